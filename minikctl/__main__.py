@@ -1,0 +1,3 @@
+from minikctl.cli.app import main
+
+raise SystemExit(main())
