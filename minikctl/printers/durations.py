@@ -1,0 +1,334 @@
+"""Durations and timestamps the way Kubernetes and Go print and parse them.
+
+* ``human_duration``: apimachinery ``duration.HumanDuration`` (AGE columns, "(5m ago)").
+* ``parse_go_duration`` / ``format_go_duration``: Go ``time.ParseDuration`` and
+  ``Duration.String()``; durations are carried as integer milliseconds.
+* ``rfc3339`` / ``rfc3339_micro`` / ``parse_rfc3339`` / ``rfc1123z``: metav1.Time,
+  metav1.MicroTime and describe's timestamp format.  Times are integer milliseconds
+  since the Unix epoch, always rendered in UTC.
+
+Everything here is pure arithmetic: no wall clock, no locale.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+NS_PER_US = 1_000
+NS_PER_MS = 1_000_000
+NS_PER_S = 1_000_000_000
+NS_PER_MIN = 60 * NS_PER_S
+NS_PER_H = 60 * NS_PER_MIN
+_MAX_INT64 = (1 << 63) - 1
+
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+# ---------------------------------------------------------------------------
+# HumanDuration
+
+
+def _to_ns(seconds: float) -> int:
+    if isinstance(seconds, int):
+        return seconds * NS_PER_S
+    return int(round(seconds * NS_PER_S))
+
+
+def _go_div(a: int, b: int) -> int:
+    """Go integer division (truncates toward zero)."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+def human_duration(seconds: float) -> str:
+    """apimachinery HumanDuration of an elapsed time given in seconds."""
+    d = _to_ns(seconds)
+    secs = _go_div(d, NS_PER_S)
+    if secs < -1:
+        return "<invalid>"
+    if secs < 0:
+        return "0s"
+    if secs < 60 * 2:
+        return f"{secs}s"
+    minutes = d // NS_PER_MIN
+    if minutes < 10:
+        s = (d // NS_PER_S) % 60
+        return f"{minutes}m" if s == 0 else f"{minutes}m{s}s"
+    if minutes < 60 * 3:
+        return f"{minutes}m"
+    hours = d // NS_PER_H
+    if hours < 8:
+        m = minutes % 60
+        return f"{hours}h" if m == 0 else f"{hours}h{m}m"
+    if hours < 48:
+        return f"{hours}h"
+    if hours < 24 * 8:
+        h = hours % 24
+        return f"{hours // 24}d" if h == 0 else f"{hours // 24}d{h}h"
+    if hours < 24 * 365 * 2:
+        return f"{hours // 24}d"
+    if hours < 24 * 365 * 8:
+        dy = (hours // 24) % 365
+        years = hours // 24 // 365
+        return f"{years}y" if dy == 0 else f"{years}y{dy}d"
+    return f"{hours // 24 // 365}y"
+
+
+def short_human_duration(seconds: float) -> str:
+    """apimachinery ShortHumanDuration (``59s``, ``1m``, ``23h``, ``1d``, ``1y``)."""
+    d = _to_ns(seconds)
+    secs = _go_div(d, NS_PER_S)
+    if secs < -1:
+        return "<invalid>"
+    if secs < 0:
+        return "0s"
+    if secs < 60:
+        return f"{secs}s"
+    minutes = d // NS_PER_MIN
+    if minutes < 60:
+        return f"{minutes}m"
+    hours = d // NS_PER_H
+    if hours < 24:
+        return f"{hours}h"
+    if hours < 24 * 365:
+        return f"{hours // 24}d"
+    return f"{hours // 24 // 365}y"
+
+
+# ---------------------------------------------------------------------------
+# Go time.ParseDuration / Duration.String
+
+_UNITS = {
+    "ns": 1,
+    "us": NS_PER_US,
+    "\u00b5s": NS_PER_US,  # micro sign
+    "\u03bcs": NS_PER_US,  # Greek mu
+    "ms": NS_PER_MS,
+    "s": NS_PER_S,
+    "m": NS_PER_MIN,
+    "h": NS_PER_H,
+}
+
+
+def _go_quote(s: str) -> str:
+    from minikctl.api.errors import go_quote
+
+    return go_quote(s)
+
+
+def parse_go_duration_ns(s: str) -> int:
+    """Go ``time.ParseDuration``, result in nanoseconds.  Raises ``ValueError`` with Go's text."""
+    orig = s
+    bad = f"time: invalid duration {_go_quote(orig)}"
+    neg = False
+    if s and s[0] in "+-":
+        neg = s[0] == "-"
+        s = s[1:]
+    if s == "0":
+        return 0
+    if s == "":
+        raise ValueError(bad)
+    total = 0
+    while s:
+        if not (s[0] == "." or s[0].isascii() and s[0].isdigit()):
+            raise ValueError(bad)
+        i = 0
+        while i < len(s) and s[i].isascii() and s[i].isdigit():
+            i += 1
+        int_part = s[:i]
+        s = s[i:]
+        frac_part = ""
+        if s.startswith("."):
+            s = s[1:]
+            j = 0
+            while j < len(s) and s[j].isascii() and s[j].isdigit():
+                j += 1
+            frac_part = s[:j]
+            s = s[j:]
+            if int_part == "" and frac_part == "":
+                raise ValueError(bad)  # "." alone
+        j = 0
+        while j < len(s) and s[j] != "." and not (s[j].isascii() and s[j].isdigit()):
+            j += 1
+        if j == 0:
+            raise ValueError(f"time: missing unit in duration {_go_quote(orig)}")
+        unit_s = s[:j]
+        s = s[j:]
+        if unit_s not in _UNITS:
+            raise ValueError(f"time: unknown unit {_go_quote(unit_s)} in duration {_go_quote(orig)}")
+        unit = _UNITS[unit_s]
+        v = int(int_part or "0")
+        if v > (1 << 63) // unit:
+            raise ValueError(bad)
+        v *= unit
+        if frac_part:
+            # Go keeps the fraction as a float64 scaled by the unit and truncates.
+            v += int(float("0." + frac_part) * unit)
+        if v > 1 << 63:
+            raise ValueError(bad)
+        total += v
+        if total > 1 << 63:
+            raise ValueError(bad)
+    if neg:
+        return -total
+    if total > _MAX_INT64:
+        raise ValueError(bad)
+    return total
+
+
+def parse_go_duration(s: str) -> int:
+    """Go ``time.ParseDuration`` in milliseconds (truncated toward zero, like ``d.Milliseconds()``)."""
+    return _go_div(parse_go_duration_ns(s), NS_PER_MS)
+
+
+def _fmt_frac(v: int, prec: int) -> tuple[str, int]:
+    """Go's fmtFrac: fractional digits of v/10**prec, trailing zeros removed."""
+    digits = []
+    printed = False
+    for _ in range(prec):
+        digit = v % 10
+        printed = printed or digit != 0
+        if printed:
+            digits.append(str(digit))
+        v //= 10
+    frac = ""
+    if printed:
+        frac = "." + "".join(reversed(digits))
+    return frac, v
+
+
+def format_go_duration_ns(ns: int) -> str:
+    """Go ``time.Duration.String()`` for a duration in nanoseconds."""
+    neg = ns < 0
+    u = -ns if neg else ns
+    sign = "-" if neg else ""
+    if u < NS_PER_S:
+        if u == 0:
+            return "0s"
+        if u < NS_PER_US:
+            return f"{sign}{u}ns"
+        if u < NS_PER_MS:
+            frac, whole = _fmt_frac(u, 3)
+            return f"{sign}{whole}{frac}\u00b5s"
+        frac, whole = _fmt_frac(u, 6)
+        return f"{sign}{whole}{frac}ms"
+    frac, whole_s = _fmt_frac(u, 9)
+    out = f"{whole_s % 60}{frac}s"
+    mins = whole_s // 60
+    if mins > 0:
+        out = f"{mins % 60}m" + out
+        hours = mins // 60
+        if hours > 0:
+            out = f"{hours}h" + out
+    return sign + out
+
+
+def format_go_duration(ms: int) -> str:
+    """Go ``time.Duration.String()`` for a duration in milliseconds (``1m30s``, ``1h0m0s``, ``500ms``)."""
+    return format_go_duration_ns(int(ms) * NS_PER_MS)
+
+
+# ---------------------------------------------------------------------------
+# Timestamps
+
+
+def _to_datetime(ms: int) -> _dt.datetime:
+    return _EPOCH + _dt.timedelta(milliseconds=int(ms))
+
+
+def rfc3339(ms: int) -> str:
+    """metav1.Time serialisation: ``2025-01-01T00:00:00Z`` (seconds precision, UTC)."""
+    t = _to_datetime(ms)
+    return f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}Z"
+
+
+def rfc3339_micro(ms: int) -> str:
+    """metav1.MicroTime serialisation: ``2025-01-01T00:00:00.123000Z``."""
+    t = _to_datetime(ms)
+    return (
+        f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+        f".{t.microsecond:06d}Z"
+    )
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def rfc1123z(ms: int) -> str:
+    """Go ``time.RFC1123Z`` in UTC: ``Mon, 02 Jan 2006 15:04:05 +0000``."""
+    t = _to_datetime(ms)
+    return (
+        f"{_DAYS[t.weekday()]}, {t.day:02d} {_MONTHS[t.month - 1]} {t.year:04d} "
+        f"{t.hour:02d}:{t.minute:02d}:{t.second:02d} +0000"
+    )
+
+
+def _parse_error(s: str, elem: str = "", value: str = "") -> ValueError:
+    layout = "2006-01-02T15:04:05Z07:00"
+    if elem:
+        return ValueError(
+            f'parsing time {_go_quote(s)} as "{layout}": cannot parse {_go_quote(value)} as "{elem}"'
+        )
+    return ValueError(f'parsing time {_go_quote(s)} as "{layout}": cannot parse')
+
+
+def parse_rfc3339(s: str) -> int:
+    """Parse an RFC 3339 timestamp (``Z`` or ``±hh:mm``, optional fraction) to epoch milliseconds.
+
+    Fractions finer than a millisecond are truncated.  Raises ``ValueError``.
+    """
+    def digits(pos: int, n: int, elem: str) -> int:
+        part = s[pos : pos + n]
+        if len(part) != n or not (part.isascii() and part.isdigit()):
+            raise _parse_error(s, elem, s[pos:])
+        return int(part)
+
+    def expect(pos: int, ch: str, elem: str) -> None:
+        if s[pos : pos + 1] != ch:
+            raise _parse_error(s, elem, s[pos:])
+
+    year = digits(0, 4, "2006")
+    expect(4, "-", "-")
+    month = digits(5, 2, "01")
+    expect(7, "-", "-")
+    day = digits(8, 2, "02")
+    if s[10:11] not in ("T", "t"):
+        raise _parse_error(s, "T", s[10:])
+    hour = digits(11, 2, "15")
+    expect(13, ":", ":")
+    minute = digits(14, 2, "04")
+    expect(16, ":", ":")
+    second = digits(17, 2, "05")
+    pos = 19
+    frac_ms = 0
+    if s[pos : pos + 1] in (".", ","):
+        j = pos + 1
+        while j < len(s) and s[j].isascii() and s[j].isdigit():
+            j += 1
+        frac = s[pos + 1 : j]
+        if not frac:
+            raise _parse_error(s, "Z07:00", s[pos:])
+        frac_ms = int((frac + "000")[:3])
+        pos = j
+    rest = s[pos:]
+    if rest in ("Z", "z"):
+        offset_min = 0
+    elif len(rest) == 6 and rest[0] in "+-" and rest[3] == ":" and rest[1:3].isdigit() and rest[4:6].isdigit():
+        offset_min = int(rest[1:3]) * 60 + int(rest[4:6])
+        if int(rest[1:3]) >= 24 or int(rest[4:6]) >= 60:
+            raise ValueError(f"parsing time {_go_quote(s)}: time zone offset hour out of range")
+        if rest[0] == "-":
+            offset_min = -offset_min
+    else:
+        raise _parse_error(s, "Z07:00", rest)
+    try:
+        t = _dt.datetime(year, month, day, hour, minute, second, tzinfo=_dt.timezone.utc)
+    except ValueError:
+        field = "month" if not 1 <= month <= 12 else "day" if hour < 24 and minute < 60 and second < 60 else ""
+        if not field:
+            field = "hour" if hour >= 24 else "minute" if minute >= 60 else "second"
+        raise ValueError(f"parsing time {_go_quote(s)}: {field} out of range") from None
+    delta = t - _EPOCH
+    total_ms = (delta.days * 86400 + delta.seconds) * 1000 + frac_ms
+    return total_ms - offset_min * 60_000
