@@ -1,0 +1,378 @@
+"""The embedded store: one SQLite file, one ``BEGIN IMMEDIATE`` transaction per command.
+
+Tables
+  meta      key/value: format marker, seed, virtual clock (ms), revision counter, id counters.
+  objects   every API object as compact JSON, keyed by (kind, namespace, name); ``rv`` mirrors
+            ``metadata.resourceVersion``.
+  runtime   the engine's hidden per-pod state (never shown through the API) with the pod's next
+            wake-up time, indexed so that advancing the clock only touches pods that are due.
+  events    v1 Event objects, with the columns needed to aggregate repeats and find a pod's events.
+
+Everything that looks random (UIDs, container IDs, name suffixes) is derived from the store's seed
+and a counter, so the same commands on a fresh store give the same output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from minikctl.api.errors import ClientError
+
+FORMAT = "minikctl-store/1"
+DEFAULT_EPOCH_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z: the virtual clock of a new store
+DEFAULT_SEED = "minikctl"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS objects (
+    kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+    uid TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (kind, namespace, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS runtime (
+    namespace TEXT NOT NULL, name TEXT NOT NULL, wake_ms INTEGER, body TEXT NOT NULL,
+    PRIMARY KEY (namespace, name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS runtime_wake ON runtime (wake_ms) WHERE wake_ms IS NOT NULL;
+CREATE TABLE IF NOT EXISTS events (
+    namespace TEXT NOT NULL, name TEXT NOT NULL, involved_uid TEXT NOT NULL,
+    dedup TEXT NOT NULL, last_ms INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (namespace, name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_involved ON events (involved_uid);
+CREATE UNIQUE INDEX IF NOT EXISTS events_dedup ON events (dedup);
+"""
+
+CLUSTER = ""  # namespace value used for cluster-scoped objects
+
+
+def _dumps(obj: Any) -> str:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
+
+def store_path(explicit: str | None = None) -> Path:
+    """--store / MINIKCTL_STORE, else $MINIKCTL_HOME/store.db (default ~/.minikctl)."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("MINIKCTL_STORE")
+    if env:
+        return Path(env).expanduser()
+    home = os.environ.get("MINIKCTL_HOME") or os.path.join(os.path.expanduser("~"), ".minikctl")
+    return Path(home) / "store.db"
+
+
+class Store:
+    """A connection to one store file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ClientError(f'cannot create the store directory "{path.parent}": {e.strerror}') from None
+        if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+            raise ClientError(f'the store "{path}" is not readable and writable')
+        try:
+            self.conn = sqlite3.connect(str(path), timeout=120, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+        except sqlite3.DatabaseError as e:
+            raise ClientError(f'the store "{path}" is not a minikctl store ({e})') from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator["Tx"]:
+        """One command = one transaction. Rolled back on any exception (nothing half-done is kept)."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        except sqlite3.DatabaseError as e:
+            raise ClientError(f'the store "{self.path}" is not a minikctl store ({e})') from None
+        tx = Tx(self.conn, self.path)
+        try:
+            tx.ensure_schema()
+            yield tx
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            tx.flush_meta()
+            self.conn.execute("COMMIT")
+
+
+class Tx:
+    """Everything a command may do to the store, inside its transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._meta: dict[str, str] = {}
+        self._dirty: set[str] = set()
+
+    # ---- schema and meta ---------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        try:
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as e:
+            raise ClientError(f'the store "{self.path}" is not a minikctl store ({e})') from None
+        if "meta" not in tables:
+            if tables:
+                raise ClientError(f'the store "{self.path}" is not a minikctl store (unexpected tables)')
+            for stmt in _SCHEMA.strip().split(";"):
+                if stmt.strip():
+                    self.conn.execute(stmt)
+            seed = os.environ.get("MINIKCTL_SEED", DEFAULT_SEED)
+            for k, v in (("format", FORMAT), ("seed", seed), ("clock_ms", str(DEFAULT_EPOCH_MS)), ("revision", "0")):
+                self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (k, v))
+            self._create_default_namespaces()
+        self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        if self._meta.get("format") != FORMAT:
+            raise ClientError(f'the store "{self.path}" is not a minikctl store (format {self._meta.get("format")!r})')
+
+    def _create_default_namespaces(self) -> None:
+        self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        for ns in ("default", "kube-node-lease", "kube-public", "kube-system"):
+            self.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns},
+                         "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
+        self.flush_meta()
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        return self._meta.get(key, default)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._meta[key] = value
+        self._dirty.add(key)
+
+    def flush_meta(self) -> None:
+        for key in sorted(self._dirty):
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, self._meta[key]))
+        self._dirty.clear()
+
+    # ---- clock and deterministic identifiers ------------------------------------------
+    @property
+    def now_ms(self) -> int:
+        return int(self._meta["clock_ms"])
+
+    def set_now(self, ms: int) -> None:
+        if ms != self.now_ms:
+            self.set_meta("clock_ms", str(ms))
+
+    def counter(self, name: str) -> int:
+        """Next value of a named persistent counter (starting at 1)."""
+        key = "counter:" + name
+        value = int(self._meta.get(key, "0")) + 1
+        self.set_meta(key, str(value))
+        return value
+
+    def digest(self, *parts: object) -> str:
+        """64 hex chars derived from the seed and the given parts."""
+        h = hashlib.sha256(self._meta["seed"].encode())
+        for p in parts:
+            h.update(b"\0" + str(p).encode())
+        return h.hexdigest()
+
+    def new_uid(self) -> str:
+        h = self.digest("uid", self.counter("uid"))
+        # UUIDv4 shape: version nibble 4, variant 8-b
+        return f"{h[0:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:32]}"
+
+    def name_suffix(self, n: int = 5) -> str:
+        """Like apiserver's generateName suffix: n characters from the non-vowel alphabet."""
+        alphabet = "bcdfghjklmnpqrstvwxz2456789"
+        h = self.digest("suffix", self.counter("suffix"))
+        value = int(h, 16)
+        out = []
+        for _ in range(n):
+            value, r = divmod(value, len(alphabet))
+            out.append(alphabet[r])
+        return "".join(out)
+
+    def next_rv(self) -> int:
+        rv = int(self._meta["revision"]) + 1
+        self.set_meta("revision", str(rv))
+        return rv
+
+    # ---- objects ----------------------------------------------------------------------
+    def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        row = self.conn.execute(
+            "SELECT body FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def exists(self, kind: str, namespace: str, name: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name)
+        ).fetchone() is not None
+
+    def list(self, kind: str, namespace: str | None = None) -> list[dict]:
+        """Objects of a kind, ordered by namespace then name (etcd key order)."""
+        if namespace is None:
+            rows = self.conn.execute("SELECT body FROM objects WHERE kind=? ORDER BY namespace, name", (kind,))
+        else:
+            rows = self.conn.execute(
+                "SELECT body FROM objects WHERE kind=? AND namespace=? ORDER BY name", (kind, namespace)
+            )
+        loads = json.loads
+        return [loads(r[0]) for r in rows]
+
+    def names(self, kind: str, namespace: str | None = None, prefix: str = "") -> list[str]:
+        """Names only (cheap: no JSON decoding), for completion."""
+        sql = "SELECT name FROM objects WHERE kind=? AND name >= ? AND name < ?"
+        args: list[Any] = [kind, prefix, prefix + "\U0010ffff"]
+        if namespace is not None:
+            sql += " AND namespace=?"
+            args.append(namespace)
+        return [r[0] for r in self.conn.execute(sql + " ORDER BY name", args)]
+
+    def create(self, obj: dict) -> dict:
+        """Persist a new object; fills uid, resourceVersion, creationTimestamp, generation."""
+        from minikctl.printers.durations import rfc3339
+
+        meta = obj.setdefault("metadata", {})
+        meta["uid"] = self.new_uid()
+        meta["creationTimestamp"] = rfc3339(self.now_ms)
+        if obj.get("kind") not in ("Namespace", "Event"):
+            meta.setdefault("generation", 1)
+        rv = self.next_rv()
+        meta["resourceVersion"] = str(rv)
+        ns = meta.get("namespace", CLUSTER)
+        self.conn.execute(
+            "INSERT INTO objects (kind, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)",
+            (obj["kind"], ns, meta["name"], meta["uid"], rv, _dumps(obj)),
+        )
+        return obj
+
+    def update(self, obj: dict) -> dict:
+        """Write a changed object back with a new resourceVersion."""
+        meta = obj["metadata"]
+        rv = self.next_rv()
+        meta["resourceVersion"] = str(rv)
+        cur = self.conn.execute(
+            "UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
+            (rv, _dumps(obj), obj["kind"], meta.get("namespace", CLUSTER), meta["name"]),
+        )
+        if cur.rowcount != 1:
+            raise KeyError(f"{obj['kind']} {meta.get('namespace')}/{meta['name']} is not stored")
+        return obj
+
+    def delete(self, kind: str, namespace: str, name: str) -> None:
+        self.conn.execute("DELETE FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name))
+        if kind == "Pod":
+            self.conn.execute("DELETE FROM runtime WHERE namespace=? AND name=?", (namespace, name))
+
+    def count(self, kind: str) -> int:
+        return self.conn.execute("SELECT count(*) FROM objects WHERE kind=?", (kind,)).fetchone()[0]
+
+    # ---- engine runtime state -----------------------------------------------------------
+    def get_runtime(self, namespace: str, name: str) -> dict | None:
+        row = self.conn.execute("SELECT body FROM runtime WHERE namespace=? AND name=?", (namespace, name)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_runtime(self, namespace: str, name: str, state: dict, wake_ms: int | None) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO runtime (namespace, name, wake_ms, body) VALUES (?, ?, ?, ?)",
+            (namespace, name, wake_ms, _dumps(state)),
+        )
+
+    def set_wake(self, namespace: str, name: str, wake_ms: int | None) -> None:
+        self.conn.execute("UPDATE runtime SET wake_ms=? WHERE namespace=? AND name=?", (wake_ms, namespace, name))
+
+    def next_due(self, until_ms: int) -> tuple[int, str, str] | None:
+        """The earliest (wake_ms, namespace, name) with wake_ms <= until_ms, in total order."""
+        return self.conn.execute(
+            "SELECT wake_ms, namespace, name FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ? "
+            "ORDER BY wake_ms, namespace, name LIMIT 1",
+            (until_ms,),
+        ).fetchone()
+
+    def runtime_keys(self) -> list[tuple[str, str]]:
+        return [tuple(r) for r in self.conn.execute("SELECT namespace, name FROM runtime ORDER BY namespace, name")]
+
+    # ---- events -------------------------------------------------------------------------
+    def record_event(
+        self,
+        involved: dict,
+        type_: str,
+        reason: str,
+        message: str,
+        component: str,
+        host: str = "",
+        at_ms: int | None = None,
+    ) -> dict:
+        """Create or aggregate a v1 Event about ``involved`` (same object, reason, message, source → count+1)."""
+        from minikctl.printers.durations import rfc3339, rfc3339_micro
+
+        at = self.now_ms if at_ms is None else at_ms
+        meta = involved["metadata"]
+        ns = meta.get("namespace", "default")
+        dedup = "\0".join((meta.get("uid", ""), type_, reason, message, component))
+        row = self.conn.execute("SELECT name, body FROM events WHERE dedup=?", (dedup,)).fetchone()
+        if row:
+            ev = json.loads(row[1])
+            ev["count"] = ev.get("count", 1) + 1
+            ev["lastTimestamp"] = rfc3339(at)
+            ev["metadata"]["resourceVersion"] = str(self.next_rv())
+            self.conn.execute(
+                "UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?", (at, _dumps(ev), ns, row[0])
+            )
+            return ev
+        name = f"{meta['name']}.{self.digest('event', self.counter('event'))[:16]}"
+        ev = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {
+                "name": name,
+                "namespace": ns,
+                "uid": self.new_uid(),
+                "resourceVersion": str(self.next_rv()),
+                "creationTimestamp": rfc3339(at),
+            },
+            "involvedObject": {
+                "apiVersion": involved.get("apiVersion", "v1"),
+                "kind": involved.get("kind", ""),
+                "name": meta["name"],
+                "namespace": ns,
+                "uid": meta.get("uid", ""),
+                "resourceVersion": meta.get("resourceVersion", ""),
+            },
+            "reason": reason,
+            "message": message,
+            "source": {"component": component, **({"host": host} if host else {})},
+            "firstTimestamp": rfc3339(at),
+            "lastTimestamp": rfc3339(at),
+            "count": 1,
+            "type": type_,
+            "eventTime": None,
+            "reportingComponent": component,
+            "reportingInstance": host,
+        }
+        self.conn.execute(
+            "INSERT INTO events (namespace, name, involved_uid, dedup, last_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
+            (ns, name, meta.get("uid", ""), dedup, at, _dumps(ev)),
+        )
+        return ev
+
+    def events_for(self, uid: str) -> list[dict]:
+        rows = self.conn.execute("SELECT body FROM events WHERE involved_uid=? ORDER BY last_ms, name", (uid,))
+        return [json.loads(r[0]) for r in rows]
+
+    def list_events(self, namespace: str | None = None) -> list[dict]:
+        if namespace is None:
+            rows = self.conn.execute("SELECT body FROM events ORDER BY namespace, last_ms, name")
+        else:
+            rows = self.conn.execute("SELECT body FROM events WHERE namespace=? ORDER BY last_ms, name", (namespace,))
+        return [json.loads(r[0]) for r in rows]
+
+    def delete_events_for(self, uid: str) -> None:
+        self.conn.execute("DELETE FROM events WHERE involved_uid=?", (uid,))
+
+
+def open_store(explicit: str | None = None) -> Store:
+    return Store(store_path(explicit))
