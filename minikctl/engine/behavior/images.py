@@ -1,0 +1,241 @@
+"""The image catalog: which images exist, their digests, sizes, defaults and programs.
+
+The facts live in ``images.json`` next to this file (data, not code). A store may add a
+user catalog with the same layout; its entries win over the built-in ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+CATALOG_PATH = os.path.join(_HERE, "images.json")
+
+_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
+_TAG = re.compile(r"^[\w][\w.-]{0,127}$")
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_DOMAIN = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?$")
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """A parsed reference: ``repository`` is fully qualified (``docker.io/library/nginx``)."""
+
+    repository: str
+    tag: str | None
+    digest: str | None
+
+    @property
+    def normalized(self) -> str:
+        """``docker.io/library/nginx:1.14.2`` (tag ``latest`` applied when neither tag nor digest)."""
+        if self.digest and not self.tag:
+            return f"{self.repository}@{self.digest}"
+        s = f"{self.repository}:{self.tag or 'latest'}"
+        return s + (f"@{self.digest}" if self.digest else "")
+
+
+def parse_reference(ref: str) -> ImageRef:
+    """Parse an image reference like the runtime does. Raises ``ValueError`` with the
+    reference-parser message (``invalid reference format`` ...) when it cannot be parsed."""
+    if not ref or ref != ref.strip():
+        raise ValueError("invalid reference format")
+    name, digest = ref, None
+    if "@" in ref:
+        name, digest = ref.split("@", 1)
+        if not _DIGEST.match(digest):
+            raise ValueError("invalid reference format")
+    tag = None
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > slash:
+        name, tag = name[:colon], name[colon + 1:]
+        if not _TAG.match(tag):
+            raise ValueError("invalid reference format")
+    parts = name.split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        domain, path = parts[0], parts[1:]
+        if not _DOMAIN.match(domain):
+            raise ValueError("invalid reference format")
+    else:
+        domain, path = "docker.io", parts
+        if len(path) == 1:
+            path = ["library"] + path
+    for comp in path:
+        if not _COMPONENT.match(comp):
+            if comp.lower() != comp and _COMPONENT.match(comp.lower()):
+                raise ValueError(f"invalid reference format: repository name ({'/'.join(path)}) must be lowercase")
+            raise ValueError("invalid reference format")
+    return ImageRef("/".join([domain] + path), tag, digest)
+
+
+@dataclass(frozen=True)
+class Image:
+    """One catalog entry, resolved for a concrete reference.
+
+    ``known``: the repository is in the catalog (built-in or user). Unknown references get a
+    permissive default: they exist, have a derived digest, and run any command.
+    ``exists``: False means pulls fail (ErrImagePull). ``invalid``: the reference cannot be
+    parsed; ``invalid_message`` is the kubelet's InvalidImageName message.
+    ``executables``: names (basenames and/or absolute paths) the image has; None = anything.
+    ``programs``: image-specific program models (override the global ones by basename).
+    """
+
+    ref: str
+    known: bool
+    exists: bool
+    digest: str
+    image_id: str
+    size: int
+    pull_ms: int = 1000
+    entrypoint: list = field(default_factory=list)
+    cmd: list = field(default_factory=list)
+    executables: frozenset | None = None
+    normalized: str = ""
+    repository: str = ""
+    env: dict = field(default_factory=dict)
+    files: dict = field(default_factory=dict)
+    programs: dict = field(default_factory=dict)
+    invalid: bool = False
+    invalid_message: str = ""
+    pull_error: str = ""
+
+    def has_executable(self, name: str) -> bool:
+        """True when ``name`` (as written in argv) resolves in this image."""
+        if self.executables is None:
+            return True
+        if name in self.executables:
+            return True
+        base = name.rsplit("/", 1)[-1]
+        if "/" in name:
+            # an absolute path resolves when the image lists the path or the basename
+            return base in self.executables
+        return base in self.executables
+
+    def to_dict(self) -> dict:
+        d = {
+            "ref": self.ref, "known": self.known, "exists": self.exists, "digest": self.digest,
+            "image_id": self.image_id, "size": self.size, "pull_ms": self.pull_ms,
+            "entrypoint": list(self.entrypoint), "cmd": list(self.cmd),
+            "executables": None if self.executables is None else sorted(self.executables),
+            "normalized": self.normalized, "repository": self.repository, "env": dict(self.env),
+            "files": dict(self.files), "programs": self.programs, "invalid": self.invalid,
+            "invalid_message": self.invalid_message, "pull_error": self.pull_error,
+        }
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Image":
+        d = dict(d)
+        ex = d.get("executables")
+        d["executables"] = None if ex is None else frozenset(ex)
+        return cls(**d)
+
+
+_CACHE: dict[str, dict] = {}
+
+
+def _load(path: str) -> dict:
+    if path not in _CACHE:
+        with open(path, encoding="utf-8") as f:
+            _CACHE[path] = json.load(f)
+    return _CACHE[path]
+
+
+def _merged_catalog(user_catalog: str | None) -> dict:
+    base = _load(CATALOG_PATH)
+    if not user_catalog or not os.path.exists(user_catalog):
+        return base
+    user = _load(user_catalog)
+    out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
+    for key in ("executable_sets", "programs", "repositories", "missing_repositories"):
+        merged = dict(base.get(key, {}))
+        merged.update(user.get(key, {}))
+        out[key] = merged
+    if "defaults" in user:
+        out["defaults"] = {**base.get("defaults", {}), **user["defaults"]}
+    return out
+
+
+def _expand_execs(items: list, sets: dict, seen: frozenset = frozenset()) -> set:
+    out: set = set()
+    for it in items:
+        if it.startswith("@"):
+            name = it[1:]
+            if name in seen:
+                continue
+            out |= _expand_execs(sets.get(name, []), sets, seen | {name})
+        else:
+            out.add(it)
+    return out
+
+
+def derived_digest(normalized: str) -> str:
+    return "sha256:" + hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def pull_not_found_message(normalized: str) -> str:
+    """containerd's NotFound pull error as the kubelet reports it (lifecycle.md 2.2)."""
+    return (f'rpc error: code = NotFound desc = failed to pull and unpack image "{normalized}": '
+            f'failed to resolve reference "{normalized}": {normalized}: not found')
+
+
+def lookup_image(ref: str, user_catalog: str | None = None) -> Image:
+    """Resolve ``ref`` (as written in the pod spec) against the catalog."""
+    cat = _merged_catalog(user_catalog)
+    defaults = cat.get("defaults", {})
+    try:
+        parsed = parse_reference(ref)
+    except ValueError as e:
+        msg = f'Failed to apply default image tag "{ref}": couldn\'t parse image name "{ref}": {e}'
+        return Image(ref=ref, known=False, exists=False, digest="", image_id="", size=0,
+                     pull_ms=int(defaults.get("pull_ms", 1000)), invalid=True, invalid_message=msg,
+                     normalized=ref, repository=ref)
+    norm = parsed.normalized
+    repo = parsed.repository
+    tag = parsed.tag or ("latest" if not parsed.digest else None)
+    env = dict(defaults.get("env", {}))
+    if repo in cat.get("missing_repositories", {}):
+        return Image(ref=ref, known=True, exists=False, digest="", image_id="", size=0,
+                     pull_ms=int(defaults.get("pull_ms", 1000)), normalized=norm, repository=repo,
+                     env=env, pull_error=pull_not_found_message(norm))
+    entry = cat.get("repositories", {}).get(repo)
+    if entry is None:
+        digest = parsed.digest or derived_digest(norm)
+        return Image(ref=ref, known=False, exists=True, digest=digest, image_id=f"{repo}@{digest}",
+                     size=int(defaults.get("size", 50000000)), pull_ms=int(defaults.get("pull_ms", 1000)),
+                     entrypoint=[], cmd=[], executables=None, normalized=norm, repository=repo, env=env)
+    tags = entry.get("tags", {})
+    tag_entry = tags.get(tag) if tag is not None else {}
+    exists = tag_entry is not None
+    if tag_entry is None:
+        tag_entry = {}
+    digest = parsed.digest or tag_entry.get("digest") or derived_digest(norm)
+    env.update(entry.get("env", {}))
+    ex = entry.get("executables")
+    executables = None if ex is None else frozenset(_expand_execs(ex, cat.get("executable_sets", {})))
+    return Image(
+        ref=ref, known=True, exists=exists, digest=digest if exists else "",
+        image_id=f"{repo}@{digest}" if exists else "",
+        size=int(tag_entry.get("size", entry.get("size", defaults.get("size", 50000000)))),
+        pull_ms=int(tag_entry.get("pull_ms", entry.get("pull_ms", defaults.get("pull_ms", 1000)))),
+        entrypoint=list(tag_entry.get("entrypoint", entry.get("entrypoint", []))),
+        cmd=list(tag_entry.get("cmd", entry.get("cmd", []))),
+        executables=executables, normalized=norm, repository=repo, env=env,
+        files=dict(entry.get("files", {})), programs=dict(entry.get("programs", {})),
+        pull_error="" if exists else pull_not_found_message(norm),
+    )
+
+
+def program_model(image: Image | None, name: str, user_catalog: str | None = None) -> dict | None:
+    """The catalog model for an executable (by basename), image-specific first."""
+    base = name.rsplit("/", 1)[-1]
+    if image is not None and base in image.programs:
+        return image.programs[base]
+    progs = _merged_catalog(user_catalog).get("programs", {})
+    m = progs.get(base)
+    return m if isinstance(m, dict) else None

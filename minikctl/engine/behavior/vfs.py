@@ -1,0 +1,240 @@
+"""A tiny virtual filesystem per pod.
+
+Volumes (emptyDir, configMap, ... any ``spec.volumes`` entry) are shared between the
+containers that mount them; everything else is private to one container (``/tmp`` too)
+and is thrown away when the container restarts. Directories are implicit: any path
+with files below it is a directory, plus paths created with ``mkdir``. Files hold text.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+
+def norm(path: str, cwd: str = "/") -> str:
+    if not path.startswith("/"):
+        path = posixpath.join(cwd or "/", path)
+    p = posixpath.normpath(path)
+    if p.startswith("//"):
+        p = "/" + p.lstrip("/")
+    return p
+
+
+class _Store:
+    """files: path -> text; dirs: set of paths (always absolute, normalised)."""
+
+    __slots__ = ("files", "dirs")
+
+    def __init__(self, files: dict | None = None, dirs: set | None = None) -> None:
+        self.files: dict[str, str] = dict(files or {})
+        self.dirs: set[str] = set(dirs or ())
+
+    def to_dict(self) -> dict:
+        return {"files": {k: self.files[k] for k in sorted(self.files)}, "dirs": sorted(self.dirs)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "_Store":
+        return cls(d.get("files", {}), set(d.get("dirs", [])))
+
+    def is_dir(self, p: str) -> bool:
+        if p == "/" or p in self.dirs:
+            return True
+        pre = p.rstrip("/") + "/"
+        return any(k.startswith(pre) for k in self.files) or any(k.startswith(pre) for k in self.dirs)
+
+    def listdir(self, p: str) -> list[str]:
+        pre = "/" if p == "/" else p.rstrip("/") + "/"
+        names = set()
+        for k in list(self.files) + list(self.dirs):
+            if k.startswith(pre) and k != p:
+                names.add(k[len(pre):].split("/", 1)[0])
+        return sorted(names)
+
+
+def _etc_files(pod: dict) -> dict[str, str]:
+    """Kubelet-managed files every container sees (best effort)."""
+    meta = pod.get("metadata", {}) or {}
+    spec = pod.get("spec", {}) or {}
+    status = pod.get("status", {}) or {}
+    name = meta.get("name", "") or ""
+    hostname = spec.get("hostname") or name
+    ip = status.get("podIP") or ""
+    lines = ["# Kubernetes-managed hosts file.", "127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback",
+             "fe00::0\tip6-localnet", "fe00::0\tip6-mcastprefix", "fe00::1\tip6-allnodes", "fe00::2\tip6-allrouters"]
+    if ip:
+        fq = hostname
+        if spec.get("subdomain"):
+            fq = f"{hostname}.{spec['subdomain']}.{meta.get('namespace', 'default')}.svc.cluster.local\t{hostname}"
+        lines.append(f"{ip}\t{fq}")
+    aliases = spec.get("hostAliases") or []
+    if aliases:
+        lines.append("")
+        lines.append("# Entries added by HostAliases.")
+        for a in aliases:
+            lines.append(f"{a.get('ip', '')}\t" + "\t".join(a.get("hostnames") or []))
+    ns = meta.get("namespace", "default") or "default"
+    return {
+        "/etc/hosts": "\n".join(lines) + "\n",
+        "/etc/hostname": hostname + "\n",
+        "/etc/resolv.conf": f"search {ns}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n",
+        "/dev/termination-log": "",
+    }
+
+
+class PodFS:
+    """One per pod. ``volumes``: name -> store; ``private``: container name -> store."""
+
+    def __init__(self) -> None:
+        self.volumes: dict[str, _Store] = {}
+        self.private: dict[str, _Store] = {}
+        self.etc: dict[str, str] = {}
+
+    @classmethod
+    def new(cls, pod: dict) -> "PodFS":
+        fs = cls()
+        for v in (pod.get("spec", {}) or {}).get("volumes") or []:
+            if isinstance(v, dict) and v.get("name"):
+                fs.volumes[v["name"]] = _Store()
+        fs.etc = _etc_files(pod)
+        return fs
+
+    def populate(self, volume: str, files: dict[str, str]) -> None:
+        """Fill a volume (configMap, secret, downwardAPI, projected ...) with files; keys are
+        paths relative to the volume root (``color`` or ``sub/dir/key``)."""
+        st = self.volumes.setdefault(volume, _Store())
+        for rel, text in sorted(files.items()):
+            st.files[norm("/" + rel)] = text
+
+    def refresh_pod(self, pod: dict) -> None:
+        """Regenerate kubelet-managed files (``/etc/hosts`` once the pod has an IP)."""
+        self.etc = _etc_files(pod)
+
+    def view(self, container_name: str, mounts: list[dict] | None, image=None) -> "ContainerFS":
+        """The filesystem as ``container_name`` sees it. ``mounts`` = container["volumeMounts"].
+        ``image`` (optional) seeds a new private FS with the catalog's image files."""
+        if container_name not in self.private:
+            self.private[container_name] = self._fresh(image)
+        return ContainerFS(self, container_name, mounts or [])
+
+    def _fresh(self, image) -> _Store:
+        files = dict(self.etc)
+        if image is not None:
+            files.update(getattr(image, "files", {}) or {})
+        return _Store(files, {"/tmp", "/var/log", "/etc", "/root", "/home", "/usr", "/var", "/dev", "/proc"})
+
+    def reset_container(self, container_name: str, image=None) -> None:
+        """A restarted container gets a fresh private FS; volumes persist."""
+        self.private[container_name] = self._fresh(image)
+
+    def to_dict(self) -> dict:
+        return {
+            "volumes": {k: self.volumes[k].to_dict() for k in sorted(self.volumes)},
+            "private": {k: self.private[k].to_dict() for k in sorted(self.private)},
+            "etc": {k: self.etc[k] for k in sorted(self.etc)},
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "PodFS":
+        fs = cls()
+        fs.volumes = {k: _Store.from_dict(v) for k, v in (d.get("volumes") or {}).items()}
+        fs.private = {k: _Store.from_dict(v) for k, v in (d.get("private") or {}).items()}
+        fs.etc = dict(d.get("etc") or {})
+        return fs
+
+
+class FSError(Exception):
+    """A filesystem operation failed; ``str(e)`` is the errno text (``Read-only file system``)."""
+
+
+class ContainerFS:
+    """What one container sees: mounts first (longest mountPath wins), then its private FS."""
+
+    def __init__(self, podfs: PodFS, container: str, mounts: list[dict]) -> None:
+        self.podfs = podfs
+        self.container = container
+        ms = []
+        for m in mounts:
+            if not isinstance(m, dict) or not m.get("mountPath"):
+                continue
+            ms.append((norm(m["mountPath"]), m.get("name", ""), norm("/" + (m.get("subPath") or "")), bool(m.get("readOnly"))))
+        ms.sort(key=lambda t: (-len(t[0]), t[0]))
+        self.mounts = ms
+
+    # -- resolution -------------------------------------------------------------------
+    def _resolve(self, path: str) -> tuple[_Store, str, bool]:
+        p = norm(path)
+        for mp, vol, sub, ro in self.mounts:
+            if p == mp or p.startswith(mp.rstrip("/") + "/"):
+                rest = p[len(mp):] if mp != "/" else p
+                st = self.podfs.volumes.setdefault(vol, _Store())
+                return st, norm(sub + "/" + rest.lstrip("/")), ro
+        st = self.podfs.private.setdefault(self.container, self.podfs._fresh(None))
+        return st, p, False
+
+    def is_mountpoint(self, path: str) -> bool:
+        p = norm(path)
+        return any(p == mp for mp, _, _, _ in self.mounts)
+
+    # -- queries ------------------------------------------------------------------------
+    def exists(self, path: str) -> bool:
+        st, p, _ = self._resolve(path)
+        return p in st.files or st.is_dir(p) or self.is_mountpoint(path)
+
+    def is_file(self, path: str) -> bool:
+        st, p, _ = self._resolve(path)
+        return p in st.files
+
+    def is_dir(self, path: str) -> bool:
+        st, p, _ = self._resolve(path)
+        return (p not in st.files and st.is_dir(p)) or self.is_mountpoint(path)
+
+    def read(self, path: str) -> str | None:
+        """File text, or None when there is no such file."""
+        st, p, _ = self._resolve(path)
+        return st.files.get(p)
+
+    def listdir(self, path: str) -> list[str]:
+        st, p, _ = self._resolve(path)
+        names = set(st.listdir(p))
+        base = norm(path).rstrip("/") + "/"
+        for mp, _, _, _ in self.mounts:
+            if mp.startswith(base) and mp != norm(path):
+                names.add(mp[len(base):].split("/", 1)[0])
+        return sorted(names)
+
+    # -- changes (raise FSError) -------------------------------------------------------------
+    def write(self, path: str, text: str, append: bool = False) -> None:
+        st, p, ro = self._resolve(path)
+        if ro:
+            raise FSError("Read-only file system")
+        if st.is_dir(p) and p not in st.files:
+            raise FSError("Is a directory")
+        if append:
+            st.files[p] = st.files.get(p, "") + text
+        else:
+            st.files[p] = text
+
+    def remove(self, path: str, recursive: bool = False) -> None:
+        st, p, ro = self._resolve(path)
+        if ro:
+            raise FSError("Read-only file system")
+        if p in st.files:
+            del st.files[p]
+            return
+        if st.is_dir(p):
+            if not recursive:
+                raise FSError("Is a directory")
+            pre = p.rstrip("/") + "/"
+            for k in [k for k in st.files if k.startswith(pre)]:
+                del st.files[k]
+            st.dirs = {d for d in st.dirs if not (d == p or d.startswith(pre))}
+            return
+        raise FSError("No such file or directory")
+
+    def mkdir(self, path: str) -> None:
+        st, p, ro = self._resolve(path)
+        if ro:
+            raise FSError("Read-only file system")
+        if p in st.files:
+            raise FSError("File exists")
+        st.dirs.add(p)
