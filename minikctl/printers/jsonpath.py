@@ -1,0 +1,1025 @@
+"""kubectl's JSONPath dialect (client-go ``util/jsonpath``), plus the Go value formatting it relies on.
+
+The template grammar, the evaluation rules and the error texts follow client-go as shipped with
+kubectl 1.32.  Data is plain JSON-like Python (dict, list, str, int, float, bool, None).  Go walks
+maps in random order for ``*`` and ``..``; here map keys are always visited in sorted order.
+
+Public API:
+
+* ``JSONPath(template)``: parse once (``JSONPathError`` on a bad template, worded like kubectl).
+* ``JSONPath.execute(data, allow_missing_keys=True) -> str``: the text ``-o jsonpath`` prints.
+* ``JSONPath.find_results(data, allow_missing_keys=True) -> list[list[Any]]``: raw values.
+* ``relaxed(expr)``: kubectl's RelaxedJSONPathExpression (custom-columns, sort-by).
+* ``go_json(v)``, ``go_sprint(v)`` (``%v``), ``go_sharp_v(v)`` (``%#v``), ``go_float(f)``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from minikctl.api.errors import ClientError
+
+__all__ = [
+    "JSONPath",
+    "JSONPathError",
+    "relaxed",
+    "go_json",
+    "go_sprint",
+    "go_sharp_v",
+    "go_float",
+    "go_type_name",
+]
+
+
+class JSONPathError(ClientError):
+    """A JSONPath parse or execution failure.
+
+    ``message`` is what kubectl prints after ``error: `` for ``-o jsonpath``; ``raw`` is the bare
+    engine error (``nope is not found``) that other callers (custom-columns, wait) print instead.
+    """
+
+    def __init__(self, message: str, raw: str | None = None) -> None:
+        super().__init__(message)
+        self.raw = message if raw is None else raw
+
+
+class _EvalError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------
+# Go formatting helpers
+
+
+def _shortest_digits(f: float) -> tuple[str, int]:
+    """Shortest round-trip decimal digits of |f| and the decimal point position (digits = 0.d1d2... * 10**dp)."""
+    r = repr(abs(f))
+    mant, _, exp = r.partition("e")
+    e = int(exp) if exp else 0
+    intpart, _, frac = mant.partition(".")
+    digits = (intpart + frac).lstrip("0")
+    lead_zeros = len(intpart + frac) - len((intpart + frac).lstrip("0"))
+    dp = len(intpart) + e - lead_zeros
+    digits = digits.rstrip("0")
+    if not digits:
+        return "0", 1
+    return digits, dp
+
+
+def _fmt_e(neg: bool, digits: str, dp: int) -> str:
+    exp = dp - 1
+    mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+    sign = "-" if exp < 0 else "+"
+    return ("-" if neg else "") + f"{mant}e{sign}{abs(exp):02d}"
+
+
+def _fmt_f(neg: bool, digits: str, dp: int) -> str:
+    if dp <= 0:
+        s = "0." + "0" * (-dp) + digits
+    elif dp >= len(digits):
+        s = digits + "0" * (dp - len(digits))
+    else:
+        s = digits[:dp] + "." + digits[dp:]
+    return ("-" if neg else "") + s
+
+
+def go_float(f: float) -> str:
+    """Go ``%v`` of a float64 (``strconv.FormatFloat(f, 'g', -1, 64)``): ``1.5``, ``1e+06``, ``1e-05``."""
+    if f != f:
+        return "NaN"
+    if f in (float("inf"), float("-inf")):
+        return "+Inf" if f > 0 else "-Inf"
+    neg = f < 0 or (f == 0 and str(f).startswith("-"))
+    if f == 0:
+        return "-0" if neg else "0"
+    digits, dp = _shortest_digits(f)
+    exp = dp - 1
+    # strconv 'g' with shortest precision decides %e vs %f with an exponent limit of 6
+    if exp < -4 or exp >= 6:
+        return _fmt_e(neg, digits, dp)
+    return _fmt_f(neg, digits, dp)
+
+
+def _json_float(f: float) -> str:
+    """encoding/json float64: 'f' unless |f| < 1e-6 or >= 1e21, then 'e' with e-7 style exponents."""
+    if f == 0:
+        return "0" if not str(f).startswith("-") else "-0"
+    neg = f < 0
+    digits, dp = _shortest_digits(f)
+    a = abs(f)
+    if a < 1e-6 or a >= 1e21:
+        exp = dp - 1
+        mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        sign = "-" if exp < 0 else "+"
+        return ("-" if neg else "") + f"{mant}e{sign}{abs(exp)}"
+    return _fmt_f(neg, digits, dp)
+
+
+_JSON_ESC = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def _json_str(s: str) -> str:
+    out = ['"']
+    for ch in s:
+        esc = _JSON_ESC.get(ch)
+        if esc is not None:
+            out.append(esc)
+        elif ord(ch) < 0x20:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def go_json(v: Any) -> str:
+    """Go ``json.Marshal``: compact, map keys sorted, HTML characters escaped."""
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return _json_float(v)
+    if isinstance(v, str):
+        return _json_str(v)
+    if isinstance(v, dict):
+        return "{" + ",".join(_json_str(str(k)) + ":" + go_json(v[k]) for k in sorted(v, key=str)) + "}"
+    if isinstance(v, (list, tuple)):
+        return "[" + ",".join(go_json(x) for x in v) + "]"
+    return _json_str(str(v))
+
+
+def go_sprint(v: Any) -> str:
+    """Go ``fmt.Sprint``/``%v`` of an unstructured value: ``map[a:1 b:x]``, ``[a b]``, ``<nil>``."""
+    if v is None:
+        return "<nil>"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return go_float(v)
+    if isinstance(v, str):
+        return v
+    if isinstance(v, dict):
+        return "map[" + " ".join(f"{k}:{go_sprint(v[k])}" for k in sorted(v, key=str)) + "]"
+    if isinstance(v, (list, tuple)):
+        return "[" + " ".join(go_sprint(x) for x in v) + "]"
+    return str(v)
+
+
+def _go_strconv_quote(s: str) -> str:
+    out = ['"']
+    for ch in s:
+        o = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\a":
+            out.append("\\a")
+        elif ch == "\b":
+            out.append("\\b")
+        elif ch == "\f":
+            out.append("\\f")
+        elif ch == "\v":
+            out.append("\\v")
+        elif o < 0x20 or o == 0x7F:
+            out.append(f"\\x{o:02x}")
+        elif not ch.isprintable() and o > 0x7F:
+            out.append(f"\\u{o:04x}" if o <= 0xFFFF else f"\\U{o:08x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def go_sharp_v(v: Any, nested: bool = False) -> str:
+    """Go ``%#v`` of an unstructured value (``map[string]interface {}{"a":1}``)."""
+    if v is None:
+        return "interface {}(nil)" if not nested else "interface {}(nil)"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        return go_float(v)
+    if isinstance(v, str):
+        return _go_strconv_quote(v)
+    if isinstance(v, dict):
+        inner = ", ".join(
+            f"{_go_strconv_quote(str(k))}:{go_sharp_v(v[k], True)}" for k in sorted(v, key=str)
+        )
+        return "map[string]interface {}{" + inner + "}"
+    if isinstance(v, (list, tuple)):
+        return "[]interface {}{" + ", ".join(go_sharp_v(x, True) for x in v) + "}"
+    return _go_strconv_quote(str(v))
+
+
+def go_type_name(v: Any) -> str:
+    """The Go type an unstructured value has (for ``... is not array or slice``)."""
+    if v is None:
+        return "interface {}"
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, int):
+        return "int64"
+    if isinstance(v, float):
+        return "float64"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, dict):
+        return "map[string]interface {}"
+    if isinstance(v, (list, tuple)):
+        return "[]interface {}"
+    return type(v).__name__
+
+
+def _go_rune_repr(ch: str) -> str:
+    """Go ``%#U``: ``U+0023 '#'`` (the quoted char only when printable)."""
+    code = f"U+{ord(ch):04X}"
+    if ch.isprintable():
+        return f"{code} '{ch}'"
+    return code
+
+
+# ---------------------------------------------------------------------------
+# Nodes
+
+
+class _Node:
+    __slots__ = ()
+
+
+class _List(_Node):
+    __slots__ = ("nodes",)
+
+    def __init__(self) -> None:
+        self.nodes: list[_Node] = []
+
+
+class _Text(_Node):
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Field(_Node):
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class _Param:
+    __slots__ = ("value", "known", "derived")
+
+    def __init__(self, value: int = 0, known: bool = False, derived: bool = False) -> None:
+        self.value = value
+        self.known = known
+        self.derived = derived
+
+
+class _Array(_Node):
+    __slots__ = ("params",)
+
+    def __init__(self, params: list[_Param]) -> None:
+        self.params = params
+
+
+class _Filter(_Node):
+    __slots__ = ("left", "right", "op")
+
+    def __init__(self, left: _List, right: _List, op: str) -> None:
+        self.left = left
+        self.right = right
+        self.op = op
+
+
+class _Literal(_Node):
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+class _Wildcard(_Node):
+    __slots__ = ()
+
+
+class _Recursive(_Node):
+    __slots__ = ()
+
+
+class _Union(_Node):
+    __slots__ = ("lists",)
+
+    def __init__(self, lists: list[_List]) -> None:
+        self.lists = lists
+
+
+class _Identifier(_Node):
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+# ---------------------------------------------------------------------------
+# Parser (mirrors client-go's hand-written scanner, including its quirks)
+
+_DICT_KEY = re.compile(r"^'([^']*)'$")
+_SLICE = re.compile(r"^(-?[0-9]*)(:-?[0-9]*)?(:-?[0-9]*)?$")
+_FILTER = re.compile(r"^([^!<>=]+)([!<>=]+)(.+?)\Z", re.S)
+_TERMINATORS = frozenset(" \t\r\n.,[]$@{}")
+
+
+class _ParseError(Exception):
+    pass
+
+
+def _is_digit(ch: str) -> bool:
+    return ch.isdigit()
+
+
+def _is_alnum(ch: str) -> bool:
+    return ch == "_" or ch.isalpha() or ch.isdigit()
+
+
+def _is_terminator(ch: str) -> bool:
+    return ch == "" or ch in _TERMINATORS
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.input = text
+        self.pos = 0
+        self.start = 0
+
+    # scanner primitives
+    def next(self) -> str:
+        if self.pos >= len(self.input):
+            return ""
+        ch = self.input[self.pos]
+        self.pos += 1
+        return ch
+
+    def backup(self, ch: str) -> None:
+        if ch:
+            self.pos -= 1
+
+    def peek(self) -> str:
+        return self.input[self.pos] if self.pos < len(self.input) else ""
+
+    def consume(self) -> str:
+        v = self.input[self.start : self.pos]
+        self.start = self.pos
+        return v
+
+    # grammar
+    def parse(self) -> _List:
+        root = _List()
+        text = self.input
+        while True:
+            idx = text.find("{", self.pos)
+            if idx < 0:
+                self.pos = len(text)
+                if self.pos > self.start:
+                    root.nodes.append(_Text(self.consume()))
+                return root
+            self.pos = idx
+            if self.pos > self.start:
+                root.nodes.append(_Text(self.consume()))
+            self.pos += 1
+            self.consume()
+            cur = _List()
+            root.nodes.append(cur)
+            self.inside_action(cur)
+
+    def inside_action(self, cur: _List) -> None:
+        while True:
+            rest = self.input[self.pos :]
+            if rest.startswith("}"):
+                self.pos += 1
+                self.consume()
+                return
+            if rest.startswith("[?("):
+                self.parse_filter(cur)
+                continue
+            if rest.startswith(".."):
+                self.parse_recursive(cur)
+                continue
+            ch = self.next()
+            if ch == "" or ch in "\r\n":
+                raise _ParseError("unclosed action")
+            if ch == " ":
+                self.consume()
+            elif ch in "@$":
+                self.consume()
+            elif ch == "[":
+                self.parse_array(cur)
+            elif ch in "\"'":
+                self.parse_quote(cur, ch)
+            elif ch == ".":
+                self.parse_field(cur)
+            elif ch in "+-" or _is_digit(ch):
+                self.backup(ch)
+                self.parse_number(cur)
+            elif _is_alnum(ch):
+                self.backup(ch)
+                self.parse_identifier(cur)
+            else:
+                raise _ParseError(f"unrecognized character in action: {_go_rune_repr(ch)}")
+
+    def parse_identifier(self, cur: _List) -> None:
+        while True:
+            ch = self.next()
+            if _is_terminator(ch):
+                self.backup(ch)
+                break
+        value = self.consume()
+        if value in ("true", "false"):
+            cur.nodes.append(_Literal(value == "true"))
+        else:
+            cur.nodes.append(_Identifier(value))
+
+    def parse_recursive(self, cur: _List) -> None:
+        if cur.nodes and isinstance(cur.nodes[-1], _Recursive):
+            raise _ParseError("invalid multiple recursive descent")
+        self.pos += 2
+        self.consume()
+        cur.nodes.append(_Recursive())
+        if _is_alnum(self.peek()) and self.peek():
+            self.parse_field(cur)
+
+    def parse_number(self, cur: _List) -> None:
+        if self.peek() in ("+", "-") and self.peek():
+            self.next()
+        while True:
+            ch = self.next()
+            if ch != "." and not (ch and _is_digit(ch)):
+                self.backup(ch)
+                break
+        value = self.consume()
+        body = value.lstrip("+-")
+        if value.isascii() and body.isdigit() and value.count("-") + value.count("+") <= 1:
+            n = int(value)
+            if -(1 << 63) <= n < (1 << 63):
+                cur.nodes.append(_Literal(n))
+                return
+        try:
+            if not value.isascii() or not body or body == ".":
+                raise ValueError
+            cur.nodes.append(_Literal(float(value)))
+        except ValueError:
+            raise _ParseError(f"cannot parse number {value}") from None
+
+    def parse_array(self, cur: _List) -> None:
+        while True:
+            ch = self.next()
+            if ch == "" or ch == "\n":
+                raise _ParseError("unterminated array")
+            if ch == "]":
+                break
+        text = self.consume()[1:-1]
+        if text == "*":
+            text = ":"
+        parts = text.split(",")
+        if len(parts) > 1:
+            lists = [_parse_action("[" + p.strip(" ") + "]") for p in parts]
+            cur.nodes.append(_Union(lists))
+            return
+        m = _DICT_KEY.match(text)
+        if m:
+            sub = _parse_action("." + m.group(1))
+            cur.nodes.extend(sub.nodes)
+            return
+        m = _SLICE.match(text)
+        if not m:
+            raise _ParseError(f"invalid array index {text}")
+        groups = list(m.groups(default=""))
+        params = [_Param(), _Param(), _Param()]
+        for i in range(3):
+            g = groups[i]
+            if g != "":
+                if i > 0:
+                    g = g[1:]
+                if i > 0 and g == "":
+                    params[i].known = False
+                else:
+                    params[i].known = True
+                    try:
+                        params[i].value = int(g)
+                    except ValueError:
+                        raise _ParseError(f"array index {g} is not a number") from None
+            else:
+                if i == 1:
+                    params[i].known = True
+                    params[i].value = params[0].value + 1
+                    params[i].derived = True
+                else:
+                    params[i].known = False
+                    params[i].value = 0
+        cur.nodes.append(_Array(params))
+
+    def parse_filter(self, cur: _List) -> None:
+        self.pos += 3
+        self.consume()
+        begin = end = False
+        pair = ""
+        while True:
+            ch = self.next()
+            if ch == "" or ch == "\n":
+                raise _ParseError("unterminated filter")
+            if ch in "\"'":
+                if not begin:
+                    begin = True
+                    pair = ch
+                    continue
+                if self.input[self.pos - 2] != "\\" and ch == pair:
+                    end = True
+            elif ch == ")":
+                if begin == end:
+                    break
+        if self.next() != "]":
+            raise _ParseError("unclosed array expect ]")
+        text = self.consume()[:-2]
+        m = _FILTER.match(text)
+        if m is None:
+            cur.nodes.append(_Filter(_parse_action(text), _List(), "exists"))
+        else:
+            left = _parse_action(m.group(1))
+            right = _parse_action(m.group(3))
+            cur.nodes.append(_Filter(left, right, m.group(2)))
+
+    def parse_quote(self, cur: _List, quote: str) -> None:
+        while True:
+            ch = self.next()
+            if ch == "" or ch == "\n":
+                raise _ParseError("unterminated quoted string")
+            if ch == quote and self.input[self.pos - 2] != "\\":
+                break
+        value = self.consume()
+        try:
+            s = _unquote_extend(value)
+        except ValueError as e:
+            raise _ParseError(f"unquote string {value} error {e}") from None
+        cur.nodes.append(_Text(s))
+
+    def parse_field(self, cur: _List) -> None:
+        self.consume()
+        while True:
+            ch = self.next()
+            if ch == "\\":
+                self.next()
+            elif _is_terminator(ch):
+                self.backup(ch)
+                break
+        value = self.consume()
+        if value == "*":
+            cur.nodes.append(_Wildcard())
+        else:
+            cur.nodes.append(_Field(value.replace("\\", "")))
+
+
+def _parse_action(text: str) -> _List:
+    root = _Parser("{" + text + "}").parse()
+    first = root.nodes[0]
+    assert isinstance(first, _List)
+    return first
+
+
+_SIMPLE_ESC = {"a": 7, "b": 8, "f": 12, "n": 10, "r": 13, "t": 9, "v": 11, "\\": 92}
+
+
+def _unquote_extend(s: str) -> str:
+    """client-go UnquoteExtend: Go string unquoting for '...' or "..." literals."""
+    if len(s) < 2 or s[0] != s[-1] or s[0] not in "\"'":
+        raise ValueError("invalid syntax")
+    quote = s[0]
+    body = s[1:-1]
+    if "\\" not in body and quote not in body:
+        return body
+    out = bytearray()
+    i = 0
+    n = len(body)
+    while i < n:
+        ch = body[i]
+        if ch == quote:
+            raise ValueError("invalid syntax")
+        if ch != "\\":
+            out += ch.encode("utf-8")
+            i += 1
+            continue
+        if i + 1 >= n:
+            raise ValueError("invalid syntax")
+        c = body[i + 1]
+        i += 2
+        if c in _SIMPLE_ESC:
+            out.append(_SIMPLE_ESC[c])
+        elif c in "'\"":
+            if c != quote:
+                raise ValueError("invalid syntax")
+            out.append(ord(c))
+        elif c in "xuU":
+            width = {"x": 2, "u": 4, "U": 8}[c]
+            hexs = body[i : i + width]
+            if len(hexs) != width or not all(h in "0123456789abcdefABCDEF" for h in hexs):
+                raise ValueError("invalid syntax")
+            i += width
+            v = int(hexs, 16)
+            if c == "x":
+                out.append(v)
+            else:
+                if v > 0x10FFFF or 0xD800 <= v <= 0xDFFF:
+                    raise ValueError("invalid syntax")
+                out += chr(v).encode("utf-8")
+        elif c in "01234567":
+            octs = body[i - 1 : i + 2]
+            if len(octs) != 3 or not all(o in "01234567" for o in octs):
+                raise ValueError("invalid syntax")
+            v = int(octs, 8)
+            if v > 255:
+                raise ValueError("invalid syntax")
+            i += 2
+            out.append(v)
+        else:
+            raise ValueError("invalid syntax")
+    return out.decode("utf-8", errors="replace")
+
+
+# ---------------------------------------------------------------------------
+# Evaluation
+
+_NOTHING = object()  # Go's zero reflect.Value: the input of an empty range body
+
+
+def _is_list(v: Any) -> bool:
+    return isinstance(v, (list, tuple))
+
+
+def _children(v: Any) -> list[Any]:
+    if isinstance(v, dict):
+        return [v[k] for k in sorted(v, key=str)]
+    if _is_list(v):
+        return list(v)
+    if isinstance(v, str):
+        return list(v.encode("utf-8"))
+    return []
+
+
+_INT, _FLOAT, _STR, _BOOL = "int", "float", "string", "bool"
+
+
+def _basic_kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return _BOOL
+    if isinstance(v, int):
+        return _INT
+    if isinstance(v, float):
+        # unstructured JSON decoding turns whole numbers into int64
+        if v.is_integer() and -(2**63) <= v < 2**63:
+            return _INT
+        return _FLOAT
+    if isinstance(v, str):
+        return _STR
+    raise _EvalError("invalid type for comparison")
+
+
+def _num(v: Any) -> Any:
+    if isinstance(v, float) and v.is_integer() and -(2**63) <= v < 2**63:
+        return int(v)
+    return v
+
+
+def _equal(a: Any, b: Any) -> bool:
+    ka, kb = _basic_kind(a), _basic_kind(b)
+    if ka != kb:
+        raise _EvalError("incompatible types for comparison")
+    return _num(a) == _num(b)
+
+
+def _less(a: Any, b: Any) -> bool:
+    ka, kb = _basic_kind(a), _basic_kind(b)
+    if ka != kb:
+        raise _EvalError("incompatible types for comparison")
+    if ka == _BOOL:
+        raise _EvalError("invalid type for comparison")
+    if ka == _STR:
+        # Go compares strings bytewise
+        return a.encode("utf-8") < b.encode("utf-8")
+    return _num(a) < _num(b)
+
+
+def _compare(op: str, a: Any, b: Any) -> bool:
+    if op == "<":
+        return _less(a, b)
+    if op == ">":
+        return not (_less(a, b) or _equal(a, b))
+    if op == "==":
+        return _equal(a, b)
+    if op == "!=":
+        return not _equal(a, b)
+    if op == "<=":
+        return _less(a, b) or _equal(a, b)
+    if op == ">=":
+        return not _less(a, b)
+    raise _EvalError(f"unrecognized filter operator {op}")
+
+
+class _Evaluator:
+    def __init__(self, allow_missing: bool) -> None:
+        self.allow_missing = allow_missing
+
+    def walk(self, values: list[Any], node: _Node) -> list[Any]:
+        if isinstance(node, _List):
+            return self.eval_list(values, node)
+        if isinstance(node, _Text):
+            return [node.text]
+        if isinstance(node, _Field):
+            return self.eval_field(values, node)
+        if isinstance(node, _Array):
+            return self.eval_array(values, node)
+        if isinstance(node, _Filter):
+            return self.eval_filter(values, node)
+        if isinstance(node, _Literal):
+            return [node.value for _ in values]
+        if isinstance(node, _Wildcard):
+            out: list[Any] = []
+            for v in values:
+                if v is None or v is _NOTHING:
+                    continue
+                out.extend(_children(v))
+            return out
+        if isinstance(node, _Recursive):
+            return self.eval_recursive(values)
+        if isinstance(node, _Union):
+            out = []
+            for lst in node.lists:
+                out.extend(self.eval_list(values, lst))
+            return out
+        if isinstance(node, _Identifier):
+            if node.name == "range":
+                return values
+            if node.name == "end":
+                raise _EvalError("not in range, nothing to end")
+            raise _EvalError(f"unrecognized identifier {node.name}")
+        raise _EvalError(f"unexpected Node {node!r}")
+
+    def eval_list(self, values: list[Any], node: _List) -> list[Any]:
+        cur = values
+        for n in node.nodes:
+            cur = self.walk(cur, n)
+        return cur
+
+    def eval_field(self, values: list[Any], node: _Field) -> list[Any]:
+        if not values:
+            return []
+        out = []
+        for v in values:
+            if v is None:
+                continue
+            if isinstance(v, dict) and node.name in v:
+                out.append(v[node.name])
+        if not out and not self.allow_missing:
+            raise _EvalError(f"{node.name} is not found")
+        return out
+
+    def eval_array(self, values: list[Any], node: _Array) -> list[Any]:
+        out: list[Any] = []
+        for v in values:
+            if v is None or v is _NOTHING:
+                continue
+            if not _is_list(v):
+                raise _EvalError(f"{go_type_name(v)} is not array or slice")
+            length = len(v)
+            p0, p1, p2 = node.params
+            start = p0.value if p0.known else 0
+            if start < 0:
+                start += length
+            end = p1.value if p1.known else length
+            if end < 0 or (end == 0 and p1.derived):
+                end += length
+            if end == start:
+                return out
+            if start >= length or start < 0:
+                raise _EvalError(f"array index out of bounds: index {start}, length {length}")
+            if end > length or end < 0:
+                raise _EvalError(f"array index out of bounds: index {end - 1}, length {length}")
+            if start > end:
+                raise _EvalError(f"starting index {start} is greater than ending index {end}")
+            step = 1
+            if p2.known:
+                if p2.value <= 0:
+                    raise _EvalError("step must be > 0")
+                step = p2.value
+            out.extend(list(v[start:end])[::step])
+        return out
+
+    def eval_recursive(self, values: list[Any]) -> list[Any]:
+        out: list[Any] = []
+        for v in values:
+            if v is None or v is _NOTHING:
+                continue
+            kids = _children(v)
+            if kids:
+                out.append(v)
+                out.extend(self.eval_recursive(kids))
+        return out
+
+    def eval_filter(self, values: list[Any], node: _Filter) -> list[Any]:
+        out: list[Any] = []
+        for v in values:
+            if not _is_list(v):
+                shown = "<nil>" if v is None or v is _NOTHING else go_sprint(v)
+                raise _EvalError(f"{shown} is not array or slice and cannot be filtered")
+            for item in v:
+                try:
+                    lefts = self.eval_list([item], node.left)
+                    err = None
+                except _EvalError as e:
+                    lefts, err = [], e
+                if node.op == "exists":
+                    if lefts:
+                        out.append(item)
+                    continue
+                if err is not None:
+                    raise err
+                if not lefts:
+                    continue
+                if len(lefts) > 1:
+                    raise _EvalError("can only compare one element at a time")
+                rights = self.eval_list([item], node.right)
+                if not rights:
+                    continue
+                if len(rights) > 1:
+                    raise _EvalError("can only compare one element at a time")
+                if _compare(node.op, lefts[0], rights[0]):
+                    out.append(item)
+        return out
+
+
+def _range_start(node: _Node) -> bool:
+    return isinstance(node, _List) and any(
+        isinstance(n, _Identifier) and n.name == "range" for n in node.nodes
+    )
+
+
+def _range_end(node: _Node) -> bool:
+    return isinstance(node, _List) and any(
+        isinstance(n, _Identifier) and n.name == "end" for n in node.nodes
+    )
+
+
+# A block is a list of items: ("node", _Node) or ("range", _List, block).
+def _build_blocks(nodes: list[_Node], i: int, depth: int) -> tuple[list[tuple], int]:
+    items: list[tuple] = []
+    while i < len(nodes):
+        node = nodes[i]
+        if _range_start(node):
+            body, i = _build_blocks(nodes, i + 1, depth + 1)
+            items.append(("range", node, body))
+            continue
+        if _range_end(node) and depth > 0:
+            return items, i + 1
+        items.append(("node", node))
+        i += 1
+    return items, i
+
+
+class JSONPath:
+    """A parsed kubectl JSONPath template."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        try:
+            self._root = _Parser(template).parse()
+        except _ParseError as e:
+            raise JSONPathError(f"error parsing jsonpath {template}, {e}", raw=str(e)) from None
+        self._blocks, _ = _build_blocks(self._root.nodes, 0, 0)
+
+    def _run(self, items: list[tuple], data: Any, ev: _Evaluator, out: list[list[Any]]) -> None:
+        for item in items:
+            if item[0] == "node":
+                out.append(ev.walk([data], item[1]))
+                continue
+            _, node, body = item
+            results = ev.walk([data], node)
+            if results:
+                for r in results:
+                    self._run(body, r, ev, out)
+            else:
+                self._run(body, _NOTHING, ev, [])
+
+    def find_results(self, data: Any, allow_missing_keys: bool = True) -> list[list[Any]]:
+        """Raw results, one list per top-level template node (texts included), like FindResults.
+
+        Raises ``JSONPathError`` whose message is the bare engine error.
+        """
+        ev = _Evaluator(allow_missing_keys)
+        out: list[list[Any]] = []
+        try:
+            self._run(self._blocks, data, ev, out)
+        except _EvalError as e:
+            raise JSONPathError(str(e)) from None
+        return out
+
+    @staticmethod
+    def format_value(v: Any) -> str:
+        """How ``-o jsonpath`` prints one result value."""
+        if isinstance(v, (dict, list, tuple)):
+            return go_json(v)
+        if v is None:
+            return "null"
+        return go_sprint(v)
+
+    def execute(self, data: Any, allow_missing_keys: bool = True) -> str:
+        """Render the template against ``data`` as ``kubectl -o jsonpath`` would (no newline added).
+
+        On failure raises ``JSONPathError``: ``.message`` is kubectl's full printer text
+        (``error executing jsonpath "<tmpl>": Error executing template: ...``; it ends with two
+        newlines, kubectl's final newline is left to the caller) and ``.raw`` the bare error.
+        """
+        try:
+            results = self.find_results(data, allow_missing_keys)
+        except JSONPathError as e:
+            raise JSONPathError(self.execution_message(e.raw, data), raw=e.raw) from None
+        return "".join(" ".join(self.format_value(v) for v in res) for res in results)
+
+    def execute_json(self, data: Any, allow_missing_keys: bool = True) -> str:
+        """``-o jsonpath-as-json``: each result list as an indented JSON array plus newline."""
+        import json
+
+        try:
+            results = self.find_results(data, allow_missing_keys)
+        except JSONPathError as e:
+            raise JSONPathError(self.execution_message(e.raw, data), raw=e.raw) from None
+        parts = []
+        for res in results:
+            canon = json.loads(go_json(list(res)))
+            text = json.dumps(canon, indent=4, ensure_ascii=False, sort_keys=True)
+            parts.append(_rehtml(text) + "\n")
+        return "".join(parts)
+
+    def execution_message(self, raw: str, data: Any) -> str:
+        return (
+            f"error executing jsonpath {_go_strconv_quote(self.template)}: "
+            f"Error executing template: {raw}. Printing more information for debugging the template:\n"
+            f"\ttemplate was:\n\t\t{self.template}\n"
+            f"\tobject given to jsonpath engine was:\n\t\t{go_sharp_v(data)}\n\n"
+        )
+
+
+def _rehtml(text: str) -> str:
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+_RELAXED = re.compile(r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$")
+
+
+def relaxed(expr: str) -> str:
+    """kubectl RelaxedJSONPathExpression: ``a.b``, ``.a.b``, ``{a.b}``, ``{.a.b}`` all become ``{.a.b}``."""
+    if expr == "":
+        return expr
+    m = _RELAXED.match(expr)
+    if m is None:
+        raise ClientError(
+            "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'"
+        )
+    spec = m.group(1) if m.group(1) else m.group(2)
+    return "{." + spec + "}"
