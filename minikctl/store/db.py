@@ -305,6 +305,7 @@ class Tx:
         component: str,
         host: str = "",
         at_ms: int | None = None,
+        field_path: str = "",
     ) -> dict:
         """Create or aggregate a v1 Event about ``involved`` (same object, reason, message, source → count+1)."""
         from minikctl.printers.durations import rfc3339, rfc3339_micro
@@ -313,6 +314,8 @@ class Tx:
         meta = involved["metadata"]
         ns = meta.get("namespace", "default")
         dedup = "\0".join((meta.get("uid", ""), type_, reason, message, component))
+        if field_path:
+            dedup += "\0" + field_path
         row = self.conn.execute("SELECT name, body FROM events WHERE dedup=?", (dedup,)).fetchone()
         if row:
             ev = json.loads(row[1])
@@ -341,6 +344,7 @@ class Tx:
                 "namespace": ns,
                 "uid": meta.get("uid", ""),
                 "resourceVersion": meta.get("resourceVersion", ""),
+                **({"fieldPath": field_path} if field_path else {}),
             },
             "reason": reason,
             "message": message,

@@ -1,0 +1,915 @@
+"""The simulated kubelet: a discrete-event state machine per pod.
+
+Per pod the engine keeps a hidden runtime record (``tx.get_runtime``) holding a private timer
+queue. Timers are ``[ms, rank, seq, kind, args]``; ``rank`` orders what happens at one instant
+(lifecycle.md §10.2): 1 process progress, 2 probes, 3 kubelet reactions, 5 scheduler. The
+store's wake index holds the earliest timer of each pod, so ``advance`` only touches pods that
+are due. Status is never hand-written: after each instant it is regenerated from the runtime
+record with the kubelet's rules (``phase.py``) and written only when it changed.
+
+Runtime record (JSON)::
+
+  uid, node, ip, start        bind data (start = status.startTime in ms)
+  t: [[ms, rank, seq, kind, args]], seq
+  fs                          PodFS.to_dict()
+  c: {name: C}                per container (init, sidecar or app)
+  ibo: {image: [backoff_s, last_ms]}     image pull back-off
+  term: {...}                 graceful deletion in progress;  dl: deadline exceeded
+  C = {n: restartCount, cur: I|None, prev: I|None, wait: [reason, msg]|None,
+       bo: [backoff_s, last_ms]|None, pull: {until, ok, ms}|None, ok: init done, hash}
+  I = {id, a: attempt, t0, t1, code, reason, msg, seen, proc, logs: [[ms, line]],
+       started, ready, pr: {probe type: worker}, kill: {...}|None, img: {image, imageID}}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from minikctl.engine import phase as ph
+from minikctl.engine import procs
+from minikctl.engine.scheduler import NODE_NAME, SCHEDULER
+
+RHO = 1000  # kubelet observation delay (PLEG relist period)
+R_PROC, R_PROBE, R_KUBELET, R_CTRL, R_SCHED = 1, 2, 3, 4, 5
+BACKOFF_INITIAL = 10
+BACKOFF_MAX = 300
+LOG_LINES = 10_000
+SCHED_RETRY_MS = 300_000
+IMAGES_META = "engine:images:" + NODE_NAME
+
+PROBE_TYPES = (("startupProbe", "Startup"), ("livenessProbe", "Liveness"), ("readinessProbe", "Readiness"))
+
+
+def _ts(ms: int) -> str:
+    from minikctl.printers.durations import rfc3339
+
+    return rfc3339(ms)
+
+
+def _dur(ms: int) -> str:
+    from minikctl.printers.durations import format_go_duration
+
+    return format_go_duration(ms)
+
+
+def spec_hash(c: dict) -> str:
+    return hashlib.sha256(json.dumps(c, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------------------------
+# runtime record helpers
+
+
+def new_record(pod: dict) -> dict:
+    meta = pod["metadata"]
+    spec = pod.get("spec") or {}
+    c: dict[str, dict] = {}
+    for kind, key in (("init", "initContainers"), ("app", "containers")):
+        for cont in spec.get(key) or []:
+            k = "sidecar" if kind == "init" and cont.get("restartPolicy") == "Always" else kind
+            c[cont["name"]] = {"k": k, "n": 0, "cur": None, "prev": None, "wait": None, "bo": None, "pull": None,
+                               "ok": False, "hash": spec_hash(cont)}
+    return {"v": 1, "uid": meta.get("uid", ""), "node": None, "ip": None, "start": None, "t": [], "seq": 0,
+            "fs": None, "c": c, "ibo": {}, "term": None, "dl": False, "gone": None}
+
+
+def add_timer(R: dict, ms: int, rank: int, kind: str, args: list | None = None) -> None:
+    R["seq"] += 1
+    R["t"].append([int(ms), rank, R["seq"], kind, args or []])
+
+
+def next_wake(R: dict) -> int | None:
+    return min((t[0] for t in R["t"]), default=None)
+
+
+def save(tx, ns: str, name: str, R: dict) -> None:
+    tx.put_runtime(ns, name, R, next_wake(R))
+
+
+# ---------------------------------------------------------------------------------------------
+# the per-pod context
+
+
+class Kubelet:
+    """One pod's kubelet work inside one transaction."""
+
+    def __init__(self, tx, pod: dict, R: dict) -> None:
+        self.tx = tx
+        self.pod = pod
+        self.R = R
+        self.ns = pod["metadata"].get("namespace", "default")
+        self.name = pod["metadata"]["name"]
+        self._fs = None
+        self._procs: dict[str, Any] = {}
+        self._images: dict[str, Any] = {}
+        self.sync_at: set[int] = set()
+
+    # -- helpers ------------------------------------------------------------------------------
+    @property
+    def now(self) -> int:
+        return self.tx.now_ms
+
+    @property
+    def spec(self) -> dict:
+        return self.pod.get("spec") or {}
+
+    def containers(self) -> list[tuple[dict, dict, str]]:
+        """(spec container, C, field path) for init containers then app containers."""
+        out = []
+        for key, fp in (("initContainers", "spec.initContainers"), ("containers", "spec.containers")):
+            for c in self.spec.get(key) or []:
+                C = self.R["c"].get(c["name"])
+                if C is not None:
+                    out.append((c, C, f"{fp}{{{c['name']}}}"))
+        return out
+
+    def find(self, name: str) -> tuple[dict, dict, str]:
+        for c, C, fp in self.containers():
+            if c["name"] == name:
+                return c, C, fp
+        raise KeyError(name)
+
+    def fs(self):
+        if self._fs is None:
+            self._fs = procs.load_podfs(self.R["fs"]) if self.R.get("fs") else procs.new_podfs(self.pod)
+        return self._fs
+
+    def image(self, ref: str):
+        img = self._images.get(ref)
+        if img is None:
+            img = self._images[ref] = procs.lookup_image(ref)
+        return img
+
+    def proc(self, inst: dict):
+        p = self._procs.get(inst["id"])
+        if p is None and inst.get("proc") is not None:
+            p = self._procs[inst["id"]] = procs.load_process(inst["proc"])
+        return p
+
+    def event(self, type_: str, reason: str, message: str, field_path: str = "", at: int | None = None) -> None:
+        self.tx.record_event(self.pod, type_, reason, message, "kubelet", self.R.get("node") or NODE_NAME,
+                             at_ms=at, field_path=field_path)
+
+    def need_sync(self, ms: int) -> None:
+        ms = max(int(ms), self.now)
+        if ms not in self.sync_at:
+            self.sync_at.add(ms)
+            add_timer(self.R, ms, R_KUBELET, "sync")
+
+    def flush(self) -> None:
+        """Persist processes and filesystem back into the record."""
+        for c, C, _ in self.containers():
+            for key in ("cur", "prev"):
+                inst = C.get(key)
+                if inst is not None and inst["id"] in self._procs:
+                    p = self._procs[inst["id"]]
+                    inst["proc"] = p.to_dict()
+        if self._fs is not None:
+            self.R["fs"] = self._fs.to_dict()
+
+    # -- node image cache ---------------------------------------------------------------------
+    def node_images(self) -> list[str]:
+        raw = self.tx.meta(IMAGES_META)
+        return json.loads(raw) if raw else []
+
+    def add_node_image(self, normalized: str) -> None:
+        imgs = self.node_images()
+        if normalized not in imgs:
+            imgs.append(normalized)
+            self.tx.set_meta(IMAGES_META, json.dumps(sorted(imgs)))
+
+    # -- the loop -----------------------------------------------------------------------------
+    def run_due(self, until_ms: int) -> None:
+        """Process every timer with ms <= until_ms (including ones added meanwhile), in order."""
+        budget = 100_000
+        while self.R["t"] and self.R.get("gone") is None:
+            self.R["t"].sort(key=lambda t: (t[0], t[1], t[2]))
+            t = self.R["t"][0]
+            if t[0] > until_ms:
+                break
+            self.R["t"].pop(0)
+            budget -= 1
+            if budget < 0:
+                raise RuntimeError(f"engine: no progress for pod {self.ns}/{self.name}")
+            if t[0] > self.now:
+                self.tx.set_now(t[0])
+            kind, args = t[3], t[4]
+            if kind == "sync":
+                self.sync_at.discard(t[0])
+                self.sync()
+                self.wake_dormant()
+            elif kind == "proc":
+                self.on_proc(*args)
+                self.wake_dormant()
+            elif kind == "probe":
+                self.on_probe(*args)
+            elif kind == "sched":
+                from minikctl.engine import schedule_pod
+
+                schedule_pod(self.tx, self.pod, self.R, self)
+
+    # -- processes ----------------------------------------------------------------------------
+    def on_proc(self, cname: str, iid: str) -> None:
+        c, C, fp = self.find(cname)
+        inst = C.get("cur")
+        if inst is None or inst["id"] != iid or inst.get("t1") is not None:
+            return
+        p = self.proc(inst)
+        view = self.fs().view(cname, c.get("volumeMounts"), self.image(c.get("image", "")))
+        p.step(self.now, view)
+        self.after_proc(c, C, inst, p)
+
+    def after_proc(self, c: dict, C: dict, inst: dict, p) -> None:
+        self.take_logs(inst, p)
+        if p.exited:
+            at = p.exit_ms if p.exit_ms is not None else self.now
+            self.on_exit(c, C, inst, int(p.exit_code), p.reason or "", p.message or "", max(at, inst["t0"]))
+            return
+        w = p.wake_ms
+        if w is not None:
+            add_timer(self.R, max(int(w), self.now), R_PROC, "proc", [c["name"], inst["id"]])
+
+    def take_logs(self, inst: dict, p) -> None:
+        logs = p.logs or []
+        n = inst.get("nlog", 0)
+        if len(logs) > n:
+            new = [[int(e[0]), str(e[2]) if len(e) > 2 else str(e[1])] for e in logs[n:]]
+            inst["logs"].extend(new)
+            if len(inst["logs"]) > LOG_LINES:
+                del inst["logs"][: len(inst["logs"]) - LOG_LINES]
+            inst["nlog"] = len(logs)
+
+    def on_exit(self, c: dict, C: dict, inst: dict, code: int, reason: str, message: str, at: int) -> None:
+        inst["t1"] = at
+        inst["code"] = code
+        if not reason or reason in ("Exited", "Signaled"):
+            reason = "Completed" if code == 0 else "Error"
+        inst["reason"] = reason
+        inst["started"] = False
+        inst["ready"] = False
+        msg = self.termination_message(c, inst, code, message)
+        inst["msg"] = msg
+        inst["pr"] = {}
+        kill = inst.get("kill")
+        if kill and kill.get("restart"):
+            inst["seen"] = at  # the kubelet killed it: it restarts in the same sync (no PLEG delay)
+            self.need_sync(at)
+        else:
+            inst["seen"] = at + RHO
+            self.need_sync(at + RHO)
+        if C["k"] == "init" and code == 0:
+            inst["ready"] = True
+
+    def termination_message(self, c: dict, inst: dict, code: int, fallback: str) -> str:
+        path = c.get("terminationMessagePath", "/dev/termination-log")
+        text = None
+        try:
+            view = self.fs().view(c["name"], c.get("volumeMounts"), self.image(c.get("image", "")))
+            text = view.read(path)
+        except Exception:
+            text = None
+        if text:
+            return text[:4096]
+        if c.get("terminationMessagePolicy") == "FallbackToLogsOnError" and code != 0:
+            lines = [l for _, l in inst["logs"][-80:]]
+            tail = "\n".join(lines)
+            return tail[-2048:] if tail else (fallback or "")
+        return fallback or ""
+
+    # -- starting containers ------------------------------------------------------------------
+    def start_container(self, c: dict, C: dict, fp: str) -> str:
+        """Image step then create+start. Returns 'started', 'pulling' or 'blocked'."""
+        ref = c.get("image", "")
+        img = self.image(ref)
+        if img.invalid:
+            C["wait"] = ["InvalidImageName", img.invalid_message]
+            self.event("Warning", "InspectFailed", img.invalid_message, fp)
+            self.event("Warning", "Failed", "Error: InvalidImageName", fp)
+            return "blocked"
+        policy = c.get("imagePullPolicy", "IfNotPresent")
+        present = img.exists and img.normalized in self.node_images()
+        if policy == "Never" and not present:
+            msg = f'Container image "{ref}" is not present with pull policy of Never'
+            C["wait"] = ["ErrImageNeverPull", msg]
+            self.event("Warning", "ErrImageNeverPull", msg, fp)
+            self.event("Warning", "Failed", "Error: ErrImageNeverPull", fp)
+            return "blocked"
+        if policy == "Always" or not present:
+            bo = self.R["ibo"].get(ref)
+            if bo and self.now - bo[1] < bo[0] * 1000:
+                C["wait"] = ["ImagePullBackOff", f'Back-off pulling image "{ref}"']
+                self.event("Normal", "BackOff", f'Back-off pulling image "{ref}"', fp)
+                self.event("Warning", "Failed", "Error: ImagePullBackOff", fp)
+                self.need_sync(bo[1] + bo[0] * 1000)
+                return "blocked"
+            self.event("Normal", "Pulling", f'Pulling image "{ref}"', fp)
+            dur = 0 if present else int(img.pull_ms)
+            C["pull"] = {"until": self.now + dur, "ok": bool(img.exists), "ms": dur}
+            if dur == 0:
+                return self.finish_pull(c, C, fp)
+            self.need_sync(self.now + dur)
+            return "pulling"
+        self.event("Normal", "Pulled", f'Container image "{ref}" already present on machine', fp)
+        self.create_and_start(c, C, fp)
+        return "started"
+
+    def finish_pull(self, c: dict, C: dict, fp: str) -> str:
+        pull = C["pull"]
+        C["pull"] = None
+        ref = c.get("image", "")
+        img = self.image(ref)
+        if not pull["ok"]:
+            err = img.pull_error or f'failed to pull image "{ref}"'
+            self.event("Warning", "Failed", f'Failed to pull image "{ref}": {err}', fp)
+            self.event("Warning", "Failed", "Error: ErrImagePull", fp)
+            C["wait"] = ["ErrImagePull", err]
+            bo = self.R["ibo"].get(ref)
+            if bo is None or self.now - bo[1] > 2 * BACKOFF_MAX * 1000:
+                b = BACKOFF_INITIAL
+            else:
+                b = min(bo[0] * 2, BACKOFF_MAX)
+            self.R["ibo"][ref] = [b, self.now]
+            self.need_sync(self.now + RHO)
+            return "blocked"
+        self.R["ibo"].pop(ref, None)
+        self.add_node_image(img.normalized)
+        d = _dur(pull["ms"])
+        self.event("Normal", "Pulled",
+                   f'Successfully pulled image "{ref}" in {d} ({d} including waiting). Image size: {img.size} bytes.',
+                   fp)
+        self.create_and_start(c, C, fp)
+        return "started"
+
+    def create_and_start(self, c: dict, C: dict, fp: str) -> None:
+        name = c["name"]
+        img = self.image(c.get("image", ""))
+        restart = C["cur"] is not None
+        if restart:
+            C["prev"] = C["cur"]
+            C["n"] += 1
+            prev = C["prev"]
+            if prev is not None:
+                prev["proc"] = None  # the old process is gone; keep its record and logs only
+                self._procs.pop(prev["id"], None)
+            self.fs().reset_container(name, img)
+        attempt = C["n"]
+        cid = self.tx.digest("container", self.R["uid"], name, attempt)
+        view = self.fs().view(name, c.get("volumeMounts"), img)
+        env = procs.env_for(c, self.pod, img)
+        argv = procs.argv_for(c, img, env)
+        has_probe = {k: bool(c.get(k)) for k, _ in PROBE_TYPES}
+        inst = {"id": cid, "a": attempt, "t0": self.now, "t1": None, "code": None, "reason": "", "msg": "",
+                "seen": None, "proc": None, "logs": [], "nlog": 0,
+                "started": not has_probe["startupProbe"], "ready": False, "pr": {}, "kill": None,
+                "img": {"image": img.normalized or c.get("image", ""), "imageID": img.image_id}}
+        C["cur"] = inst
+        C["wait"] = None
+        self.event("Normal", "Created", f"Created container: {name}", fp)
+        if argv and not img.has_executable(argv[0]):
+            msg = ("failed to create containerd task: failed to create shim task: OCI runtime create failed: "
+                   f"runc create failed: unable to start container process: exec: \"{argv[0]}\": "
+                   "executable file not found in $PATH: unknown")
+            inst.update({"t0": None, "t1": self.now, "code": 128, "reason": "StartError", "msg": msg,
+                         "seen": self.now + RHO})
+            C["wait"] = ["RunContainerError", msg]
+            self.event("Warning", "Failed", f"Error: {msg}", fp)
+            self.need_sync(self.now + RHO)
+            return
+        p = procs.spawn(argv, env, img, self.now, procs.memory_limit(c), view)
+        self._procs[cid] = p
+        self.event("Normal", "Started", f"Started container {name}", fp)
+        if C["k"] != "init" and inst["started"] and not has_probe["readinessProbe"]:
+            inst["ready"] = True
+        self.schedule_probes(c, inst)
+        self.after_proc(c, C, inst, p)
+
+    # -- back-off -----------------------------------------------------------------------------
+    def try_restart(self, c: dict, C: dict, fp: str) -> str:
+        cur = C["cur"]
+        kill = (cur or {}).get("kill") or {}
+        if kill.get("restart"):
+            F = (C.get("prev") or {}).get("t1")
+        else:
+            F = cur.get("t1") if cur else None
+        if F is not None:
+            bo = C.get("bo")
+            if bo and F - bo[1] <= 2 * BACKOFF_MAX * 1000 and self.now - F < bo[0] * 1000:
+                pod = f"{self.name}_{self.ns}({self.R['uid']})"
+                C["wait"] = ["CrashLoopBackOff",
+                             f"back-off {_dur(bo[0] * 1000)} restarting failed container={c['name']} pod={pod}"]
+                self.event("Warning", "BackOff", f"Back-off restarting failed container {c['name']} in pod {pod}", fp)
+                self.need_sync(F + bo[0] * 1000)
+                return "blocked"
+            if not bo or F - bo[1] > 2 * BACKOFF_MAX * 1000:
+                C["bo"] = [BACKOFF_INITIAL, self.now]
+            else:
+                C["bo"] = [min(bo[0] * 2, BACKOFF_MAX), self.now]
+        return self.start_container(c, C, fp)
+
+    # -- kills --------------------------------------------------------------------------------
+    def kill(self, c: dict, C: dict, fp: str, message: str, grace_s: int, restart: bool,
+             prestop: bool = False) -> None:
+        inst = C["cur"]
+        if inst is None or inst.get("t1") is not None or inst.get("kill"):
+            return
+        self.event("Normal", "Killing", message, fp)
+        term_at = self.now
+        if prestop and grace_s > 0:
+            term_at = self.run_prestop(c, inst, fp, grace_s)
+        kill_at = self.now + grace_s * 1000
+        if term_at > kill_at:
+            kill_at = term_at + 2000
+        inst["kill"] = {"term": term_at, "kill": kill_at, "restart": restart, "sent": False}
+        inst["pr"] = {k: v for k, v in inst["pr"].items() if k == "readiness"} if not restart else {}
+        if term_at <= self.now:
+            self.send_term(c, C, inst)
+        else:
+            self.need_sync(term_at)
+        if inst.get("t1") is None:
+            self.need_sync(kill_at)
+
+    def run_prestop(self, c: dict, inst: dict, fp: str, grace_s: int) -> int:
+        hook = ((c.get("lifecycle") or {}).get("preStop")) or {}
+        if not hook:
+            return self.now
+        if "sleep" in hook:
+            return self.now + min(int(hook["sleep"].get("seconds", 0)), grace_s) * 1000
+        p = self.proc(inst)
+        try:
+            if "exec" in hook:
+                view = self.fs().view(c["name"], c.get("volumeMounts"), self.image(c.get("image", "")))
+                img = self.image(c.get("image", ""))
+                code, out, dur = procs.run_exec(hook["exec"].get("command") or [], procs.env_for(c, self.pod, img),
+                                                view, img, self.now, grace_s)
+                if code != 0:
+                    self.event("Warning", "FailedPreStopHook",
+                               f"PreStopHook failed: command {hook['exec'].get('command')!r} exited with {code}: {out}",
+                               fp)
+                return self.now + int(dur)
+            if "httpGet" in hook and p is not None:
+                h = hook["httpGet"]
+                procs.http_get(p, self.port(c, h.get("port")), h.get("path", "/"), self.now, self.R.get("ip"),
+                               h.get("scheme", "HTTP"))
+        except Exception:  # a hook the interpreter cannot run is treated as instantaneous
+            pass
+        return self.now
+
+    def send_term(self, c: dict, C: dict, inst: dict) -> None:
+        inst["kill"]["sent"] = True
+        p = self.proc(inst)
+        view = self.fs().view(c["name"], c.get("volumeMounts"), self.image(c.get("image", "")))
+        p.signal("TERM", self.now, view)
+        self.after_proc_signal(c, C, inst, p)
+
+    def send_kill(self, c: dict, C: dict, inst: dict) -> None:
+        p = self.proc(inst)
+        view = self.fs().view(c["name"], c.get("volumeMounts"), self.image(c.get("image", "")))
+        p.signal("KILL", self.now, view)
+        if not p.exited:  # SIGKILL cannot be ignored
+            self.take_logs(inst, p)
+            self.on_exit(c, C, inst, 137, "Error", "", self.now)
+            return
+        self.after_proc_signal(c, C, inst, p)
+
+    def after_proc_signal(self, c, C, inst, p) -> None:
+        # pending proc timers for this instance stay valid; add one for the new wake time
+        self.after_proc(c, C, inst, p)
+
+    # -- probes -------------------------------------------------------------------------------
+    def schedule_probes(self, c: dict, inst: dict) -> None:
+        for key, _ in PROBE_TYPES:
+            probe = c.get(key)
+            if not probe:
+                continue
+            if key != "startupProbe" and not inst["started"]:
+                continue
+            self.start_probe(c, inst, key, probe, inst["t0"])
+
+    def start_probe(self, c: dict, inst: dict, key: str, probe: dict, not_before: int, strict: bool = False) -> None:
+        base = inst["t0"] + int(probe.get("initialDelaySeconds", 0)) * 1000
+        period = max(1, int(probe.get("periodSeconds", 10))) * 1000
+        first = base
+        if first < not_before or (strict and first <= not_before):
+            k = (not_before - base) // period + 1 if strict else -(-(not_before - base) // period)
+            first = base + k * period
+            if strict and first <= not_before:
+                first += period
+        init = {"readinessProbe": False, "livenessProbe": True, "startupProbe": None}[key]
+        inst["pr"][key] = {"s": 0, "f": 0, "res": init, "base": base, "per": period, "dorm": False, "next": first}
+        add_timer(self.R, first, R_PROBE, "probe", [c["name"], inst["id"], key])
+
+    def wake_dormant(self) -> None:
+        now = self.now
+        for c, C, _ in self.containers():
+            inst = C.get("cur")
+            if inst is None or inst.get("t1") is not None:
+                continue
+            for key, w in inst["pr"].items():
+                if w.get("dorm"):
+                    k = -(-(now - w["base"]) // w["per"])
+                    w["dorm"] = False
+                    w["next"] = w["base"] + max(0, k) * w["per"]
+                    add_timer(self.R, w["next"], R_PROBE, "probe", [c["name"], inst["id"], key])
+
+    def port(self, c: dict, port) -> int:
+        if isinstance(port, int):
+            return port
+        for p in c.get("ports") or []:
+            if p.get("name") == port:
+                return int(p.get("containerPort", 0))
+        try:
+            return int(port)
+        except (TypeError, ValueError):
+            return 0
+
+    def run_probe(self, c: dict, inst: dict, probe: dict) -> tuple[bool, str]:
+        p = self.proc(inst)
+        ip = self.R.get("ip") or ""
+        timeout = int(probe.get("timeoutSeconds", 1))
+        if "exec" in probe:
+            img = self.image(c.get("image", ""))
+            view = self.fs().view(c["name"], c.get("volumeMounts"), img)
+            code, out, _ = procs.run_exec(probe["exec"].get("command") or [], procs.env_for(c, self.pod, img), view,
+                                          img, self.now, timeout)
+            return code == 0, out
+        if "httpGet" in probe:
+            h = probe["httpGet"]
+            code, msg = procs.http_get(p, self.port(c, h.get("port")), h.get("path", "/"), self.now, ip,
+                                       h.get("scheme", "HTTP"))
+            if code is None:
+                return False, msg
+            if 200 <= int(code) < 400:
+                return True, msg or ""
+            return False, msg or f"HTTP probe failed with statuscode: {code}"
+        if "tcpSocket" in probe:
+            ok, msg = procs.tcp_connect(p, self.port(c, probe["tcpSocket"].get("port")), self.now, ip)
+            return bool(ok), msg or ""
+        if "grpc" in probe:
+            g = probe["grpc"]
+            ok, msg = procs.grpc_check(p, int(g.get("port", 0)), g.get("service", ""), self.now, ip)
+            return bool(ok), msg or ""
+        return True, ""
+
+    def on_probe(self, cname: str, iid: str, key: str) -> None:
+        c, C, fp = self.find(cname)
+        inst = C.get("cur")
+        if inst is None or inst["id"] != iid or inst.get("t1") is not None:
+            return
+        w = inst["pr"].get(key)
+        probe = c.get(key)
+        if w is None or probe is None or w.get("dorm") or w.get("next") != self.now:
+            return
+        label = dict(PROBE_TYPES)[key]
+        deleting = self.R.get("term") is not None
+        if deleting and key != "readinessProbe":
+            inst["pr"].pop(key, None)
+            return
+        ok, out = self.run_probe(c, inst, probe)
+        changed = False
+        if ok:
+            w["s"] += 1
+            w["f"] = 0
+            if w["s"] >= int(probe.get("successThreshold", 1)) and w["res"] is not True:
+                w["res"] = True
+                changed = True
+        else:
+            w["f"] += 1
+            w["s"] = 0
+            self.event("Warning", "Unhealthy", f"{label} probe failed: {out}", fp)
+            if w["f"] >= int(probe.get("failureThreshold", 3)) and w["res"] is not False:
+                w["res"] = False
+                changed = True
+        if changed:
+            self.apply_probe_result(c, C, fp, inst, key, w["res"])
+            if key == "startupProbe" and w["res"]:
+                inst["pr"].pop(key, None)
+                return
+            if key in ("livenessProbe", "startupProbe") and w["res"] is False:
+                return  # on hold until a new container instance
+        if ok and not changed and w["res"] is True:
+            w["dorm"] = True  # steady success: nothing changes until something else happens in the pod
+            return
+        w["next"] = self.now + w["per"]
+        add_timer(self.R, w["next"], R_PROBE, "probe", [cname, iid, key])
+
+    def apply_probe_result(self, c, C, fp, inst, key, res) -> None:
+        if key == "readinessProbe":
+            inst["ready"] = bool(res) and inst["started"]
+        elif key == "startupProbe":
+            if res:
+                inst["started"] = True
+                if not c.get("readinessProbe"):
+                    inst["ready"] = C["k"] != "init"
+                for k2 in ("livenessProbe", "readinessProbe"):
+                    if c.get(k2):
+                        self.start_probe(c, inst, k2, c[k2], self.now, strict=True)
+                self.need_sync(self.now)  # a started sidecar lets the next init container start
+            else:
+                self.probe_kill(c, C, fp, "startup")
+        elif key == "livenessProbe" and res is False:
+            self.probe_kill(c, C, fp, "liveness")
+
+    def probe_kill(self, c, C, fp, what: str) -> None:
+        probe = c.get("startupProbe" if what == "startup" else "livenessProbe") or {}
+        grace = probe.get("terminationGracePeriodSeconds")
+        if grace is None:
+            grace = self.spec.get("terminationGracePeriodSeconds", 30)
+        restart = self.should_restart(C, 137)
+        msg = f"Container {c['name']} failed {what} probe" + (", will be restarted" if restart else "")
+        self.kill(c, C, fp, msg, int(grace), restart=restart)
+        self.need_sync(self.now)
+
+    def should_restart(self, C: dict, code: int | None) -> bool:
+        if C["k"] == "sidecar":
+            return True
+        policy = self.spec.get("restartPolicy", "Always")
+        if C["k"] == "init":
+            return policy != "Never" and code != 0
+        if policy == "Always":
+            return True
+        if policy == "OnFailure":
+            return code != 0
+        return False
+
+    # -- the sync -----------------------------------------------------------------------------
+    def sync(self) -> None:
+        now = self.now
+        pending_kill = False
+        for c, C, fp in self.containers():
+            inst = C.get("cur")
+            if inst is None or inst.get("t1") is not None:
+                continue
+            k = inst.get("kill")
+            if k:
+                if not k["sent"] and k["term"] <= now:
+                    self.send_term(c, C, inst)
+                if inst.get("t1") is None and k["kill"] <= now:
+                    self.send_kill(c, C, inst)
+                if inst.get("t1") is None:
+                    pending_kill = True
+        # deadline
+        ads = self.spec.get("activeDeadlineSeconds")
+        if ads is not None and self.R.get("start") is not None and not self.R["dl"] and not self.terminal_phase():
+            due = self.R["start"] + int(ads) * 1000
+            if now >= due:
+                self.R["dl"] = True
+                self.event("Normal", "DeadlineExceeded", "Pod was active on the node longer than the specified deadline")
+            else:
+                self.need_sync(due)
+        if self.R["dl"] or self.R.get("term") is not None or self.R.get("killpod"):
+            self.stop_all()
+            return
+        if self.terminal_phase():
+            return
+        self.reconcile()
+
+    def terminal_phase(self) -> bool:
+        return (self.pod.get("status") or {}).get("phase") in ("Succeeded", "Failed")
+
+    def stop_all(self) -> None:
+        """Kill every running container (regular first, sidecars once they are all gone)."""
+        term = self.R.get("term")
+        grace = term["grace"] if term else int(self.spec.get("terminationGracePeriodSeconds", 30))
+        regular_running = False
+        for c, C, fp in self.containers():
+            C["pull"] = None
+            inst = C.get("cur")
+            if C["k"] == "sidecar" or inst is None or inst.get("t1") is not None:
+                continue
+            regular_running = True
+            if not inst.get("kill") or inst["kill"].get("restart"):
+                if inst.get("kill"):
+                    inst["kill"]["restart"] = False
+                else:
+                    self.kill(c, C, fp, f"Stopping container {c['name']}", grace, restart=False, prestop=True)
+        if True:
+            still = any(C["k"] != "sidecar" and C.get("cur") and C["cur"].get("t1") is None
+                        for _, C, _ in self.containers())
+            if not still:
+                sidecars = [x for x in self.containers() if x[1]["k"] == "sidecar"]
+                for c, C, fp in reversed(sidecars):
+                    inst = C.get("cur")
+                    if inst is not None and inst.get("t1") is None and not inst.get("kill"):
+                        remaining = grace
+                        if term:
+                            remaining = max(2, (term["end"] - self.now + 999) // 1000)
+                        self.kill(c, C, fp, f"Stopping container {c['name']}", int(remaining), restart=False,
+                                  prestop=True)
+        running = [C for _, C, _ in self.containers() if C.get("cur") and C["cur"].get("t1") is None]
+        if running:
+            return
+        self.R["done"] = True
+        if term is not None:
+            last = max([C["cur"]["t1"] for _, C, _ in self.containers() if C.get("cur")] + [term["at"]])
+            gone_at = max(last + RHO, self.now)
+            if self.now >= gone_at:
+                self.R["gone"] = self.now
+            else:
+                self.need_sync(gone_at)
+
+    def reconcile(self) -> None:
+        """computePodActions + SyncPod: what to start now."""
+        now = self.now
+        for c, C, fp in self.containers():
+            pull = C.get("pull")
+            if pull is not None:
+                if pull["until"] <= now:
+                    if self.finish_pull(c, C, fp) == "started":
+                        continue
+                    return
+                self.need_sync(pull["until"])
+                return  # serial pulls: nothing else starts while one pull runs
+        policy = self.spec.get("restartPolicy", "Always")
+        # init containers, one at a time
+        for c, C, fp in self.containers():
+            if C["k"] == "app":
+                break
+            inst = C.get("cur")
+            if C["k"] == "sidecar":
+                if inst is not None and inst.get("t1") is None:
+                    if inst["started"]:
+                        continue
+                    return
+                if inst is not None:
+                    if now < inst["seen"]:
+                        self.need_sync(inst["seen"])
+                        return
+                    if self.try_restart(c, C, fp) != "started":
+                        return
+                else:
+                    if self.start_container(c, C, fp) != "started":
+                        return
+                inst = C["cur"]
+                if inst.get("t1") is None and inst["started"]:
+                    continue
+                return
+            if C["ok"]:
+                continue
+            if inst is None:
+                self.start_container(c, C, fp)
+                if C["cur"] is None or C["cur"].get("t1") is None:
+                    return
+                inst = C["cur"]
+            if inst.get("t1") is None:
+                return
+            if now < inst["seen"]:
+                self.need_sync(inst["seen"])
+                return
+            if inst["code"] == 0:
+                C["ok"] = True
+                continue
+            if policy == "Never":
+                self.R["killpod"] = True
+                self.stop_all()
+                return
+            self.try_restart(c, C, fp)
+            return
+        # regular containers, in spec order (each pull blocks the next)
+        done_for_good = True
+        for c, C, fp in self.containers():
+            if C["k"] != "app":
+                continue
+            inst = C.get("cur")
+            if inst is None:
+                done_for_good = False
+                if self.start_container(c, C, fp) == "pulling":
+                    return
+                continue
+            if inst.get("t1") is None:
+                done_for_good = False
+                continue
+            if now < inst["seen"]:
+                done_for_good = False
+                self.need_sync(inst["seen"])
+                continue
+            force = (inst.get("kill") or {}).get("restart")
+            if force or self.should_restart(C, inst["code"]):
+                done_for_good = False
+                if self.try_restart(c, C, fp) == "pulling":
+                    return
+        if done_for_good and any(C["k"] == "app" for _, C, _ in self.containers()):
+            # nothing left to keep or start: KillPod (sidecars are stopped, not restarted)
+            self.R["killpod"] = True
+            self.stop_all()
+
+    # -- status -------------------------------------------------------------------------------
+    def container_status(self, c: dict, C: dict, has_init: bool) -> dict:
+        inst = C.get("cur")
+        st: dict = {"image": c.get("image", ""), "imageID": "", "lastState": {}, "name": c["name"], "ready": False,
+                    "restartCount": C["n"], "started": False}
+        default_wait = {"reason": "PodInitializing" if has_init else "ContainerCreating"}
+        if inst is None:
+            w = C.get("wait")
+            st["state"] = {"waiting": self._wait(w) if w else default_wait}
+            return st
+        st["image"] = inst["img"]["image"]
+        st["imageID"] = inst["img"]["imageID"]
+        st["containerID"] = "containerd://" + inst["id"]
+        prev = C.get("prev")
+        if inst.get("t1") is None:
+            st["state"] = {"running": {"startedAt": _ts(inst["t0"])}}
+            st["started"] = bool(inst["started"])
+            st["ready"] = bool(inst["ready"])
+            if prev is not None:
+                st["lastState"] = {"terminated": self._term(prev)}
+        elif C.get("wait") and (C["k"] != "init" or not C["ok"]):
+            st["state"] = {"waiting": self._wait(C["wait"])}
+            st["lastState"] = {"terminated": self._term(inst)}
+        else:
+            st["state"] = {"terminated": self._term(inst)}
+            st["ready"] = C["k"] == "init" and inst["code"] == 0
+            if prev is not None:
+                st["lastState"] = {"terminated": self._term(prev)}
+        mounts = []
+        for m in c.get("volumeMounts") or []:
+            vm = {"mountPath": m.get("mountPath", ""), "name": m.get("name", "")}
+            if m.get("readOnly"):
+                vm["readOnly"] = True
+                vm["recursiveReadOnly"] = "Disabled"
+            mounts.append(vm)
+        if mounts:
+            st["volumeMounts"] = mounts
+        return st
+
+    @staticmethod
+    def _wait(w: list) -> dict:
+        d = {}
+        if w[1]:
+            d["message"] = w[1]
+        d["reason"] = w[0]
+        return d
+
+    @staticmethod
+    def _term(inst: dict) -> dict:
+        d = {"containerID": "containerd://" + inst["id"], "exitCode": inst["code"],
+             "finishedAt": _ts(inst["t1"])}
+        if inst.get("msg"):
+            d["message"] = inst["msg"]
+        if inst.get("reason"):
+            d["reason"] = inst["reason"]
+        d["startedAt"] = _ts(inst["t0"]) if inst.get("t0") is not None else _ts(-_epoch_offset())
+        return d
+
+    def build_status(self) -> dict:
+        old = self.pod.get("status") or {}
+        status = dict(old)
+        spec = self.spec
+        now_s = _ts(self.now)
+        has_init = bool(spec.get("initContainers"))
+        inits = [self.container_status(c, C, has_init) for c, C, _ in self.containers() if C["k"] != "app"]
+        apps = [self.container_status(c, C, has_init) for c, C, _ in self.containers() if C["k"] == "app"]
+        started_any = any(C["cur"] is not None for _, C, _ in self.containers() if C["k"] == "app")
+        terminal = bool(self.R.get("done") and (self.R.get("term") is not None or self.R.get("killpod")
+                                                 or self.R.get("dl")))
+        phase = ph.get_phase(spec, inits, apps, terminal, started_any)
+        if old.get("phase") in ("Succeeded", "Failed"):
+            phase = old["phase"]
+        if self.R.get("dl"):
+            phase = "Failed"
+            status["reason"] = "DeadlineExceeded"
+            status["message"] = "Pod was active on the node longer than the specified deadline"
+        if inits:
+            status["initContainerStatuses"] = inits
+        status["containerStatuses"] = apps
+        node_ip = self.R.get("hostIP") or ""
+        if node_ip:
+            status["hostIP"] = node_ip
+            status["hostIPs"] = [{"ip": node_ip}]
+        if self.R.get("ip"):
+            status["podIP"] = self.R["ip"]
+            status["podIPs"] = [{"ip": self.R["ip"]}]
+        if self.R.get("start") is not None:
+            status["startTime"] = _ts(self.R["start"])
+        status["phase"] = phase
+        sandbox = phase not in ("Succeeded", "Failed") and self.R.get("start") is not None
+        computed = ph.kubelet_conditions(spec, phase, inits, apps, sandbox, started_any)
+        cr = [x for x in computed if x[0] == "ContainersReady"][0]
+        ready = ph.ready_condition(spec, cr, old.get("conditions") or [])
+        order = [x for x in computed if x[0] != "ContainersReady"] + [ready, cr, ("PodScheduled", True, "", "")]
+        status["conditions"] = ph.merge_conditions(old.get("conditions") or [], order, now_s)
+        return status
+
+    def write_status(self) -> None:
+        if self.R.get("gone") is not None:
+            return
+        status = self.build_status()
+        if status != (self.pod.get("status") or {}):
+            self.pod["status"] = status
+            self.tx.update(self.pod)
+
+
+def _epoch_offset() -> int:
+    """Milliseconds from the Unix epoch to durations' epoch (0 when they coincide)."""
+    try:
+        from minikctl.printers import durations
+
+        ep = getattr(durations, "_EPOCH", None)
+        if ep is None:
+            return 0
+        import datetime as _dt
+
+        return int((ep - _dt.datetime(1970, 1, 1, tzinfo=ep.tzinfo)).total_seconds() * 1000)
+    except Exception:
+        return 0
