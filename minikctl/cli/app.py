@@ -1,0 +1,93 @@
+"""The root command and the one error boundary: every failure becomes kubectl's text on stderr and exit code 1."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+import typer
+
+from minikctl.cli import apply as apply_cmd
+from minikctl.cli import clock as clock_cmd
+from minikctl.cli import delete as delete_cmd
+from minikctl.cli import describe as describe_cmd
+from minikctl.cli import get as get_cmd
+from minikctl.cli import version as version_cmd
+from minikctl.cli.common import STORE, TICK, set_globals
+
+app = typer.Typer(
+    name="minikctl",
+    help="minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster.",
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def root(store: Optional[str] = STORE, tick: Optional[str] = TICK) -> None:
+    """minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."""
+    set_globals(store, tick)
+
+
+apply_cmd.register(app)
+get_cmd.register(app)
+describe_cmd.register(app)
+delete_cmd.register(app)
+clock_cmd.register(app)
+version_cmd.register(app)
+
+
+def _command_path(args: list[str]) -> str:
+    for a in args:
+        if not a.startswith("-"):
+            return a
+    return ""
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Run minikctl; returns the exit code (0 ok, 1 any error, as kubectl)."""
+    from typer._click import exceptions as cx
+
+    from minikctl.api.errors import MinikctlError
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args, prog_name="minikctl", standalone_mode=False)
+        return rv if isinstance(rv, int) else 0
+    except cx.NoArgsIsHelpError as e:
+        sys.stdout.write(e.ctx.get_help() + "\n")
+        return 0
+    except cx.NoSuchOption as e:
+        cmd = _command_path(args)
+        sys.stderr.write(f"error: unknown flag: {e.option_name}\nSee 'minikctl {cmd} --help' for usage.\n")
+        return 1
+    except cx.UsageError as e:
+        cmd = _command_path(args)
+        msg = e.format_message()
+        sys.stderr.write(f"error: {msg}\nSee 'minikctl {cmd} -h' for help and examples\n".replace("minikctl  -h", "minikctl -h"))
+        return 1
+    except typer.Abort:
+        return 1
+    except MinikctlError as e:
+        sys.stdout.flush()
+        sys.stderr.write(e.render() + "\n")
+        return 1
+    except KeyboardInterrupt:
+        return 1
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush at exit
+        except OSError:
+            pass
+        return 1
+    except typer.Exit as e:
+        return e.exit_code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,218 @@
+"""minikctl apply / create / replace: manifests in, objects through admission, one line per object out."""
+
+from __future__ import annotations
+
+import copy
+from typing import Optional
+
+import typer
+
+from minikctl.cli import common as c
+
+
+def _prepare(obj: dict, source: str, namespace: Optional[str]):
+    """Resolve the resource and namespace of a manifest object, as kubectl's builder does."""
+    from minikctl.api.errors import ClientError
+    from minikctl.api.resources import for_kind
+    from minikctl.cli.resource_args import unknown_kind_error
+
+    res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
+    if res is None:
+        raise unknown_kind_error(obj, source)
+    obj = copy.deepcopy(obj)
+    meta = obj.setdefault("metadata", {})
+    if res.namespaced:
+        own = meta.get("namespace")
+        if own and namespace and own != namespace:
+            raise ClientError(
+                f'the namespace from the provided object "{own}" does not match the namespace "{namespace}". '
+                f"You must pass '--namespace={own}' to perform this operation."
+            )
+        meta["namespace"] = own or c.namespace_of(namespace)
+    return res, obj
+
+
+def _annotated(obj: dict) -> dict:
+    """The object with kubectl's last-applied-configuration annotation (compact sorted JSON of the file's object)."""
+    from minikctl.api.server import LAST_APPLIED
+    from minikctl.printers.serialize import to_compact_json
+
+    plain = copy.deepcopy(obj)
+    annotations = plain.setdefault("metadata", {}).setdefault("annotations", {})
+    annotations.pop(LAST_APPLIED, None)
+    out = copy.deepcopy(obj)
+    out["metadata"].setdefault("annotations", {})[LAST_APPLIED] = to_compact_json(plain) + "\n"
+    return out
+
+
+def _run(filename, recursive, namespace, output, dry_run, validate, store, tick, action) -> None:
+    """Load every document, run ``action`` on each inside one session, print, and report errors at the end."""
+    from minikctl.api.errors import ClientError, MinikctlError, MultiError
+    from minikctl.cli import resource_args
+    from minikctl.printers import output as printer
+
+    if not filename:
+        raise ClientError("must specify one of -f and -k")
+    printer.check_format(output)
+    mode = c.parse_dry_run(dry_run)
+    docs = resource_args.load(filename, recursive)
+    if not docs:
+        raise ClientError("no objects passed to apply" if action.__name__ == "apply_one" else "no objects passed to create")
+    lines: list[str] = []
+    results: list[dict] = []
+    errors: list[MinikctlError] = []
+    with c.session(store, tick, validate=validate) as api:
+        for obj, source in docs:
+            try:
+                res, obj = _prepare(obj, source, namespace)
+                word, result = action(api, res, obj, source, mode)
+            except MinikctlError as e:
+                errors.append(e)
+                continue
+            results.append(result)
+            lines.append(printer.ref(result) + ("" if output == "name" else f" {word}{c.dry_suffix(mode)}"))
+        warnings = list(api.warnings)
+    for w in warnings:
+        c.err(w)
+    if output and output != "name":
+        c.out(printer.render(results, output, now_ms=0, single=len(results) == 1))
+    else:
+        c.out("".join(line + "\n" for line in lines))
+    if errors:
+        raise MultiError(errors)
+
+
+def apply_one(api, res, obj, source, mode):
+    from minikctl.api.errors import ClientError
+    from minikctl.api.patching import strategic_merge_patch, three_way_patch
+    from minikctl.api.server import LAST_APPLIED, last_applied_of
+
+    meta = obj["metadata"]
+    if not meta.get("name"):
+        if meta.get("generateName"):
+            raise ClientError(f"from {meta['generateName']}: cannot use generate name with apply")
+        raise ClientError(
+            "error when retrieving current configuration of:\n"
+            f'Resource: "{res.gvr}", GroupVersionKind: "/{res.api_version}, Kind={res.kind}"\n'
+            f'Name: "", Namespace: "{meta.get("namespace", "")}"\n'
+            f'from server for: "{source}": resource name may not be empty'
+        )
+    live = api.find(res, meta.get("namespace", ""), meta["name"])
+    modified = _annotated(obj)
+    if live is None:
+        return "created", api.create(modified, dry_run=mode != "none", source=source)
+    if mode == "client":
+        return "configured", live
+    if live["metadata"].get("deletionTimestamp"):
+        api.warnings.append(f"Warning: Detected changes to resource {meta['name']} which is currently being deleted.")
+    original = last_applied_of(live)
+    if original is None and LAST_APPLIED not in (live["metadata"].get("annotations") or {}):
+        api.warnings.append(
+            f"Warning: resource {res.plural}/{meta['name']} is missing the {LAST_APPLIED} annotation which is "
+            "required by kubectl apply. kubectl apply should only be used on resources created declaratively by "
+            "either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically."
+        )
+    patch = three_way_patch(original, modified, live, kind=res.kind)
+    if not patch:
+        return "unchanged", live
+    merged = strategic_merge_patch(live, patch, kind=res.kind)
+    merged["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
+    stored, _ = api.update(live, merged, dry_run=mode != "none", source=source, verb="patching")
+    return "configured", stored
+
+
+def create_one(api, res, obj, source, mode, save_config=False):
+    if save_config:
+        obj = _annotated(obj)
+    return "created", api.create(obj, dry_run=mode != "none", source=source)
+
+
+def replace_one(api, res, obj, source, mode, force=False):
+    from minikctl.api.errors import NotFound
+
+    meta = obj["metadata"]
+    live = api.find(res, meta.get("namespace", ""), meta.get("name", ""))
+    if force:
+        if live is not None:
+            api.delete(live, grace=0)
+            c.out(f'{res.singular} "{meta["name"]}" deleted\n')
+        return "replaced", api.create(obj, dry_run=mode != "none", source=source)
+    if live is None:
+        raise NotFound(res.plural, meta.get("name", "")).with_source("replacing", source)
+    stored, _ = api.update(live, obj, dry_run=mode != "none", source=source, verb="replacing")
+    return "replaced", stored
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("apply")
+    def apply(
+        filename: Optional[list[str]] = c.FILENAME,
+        recursive: bool = c.RECURSIVE,
+        namespace: Optional[str] = c.NAMESPACE,
+        output: Optional[str] = c.OUTPUT,
+        dry_run: Optional[str] = c.DRY_RUN,
+        validate: str = c.VALIDATE,
+        store: Optional[str] = c.STORE,
+        tick: Optional[str] = c.TICK,
+    ) -> None:
+        """Apply a configuration to a resource by file name or stdin (client-side three-way merge)."""
+        _run(filename, recursive, namespace, output, dry_run, validate, store, tick, apply_one)
+
+    create_app = typer.Typer(help="Create a resource from a file or from stdin.", rich_markup_mode=None)
+
+    @create_app.callback(invoke_without_command=True)
+    def create(
+        ctx: typer.Context,
+        filename: Optional[list[str]] = c.FILENAME,
+        recursive: bool = c.RECURSIVE,
+        namespace: Optional[str] = c.NAMESPACE,
+        output: Optional[str] = c.OUTPUT,
+        dry_run: Optional[str] = c.DRY_RUN,
+        validate: str = c.VALIDATE,
+        save_config: bool = typer.Option(False, "--save-config", help="Store the last-applied configuration annotation."),
+        store: Optional[str] = c.STORE,
+        tick: Optional[str] = c.TICK,
+    ) -> None:
+        """Create a resource from a file or from stdin."""
+        if ctx.invoked_subcommand:
+            return
+        _run(filename, recursive, namespace, output, dry_run, validate, store, tick,
+             lambda api, res, obj, source, mode: create_one(api, res, obj, source, mode, save_config))
+
+    @create_app.command("namespace")
+    def create_namespace(
+        name: str = typer.Argument(..., help="Name of the namespace."),
+        output: Optional[str] = c.OUTPUT,
+        dry_run: Optional[str] = c.DRY_RUN,
+        store: Optional[str] = c.STORE,
+        tick: Optional[str] = c.TICK,
+    ) -> None:
+        """Create a namespace with the specified name."""
+        from minikctl.printers import output as printer
+
+        mode = c.parse_dry_run(dry_run)
+        with c.session(store, tick) as api:
+            ns = api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
+                            dry_run=mode != "none")
+        if output and output != "name":
+            c.out(printer.render([ns], output, now_ms=0, single=True))
+        else:
+            c.out(printer.ref(ns) + ("" if output == "name" else " created" + c.dry_suffix(mode)) + "\n")
+
+    app.add_typer(create_app, name="create")
+
+    @app.command("replace")
+    def replace(
+        filename: Optional[list[str]] = c.FILENAME,
+        recursive: bool = c.RECURSIVE,
+        namespace: Optional[str] = c.NAMESPACE,
+        output: Optional[str] = c.OUTPUT,
+        dry_run: Optional[str] = c.DRY_RUN,
+        validate: str = c.VALIDATE,
+        force: bool = typer.Option(False, "--force", help="Delete and re-create the resource."),
+        store: Optional[str] = c.STORE,
+        tick: Optional[str] = c.TICK,
+    ) -> None:
+        """Replace a resource by file name or stdin (a full update, subject to the update rules)."""
+        _run(filename, recursive, namespace, output, dry_run, validate, store, tick,
+             lambda api, res, obj, source, mode: replace_one(api, res, obj, source, mode, force))

@@ -1,0 +1,115 @@
+"""Shared pieces of the verbs: options every command takes, the command session, output helpers."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from minikctl.api.server import Api
+
+# Options shared by the verbs (declared once; each verb lists the ones it takes).
+NAMESPACE = typer.Option(None, "--namespace", "-n", help="The namespace scope for this request.")
+ALL_NAMESPACES = typer.Option(False, "--all-namespaces", "-A", help="List across all namespaces.")
+STORE = typer.Option(None, "--store", envvar="MINIKCTL_STORE", help="Path of the store file (default $MINIKCTL_HOME/store.db).")
+TICK = typer.Option(None, "--tick", help="Virtual time each command advances first (default 1s, MINIKCTL_TICK; 0 freezes).")
+OUTPUT = typer.Option(None, "--output", "-o", help="Output format: json|yaml|name|wide|jsonpath=...|custom-columns=...")
+FILENAME = typer.Option(None, "--filename", "-f", help="Files, directories or - for stdin.")
+RECURSIVE = typer.Option(False, "--recursive", "-R", help="Process the directory used in -f recursively.")
+SELECTOR = typer.Option(None, "--selector", "-l", help="Label selector (e.g. -l key1=value1,key2=value2).")
+FIELD_SELECTOR = typer.Option(None, "--field-selector", help="Field selector (e.g. --field-selector status.phase=Running).")
+DRY_RUN = typer.Option(None, "--dry-run", help='Must be "none", "server", or "client".', flag_value="unchanged")
+VALIDATE = typer.Option("strict", "--validate", help="strict (or true), warn, ignore (or false).")
+
+_global: dict[str, Optional[str]] = {"store": None, "tick": None}
+
+
+def set_globals(store: Optional[str], tick: Optional[str]) -> None:
+    if store:
+        _global["store"] = store
+    if tick is not None:
+        _global["tick"] = tick
+
+
+def tick_ms(tick: Optional[str]) -> int:
+    from minikctl.api.errors import ClientError
+    from minikctl.printers.durations import parse_go_duration
+
+    raw = tick if tick is not None else _global["tick"]
+    if raw is None:
+        raw = os.environ.get("MINIKCTL_TICK", "1s")
+    raw = raw.strip()
+    if raw.isdigit():  # a bare number means seconds
+        raw += "s"
+    try:
+        ms = parse_go_duration(raw)
+    except ValueError as e:
+        raise ClientError(f"invalid tick {raw!r}: {e}") from None
+    if ms < 0:
+        raise ClientError(f"invalid tick {raw!r}: must not be negative")
+    return ms
+
+
+def namespace_of(namespace: Optional[str]) -> str:
+    return namespace or "default"
+
+
+@contextmanager
+def session(store: Optional[str] = None, tick: Optional[str] = None, *, validate: str = "strict",
+            advance: bool = True) -> Iterator["Api"]:
+    """One command: open the store, begin the transaction, advance the clock by the tick, yield the API.
+
+    Commits when the block ends normally; any exception rolls everything back.
+    """
+    from minikctl.api.server import Api
+    from minikctl.store.db import open_store
+
+    ms = tick_ms(tick)
+    st = open_store(store or _global["store"])
+    try:
+        with st.transaction() as tx:
+            api = Api(tx, validate=validate)
+            if advance:
+                api.tick(ms)
+            yield api
+            if advance:
+                api.settle()
+    finally:
+        st.close()
+
+
+def out(text: str) -> None:
+    """Write text to stdout exactly (no added newline)."""
+    if text:
+        sys.stdout.write(text)
+
+
+def err(text: str) -> None:
+    sys.stderr.write(text if text.endswith("\n") else text + "\n")
+
+
+def flush_warnings(api: "Api") -> None:
+    for w in api.warnings:
+        err(w)
+    api.warnings.clear()
+
+
+def parse_dry_run(value: Optional[str]) -> str:
+    """kubectl's --dry-run: none|client|server; a bare --dry-run means client (deprecated form)."""
+    from minikctl.api.errors import ClientError
+
+    if value is None or value == "none" or value == "false":
+        return "none"
+    if value in ("unchanged", "true", "client"):
+        return "client"
+    if value == "server":
+        return "server"
+    raise ClientError(f'Invalid dry-run value ({value}). Must be "none", "server", or "client".')
+
+
+def dry_suffix(mode: str) -> str:
+    return {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")

@@ -1,0 +1,165 @@
+"""minikctl delete: graceful and forced deletion; --wait advances virtual time until the objects are gone."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from minikctl.cli import common as c
+from minikctl.cli.completion import complete_resource_args
+
+NO_ARGS = (
+    "You must provide one or more resources by argument or filename.\n"
+    "Example resource specifications include:\n"
+    "   '-f rsrc.yaml'\n"
+    "   '--filename=rsrc.json'\n"
+    "   '<resource> <name>'\n"
+    "   '<resource>'"
+)
+FORCE_WARNING = (
+    "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. "
+    "The resource may continue to run on the cluster indefinitely."
+)
+
+
+def effective_grace(grace_period: int, now: bool, force: bool) -> int:
+    """kubectl's DeleteOptions.Complete/Validate: -1 means the object's own period."""
+    from minikctl.api.errors import ClientError
+
+    if now and grace_period != -1:
+        raise ClientError("--now and --grace-period cannot be specified together")
+    if force and grace_period > 0:
+        raise ClientError("--force and --grace-period greater than 0 cannot be specified together")
+    if now:
+        return 1
+    if grace_period == 0 and not force:
+        return 1
+    if force and grace_period < 0:
+        return 0
+    return grace_period
+
+
+def wait_gone(api, targets: list[tuple], timeout_ms: int) -> list:
+    """Advance the engine until every (kind, ns, name, uid) target is gone; returns timeout errors."""
+    from minikctl import engine
+    from minikctl.api.errors import ClientError
+
+    deadline = api.now_ms + (timeout_ms if timeout_ms > 0 else 168 * 3600 * 1000)
+
+    def present(t) -> bool:
+        obj = api.tx.get(t[0], t[1], t[2])
+        return obj is not None and obj["metadata"].get("uid") == t[3]
+
+    pending = [t for t in targets if present(t)]
+    while pending:
+        nxt = engine.next_wake(api.tx)
+        if nxt is None or nxt > deadline:
+            api.advance_to(max(api.now_ms, deadline))
+            break
+        api.advance_to(max(nxt, api.now_ms))
+        pending = [t for t in pending if present(t)]
+    return [ClientError(f"timed out waiting for the condition on {t[4]}/{t[2]}") for t in pending]
+
+
+def delete(
+    args: Optional[list[str]] = typer.Argument(None, help="TYPE NAME... or TYPE/NAME...", autocompletion=complete_resource_args),
+    namespace: Optional[str] = c.NAMESPACE,
+    all_namespaces: bool = c.ALL_NAMESPACES,
+    filename: Optional[list[str]] = c.FILENAME,
+    recursive: bool = c.RECURSIVE,
+    selector: Optional[str] = c.SELECTOR,
+    field_selector: Optional[str] = c.FIELD_SELECTOR,
+    all_: bool = typer.Option(False, "--all", help="Delete all resources of the type in the namespace."),
+    grace_period: int = typer.Option(-1, "--grace-period", help="Seconds given to the resource to terminate gracefully (-1: its own)."),
+    now: bool = typer.Option(False, "--now", help="Signal the resource for immediate shutdown (grace period 1)."),
+    force: bool = typer.Option(False, "--force", help="Remove the resource at once (with --grace-period=0)."),
+    ignore_not_found: Optional[bool] = typer.Option(None, "--ignore-not-found", help="Treat not found as success."),
+    wait: bool = typer.Option(True, "--wait", help="Advance virtual time until the resources are gone."),
+    timeout: str = typer.Option("0s", "--timeout", help="How long (virtual) to wait for deletion (0: a week)."),
+    output: Optional[str] = c.OUTPUT,
+    dry_run: Optional[str] = c.DRY_RUN,
+    cascade: str = typer.Option("background", "--cascade", help="background, foreground or orphan."),
+    store: Optional[str] = c.STORE,
+    tick: Optional[str] = c.TICK,
+) -> None:
+    """Delete resources by file names, stdin, resources and names, or by resources and label selector."""
+    from minikctl.api.errors import ClientError, MinikctlError, MultiError, StatusError
+    from minikctl.cli import resource_args
+    from minikctl.printers.durations import parse_go_duration
+
+    args = args or []
+    if output and output != "name":
+        raise ClientError(f"unexpected -o output mode: {output}. We only support '-o name'")
+    if cascade not in ("background", "foreground", "orphan", "true", "false"):
+        raise ClientError(f'invalid cascade value ({cascade}). Must be "background", "foreground", or "orphan"')
+    if all_ and selector:
+        raise ClientError("cannot set --all and --selector at the same time")
+    grace = effective_grace(grace_period, now, force)
+    mode = c.parse_dry_run(dry_run)
+    if not args and not filename:
+        raise ClientError(NO_ARGS)
+    requests = resource_args.from_args(args)
+    by_query = bool(all_ or selector or field_selector)
+    if any(not r.names for r in requests) and not by_query:
+        raise ClientError("resource(s) were provided, but no name was specified")
+    if ignore_not_found is None:
+        ignore_not_found = by_query
+    if force and grace == 0:
+        c.err(FORCE_WARNING)
+    ns = c.namespace_of(namespace)
+    lines: list[str] = []
+    errors: list[MinikctlError] = []
+    with c.session(store, tick) as api:
+        targets: list[tuple] = []  # (res, obj)
+        if filename:
+            for res, obj, source in resource_args.from_files(filename, recursive):
+                meta = obj.get("metadata") or {}
+                live = api.find(res, meta.get("namespace") or ns, meta.get("name", ""))
+                if live is None:
+                    if not ignore_not_found:
+                        errors.append(_not_found(res, meta.get("name", ""), source))
+                    continue
+                targets.append((res, live))
+        for req in requests:
+            if req.names:
+                for name in req.names:
+                    try:
+                        targets.append((req.res, api.get(req.res, ns, name)))
+                    except StatusError as e:
+                        if not (ignore_not_found and e.reason == "NotFound"):
+                            errors.append(e)
+            else:
+                scope = None if all_namespaces else ns
+                targets += [(req.res, o) for o in api.list(req.res, scope, selector or "", field_selector or "")]
+        gone: list[tuple] = []
+        for res, obj in targets:
+            meta = obj["metadata"]
+            try:
+                api.delete(obj, grace=None if grace < 0 else grace, dry_run=mode != "none")
+            except MinikctlError as e:
+                errors.append(e)
+                continue
+            if output == "name":
+                lines.append(res.ref(meta["name"]))
+            else:
+                word = "force deleted" if (force and grace == 0) else "deleted"
+                lines.append(f'{res.singular} "{meta["name"]}" {word}{c.dry_suffix(mode)}')
+            gone.append((res.kind, meta.get("namespace", ""), meta["name"], meta.get("uid"), res.plural))
+        if wait and mode == "none" and gone:
+            errors += wait_gone(api, gone, parse_go_duration(timeout) if timeout else 0)
+    if not targets and not errors:
+        c.out("No resources found\n")
+    c.out("".join(line + "\n" for line in lines))
+    if errors:
+        raise MultiError(errors)
+
+
+def _not_found(res, name: str, source: str):
+    from minikctl.api.errors import NotFound
+
+    return NotFound(res.plural, name).with_source("deleting", source)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("delete")(delete)

@@ -1,0 +1,87 @@
+"""minikctl describe: kubectl's describe layout for pods, namespaces and nodes."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from minikctl.cli import common as c
+from minikctl.cli.completion import complete_resource_args
+
+NO_TYPE = ('You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of '
+           "supported resources.")
+
+
+def describe(
+    args: Optional[list[str]] = typer.Argument(None, help="TYPE [NAME_PREFIX] or TYPE/NAME", autocompletion=complete_resource_args),
+    namespace: Optional[str] = c.NAMESPACE,
+    all_namespaces: bool = c.ALL_NAMESPACES,
+    filename: Optional[list[str]] = c.FILENAME,
+    recursive: bool = c.RECURSIVE,
+    selector: Optional[str] = c.SELECTOR,
+    show_events: bool = typer.Option(True, "--show-events", help="Show the events of the described objects."),
+    store: Optional[str] = c.STORE,
+    tick: Optional[str] = c.TICK,
+) -> None:
+    """Show details of a specific resource or group of resources."""
+    from minikctl.api.errors import ClientError, MinikctlError, MultiError, StatusError
+    from minikctl.cli import resource_args
+
+    args = args or []
+    if not args and not filename:
+        raise ClientError(NO_TYPE)
+    requests = resource_args.from_args(args)
+    ns = c.namespace_of(namespace)
+    objs: list[dict] = []
+    errors: list[MinikctlError] = []
+    with c.session(store, tick) as api:
+        if filename:
+            for res, obj, _src in resource_args.from_files(filename, recursive):
+                meta = obj.get("metadata") or {}
+                try:
+                    objs.append(api.get(res, meta.get("namespace") or ns, meta.get("name", "")))
+                except StatusError as e:
+                    errors.append(e)
+        for req in requests:
+            if not req.names:
+                objs += api.list(req.res, None if all_namespaces else ns, selector or "")
+                continue
+            for name in req.names:
+                try:
+                    objs.append(api.get(req.res, ns, name))
+                except StatusError as e:
+                    # kubectl's fallback: `describe pod live` describes every pod whose name starts with it
+                    matches = [o for o in api.list(req.res, ns) if o["metadata"]["name"].startswith(name)]
+                    if e.reason == "NotFound" and len(args) == 2 and matches:
+                        objs += matches
+                    else:
+                        errors.append(e)
+        texts = [_describe_one(api, o) for o in objs]
+    c.out("\n\n".join(texts) if len(texts) > 1 else "".join(texts))
+    if not objs and not errors:
+        c.err(f"No resources found in {ns} namespace.")
+    if errors:
+        raise MultiError(errors)
+
+
+def _describe_one(api, obj: dict) -> str:
+    from minikctl import engine
+    from minikctl.printers import describe as d
+
+    now = api.now_ms
+    kind = obj.get("kind")
+    uid = obj["metadata"].get("uid", "")
+    if kind == "Pod":
+        return d.describe_pod(obj, api.tx.events_for(uid), now, engine.pod_assumptions(api.tx, obj))
+    if kind == "Namespace":
+        return d.describe_namespace(obj, now)
+    if kind == "Node":
+        return d.describe_node(obj, api.tx.events_for(uid), now)
+    from minikctl.printers.serialize import to_yaml
+
+    return to_yaml(obj)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("describe")(describe)

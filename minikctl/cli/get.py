@@ -1,0 +1,151 @@
+"""minikctl get: tables and every -o format, selectors, sorting, and -w over virtual time."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from minikctl.cli import common as c
+from minikctl.cli.completion import complete_resource_args
+
+NO_RESOURCE = (
+    'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported '
+    "resources.\n\nerror: Required resource not specified.\n"
+    'Use "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\n'
+    "See 'kubectl get -h' for help and examples"
+)
+
+
+def get(
+    args: Optional[list[str]] = typer.Argument(None, help="TYPE [NAME...] or TYPE/NAME...", autocompletion=complete_resource_args),
+    namespace: Optional[str] = c.NAMESPACE,
+    all_namespaces: bool = c.ALL_NAMESPACES,
+    output: Optional[str] = c.OUTPUT,
+    filename: Optional[list[str]] = c.FILENAME,
+    recursive: bool = c.RECURSIVE,
+    selector: Optional[str] = c.SELECTOR,
+    field_selector: Optional[str] = c.FIELD_SELECTOR,
+    no_headers: bool = typer.Option(False, "--no-headers", help="Do not print headers."),
+    show_labels: bool = typer.Option(False, "--show-labels", help="Show all labels as the last column."),
+    label_columns: Optional[list[str]] = typer.Option(None, "--label-columns", "-L", help="Labels to show as columns."),
+    show_kind: bool = typer.Option(False, "--show-kind", help="Show the resource type in the NAME column."),
+    sort_by: Optional[str] = typer.Option(None, "--sort-by", help="Sort by a JSONPath expression."),
+    ignore_not_found: bool = typer.Option(False, "--ignore-not-found", help="Treat not found as success."),
+    watch: bool = typer.Option(False, "--watch", "-w", help="After listing, watch changes as virtual time advances."),
+    watch_only: bool = typer.Option(False, "--watch-only", help="Watch changes without listing first."),
+    output_watch_events: bool = typer.Option(False, "--output-watch-events", help="Prefix watch rows with the event type."),
+    request_timeout: str = typer.Option("0", "--request-timeout", help="How much virtual time -w may cover (0: until nothing is pending, at most 24h)."),
+    store: Optional[str] = c.STORE,
+    tick: Optional[str] = c.TICK,
+) -> None:
+    """Display one or many resources."""
+    from minikctl.api.errors import ClientError, MinikctlError, MultiError, StatusError
+    from minikctl.cli import resource_args
+    from minikctl.printers import output as printer
+
+    args = args or []
+    printer.check_format(output)
+    if not args and not filename:
+        raise ClientError(NO_RESOURCE, plain=True)
+    requests = resource_args.from_args(args)
+    if all_namespaces and any(r.names for r in requests):
+        raise ClientError("a resource cannot be retrieved by name across all namespaces")
+    if selector and any(r.names for r in requests):
+        raise ClientError("name cannot be provided when a selector is specified")
+    ns = c.namespace_of(namespace)
+    objs: list[dict] = []
+    errors: list[MinikctlError] = []
+    single = False
+    with c.session(store, tick) as api:
+        if filename:
+            found = resource_args.from_files(filename, recursive)
+            single = len(found) == 1
+            for res, obj, _src in found:
+                meta = obj.get("metadata") or {}
+                try:
+                    objs.append(api.get(res, meta.get("namespace") or ns, meta.get("name", "")))
+                except StatusError as e:
+                    errors.append(e)
+        for req in requests:
+            if req.names:
+                single = single or (len(requests) == 1 and len(req.names) == 1)
+                for name in req.names:
+                    try:
+                        objs.append(api.get(req.res, ns, name))
+                    except StatusError as e:
+                        if not (ignore_not_found and e.reason == "NotFound"):
+                            errors.append(e)
+            else:
+                scope = None if all_namespaces else ns
+                objs += api.list(req.res, scope, selector or "", field_selector or "")
+        if sort_by:
+            from minikctl.printers.sorting import sort_objects
+
+            objs = sort_objects(objs, sort_by)
+        now = api.now_ms
+        fmt_kw = dict(no_headers=no_headers, show_labels=show_labels, label_columns=label_columns or [],
+                      show_kind=show_kind, all_namespaces=all_namespaces)
+        text = printer.render(objs, output, now_ms=now, single=single, **fmt_kw)
+        if watch or watch_only:
+            if not watch_only:
+                c.out(text)
+            _watch(api, requests, objs, ns if not all_namespaces else None, selector or "", field_selector or "",
+                   output, output_watch_events, request_timeout, fmt_kw)
+            text = ""
+    c.out(text)
+    if not objs and not errors and not (watch or watch_only) and (output in (None, "", "wide")) and not ignore_not_found:
+        c.err("No resources found" if all_namespaces or _cluster_scoped(requests) else f"No resources found in {ns} namespace.")
+    if errors:
+        raise MultiError(errors)
+
+
+def _cluster_scoped(requests: list) -> bool:
+    return bool(requests) and all(not r.res.namespaced for r in requests)
+
+
+def _watch(api, requests, initial, ns, selector, field_selector, output, events, request_timeout, fmt_kw) -> None:
+    """Advance virtual time event by event, printing a row for each change of a watched object."""
+    from minikctl import engine
+    from minikctl.printers import output as printer
+    from minikctl.printers.durations import parse_go_duration
+
+    limit_ms = parse_go_duration(request_timeout) if request_timeout not in ("", "0") else 24 * 3600 * 1000
+    deadline = api.now_ms + limit_ms
+    named = {(r.res.kind, n) for r in requests for n in r.names}
+    seen = {(o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]): o for o in initial}
+
+    def snapshot() -> dict:
+        cur = {}
+        for r in requests:
+            for o in api.list(r.res, ns if r.res.namespaced else None, selector, field_selector):
+                if r.names and (r.res.kind, o["metadata"]["name"]) not in named:
+                    continue
+                cur[(o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"])] = o
+        return cur
+
+    def emit(kind_word: str, obj: dict) -> None:
+        text = printer.render([obj], output, now_ms=api.now_ms, single=True, **{**fmt_kw, "no_headers": True})
+        if events and output in (None, "", "wide"):
+            text = f"{kind_word:<8}   " + text
+        c.out(text)
+
+    while True:
+        nxt = engine.next_wake(api.tx)
+        if nxt is None or nxt > deadline:
+            break
+        api.advance_to(max(nxt, api.now_ms))
+        cur = snapshot()
+        for key, obj in cur.items():
+            if key not in seen:
+                emit("ADDED", obj)
+            elif seen[key]["metadata"].get("resourceVersion") != obj["metadata"].get("resourceVersion"):
+                emit("MODIFIED", obj)
+        for key, obj in seen.items():
+            if key not in cur:
+                emit("DELETED", obj)
+        seen = cur
+
+
+def register(app: typer.Typer) -> None:
+    app.command("get")(get)

@@ -1,0 +1,91 @@
+"""kubectl's resource builder: TYPE [NAME...], TYPE/NAME..., TYPE1,TYPE2 and -f inputs, as (resource, names) requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from minikctl.api.errors import ClientError
+from minikctl.api.resources import Resource, for_kind, resolve
+
+
+@dataclass
+class Request:
+    res: Resource
+    names: list[str] = field(default_factory=list)
+    namespace: Optional[str] = None  # set for objects read from files
+    source: str = ""
+
+
+def from_args(args: list[str]) -> list[Request]:
+    """Parse the positional arguments of get/describe/delete/wait/label/annotate."""
+    if not args:
+        return []
+    slash = [a for a in args if "/" in a]
+    if slash:
+        if len(slash) != len(args):
+            raise ClientError(
+                "there is no need to specify a resource type as a separate argument when passing arguments in "
+                "resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource "
+                "resource/<resource_name>'"
+            )
+        out: list[Request] = []
+        for a in args:
+            type_, _, name = a.partition("/")
+            if not name:
+                raise ClientError(f"arguments in resource/name form must have a single resource and name")
+            out.append(Request(resolve(type_), [name]))
+        return out
+    types = [resolve(t) for t in args[0].split(",") if t]
+    names = args[1:]
+    if names and len(types) > 1:
+        raise ClientError("arguments in resource/name form must have a single resource and name")
+    return [Request(t, list(names)) for t in types]
+
+
+def from_files(paths: list[str], recursive: bool) -> list[tuple[Resource, dict, str]]:
+    """Objects named in -f inputs, for verbs that act on existing objects (get/delete/describe -f)."""
+    out = []
+    for obj, source in load(paths, recursive):
+        res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
+        if res is None:
+            raise unknown_kind_error(obj, source)
+        out.append((res, obj, source))
+    return out
+
+
+def load(paths: list[str], recursive: bool) -> list[tuple[dict, str]]:
+    """Read -f inputs into (object, source) pairs: every document, List items flattened, basic checks done."""
+    import sys
+
+    from minikctl.api import manifests
+
+    sources = manifests.read_sources(paths, recursive, stdin_text=lambda: sys.stdin.read())
+    out: list[tuple[dict, str]] = []
+    for source, text in sources:
+        for obj in manifests.flatten_lists(manifests.parse_documents(text, source)):
+            check_object(obj, source)
+            out.append((obj, source))
+    return out
+
+
+def check_object(obj: object, source: str) -> None:
+    """kubectl's client-side checks before anything reaches the server."""
+    hint = "; if you choose to ignore these errors, turn validation off with --validate=false"
+    if not isinstance(obj, dict):
+        raise ClientError(f'error validating "{source}": error validating data: invalid object to validate{hint}')
+    if not obj.get("apiVersion"):
+        raise ClientError(f'error validating "{source}": error validating data: apiVersion not set{hint}')
+    if not obj.get("kind"):
+        raise ClientError(f'error validating "{source}": error validating data: kind not set{hint}')
+    if not isinstance(obj.get("metadata", {}), dict):
+        raise ClientError(f'error validating "{source}": error validating data: invalid object to validate{hint}')
+
+
+def unknown_kind_error(obj: dict, source: str) -> ClientError:
+    meta = obj.get("metadata") or {}
+    return ClientError(
+        f'resource mapping not found for name: "{meta.get("name", "")}" namespace: "{meta.get("namespace", "")}" '
+        f'from "{source}": no matches for kind "{obj.get("kind")}" in version "{obj.get("apiVersion")}"\n'
+        "ensure CRDs are installed first"
+    )

@@ -1,0 +1,133 @@
+"""One printer per -o format, for any list of objects (get, apply -o, patch -o, ...)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from minikctl.api.errors import ClientError
+from minikctl.printers import pods as cols
+from minikctl.printers.table import table
+
+FORMATS = ("custom-columns", "custom-columns-file", "go-template", "go-template-file", "json", "jsonpath",
+           "jsonpath-as-json", "jsonpath-file", "name", "template", "templatefile", "wide", "yaml")
+
+_ROWS: dict[str, tuple[list[str], list[str], Callable[[dict, int, bool], list[str]]]] = {
+    "Pod": (cols.POD_COLUMNS, cols.POD_WIDE_COLUMNS, cols.pod_row),
+    "Namespace": (cols.NAMESPACE_COLUMNS, [], cols.namespace_row),
+    "Node": (cols.NODE_COLUMNS, cols.NODE_WIDE_COLUMNS, cols.node_row),
+    "Event": (cols.EVENT_COLUMNS, [], cols.event_row),
+}
+
+
+def check_format(fmt: str | None) -> None:
+    if fmt is None or fmt == "":
+        return
+    name = fmt.split("=", 1)[0]
+    if name not in FORMATS or name in ("go-template", "go-template-file", "template", "templatefile"):
+        raise ClientError(
+            f'unable to match a printer suitable for the output format "{fmt}", allowed formats are: '
+            + ",".join(FORMATS)
+        )
+
+
+def ref(obj: dict) -> str:
+    from minikctl.api.resources import for_kind
+
+    name = (obj.get("metadata") or {}).get("name", "")
+    res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
+    return res.ref(name) if res else f"{(obj.get('kind') or '').lower()}/{name}"
+
+
+def as_list(objs: list[dict]) -> dict:
+    return {"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}}
+
+
+def render(objs: list[dict], fmt: str | None, *, now_ms: int, single: bool = False, no_headers: bool = False,
+           show_labels: bool = False, label_columns: list[str] | None = None, show_kind: bool = False,
+           all_namespaces: bool = False) -> str:
+    """Text for ``objs`` in format ``fmt`` (None = the default table)."""
+    check_format(fmt)
+    name, _, arg = (fmt or "").partition("=")
+    if name == "name":
+        return "".join(ref(o) + "\n" for o in objs)
+    if name in ("json", "yaml"):
+        from minikctl.printers import serialize
+
+        data = objs[0] if single and len(objs) == 1 else as_list(objs)
+        return serialize.to_json(data) if name == "json" else serialize.to_yaml(data)
+    if name in ("jsonpath", "jsonpath-file", "jsonpath-as-json"):
+        from minikctl.printers.jsonpath import JSONPath
+
+        if name == "jsonpath-file":
+            arg = _read(arg)
+        if not arg:
+            raise ClientError("template format specified but no template given")
+        jp = JSONPath(_strip_quotes(arg))
+        data = objs[0] if single and len(objs) == 1 else as_list(objs)
+        if name == "jsonpath-as-json":
+            from minikctl.printers import serialize
+
+            flat = [v for group in jp.find_results(data) for v in group]
+            return serialize.to_json(flat)
+        return jp.execute(data)
+    if name in ("custom-columns", "custom-columns-file"):
+        from minikctl.printers import custom_columns as cc
+
+        columns = cc.parse_file(_read(arg)) if name == "custom-columns-file" else cc.parse_spec(arg)
+        rows = cc.rows(columns, objs)
+        return table([h for h, _ in columns], rows, no_headers=no_headers)
+    return tables(objs, wide=(name == "wide"), now_ms=now_ms, no_headers=no_headers, show_labels=show_labels,
+                  label_columns=label_columns or [], show_kind=show_kind, all_namespaces=all_namespaces)
+
+
+def tables(objs: list[dict], *, wide: bool, now_ms: int, no_headers: bool, show_labels: bool,
+           label_columns: list[str], show_kind: bool, all_namespaces: bool) -> str:
+    """Human-readable tables, one per kind in order of appearance, separated by a blank line."""
+    groups: dict[str, list[dict]] = {}
+    for o in objs:
+        groups.setdefault(o.get("kind", ""), []).append(o)
+    show_kind = show_kind or len(groups) > 1
+    parts = []
+    for kind, items in groups.items():
+        headers, wide_headers, row_fn = _ROWS.get(kind, (["NAME"], [], lambda o, n, w: [o["metadata"]["name"]]))
+        headers = list(headers) + (list(wide_headers) if wide else [])
+        keys = [k.strip() for spec in label_columns for k in spec.split(",") if k.strip()]
+        headers += [k.rsplit("/", 1)[-1].upper() for k in keys]
+        if show_labels:
+            headers.append("LABELS")
+        if all_namespaces and kind not in ("Namespace", "Node"):
+            headers.insert(0, "NAMESPACE")
+        rows = []
+        for o in items:
+            row = row_fn(o, now_ms, wide)
+            if show_kind and kind != "Event":
+                row[0] = ref(o)
+            labels = (o.get("metadata") or {}).get("labels") or {}
+            row += [labels.get(k, "") for k in keys]
+            if show_labels:
+                row.append(format_labels(labels))
+            if all_namespaces and kind not in ("Namespace", "Node"):
+                row.insert(0, (o.get("metadata") or {}).get("namespace", ""))
+            rows.append(row)
+        parts.append(table(headers, rows, no_headers=no_headers))
+    return "\n".join(p for p in parts if p)
+
+
+def format_labels(labels: dict) -> str:
+    if not labels:
+        return "<none>"
+    return ",".join(sorted(f"{k}={v}" for k, v in labels.items()))
+
+
+def _strip_quotes(s: str) -> str:
+    if len(s) >= 2 and s[0] == s[-1] and s[0] in "'\"":
+        return s[1:-1]
+    return s
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read()
+    except OSError as e:
+        raise ClientError(f"error reading template {path}, {e.strerror}") from None

@@ -1,0 +1,25 @@
+"""kubectl's table printer: cells joined by TABs through Go's tabwriter with minwidth 6, padding 3."""
+
+from __future__ import annotations
+
+from minikctl.printers.tabwriter import tabwrite
+
+_CUT = ("\n", "\r", "\f")
+
+
+def clean_cell(value: str) -> str:
+    """Cells are cut at the first newline-like character and end with '...' (tableprinter); TABs would split cells."""
+    for i, ch in enumerate(value):
+        if ch in _CUT:
+            value = value[:i] + "..."
+            break
+    return value.replace("\t", " ")
+
+
+def table(headers: list[str], rows: list[list[str]], *, no_headers: bool = False) -> str:
+    """The rows (and headers) aligned in columns, ending with a newline; empty when there are no rows."""
+    if not rows:
+        return ""
+    body = [headers] if not no_headers else []
+    body += [[clean_cell(c) for c in r] for r in rows]
+    return tabwrite("".join("\t".join(r) + "\n" for r in body), minwidth=6, padding=3)
