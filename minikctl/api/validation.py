@@ -1,0 +1,1988 @@
+"""Admission-time checks for the kinds minikctl stores, worded as the API server words them.
+
+Three entry points, in the order the API server applies them on create:
+
+* ``decode_errors(kind, obj)``: JSON type mismatches, worded like Go's JSON
+  decoder (``json: cannot unmarshal bool into Go struct field
+  ObjectMeta.metadata.name of type string``), plus the errors of custom
+  decoders (Quantity). The server reports only the first one.
+* ``unknown_fields(kind, obj)``: fields the schema does not know, as dotted
+  paths with ``[i]`` indices (``spec.containers[0].commnd``). Only reported
+  when decoding otherwise succeeded.
+* ``validate(kind, obj)``: ``pkg/apis/core/validation`` rules on the
+  *defaulted* object, returning ``FieldError`` causes in the order the API
+  server lists them.
+
+The JSON Schemas in ``schemas/`` drive the first two (jsonschema is only used
+by the unit tests to check the schema files). The validation rules are small
+functions mirroring the upstream ones, one per rule family.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+from minikctl.api import errors as E
+from minikctl.api.errors import FieldError
+from minikctl.api.quantity import parse as _parse_quantity
+
+__all__ = [
+    "SCHEMA_FILES",
+    "schema_for",
+    "validator_for",
+    "unknown_fields",
+    "decode_errors",
+    "validate",
+    "is_dns1123_label",
+    "is_dns1123_subdomain",
+    "is_qualified_name",
+    "is_valid_label_value",
+    "RawFieldError",
+]
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
+SCHEMA_FILES = {
+    "Pod": "pod-v1.json",
+    "Namespace": "namespace-v1.json",
+    "Deployment": "deployment-apps-v1.json",
+    "ReplicaSet": "replicaset-apps-v1.json",
+    "StatefulSet": "statefulset-apps-v1.json",
+    "DaemonSet": "daemonset-apps-v1.json",
+    "Job": "job-batch-v1.json",
+    "CronJob": "cronjob-batch-v1.json",
+}
+
+
+class RawFieldError(FieldError):
+    """A field error whose bad value is already rendered Go-style (``map[string]string{...}``)."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, type_: str, field: str, raw: str, detail: str = "") -> None:
+        super().__init__(type_, field, None, detail)
+        self.raw = raw
+
+    def body(self) -> str:
+        s = f"{self.type}: {self.raw}"
+        if self.detail:
+            s += f": {self.detail}"
+        return s
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemas
+# ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def schema_for(kind: str) -> dict:
+    name = SCHEMA_FILES.get(kind)
+    if name is None:
+        raise KeyError(f"no schema for kind {kind!r}")
+    return json.loads((SCHEMA_DIR / name).read_text())
+
+
+@lru_cache(maxsize=None)
+def validator_for(kind: str):
+    """A cached ``Draft202012Validator`` for a kind (no ``check_schema`` at run time)."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema_for(kind))
+
+
+def _resolve(schema: dict, node: dict) -> dict:
+    while "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def _types(node: dict) -> list[str]:
+    t = node.get("type")
+    if t is None:
+        return []
+    return [t] if isinstance(t, str) else list(t)
+
+
+def _is_struct(node: dict) -> bool:
+    return "properties" in node
+
+
+# ---------------------------------------------------------------------------------------------
+# Unknown fields
+# ---------------------------------------------------------------------------------------------
+
+
+def unknown_fields(kind: str, obj: dict) -> list[str]:
+    """Paths of fields the schema of ``kind`` does not know, in document order."""
+    schema = schema_for(kind)
+    out: list[str] = []
+    _walk_unknown(schema, schema, obj, "", out)
+    return out
+
+
+def _walk_unknown(schema: dict, node: dict, value: Any, path: str, out: list[str]) -> None:
+    node = _resolve(schema, node)
+    if isinstance(value, dict):
+        props = node.get("properties")
+        if props is not None:
+            for key, sub in value.items():
+                child = f"{path}.{key}" if path else key
+                if key not in props:
+                    out.append(child)
+                else:
+                    _walk_unknown(schema, props[key], sub, child, out)
+            return
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict):
+            for key, sub in value.items():
+                child = f"{path}.{key}" if path else key
+                _walk_unknown(schema, extra, sub, child, out)
+    elif isinstance(value, list):
+        items = node.get("items")
+        if isinstance(items, dict):
+            for i, sub in enumerate(value):
+                _walk_unknown(schema, items, sub, f"{path}[{i}]", out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Decode (type) errors
+# ---------------------------------------------------------------------------------------------
+
+_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1), "int": (-(2**63), 2**63 - 1)}
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
+
+
+def _go_number_text(value: Any) -> str:
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e21:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def _go_type(schema: dict, node: dict) -> str:
+    """The Go type name of a schema node (``string``, ``int32``, ``[]v1.Container``, ...)."""
+    if "$ref" in node:
+        target = _resolve(schema, node)
+        if "x-go-type" in target and (_is_struct(target) or target["x-go-type"].startswith(("intstr.", "resource."))):
+            return target["x-go-type"]
+        if target.get("format") == "date-time":
+            return "v1.Time"
+        node = target
+    types = [t for t in _types(node) if t != "null"]
+    if "x-go-type" in node and _is_struct(node):
+        return node["x-go-type"]
+    if not types:
+        return "interface {}"
+    t = types[0]
+    if t == "string":
+        return "string"
+    if t == "boolean":
+        return "bool"
+    if t == "integer":
+        return node.get("format", "int")
+    if t == "number":
+        return "float64"
+    if t == "array":
+        return "[]" + _go_type(schema, node.get("items", {}))
+    if t == "object":
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict):
+            return "map[string]" + _go_type(schema, extra)
+        return "map[string]interface {}"
+    return t
+
+
+def decode_errors(kind: str, obj: dict) -> list[str]:
+    """Go-decoder wording for every value of the wrong JSON type, in document order."""
+    schema = schema_for(kind)
+    out: list[str] = []
+    top_struct = schema.get("x-go-type", "v1." + kind).split(".")[-1]
+    if not isinstance(obj, dict):
+        return [f"json: cannot unmarshal {_json_kind(obj)} into Go value of type {schema.get('x-go-type')}"]
+    _walk_decode(schema, schema, obj, top_struct, "", out)
+    return out
+
+
+def _walk_decode(schema: dict, node: dict, value: Any, struct: str, fpath: str, out: list[str]) -> None:
+    if value is None:
+        return  # null decodes to the zero value
+    raw = node
+    node = _resolve(schema, node)
+    gotype = node.get("x-go-type", "")
+
+    def type_error(desc: str) -> None:
+        t = _go_type(schema, raw)
+        if fpath:
+            out.append(f"json: cannot unmarshal {desc} into Go struct field {struct}.{fpath} of type {t}")
+        else:
+            out.append(f"json: cannot unmarshal {desc} into Go value of type {t}")
+
+    if gotype == "resource.Quantity":
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
+            out.append("quantities must match the regular expression "
+                       "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
+            return
+        try:
+            _parse_quantity(value)
+        except ValueError as exc:
+            out.append(str(exc))
+        return
+    if gotype == "intstr.IntOrString":
+        if isinstance(value, str):
+            return
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
+            out.append(f"json: cannot unmarshal {_json_kind(value)} into Go value of type int32")
+        elif isinstance(value, float) and not value.is_integer() or not -(2**31) <= value < 2**31:
+            out.append(f"json: cannot unmarshal number {_go_number_text(value)} into Go value of type int32")
+        return
+    if node.get("format") == "date-time" and "properties" not in node:
+        if not isinstance(value, str):
+            out.append(f"json: cannot unmarshal {_json_kind(value)} into Go value of type string")
+        return
+
+    types = _types(node)
+    if _is_struct(node) or ("object" in types and "additionalProperties" in node):
+        if not isinstance(value, dict):
+            type_error(_json_kind(value))
+            return
+        props = node.get("properties")
+        if props is not None:
+            sname = gotype.split(".")[-1] if gotype else struct
+            for key, sub in value.items():
+                if key in props:
+                    child = f"{fpath}.{key}" if fpath else key
+                    _walk_decode(schema, props[key], sub, sname, child, out)
+            return
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict):
+            for sub in value.values():
+                _walk_decode(schema, extra, sub, struct, fpath, out)
+        return
+    if "array" in types:
+        if not isinstance(value, list):
+            type_error(_json_kind(value))
+            return
+        items = node.get("items", {})
+        for sub in value:
+            _walk_decode(schema, items, sub, struct, fpath, out)
+        return
+    if "string" in types:
+        if not isinstance(value, str):
+            type_error(_json_kind(value))
+        return
+    if "boolean" in types:
+        if not isinstance(value, bool):
+            type_error(_json_kind(value))
+        return
+    if "integer" in types:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            type_error(_json_kind(value))
+            return
+        lo, hi = _INT_RANGES.get(node.get("format", "int"), _INT_RANGES["int"])
+        if isinstance(value, float) and not value.is_integer() or not lo <= value <= hi:
+            type_error("number " + _go_number_text(value))
+        return
+    if "number" in types:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            type_error(_json_kind(value))
+        return
+
+
+# ---------------------------------------------------------------------------------------------
+# apimachinery string checks (k8s.io/apimachinery/pkg/util/validation)
+# ---------------------------------------------------------------------------------------------
+
+DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*"
+QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?"
+CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+"
+
+_DNS1123_LABEL_RE = re.compile("^" + DNS1123_LABEL_FMT + "$")
+_DNS1123_SUBDOMAIN_RE = re.compile("^" + DNS1123_SUBDOMAIN_FMT + "$")
+_QUALIFIED_NAME_RE = re.compile("^" + QUALIFIED_NAME_FMT + "$")
+_LABEL_VALUE_RE = re.compile("^" + LABEL_VALUE_FMT + "$")
+_CONFIG_MAP_KEY_RE = re.compile("^" + CONFIG_MAP_KEY_FMT + "$")
+_PORT_NAME_CHARSET_RE = re.compile("^[-a-z0-9]+$")
+_PORT_NAME_LETTER_RE = re.compile("[a-z]")
+_HTTP_HEADER_NAME_RE = re.compile("^[-A-Za-z0-9]+$")
+
+IS_NEGATIVE = "must be greater than or equal to 0"
+NOT_POSITIVE = "must be greater than zero"
+FILE_MODE_MSG = "must be a number between 0 and 0777 (octal), both inclusive"
+
+
+def regex_error(msg: str, fmt: str, *examples: str) -> str:
+    if not examples:
+        return msg + " (regex used for validation is '" + fmt + "')"
+    msg += " (e.g. "
+    for i, ex in enumerate(examples):
+        if i > 0:
+            msg += " or "
+        msg += "'" + ex + "', "
+    return msg + "regex used for validation is '" + fmt + "')"
+
+
+def max_len_error(n: int) -> str:
+    return f"must be no more than {n} characters"
+
+
+def inclusive_range_error(lo: int, hi: int) -> str:
+    return f"must be between {lo} and {hi}, inclusive"
+
+
+def is_dns1123_label(value: str) -> list[str]:
+    errs = []
+    if len(value) > 63:
+        errs.append(max_len_error(63))
+    if not _DNS1123_LABEL_RE.match(value):
+        if _DNS1123_SUBDOMAIN_RE.match(value):
+            errs.append("must not contain dots")
+        else:
+            errs.append(regex_error(
+                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', "
+                "and must start and end with an alphanumeric character", DNS1123_LABEL_FMT, "my-name", "123-abc"))
+    return errs
+
+
+def is_dns1123_subdomain(value: str) -> list[str]:
+    errs = []
+    if len(value) > 253:
+        errs.append(max_len_error(253))
+    if not _DNS1123_SUBDOMAIN_RE.match(value):
+        errs.append(regex_error(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+            "and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT, "example.com"))
+    return errs
+
+
+_QUALIFIED_NAME_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+                       "alphanumeric character")
+
+
+def is_qualified_name(value: str) -> list[str]:
+    errs: list[str] = []
+    parts = value.split("/")
+    if len(parts) == 1:
+        name = parts[0]
+    elif len(parts) == 2:
+        prefix, name = parts
+        if not prefix:
+            errs.append("prefix part must be non-empty")
+        else:
+            errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
+    else:
+        return [regex_error("a qualified name " + _QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name",
+                            "123-abc") + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
+    if not name:
+        errs.append("name part must be non-empty")
+    elif len(name) > 63:
+        errs.append("name part " + max_len_error(63))
+    if not _QUALIFIED_NAME_RE.match(name):
+        errs.append("name part " + regex_error(_QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name",
+                                               "123-abc"))
+    return errs
+
+
+def is_valid_label_value(value: str) -> list[str]:
+    errs = []
+    if len(value) > 63:
+        errs.append(max_len_error(63))
+    if not _LABEL_VALUE_RE.match(value):
+        errs.append(regex_error(
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
+            "and must start and end with an alphanumeric character", LABEL_VALUE_FMT, "MyValue", "my_value",
+            "12345"))
+    return errs
+
+
+def is_valid_port_num(port: int) -> list[str]:
+    return [] if 1 <= port <= 65535 else [inclusive_range_error(1, 65535)]
+
+
+def is_valid_port_name(port: str) -> list[str]:
+    errs = []
+    if len(port) > 15:
+        errs.append(max_len_error(15))
+    if not _PORT_NAME_CHARSET_RE.match(port):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not _PORT_NAME_LETTER_RE.search(port):
+        errs.append("must contain at least one letter (a-z)")
+    if "--" in port:
+        errs.append("must not contain consecutive hyphens")
+    if port and (port[0] == "-" or port[-1] == "-"):
+        errs.append("must not begin or end with a hyphen")
+    return errs
+
+
+def is_relaxed_env_var_name(value: str) -> list[str]:
+    errs = []
+    if not value:
+        errs.append("environment variable name must be non-empty")
+    for ch in value:
+        if ord(ch) > 126 or ord(ch) < 32 or ch == "=":
+            errs.append("a valid environment variable name must consist only of printable ASCII characters "
+                        "other than '='")
+            break
+    return errs
+
+
+def _has_chdir_prefix(value: str) -> list[str]:
+    if value == ".":
+        return ["must not be '.'"]
+    if value == "..":
+        return ["must not be '..'"]
+    if value.startswith(".."):
+        return ["must not start with '..'"]
+    return []
+
+
+def is_config_map_key(value: str) -> list[str]:
+    errs = []
+    if len(value) > 253:
+        errs.append(max_len_error(253))
+    if not _CONFIG_MAP_KEY_RE.match(value):
+        errs.append(regex_error("a valid config key must consist of alphanumeric characters, '-', '_' or '.'",
+                                CONFIG_MAP_KEY_FMT, "key.name", "KEY_NAME", "key-name"))
+    errs.extend(_has_chdir_prefix(value))
+    return errs
+
+
+def is_valid_id(value: int) -> list[str]:
+    return [] if 0 <= value <= 2147483647 else [inclusive_range_error(0, 2147483647)]
+
+
+def _dns_label_errs(value: str, path: str) -> list[FieldError]:
+    return [E.invalid(path, value, m) for m in is_dns1123_label(value)]
+
+
+def _subdomain_errs(value: str, path: str) -> list[FieldError]:
+    return [E.invalid(path, value, m) for m in is_dns1123_subdomain(value)]
+
+
+def _nonneg(value: Any, path: str) -> list[FieldError]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        return [E.invalid(path, value, IS_NEGATIVE)]
+    return []
+
+
+def _go_map(m: dict | None) -> str:
+    """``%#v`` of a Go map[string]string (keys sorted, as fmt prints maps)."""
+    if m is None:
+        return "map[string]string(nil)"
+    body = ", ".join(f"{E.go_quote(str(k))}:{E.go_quote(str(v))}" for k, v in sorted(m.items()))
+    return "map[string]string{" + body + "}"
+
+
+def _d(obj: Any, key: str) -> Any:
+    return obj.get(key) if isinstance(obj, dict) else None
+
+
+def _list(obj: Any, key: str) -> list:
+    v = _d(obj, key)
+    return v if isinstance(v, list) else []
+
+
+def _map(obj: Any, key: str) -> dict:
+    v = _d(obj, key)
+    return v if isinstance(v, dict) else {}
+
+
+def _s(obj: Any, key: str) -> str:
+    v = _d(obj, key)
+    return v if isinstance(v, str) else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Object metadata
+# ---------------------------------------------------------------------------------------------
+
+TOTAL_ANNOTATION_SIZE = 256 * 1024
+
+
+def validate_labels(labels: dict, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    for k in sorted(labels):
+        v = labels[k]
+        errs.extend(E.invalid(path, k, m) for m in is_qualified_name(k))
+        if isinstance(v, str):
+            errs.extend(E.invalid(path, v, m) for m in is_valid_label_value(v))
+    return errs
+
+
+def validate_annotations(annotations: dict, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    total = 0
+    for k in sorted(annotations):
+        v = annotations[k] if isinstance(annotations[k], str) else ""
+        errs.extend(E.invalid(path, k, m) for m in is_qualified_name(k.lower()))
+        total += len(k.encode()) + len(v.encode())
+    if total > TOTAL_ANNOTATION_SIZE:
+        errs.append(FieldError(E.TOO_LONG, path, "", f"may not be more than {TOTAL_ANNOTATION_SIZE} bytes"))
+    return errs
+
+
+def validate_object_meta(meta: dict, namespaced: bool, name_fn: Callable[[str], list[str]],
+                         path: str = "metadata") -> list[FieldError]:
+    errs: list[FieldError] = []
+    gen = _s(meta, "generateName")
+    if gen:
+        masked = gen[:-1] + "a" if gen.endswith("-") else gen
+        errs.extend(E.invalid(f"{path}.generateName", gen, m) for m in name_fn(masked))
+    name = _s(meta, "name")
+    if not name:
+        errs.append(E.required(f"{path}.name", "name or generateName is required"))
+    else:
+        errs.extend(E.invalid(f"{path}.name", name, m) for m in name_fn(name))
+    ns = _s(meta, "namespace")
+    if namespaced:
+        if not ns:
+            errs.append(E.required(f"{path}.namespace"))
+        else:
+            errs.extend(E.invalid(f"{path}.namespace", ns, m) for m in is_dns1123_label(ns))
+    elif ns:
+        errs.append(E.forbidden(f"{path}.namespace", "not allowed on this type"))
+    errs.extend(_nonneg(_d(meta, "generation"), f"{path}.generation"))
+    errs.extend(validate_labels(_map(meta, "labels"), f"{path}.labels"))
+    errs.extend(validate_annotations(_map(meta, "annotations"), f"{path}.annotations"))
+    for i, f in enumerate(_list(meta, "finalizers")):
+        if isinstance(f, str):
+            errs.extend(E.invalid(f"{path}.finalizers[{i}]", f, m) for m in is_qualified_name(f))
+    return errs
+
+
+# ---------------------------------------------------------------------------------------------
+# Volumes
+# ---------------------------------------------------------------------------------------------
+
+VOLUME_SOURCES = (
+    "emptyDir", "hostPath", "gitRepo", "gcePersistentDisk", "awsElasticBlockStore", "secret", "nfs", "iscsi",
+    "glusterfs", "flocker", "persistentVolumeClaim", "rbd", "cinder", "cephfs", "quobyte", "downwardAPI", "fc",
+    "flexVolume", "configMap", "azureFile", "vsphereVolume", "photonPersistentDisk", "portworxVolume", "azureDisk",
+    "storageos", "projected", "scaleIO", "csi", "ephemeral", "image",
+)
+HOST_PATH_TYPES = ["", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"]
+
+
+def _validate_local_descending_path(target: str, path: str) -> list[FieldError]:
+    errs = []
+    if target.startswith("/"):
+        errs.append(E.invalid(path, target, "must be a relative path"))
+    if ".." in re.split(r"[\\/]", target):
+        errs.append(E.invalid(path, target, "must not contain '..'"))
+    return errs
+
+
+def _validate_local_non_reserved_path(target: str, path: str) -> list[FieldError]:
+    errs = _validate_local_descending_path(target, path)
+    if target.startswith(".."):
+        errs.append(E.invalid(path, target, "must not start with '..'"))
+    return errs
+
+
+def _validate_mode(mode: Any, path: str) -> list[FieldError]:
+    if isinstance(mode, int) and not isinstance(mode, bool) and (mode > 0o777 or mode < 0):
+        return [E.invalid(path, mode, FILE_MODE_MSG)]
+    return []
+
+
+def _validate_key_to_paths(items: list, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    for i, kp in enumerate(items):
+        p = f"{path}[{i}]"
+        if not _s(kp, "key"):
+            errs.append(E.required(f"{p}.key"))
+        if not _s(kp, "path"):
+            errs.append(E.required(f"{p}.path"))
+        errs.extend(_validate_local_non_reserved_path(_s(kp, "path"), f"{p}.path") if _s(kp, "path") else [])
+        errs.extend(_validate_mode(_d(kp, "mode"), f"{p}.mode"))
+    return errs
+
+
+_DOWNWARD_VOLUME_FIELDS = ["metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace",
+                           "metadata.uid"]
+_DOWNWARD_ENV_FIELDS = sorted(["metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
+                               "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP",
+                               "status.podIPs"])
+_RESOURCE_FIELD_RESOURCES = ["limits.cpu", "limits.ephemeral-storage", "limits.memory", "requests.cpu",
+                             "requests.ephemeral-storage", "requests.memory"]
+
+
+def _validate_field_selector(fs: dict, allowed: list[str], path: str) -> list[FieldError]:
+    if not _s(fs, "apiVersion"):
+        return [E.required(f"{path}.apiVersion")]
+    fp = _s(fs, "fieldPath")
+    if not fp:
+        return [E.required(f"{path}.fieldPath")]
+    m = re.match(r"^(metadata\.(?:annotations|labels))\['(.*)'\]$", fp)
+    if m:
+        key = m.group(2)
+        if m.group(1) == "metadata.annotations":
+            return [E.invalid(f"{path}.fieldPath", key, x) for x in is_qualified_name(key.lower())]
+        return [E.invalid(f"{path}.fieldPath", key, x) for x in is_qualified_name(key)]
+    if fp not in allowed:
+        return [E.not_supported(f"{path}.fieldPath", fp, allowed)]
+    return []
+
+
+def _validate_downward_items(items: list, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    for i, f in enumerate(items):
+        p = f"{path}[{i}]"
+        fpath = _s(f, "path")
+        if not fpath:
+            errs.append(E.required(f"{p}.path"))
+        else:
+            errs.extend(_validate_local_non_reserved_path(fpath, f"{p}.path"))
+        errs.extend(_validate_mode(_d(f, "mode"), f"{p}.mode"))
+        fr, rr = _d(f, "fieldRef"), _d(f, "resourceFieldRef")
+        if isinstance(fr, dict):
+            errs.extend(_validate_field_selector(fr, _DOWNWARD_VOLUME_FIELDS, f"{p}.fieldRef"))
+            if isinstance(rr, dict):
+                errs.append(E.invalid(p, "resource", "fieldRef and resourceFieldRef can not be specified simultaneously"))
+        elif isinstance(rr, dict):
+            errs.extend(_validate_resource_field_ref(rr, f"{p}.resourceFieldRef", volume=True))
+        else:
+            errs.append(E.required(p, "one of fieldRef and resourceFieldRef is required"))
+    return errs
+
+
+def _validate_resource_field_ref(rf: dict, path: str, volume: bool = False, container_names=None) -> list[FieldError]:
+    errs: list[FieldError] = []
+    if volume and not _s(rf, "containerName"):
+        errs.append(E.required(f"{path}.containerName"))
+    res = _s(rf, "resource")
+    if not res:
+        errs.append(E.required(f"{path}.resource"))
+    elif res not in _RESOURCE_FIELD_RESOURCES and not res.startswith(("limits.hugepages-", "requests.hugepages-")):
+        errs.append(E.not_supported(f"{path}.resource", res, _RESOURCE_FIELD_RESOURCES))
+    return errs
+
+
+def _validate_volume_source(vol: dict, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    n = 0
+    for src in VOLUME_SOURCES:
+        body = _d(vol, src)
+        if body is None:
+            continue
+        sp = f"{path}.{src}"
+        if n > 0:
+            errs.append(E.forbidden(sp, "may not specify more than 1 volume type"))
+            continue
+        n += 1
+        errs.extend(_validate_one_source(src, body if isinstance(body, dict) else {}, sp))
+    if n == 0:
+        errs.append(E.required(path, "must specify a volume type"))
+    return errs
+
+
+def _validate_one_source(src: str, body: dict, sp: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    if src == "emptyDir":
+        sl = _d(body, "sizeLimit")
+        if sl is not None:
+            try:
+                neg = _parse_quantity(sl) < 0
+            except ValueError:
+                neg = False
+            if neg:
+                errs.append(E.forbidden(f"{sp}.sizeLimit", "SizeLimit field must be a valid resource quantity"))
+    elif src == "hostPath":
+        p = _s(body, "path")
+        if not p:
+            errs.append(E.required(f"{sp}.path"))
+            return errs
+        if ".." in re.split(r"[\\/]", p):
+            errs.append(E.invalid(f"{sp}.path", p, "must not contain '..'"))
+        t = _d(body, "type")
+        if isinstance(t, str) and t not in HOST_PATH_TYPES:
+            errs.append(E.not_supported(f"{sp}.type", t, HOST_PATH_TYPES))
+    elif src == "secret":
+        if not _s(body, "secretName"):
+            errs.append(E.required(f"{sp}.secretName"))
+        errs.extend(_validate_mode(_d(body, "defaultMode"), f"{sp}.defaultMode"))
+        errs.extend(_validate_key_to_paths(_list(body, "items"), f"{sp}.items"))
+    elif src == "configMap":
+        if not _s(body, "name"):
+            errs.append(E.required(f"{sp}.name"))
+        errs.extend(_validate_mode(_d(body, "defaultMode"), f"{sp}.defaultMode"))
+        errs.extend(_validate_key_to_paths(_list(body, "items"), f"{sp}.items"))
+    elif src == "persistentVolumeClaim":
+        if not _s(body, "claimName"):
+            errs.append(E.required(f"{sp}.claimName"))
+    elif src == "nfs":
+        if not _s(body, "server"):
+            errs.append(E.required(f"{sp}.server"))
+        p = _s(body, "path")
+        if not p:
+            errs.append(E.required(f"{sp}.path"))
+        elif not p.startswith("/"):
+            errs.append(E.invalid(f"{sp}.path", p, "must be an absolute path"))
+    elif src == "downwardAPI":
+        errs.extend(_validate_mode(_d(body, "defaultMode"), f"{sp}.defaultMode"))
+        errs.extend(_validate_downward_items(_list(body, "items"), f"{sp}.items"))
+    elif src == "projected":
+        errs.extend(_validate_projected(body, sp))
+    elif src == "csi":
+        if not _s(body, "driver"):
+            errs.append(E.required(f"{sp}.driver"))
+    elif src == "ephemeral":
+        if _d(body, "volumeClaimTemplate") is None:
+            errs.append(E.required(f"{sp}.volumeClaimTemplate"))
+    elif src == "gitRepo":
+        if not _s(body, "repository"):
+            errs.append(E.required(f"{sp}.repository"))
+    elif src == "image":
+        if not _s(body, "reference"):
+            errs.append(E.required(f"{sp}.reference"))
+    return errs
+
+
+def _validate_projected(body: dict, sp: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    all_paths: set[str] = set()
+    for i, source in enumerate(_list(body, "sources")):
+        p = f"{sp}.sources[{i}]"
+        n = 0
+        for kind in ("secret", "configMap", "downwardAPI", "serviceAccountToken", "clusterTrustBundle"):
+            part = _d(source, kind)
+            if part is None:
+                continue
+            n += 1
+            kp = f"{p}.{kind}"
+            part = part if isinstance(part, dict) else {}
+            if kind in ("secret", "configMap"):
+                if not _s(part, "name"):
+                    errs.append(E.required(f"{kp}.name"))
+                items = _list(part, "items")
+                errs.extend(_validate_key_to_paths(items, f"{kp}.items"))
+                paths = [_s(x, "path") for x in items]
+            elif kind == "downwardAPI":
+                items = _list(part, "items")
+                errs.extend(_validate_downward_items(items, f"{kp}.items"))
+                paths = [_s(x, "path") for x in items]
+            elif kind == "serviceAccountToken":
+                exp = _d(part, "expirationSeconds")
+                if isinstance(exp, int) and not isinstance(exp, bool):
+                    if exp < 600:
+                        errs.append(E.invalid(f"{kp}.expirationSeconds", exp,
+                                              "may not specify a duration less than 10 minutes"))
+                    elif exp > 2**32:
+                        errs.append(E.invalid(f"{kp}.expirationSeconds", exp,
+                                              "may not specify a duration larger than 2^32 seconds"))
+                tp = _s(part, "path")
+                if not tp:
+                    errs.append(E.required(f"{kp}.path"))
+                paths = [tp]
+            else:
+                paths = [_s(part, "path")]
+            for pth in paths:
+                if pth and pth in all_paths:
+                    errs.append(E.invalid(kp, pth, "conflicting duplicate paths"))
+                all_paths.add(pth)
+        if n > 1:
+            errs.append(E.forbidden(p, "may not specify more than 1 volume type per source"))
+    errs.extend(_validate_mode(_d(body, "defaultMode"), f"{sp}.defaultMode"))
+    return errs
+
+
+def validate_volumes(volumes: list, path: str, pod_name: str = "") -> tuple[dict, list[FieldError]]:
+    errs: list[FieldError] = []
+    names: dict[str, dict] = {}
+    created_pvcs = {f"{pod_name}-{_s(v, 'name')}" for v in volumes if pod_name and _d(v, "ephemeral") is not None}
+    for i, vol in enumerate(volumes):
+        ip = f"{path}[{i}]"
+        name = _s(vol, "name")
+        el = _validate_volume_source(vol if isinstance(vol, dict) else {}, ip)
+        if not name:
+            el.append(E.required(f"{ip}.name"))
+        else:
+            el.extend(_dns_label_errs(name, f"{ip}.name"))
+        if name in names:
+            el.append(E.duplicate(f"{ip}.name", name))
+        if not el:
+            names[name] = vol
+        else:
+            errs.extend(el)
+        claim = _s(_d(vol, "persistentVolumeClaim"), "claimName")
+        if claim and claim in created_pvcs:
+            errs.append(E.invalid(f"{ip}.persistentVolumeClaim.claimName", claim,
+                                  "must not reference a PVC that gets created for an ephemeral volume"))
+    return names, errs
+
+
+# ---------------------------------------------------------------------------------------------
+# Containers
+# ---------------------------------------------------------------------------------------------
+
+PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
+PROTOCOLS = ["SCTP", "TCP", "UDP"]
+TERMINATION_POLICIES = ["File", "FallbackToLogsOnError"]
+STANDARD_CONTAINER_RESOURCES = ("cpu", "memory", "ephemeral-storage")
+
+
+def _validate_ports(ports: list, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    names: set[str] = set()
+    for i, port in enumerate(ports):
+        p = f"{path}[{i}]"
+        name = _s(port, "name")
+        if name:
+            msgs = is_valid_port_name(name)
+            if msgs:
+                errs.extend(E.invalid(f"{p}.name", name, m) for m in msgs)
+            elif name in names:
+                errs.append(E.duplicate(f"{p}.name", name))
+            else:
+                names.add(name)
+        cp = _d(port, "containerPort") or 0
+        if cp == 0:
+            errs.append(E.required(f"{p}.containerPort"))
+        else:
+            errs.extend(E.invalid(f"{p}.containerPort", cp, m) for m in is_valid_port_num(cp))
+        hp = _d(port, "hostPort") or 0
+        if hp != 0:
+            errs.extend(E.invalid(f"{p}.hostPort", hp, m) for m in is_valid_port_num(hp))
+        proto = _s(port, "protocol")
+        if not proto:
+            errs.append(E.required(f"{p}.protocol"))
+        elif proto not in PROTOCOLS:
+            errs.append(E.not_supported(f"{p}.protocol", proto, PROTOCOLS))
+    return errs
+
+
+def _validate_key_selector(sel: dict, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    name = _s(sel, "name")
+    if not name:
+        errs.append(E.required(f"{path}.name"))
+    else:
+        errs.extend(_subdomain_errs(name, f"{path}.name"))
+    key = _s(sel, "key")
+    if not key:
+        errs.append(E.required(f"{path}.key"))
+    else:
+        errs.extend(E.invalid(f"{path}.key", key, m) for m in is_config_map_key(key))
+    return errs
+
+
+def _validate_env(env: list, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    for i, ev in enumerate(env):
+        p = f"{path}[{i}]"
+        name = _s(ev, "name")
+        if not name:
+            errs.append(E.required(f"{p}.name"))
+        errs.extend(E.invalid(f"{p}.name", name, m) for m in is_relaxed_env_var_name(name))
+        vf = _d(ev, "valueFrom")
+        if not isinstance(vf, dict):
+            continue
+        vp = f"{p}.valueFrom"
+        n = 0
+        if isinstance(_d(vf, "fieldRef"), dict):
+            n += 1
+            errs.extend(_validate_field_selector(vf["fieldRef"], _DOWNWARD_ENV_FIELDS, f"{vp}.fieldRef"))
+        if isinstance(_d(vf, "resourceFieldRef"), dict):
+            n += 1
+            errs.extend(_validate_resource_field_ref(vf["resourceFieldRef"], f"{vp}.resourceFieldRef"))
+        if isinstance(_d(vf, "configMapKeyRef"), dict):
+            n += 1
+            errs.extend(_validate_key_selector(vf["configMapKeyRef"], f"{vp}.configMapKeyRef"))
+        if isinstance(_d(vf, "secretKeyRef"), dict):
+            n += 1
+            errs.extend(_validate_key_selector(vf["secretKeyRef"], f"{vp}.secretKeyRef"))
+        if n == 0:
+            errs.append(E.invalid(vp, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` "
+                                          "or `secretKeyRef`"))
+        elif _s(ev, "value"):
+            errs.append(E.invalid(vp, "", "may not be specified when `value` is not empty"))
+        elif n > 1:
+            errs.append(E.invalid(vp, "", "may not have more than one field specified at a time"))
+    return errs
+
+
+def _validate_env_from(env_from: list, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    for i, ef in enumerate(env_from):
+        p = f"{path}[{i}]"
+        prefix = _s(ef, "prefix")
+        if prefix:
+            errs.extend(E.invalid(f"{p}.prefix", prefix, m) for m in is_relaxed_env_var_name(prefix))
+        n = 0
+        for kind in ("configMapRef", "secretRef"):
+            ref = _d(ef, kind)
+            if isinstance(ref, dict):
+                n += 1
+                name = _s(ref, "name")
+                if not name:
+                    errs.append(E.required(f"{p}.{kind}.name"))
+                else:
+                    errs.extend(_subdomain_errs(name, f"{p}.{kind}.name"))
+        if n == 0:
+            errs.append(E.invalid(p, "", "must specify one of: `configMapRef` or `secretRef`"))
+        elif n > 1:
+            errs.append(E.invalid(p, "", "may not have more than one field specified at a time"))
+    return errs
+
+
+def _validate_volume_mounts(mounts: list, volumes: dict, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    points: set[str] = set()
+    for i, m in enumerate(mounts):
+        p = f"{path}[{i}]"
+        name = _s(m, "name")
+        if not name:
+            errs.append(E.required(f"{p}.name"))
+        if name not in volumes:
+            errs.append(E.not_found(f"{p}.name", name))
+        mp = _s(m, "mountPath")
+        if not mp:
+            errs.append(E.required(f"{p}.mountPath"))
+        if mp in points:
+            errs.append(E.invalid(f"{p}.mountPath", mp, "must be unique"))
+        points.add(mp)
+        sub = _s(m, "subPath")
+        if sub:
+            errs.extend(_validate_local_descending_path(sub, f"{path}.subPath"))
+        expr = _s(m, "subPathExpr")
+        if expr:
+            if sub:
+                errs.append(E.invalid(f"{p}.subPathExpr", expr, "subPathExpr and subPath are mutually exclusive"))
+            errs.extend(_validate_local_descending_path(expr, f"{path}.subPathExpr"))
+        prop = _d(m, "mountPropagation")
+        if isinstance(prop, str):
+            allowed = ["Bidirectional", "HostToContainer", "None"]
+            if prop not in allowed:
+                errs.append(E.not_supported(f"{path}.mountPropagation", prop, allowed))
+        rro = _d(m, "recursiveReadOnly")
+        if isinstance(rro, str):
+            allowed = ["Disabled", "IfPossible", "Enabled"]
+            if rro not in allowed:
+                errs.append(E.not_supported(f"{path}.recursiveReadOnly", rro, allowed))
+            elif rro != "Disabled" and not _d(m, "readOnly"):
+                errs.append(E.forbidden(f"{path}.recursiveReadOnly", "may only be specified when readOnly is true"))
+    return errs
+
+
+def _quantity_or_none(v: Any):
+    try:
+        return _parse_quantity(v)
+    except (ValueError, TypeError):
+        return None
+
+
+def _canon(v: Any) -> str:
+    from minikctl.api.quantity import canonical
+
+    try:
+        return canonical(v)
+    except ValueError:
+        return str(v)
+
+
+def _is_native(name: str) -> bool:
+    return "/" not in name or name.split("/")[0].endswith("kubernetes.io")
+
+
+def _validate_container_resource_name(name: str, path: str) -> list[FieldError]:
+    errs = [E.invalid(path, name, m) for m in is_qualified_name(name)]
+    if "/" not in name:
+        if name not in STANDARD_CONTAINER_RESOURCES and not name.startswith("hugepages-"):
+            errs.append(E.invalid(path, name, "must be a standard resource for containers"))
+    elif not _is_native(name):
+        if name.startswith("requests.") or is_qualified_name("requests." + name):
+            errs.append(E.invalid(path, name, "doesn't follow extended resource name standard"))
+    return errs
+
+
+def _overcommit_allowed(name: str) -> bool:
+    return _is_native(name) and not name.startswith("hugepages-")
+
+
+def _validate_resources(res: dict, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    limits = _map(res, "limits")
+    requests = _map(res, "requests")
+    lp, rp = f"{path}.limits", f"{path}.requests"
+    lim_cm = req_cm = lim_hp = req_hp = False
+    for name in sorted(limits):
+        fp = f"{lp}[{name}]"
+        errs.extend(_validate_container_resource_name(name, fp))
+        q = _quantity_or_none(limits[name])
+        if q is not None and q < 0:
+            errs.append(E.invalid(fp, _canon(limits[name]), IS_NEGATIVE))
+        if q is not None and not _is_native(name) and q.denominator != 1:
+            errs.append(E.invalid(fp, _canon(limits[name]), "must be an integer"))
+        if name.startswith("hugepages-"):
+            lim_hp = True
+        if name in ("cpu", "memory"):
+            lim_cm = True
+    for name in sorted(requests):
+        fp = f"{rp}[{name}]"
+        errs.extend(_validate_container_resource_name(name, fp))
+        q = _quantity_or_none(requests[name])
+        if q is not None and q < 0:
+            errs.append(E.invalid(fp, _canon(requests[name]), IS_NEGATIVE))
+        if q is not None and not _is_native(name) and q.denominator != 1:
+            errs.append(E.invalid(fp, _canon(requests[name]), "must be an integer"))
+        if name in limits:
+            lq = _quantity_or_none(limits[name])
+            if q is not None and lq is not None:
+                if q != lq and not _overcommit_allowed(name):
+                    errs.append(E.invalid(rp, _canon(requests[name]),
+                                          f"must be equal to {name} limit of {_canon(limits[name])}"))
+                elif q > lq:
+                    errs.append(E.invalid(rp, _canon(requests[name]),
+                                          f"must be less than or equal to {name} limit of {_canon(limits[name])}"))
+        elif not _overcommit_allowed(name):
+            errs.append(E.required(lp, "Limit must be set for non overcommitable resources"))
+        if name.startswith("hugepages-"):
+            req_hp = True
+        if name in ("cpu", "memory"):
+            req_cm = True
+    if not lim_cm and not req_cm and (lim_hp or req_hp):
+        errs.append(E.forbidden(path, "HugePages require cpu or memory"))
+    return errs
+
+
+def _validate_port_num_or_name(port: Any, path: str) -> list[FieldError]:
+    if isinstance(port, str):
+        return [E.invalid(path, port, m) for m in is_valid_port_name(port)]
+    if isinstance(port, int) and not isinstance(port, bool):
+        return [E.invalid(path, port, m) for m in is_valid_port_num(port)]
+    return [E.invalid(path, 0, m) for m in is_valid_port_num(0)]
+
+
+def _validate_handler(h: dict, kinds: tuple[str, ...], path: str, grace: Any) -> list[FieldError]:
+    errs: list[FieldError] = []
+    n = 0
+    for kind in kinds:
+        body = _d(h, kind)
+        if body is None:
+            continue
+        kp = f"{path}.{kind}"
+        if n > 0:
+            errs.append(E.forbidden(kp, "may not specify more than 1 handler type"))
+            continue
+        n += 1
+        body = body if isinstance(body, dict) else {}
+        if kind == "exec":
+            if not _list(body, "command"):
+                errs.append(E.required(f"{kp}.command"))
+        elif kind == "httpGet":
+            if not _s(body, "path"):
+                errs.append(E.required(f"{kp}.path"))
+            errs.extend(_validate_port_num_or_name(_d(body, "port"), f"{kp}.port"))
+            scheme = _s(body, "scheme")
+            if scheme not in ("HTTP", "HTTPS"):
+                errs.append(E.not_supported(f"{kp}.scheme", scheme, ["HTTP", "HTTPS"]))
+            for hdr in _list(body, "httpHeaders"):
+                hn = _s(hdr, "name")
+                if not _HTTP_HEADER_NAME_RE.match(hn):
+                    errs.append(E.invalid(f"{kp}.httpHeaders", hn, regex_error(
+                        "a valid HTTP header must consist of alphanumeric characters or '-'", "[-A-Za-z0-9]+",
+                        "X-Header-Name")))
+        elif kind == "tcpSocket":
+            errs.extend(_validate_port_num_or_name(_d(body, "port"), f"{kp}.port"))
+        elif kind == "grpc":
+            port = _d(body, "port") or 0
+            errs.extend(E.invalid(f"{kp}.port", port, m) for m in is_valid_port_num(port))
+        elif kind == "sleep":
+            secs = _d(body, "seconds") or 0
+            g = grace if isinstance(grace, int) else 30
+            if secs <= 0 or secs > g:
+                errs.append(E.invalid(kp, secs, f"must be greater than 0 and less than "
+                                                f"terminationGracePeriodSeconds ({g})"))
+    if n == 0:
+        errs.append(E.required(path, "must specify a handler type"))
+    return errs
+
+
+PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+LIFECYCLE_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
+
+
+def _validate_probe(probe: Any, path: str, grace: Any) -> list[FieldError]:
+    if not isinstance(probe, dict):
+        return []
+    errs = _validate_handler(probe, PROBE_HANDLERS, path, grace)
+    for f in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
+        errs.extend(_nonneg(_d(probe, f), f"{path}.{f}"))
+    tg = _d(probe, "terminationGracePeriodSeconds")
+    if isinstance(tg, int) and not isinstance(tg, bool) and tg <= 0:
+        errs.append(E.invalid(f"{path}.terminationGracePeriodSeconds", tg, "must be greater than 0"))
+    return errs
+
+
+def _validate_liveness_or_startup(probe: Any, path: str, grace: Any) -> list[FieldError]:
+    if not isinstance(probe, dict):
+        return []
+    errs = _validate_probe(probe, path, grace)
+    st = _d(probe, "successThreshold")
+    if st != 1:
+        errs.append(E.invalid(f"{path}.successThreshold", st if st is not None else 0, "must be 1"))
+    return errs
+
+
+def _validate_readiness(probe: Any, path: str, grace: Any) -> list[FieldError]:
+    if not isinstance(probe, dict):
+        return []
+    errs = _validate_probe(probe, path, grace)
+    tg = _d(probe, "terminationGracePeriodSeconds")
+    if tg is not None:
+        errs.append(E.invalid(f"{path}.terminationGracePeriodSeconds", tg, "must not be set for readinessProbes"))
+    return errs
+
+
+def _validate_lifecycle(lc: Any, path: str, grace: Any) -> list[FieldError]:
+    errs: list[FieldError] = []
+    if not isinstance(lc, dict):
+        return errs
+    for hook in ("postStart", "preStop"):
+        h = _d(lc, hook)
+        if isinstance(h, dict):
+            errs.extend(_validate_handler(h, LIFECYCLE_HANDLERS, f"{path}.{hook}", grace))
+    return errs
+
+
+SECCOMP_TYPES = ["RuntimeDefault", "Unconfined", "Localhost"]
+APPARMOR_TYPES = ["RuntimeDefault", "Unconfined", "Localhost"]
+
+
+def _validate_seccomp(sp: Any, path: str) -> list[FieldError]:
+    if not isinstance(sp, dict):
+        return []
+    errs: list[FieldError] = []
+    t = _s(sp, "type")
+    lp = _d(sp, "localhostProfile")
+    if t == "Localhost":
+        if lp is None:
+            errs.append(E.required(f"{path}.localhostProfile", "must be set when seccomp type is Localhost"))
+        else:
+            errs.extend(_validate_local_descending_path(lp, f"{path}.localhostProfile"))
+    else:
+        if lp is not None:
+            errs.append(RawFieldError(E.INVALID, f"{path}.localhostProfile", _go_struct("core.SeccompProfile", sp),
+                                      "can only be set when seccomp type is Localhost"))
+        if t not in SECCOMP_TYPES:
+            errs.append(E.not_supported(f"{path}.type", t, SECCOMP_TYPES))
+    return errs
+
+
+def _validate_apparmor(ap: Any, path: str) -> list[FieldError]:
+    if not isinstance(ap, dict):
+        return []
+    errs: list[FieldError] = []
+    t = _s(ap, "type")
+    lp = _d(ap, "localhostProfile")
+    if t == "Localhost":
+        if lp is None or not str(lp).strip():
+            errs.append(E.required(f"{path}.localhostProfile", "must be set when AppArmor type is Localhost"))
+    else:
+        if lp is not None:
+            errs.append(RawFieldError(E.INVALID, f"{path}.localhostProfile", _go_struct("core.AppArmorProfile", ap),
+                                      "can only be set when AppArmor type is Localhost"))
+        if t not in APPARMOR_TYPES:
+            errs.append(E.not_supported(f"{path}.type", t, APPARMOR_TYPES))
+    return errs
+
+
+def _go_struct(name: str, obj: dict) -> str:
+    return name + json.dumps(obj, separators=(",", ":"), sort_keys=True)
+
+
+def _validate_container_security_context(sc: Any, path: str) -> list[FieldError]:
+    if not isinstance(sc, dict):
+        return []
+    errs: list[FieldError] = []
+    for f in ("runAsUser", "runAsGroup"):
+        v = _d(sc, f)
+        if isinstance(v, int) and not isinstance(v, bool):
+            errs.extend(E.invalid(f"{path}.{f}", v, m) for m in is_valid_id(v))
+    pm = _d(sc, "procMount")
+    if isinstance(pm, str) and pm not in ("Default", "Unmasked"):
+        errs.append(E.not_supported(f"{path}.procMount", pm, ["Default", "Unmasked"]))
+    errs.extend(_validate_seccomp(_d(sc, "seccompProfile"), f"{path}.seccompProfile"))
+    if _d(sc, "allowPrivilegeEscalation") is False:
+        if _d(sc, "privileged") is True:
+            errs.append(RawFieldError(E.INVALID, path, _go_struct("&core.SecurityContext", sc),
+                                      "cannot set `allowPrivilegeEscalation` to false and `privileged` to true"))
+        for cap in _list(_d(sc, "capabilities"), "add"):
+            if cap == "CAP_SYS_ADMIN":
+                errs.append(RawFieldError(E.INVALID, path, _go_struct("&core.SecurityContext", sc),
+                                          "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` "
+                                          "CAP_SYS_ADMIN"))
+    errs.extend(_validate_apparmor(_d(sc, "appArmorProfile"), f"{path}.appArmorProfile"))
+    return errs
+
+
+def _validate_container_common(ctr: dict, volumes: dict, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    name = _s(ctr, "name")
+    if not name:
+        errs.append(E.required(f"{path}.name"))
+    else:
+        errs.extend(_dns_label_errs(name, f"{path}.name"))
+    if not _s(ctr, "image"):
+        errs.append(E.required(f"{path}.image"))
+    tmp = _s(ctr, "terminationMessagePolicy")
+    if not tmp:
+        errs.append(E.required(f"{path}.terminationMessagePolicy", "must be 'File' or 'FallbackToLogsOnError'"))
+    elif tmp not in TERMINATION_POLICIES:
+        errs.append(E.not_supported(f"{path}.terminationMessagePolicy", tmp, TERMINATION_POLICIES))
+    errs.extend(_validate_ports(_list(ctr, "ports"), f"{path}.ports"))
+    errs.extend(_validate_env(_list(ctr, "env"), f"{path}.env"))
+    errs.extend(_validate_env_from(_list(ctr, "envFrom"), f"{path}.envFrom"))
+    errs.extend(_validate_volume_mounts(_list(ctr, "volumeMounts"), volumes, f"{path}.volumeMounts"))
+    ipp = _s(ctr, "imagePullPolicy")
+    if not ipp:
+        errs.append(E.required(f"{path}.imagePullPolicy"))
+    elif ipp not in PULL_POLICIES:
+        errs.append(E.not_supported(f"{path}.imagePullPolicy", ipp, PULL_POLICIES))
+    errs.extend(_validate_resources(_map(ctr, "resources"), f"{path}.resources"))
+    for i, rp in enumerate(_list(ctr, "resizePolicy")):
+        rn = _s(rp, "resourceName")
+        if rn not in ("cpu", "memory"):
+            errs.append(E.not_supported(f"{path}.resizePolicy[{i}].resourceName", rn, ["cpu", "memory"]))
+        pol = _s(rp, "restartPolicy")
+        if pol not in ("NotRequired", "RestartContainer"):
+            errs.append(E.not_supported(f"{path}.resizePolicy[{i}].restartPolicy", pol,
+                                        ["NotRequired", "RestartContainer"]))
+    errs.extend(_validate_container_security_context(_d(ctr, "securityContext"), f"{path}.securityContext"))
+    return errs
+
+
+def _host_port_conflicts(containers: list, path: str, seen: set[str], base: int = 0) -> list[FieldError]:
+    errs: list[FieldError] = []
+    for ci, ctr in enumerate(containers):
+        for pi, port in enumerate(_list(ctr, "ports")):
+            hp = _d(port, "hostPort") or 0
+            if hp == 0:
+                continue
+            key = f"{_s(port, 'hostIP')}/{_s(port, 'protocol')}/{hp}"
+            if key in seen:
+                errs.append(E.duplicate(f"{path}[{ci + base}].ports[{pi}].hostPort", key))
+            seen.add(key)
+    return errs
+
+
+def _validate_containers(containers: list, volumes: dict, path: str, grace: Any) -> list[FieldError]:
+    errs: list[FieldError] = []
+    if not containers:
+        errs.append(E.required(path))
+    names: set[str] = set()
+    for i, ctr in enumerate(containers):
+        p = f"{path}[{i}]"
+        ctr = ctr if isinstance(ctr, dict) else {}
+        errs.extend(_validate_container_common(ctr, volumes, p))
+        name = _s(ctr, "name")
+        if name in names:
+            errs.append(E.duplicate(f"{p}.name", name))
+        else:
+            names.add(name)
+        if _d(ctr, "lifecycle") is not None:
+            errs.extend(_validate_lifecycle(ctr["lifecycle"], f"{p}.lifecycle", grace))
+        errs.extend(_validate_liveness_or_startup(_d(ctr, "livenessProbe"), f"{p}.livenessProbe", grace))
+        errs.extend(_validate_readiness(_d(ctr, "readinessProbe"), f"{p}.readinessProbe", grace))
+        errs.extend(_validate_liveness_or_startup(_d(ctr, "startupProbe"), f"{p}.startupProbe", grace))
+        if _d(ctr, "restartPolicy") is not None:
+            errs.append(E.forbidden(f"{p}.restartPolicy", "may not be set for non-init containers"))
+    errs.extend(_host_port_conflicts(containers, path, set()))
+    return errs
+
+
+def _validate_init_containers(inits: list, others: list, volumes: dict, path: str, grace: Any) -> list[FieldError]:
+    errs: list[FieldError] = []
+    names = {_s(c, "name") for c in others}
+    for i, ctr in enumerate(inits):
+        p = f"{path}[{i}]"
+        ctr = ctr if isinstance(ctr, dict) else {}
+        errs.extend(_validate_container_common(ctr, volumes, p))
+        always = False
+        rp = _d(ctr, "restartPolicy")
+        if rp is not None:
+            if rp != "Always":
+                errs.append(E.not_supported(f"{p}.restartPolicy", rp, ["Always"]))
+            always = rp == "Always"
+        name = _s(ctr, "name")
+        if name in names:
+            errs.append(E.duplicate(f"{p}.name", name))
+        elif name:
+            names.add(name)
+        errs.extend(_host_port_conflicts([ctr], path, set(), base=i))
+        if always:
+            if _d(ctr, "lifecycle") is not None:
+                errs.extend(_validate_lifecycle(ctr["lifecycle"], f"{p}.lifecycle", grace))
+            errs.extend(_validate_liveness_or_startup(_d(ctr, "livenessProbe"), f"{p}.livenessProbe", grace))
+            errs.extend(_validate_readiness(_d(ctr, "readinessProbe"), f"{p}.readinessProbe", grace))
+            errs.extend(_validate_liveness_or_startup(_d(ctr, "startupProbe"), f"{p}.startupProbe", grace))
+        else:
+            msg = "may not be set for init containers without restartPolicy=Always"
+            for f in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):
+                if _d(ctr, f) is not None:
+                    errs.append(E.forbidden(f"{p}.{f}", msg))
+    return errs
+
+
+def _validate_ephemeral_containers(eph: list, containers: list, inits: list, volumes: dict,
+                                   path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    names = {_s(c, "name") for c in containers} | {_s(c, "name") for c in inits}
+    for i, ctr in enumerate(eph):
+        p = f"{path}[{i}]"
+        ctr = ctr if isinstance(ctr, dict) else {}
+        errs.extend(_validate_container_common(ctr, volumes, p))
+        name = _s(ctr, "name")
+        if name in names:
+            errs.append(E.duplicate(f"{p}.name", name))
+        else:
+            names.add(name)
+        for f in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe", "resources", "ports"):
+            v = _d(ctr, f)
+            if v:
+                errs.append(E.forbidden(f"{p}.{f}", "cannot be set for an Ephemeral Container"))
+    return errs
+
+
+# ---------------------------------------------------------------------------------------------
+# Pod spec
+# ---------------------------------------------------------------------------------------------
+
+RESTART_POLICIES = ["Always", "OnFailure", "Never"]
+DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]
+TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
+NODE_SELECTOR_OPS = ["DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"]
+LABEL_SELECTOR_OPS = ["In", "NotIn", "Exists", "DoesNotExist"]
+
+
+def _validate_tolerations(tols: list, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    for i, t in enumerate(tols):
+        p = f"{path}[{i}]"
+        key = _s(t, "key")
+        op = _s(t, "operator")
+        eff = _s(t, "effect")
+        val = _s(t, "value")
+        if key:
+            errs.extend(E.invalid(f"{p}.key", key, m) for m in is_qualified_name(key))
+        if not key and op != "Exists":
+            errs.append(E.invalid(f"{p}.operator", op, "operator must be Exists when `key` is empty, which means "
+                                                       "\"match all values and all keys\""))
+        if _d(t, "tolerationSeconds") is not None and eff != "NoExecute":
+            errs.append(E.invalid(f"{p}.effect", eff, "effect must be 'NoExecute' when `tolerationSeconds` is set"))
+        if op in ("Equal", ""):
+            msgs = is_valid_label_value(val)
+            if msgs:
+                errs.append(E.invalid(f"{p}.operator", val, ";".join(msgs)))
+        elif op == "Exists":
+            if val:
+                errs.append(RawFieldError(E.INVALID, f"{p}.operator", _go_struct("core.Toleration", t),
+                                          "value must be empty when `operator` is 'Exists'"))
+        else:
+            errs.append(E.not_supported(f"{p}.operator", op, ["Equal", "Exists"]))
+        if eff and eff not in TAINT_EFFECTS:
+            errs.append(E.not_supported(f"{p}.effect", eff, TAINT_EFFECTS))
+    return errs
+
+
+def _validate_node_selector_requirement(req: dict, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    op = _s(req, "operator")
+    vals = _list(req, "values")
+    if op in ("In", "NotIn"):
+        if not vals:
+            errs.append(E.required(f"{path}.values", "must be specified when `operator` is 'In' or 'NotIn'"))
+    elif op in ("Exists", "DoesNotExist"):
+        if vals:
+            errs.append(E.forbidden(f"{path}.values", "may not be specified when `operator` is 'Exists' or "
+                                                      "'DoesNotExist'"))
+    elif op in ("Gt", "Lt"):
+        if len(vals) != 1:
+            errs.append(E.required(f"{path}.values", "must be specified single value when `operator` is 'Lt' or 'Gt'"))
+    else:
+        errs.append(E.invalid(f"{path}.operator", op, "not a valid selector operator"))
+    key = _s(req, "key")
+    errs.extend(E.invalid(f"{path}.key", key, m) for m in is_qualified_name(key))
+    return errs
+
+
+def _validate_node_selector_term(term: dict, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    for j, req in enumerate(_list(term, "matchExpressions")):
+        errs.extend(_validate_node_selector_requirement(req, f"{path}.matchExpressions[{j}]"))
+    for j, req in enumerate(_list(term, "matchFields")):
+        p = f"{path}.matchFields[{j}]"
+        if _s(req, "key") != "metadata.name":
+            errs.append(E.invalid(f"{p}.key", _s(req, "key"), "not a valid field selector key"))
+        op = _s(req, "operator")
+        if op not in ("In", "NotIn"):
+            errs.append(E.invalid(f"{p}.operator", op, "not a valid selector operator"))
+        elif len(_list(req, "values")) != 1:
+            errs.append(E.required(f"{p}.values", "must be only one value when `operator` is 'In' or 'NotIn' for "
+                                                  "node field selector"))
+    return errs
+
+
+def validate_label_selector(sel: Any, path: str) -> list[FieldError]:
+    if not isinstance(sel, dict):
+        return []
+    errs: list[FieldError] = []
+    for j, req in enumerate(_list(sel, "matchExpressions")):
+        p = f"{path}.matchExpressions[{j}]"
+        op = _s(req, "operator")
+        vals = _list(req, "values")
+        if op in ("In", "NotIn"):
+            if not vals:
+                errs.append(E.required(f"{p}.values", "must be specified when `operator` is 'In' or 'NotIn'"))
+        elif op in ("Exists", "DoesNotExist"):
+            if vals:
+                errs.append(E.forbidden(f"{p}.values", "may not be specified when `operator` is 'Exists' or "
+                                                       "'DoesNotExist'"))
+        else:
+            errs.append(E.invalid(f"{p}.operator", op, "not a valid selector operator"))
+        key = _s(req, "key")
+        errs.extend(E.invalid(f"{p}.key", key, m) for m in is_qualified_name(key))
+        for k, v in enumerate(vals):
+            if isinstance(v, str):
+                errs.extend(E.invalid(f"{p}.values[{k}]", v, m) for m in is_valid_label_value(v))
+    errs.extend(validate_labels(_map(sel, "matchLabels"), f"{path}.matchLabels"))
+    return errs
+
+
+def _validate_pod_affinity_term(term: dict, path: str) -> list[FieldError]:
+    errs = validate_label_selector(_d(term, "labelSelector"), f"{path}.labelSelector")
+    errs.extend(validate_label_selector(_d(term, "namespaceSelector"), f"{path}.namespaceSelector"))
+    for k, ns in enumerate(_list(term, "namespaces")):
+        if isinstance(ns, str):
+            errs.extend(E.invalid(f"{path}.namespace", ns, m) for m in is_dns1123_label(ns))
+    tk = _s(term, "topologyKey")
+    if not tk:
+        errs.append(E.required(f"{path}.topologyKey", "can not be empty"))
+    else:
+        errs.extend(E.invalid(f"{path}.topologyKey", tk, m) for m in is_qualified_name(tk))
+    return errs
+
+
+def _validate_affinity(aff: Any, path: str) -> list[FieldError]:
+    if not isinstance(aff, dict):
+        return []
+    errs: list[FieldError] = []
+    na = _d(aff, "nodeAffinity")
+    if isinstance(na, dict):
+        np_ = f"{path}.nodeAffinity"
+        req = _d(na, "requiredDuringSchedulingIgnoredDuringExecution")
+        if isinstance(req, dict):
+            rp = f"{np_}.requiredDuringSchedulingIgnoredDuringExecution"
+            terms = _list(req, "nodeSelectorTerms")
+            if not terms:
+                errs.append(E.required(f"{rp}.nodeSelectorTerms", "must have at least one node selector term"))
+            for i, term in enumerate(terms):
+                errs.extend(_validate_node_selector_term(term, f"{rp}.nodeSelectorTerms[{i}]"))
+        for i, pref in enumerate(_list(na, "preferredDuringSchedulingIgnoredDuringExecution")):
+            pp = f"{np_}.preferredDuringSchedulingIgnoredDuringExecution[{i}]"
+            w = _d(pref, "weight") or 0
+            if w <= 0 or w > 100:
+                errs.append(E.invalid(f"{pp}.weight", w, "must be in the range 1-100"))
+            errs.extend(_validate_node_selector_term(_map(pref, "preference"), f"{pp}.preference"))
+    for kind in ("podAffinity", "podAntiAffinity"):
+        pa = _d(aff, kind)
+        if not isinstance(pa, dict):
+            continue
+        kp = f"{path}.{kind}"
+        for i, term in enumerate(_list(pa, "requiredDuringSchedulingIgnoredDuringExecution")):
+            errs.extend(_validate_pod_affinity_term(term, f"{kp}.requiredDuringSchedulingIgnoredDuringExecution[{i}]"))
+        for i, wt in enumerate(_list(pa, "preferredDuringSchedulingIgnoredDuringExecution")):
+            pp = f"{kp}.preferredDuringSchedulingIgnoredDuringExecution[{i}]"
+            w = _d(wt, "weight") or 0
+            if w <= 0 or w > 100:
+                errs.append(E.invalid(f"{pp}.weight", w, "must be in the range 1-100"))
+            errs.extend(_validate_pod_affinity_term(_map(wt, "podAffinityTerm"), f"{pp}.podAffinityTerm"))
+    return errs
+
+
+def _validate_pod_security_context(spec: dict, path: str) -> list[FieldError]:
+    sc = _d(spec, "securityContext")
+    if not isinstance(sc, dict):
+        return []
+    errs: list[FieldError] = []
+    for f in ("fsGroup", "runAsUser", "runAsGroup"):
+        v = _d(sc, f)
+        if isinstance(v, int) and not isinstance(v, bool):
+            errs.extend(E.invalid(f"{path}.{f}", v, m) for m in is_valid_id(v))
+    for g, gid in enumerate(_list(sc, "supplementalGroups")):
+        if isinstance(gid, int) and not isinstance(gid, bool):
+            errs.extend(E.invalid(f"{path}.supplementalGroups[{g}]", gid, m) for m in is_valid_id(gid))
+    if _d(sc, "shareProcessNamespace") is True and _d(spec, "hostPID") is True:
+        errs.append(E.invalid(f"{path}.shareProcessNamespace", True,
+                              "ShareProcessNamespace and HostPID cannot both be enabled"))
+    for i, sysctl in enumerate(_list(sc, "sysctls")):
+        if not _s(sysctl, "name"):
+            errs.append(E.required(f"{path}.sysctls[{i}].name"))
+    fcp = _d(sc, "fsGroupChangePolicy")
+    if isinstance(fcp, str) and fcp not in ("OnRootMismatch", "Always"):
+        errs.append(E.not_supported(f"{path}.fsGroupChangePolicy", fcp, ["OnRootMismatch", "Always"]))
+    errs.extend(_validate_seccomp(_d(sc, "seccompProfile"), f"{path}.seccompProfile"))
+    errs.extend(_validate_apparmor(_d(sc, "appArmorProfile"), f"{path}.appArmorProfile"))
+    sgp = _d(sc, "supplementalGroupsPolicy")
+    if isinstance(sgp, str) and sgp not in ("Merge", "Strict"):
+        errs.append(E.not_supported(f"{path}.supplementalGroupsPolicy", sgp, ["Merge", "Strict"]))
+    return errs
+
+
+def _validate_dns_config(spec: dict, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    cfg = _d(spec, "dnsConfig")
+    if _s(spec, "dnsPolicy") == "None" and not isinstance(cfg, dict):
+        errs.append(E.required(path, "must provide `dnsConfig` when `dnsPolicy` is None"))
+    if not isinstance(cfg, dict):
+        return errs
+    ns = _list(cfg, "nameservers")
+    if _s(spec, "dnsPolicy") == "None" and not ns:
+        errs.append(E.required(f"{path}.nameservers", "must provide at least one DNS nameserver when `dnsPolicy` "
+                                                      "is None"))
+    if len(ns) > 3:
+        errs.append(E.invalid(f"{path}.nameservers", ns, "must not have more than 3 nameservers"))
+    searches = _list(cfg, "searches")
+    if len(searches) > 32:
+        errs.append(E.invalid(f"{path}.searches", searches, "must not have more than 32 search paths"))
+    for i, s in enumerate(searches):
+        if isinstance(s, str) and s != ".":
+            errs.extend(E.invalid(f"{path}.searches[{i}]", s, m) for m in is_dns1123_subdomain(s.rstrip(".")))
+    for i, opt in enumerate(_list(cfg, "options")):
+        if not _s(opt, "name"):
+            errs.append(E.required(f"{path}.options[{i}]", "Option.Name must not be empty"))
+    return errs
+
+
+def _validate_topology_spread(tscs: list, path: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    seen: set[tuple[str, str]] = set()
+    for i, c in enumerate(tscs):
+        p = f"{path}[{i}]"
+        ms = _d(c, "maxSkew") or 0
+        if ms <= 0:
+            errs.append(E.invalid(f"{p}.maxSkew", ms, NOT_POSITIVE))
+        tk = _s(c, "topologyKey")
+        if not tk:
+            errs.append(E.required(f"{p}.topologyKey", "can not be empty"))
+        else:
+            errs.extend(E.invalid(f"{p}.topologyKey", tk, m) for m in is_qualified_name(tk))
+        wu = _s(c, "whenUnsatisfiable")
+        if wu not in ("DoNotSchedule", "ScheduleAnyway"):
+            errs.append(E.not_supported(f"{p}.whenUnsatisfiable", wu, ["DoNotSchedule", "ScheduleAnyway"]))
+        if (tk, wu) in seen:
+            errs.append(E.duplicate(f"{p}.{{topologyKey, whenUnsatisfiable}}", f"{{{tk}, {wu}}}"))
+        seen.add((tk, wu))
+    return errs
+
+
+def validate_pod_spec(spec: dict, path: str, pod_name: str = "") -> list[FieldError]:
+    """ValidatePodSpec: the rules shared by Pods and pod templates."""
+    errs: list[FieldError] = []
+    grace = _d(spec, "terminationGracePeriodSeconds")
+    if grace is None:
+        errs.append(E.required(f"{path}.terminationGracePeriodSeconds", "must be set"))
+    volumes, verrs = validate_volumes(_list(spec, "volumes"), f"{path}.volumes", pod_name)
+    errs.extend(verrs)
+    containers = _list(spec, "containers")
+    inits = _list(spec, "initContainers")
+    errs.extend(_validate_containers(containers, volumes, f"{path}.containers", grace))
+    errs.extend(_validate_init_containers(inits, containers, volumes, f"{path}.initContainers", grace))
+    errs.extend(_validate_ephemeral_containers(_list(spec, "ephemeralContainers"), containers, inits, volumes,
+                                               f"{path}.ephemeralContainers"))
+    if _d(spec, "hostNetwork") is True:
+        for key, ctrs in (("containers", containers), ("initContainers", inits)):
+            for ci, ctr in enumerate(ctrs):
+                for pi, port in enumerate(_list(ctr, "ports")):
+                    hp, cp = _d(port, "hostPort") or 0, _d(port, "containerPort") or 0
+                    if hp != cp:
+                        errs.append(E.invalid(f"{path}.{key}[{ci}].ports[{pi}].hostPort", hp,
+                                              "must match `containerPort` when `hostNetwork` is true"))
+    rp = _s(spec, "restartPolicy")
+    if not rp:
+        errs.append(E.required(f"{path}.restartPolicy"))
+    elif rp not in RESTART_POLICIES:
+        errs.append(E.not_supported(f"{path}.restartPolicy", rp, RESTART_POLICIES))
+    dp = _s(spec, "dnsPolicy")
+    if not dp:
+        errs.append(E.required(f"{path}.dnsPolicy"))
+    elif dp not in DNS_POLICIES:
+        errs.append(E.not_supported(f"{path}.dnsPolicy", dp, DNS_POLICIES))
+    errs.extend(validate_labels(_map(spec, "nodeSelector"), f"{path}.nodeSelector"))
+    errs.extend(_validate_pod_security_context(spec, f"{path}.securityContext"))
+    errs.extend(_validate_affinity(_d(spec, "affinity"), f"{path}.affinity"))
+    errs.extend(_validate_dns_config(spec, f"{path}.dnsConfig"))
+    for i, rg in enumerate(_list(spec, "readinessGates")):
+        ct = _s(rg, "conditionType")
+        errs.extend(E.invalid(f"{path}.readinessGates[{i}].conditionType", ct, m) for m in is_qualified_name(ct))
+    gates: set[str] = set()
+    for i, g in enumerate(_list(spec, "schedulingGates")):
+        gn = _s(g, "name")
+        errs.extend(E.invalid(f"{path}.schedulingGates[{i}].name", gn, m) for m in is_qualified_name(gn))
+        if gn in gates:
+            errs.append(E.duplicate(f"{path}.schedulingGates[{i}].name", gn))
+        gates.add(gn)
+    errs.extend(_validate_topology_spread(_list(spec, "topologySpreadConstraints"),
+                                          f"{path}.topologySpreadConstraints"))
+    for f in ("serviceAccountName", "nodeName"):
+        v = _s(spec, f)
+        if v:
+            errs.extend(_subdomain_errs(v, f"{path}.{f}"))
+    ads = _d(spec, "activeDeadlineSeconds")
+    if isinstance(ads, int) and not isinstance(ads, bool) and (ads < 1 or ads > 2**31 - 1):
+        errs.append(E.invalid(f"{path}.activeDeadlineSeconds", ads, inclusive_range_error(1, 2**31 - 1)))
+    for f in ("hostname", "subdomain"):
+        v = _s(spec, f)
+        if v:
+            errs.extend(_dns_label_errs(v, f"{path}.{f}"))
+    errs.extend(_validate_tolerations(_list(spec, "tolerations"), f"{path}.tolerations"))
+    for i, ha in enumerate(_list(spec, "hostAliases")):
+        ip = _s(ha, "ip")
+        if not _is_ip(ip):
+            errs.append(E.invalid(f"{path}.hostAliases[{i}].ip", ip, "must be a valid IP address, (e.g. 10.9.8.7 or "
+                                                                     "2001:db8::ffff)"))
+        for j, hn in enumerate(_list(ha, "hostnames")):
+            if isinstance(hn, str):
+                errs.extend(_subdomain_errs(hn, f"{path}.hostAliases[{i}].hostnames[{j}]"))
+    pcn = _s(spec, "priorityClassName")
+    if pcn:
+        errs.extend(_subdomain_errs(pcn, f"{path}.priorityClassName"))
+    rcn = _d(spec, "runtimeClassName")
+    if isinstance(rcn, str):
+        errs.extend(_subdomain_errs(rcn, f"{path}.runtimeClassName"))
+    pp = _d(spec, "preemptionPolicy")
+    if isinstance(pp, str) and pp not in ("Never", "PreemptLowerPriority"):
+        errs.append(E.not_supported(f"{path}.preemptionPolicy", pp, ["Never", "PreemptLowerPriority"]))
+    os_ = _d(spec, "os")
+    if isinstance(os_, dict):
+        osn = _s(os_, "name")
+        if not osn:
+            errs.append(E.required(f"{path}.os.name"))
+        elif osn not in ("linux", "windows"):
+            errs.append(E.not_supported(f"{path}.os.name", osn, ["linux", "windows"]))
+    return errs
+
+
+def _is_ip(s: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(s)
+    except ValueError:
+        return False
+    return True
+
+
+def validate_pod(pod: dict) -> list[FieldError]:
+    """ValidatePodCreate."""
+    meta = _map(pod, "metadata")
+    spec = _map(pod, "spec")
+    errs = validate_object_meta(meta, True, is_dns1123_subdomain)
+    errs.extend(validate_pod_spec(spec, "spec", _s(meta, "name")))
+    if not _s(spec, "serviceAccountName"):
+        for vi, vol in enumerate(_list(spec, "volumes")):
+            for si, src in enumerate(_list(_d(vol, "projected"), "sources")):
+                if _d(src, "serviceAccountToken") is not None:
+                    errs.append(E.forbidden(f"spec.volumes[{vi}].projected.sources[{si}].serviceAccountToken",
+                                            "must not be specified when serviceAccountName is not set"))
+    for key in ("containers", "initContainers"):
+        for i, ctr in enumerate(_list(spec, key)):
+            img = _s(ctr, "image")
+            if img and img != img.strip():
+                errs.append(E.invalid(f"spec.{key}[{i}].image", img, "must not have leading or trailing whitespace"))
+    if _list(spec, "ephemeralContainers"):
+        errs.append(E.forbidden("spec.ephemeralContainers", "cannot be set on create"))
+    if _s(spec, "nodeName") and _list(spec, "schedulingGates"):
+        errs.append(E.forbidden("spec.nodeName", "cannot be set until all schedulingGates have been cleared"))
+    return errs
+
+
+# ---------------------------------------------------------------------------------------------
+# Workloads
+# ---------------------------------------------------------------------------------------------
+
+
+def _selector_matches(sel: dict, labels: dict) -> bool:
+    for k, v in _map(sel, "matchLabels").items():
+        if labels.get(k) != v:
+            return False
+    for req in _list(sel, "matchExpressions"):
+        k, op, vals = _s(req, "key"), _s(req, "operator"), _list(req, "values")
+        if op == "In" and labels.get(k) not in vals:
+            return False
+        if op == "NotIn" and k in labels and labels[k] in vals:
+            return False
+        if op == "Exists" and k not in labels:
+            return False
+        if op == "DoesNotExist" and k in labels:
+            return False
+    return True
+
+
+def _selector_empty(sel: Any) -> bool:
+    return not _map(sel, "matchLabels") and not _list(sel, "matchExpressions")
+
+
+def validate_pod_template(tmpl: dict, path: str) -> list[FieldError]:
+    """ValidatePodTemplateSpec (note: labels are reported at ``<path>.labels``, as upstream does)."""
+    meta = _map(tmpl, "metadata")
+    errs = validate_labels(_map(meta, "labels"), f"{path}.labels")
+    errs.extend(validate_annotations(_map(meta, "annotations"), f"{path}.annotations"))
+    spec = _map(tmpl, "spec")
+    errs.extend(validate_pod_spec(spec, f"{path}.spec"))
+    if _list(spec, "ephemeralContainers"):
+        errs.append(E.forbidden(f"{path}.spec.ephemeralContainers", "ephemeral containers not allowed in pod template"))
+    return errs
+
+
+def _template_labels_error(tmpl: dict, path: str) -> FieldError:
+    labels = _d(_map(tmpl, "metadata"), "labels")
+    return RawFieldError(E.INVALID, f"{path}.metadata.labels", _go_map(labels if isinstance(labels, dict) else None),
+                         "`selector` does not match template `labels`")
+
+
+def _selector_raw(sel: Any) -> str:
+    return _go_struct("&v1.LabelSelector", sel if isinstance(sel, dict) else {})
+
+
+def _validate_replicated(kind: str, spec: dict, path: str, empty_word: str) -> list[FieldError]:
+    """The selector/template part shared by Deployment, ReplicaSet, StatefulSet and DaemonSet."""
+    errs: list[FieldError] = []
+    sel = _d(spec, "selector")
+    tmpl = _map(spec, "template")
+    if sel is None:
+        errs.append(E.required(f"{path}.selector"))
+    else:
+        errs.extend(validate_label_selector(sel, f"{path}.selector"))
+        if _selector_empty(sel):
+            errs.append(RawFieldError(E.INVALID, f"{path}.selector", _selector_raw(sel),
+                                      f"empty selector is invalid for {empty_word}"))
+    tp = f"{path}.template"
+    if isinstance(sel, dict) and not _selector_empty(sel):
+        if not _selector_matches(sel, _map(_map(tmpl, "metadata"), "labels")):
+            errs.append(_template_labels_error(tmpl, tp))
+    errs.extend(validate_pod_template(tmpl, tp))
+    tspec = _map(tmpl, "spec")
+    rp = _s(tspec, "restartPolicy")
+    if rp != "Always":
+        errs.append(E.not_supported(f"{tp}.spec.restartPolicy", rp, ["Always"]))
+    if _d(tspec, "activeDeadlineSeconds") is not None:
+        errs.append(E.invalid(f"{tp}.spec.activeDeadlineSeconds", _d(tspec, "activeDeadlineSeconds"),
+                              f"activeDeadlineSeconds in {kind} is not Supported"))
+    return errs
+
+
+def _validate_deployment(obj: dict) -> list[FieldError]:
+    spec = _map(obj, "spec")
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    errs.extend(_nonneg(_d(spec, "replicas"), "spec.replicas"))
+    errs.extend(_validate_replicated("ReplicaSet", spec, "spec", "deployment"))
+    strat = _map(spec, "strategy")
+    st = _s(strat, "type")
+    if st == "Recreate" and _d(strat, "rollingUpdate") is not None:
+        errs.append(E.forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is "
+                                                               "'Recreate'"))
+    elif st == "RollingUpdate":
+        ru = _map(strat, "rollingUpdate")
+        mu, ms = _d(ru, "maxUnavailable"), _d(ru, "maxSurge")
+        errs.extend(_validate_int_or_percent(mu, "spec.strategy.rollingUpdate.maxUnavailable"))
+        errs.extend(_validate_int_or_percent(ms, "spec.strategy.rollingUpdate.maxSurge"))
+        if _is_zero(mu) and _is_zero(ms):
+            errs.append(E.invalid("spec.strategy.rollingUpdate.maxUnavailable", mu if isinstance(mu, int) else 0,
+                                  "may not be 0 when `maxSurge` is 0"))
+    elif st:
+        errs.append(E.not_supported("spec.strategy.type", st, ["Recreate", "RollingUpdate"]))
+    errs.extend(_nonneg(_d(spec, "minReadySeconds"), "spec.minReadySeconds"))
+    errs.extend(_nonneg(_d(spec, "revisionHistoryLimit"), "spec.revisionHistoryLimit"))
+    pds = _d(spec, "progressDeadlineSeconds")
+    if isinstance(pds, int) and not isinstance(pds, bool):
+        errs.extend(_nonneg(pds, "spec.progressDeadlineSeconds"))
+        if pds <= (_d(spec, "minReadySeconds") or 0):
+            errs.append(E.invalid("spec.progressDeadlineSeconds", pds, "must be greater than minReadySeconds"))
+    return errs
+
+
+def _is_zero(v: Any) -> bool:
+    return v == 0 or v == "0%" or v == "0"
+
+
+def _validate_int_or_percent(v: Any, path: str) -> list[FieldError]:
+    if isinstance(v, str):
+        m = re.match(r"^([0-9]+)%$", v)
+        if not m:
+            return [E.invalid(path, v, "a valid percent string must be a numeric string followed by an ending '%' "
+                                       "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")]
+        if int(m.group(1)) > 100:
+            return [E.invalid(path, v, "must not be greater than 100%")]
+        return []
+    if isinstance(v, int) and not isinstance(v, bool) and v < 0:
+        return [E.invalid(path, v, IS_NEGATIVE)]
+    return []
+
+
+def _validate_replicaset(obj: dict) -> list[FieldError]:
+    spec = _map(obj, "spec")
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    errs.extend(_nonneg(_d(spec, "replicas"), "spec.replicas"))
+    errs.extend(_nonneg(_d(spec, "minReadySeconds"), "spec.minReadySeconds"))
+    errs.extend(_validate_replicated("ReplicaSet", spec, "spec", "deployment"))
+    return errs
+
+
+def _validate_statefulset(obj: dict) -> list[FieldError]:
+    spec = _map(obj, "spec")
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    pmp = _s(spec, "podManagementPolicy")
+    if not pmp:
+        errs.append(E.required("spec.podManagementPolicy"))
+    elif pmp not in ("OrderedReady", "Parallel"):
+        errs.append(E.not_supported("spec.podManagementPolicy", pmp, ["OrderedReady", "Parallel"]))
+    ust = _s(_map(spec, "updateStrategy"), "type")
+    if not ust:
+        errs.append(E.required("spec.updateStrategy"))
+    elif ust not in ("OnDelete", "RollingUpdate"):
+        errs.append(E.not_supported("spec.updateStrategy.type", ust, ["OnDelete", "RollingUpdate"]))
+    errs.extend(_nonneg(_d(spec, "replicas"), "spec.replicas"))
+    errs.extend(_nonneg(_d(spec, "minReadySeconds"), "spec.minReadySeconds"))
+    errs.extend(_validate_replicated("StatefulSet", spec, "spec", "statefulset"))
+    return errs
+
+
+def _validate_daemonset(obj: dict) -> list[FieldError]:
+    spec = _map(obj, "spec")
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    errs.extend(_validate_replicated("DaemonSet", spec, "spec", "daemonset"))
+    errs.extend(_nonneg(_d(spec, "minReadySeconds"), "spec.minReadySeconds"))
+    ust = _s(_map(spec, "updateStrategy"), "type")
+    if not ust:
+        errs.append(E.required("spec.updateStrategy.type"))
+    elif ust not in ("OnDelete", "RollingUpdate"):
+        errs.append(E.not_supported("spec.updateStrategy.type", ust, ["OnDelete", "RollingUpdate"]))
+    errs.extend(_nonneg(_d(spec, "revisionHistoryLimit"), "spec.revisionHistoryLimit"))
+    return errs
+
+
+def _validate_job_spec(spec: dict, path: str, generated_selector: bool) -> list[FieldError]:
+    errs: list[FieldError] = []
+    for f in ("activeDeadlineSeconds", "parallelism", "completions", "backoffLimit", "ttlSecondsAfterFinished"):
+        errs.extend(_nonneg(_d(spec, f), f"{path}.{f}"))
+    cm = _d(spec, "completionMode")
+    if isinstance(cm, str) and cm not in ("NonIndexed", "Indexed"):
+        errs.append(E.not_supported(f"{path}.completionMode", cm, ["NonIndexed", "Indexed"]))
+    if cm == "Indexed" and _d(spec, "completions") is None:
+        errs.append(E.required(f"{path}.completions", "when completion mode is Indexed"))
+    prp = _d(spec, "podReplacementPolicy")
+    if isinstance(prp, str) and prp not in ("TerminatingOrFailed", "Failed"):
+        errs.append(E.not_supported(f"{path}.podReplacementPolicy", prp, ["TerminatingOrFailed", "Failed"]))
+    tmpl = _map(spec, "template")
+    tp = f"{path}.template"
+    if generated_selector:
+        sel = _d(spec, "selector")
+        if sel is None:
+            errs.append(E.required(f"{path}.selector"))
+        else:
+            errs.extend(validate_label_selector(sel, f"{path}.selector"))
+            if not _selector_matches(sel, _map(_map(tmpl, "metadata"), "labels")):
+                errs.append(_template_labels_error(tmpl, tp))
+    errs.extend(validate_pod_template(tmpl, tp))
+    rp = _s(_map(tmpl, "spec"), "restartPolicy")
+    if rp not in ("OnFailure", "Never"):
+        errs.append(E.not_supported(f"{tp}.spec.restartPolicy", rp, ["OnFailure", "Never"]))
+    return errs
+
+
+def _validate_job(obj: dict) -> list[FieldError]:
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    errs.extend(_validate_job_spec(_map(obj, "spec"), "spec", True))
+    return errs
+
+
+_CRON_MACROS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+_CRON_FIELD = re.compile(r"^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(/[0-9]+)?)*$")
+
+
+def _cron_error(schedule: str) -> str:
+    s = schedule.strip()
+    if s.startswith("TZ=") or s.startswith("CRON_TZ="):
+        s = s.split(None, 1)[1] if " " in s else ""
+    if s in _CRON_MACROS or s.startswith("@every "):
+        return ""
+    fields = s.split()
+    if len(fields) != 5:
+        return f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]"
+    for f in fields:
+        if not _CRON_FIELD.match(f):
+            return f"failed to parse int from {f}: strconv.Atoi: parsing {E.go_quote(f)}: invalid syntax"
+    return ""
+
+
+def _validate_cronjob(obj: dict) -> list[FieldError]:
+    meta = _map(obj, "metadata")
+    errs = validate_object_meta(meta, True, is_dns1123_subdomain)
+    name = _s(meta, "name")
+    if len(name) > 52:
+        errs.append(E.invalid("metadata.name", name, "must be no more than 52 characters"))
+    spec = _map(obj, "spec")
+    sched = _s(spec, "schedule")
+    if not sched:
+        errs.append(E.required("spec.schedule"))
+    else:
+        msg = _cron_error(sched)
+        if msg:
+            errs.append(E.invalid("spec.schedule", sched, msg))
+    cp = _s(spec, "concurrencyPolicy")
+    if not cp:
+        errs.append(E.required("spec.concurrencyPolicy"))
+    elif cp not in ("Allow", "Forbid", "Replace"):
+        errs.append(E.not_supported("spec.concurrencyPolicy", cp, ["Allow", "Forbid", "Replace"]))
+    errs.extend(_nonneg(_d(spec, "startingDeadlineSeconds"), "spec.startingDeadlineSeconds"))
+    for f in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
+        errs.extend(_nonneg(_d(spec, f), f"spec.{f}"))
+    jt = _map(spec, "jobTemplate")
+    errs.extend(validate_labels(_map(_map(jt, "metadata"), "labels"), "spec.jobTemplate.metadata.labels"))
+    errs.extend(validate_annotations(_map(_map(jt, "metadata"), "annotations"), "spec.jobTemplate.metadata.annotations"))
+    errs.extend(_validate_job_spec(_map(jt, "spec"), "spec.jobTemplate.spec", False))
+    return errs
+
+
+def _validate_namespace(obj: dict) -> list[FieldError]:
+    return validate_object_meta(_map(obj, "metadata"), False, is_dns1123_label)
+
+
+_VALIDATORS: dict[str, Callable[[dict], list[FieldError]]] = {
+    "Pod": validate_pod,
+    "Namespace": _validate_namespace,
+    "Deployment": _validate_deployment,
+    "ReplicaSet": _validate_replicaset,
+    "StatefulSet": _validate_statefulset,
+    "DaemonSet": _validate_daemonset,
+    "Job": _validate_job,
+    "CronJob": _validate_cronjob,
+}
+
+
+def validate(kind: str, obj: dict) -> list[FieldError]:
+    """Create-time validation of a defaulted object; an empty list means valid."""
+    fn = _VALIDATORS.get(kind)
+    if fn is None:
+        return validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    return fn(obj)
