@@ -12,8 +12,12 @@ from minikctl.cli import apply as apply_cmd
 from minikctl.cli import clock as clock_cmd
 from minikctl.cli import delete as delete_cmd
 from minikctl.cli import describe as describe_cmd
+from minikctl.cli import edit as edit_cmd
 from minikctl.cli import get as get_cmd
+from minikctl.cli import logs as logs_cmd
+from minikctl.cli import patch as patch_cmd
 from minikctl.cli import version as version_cmd
+from minikctl.cli import wait as wait_cmd
 from minikctl.cli.common import STORE, TICK, set_globals
 
 app = typer.Typer(
@@ -37,6 +41,10 @@ apply_cmd.register(app)
 get_cmd.register(app)
 describe_cmd.register(app)
 delete_cmd.register(app)
+patch_cmd.register(app)
+edit_cmd.register(app)
+wait_cmd.register(app)
+logs_cmd.register(app)
 clock_cmd.register(app)
 version_cmd.register(app)
 

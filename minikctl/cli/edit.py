@@ -1,0 +1,92 @@
+"""minikctl edit: the object as YAML in $EDITOR, then the same update path as every other write."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from typing import Optional
+
+import typer
+
+from minikctl.cli import common as c
+from minikctl.cli.completion import complete_resource_args
+
+HEADER = ("# Please edit the object below. Lines beginning with a '#' will be ignored,\n"
+          "# and an empty file will abort the edit. If an error occurs while saving this file will be\n"
+          "# reopened with the relevant failures.\n#\n")
+
+
+def _run_editor(path: str) -> None:
+    from minikctl.api.errors import ClientError
+
+    editor = os.environ.get("KUBE_EDITOR") or os.environ.get("EDITOR") or "vi"
+    try:
+        subprocess.run([*shlex.split(editor), path], check=True)
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise ClientError(f"there was a problem with the editor \"{editor}\": {e}") from None
+
+
+def _strip(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not line.lstrip().startswith("#"))
+
+
+def edit(
+    args: Optional[list[str]] = typer.Argument(None, help="TYPE NAME or TYPE/NAME", autocompletion=complete_resource_args),
+    namespace: Optional[str] = c.NAMESPACE,
+    output: Optional[str] = c.OUTPUT,
+    store: Optional[str] = c.STORE,
+    tick: Optional[str] = c.TICK,
+) -> None:
+    """Edit a resource in $KUBE_EDITOR / $EDITOR; the change goes through the API server's update rules."""
+    from minikctl.api.errors import ClientError, MinikctlError, StatusError
+    from minikctl.api.manifests import parse_documents
+    from minikctl.cli import resource_args
+    from minikctl.printers import output as printer
+    from minikctl.printers.serialize import to_yaml
+
+    requests = resource_args.from_args(args or [])
+    if not requests or not requests[0].names:
+        raise ClientError("You must provide one or more resources by argument or filename.")
+    req = requests[0]
+    with c.session(store, tick) as api:
+        live = api.get(req.res, c.namespace_of(namespace), req.names[0])
+        original = to_yaml(live)
+        fd, path = tempfile.mkstemp(prefix="minikctl-edit-", suffix=".yaml")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(HEADER + original)
+        new = None
+        for attempt in range(2):
+            _run_editor(path)
+            with open(path, encoding="utf-8") as fh:
+                edited = _strip(fh.read())
+            if not edited.strip() or edited == original:
+                os.unlink(path)
+                c.err("Edit cancelled, no changes made.")
+                return
+            try:
+                docs = parse_documents(edited, path)
+                new = docs[0] if docs else None
+                break
+            except MinikctlError as e:
+                if attempt:
+                    raise
+                with open(path, "w", encoding="utf-8") as fh:
+                    fh.write(f'# {req.res.plural} "{req.names[0]}" was not valid:\n# * <nil>: Invalid value: '
+                             f'"The edited file failed validation": {e.render()}\n#\n' + HEADER + edited)
+        try:
+            stored, changed = api.update(live, new, verb="patching")
+        except StatusError as e:
+            raise ClientError(f'{req.res.plural} "{req.names[0]}" is invalid\n'
+                              f'{e.render()}\nA copy of your changes has been stored to "{path}"\n'
+                              "error: Edit cancelled, no valid changes were saved.") from None
+        os.unlink(path)
+    if output and output != "name":
+        c.out(printer.render([stored], output, now_ms=0, single=True))
+    else:
+        c.out(printer.ref(stored) + ("" if output == "name" else " edited") + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("edit")(edit)

@@ -1,0 +1,139 @@
+"""minikctl logs: what the simulated processes printed, per container instance; -f follows in virtual time."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from minikctl.cli import common as c
+from minikctl.cli.completion import complete_pod_names
+
+NO_POD = ("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
+          "POD or TYPE/NAME is a required argument for the logs command\n"
+          "See 'kubectl logs -h' for help and examples")
+
+
+def _container_names(pod: dict) -> list[tuple[str, str]]:
+    spec = pod.get("spec") or {}
+    out = [(ct["name"], "") for ct in spec.get("containers") or []]
+    out += [(ct["name"], " (init)") for ct in spec.get("initContainers") or []]
+    out += [(ct["name"], " (ephem)") for ct in spec.get("ephemeralContainers") or []]
+    return out
+
+
+def _format(lines: list[tuple[int, str]], timestamps: bool, prefix: str) -> str:
+    from minikctl.printers.durations import rfc3339_micro
+
+    out = []
+    for ms, line in lines:
+        stamp = ""
+        if timestamps:
+            micro = rfc3339_micro(ms)  # 2026-01-01T00:00:00.000000Z
+            stamp = micro[:-1] + "000Z "  # RFC3339Nano, as the kubelet writes it
+        out.append(f"{prefix}{stamp}{line}\n")
+    return "".join(out)
+
+
+def logs(
+    args: Optional[list[str]] = typer.Argument(None, help="POD or TYPE/NAME [CONTAINER]", autocompletion=complete_pod_names),
+    container: Optional[str] = typer.Option(None, "--container", "-c", help="Print the logs of this container."),
+    all_containers: bool = typer.Option(False, "--all-containers", help="Print the logs of every container."),
+    previous: bool = typer.Option(False, "--previous", "-p", help="The previous terminated instance of the container."),
+    tail: int = typer.Option(-1, "--tail", help="Lines of recent log to show (-1: all; 10 with -l)."),
+    timestamps: bool = typer.Option(False, "--timestamps", help="Prefix each line with its RFC3339Nano timestamp."),
+    follow: bool = typer.Option(False, "--follow", "-f", help="Follow the log as virtual time advances, until the container stops."),
+    prefix: bool = typer.Option(False, "--prefix", help="Prefix each line with [pod/NAME/CONTAINER]."),
+    selector: Optional[str] = c.SELECTOR,
+    namespace: Optional[str] = c.NAMESPACE,
+    store: Optional[str] = c.STORE,
+    tick: Optional[str] = c.TICK,
+) -> None:
+    """Print the logs of a container in a pod."""
+    from minikctl import engine
+    from minikctl.api.errors import ClientError
+    from minikctl.api.resources import POD
+
+    args = list(args or [])
+    if not args and not selector:
+        raise ClientError(NO_POD)
+    ns = c.namespace_of(namespace)
+    chunks: list[str] = []
+    with c.session(store, tick) as api:
+        if selector:
+            pods = api.list(POD, ns, selector)
+            if tail == -1:
+                tail = 10
+            if not pods:
+                c.err(f"No resources found in {ns} namespace.")
+                return
+        else:
+            name = args[0].split("/", 1)[1] if "/" in args[0] else args[0]
+            if len(args) > 1 and not container:
+                container = args[1]
+            pod = api.find(POD, ns, name)
+            if pod is None:
+                raise ClientError(f'error from server (NotFound): pods "{name}" not found in namespace "{ns}"')
+            pods = [pod]
+        for pod in pods:
+            names = _container_names(pod)
+            pname = pod["metadata"]["name"]
+            if all_containers:
+                chosen = [n for n, _ in names]
+            elif container:
+                if container not in [n for n, _ in names]:
+                    raise ClientError(f"container {container} is not valid for pod {pname}")
+                chosen = [container]
+            else:
+                default = ((pod["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/default-container")
+                           or names[0][0])
+                if len(names) > 1 and not selector:
+                    listed = ", ".join(n + tag for n, tag in names)
+                    c.err(f'Defaulted container "{default}" out of: {listed}')
+                chosen = [default]
+            for cname in chosen:
+                lines = engine.pod_logs(api.tx, pod, cname, previous)
+                if follow:
+                    lines = _follow(api, pod, cname, lines)
+                if tail >= 0:
+                    lines = lines[-tail:] if tail else []
+                tag = f"[pod/{pname}/{cname}] " if prefix else ""
+                chunks.append(_format(lines, timestamps, tag))
+    c.out("".join(chunks))
+
+
+def _follow(api, pod: dict, cname: str, lines: list) -> list:
+    """Advance virtual time until the container instance stops (at most 24h), collecting what it prints."""
+    from minikctl import engine
+
+    limit = api.now_ms + 24 * 3600 * 1000
+    meta = pod["metadata"]
+    while True:
+        live = api.tx.get("Pod", meta.get("namespace", "default"), meta["name"])
+        if live is None or _stopped(live, cname):
+            break
+        nxt = engine.next_wake(api.tx)
+        if nxt is None or nxt > limit:
+            break
+        api.advance_to(max(nxt, api.now_ms))
+    live = api.tx.get("Pod", meta.get("namespace", "default"), meta["name"])
+    if live is None:
+        return lines
+    from minikctl.api.errors import StatusError
+
+    try:
+        return engine.pod_logs(api.tx, live, cname, False)
+    except StatusError:  # the instance may be gone (restart pending); keep what we had
+        return lines
+
+
+def _stopped(pod: dict, cname: str) -> bool:
+    status = pod.get("status") or {}
+    for cs in (status.get("containerStatuses") or []) + (status.get("initContainerStatuses") or []):
+        if cs.get("name") == cname:
+            return "terminated" in (cs.get("state") or {})
+    return False
+
+
+def register(app: typer.Typer) -> None:
+    app.command("logs")(logs)

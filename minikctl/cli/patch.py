@@ -1,0 +1,226 @@
+"""minikctl patch / label / annotate: one patch engine, then the API's update path."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import typer
+
+from minikctl.cli import common as c
+from minikctl.cli.completion import complete_resource_args
+
+PATCH_TYPES = ("json", "merge", "strategic")
+_LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+_LABEL_VALUE_MSG = (
+    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start "
+    "and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation "
+    "is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+)
+
+
+def apply_patch(obj: dict, patch, patch_type: str, kind: str) -> dict:
+    from minikctl.api import patching
+
+    if patch_type == "json":
+        return patching.json_patch(obj, patch)
+    if patch_type == "merge":
+        return patching.merge_patch(obj, patch)
+    return patching.strategic_merge_patch(obj, patch, kind=kind)
+
+
+def _targets(api, args: list[str], ns: str, all_: bool, selector: Optional[str], filename, recursive) -> list:
+    from minikctl.cli import resource_args
+
+    out = []
+    if filename:
+        for res, obj, _src in resource_args.from_files(filename, recursive):
+            meta = obj.get("metadata") or {}
+            out.append((res, api.get(res, meta.get("namespace") or ns, meta.get("name", ""))))
+    for req in resource_args.from_args(args):
+        if req.names:
+            out += [(req.res, api.get(req.res, ns, n)) for n in req.names]
+        elif all_ or selector:
+            out += [(req.res, o) for o in api.list(req.res, ns, selector or "")]
+    return out
+
+
+def patch(
+    args: Optional[list[str]] = typer.Argument(None, help="TYPE NAME or TYPE/NAME", autocompletion=complete_resource_args),
+    patch_text: Optional[str] = typer.Option(None, "--patch", "-p", help="The patch, as JSON or YAML."),
+    patch_file: Optional[str] = typer.Option(None, "--patch-file", help="A file holding the patch."),
+    patch_type: str = typer.Option("strategic", "--type", help="json, merge or strategic."),
+    subresource: Optional[str] = typer.Option(None, "--subresource", help="Patch the status subresource."),
+    namespace: Optional[str] = c.NAMESPACE,
+    filename: Optional[list[str]] = c.FILENAME,
+    recursive: bool = c.RECURSIVE,
+    output: Optional[str] = c.OUTPUT,
+    dry_run: Optional[str] = c.DRY_RUN,
+    store: Optional[str] = c.STORE,
+    tick: Optional[str] = c.TICK,
+) -> None:
+    """Update fields of a resource using a strategic merge patch, a JSON merge patch, or a JSON patch."""
+    from minikctl.api.errors import ClientError
+    from minikctl.api.manifests import parse_value
+    from minikctl.printers import output as printer
+
+    if patch_text is not None and patch_file is not None:
+        raise ClientError("cannot specify --patch and --patch-file together")
+    if patch_text is None and patch_file is None:
+        raise ClientError("must specify --patch or --patch-file containing the contents of the patch")
+    if patch_type not in PATCH_TYPES:
+        raise ClientError(f'--type must be one of [json merge strategic], not "{patch_type}"')
+    if subresource not in (None, "", "status"):
+        raise ClientError(f'invalid subresource value: "{subresource}". Must be one of [status scale resize]')
+    printer.check_format(output)
+    if patch_file is not None:
+        try:
+            with open(patch_file, encoding="utf-8") as fh:
+                patch_text = fh.read()
+        except OSError as e:
+            raise ClientError(f"unable to read patch file: open {patch_file}: {e.strerror.lower()}") from None
+    body = parse_value(patch_text or "")
+    mode = c.parse_dry_run(dry_run)
+    lines, results = [], []
+    with c.session(store, tick) as api:
+        targets = _targets(api, args or [], c.namespace_of(namespace), False, None, filename, recursive)
+        if not targets:
+            raise ClientError("You must provide one or more resources by argument or filename.")
+        for res, live in targets:
+            new = apply_patch(live, body, patch_type, res.kind)
+            stored, changed = api.update(live, new, dry_run=mode != "none", subresource=subresource or "")
+            results.append(stored)
+            word = "patched" if changed else "patched (no change)"
+            lines.append(printer.ref(stored) + ("" if output == "name" else f" {word}{c.dry_suffix(mode)}"))
+    if output and output != "name":
+        c.out(printer.render(results, output, now_ms=0, single=len(results) == 1))
+    else:
+        c.out("".join(line + "\n" for line in lines))
+
+
+def _split_specs(args: list[str], what: str) -> tuple[list[str], list[str]]:
+    """Resource arguments first, then key=value / key- pairs (cmdutil.GetResourcesAndPairs)."""
+    from minikctl.api.errors import ClientError
+
+    res_args: list[str] = []
+    specs: list[str] = []
+    for a in args:
+        if "=" in a or a.endswith("-"):
+            specs.append(a)
+        elif specs:
+            raise ClientError(f"all resources must be specified before {what} changes: {a}")
+        else:
+            res_args.append(a)
+    return res_args, specs
+
+
+def _parse_specs(specs: list[str], what: str) -> tuple[dict, list[str]]:
+    from minikctl.api.errors import ClientError
+
+    sets, removes = {}, []
+    for s in specs:
+        if "=" in s:
+            key, _, value = s.partition("=")
+            if "=" in value or not key:
+                raise ClientError(f"invalid {what} spec: {s}")
+            if what == "label" and not _LABEL_VALUE.match(value):
+                raise ClientError(f'invalid label value: "{s}": {_LABEL_VALUE_MSG}')
+            sets[key] = value
+        elif s.endswith("-") and len(s) > 1:
+            removes.append(s[:-1])
+        else:
+            raise ClientError(f"unknown {what} spec: {s}")
+    if what == "label":
+        if not sets and not removes:
+            raise ClientError("at least one label update is required")
+        both = [k for k in removes if k in sets]
+        if both:
+            raise ClientError("can not both modify and remove a label in the same command")
+    else:
+        if not sets and not removes:
+            raise ClientError("at least one annotation update is required")
+        both = [k for k in removes if k in sets]
+        if both:
+            raise ClientError(f"can not both modify and remove the following annotation(s) in the same command: {', '.join(both)}")
+    return sets, removes
+
+
+def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output, dry_run, filename, recursive,
+                   store, tick) -> None:
+    import copy
+
+    from minikctl.api.errors import ClientError, MinikctlError, MultiError
+    from minikctl.printers import output as printer
+
+    res_args, specs = _split_specs(args or [], what)
+    sets, removes = _parse_specs(specs, what)
+    field = "labels" if what == "label" else "annotations"
+    mode = c.parse_dry_run(dry_run)
+    lines, results, errors = [], [], []
+    with c.session(store, tick) as api:
+        targets = _targets(api, res_args, c.namespace_of(namespace), all_, selector, filename, recursive)
+        for res, live in targets:
+            new = copy.deepcopy(live)
+            current = new["metadata"].setdefault(field, {})
+            try:
+                if not overwrite:
+                    clashes = [k for k, v in sets.items() if k in current and current[k] != v]
+                    if clashes and what == "label":
+                        k = clashes[0]
+                        raise ClientError(f"'{k}' already has a value ({current[k]}), and --overwrite is false")
+                    if clashes:
+                        listed = "; ".join(f"'{k}' already has a value ({current[k]})" for k in clashes)
+                        raise ClientError(f"--overwrite is false but found the following declared annotation(s): {listed}")
+                for k in removes:
+                    if k in current:
+                        del current[k]
+                    elif what == "label":
+                        lines.append(f'label "{k}" not found.')
+                current.update(sets)
+                if not current:
+                    del new["metadata"][field]
+                stored, changed = api.update(live, new, dry_run=mode != "none", verb="patching")
+            except MinikctlError as e:
+                errors.append(e)
+                continue
+            results.append(stored)
+            if what == "annotate":
+                word = "annotated"
+            elif not changed:
+                word = "not labeled"
+            elif not overwrite and len(stored["metadata"].get(field) or {}) < len(live["metadata"].get(field) or {}):
+                word = "unlabeled"
+            else:
+                word = "labeled"
+            lines.append(printer.ref(stored) + ("" if output == "name" else f" {word}{c.dry_suffix(mode)}"))
+    if output and output != "name":
+        c.out(printer.render(results, output, now_ms=0, single=len(results) == 1))
+    else:
+        c.out("".join(line + "\n" for line in lines))
+    if errors:
+        raise MultiError(errors)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("patch")(patch)
+
+    for what, doc in (("label", "Update the labels on a resource."), ("annotate", "Update the annotations on a resource.")):
+        def make(what=what):
+            def verb(
+                args: Optional[list[str]] = typer.Argument(None, help="TYPE NAME KEY_1=VAL_1 ... KEY_N-", autocompletion=complete_resource_args),
+                namespace: Optional[str] = c.NAMESPACE,
+                all_: bool = typer.Option(False, "--all", help="Select all resources of the type in the namespace."),
+                selector: Optional[str] = c.SELECTOR,
+                overwrite: bool = typer.Option(False, "--overwrite", help="Allow values to be overwritten."),
+                output: Optional[str] = c.OUTPUT,
+                dry_run: Optional[str] = c.DRY_RUN,
+                filename: Optional[list[str]] = c.FILENAME,
+                recursive: bool = c.RECURSIVE,
+                store: Optional[str] = c.STORE,
+                tick: Optional[str] = c.TICK,
+            ) -> None:
+                _metadata_verb(what, args, namespace, all_, selector, overwrite, output, dry_run, filename, recursive,
+                               store, tick)
+            verb.__doc__ = doc
+            return verb
+        app.command(what)(make())

@@ -1,0 +1,173 @@
+"""minikctl wait: advance virtual time from one engine event to the next until a condition holds or --timeout passes."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+import typer
+
+from minikctl.cli import common as c
+from minikctl.cli.completion import complete_resource_args
+
+JSONPATH_FORMAT = ("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 or "
+                   "--for=jsonpath='{.status.readyReplicas}'")
+
+
+def parse_condition(spec: str) -> tuple[str, Callable[[Optional[dict]], bool]]:
+    """--for=delete | create | condition=Type[=value] | jsonpath='{expr}'[=value] → (kind, predicate on the object)."""
+    from minikctl.api.errors import ClientError
+
+    low = spec.lower()
+    if low == "delete":
+        return "delete", lambda obj: obj is None
+    if low == "create":
+        return "create", lambda obj: obj is not None
+    if low.startswith("condition="):
+        rest = spec[len("condition="):]
+        ctype, _, value = rest.partition("=")
+        value = value or "true"
+
+        def has_condition(obj: Optional[dict]) -> bool:
+            if obj is None:
+                return False
+            meta_gen = obj["metadata"].get("generation")
+            status = obj.get("status") or {}
+            for cond in status.get("conditions") or []:
+                if str(cond.get("type", "")).lower() == ctype.lower():
+                    observed = cond.get("observedGeneration", status.get("observedGeneration"))
+                    if meta_gen is not None and observed is not None and observed < meta_gen:
+                        return False
+                    return str(cond.get("status", "")).lower() == value.lower()
+            return False
+
+        return "condition", has_condition
+    if low.startswith("jsonpath="):
+        from minikctl.printers.jsonpath import JSONPath, relaxed
+
+        rest = spec[len("jsonpath="):]
+        expr, value = rest, None
+        if "}=" in rest:
+            expr, value = rest.split("}=", 1)
+            expr += "}"
+        elif not rest.endswith("}") and "=" in rest:
+            expr, value = rest.rsplit("=", 1)
+        expr = expr.strip("'\"")
+        if not expr:
+            raise ClientError(JSONPATH_FORMAT)
+        jp = JSONPath(relaxed(expr))
+
+        def matches(obj: Optional[dict]) -> bool:
+            if obj is None:
+                return False
+            results = [v for group in jp.find_results(obj) for v in group]
+            if not results:
+                return False
+            if len(results) > 1:
+                raise ClientError("given jsonpath expression matches more than one value")
+            found = results[0]
+            if isinstance(found, (dict, list)):
+                raise ClientError("jsonpath leads to a nested object or list which is not supported")
+            if value is None:
+                return True
+            from minikctl.api.patching import go_format
+
+            return go_format(found).strip() == value.strip("'\"").strip()
+
+        return "jsonpath", matches
+    raise ClientError(f'unrecognized condition: "{spec}"')
+
+
+def wait(
+    args: Optional[list[str]] = typer.Argument(None, help="TYPE NAME or TYPE/NAME", autocompletion=complete_resource_args),
+    for_: Optional[str] = typer.Option(None, "--for", help="delete | create | condition=Ready[=true] | jsonpath='{.status.phase}'=Running"),
+    timeout: str = typer.Option("30s", "--timeout", help="Virtual time to wait (0: check once; negative: a week)."),
+    namespace: Optional[str] = c.NAMESPACE,
+    all_namespaces: bool = c.ALL_NAMESPACES,
+    all_: bool = typer.Option(False, "--all", help="Select all resources of the type in the namespace."),
+    selector: Optional[str] = c.SELECTOR,
+    field_selector: Optional[str] = c.FIELD_SELECTOR,
+    filename: Optional[list[str]] = c.FILENAME,
+    recursive: bool = c.RECURSIVE,
+    output: Optional[str] = c.OUTPUT,
+    store: Optional[str] = c.STORE,
+    tick: Optional[str] = c.TICK,
+) -> None:
+    """Wait for a specific condition on one or many resources, in virtual time."""
+    from minikctl import engine
+    from minikctl.api.errors import ClientError, MultiError
+    from minikctl.cli import resource_args
+    from minikctl.printers.durations import parse_go_duration
+
+    kind, pred = parse_condition(for_ or "")
+    try:
+        timeout_ms = parse_go_duration(timeout if not timeout.isdigit() else timeout + "s")
+    except ValueError as e:
+        raise ClientError(str(e)) from None
+    if timeout_ms < 0:
+        timeout_ms = 7 * 24 * 3600 * 1000
+    ns = c.namespace_of(namespace)
+    lines: list[str] = []
+    errors: list = []
+    with c.session(store, tick) as api:
+        targets = []  # (res, ns, name, uid or None)
+        if filename:
+            for res, obj, _src in resource_args.from_files(filename, recursive):
+                meta = obj.get("metadata") or {}
+                targets.append((res, meta.get("namespace") or ns, meta.get("name", ""), None))
+        for req in resource_args.from_args(args or []):
+            if req.names:
+                targets += [(req.res, ns, n, None) for n in req.names]
+            else:
+                scope = None if all_namespaces else ns
+                for o in api.list(req.res, scope, selector or "", field_selector or ""):
+                    targets.append((req.res, o["metadata"].get("namespace", ""), o["metadata"]["name"], o["metadata"].get("uid")))
+        if not targets:
+            raise ClientError("no matching resources found")
+        deadline = api.now_ms + timeout_ms
+        pending = []
+        for t in targets:
+            obj = api.find(t[0], t[1], t[2])
+            if obj is None and kind == "delete":
+                continue  # nothing to wait for; kubectl prints nothing
+            if obj is None and kind in ("condition", "jsonpath"):
+                errors.append(_not_found(t[0], t[2]))
+                continue
+            pending.append((t[0], t[1], t[2], obj["metadata"].get("uid") if obj else None))
+
+        def current(t):
+            obj = api.find(t[0], t[1], t[2])
+            if obj is not None and kind == "delete" and t[3] and obj["metadata"].get("uid") != t[3]:
+                return None  # replaced by a new object: the old one is gone
+            return obj
+
+        while True:
+            still = []
+            for t in pending:
+                if pred(current(t)):
+                    lines.append(t[0].ref(t[2]) if output == "name" else f"{t[0].ref(t[2])} condition met")
+                else:
+                    still.append(t)
+            pending = still
+            if not pending:
+                break
+            nxt = engine.next_wake(api.tx)
+            if timeout_ms == 0 or nxt is None or nxt > deadline:
+                if timeout_ms:
+                    api.advance_to(max(api.now_ms, deadline))
+                break
+            api.advance_to(max(nxt, api.now_ms))
+    c.out("".join(line + "\n" for line in lines))
+    word = "condition not met for" if timeout_ms == 0 else "timed out waiting for the condition on"
+    errors += [ClientError(f"{word} {t[0].plural}/{t[2]}") for t in pending]
+    if errors:
+        raise MultiError(errors)
+
+
+def _not_found(res, name: str):
+    from minikctl.api.errors import NotFound
+
+    return NotFound(res.plural, name)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("wait")(wait)
