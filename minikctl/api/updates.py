@@ -1,0 +1,629 @@
+"""What a v1.32 API server lets an update change on an existing Pod.
+
+The restrictions are written as a JSON Schema built from the *old* object
+(``update_schema``): the new object must validate against it. Each rule carries
+an ``x-minikctl`` annotation naming the API server error it stands for, and
+``validate_pod_update`` turns schema failures into ``FieldError`` objects with
+the server's exact text, in the order ``ValidatePodUpdate`` reports them
+(including its early returns).
+
+Scope: the update-only checks (``ValidateObjectMetaUpdate``, the mirror-pod
+annotation, ``ValidatePodUpdate``'s spec rules, ``ValidatePodStatusUpdate``).
+Full validation of the new object (names, labels, the PodSpec itself) is the
+create-time validator's job and must be run by the caller as well, as the real
+server does.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from minikctl.api.errors import INVALID, FieldError, forbidden, invalid, required
+
+__all__ = [
+    "SPEC_FORBIDDEN_DETAIL",
+    "update_schema",
+    "validate_pod_update",
+    "validate_pod_status_update",
+    "prepare_pod_update",
+    "prepare_pod_status_update",
+]
+
+MAX_INT32 = 2147483647
+
+UPDATABLE_POD_SPEC_FIELDS = (
+    "`spec.containers[*].image`",
+    "`spec.initContainers[*].image`",
+    "`spec.activeDeadlineSeconds`",
+    "`spec.tolerations` (only additions to existing tolerations)",
+    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+)
+
+#: First line of the ``spec: Forbidden`` detail (the real server appends a spec diff).
+SPEC_FORBIDDEN_DETAIL = "pod updates may not change fields other than " + ",".join(UPDATABLE_POD_SPEC_FIELDS)
+
+MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
+
+# spec fields with their own update rules; every other spec field is frozen
+_SPECIAL_SPEC_FIELDS = (
+    "containers",
+    "initContainers",
+    "activeDeadlineSeconds",
+    "tolerations",
+    "schedulingGates",
+    "terminationGracePeriodSeconds",
+)
+
+_X = "x-minikctl"
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+def _norm(value: Any) -> Any:
+    """Semantic-equality normal form: null fields and empty lists count as absent."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if v is None or (isinstance(v, list) and not v):
+                continue
+            out[k] = _norm(v)
+        return out
+    if isinstance(value, list):
+        return [_norm(v) for v in value]
+    return value
+
+
+def _rule(name: str, **extra: Any) -> dict:
+    return {"rule": name, **extra}
+
+
+def _const(value: Any, rule: dict) -> dict:
+    return {"const": value, _X: rule}
+
+
+def _frozen_object(old: dict, rule: dict, free: tuple[str, ...] = (), extra_props: dict | None = None) -> dict:
+    """Schema for an object whose keys must stay exactly as in ``old`` except ``free`` ones."""
+    props = {k: _const(v, rule) for k, v in old.items() if k not in free}
+    if extra_props:
+        props.update(extra_props)
+    for k in free:
+        props.setdefault(k, {})
+    return {
+        "type": "object",
+        "properties": props,
+        "required": sorted(k for k in old if k not in free),
+        "additionalProperties": False,
+        _X: rule,
+    }
+
+
+def _go_time(ts: Any) -> str:
+    """metav1.Time.String() for an RFC 3339 timestamp (``2024-01-02 03:04:05 +0000 UTC``)."""
+    if not isinstance(ts, str) or not ts:
+        return "0001-01-01 00:00:00 +0000 UTC"
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})", ts)
+    if not m:
+        return ts
+    frac = (m.group(3) or "").rstrip("0").rstrip(".")
+    zone = m.group(4)
+    if zone == "Z":
+        return f"{m.group(1)} {m.group(2)}{frac} +0000 UTC"
+    return f"{m.group(1)} {m.group(2)}{frac} {zone.replace(':', '')} {zone.replace(':', '')}"
+
+
+def _go_string_slice(items: list[str]) -> str:
+    """%#v of a []string."""
+    return "[]string{" + ", ".join('"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"' for s in items) + "}"
+
+
+# ---------------------------------------------------------------------------
+# schema
+# ---------------------------------------------------------------------------
+
+def _metadata_schema(old_meta: dict) -> dict:
+    props: dict[str, Any] = {}
+    for key in ("name", "namespace", "uid"):
+        props[key] = _const(old_meta.get(key, ""), _rule("immutable", field=f"metadata.{key}", kind="string"))
+    for key in ("creationTimestamp", "deletionTimestamp"):
+        if key in old_meta:
+            props[key] = _const(old_meta[key], _rule("immutable", field=f"metadata.{key}", kind="time"))
+        else:
+            props[key] = {"not": {}, _X: _rule("immutable", field=f"metadata.{key}", kind="time")}
+    if "deletionGracePeriodSeconds" in old_meta:
+        props["deletionGracePeriodSeconds"] = _const(
+            old_meta["deletionGracePeriodSeconds"],
+            _rule("immutable", field="metadata.deletionGracePeriodSeconds", kind="int"),
+        )
+    else:
+        props["deletionGracePeriodSeconds"] = {
+            "not": {}, _X: _rule("immutable", field="metadata.deletionGracePeriodSeconds", kind="int")
+        }
+    props["generation"] = {
+        "type": "integer", "minimum": old_meta.get("generation", 0),
+        _X: _rule("generation"),
+    }
+    if old_meta.get("deletionTimestamp"):
+        props["finalizers"] = {
+            "type": "array",
+            "items": {"enum": list(old_meta.get("finalizers") or []), _X: _rule("new-finalizer")},
+        }
+    props["ownerReferences"] = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "apiVersion": {"type": "string", "pattern": r"^(?:[^/]*/)?[^/]+$",
+                               _X: _rule("ownerref", child="apiVersion", detail="version must not be empty")},
+                "kind": {"type": "string", "minLength": 1,
+                         _X: _rule("ownerref", child="kind", detail="must not be empty")},
+                "name": {"type": "string", "minLength": 1,
+                         _X: _rule("ownerref", child="name", detail="must not be empty")},
+                "uid": {"type": "string", "minLength": 1,
+                        _X: _rule("ownerref", child="uid", detail="must not be empty")},
+            },
+            "allOf": [
+                {"required": [k], _X: _rule("ownerref", child=k, detail=d)}
+                for k, d in (("apiVersion", "version must not be empty"), ("kind", "must not be empty"),
+                             ("name", "must not be empty"), ("uid", "must not be empty"))
+            ],
+        },
+        "contains": {"type": "object", "properties": {"controller": {"const": True}}, "required": ["controller"]},
+        "maxContains": 1,
+        "minContains": 0,
+        _X: _rule("ownerref-controller"),
+    }
+    annotations: dict[str, Any] = {"type": "object"}
+    old_ann = old_meta.get("annotations") or {}
+    if MIRROR_ANNOTATION in old_ann:
+        annotations["properties"] = {
+            MIRROR_ANNOTATION: _const(old_ann[MIRROR_ANNOTATION], _rule("mirror-changed")),
+        }
+        annotations["required"] = [MIRROR_ANNOTATION]
+        annotations[_X] = _rule("mirror-changed")
+    else:
+        annotations["properties"] = {MIRROR_ANNOTATION: {"not": {}, _X: _rule("mirror-added")}}
+    props["annotations"] = annotations
+    checks = [
+        {"required": [key], _X: _rule("immutable", field=f"metadata.{key}", kind="string")}
+        for key in ("name", "namespace") if old_meta.get(key)
+    ]
+    if MIRROR_ANNOTATION in old_ann:
+        checks.append({"required": ["annotations"], _X: _rule("mirror-changed")})
+    return {"type": "object", "properties": props, "allOf": checks}
+
+
+def _containers_schema(key: str, old_list: list) -> dict:
+    n = len(old_list)
+    items = []
+    for i, c in enumerate(old_list):
+        image = {
+            "type": "string",
+            "allOf": [
+                {"minLength": 1, _X: _rule("image-required", index=i, list=key)},
+                {"pattern": r"^(?:\S(?:[\s\S]*\S)?)?$", _X: _rule("image-whitespace", index=i, list=key)},
+            ],
+            _X: _rule("image-required", index=i, list=key),
+        }
+        item = _frozen_object(c, _rule("spec-forbidden"), free=("image",), extra_props={"image": image})
+        item["allOf"] = [{"required": ["image"], _X: _rule("image-required", index=i, list=key)}]
+        items.append(item)
+    return {
+        "type": "array",
+        "allOf": [
+            {"minItems": n, "maxItems": n, _X: _rule("containers-count", list=key)},
+            {"prefixItems": items},
+        ],
+        _X: _rule("spec-forbidden"),
+    }
+
+
+def _toleration_match(tol: dict) -> dict:
+    props = {k: {"const": v} for k, v in tol.items() if k != "tolerationSeconds"}
+    props["tolerationSeconds"] = {}
+    return {
+        "type": "object",
+        "properties": props,
+        "required": sorted(k for k in tol if k != "tolerationSeconds"),
+        "additionalProperties": False,
+    }
+
+
+def _spec_schema(old_spec: dict) -> dict:
+    extra: dict[str, Any] = {}
+    rule = _rule("spec-forbidden")
+    extra["containers"] = _containers_schema("containers", old_spec.get("containers") or [])
+    extra["initContainers"] = _containers_schema("initContainers", old_spec.get("initContainers") or [])
+
+    ads: dict[str, Any] = {
+        "type": "integer",
+        "allOf": [{"minimum": 0, "maximum": MAX_INT32, _X: _rule("ads-range")}],
+        _X: _rule("ads-range"),
+    }
+    old_ads = old_spec.get("activeDeadlineSeconds")
+    if old_ads is not None:
+        ads["allOf"].append({"maximum": old_ads, _X: _rule("ads-raise")})
+    extra["activeDeadlineSeconds"] = ads
+
+    old_tols = old_spec.get("tolerations") or []
+    extra["tolerations"] = {
+        "type": "array",
+        "allOf": [{"contains": _toleration_match(t), _X: _rule("tolerations")} for t in old_tols],
+        _X: _rule("tolerations"),
+    }
+    old_gate_names = [g.get("name") for g in old_spec.get("schedulingGates") or [] if isinstance(g, dict)]
+    extra["schedulingGates"] = {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {"name": {"enum": old_gate_names, _X: _rule("gate-added")}},
+        },
+    }
+    old_tgps = old_spec.get("terminationGracePeriodSeconds")
+    allowed = [old_tgps]
+    if isinstance(old_tgps, int) and not isinstance(old_tgps, bool) and old_tgps < 0:
+        allowed.append(1)
+    extra["terminationGracePeriodSeconds"] = (
+        {"enum": allowed, _X: rule} if old_tgps is not None else {"not": {}, _X: rule}
+    )
+
+    schema = _frozen_object(old_spec, rule, free=_SPECIAL_SPEC_FIELDS, extra_props=extra)
+    checks: list[dict] = []
+    if old_ads is not None:
+        checks.append({"required": ["activeDeadlineSeconds"], _X: _rule("ads-removed")})
+    if old_tols:
+        checks.append({"required": ["tolerations"], _X: _rule("tolerations")})
+    if old_spec.get("containers"):
+        checks.append({"required": ["containers"], _X: _rule("containers-count", list="containers")})
+    if old_spec.get("initContainers"):
+        checks.append({"required": ["initContainers"], _X: _rule("containers-count", list="initContainers")})
+    if "terminationGracePeriodSeconds" in old_spec:
+        checks.append({"required": ["terminationGracePeriodSeconds"], _X: rule})
+    schema["allOf"] = checks
+    return schema
+
+
+def update_schema(old: dict) -> dict:
+    """A JSON Schema (2020-12) that accepts exactly the Pod updates a v1.32 API server allows.
+
+    Validate the new object after ``_norm``-style normalisation (``validate_pod_update`` does it):
+    null fields and empty lists count as absent, as apimachinery's semantic equality has it.
+    """
+    old = _norm(old)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "properties": {
+            "metadata": _metadata_schema(old.get("metadata") or {}),
+            "spec": _spec_schema(old.get("spec") or {}),
+        },
+    }
+
+
+# ---------------------------------------------------------------------------
+# schema failures -> API server field errors
+# ---------------------------------------------------------------------------
+
+def _annotation(err: Any) -> dict | None:
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    return schema.get(_X)
+
+
+def _iter_leaf_errors(errors: Any):
+    for e in errors:
+        if e.context:
+            yield from _iter_leaf_errors(e.context)
+        yield e
+
+
+def _get(obj: Any, path: list) -> Any:
+    for p in path:
+        if isinstance(obj, dict):
+            obj = obj.get(p)
+        elif isinstance(obj, list) and isinstance(p, int) and p < len(obj):
+            obj = obj[p]
+        else:
+            return None
+    return obj
+
+
+def _immutable_error(field: str, kind: str, value: Any) -> FieldError:
+    if kind == "time":
+        shown = "null" if value is None and field.endswith("deletionTimestamp") else None
+        if shown is not None:
+            return invalid(field, "null", "field is immutable")
+        return FieldError(INVALID, field, detail=f"{_go_time(value)}: field is immutable")
+    if kind == "int":
+        return invalid(field, "null" if value is None else value, "field is immutable")
+    return invalid(field, "" if value is None else value, "field is immutable")
+
+
+def _go_owner_refs(refs: list) -> str:
+    parts = []
+    for r in refs:
+        fields = []
+        for key, go in (("apiVersion", "APIVersion"), ("kind", "Kind"), ("name", "Name"), ("uid", "UID")):
+            fields.append(f'{go}:"{r.get(key, "")}"')
+        for key, go in (("controller", "Controller"), ("blockOwnerDeletion", "BlockOwnerDeletion")):
+            v = r.get(key)
+            fields.append(f"{go}:(*bool)(nil)" if v is None else f"{go}:&{str(bool(v)).lower()}")
+        parts.append("v1.OwnerReference{" + ", ".join(fields) + "}")
+    return "[]v1.OwnerReference{" + ", ".join(parts) + "}"
+
+
+def validate_pod_update(old: dict, new: dict) -> list[FieldError]:
+    """Field errors a v1.32 API server reports for updating Pod ``old`` to ``new``.
+
+    ``new`` should already have gone through ``prepare_pod_update`` (as the server's
+    rest.BeforeUpdate does). Returns ``[]`` when the update is allowed.
+    """
+    import jsonschema
+
+    old_n = _norm(old)
+    new_n = _norm(new)
+    schema = update_schema(old)
+    validator = jsonschema.Draft202012Validator(schema)
+    found: dict[str, list] = {}
+    for err in _iter_leaf_errors(validator.iter_errors(new_n)):
+        rule = _annotation(err)
+        if rule is None:
+            if err.absolute_path and err.absolute_path[0] == "spec":
+                rule = _rule("spec-forbidden")
+            else:
+                continue
+        found.setdefault(rule["rule"], []).append((rule, err))
+
+    errs: list[FieldError] = []
+    errs.extend(_meta_errors(found, old_n, new_n))
+
+    # ValidatePodUpdate proper
+    for key in ("containers", "initContainers"):
+        count_hits = [r for r, _ in found.get("containers-count", []) if r.get("list") == key]
+        if count_hits:
+            errs.append(forbidden(f"spec.{key}", "pod updates may not add or remove containers"))
+            return errs
+        new_list = (new_n.get("spec") or {}).get(key) or []
+        bad_req = sorted({r["index"] for r, _ in found.get("image-required", []) if r.get("list") == key})
+        bad_ws = sorted({r["index"] for r, _ in found.get("image-whitespace", []) if r.get("list") == key})
+        for i in range(len(new_list)):
+            if i in bad_req:
+                errs.append(required(f"spec.{key}[{i}].image"))
+            if i in bad_ws:
+                errs.append(invalid(f"spec.{key}[{i}].image", new_list[i].get("image"),
+                                    "must not have leading or trailing whitespace"))
+
+    new_spec = new_n.get("spec") or {}
+    old_spec = old_n.get("spec") or {}
+    new_ads = new_spec.get("activeDeadlineSeconds")
+    if "ads-range" in found and new_ads is not None:
+        errs.append(invalid("spec.activeDeadlineSeconds", new_ads, f"must be between 0 and {MAX_INT32}, inclusive"))
+        return errs
+    if "ads-raise" in found:
+        errs.append(invalid("spec.activeDeadlineSeconds", new_ads, "must be less than or equal to previous value"))
+        return errs
+    if "ads-removed" in found:
+        errs.append(invalid("spec.activeDeadlineSeconds", "null", "must not update from a positive integer to nil value"))
+
+    if "tolerations" in found:
+        errs.append(forbidden("spec.tolerations", "existing toleration can not be modified except its tolerationSeconds"))
+
+    gate_idx = sorted({e.absolute_path[2] for _, e in found.get("gate-added", []) if len(e.absolute_path) > 2})
+    for i in gate_idx:
+        name = new_spec["schedulingGates"][i].get("name")
+        errs.append(forbidden(f"spec.schedulingGates[{i}].name",
+                              f"only deletion is allowed, but found new scheduling gate '{name}'"))
+
+    if "spec-forbidden" in found and new_spec != old_spec:
+        errs.append(forbidden("spec", SPEC_FORBIDDEN_DETAIL))
+    return errs
+
+
+def _meta_errors(found: dict, old: dict, new: dict) -> list[FieldError]:
+    errs: list[FieldError] = []
+    old_meta = old.get("metadata") or {}
+    new_meta = new.get("metadata") or {}
+    if "new-finalizer" in found:
+        extra = sorted(set(new_meta.get("finalizers") or []) - set(old_meta.get("finalizers") or []))
+        errs.append(forbidden(
+            "metadata.finalizers",
+            "no new finalizers can be added if the object is being deleted, found new finalizers "
+            + _go_string_slice(extra),
+        ))
+    if "generation" in found:
+        errs.append(invalid("metadata.generation", new_meta.get("generation", 0), "must not be decremented"))
+    order = ["metadata.name", "metadata.namespace", "metadata.uid", "metadata.creationTimestamp",
+             "metadata.deletionTimestamp", "metadata.deletionGracePeriodSeconds"]
+    seen = {r["field"]: r for r, _ in found.get("immutable", [])}
+    for field in order:
+        if field in seen:
+            key = field.split(".", 1)[1]
+            errs.append(_immutable_error(field, seen[field]["kind"], new_meta.get(key)))
+    refs = new_meta.get("ownerReferences") or []
+    bad = {(e.absolute_path[2], r["child"]): r for r, e in found.get("ownerref", []) if len(e.absolute_path) > 2}
+    first_controller = ""
+    for i, ref in enumerate(refs):
+        for child in ("apiVersion", "kind", "name", "uid"):
+            r = bad.get((i, child))
+            if r is not None:
+                errs.append(invalid(f"metadata.ownerReferences.{child}", ref.get(child, ""), r["detail"]))
+        if ref.get("controller") is True:
+            cur = f"{ref.get('kind', '')}/{ref.get('name', '')}"
+            if first_controller:
+                errs.append(FieldError(
+                    INVALID, "metadata.ownerReferences",
+                    detail=f"{_go_owner_refs(refs)}: Only one reference can have Controller set to true. "
+                           f'Found "true" in references for {first_controller} and {cur}',
+                ))
+            else:
+                first_controller = cur
+    if "mirror-added" in found:
+        errs.append(forbidden(f"metadata.annotations[{MIRROR_ANNOTATION}]", "may not add mirror pod annotation"))
+    if "mirror-changed" in found:
+        errs.append(forbidden(f"metadata.annotations[{MIRROR_ANNOTATION}]",
+                              "may not remove or update mirror pod annotation"))
+    return errs
+
+
+# ---------------------------------------------------------------------------
+# status updates
+# ---------------------------------------------------------------------------
+
+_SYSTEM_CONDITIONS = ("PodScheduled", "Ready", "Initialized")
+_QNAME_PART = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
+_DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_QNAME_FMT_MSG = (
+    "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+    "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+    "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
+)
+
+
+def _qualified_name_errors(value: str, path: str) -> list[FieldError]:
+    """apimachinery IsQualifiedName."""
+    errs: list[FieldError] = []
+    parts = value.split("/")
+    if len(parts) == 1:
+        name = parts[0]
+    elif len(parts) == 2:
+        prefix, name = parts
+        if not prefix:
+            errs.append(invalid(path, value, "prefix part must be non-empty"))
+        else:
+            if len(prefix) > 253:
+                errs.append(invalid(path, value, "prefix part must be no more than 253 characters"))
+            if not _DNS1123_SUBDOMAIN.match(prefix):
+                errs.append(invalid(
+                    path, value,
+                    "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
+                    "'-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex "
+                    "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                ))
+    else:
+        return [invalid(path, value, "a qualified name " + _QNAME_FMT_MSG.replace("name part must", "must")
+                        + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')")]
+    if not name:
+        errs.append(invalid(path, value, "name part must be non-empty"))
+    elif len(name) > 63:
+        errs.append(invalid(path, value, "name part must be no more than 63 characters"))
+    if name and not _QNAME_PART.match(name):
+        errs.append(invalid(path, value, _QNAME_FMT_MSG))
+    return errs
+
+
+def _terminated(status: dict) -> dict | None:
+    state = status.get("state") or {}
+    t = state.get("terminated")
+    return t if isinstance(t, dict) else None
+
+
+def _state_transition_errors(new_st: list, old_st: list, path: str, restart_policy: str) -> list[FieldError]:
+    errs: list[FieldError] = []
+    if restart_policy == "Always":
+        return errs
+    for i, old_s in enumerate(old_st):
+        term = _terminated(old_s)
+        if term is None:
+            continue
+        if (term.get("exitCode") or 0) != 0 and restart_policy == "OnFailure":
+            continue
+        for new_s in new_st:
+            if new_s.get("name") == old_s.get("name") and _terminated(new_s) is None:
+                errs.append(forbidden(f"{path}[{i}].state", "may not be transitioned to non-terminated state"))
+    return errs
+
+
+def validate_pod_status_update(old: dict, new: dict) -> list[FieldError]:
+    """Field errors for a ``--subresource=status`` update (ValidatePodStatusUpdate, v1.32).
+
+    The caller copies spec and most of metadata from ``old`` first (``prepare_pod_status_update``).
+    """
+    import jsonschema
+
+    old_n = _norm(old)
+    new_n = _norm(new)
+    meta_schema = {"type": "object", "properties": {"metadata": _metadata_schema(old_n.get("metadata") or {})}}
+    found: dict[str, list] = {}
+    for err in _iter_leaf_errors(jsonschema.Draft202012Validator(meta_schema).iter_errors(new_n)):
+        rule = _annotation(err)
+        if rule is not None:
+            found.setdefault(rule["rule"], []).append((rule, err))
+    errs = _meta_errors(found, old_n, new_n)
+
+    new_status = new_n.get("status") or {}
+    old_status = old_n.get("status") or {}
+    for i, cond in enumerate(new_status.get("conditions") or []):
+        ctype = cond.get("type", "") if isinstance(cond, dict) else ""
+        if ctype in _SYSTEM_CONDITIONS:
+            continue
+        errs.extend(_qualified_name_errors(ctype, f"status.conditions[{i}].type"))
+
+    if (new_n.get("spec") or {}).get("nodeName") != (old_n.get("spec") or {}).get("nodeName"):
+        errs.append(forbidden("status.nodeName", "may not be changed directly"))
+
+    old_spec = old_n.get("spec") or {}
+    policy = old_spec.get("restartPolicy", "Always")
+    errs.extend(_state_transition_errors(new_status.get("containerStatuses") or [],
+                                         old_status.get("containerStatuses") or [],
+                                         "status.containerStatuses", policy))
+    errs.extend(_state_transition_errors(new_status.get("initContainerStatuses") or [],
+                                         old_status.get("initContainerStatuses") or [],
+                                         "status.initContainerStatuses", policy))
+    errs.extend(_state_transition_errors(new_status.get("ephemeralContainerStatuses") or [],
+                                         old_status.get("ephemeralContainerStatuses") or [],
+                                         "status.ephemeralContainerStatuses", "Never"))
+    return errs
+
+
+# ---------------------------------------------------------------------------
+# what the server does to the incoming object before validating it
+# ---------------------------------------------------------------------------
+
+def prepare_pod_update(old: dict, new: dict) -> dict:
+    """rest.BeforeUpdate + the Pod strategy's PrepareForUpdate: returns the object to validate.
+
+    status is kept from ``old``; generation is the old one; an empty uid, the creation
+    timestamp, a set deletion timestamp and a removed deletionGracePeriodSeconds come from ``old``.
+    """
+    out = copy.deepcopy(new)
+    old_meta = old.get("metadata") or {}
+    meta = out.setdefault("metadata", {})
+    if "status" in old:
+        out["status"] = copy.deepcopy(old["status"])
+    else:
+        out.pop("status", None)
+    _carry_meta(old_meta, meta)
+    return out
+
+
+def prepare_pod_status_update(old: dict, new: dict) -> dict:
+    """The Pod status strategy's PrepareForUpdate: spec and metadata except labels/annotations come from ``old``."""
+    out = copy.deepcopy(old)
+    new_meta = new.get("metadata") or {}
+    meta = out.setdefault("metadata", {})
+    for key in ("labels", "annotations"):
+        if key in new_meta:
+            meta[key] = copy.deepcopy(new_meta[key])
+        else:
+            meta.pop(key, None)
+    if "resourceVersion" in new_meta:
+        meta["resourceVersion"] = new_meta["resourceVersion"]
+    out["status"] = copy.deepcopy(new.get("status") or {})
+    return out
+
+
+def _carry_meta(old_meta: dict, meta: dict) -> None:
+    if "generation" in old_meta:
+        meta["generation"] = old_meta["generation"]
+    else:
+        meta.pop("generation", None)
+    if not meta.get("uid") and old_meta.get("uid"):
+        meta["uid"] = old_meta["uid"]
+    if old_meta.get("creationTimestamp"):
+        meta["creationTimestamp"] = old_meta["creationTimestamp"]
+    if old_meta.get("deletionTimestamp"):
+        meta["deletionTimestamp"] = old_meta["deletionTimestamp"]
+    if old_meta.get("deletionGracePeriodSeconds") is not None and meta.get("deletionGracePeriodSeconds") is None:
+        meta["deletionGracePeriodSeconds"] = old_meta["deletionGracePeriodSeconds"]
