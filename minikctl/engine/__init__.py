@@ -201,7 +201,7 @@ def _finish(tx, k) -> None:
     save(tx, ns, name, R)
 
 
-def _process(tx, ns: str, name: str, until: int) -> None:
+def _process(tx, ns: str, name: str, until: int, horizon: int | None = None) -> None:
     from .kubelet import Kubelet
 
     pod = tx.get("Pod", ns, name)
@@ -212,6 +212,8 @@ def _process(tx, ns: str, name: str, until: int) -> None:
         tx.set_wake(ns, name, None)
         return
     k = Kubelet(tx, pod, R)
+    if horizon is not None:
+        k.horizon = max(horizon, tx.now_ms)
     k.run_due(until)
     _finish(tx, k)
 
@@ -225,7 +227,7 @@ def advance(tx, to_ms: int) -> None:
         wake, ns, name = due
         if wake > tx.now_ms:
             tx.set_now(wake)
-        _process(tx, ns, name, max(wake, tx.now_ms))
+        _process(tx, ns, name, max(wake, tx.now_ms), to_ms)
     if to_ms > tx.now_ms:
         tx.set_now(to_ms)
 
@@ -362,7 +364,7 @@ def pod_assumptions(tx, pod: dict) -> dict[str, list[str]]:
     for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
         C = R["c"].get(c["name"]) or {}
         inst = C.get("cur")
-        notes: list[str] = []
+        notes: list[str] = list((inst or {}).get("assume") or [])
         if inst is not None and inst.get("proc"):
             try:
                 notes = list(getattr(procs.load_process(inst["proc"]), "assumptions", []) or [])

@@ -104,7 +104,8 @@ class Kubelet:
         self._fs = None
         self._procs: dict[str, Any] = {}
         self._images: dict[str, Any] = {}
-        self.sync_at: set[int] = set()
+        self.horizon = tx.now_ms  # advance's target: periodic cycles may be fast-forwarded up to it
+        self.ff_anchor: int | None = None
 
     # -- helpers ------------------------------------------------------------------------------
     @property
@@ -151,12 +152,19 @@ class Kubelet:
     def event(self, type_: str, reason: str, message: str, field_path: str = "", at: int | None = None) -> None:
         self.tx.record_event(self.pod, type_, reason, message, "kubelet", self.R.get("node") or NODE_NAME,
                              at_ms=at, field_path=field_path)
+        log = self.R.get("evlog")
+        if log is not None:
+            log.append([type_, reason, message, field_path, self.now if at is None else at])
+            if len(log) > 256:
+                self.R["evlog"] = None
+                self.R["cyc"] = None
 
     def need_sync(self, ms: int) -> None:
         ms = max(int(ms), self.now)
-        if ms not in self.sync_at:
-            self.sync_at.add(ms)
-            add_timer(self.R, ms, R_KUBELET, "sync")
+        for t in self.R["t"]:
+            if t[0] == ms and t[3] == "sync":
+                return
+        add_timer(self.R, ms, R_KUBELET, "sync")
 
     def flush(self) -> None:
         """Persist processes and filesystem back into the record."""
@@ -197,9 +205,11 @@ class Kubelet:
                 self.tx.set_now(t[0])
             kind, args = t[3], t[4]
             if kind == "sync":
-                self.sync_at.discard(t[0])
                 self.sync()
                 self.wake_dormant()
+                if self.ff_anchor is not None:
+                    anchor, self.ff_anchor = self.ff_anchor, None
+                    self.cycle(anchor)
             elif kind == "proc":
                 self.on_proc(*args)
                 self.wake_dormant()
@@ -232,14 +242,13 @@ class Kubelet:
             add_timer(self.R, max(int(w), self.now), R_PROC, "proc", [c["name"], inst["id"]])
 
     def take_logs(self, inst: dict, p) -> None:
-        logs = p.logs or []
-        n = inst.get("nlog", 0)
-        if len(logs) > n:
-            new = [[int(e[0]), str(e[2]) if len(e) > 2 else str(e[1])] for e in logs[n:]]
-            inst["logs"].extend(new)
-            if len(inst["logs"]) > LOG_LINES:
-                del inst["logs"][: len(inst["logs"]) - LOG_LINES]
-            inst["nlog"] = len(logs)
+        logs = p.logs
+        if not logs:
+            return
+        inst["logs"].extend([int(e[0]), str(e[2]) if len(e) > 2 else str(e[1])] for e in logs)
+        if len(inst["logs"]) > LOG_LINES:
+            del inst["logs"][: len(inst["logs"]) - LOG_LINES]
+        del logs[:]  # taken: the process keeps no copy (bounded memory in the record)
 
     def on_exit(self, c: dict, C: dict, inst: dict, code: int, reason: str, message: str, at: int) -> None:
         inst["t1"] = at
@@ -252,6 +261,10 @@ class Kubelet:
         msg = self.termination_message(c, inst, code, message)
         inst["msg"] = msg
         inst["pr"] = {}
+        p = self._procs.pop(inst["id"], None)
+        if p is not None:
+            inst["assume"] = list(getattr(p, "assumptions", []) or [])
+        inst["proc"] = None
         kill = inst.get("kill")
         if kill and kill.get("restart"):
             inst["seen"] = at  # the kubelet killed it: it restarts in the same sync (no PLEG delay)
@@ -401,6 +414,8 @@ class Kubelet:
                              f"back-off {_dur(bo[0] * 1000)} restarting failed container={c['name']} pod={pod}"]
                 self.event("Warning", "BackOff", f"Back-off restarting failed container {c['name']} in pod {pod}", fp)
                 self.need_sync(F + bo[0] * 1000)
+                if bo[0] >= BACKOFF_MAX:
+                    self.ff_anchor = F
                 return "blocked"
             if not bo or F - bo[1] > 2 * BACKOFF_MAX * 1000:
                 C["bo"] = [BACKOFF_INITIAL, self.now]
@@ -703,7 +718,7 @@ class Kubelet:
         self.R["done"] = True
         if term is not None:
             last = max([C["cur"]["t1"] for _, C, _ in self.containers() if C.get("cur")] + [term["at"]])
-            gone_at = max(last + RHO, self.now)
+            gone_at = last + RHO
             if self.now >= gone_at:
                 self.R["gone"] = self.now
             else:
@@ -793,6 +808,66 @@ class Kubelet:
             # nothing left to keep or start: KillPod (sidecars are stopped, not restarted)
             self.R["killpod"] = True
             self.stop_all()
+
+    # -- fast-forward over periodic cycles ---------------------------------------------------
+    def cycle(self, anchor: int) -> None:
+        """Called at each capped crash-loop back-off decision. When the whole pod record, seen
+        relative to this decision, equals the one of the previous cycle (same events too), the
+        pod is in a steady loop: jump over every whole cycle that fits before the horizon, adding
+        the restarts and event counts those cycles would have produced."""
+        R = self.R
+        if self.spec.get("activeDeadlineSeconds") is not None or R.get("term") or R.get("dl"):
+            R["cyc"] = None
+            R["evlog"] = None
+            return
+        self.flush()
+        self._procs.clear()
+        evs = R.get("evlog")
+        prev = R.get("cyc")
+        sig = hashlib.sha256(json.dumps(_map_times(R, lambda ms: ms - anchor, None), sort_keys=True,
+                                        separators=(",", ":")).encode()).hexdigest()
+        rel = sorted([e[0], e[1], e[2], e[3], e[4] - anchor] for e in (evs or []))
+        counts = {name: C["n"] for name, C in R["c"].items()}
+        R["cyc"] = {"sig": sig, "anchor": anchor, "n": counts, "ev": rel}
+        R["evlog"] = []
+        if not prev or evs is None or prev.get("sig") != sig or prev.get("ev") != rel:
+            return
+        period = anchor - prev["anchor"]
+        if period <= 0:
+            return
+        n = (self.horizon - self.now) // period - 1
+        if n < 1:
+            return
+        shift = n * period
+        deltas = {name: counts[name] - prev["n"].get(name, counts[name]) for name in counts}
+        idmap: dict[str, str] = {}
+        for name, C in R["c"].items():
+            d = deltas[name] * n
+            if not d:
+                continue
+            C["n"] += d
+            for key in ("cur", "prev"):
+                inst = C.get(key)
+                if inst is None:
+                    continue
+                inst["a"] += d
+                new_id = self.tx.digest("container", R["uid"], name, inst["a"])
+                idmap[inst["id"]] = new_id
+                inst["id"] = new_id
+        shifted = _map_times(R, lambda ms: ms + shift, idmap)
+        R.clear()
+        R.update(shifted)
+        last: dict[tuple, int] = {}
+        times: dict[tuple, int] = {}
+        for e in evs or []:
+            key = (e[0], e[1], e[2], e[3])
+            times[key] = times.get(key, 0) + 1
+            last[key] = max(last.get(key, e[4]), e[4])
+        for key in sorted(times):
+            self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], times[key] * n,
+                               last[key] + shift)
+        R["cyc"] = {"sig": sig, "anchor": anchor + shift, "n": {k: C["n"] for k, C in R["c"].items()}, "ev": rel}
+        self.tx.set_now(self.now)  # the clock itself is moved by advance(), never backwards
 
     # -- status -------------------------------------------------------------------------------
     def container_status(self, c: dict, C: dict, has_init: bool) -> dict:
@@ -913,3 +988,51 @@ def _epoch_offset() -> int:
         return int((ep - _dt.datetime(1970, 1, 1, tzinfo=ep.tzinfo)).total_seconds() * 1000)
     except Exception:
         return 0
+
+
+def _map_times(R: dict, f, idmap: dict | None) -> dict:
+    """A copy of the runtime record with every time passed through ``f``.
+
+    ``idmap`` None = normalise for comparison (counters, ids and timer sequence numbers dropped);
+    otherwise container ids are renamed through ``idmap``.
+    """
+    R2 = json.loads(json.dumps(R))
+    norm = idmap is None
+    for t in R2["t"]:
+        t[0] = f(t[0])
+        if norm:
+            t[2] = 0
+            t[4] = ["?" if isinstance(a, str) and len(a) == 64 else a for a in t[4]]
+        else:
+            t[4] = [idmap.get(a, a) if isinstance(a, str) else a for a in t[4]]
+    if norm:
+        R2["t"].sort()
+        for k in ("seq", "cyc", "evlog"):
+            R2.pop(k, None)
+    for C in R2["c"].values():
+        if C.get("bo"):
+            C["bo"][1] = f(C["bo"][1])
+        if C.get("pull"):
+            C["pull"]["until"] = f(C["pull"]["until"])
+        if norm:
+            C.pop("n", None)
+        for key in ("cur", "prev"):
+            inst = C.get(key)
+            if not inst:
+                continue
+            for k in ("t0", "t1", "seen"):
+                if inst.get(k) is not None:
+                    inst[k] = f(inst[k])
+            inst["logs"] = [[f(ms), line] for ms, line in inst.get("logs") or []]
+            if inst.get("kill"):
+                for k in ("term", "kill"):
+                    inst["kill"][k] = f(inst["kill"][k])
+            for w in (inst.get("pr") or {}).values():
+                w["base"] = f(w["base"])
+                w["next"] = f(w["next"])
+            if norm:
+                inst.pop("id", None)
+                inst.pop("a", None)
+    for v in (R2.get("ibo") or {}).values():
+        v[1] = f(v[1])
+    return R2

@@ -363,6 +363,27 @@ class Tx:
         )
         return ev
 
+    def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
+                   field_path: str, times: int, last_ms: int) -> bool:
+        """Add ``times`` to an existing aggregated event's count and move its lastTimestamp
+        (the engine's fast-forward over periodic cycles). False when there is no such event."""
+        from minikctl.printers.durations import rfc3339
+
+        meta = involved["metadata"]
+        dedup = "\0".join((meta.get("uid", ""), type_, reason, message, component))
+        if field_path:
+            dedup += "\0" + field_path
+        row = self.conn.execute("SELECT namespace, name, body FROM events WHERE dedup=?", (dedup,)).fetchone()
+        if not row:
+            return False
+        ev = json.loads(row[2])
+        ev["count"] = ev.get("count", 1) + int(times)
+        ev["lastTimestamp"] = rfc3339(last_ms)
+        ev["metadata"]["resourceVersion"] = str(self.next_rv())
+        self.conn.execute("UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?",
+                          (last_ms, _dumps(ev), row[0], row[1]))
+        return True
+
     def events_for(self, uid: str) -> list[dict]:
         rows = self.conn.execute("SELECT body FROM events WHERE involved_uid=? ORDER BY last_ms, name", (uid,))
         return [json.loads(r[0]) for r in rows]
