@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 from minikctl.api import errors as E
 from minikctl.api.errors import FieldError
-from minikctl.api.quantity import parse as _parse_quantity
+from minikctl.api.quantity import parse_quantity as _parse_quantity
 
 __all__ = [
     "SCHEMA_FILES",
@@ -1798,9 +1798,10 @@ def _validate_deployment(obj: dict) -> list[FieldError]:
     errs.extend(_validate_replicated("ReplicaSet", spec, "spec", "deployment"))
     strat = _map(spec, "strategy")
     st = _s(strat, "type")
-    if st == "Recreate" and _d(strat, "rollingUpdate") is not None:
-        errs.append(E.forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is "
-                                                               "'Recreate'"))
+    if st == "Recreate":
+        if _d(strat, "rollingUpdate") is not None:
+            errs.append(E.forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is "
+                                                                   "'Recreate'"))
     elif st == "RollingUpdate":
         ru = _map(strat, "rollingUpdate")
         mu, ms = _d(ru, "maxUnavailable"), _d(ru, "maxSurge")
@@ -1863,6 +1864,16 @@ def _validate_statefulset(obj: dict) -> list[FieldError]:
         errs.append(E.not_supported("spec.updateStrategy.type", ust, ["OnDelete", "RollingUpdate"]))
     errs.extend(_nonneg(_d(spec, "replicas"), "spec.replicas"))
     errs.extend(_nonneg(_d(spec, "minReadySeconds"), "spec.minReadySeconds"))
+    # volumeMounts may name a volumeClaimTemplate: validate a template copy that has them as volumes
+    claims = [c for c in _list(spec, "volumeClaimTemplates") if isinstance(c, dict)]
+    if claims:
+        tmpl = dict(_map(spec, "template"))
+        tspec = dict(_map(tmpl, "spec"))
+        tspec["volumes"] = list(_list(tspec, "volumes")) + [
+            {"name": _s(_map(c, "metadata"), "name"),
+             "persistentVolumeClaim": {"claimName": _s(_map(c, "metadata"), "name")}} for c in claims]
+        tmpl["spec"] = tspec
+        spec = dict(spec, template=tmpl)
     errs.extend(_validate_replicated("StatefulSet", spec, "spec", "statefulset"))
     return errs
 

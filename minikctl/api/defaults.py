@@ -1,0 +1,499 @@
+"""Create-time defaulting, as a v1.32 API server with its default admission plugins does it.
+
+``default_object(kind, obj, suffix=...)`` mutates ``obj`` in place:
+
+* the v1 scheme defaults (``pkg/apis/core/v1/defaults.go``, ``apps/v1``, ``batch/v1``) for the
+  object and every pod spec it embeds;
+* for real Pods only, the mutating admission plugins that run on create:
+  ServiceAccount (``serviceAccountName: default`` and the projected ``kube-api-access-xxxxx``
+  volume mounted in every container), Priority (``priority: 0``,
+  ``preemptionPolicy: PreemptLowerPriority``) and DefaultTolerationSeconds (the two 300 s
+  NoExecute tolerations);
+* what the registry strategies add before validation: Pod ``status`` (``phase: Pending`` and
+  the QoS class), the Job's generated selector and labels, the Namespace finalizer and phase.
+
+Quantities in container resources are rewritten to their canonical strings, as the API server
+stores them. ``suffix(n)`` must return ``n`` deterministic random-looking characters; it names the
+service-account token volume.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from minikctl.api.quantity import canonical, parse_quantity
+
+__all__ = [
+    "default_object",
+    "default_pod_spec",
+    "default_container",
+    "image_pull_policy",
+    "qos_class",
+    "SERVICE_ACCOUNT_MOUNT_PATH",
+]
+
+SERVICE_ACCOUNT_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+DEFAULT_TOLERATION_SECONDS = 300
+SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
+
+
+def _dict(parent: dict, key: str) -> dict:
+    v = parent.get(key)
+    if not isinstance(v, dict):
+        v = {}
+        parent[key] = v
+    return v
+
+
+def _items(parent: Any, key: str) -> list:
+    v = parent.get(key) if isinstance(parent, dict) else None
+    return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
+
+
+# ---------------------------------------------------------------------------------------------
+# Containers
+# ---------------------------------------------------------------------------------------------
+
+
+def _image_tag(image: str) -> str | None:
+    """The tag ParseImageName reports: ``latest`` when neither tag nor digest is given,
+    ``""`` with a digest, ``None`` when the reference does not parse."""
+    if not image or image != image.strip() or any(c.isspace() for c in image):
+        return None
+    name = image
+    digest = ""
+    if "@" in name:
+        name, digest = name.split("@", 1)
+        if not digest:
+            return None
+    last = name.rsplit("/", 1)[-1]
+    tag = ""
+    if ":" in last:
+        tag = last.rsplit(":", 1)[1]
+        name = name[: len(name) - len(tag) - 1]
+        if not tag:
+            return None
+    if not name or any(c.isupper() for c in name):
+        return None
+    if digest:
+        return tag
+    return tag or "latest"
+
+
+def image_pull_policy(image: str) -> str:
+    """SetDefaults_Container: ``Always`` for ``:latest`` or an untagged image, else ``IfNotPresent``."""
+    return "Always" if _image_tag(image) == "latest" else "IfNotPresent"
+
+
+def _default_handler(h: Any) -> None:
+    if not isinstance(h, dict):
+        return
+    hg = h.get("httpGet")
+    if isinstance(hg, dict):
+        if not hg.get("path"):
+            hg["path"] = "/"
+        if not hg.get("scheme"):
+            hg["scheme"] = "HTTP"
+
+
+def _default_probe(p: Any) -> None:
+    if not isinstance(p, dict):
+        return
+    for key, value in (("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1),
+                       ("failureThreshold", 3)):
+        if not p.get(key):
+            p[key] = value
+    _default_handler(p)
+
+
+def _canonical_resources(res: dict) -> None:
+    for key in ("limits", "requests"):
+        rl = res.get(key)
+        if isinstance(rl, dict):
+            for name in list(rl):
+                try:
+                    rl[name] = canonical(rl[name])
+                except (ValueError, TypeError):
+                    pass
+
+
+def default_container(ctr: dict, *, pod: bool) -> None:
+    """SetDefaults_Container and friends; ``pod`` adds SetDefaults_Pod's requests-from-limits."""
+    if not ctr.get("imagePullPolicy"):
+        ctr["imagePullPolicy"] = image_pull_policy(ctr.get("image") or "")
+    if not ctr.get("terminationMessagePath"):
+        ctr["terminationMessagePath"] = "/dev/termination-log"
+    if not ctr.get("terminationMessagePolicy"):
+        ctr["terminationMessagePolicy"] = "File"
+    res = _dict(ctr, "resources")
+    _canonical_resources(res)
+    if pod and isinstance(res.get("limits"), dict):
+        req = _dict(res, "requests")
+        for name, value in res["limits"].items():
+            if name not in req:
+                req[name] = value
+    for port in _items(ctr, "ports"):
+        if not port.get("protocol"):
+            port["protocol"] = "TCP"
+    for ev in _items(ctr, "env"):
+        vf = ev.get("valueFrom")
+        if isinstance(vf, dict) and isinstance(vf.get("fieldRef"), dict) and not vf["fieldRef"].get("apiVersion"):
+            vf["fieldRef"]["apiVersion"] = "v1"
+    for key in ("livenessProbe", "readinessProbe", "startupProbe"):
+        _default_probe(ctr.get(key))
+    lc = ctr.get("lifecycle")
+    if isinstance(lc, dict):
+        _default_handler(lc.get("postStart"))
+        _default_handler(lc.get("preStop"))
+
+
+def _default_downward_items(items: list) -> None:
+    for it in items:
+        fr = it.get("fieldRef")
+        if isinstance(fr, dict) and not fr.get("apiVersion"):
+            fr["apiVersion"] = "v1"
+
+
+def _default_volume(vol: dict) -> None:
+    for src in ("secret", "configMap", "downwardAPI", "projected"):
+        body = vol.get(src)
+        if isinstance(body, dict) and body.get("defaultMode") is None:
+            body["defaultMode"] = 420
+    if isinstance(vol.get("downwardAPI"), dict):
+        _default_downward_items(_items(vol["downwardAPI"], "items"))
+    if isinstance(vol.get("projected"), dict):
+        for s in _items(vol["projected"], "sources"):
+            if isinstance(s.get("downwardAPI"), dict):
+                _default_downward_items(_items(s["downwardAPI"], "items"))
+            sat = s.get("serviceAccountToken")
+            if isinstance(sat, dict) and sat.get("expirationSeconds") is None:
+                sat["expirationSeconds"] = 3600
+    hp = vol.get("hostPath")
+    if isinstance(hp, dict) and hp.get("type") is None:
+        hp["type"] = ""
+    ed = vol.get("emptyDir")
+    if isinstance(ed, dict) and ed.get("sizeLimit") is not None:
+        try:
+            ed["sizeLimit"] = canonical(ed["sizeLimit"])
+        except (ValueError, TypeError):
+            pass
+
+
+def default_pod_spec(spec: dict, *, pod: bool) -> None:
+    """SetDefaults_PodSpec plus the container and volume defaults; ``pod`` adds SetDefaults_Pod."""
+    if not spec.get("dnsPolicy"):
+        spec["dnsPolicy"] = "ClusterFirst"
+    if not spec.get("restartPolicy"):
+        spec["restartPolicy"] = "Always"
+    if spec.get("securityContext") is None:
+        spec["securityContext"] = {}
+    if spec.get("terminationGracePeriodSeconds") is None:
+        spec["terminationGracePeriodSeconds"] = 30
+    if not spec.get("schedulerName"):
+        spec["schedulerName"] = "default-scheduler"
+    for key in ("containers", "initContainers", "ephemeralContainers"):
+        for ctr in _items(spec, key):
+            default_container(ctr, pod=pod and key != "ephemeralContainers")
+    for vol in _items(spec, "volumes"):
+        _default_volume(vol)
+    if pod:
+        if spec.get("enableServiceLinks") is None:
+            spec["enableServiceLinks"] = True
+        if spec.get("hostNetwork") is True:
+            for key in ("containers", "initContainers"):
+                for ctr in _items(spec, key):
+                    for port in _items(ctr, "ports"):
+                        if not port.get("hostPort"):
+                            port["hostPort"] = port.get("containerPort")
+
+
+# ---------------------------------------------------------------------------------------------
+# Pod admission
+# ---------------------------------------------------------------------------------------------
+
+
+def _service_account(spec: dict, suffix: Callable[[int], str]) -> None:
+    if not spec.get("serviceAccountName"):
+        spec["serviceAccountName"] = spec.get("serviceAccount") or "default"
+    spec["serviceAccount"] = spec["serviceAccountName"]
+    if spec.get("automountServiceAccountToken") is False:
+        return
+    volumes = spec.get("volumes") if isinstance(spec.get("volumes"), list) else []
+    # a container that already mounts something at the token path is left alone
+    containers = [c for k in ("initContainers", "containers") for c in _items(spec, k)]
+    needing = [c for c in containers
+               if not any(m.get("mountPath") == SERVICE_ACCOUNT_MOUNT_PATH for m in _items(c, "volumeMounts"))]
+    if not needing:
+        return
+    name = "kube-api-access-" + suffix(5)
+    volumes.append({
+        "name": name,
+        "projected": {
+            "defaultMode": 420,
+            "sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+                {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                                            "path": "namespace"}]}},
+            ],
+        },
+    })
+    spec["volumes"] = volumes
+    for c in needing:
+        mounts = c.get("volumeMounts") if isinstance(c.get("volumeMounts"), list) else []
+        mounts.append({"mountPath": SERVICE_ACCOUNT_MOUNT_PATH, "name": name, "readOnly": True})
+        c["volumeMounts"] = mounts
+
+
+def _priority(spec: dict) -> None:
+    pcn = spec.get("priorityClassName") or ""
+    if spec.get("priority") is None:
+        spec["priority"] = SYSTEM_PRIORITY_CLASSES.get(pcn, 0)
+    if spec.get("preemptionPolicy") is None:
+        spec["preemptionPolicy"] = "PreemptLowerPriority"
+
+
+def _default_tolerations(spec: dict) -> None:
+    tols = spec.get("tolerations") if isinstance(spec.get("tolerations"), list) else []
+    not_ready = unreachable = False
+    for t in tols:
+        if not isinstance(t, dict):
+            continue
+        key, eff = t.get("key") or "", t.get("effect") or ""
+        if eff in ("NoExecute", ""):
+            if key in ("node.kubernetes.io/not-ready", ""):
+                not_ready = True
+            if key in ("node.kubernetes.io/unreachable", ""):
+                unreachable = True
+    if not not_ready:
+        tols.append({"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists",
+                     "tolerationSeconds": DEFAULT_TOLERATION_SECONDS})
+    if not unreachable:
+        tols.append({"effect": "NoExecute", "key": "node.kubernetes.io/unreachable", "operator": "Exists",
+                     "tolerationSeconds": DEFAULT_TOLERATION_SECONDS})
+    spec["tolerations"] = tols
+
+
+def qos_class(spec: dict) -> str:
+    """GetPodQOS over containers and init containers (cpu and memory only)."""
+    requests: dict[str, Any] = {}
+    limits: dict[str, Any] = {}
+    guaranteed = True
+    for ctr in _items(spec, "containers") + _items(spec, "initContainers"):
+        res = ctr.get("resources") if isinstance(ctr.get("resources"), dict) else {}
+        for name, q in sorted((res.get("requests") or {}).items()):
+            if name not in ("cpu", "memory"):
+                continue
+            v = _q(q)
+            if v > 0:
+                requests[name] = requests.get(name, 0) + v
+        found = set()
+        for name, q in sorted((res.get("limits") or {}).items()):
+            if name not in ("cpu", "memory"):
+                continue
+            v = _q(q)
+            if v > 0:
+                found.add(name)
+                limits[name] = limits.get(name, 0) + v
+        if not {"cpu", "memory"} <= found:
+            guaranteed = False
+    if not requests and not limits:
+        return "BestEffort"
+    if guaranteed:
+        for name, req in requests.items():
+            if limits.get(name) != req:
+                guaranteed = False
+                break
+    if guaranteed and len(requests) == len(limits):
+        return "Guaranteed"
+    return "Burstable"
+
+
+def _q(v: Any):
+    try:
+        return parse_quantity(v)
+    except (ValueError, TypeError):
+        return 0
+
+
+def _default_pod(obj: dict, suffix: Callable[[int], str]) -> None:
+    spec = _dict(obj, "spec")
+    default_pod_spec(spec, pod=True)
+    _service_account(spec, suffix)
+    _priority(spec)
+    _default_tolerations(spec)
+    status = _dict(obj, "status")
+    status["phase"] = "Pending"
+    status["qosClass"] = qos_class(spec)
+
+
+# ---------------------------------------------------------------------------------------------
+# Workloads
+# ---------------------------------------------------------------------------------------------
+
+
+def _default_template(tmpl: dict) -> None:
+    meta = _dict(tmpl, "metadata")
+    meta.setdefault("creationTimestamp", None)
+    default_pod_spec(_dict(tmpl, "spec"), pod=False)
+
+
+def _default_deployment(obj: dict) -> None:
+    spec = _dict(obj, "spec")
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    strat = _dict(spec, "strategy")
+    if not strat.get("type"):
+        strat["type"] = "RollingUpdate"
+    if strat["type"] == "RollingUpdate":
+        ru = _dict(strat, "rollingUpdate")
+        if ru.get("maxUnavailable") is None:
+            ru["maxUnavailable"] = "25%"
+        if ru.get("maxSurge") is None:
+            ru["maxSurge"] = "25%"
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+    if spec.get("progressDeadlineSeconds") is None:
+        spec["progressDeadlineSeconds"] = 600
+    _default_template(_dict(spec, "template"))
+
+
+def _default_replicaset(obj: dict) -> None:
+    spec = _dict(obj, "spec")
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    _default_template(_dict(spec, "template"))
+
+
+def _default_statefulset(obj: dict) -> None:
+    spec = _dict(obj, "spec")
+    if not spec.get("podManagementPolicy"):
+        spec["podManagementPolicy"] = "OrderedReady"
+    us = _dict(spec, "updateStrategy")
+    if not us.get("type"):
+        us["type"] = "RollingUpdate"
+    if us["type"] == "RollingUpdate":
+        ru = _dict(us, "rollingUpdate")
+        if ru.get("partition") is None:
+            ru["partition"] = 0
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+    pol = _dict(spec, "persistentVolumeClaimRetentionPolicy")
+    if not pol.get("whenDeleted"):
+        pol["whenDeleted"] = "Retain"
+    if not pol.get("whenScaled"):
+        pol["whenScaled"] = "Retain"
+    _default_template(_dict(spec, "template"))
+
+
+def _default_daemonset(obj: dict) -> None:
+    spec = _dict(obj, "spec")
+    us = _dict(spec, "updateStrategy")
+    if not us.get("type"):
+        us["type"] = "RollingUpdate"
+    if us["type"] == "RollingUpdate":
+        ru = _dict(us, "rollingUpdate")
+        if ru.get("maxUnavailable") is None:
+            ru["maxUnavailable"] = 1
+        if ru.get("maxSurge") is None:
+            ru["maxSurge"] = 0
+    if spec.get("revisionHistoryLimit") is None:
+        spec["revisionHistoryLimit"] = 10
+    _default_template(_dict(spec, "template"))
+
+
+def _default_job_spec_fields(spec: dict) -> None:
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+        spec["parallelism"] = 1
+    if spec.get("parallelism") is None:
+        spec["parallelism"] = 1
+    if spec.get("backoffLimit") is None:
+        spec["backoffLimit"] = 2147483647 if spec.get("backoffLimitPerIndex") is not None else 6
+    if not spec.get("completionMode"):
+        spec["completionMode"] = "NonIndexed"
+    if spec.get("suspend") is None:
+        spec["suspend"] = False
+    pfp = spec.get("podFailurePolicy")
+    if isinstance(pfp, dict):
+        for rule in _items(pfp, "rules"):
+            for pat in _items(rule, "onPodConditions"):
+                if not pat.get("status"):
+                    pat["status"] = "True"
+    if not spec.get("podReplacementPolicy"):
+        spec["podReplacementPolicy"] = "Failed" if isinstance(pfp, dict) else "TerminatingOrFailed"
+
+
+def _default_job(obj: dict) -> None:
+    meta = _dict(obj, "metadata")
+    spec = _dict(obj, "spec")
+    _default_job_spec_fields(spec)
+    tmpl = _dict(spec, "template")
+    _default_template(tmpl)
+    if spec.get("manualSelector") is not True:
+        # JobStrategy.PrepareForCreate: generateSelector (needs metadata.uid to be set by the caller)
+        uid = meta.get("uid") or ""
+        name = meta.get("name") or ""
+        tmeta = _dict(tmpl, "metadata")
+        labels = tmeta.get("labels") if isinstance(tmeta.get("labels"), dict) else {}
+        for key, value in (("batch.kubernetes.io/controller-uid", uid), ("batch.kubernetes.io/job-name", name),
+                           ("controller-uid", uid), ("job-name", name)):
+            labels.setdefault(key, value)
+        tmeta["labels"] = labels
+        sel = _dict(spec, "selector")
+        ml = _dict(sel, "matchLabels")
+        ml.setdefault("batch.kubernetes.io/controller-uid", uid)
+    # SetDefaults_Job, applied again when the stored object is read back
+    tlabels = _dict(tmpl, "metadata").get("labels")
+    if isinstance(tlabels, dict) and tlabels and not meta.get("labels"):
+        meta["labels"] = dict(tlabels)
+
+
+def _default_cronjob(obj: dict) -> None:
+    spec = _dict(obj, "spec")
+    if not spec.get("concurrencyPolicy"):
+        spec["concurrencyPolicy"] = "Allow"
+    if spec.get("suspend") is None:
+        spec["suspend"] = False
+    if spec.get("successfulJobsHistoryLimit") is None:
+        spec["successfulJobsHistoryLimit"] = 3
+    if spec.get("failedJobsHistoryLimit") is None:
+        spec["failedJobsHistoryLimit"] = 1
+    jt = _dict(spec, "jobTemplate")
+    _dict(jt, "metadata").setdefault("creationTimestamp", None)
+    _default_template(_dict(_dict(jt, "spec"), "template"))
+
+
+def _default_namespace(obj: dict) -> None:
+    meta = _dict(obj, "metadata")
+    name = meta.get("name")
+    if name:
+        _dict(meta, "labels")["kubernetes.io/metadata.name"] = name
+    spec = _dict(obj, "spec")
+    if not spec.get("finalizers"):
+        spec["finalizers"] = ["kubernetes"]
+    status = _dict(obj, "status")
+    if not status.get("phase"):
+        status["phase"] = "Active"
+
+
+def default_object(kind: str, obj: dict, *, suffix: Callable[[int], str]) -> None:
+    """Apply create-time defaults to ``obj`` (in place)."""
+    if kind == "Pod":
+        _default_pod(obj, suffix)
+    elif kind == "Deployment":
+        _default_deployment(obj)
+    elif kind == "ReplicaSet":
+        _default_replicaset(obj)
+    elif kind == "StatefulSet":
+        _default_statefulset(obj)
+    elif kind == "DaemonSet":
+        _default_daemonset(obj)
+    elif kind == "Job":
+        _default_job(obj)
+    elif kind == "CronJob":
+        _default_cronjob(obj)
+    elif kind == "Namespace":
+        _default_namespace(obj)
