@@ -1,0 +1,1 @@
+complete --command minikctl --no-files --arguments "(env _MINIKCTL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) minikctl)" --condition "env _MINIKCTL_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) minikctl"

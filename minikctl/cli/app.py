@@ -63,6 +63,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     from minikctl.api.errors import MinikctlError
 
     args = sys.argv[1:] if argv is None else list(argv)
+    if "_MINIKCTL_COMPLETE" in os.environ:
+        # shell completion (scripts and TAB requests) goes through typer's own protocol
+        from typer.completion import completion_init
+
+        completion_init()
     command = typer.main.get_command(app)
     try:
         rv = command.main(args, prog_name="minikctl", standalone_mode=False)

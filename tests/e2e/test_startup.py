@@ -1,0 +1,52 @@
+"""A command pays only for what it uses: read-only verbs never import the heavy packages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+HEAVY = ("jsonschema", "ruamel", "rich", "pydantic")
+
+PROBE = """
+import json, sys
+from minikctl.cli.app import main
+rc = main(sys.argv[1:])
+heavy = sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in %r})
+sys.stderr.write('\\nHEAVY=' + json.dumps(heavy) + '\\n')
+""" % (HEAVY,)
+
+
+def _heavy_after(tmp_path, *args: str) -> list[str]:
+    env = dict(os.environ, MINIKCTL_HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env)
+    line = [l for l in done.stderr.splitlines() if l.startswith("HEAVY=")][-1]
+    return json.loads(line[len("HEAVY="):])
+
+
+def test_get_and_describe_stay_light(tmp_path):
+    assert _heavy_after(tmp_path, "get", "pods") == []
+    assert _heavy_after(tmp_path, "version") == []
+    assert _heavy_after(tmp_path, "clock", "show") == []
+
+
+def test_completions_are_current():
+    """completions/ must equal what the CLI generates now (regenerate: python tools/gen_completions.py)."""
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    for shell, name in (("bash", "minikctl.bash"), ("zsh", "_minikctl"), ("fish", "minikctl.fish")):
+        env = dict(os.environ, _MINIKCTL_COMPLETE=f"source_{shell}")
+        fresh = subprocess.run([sys.executable, "-m", "minikctl"], env=env, capture_output=True, text=True).stdout
+        assert fresh.strip(), shell
+        assert (repo / "completions" / name).read_text() == fresh, f"{name} is stale: run tools/gen_completions.py"
+
+
+def test_pod_names_complete_from_store(cli, manifest):
+    cli.ok("apply", "-f", manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: liveness-exec\nspec:\n"
+                                   "  containers:\n  - name: c\n    image: busybox\n    command: [sleep, '3600']\n"))
+    env = dict(os.environ, MINIKCTL_HOME=str(cli.home), COMP_WORDS="minikctl delete pod l", COMP_CWORD="3",
+               _MINIKCTL_COMPLETE="complete_bash")
+    done = subprocess.run(cli.argv, env=env, capture_output=True, text=True)
+    assert done.stdout.split() == ["liveness-exec"]
