@@ -289,3 +289,43 @@ def test_three_way_does_not_mutate_inputs():
     snap = copy.deepcopy((orig, mod, cur))
     three_way_patch(orig, mod, cur)
     assert (orig, mod, cur) == snap
+
+
+# --- three-way goldens captured from real `kubectl apply` (regen_apply.py) -------------------
+
+with open(os.path.join(GOLDEN, "apply_cases.json")) as _f:
+    _APPLY_CASES = json.load(_f)
+with open(os.path.join(GOLDEN, "apply_expected.json")) as _f:
+    _APPLY_EXPECTED = json.load(_f)
+
+
+def _modified_from_file(file_obj, namespace="default"):
+    """What kubectl's GetModifiedConfiguration produces from a file object."""
+    obj = copy.deepcopy(file_obj)
+    obj["metadata"].setdefault("namespace", namespace)
+    obj["metadata"].setdefault("annotations", {}).pop(LAST, None)
+    obj["metadata"]["annotations"][LAST] = json.dumps(obj, sort_keys=True, separators=(",", ":")) + "\n"
+    return obj
+
+
+def test_apply_golden_table_size():
+    assert len(_APPLY_CASES) >= 20
+    assert set(_APPLY_EXPECTED) == {c["name"] for c in _APPLY_CASES}
+
+
+@pytest.mark.parametrize("case", _APPLY_CASES, ids=[c["name"] for c in _APPLY_CASES])
+def test_three_way_against_kubectl_apply(case):
+    current = case["current"]
+    last = (current["metadata"].get("annotations") or {}).get(LAST)
+    original = json.loads(last) if last else None
+    modified = _modified_from_file(case["file"])
+    patch = three_way_patch(original, modified, current)
+    expected = _APPLY_EXPECTED[case["name"]]
+    assert patch == expected["patch"]
+    # apply's verdict: unchanged exactly when the patch is {}
+    assert (patch == {}) == expected["stdout"].endswith("unchanged")
+    # and applying the patch yields the file's values on top of the live object
+    result = strategic_merge_patch(current, patch)
+    for key, value in (case["file"]["metadata"].get("labels") or {}).items():
+        assert result["metadata"]["labels"][key] == value
+    assert [c["name"] for c in result["spec"]["containers"]] == [c["name"] for c in case["file"]["spec"]["containers"]]
