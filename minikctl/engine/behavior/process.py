@@ -1,0 +1,2790 @@
+"""A simulated container process: a resumable interpreter for the shell subset and the
+catalog's program models. Nothing is executed; all state is a small JSON dict.
+
+Time: ``step(now_ms, fs)`` runs everything due at or before ``now_ms``. Only ``sleep``
+(and catalog programs with a duration: perl, stress's OOM) take virtual time.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from .images import Image, program_model
+from .shell import ShellSyntaxError, compile_script, scan_word
+from .vfs import ContainerFS, FSError, norm
+
+SHELLS = {"sh", "bash", "ash", "dash"}
+SPIN_LIMIT = 20000          # instructions at one virtual instant before a loop counts as a CPU spin
+LOG_CAP = 20000             # lines kept in ``logs`` (oldest dropped) when the caller never drains
+EPOCH_MS = 1735689600000    # 2025-01-01T00:00:00Z: virtual times below 2000-01-01 are offsets from this
+SIGNUM = {"HUP": 1, "INT": 2, "QUIT": 3, "KILL": 9, "USR1": 10, "USR2": 12, "TERM": 15}
+
+# utilities the shell has built in (busybox ash; also dash/bash) -- never "not found"
+SHELL_BUILTINS = {"exit", "export", "unset", "set", "trap", "wait", "cd", "read", "shift", "exec", "eval",
+                  "true", "false", ":", "echo", "printf", "test", "[", "[[", "kill", "pwd", "local", "return",
+                  "readonly", "type", "command", "ulimit", "umask", "source", ".", "hash", "let", "declare"}
+
+
+def abs_ms(ms: int) -> int:
+    return ms if ms >= 946684800000 else EPOCH_MS + ms
+
+
+def _sig(sig: str) -> str:
+    s = str(sig).upper()
+    if s.startswith("SIG"):
+        s = s[3:]
+    if s.isdigit():
+        for k, v in SIGNUM.items():
+            if v == int(s):
+                return k
+        return s
+    return s
+
+
+@dataclass
+class Listener:
+    """An open port. ``protocol``: http | tcp | grpc. ``kind`` selects special behaviour
+    (``agnhost-liveness``: /healthz 200 for the first 10 s after ``since_ms``, then 500)."""
+
+    port: int
+    protocol: str = "tcp"
+    paths: dict = field(default_factory=dict)
+    default_status: int = 200
+    grpc_status: str = "SERVING"
+    kind: str = ""
+    since_ms: int = 0
+    program: str = ""
+
+    def http_status(self, path: str, now_ms: int) -> int:
+        p = path.split("?", 1)[0] or "/"
+        if self.kind == "agnhost-liveness":
+            if p == "/healthz":
+                return 200 if now_ms - self.since_ms <= 10000 else 500
+            if p == "/redirect":
+                return 302
+            return 404
+        if p in self.paths:
+            return int(self.paths[p])
+        return int(self.default_status)
+
+    def to_dict(self) -> dict:
+        return {"port": self.port, "protocol": self.protocol, "paths": dict(self.paths),
+                "default_status": self.default_status, "grpc_status": self.grpc_status,
+                "kind": self.kind, "since_ms": self.since_ms, "program": self.program}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Listener":
+        return cls(**d)
+
+
+# ---------------------------------------------------------------------------- arithmetic
+_ARITH_TOK = re.compile(r"\s*(?:(0[xX][0-9a-fA-F]+|\d+)|([A-Za-z_][A-Za-z0-9_]*)|(\*\*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%<>!~&|^()?:]))")
+
+
+class _Arith:
+    """Integer arithmetic for ``$(( ))`` (precedence climbing, C semantics)."""
+
+    BIN = {"||": 1, "&&": 2, "|": 3, "^": 4, "&": 5, "==": 6, "!=": 6, "<": 7, ">": 7, "<=": 7, ">=": 7,
+           "<<": 8, ">>": 8, "+": 9, "-": 9, "*": 10, "/": 10, "%": 10, "**": 11}
+
+    def __init__(self, text: str, lookup) -> None:
+        self.toks = []
+        pos = 0
+        text = text.strip()
+        while pos < len(text):
+            m = _ARITH_TOK.match(text, pos)
+            if not m or m.end() == pos:
+                raise ValueError(f"arithmetic syntax error")
+            pos = m.end()
+            if m.group(1):
+                self.toks.append(("n", int(m.group(1), 0)))
+            elif m.group(2):
+                self.toks.append(("v", m.group(2)))
+            else:
+                self.toks.append(("o", m.group(3)))
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+        self.i = 0
+        self.lookup = lookup
+
+    def value(self) -> int:
+        if not self.toks:
+            return 0
+        v = self.ternary()
+        if self.i != len(self.toks):
+            raise ValueError("arithmetic syntax error")
+        return v
+
+    def ternary(self) -> int:
+        c = self.binary(1)
+        if self.i < len(self.toks) and self.toks[self.i] == ("o", "?"):
+            self.i += 1
+            a = self.ternary()
+            if self.i >= len(self.toks) or self.toks[self.i] != ("o", ":"):
+                raise ValueError("arithmetic syntax error")
+            self.i += 1
+            b = self.ternary()
+            return a if c else b
+        return c
+
+    def binary(self, minp: int) -> int:
+        left = self.unary()
+        while self.i < len(self.toks):
+            t = self.toks[self.i]
+            if t[0] != "o" or t[1] not in self.BIN or self.BIN[t[1]] < minp:
+                break
+            op = t[1]
+            self.i += 1
+            right = self.binary(self.BIN[op] + (0 if op == "**" else 1))
+            left = self._apply(op, left, right)
+        return left
+
+    @staticmethod
+    def _apply(op: str, a: int, b: int) -> int:
+        if op in ("/", "%"):
+            if b == 0:
+                raise ValueError("divide by zero")
+            q = abs(a) // abs(b) * (1 if (a >= 0) == (b >= 0) else -1)
+            return q if op == "/" else a - q * b
+        return {
+            "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "**": lambda: a ** b if b >= 0 else 0,
+            "<<": lambda: a << b, ">>": lambda: a >> b, "<": lambda: int(a < b), ">": lambda: int(a > b),
+            "<=": lambda: int(a <= b), ">=": lambda: int(a >= b), "==": lambda: int(a == b),
+            "!=": lambda: int(a != b), "&": lambda: a & b, "|": lambda: a | b, "^": lambda: a ^ b,
+            "&&": lambda: int(bool(a) and bool(b)), "||": lambda: int(bool(a) or bool(b)),
+        }[op]()
+
+    def unary(self) -> int:
+        if self.i >= len(self.toks):
+            raise ValueError("arithmetic syntax error")
+        t = self.toks[self.i]
+        self.i += 1
+        if t[0] == "n":
+            return t[1]
+        if t[0] == "v":
+            return self.lookup(t[1])
+        op = t[1]
+        if op == "(":
+            v = self.ternary()
+            if self.i >= len(self.toks) or self.toks[self.i] != ("o", ")"):
+                raise ValueError("arithmetic syntax error")
+            self.i += 1
+            return v
+        if op == "-":
+            return -self.unary()
+        if op == "+":
+            return self.unary()
+        if op == "!":
+            return int(not self.unary())
+        if op == "~":
+            return ~self.unary()
+        raise ValueError("arithmetic syntax error")
+
+
+# ---------------------------------------------------------------------------- pi digits
+def pi_digits(n: int) -> str:
+    """pi to ``n`` significant digits, rounded like Math::BigFloat's bpi(n)."""
+    n = max(1, int(n))
+    guard = 10
+    prec = n + guard
+    scale = 10 ** prec
+
+    def arctan_inv(x: int) -> int:
+        total = term = scale // x
+        x2 = x * x
+        k = 1
+        sign = -1
+        while term:
+            term //= x2
+            total += sign * (term // (2 * k + 1))
+            sign = -sign
+            k += 1
+        return total
+
+    pi = 4 * (4 * arctan_inv(5) - arctan_inv(239))
+    digits = str(pi)  # "314159..." with prec+1 digits
+    keep = digits[:n]
+    rest = digits[n:]
+    if rest and rest[0] >= "5":
+        keep = str(int(keep) + 1)
+    return keep[0] + ("." + keep[1:] if n > 1 else "")
+
+
+# ---------------------------------------------------------------------------- python -c subset
+class _PyUnsupported(Exception):
+    pass
+
+
+class _PyExit(Exception):
+    def __init__(self, code) -> None:
+        self.code = code
+
+
+def run_python_snippet(src: str, env: dict) -> tuple[list, int]:
+    """Evaluate a tiny, safe subset of Python (enough for the corpus' Job examples):
+    imports of os/sys, print, if/elif/else, assignments, comparisons, arithmetic, int()/str()/len(),
+    os.environ.get / os.environ[...] / os.getenv, sys.exit. Returns ([(stream, text)], exit code).
+    Raises _PyUnsupported for anything else."""
+    import ast
+
+    tree = ast.parse(src, mode="exec")
+    out: list = []
+    names: dict = {}
+
+    def ev(node):
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id in names:
+                return names[node.id]
+            if node.id in ("True", "False", "None"):
+                return {"True": True, "False": False, "None": None}[node.id]
+            raise _PyUnsupported(node.id)
+        if isinstance(node, ast.Attribute):
+            base = dotted(node)
+            if base == "os.environ":
+                return dict(env)
+            raise _PyUnsupported(base)
+        if isinstance(node, ast.Subscript):
+            v = ev(node.value)
+            k = ev(node.slice)
+            return v[k]
+        if isinstance(node, ast.BinOp):
+            a, b = ev(node.left), ev(node.right)
+            ops = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
+                   ast.Div: lambda: a / b, ast.FloorDiv: lambda: a // b, ast.Mod: lambda: a % b,
+                   ast.Pow: lambda: a ** b}
+            f = ops.get(type(node.op))
+            if f is None:
+                raise _PyUnsupported("op")
+            return f()
+        if isinstance(node, ast.UnaryOp):
+            v = ev(node.operand)
+            if isinstance(node.op, ast.Not):
+                return not v
+            if isinstance(node.op, ast.USub):
+                return -v
+            raise _PyUnsupported("unary")
+        if isinstance(node, ast.BoolOp):
+            vals = [ev(v) for v in node.values]
+            if isinstance(node.op, ast.And):
+                r = True
+                for v in vals:
+                    r = v
+                    if not v:
+                        return v
+                return r
+            r = False
+            for v in vals:
+                r = v
+                if v:
+                    return v
+            return r
+        if isinstance(node, ast.Compare):
+            left = ev(node.left)
+            for op, comp in zip(node.ops, node.comparators):
+                right = ev(comp)
+                fn = {ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b, ast.Lt: lambda a, b: a < b,
+                      ast.LtE: lambda a, b: a <= b, ast.Gt: lambda a, b: a > b, ast.GtE: lambda a, b: a >= b,
+                      ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+                      ast.Is: lambda a, b: a is b, ast.IsNot: lambda a, b: a is not b}.get(type(op))
+                if fn is None or not fn(left, right):
+                    return False
+                left = right
+            return True
+        if isinstance(node, ast.Call):
+            fname = dotted(node.func)
+            args = [ev(a) for a in node.args]
+            if fname == "print":
+                sep = " "
+                stream = "stdout"
+                for kw in node.keywords:
+                    if kw.arg == "file" and dotted(kw.value) == "sys.stderr":
+                        stream = "stderr"
+                    elif kw.arg == "sep":
+                        sep = ev(kw.value)
+                out.append((stream, sep.join(_pystr(a) for a in args)))
+                return None
+            if fname in ("int", "str", "len", "abs", "float"):
+                try:
+                    return {"int": int, "str": _pystr, "len": len, "abs": abs, "float": float}[fname](*args)
+                except (TypeError, ValueError) as e:
+                    raise _PyError(type(e).__name__, str(e))
+            if fname in ("os.environ.get", "os.getenv"):
+                return env.get(args[0], args[1] if len(args) > 1 else None)
+            if fname == "sys.exit":
+                raise _PyExit(args[0] if args else 0)
+            if fname == "range":
+                return list(range(*args))
+            raise _PyUnsupported(fname)
+        if isinstance(node, ast.List) or isinstance(node, ast.Tuple):
+            return [ev(e) for e in node.elts]
+        if isinstance(node, ast.JoinedStr):
+            s = ""
+            for v in node.values:
+                s += _pystr(ev(v.value)) if isinstance(v, ast.FormattedValue) else v.value
+            return s
+        raise _PyUnsupported(type(node).__name__)
+
+    def dotted(node) -> str:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Attribute):
+            return dotted(node.value) + "." + node.attr
+        raise _PyUnsupported("call")
+
+    def run(stmts) -> None:
+        for st in stmts:
+            if isinstance(st, (ast.Import, ast.ImportFrom)):
+                continue
+            if isinstance(st, ast.Expr):
+                ev(st.value)
+            elif isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets):
+                v = ev(st.value)
+                for t in st.targets:
+                    names[t.id] = v
+            elif isinstance(st, ast.If):
+                run(st.body if ev(st.test) else st.orelse)
+            elif isinstance(st, ast.For) and isinstance(st.target, ast.Name):
+                for v in ev(st.iter):
+                    names[st.target.id] = v
+                    run(st.body)
+            elif isinstance(st, ast.Pass):
+                continue
+            else:
+                raise _PyUnsupported(type(st).__name__)
+
+    try:
+        run(tree.body)
+    except _PyExit as e:
+        code = e.code
+        if code is None:
+            return out, 0
+        if isinstance(code, bool) or not isinstance(code, int):
+            out.append(("stderr", _pystr(code)))
+            return out, 1
+        return out, code & 255
+    except _PyError as e:
+        out.append(("stderr", "Traceback (most recent call last):"))
+        out.append(("stderr", '  File "<string>", line 1, in <module>'))
+        out.append(("stderr", f"{e.kind}: {e.msg}"))
+        return out, 1
+    except (KeyError, IndexError, ZeroDivisionError) as e:
+        out.append(("stderr", "Traceback (most recent call last):"))
+        out.append(("stderr", '  File "<string>", line 1, in <module>'))
+        out.append(("stderr", f"{type(e).__name__}: {e}"))
+        return out, 1
+    return out, 0
+
+
+class _PyError(Exception):
+    def __init__(self, kind: str, msg: str) -> None:
+        self.kind, self.msg = kind, msg
+
+
+def _pystr(v) -> str:
+    if v is None:
+        return "None"
+    if v is True:
+        return "True"
+    if v is False:
+        return "False"
+    return str(v)
+
+
+# ---------------------------------------------------------------------------- helpers
+def _parse_duration_s(arg: str) -> float | None:
+    a = arg.strip()
+    if a in ("inf", "infinity", "Inf", "INF"):
+        return float("inf")
+    m = re.match(r"^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$", a)
+    if not m:
+        return None
+    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+
+
+def _stress_bytes(s: str) -> int | None:
+    m = re.match(r"^(\d+)([bBkKmMgG]?)$", s.strip())
+    if not m:
+        return None
+    return int(m.group(1)) * {"": 1, "b": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}[m.group(2).lower()]
+
+
+def _fake_ip(name: str) -> str:
+    h = hashlib.sha256(name.encode()).digest()
+    return f"10.96.{h[0]}.{max(1, h[1])}"
+
+
+def _busybox_date(ms: int) -> str:
+    import datetime
+    dt = datetime.datetime.fromtimestamp(abs_ms(ms) // 1000, tz=datetime.timezone.utc)
+    return dt.strftime("%a %b ") + f"{dt.day:2d}" + dt.strftime(" %H:%M:%S UTC %Y")
+
+
+def _date_format(ms: int, fmt: str) -> str:
+    import datetime
+    dt = datetime.datetime.fromtimestamp(abs_ms(ms) // 1000, tz=datetime.timezone.utc)
+    fmt = fmt.replace("%s", str(abs_ms(ms) // 1000)).replace("%N", f"{(abs_ms(ms) % 1000) * 1000000:09d}")
+    return dt.strftime(fmt)
+
+
+_ESC = {"n": "\n", "t": "\t", "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "r": "\r", "v": "\v", "e": "\x1b"}
+
+
+def _unescape(s: str, octal_prefix_zero: bool = True) -> tuple[str, bool]:
+    """echo -e / printf escapes. Returns (text, stop) where stop means ``\\c`` was seen."""
+    out = []
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and i + 1 < len(s):
+            d = s[i + 1]
+            if d in _ESC:
+                out.append(_ESC[d])
+                i += 2
+                continue
+            if d == "c":
+                return "".join(out), True
+            if d == "0" or (not octal_prefix_zero and d in "01234567"):
+                j = i + 2 if d == "0" and octal_prefix_zero else i + 1
+                k = j
+                while k < len(s) and k < j + 3 and s[k] in "01234567":
+                    k += 1
+                out.append(chr(int(s[j:k] or "0", 8)))
+                i = k
+                continue
+            out.append(c)
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out), False
+
+
+def _printf(fmt: str, args: list) -> str:
+    out = []
+    args = list(args)
+    spec = re.compile(r"%([-+ 0#]*)(\d+|\*)?(?:\.(\d+))?([sdiouxXcfeEgGb%])")
+    first = True
+    while first or args:
+        first = False
+        used = False
+        pos = 0
+        piece = []
+        for m in spec.finditer(fmt):
+            piece.append(_unescape(fmt[pos:m.start()], octal_prefix_zero=False)[0])
+            pos = m.end()
+            flags, width, prec, conv = m.groups()
+            if conv == "%":
+                piece.append("%")
+                continue
+            used = True
+            a = args.pop(0) if args else ""
+            if conv in "di":
+                try:
+                    v = int(a or 0)
+                except ValueError:
+                    v = 0
+                piece.append(("%" + flags + (width or "") + "d") % v)
+            elif conv in "ouxX":
+                try:
+                    v = int(a or 0)
+                except ValueError:
+                    v = 0
+                piece.append(("%" + flags + (width or "") + conv) % v)
+            elif conv in "feEgG":
+                try:
+                    v = float(a or 0)
+                except ValueError:
+                    v = 0.0
+                piece.append(("%" + flags + (width or "") + ("." + prec if prec else "") + conv) % v)
+            elif conv == "c":
+                piece.append(a[:1])
+            elif conv == "b":
+                piece.append(_unescape(a)[0])
+            else:
+                s = a if prec is None else a[:int(prec)]
+                piece.append(("%" + flags.replace("0", "") + (width or "") + "s") % s)
+        piece.append(_unescape(fmt[pos:], octal_prefix_zero=False)[0])
+        out.append("".join(piece))
+        if not used:
+            break
+    return "".join(out)
+
+
+class _Blocked(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------- the process
+class Process:
+    """One simulated container process (or one exec). See the module docstring."""
+
+    def __init__(self) -> None:
+        self.argv: list = []
+        self.image: dict = {}
+        self.memory_limit: int | None = None
+        self.started_ms = 0
+        self.t = 0
+        self.shell = False
+        self.shell_name = "sh"
+        self.flavor = "busybox"
+        self.code: list = []
+        self.slot = 0
+        self.pc = 0
+        self.vars: dict = {}
+        self.arrays: dict = {}
+        self.exported: list = []
+        self.positional: list = []
+        self.status = 0
+        self.frames: list = []
+        self.fds: list = [{"1": ["log", "stdout"], "2": ["log", "stderr"]}]
+        self.caps: list = []
+        self.stdin: list = []
+        self.loops: dict = {}
+        self.csubs: dict = {}
+        self.traps: dict = {}
+        self.jobs: list = []
+        self.next_pid = 7
+        self.last_bg: str = ""
+        self.blocked: dict | None = None
+        self.pending: list = []
+        self.opts: dict = {}
+        self.cwd = "/"
+        self.partial: dict = {"stdout": "", "stderr": ""}
+        self.listeners: list = []
+        self.pid1: dict | None = None
+        self.exiting: int | None = None
+        self.spin = 0
+        self.exited = False
+        self.exit_code: int | None = None
+        self.exit_ms: int | None = None
+        self.reason: str | None = None
+        self.message: str | None = None
+        self.logs: list = []
+        self.assumptions: list = []
+        self.peer: "Process | None" = None  # exec only: the container's main process (not persisted)
+        self._fs = None
+        self._image_obj = None
+        self._cmdname = ""
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def spawn(cls, argv: list, env: dict, image: Image, now_ms: int, memory_limit: int | None) -> "Process":
+        """Start ``argv`` at ``now_ms``. A missing executable gives an exited process with
+        reason ``StartError``, exit code 128 and message ``exec: "<x>": executable file not found
+        in $PATH`` (containerd wraps it as in lifecycle.md 2.3; see ``containerd_start_error``)."""
+        p = cls()
+        p.argv = [str(a) for a in argv]
+        p.image = image.to_dict() if isinstance(image, Image) else dict(image or {})
+        p.memory_limit = memory_limit
+        p.started_ms = p.t = int(now_ms)
+        for k, v in (env or {}).items():
+            p.vars[str(k)] = str(v)
+            p.exported.append(str(k))
+        execs = p.image.get("executables")
+        if execs is not None:
+            ex = set(execs)
+            p.flavor = "busybox" if ("ash" in ex or "busybox" in ex) else "gnu"
+        if not p.argv:
+            p._start_error("no command specified", note="no command and no image ENTRYPOINT/CMD")
+            return p
+        prog = p.argv[0]
+        img = p._img()
+        if not img.has_executable(prog):
+            if "/" in prog:
+                p._start_error(f'exec: "{prog}": stat {prog}: no such file or directory')
+            else:
+                p._start_error(f'exec: "{prog}": executable file not found in $PATH')
+            return p
+        base = prog.rsplit("/", 1)[-1]
+        if base in SHELLS:
+            p._init_shell(base, p.argv[1:])
+        else:
+            p.code = [["simple", [], [[["l", a, 1]] for a in p.argv], [], {"exec": 1}, 0], ["exit_script"]]
+        return p
+
+    def _img(self) -> Image:
+        if not hasattr(self, "_image_obj") or self._image_obj is None:
+            self._image_obj = Image.from_dict(self.image) if self.image else Image(
+                ref="", known=False, exists=True, digest="", image_id="", size=0)
+        return self._image_obj
+
+    def _start_error(self, msg: str, note: str | None = None) -> None:
+        self.exited = True
+        self.exit_code = 128
+        self.exit_ms = self.t
+        self.reason = "StartError"
+        self.message = msg
+        if note:
+            self.assumptions.append(note)
+
+    def _init_shell(self, name: str, args: list) -> None:
+        self.shell = True
+        self.shell_name = name
+        if name == "dash" or (name == "sh" and self.flavor == "gnu"):
+            self.flavor = "dash"
+        elif name == "bash":
+            self.flavor = "bash"
+        script = None
+        i = 0
+        while i < len(args):
+            a = args[i]
+            if a == "-c":
+                script = args[i + 1] if i + 1 < len(args) else None
+                self.positional = args[i + 2:]
+                if self.positional:
+                    self.vars["0"] = self.positional.pop(0)
+                if script is None:
+                    self.code = [["simple", [], [[["l", "__error", 1]], [["l", f"{name}: -c requires an argument", 1]]], [], {}, 0], ["exit_script"]]
+                    return
+                break
+            if a.startswith("-") and len(a) > 1 and a != "--":
+                for ch in a[1:]:
+                    if ch in "ex":
+                        self.opts[ch] = 1
+                i += 1
+                continue
+            # sh FILE: read the script from the container FS at the first step
+            self.code = [["simple", [], [[["l", ".", 1]], [["l", a, 1]]], [], {"script": 1}, 0], ["exit_script"]]
+            self.positional = args[i + 1:]
+            return
+        if script is None:
+            # interactive shell without a TTY: stdin is empty, so it exits 0 at once
+            self.code = [["exit_script"]]
+            return
+        try:
+            self.code, self.slot = compile_script(script)
+            self.code.append(["exit_script"])
+        except ShellSyntaxError as e:
+            msg = self._syntax_msg(str(e))
+            self.code = [["simple", [], [[["l", "__error", 1]], [["l", msg, 1]]], [], {}, 0], ["exit_script"]]
+
+    def _syntax_msg(self, detail: str) -> str:
+        if self.flavor == "bash":
+            return f"bash: -c: line 1: {detail}"
+        if self.flavor == "dash":
+            return f"sh: 1: {detail}"
+        return f"{self.shell_name}: {detail}"
+
+    # ------------------------------------------------------------------ serialisation
+    _FIELDS = ("argv", "image", "memory_limit", "started_ms", "t", "shell", "shell_name", "flavor", "code", "slot",
+               "pc", "vars", "arrays", "exported", "positional", "status", "frames", "fds", "caps", "stdin",
+               "loops", "csubs", "traps", "jobs", "next_pid", "last_bg", "blocked", "pending", "opts", "cwd",
+               "partial", "listeners", "pid1", "exiting", "spin", "exited", "exit_code", "exit_ms", "reason",
+               "message", "logs", "assumptions")
+
+    def to_dict(self) -> dict:
+        import copy
+        d = {k: copy.deepcopy(getattr(self, k)) for k in self._FIELDS}
+        d["exported"] = sorted(set(self.exported))
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Process":
+        import copy
+        p = cls()
+        for k in cls._FIELDS:
+            if k in d:
+                setattr(p, k, copy.deepcopy(d[k]))
+        return p
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def wake_ms(self) -> int | None:
+        """When ``step`` must next be called; None = exited or blocked forever."""
+        if self.exited or not self.blocked:
+            return None
+        return self.blocked.get("until")
+
+    def step(self, now_ms: int, fs: ContainerFS) -> None:
+        """Run everything due at or before ``now_ms``, never beyond."""
+        if self.exited:
+            return
+        now_ms = int(now_ms)
+        if self.blocked is None:
+            if self.t > now_ms:
+                return
+            self._run(fs)
+        while not self.exited and self.blocked is not None:
+            until = self.blocked.get("until")
+            if until is None or until > now_ms:
+                break
+            b = self.blocked
+            self.blocked = None
+            self._advance(until)
+            self._wake(b, fs)
+            if self.exited:
+                break
+            if self.blocked is None:
+                self._deliver_pending()
+                self._run(fs)
+
+    def signal(self, sig: str, now_ms: int, fs: ContainerFS) -> None:
+        """Deliver a signal at ``now_ms`` (the process is stepped to ``now_ms`` first).
+        KILL -> exit 137 (reason Error). TERM/INT/...: a catalog program does what its entry says
+        (``term``: ``ignore`` | ``exit:N``); a shell runs its trap after the current foreground
+        command (at once when blocked in ``wait``) and ignores the signal without a trap."""
+        self.step(now_ms, fs)
+        if self.exited:
+            return
+        s = _sig(sig)
+        if s == "KILL":
+            self._advance(now_ms)
+            self._finish(137, "Error")
+            return
+        if self.pid1 is not None:
+            term = str(self.pid1.get("term", "ignore"))
+            if s == "QUIT" and self.pid1.get("name") == "nginx":
+                term = "exit:0"
+            if s == "INT" and term == "ignore" and self.pid1.get("int"):
+                term = str(self.pid1.get("int"))
+            if term.startswith("exit:"):
+                self._advance(now_ms)
+                self._finish(int(term[5:]))
+            return
+        if not self.shell:
+            return
+        trap = self.traps.get(s)
+        if trap is None or trap == "":
+            return
+        if self.blocked and self.blocked.get("kind") == "wait":
+            self.blocked = None
+            self._advance(now_ms)
+            self.status = 128 + SIGNUM.get(s, 15)
+            self._start_trap(s)
+            self._run(fs)
+            # the trap may have slept; let step handle later wakes
+            return
+        self.pending.append(s)
+
+    def listening(self, now_ms: int) -> dict:
+        """Open ports at ``now_ms``: {port: Listener}."""
+        if self.exited:
+            return {}
+        out = {}
+        for d in self.listeners:
+            if d.get("since_ms", 0) <= now_ms:
+                out[int(d["port"])] = Listener.from_dict(d)
+        return out
+
+    # ------------------------------------------------------------------ internals: time, exit
+    def _advance(self, t: int) -> None:
+        if t > self.t:
+            self.t = t
+            self.spin = 0
+
+    def _finish(self, code: int, reason: str | None = None) -> None:
+        for stream in ("stdout", "stderr"):
+            if self.partial.get(stream):
+                self._log(stream, self.partial[stream])
+                self.partial[stream] = ""
+        self.exited = True
+        self.exit_code = int(code) & 255 if code != 137 else 137
+        self.exit_ms = self.t
+        self.reason = reason or ("Completed" if self.exit_code == 0 else "Error")
+        self.blocked = None
+        self.listeners = []
+
+    def _note(self, text: str) -> None:
+        if text not in self.assumptions:
+            self.assumptions.append(text)
+
+    def _log(self, stream: str, line: str) -> None:
+        self.logs.append([self.t, stream, line])
+        if len(self.logs) > LOG_CAP:
+            del self.logs[: len(self.logs) - LOG_CAP]
+
+    # ------------------------------------------------------------------ output routing
+    def _emit(self, target: list, text: str, fs: ContainerFS) -> str | None:
+        """Write ``text`` to an fd target; returns an error text on failure."""
+        kind = target[0]
+        if kind == "log":
+            stream = target[1]
+            buf = self.partial.get(stream, "") + text
+            lines = buf.split("\n")
+            for ln in lines[:-1]:
+                self._log(stream, ln)
+            self.partial[stream] = lines[-1]
+        elif kind == "cap":
+            idx = target[1]
+            if 0 <= idx < len(self.caps):
+                self.caps[idx] += text
+        elif kind == "file":
+            try:
+                fs.write(target[1], text, append=True)
+            except FSError as e:
+                return str(e)
+        return None
+
+    def _apply_redirs(self, redirs: list, base: dict, fs: ContainerFS) -> tuple[dict | None, str | None]:
+        table = dict(base)
+        for fd, op, word in redirs:
+            target = self._expand_str(word)
+            fd = str(fd)
+            if op in (">", ">>", "&>", "&>>"):
+                if target == "/dev/null":
+                    t = ["null"]
+                elif target in ("/dev/stdout", "/proc/self/fd/1"):
+                    t = list(base.get("1", ["log", "stdout"]))
+                elif target in ("/dev/stderr", "/proc/self/fd/2"):
+                    t = list(base.get("2", ["log", "stderr"]))
+                else:
+                    path = norm(target, self.cwd)
+                    try:
+                        if op in (">", "&>"):
+                            fs.write(path, "")
+                        else:
+                            fs.write(path, "", append=True)
+                    except FSError as e:
+                        return None, f"can't create {target}: {e}"
+                    t = ["file", path]
+                if op.startswith("&"):
+                    table["1"] = t
+                    table["2"] = list(t)
+                else:
+                    table[fd] = t
+            elif op in (">&", "<&"):
+                if target == "-":
+                    table[fd] = ["null"]
+                elif target in table:
+                    table[fd] = list(table[target])
+                elif target.isdigit():
+                    table[fd] = ["null"]
+                else:  # >&file (bash)
+                    path = norm(target, self.cwd)
+                    try:
+                        fs.write(path, "")
+                    except FSError as e:
+                        return None, f"can't create {target}: {e}"
+                    table["1"] = ["file", path]
+                    table["2"] = ["file", path]
+            elif op == "<":
+                path = norm(target, self.cwd)
+                text = fs.read(path)
+                if text is None:
+                    return None, f"can't open {target}: no such file"
+                table["0"] = ["text", text]
+        return table, None
+
+    # ------------------------------------------------------------------ expansion
+    def _lookup_var(self, name: str) -> str | None:
+        return self.vars.get(name)
+
+    def _param(self, spec: str, quoted: int):
+        """Value of a parameter expansion; a list for ``$@``."""
+        if spec == "?":
+            return str(self.status)
+        if spec == "$":
+            return "1"
+        if spec == "!":
+            return self.last_bg
+        if spec == "#":
+            return str(len(self.positional))
+        if spec in ("@", "*"):
+            if spec == "@" and quoted:
+                return list(self.positional)
+            return " ".join(self.positional)
+        if spec == "-":
+            return "".join(sorted(k for k, v in self.opts.items() if v))
+        if spec.isdigit():
+            n = int(spec)
+            if n == 0:
+                return self.vars.get("0", self.shell_name)
+            return self.positional[n - 1] if n <= len(self.positional) else ""
+        if spec.startswith("#") and len(spec) > 1:
+            inner = spec[1:]
+            m = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)\[[@*]\]$", inner)
+            if m:
+                return str(len(self.arrays.get(m.group(1), [])))
+            v = self._param(inner, 1)
+            return str(len(v if isinstance(v, str) else " ".join(v)))
+        m = re.match(r"^([A-Za-z_][A-Za-z0-9_]*)\[(.*)\]$", spec)
+        if m:
+            arr = self.arrays.get(m.group(1))
+            idx = m.group(2)
+            if arr is None:
+                v = self.vars.get(m.group(1))
+                arr = [] if v is None else [v]
+            if idx in ("@", "*"):
+                return list(arr) if (idx == "@" and quoted) else " ".join(arr)
+            try:
+                i = self._arith(self._expand_inline(idx))
+            except ValueError:
+                i = 0
+            return arr[i] if -len(arr) <= i < len(arr) else ""
+        m = re.match(r"^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[?$!#@*])(:?[-=+?]|##?|%%?|/)?(.*)$", spec, re.S)
+        if not m:
+            raise ValueError("bad substitution")
+        name, op, rest = m.groups()
+        val = self._param(name, quoted) if not name.isidentifier() else self.vars.get(name)
+        if isinstance(val, list):
+            val = " ".join(val)
+        if op is None:
+            if rest:
+                raise ValueError("bad substitution")
+            return val if val is not None else ""
+        word = self._expand_inline(rest)
+        unset = val is None
+        empty = unset or val == ""
+        if op in (":-", "-"):
+            return word if (empty if op == ":-" else unset) else val
+        if op in (":=", "="):
+            if empty if op == ":=" else unset:
+                self.vars[name] = word
+                return word
+            return val
+        if op in (":+", "+"):
+            return "" if (empty if op == ":+" else unset) else word
+        if op in (":?", "?"):
+            if empty if op == ":?" else unset:
+                raise ValueError(f"{name}: {word or 'parameter not set'}")
+            return val
+        val = val or ""
+        if op in ("#", "##"):
+            rng = range(0, len(val) + 1) if op == "#" else range(len(val), -1, -1)
+            for i in rng:
+                if fnmatch.fnmatchcase(val[:i], word):
+                    return val[i:]
+            return val
+        if op in ("%", "%%"):
+            rng = range(len(val), -1, -1) if op == "%" else range(0, len(val) + 1)
+            for i in rng:
+                if fnmatch.fnmatchcase(val[i:], word):
+                    return val[:i]
+            return val
+        if op == "/":
+            pat, _, rep = rest.partition("/")
+            allm = pat.startswith("/")
+            pat = pat[1:] if allm else pat
+            return val.replace(pat, self._expand_inline(rep), -1 if allm else 1) if pat else val
+        return val
+
+    def _expand_inline(self, text: str) -> str:
+        """Expand ``$x``/``${x}``/``$((..))`` in a raw text (defaults inside ``${x:-...}``)."""
+        if "$" not in text and "'" not in text and '"' not in text and "\\" not in text:
+            return text
+        try:
+            parts, _ = scan_word(text.replace(" ", "\\ "), 0)
+        except Exception:
+            return text
+        out = []
+        for p in parts:
+            if p[0] == "l":
+                out.append(p[1])
+            elif p[0] == "v":
+                v = self._param(p[1], 1)
+                out.append(" ".join(v) if isinstance(v, list) else v)
+            elif p[0] == "a":
+                out.append(str(self._arith(p[1])))
+            else:
+                out.append("")
+        return "".join(out)
+
+    def _arith(self, text: str) -> int:
+        text = re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*|[0-9?#])\}?", lambda m: str(self._param(m.group(1), 1) or 0), text)
+
+        def lookup(name: str) -> int:
+            v = self.vars.get(name, "") or "0"
+            try:
+                return int(v, 0) if not v.lstrip("-").isdigit() else int(v)
+            except ValueError:
+                try:
+                    return _Arith(v, lookup).value()
+                except (ValueError, RecursionError):
+                    return 0
+        return _Arith(text, lookup).value()
+
+    def _expand_fields(self, words: list) -> list[str]:
+        fields: list[str] = []
+        for w in words:
+            fields.extend(self._expand_word(w))
+        return fields
+
+    def _expand_word(self, parts: list) -> list[str]:
+        out: list[str] = []
+        cur: list[str] = []
+        have = False  # the current field exists (quoted empty counts)
+        for p in parts:
+            kind, val, quoted = p[0], p[1], p[2]
+            if kind == "l":
+                cur.append(val)
+                have = have or quoted or val != ""
+                continue
+            if kind == "v":
+                v = self._param(val, quoted)
+            elif kind == "a":
+                v = str(self._arith(val))
+            else:  # "c"
+                v = self.csubs.get(str(val), "")
+            if isinstance(v, list):  # "$@"
+                if not v:
+                    continue
+                cur.append(v[0])
+                for item in v[1:]:
+                    out.append("".join(cur))
+                    cur = [item]
+                have = True
+                continue
+            if quoted:
+                cur.append(v)
+                have = True
+                continue
+            pieces = v.split()
+            if not pieces:
+                continue
+            if v[:1].isspace() and (cur and "".join(cur) or have):
+                out.append("".join(cur))
+                cur = []
+            cur.append(pieces[0])
+            have = True
+            for piece in pieces[1:]:
+                out.append("".join(cur))
+                cur = [piece]
+            if v[-1:].isspace():
+                out.append("".join(cur))
+                cur = []
+                have = False
+        if cur or have:
+            out.append("".join(cur))
+        return out
+
+    def _expand_str(self, parts: list) -> str:
+        s = []
+        for p in parts:
+            if p[0] == "l":
+                s.append(p[1])
+            elif p[0] == "v":
+                v = self._param(p[1], 1)
+                s.append(" ".join(v) if isinstance(v, list) else v)
+            elif p[0] == "a":
+                s.append(str(self._arith(p[1])))
+            else:
+                s.append(self.csubs.get(str(p[1]), ""))
+        return "".join(s)
+
+    def _expand_pattern(self, parts: list) -> str:
+        """A case/[[ == ]] pattern: quoted parts match literally."""
+        s = []
+        for p in parts:
+            if p[0] == "l" and not p[2]:
+                s.append(p[1])
+            else:
+                v = self._expand_str([p[:2] + [1]])
+                s.append("".join("[" + c + "]" if c in "*?[]" else c for c in v))
+        return "".join(s)
+
+    # ------------------------------------------------------------------ the interpreter loop
+    def _run(self, fs: ContainerFS) -> None:
+        self._fs = fs
+        code = self.code
+        while not self.exited and self.blocked is None:
+            if self.pc >= len(code):
+                self._exit(self.status, fs)
+                continue
+            ins = code[self.pc]
+            self.pc += 1
+            self.spin += 1
+            if self.spin > SPIN_LIMIT:
+                self.blocked = {"kind": "forever", "why": "spin"}
+                self._note("a loop ran without sleeping (CPU spin); the process is treated as running forever")
+                return
+            op = ins[0]
+            try:
+                getattr(self, "_op_" + op)(ins, fs)
+            except ValueError as e:  # expansion errors (bad substitution, arithmetic)
+                self._err(str(e))
+                self.status = 2 if self.flavor != "bash" else 1
+                if self.shell:
+                    self._exit(self.status, fs)
+
+    def _err(self, msg: str, line: int = 0) -> None:
+        if self.flavor == "bash":
+            text = f"bash: line {line or 1}: {msg}"
+        elif self.flavor == "dash":
+            text = f"sh: {line or 1}: {msg}"
+        else:
+            text = f"{self.shell_name if self.shell else 'sh'}: {msg}"
+        self._emit(self.fds[-1].get("2", ["log", "stderr"]), text + "\n", self._fs)
+
+    # control ops
+    def _op_jmp(self, ins, fs):
+        self.pc = ins[1]
+
+    def _op_jt(self, ins, fs):
+        if self.status == 0:
+            self.pc = ins[1]
+
+    def _op_jf(self, ins, fs):
+        if self.status != 0:
+            self.pc = ins[1]
+
+    def _op_not(self, ins, fs):
+        self.status = 0 if self.status else 1
+
+    def _op_status(self, ins, fs):
+        self.status = ins[1]
+
+    def _frame(self, kind: str, end: int, snapshot: bool) -> None:
+        f = {"k": kind, "end": end, "fds": len(self.fds), "caps": len(self.caps), "stdin": len(self.stdin)}
+        if snapshot:
+            f["vars"] = dict(self.vars)
+            f["arrays"] = {k: list(v) for k, v in self.arrays.items()}
+            f["exported"] = list(self.exported)
+            f["cwd"] = self.cwd
+            f["traps"] = dict(self.traps)
+            f["opts"] = dict(self.opts)
+        self.frames.append(f)
+
+    def _restore(self, f: dict) -> None:
+        if "vars" in f:
+            self.vars = f["vars"]
+            self.arrays = f["arrays"]
+            self.exported = f["exported"]
+            self.cwd = f["cwd"]
+            self.traps = f["traps"]
+            self.opts = f["opts"]
+
+    def _op_sub_begin(self, ins, fs):
+        self._frame("sub", ins[1], True)
+
+    def _op_sub_end(self, ins, fs):
+        f = self.frames.pop()
+        self._restore(f)
+
+    def _op_csub_begin(self, ins, fs):
+        self.caps.append("")
+        self.fds.append({**self.fds[-1], "1": ["cap", len(self.caps) - 1]})
+        self._frame("csub", ins[1], True)
+
+    def _op_csub_end(self, ins, fs):
+        f = self.frames.pop()
+        self._restore(f)
+        text = self.caps.pop()
+        self.fds.pop()
+        self.csubs[str(ins[1])] = text.rstrip("\n")
+
+    def _op_redir_push(self, ins, fs):
+        table, err = self._apply_redirs(ins[1], self.fds[-1], fs)
+        if err:
+            self._err(err, ins[2])
+            table = dict(self.fds[-1])
+            self.status = 1
+        self.fds.append(table)
+
+    def _op_redir_pop(self, ins, fs):
+        if len(self.fds) > 1:
+            self.fds.pop()
+
+    def _op_pipe_cap(self, ins, fs):
+        self.caps.append("")
+        self.fds.append({**self.fds[-1], "1": ["cap", len(self.caps) - 1]})
+
+    def _op_pipe_mid(self, ins, fs):
+        text = self.caps.pop()
+        self.fds.pop()
+        if self.stdin and self.stdin[-1].get("pipe"):
+            self.stdin.pop()
+        self.stdin.append({"buf": text, "pipe": 1})
+
+    def _op_pipe_end(self, ins, fs):
+        if self.stdin and self.stdin[-1].get("pipe"):
+            self.stdin.pop()
+
+    def _op_for_init(self, ins, fs):
+        _, slot, var, words = ins
+        items = list(self.positional) if words is None else self._expand_fields(words)
+        self.loops[str(slot)] = [items, 0]
+
+    def _op_for_next(self, ins, fs):
+        _, slot, var, end = ins
+        st = self.loops.get(str(slot), [[], 0])
+        if st[1] >= len(st[0]):
+            self.pc = end
+            return
+        self.vars[var] = st[0][st[1]]
+        st[1] += 1
+        self.loops[str(slot)] = st
+
+    def _op_case(self, ins, fs):
+        _, word, arms, end = ins
+        w = self._expand_str(word)
+        for pats, target in arms:
+            for p in pats:
+                if fnmatch.fnmatchcase(w, self._expand_pattern(p)):
+                    self.pc = target
+                    return
+        self.pc = end
+
+    def _op_bg(self, ins, fs):
+        _, end, simple = ins
+        pid = str(self.next_pid)
+        self.next_pid += 1
+        self.last_bg = pid
+        if simple is not None and not simple[1]:
+            argv = self._expand_fields(simple[2])
+            if argv:
+                name = argv[0].rsplit("/", 1)[-1]
+                if name == "sleep":
+                    total = 0.0
+                    for a in argv[1:]:
+                        d = _parse_duration_s(a)
+                        total += d if d is not None else 0.0
+                    until = None if total == float("inf") else self.t + int(round(total * 1000))
+                    self.jobs.append({"pid": pid, "until": until, "status": 0})
+                    self.pc = end
+                    self.status = 0
+                    return
+                model = program_model(self._img(), name)
+                if model and model.get("kind") == "server":
+                    self._open_listeners(model, name)
+                    self.jobs.append({"pid": pid, "until": None, "status": 0})
+                    self.pc = end
+                    self.status = 0
+                    return
+        self._note("a background command other than sleep or a server was run to completion at once")
+        self.jobs.append({"pid": pid, "until": self.t, "status": 0})
+        # fall through: the segment runs inline, bg_end resets the status
+
+    def _op_bg_end(self, ins, fs):
+        self.status = 0
+
+    def _op_trap_ret(self, ins, fs):
+        f = self.frames.pop()
+        if f.get("exit") is not None:
+            self._finish(f["exit"])
+            return
+        self.pc = f["ret"]
+        self.status = f["status"]
+
+    def _op_exit_script(self, ins, fs):
+        self._exit(self.status, fs)
+
+    def _op_simple(self, ins, fs):
+        _, assigns, words, redirs, flags, line = ins
+        argv = self._expand_fields(words)
+        had_csub = any(p[0] == "c" for w in words for p in w) or any(
+            p[0] == "c" for a in assigns if a[1] is not None for p in a[1])
+        if not argv:
+            for a in assigns:
+                if a[1] is None:
+                    self.arrays[a[0]] = self._expand_fields(a[2])
+                else:
+                    self._setvar(a[0], self._expand_str(a[1]))
+            if redirs:
+                table, err = self._apply_redirs(redirs, self.fds[-1], fs)
+                if err:
+                    self._err(err, line)
+                    self.status = 1
+                    return
+            if not had_csub:
+                self.status = 0
+            if self.opts.get("x"):
+                for a in assigns:
+                    if a[1] is not None:
+                        self._emit(self.fds[-1]["2"], f"+ {a[0]}={self.vars.get(a[0], '')}\n", fs)
+            return
+        tmpenv = {}
+        for a in assigns:
+            if a[1] is not None:
+                tmpenv[a[0]] = self._expand_str(a[1])
+        table, err = self._apply_redirs(redirs, self.fds[-1], fs)
+        if err:
+            self._err(err, line)
+            self.status = 1
+            self._errexit(flags, fs)
+            return
+        if self.opts.get("x"):
+            self._emit(table.get("2", ["log", "stderr"]), "+ " + " ".join(argv) + "\n", fs)
+        self._command(argv, table, tmpenv, flags, line, fs)
+        if self.blocked is None and not self.exited:
+            if flags.get("exec"):
+                self._exit(self.status, fs)
+                return
+            self._errexit(flags, fs)
+
+    def _errexit(self, flags: dict, fs) -> None:
+        if self.opts.get("e") and self.status != 0 and not flags.get("noerr") and not self.exited:
+            self._exit(self.status, fs)
+
+    def _setvar(self, name: str, value: str) -> None:
+        self.vars[name] = value
+
+    # ------------------------------------------------------------------ exit / traps
+    def _exit(self, code: int, fs) -> None:
+        code = int(code) & 255
+        for idx in range(len(self.frames) - 1, -1, -1):
+            f = self.frames[idx]
+            if f["k"] in ("sub", "csub"):
+                del self.frames[idx + 1:]
+                del self.fds[f["fds"]:]
+                del self.caps[f["caps"]:]
+                del self.stdin[f["stdin"]:]
+                self.status = code
+                self.pc = f["end"]
+                return
+        self.frames = []
+        if self.exiting is None and self.traps.get("EXIT"):
+            self.exiting = code
+            start = self.traps.pop("EXIT")
+            self.frames.append({"k": "trap", "ret": -1, "status": code, "exit": code})
+            self.pc = start
+            return
+        self._finish(code)
+
+    def _start_trap(self, sig: str) -> None:
+        start = self.traps.get(sig)
+        if not isinstance(start, int):
+            return
+        self.frames.append({"k": "trap", "ret": self.pc, "status": self.status})
+        self.pc = start
+
+    def _deliver_pending(self) -> None:
+        while self.pending and not self.exited:
+            s = self.pending.pop(0)
+            if isinstance(self.traps.get(s), int):
+                self._start_trap(s)
+                return
+
+    def _wake(self, b: dict, fs: ContainerFS) -> None:
+        kind = b.get("kind")
+        if kind == "wait":
+            self.jobs = [j for j in self.jobs if j["until"] is None or j["until"] > self.t]
+            self.status = 0
+        after = b.get("after") or {}
+        for stream, text in after.get("out", []):
+            self._emit(self._target_for(b, stream), text + "\n", fs)
+        if after.get("oom"):
+            self._finish(137, "OOMKilled")
+            return
+        if "status" in after:
+            self.status = after["status"]
+        elif kind == "sleep":
+            self.status = 0
+        if b.get("exec"):
+            self._exit(self.status, fs)
+
+    def _target_for(self, b: dict, stream: str) -> list:
+        t = (b.get("fds") or {}).get("1" if stream == "stdout" else "2")
+        return t or ["log", stream]
+
+    # ------------------------------------------------------------------ commands
+    def _out(self, table: dict, text: str, fs) -> None:
+        err = self._emit(table.get("1", ["log", "stdout"]), text, fs)
+        if err:
+            self._emit(table.get("2", ["log", "stderr"]), f"{self._cmdname}: write error: {err}\n", fs)
+
+    def _errout(self, table: dict, text: str, fs) -> None:
+        self._emit(table.get("2", ["log", "stderr"]), text, fs)
+
+    def _stdin_text(self, table: dict) -> str:
+        t = table.get("0")
+        if t and t[0] == "text":
+            return t[1]
+        if self.stdin:
+            buf = self.stdin[-1]["buf"]
+            self.stdin[-1]["buf"] = ""
+            return buf
+        return ""
+
+    def _block(self, until: int | None, table: dict, flags: dict, after: dict | None = None, kind: str = "sleep") -> None:
+        b = {"kind": kind, "until": until}
+        if after:
+            b["after"] = after
+        b["fds"] = {"1": table.get("1", ["log", "stdout"]), "2": table.get("2", ["log", "stderr"])}
+        if flags.get("exec"):
+            b["exec"] = 1
+        self.blocked = b
+
+    def _not_found(self, name: str, line: int, table: dict, fs) -> None:
+        if self.flavor == "bash":
+            msg = f"bash: line {line or 1}: {name}: command not found"
+        elif self.flavor == "dash":
+            msg = f"sh: {line or 1}: {name}: not found"
+        else:
+            msg = f"{self.shell_name if self.shell else 'sh'}: {name}: not found"
+        self._errout(table, msg + "\n", fs)
+        self.status = 127
+
+    def _command(self, argv: list, table: dict, tmpenv: dict, flags: dict, line: int, fs: ContainerFS) -> None:
+        name = argv[0]
+        base = name.rsplit("/", 1)[-1]
+        self._cmdname = base
+        img = self._img()
+        if flags.get("script"):
+            return self._b_source(argv, table, flags, line, fs)
+        if name == "__error":
+            self._errout(table, argv[1] + "\n", fs)
+            self.status = 2
+            return
+        builtin = base in SHELL_BUILTINS and (self.shell or base in ("true", "false", "echo", "printf", "test", "[", "kill", "pwd"))
+        if "/" in name and base in SHELL_BUILTINS and not img.has_executable(name):
+            builtin = False
+        if not builtin and not img.has_executable(name):
+            if not self.shell:
+                self._start_error(f'exec: "{name}": executable file not found in $PATH')
+                return
+            self._not_found(name, line, table, fs)
+            return
+        env = self._env(tmpenv)
+        model = None if builtin else program_model(img, base)
+        if model is not None:
+            kind = model.get("kind")
+            handler = getattr(self, "_m_" + str(kind), None)
+            if handler is not None:
+                return handler(model, argv, env, table, flags, line, fs)
+        fn = getattr(self, "_b_" + _BUILTIN_NAMES.get(base, base.replace("-", "_")), None)
+        if fn is not None:
+            return fn(argv, table, flags, line, fs) if base not in ("env", "printenv") else fn(argv, table, flags, line, fs, env)
+        # an executable the simulator has no model for
+        if flags.get("exec"):
+            self._note(f"no model for '{base}': assumed to be a long-running server with no listeners")
+            self.pid1 = {"name": base, "term": "ignore"}
+            self._block(None, table, flags, kind="forever")
+            return
+        self._note(f"no model for '{base}': assumed to succeed at once (exit 0) with no output")
+        self.status = 0
+
+    def _env(self, tmpenv: dict) -> dict:
+        env = {k: self.vars[k] for k in self.exported if k in self.vars}
+        env.update(tmpenv)
+        return env
+
+    # -- program models -----------------------------------------------------------------
+    def _open_listeners(self, model: dict, name: str, extra: list | None = None) -> None:
+        for l in list(model.get("listeners", [])) + list(extra or []):
+            d = Listener(port=int(l["port"]), protocol=l.get("protocol", "tcp"), paths=dict(l.get("paths", {})),
+                         default_status=int(l.get("default_status", 200)), grpc_status=l.get("grpc_status", "SERVING"),
+                         kind=l.get("kind", ""), since_ms=self.t + int(l.get("delay_ms", 0)), program=name).to_dict()
+            self.listeners = [x for x in self.listeners if x["port"] != d["port"]] + [d]
+        self.listeners.sort(key=lambda x: x["port"])
+
+    def _become(self, model: dict, name: str, flags: dict) -> None:
+        if flags.get("exec"):
+            self.pid1 = {"name": name, "term": model.get("term", "ignore")}
+
+    def _m_server(self, model, argv, env, table, flags, line, fs):
+        name = argv[0].rsplit("/", 1)[-1]
+        if name == "nginx" and "-s" in argv:
+            return self._nginx_signal(argv, table, fs)
+        if name == "nginx" and "-t" in argv:
+            self._errout(table, "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n", fs)
+            self.status = 0
+            return
+        self._become(model, name, flags)
+        for ln in model.get("stdout", []):
+            self._out(table, ln + "\n", fs)
+        self._open_listeners(model, name)
+        self._block(None, table, flags, kind="forever")
+
+    def _nginx_signal(self, argv, table, fs):
+        sig = argv[argv.index("-s") + 1] if argv.index("-s") + 1 < len(argv) else ""
+        peer = self.peer
+        if peer is not None and not peer.exited and (peer.pid1 or {}).get("name") == "nginx":
+            if sig in ("quit", "stop"):
+                peer._advance(self.t)
+                peer._finish(0)
+            self.status = 0
+            return
+        if peer is None:
+            self._note("nginx -s: no main process given; assumed to succeed")
+            self.status = 0
+            return
+        self._errout(table, 'nginx: [error] open() "/run/nginx.pid" failed (2: No such file or directory)\n', fs)
+        self.status = 1
+
+    def _m_forever(self, model, argv, env, table, flags, line, fs):
+        name = argv[0].rsplit("/", 1)[-1]
+        self._become(model, name, flags)
+        self._block(None, table, flags, kind="forever")
+
+    def _m_exit(self, model, argv, env, table, flags, line, fs):
+        for ln in model.get("stdout", []):
+            self._out(table, ln + "\n", fs)
+        self.status = int(model.get("status", 0))
+
+    def _m_wrapper(self, model, argv, env, table, flags, line, fs):
+        rest = argv[1:]
+        img = self._img()
+        if not rest or rest[0].startswith("-") or rest[0].endswith(".conf"):
+            rest = list(img.cmd or []) + rest if img.cmd and img.cmd[0].rsplit("/", 1)[-1] != argv[0].rsplit("/", 1)[-1] else rest
+        if not rest:
+            self.status = 0
+            return
+        if rest[0].endswith(".conf") and img.cmd:
+            rest = list(img.cmd) + rest
+        self._command(rest, table, {}, flags, line, fs)
+
+    def _m_stress(self, model, argv, env, table, flags, line, fs):
+        vm, vm_bytes, timeout = 0, 256 * 1024 * 1024, None
+        cpu = io = hdd = 0
+        i = 1
+        while i < len(argv):
+            a = argv[i]
+            nxt = argv[i + 1] if i + 1 < len(argv) else ""
+            if a in ("--vm", "-m"):
+                vm = int(nxt) if nxt.isdigit() else 1
+                i += 2
+            elif a == "--vm-bytes":
+                vm_bytes = _stress_bytes(nxt) or vm_bytes
+                i += 2
+            elif a in ("--timeout", "-t"):
+                timeout = _parse_duration_s(nxt)
+                i += 2
+            elif a in ("--cpu", "-c"):
+                cpu = int(nxt) if nxt.isdigit() else 1
+                i += 2
+            elif a in ("--io", "-i"):
+                io = int(nxt) if nxt.isdigit() else 1
+                i += 2
+            elif a in ("--hdd", "-d"):
+                hdd = int(nxt) if nxt.isdigit() else 1
+                i += 2
+            else:
+                i += 1
+        self._become(model, "stress", flags)
+        self._out(table, f"stress: info: [1] dispatching hogs: {cpu} cpu, {io} io, {vm} vm, {hdd} hdd\n", fs)
+        total = vm * vm_bytes
+        if vm and self.memory_limit is not None and total > self.memory_limit:
+            self._note(f"stress allocates {total} bytes, over the memory limit of {self.memory_limit}: OOM-killed")
+            self._block(self.t + int(model.get("oom_after_ms", 1000)), table, flags, after={"oom": 1})
+            return
+        if timeout is not None and timeout != float("inf"):
+            self._block(self.t + int(timeout * 1000), table, flags,
+                        after={"out": [["stdout", f"stress: info: [1] successful run completed in {int(timeout)}s"]], "status": 0})
+            return
+        self._block(None, table, flags, kind="forever")
+
+    def _m_perl(self, model, argv, env, table, flags, line, fs):
+        src = " ".join(argv[1:])
+        m = re.search(r"bpi\((\d+)\)", src)
+        self._become(model, "perl", flags)
+        if m:
+            n = int(m.group(1))
+            dur = max(int(model.get("min_ms", 1000)), n * int(model.get("ms_per_1000_digits", 2000)) // 1000)
+            self._block(self.t + dur, table, flags, after={"out": [["stdout", pi_digits(n)]], "status": 0})
+            return
+        m = re.search(r"""print\s*\(?\s*(["'])(.*?)\1""", src)
+        if m and "-e" in " ".join(argv) or m and "-le" in " ".join(argv) or m and "-wle" in " ".join(argv):
+            text = m.group(2).replace("\\n", "\n")
+            self._out(table, text + ("\n" if "l" in "".join(a for a in argv if a.startswith("-")) else ""), fs)
+            self.status = 0
+            return
+        self._note("perl: only `print bpi(N)` and `print \"...\"` are modelled; other scripts exit 0 at once")
+        self.status = 0
+
+    def _m_python(self, model, argv, env, table, flags, line, fs):
+        self._become(model, "python", flags)
+        if "-c" in argv:
+            src = argv[argv.index("-c") + 1] if argv.index("-c") + 1 < len(argv) else ""
+            try:
+                out, code = run_python_snippet(src, env)
+            except _PyUnsupported as e:
+                self._note(f"python: construct '{e}' is not modelled; the script is assumed to exit 0")
+                self.status = 0
+                return
+            except SyntaxError:
+                self._errout(table, "  File \"<string>\", line 1\nSyntaxError: invalid syntax\n", fs)
+                self.status = 1
+                return
+            for stream, text in out:
+                (self._out if stream == "stdout" else self._errout)(table, text + "\n", fs)
+            self.status = code
+            return
+        if len(argv) == 1:
+            self.status = 0  # the REPL without a TTY reads EOF and exits
+            return
+        self._note("python: only `python -c` snippets are modelled; scripts are assumed to exit 0")
+        self.status = 0
+
+    def _m_agnhost(self, model, argv, env, table, flags, line, fs):
+        sub = argv[1] if len(argv) > 1 else ""
+        opts = {}
+        for a in argv[2:]:
+            if a.startswith("--") and "=" in a:
+                k, v = a[2:].split("=", 1)
+                opts[k] = v
+        term = model.get("term", "exit:2")
+        if sub == "liveness":
+            self.pid1 = {"name": "agnhost", "term": term} if flags.get("exec") else self.pid1
+            self._open_listeners({}, "agnhost", [{"port": 8080, "protocol": "http", "kind": "agnhost-liveness"}])
+            self._block(None, table, flags, kind="forever")
+        elif sub in ("netexec", "serve-hostname", "test-webserver", "grpc-health-checking", "porter", "fake-gitserver"):
+            if sub == "netexec":
+                port = int(opts.get("http-port", 8080))
+                ls = [{"port": port, "protocol": "http", "paths": {}, "default_status": 200}]
+                if "grpc-port" in opts:
+                    ls.append({"port": int(opts["grpc-port"]), "protocol": "grpc"})
+                term = "exit:0"
+            elif sub == "serve-hostname":
+                ls = [{"port": int(opts.get("port", 9376)), "protocol": "http", "default_status": 200}]
+            elif sub == "grpc-health-checking":
+                ls = [{"port": int(opts.get("port", 5000)), "protocol": "grpc"},
+                      {"port": int(opts.get("http-port", 8080)), "protocol": "http"}]
+            else:
+                ls = [{"port": int(opts.get("port", 80)), "protocol": "http", "default_status": 200}]
+            if flags.get("exec"):
+                self.pid1 = {"name": "agnhost", "term": term}
+            self._open_listeners({}, "agnhost", ls)
+            self._block(None, table, flags, kind="forever")
+        elif sub in ("pause", ""):
+            if flags.get("exec"):
+                self.pid1 = {"name": "agnhost", "term": "exit:0"}
+            if sub == "":
+                self._errout(table, "Usage:\n  app [command]\n", fs)
+                self.status = 1
+                return
+            self._out(table, "Paused\n", fs)
+            self._block(None, table, flags, kind="forever")
+        else:
+            if flags.get("exec"):
+                self.pid1 = {"name": "agnhost", "term": term}
+            self._note(f"agnhost {sub}: not modelled; assumed to be a long-running server with no listeners")
+            self._block(None, table, flags, kind="forever")
+
+    def _m_nslookup(self, model, argv, env, table, flags, line, fs):
+        names = [a for a in argv[1:] if not a.startswith("-")]
+        if not names:
+            self._errout(table, "BusyBox v1.28.4 multi-call binary.\n\nUsage: nslookup [HOST] [SERVER]\n", fs)
+            self.status = 1
+            return
+        host = names[0]
+        fail = set(model.get("fail", []))
+        self._out(table, "Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n", fs)
+        if host in fail or host.split(".")[0] in fail:
+            self._errout(table, f"nslookup: can't resolve '{host}'\n", fs)
+            self.status = 1
+            return
+        self._note("nslookup: every name is assumed to resolve (no Service registry in the simulator)")
+        self._out(table, f"Name:      {host}\nAddress 1: {_fake_ip(host)}\n", fs)
+        self.status = 0
+
+    # -- builtins -------------------------------------------------------------------------
+    def _b_true(self, argv, table, flags, line, fs):
+        self.status = 0
+
+    def _b_false(self, argv, table, flags, line, fs):
+        self.status = 1
+
+    def _b_colon(self, argv, table, flags, line, fs):
+        self.status = 0
+
+    def _b_exit(self, argv, table, flags, line, fs):
+        code = self.status
+        if len(argv) > 1:
+            try:
+                code = int(argv[1])
+            except ValueError:
+                self._err(f"exit: Illegal number: {argv[1]}", line)
+                code = 2
+        self._exit(code, fs)
+
+    def _b_echo(self, argv, table, flags, line, fs):
+        args = argv[1:]
+        newline, escapes = True, self.flavor == "dash"
+        while args and re.match(r"^-[neE]+$", args[0]) and (self.flavor != "dash" or set(args[0][1:]) <= {"n"}):
+            for ch in args[0][1:]:
+                if ch == "n":
+                    newline = False
+                elif ch == "e":
+                    escapes = True
+                elif ch == "E":
+                    escapes = False
+            args = args[1:]
+        text = " ".join(args)
+        stop = False
+        if escapes:
+            text, stop = _unescape(text)
+        self._out(table, text + ("\n" if newline and not stop else ""), fs)
+        self.status = 0
+
+    def _b_printf(self, argv, table, flags, line, fs):
+        if len(argv) < 2:
+            self._errout(table, "printf: usage: printf format [arguments]\n", fs)
+            self.status = 2 if self.flavor == "bash" else 1
+            return
+        self._out(table, _printf(argv[1], argv[2:]), fs)
+        self.status = 0
+
+    def _b_sleep(self, argv, table, flags, line, fs):
+        if len(argv) < 2:
+            self._errout(table, "sleep: missing operand\n" if self.flavor != "busybox" else "BusyBox v1.36.1 multi-call binary.\n\nUsage: sleep [N]...\n", fs)
+            self.status = 1
+            return
+        total = 0.0
+        for a in argv[1:]:
+            d = _parse_duration_s(a)
+            if d is None:
+                self._errout(table, f"sleep: invalid number '{a}'\n" if self.flavor == "busybox" else f"sleep: invalid time interval '{a}'\n", fs)
+                self.status = 1
+                return
+            total += d
+        if flags.get("exec"):
+            self.pid1 = {"name": "sleep", "term": "ignore"}
+        if total == float("inf"):
+            self._block(None, table, flags, kind="forever")
+            return
+        self._block(self.t + int(round(total * 1000)), table, flags, after={"status": 0})
+
+    def _b_export(self, argv, table, flags, line, fs):
+        if len(argv) == 1 or argv[1:] == ["-p"]:
+            for k in sorted(set(self.exported)):
+                if k in self.vars:
+                    v = self.vars[k]
+                    if self.flavor == "bash":
+                        self._out(table, f'declare -x {k}="{v}"\n', fs)
+                    else:
+                        self._out(table, f"export {k}='{v}'\n", fs)
+            self.status = 0
+            return
+        for a in argv[1:]:
+            if a.startswith("-"):
+                continue
+            k, eq, v = a.partition("=")
+            if eq:
+                self.vars[k] = v
+            if k not in self.exported:
+                self.exported.append(k)
+        self.status = 0
+
+    _b_readonly = _b_export
+
+    def _b_local(self, argv, table, flags, line, fs):
+        for a in argv[1:]:
+            k, eq, v = a.partition("=")
+            if eq:
+                self.vars[k] = v
+        self.status = 0
+
+    _b_declare = _b_local
+
+    def _b_unset(self, argv, table, flags, line, fs):
+        for a in argv[1:]:
+            if a.startswith("-"):
+                continue
+            self.vars.pop(a, None)
+            self.arrays.pop(a, None)
+            if a in self.exported:
+                self.exported.remove(a)
+        self.status = 0
+
+    def _b_set(self, argv, table, flags, line, fs):
+        args = argv[1:]
+        while args:
+            a = args[0]
+            if a == "--":
+                self.positional = args[1:]
+                break
+            if a in ("-o", "+o") and len(args) > 1:
+                if args[1] == "errexit":
+                    self.opts["e"] = 1 if a == "-o" else 0
+                elif args[1] == "xtrace":
+                    self.opts["x"] = 1 if a == "-o" else 0
+                args = args[2:]
+                continue
+            if a[:1] in "-+" and len(a) > 1:
+                for ch in a[1:]:
+                    self.opts[ch] = 1 if a[0] == "-" else 0
+                args = args[1:]
+                continue
+            self.positional = args
+            break
+        if len(argv) == 1:
+            for k in sorted(self.vars):
+                if k.isidentifier():
+                    self._out(table, f"{k}='{self.vars[k]}'\n", fs)
+        self.status = 0
+
+    def _b_shift(self, argv, table, flags, line, fs):
+        n = int(argv[1]) if len(argv) > 1 and argv[1].isdigit() else 1
+        if n > len(self.positional):
+            self.status = 1
+            return
+        self.positional = self.positional[n:]
+        self.status = 0
+
+    def _b_trap(self, argv, table, flags, line, fs):
+        args = argv[1:]
+        if not args:
+            for s in sorted(self.traps):
+                self._out(table, f"trap -- '{self.traps[s]}' {s}\n" if not isinstance(self.traps[s], int) else f"trap -- '...' {s}\n", fs)
+            self.status = 0
+            return
+        if args[0] == "--":
+            args = args[1:]
+        action = args[0]
+        sigs = args[1:]
+        if action.isdigit() and not sigs:
+            sigs, action = [action], "-"
+        for s in sigs:
+            name = _sig(s)
+            if name in ("0",):
+                name = "EXIT"
+            if action == "-":
+                self.traps.pop(name, None)
+            elif action == "":
+                self.traps[name] = ""
+            else:
+                start = len(self.code)
+                try:
+                    self.code, self.slot = compile_script(action, self.code, self.slot, single_exec=False)
+                except ShellSyntaxError as e:
+                    del self.code[start:]
+                    self._err(str(e), line)
+                    self.status = 2
+                    return
+                self.code.append(["trap_ret"])
+                self.traps[name] = start
+        self.status = 0
+
+    def _b_wait(self, argv, table, flags, line, fs):
+        self.jobs = [j for j in self.jobs if j["until"] is None or j["until"] > self.t]
+        pids = [a for a in argv[1:] if not a.startswith("-")]
+        jobs = [j for j in self.jobs if not pids or j["pid"] in pids or ("%" + str(self.jobs.index(j) + 1)) in pids]
+        if not jobs:
+            self.status = 0 if not pids else 127
+            return
+        if any(j["until"] is None for j in jobs):
+            self._block(None, table, flags, kind="wait")
+            return
+        self._block(max(j["until"] for j in jobs), table, flags, kind="wait")
+
+    def _b_kill(self, argv, table, flags, line, fs):
+        args = argv[1:]
+        sig = "TERM"
+        if args and args[0].startswith("-") and len(args[0]) > 1:
+            sig = _sig(args[0][1:].replace("s ", ""))
+            args = args[1:]
+            if args and argv[1] == "-s":
+                sig, args = _sig(args[0]), args[1:]
+        if args and args[0] == "-l":
+            self._out(table, " ".join(SIGNUM) + "\n", fs)
+            self.status = 0
+            return
+        status = 0
+        for a in args:
+            pid = a
+            if a.startswith("%") and a[1:].isdigit():
+                k = int(a[1:]) - 1
+                pid = self.jobs[k]["pid"] if 0 <= k < len(self.jobs) else ""
+            job = next((j for j in self.jobs if j["pid"] == pid and (j["until"] is None or j["until"] > self.t)), None)
+            if job is None:
+                if pid == "1" and sig != "0":
+                    self._note("kill 1: a signal to PID 1 from inside the container is ignored by the simulator")
+                    continue
+                if pid == "1":
+                    continue
+                self._errout(table, f"sh: can't kill pid {a}: No such process\n", fs)
+                status = 1
+                continue
+            if sig != "0":
+                self.jobs.remove(job)
+        self.status = status
+
+    def _b_killall(self, argv, table, flags, line, fs):
+        args = [a for a in argv[1:] if not a.startswith("-")]
+        check = "-0" in argv
+        peer = self.peer
+        alive = peer is not None and not peer.exited and peer.pid1 is not None
+        status = 0
+        for a in args:
+            if alive and peer.pid1.get("name") == a:
+                if not check:
+                    peer.signal("TERM", self.t, fs)
+            else:
+                self._errout(table, f"killall: {a}: no process killed\n", fs)
+                status = 1
+        self.status = status
+
+    def _b_pwd(self, argv, table, flags, line, fs):
+        self._out(table, self.cwd + "\n", fs)
+        self.status = 0
+
+    def _b_cd(self, argv, table, flags, line, fs):
+        target = argv[1] if len(argv) > 1 else self.vars.get("HOME", "/root")
+        path = norm(target, self.cwd)
+        if not fs.is_dir(path):
+            if self.flavor == "bash":
+                self._errout(table, f"bash: line {line or 1}: cd: {target}: No such file or directory\n", fs)
+                self.status = 1
+            else:
+                self._err(f"cd: can't cd to {target}: No such file or directory" if self.flavor == "busybox"
+                          else f"cd: can't cd to {target}", line)
+                self.status = 2
+            return
+        self.cwd = path
+        self.status = 0
+
+    def _b_read(self, argv, table, flags, line, fs):
+        names = [a for a in argv[1:] if not a.startswith("-")] or ["REPLY"]
+        t = table.get("0")
+        if t and t[0] == "text":
+            buf = t[1]
+        elif self.stdin:
+            buf = self.stdin[-1]["buf"]
+        else:
+            buf = ""
+        if buf == "":
+            for n in names:
+                self.vars[n] = ""
+            self.status = 1
+            return
+        ln, nl, rest = buf.partition("\n")
+        if self.stdin and not (t and t[0] == "text"):
+            self.stdin[-1]["buf"] = rest
+        fields = ln.split(None, len(names) - 1) if len(names) > 1 else [ln.strip()]
+        for i, n in enumerate(names):
+            self.vars[n] = fields[i] if i < len(fields) else ""
+        self.status = 0
+
+    def _b_exec(self, argv, table, flags, line, fs):
+        if len(argv) == 1:
+            # exec with only redirections: they stay in force
+            self.fds[-1] = dict(table)
+            self.status = 0
+            return
+        self._command(argv[1:], table, {}, {**flags, "exec": 1}, line, fs)
+        if self.blocked is None and not self.exited:
+            self._exit(self.status, fs)
+
+    def _b_eval(self, argv, table, flags, line, fs):
+        src = " ".join(argv[1:])
+        self._inline(src, line, fs)
+
+    def _b_source(self, argv, table, flags, line, fs):
+        if len(argv) < 2:
+            self.status = 0
+            return
+        text = fs.read(norm(argv[1], self.cwd))
+        if text is None:
+            if flags.get("script"):
+                self._errout(table, f"{self.shell_name}: can't open '{argv[1]}': No such file or directory\n", fs)
+                self._exit(127 if self.flavor != "busybox" else 2, fs)
+                return
+            self._err(f"{argv[0]}: can't open '{argv[1]}': No such file or directory", line)
+            self.status = 1
+            return
+        self._inline(text, line, fs)
+
+    def _inline(self, src: str, line: int, fs) -> None:
+        """Compile ``src`` at the end of the program and run it as a subroutine."""
+        start = len(self.code)
+        try:
+            self.code, self.slot = compile_script(src, self.code, self.slot, single_exec=False)
+        except ShellSyntaxError as e:
+            del self.code[start:]
+            self._err(str(e), line)
+            self.status = 2
+            return
+        self.code.append(["trap_ret"])
+        self.frames.append({"k": "trap", "ret": self.pc, "status": None})
+        self.pc = start
+
+    def _b_test(self, argv, table, flags, line, fs):
+        args = argv[1:]
+        if argv[0].endswith("[") and argv[0] != "[[":
+            if not args or args[-1] != "]":
+                self._err("[: missing ]" if self.flavor != "dash" else "[: missing ]", line)
+                self.status = 2
+                return
+            args = args[:-1]
+        try:
+            self.status = 0 if _Test(args, fs, self.cwd, False, self).value() else 1
+        except ValueError as e:
+            self._err(f"{argv[0]}: {e}", line)
+            self.status = 2
+
+    _b_bracket = _b_test
+
+    def _b_dbracket(self, argv, table, flags, line, fs):
+        args = argv[1:]
+        if args and args[-1] == "]]":
+            args = args[:-1]
+        try:
+            self.status = 0 if _Test(args, fs, self.cwd, True, self).value() else 1
+        except ValueError as e:
+            self._err(f"[[: {e}", line)
+            self.status = 2
+
+    def _b_type(self, argv, table, flags, line, fs):
+        status = 0
+        for a in argv[1:]:
+            if a in SHELL_BUILTINS:
+                self._out(table, f"{a} is a shell builtin\n", fs)
+            elif self._img().has_executable(a):
+                self._out(table, f"{a} is /usr/bin/{a}\n", fs)
+            else:
+                self._out(table, f"{a}: not found\n", fs)
+                status = 1
+        self.status = status
+
+    def _b_command(self, argv, table, flags, line, fs):
+        args = argv[1:]
+        if args and args[0] == "-v":
+            status = 0
+            for a in args[1:]:
+                if a in SHELL_BUILTINS:
+                    self._out(table, a + "\n", fs)
+                elif self._img().has_executable(a):
+                    self._out(table, f"/usr/bin/{a}\n", fs)
+                else:
+                    status = 1
+            self.status = status
+            return
+        if args:
+            self._command(args, table, {}, flags, line, fs)
+
+    def _b_which(self, argv, table, flags, line, fs):
+        status = 0
+        for a in argv[1:]:
+            if self._img().has_executable(a):
+                self._out(table, f"/usr/bin/{a}\n" if "/" not in a else a + "\n", fs)
+            else:
+                status = 1
+        self.status = status
+
+    def _b_noop(self, argv, table, flags, line, fs):
+        self.status = 0
+
+    def _b_cat(self, argv, table, flags, line, fs):
+        files = [a for a in argv[1:] if not (a.startswith("-") and a != "-")]
+        status = 0
+        if not files:
+            self._out(table, self._stdin_text(table), fs)
+        for f in files:
+            if f == "-":
+                self._out(table, self._stdin_text(table), fs)
+                continue
+            text = fs.read(norm(f, self.cwd))
+            if text is None:
+                if fs.is_dir(norm(f, self.cwd)):
+                    self._errout(table, f"cat: read error: Is a directory\n" if self.flavor == "busybox" else f"cat: {f}: Is a directory\n", fs)
+                else:
+                    self._errout(table, f"cat: can't open '{f}': No such file or directory\n" if self.flavor == "busybox"
+                                 else f"cat: {f}: No such file or directory\n", fs)
+                status = 1
+                continue
+            self._out(table, text, fs)
+        self.status = status
+
+    def _b_touch(self, argv, table, flags, line, fs):
+        status = 0
+        for f in [a for a in argv[1:] if not a.startswith("-")]:
+            p = norm(f, self.cwd)
+            if fs.read(p) is None and not fs.is_dir(p):
+                try:
+                    fs.write(p, "")
+                except FSError as e:
+                    self._errout(table, f"touch: {f}: {e}\n" if self.flavor == "busybox" else f"touch: cannot touch '{f}': {e}\n", fs)
+                    status = 1
+        self.status = status
+
+    def _b_rm(self, argv, table, flags, line, fs):
+        opts = "".join(a[1:] for a in argv[1:] if a.startswith("-") and a != "-")
+        force, rec = "f" in opts, ("r" in opts or "R" in opts)
+        status = 0
+        for f in [a for a in argv[1:] if not a.startswith("-")]:
+            p = norm(f, self.cwd)
+            try:
+                fs.remove(p, recursive=rec)
+            except FSError as e:
+                if str(e) == "No such file or directory" and force:
+                    continue
+                self._errout(table, f"rm: can't remove '{f}': {e}\n" if self.flavor == "busybox"
+                             else f"rm: cannot remove '{f}': {e}\n", fs)
+                status = 1
+        self.status = status
+
+    def _b_mkdir(self, argv, table, flags, line, fs):
+        parents = any(a.startswith("-") and "p" in a for a in argv[1:])
+        status = 0
+        for f in [a for a in argv[1:] if not a.startswith("-")]:
+            p = norm(f, self.cwd)
+            if fs.exists(p):
+                if parents and fs.is_dir(p):
+                    continue
+                self._errout(table, f"mkdir: can't create directory '{f}': File exists\n" if self.flavor == "busybox"
+                             else f"mkdir: cannot create directory '{f}': File exists\n", fs)
+                status = 1
+                continue
+            try:
+                fs.mkdir(p)
+            except FSError as e:
+                self._errout(table, f"mkdir: can't create directory '{f}': {e}\n", fs)
+                status = 1
+        self.status = status
+
+    def _b_ls(self, argv, table, flags, line, fs):
+        long_ = any(a.startswith("-") and "l" in a for a in argv[1:])
+        show_all = any(a.startswith("-") and ("a" in a or "A" in a) for a in argv[1:])
+        targets = [a for a in argv[1:] if not a.startswith("-")] or [self.cwd]
+        status = 0
+        for t in targets:
+            p = norm(t, self.cwd)
+            if fs.is_dir(p):
+                names = [n for n in fs.listdir(p) if show_all or not n.startswith(".")]
+                if long_:
+                    self._out(table, f"total {len(names)}\n", fs)
+                for n in names:
+                    if long_:
+                        child = p.rstrip("/") + "/" + n
+                        if fs.is_dir(child):
+                            self._out(table, f"drwxr-xr-x    2 root     root          4096 Jan  1 00:00 {n}\n", fs)
+                        else:
+                            size = len((fs.read(child) or "").encode())
+                            self._out(table, f"-rw-r--r--    1 root     root    {size:10d} Jan  1 00:00 {n}\n", fs)
+                    else:
+                        self._out(table, n + "\n", fs)
+            elif fs.read(p) is not None:
+                self._out(table, t + "\n", fs)
+            else:
+                self._errout(table, f"ls: {t}: No such file or directory\n" if self.flavor == "busybox"
+                             else f"ls: cannot access '{t}': No such file or directory\n", fs)
+                status = 1 if self.flavor == "busybox" else 2
+        self.status = status
+
+    def _read_inputs(self, files: list, table: dict, fs, cmd: str) -> str | None:
+        if not files:
+            return self._stdin_text(table)
+        chunks = []
+        for f in files:
+            text = fs.read(norm(f, self.cwd))
+            if text is None:
+                self._errout(table, f"{cmd}: can't open '{f}': No such file or directory\n" if self.flavor == "busybox"
+                             else f"{cmd}: cannot open '{f}' for reading: No such file or directory\n", fs)
+                self.status = 1
+                return None
+            chunks.append(text)
+        return "".join(chunks)
+
+    def _b_head(self, argv, table, flags, line, fs):
+        n, files, i = 10, [], 1
+        while i < len(argv):
+            a = argv[i]
+            if a == "-n" and i + 1 < len(argv):
+                n = int(argv[i + 1]) if argv[i + 1].lstrip("-").isdigit() else 10
+                i += 2
+                continue
+            if re.match(r"^-n?\d+$", a):
+                n = int(a.lstrip("-n"))
+            elif not a.startswith("-"):
+                files.append(a)
+            i += 1
+        text = self._read_inputs(files, table, fs, "head")
+        if text is None:
+            return
+        lines = text.splitlines(True)
+        self._out(table, "".join(lines[:n]), fs)
+        self.status = 0
+
+    def _b_tail(self, argv, table, flags, line, fs):
+        n, files, follow, i, from_start = 10, [], False, 1, None
+        while i < len(argv):
+            a = argv[i]
+            if a in ("-f", "-F") or a == "--follow":
+                follow = True
+            elif a == "-n" and i + 1 < len(argv):
+                v = argv[i + 1]
+                if v.startswith("+"):
+                    from_start = int(v[1:] or 1)
+                else:
+                    n = int(v) if v.isdigit() else 10
+                i += 2
+                continue
+            elif a.startswith("-n"):
+                v = a[2:]
+                if v.startswith("+"):
+                    from_start = int(v[1:] or 1)
+                elif v.isdigit():
+                    n = int(v)
+            elif not a.startswith("-"):
+                files.append(a)
+            i += 1
+        texts = []
+        for f in files:
+            t = fs.read(norm(f, self.cwd))
+            if t is None:
+                if not follow:
+                    self._errout(table, f"tail: can't open '{f}': No such file or directory\n", fs)
+                    self.status = 1
+                    return
+                continue
+            texts.append(t)
+        text = "".join(texts) if files else self._stdin_text(table)
+        lines = text.splitlines(True)
+        sel = lines[from_start - 1:] if from_start is not None else (lines[-n:] if n else [])
+        self._out(table, "".join(sel), fs)
+        if follow:
+            self._note("tail -f/-F: lines appended after the start are not followed; the process waits forever")
+            if flags.get("exec"):
+                self.pid1 = {"name": "tail", "term": "exit:143"}
+            self._block(None, table, flags, kind="forever")
+            return
+        self.status = 0
+
+    def _b_rev(self, argv, table, flags, line, fs):
+        text = self._read_inputs([a for a in argv[1:] if not a.startswith("-")], table, fs, "rev")
+        if text is None:
+            return
+        out = "".join(ln[::-1] + "\n" for ln in text.split("\n")[: -1 if text.endswith("\n") else None])
+        self._out(table, out, fs)
+        self.status = 0
+
+    def _b_wc(self, argv, table, flags, line, fs):
+        opts = "".join(a[1:] for a in argv[1:] if a.startswith("-"))
+        files = [a for a in argv[1:] if not a.startswith("-")]
+        text = self._read_inputs(files, table, fs, "wc")
+        if text is None:
+            return
+        counts = {"l": text.count("\n"), "w": len(text.split()), "c": len(text.encode())}
+        sel = [k for k in "lwc" if k in opts] or ["l", "w", "c"]
+        vals = [str(counts[k]) for k in sel]
+        suffix = (" " + files[0]) if files else ""
+        self._out(table, (" ".join(vals) if len(vals) == 1 else " ".join(f"{v:>7}" for v in vals)) + suffix + "\n", fs)
+        self.status = 0
+
+    def _b_grep(self, argv, table, flags, line, fs):
+        opts, rest = "", []
+        for a in argv[1:]:
+            if a.startswith("-") and len(a) > 1 and not rest:
+                opts += a[1:]
+            else:
+                rest.append(a)
+        if not rest:
+            self.status = 2
+            return
+        pat, files = rest[0], rest[1:]
+        text = self._read_inputs(files, table, fs, "grep")
+        if text is None:
+            self.status = 2
+            return
+        try:
+            rx = re.compile(pat if "F" not in opts else re.escape(pat), re.I if "i" in opts else 0)
+        except re.error:
+            rx = re.compile(re.escape(pat), re.I if "i" in opts else 0)
+        hits = [ln for ln in text.splitlines() if bool(rx.search(ln)) != ("v" in opts)]
+        if "q" not in opts:
+            if "c" in opts:
+                self._out(table, f"{len(hits)}\n", fs)
+            else:
+                self._out(table, "".join(h + "\n" for h in hits), fs)
+        self.status = 0 if hits else 1
+
+    def _b_sort(self, argv, table, flags, line, fs):
+        text = self._read_inputs([a for a in argv[1:] if not a.startswith("-")], table, fs, "sort")
+        if text is None:
+            return
+        lines = sorted(text.splitlines(), reverse="-r" in argv)
+        self._out(table, "".join(l + "\n" for l in lines), fs)
+        self.status = 0
+
+    def _b_uniq(self, argv, table, flags, line, fs):
+        text = self._read_inputs([a for a in argv[1:] if not a.startswith("-")], table, fs, "uniq")
+        if text is None:
+            return
+        out, prev = [], None
+        for ln in text.splitlines():
+            if ln != prev:
+                out.append(ln + "\n")
+            prev = ln
+        self._out(table, "".join(out), fs)
+        self.status = 0
+
+    def _b_tee(self, argv, table, flags, line, fs):
+        append = "-a" in argv
+        text = self._stdin_text(table)
+        for f in [a for a in argv[1:] if not a.startswith("-")]:
+            try:
+                fs.write(norm(f, self.cwd), text, append=append)
+            except FSError as e:
+                self._errout(table, f"tee: {f}: {e}\n", fs)
+        self._out(table, text, fs)
+        self.status = 0
+
+    def _b_cp(self, argv, table, flags, line, fs, move: bool = False):
+        args = [a for a in argv[1:] if not a.startswith("-")]
+        cmd = "mv" if move else "cp"
+        if len(args) < 2:
+            self._errout(table, f"{cmd}: missing file operand\n", fs)
+            self.status = 1
+            return
+        dst = norm(args[-1], self.cwd)
+        status = 0
+        for s in args[:-1]:
+            sp = norm(s, self.cwd)
+            text = fs.read(sp)
+            if text is None:
+                self._errout(table, f"{cmd}: can't stat '{s}': No such file or directory\n" if self.flavor == "busybox"
+                             else f"{cmd}: cannot stat '{s}': No such file or directory\n", fs)
+                status = 1
+                continue
+            target = dst.rstrip("/") + "/" + sp.rsplit("/", 1)[-1] if fs.is_dir(dst) else dst
+            try:
+                fs.write(target, text)
+                if move:
+                    fs.remove(sp)
+            except FSError as e:
+                self._errout(table, f"{cmd}: {e}\n", fs)
+                status = 1
+        self.status = status
+
+    def _b_mv(self, argv, table, flags, line, fs):
+        return self._b_cp(argv, table, flags, line, fs, move=True)
+
+    def _b_date(self, argv, table, flags, line, fs):
+        fmt = next((a[1:] for a in argv[1:] if a.startswith("+")), None)
+        if fmt is not None:
+            self._out(table, _date_format(self.t, fmt) + "\n", fs)
+        elif "-u" in argv or "--utc" in argv or True:
+            self._out(table, _busybox_date(self.t) + "\n", fs)
+        self.status = 0
+
+    def _b_env(self, argv, table, flags, line, fs, env=None):
+        env = env if env is not None else self._env({})
+        if len(argv) > 1 and not argv[1].startswith("-") and "=" not in argv[1]:
+            return self._command(argv[1:], table, {}, flags, line, fs)
+        for k, v in env.items():
+            self._out(table, f"{k}={v}\n", fs)
+        self.status = 0
+
+    def _b_printenv(self, argv, table, flags, line, fs, env=None):
+        env = env if env is not None else self._env({})
+        names = argv[1:]
+        if not names:
+            for k, v in env.items():
+                self._out(table, f"{k}={v}\n", fs)
+            self.status = 0
+            return
+        status = 0
+        for n in names:
+            if n in env:
+                self._out(table, env[n] + "\n", fs)
+            else:
+                status = 1
+        self.status = status
+
+    def _b_hostname(self, argv, table, flags, line, fs):
+        h = (fs.read("/etc/hostname") or "").strip() or self.vars.get("HOSTNAME", "localhost")
+        self._out(table, h + "\n", fs)
+        self.status = 0
+
+    def _b_id(self, argv, table, flags, line, fs):
+        self._out(table, "uid=0(root) gid=0(root) groups=0(root)\n" if "-u" not in argv else "0\n", fs)
+        self.status = 0
+
+    def _b_whoami(self, argv, table, flags, line, fs):
+        self._out(table, "root\n", fs)
+        self.status = 0
+
+    def _b_uname(self, argv, table, flags, line, fs):
+        self._out(table, ("Linux" if "-a" not in argv else "Linux node1 6.8.0 #1 SMP x86_64 GNU/Linux") + "\n", fs)
+        self.status = 0
+
+    def _b_basename(self, argv, table, flags, line, fs):
+        if len(argv) < 2:
+            self.status = 1
+            return
+        b = argv[1].rstrip("/").rsplit("/", 1)[-1] or "/"
+        if len(argv) > 2 and b.endswith(argv[2]) and b != argv[2]:
+            b = b[: -len(argv[2])]
+        self._out(table, b + "\n", fs)
+        self.status = 0
+
+    def _b_dirname(self, argv, table, flags, line, fs):
+        if len(argv) < 2:
+            self.status = 1
+            return
+        p = argv[1].rstrip("/")
+        d = p.rsplit("/", 1)[0] if "/" in p else "."
+        self._out(table, (d or "/") + "\n", fs)
+        self.status = 0
+
+    def _b_seq(self, argv, table, flags, line, fs):
+        nums = [a for a in argv[1:] if re.match(r"^-?\d+$", a)]
+        try:
+            vals = [int(x) for x in nums]
+        except ValueError:
+            self.status = 1
+            return
+        if len(vals) == 1:
+            a, s, b = 1, 1, vals[0]
+        elif len(vals) == 2:
+            a, s, b = vals[0], 1, vals[1]
+        elif len(vals) >= 3:
+            a, s, b = vals[0], vals[1], vals[2]
+        else:
+            self.status = 1
+            return
+        if s == 0:
+            self.status = 1
+            return
+        out = []
+        x = a
+        while (s > 0 and x <= b) or (s < 0 and x >= b):
+            out.append(f"{x}\n")
+            x += s
+            if len(out) > 100000:
+                break
+        self._out(table, "".join(out), fs)
+        self.status = 0
+
+    def _b_expr(self, argv, table, flags, line, fs):
+        args = argv[1:]
+        try:
+            if len(args) == 3:
+                a, op, b = args
+                if op in ("+", "-", "*", "/", "%"):
+                    v = str(_Arith._apply(op, int(a), int(b)))
+                elif op in ("=", "!=", "<", ">", "<=", ">="):
+                    try:
+                        x, y = int(a), int(b)
+                    except ValueError:
+                        x, y = a, b
+                    v = str(int({"=": x == y, "!=": x != y, "<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y}[op]))
+                elif op == ":":
+                    m = re.match(b, a)
+                    v = (m.group(1) if m and m.groups() else str(len(m.group(0)))) if m else ("" if "(" in b else "0")
+                else:
+                    raise ValueError
+            elif len(args) == 1:
+                v = args[0]
+            else:
+                raise ValueError
+        except (ValueError, ZeroDivisionError):
+            self._errout(table, "expr: syntax error\n", fs)
+            self.status = 2
+            return
+        self._out(table, v + "\n", fs)
+        self.status = 1 if v in ("", "0") else 0
+
+    def _b_wget(self, argv, table, flags, line, fs):
+        out_file, quiet, url, i = None, False, None, 1
+        while i < len(argv):
+            a = argv[i]
+            if a in ("-O", "--output-document") and i + 1 < len(argv):
+                out_file = argv[i + 1]
+                i += 2
+                continue
+            if a.startswith("-") and "O" in a and len(a) > 2 and a.startswith("-q"):
+                quiet = True
+                out_file = a[a.index("O") + 1:] or (argv[i + 1] if i + 1 < len(argv) else "-")
+                if not a[a.index("O") + 1:]:
+                    i += 1
+            elif a.startswith("-O") and len(a) > 2:
+                out_file = a[2:]
+            elif a in ("-q", "--quiet"):
+                quiet = True
+            elif a in ("-T", "-t", "--timeout", "-U"):
+                i += 1
+            elif not a.startswith("-"):
+                url = a
+            i += 1
+        if not url:
+            self._errout(table, "BusyBox v1.36.1 multi-call binary.\n\nUsage: wget [-cqS] [-O FILE] URL...\n", fs)
+            self.status = 1
+            return
+        self._note("wget/curl: every URL is assumed reachable and returns a small simulated page")
+        body = _fake_page(url)
+        host = re.sub(r"^[a-z]+://", "", url).split("/", 1)[0]
+        if out_file is None:
+            out_file = url.rstrip("/").rsplit("/", 1)[-1] if "/" in re.sub(r"^[a-z]+://", "", url).rstrip("/") else "index.html"
+        if not quiet:
+            self._errout(table, f"Connecting to {host} ({_fake_ip(host.split(':')[0])}:{host.split(':')[1] if ':' in host else 80})\n", fs)
+        if out_file == "-":
+            self._out(table, body, fs)
+        else:
+            try:
+                fs.write(norm(out_file, self.cwd), body)
+            except FSError as e:
+                self._errout(table, f"wget: can't open '{out_file}': {e}\n", fs)
+                self.status = 1
+                return
+            if not quiet:
+                self._errout(table, f"saving to '{out_file}'\n{out_file.rsplit('/', 1)[-1]:<20} 100% |********************************| {len(body)}  0:00:00 ETA\n'{out_file}' saved\n", fs)
+        self.status = 0
+
+    def _b_curl(self, argv, table, flags, line, fs):
+        out_file, url, i = None, None, 1
+        while i < len(argv):
+            a = argv[i]
+            if a in ("-o", "--output") and i + 1 < len(argv):
+                out_file = argv[i + 1]
+                i += 2
+                continue
+            if a in ("-H", "-d", "-X", "--data", "--header", "-m", "--max-time", "-u", "-w", "--connect-timeout"):
+                i += 2
+                continue
+            if not a.startswith("-"):
+                url = a
+            i += 1
+        if not url:
+            self._errout(table, "curl: try 'curl --help' or 'curl --manual' for more information\n", fs)
+            self.status = 2
+            return
+        self._note("wget/curl: every URL is assumed reachable and returns a small simulated page")
+        body = _fake_page(url)
+        if out_file:
+            try:
+                fs.write(norm(out_file, self.cwd), body)
+            except FSError as e:
+                self._errout(table, f"curl: (23) Failure writing output to destination: {e}\n", fs)
+                self.status = 23
+                return
+        else:
+            self._out(table, body, fs)
+        self.status = 0
+
+    def _b_yes(self, argv, table, flags, line, fs):
+        self._note("yes: endless output is not simulated; the command runs forever")
+        self._block(None, table, flags, kind="forever")
+
+    def _b_ping(self, argv, table, flags, line, fs):
+        self._note("ping: simulated as running until stopped, with no output")
+        self._block(None, table, flags, kind="forever")
+
+    def _b_ps(self, argv, table, flags, line, fs):
+        self._out(table, "PID   USER     TIME  COMMAND\n    1 root      0:00 " + " ".join(self.argv) + "\n", fs)
+        self.status = 0
+
+    def _b_find(self, argv, table, flags, line, fs):
+        root = argv[1] if len(argv) > 1 and not argv[1].startswith("-") else "."
+        pat = argv[argv.index("-name") + 1] if "-name" in argv and argv.index("-name") + 1 < len(argv) else None
+        rp = norm(root, self.cwd)
+        if not fs.exists(rp):
+            self._errout(table, f"find: {root}: No such file or directory\n", fs)
+            self.status = 1
+            return
+        out = []
+
+        def walk(p):
+            if pat is None or fnmatch.fnmatchcase(p.rsplit("/", 1)[-1], pat):
+                out.append(p)
+            if fs.is_dir(p):
+                for n in fs.listdir(p):
+                    walk(p.rstrip("/") + "/" + n)
+        walk(rp)
+        self._out(table, "".join(o + "\n" for o in out), fs)
+        self.status = 0
+
+
+_BUILTIN_NAMES = {":": "colon", "[": "bracket", "[[": "dbracket", ".": "source", "ulimit": "noop", "umask": "noop",
+                  "hash": "noop", "sync": "noop", "return": "noop", "let": "noop", "apk": "noop", "apt-get": "noop",
+                  "chmod": "noop", "chown": "noop", "ln": "noop", "stty": "noop", "usleep": "noop"}
+
+
+def _fake_page(url: str) -> str:
+    return f"<html><head><title>{url}</title></head><body>simulated content of {url}</body></html>\n"
+
+
+class _Test:
+    """``test`` / ``[`` / ``[[`` expressions."""
+
+    UNARY = {"-e", "-f", "-d", "-s", "-r", "-w", "-x", "-z", "-n", "-L", "-h", "-p", "-S", "-b", "-c", "-t", "-a", "-O", "-G"}
+
+    def __init__(self, args: list, fs, cwd: str, dbl: bool, proc: Process) -> None:
+        self.a = args
+        self.i = 0
+        self.fs = fs
+        self.cwd = cwd
+        self.dbl = dbl
+        self.proc = proc
+
+    def value(self) -> bool:
+        if not self.a:
+            return False
+        v = self.or_()
+        if self.i != len(self.a):
+            raise ValueError("syntax error" if self.dbl else f"{self.a[self.i]}: unknown operand")
+        return v
+
+    def peek(self):
+        return self.a[self.i] if self.i < len(self.a) else None
+
+    def or_(self) -> bool:
+        v = self.and_()
+        while self.peek() in ("-o", "||"):
+            self.i += 1
+            r = self.and_()
+            v = v or r
+        return v
+
+    def and_(self) -> bool:
+        v = self.not_()
+        while self.peek() in ("-a", "&&") and not (self.peek() == "-a" and self._unary_file_ahead()):
+            self.i += 1
+            r = self.not_()
+            v = v and r
+        return v
+
+    def _unary_file_ahead(self) -> bool:
+        return False
+
+    def not_(self) -> bool:
+        if self.peek() == "!" and self.i + 1 < len(self.a):
+            self.i += 1
+            return not self.not_()
+        return self.prim()
+
+    def prim(self) -> bool:
+        t = self.peek()
+        if t is None:
+            raise ValueError("argument expected")
+        if t == "(" and self.i + 1 < len(self.a):
+            self.i += 1
+            v = self.or_()
+            if self.peek() != ")":
+                raise ValueError("missing )")
+            self.i += 1
+            return v
+        rem = len(self.a) - self.i
+        if rem >= 3 and self.a[self.i + 1] in ("=", "==", "!=", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "<", ">", "=~", "-nt", "-ot"):
+            l, op, r = self.a[self.i], self.a[self.i + 1], self.a[self.i + 2]
+            self.i += 3
+            return self.binop(l, op, r)
+        if t in self.UNARY and rem >= 2:
+            self.i += 2
+            return self.unop(t, self.a[self.i - 1])
+        self.i += 1
+        return t != ""
+
+    def unop(self, op: str, x: str) -> bool:
+        if op == "-z":
+            return x == ""
+        if op == "-n":
+            return x != ""
+        if op == "-t":
+            return False
+        p = norm(x, self.cwd)
+        fs = self.fs
+        if op in ("-e", "-a"):
+            return fs.exists(p)
+        if op == "-f":
+            return fs.read(p) is not None
+        if op == "-d":
+            return fs.is_dir(p)
+        if op == "-s":
+            t = fs.read(p)
+            return bool(t) if t is not None else fs.is_dir(p)
+        if op in ("-r", "-w", "-x", "-O", "-G"):
+            return fs.exists(p)
+        return False
+
+    def binop(self, l: str, op: str, r: str) -> bool:
+        if op in ("=", "=="):
+            return fnmatch.fnmatchcase(l, r) if self.dbl else l == r
+        if op == "!=":
+            return not fnmatch.fnmatchcase(l, r) if self.dbl else l != r
+        if op == "<":
+            return l < r
+        if op == ">":
+            return l > r
+        if op == "=~":
+            try:
+                m = re.search(r, l)
+            except re.error:
+                raise ValueError("invalid regular expression")
+            if m:
+                self.proc.arrays["BASH_REMATCH"] = [m.group(0)] + [g or "" for g in m.groups()]
+            else:
+                self.proc.arrays["BASH_REMATCH"] = []
+            return m is not None
+        if op in ("-nt", "-ot"):
+            return False
+        try:
+            a, b = int(l.strip() or ("0" if self.dbl else "x")), int(r.strip() or ("0" if self.dbl else "x"))
+        except ValueError:
+            if self.dbl:
+                a = self.proc._arith(l or "0")
+                b = self.proc._arith(r or "0")
+            else:
+                raise ValueError(f"{l if not l.strip().lstrip('-').isdigit() else r}: bad number" if True else "")
+        return {"-eq": a == b, "-ne": a != b, "-lt": a < b, "-le": a <= b, "-gt": a > b, "-ge": a >= b}[op]
+
+
+# ---------------------------------------------------------------------------- exec, probes
+def containerd_start_error(msg: str) -> str:
+    """The full containerd wording of a StartError message (lifecycle.md 2.3)."""
+    return ("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: "
+            f"unable to start container process: {msg}: unknown")
+
+
+def run_exec_timed(argv: list, env: dict, fs: ContainerFS, image: Image, now_ms: int, timeout_s: int | float | None,
+                   proc: Process | None = None) -> tuple[int, str, int]:
+    """Run a command inside a container (exec probe, lifecycle hook, ``minikctl exec``).
+
+    Returns ``(exit_code, output, ms)``: combined stdout+stderr (a trailing newline per line)
+    and the virtual milliseconds the command takes. Side effects on ``fs`` happen at once.
+    A command that would run past ``timeout_s`` (or forever) returns ``(-1, 'command "<argv>"
+    timed out', timeout_ms)``; ``timeout_s=None`` means no limit (a forever command then
+    reports ms = 0 and code -1). A missing executable returns ``(126, 'OCI runtime exec failed:
+    exec failed: unable to start container process: exec: "<x>": executable file not found in
+    $PATH: unknown', 0)``. ``proc`` (optional) is the container's main process, so that
+    ``nginx -s quit`` / ``killall`` can reach it."""
+    p = Process.spawn(list(argv), env, image, now_ms, None)
+    if p.exited and p.reason == "StartError":
+        return 126, f"OCI runtime exec failed: exec failed: unable to start container process: {p.message}: unknown", 0
+    p.peer = proc
+    limit = None if timeout_s is None else now_ms + int(timeout_s * 1000)
+    p.step(limit if limit is not None else now_ms + 10 ** 12, fs)
+    out = "".join(f"{ln[2]}\n" for ln in p.logs)
+    for stream in ("stdout", "stderr"):
+        if p.partial.get(stream):
+            out += p.partial[stream]
+    if not p.exited:
+        return -1, f'command "{" ".join(argv)}" timed out', (limit - now_ms) if limit is not None else 0
+    return p.exit_code or 0, out, (p.exit_ms or now_ms) - now_ms
+
+
+def run_exec(argv: list, env: dict, fs: ContainerFS, image: Image, now_ms: int, timeout_s: int | float | None,
+             proc: Process | None = None) -> tuple[int, str]:
+    """``run_exec_timed`` without the duration: ``(exit_code, output)``."""
+    code, out, _ = run_exec_timed(argv, env, fs, image, now_ms, timeout_s, proc)
+    return code, out
+
+
+def _refused(url_host: str, port: int) -> str:
+    return f"dial tcp {url_host}:{port}: connect: connection refused"
+
+
+def http_get(proc: Process | None, port: int, path: str, now_ms: int, pod_ip: str, scheme: str = "HTTP") -> tuple[int | None, str]:
+    """An HTTP probe. Returns (status code or None, failure message; "" on success)."""
+    path = path or "/"
+    if not path.startswith("/"):
+        path = "/" + path
+    url = f"{scheme.lower()}://{pod_ip}:{port}{path}"
+    listener = proc.listening(now_ms).get(int(port)) if proc is not None else None
+    if listener is None:
+        return None, f'Get "{url}": {_refused(pod_ip, port)}'
+    if listener.protocol == "grpc":
+        return None, f'Get "{url}": net/http: HTTP/1.x transport connection broken: malformed HTTP response "\\x00\\x00\\x06\\x04\\x00\\x00\\x00\\x00\\x00\\x00\\x05\\x00\\x00@\\x00"'
+    if listener.protocol != "http":
+        return None, f'Get "{url}": EOF'
+    if scheme.upper() == "HTTPS":
+        return None, f'Get "{url}": http: server gave HTTP response to HTTPS client'
+    code = listener.http_status(path, now_ms)
+    if 200 <= code < 400:
+        return code, ""
+    return code, f"HTTP probe failed with statuscode: {code}"
+
+
+def tcp_connect(proc: Process | None, port: int, now_ms: int, pod_ip: str) -> tuple[bool, str]:
+    """A TCP probe: (success, failure message)."""
+    if proc is not None and int(port) in proc.listening(now_ms):
+        return True, ""
+    return False, _refused(pod_ip, port)
+
+
+def grpc_check(proc: Process | None, port: int, service: str, now_ms: int, pod_ip: str, timeout_s: int = 1) -> tuple[bool, str]:
+    """A gRPC health probe (messages as pkg/probe/grpc words them)."""
+    addr = f"{pod_ip}:{port}"
+    listener = proc.listening(now_ms).get(int(port)) if proc is not None else None
+    if listener is None:
+        return False, f'timeout: failed to connect service "{addr}" within {timeout_s}s: context deadline exceeded'
+    if listener.protocol != "grpc":
+        return False, f'timeout: failed to connect service "{addr}" within {timeout_s}s: context deadline exceeded'
+    if listener.grpc_status != "SERVING":
+        return False, f'service unhealthy (responded with "{listener.grpc_status}")'
+    return True, ""
