@@ -155,6 +155,21 @@ class Tx:
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, self._meta[key]))
         self._dirty.clear()
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested all-or-nothing step: one object of a multi-object command fails without a trace."""
+        meta, dirty = dict(self._meta), set(self._dirty)
+        self.conn.execute("SAVEPOINT step")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO SAVEPOINT step")
+            self.conn.execute("RELEASE SAVEPOINT step")
+            self._meta, self._dirty = meta, dirty
+            raise
+        else:
+            self.conn.execute("RELEASE SAVEPOINT step")
+
     # ---- clock and deterministic identifiers ------------------------------------------
     @property
     def now_ms(self) -> int:
