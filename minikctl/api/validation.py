@@ -626,18 +626,34 @@ _RESOURCE_FIELD_RESOURCES = ["limits.cpu", "limits.ephemeral-storage", "limits.m
                              "requests.ephemeral-storage", "requests.memory"]
 
 
+_DOWNWARD_CONVERTIBLE = {"metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace",
+                         "metadata.uid", "spec.nodeName", "spec.restartPolicy", "spec.serviceAccountName",
+                         "spec.schedulerName", "status.phase", "status.hostIP", "status.hostIPs", "status.podIP",
+                         "status.podIPs"}
+
+
 def _validate_field_selector(fs: dict, allowed: list[str], path: str) -> list[FieldError]:
     if not _s(fs, "apiVersion"):
         return [E.required(f"{path}.apiVersion")]
     fp = _s(fs, "fieldPath")
     if not fp:
         return [E.required(f"{path}.fieldPath")]
-    m = re.match(r"^(metadata\.(?:annotations|labels))\['(.*)'\]$", fp)
-    if m:
-        key = m.group(2)
-        if m.group(1) == "metadata.annotations":
-            return [E.invalid(f"{path}.fieldPath", key, x) for x in is_qualified_name(key.lower())]
-        return [E.invalid(f"{path}.fieldPath", key, x) for x in is_qualified_name(key)]
+    m = re.match(r"^([^\[]+)\[(.*)\]$", fp)
+    if m and len(m.group(2)) >= 2 and m.group(2)[0] == m.group(2)[-1] == "'":
+        base, sub = m.group(1), m.group(2)[1:-1]
+    else:
+        base, sub = fp, None
+    if _s(fs, "apiVersion") != "v1":
+        return [E.invalid(f"{path}.fieldPath", fp, f"error converting fieldPath: unsupported pod version: "
+                                                  f"{_s(fs, 'apiVersion')}")]
+    if sub is not None:
+        if base == "metadata.annotations":
+            return [E.invalid(path, sub, x) for x in is_qualified_name(sub.lower())]
+        if base == "metadata.labels":
+            return [E.invalid(path, sub, x) for x in is_qualified_name(sub)]
+        return [E.invalid(f"{path}.fieldPath", fp, f"error converting fieldPath: field label not supported: {fp}")]
+    if fp not in _DOWNWARD_CONVERTIBLE:
+        return [E.invalid(f"{path}.fieldPath", fp, f"error converting fieldPath: field label not supported: {fp}")]
     if fp not in allowed:
         return [E.not_supported(f"{path}.fieldPath", fp, allowed)]
     return []
@@ -667,10 +683,10 @@ def _validate_downward_items(items: list, path: str) -> list[FieldError]:
 
 def _validate_resource_field_ref(rf: dict, path: str, volume: bool = False, container_names=None) -> list[FieldError]:
     errs: list[FieldError] = []
+    res = _s(rf, "resource")
     if volume and not _s(rf, "containerName"):
         errs.append(E.required(f"{path}.containerName"))
-    res = _s(rf, "resource")
-    if not res:
+    elif not res:
         errs.append(E.required(f"{path}.resource"))
     elif res not in _RESOURCE_FIELD_RESOURCES and not res.startswith(("limits.hugepages-", "requests.hugepages-")):
         errs.append(E.not_supported(f"{path}.resource", res, _RESOURCE_FIELD_RESOURCES))
@@ -873,10 +889,7 @@ def _validate_ports(ports: list, path: str) -> list[FieldError]:
 def _validate_key_selector(sel: dict, path: str) -> list[FieldError]:
     errs: list[FieldError] = []
     name = _s(sel, "name")
-    if not name:
-        errs.append(E.required(f"{path}.name"))
-    else:
-        errs.extend(_subdomain_errs(name, f"{path}.name"))
+    errs.extend(_subdomain_errs(name, f"{path}.name"))
     key = _s(sel, "key")
     if not key:
         errs.append(E.required(f"{path}.key"))
@@ -892,7 +905,8 @@ def _validate_env(env: list, path: str) -> list[FieldError]:
         name = _s(ev, "name")
         if not name:
             errs.append(E.required(f"{p}.name"))
-        errs.extend(E.invalid(f"{p}.name", name, m) for m in is_relaxed_env_var_name(name))
+        else:
+            errs.extend(E.invalid(f"{p}.name", name, m) for m in is_relaxed_env_var_name(name))
         vf = _d(ev, "valueFrom")
         if not isinstance(vf, dict):
             continue
@@ -938,9 +952,9 @@ def _validate_env_from(env_from: list, path: str) -> list[FieldError]:
                 else:
                     errs.extend(_subdomain_errs(name, f"{p}.{kind}.name"))
         if n == 0:
-            errs.append(E.invalid(p, "", "must specify one of: `configMapRef` or `secretRef`"))
+            errs.append(E.invalid(path, "", "must specify one of: `configMapRef` or `secretRef`"))
         elif n > 1:
-            errs.append(E.invalid(p, "", "may not have more than one field specified at a time"))
+            errs.append(E.invalid(path, "", "may not have more than one field specified at a time"))
     return errs
 
 
@@ -1108,10 +1122,10 @@ def _validate_handler(h: dict, kinds: tuple[str, ...], path: str, grace: Any) ->
             errs.extend(E.invalid(f"{kp}.port", port, m) for m in is_valid_port_num(port))
         elif kind == "sleep":
             secs = _d(body, "seconds") or 0
-            g = grace if isinstance(grace, int) else 30
-            if secs <= 0 or secs > g:
+            if isinstance(grace, int) and (secs <= 0 or secs > grace):
                 errs.append(E.invalid(kp, secs, f"must be greater than 0 and less than "
-                                                f"terminationGracePeriodSeconds ({g})"))
+                                                f"terminationGracePeriodSeconds ({grace}). Enable "
+                                                f"AllowPodLifecycleSleepActionZeroValue feature gate for zero sleep."))
     if n == 0:
         errs.append(E.required(path, "must specify a handler type"))
     return errs
@@ -1235,7 +1249,7 @@ def _validate_container_security_context(sc: Any, path: str) -> list[FieldError]
     return errs
 
 
-def _validate_container_common(ctr: dict, volumes: dict, path: str) -> list[FieldError]:
+def _validate_container_common(ctr: dict, volumes: dict, path: str, pod_restart: str = "") -> list[FieldError]:
     errs: list[FieldError] = []
     name = _s(ctr, "name")
     if not name:
@@ -1246,7 +1260,7 @@ def _validate_container_common(ctr: dict, volumes: dict, path: str) -> list[Fiel
         errs.append(E.required(f"{path}.image"))
     tmp = _s(ctr, "terminationMessagePolicy")
     if not tmp:
-        errs.append(E.required(f"{path}.terminationMessagePolicy", "must be 'File' or 'FallbackToLogsOnError'"))
+        errs.append(E.required(f"{path}.terminationMessagePolicy"))
     elif tmp not in TERMINATION_POLICIES:
         errs.append(E.not_supported(f"{path}.terminationMessagePolicy", tmp, TERMINATION_POLICIES))
     errs.extend(_validate_ports(_list(ctr, "ports"), f"{path}.ports"))
@@ -1259,14 +1273,24 @@ def _validate_container_common(ctr: dict, volumes: dict, path: str) -> list[Fiel
     elif ipp not in PULL_POLICIES:
         errs.append(E.not_supported(f"{path}.imagePullPolicy", ipp, PULL_POLICIES))
     errs.extend(_validate_resources(_map(ctr, "resources"), f"{path}.resources"))
+    seen_res: set[str] = set()
+    rpp = f"{path}.resizePolicy"
     for i, rp in enumerate(_list(ctr, "resizePolicy")):
         rn = _s(rp, "resourceName")
-        if rn not in ("cpu", "memory"):
-            errs.append(E.not_supported(f"{path}.resizePolicy[{i}].resourceName", rn, ["cpu", "memory"]))
+        if rn in seen_res:
+            errs.append(E.duplicate(f"{rpp}[{i}]", rn))
+        seen_res.add(rn)
+        if not rn:
+            errs.append(E.required(rpp))
+        elif rn not in ("cpu", "memory"):
+            errs.append(E.not_supported(rpp, rn, ["cpu", "memory"]))
         pol = _s(rp, "restartPolicy")
-        if pol not in ("NotRequired", "RestartContainer"):
-            errs.append(E.not_supported(f"{path}.resizePolicy[{i}].restartPolicy", pol,
-                                        ["NotRequired", "RestartContainer"]))
+        if not pol:
+            errs.append(E.required(rpp))
+        elif pol not in ("NotRequired", "RestartContainer"):
+            errs.append(E.not_supported(rpp, pol, ["NotRequired", "RestartContainer"]))
+        if pod_restart == "Never" and pol != "NotRequired":
+            errs.append(E.invalid(rpp, pol, "must be 'NotRequired' when `restartPolicy` is 'Never'"))
     errs.extend(_validate_container_security_context(_d(ctr, "securityContext"), f"{path}.securityContext"))
     return errs
 
@@ -1278,22 +1302,23 @@ def _host_port_conflicts(containers: list, path: str, seen: set[str], base: int 
             hp = _d(port, "hostPort") or 0
             if hp == 0:
                 continue
-            key = f"{_s(port, 'hostIP')}/{_s(port, 'protocol')}/{hp}"
+            key = f"{_s(port, 'protocol')}/{_s(port, 'hostIP')}/{hp}"
             if key in seen:
                 errs.append(E.duplicate(f"{path}[{ci + base}].ports[{pi}].hostPort", key))
-            seen.add(key)
+            else:
+                seen.add(key)
     return errs
 
 
-def _validate_containers(containers: list, volumes: dict, path: str, grace: Any) -> list[FieldError]:
+def _validate_containers(containers: list, volumes: dict, path: str, grace: Any, restart: str = "") -> list[FieldError]:
     errs: list[FieldError] = []
     if not containers:
-        errs.append(E.required(path))
+        return [E.required(path)]
     names: set[str] = set()
     for i, ctr in enumerate(containers):
         p = f"{path}[{i}]"
         ctr = ctr if isinstance(ctr, dict) else {}
-        errs.extend(_validate_container_common(ctr, volumes, p))
+        errs.extend(_validate_container_common(ctr, volumes, p, restart))
         name = _s(ctr, "name")
         if name in names:
             errs.append(E.duplicate(f"{p}.name", name))
@@ -1310,13 +1335,14 @@ def _validate_containers(containers: list, volumes: dict, path: str, grace: Any)
     return errs
 
 
-def _validate_init_containers(inits: list, others: list, volumes: dict, path: str, grace: Any) -> list[FieldError]:
+def _validate_init_containers(inits: list, others: list, volumes: dict, path: str, grace: Any,
+                              restart: str = "") -> list[FieldError]:
     errs: list[FieldError] = []
     names = {_s(c, "name") for c in others}
     for i, ctr in enumerate(inits):
         p = f"{path}[{i}]"
         ctr = ctr if isinstance(ctr, dict) else {}
-        errs.extend(_validate_container_common(ctr, volumes, p))
+        errs.extend(_validate_container_common(ctr, volumes, p, restart))
         always = False
         rp = _d(ctr, "restartPolicy")
         if rp is not None:
@@ -1344,13 +1370,13 @@ def _validate_init_containers(inits: list, others: list, volumes: dict, path: st
 
 
 def _validate_ephemeral_containers(eph: list, containers: list, inits: list, volumes: dict,
-                                   path: str) -> list[FieldError]:
+                                   path: str, restart: str = "") -> list[FieldError]:
     errs: list[FieldError] = []
     names = {_s(c, "name") for c in containers} | {_s(c, "name") for c in inits}
     for i, ctr in enumerate(eph):
         p = f"{path}[{i}]"
         ctr = ctr if isinstance(ctr, dict) else {}
-        errs.extend(_validate_container_common(ctr, volumes, p))
+        errs.extend(_validate_container_common(ctr, volumes, p, restart))
         name = _s(ctr, "name")
         if name in names:
             errs.append(E.duplicate(f"{p}.name", name))
@@ -1395,8 +1421,7 @@ def _validate_tolerations(tols: list, path: str) -> list[FieldError]:
                 errs.append(E.invalid(f"{p}.operator", val, ";".join(msgs)))
         elif op == "Exists":
             if val:
-                errs.append(RawFieldError(E.INVALID, f"{p}.operator", _go_struct("core.Toleration", t),
-                                          "value must be empty when `operator` is 'Exists'"))
+                errs.append(E.invalid(f"{p}.operator", val, "value must be empty when `operator` is 'Exists'"))
         else:
             errs.append(E.not_supported(f"{p}.operator", op, ["Equal", "Exists"]))
         if eff and eff not in TAINT_EFFECTS:
@@ -1422,6 +1447,9 @@ def _validate_node_selector_requirement(req: dict, path: str) -> list[FieldError
         errs.append(E.invalid(f"{path}.operator", op, "not a valid selector operator"))
     key = _s(req, "key")
     errs.extend(E.invalid(f"{path}.key", key, m) for m in is_qualified_name(key))
+    for k, v in enumerate(vals):
+        if isinstance(v, str):
+            errs.extend(E.invalid(f"{path}.values[{k}]", v, m) for m in is_valid_label_value(v))
     return errs
 
 
@@ -1431,14 +1459,18 @@ def _validate_node_selector_term(term: dict, path: str) -> list[FieldError]:
         errs.extend(_validate_node_selector_requirement(req, f"{path}.matchExpressions[{j}]"))
     for j, req in enumerate(_list(term, "matchFields")):
         p = f"{path}.matchFields[{j}]"
-        if _s(req, "key") != "metadata.name":
-            errs.append(E.invalid(f"{p}.key", _s(req, "key"), "not a valid field selector key"))
         op = _s(req, "operator")
         if op not in ("In", "NotIn"):
             errs.append(E.invalid(f"{p}.operator", op, "not a valid selector operator"))
         elif len(_list(req, "values")) != 1:
             errs.append(E.required(f"{p}.values", "must be only one value when `operator` is 'In' or 'NotIn' for "
                                                   "node field selector"))
+        if _s(req, "key") != "metadata.name":
+            errs.append(E.invalid(f"{p}.key", _s(req, "key"), "not a valid field selector key"))
+        else:
+            for k, v in enumerate(_list(req, "values")):
+                if isinstance(v, str):
+                    errs.extend(_subdomain_errs(v, f"{p}.values[{k}]"))
     return errs
 
 
@@ -1551,26 +1583,41 @@ def _validate_pod_security_context(spec: dict, path: str) -> list[FieldError]:
 def _validate_dns_config(spec: dict, path: str) -> list[FieldError]:
     errs: list[FieldError] = []
     cfg = _d(spec, "dnsConfig")
-    if _s(spec, "dnsPolicy") == "None" and not isinstance(cfg, dict):
-        errs.append(E.required(path, "must provide `dnsConfig` when `dnsPolicy` is None"))
+    if _s(spec, "dnsPolicy") == "None":
+        if not isinstance(cfg, dict):
+            return [E.required(path, "must provide `dnsConfig` when `dnsPolicy` is None")]
+        if not _list(cfg, "nameservers"):
+            return [E.required(f"{path}.nameservers", "must provide at least one DNS nameserver when `dnsPolicy` "
+                                                      "is None")]
     if not isinstance(cfg, dict):
         return errs
     ns = _list(cfg, "nameservers")
-    if _s(spec, "dnsPolicy") == "None" and not ns:
-        errs.append(E.required(f"{path}.nameservers", "must provide at least one DNS nameserver when `dnsPolicy` "
-                                                      "is None"))
     if len(ns) > 3:
-        errs.append(E.invalid(f"{path}.nameservers", ns, "must not have more than 3 nameservers"))
+        errs.append(RawFieldError(E.INVALID, f"{path}.nameservers", _go_slice(ns),
+                                  "must not have more than 3 nameservers"))
+    for i, n in enumerate(ns):
+        if not _is_ip(str(n)):
+            errs.append(E.invalid(f"{path}.nameservers[{i}]", n, "must be a valid IP address, (e.g. 10.9.8.7 or "
+                                                                 "2001:db8::ffff)"))
     searches = _list(cfg, "searches")
     if len(searches) > 32:
-        errs.append(E.invalid(f"{path}.searches", searches, "must not have more than 32 search paths"))
-    for i, s in enumerate(searches):
-        if isinstance(s, str) and s != ".":
-            errs.extend(E.invalid(f"{path}.searches[{i}]", s, m) for m in is_dns1123_subdomain(s.rstrip(".")))
+        errs.append(RawFieldError(E.INVALID, f"{path}.searches", _go_slice(searches),
+                                  "must not have more than 32 search paths"))
+    if len(" ".join(str(x) for x in searches)) > 2048:
+        errs.append(RawFieldError(E.INVALID, f"{path}.searches", _go_slice(searches),
+                                  "must not have more than 2048 characters (including spaces) in the search list"))
+    for i, sr in enumerate(searches):
+        if isinstance(sr, str):
+            trimmed = sr[:-1] if sr.endswith(".") else sr
+            errs.extend(_subdomain_errs(trimmed, f"{path}.searches[{i}]"))
     for i, opt in enumerate(_list(cfg, "options")):
         if not _s(opt, "name"):
-            errs.append(E.required(f"{path}.options[{i}]", "Option.Name must not be empty"))
+            errs.append(E.required(f"{path}.options[{i}]", "must not be empty"))
     return errs
+
+
+def _go_slice(items: list) -> str:
+    return "[]string{" + ", ".join(E.go_quote(str(x)) for x in items) + "}"
 
 
 def _validate_topology_spread(tscs: list, path: str) -> list[FieldError]:
@@ -1595,28 +1642,28 @@ def _validate_topology_spread(tscs: list, path: str) -> list[FieldError]:
     return errs
 
 
-def validate_pod_spec(spec: dict, path: str, pod_name: str = "") -> list[FieldError]:
+def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = False) -> list[FieldError]:
     """ValidatePodSpec: the rules shared by Pods and pod templates."""
     errs: list[FieldError] = []
     grace = _d(spec, "terminationGracePeriodSeconds")
     if grace is None:
-        errs.append(E.required(f"{path}.terminationGracePeriodSeconds", "must be set"))
+        errs.append(E.required(f"{path}.terminationGracePeriodSeconds"))
     volumes, verrs = validate_volumes(_list(spec, "volumes"), f"{path}.volumes", pod_name)
     errs.extend(verrs)
     containers = _list(spec, "containers")
     inits = _list(spec, "initContainers")
-    errs.extend(_validate_containers(containers, volumes, f"{path}.containers", grace))
-    errs.extend(_validate_init_containers(inits, containers, volumes, f"{path}.initContainers", grace))
+    restart = _s(spec, "restartPolicy")
+    errs.extend(_validate_containers(containers, volumes, f"{path}.containers", grace, restart))
+    errs.extend(_validate_init_containers(inits, containers, volumes, f"{path}.initContainers", grace, restart))
     errs.extend(_validate_ephemeral_containers(_list(spec, "ephemeralContainers"), containers, inits, volumes,
-                                               f"{path}.ephemeralContainers"))
+                                               f"{path}.ephemeralContainers", restart))
     if _d(spec, "hostNetwork") is True:
-        for key, ctrs in (("containers", containers), ("initContainers", inits)):
-            for ci, ctr in enumerate(ctrs):
-                for pi, port in enumerate(_list(ctr, "ports")):
-                    hp, cp = _d(port, "hostPort") or 0, _d(port, "containerPort") or 0
-                    if hp != cp:
-                        errs.append(E.invalid(f"{path}.{key}[{ci}].ports[{pi}].hostPort", hp,
-                                              "must match `containerPort` when `hostNetwork` is true"))
+        for ci, ctr in enumerate(containers):
+            for pi, port in enumerate(_list(ctr, "ports")):
+                hp, cp = _d(port, "hostPort") or 0, _d(port, "containerPort") or 0
+                if (is_pod or hp != 0) and hp != cp:
+                    errs.append(E.invalid(f"{path}.containers[{ci}].ports[{pi}].hostPort", hp,
+                                          "must match `containerPort` when `hostNetwork` is true"))
     rp = _s(spec, "restartPolicy")
     if not rp:
         errs.append(E.required(f"{path}.restartPolicy"))
@@ -1637,9 +1684,9 @@ def validate_pod_spec(spec: dict, path: str, pod_name: str = "") -> list[FieldEr
     gates: set[str] = set()
     for i, g in enumerate(_list(spec, "schedulingGates")):
         gn = _s(g, "name")
-        errs.extend(E.invalid(f"{path}.schedulingGates[{i}].name", gn, m) for m in is_qualified_name(gn))
+        errs.extend(E.invalid(f"{path}.schedulingGates[{i}]", gn, m) for m in is_qualified_name(gn))
         if gn in gates:
-            errs.append(E.duplicate(f"{path}.schedulingGates[{i}].name", gn))
+            errs.append(E.duplicate(f"{path}.schedulingGates[{i}]", gn))
         gates.add(gn)
     errs.extend(_validate_topology_spread(_list(spec, "topologySpreadConstraints"),
                                           f"{path}.topologySpreadConstraints"))
@@ -1697,7 +1744,7 @@ def validate_pod(pod: dict) -> list[FieldError]:
     meta = _map(pod, "metadata")
     spec = _map(pod, "spec")
     errs = validate_object_meta(meta, True, is_dns1123_subdomain)
-    errs.extend(validate_pod_spec(spec, "spec", _s(meta, "name")))
+    errs.extend(validate_pod_spec(spec, "spec", _s(meta, "name"), is_pod=True))
     if not _s(spec, "serviceAccountName"):
         for vi, vol in enumerate(_list(spec, "volumes")):
             for si, src in enumerate(_list(_d(vol, "projected"), "sources")):
