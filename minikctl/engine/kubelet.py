@@ -457,7 +457,7 @@ class Kubelet:
                 view = self.fs().view(c["name"], c.get("volumeMounts"), self.image(c.get("image", "")))
                 img = self.image(c.get("image", ""))
                 code, out, dur = procs.run_exec(hook["exec"].get("command") or [], procs.env_for(c, self.pod, img),
-                                                view, img, self.now, grace_s)
+                                                view, img, self.now, grace_s, p)
                 if code != 0:
                     self.event("Warning", "FailedPreStopHook",
                                f"PreStopHook failed: command {hook['exec'].get('command')!r} exited with {code}: {out}",
@@ -547,7 +547,7 @@ class Kubelet:
             img = self.image(c.get("image", ""))
             view = self.fs().view(c["name"], c.get("volumeMounts"), img)
             code, out, _ = procs.run_exec(probe["exec"].get("command") or [], procs.env_for(c, self.pod, img), view,
-                                          img, self.now, timeout)
+                                          img, self.now, timeout, p)
             return code == 0, out
         if "httpGet" in probe:
             h = probe["httpGet"]
@@ -604,7 +604,15 @@ class Kubelet:
             if key in ("livenessProbe", "startupProbe") and w["res"] is False:
                 return  # on hold until a new container instance
         if ok and not changed and w["res"] is True:
-            w["dorm"] = True  # steady success: nothing changes until something else happens in the pod
+            # steady success: nothing changes until something else happens in the pod, or the
+            # process's listeners change by themselves
+            chg = None if "exec" in probe else procs.next_listener_change(self.proc(inst), self.now)
+            if chg is None:
+                w["dorm"] = True
+                return
+            k = -(-(chg - w["base"]) // w["per"])
+            w["next"] = max(self.now + w["per"], w["base"] + k * w["per"])
+            add_timer(self.R, w["next"], R_PROBE, "probe", [cname, iid, key])
             return
         w["next"] = self.now + w["per"]
         add_timer(self.R, w["next"], R_PROBE, "probe", [cname, iid, key])

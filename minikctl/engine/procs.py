@@ -58,11 +58,10 @@ def _process_cls():
 
 
 def spawn(argv: list[str], env: dict, image, now_ms: int, mem_limit: int | None, fs) -> Any:
-    cls = _process_cls()
-    try:
-        return cls.spawn(argv, env, image, now_ms, mem_limit, fs)
-    except TypeError:
-        return cls.spawn(argv, env, image, now_ms, mem_limit)
+    """A new process, already run up to ``now_ms`` (whatever it does at its first instant)."""
+    p = _process_cls().spawn(argv, env, image, now_ms, mem_limit)
+    p.step(now_ms, fs)
+    return p
 
 
 def load_process(d: dict) -> Any:
@@ -80,19 +79,32 @@ def _behavior_fn(name: str):
     return fn
 
 
-def run_exec(argv, env, fs, image, now_ms, timeout_s) -> tuple[int, str, int]:
+def run_exec(argv, env, fs, image, now_ms, timeout_s, proc=None) -> tuple[int, str, int]:
     """(exit code, output, duration ms) of an exec inside the container."""
-    res = _behavior_fn("run_exec")(argv, env, fs, image, now_ms, timeout_s)
-    if isinstance(res, dict):
-        return int(res.get("exit_code", res.get("code", 0))), res.get("output", ""), int(res.get("duration_ms", 0))
-    code = getattr(res, "exit_code", None)
-    if code is not None:
-        out = getattr(res, "output", None)
-        if out is None:
-            out = (getattr(res, "stdout", "") or "") + (getattr(res, "stderr", "") or "")
-        return int(code), out, int(getattr(res, "duration_ms", 0) or 0)
-    seq = list(res)
-    return int(seq[0]), seq[1] if len(seq) > 1 else "", int(seq[2]) if len(seq) > 2 else 0
+    try:
+        fn = _behavior_fn("run_exec_timed")
+    except (AttributeError, ImportError):
+        code, out = _behavior_fn("run_exec")(argv, env, fs, image, now_ms, timeout_s)
+        return int(code), out, 0
+    code, out, ms = fn(argv, env, fs, image, now_ms, timeout_s, proc)
+    return int(code), out, int(ms)
+
+
+def next_listener_change(proc, now_ms: int) -> int | None:
+    """The next instant at which what the process answers on its ports may change by itself
+    (a listener that opens later; agnhost's liveness handler flipping to 500 after 10 s)."""
+    if proc is None or getattr(proc, "exited", False):
+        return None
+    best = None
+    for d in getattr(proc, "listeners", None) or []:
+        since = int(d.get("since_ms", 0) or 0)
+        cands = [since]
+        if d.get("kind") == "agnhost-liveness":
+            cands.append(since + 10001)
+        for t in cands:
+            if t > now_ms and (best is None or t < best):
+                best = t
+    return best
 
 
 def http_get(proc, port, path, now_ms, pod_ip, scheme):

@@ -68,7 +68,7 @@ def fake_spawn(argv, env, image, now, mem, fs):
     return p
 
 
-def fake_exec(argv, env, fs, image, now, timeout):
+def fake_exec(argv, env, fs, image, now, timeout, proc=None):
     if fs.exists("/tmp/healthy"):
         return 0, "", 0
     return 1, "cat: can't open '/tmp/healthy': No such file or directory\n", 0
