@@ -61,6 +61,10 @@ def parse_reference(ref: str) -> ImageRef:
         domain, path = parts[0], parts[1:]
         if not _DOMAIN.match(domain):
             raise ValueError("invalid reference format")
+        if domain in ("docker.io", "index.docker.io", "registry-1.docker.io"):
+            domain = "docker.io"
+            if len(path) == 1:
+                path = ["library"] + path
     else:
         domain, path = "docker.io", parts
         if len(path) == 1:

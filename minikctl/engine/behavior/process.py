@@ -590,7 +590,13 @@ class Process:
             ex = set(execs)
             p.flavor = "busybox" if ("ash" in ex or "busybox" in ex) else "gnu"
         if not p.argv:
-            p._start_error("no command specified", note="no command and no image ENTRYPOINT/CMD")
+            if p.image.get("known"):
+                p._start_error("no command specified", note="no command and no image ENTRYPOINT/CMD in the catalog")
+                return p
+            p._note(f"image {p.image.get('ref', '')!r} is not in the catalog and no command is given: assumed to be "
+                    "a long-running server with no listeners")
+            p.pid1 = {"name": "", "term": "ignore"}
+            p.blocked = {"kind": "forever", "why": "unknown-image"}
             return p
         prog = p.argv[0]
         img = p._img()
