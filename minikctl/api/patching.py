@@ -20,7 +20,6 @@ never depend on dict order.
 from __future__ import annotations
 
 import copy
-from decimal import Decimal
 from typing import Any
 
 from minikctl.api.errors import ClientError
@@ -35,6 +34,7 @@ __all__ = [
     "three_way_patch",
     "schema_for_kind",
     "go_format",
+    "drop_nulls",
 ]
 
 
@@ -61,6 +61,8 @@ def _go_float(f: float) -> str:
         return "+Inf" if f > 0 else "-Inf"
     if f == 0:
         return "0"
+    from decimal import Decimal
+
     sign, digits, exponent = Decimal(repr(f)).normalize().as_tuple()
     ds = "".join(str(d) for d in digits)
     nd = len(ds)
@@ -149,6 +151,11 @@ def _json_equal(a: Any, b: Any) -> bool:
 # ---------------------------------------------------------------------------
 # RFC 7386 JSON merge patch
 # ---------------------------------------------------------------------------
+
+def drop_nulls(value: Any) -> Any:
+    """A copy without null-valued map entries (what decoding into typed API objects does)."""
+    return _prune_nulls(copy.deepcopy(value))
+
 
 def _prune_nulls(value: Any) -> Any:
     if isinstance(value, dict):
@@ -325,9 +332,8 @@ def _apply_op(doc: Any, kind: str, op: dict) -> Any:
         return doc
     if kind == "replace":
         if path == "":
-            if not isinstance(value, (dict, list)):
-                raise JSONPatchError("replace operation value must be object or array")
-            return value
+            # evanphx wraps a nil error here, so a scalar value is silently ignored
+            return value if isinstance(value, (dict, list)) else doc
         found = _find_parent(doc, path)
         if found is None:
             raise JSONPatchError(f"replace operation does not apply: doc is missing path: {path}: missing value")
@@ -377,7 +383,9 @@ def _apply_op(doc: Any, kind: str, op: dict) -> Any:
     try:
         _con_add(dest[0], dest[1], moved)
     except ValueError as e:
-        raise JSONPatchError(f"error in {kind} for path: '{path}': {e}") from None
+        if kind == "copy":
+            raise JSONPatchError(f"error while adding value during copy: {e}") from None
+        raise JSONPatchError(f"error in move for path: '{path}': {e}") from None
     return doc
 
 
