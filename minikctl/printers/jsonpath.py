@@ -706,26 +706,17 @@ def _basic_kind(v: Any) -> str:
     if isinstance(v, int):
         return _INT
     if isinstance(v, float):
-        # unstructured JSON decoding turns whole numbers into int64
-        if v.is_integer() and -(2**63) <= v < 2**63:
-            return _INT
         return _FLOAT
     if isinstance(v, str):
         return _STR
     raise _EvalError("invalid type for comparison")
 
 
-def _num(v: Any) -> Any:
-    if isinstance(v, float) and v.is_integer() and -(2**63) <= v < 2**63:
-        return int(v)
-    return v
-
-
 def _equal(a: Any, b: Any) -> bool:
     ka, kb = _basic_kind(a), _basic_kind(b)
     if ka != kb:
         raise _EvalError("incompatible types for comparison")
-    return _num(a) == _num(b)
+    return a == b
 
 
 def _less(a: Any, b: Any) -> bool:
@@ -737,7 +728,7 @@ def _less(a: Any, b: Any) -> bool:
     if ka == _STR:
         # Go compares strings bytewise
         return a.encode("utf-8") < b.encode("utf-8")
-    return _num(a) < _num(b)
+    return a < b
 
 
 def _compare(op: str, a: Any, b: Any) -> bool:
@@ -759,6 +750,11 @@ def _compare(op: str, a: Any, b: Any) -> bool:
 class _Evaluator:
     def __init__(self, allow_missing: bool) -> None:
         self.allow_missing = allow_missing
+        # client-go's range bookkeeping (JSONPath.beginRange / inRange / endRange / lastEndNode)
+        self.begin_range = 0
+        self.in_range = 0
+        self.end_range = 0
+        self.last_end = -1
 
     def walk(self, values: list[Any], node: _Node) -> list[Any]:
         if isinstance(node, _List):
@@ -789,8 +785,12 @@ class _Evaluator:
             return out
         if isinstance(node, _Identifier):
             if node.name == "range":
+                self.begin_range += 1
                 return values
             if node.name == "end":
+                if self.in_range > 0:
+                    self.end_range += 1
+                    return []
                 raise _EvalError("not in range, nothing to end")
             raise _EvalError(f"unrecognized identifier {node.name}")
         raise _EvalError(f"unexpected Node {node!r}")
@@ -888,34 +888,6 @@ class _Evaluator:
         return out
 
 
-def _range_start(node: _Node) -> bool:
-    return isinstance(node, _List) and any(
-        isinstance(n, _Identifier) and n.name == "range" for n in node.nodes
-    )
-
-
-def _range_end(node: _Node) -> bool:
-    return isinstance(node, _List) and any(
-        isinstance(n, _Identifier) and n.name == "end" for n in node.nodes
-    )
-
-
-# A block is a list of items: ("node", _Node) or ("range", _List, block).
-def _build_blocks(nodes: list[_Node], i: int, depth: int) -> tuple[list[tuple], int]:
-    items: list[tuple] = []
-    while i < len(nodes):
-        node = nodes[i]
-        if _range_start(node):
-            body, i = _build_blocks(nodes, i + 1, depth + 1)
-            items.append(("range", node, body))
-            continue
-        if _range_end(node) and depth > 0:
-            return items, i + 1
-        items.append(("node", node))
-        i += 1
-    return items, i
-
-
 class JSONPath:
     """A parsed kubectl JSONPath template."""
 
@@ -925,20 +897,41 @@ class JSONPath:
             self._root = _Parser(template).parse()
         except _ParseError as e:
             raise JSONPathError(f"error parsing jsonpath {template}, {e}", raw=str(e)) from None
-        self._blocks, _ = _build_blocks(self._root.nodes, 0, 0)
 
-    def _run(self, items: list[tuple], data: Any, ev: _Evaluator, out: list[list[Any]]) -> None:
-        for item in items:
-            if item[0] == "node":
-                out.append(ev.walk([data], item[1]))
+    def _find(self, data: Any, start: int, ev: _Evaluator) -> list[list[Any]]:
+        """client-go FindResults over the top-level nodes from ``start``.
+
+        A ``{range}`` runs the following nodes once per result until its ``{end}``; processing then
+        resumes after the most recent ``{end}`` seen.  A range without ``{end}`` therefore runs its
+        body per item and then once more at the outer level, exactly like kubectl.
+        """
+        nodes = self._root.nodes
+        full: list[list[Any]] = []
+        i = start
+        while i < len(nodes):
+            results = ev.walk([data], nodes[i])
+            if ev.end_range > 0 and ev.end_range <= ev.in_range:
+                ev.end_range -= 1
+                ev.last_end = i
+                break
+            if ev.begin_range > 0:
+                ev.begin_range -= 1
+                ev.in_range += 1
+                if results:
+                    for value in results:
+                        full.extend(self._find(value, i + 1, ev))
+                else:
+                    self._find(_NOTHING, i + 1, ev)
+                ev.in_range -= 1
+                for k in range(i + 1, len(nodes)):
+                    if k == ev.last_end:
+                        i = k
+                        break
+                i += 1
                 continue
-            _, node, body = item
-            results = ev.walk([data], node)
-            if results:
-                for r in results:
-                    self._run(body, r, ev, out)
-            else:
-                self._run(body, _NOTHING, ev, [])
+            full.append(results)
+            i += 1
+        return full
 
     def find_results(self, data: Any, allow_missing_keys: bool = True) -> list[list[Any]]:
         """Raw results, one list per top-level template node (texts included), like FindResults.
@@ -946,12 +939,10 @@ class JSONPath:
         Raises ``JSONPathError`` whose message is the bare engine error.
         """
         ev = _Evaluator(allow_missing_keys)
-        out: list[list[Any]] = []
         try:
-            self._run(self._blocks, data, ev, out)
+            return self._find(data, 0, ev)
         except _EvalError as e:
             raise JSONPathError(str(e)) from None
-        return out
 
     @staticmethod
     def format_value(v: Any) -> str:

@@ -273,8 +273,30 @@ def test_nested_ranges():
     assert run(t3, NESTED, False) == "pod1\tfoo bar \tfoo bar \npod2\tbaz \tbaz \n"
 
 
-def test_range_without_end_runs_to_the_end():
-    assert run("{range .items[*]}{.metadata.name};", NESTED) == "pod1;pod2;"
+def test_range_without_end_runs_body_then_once_more_outside():
+    # kubectl 1.32: '{range .spec.containers[*]}{.name}{"\n"}' prints 'c1\nc2\n\n'
+    assert run('{range .spec.containers[*]}{.name}{"\\n"}', POD) == "c1\nc2\n\n"
+    assert run("{range .items[*]}{.metadata.name};", NESTED) == "pod1;pod2;;"
+    with pytest.raises(JSONPathError) as e:
+        run('{range .spec.containers[*]}{.name}{"\\n"}', POD, allow=False)
+    assert e.value.raw == "name is not found"
+
+
+def test_outer_resumes_after_most_recent_end():
+    t = "{range .items[*]}{range .spec.containers[*]}{.name},{end}|{.metadata.name}"
+    # outer range has no end: after the items loop, processing resumes after the inner {end}
+    assert run(t, NESTED) == "foo,bar,|pod1baz,|pod2|"
+
+
+def test_number_kinds_do_not_mix():
+    data = {"items": [{"n": 3, "f": 3.0}]}
+    with pytest.raises(JSONPathError) as e:
+        run("{.items[?(@.n==3.0)]}", data)
+    assert e.value.raw == "incompatible types for comparison"
+    with pytest.raises(JSONPathError):
+        run("{.items[?(@.f==3)]}", data)
+    assert run("{.items[?(@.f==3.0)].n}", data) == "3"
+    assert run("{.items[?(@.n==3)].f}", data) == "3"
 
 
 ANNOTATED = {
@@ -570,3 +592,172 @@ def test_relaxed_errors():
         assert e.value.message == (
             "unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'"
         )
+
+
+# --- generated once from kubectl 1.32.4: kubectl patch --local -f obj.json -p '{}' -o jsonpath=TEMPLATE
+# (OBJ below is obj.json; ('ERR', text) is the engine error inside kubectl's message)
+OBJ = {'apiVersion': 'v1',
+ 'kind': 'Pod',
+ 'metadata': {'name': 'web-1',
+              'namespace': 'default',
+              'labels': {'app': 'web'},
+              'annotations': {'kubernetes.io/desc': 'hello world', 'n': '5'}},
+ 'spec': {'containers': [{'name': 'c1',
+                          'image': 'nginx:1.25',
+                          'ports': [{'containerPort': 80, 'protocol': 'TCP'}, {'containerPort': 443}],
+                          'args': ['-a', 'b c'],
+                          'env': [{'name': 'A', 'value': '1'}, {'name': 'B'}]},
+                         {'name': 'c2', 'image': 'busybox', 'command': ['sh', '-c', 'echo "hi"\n']}],
+          'nodeName': 'node01',
+          'hostNetwork': False,
+          'priority': 0},
+ 'status': {'phase': 'Running',
+            'podIP': '10.0.0.1',
+            'startTime': '2025-01-01T00:00:00Z',
+            'conditions': [{'type': 'Ready', 'status': 'True'},
+                           {'type': 'Initialized', 'status': 'False', 'reason': 'X'}],
+            'containerStatuses': [{'name': 'c1',
+                                   'ready': True,
+                                   'restartCount': 3,
+                                   'state': {'running': {'startedAt': '2025-01-01T00:00:01Z'}}},
+                                  {'name': 'c2',
+                                   'ready': False,
+                                   'restartCount': 0,
+                                   'state': {'waiting': {'reason': 'CrashLoopBackOff'}}}],
+            'f': 2.75,
+            'big': 12345678901,
+            'neg': -4,
+            'empty': [],
+            'emptym': {},
+            't': True}}
+
+OBSERVED = [
+    ('{.metadata.name}', 'web-1'),
+    ('{.metadata.annotations.kubernetes\\.io/desc}', 'hello world'),
+    ("{.metadata.annotations['kubernetes\\.io/desc']}", 'hello world'),
+    ('{.spec.containers[*].ports[*].containerPort}', '80 443'),
+    ('{.spec.containers[0].ports[?(@.containerPort==443)]}', '{"containerPort":443}'),
+    ('{.spec.containers[0].ports[?(@.protocol)]}', '{"containerPort":80,"protocol":"TCP"}'),
+    ('{.spec.containers[0].ports[?(@.protocol=="TCP")].containerPort}', '80'),
+    ('{.spec.containers[0].args}', '["-a","b c"]'),
+    ('{.spec.containers[1].command}', '["sh","-c","echo \\"hi\\"\\n"]'),
+    ('{.spec.containers[1].command[2]}', 'echo "hi"\n'),
+    ('{.spec.containers[0].env[?(@.value)].name}', 'A'),
+    ('{.spec.containers[0].env[?(@.value=="1")].name}', 'A'),
+    ('{.spec.containers[0].env[?(@.value!="1")].name}', ''),
+    ('{.status.containerStatuses[?(@.ready==false)].name}', 'c2'),
+    ('{.status.containerStatuses[?(@.restartCount>1)].name}', 'c1'),
+    ('{.status.containerStatuses[?(@.restartCount>=0)].name}', 'c1 c2'),
+    ('{.status.containerStatuses[?(@.restartCount<3)].name}', 'c2'),
+    ('{.status.containerStatuses[?(@.restartCount<=3)].name}', 'c1 c2'),
+    ('{.status.containerStatuses[?(@.restartCount!=3)].name}', 'c2'),
+    ('{.status.containerStatuses[*].state.waiting.reason}', 'CrashLoopBackOff'),
+    ('{.status.containerStatuses[*].state}', '{"running":{"startedAt":"2025-01-01T00:00:01Z"}} {"waiting":{"reason":"CrashLoopBackOff"}}'),
+    ("{.status.conditions[?(@.type=='Ready')].status}", 'True'),
+    ('{.status.conditions[?(@.status=="False")].reason}', 'X'),
+    ('{range .status.conditions[*]}{.type}={.status}{"\\n"}{end}', 'Ready=True\nInitialized=False\n'),
+    ('{range .spec.containers[*]}{.name}{range .ports[*]}:{.containerPort}{end};{end}', 'c1:80:443;c2;'),
+    ('{.status.f}', '2.75'),
+    ('{.status.big}', '12345678901'),
+    ('{.status.neg}', '-4'),
+    ('{.status.empty}', '[]'),
+    ('{.status.emptym}', '{}'),
+    ('{.status.t}', 'true'),
+    ('{.status.empty[0]}', ('ERR', 'array index out of bounds: index 0, length 0')),
+    ('{.status.empty[*]}', ''),
+    ('{.status.emptym.x}', ''),
+    ('{.spec.hostNetwork}', 'false'),
+    ('{.spec.priority}', '0'),
+    ('{$.kind}', 'Pod'),
+    ('{@.kind}', 'Pod'),
+    ('{.kind}{.apiVersion}', 'Podv1'),
+    ('{"a\\tb"}', 'a\tb'),
+    ("{'x'}", 'x'),
+    ('{.spec.containers[-1].name}', 'c2'),
+    ('{.spec.containers[0:1].name}', 'c1'),
+    ('{.spec.containers[:1].name}', 'c1'),
+    ('{.spec.containers[1:].name}', 'c2'),
+    ('{.spec.containers[::-1].name}', ('ERR', 'step must be > 0')),
+    ('{.spec.containers[0][0]}', ('ERR', 'map[string]interface {} is not array or slice')),
+    ('{.spec.containers[5:7].name}', ('ERR', 'array index out of bounds: index 5, length 2')),
+    ('{.spec.containers[2:2].name}', ''),
+    ('{.spec.containers[0,1].name}', 'c1 c2'),
+    ('{.spec.containers[0, 1].name}', 'c1 c2'),
+    ("{.spec.containers[0]['name','image']}", 'c1 nginx:1.25'),
+    ("{.spec.containers[*]['name']}", 'c1 c2'),
+    ('{.spec.containers[?(@.name=="c1")].ports[0].containerPort}', '80'),
+    ('{.spec.containers[?(@.ports)].name}', 'c1'),
+    ('{.spec.containers[?(@.name=="c1")]}', '{"args":["-a","b c"],"env":[{"name":"A","value":"1"},{"name":"B"}],"image":"nginx:1.25","name":"c1","ports":[{"containerPort":80,"protocol":"TCP"},{"containerPort":443}]}'),
+    ('{.status.containerStatuses[?(@.state.running)].name}', 'c1'),
+    ('{.status.containerStatuses[?(@.state.running.startedAt>"2024")].name}', 'c1'),
+    ('{..restartCount}', '3 0'),
+    ('{..containerPort}', '80 443'),
+    ('{.spec..name}', 'c1 A B c2'),
+    ('{.status.conditions[?(@.type=="Ready")]}', '{"status":"True","type":"Ready"}'),
+    ('{.status.conditions[?(@.type==Ready)]}', ('ERR', 'unrecognized identifier Ready')),
+    ('{.status.conditions[?(@.type=="Ready"&&@.status=="True")]}', ('ERR', "unrecognized character in action: U+0026 '&'")),
+    ('{.status.containerStatuses[?(@.ready==true)].name}', 'c1'),
+    ('{.status.containerStatuses[?(@.ready=="true")].name}', ('ERR', 'incompatible types for comparison')),
+    ('{.status.containerStatuses[?(@.restartCount==3.0)].name}', ('ERR', 'incompatible types for comparison')),
+    ('{.status.containerStatuses[?(@.restartCount>-1)].name}', 'c1 c2'),
+    ('{.status[?(@.x)]}', ('ERR', 'map[big:12345678901 conditions:[map[status:True type:Ready] map[reason:X status:False type:Initialized]] containerStatuses:[map[name:c1 ready:true restartCount:3 state:map[running:map[startedAt:2025-01-01T00:00:01Z]]] map[name:c2 ready:false restartCount:0 state:map[waiting:map[reason:CrashLoopBackOff]]]] empty:[] emptym:map[] f:2.75 neg:-4 phase:Running podIP:10.0.0.1 startTime:2025-01-01T00:00:00Z t:true] is not array or slice and cannot be filtered')),
+    ('{.metadata.name.x}', ''),
+    ('{.metadata.labels.app.x}', ''),
+    ('{range .spec.containers[*]}{.name}{"\\n"}', 'c1\nc2\n\n'),
+    ('{range .items[*]}{.x}{end}', ''),
+    ('{end}', ('ERR', 'not in range, nothing to end')),
+    ('{.spec.containers[?(@.name=="c1")].args[1]}', 'b c'),
+    ('{.spec.containers[*].env[*].value}', '1'),
+    ('{.spec.containers[0].env[1].value}', ''),
+    ('{.status.containerStatuses[0].state.running.startedAt}', '2025-01-01T00:00:01Z'),
+    ('x{.metadata.name}y{.metadata.namespace}z', 'xweb-1ydefaultz'),
+    ('{.spec.containers[0].image} {.spec.containers[1].image}', 'nginx:1.25 busybox'),
+    ('{"\\u00e9"}{"\\x41"}{"\\101"}{\'\\\'\'}', "éAA'"),
+    ('{.spec.containers[1].command[1:]}', '-c echo "hi"\n'),
+    ('{.spec.containers[1].command[-2:]}', '-c echo "hi"\n'),
+    ('{ .metadata.name }', 'web-1'),
+    ('{.metadata.name }', 'web-1'),
+    ('{range .spec.containers[*]}{range .ports[*]}{.containerPort},{end}{end}', '80,443,'),
+    ('{range .status.empty[*]}{.x}{end}done', 'done'),
+    ('{.spec.containers[0].ports[1].protocol}', ''),
+    ('{.spec.containers[*].ports[?(@.containerPort>100)].containerPort}', '443'),
+    ('{[0]}', ('ERR', 'map[string]interface {} is not array or slice')),
+    ('{.status.containerStatuses[-1:].name}', 'c2'),
+    ('{.spec.containers[1:2:3].name}', 'c2'),
+    ('{.spec.containers[?(@.name == "c2")].name}', 'c2'),
+    ('{.spec.containers[?( @.name=="c2" )].name}', 'c2'),
+    ('{.spec.containers[?(@.image=~"nginx")].name}', ('ERR', "unrecognized character in action: U+007E '~'")),
+    ('{.spec.containers[?(@.name<"c2")].name}', 'c1'),
+    ("{.spec['containers'][0]['name']}", 'c1'),
+    ('{.metadata.labels}{.metadata.annotations}', '{"app":"web"}{"kubernetes.io/desc":"hello world","n":"5"}'),
+    ('{.spec.containers[0].ports}', '[{"containerPort":80,"protocol":"TCP"},{"containerPort":443}]'),
+    ('{.metadata.name}{.nope}{.metadata.namespace}', 'web-1default'),
+    ('{.spec.containers[99]}', ('ERR', 'array index out of bounds: index 99, length 2')),
+    ('{.spec.containers[?(@.nope=="x")].name}', ''),
+    ('{.status.phase} {.status.podIP}', 'Running 10.0.0.1'),
+    ('{range .spec.containers[*]}{range .ports[*]}{.containerPort},{end}|{.name}', '80,443,|c1|c2|'),
+    ('{range .spec.containers[*]}{.name}{range .ports[*]}{.containerPort},{end}', 'c180,443,c2'),
+    ('{range .spec.containers[*]}{.name}{end}{range .status.conditions[*]}{.type}{end}', 'c1c2ReadyInitialized'),
+    ('{range .spec.containers[*]}{end}{.kind}', 'Pod'),
+    ('{range .nope[*]}{.x}{end}{.kind}', 'Pod'),
+    ('{range .spec.containers[*]}{.name}{end}{end}', ('ERR', 'not in range, nothing to end')),
+    ('{.status.f}{.status.containerStatuses[?(@.restartCount==3)].name}', '2.75c1'),
+    ('{.spec.containers[*].ports[*]}', '{"containerPort":80,"protocol":"TCP"} {"containerPort":443}'),
+    ('{.status.conditions[*].type}{"|"}{.status.conditions[*][\'type\',\'status\']}', 'Ready Initialized|Ready Initialized True False'),
+    ('{..state.waiting}', '{"reason":"CrashLoopBackOff"}'),
+    ('{.status.containerStatuses[*]..reason}', 'CrashLoopBackOff'),
+    ('{.spec.containers[?(@.args[0]=="-a")].name}', 'c1'),
+    ('{.spec.containers[?(@.args[*]=="-a")].name}', ('ERR', 'can only compare one element at a time')),
+    ('{.metadata.annotations.n}', '5'),
+    ('{.spec.containers[0].env[?(@.name=="B")].value}', ''),
+]
+
+
+@pytest.mark.parametrize("tmpl,want", OBSERVED)
+def test_differential_against_kubectl(tmpl, want):
+    if isinstance(want, tuple):
+        with pytest.raises(JSONPathError) as e:
+            JSONPath(tmpl).execute(OBJ)
+        assert e.value.raw == want[1]
+    else:
+        assert JSONPath(tmpl).execute(OBJ) == want
