@@ -585,6 +585,9 @@ class Process:
         for k, v in (env or {}).items():
             p.vars[str(k)] = str(v)
             p.exported.append(str(k))
+        if "HOME" not in p.vars:  # the runtime sets HOME for the image user (root)
+            p.vars["HOME"] = "/root"
+            p.exported.append("HOME")
         execs = p.image.get("executables")
         if execs is not None:
             ex = set(execs)
