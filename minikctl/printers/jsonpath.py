@@ -10,6 +10,7 @@ Public API:
 * ``JSONPath.execute(data, allow_missing_keys=True) -> str``: the text ``-o jsonpath`` prints.
 * ``JSONPath.find_results(data, allow_missing_keys=True) -> list[list[Any]]``: raw values.
 * ``relaxed(expr)``: kubectl's RelaxedJSONPathExpression (custom-columns, sort-by).
+* ``WaitJSONPath(spec).check(obj)``: ``kubectl wait --for=jsonpath=...``.
 * ``go_json(v)``, ``go_sprint(v)`` (``%v``), ``go_sharp_v(v)`` (``%#v``), ``go_float(f)``.
 """
 
@@ -24,6 +25,7 @@ __all__ = [
     "JSONPath",
     "JSONPathError",
     "relaxed",
+    "WaitJSONPath",
     "go_json",
     "go_sprint",
     "go_sharp_v",
@@ -1014,3 +1016,73 @@ def relaxed(expr: str) -> str:
         )
     spec = m.group(1) if m.group(1) else m.group(2)
     return "{." + spec + "}"
+
+
+def _split_wait_input(text: str) -> list[str]:
+    """kubectl wait splitJSONPathInput: split on single ``=``; ``==`` stays inside an element."""
+    out: list[str] = []
+    cur: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "=":
+            if i < len(text) - 1 and text[i + 1] == "=":
+                cur.append("==")
+                i += 2
+                continue
+            out.append("".join(cur))
+            cur = []
+            i += 1
+            continue
+        cur.append(text[i])
+        i += 1
+    out.append("".join(cur))
+    return out
+
+
+class WaitJSONPath:
+    """``kubectl wait --for=jsonpath='{expr}'[=value]`` (kubectl ``pkg/cmd/wait/json.go``).
+
+    Build it from the text after ``jsonpath=``; ``check(obj)`` says whether the condition holds.
+    Every failure raises ``ClientError`` with kubectl's message.
+    """
+
+    def __init__(self, spec: str) -> None:
+        parts = _split_wait_input(spec)
+        if len(parts) < 1 or len(parts) > 2:
+            raise ClientError(
+                "jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 "
+                "or --for=jsonpath='{.status.readyReplicas}'"
+            )
+        self.expression = relaxed(parts[0])
+        self.value: str | None = None
+        if len(parts) == 2:
+            value = parts[1].strip("'\"")
+            if value == "":
+                raise ClientError(
+                    "jsonpath wait has to have a value after equal sign, like --for=jsonpath='{.status.readyReplicas}'=3"
+                )
+            self.value = value
+        if self.expression == "":
+            raise ClientError("jsonpath expression cannot be empty")
+        try:
+            self._parser = JSONPath(self.expression)
+        except JSONPathError as e:
+            raise ClientError(e.raw) from None
+
+    def check(self, obj: Any) -> bool:
+        try:
+            results = self._parser.find_results(obj, allow_missing_keys=True)
+        except JSONPathError as e:
+            raise ClientError(e.raw) from None
+        if len(results) == 0 or len(results[0]) == 0:
+            return False
+        if len(results) > 1:
+            raise ClientError("given jsonpath expression matches more than one list")
+        if len(results[0]) > 1:
+            raise ClientError("given jsonpath expression matches more than one value")
+        if self.value is None:
+            return True
+        found = results[0][0]
+        if isinstance(found, (dict, list, tuple)):
+            raise ClientError("jsonpath leads to a nested object or list which is not supported")
+        return go_sprint(found).strip() == self.value.strip()

@@ -761,3 +761,59 @@ def test_differential_against_kubectl(tmpl, want):
         assert e.value.raw == want[1]
     else:
         assert JSONPath(tmpl).execute(OBJ) == want
+
+
+# --- kubectl wait --for=jsonpath=... (kubectl-ux.md 6.2, kubectl pkg/cmd/wait/json.go)
+from minikctl.printers.jsonpath import WaitJSONPath  # noqa: E402
+
+
+def test_wait_jsonpath_value():
+    w = WaitJSONPath("{.status.phase}=Running")
+    assert w.expression == "{.status.phase}" and w.value == "Running"
+    assert w.check(POD)
+    assert not WaitJSONPath("{.status.phase}=Pending").check(POD)
+    assert WaitJSONPath(".status.phase='Running'").check(POD)
+    assert WaitJSONPath('status.phase="Running"').check(POD)
+    assert WaitJSONPath("{.spec.containers[0].ports[0].containerPort}=80").check(POD)
+    assert WaitJSONPath('{.status.conditions[?(@.type=="Ready")].status}=True').check(POD)
+
+
+def test_wait_jsonpath_exists_and_missing():
+    assert WaitJSONPath("{.status.phase}").check(POD)
+    assert WaitJSONPath("{.status.phase}").value is None
+    assert not WaitJSONPath("{.status.nope}").check(POD)
+    assert not WaitJSONPath("{.status.nope}=x").check(POD)
+
+
+@pytest.mark.parametrize(
+    "spec,msg",
+    [
+        (
+            "{.a}=1=2",
+            "jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 "
+            "or --for=jsonpath='{.status.readyReplicas}'",
+        ),
+        ("{.a}=", "jsonpath wait has to have a value after equal sign, like --for=jsonpath='{.status.readyReplicas}'=3"),
+        ("{.a}=''", "jsonpath wait has to have a value after equal sign, like --for=jsonpath='{.status.readyReplicas}'=3"),
+        ("", "jsonpath expression cannot be empty"),
+        ("{.a[}", "unterminated array"),
+    ],
+)
+def test_wait_jsonpath_spec_errors(spec, msg):
+    with pytest.raises(ClientError) as e:
+        WaitJSONPath(spec)
+    assert e.value.message == msg
+
+
+@pytest.mark.parametrize(
+    "spec,msg",
+    [
+        ("{.spec.containers[*].name}=c1", "given jsonpath expression matches more than one value"),
+        ("{.metadata.labels}=x", "jsonpath leads to a nested object or list which is not supported"),
+        ("{.spec.containers[7].name}=x", "array index out of bounds: index 7, length 2"),
+    ],
+)
+def test_wait_jsonpath_check_errors(spec, msg):
+    with pytest.raises(ClientError) as e:
+        WaitJSONPath(spec).check(POD)
+    assert e.value.message == msg
