@@ -27,6 +27,7 @@ __all__ = [
     "update_schema",
     "validate_pod_update",
     "validate_pod_status_update",
+    "validate_metadata_update",
     "prepare_pod_update",
     "prepare_pod_status_update",
 ]
@@ -75,6 +76,34 @@ def _norm(value: Any) -> Any:
     if isinstance(value, list):
         return [_norm(v) for v in value]
     return value
+
+
+def _norm_pod(obj: Any) -> Any:
+    """``_norm`` plus semantic equality of resource quantities ("1000m" equals "1")."""
+    obj = _norm(obj)
+    spec = obj.get("spec") if isinstance(obj, dict) else None
+    if isinstance(spec, dict):
+        holders = [spec]
+        for key in ("containers", "initContainers", "ephemeralContainers"):
+            holders.extend(c for c in spec.get(key) or [] if isinstance(c, dict))
+        for h in holders:
+            res = h.get("resources")
+            if isinstance(res, dict):
+                for kind in ("limits", "requests"):
+                    if isinstance(res.get(kind), dict):
+                        res[kind] = {k: _quantity_key(v) for k, v in res[kind].items()}
+        if isinstance(spec.get("overhead"), dict):
+            spec["overhead"] = {k: _quantity_key(v) for k, v in spec["overhead"].items()}
+    return obj
+
+
+def _quantity_key(value: Any) -> Any:
+    from minikctl.api.quantity import parse_quantity
+
+    try:
+        return f"quantity:{parse_quantity(value)}"
+    except (ValueError, TypeError):
+        return value
 
 
 def _rule(name: str, **extra: Any) -> dict:
@@ -289,10 +318,11 @@ def _spec_schema(old_spec: dict) -> dict:
 def update_schema(old: dict) -> dict:
     """A JSON Schema (2020-12) that accepts exactly the Pod updates a v1.32 API server allows.
 
-    Validate the new object after ``_norm``-style normalisation (``validate_pod_update`` does it):
-    null fields and empty lists count as absent, as apimachinery's semantic equality has it.
+    Validate the new object after the same normalisation (``validate_pod_update`` does it):
+    null fields and empty lists count as absent and resource quantities compare by value, as
+    apimachinery's semantic equality has it.
     """
-    old = _norm(old)
+    old = _norm_pod(old)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
@@ -362,8 +392,8 @@ def validate_pod_update(old: dict, new: dict) -> list[FieldError]:
     """
     import jsonschema
 
-    old_n = _norm(old)
-    new_n = _norm(new)
+    old_n = _norm_pod(old)
+    new_n = _norm_pod(new)
     schema = update_schema(old)
     validator = jsonschema.Draft202012Validator(schema)
     found: dict[str, list] = {}
@@ -465,6 +495,23 @@ def _meta_errors(found: dict, old: dict, new: dict) -> list[FieldError]:
         errs.append(forbidden(f"metadata.annotations[{MIRROR_ANNOTATION}]",
                               "may not remove or update mirror pod annotation"))
     return errs
+
+
+def validate_metadata_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateObjectMetaUpdate alone: the update rules for kinds without spec rules (e.g. Namespace)."""
+    return _metadata_only_errors(_norm(old), _norm(new))
+
+
+def _metadata_only_errors(old_n: dict, new_n: dict) -> list[FieldError]:
+    import jsonschema
+
+    meta_schema = {"type": "object", "properties": {"metadata": _metadata_schema(old_n.get("metadata") or {})}}
+    found: dict[str, list] = {}
+    for err in _iter_leaf_errors(jsonschema.Draft202012Validator(meta_schema).iter_errors(new_n)):
+        rule = _annotation(err)
+        if rule is not None and not rule["rule"].startswith("mirror"):
+            found.setdefault(rule["rule"], []).append((rule, err))
+    return _meta_errors(found, old_n, new_n)
 
 
 # ---------------------------------------------------------------------------

@@ -388,3 +388,28 @@ def test_status_update_metadata_rules_apply():
     assert [str(e) for e in validate_pod_status_update(old, new)] == [
         'metadata.name: Invalid value: "zzz": field is immutable'
     ]
+
+
+# --- quantities and other kinds -------------------------------------------------------------------
+
+def test_quantities_compare_by_value():
+    old = _pod()
+    old["spec"]["containers"][0]["resources"] = {"limits": {"cpu": "1", "memory": "1Gi"}}
+    same = lambda p: p["spec"]["containers"][0].__setitem__("resources", {"limits": {"cpu": "1000m", "memory": "1024Mi"}})
+    assert _check(old, same) == []
+    more = lambda p: p["spec"]["containers"][0].__setitem__("resources", {"limits": {"cpu": "2", "memory": "1Gi"}})
+    assert _check(old, more) == [FORBIDDEN]
+
+
+def test_metadata_update_for_other_kinds():
+    from minikctl.api.updates import validate_metadata_update
+
+    ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev", "uid": "1"}, "spec": {"finalizers": ["kubernetes"]}}
+    changed = copy.deepcopy(ns)
+    changed["metadata"]["labels"] = {"team": "a"}
+    changed["spec"] = {}
+    assert validate_metadata_update(ns, changed) == []
+    changed["metadata"]["name"] = "prod"
+    assert [str(e) for e in validate_metadata_update(ns, changed)] == [
+        'metadata.name: Invalid value: "prod": field is immutable'
+    ]
