@@ -612,7 +612,7 @@ def _validate_key_to_paths(items: list, path: str) -> list[FieldError]:
             errs.append(E.required(f"{p}.key"))
         if not _s(kp, "path"):
             errs.append(E.required(f"{p}.path"))
-        errs.extend(_validate_local_non_reserved_path(_s(kp, "path"), f"{p}.path") if _s(kp, "path") else [])
+        errs.extend(_validate_local_non_reserved_path(_s(kp, "path"), f"{p}.path"))
         errs.extend(_validate_mode(_d(kp, "mode"), f"{p}.mode"))
     return errs
 
@@ -666,9 +666,7 @@ def _validate_downward_items(items: list, path: str) -> list[FieldError]:
         fpath = _s(f, "path")
         if not fpath:
             errs.append(E.required(f"{p}.path"))
-        else:
-            errs.extend(_validate_local_non_reserved_path(fpath, f"{p}.path"))
-        errs.extend(_validate_mode(_d(f, "mode"), f"{p}.mode"))
+        errs.extend(_validate_local_non_reserved_path(fpath, f"{p}.path"))
         fr, rr = _d(f, "fieldRef"), _d(f, "resourceFieldRef")
         if isinstance(fr, dict):
             errs.extend(_validate_field_selector(fr, _DOWNWARD_VOLUME_FIELDS, f"{p}.fieldRef"))
@@ -678,6 +676,7 @@ def _validate_downward_items(items: list, path: str) -> list[FieldError]:
             errs.extend(_validate_resource_field_ref(rr, f"{p}.resourceFieldRef", volume=True))
         else:
             errs.append(E.required(p, "one of fieldRef and resourceFieldRef is required"))
+        errs.extend(_validate_mode(_d(f, "mode"), f"{p}.mode"))
     return errs
 
 
@@ -751,7 +750,7 @@ def _validate_one_source(src: str, body: dict, sp: str) -> list[FieldError]:
         p = _s(body, "path")
         if not p:
             errs.append(E.required(f"{sp}.path"))
-        elif not p.startswith("/"):
+        if not p.startswith("/"):
             errs.append(E.invalid(f"{sp}.path", p, "must be an absolute path"))
     elif src == "downwardAPI":
         errs.extend(_validate_mode(_d(body, "defaultMode"), f"{sp}.defaultMode"))
