@@ -605,7 +605,8 @@ def validate_pod_status_update(old: dict, new: dict) -> list[FieldError]:
         ctype = cond.get("type", "") if isinstance(cond, dict) else ""
         if ctype in _SYSTEM_CONDITIONS:
             continue
-        errs.extend(_qualified_name_errors(ctype, f"status.conditions[{i}].type"))
+        # 1.32 builds this path from the "metadata" path and the Go field name: metadata.conditions[i].Type
+        errs.extend(_qualified_name_errors(ctype, f"metadata.conditions[{i}].Type"))
 
     if (new_n.get("spec") or {}).get("nodeName") != (old_n.get("spec") or {}).get("nodeName"):
         errs.append(forbidden("status.nodeName", "may not be changed directly"))

@@ -353,7 +353,7 @@ def test_status_update_ignores_spec_and_allows_phase_and_conditions():
 def test_status_condition_type_must_be_qualified_name():
     errs = _status_check(_pod(), lambda p: p["status"].__setitem__("conditions", [{"type": "bad type!", "status": "True"}]))
     assert errs == [
-        'status.conditions[0].type: Invalid value: "bad type!": name part must consist of alphanumeric characters, '
+        'metadata.conditions[0].Type: Invalid value: "bad type!": name part must consist of alphanumeric characters, '
         "'-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  "
         "or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
     ]
