@@ -943,6 +943,8 @@ def _merge_without_special(original: list, patch: list, merge_key: str, schema: 
 
 def strategic_merge_patch(target: Any, patch: Any, kind: str = "Pod") -> Any:
     """Apply a strategic merge patch the way the API server (and ``kubectl patch --local``) does."""
+    if patch is None:
+        return copy.deepcopy(target)
     if not isinstance(patch, dict):
         raise StrategicMergeError("invalid JSON document")
     original = copy.deepcopy(target) if isinstance(target, dict) else {}
