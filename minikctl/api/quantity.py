@@ -20,6 +20,7 @@ short canonical shape the API server keeps verbatim.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 __all__ = [
     "QUANTITY_REGEX",
@@ -152,7 +153,11 @@ def _to_text(s: str | int | float) -> str:
 
 def parse(s: str | int | float) -> Quantity:
     """Parse a quantity; raises ``ValueError`` with the Go error text on bad input."""
-    text = _to_text(s)
+    return _parse_text(_to_text(s))
+
+
+@lru_cache(maxsize=4096)
+def _parse_text(text: str) -> Quantity:
     if not text:
         raise ValueError(ERR_FORMAT_WRONG)
     if text == "0":
