@@ -180,7 +180,15 @@ def _merge_patch(target: Any, patch: Any) -> Any:
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
-    """Apply an RFC 7386 merge patch: maps merge, ``null`` deletes, lists replace."""
+    """Apply an RFC 7386 merge patch: maps merge, ``null`` deletes, lists replace.
+
+    As evanphx/json-patch ``MergePatch``: a patch that is an array replaces the document
+    (nulls pruned); ``null`` or a scalar patch is ``Invalid JSON Patch``.
+    """
+    if isinstance(patch, list):
+        return _prune_nulls(copy.deepcopy(patch))
+    if not isinstance(patch, dict):
+        raise PatchError("Invalid JSON Patch")
     return _merge_patch(target, patch)
 
 

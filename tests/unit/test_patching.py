@@ -150,7 +150,11 @@ def test_merge_patch_rfc7386_examples():
     assert merge_patch({"a": {"b": "c"}}, {"a": {"b": "d", "c": None}}) == {"a": {"b": "d"}}
     assert merge_patch({"e": None}, {"a": 1}) == {"e": None, "a": 1}
     assert merge_patch({}, {"a": {"bb": {"ccc": None}}}) == {"a": {"bb": {}}}
-    assert merge_patch({"a": "foo"}, None) is None
+    assert merge_patch({"a": "foo"}, [1, None]) == [1, None]
+    for bad in (None, "x", 3):
+        with pytest.raises(ClientError) as ei:
+            merge_patch({"a": "foo"}, bad)
+        assert ei.value.render() == "error: Invalid JSON Patch"
 
 
 # --- strategic: order rules of kubectl-ux §5.3 -------------------------------
