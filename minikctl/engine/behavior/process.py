@@ -875,16 +875,16 @@ class Process:
                 path = norm(target, self.cwd)
                 text = fs.read(path)
                 if text is None:
-                    return None, f"can't open {target}: no such file"
+                    return None, (f"{target}: No such file or directory" if self.flavor == "bash"
+                                  else f"can't open {target}: no such file")
                 table["0"] = ["text", text]
         return table, None
 
     # ------------------------------------------------------------------ expansion
-    def _lookup_var(self, name: str) -> str | None:
-        return self.vars.get(name)
-
     def _param(self, spec: str, quoted: int):
         """Value of a parameter expansion; a list for ``$@``."""
+        if spec.isidentifier():
+            return self.vars.get(spec, "")
         if spec == "?":
             return str(self.status)
         if spec == "$":
@@ -1289,6 +1289,9 @@ class Process:
                     self._err(err, line)
                     self.status = 1
                     return
+                if (not assigns and self.frames and self.frames[-1]["k"] == "csub"
+                        and table.get("0", [""])[0] == "text"):
+                    self._out(table, table["0"][1], fs)  # bash: $(<file)
             if not had_csub:
                 self.status = 0
             if self.opts.get("x"):
@@ -1438,16 +1441,16 @@ class Process:
                 return
             self._not_found(name, line, table, fs)
             return
-        env = self._env(tmpenv)
         model = None if builtin else program_model(img, base)
         if model is not None:
+            env = self._env(tmpenv)
             kind = model.get("kind")
             handler = getattr(self, "_m_" + str(kind), None)
             if handler is not None:
                 return handler(model, argv, env, table, flags, line, fs)
         fn = getattr(self, "_b_" + _BUILTIN_NAMES.get(base, base.replace("-", "_")), None)
         if fn is not None:
-            return fn(argv, table, flags, line, fs) if base not in ("env", "printenv") else fn(argv, table, flags, line, fs, env)
+            return fn(argv, table, flags, line, fs) if base not in ("env", "printenv") else fn(argv, table, flags, line, fs, self._env(tmpenv))
         # an executable the simulator has no model for
         if flags.get("exec"):
             self._note(f"no model for '{base}': assumed to be a long-running server with no listeners")

@@ -369,7 +369,7 @@ class Parser:
 
     def parse_command(self):
         kw = self.peek_kw()
-        line = self.peek()[2] if self.peek() else 0
+        line = self.peek()[-1] if self.peek() else 0
         if kw == "{":
             self.i += 1
             body = self.parse_list({"}"})
@@ -473,7 +473,7 @@ class Parser:
 
     def parse_simple(self):
         assigns, words, redirs = [], [], []
-        line = self.peek()[2] if self.peek() else 0
+        line = self.peek()[-1] if self.peek() else 0
         while True:
             t = self.peek()
             if t is None:
