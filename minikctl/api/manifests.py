@@ -1,0 +1,1236 @@
+"""Manifest input: reading ``-f`` sources and decoding YAML / JSON like kubectl.
+
+kubectl reads a file with apimachinery's ``YAMLOrJSONDecoder``: a stream whose
+first non-space byte is ``{`` is a JSON stream; anything else is split into
+documents on ``---`` lines and each document goes through sigs.k8s.io/yaml
+(go-yaml v2, YAML 1.1 resolution), then JSON, then an unstructured object.
+This module reproduces the visible results of that chain:
+
+* plain scalars resolve with YAML 1.1 rules (``yes``/``on``/``y`` are booleans,
+  timestamps stay strings, no sexagesimal numbers, ``0o17``/``0x1F``/``1e3``
+  are numbers);
+* non-string mapping keys become strings (``yes:`` -> ``"true"``);
+* floats with an integral value become ints (JSON has no float type, and the
+  unstructured decoder reads ``1000`` back as an int), ints beyond int64
+  become floats;
+* errors carry go-yaml's / encoding/json's wording and line numbering.
+
+Decoding uses a small exact parser for the block-style subset that almost all
+manifests use, and falls back to ruamel.yaml's (pure Python) event parser with
+our own composer for everything else, including every error.  Aliases are
+expanded under a node budget (billion-laughs safe); nesting depth and document
+size are bounded.
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import json
+import math
+import os
+import re
+import struct
+from typing import Any, Callable
+
+from minikctl.api.errors import ClientError, MultiError, go_quote
+
+__all__ = [
+    "read_sources",
+    "parse_documents",
+    "flatten_lists",
+    "parse_value",
+    "resolve_plain",
+    "split_yaml_documents",
+    "FILE_EXTENSIONS",
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_ALIAS_NODES",
+]
+
+FILE_EXTENSIONS = (".json", ".yaml", ".yml")
+MAX_DEPTH = 1000  # nesting levels in one document
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # one YAML document, or one JSON stream
+MAX_SOURCE_BYTES = 64 * 1024 * 1024  # one file / stdin
+MAX_ALIAS_NODES = 1_000_000  # nodes produced by alias expansion, per document
+
+_INT64_MIN = -(1 << 63)
+_INT64_MAX = (1 << 63) - 1
+_UINT64_MAX = (1 << 64) - 1
+
+
+# ---------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------
+
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+def _read_file(path: str) -> str:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SOURCE_BYTES + 1)
+    except PermissionError:
+        raise ClientError(f"open {path}: permission denied") from None
+    except IsADirectoryError:
+        raise ClientError(f"read {path}: is a directory") from None
+    except OSError as exc:
+        raise ClientError(f"open {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_SOURCE_BYTES:
+        raise ClientError(f"error reading {path}: file is larger than {MAX_SOURCE_BYTES} bytes")
+    return data.decode("utf-8", errors="replace")
+
+
+def _walk(root: str, recursive: bool) -> list[str]:
+    """filepath.Walk order: entries of a directory in lexical order, depth first."""
+    out: list[str] = []
+    try:
+        names = sorted(os.listdir(root))
+    except PermissionError:
+        raise ClientError(f"open {root}: permission denied") from None
+    for name in names:
+        p = os.path.join(root, name)
+        if os.path.isdir(p):
+            if recursive:
+                out.extend(_walk(p, recursive))
+            continue
+        if os.path.splitext(name)[1] in FILE_EXTENSIONS:
+            out.append(p)
+    return out
+
+
+def read_sources(
+    paths: list[str],
+    recursive: bool = False,
+    stdin_text: Callable[[], str] | None = None,
+) -> list[tuple[str, str]]:
+    """Resolve ``-f`` arguments into ``(source, text)`` pairs, in kubectl's order.
+
+    A file is read whatever its extension; a directory gives the ``.json``,
+    ``.yaml`` and ``.yml`` files directly inside it (and, with ``recursive``, in
+    its subdirectories), in lexical order; ``-`` is standard input (source name
+    ``STDIN``); glob patterns are expanded.  Missing paths are all reported
+    before anything is read.
+    """
+    errors: list[ClientError] = []
+    stdin_seen = False
+    plan: list[tuple[str, str]] = []  # (kind, path): kind in file/stdin
+    found_any = False
+    for arg in paths:
+        if arg == "-":
+            if stdin_seen:
+                errors.append(ClientError("standard input cannot be used for multiple arguments"))
+                continue
+            stdin_seen = True
+            plan.append(("stdin", "STDIN"))
+            found_any = True
+            continue
+        if arg.startswith("http://") or arg.startswith("https://"):
+            errors.append(ClientError(f'unable to read URL "{arg}": remote manifests are not supported'))
+            continue
+        matches = [arg]
+        if not os.path.exists(arg) and _GLOB_CHARS.search(arg):
+            matches = sorted(_glob.glob(arg)) or [arg]
+        this_call: list[tuple[str, str]] = []
+        for p in matches:
+            if not os.path.exists(p):
+                errors.append(ClientError(f'the path "{p}" does not exist'))
+                continue
+            if os.path.isdir(p):
+                this_call.extend(("file", f) for f in _walk(p, recursive))
+            else:
+                this_call.append(("file", p))
+        plan.extend(this_call)
+        if this_call:
+            found_any = True
+        elif not errors and not found_any:
+            shown = " ".join(matches)
+            errors.append(
+                ClientError(f"error reading [{shown}]: recognized file extensions are [.json .yaml .yml]")
+            )
+    if errors:
+        if len(errors) == 1:
+            raise errors[0]
+        raise MultiError(list(errors))
+    out: list[tuple[str, str]] = []
+    for kind, p in plan:
+        if kind == "stdin":
+            text = stdin_text() if stdin_text is not None else ""
+            if len(text) > MAX_SOURCE_BYTES:
+                raise ClientError(f"error reading STDIN: input is larger than {MAX_SOURCE_BYTES} bytes")
+            out.append(("STDIN", text))
+        else:
+            out.append((p, _read_file(p)))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# YAML 1.1 scalar resolution (go-yaml v2 resolve())
+# ---------------------------------------------------------------------------
+
+_BOOL_NULL = {
+    **{s: True for s in ("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON")},
+    **{s: False for s in ("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF")},
+    **{s: None for s in ("", "~", "null", "Null", "NULL")},
+    **{s: math.nan for s in (".nan", ".NaN", ".NAN")},
+    **{s: math.inf for s in (".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF")},
+    **{s: -math.inf for s in ("-.inf", "-.Inf", "-.INF")},
+}
+_YAML_STYLE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_DOT_FLOAT = re.compile(r"\.[0-9]+([eE][-+]?[0-9]+)?\Z")
+_DEC = re.compile(r"[0-9]+\Z")
+_TS_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_TS_TIME = re.compile(r"([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(\.[0-9]+)?")
+_TS_ZONE = re.compile(r"(Z|[-+][0-9]{2}:[0-9]{2})\Z")
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_SIMPLE_STR = re.compile(r"[A-Za-z_/][A-Za-z0-9_./-]*\Z")
+
+
+def _is_timestamp(s: str) -> bool:
+    m = _TS_DATE.match(s)
+    if not m:
+        return False
+    year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    mdays = (29 if leap else 28) if month == 2 else _MONTH_DAYS[month - 1]
+    if day > mdays:
+        return False
+    rest = s[m.end():]
+    if not rest:
+        return True
+    sep = rest[0]
+    if sep not in "Tt ":
+        return False
+    rest = rest.lstrip(" ") if sep == " " else rest[1:]
+    t = _TS_TIME.match(rest)
+    if not t or int(t.group(1)) > 23 or int(t.group(2)) > 59 or int(t.group(3)) > 59:
+        return False
+    tail = rest[t.end():]
+    if sep == " ":
+        return tail == ""
+    z = _TS_ZONE.match(tail)
+    return bool(z)
+
+
+def _go_parse_int(s: str) -> int | None:
+    """strconv.ParseInt(s, 0, 64), falling back to ParseUint (underscores removed)."""
+    neg = s[:1] == "-"
+    body = s[1:] if s[:1] in "+-" else s
+    if not body:
+        return None
+    low = body[:2].lower()
+    try:
+        if low in ("0x", "0b", "0o"):
+            digits = body[2:]
+            base = {"0x": 16, "0b": 2, "0o": 8}[low]
+            if not digits or digits[0] in "+-":
+                return None
+            v = int(digits, base)
+        elif body[0] == "0" and len(body) > 1:
+            if not re.fullmatch(r"[0-7]+", body[1:]):
+                return None
+            v = int(body[1:], 8)
+        else:
+            if not _DEC.match(body):
+                return None
+            v = int(body)
+    except ValueError:
+        return None
+    if neg:
+        v = -v
+        return v if v >= _INT64_MIN else None
+    return v if v <= _UINT64_MAX else None
+
+
+def resolve_plain(s: str) -> Any:
+    """The value go-yaml v2 gives an unquoted scalar (timestamps stay strings)."""
+    if _SIMPLE_STR.match(s) and s not in _BOOL_NULL:
+        return s
+    if s in _BOOL_NULL:
+        return _BOOL_NULL[s]
+    c = s[0]
+    if c == ".":
+        if _DOT_FLOAT.match(s):
+            return float(s)
+        return s
+    if c in "+-0123456789":
+        if _is_timestamp(s):
+            return s
+        plain = s.replace("_", "")
+        v = _go_parse_int(plain)
+        if v is not None:
+            return v
+        if _YAML_STYLE_FLOAT.match(plain):
+            return float(plain)
+        if plain.startswith("0b") or plain.startswith("-0b"):
+            b = plain[2:] if plain[0] == "0" else plain[3:]
+            if b and re.fullmatch(r"[01]+", b):
+                v = int(b, 2)
+                return -v if plain[0] == "-" else v
+        return s
+    return s
+
+
+# ---------------------------------------------------------------------------
+# YAML -> JSON value conversion (sigs.k8s.io/yaml + unstructured)
+# ---------------------------------------------------------------------------
+
+
+class _Fail(Exception):
+    """A decoding failure; ``msg`` is the text after ``error parsing <source>: ``."""
+
+    def __init__(self, msg: str) -> None:
+        super().__init__(msg)
+        self.msg = msg
+
+
+class _Bail(Exception):
+    """The fast parser met something outside its subset."""
+
+
+def _go_float_g(f: float) -> str:
+    """strconv.FormatFloat(f, 'g', -1, 32) with go-yaml's inf/nan names (map keys)."""
+    if math.isnan(f):
+        return ".nan"
+    if math.isinf(f):
+        return ".inf" if f > 0 else "-.inf"
+    target = struct.unpack("f", struct.pack("f", f))[0]
+    if math.isinf(target):
+        return ".inf" if f > 0 else "-.inf"
+    if target == 0:
+        return "-0" if math.copysign(1.0, f) < 0 else "0"
+    rep = f"{target:.8e}"
+    for p in range(1, 10):
+        cand = f"{target:.{p - 1}e}"
+        if struct.unpack("f", struct.pack("f", float(cand)))[0] == target:
+            rep = cand
+            break
+    mant, exp_s = rep.split("e")
+    neg = mant.startswith("-")
+    digits = mant.lstrip("-").replace(".", "").rstrip("0") or "0"
+    return _fmt_g(neg, digits, int(exp_s) + 1)
+
+
+def _fmt_g(neg: bool, digits: str, dp: int) -> str:
+    exp = dp - 1
+    sign = "-" if neg else ""
+    if exp < -4 or exp >= 6:
+        mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{mant}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    if dp <= 0:
+        return sign + "0." + "0" * (-dp) + digits
+    if dp >= len(digits):
+        return sign + digits + "0" * (dp - len(digits))
+    return sign + digits[:dp] + "." + digits[dp:]
+
+
+def _go_unsupported(f: float) -> str:
+    return "NaN" if math.isnan(f) else ("+Inf" if f > 0 else "-Inf")
+
+
+def _key_string(k: Any, v: Any) -> str:
+    if isinstance(k, str):
+        return k
+    if k is True:
+        return "true"
+    if k is False:
+        return "false"
+    if isinstance(k, int):
+        return str(k)
+    if isinstance(k, float):
+        return _go_float_g(k)
+    if k is None:
+        raise _Fail(
+            "error converting YAML to JSON: unsupported map key of type: %!s(<nil>), "
+            f"key: <nil>, value: {_go_plus_v(v)}"
+        )
+    raise _Fail(f"error converting YAML to JSON: yaml: invalid map key: {_go_plus_v(k)}")
+
+
+def _go_plus_v(v: Any) -> str:
+    """A rough rendering of Go's %+#v for error texts."""
+    if v is None:
+        return "<nil>"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, (int, float)):
+        return str(v)
+    if isinstance(v, list):
+        return "[]interface {}{" + ", ".join(_go_plus_v(x) for x in v) + "}"
+    if isinstance(v, dict):
+        return "map[interface {}]interface {}{" + ", ".join(
+            f"{_go_plus_v(k)}:{_go_plus_v(x)}" for k, x in v.items()) + "}"
+    return str(v)
+
+
+def _to_json_number(v: Any) -> Any:
+    if isinstance(v, float):
+        if math.isnan(v) or math.isinf(v):
+            raise _Fail(f"error converting YAML to JSON: json: unsupported value: {_go_unsupported(v)}")
+        if v.is_integer() and abs(v) < 1e21:
+            iv = int(v)
+            if _INT64_MIN <= iv <= _INT64_MAX:
+                return iv
+        return v
+    if isinstance(v, int) and not isinstance(v, bool):
+        if _INT64_MIN <= v <= _INT64_MAX:
+            return v
+        return float(v)
+    return v
+
+
+def _normalize_json_numbers(obj: Any, depth_limit: int = MAX_DEPTH) -> Any:
+    """Post-process a json.loads result: out-of-int64 ints become floats; depth check."""
+    stack = [(obj, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > depth_limit:
+            raise _Fail(f"json: exceeded max depth of {depth_limit}")
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if isinstance(v, (dict, list)):
+                    stack.append((v, depth + 1))
+                elif isinstance(v, int) and not isinstance(v, bool) and not (_INT64_MIN <= v <= _INT64_MAX):
+                    node[k] = float(v)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, (dict, list)):
+                    stack.append((v, depth + 1))
+                elif isinstance(v, int) and not isinstance(v, bool) and not (_INT64_MIN <= v <= _INT64_MAX):
+                    node[i] = float(v)
+    return obj
+
+
+# ---------------------------------------------------------------------------
+# Document splitting (apimachinery YAMLReader)
+# ---------------------------------------------------------------------------
+
+
+def split_yaml_documents(text: str) -> list[tuple[str, int]]:
+    """Split on lines starting with ``---`` (only spaces or a comment may follow).
+
+    Returns (document text, first line number) pairs; the line number is
+    1-based in the whole text.  Raises _Fail on a bad separator.
+    """
+    docs: list[tuple[str, int]] = []
+    buf: list[str] = []
+    start = 1
+    lineno = 0
+    for line in text.splitlines(keepends=True):
+        lineno += 1
+        if line.startswith("---"):
+            trimmed = line[3:].strip()
+            if trimmed and not trimmed.startswith("#"):
+                raise _Fail(f"invalid Yaml document separator: {trimmed}")
+            if buf:
+                docs.append(("".join(buf), start))
+                buf = []
+            start = lineno + 1
+            continue
+        if not buf:
+            start = lineno
+        buf.append(line)
+    if buf:
+        docs.append(("".join(buf), start))
+    return docs
+
+
+# ---------------------------------------------------------------------------
+# Fast path: exact parser for the common block-style subset
+# ---------------------------------------------------------------------------
+
+_KEY_RE = re.compile(r"([A-Za-z0-9_$][A-Za-z0-9_./$-]*)[ ]*:(?: +|$)")
+_PLAIN_BAD_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_DQ_SIMPLE = {
+    "0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "\t": "\t", "n": "\n", "v": "\x0b", "f": "\x0c",
+    "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "'": "'",
+    "L": "\u2028", "P": "\u2029",
+}
+
+
+_FAST_MAX_DEPTH = 100  # deeper documents take the full path (no deep recursion here)
+_NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class _Fast:
+    __slots__ = ("lines", "n", "ind", "struct")
+
+    def __init__(self, text: str) -> None:
+        if "\t" in text or "\r" in text or "\ufeff" in text or _NON_PRINTABLE.search(text):
+            raise _Bail()
+        lines = text.split("\n")
+        self.lines = lines
+        self.n = len(lines)
+        ind: list[int] = []
+        struct_: list[bool] = []
+        for ln in lines:
+            s = ln.lstrip(" ")
+            ind.append(len(ln) - len(s))
+            struct_.append(bool(s) and s[0] != "#")
+        self.ind = ind
+        self.struct = struct_
+
+    def next_struct(self, i: int) -> int:
+        st = self.struct
+        n = self.n
+        while i < n and not st[i]:
+            i += 1
+        return i
+
+    def document(self) -> Any:
+        i = self.next_struct(0)
+        if i >= self.n:
+            return None
+        ind = self.ind[i]
+        value, i = self.block(i, ind, self.lines[i][ind:], 1)
+        if self.next_struct(i) < self.n:
+            raise _Bail()
+        return value
+
+    # A node starting at line i whose first token sits at column col.
+    def block(self, i: int, col: int, content: str, depth: int) -> tuple[Any, int]:
+        if depth > _FAST_MAX_DEPTH:
+            raise _Bail()
+        if content == "-" or content.startswith("- "):
+            return self.seq(i, col, content, depth)
+        return self.mapping(i, col, content, depth)
+
+    def mapping(self, i: int, col: int, content: str, depth: int) -> tuple[Any, int]:
+        out: dict = {}
+        lines, ind = self.lines, self.ind
+        while True:
+            m = _KEY_RE.match(content)
+            if m is None:
+                raise _Bail()
+            raw_key = m.group(1)
+            if raw_key == "<<":
+                raise _Bail()
+            key = resolve_plain(raw_key)
+            rest = content[m.end():]
+            if not rest or rest[0] == "#":
+                j = self.next_struct(i + 1)
+                if j < self.n and ind[j] > col:
+                    value, nxt = self.block(j, ind[j], lines[j][ind[j]:], depth + 1)
+                elif j < self.n and ind[j] == col and (lines[j][col:] == "-" or lines[j][col:].startswith("- ")):
+                    value, nxt = self.seq(j, col, lines[j][col:], depth + 1)
+                else:
+                    value, nxt = None, i + 1
+            else:
+                value, nxt = self.inline(i, col, rest, depth + 1)
+            out[_key_string(key, value)] = value
+            j = self.next_struct(nxt)
+            if j >= self.n or ind[j] < col:
+                return out, j
+            if ind[j] > col:
+                raise _Bail()
+            content = lines[j][col:]
+            if content == "-" or content.startswith("- "):
+                # a sequence at the key column ends the mapping only in the
+                # indentless case, which is handled above; anything else is an error
+                return out, j
+            i = j
+
+    def seq(self, i: int, col: int, content: str, depth: int) -> tuple[Any, int]:
+        out: list = []
+        lines, ind = self.lines, self.ind
+        while True:
+            rest = content[1:]
+            stripped = rest.lstrip(" ")
+            item_col = col + 1 + (len(rest) - len(stripped))
+            if not stripped or stripped[0] == "#":
+                j = self.next_struct(i + 1)
+                if j < self.n and ind[j] > col:
+                    value, nxt = self.block(j, ind[j], lines[j][ind[j]:], depth + 1)
+                else:
+                    value, nxt = None, i + 1
+            elif stripped == "-" or stripped.startswith("- "):
+                raise _Bail()
+            elif _KEY_RE.match(stripped):
+                value, nxt = self.mapping(i, item_col, stripped, depth + 1)
+            else:
+                value, nxt = self.inline(i, col, stripped, depth + 1)
+            out.append(value)
+            j = self.next_struct(nxt)
+            if j >= self.n or ind[j] < col:
+                return out, j
+            if ind[j] > col:
+                raise _Bail()
+            content = lines[j][col:]
+            if not (content == "-" or content.startswith("- ")):
+                return out, j
+            i = j
+
+    def inline(self, i: int, owner_col: int, rest: str, depth: int) -> tuple[Any, int]:
+        """A value written on the same line as its key / dash; returns (value, next line)."""
+        c = rest[0]
+        if c == "|":
+            return self.literal(i, owner_col, rest)
+        if c == '"':
+            value, tail = _dq_line(rest)
+        elif c == "'":
+            end = 1
+            parts = []
+            while True:
+                k = rest.find("'", end)
+                if k < 0:
+                    raise _Bail()
+                parts.append(rest[end:k])
+                if rest[k + 1:k + 2] == "'":
+                    parts.append("'")
+                    end = k + 2
+                    continue
+                tail = rest[k + 1:]
+                break
+            value = "".join(parts)
+        elif c == "[":
+            value, tail = _flow_seq_line(rest)
+        elif c == "{":
+            if not rest.startswith("{}"):
+                raise _Bail()
+            value, tail = {}, rest[2:]
+        else:
+            if c in _PLAIN_BAD_START:
+                if not (c == "-" and len(rest) > 1 and rest[1] != " "):
+                    raise _Bail()
+            k = rest.find(" #")
+            if k >= 0:
+                rest = rest[:k]
+            rest = rest.rstrip(" ")
+            if ": " in rest or rest.endswith(":"):
+                raise _Bail()
+            value = resolve_plain(rest)
+            tail = ""
+        if tail:
+            t = tail.lstrip(" ")
+            if t and (t[0] != "#" or t == tail):
+                raise _Bail()
+        # the next structural line must not continue this scalar
+        j = self.next_struct(i + 1)
+        if j < self.n and self.ind[j] > owner_col:
+            raise _Bail()
+        return value, i + 1
+
+    def literal(self, i: int, owner_col: int, header: str) -> tuple[str, int]:
+        h = header[1:]
+        k = h.find(" #")
+        if k >= 0:
+            h = h[:k]
+        h = h.rstrip(" ")
+        if h == "":
+            chomp = "clip"
+        elif h == "-":
+            chomp = "strip"
+        else:
+            raise _Bail()
+        lines = self.lines
+        n = self.n
+        j = i + 1
+        # find content indentation from the first non-blank line
+        max_blank = 0
+        content_ind = -1
+        while j < n:
+            ln = lines[j]
+            s = ln.lstrip(" ")
+            if s:
+                content_ind = len(ln) - len(s)
+                break
+            max_blank = max(max_blank, len(ln))
+            j += 1
+        if content_ind <= owner_col or content_ind < 1:
+            # empty scalar (or content belongs to the parent): keep it simple
+            raise _Bail()
+        if max_blank > content_ind:
+            raise _Bail()
+        body: list[str] = []
+        blanks = 0
+        j = i + 1
+        end = j
+        while j < n:
+            ln = lines[j]
+            s = ln.lstrip(" ")
+            if not s:
+                if len(ln) > content_ind:
+                    # spaces beyond the indent on an "empty" line are content
+                    body.extend([""] * blanks)
+                    blanks = 0
+                    body.append(ln[content_ind:])
+                    end = j + 1
+                else:
+                    blanks += 1
+                j += 1
+                continue
+            if len(ln) - len(s) < content_ind:
+                break
+            body.extend([""] * blanks)
+            blanks = 0
+            body.append(ln[content_ind:])
+            end = j + 1
+            j += 1
+        text = "\n".join(body)
+        if chomp == "strip":
+            value = text
+        elif end == n:
+            value = text  # the document ends without a final line break
+        else:
+            value = text + "\n"
+        nxt = self.next_struct(end)
+        if nxt < n and self.ind[nxt] > owner_col:
+            raise _Bail()
+        return value, end
+
+
+def _dq_line(rest: str) -> tuple[str, str]:
+    """A double-quoted scalar that ends on this line: (value, text after it)."""
+    out: list[str] = []
+    i = 1
+    n = len(rest)
+    while True:
+        k1 = rest.find('"', i)
+        k2 = rest.find("\\", i)
+        if k1 < 0:
+            raise _Bail()
+        if k2 < 0 or k1 < k2:
+            out.append(rest[i:k1])
+            return "".join(out), rest[k1 + 1:]
+        out.append(rest[i:k2])
+        if k2 + 1 >= n:
+            raise _Bail()
+        e = rest[k2 + 1]
+        if e in _DQ_SIMPLE:
+            out.append(_DQ_SIMPLE[e])
+            i = k2 + 2
+        elif e in "xuU":
+            width = {"x": 2, "u": 4, "U": 8}[e]
+            hexs = rest[k2 + 2:k2 + 2 + width]
+            if len(hexs) != width or not re.fullmatch(r"[0-9A-Fa-f]+", hexs):
+                raise _Bail()
+            cp = int(hexs, 16)
+            if 0xD800 <= cp <= 0xDFFF or cp > 0x10FFFF:
+                raise _Bail()
+            out.append(chr(cp))
+            i = k2 + 2 + width
+        else:
+            raise _Bail()
+
+
+def _flow_seq_line(rest: str) -> tuple[list, str]:
+    out: list = []
+    i = 1
+    n = len(rest)
+    while True:
+        while i < n and rest[i] == " ":
+            i += 1
+        if i >= n:
+            raise _Bail()
+        c = rest[i]
+        if c == "]":
+            if out:
+                raise _Bail()  # "[a, ]": trailing comma, left to the full parser
+            return out, rest[i + 1:]
+        if c == '"':
+            v, tail = _dq_line(rest[i:])
+            i = n - len(tail)
+        elif c == "'":
+            k = rest.find("'", i + 1)
+            if k < 0 or rest[k + 1:k + 2] == "'":
+                raise _Bail()
+            v = rest[i + 1:k]
+            i = k + 1
+        else:
+            j = i
+            while j < n and rest[j] not in ",]":
+                j += 1
+            tok = rest[i:j].rstrip(" ")
+            if not tok or tok[0] in _PLAIN_BAD_START or any(ch in tok for ch in "[]{}#:'\""):
+                raise _Bail()
+            v = resolve_plain(tok)
+            i = j
+        out.append(v)
+        while i < n and rest[i] == " ":
+            i += 1
+        if i >= n:
+            raise _Bail()
+        if rest[i] == ",":
+            i += 1
+            # an empty entry ("[a,,b]" or "[a, ]") is left to the full parser
+            k = i
+            while k < n and rest[k] == " ":
+                k += 1
+            if k < n and rest[k] in ",]":
+                raise _Bail()
+            continue
+        if rest[i] == "]":
+            return out, rest[i + 1:]
+        raise _Bail()
+
+
+def _fast_finish(value: Any) -> Any:
+    """Apply the JSON number conversion to a fast-path result (depth already bounded)."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, (dict, list)):
+                _fast_finish(v)
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                value[k] = _to_json_number(v)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            if isinstance(v, (dict, list)):
+                _fast_finish(v)
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                value[i] = _to_json_number(v)
+    else:
+        value = _to_json_number(value)
+    return value
+
+
+# ---------------------------------------------------------------------------
+# Full path: ruamel.yaml events + our composer
+# ---------------------------------------------------------------------------
+
+_STD_TAG = "tag:yaml.org,2002:"
+
+
+def _resolve_tagged(value: str, tag: str) -> Any:
+    short = tag[len(_STD_TAG):] if tag.startswith(_STD_TAG) else None
+    if short in ("str", "binary"):
+        return value
+    if short is None or short in ("map", "seq", "merge", "timestamp"):
+        return resolve_plain(value) if short is None else value
+    v = resolve_plain(value)
+    want = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(short)
+    if want is None:
+        return value
+    if isinstance(v, want) and not (short == "int" and isinstance(v, bool)):
+        return float(v) if short == "float" else v
+    raise _Fail(f"error converting YAML to JSON: yaml: cannot decode !!str `{value}` as a !!{short}")
+
+
+def _go_yaml_line(exc: Any) -> str:
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    scanner = type(exc).__name__ == "ScannerError"
+    line = 0
+    if problem_mark is not None and problem_mark.line != 0:
+        line = problem_mark.line + (1 if scanner else 0)
+    elif context_mark is not None and context_mark.line != 0:
+        line = context_mark.line
+    return f"line {line}: " if line else ""
+
+
+def _after_plain_scalar(text: str, line0: int) -> bool:
+    """Whether the last content line before ``line0`` ends with a plain scalar value.
+
+    go-yaml reports a tab that starts a line as "violates indentation" when it
+    is met while scanning the continuation of a plain scalar, and as "cannot
+    start any token" otherwise.
+    """
+    lines = text.split("\n")
+    k = min(line0, len(lines)) - 1
+    while k >= 0:
+        ln = lines[k]
+        s = ln.strip(" \t")
+        if s and not s.startswith("#"):
+            break
+        k -= 1
+    if k < 0:
+        return False
+    s = lines[k].strip(" \t")
+    cut = s.find(" #")
+    if cut >= 0:
+        s = s[:cut].rstrip(" \t")
+    if s.endswith(":") or s == "-":
+        return False
+    m = re.match(r"^(?:- +)*(?:[^\s'\"\[\]{}#&*!|>%@`,?][^:]*?:\s+|- +)?(.*)$", s)
+    value = m.group(1) if m else s
+    if not value:
+        return False
+    return value[0] not in "'\"[]{}|>&*!" and not value.endswith(("'", '"', "]", "}"))
+
+
+def _go_yaml_message(exc: Any, text: str = "") -> str:
+    problem = (getattr(exc, "problem", None) or str(exc)).strip()
+    context = (getattr(exc, "context", None) or "").strip()
+    if "mapping values are not allowed" in problem:
+        return "mapping values are not allowed in this context"
+    if "that cannot start any token" in problem:
+        mark = getattr(exc, "problem_mark", None)
+        if "'\\t'" in problem and mark is not None and _after_plain_scalar(text, mark.line):
+            return "found a tab character that violates indentation"
+        return "found character that cannot start any token"
+    if problem.startswith("found unexpected end of stream"):
+        return "found unexpected end of stream"
+    if problem.startswith("found unknown escape character"):
+        return "found unknown escape character while parsing a quoted scalar"
+    if problem.startswith("could not find expected ':'"):
+        return "could not find expected ':'"
+    if problem.startswith("expected ',' or ']'") or "flow sequence" in context:
+        return "did not find expected ',' or ']'"
+    if problem.startswith("expected ',' or '}'") or "flow mapping" in context:
+        return "did not find expected ',' or '}'"
+    if "block mapping" in context:
+        return "did not find expected key"
+    if "block collection" in context or "block sequence" in context:
+        return "did not find expected '-' indicator"
+    if "<document start>" in problem:
+        return "did not find expected <document start>"
+    if "node content" in problem:
+        return "did not find expected node content"
+    if "found a tab" in problem:
+        return "found a tab character that violates indentation"
+    return problem
+
+
+class _Composer:
+    """Builds plain Python values from ruamel events with go-yaml's semantics."""
+
+    def __init__(self) -> None:
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.alias_nodes = 0
+
+    def compose(self, events: Any) -> Any:
+        from ruamel.yaml import events as ev
+
+        root: list[Any] = []
+        # each frame: [container, pending_key, has_key, anchor, size, depth, merge_pending]
+        stack: list[list[Any]] = []
+
+        def add(value: Any, size: int, is_merge_key: bool = False) -> None:
+            if not stack:
+                root.append(value)
+                return
+            top = stack[-1]
+            top[4] += size
+            cont = top[0]
+            if isinstance(cont, list):
+                cont.append(value)
+                return
+            if not top[2]:
+                top[1] = value
+                top[2] = True
+                top[6] = is_merge_key
+                return
+            key = top[1]
+            top[2] = False
+            if top[6]:
+                top[6] = False
+                self._merge(cont, value)
+                return
+            cont[_key_string(key, value)] = value
+
+        started = False
+        for e in events:
+            if isinstance(e, ev.DocumentStartEvent):
+                if started:
+                    break
+                started = True
+                continue
+            if isinstance(e, ev.DocumentEndEvent):
+                break
+            if isinstance(e, ev.ScalarEvent):
+                if e.style is None and (e.tag is None or e.tag == "!"):
+                    v = resolve_plain(e.value) if e.tag is None else e.value
+                elif e.tag is not None and e.tag != "!":
+                    v = _resolve_tagged(e.value, e.tag)
+                else:
+                    v = e.value
+                if e.anchor:
+                    self.anchors[e.anchor] = (v, 1)
+                is_merge = e.style is None and e.value == "<<" and bool(stack) and isinstance(
+                    stack[-1][0], dict) and not stack[-1][2]
+                add(v, 1, is_merge)
+            elif isinstance(e, ev.AliasEvent):
+                if any(f[3] == e.anchor for f in stack):
+                    raise _Fail(f"error converting YAML to JSON: yaml: anchor '{e.anchor}' value contains itself")
+                if e.anchor not in self.anchors:
+                    raise _Fail(f"error converting YAML to JSON: yaml: unknown anchor '{e.anchor}' referenced")
+                v, size = self.anchors[e.anchor]
+                self.alias_nodes += size
+                if self.alias_nodes > MAX_ALIAS_NODES:
+                    raise _Fail("error converting YAML to JSON: yaml: document contains excessive aliasing")
+                add(_deep_copy(v), size)
+            elif isinstance(e, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise _Fail(f"error converting YAML to JSON: yaml: exceeded max depth of {MAX_DEPTH}")
+                cont: Any = {} if isinstance(e, ev.MappingStartEvent) else []
+                stack.append([cont, None, False, e.anchor, 1, len(stack) + 1, False])
+            elif isinstance(e, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+                frame = stack.pop()
+                if frame[3]:
+                    self.anchors[frame[3]] = (frame[0], frame[4])
+                add(frame[0], frame[4])
+        return root[0] if root else None
+
+    def _merge(self, target: dict, value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                target[k] = v
+            return
+        if isinstance(value, list):
+            for item in reversed(value):
+                if not isinstance(item, dict):
+                    raise _Fail("error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value")
+                for k, v in item.items():
+                    target[k] = v
+            return
+        raise _Fail("error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value")
+
+
+def _deep_copy(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _deep_copy(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_deep_copy(x) for x in v]
+    return v
+
+
+_SCANNER_CLASS: Any = None
+
+
+def _go_scanner() -> Any:
+    """ruamel's scanner, accepting the ``\\'`` escape that go-yaml (libyaml) accepts."""
+    global _SCANNER_CLASS
+    if _SCANNER_CLASS is None:
+        from ruamel.yaml.scanner import Scanner
+
+        class _GoScanner(Scanner):  # type: ignore[misc]
+            ESCAPE_REPLACEMENTS = {**Scanner.ESCAPE_REPLACEMENTS, "'": "'"}
+
+        _SCANNER_CLASS = _GoScanner
+    return _SCANNER_CLASS
+
+
+def _slow_document(text: str) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    y = YAML(typ="safe", pure=True)
+    y.Scanner = _go_scanner()
+    try:
+        value = _Composer().compose(y.parse(text))
+    except MarkedYAMLError as exc:
+        raise _Fail(
+            f"error converting YAML to JSON: yaml: {_go_yaml_line(exc)}{_go_yaml_message(exc, text)}"
+        ) from None
+    except ReaderError:
+        raise _Fail("error converting YAML to JSON: yaml: control characters are not allowed") from None
+    except YAMLError as exc:
+        raise _Fail(f"error converting YAML to JSON: yaml: {exc}") from None
+    except RecursionError:
+        raise _Fail(f"error converting YAML to JSON: yaml: exceeded max depth of {MAX_DEPTH}") from None
+    return _slow_finish(value)
+
+
+def _slow_finish(value: Any) -> Any:
+    """JSON conversion of composed values, iteratively (depth already bounded)."""
+    if not isinstance(value, (dict, list)):
+        return _to_json_number(value)
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for k, v in list(items):
+            if isinstance(v, (dict, list)):
+                stack.append(v)
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                node[k] = _to_json_number(v)
+    return value
+
+
+def _decode_yaml_document(text: str) -> Any:
+    if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
+        raise _Fail(f"yaml: document is larger than {MAX_DOCUMENT_BYTES} bytes")
+    try:
+        return _fast_finish(_Fast(text).document())
+    except (_Bail, _Fail, RecursionError):
+        # outside the fast subset, or an error: the full parser decides (and
+        # reports errors in go-yaml's order and wording)
+        return _slow_document(text)
+
+
+# ---------------------------------------------------------------------------
+# JSON (encoding/json error wording)
+# ---------------------------------------------------------------------------
+
+
+def _go_quote_char(c: str) -> str:
+    if c == "'":
+        return "'\\''"
+    if c == '"':
+        return "'\"'"
+    q = json.dumps(c)[1:-1] if c not in "\x7f" else "\\x7f"
+    if c == "\t":
+        q = "\\t"
+    elif c == "\n":
+        q = "\\n"
+    elif c == "\r":
+        q = "\\r"
+    elif len(q) == 6 and q.startswith("\\u00"):
+        q = "\\x" + q[4:]
+    return "'" + q + "'"
+
+
+def _json_container_at(doc: str, pos: int) -> str:
+    """'{' or '[' (innermost open container before pos) or '' at top level."""
+    stack: list[str] = []
+    i = 0
+    in_str = False
+    while i < pos:
+        c = doc[i]
+        if in_str:
+            if c == "\\":
+                i += 2
+                continue
+            if c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c in "[{":
+            stack.append(c)
+        elif c in "]}":
+            if stack:
+                stack.pop()
+        i += 1
+    return stack[-1] if stack else ""
+
+
+def _json_error(doc: str, exc: json.JSONDecodeError) -> str:
+    pos = exc.pos
+    offset = len(doc[:pos].encode("utf-8")) + 1
+    msg = exc.msg
+    if pos >= len(doc) or msg.startswith("Unterminated string"):
+        return "unexpected EOF"
+    c = doc[pos]
+    if msg.startswith("Expecting property name"):
+        text = f"invalid character {_go_quote_char(c)} looking for beginning of object key string"
+    elif msg.startswith("Expecting ':'"):
+        text = f"invalid character {_go_quote_char(c)} after object key"
+    elif msg.startswith("Expecting ','"):
+        where = _json_container_at(doc, pos)
+        what = "object key:value pair" if where == "{" else "array element"
+        text = f"invalid character {_go_quote_char(c)} after {what}"
+    elif msg.startswith("Invalid control character"):
+        text = f"invalid character {_go_quote_char(c)} in string literal"
+    elif msg.startswith("Invalid \\escape") or msg.startswith("Invalid \\uXXXX"):
+        k = pos + 1
+        c2 = doc[k] if k < len(doc) else ""
+        offset = len(doc[:k].encode("utf-8")) + 1
+        text = f"invalid character {_go_quote_char(c2)} in string escape code"
+    elif msg.startswith("Expecting value"):
+        for lit in ("true", "false", "null"):
+            if c == lit[0]:
+                k = 0
+                while k < len(lit) and pos + k < len(doc) and doc[pos + k] == lit[k]:
+                    k += 1
+                if pos + k >= len(doc):
+                    return "unexpected EOF"
+                bad = doc[pos + k]
+                offset = len(doc[:pos + k].encode("utf-8")) + 1
+                return f"json: offset {offset}: invalid character {_go_quote_char(bad)} in literal {lit} (expecting {_go_quote_char(lit[k])})"
+        if c == "-":
+            if pos + 1 >= len(doc):
+                return "unexpected EOF"
+            offset += 1
+            text = f"invalid character {_go_quote_char(doc[pos + 1])} in numeric literal"
+        else:
+            text = f"invalid character {_go_quote_char(c)} looking for beginning of value"
+    else:
+        text = msg
+    return f"json: offset {offset}: {text}"
+
+
+def _decode_json_stream(text: str) -> list[Any]:
+    if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
+        raise _Fail(f"json: input is larger than {MAX_DOCUMENT_BYTES} bytes")
+    dec = json.JSONDecoder()
+    out: list[Any] = []
+    i = 0
+    n = len(text)
+    ws = " \t\r\n"
+    while True:
+        while i < n and text[i] in ws:
+            i += 1
+        if i >= n:
+            return out
+        try:
+            value, i = dec.raw_decode(text, i)
+        except json.JSONDecodeError as exc:
+            raise _Fail(_json_error(text, exc)) from None
+        except RecursionError:
+            raise _Fail(f"json: exceeded max depth of {MAX_DEPTH}") from None
+        out.append(_normalize_json_numbers(value))
+
+
+# ---------------------------------------------------------------------------
+# Public decoding API
+# ---------------------------------------------------------------------------
+
+
+def _is_json_stream(text: str) -> bool:
+    return text.lstrip()[:1] == "{"
+
+
+def parse_documents(text: str, source: str) -> list[Any]:
+    """Decode a YAML or JSON stream into its documents, in order.
+
+    Empty, comment-only and ``null`` documents are skipped.  Errors raise
+    ``ClientError("error parsing <source>: ...")``.
+    """
+    try:
+        if _is_json_stream(text):
+            docs = _decode_json_stream(text)
+        else:
+            docs = [_decode_yaml_document(chunk) for chunk, _line in split_yaml_documents(text)]
+    except _Fail as exc:
+        raise ClientError(f"error parsing {source}: {exc.msg}") from None
+    return [d for d in docs if d is not None]
+
+
+def flatten_lists(objs: list[Any]) -> list[Any]:
+    """Replace each ``kind: List`` / ``kind: <Kind>List`` object by its items (recursively)."""
+    out: list[Any] = []
+    for obj in objs:
+        if (
+            isinstance(obj, dict)
+            and isinstance(obj.get("kind"), str)
+            and obj["kind"].endswith("List")
+            and isinstance(obj.get("items"), list)
+        ):
+            out.extend(flatten_lists([i for i in obj["items"] if i is not None]))
+        else:
+            out.append(obj)
+    return out
+
+
+def parse_value(text: str) -> Any:
+    """A ``kubectl patch -p`` argument: JSON, or YAML (1.1 rules), one document.
+
+    Like kubectl (sigs.k8s.io/yaml ToJSON), text starting with ``{`` is taken
+    as JSON as it is; anything else is YAML.  Returns any JSON value (objects
+    for merge patches, lists for JSON patches); the caller checks the type.
+    Errors: ``invalid JSON document`` (bad JSON) and
+    ``unable to parse "<p>": yaml: ...`` (bad YAML).
+    """
+    if text.lstrip()[:1] == "{":
+        try:
+            value = json.loads(text, parse_constant=_reject_constant)
+            return _normalize_json_numbers(value)
+        except (json.JSONDecodeError, ValueError, RecursionError, _Fail):
+            raise ClientError("invalid JSON document") from None
+    try:
+        chunks = split_yaml_documents(text)
+        return _decode_yaml_document(chunks[0][0]) if chunks else None
+    except _Fail as exc:
+        msg = exc.msg
+        prefix = "error converting YAML to JSON: "
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+        raise ClientError(f"unable to parse {go_quote(text)}: {msg}") from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"invalid constant {name}")
+
