@@ -88,7 +88,8 @@ def go_format(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(value)
+        # JSON integers beyond int64 decode as float64 in Go
+        return str(value) if -(2**63) <= value < 2**63 else _go_float(float(value))
     if isinstance(value, float):
         return _go_float(value)
     if isinstance(value, str):

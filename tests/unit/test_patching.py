@@ -136,6 +136,11 @@ def test_go_format():
     assert go_format(1e6) == "1e+06"
     assert go_format(123456.0) == "123456"
     assert go_format(2.0) == "2"
+    # observed: kubectl's merge-key error for {"x":1234567.5,"y":1e6,"z":0.00001,"w":123456.7,"v":-2.5e-7,"u":1e23 as int}
+    assert go_format({"x": 1234567.5, "y": 1e6, "z": 0.00001, "w": 123456.7, "v": -2.5e-7,
+                      "u": 100000000000000000000000}) == (
+        "map[u:1e+23 v:-2.5e-07 w:123456.7 x:1.2345675e+06 y:1e+06 z:1e-05]"
+    )
 
 
 # --- merge patch ------------------------------------------------------------
