@@ -1,24 +1,52 @@
 """Container behaviour without running anything.
 
-The kubelet simulation asks this package what a container *would* do:
+The kubelet simulation asks this package what a container *would* do. Times are integer
+milliseconds of virtual time (values below 2000-01-01 in Unix ms are read as offsets from
+2025-01-01T00:00:00Z, e.g. for ``date``). Everything is deterministic and JSON-serialisable.
 
-* ``lookup_image(ref, user_catalog=None) -> Image``: the image catalog (``images.json``):
-  existence, digest, size, pull time, ENTRYPOINT/CMD, executables, program models.
-* ``effective_argv(container, image) -> list[str]``: command/args vs ENTRYPOINT/CMD,
-  ``$(VAR)`` expansion (``$$`` escapes) with the container's literal env.
-* ``container_env(container, pod, ...) -> dict[str, str]``: the process environment
-  (literal env, fieldRef, resourceFieldRef, configMap/secret refs when given).
-* ``PodFS.new(pod)`` / ``.view(container, mounts)`` -> ``ContainerFS``: the virtual filesystem;
-  volumes are shared between the containers mounting them, the rest is private per container.
-* ``Process.spawn(argv, env, image, now_ms, memory_limit)``: a simulated process. ``step(now_ms, fs)``
-  runs it up to ``now_ms`` (never beyond); ``wake_ms`` says when it must be stepped next.
-  ``signal("TERM"|"KILL", now_ms, fs)``, ``listening(now_ms)``, ``logs``, ``assumptions``.
-* ``run_exec(argv, env, fs, image, now_ms, timeout_s) -> (exit_code, output)`` for exec probes,
-  hooks and ``minikctl exec``; ``run_exec_timed`` also returns the virtual ms consumed.
-* ``http_get`` / ``tcp_connect`` / ``grpc_check``: network probes answered by the process's listeners.
+Images (``images.json``, data):
+  ``lookup_image(ref, user_catalog=None) -> Image``: ``known``, ``exists`` (False -> the pull fails;
+  ``pull_error`` is containerd's NotFound text), ``invalid``/``invalid_message`` (InvalidImageName),
+  ``digest``, ``image_id`` (``docker.io/library/nginx@sha256:...``), ``normalized``
+  (``docker.io/library/nginx:1.14.2``, the status ``image``), ``size``, ``pull_ms``, ``entrypoint``,
+  ``cmd``, ``executables`` (None = anything), ``env``, ``files``, ``programs``.
+  Unknown repositories pull fine with ``sha256(normalized reference)``; a known repository
+  with an unlisted tag does not exist.
 
-Everything is deterministic and JSON-serialisable (``to_dict()`` / ``from_dict()``).
-Times are integer milliseconds of virtual time.
+Argv and env:
+  ``effective_argv(container, image)``: command/args vs ENTRYPOINT/CMD, ``$(VAR)`` from the
+  literal env (``$$`` escapes); ``effective_argv_env(container, image, env)`` with a resolved env.
+  ``container_env(container, pod, *, configmaps=None, secrets=None, node_allocatable=None,
+  image=None)``: image env, HOSTNAME, the ``kubernetes`` Service vars, envFrom, env (fieldRef,
+  resourceFieldRef, configMapKeyRef/secretKeyRef from the given dicts; missing refs are skipped).
+
+Filesystem:
+  ``PodFS.new(pod)``; ``.view(container, mounts, image=None) -> ContainerFS``; ``.reset_container(
+  name, image=None)``; ``.populate(volume, {relpath: text})`` for configMap/secret/downwardAPI
+  volumes; ``.refresh_pod(pod)`` regenerates /etc/hosts once the pod has an IP.
+  ``ContainerFS``: ``exists/is_file/is_dir/read/listdir/write(path, text, append=False)/remove(path,
+  recursive=False)/mkdir``; changes raise ``FSError`` (``Read-only file system`` ...).
+  The termination message is simply ``view.read(terminationMessagePath)``.
+
+Processes:
+  ``Process.spawn(argv, env, image, now_ms, memory_limit)`` then ``step(now_ms, fs)`` (runs all
+  that is due at or before ``now_ms``); ``wake_ms`` (None = exited or blocked forever);
+  ``exited/exit_code/exit_ms/reason/message`` (reason Completed | Error | OOMKilled | StartError;
+  a missing executable: 128, ``exec: "<x>": executable file not found in $PATH`` at once; wrap it
+  with ``containerd_start_error`` for the full runtime text); ``logs`` ([ms, stream, line], may be
+  drained); ``assumptions``; ``signal("TERM"|"INT"|"QUIT"|"KILL", now_ms, fs)``; ``listening(now_ms)
+  -> {port: Listener}``; ``to_dict()/from_dict()``.
+
+Exec, hooks and probes:
+  ``run_exec(argv, env, fs, image, now_ms, timeout_s, proc=None) -> (code, output)`` and
+  ``run_exec_timed(...) -> (code, output, ms)``: side effects happen at ``now_ms``; ``ms`` is the
+  virtual time the command takes. Past the timeout (or blocking forever): ``(-1, 'command "<argv>"
+  timed out', timeout_ms)``. Missing executable: ``(126, 'OCI runtime exec failed: ...', 0)``.
+  ``proc`` = the container's main process (lets ``nginx -s quit`` / ``killall`` reach it).
+  ``http_get(proc, port, path, now_ms, pod_ip, scheme="HTTP") -> (status|None, message)``,
+  ``tcp_connect(proc, port, now_ms, pod_ip) -> (ok, message)``,
+  ``grpc_check(proc, port, service, now_ms, pod_ip, timeout_s=1) -> (ok, message)``:
+  messages are the kubelet's probe output ("" on success).
 """
 
 from .argv import container_env, effective_argv, effective_argv_env, expand_k8s, memory_bytes, parse_quantity
@@ -33,8 +61,9 @@ __all__ = [
 
 try:  # the interpreter lands in a follow-up commit; keep the package importable meanwhile
     from .process import (  # noqa: F401
-        Listener, Process, grpc_check, http_get, run_exec, run_exec_timed, tcp_connect,
+        Listener, Process, containerd_start_error, grpc_check, http_get, run_exec, run_exec_timed, tcp_connect,
     )
-    __all__ += ["Listener", "Process", "grpc_check", "http_get", "run_exec", "run_exec_timed", "tcp_connect"]
+    __all__ += ["Listener", "Process", "containerd_start_error", "grpc_check", "http_get", "run_exec",
+                "run_exec_timed", "tcp_connect"]
 except ImportError:  # pragma: no cover
     pass

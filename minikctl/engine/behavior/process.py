@@ -2232,7 +2232,7 @@ class Process:
         if follow:
             self._note("tail -f/-F: lines appended after the start are not followed; the process waits forever")
             if flags.get("exec"):
-                self.pid1 = {"name": "tail", "term": "exit:143"}
+                self.pid1 = {"name": "tail", "term": "ignore"}
             self._block(None, table, flags, kind="forever")
             return
         self.status = 0
