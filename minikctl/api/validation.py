@@ -1807,33 +1807,64 @@ def _template_labels_error(tmpl: dict, path: str) -> FieldError:
 
 
 def _selector_raw(sel: Any) -> str:
-    return _go_struct("&v1.LabelSelector", sel if isinstance(sel, dict) else {})
-
-
-def _validate_replicated(kind: str, spec: dict, path: str, empty_word: str) -> list[FieldError]:
-    """The selector/template part shared by Deployment, ReplicaSet, StatefulSet and DaemonSet."""
-    errs: list[FieldError] = []
-    sel = _d(spec, "selector")
-    tmpl = _map(spec, "template")
-    if sel is None:
-        errs.append(E.required(f"{path}.selector"))
+    """``%#v`` of a (dereferenced) metav1.LabelSelector."""
+    sel = sel if isinstance(sel, dict) else {}
+    ml = _d(sel, "matchLabels")
+    labels = "map[string]string(nil)" if ml is None else _go_map(ml if isinstance(ml, dict) else {})
+    exprs = _d(sel, "matchExpressions")
+    if exprs is None:
+        ex = "[]v1.LabelSelectorRequirement(nil)"
     else:
-        errs.extend(validate_label_selector(sel, f"{path}.selector"))
-        if _selector_empty(sel):
-            errs.append(RawFieldError(E.INVALID, f"{path}.selector", _selector_raw(sel),
-                                      f"empty selector is invalid for {empty_word}"))
+        parts = []
+        for r in exprs if isinstance(exprs, list) else []:
+            vals = _list(r, "values")
+            vs = "[]string(nil)" if _d(r, "values") is None else _go_slice(vals)
+            parts.append(f"v1.LabelSelectorRequirement{{Key:{E.go_quote(_s(r, 'key'))}, "
+                         f"Operator:{E.go_quote(_s(r, 'operator'))}, Values:{vs}}}")
+        ex = "[]v1.LabelSelectorRequirement{" + ", ".join(parts) + "}"
+    return f"v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{ex}}}"
+
+
+def _go_int_or_string(v: Any) -> str:
+    if isinstance(v, str):
+        return f"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{E.go_quote(v)}}}"
+    return f"intstr.IntOrString{{Type:0, IntVal:{v if isinstance(v, int) else 0}, StrVal:\"\"}}"
+
+
+def _validate_selector_block(spec: dict, path: str, word: str) -> list[FieldError]:
+    """Selector required, valid, and not empty (Deployment, ReplicaSet, StatefulSet)."""
+    sel = _d(spec, "selector")
+    if sel is None:
+        return [E.required(f"{path}.selector")]
+    errs = validate_label_selector(sel, f"{path}.selector")
+    if _selector_empty(sel):
+        errs.append(RawFieldError(E.INVALID, f"{path}.selector", _selector_raw(sel),
+                                  f"empty selector is invalid for {word}"))
+    return errs
+
+
+def _selector_matches_template(sel: Any, tmpl: dict) -> bool:
+    """labels.Selector.Matches: a nil selector matches nothing, an empty one everything."""
+    if not isinstance(sel, dict):
+        return False
+    return _selector_matches(sel, _map(_map(tmpl, "metadata"), "labels"))
+
+
+def _validate_template_for_replicaset(spec: dict, path: str, kind: str) -> list[FieldError]:
+    """ValidatePodTemplateSpecForReplicaSet (Deployment and ReplicaSet)."""
+    errs: list[FieldError] = []
+    tmpl = _map(spec, "template")
     tp = f"{path}.template"
-    if isinstance(sel, dict) and not _selector_empty(sel):
-        if not _selector_matches(sel, _map(_map(tmpl, "metadata"), "labels")):
-            errs.append(_template_labels_error(tmpl, tp))
+    sel = _d(spec, "selector")
+    if isinstance(sel, dict) and not _selector_empty(sel) and not _selector_matches_template(sel, tmpl):
+        errs.append(_template_labels_error(tmpl, tp))
     errs.extend(validate_pod_template(tmpl, tp))
     tspec = _map(tmpl, "spec")
     rp = _s(tspec, "restartPolicy")
     if rp != "Always":
         errs.append(E.not_supported(f"{tp}.spec.restartPolicy", rp, ["Always"]))
     if _d(tspec, "activeDeadlineSeconds") is not None:
-        errs.append(E.invalid(f"{tp}.spec.activeDeadlineSeconds", _d(tspec, "activeDeadlineSeconds"),
-                              f"activeDeadlineSeconds in {kind} is not Supported"))
+        errs.append(E.forbidden(f"{tp}.spec.activeDeadlineSeconds", f"activeDeadlineSeconds in {kind} is not Supported"))
     return errs
 
 
@@ -1841,23 +1872,30 @@ def _validate_deployment(obj: dict) -> list[FieldError]:
     spec = _map(obj, "spec")
     errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
     errs.extend(_nonneg(_d(spec, "replicas"), "spec.replicas"))
-    errs.extend(_validate_replicated("ReplicaSet", spec, "spec", "deployment"))
+    errs.extend(_validate_selector_block(spec, "spec", "deployment"))
+    errs.extend(_validate_template_for_replicaset(spec, "spec", "ReplicaSet"))
     strat = _map(spec, "strategy")
     st = _s(strat, "type")
+    sp = "spec.strategy"
     if st == "Recreate":
         if _d(strat, "rollingUpdate") is not None:
-            errs.append(E.forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is "
-                                                                   "'Recreate'"))
+            errs.append(E.forbidden(f"{sp}.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"))
     elif st == "RollingUpdate":
-        ru = _map(strat, "rollingUpdate")
-        mu, ms = _d(ru, "maxUnavailable"), _d(ru, "maxSurge")
-        errs.extend(_validate_int_or_percent(mu, "spec.strategy.rollingUpdate.maxUnavailable"))
-        errs.extend(_validate_int_or_percent(ms, "spec.strategy.rollingUpdate.maxSurge"))
-        if _is_zero(mu) and _is_zero(ms):
-            errs.append(E.invalid("spec.strategy.rollingUpdate.maxUnavailable", mu if isinstance(mu, int) else 0,
-                                  "may not be 0 when `maxSurge` is 0"))
-    elif st:
-        errs.append(E.not_supported("spec.strategy.type", st, ["Recreate", "RollingUpdate"]))
+        ru = _d(strat, "rollingUpdate")
+        if not isinstance(ru, dict):
+            errs.append(E.required(f"{sp}.rollingUpdate", "this should be defaulted and never be nil"))
+        else:
+            rp = f"{sp}.rollingUpdate"
+            mu, ms = _d(ru, "maxUnavailable"), _d(ru, "maxSurge")
+            errs.extend(_validate_int_or_percent(mu, f"{rp}.maxUnavailable"))
+            errs.extend(_validate_int_or_percent(ms, f"{rp}.maxSurge"))
+            if _int_or_percent_value(mu) == 0 and _int_or_percent_value(ms) == 0:
+                errs.append(RawFieldError(E.INVALID, f"{rp}.maxUnavailable", _go_int_or_string(mu),
+                                          "may not be 0 when `maxSurge` is 0"))
+            errs.extend(_not_more_than_100(mu, f"{rp}.maxUnavailable"))
+    else:
+        errs.append(RawFieldError(E.NOT_SUPPORTED, sp, _go_struct("apps.DeploymentStrategy", strat),
+                                  'supported values: "Recreate", "RollingUpdate"'))
     errs.extend(_nonneg(_d(spec, "minReadySeconds"), "spec.minReadySeconds"))
     errs.extend(_nonneg(_d(spec, "revisionHistoryLimit"), "spec.revisionHistoryLimit"))
     pds = _d(spec, "progressDeadlineSeconds")
@@ -1868,21 +1906,36 @@ def _validate_deployment(obj: dict) -> list[FieldError]:
     return errs
 
 
-def _is_zero(v: Any) -> bool:
-    return v == 0 or v == "0%" or v == "0"
+_PERCENT_RE = re.compile(r"^[0-9]+%$")
+_PERCENT_MSG = regex_error("a valid percent string must be a numeric string followed by an ending '%'", "[0-9]+%",
+                           "1%", "93%")
+
+
+def _int_or_percent_value(v: Any) -> int:
+    if isinstance(v, str):
+        if _PERCENT_RE.match(v):
+            return int(v[:-1])
+        try:
+            return int(v)
+        except ValueError:
+            return 0
+    return v if isinstance(v, int) and not isinstance(v, bool) else 0
 
 
 def _validate_int_or_percent(v: Any, path: str) -> list[FieldError]:
+    """ValidatePositiveIntOrPercent."""
     if isinstance(v, str):
-        m = re.match(r"^([0-9]+)%$", v)
-        if not m:
-            return [E.invalid(path, v, "a valid percent string must be a numeric string followed by an ending '%' "
-                                       "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")]
-        if int(m.group(1)) > 100:
-            return [E.invalid(path, v, "must not be greater than 100%")]
+        if not _PERCENT_RE.match(v):
+            return [RawFieldError(E.INVALID, path, _go_int_or_string(v), _PERCENT_MSG)]
         return []
     if isinstance(v, int) and not isinstance(v, bool) and v < 0:
         return [E.invalid(path, v, IS_NEGATIVE)]
+    return []
+
+
+def _not_more_than_100(v: Any, path: str) -> list[FieldError]:
+    if isinstance(v, str) and _PERCENT_RE.match(v) and int(v[:-1]) > 100:
+        return [RawFieldError(E.INVALID, path, _go_int_or_string(v), "must not be greater than 100%")]
     return []
 
 
@@ -1891,49 +1944,115 @@ def _validate_replicaset(obj: dict) -> list[FieldError]:
     errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
     errs.extend(_nonneg(_d(spec, "replicas"), "spec.replicas"))
     errs.extend(_nonneg(_d(spec, "minReadySeconds"), "spec.minReadySeconds"))
-    errs.extend(_validate_replicated("ReplicaSet", spec, "spec", "deployment"))
+    errs.extend(_validate_selector_block(spec, "spec", "deployment"))
+    errs.extend(_validate_template_for_replicaset(spec, "spec", "ReplicaSet"))
     return errs
 
 
 def _validate_statefulset(obj: dict) -> list[FieldError]:
+    """ValidateStatefulSet. Upstream does not validate the template's pod spec here (its TODO about
+    volumeClaimTemplates); only its labels and annotations, restartPolicy and activeDeadlineSeconds."""
     spec = _map(obj, "spec")
-    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_label)
     pmp = _s(spec, "podManagementPolicy")
     if not pmp:
         errs.append(E.required("spec.podManagementPolicy"))
     elif pmp not in ("OrderedReady", "Parallel"):
-        errs.append(E.not_supported("spec.podManagementPolicy", pmp, ["OrderedReady", "Parallel"]))
-    ust = _s(_map(spec, "updateStrategy"), "type")
+        errs.append(E.invalid("spec.podManagementPolicy", pmp, "must be 'OrderedReady' or 'Parallel'"))
+    us = _map(spec, "updateStrategy")
+    ust = _s(us, "type")
     if not ust:
         errs.append(E.required("spec.updateStrategy"))
-    elif ust not in ("OnDelete", "RollingUpdate"):
-        errs.append(E.not_supported("spec.updateStrategy.type", ust, ["OnDelete", "RollingUpdate"]))
+    elif ust == "OnDelete":
+        if _d(us, "rollingUpdate") is not None:
+            errs.append(RawFieldError(E.INVALID, "spec.updateStrategy.rollingUpdate",
+                                      _go_struct("apps.RollingUpdateStatefulSetStrategy", _map(us, "rollingUpdate")),
+                                      "only allowed for updateStrategy 'RollingUpdate'"))
+    elif ust == "RollingUpdate":
+        ru = _d(us, "rollingUpdate")
+        if isinstance(ru, dict):
+            rp = "spec.updateStrategy.rollingUpdate"
+            errs.extend(_nonneg(_d(ru, "partition"), f"{rp}.partition"))
+            mu = _d(ru, "maxUnavailable")
+            if mu is not None:
+                errs.extend(_validate_int_or_percent(mu, f"{rp}.maxUnavailable"))
+                if _int_or_percent_value(mu) == 0:
+                    errs.append(RawFieldError(E.INVALID, f"{rp}.maxUnavailable", _go_int_or_string(mu), "cannot be 0"))
+                errs.extend(_not_more_than_100(mu, f"{rp}.maxUnavailable"))
+    else:
+        errs.append(RawFieldError(E.INVALID, "spec.updateStrategy", _go_struct("apps.StatefulSetUpdateStrategy", us),
+                                  "must be 'RollingUpdate' or 'OnDelete'"))
+    pol = _d(spec, "persistentVolumeClaimRetentionPolicy")
+    if isinstance(pol, dict):
+        for f in ("whenDeleted", "whenScaled"):
+            v = _s(pol, f)
+            if v not in ("Retain", "Delete"):
+                errs.append(E.not_supported(f"spec.persistentVolumeClaimRetentionPolicy.{f}", v, ["Retain", "Delete"]))
     errs.extend(_nonneg(_d(spec, "replicas"), "spec.replicas"))
     errs.extend(_nonneg(_d(spec, "minReadySeconds"), "spec.minReadySeconds"))
-    # volumeMounts may name a volumeClaimTemplate: validate a template copy that has them as volumes
-    claims = [c for c in _list(spec, "volumeClaimTemplates") if isinstance(c, dict)]
-    if claims:
-        tmpl = dict(_map(spec, "template"))
-        tspec = dict(_map(tmpl, "spec"))
-        tspec["volumes"] = list(_list(tspec, "volumes")) + [
-            {"name": _s(_map(c, "metadata"), "name"),
-             "persistentVolumeClaim": {"claimName": _s(_map(c, "metadata"), "name")}} for c in claims]
-        tmpl["spec"] = tspec
-        spec = dict(spec, template=tmpl)
-    errs.extend(_validate_replicated("StatefulSet", spec, "spec", "statefulset"))
+    errs.extend(_nonneg(_d(_map(spec, "ordinals"), "start"), "spec.ordinals.start"))
+    errs.extend(_validate_selector_block(spec, "spec", "statefulset"))
+    tmpl = _map(spec, "template")
+    tp = "spec.template"
+    sel = _d(spec, "selector")
+    if isinstance(sel, dict) and not _selector_empty(sel) and not _selector_matches_template(sel, tmpl):
+        errs.append(_template_labels_error(tmpl, tp))
+    tmeta = _map(tmpl, "metadata")
+    errs.extend(validate_labels(_map(tmeta, "labels"), f"{tp}.labels"))
+    errs.extend(validate_annotations(_map(tmeta, "annotations"), f"{tp}.annotations"))
+    tspec = _map(tmpl, "spec")
+    rp = _s(tspec, "restartPolicy")
+    if rp != "Always":
+        errs.append(E.not_supported(f"{tp}.spec.restartPolicy", rp, ["Always"]))
+    if _d(tspec, "activeDeadlineSeconds") is not None:
+        errs.append(E.forbidden(f"{tp}.spec.activeDeadlineSeconds", "activeDeadlineSeconds in StatefulSet is not Supported"))
     return errs
 
 
 def _validate_daemonset(obj: dict) -> list[FieldError]:
     spec = _map(obj, "spec")
     errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
-    errs.extend(_validate_replicated("DaemonSet", spec, "spec", "daemonset"))
+    sel = _d(spec, "selector")
+    errs.extend(validate_label_selector(sel, "spec.selector"))
+    tmpl = _map(spec, "template")
+    tp = "spec.template"
+    if not _selector_matches_template(sel, tmpl):
+        errs.append(_template_labels_error(tmpl, tp))
+    if isinstance(sel, dict) and _selector_empty(sel):
+        errs.append(RawFieldError(E.INVALID, "spec.selector", _selector_raw(sel),
+                                  "empty selector is invalid for daemonset"))
+    errs.extend(validate_pod_template(tmpl, tp))
+    tspec = _map(tmpl, "spec")
+    rp = _s(tspec, "restartPolicy")
+    if rp != "Always":
+        errs.append(E.not_supported(f"{tp}.spec.restartPolicy", rp, ["Always"]))
+    if _d(tspec, "activeDeadlineSeconds") is not None:
+        errs.append(E.forbidden(f"{tp}.spec.activeDeadlineSeconds", "activeDeadlineSeconds in DaemonSet is not Supported"))
     errs.extend(_nonneg(_d(spec, "minReadySeconds"), "spec.minReadySeconds"))
-    ust = _s(_map(spec, "updateStrategy"), "type")
-    if not ust:
-        errs.append(E.required("spec.updateStrategy.type"))
-    elif ust not in ("OnDelete", "RollingUpdate"):
-        errs.append(E.not_supported("spec.updateStrategy.type", ust, ["OnDelete", "RollingUpdate"]))
+    errs.extend(_nonneg(_d(spec, "templateGeneration"), "spec.templateGeneration"))
+    us = _map(spec, "updateStrategy")
+    ust = _s(us, "type")
+    up = "spec.updateStrategy"
+    if ust == "RollingUpdate":
+        ru = _d(us, "rollingUpdate")
+        if not isinstance(ru, dict):
+            errs.append(E.required(f"{up}.rollingUpdate"))
+        else:
+            rp_ = f"{up}.rollingUpdate"
+            mu, ms = _d(ru, "maxUnavailable"), _d(ru, "maxSurge")
+            errs.extend(_validate_int_or_percent(mu, f"{rp_}.maxUnavailable"))
+            errs.extend(_validate_int_or_percent(ms, f"{rp_}.maxSurge"))
+            errs.extend(_not_more_than_100(mu, f"{rp_}.maxUnavailable"))
+            errs.extend(_not_more_than_100(ms, f"{rp_}.maxSurge"))
+            has_u, has_s = _int_or_percent_value(mu) != 0, _int_or_percent_value(ms) != 0
+            if has_u and has_s:
+                errs.append(RawFieldError(E.INVALID, f"{rp_}.maxSurge", _go_int_or_string(ms),
+                                          "may not be set when maxUnavailable is non-zero"))
+            elif not has_u and not has_s:
+                errs.append(E.required(f"{rp_}.maxUnavailable", "cannot be 0 when maxSurge is 0"))
+    elif ust != "OnDelete":
+        errs.append(RawFieldError(E.NOT_SUPPORTED, up, _go_struct("apps.DaemonSetUpdateStrategy", us),
+                                  'supported values: "RollingUpdate", "OnDelete"'))
     errs.extend(_nonneg(_d(spec, "revisionHistoryLimit"), "spec.revisionHistoryLimit"))
     return errs
 

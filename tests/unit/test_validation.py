@@ -427,8 +427,33 @@ def test_replicaset_daemonset_statefulset():
     ds = deployment()
     ds["kind"] = "DaemonSet"
     ds["spec"]["selector"] = {}
-    assert errors(ds, "DaemonSet")[0] == (
-        'spec.selector: Invalid value: &v1.LabelSelector{}: empty selector is invalid for daemonset')
+    assert errors(ds, "DaemonSet") == [
+        "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), "
+        "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for daemonset"]
+    ds["spec"]["selector"] = {"matchLabels": {"a": "b"}}
+    assert errors(ds, "DaemonSet") == [
+        'spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match '
+        "template `labels`"]
+    ss["metadata"]["name"] = "web.v1"
+    assert errors(ss, "StatefulSet") == ['metadata.name: Invalid value: "web.v1": must not contain dots']
+
+
+def test_deployment_strategy():
+    ok = deployment(strategy={"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": "10%"}})
+    assert errors(ok, "Deployment") == []
+    assert errors(deployment(strategy={"type": "Recreate"}), "Deployment") == []
+    zero = deployment(strategy={"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 0}})
+    assert errors(zero, "Deployment") == [
+        "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, "
+        'StrVal:""}: may not be 0 when `maxSurge` is 0']
+    pct = deployment(strategy={"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "ten"}})
+    assert errors(pct, "Deployment") == [
+        'spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:1, IntVal:0, '
+        'StrVal:"ten"}: a valid percent string must be a numeric string followed by an ending \'%\' '
+        "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"]
+    rec = deployment(strategy={"type": "Recreate", "rollingUpdate": {}})
+    assert errors(rec, "Deployment") == [
+        "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'"]
 
 
 def job(**spec) -> dict:
