@@ -170,3 +170,10 @@ def test_json_state_is_small_and_stable():
     assert len(s) < 20000
     assert d["vars"]["i"] == "101"
     assert json.dumps(Process.from_dict(json.loads(s)).to_dict(), sort_keys=True) == s
+
+
+def test_read_loop_from_file_and_nested_redirects():
+    fs = fs_for()
+    fs.write("/f", "a\nb\n")
+    p = sh("while read l; do { echo \"<$l>\"; } > /dev/null; echo \"[$l]\"; done < /f; echo end", fs=fs)
+    assert out(p) == ["[a]", "[b]", "end"] and p.exit_code == 0

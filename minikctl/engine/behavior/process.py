@@ -1182,11 +1182,19 @@ class Process:
             self._err(err, ins[2])
             table = dict(self.fds[-1])
             self.status = 1
+        table.pop("_in", None)
+        src = table.pop("0", None)
+        if src and src[0] == "text":
+            # `while read l; do ...; done < file`: the loop consumes the file line by line
+            self.stdin.append({"buf": src[1]})
+            table["_in"] = 1
         self.fds.append(table)
 
     def _op_redir_pop(self, ins, fs):
         if len(self.fds) > 1:
-            self.fds.pop()
+            layer = self.fds.pop()
+            if layer.get("_in") and self.stdin:
+                self.stdin.pop()
 
     def _op_pipe_cap(self, ins, fs):
         self.caps.append("")
