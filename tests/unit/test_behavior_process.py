@@ -286,3 +286,21 @@ def test_logs_can_be_drained_and_state_keeps_going():
     p.logs.clear()
     p.step(4000, fs)
     assert [l[2] for l in p.logs] == ["3", "4"]
+
+
+def test_user_catalog_global_program_models(tmp_path):
+    cat = tmp_path / "c.json"
+    cat.write_text(json.dumps({"programs": {
+        "nslookup": {"kind": "nslookup", "fail": ["mydb"]},
+        "myserver": {"kind": "server", "term": "exit:0", "listeners": [{"port": 9000, "protocol": "http"}]}}}))
+    img = lookup_image("busybox:1.28", user_catalog=str(cat))
+    fs = view()
+    p = Process.spawn(["sh", "-c", "nslookup myservice && ! nslookup mydb"], {}, img, 0, None)
+    p.step(0, fs)
+    assert p.exit_code == 0
+    unknown = lookup_image("example.com/srv:1", user_catalog=str(cat))
+    s = Process.spawn(["myserver"], {}, unknown, 0, None)
+    s.step(0, fs)
+    assert http_get(s, 9000, "/", 0, IP) == (200, "")
+    s.signal("TERM", 10, fs)
+    assert s.exit_code == 0

@@ -192,6 +192,10 @@ def lookup_image(ref: str, user_catalog: str | None = None) -> Image:
     """Resolve ``ref`` (as written in the pod spec) against the catalog."""
     cat = _merged_catalog(user_catalog)
     defaults = cat.get("defaults", {})
+    # a user catalog's global program models travel with the image (processes only see the image)
+    user_programs: dict = {}
+    if user_catalog and os.path.exists(user_catalog):
+        user_programs = {k: v for k, v in (_load(user_catalog).get("programs") or {}).items() if isinstance(v, dict)}
     try:
         parsed = parse_reference(ref)
     except ValueError as e:
@@ -212,7 +216,8 @@ def lookup_image(ref: str, user_catalog: str | None = None) -> Image:
         digest = parsed.digest or derived_digest(norm)
         return Image(ref=ref, known=False, exists=True, digest=digest, image_id=f"{repo}@{digest}",
                      size=int(defaults.get("size", 50000000)), pull_ms=int(defaults.get("pull_ms", 1000)),
-                     entrypoint=[], cmd=[], executables=None, normalized=norm, repository=repo, env=env)
+                     entrypoint=[], cmd=[], executables=None, normalized=norm, repository=repo, env=env,
+                     programs=dict(user_programs))
     tags = entry.get("tags", {})
     tag_entry = tags.get(tag) if tag is not None else {}
     exists = tag_entry is not None
@@ -230,7 +235,7 @@ def lookup_image(ref: str, user_catalog: str | None = None) -> Image:
         entrypoint=list(tag_entry.get("entrypoint", entry.get("entrypoint", []))),
         cmd=list(tag_entry.get("cmd", entry.get("cmd", []))),
         executables=executables, normalized=norm, repository=repo, env=env,
-        files=dict(entry.get("files", {})), programs=dict(entry.get("programs", {})),
+        files=dict(entry.get("files", {})), programs={**user_programs, **entry.get("programs", {})},
         pull_error="" if exists else pull_not_found_message(norm),
     )
 
