@@ -495,3 +495,47 @@ def test_namespace_name_is_a_label():
 @pytest.mark.parametrize("value,ok", [("my-name", True), ("123-abc", True), ("-a", False), ("a" * 64, False)])
 def test_dns_label_helper(value, ok):
     assert (validation.is_dns1123_label(value) == []) is ok
+
+
+@pytest.mark.parametrize("schedule,msg", [
+    ("*/5 * * * *", ""), ("0 0 * * mon-fri", ""), ("@hourly", ""), ("0 12 1 jan,jul *", ""),
+    ("61 * * * *", "end of range (61) above maximum (59): 61"),
+    ("x * * * *", 'failed to parse int from x: strconv.Atoi: parsing "x": invalid syntax'),
+    ("* * * *", "expected exactly 5 fields, found 4: [* * * *]"),
+    ("@fortnightly", "unrecognized descriptor: @fortnightly"),
+    ("5-1 * * * *", "beginning of range (5) beyond end of range (1): 5-1"),
+])
+def test_cron_schedule(schedule, msg):
+    assert validation._cron_error(schedule) == msg
+
+
+def test_cronjob_job_template_rules():
+    base = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "hello", "namespace": "default"},
+            "spec": {"schedule": "@daily", "jobTemplate": {"spec": {"template": {"spec": {
+                "containers": [ctr()], "restartPolicy": "OnFailure"}}}}}}
+    assert errors(base, "CronJob") == []
+    cj = copy.deepcopy(base)
+    cj["spec"]["jobTemplate"]["spec"]["selector"] = {"matchLabels": {"a": "b"}}
+    assert errors(cj, "CronJob") == [
+        'spec.jobTemplate.spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"a":"b"}, '
+        "MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: `selector` will be auto-generated"]
+    cj = copy.deepcopy(base)
+    cj["metadata"]["name"] = "x" * 53
+    assert errors(cj, "CronJob") == [f'metadata.name: Invalid value: "{"x" * 53}": must be no more than 52 characters']
+    cj = copy.deepcopy(base)
+    cj["spec"]["concurrencyPolicy"] = "Sometimes"
+    assert errors(cj, "CronJob") == [
+        'spec.concurrencyPolicy: Unsupported value: "Sometimes": supported values: "Allow", "Forbid", "Replace"']
+
+
+def test_job_pod_failure_policy_needs_never():
+    j = job(podFailurePolicy={"rules": [{"action": "FailJob", "onExitCodes": {"operator": "In", "values": [42]}}]})
+    assert errors(j, "Job") == []
+    j["spec"]["template"]["spec"]["restartPolicy"] = "OnFailure"
+    assert errors(j, "Job") == [
+        'spec.template.spec.restartPolicy: Invalid value: "OnFailure": only "Never" is supported when '
+        "podFailurePolicy is specified"]
+    manual = job(manualSelector=True, selector={"matchLabels": {"x": "y"}})
+    assert errors(manual, "Job") == [
+        "spec.template.metadata.labels: Invalid value: map[string]string(nil): `selector` does not match template "
+        "`labels`"]
