@@ -36,11 +36,15 @@ def scenario(label: str, n: int, make, advance_ms: int) -> None:
     with tempfile.TemporaryDirectory() as d:
         store = Store(Path(d) / "s.db")
         with store.transaction() as tx:
+            node = engine.ensure_node(tx)  # one node with room for every pod (the default allows 110)
+            for key in ("capacity", "allocatable"):
+                node["status"][key].update({"pods": str(max(110, n)), "cpu": "1000", "memory": "1Ti"})
+            tx.update(node)
             for i in range(n):
                 p = make(f"p{i:04d}")
                 tx.create(p)
                 engine.pod_created(tx, p)
-            engine.advance(tx, tx.now_ms)
+            engine.advance(tx, tx.now_ms + 10_000)  # settle: pulled, started (and crashing) -- not timed
         with store.transaction() as tx:
             before = tx.conn.execute("SELECT coalesce(sum(json_extract(body, '$.count')), 0) FROM events").fetchone()[0]
             rv0 = int(tx.meta("revision"))

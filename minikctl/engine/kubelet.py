@@ -103,6 +103,7 @@ class Kubelet:
         self.name = pod["metadata"]["name"]
         self._fs = None
         self._procs: dict[str, Any] = {}
+        self._dirty: set[str] = set()  # processes that may have changed since they were loaded
         self._images: dict[str, Any] = {}
         self.horizon = tx.now_ms  # advance's target: periodic cycles may be fast-forwarded up to it
         self.ff_anchor: int | None = None
@@ -143,10 +144,12 @@ class Kubelet:
             img = self._images[ref] = procs.lookup_image(ref)
         return img
 
-    def proc(self, inst: dict):
+    def proc(self, inst: dict, write: bool = True):
         p = self._procs.get(inst["id"])
         if p is None and inst.get("proc") is not None:
             p = self._procs[inst["id"]] = procs.load_process(inst["proc"])
+        if write and p is not None:
+            self._dirty.add(inst["id"])
         return p
 
     def event(self, type_: str, reason: str, message: str, field_path: str = "", at: int | None = None) -> None:
@@ -171,9 +174,9 @@ class Kubelet:
         for c, C, _ in self.containers():
             for key in ("cur", "prev"):
                 inst = C.get(key)
-                if inst is not None and inst["id"] in self._procs:
-                    p = self._procs[inst["id"]]
-                    inst["proc"] = p.to_dict()
+                if inst is not None and inst["id"] in self._dirty and inst["id"] in self._procs:
+                    inst["proc"] = procs.dump_process(self._procs[inst["id"]])
+        self._dirty.clear()
         if self._fs is not None:
             self.R["fs"] = self._fs.to_dict()
 
@@ -392,6 +395,7 @@ class Kubelet:
             return
         p = procs.spawn(argv, env, img, self.now, procs.memory_limit(c), view)
         self._procs[cid] = p
+        self._dirty.add(cid)
         self.event("Normal", "Started", f"Started container {name}", fp)
         if C["k"] != "init" and inst["started"] and not has_probe["readinessProbe"]:
             inst["ready"] = True
@@ -540,7 +544,7 @@ class Kubelet:
             return 0
 
     def run_probe(self, c: dict, inst: dict, probe: dict) -> tuple[bool, str]:
-        p = self.proc(inst)
+        p = self.proc(inst, write="exec" in probe)  # network probes only read the listeners
         ip = self.R.get("ip") or ""
         timeout = int(probe.get("timeoutSeconds", 1))
         if "exec" in probe:
@@ -606,7 +610,7 @@ class Kubelet:
         if ok and not changed and w["res"] is True:
             # steady success: nothing changes until something else happens in the pod, or the
             # process's listeners change by themselves
-            chg = None if "exec" in probe else procs.next_listener_change(self.proc(inst), self.now)
+            chg = None if "exec" in probe else procs.next_listener_change(self.proc(inst, False), self.now)
             if chg is None:
                 w["dorm"] = True
                 return
@@ -838,7 +842,9 @@ class Kubelet:
         counts = {name: C["n"] for name, C in R["c"].items()}
         R["cyc"] = {"sig": sig, "anchor": anchor, "n": counts, "ev": rel}
         R["evlog"] = []
-        if not prev or evs is None or prev.get("sig") != sig or prev.get("ev") != rel:
+        # the pod, seen from this decision, is where it was one cycle ago: from here it will do
+        # exactly what it did since then (the events recorded in between), again and again
+        if not prev or evs is None or prev.get("sig") != sig:
             return
         period = anchor - prev["anchor"]
         if period <= 0:

@@ -65,7 +65,28 @@ def spawn(argv: list[str], env: dict, image, now_ms: int, mem_limit: int | None,
 
 
 def load_process(d: dict) -> Any:
-    return _process_cls().from_dict(d)
+    """A process from its stored dict. ``d`` comes straight from ``json.loads`` and is not used
+    again, so its parts are adopted without the deep copy ``Process.from_dict`` makes."""
+    cls = _process_cls()
+    fields = getattr(cls, "_FIELDS", None)
+    if not fields:
+        return cls.from_dict(d)
+    p = cls()
+    for k in fields:
+        if k in d:
+            setattr(p, k, d[k])
+    return p
+
+
+def dump_process(p) -> dict:
+    """The process as a dict for the record (shallow: it is serialised right away)."""
+    fields = getattr(type(p), "_FIELDS", None)
+    if not fields:
+        return p.to_dict()
+    d = {k: getattr(p, k) for k in fields}
+    if "exported" in d:
+        d["exported"] = sorted(set(d["exported"]))
+    return d
 
 
 def _behavior_fn(name: str):
