@@ -586,17 +586,15 @@ def _validate_local_descending_path(target: str, path: str) -> list[FieldError]:
     errs = []
     if target.startswith("/"):
         errs.append(E.invalid(path, target, "must be a relative path"))
-    if ".." in re.split(r"[\\/]", target):
+    if ".." in target.split("/"):
         errs.append(E.invalid(path, target, "must not contain '..'"))
     return errs
 
-
 def _validate_local_non_reserved_path(target: str, path: str) -> list[FieldError]:
     errs = _validate_local_descending_path(target, path)
-    if target.startswith(".."):
+    if target.startswith("..") and not target.startswith("../"):
         errs.append(E.invalid(path, target, "must not start with '..'"))
     return errs
-
 
 def _validate_mode(mode: Any, path: str) -> list[FieldError]:
     if isinstance(mode, int) and not isinstance(mode, bool) and (mode > 0o777 or mode < 0):
@@ -604,10 +602,10 @@ def _validate_mode(mode: Any, path: str) -> list[FieldError]:
     return []
 
 
-def _validate_key_to_paths(items: list, path: str) -> list[FieldError]:
+def _validate_key_to_paths(items: list, path: str, base: int = 0) -> list[FieldError]:
     errs: list[FieldError] = []
     for i, kp in enumerate(items):
-        p = f"{path}[{i}]"
+        p = f"{path}[{i + base}]"
         if not _s(kp, "key"):
             errs.append(E.required(f"{p}.key"))
         if not _s(kp, "path"):
@@ -615,7 +613,6 @@ def _validate_key_to_paths(items: list, path: str) -> list[FieldError]:
         errs.extend(_validate_local_non_reserved_path(_s(kp, "path"), f"{p}.path"))
         errs.extend(_validate_mode(_d(kp, "mode"), f"{p}.mode"))
     return errs
-
 
 _DOWNWARD_VOLUME_FIELDS = ["metadata.annotations", "metadata.labels", "metadata.name", "metadata.namespace",
                            "metadata.uid"]
@@ -660,25 +657,25 @@ def _validate_field_selector(fs: dict, allowed: list[str], path: str) -> list[Fi
 
 
 def _validate_downward_items(items: list, path: str) -> list[FieldError]:
+    """validateDownwardAPIVolumeFile for each item; upstream reports them at the source's path, not per item."""
     errs: list[FieldError] = []
-    for i, f in enumerate(items):
-        p = f"{path}[{i}]"
+    for f in items:
         fpath = _s(f, "path")
         if not fpath:
-            errs.append(E.required(f"{p}.path"))
-        errs.extend(_validate_local_non_reserved_path(fpath, f"{p}.path"))
+            errs.append(E.required(f"{path}.path"))
+        errs.extend(_validate_local_non_reserved_path(fpath, f"{path}.path"))
         fr, rr = _d(f, "fieldRef"), _d(f, "resourceFieldRef")
         if isinstance(fr, dict):
-            errs.extend(_validate_field_selector(fr, _DOWNWARD_VOLUME_FIELDS, f"{p}.fieldRef"))
+            errs.extend(_validate_field_selector(fr, _DOWNWARD_VOLUME_FIELDS, f"{path}.fieldRef"))
             if isinstance(rr, dict):
-                errs.append(E.invalid(p, "resource", "fieldRef and resourceFieldRef can not be specified simultaneously"))
+                errs.append(E.invalid(path, "resource", "fieldRef and resourceFieldRef can not be specified "
+                                                        "simultaneously"))
         elif isinstance(rr, dict):
-            errs.extend(_validate_resource_field_ref(rr, f"{p}.resourceFieldRef", volume=True))
+            errs.extend(_validate_resource_field_ref(rr, f"{path}.resourceFieldRef", volume=True))
         else:
-            errs.append(E.required(p, "one of fieldRef and resourceFieldRef is required"))
-        errs.extend(_validate_mode(_d(f, "mode"), f"{p}.mode"))
+            errs.append(E.required(path, "one of fieldRef and resourceFieldRef is required"))
+        errs.extend(_validate_mode(_d(f, "mode"), f"{path}.mode"))
     return errs
-
 
 def _validate_resource_field_ref(rf: dict, path: str, volume: bool = False, container_names=None) -> list[FieldError]:
     errs: list[FieldError] = []
@@ -701,7 +698,9 @@ def _validate_volume_source(vol: dict, path: str) -> list[FieldError]:
             continue
         sp = f"{path}.{src}"
         if n > 0:
-            errs.append(E.forbidden(sp, "may not specify more than 1 volume type"))
+            # upstream spells two of these paths its own way
+            name = {"downwardAPI": "downwarAPI", "cephfs": "cephFS"}.get(src, src)
+            errs.append(E.forbidden(f"{path}.{name}", "may not specify more than 1 volume type"))
             continue
         n += 1
         errs.extend(_validate_one_source(src, body if isinstance(body, dict) else {}, sp))
@@ -726,7 +725,7 @@ def _validate_one_source(src: str, body: dict, sp: str) -> list[FieldError]:
         if not p:
             errs.append(E.required(f"{sp}.path"))
             return errs
-        if ".." in re.split(r"[\\/]", p):
+        if ".." in p.split("/"):
             errs.append(E.invalid(f"{sp}.path", p, "must not contain '..'"))
         t = _d(body, "type")
         if isinstance(t, str) and t not in HOST_PATH_TYPES:
@@ -766,6 +765,7 @@ def _validate_one_source(src: str, body: dict, sp: str) -> list[FieldError]:
     elif src == "gitRepo":
         if not _s(body, "repository"):
             errs.append(E.required(f"{sp}.repository"))
+        errs.extend(_validate_local_descending_path(_s(body, "directory"), f"{sp}.directory"))
     elif src == "image":
         if not _s(body, "reference"):
             errs.append(E.required(f"{sp}.reference"))
@@ -773,52 +773,66 @@ def _validate_one_source(src: str, body: dict, sp: str) -> list[FieldError]:
 
 
 def _validate_projected(body: dict, sp: str) -> list[FieldError]:
-    errs: list[FieldError] = []
+    errs = _validate_mode(_d(body, "defaultMode"), f"{sp}.defaultMode")
     all_paths: set[str] = set()
     for i, source in enumerate(_list(body, "sources")):
         p = f"{sp}.sources[{i}]"
         n = 0
-        for kind in ("secret", "configMap", "downwardAPI", "serviceAccountToken", "clusterTrustBundle"):
+        for kind in ("secret", "configMap"):
             part = _d(source, kind)
             if part is None:
                 continue
             n += 1
-            kp = f"{p}.{kind}"
             part = part if isinstance(part, dict) else {}
-            if kind in ("secret", "configMap"):
-                if not _s(part, "name"):
-                    errs.append(E.required(f"{kp}.name"))
-                items = _list(part, "items")
-                errs.extend(_validate_key_to_paths(items, f"{kp}.items"))
-                paths = [_s(x, "path") for x in items]
-            elif kind == "downwardAPI":
-                items = _list(part, "items")
-                errs.extend(_validate_downward_items(items, f"{kp}.items"))
-                paths = [_s(x, "path") for x in items]
-            elif kind == "serviceAccountToken":
-                exp = _d(part, "expirationSeconds")
-                if isinstance(exp, int) and not isinstance(exp, bool):
-                    if exp < 600:
-                        errs.append(E.invalid(f"{kp}.expirationSeconds", exp,
-                                              "may not specify a duration less than 10 minutes"))
-                    elif exp > 2**32:
-                        errs.append(E.invalid(f"{kp}.expirationSeconds", exp,
-                                              "may not specify a duration larger than 2^32 seconds"))
-                tp = _s(part, "path")
-                if not tp:
-                    errs.append(E.required(f"{kp}.path"))
-                paths = [tp]
+            kp = f"{p}.{kind}"
+            if not _s(part, "name"):
+                errs.append(E.required(f"{kp}.name"))
+            for j, item in enumerate(_list(part, "items")):
+                errs.extend(_validate_key_to_paths([item], f"{kp}.items", base=j))
+                ip = _s(item, "path")
+                if ip:
+                    if ip in all_paths:
+                        errs.append(E.invalid(sp, _s(part, "name"), "conflicting duplicate paths"))
+                    all_paths.add(ip)
+        dw = _d(source, "downwardAPI")
+        if dw is not None:
+            n += 1
+            for item in _list(dw, "items"):
+                errs.extend(_validate_downward_items([item], f"{p}.downwardAPI"))
+                ip = _s(item, "path")
+                if ip:
+                    if ip in all_paths:
+                        errs.append(E.invalid(sp, ip, "conflicting duplicate paths"))
+                    all_paths.add(ip)
+        sat = _d(source, "serviceAccountToken")
+        if sat is not None:
+            n += 1
+            kp = f"{p}.serviceAccountToken"
+            exp = _d(sat, "expirationSeconds") or 0
+            if isinstance(exp, int) and exp < 600:
+                errs.append(E.invalid(f"{kp}.expirationSeconds", exp, "may not specify a duration less than 10 minutes"))
+            if isinstance(exp, int) and exp > 2**32:
+                errs.append(E.invalid(f"{kp}.expirationSeconds", exp,
+                                      "may not specify a duration larger than 2^32 seconds"))
+            tp = _s(sat, "path")
+            if not tp:
+                errs.append(E.required(f"{sp}.path"))
             else:
-                paths = [_s(part, "path")]
-            for pth in paths:
-                if pth and pth in all_paths:
-                    errs.append(E.invalid(kp, pth, "conflicting duplicate paths"))
-                all_paths.add(pth)
+                errs.extend(_validate_local_non_reserved_path(tp, f"{sp}.path"))
+        ctb = _d(source, "clusterTrustBundle")
+        if ctb is not None:
+            n += 1
+            kp = f"{p}.clusterTrustBundle"
+            cp = _s(ctb, "path")
+            if not cp:
+                errs.append(E.required(f"{kp}.path"))
+            errs.extend(_validate_local_non_reserved_path(cp, f"{kp}.path"))
+            if cp in all_paths:
+                errs.append(E.invalid(sp, cp, "conflicting duplicate paths"))
+            all_paths.add(cp)
         if n > 1:
             errs.append(E.forbidden(p, "may not specify more than 1 volume type per source"))
-    errs.extend(_validate_mode(_d(body, "defaultMode"), f"{sp}.defaultMode"))
     return errs
-
 
 def validate_volumes(volumes: list, path: str, pod_name: str = "") -> tuple[dict, list[FieldError]]:
     errs: list[FieldError] = []
@@ -957,7 +971,7 @@ def _validate_env_from(env_from: list, path: str) -> list[FieldError]:
     return errs
 
 
-def _validate_volume_mounts(mounts: list, volumes: dict, path: str) -> list[FieldError]:
+def _validate_volume_mounts(mounts: list, volumes: dict, path: str, ctr: Any = None) -> list[FieldError]:
     errs: list[FieldError] = []
     points: set[str] = set()
     for i, m in enumerate(mounts):
@@ -986,13 +1000,20 @@ def _validate_volume_mounts(mounts: list, volumes: dict, path: str) -> list[Fiel
             allowed = ["Bidirectional", "HostToContainer", "None"]
             if prop not in allowed:
                 errs.append(E.not_supported(f"{path}.mountPropagation", prop, allowed))
+            privileged = _d(_d(ctr, "securityContext"), "privileged") is True
+            if prop == "Bidirectional" and not privileged:
+                errs.append(E.forbidden(f"{path}.mountPropagation", "Bidirectional mount propagation is available "
+                                                                    "only to privileged containers"))
         rro = _d(m, "recursiveReadOnly")
         if isinstance(rro, str):
-            allowed = ["Disabled", "IfPossible", "Enabled"]
-            if rro not in allowed:
-                errs.append(E.not_supported(f"{path}.recursiveReadOnly", rro, allowed))
-            elif rro != "Disabled" and not _d(m, "readOnly"):
-                errs.append(E.forbidden(f"{path}.recursiveReadOnly", "may only be specified when readOnly is true"))
+            if rro in ("Enabled", "IfPossible"):
+                if not _d(m, "readOnly"):
+                    errs.append(E.forbidden(f"{path}.recursiveReadOnly", "may only be specified when readOnly is true"))
+                if isinstance(prop, str) and prop != "None":
+                    errs.append(E.forbidden(f"{path}.recursiveReadOnly", "may only be specified when mountPropagation "
+                                                                         "is None or not specified"))
+            elif rro != "Disabled":
+                errs.append(E.not_supported(f"{path}.recursiveReadOnly", rro, ["Disabled", "Enabled", "IfPossible"]))
     return errs
 
 
@@ -1265,7 +1286,7 @@ def _validate_container_common(ctr: dict, volumes: dict, path: str, pod_restart:
     errs.extend(_validate_ports(_list(ctr, "ports"), f"{path}.ports"))
     errs.extend(_validate_env(_list(ctr, "env"), f"{path}.env"))
     errs.extend(_validate_env_from(_list(ctr, "envFrom"), f"{path}.envFrom"))
-    errs.extend(_validate_volume_mounts(_list(ctr, "volumeMounts"), volumes, f"{path}.volumeMounts"))
+    errs.extend(_validate_volume_mounts(_list(ctr, "volumeMounts"), volumes, f"{path}.volumeMounts", ctr))
     ipp = _s(ctr, "imagePullPolicy")
     if not ipp:
         errs.append(E.required(f"{path}.imagePullPolicy"))

@@ -539,3 +539,25 @@ def test_job_pod_failure_policy_needs_never():
     assert errors(manual, "Job") == [
         "spec.template.metadata.labels: Invalid value: map[string]string(nil): `selector` does not match template "
         "`labels`"]
+
+
+def test_downward_and_projected_volume_paths():
+    ok = [{"name": "info", "downwardAPI": {"items": [{"path": "labels",
+                                                      "fieldRef": {"fieldPath": "metadata.labels"}}]}}]
+    assert errors(make_pod(volumes=ok)) == []
+    bad = [{"name": "info", "downwardAPI": {"items": [{"path": "../x", "fieldRef": {"fieldPath": "metadata.name"}}]}}]
+    assert errors(make_pod(volumes=bad)) == [
+        'spec.volumes[0].downwardAPI.path: Invalid value: "../x": must not contain \'..\'']
+    dup = [{"name": "all", "projected": {"sources": [
+        {"configMap": {"name": "a", "items": [{"key": "k", "path": "same"}]}},
+        {"secret": {"name": "b", "items": [{"key": "k", "path": "same"}]}}]}}]
+    assert errors(make_pod(volumes=dup)) == [
+        'spec.volumes[0].projected: Invalid value: "b": conflicting duplicate paths']
+    two = [{"name": "both", "emptyDir": {}, "downwardAPI": {"items": []}}]
+    assert errors(make_pod(volumes=two)) == [
+        "spec.volumes[0].downwarAPI: Forbidden: may not specify more than 1 volume type"]
+    prop = [{"name": "d", "emptyDir": {}}]
+    mounts = [{"name": "d", "mountPath": "/d", "mountPropagation": "Bidirectional"}]
+    assert errors(make_pod(volumes=prop, containers=[ctr(volumeMounts=mounts)])) == [
+        "spec.containers[0].volumeMounts.mountPropagation: Forbidden: Bidirectional mount propagation is available "
+        "only to privileged containers"]
