@@ -51,7 +51,7 @@ FILE_EXTENSIONS = (".json", ".yaml", ".yml")
 MAX_DEPTH = 1000  # nesting levels in one document
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # one YAML document, or one JSON stream
 MAX_SOURCE_BYTES = 64 * 1024 * 1024  # one file / stdin
-MAX_ALIAS_NODES = 1_000_000  # nodes produced by alias expansion, per document
+MAX_ALIAS_NODES = 200_000  # nodes produced by alias expansion, per document
 
 _INT64_MIN = -(1 << 63)
 _INT64_MAX = (1 << 63) - 1
@@ -808,13 +808,21 @@ def _resolve_tagged(value: str, tag: str) -> Any:
     raise _Fail(f"error converting YAML to JSON: yaml: cannot decode !!str `{value}` as a !!{short}")
 
 
-def _go_yaml_line(exc: Any) -> str:
+def _go_yaml_line(exc: Any, text_len: int = 1 << 62) -> str:
     problem_mark = getattr(exc, "problem_mark", None)
     context_mark = getattr(exc, "context_mark", None)
     scanner = type(exc).__name__ == "ScannerError"
     line = 0
-    if problem_mark is not None and problem_mark.line != 0:
-        line = problem_mark.line + (1 if scanner else 0)
+    pline = problem_mark.line if problem_mark is not None else 0
+    if (
+        problem_mark is not None
+        and not scanner
+        and problem_mark.column != 0
+        and getattr(problem_mark, "index", -1) >= text_len
+    ):
+        pline += 1  # libyaml moves the STREAM-END token to a new line
+    if pline != 0:
+        line = pline + (1 if scanner else 0)
     elif context_mark is not None and context_mark.line != 0:
         line = context_mark.line
     return f"line {line}: " if line else ""
@@ -1013,7 +1021,7 @@ def _slow_document(text: str) -> Any:
         value = _Composer().compose(y.parse(text))
     except MarkedYAMLError as exc:
         raise _Fail(
-            f"error converting YAML to JSON: yaml: {_go_yaml_line(exc)}{_go_yaml_message(exc, text)}"
+            f"error converting YAML to JSON: yaml: {_go_yaml_line(exc, len(text))}{_go_yaml_message(exc, text)}"
         ) from None
     except ReaderError:
         raise _Fail("error converting YAML to JSON: yaml: control characters are not allowed") from None
@@ -1040,6 +1048,64 @@ def _slow_finish(value: Any) -> Any:
     return value
 
 
+_FLOW_SCAN = re.compile(r"[\[\]{}\"']")
+
+
+def _depth_lower_bound(text: str) -> int:
+    """A cheap lower bound of the nesting depth, to refuse absurd documents early.
+
+    Block nesting: the longest chain of strictly increasing indentation.
+    Flow nesting: the deepest bracket nesting outside quoted strings.
+    """
+    stack: list[int] = []
+    best = 0
+    for line in text.split("\n"):
+        s = line.lstrip(" ")
+        if not s or s[0] == "#":
+            continue
+        ind = len(line) - len(s)
+        while stack and stack[-1] >= ind:
+            stack.pop()
+        stack.append(ind)
+        if len(stack) > best:
+            best = len(stack)
+    depth = 0
+    pos = 0
+    n = len(text)
+    while True:
+        m = _FLOW_SCAN.search(text, pos)
+        if m is None:
+            break
+        c = m.group(0)
+        pos = m.end()
+        if c in "[{":
+            depth += 1
+            if depth > best:
+                best = depth
+        elif c in "]}":
+            depth = max(0, depth - 1)
+        elif c == '"':
+            while pos < n:
+                k = text.find('"', pos)
+                if k < 0:
+                    pos = n
+                    break
+                b = k - 1
+                while b >= pos and text[b] == "\\":
+                    b -= 1
+                pos = k + 1
+                if (k - 1 - b) % 2 == 0:
+                    break
+        else:  # a quote: only a quoted scalar when it starts a token
+            prev = text[m.start() - 1] if m.start() > 0 else " "
+            if prev in " \t\n[{,:-":
+                k = text.find("'", pos)
+                while k >= 0 and text[k + 1:k + 2] == "'":
+                    k = text.find("'", k + 2)
+                pos = n if k < 0 else k + 1
+    return best
+
+
 def _decode_yaml_document(text: str) -> Any:
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         raise _Fail(f"yaml: document is larger than {MAX_DOCUMENT_BYTES} bytes")
@@ -1048,7 +1114,10 @@ def _decode_yaml_document(text: str) -> Any:
     except (_Bail, _Fail, RecursionError):
         # outside the fast subset, or an error: the full parser decides (and
         # reports errors in go-yaml's order and wording)
-        return _slow_document(text)
+        pass
+    if _depth_lower_bound(text) > MAX_DEPTH:
+        raise _Fail(f"error converting YAML to JSON: yaml: exceeded max depth of {MAX_DEPTH}")
+    return _slow_document(text)
 
 
 # ---------------------------------------------------------------------------
