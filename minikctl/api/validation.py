@@ -753,7 +753,7 @@ def _validate_one_source(src: str, body: dict, sp: str) -> list[FieldError]:
             errs.append(E.invalid(f"{sp}.path", p, "must be an absolute path"))
     elif src == "downwardAPI":
         errs.extend(_validate_mode(_d(body, "defaultMode"), f"{sp}.defaultMode"))
-        errs.extend(_validate_downward_items(_list(body, "items"), f"{sp}.items"))
+        errs.extend(_validate_downward_items(_list(body, "items"), sp))
     elif src == "projected":
         errs.extend(_validate_projected(body, sp))
     elif src == "csi":
@@ -1198,8 +1198,8 @@ def _validate_lifecycle(lc: Any, path: str, grace: Any) -> list[FieldError]:
     return errs
 
 
-SECCOMP_TYPES = ["RuntimeDefault", "Unconfined", "Localhost"]
-APPARMOR_TYPES = ["RuntimeDefault", "Unconfined", "Localhost"]
+SECCOMP_TYPES = ["Localhost", "RuntimeDefault", "Unconfined"]
+APPARMOR_TYPES = ["Localhost", "RuntimeDefault", "Unconfined"]
 
 
 def _validate_seccomp(sp: Any, path: str) -> list[FieldError]:
@@ -1208,17 +1208,18 @@ def _validate_seccomp(sp: Any, path: str) -> list[FieldError]:
     errs: list[FieldError] = []
     t = _s(sp, "type")
     lp = _d(sp, "localhostProfile")
+    if not t:
+        errs.append(E.required(f"{path}.type", "type is required when seccompProfile is set"))
+    elif t not in SECCOMP_TYPES:
+        errs.append(E.not_supported(f"{path}.type", t, SECCOMP_TYPES))
     if t == "Localhost":
         if lp is None:
             errs.append(E.required(f"{path}.localhostProfile", "must be set when seccomp type is Localhost"))
         else:
-            errs.extend(_validate_local_descending_path(lp, f"{path}.localhostProfile"))
-    else:
-        if lp is not None:
-            errs.append(RawFieldError(E.INVALID, f"{path}.localhostProfile", _go_struct("core.SeccompProfile", sp),
-                                      "can only be set when seccomp type is Localhost"))
-        if t not in SECCOMP_TYPES:
-            errs.append(E.not_supported(f"{path}.type", t, SECCOMP_TYPES))
+            errs.extend(_validate_local_descending_path(str(lp), f"{path}.localhostProfile"))
+    elif lp is not None:
+        errs.append(RawFieldError(E.INVALID, f"{path}.localhostProfile", _go_struct("core.SeccompProfile", sp),
+                                  "can only be set when seccomp type is Localhost"))
     return errs
 
 
@@ -1229,14 +1230,23 @@ def _validate_apparmor(ap: Any, path: str) -> list[FieldError]:
     t = _s(ap, "type")
     lp = _d(ap, "localhostProfile")
     if t == "Localhost":
-        if lp is None or not str(lp).strip():
+        if lp is None:
             errs.append(E.required(f"{path}.localhostProfile", "must be set when AppArmor type is Localhost"))
-    else:
+        else:
+            lp = str(lp)
+            if lp.strip() != lp:
+                errs.append(E.invalid(f"{path}.localhostProfile", lp, "must not be padded with whitespace"))
+            elif not lp:
+                errs.append(E.required(f"{path}.localhostProfile", "must be set when AppArmor type is Localhost"))
+            if len(lp) > 4095:
+                errs.append(FieldError(E.TOO_LONG, f"{path}.localhostProfile", "", "may not be more than 4095 bytes"))
+    elif t in ("RuntimeDefault", "Unconfined"):
         if lp is not None:
-            errs.append(RawFieldError(E.INVALID, f"{path}.localhostProfile", _go_struct("core.AppArmorProfile", ap),
-                                      "can only be set when AppArmor type is Localhost"))
-        if t not in APPARMOR_TYPES:
-            errs.append(E.not_supported(f"{path}.type", t, APPARMOR_TYPES))
+            errs.append(E.invalid(f"{path}.localhostProfile", lp, "can only be set when AppArmor type is Localhost"))
+    elif not t:
+        errs.append(E.required(f"{path}.type", "type is required when appArmorProfile is set"))
+    else:
+        errs.append(E.not_supported(f"{path}.type", t, APPARMOR_TYPES))
     return errs
 
 
@@ -1449,7 +1459,7 @@ def _validate_tolerations(tols: list, path: str) -> list[FieldError]:
     return errs
 
 
-def _validate_node_selector_requirement(req: dict, path: str) -> list[FieldError]:
+def _validate_node_selector_requirement(req: dict, path: str, check_values: bool = True) -> list[FieldError]:
     errs: list[FieldError] = []
     op = _s(req, "operator")
     vals = _list(req, "values")
@@ -1467,16 +1477,17 @@ def _validate_node_selector_requirement(req: dict, path: str) -> list[FieldError
         errs.append(E.invalid(f"{path}.operator", op, "not a valid selector operator"))
     key = _s(req, "key")
     errs.extend(E.invalid(f"{path}.key", key, m) for m in is_qualified_name(key))
-    for k, v in enumerate(vals):
-        if isinstance(v, str):
-            errs.extend(E.invalid(f"{path}.values[{k}]", v, m) for m in is_valid_label_value(v))
+    if check_values:
+        for k, v in enumerate(vals):
+            if isinstance(v, str):
+                errs.extend(E.invalid(f"{path}.values[{k}]", v, m) for m in is_valid_label_value(v))
     return errs
 
 
-def _validate_node_selector_term(term: dict, path: str) -> list[FieldError]:
+def _validate_node_selector_term(term: dict, path: str, check_values: bool = True) -> list[FieldError]:
     errs: list[FieldError] = []
     for j, req in enumerate(_list(term, "matchExpressions")):
-        errs.extend(_validate_node_selector_requirement(req, f"{path}.matchExpressions[{j}]"))
+        errs.extend(_validate_node_selector_requirement(req, f"{path}.matchExpressions[{j}]", check_values))
     for j, req in enumerate(_list(term, "matchFields")):
         p = f"{path}.matchFields[{j}]"
         op = _s(req, "operator")
@@ -1529,8 +1540,7 @@ def _validate_pod_affinity_term(term: dict, path: str) -> list[FieldError]:
     tk = _s(term, "topologyKey")
     if not tk:
         errs.append(E.required(f"{path}.topologyKey", "can not be empty"))
-    else:
-        errs.extend(E.invalid(f"{path}.topologyKey", tk, m) for m in is_qualified_name(tk))
+    errs.extend(E.invalid(f"{path}.topologyKey", tk, m) for m in is_qualified_name(tk))
     return errs
 
 
@@ -1554,7 +1564,7 @@ def _validate_affinity(aff: Any, path: str) -> list[FieldError]:
             w = _d(pref, "weight") or 0
             if w <= 0 or w > 100:
                 errs.append(E.invalid(f"{pp}.weight", w, "must be in the range 1-100"))
-            errs.extend(_validate_node_selector_term(_map(pref, "preference"), f"{pp}.preference"))
+            errs.extend(_validate_node_selector_term(_map(pref, "preference"), f"{pp}.preference", False))
     for kind in ("podAffinity", "podAntiAffinity"):
         pa = _d(aff, kind)
         if not isinstance(pa, dict):

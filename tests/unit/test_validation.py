@@ -314,8 +314,10 @@ def test_security_context():
     assert errors(make_pod(securityContext={"runAsUser": -1})) == [
         "spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive"]
     assert errors(make_pod(securityContext={"seccompProfile": {"type": "Strict"}})) == [
-        'spec.securityContext.seccompProfile.type: Unsupported value: "Strict": supported values: "RuntimeDefault", '
-        '"Unconfined", "Localhost"']
+        'spec.securityContext.seccompProfile.type: Unsupported value: "Strict": supported values: "Localhost", '
+        '"RuntimeDefault", "Unconfined"']
+    assert errors(make_pod(securityContext={"seccompProfile": {}})) == [
+        "spec.securityContext.seccompProfile.type: Required value: type is required when seccompProfile is set"]
     assert errors(make_pod(securityContext={"seccompProfile": {"type": "Localhost"}})) == [
         "spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is "
         "Localhost"]
@@ -354,9 +356,11 @@ def test_affinity_basics():
         "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: Required value: "
         "must have at least one node selector term"]
     pa = {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{"labelSelector": {}}]}}
+    tk = "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey"
     assert errors(make_pod(affinity=pa)) == [
-        "spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: "
-        "can not be empty"]
+        f"{tk}: Required value: can not be empty",
+        f'{tk}: Invalid value: "": name part must be non-empty',
+        f'{tk}: Invalid value: "": {QUALIFIED_NAME_PART}']
 
 
 def test_readiness_gates_and_misc_names():
