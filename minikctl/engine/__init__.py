@@ -22,7 +22,7 @@ from minikctl.store.db import CLUSTER
 from .scheduler import NODE_IP, NODE_NAME, SCHEDULER
 
 __all__ = ["advance", "pod_created", "pod_updated", "pod_deleting", "next_wake", "pod_logs", "pod_assumptions",
-           "ensure_node"]
+           "ensure_node", "pod_exec"]
 
 ALLOC_META = "engine:alloc:" + NODE_NAME
 IP_COUNTER = "engine:podip"
@@ -350,6 +350,40 @@ def pod_logs(tx, pod: dict, container: str, previous: bool) -> list[tuple[int, s
                 reason = "trying and failing to pull image"
             raise BadRequest(f'container "{container}" in pod "{pname}" is waiting to start: {reason}')
     return [(int(ms), line) for ms, line in inst.get("logs") or []]
+
+
+def pod_exec(tx, pod: dict, container: str, argv: list[str], timeout_s: float | None = None) -> tuple[int, str, int]:
+    """Run ``argv`` in a running container (``kubectl exec``): (exit code, output, virtual ms taken).
+
+    Side effects on the container's filesystem (and on its main process, e.g. ``kill 1``) persist.
+    Raises BadRequest when the container is not running.
+    """
+    from minikctl.api.errors import BadRequest
+
+    from . import procs
+    from .kubelet import Kubelet
+
+    meta = pod["metadata"]
+    ns, name = meta.get("namespace", "default"), meta["name"]
+    R = tx.get_runtime(ns, name)
+    C = (R or {}).get("c", {}).get(container)
+    inst = (C or {}).get("cur")
+    if inst is None or inst.get("t1") is not None:
+        raise BadRequest(f'container {container} is not valid for pod {name}' if C is None else
+                         f'unable to upgrade connection: container not found ("{container}")')
+    k = Kubelet(tx, pod, R)
+    c, C, _ = k.find(container)
+    img = k.image(c.get("image", ""))
+    p = k.proc(inst)
+    view = k.fs().view(container, c.get("volumeMounts"), img)
+    code, out, ms = procs.run_exec([str(a) for a in argv], procs.env_for(c, pod, img), view, img, tx.now_ms,
+                                   timeout_s, p)
+    if p is not None and p.exited:
+        k.after_proc(c, C, inst, p)
+    k.wake_dormant()  # the filesystem may have changed: steady probes look again
+    k.run_due(tx.now_ms)
+    _finish(tx, k)
+    return code, out, ms
 
 
 def pod_assumptions(tx, pod: dict) -> dict[str, list[str]]:

@@ -401,6 +401,39 @@ class Kubelet:
             inst["ready"] = True
         self.schedule_probes(c, inst)
         self.after_proc(c, C, inst, p)
+        if inst.get("t1") is None and ((c.get("lifecycle") or {}).get("postStart")):
+            self.run_poststart(c, C, fp, inst)
+
+    def run_poststart(self, c: dict, C: dict, fp: str, inst: dict) -> None:
+        hook = c["lifecycle"]["postStart"]
+        p = self.proc(inst)
+        img = self.image(c.get("image", ""))
+        pod = f"{self.name}_{self.ns}({self.R['uid']})"
+        msg = ""
+        if "exec" in hook:
+            cmd = [str(x) for x in hook["exec"].get("command") or []]
+            view = self.fs().view(c["name"], c.get("volumeMounts"), img)
+            code, out, _ = procs.run_exec(cmd, procs.env_for(c, self.pod, img), view, img, self.now, None, p)
+            if code != 0:
+                from minikctl.api.errors import go_quote
+
+                msg = (f"Exec lifecycle hook ([{' '.join(cmd)}]) for Container \"{c['name']}\" in Pod \"{pod}\" "
+                       f"failed - error: command '{' '.join(cmd)}' exited with {code}: {out}, message: {go_quote(out)}")
+        elif "httpGet" in hook:
+            h = hook["httpGet"]
+            code, err = procs.http_get(p, self.port(c, h.get("port")), h.get("path", "/"), self.now,
+                                       h.get("host") or self.R.get("ip") or "", h.get("scheme", "HTTP"))
+            if code is None or not 200 <= int(code) < 400:
+                msg = (f"HTTP lifecycle hook ({h.get('path', '/')}) for Container \"{c['name']}\" in Pod \"{pod}\" "
+                       f"failed - error: {err}")
+        if p is not None and p.exited:
+            self.after_proc(c, C, inst, p)
+            return
+        if msg:
+            self.event("Warning", "FailedPostStartHook", msg, fp)
+            grace = int(self.spec.get("terminationGracePeriodSeconds", 30))
+            # not a kill-and-restart in one sync: the next sync sees an exited container (back-off applies)
+            self.kill(c, C, fp, "FailedPostStartHook", grace, restart=False)
 
     # -- back-off -----------------------------------------------------------------------------
     def try_restart(self, c: dict, C: dict, fp: str) -> str:

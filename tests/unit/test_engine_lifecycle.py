@@ -383,3 +383,44 @@ def test_next_wake(store):
         assert engine.next_wake(tx) is None
         create(tx, mkpod("web", [NGINX]))
         assert engine.next_wake(tx) == T0 + 1000
+
+
+def test_exec_changes_probe_result(store):
+    with store.transaction() as tx:
+        c = {"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", "touch /tmp/healthy; sleep 3600"],
+             "readinessProbe": {"exec": {"command": ["cat", "/tmp/healthy"]}, "periodSeconds": 5}}
+        pod = create(tx, mkpod("ex", [c]))
+        at(tx, 10)
+        assert cstatus(get(tx, pod))["ready"] is True
+        code, out, _ = engine.pod_exec(tx, get(tx, pod), "c", ["rm", "/tmp/healthy"])
+        assert code == 0
+        at(tx, 30)  # probes at 11, 16, 21 fail -> not ready
+        cs = cstatus(get(tx, pod))
+        assert cs["ready"] is False
+        assert [e for e in evs(tx, pod) if e[1] == "Unhealthy"][0][2].startswith("Readiness probe failed: cat: ")
+
+
+def test_sidecar_starts_before_app_and_counts_for_ready(store):
+    with store.transaction() as tx:
+        side = {"name": "log", "image": "busybox:1.36", "restartPolicy": "Always",
+                "command": ["sh", "-c", "while true; do echo tick; sleep 10; done"]}
+        pod = create(tx, mkpod("sc", [dict(NGINX, name="app")], init=[side]))
+        at(tx, 1)
+        p = get(tx, pod)
+        assert "running" in p["status"]["initContainerStatuses"][0]["state"]
+        assert p["status"]["initContainerStatuses"][0]["started"] is True
+        at(tx, 2)  # the app starts right after the sidecar started (nginx pull 1 s)
+        p = get(tx, pod)
+        assert p["status"]["phase"] == "Running"
+        assert [c["status"] for c in p["status"]["conditions"]] == ["True"] * 5
+
+
+def test_poststart_failure_kills_container(store):
+    with store.transaction() as tx:
+        c = {"name": "c", "image": "nginx:1.14.2",
+             "lifecycle": {"postStart": {"exec": {"command": ["sh", "-c", "exit 3"]}}}}
+        pod = create(tx, mkpod("ps", [c]))
+        at(tx, 1)
+        e = evs(tx, pod)
+        assert [x for x in e if x[1] == "FailedPostStartHook"]
+        assert ("Normal", "Killing", "FailedPostStartHook", 1) in e
