@@ -1581,6 +1581,11 @@ def _validate_affinity(aff: Any, path: str) -> list[FieldError]:
     return errs
 
 
+_SYSCTL_SEGMENT = "[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+_SYSCTL_FMT = "^(" + _SYSCTL_SEGMENT + "[\\./])*" + _SYSCTL_SEGMENT + "$"
+_SYSCTL_RE = re.compile(_SYSCTL_FMT)
+
+
 def _validate_pod_security_context(spec: dict, path: str) -> list[FieldError]:
     sc = _d(spec, "securityContext")
     if not isinstance(sc, dict):
@@ -1596,12 +1601,20 @@ def _validate_pod_security_context(spec: dict, path: str) -> list[FieldError]:
     if _d(sc, "shareProcessNamespace") is True and _d(spec, "hostPID") is True:
         errs.append(E.invalid(f"{path}.shareProcessNamespace", True,
                               "ShareProcessNamespace and HostPID cannot both be enabled"))
+    names: set[str] = set()
     for i, sysctl in enumerate(_list(sc, "sysctls")):
-        if not _s(sysctl, "name"):
-            errs.append(E.required(f"{path}.sysctls[{i}].name"))
+        sn = _s(sysctl, "name")
+        np_ = f"{path}.sysctls[{i}].name"
+        if not sn:
+            errs.append(E.required(np_))
+        elif len(sn) > 253 or not _SYSCTL_RE.match(sn):
+            errs.append(E.invalid(np_, sn, f"must have at most 253 characters and match regex {_SYSCTL_FMT}"))
+        elif sn in names:
+            errs.append(E.duplicate(np_, sn))
+        names.add(sn)
     fcp = _d(sc, "fsGroupChangePolicy")
     if isinstance(fcp, str) and fcp not in ("OnRootMismatch", "Always"):
-        errs.append(E.not_supported(f"{path}.fsGroupChangePolicy", fcp, ["OnRootMismatch", "Always"]))
+        errs.append(E.not_supported(f"{path}.fsGroupChangePolicy", fcp, ["Always", "OnRootMismatch"]))
     errs.extend(_validate_seccomp(_d(sc, "seccompProfile"), f"{path}.seccompProfile"))
     errs.extend(_validate_apparmor(_d(sc, "appArmorProfile"), f"{path}.appArmorProfile"))
     sgp = _d(sc, "supplementalGroupsPolicy")
