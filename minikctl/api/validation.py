@@ -1037,8 +1037,20 @@ def _is_native(name: str) -> bool:
     return "/" not in name or name.split("/")[0].endswith("kubernetes.io")
 
 
+_STANDARD_RESOURCES = {
+    "cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.ephemeral-storage",
+    "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods", "services", "replicationcontrollers",
+    "resourcequotas", "secrets", "persistentvolumeclaims", "configmaps", "requests.storage",
+    "services.nodeports", "services.loadbalancers", "storage",
+}
+
+
 def _validate_container_resource_name(name: str, path: str) -> list[FieldError]:
+    """validateContainerResourceName (validateResourceName first)."""
     errs = [E.invalid(path, name, m) for m in is_qualified_name(name)]
+    if not errs and "/" not in name and name not in _STANDARD_RESOURCES and not name.startswith(
+            ("hugepages-", "requests.hugepages-")):
+        errs.append(E.invalid(path, name, "must be a standard resource type or fully qualified"))
     if "/" not in name:
         if name not in STANDARD_CONTAINER_RESOURCES and not name.startswith("hugepages-"):
             errs.append(E.invalid(path, name, "must be a standard resource for containers"))

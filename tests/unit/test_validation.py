@@ -234,9 +234,18 @@ def test_resources():
         'spec.containers[0].resources.requests[memory]: Invalid value: "-1Mi": must be greater than or equal to 0']
     res = {"limits": {"gpu": "1"}}
     assert errors(make_pod(containers=[ctr(resources=res)])) == [
+        'spec.containers[0].resources.limits[gpu]: Invalid value: "gpu": must be a standard resource type or fully '
+        "qualified",
         'spec.containers[0].resources.limits[gpu]: Invalid value: "gpu": must be a standard resource for containers',
+        'spec.containers[0].resources.requests[gpu]: Invalid value: "gpu": must be a standard resource type or fully '
+        "qualified",
         'spec.containers[0].resources.requests[gpu]: Invalid value: "gpu": must be a standard resource for '
         "containers"]
+    res = {"limits": {"example.com/gpu": "1"}, "requests": {"example.com/gpu": "2"}}
+    assert errors(make_pod(containers=[ctr(resources=res)])) == [
+        'spec.containers[0].resources.requests: Invalid value: "2": must be equal to example.com/gpu limit of 1']
+    res = {"limits": {"example.com/gpu": "1"}}
+    assert errors(make_pod(containers=[ctr(resources=res)])) == []
 
 
 def test_probes():
