@@ -383,17 +383,16 @@ class Kubelet:
         C["cur"] = inst
         C["wait"] = None
         self.event("Normal", "Created", f"Created container: {name}", fp)
-        if argv and not img.has_executable(argv[0]):
-            msg = ("failed to create containerd task: failed to create shim task: OCI runtime create failed: "
-                   f"runc create failed: unable to start container process: exec: \"{argv[0]}\": "
-                   "executable file not found in $PATH: unknown")
+        p = procs.spawn(argv, env, img, self.now, procs.memory_limit(c), view)
+        if p.exited and p.reason == "StartError":
+            # the runtime could not exec the process: StartError 128, then RunContainerError
+            msg = procs.start_error_message(p.message or "")
             inst.update({"t0": None, "t1": self.now, "code": 128, "reason": "StartError", "msg": msg,
-                         "seen": self.now + RHO})
+                         "seen": self.now + RHO, "assume": list(getattr(p, "assumptions", []) or [])})
             C["wait"] = ["RunContainerError", msg]
             self.event("Warning", "Failed", f"Error: {msg}", fp)
             self.need_sync(self.now + RHO)
             return
-        p = procs.spawn(argv, env, img, self.now, procs.memory_limit(c), view)
         self._procs[cid] = p
         self._dirty.add(cid)
         self.event("Normal", "Started", f"Started container {name}", fp)

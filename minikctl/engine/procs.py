@@ -64,6 +64,14 @@ def spawn(argv: list[str], env: dict, image, now_ms: int, mem_limit: int | None,
     return p
 
 
+def start_error_message(msg: str) -> str:
+    try:
+        from minikctl.engine.behavior.process import containerd_start_error
+    except ImportError:  # pragma: no cover
+        return msg
+    return containerd_start_error(msg)
+
+
 def load_process(d: dict) -> Any:
     """A process from its stored dict. ``d`` comes straight from ``json.loads`` and is not used
     again, so its parts are adopted without the deep copy ``Process.from_dict`` makes."""

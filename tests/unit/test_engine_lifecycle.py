@@ -424,3 +424,20 @@ def test_poststart_failure_kills_container(store):
         e = evs(tx, pod)
         assert [x for x in e if x[1] == "FailedPostStartHook"]
         assert ("Normal", "Killing", "FailedPostStartHook", 1) in e
+
+
+def test_missing_executable_is_start_error(store):
+    with store.transaction() as tx:
+        pod = create(tx, mkpod("se", [{"name": "c", "image": "nginx:1.14.2", "command": ["nosuchprog"]}]))
+        at(tx, 1)
+        cs = cstatus(get(tx, pod))
+        msg = ('failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create '
+               'failed: unable to start container process: exec: "nosuchprog": executable file not found in $PATH: '
+               'unknown')
+        assert cs["state"] == {"waiting": {"reason": "RunContainerError", "message": msg}}
+        t = cs["lastState"]["terminated"]
+        assert (t["exitCode"], t["reason"], t["startedAt"]) == (128, "StartError", "1970-01-01T00:00:00Z")
+        assert ("Warning", "Failed", "Error: " + msg, 1) in evs(tx, pod)
+        at(tx, 3)
+        cs = cstatus(get(tx, pod))
+        assert cs["state"]["waiting"]["reason"] == "CrashLoopBackOff" and cs["restartCount"] == 1
