@@ -144,15 +144,21 @@ class Api:
             if status is not None:
                 new["status"] = status
             meta = new["metadata"]
-        elif res.kind == "Pod" and "status" in old:
-            # the main resource ignores status changes
-            new["status"] = copy.deepcopy(old["status"])
-        # server-owned metadata carries over
-        for key in ("uid", "creationTimestamp", "resourceVersion", "generation", "deletionTimestamp",
-                    "deletionGracePeriodSeconds"):
+        else:
+            _strip_nulls(new)
+            if res.kind == "Pod" and "status" in old:
+                # the main resource ignores status changes
+                new["status"] = copy.deepcopy(old["status"])
+        # server-owned metadata carries over; requests cannot change creationTimestamp or generation
+        # (rest.BeforeUpdate resets them silently), the rest is checked by the update rules
+        for key in ("uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"):
             if key in old_meta and key not in meta:
                 meta[key] = old_meta[key]
-        _strip_nulls(new)
+        for key in ("creationTimestamp", "generation"):
+            if key in old_meta:
+                meta[key] = old_meta[key]
+            else:
+                meta.pop(key, None)
         if new == old:
             return old, False
         causes = self._update_rules(res, old, new, subresource)

@@ -56,6 +56,37 @@ def _command_path(args: list[str]) -> str:
     return ""
 
 
+def _bool_flags(command) -> dict[str, str]:
+    """Every boolean flag of the command tree: '--wait' -> its off switch ('--no-wait', or '' when off is the default)."""
+    flags: dict[str, str] = {}
+    for param in getattr(command, "params", []):
+        if getattr(param, "is_bool_flag", False):
+            off = param.secondary_opts[0] if param.secondary_opts else ""
+            for opt in param.opts:
+                flags[opt] = off
+    for sub in getattr(command, "commands", {}).values():
+        flags.update(_bool_flags(sub))
+    return flags
+
+
+def kubectl_bools(args: list[str], command) -> list[str]:
+    """kubectl spells booleans `--wait=false`; click wants `--wait` / `--no-wait`. Rewrite them."""
+    if not any("=" in a for a in args):
+        return args
+    flags = _bool_flags(command)
+    out = []
+    for a in args:
+        name, eq, value = a.partition("=")
+        if eq and name in flags and value.lower() in ("true", "false"):
+            if value.lower() == "true":
+                out.append(name)
+            elif flags[name]:
+                out.append(flags[name])
+            continue
+        out.append(a)
+    return out
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """Run minikctl; returns the exit code (0 ok, 1 any error, as kubectl)."""
     from typer._click import exceptions as cx
@@ -69,6 +100,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
         completion_init()
     command = typer.main.get_command(app)
+    args = kubectl_bools(args, command)
     try:
         rv = command.main(args, prog_name="minikctl", standalone_mode=False)
         return rv if isinstance(rv, int) else 0

@@ -64,8 +64,9 @@ def _run(filename, recursive, namespace, output, dry_run, validate, store, tick,
     with c.session(store, tick, validate=validate) as api:
         for obj, source in docs:
             try:
-                res, obj = _prepare(obj, source, namespace)
-                word, result = action(api, res, obj, source, mode)
+                with api.tx.savepoint():
+                    res, obj = _prepare(obj, source, namespace)
+                    word, result = action(api, res, obj, source, mode)
             except MinikctlError as e:
                 errors.append(e)
                 continue

@@ -75,7 +75,7 @@ def delete(
     now: bool = typer.Option(False, "--now", help="Signal the resource for immediate shutdown (grace period 1)."),
     force: bool = typer.Option(False, "--force", help="Remove the resource at once (with --grace-period=0)."),
     ignore_not_found: Optional[bool] = typer.Option(None, "--ignore-not-found", help="Treat not found as success."),
-    wait: bool = typer.Option(True, "--wait", help="Advance virtual time until the resources are gone."),
+    wait: bool = typer.Option(True, "--wait/--no-wait", help="Advance virtual time until the resources are gone."),
     timeout: str = typer.Option("0s", "--timeout", help="How long (virtual) to wait for deletion (0: a week)."),
     output: Optional[str] = c.OUTPUT,
     dry_run: Optional[str] = c.DRY_RUN,
@@ -136,7 +136,8 @@ def delete(
         for res, obj in targets:
             meta = obj["metadata"]
             try:
-                api.delete(obj, grace=None if grace < 0 else grace, dry_run=mode != "none")
+                with api.tx.savepoint():
+                    api.delete(obj, grace=None if grace < 0 else grace, dry_run=mode != "none")
             except MinikctlError as e:
                 errors.append(e)
                 continue

@@ -20,7 +20,7 @@ def describe(
     filename: Optional[list[str]] = c.FILENAME,
     recursive: bool = c.RECURSIVE,
     selector: Optional[str] = c.SELECTOR,
-    show_events: bool = typer.Option(True, "--show-events", help="Show the events of the described objects."),
+    show_events: bool = typer.Option(True, "--show-events/--no-show-events", help="Show the events of the described objects."),
     store: Optional[str] = c.STORE,
     tick: Optional[str] = c.TICK,
 ) -> None:

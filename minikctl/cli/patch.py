@@ -179,7 +179,8 @@ def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output
                 current.update(sets)
                 if not current:
                     del new["metadata"][field]
-                stored, changed = api.update(live, new, dry_run=mode != "none", verb="patching")
+                with api.tx.savepoint():
+                    stored, changed = api.update(live, new, dry_run=mode != "none", verb="patching")
             except MinikctlError as e:
                 errors.append(e)
                 continue
