@@ -139,6 +139,8 @@ def default_container(ctr: dict, *, pod: bool) -> None:
         vf = ev.get("valueFrom")
         if isinstance(vf, dict) and isinstance(vf.get("fieldRef"), dict) and not vf["fieldRef"].get("apiVersion"):
             vf["fieldRef"]["apiVersion"] = "v1"
+        if isinstance(vf, dict):
+            _default_resource_field_ref(vf.get("resourceFieldRef"))
     for key in ("livenessProbe", "readinessProbe", "startupProbe"):
         _default_probe(ctr.get(key))
     lc = ctr.get("lifecycle")
@@ -147,11 +149,34 @@ def default_container(ctr: dict, *, pod: bool) -> None:
         _default_handler(lc.get("preStop"))
 
 
+def _default_resource_field_ref(rf: Any) -> None:
+    """ResourceFieldSelector.divisor is a non-pointer Quantity: it always serializes, as "0" when unset."""
+    if isinstance(rf, dict):
+        if rf.get("divisor") is None:
+            rf["divisor"] = "0"
+        else:
+            try:
+                rf["divisor"] = canonical(rf["divisor"])
+            except (ValueError, TypeError):
+                pass
+
+
 def _default_downward_items(items: list) -> None:
     for it in items:
         fr = it.get("fieldRef")
         if isinstance(fr, dict) and not fr.get("apiVersion"):
             fr["apiVersion"] = "v1"
+        _default_resource_field_ref(it.get("resourceFieldRef"))
+
+
+def _default_pvc(pvc: dict) -> None:
+    """A PersistentVolumeClaim embedded in a template (ephemeral volume, volumeClaimTemplates)."""
+    spec = _dict(pvc, "spec")
+    if not spec.get("volumeMode"):
+        spec["volumeMode"] = "Filesystem"
+    res = spec.get("resources")
+    if isinstance(res, dict):
+        _canonical_resources(res)
 
 
 def _default_volume(vol: dict) -> None:
@@ -168,6 +193,9 @@ def _default_volume(vol: dict) -> None:
             sat = s.get("serviceAccountToken")
             if isinstance(sat, dict) and sat.get("expirationSeconds") is None:
                 sat["expirationSeconds"] = 3600
+    eph = vol.get("ephemeral")
+    if isinstance(eph, dict) and isinstance(eph.get("volumeClaimTemplate"), dict):
+        _default_pvc(eph["volumeClaimTemplate"])
     hp = vol.get("hostPath")
     if isinstance(hp, dict) and hp.get("type") is None:
         hp["type"] = ""
@@ -356,6 +384,7 @@ def _default_deployment(obj: dict) -> None:
     if spec.get("progressDeadlineSeconds") is None:
         spec["progressDeadlineSeconds"] = 600
     _default_template(_dict(spec, "template"))
+    obj.setdefault("status", {})
 
 
 def _default_replicaset(obj: dict) -> None:
@@ -363,6 +392,7 @@ def _default_replicaset(obj: dict) -> None:
     if spec.get("replicas") is None:
         spec["replicas"] = 1
     _default_template(_dict(spec, "template"))
+    obj.setdefault("status", {"replicas": 0})
 
 
 def _default_statefulset(obj: dict) -> None:
@@ -386,6 +416,13 @@ def _default_statefulset(obj: dict) -> None:
     if not pol.get("whenScaled"):
         pol["whenScaled"] = "Retain"
     _default_template(_dict(spec, "template"))
+    for pvc in _items(spec, "volumeClaimTemplates"):
+        pvc.setdefault("apiVersion", "v1")
+        pvc.setdefault("kind", "PersistentVolumeClaim")
+        _dict(pvc, "metadata").setdefault("creationTimestamp", None)
+        _default_pvc(pvc)
+        _dict(pvc, "status").setdefault("phase", "Pending")
+    obj.setdefault("status", {"availableReplicas": 0, "replicas": 0})
 
 
 def _default_daemonset(obj: dict) -> None:
@@ -402,6 +439,8 @@ def _default_daemonset(obj: dict) -> None:
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
     _default_template(_dict(spec, "template"))
+    obj.setdefault("status", {"currentNumberScheduled": 0, "desiredNumberScheduled": 0, "numberMisscheduled": 0,
+                              "numberReady": 0})
 
 
 def _default_job_spec_fields(spec: dict) -> None:
@@ -449,6 +488,7 @@ def _default_job(obj: dict) -> None:
     tlabels = _dict(tmpl, "metadata").get("labels")
     if isinstance(tlabels, dict) and tlabels and not meta.get("labels"):
         meta["labels"] = dict(tlabels)
+    obj.setdefault("status", {})
 
 
 def _default_cronjob(obj: dict) -> None:
@@ -464,6 +504,7 @@ def _default_cronjob(obj: dict) -> None:
     jt = _dict(spec, "jobTemplate")
     _dict(jt, "metadata").setdefault("creationTimestamp", None)
     _default_template(_dict(_dict(jt, "spec"), "template"))
+    obj.setdefault("status", {})
 
 
 def _default_namespace(obj: dict) -> None:

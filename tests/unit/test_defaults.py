@@ -167,7 +167,7 @@ def test_deployment_defaults():
     for key in ("serviceAccountName", "tolerations", "priority", "enableServiceLinks", "volumes"):
         assert key not in ts
     assert ts["containers"][0]["resources"] == {"limits": {"cpu": "1"}}
-    assert "status" not in d
+    assert d["status"] == {}
 
 
 def test_statefulset_daemonset_replicaset_defaults():
@@ -178,6 +178,7 @@ def test_statefulset_daemonset_replicaset_defaults():
     assert ss["spec"]["podManagementPolicy"] == "OrderedReady"
     assert ss["spec"]["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
     assert ss["spec"]["persistentVolumeClaimRetentionPolicy"] == {"whenDeleted": "Retain", "whenScaled": "Retain"}
+    assert ss["status"] == {"availableReplicas": 0, "replicas": 0}
     ds = {"kind": "DaemonSet", "metadata": {"name": "d"}, "spec": copy.deepcopy(base)}
     default_object("DaemonSet", ds, suffix=suffix)
     assert ds["spec"]["updateStrategy"] == {"type": "RollingUpdate",
@@ -225,3 +226,21 @@ def test_deterministic():
     default_object("Pod", b, suffix=suffix)
     assert a == b
     assert defaults.SERVICE_ACCOUNT_MOUNT_PATH == "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def test_statefulset_claim_templates_and_divisor():
+    ss = {"kind": "StatefulSet", "metadata": {"name": "web"},
+          "spec": {"selector": {"matchLabels": {"a": "b"}},
+                   "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [
+                       {"name": "a", "image": "x", "env": [{"name": "MEM", "valueFrom": {
+                           "resourceFieldRef": {"resource": "limits.memory"}}}]}]}},
+                   "volumeClaimTemplates": [{"metadata": {"name": "www"}, "spec": {
+                       "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]}}
+    default_object("StatefulSet", ss, suffix=suffix)
+    vct = ss["spec"]["volumeClaimTemplates"][0]
+    assert vct == {"metadata": {"name": "www", "creationTimestamp": None},
+                   "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}},
+                            "volumeMode": "Filesystem"},
+                   "apiVersion": "v1", "kind": "PersistentVolumeClaim", "status": {"phase": "Pending"}}
+    env = ss["spec"]["template"]["spec"]["containers"][0]["env"][0]
+    assert env["valueFrom"]["resourceFieldRef"] == {"resource": "limits.memory", "divisor": "0"}
