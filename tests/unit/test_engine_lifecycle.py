@@ -441,3 +441,49 @@ def test_missing_executable_is_start_error(store):
         at(tx, 3)
         cs = cstatus(get(tx, pod))
         assert cs["state"]["waiting"]["reason"] == "CrashLoopBackOff" and cs["restartCount"] == 1
+
+
+def test_http_liveness_agnhost_restarts(store):
+    with store.transaction() as tx:
+        c = {"name": "liveness", "image": "registry.k8s.io/e2e-test-images/agnhost:2.40", "args": ["liveness"],
+             "livenessProbe": {"httpGet": {"path": "/healthz", "port": 8080, "scheme": "HTTP"},
+                               "initialDelaySeconds": 3, "periodSeconds": 3}}
+        pod = create(tx, mkpod("liveness-http", [c]))
+        start = None
+        for sec in range(1, 40):
+            at(tx, sec)
+            cs = cstatus(get(tx, pod))
+            if start is None and "running" in cs["state"]:
+                start = sec
+        un = [e for e in evs(tx, pod) if e[1] == "Unhealthy"]
+        assert un and un[0][2] == "Liveness probe failed: HTTP probe failed with statuscode: 500"
+        assert any(e[1] == "Killing" and e[2] == "Container liveness failed liveness probe, will be restarted"
+                   for e in evs(tx, pod))
+
+
+def test_grpc_liveness_passes(store):
+    with store.transaction() as tx:
+        c = {"name": "etcd", "image": "registry.k8s.io/etcd:3.5.1-0",
+             "command": ["/usr/local/bin/etcd", "--data-dir", "/var/lib/etcd"],
+             "ports": [{"containerPort": 2379, "protocol": "TCP"}],
+             "livenessProbe": {"grpc": {"port": 2379}, "initialDelaySeconds": 10}}
+        pod = create(tx, mkpod("etcd-with-grpc", [c]))
+        at(tx, 60)
+        assert not [e for e in evs(tx, pod) if e[1] in ("Unhealthy", "Killing")]
+        assert cstatus(get(tx, pod))["restartCount"] == 0
+
+
+def test_prestop_sleep_delays_sigterm(store):
+    with store.transaction() as tx:
+        c = dict(NGINX, lifecycle={"preStop": {"sleep": {"seconds": 5}}})
+        pod = create(tx, mkpod("ps", [c]))
+        at(tx, 2)
+        engine.pod_deleting(tx, get(tx, pod), 30)
+        at(tx, 6)
+        assert get(tx, pod) is not None
+        at(tx, 7)  # nginx exits at once on SIGTERM at 2 + 5; removed rho later
+        p = get(tx, pod)
+        assert p is not None and cstatus(p)["state"]["terminated"]["exitCode"] == 0
+        assert p["status"]["phase"] == "Succeeded"
+        at(tx, 8)
+        assert get(tx, pod) is None
