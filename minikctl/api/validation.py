@@ -686,6 +686,20 @@ def _validate_resource_field_ref(rf: dict, path: str, volume: bool = False, cont
         errs.append(E.required(f"{path}.resource"))
     elif res not in _RESOURCE_FIELD_RESOURCES and not res.startswith(("limits.hugepages-", "requests.hugepages-")):
         errs.append(E.not_supported(f"{path}.resource", res, _RESOURCE_FIELD_RESOURCES))
+    div = _d(rf, "divisor")
+    if div is not None and _quantity_or_none(div) not in (None, 0):
+        d = _canon(div)
+        mem = {"1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"}
+        listed = "1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei"
+        if res in ("limits.cpu", "requests.cpu") and d not in ("1m", "1"):
+            errs.append(E.invalid(f"{path}.divisor", res, "only divisor's values 1m and 1 are supported with the cpu "
+                                                          "resource"))
+        elif res in ("limits.memory", "requests.memory") and d not in mem:
+            errs.append(E.invalid(f"{path}.divisor", res, f"only divisor's values {listed} are supported with the "
+                                                          "memory resource"))
+        elif res in ("limits.ephemeral-storage", "requests.ephemeral-storage") and d not in mem:
+            errs.append(E.invalid(f"{path}.divisor", res, f"only divisor's values {listed} are supported with the "
+                                                          "local ephemeral storage resource"))
     return errs
 
 
