@@ -88,10 +88,8 @@ def get(
                       show_kind=show_kind, all_namespaces=all_namespaces)
         text = printer.render(objs, output, now_ms=now, single=single, **fmt_kw)
         if watch or watch_only:
-            if not watch_only:
-                c.out(text)
             _watch(api, requests, objs, ns if not all_namespaces else None, selector or "", field_selector or "",
-                   output, output_watch_events, request_timeout, fmt_kw)
+                   output, output_watch_events, request_timeout, fmt_kw, text if not watch_only else None)
             text = ""
     c.out(text)
     if not objs and not errors and not (watch or watch_only) and (output in (None, "", "wide")) and not ignore_not_found:
@@ -104,7 +102,8 @@ def _cluster_scoped(requests: list) -> bool:
     return bool(requests) and all(not r.res.namespaced for r in requests)
 
 
-def _watch(api, requests, initial, ns, selector, field_selector, output, events, request_timeout, fmt_kw) -> None:
+def _watch(api, requests, initial, ns, selector, field_selector, output, events, request_timeout, fmt_kw,
+           initial_text) -> None:
     """Advance virtual time event by event, printing a row for each change of a watched object."""
     from minikctl import engine
     from minikctl.printers import output as printer
@@ -124,11 +123,28 @@ def _watch(api, requests, initial, ns, selector, field_selector, output, events,
                 cur[(o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"])] = o
         return cur
 
+    table_fmt = output in (None, "", "wide")
+    watcher = None
+    if table_fmt:
+        cells_kw = {k: v for k, v in fmt_kw.items() if k != "no_headers"}
+        headers, rows = printer.table_cells(initial, wide=output == "wide", now_ms=api.now_ms, **cells_kw)
+        if events:
+            headers = ["EVENT"] + headers
+            rows = [["ADDED   "] + r for r in rows]
+        watcher = printer.WatchTable(headers, rows, fmt_kw["no_headers"])
+        if initial_text is not None:
+            from minikctl.printers.table import table
+
+            c.out(table(headers, rows, no_headers=fmt_kw["no_headers"]))
+    elif initial_text is not None:
+        c.out(initial_text)
+
     def emit(kind_word: str, obj: dict) -> None:
-        text = printer.render([obj], output, now_ms=api.now_ms, single=True, **{**fmt_kw, "no_headers": True})
-        if events and output in (None, "", "wide"):
-            text = f"{kind_word:<8}   " + text
-        c.out(text)
+        if watcher is None:
+            c.out(printer.render([obj], output, now_ms=api.now_ms, single=True, **{**fmt_kw, "no_headers": True}))
+            return
+        _, rows = printer.table_cells([obj], wide=output == "wide", now_ms=api.now_ms, **cells_kw)
+        c.out(watcher.line(([f"{kind_word:<8}"] if events else []) + rows[0]))
 
     while True:
         nxt = engine.next_wake(api.tx)

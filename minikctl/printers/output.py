@@ -88,29 +88,57 @@ def tables(objs: list[dict], *, wide: bool, now_ms: int, no_headers: bool, show_
         groups.setdefault(o.get("kind", ""), []).append(o)
     show_kind = show_kind or len(groups) > 1
     parts = []
-    for kind, items in groups.items():
-        headers, wide_headers, row_fn = _ROWS.get(kind, (["NAME"], [], lambda o, n, w: [o["metadata"]["name"]]))
-        headers = list(headers) + (list(wide_headers) if wide else [])
-        keys = [k.strip() for spec in label_columns for k in spec.split(",") if k.strip()]
-        headers += [k.rsplit("/", 1)[-1].upper() for k in keys]
-        if show_labels:
-            headers.append("LABELS")
-        if all_namespaces and kind not in ("Namespace", "Node"):
-            headers.insert(0, "NAMESPACE")
-        rows = []
-        for o in items:
-            row = row_fn(o, now_ms, wide)
-            if show_kind and kind != "Event":
-                row[0] = ref(o)
-            labels = (o.get("metadata") or {}).get("labels") or {}
-            row += [labels.get(k, "") for k in keys]
-            if show_labels:
-                row.append(format_labels(labels))
-            if all_namespaces and kind not in ("Namespace", "Node"):
-                row.insert(0, (o.get("metadata") or {}).get("namespace", ""))
-            rows.append(row)
+    for items in groups.values():
+        headers, rows = table_cells(items, wide=wide, now_ms=now_ms, show_labels=show_labels,
+                                    label_columns=label_columns, show_kind=show_kind, all_namespaces=all_namespaces)
         parts.append(table(headers, rows, no_headers=no_headers))
     return "\n".join(p for p in parts if p)
+
+
+def table_cells(items: list[dict], *, wide: bool, now_ms: int, show_labels: bool = False,
+                label_columns: list[str] | None = None, show_kind: bool = False,
+                all_namespaces: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Header and cells of the table for objects of one kind."""
+    kind = items[0].get("kind", "") if items else ""
+    headers, wide_headers, row_fn = _ROWS.get(kind, (["NAME"], [], lambda o, n, w: [o["metadata"]["name"]]))
+    headers = list(headers) + (list(wide_headers) if wide else [])
+    keys = [k.strip() for spec in label_columns or [] for k in spec.split(",") if k.strip()]
+    headers += [k.rsplit("/", 1)[-1].upper() for k in keys]
+    namespaced = kind not in ("Namespace", "Node")
+    if show_labels:
+        headers.append("LABELS")
+    if all_namespaces and namespaced:
+        headers.insert(0, "NAMESPACE")
+    rows = []
+    for o in items:
+        row = row_fn(o, now_ms, wide)
+        if show_kind and kind != "Event":
+            row[0] = ref(o)
+        labels = (o.get("metadata") or {}).get("labels") or {}
+        row += [labels.get(k, "") for k in keys]
+        if show_labels:
+            row.append(format_labels(labels))
+        if all_namespaces and namespaced:
+            row.insert(0, (o.get("metadata") or {}).get("namespace", ""))
+        rows.append(row)
+    return headers, rows
+
+
+class WatchTable:
+    """Rows printed one at a time with the column widths the first table established (tabwriter RememberWidths)."""
+
+    def __init__(self, headers: list[str], rows: list[list[str]], no_headers: bool) -> None:
+        body = ([] if no_headers else [headers]) + rows
+        self.widths = [max(6, max((len(r[i]) for r in body), default=0) + 3) for i in range(len(headers) - 1)]
+
+    def line(self, row: list[str]) -> str:
+        from minikctl.printers.table import clean_cell
+
+        cells = [clean_cell(c) for c in row]
+        for i, cell in enumerate(cells[:-1]):
+            if i < len(self.widths):
+                self.widths[i] = max(self.widths[i], len(cell) + 3)
+        return "".join(c.ljust(self.widths[i]) for i, c in enumerate(cells[:-1])) + cells[-1] + "\n"
 
 
 def format_labels(labels: dict) -> str:
