@@ -1691,7 +1691,6 @@ def _go_slice(items: list) -> str:
 
 def _validate_topology_spread(tscs: list, path: str) -> list[FieldError]:
     errs: list[FieldError] = []
-    seen: set[tuple[str, str]] = set()
     for i, c in enumerate(tscs):
         p = f"{path}[{i}]"
         ms = _d(c, "maxSkew") or 0
@@ -1700,14 +1699,25 @@ def _validate_topology_spread(tscs: list, path: str) -> list[FieldError]:
         tk = _s(c, "topologyKey")
         if not tk:
             errs.append(E.required(f"{p}.topologyKey", "can not be empty"))
-        else:
-            errs.extend(E.invalid(f"{p}.topologyKey", tk, m) for m in is_qualified_name(tk))
         wu = _s(c, "whenUnsatisfiable")
         if wu not in ("DoNotSchedule", "ScheduleAnyway"):
             errs.append(E.not_supported(f"{p}.whenUnsatisfiable", wu, ["DoNotSchedule", "ScheduleAnyway"]))
-        if (tk, wu) in seen:
-            errs.append(E.duplicate(f"{p}.{{topologyKey, whenUnsatisfiable}}", f"{{{tk}, {wu}}}"))
-        seen.add((tk, wu))
+        for rest in tscs[i + 1:]:
+            if _s(rest, "topologyKey") == tk and _s(rest, "whenUnsatisfiable") == wu:
+                errs.append(E.duplicate(f"{p}.{{topologyKey, whenUnsatisfiable}}", f"{{{tk}, {wu}}}"))
+                break
+        md = _d(c, "minDomains")
+        if md is not None:
+            if isinstance(md, int) and md <= 0:
+                errs.append(E.invalid(f"{p}.minDomains", md, NOT_POSITIVE))
+            if wu != "DoNotSchedule":
+                errs.append(E.invalid(f"{p}.minDomains", md, f"can only use minDomains if "
+                                                            f"whenUnsatisfiable=DoNotSchedule, not {wu}"))
+        for f in ("nodeAffinityPolicy", "nodeTaintsPolicy"):
+            v = _d(c, f)
+            if isinstance(v, str) and v not in ("Honor", "Ignore"):
+                errs.append(E.not_supported(f"{p}.{f}", v, ["Honor", "Ignore"]))
+        errs.extend(validate_label_selector(_d(c, "labelSelector"), f"{p}.labelSelector"))
     return errs
 
 
@@ -1792,9 +1802,9 @@ def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = 
     if isinstance(os_, dict):
         osn = _s(os_, "name")
         if not osn:
-            errs.append(E.required(f"{path}.os.name"))
+            errs.append(E.required(f"{path}.os.name", "cannot be empty"))
         elif osn not in ("linux", "windows"):
-            errs.append(E.not_supported(f"{path}.os.name", osn, ["linux", "windows"]))
+            errs.append(E.not_supported(f"{path}.os", osn, ["linux", "windows"]))
     return errs
 
 
