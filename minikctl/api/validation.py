@@ -1280,7 +1280,7 @@ def _go_struct(name: str, obj: dict) -> str:
     return name + json.dumps(obj, separators=(",", ":"), sort_keys=True)
 
 
-def _validate_container_security_context(sc: Any, path: str) -> list[FieldError]:
+def _validate_container_security_context(sc: Any, path: str, host_users: bool = True) -> list[FieldError]:
     if not isinstance(sc, dict):
         return []
     errs: list[FieldError] = []
@@ -1289,8 +1289,11 @@ def _validate_container_security_context(sc: Any, path: str) -> list[FieldError]
         if isinstance(v, int) and not isinstance(v, bool):
             errs.extend(E.invalid(f"{path}.{f}", v, m) for m in is_valid_id(v))
     pm = _d(sc, "procMount")
-    if isinstance(pm, str) and pm not in ("Default", "Unmasked"):
-        errs.append(E.not_supported(f"{path}.procMount", pm, ["Default", "Unmasked"]))
+    if isinstance(pm, str):
+        if pm not in ("Default", "Unmasked"):
+            errs.append(E.not_supported(f"{path}.procMount", pm, ["Default", "Unmasked"]))
+        if host_users and pm == "Unmasked":
+            errs.append(E.invalid(f"{path}.procMount", pm, "`hostUsers` must be false to use `Unmasked`"))
     errs.extend(_validate_seccomp(_d(sc, "seccompProfile"), f"{path}.seccompProfile"))
     if _d(sc, "allowPrivilegeEscalation") is False:
         if _d(sc, "privileged") is True:
@@ -1305,7 +1308,8 @@ def _validate_container_security_context(sc: Any, path: str) -> list[FieldError]
     return errs
 
 
-def _validate_container_common(ctr: dict, volumes: dict, path: str, pod_restart: str = "") -> list[FieldError]:
+def _validate_container_common(ctr: dict, volumes: dict, path: str, pod_restart: str = "",
+                               host_users: bool = True) -> list[FieldError]:
     errs: list[FieldError] = []
     name = _s(ctr, "name")
     if not name:
