@@ -370,11 +370,11 @@ class _ParseError(Exception):
 
 
 def _is_digit(ch: str) -> bool:
-    return ch.isdigit()
+    return ch.isdecimal()  # unicode.IsDigit is category Nd
 
 
 def _is_alnum(ch: str) -> bool:
-    return ch == "_" or ch.isalpha() or ch.isdigit()
+    return ch == "_" or ch.isalpha() or ch.isdecimal()
 
 
 def _is_terminator(ch: str) -> bool:

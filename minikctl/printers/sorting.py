@@ -10,6 +10,7 @@ Go's unstable ``sort.Sort``; this sort is stable so equal keys keep their input 
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 from minikctl.api.errors import ClientError, go_quote
@@ -62,7 +63,13 @@ def natural_less(a: str, b: str) -> bool:
     return n1 < n2
 
 
+_BIG_EXPONENT = re.compile(r"[eE][-+]?0*[0-9]{4,}$")
+
+
 def _quantity(s: str) -> Any:
+    # Huge decimal exponents ("1e99999999") are not worth an exact big-number expansion.
+    if len(s) > 64 or _BIG_EXPONENT.search(s):
+        return None
     try:
         from minikctl.api.quantity import parse_quantity
     except ImportError:  # pragma: no cover - the module ships with minikctl

@@ -133,3 +133,9 @@ def test_compare_values():
     assert compare_values("2", "10") == -1
     assert compare_values(True, False) == 1
     assert compare_values([1, 2], [1, 3]) == -1
+
+
+def test_huge_exponent_is_not_expanded():
+    objs = [pod("a", q="1e99999999"), pod("b", q="1e3")]
+    # not treated as a quantity (natural order instead), and it must not hang
+    assert names(sort_objects(objs, ".status.q")) == ["b", "a"]
