@@ -27,6 +27,7 @@ __all__ = [
     "relaxed",
     "WaitJSONPath",
     "go_json",
+    "go_json_indent",
     "go_sprint",
     "go_sharp_v",
     "go_float",
@@ -167,6 +168,25 @@ def go_json(v: Any) -> str:
     if isinstance(v, (list, tuple)):
         return "[" + ",".join(go_json(x) for x in v) + "]"
     return _json_str(str(v))
+
+
+def go_json_indent(v: Any, indent: str = "    ", _level: int = 0) -> str:
+    """Go ``json.MarshalIndent(v, "", indent)``."""
+    if isinstance(v, dict):
+        if not v:
+            return "{}"
+        pad = indent * (_level + 1)
+        items = [
+            pad + _json_str(str(k)) + ": " + go_json_indent(v[k], indent, _level + 1) for k in sorted(v, key=str)
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + indent * _level + "}"
+    if isinstance(v, (list, tuple)):
+        if not v:
+            return "[]"
+        pad = indent * (_level + 1)
+        items = [pad + go_json_indent(x, indent, _level + 1) for x in v]
+        return "[\n" + ",\n".join(items) + "\n" + indent * _level + "]"
+    return go_json(v)
 
 
 def go_sprint(v: Any) -> str:
@@ -969,19 +989,12 @@ class JSONPath:
         return "".join(" ".join(self.format_value(v) for v in res) for res in results)
 
     def execute_json(self, data: Any, allow_missing_keys: bool = True) -> str:
-        """``-o jsonpath-as-json``: each result list as an indented JSON array plus newline."""
-        import json
-
+        """``-o jsonpath-as-json``: each result group as a 4-space indented JSON array, plus newline."""
         try:
             results = self.find_results(data, allow_missing_keys)
         except JSONPathError as e:
             raise JSONPathError(self.execution_message(e.raw, data), raw=e.raw) from None
-        parts = []
-        for res in results:
-            canon = json.loads(go_json(list(res)))
-            text = json.dumps(canon, indent=4, ensure_ascii=False, sort_keys=True)
-            parts.append(_rehtml(text) + "\n")
-        return "".join(parts)
+        return "".join(go_json_indent(list(res)) + "\n" for res in results)
 
     def execution_message(self, raw: str, data: Any) -> str:
         return (
@@ -990,16 +1003,6 @@ class JSONPath:
             f"\ttemplate was:\n\t\t{self.template}\n"
             f"\tobject given to jsonpath engine was:\n\t\t{go_sharp_v(data)}\n\n"
         )
-
-
-def _rehtml(text: str) -> str:
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
 
 
 _RELAXED = re.compile(r"^\{\.?([^{}]+)\}$|^\.?([^{}]+)$")

@@ -546,6 +546,14 @@ def test_find_results_raw_values():
 def test_execute_json():
     out = JSONPath("{.spec.containers[*].name}").execute_json(POD)
     assert out == '[\n    "c1",\n    "c2"\n]\n'
+    # observed with kubectl 1.32 -o jsonpath-as-json: one indented array per result group
+    out = JSONPath("x{.status.f}{.status.emptym}{.status.empty}{.spec.containers[0].ports}").execute_json(OBJ)
+    assert out == (
+        '[\n    "x"\n]\n[\n    2.75\n]\n[\n    {}\n]\n[\n    []\n]\n'
+        '[\n    [\n        {\n            "containerPort": 80,\n            "protocol": "TCP"\n        },\n'
+        '        {\n            "containerPort": 443\n        }\n    ]\n]\n'
+    )
+    assert JSONPath("{.nope}").execute_json(POD) == "[]\n"
 
 
 def test_go_float():
