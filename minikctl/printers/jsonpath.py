@@ -242,10 +242,10 @@ def _go_strconv_quote(s: str) -> str:
     return "".join(out)
 
 
-def go_sharp_v(v: Any, nested: bool = False) -> str:
+def go_sharp_v(v: Any) -> str:
     """Go ``%#v`` of an unstructured value (``map[string]interface {}{"a":1}``)."""
     if v is None:
-        return "interface {}(nil)" if not nested else "interface {}(nil)"
+        return "interface {}(nil)"
     if v is True:
         return "true"
     if v is False:
@@ -258,11 +258,11 @@ def go_sharp_v(v: Any, nested: bool = False) -> str:
         return _go_strconv_quote(v)
     if isinstance(v, dict):
         inner = ", ".join(
-            f"{_go_strconv_quote(str(k))}:{go_sharp_v(v[k], True)}" for k in sorted(v, key=str)
+            f"{_go_strconv_quote(str(k))}:{go_sharp_v(v[k])}" for k in sorted(v, key=str)
         )
         return "map[string]interface {}{" + inner + "}"
     if isinstance(v, (list, tuple)):
-        return "[]interface {}{" + ", ".join(go_sharp_v(x, True) for x in v) + "}"
+        return "[]interface {}{" + ", ".join(go_sharp_v(x) for x in v) + "}"
     return _go_strconv_quote(str(v))
 
 
