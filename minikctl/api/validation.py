@@ -1822,11 +1822,62 @@ def _is_ip(s: str) -> bool:
     return True
 
 
+def _container_names(spec: dict) -> set[str]:
+    return {_s(c, "name") for k in ("containers", "initContainers", "ephemeralContainers") for c in _list(spec, k)}
+
+
+def _seccomp_profile_errs(value: str, path: str) -> list[FieldError]:
+    if value in ("runtime/default", "docker/default", "unconfined"):
+        return []
+    if value.startswith("localhost/"):
+        return _validate_local_descending_path(value[len("localhost/"):], path)
+    return [E.invalid(path, value, "must be a valid seccomp profile")]
+
+
+def validate_pod_specific_annotations(annotations: dict, spec: dict, path: str) -> list[FieldError]:
+    """ValidatePodSpecificAnnotations: mirror pods, deletion cost, seccomp and AppArmor annotations."""
+    errs: list[FieldError] = []
+    mirror = "kubernetes.io/config.mirror"
+    if mirror in annotations and not _s(spec, "nodeName"):
+        errs.append(E.invalid(f"{path}[{mirror}]", annotations[mirror],
+                              "must set spec.nodeName if mirror pod annotation is set"))
+    cost_key = "controller.kubernetes.io/pod-deletion-cost"
+    if cost_key in annotations:
+        v = str(annotations[cost_key])
+        ok = bool(v) and (v[0] == "-" or v[0] in "123456789" or v == "0")
+        if ok:
+            try:
+                ok = -(2**31) <= int(v, 10) < 2**31 and re.fullmatch(r"-?[0-9]+", v) is not None
+            except ValueError:
+                ok = False
+        if not ok:
+            errs.append(E.invalid(f"{path}[{cost_key}]", v, "must be a 32bit integer"))
+    pod_key = "seccomp.security.alpha.kubernetes.io/pod"
+    if pod_key in annotations:
+        errs.extend(_seccomp_profile_errs(str(annotations[pod_key]), f"{path}.{pod_key}"))
+    for k in sorted(annotations):
+        if k.startswith("container.seccomp.security.alpha.kubernetes.io/"):
+            errs.extend(_seccomp_profile_errs(str(annotations[k]), f"{path}.{k}"))
+    names = _container_names(spec)
+    prefix = "container.apparmor.security.beta.kubernetes.io/"
+    for k in sorted(annotations):
+        if not k.startswith(prefix):
+            continue
+        cname = k[len(prefix):]
+        if cname not in names:
+            errs.append(E.invalid(f"{path}[{k}]", cname, "container not found"))
+        prof = str(annotations[k])
+        if prof not in ("", "runtime/default", "unconfined") and not prof.startswith("localhost/"):
+            errs.append(E.invalid(f"{path}[{k}]", prof, f"invalid AppArmor profile name: {E.go_quote(prof)}"))
+    return errs
+
+
 def validate_pod(pod: dict) -> list[FieldError]:
     """ValidatePodCreate."""
     meta = _map(pod, "metadata")
     spec = _map(pod, "spec")
     errs = validate_object_meta(meta, True, is_dns1123_subdomain)
+    errs.extend(validate_pod_specific_annotations(_map(meta, "annotations"), spec, "metadata.annotations"))
     errs.extend(validate_pod_spec(spec, "spec", _s(meta, "name"), is_pod=True))
     if not _s(spec, "serviceAccountName"):
         for vi, vol in enumerate(_list(spec, "volumes")):
@@ -1878,6 +1929,7 @@ def validate_pod_template(tmpl: dict, path: str) -> list[FieldError]:
     errs = validate_labels(_map(meta, "labels"), f"{path}.labels")
     errs.extend(validate_annotations(_map(meta, "annotations"), f"{path}.annotations"))
     spec = _map(tmpl, "spec")
+    errs.extend(validate_pod_specific_annotations(_map(meta, "annotations"), spec, f"{path}.annotations"))
     errs.extend(validate_pod_spec(spec, f"{path}.spec"))
     if _list(spec, "ephemeralContainers"):
         errs.append(E.forbidden(f"{path}.spec.ephemeralContainers", "ephemeral containers not allowed in pod template"))

@@ -574,3 +574,21 @@ def test_downward_and_projected_volume_paths():
     assert errors(make_pod(volumes=prop, containers=[ctr(volumeMounts=mounts)])) == [
         "spec.containers[0].volumeMounts.mountPropagation: Forbidden: Bidirectional mount propagation is available "
         "only to privileged containers"]
+
+
+def test_pod_specific_annotations():
+    pod = make_pod()
+    pod["metadata"]["annotations"] = {"seccomp.security.alpha.kubernetes.io/pod": "runtime/default",
+                                      "container.apparmor.security.beta.kubernetes.io/app": "runtime/default",
+                                      "controller.kubernetes.io/pod-deletion-cost": "-5"}
+    assert errors(pod) == []
+    pod["metadata"]["annotations"] = {"seccomp.security.alpha.kubernetes.io/pod": "strict",
+                                      "container.apparmor.security.beta.kubernetes.io/web": "runtime/default",
+                                      "controller.kubernetes.io/pod-deletion-cost": "+5"}
+    assert errors(pod) == [
+        'metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "+5": must be a 32bit '
+        "integer",
+        'metadata.annotations.seccomp.security.alpha.kubernetes.io/pod: Invalid value: "strict": must be a valid '
+        "seccomp profile",
+        'metadata.annotations[container.apparmor.security.beta.kubernetes.io/web]: Invalid value: "web": container '
+        "not found"]
