@@ -97,6 +97,7 @@ STORE = {
         ("{.Labels.k8s-app}", STORE, "20"),
         ("{.Bicycle[*].Color}", STORE, "red green"),
         ("{.Book[*].Author}", STORE, "Nigel Rees Evelyn Waugh Herman Melville"),
+        # Go walks maps in random order; here keys are sorted, so Bicycle comes before Book
         ("{..Price}", STORE, "19.95 20.01 8.95 12.99 8.99"),
         ("{...Price}", STORE, "19.95 20.01 8.95 12.99 8.99"),
         (
