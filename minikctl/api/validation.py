@@ -545,7 +545,7 @@ def validate_object_meta(meta: dict, namespaced: bool, name_fn: Callable[[str], 
     errs: list[FieldError] = []
     gen = _s(meta, "generateName")
     if gen:
-        masked = gen[:-1] + "a" if gen.endswith("-") else gen
+        masked = gen[:-2] + "a" if len(gen) > 1 and gen.endswith("-") else gen  # maskTrailingDash
         errs.extend(E.invalid(f"{path}.generateName", gen, m) for m in name_fn(masked))
     name = _s(meta, "name")
     if not name:
@@ -563,9 +563,17 @@ def validate_object_meta(meta: dict, namespaced: bool, name_fn: Callable[[str], 
     errs.extend(_nonneg(_d(meta, "generation"), f"{path}.generation"))
     errs.extend(validate_labels(_map(meta, "labels"), f"{path}.labels"))
     errs.extend(validate_annotations(_map(meta, "annotations"), f"{path}.annotations"))
-    for i, f in enumerate(_list(meta, "finalizers")):
-        if isinstance(f, str):
-            errs.extend(E.invalid(f"{path}.finalizers[{i}]", f, m) for m in is_qualified_name(f))
+    fins = [f for f in _list(meta, "finalizers") if isinstance(f, str)]
+    for f in fins:  # apimachinery ValidateFinalizers
+        errs.extend(E.invalid(f"{path}.finalizers", f, m) for m in is_qualified_name(f))
+    if "orphan" in fins and "foregroundDeletion" in fins:
+        errs.append(RawFieldError(E.INVALID, f"{path}.finalizers", _go_slice(fins),
+                                  "finalizer orphan and foregroundDeletion cannot be both set"))
+    for i, f in enumerate(fins):  # core validateKubeFinalizerName
+        fp = f"{path}.finalizers[{i}]"
+        errs.extend(E.invalid(fp, f, m) for m in is_qualified_name(f))
+        if "/" not in f and f not in ("kubernetes", "orphan", "foregroundDeletion"):
+            errs.append(E.invalid(fp, f, "name is neither a standard finalizer name nor is it fully qualified"))
     return errs
 
 

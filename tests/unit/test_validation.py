@@ -592,3 +592,16 @@ def test_pod_specific_annotations():
         "seccomp profile",
         'metadata.annotations[container.apparmor.security.beta.kubernetes.io/web]: Invalid value: "web": container '
         "not found"]
+
+
+def test_generate_name_and_finalizers():
+    pod = make_pod()
+    pod["metadata"]["generateName"] = "web-"
+    pod["metadata"]["finalizers"] = ["example.com/cleanup", "kubernetes"]
+    assert errors(pod) == []
+    pod["metadata"]["generateName"] = "Web-"
+    pod["metadata"]["finalizers"] = ["cleanup"]
+    assert errors(pod) == [
+        f'metadata.generateName: Invalid value: "Web-": {DNS_SUBDOMAIN_MSG}',
+        'metadata.finalizers[0]: Invalid value: "cleanup": name is neither a standard finalizer name nor is it '
+        "fully qualified"]
