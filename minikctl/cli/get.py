@@ -35,6 +35,7 @@ def get(
     watch: bool = typer.Option(False, "--watch", "-w", help="After listing, watch changes as virtual time advances."),
     watch_only: bool = typer.Option(False, "--watch-only", help="Watch changes without listing first."),
     output_watch_events: bool = typer.Option(False, "--output-watch-events", help="Prefix watch rows with the event type."),
+    allow_missing_template_keys: bool = typer.Option(True, "--allow-missing-template-keys/--no-allow-missing-template-keys", help="Ignore missing keys in jsonpath templates."),
     request_timeout: str = typer.Option("0", "--request-timeout", help="How much virtual time -w may cover (0: until nothing is pending, at most 24h)."),
     store: Optional[str] = c.STORE,
     tick: Optional[str] = c.TICK,
@@ -80,13 +81,17 @@ def get(
                 scope = None if all_namespaces else ns
                 objs += api.list(req.res, scope, selector or "", field_selector or "")
         if sort_by:
-            from minikctl.printers.sorting import sort_objects
+            from minikctl.printers.sorting import SortFieldNotFound, sort_objects
 
-            objs = sort_objects(objs, sort_by)
+            try:
+                objs = sort_objects(objs, sort_by)
+            except SortFieldNotFound:
+                objs = []  # kubectl 1.32 swallows the printer's error: nothing printed, "No resources found"
         now = api.now_ms
         fmt_kw = dict(no_headers=no_headers, show_labels=show_labels, label_columns=label_columns or [],
                       show_kind=show_kind, all_namespaces=all_namespaces)
-        text = printer.render(objs, output, now_ms=now, single=single, **fmt_kw)
+        text = printer.render(objs, output, now_ms=now, single=single,
+                              allow_missing_keys=allow_missing_template_keys, **fmt_kw)
         if watch or watch_only:
             _watch(api, requests, objs, ns if not all_namespaces else None, selector or "", field_selector or "",
                    output, output_watch_events, request_timeout, fmt_kw, text if not watch_only else None)

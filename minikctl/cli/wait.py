@@ -9,10 +9,6 @@ import typer
 from minikctl.cli import common as c
 from minikctl.cli.completion import complete_resource_args
 
-JSONPATH_FORMAT = ("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 or "
-                   "--for=jsonpath='{.status.readyReplicas}'")
-
-
 def parse_condition(spec: str) -> tuple[str, Callable[[Optional[dict]], bool]]:
     """--for=delete | create | condition=Type[=value] | jsonpath='{expr}'[=value] → (kind, predicate on the object)."""
     from minikctl.api.errors import ClientError
@@ -42,38 +38,10 @@ def parse_condition(spec: str) -> tuple[str, Callable[[Optional[dict]], bool]]:
 
         return "condition", has_condition
     if low.startswith("jsonpath="):
-        from minikctl.printers.jsonpath import JSONPath, relaxed
+        from minikctl.printers.jsonpath import WaitJSONPath
 
-        rest = spec[len("jsonpath="):]
-        expr, value = rest, None
-        if "}=" in rest:
-            expr, value = rest.split("}=", 1)
-            expr += "}"
-        elif not rest.endswith("}") and "=" in rest:
-            expr, value = rest.rsplit("=", 1)
-        expr = expr.strip("'\"")
-        if not expr:
-            raise ClientError(JSONPATH_FORMAT)
-        jp = JSONPath(relaxed(expr))
-
-        def matches(obj: Optional[dict]) -> bool:
-            if obj is None:
-                return False
-            results = [v for group in jp.find_results(obj) for v in group]
-            if not results:
-                return False
-            if len(results) > 1:
-                raise ClientError("given jsonpath expression matches more than one value")
-            found = results[0]
-            if isinstance(found, (dict, list)):
-                raise ClientError("jsonpath leads to a nested object or list which is not supported")
-            if value is None:
-                return True
-            from minikctl.api.patching import go_format
-
-            return go_format(found).strip() == value.strip("'\"").strip()
-
-        return "jsonpath", matches
+        waiter = WaitJSONPath(spec[len("jsonpath="):])
+        return "jsonpath", lambda obj: obj is not None and waiter.check(obj)
     raise ClientError(f'unrecognized condition: "{spec}"')
 
 

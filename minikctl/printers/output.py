@@ -44,7 +44,7 @@ def as_list(objs: list[dict]) -> dict:
 
 def render(objs: list[dict], fmt: str | None, *, now_ms: int, single: bool = False, no_headers: bool = False,
            show_labels: bool = False, label_columns: list[str] | None = None, show_kind: bool = False,
-           all_namespaces: bool = False) -> str:
+           all_namespaces: bool = False, allow_missing_keys: bool = True) -> str:
     """Text for ``objs`` in format ``fmt`` (None = the default table)."""
     check_format(fmt)
     name, _, arg = (fmt or "").partition("=")
@@ -65,11 +65,8 @@ def render(objs: list[dict], fmt: str | None, *, now_ms: int, single: bool = Fal
         jp = JSONPath(_strip_quotes(arg))
         data = objs[0] if single and len(objs) == 1 else as_list(objs)
         if name == "jsonpath-as-json":
-            from minikctl.printers import serialize
-
-            flat = [v for group in jp.find_results(data) for v in group]
-            return serialize.to_json(flat)
-        return jp.execute(data)
+            return jp.execute_json(data, allow_missing_keys)
+        return jp.execute(data, allow_missing_keys)
     if name in ("custom-columns", "custom-columns-file"):
         from minikctl.printers import custom_columns as cc
 
