@@ -221,21 +221,104 @@ def decode_errors(kind: str, obj: dict) -> list[str]:
     return out
 
 
-def _walk_decode(schema: dict, node: dict, value: Any, struct: str, fpath: str, out: list[str]) -> None:
+_DECODE_CACHE: dict[int, tuple] = {}
+
+
+def _classify(schema: dict, raw: dict) -> tuple:
+    """(kind, resolved node, Go type name, Go struct name) of a schema node; cached per node
+    (schemas are cached for the life of the process, so node identities are stable)."""
+    c = _DECODE_CACHE.get(id(raw))
+    if c is None:
+        node = _resolve(schema, raw)
+        gotype = node.get("x-go-type", "")
+        types = _types(node)
+        if gotype == "resource.Quantity":
+            kind = "quantity"
+        elif gotype == "intstr.IntOrString":
+            kind = "intstr"
+        elif node.get("format") == "date-time" and "properties" not in node:
+            kind = "time"
+        elif "properties" in node:
+            kind = "struct"
+        elif "object" in types and "additionalProperties" in node:
+            kind = "map"
+        elif "array" in types:
+            kind = "array"
+        elif "string" in types:
+            kind = "string"
+        elif "boolean" in types:
+            kind = "bool"
+        elif "integer" in types:
+            kind = "int"
+        elif "number" in types:
+            kind = "number"
+        else:
+            kind = "any"
+        c = (kind, node, _go_type(schema, raw), gotype.split(".")[-1] if gotype else "", raw)
+        _DECODE_CACHE[id(raw)] = c
+    return c
+
+
+def _walk_decode(schema: dict, raw: dict, value: Any, struct: str, fpath: str, out: list[str]) -> None:
     if value is None:
         return  # null decodes to the zero value
-    raw = node
-    node = _resolve(schema, node)
-    gotype = node.get("x-go-type", "")
+    kind, node, gotype, sname, _keep = _classify(schema, raw)
 
     def type_error(desc: str) -> None:
-        t = _go_type(schema, raw)
         if fpath:
-            out.append(f"json: cannot unmarshal {desc} into Go struct field {struct}.{fpath} of type {t}")
+            out.append(f"json: cannot unmarshal {desc} into Go struct field {struct}.{fpath} of type {gotype}")
         else:
-            out.append(f"json: cannot unmarshal {desc} into Go value of type {t}")
+            out.append(f"json: cannot unmarshal {desc} into Go value of type {gotype}")
 
-    if gotype == "resource.Quantity":
+    if kind == "struct":
+        if not isinstance(value, dict):
+            type_error(_json_kind(value))
+            return
+        props = node["properties"]
+        sname = sname or struct
+        for key, sub in value.items():
+            child_schema = props.get(key)
+            if child_schema is not None:
+                _walk_decode(schema, child_schema, sub, sname, f"{fpath}.{key}" if fpath else key, out)
+        return
+    if kind == "map":
+        if not isinstance(value, dict):
+            type_error(_json_kind(value))
+            return
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict):
+            for sub in value.values():
+                _walk_decode(schema, extra, sub, struct, fpath, out)
+        return
+    if kind == "array":
+        if not isinstance(value, list):
+            type_error(_json_kind(value))
+            return
+        items = node.get("items", {})
+        for sub in value:
+            _walk_decode(schema, items, sub, struct, fpath, out)
+        return
+    if kind == "string":
+        if not isinstance(value, str):
+            type_error(_json_kind(value))
+        return
+    if kind == "bool":
+        if not isinstance(value, bool):
+            type_error(_json_kind(value))
+        return
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            type_error(_json_kind(value))
+            return
+        lo, hi = _INT_RANGES.get(node.get("format", "int"), _INT_RANGES["int"])
+        if isinstance(value, float) and not value.is_integer() or not lo <= value <= hi:
+            type_error("number " + _go_number_text(value))
+        return
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            type_error(_json_kind(value))
+        return
+    if kind == "quantity":
         if isinstance(value, bool) or isinstance(value, (dict, list)):
             out.append("quantities must match the regular expression "
                        "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'")
@@ -245,7 +328,7 @@ def _walk_decode(schema: dict, node: dict, value: Any, struct: str, fpath: str, 
         except ValueError as exc:
             out.append(str(exc))
         return
-    if gotype == "intstr.IntOrString":
+    if kind == "intstr":
         if isinstance(value, str):
             return
         if isinstance(value, bool) or isinstance(value, (dict, list)):
@@ -253,56 +336,9 @@ def _walk_decode(schema: dict, node: dict, value: Any, struct: str, fpath: str, 
         elif isinstance(value, float) and not value.is_integer() or not -(2**31) <= value < 2**31:
             out.append(f"json: cannot unmarshal number {_go_number_text(value)} into Go value of type int32")
         return
-    if node.get("format") == "date-time" and "properties" not in node:
+    if kind == "time":
         if not isinstance(value, str):
             out.append(f"json: cannot unmarshal {_json_kind(value)} into Go value of type string")
-        return
-
-    types = _types(node)
-    if _is_struct(node) or ("object" in types and "additionalProperties" in node):
-        if not isinstance(value, dict):
-            type_error(_json_kind(value))
-            return
-        props = node.get("properties")
-        if props is not None:
-            sname = gotype.split(".")[-1] if gotype else struct
-            for key, sub in value.items():
-                if key in props:
-                    child = f"{fpath}.{key}" if fpath else key
-                    _walk_decode(schema, props[key], sub, sname, child, out)
-            return
-        extra = node.get("additionalProperties")
-        if isinstance(extra, dict):
-            for sub in value.values():
-                _walk_decode(schema, extra, sub, struct, fpath, out)
-        return
-    if "array" in types:
-        if not isinstance(value, list):
-            type_error(_json_kind(value))
-            return
-        items = node.get("items", {})
-        for sub in value:
-            _walk_decode(schema, items, sub, struct, fpath, out)
-        return
-    if "string" in types:
-        if not isinstance(value, str):
-            type_error(_json_kind(value))
-        return
-    if "boolean" in types:
-        if not isinstance(value, bool):
-            type_error(_json_kind(value))
-        return
-    if "integer" in types:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            type_error(_json_kind(value))
-            return
-        lo, hi = _INT_RANGES.get(node.get("format", "int"), _INT_RANGES["int"])
-        if isinstance(value, float) and not value.is_integer() or not lo <= value <= hi:
-            type_error("number " + _go_number_text(value))
-        return
-    if "number" in types:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            type_error(_json_kind(value))
         return
 
 
