@@ -1916,8 +1916,8 @@ def validate_pod_specific_annotations(annotations: dict, spec: dict, path: str) 
     return errs
 
 
-def validate_pod(pod: dict) -> list[FieldError]:
-    """ValidatePodCreate."""
+def validate_pod(pod: dict, create: bool = True) -> list[FieldError]:
+    """ValidatePodCreate (``create=False``: only validatePodMetadataAndSpec, the part updates share)."""
     meta = _map(pod, "metadata")
     spec = _map(pod, "spec")
     errs = validate_object_meta(meta, True, is_dns1123_subdomain)
@@ -1934,6 +1934,8 @@ def validate_pod(pod: dict) -> list[FieldError]:
             img = _s(ctr, "image")
             if img and img != img.strip():
                 errs.append(E.invalid(f"spec.{key}[{i}].image", img, "must not have leading or trailing whitespace"))
+    if not create:
+        return errs
     if _list(spec, "ephemeralContainers"):
         errs.append(E.forbidden("spec.ephemeralContainers", "cannot be set on create"))
     if _s(spec, "nodeName") and _list(spec, "schedulingGates"):
@@ -2476,8 +2478,13 @@ _VALIDATORS: dict[str, Callable[[dict], list[FieldError]]] = {
 }
 
 
-def validate(kind: str, obj: dict) -> list[FieldError]:
-    """Create-time validation of a defaulted object; an empty list means valid."""
+def validate(kind: str, obj: dict, *, create: bool = True) -> list[FieldError]:
+    """Create-time validation of a defaulted object; an empty list means valid.
+
+    ``create=False`` drops the create-only Pod rules (ephemeral containers, nodeName with
+    scheduling gates), leaving what ValidatePodUpdate re-runs on the new object."""
+    if kind == "Pod":
+        return validate_pod(obj, create)
     fn = _VALIDATORS.get(kind)
     if fn is None:
         return validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
