@@ -244,3 +244,17 @@ def test_statefulset_claim_templates_and_divisor():
                    "apiVersion": "v1", "kind": "PersistentVolumeClaim", "status": {"phase": "Pending"}}
     env = ss["spec"]["template"]["spec"]["containers"][0]["env"][0]
     assert env["valueFrom"]["resourceFieldRef"] == {"resource": "limits.memory", "divisor": "0"}
+
+
+CORPUS = __import__("pathlib").Path(__file__).resolve().parents[3] / "shared" / "corpus" / "k8s-website-examples"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not present")
+@pytest.mark.parametrize("name,qos", [("qos-pod.yaml", "Guaranteed"), ("qos-pod-2.yaml", "Burstable"),
+                                      ("qos-pod-3.yaml", "BestEffort"), ("qos-pod-4.yaml", "Burstable")])
+def test_corpus_qos_classes(name, qos):
+    from ruamel.yaml import YAML
+
+    doc = YAML(typ="safe", pure=True).load((CORPUS / "pods" / "qos" / name).read_text())
+    default_object("Pod", doc, suffix=suffix)
+    assert doc["status"]["qosClass"] == qos

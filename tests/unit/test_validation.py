@@ -605,3 +605,12 @@ def test_generate_name_and_finalizers():
         f'metadata.generateName: Invalid value: "Web-": {DNS_SUBDOMAIN_MSG}',
         'metadata.finalizers[0]: Invalid value: "cleanup": name is neither a standard finalizer name nor is it '
         "fully qualified"]
+
+
+def test_update_mode_skips_create_only_rules():
+    pod = make_pod(ephemeralContainers=[{"name": "debug", "image": "busybox", "targetContainerName": "app"}])
+    obj = copy.deepcopy(pod)
+    defaults.default_object("Pod", obj, suffix=lambda n: "abcde"[:n])
+    assert [str(e) for e in validation.validate("Pod", obj)] == [
+        "spec.ephemeralContainers: Forbidden: cannot be set on create"]
+    assert validation.validate("Pod", obj, create=False) == []
