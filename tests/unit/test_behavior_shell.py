@@ -177,3 +177,19 @@ def test_read_loop_from_file_and_nested_redirects():
     fs.write("/f", "a\nb\n")
     p = sh("while read l; do { echo \"<$l>\"; } > /dev/null; echo \"[$l]\"; done < /f; echo end", fs=fs)
     assert out(p) == ["[a]", "[b]", "end"] and p.exit_code == 0
+
+
+@pytest.mark.parametrize("script", [
+    "wait if [[ [ unset x a=(1 2) continue ;; wc -l 2>&1 export if",
+    "[[ ;; rev grep x \" `",
+    "case",
+    "eval echo hi expr 1 + 1 head -n && unset x printf %s",
+    "echo a else if case [[ ;; ! trap 'echo t' TERM -f if",
+    "x=$((1+",
+    "echo ${x:?missing}",
+])
+def test_garbage_never_raises(script):
+    p = sh(script, until=10**6)
+    p.signal("TERM", 10**6, fs_for())
+    json.dumps(p.to_dict())
+    assert p.exited or p.wake_ms is None or p.wake_ms > 10**6

@@ -1109,6 +1109,15 @@ class Process:
                 self.status = 2 if self.flavor != "bash" else 1
                 if self.shell:
                     self._exit(self.status, fs)
+            except (ShellSyntaxError, RecursionError, LookupError, TypeError, ArithmeticError, OverflowError) as e:
+                # never let a script take the kubelet down: report it as a shell error
+                self._note(f"simulator could not interpret part of the script ({type(e).__name__}); it failed there")
+                self._err(str(e) or type(e).__name__)
+                self.status = 2
+                if self.shell:
+                    self._exit(self.status, fs)
+                else:
+                    self._finish(2)
 
     def _err(self, msg: str, line: int = 0) -> None:
         if self.flavor == "bash":
@@ -1275,7 +1284,8 @@ class Process:
             self._finish(f["exit"])
             return
         self.pc = f["ret"]
-        self.status = f["status"]
+        if f.get("status") is not None:
+            self.status = f["status"]
 
     def _op_exit_script(self, ins, fs):
         self._exit(self.status, fs)

@@ -210,6 +210,8 @@ def tokenize(src: str) -> list:
             line += 1
             i += 1
             continue
+        if dbl and c == ";":
+            dbl = False  # `[[` without `]]`: let the parser report it
         if dbl:
             parts, j = scan_word(src, i, dbl=True)
             if parts == [["l", "]]", 0]]:
@@ -437,6 +439,8 @@ class Parser:
         if kw == "case":
             self.i += 1
             t = self.peek()
+            if t is None or t[0] != "w":
+                raise ShellSyntaxError("syntax error: bad case word")
             self.i += 1
             word = t[1]
             self.expect_kw("in")
