@@ -212,7 +212,10 @@ class Kubelet:
                 self.wake_dormant()
                 if self.ff_anchor is not None:
                     anchor, self.ff_anchor = self.ff_anchor, None
-                    self.cycle(anchor)
+                    if len(self.R["c"]) == 1:
+                        self.cycle_single(anchor)
+                    else:
+                        self.cycle(anchor)
             elif kind == "proc":
                 self.on_proc(*args)
                 self.wake_dormant()
@@ -450,7 +453,7 @@ class Kubelet:
                              f"back-off {_dur(bo[0] * 1000)} restarting failed container={c['name']} pod={pod}"]
                 self.event("Warning", "BackOff", f"Back-off restarting failed container {c['name']} in pod {pod}", fp)
                 self.need_sync(F + bo[0] * 1000)
-                if bo[0] >= BACKOFF_MAX:
+                if bo[0] >= BACKOFF_MAX or len(self.R["c"]) == 1:
                     self.ff_anchor = F
                 return "blocked"
             if not bo or F - bo[1] > 2 * BACKOFF_MAX * 1000:
@@ -915,6 +918,106 @@ class Kubelet:
         R["cyc"] = {"sig": sig, "anchor": anchor + shift, "n": {k: C["n"] for k, C in R["c"].items()}, "ev": rel}
         self.tx.set_now(self.now)  # the clock itself is moved by advance(), never backwards
 
+    def cycle_single(self, anchor: int) -> None:
+        """Fast-forward for a pod with one container, also before the back-off is capped.
+
+        Called at each back-off decision (``anchor`` = the exit being backed off). When the record,
+        with the back-off value masked and every instance seen from its own start, equals the
+        one at the previous decision, each further cycle is known: restart at F + b, exit d later,
+        b doubles up to the cap. Every whole cycle that ends before the horizon is applied at once.
+        """
+        R = self.R
+        ((name, C),) = R["c"].items()
+        if self.spec.get("activeDeadlineSeconds") is not None or R.get("term") or R.get("dl"):
+            R["cyc"] = None
+            R["evlog"] = None
+            return
+        self.flush()
+        self._procs.clear()
+        evs = R.get("evlog")
+        prev = R.get("cyc")
+        sig = hashlib.sha256(json.dumps(_masked(R, anchor), sort_keys=True,
+                                        separators=(",", ":")).encode()).hexdigest()
+        R["cyc"] = {"sig": sig, "anchor": anchor, "n": {name: C["n"]}, "ev": []}
+        R["evlog"] = []
+        if not prev or evs is None or prev.get("sig") != sig or C["n"] - prev["n"].get(name, -1) != 1:
+            return
+        cur, bo = C.get("cur"), C.get("bo")
+        if cur is None or C.get("prev") is None or cur.get("t1") != anchor or not bo:
+            return
+        b, run = bo[0], anchor - bo[1]
+        if run < 0 or run > 2 * BACKOFF_MAX * 1000:
+            return  # a run that long resets the back-off: not this simple loop
+        lag = self.now - anchor  # the decision happens this long after each exit
+        exits = [anchor]
+        restarts: list[int] = []
+        n = 0
+        while True:
+            if b >= BACKOFF_MAX and n >= 1:
+                # capped: the remaining cycles all have the same length
+                period = BACKOFF_MAX * 1000 + run
+                m = (self.horizon - lag - exits[-1]) // period
+                if m > 0:
+                    n += m
+                    exits.append(exits[-1] + m * period)
+                    exits[-2] = exits[-1] - period
+                    restarts.append(exits[-1] - run)
+                break
+            r = exits[-1] + b * 1000
+            f = r + run
+            if f + lag > self.horizon:
+                break
+            restarts.append(r)
+            exits.append(f)
+            n += 1
+            b = min(2 * b, BACKOFF_MAX)
+        if n < 1:
+            return
+        pod = f"{self.name}_{self.ns}({R['uid']})"
+        template = json.loads(json.dumps(cur))
+        idmap: dict[str, str] = {}
+
+        def instance(shift: int, attempt: int) -> dict:
+            inst = json.loads(json.dumps(template))
+            inst["a"] = attempt
+            inst["id"] = self.tx.digest("container", R["uid"], name, attempt)
+            for k in ("t0", "t1", "seen"):
+                if inst.get(k) is not None:
+                    inst[k] += shift
+            inst["logs"] = [[ms + shift, line] for ms, line in inst.get("logs") or []]
+            return inst
+
+        C["n"] += n
+        new_cur = instance(exits[-1] - anchor, cur["a"] + n)  # noqa: E501
+        new_prev = instance(exits[-2] - anchor, cur["a"] + n - 1)
+        idmap[cur["id"]] = new_cur["id"]
+        C["cur"], C["prev"] = new_cur, new_prev
+        C["bo"] = [b, restarts[-1]]
+        C["wait"] = ["CrashLoopBackOff",
+                     f"back-off {_dur(b * 1000)} restarting failed container={name} pod={pod}"]
+        shift = exits[-1] - anchor
+        R["t"] = [[t[0] + shift, t[1], t[2], t[3], [idmap.get(a, a) if isinstance(a, str) else a for a in t[4]]]
+                  for t in R["t"] if t[3] != "sync"]
+        add_timer(R, exits[-1] + b * 1000, R_KUBELET, "sync")
+        times: dict[tuple, int] = {}
+        last: dict[tuple, int] = {}
+        for e in evs:
+            key = (e[0], e[1], e[2], e[3])
+            times[key] = times.get(key, 0) + 1
+            last[key] = max(last.get(key, e[4] - anchor), e[4] - anchor)
+        for key in sorted(times):
+            self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], times[key] * n,
+                               exits[-1] + last[key])
+        R["cyc"] = {"sig": sig, "anchor": exits[-1], "n": {name: C["n"]}, "ev": []}
+        # conditions that flipped during the last cycle (Ready while it ran) flipped in the last one too
+        from minikctl.printers.durations import parse_rfc3339
+
+        last_restart = bo[1]
+        for cond in (self.pod.get("status") or {}).get("conditions") or []:
+            ltt = cond.get("lastTransitionTime")
+            if ltt and cond.get("type") in ph.KUBELET_CONDITIONS and parse_rfc3339(ltt) >= last_restart - 999:
+                cond["lastTransitionTime"] = _ts(parse_rfc3339(ltt) + shift)
+
     # -- status -------------------------------------------------------------------------------
     def container_status(self, c: dict, C: dict, has_init: bool) -> dict:
         inst = C.get("cur")
@@ -1081,4 +1184,42 @@ def _map_times(R: dict, f, idmap: dict | None) -> dict:
                 inst.pop("a", None)
     for v in (R2.get("ibo") or {}).values():
         v[1] = f(v[1])
+    return R2
+
+
+def _masked(R: dict, anchor: int) -> dict:
+    """The record as compared between two back-off decisions of a one-container pod: timers
+    relative to the decision (kubelet syncs left out), each instance relative to its own start,
+    back-off values, counters and ids left out."""
+    R2 = json.loads(json.dumps(R))
+    for k in ("seq", "cyc", "evlog"):
+        R2.pop(k, None)
+    R2["t"] = sorted([t[0] - anchor, t[1], t[3], ["?" if isinstance(a, str) and len(a) == 64 else a for a in t[4]]]
+                     for t in R2["t"] if t[3] != "sync")
+    for C in R2["c"].values():
+        for k in ("n", "bo"):
+            C.pop(k, None)
+        if C.get("wait"):
+            C["wait"] = C["wait"][0]
+        if C.get("pull"):
+            C["pull"]["until"] -= anchor
+        for key in ("cur", "prev"):
+            inst = C.get(key)
+            if not inst:
+                continue
+            base = inst["t0"] if inst.get("t0") is not None else inst.get("t1") or 0
+            for k in ("t0", "t1", "seen"):
+                if inst.get(k) is not None:
+                    inst[k] -= base
+            inst["logs"] = [[ms - base, line] for ms, line in inst.get("logs") or []]
+            if inst.get("kill"):
+                for k in ("term", "kill"):
+                    inst["kill"][k] -= base
+            for w in (inst.get("pr") or {}).values():
+                w["base"] -= base
+                w["next"] -= base
+            inst.pop("id", None)
+            inst.pop("a", None)
+    for v in (R2.get("ibo") or {}).values():
+        v[1] -= anchor
     return R2

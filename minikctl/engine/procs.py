@@ -9,10 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 
-def lookup_image(ref: str):
-    from minikctl.engine.behavior.images import lookup_image as _lookup
+_IMAGES: dict = {}
 
-    return _lookup(ref)
+
+def lookup_image(ref: str):
+    """The catalog entry for ``ref`` (memoised: the catalog does not change within a process)."""
+    img = _IMAGES.get(ref)
+    if img is None:
+        from minikctl.engine.behavior.images import lookup_image as _lookup
+
+        img = _IMAGES[ref] = _lookup(ref)
+    return img
 
 
 def new_podfs(pod: dict):

@@ -487,3 +487,29 @@ def test_prestop_sleep_delays_sigterm(store):
         assert p["status"]["phase"] == "Succeeded"
         at(tx, 8)
         assert get(tx, pod) is None
+
+
+def _crash_run(path: Path, step: int | None) -> tuple:
+    s = Store(path)
+    with s.transaction() as tx:
+        pod = create(tx, mkpod("crash", [{"name": "c", "image": "busybox:1.36",
+                                          "command": ["sh", "-c", "echo boom $HOSTNAME; sleep 2; exit 1"]}]))
+        if step:
+            for sec in range(0, 5000, step):
+                at(tx, sec)
+        at(tx, 5000)
+        p = get(tx, pod)
+        out = (json.dumps(p["status"], sort_keys=True),
+               [(e["reason"], e["message"], e["count"], e["firstTimestamp"], e["lastTimestamp"])
+                for e in sorted(tx.events_for(p["metadata"]["uid"]), key=lambda e: e["reason"])],
+               engine.pod_logs(tx, p, "c", True), engine.next_wake(tx))
+    s.close()
+    return out
+
+
+def test_crash_loop_fast_forward_equals_stepping(tmp_path: Path):
+    jumped = _crash_run(tmp_path / "a.db", None)
+    stepped = _crash_run(tmp_path / "b.db", 1)
+    assert jumped == stepped
+    st = json.loads(jumped[0])["containerStatuses"][0]
+    assert st["restartCount"] >= 15
