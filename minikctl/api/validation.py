@@ -44,7 +44,9 @@ __all__ = [
     "RawFieldError",
 ]
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent.parent / "schemas"
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# a wheel carries the schemas inside the package (pyproject force-include); a checkout has them at the root
+SCHEMA_DIRS = (_PACKAGE_DIR / "schemas", _PACKAGE_DIR.parent / "schemas")
 SCHEMA_FILES = {
     "Pod": "pod-v1.json",
     "Namespace": "namespace-v1.json",
@@ -83,7 +85,11 @@ def schema_for(kind: str) -> dict:
     name = SCHEMA_FILES.get(kind)
     if name is None:
         raise KeyError(f"no schema for kind {kind!r}")
-    return json.loads((SCHEMA_DIR / name).read_text())
+    for directory in SCHEMA_DIRS:
+        path = directory / name
+        if path.is_file():
+            return json.loads(path.read_text())
+    raise FileNotFoundError(f"schema {name} not found in {', '.join(str(d) for d in SCHEMA_DIRS)}")
 
 
 @lru_cache(maxsize=None)
