@@ -101,9 +101,7 @@ def _resource_value(container: dict, resource: str, divisor, node_allocatable: d
     resources = container.get("resources") or {}
     val = (resources.get(kind) or {}).get(res)
     if val is None and kind == "requests":
-        val = (resources.get("limits") or {}).get(res)
-        if val is None and res == "cpu":
-            val = None  # an unset cpu request reports 0 -> rounds up to ... kubelet reports 0? use 0
+        val = (resources.get("limits") or {}).get(res)  # API defaulting: requests = limits
     if val is None and kind == "limits":
         val = node_allocatable.get(res)
     if val is None:
