@@ -117,3 +117,22 @@ def test_container_env_dependent_and_field_refs():
     assert env["MY_LABEL"] == "b" and env["MEM"] == "64"
     assert env["CM"] == "v" and env["SEC"] == "pass"
     assert env["HOSTNAME"] == "dapi" and env["KUBERNETES_PORT"] == "tcp://10.96.0.1:443"
+
+
+def test_volume_files_for_populate():
+    from minikctl.engine.behavior.argv import volume_files
+
+    pod = {"metadata": {"name": "kubernetes-downwardapi-volume-example", "labels": {"zone": "us-est-coast", "cluster": "test-cluster1"},
+                        "annotations": {"build": "two"}},
+           "spec": {"containers": [{"name": "c", "resources": {"limits": {"cpu": "500m", "memory": "64Mi"}}}]}}
+    dapi = {"name": "podinfo", "downwardAPI": {"items": [
+        {"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}},
+        {"path": "annotations", "fieldRef": {"fieldPath": "metadata.annotations"}},
+        {"path": "cpu_limit", "resourceFieldRef": {"containerName": "c", "resource": "limits.cpu", "divisor": "1m"}}]}}
+    files = volume_files(dapi, pod)
+    assert files == {"labels": 'cluster="test-cluster1"\nzone="us-est-coast"', "annotations": 'build="two"', "cpu_limit": "500"}
+    cm = {"name": "config-volume", "configMap": {"name": "special-config", "items": [{"key": "SPECIAL_LEVEL", "path": "keys"}]}}
+    assert volume_files(cm, pod, configmaps={"special-config": {"SPECIAL_LEVEL": "very", "SPECIAL_TYPE": "charm"}}) == {"keys": "very"}
+    sec = {"name": "s", "secret": {"secretName": "dotfile-secret"}}
+    assert volume_files(sec, pod, secrets={"dotfile-secret": {".secret-file": "dmFsdWUtMg0KDQo="}}) == {".secret-file": "value-2\r\n\r\n"}
+    assert volume_files({"name": "e", "emptyDir": {}}, pod) == {}

@@ -23,7 +23,8 @@ Argv and env:
 Filesystem:
   ``PodFS.new(pod)``; ``.view(container, mounts, image=None) -> ContainerFS``; ``.reset_container(
   name, image=None)``; ``.populate(volume, {relpath: text})`` for configMap/secret/downwardAPI
-  volumes; ``.refresh_pod(pod)`` regenerates /etc/hosts once the pod has an IP.
+  volumes (``volume_files(volume, pod, configmaps=, secrets=, container=)`` computes them);
+  ``.refresh_pod(pod)`` regenerates /etc/hosts once the pod has an IP.
   ``ContainerFS``: ``exists/is_file/is_dir/read/listdir/write(path, text, append=False)/remove(path,
   recursive=False)/mkdir``; changes raise ``FSError`` (``Read-only file system`` ...).
   The termination message is simply ``view.read(terminationMessagePath)``.
@@ -49,13 +50,16 @@ Exec, hooks and probes:
   messages are the kubelet's probe output ("" on success).
 """
 
-from .argv import container_env, effective_argv, effective_argv_env, expand_k8s, memory_bytes, parse_quantity
+from .argv import (
+    container_env, effective_argv, effective_argv_env, expand_k8s, memory_bytes, parse_quantity, volume_files,
+)
 from .images import Image, ImageRef, lookup_image, parse_reference
 from .vfs import ContainerFS, FSError, PodFS
 
 __all__ = [
     "Image", "ImageRef", "lookup_image", "parse_reference",
     "effective_argv", "effective_argv_env", "container_env", "expand_k8s", "memory_bytes", "parse_quantity",
+    "volume_files",
     "PodFS", "ContainerFS", "FSError",
 ]
 

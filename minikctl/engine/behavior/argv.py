@@ -221,3 +221,72 @@ def field_ref(pod: dict, path: str) -> str | None:
         d = meta.get(path.split(".")[1]) or {}
         return "\n".join(f'{k}="{d[k]}"' for k in sorted(d))
     return ""
+
+
+def volume_files(volume: dict, pod: dict, *, configmaps: dict | None = None, secrets: dict | None = None,
+                 container: dict | None = None, node_allocatable: dict | None = None) -> dict[str, str]:
+    """Files the kubelet puts into a configMap / secret / downwardAPI / projected volume,
+    as ``{relative path: text}`` for ``PodFS.populate``. Missing objects or keys are skipped
+    (the kubelet reports mount errors itself). emptyDir/hostPath/PVC volumes give ``{}``."""
+    configmaps = configmaps or {}
+    secrets = secrets or {}
+    node_allocatable = node_allocatable or {"cpu": "2", "memory": "8Gi", "ephemeral-storage": "100Gi"}
+    spec = pod.get("spec", {}) or {}
+    out: dict[str, str] = {}
+
+    def from_data(data: dict | None, items, decode: bool) -> None:
+        if data is None:
+            return
+        def val(k):
+            v = data[k]
+            if decode:
+                try:
+                    return base64.b64decode(str(v)).decode("utf-8", "replace")
+                except Exception:
+                    return str(v)
+            return str(v)
+        if items:
+            for it in items:
+                if isinstance(it, dict) and it.get("key") in data:
+                    out[str(it.get("path") or it["key"])] = val(it["key"])
+        else:
+            for k in sorted(data):
+                out[k] = val(k)
+
+    def downward(items) -> None:
+        for it in items or []:
+            if not isinstance(it, dict) or not it.get("path"):
+                continue
+            if it.get("fieldRef"):
+                v = field_ref(pod, it["fieldRef"].get("fieldPath", ""))
+                out[it["path"]] = v if v is not None else ""
+            elif it.get("resourceFieldRef"):
+                rf = it["resourceFieldRef"]
+                target = container or {}
+                for c in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+                    if c.get("name") == rf.get("containerName"):
+                        target = c
+                out[it["path"]] = _resource_value(target, rf.get("resource", ""), rf.get("divisor"), node_allocatable)
+
+    if volume.get("configMap"):
+        cm = volume["configMap"]
+        from_data(configmaps.get(cm.get("name", "")), cm.get("items"), False)
+    elif volume.get("secret"):
+        sc = volume["secret"]
+        from_data(secrets.get(sc.get("secretName", "")), sc.get("items"), True)
+    elif volume.get("downwardAPI"):
+        downward(volume["downwardAPI"].get("items"))
+    elif volume.get("projected"):
+        for src in volume["projected"].get("sources") or []:
+            if not isinstance(src, dict):
+                continue
+            if src.get("configMap"):
+                from_data(configmaps.get(src["configMap"].get("name", "")), src["configMap"].get("items"), False)
+            elif src.get("secret"):
+                from_data(secrets.get(src["secret"].get("name", "")), src["secret"].get("items"), True)
+            elif src.get("downwardAPI"):
+                downward(src["downwardAPI"].get("items"))
+            elif src.get("serviceAccountToken"):
+                path = src["serviceAccountToken"].get("path") or "token"
+                out[path] = "eyJhbGciOiJSUzI1NiJ9.simulated-service-account-token.signature"
+    return out
