@@ -22,7 +22,7 @@ from minikctl.store.db import CLUSTER
 from .scheduler import NODE_IP, NODE_NAME, SCHEDULER
 
 __all__ = ["advance", "pod_created", "pod_updated", "pod_deleting", "next_wake", "pod_logs", "pod_assumptions",
-           "ensure_node", "pod_exec"]
+           "ensure_node", "pod_exec", "cluster_changed"]
 
 ALLOC_META = "engine:alloc:" + NODE_NAME
 IP_COUNTER = "engine:podip"
@@ -80,6 +80,11 @@ def _poke_unscheduled(tx) -> None:
         save(tx, ns, name, R)
 
 
+def cluster_changed(tx) -> None:
+    """The node (labels, taints, capacity) changed: unschedulable pods try again at once."""
+    _poke_unscheduled(tx)
+
+
 def _set_unsched(tx, key: str, on: bool) -> None:
     raw = tx.meta("engine:unsched")
     cur = set(json.loads(raw)) if raw else set()
@@ -120,6 +125,11 @@ def schedule_pod(tx, pod: dict, R: dict, k=None) -> None:
     key = f"{meta.get('namespace', 'default')}/{meta['name']}"
     now = tx.now_ms
     if spec.get("schedulingGates"):
+        cond = {"lastProbeTime": None, "lastTransitionTime": rfc3339(now),
+                "message": "Scheduling is blocked due to non-empty scheduling gates", "reason": "SchedulingGated",
+                "status": "False", "type": "PodScheduled"}
+        if _set_condition(pod, cond):
+            tx.update(pod)
         return
     node = ensure_node(tx)
     req = {k2: str(v) for k2, v in pod_requests(pod).items()}

@@ -1,5 +1,6 @@
 """Scheduler: binding, unschedulable pods, retry on deletion (a real store in a tmp dir)."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,43 @@ def test_pod_request_counts_init_max_and_sidecars():
         {"name": "s", "restartPolicy": "Always", "resources": {"requests": {"cpu": "500m"}}},
     ]
     assert pod_requests(pod)["cpu"] == 3  # max(1 + 0.5 sidecar, init 3)
+
+
+def test_scheduling_gates_then_bind_on_removal(store):
+    with store.transaction() as tx:
+        pod = create(tx, mkpod("gated", schedulingGates=[{"name": "example.com/wait"}]))
+        assert pod["status"]["conditions"][0]["reason"] == "SchedulingGated"
+        assert pod["status"]["conditions"][0]["message"] == "Scheduling is blocked due to non-empty scheduling gates"
+        old = pod
+        new = json.loads(json.dumps(pod))
+        del new["spec"]["schedulingGates"]
+        tx.update(new)
+        engine.pod_updated(tx, old, new)
+        p = tx.get("Pod", "default", "gated")
+        assert p["spec"]["nodeName"] == "node1"
+        assert [c["status"] for c in p["status"]["conditions"] if c["type"] == "PodScheduled"] == ["True"]
+
+
+def test_unschedulable_pod_binds_when_room_frees(store):
+    with store.transaction() as tx:
+        big = create(tx, mkpod("big", {"memory": "10Gi"}))
+        assert big["spec"]["nodeName"] == "node1"
+        other = create(tx, mkpod("other", {"memory": "10Gi"}))
+        assert "nodeName" not in other["spec"]
+        engine.pod_deleting(tx, tx.get("Pod", "default", "big"), 0)
+        engine.advance(tx, tx.now_ms)
+        assert tx.get("Pod", "default", "other")["spec"]["nodeName"] == "node1"
+        evs = [e["reason"] for e in tx.events_for(other["metadata"]["uid"])]
+        assert evs.count("FailedScheduling") == 1 and evs.count("Scheduled") == 1
+
+
+def test_node_change_reschedules(store):
+    with store.transaction() as tx:
+        pod = create(tx, mkpod("sel", nodeSelector={"disktype": "ssd"}))
+        assert "nodeName" not in pod["spec"]
+        node = engine.ensure_node(tx)
+        node["metadata"]["labels"]["disktype"] = "ssd"
+        tx.update(node)
+        engine.cluster_changed(tx)
+        engine.advance(tx, tx.now_ms)
+        assert tx.get("Pod", "default", "sel")["spec"]["nodeName"] == "node1"
