@@ -22,7 +22,7 @@ FILENAME = typer.Option(None, "--filename", "-f", help="Files, directories or - 
 RECURSIVE = typer.Option(False, "--recursive", "-R", help="Process the directory used in -f recursively.")
 SELECTOR = typer.Option(None, "--selector", "-l", help="Label selector (e.g. -l key1=value1,key2=value2).")
 FIELD_SELECTOR = typer.Option(None, "--field-selector", help="Field selector (e.g. --field-selector status.phase=Running).")
-DRY_RUN = typer.Option(None, "--dry-run", help='Must be "none", "server", or "client".', flag_value="unchanged")
+DRY_RUN = typer.Option(None, "--dry-run", help='Must be "none", "server", or "client".')
 VALIDATE = typer.Option("strict", "--validate", help="strict (or true), warn, ignore (or false).")
 
 _global: dict[str, Optional[str]] = {"store": None, "tick": None}

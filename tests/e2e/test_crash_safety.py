@@ -1,0 +1,42 @@
+"""A minikctl process killed mid-command leaves the store exactly as the last finished command left it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+
+
+def test_kill_during_long_advance(cli, manifest):
+    docs = "".join(
+        f"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: crash-{i}\nspec:\n  containers:\n"
+        f"  - name: c\n    image: busybox:1.36\n    command: [sh, -c, 'echo hi; sleep 1; exit 1']\n"
+        for i in range(150)
+    )
+    cli.ok("apply", "-f", manifest(docs), tick="0")
+    before_clock = cli.ok("clock", "show")
+    before = cli.db_bytes()
+    env = dict(os.environ, MINIKCTL_HOME=str(cli.home))
+    proc = subprocess.Popen([*cli.argv, "clock", "advance", "2400h"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(0.7)
+    killed = proc.poll() is None
+    assert killed, "the advance finished before it could be killed: give it more work"
+    if killed:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    conn = sqlite3.connect(cli.home / "store.db")
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    after_clock = cli.ok("clock", "show")
+    if killed:
+        assert after_clock == before_clock
+        assert cli.db_bytes() == before
+    else:  # the machine was fast enough to finish: then the whole advance is there
+        assert after_clock != before_clock
+    names = cli.ok("get", "pods", "-o", "name", tick="0").split()
+    assert len(names) == 150
