@@ -304,3 +304,21 @@ def test_user_catalog_global_program_models(tmp_path):
     assert http_get(s, 9000, "/", 0, IP) == (200, "")
     s.signal("TERM", 10, fs)
     assert s.exit_code == 0
+
+
+def test_sidecar_tail_follows_shared_file():
+    pod = {"metadata": {"name": "myapp"}, "spec": {"volumes": [{"name": "data", "emptyDir": {}}]}}
+    podfs = PodFS.new(pod)
+    alpine = lookup_image("alpine:latest")
+    mounts = [{"name": "data", "mountPath": "/opt"}]
+    app_fs, ship_fs = podfs.view("myapp", mounts), podfs.view("logshipper", mounts)
+    app = Process.spawn(["sh", "-c", 'while true; do echo "logging" >> /opt/logs.txt; sleep 1; done'], {}, alpine, 0, None)
+    ship = Process.spawn(["sh", "-c", "tail -F /opt/logs.txt"], {}, alpine, 0, None)
+    ship.step(0, ship_fs)
+    app.step(0, app_fs)
+    app.step(2000, app_fs)
+    ship = roundtrip(ship)
+    ship.step(2000, ship_fs)
+    assert [l[2] for l in ship.logs] == ["logging"] * 3 and ship.wake_ms is None
+    ship.signal("TERM", 3000, ship_fs)
+    assert not ship.exited  # tail as PID 1 ignores SIGTERM

@@ -720,6 +720,8 @@ class Process:
             self._run(fs)
         while not self.exited and self.blocked is not None:
             until = self.blocked.get("until")
+            if self.blocked.get("follow") and now_ms >= self.t:
+                self._follow(now_ms, fs)
             if until is None or until > now_ms:
                 break
             b = self.blocked
@@ -731,6 +733,21 @@ class Process:
             if self.blocked is None:
                 self._deliver_pending()
                 self._run(fs)
+
+    def _follow(self, now_ms: int, fs: ContainerFS) -> None:
+        """``tail -f``: emit what was appended to the followed files since the last look."""
+        b = self.blocked
+        for entry in b["follow"]:
+            text = fs.read(entry[0])
+            if text is None:
+                continue
+            if len(text) < entry[1]:  # truncated: start over, as tail -F does
+                entry[1] = 0
+            new = text[entry[1]:]
+            if new:
+                self._advance(now_ms)
+                self._emit(self._target_for(b, "stdout"), new, fs)
+                entry[1] = len(text)
 
     def signal(self, sig: str, now_ms: int, fs: ContainerFS) -> None:
         """Deliver a signal at ``now_ms`` (the process is stepped to ``now_ms`` first).
@@ -2248,10 +2265,13 @@ class Process:
         sel = lines[from_start - 1:] if from_start is not None else (lines[-n:] if n else [])
         self._out(table, "".join(sel), fs)
         if follow:
-            self._note("tail -f/-F: lines appended after the start are not followed; the process waits forever")
             if flags.get("exec"):
                 self.pid1 = {"name": "tail", "term": "ignore"}
             self._block(None, table, flags, kind="forever")
+            if files and table.get("1", ["log"])[0] == "log":
+                self._note("tail -f/-F: lines other containers append show up when this container is next "
+                           "stepped, stamped with that time")
+                self.blocked["follow"] = [[norm(f, self.cwd), len(fs.read(norm(f, self.cwd)) or "")] for f in files]
             return
         self.status = 0
 
