@@ -170,9 +170,12 @@ def schedule_pod(tx, pod: dict, R: dict, k=None) -> None:
     R["req"] = dict(req)
     _alloc_add(tx, dict(req, **{"#pods": "1"}), 1)
     R["req"]["#pods"] = "1"
-    n = tx.counter(IP_COUNTER)
-    R["ip"] = f"10.244.0.{2 + (n - 1) % 253}"
     R["hostIP"] = node_ip(node) or NODE_IP
+    if spec.get("hostNetwork"):
+        R["ip"] = R["hostIP"]  # host-network pods share the node's address
+    else:
+        n = tx.counter(IP_COUNTER)
+        R["ip"] = f"10.244.0.{2 + (n - 1) % 253}"
     R["node"] = NODE_NAME
     R["start"] = now
     R["fs"] = None

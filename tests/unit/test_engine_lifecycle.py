@@ -513,3 +513,24 @@ def test_crash_loop_fast_forward_equals_stepping(tmp_path: Path):
     assert jumped == stepped
     st = json.loads(jumped[0])["containerStatuses"][0]
     assert st["restartCount"] >= 15
+
+
+def test_host_network_pod_uses_node_ip(store):
+    with store.transaction() as tx:
+        pod = create(tx, mkpod("hn", [NGINX], hostNetwork=True))
+        assert pod["status"]["podIP"] == "192.168.49.2"
+        nxt = create(tx, mkpod("web", [NGINX]))
+        assert nxt["status"]["podIP"] == "10.244.0.2"
+
+
+def test_assumptions_and_volume_mount_status(store):
+    with store.transaction() as tx:
+        c = dict(NGINX, volumeMounts=[{"name": "kube-api-access-abcde", "readOnly": True,
+                                       "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}])
+        pod = create(tx, mkpod("vm", [c], volumes=[{"name": "kube-api-access-abcde", "projected": {"sources": []}}]))
+        at(tx, 1)
+        cs = cstatus(get(tx, pod))
+        assert cs["volumeMounts"] == [{"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount",
+                                       "name": "kube-api-access-abcde", "readOnly": True,
+                                       "recursiveReadOnly": "Disabled"}]
+        assert set(engine.pod_assumptions(tx, get(tx, pod))) == {"nginx"}
