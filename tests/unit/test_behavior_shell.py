@@ -193,3 +193,15 @@ def test_garbage_never_raises(script):
     p.signal("TERM", 10**6, fs_for())
     json.dumps(p.to_dict())
     assert p.exited or p.wake_ms is None or p.wake_ms > 10**6
+
+
+def test_three_stage_pipeline_and_status():
+    p = sh("printf 'b\\na\\nc\\n' | sort | head -n 2; echo x | grep -q y; echo $?; echo x | false | true; echo $?")
+    assert out(p) == ["a", "b", "1", "0"]
+
+
+def test_perl_quoted_constant_prints_nothing():
+    p = Process.spawn(["perl", "-Mbignum=bpi", "-wle", '"print bpi(2000)"'], {}, lookup_image("perl"), 0, None)
+    p.step(10**6, fs_for())
+    assert p.exit_code == 0 and out(p, "stdout") == []
+    assert out(p, "stderr") == ['Useless use of a constant (print bpi(2000)) in void context at -e line 1.']

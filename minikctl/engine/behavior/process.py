@@ -1606,6 +1606,13 @@ class Process:
         self._block(None, table, flags, kind="forever")
 
     def _m_perl(self, model, argv, env, table, flags, line, fs):
+        code_arg = next((argv[i + 1] for i, a in enumerate(argv[:-1]) if a.startswith("-") and a.endswith("e")), None)
+        if code_arg is not None and len(code_arg) > 1 and code_arg[0] == code_arg[-1] == '"':
+            # a quoted string is a constant in void context: perl warns (-w) and prints nothing
+            if any(a.startswith("-") and "w" in a for a in argv[1:]):
+                self._errout(table, f"Useless use of a constant ({code_arg[1:-1]}) in void context at -e line 1.\n", fs)
+            self.status = 0
+            return
         src = " ".join(argv[1:])
         m = re.search(r"bpi\((\d+)\)", src)
         self._become(model, "perl", flags)
