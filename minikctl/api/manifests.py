@@ -863,6 +863,8 @@ def _go_yaml_message(exc: Any, text: str = "") -> str:
     context = (getattr(exc, "context", None) or "").strip()
     if "mapping values are not allowed" in problem:
         return "mapping values are not allowed in this context"
+    if "sequence entries are not allowed" in problem:
+        return "block sequence entries are not allowed in this context"
     if "that cannot start any token" in problem:
         mark = getattr(exc, "problem_mark", None)
         if "'\\t'" in problem and mark is not None and _after_plain_scalar(text, mark.line):
@@ -928,6 +930,11 @@ class _Composer:
                 return
             cont[_key_string(key, value)] = value
 
+        # go-yaml parses the whole document before decoding it, so syntax
+        # errors (raised by the event parser) win over decode-stage errors
+        # (map keys, merges, aliasing): those are kept until the end.
+        deferred: _Fail | None = None
+        names: set[str] = set()
         started = False
         for e in events:
             if isinstance(e, ev.DocumentStartEvent):
@@ -937,39 +944,58 @@ class _Composer:
                 continue
             if isinstance(e, ev.DocumentEndEvent):
                 break
-            if isinstance(e, ev.ScalarEvent):
-                if e.style is None and (e.tag is None or e.tag == "!"):
-                    v = resolve_plain(e.value) if e.tag is None else e.value
-                elif e.tag is not None and e.tag != "!":
-                    v = _resolve_tagged(e.value, e.tag)
-                else:
-                    v = e.value
-                if e.anchor:
-                    self.anchors[e.anchor] = (v, 1)
-                is_merge = e.style is None and e.value == "<<" and bool(stack) and isinstance(
-                    stack[-1][0], dict) and not stack[-1][2]
-                add(v, 1, is_merge)
-            elif isinstance(e, ev.AliasEvent):
-                if any(f[3] == e.anchor for f in stack):
-                    raise _Fail(f"error converting YAML to JSON: yaml: anchor '{e.anchor}' value contains itself")
-                if e.anchor not in self.anchors:
-                    raise _Fail(f"error converting YAML to JSON: yaml: unknown anchor '{e.anchor}' referenced")
-                v, size = self.anchors[e.anchor]
-                self.alias_nodes += size
-                if self.alias_nodes > MAX_ALIAS_NODES:
-                    raise _Fail("error converting YAML to JSON: yaml: document contains excessive aliasing")
-                add(_deep_copy(v), size)
-            elif isinstance(e, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+            anchor = getattr(e, "anchor", None)
+            if isinstance(e, ev.AliasEvent):
+                if anchor not in names:
+                    raise _Fail(f"error converting YAML to JSON: yaml: unknown anchor '{anchor}' referenced")
+            elif anchor:
+                names.add(anchor)
+            if isinstance(e, (ev.MappingStartEvent, ev.SequenceStartEvent)):
                 if len(stack) >= MAX_DEPTH:
                     raise _Fail(f"error converting YAML to JSON: yaml: exceeded max depth of {MAX_DEPTH}")
-                cont: Any = {} if isinstance(e, ev.MappingStartEvent) else []
-                stack.append([cont, None, False, e.anchor, 1, len(stack) + 1, False])
-            elif isinstance(e, (ev.MappingEndEvent, ev.SequenceEndEvent)):
-                frame = stack.pop()
-                if frame[3]:
-                    self.anchors[frame[3]] = (frame[0], frame[4])
-                add(frame[0], frame[4])
+            if deferred is not None:
+                if isinstance(e, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+                    stack.append([None, None, False, None, 1, 0, False])
+                elif isinstance(e, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+                    stack.pop()
+                continue
+            try:
+                self._event(e, ev, stack, add)
+            except _Fail as exc:
+                deferred = exc
+        if deferred is not None:
+            raise deferred
         return root[0] if root else None
+
+    def _event(self, e: Any, ev: Any, stack: list[list[Any]], add: Callable[..., None]) -> None:
+        if isinstance(e, ev.ScalarEvent):
+            if e.style is None and (e.tag is None or e.tag == "!"):
+                v = resolve_plain(e.value) if e.tag is None else e.value
+            elif e.tag is not None and e.tag != "!":
+                v = _resolve_tagged(e.value, e.tag)
+            else:
+                v = e.value
+            if e.anchor:
+                self.anchors[e.anchor] = (v, 1)
+            is_merge = e.style is None and e.value == "<<" and bool(stack) and isinstance(
+                stack[-1][0], dict) and not stack[-1][2]
+            add(v, 1, is_merge)
+        elif isinstance(e, ev.AliasEvent):
+            if any(f[3] == e.anchor for f in stack):
+                raise _Fail(f"error converting YAML to JSON: yaml: anchor '{e.anchor}' value contains itself")
+            v, size = self.anchors[e.anchor]
+            self.alias_nodes += size
+            if self.alias_nodes > MAX_ALIAS_NODES:
+                raise _Fail("error converting YAML to JSON: yaml: document contains excessive aliasing")
+            add(_deep_copy(v), size)
+        elif isinstance(e, (ev.MappingStartEvent, ev.SequenceStartEvent)):
+            cont: Any = {} if isinstance(e, ev.MappingStartEvent) else []
+            stack.append([cont, None, False, e.anchor, 1, len(stack) + 1, False])
+        elif isinstance(e, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+            frame = stack.pop()
+            if frame[3]:
+                self.anchors[frame[3]] = (frame[0], frame[4])
+            add(frame[0], frame[4])
 
     def _merge(self, target: dict, value: Any) -> None:
         if isinstance(value, dict):
@@ -1003,8 +1029,76 @@ def _go_scanner() -> Any:
     if _SCANNER_CLASS is None:
         from ruamel.yaml.scanner import Scanner
 
+        from ruamel.yaml.scanner import ScannerError
+
+        end_space_tab = "\0 \t\r\n\x85\u2028\u2029"
+
         class _GoScanner(Scanner):  # type: ignore[misc]
             ESCAPE_REPLACEMENTS = {**Scanner.ESCAPE_REPLACEMENTS, "'": "'"}
+
+            def scan_plain_spaces(self, indent: Any, start_mark: Any) -> Any:
+                # libyaml: spaces and tabs both separate the words of a plain
+                # scalar; a tab in the indentation of a continuation line is
+                # "a tab character that violates indentation".  (ruamel stops
+                # the scalar at any tab.)
+                peek = self.reader.peek
+                chunks: list[str] = []
+                length = 0
+                while peek(length) in " \t":
+                    length += 1
+                whitespaces = self.reader.prefix(length)
+                self.reader.forward(length)
+                ch = peek()
+                if ch in "\r\n\x85\u2028\u2029":
+                    line_break = self.scan_line_break()
+                    self.allow_simple_key = True
+                    prefix = self.reader.prefix(3)
+                    if (prefix == "---" or prefix == "...") and peek(3) in end_space_tab:
+                        return None
+                    breaks = []
+                    while peek() in " \t\r\n\x85\u2028\u2029":
+                        c = peek()
+                        if c == " ":
+                            self.reader.forward()
+                        elif c == "\t":
+                            if self.reader.column < indent:
+                                raise ScannerError(
+                                    "while scanning a plain scalar", start_mark,
+                                    "found a tab character that violates indentation", self.reader.get_mark(),
+                                )
+                            self.reader.forward()
+                        else:
+                            breaks.append(self.scan_line_break())
+                            prefix = self.reader.prefix(3)
+                            if (prefix == "---" or prefix == "...") and peek(3) in end_space_tab:
+                                return None
+                    if line_break != "\n":
+                        chunks.append(line_break)
+                    elif not breaks:
+                        chunks.append(" ")
+                    chunks.extend(breaks)
+                elif whitespaces:
+                    chunks.append(whitespaces)
+                return chunks
+
+            def scan_block_scalar_indentation(self) -> Any:
+                # libyaml's auto-detection: the widest of the leading blank
+                # lines and the first content line.  (ruamel also refuses a
+                # leading blank line that is longer than the first one; go-yaml
+                # does not.)
+                peek = self.reader.peek
+                chunks = []
+                max_indent = 0
+                end_mark = self.reader.get_mark()
+                while peek() in " \r\n\x85\u2028\u2029":
+                    if peek() != " ":
+                        chunks.append(self.scan_line_break())
+                        end_mark = self.reader.get_mark()
+                    else:
+                        self.reader.forward()
+                        if self.reader.column > max_indent:
+                            max_indent = self.reader.column
+                return chunks, max_indent, end_mark
 
         _SCANNER_CLASS = _GoScanner
     return _SCANNER_CLASS
@@ -1017,6 +1111,7 @@ def _slow_document(text: str) -> Any:
 
     y = YAML(typ="safe", pure=True)
     y.Scanner = _go_scanner()
+    y.version = (1, 1)  # parser rules of YAML 1.1 (no empty implicit keys), as libyaml
     try:
         value = _Composer().compose(y.parse(text))
     except MarkedYAMLError as exc:
