@@ -322,3 +322,17 @@ def test_sidecar_tail_follows_shared_file():
     assert [l[2] for l in ship.logs] == ["logging"] * 3 and ship.wake_ms is None
     ship.signal("TERM", 3000, ship_fs)
     assert not ship.exited  # tail as PID 1 ignores SIGTERM
+
+
+def test_exec_kill_pid1_follows_init_rules():
+    fs = view()
+    nginx = lookup_image("nginx")
+    main = Process.spawn(["/docker-entrypoint.sh", "nginx", "-g", "daemon off;"], {}, nginx, 0, None)
+    main.step(0, fs)
+    assert run_exec(["kill", "-9", "1"], {}, fs, nginx, 1000, 5, proc=main)[0] == 0
+    assert not main.exited  # SIGKILL from inside the namespace never reaches init
+    run_exec(["kill", "1"], {}, fs, nginx, 2000, 5, proc=main)
+    assert main.exited and (main.exit_code, main.exit_ms) == (0, 2000)
+    sleeper = Process.spawn(["sleep", "3600"], {}, BB, 0, None)
+    run_exec(["kill", "1"], {}, fs, BB, 1000, 5, proc=sleeper)
+    assert not sleeper.exited  # sleep as PID 1 has no handler

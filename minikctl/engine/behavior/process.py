@@ -1926,6 +1926,11 @@ class Process:
                 pid = self.jobs[k]["pid"] if 0 <= k < len(self.jobs) else ""
             job = next((j for j in self.jobs if j["pid"] == pid and (j["until"] is None or j["until"] > self.t)), None)
             if job is None:
+                if pid == "1" and sig != "0" and self.peer is not None:
+                    # from inside the container: init only gets signals it handles (never KILL/STOP)
+                    if sig not in ("KILL", "STOP") and not self.peer.exited:
+                        self.peer.signal(sig, self.t, fs)
+                    continue
                 if pid == "1" and sig != "0":
                     self._note("kill 1: a signal to PID 1 from inside the container is ignored by the simulator")
                     continue
