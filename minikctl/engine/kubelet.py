@@ -1115,13 +1115,30 @@ class Kubelet:
         status["conditions"] = ph.merge_conditions(old.get("conditions") or [], order, now_s)
         return status
 
+    def status_key(self) -> tuple:
+        """Everything the generated status depends on (besides the pod object itself)."""
+        parts: list = [self.R.get("dl"), self.R.get("done"), bool(self.R.get("term")), self.R.get("killpod"),
+                       self.R.get("ip"), self.R.get("start")]
+        for name in sorted(self.R["c"]):
+            C = self.R["c"][name]
+            cur, prev = C.get("cur"), C.get("prev")
+            parts.append((name, C["n"], tuple(C["wait"]) if C.get("wait") else None, C.get("ok"),
+                          cur and (cur["id"], cur.get("t1"), cur.get("started"), cur.get("ready"), cur.get("msg")),
+                          prev and prev["id"]))
+        return tuple(parts)
+
     def write_status(self) -> None:
         if self.R.get("gone") is not None:
             return
+        key = self.status_key()
+        if key == getattr(self, "_status_key", None) and self.pod.get("status") is getattr(self, "_status_obj", None):
+            return  # nothing the status is made of has changed since it was last generated
         status = self.build_status()
         if status != (self.pod.get("status") or {}):
             self.pod["status"] = status
             self.tx.update(self.pod)
+        self._status_key = key
+        self._status_obj = self.pod.get("status")
 
 
 def _epoch_offset() -> int:

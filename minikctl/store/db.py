@@ -307,6 +307,15 @@ class Tx:
             (until_ms,),
         ).fetchone()
 
+    def next_due_other(self, until_ms: int, namespace: str, name: str) -> tuple[int, str, str] | None:
+        """Like ``next_due`` but ignoring one pod (the engine keeps stepping a pod in memory
+        while it stays first in the total order)."""
+        return self.conn.execute(
+            "SELECT wake_ms, namespace, name FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ? "
+            "AND NOT (namespace = ? AND name = ?) ORDER BY wake_ms, namespace, name LIMIT 1",
+            (until_ms, namespace, name),
+        ).fetchone()
+
     def runtime_keys(self) -> list[tuple[str, str]]:
         return [tuple(r) for r in self.conn.execute("SELECT namespace, name FROM runtime ORDER BY namespace, name")]
 
