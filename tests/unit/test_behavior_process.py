@@ -336,3 +336,20 @@ def test_exec_kill_pid1_follows_init_rules():
     sleeper = Process.spawn(["sleep", "3600"], {}, BB, 0, None)
     run_exec(["kill", "1"], {}, fs, BB, 1000, 5, proc=sleeper)
     assert not sleeper.exited  # sleep as PID 1 has no handler
+
+
+def test_stdin_open_shell_waits():
+    img = lookup_image("busybox:1.28")
+    p = Process.spawn(["sh"], {}, img, 0, None, stdin_open=True)
+    p.step(10**6, view())
+    assert not p.exited and p.wake_ms is None
+    p = roundtrip(p)
+    assert p.stdin_open
+    p.signal("KILL", 10**6, view())
+    assert p.exit_code == 137
+    p = Process.spawn(["cat"], {}, img, 0, None, stdin_open=True)
+    p.step(5, view())
+    assert not p.exited
+    p = Process.spawn(["cat"], {}, img, 0, None)
+    p.step(5, view())
+    assert p.exit_code == 0

@@ -30,13 +30,14 @@ Filesystem:
   The termination message is simply ``view.read(terminationMessagePath)``.
 
 Processes:
-  ``Process.spawn(argv, env, image, now_ms, memory_limit)`` then ``step(now_ms, fs)`` (runs all
+  ``Process.spawn(argv, env, image, now_ms, memory_limit, stdin_open=False)`` then ``step(now_ms, fs)`` (runs all
   that is due at or before ``now_ms``); ``wake_ms`` (None = exited or blocked forever);
   ``exited/exit_code/exit_ms/reason/message`` (reason Completed | Error | OOMKilled | StartError;
   a missing executable: 128, ``exec: "<x>": executable file not found in $PATH`` at once; wrap it
   with ``containerd_start_error`` for the full runtime text); ``logs`` ([ms, stream, line], may be
   drained); ``assumptions``; ``signal("TERM"|"INT"|"QUIT"|"KILL", now_ms, fs)``; ``listening(now_ms)
-  -> {port: Listener}``; ``to_dict()/from_dict()``.
+  -> {port: Listener}``; ``to_dict()/from_dict()``. A ``tail -f`` follower has ``wake_ms`` None but
+  picks up lines other containers append whenever it is stepped.
 
 Exec, hooks and probes:
   ``run_exec(argv, env, fs, image, now_ms, timeout_s, proc=None) -> (code, output)`` and

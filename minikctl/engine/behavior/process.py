@@ -567,17 +567,23 @@ class Process:
         self.logs: list = []
         self.assumptions: list = []
         self.peer: "Process | None" = None  # exec only: the container's main process (not persisted)
+        self.stdin_open = False
         self._fs = None
         self._image_obj = None
         self._cmdname = ""
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def spawn(cls, argv: list, env: dict, image: Image, now_ms: int, memory_limit: int | None) -> "Process":
+    def spawn(cls, argv: list, env: dict, image: Image, now_ms: int, memory_limit: int | None,
+              stdin_open: bool = False) -> "Process":
         """Start ``argv`` at ``now_ms``. A missing executable gives an exited process with
         reason ``StartError``, exit code 128 and message ``exec: "<x>": executable file not found
-        in $PATH`` (containerd wraps it as in lifecycle.md 2.3; see ``containerd_start_error``)."""
+        in $PATH`` (containerd wraps it as in lifecycle.md 2.3; see ``containerd_start_error``).
+        ``stdin_open`` (container ``stdin: true`` / ``tty: true``, ``kubectl run -it``, debug
+        containers): a shell without ``-c`` and ``cat`` without files then wait for input forever
+        instead of reading EOF."""
         p = cls()
+        p.stdin_open = bool(stdin_open)
         p.argv = [str(a) for a in argv]
         p.image = image.to_dict() if isinstance(image, Image) else dict(image or {})
         p.memory_limit = memory_limit
@@ -662,7 +668,11 @@ class Process:
             self.positional = args[i + 1:]
             return
         if script is None:
-            # interactive shell without a TTY: stdin is empty, so it exits 0 at once
+            if self.stdin_open:
+                # an interactive shell waiting at its prompt
+                self.blocked = {"kind": "forever", "why": "stdin"}
+                return
+            # no stdin: the shell reads EOF and exits 0 at once
             self.code = [["exit_script"]]
             return
         try:
@@ -684,7 +694,7 @@ class Process:
                "pc", "vars", "arrays", "exported", "positional", "status", "frames", "fds", "caps", "stdin",
                "loops", "csubs", "traps", "jobs", "next_pid", "last_bg", "blocked", "pending", "opts", "cwd",
                "partial", "listeners", "pid1", "exiting", "spin", "exited", "exit_code", "exit_ms", "reason",
-               "message", "logs", "assumptions")
+               "message", "logs", "assumptions", "stdin_open")
 
     def to_dict(self) -> dict:
         import copy
@@ -2112,6 +2122,9 @@ class Process:
         files = [a for a in argv[1:] if not (a.startswith("-") and a != "-")]
         status = 0
         if not files:
+            if self.stdin_open and not self.stdin and "0" not in table:
+                self._block(None, table, flags, kind="forever")
+                return
             self._out(table, self._stdin_text(table), fs)
         for f in files:
             if f == "-":
