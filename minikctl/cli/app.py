@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Optional
@@ -94,6 +95,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     from minikctl.api.errors import MinikctlError
 
     args = sys.argv[1:] if argv is None else list(argv)
+    # A command is short-lived and decodes many small objects: with the default thresholds the cyclic GC
+    # rescans them over and over (get pods on 10,000 pods: 1.5 s of json.loads instead of 0.7 s).
+    gc.set_threshold(100_000, 1_000, 1_000)
     if "_MINIKCTL_COMPLETE" in os.environ:
         # shell completion (scripts and TAB requests) goes through typer's own protocol
         from typer.completion import completion_init

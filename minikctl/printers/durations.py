@@ -12,6 +12,8 @@ Everything here is pure arithmetic: no wall clock, no locale.
 
 from __future__ import annotations
 
+import functools
+
 import datetime as _dt
 
 NS_PER_US = 1_000
@@ -273,6 +275,7 @@ def _parse_error(s: str, elem: str = "", value: str = "") -> ValueError:
     return ValueError(f'parsing time {_go_quote(s)} as "{layout}": cannot parse')
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_rfc3339(s: str) -> int:
     """Parse an RFC 3339 timestamp (``Z`` or ``±hh:mm``, optional fraction) to epoch milliseconds.
 

@@ -22,4 +22,9 @@ def table(headers: list[str], rows: list[list[str]], *, no_headers: bool = False
         return ""
     body = [headers] if not no_headers else []
     body += [[clean_cell(c) for c in r] for r in rows]
+    ncols = len(body[0])
+    if all(len(r) == ncols for r in body):
+        # every line has every column: one block per column, so tabwriter's widths are simply the maxima
+        widths = [max(6, max(len(r[i]) for r in body) + 3) for i in range(ncols - 1)]
+        return "".join("".join(c.ljust(w) for c, w in zip(r, widths)) + r[-1] + "\n" for r in body)
     return tabwrite("".join("\t".join(r) + "\n" for r in body), minwidth=6, padding=3)
