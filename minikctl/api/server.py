@@ -226,8 +226,13 @@ class Api:
 
         problems = validation.decode_errors(res.kind, obj)
         if problems:
-            where = f' "{source}"' if source else ""
-            raise E.ClientError(f"unable to decode{where}: {problems[0]}")
+            # kubectl reads metadata itself (a bad name fails on the client); the server decodes the rest
+            if "ObjectMeta" in problems[0]:
+                where = f' "{source}"' if source else ""
+                raise E.ClientError(f"unable to decode{where}: {problems[0]}")
+            version = res.api_version.split("/")[-1]
+            err = E.BadRequest(f'{res.kind} in version "{version}" cannot be handled as a {res.kind}: {problems[0]}')
+            raise err.with_source(verb, source) if source else err
         unknown = validation.unknown_fields(res.kind, obj)
         if not unknown or self.validate_mode == "ignore":
             if unknown:
@@ -252,7 +257,7 @@ class Api:
     def _validate_create(self, res: Resource, obj: dict, update: bool = False) -> None:
         from minikctl.api import validation
 
-        causes = validation.validate(res.kind, obj)
+        causes = validation.validate(res.kind, obj, create=not update)
         if causes:
             raise E.Invalid(res.kind, obj["metadata"].get("name", ""), causes)
 
