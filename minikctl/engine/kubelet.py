@@ -29,7 +29,7 @@ from typing import Any
 
 from minikctl.engine import phase as ph
 from minikctl.engine import procs
-from minikctl.engine.scheduler import NODE_NAME, SCHEDULER
+from minikctl.engine.scheduler import NODE_NAME
 
 RHO = 1000  # kubelet observation delay (PLEG relist period)
 R_PROC, R_PROBE, R_KUBELET, R_CTRL, R_SCHED = 1, 2, 3, 4, 5
@@ -698,7 +698,6 @@ class Kubelet:
     # -- the sync -----------------------------------------------------------------------------
     def sync(self) -> None:
         now = self.now
-        pending_kill = False
         for c, C, fp in self.containers():
             inst = C.get("cur")
             if inst is None or inst.get("t1") is not None:
@@ -709,8 +708,6 @@ class Kubelet:
                     self.send_term(c, C, inst)
                 if inst.get("t1") is None and k["kill"] <= now:
                     self.send_kill(c, C, inst)
-                if inst.get("t1") is None:
-                    pending_kill = True
         # deadline
         ads = self.spec.get("activeDeadlineSeconds")
         if ads is not None and self.R.get("start") is not None and not self.R["dl"] and not self.terminal_phase():
@@ -734,31 +731,29 @@ class Kubelet:
         """Kill every running container (regular first, sidecars once they are all gone)."""
         term = self.R.get("term")
         grace = term["grace"] if term else int(self.spec.get("terminationGracePeriodSeconds", 30))
-        regular_running = False
         for c, C, fp in self.containers():
             C["pull"] = None
             inst = C.get("cur")
             if C["k"] == "sidecar" or inst is None or inst.get("t1") is not None:
                 continue
-            regular_running = True
             if not inst.get("kill") or inst["kill"].get("restart"):
                 if inst.get("kill"):
                     inst["kill"]["restart"] = False
                 else:
                     self.kill(c, C, fp, f"Stopping container {c['name']}", grace, restart=False, prestop=True)
-        if True:
-            still = any(C["k"] != "sidecar" and C.get("cur") and C["cur"].get("t1") is None
-                        for _, C, _ in self.containers())
-            if not still:
-                sidecars = [x for x in self.containers() if x[1]["k"] == "sidecar"]
-                for c, C, fp in reversed(sidecars):
-                    inst = C.get("cur")
-                    if inst is not None and inst.get("t1") is None and not inst.get("kill"):
-                        remaining = grace
-                        if term:
-                            remaining = max(2, (term["end"] - self.now + 999) // 1000)
-                        self.kill(c, C, fp, f"Stopping container {c['name']}", int(remaining), restart=False,
-                                  prestop=True)
+        still = any(C["k"] != "sidecar" and C.get("cur") and C["cur"].get("t1") is None
+                    for _, C, _ in self.containers())
+        if not still:
+            # sidecars last, in reverse order, with what is left of the grace period
+            sidecars = [x for x in self.containers() if x[1]["k"] == "sidecar"]
+            for c, C, fp in reversed(sidecars):
+                inst = C.get("cur")
+                if inst is not None and inst.get("t1") is None and not inst.get("kill"):
+                    remaining = grace
+                    if term:
+                        remaining = max(2, (term["end"] - self.now + 999) // 1000)
+                    self.kill(c, C, fp, f"Stopping container {c['name']}", int(remaining), restart=False,
+                              prestop=True)
         running = [C for _, C, _ in self.containers() if C.get("cur") and C["cur"].get("t1") is None]
         if running:
             return
@@ -1073,7 +1068,7 @@ class Kubelet:
             d["message"] = inst["msg"]
         if inst.get("reason"):
             d["reason"] = inst["reason"]
-        d["startedAt"] = _ts(inst["t0"]) if inst.get("t0") is not None else _ts(-_epoch_offset())
+        d["startedAt"] = _ts(inst["t0"]) if inst.get("t0") is not None else _ts(0)  # StartError: zero time
         return d
 
     def build_status(self) -> dict:
@@ -1139,21 +1134,6 @@ class Kubelet:
             self.tx.update(self.pod)
         self._status_key = key
         self._status_obj = self.pod.get("status")
-
-
-def _epoch_offset() -> int:
-    """Milliseconds from the Unix epoch to durations' epoch (0 when they coincide)."""
-    try:
-        from minikctl.printers import durations
-
-        ep = getattr(durations, "_EPOCH", None)
-        if ep is None:
-            return 0
-        import datetime as _dt
-
-        return int((ep - _dt.datetime(1970, 1, 1, tzinfo=ep.tzinfo)).total_seconds() * 1000)
-    except Exception:
-        return 0
 
 
 def _map_times(R: dict, f, idmap: dict | None) -> dict:
