@@ -205,3 +205,13 @@ def test_perl_quoted_constant_prints_nothing():
     p.step(10**6, fs_for())
     assert p.exit_code == 0 and out(p, "stdout") == []
     assert out(p, "stderr") == ['Useless use of a constant (print bpi(2000)) in void context at -e line 1.']
+
+
+def test_globbing_against_the_virtual_fs():
+    fs = fs_for()
+    for n in ("b.log", "a.log", "c.txt"):
+        fs.write("/data/" + n, n + "\n")
+    p = sh("echo /data/*.log; cat /data/*.txt; echo /nomatch/*; echo '/data/*'", fs=fs)
+    assert out(p) == ["/data/a.log /data/b.log", "c.txt", "/nomatch/*", "/data/*"]
+    p = sh("cd /data && for f in *.log; do echo \"[$f]\"; done", fs=fs)
+    assert out(p) == ["[a.log]", "[b.log]"]

@@ -1041,6 +1041,46 @@ class Process:
         return fields
 
     def _expand_word(self, parts: list) -> list[str]:
+        if self._fs is not None and any(p[0] == "l" and not p[2] and any(ch in p[1] for ch in "*?[") for p in parts):
+            pat = []
+            for p in parts:
+                if p[0] == "l" and not p[2]:
+                    pat.append(p[1])
+                else:
+                    v = self._expand_str([p[:2] + [1]])
+                    pat.append("".join("[" + ch + "]" if ch in "*?[]" else ch for ch in v))
+            matches = self._glob("".join(pat))
+            if matches:
+                return matches
+        return self._expand_fields_of(parts)
+
+    def _glob(self, pattern: str) -> list[str]:
+        """Pathname expansion against the virtual filesystem (sorted; no match -> [])."""
+        fs = self._fs
+        absolute = pattern.startswith("/")
+        comps = [c for c in pattern.split("/") if c]
+        paths = ["/" if absolute else ""]
+        for comp in comps:
+            nxt = []
+            for base in paths:
+                real = base if absolute else norm(base or ".", self.cwd)
+                if any(ch in comp for ch in "*?["):
+                    try:
+                        names = fs.listdir(real)
+                    except Exception:
+                        names = []
+                    for n in names:
+                        if (not n.startswith(".") or comp.startswith(".")) and fnmatch.fnmatchcase(n, comp):
+                            nxt.append((base.rstrip("/") + "/" + n) if base else n)
+                else:
+                    lit = comp.replace("[*]", "*").replace("[?]", "?").replace("[[]", "[").replace("[]]", "]")
+                    nxt.append((base.rstrip("/") + "/" + lit) if base else lit)
+            paths = [p for p in nxt if fs.exists(norm(p, self.cwd))]
+            if not paths:
+                return []
+        return sorted(paths)
+
+    def _expand_fields_of(self, parts: list) -> list[str]:
         out: list[str] = []
         cur: list[str] = []
         have = False  # the current field exists (quoted empty counts)
