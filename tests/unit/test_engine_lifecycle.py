@@ -534,3 +534,22 @@ def test_assumptions_and_volume_mount_status(store):
                                        "name": "kube-api-access-abcde", "readOnly": True,
                                        "recursiveReadOnly": "Disabled"}]
         assert set(engine.pod_assumptions(tx, get(tx, pod))) == {"nginx"}
+
+
+def test_lifecycle_hooks_demo(store):
+    with store.transaction() as tx:
+        c = {"name": "lifecycle-demo-container", "image": "nginx",
+             "lifecycle": {
+                 "postStart": {"exec": {"command": ["/bin/sh", "-c",
+                                                    "echo Hello from the postStart handler > /usr/share/message"]}},
+                 "preStop": {"exec": {"command": ["/bin/sh", "-c",
+                                                  "nginx -s quit; while killall -0 nginx; do sleep 1; done"]}}}}
+        pod = create(tx, mkpod("lifecycle-demo", [c]))
+        at(tx, 1)
+        p = get(tx, pod)
+        assert p["status"]["phase"] == "Running"
+        code, out, _ = engine.pod_exec(tx, p, "lifecycle-demo-container", ["cat", "/usr/share/message"])
+        assert (code, out) == (0, "Hello from the postStart handler\n")
+        engine.pod_deleting(tx, get(tx, pod), 30)
+        at(tx, 3)
+        assert get(tx, pod) is None  # preStop made nginx quit: gone long before the grace period ends
