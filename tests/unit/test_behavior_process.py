@@ -353,3 +353,31 @@ def test_stdin_open_shell_waits():
     p = Process.spawn(["cat"], {}, img, 0, None)
     p.step(5, view())
     assert p.exit_code == 0
+
+
+def test_init_waits_for_services_through_a_resolver():
+    from minikctl.engine.behavior.process import parse_service_dns
+
+    services = set()
+
+    def resolver(name):
+        key = parse_service_dns(name, "default")
+        return "10.96.0.20" if key in services else None
+
+    pod = {"metadata": {"name": "myapp-pod", "namespace": "default"}, "spec": {}}
+    fs = PodFS.new(pod).view("init-myservice", [])
+    script = ("until nslookup myservice.$(cat /var/run/secrets/kubernetes.io/serviceaccount/namespace).svc.cluster.local;"
+              " do echo waiting for myservice; sleep 2; done")
+    p = Process.spawn(["sh", "-c", script], {}, lookup_image("busybox:1.28"), 0, None)
+    p.resolver = resolver
+    p.step(60000, fs)
+    assert not p.exited and p.wake_ms == 62000
+    assert "nslookup: can't resolve 'myservice.default.svc.cluster.local'" in [l[2] for l in p.logs]
+    p = roundtrip(p)  # the resolver is not persisted: set it again after loading
+    p.resolver = resolver
+    services.add(("myservice", "default"))
+    p.step(62000, fs)
+    assert p.exited and p.exit_code == 0 and p.exit_ms == 62000 and not p.assumptions
+    assert parse_service_dns("mydb", "ns1") == ("mydb", "ns1")
+    assert parse_service_dns("mydb.other.svc", "ns1") == ("mydb", "other")
+    assert parse_service_dns("info.cern.ch", "ns1") is None

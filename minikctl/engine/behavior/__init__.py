@@ -37,7 +37,10 @@ Processes:
   with ``containerd_start_error`` for the full runtime text); ``logs`` ([ms, stream, line], may be
   drained); ``assumptions``; ``signal("TERM"|"INT"|"QUIT"|"KILL", now_ms, fs)``; ``listening(now_ms)
   -> {port: Listener}``; ``to_dict()/from_dict()``. A ``tail -f`` follower has ``wake_ms`` None but
-  picks up lines other containers append whenever it is stepped.
+  picks up lines other containers append whenever it is stepped. ``proc.resolver`` (optional, not
+  persisted; set it after ``spawn``/``from_dict``): ``name -> IP | None`` for ``nslookup``, e.g. from
+  the store's Services via ``parse_service_dns(name, namespace)``; without it every name resolves
+  (with an assumption note).
 
 Exec, hooks and probes:
   ``run_exec(argv, env, fs, image, now_ms, timeout_s, proc=None) -> (code, output)`` and
@@ -66,9 +69,10 @@ __all__ = [
 
 try:  # the interpreter lands in a follow-up commit; keep the package importable meanwhile
     from .process import (  # noqa: F401
-        Listener, Process, containerd_start_error, grpc_check, http_get, run_exec, run_exec_timed, tcp_connect,
+        Listener, Process, containerd_start_error, grpc_check, http_get, parse_service_dns, run_exec,
+        run_exec_timed, tcp_connect,
     )
-    __all__ += ["Listener", "Process", "containerd_start_error", "grpc_check", "http_get", "run_exec",
-                "run_exec_timed", "tcp_connect"]
+    __all__ += ["Listener", "Process", "containerd_start_error", "grpc_check", "http_get", "parse_service_dns",
+                "run_exec", "run_exec_timed", "tcp_connect"]
 except ImportError:  # pragma: no cover
     pass

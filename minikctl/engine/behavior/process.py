@@ -413,6 +413,20 @@ def _stress_bytes(s: str) -> int | None:
     return int(m.group(1)) * {"": 1, "b": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3}[m.group(2).lower()]
 
 
+def parse_service_dns(name: str, namespace: str) -> tuple[str, str] | None:
+    """``myservice`` / ``myservice.ns`` / ``myservice.ns.svc[.cluster.local]`` -> (service, namespace);
+    None for names outside the cluster domain (``example.com``)."""
+    n = name.rstrip(".")
+    parts = n.split(".")
+    if len(parts) == 1:
+        return parts[0], namespace
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    if len(parts) >= 3 and parts[2] == "svc" and (len(parts) == 3 or ".".join(parts[3:]) == "cluster.local"):
+        return parts[0], parts[1] or namespace
+    return None
+
+
 def _fake_ip(name: str) -> str:
     h = hashlib.sha256(name.encode()).digest()
     return f"10.96.{h[0]}.{max(1, h[1])}"
@@ -568,6 +582,9 @@ class Process:
         self.assumptions: list = []
         self.peer: "Process | None" = None  # exec only: the container's main process (not persisted)
         self.stdin_open = False
+        # optional, not persisted: name -> IP (or None) for nslookup; set it before step() to let
+        # init containers wait for Services (see ``parse_service_dns``)
+        self.resolver = None
         self._fs = None
         self._image_obj = None
         self._cmdname = ""
@@ -1758,12 +1775,19 @@ class Process:
         host = names[0]
         fail = set(model.get("fail", []))
         self._out(table, "Server:    10.96.0.10\nAddress 1: 10.96.0.10 kube-dns.kube-system.svc.cluster.local\n\n", fs)
+        ip = None
         if host in fail or host.split(".")[0] in fail:
+            ip = None
+        elif self.resolver is not None:
+            ip = self.resolver(host)
+        else:
+            self._note("nslookup: every name is assumed to resolve (no Service registry given to the simulator)")
+            ip = _fake_ip(host)
+        if not ip:
             self._errout(table, f"nslookup: can't resolve '{host}'\n", fs)
             self.status = 1
             return
-        self._note("nslookup: every name is assumed to resolve (no Service registry in the simulator)")
-        self._out(table, f"Name:      {host}\nAddress 1: {_fake_ip(host)}\n", fs)
+        self._out(table, f"Name:      {host}\nAddress 1: {ip}\n", fs)
         self.status = 0
 
     # -- builtins -------------------------------------------------------------------------

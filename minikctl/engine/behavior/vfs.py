@@ -73,7 +73,14 @@ def _etc_files(pod: dict) -> dict[str, str]:
         for a in aliases:
             lines.append(f"{a.get('ip', '')}\t" + "\t".join(a.get("hostnames") or []))
     ns = meta.get("namespace", "default") or "default"
+    sa = {}
+    if spec.get("automountServiceAccountToken") is not False:
+        # what the kube-api-access projected volume holds (a mounted volume of that name wins)
+        d = "/var/run/secrets/kubernetes.io/serviceaccount/"
+        sa = {d + "namespace": ns, d + "token": "eyJhbGciOiJSUzI1NiJ9.simulated-service-account-token.signature",
+              d + "ca.crt": "-----BEGIN CERTIFICATE-----\nsimulated\n-----END CERTIFICATE-----\n"}
     return {
+        **sa,
         "/etc/hosts": "\n".join(lines) + "\n",
         "/etc/hostname": hostname + "\n",
         "/etc/resolv.conf": f"search {ns}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n",
