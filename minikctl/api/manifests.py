@@ -767,6 +767,150 @@ def _flow_seq_line(rest: str) -> tuple[list, str]:
         raise _Bail()
 
 
+_FLOW_PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]*")
+_FLOW_DQ = re.compile(r'"([^"\\\n]*)"')
+_FLOW_WS = re.compile(r"(?:[ \n]+|(?<=[ \n])#[^\n]*|^#[^\n]*)+", re.M)
+
+
+class _FastFlow:
+    """Exact parser for JSON-like flow documents (KYAML, JSON with comments...).
+
+    Accepts ``{``/``[`` nesting, double/single-quoted one-line strings and
+    simple plain tokens; anything else bails out to the full parser.
+    """
+
+    __slots__ = ("text", "n")
+
+    def __init__(self, text: str) -> None:
+        if "\t" in text or "\r" in text or "\ufeff" in text or _NON_PRINTABLE.search(text):
+            raise _Bail()
+        self.text = text
+        self.n = len(text)
+
+    def ws(self, i: int) -> int:
+        m = _FLOW_WS.match(self.text, i)
+        return m.end() if m else i
+
+    def document(self) -> Any:
+        i = self.ws(0)
+        if i >= self.n or self.text[i] not in "{[":
+            raise _Bail()
+        value, i = self.node(i, 1)
+        if self.ws(i) != self.n:
+            raise _Bail()
+        return value
+
+    def node(self, i: int, depth: int) -> tuple[Any, int]:
+        t = self.text
+        c = t[i] if i < self.n else ""
+        if c == "{":
+            return self.mapping(i + 1, depth)
+        if c == "[":
+            return self.seq(i + 1, depth)
+        return self.scalar(i)
+
+    def scalar(self, i: int) -> tuple[Any, int]:
+        t = self.text
+        c = t[i] if i < self.n else ""
+        if c == '"':
+            m = _FLOW_DQ.match(t, i)
+            if m is not None:
+                return m.group(1), m.end()
+            eol = t.find("\n", i)
+            line = t[i:] if eol < 0 else t[i:eol]
+            value, tail = _dq_line(line)
+            return value, i + len(line) - len(tail)
+        if c == "'":
+            parts = []
+            k = i + 1
+            while True:
+                e = t.find("'", k)
+                if e < 0 or "\n" in t[k:e]:
+                    raise _Bail()
+                parts.append(t[k:e])
+                if t[e + 1:e + 2] == "'":
+                    parts.append("'")
+                    k = e + 2
+                    continue
+                return "".join(parts), e + 1
+        m = _FLOW_PLAIN.match(t, i)
+        if m is None:
+            raise _Bail()
+        end = m.end()
+        nxt = t[end:end + 1]
+        if nxt not in ("", " ", "\n", ",", "]", "}", ":"):
+            raise _Bail()
+        return resolve_plain(m.group(0)), end
+
+    def _after_value(self, i: int, closer: str) -> tuple[int, bool]:
+        """Skip to ',' or the closer; returns (index after it, closed?)."""
+        t = self.text
+        j = self.ws(i)
+        if j < self.n and t[j] == "#" and j == i:
+            raise _Bail()  # a comment must follow whitespace
+        if j >= self.n:
+            raise _Bail()
+        c = t[j]
+        if c == ",":
+            return j + 1, False
+        if c == closer:
+            return j + 1, True
+        raise _Bail()
+
+    def mapping(self, i: int, depth: int) -> tuple[dict, int]:
+        if depth > _FAST_MAX_DEPTH:
+            raise _Bail()
+        t = self.text
+        out: dict = {}
+        while True:
+            i = self.ws(i)
+            if i >= self.n:
+                raise _Bail()
+            if t[i] == "}":
+                return out, i + 1
+            if t[i] in "{[?,:":
+                raise _Bail()
+            key, i = self.scalar(i)
+            # the ':' must be on the key's line, followed by a space or a newline
+            # (a quoted key may be followed by ':' directly)
+            j = i
+            while j < self.n and t[j] == " ":
+                j += 1
+            if j >= self.n or t[j] != ":":
+                raise _Bail()
+            if t[j + 1:j + 2] not in (" ", "\n"):
+                raise _Bail()
+            i = self.ws(j + 1)
+            if i >= self.n or t[i] in ",}]":
+                raise _Bail()  # empty values are left to the full parser
+            value, i = self.node(i, depth + 1)
+            out[_key_string(key, value)] = value
+            i, closed = self._after_value(i, "}")
+            if closed:
+                return out, i
+
+    def seq(self, i: int, depth: int) -> tuple[list, int]:
+        if depth > _FAST_MAX_DEPTH:
+            raise _Bail()
+        t = self.text
+        out: list = []
+        while True:
+            i = self.ws(i)
+            if i >= self.n:
+                raise _Bail()
+            if t[i] == "]":
+                return out, i + 1
+            if t[i] in ",:?}":
+                raise _Bail()
+            value, i = self.node(i, depth + 1)
+            if isinstance(value, str) and t[i:i + 1] == ":":
+                raise _Bail()  # "[a: b]" is a single-pair mapping in YAML
+            out.append(value)
+            i, closed = self._after_value(i, "]")
+            if closed:
+                return out, i
+
+
 def _fast_finish(value: Any) -> Any:
     """Apply the JSON number conversion to a fast-path result (depth already bounded)."""
     if isinstance(value, dict):
@@ -814,9 +958,10 @@ def _go_yaml_line(exc: Any, text_len: int = 1 << 62) -> str:
     scanner = type(exc).__name__ == "ScannerError"
     line = 0
     pline = problem_mark.line if problem_mark is not None else 0
+    problem = getattr(exc, "problem", None) or ""
     if (
         problem_mark is not None
-        and not scanner
+        and (not scanner or problem.startswith("could not find expected ':'"))
         and problem_mark.column != 0
         and getattr(problem_mark, "index", -1) >= text_len
     ):
@@ -870,6 +1015,14 @@ def _go_yaml_message(exc: Any, text: str = "") -> str:
         if "'\\t'" in problem and mark is not None and _after_plain_scalar(text, mark.line):
             return "found a tab character that violates indentation"
         return "found character that cannot start any token"
+    if problem.startswith("expected a comment or a line break") or problem.startswith(
+        "expected chomping or indentation indicators"
+    ):
+        return "did not find expected comment or line break"
+    if problem.startswith("expected URI") or problem.startswith("expected ' '"):
+        return "did not find expected whitespace or line break"
+    if problem.startswith("expected alphabetic or numeric character"):
+        return "did not find expected alphabetic or numeric character"
     if problem.startswith("found unexpected end of stream"):
         return "found unexpected end of stream"
     if problem.startswith("found unknown escape character"):
@@ -1035,6 +1188,27 @@ def _go_scanner() -> Any:
 
         class _GoScanner(Scanner):  # type: ignore[misc]
             ESCAPE_REPLACEMENTS = {**Scanner.ESCAPE_REPLACEMENTS, "'": "'"}
+
+            def scan_to_next_token(self) -> Any:
+                # libyaml also skips tabs in the block context where no simple
+                # key may start (e.g. right after "key:"); ruamel never does.
+                peek = self.reader.peek
+                forward = self.reader.forward
+                if self.reader.index == 0 and peek() == "\ufeff":
+                    forward()
+                while True:
+                    while peek() == " " or (
+                        (self.flow_level > 0 or not self.allow_simple_key) and peek() == "\t"
+                    ):
+                        forward()
+                    if peek() == "#":
+                        while peek() not in "\0\r\n\x85\u2028\u2029":
+                            forward()
+                    if self.scan_line_break():
+                        if not self.flow_level:
+                            self.allow_simple_key = True
+                    else:
+                        return None
 
             def scan_plain_spaces(self, indent: Any, start_mark: Any) -> Any:
                 # libyaml: spaces and tabs both separate the words of a plain
@@ -1205,6 +1379,9 @@ def _decode_yaml_document(text: str) -> Any:
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         raise _Fail(f"yaml: document is larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
+        first = text.lstrip(" \n")[:1]
+        if first in ("{", "["):
+            return _fast_finish(_FastFlow(text).document())
         return _fast_finish(_Fast(text).document())
     except (_Bail, _Fail, RecursionError):
         # outside the fast subset, or an error: the full parser decides (and
