@@ -146,6 +146,11 @@ class Api:
             meta = new["metadata"]
         else:
             _strip_nulls(new)
+            if res.kind == "Pod" and isinstance(new.get("spec"), dict):
+                # decoding defaults the new object as on create (admission plugins do not run on update)
+                from minikctl.api.defaults import default_pod_spec
+
+                default_pod_spec(new["spec"], pod=True)
             if res.kind == "Pod" and "status" in old:
                 # the main resource ignores status changes
                 new["status"] = copy.deepcopy(old["status"])

@@ -45,7 +45,7 @@ def _annotated(obj: dict) -> dict:
     return out
 
 
-def _run(filename, recursive, namespace, output, dry_run, validate, store, tick, action) -> None:
+def _run(verb, filename, recursive, namespace, output, dry_run, validate, store, tick, action) -> None:
     """Load every document, run ``action`` on each inside one session, print, and report errors at the end."""
     from minikctl.api.errors import ClientError, MinikctlError, MultiError
     from minikctl.cli import resource_args
@@ -57,7 +57,7 @@ def _run(filename, recursive, namespace, output, dry_run, validate, store, tick,
     mode = c.parse_dry_run(dry_run)
     docs = resource_args.load(filename, recursive)
     if not docs:
-        raise ClientError("no objects passed to apply" if action.__name__ == "apply_one" else "no objects passed to create")
+        raise ClientError(f"no objects passed to {verb}")
     lines: list[str] = []
     results: list[dict] = []
     errors: list[MinikctlError] = []
@@ -157,7 +157,7 @@ def register(app: typer.Typer) -> None:
         tick: Optional[str] = c.TICK,
     ) -> None:
         """Apply a configuration to a resource by file name or stdin (client-side three-way merge)."""
-        _run(filename, recursive, namespace, output, dry_run, validate, store, tick, apply_one)
+        _run("apply", filename, recursive, namespace, output, dry_run, validate, store, tick, apply_one)
 
     create_app = typer.Typer(help="Create a resource from a file or from stdin.", rich_markup_mode=None)
 
@@ -177,7 +177,7 @@ def register(app: typer.Typer) -> None:
         """Create a resource from a file or from stdin."""
         if ctx.invoked_subcommand:
             return
-        _run(filename, recursive, namespace, output, dry_run, validate, store, tick,
+        _run("create", filename, recursive, namespace, output, dry_run, validate, store, tick,
              lambda api, res, obj, source, mode: create_one(api, res, obj, source, mode, save_config))
 
     @create_app.command("namespace")
@@ -215,5 +215,5 @@ def register(app: typer.Typer) -> None:
         tick: Optional[str] = c.TICK,
     ) -> None:
         """Replace a resource by file name or stdin (a full update, subject to the update rules)."""
-        _run(filename, recursive, namespace, output, dry_run, validate, store, tick,
+        _run("replace", filename, recursive, namespace, output, dry_run, validate, store, tick,
              lambda api, res, obj, source, mode: replace_one(api, res, obj, source, mode, force))

@@ -78,8 +78,34 @@ def check_object(obj: object, source: str) -> None:
         raise ClientError(f'error validating "{source}": error validating data: apiVersion not set{hint}')
     if not obj.get("kind"):
         raise ClientError(f'error validating "{source}": error validating data: kind not set{hint}')
-    if not isinstance(obj.get("metadata", {}), dict):
+    meta = obj.get("metadata", {})
+    if not isinstance(meta, dict):
         raise ClientError(f'error validating "{source}": error validating data: invalid object to validate{hint}')
+    # kubectl decodes metadata itself, so wrong types there fail on the client (YAML 1.1: `name: y` is a bool)
+    for key in ("name", "namespace", "generateName"):
+        if key in meta and meta[key] is not None and not isinstance(meta[key], str):
+            raise ClientError(f'unable to decode "{source}": json: cannot unmarshal {_go_json_type(meta[key])} '
+                              f"into Go struct field ObjectMeta.metadata.{key} of type string")
+    for key in ("labels", "annotations"):
+        values = meta.get(key)
+        if isinstance(values, dict):
+            for v in values.values():
+                if v is not None and not isinstance(v, str):
+                    raise ClientError(f'unable to decode "{source}": json: cannot unmarshal {_go_json_type(v)} '
+                                      f"into Go struct field ObjectMeta.metadata.{key} of type string")
+
+
+def _go_json_type(value: object) -> str:
+    """The JSON type name encoding/json reports in an UnmarshalTypeError."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "string"
 
 
 def unknown_kind_error(obj: dict, source: str) -> ClientError:

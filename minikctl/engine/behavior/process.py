@@ -529,10 +529,6 @@ def _printf(fmt: str, args: list) -> str:
     return "".join(out)
 
 
-class _Blocked(Exception):
-    pass
-
-
 # ---------------------------------------------------------------------------- the process
 class Process:
     """One simulated container process (or one exec). See the module docstring."""
@@ -2477,7 +2473,7 @@ class Process:
         fmt = next((a[1:] for a in argv[1:] if a.startswith("+")), None)
         if fmt is not None:
             self._out(table, _date_format(self.t, fmt) + "\n", fs)
-        elif "-u" in argv or "--utc" in argv or True:
+        else:  # the clock is UTC, so -u changes nothing
             self._out(table, _busybox_date(self.t) + "\n", fs)
         self.status = 0
 
@@ -2752,14 +2748,11 @@ class _Test:
 
     def and_(self) -> bool:
         v = self.not_()
-        while self.peek() in ("-a", "&&") and not (self.peek() == "-a" and self._unary_file_ahead()):
+        while self.peek() in ("-a", "&&"):
             self.i += 1
             r = self.not_()
             v = v and r
         return v
-
-    def _unary_file_ahead(self) -> bool:
-        return False
 
     def not_(self) -> bool:
         if self.peek() == "!" and self.i + 1 < len(self.a):
@@ -2839,7 +2832,7 @@ class _Test:
                 a = self.proc._arith(l or "0")
                 b = self.proc._arith(r or "0")
             else:
-                raise ValueError(f"{l if not l.strip().lstrip('-').isdigit() else r}: bad number" if True else "")
+                raise ValueError(f"{l if not l.strip().lstrip('-').isdigit() else r}: bad number")
         return {"-eq": a == b, "-ne": a != b, "-lt": a < b, "-le": a <= b, "-gt": a > b, "-ge": a >= b}[op]
 
 
