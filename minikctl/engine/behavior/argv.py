@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import math
 import re
-from typing import Callable
 
 KUBERNETES_SERVICE_IP = "10.96.0.1"
 

@@ -11,7 +11,6 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 CATALOG_PATH = os.path.join(_HERE, "images.json")
