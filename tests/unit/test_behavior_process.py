@@ -381,3 +381,25 @@ def test_init_waits_for_services_through_a_resolver():
     assert parse_service_dns("mydb", "ns1") == ("mydb", "ns1")
     assert parse_service_dns("mydb.other.svc", "ns1") == ("mydb", "other")
     assert parse_service_dns("info.cern.ch", "ns1") is None
+
+
+def test_exec_of_unmodelled_programs_succeeds():
+    fs = view()
+    mysql = lookup_image("mysql:5.7")
+    code, out = run_exec(["mysqladmin", "ping"], {}, fs, mysql, 0, 5)
+    assert code == 0
+    code, out = run_exec(["mysql", "-h", "127.0.0.1", "-e", "SELECT 1"], {}, fs, mysql, 0, 1)
+    assert code == 0
+    zk = lookup_image("registry.k8s.io/kubernetes-zookeeper:1.0-3.4.10")
+    assert run_exec(["sh", "-c", "zookeeper-ready 2181"], {}, fs, zk, 0, 5)[0] == 0
+    # but as a container's main program, an unmodelled binary keeps running
+    p = Process.spawn(["mysqladmin", "ping"], {}, mysql, 0, None)
+    p.step(10**6, fs)
+    assert not p.exited
+
+
+def test_konnectivity_health_port():
+    img = lookup_image("registry.k8s.io/kas-network-proxy/proxy-server:v0.0.32")
+    p = Process.spawn(["/proxy-server", "--health-port=8134"], {}, img, 0, None)
+    p.step(0, view())
+    assert http_get(p, 8134, "/healthz", 30000, IP) == (200, "")

@@ -578,6 +578,7 @@ class Process:
         self.assumptions: list = []
         self.peer: "Process | None" = None  # exec only: the container's main process (not persisted)
         self.stdin_open = False
+        self.is_exec = False  # run by run_exec (probe/hook/exec): unmodelled programs then succeed at once
         # optional, not persisted: name -> IP (or None) for nslookup; set it before step() to let
         # init containers wait for Services (see ``parse_service_dns``)
         self.resolver = None
@@ -707,7 +708,7 @@ class Process:
                "pc", "vars", "arrays", "exported", "positional", "status", "frames", "fds", "caps", "stdin",
                "loops", "csubs", "traps", "jobs", "next_pid", "last_bg", "blocked", "pending", "opts", "cwd",
                "partial", "listeners", "pid1", "exiting", "spin", "exited", "exit_code", "exit_ms", "reason",
-               "message", "logs", "assumptions", "stdin_open")
+               "message", "logs", "assumptions", "stdin_open", "is_exec")
 
     def to_dict(self) -> dict:
         import copy
@@ -1550,7 +1551,7 @@ class Process:
         if fn is not None:
             return fn(argv, table, flags, line, fs) if base not in ("env", "printenv") else fn(argv, table, flags, line, fs, self._env(tmpenv))
         # an executable the simulator has no model for
-        if flags.get("exec"):
+        if flags.get("exec") and not self.is_exec:
             self._note(f"no model for '{base}': assumed to be a long-running server with no listeners")
             self.pid1 = {"name": base, "term": "ignore"}
             self._block(None, table, flags, kind="forever")
@@ -2859,6 +2860,7 @@ def run_exec_timed(argv: list, env: dict, fs: ContainerFS, image: Image, now_ms:
     if p.exited and p.reason == "StartError":
         return 126, f"OCI runtime exec failed: exec failed: unable to start container process: {p.message}: unknown", 0
     p.peer = proc
+    p.is_exec = True
     limit = None if timeout_s is None else now_ms + int(timeout_s * 1000)
     p.step(limit if limit is not None else now_ms + 10 ** 12, fs)
     out = "".join(f"{ln[2]}\n" for ln in p.logs)
