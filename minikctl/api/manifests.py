@@ -911,6 +911,13 @@ class _FastFlow:
                 return out, i
 
 
+def _fast_parser(text: str) -> "_Fast | _FastFlow":
+    """The fast parser for this document's style (flow when it starts with ``{``/``[``)."""
+    m = _FLOW_WS.match(text)
+    first = text[m.end() if m else 0:][:1]
+    return _FastFlow(text) if first in ("{", "[") else _Fast(text)
+
+
 def _fast_finish(value: Any) -> Any:
     """Apply the JSON number conversion to a fast-path result (depth already bounded)."""
     if isinstance(value, dict):
@@ -1379,10 +1386,7 @@ def _decode_yaml_document(text: str) -> Any:
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         raise _Fail(f"yaml: document is larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
-        first = text.lstrip(" \n")[:1]
-        if first in ("{", "["):
-            return _fast_finish(_FastFlow(text).document())
-        return _fast_finish(_Fast(text).document())
+        return _fast_finish(_fast_parser(text).document())
     except (_Bail, _Fail, RecursionError):
         # outside the fast subset, or an error: the full parser decides (and
         # reports errors in go-yaml's order and wording)
