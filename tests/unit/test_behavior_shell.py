@@ -215,3 +215,17 @@ def test_globbing_against_the_virtual_fs():
     assert out(p) == ["/data/a.log /data/b.log", "c.txt", "/nomatch/*", "/data/*"]
     p = sh("cd /data && for f in *.log; do echo \"[$f]\"; done", fs=fs)
     assert out(p) == ["[a.log]", "[b.log]"]
+
+
+@pytest.mark.parametrize("script,lines", [
+    ("echo 'CHANGE MASTER TO x;' | sed -E 's/;$//g'", ["CHANGE MASTER TO x"]),
+    ("echo aaa | sed 's/a/b/'", ["baa"]),
+    ("echo hello | sed -e 's/\\(l\\+\\)/[\\1]/'", ["he[ll]o"]),
+    ("echo Hello | tr a-z A-Z", ["HELLO"]),
+    ("echo a:b:c | cut -d: -f2,3", ["b:c"]),
+    ("echo 'x y z' | awk '{print $2, $NF}'", ["y z"]),
+    ("echo root:x:0 | awk -F: '{print $3}'", ["0"]),
+])
+def test_text_utilities(script, lines):
+    p = sh(script)
+    assert out(p) == lines and p.exit_code == 0

@@ -2409,6 +2409,184 @@ class Process:
                 self._out(table, "".join(h + "\n" for h in hits), fs)
         self.status = 0 if hits else 1
 
+    def _b_sed(self, argv, table, flags, line, fs):
+        exprs, files, ext, quiet, i = [], [], False, False, 1
+        while i < len(argv):
+            a = argv[i]
+            if a == "-e" and i + 1 < len(argv):
+                exprs.append(argv[i + 1])
+                i += 2
+                continue
+            if a in ("-E", "-r"):
+                ext = True
+            elif a == "-n":
+                quiet = True
+            elif a.startswith("-") and a != "-":
+                pass
+            elif not exprs:
+                exprs.append(a)
+            else:
+                files.append(a)
+            i += 1
+        text = self._read_inputs(files, table, fs, "sed")
+        if text is None:
+            return
+        subs = []
+        for e in exprs:
+            j = 0
+            while j < len(e):
+                if e[j] in " ;\n":
+                    j += 1
+                    continue
+                if e[j] != "s" or j + 1 >= len(e):
+                    self._note(f"sed: only s/// commands are modelled; '{e[j:]}' was ignored")
+                    break
+                d = e[j + 1]
+                pieces, cur, k = [], [], j + 2
+                while k < len(e) and len(pieces) < 2:
+                    if e[k] == "\\" and k + 1 < len(e):
+                        cur.append(e[k:k + 2] if e[k + 1] != d else d)
+                        k += 2
+                        continue
+                    if e[k] == d:
+                        pieces.append("".join(cur))
+                        cur = []
+                    else:
+                        cur.append(e[k])
+                    k += 1
+                fl_start = k
+                while k < len(e) and e[k] not in "; \n":
+                    k += 1
+                fl = e[fl_start:k]
+                j = k
+                if len(pieces) < 2:
+                    self._errout(table, f"sed: unterminated `s' command\n", fs)
+                    self.status = 1
+                    return
+                pat, rep = pieces
+                if not ext:
+                    pat = pat.replace("\\(", "(").replace("\\)", ")").replace("\\+", "+").replace("\\?", "?")
+                rep = re.sub(r"\\(\d)", r"\\g<\1>", rep).replace("&", "\\g<0>")
+                try:
+                    subs.append((re.compile(pat, re.I if "I" in fl else 0), rep, 0 if "g" in fl else 1))
+                except re.error:
+                    self._errout(table, f"sed: bad regex '{pat}'\n", fs)
+                    self.status = 1
+                    return
+        out = []
+        for ln in text.splitlines():
+            for rx, rep, count in subs:
+                ln = rx.sub(rep, ln, count=count)
+            if not quiet:
+                out.append(ln + "\n")
+        self._out(table, "".join(out), fs)
+        self.status = 0
+
+    def _b_tr(self, argv, table, flags, line, fs):
+        args = [a for a in argv[1:] if not a.startswith("-")]
+        delete = "-d" in argv
+
+        def expand(setspec: str) -> str:
+            setspec = setspec.replace("[:upper:]", "A-Z").replace("[:lower:]", "a-z").replace("[:digit:]", "0-9")
+            setspec = setspec.replace("[:space:]", " \t\n").replace("\\n", "\n").replace("\\t", "\t")
+            out, i = [], 0
+            while i < len(setspec):
+                if i + 2 < len(setspec) and setspec[i + 1] == "-":
+                    out.extend(chr(c) for c in range(ord(setspec[i]), ord(setspec[i + 2]) + 1))
+                    i += 3
+                else:
+                    out.append(setspec[i])
+                    i += 1
+            return "".join(out)
+        text = self._stdin_text(table)
+        if delete and args:
+            chars = set(expand(args[0]))
+            text = "".join(c for c in text if c not in chars)
+        elif len(args) >= 2:
+            a, b = expand(args[0]), expand(args[1])
+            b = b + b[-1:] * max(0, len(a) - len(b))
+            text = text.translate(str.maketrans(a, b[:len(a)]))
+        self._out(table, text, fs)
+        self.status = 0
+
+    def _b_cut(self, argv, table, flags, line, fs):
+        delim, fields, chars, files, i = "\t", None, None, [], 1
+        while i < len(argv):
+            a = argv[i]
+            if a.startswith("-d"):
+                delim = a[2:] or (argv[i + 1] if i + 1 < len(argv) else "\t")
+                i += 1 if a[2:] else 2
+                continue
+            if a.startswith("-f") or a.startswith("-c"):
+                spec = a[2:] or (argv[i + 1] if i + 1 < len(argv) else "1")
+                sel = set()
+                for r in spec.split(","):
+                    lo, _, hi = r.partition("-")
+                    lo_i = int(lo) if lo.isdigit() else 1
+                    hi_i = (int(hi) if hi.isdigit() else 10 ** 6) if _ else lo_i
+                    sel.update(range(lo_i, min(hi_i, 10 ** 4) + 1))
+                if a.startswith("-f"):
+                    fields = sel
+                else:
+                    chars = sel
+                i += 1 if a[2:] else 2
+                continue
+            if not a.startswith("-"):
+                files.append(a)
+            i += 1
+        text = self._read_inputs(files, table, fs, "cut")
+        if text is None:
+            return
+        out = []
+        for ln in text.splitlines():
+            if chars is not None:
+                out.append("".join(c for k, c in enumerate(ln, 1) if k in chars))
+            elif fields is not None:
+                parts = ln.split(delim)
+                out.append(ln if len(parts) == 1 else delim.join(p for k, p in enumerate(parts, 1) if k in fields))
+            else:
+                out.append(ln)
+        self._out(table, "".join(o + "\n" for o in out), fs)
+        self.status = 0
+
+    def _b_awk(self, argv, table, flags, line, fs):
+        sep, prog, files, i = None, None, [], 1
+        while i < len(argv):
+            a = argv[i]
+            if a.startswith("-F"):
+                sep = a[2:] or (argv[i + 1] if i + 1 < len(argv) else " ")
+                i += 1 if a[2:] else 2
+                continue
+            if prog is None:
+                prog = a
+            else:
+                files.append(a)
+            i += 1
+        m = re.match(r"^\s*\{\s*print\s+((?:\$\d+|NF|\$NF)(?:\s*,\s*(?:\$\d+|\$NF))*)\s*;?\s*\}\s*$", prog or "")
+        if not m:
+            self._note("awk: only '{print $N, ...}' programs are modelled; others print nothing")
+            self.status = 0
+            return
+        text = self._read_inputs(files, table, fs, "awk")
+        if text is None:
+            return
+        cols = [c.strip() for c in m.group(1).split(",")]
+        out = []
+        for ln in text.splitlines():
+            parts = ln.split(sep) if sep else ln.split()
+            vals = []
+            for c in cols:
+                if c == "NF":
+                    vals.append(str(len(parts)))
+                elif c == "$NF":
+                    vals.append(parts[-1] if parts else "")
+                else:
+                    k = int(c[1:])
+                    vals.append(ln if k == 0 else (parts[k - 1] if k <= len(parts) else ""))
+            out.append(" ".join(vals) + "\n")
+        self._out(table, "".join(out), fs)
+        self.status = 0
+
     def _b_sort(self, argv, table, flags, line, fs):
         text = self._read_inputs([a for a in argv[1:] if not a.startswith("-")], table, fs, "sort")
         if text is None:
