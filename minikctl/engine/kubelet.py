@@ -162,6 +162,15 @@ class Kubelet:
                 self.R["evlog"] = None
                 self.R["cyc"] = None
 
+    def profile(self) -> dict:
+        """Timing knobs overriding lifecycle.md §10.3 (store meta ``engine:profile``, JSON):
+        ``pull_ms`` = duration of every pull of an image not yet on the node."""
+        prof = getattr(self, "_profile", None)
+        if prof is None:
+            raw = self.tx.meta("engine:profile")
+            prof = self._profile = json.loads(raw) if raw else {}
+        return prof
+
     def need_sync(self, ms: int) -> None:
         ms = max(int(ms), self.now)
         for t in self.R["t"]:
@@ -324,7 +333,7 @@ class Kubelet:
                 self.need_sync(bo[1] + bo[0] * 1000)
                 return "blocked"
             self.event("Normal", "Pulling", f'Pulling image "{ref}"', fp)
-            dur = 0 if present else int(img.pull_ms)
+            dur = 0 if present else int(self.profile().get("pull_ms", img.pull_ms))
             C["pull"] = {"until": self.now + dur, "ok": bool(img.exists), "ms": dur}
             if dur == 0:
                 return self.finish_pull(c, C, fp)

@@ -553,3 +553,14 @@ def test_lifecycle_hooks_demo(store):
         engine.pod_deleting(tx, get(tx, pod), 30)
         at(tx, 3)
         assert get(tx, pod) is None  # preStop made nginx quit: gone long before the grace period ends
+
+
+def test_profile_pull_time_knob(store):
+    with store.transaction() as tx:
+        tx.set_meta("engine:profile", json.dumps({"pull_ms": 2500}))
+        pod = create(tx, mkpod("slow", [NGINX]))
+        at(tx, 2)
+        assert cstatus(get(tx, pod))["state"] == {"waiting": {"reason": "ContainerCreating"}}
+        at(tx, 3)
+        assert ("Normal", "Pulled", 'Successfully pulled image "nginx:1.14.2" in 2.5s (2.5s including waiting). '
+                                    'Image size: 44710204 bytes.', 1) in evs(tx, pod)
