@@ -17,6 +17,7 @@ from minikctl.cli import edit as edit_cmd
 from minikctl.cli import get as get_cmd
 from minikctl.cli import logs as logs_cmd
 from minikctl.cli import patch as patch_cmd
+from minikctl.cli import timeline as timeline_cmd
 from minikctl.cli import version as version_cmd
 from minikctl.cli import wait as wait_cmd
 from minikctl.cli.common import STORE, TICK, set_globals
@@ -46,6 +47,7 @@ patch_cmd.register(app)
 edit_cmd.register(app)
 wait_cmd.register(app)
 logs_cmd.register(app)
+timeline_cmd.register(app)
 clock_cmd.register(app)
 version_cmd.register(app)
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from minikctl.api.errors import ClientError
+from minikctl.store import history
 
 FORMAT = "minikctl-store/1"
 DEFAULT_EPOCH_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z: the virtual clock of a new store
@@ -132,6 +133,8 @@ class Tx:
             for k, v in (("format", FORMAT), ("seed", seed), ("clock_ms", str(DEFAULT_EPOCH_MS)), ("revision", "0")):
                 self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (k, v))
             self._create_default_namespaces()
+        if "history" not in tables:
+            history.ensure(self.conn)
         self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
         if self._meta.get("format") != FORMAT:
             raise ClientError(f'the store "{self.path}" is not a minikctl store (format {self._meta.get("format")!r})')
@@ -262,6 +265,8 @@ class Tx:
             "INSERT INTO objects (kind, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)",
             (obj["kind"], ns, meta["name"], meta["uid"], rv, _dumps(obj)),
         )
+        if obj["kind"] == "Pod":
+            history.record(self.conn, obj, self.now_ms)
         return obj
 
     def update(self, obj: dict) -> dict:
@@ -275,9 +280,16 @@ class Tx:
         )
         if cur.rowcount != 1:
             raise KeyError(f"{obj['kind']} {meta.get('namespace')}/{meta['name']} is not stored")
+        if obj["kind"] == "Pod":
+            history.record(self.conn, obj, self.now_ms)
         return obj
 
     def delete(self, kind: str, namespace: str, name: str) -> None:
+        if kind == "Pod":
+            row = self.conn.execute("SELECT uid FROM objects WHERE kind=? AND namespace=? AND name=?",
+                                    (kind, namespace, name)).fetchone()
+            if row:
+                history.forget(self.conn, row[0])
         self.conn.execute("DELETE FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name))
         if kind == "Pod":
             self.conn.execute("DELETE FROM runtime WHERE namespace=? AND name=?", (namespace, name))
@@ -350,7 +362,9 @@ class Tx:
                 "UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?", (at, _dumps(ev), ns, row[0])
             )
             return ev
-        name = f"{meta['name']}.{self.digest('event', self.counter('event'))[:16]}"
+        # like the kubelet's recorder ("<name>.<hex of the time in ns>"): names sort in the order
+        # events were created, so same-second events list (and describe) chronologically
+        name = f"{meta['name']}.{at * 1_000_000 + self.counter('event') % 1_000_000:x}"
         ev = {
             "apiVersion": "v1",
             "kind": "Event",

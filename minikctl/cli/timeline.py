@@ -1,0 +1,46 @@
+"""minikctl timeline POD: what happened to a pod over virtual time (a chart on a terminal, a table otherwise)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import typer
+
+from minikctl.cli import common as c
+from minikctl.cli.completion import complete_pod_names
+
+
+def timeline(
+    args: list[str] = typer.Argument(..., help="POD, pod NAME or pod/NAME", autocompletion=complete_pod_names),
+    namespace: Optional[str] = c.NAMESPACE,
+    chart: Optional[bool] = typer.Option(None, "--chart/--table", help="Draw the chart (default: on a terminal)."),
+    store: Optional[str] = c.STORE,
+    tick: Optional[str] = c.TICK,
+) -> None:
+    """Show a pod's phase, conditions and container states over virtual time."""
+    from minikctl.api.errors import ClientError
+    from minikctl.api.resources import POD
+    from minikctl.printers import timeline as tl
+    from minikctl.printers.durations import parse_rfc3339
+    from minikctl.store import history
+
+    if len(args) == 2 and args[0] in ("pod", "pods", "po"):
+        name = args[1]
+    elif len(args) == 1:
+        name = args[0].split("/", 1)[1] if "/" in args[0] else args[0]
+    else:
+        raise ClientError("expected 'timeline (POD | pod NAME | pod/NAME)'")
+    with c.session(store, tick) as api:
+        pod = api.get(POD, c.namespace_of(namespace), name)
+        entries = history.entries(api.tx.conn, pod["metadata"]["uid"])
+        now = api.now_ms
+    created = parse_rfc3339(pod["metadata"]["creationTimestamp"])
+    if chart if chart is not None else sys.stdout.isatty():
+        tl.chart(name, entries, created, now)
+    else:
+        c.out(tl.plain(entries, created))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("timeline")(timeline)
