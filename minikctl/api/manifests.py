@@ -1402,6 +1402,12 @@ def _decode_yaml_document(text: str) -> Any:
 
 
 def _go_quote_char(c: str) -> str:
+    """encoding/json's quoteChar: the offending *byte*, quoted."""
+    if c and ord(c) >= 0x80:
+        b = c.encode("utf-8", errors="replace")[0]
+        if b < 0xA0 or b == 0xAD:
+            return f"'\\u{b:04x}'"
+        return "'" + chr(b) + "'"
     if c == "'":
         return "'\\''"
     if c == '"':
@@ -1453,13 +1459,34 @@ def _json_error(doc: str, exc: json.JSONDecodeError) -> str:
         text = f"invalid character {_go_quote_char(c)} looking for beginning of object key string"
     elif msg.startswith("Expecting ':'"):
         text = f"invalid character {_go_quote_char(c)} after object key"
+    elif msg.startswith("Expecting ','") and c in ".eE" and pos > 0 and doc[pos - 1].isdigit():
+        # a malformed number: Go stops inside the literal
+        k = pos + 1
+        if c == "." :
+            what = "after decimal point in numeric literal"
+        else:
+            what = "in exponent of numeric literal"
+            if k < len(doc) and doc[k] in "+-":
+                k += 1
+        if k >= len(doc):
+            return "unexpected EOF"
+        offset = len(doc[:k].encode("utf-8")) + 1
+        text = f"invalid character {_go_quote_char(doc[k])} {what}"
     elif msg.startswith("Expecting ','"):
         where = _json_container_at(doc, pos)
         what = "object key:value pair" if where == "{" else "array element"
         text = f"invalid character {_go_quote_char(c)} after {what}"
     elif msg.startswith("Invalid control character"):
         text = f"invalid character {_go_quote_char(c)} in string literal"
-    elif msg.startswith("Invalid \\escape") or msg.startswith("Invalid \\uXXXX"):
+    elif msg.startswith("Invalid \\uXXXX"):
+        k = pos + 2
+        while k < len(doc) and k < pos + 6 and doc[k] in "0123456789abcdefABCDEF":
+            k += 1
+        if k >= len(doc):
+            return "unexpected EOF"
+        offset = len(doc[:k].encode("utf-8")) + 1
+        text = f"invalid character {_go_quote_char(doc[k])} in \\u hexadecimal character escape"
+    elif msg.startswith("Invalid \\escape"):
         k = pos + 1
         c2 = doc[k] if k < len(doc) else ""
         offset = len(doc[:k].encode("utf-8")) + 1
@@ -1490,7 +1517,7 @@ def _json_error(doc: str, exc: json.JSONDecodeError) -> str:
 def _decode_json_stream(text: str) -> list[Any]:
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         raise _Fail(f"json: input is larger than {MAX_DOCUMENT_BYTES} bytes")
-    dec = json.JSONDecoder()
+    dec = json.JSONDecoder(parse_constant=_reject_constant)
     out: list[Any] = []
     i = 0
     n = len(text)
@@ -1504,6 +1531,8 @@ def _decode_json_stream(text: str) -> list[Any]:
             value, i = dec.raw_decode(text, i)
         except json.JSONDecodeError as exc:
             raise _Fail(_json_error(text, exc)) from None
+        except _BadConstant:
+            raise _Fail(_json_constant_error(text, i)) from None
         except RecursionError:
             raise _Fail(f"json: exceeded max depth of {MAX_DEPTH}") from None
         out.append(_normalize_json_numbers(value))
@@ -1563,7 +1592,7 @@ def parse_value(text: str) -> Any:
         try:
             value = json.loads(text, parse_constant=_reject_constant)
             return _normalize_json_numbers(value)
-        except (json.JSONDecodeError, ValueError, RecursionError, _Fail):
+        except (json.JSONDecodeError, _BadConstant, RecursionError, _Fail):
             raise ClientError("invalid JSON document") from None
     try:
         chunks = split_yaml_documents(text)
@@ -1576,6 +1605,30 @@ def parse_value(text: str) -> Any:
         raise ClientError(f"unable to parse {go_quote(text)}: {msg}") from None
 
 
+class _BadConstant(ValueError):
+    """NaN / Infinity, which Python's json accepts and Go's does not."""
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"invalid constant {name}")
+    raise _BadConstant(name)
+
+
+def _json_constant_error(doc: str, start: int) -> str:
+    """Go's error for the first NaN/Infinity literal outside strings after ``start``."""
+    i = start
+    n = len(doc)
+    while i < n:
+        c = doc[i]
+        if c == '"':
+            i += 1
+            while i < n and doc[i] != '"':
+                i += 2 if doc[i] == "\\" else 1
+        elif c in "NI":
+            prev = doc[i - 1] if i > 0 else ""
+            offset = len(doc[:i].encode("utf-8")) + 1
+            if prev == "-":
+                return f"json: offset {offset}: invalid character {_go_quote_char(c)} in numeric literal"
+            return f"json: offset {offset}: invalid character {_go_quote_char(c)} looking for beginning of value"
+        i += 1
+    return "json: invalid number literal"
 

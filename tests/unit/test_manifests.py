@@ -270,6 +270,12 @@ def test_bad_separator():
         ('{"a": "\\q"}', "json: offset 9: invalid character 'q' in string escape code"),
         ('{"a": -x}', "json: offset 8: invalid character 'x' in numeric literal"),
         ('{"é": 1,}', "json: offset 10: invalid character '}' looking for beginning of object key string"),
+        ('{"a": é}', "json: offset 7: invalid character 'Ã' looking for beginning of value"),
+        ('{"a\\u12pb": 1}', "json: offset 8: invalid character 'p' in \\u hexadecimal character escape"),
+        ('{"a": [1e ]}', "json: offset 10: invalid character ' ' in exponent of numeric literal"),
+        ('{"a": 3.x}', "json: offset 9: invalid character 'x' after decimal point in numeric literal"),
+        ('{"a": NaN}', "json: offset 7: invalid character 'N' looking for beginning of value"),
+        ('{"a": -Infinity}', "json: offset 8: invalid character 'I' in numeric literal"),
     ],
 )
 def test_json_errors(text, expected):
