@@ -1,7 +1,9 @@
 """Validations per second: the create pipeline (decode checks, unknown fields, defaulting,
-validation) over the corpus Pods and over a synthetic list of 1,000 Pods.
+validation) over the corpus Pods and over a synthetic list of 1,000 Pods, side by side with the
+schema-only peer `kubernetes-validate` (strict, v1.32) on the same documents when it is installed
+(`pip install kubernetes-validate`; it is not a dependency of minikctl).
 
-    /work/venv/bin/python bench/validation_speed.py
+    .venv/bin/python bench/validation_speed.py
 """
 
 from __future__ import annotations
@@ -63,26 +65,50 @@ def synthetic(n: int) -> list[dict]:
     return out
 
 
-def measure(label: str, docs: list[dict], rounds: int) -> None:
+def peer_admit(doc: dict) -> int:
+    """kubernetes-validate's library call, strict, against the 1.32 schemas (what its CLI does per document)."""
+    import kubernetes_validate
+
+    try:
+        kubernetes_validate.validate(doc, "1.32", strict=True)
+    except kubernetes_validate.ValidationError:
+        return 1
+    return 0
+
+
+def measure(label: str, docs: list[dict], rounds: int, fn=admit) -> float:
     total = 0
     bad = 0
     start = time.perf_counter()
     for _ in range(rounds):
         for d in docs:
-            bad += admit(copy.deepcopy(d)) > 0
+            bad += fn(copy.deepcopy(d)) > 0
             total += 1
     elapsed = time.perf_counter() - start
-    print(f"{label}: {total} validations in {elapsed:.3f} s = {total / elapsed:,.0f} validations/s "
-          f"({bad} rejected)")
+    rate = total / elapsed
+    print(f"{label}: {total} validations in {elapsed:.3f} s = {rate:,.0f} validations/s ({bad} rejected)")
+    return rate
 
 
 def main() -> None:
     validation.validator_for("Pod")  # warm the schema cache
     admit(copy.deepcopy(synthetic(1)[0]))
+    try:
+        import kubernetes_validate  # noqa: F401
+        peer = True
+    except ImportError:
+        peer = False
+        print("kubernetes-validate is not installed: no side-by-side figures")
+    sets = []
     if CORPUS.is_dir():
         pods = corpus_pods()
-        measure(f"corpus pods ({len(pods)} documents x 5)", pods, 5)
-    measure("synthetic 1,000-pod list", synthetic(1000), 1)
+        sets.append((f"corpus pods ({len(pods)} documents x 5)", pods, 5))
+    sets.append(("synthetic 1,000-pod list", synthetic(1000), 1))
+    for label, docs, rounds in sets:
+        ours = measure("minikctl  " + label, docs, rounds)
+        if peer:
+            theirs = measure("k8s-validate " + label, docs, rounds, peer_admit)
+            print(f"  minikctl / kubernetes-validate throughput: {ours / theirs:.1f}x")
 
 
 if __name__ == "__main__":
