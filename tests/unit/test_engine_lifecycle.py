@@ -564,3 +564,20 @@ def test_profile_pull_time_knob(store):
         at(tx, 3)
         assert ("Normal", "Pulled", 'Successfully pulled image "nginx:1.14.2" in 2.5s (2.5s including waiting). '
                                     'Image size: 44710204 bytes.', 1) in evs(tx, pod)
+
+
+def test_failing_init_container_crash_loops_under_always(store):
+    with store.transaction() as tx:
+        init = [{"name": "init-fail", "image": "busybox:1.36", "command": ["sh", "-c", "echo no; exit 1"]}]
+        pod = create(tx, mkpod("ic", [dict(NGINX, name="app")], init=init))
+        at(tx, 3)  # start 1, exit 1; restart 2 (first crash, immediate), exit 2; observed 3 -> back-off 10s
+        p = get(tx, pod)
+        ist = p["status"]["initContainerStatuses"][0]
+        assert p["status"]["phase"] == "Pending"
+        assert ist["state"]["waiting"]["reason"] == "CrashLoopBackOff" and ist["restartCount"] == 1
+        assert ist["lastState"]["terminated"]["exitCode"] == 1
+        assert p["status"]["containerStatuses"][0]["state"] == {"waiting": {"reason": "PodInitializing"}}
+        at(tx, 12)
+        assert get(tx, pod)["status"]["initContainerStatuses"][0]["restartCount"] == 2
+        ev = [e for e in tx.events_for(p["metadata"]["uid"]) if e["reason"] == "BackOff"][0]
+        assert ev["involvedObject"]["fieldPath"] == "spec.initContainers{init-fail}"
