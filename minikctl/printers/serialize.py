@@ -923,7 +923,7 @@ def to_yaml(obj: Any) -> str:
     """kubectl ``-o yaml`` for one object (ends with a newline)."""
     e = _Emitter()
     e.node(obj, -1, False)
-    e.out.append("\n")
+    e.write_indent(0)  # document end: a line break unless a block scalar left one
     return "".join(e.out)
 
 

@@ -65,6 +65,7 @@ LIVE = [
     {"deep": {"a": {"b": {"c": {"d": ["q " * 45, {"e": "r " * 45}]}}}}},
     {"quotes": ["it's " * 20, "a: b " * 20, '"dq" ' * 20, "#x " * 30]},
     {"lits": ["a\n", "a\n\n", "\n", " a\n", "a \nb", "a\n b\n", "x\ty\n"]},
+    {"z: 9": "\n_+/**09 ._ .\n"},
     {"n": [0.5, 2.5e-7, 1e300, -1.25e-300, 12345678.9, 1e6, 1.0e15, 0.1 + 0.2]},
     {"s": ["1e1", "1E1", "+1e+1", ".1", "0.", "-.1e-2", "0b1", "0B1", "0X1f", "0O7", "Yes", "yES", "NULL", "nULL"]},
 ]
@@ -128,6 +129,12 @@ def test_yaml_basic_shapes():
     assert to_yaml({"s": "80", "t": "True", "p": "a: b"}) == "p: 'a: b'\ns: \"80\"\nt: \"True\"\n"
     assert to_yaml({"m": "one\ntwo\n", "n": "one\ntwo"}) == "m: |\n  one\n  two\n\"n\": |-\n  one\n  two\n"
     assert to_yaml({"f": 1.0, "g": 0.5, "i": 3}) == "f: 1\ng: 0.5\ni: 3\n"
+
+
+def test_yaml_literal_as_last_value_has_no_extra_blank_line():
+    assert to_yaml({"a": "x\n"}) == "a: |\n  x\n"
+    assert to_yaml({"a": "x\n\n"}) == "a: |+\n  x\n\n"
+    assert to_yaml({"a": {"b": "\nx\n"}}) == "a:\n  b: |2\n\n    x\n"
 
 
 def test_yaml_folds_long_plain():
