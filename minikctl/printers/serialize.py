@@ -457,7 +457,60 @@ class _Analysis:
     __slots__ = ("multiline", "block_plain", "single_ok", "block_ok")
 
 
+_RX_SPECIAL = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd]|\ufeff")
+_RX_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
+_RX_BREAK_SPACE = re.compile("[\r\n\x85\u2028\u2029] ")
+_RX_SPACE_BREAK = re.compile(" [\r\n\x85\u2028\u2029]")
+_RX_BLOCK_IND = re.compile("(?<=.):(?:[ \t]|\\Z)|[ \t\r\n\x85\u2028\u2029\x00]#", re.S)
+
+
 def _analyze(s: str) -> _Analysis:
+    """yaml_emitter_analyze_scalar, with regular expressions instead of a char loop."""
+    a = _Analysis()
+    if not s:
+        a.multiline = False
+        a.block_plain = True
+        a.single_ok = True
+        a.block_ok = False
+        return a
+    c0 = s[0]
+    n = len(s)
+    followed0 = n == 1 or s[1] in " \t"
+    block_ind = (
+        s[:3] == "---"
+        or s[:3] == "..."
+        or c0 in _FIRST_INDICATORS
+        or (c0 in "?:-" and followed0)
+        or _RX_BLOCK_IND.search(s) is not None
+    )
+    special = _RX_SPECIAL.search(s) is not None
+    line_breaks = _RX_BREAK.search(s) is not None
+    leading_space = c0 == " "
+    leading_break = c0 in _BREAKS
+    trailing_space = s[-1] == " "
+    trailing_break = s[-1] in _BREAKS
+    break_space = line_breaks and _RX_BREAK_SPACE.search(s) is not None
+    space_break = line_breaks and _RX_SPACE_BREAK.search(s) is not None
+    a.multiline = line_breaks
+    block_plain = single_ok = block_ok = True
+    if leading_space or leading_break or trailing_space or trailing_break:
+        block_plain = False
+    if trailing_space:
+        block_ok = False
+    if break_space:
+        block_plain = single_ok = False
+    if space_break or special:
+        block_plain = single_ok = block_ok = False
+    if line_breaks or block_ind:
+        block_plain = False
+    a.block_plain = block_plain
+    a.single_ok = single_ok
+    a.block_ok = block_ok
+    return a
+
+
+def _analyze_loop(s: str) -> _Analysis:
+    """The character-by-character original (kept to cross-check _analyze in tests)."""
     a = _Analysis()
     if not s:
         a.multiline = False
@@ -579,7 +632,8 @@ def _dq_escape(ch: str) -> str:
 
 _CACHE_MAX = 65536
 _RENDER_CACHE: dict[str, str] = {}
-_SIMPLE_KEY_CACHE: dict[str, bool] = {}
+_KEY_TEXT_CACHE: dict[str, str] = {}
+_NEWLINE_PAD = ["\n" + " " * i for i in range(64)]
 _SAFE_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/+=-]*\Z")
 
 
@@ -859,24 +913,59 @@ class _Emitter:
 
     def mapping(self, m: dict, indent: int) -> None:
         mind = 0 if indent < 0 else indent + 2
+        out = self.out
         for k in _sorted_keys(m):
-            if not isinstance(k, str):
-                raise TypeError(f"unsupported map key type: {type(k).__name__}")
-            self.write_indent(mind)
-            simple = _SIMPLE_KEY_CACHE.get(k)
-            if simple is None:
-                simple = not any(c in _BREAKS for c in k) and len(k.encode("utf-8")) <= 128
-                if len(_SIMPLE_KEY_CACHE) < _CACHE_MAX:
-                    _SIMPLE_KEY_CACHE[k] = simple
-            if simple:
-                self.scalar(k, mind, True)
-                self.indicator(":", False, False, False)
+            kt = _KEY_TEXT_CACHE.get(k)
+            if kt is None:
+                kt = self._key_text(k)
+            # write_indent(mind), inlined
+            col = self.col
+            if not self.ind or col > mind or (col == mind and not self.ws):
+                out.append(_NEWLINE_PAD[mind] if mind < 64 else "\n" + " " * mind)
+            elif col < mind:
+                out.append(" " * (mind - col))
+            if kt:
+                out.append(kt)
+                self.col = mind + len(kt)
+                self.ws = False
+                self.ind = False
             else:
+                self.col = mind
+                self.ws = True
+                self.ind = True
                 self.indicator("?", True, False, True)
                 self.scalar(k, mind, False)
                 self.write_indent(mind)
                 self.indicator(":", True, False, True)
-            self.node(m[k], mind, True)
+            v = m[k]
+            if v.__class__ is str:
+                text = _RENDER_CACHE.get(v)
+                if text is not None and (" " not in v or self.col + 1 + len(text) <= _BEST_WIDTH):
+                    out.append(" ")
+                    out.append(text)
+                    self.col += 1 + len(text)
+                    continue
+            elif v is None or v is True or v is False or v.__class__ is int:
+                text = "null" if v is None else ("true" if v is True else ("false" if v is False else _yaml_number_text(v)))
+                out.append(" ")
+                out.append(text)
+                self.col += 1 + len(text)
+                continue
+            self.node(v, mind, True)
+
+    def _key_text(self, k: Any) -> str:
+        """``key:`` as written for a simple key, or "" when the key needs ``? ``."""
+        if not isinstance(k, str):
+            raise TypeError(f"unsupported map key type: {type(k).__name__}")
+        if any(c in _BREAKS for c in k) or len(k.encode("utf-8")) > 128:
+            text = ""
+        else:
+            sub = _Emitter()
+            sub.scalar(k, 0, True)
+            text = "".join(sub.out) + ":"
+        if len(_KEY_TEXT_CACHE) < _CACHE_MAX:
+            _KEY_TEXT_CACHE[k] = text
+        return text
 
     def sequence(self, seq: Any, indent: int, mapping_ctx: bool) -> None:
         indentless = mapping_ctx and not self.ind
