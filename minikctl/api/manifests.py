@@ -1386,7 +1386,12 @@ def _decode_yaml_document(text: str) -> Any:
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         raise _Fail(f"yaml: document is larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
-        return _fast_finish(_fast_parser(text).document())
+        fast_text = text
+        if "\r" in text and text.count("\r") == text.count("\r\n"):
+            # CRLF line breaks read exactly as LF ones (line breaks are
+            # normalized in YAML content); lone CRs are left to the full parser
+            fast_text = text.replace("\r\n", "\n")
+        return _fast_finish(_fast_parser(fast_text).document())
     except (_Bail, _Fail, RecursionError):
         # outside the fast subset, or an error: the full parser decides (and
         # reports errors in go-yaml's order and wording)

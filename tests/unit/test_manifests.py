@@ -445,3 +445,9 @@ def test_thousand_kyaml_pods_parse_fast():
     elapsed = time.perf_counter() - t
     assert len(docs) == 1000 and docs[7]["metadata"]["name"] == "busybox-7"
     assert elapsed < 2.5, elapsed
+
+
+def test_crlf_documents_match_lf_and_full_parser():
+    lf = SNIPPETS[4] + "z: |\n  a\n  b\n"
+    crlf = lf.replace("\n", "\r\n")
+    assert parse_documents(crlf, "f") == parse_documents(lf, "f") == [M._slow_document(crlf)]

@@ -131,6 +131,21 @@ def test_yaml_basic_shapes():
     assert to_yaml({"f": 1.0, "g": 0.5, "i": 3}) == "f: 1\ng: 0.5\ni: 3\n"
 
 
+def test_regex_scalar_analysis_matches_char_loop():
+    import itertools
+
+    from minikctl.printers import serialize as S
+
+    alphabet = ["a", " ", ":", "-", "#", "?", ".", "\t", "\n", "\r", "\x85", "\u2028", "'", "é", "\ufeff",
+                "\x00", "\x01", "😀", ",", "[", "---"]
+    fields = ("multiline", "block_plain", "single_ok", "block_ok")
+    for n in range(4):
+        for combo in itertools.product(alphabet, repeat=n):
+            s = "".join(combo)
+            a, b = S._analyze(s), S._analyze_loop(s)
+            assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields], repr(s)
+
+
 def test_yaml_literal_as_last_value_has_no_extra_blank_line():
     assert to_yaml({"a": "x\n"}) == "a: |\n  x\n"
     assert to_yaml({"a": "x\n\n"}) == "a: |+\n  x\n\n"
