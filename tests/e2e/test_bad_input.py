@@ -76,3 +76,62 @@ def test_other_kinds_still_apply(cli, manifest):
     assert done.returncode == 1
     assert done.stdout == "pod/ok created\n"
     assert 'no matches for kind "Foo"' in done.stderr
+
+
+BOMB = """apiVersion: v1
+kind: Pod
+metadata:
+  name: bomb
+a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_billion_laughs_refused_in_bounded_memory(cli, manifest, tmp_path):
+    import resource
+    import subprocess
+
+    path = manifest(BOMB, "bomb.yaml")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = cli("apply", "-f", path)
+    assert done.returncode == 1
+    assert "excessive aliasing" in done.stderr
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert max(before, peak_kib) < 200 * 1024  # well under 200 MiB: the aliases were never expanded
+    del subprocess
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a: " + "[" * 5000 + "]" * 5000 + "\n", "exceeded max depth"),
+    ('{"a":' * 5000 + "1" + "}" * 5000, "exceeded max depth"),
+])
+def test_deeply_nested_documents(cli, manifest, text, expected):
+    assert expected in cli.fail("apply", "-f", manifest(text, "deep.json" if text.startswith("{") else "deep.yaml"))
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["-p", "{bad"], "error: invalid JSON document"),
+    (["--type", "json", "-p", '{"op":"add"}'], "error: json: cannot unmarshal object into Go value of type jsonpatch.Patch"),
+    (["--type", "json", "-p", '[{"op":"remove","path":"/spec/nope"}]'], "Unable to remove nonexistent key: nope"),
+    (["--type", "json", "-p", '[{"op":"replace","path":"/spec/containers/5/image","value":"x"}]'],
+     "replace operation does not apply: doc is missing path: /spec/containers/5/image: missing value"),
+    (["-p", '{"spec":{"containers":[{"image":"noname"}]}}'],
+     "error: map: map[image:noname] does not contain declared merge key: name"),
+    (["--type", "merge", "-p", '{"spec":{"containers":[{"name":"c"}]}}'],
+     '* spec.containers[0].image: Required value'),
+    (["--type", "bogus", "-p", "{}"], 'error: --type must be one of [json merge strategic], not "bogus"'),
+    (["-p", '{"metadata":{"labels":' * 3000 + "1" + "}" * 3000], "error: invalid JSON document"),
+])
+def test_malformed_patches_leave_the_pod_unchanged(cli, manifest, args, expected):
+    cli.ok("apply", "-f", manifest(GOOD, "good.yaml"), tick="0")
+    before = cli.db_bytes()
+    err = cli.fail("patch", "pod", "ok", *args, tick="0")
+    assert expected in err
+    assert cli.db_bytes() == before
