@@ -35,6 +35,7 @@ RHO = 1000  # kubelet observation delay (PLEG relist period)
 R_PROC, R_PROBE, R_KUBELET, R_CTRL, R_SCHED = 1, 2, 3, 4, 5
 BACKOFF_INITIAL = 10
 BACKOFF_MAX = 300
+RESYNC_MS = 10_000  # pod worker requeue after a sync error (back-off): the kubelet looks again every 10 s
 LOG_LINES = 10_000
 SCHED_RETRY_MS = 300_000
 IMAGES_META = "engine:images:" + NODE_NAME
@@ -456,20 +457,43 @@ class Kubelet:
             F = cur.get("t1") if cur else None
         if F is not None:
             bo = C.get("bo")
+            self.accrue_backoff_events(c, C, fp)
             if bo and F - bo[1] <= 2 * BACKOFF_MAX * 1000 and self.now - F < bo[0] * 1000:
                 pod = f"{self.name}_{self.ns}({self.R['uid']})"
                 C["wait"] = ["CrashLoopBackOff",
                              f"back-off {_dur(bo[0] * 1000)} restarting failed container={c['name']} pod={pod}"]
-                self.event("Warning", "BackOff", f"Back-off restarting failed container {c['name']} in pod {pod}", fp)
                 self.need_sync(F + bo[0] * 1000)
-                if bo[0] >= BACKOFF_MAX or len(self.R["c"]) == 1:
-                    self.ff_anchor = F
+                if C.get("bo_seen") != F:
+                    # first decision about this exit; the kubelet then re-syncs every 10 s while
+                    # it waits, recording BackOff each time (accounted by accrue_backoff_events)
+                    self.event("Warning", "BackOff",
+                               f"Back-off restarting failed container {c['name']} in pod {pod}", fp)
+                    C["bo_seen"] = F
+                    C["bo_acc"] = [self.now, F + bo[0] * 1000, self.now]  # last counted, wait end, first
+                    if bo[0] >= BACKOFF_MAX or len(self.R["c"]) == 1:
+                        self.ff_anchor = F
                 return "blocked"
             if not bo or F - bo[1] > 2 * BACKOFF_MAX * 1000:
                 C["bo"] = [BACKOFF_INITIAL, self.now]
             else:
                 C["bo"] = [min(bo[0] * 2, BACKOFF_MAX), self.now]
         return self.start_container(c, C, fp)
+
+    def accrue_backoff_events(self, c: dict, C: dict, fp: str) -> None:
+        """The BackOff events of the 10 s re-syncs during a back-off wait, added when the pod is
+        next looked at (not one wake-up each): ticks at first + 10 s·i, before the wait ends."""
+        acc = C.get("bo_acc")
+        if not acc:
+            return
+        last, end = acc[0], acc[1]
+        limit = min(self.now, end - 1)
+        k = (limit - last) // RESYNC_MS if limit > last else 0
+        if k <= 0:
+            return
+        acc[0] = last + k * RESYNC_MS
+        pod = f"{self.name}_{self.ns}({self.R['uid']})"
+        self.tx.bump_event(self.pod, "Warning", "BackOff",
+                           f"Back-off restarting failed container {c['name']} in pod {pod}", "kubelet", fp, k, acc[0])
 
     # -- kills --------------------------------------------------------------------------------
     def kill(self, c: dict, C: dict, fp: str, message: str, grace_s: int, restart: bool,
@@ -916,9 +940,15 @@ class Kubelet:
             key = (e[0], e[1], e[2], e[3])
             times[key] = times.get(key, 0) + 1
             last[key] = max(last.get(key, e[4]), e[4])
+        by_fp = {fp: C for _, C, fp in self.containers()}
         for key in sorted(times):
-            self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], times[key] * n,
-                               last[key] + shift)
+            count = times[key] * n
+            C = by_fp.get(key[3])
+            if key[1] == "BackOff" and key[0] == "Warning" and C is not None and C.get("bo_acc"):
+                # plus the 10 s re-syncs of each (capped) wait, accrued lazily when stepping
+                acc = C["bo_acc"]
+                count += times[key] * n * max(0, (acc[1] - 1 - acc[2]) // RESYNC_MS)
+            self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, last[key] + shift)
         R["cyc"] = {"sig": sig, "anchor": anchor + shift, "n": {k: C["n"] for k, C in R["c"].items()}, "ev": rel}
         self.tx.set_now(self.now)  # the clock itself is moved by advance(), never backwards
 
@@ -953,9 +983,14 @@ class Kubelet:
         if run < 0 or run > 2 * BACKOFF_MAX * 1000:
             return  # a run that long resets the back-off: not this simple loop
         lag = self.now - anchor  # the decision happens this long after each exit
+        def backoffs(b_s: int) -> int:
+            # BackOff events of one cycle: the re-syncs during the wait, then the next decision
+            return -(-(b_s * 1000 - lag) // RESYNC_MS)
+
         exits = [anchor]
         restarts: list[int] = []
         n = 0
+        n_backoff = 0
         while True:
             if b >= BACKOFF_MAX and n >= 1:
                 # capped: the remaining cycles all have the same length
@@ -963,6 +998,7 @@ class Kubelet:
                 m = (self.horizon - lag - exits[-1]) // period
                 if m > 0:
                     n += m
+                    n_backoff += m * backoffs(b)
                     exits.append(exits[-1] + m * period)
                     exits[-2] = exits[-1] - period
                     restarts.append(exits[-1] - run)
@@ -974,6 +1010,7 @@ class Kubelet:
             restarts.append(r)
             exits.append(f)
             n += 1
+            n_backoff += backoffs(b)
             b = min(2 * b, BACKOFF_MAX)
         if n < 1:
             return
@@ -1000,6 +1037,8 @@ class Kubelet:
         C["wait"] = ["CrashLoopBackOff",
                      f"back-off {_dur(b * 1000)} restarting failed container={name} pod={pod}"]
         shift = exits[-1] - anchor
+        C["bo_seen"] = exits[-1]
+        C["bo_acc"] = [exits[-1] + lag, exits[-1] + b * 1000, exits[-1] + lag]
         R["t"] = [[t[0] + shift, t[1], t[2], t[3], [idmap.get(a, a) if isinstance(a, str) else a for a in t[4]]]
                   for t in R["t"] if t[3] != "sync"]
         add_timer(R, exits[-1] + b * 1000, R_KUBELET, "sync")
@@ -1010,8 +1049,11 @@ class Kubelet:
             times[key] = times.get(key, 0) + 1
             last[key] = max(last.get(key, e[4] - anchor), e[4] - anchor)
         for key in sorted(times):
-            self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], times[key] * n,
-                               exits[-1] + last[key])
+            if key[1] == "BackOff" and key[0] == "Warning":
+                count, at = n_backoff, exits[-1] + lag  # depends on each cycle's back-off
+            else:
+                count, at = times[key] * n, exits[-1] + last[key]
+            self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, at)
         R["cyc"] = {"sig": sig, "anchor": exits[-1], "n": {name: C["n"]}, "ev": []}
         # conditions that flipped during the last cycle (Ready while it ran) flipped in the last one too
         from minikctl.printers.durations import parse_rfc3339
@@ -1167,6 +1209,10 @@ def _map_times(R: dict, f, idmap: dict | None) -> dict:
     for C in R2["c"].values():
         if C.get("bo"):
             C["bo"][1] = f(C["bo"][1])
+        if C.get("bo_seen") is not None:
+            C["bo_seen"] = f(C["bo_seen"])
+        if C.get("bo_acc"):
+            C["bo_acc"] = [f(x) for x in C["bo_acc"]]
         if C.get("pull"):
             C["pull"]["until"] = f(C["pull"]["until"])
         if norm:
@@ -1203,7 +1249,7 @@ def _masked(R: dict, anchor: int) -> dict:
     R2["t"] = sorted([t[0] - anchor, t[1], t[3], ["?" if isinstance(a, str) and len(a) == 64 else a for a in t[4]]]
                      for t in R2["t"] if t[3] != "sync")
     for C in R2["c"].values():
-        for k in ("n", "bo"):
+        for k in ("n", "bo", "bo_seen", "bo_acc"):
             C.pop(k, None)
         if C.get("wait"):
             C["wait"] = C["wait"][0]

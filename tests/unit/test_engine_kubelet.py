@@ -318,3 +318,33 @@ def test_readiness_gate(store):
         conds = get(tx, "g")["status"]["conditions"]
         assert conds[0]["type"] == "example.com/gate"
         assert [c["status"] for c in conds if c["type"] == "Ready"] == ["True"]
+
+
+def _two_crashers(path: Path, stepwise: bool):
+    s = Store(path)
+    with s.transaction() as tx:
+        create(tx, mkpod("two", [{"name": "a", "image": IMG, "command": ["exit", "1"]},
+                                 {"name": "b", "image": IMG, "command": ["sleep", "3"]}]))
+        create(tx, mkpod("sync2", [{"name": "a", "image": IMG, "command": ["exit", "1"]},
+                                   {"name": "b", "image": IMG, "command": ["exit", "2"]}]))
+        if stepwise:
+            for sec in range(0, 9000, 3):
+                at(tx, sec)
+        at(tx, 9000)
+        out = []
+        for name in ("two", "sync2"):
+            p = get(tx, name)
+            evs = sorted((e["reason"], e["message"], e["count"], e["firstTimestamp"], e["lastTimestamp"])
+                         for e in tx.events_for(p["metadata"]["uid"]))
+            out.append((json.dumps(p["status"], sort_keys=True), evs))
+        out.append(engine.next_wake(tx))
+    s.close()
+    return out
+
+
+def test_fast_forward_two_containers_matches_stepping(tmp_path):
+    big = _two_crashers(tmp_path / "a.db", False)
+    small = _two_crashers(tmp_path / "b.db", True)
+    assert big == small
+    sts = json.loads(big[1][0])["containerStatuses"]
+    assert min(st["restartCount"] for st in sts) > 20

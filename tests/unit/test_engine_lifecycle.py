@@ -581,3 +581,12 @@ def test_failing_init_container_crash_loops_under_always(store):
         assert get(tx, pod)["status"]["initContainerStatuses"][0]["restartCount"] == 2
         ev = [e for e in tx.events_for(p["metadata"]["uid"]) if e["reason"] == "BackOff"][0]
         assert ev["involvedObject"]["fieldPath"] == "spec.initContainers{init-fail}"
+
+
+def test_backoff_event_counts_the_ten_second_resyncs(store):
+    with store.transaction() as tx:
+        pod = create(tx, mkpod("bo", [{"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", "exit 1"]}]))
+        at(tx, 153)
+        # decisions at 3, 13, 33, 73, 153; re-syncs while waiting: 23 | 43 53 63 | 83 ... 143
+        ev = [e for e in tx.events_for(get(tx, pod)["metadata"]["uid"]) if e["reason"] == "BackOff"][0]
+        assert (ev["count"], ev["firstTimestamp"], ev["lastTimestamp"]) == (16, ts(3), ts(153))
