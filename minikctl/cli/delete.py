@@ -149,7 +149,7 @@ def delete(
             gone.append((res.kind, meta.get("namespace", ""), meta["name"], meta.get("uid"), res.plural))
         if wait and mode == "none" and gone:
             errors += wait_gone(api, gone, parse_go_duration(timeout) if timeout else 0)
-    if not targets and not errors:
+    if by_query and not targets and not errors:
         c.out("No resources found\n")
     c.out("".join(line + "\n" for line in lines))
     if errors:

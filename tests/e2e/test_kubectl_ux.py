@@ -1,0 +1,124 @@
+"""kubectl's output formats, selectors, namespaces, edit, logs and wait, through the CLI."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def _two_pods(cli, manifest):
+    cli.ok("create", "namespace", "dev", tick="0")
+    for n in ("a", "b"):
+        text = (EXAMPLES / "nginx.yaml").read_text().replace("name: nginx\n", f"name: web-{n}\n", 1)
+        assert cli.ok("apply", "-f", manifest(text, f"{n}.yaml"), "-n", "dev", tick="0") == f"pod/web-{n} created\n"
+    assert cli.ok("label", "pods", "-n", "dev", "--all", "tier=fe", tick="0") == "pod/web-a labeled\npod/web-b labeled\n"
+    cli.ok("label", "pod", "web-a", "-n", "dev", "app=x", tick="0")
+    cli.ok("clock", "advance", "5s", tick="0")
+
+
+def test_tables_and_columns(cli, manifest):
+    _two_pods(cli, manifest)
+    assert cli.ok("get", "pods", "-A", "-L", "app", "--show-labels", tick="0") == (
+        "NAMESPACE   NAME    READY   STATUS    RESTARTS   AGE   APP   LABELS\n"
+        "dev         web-a   1/1     Running   0          5s    x     app=x,tier=fe\n"
+        "dev         web-b   1/1     Running   0          5s          tier=fe\n")
+    assert cli.ok("get", "pods", "-n", "dev", "-o", "wide", tick="0") == (
+        "NAME    READY   STATUS    RESTARTS   AGE   IP           NODE    NOMINATED NODE   READINESS GATES\n"
+        "web-a   1/1     Running   0          5s    10.244.0.2   node1   <none>           <none>\n"
+        "web-b   1/1     Running   0          5s    10.244.0.3   node1   <none>           <none>\n")
+    assert cli.ok("get", "pods", "-n", "dev", "--no-headers", tick="0").splitlines()[0].startswith("web-a   1/1")
+    assert cli.ok("get", "pods", "-n", "dev", "-l", "app in (x)", "-o", "name", tick="0") == "pod/web-a\n"
+    assert cli.ok("get", "pods", "-n", "dev", "-l", "!app", "-o", "name", tick="0") == "pod/web-b\n"
+    assert cli.ok("get", "pods", "-n", "dev", "--field-selector", "metadata.name=web-b", "-o",
+                  "custom-columns=NAME:.metadata.name,IMG:.spec.containers[*].image", tick="0") == (
+        "NAME    IMG\nweb-b   nginx:1.14.2\n")
+    assert cli.ok("get", "pods", "-n", "dev", "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\t\"}"
+                  "{.status.phase}{\"\\n\"}{end}", tick="0") == "web-a\tRunning\nweb-b\tRunning\n"
+    assert cli.ok("get", "pods", "-n", "dev", "--sort-by", "{.status.podIP}", "-o", "name", tick="0") == \
+        "pod/web-a\npod/web-b\n"
+    both = json.loads(cli.ok("get", "pods", "-n", "dev", "-o", "json", tick="0"))
+    assert both["kind"] == "List" and both["metadata"] == {"resourceVersion": ""} and len(both["items"]) == 2
+    one = json.loads(cli.ok("get", "pod", "web-a", "-n", "dev", "-o", "json", tick="0"))
+    assert one["kind"] == "Pod" and one["status"]["qosClass"] == "BestEffort"
+
+
+def test_selector_and_listing_errors(cli, manifest):
+    _two_pods(cli, manifest)
+    assert cli.fail("get", "pods", "-n", "dev", "--field-selector", "foo=bar", tick="0") == (
+        'Error from server (BadRequest): Unable to find "/v1, Resource=pods" that match label selector "", '
+        'field selector "foo=bar": field label not supported: foo\n')
+    assert "unable to parse requirement" in cli.fail("get", "pods", "-n", "dev", "-l", "-bad", tick="0")
+    assert cli.fail("get", "pod", "x", "-n", "nope", tick="0") == \
+        'Error from server (NotFound): namespaces "nope" not found\n'
+    listed = cli("get", "pods", "-n", "nope", tick="0")
+    assert listed.returncode == 0 and listed.stderr == "No resources found in nope namespace.\n"
+    assert cli.fail("get", "pods", "-o", "foo", tick="0").startswith(
+        'error: unable to match a printer suitable for the output format "foo"')
+
+
+def test_namespace_lifecycle(cli, manifest):
+    _two_pods(cli, manifest)
+    assert cli.fail("create", "namespace", "dev", tick="0") == \
+        'Error from server (AlreadyExists): namespaces "dev" already exists\n'
+    assert cli.ok("delete", "namespace", "dev") == 'namespace "dev" deleted\n'
+    assert "dev" not in cli.ok("get", "ns")
+    gone = cli("get", "pods", "-A")
+    assert gone.stdout == "" and gone.stderr == "No resources found\n"
+
+
+def test_edit_through_editor(cli, manifest, tmp_path):
+    cli.ok("apply", "-f", str(EXAMPLES / "nginx.yaml"))
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\nsed -i 's/image: nginx:1.14.2/image: nginx:1.25/' \"$1\"\n")
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    done = cli("edit", "pod", "nginx", env={"EDITOR": str(editor)})
+    assert done.returncode == 0 and done.stdout == "pod/nginx edited\n"
+    assert cli.ok("get", "pod", "nginx", "-o", "jsonpath={.spec.containers[0].image}") == "nginx:1.25"
+    noop = tmp_path / "noop.sh"
+    noop.write_text("#!/bin/sh\ntrue\n")
+    noop.chmod(noop.stat().st_mode | stat.S_IEXEC)
+    done = cli("edit", "pod", "nginx", env={"EDITOR": str(noop)})
+    assert done.returncode == 0 and done.stderr == "Edit cancelled, no changes made.\n"
+    bad = tmp_path / "bad.sh"
+    bad.write_text("#!/bin/sh\nsed -i 's/restartPolicy: Always/restartPolicy: Never/' \"$1\"\n")
+    bad.chmod(bad.stat().st_mode | stat.S_IEXEC)
+    done = cli("edit", "pod", "nginx", env={"EDITOR": str(bad)})
+    assert done.returncode == 1
+    assert done.stderr.startswith('error: pods "nginx" is invalid\n')
+    assert done.stderr.endswith("error: Edit cancelled, no valid changes were saved.\n")
+
+
+def test_logs_and_wait(cli, manifest):
+    cli.ok("apply", "-f", manifest(
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: counter\nspec:\n  restartPolicy: Never\n  containers:\n"
+        "  - name: count\n    image: busybox:1.36\n"
+        "    command: [sh, -c, 'for i in 1 2 3; do echo tick $i; sleep 1; done']\n"), tick="0")
+    assert cli.ok("wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/counter", tick="0") == \
+        "pod/counter condition met\n"
+    assert cli.ok("logs", "counter", tick="0") == "tick 1\ntick 2\ntick 3\n"
+    assert cli.ok("logs", "counter", "--tail", "1", tick="0") == "tick 3\n"
+    stamped = cli.ok("logs", "counter", "--timestamps", tick="0").splitlines()
+    assert stamped[0].endswith("Z tick 1") and stamped[0].startswith("2026-01-01T00:00:")
+    assert cli.fail("logs", "nothere", tick="0") == \
+        'error: error from server (NotFound): pods "nothere" not found in namespace "default"\n'
+    assert cli.fail("logs", "counter", "-c", "nope", tick="0") == "error: container nope is not valid for pod counter\n"
+    assert cli.fail("wait", "--for=condition=Ready", "pod/counter", "--timeout=5s", tick="0") == \
+        "error: timed out waiting for the condition on pods/counter\n"
+    assert cli.ok("delete", "pod", "counter", tick="0") == 'pod "counter" deleted\n'
+    assert cli.ok("wait", "--for=delete", "pod/counter", tick="0") == ""
+
+
+def test_delete_flags(cli):
+    cli.ok("apply", "-f", str(EXAMPLES / "nginx.yaml"))
+    assert cli.fail("delete", "pod", "nginx", "--now", "--grace-period=5") == \
+        "error: --now and --grace-period cannot be specified together\n"
+    assert cli.fail("delete", "pod", "nginx", "--force", "--grace-period=5") == \
+        "error: --force and --grace-period greater than 0 cannot be specified together\n"
+    assert cli.fail("delete", "pods") == "error: resource(s) were provided, but no name was specified\n"
+    assert cli.ok("delete", "pod", "nginx", "--dry-run=client") == 'pod "nginx" deleted (dry run)\n'
+    assert cli.ok("delete", "pod", "nginx", "-o", "name") == "pod/nginx\n"
+    assert cli.ok("delete", "pods", "--all") == "No resources found\n"
+    assert cli.ok("delete", "pod", "nginx", "--ignore-not-found") == ""
