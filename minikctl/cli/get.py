@@ -50,6 +50,7 @@ def get(
     if not args and not filename:
         raise ClientError(NO_RESOURCE, plain=True)
     requests = resource_args.from_args(args)
+    show_kind = show_kind or (bool(args) and "all" in args[0].split(","))
     if all_namespaces and any(r.names for r in requests):
         raise ClientError("a resource cannot be retrieved by name across all namespaces")
     if selector and any(r.names for r in requests):
