@@ -1181,6 +1181,7 @@ def _deep_copy(v: Any) -> Any:
 
 
 _SCANNER_CLASS: Any = None
+_ANCHOR_CHAR = re.compile(r"[0-9A-Za-z_-]")
 
 
 def _go_scanner() -> Any:
@@ -1195,6 +1196,27 @@ def _go_scanner() -> Any:
 
         class _GoScanner(Scanner):  # type: ignore[misc]
             ESCAPE_REPLACEMENTS = {**Scanner.ESCAPE_REPLACEMENTS, "'": "'"}
+
+            def scan_anchor(self, TokenClass: Any) -> Any:  # noqa: N803 (ruamel's signature)
+                # libyaml: anchor and alias names are [0-9A-Za-z_-] only (ruamel
+                # follows YAML 1.2 and would read "*a:" as the alias "a:").
+                peek = self.reader.peek
+                start_mark = self.reader.get_mark()
+                name = "alias" if peek() == "*" else "anchor"
+                self.reader.forward()
+                length = 0
+                while _ANCHOR_CHAR.match(peek(length) or " "):
+                    length += 1
+                ch = peek(length)
+                if not length or ch not in "\0 \t\r\n\x85\u2028\u2029?:,]}%@`":
+                    self.reader.forward(length)
+                    raise ScannerError(
+                        f"while scanning an {name}", start_mark,
+                        "did not find expected alphabetic or numeric character", self.reader.get_mark(),
+                    )
+                value = self.reader.prefix(length)
+                self.reader.forward(length)
+                return TokenClass(value, start_mark, self.reader.get_mark())
 
             def scan_to_next_token(self) -> Any:
                 # libyaml also skips tabs in the block context where no simple

@@ -241,6 +241,7 @@ POD = "apiVersion: v1\nkind: Pod\nmetadata:\n"
         ("!{\n  a: 1\n}\n", "yaml: did not find expected whitespace or line break"),
         ("a:\n  b: c\n  d", "yaml: line 4: could not find expected ':'"),
         ("spec:\n  a: 1\n:      b: 2\n  c: 3\n", "yaml: line 2: did not find expected key"),
+        ("a:\n  *aname: x\n", "yaml: unknown anchor 'aname' referenced"),
         # a syntax error wins over a map-key error found earlier in the document
         ("~: 1\na: b\n- c\n", "yaml: line 2: did not find expected key"),
     ],
