@@ -2,6 +2,12 @@
 crash-looping pods advanced 24 h. Prints events/s and wall time for each (targets: < 2 s each).
 
 Usage: python bench/engine_speed.py [--pods N]
+
+How the engine stays cheap: steady passing probes go dormant (re-armed when anything else happens
+in the pod, or when a listener changes by itself); one-container crash loops are fast-forwarded
+from their second back-off decision (doubling then capped back-off computed in closed form, event
+counts bumped in bulk); a pod is stepped in memory while it stays first in the total order.
+The node is given room for every pod (the default node allows 110).
 """
 
 from __future__ import annotations
