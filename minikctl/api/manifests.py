@@ -968,7 +968,7 @@ def _go_yaml_line(exc: Any, text_len: int = 1 << 62) -> str:
     problem = getattr(exc, "problem", None) or ""
     if (
         problem_mark is not None
-        and (not scanner or problem.startswith("could not find expected ':'"))
+        and (not scanner or problem.startswith(("could not find expected ':'", "found unexpected end of stream")))
         and problem_mark.column != 0
         and getattr(problem_mark, "index", -1) >= text_len
     ):

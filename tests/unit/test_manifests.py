@@ -242,6 +242,10 @@ POD = "apiVersion: v1\nkind: Pod\nmetadata:\n"
         ("a:\n  b: c\n  d", "yaml: line 4: could not find expected ':'"),
         ("spec:\n  a: 1\n:      b: 2\n  c: 3\n", "yaml: line 2: did not find expected key"),
         ("a:\n  *aname: x\n", "yaml: unknown anchor 'aname' referenced"),
+        ("a: 'x", "yaml: line 2: found unexpected end of stream"),
+        ('a: "x', "yaml: line 2: found unexpected end of stream"),
+        ("a:\n  b: [1, 2", "yaml: line 2: did not find expected ',' or ']'"),
+        ("a:\n  b: {x: 1", "yaml: line 2: did not find expected ',' or '}'"),
         # a syntax error wins over a map-key error found earlier in the document
         ("~: 1\na: b\n- c\n", "yaml: line 2: did not find expected key"),
     ],
