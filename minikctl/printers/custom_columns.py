@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from minikctl import gofmt
 from minikctl.api.errors import ClientError
-from minikctl.printers.jsonpath import JSONPath, JSONPathError, go_sprint, relaxed
+from minikctl.printers.jsonpath import JSONPath, JSONPathError, relaxed
 
 __all__ = ["parse_spec", "parse_file", "headers", "rows", "cell", "escape_terminal"]
 
@@ -76,7 +77,7 @@ def cell(parser: JSONPath, obj: Any) -> str:
         strings.append("<none>")
     for group in values:
         for v in group:
-            strings.append(escape_terminal(go_sprint(v)))
+            strings.append(escape_terminal(gofmt.sprint(v)))
     return ",".join(strings)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from minikctl import gofmt
 from minikctl.api.errors import ClientError
 
 __all__ = [
@@ -52,245 +53,29 @@ class _EvalError(Exception):
 
 
 # ---------------------------------------------------------------------------
-# Go formatting helpers
-
-
-def _shortest_digits(f: float) -> tuple[str, int]:
-    """Shortest round-trip decimal digits of |f| and the decimal point position (digits = 0.d1d2... * 10**dp)."""
-    r = repr(abs(f))
-    mant, _, exp = r.partition("e")
-    e = int(exp) if exp else 0
-    intpart, _, frac = mant.partition(".")
-    digits = (intpart + frac).lstrip("0")
-    lead_zeros = len(intpart + frac) - len((intpart + frac).lstrip("0"))
-    dp = len(intpart) + e - lead_zeros
-    digits = digits.rstrip("0")
-    if not digits:
-        return "0", 1
-    return digits, dp
-
-
-def _fmt_e(neg: bool, digits: str, dp: int) -> str:
-    exp = dp - 1
-    mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-    sign = "-" if exp < 0 else "+"
-    return ("-" if neg else "") + f"{mant}e{sign}{abs(exp):02d}"
-
-
-def _fmt_f(neg: bool, digits: str, dp: int) -> str:
-    if dp <= 0:
-        s = "0." + "0" * (-dp) + digits
-    elif dp >= len(digits):
-        s = digits + "0" * (dp - len(digits))
-    else:
-        s = digits[:dp] + "." + digits[dp:]
-    return ("-" if neg else "") + s
+# Go formatting (minikctl.gofmt); jsonpath prints values as they stand (``lenient``)
 
 
 def go_float(f: float) -> str:
     """Go ``%v`` of a float64 (``strconv.FormatFloat(f, 'g', -1, 64)``): ``1.5``, ``1e+06``, ``1e-05``."""
-    if f != f:
-        return "NaN"
-    if f in (float("inf"), float("-inf")):
-        return "+Inf" if f > 0 else "-Inf"
-    neg = f < 0 or (f == 0 and str(f).startswith("-"))
-    if f == 0:
-        return "-0" if neg else "0"
-    digits, dp = _shortest_digits(f)
-    exp = dp - 1
-    # strconv 'g' with shortest precision decides %e vs %f with an exponent limit of 6
-    if exp < -4 or exp >= 6:
-        return _fmt_e(neg, digits, dp)
-    return _fmt_f(neg, digits, dp)
-
-
-def _json_float(f: float) -> str:
-    """encoding/json float64: 'f' unless |f| < 1e-6 or >= 1e21, then 'e' with e-7 style exponents."""
-    if f == 0:
-        return "0" if not str(f).startswith("-") else "-0"
-    neg = f < 0
-    digits, dp = _shortest_digits(f)
-    a = abs(f)
-    if a < 1e-6 or a >= 1e21:
-        exp = dp - 1
-        mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        sign = "-" if exp < 0 else "+"
-        return ("-" if neg else "") + f"{mant}e{sign}{abs(exp)}"
-    return _fmt_f(neg, digits, dp)
-
-
-_JSON_ESC = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\b": "\\b",
-    "\f": "\\f",
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
-
-
-def _json_str(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        esc = _JSON_ESC.get(ch)
-        if esc is not None:
-            out.append(esc)
-        elif ord(ch) < 0x20:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    return gofmt.format_float(f)
 
 
 def go_json(v: Any) -> str:
     """Go ``json.Marshal``: compact, map keys sorted, HTML characters escaped."""
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return _json_float(v)
-    if isinstance(v, str):
-        return _json_str(v)
-    if isinstance(v, dict):
-        return "{" + ",".join(_json_str(str(k)) + ":" + go_json(v[k]) for k in sorted(v, key=str)) + "}"
-    if isinstance(v, (list, tuple)):
-        return "[" + ",".join(go_json(x) for x in v) + "]"
-    return _json_str(str(v))
+    return gofmt.json_marshal(v, lenient=True)
 
 
-def go_json_indent(v: Any, indent: str = "    ", _level: int = 0) -> str:
+def go_json_indent(v: Any, indent: str = "    ") -> str:
     """Go ``json.MarshalIndent(v, "", indent)``."""
-    if isinstance(v, dict):
-        if not v:
-            return "{}"
-        pad = indent * (_level + 1)
-        items = [
-            pad + _json_str(str(k)) + ": " + go_json_indent(v[k], indent, _level + 1) for k in sorted(v, key=str)
-        ]
-        return "{\n" + ",\n".join(items) + "\n" + indent * _level + "}"
-    if isinstance(v, (list, tuple)):
-        if not v:
-            return "[]"
-        pad = indent * (_level + 1)
-        items = [pad + go_json_indent(x, indent, _level + 1) for x in v]
-        return "[\n" + ",\n".join(items) + "\n" + indent * _level + "]"
-    return go_json(v)
+    return gofmt.json_marshal(v, indent, lenient=True)
 
 
-def go_sprint(v: Any) -> str:
-    """Go ``fmt.Sprint``/``%v`` of an unstructured value: ``map[a:1 b:x]``, ``[a b]``, ``<nil>``."""
-    if v is None:
-        return "<nil>"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return go_float(v)
-    if isinstance(v, str):
-        return v
-    if isinstance(v, dict):
-        return "map[" + " ".join(f"{k}:{go_sprint(v[k])}" for k in sorted(v, key=str)) + "]"
-    if isinstance(v, (list, tuple)):
-        return "[" + " ".join(go_sprint(x) for x in v) + "]"
-    return str(v)
-
-
-def _go_strconv_quote(s: str) -> str:
-    out = ['"']
-    for ch in s:
-        o = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\a":
-            out.append("\\a")
-        elif ch == "\b":
-            out.append("\\b")
-        elif ch == "\f":
-            out.append("\\f")
-        elif ch == "\v":
-            out.append("\\v")
-        elif o < 0x20 or o == 0x7F:
-            out.append(f"\\x{o:02x}")
-        elif not ch.isprintable() and o > 0x7F:
-            out.append(f"\\u{o:04x}" if o <= 0xFFFF else f"\\U{o:08x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
-
-
-def go_sharp_v(v: Any) -> str:
-    """Go ``%#v`` of an unstructured value (``map[string]interface {}{"a":1}``)."""
-    if v is None:
-        return "interface {}(nil)"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return go_float(v)
-    if isinstance(v, str):
-        return _go_strconv_quote(v)
-    if isinstance(v, dict):
-        inner = ", ".join(
-            f"{_go_strconv_quote(str(k))}:{go_sharp_v(v[k])}" for k in sorted(v, key=str)
-        )
-        return "map[string]interface {}{" + inner + "}"
-    if isinstance(v, (list, tuple)):
-        return "[]interface {}{" + ", ".join(go_sharp_v(x) for x in v) + "}"
-    return _go_strconv_quote(str(v))
-
-
-def go_type_name(v: Any) -> str:
-    """The Go type an unstructured value has (for ``... is not array or slice``)."""
-    if v is None:
-        return "interface {}"
-    if isinstance(v, bool):
-        return "bool"
-    if isinstance(v, int):
-        return "int64"
-    if isinstance(v, float):
-        return "float64"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, dict):
-        return "map[string]interface {}"
-    if isinstance(v, (list, tuple)):
-        return "[]interface {}"
-    return type(v).__name__
-
-
-def _go_rune_repr(ch: str) -> str:
-    """Go ``%#U``: ``U+0023 '#'`` (the quoted char only when printable)."""
-    code = f"U+{ord(ch):04X}"
-    if ch.isprintable():
-        return f"{code} '{ch}'"
-    return code
+go_sprint = gofmt.sprint
+go_sharp_v = gofmt.sharp_v
+go_type_name = gofmt.type_name
+_go_strconv_quote = gofmt.quote
+_go_rune_repr = gofmt.rune_repr
 
 
 # ---------------------------------------------------------------------------

@@ -13,8 +13,9 @@ import functools
 import re
 from typing import Any
 
+from minikctl import gofmt
 from minikctl.api.errors import ClientError, go_quote
-from minikctl.printers.jsonpath import JSONPath, JSONPathError, go_json, relaxed
+from minikctl.printers.jsonpath import JSONPath, JSONPathError, relaxed
 
 __all__ = ["sort_objects", "natural_less", "compare_values", "SortFieldNotFound"]
 
@@ -134,7 +135,7 @@ def _less(a: Any, b: Any) -> bool:
             if _less(y, x):
                 return False
         return len(a) < len(b)
-    return go_json(a) < go_json(b)
+    return gofmt.json_marshal(a, lenient=True) < gofmt.json_marshal(b, lenient=True)
 
 
 def compare_values(a: Any, b: Any) -> int:
