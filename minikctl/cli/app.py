@@ -14,6 +14,7 @@ from minikctl.cli import clock as clock_cmd
 from minikctl.cli import delete as delete_cmd
 from minikctl.cli import describe as describe_cmd
 from minikctl.cli import edit as edit_cmd
+from minikctl.cli import exec as exec_cmd
 from minikctl.cli import get as get_cmd
 from minikctl.cli import logs as logs_cmd
 from minikctl.cli import patch as patch_cmd
@@ -47,6 +48,7 @@ patch_cmd.register(app)
 edit_cmd.register(app)
 wait_cmd.register(app)
 logs_cmd.register(app)
+exec_cmd.register(app)
 timeline_cmd.register(app)
 clock_cmd.register(app)
 version_cmd.register(app)
@@ -138,6 +140,12 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 1
     except typer.Exit as e:
         return e.exit_code
+    except Exception as e:  # noqa: BLE001 - the last line of defence: a message, never a traceback
+        if os.environ.get("MINIKCTL_DEBUG"):
+            raise
+        sys.stderr.write(f"error: internal error: {type(e).__name__}: {e} (MINIKCTL_DEBUG=1 shows the traceback; "
+                         "the store was left unchanged)\n")
+        return 1
 
 
 if __name__ == "__main__":

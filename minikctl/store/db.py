@@ -428,9 +428,10 @@ class Tx:
 
     def list_events(self, namespace: str | None = None) -> list[dict]:
         if namespace is None:
-            rows = self.conn.execute("SELECT body FROM events ORDER BY namespace, last_ms, name")
+            rows = self.conn.execute("SELECT body FROM events ORDER BY namespace, name")
         else:
-            rows = self.conn.execute("SELECT body FROM events WHERE namespace=? ORDER BY last_ms, name", (namespace,))
+            # the API server lists by name (<object>.<hex time>): grouped by object, then in time order
+            rows = self.conn.execute("SELECT body FROM events WHERE namespace=? ORDER BY name", (namespace,))
         return [json.loads(r[0]) for r in rows]
 
     def delete_events_for(self, uid: str) -> None:

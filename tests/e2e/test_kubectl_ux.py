@@ -122,3 +122,21 @@ def test_delete_flags(cli):
     assert cli.ok("delete", "pod", "nginx", "-o", "name") == "pod/nginx\n"
     assert cli.ok("delete", "pods", "--all") == "No resources found\n"
     assert cli.ok("delete", "pod", "nginx", "--ignore-not-found") == ""
+
+
+def test_exec_changes_what_probes_see(cli):
+    """`exec -- touch /tmp/healthy` in liveness-exec's virtual filesystem stops the liveness kill."""
+    from tests.conftest import CORPUS
+
+    cli.ok("apply", "-f", str(CORPUS / "pods/probe/exec-liveness.yaml"), tick="0")
+    cli.ok("clock", "advance", "35s", tick="0")
+    done = cli("exec", "liveness-exec", "--", "cat", "/tmp/healthy", tick="0")
+    assert done.returncode == 1
+    assert done.stdout == "cat: can't open '/tmp/healthy': No such file or directory\n"
+    assert done.stderr == "command terminated with exit code 1\n"
+    assert cli.ok("exec", "liveness-exec", "-c", "liveness", "--", "touch", "/tmp/healthy", tick="0") == ""
+    cli.ok("clock", "advance", "60s", tick="0")
+    row = cli.ok("get", "pod", "liveness-exec", "--no-headers", tick="0").split()
+    assert row[:4] == ["liveness-exec", "1/1", "Running", "0"]
+    assert cli.fail("exec", "liveness-exec", "-c", "nope", "--", "ls", tick="0") == \
+        "error: container nope not found in pod liveness-exec\n"

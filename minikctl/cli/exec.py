@@ -1,0 +1,54 @@
+"""minikctl exec POD [-c CONTAINER] -- COMMAND [ARGS...]: run a command in a simulated container.
+
+Nothing runs on the host: the command goes through the same interpreter as the container's own process, over the
+container's virtual filesystem, so `exec web -- touch /tmp/healthy` changes what an exec probe sees next.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from minikctl.cli import common as c
+from minikctl.cli.completion import complete_pod_names
+
+
+def exec_(
+    args: list[str] = typer.Argument(..., help="POD [--] COMMAND [ARGS...]", autocompletion=complete_pod_names),
+    container: Optional[str] = typer.Option(None, "--container", "-c", help="Container name (default: the first)."),
+    namespace: Optional[str] = c.NAMESPACE,
+    stdin: bool = typer.Option(False, "--stdin", "-i", help="Accepted for compatibility; stdin is not passed."),
+    tty: bool = typer.Option(False, "--tty", "-t", help="Accepted for compatibility."),
+    store: Optional[str] = c.STORE,
+    tick: Optional[str] = c.TICK,
+) -> int:
+    """Execute a command in a container (simulated)."""
+    from minikctl import engine
+    from minikctl.api.errors import ClientError
+    from minikctl.api.resources import POD
+
+    target = args[0].split("/", 1)[1] if args[0].startswith(("pod/", "pods/", "po/")) else args[0]
+    command = [a for a in args[1:]]
+    if command and command[0] == "--":
+        command = command[1:]
+    if not command:
+        raise ClientError("you must specify at least one command for the container")
+    with c.session(store, tick) as api:
+        pod = api.get(POD, c.namespace_of(namespace), target)
+        names = [ct["name"] for ct in (pod.get("spec") or {}).get("containers") or []]
+        if container is None:
+            container = names[0]
+            if len(names) > 1:
+                c.err(f'Defaulted container "{container}" out of: {", ".join(names)}')
+        elif container not in names:
+            raise ClientError(f"container {container} not found in pod {target}")
+        code, output, _ms = engine.pod_exec(api.tx, pod, container, command)
+    c.out(output)
+    if code != 0:
+        c.err(f"command terminated with exit code {code}")
+    return code
+
+
+def register(app: typer.Typer) -> None:
+    app.command("exec")(exec_)
