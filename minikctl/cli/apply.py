@@ -66,10 +66,11 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
             try:
                 with api.tx.savepoint():
                     res, obj = _prepare(obj, source, namespace)
-                    word, result = action(api, res, obj, source, mode)
+                    word, result, *before = action(api, res, obj, source, mode)
             except MinikctlError as e:
                 errors.append(e)
                 continue
+            lines += before
             results.append(result)
             lines.append(printer.ref(result) + ("" if output == "name" else f" {word}{c.dry_suffix(mode)}"))
         warnings = list(api.warnings)
@@ -134,10 +135,11 @@ def replace_one(api, res, obj, source, mode, force=False):
     meta = obj["metadata"]
     live = api.find(res, meta.get("namespace", ""), meta.get("name", ""))
     if force:
-        if live is not None:
-            api.delete(live, grace=0)
-            c.out(f'{res.singular} "{meta["name"]}" deleted\n')
-        return "replaced", api.create(obj, dry_run=mode != "none", source=source)
+        if live is None:
+            return "replaced", api.create(obj, dry_run=mode != "none", source=source)
+        api.delete(live, grace=0)
+        return "replaced", api.create(obj, dry_run=mode != "none", source=source), f'{res.singular} "{meta["name"]}" deleted'
+
     if live is None:
         raise NotFound(res.plural, meta.get("name", "")).with_source("replacing", source)
     stored, _ = api.update(live, obj, dry_run=mode != "none", source=source, verb="replacing")
