@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from minikctl.gofmt import quote as _quote
+
 # field.ErrorType strings (apimachinery/pkg/util/validation/field/errors.go)
 REQUIRED = "Required value"
 INVALID = "Invalid value"
@@ -43,25 +45,8 @@ def _go_value(value: Any) -> str:
 
 
 def go_quote(s: str) -> str:
-    """Go's %q for the strings we meet (ASCII escapes, unicode kept)."""
-    out = ['"']
-    for ch in s:
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\x{ord(ch):02x}")
-        else:
-            out.append(ch)
-    out.append('"')
-    return "".join(out)
+    """Go's %q for the strings we meet (ASCII escapes, unicode kept): \\a, \\b, \\f, \\v as ``\\x07``..."""
+    return _quote(s, named_escapes=False, escape_unprintable=False)
 
 
 class FieldError:
