@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from minikctl import gofmt
 from minikctl.api.errors import ClientError
 
 __all__ = [
@@ -54,68 +55,17 @@ class StrategicMergeError(PatchError):
 # Go value formatting (fmt %v on decoded JSON), used inside error messages
 # ---------------------------------------------------------------------------
 
-def _go_float(f: float) -> str:
-    if f != f:
-        return "NaN"
-    if f in (float("inf"), float("-inf")):
-        return "+Inf" if f > 0 else "-Inf"
-    if f == 0:
-        return "0"
-    from decimal import Decimal
-
-    sign, digits, exponent = Decimal(repr(f)).normalize().as_tuple()
-    ds = "".join(str(d) for d in digits)
-    nd = len(ds)
-    dp = nd + int(exponent)  # position of the decimal point
-    exp = dp - 1
-    neg = "-" if sign else ""
-    # strconv.FormatFloat(f, 'g', -1, 64): %e when exp < -4 or exp >= 6.
-    if exp < -4 or exp >= 6:
-        mant = ds[0] + ("." + ds[1:] if nd > 1 else "")
-        e = exp
-        return f"{neg}{mant}e{'-' if e < 0 else '+'}{abs(e):02d}"
-    if dp <= 0:
-        return f"{neg}0.{'0' * (-dp)}{ds}"
-    if dp >= nd:
-        return f"{neg}{ds}{'0' * (dp - nd)}"
-    return f"{neg}{ds[:dp]}.{ds[dp:]}"
-
-
 def go_format(value: Any) -> str:
-    """Render a decoded JSON value like Go's ``fmt.Sprintf("%v", v)``."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        # JSON integers beyond int64 decode as float64 in Go
-        return str(value) if -(2**63) <= value < 2**63 else _go_float(float(value))
-    if isinstance(value, float):
-        return _go_float(value)
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{k}:{go_format(value[k])}" for k in sorted(value)) + "]"
-    if isinstance(value, list):
-        return "[" + " ".join(go_format(v) for v in value) + "]"
-    return str(value)
+    """Render a decoded JSON value like Go's ``fmt.Sprintf("%v", v)``.
+
+    Integers beyond int64 print as the float64 Go's JSON decoding makes of them; ``-0.0`` prints ``0``.
+    """
+    return gofmt.sprint(value, int64_only=True, negative_zero=False)
 
 
 def _go_type(value: Any) -> str:
-    """reflect.TypeOf(v).String() for decoded JSON values."""
-    if isinstance(value, dict):
-        return "map[string]interface {}"
-    if isinstance(value, list):
-        return "[]interface {}"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int64"
-    if isinstance(value, float):
-        return "float64"
-    if isinstance(value, str):
-        return "string"
-    return "<nil>"
+    """reflect.TypeOf(v).String() for decoded JSON values (``<nil>`` for null)."""
+    return gofmt.type_name(value, "<nil>")
 
 
 def _same(a: Any, b: Any) -> bool:
