@@ -13,12 +13,13 @@ def test_nginx_1_14_2_observed_digest_and_size():
     assert img.image_id == "docker.io/library/nginx@" + img.digest
     assert img.size == 44710204
     assert img.normalized == "docker.io/library/nginx:1.14.2"
-    assert img.pull_ms == 1000
+    assert img.pull_ms == 2000
 
 
 def test_busybox_defaults():
     img = lookup_image("busybox:1.36")
     assert img.size == 2217006
+    assert img.pull_ms == 1000  # the profile default: only the nginx repository overrides it
     assert img.cmd == ["sh"] and img.entrypoint == []
     assert img.has_executable("sh") and img.has_executable("/bin/sh") and img.has_executable("wget")
     assert not img.has_executable("bash")

@@ -88,7 +88,7 @@ def cstatus(pod: dict, i: int = 0) -> dict:
 NGINX = {"name": "nginx", "image": "nginx:1.14.2", "ports": [{"containerPort": 80, "protocol": "TCP"}]}
 
 
-def test_nginx_starts_after_one_second_pull(store):
+def test_nginx_starts_after_two_second_pull(store):
     with store.transaction() as tx:
         pod = create(tx, mkpod("nginx", [NGINX]))
         assert pod["spec"]["nodeName"] == "node1"
@@ -97,12 +97,16 @@ def test_nginx_starts_after_one_second_pull(store):
         assert cstatus(pod)["state"] == {"waiting": {"reason": "ContainerCreating"}}
         assert st["podIP"] == "10.244.0.2" and st["podIPs"] == [{"ip": "10.244.0.2"}]
         assert st["hostIP"] == "192.168.49.2" and st["startTime"] == ts(0)
-        at(tx, 1)
+        at(tx, 1)  # the catalog's nginx pull takes 2 s: still pulling
+        pod = get(tx, pod)
+        assert pod["status"]["phase"] == "Pending"
+        assert cstatus(pod)["state"] == {"waiting": {"reason": "ContainerCreating"}}
+        at(tx, 2)
         pod = get(tx, pod)
         st = pod["status"]
         assert st["phase"] == "Running"
         cs = cstatus(pod)
-        assert cs["state"] == {"running": {"startedAt": ts(1)}}
+        assert cs["state"] == {"running": {"startedAt": ts(2)}}
         assert cs["ready"] is True and cs["started"] is True and cs["restartCount"] == 0
         assert cs["image"] == "docker.io/library/nginx:1.14.2"
         assert cs["imageID"] == ("docker.io/library/nginx@sha256:"
@@ -110,12 +114,12 @@ def test_nginx_starts_after_one_second_pull(store):
         assert cs["containerID"].startswith("containerd://") and len(cs["containerID"]) == 13 + 64
         conds = [(c["type"], c["status"], c["lastTransitionTime"]) for c in st["conditions"]]
         assert conds == [("PodReadyToStartContainers", "True", ts(0)), ("Initialized", "True", ts(0)),
-                         ("Ready", "True", ts(1)), ("ContainersReady", "True", ts(1)),
+                         ("Ready", "True", ts(2)), ("ContainersReady", "True", ts(2)),
                          ("PodScheduled", "True", ts(0))]
         assert evs(tx, pod) == [
             ("Normal", "Scheduled", "Successfully assigned default/nginx to node1", 1),
             ("Normal", "Pulling", 'Pulling image "nginx:1.14.2"', 1),
-            ("Normal", "Pulled", 'Successfully pulled image "nginx:1.14.2" in 1s (1s including waiting). '
+            ("Normal", "Pulled", 'Successfully pulled image "nginx:1.14.2" in 2s (2s including waiting). '
                                  'Image size: 44710204 bytes.', 1),
             ("Normal", "Created", "Created container: nginx", 1),
             ("Normal", "Started", "Started container nginx", 1),
@@ -227,12 +231,17 @@ def test_init_containers_run_in_order(store):
         at(tx, 4)  # observed at 3 + rho; busybox present: init-b starts at 4, ends at 7
         ist = get(tx, pod)["status"]["initContainerStatuses"]
         assert ist[0]["ready"] is True and "running" in ist[1]["state"]
-        at(tx, 8)  # init-b observed at 8: app starts (nginx pull 1s -> 9)
+        at(tx, 8)  # init-b observed at 8: app starts (nginx pull 2s -> 10)
         p = get(tx, pod)
         assert p["status"]["phase"] == "Pending"
         at(tx, 9)
         p = get(tx, pod)
+        assert p["status"]["phase"] == "Pending"
+        assert p["status"]["containerStatuses"][0]["state"] == {"waiting": {"reason": "PodInitializing"}}
+        at(tx, 10)
+        p = get(tx, pod)
         assert p["status"]["phase"] == "Running"
+        assert cstatus(p)["state"] == {"running": {"startedAt": ts(10)}}
         assert [c["status"] for c in p["status"]["conditions"]] == ["True"] * 5
 
 
@@ -274,11 +283,14 @@ def test_termination_message_from_file(store):
 def test_image_pull_failure_and_backoff(store):
     with store.transaction() as tx:
         pod = create(tx, mkpod("bad", [{"name": "bad", "image": "nginx:nope"}]))
+        # an unknown tag of a catalogued repository takes the repository's pull time (nginx: 2 s) to fail
         at(tx, 1)
+        assert cstatus(get(tx, pod))["state"] == {"waiting": {"reason": "ContainerCreating"}}
+        at(tx, 2)
         cs = cstatus(get(tx, pod))
         assert cs["state"]["waiting"]["reason"] == "ErrImagePull"
         assert cs["state"]["waiting"]["message"].startswith("rpc error: code = NotFound")
-        at(tx, 2)
+        at(tx, 3)
         cs = cstatus(get(tx, pod))
         assert cs["state"] == {"waiting": {"reason": "ImagePullBackOff",
                                            "message": 'Back-off pulling image "nginx:nope"'}}
@@ -286,7 +298,9 @@ def test_image_pull_failure_and_backoff(store):
         assert ("Normal", "BackOff", 'Back-off pulling image "nginx:nope"') in reasons
         assert ("Warning", "Failed", "Error: ErrImagePull") in reasons
         assert ("Warning", "Failed", "Error: ImagePullBackOff") in reasons
-        at(tx, 11)  # next attempt at 1 + 10
+        at(tx, 11)
+        assert [e for e in evs(tx, pod) if e[1] == "Pulling"][0][3] == 1
+        at(tx, 12)  # next attempt at 2 + 10
         pulling = [e for e in evs(tx, pod) if e[1] == "Pulling"][0]
         assert pulling[3] == 2
         with pytest.raises(BadRequest) as ei:
@@ -382,7 +396,7 @@ def test_next_wake(store):
     with store.transaction() as tx:
         assert engine.next_wake(tx) is None
         create(tx, mkpod("web", [NGINX]))
-        assert engine.next_wake(tx) == T0 + 1000
+        assert engine.next_wake(tx) == T0 + 2000
 
 
 def test_exec_changes_probe_result(store):
@@ -409,9 +423,14 @@ def test_sidecar_starts_before_app_and_counts_for_ready(store):
         p = get(tx, pod)
         assert "running" in p["status"]["initContainerStatuses"][0]["state"]
         assert p["status"]["initContainerStatuses"][0]["started"] is True
-        at(tx, 2)  # the app starts right after the sidecar started (nginx pull 1 s)
+        at(tx, 2)  # the app's pull starts right after the sidecar started at 1 (nginx pull 2 s -> 3)
+        p = get(tx, pod)
+        assert p["status"]["phase"] == "Pending"
+        assert cstatus(p)["state"] == {"waiting": {"reason": "PodInitializing"}}
+        at(tx, 3)
         p = get(tx, pod)
         assert p["status"]["phase"] == "Running"
+        assert cstatus(p)["state"] == {"running": {"startedAt": ts(3)}}
         assert [c["status"] for c in p["status"]["conditions"]] == ["True"] * 5
 
 
@@ -420,7 +439,7 @@ def test_poststart_failure_kills_container(store):
         c = {"name": "c", "image": "nginx:1.14.2",
              "lifecycle": {"postStart": {"exec": {"command": ["sh", "-c", "exit 3"]}}}}
         pod = create(tx, mkpod("ps", [c]))
-        at(tx, 1)
+        at(tx, 2)  # nginx pulled and started at 2
         e = evs(tx, pod)
         assert [x for x in e if x[1] == "FailedPostStartHook"]
         assert ("Normal", "Killing", "FailedPostStartHook", 1) in e
@@ -429,7 +448,7 @@ def test_poststart_failure_kills_container(store):
 def test_missing_executable_is_start_error(store):
     with store.transaction() as tx:
         pod = create(tx, mkpod("se", [{"name": "c", "image": "nginx:1.14.2", "command": ["nosuchprog"]}]))
-        at(tx, 1)
+        at(tx, 2)  # pulled (2 s), start fails at once
         cs = cstatus(get(tx, pod))
         msg = ('failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create '
                'failed: unable to start container process: exec: "nosuchprog": executable file not found in $PATH: '
@@ -438,7 +457,7 @@ def test_missing_executable_is_start_error(store):
         t = cs["lastState"]["terminated"]
         assert (t["exitCode"], t["reason"], t["startedAt"]) == (128, "StartError", "1970-01-01T00:00:00Z")
         assert ("Warning", "Failed", "Error: " + msg, 1) in evs(tx, pod)
-        at(tx, 3)
+        at(tx, 4)  # observed at 3, restarted at once and fails again, observed at 4 -> back-off
         cs = cstatus(get(tx, pod))
         assert cs["state"]["waiting"]["reason"] == "CrashLoopBackOff" and cs["restartCount"] == 1
 
@@ -528,7 +547,7 @@ def test_assumptions_and_volume_mount_status(store):
         c = dict(NGINX, volumeMounts=[{"name": "kube-api-access-abcde", "readOnly": True,
                                        "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}])
         pod = create(tx, mkpod("vm", [c], volumes=[{"name": "kube-api-access-abcde", "projected": {"sources": []}}]))
-        at(tx, 1)
+        at(tx, 2)
         cs = cstatus(get(tx, pod))
         assert cs["volumeMounts"] == [{"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount",
                                        "name": "kube-api-access-abcde", "readOnly": True,
@@ -545,14 +564,14 @@ def test_lifecycle_hooks_demo(store):
                  "preStop": {"exec": {"command": ["/bin/sh", "-c",
                                                   "nginx -s quit; while killall -0 nginx; do sleep 1; done"]}}}}
         pod = create(tx, mkpod("lifecycle-demo", [c]))
-        at(tx, 1)
+        at(tx, 2)  # nginx pulled (2 s) and started at 2
         p = get(tx, pod)
         assert p["status"]["phase"] == "Running"
         code, out, _ = engine.pod_exec(tx, p, "lifecycle-demo-container", ["cat", "/usr/share/message"])
         assert (code, out) == (0, "Hello from the postStart handler\n")
         engine.pod_deleting(tx, get(tx, pod), 30)
         at(tx, 3)
-        assert get(tx, pod) is None  # preStop made nginx quit: gone long before the grace period ends
+        assert get(tx, pod) is None  # preStop made nginx quit at 2; removed rho later: gone long before the grace period ends
 
 
 def test_profile_pull_time_knob(store):
