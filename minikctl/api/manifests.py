@@ -945,18 +945,33 @@ _STD_TAG = "tag:yaml.org,2002:"
 
 
 def _resolve_tagged(value: str, tag: str) -> Any:
+    """A scalar with an explicit tag, as go-yaml v2 decodes it.
+
+    !!str keeps the text; !!null, !!bool, !!int, !!float and !!timestamp must
+    match what the text resolves to ("cannot decode !!str `x` as a !!int");
+    any other tag (``!foo``) leaves the text as a string.
+    """
     short = tag[len(_STD_TAG):] if tag.startswith(_STD_TAG) else None
-    if short in ("str", "binary"):
+    if short not in ("null", "bool", "int", "float", "timestamp"):
         return value
-    if short is None or short in ("map", "seq", "merge", "timestamp"):
-        return resolve_plain(value) if short is None else value
     v = resolve_plain(value)
-    want = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}.get(short)
-    if want is None:
-        return value
-    if isinstance(v, want) and not (short == "int" and isinstance(v, bool)):
-        return float(v) if short == "float" else v
-    raise _Fail(f"error converting YAML to JSON: yaml: cannot decode !!str `{value}` as a !!{short}")
+    if v is None:
+        got = "null"
+    elif isinstance(v, bool):
+        got = "bool"
+    elif isinstance(v, int):
+        got = "int"
+    elif isinstance(v, float):
+        got = "float"
+    elif _is_timestamp(value):
+        got = "timestamp"
+    else:
+        got = "str"
+    if got == short:
+        return v
+    if short == "float" and got == "int":
+        return float(v)
+    raise _Fail(f"error converting YAML to JSON: yaml: cannot decode !!{got} `{value}` as a !!{short}")
 
 
 def _go_yaml_line(exc: Any, text_len: int = 1 << 62) -> str:

@@ -189,6 +189,10 @@ def test_anchors_merge_and_duplicates():
 
 def test_tags_and_escapes():
     assert parse_documents('a: !!int "3"\nb: !foo x\nc: "it\\\'s"\n', "f")[0] == {"a": 3, "b": "x", "c": "it's"}
+    text = 'a: !foo\nb: !!str 1\nc: !!int "3"\nd: !!float 2\ne: !!null ~\nf: !!bool yes\ng: !!timestamp 2001-01-01\n'
+    assert parse_documents(text, "f")[0] == {"a": "", "b": "1", "c": 3, "d": 2, "e": None, "f": True, "g": "2001-01-01"}
+    assert err("a: !!null x\n").endswith("yaml: cannot decode !!str `x` as a !!null")
+    assert err("a: !!bool 1\n").endswith("yaml: cannot decode !!int `1` as a !!bool")
 
 
 def test_tabs_like_go_yaml():
