@@ -33,29 +33,34 @@ __all__ = [
 ]
 
 # ---------------------------------------------------------------------------
-# apimachinery/pkg/util/validation messages
+# apimachinery/pkg/util/validation: name checks shared with validation.py and updates.py
+#
+# ``exact=False`` keeps the reading validation.py has always had: lengths counted in characters (Go counts
+# bytes) and one trailing newline tolerated by the pattern (Python's ``$``; Go's ``$`` is end of text).
 
-_QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-_QUALIFIED_NAME_RE = re.compile(_QUALIFIED_NAME_FMT)
+DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
+DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*"
+QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
+LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?"
+
+_QUALIFIED_NAME_RE = re.compile(QUALIFIED_NAME_FMT)
 _QUALIFIED_NAME_MSG = (
     "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
 )
-_LABEL_VALUE_FMT = "(" + _QUALIFIED_NAME_FMT + ")?"
-_LABEL_VALUE_RE = re.compile(_LABEL_VALUE_FMT)
+_LABEL_VALUE_RE = re.compile(LABEL_VALUE_FMT)
 _LABEL_VALUE_MSG = (
     "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
     "and must start and end with an alphanumeric character"
 )
-_DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-_DNS1123_SUBDOMAIN_FMT = _DNS1123_LABEL_FMT + "(\\." + _DNS1123_LABEL_FMT + ")*"
-_DNS1123_SUBDOMAIN_RE = re.compile(_DNS1123_SUBDOMAIN_FMT)
+_DNS1123_SUBDOMAIN_RE = re.compile(DNS1123_SUBDOMAIN_FMT)
 _DNS1123_SUBDOMAIN_MSG = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
     "and must start and end with an alphanumeric character"
 )
 
 
-def _regex_error(msg: str, fmt: str, *examples: str) -> str:
+def regex_error(msg: str, fmt: str, *examples: str) -> str:
+    """validation.RegexError: ``<msg> (e.g. 'a',  or 'b', regex used for validation is '<fmt>')``."""
     if not examples:
         return msg + " (regex used for validation is '" + fmt + "')"
     msg += " (e.g. "
@@ -66,21 +71,35 @@ def _regex_error(msg: str, fmt: str, *examples: str) -> str:
     return msg + "regex used for validation is '" + fmt + "')"
 
 
-def _max_len_error(n: int) -> str:
+def max_len_error(n: int) -> str:
     return f"must be no more than {n} characters"
 
 
-def is_dns1123_subdomain(value: str) -> list[str]:
+def _length(value: str, exact: bool) -> int:
+    return len(value.encode("utf-8")) if exact else len(value)
+
+
+def _full(rx: "re.Pattern[str]", value: str, exact: bool) -> bool:
+    if rx.fullmatch(value) is not None:
+        return True
+    return not exact and value.endswith("\n") and rx.fullmatch(value[:-1]) is not None
+
+
+def is_dns1123_subdomain(value: str, *, exact: bool = True) -> list[str]:
     errs = []
-    if len(value.encode("utf-8")) > 253:
-        errs.append(_max_len_error(253))
-    if not _DNS1123_SUBDOMAIN_RE.fullmatch(value):
-        errs.append(_regex_error(_DNS1123_SUBDOMAIN_MSG, _DNS1123_SUBDOMAIN_FMT, "example.com"))
+    if _length(value, exact) > 253:
+        errs.append(max_len_error(253))
+    if not _full(_DNS1123_SUBDOMAIN_RE, value, exact):
+        errs.append(regex_error(_DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"))
     return errs
 
 
-def is_qualified_name(value: str) -> list[str]:
-    """validation.IsQualifiedName: ``[prefix/]name`` as used for label and annotation keys."""
+def is_qualified_name(value: str, *, exact: bool = True, pattern_if_empty: bool = True) -> list[str]:
+    """validation.IsQualifiedName: ``[prefix/]name`` as used for label and annotation keys.
+
+    ``pattern_if_empty=False`` leaves out the pattern error after ``name part must be non-empty`` (Go
+    reports both).
+    """
     errs: list[str] = []
     parts = value.split("/")
     if len(parts) == 1:
@@ -90,30 +109,30 @@ def is_qualified_name(value: str) -> list[str]:
         if len(prefix) == 0:
             errs.append("prefix part must be non-empty")
         else:
-            errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
+            errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix, exact=exact))
     else:
         return [
             "a qualified name "
-            + _regex_error(_QUALIFIED_NAME_MSG, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
+            + regex_error(_QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
             + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"
         ]
     if len(name) == 0:
         errs.append("name part must be non-empty")
-    elif len(name.encode("utf-8")) > 63:
-        errs.append("name part " + _max_len_error(63))
-    if not _QUALIFIED_NAME_RE.fullmatch(name):
+    elif _length(name, exact) > 63:
+        errs.append("name part " + max_len_error(63))
+    if (name or pattern_if_empty) and not _full(_QUALIFIED_NAME_RE, name, exact):
         errs.append(
-            "name part " + _regex_error(_QUALIFIED_NAME_MSG, _QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
+            "name part " + regex_error(_QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc")
         )
     return errs
 
 
-def is_valid_label_value(value: str) -> list[str]:
+def is_valid_label_value(value: str, *, exact: bool = True) -> list[str]:
     errs = []
-    if len(value.encode("utf-8")) > 63:
-        errs.append(_max_len_error(63))
-    if not _LABEL_VALUE_RE.fullmatch(value):
-        errs.append(_regex_error(_LABEL_VALUE_MSG, _LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
+    if _length(value, exact) > 63:
+        errs.append(max_len_error(63))
+    if not _full(_LABEL_VALUE_RE, value, exact):
+        errs.append(regex_error(_LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"))
     return errs
 
 

@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 from minikctl.api.errors import INVALID, FieldError, forbidden, invalid, required
+from minikctl.api.selectors import is_qualified_name
 
 __all__ = [
     "SPEC_FORBIDDEN_DETAIL",
@@ -519,45 +520,11 @@ def _metadata_only_errors(old_n: dict, new_n: dict) -> list[FieldError]:
 # ---------------------------------------------------------------------------
 
 _SYSTEM_CONDITIONS = ("PodScheduled", "Ready", "Initialized")
-_QNAME_PART = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
-_DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_QNAME_FMT_MSG = (
-    "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
-    "alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
-    "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
-)
 
 
 def _qualified_name_errors(value: str, path: str) -> list[FieldError]:
-    """apimachinery IsQualifiedName."""
-    errs: list[FieldError] = []
-    parts = value.split("/")
-    if len(parts) == 1:
-        name = parts[0]
-    elif len(parts) == 2:
-        prefix, name = parts
-        if not prefix:
-            errs.append(invalid(path, value, "prefix part must be non-empty"))
-        else:
-            if len(prefix) > 253:
-                errs.append(invalid(path, value, "prefix part must be no more than 253 characters"))
-            if not _DNS1123_SUBDOMAIN.match(prefix):
-                errs.append(invalid(
-                    path, value,
-                    "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
-                    "'-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex "
-                    "used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-                ))
-    else:
-        return [invalid(path, value, "a qualified name " + _QNAME_FMT_MSG.replace("name part must", "must")
-                        + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')")]
-    if not name:
-        errs.append(invalid(path, value, "name part must be non-empty"))
-    elif len(name) > 63:
-        errs.append(invalid(path, value, "name part must be no more than 63 characters"))
-    if name and not _QNAME_PART.match(name):
-        errs.append(invalid(path, value, _QNAME_FMT_MSG))
-    return errs
+    """apimachinery IsQualifiedName (as validation.py reads it, and no pattern error for an empty name)."""
+    return [invalid(path, value, m) for m in is_qualified_name(value, exact=False, pattern_if_empty=False)]
 
 
 def _terminated(status: dict) -> dict | None:

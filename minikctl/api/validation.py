@@ -27,8 +27,17 @@ from pathlib import Path
 from typing import Any, Callable
 
 from minikctl.api import errors as E
+from minikctl.api import selectors as _sel
 from minikctl.api.errors import FieldError
 from minikctl.api.quantity import parse_quantity as _parse_quantity
+from minikctl.api.selectors import (  # noqa: F401  (re-exported)
+    DNS1123_LABEL_FMT,
+    DNS1123_SUBDOMAIN_FMT,
+    LABEL_VALUE_FMT,
+    QUALIFIED_NAME_FMT,
+    max_len_error,
+    regex_error,
+)
 
 __all__ = [
     "SCHEMA_FILES",
@@ -352,16 +361,10 @@ def _walk_decode(schema: dict, raw: dict, value: Any, struct: str, fpath: str, o
 # apimachinery string checks (k8s.io/apimachinery/pkg/util/validation)
 # ---------------------------------------------------------------------------------------------
 
-DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
-DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*"
-QUALIFIED_NAME_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
-LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?"
 CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+"
 
 _DNS1123_LABEL_RE = re.compile("^" + DNS1123_LABEL_FMT + "$")
 _DNS1123_SUBDOMAIN_RE = re.compile("^" + DNS1123_SUBDOMAIN_FMT + "$")
-_QUALIFIED_NAME_RE = re.compile("^" + QUALIFIED_NAME_FMT + "$")
-_LABEL_VALUE_RE = re.compile("^" + LABEL_VALUE_FMT + "$")
 _CONFIG_MAP_KEY_RE = re.compile("^" + CONFIG_MAP_KEY_FMT + "$")
 _PORT_NAME_CHARSET_RE = re.compile("^[-a-z0-9]+$")
 _PORT_NAME_LETTER_RE = re.compile("[a-z]")
@@ -370,21 +373,6 @@ _HTTP_HEADER_NAME_RE = re.compile("^[-A-Za-z0-9]+$")
 IS_NEGATIVE = "must be greater than or equal to 0"
 NOT_POSITIVE = "must be greater than zero"
 FILE_MODE_MSG = "must be a number between 0 and 0777 (octal), both inclusive"
-
-
-def regex_error(msg: str, fmt: str, *examples: str) -> str:
-    if not examples:
-        return msg + " (regex used for validation is '" + fmt + "')"
-    msg += " (e.g. "
-    for i, ex in enumerate(examples):
-        if i > 0:
-            msg += " or "
-        msg += "'" + ex + "', "
-    return msg + "regex used for validation is '" + fmt + "')"
-
-
-def max_len_error(n: int) -> str:
-    return f"must be no more than {n} characters"
 
 
 def inclusive_range_error(lo: int, hi: int) -> str:
@@ -405,55 +393,17 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
+# validation.py's own reading of these checks (see selectors: ``exact=False``)
 def is_dns1123_subdomain(value: str) -> list[str]:
-    errs = []
-    if len(value) > 253:
-        errs.append(max_len_error(253))
-    if not _DNS1123_SUBDOMAIN_RE.match(value):
-        errs.append(regex_error(
-            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
-            "and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT, "example.com"))
-    return errs
-
-
-_QUALIFIED_NAME_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
-                       "alphanumeric character")
+    return _sel.is_dns1123_subdomain(value, exact=False)
 
 
 def is_qualified_name(value: str) -> list[str]:
-    errs: list[str] = []
-    parts = value.split("/")
-    if len(parts) == 1:
-        name = parts[0]
-    elif len(parts) == 2:
-        prefix, name = parts
-        if not prefix:
-            errs.append("prefix part must be non-empty")
-        else:
-            errs.extend("prefix part " + m for m in is_dns1123_subdomain(prefix))
-    else:
-        return [regex_error("a qualified name " + _QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name",
-                            "123-abc") + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
-    if not name:
-        errs.append("name part must be non-empty")
-    elif len(name) > 63:
-        errs.append("name part " + max_len_error(63))
-    if not _QUALIFIED_NAME_RE.match(name):
-        errs.append("name part " + regex_error(_QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name",
-                                               "123-abc"))
-    return errs
+    return _sel.is_qualified_name(value, exact=False)
 
 
 def is_valid_label_value(value: str) -> list[str]:
-    errs = []
-    if len(value) > 63:
-        errs.append(max_len_error(63))
-    if not _LABEL_VALUE_RE.match(value):
-        errs.append(regex_error(
-            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', "
-            "and must start and end with an alphanumeric character", LABEL_VALUE_FMT, "MyValue", "my_value",
-            "12345"))
-    return errs
+    return _sel.is_valid_label_value(value, exact=False)
 
 
 def is_valid_port_num(port: int) -> list[str]:
