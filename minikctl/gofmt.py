@@ -261,8 +261,8 @@ def json_string(s: str, replace_invalid: bool = True) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _json_scalar(v: Any) -> str:
-    """A scalar of an unstructured object, as kubectl marshals it."""
+def _json_scalar(v: Any, lenient: bool = False) -> str:
+    """A scalar as kubectl marshals unstructured data; ``lenient``: as it stands (see ``json_marshal``)."""
     if v is None:
         return "null"
     if v is True:
@@ -270,32 +270,19 @@ def _json_scalar(v: Any) -> str:
     if v is False:
         return "false"
     if isinstance(v, str):
-        return json_string(v)
+        return json_string(v, not lenient)
     if isinstance(v, int):
-        if INT64_MIN <= v <= INT64_MAX:
+        if lenient or INT64_MIN <= v <= INT64_MAX:
             return str(v)
         # kubectl's unstructured decoder turns out-of-range integers into float64
         return json_float(float(v))
     if isinstance(v, float):
-        if v == 0:
+        if v == 0 and not lenient:
             return "0"  # -0 reads back as the integer 0 in unstructured objects
         return json_float(v)
+    if lenient:
+        return json_string(str(v), False)
     raise TypeError(f"json: unsupported type: {type(v).__name__}")
-
-
-def _json_scalar_lenient(v: Any) -> str:
-    """A scalar as it stands: any int, ``-0`` kept, anything else marshalled as its ``str()``."""
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return json_float(v)
-    return json_string(str(v), False)
 
 
 def _key(k: Any, lenient: bool) -> str:
@@ -332,7 +319,7 @@ def _compact(v: Any, out: list[str], lenient: bool) -> None:
             _compact(item, out, lenient)
         out.append("]")
     else:
-        out.append(_json_scalar_lenient(v) if lenient else _json_scalar(v))
+        out.append(_json_scalar(v, lenient))
 
 
 def _indented(v: Any, ind: str, step: str, out: list[str], lenient: bool, order: Iterable[Any] | None = None) -> None:
@@ -363,7 +350,7 @@ def _indented(v: Any, ind: str, step: str, out: list[str], lenient: bool, order:
             _indented(item, inner, step, out, lenient)
         out.append("\n" + ind + "]")
     else:
-        out.append(_json_scalar_lenient(v) if lenient else _json_scalar(v))
+        out.append(_json_scalar(v, lenient))
 
 
 def json_marshal(
