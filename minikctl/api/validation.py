@@ -1370,6 +1370,27 @@ def _host_port_conflicts(containers: list, path: str, seen: set[str], base: int 
     return errs
 
 
+def _unique_name(ctr: dict, names: set[str], p: str, keep_empty: bool = True) -> list[FieldError]:
+    """Duplicate-name check across containers; the name joins ``names`` (an empty one only if ``keep_empty``)."""
+    name = _s(ctr, "name")
+    if name in names:
+        return [E.duplicate(f"{p}.name", name)]
+    if name or keep_empty:
+        names.add(name)
+    return []
+
+
+def _lifecycle_and_probes(ctr: dict, p: str, grace: Any) -> list[FieldError]:
+    """lifecycle hooks, then liveness, readiness and startup probes (regular and sidecar containers)."""
+    errs: list[FieldError] = []
+    if _d(ctr, "lifecycle") is not None:
+        errs.extend(_validate_lifecycle(ctr["lifecycle"], f"{p}.lifecycle", grace))
+    errs.extend(_validate_liveness_or_startup(_d(ctr, "livenessProbe"), f"{p}.livenessProbe", grace))
+    errs.extend(_validate_readiness(_d(ctr, "readinessProbe"), f"{p}.readinessProbe", grace))
+    errs.extend(_validate_liveness_or_startup(_d(ctr, "startupProbe"), f"{p}.startupProbe", grace))
+    return errs
+
+
 def _validate_containers(containers: list, volumes: dict, path: str, grace: Any, restart: str = "") -> list[FieldError]:
     errs: list[FieldError] = []
     if not containers:
@@ -1379,16 +1400,8 @@ def _validate_containers(containers: list, volumes: dict, path: str, grace: Any,
         p = f"{path}[{i}]"
         ctr = ctr if isinstance(ctr, dict) else {}
         errs.extend(_validate_container_common(ctr, volumes, p, restart))
-        name = _s(ctr, "name")
-        if name in names:
-            errs.append(E.duplicate(f"{p}.name", name))
-        else:
-            names.add(name)
-        if _d(ctr, "lifecycle") is not None:
-            errs.extend(_validate_lifecycle(ctr["lifecycle"], f"{p}.lifecycle", grace))
-        errs.extend(_validate_liveness_or_startup(_d(ctr, "livenessProbe"), f"{p}.livenessProbe", grace))
-        errs.extend(_validate_readiness(_d(ctr, "readinessProbe"), f"{p}.readinessProbe", grace))
-        errs.extend(_validate_liveness_or_startup(_d(ctr, "startupProbe"), f"{p}.startupProbe", grace))
+        errs.extend(_unique_name(ctr, names, p))
+        errs.extend(_lifecycle_and_probes(ctr, p, grace))
         if _d(ctr, "restartPolicy") is not None:
             errs.append(E.forbidden(f"{p}.restartPolicy", "may not be set for non-init containers"))
     errs.extend(_host_port_conflicts(containers, path, set()))
@@ -1409,18 +1422,10 @@ def _validate_init_containers(inits: list, others: list, volumes: dict, path: st
             if rp != "Always":
                 errs.append(E.not_supported(f"{p}.restartPolicy", rp, ["Always"]))
             always = rp == "Always"
-        name = _s(ctr, "name")
-        if name in names:
-            errs.append(E.duplicate(f"{p}.name", name))
-        elif name:
-            names.add(name)
+        errs.extend(_unique_name(ctr, names, p, keep_empty=False))
         errs.extend(_host_port_conflicts([ctr], path, set(), base=i))
         if always:
-            if _d(ctr, "lifecycle") is not None:
-                errs.extend(_validate_lifecycle(ctr["lifecycle"], f"{p}.lifecycle", grace))
-            errs.extend(_validate_liveness_or_startup(_d(ctr, "livenessProbe"), f"{p}.livenessProbe", grace))
-            errs.extend(_validate_readiness(_d(ctr, "readinessProbe"), f"{p}.readinessProbe", grace))
-            errs.extend(_validate_liveness_or_startup(_d(ctr, "startupProbe"), f"{p}.startupProbe", grace))
+            errs.extend(_lifecycle_and_probes(ctr, p, grace))
         else:
             msg = "may not be set for init containers without restartPolicy=Always"
             for f in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe"):
@@ -1437,11 +1442,7 @@ def _validate_ephemeral_containers(eph: list, containers: list, inits: list, vol
         p = f"{path}[{i}]"
         ctr = ctr if isinstance(ctr, dict) else {}
         errs.extend(_validate_container_common(ctr, volumes, p, restart))
-        name = _s(ctr, "name")
-        if name in names:
-            errs.append(E.duplicate(f"{p}.name", name))
-        else:
-            names.add(name)
+        errs.extend(_unique_name(ctr, names, p))
         for f in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe", "resources", "ports"):
             v = _d(ctr, f)
             if v:
