@@ -1989,6 +1989,18 @@ def _selector_matches_template(sel: Any, tmpl: dict) -> bool:
     return _selector_matches(sel, _map(_map(tmpl, "metadata"), "labels"))
 
 
+def _template_always_restarts(tmpl: dict, tp: str, kind: str) -> list[FieldError]:
+    """Workload templates: restartPolicy must be Always and activeDeadlineSeconds unset."""
+    errs: list[FieldError] = []
+    tspec = _map(tmpl, "spec")
+    rp = _s(tspec, "restartPolicy")
+    if rp != "Always":
+        errs.append(E.not_supported(f"{tp}.spec.restartPolicy", rp, ["Always"]))
+    if _d(tspec, "activeDeadlineSeconds") is not None:
+        errs.append(E.forbidden(f"{tp}.spec.activeDeadlineSeconds", f"activeDeadlineSeconds in {kind} is not Supported"))
+    return errs
+
+
 def _validate_template_for_replicaset(spec: dict, path: str, kind: str) -> list[FieldError]:
     """ValidatePodTemplateSpecForReplicaSet (Deployment and ReplicaSet)."""
     errs: list[FieldError] = []
@@ -1998,12 +2010,7 @@ def _validate_template_for_replicaset(spec: dict, path: str, kind: str) -> list[
     if isinstance(sel, dict) and not _selector_empty(sel) and not _selector_matches_template(sel, tmpl):
         errs.append(_template_labels_error(tmpl, tp))
     errs.extend(validate_pod_template(tmpl, tp))
-    tspec = _map(tmpl, "spec")
-    rp = _s(tspec, "restartPolicy")
-    if rp != "Always":
-        errs.append(E.not_supported(f"{tp}.spec.restartPolicy", rp, ["Always"]))
-    if _d(tspec, "activeDeadlineSeconds") is not None:
-        errs.append(E.forbidden(f"{tp}.spec.activeDeadlineSeconds", f"activeDeadlineSeconds in {kind} is not Supported"))
+    errs.extend(_template_always_restarts(tmpl, tp, kind))
     return errs
 
 
@@ -2139,12 +2146,7 @@ def _validate_statefulset(obj: dict) -> list[FieldError]:
     tmeta = _map(tmpl, "metadata")
     errs.extend(validate_labels(_map(tmeta, "labels"), f"{tp}.labels"))
     errs.extend(validate_annotations(_map(tmeta, "annotations"), f"{tp}.annotations"))
-    tspec = _map(tmpl, "spec")
-    rp = _s(tspec, "restartPolicy")
-    if rp != "Always":
-        errs.append(E.not_supported(f"{tp}.spec.restartPolicy", rp, ["Always"]))
-    if _d(tspec, "activeDeadlineSeconds") is not None:
-        errs.append(E.forbidden(f"{tp}.spec.activeDeadlineSeconds", "activeDeadlineSeconds in StatefulSet is not Supported"))
+    errs.extend(_template_always_restarts(tmpl, tp, "StatefulSet"))
     return errs
 
 
@@ -2161,12 +2163,7 @@ def _validate_daemonset(obj: dict) -> list[FieldError]:
         errs.append(RawFieldError(E.INVALID, "spec.selector", _selector_raw(sel),
                                   "empty selector is invalid for daemonset"))
     errs.extend(validate_pod_template(tmpl, tp))
-    tspec = _map(tmpl, "spec")
-    rp = _s(tspec, "restartPolicy")
-    if rp != "Always":
-        errs.append(E.not_supported(f"{tp}.spec.restartPolicy", rp, ["Always"]))
-    if _d(tspec, "activeDeadlineSeconds") is not None:
-        errs.append(E.forbidden(f"{tp}.spec.activeDeadlineSeconds", "activeDeadlineSeconds in DaemonSet is not Supported"))
+    errs.extend(_template_always_restarts(tmpl, tp, "DaemonSet"))
     errs.extend(_nonneg(_d(spec, "minReadySeconds"), "spec.minReadySeconds"))
     errs.extend(_nonneg(_d(spec, "templateGeneration"), "spec.templateGeneration"))
     us = _map(spec, "updateStrategy")
