@@ -499,11 +499,7 @@ def _remove_directives(obj: Any) -> tuple[Any, bool]:
         if _DIRECTIVE in obj:
             return None, False
         for k in list(obj):
-            nv, keep = _remove_directives(obj[k])
-            if keep:
-                obj[k] = nv
-            else:
-                del obj[k]
+            _put_without_directives(obj, k, obj[k])
         return obj, True
     if isinstance(obj, list):
         out = []
@@ -758,16 +754,7 @@ def _validate_with_order_list(patch_list: list, order: list, merge_key: str) -> 
             pi += 1
             continue
         if merge_key:
-            left, right = item, order[oi]
-            if not isinstance(left, dict):
-                raise _err_bad_arg("map[string]interface {}", left)
-            if not isinstance(right, dict):
-                raise _err_bad_arg("map[string]interface {}", right)
-            if merge_key not in left:
-                raise _err_no_merge_key(left, merge_key)
-            if merge_key not in right:
-                raise _err_no_merge_key(right, merge_key)
-            equal = _same(left[merge_key], right[merge_key])
+            equal = _merge_key_equal(item, order[oi], merge_key)
         else:
             equal = _same(item, order[oi])
         if equal:
@@ -804,11 +791,7 @@ def _merge_map(original: dict | None, patch: dict, schema: dict | None, opts: _O
             if not is_delete_list:
                 if opts.ignore_unmatched_nulls:
                     _discard_nulls(pv)
-                nv, keep = _remove_directives(pv)
-                if keep:
-                    original[k] = nv
-                else:
-                    original.pop(k, None)
+                _put_without_directives(original, k, pv)
             continue
         field = _lookup(schema, k)
         ov = original[k]
@@ -820,12 +803,17 @@ def _merge_map(original: dict | None, patch: dict, schema: dict | None, opts: _O
         elif isinstance(ov, list):
             original[k] = _merge_slice_handler(ov, pv, field, is_delete_list, opts)
         else:
-            nv, keep = _remove_directives(pv)
-            if keep:
-                original[k] = nv
-            else:
-                original.pop(k, None)
+            _put_without_directives(original, k, pv)
     return original
+
+
+def _put_without_directives(original: dict, k: str, pv: Any) -> None:
+    """original[k] = pv with patch directives removed, or no key at all when nothing is left to keep."""
+    nv, keep = _remove_directives(pv)
+    if keep:
+        original[k] = nv
+    else:
+        original.pop(k, None)
 
 
 def _merge_slice_handler(original: Any, patch: Any, field: _Field, is_delete_list: bool, opts: _Opts) -> list:
