@@ -366,19 +366,23 @@ def _default_template(tmpl: dict) -> None:
     default_pod_spec(_dict(tmpl, "spec"), pod=False)
 
 
-def _default_deployment(obj: dict) -> None:
-    spec = _dict(obj, "spec")
-    if spec.get("replicas") is None:
-        spec["replicas"] = 1
-    strat = _dict(spec, "strategy")
+def _default_rolling_update(spec: dict, key: str, fields: tuple[tuple[str, Any], ...]) -> None:
+    """A workload strategy: type RollingUpdate unless set; then each unset rollingUpdate field gets its default."""
+    strat = _dict(spec, key)
     if not strat.get("type"):
         strat["type"] = "RollingUpdate"
     if strat["type"] == "RollingUpdate":
         ru = _dict(strat, "rollingUpdate")
-        if ru.get("maxUnavailable") is None:
-            ru["maxUnavailable"] = "25%"
-        if ru.get("maxSurge") is None:
-            ru["maxSurge"] = "25%"
+        for name, value in fields:
+            if ru.get(name) is None:
+                ru[name] = value
+
+
+def _default_deployment(obj: dict) -> None:
+    spec = _dict(obj, "spec")
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    _default_rolling_update(spec, "strategy", (("maxUnavailable", "25%"), ("maxSurge", "25%")))
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
     if spec.get("progressDeadlineSeconds") is None:
@@ -399,13 +403,7 @@ def _default_statefulset(obj: dict) -> None:
     spec = _dict(obj, "spec")
     if not spec.get("podManagementPolicy"):
         spec["podManagementPolicy"] = "OrderedReady"
-    us = _dict(spec, "updateStrategy")
-    if not us.get("type"):
-        us["type"] = "RollingUpdate"
-    if us["type"] == "RollingUpdate":
-        ru = _dict(us, "rollingUpdate")
-        if ru.get("partition") is None:
-            ru["partition"] = 0
+    _default_rolling_update(spec, "updateStrategy", (("partition", 0),))
     if spec.get("replicas") is None:
         spec["replicas"] = 1
     if spec.get("revisionHistoryLimit") is None:
@@ -427,15 +425,7 @@ def _default_statefulset(obj: dict) -> None:
 
 def _default_daemonset(obj: dict) -> None:
     spec = _dict(obj, "spec")
-    us = _dict(spec, "updateStrategy")
-    if not us.get("type"):
-        us["type"] = "RollingUpdate"
-    if us["type"] == "RollingUpdate":
-        ru = _dict(us, "rollingUpdate")
-        if ru.get("maxUnavailable") is None:
-            ru["maxUnavailable"] = 1
-        if ru.get("maxSurge") is None:
-            ru["maxSurge"] = 0
+    _default_rolling_update(spec, "updateStrategy", (("maxUnavailable", 1), ("maxSurge", 0)))
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
     _default_template(_dict(spec, "template"))
