@@ -116,6 +116,7 @@ class Api:
                     "generation", "managedFields", "selfLink"):
             meta.pop(key, None)
         _strip_nulls(obj)
+        obj.pop("status", None)  # PrepareForCreate: status is the server's (defaults set the initial one)
         self._default(res, obj)
         self._validate_create(res, obj)
         if dry_run:

@@ -142,7 +142,8 @@ class Tx:
     def _create_default_namespaces(self) -> None:
         self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
         for ns in ("default", "kube-node-lease", "kube-public", "kube-system"):
-            self.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns},
+            self.create({"apiVersion": "v1", "kind": "Namespace",
+                         "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
                          "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
         self.flush_meta()
 

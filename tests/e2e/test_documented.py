@@ -60,14 +60,14 @@ def test_liveness_exec_restart_timeline(cli):
 
 
 def test_init_container_progression(cli):
-    """pods/init-containers.yaml: Init:0/1 while the init container runs, PodInitializing once it has finished,
-    then Running after nginx's image is pulled."""
+    """pods/init-containers.yaml: Init:0/1 while the init container runs, PodInitializing once it has finished
+    (noticed 1 s later, then nginx's image takes 2 s to pull), then Running."""
     cli.ok("apply", "-f", str(CORPUS / "pods/init-containers.yaml"), tick="0")
     seen = []
-    for t in range(5):
+    for t in range(6):
         _at(cli, t)
         seen.append(_row(cli, "init-demo")[2])
-    assert seen == ["Init:0/1", "PodInitializing", "PodInitializing", "Running", "Running"]
+    assert seen == ["Init:0/1", "PodInitializing", "PodInitializing", "PodInitializing", "Running", "Running"]
     described = cli.ok("describe", "pod", "init-demo", tick="0")
     assert "Init Containers:\n  install:\n" in described
     assert "      Reason:       Completed\n      Exit Code:    0\n" in described
