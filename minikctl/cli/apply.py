@@ -76,7 +76,14 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
         warnings = list(api.warnings)
     for w in warnings:
         c.err(w)
-    if output and output != "name":
+    if output in ("json", "yaml") and len(results) > 1:
+        # apply's own List is a typed struct: kind, apiVersion, metadata {}, items, in that order
+        from minikctl.printers import serialize
+
+        listed = {"kind": "List", "apiVersion": "v1", "metadata": {}, "items": results}
+        c.out(serialize.to_json(listed, field_order=["kind", "apiVersion", "metadata", "items"])
+              if output == "json" else serialize.to_yaml(listed))
+    elif output and output != "name":
         c.out(printer.render(results, output, now_ms=0, single=len(results) == 1))
     else:
         c.out("".join(line + "\n" for line in lines))
