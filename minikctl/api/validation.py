@@ -1490,7 +1490,9 @@ def _validate_tolerations(tols: list, path: str) -> list[FieldError]:
     return errs
 
 
-def _validate_node_selector_requirement(req: dict, path: str, check_values: bool = True) -> list[FieldError]:
+def _validate_node_selector_requirement(req: dict, path: str, check_values: bool = True,
+                                        numeric_ops: bool = True) -> list[FieldError]:
+    """A node selector requirement; with ``numeric_ops=False`` a label selector one (no Gt/Lt)."""
     errs: list[FieldError] = []
     op = _s(req, "operator")
     vals = _list(req, "values")
@@ -1501,7 +1503,7 @@ def _validate_node_selector_requirement(req: dict, path: str, check_values: bool
         if vals:
             errs.append(E.forbidden(f"{path}.values", "may not be specified when `operator` is 'Exists' or "
                                                       "'DoesNotExist'"))
-    elif op in ("Gt", "Lt"):
+    elif numeric_ops and op in ("Gt", "Lt"):
         if len(vals) != 1:
             errs.append(E.required(f"{path}.values", "must be specified single value when `operator` is 'Lt' or 'Gt'"))
     else:
@@ -1541,23 +1543,7 @@ def validate_label_selector(sel: Any, path: str) -> list[FieldError]:
         return []
     errs: list[FieldError] = []
     for j, req in enumerate(_list(sel, "matchExpressions")):
-        p = f"{path}.matchExpressions[{j}]"
-        op = _s(req, "operator")
-        vals = _list(req, "values")
-        if op in ("In", "NotIn"):
-            if not vals:
-                errs.append(E.required(f"{p}.values", "must be specified when `operator` is 'In' or 'NotIn'"))
-        elif op in ("Exists", "DoesNotExist"):
-            if vals:
-                errs.append(E.forbidden(f"{p}.values", "may not be specified when `operator` is 'Exists' or "
-                                                       "'DoesNotExist'"))
-        else:
-            errs.append(E.invalid(f"{p}.operator", op, "not a valid selector operator"))
-        key = _s(req, "key")
-        errs.extend(E.invalid(f"{p}.key", key, m) for m in is_qualified_name(key))
-        for k, v in enumerate(vals):
-            if isinstance(v, str):
-                errs.extend(E.invalid(f"{p}.values[{k}]", v, m) for m in is_valid_label_value(v))
+        errs.extend(_validate_node_selector_requirement(req, f"{path}.matchExpressions[{j}]", numeric_ops=False))
     errs.extend(validate_labels(_map(sel, "matchLabels"), f"{path}.matchLabels"))
     return errs
 
