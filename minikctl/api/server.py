@@ -169,6 +169,11 @@ class Api:
             return old, False
         causes = self._update_rules(res, old, new, subresource)
         if causes:
+            for cause in causes:
+                if cause.field == "spec" and cause.detail.startswith("pod updates may not change fields"):
+                    from minikctl.api.specdiff import spec_diff
+
+                    cause.detail += "\n" + spec_diff(old.get("spec") or {}, new.get("spec") or {})
             raise E.Invalid(res.kind, old_meta["name"], causes)
         if subresource != "status":
             self._validate_create(res, new, update=True)
