@@ -1,0 +1,99 @@
+"""The store: transactions, deterministic identifiers, revisions, the clock, events, savepoints."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from minikctl.api.errors import ClientError
+from minikctl.store.db import DEFAULT_EPOCH_MS, Store
+
+
+def pod(name: str) -> dict:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"}, "spec": {}}
+
+
+def test_new_store_has_default_namespaces_and_epoch(tmp_path):
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        assert [n["metadata"]["name"] for n in tx.list("Namespace")] == [
+            "default", "kube-node-lease", "kube-public", "kube-system"]
+        assert tx.now_ms == DEFAULT_EPOCH_MS
+
+
+def test_ids_are_deterministic_per_seed(tmp_path):
+    uids = []
+    for name in ("a.db", "b.db"):
+        st = Store(tmp_path / name)
+        with st.transaction() as tx:
+            uids.append([tx.create(pod(f"p{i}"))["metadata"]["uid"] for i in range(3)])
+    assert uids[0] == uids[1]
+    assert len(set(uids[0])) == 3
+    assert all(len(u) == 36 and u[14] == "4" for u in uids[0])
+
+
+def test_resource_versions_are_a_global_revision(tmp_path):
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        a = tx.create(pod("a"))
+        b = tx.create(pod("b"))
+        rv_a, rv_b = int(a["metadata"]["resourceVersion"]), int(b["metadata"]["resourceVersion"])
+        assert rv_b == rv_a + 1
+        a["metadata"]["labels"] = {"x": "y"}
+        assert int(tx.update(a)["metadata"]["resourceVersion"]) == rv_b + 1
+
+
+def test_rollback_on_error_keeps_nothing(tmp_path):
+    st = Store(tmp_path / "s.db")
+    with pytest.raises(RuntimeError):
+        with st.transaction() as tx:
+            tx.create(pod("gone"))
+            tx.set_now(tx.now_ms + 5000)
+            raise RuntimeError("boom")
+    with st.transaction() as tx:
+        assert tx.get("Pod", "default", "gone") is None
+        assert tx.now_ms == DEFAULT_EPOCH_MS
+
+
+def test_savepoint_undoes_one_step_and_its_counters(tmp_path):
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        kept = tx.create(pod("kept"))
+        with pytest.raises(ValueError):
+            with tx.savepoint():
+                tx.create(pod("dropped"))
+                raise ValueError
+        again = tx.create(pod("again"))
+        assert tx.get("Pod", "default", "dropped") is None
+        assert int(again["metadata"]["resourceVersion"]) == int(kept["metadata"]["resourceVersion"]) + 1
+
+
+def test_events_aggregate_and_list_in_order(tmp_path):
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        p = tx.create(pod("p"))
+        tx.record_event(p, "Normal", "Pulling", 'Pulling image "x"', "kubelet")
+        tx.set_now(tx.now_ms + 1000)
+        tx.record_event(p, "Normal", "Started", "Started container c", "kubelet")
+        tx.set_now(tx.now_ms + 1000)
+        ev = tx.record_event(p, "Normal", "Pulling", 'Pulling image "x"', "kubelet")
+        assert ev["count"] == 2 and ev["firstTimestamp"] != ev["lastTimestamp"]
+        assert [e["reason"] for e in tx.events_for(p["metadata"]["uid"])] == ["Started", "Pulling"]
+
+
+def test_not_a_store(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database at all" * 100)
+    with pytest.raises(ClientError, match="is not a minikctl store"):
+        st = Store(bad)
+        with st.transaction():
+            pass
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ClientError, match="unexpected tables"):
+        with Store(other).transaction():
+            pass
