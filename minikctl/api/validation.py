@@ -1078,6 +1078,17 @@ def _overcommit_allowed(name: str) -> bool:
     return _is_native(name) and not name.startswith("hugepages-")
 
 
+def _resource_quantity_errs(name: str, value: Any, fp: str) -> list[FieldError]:
+    """One limits/requests entry: the resource name, then a non-negative (and for extended resources whole) amount."""
+    errs = _validate_container_resource_name(name, fp)
+    q = _quantity_or_none(value)
+    if q is not None and q < 0:
+        errs.append(E.invalid(fp, _canon(value), IS_NEGATIVE))
+    if q is not None and not _is_native(name) and q.denominator != 1:
+        errs.append(E.invalid(fp, _canon(value), "must be an integer"))
+    return errs
+
+
 def _validate_resources(res: dict, path: str) -> list[FieldError]:
     errs: list[FieldError] = []
     limits = _map(res, "limits")
@@ -1085,25 +1096,14 @@ def _validate_resources(res: dict, path: str) -> list[FieldError]:
     lp, rp = f"{path}.limits", f"{path}.requests"
     lim_cm = req_cm = lim_hp = req_hp = False
     for name in sorted(limits):
-        fp = f"{lp}[{name}]"
-        errs.extend(_validate_container_resource_name(name, fp))
-        q = _quantity_or_none(limits[name])
-        if q is not None and q < 0:
-            errs.append(E.invalid(fp, _canon(limits[name]), IS_NEGATIVE))
-        if q is not None and not _is_native(name) and q.denominator != 1:
-            errs.append(E.invalid(fp, _canon(limits[name]), "must be an integer"))
+        errs.extend(_resource_quantity_errs(name, limits[name], f"{lp}[{name}]"))
         if name.startswith("hugepages-"):
             lim_hp = True
         if name in ("cpu", "memory"):
             lim_cm = True
     for name in sorted(requests):
-        fp = f"{rp}[{name}]"
-        errs.extend(_validate_container_resource_name(name, fp))
+        errs.extend(_resource_quantity_errs(name, requests[name], f"{rp}[{name}]"))
         q = _quantity_or_none(requests[name])
-        if q is not None and q < 0:
-            errs.append(E.invalid(fp, _canon(requests[name]), IS_NEGATIVE))
-        if q is not None and not _is_native(name) and q.denominator != 1:
-            errs.append(E.invalid(fp, _canon(requests[name]), "must be an integer"))
         if name in limits:
             lq = _quantity_or_none(limits[name])
             if q is not None and lq is not None:
