@@ -265,10 +265,8 @@ def _json_scalar(v: Any, lenient: bool = False) -> str:
     """A scalar as kubectl marshals unstructured data; ``lenient``: as it stands (see ``json_marshal``)."""
     if v is None:
         return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
+    if v is True or v is False:
+        return "true" if v else "false"
     if isinstance(v, str):
         return json_string(v, not lenient)
     if isinstance(v, int):
@@ -388,10 +386,8 @@ def sprint(v: Any, *, int64_only: bool = False, negative_zero: bool = True) -> s
     """
     if v is None:
         return "<nil>"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
+    if v is True or v is False:
+        return "true" if v else "false"
     if isinstance(v, int):
         if int64_only and not INT64_MIN <= v <= INT64_MAX:
             return format_float(float(v))
@@ -415,10 +411,8 @@ def sharp_v(v: Any) -> str:
     """Go ``%#v`` of a decoded JSON value: ``map[string]interface {}{"a":1}``, ``interface {}(nil)``."""
     if v is None:
         return "interface {}(nil)"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
+    if v is True or v is False:
+        return "true" if v else "false"
     if isinstance(v, int):
         return str(v)
     if isinstance(v, float):
