@@ -226,3 +226,23 @@ def test_no_dict_order_dependence():
     b = {"a": {"c": 3, "d": 2}, "b": 1}
     for fn in (G.sprint, G.sharp_v, G.json_marshal, lambda v: G.json_marshal(v, "  ")):
         assert fn(a) == fn(b)
+
+
+@pytest.mark.skipif(not __import__("shutil").which("kubectl"), reason="kubectl not installed")
+def test_json_marshal_indent_matches_kubectl(tmp_path):
+    """kubectl's own -o json of an unstructured object (kubectl patch --local needs no cluster)."""
+    import json
+    import subprocess
+
+    doc = (
+        '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","annotations":{"x":"<a&b>\\u2028\\u0001\\u007f é"}},'
+        '"spec":{"containers":[{"name":"c","image":"i"}],"xf":[1.5e-7,1e21,1e20,0.000001,123456789.0,-0.0,1e300,'
+        "2.5e-300,100,12345678901234567890]}}"
+    )
+    f = tmp_path / "p.json"
+    f.write_text(doc, encoding="utf-8")
+    r = subprocess.run(["kubectl", "patch", "--local", "-f", str(f), "-p", "{}", "--type", "merge", "-o", "json"],
+                       capture_output=True, text=True, encoding="utf-8", timeout=60)
+    if r.returncode != 0:
+        pytest.skip("kubectl patch --local unavailable: " + r.stderr.strip())
+    assert G.json_marshal(json.loads(doc), "    ") + "\n" == r.stdout
