@@ -246,3 +246,43 @@ def test_json_marshal_indent_matches_kubectl(tmp_path):
     if r.returncode != 0:
         pytest.skip("kubectl patch --local unavailable: " + r.stderr.strip())
     assert G.json_marshal(json.loads(doc), "    ") + "\n" == r.stdout
+
+
+def _like_kubectl_decoding(v):
+    """Unstructured JSON decoding: integral numbers within int64 become int64 (so -0.0 is 0)."""
+    if isinstance(v, dict):
+        return {k: _like_kubectl_decoding(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_like_kubectl_decoding(x) for x in v]
+    if isinstance(v, float) and v.is_integer() and G.INT64_MIN <= v <= G.INT64_MAX:
+        return int(v)
+    if isinstance(v, int) and not isinstance(v, bool) and not G.INT64_MIN <= v <= G.INT64_MAX:
+        return float(v)
+    return v
+
+
+@pytest.mark.skipif(not __import__("shutil").which("kubectl"), reason="kubectl not installed")
+def test_sprint_matches_kubectl_jsonpath(tmp_path):
+    """kubectl -o jsonpath prints each matched value with %v."""
+    import json
+    import subprocess
+
+    doc = (
+        '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","labels":{"b":"x y","a":"<&>"}},'
+        '"spec":{"containers":[{"name":"c","image":"i","args":["p","q"]}],'
+        '"xf":[1.5e-7,1e21,1e20,0.000001,123456789.0,-0.0,1e300,2.5e-300,100,12345678901234567890,0.5,1e6,999999,'
+        'true,"s",{"k":[1,{"z":false}]}]}}'
+    )
+    f = tmp_path / "p.json"
+    f.write_text(doc, encoding="utf-8")
+    r = subprocess.run(["kubectl", "patch", "--local", "-f", str(f), "-p", "{}", "--type", "merge", "-o",
+                        "jsonpath={.spec.xf[*]}|{.metadata.labels}|{.spec.containers[0].args[*]}"],
+                       capture_output=True, text=True, encoding="utf-8", timeout=60)
+    if r.returncode != 0:
+        pytest.skip("kubectl patch --local unavailable: " + r.stderr.strip())
+    d = _like_kubectl_decoding(json.loads(doc))
+    # jsonpath prints maps and lists as JSON (and null as null), everything else with %v
+    mine = " ".join(
+        G.json_marshal(x, lenient=True) if isinstance(x, (dict, list)) else G.sprint(x) for x in d["spec"]["xf"]
+    )
+    assert r.stdout == mine + "|" + G.json_marshal(d["metadata"]["labels"]) + "|p q"
