@@ -286,3 +286,19 @@ def test_sprint_matches_kubectl_jsonpath(tmp_path):
         G.json_marshal(x, lenient=True) if isinstance(x, (dict, list)) else G.sprint(x) for x in d["spec"]["xf"]
     )
     assert r.stdout == mine + "|" + G.json_marshal(d["metadata"]["labels"]) + "|p q"
+
+
+@pytest.mark.skipif(not __import__("shutil").which("kubectl"), reason="kubectl not installed")
+def test_quote_matches_kubectl(tmp_path):
+    """kubectl quotes a failing jsonpath template with %q."""
+    import subprocess
+
+    f = tmp_path / "p.json"
+    f.write_text('{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}}', encoding="utf-8")
+    tmpl = 'a\t\a\x01\x7f"\\é\u200b\U000e0001 \u00a0{.spec.nope}'
+    r = subprocess.run(["kubectl", "patch", "--local", "-f", str(f), "-p", "{}", "--type", "merge",
+                        "--allow-missing-template-keys=false", "-o", "jsonpath=" + tmpl],
+                       capture_output=True, text=True, encoding="utf-8", timeout=60)
+    if "error executing jsonpath" not in r.stderr:
+        pytest.skip("kubectl patch --local unavailable: " + r.stderr.strip())
+    assert r.stderr.startswith("error: error executing jsonpath " + G.quote(tmpl) + ": ")
