@@ -302,3 +302,21 @@ def test_quote_matches_kubectl(tmp_path):
     if "error executing jsonpath" not in r.stderr:
         pytest.skip("kubectl patch --local unavailable: " + r.stderr.strip())
     assert r.stderr.startswith("error: error executing jsonpath " + G.quote(tmpl) + ": ")
+
+
+@pytest.mark.skipif(not __import__("shutil").which("kubectl"), reason="kubectl not installed")
+def test_sharp_v_matches_kubectl(tmp_path):
+    """kubectl shows the object given to a failing jsonpath with %#v."""
+    import json
+    import subprocess
+
+    doc = ('{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a\\t\\u00e9","labels":{"b":"x"}},'
+           '"spec":{"n":null,"l":[1,2.5,true,[]],"e":{}}}')
+    f = tmp_path / "q.json"
+    f.write_text(doc, encoding="utf-8")
+    r = subprocess.run(["kubectl", "patch", "--local", "-f", str(f), "-p", "{}", "--type", "merge",
+                        "--allow-missing-template-keys=false", "-o", "jsonpath={.nope}"],
+                       capture_output=True, text=True, encoding="utf-8", timeout=60)
+    if "object given to jsonpath engine was:" not in r.stderr:
+        pytest.skip("kubectl patch --local unavailable: " + r.stderr.strip())
+    assert "\n\t\t" + G.sharp_v(json.loads(doc)) + "\n" in r.stderr
