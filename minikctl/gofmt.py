@@ -26,8 +26,10 @@ Public API:
 
 from __future__ import annotations
 
-import re
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    import re
 
 __all__ = [
     "INT64_MIN",
@@ -226,8 +228,16 @@ _JSON_ESC = {
 for _c in range(0x20):
     _JSON_ESC.setdefault(chr(_c), f"\\u{_c:04x}")
 del _c
-_JSON_NEEDS = re.compile('["\\\\<>&\u2028\u2029\x00-\x1f\ud800-\udfff]')
-_JSON_NEEDS_VALID = re.compile('["\\\\<>&\u2028\u2029\x00-\x1f]')
+_JSON_NEEDS: "re.Pattern[str] | None" = None  # compiled on first use: keeps importing this module cheap
+_JSON_NEEDS_VALID: "re.Pattern[str] | None" = None
+
+
+def _compile_json_needs() -> None:
+    global _JSON_NEEDS, _JSON_NEEDS_VALID
+    import re
+
+    _JSON_NEEDS = re.compile('["\\\\<>&\u2028\u2029\x00-\x1f\ud800-\udfff]')
+    _JSON_NEEDS_VALID = re.compile('["\\\\<>&\u2028\u2029\x00-\x1f]')
 
 
 def _json_esc_char(m: "re.Match[str]") -> str:
@@ -247,6 +257,8 @@ def json_string(s: str, replace_invalid: bool = True) -> str:
     ``replace_invalid`` writes lone surrogates (invalid UTF-8 in Go) as U+FFFD as Go does; with False they
     are passed through untouched.
     """
+    if _JSON_NEEDS is None:
+        _compile_json_needs()
     if replace_invalid:
         if _JSON_NEEDS.search(s) is None:
             return '"' + s + '"'
