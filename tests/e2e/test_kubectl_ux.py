@@ -6,6 +6,10 @@ import json
 import stat
 from pathlib import Path
 
+import pytest
+
+from tests.conftest import CORPUS
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
@@ -124,10 +128,9 @@ def test_delete_flags(cli):
     assert cli.ok("delete", "pod", "nginx", "--ignore-not-found") == ""
 
 
+@pytest.mark.skipif(not CORPUS.exists(), reason="corpus not present")
 def test_exec_changes_what_probes_see(cli):
     """`exec -- touch /tmp/healthy` in liveness-exec's virtual filesystem stops the liveness kill."""
-    from tests.conftest import CORPUS
-
     cli.ok("apply", "-f", str(CORPUS / "pods/probe/exec-liveness.yaml"), tick="0")
     cli.ok("clock", "advance", "35s", tick="0")
     done = cli("exec", "liveness-exec", "--", "cat", "/tmp/healthy", tick="0")
