@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import tempfile
 from typing import Optional
 
 import typer
@@ -19,6 +15,10 @@ HEADER = ("# Please edit the object below. Lines beginning with a '#' will be ig
 
 
 def _run_editor(path: str) -> None:
+    import os
+    import shlex
+    import subprocess
+
     from minikctl.api.errors import ClientError
 
     editor = os.environ.get("KUBE_EDITOR") or os.environ.get("EDITOR") or "vi"
@@ -40,6 +40,9 @@ def edit(
     tick: Optional[str] = c.TICK,
 ) -> None:
     """Edit a resource in $KUBE_EDITOR / $EDITOR; the change goes through the API server's update rules."""
+    import os
+    import tempfile
+
     from minikctl.api.errors import ClientError, MinikctlError, StatusError
     from minikctl.api.manifests import parse_documents
     from minikctl.cli import resource_args

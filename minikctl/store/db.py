@@ -14,7 +14,6 @@ and a counter, so the same commands on a fresh store give the same output.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sqlite3
@@ -192,6 +191,8 @@ class Tx:
 
     def digest(self, *parts: object) -> str:
         """64 hex chars derived from the seed and the given parts."""
+        import hashlib  # here, not at the top: OpenSSL's import costs ~5 ms that read-only commands never need
+
         h = hashlib.sha256(self._meta["seed"].encode())
         for p in parts:
             h.update(b"\0" + str(p).encode())
