@@ -238,6 +238,7 @@ def _to_datetime(ms: int) -> _dt.datetime:
     return _EPOCH + _dt.timedelta(milliseconds=int(ms))
 
 
+@functools.lru_cache(maxsize=4096)
 def rfc3339(ms: int) -> str:
     """metav1.Time serialisation: ``2025-01-01T00:00:00Z`` (seconds precision, UTC)."""
     t = _to_datetime(ms)
