@@ -103,6 +103,7 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         else:
+            tx.flush_events()
             tx.flush_meta()
             self.conn.execute("COMMIT")
 
@@ -115,6 +116,9 @@ class Tx:
         self.path = path
         self._meta: dict[str, str] = {}
         self._dirty: set[str] = set()
+        # events touched in this transaction, written back once (a crash loop aggregates the same few
+        # events thousands of times per advance): dedup key -> [namespace, name, event, dirty]
+        self._events: dict[str, list] = {}
 
     # ---- schema and meta ---------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -161,6 +165,7 @@ class Tx:
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested all-or-nothing step: one object of a multi-object command fails without a trace."""
+        self.flush_events()
         meta, dirty = dict(self._meta), set(self._dirty)
         self.conn.execute("SAVEPOINT step")
         try:
@@ -169,6 +174,7 @@ class Tx:
             self.conn.execute("ROLLBACK TO SAVEPOINT step")
             self.conn.execute("RELEASE SAVEPOINT step")
             self._meta, self._dirty = meta, dirty
+            self._events.clear()
             raise
         else:
             self.conn.execute("RELEASE SAVEPOINT step")
@@ -354,15 +360,13 @@ class Tx:
         dedup = "\0".join((meta.get("uid", ""), type_, reason, message, component))
         if field_path:
             dedup += "\0" + field_path
-        row = self.conn.execute("SELECT name, body FROM events WHERE dedup=?", (dedup,)).fetchone()
-        if row:
-            ev = json.loads(row[1])
+        cached = self._cached_event(dedup)
+        if cached:
+            ev = cached[2]
             ev["count"] = ev.get("count", 1) + 1
             ev["lastTimestamp"] = rfc3339(at)
             ev["metadata"]["resourceVersion"] = str(self.next_rv())
-            self.conn.execute(
-                "UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?", (at, _dumps(ev), ns, row[0])
-            )
+            cached[3] = True
             return ev
         # like the kubelet's recorder ("<name>.<hex of the time in ns>"): names sort in the order
         # events were created, so same-second events list (and describe) chronologically
@@ -401,7 +405,27 @@ class Tx:
             "INSERT INTO events (namespace, name, involved_uid, dedup, last_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
             (ns, name, meta.get("uid", ""), dedup, at, _dumps(ev)),
         )
+        self._events[dedup] = [ns, name, ev, False]
         return ev
+
+    def _cached_event(self, dedup: str) -> list | None:
+        cached = self._events.get(dedup)
+        if cached is None:
+            row = self.conn.execute("SELECT namespace, name, body FROM events WHERE dedup=?", (dedup,)).fetchone()
+            if row is None:
+                return None
+            cached = self._events[dedup] = [row[0], row[1], json.loads(row[2]), False]
+        return cached
+
+    def flush_events(self) -> None:
+        """Write back the events aggregated in memory since the last flush."""
+        from minikctl.printers.durations import parse_rfc3339
+
+        for ns, name, ev, dirty in self._events.values():
+            if dirty:
+                self.conn.execute("UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?",
+                                  (parse_rfc3339(ev["lastTimestamp"]), _dumps(ev), ns, name))
+        self._events.clear()
 
     def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
                    field_path: str, times: int, last_ms: int) -> bool:
@@ -413,22 +437,23 @@ class Tx:
         dedup = "\0".join((meta.get("uid", ""), type_, reason, message, component))
         if field_path:
             dedup += "\0" + field_path
-        row = self.conn.execute("SELECT namespace, name, body FROM events WHERE dedup=?", (dedup,)).fetchone()
-        if not row:
+        cached = self._cached_event(dedup)
+        if not cached:
             return False
-        ev = json.loads(row[2])
+        ev = cached[2]
         ev["count"] = ev.get("count", 1) + int(times)
         ev["lastTimestamp"] = rfc3339(last_ms)
         ev["metadata"]["resourceVersion"] = str(self.next_rv())
-        self.conn.execute("UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?",
-                          (last_ms, _dumps(ev), row[0], row[1]))
+        cached[3] = True
         return True
 
     def events_for(self, uid: str) -> list[dict]:
+        self.flush_events()
         rows = self.conn.execute("SELECT body FROM events WHERE involved_uid=? ORDER BY last_ms, name", (uid,))
         return [json.loads(r[0]) for r in rows]
 
     def list_events(self, namespace: str | None = None) -> list[dict]:
+        self.flush_events()
         if namespace is None:
             rows = self.conn.execute("SELECT body FROM events ORDER BY namespace, name")
         else:
@@ -437,6 +462,7 @@ class Tx:
         return [json.loads(r[0]) for r in rows]
 
     def delete_events_for(self, uid: str) -> None:
+        self.flush_events()
         self.conn.execute("DELETE FROM events WHERE involved_uid=?", (uid,))
 
 
