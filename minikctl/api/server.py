@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from minikctl.api import errors as E
-from minikctl.api.resources import NAMESPACE, POD, Resource, for_kind
+from minikctl.api.resources import Resource, for_kind
 from minikctl.store.db import CLUSTER, Tx
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"

@@ -113,14 +113,9 @@ def delete(
     with c.session(store, tick) as api:
         targets: list[tuple] = []  # (res, obj)
         if filename:
-            for res, obj, source in resource_args.from_files(filename, recursive):
-                meta = obj.get("metadata") or {}
-                live = api.find(res, meta.get("namespace") or ns, meta.get("name", ""))
-                if live is None:
-                    if not ignore_not_found:
-                        errors.append(_not_found(res, meta.get("name", ""), source))
-                    continue
-                targets.append((res, live))
+            found, missing = resource_args.live_from_files(api, filename, recursive, ns, verb="deleting")
+            targets += found
+            errors += [e for e in missing if not (ignore_not_found and e.reason == "NotFound")]
         for req in requests:
             if req.names:
                 for name in req.names:
@@ -154,12 +149,6 @@ def delete(
     c.out("".join(line + "\n" for line in lines))
     if errors:
         raise MultiError(errors)
-
-
-def _not_found(res, name: str, source: str):
-    from minikctl.api.errors import NotFound
-
-    return NotFound(res.plural, name).with_source("deleting", source)
 
 
 def register(app: typer.Typer) -> None:

@@ -37,12 +37,8 @@ def describe(
     errors: list[MinikctlError] = []
     with c.session(store, tick) as api:
         if filename:
-            for res, obj, _src in resource_args.from_files(filename, recursive):
-                meta = obj.get("metadata") or {}
-                try:
-                    objs.append(api.get(res, meta.get("namespace") or ns, meta.get("name", "")))
-                except StatusError as e:
-                    errors.append(e)
+            found, errors = resource_args.live_from_files(api, filename, recursive, ns)
+            objs += [obj for _res, obj in found]
         for req in requests:
             if not req.names:
                 objs += api.list(req.res, None if all_namespaces else ns, selector or "")

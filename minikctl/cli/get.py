@@ -61,14 +61,9 @@ def get(
     single = False
     with c.session(store, tick) as api:
         if filename:
-            found = resource_args.from_files(filename, recursive)
-            single = len(found) == 1
-            for res, obj, _src in found:
-                meta = obj.get("metadata") or {}
-                try:
-                    objs.append(api.get(res, meta.get("namespace") or ns, meta.get("name", "")))
-                except StatusError as e:
-                    errors.append(e)
+            found, errors = resource_args.live_from_files(api, filename, recursive, ns)
+            single = len(found) + len(errors) == 1
+            objs += [obj for _res, obj in found]
         for req in requests:
             if req.names:
                 single = single or (len(requests) == 1 and len(req.names) == 1)

@@ -34,9 +34,10 @@ def _targets(api, args: list[str], ns: str, all_: bool, selector: Optional[str],
 
     out = []
     if filename:
-        for res, obj, _src in resource_args.from_files(filename, recursive):
-            meta = obj.get("metadata") or {}
-            out.append((res, api.get(res, meta.get("namespace") or ns, meta.get("name", ""))))
+        found, missing = resource_args.live_from_files(api, filename, recursive, ns)
+        if missing:
+            raise missing[0]
+        out += found
     for req in resource_args.from_args(args):
         if req.names:
             out += [(req.res, api.get(req.res, ns, n)) for n in req.names]

@@ -33,7 +33,7 @@ def from_args(args: list[str]) -> list[Request]:
         for a in args:
             type_, _, name = a.partition("/")
             if not name:
-                raise ClientError(f"arguments in resource/name form must have a single resource and name")
+                raise ClientError("arguments in resource/name form must have a single resource and name")
             out.append(Request(resolve(type_), [name]))
         return out
     # `all` is kubectl's category of workload types; of those, minikctl serves pods
@@ -53,6 +53,23 @@ def from_files(paths: list[str], recursive: bool) -> list[tuple[Resource, dict, 
             raise unknown_kind_error(obj, source)
         out.append((res, obj, source))
     return out
+
+
+def live_from_files(api, paths: list[str], recursive: bool, namespace: str, verb: str = "") -> tuple[list, list]:
+    """The stored objects that -f inputs name: ([(resource, live object)], [errors for the missing ones]).
+
+    With ``verb`` the errors carry the source as kubectl's do (`error when deleting "f.yaml": ...`).
+    """
+    from minikctl.api.errors import StatusError
+
+    found, errors = [], []
+    for res, obj, source in from_files(paths, recursive):
+        meta = obj.get("metadata") or {}
+        try:
+            found.append((res, api.get(res, meta.get("namespace") or namespace, meta.get("name", ""))))
+        except StatusError as e:
+            errors.append(e.with_source(verb, source) if verb else e)
+    return found, errors
 
 
 def load(paths: list[str], recursive: bool) -> list[tuple[dict, str]]:

@@ -352,7 +352,7 @@ class Tx:
         field_path: str = "",
     ) -> dict:
         """Create or aggregate a v1 Event about ``involved`` (same object, reason, message, source → count+1)."""
-        from minikctl.printers.durations import rfc3339, rfc3339_micro
+        from minikctl.printers.durations import rfc3339
 
         at = self.now_ms if at_ms is None else at_ms
         meta = involved["metadata"]
