@@ -121,7 +121,6 @@ def container_env(container: dict, pod: dict, *, configmaps: dict | None = None,
     reports CreateContainerConfigError itself)."""
     meta = pod.get("metadata", {}) or {}
     spec = pod.get("spec", {}) or {}
-    status = pod.get("status", {}) or {}
     configmaps = configmaps or {}
     secrets = secrets or {}
     node_allocatable = node_allocatable or {"cpu": "2", "memory": "8Gi", "ephemeral-storage": "100Gi"}

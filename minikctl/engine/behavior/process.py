@@ -97,7 +97,7 @@ class _Arith:
         while pos < len(text):
             m = _ARITH_TOK.match(text, pos)
             if not m or m.end() == pos:
-                raise ValueError(f"arithmetic syntax error")
+                raise ValueError("arithmetic syntax error")
             pos = m.end()
             if m.group(1):
                 self.toks.append(("n", int(m.group(1), 0)))
@@ -2194,7 +2194,7 @@ class Process:
             text = fs.read(norm(f, self.cwd))
             if text is None:
                 if fs.is_dir(norm(f, self.cwd)):
-                    self._errout(table, f"cat: read error: Is a directory\n" if self.flavor == "busybox" else f"cat: {f}: Is a directory\n", fs)
+                    self._errout(table, "cat: read error: Is a directory\n" if self.flavor == "busybox" else f"cat: {f}: Is a directory\n", fs)
                 else:
                     self._errout(table, f"cat: can't open '{f}': No such file or directory\n" if self.flavor == "busybox"
                                  else f"cat: {f}: No such file or directory\n", fs)
@@ -2460,7 +2460,7 @@ class Process:
                 fl = e[fl_start:k]
                 j = k
                 if len(pieces) < 2:
-                    self._errout(table, f"sed: unterminated `s' command\n", fs)
+                    self._errout(table, "sed: unterminated `s' command\n", fs)
                     self.status = 1
                     return
                 pat, rep = pieces
