@@ -16,6 +16,7 @@ class Resource:
     namespaced: bool
     api_version: str = "v1"
     writable: bool = True  # can be created from a manifest
+    updatable: bool = True  # can be patched / labelled / edited
 
     @property
     def group(self) -> str:
@@ -35,8 +36,8 @@ class Resource:
 
 POD = Resource("Pod", "pods", "pod", ("po",), True)
 NAMESPACE = Resource("Namespace", "namespaces", "namespace", ("ns",), False)
-EVENT = Resource("Event", "events", "event", ("ev",), True, writable=False)
-NODE = Resource("Node", "nodes", "node", ("no",), False, writable=False)
+EVENT = Resource("Event", "events", "event", ("ev",), True, writable=False, updatable=False)
+NODE = Resource("Node", "nodes", "node", ("no",), False, writable=False)  # the engine's node: patch it to shape it
 
 RESOURCES = (POD, NAMESPACE, EVENT, NODE)
 _BY_NAME = {}

@@ -128,3 +128,21 @@ def test_same_script_twice_is_byte_identical(tmp_path):
         text += c.ok("get", "pod", "liveness-exec", "-o", "json")
         outputs.append(text)
     assert outputs[0] == outputs[1]
+
+
+def test_node_capacity_is_configurable_and_rescheduling_follows(cli):
+    """The unschedulable pod schedules once the node advertises enough memory (as `kubectl patch node
+    --subresource=status` fakes capacity on a real cluster); bad node updates are refused."""
+    cli.ok("create", "namespace", "mem-example", tick="0")
+    cli.ok("apply", "-f", str(CORPUS / "pods/resource/memory-request-limit-3.yaml"), tick="0")
+    cli.ok("clock", "advance", "10s", tick="0")
+    assert _row(cli, "memory-demo-3", "-n", "mem-example")[2] == "Pending"
+    assert cli.ok("patch", "node", "node1", "--subresource=status", "-p",
+                  '{"status":{"allocatable":{"memory":"2000Gi"},"capacity":{"memory":"2000Gi"}}}', tick="0") == \
+        "node/node1 patched\n"
+    cli.ok("clock", "advance", "5s", tick="0")
+    assert _row(cli, "memory-demo-3", "-n", "mem-example")[2] == "Running"
+    assert "Invalid value: \"lots\"" in cli.fail("patch", "node", "node1", "--subresource=status", "-p",
+                                                 '{"status":{"allocatable":{"cpu":"lots"}}}', tick="0")
+    err = cli.fail("patch", "node", "node1", "-p", '{"spec":{"taints":[{"key":"x","effect":"Bogus"}]}}', tick="0")
+    assert 'spec.taints[0].effect: Unsupported value: "Bogus"' in err
