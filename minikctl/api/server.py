@@ -305,12 +305,35 @@ class Api:
 
 
 # ---- helpers --------------------------------------------------------------------------------
+def _at(*path: str):
+    def get(obj: dict) -> str:
+        for key in path:
+            obj = obj.get(key) if isinstance(obj, dict) else None
+        return "" if obj is None else str(obj)
+    return get
+
+
+# the selectable fields of pkg/registry/core/{event,node}/strategy.go
+EVENT_FIELDS = {
+    "metadata.name": _at("metadata", "name"), "metadata.namespace": _at("metadata", "namespace"),
+    **{f"involvedObject.{k}": _at("involvedObject", k)
+       for k in ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")},
+    "reason": _at("reason"), "reportingComponent": _at("reportingComponent"),
+    "source": _at("source", "component"), "type": _at("type"),
+}
+NODE_FIELDS = {
+    "metadata.name": _at("metadata", "name"),
+    "spec.unschedulable": lambda o: "true" if (o.get("spec") or {}).get("unschedulable") else "false",
+}
+
+
 def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_selector: str) -> list[dict]:
     from minikctl.api import selectors
 
     try:
         labels = selectors.LabelSelector.parse(label_selector) if label_selector else None
-        fields_table = selectors.POD_FIELDS if res.kind == "Pod" else selectors.NAMESPACE_FIELDS
+        fields_table = {"Pod": selectors.POD_FIELDS, "Event": EVENT_FIELDS, "Node": NODE_FIELDS}.get(
+            res.kind, selectors.NAMESPACE_FIELDS)
         fields = selectors.FieldSelector.parse(field_selector, fields_table) if field_selector else None
     except E.StatusError as err:
         raise selectors.selector_error(res.gvr, label_selector, field_selector, err.message) from None

@@ -143,3 +143,14 @@ def test_exec_changes_what_probes_see(cli):
     assert row[:4] == ["liveness-exec", "1/1", "Running", "0"]
     assert cli.fail("exec", "liveness-exec", "-c", "nope", "--", "ls", tick="0") == \
         "error: container nope not found in pod liveness-exec\n"
+
+
+def test_event_field_selectors(cli):
+    cli.ok("apply", "-f", str(EXAMPLES / "nginx.yaml"), tick="0")
+    cli.ok("clock", "advance", "5s", tick="0")
+    out = cli.ok("get", "events", "--field-selector", "involvedObject.name=nginx,reason=Pulled",
+                 "-o", "jsonpath={.items[*].message}", tick="0")
+    assert out.startswith('Successfully pulled image "nginx:1.14.2" in 2s')
+    assert cli("get", "events", "--field-selector", "type=Warning", tick="0").stderr == \
+        "No resources found in default namespace.\n"
+    assert "field label not supported: spec.foo" in cli.fail("get", "events", "--field-selector", "spec.foo=x")
