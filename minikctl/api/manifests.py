@@ -29,9 +29,9 @@ import json
 import math
 import os
 import re
-import struct
 from typing import Any, Callable
 
+from minikctl import gofmt
 from minikctl.api.errors import ClientError, MultiError, go_quote
 
 __all__ = [
@@ -291,42 +291,12 @@ class _Bail(Exception):
 
 def _go_float_g(f: float) -> str:
     """strconv.FormatFloat(f, 'g', -1, 32) with go-yaml's inf/nan names (map keys)."""
-    if math.isnan(f):
+    text = gofmt.format_float(f, bits=32)
+    if text == "NaN":
         return ".nan"
-    if math.isinf(f):
+    if text in ("+Inf", "-Inf"):
         return ".inf" if f > 0 else "-.inf"
-    target = struct.unpack("f", struct.pack("f", f))[0]
-    if math.isinf(target):
-        return ".inf" if f > 0 else "-.inf"
-    if target == 0:
-        return "-0" if math.copysign(1.0, f) < 0 else "0"
-    rep = f"{target:.8e}"
-    for p in range(1, 10):
-        cand = f"{target:.{p - 1}e}"
-        if struct.unpack("f", struct.pack("f", float(cand)))[0] == target:
-            rep = cand
-            break
-    mant, exp_s = rep.split("e")
-    neg = mant.startswith("-")
-    digits = mant.lstrip("-").replace(".", "").rstrip("0") or "0"
-    return _fmt_g(neg, digits, int(exp_s) + 1)
-
-
-def _fmt_g(neg: bool, digits: str, dp: int) -> str:
-    exp = dp - 1
-    sign = "-" if neg else ""
-    if exp < -4 or exp >= 6:
-        mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-        return f"{sign}{mant}e{'-' if exp < 0 else '+'}{abs(exp):02d}"
-    if dp <= 0:
-        return sign + "0." + "0" * (-dp) + digits
-    if dp >= len(digits):
-        return sign + digits + "0" * (dp - len(digits))
-    return sign + digits[:dp] + "." + digits[dp:]
-
-
-def _go_unsupported(f: float) -> str:
-    return "NaN" if math.isnan(f) else ("+Inf" if f > 0 else "-Inf")
+    return text
 
 
 def _key_string(k: Any, v: Any) -> str:
@@ -369,7 +339,7 @@ def _go_plus_v(v: Any) -> str:
 def _to_json_number(v: Any) -> Any:
     if isinstance(v, float):
         if math.isnan(v) or math.isinf(v):
-            raise _Fail(f"error converting YAML to JSON: json: unsupported value: {_go_unsupported(v)}")
+            raise _Fail(f"error converting YAML to JSON: json: unsupported value: {gofmt.format_float(v)}")
         if v.is_integer() and abs(v) < 1e21:
             iv = int(v)
             if _INT64_MIN <= iv <= _INT64_MAX:

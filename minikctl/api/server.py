@@ -75,9 +75,12 @@ class Api:
         return self.tx.get(res.kind, namespace if res.namespaced else CLUSTER, name)
 
     def list(
-        self, res: Resource, namespace: str | None, label_selector: str = "", field_selector: str = ""
+        self, res: Resource, namespace: str | None, label_selector: str = "", field_selector: str = "",
+        fields: tuple[str, ...] = (),
     ) -> list[dict]:
-        """Objects in ``namespace`` (None: all namespaces), filtered by selectors, in namespace/name order."""
+        """Objects in ``namespace`` (None: all namespaces), filtered by selectors, in namespace/name order.
+
+        ``fields`` limits each object to those paths (for printers that need only a few columns)."""
         if res.kind == "Event":
             objs = self.tx.list_events(namespace)
         elif res.kind == "Node":
@@ -86,7 +89,7 @@ class Api:
             engine.ensure_node(self.tx)
             objs = self.tx.list("Node")
         else:
-            objs = self.tx.list(res.kind, namespace if res.namespaced else None)
+            objs = self.tx.list(res.kind, namespace if res.namespaced else None, fields)
         if label_selector or field_selector:
             objs = filter_objects(res, objs, label_selector, field_selector)
         return objs

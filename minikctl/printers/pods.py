@@ -5,6 +5,10 @@ from __future__ import annotations
 from minikctl.printers.durations import human_duration, parse_rfc3339
 
 POD_COLUMNS = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+# everything pod_row (and the table's NAMESPACE/label columns) reads: a table listing fetches only these
+POD_ROW_FIELDS = ("apiVersion", "kind", "metadata.name", "metadata.namespace", "metadata.creationTimestamp",
+                  "metadata.deletionTimestamp", "metadata.labels", "spec.containers", "spec.initContainers",
+                  "spec.readinessGates", "spec.nodeName", "status")
 POD_WIDE_COLUMNS = ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]
 
 

@@ -18,6 +18,8 @@ import math
 import re
 from typing import Any, Iterable
 
+from minikctl import gofmt
+
 __all__ = ["to_json", "to_compact_json", "to_yaml", "to_yaml_stream", "go_json_float", "go_yaml_float"]
 
 _INT64_MIN = -(1 << 63)
@@ -26,70 +28,15 @@ _UINT64_MAX = (1 << 64) - 1
 
 
 # ---------------------------------------------------------------------------
-# Go float formatting (strconv.FormatFloat with shortest precision)
+# Go float formatting (minikctl.gofmt: strconv.FormatFloat with shortest precision)
 # ---------------------------------------------------------------------------
-
-
-def _shortest_digits(f: float) -> tuple[str, int]:
-    """Shortest round-trip decimal digits of abs(f) and the decimal point position.
-
-    The value equals 0.<digits> * 10**dp.  f must be finite and non-zero.
-    """
-    r = repr(abs(f))
-    if "e" in r:
-        mant, exp_s = r.split("e")
-        exp = int(exp_s)
-    else:
-        mant, exp = r, 0
-    if "." in mant:
-        ip, fp = mant.split(".")
-    else:
-        ip, fp = mant, ""
-    if fp == "0":
-        fp = ""
-    digits = ip + fp
-    dp = len(ip) + exp
-    stripped = digits.lstrip("0")
-    dp -= len(digits) - len(stripped)
-    digits = stripped.rstrip("0") or "0"
-    return digits, dp
-
-
-def _fmt_e(neg: bool, digits: str, dp: int) -> str:
-    exp = dp - 1
-    mant = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
-    sign = "-" if exp < 0 else "+"
-    e = abs(exp)
-    es = f"{e:02d}"
-    return ("-" if neg else "") + mant + "e" + sign + es
-
-
-def _fmt_f(neg: bool, digits: str, dp: int) -> str:
-    if dp <= 0:
-        s = "0." + "0" * (-dp) + digits
-    elif dp >= len(digits):
-        s = digits + "0" * (dp - len(digits))
-    else:
-        s = digits[:dp] + "." + digits[dp:]
-    return ("-" if neg else "") + s
 
 
 def go_json_float(f: float) -> str:
     """encoding/json's float64 text ('f' format, 'e' outside [1e-6, 1e21))."""
     if math.isnan(f) or math.isinf(f):
         raise ValueError(f"json: unsupported value: {go_yaml_float(f)}")
-    if f == 0:
-        return "-0" if math.copysign(1.0, f) < 0 else "0"
-    neg = f < 0
-    digits, dp = _shortest_digits(f)
-    a = abs(f)
-    if a < 1e-6 or a >= 1e21:
-        s = _fmt_e(neg, digits, dp)
-        # Go trims e-07 to e-7 (only negative exponents with a leading zero)
-        if len(s) >= 4 and s[-4] == "e" and s[-3] == "-" and s[-2] == "0":
-            s = s[:-2] + s[-1]
-        return s
-    return _fmt_f(neg, digits, dp)
+    return gofmt.json_float(f)
 
 
 def go_yaml_float(f: float) -> str:
@@ -98,109 +45,12 @@ def go_yaml_float(f: float) -> str:
         return ".nan"
     if math.isinf(f):
         return ".inf" if f > 0 else "-.inf"
-    if f == 0:
-        return "-0" if math.copysign(1.0, f) < 0 else "0"
-    neg = f < 0
-    digits, dp = _shortest_digits(f)
-    exp = dp - 1
-    # %e is used when exp < -4 || exp >= eprec, and eprec is 6 for the
-    # shortest representation.
-    if exp < -4 or exp >= 6:
-        return _fmt_e(neg, digits, dp)
-    return _fmt_f(neg, digits, dp)
+    return gofmt.format_float(f)
 
 
 # ---------------------------------------------------------------------------
 # JSON
 # ---------------------------------------------------------------------------
-
-_JSON_ESC = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\b": "\\b",
-    "\f": "\\f",
-    "<": "\\u003c",
-    ">": "\\u003e",
-    "&": "\\u0026",
-    "\u2028": "\\u2028",
-    "\u2029": "\\u2029",
-}
-for _c in range(0x20):
-    _JSON_ESC.setdefault(chr(_c), f"\\u{_c:04x}")
-_JSON_NEEDS = re.compile('["\\\\<>&\u2028\u2029\x00-\x1f\ud800-\udfff]')
-
-
-def _json_esc_char(m: "re.Match[str]") -> str:
-    ch = m.group(0)
-    r = _JSON_ESC.get(ch)
-    if r is None:  # lone surrogate: Go writes U+FFFD for invalid UTF-8
-        return "\ufffd"
-    return r
-
-
-def _json_str(s: str) -> str:
-    if _JSON_NEEDS.search(s) is None:
-        return '"' + s + '"'
-    return '"' + _JSON_NEEDS.sub(_json_esc_char, s) + '"'
-
-
-def _json_scalar(v: Any) -> str:
-    if v is None:
-        return "null"
-    if v is True:
-        return "true"
-    if v is False:
-        return "false"
-    if isinstance(v, str):
-        return _json_str(v)
-    if isinstance(v, int):
-        if _INT64_MIN <= v <= _INT64_MAX:
-            return str(v)
-        # kubectl's unstructured decoder turns out-of-range integers into float64
-        return go_json_float(float(v))
-    if isinstance(v, float):
-        if v == 0:
-            return "0"  # -0 reads back as the integer 0 in unstructured objects
-        return go_json_float(v)
-    raise TypeError(f"json: unsupported type: {type(v).__name__}")
-
-
-def _json_indent(v: Any, ind: str, out: list[str], order: Iterable[str] | None = None) -> None:
-    if isinstance(v, dict):
-        if not v:
-            out.append("{}")
-            return
-        inner = ind + "    "
-        out.append("{")
-        first = True
-        keys = list(order) if order is not None else sorted(v)
-        for k in keys:
-            if not isinstance(k, str):
-                raise TypeError(f"json: unsupported map key type: {type(k).__name__}")
-            out.append("\n" + inner if first else ",\n" + inner)
-            first = False
-            out.append(_json_str(k))
-            out.append(": ")
-            _json_indent(v[k], inner, out)
-        out.append("\n" + ind + "}")
-    elif isinstance(v, (list, tuple)):
-        if not v:
-            out.append("[]")
-            return
-        inner = ind + "    "
-        out.append("[")
-        first = True
-        for item in v:
-            out.append("\n" + inner if first else ",\n" + inner)
-            first = False
-            _json_indent(item, inner, out)
-        out.append("\n" + ind + "]")
-    else:
-        out.append(_json_scalar(v))
-
 
 def to_json(obj: Any, *, field_order: list[str] | None = None) -> str:
     """kubectl ``-o json``: MarshalIndent with 4 spaces, sorted keys, trailing newline.
@@ -208,45 +58,12 @@ def to_json(obj: Any, *, field_order: list[str] | None = None) -> str:
     ``field_order`` fixes the order of the top-level keys (apply's typed ``List``
     prints ``kind, apiVersion, metadata, items``); keys not named are dropped.
     """
-    out: list[str] = []
-    order = None
-    if field_order is not None and isinstance(obj, dict):
-        order = [k for k in field_order if k in obj]
-    _json_indent(obj, "", out, order)
-    out.append("\n")
-    return "".join(out)
-
-
-def _json_compact(v: Any, out: list[str]) -> None:
-    if isinstance(v, dict):
-        out.append("{")
-        first = True
-        for k in sorted(v):
-            if not first:
-                out.append(",")
-            first = False
-            out.append(_json_str(k))
-            out.append(":")
-            _json_compact(v[k], out)
-        out.append("}")
-    elif isinstance(v, (list, tuple)):
-        out.append("[")
-        first = True
-        for item in v:
-            if not first:
-                out.append(",")
-            first = False
-            _json_compact(item, out)
-        out.append("]")
-    else:
-        out.append(_json_scalar(v))
+    return gofmt.json_marshal(obj, "    ", key_order=field_order) + "\n"
 
 
 def to_compact_json(obj: Any) -> str:
     """Go ``json.Marshal`` with sorted keys (no trailing newline)."""
-    out: list[str] = []
-    _json_compact(obj, out)
-    return "".join(out)
+    return gofmt.json_marshal(obj)
 
 
 # ---------------------------------------------------------------------------

@@ -9,11 +9,9 @@ _CUT = ("\n", "\r", "\f")
 
 def clean_cell(value: str) -> str:
     """Cells are cut at the first newline-like character and end with '...' (tableprinter); TABs would split cells."""
-    for i, ch in enumerate(value):
-        if ch in _CUT:
-            value = value[:i] + "..."
-            break
-    return value.replace("\t", " ")
+    if "\n" in value or "\r" in value or "\f" in value:
+        value = value[: min(i for i in (value.find(ch) for ch in _CUT) if i >= 0)] + "..."
+    return value.replace("\t", " ") if "\t" in value else value
 
 
 def table(headers: list[str], rows: list[list[str]], *, no_headers: bool = False) -> str:

@@ -56,6 +56,26 @@ def _dumps(obj: Any) -> str:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 
+def _projection(fields: tuple[str, ...]) -> str:
+    """SQL building a JSON object with only ``fields`` (e.g. "metadata.name", "status") of each row's body."""
+    tree: dict = {}
+    for path in fields:
+        if not all(part.replace("_", "").isalnum() for part in path.split(".")):
+            raise ValueError(f"bad field path {path!r}")
+        node = tree
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = None
+
+    def build(node: dict, prefix: str) -> str:
+        items = [f"'{k}', " + (build(v, f"{prefix}.{k}") if v else f"json_extract(body, '{prefix}.{k}')")
+                 for k, v in node.items()]
+        return "json_object(" + ", ".join(items) + ")"
+
+    return build(tree, "$")
+
+
 def store_path(explicit: str | None = None) -> Path:
     """--store / MINIKCTL_STORE, else $MINIKCTL_HOME/store.db (default ~/.minikctl)."""
     if explicit:
@@ -237,13 +257,18 @@ class Tx:
             "SELECT 1 FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name)
         ).fetchone() is not None
 
-    def list(self, kind: str, namespace: str | None = None) -> list[dict]:
-        """Objects of a kind, ordered by namespace then name (etcd key order)."""
+    def list(self, kind: str, namespace: str | None = None, fields: tuple[str, ...] = ()) -> list[dict]:
+        """Objects of a kind, ordered by namespace then name (etcd key order).
+
+        ``fields`` (dotted paths) projects each object to just those fields inside SQLite, so a caller
+        that prints a few columns of 10,000 objects does not decode them whole; missing fields are None.
+        """
+        body = _projection(fields) if fields else "body"
         if namespace is None:
-            rows = self.conn.execute("SELECT body FROM objects WHERE kind=? ORDER BY namespace, name", (kind,))
+            rows = self.conn.execute(f"SELECT {body} FROM objects WHERE kind=? ORDER BY namespace, name", (kind,))
         else:
             rows = self.conn.execute(
-                "SELECT body FROM objects WHERE kind=? AND namespace=? ORDER BY name", (kind, namespace)
+                f"SELECT {body} FROM objects WHERE kind=? AND namespace=? ORDER BY name", (kind, namespace)
             )
         loads = json.loads
         return [loads(r[0]) for r in rows]
