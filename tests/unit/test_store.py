@@ -97,3 +97,17 @@ def test_not_a_store(tmp_path):
     with pytest.raises(ClientError, match="unexpected tables"):
         with Store(other).transaction():
             pass
+
+
+def test_list_projects_fields(tmp_path):
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        p = pod("p")
+        p["metadata"]["labels"] = {"a": "b"}
+        p["spec"] = {"containers": [{"name": "c"}], "volumes": [{"name": "v"}]}
+        tx.create(p)
+        slim = tx.list("Pod", "default", fields=("metadata.name", "metadata.labels", "spec.containers", "status"))
+        assert slim == [{"metadata": {"name": "p", "labels": {"a": "b"}}, "spec": {"containers": [{"name": "c"}]},
+                         "status": None}]
+        with pytest.raises(ValueError):
+            tx.list("Pod", "default", fields=("metadata.name'); DROP TABLE objects; --",))
