@@ -230,7 +230,7 @@ class Invalid(StatusError):
         super().__init__(self._text())
 
     def _text(self) -> str:
-        head = f'The {self.kind} "{self.name}" is invalid: '
+        head = f"The {self.kind} {go_quote(self.name)} is invalid: "
         if len(self.causes) == 1:
             return head + str(self.causes[0])
         return head + "\n" + "\n".join(f"* {c}" for c in self.causes)

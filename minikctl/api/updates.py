@@ -524,7 +524,7 @@ _SYSTEM_CONDITIONS = ("PodScheduled", "Ready", "Initialized")
 
 def _qualified_name_errors(value: str, path: str) -> list[FieldError]:
     """apimachinery IsQualifiedName (as validation.py reads it, and no pattern error for an empty name)."""
-    return [invalid(path, value, m) for m in is_qualified_name(value, exact=False, pattern_if_empty=False)]
+    return [invalid(path, value, m) for m in is_qualified_name(value)]
 
 
 def _terminated(status: dict) -> dict | None:

@@ -381,10 +381,10 @@ def inclusive_range_error(lo: int, hi: int) -> str:
 
 def is_dns1123_label(value: str) -> list[str]:
     errs = []
-    if len(value) > 63:
+    if len(value.encode("utf-8")) > 63:
         errs.append(max_len_error(63))
-    if not _DNS1123_LABEL_RE.match(value):
-        if _DNS1123_SUBDOMAIN_RE.match(value):
+    if not _DNS1123_LABEL_RE.fullmatch(value):
+        if _DNS1123_SUBDOMAIN_RE.fullmatch(value):
             errs.append("must not contain dots")
         else:
             errs.append(regex_error(
@@ -393,17 +393,17 @@ def is_dns1123_label(value: str) -> list[str]:
     return errs
 
 
-# validation.py's own reading of these checks (see selectors: ``exact=False``)
+# Go's checks: lengths in bytes, and the whole value must match (no trailing newline slips through)
 def is_dns1123_subdomain(value: str) -> list[str]:
-    return _sel.is_dns1123_subdomain(value, exact=False)
+    return _sel.is_dns1123_subdomain(value)
 
 
 def is_qualified_name(value: str) -> list[str]:
-    return _sel.is_qualified_name(value, exact=False)
+    return _sel.is_qualified_name(value)
 
 
 def is_valid_label_value(value: str) -> list[str]:
-    return _sel.is_valid_label_value(value, exact=False)
+    return _sel.is_valid_label_value(value)
 
 
 def is_valid_port_num(port: int) -> list[str]:
