@@ -251,6 +251,32 @@ def _quantity(value) -> str:
         return str(value)
 
 
+def _text(default: str = ""):
+    return lambda v: default if v in (None, "") else str(v)
+
+
+def _bool(v) -> str:
+    return str(bool(v)).lower()
+
+
+# describeVolumes: per volume source, kubectl's type line and its (label, field, format) lines
+_VOLUME_SOURCES = (
+    ("hostPath", "HostPath (bare host directory volume)",
+     (("Path", "path", _text()), ("HostPathType", "type", _text("<none>")))),
+    ("emptyDir", "EmptyDir (a temporary directory that shares a pod's lifetime)",
+     (("Medium", "medium", _text()), ("SizeLimit", "sizeLimit", _text("<unset>")))),
+    ("configMap", "ConfigMap (a volume populated by a ConfigMap)",
+     (("Name", "name", _text()), ("Optional", "optional", _bool))),
+    ("secret", "Secret (a volume populated by a Secret)",
+     (("SecretName", "secretName", _text()), ("Optional", "optional", _bool))),
+    ("persistentVolumeClaim", "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)",
+     (("ClaimName", "claimName", _text()), ("ReadOnly", "readOnly", _bool))),
+    ("downwardAPI", "DownwardAPI (a volume populated by information about the pod)", ()),
+    ("nfs", "NFS (an NFS mount that lasts the lifetime of a pod)",
+     (("Server", "server", _text()), ("Path", "path", _text()), ("ReadOnly", "readOnly", _bool))),
+)
+
+
 def _volumes(w: Writer, volumes: list) -> None:
     if not volumes:
         w.w(0, "Volumes:\t<none>\n")
@@ -258,46 +284,33 @@ def _volumes(w: Writer, volumes: list) -> None:
     w.w(0, "Volumes:\n")
     for v in volumes:
         w.w(1, f"{v.get('name', '')}:\n")
-        if "hostPath" in v:
-            h = v["hostPath"] or {}
-            w.w(2, "Type:\tHostPath (bare host directory volume)\n")
-            w.w(2, f"Path:\t{h.get('path', '')}\n")
-            w.w(2, f"HostPathType:\t{h.get('type') or '<none>'}\n")
-        elif "emptyDir" in v:
-            e = v["emptyDir"] or {}
-            w.w(2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n")
-            w.w(2, f"Medium:\t{e.get('medium', '')}\n")
-            w.w(2, f"SizeLimit:\t{e.get('sizeLimit') or '<unset>'}\n")
-        elif "configMap" in v:
-            m = v["configMap"] or {}
-            w.w(2, "Type:\tConfigMap (a volume populated by a ConfigMap)\n")
-            w.w(2, f"Name:\t{m.get('name', '')}\n")
-            w.w(2, f"Optional:\t{str(bool(m.get('optional'))).lower()}\n")
-        elif "secret" in v:
-            s = v["secret"] or {}
-            w.w(2, "Type:\tSecret (a volume populated by a Secret)\n")
-            w.w(2, f"SecretName:\t{s.get('secretName', '')}\n")
-            w.w(2, f"Optional:\t{str(bool(s.get('optional'))).lower()}\n")
-        elif "persistentVolumeClaim" in v:
-            p = v["persistentVolumeClaim"] or {}
-            w.w(2, "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n")
-            w.w(2, f"ClaimName:\t{p.get('claimName', '')}\n")
-            w.w(2, f"ReadOnly:\t{str(bool(p.get('readOnly'))).lower()}\n")
-        elif "projected" in v:
-            w.w(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
-            for src in (v["projected"] or {}).get("sources") or []:
-                if "secret" in src:
-                    w.w(2, f"SecretName:\t{src['secret'].get('name', '')}\n")
-                    w.w(2, f"SecretOptionalName:\t{_opt(src['secret'].get('optional'))}\n")
-                elif "downwardAPI" in src:
-                    w.w(2, "DownwardAPI:\ttrue\n")
-                elif "configMap" in src:
-                    w.w(2, f"ConfigMapName:\t{src['configMap'].get('name', '')}\n")
-                    w.w(2, f"ConfigMapOptional:\t{_opt(src['configMap'].get('optional'))}\n")
-                elif "serviceAccountToken" in src:
-                    w.w(2, f"TokenExpirationSeconds:\t{src['serviceAccountToken'].get('expirationSeconds', 3600)}\n")
+        for key, title, lines in _VOLUME_SOURCES:
+            if key in v:
+                source = v[key] or {}
+                w.w(2, f"Type:\t{title}\n")
+                for label, field, fmt in lines:
+                    w.w(2, f"{label}:\t{fmt(source.get(field))}\n")
+                break
         else:
-            w.w(1, "<unknown>\n")
+            if "projected" in v:
+                _projected(w, v["projected"] or {})
+            else:
+                w.w(1, "<unknown>\n")
+
+
+def _projected(w: Writer, projected: dict) -> None:
+    w.w(2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n")
+    for src in projected.get("sources") or []:
+        if "secret" in src:
+            w.w(2, f"SecretName:\t{src['secret'].get('name', '')}\n")
+            w.w(2, f"SecretOptionalName:\t{_opt(src['secret'].get('optional'))}\n")
+        elif "downwardAPI" in src:
+            w.w(2, "DownwardAPI:\ttrue\n")
+        elif "configMap" in src:
+            w.w(2, f"ConfigMapName:\t{src['configMap'].get('name', '')}\n")
+            w.w(2, f"ConfigMapOptional:\t{_opt(src['configMap'].get('optional'))}\n")
+        elif "serviceAccountToken" in src:
+            w.w(2, f"TokenExpirationSeconds:\t{src['serviceAccountToken'].get('expirationSeconds', 3600)}\n")
 
 
 def _opt(value) -> str:
