@@ -139,6 +139,7 @@ class Tx:
         # events touched in this transaction, written back once (a crash loop aggregates the same few
         # events thousands of times per advance): dedup key -> [namespace, name, event, dirty]
         self._events: dict[str, list] = {}
+        self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
 
     # ---- schema and meta ---------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -195,6 +196,7 @@ class Tx:
             self.conn.execute("RELEASE SAVEPOINT step")
             self._meta, self._dirty = meta, dirty
             self._events.clear()
+            self._history.clear()
             raise
         else:
             self.conn.execute("RELEASE SAVEPOINT step")
@@ -299,7 +301,7 @@ class Tx:
             (obj["kind"], ns, meta["name"], meta["uid"], rv, _dumps(obj)),
         )
         if obj["kind"] == "Pod":
-            history.record(self.conn, obj, self.now_ms)
+            history.record(self.conn, obj, self.now_ms, self._history)
         return obj
 
     def update(self, obj: dict) -> dict:
@@ -314,7 +316,7 @@ class Tx:
         if cur.rowcount != 1:
             raise KeyError(f"{obj['kind']} {meta.get('namespace')}/{meta['name']} is not stored")
         if obj["kind"] == "Pod":
-            history.record(self.conn, obj, self.now_ms)
+            history.record(self.conn, obj, self.now_ms, self._history)
         return obj
 
     def delete(self, kind: str, namespace: str, name: str) -> None:
@@ -322,7 +324,7 @@ class Tx:
             row = self.conn.execute("SELECT uid FROM objects WHERE kind=? AND namespace=? AND name=?",
                                     (kind, namespace, name)).fetchone()
             if row:
-                history.forget(self.conn, row[0])
+                history.forget(self.conn, row[0], self._history)
         self.conn.execute("DELETE FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name))
         if kind == "Pod":
             self.conn.execute("DELETE FROM runtime WHERE namespace=? AND name=?", (namespace, name))
@@ -391,7 +393,7 @@ class Tx:
             ev["count"] = ev.get("count", 1) + 1
             ev["lastTimestamp"] = rfc3339(at)
             ev["metadata"]["resourceVersion"] = str(self.next_rv())
-            cached[3] = True
+            cached[3] = cached[3] or True
             return ev
         # like the kubelet's recorder ("<name>.<hex of the time in ns>"): names sort in the order
         # events were created, so same-second events list (and describe) chronologically
@@ -426,11 +428,8 @@ class Tx:
             "reportingComponent": component,
             "reportingInstance": host,
         }
-        self.conn.execute(
-            "INSERT INTO events (namespace, name, involved_uid, dedup, last_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
-            (ns, name, meta.get("uid", ""), dedup, at, _dumps(ev)),
-        )
-        self._events[dedup] = [ns, name, ev, False]
+        # written at the next flush (with whatever aggregation happens before it)
+        self._events[dedup] = [ns, name, ev, "new"]
         return ev
 
     def _cached_event(self, dedup: str) -> list | None:
@@ -446,8 +445,13 @@ class Tx:
         """Write back the events aggregated in memory since the last flush."""
         from minikctl.printers.durations import parse_rfc3339
 
-        for ns, name, ev, dirty in self._events.values():
-            if dirty:
+        for dedup, (ns, name, ev, state) in self._events.items():
+            if state == "new":
+                self.conn.execute(
+                    "INSERT INTO events (namespace, name, involved_uid, dedup, last_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
+                    (ns, name, ev["involvedObject"].get("uid", ""), dedup, parse_rfc3339(ev["lastTimestamp"]),
+                     _dumps(ev)))
+            elif state:
                 self.conn.execute("UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?",
                                   (parse_rfc3339(ev["lastTimestamp"]), _dumps(ev), ns, name))
         self._events.clear()
@@ -469,7 +473,7 @@ class Tx:
         ev["count"] = ev.get("count", 1) + int(times)
         ev["lastTimestamp"] = rfc3339(last_ms)
         ev["metadata"]["resourceVersion"] = str(self.next_rv())
-        cached[3] = True
+        cached[3] = cached[3] or True
         return True
 
     def events_for(self, uid: str) -> list[dict]:

@@ -49,22 +49,30 @@ def ensure(conn: sqlite3.Connection) -> None:
     conn.execute(SCHEMA)
 
 
-def record(conn: sqlite3.Connection, pod: dict, at_ms: int) -> None:
+def record(conn: sqlite3.Connection, pod: dict, at_ms: int, last_seen: dict | None = None) -> None:
+    """Append the pod's summary when it changed. ``last_seen`` (uid -> (seq, body)) spares the lookup of
+    the previous entry for pods already recorded in the same transaction."""
     uid = (pod.get("metadata") or {}).get("uid")
     if not uid:
         return
     body = json.dumps(summary(pod), separators=(",", ":"), sort_keys=True)
-    last = conn.execute("SELECT seq, body FROM history WHERE uid=? ORDER BY seq DESC LIMIT 1", (uid,)).fetchone()
+    last = last_seen.get(uid) if last_seen is not None else None
+    if last is None:
+        last = conn.execute("SELECT seq, body FROM history WHERE uid=? ORDER BY seq DESC LIMIT 1", (uid,)).fetchone()
     if last and last[1] == body:
         return
     seq = last[0] + 1 if last else 0
     conn.execute("INSERT INTO history (uid, seq, at_ms, body) VALUES (?, ?, ?, ?)", (uid, seq, at_ms, body))
+    if last_seen is not None:
+        last_seen[uid] = (seq, body)
     if seq >= MAX_ENTRIES:
         conn.execute("DELETE FROM history WHERE uid=? AND seq<=?", (uid, seq - MAX_ENTRIES))
 
 
-def forget(conn: sqlite3.Connection, uid: str) -> None:
+def forget(conn: sqlite3.Connection, uid: str, last_seen: dict | None = None) -> None:
     conn.execute("DELETE FROM history WHERE uid=?", (uid,))
+    if last_seen is not None:
+        last_seen.pop(uid, None)
 
 
 def entries(conn: sqlite3.Connection, uid: str) -> list[tuple[int, dict]]:
