@@ -1021,18 +1021,7 @@ class Process:
             parts, _ = scan_word(text.replace(" ", "\\ "), 0)
         except Exception:
             return text
-        out = []
-        for p in parts:
-            if p[0] == "l":
-                out.append(p[1])
-            elif p[0] == "v":
-                v = self._param(p[1], 1)
-                out.append(" ".join(v) if isinstance(v, list) else v)
-            elif p[0] == "a":
-                out.append(str(self._arith(p[1])))
-            else:
-                out.append("")
-        return "".join(out)
+        return self._expand_str(parts, csubs={})  # command substitutions in raw text expand to nothing
 
     def _arith(self, text: str) -> int:
         text = re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*|[0-9?#])\}?", lambda m: str(self._param(m.group(1), 1) or 0), text)
@@ -1142,7 +1131,8 @@ class Process:
             out.append("".join(cur))
         return out
 
-    def _expand_str(self, parts: list) -> str:
+    def _expand_str(self, parts: list, csubs: dict | None = None) -> str:
+        subs = self.csubs if csubs is None else csubs
         s = []
         for p in parts:
             if p[0] == "l":
@@ -1153,7 +1143,7 @@ class Process:
             elif p[0] == "a":
                 s.append(str(self._arith(p[1])))
             else:
-                s.append(self.csubs.get(str(p[1]), ""))
+                s.append(subs.get(str(p[1]), ""))
         return "".join(s)
 
     def _expand_pattern(self, parts: list) -> str:
