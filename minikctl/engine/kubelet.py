@@ -142,7 +142,7 @@ class Kubelet:
     def image(self, ref: str):
         img = self._images.get(ref)
         if img is None:
-            img = self._images[ref] = procs.lookup_image(ref)
+            img = self._images[ref] = procs.lookup_image(ref, str(self.tx.path.parent))
         return img
 
     def proc(self, inst: dict, write: bool = True):

@@ -12,13 +12,21 @@ from typing import Any
 _IMAGES: dict = {}
 
 
-def lookup_image(ref: str):
-    """The catalog entry for ``ref`` (memoised: the catalog does not change within a process)."""
-    img = _IMAGES.get(ref)
+USER_CATALOG = "images.json"  # beside the store file: the user's own catalog entries (same format as the built-in)
+
+
+def lookup_image(ref: str, store_dir: str | None = None):
+    """The catalog entry for ``ref``, with the user's catalog in ``store_dir`` on top of the built-in one
+    (memoised: the catalogs do not change within a process)."""
+    import os
+
+    user = os.path.join(store_dir, USER_CATALOG) if store_dir else None
+    key = (ref, user)
+    img = _IMAGES.get(key)
     if img is None:
         from minikctl.engine.behavior.images import lookup_image as _lookup
 
-        img = _IMAGES[ref] = _lookup(ref)
+        img = _IMAGES[key] = _lookup(ref, user if user and os.path.exists(user) else None)
     return img
 
 

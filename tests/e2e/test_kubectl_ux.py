@@ -154,3 +154,18 @@ def test_event_field_selectors(cli):
     assert cli("get", "events", "--field-selector", "type=Warning", tick="0").stderr == \
         "No resources found in default namespace.\n"
     assert "field label not supported: spec.foo" in cli.fail("get", "events", "--field-selector", "spec.foo=x")
+
+
+def test_user_image_catalog_in_the_store_directory(cli, manifest):
+    """$MINIKCTL_HOME/images.json adds images with their own entrypoint, size and pull time."""
+    cli.home.mkdir(parents=True, exist_ok=True)
+    (cli.home / "images.json").write_text(json.dumps({"repositories": {"example.com/team/myapp": {
+        "entrypoint": ["sh", "-c"], "cmd": ["echo hello from myapp; sleep 5; exit 4"], "size": 12345678,
+        "pull_ms": 3000, "executables": ["@busybox"], "tags": {"1.0": {}}}}}))
+    cli.ok("apply", "-f", manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: myapp\nspec:\n  restartPolicy: Never\n"
+                                   "  containers:\n  - name: app\n    image: example.com/team/myapp:1.0\n"), tick="0")
+    cli.ok("clock", "advance", "10s", tick="0")
+    assert cli.ok("get", "pod", "myapp", "--no-headers", tick="0").split()[2] == "Error"
+    assert cli.ok("logs", "myapp", tick="0") == "hello from myapp\n"
+    assert 'Successfully pulled image "example.com/team/myapp:1.0" in 3s (3s including waiting). Image size: 12345678 bytes.' \
+        in cli.ok("describe", "pod", "myapp", tick="0")
