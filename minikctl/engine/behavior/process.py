@@ -1943,15 +1943,9 @@ class Process:
             elif action == "":
                 self.traps[name] = ""
             else:
-                start = len(self.code)
-                try:
-                    self.code, self.slot = compile_script(action, self.code, self.slot, single_exec=False)
-                except ShellSyntaxError as e:
-                    del self.code[start:]
-                    self._err(str(e), line)
-                    self.status = 2
+                start = self._subroutine(action, line)
+                if start is None:
                     return
-                self.code.append(["trap_ret"])
                 self.traps[name] = start
         self.status = 0
 
@@ -2089,8 +2083,9 @@ class Process:
             return
         self._inline(text, line, fs)
 
-    def _inline(self, src: str, line: int, fs) -> None:
-        """Compile ``src`` at the end of the program and run it as a subroutine."""
+    def _subroutine(self, src: str, line: int) -> int | None:
+        """Compile ``src`` at the end of the program, ending in a return; its start, or None (status 2) on a
+        syntax error."""
         start = len(self.code)
         try:
             self.code, self.slot = compile_script(src, self.code, self.slot, single_exec=False)
@@ -2098,8 +2093,15 @@ class Process:
             del self.code[start:]
             self._err(str(e), line)
             self.status = 2
-            return
+            return None
         self.code.append(["trap_ret"])
+        return start
+
+    def _inline(self, src: str, line: int, fs) -> None:
+        """Compile ``src`` at the end of the program and run it as a subroutine."""
+        start = self._subroutine(src, line)
+        if start is None:
+            return
         self.frames.append({"k": "trap", "ret": self.pc, "status": None})
         self.pc = start
 
