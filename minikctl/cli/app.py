@@ -5,48 +5,97 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import Optional
-
-import typer
 
 from minikctl.cli.common import STORE, TICK, set_globals
 
-# Each verb module registers its commands; a command line pays only for the module it uses (typer's
-# command building costs ~2 ms per command, so building all of them on every run would cost ~30 ms).
-VERB_MODULES = ("apply", "get", "describe", "delete", "patch", "edit", "wait", "logs", "exec", "timeline", "clock",
-                "version")
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
+if TYPE_CHECKING:
+    from typing import Any, Callable
+
+# The module that declares each command; a command line imports only the one it names.
 COMMANDS = {"apply": "apply", "create": "apply", "replace": "apply", "get": "get", "describe": "describe",
             "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "edit": "edit",
             "wait": "wait", "logs": "logs", "exec": "exec", "timeline": "timeline", "clock": "clock",
             "version": "version"}
 ROOT_VALUE_OPTIONS = ("--store", "--tick")
+HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."
 
 
-def root(store: Optional[str] = STORE, tick: Optional[str] = TICK) -> None:
+def root(store: str | None = STORE, tick: str | None = TICK) -> None:
     """minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."""
     set_globals(store, tick)
 
 
-def build_app(only: Optional[str] = None) -> typer.Typer:
-    """The CLI; with ``only``, just the module that serves that command (the others are never imported)."""
+def lookup(word: str) -> Any:
+    """The declaration of a command word: its function, or a `spec.Group`; None for an unknown word."""
     import importlib
+
+    module = COMMANDS.get(word)
+    return importlib.import_module(f"minikctl.cli.{module}").COMMANDS[word] if module else None
+
+
+def _typer_function(func: Callable, group: bool = False, call: Callable | None = None) -> Callable:
+    """`func` as typer wants it: the same signature with typer's Option/Argument objects as defaults.
+
+    A group's callback also takes typer's context and does nothing when a subcommand was named. With ``call``
+    (tests), ``call(func)`` receives the arguments instead of ``func``.
+    """
+    import functools
+    import inspect
+
+    import typer
+
+    from minikctl.cli.spec import Arg, Opt
+
+    target = call(func) if call else func
+    sig = inspect.signature(func)
+    ps = [p.replace(default=p.default.to_typer()) if isinstance(p.default, (Opt, Arg)) else p
+          for p in sig.parameters.values()]
+    if group:
+        def wrapper(ctx: typer.Context, **kwargs: Any) -> Any:
+            return None if ctx.invoked_subcommand else target(**kwargs)
+
+        ps.insert(0, inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context))
+    else:
+        def wrapper(**kwargs: Any) -> Any:
+            return target(**kwargs)
+
+    functools.update_wrapper(wrapper, func)
+    wrapper.__signature__ = sig.replace(parameters=ps)  # type: ignore[attr-defined]
+    return wrapper
+
+
+def build_app(only: str | None = None, call: Callable | None = None):
+    """The typer app; with ``only``, just that command (the others are never imported)."""
+    import typer
+
+    from minikctl.cli.spec import Group
 
     app = typer.Typer(
         name="minikctl",
-        help="minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster.",
+        help=HELP,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
         add_completion=False,
         no_args_is_help=True,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    app.callback()(root)
-    for name in [COMMANDS[only]] if only in COMMANDS else VERB_MODULES:
-        importlib.import_module(f"minikctl.cli.{name}").register(app)
+    app.callback()(_typer_function(root, call=call))
+    for word in [only] if only in COMMANDS else COMMANDS:
+        node = lookup(word)
+        if isinstance(node, Group):
+            sub = typer.Typer(help=node.help, rich_markup_mode=None, no_args_is_help=node.callback is None)
+            if node.callback:
+                sub.callback(invoke_without_command=True)(_typer_function(node.callback, group=True, call=call))
+            for name, func in node.commands.items():
+                sub.command(name)(_typer_function(func, call=call))
+            app.add_typer(sub, name=word)
+        else:
+            app.command(word)(_typer_function(node, call=call))
     return app
 
 
-def _subcommand(args: list[str]) -> Optional[str]:
+def _subcommand(args: list[str]) -> str | None:
     """The command word of a command line (skipping the root options), or None."""
     i = 0
     while i < len(args):
@@ -67,58 +116,28 @@ def _command_path(args: list[str]) -> str:
     return ""
 
 
-def _bool_flags(command) -> dict[str, str]:
-    """Every boolean flag of the command tree: '--wait' -> its off switch ('--no-wait', or '' when off is the default)."""
-    flags: dict[str, str] = {}
-    for param in getattr(command, "params", []):
-        if getattr(param, "is_bool_flag", False):
-            off = param.secondary_opts[0] if param.secondary_opts else ""
-            for opt in param.opts:
-                flags[opt] = off
-    for sub in getattr(command, "commands", {}).values():
-        flags.update(_bool_flags(sub))
-    return flags
+def kubectl_args(args: list[str]) -> list[str]:
+    """The command line with kubectl's spellings (`--wait=false`, `-o=json`) turned into click's."""
+    from minikctl.cli.argv import kubectl_spellings, option_table
+    from minikctl.cli.spec import Group, params
+
+    node = lookup(_subcommand(args) or "")
+    funcs = [root]
+    if isinstance(node, Group):
+        funcs += ([node.callback] if node.callback else []) + list(node.commands.values())
+    elif node is not None:
+        funcs.append(node)
+    return kubectl_spellings(args, option_table([p for f in funcs for p in params(f)]))
 
 
-def kubectl_bools(args: list[str], command) -> list[str]:
-    """kubectl spells booleans `--wait=false`; click wants `--wait` / `--no-wait`. Rewrite them."""
-    if not any("=" in a for a in args):
-        return args
-    flags = _bool_flags(command)
-    out = []
-    for a in args:
-        name, eq, value = a.partition("=")
-        if eq and name in flags and value.lower() in ("true", "false"):
-            if value.lower() == "true":
-                out.append(name)
-            elif flags[name]:
-                out.append(flags[name])
-            continue
-        out.append(a)
-    return out
-
-
-def main(argv: Optional[list[str]] = None) -> int:
-    """Run minikctl; returns the exit code (0 ok, 1 any error, as kubectl)."""
+def _run_typer(args: list[str], only: str | None) -> Any:
+    """Let typer read the command line: help, completion, and every usage error in kubectl's words."""
+    import typer
     from typer._click import exceptions as cx
 
-    from minikctl.api.errors import MinikctlError
-
-    args = sys.argv[1:] if argv is None else list(argv)
-    # A command is short-lived and decodes many small objects: with the default thresholds the cyclic GC
-    # rescans them over and over (get pods on 10,000 pods: 1.5 s of json.loads instead of 0.7 s).
-    gc.set_threshold(100_000, 1_000, 1_000)
-    if "_MINIKCTL_COMPLETE" in os.environ:
-        # shell completion (scripts and TAB requests) goes through typer's own protocol
-        from typer.completion import completion_init
-
-        completion_init()
-    completing = "_MINIKCTL_COMPLETE" in os.environ
-    command = typer.main.get_command(build_app(None if completing else _subcommand(args)))
-    args = kubectl_bools(args, command)
+    command = typer.main.get_command(build_app(only))
     try:
-        rv = command.main(args, prog_name="minikctl", standalone_mode=False)
-        return rv if isinstance(rv, int) else 0
+        return command.main(args, prog_name="minikctl", standalone_mode=False)
     except cx.NoArgsIsHelpError as e:
         sys.stdout.write(e.ctx.get_help() + "\n")
         return 0
@@ -136,6 +155,36 @@ def main(argv: Optional[list[str]] = None) -> int:
         return 1
     except typer.Abort:
         return 1
+    except typer.Exit as e:
+        return e.exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run minikctl; returns the exit code (0 ok, 1 any error, as kubectl)."""
+    from minikctl.api.errors import MinikctlError
+    from minikctl.cli.argv import parse
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    # A command is short-lived and decodes many small objects: with the default thresholds the cyclic GC
+    # rescans them over and over (get pods on 10,000 pods: 1.5 s of json.loads instead of 0.7 s).
+    gc.set_threshold(100_000, 1_000, 1_000)
+    completing = "_MINIKCTL_COMPLETE" in os.environ
+    try:
+        if completing:
+            # shell completion (scripts and TAB requests) goes through typer's own protocol
+            from typer.completion import completion_init
+
+            completion_init()
+            rv = _run_typer(args, None)
+        else:
+            args = kubectl_args(args)
+            calls = parse(args, root, lookup)
+            if calls is None:
+                rv = _run_typer(args, _subcommand(args))
+            else:
+                for func, kwargs in calls:
+                    rv = func(**kwargs)
+        return rv if isinstance(rv, int) else 0
     except MinikctlError as e:
         sys.stdout.flush()
         sys.stderr.write(e.render() + "\n")
@@ -148,8 +197,6 @@ def main(argv: Optional[list[str]] = None) -> int:
         except OSError:
             pass
         return 1
-    except typer.Exit as e:
-        return e.exit_code
     except Exception as e:  # noqa: BLE001 - the last line of defence: a message, never a traceback
         if os.environ.get("MINIKCTL_DEBUG"):
             raise

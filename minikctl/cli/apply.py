@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import copy
-from typing import Optional
-
-import typer
 
 from minikctl.cli import common as c
+from minikctl.cli.spec import Arg, Group, Opt
 
 
-def _prepare(obj: dict, source: str, namespace: Optional[str]):
+def _prepare(obj: dict, source: str, namespace: str | None):
     """Resolve the resource and namespace of a manifest object, as kubectl's builder does."""
     from minikctl.api.errors import ClientError
     from minikctl.api.resources import for_kind
@@ -153,76 +151,74 @@ def replace_one(api, res, obj, source, mode, force=False):
     return "replaced", stored
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("apply")
-    def apply(
-        filename: Optional[list[str]] = c.FILENAME,
-        recursive: bool = c.RECURSIVE,
-        namespace: Optional[str] = c.NAMESPACE,
-        output: Optional[str] = c.OUTPUT,
-        dry_run: Optional[str] = c.DRY_RUN,
-        validate: str = c.VALIDATE,
-        store: Optional[str] = c.STORE,
-        tick: Optional[str] = c.TICK,
-    ) -> None:
-        """Apply a configuration to a resource by file name or stdin (client-side three-way merge)."""
-        _run("apply", filename, recursive, namespace, output, dry_run, validate, store, tick, apply_one)
+def apply(
+    filename: list[str] | None = c.FILENAME,
+    recursive: bool = c.RECURSIVE,
+    namespace: str | None = c.NAMESPACE,
+    output: str | None = c.OUTPUT,
+    dry_run: str | None = c.DRY_RUN,
+    validate: str = c.VALIDATE,
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
+) -> None:
+    """Apply a configuration to a resource by file name or stdin (client-side three-way merge)."""
+    _run("apply", filename, recursive, namespace, output, dry_run, validate, store, tick, apply_one)
 
-    create_app = typer.Typer(help="Create a resource from a file or from stdin.", rich_markup_mode=None)
 
-    @create_app.callback(invoke_without_command=True)
-    def create(
-        ctx: typer.Context,
-        filename: Optional[list[str]] = c.FILENAME,
-        recursive: bool = c.RECURSIVE,
-        namespace: Optional[str] = c.NAMESPACE,
-        output: Optional[str] = c.OUTPUT,
-        dry_run: Optional[str] = c.DRY_RUN,
-        validate: str = c.VALIDATE,
-        save_config: bool = typer.Option(False, "--save-config", help="Store the last-applied configuration annotation."),
-        store: Optional[str] = c.STORE,
-        tick: Optional[str] = c.TICK,
-    ) -> None:
-        """Create a resource from a file or from stdin."""
-        if ctx.invoked_subcommand:
-            return
-        _run("create", filename, recursive, namespace, output, dry_run, validate, store, tick,
-             lambda api, res, obj, source, mode: create_one(api, res, obj, source, mode, save_config))
+def create(
+    filename: list[str] | None = c.FILENAME,
+    recursive: bool = c.RECURSIVE,
+    namespace: str | None = c.NAMESPACE,
+    output: str | None = c.OUTPUT,
+    dry_run: str | None = c.DRY_RUN,
+    validate: str = c.VALIDATE,
+    save_config: bool = Opt(False, "--save-config", help="Store the last-applied configuration annotation."),
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
+) -> None:
+    """Create a resource from a file or from stdin."""
+    _run("create", filename, recursive, namespace, output, dry_run, validate, store, tick,
+         lambda api, res, obj, source, mode: create_one(api, res, obj, source, mode, save_config))
 
-    @create_app.command("namespace")
-    def create_namespace(
-        name: str = typer.Argument(..., help="Name of the namespace."),
-        output: Optional[str] = c.OUTPUT,
-        dry_run: Optional[str] = c.DRY_RUN,
-        store: Optional[str] = c.STORE,
-        tick: Optional[str] = c.TICK,
-    ) -> None:
-        """Create a namespace with the specified name."""
-        from minikctl.printers import output as printer
 
-        mode = c.parse_dry_run(dry_run)
-        with c.session(store, tick) as api:
-            ns = api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
-                            dry_run=mode != "none")
-        if output and output != "name":
-            c.out(printer.render([ns], output, now_ms=0, single=True))
-        else:
-            c.out(printer.ref(ns) + ("" if output == "name" else " created" + c.dry_suffix(mode)) + "\n")
+def create_namespace(
+    name: str = Arg(..., help="Name of the namespace."),
+    output: str | None = c.OUTPUT,
+    dry_run: str | None = c.DRY_RUN,
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
+) -> None:
+    """Create a namespace with the specified name."""
+    from minikctl.printers import output as printer
 
-    app.add_typer(create_app, name="create")
+    mode = c.parse_dry_run(dry_run)
+    with c.session(store, tick) as api:
+        ns = api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
+                        dry_run=mode != "none")
+    if output and output != "name":
+        c.out(printer.render([ns], output, now_ms=0, single=True))
+    else:
+        c.out(printer.ref(ns) + ("" if output == "name" else " created" + c.dry_suffix(mode)) + "\n")
 
-    @app.command("replace")
-    def replace(
-        filename: Optional[list[str]] = c.FILENAME,
-        recursive: bool = c.RECURSIVE,
-        namespace: Optional[str] = c.NAMESPACE,
-        output: Optional[str] = c.OUTPUT,
-        dry_run: Optional[str] = c.DRY_RUN,
-        validate: str = c.VALIDATE,
-        force: bool = typer.Option(False, "--force", help="Delete and re-create the resource."),
-        store: Optional[str] = c.STORE,
-        tick: Optional[str] = c.TICK,
-    ) -> None:
-        """Replace a resource by file name or stdin (a full update, subject to the update rules)."""
-        _run("replace", filename, recursive, namespace, output, dry_run, validate, store, tick,
-             lambda api, res, obj, source, mode: replace_one(api, res, obj, source, mode, force))
+
+def replace(
+    filename: list[str] | None = c.FILENAME,
+    recursive: bool = c.RECURSIVE,
+    namespace: str | None = c.NAMESPACE,
+    output: str | None = c.OUTPUT,
+    dry_run: str | None = c.DRY_RUN,
+    validate: str = c.VALIDATE,
+    force: bool = Opt(False, "--force", help="Delete and re-create the resource."),
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
+) -> None:
+    """Replace a resource by file name or stdin (a full update, subject to the update rules)."""
+    _run("replace", filename, recursive, namespace, output, dry_run, validate, store, tick,
+         lambda api, res, obj, source, mode: replace_one(api, res, obj, source, mode, force))
+
+
+COMMANDS = {
+    "apply": apply,
+    "create": Group("Create a resource from a file or from stdin.", {"namespace": create_namespace}, callback=create),
+    "replace": replace,
+}

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
-import typer
 
 from minikctl.cli import common as c
+from minikctl.cli.spec import Arg, Group
 
-clock_app = typer.Typer(help="Read and move the virtual clock.", rich_markup_mode=None, no_args_is_help=True)
 
-
-@clock_app.command("show")
-def show(store: Optional[str] = c.STORE) -> None:
+def show(store: str | None = c.STORE) -> None:
     """Print the virtual time (RFC 3339). Reading the clock does not move it."""
     from minikctl.printers.durations import rfc3339
 
@@ -21,10 +16,9 @@ def show(store: Optional[str] = c.STORE) -> None:
     c.out(rfc3339(now) + "\n")
 
 
-@clock_app.command("advance")
 def advance(
-    duration: str = typer.Argument(..., help="How far to move, e.g. 30s, 5m, 1h30m."),
-    store: Optional[str] = c.STORE,
+    duration: str = Arg(..., help="How far to move, e.g. 30s, 5m, 1h30m."),
+    store: str | None = c.STORE,
 ) -> None:
     """Move virtual time forward by DURATION, letting every pod live through it; prints the new time."""
     from minikctl.api.errors import ClientError
@@ -43,5 +37,4 @@ def advance(
     c.out(rfc3339(now) + "\n")
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(clock_app, name="clock")
+COMMANDS = {"clock": Group("Read and move the virtual clock.", {"show": show, "advance": advance})}

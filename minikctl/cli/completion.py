@@ -6,6 +6,8 @@ no engine run, no write).
 
 from __future__ import annotations
 
+import os
+
 import typer
 
 
@@ -15,7 +17,7 @@ def _names(kind: str, namespace: str | None, prefix: str) -> list[str]:
     import sqlite3
 
     path = store_path(None)
-    if not path.exists():
+    if not os.path.exists(path):
         return []
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
-import typer
 
 from minikctl.cli import common as c
-from minikctl.cli.completion import complete_resource_args
+from minikctl.cli.spec import Arg, Opt
 
 NO_ARGS = (
     "You must provide one or more resources by argument or filename.\n"
@@ -63,25 +60,25 @@ def wait_gone(api, targets: list[tuple], timeout_ms: int) -> list:
 
 
 def delete(
-    args: Optional[list[str]] = typer.Argument(None, help="TYPE NAME... or TYPE/NAME...", autocompletion=complete_resource_args),
-    namespace: Optional[str] = c.NAMESPACE,
+    args: list[str] | None = Arg(None, help="TYPE NAME... or TYPE/NAME...", complete="resource_args"),
+    namespace: str | None = c.NAMESPACE,
     all_namespaces: bool = c.ALL_NAMESPACES,
-    filename: Optional[list[str]] = c.FILENAME,
+    filename: list[str] | None = c.FILENAME,
     recursive: bool = c.RECURSIVE,
-    selector: Optional[str] = c.SELECTOR,
-    field_selector: Optional[str] = c.FIELD_SELECTOR,
-    all_: bool = typer.Option(False, "--all", help="Delete all resources of the type in the namespace."),
-    grace_period: int = typer.Option(-1, "--grace-period", help="Seconds given to the resource to terminate gracefully (-1: its own)."),
-    now: bool = typer.Option(False, "--now", help="Signal the resource for immediate shutdown (grace period 1)."),
-    force: bool = typer.Option(False, "--force", help="Remove the resource at once (with --grace-period=0)."),
-    ignore_not_found: Optional[bool] = typer.Option(None, "--ignore-not-found", help="Treat not found as success."),
-    wait: bool = typer.Option(True, "--wait/--no-wait", help="Advance virtual time until the resources are gone."),
-    timeout: str = typer.Option("0s", "--timeout", help="How long (virtual) to wait for deletion (0: a week)."),
-    output: Optional[str] = c.OUTPUT,
-    dry_run: Optional[str] = c.DRY_RUN,
-    cascade: str = typer.Option("background", "--cascade", help="background, foreground or orphan."),
-    store: Optional[str] = c.STORE,
-    tick: Optional[str] = c.TICK,
+    selector: str | None = c.SELECTOR,
+    field_selector: str | None = c.FIELD_SELECTOR,
+    all_: bool = Opt(False, "--all", help="Delete all resources of the type in the namespace."),
+    grace_period: int = Opt(-1, "--grace-period", help="Seconds given to the resource to terminate gracefully (-1: its own)."),
+    now: bool = Opt(False, "--now", help="Signal the resource for immediate shutdown (grace period 1)."),
+    force: bool = Opt(False, "--force", help="Remove the resource at once (with --grace-period=0)."),
+    ignore_not_found: bool | None = Opt(None, "--ignore-not-found", help="Treat not found as success."),
+    wait: bool = Opt(True, "--wait/--no-wait", help="Advance virtual time until the resources are gone."),
+    timeout: str = Opt("0s", "--timeout", help="How long (virtual) to wait for deletion (0: a week)."),
+    output: str | None = c.OUTPUT,
+    dry_run: str | None = c.DRY_RUN,
+    cascade: str = Opt("background", "--cascade", help="background, foreground or orphan."),
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
 ) -> None:
     """Delete resources by file names, stdin, resources and names, or by resources and label selector."""
     from minikctl.api.errors import ClientError, MinikctlError, MultiError, StatusError
@@ -151,5 +148,4 @@ def delete(
         raise MultiError(errors)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("delete")(delete)
+COMMANDS = {"delete": delete}

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
-import typer
 
 from minikctl.cli import common as c
-from minikctl.cli.completion import complete_resource_args
+from minikctl.cli.spec import Arg, Opt
 
 NO_TYPE = ('You must specify the type of resource to describe. Use "kubectl api-resources" for a complete list of '
            "supported resources.")
 
 
 def describe(
-    args: Optional[list[str]] = typer.Argument(None, help="TYPE [NAME_PREFIX] or TYPE/NAME", autocompletion=complete_resource_args),
-    namespace: Optional[str] = c.NAMESPACE,
+    args: list[str] | None = Arg(None, help="TYPE [NAME_PREFIX] or TYPE/NAME", complete="resource_args"),
+    namespace: str | None = c.NAMESPACE,
     all_namespaces: bool = c.ALL_NAMESPACES,
-    filename: Optional[list[str]] = c.FILENAME,
+    filename: list[str] | None = c.FILENAME,
     recursive: bool = c.RECURSIVE,
-    selector: Optional[str] = c.SELECTOR,
-    show_events: bool = typer.Option(True, "--show-events/--no-show-events", help="Show the events of the described objects."),
-    store: Optional[str] = c.STORE,
-    tick: Optional[str] = c.TICK,
+    selector: str | None = c.SELECTOR,
+    show_events: bool = Opt(True, "--show-events/--no-show-events", help="Show the events of the described objects."),
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
 ) -> None:
     """Show details of a specific resource or group of resources."""
     from minikctl.api.errors import ClientError, MinikctlError, MultiError, StatusError
@@ -79,5 +76,4 @@ def _describe_one(api, obj: dict) -> str:
     return to_yaml(obj)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("describe")(describe)
+COMMANDS = {"describe": describe}

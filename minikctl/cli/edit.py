@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
-import typer
 
 from minikctl.cli import common as c
-from minikctl.cli.completion import complete_resource_args
+from minikctl.cli.spec import Arg
 
 HEADER = ("# Please edit the object below. Lines beginning with a '#' will be ignored,\n"
           "# and an empty file will abort the edit. If an error occurs while saving this file will be\n"
@@ -33,11 +30,11 @@ def _strip(text: str) -> str:
 
 
 def edit(
-    args: Optional[list[str]] = typer.Argument(None, help="TYPE NAME or TYPE/NAME", autocompletion=complete_resource_args),
-    namespace: Optional[str] = c.NAMESPACE,
-    output: Optional[str] = c.OUTPUT,
-    store: Optional[str] = c.STORE,
-    tick: Optional[str] = c.TICK,
+    args: list[str] | None = Arg(None, help="TYPE NAME or TYPE/NAME", complete="resource_args"),
+    namespace: str | None = c.NAMESPACE,
+    output: str | None = c.OUTPUT,
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
 ) -> None:
     """Edit a resource in $KUBE_EDITOR / $EDITOR; the change goes through the API server's update rules."""
     import os
@@ -91,5 +88,4 @@ def edit(
         c.out(printer.ref(stored) + ("" if output == "name" else " edited") + "\n")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("edit")(edit)
+COMMANDS = {"edit": edit}

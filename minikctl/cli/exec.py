@@ -6,22 +6,19 @@ container's virtual filesystem, so `exec web -- touch /tmp/healthy` changes what
 
 from __future__ import annotations
 
-from typing import Optional
-
-import typer
 
 from minikctl.cli import common as c
-from minikctl.cli.completion import complete_pod_names
+from minikctl.cli.spec import Arg, Opt
 
 
 def exec_(
-    args: list[str] = typer.Argument(..., help="POD [--] COMMAND [ARGS...]", autocompletion=complete_pod_names),
-    container: Optional[str] = typer.Option(None, "--container", "-c", help="Container name (default: the first)."),
-    namespace: Optional[str] = c.NAMESPACE,
-    stdin: bool = typer.Option(False, "--stdin", "-i", help="Accepted for compatibility; stdin is not passed."),
-    tty: bool = typer.Option(False, "--tty", "-t", help="Accepted for compatibility."),
-    store: Optional[str] = c.STORE,
-    tick: Optional[str] = c.TICK,
+    args: list[str] = Arg(..., help="POD [--] COMMAND [ARGS...]", complete="pod_names"),
+    container: str | None = Opt(None, "--container", "-c", help="Container name (default: the first)."),
+    namespace: str | None = c.NAMESPACE,
+    stdin: bool = Opt(False, "--stdin", "-i", help="Accepted for compatibility; stdin is not passed."),
+    tty: bool = Opt(False, "--tty", "-t", help="Accepted for compatibility."),
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
 ) -> int:
     """Execute a command in a container (simulated)."""
     from minikctl import engine
@@ -50,5 +47,4 @@ def exec_(
     return code
 
 
-def register(app: typer.Typer) -> None:
-    app.command("exec")(exec_)
+COMMANDS = {"exec": exec_}

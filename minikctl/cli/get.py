@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
-import typer
 
 from minikctl.cli import common as c
-from minikctl.cli.completion import complete_resource_args
+from minikctl.cli.spec import Arg, Opt
 
 NO_RESOURCE = (
     'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported '
@@ -18,27 +15,27 @@ NO_RESOURCE = (
 
 
 def get(
-    args: Optional[list[str]] = typer.Argument(None, help="TYPE [NAME...] or TYPE/NAME...", autocompletion=complete_resource_args),
-    namespace: Optional[str] = c.NAMESPACE,
+    args: list[str] | None = Arg(None, help="TYPE [NAME...] or TYPE/NAME...", complete="resource_args"),
+    namespace: str | None = c.NAMESPACE,
     all_namespaces: bool = c.ALL_NAMESPACES,
-    output: Optional[str] = c.OUTPUT,
-    filename: Optional[list[str]] = c.FILENAME,
+    output: str | None = c.OUTPUT,
+    filename: list[str] | None = c.FILENAME,
     recursive: bool = c.RECURSIVE,
-    selector: Optional[str] = c.SELECTOR,
-    field_selector: Optional[str] = c.FIELD_SELECTOR,
-    no_headers: bool = typer.Option(False, "--no-headers", help="Do not print headers."),
-    show_labels: bool = typer.Option(False, "--show-labels", help="Show all labels as the last column."),
-    label_columns: Optional[list[str]] = typer.Option(None, "--label-columns", "-L", help="Labels to show as columns."),
-    show_kind: bool = typer.Option(False, "--show-kind", help="Show the resource type in the NAME column."),
-    sort_by: Optional[str] = typer.Option(None, "--sort-by", help="Sort by a JSONPath expression."),
-    ignore_not_found: bool = typer.Option(False, "--ignore-not-found", help="Treat not found as success."),
-    watch: bool = typer.Option(False, "--watch", "-w", help="After listing, watch changes as virtual time advances."),
-    watch_only: bool = typer.Option(False, "--watch-only", help="Watch changes without listing first."),
-    output_watch_events: bool = typer.Option(False, "--output-watch-events", help="Prefix watch rows with the event type."),
-    allow_missing_template_keys: bool = typer.Option(True, "--allow-missing-template-keys/--no-allow-missing-template-keys", help="Ignore missing keys in jsonpath templates."),
-    request_timeout: str = typer.Option("0", "--request-timeout", help="How much virtual time -w may cover (0: until nothing is pending, at most 24h)."),
-    store: Optional[str] = c.STORE,
-    tick: Optional[str] = c.TICK,
+    selector: str | None = c.SELECTOR,
+    field_selector: str | None = c.FIELD_SELECTOR,
+    no_headers: bool = Opt(False, "--no-headers", help="Do not print headers."),
+    show_labels: bool = Opt(False, "--show-labels", help="Show all labels as the last column."),
+    label_columns: list[str] | None = Opt(None, "--label-columns", "-L", help="Labels to show as columns."),
+    show_kind: bool = Opt(False, "--show-kind", help="Show the resource type in the NAME column."),
+    sort_by: str | None = Opt(None, "--sort-by", help="Sort by a JSONPath expression."),
+    ignore_not_found: bool = Opt(False, "--ignore-not-found", help="Treat not found as success."),
+    watch: bool = Opt(False, "--watch", "-w", help="After listing, watch changes as virtual time advances."),
+    watch_only: bool = Opt(False, "--watch-only", help="Watch changes without listing first."),
+    output_watch_events: bool = Opt(False, "--output-watch-events", help="Prefix watch rows with the event type."),
+    allow_missing_template_keys: bool = Opt(True, "--allow-missing-template-keys/--no-allow-missing-template-keys", help="Ignore missing keys in jsonpath templates."),
+    request_timeout: str = Opt("0", "--request-timeout", help="How much virtual time -w may cover (0: until nothing is pending, at most 24h)."),
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
 ) -> None:
     """Display one or many resources."""
     from minikctl.api.errors import ClientError, MinikctlError, MultiError, StatusError
@@ -169,5 +166,4 @@ def _watch(api, requests, initial, ns, selector, field_selector, output, events,
         seen = cur
 
 
-def register(app: typer.Typer) -> None:
-    app.command("get")(get)
+COMMANDS = {"get": get}

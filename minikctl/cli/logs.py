@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
-import typer
 
 from minikctl.cli import common as c
-from minikctl.cli.completion import complete_pod_names
+from minikctl.cli.spec import Arg, Opt
 
 NO_POD = ("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
           "POD or TYPE/NAME is a required argument for the logs command\n"
@@ -36,18 +33,18 @@ def _format(lines: list[tuple[int, str]], timestamps: bool, prefix: str) -> str:
 
 
 def logs(
-    args: Optional[list[str]] = typer.Argument(None, help="POD or TYPE/NAME [CONTAINER]", autocompletion=complete_pod_names),
-    container: Optional[str] = typer.Option(None, "--container", "-c", help="Print the logs of this container."),
-    all_containers: bool = typer.Option(False, "--all-containers", help="Print the logs of every container."),
-    previous: bool = typer.Option(False, "--previous", "-p", help="The previous terminated instance of the container."),
-    tail: int = typer.Option(-1, "--tail", help="Lines of recent log to show (-1: all; 10 with -l)."),
-    timestamps: bool = typer.Option(False, "--timestamps", help="Prefix each line with its RFC3339Nano timestamp."),
-    follow: bool = typer.Option(False, "--follow", "-f", help="Follow the log as virtual time advances, until the container stops."),
-    prefix: bool = typer.Option(False, "--prefix", help="Prefix each line with [pod/NAME/CONTAINER]."),
-    selector: Optional[str] = c.SELECTOR,
-    namespace: Optional[str] = c.NAMESPACE,
-    store: Optional[str] = c.STORE,
-    tick: Optional[str] = c.TICK,
+    args: list[str] | None = Arg(None, help="POD or TYPE/NAME [CONTAINER]", complete="pod_names"),
+    container: str | None = Opt(None, "--container", "-c", help="Print the logs of this container."),
+    all_containers: bool = Opt(False, "--all-containers", help="Print the logs of every container."),
+    previous: bool = Opt(False, "--previous", "-p", help="The previous terminated instance of the container."),
+    tail: int = Opt(-1, "--tail", help="Lines of recent log to show (-1: all; 10 with -l)."),
+    timestamps: bool = Opt(False, "--timestamps", help="Prefix each line with its RFC3339Nano timestamp."),
+    follow: bool = Opt(False, "--follow", "-f", help="Follow the log as virtual time advances, until the container stops."),
+    prefix: bool = Opt(False, "--prefix", help="Prefix each line with [pod/NAME/CONTAINER]."),
+    selector: str | None = c.SELECTOR,
+    namespace: str | None = c.NAMESPACE,
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
 ) -> None:
     """Print the logs of a container in a pod."""
     from minikctl import engine
@@ -135,5 +132,4 @@ def _stopped(pod: dict, cname: str) -> bool:
     return False
 
 
-def register(app: typer.Typer) -> None:
-    app.command("logs")(logs)
+COMMANDS = {"logs": logs}

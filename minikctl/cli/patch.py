@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Optional
-
-import typer
 
 from minikctl.cli import common as c
-from minikctl.cli.completion import complete_resource_args
+from minikctl.cli.spec import Arg, Opt
 
 PATCH_TYPES = ("json", "merge", "strategic")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
@@ -29,7 +26,7 @@ def apply_patch(obj: dict, patch, patch_type: str, kind: str) -> dict:
     return patching.strategic_merge_patch(obj, patch, kind=kind)
 
 
-def _targets(api, args: list[str], ns: str, all_: bool, selector: Optional[str], filename, recursive) -> list:
+def _targets(api, args: list[str], ns: str, all_: bool, selector: str | None, filename, recursive) -> list:
     from minikctl.cli import resource_args
 
     out = []
@@ -47,18 +44,18 @@ def _targets(api, args: list[str], ns: str, all_: bool, selector: Optional[str],
 
 
 def patch(
-    args: Optional[list[str]] = typer.Argument(None, help="TYPE NAME or TYPE/NAME", autocompletion=complete_resource_args),
-    patch_text: Optional[str] = typer.Option(None, "--patch", "-p", help="The patch, as JSON or YAML."),
-    patch_file: Optional[str] = typer.Option(None, "--patch-file", help="A file holding the patch."),
-    patch_type: str = typer.Option("strategic", "--type", help="json, merge or strategic."),
-    subresource: Optional[str] = typer.Option(None, "--subresource", help="Patch the status subresource."),
-    namespace: Optional[str] = c.NAMESPACE,
-    filename: Optional[list[str]] = c.FILENAME,
+    args: list[str] | None = Arg(None, help="TYPE NAME or TYPE/NAME", complete="resource_args"),
+    patch_text: str | None = Opt(None, "--patch", "-p", help="The patch, as JSON or YAML."),
+    patch_file: str | None = Opt(None, "--patch-file", help="A file holding the patch."),
+    patch_type: str = Opt("strategic", "--type", help="json, merge or strategic."),
+    subresource: str | None = Opt(None, "--subresource", help="Patch the status subresource."),
+    namespace: str | None = c.NAMESPACE,
+    filename: list[str] | None = c.FILENAME,
     recursive: bool = c.RECURSIVE,
-    output: Optional[str] = c.OUTPUT,
-    dry_run: Optional[str] = c.DRY_RUN,
-    store: Optional[str] = c.STORE,
-    tick: Optional[str] = c.TICK,
+    output: str | None = c.OUTPUT,
+    dry_run: str | None = c.DRY_RUN,
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
 ) -> None:
     """Update fields of a resource using a strategic merge patch, a JSON merge patch, or a JSON patch."""
     from minikctl.api.errors import ClientError
@@ -203,26 +200,30 @@ def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output
         raise MultiError(errors)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("patch")(patch)
+def _metadata_command(what: str, doc: str):
+    """label and annotate: the same command over a different part of metadata."""
+    def verb(
+        args: list[str] | None = Arg(None, help="TYPE NAME KEY_1=VAL_1 ... KEY_N-", complete="resource_args"),
+        namespace: str | None = c.NAMESPACE,
+        all_: bool = Opt(False, "--all", help="Select all resources of the type in the namespace."),
+        selector: str | None = c.SELECTOR,
+        overwrite: bool = Opt(False, "--overwrite", help="Allow values to be overwritten."),
+        output: str | None = c.OUTPUT,
+        dry_run: str | None = c.DRY_RUN,
+        filename: list[str] | None = c.FILENAME,
+        recursive: bool = c.RECURSIVE,
+        store: str | None = c.STORE,
+        tick: str | None = c.TICK,
+    ) -> None:
+        _metadata_verb(what, args, namespace, all_, selector, overwrite, output, dry_run, filename, recursive,
+                       store, tick)
 
-    for what, doc in (("label", "Update the labels on a resource."), ("annotate", "Update the annotations on a resource.")):
-        def make(what=what):
-            def verb(
-                args: Optional[list[str]] = typer.Argument(None, help="TYPE NAME KEY_1=VAL_1 ... KEY_N-", autocompletion=complete_resource_args),
-                namespace: Optional[str] = c.NAMESPACE,
-                all_: bool = typer.Option(False, "--all", help="Select all resources of the type in the namespace."),
-                selector: Optional[str] = c.SELECTOR,
-                overwrite: bool = typer.Option(False, "--overwrite", help="Allow values to be overwritten."),
-                output: Optional[str] = c.OUTPUT,
-                dry_run: Optional[str] = c.DRY_RUN,
-                filename: Optional[list[str]] = c.FILENAME,
-                recursive: bool = c.RECURSIVE,
-                store: Optional[str] = c.STORE,
-                tick: Optional[str] = c.TICK,
-            ) -> None:
-                _metadata_verb(what, args, namespace, all_, selector, overwrite, output, dry_run, filename, recursive,
-                               store, tick)
-            verb.__doc__ = doc
-            return verb
-        app.command(what)(make())
+    verb.__doc__ = doc
+    return verb
+
+
+COMMANDS = {
+    "patch": patch,
+    "label": _metadata_command("label", "Update the labels on a resource."),
+    "annotate": _metadata_command("annotate", "Update the annotations on a resource."),
+}

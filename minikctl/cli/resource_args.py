@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Optional
-
 from minikctl.api.errors import ClientError
 from minikctl.api.resources import Resource, for_kind, resolve
 
 
-@dataclass
 class Request:
-    res: Resource
-    names: list[str] = field(default_factory=list)
-    namespace: Optional[str] = None  # set for objects read from files
-    source: str = ""
+    """One resource type and the names asked for (none: all of them)."""
+
+    __slots__ = ("res", "names")
+
+    def __init__(self, res: Resource, names: list[str]) -> None:
+        self.res, self.names = res, names
+
+    def __repr__(self) -> str:
+        return f"Request({self.res.kind}, {self.names})"
 
 
 def from_args(args: list[str]) -> list[Request]:

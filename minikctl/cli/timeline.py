@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import Optional
-
-import typer
 
 from minikctl.cli import common as c
-from minikctl.cli.completion import complete_pod_names
+from minikctl.cli.spec import Arg, Opt
 
 
 def timeline(
-    args: list[str] = typer.Argument(..., help="POD, pod NAME or pod/NAME", autocompletion=complete_pod_names),
-    namespace: Optional[str] = c.NAMESPACE,
-    chart: Optional[bool] = typer.Option(None, "--chart/--table", help="Draw the chart (default: on a terminal)."),
-    store: Optional[str] = c.STORE,
-    tick: Optional[str] = c.TICK,
+    args: list[str] = Arg(..., help="POD, pod NAME or pod/NAME", complete="pod_names"),
+    namespace: str | None = c.NAMESPACE,
+    chart: bool | None = Opt(None, "--chart/--table", help="Draw the chart (default: on a terminal)."),
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
 ) -> None:
     """Show a pod's phase, conditions and container states over virtual time."""
     from minikctl.api.errors import ClientError
@@ -42,5 +39,4 @@ def timeline(
         c.out(tl.plain(entries, created))
 
 
-def register(app: typer.Typer) -> None:
-    app.command("timeline")(timeline)
+COMMANDS = {"timeline": timeline}

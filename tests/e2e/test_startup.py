@@ -31,6 +31,22 @@ def test_get_and_describe_stay_light(tmp_path):
     assert _heavy_after(tmp_path, "clock", "show") == []
 
 
+def test_plain_command_lines_never_import_typer(tmp_path):
+    """typer (~60-75 ms of imports) is only for help, completion and usage errors; argv.py reads the rest."""
+    def typer_loaded(*args: str) -> bool:
+        probe = "import sys\nfrom minikctl.cli.app import main\nmain(sys.argv[1:])\nprint('typer' in sys.modules)"
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True,
+                              env=dict(os.environ, MINIKCTL_HOME=str(tmp_path)))
+        return done.stdout.strip().splitlines()[-1] == "True"
+
+    for args in (["get", "pods"], ["get", "pods", "-o=name", "--watch=false"], ["describe", "pods"],
+                 ["delete", "pod", "x", "--ignore-not-found", "--grace-period=0", "--force"], ["version"],
+                 ["clock", "show"], ["--tick", "0", "wait", "--for=delete", "pod/x", "--timeout=0"]):
+        assert not typer_loaded(*args), args
+    assert typer_loaded("get", "--help")  # the probe does see typer when it is used
+    assert typer_loaded("get", "pods", "--no-such-flag")
+
+
 def test_completions_are_current():
     """completions/ must equal what the CLI generates now (regenerate: python tools/gen_completions.py)."""
     from pathlib import Path

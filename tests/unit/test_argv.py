@@ -1,0 +1,159 @@
+"""The typer-free reader (cli/argv.py) must read every command line it accepts exactly as typer does."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+import typer
+
+from minikctl.cli import app
+from minikctl.cli.argv import parse
+
+# Command lines the reader takes itself: it must hand each function the arguments typer would.
+READS = """
+get pods
+get pods -o wide
+get po nginx -ojson
+get pods -o=jsonpath={.items[*].metadata.name}
+get pods -l app=web,tier!=db --field-selector status.phase=Running
+get pods -A -w
+get pods -Aw
+get pod/nginx -n kube-system
+get -n=kube-system pods
+get -f a.yaml -f b.yaml -R
+get pods -L app -L tier --show-labels --no-headers
+get pods --sort-by=.metadata.name --show-kind
+get pods --no-allow-missing-template-keys -o jsonpath={.x}
+get pods --allow-missing-template-keys=false
+get pods --watch=true --output-watch-events
+get pods --watch-only --request-timeout 10s
+get pods -- -weird-name
+get pods - nginx
+--store /tmp/x get pods
+--store=/tmp/x --tick 0 get pods
+--tick=5s get pods --tick 0 --store /tmp/y
+apply -f x.yaml
+apply -f - --dry-run=client -o yaml
+apply -f dir -R --validate=false
+apply --filename=a.yaml --filename b.yaml --namespace web
+create -f x.yaml --save-config
+create --save-config=true -f x.yaml
+create namespace foo
+create namespace foo -o name --dry-run=server
+replace -f x --force
+describe pod nginx
+describe pods --show-events=false
+describe pods --no-show-events -A
+describe -f x.yaml -l app=web
+delete pod nginx --grace-period=0 --force
+delete pod nginx --grace-period -1
+delete pods --all --now
+delete pod x --wait=false
+delete pod x --no-wait --timeout 30s
+delete pod x --ignore-not-found
+delete pod x --ignore-not-found=false
+delete pod x --ignore-not-found=true
+delete -l app=web --field-selector=status.phase=Running
+delete pod x --cascade=orphan --dry-run client
+patch pod nginx -p '{"spec":{"containers":[{"name":"nginx","image":"nginx:1.16.1"}]}}'
+patch pod nginx --type=merge -p {}
+patch pod nginx --type json --patch-file p.json
+patch node node1 --subresource=status -p x
+label pod nginx app=web --overwrite
+label pods --all env-
+annotate pod nginx a=b -n ns -o name
+edit pod nginx
+wait pod nginx --for=condition=Ready --timeout=60s
+wait --for=delete pod/nginx
+wait pods -l app=web --for jsonpath={.status.phase}=Running -A
+logs nginx
+logs nginx -c web --tail 10 -p
+logs -f nginx
+logs pod/nginx --timestamps --prefix --all-containers
+logs nginx --tail=-1
+exec nginx -- ls -l /
+exec -it nginx -- sh -c 'echo hi'
+exec nginx -c web -- cat /etc/hosts
+exec nginx -i -t -- true
+exec nginx
+timeline nginx
+timeline nginx --table
+timeline pod nginx --chart
+clock show
+clock advance 30s
+clock advance 1h30m --store /x
+version
+version -o json
+version --output=yaml
+create
+"""
+
+# Command lines the reader leaves to typer (help, usage errors, shapes it does not judge).
+LEAVES = """
+
+--help
+-h
+get --help
+get pods -h
+get pods --bogus
+get pods -x
+get pods -o
+delete pod x --grace-period=abc
+delete pod x --grace-period=1.5
+delete pod x --force=maybe
+clock
+clock bogus
+clock advance
+clock advance 1s 2s
+version extra
+bogus-command
+create -o yaml namespace foo
+--store
+--tick 0
+exec
+"""
+
+
+def _lines(block: str) -> list[list[str]]:
+    return [shlex.split(line) for line in block.strip("\n").split("\n")]
+
+
+def _typer_calls(args: list[str]) -> list[tuple]:
+    seen: list[tuple] = []
+    command = typer.main.get_command(app.build_app(app._subcommand(args),
+                                                   call=lambda f: lambda **kw: seen.append((f, kw))))
+    command.main(args, prog_name="minikctl", standalone_mode=False)
+    return seen
+
+
+@pytest.mark.parametrize("args", _lines(READS), ids=" ".join)
+def test_reader_matches_typer(args, monkeypatch):
+    monkeypatch.delenv("MINIKCTL_STORE", raising=False)
+    args = app.kubectl_args(args)
+    calls = parse(args, app.root, app.lookup)
+    assert calls is not None, "the reader should take this line itself"
+    assert [(f, kw) for f, kw in calls] == _typer_calls(args)
+
+
+def test_environment_variables_are_read_like_typer(monkeypatch):
+    monkeypatch.setenv("MINIKCTL_STORE", "/tmp/from-env")
+    for args in (["get", "pods"], ["--store", "/a", "get", "pods"], ["clock", "show", "--store", "/b"]):
+        calls = parse(args, app.root, app.lookup)
+        assert calls == _typer_calls(args)
+        assert calls[-1][1]["store"] == (args[args.index("--store") + 1] if "--store" in args[2:] else "/tmp/from-env")
+    monkeypatch.setenv("MINIKCTL_STORE", "")  # click ignores an empty variable
+    assert parse(["get", "pods"], app.root, app.lookup) == _typer_calls(["get", "pods"])
+
+
+@pytest.mark.parametrize("args", _lines(LEAVES), ids=lambda a: " ".join(a) or "(empty)")
+def test_reader_leaves_the_rest_to_typer(args):
+    assert parse(app.kubectl_args(args), app.root, app.lookup) is None
+
+
+def test_kubectl_spellings():
+    assert app.kubectl_args(["delete", "pod", "x", "--wait=false"]) == ["delete", "pod", "x", "--no-wait"]
+    assert app.kubectl_args(["get", "pods", "-w=true", "-o=name"]) == ["get", "pods", "-w", "-o", "name"]
+    assert app.kubectl_args(["get", "pods", "--watch=false"]) == ["get", "pods"]
+    # after `--` everything belongs to the container's command
+    assert app.kubectl_args(["exec", "p", "--", "env", "--tty=false"]) == ["exec", "p", "--", "env", "--tty=false"]
