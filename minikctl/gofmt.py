@@ -26,9 +26,9 @@ Public API:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
+    from typing import Any, Iterable
     import re
 
 __all__ = [

@@ -13,9 +13,12 @@ Two families:
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from minikctl.gofmt import quote as _quote
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
+if TYPE_CHECKING:
+    from typing import Any
 
 # field.ErrorType strings (apimachinery/pkg/util/validation/field/errors.go)
 REQUIRED = "Required value"

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from minikctl.api.errors import ClientError
 
 
-@dataclass(frozen=True)
 class Resource:
-    kind: str
-    plural: str
-    singular: str
-    short: tuple[str, ...]
-    namespaced: bool
-    api_version: str = "v1"
-    writable: bool = True  # can be created from a manifest
-    updatable: bool = True  # can be patched / labelled / edited
+    """A resource type: its names, scope and what clients may do with it (one instance per type)."""
+
+    __slots__ = ("kind", "plural", "singular", "short", "namespaced", "api_version", "writable", "updatable")
+
+    def __init__(self, kind: str, plural: str, singular: str, short: tuple[str, ...], namespaced: bool,
+                 api_version: str = "v1", writable: bool = True, updatable: bool = True) -> None:
+        self.kind, self.plural, self.singular, self.short = kind, plural, singular, short
+        self.namespaced, self.api_version = namespaced, api_version
+        self.writable = writable  # can be created from a manifest
+        self.updatable = updatable  # can be patched / labelled / edited
+
+    def __repr__(self) -> str:
+        return f"Resource({self.kind})"
 
     @property
     def group(self) -> str:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import copy
 import json
-from typing import Any
 
 from minikctl.api import errors as E
 from minikctl.api.resources import Resource, for_kind
 from minikctl.store.db import CLUSTER, Tx
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
+if TYPE_CHECKING:
+    from typing import Any
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 VALIDATE_MODES = ("strict", "warn", "ignore")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from typing import Any
 
 from minikctl.engine import phase as ph
@@ -142,7 +143,7 @@ class Kubelet:
     def image(self, ref: str):
         img = self._images.get(ref)
         if img is None:
-            img = self._images[ref] = procs.lookup_image(ref, str(self.tx.path.parent))
+            img = self._images[ref] = procs.lookup_image(ref, os.path.dirname(self.tx.path))
         return img
 
     def proc(self, inst: dict, write: bool = True):
