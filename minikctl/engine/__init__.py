@@ -418,8 +418,6 @@ def pod_exec(tx, pod: dict, container: str, argv: list[str], timeout_s: float | 
 
 
 def pod_assumptions(tx, pod: dict) -> dict[str, list[str]]:
-    from . import procs
-
     meta = pod["metadata"]
     R = tx.get_runtime(meta.get("namespace", "default"), meta["name"])
     out: dict[str, list[str]] = {}
@@ -431,9 +429,7 @@ def pod_assumptions(tx, pod: dict) -> dict[str, list[str]]:
         inst = C.get("cur")
         notes: list[str] = list((inst or {}).get("assume") or [])
         if inst is not None and inst.get("proc"):
-            try:
-                notes = list(getattr(procs.load_process(inst["proc"]), "assumptions", []) or [])
-            except Exception:
-                notes = []
+            # the process's record (procs.dump_process) carries its notes: describe need not load the interpreter
+            notes = list(inst["proc"].get("assumptions") or [])
         out[c["name"]] = notes
     return out

@@ -169,3 +169,15 @@ def test_user_image_catalog_in_the_store_directory(cli, manifest):
     assert cli.ok("logs", "myapp", tick="0") == "hello from myapp\n"
     assert 'Successfully pulled image "example.com/team/myapp:1.0" in 3s (3s including waiting). Image size: 12345678 bytes.' \
         in cli.ok("describe", "pod", "myapp", tick="0")
+
+
+def test_describe_says_what_the_simulator_assumed(cli, manifest):
+    """A command the simulator only approximates gets a `Simulated:` line under its container in describe."""
+    cli.ok("apply", "-f", manifest("apiVersion: v1\nkind: Pod\nmetadata:\n  name: fetch\nspec:\n  containers:\n"
+                                   "  - name: c\n    image: busybox\n"
+                                   "    command: [sh, -c, 'wget -q -O- http://example.com; sleep 3600']\n"), tick="0")
+    before = cli.ok("describe", "pod", "fetch", tick="0")
+    assert "Simulated:" not in before  # nothing has run yet
+    cli.ok("clock", "advance", "5s", tick="0")
+    lines = cli.ok("describe", "pod", "fetch", tick="0").splitlines()
+    assert "    Simulated:  wget/curl: every URL is assumed reachable and returns a small simulated page" in lines
