@@ -332,7 +332,8 @@ def _compact(v: Any, out: list[str], lenient: bool) -> None:
         out.append(_json_scalar(v, lenient))
 
 
-def _indented(v: Any, ind: str, step: str, out: list[str], lenient: bool, order: Iterable[Any] | None = None) -> None:
+def _indented(v: Any, ind: str, step: str, out: list[str], lenient: bool, order: Iterable[Any] | None = None,
+              typed: bool = False) -> None:
     if isinstance(v, dict):
         if not v:
             out.append("{}")
@@ -340,12 +341,12 @@ def _indented(v: Any, ind: str, step: str, out: list[str], lenient: bool, order:
         inner = ind + step
         out.append("{")
         first = True
-        for k in (list(order) if order is not None else _keys(v, lenient)):
+        for k in (list(order) if order is not None else list(v) if typed else _keys(v, lenient)):
             out.append("\n" + inner if first else ",\n" + inner)
             first = False
             out.append(_key(k, lenient))
             out.append(": ")
-            _indented(v[k], inner, step, out, lenient)
+            _indented(v[k], inner, step, out, lenient, typed=typed)
         out.append("\n" + ind + "}")
     elif isinstance(v, (list, tuple)):
         if not v:
@@ -357,14 +358,15 @@ def _indented(v: Any, ind: str, step: str, out: list[str], lenient: bool, order:
         for item in v:
             out.append("\n" + inner if first else ",\n" + inner)
             first = False
-            _indented(item, inner, step, out, lenient)
+            _indented(item, inner, step, out, lenient, typed=typed)
         out.append("\n" + ind + "]")
     else:
         out.append(_json_scalar(v, lenient))
 
 
 def json_marshal(
-    v: Any, indent: str | None = None, *, key_order: Iterable[Any] | None = None, lenient: bool = False
+    v: Any, indent: str | None = None, *, key_order: Iterable[Any] | None = None, lenient: bool = False,
+    typed: bool = False,
 ) -> str:
     """Go ``json.Marshal(v)`` (``indent=None``) or ``json.MarshalIndent(v, "", indent)``; no trailing newline.
 
@@ -372,7 +374,8 @@ def json_marshal(
     int64 become float64, ``-0.0`` prints ``0``, lone surrogates become U+FFFD, and anything not JSON-like
     (or a non-string key) raises ``TypeError``.  ``lenient=True`` prints values as they stand instead (any
     int, ``-0``, surrogates untouched, other objects as the string of their ``str()``).  ``key_order`` fixes
-    the order of the top-level keys (only those listed are printed; it needs ``indent``).
+    the order of the top-level keys (only those listed are printed; it needs ``indent``). ``typed=True`` prints
+    every map in its own key order, as Go prints a typed struct's fields (it needs ``indent``).
     """
     out: list[str] = []
     if indent is None:
@@ -381,7 +384,7 @@ def json_marshal(
         order = None
         if key_order is not None and isinstance(v, dict):
             order = [k for k in key_order if k in v]
-        _indented(v, "", indent, out, lenient, order)
+        _indented(v, "", indent, out, lenient, order, typed)
     return "".join(out)
 
 

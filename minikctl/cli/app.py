@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 # The module that declares each command; a command line imports only the one it names.
 COMMANDS = {"apply": "apply", "create": "apply", "replace": "apply", "get": "get", "describe": "describe",
             "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "edit": "edit",
-            "wait": "wait", "logs": "logs", "exec": "exec", "timeline": "timeline", "clock": "clock",
-            "version": "version"}
+            "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
+            "clock": "clock", "version": "version"}
 ROOT_VALUE_OPTIONS = ("--store", "--tick")
 HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."
 

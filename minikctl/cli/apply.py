@@ -44,7 +44,11 @@ def _annotated(obj: dict) -> dict:
 
 
 def _run(verb, filename, recursive, namespace, output, dry_run, validate, store, tick, action) -> None:
-    """Load every document, run ``action`` on each inside one session, print, and report errors at the end."""
+    """Load every document, run ``action`` on each inside one session, print, and report errors at the end.
+
+    With --dry-run=client the printed objects are the ones kubectl would have sent (no server defaults), as
+    kubectl prints them; minikctl still runs them through admission, so what a server would refuse is refused.
+    """
     from minikctl.api.errors import ClientError, MinikctlError, MultiError
     from minikctl.cli import resource_args
     from minikctl.printers import output as printer
@@ -107,7 +111,8 @@ def apply_one(api, res, obj, source, mode):
     live = api.find(res, meta.get("namespace", ""), meta["name"])
     modified = _annotated(obj)
     if live is None:
-        return "created", api.create(modified, dry_run=mode != "none", source=source)
+        created = api.create(modified, dry_run=mode != "none", source=source)
+        return "created", modified if mode == "client" else created
     if mode == "client":
         return "configured", live
     if live["metadata"].get("deletionTimestamp"):
@@ -131,7 +136,8 @@ def apply_one(api, res, obj, source, mode):
 def create_one(api, res, obj, source, mode, save_config=False):
     if save_config:
         obj = _annotated(obj)
-    return "created", api.create(obj, dry_run=mode != "none", source=source)
+    created = api.create(obj, dry_run=mode != "none", source=source)
+    return "created", obj if mode == "client" else created
 
 
 def replace_one(api, res, obj, source, mode, force=False):
@@ -148,7 +154,7 @@ def replace_one(api, res, obj, source, mode, force=False):
     if live is None:
         raise NotFound(res.plural, meta.get("name", "")).with_source("replacing", source)
     stored, _ = api.update(live, obj, dry_run=mode != "none", source=source, verb="replacing")
-    return "replaced", stored
+    return "replaced", obj if mode == "client" else stored
 
 
 def apply(

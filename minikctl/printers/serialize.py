@@ -52,13 +52,14 @@ def go_yaml_float(f: float) -> str:
 # JSON
 # ---------------------------------------------------------------------------
 
-def to_json(obj: Any, *, field_order: list[str] | None = None) -> str:
+def to_json(obj: Any, *, field_order: list[str] | None = None, typed: bool = False) -> str:
     """kubectl ``-o json``: MarshalIndent with 4 spaces, sorted keys, trailing newline.
 
     ``field_order`` fixes the order of the top-level keys (apply's typed ``List``
-    prints ``kind, apiVersion, metadata, items``); keys not named are dropped.
+    prints ``kind, apiVersion, metadata, items``); keys not named are dropped. ``typed=True`` keeps every
+    map's own order: an object kubectl built itself (run's pod) prints in its Go struct's field order.
     """
-    return gofmt.json_marshal(obj, "    ", key_order=field_order) + "\n"
+    return gofmt.json_marshal(obj, "    ", key_order=field_order, typed=typed) + "\n"
 
 
 def to_compact_json(obj: Any) -> str:

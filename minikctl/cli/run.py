@@ -1,0 +1,190 @@
+"""minikctl run NAME --image=IMAGE [-- ARGS...]: create a pod from flags, as kubectl run does (pkg/cmd/run/run.go).
+
+The pod is the one kubectl's generator builds: one container named after the pod, label run=NAME unless
+--labels is given, dnsPolicy ClusterFirst, the chosen restart policy. With --attach (or -i/-t) virtual time
+runs until the container stops and its output is printed; --rm then deletes the pod.
+"""
+
+from __future__ import annotations
+
+from minikctl.cli import common as c
+from minikctl.cli.spec import Arg, Opt
+
+RESTART_POLICIES = ("Always", "OnFailure", "Never")
+PULL_POLICIES = ("Always", "IfNotPresent", "Never", "")
+SEE_HELP = "\nSee 'minikctl run -h' for help and examples"
+
+
+def _pairs(items: list[str], error: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq or not key:
+            raise _client_error(f"{error}: {item}")
+        out[key] = value
+    return out
+
+
+def _client_error(message: str, see_help: bool = False):
+    from minikctl.api.errors import ClientError
+
+    return ClientError(message + (SEE_HELP if see_help else ""))
+
+
+def build_pod(name: str, image: str, args: list[str], command: bool, env: list[str], port: str | None,
+              labels: str | None, annotations: list[str], restart: str, pull_policy: str | None,
+              privileged: bool, stdin: bool, tty: bool, namespace: str | None = None) -> dict:
+    """The Pod kubectl run's generator makes from its flags (field order as its typed struct prints)."""
+    container: dict = {"name": name, "image": image}
+    if args:
+        container["command" if command else "args"] = list(args)
+    if port:
+        digits = port[1:] if port[:1] in "+-" else port
+        if not (digits.isascii() and digits.isdigit()):
+            raise _client_error(f'strconv.Atoi: parsing "{port}": invalid syntax')
+        if int(port) > 0:
+            container["ports"] = [{"containerPort": int(port)}]
+    if env:
+        pairs = []
+        for item in env:
+            key, eq, value = item.partition("=")
+            if not eq or not key:
+                raise _client_error(f"invalid env: {item}")
+            pairs.append({"name": key, "value": value})
+        container["env"] = pairs
+    container["resources"] = {}
+    if stdin:
+        container["stdin"] = True
+        container["stdinOnce"] = True
+    if tty:
+        container["tty"] = True
+    if pull_policy:
+        container["imagePullPolicy"] = pull_policy
+    if privileged:
+        container["securityContext"] = {"privileged": True}
+    meta: dict = {"name": name, **({"namespace": namespace} if namespace else {}), "creationTimestamp": None}
+    if labels is None:
+        meta["labels"] = {"run": name}
+    else:
+        parsed: dict[str, str] = {}
+        for item in labels.split(","):
+            key, eq, value = item.partition("=")
+            if not eq:
+                raise _client_error(f"unexpected label spec: {item}")
+            parsed[key] = value
+        meta["labels"] = parsed
+    if annotations:
+        meta["annotations"] = _pairs(annotations, "invalid annotations format")
+    return {"kind": "Pod", "apiVersion": "v1", "metadata": meta,
+            "spec": {"containers": [container], "restartPolicy": restart, "dnsPolicy": "ClusterFirst"},
+            "status": {}}
+
+
+def run(
+    args: list[str] | None = Arg(None, help="NAME [-- COMMAND] [ARGS...]"),
+    image: str | None = Opt(None, "--image", help="The image for the container to run."),
+    env: list[str] | None = Opt(None, "--env", help="Environment variables to set in the container (KEY=VALUE)."),
+    port: str | None = Opt(None, "--port", help="The port the container exposes."),
+    labels: str | None = Opt(None, "--labels", "-l", help="Comma separated labels (default run=NAME)."),
+    annotations: list[str] | None = Opt(None, "--annotations", help="Annotations to apply to the pod."),
+    restart: str = Opt("Always", "--restart", help="The restart policy: Always, OnFailure or Never."),
+    image_pull_policy: str | None = Opt(None, "--image-pull-policy", help="The container's image pull policy."),
+    command: bool = Opt(False, "--command", help="The extra arguments are the command, not the image's args."),
+    privileged: bool = Opt(False, "--privileged", help="Run the container privileged."),
+    overrides: str | None = Opt(None, "--overrides", help="An inline JSON merge patch for the generated object."),
+    stdin: bool = Opt(False, "--stdin", "-i", help="Keep stdin open (simulated: implies --attach)."),
+    tty: bool = Opt(False, "--tty", "-t", help="Allocate a TTY (accepted; nothing is interactive)."),
+    attach: bool = Opt(False, "--attach", help="Wait, in virtual time, for the container to stop and print its output."),
+    rm: bool = Opt(False, "--rm", help="Delete the pod after an attached run."),
+    namespace: str | None = c.NAMESPACE,
+    output: str | None = c.OUTPUT,
+    dry_run: str | None = c.DRY_RUN,
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
+) -> int:
+    """Create and run a particular image in a pod."""
+    import json
+
+    from minikctl.api.errors import ClientError
+    from minikctl.printers import output as printer
+
+    args = list(args or [])
+    if image is None:
+        raise ClientError('required flag(s) "image" not set')
+    if not args:
+        raise _client_error("NAME is required for run", see_help=True)
+    if restart not in RESTART_POLICIES:
+        raise _client_error(f"invalid restart policy: {restart}", see_help=True)
+    if image_pull_policy is not None and image_pull_policy not in PULL_POLICIES:
+        raise _client_error(f"invalid image pull policy: {image_pull_policy}", see_help=True)
+    attached = attach or stdin or tty
+    mode = c.parse_dry_run(dry_run)
+    if mode != "none" and attached:
+        raise _client_error("--dry-run=[server|client] can't be used with attached containers options (--attach, "
+                            "--stdin, or --tty)", see_help=True)
+    if rm and not attached:
+        raise _client_error("--rm should only be used for attached containers", see_help=True)
+    printer.check_format(output)
+    name, rest = args[0], args[1:]
+    pod = build_pod(name, image, rest, command, env or [], port, labels, annotations or [], restart,
+                    image_pull_policy, privileged, stdin, tty, namespace)
+    if overrides:
+        from minikctl.api.patching import merge_patch
+
+        try:
+            patch = json.loads(overrides)
+        except ValueError as e:
+            raise ClientError(f"unable to parse overrides: {e}") from None
+        pod = merge_patch(pod, patch)
+    ns = c.namespace_of(namespace)
+    sent = {**pod, "metadata": {**pod["metadata"], "namespace": ns}}
+    with c.session(store, tick) as api:
+        created = api.create({**sent, "metadata": {k: v for k, v in sent["metadata"].items() if v is not None}},
+                             dry_run=mode != "none")
+        if mode == "client" and output == "json":
+            from minikctl.printers import serialize
+
+            c.out(serialize.to_json(pod, typed=True))  # kubectl prints the pod it built: struct field order
+        elif output and output != "name":
+            c.out(printer.render([pod if mode == "client" else created], output, now_ms=api.now_ms, single=True))
+        elif output == "name" or not attached:
+            c.out(printer.ref(created) + ("" if output == "name" else " created" + c.dry_suffix(mode)) + "\n")
+        if not attached:
+            return 0
+        return _attach(api, created, restart, rm)
+
+
+def _attach(api, pod: dict, restart: str, rm: bool) -> int:
+    """Let the container run (in virtual time) until it stops, print what it wrote, then as kubectl run does."""
+    from minikctl import engine
+    from minikctl.api.resources import POD
+    from minikctl.cli.logs import _follow, _format
+
+    meta = pod["metadata"]
+    ns, name, cname = meta["namespace"], meta["name"], pod["spec"]["containers"][0]["name"]
+    api.settle()
+    c.out(_format(_follow(api, pod, cname, []), False, ""))
+    live = api.tx.get("Pod", ns, name) or pod
+    if rm:
+        api.delete(live)
+        while api.tx.get("Pod", ns, name) is not None and engine.next_wake(api.tx) is not None:
+            api.advance_to(max(engine.next_wake(api.tx), api.now_ms))
+        c.out(f'{POD.singular} "{name}" deleted\n')
+    if restart == "Always":
+        return 0
+    status = live.get("status") or {}
+    phase = status.get("phase")
+    if phase == "Succeeded":
+        return 0
+    if phase != "Failed":
+        c.err(f"error: pod {ns}/{name} left in phase {phase}")
+        return 1
+    term = next(((cs.get("state") or {}).get("terminated") for cs in status.get("containerStatuses") or []), None)
+    if not term or not term.get("exitCode"):
+        c.err(f"error: pod {ns}/{name} failed with unknown exit code")
+        return 1
+    c.err(f"pod {ns}/{name} terminated ({term.get('reason', '')})\n{term.get('message', '')}")
+    return int(term["exitCode"])
+
+
+COMMANDS = {"run": run}
