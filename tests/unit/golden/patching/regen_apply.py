@@ -21,14 +21,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 _STATE: dict = {"current": None, "patch": None}
 
-_DISCOVERY = {
-    "/api": {"kind": "APIVersions", "versions": ["v1"],
-             "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]},
-    "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": []},
-    "/api/v1": {"kind": "APIResourceList", "groupVersion": "v1", "resources": [
-        {"name": "pods", "singularName": "pod", "namespaced": True, "kind": "Pod",
-         "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["po"]}]},
-}
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "e2e"))
+from kubectl_fake import DISCOVERY as _DISCOVERY  # noqa: E402  (the fake server's discovery documents)
 
 
 class _Handler(BaseHTTPRequestHandler):
