@@ -172,6 +172,10 @@ class StatusError(MinikctlError):
         self.source = source
         return self
 
+    def server_message(self) -> str:
+        """The Status message itself (what err.Error() is in Go, before kubectl dresses it for the terminal)."""
+        return self.message
+
     def full_message(self) -> str:
         if self.source:
             return f'error when {self.verb} "{self.source}": {self.message}'
@@ -240,6 +244,13 @@ class Invalid(StatusError):
 
     def render(self) -> str:
         return self._text()
+
+    def server_message(self) -> str:
+        """``Pod "x" is invalid: <cause>`` or ``... is invalid: [<cause>, <cause>]`` (an aggregate's format)."""
+        head = f"{self.kind} {go_quote(self.name)} is invalid: "
+        if len(self.causes) == 1:
+            return head + str(self.causes[0])
+        return head + "[" + ", ".join(str(c) for c in self.causes) + "]"
 
 
 class MultiError(MinikctlError):

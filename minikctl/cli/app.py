@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 # The module that declares each command; a command line imports only the one it names.
 COMMANDS = {"apply": "apply", "create": "apply", "replace": "apply", "get": "get", "describe": "describe",
-            "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "edit": "edit",
+            "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "set": "patch", "edit": "edit",
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
             "clock": "clock", "version": "version"}
 ROOT_VALUE_OPTIONS = ("--store", "--tick")

@@ -63,6 +63,10 @@ patch node node1 --subresource=status -p x
 label pod nginx app=web --overwrite
 label pods --all env-
 annotate pod nginx a=b -n ns -o name
+set image pod/web nginx=nginx:1.16.1 --dry-run=client
+set image pods --all *=busybox -o=name
+run nginx --image=nginx -l app=web --env A=1 --env=B=2 --port 80
+run t --image=busybox --restart=Never -it --rm -- sh -c 'echo hi'
 edit pod nginx
 wait pod nginx --for=condition=Ready --timeout=60s
 wait --for=delete pod/nginx
@@ -109,6 +113,8 @@ clock advance 1s 2s
 version extra
 bogus-command
 create -o yaml namespace foo
+set
+set bogus pod/web
 --store
 --tick 0
 exec
