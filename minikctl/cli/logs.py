@@ -99,11 +99,11 @@ def logs(
     c.out("".join(chunks))
 
 
-def _follow(api, pod: dict, cname: str, lines: list) -> list:
-    """Advance virtual time until the container instance stops (at most 24h), collecting what it prints."""
+def _follow(api, pod: dict, cname: str, lines: list, limit_ms: int = 24 * 3600 * 1000) -> list:
+    """Advance virtual time until the container instance stops (at most ``limit_ms``), collecting what it prints."""
     from minikctl import engine
 
-    limit = api.now_ms + 24 * 3600 * 1000
+    limit = api.now_ms + limit_ms
     meta = pod["metadata"]
     while True:
         live = api.tx.get("Pod", meta.get("namespace", "default"), meta["name"])

@@ -2,7 +2,8 @@
 
 The pod is the one kubectl's generator builds: one container named after the pod, label run=NAME unless
 --labels is given, dnsPolicy ClusterFirst, the chosen restart policy. With --attach (or -i/-t) virtual time
-runs until the container stops and its output is printed; --rm then deletes the pod.
+runs until the container stops (a minute at most for restartPolicy Always) and its output is printed; --rm then
+deletes the pod.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ def run(
     overrides: str | None = Opt(None, "--overrides", help="An inline JSON merge patch for the generated object."),
     stdin: bool = Opt(False, "--stdin", "-i", help="Keep stdin open (simulated: implies --attach)."),
     tty: bool = Opt(False, "--tty", "-t", help="Allocate a TTY (accepted; nothing is interactive)."),
-    attach: bool = Opt(False, "--attach", help="Wait, in virtual time, for the container to stop and print its output."),
+    attach: bool = Opt(False, "--attach", help="Let virtual time run until the container stops (with --restart=Always: "
+                       "at most 1m) and print its output."),
     rm: bool = Opt(False, "--rm", help="Delete the pod after an attached run."),
     namespace: str | None = c.NAMESPACE,
     output: str | None = c.OUTPUT,
@@ -163,7 +165,9 @@ def _attach(api, pod: dict, restart: str, rm: bool) -> int:
     meta = pod["metadata"]
     ns, name, cname = meta["namespace"], meta["name"], pod["spec"]["containers"][0]["name"]
     api.settle()
-    c.out(_format(_follow(api, pod, cname, []), False, ""))
+    # nothing interactive exists here: an Always container that never stops is followed for a minute
+    limit = 60_000 if restart == "Always" else 24 * 3600 * 1000
+    c.out(_format(_follow(api, pod, cname, [], limit), False, ""))
     live = api.tx.get("Pod", ns, name) or pod
     if rm:
         api.delete(live)
