@@ -912,6 +912,8 @@ class Process:
                         return None, f"can't create {target}: {e}"
                     table["1"] = ["file", path]
                     table["2"] = ["file", path]
+            elif op == "<<":  # here-document: its expanded body is the input
+                table[fd] = ["text", target]
             elif op == "<":
                 path = norm(target, self.cwd)
                 text = fs.read(path)

@@ -192,6 +192,7 @@ def tokenize(src: str) -> list:
     toks: list = []
     i, n, line = 0, len(src), 1
     dbl = False
+    pending: list = []  # here-documents whose bodies follow the next newline: [delim, strip, quoted, parts]
     while i < n:
         c = src[i]
         if c in " \t":
@@ -209,6 +210,8 @@ def tokenize(src: str) -> list:
             toks.append(["op", "\n", line])
             line += 1
             i += 1
+            if pending:
+                i, line = _read_heredocs(src, i, line, pending)
             continue
         if dbl and c == ";":
             dbl = False  # `[[` without `]]`: let the parser report it
@@ -235,7 +238,24 @@ def tokenize(src: str) -> list:
             elif k < n and src[k] == "|" and op == ">":
                 k += 1
             elif op == "<" and k < n and src[k] == "<":
-                raise ShellSyntaxError("here-documents are not supported")
+                # here-document: the delimiter is read now, the body after the next newline
+                op, k = "<<", k + 1
+                strip = k < n and src[k] == "-"
+                if strip:
+                    k += 1
+                while k < n and src[k] in " \t":
+                    k += 1
+                dparts, j = scan_word(src, k)
+                if j == k:
+                    raise ShellSyntaxError("syntax error: unexpected newline" if k < n else "syntax error: unexpected end of file")
+                delim = "".join(p[1] if p[0] == "l" else "$" + str(p[1]) for p in dparts)
+                quoted = any(p[0] == "l" and p[2] for p in dparts) or any(ch in src[k:j] for ch in "'\"\\")
+                body: list = []  # filled in when the line ends
+                pending.append([delim, strip, quoted, body])
+                toks.append(["r", fd, op, line])
+                toks.append(["w", body, line])
+                i = j
+                continue
             toks.append(["r", fd, op, line])
             i = k
             continue
@@ -264,7 +284,66 @@ def tokenize(src: str) -> list:
             dbl = True
         toks.append(["w", parts, line])
         i = j
+    if pending:  # the script ends before the bodies: each is empty (dash/ash accept this)
+        _read_heredocs(src, n, line, pending)
     return toks
+
+
+def _read_heredocs(src: str, i: int, line: int, pending: list) -> tuple[int, int]:
+    """Read the bodies of ``pending`` here-documents starting at ``i`` (just after a newline); each
+    body's word parts are stored into its (already emitted) word token. A body that runs into the end
+    of the script ends there. Returns (index after the last delimiter line, line number)."""
+    n = len(src)
+    for delim, strip, quoted, parts in pending:
+        lines = []
+        while i < n:
+            j = src.find("\n", i)
+            end = n if j < 0 else j
+            text = src[i:end]
+            i = end + 1 if j >= 0 else n
+            line += 1
+            if strip:
+                text = text.lstrip("\t")
+            if text == delim:
+                break
+            lines.append(text + ("\n" if j >= 0 else ""))
+        body = "".join(lines)
+        if quoted:
+            parts.append(["l", body, 1])
+        else:
+            parts.extend(_heredoc_parts(body))
+        if not parts:
+            parts.append(["l", "", 1])
+    pending.clear()
+    return i, line
+
+
+def _heredoc_parts(body: str) -> list:
+    """Word parts of an unquoted here-document body: ``$``/`` ` `` expand, a backslash quotes only
+    ``$ ` \\`` and newline; everything is quoted (no field splitting or globbing)."""
+    parts: list = []
+    i, n = 0, len(body)
+    while i < n:
+        c = body[i]
+        if c == "\\" and i + 1 < n and body[i + 1] in "$`\\\n":
+            if body[i + 1] != "\n":
+                _append_lit(parts, body[i + 1], 1)
+            i += 2
+        elif c == "$":
+            i = _scan_dollar(body, i, 1, parts)
+        elif c == "`":
+            j = body.find("`", i + 1)
+            if j < 0:
+                raise ShellSyntaxError("unterminated `")
+            parts.append(["cmd", body[i + 1:j].replace("\\`", "`"), 1])
+            i = j + 1
+        else:
+            j = i + 1
+            while j < n and body[j] not in "\\$`":
+                j += 1
+            _append_lit(parts, body[i:j], 1)
+            i = j
+    return parts
 
 
 def word_literal(parts: list) -> str | None:
