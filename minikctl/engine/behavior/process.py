@@ -20,6 +20,10 @@ SHELLS = {"sh", "bash", "ash", "dash"}
 SPIN_LIMIT = 20000          # instructions at one virtual instant before a loop counts as a CPU spin
 LOG_CAP = 20000             # lines kept in ``logs`` (oldest dropped) when the caller never drains
 EPOCH_MS = 1735689600000    # 2025-01-01T00:00:00Z: virtual times below 2000-01-01 are offsets from this
+FUNC_DEPTH = 1000          # frames deep before a recursing function counts as a stack overflow
+# POSIX special builtins: found before functions (busybox ash, dash); bash lets functions override them
+SPECIAL_BUILTINS = {"break", ":", "continue", ".", "eval", "exec", "exit", "export", "readonly", "return", "set",
+                    "shift", "times", "trap", "unset"}
 SIGNUM = {"HUP": 1, "INT": 2, "QUIT": 3, "KILL": 9, "USR1": 10, "USR2": 12, "TERM": 15}
 
 # utilities the shell has built in (busybox ash; also dash/bash) -- never "not found"
@@ -557,6 +561,8 @@ class Process:
         self.loops: dict = {}
         self.csubs: dict = {}
         self.traps: dict = {}
+        self.funcs: dict = {}  # function name -> start of its body in ``code``
+        self.subs: dict = {}  # nested ``sh`` scripts already compiled: source -> start
         self.jobs: list = []
         self.next_pid = 7
         self.last_bg: str = ""
@@ -585,6 +591,7 @@ class Process:
         self._fs = None
         self._image_obj = None
         self._cmdname = ""
+        self._jumped = False  # the last command transferred control (function call, return, nested sh)
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -706,7 +713,7 @@ class Process:
     # ------------------------------------------------------------------ serialisation
     _FIELDS = ("argv", "image", "memory_limit", "started_ms", "t", "shell", "shell_name", "flavor", "code", "slot",
                "pc", "vars", "arrays", "exported", "positional", "status", "frames", "fds", "caps", "stdin",
-               "loops", "csubs", "traps", "jobs", "next_pid", "last_bg", "blocked", "pending", "opts", "cwd",
+               "loops", "csubs", "traps", "funcs", "subs", "jobs", "next_pid", "last_bg", "blocked", "pending", "opts", "cwd",
                "partial", "listeners", "pid1", "exiting", "spin", "exited", "exit_code", "exit_ms", "reason",
                "message", "logs", "assumptions", "stdin_open", "is_exec")
 
@@ -1228,6 +1235,8 @@ class Process:
             f["cwd"] = self.cwd
             f["traps"] = dict(self.traps)
             f["opts"] = dict(self.opts)
+            f["pos"] = self.positional
+            f["funcs"] = dict(self.funcs)
         self.frames.append(f)
 
     def _restore(self, f: dict) -> None:
@@ -1238,6 +1247,9 @@ class Process:
             self.cwd = f["cwd"]
             self.traps = f["traps"]
             self.opts = f["opts"]
+            if "pos" in f:
+                self.positional = f["pos"]
+                self.funcs = f["funcs"]
 
     def _op_sub_begin(self, ins, fs):
         self._frame("sub", ins[1], True)
@@ -1285,7 +1297,10 @@ class Process:
     def _op_pipe_mid(self, ins, fs):
         text = self.caps.pop()
         self.fds.pop()
-        if self.stdin and self.stdin[-1].get("pipe"):
+        # ["pipe_mid", first]: the pipeline's own input (pushed by the previous pipe_mid) is replaced; a
+        # pipeline nested in a pipeline's element leaves the outer one's input alone (programs compiled
+        # before the flag existed pop any pipe input, as they always did)
+        if (not ins[1] if len(ins) > 1 else (self.stdin and self.stdin[-1].get("pipe"))) and self.stdin:
             self.stdin.pop()
         self.stdin.append({"buf": text, "pipe": 1})
 
@@ -1363,6 +1378,84 @@ class Process:
     def _op_exit_script(self, ins, fs):
         self._exit(self.status, fs)
 
+    def _op_defun(self, ins, fs):
+        self.funcs[ins[1]] = ins[2]
+        self.pc = ins[3]
+        self.status = 0
+
+    def _op_fret(self, ins, fs):
+        self._return(self.status, fs)
+
+    def _op_nest_end(self, ins, fs):
+        f = self.frames.pop()
+        self._restore(f)
+        del self.fds[f["outer_fds"]:]
+        del self.stdin[f["outer_stdin"]:]
+        self.pc = f["ret"]
+
+    # ------------------------------------------------------------------ functions
+    def _call(self, start: int, argv: list, table: dict, tmpenv: dict, line: int, fs) -> None:
+        """Call the function whose body starts at ``start``: a frame keeps the return address, the
+        caller's positional parameters and the values ``local`` (and ``VAR=x f``) shadow."""
+        self._jumped = True
+        if len(self.frames) >= FUNC_DEPTH:
+            self._note(f"Simulated: function recursion deeper than {FUNC_DEPTH} calls is treated as a stack "
+                       "overflow (the shell is killed by SIGSEGV, exit 139)")
+            self._finish(139)
+            return
+        f = {"k": "fn", "ret": self.pc, "fds": len(self.fds), "caps": len(self.caps), "stdin": len(self.stdin),
+             "pos": self.positional, "loc": {}}
+        table = dict(table)
+        table.pop("_in", None)
+        src = table.pop("0", None)
+        if src and src[0] == "text":  # `f <<EOF` / `f < file`: the body reads it
+            self.stdin.append({"buf": src[1]})
+        self.fds.append(table)
+        for k, v in tmpenv.items():  # `VAR=x f`: set for the call, restored after it
+            f["loc"].setdefault(k, self.vars.get(k))
+            self.vars[k] = v
+        self.frames.append(f)
+        self.positional = list(argv[1:])
+        self.pc = start
+
+    def _return(self, code: int, fs) -> None:
+        """``return``: leave the innermost function (or ``.`` script); in a subshell, leave the subshell;
+        at the top level, the shell exits (dash and busybox ash stop the script there)."""
+        self._jumped = True
+        for idx in range(len(self.frames) - 1, -1, -1):
+            f = self.frames[idx]
+            k = f["k"]
+            if k in ("sub", "csub"):
+                self._exit(code, fs)
+                return
+            if k == "fn" or (k == "trap" and f.get("dot")):
+                del self.frames[idx:]
+                del self.fds[f["fds"]:]
+                del self.caps[f["caps"]:]
+                del self.stdin[f["stdin"]:]
+                if k == "fn":
+                    self.positional = f["pos"]
+                    for name, old in f["loc"].items():
+                        if old is None:
+                            self.vars.pop(name, None)
+                        else:
+                            self.vars[name] = old
+                self.pc = f["ret"]
+                self.status = code & 255
+                return
+        self._exit(code, fs)
+
+    def _b_return(self, argv, table, flags, line, fs):
+        code = self.status
+        if len(argv) > 1:
+            a = argv[1]
+            if not a.lstrip("-").isdigit():
+                self._err(f"return: Illegal number: {a}", line)
+                code = 2
+            else:
+                code = int(a)
+        self._return(code, fs)
+
     def _op_simple(self, ins, fs):
         _, assigns, words, redirs, flags, line = ins
         argv = self._expand_fields(words)
@@ -1402,7 +1495,10 @@ class Process:
             return
         if self.opts.get("x"):
             self._emit(table.get("2", ["log", "stderr"]), "+ " + " ".join(argv) + "\n", fs)
+        self._jumped = False
         self._command(argv, table, tmpenv, flags, line, fs)
+        if self._jumped:  # a function call, return or nested shell: its end decides what follows
+            return
         if self.blocked is None and not self.exited:
             if flags.get("exec"):
                 self._exit(self.status, fs)
@@ -1523,6 +1619,9 @@ class Process:
             self._errout(table, argv[1] + "\n", fs)
             self.status = 2
             return
+        if (self.funcs and name in self.funcs and (name not in SPECIAL_BUILTINS or self.flavor == "bash")
+                and not flags.get("nofunc")):
+            return self._call(self.funcs[name], argv, table, tmpenv, line, fs)
         builtin = base in SHELL_BUILTINS and (self.shell or base in ("true", "false", "echo", "printf", "test", "[", "kill", "pwd"))
         if "/" in name and base in SHELL_BUILTINS and not img.has_executable(name):
             builtin = False
@@ -1870,8 +1969,17 @@ class Process:
     _b_readonly = _b_export
 
     def _b_local(self, argv, table, flags, line, fs):
+        frame = None
+        for f in reversed(self.frames):
+            if f["k"] == "fn":
+                frame = f
+                break
         for a in argv[1:]:
+            if a.startswith("-") and argv[0] == "declare":
+                continue
             k, eq, v = a.partition("=")
+            if frame is not None:  # shadowed until the function returns
+                frame["loc"].setdefault(k, self.vars.get(k))
             if eq:
                 self.vars[k] = v
         self.status = 0
@@ -1879,8 +1987,12 @@ class Process:
     _b_declare = _b_local
 
     def _b_unset(self, argv, table, flags, line, fs):
+        funcs = "-f" in argv[1:]
         for a in argv[1:]:
             if a.startswith("-"):
+                continue
+            if funcs:
+                self.funcs.pop(a, None)
                 continue
             self.vars.pop(a, None)
             self.arrays.pop(a, None)
@@ -2063,7 +2175,7 @@ class Process:
             self.status = 0
             return
         self._command(argv[1:], table, {}, {**flags, "exec": 1}, line, fs)
-        if self.blocked is None and not self.exited:
+        if self.blocked is None and not self.exited and not self._jumped:
             self._exit(self.status, fs)
 
     def _b_eval(self, argv, table, flags, line, fs):
@@ -2083,7 +2195,7 @@ class Process:
             self._err(f"{argv[0]}: can't open '{argv[1]}': No such file or directory", line)
             self.status = 1
             return
-        self._inline(text, line, fs)
+        self._inline(text, line, fs, dot=True)
 
     def _subroutine(self, src: str, line: int) -> int | None:
         """Compile ``src`` at the end of the program, ending in a return; its start, or None (status 2) on a
@@ -2099,12 +2211,17 @@ class Process:
         self.code.append(["trap_ret"])
         return start
 
-    def _inline(self, src: str, line: int, fs) -> None:
-        """Compile ``src`` at the end of the program and run it as a subroutine."""
+    def _inline(self, src: str, line: int, fs, dot: bool = False) -> None:
+        """Compile ``src`` at the end of the program and run it as a subroutine (``dot``: a ``.`` script,
+        which ``return`` leaves)."""
         start = self._subroutine(src, line)
         if start is None:
             return
-        self.frames.append({"k": "trap", "ret": self.pc, "status": None})
+        f = {"k": "trap", "ret": self.pc, "status": None}
+        if dot:
+            f.update(dot=1, fds=len(self.fds), caps=len(self.caps), stdin=len(self.stdin))
+        self.frames.append(f)
+        self._jumped = True
         self.pc = start
 
     def _b_test(self, argv, table, flags, line, fs):
@@ -2136,7 +2253,9 @@ class Process:
     def _b_type(self, argv, table, flags, line, fs):
         status = 0
         for a in argv[1:]:
-            if a in SHELL_BUILTINS:
+            if a in self.funcs:
+                self._out(table, f"{a} is a function\n" if self.flavor != "dash" else f"{a} is a shell function\n", fs)
+            elif a in SHELL_BUILTINS:
                 self._out(table, f"{a} is a shell builtin\n", fs)
             elif self._img().has_executable(a):
                 self._out(table, f"{a} is /usr/bin/{a}\n", fs)
@@ -2150,7 +2269,7 @@ class Process:
         if args and args[0] == "-v":
             status = 0
             for a in args[1:]:
-                if a in SHELL_BUILTINS:
+                if a in SHELL_BUILTINS or a in self.funcs:
                     self._out(table, a + "\n", fs)
                 elif self._img().has_executable(a):
                     self._out(table, f"/usr/bin/{a}\n", fs)
@@ -2158,8 +2277,8 @@ class Process:
                     status = 1
             self.status = status
             return
-        if args:
-            self._command(args, table, {}, flags, line, fs)
+        if args:  # `command name`: never a function
+            self._command(args, table, {}, {**flags, "nofunc": 1}, line, fs)
 
     def _b_which(self, argv, table, flags, line, fs):
         status = 0
@@ -2879,7 +2998,7 @@ class Process:
 
 
 _BUILTIN_NAMES = {":": "colon", "[": "bracket", "[[": "dbracket", ".": "source", "ulimit": "noop", "umask": "noop",
-                  "hash": "noop", "sync": "noop", "return": "noop", "let": "noop", "apk": "noop", "apt-get": "noop",
+                  "hash": "noop", "sync": "noop", "let": "noop", "apk": "noop", "apt-get": "noop",
                   "chmod": "noop", "chown": "noop", "ln": "noop", "stty": "noop", "usleep": "noop"}
 
 

@@ -11,18 +11,22 @@ Word parts (the unit of expansion):
 
 Instructions (``[op, ...]``), executed by ``process.Process``:
   ["simple", assigns, words, redirs, flags, line]   one simple command
-        assigns: [[name, word]], words: [word], redirs: [[fd, op, word]], flags: {"noerr", "exec"}
+        assigns: [[name, word]], words: [word], redirs: [[fd, op, word]] (op ``<<``: the
+        word is a here-document's body), flags: {"noerr", "exec"}
   ["jmp", t] ["jt", t] ["jf", t]   jump always / if status == 0 / if status != 0
   ["not"]                          invert status
   ["status", n]                    set status
   ["sub_begin", end] ["sub_end"]   subshell (variables restored at the end)
   ["csub_begin", end] ["csub_end", slot]  command substitution (output captured)
   ["redir_push", redirs, line] ["redir_pop"]   redirections of a compound command
-  ["pipe_cap"] ["pipe_mid"] ["pipe_end"]  pipelines: capture stdout, feed it as stdin
+  ["pipe_cap"] ["pipe_mid", first] ["pipe_end"]  pipelines: capture stdout, feed it as stdin
   ["for_init", slot, var, words|None] ["for_next", slot, var, end]
   ["case", word, [[patterns, target]], end]
   ["bg", end, simple|None]  ["bg_end"]   ``cmd &``
   ["exit_script"]                  end of the script: exit with the last status
+  ["defun", name, start, after]    define function ``name`` (body at ``start``), continue at ``after``
+  ["fret"]                         end of a function body: return with the last status
+  ["nest_end"]                     end of a nested ``sh`` script run as a subshell
   ["trap_ret"]                     end of a trap handler
 """
 
@@ -346,6 +350,12 @@ def _heredoc_parts(body: str) -> list:
     return parts
 
 
+def _is_fname(name: str) -> bool:
+    """A function name: a shell name (busybox ash also takes ``-`` and ``.`` inside, as bash does)."""
+    return (name[0].isalpha() or name[0] == "_") and all(ch.isalnum() or ch in "_-." for ch in name) \
+        and name not in KEYWORDS
+
+
 def word_literal(parts: list) -> str | None:
     """The text of a word made only of unquoted literal parts (keywords), else None."""
     if len(parts) == 1 and parts[0][0] == "l" and not parts[0][2]:
@@ -552,7 +562,35 @@ class Parser:
             return ["case", word, arms, self.parse_redirs(), line]
         if kw in ("then", "elif", "else", "fi", "do", "done", "esac", "}", "in"):
             raise ShellSyntaxError(f"syntax error: unexpected {kw!r}")
+        if kw == "function" and self.i + 1 < len(self.toks) and self.toks[self.i + 1][0] == "w":
+            # `function name { ...; }` (busybox ash and bash; not POSIX)
+            self.i += 1
+            name = word_literal(self.peek()[1])
+            if not name or not _is_fname(name):
+                raise ShellSyntaxError("syntax error: bad function name")
+            self.i += 1
+            if self.peek_op() == "(" and self.i + 1 < len(self.toks) and self.toks[self.i + 1][:2] == ["op", ")"]:
+                self.i += 2
+            return self.parse_fbody(name, line)
+        t = self.peek()
+        if t is not None and t[0] == "w" and self.i + 1 < len(self.toks) and self.toks[self.i + 1][:2] == ["op", "("]:
+            name = word_literal(t[1])
+            if name and _is_fname(name):
+                if self.i + 2 >= len(self.toks) or self.toks[self.i + 2][:2] != ["op", ")"]:
+                    raise ShellSyntaxError("syntax error: unexpected '('")
+                self.i += 3
+                return self.parse_fbody(name, line)
         return self.parse_simple()
+
+    def parse_fbody(self, name: str, line: int):
+        """The body of a function definition: one compound command (with its redirections)."""
+        self.skip_nl()
+        kw = self.peek_kw()
+        if kw not in ("{", "if", "while", "until", "for", "case") and self.peek_op() != "(":
+            t = self.peek()
+            got = "end of file" if t is None else (word_literal(t[1]) or "word" if t[0] == "w" else t[1])
+            raise ShellSyntaxError(f"syntax error: unexpected {got!r}")
+        return ["func", name, self.parse_command(), line]
 
     def parse_simple(self):
         assigns, words, redirs = [], [], []
@@ -699,7 +737,7 @@ class Compiler:
                 self.node(c, cond or neg)
                 self.code[at][1] = self.emit(["sub_end"])
                 if not last:
-                    self.emit(["pipe_mid"])
+                    self.emit(["pipe_mid", 1 if i == 0 else 0])
             if len(cmds) > 1:
                 self.emit(["pipe_end"])
             if neg:
@@ -790,6 +828,16 @@ class Compiler:
                 self.code[e][1] = end
             if rs:
                 self.emit(["redir_pop"])
+        elif kind == "func":
+            # the definition registers the body's start and jumps over it; the body ends in fret
+            _, name, body, line = node
+            at = self.emit(["defun", name, 0, 0])
+            self.code[at][2] = len(self.code)
+            loops, self.loops = self.loops, []  # break/continue do not reach the caller's loops
+            self.node(body, False)
+            self.loops = loops
+            self.emit(["fret"])
+            self.code[at][3] = len(self.code)
         else:  # pragma: no cover
             raise ShellSyntaxError(f"unsupported construct {kind}")
 
