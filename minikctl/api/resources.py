@@ -8,14 +8,18 @@ from minikctl.api.errors import ClientError
 class Resource:
     """A resource type: its names, scope and what clients may do with it (one instance per type)."""
 
-    __slots__ = ("kind", "plural", "singular", "short", "namespaced", "api_version", "writable", "updatable")
+    __slots__ = ("kind", "plural", "singular", "short", "namespaced", "api_version", "writable", "updatable",
+                 "verbs", "categories")
 
     def __init__(self, kind: str, plural: str, singular: str, short: tuple[str, ...], namespaced: bool,
-                 api_version: str = "v1", writable: bool = True, updatable: bool = True) -> None:
+                 api_version: str = "v1", writable: bool = True, updatable: bool = True,
+                 verbs: str = "create,delete,deletecollection,get,list,patch,update,watch",
+                 categories: str = "") -> None:
         self.kind, self.plural, self.singular, self.short = kind, plural, singular, short
         self.namespaced, self.api_version = namespaced, api_version
         self.writable = writable  # can be created from a manifest
         self.updatable = updatable  # can be patched / labelled / edited
+        self.verbs, self.categories = verbs, categories  # as a 1.32 API server's discovery lists them
 
     def __repr__(self) -> str:
         return f"Resource({self.kind})"
@@ -36,8 +40,9 @@ class Resource:
         return f"{prefix}/{name}"
 
 
-POD = Resource("Pod", "pods", "pod", ("po",), True)
-NAMESPACE = Resource("Namespace", "namespaces", "namespace", ("ns",), False)
+POD = Resource("Pod", "pods", "pod", ("po",), True, categories="all")
+NAMESPACE = Resource("Namespace", "namespaces", "namespace", ("ns",), False,
+                     verbs="create,delete,get,list,patch,update,watch")
 EVENT = Resource("Event", "events", "event", ("ev",), True, writable=False, updatable=False)
 NODE = Resource("Node", "nodes", "node", ("no",), False, writable=False)  # the engine's node: patch it to shape it
 

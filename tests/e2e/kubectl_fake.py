@@ -1,4 +1,4 @@
-"""Real kubectl against a minimal fake API server on loopback (discovery for pods only, nothing stored).
+"""Real kubectl against a minimal fake API server on loopback (discovery of minikctl's four kinds, nothing stored).
 
 Enough for kubectl's client-side work (`run`/`create`/`apply` with --dry-run=client and --validate=false),
 so tests can compare minikctl's output with the real thing. Skips when kubectl is not installed.
@@ -20,9 +20,24 @@ DISCOVERY = {
     "/api": {"kind": "APIVersions", "versions": ["v1"],
              "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]},
     "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": []},
+    # what a 1.32 API server's discovery says of the four kinds minikctl serves (subresources included)
     "/api/v1": {"kind": "APIResourceList", "groupVersion": "v1", "resources": [
-        {"name": "pods", "singularName": "pod", "namespaced": True, "kind": "Pod",
-         "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["po"]}]},
+        {"name": "events", "singularName": "event", "namespaced": True, "kind": "Event", "shortNames": ["ev"],
+         "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]},
+        {"name": "namespaces", "singularName": "namespace", "namespaced": False, "kind": "Namespace",
+         "shortNames": ["ns"], "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"]},
+        {"name": "namespaces/status", "singularName": "", "namespaced": False, "kind": "Namespace",
+         "verbs": ["get", "patch", "update"]},
+        {"name": "nodes", "singularName": "node", "namespaced": False, "kind": "Node", "shortNames": ["no"],
+         "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]},
+        {"name": "nodes/status", "singularName": "", "namespaced": False, "kind": "Node",
+         "verbs": ["get", "patch", "update"]},
+        {"name": "pods", "singularName": "pod", "namespaced": True, "kind": "Pod", "shortNames": ["po"],
+         "categories": ["all"],
+         "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]},
+        {"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": ["get"]},
+        {"name": "pods/status", "singularName": "", "namespaced": True, "kind": "Pod",
+         "verbs": ["get", "patch", "update"]}]},
 }
 
 

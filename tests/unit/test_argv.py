@@ -90,6 +90,8 @@ clock advance 1h30m --store /x
 version
 version -o json
 version --output=yaml
+api-resources --namespaced=false --no-headers
+api-resources -o wide --verbs=get --verbs list
 create
 """
 

@@ -1,4 +1,4 @@
-"""minikctl run: the generated pod and the errors are kubectl's (compared with the real kubectl where installed)."""
+"""Commands checked against the real kubectl (talking to a fake API server): run, client dry runs, api-resources."""
 
 from __future__ import annotations
 
@@ -91,3 +91,15 @@ def test_client_dry_run_prints_what_kubectl_would_send(cli, tmp_path, manifest, 
         real = kubectl(*flags)
     assert real.returncode == 0, real.stderr
     assert cli.ok(*flags) == real.stdout
+
+
+@needs_kubectl
+@pytest.mark.parametrize("flags", [[], ["-o", "wide"], ["-o", "name"], ["--namespaced=false"], ["--namespaced=true"],
+                                   ["--no-headers", "--sort-by=kind"], ["--verbs=deletecollection", "-o", "name"],
+                                   ["--api-group="], ["-o", "json"], ["--sort-by=age"]], ids=" ".join)
+def test_api_resources_matches_kubectl(cli, tmp_path, flags):
+    """The discovery table, its filters and errors are kubectl's (kubectl reads a 1.32 server's discovery)."""
+    with fake_kubectl(tmp_path) as kubectl:
+        real = kubectl("api-resources", *flags)
+    ours = cli("api-resources", *flags)
+    assert (ours.returncode, ours.stdout, ours.stderr) == (real.returncode, real.stdout, real.stderr)

@@ -1,0 +1,45 @@
+"""minikctl api-resources: the resource types the store serves, in kubectl's discovery table."""
+
+from __future__ import annotations
+
+from minikctl.cli import common as c
+from minikctl.cli.spec import Opt
+
+
+def api_resources(
+    output: str | None = Opt(None, "--output", "-o", help="Output format: wide or name."),
+    no_headers: bool = Opt(False, "--no-headers", help="Do not print headers."),
+    namespaced: bool | None = Opt(None, "--namespaced/--no-namespaced",
+                                  help="Only namespaced (true) or only cluster-scoped (false) resources."),
+    api_group: str | None = Opt(None, "--api-group", help="Only resources in this API group ('' is the core group)."),
+    verbs: list[str] | None = Opt(None, "--verbs", help="Only resources that support these verbs."),
+    sort_by: str | None = Opt(None, "--sort-by", help="Sort by name or kind."),
+    cached: bool = Opt(False, "--cached", help="Accepted for compatibility (discovery is never remote here)."),
+) -> None:
+    """Print the supported API resources."""
+    from minikctl.api.errors import ClientError
+    from minikctl.api.resources import RESOURCES
+    from minikctl.printers.table import table
+
+    if output not in (None, "", "wide", "name"):
+        raise ClientError(f"--output {output} is not available")
+    if sort_by not in (None, "", "name", "kind"):
+        raise ClientError("--sort-by accepts only name or kind")
+    wanted = {v for item in verbs or [] for v in item.split(",") if v}
+    found = [r for r in RESOURCES
+             if (namespaced is None or r.namespaced == namespaced)
+             and (api_group is None or r.group == api_group)
+             and wanted <= set(r.verbs.split(","))]
+    found.sort(key=lambda r: (r.group, r.kind if sort_by == "kind" else r.plural))
+    if output == "name":
+        c.out("".join(r.plural + (f".{r.group}" if r.group else "") + "\n" for r in found))
+        return
+    headers = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+    rows = [[r.plural, ",".join(r.short), r.api_version, str(r.namespaced).lower(), r.kind] for r in found]
+    if output == "wide":
+        headers += ["VERBS", "CATEGORIES"]
+        rows = [row + [r.verbs, r.categories] for row, r in zip(rows, found)]
+    c.out(table(headers, rows, no_headers=no_headers))
+
+
+COMMANDS = {"api-resources": api_resources}
