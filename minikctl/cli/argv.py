@@ -29,7 +29,7 @@ def option_table(ps: list[Param]) -> dict[str, tuple[Param, bool]]:
 
 
 def kubectl_spellings(args: list[str], table: dict[str, tuple[Param, bool]]) -> list[str]:
-    """pflag reads `--wait=false`, `-w=true` and `-o=json`; click wants `--no-wait`, `-w` and `-o json`."""
+    """pflag reads `--wait=false` (or =0, =f), `-w=true` and `-o=json`; click wants `--no-wait`, `-w`, `-o json`."""
     out: list[str] = []
     for i, a in enumerate(args):
         if a == "--":
@@ -46,9 +46,9 @@ def kubectl_spellings(args: list[str], table: dict[str, tuple[Param, bool]]) -> 
             out.append(a)
         elif hit[0].kind != "flag":
             out += [name, value] if not a.startswith("--") else [a]
-        elif hit[1] and value.lower() == "true":
+        elif hit[1] and value.lower() in ("true", "t", "1"):  # strconv.ParseBool's spellings
             out.append(name)
-        elif hit[1] and value.lower() == "false":
+        elif hit[1] and value.lower() in ("false", "f", "0"):
             out += hit[0].off[:1]  # no off switch: the flag is simply not given
         else:
             out.append(a)

@@ -163,5 +163,7 @@ def test_kubectl_spellings():
     assert app.kubectl_args(["delete", "pod", "x", "--wait=false"]) == ["delete", "pod", "x", "--no-wait"]
     assert app.kubectl_args(["get", "pods", "-w=true", "-o=name"]) == ["get", "pods", "-w", "-o", "name"]
     assert app.kubectl_args(["get", "pods", "--watch=false"]) == ["get", "pods"]
+    assert app.kubectl_args(["delete", "pod", "x", "--wait=0", "--force=T"]) == ["delete", "pod", "x", "--no-wait",
+                                                                                "--force"]
     # after `--` everything belongs to the container's command
     assert app.kubectl_args(["exec", "p", "--", "env", "--tty=false"]) == ["exec", "p", "--", "env", "--tty=false"]
