@@ -1262,6 +1262,7 @@ class Process:
         self.caps.append("")
         self.fds.append({**self.fds[-1], "1": ["cap", len(self.caps) - 1]})
         self._frame("csub", ins[1], True)
+        self.frames[-1]["st"] = self.status
 
     def _op_csub_end(self, ins, fs):
         f = self.frames.pop()
@@ -1269,6 +1270,11 @@ class Process:
         text = self.caps.pop()
         self.fds.pop()
         self.csubs[str(ins[1])] = text.rstrip("\n")
+        if "st" in f:
+            # hoisted before its command: `$?` in that command is still the previous status; an
+            # assignment-only command takes the substitution's status (csubs["?"])
+            self.csubs["?"] = self.status
+            self.status = f["st"]
 
     def _op_redir_push(self, ins, fs):
         table, err = self._apply_redirs(ins[1], self.fds[-1], fs)
@@ -1392,6 +1398,95 @@ class Process:
         del self.fds[f["outer_fds"]:]
         del self.stdin[f["outer_stdin"]:]
         self.pc = f["ret"]
+        if f.get("exec"):  # `exec sh -c ...`: the shell that exec'd is gone too
+            self._exit(self.status, fs)
+
+    def _b_sh(self, argv, table, flags, line, fs):
+        """A shell started by the script (``sh -c``, ``sh FILE``, ``sh`` reading stdin): a new process,
+        run as a subshell that sees only the exported variables, no functions and no traps."""
+        args = argv[1:]
+        name = argv[0]
+        opts: dict = {}
+        script = None
+        i = 0
+        while i < len(args):
+            a = args[i]
+            if a == "-c":
+                if i + 1 >= len(args):
+                    self._errout(table, f"{name.rsplit('/', 1)[-1]}: -c requires an argument\n", fs)
+                    self.status = 2
+                    return
+                script = args[i + 1]
+                rest = args[i + 2:]
+                if rest:
+                    name, rest = rest[0], rest[1:]
+                break
+            if a == "--" or a == "-s":
+                rest = args[i + 1:]
+                break
+            if a.startswith("-") and len(a) > 1:
+                for ch in a[1:]:
+                    if ch in "ex":
+                        opts[ch] = 1
+                i += 1
+                continue
+            path = norm(a, self.cwd)
+            script = fs.read(path)
+            if script is None:
+                self._errout(table, f"{name.rsplit('/', 1)[-1]}: can't open '{a}': No such file or directory\n"
+                             if self.flavor != "dash" else f"sh: 0: cannot open {a}: No such file\n", fs)
+                self.status = 2 if self.flavor != "dash" else 127
+                return
+            name, rest = a, args[i + 1:]
+            break
+        else:
+            rest = []
+        table = dict(table)
+        table.pop("_in", None)
+        src = table.pop("0", None)
+        if script is None:  # the script is read from stdin
+            if src and src[0] == "text":
+                script, src = src[1], None
+            elif self.stdin:
+                script = self.stdin[-1]["buf"]
+                self.stdin[-1]["buf"] = ""
+            elif self.stdin_open:
+                self._block(None, table, flags, kind="forever")
+                return
+            else:
+                script = ""
+        entry = self.subs.get(script)
+        if entry is None:
+            start = len(self.code)
+            try:
+                self.code, self.slot = compile_script(script, self.code, self.slot, single_exec=False)
+            except ShellSyntaxError as e:
+                del self.code[start:]
+                self._errout(table, self._syntax_msg(str(e)) + "\n", fs)
+                self.status = 2
+                return
+            entry = [start, len(self.code)]
+            self.code.append(["nest_end"])
+            self.subs[script] = entry
+        outer_fds, outer_stdin = len(self.fds), len(self.stdin)
+        if src and src[0] == "text":
+            self.stdin.append({"buf": src[1]})
+        self.fds.append(table)
+        self._frame("sub", entry[1], True)
+        self.frames[-1].update(ret=self.pc, outer_fds=outer_fds, outer_stdin=outer_stdin)
+        if flags.get("exec"):
+            self.frames[-1]["exec"] = 1
+        # the new shell's state: the environment, its own $0 and arguments, no functions or traps
+        self.vars = {k: self.vars[k] for k in self.exported if k in self.vars}
+        self.vars["0"] = name
+        self.arrays = {}
+        self.funcs = {}
+        self.traps = {}
+        self.opts = opts
+        self.positional = list(rest)
+        self.status = 0
+        self._jumped = True
+        self.pc = entry[0]
 
     # ------------------------------------------------------------------ functions
     def _call(self, start: int, argv: list, table: dict, tmpenv: dict, line: int, fs) -> None:
@@ -1476,8 +1571,7 @@ class Process:
                 if (not assigns and self.frames and self.frames[-1]["k"] == "csub"
                         and table.get("0", [""])[0] == "text"):
                     self._out(table, table["0"][1], fs)  # bash: $(<file)
-            if not had_csub:
-                self.status = 0
+            self.status = self.csubs.get("?", 0) if had_csub else 0
             if self.opts.get("x"):
                 for a in assigns:
                     if a[1] is not None:
@@ -2997,7 +3091,7 @@ class Process:
         self.status = 0
 
 
-_BUILTIN_NAMES = {":": "colon", "[": "bracket", "[[": "dbracket", ".": "source", "ulimit": "noop", "umask": "noop",
+_BUILTIN_NAMES = {"ash": "sh", "dash": "sh", "bash": "sh", ":": "colon", "[": "bracket", "[[": "dbracket", ".": "source", "ulimit": "noop", "umask": "noop",
                   "hash": "noop", "sync": "noop", "let": "noop", "apk": "noop", "apt-get": "noop",
                   "chmod": "noop", "chown": "noop", "ln": "noop", "stty": "noop", "usleep": "noop"}
 
