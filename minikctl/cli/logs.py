@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from minikctl.cli import common as c
 from minikctl.cli.spec import Arg, Opt
 
@@ -41,6 +40,9 @@ def logs(
     timestamps: bool = Opt(False, "--timestamps", help="Prefix each line with its RFC3339Nano timestamp."),
     follow: bool = Opt(False, "--follow", "-f", help="Follow the log as virtual time advances, until the container stops."),
     prefix: bool = Opt(False, "--prefix", help="Prefix each line with [pod/NAME/CONTAINER]."),
+    since: str | None = Opt(None, "--since", help="Only lines newer than this virtual duration (5s, 2m, 3h)."),
+    since_time: str | None = Opt(None, "--since-time", help="Only lines at or after this RFC3339 time."),
+    limit_bytes: int = Opt(0, "--limit-bytes", help="At most this many bytes of log (0: no limit)."),
     selector: str | None = c.SELECTOR,
     namespace: str | None = c.NAMESPACE,
     store: str | None = c.STORE,
@@ -54,6 +56,7 @@ def logs(
     args = list(args or [])
     if not args and not selector:
         raise ClientError(NO_POD)
+    since_ms = _since(since)
     ns = c.namespace_of(namespace)
     chunks: list[str] = []
     with c.session(store, tick) as api:
@@ -72,6 +75,11 @@ def logs(
             if pod is None:
                 raise ClientError(f'error from server (NotFound): pods "{name}" not found in namespace "{ns}"')
             pods = [pod]
+        if since_ms and since_time:
+            raise ClientError("at most one of `sinceTime` or `sinceSeconds` may be specified")
+        if limit_bytes < 0:
+            raise ClientError("--limit-bytes must be greater than 0")
+        start_ms = _since_start(api.now_ms, since_ms, since_time)
         for pod in pods:
             names = _container_names(pod)
             pname = pod["metadata"]["name"]
@@ -92,11 +100,47 @@ def logs(
                 lines = engine.pod_logs(api.tx, pod, cname, previous)
                 if follow:
                     lines = _follow(api, pod, cname, lines)
+                # the kubelet's order: the last --tail lines, then the --since filter, then --limit-bytes
                 if tail >= 0:
                     lines = lines[-tail:] if tail else []
+                if start_ms is not None:
+                    lines = [(ms, line) for ms, line in lines if ms >= start_ms]
                 tag = f"[pod/{pname}/{cname}] " if prefix else ""
-                chunks.append(_format(lines, timestamps, tag))
+                text = _format(lines, timestamps, tag)
+                chunks.append(text.encode()[:limit_bytes].decode(errors="ignore") if limit_bytes else text)
     c.out("".join(chunks))
+
+
+def _since(since: str | None) -> int:
+    """--since in milliseconds (0: not given); a bad duration is a flag error, as pflag reports it."""
+    from minikctl.api.errors import ClientError
+    from minikctl.printers.durations import parse_go_duration
+
+    if since is None:
+        return 0
+    try:
+        ms = parse_go_duration(since)
+    except ValueError as e:
+        raise ClientError(f'Error: invalid argument "{since}" for "--since" flag: {e}\n'
+                          "See 'minikctl logs --help' for usage.", plain=True) from None
+    if ms < 0:
+        raise ClientError("--since must be greater than 0")
+    return ms
+
+
+def _since_start(now_ms: int, since_ms: int, since_time: str | None) -> int | None:
+    """The earliest line time to show: kubectl sends whole seconds (sinceSeconds rounded up, sinceTime truncated)."""
+    from minikctl.api.errors import ClientError
+    from minikctl.printers.durations import parse_rfc3339
+
+    if since_time:
+        try:
+            return parse_rfc3339(since_time) // 1000 * 1000
+        except ValueError as e:
+            raise ClientError(str(e)) from None
+    if since_ms:
+        return now_ms - -(-since_ms // 1000) * 1000
+    return None
 
 
 def _follow(api, pod: dict, cname: str, lines: list, limit_ms: int = 24 * 3600 * 1000) -> list:

@@ -181,3 +181,24 @@ def test_describe_says_what_the_simulator_assumed(cli, manifest):
     cli.ok("clock", "advance", "5s", tick="0")
     lines = cli.ok("describe", "pod", "fetch", tick="0").splitlines()
     assert "    Simulated:  wget/curl: every URL is assumed reachable and returns a small simulated page" in lines
+
+
+def test_logs_since_and_limit_bytes(cli):
+    """--since/--since-time filter by the line's time, --limit-bytes cuts the output; errors are kubectl's."""
+    cli.ok("run", "c", "--image=busybox", "--", "sh", "-c", "i=0; while true; do i=$((i+1)); echo line $i; sleep 10; done",
+           tick="0")
+    cli.ok("clock", "advance", "60s", tick="0")  # lines at 1s, 11s, ..., 51s
+    assert cli.ok("logs", "c", "--since=25s", tick="0") == "line 5\nline 6\n"
+    assert cli.ok("logs", "c", "--since=0s", tick="0").count("\n") == 6
+    assert cli.ok("logs", "c", "--since-time=2026-01-01T00:00:31.9Z", tick="0") == "line 4\nline 5\nline 6\n"
+    assert cli.ok("logs", "c", "--tail=3", "--since=25s", tick="0") == "line 5\nline 6\n"
+    assert cli.ok("logs", "c", "--limit-bytes=10", tick="0") == "line 1\nlin"
+    assert cli.fail("logs", "c", "--since=-1s", tick="0") == "error: --since must be greater than 0\n"
+    assert cli.fail("logs", "c", "--since=abc", tick="0") == (
+        'Error: invalid argument "abc" for "--since" flag: time: invalid duration "abc"\n'
+        "See 'minikctl logs --help' for usage.\n")
+    assert cli.fail("logs", "c", "--since=1s", "--since-time=2026-01-01T00:00:00Z", tick="0") == \
+        "error: at most one of `sinceTime` or `sinceSeconds` may be specified\n"
+    assert cli.fail("logs", "c", "--since-time=garbage", tick="0") == \
+        'error: parsing time "garbage" as "2006-01-02T15:04:05Z07:00": cannot parse "garbage" as "2006"\n'
+    assert cli.fail("logs", "c", "--limit-bytes=-1", tick="0") == "error: --limit-bytes must be greater than 0\n"
