@@ -202,3 +202,8 @@ def test_logs_since_and_limit_bytes(cli):
     assert cli.fail("logs", "c", "--since-time=garbage", tick="0") == \
         'error: parsing time "garbage" as "2006-01-02T15:04:05Z07:00": cannot parse "garbage" as "2006"\n'
     assert cli.fail("logs", "c", "--limit-bytes=-1", tick="0") == "error: --limit-bytes must be greater than 0\n"
+
+
+def test_top_answers_like_a_cluster_without_metrics_server(cli):
+    for args in (["top", "pods"], ["top", "pod", "x", "-n", "kube-system"], ["top", "node"]):
+        assert cli.fail(*args, tick="0") == "error: Metrics API not available\n"
