@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .images import Image, program_model
-from .shell import ShellSyntaxError, compile_script, scan_word
+from .shell import SPECIAL_BUILTINS, ShellSyntaxError, compile_script, scan_word
 from .vfs import ContainerFS, FSError, norm
 
 SHELLS = {"sh", "bash", "ash", "dash"}
@@ -21,9 +21,6 @@ SPIN_LIMIT = 20000          # instructions at one virtual instant before a loop 
 LOG_CAP = 20000             # lines kept in ``logs`` (oldest dropped) when the caller never drains
 EPOCH_MS = 1735689600000    # 2025-01-01T00:00:00Z: virtual times below 2000-01-01 are offsets from this
 FUNC_DEPTH = 1000          # frames deep before a recursing function counts as a stack overflow
-# POSIX special builtins: found before functions (busybox ash, dash); bash lets functions override them
-SPECIAL_BUILTINS = {"break", ":", "continue", ".", "eval", "exec", "exit", "export", "readonly", "return", "set",
-                    "shift", "times", "trap", "unset"}
 SIGNUM = {"HUP": 1, "INT": 2, "QUIT": 3, "KILL": 9, "USR1": 10, "USR2": 12, "TERM": 15}
 
 # utilities the shell has built in (busybox ash; also dash/bash) -- never "not found"
@@ -697,7 +694,7 @@ class Process:
             self.code = [["exit_script"]]
             return
         try:
-            self.code, self.slot = compile_script(script)
+            self.code, self.slot = compile_script(script, dialect=self.flavor)
             self.code.append(["exit_script"])
         except ShellSyntaxError as e:
             msg = self._syntax_msg(str(e))
@@ -1459,7 +1456,8 @@ class Process:
         if entry is None:
             start = len(self.code)
             try:
-                self.code, self.slot = compile_script(script, self.code, self.slot, single_exec=False)
+                self.code, self.slot = compile_script(script, self.code, self.slot, single_exec=False,
+                                                      dialect=self.flavor)
             except ShellSyntaxError as e:
                 del self.code[start:]
                 self._errout(table, self._syntax_msg(str(e)) + "\n", fs)
@@ -2296,7 +2294,8 @@ class Process:
         syntax error."""
         start = len(self.code)
         try:
-            self.code, self.slot = compile_script(src, self.code, self.slot, single_exec=False)
+            self.code, self.slot = compile_script(src, self.code, self.slot, single_exec=False,
+                                                  dialect=self.flavor)
         except ShellSyntaxError as e:
             del self.code[start:]
             self._err(str(e), line)

@@ -350,10 +350,16 @@ def _heredoc_parts(body: str) -> list:
     return parts
 
 
-def _is_fname(name: str) -> bool:
-    """A function name: a shell name (busybox ash also takes ``-`` and ``.`` inside, as bash does)."""
-    return (name[0].isalpha() or name[0] == "_") and all(ch.isalnum() or ch in "_-." for ch in name) \
-        and name not in KEYWORDS
+# POSIX special builtins: not valid function names in ash/dash ("bad function name"); bash takes them
+SPECIAL_BUILTINS = {"break", ":", "continue", ".", "eval", "exec", "exit", "export", "readonly", "return", "set",
+                    "shift", "times", "trap", "unset"}
+
+
+def _fname_ok(name: str, dialect: str) -> bool:
+    """A valid function name: a shell name (bash also takes ``-``, ``.`` and the special builtins)."""
+    if dialect == "bash":
+        return (name[0].isalpha() or name[0] == "_") and all(ch.isalnum() or ch in "_-." for ch in name)
+    return name.isidentifier() and name.isascii() and name not in SPECIAL_BUILTINS
 
 
 def word_literal(parts: list) -> str | None:
@@ -365,9 +371,10 @@ def word_literal(parts: list) -> str | None:
 
 # ----------------------------------------------------------------------------- parser
 class Parser:
-    def __init__(self, src: str) -> None:
+    def __init__(self, src: str, dialect: str = "busybox") -> None:
         self.toks = tokenize(src)
         self.i = 0
+        self.dialect = dialect  # busybox | dash (no `function name { ...; }`) | bash
 
     def peek(self):
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -562,11 +569,11 @@ class Parser:
             return ["case", word, arms, self.parse_redirs(), line]
         if kw in ("then", "elif", "else", "fi", "do", "done", "esac", "}", "in"):
             raise ShellSyntaxError(f"syntax error: unexpected {kw!r}")
-        if kw == "function" and self.i + 1 < len(self.toks) and self.toks[self.i + 1][0] == "w":
+        if kw == "function" and self.dialect != "dash" and self.i + 1 < len(self.toks) and self.toks[self.i + 1][0] == "w":
             # `function name { ...; }` (busybox ash and bash; not POSIX)
             self.i += 1
             name = word_literal(self.peek()[1])
-            if not name or not _is_fname(name):
+            if not name or not _fname_ok(name, self.dialect):
                 raise ShellSyntaxError("syntax error: bad function name")
             self.i += 1
             if self.peek_op() == "(" and self.i + 1 < len(self.toks) and self.toks[self.i + 1][:2] == ["op", ")"]:
@@ -575,9 +582,11 @@ class Parser:
         t = self.peek()
         if t is not None and t[0] == "w" and self.i + 1 < len(self.toks) and self.toks[self.i + 1][:2] == ["op", "("]:
             name = word_literal(t[1])
-            if name and _is_fname(name):
+            if name is not None and name not in KEYWORDS and "=" not in name:
                 if self.i + 2 >= len(self.toks) or self.toks[self.i + 2][:2] != ["op", ")"]:
                     raise ShellSyntaxError("syntax error: unexpected '('")
+                if not _fname_ok(name, self.dialect):
+                    raise ShellSyntaxError("syntax error: bad function name")
                 self.i += 3
                 return self.parse_fbody(name, line)
         return self.parse_simple()
@@ -637,8 +646,9 @@ class Parser:
 
 # ----------------------------------------------------------------------------- compiler
 class Compiler:
-    def __init__(self, code: list | None = None, slot_base: int = 0) -> None:
+    def __init__(self, code: list | None = None, slot_base: int = 0, dialect: str = "busybox") -> None:
         self.code: list = code if code is not None else []
+        self.dialect = dialect
         self.slot = slot_base
         self.loops: list = []  # [[break_fixups, continue_target]]
 
@@ -672,7 +682,7 @@ class Compiler:
             if p[0] == "cmd":
                 slot = self.new_slot()
                 at = self.emit(["csub_begin", 0])
-                sub = Parser(p[1]).parse()
+                sub = Parser(p[1], self.dialect).parse()
                 self.list_(sub)
                 self.code[at][1] = self.emit(["csub_end", slot])
                 out.append(["c", slot, p[2]])
@@ -858,12 +868,14 @@ class Compiler:
             self.code[f][1] = target - 1 if target != end else end
 
 
-def compile_script(src: str, code: list | None = None, slot_base: int = 0, single_exec: bool = True) -> tuple[list, int]:
+def compile_script(src: str, code: list | None = None, slot_base: int = 0, single_exec: bool = True,
+                   dialect: str = "busybox") -> tuple[list, int]:
     """Compile ``src``; appends to ``code`` (a new list by default). Returns (code, last slot).
     With ``single_exec``, a script that is one simple command is marked ``exec`` (busybox
-    execs the last command of ``sh -c``, so the program becomes PID 1)."""
-    items = Parser(src).parse()
-    comp = Compiler(code, slot_base)
+    execs the last command of ``sh -c``, so the program becomes PID 1). ``dialect``: busybox (ash),
+    dash (``function`` is an ordinary word) or bash (any function name)."""
+    items = Parser(src, dialect).parse()
+    comp = Compiler(code, slot_base, dialect)
     start = len(comp.code)
     if single_exec and len(items) == 1 and not items[0][1] and items[0][0][0] == "simple" and items[0][0][2]:
         comp.node(items[0][0], False, exec_=True)
