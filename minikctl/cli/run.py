@@ -105,9 +105,7 @@ def run(
     tick: str | None = c.TICK,
 ) -> int:
     """Create and run a particular image in a pod."""
-    import json
-
-    from minikctl.api.errors import ClientError
+    from minikctl.api.errors import BadRequest, ClientError
     from minikctl.printers import output as printer
 
     args = list(args or [])
@@ -131,18 +129,19 @@ def run(
     pod = build_pod(name, image, rest, command, env or [], port, labels, annotations or [], restart,
                     image_pull_policy, privileged, stdin, tty, namespace)
     if overrides:
-        from minikctl.api.patching import merge_patch
-
-        try:
-            patch = json.loads(overrides)
-        except ValueError as e:
-            raise ClientError(f"unable to parse overrides: {e}") from None
-        pod = merge_patch(pod, patch)
+        pod = _override(pod, overrides)
     ns = c.namespace_of(namespace)
     sent = {**pod, "metadata": {**pod["metadata"], "namespace": ns}}
     with c.session(store, tick) as api:
-        created = api.create({**sent, "metadata": {k: v for k, v in sent["metadata"].items() if v is not None}},
-                             dry_run=mode != "none")
+        try:
+            created = api.create({**sent, "metadata": {k: v for k, v in sent["metadata"].items() if v is not None}},
+                                 dry_run=mode != "none")
+        except BadRequest as e:
+            # kubectl decodes the overridden pod itself: a type error is its own, not the server's
+            head = 'Pod in version "v1" cannot be handled as a Pod: '
+            if overrides and e.message.startswith(head):
+                raise ClientError(e.message[len(head):]) from None
+            raise
         if mode == "client" and output == "json":
             from minikctl.printers import serialize
 
@@ -154,6 +153,28 @@ def run(
         if not attached:
             return 0
         return _attach(api, created, restart, rm)
+
+
+_TYPE_META = ('struct { APIVersion string "json:\\"apiVersion,omitempty\\""; '
+              'Kind string "json:\\"kind,omitempty\\"" }')
+
+
+def _override(pod: dict, overrides: str) -> dict:
+    """--overrides: an RFC 7386 merge patch onto the generated pod, with kubectl's errors."""
+    import json
+
+    from minikctl.api.errors import ClientError
+    from minikctl.api.patching import PatchError, merge_patch
+
+    try:
+        merged = merge_patch(pod, json.loads(overrides))
+    except (ValueError, PatchError):
+        raise ClientError("Invalid JSON Patch") from None
+    if not isinstance(merged, dict):
+        kind = {list: "array", str: "string", bool: "bool"}.get(type(merged), "number")
+        raise ClientError(f"couldn't get version/kind; json parse error: json: cannot unmarshal {kind} into Go value "
+                          f"of type {_TYPE_META}")
+    return merged
 
 
 def _attach(api, pod: dict, restart: str, rm: bool) -> int:

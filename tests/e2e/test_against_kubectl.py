@@ -26,6 +26,9 @@ ERRORS = [
     ["nginx", "--image=nginx", "--rm"],
     ["nginx", "--image=nginx", "-i"],
     ["--image=nginx"],
+    ["nginx", "--image=nginx", "--overrides={bad"],
+    ["nginx", "--image=nginx", "--overrides=[1]"],
+    ["nginx", "--image=nginx", '--overrides={"spec":{"containers":"x"}}'],
 ]
 
 def _with(args: list[str], *flags: str) -> list[str]:
