@@ -128,6 +128,12 @@ def test_heredoc_feeds_a_nested_shell():
     ("count() { [ $1 -gt 0 ] || return 0; echo $1; count $(($1 - 1)); }; count 3", ["3", "2", "1"], 0),
     ("fact() { if [ $1 -le 1 ]; then echo 1; else r=$(fact $(($1 - 1))); echo $(($1 * r)); fi; }; fact 6",
      ["720"], 0),
+    # command substitutions inside arithmetic
+    ("fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(($1 - 1))) )); fi; }; fact 5",
+     ["120"], 0),
+    ("echo $(( $(echo 2) * 3 + `echo 1` ))", ["7"], 0),
+    # break/continue outside a loop (here: a function called from a loop) do nothing
+    ("f() { break; }; for i in 1 2; do f; echo $i; done", ["1", "2"], 0),
     # return inside a loop inside the function
     ("f() { for i in 1 2 3; do [ $i = 2 ] && return $i; done; }; f; echo $?", ["2"], 0),
     # break inside a function only reaches its own loops

@@ -26,7 +26,8 @@ SIGNUM = {"HUP": 1, "INT": 2, "QUIT": 3, "KILL": 9, "USR1": 10, "USR2": 12, "TER
 # utilities the shell has built in (busybox ash; also dash/bash) -- never "not found"
 SHELL_BUILTINS = {"exit", "export", "unset", "set", "trap", "wait", "cd", "read", "shift", "exec", "eval",
                   "true", "false", ":", "echo", "printf", "test", "[", "[[", "kill", "pwd", "local", "return",
-                  "readonly", "type", "command", "ulimit", "umask", "source", ".", "hash", "let", "declare"}
+                  "readonly", "type", "command", "ulimit", "umask", "source", ".", "hash", "let", "declare",
+                  "break", "continue"}
 
 
 def abs_ms(ms: int) -> int:
@@ -1030,6 +1031,8 @@ class Process:
         return self._expand_str(parts, csubs={})  # command substitutions in raw text expand to nothing
 
     def _arith(self, text: str) -> int:
+        if "\x00" in text:  # hoisted command substitutions (see Compiler._arith_csubs)
+            text = re.sub("\x00([0-9]+)\x00", lambda m: self.csubs.get(m.group(1), "").strip() or "0", text)
         text = re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*|[0-9?#])\}?", lambda m: str(self._param(m.group(1), 1) or 0), text)
 
         def lookup(name: str) -> int:
@@ -3091,7 +3094,7 @@ class Process:
 
 
 _BUILTIN_NAMES = {"ash": "sh", "dash": "sh", "bash": "sh", ":": "colon", "[": "bracket", "[[": "dbracket", ".": "source", "ulimit": "noop", "umask": "noop",
-                  "hash": "noop", "sync": "noop", "let": "noop", "apk": "noop", "apt-get": "noop",
+                  "hash": "noop", "sync": "noop", "let": "noop", "break": "noop", "continue": "noop", "apk": "noop", "apt-get": "noop",
                   "chmod": "noop", "chown": "noop", "ln": "noop", "stty": "noop", "usleep": "noop"}
 
 

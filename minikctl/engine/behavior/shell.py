@@ -679,7 +679,9 @@ class Compiler:
     def word(self, parts: list) -> list:
         out = []
         for p in parts:
-            if p[0] == "cmd":
+            if p[0] == "a" and ("$(" in p[1] or "`" in p[1]):
+                out.append(["a", self._arith_csubs(p[1]), p[2]])
+            elif p[0] == "cmd":
                 slot = self.new_slot()
                 at = self.emit(["csub_begin", 0])
                 sub = Parser(p[1], self.dialect).parse()
@@ -689,6 +691,32 @@ class Compiler:
             else:
                 out.append(p)
         return out
+
+    def _arith_csubs(self, expr: str) -> str:
+        """Hoist the command substitutions of an arithmetic expression; each becomes ``\\x00slot\\x00``,
+        replaced by its output when the expression is evaluated."""
+        parts: list = []
+        i, n, start = 0, len(expr), 0
+        while i < n:
+            c = expr[i]
+            if c == "$" and expr.startswith("$(", i) and not expr.startswith("$((", i):
+                j = _match_close(expr, i + 2)
+                if j < 0:
+                    raise ShellSyntaxError("unterminated $(")
+                parts.append(["l", expr[start:i], 0])
+                parts.append(["cmd", expr[i + 2:j], 0])
+                i = start = j + 1
+            elif c == "`":
+                j = expr.find("`", i + 1)
+                if j < 0:
+                    raise ShellSyntaxError("unterminated `")
+                parts.append(["l", expr[start:i], 0])
+                parts.append(["cmd", expr[i + 1:j], 0])
+                i = start = j + 1
+            else:
+                i += 1
+        parts.append(["l", expr[start:], 0])
+        return "".join(p[1] if p[0] == "l" else "\x00%d\x00" % p[1] for p in self.word(parts))
 
     def redirs(self, rs: list) -> list:
         return [[fd, op, self.word(w)] for fd, op, w in rs]
