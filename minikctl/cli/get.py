@@ -32,6 +32,7 @@ def get(
     watch: bool = Opt(False, "--watch", "-w", help="After listing, watch changes as virtual time advances."),
     watch_only: bool = Opt(False, "--watch-only", help="Watch changes without listing first."),
     output_watch_events: bool = Opt(False, "--output-watch-events", help="Prefix watch rows with the event type."),
+    template: str | None = Opt(None, "--template", help="Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
     allow_missing_template_keys: bool = Opt(True, "--allow-missing-template-keys/--no-allow-missing-template-keys", help="Ignore missing keys in jsonpath templates."),
     request_timeout: str = Opt("0", "--request-timeout", help="How much virtual time -w may cover (0: until nothing is pending, at most 24h)."),
     store: str | None = c.STORE,
@@ -44,7 +45,8 @@ def get(
     from minikctl.printers.pods import POD_ROW_FIELDS
 
     args = args or []
-    printer.check_format(output)
+    printer.check_format(output, template)
+    output = printer.with_template(output, template)
     if not args and not filename:
         raise ClientError(NO_RESOURCE, plain=True)
     requests = resource_args.from_args(args)

@@ -21,11 +21,27 @@ _ROWS: dict[str, tuple[list[str], list[str], Callable[[dict, int, bool], list[st
 }
 
 
-def check_format(fmt: str | None) -> None:
+TEMPLATE_FORMATS = ("go-template", "go-template-file", "template", "templatefile")
+# the formats whose template --template gives (kubectl's GoTemplatePrintFlags and JSONPathPrintFlags)
+_TEMPLATE_ARG_FORMATS = TEMPLATE_FORMATS + ("jsonpath", "jsonpath-file", "jsonpath-as-json")
+
+
+def with_template(fmt: str | None, template: str | None) -> str | None:
+    """The -o that ``-o FMT --template T`` amounts to (get's --template; check_format(fmt, template) first)."""
+    if not template:
+        return fmt
+    if not fmt:
+        return "go-template=" + template
+    return fmt + "=" + template if fmt in _TEMPLATE_ARG_FORMATS else fmt
+
+
+def check_format(fmt: str | None, template: str | None = None) -> None:
+    """kubectl's refusal of an unknown -o.  With --template, ``-o go-template=X`` is unknown too: kubectl
+    then takes the template from --template and looks for a format literally named ``go-template=X``."""
     if fmt is None or fmt == "":
         return
-    name = fmt.split("=", 1)[0]
-    if name not in FORMATS or name in ("go-template", "go-template-file", "template", "templatefile"):
+    name, eq, _ = fmt.partition("=")
+    if name not in FORMATS or (template and eq and name in _TEMPLATE_ARG_FORMATS):
         raise ClientError(
             f'unable to match a printer suitable for the output format "{fmt}", allowed formats are: '
             + ",".join(FORMATS)
@@ -69,6 +85,8 @@ def render(objs: list[dict], fmt: str | None, *, now_ms: int, single: bool = Fal
         if name == "jsonpath-as-json":
             return jp.execute_json(data, allow_missing_keys)
         return jp.execute(data, allow_missing_keys)
+    if name in TEMPLATE_FORMATS:
+        return _go_template(objs[0] if single and len(objs) == 1 else as_list(objs), name, arg, allow_missing_keys)
     if name in ("custom-columns", "custom-columns-file"):
         from minikctl.printers import custom_columns as cc
 
@@ -144,6 +162,47 @@ def format_labels(labels: dict) -> str:
     if not labels:
         return "<none>"
     return ",".join(sorted(f"{k}={v}" for k, v in labels.items()))
+
+
+def _go_template(data: dict, name: str, arg: str, allow_missing_keys: bool) -> str:
+    """kubectl's GoTemplatePrinter.  On an execution error kubectl has already written the output so far and
+    a debugging report to stdout; that text goes to stdout here too, before the error is raised."""
+    if not arg:
+        raise ClientError("template format specified but no template given")
+    if name.endswith("file"):
+        arg = _read_template(arg)
+    from minikctl.printers import gotemplate as gt
+
+    try:
+        tmpl = gt.GoTemplate(arg)
+    except gt.TemplateParseError as e:
+        raise ClientError(f"error parsing template {arg}, {e}") from None
+    try:
+        return tmpl.execute(data, allow_missing_keys)
+    except gt.TemplateExecError as e:
+        import sys
+
+        from minikctl import gofmt
+
+        sys.stdout.write(
+            f"{e.partial}Error executing template: {e.message}. Printing more information for debugging the "
+            f"template:\n\ttemplate was:\n\t\t{arg}\n\traw data was:\n\t\t{gofmt.json_marshal(data)}\n"
+            f"\tobject given to template engine was:\n\t\t{gofmt.sprint(data)}\n\n"
+        )
+        raise ClientError(f"error executing template {gofmt.quote(arg)}: {e.message}") from None
+
+
+def _read_template(path: str) -> str:
+    """os.ReadFile for --template files, with Go's error text."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return fh.read()
+    except IsADirectoryError:
+        raise ClientError(f"error reading --template {path}, read {path}: is a directory") from None
+    except OSError as e:
+        why = (e.strerror or str(e))
+        why = why[:1].lower() + why[1:]
+        raise ClientError(f"error reading --template {path}, open {path}: {why}") from None
 
 
 def _strip_quotes(s: str) -> str:
