@@ -460,6 +460,14 @@ class _Control(_Node):
         self.kind, self.pos, self.pipe, self.body, self.else_body = kind, pos, pipe, body, else_body
 
 
+class _TemplateCall(_Node):
+    def __init__(self, pos: int, name: str, pipe: _Pipe | None) -> None:
+        self.pos, self.name, self.pipe = pos, name, pipe
+
+    def __str__(self) -> str:
+        return "{{template " + gofmt.quote(self.name) + (f" {self.pipe}" if self.pipe else "") + "}}"
+
+
 class _Break(_Node):
     def __init__(self, pos: int, kind: str) -> None:
         self.pos, self.kind = pos, kind
@@ -526,6 +534,9 @@ def _unquote(s: str) -> str:
     return "".join(out)
 
 
+_OVERFLOW = object()  # an integer literal beyond int64: an error when executed ("... overflows int")
+
+
 def _parse_number(text: str) -> Any:
     """The value of a number literal: _Int, float or complex; ValueError if Go rejects it."""
     if text.endswith("i"):
@@ -554,7 +565,7 @@ def _parse_number(text: str) -> Any:
         raise ValueError from None
     v = -v if neg else v
     if not gofmt.INT64_MIN <= v <= gofmt.INT64_MAX:
-        raise ValueError
+        return _OVERFLOW
     return _Int(v)
 
 
@@ -566,6 +577,7 @@ class _Parser:
         self.vars = ["$"]
         self.range_depth = 0
         self.cur: _Item = self.items[0]
+        self.templates: dict[str, list] = {}
 
     def errorf(self, msg: str) -> None:
         raise TemplateParseError(f"template: {NAME}:{self.cur.line}: {msg}")
@@ -607,6 +619,13 @@ class _Parser:
     def parse(self) -> list:
         nodes: list = []
         while self.peek().typ != "eof":
+            if self.peek().typ == "{{":
+                delim = self.next()
+                kw = self.next_non_space()
+                if kw.typ == "keyword" and kw.val == "define":
+                    self.definition()
+                    continue
+                self.i = self.items.index(delim)
             n = self.text_or_action()
             if isinstance(n, (_End, _Else)):
                 self.errorf(f"unexpected {n}")
@@ -617,6 +636,40 @@ class _Parser:
             self.cur = it
             self.errorf(it.val)
         return nodes
+
+    def add_template(self, name: str, nodes: list) -> None:
+        empty = all(isinstance(n, _Text) and not n.text.strip() for n in nodes)
+        old = self.templates.get(name)
+        if old is None or all(isinstance(n, _Text) and not n.text.strip() for n in old):
+            self.templates[name] = nodes
+        elif not empty:
+            self.errorf(f"template: multiple definition of template {gofmt.quote(name)}")
+
+    def template_name(self, context: str) -> str:
+        tok = self.next_non_space()
+        if tok.typ not in ("string", "rawstring"):
+            self.unexpected(tok, context)
+        try:
+            return _unquote(tok.val)
+        except ValueError:
+            self.errorf("invalid syntax")
+        raise AssertionError
+
+    def nested_tree(self, context: str) -> list:
+        """A define's or block's body: a tree of its own (only $ is in scope, no enclosing range)."""
+        saved_vars, saved_depth = self.vars, self.range_depth
+        self.vars, self.range_depth = ["$"], 0
+        body, end = self.item_list()
+        if not isinstance(end, _End):
+            self.errorf(f"unexpected {end} in {context}")
+        self.vars, self.range_depth = saved_vars, saved_depth
+        return body
+
+    def definition(self) -> None:
+        context = "define clause"
+        name = self.template_name(context)
+        self.expect("}}", context)
+        self.add_template(name, self.nested_tree(context))
 
     def item_list(self) -> tuple[list, _Node]:
         nodes: list = []
@@ -660,8 +713,20 @@ class _Parser:
                 if self.range_depth == 0:
                     self.errorf(f"{{{{{w}}}}} outside {{{{range}}}}")
                 return _Break(it.pos, w)
-            if w in ("define", "template", "block"):
-                self.errorf(f"{{{{{w}}}}} is not supported by minikctl")
+            if w == "template":
+                tok = self.peek_non_space()
+                name = self.template_name("template clause")
+                pipe = None
+                if self.next_non_space().typ != "}}":
+                    self.backup()
+                    pipe = self.pipeline("template clause", "}}")
+                return _TemplateCall(tok.pos, name, pipe)
+            if w == "block":
+                tok = self.peek_non_space()
+                name = self.template_name("block clause")
+                pipe = self.pipeline("block clause", "}}")
+                self.add_template(name, self.nested_tree("block clause"))
+                return _TemplateCall(tok.pos, name, pipe)
         self.backup()
         return _Action(it.pos, self.pipeline("command", "}}"))
 
@@ -808,6 +873,14 @@ class _Parser:
             return _Field(tok.pos, [tok.val[1:]])
         if typ == "bool":
             return _Bool(tok.pos, tok.val == "true")
+        if typ == "char" and tok.val.startswith("'"):
+            try:
+                u = _unquote(tok.val)
+            except ValueError:
+                u = ""
+            if len(u) != 1:
+                self.errorf(f"malformed character constant: {tok.val}")
+            return _Number(tok.pos, tok.val, _Int(ord(u)))
         if typ in ("char", "number"):
             try:
                 return _Number(tok.pos, tok.val, _parse_number(tok.val))
@@ -827,6 +900,9 @@ class _Parser:
 
 # ---------------------------------------------------------------------------
 # Evaluation
+
+
+_MAX_DEPTH = 100  # Go allows 100000 nested {{template}} calls; Python's stack ends well before that
 
 
 class _ExecError(Exception):
@@ -849,6 +925,8 @@ class _State:
         self.node: _Node | None = None
         self.vars: list[tuple[str, Any]] = []
         self.dot_iface = False  # dot is a range element (an interface{} value), not a pipeline's value
+        self.name = NAME  # the template being executed
+        self.depth = 0
 
     # errors -------------------------------------------------------------
 
@@ -864,7 +942,7 @@ class _State:
         nl = before.rfind("\n")
         col = len(before.encode()) if nl < 0 else len(before[nl + 1:].encode())
         line = 1 + before.count("\n")
-        raise _ExecError(f'template: {NAME}:{line}:{col}: executing "{NAME}" at <{self.node}>: {msg}')
+        raise _ExecError(f'template: {NAME}:{line}:{col}: executing {gofmt.quote(self.name)} at <{self.node}>: {msg}')
 
     # variables ----------------------------------------------------------
 
@@ -918,6 +996,21 @@ class _State:
                 del self.vars[mark:]
         elif isinstance(node, _Break):
             raise _BreakLoop if node.kind == "break" else _ContinueLoop
+        elif isinstance(node, _TemplateCall):
+            body = self.tmpl.templates.get(node.name)
+            if body is None:
+                self.errorf(f"template {gofmt.quote(node.name)} not defined")
+            if self.depth >= _MAX_DEPTH:
+                self.errorf(f"exceeded maximum template depth ({_MAX_DEPTH})")
+            new_dot = self.pipeline(dot, node.pipe) if node.pipe else NOVALUE
+            saved = (self.vars, self.name, self.dot_iface)
+            self.vars, self.name, self.dot_iface = [("$", new_dot)], node.name, False
+            self.depth += 1
+            try:
+                self.walk_list(new_dot, body)
+            finally:
+                self.depth -= 1
+                self.vars, self.name, self.dot_iface = saved
 
     def walk_range(self, dot: Any, r: _Control) -> None:
         val = self.pipeline(dot, r.pipe)
@@ -1019,6 +1112,8 @@ class _State:
 
     def ideal(self, n: _Number) -> Any:
         self.at(n)
+        if n.val is _OVERFLOW:
+            self.errorf(f"{n.text} overflows int")
         return n.val
 
     def chain(self, dot: Any, chain: _Chain, args: list, final: Any) -> Any:
@@ -1026,7 +1121,6 @@ class _State:
         if isinstance(chain.node, _Nil):
             self.errorf(f"indirection through explicit nil in {chain}")
         base = self.arg(dot, chain.node)
-        self.at(chain)
         return self.field_chain(dot, base, chain.fields, args, final)
 
     def variable(self, dot: Any, v: _Variable, args: list, final: Any) -> Any:
@@ -1074,7 +1168,7 @@ class _State:
         elif isinstance(n, _Nil):
             if kind == "string":
                 self.errorf("cannot assign nil to string")
-            return None
+            return NOVALUE if kind == "any" else None
         elif isinstance(n, _Field):
             v = self.field_chain(dot, dot, n.idents, [n], _MISSING, not self.dot_iface)
         elif isinstance(n, _Variable):
@@ -1138,7 +1232,9 @@ class _State:
             argv.append(self.validate(final, kind))
         if name == "call":
             self.at(node)
-            self.errorf(f"error calling call: non-function {args[0] if args else ''} of type {type_name(argv[0])}")
+            if argv[0] is NOVALUE or argv[0] is None:
+                self.errorf("error calling call: call of nil")
+            self.errorf(f"error calling call: non-function {args[0] if args else final} of type {type_name(argv[0])}")
         try:
             result = _BUILTINS[name](*argv)
         except _FuncError as e:
@@ -1551,6 +1647,8 @@ def _fmt_float(v: float, verb: str, flags: str, prec: int | None) -> str | None:
     if math.isinf(v) or math.isnan(v):
         body = "NaN" if math.isnan(v) else ("+Inf" if v > 0 and "+" in flags else "Inf" if v > 0 else "-Inf")
         return body
+    if verb == "v" and prec is not None:
+        verb = "g"
     if verb in "vgG" and prec is None:
         body = gofmt.format_float(v, "g")
         if verb == "G":
@@ -1620,6 +1718,7 @@ def sprintf(fmt: str, args: list) -> str:
     ai = 0
     i = 0
     n = len(fmt)
+    reordered = False
     while i < n:
         ch = fmt[i]
         if ch != "%":
@@ -1634,9 +1733,26 @@ def sprintf(fmt: str, args: list) -> str:
             flags += fmt[i]
             i += 1
         width = prec = None
+        good = True
+
+        def arg_index() -> None:
+            # %[n]verb: the next operand is the n-th (1-based)
+            nonlocal i, ai, reordered, good
+            if i >= n or fmt[i] != "[":
+                return
+            reordered = True
+            close = fmt.find("]", i)
+            digits = fmt[i + 1:close] if close > 0 else ""
+            if close < 0 or not digits.isdigit() or not 1 <= int(digits) <= len(args):
+                good = False
+                i = close + 1 if close > 0 else n
+                return
+            ai = int(digits) - 1
+            i = close + 1
 
         def number() -> int | None:
             nonlocal i, ai
+            arg_index()
             if i < n and fmt[i] == "*":
                 i += 1
                 if ai < len(args) and isinstance(args[ai], int) and not isinstance(args[ai], bool):
@@ -1657,6 +1773,7 @@ def sprintf(fmt: str, args: list) -> str:
         if i < n and fmt[i] == ".":
             i += 1
             prec = number() or 0
+        arg_index()
         if i >= n:
             out.append("%!(NOVERB)")
             break
@@ -1665,12 +1782,15 @@ def sprintf(fmt: str, args: list) -> str:
         if verb == "%":
             out.append("%")
             continue
+        if not good:
+            out.append(f"%!{verb}(BADINDEX)")
+            continue
         if ai >= len(args):
             out.append(f"%!{verb}(MISSING)")
             continue
         out.append(_fmt_value(args[ai], verb, flags, width, prec))
         ai += 1
-    if ai < len(args):
+    if not reordered and ai < len(args):
         extra = ", ".join(f"{type_name(a, '<nil>')}={_sprint_one(a)}" if a is not None else "<nil>"
                           for a in args[ai:])
         out.append(f"%!(EXTRA {extra})")
@@ -1685,7 +1805,11 @@ class GoTemplate:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.nodes = _Parser(text).parse()
+        parser = _Parser(text)
+        nodes = parser.parse()
+        parser.add_template(NAME, nodes)  # a {{define "output"}} stands in for an empty main template
+        self.templates = parser.templates
+        self.nodes = self.templates[NAME]
 
     def execute(self, data: Any, allow_missing_keys: bool = True) -> str:
         st = _State(self, not allow_missing_keys)
