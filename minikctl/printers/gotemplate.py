@@ -53,6 +53,8 @@ NOVALUE = _NoValue()
 
 
 def type_name(v: Any, nil_name: str = "interface {}") -> str:
+    if isinstance(v, complex):
+        return "complex128"
     if isinstance(v, _Int) and not isinstance(v, bool):
         return "int"
     return gofmt.type_name(v, nil_name)
@@ -298,30 +300,32 @@ class _Lexer:
             return True
         return t.startswith("}}", p)
 
-    def number(self, p: int) -> int:
+    def scan_number(self, q: int) -> tuple[int, bool]:
+        """Go's scanNumber from ``q``: the end, and False when an alphanumeric follows (one more taken)."""
         t = self.text
         n = len(t)
-        q = p
         if q < n and t[q] in "+-":
             q += 1
         digits = "0123456789_"
-        if t.startswith(("0x", "0X"), q):
-            q += 2
-            digits = "0123456789abcdefABCDEF_"
-        elif t.startswith(("0o", "0O"), q):
-            q += 2
-            digits = "01234567_"
-        elif t.startswith(("0b", "0B"), q):
-            q += 2
-            digits = "01_"
+        if q < n and t[q] == "0":
+            q += 1
+            if q < n and t[q] in "xX":
+                q += 1
+                digits = "0123456789abcdefABCDEF_"
+            elif q < n and t[q] in "oO":
+                q += 1
+                digits = "01234567_"
+            elif q < n and t[q] in "bB":
+                q += 1
+                digits = "01_"
         while q < n and t[q] in digits:
             q += 1
         if q < n and t[q] == ".":
             q += 1
             while q < n and t[q] in digits:
                 q += 1
-        exp = "pP" if len(digits) > 12 else "eE"
-        if q < n and t[q] in exp:
+        exp = "eE" if len(digits) == 11 else "pP" if len(digits) == 23 else ""
+        if exp and q < n and t[q] in exp:
             q += 1
             if q < n and t[q] in "+-":
                 q += 1
@@ -330,8 +334,16 @@ class _Lexer:
         if q < n and t[q] == "i":
             q += 1
         if q < n and _is_alnum(t[q]):
-            while q < n and _is_alnum(t[q]):
-                q += 1
+            return q + 1, False
+        return q, True
+
+    def number(self, p: int) -> int:
+        t = self.text
+        q, ok = self.scan_number(p)
+        if ok and q < len(t) and t[q] in "+-":  # a complex constant: 1+2i, no spaces, ends in i
+            q, ok = self.scan_number(q)
+            ok = ok and t[q - 1] == "i"
+        if not ok:
             self.fail(f"bad number syntax: {gofmt.quote(t[p:q])}", p)
             return -1
         self.emit("number", p, q)
@@ -538,35 +550,44 @@ _OVERFLOW = object()  # an integer literal beyond int64: an error when executed 
 
 
 def _parse_number(text: str) -> Any:
-    """The value of a number literal: _Int, float or complex; ValueError if Go rejects it."""
+    """The value of a number literal (Go's parse.newNumber): _Int, float, complex or _OVERFLOW (an integer
+    beyond int64 that fits uint64, an error only when executed); ValueError(message) if Go rejects it."""
+    import re
+
+    illegal = ValueError(f"illegal number syntax: {gofmt.quote(text)}")
     if text.endswith("i"):
-        return complex(0, float(text[:-1].replace("_", "")))
-    if text.startswith("'"):
-        u = _unquote(text)
-        if len(u) != 1:
-            raise ValueError
-        return _Int(ord(u))
-    body = text.lstrip("+-")
-    neg = text.startswith("-")
-    lower = body.lower()
+        m = re.fullmatch(r"([+-]?[0-9_.eE]+?)?([+-]?[0-9_.eE]*)i", text)
+        try:
+            if m and m.group(1) and m.group(2):
+                return complex(float(m.group(1).replace("_", "")), float(m.group(2).replace("_", "")))
+            return complex(0, float(text[:-1].replace("_", "")))
+        except ValueError:
+            raise illegal from None
+    clean = text.replace("_", "")
+    v = None
+    body = clean.lstrip("+-")
     try:
-        if lower.startswith(("0x", "0o", "0b")) and "." not in lower and "p" not in lower:
+        if re.fullmatch(r"0[0-7]+", body):
+            v = int(body, 8)
+        elif re.fullmatch(r"0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[1-9][0-9]*|0", body):
             v = int(body, 0)
-        elif lower.isdigit() or (lower.replace("_", "").isdigit() and "_" in lower):
-            clean = body.replace("_", "")
-            v = int(clean, 8) if len(clean) > 1 and clean.startswith("0") else int(clean, 10)
-        else:
-            f = float.fromhex(body) if lower.startswith("0x") else float(body.replace("_", ""))
-            f = -f if neg else f
-            if f == int(f) and abs(f) < 2**63 and "." not in lower and "e" not in lower:
-                return _Int(int(f))
-            return f
+    except ValueError:
+        v = None
+    if v is not None:
+        v = -v if clean.startswith("-") else v
+        if gofmt.INT64_MIN <= v <= gofmt.INT64_MAX:
+            return _Int(v)
+        if 0 <= v < 1 << 64:
+            return _OVERFLOW
+    try:
+        f = float.fromhex(clean) if body[:2] in ("0x", "0X") else float(clean)
     except (ValueError, OverflowError):
-        raise ValueError from None
-    v = -v if neg else v
-    if not gofmt.INT64_MIN <= v <= gofmt.INT64_MAX:
-        return _OVERFLOW
-    return _Int(v)
+        raise illegal from None
+    if f != f or f in (float("inf"), float("-inf")):
+        raise illegal
+    if not any(c in text for c in ".eEpP"):
+        raise ValueError(f"integer overflow: {gofmt.quote(text)}")
+    return f
 
 
 class _Parser:
@@ -620,12 +641,13 @@ class _Parser:
         nodes: list = []
         while self.peek().typ != "eof":
             if self.peek().typ == "{{":
-                delim = self.next()
+                save = self.i
+                self.next()
                 kw = self.next_non_space()
                 if kw.typ == "keyword" and kw.val == "define":
                     self.definition()
                     continue
-                self.i = self.items.index(delim)
+                self.i = save
             n = self.text_or_action()
             if isinstance(n, (_End, _Else)):
                 self.errorf(f"unexpected {n}")
@@ -765,10 +787,12 @@ class _Parser:
     def pipeline(self, context: str, end: str) -> _Pipe:
         tok = self.peek_non_space()
         pipe = _Pipe(tok.pos)
-        v = self.peek_non_space()
-        if v.typ == "variable":
-            self.next_non_space()
-            after = self.peek()
+        while True:  # declarations: $x :=, $x =, and range's $i, $e :=
+            v = self.peek_non_space()
+            if v.typ != "variable":
+                break
+            save = self.i
+            self.next()
             nxt = self.peek_non_space()
             if nxt.typ in (":=", "="):
                 pipe.is_assign = nxt.typ == "="
@@ -779,22 +803,14 @@ class _Parser:
                 self.next_non_space()
                 pipe.decl.append(_Variable(v.pos, [v.val]))
                 self.vars.append(v.val)
-                if context == "range" and self.peek_non_space().typ == "variable":
-                    v2 = self.next_non_space()
-                    nxt2 = self.next_non_space()
-                    if nxt2.typ not in (":=", "="):
-                        self.errorf("range can only initialize variables")
-                    pipe.is_assign = nxt2.typ == "="
-                    pipe.decl.append(_Variable(v2.pos, [v2.val]))
-                    self.vars.append(v2.val)
-                elif context == "range":
+                if context == "range" and len(pipe.decl) < 2:
+                    if self.peek_non_space().typ in ("variable", "}}", ")"):
+                        continue  # the second variable of a range
                     self.errorf("range can only initialize variables")
-                else:
-                    self.errorf(f"too many declarations in {context}")
-            elif after.typ == "space":
-                self.backup(2)
+                self.errorf(f"too many declarations in {context}")
             else:
-                self.backup()
+                self.i = save  # not a declaration: $x is the pipeline's first operand
+            break
         while True:
             tok = self.next_non_space()
             if tok.typ == end:
@@ -884,8 +900,8 @@ class _Parser:
         if typ in ("char", "number"):
             try:
                 return _Number(tok.pos, tok.val, _parse_number(tok.val))
-            except ValueError:
-                self.errorf(f"illegal number syntax: {gofmt.quote(tok.val)}")
+            except ValueError as e:
+                self.errorf(str(e))
         if typ == "(":
             pipe = self.pipeline("parenthesized pipeline", ")")
             return pipe
