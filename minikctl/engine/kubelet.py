@@ -1016,11 +1016,11 @@ class Kubelet:
         if n < 1:
             return
         pod = f"{self.name}_{self.ns}({R['uid']})"
-        template = json.loads(json.dumps(cur))
+        template = json.dumps(cur)  # cur is replaced below: each new instance is a copy of it
         idmap: dict[str, str] = {}
 
         def instance(shift: int, attempt: int) -> dict:
-            inst = json.loads(json.dumps(template))
+            inst = json.loads(template)
             inst["a"] = attempt
             inst["id"] = self.tx.digest("container", R["uid"], name, attempt)
             for k in ("t0", "t1", "seen"):
@@ -1244,35 +1244,41 @@ def _masked(R: dict, anchor: int) -> dict:
     """The record as compared between two back-off decisions of a one-container pod: timers
     relative to the decision (kubelet syncs left out), each instance relative to its own start,
     back-off values, counters and ids left out."""
-    R2 = json.loads(json.dumps(R))
+    # only for serialising (sort_keys): parts it changes are copied, the rest (the filesystem,
+    # process records) is shared with R rather than deep-copied
+    R2 = dict(R)
     for k in ("seq", "cyc", "evlog"):
         R2.pop(k, None)
     R2["t"] = sorted([t[0] - anchor, t[1], t[3], ["?" if isinstance(a, str) and len(a) == 64 else a for a in t[4]]]
-                     for t in R2["t"] if t[3] != "sync")
-    for C in R2["c"].values():
+                     for t in R["t"] if t[3] != "sync")
+    cs = R2["c"] = dict(R["c"])
+    for name, C in cs.items():
+        C = cs[name] = dict(C)
         for k in ("n", "bo", "bo_seen", "bo_acc"):
             C.pop(k, None)
         if C.get("wait"):
             C["wait"] = C["wait"][0]
         if C.get("pull"):
+            C["pull"] = dict(C["pull"])
             C["pull"]["until"] -= anchor
         for key in ("cur", "prev"):
             inst = C.get(key)
             if not inst:
                 continue
+            inst = C[key] = dict(inst)
             base = inst["t0"] if inst.get("t0") is not None else inst.get("t1") or 0
             for k in ("t0", "t1", "seen"):
                 if inst.get(k) is not None:
                     inst[k] -= base
             inst["logs"] = [[ms - base, line] for ms, line in inst.get("logs") or []]
             if inst.get("kill"):
+                inst["kill"] = dict(inst["kill"])
                 for k in ("term", "kill"):
                     inst["kill"][k] -= base
-            for w in (inst.get("pr") or {}).values():
-                w["base"] -= base
-                w["next"] -= base
+            if inst.get("pr"):
+                inst["pr"] = {pk: dict(w, base=w["base"] - base, next=w["next"] - base) for pk, w in inst["pr"].items()}
             inst.pop("id", None)
             inst.pop("a", None)
-    for v in (R2.get("ibo") or {}).values():
-        v[1] -= anchor
+    if R2.get("ibo"):
+        R2["ibo"] = {ref: [v[0], v[1] - anchor, *v[2:]] for ref, v in R2["ibo"].items()}
     return R2

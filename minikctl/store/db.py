@@ -54,8 +54,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS events_dedup ON events (dedup);
 CLUSTER = ""  # namespace value used for cluster-scoped objects
 
 
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+# one encoder for every write (json.dumps with options builds a new one per call); same bytes
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
 def _projection(fields: tuple[str, ...]) -> str:
@@ -105,6 +105,9 @@ class Store:
             self.conn = sqlite3.connect(path, timeout=120, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
+            # a long advance reads and rewrites thousands of rows in one transaction: with the default
+            # 2 MiB page cache it spills and re-reads pages; memory is only taken as pages are used
+            self.conn.execute("PRAGMA cache_size=-65536")
         except sqlite3.DatabaseError as e:
             raise ClientError(f'the store "{path}" is not a minikctl store ({e})') from None
 
@@ -142,6 +145,10 @@ class Tx:
         # events touched in this transaction, written back once (a crash loop aggregates the same few
         # events thousands of times per advance): dedup key -> [namespace, name, event, dirty]
         self._events: dict[str, list] = {}
+        # stored events not yet in _events, read per involved object in one query (a pod's few
+        # events are looked up together): dedup -> (namespace, name, body); _ev_uids = uids read
+        self._ev_rows: dict[str, tuple] = {}
+        self._ev_uids: set[str] = set()
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
 
     # ---- schema and meta ---------------------------------------------------------------
@@ -199,6 +206,8 @@ class Tx:
             self.conn.execute("RELEASE SAVEPOINT step")
             self._meta, self._dirty = meta, dirty
             self._events.clear()
+            self._ev_rows.clear()
+            self._ev_uids.clear()
             self._history.clear()
             raise
         else:
@@ -387,10 +396,11 @@ class Tx:
         at = self.now_ms if at_ms is None else at_ms
         meta = involved["metadata"]
         ns = meta.get("namespace", "default")
-        dedup = "\0".join((meta.get("uid", ""), type_, reason, message, component))
+        uid = meta.get("uid", "")
+        dedup = "\0".join((uid, type_, reason, message, component))
         if field_path:
             dedup += "\0" + field_path
-        cached = self._cached_event(dedup)
+        cached = self._cached_event(dedup, uid)
         if cached:
             ev = cached[2]
             ev["count"] = ev.get("count", 1) + 1
@@ -435,10 +445,16 @@ class Tx:
         self._events[dedup] = [ns, name, ev, "new"]
         return ev
 
-    def _cached_event(self, dedup: str) -> list | None:
+    def _cached_event(self, dedup: str, uid: str) -> list | None:
         cached = self._events.get(dedup)
         if cached is None:
-            row = self.conn.execute("SELECT namespace, name, body FROM events WHERE dedup=?", (dedup,)).fetchone()
+            if uid not in self._ev_uids:
+                self._ev_uids.add(uid)
+                rows = self._ev_rows
+                for ns, name, d, body in self.conn.execute(
+                        "SELECT namespace, name, dedup, body FROM events WHERE involved_uid=?", (uid,)):
+                    rows[d] = (ns, name, body)
+            row = self._ev_rows.pop(dedup, None)
             if row is None:
                 return None
             cached = self._events[dedup] = [row[0], row[1], json.loads(row[2]), False]
@@ -448,15 +464,24 @@ class Tx:
         """Write back the events aggregated in memory since the last flush."""
         from minikctl.printers.durations import parse_rfc3339
 
+        # what was read ahead may now be out of date: read again when next needed
+        self._ev_rows.clear()
+        self._ev_uids.clear()
+        if not self._events:
+            return
+        new, changed = [], []
         for dedup, (ns, name, ev, state) in self._events.items():
             if state == "new":
-                self.conn.execute(
-                    "INSERT INTO events (namespace, name, involved_uid, dedup, last_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
-                    (ns, name, ev["involvedObject"].get("uid", ""), dedup, parse_rfc3339(ev["lastTimestamp"]),
-                     _dumps(ev)))
+                new.append((ns, name, ev["involvedObject"].get("uid", ""), dedup, parse_rfc3339(ev["lastTimestamp"]),
+                            _dumps(ev)))
             elif state:
-                self.conn.execute("UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?",
-                                  (parse_rfc3339(ev["lastTimestamp"]), _dumps(ev), ns, name))
+                changed.append((parse_rfc3339(ev["lastTimestamp"]), _dumps(ev), ns, name))
+        if new:
+            self.conn.executemany(
+                "INSERT INTO events (namespace, name, involved_uid, dedup, last_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
+                new)
+        if changed:
+            self.conn.executemany("UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?", changed)
         self._events.clear()
 
     def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
@@ -466,10 +491,11 @@ class Tx:
         from minikctl.printers.durations import rfc3339
 
         meta = involved["metadata"]
-        dedup = "\0".join((meta.get("uid", ""), type_, reason, message, component))
+        uid = meta.get("uid", "")
+        dedup = "\0".join((uid, type_, reason, message, component))
         if field_path:
             dedup += "\0" + field_path
-        cached = self._cached_event(dedup)
+        cached = self._cached_event(dedup, uid)
         if not cached:
             return False
         ev = cached[2]
