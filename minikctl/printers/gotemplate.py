@@ -1599,132 +1599,296 @@ _SIGNATURES: dict[str, tuple[tuple[str, ...], str | None]] = {
 # fmt.Sprintf
 
 
-def _bad_verb(verb: str, v: Any) -> str:
-    if v is None:
-        return f"%!{verb}(<nil>)"
-    return f"%!{verb}({type_name(v, '<nil>')}={_sprint_one(v)})"
+class _Fmt:
+    """One verb's flags, width and precision, and Go's fmt rules for printing an operand with them."""
+
+    def __init__(self, flags: str, wid: int | None, prec: int | None, verb: str) -> None:
+        self.minus = "-" in flags
+        self.plus = "+" in flags
+        self.sharp = "#" in flags
+        self.space = " " in flags
+        self.zero = False
+        for ch in flags:  # Go: '0' pads with zeros only when no '-' came before; '-' cancels it
+            if ch == "0":
+                self.zero = not self.minus
+            elif ch == "-":
+                self.zero = False
+        self.wid, self.prec = wid, prec
+        self.plus_v = self.sharp_v = False
+        if verb == "v":
+            self.sharp_v, self.sharp = self.sharp, False
+            self.plus_v, self.plus = self.plus, False
+
+    # padding ---------------------------------------------------------------
+
+    def pad(self, s: str, zero: bool | None = None) -> str:
+        zero = self.zero if zero is None else zero
+        if self.wid is None or len(s) >= self.wid:
+            return s
+        fill = ("0" if zero else " ") * (self.wid - len(s))
+        return s + fill if self.minus else fill + s
+
+    def trunc(self, s: str) -> str:
+        return s[: self.prec] if self.prec is not None else s
+
+    # operands --------------------------------------------------------------
+
+    def arg(self, v: Any, verb: str) -> str:
+        """printArg: an operand at the top level."""
+        if v is None:
+            if verb in "Tv":
+                return self.pad("<nil>")
+            return self.bad_verb(verb, v, top=True)
+        if verb == "T":
+            return self.pad(self.trunc(type_name(v, "<nil>")))
+        return self.value(v, verb, 0)
+
+    def value(self, v: Any, verb: str, depth: int) -> str:
+        if isinstance(v, bool):
+            if verb in "tv":
+                return self.pad("true" if v else "false")
+            return self.bad_verb(verb, v)
+        if isinstance(v, int):
+            return self.integer(v, verb)
+        if isinstance(v, float):
+            return self.float_(v, verb)
+        if isinstance(v, complex):
+            if verb not in "vbgGxXfFeE":
+                return self.bad_verb(verb, v)
+            saved = self.wid
+            self.wid = None
+            inner = "(" + self.float_(v.real, verb) + self._plus_sign(self.float_(v.imag, verb)) + "i)"
+            self.wid = saved
+            return self.pad(inner, False)
+        if isinstance(v, str):
+            return self.string(v, verb)
+        if isinstance(v, dict):
+            if self.sharp_v:
+                parts = [self.value(k, verb, depth + 1) + ":" + self.elem(v[k], verb, depth) for k in sorted(v)]
+                return "map[string]interface {}{" + ", ".join(parts) + "}"
+            parts = [self.value(k, verb, depth + 1) + ":" + self.elem(v[k], verb, depth) for k in sorted(v)]
+            return "map[" + " ".join(parts) + "]"
+        if isinstance(v, list):
+            if self.sharp_v:
+                return "[]interface {}{" + ", ".join(self.elem(x, verb, depth) for x in v) + "}"
+            return "[" + " ".join(self.elem(x, verb, depth) for x in v) + "]"
+        return self.pad(str(v))
+
+    @staticmethod
+    def _plus_sign(s: str) -> str:
+        return s if s[:1] in ("+", "-") else "+" + s
+
+    def elem(self, v: Any, verb: str, depth: int) -> str:
+        """An element of a map or slice: an interface{} value (nil prints bare)."""
+        if v is None:
+            return "interface {}(nil)" if self.sharp_v else "<nil>"
+        return self.value(v, verb, depth + 1)
+
+    def bad_verb(self, verb: str, v: Any, top: bool = False) -> str:
+        if v is None:
+            return f"%!{verb}(<nil>)"
+        return f"%!{verb}({type_name(v, '<nil>')}={self.value(v, 'v', 1)})"
+
+    def integer(self, v: int, verb: str) -> str:
+        if verb in "vd":
+            base = 10
+        elif verb == "b":
+            base = 2
+        elif verb in "oO":
+            base = 8
+        elif verb in "xX":
+            base = 16
+        elif verb == "c":
+            return self.pad(chr(v) if 0 <= v <= 0x10FFFF and not 0xD800 <= v <= 0xDFFF else "\ufffd")
+        elif verb == "q":
+            ch = chr(v) if 0 <= v <= 0x10FFFF and not 0xD800 <= v <= 0xDFFF else "\ufffd"
+            if ch == "'":
+                return self.pad("'\\''")
+            inner = gofmt.quote(ch)[1:-1].replace('\\"', '"')
+            if self.plus and not ch.isascii():
+                inner = f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+            return self.pad("'" + inner + "'")
+        elif verb == "U":
+            digits = format(v & 0xFFFFFFFFFFFFFFFF if v < 0 else v, "X")
+            width = self.prec if self.prec is not None and self.prec > 4 else 4
+            s = "U+" + digits.rjust(width, "0")
+            if self.sharp and 0 <= v <= 0x10FFFF and chr(v).isprintable():
+                s += " '" + chr(v) + "'"
+            return self.pad(s, False)
+        else:
+            return self.bad_verb(verb, v)
+        neg = v < 0
+        u = -v if neg else v
+        if self.prec is not None:
+            prec = self.prec
+            if prec == 0 and u == 0:
+                return " " * (self.wid or 0)
+        elif self.zero and not self.minus and self.wid is not None:
+            prec = self.wid - (1 if neg or self.plus or self.space else 0)
+        else:
+            prec = 0
+        digits = format(u, {10: "d", 2: "b", 8: "o", 16: "x" if verb != "X" else "X"}[base]).rjust(prec, "0")
+        if self.sharp:
+            if base == 2:
+                digits = "0b" + digits
+            elif base == 8 and not digits.startswith("0"):
+                digits = "0" + digits
+            elif base == 16:
+                digits = ("0X" if verb == "X" else "0x") + digits
+        if verb == "O":
+            digits = "0o" + digits
+        sign = "-" if neg else "+" if self.plus else " " if self.space else ""
+        return self.pad(sign + digits, False)
+
+    def float_(self, v: float, verb: str) -> str:
+        import math
+
+        if verb == "v":
+            verb, prec = "g", -1
+        elif verb in "bgGxX":
+            prec = -1
+        elif verb in "feEF":
+            prec = 6
+        else:
+            return self.bad_verb(verb, v)
+        if self.prec is not None:
+            prec = self.prec
+        num = _strconv_float(v, verb, prec)
+        num = num if num[0] in "+-" else "+" + num
+        if self.space and num[0] == "+" and not self.plus:
+            num = " " + num[1:]
+        if math.isinf(v) or math.isnan(v):
+            if math.isnan(v) and not self.space and not self.plus:
+                num = num[1:]
+            return self.pad(num, False)
+        if self.sharp and verb != "b":
+            num = _sharp_float(num, verb, prec)
+        if self.plus or num[0] != "+":
+            if self.zero and not self.minus and self.wid is not None and self.wid > len(num):
+                return num[0] + "0" * (self.wid - len(num)) + num[1:]
+            return self.pad(num)
+        return self.pad(num[1:])
+
+    def string(self, s: str, verb: str) -> str:
+        if verb == "v" and self.sharp_v:
+            verb = "q"
+        if verb in "sv":
+            return self.pad(self.trunc(s))
+        if verb == "q":
+            s = self.trunc(s)
+            if self.sharp and "`" not in s and all(c == "\t" or (c.isprintable() and c != "\ufeff") for c in s):
+                return self.pad("`" + s + "`")
+            q = gofmt.quote(s)
+            if self.plus:
+                q = "".join(c if c.isascii() else (f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+                            for c in q)
+            return self.pad(q)
+        if verb in "xX":
+            data = s.encode()
+            if self.prec is not None:
+                data = data[: self.prec]
+            if not data:
+                return " " * (self.wid or 0) if self.wid else ""
+            prefix = ("0X" if verb == "X" else "0x") if self.sharp else ""
+            hexs = [format(b, "02x" if verb == "x" else "02X") for b in data]
+            body = (" ".join(prefix + h for h in hexs) if self.space else prefix + "".join(hexs))
+            return self.pad(body)
+        return self.bad_verb(verb, s)
 
 
-def _pad(s: str, width: int | None, minus: bool, zero: bool = False) -> str:
-    if width is None or len(s) >= width:
-        return s
-    if minus:
-        return s + " " * (width - len(s))
-    if zero:
-        sign = s[0] if s[:1] in ("-", "+", " ") else ""
-        return sign + "0" * (width - len(s)) + s[len(sign):]
-    return " " * (width - len(s)) + s
+def _strconv_float(v: float, verb: str, prec: int) -> str:
+    """strconv.FormatFloat(v, verb, prec, 64) for the verbs fmt uses."""
+    import math
+    import struct
+
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "+Inf" if v > 0 else "-Inf"
+    if verb == "b":
+        bits = struct.unpack(">Q", struct.pack(">d", v))[0]
+        exp = (bits >> 52) & 0x7FF
+        mant = bits & ((1 << 52) - 1)
+        if exp == 0:
+            exp += 1
+        else:
+            mant |= 1 << 52
+        return ("-" if bits >> 63 else "") + f"{mant}p{exp - 1075:+d}"
+    if verb in "xX":
+        if prec >= 0:
+            return _hex_float(v, prec, verb)
+        mant, _, exp = v.hex().partition("p")
+        mant = mant.rstrip("0").rstrip(".") if "." in mant else mant
+        e = int(exp)
+        s = f"{mant}p{'-' if e < 0 else '+'}{abs(e):02d}"
+        return s.upper() if verb == "X" else s
+    if prec < 0:
+        s = gofmt.format_float(v, "e" if verb in "eE" else "f" if verb in "fF" else "g")
+        return s.upper() if verb in "EG" else s
+    if verb in "gG":
+        return f"%.{prec}{verb}" % v
+    return f"%.{prec}{'f' if verb in 'fF' else verb}" % v
 
 
-def _fmt_int(v: int, verb: str, flags: str, prec: int | None) -> str | None:
-    if verb in "dv":
-        body = str(abs(v))
-    elif verb == "b":
-        body = format(abs(v), "b")
-    elif verb in "oO":
-        body = format(abs(v), "o")
-    elif verb == "x":
-        body = format(abs(v), "x")
-    elif verb == "X":
-        body = format(abs(v), "X")
-    elif verb == "c":
-        return chr(v) if 0 <= v <= 0x10FFFF else "\ufffd"
-    elif verb == "q":
-        ch = chr(v) if 0 <= v <= 0x10FFFF else "\ufffd"
-        inner = "\\'" if ch == "'" else gofmt.quote(ch)[1:-1].replace('\\"', '"')
-        return "'" + inner + "'"
-    elif verb == "U":
-        return f"U+{v:04X}"
-    else:
-        return None
-    if prec is not None:
-        body = body.rjust(prec, "0")
-        if prec == 0 and v == 0:
-            body = ""
-    if "#" in flags:
-        body = {"b": "0b", "o": "0", "x": "0x", "X": "0X"}.get(verb, "") + body
-    if verb == "O":
-        body = "0o" + body
-    sign = "-" if v < 0 else "+" if "+" in flags else " " if " " in flags else ""
-    return sign + body
-
-
-def _fmt_float(v: float, verb: str, flags: str, prec: int | None) -> str | None:
+def _hex_float(v: float, prec: int, verb: str) -> str:
+    """strconv's %x of a float with a precision: the mantissa rounded to ``prec`` hex digits."""
     import math
 
-    if verb in "xX" and prec is None and not (math.isinf(v) or math.isnan(v)):
-        mant, _, exp = v.hex().partition("p")
-        mant = mant.rstrip("0").rstrip(".")
-        e = int(exp)
-        body = f"{mant}p{'-' if e < 0 else '+'}{abs(e):02d}"
-        return body.upper().replace("0X", "0X") if verb == "X" else body
-    if verb not in "vgGeEfF":
-        return None
-    if math.isinf(v) or math.isnan(v):
-        body = "NaN" if math.isnan(v) else ("+Inf" if v > 0 and "+" in flags else "Inf" if v > 0 else "-Inf")
-        return body
-    if verb == "v" and prec is not None:
-        verb = "g"
-    if verb in "vgG" and prec is None:
-        body = gofmt.format_float(v, "g")
-        if verb == "G":
-            body = body.upper()
-    elif verb in "gG":
-        body = f"%.{prec}{verb}" % v
+    neg = math.copysign(1.0, v) < 0
+    v = abs(v)
+    if v == 0:
+        mant, exp = 0, 0
     else:
-        body = f"%.{6 if prec is None else prec}{verb.lower() if verb in 'fF' else verb}" % v
-    if "+" in flags and not body.startswith("-"):
-        body = "+" + body
-    elif " " in flags and not body.startswith("-"):
-        body = " " + body
-    return body
+        m, e = math.frexp(v)  # v = m * 2**e, 0.5 <= m < 1
+        mant, exp = int(m * (1 << 53)), e - 1  # 1.xxx * 2**exp with 52 fraction bits
+    shift = 52 - 4 * prec
+    if shift > 0:
+        half = 1 << (shift - 1)
+        rem = mant & ((1 << shift) - 1)
+        mant >>= shift
+        if rem > half or (rem == half and mant & 1):
+            mant += 1
+        if mant >> (4 * prec + 1):
+            mant >>= 1
+            exp += 1
+    else:
+        mant <<= -shift
+    lead = mant >> (4 * prec)
+    frac = mant & ((1 << (4 * prec)) - 1)
+    s = f"0x{lead}" + (("." + format(frac, "x").rjust(prec, "0")) if prec > 0 else "")
+    s += f"p{'-' if exp < 0 else '+'}{abs(exp):02d}"
+    s = ("-" if neg else "") + s
+    return s.upper() if verb == "X" else s
 
 
-def _fmt_string(s: str, verb: str, flags: str, prec: int | None) -> str | None:
-    if prec is not None and verb in "sqv":
-        s = s[:prec]
-    if verb in "sv":
-        return s
-    if verb == "q":
-        return "`" + s + "`" if "#" in flags and "`" not in s else gofmt.quote(s)
-    if verb in "xX":
-        data = s.encode()
-        hexs = [format(b, "02x" if verb == "x" else "02X") for b in data]
-        return (" " if " " in flags else "").join(hexs)
-    return None
-
-
-def _fmt_value(v: Any, verb: str, flags: str, width: int | None, prec: int | None, top: bool = True) -> str:
-    minus = "-" in flags
-    zero = "0" in flags and not minus
-    if verb == "T":
-        return _pad(type_name(v, "<nil>"), width, minus)
-    if verb == "v" and "#" in flags:
-        return _pad(gofmt.sharp_v(v), width, minus)
-    if v is None:
-        return _pad("<nil>" if verb == "v" else _bad_verb(verb, v), width, minus)
-    if isinstance(v, dict):
-        inner = " ".join(_fmt_value(k, verb, flags, width, prec, False) + ":" + _fmt_value(v[k], verb, flags, width,
-                                                                                          prec, False)
-                         for k in sorted(v))
-        return "map[" + inner + "]"
-    if isinstance(v, list):
-        return "[" + " ".join(_fmt_value(x, verb, flags, width, prec, False) for x in v) + "]"
-    if isinstance(v, bool):
-        s = ("true" if v else "false") if verb in "tv" else None
-        return _pad(s, width, minus) if s is not None else _bad_verb(verb, v)
-    if isinstance(v, int):
-        s = _fmt_int(v, verb, flags, prec)
-        return _pad(s, width, minus, zero and prec is None and verb not in "cqU") if s is not None else _bad_verb(verb, v)
-    if isinstance(v, float):
-        s = _fmt_float(v, verb, flags, prec)
-        return _pad(s, width, minus, zero) if s is not None else _bad_verb(verb, v)
-    if isinstance(v, complex):
-        return _pad("(" + _fmt_complex(v) + ")", width, minus)
-    if isinstance(v, str):
-        s = _fmt_string(v, verb, flags, prec)
-        return _pad(s, width, minus, zero) if s is not None else _bad_verb(verb, v)
-    return _pad(str(v), width, minus)
+def _sharp_float(num: str, verb: str, prec: int) -> str:
+    """fmt's '#' flag on floats: always a decimal point; %g/%v keep trailing zeros up to the precision."""
+    digits = 0
+    if verb in "vgGx":  # not X: Go's list
+        digits = 6 if prec == -1 else prec
+    tail = ""
+    body = num
+    for i in range(1, len(num)):
+        c = num[i]
+        if c in "pP" or (c in "eE" and verb not in "xX"):
+            body, tail = num[:i], num[i:]
+            break
+    has_point = "." in body
+    seen_nonzero = False
+    for c in body[1:]:
+        if c == ".":
+            continue
+        if c != "0":
+            seen_nonzero = True
+        if seen_nonzero:
+            digits -= 1
+    if not has_point:
+        if len(body) == 2 and body[1] == "0":
+            digits -= 1
+        body += "."
+    if digits > 0:
+        body += "0" * digits
+    return body + tail
 
 
 def sprintf(fmt: str, args: list) -> str:
@@ -1748,7 +1912,6 @@ def sprintf(fmt: str, args: list) -> str:
         while i < n and fmt[i] in "+-# 0":
             flags += fmt[i]
             i += 1
-        width = prec = None
         good = True
 
         def arg_index() -> None:
@@ -1766,29 +1929,37 @@ def sprintf(fmt: str, args: list) -> str:
             ai = int(digits) - 1
             i = close + 1
 
-        def number() -> int | None:
+        def number() -> tuple[int | None, bool]:
+            """A width or precision: digits, or * taking an int operand; (value, ok)."""
             nonlocal i, ai
             arg_index()
             if i < n and fmt[i] == "*":
                 i += 1
                 if ai < len(args) and isinstance(args[ai], int) and not isinstance(args[ai], bool):
                     ai += 1
-                    return int(args[ai - 1])
+                    return int(args[ai - 1]), True
                 ai += 1
-                out.append("%!(BADWIDTH)")
-                return None
+                return None, False
             start = i
             while i < n and fmt[i].isdigit():
                 i += 1
-            return int(fmt[start:i]) if i > start else None
+            return (int(fmt[start:i]) if i > start else None), True
 
-        width = number()
+        width, ok = number()
+        if not ok:
+            out.append("%!(BADWIDTH)")
         if width is not None and width < 0:
             flags += "-"
             width = -width
+        prec = None
         if i < n and fmt[i] == ".":
             i += 1
-            prec = number() or 0
+            prec, ok = number()
+            if not ok or (prec is not None and prec < 0):
+                out.append("%!(BADPREC)")
+                prec = None
+            elif prec is None:
+                prec = 0
         arg_index()
         if i >= n:
             out.append("%!(NOVERB)")
@@ -1804,7 +1975,7 @@ def sprintf(fmt: str, args: list) -> str:
         if ai >= len(args):
             out.append(f"%!{verb}(MISSING)")
             continue
-        out.append(_fmt_value(args[ai], verb, flags, width, prec))
+        out.append(_Fmt(flags, width, prec, verb).arg(args[ai], verb))
         ai += 1
     if not reordered and ai < len(args):
         extra = ", ".join(f"{type_name(a, '<nil>')}={_sprint_one(a)}" if a is not None else "<nil>"
