@@ -288,6 +288,27 @@ WEB_CASES += [
     '{{with $i, $j := .}}{{end}}',
 ]
 
+
+
+def _printf_battery() -> list[str]:
+    """Every verb with every flag and a few widths and precisions, over each kind of value (fmt's corners:
+    zero padding, '#' on floats, bad verbs inside maps and slices, %T truncated, nil)."""
+    verbs = "v s d q x X o b e E f g G t c U T".split()
+    flags = ["", "-", "+", "#", "0", " ", "-0", "+0"]
+    sizes = ["", "6", ".2", "8.3", ".0"]
+    values = ["7", "-7", "0", "3.5", "-0.25", "1e21", "123456.789", '"ab"', '"h\u00e9llo"', "true", "nil",
+              ".metadata.labels", "(index .spec.containers 1).command", ".zz", "(index .spec.containers 0).ports"]
+    cases = []
+    for v in values:
+        specs = ["%" + f + s + verb for verb in verbs for f in flags for s in sizes]
+        for i in range(0, len(specs), 80):
+            chunk = specs[i:i + 80]
+            cases.append('{{printf "' + "|".join(chunk) + '" ' + " ".join([v] * len(chunk)) + "}}")
+    return cases
+
+
+WEB_CASES += _printf_battery()
+
 # templates over DB (numbers from the data are int64; label keys with dots; base64 annotations)
 DB_CASES = [
     "{{.metadata.generation}} {{printf \"%T %d %v\" .metadata.generation .metadata.generation "
