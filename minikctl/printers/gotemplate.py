@@ -10,8 +10,18 @@ Public API:
 * ``GoTemplate.execute(data, allow_missing_keys=True) -> str``; on failure ``TemplateExecError`` carrying
   Go's message and ``partial``, the text written before the failure (kubectl prints it).
 
-Not supported: ``define``/``template``/``block`` (a parse error), ``call`` of anything (there are no
-function values in decoded JSON, so ``call`` always fails, as in kubectl).
+* ``sprintf(format, args)``: Go's ``fmt.Sprintf`` over such values.
+
+The whole language is here: actions, pipelines, parenthesised calls, variables (``:=`` and ``=``), ``if`` /
+``else if`` / ``with`` / ``else with`` / ``range`` (maps in sorted key order) with ``else``, ``break``,
+``continue``, ``define`` / ``template`` / ``block``, trim markers, comments, every literal, the builtin
+functions and kubectl's ``base64decode`` and ``exists``.  ``call`` exists but always fails: decoded JSON
+holds no functions.  Known differences: a string sliced or indexed inside a UTF-8 sequence prints U+FFFD
+where Go writes the raw bytes, and nested ``{{template}}`` calls stop at depth 100 (Go: 100000).
+
+Errors carry Go's texts and positions (``template: output:1:2: executing "output" at <.x.y>: ...``): the
+parser and evaluator follow text/template's own structure (lexer items, the node each step records for
+error context, the unwrapping of interface values at the end of a pipeline) so that they agree.
 """
 
 from __future__ import annotations
@@ -22,7 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["GoTemplate", "TemplateParseError", "TemplateExecError"]
+__all__ = ["GoTemplate", "TemplateParseError", "TemplateExecError", "sprintf"]
 
 NAME = "output"
 
