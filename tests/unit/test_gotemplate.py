@@ -331,6 +331,32 @@ DB_CASES = [
     "{{lt .metadata.generation 2.5}}",
 ]
 
+# non-ASCII data and templates: error columns count bytes, %q/%x/%+q/js/urlquery see UTF-8
+UNI = {"apiVersion": "v1", "kind": "Pod",
+       "metadata": {"annotations": {"a.b/c": "<x>", "k": "tab\there"}, "labels": {"x": "\u00e9\u2028y"},
+                    "name": "caf\u00e9"},
+       "spec": {"containers": [{"image": "i", "name": "c"}]}}
+
+UNI_CASES = [
+    '{{"\xe9"}} {{index .metadata 3}}',
+    '\xe9\n\xfc {{.metadata.name}} {{.metadata.name.x}}',
+    '{{.metadata.name}} {{len .metadata.name}} {{slice .metadata.name 0 3}} '
+    '{{printf "%q %x %+q %5.3s|" .metadata.name .metadata.name .metadata.name .metadata.name}}',
+    '{{js .metadata.labels.x}} {{html .metadata.annotations}} {{urlquery .metadata.name "a" 1}} {{js 1 2 "x"}} '
+    '{{html 1 nil}}',
+    '{{"{{"}} {{"}}"}} {{`}}`}}',
+    '{{index .metadata.annotations "a.b/c"}} {{.metadata.annotations.k}}',
+    '{{range $k, $v := .metadata.annotations}}{{$k}}{{"\\t"}}{{$v}}{{"\\n"}}{{end}}',
+    '{{and 1 .metadata.labels}} {{or .zz .nothing}} {{and .zz 1}}',
+    '{{range .metadata.labels}}{{else}}x{{end}}',
+    '{{print nil 1 "a" nil}} {{println}} {{print}}',
+    '{{.}}',
+    '{{index .metadata.name 1}}',
+    '{{eq .metadata.name "caf\xe9"}} {{lt "a" "\xe9"}}',
+    '{{printf "%c|%q|%U|%#U" 233 233 233 233}} {{printf "%+q" "\xe9"}} {{printf "%#q" "a`b"}} {{printf "%#q" "ab"}}',
+    '{{ .metadata.labels.x | printf "%q" }}',
+]
+
 # (data, template, missing keys allowed?) cases for --allow-missing-template-keys=false
 STRICT_CASES = [
     (WEB, "{{.zz}}"),
@@ -488,15 +514,16 @@ def kubectl_results(tmp_path_factory):
         pytest.skip("kubectl not installed")
     d = tmp_path_factory.mktemp("pods")
     paths = {}
-    for name, obj in (("web", WEB), ("db", DB)):
+    for name, obj in (("web", WEB), ("db", DB), ("uni", UNI)):
         p = d / f"{name}.json"
-        p.write_text(json.dumps(obj))
+        p.write_text(json.dumps(obj), encoding="utf-8")
         paths[name] = str(p)
     probe = subprocess.run([KUBECTL, "patch", "--local", "-f", paths["web"], "-p", "{}", "-o", "json"],
                            capture_output=True, text=True)
     if probe.returncode != 0:
         pytest.skip("kubectl patch --local unavailable: " + probe.stderr.strip())
     jobs = ([("web", t, True) for t in WEB_CASES] + [("db", t, True) for t in DB_CASES]
+            + [("uni", t, True) for t in UNI_CASES]
             + [("web", t, False) for _d, t in STRICT_CASES])
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda j: _kubectl_run(paths[j[0]], j[1], j[2]), jobs))
@@ -511,6 +538,11 @@ def test_web_against_kubectl(kubectl_results, tmpl):
 @pytest.mark.parametrize("tmpl", DB_CASES)
 def test_db_against_kubectl(kubectl_results, tmpl):
     assert mine(DB, tmpl) == kubectl_results[("db", tmpl, True)]
+
+
+@pytest.mark.parametrize("tmpl", UNI_CASES)
+def test_non_ascii_against_kubectl(kubectl_results, tmpl):
+    assert mine(UNI, tmpl) == kubectl_results[("uni", tmpl, True)]
 
 
 @pytest.mark.parametrize("data,tmpl", STRICT_CASES)
