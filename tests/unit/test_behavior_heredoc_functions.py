@@ -210,7 +210,7 @@ def test_trap_calls_a_function():
 def test_runaway_recursion_is_bounded():
     p = sh("f() { f; }; f; echo never")
     assert p.exited and p.exit_code == 139 and out(p) == []
-    assert any(a.startswith("Simulated: function recursion") for a in p.assumptions)
+    assert any(a.startswith("function recursion deeper than 1000 calls") for a in p.assumptions)
 
 
 # ----------------------------------------------------------------------------- nested shells, $?
@@ -233,6 +233,14 @@ def test_runaway_recursion_is_bounded():
 def test_nested_shell(script, lines, err):
     p = sh(script)
     assert (out(p), out(p, "stderr")) == (lines, err), (p.logs, p.assumptions)
+
+
+def test_shell_started_by_a_program():
+    # `env sh -c ...` as the container command: the process becomes that shell
+    fs = new_fs()
+    p = Process.spawn(["env", "sh", "-c", "echo hi; nope; echo after; exit 3"], {}, BUSYBOX, 0, None)
+    p.step(10**9, fs)
+    assert (out(p), out(p, "stderr"), p.exit_code) == (["hi", "after"], ["sh: nope: not found"], 3)
 
 
 def test_nested_shell_sleeps_and_resumes():

@@ -1455,6 +1455,9 @@ class Process:
                 return
             else:
                 script = ""
+        if not self.shell:  # a program (a wrapper) started the shell: from here on the process is a shell
+            self.shell = True
+            self.shell_name = argv[0].rsplit("/", 1)[-1]
         entry = self.subs.get(script)
         if entry is None:
             start = len(self.code)
@@ -1495,7 +1498,7 @@ class Process:
         caller's positional parameters and the values ``local`` (and ``VAR=x f``) shadow."""
         self._jumped = True
         if len(self.frames) >= FUNC_DEPTH:
-            self._note(f"Simulated: function recursion deeper than {FUNC_DEPTH} calls is treated as a stack "
+            self._note(f"function recursion deeper than {FUNC_DEPTH} calls is treated as a stack "
                        "overflow (the shell is killed by SIGSEGV, exit 139)")
             self._finish(139)
             return
