@@ -251,14 +251,19 @@ def _process(tx, ns: str, name: str, until: int, horizon: int | None = None) -> 
 
 def advance(tx, to_ms: int) -> None:
     """Process every due wake-up with wake_ms <= to_ms in (wake_ms, namespace, name) order."""
-    while True:
-        due = tx.next_due(to_ms)
-        if due is None:
-            break
-        wake, ns, name = due
-        if wake > tx.now_ms:
-            tx.set_now(wake)
-        _process(tx, ns, name, max(wake, tx.now_ms), to_ms)
+    own = tx.start_due_queue(to_ms)  # the order kept in memory, runtime records written back at the end
+    try:
+        while True:
+            due = tx.next_due(to_ms)
+            if due is None:
+                break
+            wake, ns, name = due
+            if wake > tx.now_ms:
+                tx.set_now(wake)
+            _process(tx, ns, name, max(wake, tx.now_ms), to_ms)
+    finally:
+        if own:
+            tx.end_due_queue()
     if to_ms > tx.now_ms:
         tx.set_now(to_ms)
 

@@ -130,6 +130,7 @@ class Store:
             raise
         else:
             tx.flush_events()
+            tx.flush_runtime()
             tx.flush_meta()
             self.conn.execute("COMMIT")
 
@@ -150,6 +151,12 @@ class Tx:
         self._ev_rows: dict[str, tuple] = {}
         self._ev_uids: set[str] = set()
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
+        # while the engine advances (start_due_queue .. end_due_queue): the wake-up order is kept in
+        # memory and runtime records are written back once, at the end, instead of at every step
+        self._due: list | None = None  # heap of (wake_ms, namespace, name); stale entries skipped
+        self._due_bound = 0  # the queue holds every record due at or before this
+        self._wakes: dict[tuple, int | None] = {}  # (namespace, name) -> current wake_ms, for the queue
+        self._rt: dict[tuple, tuple] = {}  # (namespace, name) -> (wake_ms, body) not yet written
 
     # ---- schema and meta ---------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -197,6 +204,7 @@ class Tx:
     def savepoint(self) -> Iterator[None]:
         """A nested all-or-nothing step: one object of a multi-object command fails without a trace."""
         self.flush_events()
+        self.flush_runtime()
         meta, dirty = dict(self._meta), set(self._dirty)
         self.conn.execute("SAVEPOINT step")
         try:
@@ -339,6 +347,9 @@ class Tx:
                 history.forget(self.conn, row[0], self._history)
         self.conn.execute("DELETE FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name))
         if kind == "Pod":
+            self._rt.pop((namespace, name), None)
+            if self._due is not None:
+                self._wakes[(namespace, name)] = None
             self.conn.execute("DELETE FROM runtime WHERE namespace=? AND name=?", (namespace, name))
 
     def count(self, kind: str) -> int:
@@ -346,20 +357,97 @@ class Tx:
 
     # ---- engine runtime state -----------------------------------------------------------
     def get_runtime(self, namespace: str, name: str) -> dict | None:
+        pending = self._rt.get((namespace, name))
+        if pending is not None:
+            return json.loads(pending[1])
         row = self.conn.execute("SELECT body FROM runtime WHERE namespace=? AND name=?", (namespace, name)).fetchone()
         return json.loads(row[0]) if row else None
 
     def put_runtime(self, namespace: str, name: str, state: dict, wake_ms: int | None) -> None:
+        if self._due is not None:
+            key = (namespace, name)
+            self._rt[key] = (wake_ms, _dumps(state))
+            self._queue_wake(key, wake_ms)
+            return
         self.conn.execute(
             "INSERT OR REPLACE INTO runtime (namespace, name, wake_ms, body) VALUES (?, ?, ?, ?)",
             (namespace, name, wake_ms, _dumps(state)),
         )
 
     def set_wake(self, namespace: str, name: str, wake_ms: int | None) -> None:
+        key = (namespace, name)
+        if self._due is not None:
+            self._queue_wake(key, wake_ms)
+            pending = self._rt.get(key)
+            if pending is not None:
+                self._rt[key] = (wake_ms, pending[1])
+                return
         self.conn.execute("UPDATE runtime SET wake_ms=? WHERE namespace=? AND name=?", (wake_ms, namespace, name))
+
+    def flush_runtime(self) -> None:
+        """Write back the runtime records kept in memory by the due queue."""
+        if self._rt:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO runtime (namespace, name, wake_ms, body) VALUES (?, ?, ?, ?)",
+                [(ns, name, wake, body) for (ns, name), (wake, body) in self._rt.items()])
+            self._rt.clear()
+
+    def start_due_queue(self, bound_ms: int) -> bool:
+        """Keep the wake-up order of every record due at or before ``bound_ms`` in memory (until
+        ``end_due_queue``): ``next_due``/``next_due_other`` up to the bound then cost no query, and
+        runtime records are written once at the end. False when a queue is already running."""
+        import heapq
+
+        if self._due is not None:
+            return False
+        self.flush_runtime()
+        rows = [tuple(r) for r in self.conn.execute(
+            "SELECT wake_ms, namespace, name FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ?", (bound_ms,))]
+        heapq.heapify(rows)
+        self._due = rows
+        self._due_bound = bound_ms
+        self._wakes = {(r[1], r[2]): r[0] for r in rows}
+        return True
+
+    def end_due_queue(self) -> None:
+        self._due = None
+        self._wakes = {}
+        self.flush_runtime()
+
+    def _queue_wake(self, key: tuple, wake_ms: int | None) -> None:
+        self._wakes[key] = wake_ms
+        if wake_ms is not None and wake_ms <= self._due_bound:
+            import heapq
+
+            heapq.heappush(self._due, (wake_ms, key[0], key[1]))
+
+    def _queue_first(self, skip: tuple | None) -> tuple | None:
+        """The first live entry of the queue other than ``skip``'s (stale entries are dropped)."""
+        import heapq
+
+        q, wakes = self._due, self._wakes
+        held = []
+        found = None
+        while q:
+            e = q[0]
+            key = (e[1], e[2])
+            if wakes.get(key) != e[0]:
+                heapq.heappop(q)
+            elif key == skip:
+                held.append(heapq.heappop(q))
+            else:
+                found = e
+                break
+        for e in held:
+            heapq.heappush(q, e)
+        return found
 
     def next_due(self, until_ms: int) -> tuple[int, str, str] | None:
         """The earliest (wake_ms, namespace, name) with wake_ms <= until_ms, in total order."""
+        if self._due is not None and until_ms <= self._due_bound:
+            e = self._queue_first(None)
+            return e if e is not None and e[0] <= until_ms else None
+        self.flush_runtime()
         return self.conn.execute(
             "SELECT wake_ms, namespace, name FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ? "
             "ORDER BY wake_ms, namespace, name LIMIT 1",
@@ -369,6 +457,10 @@ class Tx:
     def next_due_other(self, until_ms: int, namespace: str, name: str) -> tuple[int, str, str] | None:
         """Like ``next_due`` but ignoring one pod (the engine keeps stepping a pod in memory
         while it stays first in the total order)."""
+        if self._due is not None and until_ms <= self._due_bound:
+            e = self._queue_first((namespace, name))
+            return e if e is not None and e[0] <= until_ms else None
+        self.flush_runtime()
         return self.conn.execute(
             "SELECT wake_ms, namespace, name FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ? "
             "AND NOT (namespace = ? AND name = ?) ORDER BY wake_ms, namespace, name LIMIT 1",
@@ -376,6 +468,7 @@ class Tx:
         ).fetchone()
 
     def runtime_keys(self) -> list[tuple[str, str]]:
+        self.flush_runtime()
         return [tuple(r) for r in self.conn.execute("SELECT namespace, name FROM runtime ORDER BY namespace, name")]
 
     # ---- events -------------------------------------------------------------------------
