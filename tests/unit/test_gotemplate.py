@@ -568,6 +568,12 @@ def test_get_template_flag(cli, manifest):
     assert cli.ok("get", "pod", "web", "-o", "go-template={{.spec.zz}}") == "<no value>"
     err = cli.fail("get", "pod", "web", "-o", "go-template={{.kind}}", "--template", "{{.kind}}")
     assert err.startswith('error: unable to match a printer suitable for the output format "go-template={{.kind}}"')
+    err = cli.fail("get", "pod", "web", "-o", "go-template={{.zz}}", "--allow-missing-template-keys=false")
+    assert err.endswith('executing "output" at <.zz>: map has no entry for key "zz"\n')
+    tmpl = cli.home.parent / "t.tmpl"
+    tmpl.write_text("{{.kind}}/{{.metadata.name}}\n")
+    assert cli.ok("get", "pod", "web", "-o", "go-template-file", "--template", str(tmpl)) == "Pod/web\n"
+    assert cli.ok("get", "pod", "web", "-o", f"templatefile={tmpl}") == "Pod/web\n"
     done = cli("get", "pod", "web", "-o", "go-template={{.metadata.name}} {{.metadata 1}}")
     assert done.returncode == 1
     assert done.stdout.startswith("web Error executing template: template: output:1:21: executing \"output\" at "
