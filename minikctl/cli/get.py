@@ -90,11 +90,18 @@ def get(
         now = api.now_ms
         fmt_kw = dict(no_headers=no_headers, show_labels=show_labels, label_columns=label_columns or [],
                       show_kind=show_kind, all_namespaces=all_namespaces)
-        text = printer.render(objs, output, now_ms=now, single=single,
-                              allow_missing_keys=allow_missing_template_keys, **fmt_kw)
+        if (watch or watch_only) and output not in (None, "", "wide"):
+            # kubectl get -w prints the listed objects one by one (PrintObj each), never as a List
+            text = "" if watch_only else "".join(
+                printer.render([o], output, now_ms=now, single=True, allow_missing_keys=allow_missing_template_keys,
+                               **fmt_kw) for o in objs)
+        else:
+            text = printer.render(objs, output, now_ms=now, single=single,
+                                  allow_missing_keys=allow_missing_template_keys, **fmt_kw)
         if watch or watch_only:
             _watch(api, requests, objs, ns if not all_namespaces else None, selector or "", field_selector or "",
-                   output, output_watch_events, request_timeout, fmt_kw, text if not watch_only else None)
+                   output, output_watch_events, request_timeout, fmt_kw, text if not watch_only else None,
+                   allow_missing_template_keys)
             text = ""
     c.out(text)
     if not objs and not errors and not (watch or watch_only) and (output in (None, "", "wide")) and not ignore_not_found:
@@ -108,7 +115,7 @@ def _cluster_scoped(requests: list) -> bool:
 
 
 def _watch(api, requests, initial, ns, selector, field_selector, output, events, request_timeout, fmt_kw,
-           initial_text) -> None:
+           initial_text, allow_missing_keys=True) -> None:
     """Advance virtual time event by event, printing a row for each change of a watched object."""
     from minikctl import engine
     from minikctl.printers import output as printer
@@ -146,7 +153,8 @@ def _watch(api, requests, initial, ns, selector, field_selector, output, events,
 
     def emit(kind_word: str, obj: dict) -> None:
         if watcher is None:
-            c.out(printer.render([obj], output, now_ms=api.now_ms, single=True, **{**fmt_kw, "no_headers": True}))
+            c.out(printer.render([obj], output, now_ms=api.now_ms, single=True, allow_missing_keys=allow_missing_keys,
+                                 **{**fmt_kw, "no_headers": True}))
             return
         _, rows = printer.table_cells([obj], wide=output == "wide", now_ms=api.now_ms, **cells_kw)
         c.out(watcher.line(([f"{kind_word:<8}"] if events else []) + rows[0]))
