@@ -581,3 +581,12 @@ def test_get_template_flag(cli, manifest):
     assert done.stderr == ('error: error executing template "{{.metadata.name}} {{.metadata 1}}": template: '
                            'output:1:21: executing "output" at <.metadata>: metadata is not a method but has '
                            "arguments\n")
+
+
+def test_get_watch_prints_listed_objects_one_by_one(cli, manifest):
+    """kubectl get -w prints each listed object with the template (PrintObj per item), never a List."""
+    cli.ok("apply", "-f", manifest(json.dumps(WEB)))
+    out = cli.ok("get", "pods", "-w", "-o", 'go-template={{.kind}} {{.metadata.name}}{{"\\n"}}',
+                 "--request-timeout=1s")
+    assert out.splitlines()[0] == "Pod web"
+    assert "List" not in out
