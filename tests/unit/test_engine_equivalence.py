@@ -1,0 +1,130 @@
+"""The engine's store writes, pinned: a scripted scenario (crash loops under each restart policy, probed
+nginx, init containers, a multi-container pod, deletions in the middle of a crash loop, a long advance
+over many identical crash loops) ends in exactly the stored objects, events, timeline history, meta and
+runtime records of ``golden/engine/scenario.json``.
+
+The golden was produced by the engine before its speed work (fast paths must not change a byte:
+resourceVersions, uids, timestamps, event counts and names). Runtime records are compared without the
+parts that belong to the behavior package (process records, filesystems and the crash-loop signature
+hashed from them), so interpreter changes do not disturb this test.
+
+Regenerate (only for an intended change of behaviour): ``python tests/unit/test_engine_equivalence.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+GOLDEN = Path(__file__).parent / "golden" / "engine" / "scenario.json"
+
+
+def _pod(name: str, containers: list, restart: str = "Always", init: list | None = None, **spec) -> dict:
+    s = {"containers": containers, "restartPolicy": restart, **spec}
+    if init:
+        s["initContainers"] = init
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {"app": name}}, "spec": s}
+
+
+def _sh(name: str, script: str, **kw) -> dict:
+    return {"name": name, "image": "busybox:1.36", "command": ["sh", "-c", script], **kw}
+
+
+def _http(port: int = 80, delay: int = 0, period: int = 10) -> dict:
+    return {"httpGet": {"path": "/", "port": port}, "initialDelaySeconds": delay, "periodSeconds": period}
+
+
+def _first_pods() -> list[dict]:
+    return [
+        _pod("crash-a", [_sh("c", "echo boom; exit 1")]),
+        _pod("crash-b", [_sh("c", "echo slow; sleep 7; exit 3")]),
+        _pod("crash-msg", [_sh("c", "echo 'bad thing' > /dev/termination-log; exit 2")]),
+        _pod("onfail-bad", [_sh("c", "echo nope; exit 1")], restart="OnFailure"),
+        _pod("onfail-ok", [_sh("c", "echo done; exit 0")], restart="OnFailure"),
+        _pod("never-bad", [_sh("c", "echo once; exit 1")], restart="Never"),
+        _pod("nginx", [{"name": "nginx", "image": "nginx:1.14.2", "ports": [{"containerPort": 80}],
+                        "livenessProbe": _http(delay=5), "readinessProbe": _http()}]),
+        _pod("nginx-badlive", [{"name": "nginx", "image": "nginx:1.14.2", "livenessProbe": _http(8080, 3, 5)}]),
+        _pod("init-ok", [_sh("app", "echo app; sleep 3600")], init=[_sh("init", "echo init; sleep 2")]),
+        _pod("init-crash", [_sh("app", "sleep 3600")], init=[_sh("init", "echo init fails; exit 1")]),
+        _pod("multi", [_sh("a", "echo a; exit 1"), _sh("b", "echo b; sleep 20; exit 2")]),
+        _pod("deadline", [_sh("c", "exit 1")], activeDeadlineSeconds=500),
+        _pod("del-mid", [_sh("c", "echo x; exit 1")]),
+        _pod("del-now", [_sh("c", "echo y; exit 1")]),
+    ]
+
+
+def run_scenario(store_path: str) -> dict:
+    from minikctl.api.server import Api
+    from minikctl.store.db import Store
+
+    st = Store(store_path)
+
+    def step(fn) -> None:
+        with st.transaction() as tx:
+            api = Api(tx)
+            fn(api)
+            api.settle()
+
+    def create(objs: list[dict]):
+        return lambda api: [api.create(o) for o in objs]
+
+    def advance(ms: int):
+        return lambda api: api.advance_to(api.now_ms + ms)
+
+    step(create(_first_pods()))
+    for ms in (1_000, 4_000, 60_000, 600_000):
+        step(advance(ms))
+    step(lambda api: api.delete(api.tx.get("Pod", "default", "del-mid")))
+    step(lambda api: api.delete(api.tx.get("Pod", "default", "del-now"), grace=0))
+    step(advance(3_600_000))
+    step(create([_pod(f"loop-{i:02d}", [_sh("crash", "echo boom; exit 1")]) for i in range(12)]))
+    step(advance(10_000))
+    step(advance(86_400_000))
+    step(lambda api: api.delete(api.tx.get("Pod", "default", "loop-03")))
+    step(advance(45_000))
+    dump: dict = {}
+    with st.transaction() as tx:
+        for table in ("meta", "objects", "events", "history", "runtime"):
+            rows = [list(r) for r in tx.conn.execute(f"SELECT * FROM {table}")]
+            if table == "runtime":
+                rows = [r[:3] + [_runtime_view(json.loads(r[3]))] for r in rows]
+            rows.sort(key=lambda r: json.dumps(r[:3]))
+            if table == "history":  # thousands of entries: their digest, with a few in full
+                digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
+                rows = {"count": len(rows), "sha256": digest, "first": rows[:8], "last": rows[-8:]}
+            dump[table] = rows
+    st.close()
+    return dump
+
+
+def _runtime_view(R: dict) -> dict:
+    """A runtime record without what the behavior package owns."""
+    R.pop("fs", None)
+    if R.get("cyc"):
+        R["cyc"].pop("sig", None)
+    for C in (R.get("c") or {}).values():
+        for key in ("cur", "prev"):
+            if C.get(key):
+                C[key].pop("proc", None)
+    return R
+
+
+def test_engine_store_writes_match_golden(tmp_path):
+    got = run_scenario(str(tmp_path / "s.db"))
+    want = json.loads(GOLDEN.read_text())
+    for table in want:
+        assert got[table] == want[table], f"table {table} differs from the golden"
+    assert sorted(got) == sorted(want)
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        out = run_scenario(str(Path(d) / "s.db"))
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else GOLDEN
+    path.write_text(json.dumps(out, indent=0, sort_keys=True, ensure_ascii=False) + "\n")
+    print(f"wrote {path}")
