@@ -373,21 +373,29 @@ def word_literal(parts: list) -> str | None:
 class Parser:
     def __init__(self, src: str, dialect: str = "busybox") -> None:
         self.toks = tokenize(src)
+        self.n = len(self.toks)
         self.i = 0
         self.dialect = dialect  # busybox | dash (no `function name { ...; }`) | bash
 
+    # the three peeks are the parser's hottest code (the token count never changes)
     def peek(self):
-        return self.toks[self.i] if self.i < len(self.toks) else None
+        return self.toks[self.i] if self.i < self.n else None
 
     def peek_kw(self) -> str | None:
-        t = self.peek()
-        if t and t[0] == "w":
-            return word_literal(t[1])
+        if self.i < self.n:
+            t = self.toks[self.i]
+            if t[0] == "w":
+                parts = t[1]
+                if len(parts) == 1 and parts[0][0] == "l" and not parts[0][2]:
+                    return parts[0][1]
         return None
 
     def peek_op(self) -> str | None:
-        t = self.peek()
-        return t[1] if t and t[0] == "op" else None
+        if self.i < self.n:
+            t = self.toks[self.i]
+            if t[0] == "op":
+                return t[1]
+        return None
 
     def skip_nl(self) -> None:
         while self.peek_op() == "\n":
@@ -579,8 +587,9 @@ class Parser:
             if self.peek_op() == "(" and self.i + 1 < len(self.toks) and self.toks[self.i + 1][:2] == ["op", ")"]:
                 self.i += 2
             return self.parse_fbody(name, line)
-        t = self.peek()
-        if t is not None and t[0] == "w" and self.i + 1 < len(self.toks) and self.toks[self.i + 1][:2] == ["op", "("]:
+        toks, i = self.toks, self.i
+        if i + 1 < len(toks) and toks[i + 1][1] == "(" and toks[i + 1][0] == "op" and toks[i][0] == "w":
+            t = toks[i]
             name = word_literal(t[1])
             if name is not None and name not in KEYWORDS and "=" not in name:
                 if self.i + 2 >= len(self.toks) or self.toks[self.i + 2][:2] != ["op", ")"]:
@@ -679,15 +688,16 @@ class Compiler:
     def word(self, parts: list) -> list:
         out = []
         for p in parts:
-            if p[0] == "a" and ("$(" in p[1] or "`" in p[1]):
-                out.append(["a", self._arith_csubs(p[1]), p[2]])
-            elif p[0] == "cmd":
+            kind = p[0]
+            if kind == "cmd":
                 slot = self.new_slot()
                 at = self.emit(["csub_begin", 0])
                 sub = Parser(p[1], self.dialect).parse()
                 self.list_(sub)
                 self.code[at][1] = self.emit(["csub_end", slot])
                 out.append(["c", slot, p[2]])
+            elif kind == "a" and ("$(" in p[1] or "`" in p[1]):
+                out.append(["a", self._arith_csubs(p[1]), p[2]])
             else:
                 out.append(p)
         return out
