@@ -28,6 +28,7 @@ get pods --no-allow-missing-template-keys -o jsonpath={.x}
 get pods --allow-missing-template-keys=false
 get pods --watch=true --output-watch-events
 get pods --watch-only --request-timeout 10s
+get pods --chunk-size=0 --template={{.metadata.name}}
 get pods -- -weird-name
 get pods - nginx
 --store /tmp/x get pods
