@@ -543,6 +543,25 @@ def _json_copy(obj):
         return copy.deepcopy(obj)
 
 
+_COMPILED: dict = {}  # (script, dialect) -> marshalled (code, slot): a crash loop respawns the same script
+_COMPILED_MAX = 512
+
+
+def _compiled(script: str, dialect: str) -> tuple[list, int]:
+    """The program of a ``sh -c`` script, ending in ``exit_script`` (a fresh copy: programs grow at run
+    time). Raises ShellSyntaxError."""
+    key = (script, dialect)
+    blob = _COMPILED.get(key)
+    if blob is None:
+        code, slot = compile_script(script, dialect=dialect)
+        code.append(["exit_script"])
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        blob = _COMPILED[key] = marshal.dumps((code, slot))
+    code, slot = marshal.loads(blob)
+    return code, slot
+
+
 class Process:
     """One simulated container process (or one exec). See the module docstring."""
 
@@ -706,8 +725,7 @@ class Process:
             self.code = [["exit_script"]]
             return
         try:
-            self.code, self.slot = compile_script(script, dialect=self.flavor)
-            self.code.append(["exit_script"])
+            self.code, self.slot = _compiled(script, self.flavor)
         except ShellSyntaxError as e:
             msg = self._syntax_msg(str(e))
             self.code = [["simple", [], [[["l", "__error", 1]], [["l", msg, 1]]], [], {}, 0], ["exit_script"]]
