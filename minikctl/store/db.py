@@ -131,6 +131,7 @@ class Store:
         else:
             tx.flush_events()
             tx.flush_runtime()
+            tx.flush_objects()
             tx.flush_meta()
             self.conn.execute("COMMIT")
 
@@ -157,6 +158,10 @@ class Tx:
         self._due_bound = 0  # the queue holds every record due at or before this
         self._wakes: dict[tuple, int | None] = {}  # (namespace, name) -> current wake_ms, for the queue
         self._rt: dict[tuple, tuple] = {}  # (namespace, name) -> (wake_ms, body) not yet written
+        # objects updated during the queue, written back with it: (kind, namespace, name) -> (rv, body);
+        # _stored = keys read from the table during the queue (an update of those cannot miss)
+        self._obj: dict[tuple, tuple] = {}
+        self._stored: set[tuple] = set()
 
     # ---- schema and meta ---------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -205,6 +210,7 @@ class Tx:
         """A nested all-or-nothing step: one object of a multi-object command fails without a trace."""
         self.flush_events()
         self.flush_runtime()
+        self.flush_objects()
         meta, dirty = dict(self._meta), set(self._dirty)
         self.conn.execute("SAVEPOINT step")
         try:
@@ -269,12 +275,29 @@ class Tx:
 
     # ---- objects ----------------------------------------------------------------------
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        if self._obj:
+            pending = self._obj.get((kind, namespace, name))
+            if pending is not None:
+                return json.loads(pending[1])
         row = self.conn.execute(
             "SELECT body FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name)
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        if row is None:
+            return None
+        if self._due is not None:
+            self._stored.add((kind, namespace, name))
+        return json.loads(row[0])
+
+    def flush_objects(self) -> None:
+        """Write back the object updates kept in memory during the due queue."""
+        if self._obj:
+            self.conn.executemany("UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
+                                  [(rv, body, k, ns, name) for (k, ns, name), (rv, body) in self._obj.items()])
+            self._obj.clear()
 
     def exists(self, kind: str, namespace: str, name: str) -> bool:
+        if (kind, namespace, name) in self._obj:
+            return True
         return self.conn.execute(
             "SELECT 1 FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name)
         ).fetchone() is not None
@@ -285,6 +308,7 @@ class Tx:
         ``fields`` (dotted paths) projects each object to just those fields inside SQLite, so a caller
         that prints a few columns of 10,000 objects does not decode them whole; missing fields are None.
         """
+        self.flush_objects()
         body = _projection(fields) if fields else "body"
         if namespace is None:
             rows = self.conn.execute(f"SELECT {body} FROM objects WHERE kind=? ORDER BY namespace, name", (kind,))
@@ -297,6 +321,7 @@ class Tx:
 
     def names(self, kind: str, namespace: str | None = None, prefix: str = "") -> list[str]:
         """Names only (cheap: no JSON decoding), for completion."""
+        self.flush_objects()
         sql = "SELECT name FROM objects WHERE kind=? AND name >= ? AND name < ?"
         args: list[Any] = [kind, prefix, prefix + "\U0010ffff"]
         if namespace is not None:
@@ -329,6 +354,13 @@ class Tx:
         meta = obj["metadata"]
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
+        if self._due is not None:
+            key = (obj["kind"], meta.get("namespace", CLUSTER), meta["name"])
+            if key in self._obj or key in self._stored:  # known to be stored: written back with the queue
+                self._obj[key] = (rv, _dumps(obj))
+                if obj["kind"] == "Pod":
+                    history.record(self.conn, obj, self.now_ms, self._history)
+                return obj
         cur = self.conn.execute(
             "UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
             (rv, _dumps(obj), obj["kind"], meta.get("namespace", CLUSTER), meta["name"]),
@@ -340,6 +372,8 @@ class Tx:
         return obj
 
     def delete(self, kind: str, namespace: str, name: str) -> None:
+        self._obj.pop((kind, namespace, name), None)  # the row itself is still there: deleted below
+        self._stored.discard((kind, namespace, name))
         if kind == "Pod":
             row = self.conn.execute("SELECT uid FROM objects WHERE kind=? AND namespace=? AND name=?",
                                     (kind, namespace, name)).fetchone()
@@ -353,6 +387,7 @@ class Tx:
             self.conn.execute("DELETE FROM runtime WHERE namespace=? AND name=?", (namespace, name))
 
     def count(self, kind: str) -> int:
+        self.flush_objects()
         return self.conn.execute("SELECT count(*) FROM objects WHERE kind=?", (kind,)).fetchone()[0]
 
     # ---- engine runtime state -----------------------------------------------------------
@@ -412,7 +447,9 @@ class Tx:
     def end_due_queue(self) -> None:
         self._due = None
         self._wakes = {}
+        self._stored = set()
         self.flush_runtime()
+        self.flush_objects()
 
     def _queue_wake(self, key: tuple, wake_ms: int | None) -> None:
         self._wakes[key] = wake_ms
