@@ -42,6 +42,13 @@ Processes:
   the store's Services via ``parse_service_dns(name, namespace)``; without it every name resolves
   (with an assumption note).
 
+Shell (``shell.py`` compiles, ``process.py`` runs; busybox ash / dash semantics):
+  commands, pipelines (nested too), lists, ``if``/``case``/``for``/``while``/``until``, subshells and
+  ``{ }`` groups, parameter/command/arithmetic expansion, redirects and here-documents (``<<``, ``<<-``,
+  quoted delimiters), functions (``name() { }``, ``local``, ``return``), ``trap``, ``eval``/``.``, and
+  nested ``sh -c``/``sh FILE`` shells. Everything is resumable at any ``sleep``: the call stack is part of
+  the JSON state. What the interpreter cannot model ends the script there with an ``assumptions`` note.
+
 Exec, hooks and probes:
   ``run_exec(argv, env, fs, image, now_ms, timeout_s, proc=None) -> (code, output)`` and
   ``run_exec_timed(...) -> (code, output, ms)``: side effects happen at ``now_ms``; ``ms`` is the
@@ -67,12 +74,10 @@ __all__ = [
     "PodFS", "ContainerFS", "FSError",
 ]
 
-try:  # the interpreter lands in a follow-up commit; keep the package importable meanwhile
-    from .process import (  # noqa: F401
-        Listener, Process, containerd_start_error, grpc_check, http_get, parse_service_dns, run_exec,
-        run_exec_timed, tcp_connect,
-    )
-    __all__ += ["Listener", "Process", "containerd_start_error", "grpc_check", "http_get", "parse_service_dns",
-                "run_exec", "run_exec_timed", "tcp_connect"]
-except ImportError:  # pragma: no cover
-    pass
+from .process import (  # noqa: E402
+    Listener, Process, containerd_start_error, grpc_check, http_get, parse_service_dns, run_exec, run_exec_timed,
+    tcp_connect,
+)
+
+__all__ += ["Listener", "Process", "containerd_start_error", "grpc_check", "http_get", "parse_service_dns",
+            "run_exec", "run_exec_timed", "tcp_connect"]
