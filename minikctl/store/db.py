@@ -222,6 +222,8 @@ class Tx:
             self._events.clear()
             self._ev_rows.clear()
             self._ev_uids.clear()
+            self._obj.clear()  # written inside the step: rolled back with it
+            self._rt.clear()
             self._history.clear()
             raise
         else:
