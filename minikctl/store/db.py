@@ -105,9 +105,6 @@ class Store:
             self.conn = sqlite3.connect(path, timeout=120, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
-            # a long advance reads and rewrites thousands of rows in one transaction: with the default
-            # 2 MiB page cache it spills and re-reads pages; memory is only taken as pages are used
-            self.conn.execute("PRAGMA cache_size=-65536")
         except sqlite3.DatabaseError as e:
             raise ClientError(f'the store "{path}" is not a minikctl store ({e})') from None
 
@@ -437,6 +434,10 @@ class Tx:
 
         if self._due is not None:
             return False
+        # a long advance reads and rewrites thousands of rows in one transaction: with the default 2 MiB
+        # page cache it spills and re-reads pages. Only advances get the larger cache: a plain read of a
+        # big store (get pods on 10,000 pods) would otherwise keep ~50 MiB of pages it never needs again.
+        self.conn.execute("PRAGMA cache_size=-65536")
         self.flush_runtime()
         rows = [tuple(r) for r in self.conn.execute(
             "SELECT wake_ms, namespace, name FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ?", (bound_ms,))]
