@@ -74,7 +74,7 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
                 continue
             lines += before
             results.append(result)
-            lines.append(printer.ref(result) + ("" if output == "name" else f" {word}{c.dry_suffix(mode)}"))
+            lines.append(c.result_line(result, word, output, mode))
         warnings = list(api.warnings)
     for w in warnings:
         c.err(w)
@@ -85,10 +85,8 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
         listed = {"kind": "List", "apiVersion": "v1", "metadata": {}, "items": results}
         c.out(serialize.to_json(listed, field_order=["kind", "apiVersion", "metadata", "items"])
               if output == "json" else serialize.to_yaml(listed))
-    elif output and output != "name":
-        c.out(printer.render(results, output, now_ms=0, single=len(results) == 1))
     else:
-        c.out("".join(line + "\n" for line in lines))
+        c.print_results(results, lines, output)
     if errors:
         raise MultiError(errors)
 
@@ -195,16 +193,11 @@ def create_namespace(
     tick: str | None = c.TICK,
 ) -> None:
     """Create a namespace with the specified name."""
-    from minikctl.printers import output as printer
-
     mode = c.parse_dry_run(dry_run)
     with c.session(store, tick) as api:
         ns = api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
                         dry_run=mode != "none")
-    if output and output != "name":
-        c.out(printer.render([ns], output, now_ms=0, single=True))
-    else:
-        c.out(printer.ref(ns) + ("" if output == "name" else " created" + c.dry_suffix(mode)) + "\n")
+    c.print_results([ns], [c.result_line(ns, "created", output, mode)], output)
 
 
 def replace(

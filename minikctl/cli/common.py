@@ -112,5 +112,22 @@ def parse_dry_run(value: str | None) -> str:
     raise ClientError(f'Invalid dry-run value ({value}). Must be "none", "server", or "client".')
 
 
+def result_line(obj: dict, word: str, output: str | None, mode: str = "none") -> str:
+    """kubectl's line for one changed object: `pod/nginx created (dry run)`, or just `pod/nginx` with -o name."""
+    from minikctl.printers.output import ref
+
+    return ref(obj) + ("" if output == "name" else f" {word}{dry_suffix(mode)}")
+
+
+def print_results(objs: list[dict], lines: list[str], output: str | None) -> None:
+    """What a changing verb prints: the objects in an -o format, else its result lines."""
+    if output and output != "name":
+        from minikctl.printers.output import render
+
+        out(render(objs, output, now_ms=0, single=len(objs) == 1))
+    else:
+        out("".join(line + "\n" for line in lines))
+
+
 def dry_suffix(mode: str) -> str:
     return {"client": " (dry run)", "server": " (server dry run)"}.get(mode, "")

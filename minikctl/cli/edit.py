@@ -43,7 +43,6 @@ def edit(
     from minikctl.api.errors import ClientError, MinikctlError, StatusError
     from minikctl.api.manifests import parse_documents
     from minikctl.cli import resource_args
-    from minikctl.printers import output as printer
     from minikctl.printers.serialize import to_yaml
 
     requests = resource_args.from_args(args or [])
@@ -82,10 +81,7 @@ def edit(
                               f'{e.render()}\nA copy of your changes has been stored to "{path}"\n'
                               "error: Edit cancelled, no valid changes were saved.") from None
         os.unlink(path)
-    if output and output != "name":
-        c.out(printer.render([stored], output, now_ms=0, single=True))
-    else:
-        c.out(printer.ref(stored) + ("" if output == "name" else " edited") + "\n")
+    c.print_results([stored], [c.result_line(stored, "edited", output)], output)
 
 
 COMMANDS = {"edit": edit}

@@ -89,11 +89,8 @@ def patch(
             stored, changed = api.update(live, new, dry_run=mode != "none", subresource=subresource or "")
             results.append(stored)
             word = "patched" if changed else "patched (no change)"
-            lines.append(printer.ref(stored) + ("" if output == "name" else f" {word}{c.dry_suffix(mode)}"))
-    if output and output != "name":
-        c.out(printer.render(results, output, now_ms=0, single=len(results) == 1))
-    else:
-        c.out("".join(line + "\n" for line in lines))
+            lines.append(c.result_line(stored, word, output, mode))
+    c.print_results(results, lines, output)
 
 
 def _split_specs(args: list[str], what: str) -> tuple[list[str], list[str]]:
@@ -148,7 +145,6 @@ def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output
     import copy
 
     from minikctl.api.errors import ClientError, MinikctlError, MultiError
-    from minikctl.printers import output as printer
 
     res_args, specs = _split_specs(args or [], what)
     sets, removes = _parse_specs(specs, what)
@@ -191,11 +187,8 @@ def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output
                 word = "unlabeled"
             else:
                 word = "labeled"
-            lines.append(printer.ref(stored) + ("" if output == "name" else f" {word}{c.dry_suffix(mode)}"))
-    if output and output != "name":
-        c.out(printer.render(results, output, now_ms=0, single=len(results) == 1))
-    else:
-        c.out("".join(line + "\n" for line in lines))
+            lines.append(c.result_line(stored, word, output, mode))
+    c.print_results(results, lines, output)
     if errors:
         raise MultiError(errors)
 
@@ -239,7 +232,6 @@ def set_image(
     import copy
 
     from minikctl.api.errors import ClientError, MultiError, StatusError
-    from minikctl.printers import output as printer
 
     res_args, specs = _split_specs(args or [], "image")
     images: dict[str, str] = {}
@@ -275,11 +267,8 @@ def set_image(
                 errors.append(ClientError(f"failed to patch image update to pod template: {e.server_message()}"))
                 continue
             results.append(stored)
-            lines.append(printer.ref(stored) + ("" if output == "name" else f" image updated{c.dry_suffix(mode)}"))
-    if output and output != "name":
-        c.out(printer.render(results, output, now_ms=0, single=len(results) == 1))
-    else:
-        c.out("".join(line + "\n" for line in lines))
+            lines.append(c.result_line(stored, "image updated", output, mode))
+    c.print_results(results, lines, output)
     if errors:
         raise MultiError(errors)
 
