@@ -17,6 +17,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a 
 if TYPE_CHECKING:
     from typing import Any, Callable
 
+
 class _Unsure(Exception):
     """The line holds something only typer should judge."""
 

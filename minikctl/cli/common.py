@@ -21,6 +21,7 @@ TICK = Opt(None, "--tick", help="Virtual time each command advances first (defau
 OUTPUT = Opt(None, "--output", "-o", help="Output format: json|yaml|name|wide|jsonpath=...|custom-columns=...")
 FILENAME = Opt(None, "--filename", "-f", help="Files, directories or - for stdin.")
 RECURSIVE = Opt(False, "--recursive", "-R", help="Process the directory used in -f recursively.")
+ALL = Opt(False, "--all", help="Select all resources of the type in the namespace.")
 SELECTOR = Opt(None, "--selector", "-l", help="Label selector (e.g. -l key1=value1,key2=value2).")
 FIELD_SELECTOR = Opt(None, "--field-selector", help="Field selector (e.g. --field-selector status.phase=Running).")
 DRY_RUN = Opt(None, "--dry-run", help='Must be "none", "server", or "client".')

@@ -198,7 +198,7 @@ def _metadata_command(what: str, doc: str):
     def verb(
         args: list[str] | None = Arg(None, help="TYPE NAME KEY_1=VAL_1 ... KEY_N-", complete="resource_args"),
         namespace: str | None = c.NAMESPACE,
-        all_: bool = Opt(False, "--all", help="Select all resources of the type in the namespace."),
+        all_: bool = c.ALL,
         selector: str | None = c.SELECTOR,
         overwrite: bool = Opt(False, "--overwrite", help="Allow values to be overwritten."),
         output: str | None = c.OUTPUT,
@@ -219,7 +219,7 @@ def set_image(
     args: list[str] | None = Arg(None, help="TYPE NAME CONTAINER=IMAGE ... ('*' names every container)",
                                  complete="resource_args"),
     namespace: str | None = c.NAMESPACE,
-    all_: bool = Opt(False, "--all", help="Select all resources of the type in the namespace."),
+    all_: bool = c.ALL,
     selector: str | None = c.SELECTOR,
     filename: list[str] | None = c.FILENAME,
     recursive: bool = c.RECURSIVE,

@@ -16,13 +16,14 @@ PULL_POLICIES = ("Always", "IfNotPresent", "Never", "")
 SEE_HELP = "\nSee 'minikctl run -h' for help and examples"
 
 
-def _pairs(items: list[str], error: str) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _pairs(items: list[str], error: str) -> list[tuple[str, str]]:
+    """KEY=VALUE items in order (--env, --annotations); a missing `=` or key is `<error>: <item>`."""
+    out = []
     for item in items:
         key, eq, value = item.partition("=")
         if not eq or not key:
             raise _client_error(f"{error}: {item}")
-        out[key] = value
+        out.append((key, value))
     return out
 
 
@@ -46,13 +47,7 @@ def build_pod(name: str, image: str, args: list[str], command: bool, env: list[s
         if int(port) > 0:
             container["ports"] = [{"containerPort": int(port)}]
     if env:
-        pairs = []
-        for item in env:
-            key, eq, value = item.partition("=")
-            if not eq or not key:
-                raise _client_error(f"invalid env: {item}")
-            pairs.append({"name": key, "value": value})
-        container["env"] = pairs
+        container["env"] = [{"name": key, "value": value} for key, value in _pairs(env, "invalid env")]
     container["resources"] = {}
     if stdin:
         container["stdin"] = True
@@ -75,7 +70,7 @@ def build_pod(name: str, image: str, args: list[str], command: bool, env: list[s
             parsed[key] = value
         meta["labels"] = parsed
     if annotations:
-        meta["annotations"] = _pairs(annotations, "invalid annotations format")
+        meta["annotations"] = dict(_pairs(annotations, "invalid annotations format"))
     return {"kind": "Pod", "apiVersion": "v1", "metadata": meta,
             "spec": {"containers": [container], "restartPolicy": restart, "dnsPolicy": "ClusterFirst"},
             "status": {}}

@@ -52,7 +52,7 @@ def wait(
     timeout: str = Opt("30s", "--timeout", help="Virtual time to wait (0: check once; negative: a week)."),
     namespace: str | None = c.NAMESPACE,
     all_namespaces: bool = c.ALL_NAMESPACES,
-    all_: bool = Opt(False, "--all", help="Select all resources of the type in the namespace."),
+    all_: bool = c.ALL,
     selector: str | None = c.SELECTOR,
     field_selector: str | None = c.FIELD_SELECTOR,
     filename: list[str] | None = c.FILENAME,
