@@ -115,6 +115,26 @@ def _scan_dollar(s: str, i: int, quoted: int, parts: list) -> int:
     return i + 1
 
 
+def _scan_expanding(s: str, i: int, parts: list, escapable: str) -> int | None:
+    """Where ``$``, a backquote and a backslash before one of ``escapable`` are special (inside double
+    quotes, in a here-document body): the quoted part starting at ``s[i]`` is appended to ``parts`` and the
+    index after it returned; None when ``s[i]`` is a plain character."""
+    c = s[i]
+    if c == "\\" and i + 1 < len(s) and s[i + 1] in escapable:
+        if s[i + 1] != "\n":
+            _append_lit(parts, s[i + 1], 1)
+        return i + 2
+    if c == "$":
+        return _scan_dollar(s, i, 1, parts)
+    if c == "`":
+        j = s.find("`", i + 1)
+        if j < 0:
+            raise ShellSyntaxError("unterminated `")
+        parts.append(["cmd", s[i + 1:j].replace("\\`", "`"), 1])
+        return j + 1
+    return None
+
+
 def _append_lit(parts: list, text: str, quoted: int) -> None:
     if parts and parts[-1][0] == "l" and parts[-1][2] == quoted:
         parts[-1][1] += text
@@ -160,21 +180,12 @@ def scan_word(s: str, i: int, dbl: bool = False) -> tuple[list, int]:
                 if d == '"':
                     i += 1
                     break
-                if d == "\\" and i + 1 < n and s[i + 1] in '$`"\\\n':
-                    if s[i + 1] != "\n":
-                        _append_lit(parts, s[i + 1], 1)
-                    i += 2
-                elif d == "$":
-                    i = _scan_dollar(s, i, 1, parts)
-                elif d == "`":
-                    j = s.find("`", i + 1)
-                    if j < 0:
-                        raise ShellSyntaxError("unterminated `")
-                    parts.append(["cmd", s[i + 1:j].replace("\\`", "`"), 1])
-                    i = j + 1
-                else:
+                nxt = _scan_expanding(s, i, parts, '$`"\\\n')
+                if nxt is None:
                     _append_lit(parts, d, 1)
                     i += 1
+                else:
+                    i = nxt
             if len(parts) == start_len:
                 parts.append(["l", "", 1])
         elif c == "$":
@@ -328,19 +339,9 @@ def _heredoc_parts(body: str) -> list:
     parts: list = []
     i, n = 0, len(body)
     while i < n:
-        c = body[i]
-        if c == "\\" and i + 1 < n and body[i + 1] in "$`\\\n":
-            if body[i + 1] != "\n":
-                _append_lit(parts, body[i + 1], 1)
-            i += 2
-        elif c == "$":
-            i = _scan_dollar(body, i, 1, parts)
-        elif c == "`":
-            j = body.find("`", i + 1)
-            if j < 0:
-                raise ShellSyntaxError("unterminated `")
-            parts.append(["cmd", body[i + 1:j].replace("\\`", "`"), 1])
-            i = j + 1
+        nxt = _scan_expanding(body, i, parts, "$`\\\n")
+        if nxt is not None:
+            i = nxt
         else:
             j = i + 1
             while j < n and body[j] not in "\\$`":
