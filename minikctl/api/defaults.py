@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from minikctl.api.quantity import canonical, parse_quantity
+from minikctl.kube.quantity import canonical, parse_quantity
 
 __all__ = [
     "default_object",

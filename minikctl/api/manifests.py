@@ -31,8 +31,8 @@ import os
 import re
 from typing import Any, Callable
 
-from minikctl import gofmt
-from minikctl.api.errors import ClientError, MultiError, go_quote
+from minikctl.kube import gofmt
+from minikctl.kube.errors import ClientError, MultiError, go_quote
 
 __all__ = [
     "read_sources",

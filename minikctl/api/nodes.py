@@ -7,14 +7,14 @@ real cluster: `patch node node1 --subresource=status -p '{"status":{"allocatable
 
 from __future__ import annotations
 
-from minikctl.api import errors as E
+from minikctl.kube import errors as E
 
 TAINT_EFFECTS = ["NoExecute", "NoSchedule", "PreferNoSchedule"]
 _SPEC_FIELDS = ("podCIDR", "podCIDRs", "providerID", "taints", "unschedulable", "configSource", "externalID")
 
 
 def validate_node_update(old: dict, new: dict) -> list[E.FieldError]:
-    from minikctl.api.quantity import is_quantity
+    from minikctl.kube.quantity import is_quantity
     from minikctl.api.updates import validate_metadata_update
 
     errs = list(validate_metadata_update(old, new))

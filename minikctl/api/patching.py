@@ -22,8 +22,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from minikctl import gofmt
-from minikctl.api.errors import ClientError
+from minikctl.kube import gofmt
+from minikctl.kube.errors import ClientError
 
 __all__ = [
     "PatchError",

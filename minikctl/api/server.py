@@ -13,8 +13,8 @@ from __future__ import annotations
 import copy
 import json
 
-from minikctl.api import errors as E
-from minikctl.api.resources import Resource, for_kind
+from minikctl.kube import errors as E
+from minikctl.kube.kinds import Resource, for_kind
 from minikctl.store.db import CLUSTER, Tx
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
@@ -231,7 +231,7 @@ class Api:
             if name in ("default", "kube-system", "kube-public", "kube-node-lease"):
                 raise E.Forbidden(f'namespaces "{name}" is forbidden: this namespace may not be deleted')
             if (obj.get("status") or {}).get("phase") != "Terminating":
-                from minikctl.printers.durations import rfc3339
+                from minikctl.kube.timefmt import rfc3339
 
                 meta["deletionTimestamp"] = rfc3339(self.tx.now_ms)
                 obj.setdefault("status", {})["phase"] = "Terminating"
@@ -334,7 +334,7 @@ NODE_FIELDS = {
 
 
 def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_selector: str) -> list[dict]:
-    from minikctl.api import selectors
+    from minikctl.kube import selectors
 
     try:
         labels = selectors.LabelSelector.parse(label_selector) if label_selector else None

@@ -20,8 +20,8 @@ import copy
 import re
 from typing import Any
 
-from minikctl.api.errors import INVALID, FieldError, forbidden, invalid, required
-from minikctl.api.selectors import is_qualified_name
+from minikctl.kube.errors import INVALID, FieldError, forbidden, invalid, required
+from minikctl.kube.selectors import is_qualified_name
 
 __all__ = [
     "SPEC_FORBIDDEN_DETAIL",
@@ -99,7 +99,7 @@ def _norm_pod(obj: Any) -> Any:
 
 
 def _quantity_key(value: Any) -> Any:
-    from minikctl.api.quantity import parse_quantity
+    from minikctl.kube.quantity import parse_quantity
 
     try:
         return f"quantity:{parse_quantity(value)}"

@@ -26,11 +26,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-from minikctl.api import errors as E
-from minikctl.api import selectors as _sel
-from minikctl.api.errors import FieldError
-from minikctl.api.quantity import parse_quantity as _parse_quantity
-from minikctl.api.selectors import (  # noqa: F401  (re-exported)
+from minikctl.kube import errors as E
+from minikctl.kube import selectors as _sel
+from minikctl.kube.errors import FieldError
+from minikctl.kube.quantity import parse_quantity as _parse_quantity
+from minikctl.kube.selectors import (  # noqa: F401  (re-exported)
     DNS1123_LABEL_FMT,
     DNS1123_SUBDOMAIN_FMT,
     LABEL_VALUE_FMT,
@@ -1039,7 +1039,7 @@ def _quantity_or_none(v: Any):
 
 
 def _canon(v: Any) -> str:
-    from minikctl.api.quantity import canonical
+    from minikctl.kube.quantity import canonical
 
     try:
         return canonical(v)

@@ -17,8 +17,8 @@ def api_resources(
     cached: bool = Opt(False, "--cached", help="Accepted for compatibility (discovery is never remote here)."),
 ) -> None:
     """Print the supported API resources."""
-    from minikctl.api.errors import ClientError
-    from minikctl.api.resources import RESOURCES
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.kinds import RESOURCES
     from minikctl.printers.table import table
 
     if output not in (None, "", "wide", "name"):

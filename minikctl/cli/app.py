@@ -161,7 +161,7 @@ def _run_typer(args: list[str], only: str | None) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     """Run minikctl; returns the exit code (0 ok, 1 any error, as kubectl)."""
-    from minikctl.api.errors import MinikctlError
+    from minikctl.kube.errors import MinikctlError
     from minikctl.cli.argv import parse
 
     args = sys.argv[1:] if argv is None else list(argv)

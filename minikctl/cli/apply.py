@@ -10,8 +10,8 @@ from minikctl.cli.spec import Arg, Group, Opt
 
 def _prepare(obj: dict, source: str, namespace: str | None):
     """Resolve the resource and namespace of a manifest object, as kubectl's builder does."""
-    from minikctl.api.errors import ClientError
-    from minikctl.api.resources import for_kind
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.kinds import for_kind
     from minikctl.cli.resource_args import unknown_kind_error
 
     res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
@@ -49,7 +49,7 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
     With --dry-run=client the printed objects are the ones kubectl would have sent (no server defaults), as
     kubectl prints them; minikctl still runs them through admission, so what a server would refuse is refused.
     """
-    from minikctl.api.errors import ClientError, MinikctlError, MultiError
+    from minikctl.kube.errors import ClientError, MinikctlError, MultiError
     from minikctl.cli import resource_args
     from minikctl.printers import output as printer
 
@@ -92,7 +92,7 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
 
 
 def apply_one(api, res, obj, source, mode):
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
     from minikctl.api.patching import strategic_merge_patch, three_way_patch
     from minikctl.api.server import LAST_APPLIED, last_applied_of
 
@@ -139,7 +139,7 @@ def create_one(api, res, obj, source, mode, save_config=False):
 
 
 def replace_one(api, res, obj, source, mode, force=False):
-    from minikctl.api.errors import NotFound
+    from minikctl.kube.errors import NotFound
 
     meta = obj["metadata"]
     live = api.find(res, meta.get("namespace", ""), meta.get("name", ""))

@@ -9,7 +9,7 @@ from minikctl.cli.spec import Arg, Group
 
 def show(store: str | None = c.STORE) -> None:
     """Print the virtual time (RFC 3339). Reading the clock does not move it."""
-    from minikctl.printers.durations import rfc3339
+    from minikctl.kube.timefmt import rfc3339
 
     with c.session(store, "0", advance=False) as api:
         now = api.now_ms
@@ -21,8 +21,8 @@ def advance(
     store: str | None = c.STORE,
 ) -> None:
     """Move virtual time forward by DURATION, letting every pod live through it; prints the new time."""
-    from minikctl.api.errors import ClientError
-    from minikctl.printers.durations import parse_go_duration, rfc3339
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.timefmt import parse_go_duration, rfc3339
 
     raw = duration + "s" if duration.isdigit() else duration
     try:

@@ -38,8 +38,8 @@ def set_globals(store: str | None, tick: str | None) -> None:
 
 
 def tick_ms(tick: str | None) -> int:
-    from minikctl.api.errors import ClientError
-    from minikctl.printers.durations import parse_go_duration
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.timefmt import parse_go_duration
 
     raw = tick if tick is not None else _global["tick"]
     if raw is None:
@@ -102,7 +102,7 @@ def flush_warnings(api: "Api") -> None:
 
 def parse_dry_run(value: str | None) -> str:
     """kubectl's --dry-run: none|client|server; a bare --dry-run means client (deprecated form)."""
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
 
     if value is None or value == "none" or value == "false":
         return "none"

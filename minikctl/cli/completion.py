@@ -36,8 +36,8 @@ def _names(kind: str, namespace: str | None, prefix: str) -> list[str]:
 
 def complete_resource_args(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
     """`get po<TAB>` → types; `get pod n<TAB>` → pod names; `get pod/n<TAB>` → pod/names."""
-    from minikctl.api.resources import resolve, type_names
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.kinds import resolve, type_names
+    from minikctl.kube.errors import ClientError
 
     namespace = ctx.params.get("namespace") or "default"
     given = list(ctx.params.get("args") or [])

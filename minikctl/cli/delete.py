@@ -22,7 +22,7 @@ FORCE_WARNING = (
 
 def effective_grace(grace_period: int, now: bool, force: bool) -> int:
     """kubectl's DeleteOptions.Complete/Validate: -1 means the object's own period."""
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
 
     if now and grace_period != -1:
         raise ClientError("--now and --grace-period cannot be specified together")
@@ -40,7 +40,7 @@ def effective_grace(grace_period: int, now: bool, force: bool) -> int:
 def wait_gone(api, targets: list[tuple], timeout_ms: int) -> list:
     """Advance the engine until every (kind, ns, name, uid) target is gone; returns timeout errors."""
     from minikctl import engine
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
 
     deadline = api.now_ms + (timeout_ms if timeout_ms > 0 else 168 * 3600 * 1000)
 
@@ -81,9 +81,9 @@ def delete(
     tick: str | None = c.TICK,
 ) -> None:
     """Delete resources by file names, stdin, resources and names, or by resources and label selector."""
-    from minikctl.api.errors import ClientError, MinikctlError, MultiError, StatusError
+    from minikctl.kube.errors import ClientError, MinikctlError, MultiError, StatusError
     from minikctl.cli import resource_args
-    from minikctl.printers.durations import parse_go_duration
+    from minikctl.kube.timefmt import parse_go_duration
 
     args = args or []
     if output and output != "name":

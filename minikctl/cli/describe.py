@@ -22,7 +22,7 @@ def describe(
     tick: str | None = c.TICK,
 ) -> None:
     """Show details of a specific resource or group of resources."""
-    from minikctl.api.errors import ClientError, MinikctlError, MultiError, StatusError
+    from minikctl.kube.errors import ClientError, MinikctlError, MultiError, StatusError
     from minikctl.cli import resource_args
 
     args = args or []

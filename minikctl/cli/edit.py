@@ -16,7 +16,7 @@ def _run_editor(path: str) -> None:
     import shlex
     import subprocess
 
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
 
     editor = os.environ.get("KUBE_EDITOR") or os.environ.get("EDITOR") or "vi"
     try:
@@ -40,7 +40,7 @@ def edit(
     import os
     import tempfile
 
-    from minikctl.api.errors import ClientError, MinikctlError, StatusError
+    from minikctl.kube.errors import ClientError, MinikctlError, StatusError
     from minikctl.api.manifests import parse_documents
     from minikctl.cli import resource_args
     from minikctl.printers.serialize import to_yaml

@@ -22,8 +22,8 @@ def exec_(
 ) -> int:
     """Execute a command in a container (simulated)."""
     from minikctl import engine
-    from minikctl.api.errors import ClientError
-    from minikctl.api.resources import POD
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.kinds import POD
 
     target = args[0].split("/", 1)[1] if args[0].startswith(("pod/", "pods/", "po/")) else args[0]
     command = [a for a in args[1:]]

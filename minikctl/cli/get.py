@@ -40,7 +40,7 @@ def get(
     tick: str | None = c.TICK,
 ) -> None:
     """Display one or many resources."""
-    from minikctl.api.errors import ClientError, MinikctlError, MultiError, StatusError
+    from minikctl.kube.errors import ClientError, MinikctlError, MultiError, StatusError
     from minikctl.cli import resource_args
     from minikctl.printers import output as printer
     from minikctl.printers.pods import POD_ROW_FIELDS
@@ -120,7 +120,7 @@ def _watch(api, requests, initial, ns, selector, field_selector, output, events,
     """Advance virtual time event by event, printing a row for each change of a watched object."""
     from minikctl import engine
     from minikctl.printers import output as printer
-    from minikctl.printers.durations import parse_go_duration
+    from minikctl.kube.timefmt import parse_go_duration
 
     limit_ms = parse_go_duration(request_timeout) if request_timeout not in ("", "0") else 24 * 3600 * 1000
     deadline = api.now_ms + limit_ms

@@ -19,7 +19,7 @@ def _container_names(pod: dict) -> list[tuple[str, str]]:
 
 
 def _format(lines: list[tuple[int, str]], timestamps: bool, prefix: str) -> str:
-    from minikctl.printers.durations import rfc3339_micro
+    from minikctl.kube.timefmt import rfc3339_micro
 
     out = []
     for ms, line in lines:
@@ -50,8 +50,8 @@ def logs(
 ) -> None:
     """Print the logs of a container in a pod."""
     from minikctl import engine
-    from minikctl.api.errors import ClientError
-    from minikctl.api.resources import POD
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.kinds import POD
 
     args = list(args or [])
     if not args and not selector:
@@ -113,8 +113,8 @@ def logs(
 
 def _since(since: str | None) -> int:
     """--since in milliseconds (0: not given); a bad duration is a flag error, as pflag reports it."""
-    from minikctl.api.errors import ClientError
-    from minikctl.printers.durations import parse_go_duration
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.timefmt import parse_go_duration
 
     if since is None:
         return 0
@@ -130,8 +130,8 @@ def _since(since: str | None) -> int:
 
 def _since_start(now_ms: int, since_ms: int, since_time: str | None) -> int | None:
     """The earliest line time to show: kubectl sends whole seconds (sinceSeconds rounded up, sinceTime truncated)."""
-    from minikctl.api.errors import ClientError
-    from minikctl.printers.durations import parse_rfc3339
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.timefmt import parse_rfc3339
 
     if since_time:
         try:
@@ -160,7 +160,7 @@ def _follow(api, pod: dict, cname: str, lines: list, limit_ms: int = 24 * 3600 *
     live = api.tx.get("Pod", meta.get("namespace", "default"), meta["name"])
     if live is None:
         return lines
-    from minikctl.api.errors import StatusError
+    from minikctl.kube.errors import StatusError
 
     try:
         return engine.pod_logs(api.tx, live, cname, False)

@@ -58,7 +58,7 @@ def patch(
     tick: str | None = c.TICK,
 ) -> None:
     """Update fields of a resource using a strategic merge patch, a JSON merge patch, or a JSON patch."""
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
     from minikctl.api.manifests import parse_value
     from minikctl.printers import output as printer
 
@@ -95,7 +95,7 @@ def patch(
 
 def _split_specs(args: list[str], what: str) -> tuple[list[str], list[str]]:
     """Resource arguments first, then key=value / key- pairs (cmdutil.GetResourcesAndPairs)."""
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
 
     res_args: list[str] = []
     specs: list[str] = []
@@ -110,7 +110,7 @@ def _split_specs(args: list[str], what: str) -> tuple[list[str], list[str]]:
 
 
 def _parse_specs(specs: list[str], what: str) -> tuple[dict, list[str]]:
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
 
     sets, removes = {}, []
     for s in specs:
@@ -144,7 +144,7 @@ def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output
                    store, tick) -> None:
     import copy
 
-    from minikctl.api.errors import ClientError, MinikctlError, MultiError
+    from minikctl.kube.errors import ClientError, MinikctlError, MultiError
 
     res_args, specs = _split_specs(args or [], what)
     sets, removes = _parse_specs(specs, what)
@@ -231,7 +231,7 @@ def set_image(
     """Update the image of containers in pods (kubectl set image)."""
     import copy
 
-    from minikctl.api.errors import ClientError, MultiError, StatusError
+    from minikctl.kube.errors import ClientError, MultiError, StatusError
 
     res_args, specs = _split_specs(args or [], "image")
     images: dict[str, str] = {}

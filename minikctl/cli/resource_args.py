@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from minikctl.api.errors import ClientError
-from minikctl.api.resources import Resource, for_kind, resolve
+from minikctl.kube.errors import ClientError
+from minikctl.kube.kinds import Resource, for_kind, resolve
 
 
 class Request:
@@ -61,7 +61,7 @@ def live_from_files(api, paths: list[str], recursive: bool, namespace: str, verb
 
     With ``verb`` the errors carry the source as kubectl's do (`error when deleting "f.yaml": ...`).
     """
-    from minikctl.api.errors import StatusError
+    from minikctl.kube.errors import StatusError
 
     found, errors = [], []
     for res, obj, source in from_files(paths, recursive):

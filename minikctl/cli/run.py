@@ -28,7 +28,7 @@ def _pairs(items: list[str], error: str) -> list[tuple[str, str]]:
 
 
 def _client_error(message: str, see_help: bool = False):
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
 
     return ClientError(message + (SEE_HELP if see_help else ""))
 
@@ -100,7 +100,7 @@ def run(
     tick: str | None = c.TICK,
 ) -> int:
     """Create and run a particular image in a pod."""
-    from minikctl.api.errors import BadRequest, ClientError
+    from minikctl.kube.errors import BadRequest, ClientError
     from minikctl.printers import output as printer
 
     args = list(args or [])
@@ -158,7 +158,7 @@ def _override(pod: dict, overrides: str) -> dict:
     """--overrides: an RFC 7386 merge patch onto the generated pod, with kubectl's errors."""
     import json
 
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
     from minikctl.api.patching import PatchError, merge_patch
 
     try:
@@ -175,7 +175,7 @@ def _override(pod: dict, overrides: str) -> dict:
 def _attach(api, pod: dict, restart: str, rm: bool) -> int:
     """Let the container run (in virtual time) until it stops, print what it wrote, then as kubectl run does."""
     from minikctl import engine
-    from minikctl.api.resources import POD
+    from minikctl.kube.kinds import POD
     from minikctl.cli.logs import _follow, _format
 
     meta = pod["metadata"]

@@ -16,10 +16,10 @@ def timeline(
     tick: str | None = c.TICK,
 ) -> None:
     """Show a pod's phase, conditions and container states over virtual time."""
-    from minikctl.api.errors import ClientError
-    from minikctl.api.resources import POD
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.kinds import POD
     from minikctl.printers import timeline as tl
-    from minikctl.printers.durations import parse_rfc3339
+    from minikctl.kube.timefmt import parse_rfc3339
     from minikctl.store import history
 
     if len(args) == 2 and args[0] in ("pod", "pods", "po"):

@@ -7,7 +7,7 @@ from minikctl.cli.spec import Arg, Group, Opt
 
 
 def _no_metrics() -> None:
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
 
     raise ClientError("Metrics API not available")
 

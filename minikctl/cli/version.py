@@ -13,7 +13,7 @@ def version(output: str | None = c.OUTPUT) -> None:
     import platform
 
     from minikctl import __version__
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
 
     major, minor = __version__.split(".")[:2]
     kmajor, kminor = KUBERNETES_VERSION.lstrip("v").split(".")[:2]

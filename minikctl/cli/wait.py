@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 def parse_condition(spec: str) -> tuple[str, Callable[[dict | None], bool]]:
     """--for=delete | create | condition=Type[=value] | jsonpath='{expr}'[=value] → (kind, predicate on the object)."""
-    from minikctl.api.errors import ClientError
+    from minikctl.kube.errors import ClientError
 
     low = spec.lower()
     if low == "delete":
@@ -63,9 +63,9 @@ def wait(
 ) -> None:
     """Wait for a specific condition on one or many resources, in virtual time."""
     from minikctl import engine
-    from minikctl.api.errors import ClientError, MultiError
+    from minikctl.kube.errors import ClientError, MultiError
     from minikctl.cli import resource_args
-    from minikctl.printers.durations import parse_go_duration
+    from minikctl.kube.timefmt import parse_go_duration
 
     kind, pred = parse_condition(for_ or "")
     try:
@@ -133,7 +133,7 @@ def wait(
 
 
 def _not_found(res, name: str):
-    from minikctl.api.errors import NotFound
+    from minikctl.kube.errors import NotFound
 
     return NotFound(res.plural, name)
 

@@ -32,7 +32,7 @@ FAR = 1 << 62
 def ensure_node(tx) -> dict:
     node = tx.get("Node", CLUSTER, NODE_NAME)
     if node is None:
-        from minikctl.printers.durations import rfc3339
+        from minikctl.kube.timefmt import rfc3339
 
         from .scheduler import default_node
 
@@ -115,7 +115,7 @@ def _set_condition(pod: dict, cond: dict) -> bool:
 
 def schedule_pod(tx, pod: dict, R: dict, k=None) -> None:
     """Bind ``pod`` to the node, or record why it cannot be (and retry later)."""
-    from minikctl.printers.durations import rfc3339
+    from minikctl.kube.timefmt import rfc3339
 
     from .kubelet import R_KUBELET, R_SCHED, add_timer
     from .scheduler import filter_node, node_ip, pod_requests, unschedulable_message
@@ -319,7 +319,7 @@ def pod_updated(tx, old: dict, new: dict) -> None:
 
 
 def pod_deleting(tx, pod: dict, grace_seconds: int) -> None:
-    from minikctl.printers.durations import rfc3339
+    from minikctl.kube.timefmt import rfc3339
 
     from .kubelet import Kubelet
 
@@ -366,7 +366,7 @@ def pod_deleting(tx, pod: dict, grace_seconds: int) -> None:
 
 
 def pod_logs(tx, pod: dict, container: str, previous: bool) -> list[tuple[int, str]]:
-    from minikctl.api.errors import BadRequest
+    from minikctl.kube.errors import BadRequest
 
     meta = pod["metadata"]
     R = tx.get_runtime(meta.get("namespace", "default"), meta["name"])
@@ -394,7 +394,7 @@ def pod_exec(tx, pod: dict, container: str, argv: list[str], timeout_s: float | 
     Side effects on the container's filesystem (and on its main process, e.g. ``kill 1``) persist.
     Raises BadRequest when the container is not running.
     """
-    from minikctl.api.errors import BadRequest
+    from minikctl.kube.errors import BadRequest
 
     from . import procs
     from .kubelet import Kubelet

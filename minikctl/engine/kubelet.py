@@ -45,13 +45,13 @@ PROBE_TYPES = (("startupProbe", "Startup"), ("livenessProbe", "Liveness"), ("rea
 
 
 def _ts(ms: int) -> str:
-    from minikctl.printers.durations import rfc3339
+    from minikctl.kube.timefmt import rfc3339
 
     return rfc3339(ms)
 
 
 def _dur(ms: int) -> str:
-    from minikctl.printers.durations import format_go_duration
+    from minikctl.kube.timefmt import format_go_duration
 
     return format_go_duration(ms)
 
@@ -428,7 +428,7 @@ class Kubelet:
             view = self.fs().view(c["name"], c.get("volumeMounts"), img)
             code, out, _ = procs.run_exec(cmd, procs.env_for(c, self.pod, img), view, img, self.now, None, p)
             if code != 0:
-                from minikctl.api.errors import go_quote
+                from minikctl.kube.errors import go_quote
 
                 msg = (f"Exec lifecycle hook ([{' '.join(cmd)}]) for Container \"{c['name']}\" in Pod \"{pod}\" "
                        f"failed - error: command '{' '.join(cmd)}' exited with {code}: {out}, message: {go_quote(out)}")
@@ -1057,7 +1057,7 @@ class Kubelet:
             self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, at)
         R["cyc"] = {"sig": sig, "anchor": exits[-1], "n": {name: C["n"]}, "ev": []}
         # conditions that flipped during the last cycle (Ready while it ran) flipped in the last one too
-        from minikctl.printers.durations import parse_rfc3339
+        from minikctl.kube.timefmt import parse_rfc3339
 
         last_restart = bo[1]
         for cond in (self.pod.get("status") or {}).get("conditions") or []:

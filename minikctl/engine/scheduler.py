@@ -59,7 +59,7 @@ def node_ip(node: dict) -> str:
 
 
 def _q(v) -> Fraction:
-    from minikctl.api.quantity import parse_quantity
+    from minikctl.kube.quantity import parse_quantity
 
     try:
         return parse_quantity(v)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from minikctl import gofmt
-from minikctl.api.errors import ClientError
+from minikctl.kube import gofmt
+from minikctl.kube.errors import ClientError
 from minikctl.printers.jsonpath import JSONPath, JSONPathError, relaxed
 
 __all__ = ["parse_spec", "parse_file", "headers", "rows", "cell", "escape_terminal"]

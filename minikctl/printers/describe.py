@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minikctl.printers.durations import human_duration, parse_rfc3339, rfc1123z
+from minikctl.kube.timefmt import human_duration, parse_rfc3339, rfc1123z
 from minikctl.printers.tabwriter import tabwrite
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -244,7 +244,7 @@ def _containers(w: Writer, title: str, pod: dict, containers: list, statuses: li
 
 def _quantity(value) -> str:
     try:
-        from minikctl.api.quantity import canonical
+        from minikctl.kube.quantity import canonical
 
         return canonical(value)
     except (ValueError, ImportError):

@@ -26,7 +26,7 @@ error context, the unwrapping of interface values at the end of a pipeline) so t
 
 from __future__ import annotations
 
-from minikctl import gofmt
+from minikctl.kube import gofmt
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

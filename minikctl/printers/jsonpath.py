@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from minikctl import gofmt
-from minikctl.api.errors import ClientError
+from minikctl.kube import gofmt
+from minikctl.kube.errors import ClientError
 
 __all__ = [
     "JSONPath",
@@ -53,7 +53,7 @@ class _EvalError(Exception):
 
 
 # ---------------------------------------------------------------------------
-# Go formatting (minikctl.gofmt); jsonpath prints values as they stand (``lenient``)
+# Go formatting (minikctl.kube.gofmt); jsonpath prints values as they stand (``lenient``)
 
 
 def go_float(f: float) -> str:

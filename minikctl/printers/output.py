@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minikctl.api.errors import ClientError
+from minikctl.kube.errors import ClientError
 from minikctl.printers import pods as cols
 from minikctl.printers.table import table
 
@@ -49,7 +49,7 @@ def check_format(fmt: str | None, template: str | None = None) -> None:
 
 
 def ref(obj: dict) -> str:
-    from minikctl.api.resources import for_kind
+    from minikctl.kube.kinds import for_kind
 
     name = (obj.get("metadata") or {}).get("name", "")
     res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
@@ -182,7 +182,7 @@ def _go_template(data: dict, name: str, arg: str, allow_missing_keys: bool) -> s
     except gt.TemplateExecError as e:
         import sys
 
-        from minikctl import gofmt
+        from minikctl.kube import gofmt
 
         sys.stdout.write(
             f"{e.partial}Error executing template: {e.message}. Printing more information for debugging the "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minikctl.printers.durations import human_duration, parse_rfc3339
+from minikctl.kube.timefmt import human_duration, parse_rfc3339
 
 POD_COLUMNS = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
 # everything pod_row (and the table's NAMESPACE/label columns) reads: a table listing fetches only these

@@ -18,7 +18,7 @@ import math
 import re
 from typing import Any, Iterable
 
-from minikctl import gofmt
+from minikctl.kube import gofmt
 
 __all__ = ["to_json", "to_compact_json", "to_yaml", "to_yaml_stream", "go_json_float", "go_yaml_float"]
 
@@ -28,7 +28,7 @@ _UINT64_MAX = (1 << 64) - 1
 
 
 # ---------------------------------------------------------------------------
-# Go float formatting (minikctl.gofmt: strconv.FormatFloat with shortest precision)
+# Go float formatting (minikctl.kube.gofmt: strconv.FormatFloat with shortest precision)
 # ---------------------------------------------------------------------------
 
 

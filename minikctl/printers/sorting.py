@@ -13,8 +13,8 @@ import functools
 import re
 from typing import Any
 
-from minikctl import gofmt
-from minikctl.api.errors import ClientError, go_quote
+from minikctl.kube import gofmt
+from minikctl.kube.errors import ClientError, go_quote
 from minikctl.printers.jsonpath import JSONPath, JSONPathError, relaxed
 
 __all__ = ["sort_objects", "natural_less", "compare_values", "SortFieldNotFound"]
@@ -72,7 +72,7 @@ def _quantity(s: str) -> Any:
     if len(s) > 64 or _BIG_EXPONENT.search(s):
         return None
     try:
-        from minikctl.api.quantity import parse_quantity
+        from minikctl.kube.quantity import parse_quantity
     except ImportError:  # pragma: no cover - the module ships with minikctl
         return None
     try:
@@ -84,7 +84,7 @@ def _quantity(s: str) -> Any:
 def _timestamp(s: str) -> Any:
     if len(s) < 20 or s[4:5] != "-" or s[10:11] not in ("T", "t"):
         return None
-    from minikctl.printers.durations import parse_rfc3339
+    from minikctl.kube.timefmt import parse_rfc3339
 
     try:
         return parse_rfc3339(s)

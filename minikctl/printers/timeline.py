@@ -6,7 +6,7 @@ chart with one bar per condition and per container. This is the only module that
 
 from __future__ import annotations
 
-from minikctl.printers.durations import human_duration, rfc3339
+from minikctl.kube.timefmt import human_duration, rfc3339
 from minikctl.printers.table import table
 
 CONDITIONS = ("PodScheduled", "PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready")

@@ -19,7 +19,7 @@ import os
 import sqlite3
 from contextlib import contextmanager
 
-from minikctl.api.errors import ClientError
+from minikctl.kube.errors import ClientError
 from minikctl.store import history
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
@@ -330,7 +330,7 @@ class Tx:
 
     def create(self, obj: dict) -> dict:
         """Persist a new object; fills uid, resourceVersion, creationTimestamp, generation."""
-        from minikctl.printers.durations import rfc3339
+        from minikctl.kube.timefmt import rfc3339
 
         meta = obj.setdefault("metadata", {})
         meta["uid"] = self.new_uid()
@@ -524,7 +524,7 @@ class Tx:
         field_path: str = "",
     ) -> dict:
         """Create or aggregate a v1 Event about ``involved`` (same object, reason, message, source → count+1)."""
-        from minikctl.printers.durations import rfc3339
+        from minikctl.kube.timefmt import rfc3339
 
         at = self.now_ms if at_ms is None else at_ms
         meta = involved["metadata"]
@@ -595,7 +595,7 @@ class Tx:
 
     def flush_events(self) -> None:
         """Write back the events aggregated in memory since the last flush."""
-        from minikctl.printers.durations import parse_rfc3339
+        from minikctl.kube.timefmt import parse_rfc3339
 
         # what was read ahead may now be out of date: read again when next needed
         self._ev_rows.clear()
@@ -621,7 +621,7 @@ class Tx:
                    field_path: str, times: int, last_ms: int) -> bool:
         """Add ``times`` to an existing aggregated event's count and move its lastTimestamp
         (the engine's fast-forward over periodic cycles). False when there is no such event."""
-        from minikctl.printers.durations import rfc3339
+        from minikctl.kube.timefmt import rfc3339
 
         meta = involved["metadata"]
         uid = meta.get("uid", "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from minikctl.api.errors import ClientError
+from minikctl.kube.errors import ClientError
 from minikctl.api.server import Api
 from minikctl.cli.common import tick_ms
 from minikctl.store.db import DEFAULT_EPOCH_MS, Store

@@ -1,6 +1,6 @@
 import pytest
 
-from minikctl.api.errors import ClientError
+from minikctl.kube.errors import ClientError
 from minikctl.printers.custom_columns import cell, escape_terminal, headers, parse_file, parse_spec, rows
 from minikctl.printers.jsonpath import JSONPath
 

@@ -1,6 +1,6 @@
 import pytest
 
-from minikctl.printers.durations import (
+from minikctl.kube.timefmt import (
     format_go_duration,
     format_go_duration_ns,
     human_duration,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from minikctl import engine
-from minikctl.api.errors import BadRequest
+from minikctl.kube.errors import BadRequest
 from minikctl.store.db import DEFAULT_EPOCH_MS, Store
 
 T0 = DEFAULT_EPOCH_MS
@@ -17,7 +17,7 @@ S = 1000
 
 
 def ts(sec: int) -> str:
-    from minikctl.printers.durations import rfc3339
+    from minikctl.kube.timefmt import rfc3339
 
     return rfc3339(T0 + sec * S)
 

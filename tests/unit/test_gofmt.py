@@ -1,11 +1,11 @@
-"""minikctl.gofmt: Go's value renderings (expected texts are what Go 1.23 prints)."""
+"""minikctl.kube.gofmt: Go's value renderings (expected texts are what Go 1.23 prints)."""
 
 import math
 import re
 
 import pytest
 
-from minikctl import gofmt as G
+from minikctl.kube import gofmt as G
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from minikctl.api.errors import ClientError
+from minikctl.kube.errors import ClientError
 from minikctl.printers import output
 from minikctl.printers.gotemplate import GoTemplate, TemplateExecError, TemplateParseError, sprintf
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from minikctl.api.errors import ClientError
+from minikctl.kube.errors import ClientError
 from minikctl.printers.jsonpath import (
     JSONPath,
     JSONPathError,

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from minikctl.api import manifests as M
-from minikctl.api.errors import ClientError, MultiError
+from minikctl.kube.errors import ClientError, MultiError
 from minikctl.api.manifests import flatten_lists, parse_documents, parse_value, read_sources, resolve_plain
 from minikctl.printers.serialize import to_json
 

@@ -16,7 +16,7 @@ import tempfile
 
 import pytest
 
-from minikctl.api.errors import ClientError
+from minikctl.kube.errors import ClientError
 from minikctl.api.patching import (
     JSONPatchError,
     StrategicMergeError,

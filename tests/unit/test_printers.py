@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from minikctl.printers.durations import parse_rfc3339
+from minikctl.kube.timefmt import parse_rfc3339
 from minikctl.printers.pods import pod_row
 from minikctl.printers.table import table
 from minikctl.printers.tabwriter import tabwrite
@@ -13,7 +13,7 @@ NOW = parse_rfc3339("2026-01-01T12:00:00Z")
 
 
 def ago(seconds: int) -> str:
-    from minikctl.printers.durations import rfc3339
+    from minikctl.kube.timefmt import rfc3339
 
     return rfc3339(NOW - seconds * 1000)
 

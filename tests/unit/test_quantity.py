@@ -2,7 +2,7 @@ from fractions import Fraction
 
 import pytest
 
-from minikctl.api.quantity import ERR_FORMAT_WRONG, ERR_SUFFIX, canonical, is_quantity, parse_quantity
+from minikctl.kube.quantity import ERR_FORMAT_WRONG, ERR_SUFFIX, canonical, is_quantity, parse_quantity
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 import pytest
 
-from minikctl.api.errors import BadRequest
-from minikctl.api.selectors import (
+from minikctl.kube.errors import BadRequest
+from minikctl.kube.selectors import (
     NAMESPACE_FIELDS,
     POD_FIELDS,
     FieldSelector,

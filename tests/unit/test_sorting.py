@@ -1,6 +1,6 @@
 import pytest
 
-from minikctl.api.errors import ClientError
+from minikctl.kube.errors import ClientError
 from minikctl.printers.sorting import SortFieldNotFound, compare_values, natural_less, sort_objects
 
 

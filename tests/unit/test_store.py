@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from minikctl.api.errors import ClientError
+from minikctl.kube.errors import ClientError
 from minikctl.store.db import DEFAULT_EPOCH_MS, Store
 
 

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from minikctl.api.errors import Invalid
+from minikctl.kube.errors import Invalid
 from minikctl.api.updates import (
     SPEC_FORBIDDEN_DETAIL,
     prepare_pod_status_update,

@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from minikctl.api import defaults, validation
-from minikctl.api.errors import Invalid
+from minikctl.kube.errors import Invalid
 
 DNS_LABEL_MSG = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must "
                  "start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for "

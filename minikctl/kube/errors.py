@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from minikctl.gofmt import quote as _quote
+from minikctl.kube.gofmt import quote as _quote
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:

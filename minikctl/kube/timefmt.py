@@ -113,7 +113,7 @@ _UNITS = {
 
 
 def _go_quote(s: str) -> str:
-    from minikctl.api.errors import go_quote
+    from minikctl.kube.errors import go_quote
 
     return go_quote(s)
 

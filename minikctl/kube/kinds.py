@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minikctl.api.errors import ClientError
+from minikctl.kube.errors import ClientError
 
 
 class Resource:

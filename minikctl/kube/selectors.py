@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Mapping
 
-from minikctl.api.errors import BadRequest, go_quote
+from minikctl.kube.errors import BadRequest, go_quote
 
 __all__ = [
     "LabelSelector",
@@ -137,7 +137,7 @@ def is_valid_label_value(value: str, *, exact: bool = True) -> list[str]:
 
 
 def _invalid(path: str, value: Any, detail: str) -> str:
-    from minikctl.api.errors import invalid
+    from minikctl.kube.errors import invalid
 
     return str(invalid(path, value, detail))
 
@@ -207,7 +207,7 @@ class Requirement:
                 if _parse_int64(v) is None:
                     errs.append(_invalid(f"{vpath}[{i}]", v, "for 'Gt', 'Lt' operators, the value must be an integer"))
         else:
-            from minikctl.api.errors import not_supported
+            from minikctl.kube.errors import not_supported
 
             errs.append(
                 str(not_supported(prefix + "operator", operator, _BINARY_OPERATORS + [EXISTS, DOES_NOT_EXIST]))
