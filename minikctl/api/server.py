@@ -1,18 +1,28 @@
-"""The in-process API server: the only code that writes objects.
+"""The in-process API server: the only code that writes objects, generic over the registry of kinds.
 
-Every write goes through one admission path:
-  create:  decode checks -> namespace exists -> defaults -> validation -> persist -> engine hook
-  update:  decode checks -> metadata/spec update rules -> validation -> persist -> engine hook
-(apply, create, replace, patch, label, annotate and edit all end in ``create`` or ``update``).
+Every write goes through one admission path (kube-apiserver's generic store, ``registry/generic/registry/store.go``):
+  create:  decode checks -> namespace lifecycle -> strategy.prepare_create -> strategy.default
+           -> strategy.validate -> persist
+  update:  decode checks -> conflict check -> strategy.prepare_update (or prepare_status_update)
+           -> strategy.validate_update (then revalidate) -> persist
+  delete:  strategy.delete (graceful or at once; finalizers keep an object until they are removed)
+(apply, create, replace, patch, label, annotate and edit all end in ``create`` or ``update``.)
 
-An ``Api`` lives inside one store transaction; the caller commits or rolls back.
+Each write becomes a change in the store's change log (``tx.feed``); the scheduler, kubelets and
+controllers read it there (minikctl/engine), so this module calls no engine code and never names a kind:
+what differs between kinds is in ``minikctl/api/registry/<kind>.py``.
+
+An ``Api`` lives inside one store transaction; the caller commits or rolls back. Components of the
+simulated cluster get their own ``Api`` (``writer`` names them in the change log, as a field manager does).
 """
 
 from __future__ import annotations
 
 import copy
 import json
+from contextlib import contextmanager
 
+from minikctl.api import registry
 from minikctl.kube import errors as E
 from minikctl.kube.kinds import Resource, for_kind
 from minikctl.store.db import CLUSTER, Tx
@@ -23,6 +33,9 @@ if TYPE_CHECKING:
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 VALIDATE_MODES = ("strict", "warn", "ignore")
+# server-owned metadata a request cannot set on create (rest.FillObjectMetaSystemFields)
+_SYSTEM_META = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+                "generation", "managedFields", "selfLink")
 
 
 def normalize_validate(value: str) -> str:
@@ -37,33 +50,28 @@ def normalize_validate(value: str) -> str:
 
 
 class Api:
-    def __init__(self, tx: Tx, *, validate: str = "strict") -> None:
+    def __init__(self, tx: Tx, *, validate: str = "strict", writer: str = "") -> None:
         self.tx = tx
         self.validate_mode = normalize_validate(validate)
+        self.writer = writer
         self.warnings: list[str] = []
 
-    # ---- time ---------------------------------------------------------------------------
+    def as_writer(self, writer: str) -> "Api":
+        """The same server for a component of the cluster (its writes are marked with its name)."""
+        return Api(self.tx, writer=writer)
+
+    @contextmanager
+    def writing(self):
+        """The store's writes inside are this client's (the change log names who wrote what)."""
+        prev, self.tx.writer = self.tx.writer, self.writer
+        try:
+            yield
+        finally:
+            self.tx.writer = prev
+
     @property
     def now_ms(self) -> int:
         return self.tx.now_ms
-
-    def advance_to(self, to_ms: int) -> None:
-        if self.tx.next_due(to_ms) is None:
-            # nothing is due: the clock simply moves (and the engine is not even imported)
-            self.tx.set_now(max(to_ms, self.tx.now_ms))
-        else:
-            from minikctl import engine
-
-            engine.advance(self.tx, to_ms)
-        self._finish_namespaces()
-
-    def tick(self, tick_ms: int) -> None:
-        """Start of every command: move the clock by the tick and let the world catch up."""
-        self.advance_to(self.tx.now_ms + max(0, tick_ms))
-
-    def settle(self) -> None:
-        """End of a verb: process what the verb caused at this same instant."""
-        self.advance_to(self.tx.now_ms)
 
     # ---- reads --------------------------------------------------------------------------
     def get(self, res: Resource, namespace: str, name: str) -> dict:
@@ -71,7 +79,7 @@ class Api:
         if obj is None:
             if res.namespaced and namespace != "default" and not self.tx.exists("Namespace", CLUSTER, namespace):
                 raise E.NotFound("namespaces", namespace)
-            raise E.NotFound(res.plural, name)
+            raise E.NotFound(res.qualified, name)
         return obj
 
     def find(self, res: Resource, namespace: str, name: str) -> dict | None:
@@ -86,11 +94,6 @@ class Api:
         ``fields`` limits each object to those paths (for printers that need only a few columns)."""
         if res.kind == "Event":
             objs = self.tx.list_events(namespace)
-        elif res.kind == "Node":
-            from minikctl import engine
-
-            engine.ensure_node(self.tx)
-            objs = self.tx.list("Node")
         else:
             objs = self.tx.list(res.kind, namespace if res.namespaced else None, fields)
         if label_selector or field_selector:
@@ -100,9 +103,11 @@ class Api:
     # ---- create -------------------------------------------------------------------------
     def create(self, obj: dict, *, dry_run: bool = False, source: str = "") -> dict:
         res = self._resource_of(obj)
+        strat = registry.strategy(res)
         obj = copy.deepcopy(obj)
         meta = obj.setdefault("metadata", {})
-        self._check_decode(res, obj, source, "creating")
+        if strat.validate_on_decode:
+            self._check_decode(res, obj, source, "creating")
         if res.namespaced:
             ns = meta.setdefault("namespace", "default")
         else:
@@ -113,64 +118,52 @@ class Api:
             name = meta["name"] = meta["generateName"] + self.tx.name_suffix(5)
         if not name:
             raise E.Invalid(res.kind, "", [E.required("metadata.name", "name or generateName is required")])
-        if res.namespaced and not self.tx.exists("Namespace", CLUSTER, ns):
-            raise E.NotFound("namespaces", ns).with_source("creating", source) if source else E.NotFound("namespaces", ns)
-        if res.kind == "Namespace":
-            ns_obj = self.tx.get("Namespace", CLUSTER, name)
-            if ns_obj is not None and (ns_obj.get("status") or {}).get("phase") == "Terminating":
-                raise E.Forbidden(
-                    f'namespaces "{name}" is forbidden: unable to create new content in namespace {name} '
-                    "because it is being terminated"
-                )
+        if res.namespaced:
+            self._admit_namespace(res, ns, name, source)
         if self.tx.exists(res.kind, ns, name):
-            err = E.AlreadyExists(res.plural, name)
+            err = E.AlreadyExists(res.qualified, name)
             raise err.with_source("creating", source) if source else err
-        for key in ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
-                    "generation", "managedFields", "selfLink"):
+        for key in _SYSTEM_META:
             meta.pop(key, None)
         _strip_nulls(obj)
-        obj.pop("status", None)  # PrepareForCreate: status is the server's (defaults set the initial one)
-        self._default(res, obj)
-        self._validate_create(res, obj)
+        strat.prepare_create(obj)
+        strat.default(obj, self)
+        self._raise_invalid(res, obj, strat.validate(obj))
         if dry_run:
             return obj
-        obj = self.tx.create(obj)
-        if res.kind == "Pod":
-            from minikctl import engine
+        with self.writing():
+            return self.tx.create(obj)
 
-            engine.pod_created(self.tx, obj)
-        return obj
+    def _admit_namespace(self, res: Resource, ns: str, name: str, source: str) -> None:
+        """The NamespaceLifecycle admission plugin: the namespace must exist and not be terminating."""
+        ns_obj = self.tx.get("Namespace", CLUSTER, ns)
+        if ns_obj is None:
+            err = E.NotFound("namespaces", ns)
+            raise err.with_source("creating", source) if source else err
+        if (ns_obj.get("status") or {}).get("phase") == "Terminating":
+            raise E.Forbidden(f'{res.qualified} "{name}" is forbidden: unable to create new content in namespace {ns} '
+                              "because it is being terminated")
 
     # ---- update -------------------------------------------------------------------------
     def update(self, old: dict, new: dict, *, dry_run: bool = False, source: str = "", verb: str = "patching",
                subresource: str = "") -> tuple[dict, bool]:
         """Replace ``old`` by ``new`` after admission. Returns (stored object, changed?)."""
         res = self._resource_of(old, updating=True)
+        strat = registry.strategy(res)
         new = copy.deepcopy(new)
-        if res.kind != "Node":  # no schema: the node's own rules check what may change (api/nodes.py)
+        if strat.validate_on_decode:
             self._check_decode(res, new, source, verb)
         meta = new.setdefault("metadata", {})
         old_meta = old["metadata"]
         rv = meta.get("resourceVersion")
         if rv and rv != old_meta.get("resourceVersion"):
-            raise E.Conflict(res.plural, old_meta["name"])
+            raise E.Conflict(res.qualified, old_meta["name"])
         if subresource == "status":
-            # the status subresource ignores everything but status
-            status = new.get("status")
-            new = copy.deepcopy(old)
-            if status is not None:
-                new["status"] = status
+            new = strat.prepare_status_update(old, new)
             meta = new["metadata"]
         else:
             _strip_nulls(new)
-            if res.kind == "Pod" and isinstance(new.get("spec"), dict):
-                # decoding defaults the new object as on create (admission plugins do not run on update)
-                from minikctl.api.defaults import default_pod_spec
-
-                default_pod_spec(new["spec"], pod=True)
-            if res.kind in ("Pod", "Node") and "status" in old:
-                # the main resource ignores status changes
-                new["status"] = copy.deepcopy(old["status"])
+            strat.prepare_update(old, new)
         # server-owned metadata carries over; requests cannot change creationTimestamp or generation
         # (rest.BeforeUpdate resets them silently), the rest is checked by the update rules
         for key in ("uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"):
@@ -183,7 +176,7 @@ class Api:
                 meta.pop(key, None)
         if new == old:
             return old, False
-        causes = self._update_rules(res, old, new, subresource)
+        causes = (strat.validate_status_update if subresource == "status" else strat.validate_update)(old, new)
         if causes:
             for cause in causes:
                 if cause.field == "spec" and cause.detail.startswith("pod updates may not change fields"):
@@ -191,70 +184,53 @@ class Api:
 
                     cause.detail += "\n" + spec_diff(old.get("spec") or {}, new.get("spec") or {})
             raise E.Invalid(res.kind, old_meta["name"], causes)
-        if subresource != "status" and res.kind != "Node":
-            self._validate_create(res, new, update=True)
+        if subresource != "status":
+            self._raise_invalid(res, new, strat.revalidate(new))
         if new.get("spec") != old.get("spec") and "generation" in old_meta:
             meta["generation"] = int(old_meta.get("generation", 1)) + 1
         if dry_run:
             return new, True
-        stored = self.tx.update(new)
-        if res.kind == "Node":
-            from minikctl import engine
-
-            engine.cluster_changed(self.tx)
-        if res.kind == "Pod":
-            from minikctl import engine
-
-            engine.pod_updated(self.tx, old, stored)
+        with self.writing():
+            stored = self.tx.update(new)
+            if meta.get("deletionTimestamp") and not meta.get("finalizers") and old_meta.get("finalizers") \
+                    and not meta.get("deletionGracePeriodSeconds"):
+                # the last finalizer of a deleted object is gone: the object goes with it
+                self.tx.delete(res.kind, meta.get("namespace", CLUSTER), meta["name"])
         return stored, True
 
+    def write_status(self, obj: dict) -> dict:
+        """A trusted component's status write (the kubelet's status manager): stored as given.
+
+        The kubelet builds the status with the rules it is checked against (``ValidatePodStatusUpdate``); the
+        simulated cluster skips re-checking its own writes, which keeps long advances cheap."""
+        with self.writing():
+            return self.tx.update(obj)
+
     # ---- delete -------------------------------------------------------------------------
-    def delete(self, obj: dict, *, grace: int | None = None, dry_run: bool = False) -> None:
-        """Request deletion. Pods terminate through the engine; other kinds go at once (namespaces: after their pods)."""
-        res = self._resource_of(obj)
-        meta = obj["metadata"]
+    def delete(self, obj: dict, *, grace: int | None = None, dry_run: bool = False) -> dict | None:
+        """Request deletion through the kind's strategy; returns the object as left (None: removed)."""
+        res = self._resource_of(obj, deleting=True)
         if dry_run:
-            return
-        if res.kind == "Pod":
-            if grace is None:
-                grace = int((obj.get("spec") or {}).get("terminationGracePeriodSeconds", 30))
-            if meta.get("deletionTimestamp") and grace != 0:
-                # already terminating: a new, shorter grace period may still shorten it
-                current = int(meta.get("deletionGracePeriodSeconds", 0))
-                if grace >= current:
-                    return
-            from minikctl import engine
+            return obj
+        with self.writing():
+            return registry.strategy(res).delete(self, obj, grace)
 
-            engine.pod_deleting(self.tx, obj, max(0, grace))
-        elif res.kind == "Namespace":
-            name = meta["name"]
-            if name in ("default", "kube-system", "kube-public", "kube-node-lease"):
-                raise E.Forbidden(f'namespaces "{name}" is forbidden: this namespace may not be deleted')
-            if (obj.get("status") or {}).get("phase") != "Terminating":
-                from minikctl.kube.timefmt import rfc3339
-
-                meta["deletionTimestamp"] = rfc3339(self.tx.now_ms)
-                obj.setdefault("status", {})["phase"] = "Terminating"
-                self.tx.update(obj)
-                for pod in self.tx.list("Pod", name):
-                    self.delete(pod)
-            self._finish_namespaces()
-        else:
-            self.tx.delete(res.kind, meta.get("namespace", CLUSTER), meta["name"])
-
-    def _finish_namespaces(self) -> None:
-        for ns in self.tx.list("Namespace"):
-            if (ns.get("status") or {}).get("phase") == "Terminating":
-                name = ns["metadata"]["name"]
-                if not self.tx.names("Pod", name):
-                    self.tx.delete("Namespace", CLUSTER, name)
+    # ---- events -------------------------------------------------------------------------
+    def event(self, involved: dict, type_: str, reason: str, message: str, component: str, host: str = "",
+              at_ms: int | None = None, field_path: str = "") -> dict:
+        """The event recorder (client-go's EventRecorder with its correlator's aggregation)."""
+        return self.tx.record_event(involved, type_, reason, message, component, host, at_ms, field_path)
 
     # ---- admission pieces -----------------------------------------------------------------
-    def _resource_of(self, obj: dict, *, updating: bool = False) -> Resource:
+    def _resource_of(self, obj: dict, *, updating: bool = False, deleting: bool = False) -> Resource:
         res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
-        if res is None or not (res.updatable if updating else res.writable):
+        if res is None or not (True if deleting else res.updatable if updating else res.writable):
             raise E.ClientError(f'no matches for kind "{obj.get("kind")}" in version "{obj.get("apiVersion")}"')
         return res
+
+    def _raise_invalid(self, res: Resource, obj: dict, causes: list) -> None:
+        if causes:
+            raise E.Invalid(res.kind, obj["metadata"].get("name", ""), causes)
 
     def _check_decode(self, res: Resource, obj: dict, source: str, verb: str) -> None:
         from minikctl.api import validation
@@ -265,8 +241,7 @@ class Api:
             if "ObjectMeta" in problems[0]:
                 where = f' "{source}"' if source else ""
                 raise E.ClientError(f"unable to decode{where}: {problems[0]}")
-            version = res.api_version.split("/")[-1]
-            err = E.BadRequest(f'{res.kind} in version "{version}" cannot be handled as a {res.kind}: {problems[0]}')
+            err = E.BadRequest(f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}: {problems[0]}')
             raise err.with_source(verb, source) if source else err
         unknown = validation.unknown_fields(res.kind, obj)
         if not unknown or self.validate_mode == "ignore":
@@ -280,67 +255,18 @@ class Api:
             _drop_paths(obj, unknown)
             return
         kind = res.kind
-        err = E.BadRequest(f'{kind} in version "{res.api_version.split("/")[-1]}" cannot be handled as a {kind}: '
+        err = E.BadRequest(f'{kind} in version "{res.version}" cannot be handled as a {kind}: '
                            f"strict decoding error: {listed}")
         raise err.with_source(verb, source) if source else err
 
-    def _default(self, res: Resource, obj: dict) -> None:
-        from minikctl.api import defaults
-
-        defaults.default_object(res.kind, obj, suffix=self.tx.name_suffix)
-
-    def _validate_create(self, res: Resource, obj: dict, update: bool = False) -> None:
-        from minikctl.api import validation
-
-        causes = validation.validate(res.kind, obj, create=not update)
-        if causes:
-            raise E.Invalid(res.kind, obj["metadata"].get("name", ""), causes)
-
-    def _update_rules(self, res: Resource, old: dict, new: dict, subresource: str) -> list[E.FieldError]:
-        from minikctl.api import updates
-
-        if res.kind == "Node":
-            from minikctl.api.nodes import validate_node_update
-
-            return validate_node_update(old, new)
-        if res.kind != "Pod":
-            return updates.validate_metadata_update(old, new)
-        if subresource == "status":
-            return updates.validate_pod_status_update(old, new)
-        return updates.validate_pod_update(old, new)
-
 
 # ---- helpers --------------------------------------------------------------------------------
-def _at(*path: str):
-    def get(obj: dict) -> str:
-        for key in path:
-            obj = obj.get(key) if isinstance(obj, dict) else None
-        return "" if obj is None else str(obj)
-    return get
-
-
-# the selectable fields of pkg/registry/core/{event,node}/strategy.go
-EVENT_FIELDS = {
-    "metadata.name": _at("metadata", "name"), "metadata.namespace": _at("metadata", "namespace"),
-    **{f"involvedObject.{k}": _at("involvedObject", k)
-       for k in ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")},
-    "reason": _at("reason"), "reportingComponent": _at("reportingComponent"),
-    "source": _at("source", "component"), "type": _at("type"),
-}
-NODE_FIELDS = {
-    "metadata.name": _at("metadata", "name"),
-    "spec.unschedulable": lambda o: "true" if (o.get("spec") or {}).get("unschedulable") else "false",
-}
-
-
 def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_selector: str) -> list[dict]:
     from minikctl.kube import selectors
 
     try:
         labels = selectors.LabelSelector.parse(label_selector) if label_selector else None
-        fields_table = {"Pod": selectors.POD_FIELDS, "Event": EVENT_FIELDS, "Node": NODE_FIELDS}.get(
-            res.kind, selectors.NAMESPACE_FIELDS)
-        fields = selectors.FieldSelector.parse(field_selector, fields_table) if field_selector else None
+        fields = selectors.FieldSelector.parse(field_selector, registry.strategy(res).FIELDS) if field_selector else None
     except E.StatusError as err:
         raise selectors.selector_error(res.gvr, label_selector, field_selector, err.message) from None
     except ValueError as err:

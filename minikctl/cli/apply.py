@@ -63,7 +63,8 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
     lines: list[str] = []
     results: list[dict] = []
     errors: list[MinikctlError] = []
-    with c.session(store, tick, validate=validate) as api:
+    with c.session(store, tick, validate=validate) as cluster:
+        api = cluster.api
         for obj, source in docs:
             try:
                 with api.tx.savepoint():
@@ -194,7 +195,8 @@ def create_namespace(
 ) -> None:
     """Create a namespace with the specified name."""
     mode = c.parse_dry_run(dry_run)
-    with c.session(store, tick) as api:
+    with c.session(store, tick) as cluster:
+        api = cluster.api
         ns = api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
                         dry_run=mode != "none")
     c.print_results([ns], [c.result_line(ns, "created", output, mode)], output)

@@ -11,7 +11,8 @@ def show(store: str | None = c.STORE) -> None:
     """Print the virtual time (RFC 3339). Reading the clock does not move it."""
     from minikctl.kube.timefmt import rfc3339
 
-    with c.session(store, "0", advance=False) as api:
+    with c.session(store, "0", advance=False) as cluster:
+        api = cluster.api
         now = api.now_ms
     c.out(rfc3339(now) + "\n")
 
@@ -31,8 +32,9 @@ def advance(
         raise ClientError(str(e)) from None
     if ms < 0:
         raise ClientError(f'invalid duration "{duration}": the clock only moves forward')
-    with c.session(store, "0") as api:
-        api.advance_to(api.now_ms + ms)
+    with c.session(store, "0") as cluster:
+        api = cluster.api
+        cluster.advance_to(api.now_ms + ms)
         now = api.now_ms
     c.out(rfc3339(now) + "\n")
 

@@ -11,7 +11,9 @@ from minikctl.cli.spec import Opt
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
     from typing import Iterator
+
     from minikctl.api.server import Api
+    from minikctl.cluster import Cluster
 
 # Options shared by the verbs (declared once; each verb lists the ones it takes).
 NAMESPACE = Opt(None, "--namespace", "-n", help="The namespace scope for this request.")
@@ -62,24 +64,26 @@ def namespace_of(namespace: str | None) -> str:
 
 @contextmanager
 def session(store: str | None = None, tick: str | None = None, *, validate: str = "strict",
-            advance: bool = True) -> Iterator["Api"]:
-    """One command: open the store, begin the transaction, advance the clock by the tick, yield the API.
+            advance: bool = True) -> Iterator["Cluster"]:
+    """One command: open the store, begin the transaction, advance the clock by the tick, yield the cluster
+    (``cluster.api`` is the API server; ``cluster`` moves virtual time).
 
-    Commits when the block ends normally; any exception rolls everything back.
+    Commits when the block ends normally, after the cluster has reacted to what the command did; any exception
+    rolls everything back.
     """
-    from minikctl.api.server import Api
+    from minikctl.cluster import Cluster
     from minikctl.store.db import open_store
 
     ms = tick_ms(tick)
     st = open_store(store or _global["store"])
     try:
         with st.transaction() as tx:
-            api = Api(tx, validate=validate)
+            cluster = Cluster(tx, validate=validate)
             if advance:
-                api.tick(ms)
-            yield api
+                cluster.tick(ms)
+            yield cluster
             if advance:
-                api.settle()
+                cluster.settle()
     finally:
         st.close()
 

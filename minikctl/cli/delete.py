@@ -37,26 +37,18 @@ def effective_grace(grace_period: int, now: bool, force: bool) -> int:
     return grace_period
 
 
-def wait_gone(api, targets: list[tuple], timeout_ms: int) -> list:
-    """Advance the engine until every (kind, ns, name, uid) target is gone; returns timeout errors."""
-    from minikctl import engine
+def wait_gone(cluster, targets: list[tuple], timeout_ms: int) -> list:
+    """Let virtual time run until every (kind, ns, name, uid, plural) target is gone; returns timeout errors."""
     from minikctl.kube.errors import ClientError
 
-    deadline = api.now_ms + (timeout_ms if timeout_ms > 0 else 168 * 3600 * 1000)
+    deadline = cluster.now_ms + (timeout_ms if timeout_ms > 0 else 168 * 3600 * 1000)
 
     def present(t) -> bool:
-        obj = api.tx.get(t[0], t[1], t[2])
+        obj = cluster.tx.get(t[0], t[1], t[2])
         return obj is not None and obj["metadata"].get("uid") == t[3]
 
-    pending = [t for t in targets if present(t)]
-    while pending:
-        nxt = engine.next_wake(api.tx)
-        if nxt is None or nxt > deadline:
-            api.advance_to(max(api.now_ms, deadline))
-            break
-        api.advance_to(max(nxt, api.now_ms))
-        pending = [t for t in pending if present(t)]
-    return [ClientError(f"timed out waiting for the condition on {t[4]}/{t[2]}") for t in pending]
+    cluster.run_until(lambda: not any(present(t) for t in targets), deadline)
+    return [ClientError(f"timed out waiting for the condition on {t[4]}/{t[2]}") for t in targets if present(t)]
 
 
 def delete(
@@ -107,7 +99,8 @@ def delete(
     ns = c.namespace_of(namespace)
     lines: list[str] = []
     errors: list[MinikctlError] = []
-    with c.session(store, tick) as api:
+    with c.session(store, tick) as cluster:
+        api = cluster.api
         targets: list[tuple] = []  # (res, obj)
         if filename:
             found, missing = resource_args.live_from_files(api, filename, recursive, ns, verb="deleting")
@@ -140,7 +133,7 @@ def delete(
                 lines.append(f'{res.singular} "{meta["name"]}" {word}{c.dry_suffix(mode)}')
             gone.append((res.kind, meta.get("namespace", ""), meta["name"], meta.get("uid"), res.plural))
         if wait and mode == "none" and gone:
-            errors += wait_gone(api, gone, parse_go_duration(timeout) if timeout else 0)
+            errors += wait_gone(cluster, gone, parse_go_duration(timeout) if timeout else 0)
     if by_query and not targets and not errors:
         c.out("No resources found\n")
     c.out("".join(line + "\n" for line in lines))

@@ -32,7 +32,8 @@ def describe(
     ns = c.namespace_of(namespace)
     objs: list[dict] = []
     errors: list[MinikctlError] = []
-    with c.session(store, tick) as api:
+    with c.session(store, tick) as cluster:
+        api = cluster.api
         if filename:
             found, errors = resource_args.live_from_files(api, filename, recursive, ns)
             objs += [obj for _res, obj in found]
@@ -50,7 +51,7 @@ def describe(
                         objs += matches
                     else:
                         errors.append(e)
-        texts = [_describe_one(api, o) for o in objs]
+        texts = [_describe_one(cluster, o) for o in objs]
     c.out("\n\n".join(texts) if len(texts) > 1 else "".join(texts))
     if not objs and not errors:
         c.err(f"No resources found in {ns} namespace.")
@@ -58,15 +59,15 @@ def describe(
         raise MultiError(errors)
 
 
-def _describe_one(api, obj: dict) -> str:
-    from minikctl import engine
+def _describe_one(cluster, obj: dict) -> str:
     from minikctl.printers import describe as d
 
+    api = cluster.api
     now = api.now_ms
     kind = obj.get("kind")
     uid = obj["metadata"].get("uid", "")
     if kind == "Pod":
-        return d.describe_pod(obj, api.tx.events_for(uid), now, engine.pod_assumptions(api.tx, obj))
+        return d.describe_pod(obj, api.tx.events_for(uid), now, cluster.assumptions(obj))
     if kind == "Namespace":
         return d.describe_namespace(obj, now)
     if kind == "Node":

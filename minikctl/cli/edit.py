@@ -49,7 +49,8 @@ def edit(
     if not requests or not requests[0].names:
         raise ClientError("You must provide one or more resources by argument or filename.")
     req = requests[0]
-    with c.session(store, tick) as api:
+    with c.session(store, tick) as cluster:
+        api = cluster.api
         live = api.get(req.res, c.namespace_of(namespace), req.names[0])
         original = to_yaml(live)
         fd, path = tempfile.mkstemp(prefix="minikctl-edit-", suffix=".yaml")

@@ -21,7 +21,6 @@ def exec_(
     tick: str | None = c.TICK,
 ) -> int:
     """Execute a command in a container (simulated)."""
-    from minikctl import engine
     from minikctl.kube.errors import ClientError
     from minikctl.kube.kinds import POD
 
@@ -31,7 +30,8 @@ def exec_(
         command = command[1:]
     if not command:
         raise ClientError("you must specify at least one command for the container")
-    with c.session(store, tick) as api:
+    with c.session(store, tick) as cluster:
+        api = cluster.api
         pod = api.get(POD, c.namespace_of(namespace), target)
         names = [ct["name"] for ct in (pod.get("spec") or {}).get("containers") or []]
         if container is None:
@@ -40,7 +40,7 @@ def exec_(
                 c.err(f'Defaulted container "{container}" out of: {", ".join(names)}')
         elif container not in names:
             raise ClientError(f"container {container} not found in pod {target}")
-        code, output, _ms = engine.pod_exec(api.tx, pod, container, command)
+        code, output, _ms = cluster.exec(pod, container, command)
     c.out(output)
     if code != 0:
         c.err(f"command terminated with exit code {code}")

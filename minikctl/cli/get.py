@@ -43,7 +43,7 @@ def get(
     from minikctl.kube.errors import ClientError, MinikctlError, MultiError, StatusError
     from minikctl.cli import resource_args
     from minikctl.printers import output as printer
-    from minikctl.printers.pods import POD_ROW_FIELDS
+    from minikctl.api.registry import pod as pod_strategy
 
     args = args or []
     printer.check_format(output, template)
@@ -60,7 +60,8 @@ def get(
     objs: list[dict] = []
     errors: list[MinikctlError] = []
     single = False
-    with c.session(store, tick) as api:
+    with c.session(store, tick) as cluster:
+        api = cluster.api
         if filename:
             found, errors = resource_args.live_from_files(api, filename, recursive, ns)
             single = len(found) + len(errors) == 1
@@ -80,7 +81,7 @@ def get(
                 slim = (req.res.kind == "Pod" and output in (None, "", "wide") and not (sort_by or field_selector
                         or watch or watch_only))
                 objs += api.list(req.res, scope, selector or "", field_selector or "",
-                                 fields=POD_ROW_FIELDS if slim else ())
+                                 fields=pod_strategy.ROW_FIELDS if slim else ())
         if sort_by:
             from minikctl.printers.sorting import SortFieldNotFound, sort_objects
 
@@ -100,7 +101,7 @@ def get(
             text = printer.render(objs, output, now_ms=now, single=single,
                                   allow_missing_keys=allow_missing_template_keys, **fmt_kw)
         if watch or watch_only:
-            _watch(api, requests, objs, ns if not all_namespaces else None, selector or "", field_selector or "",
+            _watch(cluster, requests, objs, ns if not all_namespaces else None, selector or "", field_selector or "",
                    output, output_watch_events, request_timeout, fmt_kw, text if not watch_only else None,
                    allow_missing_template_keys)
             text = ""
@@ -115,26 +116,20 @@ def _cluster_scoped(requests: list) -> bool:
     return bool(requests) and all(not r.res.namespaced for r in requests)
 
 
-def _watch(api, requests, initial, ns, selector, field_selector, output, events, request_timeout, fmt_kw,
+def _watch(cluster, requests, initial, ns, selector, field_selector, output, events, request_timeout, fmt_kw,
            initial_text, allow_missing_keys=True) -> None:
-    """Advance virtual time event by event, printing a row for each change of a watched object."""
-    from minikctl import engine
-    from minikctl.printers import output as printer
+    """Let virtual time run wake-up by wake-up, printing a row for each change of a watched object (the
+    change log is the watch: every write is an event, as kubectl's watch shows them)."""
+    from minikctl.api.server import filter_objects
     from minikctl.kube.timefmt import parse_go_duration
+    from minikctl.printers import output as printer
+    from minikctl.store.changelog import DELETED
 
+    api = cluster.api
     limit_ms = parse_go_duration(request_timeout) if request_timeout not in ("", "0") else 24 * 3600 * 1000
     deadline = api.now_ms + limit_ms
-    named = {(r.res.kind, n) for r in requests for n in r.names}
-    seen = {(o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]): o for o in initial}
-
-    def snapshot() -> dict:
-        cur = {}
-        for r in requests:
-            for o in api.list(r.res, ns if r.res.namespaced else None, selector, field_selector):
-                if r.names and (r.res.kind, o["metadata"]["name"]) not in named:
-                    continue
-                cur[(o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"])] = o
-        return cur
+    by_kind = {r.res.kind: r for r in requests}
+    seen = {(o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]) for o in initial}
 
     table_fmt = output in (None, "", "wide")
     watcher = None
@@ -160,21 +155,29 @@ def _watch(api, requests, initial, ns, selector, field_selector, output, events,
         _, rows = printer.table_cells([obj], wide=output == "wide", now_ms=api.now_ms, **cells_kw)
         c.out(watcher.line(([f"{kind_word:<8}"] if events else []) + rows[0]))
 
-    while True:
-        nxt = engine.next_wake(api.tx)
-        if nxt is None or nxt > deadline:
-            break
-        api.advance_to(max(nxt, api.now_ms))
-        cur = snapshot()
-        for key, obj in cur.items():
-            if key not in seen:
-                emit("ADDED", obj)
-            elif seen[key]["metadata"].get("resourceVersion") != obj["metadata"].get("resourceVersion"):
-                emit("MODIFIED", obj)
-        for key, obj in seen.items():
-            if key not in cur:
+    changes = cluster.watch(tuple(by_kind))
+
+    def show() -> None:
+        for ch in changes:
+            req = by_kind[ch.kind]
+            if req.res.namespaced and ns is not None and ch.namespace != ns:
+                continue
+            if req.names and ch.name not in req.names:
+                continue
+            key = (ch.kind, ch.namespace, ch.name)
+            obj = ch.snapshot() if ch.body else ch.obj
+            matches = ch.type != DELETED and (not (selector or field_selector)
+                                              or filter_objects(req.res, [obj], selector, field_selector))
+            if matches:
+                emit("ADDED" if key not in seen else "MODIFIED", obj)
+                seen.add(key)
+            elif key in seen:
                 emit("DELETED", obj)
-        seen = cur
+                seen.discard(key)
+        del changes[:]
+
+    cluster.run_until(lambda: False, deadline, to_deadline=False, on_step=show)
+    show()
 
 
 COMMANDS = {"get": get}

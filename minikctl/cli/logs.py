@@ -49,7 +49,6 @@ def logs(
     tick: str | None = c.TICK,
 ) -> None:
     """Print the logs of a container in a pod."""
-    from minikctl import engine
     from minikctl.kube.errors import ClientError
     from minikctl.kube.kinds import POD
 
@@ -59,7 +58,8 @@ def logs(
     since_ms = _since(since)
     ns = c.namespace_of(namespace)
     chunks: list[str] = []
-    with c.session(store, tick) as api:
+    with c.session(store, tick) as cluster:
+        api = cluster.api
         if selector:
             pods = api.list(POD, ns, selector)
             if tail == -1:
@@ -97,9 +97,9 @@ def logs(
                     c.err(f'Defaulted container "{default}" out of: {listed}')
                 chosen = [default]
             for cname in chosen:
-                lines = engine.pod_logs(api.tx, pod, cname, previous)
+                lines = cluster.logs(pod, cname, previous)
                 if follow:
-                    lines = _follow(api, pod, cname, lines)
+                    lines = _follow(cluster, pod, cname, lines)
                 # the kubelet's order: the last --tail lines, then the --since filter, then --limit-bytes
                 if tail >= 0:
                     lines = lines[-tail:] if tail else []
@@ -143,27 +143,23 @@ def _since_start(now_ms: int, since_ms: int, since_time: str | None) -> int | No
     return None
 
 
-def _follow(api, pod: dict, cname: str, lines: list, limit_ms: int = 24 * 3600 * 1000) -> list:
-    """Advance virtual time until the container instance stops (at most ``limit_ms``), collecting what it prints."""
-    from minikctl import engine
-
-    limit = api.now_ms + limit_ms
-    meta = pod["metadata"]
-    while True:
-        live = api.tx.get("Pod", meta.get("namespace", "default"), meta["name"])
-        if live is None or _stopped(live, cname):
-            break
-        nxt = engine.next_wake(api.tx)
-        if nxt is None or nxt > limit:
-            break
-        api.advance_to(max(nxt, api.now_ms))
-    live = api.tx.get("Pod", meta.get("namespace", "default"), meta["name"])
-    if live is None:
-        return lines
+def _follow(cluster, pod: dict, cname: str, lines: list, limit_ms: int = 24 * 3600 * 1000) -> list:
+    """Let virtual time run until the container instance stops (at most ``limit_ms``), collecting what it prints."""
     from minikctl.kube.errors import StatusError
 
+    meta = pod["metadata"]
+    key = ("Pod", meta.get("namespace", "default"), meta["name"])
+
+    def stopped() -> bool:
+        live = cluster.tx.get(*key)
+        return live is None or _stopped(live, cname)
+
+    cluster.run_until(stopped, cluster.now_ms + limit_ms, to_deadline=False)
+    live = cluster.tx.get(*key)
+    if live is None:
+        return lines
     try:
-        return engine.pod_logs(api.tx, live, cname, False)
+        return cluster.logs(live, cname, False)
     except StatusError:  # the instance may be gone (restart pending); keep what we had
         return lines
 

@@ -80,7 +80,8 @@ def patch(
     body = parse_value(patch_text or "")
     mode = c.parse_dry_run(dry_run)
     lines, results = [], []
-    with c.session(store, tick) as api:
+    with c.session(store, tick) as cluster:
+        api = cluster.api
         targets = _targets(api, args or [], c.namespace_of(namespace), False, None, filename, recursive)
         if not targets:
             raise ClientError("You must provide one or more resources by argument or filename.")
@@ -151,7 +152,8 @@ def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output
     field = "labels" if what == "label" else "annotations"
     mode = c.parse_dry_run(dry_run)
     lines, results, errors = [], [], []
-    with c.session(store, tick) as api:
+    with c.session(store, tick) as cluster:
+        api = cluster.api
         targets = _targets(api, res_args, c.namespace_of(namespace), all_, selector, filename, recursive)
         for res, live in targets:
             new = copy.deepcopy(live)
@@ -244,7 +246,8 @@ def set_image(
         raise ClientError("at least one image update is required")
     mode = c.parse_dry_run(dry_run)
     lines, results, errors = [], [], []
-    with c.session(store, tick) as api:
+    with c.session(store, tick) as cluster:
+        api = cluster.api
         targets = _targets(api, res_args, c.namespace_of(namespace), all_, selector, filename, recursive)
         if not targets:
             raise ClientError("You must provide one or more resources by argument or filename.")

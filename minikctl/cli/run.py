@@ -127,7 +127,8 @@ def run(
         pod = _override(pod, overrides)
     ns = c.namespace_of(namespace)
     sent = {**pod, "metadata": {**pod["metadata"], "namespace": ns}}
-    with c.session(store, tick) as api:
+    with c.session(store, tick) as cluster:
+        api = cluster.api
         try:
             created = api.create({**sent, "metadata": {k: v for k, v in sent["metadata"].items() if v is not None}},
                                  dry_run=mode != "none")
@@ -147,7 +148,7 @@ def run(
             c.out(printer.ref(created) + ("" if output == "name" else " created" + c.dry_suffix(mode)) + "\n")
         if not attached:
             return 0
-        return _attach(api, created, restart, rm)
+        return _attach(cluster, created, restart, rm)
 
 
 _TYPE_META = ('struct { APIVersion string "json:\\"apiVersion,omitempty\\""; '
@@ -172,23 +173,21 @@ def _override(pod: dict, overrides: str) -> dict:
     return merged
 
 
-def _attach(api, pod: dict, restart: str, rm: bool) -> int:
+def _attach(cluster, pod: dict, restart: str, rm: bool) -> int:
     """Let the container run (in virtual time) until it stops, print what it wrote, then as kubectl run does."""
-    from minikctl import engine
-    from minikctl.kube.kinds import POD
     from minikctl.cli.logs import _follow, _format
+    from minikctl.kube.kinds import POD
 
     meta = pod["metadata"]
     ns, name, cname = meta["namespace"], meta["name"], pod["spec"]["containers"][0]["name"]
-    api.settle()
+    cluster.settle()
     # nothing interactive exists here: an Always container that never stops is followed for a minute
     limit = 60_000 if restart == "Always" else 24 * 3600 * 1000
-    c.out(_format(_follow(api, pod, cname, [], limit), False, ""))
-    live = api.tx.get("Pod", ns, name) or pod
+    c.out(_format(_follow(cluster, pod, cname, [], limit), False, ""))
+    live = cluster.tx.get("Pod", ns, name) or pod
     if rm:
-        api.delete(live)
-        while api.tx.get("Pod", ns, name) is not None and engine.next_wake(api.tx) is not None:
-            api.advance_to(max(engine.next_wake(api.tx), api.now_ms))
+        cluster.api.delete(live)
+        cluster.run_until(lambda: cluster.tx.get("Pod", ns, name) is None, 1 << 62, to_deadline=False)
         c.out(f'{POD.singular} "{name}" deleted\n')
     if restart == "Always":
         return 0

@@ -62,7 +62,6 @@ def wait(
     tick: str | None = c.TICK,
 ) -> None:
     """Wait for a specific condition on one or many resources, in virtual time."""
-    from minikctl import engine
     from minikctl.kube.errors import ClientError, MultiError
     from minikctl.cli import resource_args
     from minikctl.kube.timefmt import parse_go_duration
@@ -77,7 +76,8 @@ def wait(
     ns = c.namespace_of(namespace)
     lines: list[str] = []
     errors: list = []
-    with c.session(store, tick) as api:
+    with c.session(store, tick) as cluster:
+        api = cluster.api
         targets = []  # (res, ns, name, uid or None)
         if filename:
             for res, obj, _src in resource_args.from_files(filename, recursive):
@@ -109,7 +109,8 @@ def wait(
                 return None  # replaced by a new object: the old one is gone
             return obj
 
-        while True:
+        def check() -> bool:
+            nonlocal pending
             still = []
             for t in pending:
                 if pred(current(t)):
@@ -117,14 +118,12 @@ def wait(
                 else:
                     still.append(t)
             pending = still
-            if not pending:
-                break
-            nxt = engine.next_wake(api.tx)
-            if timeout_ms == 0 or nxt is None or nxt > deadline:
-                if timeout_ms:
-                    api.advance_to(max(api.now_ms, deadline))
-                break
-            api.advance_to(max(nxt, api.now_ms))
+            return not pending
+
+        if timeout_ms == 0:
+            check()
+        else:
+            cluster.run_until(check, deadline)
     c.out("".join(line + "\n" for line in lines))
     word = "condition not met for" if timeout_ms == 0 else "timed out waiting for the condition on"
     errors += [ClientError(f"{word} {t[0].plural}/{t[2]}") for t in pending]

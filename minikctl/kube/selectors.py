@@ -263,6 +263,48 @@ class Requirement:
         )
 
 
+_API_OPERATORS = {"In": IN, "NotIn": NOT_IN, "Exists": EXISTS, "DoesNotExist": DOES_NOT_EXIST,
+                  "Gt": GREATER_THAN, "Lt": LESS_THAN}
+
+
+def requirement_of(expr: dict) -> Requirement | None:
+    """A LabelSelectorRequirement or NodeSelectorRequirement (``{key, operator, values}``) as a Requirement;
+    None for an operator that is neither (validation refuses those before anything matches)."""
+    op = _API_OPERATORS.get(expr.get("operator")) if isinstance(expr, dict) else None
+    if op is None:
+        return None
+    return Requirement(str(expr.get("key", "")), op, [str(v) for v in expr.get("values") or []])
+
+
+def selector_matches(selector: dict | None, labels: Mapping[str, str] | None) -> bool:
+    """metav1.LabelSelectorAsSelector(selector).Matches(labels): a nil selector matches nothing, an empty one
+    everything (``staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/helpers.go``)."""
+    if not isinstance(selector, dict):
+        return False
+    labels = labels or {}
+    for k, v in (selector.get("matchLabels") or {}).items():
+        if labels.get(k) != v:
+            return False
+    for expr in selector.get("matchExpressions") or []:
+        req = requirement_of(expr)
+        if req is None or not req.matches(labels):
+            return False
+    return True
+
+
+def format_label_selector(selector: dict | None) -> str:
+    """metav1.FormatLabelSelector: ``app=web,tier in (a,b)``; ``<none>`` for nil, ``<none>`` for empty too."""
+    if not isinstance(selector, dict):
+        return "<none>"
+    reqs = [Requirement(k, EQUALS, [v]) for k, v in (selector.get("matchLabels") or {}).items()]
+    for expr in selector.get("matchExpressions") or []:
+        req = requirement_of(expr)
+        if req is not None:
+            reqs.append(req)
+    reqs.sort(key=lambda r: r.key)  # labels.NewSelector sorts its requirements by key
+    return ",".join(str(r) for r in reqs) or "<none>"
+
+
 # ---------------------------------------------------------------------------
 # Lexer / parser (labels.Parse)
 
@@ -620,7 +662,7 @@ class FieldSelector:
             getter = supported.get(t.field)
             if getter is None:
                 raise BadRequest(f"field label not supported: {t.field}")
-            field = _FIELD_ALIASES.get(t.field, t.field) if supported is POD_FIELDS else t.field
+            field = getattr(getter, "alias_of", None) or t.field  # spec.host reads as spec.nodeName
             bound.append(FieldTerm(field, t.op, t.value, getter))
         return FieldSelector(bound)
 
@@ -651,47 +693,23 @@ def _dig(obj: Any, *path: str) -> Any:
     return cur
 
 
-def _str_at(*path: str) -> Callable[[dict], str]:
+def field_alias(name: str, getter: Callable[[dict], str]) -> Callable[[dict], str]:
+    """A selectable field that is another's old name (the server converts it: ``spec.host`` -> ``spec.nodeName``)."""
+    def get(obj: dict) -> str:
+        return getter(obj)
+
+    get.alias_of = name  # type: ignore[attr-defined]
+    return get
+
+
+def field_getter(*path: str) -> Callable[[dict], str]:
+    """The getter of a selectable field: the string at ``path`` ("" when absent), as fields.Set holds it."""
     def get(obj: dict) -> str:
         v = _dig(obj, *path)
         return "" if v is None else str(v)
 
     get.__name__ = "get_" + "_".join(path)
     return get
-
-
-def _pod_host_network(obj: dict) -> str:
-    return "true" if _dig(obj, "spec", "hostNetwork") is True else "false"
-
-
-def _pod_ip(obj: dict) -> str:
-    ips = _dig(obj, "status", "podIPs")
-    if isinstance(ips, list) and ips and isinstance(ips[0], dict) and ips[0].get("ip"):
-        return str(ips[0]["ip"])
-    v = _dig(obj, "status", "podIP")
-    return "" if v is None else str(v)
-
-
-POD_FIELDS: dict[str, Callable[[dict], str]] = {
-    "metadata.name": _str_at("metadata", "name"),
-    "metadata.namespace": _str_at("metadata", "namespace"),
-    "spec.nodeName": _str_at("spec", "nodeName"),
-    "spec.restartPolicy": _str_at("spec", "restartPolicy"),
-    "spec.schedulerName": _str_at("spec", "schedulerName"),
-    "spec.serviceAccountName": _str_at("spec", "serviceAccountName"),
-    "spec.hostNetwork": _pod_host_network,
-    "status.phase": _str_at("status", "phase"),
-    "status.podIP": _pod_ip,
-    "status.nominatedNodeName": _str_at("status", "nominatedNodeName"),
-    # old v1 clients: the server converts spec.host to spec.nodeName
-    "spec.host": _str_at("spec", "nodeName"),
-}
-_FIELD_ALIASES = {"spec.host": "spec.nodeName"}
-
-NAMESPACE_FIELDS: dict[str, Callable[[dict], str]] = {
-    "metadata.name": _str_at("metadata", "name"),
-    "status.phase": _str_at("status", "phase"),
-}
 
 
 # ---------------------------------------------------------------------------

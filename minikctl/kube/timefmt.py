@@ -336,3 +336,10 @@ def parse_rfc3339(s: str) -> int:
     delta = t - _EPOCH
     total_ms = (delta.days * 86400 + delta.seconds) * 1000 + frac_ms
     return total_ms - offset_min * 60_000
+
+
+def age(timestamp: str | None, now_ms: int) -> str:
+    """The AGE cell: the human duration since an RFC 3339 time (printers.go translateTimestampSince)."""
+    if not timestamp:
+        return "<unknown>"
+    return human_duration((now_ms - parse_rfc3339(timestamp)) / 1000.0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from minikctl.kube.errors import ClientError
-from minikctl.printers import pods as cols
 from minikctl.printers.table import table
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
@@ -12,13 +11,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("custom-columns", "custom-columns-file", "go-template", "go-template-file", "json", "jsonpath",
            "jsonpath-as-json", "jsonpath-file", "name", "template", "templatefile", "wide", "yaml")
-
-_ROWS: dict[str, tuple[list[str], list[str], Callable[[dict, int, bool], list[str]]]] = {
-    "Pod": (cols.POD_COLUMNS, cols.POD_WIDE_COLUMNS, cols.pod_row),
-    "Namespace": (cols.NAMESPACE_COLUMNS, [], cols.namespace_row),
-    "Node": (cols.NODE_COLUMNS, cols.NODE_WIDE_COLUMNS, cols.node_row),
-    "Event": (cols.EVENT_COLUMNS, [], cols.event_row),
-}
 
 
 TEMPLATE_FORMATS = ("go-template", "go-template-file", "template", "templatefile")
@@ -117,11 +109,10 @@ def table_cells(items: list[dict], *, wide: bool, now_ms: int, show_labels: bool
                 all_namespaces: bool = False) -> tuple[list[str], list[list[str]]]:
     """Header and cells of the table for objects of one kind."""
     kind = items[0].get("kind", "") if items else ""
-    headers, wide_headers, row_fn = _ROWS.get(kind, (["NAME"], [], lambda o, n, w: [o["metadata"]["name"]]))
+    headers, wide_headers, row_fn, namespaced = _columns(items[0] if items else {})
     headers = list(headers) + (list(wide_headers) if wide else [])
     keys = [k.strip() for spec in label_columns or [] for k in spec.split(",") if k.strip()]
     headers += [k.rsplit("/", 1)[-1].upper() for k in keys]
-    namespaced = kind not in ("Namespace", "Node")
     if show_labels:
         headers.append("LABELS")
     if all_namespaces and namespaced:
@@ -139,6 +130,16 @@ def table_cells(items: list[dict], *, wide: bool, now_ms: int, show_labels: bool
             row.insert(0, (o.get("metadata") or {}).get("namespace", ""))
         rows.append(row)
     return headers, rows
+
+
+def _columns(obj: dict) -> tuple[list[str], list[str], "Callable[[dict, int, bool], list[str]]", bool]:
+    """The kind's table as its registry module prints it (the server-side printing of ``kubectl get``)."""
+    from minikctl.api import registry
+
+    strat = registry.for_object(obj)
+    if strat is None:
+        return ["NAME"], [], lambda o, n, w: [o["metadata"]["name"]], True
+    return strat.COLUMNS, strat.WIDE_COLUMNS, strat.row, strat.res.namespaced
 
 
 class WatchTable:

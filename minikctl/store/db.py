@@ -4,12 +4,18 @@ Tables
   meta      key/value: format marker, seed, virtual clock (ms), revision counter, id counters.
   objects   every API object as compact JSON, keyed by (kind, namespace, name); ``rv`` mirrors
             ``metadata.resourceVersion``.
-  runtime   the engine's hidden per-pod state (never shown through the API) with the pod's next
-            wake-up time, indexed so that advancing the clock only touches pods that are due.
-  events    v1 Event objects, with the columns needed to aggregate repeats and find a pod's events.
+  changes   the change log: every write in revision order (store/changelog.py).
+  runtime   the simulated cluster's hidden state (kubelets' pod records, nodes, controllers' timers), each
+            row with its next wake-up time, indexed so that moving the clock touches only what is due
+            (store/runtime.py).
+  events    v1 Event objects, with the columns needed to aggregate repeats and find an object's events
+            (store/events.py).
+  history   a bounded summary of each pod's states over time, for ``timeline`` (store/history.py).
 
 Everything that looks random (UIDs, container IDs, name suffixes) is derived from the store's seed
 and a counter, so the same commands on a fresh store give the same output.
+
+The store knows nothing of kinds' rules: it keeps what the API server (minikctl/api) gives it.
 """
 
 from __future__ import annotations
@@ -20,13 +26,14 @@ import sqlite3
 from contextlib import contextmanager
 
 from minikctl.kube.errors import ClientError
-from minikctl.store import history
+from minikctl.store import changelog, events, history, runtime
+from minikctl.store.changelog import ADDED, DELETED, MODIFIED, Change
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
     from typing import Any, Iterator
 
-FORMAT = "minikctl-store/1"
+FORMAT = "minikctl-store/2"  # 2: runtime keyed by kind, the change log
 DEFAULT_EPOCH_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z: the virtual clock of a new store
 DEFAULT_SEED = "minikctl"
 
@@ -37,19 +44,7 @@ CREATE TABLE IF NOT EXISTS objects (
     uid TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (kind, namespace, name)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS runtime (
-    namespace TEXT NOT NULL, name TEXT NOT NULL, wake_ms INTEGER, body TEXT NOT NULL,
-    PRIMARY KEY (namespace, name)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS runtime_wake ON runtime (wake_ms) WHERE wake_ms IS NOT NULL;
-CREATE TABLE IF NOT EXISTS events (
-    namespace TEXT NOT NULL, name TEXT NOT NULL, involved_uid TEXT NOT NULL,
-    dedup TEXT NOT NULL, last_ms INTEGER NOT NULL, body TEXT NOT NULL,
-    PRIMARY KEY (namespace, name)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS events_involved ON events (involved_uid);
-CREATE UNIQUE INDEX IF NOT EXISTS events_dedup ON events (dedup);
-"""
+""" + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA
 
 CLUSTER = ""  # namespace value used for cluster-scoped objects
 
@@ -126,14 +121,13 @@ class Store:
             self.conn.execute("ROLLBACK")
             raise
         else:
-            tx.flush_events()
-            tx.flush_runtime()
-            tx.flush_objects()
+            tx.flush()
+            tx.compact_changes()
             tx.flush_meta()
             self.conn.execute("COMMIT")
 
 
-class Tx:
+class Tx(runtime.RuntimeRecords, events.EventLog):
     """Everything a command may do to the store, inside its transaction."""
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
@@ -151,14 +145,19 @@ class Tx:
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
         # while the engine advances (start_due_queue .. end_due_queue): the wake-up order is kept in
         # memory and runtime records are written back once, at the end, instead of at every step
-        self._due: list | None = None  # heap of (wake_ms, namespace, name); stale entries skipped
+        self._due: list | None = None  # heap of (wake_ms, kind, namespace, name); stale entries skipped
         self._due_bound = 0  # the queue holds every record due at or before this
-        self._wakes: dict[tuple, int | None] = {}  # (namespace, name) -> current wake_ms, for the queue
-        self._rt: dict[tuple, tuple] = {}  # (namespace, name) -> (wake_ms, body) not yet written
+        self._wakes: dict[tuple, int | None] = {}  # (kind, namespace, name) -> current wake_ms, for the queue
+        self._rt: dict[tuple, tuple] = {}  # (kind, namespace, name) -> (wake_ms, body or None) not yet written
         # objects updated during the queue, written back with it: (kind, namespace, name) -> (rv, body);
         # _stored = keys read from the table during the queue (an update of those cannot miss)
         self._obj: dict[tuple, tuple] = {}
         self._stored: set[tuple] = set()
+        # the change log: ``feed`` holds this transaction's changes for the cluster's loop (it takes them);
+        # ``_changes`` the ones not yet written to the table
+        self.feed: list[Change] = []
+        self._changes: list[Change] = []
+        self.writer = ""  # who writes now: "" (a user's command) or a component (kubelet, a controller)
 
     # ---- schema and meta ---------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -175,20 +174,16 @@ class Tx:
             seed = os.environ.get("MINIKCTL_SEED", DEFAULT_SEED)
             for k, v in (("format", FORMAT), ("seed", seed), ("clock_ms", str(DEFAULT_EPOCH_MS)), ("revision", "0")):
                 self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (k, v))
-            self._create_default_namespaces()
+        self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        fmt = self._meta.get("format")
+        if fmt != FORMAT:
+            if fmt == "minikctl-store/1":
+                raise ClientError(f'the store "{self.path}" was made by an older minikctl (format {fmt}; this one '
+                                  f'reads {FORMAT}): move it aside to start a new one, e.g. mv "{self.path}" '
+                                  f'"{self.path}.old"')
+            raise ClientError(f'the store "{self.path}" is not a minikctl store (format {fmt!r})')
         if "history" not in tables:
             history.ensure(self.conn)
-        self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
-        if self._meta.get("format") != FORMAT:
-            raise ClientError(f'the store "{self.path}" is not a minikctl store (format {self._meta.get("format")!r})')
-
-    def _create_default_namespaces(self) -> None:
-        self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
-        for ns in ("default", "kube-node-lease", "kube-public", "kube-system"):
-            self.create({"apiVersion": "v1", "kind": "Namespace",
-                         "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
-                         "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
-        self.flush_meta()
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         return self._meta.get(key, default)
@@ -202,13 +197,26 @@ class Tx:
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, self._meta[key]))
         self._dirty.clear()
 
-    @contextmanager
-    def savepoint(self) -> Iterator[None]:
-        """A nested all-or-nothing step: one object of a multi-object command fails without a trace."""
+    def flush(self) -> None:
+        """Write back everything kept in memory (events, runtime records, objects, the change log)."""
         self.flush_events()
         self.flush_runtime()
         self.flush_objects()
+        if self._changes:
+            changelog.write(self.conn, self._changes)
+            self._changes = []
+
+    def compact_changes(self) -> None:
+        oldest = changelog.compact(self.conn, int(self._meta["revision"]))
+        if oldest is not None:
+            self.set_meta("changes:oldest", str(oldest))
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested all-or-nothing step: one object of a multi-object command fails without a trace."""
+        self.flush()
         meta, dirty = dict(self._meta), set(self._dirty)
+        fed = len(self.feed)
         self.conn.execute("SAVEPOINT step")
         try:
             yield
@@ -222,6 +230,8 @@ class Tx:
             self._obj.clear()  # written inside the step: rolled back with it
             self._rt.clear()
             self._history.clear()
+            del self.feed[fed:]  # what the step wrote never happened
+            self._changes = []
             raise
         else:
             self.conn.execute("RELEASE SAVEPOINT step")
@@ -329,21 +339,21 @@ class Tx:
         return [r[0] for r in self.conn.execute(sql + " ORDER BY name", args)]
 
     def create(self, obj: dict) -> dict:
-        """Persist a new object; fills uid, resourceVersion, creationTimestamp, generation."""
+        """Persist a new object; fills uid, resourceVersion and creationTimestamp."""
         from minikctl.kube.timefmt import rfc3339
 
         meta = obj.setdefault("metadata", {})
         meta["uid"] = self.new_uid()
         meta["creationTimestamp"] = rfc3339(self.now_ms)
-        if obj.get("kind") not in ("Namespace", "Event"):
-            meta.setdefault("generation", 1)
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
         ns = meta.get("namespace", CLUSTER)
+        body = _dumps(obj)
         self.conn.execute(
             "INSERT INTO objects (kind, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)",
-            (obj["kind"], ns, meta["name"], meta["uid"], rv, _dumps(obj)),
+            (obj["kind"], ns, meta["name"], meta["uid"], rv, body),
         )
+        self._log(Change(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer))
         if obj["kind"] == "Pod":
             history.record(self.conn, obj, self.now_ms, self._history)
         return obj
@@ -353,308 +363,59 @@ class Tx:
         meta = obj["metadata"]
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
+        ns = meta.get("namespace", CLUSTER)
+        body = _dumps(obj)
+        change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
         if self._due is not None:
-            key = (obj["kind"], meta.get("namespace", CLUSTER), meta["name"])
+            key = (obj["kind"], ns, meta["name"])
             if key in self._obj or key in self._stored:  # known to be stored: written back with the queue
-                self._obj[key] = (rv, _dumps(obj))
+                self._obj[key] = (rv, body)
+                self._log(change)
                 if obj["kind"] == "Pod":
                     history.record(self.conn, obj, self.now_ms, self._history)
                 return obj
         cur = self.conn.execute(
             "UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
-            (rv, _dumps(obj), obj["kind"], meta.get("namespace", CLUSTER), meta["name"]),
+            (rv, body, obj["kind"], ns, meta["name"]),
         )
         if cur.rowcount != 1:
             raise KeyError(f"{obj['kind']} {meta.get('namespace')}/{meta['name']} is not stored")
+        self._log(change)
         if obj["kind"] == "Pod":
             history.record(self.conn, obj, self.now_ms, self._history)
         return obj
 
-    def delete(self, kind: str, namespace: str, name: str) -> None:
-        self._obj.pop((kind, namespace, name), None)  # the row itself is still there: deleted below
+    def delete(self, kind: str, namespace: str, name: str) -> dict | None:
+        """Remove an object; returns its last state (None when there was none)."""
+        pending = self._obj.pop((kind, namespace, name), None)  # the row itself is still there: deleted below
         self._stored.discard((kind, namespace, name))
+        row = self.conn.execute("SELECT body FROM objects WHERE kind=? AND namespace=? AND name=?",
+                                (kind, namespace, name)).fetchone()
+        if row is None and pending is None:
+            return None
+        body = pending[1] if pending is not None else row[0]
+        last = json.loads(body)
+        uid = (last.get("metadata") or {}).get("uid", "")
         if kind == "Pod":
-            row = self.conn.execute("SELECT uid FROM objects WHERE kind=? AND namespace=? AND name=?",
-                                    (kind, namespace, name)).fetchone()
-            if row:
-                history.forget(self.conn, row[0], self._history)
+            history.forget(self.conn, uid, self._history)
         self.conn.execute("DELETE FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name))
-        if kind == "Pod":
-            self._rt.pop((namespace, name), None)
-            if self._due is not None:
-                self._wakes[(namespace, name)] = None
-            self.conn.execute("DELETE FROM runtime WHERE namespace=? AND name=?", (namespace, name))
+        # a deletion is a revision of its own (etcd's delete revision), the object keeps its last resourceVersion
+        rv = self.next_rv()
+        self._log(Change(rv, DELETED, kind, namespace, name, uid, body, last, self.writer))
+        return last
+
+    def _log(self, change: Change) -> None:
+        self.feed.append(change)
+        self._changes.append(change)
+
+    def revision(self) -> int:
+        """The store's current revision (the resourceVersion of a list)."""
+        return int(self._meta["revision"])
 
     def count(self, kind: str) -> int:
         self.flush_objects()
         return self.conn.execute("SELECT count(*) FROM objects WHERE kind=?", (kind,)).fetchone()[0]
 
-    # ---- engine runtime state -----------------------------------------------------------
-    def get_runtime(self, namespace: str, name: str) -> dict | None:
-        pending = self._rt.get((namespace, name))
-        if pending is not None:
-            return json.loads(pending[1])
-        row = self.conn.execute("SELECT body FROM runtime WHERE namespace=? AND name=?", (namespace, name)).fetchone()
-        return json.loads(row[0]) if row else None
-
-    def put_runtime(self, namespace: str, name: str, state: dict, wake_ms: int | None) -> None:
-        if self._due is not None:
-            key = (namespace, name)
-            self._rt[key] = (wake_ms, _dumps(state))
-            self._queue_wake(key, wake_ms)
-            return
-        self.conn.execute(
-            "INSERT OR REPLACE INTO runtime (namespace, name, wake_ms, body) VALUES (?, ?, ?, ?)",
-            (namespace, name, wake_ms, _dumps(state)),
-        )
-
-    def set_wake(self, namespace: str, name: str, wake_ms: int | None) -> None:
-        key = (namespace, name)
-        if self._due is not None:
-            self._queue_wake(key, wake_ms)
-            pending = self._rt.get(key)
-            if pending is not None:
-                self._rt[key] = (wake_ms, pending[1])
-                return
-        self.conn.execute("UPDATE runtime SET wake_ms=? WHERE namespace=? AND name=?", (wake_ms, namespace, name))
-
-    def flush_runtime(self) -> None:
-        """Write back the runtime records kept in memory by the due queue."""
-        if self._rt:
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO runtime (namespace, name, wake_ms, body) VALUES (?, ?, ?, ?)",
-                [(ns, name, wake, body) for (ns, name), (wake, body) in self._rt.items()])
-            self._rt.clear()
-
-    def start_due_queue(self, bound_ms: int) -> bool:
-        """Keep the wake-up order of every record due at or before ``bound_ms`` in memory (until
-        ``end_due_queue``): ``next_due``/``next_due_other`` up to the bound then cost no query, and
-        runtime records are written once at the end. False when a queue is already running."""
-        import heapq
-
-        if self._due is not None:
-            return False
-        # a long advance reads and rewrites thousands of rows in one transaction: with the default 2 MiB
-        # page cache it spills and re-reads pages. Only advances get the larger cache: a plain read of a
-        # big store (get pods on 10,000 pods) would otherwise keep ~50 MiB of pages it never needs again.
-        self.conn.execute("PRAGMA cache_size=-65536")
-        self.flush_runtime()
-        rows = [tuple(r) for r in self.conn.execute(
-            "SELECT wake_ms, namespace, name FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ?", (bound_ms,))]
-        heapq.heapify(rows)
-        self._due = rows
-        self._due_bound = bound_ms
-        self._wakes = {(r[1], r[2]): r[0] for r in rows}
-        return True
-
-    def end_due_queue(self) -> None:
-        self._due = None
-        self._wakes = {}
-        self._stored = set()
-        self.flush_runtime()
-        self.flush_objects()
-
-    def _queue_wake(self, key: tuple, wake_ms: int | None) -> None:
-        self._wakes[key] = wake_ms
-        if wake_ms is not None and wake_ms <= self._due_bound:
-            import heapq
-
-            heapq.heappush(self._due, (wake_ms, key[0], key[1]))
-
-    def _queue_first(self, skip: tuple | None) -> tuple | None:
-        """The first live entry of the queue other than ``skip``'s (stale entries are dropped)."""
-        import heapq
-
-        q, wakes = self._due, self._wakes
-        held = []
-        found = None
-        while q:
-            e = q[0]
-            key = (e[1], e[2])
-            if wakes.get(key) != e[0]:
-                heapq.heappop(q)
-            elif key == skip:
-                held.append(heapq.heappop(q))
-            else:
-                found = e
-                break
-        for e in held:
-            heapq.heappush(q, e)
-        return found
-
-    def next_due(self, until_ms: int) -> tuple[int, str, str] | None:
-        """The earliest (wake_ms, namespace, name) with wake_ms <= until_ms, in total order."""
-        if self._due is not None and until_ms <= self._due_bound:
-            e = self._queue_first(None)
-            return e if e is not None and e[0] <= until_ms else None
-        self.flush_runtime()
-        return self.conn.execute(
-            "SELECT wake_ms, namespace, name FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ? "
-            "ORDER BY wake_ms, namespace, name LIMIT 1",
-            (until_ms,),
-        ).fetchone()
-
-    def next_due_other(self, until_ms: int, namespace: str, name: str) -> tuple[int, str, str] | None:
-        """Like ``next_due`` but ignoring one pod (the engine keeps stepping a pod in memory
-        while it stays first in the total order)."""
-        if self._due is not None and until_ms <= self._due_bound:
-            e = self._queue_first((namespace, name))
-            return e if e is not None and e[0] <= until_ms else None
-        self.flush_runtime()
-        return self.conn.execute(
-            "SELECT wake_ms, namespace, name FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ? "
-            "AND NOT (namespace = ? AND name = ?) ORDER BY wake_ms, namespace, name LIMIT 1",
-            (until_ms, namespace, name),
-        ).fetchone()
-
-    def runtime_keys(self) -> list[tuple[str, str]]:
-        self.flush_runtime()
-        return [tuple(r) for r in self.conn.execute("SELECT namespace, name FROM runtime ORDER BY namespace, name")]
-
-    # ---- events -------------------------------------------------------------------------
-    def record_event(
-        self,
-        involved: dict,
-        type_: str,
-        reason: str,
-        message: str,
-        component: str,
-        host: str = "",
-        at_ms: int | None = None,
-        field_path: str = "",
-    ) -> dict:
-        """Create or aggregate a v1 Event about ``involved`` (same object, reason, message, source → count+1)."""
-        from minikctl.kube.timefmt import rfc3339
-
-        at = self.now_ms if at_ms is None else at_ms
-        meta = involved["metadata"]
-        ns = meta.get("namespace", "default")
-        uid = meta.get("uid", "")
-        dedup = "\0".join((uid, type_, reason, message, component))
-        if field_path:
-            dedup += "\0" + field_path
-        cached = self._cached_event(dedup, uid)
-        if cached:
-            ev = cached[2]
-            ev["count"] = ev.get("count", 1) + 1
-            ev["lastTimestamp"] = rfc3339(at)
-            ev["metadata"]["resourceVersion"] = str(self.next_rv())
-            cached[3] = cached[3] or True
-            return ev
-        # like the kubelet's recorder ("<name>.<hex of the time in ns>"): names sort in the order
-        # events were created, so same-second events list (and describe) chronologically
-        name = f"{meta['name']}.{at * 1_000_000 + self.counter('event') % 1_000_000:x}"
-        ev = {
-            "apiVersion": "v1",
-            "kind": "Event",
-            "metadata": {
-                "name": name,
-                "namespace": ns,
-                "uid": self.new_uid(),
-                "resourceVersion": str(self.next_rv()),
-                "creationTimestamp": rfc3339(at),
-            },
-            "involvedObject": {
-                "apiVersion": involved.get("apiVersion", "v1"),
-                "kind": involved.get("kind", ""),
-                "name": meta["name"],
-                "namespace": ns,
-                "uid": meta.get("uid", ""),
-                "resourceVersion": meta.get("resourceVersion", ""),
-                **({"fieldPath": field_path} if field_path else {}),
-            },
-            "reason": reason,
-            "message": message,
-            "source": {"component": component, **({"host": host} if host else {})},
-            "firstTimestamp": rfc3339(at),
-            "lastTimestamp": rfc3339(at),
-            "count": 1,
-            "type": type_,
-            "eventTime": None,
-            "reportingComponent": component,
-            "reportingInstance": host,
-        }
-        # written at the next flush (with whatever aggregation happens before it)
-        self._events[dedup] = [ns, name, ev, "new"]
-        return ev
-
-    def _cached_event(self, dedup: str, uid: str) -> list | None:
-        cached = self._events.get(dedup)
-        if cached is None:
-            if uid not in self._ev_uids:
-                self._ev_uids.add(uid)
-                rows = self._ev_rows
-                for ns, name, d, body in self.conn.execute(
-                        "SELECT namespace, name, dedup, body FROM events WHERE involved_uid=?", (uid,)):
-                    rows[d] = (ns, name, body)
-            row = self._ev_rows.pop(dedup, None)
-            if row is None:
-                return None
-            cached = self._events[dedup] = [row[0], row[1], json.loads(row[2]), False]
-        return cached
-
-    def flush_events(self) -> None:
-        """Write back the events aggregated in memory since the last flush."""
-        from minikctl.kube.timefmt import parse_rfc3339
-
-        # what was read ahead may now be out of date: read again when next needed
-        self._ev_rows.clear()
-        self._ev_uids.clear()
-        if not self._events:
-            return
-        new, changed = [], []
-        for dedup, (ns, name, ev, state) in self._events.items():
-            if state == "new":
-                new.append((ns, name, ev["involvedObject"].get("uid", ""), dedup, parse_rfc3339(ev["lastTimestamp"]),
-                            _dumps(ev)))
-            elif state:
-                changed.append((parse_rfc3339(ev["lastTimestamp"]), _dumps(ev), ns, name))
-        if new:
-            self.conn.executemany(
-                "INSERT INTO events (namespace, name, involved_uid, dedup, last_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
-                new)
-        if changed:
-            self.conn.executemany("UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?", changed)
-        self._events.clear()
-
-    def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
-                   field_path: str, times: int, last_ms: int) -> bool:
-        """Add ``times`` to an existing aggregated event's count and move its lastTimestamp
-        (the engine's fast-forward over periodic cycles). False when there is no such event."""
-        from minikctl.kube.timefmt import rfc3339
-
-        meta = involved["metadata"]
-        uid = meta.get("uid", "")
-        dedup = "\0".join((uid, type_, reason, message, component))
-        if field_path:
-            dedup += "\0" + field_path
-        cached = self._cached_event(dedup, uid)
-        if not cached:
-            return False
-        ev = cached[2]
-        ev["count"] = ev.get("count", 1) + int(times)
-        ev["lastTimestamp"] = rfc3339(last_ms)
-        ev["metadata"]["resourceVersion"] = str(self.next_rv())
-        cached[3] = cached[3] or True
-        return True
-
-    def events_for(self, uid: str) -> list[dict]:
-        self.flush_events()
-        rows = self.conn.execute("SELECT body FROM events WHERE involved_uid=? ORDER BY last_ms, name", (uid,))
-        return [json.loads(r[0]) for r in rows]
-
-    def list_events(self, namespace: str | None = None) -> list[dict]:
-        self.flush_events()
-        if namespace is None:
-            rows = self.conn.execute("SELECT body FROM events ORDER BY namespace, name")
-        else:
-            # the API server lists by name (<object>.<hex time>): grouped by object, then in time order
-            rows = self.conn.execute("SELECT body FROM events WHERE namespace=? ORDER BY name", (namespace,))
-        return [json.loads(r[0]) for r in rows]
-
-    def delete_events_for(self, uid: str) -> None:
-        self.flush_events()
-        self.conn.execute("DELETE FROM events WHERE involved_uid=?", (uid,))
 
 
 def open_store(explicit: str | None = None) -> Store:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from minikctl.kube.errors import ClientError
-from minikctl.api.server import Api
+from minikctl.cluster import Cluster
 from minikctl.cli.common import tick_ms
 from minikctl.store.db import DEFAULT_EPOCH_MS, Store
 
@@ -31,14 +31,14 @@ def test_bad_ticks(raw):
 def test_tick_then_settle_moves_time_and_runs_the_engine(tmp_path):
     st = Store(tmp_path / "s.db")
     with st.transaction() as tx:
-        api = Api(tx)
-        api.tick(1000)
+        cluster = Cluster(tx)
+        cluster.tick(1000)
         assert tx.now_ms == DEFAULT_EPOCH_MS + 1000
-        api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+        cluster.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
                     "spec": {"containers": [{"name": "c", "image": "busybox:1.36", "command": ["sleep", "60"]}]}})
-        api.settle()
+        cluster.settle()
         assert tx.get("Pod", "default", "p")["spec"]["nodeName"] == "node1"  # scheduled at once
-        api.advance_to(tx.now_ms + 90_000)
+        cluster.advance_to(tx.now_ms + 90_000)
         pod = tx.get("Pod", "default", "p")
         assert pod["status"]["containerStatuses"][0]["restartCount"] == 1  # slept 60 s, exited, restarted
         assert tx.now_ms == DEFAULT_EPOCH_MS + 91_000

@@ -57,41 +57,43 @@ def _first_pods() -> list[dict]:
 
 
 def run_scenario(store_path: str) -> dict:
-    from minikctl.api.server import Api
+    from minikctl.cluster import Cluster
     from minikctl.store.db import Store
 
     st = Store(store_path)
 
     def step(fn) -> None:
         with st.transaction() as tx:
-            api = Api(tx)
-            fn(api)
-            api.settle()
+            cluster = Cluster(tx)
+            fn(cluster)
+            cluster.settle()
 
-    def create(objs: list[dict]):
-        return lambda api: [api.create(o) for o in objs]
+    def step_each(objs: list[dict]) -> None:
+        for o in objs:  # one command per pod, as `apply -f` of one file each
+            step(lambda cl, o=o: cl.api.create(o))
 
     def advance(ms: int):
-        return lambda api: api.advance_to(api.now_ms + ms)
+        return lambda cl: cl.advance_to(cl.now_ms + ms)
 
-    step(create(_first_pods()))
+    step_each(_first_pods())
     for ms in (1_000, 4_000, 60_000, 600_000):
         step(advance(ms))
-    step(lambda api: api.delete(api.tx.get("Pod", "default", "del-mid")))
-    step(lambda api: api.delete(api.tx.get("Pod", "default", "del-now"), grace=0))
+    step(lambda cl: cl.api.delete(cl.tx.get("Pod", "default", "del-mid")))
+    step(lambda cl: cl.api.delete(cl.tx.get("Pod", "default", "del-now"), grace=0))
     step(advance(3_600_000))
-    step(create([_pod(f"loop-{i:02d}", [_sh("crash", "echo boom; exit 1")]) for i in range(12)]))
+    step_each([_pod(f"loop-{i:02d}", [_sh("crash", "echo boom; exit 1")]) for i in range(12)])
     step(advance(10_000))
     step(advance(86_400_000))
-    step(lambda api: api.delete(api.tx.get("Pod", "default", "loop-03")))
+    step(lambda cl: cl.api.delete(cl.tx.get("Pod", "default", "loop-03")))
     step(advance(45_000))
     dump: dict = {}
     with st.transaction() as tx:
         for table in ("meta", "objects", "events", "history", "runtime"):
             rows = [list(r) for r in tx.conn.execute(f"SELECT * FROM {table}")]
             if table == "runtime":
-                rows = [r[:3] + [_runtime_view(json.loads(r[3]))] for r in rows]
-            rows.sort(key=lambda r: json.dumps(r[:3]))
+                rows = [r[:4] + [_runtime_view(json.loads(r[4])) if r[0] == "Pod" else json.loads(r[4])]
+                        for r in rows]
+            rows.sort(key=lambda r: json.dumps(r[:4]))
             if table == "history":  # thousands of entries: their digest, with a few in full
                 digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
                 rows = {"count": len(rows), "sha256": digest, "first": rows[:8], "last": rows[-8:]}

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from minikctl import engine
-from minikctl.engine import procs
+import engine_driver as engine
+from minikctl.engine.kubelet import procs
 from minikctl.store.db import DEFAULT_EPOCH_MS, Store
 
 T0 = DEFAULT_EPOCH_MS

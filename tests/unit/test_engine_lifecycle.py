@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from minikctl import engine
+import engine_driver as engine
 from minikctl.kube.errors import BadRequest
 from minikctl.store.db import DEFAULT_EPOCH_MS, Store
 

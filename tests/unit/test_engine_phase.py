@@ -2,7 +2,7 @@
 
 import pytest
 
-from minikctl.engine.phase import get_phase, kubelet_conditions, ready_condition
+from minikctl.engine.kubelet.phase import get_phase, kubelet_conditions, ready_condition
 
 
 def running(n):

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from minikctl import engine
-from minikctl.engine.scheduler import filter_node, pod_requests, unschedulable_message
+import engine_driver as engine
+from minikctl.engine.controllers.scheduler import filter_node, pod_requests, unschedulable_message
 from minikctl.store.db import Store
 
 
@@ -69,9 +69,9 @@ def test_cpu_and_memory_reasons_sorted():
     node = {"metadata": {"name": "node1", "labels": {}}, "spec": {},
             "status": {"allocatable": {"cpu": "4", "memory": "16Gi", "pods": "110"}}}
     pod = mkpod("x", {"cpu": "100", "memory": "1000Gi"})
-    reasons, helps = filter_node(pod, node, [])
+    reasons, helps = filter_node(pod, node, {})
     assert reasons == ["Insufficient cpu", "Insufficient memory"] and helps
-    assert unschedulable_message(reasons, helps) == (
+    assert unschedulable_message([(reasons, helps)]) == (
         "0/1 nodes are available: 1 Insufficient cpu, 1 Insufficient memory. preemption: 0/1 nodes are available: "
         "1 No preemption victims found for incoming pod.")
 
@@ -79,8 +79,8 @@ def test_cpu_and_memory_reasons_sorted():
 def test_node_selector_mismatch_message():
     node = {"metadata": {"name": "node1", "labels": {"kubernetes.io/hostname": "node1"}}, "spec": {},
             "status": {"allocatable": {"cpu": "4", "memory": "16Gi", "pods": "110"}}}
-    reasons, helps = filter_node(mkpod("x", nodeSelector={"disktype": "ssd"}), node, [])
-    assert unschedulable_message(reasons, helps) == (
+    reasons, helps = filter_node(mkpod("x", nodeSelector={"disktype": "ssd"}), node, {})
+    assert unschedulable_message([(reasons, helps)]) == (
         "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are "
         "available: 1 Preemption is not helpful for scheduling.")
 
@@ -89,11 +89,11 @@ def test_taints_and_tolerations():
     node = {"metadata": {"name": "node1", "labels": {}},
             "spec": {"taints": [{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]},
             "status": {"allocatable": {"cpu": "4", "memory": "16Gi", "pods": "110"}}}
-    reasons, _ = filter_node(mkpod("x"), node, [])
+    reasons, _ = filter_node(mkpod("x"), node, {})
     assert reasons == ["node(s) had untolerated taint {dedicated: gpu}"]
     tol = [{"key": "dedicated", "operator": "Equal", "value": "gpu", "effect": "NoSchedule"}]
-    assert filter_node(mkpod("x", tolerations=tol), node, [])[0] == []
-    assert filter_node(mkpod("x", tolerations=[{"operator": "Exists"}]), node, [])[0] == []
+    assert filter_node(mkpod("x", tolerations=tol), node, {})[0] == []
+    assert filter_node(mkpod("x", tolerations=[{"operator": "Exists"}]), node, {})[0] == []
 
 
 def test_pod_request_counts_init_max_and_sidecars():

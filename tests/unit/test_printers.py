@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from minikctl.kube.timefmt import parse_rfc3339
-from minikctl.printers.pods import pod_row
+from minikctl.api.registry.pod import row as pod_row
 from minikctl.printers.table import table
 from minikctl.printers.tabwriter import tabwrite
 

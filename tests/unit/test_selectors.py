@@ -1,9 +1,9 @@
 import pytest
 
 from minikctl.kube.errors import BadRequest
+from minikctl.api.registry.namespace import FIELDS as NAMESPACE_FIELDS
+from minikctl.api.registry.pod import FIELDS as POD_FIELDS
 from minikctl.kube.selectors import (
-    NAMESPACE_FIELDS,
-    POD_FIELDS,
     FieldSelector,
     LabelSelector,
     Requirement,

@@ -14,12 +14,20 @@ def pod(name: str) -> dict:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"}, "spec": {}}
 
 
-def test_new_store_has_default_namespaces_and_epoch(tmp_path):
+def test_new_cluster_has_default_namespaces_node1_and_epoch(tmp_path):
+    from minikctl.cluster import Cluster
+
     st = Store(tmp_path / "s.db")
     with st.transaction() as tx:
+        assert tx.list("Namespace") == []  # the store keeps what it is given
+        Cluster(tx)
         assert [n["metadata"]["name"] for n in tx.list("Namespace")] == [
             "default", "kube-node-lease", "kube-public", "kube-system"]
+        assert [n["metadata"]["name"] for n in tx.list("Node")] == ["node1"]
         assert tx.now_ms == DEFAULT_EPOCH_MS
+    with st.transaction() as tx:
+        Cluster(tx)  # only once
+        assert len(tx.list("Namespace")) == 4 and len(tx.list("Node")) == 1
 
 
 def test_ids_are_deterministic_per_seed(tmp_path):

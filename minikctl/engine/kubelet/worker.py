@@ -1,8 +1,8 @@
-"""The simulated kubelet: a discrete-event state machine per pod.
+"""The simulated kubelet's pod worker: a discrete-event state machine per pod (``pod_workers.go`` + ``SyncPod``).
 
-Per pod the engine keeps a hidden runtime record (``tx.get_runtime``) holding a private timer
+Per pod the kubelet keeps a hidden runtime record (``tx.get_runtime("Pod", ...)``) holding a private timer
 queue. Timers are ``[ms, rank, seq, kind, args]``; ``rank`` orders what happens at one instant
-(lifecycle.md §10.2): 1 process progress, 2 probes, 3 kubelet reactions, 5 scheduler. The
+(docs/lifecycle.md §10.2): 1 process progress, 2 probes, 3 kubelet reactions. The
 store's wake index holds the earliest timer of each pod, so ``advance`` only touches pods that
 are due. Status is never hand-written: after each instant it is regenerated from the runtime
 record with the kubelet's rules (``phase.py``) and written only when it changed.
@@ -28,18 +28,16 @@ import json
 import os
 from typing import Any
 
-from minikctl.engine import phase as ph
-from minikctl.engine import procs
-from minikctl.engine.scheduler import NODE_NAME
+from minikctl.engine.kubelet import phase as ph
+from minikctl.engine.kubelet import procs
 
 RHO = 1000  # kubelet observation delay (PLEG relist period)
-R_PROC, R_PROBE, R_KUBELET, R_CTRL, R_SCHED = 1, 2, 3, 4, 5
+R_PROC, R_PROBE, R_KUBELET = 1, 2, 3
 BACKOFF_INITIAL = 10
 BACKOFF_MAX = 300
 RESYNC_MS = 10_000  # pod worker requeue after a sync error (back-off): the kubelet looks again every 10 s
 LOG_LINES = 10_000
 SCHED_RETRY_MS = 300_000
-IMAGES_META = "engine:images:" + NODE_NAME
 
 PROBE_TYPES = (("startupProbe", "Startup"), ("livenessProbe", "Liveness"), ("readinessProbe", "Readiness"))
 
@@ -87,18 +85,20 @@ def next_wake(R: dict) -> int | None:
 
 
 def save(tx, ns: str, name: str, R: dict) -> None:
-    tx.put_runtime(ns, name, R, next_wake(R))
+    tx.put_runtime("Pod", ns, name, R, next_wake(R))
 
 
 # ---------------------------------------------------------------------------------------------
 # the per-pod context
 
 
-class Kubelet:
+class PodWorker:
     """One pod's kubelet work inside one transaction."""
 
-    def __init__(self, tx, pod: dict, R: dict) -> None:
-        self.tx = tx
+    def __init__(self, api, pod: dict, R: dict, node=None) -> None:
+        self.api = api  # the kubelet's API client: status writes and events go through it
+        self.tx = api.tx
+        self.node = node  # the node's state (NodeState): its images
         self.pod = pod
         self.R = R
         self.ns = pod["metadata"].get("namespace", "default")
@@ -107,7 +107,7 @@ class Kubelet:
         self._procs: dict[str, Any] = {}
         self._dirty: set[str] = set()  # processes that may have changed since they were loaded
         self._images: dict[str, Any] = {}
-        self.horizon = tx.now_ms  # advance's target: periodic cycles may be fast-forwarded up to it
+        self.horizon = self.tx.now_ms  # advance's target: periodic cycles may be fast-forwarded up to it
         self.ff_anchor: int | None = None
 
     # -- helpers ------------------------------------------------------------------------------
@@ -155,8 +155,8 @@ class Kubelet:
         return p
 
     def event(self, type_: str, reason: str, message: str, field_path: str = "", at: int | None = None) -> None:
-        self.tx.record_event(self.pod, type_, reason, message, "kubelet", self.R.get("node") or NODE_NAME,
-                             at_ms=at, field_path=field_path)
+        self.api.event(self.pod, type_, reason, message, "kubelet", self.R.get("node") or "",
+                       at_ms=at, field_path=field_path)
         log = self.R.get("evlog")
         if log is not None:
             log.append([type_, reason, message, field_path, self.now if at is None else at])
@@ -193,14 +193,11 @@ class Kubelet:
 
     # -- node image cache ---------------------------------------------------------------------
     def node_images(self) -> list[str]:
-        raw = self.tx.meta(IMAGES_META)
-        return json.loads(raw) if raw else []
+        return self.node.images if self.node is not None else []
 
     def add_node_image(self, normalized: str) -> None:
-        imgs = self.node_images()
-        if normalized not in imgs:
-            imgs.append(normalized)
-            self.tx.set_meta(IMAGES_META, json.dumps(sorted(imgs)))
+        if self.node is not None:
+            self.node.add_image(normalized)
 
     # -- the loop -----------------------------------------------------------------------------
     def run_due(self, until_ms: int) -> None:
@@ -232,10 +229,6 @@ class Kubelet:
                 self.wake_dormant()
             elif kind == "probe":
                 self.on_probe(*args)
-            elif kind == "sched":
-                from minikctl.engine import schedule_pod
-
-                schedule_pod(self.tx, self.pod, self.R, self)
 
     # -- processes ----------------------------------------------------------------------------
     def on_proc(self, cname: str, iid: str) -> None:
@@ -1183,7 +1176,7 @@ class Kubelet:
         status = self.build_status()
         if status != (self.pod.get("status") or {}):
             self.pod["status"] = status
-            self.tx.update(self.pod)
+            self.api.write_status(self.pod)
         self._status_key = key
         self._status_obj = self.pod.get("status")
 

@@ -1,0 +1,61 @@
+"""The registry: one module per served kind holding its strategy, as kube-apiserver's ``pkg/registry/<group>/<kind>``.
+
+A kind's module may define any of the names below; what it leaves out comes from ``base.py`` (the behaviour
+of a plain object with metadata only). The API server (``minikctl/api/server.py``) is generic over them:
+it never names a kind.
+
+  default(obj, ctx)                 create-time defaulting (the Go ``SetDefaults_*`` functions) and mutating
+                                    admission; ``ctx`` is the API (name suffixes, lookups)
+  prepare_create(obj)               ``PrepareForCreate``: reset what a client may not set (status, generation)
+  prepare_update(old, new)          ``PrepareForUpdate`` of the main resource (keep status, bump generation)
+  prepare_status_update(old, new)   ``PrepareForUpdate`` of the status subresource (keep everything else)
+  validate(obj) -> [FieldError]     ``Validate``
+  validate_update(old, new)         ``ValidateUpdate`` (run before ``validate`` of the new object)
+  validate_status_update(old, new)  the status subresource's ``ValidateUpdate``
+  revalidate(obj)                   the validation an updated object gets besides validate_update
+                                    (``validate`` again for most kinds)
+  validate_on_decode                whether the kind's JSON Schema checks types and unknown fields (True)
+  FIELDS                            selectable fields: {"spec.nodeName": getter, ...} (``GetAttrs``)
+  COLUMNS, WIDE_COLUMNS, row(obj, now_ms, wide)   the table the server prints for ``get`` (``printers.go``)
+  ROW_FIELDS                        the paths ``row`` reads, when a listing may fetch only those
+  delete(api, obj, grace) -> dict|None   deletion: graceful (``CheckGracefulDelete``) or at once; returns the
+                                    object as left (None: removed)
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from minikctl.api.registry import base
+from minikctl.kube.kinds import Resource
+
+_NAMES = ("default", "prepare_create", "prepare_update", "prepare_status_update", "validate", "validate_update",
+          "validate_status_update", "revalidate", "validate_on_decode", "FIELDS", "COLUMNS",
+          "WIDE_COLUMNS", "row", "ROW_FIELDS", "delete")
+
+
+class Strategy:
+    """A kind's strategy: its module's names, the base behaviour for the rest."""
+
+    def __init__(self, res: Resource, module) -> None:
+        self.res = res
+        self.kind = res.kind
+        for name in _NAMES:
+            setattr(self, name, getattr(module, name, getattr(base, name)))
+
+
+_CACHE: dict[str, Strategy] = {}
+
+
+def strategy(res: Resource) -> Strategy:
+    s = _CACHE.get(res.kind)
+    if s is None:
+        s = _CACHE[res.kind] = Strategy(res, importlib.import_module(f"minikctl.api.registry.{res.module}"))
+    return s
+
+
+def for_object(obj: dict) -> Strategy | None:
+    from minikctl.kube.kinds import for_kind
+
+    res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
+    return strategy(res) if res else None

@@ -1,0 +1,96 @@
+"""What a kind's strategy does unless its module says otherwise: an object with metadata and nothing more.
+
+The pieces follow ``staging/src/k8s.io/apiserver/pkg/registry/rest`` (``BeforeCreate``, ``BeforeUpdate``,
+``BeforeDelete``) and the generic store's graceful-deletion and finalizer handling
+(``staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go``: ``updateForGracefulDeletionAndFinalizers``).
+"""
+
+from __future__ import annotations
+
+import copy
+
+from minikctl.kube.selectors import field_getter
+from minikctl.kube.timefmt import parse_rfc3339, rfc3339
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from minikctl.kube.errors import FieldError
+
+validate_on_decode = True
+
+
+def default(obj: dict, ctx) -> None:
+    """SetDefaults_<Kind> and mutating admission: nothing for a plain object."""
+
+
+def prepare_create(obj: dict) -> None:
+    """PrepareForCreate: status belongs to the server."""
+    obj.pop("status", None)
+
+
+def prepare_update(old: dict, new: dict) -> None:
+    """PrepareForUpdate of the main resource: nothing is reset for a plain object."""
+
+
+def prepare_status_update(old: dict, new: dict) -> dict:
+    """The status subresource takes only the status from the request."""
+    out = copy.deepcopy(old)
+    if new.get("status") is not None:
+        out["status"] = new["status"]
+    return out
+
+
+def validate(obj: dict) -> list["FieldError"]:
+    from minikctl.api import validation
+
+    return validation.validate(obj.get("kind", ""), obj, create=True)
+
+
+def revalidate(obj: dict) -> list["FieldError"]:
+    from minikctl.api import validation
+
+    return validation.validate(obj.get("kind", ""), obj, create=False)
+
+
+def validate_update(old: dict, new: dict) -> list["FieldError"]:
+    from minikctl.api import updates
+
+    return updates.validate_metadata_update(old, new)
+
+
+def validate_status_update(old: dict, new: dict) -> list["FieldError"]:
+    return validate_update(old, new)
+
+
+# fields.Set of DefaultClusterScopedAttr / DefaultNamespaceScopedAttr
+FIELDS = {"metadata.name": field_getter("metadata", "name"), "metadata.namespace": field_getter("metadata", "namespace")}
+
+# rest.NewDefaultTableConvertor: Name and Created At
+COLUMNS = ["NAME", "CREATED AT"]
+WIDE_COLUMNS: list[str] = []
+ROW_FIELDS: tuple[str, ...] = ()
+
+
+def row(obj: dict, now_ms: int, wide: bool) -> list[str]:
+    meta = obj.get("metadata") or {}
+    ts = meta.get("creationTimestamp")
+    return [meta.get("name", ""), rfc3339(parse_rfc3339(ts)) if ts else "<unknown>"]
+
+
+def delete(api, obj: dict, grace: int | None) -> dict | None:
+    """Remove the object at once, or, while finalizers remain, mark it deleted and keep it."""
+    return delete_now(api, obj)
+
+
+def delete_now(api, obj: dict) -> dict | None:
+    """The end of every deletion: gone unless finalizers hold it (then deletionTimestamp is set, grace 0)."""
+    meta = obj["metadata"]
+    if meta.get("finalizers"):
+        if not meta.get("deletionTimestamp") or meta.get("deletionGracePeriodSeconds"):
+            if not meta.get("deletionTimestamp"):
+                meta["deletionTimestamp"] = rfc3339(api.tx.now_ms)
+            meta["deletionGracePeriodSeconds"] = 0
+            api.tx.update(obj)
+        return obj
+    api.tx.delete(obj["kind"], meta.get("namespace", ""), meta["name"])
+    return None

@@ -1,0 +1,276 @@
+"""Pods: the strategy of ``pkg/registry/core/pod/strategy.go`` and the table of ``printPod``.
+
+Defaulting and validation live in ``api/defaults.py`` / ``api/validation.py`` / ``api/updates.py`` (they are
+large and shared with the pod templates of the workload kinds); this module says which of them a Pod uses and
+adds what is the Pod's own: graceful deletion (``CheckGracefulDelete``), selectable fields (``GetAttrs``) and
+the printed row (``pkg/printers/internalversion/printers.go`` ``printPod``, 1.32).
+"""
+
+from __future__ import annotations
+
+import copy
+
+from minikctl.api.registry import base
+from minikctl.kube.selectors import field_alias, field_getter
+from minikctl.kube.timefmt import age, human_duration, parse_rfc3339, rfc3339
+
+
+def default(obj: dict, ctx) -> None:
+    from minikctl.api import defaults
+
+    defaults.default_object("Pod", obj, suffix=ctx.tx.name_suffix)
+
+
+def prepare_create(obj: dict) -> None:
+    obj.pop("status", None)  # the defaults give the initial status (phase Pending, qosClass)
+    obj.setdefault("metadata", {})["generation"] = 1
+
+
+def prepare_update(old: dict, new: dict) -> None:
+    if isinstance(new.get("spec"), dict):
+        # decoding defaults the new object as on create (admission plugins do not run on update)
+        from minikctl.api.defaults import default_pod_spec
+
+        default_pod_spec(new["spec"], pod=True)
+    if "status" in old:
+        new["status"] = copy.deepcopy(old["status"])  # the main resource ignores status changes
+
+
+def validate(obj: dict) -> list:
+    from minikctl.api import validation
+
+    return validation.validate_pod(obj, True)
+
+
+def revalidate(obj: dict) -> list:
+    from minikctl.api import validation
+
+    return validation.validate_pod(obj, False)
+
+
+def validate_update(old: dict, new: dict) -> list:
+    from minikctl.api import updates
+
+    return updates.validate_pod_update(old, new)
+
+
+def validate_status_update(old: dict, new: dict) -> list:
+    from minikctl.api import updates
+
+    return updates.validate_pod_status_update(old, new)
+
+
+def delete(api, pod: dict, grace: int | None) -> dict | None:
+    """CheckGracefulDelete: a pod that never ran, or is done, goes at once; a running one gets its grace period
+    (the spec's unless the request gives one), and a second request may only shorten it. The kubelet of its
+    node sees the deletionTimestamp and stops the containers; it removes the pod (grace 0) when they are gone."""
+    spec = pod.get("spec") or {}
+    meta = pod["metadata"]
+    if grace is None:
+        grace = int(spec.get("terminationGracePeriodSeconds", 30))
+    grace = max(0, grace)
+    now = api.tx.now_ms
+    if meta.get("deletionTimestamp"):
+        if grace != 0 and grace >= int(meta.get("deletionGracePeriodSeconds", 0)):
+            return pod  # already terminating: only a shorter grace period changes anything
+        if grace != 0 and now + grace * 1000 >= parse_rfc3339(meta["deletionTimestamp"]):
+            return pod
+    node = spec.get("nodeName")
+    phase = (pod.get("status") or {}).get("phase")
+    if not node or grace == 0 or phase in ("Succeeded", "Failed") or not api.tx.exists("Node", "", node):
+        return base.delete_now(api, pod)
+    meta["deletionTimestamp"] = rfc3339(now + grace * 1000)
+    meta["deletionGracePeriodSeconds"] = grace
+    api.tx.update(pod)
+    return pod
+
+
+def set_condition(pod: dict, cond: dict, now_ms: int) -> bool:
+    """podutil.UpdatePodCondition: replace the condition of the same type, keeping its lastTransitionTime while
+    the status stays the same; True when the pod changed. ``cond["lastTransitionTime"]`` None means now."""
+    if cond.get("lastTransitionTime") is None:
+        cond["lastTransitionTime"] = rfc3339(now_ms)
+    conds = pod.setdefault("status", {}).setdefault("conditions", [])
+    for i, c in enumerate(conds):
+        if c.get("type") == cond["type"]:
+            if c.get("status") == cond["status"]:
+                cond["lastTransitionTime"] = c.get("lastTransitionTime")
+            if c == cond:
+                return False
+            conds[i] = cond
+            return True
+    conds.append(cond)
+    return True
+
+
+def bind(api, pod: dict, node: str) -> dict:
+    """The pods/binding subresource (``BindingREST`` in pkg/registry/core/pod/storage/storage.go,
+    ``setPodHostAndAnnotations``): the pod gets its node and the PodScheduled condition."""
+    from minikctl.kube import errors as E
+
+    spec = pod.setdefault("spec", {})
+    if spec.get("nodeName"):
+        raise E.Conflict("pods/binding", pod["metadata"]["name"],
+                         f"pod {pod['metadata']['name']} is already assigned to node \"{spec['nodeName']}\"")
+    spec["nodeName"] = node
+    set_condition(pod, {"lastProbeTime": None, "lastTransitionTime": None, "status": "True",
+                        "type": "PodScheduled"}, api.tx.now_ms)
+    return api.write_status(pod)
+
+
+def _host_network(obj: dict) -> str:
+    return "true" if ((obj.get("spec") or {}).get("hostNetwork")) is True else "false"
+
+
+def _pod_ip(obj: dict) -> str:
+    status = obj.get("status") or {}
+    ips = status.get("podIPs")
+    if isinstance(ips, list) and ips and isinstance(ips[0], dict) and ips[0].get("ip"):
+        return str(ips[0]["ip"])
+    v = status.get("podIP")
+    return "" if v is None else str(v)
+
+
+# PodToSelectableFields
+FIELDS = {
+    "metadata.name": field_getter("metadata", "name"),
+    "metadata.namespace": field_getter("metadata", "namespace"),
+    "spec.nodeName": field_getter("spec", "nodeName"),
+    "spec.restartPolicy": field_getter("spec", "restartPolicy"),
+    "spec.schedulerName": field_getter("spec", "schedulerName"),
+    "spec.serviceAccountName": field_getter("spec", "serviceAccountName"),
+    "spec.hostNetwork": _host_network,
+    "status.phase": field_getter("status", "phase"),
+    "status.podIP": _pod_ip,
+    "status.nominatedNodeName": field_getter("status", "nominatedNodeName"),
+    # old v1 clients: the server converts spec.host to spec.nodeName
+    "spec.host": field_alias("spec.nodeName", field_getter("spec", "nodeName")),
+}
+
+
+COLUMNS = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+# everything pod_row (and the table's NAMESPACE/label columns) reads: a table listing fetches only these
+ROW_FIELDS = ("apiVersion", "kind", "metadata.name", "metadata.namespace", "metadata.creationTimestamp",
+                  "metadata.deletionTimestamp", "metadata.labels", "spec.containers", "spec.initContainers",
+                  "spec.readinessGates", "spec.nodeName", "status")
+WIDE_COLUMNS = ["IP", "NODE", "NOMINATED NODE", "READINESS GATES"]
+
+
+def _ts(value: str | None) -> int:
+    return parse_rfc3339(value) if value else 0
+
+
+def row(pod: dict, now_ms: int, wide: bool = False) -> list[str]:
+    """NAME READY STATUS RESTARTS AGE [IP NODE NOMINATED NODE READINESS GATES]."""
+    spec = pod.get("spec") or {}
+    status = pod.get("status") or {}
+    meta = pod.get("metadata") or {}
+    conditions = status.get("conditions") or []
+
+    restarts = 0
+    sidecar_restarts = 0
+    total = len(spec.get("containers") or [])
+    ready = 0
+    last_restart = 0
+    last_sidecar_restart = 0
+    reason = status.get("reason") or status.get("phase") or ""
+    for c in conditions:
+        if c.get("type") == "PodScheduled" and c.get("reason") == "SchedulingGated":
+            reason = "SchedulingGated"
+
+    init_specs = spec.get("initContainers") or []
+    sidecars = {c.get("name") for c in init_specs if c.get("restartPolicy") == "Always"}
+    total += len([c for c in init_specs if c.get("restartPolicy") == "Always"])
+
+    initializing = False
+    for i, ic in enumerate(status.get("initContainerStatuses") or []):
+        rc = ic.get("restartCount", 0)
+        restarts += rc
+        last_term = (ic.get("lastState") or {}).get("terminated")
+        if last_term:
+            last_restart = max(last_restart, _ts(last_term.get("finishedAt")))
+        is_sidecar = ic.get("name") in sidecars
+        if is_sidecar:
+            sidecar_restarts += rc
+            if last_term:
+                last_sidecar_restart = max(last_sidecar_restart, _ts(last_term.get("finishedAt")))
+        state = ic.get("state") or {}
+        term = state.get("terminated")
+        waiting = state.get("waiting")
+        if term and term.get("exitCode", 0) == 0:
+            continue
+        if is_sidecar and ic.get("started"):
+            if ic.get("ready"):
+                ready += 1
+            continue
+        if term:
+            if not term.get("reason"):
+                if term.get("signal"):
+                    reason = f"Init:Signal:{term['signal']}"
+                else:
+                    reason = f"Init:ExitCode:{term.get('exitCode', 0)}"
+            else:
+                reason = "Init:" + term["reason"]
+        elif waiting and waiting.get("reason") and waiting.get("reason") != "PodInitializing":
+            reason = "Init:" + waiting["reason"]
+        else:
+            reason = f"Init:{i}/{len(init_specs)}"
+        initializing = True
+        break
+
+    initialized_true = False
+    for c in conditions:
+        if c.get("type") == "Initialized":
+            initialized_true = c.get("status") == "True"
+            break
+    if not initializing or initialized_true:
+        restarts = sidecar_restarts
+        last_restart = last_sidecar_restart
+        has_running = False
+        for cs in reversed(status.get("containerStatuses") or []):
+            restarts += cs.get("restartCount", 0)
+            last_term = (cs.get("lastState") or {}).get("terminated")
+            if last_term:
+                last_restart = max(last_restart, _ts(last_term.get("finishedAt")))
+            state = cs.get("state") or {}
+            waiting = state.get("waiting")
+            term = state.get("terminated")
+            if waiting and waiting.get("reason"):
+                reason = waiting["reason"]
+            elif term and term.get("reason"):
+                reason = term["reason"]
+            elif term:
+                reason = f"Signal:{term['signal']}" if term.get("signal") else f"ExitCode:{term.get('exitCode', 0)}"
+            elif cs.get("ready") and "running" in state:
+                has_running = True
+                ready += 1
+        if reason == "Completed" and has_running:
+            pod_ready = any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
+            reason = "Running" if pod_ready else "NotReady"
+
+    if meta.get("deletionTimestamp") and status.get("reason") == "NodeLost":
+        reason = "Unknown"
+    elif meta.get("deletionTimestamp") and status.get("phase") not in ("Succeeded", "Failed"):
+        reason = "Terminating"
+
+    restarts_str = str(restarts)
+    if restarts != 0 and last_restart:
+        restarts_str = f"{restarts} ({human_duration((now_ms - last_restart) / 1000.0)} ago)"
+
+    row = [meta.get("name", ""), f"{ready}/{total}", reason, restarts_str, age(meta.get("creationTimestamp"), now_ms)]
+    if wide:
+        ips = status.get("podIPs") or []
+        ip = ips[0].get("ip") if ips else ""
+        gates = spec.get("readinessGates") or []
+        if gates:
+            true_types = {c.get("type") for c in conditions if c.get("status") == "True"}
+            gates_str = f"{sum(1 for g in gates if g.get('conditionType') in true_types)}/{len(gates)}"
+        else:
+            gates_str = "<none>"
+        row += [
+            ip or "<none>",
+            spec.get("nodeName") or "<none>",
+            status.get("nominatedNodeName") or "<none>",
+            gates_str,
+        ]
+    return row

@@ -1,0 +1,367 @@
+"""The default scheduler (kube-scheduler's default profile), an ordinary client of the API.
+
+It sees pods without a node through the change log and binds each to the best node (the ``pods/binding``
+subresource). Filters, in the default profile's order (the first failing plugin names a node's reason):
+NodeUnschedulable, NodeName, TaintToleration, NodeAffinity (nodeSelector + required node affinity),
+NodeResourcesFit (requests; a pod's request is max(sum of containers, biggest init step) plus overhead).
+Scores of the feasible nodes (``pkg/scheduler/framework/plugins``): NodeResourcesFit LeastAllocated and
+NodeResourcesBalancedAllocation over cpu and memory with the non-zero defaults (100m, 200Mi) for containers
+without requests, TaintToleration (PreferNoSchedule taints) and NodeAffinity (preferred terms); ties go to
+the first node by name (kube-scheduler picks among ties at random).
+
+A pod that fits nowhere gets the Unschedulable condition and a FailedScheduling event, and is tried again when
+the cluster changes (a node is added or changed, a pod gives its resources back) or after 5 minutes
+(``podMaxInUnschedulablePodsDuration``). Its queue is a runtime record (kind ``Scheduler``).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from minikctl.kube.selectors import requirement_of
+from minikctl.store.changelog import DELETED
+
+SCHEDULER = "default-scheduler"
+RETRY_MS = 300_000
+RECORD = ("Scheduler", "", "unschedulable")
+DEFAULT_MILLI_CPU = Fraction(1, 10)  # schedutil.DefaultMilliCPURequest (100m)
+DEFAULT_MEMORY = Fraction(200 * 1024 * 1024)  # schedutil.DefaultMemoryRequest (200Mi)
+
+
+class Scheduler:
+    name = "scheduler"
+    watches = ("Pod", "Node")
+    owns = ("Scheduler",)
+
+    def __init__(self, loop) -> None:
+        self.loop = loop
+        self.tx = loop.tx
+        self.api = loop.api.as_writer("scheduler")
+        self.queue: dict[tuple, None] = {}  # pods to try now, in arrival order
+        # pods bound in this run whose kubelet has not taken them yet: their requests are already on the node
+        self.assumed: dict[tuple, tuple] = {}  # (namespace, name, uid) -> (node, requests)
+        self._retry: dict[str, int] | None = None  # "namespace/name" -> when to try again
+
+    # ---- the unschedulable queue ----------------------------------------------------------------
+    def retry(self) -> dict[str, int]:
+        if self._retry is None:
+            rec = self.tx.get_runtime(*RECORD)
+            self._retry = dict((rec or {}).get("pods") or {})
+        return self._retry
+
+    def _save_retry(self) -> None:
+        retry = self.retry()
+        if not retry:
+            if self.tx.get_runtime(*RECORD) is not None:
+                self.tx.delete_runtime(*RECORD)
+            return
+        self.tx.put_runtime(*RECORD, {"pods": dict(sorted(retry.items()))}, min(retry.values()))
+
+    def capacity_changed(self) -> None:
+        """Something that may let an unschedulable pod fit happened: try them all now."""
+        retry = self.retry()
+        if retry:
+            now = self.tx.now_ms
+            for key in retry:
+                retry[key] = min(retry[key], now)
+            self._save_retry()
+
+    def finish(self) -> None:
+        pass
+
+    # ---- the informer ----------------------------------------------------------------------------
+    def observe(self, ch) -> None:
+        if ch.kind == "Node":
+            self.capacity_changed()
+            return
+        key = f"{ch.namespace}/{ch.name}"
+        if ch.type == DELETED:
+            if key in self.retry():
+                del self._retry[key]
+                self._save_retry()
+            return
+        if ch.by == self.name:
+            return
+        spec = ch.obj.get("spec") or {}
+        if spec.get("nodeName") or (ch.obj.get("metadata") or {}).get("deletionTimestamp"):
+            return
+        if key in self.retry():
+            return  # waiting for the cluster to change
+        self.queue[(ch.namespace, ch.name)] = None
+
+    def has_work(self) -> bool:
+        return bool(self.queue)
+
+    def work(self) -> None:
+        while self.queue:
+            key = next(iter(self.queue))
+            del self.queue[key]
+            pod = self.tx.get("Pod", *key)
+            if pod is not None:
+                self.schedule(pod)
+
+    def due(self, kind: str, ns: str, name: str, until: int, horizon: int | None) -> None:
+        retry = self.retry()
+        now = self.tx.now_ms
+        for key in sorted((k for k, t in retry.items() if t <= now), key=lambda k: (retry[k], k)):
+            del retry[key]
+            pns, pname = key.split("/", 1)
+            pod = self.tx.get("Pod", pns, pname)
+            if pod is not None:
+                self.schedule(pod)
+        self._save_retry()
+
+    # ---- one scheduling cycle --------------------------------------------------------------------
+    def schedule(self, pod: dict) -> None:
+        """Bind ``pod`` to the best node, or record why it fits nowhere (and try again later)."""
+        from minikctl.api.registry import pod as pods
+
+        spec = pod.get("spec") or {}
+        meta = pod["metadata"]
+        if spec.get("nodeName") or meta.get("deletionTimestamp"):
+            return
+        key = f"{meta.get('namespace', 'default')}/{meta['name']}"
+        now = self.tx.now_ms
+        if spec.get("schedulingGates"):
+            cond = {"lastProbeTime": None, "lastTransitionTime": None,
+                    "message": "Scheduling is blocked due to non-empty scheduling gates", "reason": "SchedulingGated",
+                    "status": "False", "type": "PodScheduled"}
+            if pods.set_condition(pod, cond, now):
+                self.api.write_status(pod)
+            return
+        kubelet = self.loop.kubelet
+        req = pod_requests(pod)
+        feasible: list[tuple] = []
+        failures: list[tuple[list[str], bool]] = []
+        for node in self.tx.list("Node"):
+            state = kubelet.node(node["metadata"]["name"])
+            if state is None:
+                continue  # not registered yet: no kubelet to run anything
+            reasons, helps = filter_node(pod, node, state.requested)
+            if reasons:
+                failures.append((reasons, helps))
+            else:
+                feasible.append((node, state))
+        if not feasible:
+            msg = unschedulable_message(failures)
+            cond = {"lastProbeTime": None, "lastTransitionTime": None, "message": msg, "reason": "Unschedulable",
+                    "status": "False", "type": "PodScheduled"}
+            pod.setdefault("status", {}).setdefault("phase", "Pending")
+            if pods.set_condition(pod, cond, now):
+                self.api.write_status(pod)
+            self.api.event(pod, "Warning", "FailedScheduling", msg, SCHEDULER)
+            self.retry()[key] = now + RETRY_MS
+            self._save_retry()
+            return
+        node, state = max(feasible, key=lambda ns_: (score(pod, ns_[0], ns_[1].requested, req),
+                                                     _desc(ns_[0]["metadata"]["name"])))
+        name = node["metadata"]["name"]
+        self.api.event(pod, "Normal", "Scheduled", f"Successfully assigned {key} to {name}", SCHEDULER)
+        if self.retry().pop(key, None) is not None:
+            self._save_retry()
+        full = node_requests(pod)
+        state.add_requests(full, 1)
+        self.assumed[(meta.get("namespace", "default"), meta["name"], meta.get("uid"))] = (name, full)
+        pods.bind(self.api, pod, name)
+
+
+def node_requests(pod: dict) -> dict[str, str]:
+    """What a pod takes of its node, as the node's state counts it: its requests, one pod, and the non-zero
+    requests the scoring plugins count."""
+    full = {k: str(v) for k, v in pod_requests(pod).items()}
+    full["#pods"] = "1"
+    full.update(_nonzero(pod))
+    return full
+
+
+def _desc(name: str) -> tuple:
+    """Sorts names in reverse, so that max() picks the first name among equal scores."""
+    return tuple(-ord(ch) for ch in name) + (1,)
+
+
+def _nonzero(pod: dict) -> dict[str, str]:
+    """schedutil.GetNonzeroRequests summed over the containers: what the scoring plugins count."""
+    cpu = mem = Fraction(0)
+    for c in (pod.get("spec") or {}).get("containers") or []:
+        r = _requests(c)
+        cpu += r.get("cpu") or DEFAULT_MILLI_CPU
+        mem += r.get("memory") or DEFAULT_MEMORY
+    return {"#nonzero:cpu": str(cpu), "#nonzero:memory": str(mem)}
+
+
+def score(pod: dict, node: dict, used: dict, req: dict) -> Fraction:
+    """The weighted sum of the default score plugins (weights: fit 1, balanced 1, taints 3, affinity 2)."""
+    alloc = {k: _q(v) for k, v in ((node.get("status") or {}).get("allocatable") or {}).items()}
+    nz = _nonzero(pod)
+    fractions = []
+    least = Fraction(0)
+    for res in ("cpu", "memory"):
+        cap = alloc.get(res, Fraction(0))
+        want = Fraction(used.get(f"#nonzero:{res}", 0)) + Fraction(nz[f"#nonzero:{res}"])
+        if cap <= 0:
+            fractions.append(Fraction(1))
+            continue
+        least += max(Fraction(0), (cap - want) * 100 / cap)
+        fractions.append(min(Fraction(1), want / cap))
+    least /= 2
+    mean = sum(fractions) / len(fractions)
+    var = sum((f - mean) ** 2 for f in fractions) / len(fractions)
+    balanced = (1 - Fraction(var) ** Fraction(1, 2) if var else Fraction(1)) * 100 if var else Fraction(100)
+    prefer = [t for t in (node.get("spec") or {}).get("taints") or []
+              if t.get("effect") == "PreferNoSchedule" and not _tolerates((pod.get("spec") or {}).get("tolerations"), t)]
+    taints = Fraction(100) - min(Fraction(100), Fraction(len(prefer) * 100))
+    affinity = Fraction(0)
+    terms = ((((pod.get("spec") or {}).get("affinity") or {}).get("nodeAffinity") or {})
+             .get("preferredDuringSchedulingIgnoredDuringExecution") or [])
+    labels = (node.get("metadata") or {}).get("labels") or {}
+    for t in terms:
+        pref = t.get("preference") or {}
+        if all(_matches(labels, e) for e in pref.get("matchExpressions") or []):
+            affinity += int(t.get("weight", 0))
+    return least + balanced + 3 * taints + 2 * affinity
+
+
+def _q(v) -> Fraction:
+    from minikctl.kube.quantity import parse_quantity
+
+    try:
+        return parse_quantity(v)
+    except Exception:  # validated objects only reach here; be lenient anyway
+        return Fraction(0)
+
+
+def _requests(c: dict) -> dict[str, Fraction]:
+    res = c.get("resources") or {}
+    req = dict(res.get("requests") or {})
+    for k, v in (res.get("limits") or {}).items():  # API defaulting copies limits into missing requests
+        req.setdefault(k, v)
+    return {k: _q(v) for k, v in req.items()}
+
+
+def pod_requests(pod: dict) -> dict[str, Fraction]:
+    spec = pod.get("spec") or {}
+    total: dict[str, Fraction] = {}
+    for c in spec.get("containers") or []:
+        for k, v in _requests(c).items():
+            total[k] = total.get(k, Fraction(0)) + v
+    sidecars: dict[str, Fraction] = {}
+    init_max: dict[str, Fraction] = {}
+    for c in spec.get("initContainers") or []:
+        r = _requests(c)
+        if c.get("restartPolicy") == "Always":
+            for k, v in r.items():
+                total[k] = total.get(k, Fraction(0)) + v
+                sidecars[k] = sidecars.get(k, Fraction(0)) + v
+            step = dict(sidecars)
+        else:
+            step = {k: v + sidecars.get(k, Fraction(0)) for k, v in r.items()}
+            for k, v in sidecars.items():
+                step.setdefault(k, v)
+        for k, v in step.items():
+            init_max[k] = max(init_max.get(k, Fraction(0)), v)
+    for k, v in init_max.items():
+        total[k] = max(total.get(k, Fraction(0)), v)
+    for k, v in ((spec.get("overhead") or {})).items():
+        total[k] = total.get(k, Fraction(0)) + _q(v)
+    return total
+
+
+def _tolerates(tolerations: list[dict], taint: dict) -> bool:
+    for t in tolerations or []:
+        if t.get("effect") and t.get("effect") != taint.get("effect"):
+            continue
+        key = t.get("key", "")
+        if key and key != taint.get("key"):
+            continue
+        op = t.get("operator", "Equal")
+        if op == "Exists":
+            return True
+        if not key:
+            continue
+        if t.get("value", "") == taint.get("value", ""):
+            return True
+    return False
+
+
+def _matches(labels: dict, expr: dict) -> bool:
+    req = requirement_of(expr)
+    return req is not None and req.matches(labels)
+
+
+def _affinity_ok(pod: dict, node: dict) -> bool:
+    labels = (node.get("metadata") or {}).get("labels") or {}
+    spec = pod.get("spec") or {}
+    for k, v in (spec.get("nodeSelector") or {}).items():
+        if labels.get(k) != v:
+            return False
+    req = (((spec.get("affinity") or {}).get("nodeAffinity") or {})
+           .get("requiredDuringSchedulingIgnoredDuringExecution") or {})
+    terms = req.get("nodeSelectorTerms")
+    if terms:
+        name = (node.get("metadata") or {}).get("name")
+        ok_any = False
+        for term in terms:
+            exprs = term.get("matchExpressions") or []
+            fields = term.get("matchFields") or []
+            if not exprs and not fields:
+                continue
+            if all(_matches(labels, e) for e in exprs) and all(
+                    _matches({"metadata.name": name}, f) for f in fields):
+                ok_any = True
+                break
+        if not ok_any:
+            return False
+    return True
+
+
+def _go_quote_taint(t: dict) -> str:
+    return "{" + t.get("key", "") + ": " + t.get("value", "") + "}"
+
+
+def filter_node(pod: dict, node: dict, used: dict) -> tuple[list[str], bool]:
+    """Reasons the node does not fit (empty = fits) and whether preemption could help.
+
+    ``used``: what the pods already bound to the node request, with their count under "#pods"."""
+    spec = pod.get("spec") or {}
+    nspec = node.get("spec") or {}
+    if nspec.get("unschedulable") and not _tolerates(
+            spec.get("tolerations"), {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"}):
+        return ["node(s) were unschedulable"], False
+    untolerated = [t for t in nspec.get("taints") or []
+                   if t.get("effect") in ("NoSchedule", "NoExecute") and not _tolerates(spec.get("tolerations"), t)]
+    if untolerated:
+        return ["node(s) had untolerated taint " + _go_quote_taint(untolerated[0])], False
+    if not _affinity_ok(pod, node):
+        return ["node(s) didn't match Pod's node affinity/selector"], False
+    alloc = {k: _q(v) for k, v in ((node.get("status") or {}).get("allocatable") or {}).items()}
+    reasons = []
+    if Fraction(used.get("#pods", 0)) + 1 > alloc.get("pods", Fraction(110)):
+        reasons.append("Too many pods")
+    want = pod_requests(pod)
+    for k in sorted(want):
+        if want[k] == 0:
+            continue
+        if k in ("cpu", "memory", "ephemeral-storage") or k in alloc:
+            if Fraction(used.get(k, 0)) + want[k] > alloc.get(k, Fraction(0)):
+                reasons.append(f"Insufficient {k}")
+        elif k.startswith("hugepages-") or "/" in k:
+            reasons.append(f"Insufficient {k}")
+    return reasons, bool(reasons)
+
+
+def unschedulable_message(failures: list[tuple[list[str], bool]]) -> str:
+    """FitError.Error(): the reasons counted over the nodes, then what preemption found on each."""
+    n = len(failures)
+    if n == 0:
+        return "no nodes available to schedule pods"
+    counts: dict[str, int] = {}
+    pre: dict[str, int] = {}
+    for reasons, helps in failures:
+        for r in reasons:
+            counts[r] = counts.get(r, 0) + 1
+        p = "No preemption victims found for incoming pod" if helps else "Preemption is not helpful for scheduling"
+        pre[p] = pre.get(p, 0) + 1
+    parts = sorted(f"{c} {r}" for r, c in counts.items())
+    pparts = sorted(f"{c} {r}" for r, c in pre.items())
+    return (f"0/{n} nodes are available: " + ", ".join(parts) + ". "
+            f"preemption: 0/{n} nodes are available: " + ", ".join(pparts) + ".")

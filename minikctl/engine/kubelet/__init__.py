@@ -1,0 +1,342 @@
+"""The simulated kubelets: one agent runs the pods bound to every simulated node.
+
+It is an ordinary client of the API (``writer`` "kubelet"): it sees pods through the change log (the
+kubelet's pod informer, filtered on ``spec.nodeName``), writes their status through the API and removes a
+terminated pod with a delete of grace 0, as ``status_manager.go`` does. Each pod has a runtime record (kind
+``Pod``) with its timers; ``worker.PodWorker`` runs them. The node's own state (images, requested resources,
+pod IPs) is a ``nodes.NodeState``.
+
+Also what ``kubectl logs`` / ``exec`` / ``describe`` ask of a kubelet: ``pod_logs``, ``pod_exec``,
+``pod_assumptions``.
+"""
+
+from __future__ import annotations
+
+from minikctl.engine import nodes as N
+from minikctl.store.changelog import DELETED
+
+WRITER = "kubelet"
+
+
+class Kubelet:
+    """The node agent for every simulated node, inside one run of the cluster's loop."""
+
+    name = WRITER
+    watches = ("Pod", "Node")
+    owns = ("Pod",)  # runtime records whose timers it serves
+
+    def __init__(self, loop) -> None:
+        self.loop = loop
+        self.api = loop.api.as_writer(WRITER)
+        self.tx = loop.tx
+        self.queue: dict[tuple, None] = {}  # (namespace, name) of pods to look at, in arrival order
+        self.node_queue: dict[str, None] = {}
+        self._nodes: dict[str, N.NodeState | None] = {}
+
+    # ---- nodes ---------------------------------------------------------------------------
+    def node(self, name: str) -> N.NodeState | None:
+        if name not in self._nodes:
+            self._nodes[name] = N.NodeState.load(self.tx, name)
+        return self._nodes[name]
+
+    def finish(self) -> None:
+        for st in self._nodes.values():
+            if st is not None:
+                st.save()
+
+    # ---- the informer --------------------------------------------------------------------
+    def observe(self, ch) -> None:
+        if ch.kind == "Node":
+            if ch.type != DELETED and ch.by != WRITER and self.node(ch.name) is None:
+                self.node_queue[ch.name] = None
+            return
+        if ch.by == WRITER:
+            return  # its own status writes
+        if ch.type == DELETED:
+            self._forget(ch)
+            return
+        node = (ch.obj.get("spec") or {}).get("nodeName")
+        if node:
+            self.queue[(ch.namespace, ch.name)] = None
+
+    def has_work(self) -> bool:
+        return bool(self.queue or self.node_queue)
+
+    def work(self) -> None:
+        while self.node_queue:
+            name = next(iter(self.node_queue))
+            del self.node_queue[name]
+            self._register(name)
+        while self.queue:
+            key = next(iter(self.queue))
+            del self.queue[key]
+            pod = self.tx.get("Pod", *key)
+            if pod is not None:
+                self._sync_pod(pod)
+
+    # ---- node registration ------------------------------------------------------------------
+    def _register(self, name: str) -> None:
+        """A new Node object: the node IPAM controller gives it a pod CIDR, its kubelet registers its status."""
+        node = self.tx.get("Node", "", name)
+        if node is None or self.node(name) is not None:
+            return
+        index = self.tx.counter("nodes")
+        self._nodes[name] = N.NodeState.create(self.tx, name, index)
+        spec = node.setdefault("spec", {})
+        if not spec.get("podCIDR"):
+            spec["podCIDR"] = N.pod_cidr(index)
+            spec["podCIDRs"] = [N.pod_cidr(index)]
+        node["status"] = N.registered_status(name, index, self.tx.now_ms, node.get("status"))
+        self.api.write_status(node)
+        self.loop.scheduler.capacity_changed()
+
+    # ---- pods -------------------------------------------------------------------------------
+    def _sync_pod(self, pod: dict) -> None:
+        from .worker import PodWorker, new_record, spec_hash
+
+        meta = pod["metadata"]
+        ns, name = meta.get("namespace", "default"), meta["name"]
+        node_name = (pod.get("spec") or {}).get("nodeName")
+        state = self.node(node_name)
+        if state is None:
+            return  # no kubelet on that node: the pod waits for one
+        R = self.tx.get_runtime("Pod", ns, name)
+        if R is not None and R.get("uid") != meta.get("uid"):
+            R = None
+        if R is None:
+            if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+                return
+            R = new_record(pod)
+            self._admit(pod, R, state)
+            k = PodWorker(self.api, pod, R, state)
+            k.need_sync(self.tx.now_ms)
+            k.run_due(self.tx.now_ms)
+            self.finish_pod(k)
+            return
+        k = PodWorker(self.api, pod, R, state)
+        spec = pod.get("spec") or {}
+        if meta.get("deletionTimestamp") and R.get("start") is not None and self._terminate(k, meta):
+            pass  # a deletion (or a shorter grace period): the containers are stopped
+        elif R.get("start") is not None:
+            grace = int(spec.get("terminationGracePeriodSeconds", 30))
+            for c, C, fp in k.containers():
+                h = spec_hash(c)
+                if h == C["hash"]:
+                    continue
+                C["hash"] = h
+                C["bo"] = None  # the back-off key includes the spec hash: a fresh history
+                inst = C.get("cur")
+                if inst is not None and inst.get("t1") is None and R.get("term") is None:
+                    k.kill(c, C, fp, f"Container {c['name']} definition changed, will be restarted", grace,
+                           restart=True)
+                else:
+                    C["wait"] = None if C.get("wait") and C["wait"][0] in (
+                        "CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName",
+                        "ErrImageNeverPull") else C.get("wait")
+            k.need_sync(self.tx.now_ms)
+            k.wake_dormant()
+        k.run_due(self.tx.now_ms)
+        self.finish_pod(k)
+
+    def _admit(self, pod: dict, R: dict, state: N.NodeState) -> None:
+        """The pod is bound to this node: account for it, give it an address, start its sandbox."""
+        from minikctl.engine.controllers.scheduler import node_requests
+
+        meta = pod["metadata"]
+        key = (meta.get("namespace", "default"), meta["name"], meta.get("uid"))
+        assumed = self.loop.scheduler.assumed.pop(key, None)
+        if assumed is None:  # bound by its manifest (spec.nodeName), not by the scheduler
+            req = node_requests(pod)
+            state.add_requests(req, 1)
+        else:
+            req = assumed[1]
+        R["req"] = req
+        R["hostIP"] = N.internal_ip(self.tx.get("Node", "", state.name) or {}) or N.node_ip(state.index)
+        R["ip"] = R["hostIP"] if (pod.get("spec") or {}).get("hostNetwork") else state.next_pod_ip()
+        R["node"] = state.name
+        R["start"] = self.tx.now_ms
+        R["fs"] = None
+
+    def _terminate(self, k, meta: dict) -> bool:
+        """Graceful deletion: stop the containers by the deletionTimestamp (``killPod`` with the pod's grace).
+        False when this deletion was already under way (nothing new to do)."""
+        from minikctl.kube.timefmt import parse_rfc3339
+
+        R = k.R
+        now = self.tx.now_ms
+        end = parse_rfc3339(meta["deletionTimestamp"])
+        if R.get("term") is not None and end >= R["term"]["end"]:
+            return False
+        grace = int(meta.get("deletionGracePeriodSeconds", max(0, (end - now) // 1000)))
+        R["term"] = {"at": now, "end": end, "grace": grace}
+        for c, C, fp in k.containers():
+            inst = C.get("cur")
+            if inst is not None and inst.get("kill") and inst.get("t1") is None:
+                inst["kill"]["kill"] = min(inst["kill"]["kill"], end)
+                inst["kill"]["restart"] = False
+        k.need_sync(now)
+        return True
+
+    def release(self, R: dict) -> None:
+        """The pod no longer holds its node's resources (terminal or gone)."""
+        if R.get("req") is not None and not R.get("rel"):
+            R["rel"] = True
+            state = self.node(R.get("node") or "")
+            if state is not None:
+                state.add_requests(R["req"], -1)
+            self.loop.scheduler.capacity_changed()
+
+    def _forget(self, ch) -> None:
+        """A pod was removed from the API: its sandbox goes, its resources return to the node."""
+        R = self.tx.get_runtime("Pod", ch.namespace, ch.name)
+        if R is not None and R.get("uid") == ch.uid:
+            self.release(R)
+            self.tx.delete_runtime("Pod", ch.namespace, ch.name)
+            return
+        assumed = self.loop.scheduler.assumed.pop((ch.namespace, ch.name, ch.uid), None)
+        if assumed is not None:
+            state = self.node(assumed[0])
+            if state is not None:
+                state.add_requests(assumed[1], -1)
+            self.loop.scheduler.capacity_changed()
+
+    # ---- timers ---------------------------------------------------------------------------
+    def due(self, kind: str, ns: str, name: str, until: int, horizon: int | None) -> None:
+        from .worker import PodWorker, next_wake as _pod_wake
+
+        tx = self.tx
+        pod = tx.get("Pod", ns, name)
+        R = tx.get_runtime("Pod", ns, name)
+        if R is None:
+            return
+        if pod is None or pod["metadata"].get("uid") != R.get("uid"):
+            tx.set_wake("Pod", ns, name, None)
+            return
+        k = PodWorker(self.api, pod, R, self.node(R.get("node") or ""))
+        if horizon is not None:
+            k.horizon = max(horizon, tx.now_ms)
+        k.run_due(until)
+        # keep stepping this pod in memory while it stays first in the (wake, kind, namespace, name) order and
+        # nobody else has anything to react to: a looping process costs no store round trip per wake-up
+        while horizon is not None and not tx.feed and self.settle_instant(k):
+            nxt = _pod_wake(R)
+            if nxt is None or nxt > horizon:
+                break
+            other = tx.next_due_other(nxt, "Pod", ns, name)
+            if other is not None and tuple(other) < (nxt, "Pod", ns, name):
+                break
+            k.run_due(nxt)
+        self.finish_pod(k)
+
+    def settle_instant(self, k) -> bool:
+        """After an instant: write the status if it changed; False when the pod is gone."""
+        R = k.R
+        if R.get("gone") is not None:
+            return False
+        if R.get("start") is not None:
+            k.write_status()
+            if (k.pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+                self.release(R)
+        return True
+
+    def finish_pod(self, k) -> None:
+        from .worker import save
+
+        R = k.R
+        k.flush()
+        ns, name = k.ns, k.name
+        if R.get("gone") is not None:
+            if (k.pod.get("metadata") or {}).get("finalizers"):
+                R["t"] = []
+                R["gone"] = None
+                k.write_status()
+                self.release(R)
+                save(self.tx, ns, name, R)
+                self.api.delete(k.pod, grace=0)
+                return
+            self.release(R)
+            self.tx.delete_runtime("Pod", ns, name)
+            self.api.delete(k.pod, grace=0)
+            return
+        self.settle_instant(k)
+        save(self.tx, ns, name, R)
+
+
+# ---- what kubectl asks of a kubelet ----------------------------------------------------------
+def pod_logs(tx, pod: dict, container: str, previous: bool) -> list[tuple[int, str]]:
+    """[(ms, line)] of one container instance (``GET /containerLogs``)."""
+    from minikctl.kube.errors import BadRequest
+
+    meta = pod["metadata"]
+    R = tx.get_runtime("Pod", meta.get("namespace", "default"), meta["name"])
+    C = (R or {}).get("c", {}).get(container)
+    pname = meta["name"]
+    if previous:
+        inst = (C or {}).get("prev")
+        if inst is None:
+            raise BadRequest(f'previous terminated container "{container}" in pod "{pname}" not found')
+    else:
+        inst = (C or {}).get("cur")
+        if inst is None:
+            w = (C or {}).get("wait")
+            reason = w[0] if w else ("PodInitializing" if (pod.get("spec") or {}).get("initContainers")
+                                     else "ContainerCreating")
+            if reason in ("ErrImagePull", "ImagePullBackOff"):
+                reason = "trying and failing to pull image"
+            raise BadRequest(f'container "{container}" in pod "{pname}" is waiting to start: {reason}')
+    return [(int(ms), line) for ms, line in inst.get("logs") or []]
+
+
+def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float | None = None) -> tuple[int, str, int]:
+    """Run ``argv`` in a running container (``kubectl exec``): (exit code, output, virtual ms taken).
+
+    Side effects on the container's filesystem (and on its main process, e.g. ``kill 1``) persist.
+    Raises BadRequest when the container is not running.
+    """
+    from minikctl.kube.errors import BadRequest
+
+    from . import procs
+    from .worker import PodWorker
+
+    kubelet = loop.kubelet
+    tx = loop.tx
+    meta = pod["metadata"]
+    ns, name = meta.get("namespace", "default"), meta["name"]
+    R = tx.get_runtime("Pod", ns, name)
+    C = (R or {}).get("c", {}).get(container)
+    inst = (C or {}).get("cur")
+    if inst is None or inst.get("t1") is not None:
+        raise BadRequest(f'container {container} is not valid for pod {name}' if C is None else
+                         f'unable to upgrade connection: container not found ("{container}")')
+    k = PodWorker(kubelet.api, pod, R, kubelet.node(R.get("node") or ""))
+    c, C, _ = k.find(container)
+    img = k.image(c.get("image", ""))
+    p = k.proc(inst)
+    view = k.fs().view(container, c.get("volumeMounts"), img)
+    code, out, ms = procs.run_exec([str(a) for a in argv], procs.env_for(c, pod, img), view, img, tx.now_ms,
+                                   timeout_s, p)
+    if p is not None and p.exited:
+        k.after_proc(c, C, inst, p)
+    k.wake_dormant()  # the filesystem may have changed: steady probes look again
+    k.run_due(tx.now_ms)
+    kubelet.finish_pod(k)
+    return code, out, ms
+
+
+def pod_assumptions(tx, pod: dict) -> dict[str, list[str]]:
+    """{container: [what the simulator assumed]} for describe's ``Simulated:`` lines."""
+    meta = pod["metadata"]
+    R = tx.get_runtime("Pod", meta.get("namespace", "default"), meta["name"])
+    out: dict[str, list[str]] = {}
+    if not R:
+        return out
+    spec = pod.get("spec") or {}
+    for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
+        C = R["c"].get(c["name"]) or {}
+        inst = C.get("cur")
+        notes: list[str] = list((inst or {}).get("assume") or [])
+        if inst is not None and inst.get("proc"):
+            # the process's record (procs.dump_process) carries its notes: describe need not load the interpreter
+            notes = list(inst["proc"].get("assumptions") or [])
+        out[c["name"]] = notes
+    return out

@@ -1,0 +1,139 @@
+"""The one loop of the simulated cluster: changes and timers to the components that own them.
+
+Components (the scheduler, the kubelets, the controllers) are ordinary clients of the API. Each one
+  - watches some kinds: ``observe(change)`` sees every change of them (its informer) and queues work;
+  - ``work()`` does the queued work at the current virtual instant, writing only through the API;
+  - may own runtime records with wake-up times: ``due(kind, namespace, name, until, horizon)`` when one is due;
+  - ``finish()`` writes back what it kept in memory during the run.
+
+``run(to_ms)`` alternates two steps until nothing is left before ``to_ms``:
+  1. drain the change log: hand every new change to its watchers, let each component with queued work do it
+     (in the order of ``components``), and repeat while that work writes more; all at the same instant —
+     controllers react at the instant they observe a change, as real ones do within milliseconds;
+  2. move the clock to the earliest wake-up and hand it to the record's owner.
+The order is total — (wake_ms, kind, namespace, name) for timers, change order and component order within
+an instant — so the same commands always give the same history.
+"""
+
+from __future__ import annotations
+
+from minikctl.kube.errors import ClientError
+
+MAX_ROUNDS = 10_000  # reactions at one instant before the loop gives up (components fighting each other)
+
+
+class Loop:
+    def __init__(self, api) -> None:
+        from minikctl.engine.controllers import CONTROLLERS
+        from minikctl.engine.controllers.scheduler import Scheduler
+        from minikctl.engine.kubelet import Kubelet
+
+        self.api = api
+        self.tx = api.tx
+        self.scheduler = Scheduler(self)
+        self.kubelet = Kubelet(self)
+        self.components = [self.scheduler, self.kubelet] + [cls(self) for cls in CONTROLLERS]
+        self.watchers: dict[str, list] = {}
+        self.anything: list = []
+        self.owners: dict[str, object] = {}
+        for comp in self.components:
+            for kind in comp.watches:
+                if kind == "*":
+                    self.anything.append(comp)
+                else:
+                    self.watchers.setdefault(kind, []).append(comp)
+            for kind in comp.owns:
+                self.owners[kind] = comp
+
+    def pending(self) -> bool:
+        return bool(self.tx.feed) or any(c.has_work() for c in self.components)
+
+    def dispatch(self) -> None:
+        """Hand the new changes to their watchers and let the components react, until all is quiet."""
+        tx = self.tx
+        rounds = 0
+        while True:
+            if tx.feed:
+                changes, tx.feed = tx.feed, []
+                anything = self.anything
+                for ch in changes:
+                    for comp in self.watchers.get(ch.kind, ()):
+                        comp.observe(ch)
+                    for comp in anything:
+                        if ch.kind not in comp.watches:
+                            comp.observe(ch)
+            busy = [c for c in self.components if c.has_work()]
+            if not busy:
+                if not tx.feed:
+                    return
+                continue
+            for comp in busy:
+                comp.work()
+            rounds += 1
+            if rounds > MAX_ROUNDS:
+                raise ClientError("the simulated cluster does not settle: its components keep reacting to each "
+                                  f"other at {tx.now_ms} ms ({', '.join(c.name for c in busy)})")
+
+    def run(self, to_ms: int) -> None:
+        """Let the cluster live until ``to_ms``: every change and every wake-up up to it, in order."""
+        tx = self.tx
+        own = tx.start_due_queue(to_ms)  # the order kept in memory, runtime records written back at the end
+        try:
+            while True:
+                self.dispatch()
+                due = tx.next_due(to_ms)
+                if due is None:
+                    break
+                wake, kind, ns, name = due
+                if wake > tx.now_ms:
+                    tx.set_now(wake)
+                owner = self.owners.get(kind)
+                if owner is None:
+                    tx.set_wake(kind, ns, name, None)  # nobody serves it any more
+                    continue
+                owner.due(kind, ns, name, max(wake, tx.now_ms), to_ms)
+        finally:
+            for comp in self.components:
+                comp.finish()
+            if own:
+                tx.end_due_queue()
+        if to_ms > tx.now_ms:
+            tx.set_now(to_ms)
+
+    def tap(self, kinds: tuple[str, ...]) -> list:
+        """A list that receives every later change of ``kinds`` (a watch, for ``get -w`` and ``wait``)."""
+        tap = _Tap(kinds)
+        if "Event" in kinds:
+            self.tx.watch_events = True
+        self.components.append(tap)
+        self.anything.append(tap)
+        return tap.changes
+
+    def next_wake(self) -> int | None:
+        due = self.tx.next_due(1 << 62)
+        return None if due is None else int(due[0])
+
+
+class _Tap:
+    """A watcher that only listens: what it sees is kept for its reader."""
+
+    name = "watch"
+    watches = ("*",)
+    owns = ()
+
+    def __init__(self, kinds: tuple[str, ...]) -> None:
+        self.kinds = kinds
+        self.changes: list = []
+
+    def observe(self, ch) -> None:
+        if ch.kind in self.kinds:
+            self.changes.append(ch)
+
+    def has_work(self) -> bool:
+        return False
+
+    def work(self) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass

@@ -1,0 +1,143 @@
+"""Simulated nodes: what a node's kubelet registers, and each node's own state.
+
+Every Node object is a simulated node (the convention KWOK users know): a node created through the API gets
+the status a kubelet would register (conditions, capacity, addresses, node info) for whatever the manifest
+left out, a pod CIDR from the node IPAM controller, and a kubelet that runs the pods bound to it. ``node1``
+exists on every new store.
+
+Per node the engine keeps a runtime record (kind ``Node``) with what is not in the Node object:
+  index       the node's number (1 for node1): its address 192.168.49.(1+index) and pod CIDR 10.244.(index-1).0/24
+  requested   the sum of the requests of the pods bound to it, and their count under "#pods" (the scheduler's
+              cache: ``NodeInfo.Requested``)
+  images      the images its runtime has pulled
+  last_ip     the last pod IP handed out from its CIDR
+"""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+
+from minikctl.kube.timefmt import rfc3339
+
+DEFAULT_NODE = "node1"
+DEFAULT_CAPACITY = {"cpu": "4", "ephemeral-storage": "100Gi", "memory": "16Gi", "pods": "110"}
+KIND = "Node"
+
+
+def node_ip(index: int) -> str:
+    return f"192.168.49.{1 + index}"
+
+
+def pod_cidr(index: int) -> str:
+    return f"10.244.{index - 1}.0/24"
+
+
+def registered_status(name: str, index: int, now_ms: int, status: dict | None = None) -> dict:
+    """What a kubelet registers for its node (``kubelet_node_status.go`` setters), over what the object has."""
+    now = rfc3339(now_ms)
+    status = json.loads(json.dumps(status or {}))
+
+    def cond(t: str, s: str, r: str, m: str) -> dict:
+        return {"lastHeartbeatTime": now, "lastTransitionTime": now, "message": m, "reason": r, "status": s, "type": t}
+
+    cap = status.get("capacity") or dict(DEFAULT_CAPACITY)
+    status["capacity"] = cap
+    status.setdefault("allocatable", dict(cap))
+    status.setdefault("addresses", [{"address": node_ip(index), "type": "InternalIP"},
+                                    {"address": name, "type": "Hostname"}])
+    if not status.get("conditions"):
+        status["conditions"] = [
+            cond("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+            cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+            cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+            cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
+        ]
+    info = {"architecture": "amd64", "containerRuntimeVersion": "containerd://1.7.24", "kernelVersion": "6.8.0",
+            "kubeProxyVersion": "v1.32.0", "kubeletVersion": "v1.32.0", "operatingSystem": "linux",
+            "osImage": "Ubuntu 22.04.5 LTS", "bootID": "", "machineID": "", "systemUUID": ""}
+    status["nodeInfo"] = {**info, **(status.get("nodeInfo") or {})}
+    return status
+
+
+def default_labels(name: str) -> dict:
+    return {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
+            "kubernetes.io/hostname": name, "kubernetes.io/os": "linux"}
+
+
+def new_node(name: str, index: int, now_ms: int, control_plane: bool = False) -> dict:
+    labels = default_labels(name)
+    if control_plane:
+        labels["node-role.kubernetes.io/control-plane"] = ""
+    return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels},
+            "spec": {"podCIDR": pod_cidr(index), "podCIDRs": [pod_cidr(index)]},
+            "status": registered_status(name, index, now_ms)}
+
+
+def internal_ip(node: dict) -> str:
+    for a in (node.get("status") or {}).get("addresses") or []:
+        if a.get("type") == "InternalIP":
+            return a.get("address", "")
+    return ""
+
+
+class NodeState:
+    """A node's runtime record, read once and written back by ``save`` (one per node per loop run)."""
+
+    __slots__ = ("name", "index", "requested", "images", "last_ip", "_tx", "_dirty")
+
+    def __init__(self, tx, name: str, rec: dict) -> None:
+        self._tx = tx
+        self.name = name
+        self.index = int(rec.get("index", 1))
+        self.requested = {k: Fraction(v) for k, v in (rec.get("requested") or {}).items()}
+        self.images: list[str] = list(rec.get("images") or [])
+        self.last_ip = int(rec.get("last_ip", 0))
+        self._dirty = False
+
+    @classmethod
+    def load(cls, tx, name: str) -> "NodeState | None":
+        rec = tx.get_runtime(KIND, "", name)
+        return None if rec is None else cls(tx, name, rec)
+
+    @classmethod
+    def create(cls, tx, name: str, index: int) -> "NodeState":
+        st = cls(tx, name, {"index": index})
+        st._dirty = True
+        st.save()
+        return st
+
+    def add_requests(self, req: dict, sign: int) -> None:
+        for k, v in req.items():
+            self.requested[k] = self.requested.get(k, Fraction(0)) + sign * Fraction(v)
+        self._dirty = True
+
+    def has_image(self, normalized: str) -> bool:
+        return normalized in self.images
+
+    def add_image(self, normalized: str) -> None:
+        if normalized not in self.images:
+            self.images.append(normalized)
+            self.images.sort()
+            self._dirty = True
+
+    def next_pod_ip(self) -> str:
+        self.last_ip += 1
+        self._dirty = True
+        return f"10.244.{self.index - 1}.{2 + (self.last_ip - 1) % 253}"
+
+    def save(self) -> None:
+        if not self._dirty:
+            return
+        self._tx.put_runtime(KIND, "", self.name, {
+            "index": self.index,
+            "requested": {k: str(self.requested[k]) for k in sorted(self.requested)},
+            "images": self.images, "last_ip": self.last_ip}, None)
+        self._dirty = False
+
+
+def bootstrap(tx) -> None:
+    """node1, the node of every new store, registered with its kubelet's state."""
+    tx.create(new_node(DEFAULT_NODE, 1, tx.now_ms, control_plane=True))
+    tx.set_meta("counter:nodes", "1")
+    NodeState.create(tx, DEFAULT_NODE, 1)

@@ -1,0 +1,81 @@
+"""The change log: every write of an object, in resourceVersion order (ADDED, MODIFIED, DELETED).
+
+Two views of the same log:
+
+* the **feed** of one transaction (``Tx.feed``): :class:`Change` records in the order the writes happened.
+  The cluster's loop hands them to the scheduler, the kubelets and the controllers (their informers), and
+  ``get -w`` / ``wait`` read them as a watch would;
+* the **table** ``changes``: one row per change, kept for the last :data:`KEEP` revisions, so a later
+  command (or an HTTP watch) can ask "what happened after resourceVersion N". Rows carry no body but for
+  DELETED (the object's last state, which can no longer be read): a watcher reads the current object.
+  The oldest revision still in the table is in meta ``changes:oldest``; asking for an older one is the
+  API server's 410 Gone.
+
+This is the shape of the kube-apiserver's watch cache over etcd's revision history
+(staging/src/k8s.io/apiserver/pkg/storage/cacher), reduced to one process.
+"""
+
+from __future__ import annotations
+
+import json
+
+ADDED, MODIFIED, DELETED = "ADDED", "MODIFIED", "DELETED"
+KEEP = 20_000  # revisions kept in the table (rows are ~60 bytes; DELETED rows carry a body)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS changes (
+    rv INTEGER PRIMARY KEY, type TEXT NOT NULL, kind TEXT NOT NULL, namespace TEXT NOT NULL,
+    name TEXT NOT NULL, uid TEXT NOT NULL, body TEXT
+)
+"""
+
+
+class Change:
+    """One write. ``body`` is the object's JSON at that revision (a snapshot); ``obj`` is the dict that was
+    written, which its writer may have changed since (fine for deciding whether to look, not for showing it).
+    ``by`` names the writer (``kubelet``, ``replicaset-controller``, ... or "" for a user's command)."""
+
+    __slots__ = ("rv", "type", "kind", "namespace", "name", "uid", "body", "obj", "by")
+
+    def __init__(self, rv: int, type_: str, kind: str, namespace: str, name: str, uid: str, body: str,
+                 obj: dict, by: str) -> None:
+        self.rv, self.type, self.kind, self.namespace, self.name = rv, type_, kind, namespace, name
+        self.uid, self.body, self.obj, self.by = uid, body, obj, by
+
+    def snapshot(self) -> dict:
+        """The object as it was at this revision."""
+        return json.loads(self.body)
+
+    def __repr__(self) -> str:
+        return f"Change({self.rv} {self.type} {self.kind} {self.namespace}/{self.name} by {self.by or 'user'})"
+
+
+def ensure(conn) -> None:
+    conn.execute(SCHEMA)
+
+
+def write(conn, changes: list[Change]) -> None:
+    """Persist the changes of a transaction (called once, at commit or before a savepoint)."""
+    conn.executemany(
+        "INSERT OR REPLACE INTO changes (rv, type, kind, namespace, name, uid, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(c.rv, c.type, c.kind, c.namespace, c.name, c.uid, c.body if c.type == DELETED else None)
+         for c in changes])
+
+
+def compact(conn, revision: int) -> int | None:
+    """Drop rows older than the last KEEP revisions; returns the oldest revision kept (None: nothing dropped)."""
+    floor = revision - KEEP
+    if floor <= 0:
+        return None
+    cur = conn.execute("DELETE FROM changes WHERE rv <= ?", (floor,))
+    return floor + 1 if cur.rowcount else None
+
+
+def since(conn, rv: int, kinds: tuple[str, ...] = ()) -> list[tuple]:
+    """(rv, type, kind, namespace, name, uid, body-or-None) of the changes after ``rv``, oldest first."""
+    sql = "SELECT rv, type, kind, namespace, name, uid, body FROM changes WHERE rv > ?"
+    args: list = [rv]
+    if kinds:
+        sql += " AND kind IN (" + ",".join("?" * len(kinds)) + ")"
+        args += list(kinds)
+    return [tuple(r) for r in conn.execute(sql + " ORDER BY rv", args)]

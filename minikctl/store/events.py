@@ -1,0 +1,190 @@
+"""v1 Events: recorded by the API's event recorder, aggregated as client-go's EventCorrelator does.
+
+Stored in their own table (``events``) with the columns needed to aggregate repeats (``dedup``: the same
+involved object, type, reason, message and source) and to find an object's events (``involved_uid``).
+Aggregation happens in memory during a transaction and is written back at the flush, so a crash loop that
+repeats the same few events thousands of times per advance costs a few rows.
+"""
+
+from __future__ import annotations
+
+import json
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    namespace TEXT NOT NULL, name TEXT NOT NULL, involved_uid TEXT NOT NULL,
+    dedup TEXT NOT NULL, last_ms INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (namespace, name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_involved ON events (involved_uid);
+CREATE UNIQUE INDEX IF NOT EXISTS events_dedup ON events (dedup)
+"""
+
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+class EventLog:
+    """The Tx's part that records and reads events (mixed into store.db.Tx)."""
+
+    conn: object
+    watch_events = False
+    _events: dict
+    _ev_rows: dict
+    _ev_uids: set
+
+    def record_event(
+        self,
+        involved: dict,
+        type_: str,
+        reason: str,
+        message: str,
+        component: str,
+        host: str = "",
+        at_ms: int | None = None,
+        field_path: str = "",
+    ) -> dict:
+        """Create or aggregate a v1 Event about ``involved`` (same object, reason, message, source → count+1)."""
+        from minikctl.kube.timefmt import rfc3339
+
+        at = self.now_ms if at_ms is None else at_ms
+        meta = involved["metadata"]
+        ns = meta.get("namespace", "default")
+        uid = meta.get("uid", "")
+        dedup = "\0".join((uid, type_, reason, message, component))
+        if field_path:
+            dedup += "\0" + field_path
+        cached = self._cached_event(dedup, uid)
+        if cached:
+            ev = cached[2]
+            ev["count"] = ev.get("count", 1) + 1
+            ev["lastTimestamp"] = rfc3339(at)
+            ev["metadata"]["resourceVersion"] = str(self.next_rv())
+            cached[3] = cached[3] or True
+            self._watched_event(ev, "MODIFIED")
+            return ev
+        # like the kubelet's recorder ("<name>.<hex of the time in ns>"): names sort in the order
+        # events were created, so same-second events list (and describe) chronologically
+        name = f"{meta['name']}.{at * 1_000_000 + self.counter('event') % 1_000_000:x}"
+        ev = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {
+                "name": name,
+                "namespace": ns,
+                "uid": self.new_uid(),
+                "resourceVersion": str(self.next_rv()),
+                "creationTimestamp": rfc3339(at),
+            },
+            "involvedObject": {
+                "apiVersion": involved.get("apiVersion", "v1"),
+                "kind": involved.get("kind", ""),
+                "name": meta["name"],
+                "namespace": ns,
+                "uid": meta.get("uid", ""),
+                "resourceVersion": meta.get("resourceVersion", ""),
+                **({"fieldPath": field_path} if field_path else {}),
+            },
+            "reason": reason,
+            "message": message,
+            "source": {"component": component, **({"host": host} if host else {})},
+            "firstTimestamp": rfc3339(at),
+            "lastTimestamp": rfc3339(at),
+            "count": 1,
+            "type": type_,
+            "eventTime": None,
+            "reportingComponent": component,
+            "reportingInstance": host,
+        }
+        # written at the next flush (with whatever aggregation happens before it)
+        self._events[dedup] = [ns, name, ev, "new"]
+        self._watched_event(ev, "ADDED")
+        return ev
+
+    def _watched_event(self, ev: dict, type_: str) -> None:
+        """Events reach the change feed only while someone watches them (``get events -w``): the kubelet's
+        stepping stops at every change in the feed, and events are far more frequent than object writes."""
+        if self.watch_events:
+            from minikctl.store.changelog import Change
+
+            meta = ev["metadata"]
+            self.feed.append(Change(int(meta["resourceVersion"]), type_, "Event", meta["namespace"], meta["name"],
+                                    meta["uid"], _dumps(ev), ev, self.writer))
+
+    def _cached_event(self, dedup: str, uid: str) -> list | None:
+        cached = self._events.get(dedup)
+        if cached is None:
+            if uid not in self._ev_uids:
+                self._ev_uids.add(uid)
+                rows = self._ev_rows
+                for ns, name, d, body in self.conn.execute(
+                        "SELECT namespace, name, dedup, body FROM events WHERE involved_uid=?", (uid,)):
+                    rows[d] = (ns, name, body)
+            row = self._ev_rows.pop(dedup, None)
+            if row is None:
+                return None
+            cached = self._events[dedup] = [row[0], row[1], json.loads(row[2]), False]
+        return cached
+
+    def flush_events(self) -> None:
+        """Write back the events aggregated in memory since the last flush."""
+        from minikctl.kube.timefmt import parse_rfc3339
+
+        # what was read ahead may now be out of date: read again when next needed
+        self._ev_rows.clear()
+        self._ev_uids.clear()
+        if not self._events:
+            return
+        new, changed = [], []
+        for dedup, (ns, name, ev, state) in self._events.items():
+            if state == "new":
+                new.append((ns, name, ev["involvedObject"].get("uid", ""), dedup, parse_rfc3339(ev["lastTimestamp"]),
+                            _dumps(ev)))
+            elif state:
+                changed.append((parse_rfc3339(ev["lastTimestamp"]), _dumps(ev), ns, name))
+        if new:
+            self.conn.executemany(
+                "INSERT INTO events (namespace, name, involved_uid, dedup, last_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
+                new)
+        if changed:
+            self.conn.executemany("UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?", changed)
+        self._events.clear()
+
+    def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
+                   field_path: str, times: int, last_ms: int) -> bool:
+        """Add ``times`` to an existing aggregated event's count and move its lastTimestamp
+        (the engine's fast-forward over periodic cycles). False when there is no such event."""
+        from minikctl.kube.timefmt import rfc3339
+
+        meta = involved["metadata"]
+        uid = meta.get("uid", "")
+        dedup = "\0".join((uid, type_, reason, message, component))
+        if field_path:
+            dedup += "\0" + field_path
+        cached = self._cached_event(dedup, uid)
+        if not cached:
+            return False
+        ev = cached[2]
+        ev["count"] = ev.get("count", 1) + int(times)
+        ev["lastTimestamp"] = rfc3339(last_ms)
+        ev["metadata"]["resourceVersion"] = str(self.next_rv())
+        cached[3] = cached[3] or True
+        self._watched_event(ev, "MODIFIED")
+        return True
+
+    def events_for(self, uid: str) -> list[dict]:
+        self.flush_events()
+        rows = self.conn.execute("SELECT body FROM events WHERE involved_uid=? ORDER BY last_ms, name", (uid,))
+        return [json.loads(r[0]) for r in rows]
+
+    def list_events(self, namespace: str | None = None) -> list[dict]:
+        self.flush_events()
+        if namespace is None:
+            rows = self.conn.execute("SELECT body FROM events ORDER BY namespace, name")
+        else:
+            # the API server lists by name (<object>.<hex time>): grouped by object, then in time order
+            rows = self.conn.execute("SELECT body FROM events WHERE namespace=? ORDER BY name", (namespace,))
+        return [json.loads(r[0]) for r in rows]
+
+    def delete_events_for(self, uid: str) -> None:
+        self.flush_events()
+        self.conn.execute("DELETE FROM events WHERE involved_uid=?", (uid,))
