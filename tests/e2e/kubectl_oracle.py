@@ -229,7 +229,8 @@ FIELDS: dict[tuple[str, str], dict] = {  # (group, resource) -> field label -> g
     ("events.k8s.io", "events"): {**{f"regarding.{f}": f"involvedObject.{f}" for f in
                                      ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion",
                                       "fieldPath")},
-                                  "reason": "reason", "reportingController": "reportingComponent", "type": "type"},
+                                  "reason": "reason", "reportingController": "reportingComponent", "type": "type",
+                                  "source": "source"},
 }
 
 
