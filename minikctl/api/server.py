@@ -207,11 +207,29 @@ class Api:
             return self.tx.update(obj)
 
     # ---- delete -------------------------------------------------------------------------
-    def delete(self, obj: dict, *, grace: int | None = None, dry_run: bool = False) -> dict | None:
-        """Request deletion through the kind's strategy; returns the object as left (None: removed)."""
+    def delete(self, obj: dict, *, grace: int | None = None, dry_run: bool = False,
+               propagation: str | None = None) -> dict | None:
+        """Request deletion through the kind's strategy; returns the object as left (None: removed).
+
+        ``propagation`` is DeleteOptions.propagationPolicy: ``Background`` (the object goes, the garbage
+        collector then deletes its dependents), ``Foreground`` (it stays, with the ``foregroundDeletion``
+        finalizer, until the collector has deleted the dependents that block it) or ``Orphan`` (the ``orphan``
+        finalizer: the collector takes the owner reference off the dependents first). None: the kind's default
+        (``DefaultGarbageCollectionPolicy``), background for every kind served here.
+        (registry/generic/registry/store.go: ``deletionFinalizersForGarbageCollection``)"""
         res = self._resource_of(obj, deleting=True)
+        if propagation not in (None, "Background", "Foreground", "Orphan"):
+            raise E.BadRequest(f'Unsupported value: "{propagation}": supported values: "Orphan", "Background", '
+                               '"Foreground"')
         if dry_run:
             return obj
+        meta = obj["metadata"]
+        finalizer = {"Foreground": "foregroundDeletion", "Orphan": "orphan"}.get(propagation or "")
+        if finalizer and finalizer not in (meta.get("finalizers") or []):
+            other = "orphan" if finalizer == "foregroundDeletion" else "foregroundDeletion"
+            meta["finalizers"] = [f for f in meta.get("finalizers") or [] if f != other] + [finalizer]
+            with self.writing():
+                self.tx.update(obj)
         with self.writing():
             return registry.strategy(res).delete(self, obj, grace)
 

@@ -20,6 +20,23 @@ FORCE_WARNING = (
 )
 
 
+def cascading_strategy(flag: str) -> str:
+    """kubectl's GetCascadingStrategy (cmd/delete/delete_flags.go): the propagation policy of --cascade;
+    the old boolean values still work, with a warning."""
+    from minikctl.kube.errors import ClientError
+
+    booleans = {"1": True, "t": True, "T": True, "TRUE": True, "true": True, "True": True,
+                "0": False, "f": False, "F": False, "FALSE": False, "false": False, "False": False}
+    if flag in booleans:
+        word = "background" if booleans[flag] else "orphan"
+        c.err(f"warning: --cascade={flag} is deprecated (boolean value) and can be replaced with --cascade={word}.")
+        return "Background" if booleans[flag] else "Orphan"
+    strategies = {"orphan": "Orphan", "foreground": "Foreground", "background": "Background"}
+    if flag not in strategies:
+        raise ClientError(f'invalid cascade value ({flag}). Must be "background", "foreground", or "orphan"')
+    return strategies[flag]
+
+
 def effective_grace(grace_period: int, now: bool, force: bool) -> int:
     """kubectl's DeleteOptions.Complete/Validate: -1 means the object's own period."""
     from minikctl.kube.errors import ClientError
@@ -80,8 +97,7 @@ def delete(
     args = args or []
     if output and output != "name":
         raise ClientError(f"unexpected -o output mode: {output}. We only support '-o name'")
-    if cascade not in ("background", "foreground", "orphan", "true", "false"):
-        raise ClientError(f'invalid cascade value ({cascade}). Must be "background", "foreground", or "orphan"')
+    propagation = cascading_strategy(cascade)
     if all_ and selector:
         raise ClientError("cannot set --all and --selector at the same time")
     grace = effective_grace(grace_period, now, force)
@@ -122,7 +138,8 @@ def delete(
             meta = obj["metadata"]
             try:
                 with api.tx.savepoint():
-                    api.delete(obj, grace=None if grace < 0 else grace, dry_run=mode != "none")
+                    api.delete(obj, grace=None if grace < 0 else grace, dry_run=mode != "none",
+                               propagation=propagation)
             except MinikctlError as e:
                 errors.append(e)
                 continue

@@ -37,8 +37,13 @@ def from_args(args: list[str]) -> list[Request]:
                 raise ClientError("arguments in resource/name form must have a single resource and name")
             out.append(Request(resolve(type_), [name]))
         return out
-    # `all` is kubectl's category of workload types; of those, minikctl serves pods
-    types = [resolve("pods" if t == "all" else t) for t in args[0].split(",") if t]
+    # `all` is kubectl's category of workload types (the served kinds that list it among their categories)
+    from minikctl.kube.kinds import in_category
+
+    types = []
+    for t in args[0].split(","):
+        if t:
+            types += in_category("all") if t == "all" else [resolve(t)]
     names = args[1:]
     if names and len(types) > 1:
         raise ClientError("arguments in resource/name form must have a single resource and name")

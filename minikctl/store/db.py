@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS objects (
     uid TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (kind, namespace, name)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
 """ + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA
 
 CLUSTER = ""  # namespace value used for cluster-scoped objects

@@ -6,6 +6,7 @@ the API. The scheduler and the kubelets are components too; the loop puts them f
 
 from __future__ import annotations
 
+from minikctl.engine.controllers.garbagecollector import GarbageCollector
 from minikctl.engine.controllers.namespace import NamespaceController
 
-CONTROLLERS = [NamespaceController]
+CONTROLLERS = [GarbageCollector, NamespaceController]

@@ -1,0 +1,223 @@
+"""What every workload controller shares: a work queue of owners, the owner of a changed object (its
+controller reference), pods made from a template, events, and timers on the virtual clock.
+
+The pieces follow ``pkg/controller/controller_utils.go`` (``GetPodFromTemplate``, ``FilterActivePods``,
+``IsPodActive``), ``pkg/controller/controller_ref_manager.go`` (adoption and release by selector) and
+``metav1.NewControllerRef``. A controller subclasses ``Controller``, names its kind and what it owns, and
+writes ``sync(namespace, name, obj)``: the loop (engine/loop.py) calls it at the instant something changed.
+"""
+
+from __future__ import annotations
+
+import json
+
+from minikctl.kube import errors as E
+from minikctl.kube.selectors import selector_matches
+from minikctl.store.changelog import DELETED
+
+
+def controller_ref(obj: dict) -> dict | None:
+    """metav1.GetControllerOf: the owner reference with ``controller: true``."""
+    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref
+    return None
+
+
+def new_controller_ref(owner: dict) -> dict:
+    """metav1.NewControllerRef(owner, gvk)."""
+    meta = owner["metadata"]
+    return {"apiVersion": owner["apiVersion"], "kind": owner["kind"], "name": meta["name"], "uid": meta["uid"],
+            "controller": True, "blockOwnerDeletion": True}
+
+
+def pod_from_template(template: dict, owner: dict, ref: dict | None = None) -> dict:
+    """GetPodFromTemplate: the template's labels, annotations and finalizers, ``<owner>-`` as generateName,
+    the owner's controller reference, a copy of the template's spec."""
+    tmeta = template.get("metadata") or {}
+    name = owner["metadata"]["name"]
+    prefix = name + "-"
+    from minikctl.api.validation import is_dns1123_subdomain
+
+    if is_dns1123_subdomain(prefix + "a"):  # ValidatePodName(prefix, true): generated names must stay valid
+        prefix = name
+    meta: dict = {"generateName": prefix, "namespace": owner["metadata"].get("namespace", "default")}
+    if tmeta.get("labels"):
+        meta["labels"] = dict(tmeta["labels"])
+    if tmeta.get("annotations"):
+        meta["annotations"] = dict(tmeta["annotations"])
+    if tmeta.get("finalizers"):
+        meta["finalizers"] = list(tmeta["finalizers"])
+    meta["ownerReferences"] = [ref or new_controller_ref(owner)]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
+            "spec": json.loads(json.dumps(template.get("spec") or {}))}
+
+
+def is_pod_active(pod: dict) -> bool:
+    """IsPodActive: not Succeeded, not Failed, not being deleted."""
+    return ((pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
+            and not (pod.get("metadata") or {}).get("deletionTimestamp"))
+
+
+def is_pod_ready(pod: dict) -> bool:
+    return any(c.get("type") == "Ready" and c.get("status") == "True"
+               for c in (pod.get("status") or {}).get("conditions") or [])
+
+
+def ready_since_ms(pod: dict) -> int | None:
+    """When the pod's Ready condition last became True (None when it is not ready)."""
+    from minikctl.kube.timefmt import parse_rfc3339
+
+    for c in (pod.get("status") or {}).get("conditions") or []:
+        if c.get("type") == "Ready" and c.get("status") == "True":
+            ts = c.get("lastTransitionTime")
+            return parse_rfc3339(ts) if ts else 0
+    return None
+
+
+def is_pod_available(pod: dict, min_ready_seconds: int, now_ms: int) -> bool:
+    """podutil.IsPodAvailable: ready for at least minReadySeconds."""
+    since = ready_since_ms(pod)
+    if since is None:
+        return False
+    return min_ready_seconds == 0 or since + min_ready_seconds * 1000 <= now_ms
+
+
+class Controller:
+    """A controller of one owner kind. Subclasses set ``name`` (its event source and writer), ``kind`` (the
+    owner kind), ``owned`` (kinds whose changes wake their controller owner) and write ``sync``."""
+
+    name = ""
+    kind = ""
+    owned: tuple[str, ...] = ("Pod",)
+    also_watches: tuple[str, ...] = ()
+
+    def __init__(self, loop) -> None:
+        self.loop = loop
+        self.tx = loop.tx
+        self.api = loop.api.as_writer(self.name)
+        self.queue: dict[tuple, None] = {}
+        self.watches = (self.kind,) + tuple(self.owned) + tuple(self.also_watches)
+        self.owns = (self.kind,)
+
+    # ---- the informers ----------------------------------------------------------------------
+    def observe(self, ch) -> None:
+        if ch.kind == self.kind:
+            self.enqueue(ch.namespace, ch.name)
+            return
+        if ch.kind in self.owned:
+            ref = controller_ref(ch.obj)
+            if ref is not None and ref.get("kind") == self.kind:
+                self.enqueue(ch.namespace, ref.get("name", ""))
+            elif ref is None and ch.type != DELETED:
+                self.observe_orphan(ch)
+            return
+        self.observe_other(ch)
+
+    def observe_orphan(self, ch) -> None:
+        """An owned-kind object without a controller: owners whose selector matches it may adopt it."""
+
+    def observe_other(self, ch) -> None:
+        """Changes of ``also_watches`` kinds."""
+
+    def enqueue(self, namespace: str, name: str) -> None:
+        self.queue[(namespace, name)] = None
+
+    def has_work(self) -> bool:
+        return bool(self.queue)
+
+    def work(self) -> None:
+        while self.queue:
+            key = next(iter(self.queue))
+            del self.queue[key]
+            self.sync(key[0], key[1], self.tx.get(self.kind, *key))
+
+    def sync(self, namespace: str, name: str, obj: dict | None) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        pass
+
+    # ---- timers ---------------------------------------------------------------------------------
+    def wake_at(self, namespace: str, name: str, at_ms: int) -> None:
+        """Sync this owner again at ``at_ms`` (the earliest of the times asked for wins)."""
+        rec = self.tx.get_runtime(self.kind, namespace, name)
+        if rec is not None and rec.get("at") is not None and rec["at"] <= at_ms:
+            return
+        self.tx.put_runtime(self.kind, namespace, name, {"at": int(at_ms)}, int(at_ms))
+
+    def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
+        self.tx.delete_runtime(kind, namespace, name)
+        self.sync(namespace, name, self.tx.get(self.kind, namespace, name))
+
+    # ---- objects it owns ---------------------------------------------------------------------------
+    def owned_objects(self, owner: dict, kind: str = "Pod", adopt: bool = True) -> list[dict]:
+        """The objects of ``kind`` this owner controls (``ClaimPods``): those with its controller reference
+        whose labels still match (the others are released), and orphans that match (adopted)."""
+        meta = owner["metadata"]
+        uid = meta.get("uid")
+        selector = (owner.get("spec") or {}).get("selector")
+        out = []
+        for obj in self.tx.list(kind, meta.get("namespace", "default")):
+            ref = controller_ref(obj)
+            labels = (obj.get("metadata") or {}).get("labels") or {}
+            if ref is not None:
+                if ref.get("uid") != uid:
+                    continue
+                if selector is not None and not selector_matches(selector, labels) \
+                        and not (obj.get("metadata") or {}).get("deletionTimestamp"):
+                    self._release(obj, uid)
+                    continue
+                out.append(obj)
+            elif adopt and selector is not None and selector_matches(selector, labels) \
+                    and not meta.get("deletionTimestamp") and not (obj.get("metadata") or {}).get("deletionTimestamp"):
+                out.append(self._adopt(obj, owner))
+        return out
+
+    def _adopt(self, obj: dict, owner: dict) -> dict:
+        new = json.loads(json.dumps(obj))
+        new["metadata"]["ownerReferences"] = (new["metadata"].get("ownerReferences") or []) + [new_controller_ref(owner)]
+        stored, _ = self.api.update(obj, new, verb="patching")
+        return stored
+
+    def _release(self, obj: dict, uid: str) -> None:
+        new = json.loads(json.dumps(obj))
+        refs = [r for r in new["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
+        if refs:
+            new["metadata"]["ownerReferences"] = refs
+        else:
+            new["metadata"].pop("ownerReferences", None)
+        self.api.update(obj, new, verb="patching")
+
+    def create_pod(self, owner: dict, pod: dict) -> dict | None:
+        """Create a pod through admission; ``SuccessfulCreate`` or ``FailedCreate`` on the owner (a refusal
+        leaves nothing behind and the controller carries on, as the real ones do)."""
+        try:
+            created = self.api.create(pod)  # admission refuses before anything is written
+        except E.MinikctlError as e:
+            msg = e.server_message() if isinstance(e, E.StatusError) else str(e)
+            self.event(owner, "Warning", "FailedCreate", f"Error creating: {msg}")
+            return None
+        self.event(owner, "Normal", "SuccessfulCreate", f"Created pod: {created['metadata']['name']}")
+        return created
+
+    def delete_pod(self, owner: dict, pod: dict) -> None:
+        try:
+            self.api.delete(pod)
+        except E.MinikctlError as e:
+            msg = e.server_message() if isinstance(e, E.StatusError) else str(e)
+            self.event(owner, "Warning", "FailedDelete", f"Error deleting: {msg}")
+            return
+        self.event(owner, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
+
+    def update_status(self, obj: dict, status: dict) -> dict:
+        """Write the owner's status through the status subresource when it changed."""
+        if (obj.get("status") or {}) == status:
+            return obj
+        new = json.loads(json.dumps(obj))
+        new["status"] = status
+        stored, _ = self.api.update(obj, new, subresource="status", verb="patching")
+        return stored
+
+    def event(self, obj: dict, type_: str, reason: str, message: str) -> None:
+        self.api.event(obj, type_, reason, message, self.name)
