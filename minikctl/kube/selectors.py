@@ -693,23 +693,7 @@ def _dig(obj: Any, *path: str) -> Any:
     return cur
 
 
-def field_alias(name: str, getter: Callable[[dict], str]) -> Callable[[dict], str]:
-    """A selectable field that is another's old name (the server converts it: ``spec.host`` -> ``spec.nodeName``)."""
-    def get(obj: dict) -> str:
-        return getter(obj)
-
-    get.alias_of = name  # type: ignore[attr-defined]
-    return get
-
-
-def field_getter(*path: str) -> Callable[[dict], str]:
-    """The getter of a selectable field: the string at ``path`` ("" when absent), as fields.Set holds it."""
-    def get(obj: dict) -> str:
-        v = _dig(obj, *path)
-        return "" if v is None else str(v)
-
-    get.__name__ = "get_" + "_".join(path)
-    return get
+from minikctl.kube.fields import field_alias, field_getter  # noqa: E402,F401  (re-exported)
 
 
 # ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 
-from minikctl.kube.selectors import field_getter
+from minikctl.kube.fields import field_getter
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
 
 TYPE_CHECKING = False

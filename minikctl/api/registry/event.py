@@ -5,7 +5,7 @@ Events are written by the API's event recorder (``Api.event``), never by users; 
 
 from __future__ import annotations
 
-from minikctl.kube.selectors import field_getter
+from minikctl.kube.fields import field_getter
 from minikctl.kube.timefmt import age
 
 # ToSelectableFields of pkg/registry/core/event/strategy.go

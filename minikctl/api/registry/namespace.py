@@ -10,7 +10,7 @@ import copy
 
 from minikctl.api.registry import base
 from minikctl.kube import errors as E
-from minikctl.kube.selectors import field_getter
+from minikctl.kube.fields import field_getter
 from minikctl.kube.timefmt import age, rfc3339
 
 SYSTEM = ("default", "kube-system", "kube-public", "kube-node-lease")

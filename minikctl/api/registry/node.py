@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 
 from minikctl.kube import errors as E
-from minikctl.kube.selectors import field_getter
+from minikctl.kube.fields import field_getter
 from minikctl.kube.timefmt import age
 
 validate_on_decode = False  # no schema: the rules below say what may change

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 
 from minikctl.api.registry import base
-from minikctl.kube.selectors import field_alias, field_getter
+from minikctl.kube.fields import field_alias, field_getter
 from minikctl.kube.timefmt import age, human_duration, parse_rfc3339, rfc3339
 
 
