@@ -392,7 +392,8 @@ def _quantity(value) -> str:
 
 
 def _text(default: str = ""):
-    return lambda v: default if v in (None, "") else str(v)
+    """A string field; ``default`` for a nil pointer (an empty string prints as it is)."""
+    return lambda v: default if v is None else str(v)
 
 
 def _bool(v) -> str:
@@ -680,3 +681,4 @@ def describe_node(node: dict, events: list[dict], now_ms: int) -> str:
                 w.w(1, f"{name}:\t{status[key][name]}\n")
     events_section(w, events, now_ms)
     return w.text()
+
