@@ -682,3 +682,91 @@ def describe_node(node: dict, events: list[dict], now_ms: int) -> str:
     events_section(w, events, now_ms)
     return w.text()
 
+
+# ---------------------------------------------------------------------------------------------------------------
+# the generic describer (kinds without a describer of their own, e.g. ControllerRevision)
+
+_ACRONYMS = ("API", "URL", "UID", "OSB", "GUID")
+
+
+def _camel_split(src: str) -> list[str]:
+    """github.com/fatih/camelcase Split: runs of lower case, upper case, digits and other characters, an upper-case
+    run handing its last letter to a following lower-case run ("PDFLoader" -> "PDF", "Loader")."""
+    runs: list[list[str]] = []
+    last = 0
+    for ch in src:
+        cls = 1 if ch.islower() else 2 if ch.isupper() else 3 if ch.isdigit() else 4
+        if cls == last:
+            runs[-1].append(ch)
+        else:
+            runs.append([ch])
+        last = cls
+    for i in range(len(runs) - 1):
+        if runs[i] and runs[i][0].isupper() and runs[i + 1] and runs[i + 1][0].islower():
+            runs[i + 1].insert(0, runs[i].pop())
+    return ["".join(r) for r in runs if r]
+
+
+def _title(part: str) -> str:
+    """strings.Title: the first letter of each word upper-cased."""
+    out, prev_letter = [], False
+    for ch in part:
+        out.append(ch if prev_letter else ch.upper())
+        prev_letter = ch.isalnum() or ch == "_"
+    return "".join(out)
+
+
+def smart_label(field: str) -> str:
+    """smartLabelFor: ``apiVersion`` -> ``API Version``, ``ownerReferences`` -> ``Owner References``; a field with
+    characters other than letters and "-" is printed as it is."""
+    if any(not ch.isalpha() and ch != "-" for ch in field):
+        return field
+    parts = []
+    for part in _camel_split(field):
+        if part == "_":
+            continue
+        parts.append(part.upper() if part.upper() in _ACRONYMS else _title(part))
+    return " ".join(parts)
+
+
+_GENERIC_SKIP = (".metadata.managedFields", ".metadata.name", ".metadata.namespace", ".metadata.labels",
+                 ".metadata.annotations")
+
+
+def _unstructured(w: Writer, level: int, content: dict, prefix: str) -> None:
+    """printUnstructuredContent: fields sorted, maps and lists nested a level deeper, scalars as Go's %v."""
+    from minikctl.kube.gofmt import sprint
+
+    for field in sorted(content, key=lambda k: k.encode("utf-8")):
+        value = content[field]
+        path = f"{prefix}.{field}"
+        if path in _GENERIC_SKIP:
+            continue
+        if isinstance(value, dict):
+            w.w(level, f"{smart_label(field)}:\n")
+            _unstructured(w, level + 1, value, path)
+        elif isinstance(value, list):
+            w.w(level, f"{smart_label(field)}:\n")
+            for child in value:
+                if isinstance(child, dict):
+                    _unstructured(w, level + 1, child, path)
+                else:
+                    w.w(level + 1, f"{sprint(child)}\n")
+        else:
+            w.w(level, f"{smart_label(field)}:\t{sprint(value)}\n")
+
+
+def describe_generic(obj: dict, ctx) -> str:
+    """genericDescriber: name, namespace, labels, annotations, then every other field of the object
+    (managedFields left out), then its events."""
+    meta = obj.get("metadata") or {}
+    w = Writer()
+    w.w(0, f"Name:\t{meta.get('name', '')}\n")
+    w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    labels_multiline(w, "Labels", meta.get("labels"))
+    annotations_multiline(w, "Annotations", meta.get("annotations"))
+    _unstructured(w, 0, obj, "")
+    events = ctx.events(obj)
+    if events is not None:
+        describe_events(w, events, ctx.now_ms)
+    return w.text()
