@@ -172,7 +172,15 @@ def probe_text(p: dict) -> str:
         port = str(h.get("port", ""))
         host = h.get("host", "")
         hostport = (f"[{host}]:{port}" if ":" in host else f"{host}:{port}") if port else host
-        return f"http-get {str(h.get('scheme', 'HTTP')).lower()}://{hostport}{h.get('path', '')} {attrs}"
+        # url.URL{Scheme, Host, Path}.String(); the server defaults the scheme to HTTP
+        scheme = str(h.get("scheme") or "").lower()
+        path = str(h.get("path") or "")
+        url = f"{scheme}:" if scheme else ""
+        if (scheme or hostport) and (hostport or path):
+            url += "//" + hostport
+        if path and not path.startswith("/") and hostport:
+            url += "/"
+        return f"http-get {url}{path} {attrs}"
     if "tcpSocket" in p:
         t = p["tcpSocket"] or {}
         return f"tcp-socket {t.get('host', '')}:{t.get('port', '')} {attrs}"
