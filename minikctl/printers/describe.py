@@ -46,7 +46,7 @@ def _since(ts: str | None, now_ms: int) -> str:
     return human_duration((now_ms - parse_rfc3339(ts)) / 1000.0)
 
 
-def _time(ts: str | None) -> str:
+def time_text(ts: str | None) -> str:
     """A metav1.Time formatted with time.RFC1123Z (the zero time when unset)."""
     return rfc1123z(parse_rfc3339(ts)) if ts else "Mon, 01 Jan 0001 00:00:00 +0000"
 
@@ -194,7 +194,7 @@ def _state(w: Writer, title: str, state: dict) -> None:
     """describeStatus."""
     if "running" in state:
         w.w(2, f"{title}:\tRunning\n")
-        w.w(3, f"Started:\t{_time((state['running'] or {}).get('startedAt'))}\n")
+        w.w(3, f"Started:\t{time_text((state['running'] or {}).get('startedAt'))}\n")
     elif "waiting" in state:
         w.w(2, f"{title}:\tWaiting\n")
         reason = (state.get("waiting") or {}).get("reason")
@@ -210,8 +210,8 @@ def _state(w: Writer, title: str, state: dict) -> None:
         w.w(3, f"Exit Code:\t{t.get('exitCode', 0)}\n")
         if t.get("signal", 0) > 0:
             w.w(3, f"Signal:\t{t['signal']}\n")
-        w.w(3, f"Started:\t{_time(t.get('startedAt'))}\n")
-        w.w(3, f"Finished:\t{_time(t.get('finishedAt'))}\n")
+        w.w(3, f"Started:\t{time_text(t.get('startedAt'))}\n")
+        w.w(3, f"Finished:\t{time_text(t.get('finishedAt'))}\n")
     else:
         w.w(2, f"{title}:\tWaiting\n")
 
@@ -305,7 +305,7 @@ def describe_resources(w: Writer, resources: dict | None, level: int) -> None:
         if resources.get(key):
             w.w(level, f"{label}:\n")
             for name in sorted(resources[key]):
-                w.w(level + 1, f"{name}:\t{_quantity(resources[key][name])}\n")
+                w.w(level + 1, f"{name}:\t{quantity_text(resources[key][name])}\n")
 
 
 def describe_containers(w: Writer, label: str, containers: list, statuses: list | None, resolve, space: str = "",
@@ -390,7 +390,7 @@ def describe_containers(w: Writer, label: str, containers: list, statuses: list 
             w.w(2, f"Simulated:\t{note}\n")
 
 
-def _quantity(value) -> str:
+def quantity_text(value) -> str:
     try:
         from minikctl.kube.quantity import canonical
 
@@ -419,7 +419,7 @@ def _size_limit(v) -> str:
             return "<unset>"
     except (ValueError, ImportError):
         pass
-    return _quantity(v)
+    return quantity_text(v)
 
 
 # describeVolumes: per volume source, kubectl's type line and its (label, field, format) lines
@@ -586,7 +586,7 @@ def describe_pod(pod: dict, events: list[dict], now_ms: int, notes: dict | None 
     node = spec.get("nodeName")
     w.w(0, f"Node:\t{node}/{status.get('hostIP', '')}\n" if node else "Node:\t<none>\n")
     if status.get("startTime"):
-        w.w(0, f"Start Time:\t{_time(status['startTime'])}\n")
+        w.w(0, f"Start Time:\t{time_text(status['startTime'])}\n")
     labels_multiline(w, "Labels", meta.get("labels"))
     annotations_multiline(w, "Annotations", meta.get("annotations"))
     phase = status.get("phase", "")
@@ -667,7 +667,7 @@ def describe_node(node: dict, events: list[dict], now_ms: int) -> str:
     w.w(0, f"Name:\t{meta.get('name', '')}\n")
     labels_multiline(w, "Labels", meta.get("labels"))
     annotations_multiline(w, "Annotations", meta.get("annotations"))
-    w.w(0, f"CreationTimestamp:\t{_time(meta.get('creationTimestamp'))}\n")
+    w.w(0, f"CreationTimestamp:\t{time_text(meta.get('creationTimestamp'))}\n")
     taints = (node.get("spec") or {}).get("taints") or []
     w.w(0, "Taints:\t" + ("<none>\n" if not taints else ""))
     for i, t in enumerate(taints):

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from minikctl.printers.describe import (
     Writer,
-    _time,
     annotations_multiline,
     controlled_by,
     describe_events,
     describe_pod_template,
     go_bool,
     labels_multiline,
+    time_text,
 )
 
 POD_TEMPLATE_HASH = "pod-template-hash"  # appsv1.DefaultDeploymentUniqueLabelKey
@@ -166,7 +166,7 @@ def describe_deployment(obj: dict, ctx) -> str:
     w = Writer()
     w.w(0, f"Name:\t{meta.get('name', '')}\n")
     w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    w.w(0, f"CreationTimestamp:\t{_time(meta.get('creationTimestamp'))}\n")
+    w.w(0, f"CreationTimestamp:\t{time_text(meta.get('creationTimestamp'))}\n")
     labels_multiline(w, "Labels", meta.get("labels"))
     annotations_multiline(w, "Annotations", meta.get("annotations"))
     w.w(0, f"Selector:\t{selector}\n")
@@ -269,7 +269,7 @@ def describe_volume_claim_templates(w: Writer, templates: list | None) -> None:
     if not templates:
         w.w(0, "Volume Claims:\t<none>\n")
         return
-    from minikctl.printers.describe import _quantity
+    from minikctl.printers.describe import quantity_text
 
     w.w(0, "Volume Claims:\n")
     for pvc in templates:
@@ -280,7 +280,7 @@ def describe_volume_claim_templates(w: Writer, templates: list | None) -> None:
         _labels_with_indent(w, "  ", "Labels", meta.get("labels"))
         _labels_with_indent(w, "  ", "Annotations", meta.get("annotations"))
         requests = (spec.get("resources") or {}).get("requests") or {}
-        w.w(1, f"Capacity:\t{_quantity(requests['storage']) if 'storage' in requests else '<default>'}\n")
+        w.w(1, f"Capacity:\t{quantity_text(requests['storage']) if 'storage' in requests else '<default>'}\n")
         w.w(1, f"Access Modes:\t[{' '.join(str(m) for m in spec.get('accessModes') or [])}]\n")
 
 
@@ -293,7 +293,7 @@ def describe_statefulset(obj: dict, ctx) -> str:
     w = Writer()
     w.w(0, f"Name:\t{meta.get('name', '')}\n")
     w.w(0, f"Namespace:\t{meta.get('namespace', '')}\n")
-    w.w(0, f"CreationTimestamp:\t{_time(meta.get('creationTimestamp'))}\n")
+    w.w(0, f"CreationTimestamp:\t{time_text(meta.get('creationTimestamp'))}\n")
     w.w(0, f"Selector:\t{selector}\n")
     labels_multiline(w, "Labels", meta.get("labels"))
     annotations_multiline(w, "Annotations", meta.get("annotations"))
@@ -366,9 +366,9 @@ def describe_job(obj: dict, ctx) -> str:
     if spec.get("ttlSecondsAfterFinished") is not None:
         w.w(0, f"TTL Seconds After Finished:\t{spec['ttlSecondsAfterFinished']}\n")
     if status.get("startTime"):
-        w.w(0, f"Start Time:\t{_time(status['startTime'])}\n")
+        w.w(0, f"Start Time:\t{time_text(status['startTime'])}\n")
     if status.get("completionTime"):
-        w.w(0, f"Completed At:\t{_time(status['completionTime'])}\n")
+        w.w(0, f"Completed At:\t{time_text(status['completionTime'])}\n")
     if status.get("startTime") and status.get("completionTime"):
         w.w(0, f"Duration:\t{between(status['startTime'], status['completionTime'])}\n")
     if spec.get("activeDeadlineSeconds") is not None:
@@ -423,7 +423,7 @@ def describe_cronjob(obj: dict, ctx) -> str:
         w.w(0, "Starting Deadline Seconds:\t<unset>\n")
     _describe_job_template(w, spec.get("jobTemplate") or {})
     if status.get("lastScheduleTime"):
-        w.w(0, f"Last Schedule Time:\t{_time(status['lastScheduleTime'])}\n")
+        w.w(0, f"Last Schedule Time:\t{time_text(status['lastScheduleTime'])}\n")
     else:
         w.w(0, "Last Schedule Time:\t<unset>\n")
     active = status.get("active") or []
