@@ -262,7 +262,10 @@ def recreate_world() -> tuple[list[dict], list[dict]]:
                     "strategy": {"type": "Recreate"}, "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600,
                     "paused": True},
            "status": {"observedGeneration": 1}}
-    return [dep], []
+    # only an old ReplicaSet: NewReplicaSet <none>
+    old_tpl = template(labels, [container("w", "busybox:1.35")])
+    old = replica_set(dep, "6f7d9c8b5", replicas=1, ready=1, revision="1", created=at(7), template_override=old_tpl)
+    return [dep, old], []
 
 
 def replicaset_world() -> tuple[list[dict], list[dict]]:
@@ -315,7 +318,14 @@ def statefulset_world() -> tuple[list[dict], list[dict]]:
     pods = [pod(f"db-{i}", sts, {**labels, "apps.kubernetes.io/pod-index": str(i)}, "Running") for i in range(3)]
     events = [event(sts, "SuccessfulCreate", "create Pod db-0 in StatefulSet db successful", first=ago(40),
                     component="statefulset-controller")]
-    return [sts, *pods], events
+    cache = {"apiVersion": "apps/v1", "kind": "StatefulSet",
+             "metadata": meta("cache", labels={"app": "cache"}, created=at(9)),
+             "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "cache"}}, "serviceName": "cache",
+                      "podManagementPolicy": "Parallel", "revisionHistoryLimit": 10,
+                      "updateStrategy": {"type": "OnDelete"},
+                      "template": template({"app": "cache"}, [container("redis", "redis:7")])},
+             "status": {"observedGeneration": 1, "replicas": 0, "availableReplicas": 0}}
+    return [sts, *pods, cache], events
 
 
 def daemonset_world() -> tuple[list[dict], list[dict]]:
@@ -523,6 +533,7 @@ CASES = [
     ("recreate", "deployment", "batchy"),
     ("replicaset", "replicaset", "solo"),
     ("statefulset", "statefulset", "db"),
+    ("statefulset", "statefulset", "cache"),
     ("daemonset", "daemonset", "fluentd"),
     ("job", "job", "pi"),
     ("job", "job", "flaky"),
