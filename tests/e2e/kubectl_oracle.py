@@ -33,6 +33,25 @@ Limits to keep in mind when choosing what to compare:
 * kubectl prints ages against the wall clock. Compare outputs with ages only when the store's virtual
   clock was moved to about the real time and the ages are coarse (days): see test_kubectl_oracle.py.
 
+* ``/version`` says v1.32.4. It matters: /usr/bin/kubectl is the Cloud SDK's dispatcher, which asks
+  ``/version?timeout=5s`` first and runs the kubectl of the server's minor version (a server saying 1.30 gets
+  kubectl 1.30.x).
+
+What kubectl 1.32 asks for, beyond discovery and the object itself (``-v=8``; ``Oracle.requests`` records it):
+
+* describe pod: ``GET /api/v1/namespaces/NS/events?fieldSelector=involvedObject.name=N,involvedObject.namespace=NS,
+  involvedObject.uid=UID`` (no kind term for pods; the other describers add ``involvedObject.kind=KIND``; the
+  order of the terms varies from run to run). Events always come from core v1, never from events.k8s.io.
+* describe node: ``/api/v1/pods?fieldSelector=spec.nodeName=N,status.phase!=Succeeded,status.phase!=Failed``,
+  events twice (``involvedObject.uid=UID`` then ``involvedObject.uid=N``, both with ``involvedObject.namespace=``
+  empty), ``/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/N``.
+* describe namespace: ``resourcequotas`` and ``limitranges`` in it (a 404 would print the same "No ..." lines).
+* describe deployment: ``replicasets?labelSelector=<its selector>`` and events; replicaset, statefulset,
+  daemonset: ``pods?labelSelector=<selector>`` and events; job, cronjob, configmap, endpoints, lease,
+  endpointslice: events only; service: ``endpointslices?labelSelector=kubernetes.io/service-name=N`` and
+  events; serviceaccount: ``secrets`` and events; secret: nothing more.
+* get: ``?limit=500`` (no ``continue`` is ever returned), Accept ``as=Table`` only for the table output.
+
 kubectl's discovery cache goes to a directory of this oracle's own (``KUBECACHEDIR``), so a server on a
 reused port never sees another server's cached discovery. Skips cleanly: ``KUBECTL`` is None when kubectl
 is not installed.
@@ -210,7 +229,8 @@ FIELDS: dict[tuple[str, str], dict] = {  # (group, resource) -> field label -> g
     ("events.k8s.io", "events"): {**{f"regarding.{f}": f"involvedObject.{f}" for f in
                                      ("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion",
                                       "fieldPath")},
-                                  "reason": "reason", "reportingController": "reportingComponent", "type": "type"},
+                                  "reason": "reason", "reportingController": "reportingComponent", "type": "type",
+                                  "source": "source"},
 }
 
 
@@ -607,7 +627,7 @@ def kubectl_oracle(tmp_path, objects=(), events=(), *, namespace: str = "default
     Yields an ``Oracle``: call it like kubectl, ``kubectl("describe", "pod", "nginx")``.
     """
     server = _Server([*objects, *events])
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield Oracle(server, Path(tmp_path) / f"kubectl-oracle-{server.server_address[1]}", namespace)
@@ -623,30 +643,30 @@ def _rows(conn: sqlite3.Connection, table: str) -> list[dict]:
     return [dict(zip(cols, row)) for row in cur]
 
 
-def _open(store_db_path) -> sqlite3.Connection:
-    try:
-        return sqlite3.connect(f"file:{Path(store_db_path).resolve()}?mode=ro", uri=True)
-    except sqlite3.OperationalError:  # pragma: no cover - a read-only open can't be had (no -shm access)
-        return sqlite3.connect(str(store_db_path))
+def _read_store(store_db_path, tables: tuple[str, ...]) -> list[dict]:
+    """The ``body`` of every row of ``tables``, opened read-only (a plain open if a read-only one can't read a
+    WAL store whose -shm file is missing)."""
+    path = Path(store_db_path).resolve()
+    if not path.exists():
+        raise FileNotFoundError(path)
+    for uri, mode in ((True, f"file:{path}?mode=ro"), (False, str(path))):
+        conn = sqlite3.connect(mode, uri=uri)
+        try:
+            return [json.loads(r["body"]) for t in tables for r in _rows(conn, t)]
+        except sqlite3.OperationalError:
+            if not uri:
+                raise
+        finally:
+            conn.close()
+    raise AssertionError("unreachable")
 
 
 def events_from_store(store_db_path) -> list[dict]:
     """The store's core v1 Events (table ``events``, column ``body``)."""
-    conn = _open(store_db_path)
-    try:
-        return [json.loads(r["body"]) for r in _rows(conn, "events")]
-    finally:
-        conn.close()
+    return _read_store(store_db_path, ("events",))
 
 
 def objects_from_store(store_db_path, *, include_events: bool = True) -> list[dict]:
     """The API objects of a minikctl store (table ``objects``, column ``body``: compact JSON), read straight
     from its SQLite file with the stdlib; its Events too unless ``include_events=False``."""
-    conn = _open(store_db_path)
-    try:
-        objects = [json.loads(r["body"]) for r in _rows(conn, "objects")]
-        if include_events:
-            objects += [json.loads(r["body"]) for r in _rows(conn, "events")]
-        return objects
-    finally:
-        conn.close()
+    return _read_store(store_db_path, ("objects", "events") if include_events else ("objects",))
