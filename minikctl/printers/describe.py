@@ -274,28 +274,20 @@ def _env_value(container: dict, e: dict, resolve) -> str:
 
 
 def pod_field_resolver(pod: dict):
-    """EnvValueRetriever(pod): a fieldRef's value read from the pod."""
-    def resolve(e: dict) -> str:
-        return _field_value(pod, ((e.get("valueFrom") or {}).get("fieldRef") or {}).get("fieldPath", ""))
-    return resolve
-
-
-def _field_value(pod: dict, path: str) -> str:
+    """EnvValueRetriever(pod): kubectl converts the field path with its own scheme, which has no field-label
+    conversion for Pods, so only the default one applies: ``metadata.name`` and ``metadata.namespace`` resolve
+    (whatever the fieldRef's apiVersion), every other path prints empty."""
     meta = pod.get("metadata") or {}
-    if path.startswith("metadata.labels['") or path.startswith("metadata.annotations['"):
-        which = "labels" if ".labels" in path else "annotations"
-        key = path.split("['", 1)[1].rstrip("']")
-        return str((meta.get(which) or {}).get(key, ""))
-    table = {
-        "metadata.name": meta.get("name", ""),
-        "metadata.namespace": meta.get("namespace", ""),
-        "metadata.uid": meta.get("uid", ""),
-        "spec.nodeName": (pod.get("spec") or {}).get("nodeName", ""),
-        "spec.serviceAccountName": (pod.get("spec") or {}).get("serviceAccountName", ""),
-        "status.hostIP": (pod.get("status") or {}).get("hostIP", ""),
-        "status.podIP": (pod.get("status") or {}).get("podIP", ""),
-    }
-    return str(table.get(path, ""))
+
+    def resolve(e: dict) -> str:
+        ref = (e.get("valueFrom") or {}).get("fieldRef") or {}
+        if str(ref.get("apiVersion") or "").count("/") > 1:  # schema.ParseGroupVersion fails
+            return ""
+        path = ref.get("fieldPath", "")
+        if path in ("metadata.name", "metadata.namespace"):
+            return str(meta.get(path.split(".", 1)[1], ""))
+        return ""
+    return resolve
 
 
 def describe_resources(w: Writer, resources: dict | None, level: int) -> None:

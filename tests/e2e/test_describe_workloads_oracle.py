@@ -729,3 +729,21 @@ def test_corpus_workloads_and_config_describe_as_kubectl(tmp_path):
             if _normalise(kind.lower(), obj, mine) != _normalise(kind.lower(), obj, done.stdout):
                 differ.append((kind, name))
     assert len(objects) > 80 and not differ
+
+
+def test_env_field_refs_resolve_as_kubectl_does(tmp_path):
+    """kubectl's scheme has no field-label conversion for Pods: only metadata.name and metadata.namespace resolve."""
+    from minikctl.printers.describe import describe_pod
+
+    paths = ["metadata.name", "metadata.namespace", "metadata.uid", "metadata.labels", "metadata.labels['app']",
+             "metadata.annotations['a.b/c']", "spec.nodeName", "status.podIP", "spec.serviceAccountName"]
+    env = [{"name": f"E{i}", "valueFrom": {"fieldRef": {"apiVersion": "v1", "fieldPath": p}}}
+           for i, p in enumerate(paths)]
+    env.append({"name": "V2", "valueFrom": {"fieldRef": {"apiVersion": "v2", "fieldPath": "metadata.name"}}})
+    p = {"apiVersion": "v1", "kind": "Pod",
+         "metadata": meta("p", labels={"app": "x"}, annotations={"a.b/c": "z"}),
+         "spec": {"nodeName": "node1", "serviceAccountName": "sa", "containers": [container("c", "i", env=env)]},
+         "status": {"phase": "Running", "podIP": "10.0.0.1", "qosClass": "BestEffort"}}
+    with kubectl_oracle(tmp_path, objects=[p]) as kubectl:
+        done = kubectl("describe", "pod", "p", env={"TZ": "UTC"})
+    assert describe_pod(p, [], NOW) == done.stdout
