@@ -30,6 +30,8 @@ __all__ = [
     "is_qualified_name",
     "is_valid_label_value",
     "is_dns1123_subdomain",
+    "selector_string",
+    "format_label_selector",
 ]
 
 # ---------------------------------------------------------------------------
@@ -554,6 +556,24 @@ class LabelSelector:
 
     def __repr__(self) -> str:
         return f"LabelSelector({str(self)!r})"
+
+
+def selector_string(selector: Mapping[str, Any] | None) -> str:
+    """``metav1.LabelSelectorAsSelector(sel).String()``: ``""`` for a nil or empty selector.
+
+    Raises ``BadRequest`` for a selector LabelSelectorAsSelector refuses (an unknown operator, a bad key or value).
+    """
+    return str(LabelSelector.from_match(selector))
+
+
+def format_label_selector(selector: Mapping[str, Any] | None) -> str:
+    """``metav1.FormatLabelSelector``: the selector's String(), ``<none>`` when that is empty, ``<error>`` when the
+    selector does not convert (the SELECTOR column of ``get -o wide`` for ReplicaSets, Jobs, DaemonSets, ...)."""
+    try:
+        text = selector_string(selector)
+    except BadRequest:
+        return "<error>"
+    return text or "<none>"
 
 
 # ---------------------------------------------------------------------------

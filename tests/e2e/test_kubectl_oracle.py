@@ -154,8 +154,6 @@ def xfail(*args: str, reason: str):
     return pytest.param(args, marks=pytest.mark.xfail(strict=True, reason=reason))
 
 
-ENV_FIELDREF = ("describe pod env valueFrom.fieldRef spec.nodeName: kubectl prints 'MY_NODE:   (v1:spec.nodeName)' "
-                "(it resolves metadata.* only), minikctl resolves it to 'node1'")
 NODE_CUT_DOWN = ("describe node is cut down: no Roles, Lease, heartbeat/transition columns in Conditions, System Info, "
                  "PodCIDR(s), Non-terminated Pods, Allocated resources; Events: is indented one space more")
 
@@ -165,13 +163,13 @@ NODE_CUT_DOWN = ("describe node is cut down: no Roles, Lease, heartbeat/transiti
 
 @pytest.mark.parametrize("args", [
     ("pod", "web"),
-    xfail("pod", "envpod", reason=ENV_FIELDREF),
+    ("pod", "envpod"),
     ("pod", "done"),
     ("pod", "init"),
     ("pod", "db", "-n", "other"),
     ("pod", "web", "done"),
     ("pods", "-l", "app=web"),
-    xfail("pods", "-A", reason=ENV_FIELDREF),
+    ("pods", "-A"),
     ("pod", "nope"),
     xfail("node", "node1", reason=NODE_CUT_DOWN),
     xfail("nodes", reason=NODE_CUT_DOWN),

@@ -1,0 +1,28 @@
+"""The ReplicaSet (apps/v1) registry module.
+
+The kind's strategy parts (defaults, validation, update rules, the controllers' hooks) are added here by others;
+for now it holds the kind's printing: the columns and cells the 1.32 API server's Table has for
+``kubectl get replicasets [-o wide]``.
+"""
+
+from __future__ import annotations
+
+from minikctl.printers import cells
+
+# replicaSetColumnDefinitions in AddHandlers (kubernetes v1.32, pkg/printers/internalversion/printers.go)
+COLUMNS = ["NAME", "DESIRED", "CURRENT", "READY", "AGE"]
+WIDE_COLUMNS = ["CONTAINERS", "IMAGES", "SELECTOR"]
+
+
+def row(obj: dict, now_ms: int, wide: bool) -> list[str]:
+    """printReplicaSet (v1.32 printers.go): DESIRED is spec.replicas, CURRENT and READY come from the status."""
+    spec = obj.get("spec") or {}
+    status = obj.get("status") or {}
+    out = [cells.name(obj), cells.count(spec.get("replicas")), cells.count(status.get("replicas")),
+           cells.count(status.get("readyReplicas")), cells.age(obj, now_ms)]
+    if wide:
+        from minikctl.kube.selectors import format_label_selector
+
+        names, images = cells.container_cells(cells.template_containers(spec.get("template")))
+        out += [names, images, format_label_selector(spec.get("selector"))]
+    return out
