@@ -1304,6 +1304,7 @@ def _validate_container_security_context(sc: Any, path: str, host_users: bool = 
                 errs.append(RawFieldError(E.INVALID, path, _go_struct("&core.SecurityContext", sc),
                                           "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` "
                                           "CAP_SYS_ADMIN"))
+    errs.extend(validate_windows_security_context_options(_d(sc, "windowsOptions"), f"{path}.windowsOptions"))
     errs.extend(_validate_apparmor(_d(sc, "appArmorProfile"), f"{path}.appArmorProfile"))
     return errs
 
@@ -1351,7 +1352,8 @@ def _validate_container_common(ctr: dict, volumes: dict, path: str, pod_restart:
             errs.append(E.not_supported(rpp, pol, ["NotRequired", "RestartContainer"]))
         if pod_restart == "Never" and pol != "NotRequired":
             errs.append(E.invalid(rpp, pol, "must be 'NotRequired' when `restartPolicy` is 'Never'"))
-    errs.extend(_validate_container_security_context(_d(ctr, "securityContext"), f"{path}.securityContext"))
+    errs.extend(_validate_container_security_context(_d(ctr, "securityContext"), f"{path}.securityContext",
+                                                     host_users))
     return errs
 
 
@@ -1391,7 +1393,8 @@ def _lifecycle_and_probes(ctr: dict, p: str, grace: Any) -> list[FieldError]:
     return errs
 
 
-def _validate_containers(containers: list, volumes: dict, path: str, grace: Any, restart: str = "") -> list[FieldError]:
+def _validate_containers(containers: list, volumes: dict, path: str, grace: Any, restart: str = "",
+                         host_users: bool = True) -> list[FieldError]:
     errs: list[FieldError] = []
     if not containers:
         return [E.required(path)]
@@ -1399,7 +1402,7 @@ def _validate_containers(containers: list, volumes: dict, path: str, grace: Any,
     for i, ctr in enumerate(containers):
         p = f"{path}[{i}]"
         ctr = ctr if isinstance(ctr, dict) else {}
-        errs.extend(_validate_container_common(ctr, volumes, p, restart))
+        errs.extend(_validate_container_common(ctr, volumes, p, restart, host_users))
         errs.extend(_unique_name(ctr, names, p))
         errs.extend(_lifecycle_and_probes(ctr, p, grace))
         if _d(ctr, "restartPolicy") is not None:
@@ -1409,13 +1412,13 @@ def _validate_containers(containers: list, volumes: dict, path: str, grace: Any,
 
 
 def _validate_init_containers(inits: list, others: list, volumes: dict, path: str, grace: Any,
-                              restart: str = "") -> list[FieldError]:
+                              restart: str = "", host_users: bool = True) -> list[FieldError]:
     errs: list[FieldError] = []
     names = {_s(c, "name") for c in others}
     for i, ctr in enumerate(inits):
         p = f"{path}[{i}]"
         ctr = ctr if isinstance(ctr, dict) else {}
-        errs.extend(_validate_container_common(ctr, volumes, p, restart))
+        errs.extend(_validate_container_common(ctr, volumes, p, restart, host_users))
         always = False
         rp = _d(ctr, "restartPolicy")
         if rp is not None:
@@ -1423,7 +1426,9 @@ def _validate_init_containers(inits: list, others: list, volumes: dict, path: st
                 errs.append(E.not_supported(f"{p}.restartPolicy", rp, ["Always"]))
             always = rp == "Always"
         errs.extend(_unique_name(ctr, names, p, keep_empty=False))
-        errs.extend(_host_port_conflicts([ctr], path, set(), base=i))
+        # validateInitContainers checks each init container alone: checkHostPortConflicts([]core.Container{ctr},
+        # fldPath) indexes that one-element slice, so a duplicate is always reported at initContainers[0]
+        errs.extend(_host_port_conflicts([ctr], path, set()))
         if always:
             errs.extend(_lifecycle_and_probes(ctr, p, grace))
         else:
@@ -1435,13 +1440,13 @@ def _validate_init_containers(inits: list, others: list, volumes: dict, path: st
 
 
 def _validate_ephemeral_containers(eph: list, containers: list, inits: list, volumes: dict,
-                                   path: str, restart: str = "") -> list[FieldError]:
+                                   path: str, restart: str = "", host_users: bool = True) -> list[FieldError]:
     errs: list[FieldError] = []
     names = {_s(c, "name") for c in containers} | {_s(c, "name") for c in inits}
     for i, ctr in enumerate(eph):
         p = f"{path}[{i}]"
         ctr = ctr if isinstance(ctr, dict) else {}
-        errs.extend(_validate_container_common(ctr, volumes, p, restart))
+        errs.extend(_validate_container_common(ctr, volumes, p, restart, host_users))
         errs.extend(_unique_name(ctr, names, p))
         for f in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe", "resources", "ports"):
             v = _d(ctr, f)
@@ -1603,7 +1608,217 @@ _SYSCTL_FMT = "^(" + _SYSCTL_SEGMENT + "[\\./])*" + _SYSCTL_SEGMENT + "$"
 _SYSCTL_RE = re.compile(_SYSCTL_FMT)
 
 
-def _validate_pod_security_context(spec: dict, path: str) -> list[FieldError]:
+# ---- host namespaces, sysctls and operating systems ------------------------------------------
+# All from pkg/apis/core/validation/validation.go at v1.32. The internal PodSecurityContext holds
+# hostNetwork/hostPID/hostIPC/hostUsers/shareProcessNamespace; in v1 (what we hold) they sit on the
+# PodSpec, and the paths below are the ones the Go code builds.
+
+# k8s.io/component-helpers/node/util/sysctl: the namespaced sysctls
+_IPC_SYSCTLS = {"kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+                "kernel.shm", "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.msg"}
+
+
+def _normalize_sysctl(name: str) -> str:
+    """sysctl.NormalizeName: ``net/ipv4/conf/eno2.100/rp_filter`` -> ``net.ipv4.conf.eno2/100.rp_filter``."""
+    m = re.search(r"[./]", name)
+    if m is None or m.group() == ".":
+        return name
+    return name.translate(str.maketrans("./", "/."))
+
+
+def sysctl_namespace(name: str) -> str:
+    """sysctl.GetNamespace: ``"Net"``, ``"IPC"`` or ``""`` (a trailing ``*`` names a prefix)."""
+    name = _normalize_sysctl(name)
+    star = name.find("*")
+    if star != -1:
+        name = name[:star]
+    if name in _IPC_SYSCTLS:
+        return "IPC"
+    if name.startswith("net."):
+        return "Net"
+    if name.startswith("fs.mqueue."):
+        return "IPC"
+    return ""
+
+
+def validate_host_sysctl(name: str, spec: dict, path: str) -> FieldError | None:
+    """ValidateHostSysctl: namespaced sysctls are refused in a pod sharing that namespace with the host."""
+    ns = sysctl_namespace(name)
+    if _d(spec, "hostNetwork") is True and ns == "Net":
+        return E.invalid(path, name, "may not be specified when 'hostNetwork' is true")
+    if _d(spec, "hostIPC") is True and ns == "IPC":
+        return E.invalid(path, name, "may not be specified when 'hostIPC' is true")
+    return None
+
+
+def visit_containers_with_path(spec: dict, path: str):
+    """podshelper.VisitContainersWithPath: init containers, containers, then ephemeral containers."""
+    for key in ("initContainers", "containers", "ephemeralContainers"):
+        for i, ctr in enumerate(_list(spec, key)):
+            yield (ctr if isinstance(ctr, dict) else {}), f"{path}.{key}[{i}]"
+
+
+_CTRL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_NETBIOS_RE = re.compile(r'^[^\\/:*?"<>|.][^\\/:*?"<>|]{0,14}$')
+_WIN_DNS_LABEL = "[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+_WIN_DOMAIN_DNS_RE = re.compile(f"^{_WIN_DNS_LABEL}(?:\\.{_WIN_DNS_LABEL})*$")
+_WIN_USER_BAD_CHARS_RE = re.compile(r'["/\\:;|=,+*?<>@\[\]]')
+_WIN_USER_DOTS_SPACES_RE = re.compile(r"^[. ]+$")
+
+
+def validate_windows_security_context_options(wo: Any, path: str) -> list[FieldError]:
+    """validateWindowsSecurityContextOptions (pod and container securityContext.windowsOptions)."""
+    if not isinstance(wo, dict):
+        return []
+    errs: list[FieldError] = []
+    name = _d(wo, "gmsaCredentialSpecName")
+    if isinstance(name, str):
+        errs.extend(E.invalid(f"{path}.gmsaCredentialSpecName", name, m) for m in is_dns1123_subdomain(name))
+    spec = _d(wo, "gmsaCredentialSpec")
+    if isinstance(spec, str):
+        if not spec:
+            errs.append(E.invalid(f"{path}.gmsaCredentialSpec", spec, "gmsaCredentialSpec cannot be an empty string"))
+        elif len(spec.encode()) > 64 * 1024:
+            errs.append(E.invalid(f"{path}.gmsaCredentialSpec", spec, "gmsaCredentialSpec size must be under 64 KiB"))
+    user = _d(wo, "runAsUserName")
+    if isinstance(user, str):
+        up = f"{path}.runAsUserName"
+        parts = user.split("\\")
+        if not user:
+            errs.append(E.invalid(up, user, "runAsUserName cannot be an empty string"))
+        elif _CTRL_RE.search(user):
+            errs.append(E.invalid(up, user, "runAsUserName cannot contain control characters"))
+        elif len(parts) > 2:
+            errs.append(E.invalid(up, user, "runAsUserName cannot contain more than one backslash"))
+        else:
+            domain, name_ = ("", parts[0]) if len(parts) == 1 else (parts[0], parts[1])
+            if len(domain.encode()) >= 256:
+                errs.append(E.invalid(up, user, "runAsUserName's Domain length must be under 256 characters"))
+            if len(parts) == 2 and not (_NETBIOS_RE.match(domain) or _WIN_DOMAIN_DNS_RE.match(domain)):
+                errs.append(E.invalid(up, user, "runAsUserName's Domain doesn't match the NetBios nor the DNS format"))
+            if not name_:
+                errs.append(E.invalid(up, user, "runAsUserName's User cannot be empty"))
+            elif len(name_.encode()) > 104:
+                errs.append(E.invalid(up, user, "runAsUserName's User length must not be longer than 104 characters"))
+            if _WIN_USER_DOTS_SPACES_RE.match(name_):
+                errs.append(E.invalid(up, user, "runAsUserName's User cannot contain only periods or spaces"))
+            if _WIN_USER_BAD_CHARS_RE.search(name_):
+                errs.append(E.invalid(up, user, "runAsUserName's User cannot contain the following characters: "
+                                                '"/\\:;|=,+*?<>@[]'))
+    return errs
+
+
+def _host_process(sc: Any) -> bool | None:
+    v = _d(_d(sc, "windowsOptions"), "hostProcess")
+    return v if isinstance(v, bool) else None
+
+
+def validate_windows_host_process_pod(spec: dict, path: str) -> list[FieldError]:
+    """validateWindowsHostProcessPod (every pod spec, whatever its OS). The cluster is taken to allow
+    privileged containers (kube-apiserver --allow-privileged=true, as kubeadm and kind run it), so the
+    "hostProcess containers are disallowed by cluster policy" branch never fires."""
+    errs: list[FieldError] = []
+    pod_hp = _host_process(_d(spec, "securityContext"))
+    count = hp_count = 0
+    for ctr, cpath in visit_containers_with_path(spec, path):
+        count += 1
+        ctr_hp = _host_process(_d(ctr, "securityContext"))
+        if pod_hp is not None and ctr_hp is not None and pod_hp != ctr_hp:
+            errs.append(E.invalid(f"{cpath}.securityContext.windowsOptions.hostProcess", ctr_hp,
+                                  f"pod hostProcess value must be identical if both are specified, was "
+                                  f"{'true' if pod_hp else 'false'}"))
+        if ctr_hp is True or (ctr_hp is None and pod_hp is True):
+            hp_count += 1
+    if hp_count > 0:
+        if hp_count != count:
+            errs.append(E.invalid(path, "", "If pod contains any hostProcess containers then all containers must be "
+                                            "HostProcess containers"))
+        if _d(spec, "hostNetwork") is not True:
+            errs.append(E.invalid(f"{path}.hostNetwork", False,
+                                  "hostNetwork must be true if pod contains any hostProcess containers"))
+    return errs
+
+
+def validate_host_users(spec: dict, path: str) -> list[FieldError]:
+    """validateHostUsers: a pod in its own user namespace may not share the host's other namespaces.
+    (The Go code names the last two paths with capitals: ``spec.HostPID``, ``spec.HostIPC``.)"""
+    if _d(spec, "hostUsers") is not False:
+        return []
+    errs: list[FieldError] = []
+    if _d(spec, "hostNetwork") is True:
+        errs.append(E.forbidden(f"{path}.hostNetwork", "when `pod.Spec.HostUsers` is false"))
+    if _d(spec, "hostPID") is True:
+        errs.append(E.forbidden(f"{path}.HostPID", "when `pod.Spec.HostUsers` is false"))
+    if _d(spec, "hostIPC") is True:
+        errs.append(E.forbidden(f"{path}.HostIPC", "when `pod.Spec.HostUsers` is false"))
+    return errs
+
+
+def validate_linux(spec: dict, path: str) -> list[FieldError]:
+    """validateLinux: ``spec.os.name: linux`` forbids Windows options at pod and container level."""
+    msg = "windows options cannot be set for a linux pod"
+    errs: list[FieldError] = []
+    if _d(_d(spec, "securityContext"), "windowsOptions") is not None:
+        errs.append(E.forbidden(f"{path}.securityContext.windowsOptions", msg))
+    for ctr, cpath in visit_containers_with_path(spec, path):
+        if _d(_d(ctr, "securityContext"), "windowsOptions") is not None:
+            errs.append(E.forbidden(f"{cpath}.securityContext.windowsOptions", msg))
+    return errs
+
+
+# validateWindows: (v1 location, path the Go code reports) in its order
+_WINDOWS_POD_FIELDS = (
+    ("securityContext.appArmorProfile", "securityContext.appArmorProfile"),
+    ("securityContext.seLinuxOptions", "securityContext.seLinuxOptions"),
+    ("hostUsers", "hostUsers"),
+    ("hostPID", "hostPID"),
+    ("hostIPC", "hostIPC"),
+    ("securityContext.seccompProfile", "securityContext.seccompProfile"),
+    ("securityContext.fsGroup", "securityContext.fsGroup"),
+    ("securityContext.fsGroupChangePolicy", "securityContext.fsGroupChangePolicy"),
+    ("securityContext.sysctls", "securityContext.sysctls"),
+    ("shareProcessNamespace", "shareProcessNamespace"),
+    ("securityContext.runAsUser", "securityContext.runAsUser"),
+    ("securityContext.runAsGroup", "securityContext.runAsGroup"),
+    ("securityContext.supplementalGroups", "securityContext.supplementalGroups"),
+    ("securityContext.supplementalGroupsPolicy", "securityContext.supplementalGroupsPolicy"),
+    ("securityContext.seLinuxChangePolicy", "securityContext.seLinuxChangePolicy"),
+)
+_WINDOWS_CONTAINER_FIELDS = ("appArmorProfile", "seLinuxOptions", "seccompProfile", "capabilities",
+                             "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation", "procMount",
+                             "runAsUser", "runAsGroup")
+
+
+def validate_windows(spec: dict, path: str) -> list[FieldError]:
+    """validateWindows: ``spec.os.name: windows`` forbids the Linux-only pod and container settings."""
+    msg = "cannot be set for a windows pod"
+    errs: list[FieldError] = []
+    # the Go checks sit inside `if securityContext != nil`, always true: conversion to the internal type
+    # creates the pod security context to hold hostNetwork/hostPID/hostIPC
+    sc = _map(spec, "securityContext")
+    if True:
+        for where, report in _WINDOWS_POD_FIELDS:
+            holder, key = (sc, where.split(".", 1)[1]) if where.startswith("securityContext.") else (spec, where)
+            v = _d(holder, key)
+            if where in ("hostPID", "hostIPC"):
+                bad = v is True  # plain bools in the internal type
+            elif where == "securityContext.sysctls":
+                bad = bool(v)  # len(Sysctls) > 0
+            else:
+                bad = v is not None
+            if bad:
+                errs.append(E.forbidden(f"{path}.{report}", msg))
+    for ctr, cpath in visit_containers_with_path(spec, path):
+        csc = _d(ctr, "securityContext")
+        if not isinstance(csc, dict):
+            continue
+        for key in _WINDOWS_CONTAINER_FIELDS:
+            if _d(csc, key) is not None:
+                errs.append(E.forbidden(f"{cpath}.securityContext.{key}", msg))
+    return errs
+
+
+def _validate_pod_security_context(spec: dict, path: str, allow_host_sysctls: bool = False) -> list[FieldError]:
     sc = _d(spec, "securityContext")
     if not isinstance(sc, dict):
         return []
@@ -1615,9 +1830,12 @@ def _validate_pod_security_context(spec: dict, path: str) -> list[FieldError]:
     for g, gid in enumerate(_list(sc, "supplementalGroups")):
         if isinstance(gid, int) and not isinstance(gid, bool):
             errs.extend(E.invalid(f"{path}.supplementalGroups[{g}]", gid, m) for m in is_valid_id(gid))
-    if _d(sc, "shareProcessNamespace") is True and _d(spec, "hostPID") is True:
+    # v1 keeps shareProcessNamespace and hostPID on the PodSpec; the internal type moves them into
+    # the security context (Convert_v1_PodSpec_To_core_PodSpec), so the rule reads them from the spec
+    if _d(spec, "shareProcessNamespace") is True and _d(spec, "hostPID") is True:
         errs.append(E.invalid(f"{path}.shareProcessNamespace", True,
                               "ShareProcessNamespace and HostPID cannot both be enabled"))
+    # validateSysctls (pkg/apis/core/validation/validation.go v1.32), with ValidateHostSysctl
     names: set[str] = set()
     for i, sysctl in enumerate(_list(sc, "sysctls")):
         sn = _s(sysctl, "name")
@@ -1628,11 +1846,16 @@ def _validate_pod_security_context(spec: dict, path: str) -> list[FieldError]:
             errs.append(E.invalid(np_, sn, f"must have at most 253 characters and match regex {_SYSCTL_FMT}"))
         elif sn in names:
             errs.append(E.duplicate(np_, sn))
+        if not allow_host_sysctls:
+            host_err = validate_host_sysctl(sn, spec, np_)
+            if host_err is not None:
+                errs.append(host_err)
         names.add(sn)
     fcp = _d(sc, "fsGroupChangePolicy")
     if isinstance(fcp, str) and fcp not in ("OnRootMismatch", "Always"):
         errs.append(E.not_supported(f"{path}.fsGroupChangePolicy", fcp, ["Always", "OnRootMismatch"]))
     errs.extend(_validate_seccomp(_d(sc, "seccompProfile"), f"{path}.seccompProfile"))
+    errs.extend(validate_windows_security_context_options(_d(sc, "windowsOptions"), f"{path}.windowsOptions"))
     errs.extend(_validate_apparmor(_d(sc, "appArmorProfile"), f"{path}.appArmorProfile"))
     sgp = _d(sc, "supplementalGroupsPolicy")
     if isinstance(sgp, str) and sgp not in ("Merge", "Strict"):
@@ -1712,21 +1935,25 @@ def _validate_topology_spread(tscs: list, path: str) -> list[FieldError]:
     return errs
 
 
-def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = False) -> list[FieldError]:
+def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = False,
+                      allow_host_sysctls: bool = False) -> list[FieldError]:
     """ValidatePodSpec: the rules shared by Pods and pod templates."""
     errs: list[FieldError] = []
     grace = _d(spec, "terminationGracePeriodSeconds")
     if grace is None:
         errs.append(E.required(f"{path}.terminationGracePeriodSeconds"))
+    # the default for hostUsers is true: a spec without it runs in the host user namespace
+    host_users = _d(spec, "hostUsers") is not False
     volumes, verrs = validate_volumes(_list(spec, "volumes"), f"{path}.volumes", pod_name)
     errs.extend(verrs)
     containers = _list(spec, "containers")
     inits = _list(spec, "initContainers")
     restart = _s(spec, "restartPolicy")
-    errs.extend(_validate_containers(containers, volumes, f"{path}.containers", grace, restart))
-    errs.extend(_validate_init_containers(inits, containers, volumes, f"{path}.initContainers", grace, restart))
+    errs.extend(_validate_containers(containers, volumes, f"{path}.containers", grace, restart, host_users))
+    errs.extend(_validate_init_containers(inits, containers, volumes, f"{path}.initContainers", grace, restart,
+                                          host_users))
     errs.extend(_validate_ephemeral_containers(_list(spec, "ephemeralContainers"), containers, inits, volumes,
-                                               f"{path}.ephemeralContainers", restart))
+                                               f"{path}.ephemeralContainers", restart, host_users))
     if _d(spec, "hostNetwork") is True:
         for ci, ctr in enumerate(containers):
             for pi, port in enumerate(_list(ctr, "ports")):
@@ -1745,7 +1972,7 @@ def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = 
     elif dp not in DNS_POLICIES:
         errs.append(E.not_supported(f"{path}.dnsPolicy", dp, DNS_POLICIES))
     errs.extend(validate_labels(_map(spec, "nodeSelector"), f"{path}.nodeSelector"))
-    errs.extend(_validate_pod_security_context(spec, f"{path}.securityContext"))
+    errs.extend(_validate_pod_security_context(spec, f"{path}.securityContext", allow_host_sysctls))
     errs.extend(_validate_affinity(_d(spec, "affinity"), f"{path}.affinity"))
     errs.extend(_validate_dns_config(spec, f"{path}.dnsConfig"))
     for i, rg in enumerate(_list(spec, "readinessGates")):
@@ -1760,6 +1987,8 @@ def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = 
         gates.add(gn)
     errs.extend(_validate_topology_spread(_list(spec, "topologySpreadConstraints"),
                                           f"{path}.topologySpreadConstraints"))
+    errs.extend(validate_windows_host_process_pod(spec, path))
+    errs.extend(validate_host_users(spec, path))
     for f in ("serviceAccountName", "nodeName"):
         v = _s(spec, f)
         if v:
@@ -1791,11 +2020,16 @@ def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = 
         errs.append(E.not_supported(f"{path}.preemptionPolicy", pp, ["Never", "PreemptLowerPriority"]))
     os_ = _d(spec, "os")
     if isinstance(os_, dict):
+        # validateOS, then validateLinux / validateWindows only when the OS itself is valid
         osn = _s(os_, "name")
         if not osn:
             errs.append(E.required(f"{path}.os.name", "cannot be empty"))
         elif osn not in ("linux", "windows"):
             errs.append(E.not_supported(f"{path}.os", osn, ["linux", "windows"]))
+        elif osn == "linux":
+            errs.extend(validate_linux(spec, path))
+        else:
+            errs.extend(validate_windows(spec, path))
     return errs
 
 
