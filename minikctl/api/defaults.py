@@ -35,7 +35,6 @@ __all__ = [
 SERVICE_ACCOUNT_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 DEFAULT_TOLERATION_SECONDS = 300
 DAEMONSET_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
-SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
 
 
 def _dict(parent: dict, key: str) -> dict:
@@ -442,12 +441,12 @@ def _service_account(spec: dict, suffix: Callable[[int], str]) -> None:
         c["volumeMounts"] = mounts
 
 
-def _priority(spec: dict) -> None:
-    pcn = spec.get("priorityClassName") or ""
-    if spec.get("priority") is None:
-        spec["priority"] = SYSTEM_PRIORITY_CLASSES.get(pcn, 0)
-    if spec.get("preemptionPolicy") is None:
-        spec["preemptionPolicy"] = "PreemptLowerPriority"
+def _priority(pod: dict) -> None:
+    """The Priority admission plugin's mutation (``admission.admit_priority``); its Forbidden errors are
+    the server's to raise: call ``admit_priority`` again after ``default_object`` (it is idempotent)."""
+    from minikctl.api.admission import admit_priority
+
+    admit_priority(pod)
 
 
 def _default_tolerations(spec: dict) -> None:
@@ -517,7 +516,7 @@ def _default_pod(obj: dict, suffix: Callable[[int], str]) -> None:
     spec = _dict(obj, "spec")
     default_pod_spec(spec, pod=True)
     _service_account(spec, suffix)
-    _priority(spec)
+    _priority(obj)
     _default_tolerations(spec)
     status = _dict(obj, "status")
     status["phase"] = "Pending"
