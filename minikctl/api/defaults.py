@@ -697,6 +697,37 @@ def _default_namespace(obj: dict) -> None:
         status["phase"] = "Active"
 
 
+# ---------------------------------------------------------------------------------------------
+# ConfigMap, Secret, ServiceAccount
+# ---------------------------------------------------------------------------------------------
+
+
+def merge_string_data(secret: dict) -> None:
+    """Convert_v1_Secret_To_core_Secret (pkg/apis/core/v1/conversion.go): ``stringData`` overwrites
+    ``data`` key by key; what the server stores (and returns) is ``data`` in base64, never ``stringData``."""
+    import base64
+
+    sd = secret.pop("stringData", None)
+    if isinstance(sd, dict) and sd:
+        data = secret.get("data") if isinstance(secret.get("data"), dict) else {}
+        for k, v in sd.items():
+            data[k] = base64.b64encode(str("" if v is None else v).encode()).decode()
+        secret["data"] = data
+
+
+def _default_secret(obj: dict) -> None:
+    merge_string_data(obj)
+    if not obj.get("type"):
+        obj["type"] = "Opaque"  # SetDefaults_Secret
+
+
+def _default_service_account(obj: dict) -> None:
+    """serviceAccountStrategy.PrepareForCreate: cleanSecretReferences keeps only each reference's name."""
+    secrets = obj.get("secrets")
+    if isinstance(secrets, list):
+        obj["secrets"] = [{"name": s.get("name")} if s.get("name") else {} for s in secrets if isinstance(s, dict)]
+
+
 def default_object(kind: str, obj: dict, *, suffix: Callable[[int], str]) -> None:
     """Apply create-time defaults to ``obj`` (in place), ending with what the server's write-back drops
     (``prune_empty``)."""
@@ -721,3 +752,8 @@ def _default_kind(kind: str, obj: dict, suffix: Callable[[int], str]) -> None:
         _default_cronjob(obj)
     elif kind == "Namespace":
         _default_namespace(obj)
+    elif kind == "Secret":
+        _default_secret(obj)
+    elif kind == "ServiceAccount":
+        _default_service_account(obj)
+    # ConfigMap: SetDefaults_ConfigMap only turns a nil data into {} (omitted when stored)

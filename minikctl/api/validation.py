@@ -65,6 +65,12 @@ SCHEMA_FILES = {
     "DaemonSet": "daemonset-apps-v1.json",
     "Job": "job-batch-v1.json",
     "CronJob": "cronjob-batch-v1.json",
+    "ConfigMap": "configmap-v1.json",
+    "Secret": "secret-v1.json",
+    "ServiceAccount": "serviceaccount-v1.json",
+    "Service": "service-v1.json",
+    "Endpoints": "endpoints-v1.json",
+    "Lease": "lease-coordination-v1.json",
 }
 
 
@@ -208,7 +214,7 @@ def _go_type(schema: dict, node: dict) -> str:
         return "interface {}"
     t = types[0]
     if t == "string":
-        return "string"
+        return "[]uint8" if node.get("format") == "byte" else "string"
     if t == "boolean":
         return "bool"
     if t == "integer":
@@ -316,6 +322,10 @@ def _walk_decode(schema: dict, raw: dict, value: Any, struct: str, fpath: str, o
     if kind == "string":
         if not isinstance(value, str):
             type_error(_json_kind(value))
+        elif node.get("format") == "byte":  # []byte fields (Secret.data, ConfigMap.binaryData) are base64
+            msg = base64_error(value)
+            if msg:
+                out.append(msg)
         return
     if kind == "bool":
         if not isinstance(value, bool):
@@ -355,6 +365,44 @@ def _walk_decode(schema: dict, raw: dict, value: Any, struct: str, fpath: str, o
         if not isinstance(value, str):
             out.append(f"json: cannot unmarshal {_json_kind(value)} into Go value of type string")
         return
+
+
+_B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
+def base64_error(text: str) -> str:
+    """The error of Go's base64.StdEncoding decoding a JSON string into a []byte (``illegal base64 data at
+    input byte N``), or "" when it decodes. Newlines are skipped as Go skips them."""
+    chars = [(i, c) for i, c in enumerate(text) if c not in "\r\n"]
+    q = 0
+    while q < len(chars):
+        quantum = chars[q:q + 4]
+        for j, (i, c) in enumerate(quantum):
+            if c == "=":
+                if j < 2:
+                    return f"illegal base64 data at input byte {i}"
+                if j == 2 and len(quantum) < 4:
+                    return f"illegal base64 data at input byte {len(text)}"  # not enough padding
+                if j == 2 and quantum[3][1] != "=":
+                    return f"illegal base64 data at input byte {i}"  # CorruptInputError(si - 1)
+                if q + 4 < len(chars):
+                    return f"illegal base64 data at input byte {chars[q + 4][0]}"
+                return ""
+            if c not in _B64:
+                return f"illegal base64 data at input byte {i}"
+        if len(quantum) < 4:
+            return f"illegal base64 data at input byte {quantum[0][0]}"
+        q += 4
+    return ""
+
+
+def decode_base64(text: Any) -> bytes:
+    import base64
+
+    try:
+        return base64.b64decode(text if isinstance(text, str) else "", validate=False)
+    except ValueError:
+        return b""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2636,6 +2684,114 @@ def _validate_cronjob(obj: dict) -> list[FieldError]:
     return errs
 
 
+# ---------------------------------------------------------------------------------------------
+# ConfigMap, Secret, ServiceAccount (pkg/apis/core/validation/validation.go v1.32)
+# ---------------------------------------------------------------------------------------------
+
+MAX_SECRET_SIZE = 1 * 1024 * 1024  # core.MaxSecretSize, also the ConfigMap limit
+
+
+def validate_config_map(obj: dict) -> list[FieldError]:
+    """ValidateConfigMap: keys are IsConfigMapKey, no key in both data and binaryData, 1 MiB in all.
+    (Go walks its maps in random order; keys are sorted here.)"""
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    data, binary = _map(obj, "data"), _map(obj, "binaryData")
+    total = 0
+    for key in sorted(data):
+        errs.extend(E.invalid(f"data[{key}]", key, m) for m in is_config_map_key(key))
+        if key in binary:
+            errs.append(E.invalid(f"data[{key}]", key, "duplicate of key present in binaryData"))
+        total += len(str(data[key] or "").encode())
+    for key in sorted(binary):
+        errs.extend(E.invalid(f"binaryData[{key}]", key, m) for m in is_config_map_key(key))
+        total += len(decode_base64(binary[key]))
+    if total > MAX_SECRET_SIZE:
+        # field.TooLong(field.NewPath(""), ...): the empty root path prints as "[]"
+        errs.append(FieldError(E.TOO_LONG, "[]", "", f"may not be more than {MAX_SECRET_SIZE} bytes"))
+    return errs
+
+
+SECRET_JSON_KEYS = {"kubernetes.io/dockercfg": ".dockercfg", "kubernetes.io/dockerconfigjson": ".dockerconfigjson"}
+SECRET_REDACTED = "<secret contents redacted>"
+
+
+def go_json_unmarshal_error(raw: bytes) -> str:
+    """What json.Unmarshal(raw, &map[string]interface{}{}) says, or "" (encoding/json's SyntaxError texts
+    for the common cases: the offending character and the scanner's state)."""
+    text = raw.decode("utf-8", "replace")
+    if not text.strip():
+        return "unexpected end of JSON input"
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()):
+            return "unexpected end of JSON input"
+        ch = text[exc.pos]
+        shown = "'" + ch + "'" if ch != "'" else "'\\''"
+        m = exc.msg
+        if m.startswith("Expecting value"):
+            where = "looking for beginning of value"
+        elif m.startswith("Expecting property name"):
+            where = "looking for beginning of object key string"
+        elif m.startswith("Expecting ':'"):
+            where = "after object key"
+        elif m.startswith("Expecting ','"):
+            before = text[:exc.pos]
+            where = ("after array element" if before.rfind("[") > before.rfind("{") else "after object key:value pair")
+        elif m.startswith("Extra data"):
+            where = "after top-level value"
+        else:
+            where = "in string literal"
+        return f"invalid character {shown} {where}"
+    if not isinstance(value, dict):
+        return f"json: cannot unmarshal {_json_kind(value)} into Go value of type map[string]interface {{}}"
+    return ""
+
+
+def validate_secret(obj: dict) -> list[FieldError]:
+    """ValidateSecret on the object as decoded: ``stringData`` already merged into ``data``
+    (``defaults.merge_string_data``), values base64 in ``data``."""
+    meta = _map(obj, "metadata")
+    errs = validate_object_meta(meta, True, is_dns1123_subdomain)
+    data = _map(obj, "data")
+    raw = {k: decode_base64(v) for k, v in data.items()}
+    total = 0
+    for key in sorted(data):
+        errs.extend(E.invalid(f"data[{key}]", key, m) for m in is_config_map_key(key))
+        total += len(raw[key])
+    if total > MAX_SECRET_SIZE:
+        errs.append(FieldError(E.TOO_LONG, "data", "", f"may not be more than {MAX_SECRET_SIZE} bytes"))
+    typ = _s(obj, "type")
+    if typ == "kubernetes.io/service-account-token":
+        if not _s(_map(meta, "annotations"), "kubernetes.io/service-account.name"):
+            errs.append(E.required("metadata.annotations[kubernetes.io/service-account.name]"))
+    elif typ in SECRET_JSON_KEYS:
+        key = SECRET_JSON_KEYS[typ]
+        if key not in data:
+            errs.append(E.required(f"data[{key}]"))
+        else:
+            msg = go_json_unmarshal_error(raw[key])
+            if msg:
+                errs.append(E.invalid(f"data[{key}]", SECRET_REDACTED, msg))
+    elif typ == "kubernetes.io/basic-auth":
+        if "username" not in data and "password" not in data:
+            errs.append(E.required("data[username]"))
+            errs.append(E.required("data[password]"))
+    elif typ == "kubernetes.io/ssh-auth":
+        if not raw.get("ssh-privatekey"):
+            errs.append(E.required("data[ssh-privatekey]"))
+    elif typ == "kubernetes.io/tls":
+        for key in ("tls.crt", "tls.key"):
+            if key not in data:
+                errs.append(E.required(f"data[{key}]"))
+    return errs
+
+
+def validate_service_account(obj: dict) -> list[FieldError]:
+    """ValidateServiceAccount: the object meta only (ValidateServiceAccountName is a DNS subdomain)."""
+    return validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+
+
 def _validate_namespace(obj: dict) -> list[FieldError]:
     return validate_object_meta(_map(obj, "metadata"), False, is_dns1123_label)
 
@@ -2649,6 +2805,9 @@ _VALIDATORS: dict[str, Callable[[dict], list[FieldError]]] = {
     "DaemonSet": _validate_daemonset,
     "Job": _validate_job,
     "CronJob": _validate_cronjob,
+    "ConfigMap": validate_config_map,
+    "Secret": validate_secret,
+    "ServiceAccount": validate_service_account,
 }
 
 
