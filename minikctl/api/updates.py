@@ -31,6 +31,24 @@ __all__ = [
     "validate_metadata_update",
     "prepare_pod_update",
     "prepare_pod_status_update",
+    "prepare_for_update",
+    "validate_update",
+    "object_meta_update_errors",
+    "pod_annotation_update_errors",
+    "gated_pod_update_errors",
+    "validate_pod_ips",
+    "validate_host_ips",
+    "validate_deployment_update",
+    "validate_replicaset_update",
+    "validate_statefulset_update",
+    "validate_daemonset_update",
+    "validate_job_update",
+    "validate_job_status_update",
+    "validate_cronjob_update",
+    "validate_config_map_update",
+    "validate_secret_update",
+    "validate_service_account_update",
+    "validate_namespace_update",
 ]
 
 MAX_INT32 = 2147483647
@@ -880,3 +898,354 @@ def _carry_meta(old_meta: dict, meta: dict) -> None:
         meta["deletionTimestamp"] = old_meta["deletionTimestamp"]
     if old_meta.get("deletionGracePeriodSeconds") is not None and meta.get("deletionGracePeriodSeconds") is None:
         meta["deletionGracePeriodSeconds"] = old_meta["deletionGracePeriodSeconds"]
+
+
+# ---------------------------------------------------------------------------
+# every kind: ValidateXUpdate (pkg/apis/{core,apps,batch}/validation v1.32) and the
+# registry strategies' PrepareForUpdate (pkg/registry/*/*/strategy.go)
+# ---------------------------------------------------------------------------
+
+IMMUTABLE = "field is immutable"
+IMMUTABLE_WHEN_SET = "field is immutable when `immutable` is set"
+STATEFULSET_FORBIDDEN_DETAIL = ("updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
+                                "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are "
+                                "forbidden")
+# ValidateStatefulSetUpdate copies these from the old spec before comparing (v1.32; revisionHistoryLimit
+# joined the list in 1.33)
+STATEFULSET_MUTABLE = ("replicas", "template", "updateStrategy", "minReadySeconds", "ordinals",
+                       "persistentVolumeClaimRetentionPolicy")
+
+
+def _m(obj: Any, key: str) -> dict:
+    v = obj.get(key) if isinstance(obj, dict) else None
+    return v if isinstance(v, dict) else {}
+
+
+def _semantic(value: Any) -> Any:
+    """apiequality.Semantic.DeepEqual's view: nulls and empty lists vanish, quantities compare by value."""
+    return _norm_pod({"spec": value})["spec"] if isinstance(value, dict) else _norm(value)
+
+
+def object_meta_update_errors(old: dict, new: dict) -> list[FieldError]:
+    """core ValidateObjectMetaUpdate: apimachinery's update rules (``validate_metadata_update``), the new
+    labels and annotations, and validateKubeFinalizerName on each finalizer."""
+    from minikctl.api import validation
+
+    errs = validate_metadata_update(old, new)
+    meta = _m(new, "metadata")
+    errs.extend(validation.validate_labels(_m(meta, "labels"), "metadata.labels"))
+    errs.extend(validation.validate_annotations(_m(meta, "annotations"), "metadata.annotations"))
+    for i, f in enumerate(meta.get("finalizers") or []):
+        if not isinstance(f, str):
+            continue
+        fp = f"metadata.finalizers[{i}]"
+        errs.extend(invalid(fp, f, m) for m in validation.is_qualified_name(f))
+        if "/" not in f and f not in ("kubernetes", "orphan", "foregroundDeletion"):
+            errs.append(invalid(fp, f, "name is neither a standard finalizer name nor is it fully qualified"))
+    return errs
+
+
+def _selector_immutable(old: dict, new: dict) -> list[FieldError]:
+    """The strategies' ``ValidateImmutableField(newX.Spec.Selector, oldX.Spec.Selector, spec.selector)``
+    (apps/v1 and batch/v1): the bad value is the new selector, ``%#v`` of a metav1.LabelSelector."""
+    from minikctl.api.validation import RawFieldError, _selector_raw
+
+    new_sel = _m(new, "spec").get("selector")
+    if _semantic(new_sel) == _semantic(_m(old, "spec").get("selector")):
+        return []
+    raw = "null" if new_sel is None else _selector_raw(new_sel)
+    return [RawFieldError(INVALID, "spec.selector", raw, IMMUTABLE)]
+
+
+def validate_deployment_update(old: dict, new: dict) -> list[FieldError]:
+    """deploymentStrategy.ValidateUpdate: ValidateDeploymentUpdate (ValidateObjectMetaUpdate +
+    ValidateDeploymentSpec) then the selector immutability check."""
+    from minikctl.api import validation
+
+    return object_meta_update_errors(old, new) + validation._validate_deployment(new, meta=False) + \
+        _selector_immutable(old, new)
+
+
+def validate_replicaset_update(old: dict, new: dict) -> list[FieldError]:
+    """replicaSetStrategy.ValidateUpdate: ValidateReplicaSetUpdate then the selector immutability check."""
+    from minikctl.api import validation
+
+    return object_meta_update_errors(old, new) + validation._validate_replicaset(new, meta=False) + \
+        _selector_immutable(old, new)
+
+
+def validate_statefulset_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateStatefulSetUpdate: metadata, ValidateStatefulSetSpec, then every spec field outside
+    STATEFULSET_MUTABLE frozen (one ``spec: Forbidden``)."""
+    from minikctl.api import validation
+
+    errs = object_meta_update_errors(old, new) + validation._validate_statefulset(new, meta=False)
+    frozen_new = {k: v for k, v in _m(new, "spec").items() if k not in STATEFULSET_MUTABLE}
+    frozen_old = {k: v for k, v in _m(old, "spec").items() if k not in STATEFULSET_MUTABLE}
+    if _semantic(frozen_new) != _semantic(frozen_old):
+        errs.append(forbidden("spec", STATEFULSET_FORBIDDEN_DETAIL))
+    return errs
+
+
+def validate_daemonset_update(old: dict, new: dict) -> list[FieldError]:
+    """daemonSetStrategy.ValidateUpdate: ValidateDaemonSetUpdate (metadata, ValidateDaemonSetSpecUpdate's
+    templateGeneration rules -- always met once ``prepare_for_update`` has run -- and ValidateDaemonSetSpec),
+    then the selector immutability check."""
+    from minikctl.api import validation
+
+    return object_meta_update_errors(old, new) + validation._validate_daemonset(new, meta=False) + \
+        _selector_immutable(old, new)
+
+
+def _go_ptr_int(v: Any) -> Any:
+    return "null" if v is None else v
+
+
+def _raw_struct(go_type: str, value: Any) -> str:
+    """A stand-in for ``%#v`` of a struct the Go code prints whole (pod templates, failure policies): the
+    real text holds pointer addresses (``(*int64)(0xc000...)``) and cannot be reproduced byte for byte."""
+    import json
+
+    if value is None:
+        return "null"
+    return go_type + json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _job_template_for_compare(old_spec: dict, new_spec: dict, mutable_scheduling: bool) -> tuple[Any, Any]:
+    """validatePodTemplateUpdate: with AllowMutableSchedulingDirectives (suspended job that never started),
+    node affinity, nodeSelector, tolerations, labels, annotations and schedulingGates may change."""
+    new_t = copy.deepcopy(new_spec.get("template") or {})
+    old_t = copy.deepcopy(old_spec.get("template") or {})
+    if mutable_scheduling:
+        ospec, nspec = old_t.setdefault("spec", {}), new_t.get("spec") or {}
+        naff, oaff = nspec.get("affinity"), ospec.get("affinity")
+        if naff is None and oaff is not None:
+            oaff.pop("nodeAffinity", None)
+            if not oaff:
+                ospec.pop("affinity", None)
+        elif naff is not None and oaff is None:
+            ospec["affinity"] = {"nodeAffinity": naff.get("nodeAffinity")} if naff.get("nodeAffinity") else {}
+        elif naff is not None and oaff is not None:
+            oaff.pop("nodeAffinity", None)
+            if naff.get("nodeAffinity") is not None:
+                oaff["nodeAffinity"] = naff["nodeAffinity"]
+        for key in ("nodeSelector", "tolerations", "schedulingGates"):
+            ospec.pop(key, None)
+            if key in nspec:
+                ospec[key] = nspec[key]
+        ometa, nmeta = old_t.setdefault("metadata", {}), new_t.get("metadata") or {}
+        for key in ("labels", "annotations"):
+            ometa.pop(key, None)
+            if key in nmeta:
+                ometa[key] = nmeta[key]
+    return _semantic(new_t), _semantic(old_t)
+
+
+def validate_job_update(old: dict, new: dict) -> list[FieldError]:
+    """jobStrategy.ValidateUpdate: ValidateJob(new) then ValidateJobUpdate (ValidateObjectMetaUpdate +
+    ValidateJobSpecUpdate: completions, selector, template, completionMode, podFailurePolicy,
+    backoffLimitPerIndex, managedBy and successPolicy immutable)."""
+    from minikctl.api import validation
+    from minikctl.api.validation import RawFieldError
+
+    errs = validation.validate("Job", new)
+    errs.extend(object_meta_update_errors(old, new))
+    ospec, nspec = _m(old, "spec"), _m(new, "spec")
+    # validateCompletions (ElasticIndexedJob is GA): Indexed jobs may change completions together with parallelism
+    oc, nc = ospec.get("completions"), nspec.get("completions")
+    if nspec.get("completionMode") != "Indexed":
+        if oc != nc:
+            errs.append(invalid("spec.completions", _go_ptr_int(nc), IMMUTABLE))
+    elif oc != nc and nc is not None and nc != nspec.get("parallelism"):
+        errs.append(invalid("spec.completions", nc, "can only be modified in tandem with spec.parallelism"))
+    errs.extend(_selector_immutable(old, new))
+    mutable = ospec.get("suspend") is True and not _m(old, "status").get("startTime")
+    nt, ot = _job_template_for_compare(ospec, nspec, mutable)
+    if nt != ot:
+        errs.append(RawFieldError(INVALID, "spec.template", _raw_struct("core.PodTemplateSpec", nspec.get("template")),
+                                  IMMUTABLE))
+    if nspec.get("completionMode") != ospec.get("completionMode"):
+        cm = nspec.get("completionMode")
+        errs.append(invalid("spec.completionMode", "null" if cm is None else cm, IMMUTABLE))
+    for key, go_type in (("podFailurePolicy", "core.PodFailurePolicy"),):
+        if _semantic(nspec.get(key)) != _semantic(ospec.get(key)):
+            errs.append(RawFieldError(INVALID, f"spec.{key}", _raw_struct(go_type, nspec.get(key)), IMMUTABLE))
+    if nspec.get("backoffLimitPerIndex") != ospec.get("backoffLimitPerIndex"):
+        errs.append(invalid("spec.backoffLimitPerIndex", _go_ptr_int(nspec.get("backoffLimitPerIndex")), IMMUTABLE))
+    if nspec.get("managedBy") != ospec.get("managedBy"):
+        mb = nspec.get("managedBy")
+        errs.append(invalid("spec.managedBy", "null" if mb is None else mb, IMMUTABLE))
+    if _semantic(nspec.get("successPolicy")) != _semantic(ospec.get("successPolicy")):
+        errs.append(RawFieldError(INVALID, "spec.successPolicy",
+                                  _raw_struct("core.SuccessPolicy", nspec.get("successPolicy")), IMMUTABLE))
+    return errs
+
+
+def validate_job_status_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateJobUpdateStatus, the part kept here: ValidateObjectMetaUpdate and validateJobStatus's
+    non-negative counters (the JobManagedBy-era transition rules of v1.32 are not reproduced)."""
+    from minikctl.api.validation import _nonneg
+
+    errs = object_meta_update_errors(old, new)
+    st = _m(new, "status")
+    for key in ("active", "succeeded", "failed", "ready", "terminating"):
+        errs.extend(_nonneg(st.get(key), f"status.{key}"))
+    return errs
+
+
+def validate_cronjob_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateCronJobUpdate: ValidateObjectMetaUpdate and validateCronJobSpec(spec, oldSpec) -- TZ stays
+    allowed if the old schedule had it, the time zone is checked only when it changed, and there is no
+    52-character name limit on update."""
+    from minikctl.api import validation
+
+    return object_meta_update_errors(old, new) + validation._validate_cronjob(new, old_spec=_m(old, "spec"))
+
+
+def _immutable_when_set(old: dict, new: dict, keys: tuple[str, ...]) -> list[FieldError]:
+    errs: list[FieldError] = []
+    if old.get("immutable") is True:
+        if new.get("immutable") is not True:
+            errs.append(forbidden("immutable", IMMUTABLE_WHEN_SET))
+        for key in keys:
+            if (old.get(key) or {}) != (new.get(key) or {}):
+                errs.append(forbidden(key, IMMUTABLE_WHEN_SET))
+    return errs
+
+
+def validate_config_map_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateConfigMapUpdate: metadata, ``immutable: true`` freezes immutable/data/binaryData, then
+    ValidateConfigMap(new)."""
+    from minikctl.api import validation
+
+    return object_meta_update_errors(old, new) + _immutable_when_set(old, new, ("data", "binaryData")) + \
+        validation.validate_config_map(new)
+
+
+def validate_secret_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateSecretUpdate: metadata, ``type`` immutable, ``immutable: true`` freezes immutable/data
+    (stringData was merged into data before), then ValidateSecret(new)."""
+    from minikctl.api import validation
+
+    errs = object_meta_update_errors(old, new)
+    if (new.get("type") or "") != (old.get("type") or ""):
+        errs.append(invalid("type", new.get("type") or "", IMMUTABLE))
+    errs.extend(_immutable_when_set(old, new, ("data",)))
+    return errs + validation.validate_secret(new)
+
+
+def validate_service_account_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateServiceAccountUpdate: metadata, then ValidateServiceAccount(new)."""
+    from minikctl.api import validation
+
+    return object_meta_update_errors(old, new) + validation.validate_service_account(new)
+
+
+def validate_namespace_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateNamespaceUpdate: ValidateObjectMetaUpdate only."""
+    return object_meta_update_errors(old, new)
+
+
+_UPDATE_VALIDATORS = {
+    "Deployment": validate_deployment_update,
+    "ReplicaSet": validate_replicaset_update,
+    "StatefulSet": validate_statefulset_update,
+    "DaemonSet": validate_daemonset_update,
+    "Job": validate_job_update,
+    "CronJob": validate_cronjob_update,
+    "ConfigMap": validate_config_map_update,
+    "Secret": validate_secret_update,
+    "ServiceAccount": validate_service_account_update,
+    "Namespace": validate_namespace_update,
+}
+
+
+def validate_update(kind: str, old: dict, new: dict, *, subresource: str = "") -> list[FieldError]:
+    """All the field errors of an update, in the order the kind's strategy ValidateUpdate lists them (the
+    new object's own validation included), for ``new`` prepared by ``prepare_for_update``.
+
+    ``subresource="status"``: the status strategies (Pod: ValidatePodStatusUpdate; Job:
+    ValidateJobUpdateStatus; the other kinds: ValidateObjectMetaUpdate)."""
+    if subresource == "status":
+        if kind == "Pod":
+            return validate_pod_status_update(old, new)
+        if kind == "Job":
+            return validate_job_status_update(old, new)
+        return object_meta_update_errors(old, new)
+    if kind == "Pod":
+        return validate_pod_update(old, new, full=True)
+    fn = _UPDATE_VALIDATORS.get(kind)
+    return fn(old, new) if fn is not None else object_meta_update_errors(old, new)
+
+
+def prepare_for_update(kind: str, old: dict, new: dict, *, subresource: str = "") -> dict:
+    """rest.BeforeUpdate + the kind's PrepareForUpdate: returns the object to validate and store.
+
+    Every kind: generation, uid, creationTimestamp and the deletion fields come from ``old``. Then:
+    Pod: status kept, DropDisabledPodFields against the old spec, generation never bumped (v1.32);
+    Deployment: generation + 1 when spec or annotations change; ReplicaSet, StatefulSet, Job, CronJob:
+    generation + 1 when spec changes; DaemonSet: templateGeneration (its annotation) + 1 and generation
+    + 1 when the template changes, generation + 1 on other spec changes; workloads keep their status;
+    Secret: an empty type is the old one; Namespace: spec.finalizers and status kept.
+    ``subresource="status"``: only status (Pods: and labels/annotations) come from ``new``."""
+    from minikctl.api import defaults
+
+    if subresource == "status":
+        if kind == "Pod":
+            return prepare_pod_status_update(old, new)
+        out = copy.deepcopy(old)
+        out["status"] = copy.deepcopy(new.get("status") or {})
+        return out
+    if kind == "Pod":
+        out = prepare_pod_update(old, new)
+        if isinstance(out.get("spec"), dict):
+            defaults.drop_disabled_pod_fields(out["spec"], old.get("spec") or {})
+        return out
+    out = copy.deepcopy(new)
+    meta = out.setdefault("metadata", {})
+    old_meta = old.get("metadata") or {}
+    _carry_meta(old_meta, meta)
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Namespace"):
+        if "status" in old:
+            out["status"] = copy.deepcopy(old["status"])
+        else:
+            out.pop("status", None)
+    ospec, nspec = _m(old, "spec"), _m(out, "spec")
+    tmpl_of = {"CronJob": lambda s: _m(_m(s, "jobTemplate"), "spec").get("template")}
+    get_tmpl = tmpl_of.get(kind, lambda s: s.get("template"))
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"):
+        nt, ot = get_tmpl(nspec), get_tmpl(ospec)
+        if isinstance(nt, dict) and isinstance(nt.get("spec"), dict):
+            defaults.drop_disabled_pod_fields(nt["spec"], (ot or {}).get("spec") or {})
+    if kind == "StatefulSet":
+        ru = _m(_m(nspec, "updateStrategy"), "rollingUpdate")
+        if ru and _m(_m(ospec, "updateStrategy"), "rollingUpdate").get("maxUnavailable") is None:
+            ru.pop("maxUnavailable", None)
+    gen = old_meta.get("generation", 0)
+    spec_changed = _semantic(nspec) != _semantic(ospec)
+    if kind == "Deployment":
+        if spec_changed or (meta.get("annotations") or {}) != (old_meta.get("annotations") or {}):
+            meta["generation"] = gen + 1
+    elif kind in ("ReplicaSet", "StatefulSet", "Job", "CronJob"):
+        if spec_changed:
+            meta["generation"] = gen + 1
+    elif kind == "DaemonSet":
+        key = defaults.DAEMONSET_TEMPLATE_GENERATION
+        try:
+            tg = int((old_meta.get("annotations") or {}).get(key, "0"))
+        except ValueError:
+            tg = 0
+        if _semantic(nspec.get("template")) != _semantic(ospec.get("template")):
+            tg += 1
+            meta["generation"] = gen + 1
+        elif spec_changed:
+            meta["generation"] = gen + 1
+        # Convert_apps_DaemonSet_To_v1_DaemonSet always writes the annotation (a client's value is replaced)
+        meta.setdefault("annotations", {})[key] = str(tg)
+    elif kind == "Secret":
+        if not out.get("type") and old.get("type"):
+            out["type"] = old["type"]
+    elif kind == "Namespace":
+        if "finalizers" in ospec:
+            out.setdefault("spec", {})["finalizers"] = copy.deepcopy(ospec["finalizers"])
+    return out

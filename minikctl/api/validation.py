@@ -2282,9 +2282,10 @@ def _validate_template_for_replicaset(spec: dict, path: str, kind: str) -> list[
     return errs
 
 
-def _validate_deployment(obj: dict) -> list[FieldError]:
+def _validate_deployment(obj: dict, meta: bool = True) -> list[FieldError]:
+    """ValidateDeployment; ``meta=False``: ValidateDeploymentSpec alone (what ValidateDeploymentUpdate runs)."""
     spec = _map(obj, "spec")
-    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain) if meta else []
     errs.extend(_nonneg(_d(spec, "replicas"), "spec.replicas"))
     errs.extend(_validate_selector_block(spec, "spec", "deployment"))
     errs.extend(_validate_template_for_replicaset(spec, "spec", "ReplicaSet"))
@@ -2353,9 +2354,9 @@ def _not_more_than_100(v: Any, path: str) -> list[FieldError]:
     return []
 
 
-def _validate_replicaset(obj: dict) -> list[FieldError]:
+def _validate_replicaset(obj: dict, meta: bool = True) -> list[FieldError]:
     spec = _map(obj, "spec")
-    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain) if meta else []
     errs.extend(_nonneg(_d(spec, "replicas"), "spec.replicas"))
     errs.extend(_nonneg(_d(spec, "minReadySeconds"), "spec.minReadySeconds"))
     errs.extend(_validate_selector_block(spec, "spec", "deployment"))
@@ -2363,11 +2364,11 @@ def _validate_replicaset(obj: dict) -> list[FieldError]:
     return errs
 
 
-def _validate_statefulset(obj: dict) -> list[FieldError]:
+def _validate_statefulset(obj: dict, meta: bool = True) -> list[FieldError]:
     """ValidateStatefulSet. Upstream does not validate the template's pod spec here (its TODO about
     volumeClaimTemplates); only its labels and annotations, restartPolicy and activeDeadlineSeconds."""
     spec = _map(obj, "spec")
-    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_label)
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_label) if meta else []
     pmp = _s(spec, "podManagementPolicy")
     if not pmp:
         errs.append(E.required("spec.podManagementPolicy"))
@@ -2418,9 +2419,9 @@ def _validate_statefulset(obj: dict) -> list[FieldError]:
     return errs
 
 
-def _validate_daemonset(obj: dict) -> list[FieldError]:
+def _validate_daemonset(obj: dict, meta: bool = True) -> list[FieldError]:
     spec = _map(obj, "spec")
-    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain) if meta else []
     sel = _d(spec, "selector")
     errs.extend(validate_label_selector(sel, "spec.selector"))
     tmpl = _map(spec, "template")
@@ -2639,9 +2640,11 @@ def _cron_error(schedule: str) -> str:
     return ""
 
 
-def _validate_cronjob(obj: dict) -> list[FieldError]:
+def _validate_cronjob(obj: dict, old_spec: dict | None = None) -> list[FieldError]:
+    """ValidateCronJobCreate; with ``old_spec``, what ValidateCronJobUpdate runs after the metadata update:
+    validateCronJobSpec(spec, oldSpec) without ObjectMeta and without the 52-character name limit."""
     meta = _map(obj, "metadata")
-    errs = validate_object_meta(meta, True, is_dns1123_subdomain)
+    errs = validate_object_meta(meta, True, is_dns1123_subdomain) if old_spec is None else []
     spec = _map(obj, "spec")
     sched = _s(spec, "schedule")
     if not sched:
@@ -2650,11 +2653,18 @@ def _validate_cronjob(obj: dict) -> list[FieldError]:
         msg = _cron_error(sched)
         if msg:
             errs.append(E.invalid("spec.schedule", sched, msg))
-        if "TZ" in sched:
+        # validateScheduleFormat: TZ in the schedule stays allowed on update if the old schedule had it
+        allow_tz = old_spec is not None and "TZ" in _s(old_spec, "schedule")
+        if allow_tz and "TZ" in sched and _d(spec, "timeZone") is not None:
+            errs.append(E.invalid("spec.schedule", sched, "cannot use both timeZone field and TZ or CRON_TZ in "
+                                                          "schedule"))
+        elif not allow_tz and "TZ" in sched:
             errs.append(E.invalid("spec.schedule", sched,
                                   "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
     errs.extend(_nonneg(_d(spec, "startingDeadlineSeconds"), "spec.startingDeadlineSeconds"))
     tz = _d(spec, "timeZone")
+    if old_spec is not None and _d(old_spec, "timeZone") == tz:
+        tz = None  # validateTimeZone only runs when the time zone changed
     if isinstance(tz, str):
         if not tz:
             errs.append(E.invalid("spec.timeZone", tz, "timeZone must be nil or non-empty string"))
@@ -2679,7 +2689,7 @@ def _validate_cronjob(obj: dict) -> list[FieldError]:
     for f in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
         errs.extend(_nonneg(_d(spec, f), f"spec.{f}"))
     name = _s(meta, "name")
-    if len(name) > 52:
+    if old_spec is None and len(name) > 52:
         errs.append(E.invalid("metadata.name", name, "must be no more than 52 characters"))
     return errs
 
