@@ -521,6 +521,89 @@ def _default_pod(obj: dict, suffix: Callable[[int], str]) -> None:
     status = _dict(obj, "status")
     status["phase"] = "Pending"
     status["qosClass"] = qos_class(spec)
+    # podStrategy.PrepareForCreate (v1.32), after DropDisabledPodFields: mutatePodAffinity, applyAppArmorVersionSkew
+    mutate_pod_affinity(obj)
+    apply_apparmor_version_skew(obj)
+
+
+APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
+
+
+def mutate_pod_affinity(pod: dict) -> None:
+    """mutatePodAffinity (pkg/registry/core/pod/strategy.go; MatchLabelKeysInPodAffinity is beta/on in
+    v1.32): each pod (anti-)affinity term's matchLabelKeys / mismatchLabelKeys become In / NotIn
+    requirements on its labelSelector, with the pod's own label values."""
+    labels = ((pod.get("metadata") or {}).get("labels") or {})
+    aff = (pod.get("spec") or {}).get("affinity")
+    if not isinstance(aff, dict):
+        return
+    for kind in ("podAffinity", "podAntiAffinity"):
+        pa = aff.get(kind)
+        if not isinstance(pa, dict):
+            continue
+        terms = [w.get("podAffinityTerm") for w in _items(pa, "preferredDuringSchedulingIgnoredDuringExecution")]
+        terms += _items(pa, "requiredDuringSchedulingIgnoredDuringExecution")
+        for term in terms:
+            if not isinstance(term, dict) or not isinstance(term.get("labelSelector"), dict):
+                continue
+            sel = term["labelSelector"]
+            for key_list, op in (("matchLabelKeys", "In"), ("mismatchLabelKeys", "NotIn")):
+                for key in term.get(key_list) or []:
+                    if key in labels:
+                        exprs = sel.get("matchExpressions") if isinstance(sel.get("matchExpressions"), list) else []
+                        exprs.append({"key": key, "operator": op, "values": [labels[key]]})
+                        sel["matchExpressions"] = exprs
+
+
+def _apparmor_annotation(prof: Any) -> str:
+    """appArmorAnnotationForField."""
+    t = prof.get("type") if isinstance(prof, dict) else None
+    if t == "Unconfined":
+        return "unconfined"
+    if t == "RuntimeDefault":
+        return "runtime/default"
+    if t == "Localhost" and prof.get("localhostProfile") is not None:
+        return "localhost/" + str(prof["localhostProfile"])
+    return ""
+
+
+def _apparmor_field(annotation: str) -> dict | None:
+    """apparmorFieldForAnnotation, keeping only what ValidateAppArmorProfileField accepts."""
+    if annotation == "unconfined":
+        return {"type": "Unconfined"}
+    if annotation == "runtime/default":
+        return {"type": "RuntimeDefault"}
+    if annotation.startswith("localhost/") and annotation[len("localhost/"):]:
+        prof = annotation[len("localhost/"):]
+        if prof.strip() == prof and len(prof) <= 4095:
+            return {"type": "Localhost", "localhostProfile": prof}
+    return None
+
+
+def apply_apparmor_version_skew(pod: dict) -> None:
+    """applyAppArmorVersionSkew (pkg/registry/core/pod/strategy.go v1.32): fields and the deprecated
+    per-container annotations are synced both ways on create (not for windows pods)."""
+    spec = pod.get("spec") or {}
+    if (spec.get("os") or {}).get("name") == "windows":
+        return
+    pod_prof = (spec.get("securityContext") or {}).get("appArmorProfile")
+    meta = _dict(pod, "metadata")
+    for key in ("initContainers", "containers", "ephemeralContainers"):
+        for ctr in _items(spec, key):
+            akey = APPARMOR_PREFIX + str(ctr.get("name") or "")
+            annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
+            ctr_prof = (ctr.get("securityContext") or {}).get("appArmorProfile") if isinstance(
+                ctr.get("securityContext"), dict) else None
+            if akey not in annotations:
+                value = _apparmor_annotation(ctr_prof) if ctr_prof is not None else (
+                    _apparmor_annotation(pod_prof) if pod_prof is not None else "")
+                if value:
+                    annotations[akey] = value
+                    meta["annotations"] = annotations
+            elif ctr_prof is None:
+                field = _apparmor_field(str(annotations[akey]))
+                if field is not None and field != pod_prof:
+                    _dict(ctr, "securityContext")["appArmorProfile"] = field
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2165,6 +2165,66 @@ def validate_pod(pod: dict, create: bool = True) -> list[FieldError]:
         errs.append(E.forbidden("spec.ephemeralContainers", "cannot be set on create"))
     if _s(spec, "nodeName") and _list(spec, "schedulingGates"):
         errs.append(E.forbidden("spec.nodeName", "cannot be set until all schedulingGates have been cleared"))
+    errs.extend(validate_seccomp_annotations_and_fields(_map(meta, "annotations"), spec))
+    errs.extend(validate_apparmor_annotations_and_fields_match(_map(meta, "annotations"), spec))
+    return errs
+
+
+def _seccomp_match(annotation: str, prof: Any, path: str) -> FieldError | None:
+    """validateSeccompAnnotationsAndFieldsMatch."""
+    t = _s(prof, "type")
+    if t == "Unconfined" and annotation != "unconfined":
+        return E.forbidden(f"{path}.type", "seccomp type in annotation and field must match")
+    if t == "RuntimeDefault" and annotation not in ("runtime/default", "docker/default"):
+        return E.forbidden(f"{path}.type", "seccomp type in annotation and field must match")
+    if t == "Localhost":
+        if not annotation.startswith("localhost/"):
+            return E.forbidden(f"{path}.type", "seccomp type in annotation and field must match")
+        if _d(prof, "localhostProfile") is None or annotation[len("localhost/"):] != _d(prof, "localhostProfile"):
+            return E.forbidden(f"{path}.localhostProfile", "seccomp profile in annotation and field must match")
+    return None
+
+
+def validate_seccomp_annotations_and_fields(annotations: dict, spec: dict) -> list[FieldError]:
+    """validateSeccompAnnotationsAndFields (ValidatePodCreate, v1.32): deprecated seccomp annotations and
+    the seccompProfile fields must agree when both are given."""
+    errs: list[FieldError] = []
+    prof = _d(_d(spec, "securityContext"), "seccompProfile")
+    if isinstance(prof, dict) and "seccomp.security.alpha.kubernetes.io/pod" in annotations:
+        e = _seccomp_match(str(annotations["seccomp.security.alpha.kubernetes.io/pod"]), prof,
+                           "spec.securityContext.seccompProfile")
+        if e is not None:
+            errs.append(e)
+    for ctr, cpath in visit_containers_with_path(spec, "spec"):
+        cprof = _d(_d(ctr, "securityContext"), "seccompProfile")
+        key = "container.seccomp.security.alpha.kubernetes.io/" + _s(ctr, "name")
+        if isinstance(cprof, dict) and key in annotations:
+            e = _seccomp_match(str(annotations[key]), cprof, f"{cpath}.securityContext.seccompProfile")
+            if e is not None:
+                errs.append(e)
+    return errs
+
+
+def validate_apparmor_annotations_and_fields_match(annotations: dict, spec: dict) -> list[FieldError]:
+    """validateAppArmorAnnotationsAndFieldsMatchOnCreate (v1.32; windows pods are skipped)."""
+    if _s(_d(spec, "os"), "name") == "windows":
+        return []
+    errs: list[FieldError] = []
+    pod_prof = _d(_d(spec, "securityContext"), "appArmorProfile")
+    for ctr, cpath in visit_containers_with_path(spec, "spec"):
+        prof = _d(_d(ctr, "securityContext"), "appArmorProfile")
+        prof = prof if prof is not None else pod_prof
+        key = "container.apparmor.security.beta.kubernetes.io/" + _s(ctr, "name")
+        if not isinstance(prof, dict) or key not in annotations:
+            continue
+        ann = str(annotations[key])
+        ap = f"{cpath}.securityContext.appArmorProfile"
+        t = _s(prof, "type")
+        if (t == "Unconfined" and ann != "unconfined") or (t == "RuntimeDefault" and ann != "runtime/default") or \
+                (t == "Localhost" and not ann.startswith("localhost/")):
+            errs.append(E.forbidden(f"{ap}.type", "apparmor type in annotation and field must match"))
+        elif t == "Localhost" and ann[len("localhost/"):] != _d(prof, "localhostProfile"):
+            errs.append(E.forbidden(f"{ap}.localhostProfile", "apparmor profile in annotation and field must match"))
     return errs
 
 

@@ -155,3 +155,25 @@ def test_statefulset_max_unavailable_dropped():
                             "template": {"metadata": {"labels": {"a": "b"}},
                                          "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}, "StatefulSet")
     assert o["spec"]["updateStrategy"] == {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
+
+
+def test_apparmor_field_gets_its_annotation_and_back():
+    # applyAppArmorVersionSkew (pkg/registry/core/pod/strategy.go, podStrategy.PrepareForCreate v1.32)
+    p = defaulted(pod(securityContext={"appArmorProfile": {"type": "RuntimeDefault"}}))
+    assert p["metadata"]["annotations"] == {"container.apparmor.security.beta.kubernetes.io/app": "runtime/default"}
+    p = defaulted({**pod(), "metadata": {"name": "p", "namespace": "default", "annotations": {
+        "container.apparmor.security.beta.kubernetes.io/app": "localhost/k8s-apparmor-example-deny-write"}}})
+    assert p["spec"]["containers"][0]["securityContext"] == {
+        "appArmorProfile": {"type": "Localhost", "localhostProfile": "k8s-apparmor-example-deny-write"}}
+    assert validation.validate("Pod", p) == []
+
+
+def test_match_label_keys_become_selector_requirements():
+    # mutatePodAffinity (MatchLabelKeysInPodAffinity beta, on in v1.32)
+    term = {"labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "zone",
+            "matchLabelKeys": ["tier"], "mismatchLabelKeys": ["team"]}
+    p = defaulted({**pod(affinity={"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term]}}),
+                   "metadata": {"name": "p", "namespace": "default", "labels": {"tier": "1", "team": "a"}}})
+    sel = p["spec"]["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"][0]["labelSelector"]
+    assert sel["matchExpressions"] == [{"key": "tier", "operator": "In", "values": ["1"]},
+                                       {"key": "team", "operator": "NotIn", "values": ["a"]}]

@@ -161,3 +161,22 @@ def test_duplicate_host_port_in_an_init_container_reports_index_zero():
     dup = [{"containerPort": 80, "hostPort": 8080}, {"containerPort": 81, "hostPort": 8080}]
     pod = make_pod(initContainers=[ctr("i0"), ctr("i1", ports=dup)])
     assert errors(pod) == ['spec.initContainers[0].ports[1].hostPort: Duplicate value: "TCP//8080"']
+
+
+# ---- ValidatePodCreate: validateSeccompAnnotationsAndFields, validateAppArmorAnnotationsAndFieldsMatchOnCreate --
+
+def test_seccomp_annotation_and_field_must_match():
+    pod = make_pod(securityContext={"seccompProfile": {"type": "RuntimeDefault"}})
+    pod["metadata"]["annotations"] = {"seccomp.security.alpha.kubernetes.io/pod": "unconfined"}
+    assert errors(pod) == ["spec.securityContext.seccompProfile.type: Forbidden: seccomp type in annotation and "
+                           "field must match"]
+    pod["metadata"]["annotations"] = {"seccomp.security.alpha.kubernetes.io/pod": "docker/default"}
+    assert errors(pod) == []
+
+
+def test_apparmor_annotation_and_field_must_match():
+    pod = make_pod(containers=[ctr(securityContext={"appArmorProfile": {"type": "Localhost",
+                                                                        "localhostProfile": "a"}})])
+    pod["metadata"]["annotations"] = {"container.apparmor.security.beta.kubernetes.io/app": "localhost/b"}
+    assert errors(pod) == ["spec.containers[0].securityContext.appArmorProfile.localhostProfile: Forbidden: "
+                           "apparmor profile in annotation and field must match"]
