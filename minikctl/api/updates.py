@@ -741,7 +741,8 @@ def validate_pod_status_update(old: dict, new: dict) -> list[FieldError]:
         errs.append(forbidden("status.nodeName", "may not be changed directly"))
     nominated = new_status.get("nominatedNodeName") or ""
     if nominated != (old_status.get("nominatedNodeName") or "") and nominated:
-        errs.extend(invalid("status.nominatedNodeName", nominated, m) for m in validation.is_dns1123_subdomain(nominated))
+        errs.extend(invalid("status.nominatedNodeName", nominated, m)
+                    for m in validation.is_dns1123_subdomain(nominated))
     # Pod QoS is immutable (ValidateImmutableField)
     if (new_status.get("qosClass") or "") != (old_status.get("qosClass") or ""):
         errs.append(invalid("status.qosClass", new_status.get("qosClass") or "", "field is immutable"))

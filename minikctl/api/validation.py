@@ -2475,6 +2475,8 @@ def _validate_statefulset(obj: dict, meta: bool = True) -> list[FieldError]:
     tmeta = _map(tmpl, "metadata")
     errs.extend(validate_labels(_map(tmeta, "labels"), f"{tp}.labels"))
     errs.extend(validate_annotations(_map(tmeta, "annotations"), f"{tp}.annotations"))
+    # ValidatePodTemplateSpecForStatefulSet also runs ValidatePodSpecificAnnotations on the template
+    errs.extend(validate_pod_specific_annotations(_map(tmeta, "annotations"), _map(tmpl, "spec"), f"{tp}.annotations"))
     errs.extend(_template_always_restarts(tmpl, tp, "StatefulSet"))
     return errs
 

@@ -180,3 +180,15 @@ def test_apparmor_annotation_and_field_must_match():
     pod["metadata"]["annotations"] = {"container.apparmor.security.beta.kubernetes.io/app": "localhost/b"}
     assert errors(pod) == ["spec.containers[0].securityContext.appArmorProfile.localhostProfile: Forbidden: "
                            "apparmor profile in annotation and field must match"]
+
+
+def test_statefulset_template_pod_specific_annotations():
+    # pkg/apis/apps/validation ValidatePodTemplateSpecForStatefulSet -> ValidatePodSpecificAnnotations
+    sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "s", "namespace": "default"},
+           "spec": {"selector": {"matchLabels": {"a": "b"}},
+                    "template": {"metadata": {"labels": {"a": "b"},
+                                              "annotations": {"controller.kubernetes.io/pod-deletion-cost": "x"}},
+                                 "spec": {"containers": [ctr()]}}}}
+    assert errors(sts, "StatefulSet") == [
+        'spec.template.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: "x": must be a 32bit '
+        "integer"]
