@@ -7,8 +7,8 @@ regenerate; it is never a runtime dependency.
 
 Regenerate::
 
-    /work/venv/bin/pip download --no-deps kubernetes-validate -d /tmp/kv
-    /work/venv/bin/python tools/gen_schemas.py /tmp/kv/kubernetes_validate-*.whl
+    .venv/bin/pip download --no-deps kubernetes-validate -d /tmp/kv
+    .venv/bin/python tools/gen_schemas.py /tmp/kv/kubernetes_validate-*.whl
 
 (The argument may also be an unpacked ``.../kubernetes-json-schema/v1.32.0-local-strict``
 directory.) Output goes to ``schemas/`` next to this ``tools/`` directory.
@@ -44,6 +44,12 @@ KINDS = {
     "daemonset-apps-v1.json": "daemonset-apps-v1.json",
     "job-batch-v1.json": "job-batch-v1.json",
     "cronjob-batch-v1.json": "cronjob-batch-v1.json",
+    "configmap-v1.json": "configmap-v1.json",
+    "secret-v1.json": "secret-v1.json",
+    "serviceaccount-v1.json": "serviceaccount-v1.json",
+    "service-v1.json": "service-v1.json",
+    "endpoints-v1.json": "endpoints-v1.json",
+    "lease-coordination-v1.json": "lease-coordination-v1.json",
 }
 
 INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"

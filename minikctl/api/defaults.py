@@ -34,7 +34,7 @@ __all__ = [
 
 SERVICE_ACCOUNT_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 DEFAULT_TOLERATION_SECONDS = 300
-SYSTEM_PRIORITY_CLASSES = {"system-node-critical": 2000001000, "system-cluster-critical": 2000000000}
+DAEMONSET_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
 
 
 def _dict(parent: dict, key: str) -> dict:
@@ -97,6 +97,9 @@ def _default_handler(h: Any) -> None:
 
 
 def _default_probe(p: Any) -> None:
+    """SetDefaults_Probe, SetDefaults_HTTPGetAction, and zz_generated.defaults.go's
+    ``if a.LivenessProbe.ProbeHandler.GRPC.Service == nil { ... = "" }`` (kubectl 1.32 describe
+    dereferences that pointer)."""
     if not isinstance(p, dict):
         return
     for key, value in (("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1),
@@ -104,17 +107,39 @@ def _default_probe(p: Any) -> None:
         if not p.get(key):
             p[key] = value
     _default_handler(p)
+    grpc = p.get("grpc")
+    if isinstance(grpc, dict) and grpc.get("service") is None:
+        grpc["service"] = ""
+
+
+def round_up_milli(value: Any) -> Any:
+    """SetDefaults_ResourceList (pkg/apis/core/v1/defaults.go): ``val.RoundUp(milliScale)`` on every
+    quantity, then the canonical string the server stores. ``0.0001`` and ``100u`` become ``1m``,
+    ``2.0001`` becomes ``2001m`` (away from zero for negative values). A value already at milli
+    precision keeps the form ``canonical`` gives it. Unparseable values are left for validation."""
+    try:
+        q = parse_quantity(value)
+    except (ValueError, TypeError):
+        return value
+    milli = q * 1000
+    if milli.denominator == 1:
+        try:
+            return canonical(value)
+        except (ValueError, TypeError):
+            return value
+    n = -((-milli.numerator) // milli.denominator) if milli > 0 else milli.numerator // milli.denominator
+    return canonical(f"{n}m")
+
+
+def _round_resource_list(rl: Any) -> None:
+    if isinstance(rl, dict):
+        for name in list(rl):
+            rl[name] = round_up_milli(rl[name])
 
 
 def _canonical_resources(res: dict) -> None:
     for key in ("limits", "requests"):
-        rl = res.get(key)
-        if isinstance(rl, dict):
-            for name in list(rl):
-                try:
-                    rl[name] = canonical(rl[name])
-                except (ValueError, TypeError):
-                    pass
+        _round_resource_list(res.get(key))
 
 
 def default_container(ctr: dict, *, pod: bool) -> None:
@@ -177,9 +202,43 @@ def _default_pvc(pvc: dict) -> None:
     res = spec.get("resources")
     if isinstance(res, dict):
         _canonical_resources(res)
+        # dropDisabledDynamicResourceAllocationFields: always dropped from a volume claim template
+        res.pop("claims", None)
+
+
+# the VolumeSource union (k8s.io/api/core/v1 VolumeSource, v1.32)
+VOLUME_SOURCES = (
+    "hostPath", "emptyDir", "gcePersistentDisk", "awsElasticBlockStore", "gitRepo", "secret", "nfs", "iscsi",
+    "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume", "cinder", "cephfs", "flocker", "downwardAPI", "fc",
+    "azureFile", "configMap", "vsphereVolume", "quobyte", "azureDisk", "photonPersistentDisk", "projected",
+    "portworxVolume", "scaleIO", "storageos", "csi", "ephemeral", "image",
+)
+
+# zz_generated.defaults.go's inline defaults of the volume sources (``if x == "" { x = ... }``)
+_SOURCE_FIELD_DEFAULTS = {
+    "iscsi": (("iscsiInterface", "default"),),
+    "rbd": (("pool", "rbd"), ("user", "admin"), ("keyring", "/etc/ceph/keyring")),
+    "scaleIO": (("storageMode", "ThinProvisioned"), ("fsType", "xfs")),
+}
+# ... and the pointer ones of AzureDisk (``if a.VolumeSource.AzureDisk.CachingMode == nil``)
+_AZURE_DISK_DEFAULTS = (("cachingMode", "ReadWrite"), ("fsType", "ext4"), ("readOnly", False), ("kind", "Shared"))
 
 
 def _default_volume(vol: dict) -> None:
+    # SetDefaults_Volume: a volume naming no source at all is an emptyDir
+    if not any(vol.get(src) is not None for src in VOLUME_SOURCES):
+        vol["emptyDir"] = {}
+    for src, fields in _SOURCE_FIELD_DEFAULTS.items():
+        body = vol.get(src)
+        if isinstance(body, dict):
+            for key, value in fields:
+                if not body.get(key):
+                    body[key] = value
+    ad = vol.get("azureDisk")
+    if isinstance(ad, dict):
+        for key, value in _AZURE_DISK_DEFAULTS:
+            if ad.get(key) is None:
+                ad[key] = value
     for src in ("secret", "configMap", "downwardAPI", "projected"):
         body = vol.get(src)
         if isinstance(body, dict) and body.get("defaultMode") is None:
@@ -224,6 +283,11 @@ def default_pod_spec(spec: dict, *, pod: bool) -> None:
             default_container(ctr, pod=pod and key != "ephemeralContainers")
     for vol in _items(spec, "volumes"):
         _default_volume(vol)
+    _round_resource_list(spec.get("overhead"))  # SetDefaults_ResourceList(&in.Spec.Overhead)
+    if isinstance(spec.get("resources"), dict):  # pod-level resources (dropped below on a 1.32 server)
+        _canonical_resources(spec["resources"])
+    drop_disabled_pod_fields(spec)
+    prune_empty(spec, "spec")
     if pod:
         if spec.get("enableServiceLinks") is None:
             spec["enableServiceLinks"] = True
@@ -233,6 +297,110 @@ def default_pod_spec(spec: dict, *, pod: bool) -> None:
                     for port in _items(ctr, "ports"):
                         if not port.get("hostPort"):
                             port["hostPort"] = port.get("containerPort")
+
+
+# ---------------------------------------------------------------------------------------------
+# What the stored object keeps: disabled feature fields and empty omitempty collections
+# ---------------------------------------------------------------------------------------------
+
+
+def _all_containers(spec: Any) -> list[dict]:
+    return [c for k in ("initContainers", "containers", "ephemeralContainers") for c in _items(spec, k)]
+
+
+def drop_disabled_pod_fields(spec: dict, old_spec: dict | None = None) -> None:
+    """podutil.DropDisabledPodFields / DropDisabledTemplateFields (pkg/api/pod/util.go), for the
+    feature gates a v1.32 API server has off by default (pkg/features/versioned_kube_features.go at
+    v1.32: UserNamespacesSupport beta/off, ProcMountType beta/off, InPlacePodVerticalScaling,
+    DynamicResourceAllocation, SupplementalGroupsPolicy, SELinuxChangePolicy, ImageVolume,
+    PodLevelResources and ClusterTrustBundleProjection alpha/off). Each field survives only when
+    ``old_spec`` (the stored object of an update) already used it. Mutates ``spec``."""
+    old = old_spec if isinstance(old_spec, dict) else {}
+    old_sc = old.get("securityContext") if isinstance(old.get("securityContext"), dict) else {}
+    sc = spec.get("securityContext") if isinstance(spec.get("securityContext"), dict) else None
+    # hostUsers (UserNamespacesSupport)
+    if old.get("hostUsers") is None:
+        spec.pop("hostUsers", None)
+    # dropDisabledProcMountField: forced to Default (not removed) unless a non-default one is in use
+    if not any((c.get("securityContext") or {}).get("procMount") not in (None, "Default")
+               for c in _all_containers(old)):
+        for c in _all_containers(spec):
+            csc = c.get("securityContext")
+            if isinstance(csc, dict) and csc.get("procMount") is not None:
+                csc["procMount"] = "Default"
+    # InPlacePodVerticalScaling: resizePolicy
+    if not any(c.get("resizePolicy") for c in _items(old, "containers")):
+        for c in _all_containers(spec):
+            c.pop("resizePolicy", None)
+    # dropDisabledDynamicResourceAllocationFields
+    if not old.get("resourceClaims"):
+        for c in _all_containers(spec):
+            if isinstance(c.get("resources"), dict):
+                c["resources"].pop("claims", None)
+        spec.pop("resourceClaims", None)
+    # SupplementalGroupsPolicy and SELinuxChangePolicy
+    if sc is not None:
+        for key in ("supplementalGroupsPolicy", "seLinuxChangePolicy"):
+            if old_sc.get(key) is None:
+                sc.pop(key, None)
+    # PodLevelResources: spec.resources
+    if old.get("resources") is None:
+        spec.pop("resources", None)
+    # ImageVolume: image volumes go, and so do the mounts of them
+    if not any(isinstance(v.get("image"), dict) for v in _items(old, "volumes")) and isinstance(spec.get("volumes"),
+                                                                                               list):
+        gone = {v.get("name") for v in _items(spec, "volumes") if v.get("image") is not None}
+        if gone:
+            spec["volumes"] = [v for v in spec["volumes"] if not (isinstance(v, dict) and v.get("image") is not None)]
+            for c in _all_containers(spec):
+                if isinstance(c.get("volumeMounts"), list):
+                    c["volumeMounts"] = [m for m in c["volumeMounts"]
+                                         if not (isinstance(m, dict) and m.get("name") in gone)]
+    # ClusterTrustBundleProjection
+    if not any(isinstance(src, dict) and src.get("clusterTrustBundle") is not None
+               for v in _items(old, "volumes") for src in _items(v.get("projected"), "sources")):
+        for v in _items(spec, "volumes"):
+            for src in _items(v.get("projected"), "sources"):
+                src.pop("clusterTrustBundle", None)
+
+
+def drop_disabled_pod_status_fields(status: dict) -> None:
+    """dropDisabledPodStatusFields for the same v1.32 gates: container statuses lose ``user``
+    (SupplementalGroupsPolicy), ``allocatedResourcesStatus`` (ResourceHealthStatus), ``allocatedResources``
+    and ``resources`` (InPlacePodVerticalScaling); the pod loses ``resize`` and ``resourceClaimStatuses``."""
+    for key in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
+        for cs in _items(status, key):
+            for f in ("user", "allocatedResourcesStatus", "allocatedResources", "resources"):
+                cs.pop(f, None)
+    status.pop("resize", None)
+    status.pop("resourceClaimStatuses", None)
+
+
+# Go slices and maps serialized with `omitempty` vanish when empty; these are the exceptions (fields of
+# k8s.io/api core/v1, apps/v1 and batch/v1 v1.32 whose json tag has no omitempty), by parent key.
+_KEEP_EMPTY = {("spec", "containers"), ("projected", "sources"),
+               ("requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms"), ("rbd", "monitors"),
+               ("cephfs", "monitors"), ("onExitCodes", "values"), ("podFailurePolicy", "rules"),
+               ("successPolicy", "rules")}
+# JSON objects that are Go maps (omitempty, so {} vanishes) rather than structs ({} stays: emptyDir: {})
+_MAP_KEYS = frozenset({"labels", "annotations", "nodeSelector", "limits", "requests", "overhead", "matchLabels",
+                       "volumeAttributes", "options", "data", "binaryData", "stringData"})
+
+
+def prune_empty(value: Any, key: str = "") -> None:
+    """Drop the empty lists and maps a v1.32 API server does not store (``args: []``, ``labels: {}``),
+    as encoding/json's omitempty does when the server writes the object back. Mutates ``value``."""
+    if isinstance(value, dict):
+        for k in list(value):
+            v = value[k]
+            prune_empty(v, k)
+            if isinstance(v, list) and not v and (key, k) not in _KEEP_EMPTY:
+                del value[k]
+            elif isinstance(v, dict) and not v and k in _MAP_KEYS:
+                del value[k]
+    elif isinstance(value, list):
+        for v in value:
+            prune_empty(v, key)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,12 +441,12 @@ def _service_account(spec: dict, suffix: Callable[[int], str]) -> None:
         c["volumeMounts"] = mounts
 
 
-def _priority(spec: dict) -> None:
-    pcn = spec.get("priorityClassName") or ""
-    if spec.get("priority") is None:
-        spec["priority"] = SYSTEM_PRIORITY_CLASSES.get(pcn, 0)
-    if spec.get("preemptionPolicy") is None:
-        spec["preemptionPolicy"] = "PreemptLowerPriority"
+def _priority(pod: dict) -> None:
+    """The Priority admission plugin's mutation (``admission.admit_priority``); its Forbidden errors are
+    the server's to raise: call ``admit_priority`` again after ``default_object`` (it is idempotent)."""
+    from minikctl.api.admission import admit_priority
+
+    admit_priority(pod)
 
 
 def _default_tolerations(spec: dict) -> None:
@@ -348,11 +516,94 @@ def _default_pod(obj: dict, suffix: Callable[[int], str]) -> None:
     spec = _dict(obj, "spec")
     default_pod_spec(spec, pod=True)
     _service_account(spec, suffix)
-    _priority(spec)
+    _priority(obj)
     _default_tolerations(spec)
     status = _dict(obj, "status")
     status["phase"] = "Pending"
     status["qosClass"] = qos_class(spec)
+    # podStrategy.PrepareForCreate (v1.32), after DropDisabledPodFields: mutatePodAffinity, applyAppArmorVersionSkew
+    mutate_pod_affinity(obj)
+    apply_apparmor_version_skew(obj)
+
+
+APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
+
+
+def mutate_pod_affinity(pod: dict) -> None:
+    """mutatePodAffinity (pkg/registry/core/pod/strategy.go; MatchLabelKeysInPodAffinity is beta/on in
+    v1.32): each pod (anti-)affinity term's matchLabelKeys / mismatchLabelKeys become In / NotIn
+    requirements on its labelSelector, with the pod's own label values."""
+    labels = ((pod.get("metadata") or {}).get("labels") or {})
+    aff = (pod.get("spec") or {}).get("affinity")
+    if not isinstance(aff, dict):
+        return
+    for kind in ("podAffinity", "podAntiAffinity"):
+        pa = aff.get(kind)
+        if not isinstance(pa, dict):
+            continue
+        terms = [w.get("podAffinityTerm") for w in _items(pa, "preferredDuringSchedulingIgnoredDuringExecution")]
+        terms += _items(pa, "requiredDuringSchedulingIgnoredDuringExecution")
+        for term in terms:
+            if not isinstance(term, dict) or not isinstance(term.get("labelSelector"), dict):
+                continue
+            sel = term["labelSelector"]
+            for key_list, op in (("matchLabelKeys", "In"), ("mismatchLabelKeys", "NotIn")):
+                for key in term.get(key_list) or []:
+                    if key in labels:
+                        exprs = sel.get("matchExpressions") if isinstance(sel.get("matchExpressions"), list) else []
+                        exprs.append({"key": key, "operator": op, "values": [labels[key]]})
+                        sel["matchExpressions"] = exprs
+
+
+def _apparmor_annotation(prof: Any) -> str:
+    """appArmorAnnotationForField."""
+    t = prof.get("type") if isinstance(prof, dict) else None
+    if t == "Unconfined":
+        return "unconfined"
+    if t == "RuntimeDefault":
+        return "runtime/default"
+    if t == "Localhost" and prof.get("localhostProfile") is not None:
+        return "localhost/" + str(prof["localhostProfile"])
+    return ""
+
+
+def _apparmor_field(annotation: str) -> dict | None:
+    """apparmorFieldForAnnotation, keeping only what ValidateAppArmorProfileField accepts."""
+    if annotation == "unconfined":
+        return {"type": "Unconfined"}
+    if annotation == "runtime/default":
+        return {"type": "RuntimeDefault"}
+    if annotation.startswith("localhost/") and annotation[len("localhost/"):]:
+        prof = annotation[len("localhost/"):]
+        if prof.strip() == prof and len(prof) <= 4095:
+            return {"type": "Localhost", "localhostProfile": prof}
+    return None
+
+
+def apply_apparmor_version_skew(pod: dict) -> None:
+    """applyAppArmorVersionSkew (pkg/registry/core/pod/strategy.go v1.32): fields and the deprecated
+    per-container annotations are synced both ways on create (not for windows pods)."""
+    spec = pod.get("spec") or {}
+    if (spec.get("os") or {}).get("name") == "windows":
+        return
+    pod_prof = (spec.get("securityContext") or {}).get("appArmorProfile")
+    meta = _dict(pod, "metadata")
+    for key in ("initContainers", "containers", "ephemeralContainers"):
+        for ctr in _items(spec, key):
+            akey = APPARMOR_PREFIX + str(ctr.get("name") or "")
+            annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}
+            ctr_prof = (ctr.get("securityContext") or {}).get("appArmorProfile") if isinstance(
+                ctr.get("securityContext"), dict) else None
+            if akey not in annotations:
+                value = _apparmor_annotation(ctr_prof) if ctr_prof is not None else (
+                    _apparmor_annotation(pod_prof) if pod_prof is not None else "")
+                if value:
+                    annotations[akey] = value
+                    meta["annotations"] = annotations
+            elif ctr_prof is None:
+                field = _apparmor_field(str(annotations[akey]))
+                if field is not None and field != pod_prof:
+                    _dict(ctr, "securityContext")["appArmorProfile"] = field
 
 
 # ---------------------------------------------------------------------------------------------
@@ -378,7 +629,14 @@ def _default_rolling_update(spec: dict, key: str, fields: tuple[tuple[str, Any],
                 ru[name] = value
 
 
+def _prepare_workload_create(obj: dict) -> None:
+    """The PrepareForCreate of the apps and batch strategies (pkg/registry/{apps,batch}/*/strategy.go):
+    ``Generation = 1`` (pods, ConfigMaps, Secrets and ServiceAccounts get none in v1.32)."""
+    _dict(obj, "metadata")["generation"] = 1
+
+
 def _default_deployment(obj: dict) -> None:
+    _prepare_workload_create(obj)
     spec = _dict(obj, "spec")
     if spec.get("replicas") is None:
         spec["replicas"] = 1
@@ -392,6 +650,7 @@ def _default_deployment(obj: dict) -> None:
 
 
 def _default_replicaset(obj: dict) -> None:
+    _prepare_workload_create(obj)
     spec = _dict(obj, "spec")
     if spec.get("replicas") is None:
         spec["replicas"] = 1
@@ -400,7 +659,12 @@ def _default_replicaset(obj: dict) -> None:
 
 
 def _default_statefulset(obj: dict) -> None:
+    _prepare_workload_create(obj)
     spec = _dict(obj, "spec")
+    # dropStatefulSetDisabledFields: MaxUnavailableStatefulSet is alpha (off) in v1.32
+    ru = _dict(spec, "updateStrategy").get("rollingUpdate")
+    if isinstance(ru, dict):
+        ru.pop("maxUnavailable", None)
     if not spec.get("podManagementPolicy"):
         spec["podManagementPolicy"] = "OrderedReady"
     _default_rolling_update(spec, "updateStrategy", (("partition", 0),))
@@ -424,10 +688,14 @@ def _default_statefulset(obj: dict) -> None:
 
 
 def _default_daemonset(obj: dict) -> None:
+    _prepare_workload_create(obj)
     spec = _dict(obj, "spec")
     _default_rolling_update(spec, "updateStrategy", (("maxUnavailable", 1), ("maxSurge", 0)))
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
+    # daemonSetStrategy.PrepareForCreate: Spec.TemplateGeneration = 1, which apps/v1 carries in an annotation
+    # (Convert_apps_DaemonSet_To_v1_DaemonSet writes it; a client-set value is overwritten)
+    _dict(_dict(obj, "metadata"), "annotations")[DAEMONSET_TEMPLATE_GENERATION] = "1"
     _default_template(_dict(spec, "template"))
     obj.setdefault("status", {"currentNumberScheduled": 0, "desiredNumberScheduled": 0, "numberMisscheduled": 0,
                               "numberReady": 0})
@@ -456,6 +724,7 @@ def _default_job_spec_fields(spec: dict) -> None:
 
 
 def _default_job(obj: dict) -> None:
+    _prepare_workload_create(obj)
     meta = _dict(obj, "metadata")
     spec = _dict(obj, "spec")
     _default_job_spec_fields(spec)
@@ -482,6 +751,7 @@ def _default_job(obj: dict) -> None:
 
 
 def _default_cronjob(obj: dict) -> None:
+    _prepare_workload_create(obj)
     spec = _dict(obj, "spec")
     if not spec.get("concurrencyPolicy"):
         spec["concurrencyPolicy"] = "Allow"
@@ -510,8 +780,45 @@ def _default_namespace(obj: dict) -> None:
         status["phase"] = "Active"
 
 
+# ---------------------------------------------------------------------------------------------
+# ConfigMap, Secret, ServiceAccount
+# ---------------------------------------------------------------------------------------------
+
+
+def merge_string_data(secret: dict) -> None:
+    """Convert_v1_Secret_To_core_Secret (pkg/apis/core/v1/conversion.go): ``stringData`` overwrites
+    ``data`` key by key; what the server stores (and returns) is ``data`` in base64, never ``stringData``."""
+    import base64
+
+    sd = secret.pop("stringData", None)
+    if isinstance(sd, dict) and sd:
+        data = secret.get("data") if isinstance(secret.get("data"), dict) else {}
+        for k, v in sd.items():
+            data[k] = base64.b64encode(str("" if v is None else v).encode()).decode()
+        secret["data"] = data
+
+
+def _default_secret(obj: dict) -> None:
+    merge_string_data(obj)
+    if not obj.get("type"):
+        obj["type"] = "Opaque"  # SetDefaults_Secret
+
+
+def _default_service_account(obj: dict) -> None:
+    """serviceAccountStrategy.PrepareForCreate: cleanSecretReferences keeps only each reference's name."""
+    secrets = obj.get("secrets")
+    if isinstance(secrets, list):
+        obj["secrets"] = [{"name": s.get("name")} if s.get("name") else {} for s in secrets if isinstance(s, dict)]
+
+
 def default_object(kind: str, obj: dict, *, suffix: Callable[[int], str]) -> None:
-    """Apply create-time defaults to ``obj`` (in place)."""
+    """Apply create-time defaults to ``obj`` (in place), ending with what the server's write-back drops
+    (``prune_empty``)."""
+    _default_kind(kind, obj, suffix)
+    prune_empty(obj)
+
+
+def _default_kind(kind: str, obj: dict, suffix: Callable[[int], str]) -> None:
     if kind == "Pod":
         _default_pod(obj, suffix)
     elif kind == "Deployment":
@@ -528,3 +835,8 @@ def default_object(kind: str, obj: dict, *, suffix: Callable[[int], str]) -> Non
         _default_cronjob(obj)
     elif kind == "Namespace":
         _default_namespace(obj)
+    elif kind == "Secret":
+        _default_secret(obj)
+    elif kind == "ServiceAccount":
+        _default_service_account(obj)
+    # ConfigMap: SetDefaults_ConfigMap only turns a nil data into {} (omitted when stored)

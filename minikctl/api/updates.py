@@ -20,7 +20,7 @@ import copy
 import re
 from typing import Any
 
-from minikctl.kube.errors import INVALID, FieldError, forbidden, invalid, required
+from minikctl.kube.errors import INVALID, FieldError, duplicate, forbidden, invalid, required
 from minikctl.kube.selectors import is_qualified_name
 
 __all__ = [
@@ -31,6 +31,24 @@ __all__ = [
     "validate_metadata_update",
     "prepare_pod_update",
     "prepare_pod_status_update",
+    "prepare_for_update",
+    "validate_update",
+    "object_meta_update_errors",
+    "pod_annotation_update_errors",
+    "gated_pod_update_errors",
+    "validate_pod_ips",
+    "validate_host_ips",
+    "validate_deployment_update",
+    "validate_replicaset_update",
+    "validate_statefulset_update",
+    "validate_daemonset_update",
+    "validate_job_update",
+    "validate_job_status_update",
+    "validate_cronjob_update",
+    "validate_config_map_update",
+    "validate_secret_update",
+    "validate_service_account_update",
+    "validate_namespace_update",
 ]
 
 MAX_INT32 = 2147483647
@@ -300,7 +318,10 @@ def _spec_schema(old_spec: dict) -> dict:
         {"enum": allowed, _X: rule} if old_tgps is not None else {"not": {}, _X: rule}
     )
 
-    schema = _frozen_object(old_spec, rule, free=_SPECIAL_SPEC_FIELDS, extra_props=extra)
+    free = _SPECIAL_SPEC_FIELDS
+    if old_spec.get("schedulingGates"):
+        free = free + ("nodeSelector", "affinity")  # gated_pod_update_errors has their rules
+    schema = _frozen_object(old_spec, rule, free=free, extra_props=extra)
     checks: list[dict] = []
     if old_ads is not None:
         checks.append({"required": ["activeDeadlineSeconds"], _X: _rule("ads-removed")})
@@ -385,11 +406,13 @@ def _go_owner_refs(refs: list) -> str:
     return "[]v1.OwnerReference{" + ", ".join(parts) + "}"
 
 
-def validate_pod_update(old: dict, new: dict) -> list[FieldError]:
+def validate_pod_update(old: dict, new: dict, *, full: bool = False) -> list[FieldError]:
     """Field errors a v1.32 API server reports for updating Pod ``old`` to ``new``.
 
     ``new`` should already have gone through ``prepare_pod_update`` (as the server's
-    rest.BeforeUpdate does). Returns ``[]`` when the update is allowed.
+    rest.BeforeUpdate does). Returns ``[]`` when the update is allowed. ``full`` adds, in
+    ValidatePodUpdate's order, the validation of the new object itself (validatePodMetadataAndSpec,
+    and ValidatePodSpecificAnnotations a second time, as the Go code runs it twice).
     """
     import jsonschema
 
@@ -409,6 +432,17 @@ def validate_pod_update(old: dict, new: dict) -> list[FieldError]:
 
     errs: list[FieldError] = []
     errs.extend(_meta_errors(found, old_n, new_n))
+    if full:
+        from minikctl.api import validation
+
+        errs.extend(validation.validate("Pod", new, create=False))  # validatePodMetadataAndSpec
+    errs.extend(pod_annotation_update_errors(old_n, new_n))
+    if full:
+        from minikctl.api import validation
+
+        # ValidatePodSpecificAnnotationUpdates ends with ValidatePodSpecificAnnotations (again)
+        errs.extend(validation.validate_pod_specific_annotations(
+            (new_n.get("metadata") or {}).get("annotations") or {}, new_n.get("spec") or {}, "metadata.annotations"))
 
     # ValidatePodUpdate proper
     for key in ("containers", "initContainers"):
@@ -447,9 +481,103 @@ def validate_pod_update(old: dict, new: dict) -> list[FieldError]:
         errs.append(forbidden(f"spec.schedulingGates[{i}].name",
                               f"only deletion is allowed, but found new scheduling gate '{name}'"))
 
-    if "spec-forbidden" in found and new_spec != old_spec:
+    spec_changed = "spec-forbidden" in found
+    if old_spec.get("schedulingGates"):
+        gated_errs, other_affinity_changed = gated_pod_update_errors(old_spec, new_spec)
+        errs.extend(gated_errs)
+        spec_changed = spec_changed or other_affinity_changed
+    if spec_changed and new_spec != old_spec:
         errs.append(forbidden("spec", SPEC_FORBIDDEN_DETAIL))
     return errs
+
+
+def _go_node_selector_requirements(reqs: Any) -> str:
+    if reqs is None:
+        return "[]core.NodeSelectorRequirement(nil)"
+    parts = []
+    for r in reqs if isinstance(reqs, list) else []:
+        r = r if isinstance(r, dict) else {}
+        vals = r.get("values")
+        vs = "[]string(nil)" if vals is None else _go_string_slice([str(v) for v in vals])
+        parts.append(f'core.NodeSelectorRequirement{{Key:{_go_q(r.get("key", ""))}, '
+                     f'Operator:{_go_q(r.get("operator", ""))}, Values:{vs}}}')
+    return "[]core.NodeSelectorRequirement{" + ", ".join(parts) + "}"
+
+
+def _go_q(s: Any) -> str:
+    from minikctl.kube.errors import go_quote
+
+    return go_quote(str(s))
+
+
+def _go_node_selector_term(term: Any) -> str:
+    term = term if isinstance(term, dict) else {}
+    return (f"core.NodeSelectorTerm{{MatchExpressions:{_go_node_selector_requirements(term.get('matchExpressions'))}, "
+            f"MatchFields:{_go_node_selector_requirements(term.get('matchFields'))}}}")
+
+
+def _required_terms(spec: dict) -> tuple[bool, list]:
+    na = ((spec.get("affinity") or {}).get("nodeAffinity") or {})
+    req = na.get("requiredDuringSchedulingIgnoredDuringExecution")
+    if not isinstance(req, dict):
+        return False, []
+    return True, [t for t in req.get("nodeSelectorTerms") or []]
+
+
+def _term_only_adds(new: dict, old: dict) -> bool:
+    """validateNodeSelectorTermHasOnlyAdditions."""
+    old_me, old_mf = old.get("matchExpressions") or [], old.get("matchFields") or []
+    new_me, new_mf = new.get("matchExpressions") or [], new.get("matchFields") or []
+    if not old_me and not old_mf and (new_me or new_mf):
+        return False
+    for o, n in ((old_me, new_me), (old_mf, new_mf)):
+        if o and (len(n) < len(o) or n[:len(o)] != o):
+            return False
+    return True
+
+
+def gated_pod_update_errors(old_spec: dict, new_spec: dict) -> tuple[list[FieldError], bool]:
+    """ValidatePodUpdate's branch for a pod whose old spec has schedulingGates (v1.32): nodeSelector may
+    only gain keys (validateNodeSelectorMutation), required node affinity terms may only gain requirements
+    (validateNodeAffinityMutation). Returns the errors and whether the rest of ``affinity`` (pod
+    (anti-)affinity) changed, which stays covered by the generic ``spec: Forbidden``."""
+    from minikctl.api.validation import RawFieldError, _go_map
+
+    errs: list[FieldError] = []
+    old_ns = old_spec.get("nodeSelector") or {}
+    new_ns = new_spec.get("nodeSelector")
+    if (new_ns or {}) != old_ns:
+        for k, v in old_ns.items():
+            if (new_ns or {}).get(k) != v or k not in (new_ns or {}):
+                errs.append(RawFieldError(INVALID, "spec.nodeSelector", _go_map(new_ns if new_ns else None),
+                                          "only additions to spec.nodeSelector are allowed (no mutations or "
+                                          "deletions)"))
+                break
+    old_na = (old_spec.get("affinity") or {}).get("nodeAffinity")
+    new_na = (new_spec.get("affinity") or {}).get("nodeAffinity")
+    if old_na != new_na:
+        has_old, old_terms = _required_terms(old_spec)
+        _, new_terms = _required_terms(new_spec)
+        tp = "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
+        if has_old:
+            if old_terms and len(old_terms) != len(new_terms):
+                raw = ("[]core.NodeSelectorTerm(nil)" if not new_terms else
+                       "[]core.NodeSelectorTerm{" + ", ".join(_go_node_selector_term(t) for t in new_terms) + "}")
+                errs.append(RawFieldError(INVALID, tp, raw,
+                                          "no additions/deletions to non-empty NodeSelectorTerms list are allowed"))
+            else:
+                for i, ot in enumerate(old_terms):
+                    nt = new_terms[i] if isinstance(new_terms[i], dict) else {}
+                    if not _term_only_adds(nt, ot if isinstance(ot, dict) else {}):
+                        errs.append(RawFieldError(INVALID, f"{tp}[{i}]", _go_node_selector_term(nt),
+                                                  "only additions are allowed (no mutations or deletions)"))
+
+    def rest(spec: dict) -> dict:
+        aff = dict(spec.get("affinity") or {})
+        aff.pop("nodeAffinity", None)
+        return aff
+
+    return errs, rest(old_spec) != rest(new_spec)
 
 
 def _meta_errors(found: dict, old: dict, new: dict) -> list[FieldError]:
@@ -490,11 +618,33 @@ def _meta_errors(found: dict, old: dict, new: dict) -> list[FieldError]:
                 ))
             else:
                 first_controller = cur
-    if "mirror-added" in found:
-        errs.append(forbidden(f"metadata.annotations[{MIRROR_ANNOTATION}]", "may not add mirror pod annotation"))
-    if "mirror-changed" in found:
-        errs.append(forbidden(f"metadata.annotations[{MIRROR_ANNOTATION}]",
-                              "may not remove or update mirror pod annotation"))
+    return errs
+
+
+APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/"
+
+
+def pod_annotation_update_errors(old: dict, new: dict) -> list[FieldError]:
+    """ValidatePodSpecificAnnotationUpdates (pkg/apis/core/validation/validation.go v1.32), without its
+    trailing ValidatePodSpecificAnnotations: AppArmor and mirror-pod annotations may not be removed,
+    changed (old keys first; Go's map order is random, sorted here) or added."""
+    old_ann = ((old.get("metadata") or {}).get("annotations") or {})
+    new_ann = ((new.get("metadata") or {}).get("annotations") or {})
+    errs: list[FieldError] = []
+    for k in sorted(old_ann):
+        if k in new_ann and new_ann[k] == old_ann[k]:
+            continue
+        if k.startswith(APPARMOR_PREFIX):
+            errs.append(forbidden(f"metadata.annotations[{k}]", "may not remove or update AppArmor annotations"))
+        if k == MIRROR_ANNOTATION:
+            errs.append(forbidden(f"metadata.annotations[{k}]", "may not remove or update mirror pod annotation"))
+    for k in sorted(new_ann):
+        if k in old_ann:
+            continue
+        if k.startswith(APPARMOR_PREFIX):
+            errs.append(forbidden(f"metadata.annotations[{k}]", "may not add AppArmor annotations"))
+        if k == MIRROR_ANNOTATION:
+            errs.append(forbidden(f"metadata.annotations[{k}]", "may not add mirror pod annotation"))
     return errs
 
 
@@ -533,11 +683,14 @@ def _terminated(status: dict) -> dict | None:
     return t if isinstance(t, dict) else None
 
 
-def _state_transition_errors(new_st: list, old_st: list, path: str, restart_policy: str) -> list[FieldError]:
+def _state_transition_errors(new_st: list, old_st: list, path: str, restart_policy: str,
+                            indices: list[int] | None = None) -> list[FieldError]:
+    """ValidateContainerStateTransition (``indices``: the positions of ``old_st`` in the full old list)."""
     errs: list[FieldError] = []
     if restart_policy == "Always":
         return errs
-    for i, old_s in enumerate(old_st):
+    for j, old_s in enumerate(old_st):
+        i = indices[j] if indices is not None else j
         term = _terminated(old_s)
         if term is None:
             continue
@@ -550,11 +703,14 @@ def _state_transition_errors(new_st: list, old_st: list, path: str, restart_poli
 
 
 def validate_pod_status_update(old: dict, new: dict) -> list[FieldError]:
-    """Field errors for a ``--subresource=status`` update (ValidatePodStatusUpdate, v1.32).
+    """Field errors for a ``--subresource=status`` update: ValidatePodStatusUpdate
+    (pkg/apis/core/validation/validation.go v1.32), in its order.
 
     The caller copies spec and most of metadata from ``old`` first (``prepare_pod_status_update``).
     """
     import jsonschema
+
+    from minikctl.api import validation
 
     old_n = _norm(old)
     new_n = _norm(new)
@@ -565,6 +721,10 @@ def validate_pod_status_update(old: dict, new: dict) -> list[FieldError]:
         if rule is not None:
             found.setdefault(rule["rule"], []).append((rule, err))
     errs = _meta_errors(found, old_n, new_n)
+    # ValidatePodSpecificAnnotationUpdates, ending with ValidatePodSpecificAnnotations
+    errs.extend(pod_annotation_update_errors(old_n, new_n))
+    errs.extend(validation.validate_pod_specific_annotations(
+        (new_n.get("metadata") or {}).get("annotations") or {}, new_n.get("spec") or {}, "metadata.annotations"))
 
     new_status = new_n.get("status") or {}
     old_status = old_n.get("status") or {}
@@ -575,21 +735,110 @@ def validate_pod_status_update(old: dict, new: dict) -> list[FieldError]:
         # 1.32 builds this path from the "metadata" path and the Go field name: metadata.conditions[i].Type
         errs.extend(_qualified_name_errors(ctype, f"metadata.conditions[{i}].Type"))
 
-    if (new_n.get("spec") or {}).get("nodeName") != (old_n.get("spec") or {}).get("nodeName"):
-        errs.append(forbidden("status.nodeName", "may not be changed directly"))
-
+    new_spec = new_n.get("spec") or {}
     old_spec = old_n.get("spec") or {}
+    if new_spec.get("nodeName") != old_spec.get("nodeName"):
+        errs.append(forbidden("status.nodeName", "may not be changed directly"))
+    nominated = new_status.get("nominatedNodeName") or ""
+    if nominated != (old_status.get("nominatedNodeName") or "") and nominated:
+        errs.extend(invalid("status.nominatedNodeName", nominated, m)
+                    for m in validation.is_dns1123_subdomain(nominated))
+    # Pod QoS is immutable (ValidateImmutableField)
+    if (new_status.get("qosClass") or "") != (old_status.get("qosClass") or ""):
+        errs.append(invalid("status.qosClass", new_status.get("qosClass") or "", "field is immutable"))
+
     policy = old_spec.get("restartPolicy", "Always")
     errs.extend(_state_transition_errors(new_status.get("containerStatuses") or [],
                                          old_status.get("containerStatuses") or [],
                                          "status.containerStatuses", policy))
+    # ValidateInitContainerStateTransition: restartable (sidecar) init containers may leave Terminated
+    sidecars = {c.get("name") for c in old_spec.get("initContainers") or []
+                if isinstance(c, dict) and c.get("restartPolicy") == "Always"}
     errs.extend(_state_transition_errors(new_status.get("initContainerStatuses") or [],
-                                         old_status.get("initContainerStatuses") or [],
-                                         "status.initContainerStatuses", policy))
+                                         [s_ for s_ in old_status.get("initContainerStatuses") or []
+                                          if s_.get("name") not in sidecars],
+                                         "status.initContainerStatuses", policy,
+                                         indices=[i for i, s_ in enumerate(old_status.get("initContainerStatuses")
+                                                                           or []) if s_.get("name") not in sidecars]))
     errs.extend(_state_transition_errors(new_status.get("ephemeralContainerStatuses") or [],
                                          old_status.get("ephemeralContainerStatuses") or [],
                                          "status.ephemeralContainerStatuses", "Never"))
+    errs.extend(validate_pod_ips(new_status))
+    errs.extend(validate_host_ips(new_status))
     return errs
+
+
+def _parse_ip_sloppy(s: Any):
+    """netutils.ParseIPSloppy: Go's net.ParseIP that also takes IPv4 octets with leading zeros."""
+    import ipaddress
+
+    if not isinstance(s, str) or not s:
+        return None
+    if re.fullmatch(r"[0-9]{1,3}(\.[0-9]{1,3}){3}", s):
+        parts = [int(p) for p in s.split(".")]
+        return ipaddress.IPv4Address(".".join(map(str, parts))) if all(p <= 255 for p in parts) else None
+    if ":" not in s:
+        return None
+    try:
+        ip = ipaddress.IPv6Address(s)
+    except ValueError:
+        return None
+    return ip.ipv4_mapped or ip
+
+
+def _go_ip_structs(kind: str, ips: list) -> str:
+    return f"[]core.{kind}{{" + ", ".join(f"core.{kind}{{IP:{_go_q(x.get('ip', ''))}}}" for x in ips) + "}"
+
+
+def _ip_list_errors(ips: list, path: str, kind: str, dup_first: bool) -> list[FieldError]:
+    from minikctl.api.validation import RawFieldError
+
+    errs: list[FieldError] = []
+    addrs = [x.get("ip", "") if isinstance(x, dict) else "" for x in ips]
+    for i, a in enumerate(addrs):  # validation.IsValidIP(path.Index(i), ip)
+        if _parse_ip_sloppy(a) is None:
+            errs.append(invalid(f"{path}[{i}]", a, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"))
+    if len(addrs) <= 1:
+        return errs
+    dups: list[FieldError] = []
+    seen: set[str] = set()
+    for i, a in enumerate(addrs):
+        if a in seen:
+            dups.append(RawFieldError("Duplicate value", f"{path}[{i}]", f"core.{kind}{{IP:{_go_q(a)}}}"))
+        seen.add(a)
+    if dup_first:
+        errs.extend(dups)
+    parsed = [_parse_ip_sloppy(a) for a in addrs]
+    dual = False
+    bad = next((i for i, p in enumerate(parsed) if p is None), None)
+    if bad is not None:  # netutils.IsDualStackIPStrings
+        errs.append(FieldError("Internal error", path,
+                               detail=f"failed to check for dual stack with error:invalid IP[{bad}]: {addrs[bad]}"))
+    else:
+        dual = {p.version for p in parsed} == {4, 6}
+    if not dual or len(addrs) > 2:
+        errs.append(RawFieldError(INVALID, path, _go_ip_structs(kind, [x if isinstance(x, dict) else {} for x in ips]),
+                                  "may specify no more than one IP for each IP family"))
+    if not dup_first:
+        errs.extend(dups)
+    return errs
+
+
+def validate_pod_ips(status: dict) -> list[FieldError]:
+    """validatePodIPs: each status.podIPs entry a valid IP; two at most, one per family, no duplicates."""
+    return _ip_list_errors(status.get("podIPs") or [], "status.podIPs", "PodIP", dup_first=False)
+
+
+def validate_host_ips(status: dict) -> list[FieldError]:
+    """validateHostIPs: hostIPs[0] equals hostIP, then the podIPs rules (duplicates reported first)."""
+    ips = status.get("hostIPs") or []
+    if not ips:
+        return []
+    errs: list[FieldError] = []
+    first = ips[0].get("ip", "") if isinstance(ips[0], dict) else ""
+    if (status.get("hostIP") or "") != first:
+        errs.append(invalid("status.hostIPs[0].ip", first, "must be equal to `hostIP`"))
+    return errs + _ip_list_errors(ips, "status.hostIPs", "HostIP", dup_first=True)
 
 
 # ---------------------------------------------------------------------------
@@ -626,6 +875,14 @@ def prepare_pod_status_update(old: dict, new: dict) -> dict:
     if "resourceVersion" in new_meta:
         meta["resourceVersion"] = new_meta["resourceVersion"]
     out["status"] = copy.deepcopy(new.get("status") or {})
+    # podStatusStrategy.PrepareForUpdate (v1.32): ownerReferences stay the old ones, deletionTimestamp is
+    # ignored, an empty qosClass is backfilled from the old status; DropDisabledPodFields on the status
+    old_status = old.get("status") or {}
+    if not out["status"].get("qosClass") and old_status.get("qosClass"):
+        out["status"]["qosClass"] = old_status["qosClass"]
+    from minikctl.api.defaults import drop_disabled_pod_status_fields
+
+    drop_disabled_pod_status_fields(out["status"])
     return out
 
 
@@ -642,3 +899,354 @@ def _carry_meta(old_meta: dict, meta: dict) -> None:
         meta["deletionTimestamp"] = old_meta["deletionTimestamp"]
     if old_meta.get("deletionGracePeriodSeconds") is not None and meta.get("deletionGracePeriodSeconds") is None:
         meta["deletionGracePeriodSeconds"] = old_meta["deletionGracePeriodSeconds"]
+
+
+# ---------------------------------------------------------------------------
+# every kind: ValidateXUpdate (pkg/apis/{core,apps,batch}/validation v1.32) and the
+# registry strategies' PrepareForUpdate (pkg/registry/*/*/strategy.go)
+# ---------------------------------------------------------------------------
+
+IMMUTABLE = "field is immutable"
+IMMUTABLE_WHEN_SET = "field is immutable when `immutable` is set"
+STATEFULSET_FORBIDDEN_DETAIL = ("updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
+                                "'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are "
+                                "forbidden")
+# ValidateStatefulSetUpdate copies these from the old spec before comparing (v1.32; revisionHistoryLimit
+# joined the list in 1.33)
+STATEFULSET_MUTABLE = ("replicas", "template", "updateStrategy", "minReadySeconds", "ordinals",
+                       "persistentVolumeClaimRetentionPolicy")
+
+
+def _m(obj: Any, key: str) -> dict:
+    v = obj.get(key) if isinstance(obj, dict) else None
+    return v if isinstance(v, dict) else {}
+
+
+def _semantic(value: Any) -> Any:
+    """apiequality.Semantic.DeepEqual's view: nulls and empty lists vanish, quantities compare by value."""
+    return _norm_pod({"spec": value})["spec"] if isinstance(value, dict) else _norm(value)
+
+
+def object_meta_update_errors(old: dict, new: dict) -> list[FieldError]:
+    """core ValidateObjectMetaUpdate: apimachinery's update rules (``validate_metadata_update``), the new
+    labels and annotations, and validateKubeFinalizerName on each finalizer."""
+    from minikctl.api import validation
+
+    errs = validate_metadata_update(old, new)
+    meta = _m(new, "metadata")
+    errs.extend(validation.validate_labels(_m(meta, "labels"), "metadata.labels"))
+    errs.extend(validation.validate_annotations(_m(meta, "annotations"), "metadata.annotations"))
+    for i, f in enumerate(meta.get("finalizers") or []):
+        if not isinstance(f, str):
+            continue
+        fp = f"metadata.finalizers[{i}]"
+        errs.extend(invalid(fp, f, m) for m in validation.is_qualified_name(f))
+        if "/" not in f and f not in ("kubernetes", "orphan", "foregroundDeletion"):
+            errs.append(invalid(fp, f, "name is neither a standard finalizer name nor is it fully qualified"))
+    return errs
+
+
+def _selector_immutable(old: dict, new: dict) -> list[FieldError]:
+    """The strategies' ``ValidateImmutableField(newX.Spec.Selector, oldX.Spec.Selector, spec.selector)``
+    (apps/v1 and batch/v1): the bad value is the new selector, ``%#v`` of a metav1.LabelSelector."""
+    from minikctl.api.validation import RawFieldError, _selector_raw
+
+    new_sel = _m(new, "spec").get("selector")
+    if _semantic(new_sel) == _semantic(_m(old, "spec").get("selector")):
+        return []
+    raw = "null" if new_sel is None else _selector_raw(new_sel)
+    return [RawFieldError(INVALID, "spec.selector", raw, IMMUTABLE)]
+
+
+def validate_deployment_update(old: dict, new: dict) -> list[FieldError]:
+    """deploymentStrategy.ValidateUpdate: ValidateDeploymentUpdate (ValidateObjectMetaUpdate +
+    ValidateDeploymentSpec) then the selector immutability check."""
+    from minikctl.api import validation
+
+    return object_meta_update_errors(old, new) + validation._validate_deployment(new, meta=False) + \
+        _selector_immutable(old, new)
+
+
+def validate_replicaset_update(old: dict, new: dict) -> list[FieldError]:
+    """replicaSetStrategy.ValidateUpdate: ValidateReplicaSetUpdate then the selector immutability check."""
+    from minikctl.api import validation
+
+    return object_meta_update_errors(old, new) + validation._validate_replicaset(new, meta=False) + \
+        _selector_immutable(old, new)
+
+
+def validate_statefulset_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateStatefulSetUpdate: metadata, ValidateStatefulSetSpec, then every spec field outside
+    STATEFULSET_MUTABLE frozen (one ``spec: Forbidden``)."""
+    from minikctl.api import validation
+
+    errs = object_meta_update_errors(old, new) + validation._validate_statefulset(new, meta=False)
+    frozen_new = {k: v for k, v in _m(new, "spec").items() if k not in STATEFULSET_MUTABLE}
+    frozen_old = {k: v for k, v in _m(old, "spec").items() if k not in STATEFULSET_MUTABLE}
+    if _semantic(frozen_new) != _semantic(frozen_old):
+        errs.append(forbidden("spec", STATEFULSET_FORBIDDEN_DETAIL))
+    return errs
+
+
+def validate_daemonset_update(old: dict, new: dict) -> list[FieldError]:
+    """daemonSetStrategy.ValidateUpdate: ValidateDaemonSetUpdate (metadata, ValidateDaemonSetSpecUpdate's
+    templateGeneration rules -- always met once ``prepare_for_update`` has run -- and ValidateDaemonSetSpec),
+    then the selector immutability check."""
+    from minikctl.api import validation
+
+    return object_meta_update_errors(old, new) + validation._validate_daemonset(new, meta=False) + \
+        _selector_immutable(old, new)
+
+
+def _go_ptr_int(v: Any) -> Any:
+    return "null" if v is None else v
+
+
+def _raw_struct(go_type: str, value: Any) -> str:
+    """A stand-in for ``%#v`` of a struct the Go code prints whole (pod templates, failure policies): the
+    real text holds pointer addresses (``(*int64)(0xc000...)``) and cannot be reproduced byte for byte."""
+    import json
+
+    if value is None:
+        return "null"
+    return go_type + json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _job_template_for_compare(old_spec: dict, new_spec: dict, mutable_scheduling: bool) -> tuple[Any, Any]:
+    """validatePodTemplateUpdate: with AllowMutableSchedulingDirectives (suspended job that never started),
+    node affinity, nodeSelector, tolerations, labels, annotations and schedulingGates may change."""
+    new_t = copy.deepcopy(new_spec.get("template") or {})
+    old_t = copy.deepcopy(old_spec.get("template") or {})
+    if mutable_scheduling:
+        ospec, nspec = old_t.setdefault("spec", {}), new_t.get("spec") or {}
+        naff, oaff = nspec.get("affinity"), ospec.get("affinity")
+        if naff is None and oaff is not None:
+            oaff.pop("nodeAffinity", None)
+            if not oaff:
+                ospec.pop("affinity", None)
+        elif naff is not None and oaff is None:
+            ospec["affinity"] = {"nodeAffinity": naff.get("nodeAffinity")} if naff.get("nodeAffinity") else {}
+        elif naff is not None and oaff is not None:
+            oaff.pop("nodeAffinity", None)
+            if naff.get("nodeAffinity") is not None:
+                oaff["nodeAffinity"] = naff["nodeAffinity"]
+        for key in ("nodeSelector", "tolerations", "schedulingGates"):
+            ospec.pop(key, None)
+            if key in nspec:
+                ospec[key] = nspec[key]
+        ometa, nmeta = old_t.setdefault("metadata", {}), new_t.get("metadata") or {}
+        for key in ("labels", "annotations"):
+            ometa.pop(key, None)
+            if key in nmeta:
+                ometa[key] = nmeta[key]
+    return _semantic(new_t), _semantic(old_t)
+
+
+def validate_job_update(old: dict, new: dict) -> list[FieldError]:
+    """jobStrategy.ValidateUpdate: ValidateJob(new) then ValidateJobUpdate (ValidateObjectMetaUpdate +
+    ValidateJobSpecUpdate: completions, selector, template, completionMode, podFailurePolicy,
+    backoffLimitPerIndex, managedBy and successPolicy immutable)."""
+    from minikctl.api import validation
+    from minikctl.api.validation import RawFieldError
+
+    errs = validation.validate("Job", new)
+    errs.extend(object_meta_update_errors(old, new))
+    ospec, nspec = _m(old, "spec"), _m(new, "spec")
+    # validateCompletions (ElasticIndexedJob is GA): Indexed jobs may change completions together with parallelism
+    oc, nc = ospec.get("completions"), nspec.get("completions")
+    if nspec.get("completionMode") != "Indexed":
+        if oc != nc:
+            errs.append(invalid("spec.completions", _go_ptr_int(nc), IMMUTABLE))
+    elif oc != nc and nc is not None and nc != nspec.get("parallelism"):
+        errs.append(invalid("spec.completions", nc, "can only be modified in tandem with spec.parallelism"))
+    errs.extend(_selector_immutable(old, new))
+    mutable = ospec.get("suspend") is True and not _m(old, "status").get("startTime")
+    nt, ot = _job_template_for_compare(ospec, nspec, mutable)
+    if nt != ot:
+        errs.append(RawFieldError(INVALID, "spec.template", _raw_struct("core.PodTemplateSpec", nspec.get("template")),
+                                  IMMUTABLE))
+    if nspec.get("completionMode") != ospec.get("completionMode"):
+        cm = nspec.get("completionMode")
+        errs.append(invalid("spec.completionMode", "null" if cm is None else cm, IMMUTABLE))
+    for key, go_type in (("podFailurePolicy", "core.PodFailurePolicy"),):
+        if _semantic(nspec.get(key)) != _semantic(ospec.get(key)):
+            errs.append(RawFieldError(INVALID, f"spec.{key}", _raw_struct(go_type, nspec.get(key)), IMMUTABLE))
+    if nspec.get("backoffLimitPerIndex") != ospec.get("backoffLimitPerIndex"):
+        errs.append(invalid("spec.backoffLimitPerIndex", _go_ptr_int(nspec.get("backoffLimitPerIndex")), IMMUTABLE))
+    if nspec.get("managedBy") != ospec.get("managedBy"):
+        mb = nspec.get("managedBy")
+        errs.append(invalid("spec.managedBy", "null" if mb is None else mb, IMMUTABLE))
+    if _semantic(nspec.get("successPolicy")) != _semantic(ospec.get("successPolicy")):
+        errs.append(RawFieldError(INVALID, "spec.successPolicy",
+                                  _raw_struct("core.SuccessPolicy", nspec.get("successPolicy")), IMMUTABLE))
+    return errs
+
+
+def validate_job_status_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateJobUpdateStatus, the part kept here: ValidateObjectMetaUpdate and validateJobStatus's
+    non-negative counters (the JobManagedBy-era transition rules of v1.32 are not reproduced)."""
+    from minikctl.api.validation import _nonneg
+
+    errs = object_meta_update_errors(old, new)
+    st = _m(new, "status")
+    for key in ("active", "succeeded", "failed", "ready", "terminating"):
+        errs.extend(_nonneg(st.get(key), f"status.{key}"))
+    return errs
+
+
+def validate_cronjob_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateCronJobUpdate: ValidateObjectMetaUpdate and validateCronJobSpec(spec, oldSpec) -- TZ stays
+    allowed if the old schedule had it, the time zone is checked only when it changed, and there is no
+    52-character name limit on update."""
+    from minikctl.api import validation
+
+    return object_meta_update_errors(old, new) + validation._validate_cronjob(new, old_spec=_m(old, "spec"))
+
+
+def _immutable_when_set(old: dict, new: dict, keys: tuple[str, ...]) -> list[FieldError]:
+    errs: list[FieldError] = []
+    if old.get("immutable") is True:
+        if new.get("immutable") is not True:
+            errs.append(forbidden("immutable", IMMUTABLE_WHEN_SET))
+        for key in keys:
+            if (old.get(key) or {}) != (new.get(key) or {}):
+                errs.append(forbidden(key, IMMUTABLE_WHEN_SET))
+    return errs
+
+
+def validate_config_map_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateConfigMapUpdate: metadata, ``immutable: true`` freezes immutable/data/binaryData, then
+    ValidateConfigMap(new)."""
+    from minikctl.api import validation
+
+    return object_meta_update_errors(old, new) + _immutable_when_set(old, new, ("data", "binaryData")) + \
+        validation.validate_config_map(new)
+
+
+def validate_secret_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateSecretUpdate: metadata, ``type`` immutable, ``immutable: true`` freezes immutable/data
+    (stringData was merged into data before), then ValidateSecret(new)."""
+    from minikctl.api import validation
+
+    errs = object_meta_update_errors(old, new)
+    if (new.get("type") or "") != (old.get("type") or ""):
+        errs.append(invalid("type", new.get("type") or "", IMMUTABLE))
+    errs.extend(_immutable_when_set(old, new, ("data",)))
+    return errs + validation.validate_secret(new)
+
+
+def validate_service_account_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateServiceAccountUpdate: metadata, then ValidateServiceAccount(new)."""
+    from minikctl.api import validation
+
+    return object_meta_update_errors(old, new) + validation.validate_service_account(new)
+
+
+def validate_namespace_update(old: dict, new: dict) -> list[FieldError]:
+    """ValidateNamespaceUpdate: ValidateObjectMetaUpdate only."""
+    return object_meta_update_errors(old, new)
+
+
+_UPDATE_VALIDATORS = {
+    "Deployment": validate_deployment_update,
+    "ReplicaSet": validate_replicaset_update,
+    "StatefulSet": validate_statefulset_update,
+    "DaemonSet": validate_daemonset_update,
+    "Job": validate_job_update,
+    "CronJob": validate_cronjob_update,
+    "ConfigMap": validate_config_map_update,
+    "Secret": validate_secret_update,
+    "ServiceAccount": validate_service_account_update,
+    "Namespace": validate_namespace_update,
+}
+
+
+def validate_update(kind: str, old: dict, new: dict, *, subresource: str = "") -> list[FieldError]:
+    """All the field errors of an update, in the order the kind's strategy ValidateUpdate lists them (the
+    new object's own validation included), for ``new`` prepared by ``prepare_for_update``.
+
+    ``subresource="status"``: the status strategies (Pod: ValidatePodStatusUpdate; Job:
+    ValidateJobUpdateStatus; the other kinds: ValidateObjectMetaUpdate)."""
+    if subresource == "status":
+        if kind == "Pod":
+            return validate_pod_status_update(old, new)
+        if kind == "Job":
+            return validate_job_status_update(old, new)
+        return object_meta_update_errors(old, new)
+    if kind == "Pod":
+        return validate_pod_update(old, new, full=True)
+    fn = _UPDATE_VALIDATORS.get(kind)
+    return fn(old, new) if fn is not None else object_meta_update_errors(old, new)
+
+
+def prepare_for_update(kind: str, old: dict, new: dict, *, subresource: str = "") -> dict:
+    """rest.BeforeUpdate + the kind's PrepareForUpdate: returns the object to validate and store.
+
+    Every kind: generation, uid, creationTimestamp and the deletion fields come from ``old``. Then:
+    Pod: status kept, DropDisabledPodFields against the old spec, generation never bumped (v1.32);
+    Deployment: generation + 1 when spec or annotations change; ReplicaSet, StatefulSet, Job, CronJob:
+    generation + 1 when spec changes; DaemonSet: templateGeneration (its annotation) + 1 and generation
+    + 1 when the template changes, generation + 1 on other spec changes; workloads keep their status;
+    Secret: an empty type is the old one; Namespace: spec.finalizers and status kept.
+    ``subresource="status"``: only status (Pods: and labels/annotations) come from ``new``."""
+    from minikctl.api import defaults
+
+    if subresource == "status":
+        if kind == "Pod":
+            return prepare_pod_status_update(old, new)
+        out = copy.deepcopy(old)
+        out["status"] = copy.deepcopy(new.get("status") or {})
+        return out
+    if kind == "Pod":
+        out = prepare_pod_update(old, new)
+        if isinstance(out.get("spec"), dict):
+            defaults.drop_disabled_pod_fields(out["spec"], old.get("spec") or {})
+        return out
+    out = copy.deepcopy(new)
+    meta = out.setdefault("metadata", {})
+    old_meta = old.get("metadata") or {}
+    _carry_meta(old_meta, meta)
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Namespace"):
+        if "status" in old:
+            out["status"] = copy.deepcopy(old["status"])
+        else:
+            out.pop("status", None)
+    ospec, nspec = _m(old, "spec"), _m(out, "spec")
+    tmpl_of = {"CronJob": lambda s: _m(_m(s, "jobTemplate"), "spec").get("template")}
+    get_tmpl = tmpl_of.get(kind, lambda s: s.get("template"))
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"):
+        nt, ot = get_tmpl(nspec), get_tmpl(ospec)
+        if isinstance(nt, dict) and isinstance(nt.get("spec"), dict):
+            defaults.drop_disabled_pod_fields(nt["spec"], (ot or {}).get("spec") or {})
+    if kind == "StatefulSet":
+        ru = _m(_m(nspec, "updateStrategy"), "rollingUpdate")
+        if ru and _m(_m(ospec, "updateStrategy"), "rollingUpdate").get("maxUnavailable") is None:
+            ru.pop("maxUnavailable", None)
+    gen = old_meta.get("generation", 0)
+    spec_changed = _semantic(nspec) != _semantic(ospec)
+    if kind == "Deployment":
+        if spec_changed or (meta.get("annotations") or {}) != (old_meta.get("annotations") or {}):
+            meta["generation"] = gen + 1
+    elif kind in ("ReplicaSet", "StatefulSet", "Job", "CronJob"):
+        if spec_changed:
+            meta["generation"] = gen + 1
+    elif kind == "DaemonSet":
+        key = defaults.DAEMONSET_TEMPLATE_GENERATION
+        try:
+            tg = int((old_meta.get("annotations") or {}).get(key, "0"))
+        except ValueError:
+            tg = 0
+        if _semantic(nspec.get("template")) != _semantic(ospec.get("template")):
+            tg += 1
+            meta["generation"] = gen + 1
+        elif spec_changed:
+            meta["generation"] = gen + 1
+        # Convert_apps_DaemonSet_To_v1_DaemonSet always writes the annotation (a client's value is replaced)
+        meta.setdefault("annotations", {})[key] = str(tg)
+    elif kind == "Secret":
+        if not out.get("type") and old.get("type"):
+            out["type"] = old["type"]
+    elif kind == "Namespace":
+        if "finalizers" in ospec:
+            out.setdefault("spec", {})["finalizers"] = copy.deepcopy(ospec["finalizers"])
+    return out

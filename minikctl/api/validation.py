@@ -65,6 +65,12 @@ SCHEMA_FILES = {
     "DaemonSet": "daemonset-apps-v1.json",
     "Job": "job-batch-v1.json",
     "CronJob": "cronjob-batch-v1.json",
+    "ConfigMap": "configmap-v1.json",
+    "Secret": "secret-v1.json",
+    "ServiceAccount": "serviceaccount-v1.json",
+    "Service": "service-v1.json",
+    "Endpoints": "endpoints-v1.json",
+    "Lease": "lease-coordination-v1.json",
 }
 
 
@@ -208,7 +214,7 @@ def _go_type(schema: dict, node: dict) -> str:
         return "interface {}"
     t = types[0]
     if t == "string":
-        return "string"
+        return "[]uint8" if node.get("format") == "byte" else "string"
     if t == "boolean":
         return "bool"
     if t == "integer":
@@ -316,6 +322,10 @@ def _walk_decode(schema: dict, raw: dict, value: Any, struct: str, fpath: str, o
     if kind == "string":
         if not isinstance(value, str):
             type_error(_json_kind(value))
+        elif node.get("format") == "byte":  # []byte fields (Secret.data, ConfigMap.binaryData) are base64
+            msg = base64_error(value)
+            if msg:
+                out.append(msg)
         return
     if kind == "bool":
         if not isinstance(value, bool):
@@ -355,6 +365,44 @@ def _walk_decode(schema: dict, raw: dict, value: Any, struct: str, fpath: str, o
         if not isinstance(value, str):
             out.append(f"json: cannot unmarshal {_json_kind(value)} into Go value of type string")
         return
+
+
+_B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
+def base64_error(text: str) -> str:
+    """The error of Go's base64.StdEncoding decoding a JSON string into a []byte (``illegal base64 data at
+    input byte N``), or "" when it decodes. Newlines are skipped as Go skips them."""
+    chars = [(i, c) for i, c in enumerate(text) if c not in "\r\n"]
+    q = 0
+    while q < len(chars):
+        quantum = chars[q:q + 4]
+        for j, (i, c) in enumerate(quantum):
+            if c == "=":
+                if j < 2:
+                    return f"illegal base64 data at input byte {i}"
+                if j == 2 and len(quantum) < 4:
+                    return f"illegal base64 data at input byte {len(text)}"  # not enough padding
+                if j == 2 and quantum[3][1] != "=":
+                    return f"illegal base64 data at input byte {i}"  # CorruptInputError(si - 1)
+                if q + 4 < len(chars):
+                    return f"illegal base64 data at input byte {chars[q + 4][0]}"
+                return ""
+            if c not in _B64:
+                return f"illegal base64 data at input byte {i}"
+        if len(quantum) < 4:
+            return f"illegal base64 data at input byte {quantum[0][0]}"
+        q += 4
+    return ""
+
+
+def decode_base64(text: Any) -> bytes:
+    import base64
+
+    try:
+        return base64.b64decode(text if isinstance(text, str) else "", validate=False)
+    except ValueError:
+        return b""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1304,6 +1352,7 @@ def _validate_container_security_context(sc: Any, path: str, host_users: bool = 
                 errs.append(RawFieldError(E.INVALID, path, _go_struct("&core.SecurityContext", sc),
                                           "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` "
                                           "CAP_SYS_ADMIN"))
+    errs.extend(validate_windows_security_context_options(_d(sc, "windowsOptions"), f"{path}.windowsOptions"))
     errs.extend(_validate_apparmor(_d(sc, "appArmorProfile"), f"{path}.appArmorProfile"))
     return errs
 
@@ -1351,7 +1400,8 @@ def _validate_container_common(ctr: dict, volumes: dict, path: str, pod_restart:
             errs.append(E.not_supported(rpp, pol, ["NotRequired", "RestartContainer"]))
         if pod_restart == "Never" and pol != "NotRequired":
             errs.append(E.invalid(rpp, pol, "must be 'NotRequired' when `restartPolicy` is 'Never'"))
-    errs.extend(_validate_container_security_context(_d(ctr, "securityContext"), f"{path}.securityContext"))
+    errs.extend(_validate_container_security_context(_d(ctr, "securityContext"), f"{path}.securityContext",
+                                                     host_users))
     return errs
 
 
@@ -1391,7 +1441,8 @@ def _lifecycle_and_probes(ctr: dict, p: str, grace: Any) -> list[FieldError]:
     return errs
 
 
-def _validate_containers(containers: list, volumes: dict, path: str, grace: Any, restart: str = "") -> list[FieldError]:
+def _validate_containers(containers: list, volumes: dict, path: str, grace: Any, restart: str = "",
+                         host_users: bool = True) -> list[FieldError]:
     errs: list[FieldError] = []
     if not containers:
         return [E.required(path)]
@@ -1399,7 +1450,7 @@ def _validate_containers(containers: list, volumes: dict, path: str, grace: Any,
     for i, ctr in enumerate(containers):
         p = f"{path}[{i}]"
         ctr = ctr if isinstance(ctr, dict) else {}
-        errs.extend(_validate_container_common(ctr, volumes, p, restart))
+        errs.extend(_validate_container_common(ctr, volumes, p, restart, host_users))
         errs.extend(_unique_name(ctr, names, p))
         errs.extend(_lifecycle_and_probes(ctr, p, grace))
         if _d(ctr, "restartPolicy") is not None:
@@ -1409,13 +1460,13 @@ def _validate_containers(containers: list, volumes: dict, path: str, grace: Any,
 
 
 def _validate_init_containers(inits: list, others: list, volumes: dict, path: str, grace: Any,
-                              restart: str = "") -> list[FieldError]:
+                              restart: str = "", host_users: bool = True) -> list[FieldError]:
     errs: list[FieldError] = []
     names = {_s(c, "name") for c in others}
     for i, ctr in enumerate(inits):
         p = f"{path}[{i}]"
         ctr = ctr if isinstance(ctr, dict) else {}
-        errs.extend(_validate_container_common(ctr, volumes, p, restart))
+        errs.extend(_validate_container_common(ctr, volumes, p, restart, host_users))
         always = False
         rp = _d(ctr, "restartPolicy")
         if rp is not None:
@@ -1423,7 +1474,9 @@ def _validate_init_containers(inits: list, others: list, volumes: dict, path: st
                 errs.append(E.not_supported(f"{p}.restartPolicy", rp, ["Always"]))
             always = rp == "Always"
         errs.extend(_unique_name(ctr, names, p, keep_empty=False))
-        errs.extend(_host_port_conflicts([ctr], path, set(), base=i))
+        # validateInitContainers checks each init container alone: checkHostPortConflicts([]core.Container{ctr},
+        # fldPath) indexes that one-element slice, so a duplicate is always reported at initContainers[0]
+        errs.extend(_host_port_conflicts([ctr], path, set()))
         if always:
             errs.extend(_lifecycle_and_probes(ctr, p, grace))
         else:
@@ -1435,13 +1488,13 @@ def _validate_init_containers(inits: list, others: list, volumes: dict, path: st
 
 
 def _validate_ephemeral_containers(eph: list, containers: list, inits: list, volumes: dict,
-                                   path: str, restart: str = "") -> list[FieldError]:
+                                   path: str, restart: str = "", host_users: bool = True) -> list[FieldError]:
     errs: list[FieldError] = []
     names = {_s(c, "name") for c in containers} | {_s(c, "name") for c in inits}
     for i, ctr in enumerate(eph):
         p = f"{path}[{i}]"
         ctr = ctr if isinstance(ctr, dict) else {}
-        errs.extend(_validate_container_common(ctr, volumes, p, restart))
+        errs.extend(_validate_container_common(ctr, volumes, p, restart, host_users))
         errs.extend(_unique_name(ctr, names, p))
         for f in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe", "resources", "ports"):
             v = _d(ctr, f)
@@ -1603,7 +1656,217 @@ _SYSCTL_FMT = "^(" + _SYSCTL_SEGMENT + "[\\./])*" + _SYSCTL_SEGMENT + "$"
 _SYSCTL_RE = re.compile(_SYSCTL_FMT)
 
 
-def _validate_pod_security_context(spec: dict, path: str) -> list[FieldError]:
+# ---- host namespaces, sysctls and operating systems ------------------------------------------
+# All from pkg/apis/core/validation/validation.go at v1.32. The internal PodSecurityContext holds
+# hostNetwork/hostPID/hostIPC/hostUsers/shareProcessNamespace; in v1 (what we hold) they sit on the
+# PodSpec, and the paths below are the ones the Go code builds.
+
+# k8s.io/component-helpers/node/util/sysctl: the namespaced sysctls
+_IPC_SYSCTLS = {"kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+                "kernel.shm", "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.msg"}
+
+
+def _normalize_sysctl(name: str) -> str:
+    """sysctl.NormalizeName: ``net/ipv4/conf/eno2.100/rp_filter`` -> ``net.ipv4.conf.eno2/100.rp_filter``."""
+    m = re.search(r"[./]", name)
+    if m is None or m.group() == ".":
+        return name
+    return name.translate(str.maketrans("./", "/."))
+
+
+def sysctl_namespace(name: str) -> str:
+    """sysctl.GetNamespace: ``"Net"``, ``"IPC"`` or ``""`` (a trailing ``*`` names a prefix)."""
+    name = _normalize_sysctl(name)
+    star = name.find("*")
+    if star != -1:
+        name = name[:star]
+    if name in _IPC_SYSCTLS:
+        return "IPC"
+    if name.startswith("net."):
+        return "Net"
+    if name.startswith("fs.mqueue."):
+        return "IPC"
+    return ""
+
+
+def validate_host_sysctl(name: str, spec: dict, path: str) -> FieldError | None:
+    """ValidateHostSysctl: namespaced sysctls are refused in a pod sharing that namespace with the host."""
+    ns = sysctl_namespace(name)
+    if _d(spec, "hostNetwork") is True and ns == "Net":
+        return E.invalid(path, name, "may not be specified when 'hostNetwork' is true")
+    if _d(spec, "hostIPC") is True and ns == "IPC":
+        return E.invalid(path, name, "may not be specified when 'hostIPC' is true")
+    return None
+
+
+def visit_containers_with_path(spec: dict, path: str):
+    """podshelper.VisitContainersWithPath: init containers, containers, then ephemeral containers."""
+    for key in ("initContainers", "containers", "ephemeralContainers"):
+        for i, ctr in enumerate(_list(spec, key)):
+            yield (ctr if isinstance(ctr, dict) else {}), f"{path}.{key}[{i}]"
+
+
+_CTRL_RE = re.compile(r"[\x00-\x1f\x7f]")
+_NETBIOS_RE = re.compile(r'^[^\\/:*?"<>|.][^\\/:*?"<>|]{0,14}$')
+_WIN_DNS_LABEL = "[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+_WIN_DOMAIN_DNS_RE = re.compile(f"^{_WIN_DNS_LABEL}(?:\\.{_WIN_DNS_LABEL})*$")
+_WIN_USER_BAD_CHARS_RE = re.compile(r'["/\\:;|=,+*?<>@\[\]]')
+_WIN_USER_DOTS_SPACES_RE = re.compile(r"^[. ]+$")
+
+
+def validate_windows_security_context_options(wo: Any, path: str) -> list[FieldError]:
+    """validateWindowsSecurityContextOptions (pod and container securityContext.windowsOptions)."""
+    if not isinstance(wo, dict):
+        return []
+    errs: list[FieldError] = []
+    name = _d(wo, "gmsaCredentialSpecName")
+    if isinstance(name, str):
+        errs.extend(E.invalid(f"{path}.gmsaCredentialSpecName", name, m) for m in is_dns1123_subdomain(name))
+    spec = _d(wo, "gmsaCredentialSpec")
+    if isinstance(spec, str):
+        if not spec:
+            errs.append(E.invalid(f"{path}.gmsaCredentialSpec", spec, "gmsaCredentialSpec cannot be an empty string"))
+        elif len(spec.encode()) > 64 * 1024:
+            errs.append(E.invalid(f"{path}.gmsaCredentialSpec", spec, "gmsaCredentialSpec size must be under 64 KiB"))
+    user = _d(wo, "runAsUserName")
+    if isinstance(user, str):
+        up = f"{path}.runAsUserName"
+        parts = user.split("\\")
+        if not user:
+            errs.append(E.invalid(up, user, "runAsUserName cannot be an empty string"))
+        elif _CTRL_RE.search(user):
+            errs.append(E.invalid(up, user, "runAsUserName cannot contain control characters"))
+        elif len(parts) > 2:
+            errs.append(E.invalid(up, user, "runAsUserName cannot contain more than one backslash"))
+        else:
+            domain, name_ = ("", parts[0]) if len(parts) == 1 else (parts[0], parts[1])
+            if len(domain.encode()) >= 256:
+                errs.append(E.invalid(up, user, "runAsUserName's Domain length must be under 256 characters"))
+            if len(parts) == 2 and not (_NETBIOS_RE.match(domain) or _WIN_DOMAIN_DNS_RE.match(domain)):
+                errs.append(E.invalid(up, user, "runAsUserName's Domain doesn't match the NetBios nor the DNS format"))
+            if not name_:
+                errs.append(E.invalid(up, user, "runAsUserName's User cannot be empty"))
+            elif len(name_.encode()) > 104:
+                errs.append(E.invalid(up, user, "runAsUserName's User length must not be longer than 104 characters"))
+            if _WIN_USER_DOTS_SPACES_RE.match(name_):
+                errs.append(E.invalid(up, user, "runAsUserName's User cannot contain only periods or spaces"))
+            if _WIN_USER_BAD_CHARS_RE.search(name_):
+                errs.append(E.invalid(up, user, "runAsUserName's User cannot contain the following characters: "
+                                                '"/\\:;|=,+*?<>@[]'))
+    return errs
+
+
+def _host_process(sc: Any) -> bool | None:
+    v = _d(_d(sc, "windowsOptions"), "hostProcess")
+    return v if isinstance(v, bool) else None
+
+
+def validate_windows_host_process_pod(spec: dict, path: str) -> list[FieldError]:
+    """validateWindowsHostProcessPod (every pod spec, whatever its OS). The cluster is taken to allow
+    privileged containers (kube-apiserver --allow-privileged=true, as kubeadm and kind run it), so the
+    "hostProcess containers are disallowed by cluster policy" branch never fires."""
+    errs: list[FieldError] = []
+    pod_hp = _host_process(_d(spec, "securityContext"))
+    count = hp_count = 0
+    for ctr, cpath in visit_containers_with_path(spec, path):
+        count += 1
+        ctr_hp = _host_process(_d(ctr, "securityContext"))
+        if pod_hp is not None and ctr_hp is not None and pod_hp != ctr_hp:
+            errs.append(E.invalid(f"{cpath}.securityContext.windowsOptions.hostProcess", ctr_hp,
+                                  f"pod hostProcess value must be identical if both are specified, was "
+                                  f"{'true' if pod_hp else 'false'}"))
+        if ctr_hp is True or (ctr_hp is None and pod_hp is True):
+            hp_count += 1
+    if hp_count > 0:
+        if hp_count != count:
+            errs.append(E.invalid(path, "", "If pod contains any hostProcess containers then all containers must be "
+                                            "HostProcess containers"))
+        if _d(spec, "hostNetwork") is not True:
+            errs.append(E.invalid(f"{path}.hostNetwork", False,
+                                  "hostNetwork must be true if pod contains any hostProcess containers"))
+    return errs
+
+
+def validate_host_users(spec: dict, path: str) -> list[FieldError]:
+    """validateHostUsers: a pod in its own user namespace may not share the host's other namespaces.
+    (The Go code names the last two paths with capitals: ``spec.HostPID``, ``spec.HostIPC``.)"""
+    if _d(spec, "hostUsers") is not False:
+        return []
+    errs: list[FieldError] = []
+    if _d(spec, "hostNetwork") is True:
+        errs.append(E.forbidden(f"{path}.hostNetwork", "when `pod.Spec.HostUsers` is false"))
+    if _d(spec, "hostPID") is True:
+        errs.append(E.forbidden(f"{path}.HostPID", "when `pod.Spec.HostUsers` is false"))
+    if _d(spec, "hostIPC") is True:
+        errs.append(E.forbidden(f"{path}.HostIPC", "when `pod.Spec.HostUsers` is false"))
+    return errs
+
+
+def validate_linux(spec: dict, path: str) -> list[FieldError]:
+    """validateLinux: ``spec.os.name: linux`` forbids Windows options at pod and container level."""
+    msg = "windows options cannot be set for a linux pod"
+    errs: list[FieldError] = []
+    if _d(_d(spec, "securityContext"), "windowsOptions") is not None:
+        errs.append(E.forbidden(f"{path}.securityContext.windowsOptions", msg))
+    for ctr, cpath in visit_containers_with_path(spec, path):
+        if _d(_d(ctr, "securityContext"), "windowsOptions") is not None:
+            errs.append(E.forbidden(f"{cpath}.securityContext.windowsOptions", msg))
+    return errs
+
+
+# validateWindows: (v1 location, path the Go code reports) in its order
+_WINDOWS_POD_FIELDS = (
+    ("securityContext.appArmorProfile", "securityContext.appArmorProfile"),
+    ("securityContext.seLinuxOptions", "securityContext.seLinuxOptions"),
+    ("hostUsers", "hostUsers"),
+    ("hostPID", "hostPID"),
+    ("hostIPC", "hostIPC"),
+    ("securityContext.seccompProfile", "securityContext.seccompProfile"),
+    ("securityContext.fsGroup", "securityContext.fsGroup"),
+    ("securityContext.fsGroupChangePolicy", "securityContext.fsGroupChangePolicy"),
+    ("securityContext.sysctls", "securityContext.sysctls"),
+    ("shareProcessNamespace", "shareProcessNamespace"),
+    ("securityContext.runAsUser", "securityContext.runAsUser"),
+    ("securityContext.runAsGroup", "securityContext.runAsGroup"),
+    ("securityContext.supplementalGroups", "securityContext.supplementalGroups"),
+    ("securityContext.supplementalGroupsPolicy", "securityContext.supplementalGroupsPolicy"),
+    ("securityContext.seLinuxChangePolicy", "securityContext.seLinuxChangePolicy"),
+)
+_WINDOWS_CONTAINER_FIELDS = ("appArmorProfile", "seLinuxOptions", "seccompProfile", "capabilities",
+                             "readOnlyRootFilesystem", "privileged", "allowPrivilegeEscalation", "procMount",
+                             "runAsUser", "runAsGroup")
+
+
+def validate_windows(spec: dict, path: str) -> list[FieldError]:
+    """validateWindows: ``spec.os.name: windows`` forbids the Linux-only pod and container settings."""
+    msg = "cannot be set for a windows pod"
+    errs: list[FieldError] = []
+    # the Go checks sit inside `if securityContext != nil`, always true: conversion to the internal type
+    # creates the pod security context to hold hostNetwork/hostPID/hostIPC
+    sc = _map(spec, "securityContext")
+    if True:
+        for where, report in _WINDOWS_POD_FIELDS:
+            holder, key = (sc, where.split(".", 1)[1]) if where.startswith("securityContext.") else (spec, where)
+            v = _d(holder, key)
+            if where in ("hostPID", "hostIPC"):
+                bad = v is True  # plain bools in the internal type
+            elif where == "securityContext.sysctls":
+                bad = bool(v)  # len(Sysctls) > 0
+            else:
+                bad = v is not None
+            if bad:
+                errs.append(E.forbidden(f"{path}.{report}", msg))
+    for ctr, cpath in visit_containers_with_path(spec, path):
+        csc = _d(ctr, "securityContext")
+        if not isinstance(csc, dict):
+            continue
+        for key in _WINDOWS_CONTAINER_FIELDS:
+            if _d(csc, key) is not None:
+                errs.append(E.forbidden(f"{cpath}.securityContext.{key}", msg))
+    return errs
+
+
+def _validate_pod_security_context(spec: dict, path: str, allow_host_sysctls: bool = False) -> list[FieldError]:
     sc = _d(spec, "securityContext")
     if not isinstance(sc, dict):
         return []
@@ -1615,9 +1878,12 @@ def _validate_pod_security_context(spec: dict, path: str) -> list[FieldError]:
     for g, gid in enumerate(_list(sc, "supplementalGroups")):
         if isinstance(gid, int) and not isinstance(gid, bool):
             errs.extend(E.invalid(f"{path}.supplementalGroups[{g}]", gid, m) for m in is_valid_id(gid))
-    if _d(sc, "shareProcessNamespace") is True and _d(spec, "hostPID") is True:
+    # v1 keeps shareProcessNamespace and hostPID on the PodSpec; the internal type moves them into
+    # the security context (Convert_v1_PodSpec_To_core_PodSpec), so the rule reads them from the spec
+    if _d(spec, "shareProcessNamespace") is True and _d(spec, "hostPID") is True:
         errs.append(E.invalid(f"{path}.shareProcessNamespace", True,
                               "ShareProcessNamespace and HostPID cannot both be enabled"))
+    # validateSysctls (pkg/apis/core/validation/validation.go v1.32), with ValidateHostSysctl
     names: set[str] = set()
     for i, sysctl in enumerate(_list(sc, "sysctls")):
         sn = _s(sysctl, "name")
@@ -1628,11 +1894,16 @@ def _validate_pod_security_context(spec: dict, path: str) -> list[FieldError]:
             errs.append(E.invalid(np_, sn, f"must have at most 253 characters and match regex {_SYSCTL_FMT}"))
         elif sn in names:
             errs.append(E.duplicate(np_, sn))
+        if not allow_host_sysctls:
+            host_err = validate_host_sysctl(sn, spec, np_)
+            if host_err is not None:
+                errs.append(host_err)
         names.add(sn)
     fcp = _d(sc, "fsGroupChangePolicy")
     if isinstance(fcp, str) and fcp not in ("OnRootMismatch", "Always"):
         errs.append(E.not_supported(f"{path}.fsGroupChangePolicy", fcp, ["Always", "OnRootMismatch"]))
     errs.extend(_validate_seccomp(_d(sc, "seccompProfile"), f"{path}.seccompProfile"))
+    errs.extend(validate_windows_security_context_options(_d(sc, "windowsOptions"), f"{path}.windowsOptions"))
     errs.extend(_validate_apparmor(_d(sc, "appArmorProfile"), f"{path}.appArmorProfile"))
     sgp = _d(sc, "supplementalGroupsPolicy")
     if isinstance(sgp, str) and sgp not in ("Merge", "Strict"):
@@ -1712,21 +1983,25 @@ def _validate_topology_spread(tscs: list, path: str) -> list[FieldError]:
     return errs
 
 
-def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = False) -> list[FieldError]:
+def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = False,
+                      allow_host_sysctls: bool = False) -> list[FieldError]:
     """ValidatePodSpec: the rules shared by Pods and pod templates."""
     errs: list[FieldError] = []
     grace = _d(spec, "terminationGracePeriodSeconds")
     if grace is None:
         errs.append(E.required(f"{path}.terminationGracePeriodSeconds"))
+    # the default for hostUsers is true: a spec without it runs in the host user namespace
+    host_users = _d(spec, "hostUsers") is not False
     volumes, verrs = validate_volumes(_list(spec, "volumes"), f"{path}.volumes", pod_name)
     errs.extend(verrs)
     containers = _list(spec, "containers")
     inits = _list(spec, "initContainers")
     restart = _s(spec, "restartPolicy")
-    errs.extend(_validate_containers(containers, volumes, f"{path}.containers", grace, restart))
-    errs.extend(_validate_init_containers(inits, containers, volumes, f"{path}.initContainers", grace, restart))
+    errs.extend(_validate_containers(containers, volumes, f"{path}.containers", grace, restart, host_users))
+    errs.extend(_validate_init_containers(inits, containers, volumes, f"{path}.initContainers", grace, restart,
+                                          host_users))
     errs.extend(_validate_ephemeral_containers(_list(spec, "ephemeralContainers"), containers, inits, volumes,
-                                               f"{path}.ephemeralContainers", restart))
+                                               f"{path}.ephemeralContainers", restart, host_users))
     if _d(spec, "hostNetwork") is True:
         for ci, ctr in enumerate(containers):
             for pi, port in enumerate(_list(ctr, "ports")):
@@ -1745,7 +2020,7 @@ def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = 
     elif dp not in DNS_POLICIES:
         errs.append(E.not_supported(f"{path}.dnsPolicy", dp, DNS_POLICIES))
     errs.extend(validate_labels(_map(spec, "nodeSelector"), f"{path}.nodeSelector"))
-    errs.extend(_validate_pod_security_context(spec, f"{path}.securityContext"))
+    errs.extend(_validate_pod_security_context(spec, f"{path}.securityContext", allow_host_sysctls))
     errs.extend(_validate_affinity(_d(spec, "affinity"), f"{path}.affinity"))
     errs.extend(_validate_dns_config(spec, f"{path}.dnsConfig"))
     for i, rg in enumerate(_list(spec, "readinessGates")):
@@ -1760,6 +2035,8 @@ def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = 
         gates.add(gn)
     errs.extend(_validate_topology_spread(_list(spec, "topologySpreadConstraints"),
                                           f"{path}.topologySpreadConstraints"))
+    errs.extend(validate_windows_host_process_pod(spec, path))
+    errs.extend(validate_host_users(spec, path))
     for f in ("serviceAccountName", "nodeName"):
         v = _s(spec, f)
         if v:
@@ -1791,11 +2068,16 @@ def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = 
         errs.append(E.not_supported(f"{path}.preemptionPolicy", pp, ["Never", "PreemptLowerPriority"]))
     os_ = _d(spec, "os")
     if isinstance(os_, dict):
+        # validateOS, then validateLinux / validateWindows only when the OS itself is valid
         osn = _s(os_, "name")
         if not osn:
             errs.append(E.required(f"{path}.os.name", "cannot be empty"))
         elif osn not in ("linux", "windows"):
             errs.append(E.not_supported(f"{path}.os", osn, ["linux", "windows"]))
+        elif osn == "linux":
+            errs.extend(validate_linux(spec, path))
+        else:
+            errs.extend(validate_windows(spec, path))
     return errs
 
 
@@ -1883,6 +2165,66 @@ def validate_pod(pod: dict, create: bool = True) -> list[FieldError]:
         errs.append(E.forbidden("spec.ephemeralContainers", "cannot be set on create"))
     if _s(spec, "nodeName") and _list(spec, "schedulingGates"):
         errs.append(E.forbidden("spec.nodeName", "cannot be set until all schedulingGates have been cleared"))
+    errs.extend(validate_seccomp_annotations_and_fields(_map(meta, "annotations"), spec))
+    errs.extend(validate_apparmor_annotations_and_fields_match(_map(meta, "annotations"), spec))
+    return errs
+
+
+def _seccomp_match(annotation: str, prof: Any, path: str) -> FieldError | None:
+    """validateSeccompAnnotationsAndFieldsMatch."""
+    t = _s(prof, "type")
+    if t == "Unconfined" and annotation != "unconfined":
+        return E.forbidden(f"{path}.type", "seccomp type in annotation and field must match")
+    if t == "RuntimeDefault" and annotation not in ("runtime/default", "docker/default"):
+        return E.forbidden(f"{path}.type", "seccomp type in annotation and field must match")
+    if t == "Localhost":
+        if not annotation.startswith("localhost/"):
+            return E.forbidden(f"{path}.type", "seccomp type in annotation and field must match")
+        if _d(prof, "localhostProfile") is None or annotation[len("localhost/"):] != _d(prof, "localhostProfile"):
+            return E.forbidden(f"{path}.localhostProfile", "seccomp profile in annotation and field must match")
+    return None
+
+
+def validate_seccomp_annotations_and_fields(annotations: dict, spec: dict) -> list[FieldError]:
+    """validateSeccompAnnotationsAndFields (ValidatePodCreate, v1.32): deprecated seccomp annotations and
+    the seccompProfile fields must agree when both are given."""
+    errs: list[FieldError] = []
+    prof = _d(_d(spec, "securityContext"), "seccompProfile")
+    if isinstance(prof, dict) and "seccomp.security.alpha.kubernetes.io/pod" in annotations:
+        e = _seccomp_match(str(annotations["seccomp.security.alpha.kubernetes.io/pod"]), prof,
+                           "spec.securityContext.seccompProfile")
+        if e is not None:
+            errs.append(e)
+    for ctr, cpath in visit_containers_with_path(spec, "spec"):
+        cprof = _d(_d(ctr, "securityContext"), "seccompProfile")
+        key = "container.seccomp.security.alpha.kubernetes.io/" + _s(ctr, "name")
+        if isinstance(cprof, dict) and key in annotations:
+            e = _seccomp_match(str(annotations[key]), cprof, f"{cpath}.securityContext.seccompProfile")
+            if e is not None:
+                errs.append(e)
+    return errs
+
+
+def validate_apparmor_annotations_and_fields_match(annotations: dict, spec: dict) -> list[FieldError]:
+    """validateAppArmorAnnotationsAndFieldsMatchOnCreate (v1.32; windows pods are skipped)."""
+    if _s(_d(spec, "os"), "name") == "windows":
+        return []
+    errs: list[FieldError] = []
+    pod_prof = _d(_d(spec, "securityContext"), "appArmorProfile")
+    for ctr, cpath in visit_containers_with_path(spec, "spec"):
+        prof = _d(_d(ctr, "securityContext"), "appArmorProfile")
+        prof = prof if prof is not None else pod_prof
+        key = "container.apparmor.security.beta.kubernetes.io/" + _s(ctr, "name")
+        if not isinstance(prof, dict) or key not in annotations:
+            continue
+        ann = str(annotations[key])
+        ap = f"{cpath}.securityContext.appArmorProfile"
+        t = _s(prof, "type")
+        if (t == "Unconfined" and ann != "unconfined") or (t == "RuntimeDefault" and ann != "runtime/default") or \
+                (t == "Localhost" and not ann.startswith("localhost/")):
+            errs.append(E.forbidden(f"{ap}.type", "apparmor type in annotation and field must match"))
+        elif t == "Localhost" and ann[len("localhost/"):] != _d(prof, "localhostProfile"):
+            errs.append(E.forbidden(f"{ap}.localhostProfile", "apparmor profile in annotation and field must match"))
     return errs
 
 
@@ -2000,9 +2342,10 @@ def _validate_template_for_replicaset(spec: dict, path: str, kind: str) -> list[
     return errs
 
 
-def _validate_deployment(obj: dict) -> list[FieldError]:
+def _validate_deployment(obj: dict, meta: bool = True) -> list[FieldError]:
+    """ValidateDeployment; ``meta=False``: ValidateDeploymentSpec alone (what ValidateDeploymentUpdate runs)."""
     spec = _map(obj, "spec")
-    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain) if meta else []
     errs.extend(_nonneg(_d(spec, "replicas"), "spec.replicas"))
     errs.extend(_validate_selector_block(spec, "spec", "deployment"))
     errs.extend(_validate_template_for_replicaset(spec, "spec", "ReplicaSet"))
@@ -2071,9 +2414,9 @@ def _not_more_than_100(v: Any, path: str) -> list[FieldError]:
     return []
 
 
-def _validate_replicaset(obj: dict) -> list[FieldError]:
+def _validate_replicaset(obj: dict, meta: bool = True) -> list[FieldError]:
     spec = _map(obj, "spec")
-    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain) if meta else []
     errs.extend(_nonneg(_d(spec, "replicas"), "spec.replicas"))
     errs.extend(_nonneg(_d(spec, "minReadySeconds"), "spec.minReadySeconds"))
     errs.extend(_validate_selector_block(spec, "spec", "deployment"))
@@ -2081,11 +2424,11 @@ def _validate_replicaset(obj: dict) -> list[FieldError]:
     return errs
 
 
-def _validate_statefulset(obj: dict) -> list[FieldError]:
+def _validate_statefulset(obj: dict, meta: bool = True) -> list[FieldError]:
     """ValidateStatefulSet. Upstream does not validate the template's pod spec here (its TODO about
     volumeClaimTemplates); only its labels and annotations, restartPolicy and activeDeadlineSeconds."""
     spec = _map(obj, "spec")
-    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_label)
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_label) if meta else []
     pmp = _s(spec, "podManagementPolicy")
     if not pmp:
         errs.append(E.required("spec.podManagementPolicy"))
@@ -2132,13 +2475,15 @@ def _validate_statefulset(obj: dict) -> list[FieldError]:
     tmeta = _map(tmpl, "metadata")
     errs.extend(validate_labels(_map(tmeta, "labels"), f"{tp}.labels"))
     errs.extend(validate_annotations(_map(tmeta, "annotations"), f"{tp}.annotations"))
+    # ValidatePodTemplateSpecForStatefulSet also runs ValidatePodSpecificAnnotations on the template
+    errs.extend(validate_pod_specific_annotations(_map(tmeta, "annotations"), _map(tmpl, "spec"), f"{tp}.annotations"))
     errs.extend(_template_always_restarts(tmpl, tp, "StatefulSet"))
     return errs
 
 
-def _validate_daemonset(obj: dict) -> list[FieldError]:
+def _validate_daemonset(obj: dict, meta: bool = True) -> list[FieldError]:
     spec = _map(obj, "spec")
-    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain) if meta else []
     sel = _d(spec, "selector")
     errs.extend(validate_label_selector(sel, "spec.selector"))
     tmpl = _map(spec, "template")
@@ -2357,9 +2702,11 @@ def _cron_error(schedule: str) -> str:
     return ""
 
 
-def _validate_cronjob(obj: dict) -> list[FieldError]:
+def _validate_cronjob(obj: dict, old_spec: dict | None = None) -> list[FieldError]:
+    """ValidateCronJobCreate; with ``old_spec``, what ValidateCronJobUpdate runs after the metadata update:
+    validateCronJobSpec(spec, oldSpec) without ObjectMeta and without the 52-character name limit."""
     meta = _map(obj, "metadata")
-    errs = validate_object_meta(meta, True, is_dns1123_subdomain)
+    errs = validate_object_meta(meta, True, is_dns1123_subdomain) if old_spec is None else []
     spec = _map(obj, "spec")
     sched = _s(spec, "schedule")
     if not sched:
@@ -2368,11 +2715,18 @@ def _validate_cronjob(obj: dict) -> list[FieldError]:
         msg = _cron_error(sched)
         if msg:
             errs.append(E.invalid("spec.schedule", sched, msg))
-        if "TZ" in sched:
+        # validateScheduleFormat: TZ in the schedule stays allowed on update if the old schedule had it
+        allow_tz = old_spec is not None and "TZ" in _s(old_spec, "schedule")
+        if allow_tz and "TZ" in sched and _d(spec, "timeZone") is not None:
+            errs.append(E.invalid("spec.schedule", sched, "cannot use both timeZone field and TZ or CRON_TZ in "
+                                                          "schedule"))
+        elif not allow_tz and "TZ" in sched:
             errs.append(E.invalid("spec.schedule", sched,
                                   "cannot use TZ or CRON_TZ in schedule, use timeZone field instead"))
     errs.extend(_nonneg(_d(spec, "startingDeadlineSeconds"), "spec.startingDeadlineSeconds"))
     tz = _d(spec, "timeZone")
+    if old_spec is not None and _d(old_spec, "timeZone") == tz:
+        tz = None  # validateTimeZone only runs when the time zone changed
     if isinstance(tz, str):
         if not tz:
             errs.append(E.invalid("spec.timeZone", tz, "timeZone must be nil or non-empty string"))
@@ -2397,9 +2751,117 @@ def _validate_cronjob(obj: dict) -> list[FieldError]:
     for f in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
         errs.extend(_nonneg(_d(spec, f), f"spec.{f}"))
     name = _s(meta, "name")
-    if len(name) > 52:
+    if old_spec is None and len(name) > 52:
         errs.append(E.invalid("metadata.name", name, "must be no more than 52 characters"))
     return errs
+
+
+# ---------------------------------------------------------------------------------------------
+# ConfigMap, Secret, ServiceAccount (pkg/apis/core/validation/validation.go v1.32)
+# ---------------------------------------------------------------------------------------------
+
+MAX_SECRET_SIZE = 1 * 1024 * 1024  # core.MaxSecretSize, also the ConfigMap limit
+
+
+def validate_config_map(obj: dict) -> list[FieldError]:
+    """ValidateConfigMap: keys are IsConfigMapKey, no key in both data and binaryData, 1 MiB in all.
+    (Go walks its maps in random order; keys are sorted here.)"""
+    errs = validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
+    data, binary = _map(obj, "data"), _map(obj, "binaryData")
+    total = 0
+    for key in sorted(data):
+        errs.extend(E.invalid(f"data[{key}]", key, m) for m in is_config_map_key(key))
+        if key in binary:
+            errs.append(E.invalid(f"data[{key}]", key, "duplicate of key present in binaryData"))
+        total += len(str(data[key] or "").encode())
+    for key in sorted(binary):
+        errs.extend(E.invalid(f"binaryData[{key}]", key, m) for m in is_config_map_key(key))
+        total += len(decode_base64(binary[key]))
+    if total > MAX_SECRET_SIZE:
+        # field.TooLong(field.NewPath(""), ...): the empty root path prints as "[]"
+        errs.append(FieldError(E.TOO_LONG, "[]", "", f"may not be more than {MAX_SECRET_SIZE} bytes"))
+    return errs
+
+
+SECRET_JSON_KEYS = {"kubernetes.io/dockercfg": ".dockercfg", "kubernetes.io/dockerconfigjson": ".dockerconfigjson"}
+SECRET_REDACTED = "<secret contents redacted>"
+
+
+def go_json_unmarshal_error(raw: bytes) -> str:
+    """What json.Unmarshal(raw, &map[string]interface{}{}) says, or "" (encoding/json's SyntaxError texts
+    for the common cases: the offending character and the scanner's state)."""
+    text = raw.decode("utf-8", "replace")
+    if not text.strip():
+        return "unexpected end of JSON input"
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.pos >= len(text.rstrip()):
+            return "unexpected end of JSON input"
+        ch = text[exc.pos]
+        shown = "'" + ch + "'" if ch != "'" else "'\\''"
+        m = exc.msg
+        if m.startswith("Expecting value"):
+            where = "looking for beginning of value"
+        elif m.startswith("Expecting property name"):
+            where = "looking for beginning of object key string"
+        elif m.startswith("Expecting ':'"):
+            where = "after object key"
+        elif m.startswith("Expecting ','"):
+            before = text[:exc.pos]
+            where = ("after array element" if before.rfind("[") > before.rfind("{") else "after object key:value pair")
+        elif m.startswith("Extra data"):
+            where = "after top-level value"
+        else:
+            where = "in string literal"
+        return f"invalid character {shown} {where}"
+    if not isinstance(value, dict):
+        return f"json: cannot unmarshal {_json_kind(value)} into Go value of type map[string]interface {{}}"
+    return ""
+
+
+def validate_secret(obj: dict) -> list[FieldError]:
+    """ValidateSecret on the object as decoded: ``stringData`` already merged into ``data``
+    (``defaults.merge_string_data``), values base64 in ``data``."""
+    meta = _map(obj, "metadata")
+    errs = validate_object_meta(meta, True, is_dns1123_subdomain)
+    data = _map(obj, "data")
+    raw = {k: decode_base64(v) for k, v in data.items()}
+    total = 0
+    for key in sorted(data):
+        errs.extend(E.invalid(f"data[{key}]", key, m) for m in is_config_map_key(key))
+        total += len(raw[key])
+    if total > MAX_SECRET_SIZE:
+        errs.append(FieldError(E.TOO_LONG, "data", "", f"may not be more than {MAX_SECRET_SIZE} bytes"))
+    typ = _s(obj, "type")
+    if typ == "kubernetes.io/service-account-token":
+        if not _s(_map(meta, "annotations"), "kubernetes.io/service-account.name"):
+            errs.append(E.required("metadata.annotations[kubernetes.io/service-account.name]"))
+    elif typ in SECRET_JSON_KEYS:
+        key = SECRET_JSON_KEYS[typ]
+        if key not in data:
+            errs.append(E.required(f"data[{key}]"))
+        else:
+            msg = go_json_unmarshal_error(raw[key])
+            if msg:
+                errs.append(E.invalid(f"data[{key}]", SECRET_REDACTED, msg))
+    elif typ == "kubernetes.io/basic-auth":
+        if "username" not in data and "password" not in data:
+            errs.append(E.required("data[username]"))
+            errs.append(E.required("data[password]"))
+    elif typ == "kubernetes.io/ssh-auth":
+        if not raw.get("ssh-privatekey"):
+            errs.append(E.required("data[ssh-privatekey]"))
+    elif typ == "kubernetes.io/tls":
+        for key in ("tls.crt", "tls.key"):
+            if key not in data:
+                errs.append(E.required(f"data[{key}]"))
+    return errs
+
+
+def validate_service_account(obj: dict) -> list[FieldError]:
+    """ValidateServiceAccount: the object meta only (ValidateServiceAccountName is a DNS subdomain)."""
+    return validate_object_meta(_map(obj, "metadata"), True, is_dns1123_subdomain)
 
 
 def _validate_namespace(obj: dict) -> list[FieldError]:
@@ -2415,6 +2877,9 @@ _VALIDATORS: dict[str, Callable[[dict], list[FieldError]]] = {
     "DaemonSet": _validate_daemonset,
     "Job": _validate_job,
     "CronJob": _validate_cronjob,
+    "ConfigMap": validate_config_map,
+    "Secret": validate_secret,
+    "ServiceAccount": validate_service_account,
 }
 
 

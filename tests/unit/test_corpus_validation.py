@@ -17,6 +17,7 @@ CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "k8s-websit
 API_VERSIONS = {
     "Pod": "v1", "Namespace": "v1", "Deployment": "apps/v1", "ReplicaSet": "apps/v1", "StatefulSet": "apps/v1",
     "DaemonSet": "apps/v1", "Job": "batch/v1", "CronJob": "batch/v1",
+    "ConfigMap": "v1", "Secret": "v1", "ServiceAccount": "v1",
 }
 
 # INDEX.tsv statuses the API server accepts anyway: an image reference is never validated, and the

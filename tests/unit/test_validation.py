@@ -202,7 +202,11 @@ def test_volumes_and_mounts():
     vols = [{"name": "data", "emptyDir": {}}, {"name": "cfg", "configMap": {"name": "c"}}]
     mounts = [{"name": "data", "mountPath": "/data"}, {"name": "cfg", "mountPath": "/etc/cfg"}]
     assert errors(make_pod(volumes=vols, containers=[ctr(volumeMounts=mounts)])) == []
-    assert errors(make_pod(volumes=[{"name": "x"}])) == ["spec.volumes[0]: Required value: must specify a volume type"]
+    # SetDefaults_Volume (pkg/apis/core/v1/defaults.go) makes a source-less volume an emptyDir first
+    assert errors(make_pod(volumes=[{"name": "x"}])) == []
+    spec = {"volumes": [{"name": "x"}]}
+    assert [str(e) for e in validation.validate_volumes(spec["volumes"], "spec.volumes")[1]] == [
+        "spec.volumes[0]: Required value: must specify a volume type"]
     assert errors(make_pod(volumes=[{"name": "x", "emptyDir": {}, "hostPath": {"path": "/tmp"}}])) == [
         "spec.volumes[0].hostPath: Forbidden: may not specify more than 1 volume type"]
     assert errors(make_pod(volumes=[{"name": "Data", "emptyDir": {}}])) == [
