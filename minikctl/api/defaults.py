@@ -25,6 +25,7 @@ from minikctl.kube.quantity import canonical, parse_quantity
 
 __all__ = [
     "default_object",
+    "default_for_update",
     "default_pod_spec",
     "default_container",
     "image_pull_policy",
@@ -635,8 +636,9 @@ def _prepare_workload_create(obj: dict) -> None:
     _dict(obj, "metadata")["generation"] = 1
 
 
-def _default_deployment(obj: dict) -> None:
-    _prepare_workload_create(obj)
+def _default_deployment(obj: dict, create: bool = True) -> None:
+    if create:
+        _prepare_workload_create(obj)
     spec = _dict(obj, "spec")
     if spec.get("replicas") is None:
         spec["replicas"] = 1
@@ -646,20 +648,24 @@ def _default_deployment(obj: dict) -> None:
     if spec.get("progressDeadlineSeconds") is None:
         spec["progressDeadlineSeconds"] = 600
     _default_template(_dict(spec, "template"))
-    obj.setdefault("status", {})
+    if create:
+        obj.setdefault("status", {})
 
 
-def _default_replicaset(obj: dict) -> None:
-    _prepare_workload_create(obj)
+def _default_replicaset(obj: dict, create: bool = True) -> None:
+    if create:
+        _prepare_workload_create(obj)
     spec = _dict(obj, "spec")
     if spec.get("replicas") is None:
         spec["replicas"] = 1
     _default_template(_dict(spec, "template"))
-    obj.setdefault("status", {"replicas": 0})
+    if create:
+        obj.setdefault("status", {"replicas": 0})
 
 
-def _default_statefulset(obj: dict) -> None:
-    _prepare_workload_create(obj)
+def _default_statefulset(obj: dict, create: bool = True) -> None:
+    if create:
+        _prepare_workload_create(obj)
     spec = _dict(obj, "spec")
     # dropStatefulSetDisabledFields: MaxUnavailableStatefulSet is alpha (off) in v1.32
     ru = _dict(spec, "updateStrategy").get("rollingUpdate")
@@ -684,21 +690,25 @@ def _default_statefulset(obj: dict) -> None:
         _dict(pvc, "metadata").setdefault("creationTimestamp", None)
         _default_pvc(pvc)
         _dict(pvc, "status").setdefault("phase", "Pending")
-    obj.setdefault("status", {"availableReplicas": 0, "replicas": 0})
+    if create:
+        obj.setdefault("status", {"availableReplicas": 0, "replicas": 0})
 
 
-def _default_daemonset(obj: dict) -> None:
-    _prepare_workload_create(obj)
+def _default_daemonset(obj: dict, create: bool = True) -> None:
+    if create:
+        _prepare_workload_create(obj)
     spec = _dict(obj, "spec")
     _default_rolling_update(spec, "updateStrategy", (("maxUnavailable", 1), ("maxSurge", 0)))
     if spec.get("revisionHistoryLimit") is None:
         spec["revisionHistoryLimit"] = 10
     # daemonSetStrategy.PrepareForCreate: Spec.TemplateGeneration = 1, which apps/v1 carries in an annotation
     # (Convert_apps_DaemonSet_To_v1_DaemonSet writes it; a client-set value is overwritten)
-    _dict(_dict(obj, "metadata"), "annotations")[DAEMONSET_TEMPLATE_GENERATION] = "1"
+    if create:
+        _dict(_dict(obj, "metadata"), "annotations")[DAEMONSET_TEMPLATE_GENERATION] = "1"
     _default_template(_dict(spec, "template"))
-    obj.setdefault("status", {"currentNumberScheduled": 0, "desiredNumberScheduled": 0, "numberMisscheduled": 0,
-                              "numberReady": 0})
+    if create:
+        obj.setdefault("status", {"currentNumberScheduled": 0, "desiredNumberScheduled": 0,
+                                  "numberMisscheduled": 0, "numberReady": 0})
 
 
 def _default_job_spec_fields(spec: dict) -> None:
@@ -723,14 +733,15 @@ def _default_job_spec_fields(spec: dict) -> None:
         spec["podReplacementPolicy"] = "Failed" if isinstance(pfp, dict) else "TerminatingOrFailed"
 
 
-def _default_job(obj: dict) -> None:
-    _prepare_workload_create(obj)
+def _default_job(obj: dict, create: bool = True) -> None:
+    if create:
+        _prepare_workload_create(obj)
     meta = _dict(obj, "metadata")
     spec = _dict(obj, "spec")
     _default_job_spec_fields(spec)
     tmpl = _dict(spec, "template")
     _default_template(tmpl)
-    if spec.get("manualSelector") is not True:
+    if create and spec.get("manualSelector") is not True:
         # JobStrategy.PrepareForCreate: generateSelector (needs metadata.uid to be set by the caller)
         uid = meta.get("uid") or ""
         name = meta.get("name") or ""
@@ -747,11 +758,13 @@ def _default_job(obj: dict) -> None:
     tlabels = _dict(tmpl, "metadata").get("labels")
     if isinstance(tlabels, dict) and tlabels and not meta.get("labels"):
         meta["labels"] = dict(tlabels)
-    obj.setdefault("status", {})
+    if create:
+        obj.setdefault("status", {})
 
 
-def _default_cronjob(obj: dict) -> None:
-    _prepare_workload_create(obj)
+def _default_cronjob(obj: dict, create: bool = True) -> None:
+    if create:
+        _prepare_workload_create(obj)
     spec = _dict(obj, "spec")
     if not spec.get("concurrencyPolicy"):
         spec["concurrencyPolicy"] = "Allow"
@@ -764,7 +777,8 @@ def _default_cronjob(obj: dict) -> None:
     jt = _dict(spec, "jobTemplate")
     _dict(jt, "metadata").setdefault("creationTimestamp", None)
     _default_template(_dict(_dict(jt, "spec"), "template"))
-    obj.setdefault("status", {})
+    if create:
+        obj.setdefault("status", {})
 
 
 def _default_namespace(obj: dict) -> None:
@@ -811,6 +825,27 @@ def _default_service_account(obj: dict) -> None:
         obj["secrets"] = [{"name": s.get("name")} if s.get("name") else {} for s in secrets if isinstance(s, dict)]
 
 
+def default_for_update(kind: str, obj: dict) -> None:
+    """The scheme defaults decoding applies to the body of an update (SetDefaults_*, v1.32), without the
+    create-only steps: no admission plugins (service account, priority, tolerations), no PrepareForCreate
+    (status, generation, the Job's generated selector, the DaemonSet template generation). Run
+    ``updates.prepare_for_update`` afterwards."""
+    if kind == "Pod":
+        if isinstance(obj.get("spec"), dict):
+            default_pod_spec(obj["spec"], pod=True)
+    elif kind in _WORKLOAD_DEFAULTS:
+        _WORKLOAD_DEFAULTS[kind](obj, create=False)
+    elif kind == "Secret":
+        _default_secret(obj)
+    elif kind == "ServiceAccount":
+        _default_service_account(obj)
+    elif kind == "Namespace":
+        name = _dict(obj, "metadata").get("name")
+        if name:
+            _dict(obj["metadata"], "labels")["kubernetes.io/metadata.name"] = name
+    prune_empty(obj)
+
+
 def default_object(kind: str, obj: dict, *, suffix: Callable[[int], str]) -> None:
     """Apply create-time defaults to ``obj`` (in place), ending with what the server's write-back drops
     (``prune_empty``)."""
@@ -840,3 +875,9 @@ def _default_kind(kind: str, obj: dict, suffix: Callable[[int], str]) -> None:
     elif kind == "ServiceAccount":
         _default_service_account(obj)
     # ConfigMap: SetDefaults_ConfigMap only turns a nil data into {} (omitted when stored)
+
+
+_WORKLOAD_DEFAULTS: dict[str, Callable[..., None]] = {
+    "Deployment": _default_deployment, "ReplicaSet": _default_replicaset, "StatefulSet": _default_statefulset,
+    "DaemonSet": _default_daemonset, "Job": _default_job, "CronJob": _default_cronjob,
+}

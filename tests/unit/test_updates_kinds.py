@@ -221,3 +221,27 @@ def test_pod_dispatch_includes_full_validation():
     assert errs and all("metadata.labels" in e for e in errs)
     new, errs = update(old, lambda d: d["spec"]["containers"][0].update(image="nginx:2"))
     assert errs == [] and "generation" not in new["metadata"]  # pod generation is not bumped in v1.32
+
+
+def test_default_for_update_applies_scheme_defaults_only():
+    # decoding an update runs SetDefaults_* (apps/v1, batch/v1 defaults.go) but no PrepareForCreate/admission
+    body = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "pi", "namespace": "default"},
+            "spec": {"template": tmpl(labels={"app": "j"}, restartPolicy="Never")}}
+    defaults.default_for_update("Job", body)
+    assert "selector" not in body["spec"] and "generation" not in body["metadata"] and "status" not in body
+    assert body["spec"]["backoffLimit"] == 6 and body["spec"]["completionMode"] == "NonIndexed"
+    dep = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+           "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": tmpl()}}
+    defaults.default_for_update("Deployment", dep)
+    assert dep["spec"]["strategy"]["rollingUpdate"] == {"maxUnavailable": "25%", "maxSurge": "25%"}
+    assert "generation" not in dep["metadata"] and "status" not in dep
+
+
+def test_full_update_pipeline_for_a_deployment_replace():
+    old = deployment()
+    body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "default"},
+            "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": tmpl(), "replicas": 2}}
+    defaults.default_for_update("Deployment", body)
+    new = prepare_for_update("Deployment", old, body)
+    assert validate_update("Deployment", old, new) == []
+    assert new["metadata"]["generation"] == 2 and new["metadata"]["uid"] == "u-1"
