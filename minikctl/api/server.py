@@ -35,7 +35,7 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 VALIDATE_MODES = ("strict", "warn", "ignore")
 # server-owned metadata a request cannot set on create (rest.FillObjectMetaSystemFields)
 _SYSTEM_META = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
-                "generation", "managedFields", "selfLink")
+                "managedFields", "selfLink")  # generation: the kind's PrepareForCreate (workloads: 1; pods keep it)
 
 
 def normalize_validate(value: str) -> str:
@@ -127,7 +127,10 @@ class Api:
             meta.pop(key, None)
         _strip_nulls(obj)
         strat.prepare_create(obj)
-        strat.default(obj, self)
+        try:
+            strat.default(obj, self)  # defaulting and the mutating admission plugins, which may refuse
+        except E.StatusError as err:
+            raise err.with_source("creating", source) if source else err
         self._raise_invalid(res, obj, strat.validate(obj))
         if dry_run:
             return obj
@@ -160,20 +163,13 @@ class Api:
             raise E.Conflict(res.qualified, old_meta["name"])
         if subresource == "status":
             new = strat.prepare_status_update(old, new)
-            meta = new["metadata"]
         else:
             _strip_nulls(new)
-            strat.prepare_update(old, new)
-        # server-owned metadata carries over; requests cannot change creationTimestamp or generation
-        # (rest.BeforeUpdate resets them silently), the rest is checked by the update rules
+            new = strat.prepare_update(old, new)  # rest.BeforeUpdate: server-owned metadata, generation, status
+        meta = new["metadata"]
         for key in ("uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"):
             if key in old_meta and key not in meta:
                 meta[key] = old_meta[key]
-        for key in ("creationTimestamp", "generation"):
-            if key in old_meta:
-                meta[key] = old_meta[key]
-            else:
-                meta.pop(key, None)
         if new == old:
             return old, False
         causes = (strat.validate_status_update if subresource == "status" else strat.validate_update)(old, new)
@@ -184,10 +180,6 @@ class Api:
 
                     cause.detail += "\n" + spec_diff(old.get("spec") or {}, new.get("spec") or {})
             raise E.Invalid(res.kind, old_meta["name"], causes)
-        if subresource != "status":
-            self._raise_invalid(res, new, strat.revalidate(new))
-        if new.get("spec") != old.get("spec") and "generation" in old_meta:
-            meta["generation"] = int(old_meta.get("generation", 1)) + 1
         if dry_run:
             return new, True
         with self.writing():

@@ -453,12 +453,15 @@ def validate_pod_update(old: dict, new: dict, *, full: bool = False) -> list[Fie
         new_list = (new_n.get("spec") or {}).get(key) or []
         bad_req = sorted({r["index"] for r, _ in found.get("image-required", []) if r.get("list") == key})
         bad_ws = sorted({r["index"] for r, _ in found.get("image-whitespace", []) if r.get("list") == key})
+        seen = {str(e) for e in errs}  # with ``full`` the new spec's own validation has reported these already
         for i in range(len(new_list)):
-            if i in bad_req:
+            if i in bad_req and str(required(f"spec.{key}[{i}].image")) not in seen:
                 errs.append(required(f"spec.{key}[{i}].image"))
             if i in bad_ws:
-                errs.append(invalid(f"spec.{key}[{i}].image", new_list[i].get("image"),
-                                    "must not have leading or trailing whitespace"))
+                e = invalid(f"spec.{key}[{i}].image", new_list[i].get("image"),
+                            "must not have leading or trailing whitespace")
+                if str(e) not in seen:
+                    errs.append(e)
 
     new_spec = new_n.get("spec") or {}
     old_spec = old_n.get("spec") or {}

@@ -7,13 +7,12 @@ it never names a kind.
   default(obj, ctx)                 create-time defaulting (the Go ``SetDefaults_*`` functions) and mutating
                                     admission; ``ctx`` is the API (name suffixes, lookups)
   prepare_create(obj)               ``PrepareForCreate``: reset what a client may not set (status, generation)
-  prepare_update(old, new)          ``PrepareForUpdate`` of the main resource (keep status, bump generation)
-  prepare_status_update(old, new)   ``PrepareForUpdate`` of the status subresource (keep everything else)
+  prepare_update(old, new) -> obj   decoding's defaults, then ``BeforeUpdate``/``PrepareForUpdate`` of the
+                                    main resource (keep status, bump generation): the object to validate
+  prepare_status_update(old, new)   the same for the status subresource (keep everything else)
   validate(obj) -> [FieldError]     ``Validate``
-  validate_update(old, new)         ``ValidateUpdate`` (run before ``validate`` of the new object)
+  validate_update(old, new)         ``ValidateUpdate`` (the new object's own validation included)
   validate_status_update(old, new)  the status subresource's ``ValidateUpdate``
-  revalidate(obj)                   the validation an updated object gets besides validate_update
-                                    (``validate`` again for most kinds)
   validate_on_decode                whether the kind's JSON Schema checks types and unknown fields (True)
   FIELDS                            selectable fields: {"spec.nodeName": getter, ...} (``GetAttrs``)
   COLUMNS, WIDE_COLUMNS, row(obj, now_ms, wide)   the table the server prints for ``get`` (``printers.go``)
@@ -30,7 +29,7 @@ from minikctl.api.registry import base
 from minikctl.kube.kinds import Resource
 
 _NAMES = ("default", "prepare_create", "prepare_update", "prepare_status_update", "validate", "validate_update",
-          "validate_status_update", "revalidate", "validate_on_decode", "FIELDS", "COLUMNS",
+          "validate_status_update", "validate_on_decode", "FIELDS", "COLUMNS",
           "WIDE_COLUMNS", "row", "ROW_FIELDS", "delete")
 
 

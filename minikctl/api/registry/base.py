@@ -7,8 +7,6 @@ The pieces follow ``staging/src/k8s.io/apiserver/pkg/registry/rest`` (``BeforeCr
 
 from __future__ import annotations
 
-import copy
-
 from minikctl.kube.fields import field_getter
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
 
@@ -28,16 +26,23 @@ def prepare_create(obj: dict) -> None:
     obj.pop("status", None)
 
 
-def prepare_update(old: dict, new: dict) -> None:
-    """PrepareForUpdate of the main resource: nothing is reset for a plain object."""
+def prepare_update(old: dict, new: dict) -> dict:
+    """The defaults decoding gives an update's body, then BeforeUpdate + the kind's PrepareForUpdate
+    (server-owned metadata from ``old``, status kept where the kind has a status subresource, generation)."""
+    from minikctl.api import defaults, updates
+
+    kind = old.get("kind", "")
+    defaults.default_for_update(kind, new)
+    return updates.prepare_for_update(kind, old, new)
 
 
 def prepare_status_update(old: dict, new: dict) -> dict:
     """The status subresource takes only the status from the request."""
-    out = copy.deepcopy(old)
-    if new.get("status") is not None:
-        out["status"] = new["status"]
-    return out
+    from minikctl.api import updates
+
+    if new.get("status") is None:
+        new = dict(new, status=old.get("status") or {})
+    return updates.prepare_for_update(old.get("kind", ""), old, new, subresource="status")
 
 
 def validate(obj: dict) -> list["FieldError"]:
@@ -46,20 +51,16 @@ def validate(obj: dict) -> list["FieldError"]:
     return validation.validate(obj.get("kind", ""), obj, create=True)
 
 
-def revalidate(obj: dict) -> list["FieldError"]:
-    from minikctl.api import validation
-
-    return validation.validate(obj.get("kind", ""), obj, create=False)
-
-
 def validate_update(old: dict, new: dict) -> list["FieldError"]:
     from minikctl.api import updates
 
-    return updates.validate_metadata_update(old, new)
+    return updates.validate_update(old.get("kind", ""), old, new)
 
 
 def validate_status_update(old: dict, new: dict) -> list["FieldError"]:
-    return validate_update(old, new)
+    from minikctl.api import updates
+
+    return updates.validate_update(old.get("kind", ""), old, new, subresource="status")
 
 
 # fields.Set of DefaultClusterScopedAttr / DefaultNamespaceScopedAttr

@@ -6,8 +6,6 @@ and removes it once it is empty. The four namespaces of a new cluster cannot be 
 
 from __future__ import annotations
 
-import copy
-
 from minikctl.api.registry import base
 from minikctl.kube import errors as E
 from minikctl.kube.fields import field_getter
@@ -20,12 +18,6 @@ def default(obj: dict, ctx) -> None:
     from minikctl.api import defaults
 
     defaults.default_object("Namespace", obj, suffix=ctx.tx.name_suffix)
-
-
-def prepare_update(old: dict, new: dict) -> None:
-    # namespaceStrategy.PrepareForUpdate: spec.finalizers and status are not the main resource's to change
-    if "status" in old:
-        new["status"] = copy.deepcopy(old["status"])
 
 
 def delete(api, obj: dict, grace: int | None) -> dict | None:

@@ -22,19 +22,23 @@ def prepare_create(obj: dict) -> None:
     """Nodes keep the status they are created with (a kubelet registers its node with one)."""
 
 
-def prepare_update(old: dict, new: dict) -> None:
+def prepare_update(old: dict, new: dict) -> dict:
     if "status" in old:
-        new["status"] = copy.deepcopy(old["status"])
+        new["status"] = copy.deepcopy(old["status"])  # the main resource ignores status changes
+    return new
+
+
+def prepare_status_update(old: dict, new: dict) -> dict:
+    out = copy.deepcopy(old)
+    if new.get("status") is not None:
+        out["status"] = new["status"]
+    return out
 
 
 def validate(obj: dict) -> list[E.FieldError]:
     from minikctl.api import validation
 
     return validation.validate_object_meta(obj.get("metadata") or {}, False, validation.is_dns1123_subdomain)
-
-
-def revalidate(obj: dict) -> list[E.FieldError]:
-    return []
 
 
 def validate_status_update(old: dict, new: dict) -> list[E.FieldError]:

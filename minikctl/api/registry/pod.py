@@ -8,56 +8,26 @@ the printed row (``pkg/printers/internalversion/printers.go`` ``printPod``, 1.32
 
 from __future__ import annotations
 
-import copy
-
 from minikctl.api.registry import base
 from minikctl.kube.fields import field_alias, field_getter
 from minikctl.kube.timefmt import age, human_duration, parse_rfc3339, rfc3339
 
 
 def default(obj: dict, ctx) -> None:
-    from minikctl.api import defaults
+    """SetDefaults_Pod and the admission plugins of a pod's creation (service account, default tolerations,
+    Priority: ``plugin/pkg/admission/priority`` refuses a priority that its class does not give)."""
+    from minikctl.api import admission, defaults
 
     defaults.default_object("Pod", obj, suffix=ctx.tx.name_suffix)
-
-
-def prepare_create(obj: dict) -> None:
-    obj.pop("status", None)  # the defaults give the initial status (phase Pending, qosClass)
-    obj.setdefault("metadata", {})["generation"] = 1
-
-
-def prepare_update(old: dict, new: dict) -> None:
-    if isinstance(new.get("spec"), dict):
-        # decoding defaults the new object as on create (admission plugins do not run on update)
-        from minikctl.api.defaults import default_pod_spec
-
-        default_pod_spec(new["spec"], pod=True)
-    if "status" in old:
-        new["status"] = copy.deepcopy(old["status"])  # the main resource ignores status changes
+    err = admission.admit_priority(obj)
+    if err is not None:
+        raise err
 
 
 def validate(obj: dict) -> list:
     from minikctl.api import validation
 
     return validation.validate_pod(obj, True)
-
-
-def revalidate(obj: dict) -> list:
-    from minikctl.api import validation
-
-    return validation.validate_pod(obj, False)
-
-
-def validate_update(old: dict, new: dict) -> list:
-    from minikctl.api import updates
-
-    return updates.validate_pod_update(old, new)
-
-
-def validate_status_update(old: dict, new: dict) -> list:
-    from minikctl.api import updates
-
-    return updates.validate_pod_status_update(old, new)
 
 
 def delete(api, pod: dict, grace: int | None) -> dict | None:
