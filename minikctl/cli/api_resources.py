@@ -30,7 +30,10 @@ def api_resources(
              if (namespaced is None or r.namespaced == namespaced)
              and (api_group is None or r.group == api_group)
              and wanted <= set(r.verbs.split(","))]
-    found.sort(key=lambda r: (r.group, r.kind if sort_by == "kind" else r.plural))
+    # discovery's order (group, then name), then kubectl's stable sort on the --sort-by field (group by default)
+    found.sort(key=lambda r: (r.group, r.plural))
+    if sort_by in ("name", "kind"):
+        found.sort(key=lambda r: r.kind if sort_by == "kind" else r.plural)
     if output == "name":
         c.out("".join(r.plural + (f".{r.group}" if r.group else "") + "\n" for r in found))
         return

@@ -51,7 +51,7 @@ def describe(
                         objs += matches
                     else:
                         errors.append(e)
-        texts = [_describe_one(cluster, o) for o in objs]
+        texts = [_describe_one(cluster, o, show_events) for o in objs]
     c.out("\n\n".join(texts) if len(texts) > 1 else "".join(texts))
     if not objs and not errors:
         c.err(f"No resources found in {ns} namespace.")
@@ -59,8 +59,37 @@ def describe(
         raise MultiError(errors)
 
 
-def _describe_one(cluster, obj: dict) -> str:
+class _Ctx:
+    """What kubectl's describers ask the server for: objects by kind and label selector, an object's events."""
+
+    def __init__(self, cluster, show_events: bool) -> None:
+        self.cluster = cluster
+        self.now_ms = cluster.now_ms
+        self.show_events = show_events
+
+    def list(self, kind: str, namespace: str | None, selector: dict | None = None) -> list[dict]:
+        from minikctl.kube.kinds import by_kind
+        from minikctl.kube.selectors import selector_matches
+
+        objs = self.cluster.api.list(by_kind(kind), namespace)
+        if selector is None:
+            return objs
+        return [o for o in objs if selector_matches(selector, (o.get("metadata") or {}).get("labels") or {})]
+
+    def get(self, kind: str, namespace: str | None, name: str) -> dict | None:
+        from minikctl.kube.kinds import by_kind
+
+        return self.cluster.api.find(by_kind(kind), namespace or "", name)
+
+    def events(self, obj: dict) -> list[dict] | None:
+        if not self.show_events:
+            return None
+        return self.cluster.tx.events_for(obj["metadata"].get("uid", ""))
+
+
+def _describe_one(cluster, obj: dict, show_events: bool = True) -> str:
     from minikctl.printers import describe as d
+    from minikctl.printers.describers import DESCRIBERS
 
     api = cluster.api
     now = api.now_ms
@@ -72,9 +101,10 @@ def _describe_one(cluster, obj: dict) -> str:
         return d.describe_namespace(obj, now)
     if kind == "Node":
         return d.describe_node(obj, api.tx.events_for(uid), now)
-    from minikctl.printers.serialize import to_yaml
-
-    return to_yaml(obj)
+    describer = DESCRIBERS.get(kind)
+    if describer is not None:
+        return describer(obj, _Ctx(cluster, show_events))
+    return d.describe_generic(obj, _Ctx(cluster, show_events))
 
 
 COMMANDS = {"describe": describe}

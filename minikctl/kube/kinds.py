@@ -66,9 +66,26 @@ NAMESPACE = Resource("Namespace", "namespaces", "namespace", ("ns",), False,
                      verbs="create,delete,get,list,patch,update,watch", subresources=("status", "finalize"))
 EVENT = Resource("Event", "events", "event", ("ev",), True, writable=False, updatable=False)
 NODE = Resource("Node", "nodes", "node", ("no",), False, subresources=("status",))
+CONFIGMAP = Resource("ConfigMap", "configmaps", "configmap", ("cm",), True)
+SECRET = Resource("Secret", "secrets", "secret", (), True)
+SERVICEACCOUNT = Resource("ServiceAccount", "serviceaccounts", "serviceaccount", ("sa",), True)
+DEPLOYMENT = Resource("Deployment", "deployments", "deployment", ("deploy",), True, "apps/v1", categories="all",
+                      subresources=("status", "scale"))
+REPLICASET = Resource("ReplicaSet", "replicasets", "replicaset", ("rs",), True, "apps/v1", categories="all",
+                      subresources=("status", "scale"))
+STATEFULSET = Resource("StatefulSet", "statefulsets", "statefulset", ("sts",), True, "apps/v1", categories="all",
+                       subresources=("status", "scale"))
+DAEMONSET = Resource("DaemonSet", "daemonsets", "daemonset", ("ds",), True, "apps/v1", categories="all",
+                     subresources=("status",))
+CONTROLLERREVISION = Resource("ControllerRevision", "controllerrevisions", "controllerrevision", (), True, "apps/v1")
+JOB = Resource("Job", "jobs", "job", (), True, "batch/v1", categories="all", subresources=("status",))
+CRONJOB = Resource("CronJob", "cronjobs", "cronjob", ("cj",), True, "batch/v1", categories="all",
+                   subresources=("status",))
 
-# the table: every served kind, in the order api-resources and `get all` know them
-RESOURCES = (POD, NAMESPACE, EVENT, NODE)
+# the table: every served kind. `get all` lists the kinds of the all category in this order (kubectl's:
+# pods, then the apps and batch kinds as discovery lists them)
+RESOURCES = (POD, NAMESPACE, EVENT, NODE, CONFIGMAP, SECRET, SERVICEACCOUNT, DAEMONSET, DEPLOYMENT, REPLICASET,
+             STATEFULSET, CONTROLLERREVISION, CRONJOB, JOB)
 
 _BY_NAME: dict[str, Resource] = {}
 _BY_KIND: dict[tuple[str, str], Resource] = {}

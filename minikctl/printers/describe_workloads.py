@@ -220,7 +220,7 @@ def describe_replicaset(obj: dict, ctx) -> str:
 
 def describe_daemonset(obj: dict, ctx) -> str:
     """DaemonSetDescriber / describeDaemonSet (no Namespace line: kubectl prints none for DaemonSets)."""
-    from minikctl.printers.cells import format_labels
+    from minikctl.api.registry.cells import format_labels
 
     meta = _meta(obj)
     spec = obj.get("spec") or {}
@@ -337,7 +337,7 @@ def cap_indexes(indexes: str | None, soft_limit: int = 50) -> str:
 
 def describe_job(obj: dict, ctx) -> str:
     """JobDescriber / describeJob."""
-    from minikctl.printers.cells import between
+    from minikctl.api.registry.cells import between
 
     meta = _meta(obj)
     spec = obj.get("spec") or {}

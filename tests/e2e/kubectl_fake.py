@@ -1,4 +1,4 @@
-"""Real kubectl against a minimal fake API server on loopback (discovery of minikctl's four kinds, nothing stored).
+"""Real kubectl against a minimal fake API server on loopback (discovery of the kinds minikctl serves, nothing stored).
 
 Enough for kubectl's client-side work (`run`/`create`/`apply` with --dry-run=client and --validate=false),
 so tests can compare minikctl's output with the real thing. Skips when kubectl is not installed.
@@ -16,29 +16,33 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 KUBECTL = shutil.which("kubectl") or ("/usr/bin/kubectl" if os.path.exists("/usr/bin/kubectl") else None)
 
-DISCOVERY = {
-    "/api": {"kind": "APIVersions", "versions": ["v1"],
-             "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]},
-    "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": []},
-    # what a 1.32 API server's discovery says of the four kinds minikctl serves (subresources included)
-    "/api/v1": {"kind": "APIResourceList", "groupVersion": "v1", "resources": [
-        {"name": "events", "singularName": "event", "namespaced": True, "kind": "Event", "shortNames": ["ev"],
-         "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]},
-        {"name": "namespaces", "singularName": "namespace", "namespaced": False, "kind": "Namespace",
-         "shortNames": ["ns"], "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"]},
-        {"name": "namespaces/status", "singularName": "", "namespaced": False, "kind": "Namespace",
-         "verbs": ["get", "patch", "update"]},
-        {"name": "nodes", "singularName": "node", "namespaced": False, "kind": "Node", "shortNames": ["no"],
-         "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]},
-        {"name": "nodes/status", "singularName": "", "namespaced": False, "kind": "Node",
-         "verbs": ["get", "patch", "update"]},
-        {"name": "pods", "singularName": "pod", "namespaced": True, "kind": "Pod", "shortNames": ["po"],
-         "categories": ["all"],
-         "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]},
-        {"name": "pods/log", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": ["get"]},
-        {"name": "pods/status", "singularName": "", "namespaced": True, "kind": "Pod",
-         "verbs": ["get", "patch", "update"]}]},
+# the resources minikctl serves; their discovery entries (short names, verbs, categories, subresources) are a
+# real 1.32 server's, from kubectl_oracle's hand-written copy, not minikctl's own tables
+SERVED = {
+    "v1": {"pods", "namespaces", "events", "nodes", "configmaps", "secrets", "serviceaccounts"},
+    "apps/v1": {"deployments", "replicasets", "statefulsets", "daemonsets", "controllerrevisions"},
+    "batch/v1": {"jobs", "cronjobs"},
 }
+
+
+def _served_discovery() -> dict:
+    from kubectl_oracle import DISCOVERY as REAL
+
+    def keep(gv: str, resources: list) -> list:
+        return [r for r in resources if r["name"].split("/")[0] in SERVED.get(gv, ())]
+
+    out = {"/api": REAL["/api"],
+           "/api/v1": dict(REAL["/api/v1"], resources=keep("v1", REAL["/api/v1"]["resources"]))}
+    groups = [g for g in REAL["/apis"]["groups"] if g["preferredVersion"]["groupVersion"] in SERVED]
+    out["/apis"] = dict(REAL["/apis"], groups=groups)
+    for g in groups:
+        gv = g["preferredVersion"]["groupVersion"]
+        out[f"/apis/{g['name']}"] = REAL[f"/apis/{g['name']}"]
+        out[f"/apis/{gv}"] = dict(REAL[f"/apis/{gv}"], resources=keep(gv, REAL[f"/apis/{gv}"]["resources"]))
+    return out
+
+
+DISCOVERY = _served_discovery()
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -176,8 +176,7 @@ NODE_CUT_DOWN = ("describe node is cut down: no Roles, Lease, heartbeat/transiti
     ("namespace", "default"),
     ("namespace", "other"),
     ("ns",),
-    xfail("events", "-n", "other", reason="describe events: kubectl's generic describer (Name:, Involved Object:, "
-                                           "Reporting Component:, ...); minikctl prints the event as YAML"),
+    ("events", "-n", "other"),  # kubectl's generic describer
 ], ids=" ".join)
 def test_describe(world, args):
     world.same("describe", *args)

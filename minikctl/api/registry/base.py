@@ -18,7 +18,11 @@ validate_on_decode = True
 
 
 def default(obj: dict, ctx) -> None:
-    """SetDefaults_<Kind> and mutating admission: nothing for a plain object."""
+    """SetDefaults_<Kind> (api/defaults.py) and the kind's PrepareForCreate defaults (generation 1 for
+    workloads, a Secret's stringData, ...)."""
+    from minikctl.api import defaults
+
+    defaults.default_object(obj.get("kind", ""), obj, suffix=ctx.tx.name_suffix)
 
 
 def prepare_create(obj: dict) -> None:

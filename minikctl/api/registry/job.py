@@ -7,7 +7,8 @@ for now it holds the kind's printing: the columns and cells the 1.32 API server'
 
 from __future__ import annotations
 
-from minikctl.printers import cells
+from minikctl.kube.fields import field_getter
+from minikctl.api.registry import cells
 
 # jobColumnDefinitions in AddHandlers (kubernetes v1.32, pkg/printers/internalversion/printers.go)
 COLUMNS = ["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"]
@@ -73,3 +74,7 @@ def row(obj: dict, now_ms: int, wide: bool) -> list[str]:
         names, images = cells.container_cells(cells.template_containers(spec.get("template")))
         out += [names, images, format_label_selector(spec.get("selector"))]
     return out
+
+# JobToSelectableFields (pkg/registry/batch/job/strategy.go)
+FIELDS = {"metadata.name": field_getter("metadata", "name"), "metadata.namespace": field_getter("metadata", "namespace"),
+          "status.successful": lambda o: str(((o.get("status") or {}).get("succeeded")) or 0)}

@@ -7,7 +7,7 @@ for now it holds the kind's printing: the columns and cells the 1.32 API server'
 
 from __future__ import annotations
 
-from minikctl.printers import cells
+from minikctl.api.registry import cells
 
 # statefulSetColumnDefinitions in AddHandlers (kubernetes v1.32, pkg/printers/internalversion/printers.go)
 COLUMNS = ["NAME", "READY", "AGE"]
