@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from typing import Any, Callable
 
 # The module that declares each command; a command line imports only the one it names.
-COMMANDS = {"apply": "apply", "create": "apply", "replace": "apply", "get": "get", "describe": "describe",
+COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "get", "describe": "describe",
             "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "set": "patch", "edit": "edit",
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
             "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top"}

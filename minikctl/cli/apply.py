@@ -1,11 +1,12 @@
-"""minikctl apply / create / replace: manifests in, objects through admission, one line per object out."""
+"""minikctl apply / replace (and create -f, in create.py): manifests in, objects through admission, one line per
+object out."""
 
 from __future__ import annotations
 
 import copy
 
 from minikctl.cli import common as c
-from minikctl.cli.spec import Arg, Group, Opt
+from minikctl.cli.spec import Opt
 
 
 def _prepare(obj: dict, source: str, namespace: str | None):
@@ -170,38 +171,6 @@ def apply(
     _run("apply", filename, recursive, namespace, output, dry_run, validate, store, tick, apply_one)
 
 
-def create(
-    filename: list[str] | None = c.FILENAME,
-    recursive: bool = c.RECURSIVE,
-    namespace: str | None = c.NAMESPACE,
-    output: str | None = c.OUTPUT,
-    dry_run: str | None = c.DRY_RUN,
-    validate: str = c.VALIDATE,
-    save_config: bool = Opt(False, "--save-config", help="Store the last-applied configuration annotation."),
-    store: str | None = c.STORE,
-    tick: str | None = c.TICK,
-) -> None:
-    """Create a resource from a file or from stdin."""
-    _run("create", filename, recursive, namespace, output, dry_run, validate, store, tick,
-         lambda api, res, obj, source, mode: create_one(api, res, obj, source, mode, save_config))
-
-
-def create_namespace(
-    name: str = Arg(..., help="Name of the namespace."),
-    output: str | None = c.OUTPUT,
-    dry_run: str | None = c.DRY_RUN,
-    store: str | None = c.STORE,
-    tick: str | None = c.TICK,
-) -> None:
-    """Create a namespace with the specified name."""
-    mode = c.parse_dry_run(dry_run)
-    with c.session(store, tick) as cluster:
-        api = cluster.api
-        ns = api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
-                        dry_run=mode != "none")
-    c.print_results([ns], [c.result_line(ns, "created", output, mode)], output)
-
-
 def replace(
     filename: list[str] | None = c.FILENAME,
     recursive: bool = c.RECURSIVE,
@@ -218,8 +187,4 @@ def replace(
          lambda api, res, obj, source, mode: replace_one(api, res, obj, source, mode, force))
 
 
-COMMANDS = {
-    "apply": apply,
-    "create": Group("Create a resource from a file or from stdin.", {"namespace": create_namespace}, callback=create),
-    "replace": replace,
-}
+COMMANDS = {"apply": apply, "replace": replace}

@@ -1,0 +1,38 @@
+"""minikctl create: from files (-f), or one object of a kind from flags (the subcommands).
+
+Each subcommand lives with its family (create_config.py: namespace, configmap, secret, serviceaccount; the
+workload families add theirs); SUBCOMMANDS is the table kubectl's ``create`` knows them by, aliases included.
+"""
+
+from __future__ import annotations
+
+from minikctl.cli import common as c
+from minikctl.cli import create_config
+from minikctl.cli.spec import Group, Opt
+
+
+def create(
+    filename: list[str] | None = c.FILENAME,
+    recursive: bool = c.RECURSIVE,
+    namespace: str | None = c.NAMESPACE,
+    output: str | None = c.OUTPUT,
+    dry_run: str | None = c.DRY_RUN,
+    validate: str = c.VALIDATE,
+    save_config: bool = Opt(False, "--save-config", help="Store the last-applied configuration annotation."),
+    store: str | None = c.STORE,
+    tick: str | None = c.TICK,
+) -> None:
+    """Create a resource from a file or from stdin."""
+    from minikctl.cli.apply import _run, create_one
+
+    _run("create", filename, recursive, namespace, output, dry_run, validate, store, tick,
+         lambda api, res, obj, source, mode: create_one(api, res, obj, source, mode, save_config))
+
+
+# kubectl create's subcommands (kubectl/pkg/cmd/create/create.go: NewCmdCreate's AddCommand list), aliases too
+SUBCOMMANDS = {
+    "namespace": create_config.create_namespace,
+    "ns": create_config.create_namespace,
+}
+
+COMMANDS = {"create": Group("Create a resource from a file or from stdin.", SUBCOMMANDS, callback=create)}
