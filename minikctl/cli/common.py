@@ -29,14 +29,16 @@ FIELD_SELECTOR = Opt(None, "--field-selector", help="Field selector (e.g. --fiel
 DRY_RUN = Opt(None, "--dry-run", help='Must be "none", "server", or "client".')
 VALIDATE = Opt("strict", "--validate", help="strict (or true), warn, ignore (or false).")
 
-_global: dict[str, str | None] = {"store": None, "tick": None}
+_global: dict[str, str | None] = {"store": None, "tick": None, "namespace": None}
 
 
-def set_globals(store: str | None, tick: str | None) -> None:
+def set_globals(store: str | None, tick: str | None, namespace: str | None = None) -> None:
     if store:
         _global["store"] = store
     if tick is not None:
         _global["tick"] = tick
+    if namespace is not None:  # kubectl's global -n given where the verb has none (cli/globals.py)
+        _global["namespace"] = namespace
 
 
 def tick_ms(tick: str | None) -> int:
@@ -59,7 +61,7 @@ def tick_ms(tick: str | None) -> int:
 
 
 def namespace_of(namespace: str | None) -> str:
-    return namespace or "default"
+    return namespace or _global["namespace"] or "default"
 
 
 @contextmanager
