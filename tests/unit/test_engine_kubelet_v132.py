@@ -47,3 +47,45 @@ def test_succeeded_pod_with_init_containers_and_failed_pod(store):
         # a failed pod: ContainersReady and Ready are PodFailed; Initialized stays True without a reason
         assert conditions(b)["Initialized"] == ("True", "")
         assert conditions(b)["Ready"] == conditions(b)["ContainersReady"] == ("False", "PodFailed")
+
+
+# ---- 2. a started sidecar lets what follows start one relist later ----------------------------------------
+def test_regular_containers_start_one_sync_after_the_sidecar(store):
+    """``kuberuntime_manager.go`` ``computeInitContainerActions``: the container after a restartable init
+    container is started only when the runtime status read at the start of a sync shows the sidecar
+    ``ContainerStateRunning`` (and started); ``computePodActions`` returns early while the pod has not been
+    initialized. The sidecar started in one sync is seen running at the next relist (PLEG, 1 s)."""
+    with store.transaction() as tx:
+        side = {"name": "side", "image": "busybox:1.36", "restartPolicy": "Always",
+                "command": ["sh", "-c", "while true; do sleep 10; done"]}
+        side2 = dict(side, name="side2")
+        app = dict(BUSYBOX, name="app", command=["sh", "-c", "sleep 3600"])
+        pod = create(tx, mkpod("sc", [app], init=[side, side2]))
+        at(tx, 1)  # busybox pulled: side starts at 1
+        p = get(tx, pod)
+        assert "running" in p["status"]["initContainerStatuses"][0]["state"]
+        assert "waiting" in p["status"]["initContainerStatuses"][1]["state"]
+        at(tx, 2)  # side seen running: side2 starts (image present)
+        p = get(tx, pod)
+        assert p["status"]["initContainerStatuses"][1]["state"] == {"running": {"startedAt": ts(2)}}
+        assert cstatus(p)["state"] == {"waiting": {"reason": "PodInitializing"}}
+        at(tx, 3)  # side2 seen running: the app starts
+        p = get(tx, pod)
+        assert cstatus(p)["state"] == {"running": {"startedAt": ts(3)}}
+        assert p["status"]["phase"] == "Running"
+
+
+def test_sidecar_with_startup_probe_lets_the_app_start_when_the_probe_succeeds(store):
+    """With a startup probe the probe's success triggers a sync (``startupManager`` updates) in which the
+    sidecar is already seen running: the app starts at that instant."""
+    with store.transaction() as tx:
+        side = {"name": "side", "image": "busybox:1.36", "restartPolicy": "Always",
+                "command": ["sh", "-c", "sleep 3; touch /tmp/ok; sleep 3600"],
+                "startupProbe": {"exec": {"command": ["cat", "/tmp/ok"]}, "periodSeconds": 1,
+                                 "failureThreshold": 30}}
+        app = dict(BUSYBOX, name="app", command=["sh", "-c", "sleep 3600"])
+        pod = create(tx, mkpod("sp", [app], init=[side]))
+        at(tx, 4)  # side started at 1, /tmp/ok at 4: the probe at 4 succeeds
+        p = get(tx, pod)
+        assert p["status"]["initContainerStatuses"][0]["started"] is True
+        assert cstatus(p)["state"] == {"running": {"startedAt": ts(4)}}

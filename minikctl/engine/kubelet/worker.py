@@ -802,6 +802,8 @@ class PodWorker:
                 self.need_sync(pull.done_at)
                 return  # serial pulls: nothing else starts while one pull runs
         policy = self.spec.get("restartPolicy", "Always")
+        # the pod has been initialized once a regular container has run (hasAnyRegularContainerCreated)
+        initialized = any(cr.current is not None for _, cr, _ in self.containers() if cr.kind == "app")
         # init containers, one at a time
         for c, cr, fp in self.containers():
             if cr.kind == "app":
@@ -809,9 +811,15 @@ class PodWorker:
             inst = cr.current
             if cr.kind == "sidecar":
                 if inst is not None and inst.finished_at is None:
-                    if inst.started:
-                        continue
-                    return
+                    if not inst.started:
+                        return
+                    # computeInitContainerActions starts what follows a sidecar only once the runtime status the
+                    # sync read shows it running: one relist (PLEG) after it started, not in the sync that
+                    # started it
+                    if not initialized and now < inst.started_at + RHO:
+                        self.need_sync(inst.started_at + RHO)
+                        return
+                    continue
                 if inst is not None:
                     if now < inst.seen_at:
                         self.need_sync(inst.seen_at)
@@ -823,6 +831,9 @@ class PodWorker:
                         return
                 inst = cr.current
                 if inst.finished_at is None and inst.started:
+                    if not initialized:
+                        self.need_sync(now + RHO)
+                        return
                     continue
                 return
             if cr.initialized:
