@@ -89,3 +89,32 @@ def test_sidecar_with_startup_probe_lets_the_app_start_when_the_probe_succeeds(s
         p = get(tx, pod)
         assert p["status"]["initContainerStatuses"][0]["started"] is True
         assert cstatus(p)["state"] == {"running": {"startedAt": ts(4)}}
+
+
+# ---- 3. set image while the first pull runs -------------------------------------------------------------
+def test_image_change_during_the_first_pull(store):
+    """``kuberuntime_manager.go`` ``SyncPod``: the image pull (``EnsureImageExists``) blocks the sync that
+    started it, which then creates the container from the spec it started with; the pod worker's pending update
+    (the new image) is synced next, and ``computePodActions`` kills the container whose hash no longer matches
+    (``containerChanged``: "Container %s definition changed", ", will be restarted") and starts the new one."""
+    with store.transaction() as tx:
+        pod = create(tx, mkpod("x", [NGINX]))
+        p = get(tx, pod)
+        p["spec"]["containers"][0]["image"] = "nginx:does-not-exist"
+        tx.update(p)
+        engine.pod_updated(tx, pod, p)
+        at(tx, 2)  # the pull of nginx:1.14.2 ends: that container runs, is replaced at once
+        e = evs(tx, pod)
+        assert ("Normal", "Pulled", 'Successfully pulled image "nginx:1.14.2" in 2s (2s including waiting). '
+                                    'Image size: 44710204 bytes.', 1) in e
+        assert ("Normal", "Killing", "Container nginx definition changed, will be restarted", 1) in e
+        assert ("Normal", "Pulling", 'Pulling image "nginx:does-not-exist"', 1) in e
+        at(tx, 6)
+        st = cstatus(get(tx, pod))
+        assert st["state"]["waiting"]["reason"] in ("ErrImagePull", "ImagePullBackOff")
+        # the status is made from the latest instance (convertToAPIContainerStatuses): the one that ran
+        # nginx:1.14.2, now terminated; no container ever ran the missing image
+        assert st["image"] == "docker.io/library/nginx:1.14.2" and st["imageID"].startswith("docker.io/library/nginx@")
+        assert st["ready"] is False and st["restartCount"] == 0
+        assert st["lastState"]["terminated"]["containerID"].startswith("containerd://")
+        assert not [x for x in evs(tx, pod) if x[1] == "Pulled" and "does-not-exist" in x[2]]

@@ -20,15 +20,20 @@ PAIRS = json.loads((Path(__file__).parent / "golden" / "engine" / "records_v1.js
 
 
 def _complete(d: dict) -> dict:
-    """A v2 record of the golden with the parts the golden leaves out put back (as nulls)."""
+    """A v2 record of the fixture with the parts it leaves out put back as nulls: what the behavior package owns,
+    and the fields added to the records after the fixture was made (their value for a record of then)."""
     d = json.loads(json.dumps(d))
     d.setdefault("filesystem", None)
     if d.get("cycle") is not None:
         d["cycle"].setdefault("signature", "")
     for c in d["containers"].values():
+        if c["pull"] is not None:
+            c["pull"] = {"image": None, "spec_hash": None, **c["pull"]}
         for key in ("current", "previous"):
-            if c[key] is not None:
-                c[key].setdefault("process", None)
+            i = c[key]
+            if i is not None:
+                for k in ("process", "spec_hash"):
+                    i.setdefault(k, None)
     return d
 
 

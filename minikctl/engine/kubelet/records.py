@@ -39,7 +39,7 @@ ContainerRecord (one per container of the spec)
   back_off?           BackOff: the crash-loop back-off entry (``doBackOff``; key = pod, container, spec hash)
   back_off_exit_at?   the exit the last back-off decision was about (one ``BackOff`` event per exit)
   back_off_events?    BackOffEvents: the 10 s re-syncs of the current wait, counted lazily
-  pull?               ImagePull under way
+  pull?               ImagePull under way (the pull blocks the pod worker: a spec change waits for it)
   initialized         an init container that completed (never run again in this sandbox)
 
 InstanceRecord (one container instance = one container ID)
@@ -53,13 +53,16 @@ InstanceRecord (one container instance = one container ID)
   probes              {"startupProbe" | "livenessProbe" | "readinessProbe": ProbeWorker}
   kill?               Kill under way
   image, image_id     what the status reports (``image``, ``imageID``)
+  spec_hash?          hash of the container spec it was created from (the runtime's hash label): when the spec's
+                      hash differs, the kubelet restarts it (``containerChanged``)
   assumptions         what the simulator assumed about it (describe's ``Simulated:`` line), once exited
 
 Timer      at, rank (1 process, 2 probe, 3 kubelet: the order within an instant), seq (then creation order),
            kind ("sync" | "proc" | "probe"), container?, instance? (its id), probe? (the probe field)
 BackOff    seconds (the current delay), last_update (client-go ``flowcontrol.Backoff`` entry)
 BackOffEvents  counted_to (last re-sync counted), wait_end (when the wait ends), first (the decision)
-ImagePull  done_at, succeeds, duration_ms
+ImagePull  image (the reference being pulled), spec_hash (of the spec the pull started from), done_at, succeeds,
+           duration_ms
 Kill       term_at (SIGTERM, after a preStop hook), kill_at (SIGKILL, end of the grace period), restart (the
            kubelet restarts it: liveness, startup, spec change), term_sent
 ProbeWorker  successes, failures (consecutive), result (null before the first verdict), base (the first probe
@@ -140,19 +143,25 @@ class BackOffEvents:
 
 
 class ImagePull:
-    __slots__ = ("done_at", "succeeds", "duration_ms")
+    __slots__ = ("image", "spec_hash", "done_at", "succeeds", "duration_ms")
 
-    def __init__(self, done_at: int, succeeds: bool, duration_ms: int) -> None:
+    def __init__(self, image: str | None, spec_hash: str | None, done_at: int, succeeds: bool,
+                 duration_ms: int) -> None:
+        self.image = image
+        self.spec_hash = spec_hash
         self.done_at = done_at
         self.succeeds = succeeds
         self.duration_ms = duration_ms
 
     def to_json(self) -> dict:
-        return {"done_at": self.done_at, "succeeds": self.succeeds, "duration_ms": self.duration_ms}
+        return {"image": self.image, "spec_hash": self.spec_hash, "done_at": self.done_at, "succeeds": self.succeeds,
+                "duration_ms": self.duration_ms}
 
     @classmethod
     def from_json(cls, d: dict | None) -> "ImagePull | None":
-        return None if d is None else cls(d["done_at"], d["succeeds"], d["duration_ms"])
+        if d is None:
+            return None
+        return cls(d.get("image"), d.get("spec_hash"), d["done_at"], d["succeeds"], d["duration_ms"])
 
 
 class Kill:
@@ -270,10 +279,11 @@ class EventNote:
 
 class InstanceRecord:
     __slots__ = ("id", "attempt", "started_at", "finished_at", "exit_code", "reason", "message", "seen_at",
-                 "process", "logs", "started", "ready", "probes", "kill", "image", "image_id", "assumptions")
+                 "process", "logs", "started", "ready", "probes", "kill", "image", "image_id", "spec_hash",
+                 "assumptions")
 
     def __init__(self, id_: str, attempt: int, started_at: int | None, image: str, image_id: str,
-                 started: bool = False) -> None:
+                 started: bool = False, spec_hash: str | None = None) -> None:
         self.id = id_
         self.attempt = attempt
         self.started_at = started_at
@@ -290,6 +300,7 @@ class InstanceRecord:
         self.kill: Kill | None = None
         self.image = image
         self.image_id = image_id
+        self.spec_hash = spec_hash
         self.assumptions: list[str] = []
 
     def to_json(self) -> dict:
@@ -300,7 +311,7 @@ class InstanceRecord:
                 "started": self.started, "ready": self.ready,
                 "probes": {k: w.to_json() for k, w in self.probes.items()},
                 "kill": None if kill is None else kill.to_json(), "image": self.image, "image_id": self.image_id,
-                "assumptions": self.assumptions}
+                "spec_hash": self.spec_hash, "assumptions": self.assumptions}
 
     @classmethod
     def from_json(cls, d: dict | None) -> "InstanceRecord | None":
@@ -325,6 +336,7 @@ class InstanceRecord:
         i.kill = None if kill is None else Kill.from_json(kill)
         i.image = d["image"]
         i.image_id = d["image_id"]
+        i.spec_hash = d.get("spec_hash")
         i.assumptions = d["assumptions"]
         return i
 
@@ -516,7 +528,7 @@ def _v1_instance(i: dict | None) -> dict | None:
                        for k, w in (i.get("pr") or {}).items()},
             "kill": None if not kill else {"term_at": kill["term"], "kill_at": kill["kill"],
                                            "restart": kill["restart"], "term_sent": kill["sent"]},
-            "image": img.get("image", ""), "image_id": img.get("imageID", ""),
+            "image": img.get("image", ""), "image_id": img.get("imageID", ""), "spec_hash": None,
             "assumptions": i.get("assume") or []}
 
 
@@ -528,7 +540,8 @@ def _v1_container(C: dict) -> dict:
             "back_off": None if not bo else {"seconds": bo[0], "last_update": bo[1]},
             "back_off_exit_at": C.get("bo_seen"),
             "back_off_events": None if not acc else {"counted_to": acc[0], "wait_end": acc[1], "first": acc[2]},
-            "pull": None if not pull else {"done_at": pull["until"], "succeeds": pull["ok"], "duration_ms": pull["ms"]},
+            "pull": None if not pull else {"image": None, "spec_hash": None, "done_at": pull["until"],
+                                           "succeeds": pull["ok"], "duration_ms": pull["ms"]},
             "initialized": bool(C.get("ok"))}
 
 

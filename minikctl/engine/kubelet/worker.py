@@ -321,7 +321,7 @@ class PodWorker:
                 return "blocked"
             self.event("Normal", "Pulling", f'Pulling image "{ref}"', fp)
             dur = 0 if present else int(self.profile().get("pull_ms", img.pull_ms))
-            cr.pull = ImagePull(self.now + dur, bool(img.exists), dur)
+            cr.pull = ImagePull(ref, cr.spec_hash, self.now + dur, bool(img.exists), dur)
             if dur == 0:
                 return self.finish_pull(c, cr, fp)
             self.need_sync(self.now + dur)
@@ -331,9 +331,12 @@ class PodWorker:
         return "started"
 
     def finish_pull(self, c: dict, cr: ContainerRecord, fp: str) -> str:
+        """The end of a pull. The pull blocked the sync that started it (``EnsureImageExists``): that sync goes on
+        with the spec it started from, even when the pod's spec changed meanwhile (``set image`` during the pull);
+        the next sync then sees a container of an older definition and restarts it."""
         pull = cr.pull
         cr.pull = None
-        ref = c.get("image", "")
+        ref = pull.image if pull.image is not None else c.get("image", "")
         img = self.image(ref)
         if not pull.succeeds:
             err = img.pull_error or f'failed to pull image "{ref}"'
@@ -346,7 +349,8 @@ class PodWorker:
             else:
                 b = min(bo.seconds * 2, BACKOFF_MAX)
             self.rec.image_backoff[ref] = BackOff(b, self.now)
-            self.need_sync(self.now + RHO)
+            # a spec changed during the pull is the pod worker's pending update: synced at once
+            self.need_sync(self.now if ref != c.get("image", "") else self.now + RHO)
             return "blocked"
         self.rec.image_backoff.pop(ref, None)
         self.add_node_image(img.normalized)
@@ -354,12 +358,17 @@ class PodWorker:
         self.event("Normal", "Pulled",
                    f'Successfully pulled image "{ref}" in {d} ({d} including waiting). Image size: {img.size} bytes.',
                    fp)
-        self.create_and_start(c, cr, fp)
+        self.create_and_start(c, cr, fp, ref, pull.spec_hash)
         return "started"
 
-    def create_and_start(self, c: dict, cr: ContainerRecord, fp: str) -> None:
+    def create_and_start(self, c: dict, cr: ContainerRecord, fp: str, ref: str | None = None,
+                         spec_hash: str | None = None) -> None:
+        """Create and start a new instance of ``c`` (with image ``ref`` and the spec of hash ``spec_hash`` when a
+        pull started for an older definition)."""
         name = c["name"]
-        img = self.image(c.get("image", ""))
+        if ref is None or ref == c.get("image", ""):
+            ref, spec_hash = c.get("image", ""), cr.spec_hash
+        img = self.image(ref)
         restart = cr.current is not None
         if restart:
             cr.previous = cr.current
@@ -375,8 +384,8 @@ class PodWorker:
         env = procs.env_for(c, self.pod, img)
         argv = procs.argv_for(c, img, env)
         has_probe = {k: bool(c.get(k)) for k, _ in PROBE_TYPES}
-        inst = InstanceRecord(cid, attempt, self.now, img.normalized or c.get("image", ""), img.image_id,
-                              started=not has_probe["startupProbe"])
+        inst = InstanceRecord(cid, attempt, self.now, img.normalized or ref, img.image_id,
+                              started=not has_probe["startupProbe"], spec_hash=spec_hash)
         cr.current = inst
         cr.waiting = None
         self.event("Normal", "Created", f"Created container: {name}", fp)
@@ -401,6 +410,8 @@ class PodWorker:
         if cr.kind != "init" and inst.started and not has_probe["readinessProbe"]:
             inst.ready = True
         self.schedule_probes(c, inst)
+        if spec_hash != cr.spec_hash:
+            self.need_sync(self.now)  # the spec changed during the pull: the pending update, synced at once
         self.after_proc(c, cr, inst, p)
         if inst.finished_at is None and ((c.get("lifecycle") or {}).get("postStart")):
             self.run_poststart(c, cr, fp, inst)
@@ -790,8 +801,16 @@ class PodWorker:
                 self.need_sync(gone_at)
 
     def reconcile(self) -> None:
-        """computePodActions + SyncPod: what to start now."""
+        """computePodActions + SyncPod: what to kill and what to start now."""
         now = self.now
+        for c, cr, fp in self.containers():
+            inst = cr.current
+            if (cr.kind != "init" and inst is not None and inst.finished_at is None and inst.kill is None
+                    and inst.spec_hash is not None and inst.spec_hash != cr.spec_hash):
+                # created from an older definition (a pull for it ended after the spec changed): containerChanged
+                what = f"Init container {c['name']} definition changed" if cr.kind == "sidecar" else \
+                    f"Container {c['name']} definition changed, will be restarted"
+                self.kill(c, cr, fp, what, int(self.spec.get("terminationGracePeriodSeconds", 30)), restart=True)
         for c, cr, fp in self.containers():
             pull = cr.pull
             if pull is not None:
