@@ -449,8 +449,18 @@ class PodWorker:
 
     # -- back-off -----------------------------------------------------------------------------
     def try_restart(self, c: dict, cr: ContainerRecord, fp: str) -> str:
+        """``doBackOff`` then start (``kuberuntime_manager.go``, client-go ``flowcontrol.Backoff``).
+
+        The back-off looks at the finish time F of the latest *exited* instance in the runtime status the sync
+        read when it began. In the sync in which the kubelet killed the container itself (liveness, startup,
+        definition change: kill and restart in one ``SyncPod``) that is the instance before, as the killed one was
+        still running then; every later sync sees the killed one. Blocked (``now - F < backoff``), nothing is
+        updated (no ``Next``), so the wait runs from the exit the later syncs see; allowed, ``Next`` doubles the
+        delay (or starts at 10 s when there was no entry or it expired: ``F - lastUpdate > 2 * 300 s``) and sets
+        ``lastUpdate = now``."""
         cur = cr.current
-        if cur is not None and cur.kill is not None and cur.kill.restart:
+        killed_now = cur is not None and cur.kill is not None and cur.kill.restart and self.now <= cur.finished_at
+        if killed_now:
             F = cr.previous.finished_at if cr.previous is not None else None
         else:
             F = cur.finished_at if cur else None
@@ -461,15 +471,18 @@ class PodWorker:
                 pod = f"{self.name}_{self.ns}({self.rec.uid})"
                 cr.waiting = Waiting("CrashLoopBackOff",
                                      f"back-off {_dur(bo.seconds * 1000)} restarting failed container={c['name']} pod={pod}")
-                self.need_sync(F + bo.seconds * 1000)
-                if cr.back_off_exit_at != F:
+                exit_at = cur.finished_at  # the exit every later decision looks at (F but in the kill sync)
+                self.need_sync(exit_at + bo.seconds * 1000)
+                if cr.back_off_exit_at != exit_at:
                     # first decision about this exit; the kubelet then re-syncs every 10 s while
                     # it waits, recording BackOff each time (accounted by accrue_backoff_events)
                     self.event("Warning", "BackOff",
                                f"Back-off restarting failed container {c['name']} in pod {pod}", fp)
-                    cr.back_off_exit_at = F
-                    cr.back_off_events = BackOffEvents(self.now, F + bo.seconds * 1000, self.now)
-                    if bo.seconds >= BACKOFF_MAX or len(self.rec.containers) == 1:
+                    cr.back_off_exit_at = exit_at
+                    cr.back_off_events = BackOffEvents(self.now, exit_at + bo.seconds * 1000, self.now)
+                    # a loop of the kubelet's own kills alternates blocked and immediate restarts once capped:
+                    # not the simple loop the fast-forward extrapolates
+                    if not killed_now and (bo.seconds >= BACKOFF_MAX or len(self.rec.containers) == 1):
                         self.ff_anchor = F
                 return "blocked"
             if not bo or F - bo.last_update > 2 * BACKOFF_MAX * 1000:
