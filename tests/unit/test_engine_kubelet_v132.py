@@ -158,3 +158,118 @@ def test_liveness_kill_back_off_follows_do_back_off(store):
         assert st["restartCount"] == 5
         kills = [e for e in evs(tx, pod) if e[1] == "Killing"]  # at 7, 12, 17, 32, 57
         assert kills == [("Normal", "Killing", "Container nginx failed liveness probe, will be restarted", 5)]
+
+
+# ---- 5. FailedPreStopHook --------------------------------------------------------------------------------
+def test_failed_prestop_hook_is_recorded_when_the_hook_fails(store):
+    """``kuberuntime_container.go`` ``executePreStopHook``: the hook runs in a goroutine; when it returns an
+    error the kubelet records ``FailedPreStopHook`` with the fixed text "PreStopHook failed" ("do not record the
+    message in the event so that secrets won't leak from the server"). ``killContainer`` then stops the container
+    with what is left of the grace period (the hook's whole seconds off, at least ``minimumGracePeriodInSeconds``
+    = 2)."""
+    with store.transaction() as tx:
+        c = dict(NGINX, lifecycle={"preStop": {"exec": {"command": ["sh", "-c", "sleep 3; echo nope; exit 1"]}}})
+        pod = create(tx, mkpod("ps", [c]))
+        at(tx, 2)
+        engine.pod_deleting(tx, get(tx, pod), 30)
+        at(tx, 4)
+        assert not [e for e in evs(tx, pod) if e[1] == "FailedPreStopHook"]
+        assert cstatus(get(tx, pod))["state"].get("running")
+        at(tx, 5)  # the hook fails at 2 + 3; SIGTERM then: nginx exits at once
+        p = get(tx, pod)
+        assert ("Warning", "FailedPreStopHook", "PreStopHook failed", 1) in evs(tx, p)
+        ev = [e for e in tx.events_for(p["metadata"]["uid"]) if e["reason"] == "FailedPreStopHook"][0]
+        assert ev["firstTimestamp"] == ts(5) and ev["involvedObject"]["fieldPath"] == "spec.containers{nginx}"
+        assert cstatus(p)["state"]["terminated"]["finishedAt"] == ts(5)
+
+
+def test_prestop_hook_past_the_grace_period(store):
+    """A hook still running when the grace period ends: ``executePreStopHook`` stops waiting after the grace
+    period, ``killContainer`` gives the container the 2 s minimum after SIGTERM, and the hook's exec fails when
+    its container stops -- the event is recorded then."""
+    with store.transaction() as tx:
+        c = dict(NGINX, lifecycle={"preStop": {"exec": {"command": ["sh", "-c", "sleep 100"]}}})
+        pod = create(tx, mkpod("slow", [c], terminationGracePeriodSeconds=5))
+        at(tx, 2)
+        engine.pod_deleting(tx, get(tx, pod), 5)
+        at(tx, 6)
+        assert not [e for e in evs(tx, pod) if e[1] == "FailedPreStopHook"]
+        at(tx, 7)  # grace over at 7: SIGTERM, nginx exits at once; the hook fails with it
+        p = get(tx, pod)
+        assert cstatus(p)["state"]["terminated"]["finishedAt"] == ts(7)
+        ev = [e for e in tx.events_for(p["metadata"]["uid"]) if e["reason"] == "FailedPreStopHook"]
+        assert [(e["message"], e["firstTimestamp"]) for e in ev] == [("PreStopHook failed", ts(7))]
+
+
+def test_sigkill_comes_two_seconds_after_a_hook_that_used_the_grace_period(store):
+    """``killContainer``: ``gracePeriod - executePreStopHook(...)``, then ``if gracePeriod <
+    minimumGracePeriodInSeconds { gracePeriod = minimumGracePeriodInSeconds }``."""
+    with store.transaction() as tx:
+        c = dict(BUSYBOX, command=["sh", "-c", "trap '' TERM; sleep 3600"],
+                 lifecycle={"preStop": {"sleep": {"seconds": 30}}})
+        pod = create(tx, mkpod("stubborn", [c], terminationGracePeriodSeconds=10))
+        at(tx, 1)
+        engine.pod_deleting(tx, get(tx, pod), 10)
+        at(tx, 12)
+        assert cstatus(get(tx, pod))["state"].get("running")  # SIGTERM at 11 ignored
+        at(tx, 13)
+        st = cstatus(get(tx, pod))
+        assert st["state"]["terminated"]["exitCode"] == 137 and st["state"]["terminated"]["finishedAt"] == ts(13)
+
+
+# ---- 6. FailedPostStartHook -------------------------------------------------------------------------------
+def test_failed_poststart_hook_texts(store):
+    """``kuberuntime_container.go`` ``startContainer``: ``FailedPostStartHook`` "PostStartHook failed" (no
+    handler message in the event), then ``killContainer(..., "FailedPostStartHook", ...)``; the handler's message
+    (``pkg/kubelet/lifecycle/handlers.go``: "Exec lifecycle hook (%v) for Container %q in Pod %q failed - error:
+    %v, message: %q", the error being the CRI client's "command '%s' exited with %d: %s") goes to the reason
+    cache, so the stopped container waits with reason ``PostStartHookError`` and that message."""
+    with store.transaction() as tx:
+        c = dict(NGINX, lifecycle={"postStart": {"exec": {"command": ["sh", "-c", "echo bad; exit 3"]}}})
+        pod = create(tx, mkpod("ps", [c]))
+        at(tx, 2)  # started at 2, hook fails at once, SIGTERM: nginx exits at once
+        p = get(tx, pod)
+        e = evs(tx, p)
+        assert ("Warning", "FailedPostStartHook", "PostStartHook failed", 1) in e
+        assert ("Normal", "Killing", "FailedPostStartHook", 1) in e
+        st = cstatus(p)
+        uid = p["metadata"]["uid"]
+        assert st["state"]["waiting"] == {
+            "reason": "PostStartHookError",
+            "message": f'Exec lifecycle hook ([sh -c echo bad; exit 3]) for Container "nginx" in Pod "ps_default({uid})" '
+                       f"failed - error: command 'sh -c echo bad; exit 3' exited with 3: bad\n, message: \"bad\\n\""}
+        assert st["lastState"]["terminated"]["finishedAt"] == ts(2)
+        at(tx, 3)  # seen at 3: the first exit, restarted at once (its hook fails again, it stops again)
+        st = cstatus(get(tx, pod))
+        assert st["restartCount"] == 1 and st["lastState"]["terminated"]["startedAt"] == ts(3)
+        assert ("Warning", "FailedPostStartHook", "PostStartHook failed", 2) in evs(tx, pod)
+
+
+def test_failed_poststart_hook_is_recorded_when_the_hook_returns(store):
+    with store.transaction() as tx:
+        c = dict(NGINX, lifecycle={"postStart": {"exec": {"command": ["sh", "-c", "sleep 4; exit 1"]}}})
+        pod = create(tx, mkpod("slow", [c]))
+        at(tx, 5)
+        assert not [e for e in evs(tx, pod) if e[1] == "FailedPostStartHook"]
+        at(tx, 6)
+        ev = [e for e in tx.events_for(get(tx, pod)["metadata"]["uid"]) if e["reason"] == "FailedPostStartHook"]
+        assert [(e["message"], e["firstTimestamp"]) for e in ev] == [("PostStartHook failed", ts(6))]
+
+
+def test_http_poststart_hook_fails_only_when_the_request_fails(store):
+    """``handlers.go`` ``runHTTPHandler`` returns the request's error only: a hook answered 404 succeeded; a
+    refused connection fails with "HTTP lifecycle hook (%s) for Container %q in Pod %q failed - error: %v"."""
+    with store.transaction() as tx:
+        ok = dict(NGINX, lifecycle={"postStart": {"httpGet": {"path": "/missing", "port": 80}}})
+        bad = dict(NGINX, lifecycle={"postStart": {"httpGet": {"path": "/x", "port": 8080}}})
+        p1 = create(tx, mkpod("http-404", [ok]))
+        p2 = create(tx, mkpod("http-refused", [bad]))
+        at(tx, 2)
+        assert not [e for e in evs(tx, p1) if e[1] == "FailedPostStartHook"]
+        p = get(tx, p2)
+        st = cstatus(p)
+        assert st["state"]["waiting"]["reason"] == "PostStartHookError"
+        ip = p["status"]["podIP"]
+        assert st["state"]["waiting"]["message"] == (
+            f'HTTP lifecycle hook (/x) for Container "nginx" in Pod "http-refused_default({p["metadata"]["uid"]})" '
+            f'failed - error: Get "http://{ip}:8080/x": dial tcp {ip}:8080: connect: connection refused')

@@ -32,8 +32,10 @@ def _complete(d: dict) -> dict:
         for key in ("current", "previous"):
             i = c[key]
             if i is not None:
-                for k in ("process", "spec_hash"):
+                for k in ("process", "spec_hash", "poststart_error"):
                     i.setdefault(k, None)
+                if i["kill"] is not None:
+                    i["kill"].setdefault("prestop_fails", None)
     return d
 
 

@@ -55,16 +55,19 @@ InstanceRecord (one container instance = one container ID)
   image, image_id     what the status reports (``image``, ``imageID``)
   spec_hash?          hash of the container spec it was created from (the runtime's hash label): when the spec's
                       hash differs, the kubelet restarts it (``containerChanged``)
+  poststart_error?    its postStart hook failed with this message, recorded when the hook returns
   assumptions         what the simulator assumed about it (describe's ``Simulated:`` line), once exited
 
 Timer      at, rank (1 process, 2 probe, 3 kubelet: the order within an instant), seq (then creation order),
-           kind ("sync" | "proc" | "probe"), container?, instance? (its id), probe? (the probe field)
+           kind ("sync" | "proc" | "probe" | "poststart": a postStart hook returns), container?, instance? (its id),
+           probe? (the probe field)
 BackOff    seconds (the current delay), last_update (client-go ``flowcontrol.Backoff`` entry)
 BackOffEvents  counted_to (last re-sync counted), wait_end (when the wait ends), first (the decision)
 ImagePull  image (the reference being pulled), spec_hash (of the spec the pull started from), done_at, succeeds,
            duration_ms
 Kill       term_at (SIGTERM, after a preStop hook), kill_at (SIGKILL, end of the grace period), restart (the
-           kubelet restarts it: liveness, startup, spec change), term_sent
+           kubelet restarts it: liveness, startup, spec change), term_sent, prestop_fails (null, or when the preStop
+           hook's failure is recorded: "when_done" at term_at, "when_stopped" when the container stops)
 ProbeWorker  successes, failures (consecutive), result (null before the first verdict), base (the first probe
            instant: started_at + initialDelaySeconds), period_ms, dormant (steady success: asleep until something
            changes in the pod), next_at
@@ -165,21 +168,25 @@ class ImagePull:
 
 
 class Kill:
-    __slots__ = ("term_at", "kill_at", "restart", "term_sent")
+    __slots__ = ("term_at", "kill_at", "restart", "term_sent", "prestop_fails")
 
-    def __init__(self, term_at: int, kill_at: int, restart: bool, term_sent: bool = False) -> None:
+    def __init__(self, term_at: int, kill_at: int, restart: bool, term_sent: bool = False,
+                 prestop_fails: str | None = None) -> None:
         self.term_at = term_at
         self.kill_at = kill_at
         self.restart = restart
         self.term_sent = term_sent
+        self.prestop_fails = prestop_fails
 
     def to_json(self) -> dict:
         return {"term_at": self.term_at, "kill_at": self.kill_at, "restart": self.restart,
-                "term_sent": self.term_sent}
+                "term_sent": self.term_sent, "prestop_fails": self.prestop_fails}
 
     @classmethod
     def from_json(cls, d: dict | None) -> "Kill | None":
-        return None if d is None else cls(d["term_at"], d["kill_at"], d["restart"], d["term_sent"])
+        if d is None:
+            return None
+        return cls(d["term_at"], d["kill_at"], d["restart"], d["term_sent"], d.get("prestop_fails"))
 
 
 class ProbeWorker:
@@ -280,7 +287,7 @@ class EventNote:
 class InstanceRecord:
     __slots__ = ("id", "attempt", "started_at", "finished_at", "exit_code", "reason", "message", "seen_at",
                  "process", "logs", "started", "ready", "probes", "kill", "image", "image_id", "spec_hash",
-                 "assumptions")
+                 "poststart_error", "assumptions")
 
     def __init__(self, id_: str, attempt: int, started_at: int | None, image: str, image_id: str,
                  started: bool = False, spec_hash: str | None = None) -> None:
@@ -301,6 +308,7 @@ class InstanceRecord:
         self.image = image
         self.image_id = image_id
         self.spec_hash = spec_hash
+        self.poststart_error: str | None = None
         self.assumptions: list[str] = []
 
     def to_json(self) -> dict:
@@ -311,7 +319,8 @@ class InstanceRecord:
                 "started": self.started, "ready": self.ready,
                 "probes": {k: w.to_json() for k, w in self.probes.items()},
                 "kill": None if kill is None else kill.to_json(), "image": self.image, "image_id": self.image_id,
-                "spec_hash": self.spec_hash, "assumptions": self.assumptions}
+                "spec_hash": self.spec_hash, "poststart_error": self.poststart_error,
+                "assumptions": self.assumptions}
 
     @classmethod
     def from_json(cls, d: dict | None) -> "InstanceRecord | None":
@@ -337,6 +346,7 @@ class InstanceRecord:
         i.image = d["image"]
         i.image_id = d["image_id"]
         i.spec_hash = d.get("spec_hash")
+        i.poststart_error = d.get("poststart_error")
         i.assumptions = d["assumptions"]
         return i
 
@@ -527,8 +537,9 @@ def _v1_instance(i: dict | None) -> dict | None:
                            "period_ms": w["per"], "dormant": w["dorm"], "next_at": w["next"]}
                        for k, w in (i.get("pr") or {}).items()},
             "kill": None if not kill else {"term_at": kill["term"], "kill_at": kill["kill"],
-                                           "restart": kill["restart"], "term_sent": kill["sent"]},
-            "image": img.get("image", ""), "image_id": img.get("imageID", ""), "spec_hash": None,
+                                           "restart": kill["restart"], "term_sent": kill["sent"],
+                                           "prestop_fails": None},
+            "image": img.get("image", ""), "image_id": img.get("imageID", ""), "spec_hash": None, "poststart_error": None,
             "assumptions": i.get("assume") or []}
 
 

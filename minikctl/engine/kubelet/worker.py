@@ -25,6 +25,7 @@ RHO = 1000  # kubelet observation delay (PLEG relist period)
 R_PROC, R_PROBE, R_KUBELET = 1, 2, 3
 BACKOFF_INITIAL = 10
 BACKOFF_MAX = 300
+MIN_GRACE_S = 2  # minimumGracePeriodInSeconds: a kill always leaves the container this long after SIGTERM
 RESYNC_MS = 10_000  # pod worker requeue after a sync error (back-off): the kubelet looks again every 10 s
 LOG_LINES = 10_000
 SCHED_RETRY_MS = 300_000
@@ -119,6 +120,9 @@ class PodWorker:
                 if cr is not None:
                     out.append((c, cr, f"{fp}{{{c['name']}}}"))
         return out
+
+    def _fp(self, c: dict) -> str:
+        return self.find(c["name"])[2]
 
     def find(self, name: str) -> tuple[dict, ContainerRecord, str]:
         for c, cr, fp in self.containers():
@@ -221,6 +225,9 @@ class PodWorker:
                 self.wake_dormant()
             elif kind == "probe":
                 self.on_probe(t.container, t.instance, t.probe)
+            elif kind == "poststart":
+                self.on_poststart(t.container, t.instance)
+                self.wake_dormant()
 
     # -- processes ----------------------------------------------------------------------------
     def on_proc(self, cname: str, iid: str) -> None:
@@ -268,6 +275,12 @@ class PodWorker:
             inst.assumptions = list(getattr(p, "assumptions", []) or [])
         inst.process = None
         kill = inst.kill
+        if kill is not None and kill.prestop_fails is not None:
+            # a hook cut by the stop fails with its container (its exec session ends)
+            kill.prestop_fails = None
+            self.event("Warning", "FailedPreStopHook", "PreStopHook failed", self._fp(c), at)
+        if cr.waiting is not None and cr.waiting.reason == "PostStartHookError" and not self.should_restart(cr, code):
+            cr.waiting = None  # not to be restarted: it simply terminated
         if kill and kill.restart:
             inst.seen_at = at  # the kubelet killed it: it restarts in the same sync (no PLEG delay)
             self.need_sync(at)
@@ -417,35 +430,74 @@ class PodWorker:
             self.run_poststart(c, cr, fp, inst)
 
     def run_poststart(self, c: dict, cr: ContainerRecord, fp: str, inst: InstanceRecord) -> None:
+        """The postStart hook, run at once (its effects happen now). A failure is recorded when the hook returns
+        (``startContainer``): ``FailedPostStartHook`` "PostStartHook failed" (the event leaves the handler's
+        message out), then the container is killed with the message ``FailedPostStartHook``; the handler's
+        message is the container's waiting message (reason ``PostStartHookError``) until its next start."""
         hook = c["lifecycle"]["postStart"]
         p = self.proc(inst)
         img = self.image(c.get("image", ""))
         pod = f"{self.name}_{self.ns}({self.rec.uid})"
-        msg = ""
+        msg, dur = "", 0
         if "exec" in hook:
+            from minikctl.kube.errors import go_quote
+
             cmd = [str(x) for x in hook["exec"].get("command") or []]
             view = self.fs().view(c["name"], c.get("volumeMounts"), img)
-            code, out, _ = procs.run_exec(cmd, procs.env_for(c, self.pod, img), view, img, self.now, None, p)
+            code, out, dur = procs.run_exec(cmd, procs.env_for(c, self.pod, img), view, img, self.now, None, p)
+            if code == 126 and out.startswith("OCI runtime exec failed"):
+                # the runtime could not start it: ExecSync fails (a gRPC error), no output
+                exec_id = self.tx.digest("exec", inst.id, "postStart")
+                err, out = (f'rpc error: code = Unknown desc = failed to exec in container: failed to start exec '
+                            f'"{exec_id}": {out}'), ""
+            else:
+                # the CRI client's CodeExitError (its text carries stderr; the simulation has one stream)
+                err = f"command '{' '.join(cmd)}' exited with {code}: {out}"
             if code != 0:
-                from minikctl.kube.errors import go_quote
-
                 msg = (f"Exec lifecycle hook ([{' '.join(cmd)}]) for Container \"{c['name']}\" in Pod \"{pod}\" "
-                       f"failed - error: command '{' '.join(cmd)}' exited with {code}: {out}, message: {go_quote(out)}")
+                       f"failed - error: {err}, message: {go_quote(out)}")
         elif "httpGet" in hook:
             h = hook["httpGet"]
-            code, err = procs.http_get(p, self.port(c, h.get("port")), h.get("path", "/"), self.now,
-                                       h.get("host") or self.rec.pod_ip or "", h.get("scheme", "HTTP"))
-            if code is None or not 200 <= int(code) < 400:
-                msg = (f"HTTP lifecycle hook ({h.get('path', '/')}) for Container \"{c['name']}\" in Pod \"{pod}\" "
+            host = h.get("host") or self.rec.pod_ip or ""
+            port = self.port(c, h.get("port"))
+            code, err = procs.http_get(p, port, h.get("path", "/"), self.now, host, h.get("scheme", "HTTP"))
+            if code is None and "server gave HTTP response to HTTPS client" in (err or ""):
+                # runHTTPHandler retries an HTTPS hook that got an HTTP answer over HTTP, and says so
+                code2, _ = procs.http_get(p, port, h.get("path", "/"), self.now, host, "HTTP")
+                if code2 is not None:
+                    code = code2
+                    self.event("Warning", "LifecycleHTTPFallback",
+                               f"request to HTTPS lifecycle hook {host}:{port} got HTTP response, "
+                               f"retry with HTTP succeeded")
+            if code is None:  # only a failed request is an error, whatever the response's status
+                msg = (f"HTTP lifecycle hook ({h.get('path', '')}) for Container \"{c['name']}\" in Pod \"{pod}\" "
                        f"failed - error: {err}")
+        elif "sleep" in hook:
+            dur = int(hook["sleep"].get("seconds", 0)) * 1000
         if p is not None and p.exited:
             self.after_proc(c, cr, inst, p)
             return
         if msg:
-            self.event("Warning", "FailedPostStartHook", msg, fp)
-            grace = int(self.spec.get("terminationGracePeriodSeconds", 30))
-            # not a kill-and-restart in one sync: the next sync sees an exited container (back-off applies)
-            self.kill(c, cr, fp, "FailedPostStartHook", grace, restart=False)
+            inst.poststart_error = msg
+            if dur > 0:
+                self.rec.add_timer(self.now + int(dur), R_KUBELET, "poststart", c["name"], inst.id)
+            else:
+                self.poststart_failed(c, cr, fp, inst)
+
+    def on_poststart(self, cname: str, iid: str) -> None:
+        c, cr, fp = self.find(cname)
+        inst = cr.current
+        if inst is None or inst.id != iid or inst.finished_at is not None or inst.poststart_error is None:
+            return
+        self.poststart_failed(c, cr, fp, inst)
+
+    def poststart_failed(self, c: dict, cr: ContainerRecord, fp: str, inst: InstanceRecord) -> None:
+        msg, inst.poststart_error = inst.poststart_error, None
+        self.event("Warning", "FailedPostStartHook", "PostStartHook failed", fp)
+        cr.waiting = Waiting("PostStartHookError", msg)  # shown once it has stopped, until the next decision
+        grace = int(self.spec.get("terminationGracePeriodSeconds", 30))
+        # not a kill-and-restart in one sync: the next sync sees an exited container (back-off applies)
+        self.kill(c, cr, fp, "FailedPostStartHook", grace, restart=False)
 
     # -- back-off -----------------------------------------------------------------------------
     def try_restart(self, c: dict, cr: ContainerRecord, fp: str) -> str:
@@ -510,18 +562,22 @@ class PodWorker:
     # -- kills --------------------------------------------------------------------------------
     def kill(self, c: dict, cr: ContainerRecord, fp: str, message: str, grace_s: int, restart: bool,
              prestop: bool = False) -> None:
+        """``killContainer``: ``Killing``, the preStop hook (when asked and grace > 0), then SIGTERM, and SIGKILL
+        when what is left of the grace period ends, never less than ``minimumGracePeriodInSeconds`` (2 s) after
+        the SIGTERM. The hook's run time, in whole seconds, comes off the grace period."""
         inst = cr.current
         if inst is None or inst.finished_at is not None or inst.kill:
             return
         self.event("Normal", "Killing", message, fp)
-        term_at = self.now
+        term_at, fails = self.now, None
         if prestop and grace_s > 0:
-            term_at = self.run_prestop(c, inst, fp, grace_s)
-        kill_at = self.now + grace_s * 1000
-        if term_at > kill_at:
-            kill_at = term_at + 2000
-        inst.kill = Kill(term_at, kill_at, restart)
+            term_at, fails = self.run_prestop(c, inst, grace_s)
+        left = grace_s - (term_at - self.now) // 1000
+        kill_at = term_at + max(left, MIN_GRACE_S) * 1000
+        inst.kill = Kill(term_at, kill_at, restart, prestop_fails=fails)
         inst.probes = {k: v for k, v in inst.probes.items() if k == "readiness"} if not restart else {}
+        if fails == "when_done" and term_at <= self.now:
+            self.prestop_failed(inst, fp)
         if term_at <= self.now:
             self.send_term(c, cr, inst)
         else:
@@ -529,31 +585,41 @@ class PodWorker:
         if inst.finished_at is None:
             self.need_sync(kill_at)
 
-    def run_prestop(self, c: dict, inst: InstanceRecord, fp: str, grace_s: int) -> int:
+    def run_prestop(self, c: dict, inst: InstanceRecord, grace_s: int) -> tuple[int, str | None]:
+        """Run the preStop hook at once (its effects happen now): (when the stop signal follows it, when its failure
+        is recorded: None, "when_done" or "when_stopped"). ``executePreStopHook`` waits for the hook at most the
+        grace period; a hook still running then is cut when the container stops."""
         hook = ((c.get("lifecycle") or {}).get("preStop")) or {}
         if not hook:
-            return self.now
+            return self.now, None
+        limit = self.now + grace_s * 1000
         if "sleep" in hook:
-            return self.now + min(int(hook["sleep"].get("seconds", 0)), grace_s) * 1000
+            return min(self.now + int(hook["sleep"].get("seconds", 0)) * 1000, limit), None
         p = self.proc(inst)
         try:
             if "exec" in hook:
-                view = self.fs().view(c["name"], c.get("volumeMounts"), self.image(c.get("image", "")))
                 img = self.image(c.get("image", ""))
+                view = self.fs().view(c["name"], c.get("volumeMounts"), img)
                 code, out, dur = procs.run_exec(hook["exec"].get("command") or [], procs.env_for(c, self.pod, img),
                                                 view, img, self.now, grace_s, p)
-                if code != 0:
-                    self.event("Warning", "FailedPreStopHook",
-                               f"PreStopHook failed: command {hook['exec'].get('command')!r} exited with {code}: {out}",
-                               fp)
-                return self.now + int(dur)
-            if "httpGet" in hook and p is not None:
+                if code == -1:  # still running when the grace period ends
+                    return limit, "when_stopped"
+                return min(self.now + int(dur), limit), ("when_done" if code != 0 else None)
+            if "httpGet" in hook:
                 h = hook["httpGet"]
-                procs.http_get(p, self.port(c, h.get("port")), h.get("path", "/"), self.now, self.rec.pod_ip,
-                               h.get("scheme", "HTTP"))
+                code, _err = procs.http_get(p, self.port(c, h.get("port")), h.get("path", "/"), self.now,
+                                            h.get("host") or self.rec.pod_ip or "", h.get("scheme", "HTTP"))
+                # runHTTPHandler: only a failed request is an error, whatever the response's status
+                return self.now, ("when_done" if code is None else None)
         except Exception:  # a hook the interpreter cannot run is treated as instantaneous
             pass
-        return self.now
+        return self.now, None
+
+    def prestop_failed(self, inst: InstanceRecord, fp: str) -> None:
+        """``executePreStopHook`` records the failure when the hook returns its error, without its message
+        ("do not record the message in the event so that secrets won't leak")."""
+        inst.kill.prestop_fails = None
+        self.event("Warning", "FailedPreStopHook", "PreStopHook failed", fp)
 
     def send_term(self, c: dict, cr: ContainerRecord, inst: InstanceRecord) -> None:
         inst.kill.term_sent = True
@@ -749,6 +815,8 @@ class PodWorker:
                 continue
             k = inst.kill
             if k:
+                if k.prestop_fails == "when_done" and k.term_at <= now:
+                    self.prestop_failed(inst, fp)
                 if not k.term_sent and k.term_at <= now:
                     self.send_term(c, cr, inst)
                 if inst.finished_at is None and k.kill_at <= now:
