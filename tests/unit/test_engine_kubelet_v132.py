@@ -4,11 +4,22 @@ the §10.3 timing profile (busybox pull 1 s, nginx pull 2 s, ρ = 1 s)."""
 
 from __future__ import annotations
 
-from test_engine_lifecycle import NGINX, at, create, cstatus, evs, get, mkpod, store, ts  # noqa: F401
+from pathlib import Path
+
+import pytest
+from test_engine_lifecycle import NGINX, at, create, cstatus, evs, get, mkpod, ts
 
 import engine_driver as engine
+from minikctl.store.db import Store
 
 BUSYBOX = {"name": "c", "image": "busybox:1.36"}
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store(tmp_path / "s.db")
+    yield s
+    s.close()
 
 
 def conditions(pod: dict) -> dict:
@@ -236,8 +247,9 @@ def test_failed_poststart_hook_texts(store):
         uid = p["metadata"]["uid"]
         assert st["state"]["waiting"] == {
             "reason": "PostStartHookError",
-            "message": f'Exec lifecycle hook ([sh -c echo bad; exit 3]) for Container "nginx" in Pod "ps_default({uid})" '
-                       f"failed - error: command 'sh -c echo bad; exit 3' exited with 3: bad\n, message: \"bad\\n\""}
+            "message": f'Exec lifecycle hook ([sh -c echo bad; exit 3]) for Container "nginx" in Pod '
+                       f'"ps_default({uid})" failed - error: command \'sh -c echo bad; exit 3\' exited with 3: bad\n, '
+                       f'message: "bad\\n"'}
         assert st["lastState"]["terminated"]["finishedAt"] == ts(2)
         at(tx, 3)  # seen at 3: the first exit, restarted at once (its hook fails again, it stops again)
         st = cstatus(get(tx, pod))

@@ -3,8 +3,8 @@
 It is an ordinary client of the API (``writer`` "kubelet"): it sees pods through the change log (the
 kubelet's pod informer, filtered on ``spec.nodeName``), writes their status through the API and removes a
 terminated pod with a delete of grace 0, as ``status_manager.go`` does. Each pod has a runtime record (kind
-``Pod``, a ``records.PodRecord``) with its timers; ``worker.PodWorker`` runs them. The node's own state (images, requested resources,
-pod IPs) is a ``nodes.NodeState``.
+``Pod``, a ``records.PodRecord``) with its timers; ``worker.PodWorker`` runs them. The node's own state
+(images, requested resources, pod IPs) is a ``nodes.NodeState``.
 
 Also what ``kubectl logs`` / ``exec`` / ``describe`` ask of a kubelet: ``pod_logs``, ``pod_exec``,
 ``pod_assumptions``.

@@ -539,7 +539,8 @@ def _v1_instance(i: dict | None) -> dict | None:
             "kill": None if not kill else {"term_at": kill["term"], "kill_at": kill["kill"],
                                            "restart": kill["restart"], "term_sent": kill["sent"],
                                            "prestop_fails": None},
-            "image": img.get("image", ""), "image_id": img.get("imageID", ""), "spec_hash": None, "poststart_error": None,
+            "image": img.get("image", ""), "image_id": img.get("imageID", ""), "spec_hash": None,
+            "poststart_error": None,
             "assumptions": i.get("assume") or []}
 
 

@@ -259,7 +259,8 @@ class PodWorker:
             del inst.logs[: len(inst.logs) - LOG_LINES]
         del logs[:]  # taken: the process keeps no copy (bounded memory in the record)
 
-    def on_exit(self, c: dict, cr: ContainerRecord, inst: InstanceRecord, code: int, reason: str, message: str, at: int) -> None:
+    def on_exit(self, c: dict, cr: ContainerRecord, inst: InstanceRecord, code: int, reason: str, message: str,
+                at: int) -> None:
         inst.finished_at = at
         inst.exit_code = code
         if not reason or reason in ("Exited", "Signaled"):
@@ -521,8 +522,8 @@ class PodWorker:
             self.accrue_backoff_events(c, cr, fp)
             if bo and F - bo.last_update <= 2 * BACKOFF_MAX * 1000 and self.now - F < bo.seconds * 1000:
                 pod = f"{self.name}_{self.ns}({self.rec.uid})"
-                cr.waiting = Waiting("CrashLoopBackOff",
-                                     f"back-off {_dur(bo.seconds * 1000)} restarting failed container={c['name']} pod={pod}")
+                cr.waiting = Waiting("CrashLoopBackOff", f"back-off {_dur(bo.seconds * 1000)} restarting failed "
+                                                         f"container={c['name']} pod={pod}")
                 exit_at = cur.finished_at  # the exit every later decision looks at (F but in the kill sync)
                 self.need_sync(exit_at + bo.seconds * 1000)
                 if cr.back_off_exit_at != exit_at:
@@ -557,7 +558,8 @@ class PodWorker:
         acc.counted_to = last + k * RESYNC_MS
         pod = f"{self.name}_{self.ns}({self.rec.uid})"
         self.tx.bump_event(self.pod, "Warning", "BackOff",
-                           f"Back-off restarting failed container {c['name']} in pod {pod}", "kubelet", fp, k, acc.counted_to)
+                           f"Back-off restarting failed container {c['name']} in pod {pod}", "kubelet", fp, k,
+                           acc.counted_to)
 
     # -- kills --------------------------------------------------------------------------------
     def kill(self, c: dict, cr: ContainerRecord, fp: str, message: str, grace_s: int, restart: bool,
@@ -652,7 +654,8 @@ class PodWorker:
                 continue
             self.start_probe(c, inst, key, probe, inst.started_at)
 
-    def start_probe(self, c: dict, inst: InstanceRecord, key: str, probe: dict, not_before: int, strict: bool = False) -> None:
+    def start_probe(self, c: dict, inst: InstanceRecord, key: str, probe: dict, not_before: int,
+                    strict: bool = False) -> None:
         base = inst.started_at + int(probe.get("initialDelaySeconds", 0)) * 1000
         period = max(1, int(probe.get("periodSeconds", 10))) * 1000
         first = base
@@ -828,7 +831,8 @@ class PodWorker:
             due = rec.started_at + int(ads) * 1000
             if now >= due:
                 rec.deadline_exceeded = True
-                self.event("Normal", "DeadlineExceeded", "Pod was active on the node longer than the specified deadline")
+                self.event("Normal", "DeadlineExceeded",
+                           "Pod was active on the node longer than the specified deadline")
             else:
                 self.need_sync(due)
         if rec.deadline_exceeded or rec.termination is not None or rec.killing:
