@@ -103,14 +103,14 @@ def run_scenario(store_path: str) -> dict:
 
 
 def _runtime_view(R: dict) -> dict:
-    """A runtime record without what the behavior package owns."""
-    R.pop("fs", None)
-    if R.get("cyc"):
-        R["cyc"].pop("sig", None)
-    for C in (R.get("c") or {}).values():
-        for key in ("cur", "prev"):
+    """A runtime record (``minikctl/engine/kubelet/records.py``) without what the behavior package owns."""
+    R.pop("filesystem", None)
+    if R.get("cycle"):
+        R["cycle"].pop("signature", None)
+    for C in (R.get("containers") or {}).values():
+        for key in ("current", "previous"):
             if C.get(key):
-                C[key].pop("proc", None)
+                C[key].pop("process", None)
     return R
 
 

@@ -423,14 +423,16 @@ def test_sidecar_starts_before_app_and_counts_for_ready(store):
         p = get(tx, pod)
         assert "running" in p["status"]["initContainerStatuses"][0]["state"]
         assert p["status"]["initContainerStatuses"][0]["started"] is True
-        at(tx, 2)  # the app's pull starts right after the sidecar started at 1 (nginx pull 2 s -> 3)
+        # the app's pull starts one relist after the sidecar started at 1 (computeInitContainerActions waits for
+        # the sidecar to be seen running): 2, nginx pull 2 s -> running at 4
+        at(tx, 3)
         p = get(tx, pod)
         assert p["status"]["phase"] == "Pending"
         assert cstatus(p)["state"] == {"waiting": {"reason": "PodInitializing"}}
-        at(tx, 3)
+        at(tx, 4)
         p = get(tx, pod)
         assert p["status"]["phase"] == "Running"
-        assert cstatus(p)["state"] == {"running": {"startedAt": ts(3)}}
+        assert cstatus(p)["state"] == {"running": {"startedAt": ts(4)}}
         assert [c["status"] for c in p["status"]["conditions"]] == ["True"] * 5
 
 

@@ -3,8 +3,8 @@
 It is an ordinary client of the API (``writer`` "kubelet"): it sees pods through the change log (the
 kubelet's pod informer, filtered on ``spec.nodeName``), writes their status through the API and removes a
 terminated pod with a delete of grace 0, as ``status_manager.go`` does. Each pod has a runtime record (kind
-``Pod``) with its timers; ``worker.PodWorker`` runs them. The node's own state (images, requested resources,
-pod IPs) is a ``nodes.NodeState``.
+``Pod``, a ``records.PodRecord``) with its timers; ``worker.PodWorker`` runs them. The node's own state
+(images, requested resources, pod IPs) is a ``nodes.NodeState``.
 
 Also what ``kubectl logs`` / ``exec`` / ``describe`` ask of a kubelet: ``pod_logs``, ``pod_exec``,
 ``pod_assumptions``.
@@ -92,7 +92,7 @@ class Kubelet:
 
     # ---- pods -------------------------------------------------------------------------------
     def _sync_pod(self, pod: dict) -> None:
-        from .worker import PodWorker, new_record, spec_hash
+        from .worker import PodWorker, load, new_record, spec_hash
 
         meta = pod["metadata"]
         ns, name = meta.get("namespace", "default"), meta["name"]
@@ -100,45 +100,44 @@ class Kubelet:
         state = self.node(node_name)
         if state is None:
             return  # no kubelet on that node: the pod waits for one
-        R = self.tx.get_runtime("Pod", ns, name)
-        if R is not None and R.get("uid") != meta.get("uid"):
-            R = None
-        if R is None:
+        rec = load(self.tx, ns, name)
+        if rec is not None and rec.uid != meta.get("uid"):
+            rec = None
+        if rec is None:
             if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
                 return
-            R = new_record(pod)
-            self._admit(pod, R, state)
-            k = PodWorker(self.api, pod, R, state)
+            rec = new_record(pod)
+            self._admit(pod, rec, state)
+            k = PodWorker(self.api, pod, rec, state)
             k.need_sync(self.tx.now_ms)
             k.run_due(self.tx.now_ms)
             self.finish_pod(k)
             return
-        k = PodWorker(self.api, pod, R, state)
+        k = PodWorker(self.api, pod, rec, state)
         spec = pod.get("spec") or {}
-        if meta.get("deletionTimestamp") and R.get("start") is not None and self._terminate(k, meta):
+        if meta.get("deletionTimestamp") and rec.started_at is not None and self._terminate(k, meta):
             pass  # a deletion (or a shorter grace period): the containers are stopped
-        elif R.get("start") is not None:
+        elif rec.started_at is not None:
             grace = int(spec.get("terminationGracePeriodSeconds", 30))
-            for c, C, fp in k.containers():
+            for c, cr, fp in k.containers():
                 h = spec_hash(c)
-                if h == C["hash"]:
+                if h == cr.spec_hash:
                     continue
-                C["hash"] = h
-                C["bo"] = None  # the back-off key includes the spec hash: a fresh history
-                inst = C.get("cur")
-                if inst is not None and inst.get("t1") is None and R.get("term") is None:
-                    k.kill(c, C, fp, f"Container {c['name']} definition changed, will be restarted", grace,
+                cr.spec_hash = h
+                cr.back_off = None  # the back-off key includes the spec hash: a fresh history
+                inst = cr.current
+                if inst is not None and inst.finished_at is None and rec.termination is None:
+                    k.kill(c, cr, fp, f"Container {c['name']} definition changed, will be restarted", grace,
                            restart=True)
-                else:
-                    C["wait"] = None if C.get("wait") and C["wait"][0] in (
-                        "CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName",
-                        "ErrImageNeverPull") else C.get("wait")
+                elif cr.waiting and cr.waiting.reason in ("CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull",
+                                                          "InvalidImageName", "ErrImageNeverPull"):
+                    cr.waiting = None
             k.need_sync(self.tx.now_ms)
             k.wake_dormant()
         k.run_due(self.tx.now_ms)
         self.finish_pod(k)
 
-    def _admit(self, pod: dict, R: dict, state: N.NodeState) -> None:
+    def _admit(self, pod: dict, rec, state: N.NodeState) -> None:
         """The pod is bound to this node: account for it, give it an address, start its sandbox."""
         from minikctl.engine.controllers.scheduler import node_requests
 
@@ -150,47 +149,51 @@ class Kubelet:
             state.add_requests(req, 1)
         else:
             req = assumed[1]
-        R["req"] = req
-        R["hostIP"] = N.internal_ip(self.tx.get("Node", "", state.name) or {}) or N.node_ip(state.index)
-        R["ip"] = R["hostIP"] if (pod.get("spec") or {}).get("hostNetwork") else state.next_pod_ip()
-        R["node"] = state.name
-        R["start"] = self.tx.now_ms
-        R["fs"] = None
+        rec.requests = req
+        rec.host_ip = N.internal_ip(self.tx.get("Node", "", state.name) or {}) or N.node_ip(state.index)
+        rec.pod_ip = rec.host_ip if (pod.get("spec") or {}).get("hostNetwork") else state.next_pod_ip()
+        rec.node = state.name
+        rec.started_at = self.tx.now_ms
+        rec.filesystem = None
 
     def _terminate(self, k, meta: dict) -> bool:
         """Graceful deletion: stop the containers by the deletionTimestamp (``killPod`` with the pod's grace).
         False when this deletion was already under way (nothing new to do)."""
         from minikctl.kube.timefmt import parse_rfc3339
 
-        R = k.R
+        from .records import Termination
+
+        rec = k.rec
         now = self.tx.now_ms
         end = parse_rfc3339(meta["deletionTimestamp"])
-        if R.get("term") is not None and end >= R["term"]["end"]:
+        if rec.termination is not None and end >= rec.termination.deadline:
             return False
         grace = int(meta.get("deletionGracePeriodSeconds", max(0, (end - now) // 1000)))
-        R["term"] = {"at": now, "end": end, "grace": grace}
-        for c, C, fp in k.containers():
-            inst = C.get("cur")
-            if inst is not None and inst.get("kill") and inst.get("t1") is None:
-                inst["kill"]["kill"] = min(inst["kill"]["kill"], end)
-                inst["kill"]["restart"] = False
+        rec.termination = Termination(now, end, grace)
+        for c, cr, fp in k.containers():
+            inst = cr.current
+            if inst is not None and inst.kill and inst.finished_at is None:
+                inst.kill.kill_at = min(inst.kill.kill_at, end)
+                inst.kill.restart = False
         k.need_sync(now)
         return True
 
-    def release(self, R: dict) -> None:
+    def release(self, rec) -> None:
         """The pod no longer holds its node's resources (terminal or gone)."""
-        if R.get("req") is not None and not R.get("rel"):
-            R["rel"] = True
-            state = self.node(R.get("node") or "")
+        if rec.requests is not None and not rec.released:
+            rec.released = True
+            state = self.node(rec.node or "")
             if state is not None:
-                state.add_requests(R["req"], -1)
+                state.add_requests(rec.requests, -1)
             self.loop.scheduler.capacity_changed()
 
     def _forget(self, ch) -> None:
         """A pod was removed from the API: its sandbox goes, its resources return to the node."""
-        R = self.tx.get_runtime("Pod", ch.namespace, ch.name)
-        if R is not None and R.get("uid") == ch.uid:
-            self.release(R)
+        from .worker import load
+
+        rec = load(self.tx, ch.namespace, ch.name)
+        if rec is not None and rec.uid == ch.uid:
+            self.release(rec)
             self.tx.delete_runtime("Pod", ch.namespace, ch.name)
             return
         assumed = self.loop.scheduler.assumed.pop((ch.namespace, ch.name, ch.uid), None)
@@ -202,24 +205,24 @@ class Kubelet:
 
     # ---- timers ---------------------------------------------------------------------------
     def due(self, kind: str, ns: str, name: str, until: int, horizon: int | None) -> None:
-        from .worker import PodWorker, next_wake as _pod_wake
+        from .worker import PodWorker, load
 
         tx = self.tx
         pod = tx.get("Pod", ns, name)
-        R = tx.get_runtime("Pod", ns, name)
-        if R is None:
+        rec = load(tx, ns, name)
+        if rec is None:
             return
-        if pod is None or pod["metadata"].get("uid") != R.get("uid"):
+        if pod is None or pod["metadata"].get("uid") != rec.uid:
             tx.set_wake("Pod", ns, name, None)
             return
-        k = PodWorker(self.api, pod, R, self.node(R.get("node") or ""))
+        k = PodWorker(self.api, pod, rec, self.node(rec.node or ""))
         if horizon is not None:
             k.horizon = max(horizon, tx.now_ms)
         k.run_due(until)
         # keep stepping this pod in memory while it stays first in the (wake, kind, namespace, name) order and
         # nobody else has anything to react to: a looping process costs no store round trip per wake-up
         while horizon is not None and not tx.feed and self.settle_instant(k):
-            nxt = _pod_wake(R)
+            nxt = rec.next_wake()
             if nxt is None or nxt > horizon:
                 break
             other = tx.next_due_other(nxt, "Pod", ns, name)
@@ -230,36 +233,36 @@ class Kubelet:
 
     def settle_instant(self, k) -> bool:
         """After an instant: write the status if it changed; False when the pod is gone."""
-        R = k.R
-        if R.get("gone") is not None:
+        rec = k.rec
+        if rec.gone_at is not None:
             return False
-        if R.get("start") is not None:
+        if rec.started_at is not None:
             k.write_status()
             if (k.pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
-                self.release(R)
+                self.release(rec)
         return True
 
     def finish_pod(self, k) -> None:
         from .worker import save
 
-        R = k.R
+        rec = k.rec
         k.flush()
         ns, name = k.ns, k.name
-        if R.get("gone") is not None:
+        if rec.gone_at is not None:
             if (k.pod.get("metadata") or {}).get("finalizers"):
-                R["t"] = []
-                R["gone"] = None
+                rec.timers = []
+                rec.gone_at = None
                 k.write_status()
-                self.release(R)
-                save(self.tx, ns, name, R)
+                self.release(rec)
+                save(self.tx, ns, name, rec)
                 self.api.delete(k.pod, grace=0)
                 return
-            self.release(R)
+            self.release(rec)
             self.tx.delete_runtime("Pod", ns, name)
             self.api.delete(k.pod, grace=0)
             return
         self.settle_instant(k)
-        save(self.tx, ns, name, R)
+        save(self.tx, ns, name, rec)
 
 
 # ---- what kubectl asks of a kubelet ----------------------------------------------------------
@@ -267,24 +270,26 @@ def pod_logs(tx, pod: dict, container: str, previous: bool) -> list[tuple[int, s
     """[(ms, line)] of one container instance (``GET /containerLogs``)."""
     from minikctl.kube.errors import BadRequest
 
+    from .worker import load
+
     meta = pod["metadata"]
-    R = tx.get_runtime("Pod", meta.get("namespace", "default"), meta["name"])
-    C = (R or {}).get("c", {}).get(container)
+    rec = load(tx, meta.get("namespace", "default"), meta["name"])
+    cr = rec.containers.get(container) if rec is not None else None
     pname = meta["name"]
     if previous:
-        inst = (C or {}).get("prev")
+        inst = cr.previous if cr is not None else None
         if inst is None:
             raise BadRequest(f'previous terminated container "{container}" in pod "{pname}" not found')
     else:
-        inst = (C or {}).get("cur")
+        inst = cr.current if cr is not None else None
         if inst is None:
-            w = (C or {}).get("wait")
-            reason = w[0] if w else ("PodInitializing" if (pod.get("spec") or {}).get("initContainers")
+            w = cr.waiting if cr is not None else None
+            reason = w.reason if w else ("PodInitializing" if (pod.get("spec") or {}).get("initContainers")
                                      else "ContainerCreating")
             if reason in ("ErrImagePull", "ImagePullBackOff"):
                 reason = "trying and failing to pull image"
             raise BadRequest(f'container "{container}" in pod "{pname}" is waiting to start: {reason}')
-    return [(int(ms), line) for ms, line in inst.get("logs") or []]
+    return [(int(ms), line) for ms, line in inst.logs]
 
 
 def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float | None = None) -> tuple[int, str, int]:
@@ -296,27 +301,27 @@ def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float 
     from minikctl.kube.errors import BadRequest
 
     from . import procs
-    from .worker import PodWorker
+    from .worker import PodWorker, load
 
     kubelet = loop.kubelet
     tx = loop.tx
     meta = pod["metadata"]
     ns, name = meta.get("namespace", "default"), meta["name"]
-    R = tx.get_runtime("Pod", ns, name)
-    C = (R or {}).get("c", {}).get(container)
-    inst = (C or {}).get("cur")
-    if inst is None or inst.get("t1") is not None:
-        raise BadRequest(f'container {container} is not valid for pod {name}' if C is None else
+    rec = load(tx, ns, name)
+    cr = rec.containers.get(container) if rec is not None else None
+    inst = cr.current if cr is not None else None
+    if inst is None or inst.finished_at is not None:
+        raise BadRequest(f'container {container} is not valid for pod {name}' if cr is None else
                          f'unable to upgrade connection: container not found ("{container}")')
-    k = PodWorker(kubelet.api, pod, R, kubelet.node(R.get("node") or ""))
-    c, C, _ = k.find(container)
+    k = PodWorker(kubelet.api, pod, rec, kubelet.node(rec.node or ""))
+    c, cr, _ = k.find(container)
     img = k.image(c.get("image", ""))
     p = k.proc(inst)
     view = k.fs().view(container, c.get("volumeMounts"), img)
     code, out, ms = procs.run_exec([str(a) for a in argv], procs.env_for(c, pod, img), view, img, tx.now_ms,
                                    timeout_s, p)
     if p is not None and p.exited:
-        k.after_proc(c, C, inst, p)
+        k.after_proc(c, cr, inst, p)
     k.wake_dormant()  # the filesystem may have changed: steady probes look again
     k.run_due(tx.now_ms)
     kubelet.finish_pod(k)
@@ -325,18 +330,20 @@ def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float 
 
 def pod_assumptions(tx, pod: dict) -> dict[str, list[str]]:
     """{container: [what the simulator assumed]} for describe's ``Simulated:`` lines."""
+    from .worker import load
+
     meta = pod["metadata"]
-    R = tx.get_runtime("Pod", meta.get("namespace", "default"), meta["name"])
+    rec = load(tx, meta.get("namespace", "default"), meta["name"])
     out: dict[str, list[str]] = {}
-    if not R:
+    if rec is None:
         return out
     spec = pod.get("spec") or {}
     for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
-        C = R["c"].get(c["name"]) or {}
-        inst = C.get("cur")
-        notes: list[str] = list((inst or {}).get("assume") or [])
-        if inst is not None and inst.get("proc"):
+        cr = rec.containers.get(c["name"])
+        inst = cr.current if cr is not None else None
+        notes: list[str] = list(inst.assumptions) if inst is not None else []
+        if inst is not None and inst.process:
             # the process's record (procs.dump_process) carries its notes: describe need not load the interpreter
-            notes = list(inst["proc"].get("assumptions") or [])
+            notes = list(inst.process.get("assumptions") or [])
         out[c["name"]] = notes
     return out

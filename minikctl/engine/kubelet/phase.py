@@ -130,18 +130,21 @@ def _cond(type_: str, status: bool, since: str | None, reason: str = "", message
 
 def kubelet_conditions(spec: dict, phase: str, init_statuses: list[dict], statuses: list[dict],
                        sandbox_ready: bool, regular_started: bool) -> list[tuple[str, bool, str, str]]:
-    """(type, status, reason, message) for PodReadyToStartContainers, Initialized, ContainersReady.
+    """(type, status, reason, message) for PodReadyToStartContainers, Initialized, ContainersReady
+    (``pkg/kubelet/status/generate.go``: ``GeneratePodInitializedCondition``, ``GenerateContainersReadyCondition``).
 
     ``Ready`` is derived from ContainersReady and the readiness gates by :func:`ready_condition`.
+    A pod that Succeeded has ``PodCompleted`` on Initialized (True) and ContainersReady (False), with or without
+    init containers, once every container it looks at has a status; a pod that Failed has ``PodFailed`` on
+    ContainersReady.
     """
     out: list[tuple[str, bool, str, str]] = [("PodReadyToStartContainers", sandbox_ready, "", "")]
     inits = spec.get("initContainers") or []
     by_init = {s.get("name"): s for s in init_statuses}
+    no_statuses = not statuses and not init_statuses  # the kubelet's containerStatuses == nil
     # Initialized
-    if phase == "Succeeded" and inits:
-        out.append(("Initialized", True, "PodCompleted", ""))
-    elif not inits or regular_started:
-        out.append(("Initialized", True, "", ""))
+    if no_statuses and inits:
+        out.append(("Initialized", False, "UnknownContainerStatuses", ""))
     else:
         unknown: list[str] = []
         incomplete: list[str] = []
@@ -150,52 +153,56 @@ def kubelet_conditions(spec: dict, phase: str, init_statuses: list[dict], status
             if st is None:
                 unknown.append(c["name"])
                 continue
-            state = st.get("state") or {}
+            # isInitContainerInitialized: a sidecar once started, a regular init container once ready (exit 0)
             if _is_sidecar(c):
-                if not ("running" in state and st.get("started")):
+                if not st.get("started"):
                     incomplete.append(c["name"])
-            elif not ("terminated" in state and int(state["terminated"].get("exitCode", 0)) == 0):
+            elif not st.get("ready"):
                 incomplete.append(c["name"])
-        if not unknown and not incomplete:
+        if phase == "Succeeded" and not unknown:
+            out.append(("Initialized", True, "PodCompleted", ""))
+        elif regular_started:
             out.append(("Initialized", True, "", ""))
-        else:
+        elif unknown or incomplete:
             parts = []
             if unknown:
                 parts.append("containers with unknown status: [" + " ".join(unknown) + "]")
             if incomplete:
                 parts.append("containers with incomplete status: [" + " ".join(incomplete) + "]")
             out.append(("Initialized", False, "ContainersNotInitialized", ", ".join(parts)))
+        else:
+            out.append(("Initialized", True, "", ""))
     # ContainersReady
-    if phase == "Succeeded":
+    if no_statuses:
+        out.append(("ContainersReady", False, "UnknownContainerStatuses", ""))
+        return out
+    by_name = {s.get("name"): s for s in statuses}
+    unknown, unready = [], []
+    for c in [i for i in inits if _is_sidecar(i)]:
+        st = by_init.get(c["name"])
+        if st is None:
+            unknown.append(c["name"])
+        elif not st.get("ready"):
+            unready.append(c["name"])
+    for c in spec.get("containers") or []:
+        st = by_name.get(c["name"])
+        if st is None:
+            unknown.append(c["name"])
+        elif not st.get("ready"):
+            unready.append(c["name"])
+    if phase == "Succeeded" and not unknown:
         out.append(("ContainersReady", False, "PodCompleted", ""))
     elif phase == "Failed":
         out.append(("ContainersReady", False, "PodFailed", ""))
+    elif unknown or unready:
+        parts = []
+        if unknown:
+            parts.append("containers with unknown status: [" + " ".join(unknown) + "]")
+        if unready:
+            parts.append("containers with unready status: [" + " ".join(unready) + "]")
+        out.append(("ContainersReady", False, "ContainersNotReady", ", ".join(parts)))
     else:
-        by_name = {s.get("name"): s for s in statuses}
-        unknown, unready = [], []
-        for c in [i for i in inits if _is_sidecar(i)]:
-            st = by_init.get(c["name"])
-            if st is None:
-                unknown.append(c["name"])
-            elif not st.get("ready"):
-                unready.append(c["name"])
-        for c in spec.get("containers") or []:
-            st = by_name.get(c["name"])
-            if st is None:
-                unknown.append(c["name"])
-            elif not st.get("ready"):
-                unready.append(c["name"])
-        if not statuses and not init_statuses:
-            out.append(("ContainersReady", False, "UnknownContainerStatuses", ""))
-        elif unknown or unready:
-            parts = []
-            if unknown:
-                parts.append("containers with unknown status: [" + " ".join(unknown) + "]")
-            if unready:
-                parts.append("containers with unready status: [" + " ".join(unready) + "]")
-            out.append(("ContainersReady", False, "ContainersNotReady", ", ".join(parts)))
-        else:
-            out.append(("ContainersReady", True, "", ""))
+        out.append(("ContainersReady", True, "", ""))
     return out
 
 

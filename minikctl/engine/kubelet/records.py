@@ -1,0 +1,583 @@
+"""The kubelet's runtime record of a pod: typed records, kept in the store's ``runtime`` table as JSON.
+
+One ``PodRecord`` per pod (runtime row kind ``Pod``) holds everything the simulated kubelet knows of the pod
+that the API does not show: its pod worker's private timer queue, each container's instances (the running one
+and the one before), back-off entries, probe workers, kills in progress. ``worker.PodWorker`` reads and writes
+it; status is regenerated from it after each instant.
+
+The JSON keys are the attribute names below. Times are virtual milliseconds since the Unix epoch (suffix ``_at``
+or ``last_update``); ``?`` marks a value that may be null. Plain classes with ``__slots__``: importing
+``dataclasses`` would cost every command its ``inspect`` import.
+
+PodRecord
+  version             2 (records of version 1, with one-letter keys, are read too: ``from_json``)
+  uid                 the pod's UID: a record left by an older pod of the same name is not this pod's
+  node                the node the kubelet runs it on; host_ip, pod_ip its addresses (null until admitted)
+  started_at?         when the kubelet admitted it (``status.startTime``)
+  requests?           what it holds on the node ({resource: quantity string}, the scheduler's accounting)
+  released            its requests were given back to the node (terminal or gone)
+  timers              [Timer]: the pod worker's queue; the store's wake-up of the row is the earliest
+  timer_seq           the last ``Timer.seq`` handed out
+  filesystem?         the pod's virtual filesystem (``behavior.vfs.PodFS.to_dict()``, the behavior package's)
+  containers          {name: ContainerRecord}, init containers then regular ones, in spec order
+  image_backoff       {image reference: BackOff}: image pull back-off (key ``<podUID>_<image>`` in the kubelet)
+  termination?        Termination: a graceful deletion under way
+  deadline_exceeded   ``activeDeadlineSeconds`` has passed
+  killing             KillPod: nothing is left to run (or a failed init container under ``Never``)
+  stopped             every container has stopped after a kill, a deletion or the deadline
+  gone_at?            when the kubelet finished with the deleted pod (its API object is removed then)
+  cycle?              CrashLoopCycle: the crash-loop fast-forward's mark at the last back-off decision
+  event_log?          [EventNote] recorded since that mark (null: not recording, or too many to repeat)
+
+ContainerRecord (one per container of the spec)
+  kind                "init", "sidecar" (a restartable init container) or "app"
+  spec_hash           hash of the container's spec: a change restarts it and starts a fresh back-off history
+  restart_count
+  current?            InstanceRecord: the latest instance (running or exited)
+  previous?           InstanceRecord: the one before it (``lastState``, ``logs -p``)
+  waiting?            Waiting: why it is not running (CrashLoopBackOff, ErrImagePull, ...)
+  back_off?           BackOff: the crash-loop back-off entry (``doBackOff``; key = pod, container, spec hash)
+  back_off_exit_at?   the exit the last back-off decision was about (one ``BackOff`` event per exit)
+  back_off_events?    BackOffEvents: the 10 s re-syncs of the current wait, counted lazily
+  pull?               ImagePull under way (the pull blocks the pod worker: a spec change waits for it)
+  initialized         an init container that completed (never run again in this sandbox)
+
+InstanceRecord (one container instance = one container ID)
+  id                  container ID (64 hex digits); attempt: restart_count when it was created
+  started_at?         null for a StartError; finished_at? null while it runs
+  exit_code?, reason, message      its termination (``state.terminated``)
+  seen_at?            when the kubelet notices the exit (PLEG relist; at once for its own kills)
+  process?            the interpreted process (``behavior.process``), null once it exited
+  logs                [[ms, line]], the last 10,000 lines
+  started, ready      as in the container status
+  probes              {"startupProbe" | "livenessProbe" | "readinessProbe": ProbeWorker}
+  kill?               Kill under way
+  image, image_id     what the status reports (``image``, ``imageID``)
+  spec_hash?          hash of the container spec it was created from (the runtime's hash label): when the spec's
+                      hash differs, the kubelet restarts it (``containerChanged``)
+  poststart_error?    its postStart hook failed with this message, recorded when the hook returns
+  assumptions         what the simulator assumed about it (describe's ``Simulated:`` line), once exited
+
+Timer      at, rank (1 process, 2 probe, 3 kubelet: the order within an instant), seq (then creation order),
+           kind ("sync" | "proc" | "probe" | "poststart": a postStart hook returns), container?, instance? (its id),
+           probe? (the probe field)
+BackOff    seconds (the current delay), last_update (client-go ``flowcontrol.Backoff`` entry)
+BackOffEvents  counted_to (last re-sync counted), wait_end (when the wait ends), first (the decision)
+ImagePull  image (the reference being pulled), spec_hash (of the spec the pull started from), done_at, succeeds,
+           duration_ms
+Kill       term_at (SIGTERM, after a preStop hook), kill_at (SIGKILL, end of the grace period), restart (the
+           kubelet restarts it: liveness, startup, spec change), term_sent, prestop_fails (null, or when the preStop
+           hook's failure is recorded: "when_done" at term_at, "when_stopped" when the container stops)
+ProbeWorker  successes, failures (consecutive), result (null before the first verdict), base (the first probe
+           instant: started_at + initialDelaySeconds), period_ms, dormant (steady success: asleep until something
+           changes in the pod), next_at
+Termination  requested_at, deadline (the deletionTimestamp), grace_s
+Waiting    reason, message
+CrashLoopCycle  signature (hash of the record seen from the decision), anchor (the exit decided on),
+           restart_counts ({container: restart_count} then)
+EventNote  type, reason, message, field_path, at
+"""
+
+from __future__ import annotations
+
+VERSION = 2
+
+
+class Timer:
+    __slots__ = ("at", "rank", "seq", "kind", "container", "instance", "probe")
+
+    def __init__(self, at: int, rank: int, seq: int, kind: str, container: str | None = None,
+                 instance: str | None = None, probe: str | None = None) -> None:
+        self.at = at
+        self.rank = rank
+        self.seq = seq
+        self.kind = kind
+        self.container = container
+        self.instance = instance
+        self.probe = probe
+
+    def to_json(self) -> dict:
+        d = {"at": self.at, "rank": self.rank, "seq": self.seq, "kind": self.kind}
+        if self.container is not None:
+            d["container"] = self.container
+        if self.instance is not None:
+            d["instance"] = self.instance
+        if self.probe is not None:
+            d["probe"] = self.probe
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Timer":
+        return cls(d["at"], d["rank"], d["seq"], d["kind"], d.get("container"), d.get("instance"), d.get("probe"))
+
+
+class BackOff:
+    __slots__ = ("seconds", "last_update")
+
+    def __init__(self, seconds: int, last_update: int) -> None:
+        self.seconds = seconds
+        self.last_update = last_update
+
+    def to_json(self) -> dict:
+        return {"seconds": self.seconds, "last_update": self.last_update}
+
+    @classmethod
+    def from_json(cls, d: dict | None) -> "BackOff | None":
+        return None if d is None else cls(d["seconds"], d["last_update"])
+
+
+class BackOffEvents:
+    __slots__ = ("counted_to", "wait_end", "first")
+
+    def __init__(self, counted_to: int, wait_end: int, first: int) -> None:
+        self.counted_to = counted_to
+        self.wait_end = wait_end
+        self.first = first
+
+    def to_json(self) -> dict:
+        return {"counted_to": self.counted_to, "wait_end": self.wait_end, "first": self.first}
+
+    @classmethod
+    def from_json(cls, d: dict | None) -> "BackOffEvents | None":
+        return None if d is None else cls(d["counted_to"], d["wait_end"], d["first"])
+
+    def shift(self, f) -> None:
+        self.counted_to, self.wait_end, self.first = f(self.counted_to), f(self.wait_end), f(self.first)
+
+
+class ImagePull:
+    __slots__ = ("image", "spec_hash", "done_at", "succeeds", "duration_ms")
+
+    def __init__(self, image: str | None, spec_hash: str | None, done_at: int, succeeds: bool,
+                 duration_ms: int) -> None:
+        self.image = image
+        self.spec_hash = spec_hash
+        self.done_at = done_at
+        self.succeeds = succeeds
+        self.duration_ms = duration_ms
+
+    def to_json(self) -> dict:
+        return {"image": self.image, "spec_hash": self.spec_hash, "done_at": self.done_at, "succeeds": self.succeeds,
+                "duration_ms": self.duration_ms}
+
+    @classmethod
+    def from_json(cls, d: dict | None) -> "ImagePull | None":
+        if d is None:
+            return None
+        return cls(d.get("image"), d.get("spec_hash"), d["done_at"], d["succeeds"], d["duration_ms"])
+
+
+class Kill:
+    __slots__ = ("term_at", "kill_at", "restart", "term_sent", "prestop_fails")
+
+    def __init__(self, term_at: int, kill_at: int, restart: bool, term_sent: bool = False,
+                 prestop_fails: str | None = None) -> None:
+        self.term_at = term_at
+        self.kill_at = kill_at
+        self.restart = restart
+        self.term_sent = term_sent
+        self.prestop_fails = prestop_fails
+
+    def to_json(self) -> dict:
+        return {"term_at": self.term_at, "kill_at": self.kill_at, "restart": self.restart,
+                "term_sent": self.term_sent, "prestop_fails": self.prestop_fails}
+
+    @classmethod
+    def from_json(cls, d: dict | None) -> "Kill | None":
+        if d is None:
+            return None
+        return cls(d["term_at"], d["kill_at"], d["restart"], d["term_sent"], d.get("prestop_fails"))
+
+
+class ProbeWorker:
+    __slots__ = ("successes", "failures", "result", "base", "period_ms", "dormant", "next_at")
+
+    def __init__(self, result: bool | None, base: int, period_ms: int, next_at: int) -> None:
+        self.successes = 0
+        self.failures = 0
+        self.result = result
+        self.base = base
+        self.period_ms = period_ms
+        self.dormant = False
+        self.next_at = next_at
+
+    def to_json(self) -> dict:
+        return {"successes": self.successes, "failures": self.failures, "result": self.result, "base": self.base,
+                "period_ms": self.period_ms, "dormant": self.dormant, "next_at": self.next_at}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "ProbeWorker":
+        w = cls(d["result"], d["base"], d["period_ms"], d["next_at"])
+        w.successes = d["successes"]
+        w.failures = d["failures"]
+        w.dormant = d["dormant"]
+        return w
+
+
+class Termination:
+    __slots__ = ("requested_at", "deadline", "grace_s")
+
+    def __init__(self, requested_at: int, deadline: int, grace_s: int) -> None:
+        self.requested_at = requested_at
+        self.deadline = deadline
+        self.grace_s = grace_s
+
+    def to_json(self) -> dict:
+        return {"requested_at": self.requested_at, "deadline": self.deadline, "grace_s": self.grace_s}
+
+    @classmethod
+    def from_json(cls, d: dict | None) -> "Termination | None":
+        return None if d is None else cls(d["requested_at"], d["deadline"], d["grace_s"])
+
+
+class Waiting:
+    __slots__ = ("reason", "message")
+
+    def __init__(self, reason: str, message: str = "") -> None:
+        self.reason = reason
+        self.message = message
+
+    def to_json(self) -> dict:
+        return {"reason": self.reason, "message": self.message}
+
+    @classmethod
+    def from_json(cls, d: dict | None) -> "Waiting | None":
+        return None if d is None else cls(d["reason"], d["message"])
+
+
+class CrashLoopCycle:
+    __slots__ = ("signature", "anchor", "restart_counts")
+
+    def __init__(self, signature: str, anchor: int, restart_counts: dict[str, int]) -> None:
+        self.signature = signature
+        self.anchor = anchor
+        self.restart_counts = restart_counts
+
+    def to_json(self) -> dict:
+        return {"signature": self.signature, "anchor": self.anchor, "restart_counts": self.restart_counts}
+
+    @classmethod
+    def from_json(cls, d: dict | None) -> "CrashLoopCycle | None":
+        return None if d is None else cls(d["signature"], d["anchor"], d["restart_counts"])
+
+
+class EventNote:
+    __slots__ = ("type", "reason", "message", "field_path", "at")
+
+    def __init__(self, type_: str, reason: str, message: str, field_path: str, at: int) -> None:
+        self.type = type_
+        self.reason = reason
+        self.message = message
+        self.field_path = field_path
+        self.at = at
+
+    def key(self) -> tuple[str, str, str, str]:
+        """What identifies the event in the store (its count is bumped)."""
+        return (self.type, self.reason, self.message, self.field_path)
+
+    def to_json(self) -> dict:
+        return {"type": self.type, "reason": self.reason, "message": self.message, "field_path": self.field_path,
+                "at": self.at}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "EventNote":
+        return cls(d["type"], d["reason"], d["message"], d["field_path"], d["at"])
+
+
+class InstanceRecord:
+    __slots__ = ("id", "attempt", "started_at", "finished_at", "exit_code", "reason", "message", "seen_at",
+                 "process", "logs", "started", "ready", "probes", "kill", "image", "image_id", "spec_hash",
+                 "poststart_error", "assumptions")
+
+    def __init__(self, id_: str, attempt: int, started_at: int | None, image: str, image_id: str,
+                 started: bool = False, spec_hash: str | None = None) -> None:
+        self.id = id_
+        self.attempt = attempt
+        self.started_at = started_at
+        self.finished_at: int | None = None
+        self.exit_code: int | None = None
+        self.reason = ""
+        self.message = ""
+        self.seen_at: int | None = None
+        self.process: dict | None = None
+        self.logs: list[list] = []
+        self.started = started
+        self.ready = False
+        self.probes: dict[str, ProbeWorker] = {}
+        self.kill: Kill | None = None
+        self.image = image
+        self.image_id = image_id
+        self.spec_hash = spec_hash
+        self.poststart_error: str | None = None
+        self.assumptions: list[str] = []
+
+    def to_json(self) -> dict:
+        kill = self.kill
+        return {"id": self.id, "attempt": self.attempt, "started_at": self.started_at,
+                "finished_at": self.finished_at, "exit_code": self.exit_code, "reason": self.reason,
+                "message": self.message, "seen_at": self.seen_at, "process": self.process, "logs": self.logs,
+                "started": self.started, "ready": self.ready,
+                "probes": {k: w.to_json() for k, w in self.probes.items()},
+                "kill": None if kill is None else kill.to_json(), "image": self.image, "image_id": self.image_id,
+                "spec_hash": self.spec_hash, "poststart_error": self.poststart_error,
+                "assumptions": self.assumptions}
+
+    @classmethod
+    def from_json(cls, d: dict | None) -> "InstanceRecord | None":
+        if d is None:
+            return None
+        i = cls.__new__(cls)
+        i.id = d["id"]
+        i.attempt = d["attempt"]
+        i.started_at = d["started_at"]
+        i.finished_at = d["finished_at"]
+        i.exit_code = d["exit_code"]
+        i.reason = d["reason"]
+        i.message = d["message"]
+        i.seen_at = d["seen_at"]
+        i.process = d["process"]
+        i.logs = d["logs"]
+        i.started = d["started"]
+        i.ready = d["ready"]
+        pr = d["probes"]
+        i.probes = {k: ProbeWorker.from_json(w) for k, w in pr.items()} if pr else {}
+        kill = d["kill"]
+        i.kill = None if kill is None else Kill.from_json(kill)
+        i.image = d["image"]
+        i.image_id = d["image_id"]
+        i.spec_hash = d.get("spec_hash")
+        i.poststart_error = d.get("poststart_error")
+        i.assumptions = d["assumptions"]
+        return i
+
+    def copy(self) -> "InstanceRecord":
+        import json
+
+        return InstanceRecord.from_json(json.loads(json.dumps(self.to_json())))
+
+    def shift(self, f) -> None:
+        """Every instant it holds passed through ``f``."""
+        if self.started_at is not None:
+            self.started_at = f(self.started_at)
+        if self.finished_at is not None:
+            self.finished_at = f(self.finished_at)
+        if self.seen_at is not None:
+            self.seen_at = f(self.seen_at)
+        self.logs = [[f(ms), line] for ms, line in self.logs]
+        if self.kill is not None:
+            self.kill.term_at = f(self.kill.term_at)
+            self.kill.kill_at = f(self.kill.kill_at)
+        for w in self.probes.values():
+            w.base = f(w.base)
+            w.next_at = f(w.next_at)
+
+
+class ContainerRecord:
+    __slots__ = ("kind", "spec_hash", "restart_count", "current", "previous", "waiting", "back_off",
+                 "back_off_exit_at", "back_off_events", "pull", "initialized")
+
+    def __init__(self, kind: str, spec_hash: str) -> None:
+        self.kind = kind
+        self.spec_hash = spec_hash
+        self.restart_count = 0
+        self.current: InstanceRecord | None = None
+        self.previous: InstanceRecord | None = None
+        self.waiting: Waiting | None = None
+        self.back_off: BackOff | None = None
+        self.back_off_exit_at: int | None = None
+        self.back_off_events: BackOffEvents | None = None
+        self.pull: ImagePull | None = None
+        self.initialized = False
+
+    def to_json(self) -> dict:
+        cur, prev, w, bo, ev, pull = (self.current, self.previous, self.waiting, self.back_off, self.back_off_events,
+                                      self.pull)
+        return {"kind": self.kind, "spec_hash": self.spec_hash, "restart_count": self.restart_count,
+                "current": None if cur is None else cur.to_json(),
+                "previous": None if prev is None else prev.to_json(),
+                "waiting": None if w is None else w.to_json(),
+                "back_off": None if bo is None else bo.to_json(),
+                "back_off_exit_at": self.back_off_exit_at,
+                "back_off_events": None if ev is None else ev.to_json(),
+                "pull": None if pull is None else pull.to_json(), "initialized": self.initialized}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "ContainerRecord":
+        c = cls.__new__(cls)
+        c.kind = d["kind"]
+        c.spec_hash = d["spec_hash"]
+        c.restart_count = d["restart_count"]
+        c.current = InstanceRecord.from_json(d["current"])
+        c.previous = InstanceRecord.from_json(d["previous"])
+        c.waiting = Waiting.from_json(d["waiting"])
+        c.back_off = BackOff.from_json(d["back_off"])
+        c.back_off_exit_at = d["back_off_exit_at"]
+        c.back_off_events = BackOffEvents.from_json(d["back_off_events"])
+        c.pull = ImagePull.from_json(d["pull"])
+        c.initialized = d["initialized"]
+        return c
+
+    def shift(self, f) -> None:
+        if self.back_off is not None:
+            self.back_off.last_update = f(self.back_off.last_update)
+        if self.back_off_exit_at is not None:
+            self.back_off_exit_at = f(self.back_off_exit_at)
+        if self.back_off_events is not None:
+            self.back_off_events.shift(f)
+        if self.pull is not None:
+            self.pull.done_at = f(self.pull.done_at)
+        if self.current is not None:
+            self.current.shift(f)
+        if self.previous is not None:
+            self.previous.shift(f)
+
+
+class PodRecord:
+    __slots__ = ("uid", "node", "host_ip", "pod_ip", "started_at", "requests", "released", "timers", "timer_seq",
+                 "filesystem", "containers", "image_backoff", "termination", "deadline_exceeded", "killing",
+                 "stopped", "gone_at", "cycle", "event_log")
+
+    def __init__(self, uid: str, containers: dict[str, ContainerRecord]) -> None:
+        self.uid = uid
+        self.node: str | None = None
+        self.host_ip: str | None = None
+        self.pod_ip: str | None = None
+        self.started_at: int | None = None
+        self.requests: dict | None = None
+        self.released = False
+        self.timers: list[Timer] = []
+        self.timer_seq = 0
+        self.filesystem: dict | None = None
+        self.containers = containers
+        self.image_backoff: dict[str, BackOff] = {}
+        self.termination: Termination | None = None
+        self.deadline_exceeded = False
+        self.killing = False
+        self.stopped = False
+        self.gone_at: int | None = None
+        self.cycle: CrashLoopCycle | None = None
+        self.event_log: list[EventNote] | None = None
+
+    def to_json(self) -> dict:
+        term, cyc, log = self.termination, self.cycle, self.event_log
+        return {"version": VERSION, "uid": self.uid, "node": self.node, "host_ip": self.host_ip,
+                "pod_ip": self.pod_ip, "started_at": self.started_at, "requests": self.requests,
+                "released": self.released, "timers": [t.to_json() for t in self.timers], "timer_seq": self.timer_seq,
+                "filesystem": self.filesystem,
+                "containers": {n: c.to_json() for n, c in self.containers.items()},
+                "image_backoff": {ref: b.to_json() for ref, b in self.image_backoff.items()},
+                "termination": None if term is None else term.to_json(),
+                "deadline_exceeded": self.deadline_exceeded, "killing": self.killing, "stopped": self.stopped,
+                "gone_at": self.gone_at, "cycle": None if cyc is None else cyc.to_json(),
+                "event_log": None if log is None else [e.to_json() for e in log]}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "PodRecord":
+        if d.get("version") != VERSION:
+            d = from_v1(d)
+        r = cls.__new__(cls)
+        r.uid = d["uid"]
+        r.node = d["node"]
+        r.host_ip = d["host_ip"]
+        r.pod_ip = d["pod_ip"]
+        r.started_at = d["started_at"]
+        r.requests = d["requests"]
+        r.released = d["released"]
+        tf = Timer.from_json
+        r.timers = [tf(t) for t in d["timers"]]
+        r.timer_seq = d["timer_seq"]
+        r.filesystem = d["filesystem"]
+        cf = ContainerRecord.from_json
+        r.containers = {n: cf(c) for n, c in d["containers"].items()}
+        r.image_backoff = {ref: BackOff(b["seconds"], b["last_update"]) for ref, b in d["image_backoff"].items()}
+        term = d["termination"]
+        r.termination = None if term is None else Termination.from_json(term)
+        r.deadline_exceeded = d["deadline_exceeded"]
+        r.killing = d["killing"]
+        r.stopped = d["stopped"]
+        r.gone_at = d["gone_at"]
+        cyc = d["cycle"]
+        r.cycle = None if cyc is None else CrashLoopCycle.from_json(cyc)
+        log = d["event_log"]
+        r.event_log = None if log is None else [EventNote.from_json(e) for e in log]
+        return r
+
+    def add_timer(self, at: int, rank: int, kind: str, container: str | None = None, instance: str | None = None,
+                  probe: str | None = None) -> None:
+        self.timer_seq += 1
+        self.timers.append(Timer(int(at), rank, self.timer_seq, kind, container, instance, probe))
+
+    def next_wake(self) -> int | None:
+        return min((t.at for t in self.timers), default=None)
+
+    def shift(self, f, ids: dict[str, str] | None = None) -> None:
+        """Every instant the record holds passed through ``f`` (the fast-forward's jump), container ids renamed
+        through ``ids``. The pod's own instants (admission, deletion) do not move."""
+        for t in self.timers:
+            t.at = f(t.at)
+            if ids and t.instance is not None:
+                t.instance = ids.get(t.instance, t.instance)
+        for c in self.containers.values():
+            c.shift(f)
+        for b in self.image_backoff.values():
+            b.last_update = f(b.last_update)
+
+
+# ---- version 1: the record before it was typed (one-letter keys, timers as lists) ---------------------------
+def _v1_instance(i: dict | None) -> dict | None:
+    if i is None:
+        return None
+    img = i.get("img") or {}
+    kill = i.get("kill")
+    return {"id": i["id"], "attempt": i["a"], "started_at": i.get("t0"), "finished_at": i.get("t1"),
+            "exit_code": i.get("code"), "reason": i.get("reason", ""), "message": i.get("msg", ""),
+            "seen_at": i.get("seen"), "process": i.get("proc"), "logs": i.get("logs") or [],
+            "started": i.get("started", False), "ready": i.get("ready", False),
+            "probes": {k: {"successes": w["s"], "failures": w["f"], "result": w["res"], "base": w["base"],
+                           "period_ms": w["per"], "dormant": w["dorm"], "next_at": w["next"]}
+                       for k, w in (i.get("pr") or {}).items()},
+            "kill": None if not kill else {"term_at": kill["term"], "kill_at": kill["kill"],
+                                           "restart": kill["restart"], "term_sent": kill["sent"],
+                                           "prestop_fails": None},
+            "image": img.get("image", ""), "image_id": img.get("imageID", ""), "spec_hash": None,
+            "poststart_error": None,
+            "assumptions": i.get("assume") or []}
+
+
+def _v1_container(C: dict) -> dict:
+    bo, acc, pull, wait = C.get("bo"), C.get("bo_acc"), C.get("pull"), C.get("wait")
+    return {"kind": C["k"], "spec_hash": C["hash"], "restart_count": C["n"],
+            "current": _v1_instance(C.get("cur")), "previous": _v1_instance(C.get("prev")),
+            "waiting": None if not wait else {"reason": wait[0], "message": wait[1]},
+            "back_off": None if not bo else {"seconds": bo[0], "last_update": bo[1]},
+            "back_off_exit_at": C.get("bo_seen"),
+            "back_off_events": None if not acc else {"counted_to": acc[0], "wait_end": acc[1], "first": acc[2]},
+            "pull": None if not pull else {"image": None, "spec_hash": None, "done_at": pull["until"],
+                                           "succeeds": pull["ok"], "duration_ms": pull["ms"]},
+            "initialized": bool(C.get("ok"))}
+
+
+def from_v1(R: dict) -> dict:
+    """A version-1 record (stores made before the records were typed) in the version-2 JSON shape."""
+    if R.get("v") != 1:
+        raise ValueError(f"unknown pod runtime record version {R.get('version', R.get('v'))!r}")
+    timers = []
+    for ms, rank, seq, kind, args in R.get("t") or []:
+        t = {"at": ms, "rank": rank, "seq": seq, "kind": kind}
+        for key, a in zip(("container", "instance", "probe"), args):
+            t[key] = a
+        timers.append(t)
+    term, cyc, log = R.get("term"), R.get("cyc"), R.get("evlog")
+    return {"version": VERSION, "uid": R.get("uid", ""), "node": R.get("node"), "host_ip": R.get("hostIP"),
+            "pod_ip": R.get("ip"), "started_at": R.get("start"), "requests": R.get("req"),
+            "released": bool(R.get("rel")), "timers": timers, "timer_seq": R.get("seq", 0),
+            "filesystem": R.get("fs"), "containers": {n: _v1_container(C) for n, C in (R.get("c") or {}).items()},
+            "image_backoff": {ref: {"seconds": v[0], "last_update": v[1]} for ref, v in (R.get("ibo") or {}).items()},
+            "termination": None if not term else {"requested_at": term["at"], "deadline": term["end"],
+                                                  "grace_s": term["grace"]},
+            "deadline_exceeded": bool(R.get("dl")), "killing": bool(R.get("killpod")), "stopped": bool(R.get("done")),
+            "gone_at": R.get("gone"),
+            # the signature was hashed from the old shape: it matches no new one (the next decision sets it again)
+            "cycle": None if not cyc else {"signature": "", "anchor": cyc["anchor"], "restart_counts": cyc["n"]},
+            "event_log": None if log is None else [{"type": e[0], "reason": e[1], "message": e[2], "field_path": e[3],
+                                                    "at": e[4]} for e in log]}
