@@ -1,0 +1,445 @@
+"""The ReplicaSet controller (kubernetes v1.32 ``pkg/controller/replicaset/replica_set.go``), component
+``replicaset-controller``.
+
+``syncReplicaSet``: list the namespace's pods, keep the active ones (``FilterActivePods``), claim them
+(``ClaimPods``: adopt matching orphans, release owned pods whose labels no longer match), then
+``manageReplicas``: create the missing pods from the template (at most ``burstReplicas`` = 500 per sync, in
+slow-start batches of 1, 2, 4, ... that stop after a batch with a failure) or delete the surplus ones, the least
+valuable first (``getPodsToDelete``: ``ActivePodsWithRanks``). Then ``calculateStatus`` (replicas,
+fullyLabeledReplicas, readyReplicas, availableReplicas with minReadySeconds, the ReplicaFailure condition) is
+written through the status subresource when it changed (``updateReplicaSetStatus``).
+
+Timing, as the controller's own queue would give it on the virtual clock: it syncs at the instant it observes a
+change of the ReplicaSet or of one of its pods (a pod deleted or marked for deletion is replaced at once); a pod
+that turned ready is looked at again minReadySeconds + 1 s later (``updatePod``'s ``enqueueAfter``), when it is
+available; a sync whose pod creations or deletions failed is retried with the workqueue's exponential back-off
+(5 ms doubling up to 1000 s; ``DefaultTypedControllerRateLimiter``), reset by the first sync that succeeds.
+The informer's expectations (waiting to observe its own creations) are not needed: what the controller writes is
+visible to its next sync at once.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from minikctl.engine.controllers.base import (Controller, controller_ref, is_pod_active, is_pod_ready,
+                                              new_controller_ref, pod_from_template)
+from minikctl.kube import errors as E
+from minikctl.kube.selectors import LabelSelector
+from minikctl.kube.timefmt import parse_rfc3339, rfc3339
+
+BURST_REPLICAS = 500  # replicaset.BurstReplicas
+SLOW_START_INITIAL_BATCH_SIZE = 1  # controller.SlowStartInitialBatchSize
+BASE_DELAY_MS = 5  # workqueue.DefaultTypedControllerRateLimiter: 5 ms * 2^failures ...
+MAX_DELAY_MS = 1_000_000  # ... up to 1000 s
+POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
+_PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}  # podPhaseToOrdinal
+
+
+# ---- pod helpers (pkg/api/v1/pod/util.go, pkg/controller/controller_utils.go) --------------------------------
+
+def ready_condition(pod: dict) -> dict | None:
+    for c in (pod.get("status") or {}).get("conditions") or []:
+        if c.get("type") == "Ready":
+            return c
+    return None
+
+
+def _ts(value: str | None) -> int | None:
+    """A metav1.Time as ms (None: the zero time)."""
+    return parse_rfc3339(value) if value else None
+
+
+def is_pod_available(pod: dict, min_ready_seconds: int, now_ms: int) -> bool:
+    """podutil.IsPodAvailable: ready, and (minReadySeconds == 0 or its Ready condition's lastTransitionTime +
+    minReadySeconds is strictly before now)."""
+    if not is_pod_ready(pod):
+        return False
+    if not min_ready_seconds:
+        return True
+    since = _ts((ready_condition(pod) or {}).get("lastTransitionTime"))
+    return since is not None and since + min_ready_seconds * 1000 < now_ms
+
+
+def _pod_ready_time(pod: dict) -> int | None:
+    """podReadyTime: the Ready condition's lastTransitionTime when ready (None: zero)."""
+    if is_pod_ready(pod):
+        return _ts((ready_condition(pod) or {}).get("lastTransitionTime"))
+    return None
+
+
+def _deletion_cost(pod: dict) -> int:
+    """helper.GetDeletionCostFromPodAnnotations (an unparsable or out-of-range value counts as 0)."""
+    raw = ((pod.get("metadata") or {}).get("annotations") or {}).get(POD_DELETION_COST)
+    if raw is None:
+        return 0
+    try:
+        v = int(raw.strip()) if raw.strip() == raw else None
+    except ValueError:
+        return 0
+    if v is None or not -(1 << 31) <= v < (1 << 31):
+        return 0
+    return v
+
+
+def _max_container_restarts(pod: dict) -> tuple[int, int]:
+    """maxContainerRestarts: (the highest restart count of the regular containers, of the sidecars)."""
+    status = pod.get("status") or {}
+    regular = max([int(c.get("restartCount") or 0) for c in status.get("containerStatuses") or []] or [0])
+    sidecars = {c.get("name") for c in (pod.get("spec") or {}).get("initContainers") or []
+                if c.get("restartPolicy") == "Always"}
+    side = max([int(c.get("restartCount") or 0) for c in status.get("initContainerStatuses") or []
+                if c.get("name") in sidecars] or [0])
+    return regular, side
+
+
+def _log_rank_diff(t1: int, t2: int, now_ms: int) -> int:
+    """logarithmicRankDiff over nanosecond durations."""
+    d1, d2 = (now_ms - t1) * 1_000_000, (now_ms - t2) * 1_000_000
+    r1 = int(math.log2(d1)) if d1 > 0 else -1
+    r2 = int(math.log2(d2)) if d2 > 0 else -1
+    return r1 - r2
+
+
+def _after_or_zero(t1: int | None, t2: int | None) -> bool:
+    if t1 is None or t2 is None:
+        return t1 is None
+    return t1 > t2
+
+
+def active_pods_with_ranks_less(a: dict, b: dict, rank_a: int, rank_b: int, now_ms: int) -> bool:
+    """controller.ActivePodsWithRanks.Less (v1.32, with the default-on PodDeletionCost and LogarithmicScaleDown):
+    the pod that sorts first is deleted first."""
+    sa, sb = a.get("spec") or {}, b.get("spec") or {}
+    na, nb = sa.get("nodeName") or "", sb.get("nodeName") or ""
+    # 1. unassigned < assigned
+    if na != nb and (not na or not nb):
+        return not na
+    # 2. PodPending < PodUnknown < PodRunning
+    pa = _PHASE_ORDINAL.get((a.get("status") or {}).get("phase"), 0)
+    pb = _PHASE_ORDINAL.get((b.get("status") or {}).get("phase"), 0)
+    if pa != pb:
+        return pa < pb
+    # 3. not ready < ready
+    ra, rb = is_pod_ready(a), is_pod_ready(b)
+    if ra != rb:
+        return not ra
+    # 4. lower pod-deletion-cost < higher
+    ca, cb = _deletion_cost(a), _deletion_cost(b)
+    if ca != cb:
+        return ca < cb
+    # 5. doubled up (more active related pods on the same node) < not doubled up
+    if rank_a != rank_b:
+        return rank_a > rank_b
+    uid_a = (a.get("metadata") or {}).get("uid", "")
+    uid_b = (b.get("metadata") or {}).get("uid", "")
+    # 6. been ready for a shorter time < longer (logarithmic buckets)
+    if ra and rb:
+        t1, t2 = _pod_ready_time(a), _pod_ready_time(b)
+        if t1 != t2:
+            if t1 is None or t2 is None:
+                return _after_or_zero(t1, t2)
+            diff = _log_rank_diff(t1, t2, now_ms)
+            if diff == 0:
+                return uid_a < uid_b
+            return diff < 0
+    # 7. higher restart counts < lower (regular containers, then sidecars)
+    xa, xb = _max_container_restarts(a), _max_container_restarts(b)
+    if xa[0] != xb[0]:
+        return xa[0] > xb[0]
+    if xa[1] != xb[1]:
+        return xa[1] > xb[1]
+    # 8. empty creation time < newer < older (logarithmic buckets)
+    c1 = _ts((a.get("metadata") or {}).get("creationTimestamp"))
+    c2 = _ts((b.get("metadata") or {}).get("creationTimestamp"))
+    if c1 != c2:
+        if c1 is None or c2 is None:
+            return _after_or_zero(c1, c2)
+        diff = _log_rank_diff(c1, c2, now_ms)
+        if diff == 0:
+            return uid_a < uid_b
+        return diff < 0
+    return False
+
+
+def pods_to_delete(filtered: list[dict], related: list[dict], diff: int, now_ms: int) -> list[dict]:
+    """getPodsToDelete: all of them when diff covers them, else the first ``diff`` in rank order, the rank of a
+    pod being the number of active related pods on its node (getPodsRankedByRelatedPodsOnSameNode)."""
+    if diff >= len(filtered):
+        return filtered[:diff]
+    on_node: dict[str, int] = {}
+    for pod in related:
+        if is_pod_active(pod):
+            node = (pod.get("spec") or {}).get("nodeName") or ""
+            on_node[node] = on_node.get(node, 0) + 1
+    ranked = [(p, on_node.get((p.get("spec") or {}).get("nodeName") or "", 0)) for p in filtered]
+    # sort.Sort is not stable; an insertion sort (stable) gives the order Go's pdqsort gives small slices
+    out: list[tuple[dict, int]] = []
+    import functools
+
+    def cmp(x, y) -> int:
+        if active_pods_with_ranks_less(x[0], y[0], x[1], y[1], now_ms):
+            return -1
+        if active_pods_with_ranks_less(y[0], x[0], y[1], x[1], now_ms):
+            return 1
+        return 0
+
+    out = sorted(ranked, key=functools.cmp_to_key(cmp))
+    return [p for p, _ in out[:diff]]
+
+
+def slow_start_batches(count: int, initial: int = SLOW_START_INITIAL_BATCH_SIZE) -> list[int]:
+    """The batch sizes of slowStartBatch: initial, then doubling, never more than what remains."""
+    out, remaining, size = [], count, min(count, initial)
+    while size > 0:
+        out.append(size)
+        remaining -= size
+        size = min(2 * size, remaining)
+    return out
+
+
+def _selector(obj: dict) -> LabelSelector | None:
+    try:
+        return LabelSelector.from_match((obj.get("spec") or {}).get("selector"))
+    except E.MinikctlError:
+        return None
+
+
+def _labels(obj: dict) -> dict:
+    return (obj.get("metadata") or {}).get("labels") or {}
+
+
+class ReplicaSetController(Controller):
+    name = "replicaset-controller"
+    kind = "ReplicaSet"
+    owned = ("Pod",)
+
+    def __init__(self, loop) -> None:
+        super().__init__(loop)
+        self.failures: dict[tuple, int] = {}  # (ns, name) -> rate limiter requeues, as loaded from the record
+
+    # ---- the informers ----------------------------------------------------------------------------------
+    def observe_orphan(self, ch) -> None:
+        """addPod / updatePod of an orphan: every ReplicaSet whose selector matches it may adopt it."""
+        if ch.kind != "Pod" or (ch.obj.get("metadata") or {}).get("deletionTimestamp"):
+            return
+        labels = _labels(ch.obj)
+        if not labels:
+            return
+        for rs in self.tx.list("ReplicaSet", ch.namespace):
+            sel = _selector(rs)
+            if sel is not None and not sel.empty() and sel.matches(labels):
+                self.enqueue(ch.namespace, rs["metadata"]["name"])
+
+    # ---- timers: minReadySeconds and the rate-limited requeue ------------------------------------------------
+    def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
+        rec = self.tx.get_runtime(kind, namespace, name) or {}
+        self.tx.delete_runtime(kind, namespace, name)
+        if rec.get("failures"):
+            self.failures[(namespace, name)] = int(rec["failures"])
+        self.sync(namespace, name, self.tx.get(self.kind, namespace, name))
+
+    def _failures(self, namespace: str, name: str) -> int:
+        key = (namespace, name)
+        if key not in self.failures:
+            rec = self.tx.get_runtime(self.kind, namespace, name) or {}
+            self.failures[key] = int(rec.get("failures") or 0)
+        return self.failures[key]
+
+    def _schedule(self, namespace: str, name: str, at_ms: int | None, failures: int) -> None:
+        """Keep one record per ReplicaSet: its next wake-up (the earliest asked for) and its requeue count."""
+        rec = self.tx.get_runtime(self.kind, namespace, name)
+        cur = rec.get("at") if rec else None
+        wake = at_ms if cur is None else (cur if at_ms is None else min(cur, at_ms))
+        self.failures[(namespace, name)] = failures
+        if wake is None and not failures:
+            if rec is not None:
+                self.tx.delete_runtime(self.kind, namespace, name)
+            return
+        state: dict = {"at": wake}
+        if failures:
+            state["failures"] = failures
+        if rec != state:
+            self.tx.put_runtime(self.kind, namespace, name, state, wake)
+
+    # ---- syncReplicaSet ---------------------------------------------------------------------------------------
+    def sync(self, namespace: str, name: str, rs: dict | None) -> None:
+        if rs is None:
+            self.failures.pop((namespace, name), None)
+            if self.tx.get_runtime(self.kind, namespace, name) is not None:
+                self.tx.delete_runtime(self.kind, namespace, name)
+            return
+        selector = _selector(rs)
+        if selector is None:
+            return  # "error converting pod selector to selector": nothing to do until it is fixed
+        all_pods = self.tx.list("Pod", namespace)
+        active = [p for p in all_pods if is_pod_active(p)]
+        filtered = self.claim_pods(rs, selector, active)
+        error = None
+        if not (rs.get("metadata") or {}).get("deletionTimestamp"):
+            error = self.manage_replicas(filtered, rs, all_pods)
+        now = self.tx.now_ms
+        status = calculate_status(rs, filtered, error, now)
+        rs = self.update_rs_status(rs, status)
+        # the pods that are ready but not yet available: look again when the first one becomes available
+        mrs = int((rs.get("spec") or {}).get("minReadySeconds") or 0)
+        wake = None
+        if mrs > 0:
+            for pod in filtered:
+                since = _pod_ready_time(pod)
+                if since is not None and not is_pod_available(pod, mrs, now):
+                    at = since + mrs * 1000 + 1000  # updatePod: enqueueAfter(minReadySeconds + 1s)
+                    wake = at if wake is None else min(wake, at)
+        failures = self._failures(namespace, name)
+        if error is not None:
+            # processNextWorkItem: AddRateLimited (5 ms * 2^requeues, at most 1000 s)
+            delay = min(BASE_DELAY_MS * (1 << min(failures, 40)), MAX_DELAY_MS)
+            at = now + delay
+            wake = at if wake is None else min(wake, at)
+            failures += 1
+        else:
+            failures = 0  # queue.Forget
+        self._schedule(namespace, name, wake, failures)
+
+    def claim_pods(self, rs: dict, selector: LabelSelector, pods: list[dict]) -> list[dict]:
+        """PodControllerRefManager.ClaimPods (controller_ref_manager.go ClaimObject)."""
+        meta = rs["metadata"]
+        uid = meta.get("uid")
+        deleting = bool(meta.get("deletionTimestamp"))
+        out = []
+        for pod in pods:
+            ref = controller_ref(pod)
+            if ref is not None:
+                if ref.get("uid") != uid:
+                    continue
+                if selector.matches(_labels(pod)):
+                    out.append(pod)
+                    continue
+                if not deleting:
+                    self._release(pod, uid)
+                continue
+            if deleting or not selector.matches(_labels(pod)) or (pod.get("metadata") or {}).get("deletionTimestamp"):
+                continue
+            out.append(self._adopt(pod, rs))
+        return out
+
+    def manage_replicas(self, filtered: list[dict], rs: dict, all_pods: list[dict]) -> str | None:
+        """manageReplicas; returns the error (its message) when a creation or deletion failed."""
+        spec = rs.get("spec") or {}
+        diff = len(filtered) - int(spec.get("replicas") if spec.get("replicas") is not None else 1)
+        if diff < 0:
+            diff = min(-diff, BURST_REPLICAS)
+            template = spec.get("template") or {}
+            ref = new_controller_ref(rs)
+            for size in slow_start_batches(diff):
+                failed = None
+                for _ in range(size):  # the goroutines of one batch all run
+                    pod = pod_from_template(template, rs, ref)
+                    if self.create_pod(rs, pod) is None:
+                        failed = failed or self.create_error
+                if failed is not None:
+                    if "NamespaceTerminating" in failed or "because it is being terminated" in failed:
+                        return None  # HasStatusCause(err, NamespaceTerminatingCause): nothing to do
+                    return failed
+            return None
+        if diff > 0:
+            diff = min(diff, BURST_REPLICAS)
+            related = self.indirectly_related_pods(rs, all_pods)
+            error = None
+            for pod in pods_to_delete(filtered, related, diff, self.tx.now_ms):
+                err = self.delete_pod_error(rs, pod)
+                if err is not None and error is None:
+                    error = err
+            return error
+        return None
+
+    def indirectly_related_pods(self, rs: dict, all_pods: list[dict]) -> list[dict]:
+        """getIndirectlyRelatedPods: the pods the selectors of every ReplicaSet with the same controller match."""
+        ref = controller_ref(rs)
+        if ref is None:
+            return []
+        related, seen = [], set()
+        for other in self.tx.list("ReplicaSet", rs["metadata"].get("namespace", "default")):
+            oref = controller_ref(other)
+            if oref is None or oref.get("uid") != ref.get("uid"):
+                continue
+            sel = _selector(other)
+            if sel is None:
+                continue
+            for pod in all_pods:
+                puid = pod["metadata"].get("uid")
+                if puid not in seen and sel.matches(_labels(pod)):
+                    seen.add(puid)
+                    related.append(pod)
+        return related
+
+    def delete_pod_error(self, owner: dict, pod: dict) -> str | None:
+        """RealPodControl.DeletePod: SuccessfulDelete / FailedDelete; a pod already gone is no error."""
+        try:
+            self.api.delete(pod)
+        except E.MinikctlError as e:
+            if isinstance(e, E.StatusError) and e.reason == "NotFound":
+                return None
+            msg = e.server_message() if isinstance(e, E.StatusError) else str(e)
+            self.event(owner, "Warning", "FailedDelete", f"Error deleting: {msg}")
+            return msg
+        self.event(owner, "Normal", "SuccessfulDelete", f"Deleted pod: {pod['metadata']['name']}")
+        return None
+
+    def update_rs_status(self, rs: dict, status: dict) -> dict:
+        """updateReplicaSetStatus: nothing to write when the counts, the conditions and observedGeneration are
+        current; else the status with observedGeneration = generation."""
+        old = rs.get("status") or {}
+        gen = (rs.get("metadata") or {}).get("generation", 0)
+        keys = ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas")
+        if all(int(old.get(k) or 0) == int(status.get(k) or 0) for k in keys) \
+                and gen == int(old.get("observedGeneration") or 0) \
+                and (old.get("conditions") or None) == (status.get("conditions") or None):
+            return rs
+        status["observedGeneration"] = gen
+        return self.update_status(rs, _omit_empty_status(status))
+
+
+def _omit_empty_status(status: dict) -> dict:
+    """The JSON a v1 ReplicaSetStatus marshals to: replicas always, the other counts and conditions omitempty."""
+    out = {"replicas": int(status.get("replicas") or 0)}
+    for k in ("fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration"):
+        if status.get(k):
+            out[k] = int(status[k])
+    if status.get("conditions"):
+        out["conditions"] = status["conditions"]
+    return out
+
+
+def calculate_status(rs: dict, filtered: list[dict], error: str | None, now_ms: int) -> dict:
+    """calculateStatus (replica_set_utils.go)."""
+    spec = rs.get("spec") or {}
+    status = json.loads(json.dumps(rs.get("status") or {}))
+    template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
+    mrs = int(spec.get("minReadySeconds") or 0)
+    fully = ready = available = 0
+    for pod in filtered:
+        labels = _labels(pod)
+        if all(labels.get(k) == v for k, v in template_labels.items()):
+            fully += 1
+        if is_pod_ready(pod):
+            ready += 1
+            if is_pod_available(pod, mrs, now_ms):
+                available += 1
+    conds = status.get("conditions") or []
+    failure = next((c for c in conds if c.get("type") == "ReplicaFailure"), None)
+    if error is not None and failure is None:
+        diff = len(filtered) - int(spec.get("replicas") if spec.get("replicas") is not None else 1)
+        reason = "FailedCreate" if diff < 0 else "FailedDelete" if diff > 0 else ""
+        cond = {"lastTransitionTime": rfc3339(now_ms), "message": error, "reason": reason, "status": "True",
+                "type": "ReplicaFailure"}
+        status["conditions"] = [c for c in conds if c.get("type") != "ReplicaFailure"] + [cond]
+    elif error is None and failure is not None:
+        status["conditions"] = [c for c in conds if c.get("type") != "ReplicaFailure"]
+    status["replicas"] = len(filtered)
+    status["fullyLabeledReplicas"] = fully
+    status["readyReplicas"] = ready
+    status["availableReplicas"] = available
+    return status
+
