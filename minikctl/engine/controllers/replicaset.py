@@ -25,6 +25,7 @@ import math
 
 from minikctl.engine.controllers.base import (Controller, controller_ref, is_pod_active, is_pod_ready,
                                               new_controller_ref, pod_from_template)
+from minikctl.engine.controllers.informer import Informer
 from minikctl.kube import errors as E
 from minikctl.kube.selectors import LabelSelector
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
@@ -108,64 +109,69 @@ def _after_or_zero(t1: int | None, t2: int | None) -> bool:
     return t1 > t2
 
 
-def active_pods_with_ranks_less(a: dict, b: dict, rank_a: int, rank_b: int, now_ms: int) -> bool:
-    """controller.ActivePodsWithRanks.Less (v1.32, with the default-on PodDeletionCost and LogarithmicScaleDown):
-    the pod that sorts first is deleted first."""
-    sa, sb = a.get("spec") or {}, b.get("spec") or {}
-    na, nb = sa.get("nodeName") or "", sb.get("nodeName") or ""
+def _rank_facts(pod: dict, rank: int) -> tuple:
+    """What ActivePodsWithRanks.Less reads of a pod, read once."""
+    spec, meta = pod.get("spec") or {}, pod.get("metadata") or {}
+    ready = is_pod_ready(pod)
+    return (bool(spec.get("nodeName")), _PHASE_ORDINAL.get((pod.get("status") or {}).get("phase"), 0), ready,
+            _deletion_cost(pod), rank, _pod_ready_time(pod) if ready else None, _max_container_restarts(pod),
+            _ts(meta.get("creationTimestamp")), meta.get("uid", ""))
+
+
+def _less(a: tuple, b: tuple, now_ms: int) -> bool:
+    """controller.ActivePodsWithRanks.Less (v1.32, with the default-on PodDeletionCost and LogarithmicScaleDown)
+    over _rank_facts: the pod that sorts first is deleted first."""
+    assigned_a, phase_a, ready_a, cost_a, rank_a, rt_a, restarts_a, created_a, uid_a = a
+    assigned_b, phase_b, ready_b, cost_b, rank_b, rt_b, restarts_b, created_b, uid_b = b
     # 1. unassigned < assigned
-    if na != nb and (not na or not nb):
-        return not na
+    if assigned_a != assigned_b:
+        return not assigned_a
     # 2. PodPending < PodUnknown < PodRunning
-    pa = _PHASE_ORDINAL.get((a.get("status") or {}).get("phase"), 0)
-    pb = _PHASE_ORDINAL.get((b.get("status") or {}).get("phase"), 0)
-    if pa != pb:
-        return pa < pb
+    if phase_a != phase_b:
+        return phase_a < phase_b
     # 3. not ready < ready
-    ra, rb = is_pod_ready(a), is_pod_ready(b)
-    if ra != rb:
-        return not ra
+    if ready_a != ready_b:
+        return not ready_a
     # 4. lower pod-deletion-cost < higher
-    ca, cb = _deletion_cost(a), _deletion_cost(b)
-    if ca != cb:
-        return ca < cb
+    if cost_a != cost_b:
+        return cost_a < cost_b
     # 5. doubled up (more active related pods on the same node) < not doubled up
     if rank_a != rank_b:
         return rank_a > rank_b
-    uid_a = (a.get("metadata") or {}).get("uid", "")
-    uid_b = (b.get("metadata") or {}).get("uid", "")
     # 6. been ready for a shorter time < longer (logarithmic buckets)
-    if ra and rb:
-        t1, t2 = _pod_ready_time(a), _pod_ready_time(b)
-        if t1 != t2:
-            if t1 is None or t2 is None:
-                return _after_or_zero(t1, t2)
-            diff = _log_rank_diff(t1, t2, now_ms)
-            if diff == 0:
-                return uid_a < uid_b
-            return diff < 0
+    if ready_a and ready_b and rt_a != rt_b:
+        if rt_a is None or rt_b is None:
+            return _after_or_zero(rt_a, rt_b)
+        diff = _log_rank_diff(rt_a, rt_b, now_ms)
+        if diff == 0:
+            return uid_a < uid_b
+        return diff < 0
     # 7. higher restart counts < lower (regular containers, then sidecars)
-    xa, xb = _max_container_restarts(a), _max_container_restarts(b)
-    if xa[0] != xb[0]:
-        return xa[0] > xb[0]
-    if xa[1] != xb[1]:
-        return xa[1] > xb[1]
+    if restarts_a[0] != restarts_b[0]:
+        return restarts_a[0] > restarts_b[0]
+    if restarts_a[1] != restarts_b[1]:
+        return restarts_a[1] > restarts_b[1]
     # 8. empty creation time < newer < older (logarithmic buckets)
-    c1 = _ts((a.get("metadata") or {}).get("creationTimestamp"))
-    c2 = _ts((b.get("metadata") or {}).get("creationTimestamp"))
-    if c1 != c2:
-        if c1 is None or c2 is None:
-            return _after_or_zero(c1, c2)
-        diff = _log_rank_diff(c1, c2, now_ms)
+    if created_a != created_b:
+        if created_a is None or created_b is None:
+            return _after_or_zero(created_a, created_b)
+        diff = _log_rank_diff(created_a, created_b, now_ms)
         if diff == 0:
             return uid_a < uid_b
         return diff < 0
     return False
 
 
+def active_pods_with_ranks_less(a: dict, b: dict, rank_a: int, rank_b: int, now_ms: int) -> bool:
+    """ActivePodsWithRanks.Less of two pods with their ranks."""
+    return _less(_rank_facts(a, rank_a), _rank_facts(b, rank_b), now_ms)
+
+
 def pods_to_delete(filtered: list[dict], related: list[dict], diff: int, now_ms: int) -> list[dict]:
     """getPodsToDelete: all of them when diff covers them, else the first ``diff`` in rank order, the rank of a
     pod being the number of active related pods on its node (getPodsRankedByRelatedPodsOnSameNode)."""
+    import functools
+
     if diff >= len(filtered):
         return filtered[:diff]
     on_node: dict[str, int] = {}
@@ -173,20 +179,19 @@ def pods_to_delete(filtered: list[dict], related: list[dict], diff: int, now_ms:
         if is_pod_active(pod):
             node = (pod.get("spec") or {}).get("nodeName") or ""
             on_node[node] = on_node.get(node, 0) + 1
-    ranked = [(p, on_node.get((p.get("spec") or {}).get("nodeName") or "", 0)) for p in filtered]
-    # sort.Sort is not stable; an insertion sort (stable) gives the order Go's pdqsort gives small slices
-    out: list[tuple[dict, int]] = []
-    import functools
+    facts = [(_rank_facts(p, on_node.get((p.get("spec") or {}).get("nodeName") or "", 0)), i)
+             for i, p in enumerate(filtered)]
 
     def cmp(x, y) -> int:
-        if active_pods_with_ranks_less(x[0], y[0], x[1], y[1], now_ms):
+        if _less(x[0], y[0], now_ms):
             return -1
-        if active_pods_with_ranks_less(y[0], x[0], y[1], x[1], now_ms):
+        if _less(y[0], x[0], now_ms):
             return 1
         return 0
 
-    out = sorted(ranked, key=functools.cmp_to_key(cmp))
-    return [p for p, _ in out[:diff]]
+    # sort.Sort is not stable; a stable sort gives the order Go's pdqsort gives small slices (insertion sort)
+    ordered = sorted(facts, key=functools.cmp_to_key(cmp))
+    return [filtered[i] for _, i in ordered[:diff]]
 
 
 def slow_start_batches(count: int, initial: int = SLOW_START_INITIAL_BATCH_SIZE) -> list[int]:
@@ -218,8 +223,20 @@ class ReplicaSetController(Controller):
     def __init__(self, loop) -> None:
         super().__init__(loop)
         self.failures: dict[tuple, int] = {}  # (ns, name) -> rate limiter requeues, as loaded from the record
+        self.pods = Informer(self.tx, "Pod")
 
     # ---- the informers ----------------------------------------------------------------------------------
+    def observe(self, ch) -> None:
+        if ch.kind == "Pod":
+            self.pods.observe(ch)
+        super().observe(ch)
+
+    def enqueue(self, namespace: str, name: str) -> None:
+        """The work queue: a ReplicaSet to sync is synced once at the end of the current instant, after every
+        pod change of that instant (kind ``Pod`` timers run before ``ReplicaSet`` ones), as the controller's
+        queue coalesces a burst of pod events into one sync."""
+        self._schedule(namespace, name, self.tx.now_ms, self._failures(namespace, name))
+
     def observe_orphan(self, ch) -> None:
         """addPod / updatePod of an orphan: every ReplicaSet whose selector matches it may adopt it."""
         if ch.kind != "Pod" or (ch.obj.get("metadata") or {}).get("deletionTimestamp"):
@@ -273,7 +290,9 @@ class ReplicaSetController(Controller):
         selector = _selector(rs)
         if selector is None:
             return  # "error converting pod selector to selector": nothing to do until it is fixed
-        all_pods = self.tx.list("Pod", namespace)
+        uid = rs["metadata"].get("uid", "")
+        # a pod another controller owns is of no interest here (but for ranking a scale-down, which lists again)
+        all_pods = self.pods.list(namespace, lambda body: uid in body or '"ownerReferences"' not in body)
         active = [p for p in all_pods if is_pod_active(p)]
         filtered = self.claim_pods(rs, selector, active)
         error = None
@@ -345,7 +364,7 @@ class ReplicaSetController(Controller):
             return None
         if diff > 0:
             diff = min(diff, BURST_REPLICAS)
-            related = self.indirectly_related_pods(rs, all_pods)
+            related = self.indirectly_related_pods(rs, self.pods.list(rs["metadata"].get("namespace", "default")))
             error = None
             for pod in pods_to_delete(filtered, related, diff, self.tx.now_ms):
                 err = self.delete_pod_error(rs, pod)
