@@ -222,7 +222,6 @@ class ReplicaSetController(Controller):
 
     def __init__(self, loop) -> None:
         super().__init__(loop)
-        self.failures: dict[tuple, int] = {}  # (ns, name) -> rate limiter requeues, as loaded from the record
         self.pods = Informer(self.tx, "Pod")
 
     # ---- the informers ----------------------------------------------------------------------------------
@@ -230,12 +229,6 @@ class ReplicaSetController(Controller):
         if ch.kind == "Pod":
             self.pods.observe(ch)
         super().observe(ch)
-
-    def enqueue(self, namespace: str, name: str) -> None:
-        """The work queue: a ReplicaSet to sync is synced once at the end of the current instant, after every
-        pod change of that instant (kind ``Pod`` timers run before ``ReplicaSet`` ones), as the controller's
-        queue coalesces a burst of pod events into one sync."""
-        self._schedule(namespace, name, self.tx.now_ms, self._failures(namespace, name))
 
     def observe_orphan(self, ch) -> None:
         """addPod / updatePod of an orphan: every ReplicaSet whose selector matches it may adopt it."""
@@ -249,43 +242,63 @@ class ReplicaSetController(Controller):
             if sel is not None and not sel.empty() and sel.matches(labels):
                 self.enqueue(ch.namespace, rs["metadata"]["name"])
 
-    # ---- timers: minReadySeconds and the rate-limited requeue ------------------------------------------------
-    def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
-        rec = self.tx.get_runtime(kind, namespace, name) or {}
-        self.tx.delete_runtime(kind, namespace, name)
-        if rec.get("failures"):
-            self.failures[(namespace, name)] = int(rec["failures"])
-        self.sync(namespace, name, self.tx.get(self.kind, namespace, name))
+    # ---- the work queue on the virtual clock ----------------------------------------------------------------
+    # One runtime record per ReplicaSet mirrors its entries in the controller's rate-limited delaying queue:
+    #   "now"       queue.Add at this instant (a change observed): synced at the end of the instant;
+    #   "wait"      the earliest delayed entry: AddAfter (minReadySeconds) and AddRateLimited (a failed sync)
+    #               share one waiting entry per key, the earliest kept, and it survives an immediate sync;
+    #   "failures"  the rate limiter's count for the key (5 ms * 2^failures), reset by queue.Forget.
+    def _record(self, namespace: str, name: str) -> dict:
+        return dict(self.tx.get_runtime(self.kind, namespace, name) or {})
 
-    def _failures(self, namespace: str, name: str) -> int:
-        key = (namespace, name)
-        if key not in self.failures:
-            rec = self.tx.get_runtime(self.kind, namespace, name) or {}
-            self.failures[key] = int(rec.get("failures") or 0)
-        return self.failures[key]
-
-    def _schedule(self, namespace: str, name: str, at_ms: int | None, failures: int) -> None:
-        """Keep one record per ReplicaSet: its next wake-up (the earliest asked for) and its requeue count."""
-        rec = self.tx.get_runtime(self.kind, namespace, name)
-        cur = rec.get("at") if rec else None
-        wake = at_ms if cur is None else (cur if at_ms is None else min(cur, at_ms))
-        self.failures[(namespace, name)] = failures
-        if wake is None and not failures:
-            if rec is not None:
+    def _store(self, namespace: str, name: str, rec: dict) -> None:
+        rec = {k: v for k, v in rec.items() if v}
+        wakes = [v for k, v in rec.items() if k in ("now", "wait")]
+        if not rec:
+            if self.tx.get_runtime(self.kind, namespace, name) is not None:
                 self.tx.delete_runtime(self.kind, namespace, name)
             return
-        state: dict = {"at": wake}
-        if failures:
-            state["failures"] = failures
-        if rec != state:
-            self.tx.put_runtime(self.kind, namespace, name, state, wake)
+        if self.tx.get_runtime(self.kind, namespace, name) != rec:
+            self.tx.put_runtime(self.kind, namespace, name, rec, min(wakes) if wakes else None)
+
+    def enqueue(self, namespace: str, name: str) -> None:
+        """queue.Add: the ReplicaSet is synced once at the end of the current instant, after every pod change of
+        that instant (kind ``Pod`` timers run before ``ReplicaSet`` ones), as the controller's queue coalesces a
+        burst of pod events into one sync."""
+        rec = self._record(namespace, name)
+        if rec.get("now") != self.tx.now_ms:
+            rec["now"] = self.tx.now_ms
+            self._store(namespace, name, rec)
+
+    def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
+        rec = self._record(namespace, name)
+        now = self.tx.now_ms
+        for entry in ("now", "wait"):
+            if rec.get(entry) is not None and rec[entry] <= now:
+                del rec[entry]
+        self._store(namespace, name, rec)
+        self.sync(namespace, name, self.tx.get(self.kind, namespace, name))
+
+    def _requeue(self, namespace: str, name: str, wait_ms: int | None, failed: bool) -> None:
+        """After a sync: AddAfter / AddRateLimited (the earliest waiting entry kept), or Forget on success."""
+        rec = self._record(namespace, name)
+        failures = int(rec.get("failures") or 0)
+        if failed:
+            delay = min(BASE_DELAY_MS * (1 << min(failures, 40)), MAX_DELAY_MS)
+            at = self.tx.now_ms + delay
+            wait_ms = at if wait_ms is None else min(wait_ms, at)
+            rec["failures"] = failures + 1
+        else:
+            rec.pop("failures", None)
+        if wait_ms is not None:
+            rec["wait"] = wait_ms if rec.get("wait") is None else min(rec["wait"], wait_ms)
+        self._store(namespace, name, rec)
 
     # ---- syncReplicaSet ---------------------------------------------------------------------------------------
     def sync(self, namespace: str, name: str, rs: dict | None) -> None:
         if rs is None:
-            self.failures.pop((namespace, name), None)
             if self.tx.get_runtime(self.kind, namespace, name) is not None:
-                self.tx.delete_runtime(self.kind, namespace, name)
+                self.tx.delete_runtime(self.kind, namespace, name)  # DeleteExpectations, its queue entries
             return
         selector = _selector(rs)
         if selector is None:
@@ -310,16 +323,7 @@ class ReplicaSetController(Controller):
                 if since is not None and not is_pod_available(pod, mrs, now):
                     at = since + mrs * 1000 + 1000  # updatePod: enqueueAfter(minReadySeconds + 1s)
                     wake = at if wake is None else min(wake, at)
-        failures = self._failures(namespace, name)
-        if error is not None:
-            # processNextWorkItem: AddRateLimited (5 ms * 2^requeues, at most 1000 s)
-            delay = min(BASE_DELAY_MS * (1 << min(failures, 40)), MAX_DELAY_MS)
-            at = now + delay
-            wake = at if wake is None else min(wake, at)
-            failures += 1
-        else:
-            failures = 0  # queue.Forget
-        self._schedule(namespace, name, wake, failures)
+        self._requeue(namespace, name, wake, error is not None)
 
     def claim_pods(self, rs: dict, selector: LabelSelector, pods: list[dict]) -> list[dict]:
         """PodControllerRefManager.ClaimPods (controller_ref_manager.go ClaimObject)."""
