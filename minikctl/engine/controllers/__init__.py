@@ -6,7 +6,9 @@ the API. The scheduler and the kubelets are components too; the loop puts them f
 
 from __future__ import annotations
 
+from minikctl.engine.controllers.deployment import DeploymentController
 from minikctl.engine.controllers.garbagecollector import GarbageCollector
 from minikctl.engine.controllers.namespace import NamespaceController
+from minikctl.engine.controllers.replicaset import ReplicaSetController
 
-CONTROLLERS = [GarbageCollector, NamespaceController]
+CONTROLLERS = [GarbageCollector, NamespaceController, DeploymentController, ReplicaSetController]
