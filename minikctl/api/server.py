@@ -115,7 +115,8 @@ class Api:
             ns = CLUSTER
         name = meta.get("name") or ""
         if not name and meta.get("generateName"):
-            name = meta["name"] = meta["generateName"] + self.tx.name_suffix(5)
+            # names.SimpleNameGenerator: the base is cut to 58 characters (63 minus the 5 random ones)
+            name = meta["name"] = meta["generateName"][:58] + self.tx.name_suffix(5)
         if not name:
             raise E.Invalid(res.kind, "", [E.required("metadata.name", "name or generateName is required")])
         if res.namespaced:
@@ -125,6 +126,9 @@ class Api:
             raise err.with_source("creating", source) if source else err
         for key in _SYSTEM_META:
             meta.pop(key, None)
+        # rest.FillObjectMetaSystemFields: the uid exists before PrepareForCreate (a Job's generated selector
+        # and labels carry it); the store keeps it
+        meta["uid"] = self.tx.new_uid()
         _strip_nulls(obj)
         strat.prepare_create(obj)
         try:

@@ -344,7 +344,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         from minikctl.kube.timefmt import rfc3339
 
         meta = obj.setdefault("metadata", {})
-        meta["uid"] = self.new_uid()
+        meta["uid"] = meta.get("uid") or self.new_uid()  # the API server fills it before admission
         meta["creationTimestamp"] = rfc3339(self.now_ms)
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
