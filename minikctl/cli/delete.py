@@ -147,7 +147,8 @@ def delete(
                 lines.append(res.ref(meta["name"]))
             else:
                 word = "force deleted" if (force and grace == 0) else "deleted"
-                lines.append(f'{res.singular} "{meta["name"]}" {word}{c.dry_suffix(mode)}')
+                kind = res.kind.lower() + (f".{res.group}" if res.group else "")  # job.batch "pi" deleted
+                lines.append(f'{kind} "{meta["name"]}" {word}{c.dry_suffix(mode)}')
             gone.append((res.kind, meta.get("namespace", ""), meta["name"], meta.get("uid"), res.plural))
         if wait and mode == "none" and gone:
             errors += wait_gone(cluster, gone, parse_go_duration(timeout) if timeout else 0)

@@ -611,7 +611,11 @@ class JobController(Controller):
         self._remove_finalizer(pod)
 
     def _remove_finalizer(self, pod: dict) -> dict | None:
-        """removeTrackingFinalizerPatch: ``$deleteFromPrimitiveList/finalizers``."""
+        """removeTrackingFinalizerPatch: ``$deleteFromPrimitiveList/finalizers`` (a patch: the live pod keeps
+        everything else); None when the pod is gone."""
+        pod = self.tx.get("Pod", _meta(pod).get("namespace", "default"), _meta(pod)["name"])
+        if pod is None:
+            return None
         if not has_tracking_finalizer(pod):
             return pod
         new = _copy(pod)
