@@ -118,7 +118,8 @@ class Api:
             # names.SimpleNameGenerator: the base is cut to 58 characters (63 minus the 5 random ones)
             name = meta["name"] = meta["generateName"][:58] + self.tx.name_suffix(5)
         if not name:
-            raise E.Invalid(res.kind, "", [E.required("metadata.name", "name or generateName is required")])
+            raise E.Invalid(res.kind, "", [E.required("metadata.name", "name or generateName is required")],
+                            res.group)
         if res.namespaced:
             self._admit_namespace(res, ns, name, source)
         if self.tx.exists(res.kind, ns, name):
@@ -183,7 +184,7 @@ class Api:
                     from minikctl.api.specdiff import spec_diff
 
                     cause.detail += "\n" + spec_diff(old.get("spec") or {}, new.get("spec") or {})
-            raise E.Invalid(res.kind, old_meta["name"], causes)
+            raise E.Invalid(res.kind, old_meta["name"], causes, res.group)
         if dry_run:
             return new, True
         with self.writing():
@@ -244,7 +245,7 @@ class Api:
 
     def _raise_invalid(self, res: Resource, obj: dict, causes: list) -> None:
         if causes:
-            raise E.Invalid(res.kind, obj["metadata"].get("name", ""), causes)
+            raise E.Invalid(res.kind, obj["metadata"].get("name", ""), causes, res.group)
 
     def _check_decode(self, res: Resource, obj: dict, source: str, verb: str) -> None:
         from minikctl.api import validation
