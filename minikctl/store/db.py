@@ -173,7 +173,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                 if stmt.strip():
                     self.conn.execute(stmt)
             seed = os.environ.get("MINIKCTL_SEED", DEFAULT_SEED)
-            for k, v in (("format", FORMAT), ("seed", seed), ("clock_ms", str(DEFAULT_EPOCH_MS)), ("revision", "0")):
+            ttl = events.ttl_from_environment()
+            for k, v in (("format", FORMAT), ("seed", seed), ("clock_ms", str(DEFAULT_EPOCH_MS)), ("revision", "0"),
+                         ("event_ttl_ms", str(ttl))):
                 self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (k, v))
         self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
         fmt = self._meta.get("format")

@@ -395,6 +395,8 @@ class JobController(Controller):
         self._by_owner: dict[str, dict[tuple, None]] | None = None
         self._orphans_by_label: dict[str | None, dict[tuple, None]] = {}
         self._pod_keys: dict[tuple, tuple] = {}  # (ns, name) -> (owner uid or None, controller-uid label or None)
+        self._jobs: dict[tuple, tuple] = {}  # (ns, name) -> (uid, finished?) of the Jobs seen (resolveControllerRef)
+        self._recs: dict[tuple, dict] = {}  # runtime records read in this run (only this controller writes them)
 
     # ---- the informers (addPod/updatePod/deletePod, addJob/updateJob/deleteJob) -------------------------
     def observe(self, ch) -> None:
@@ -422,21 +424,30 @@ class JobController(Controller):
             return
         if ref.get("kind") != "Job":
             return
-        job = self.tx.get("Job", ch.namespace, ref.get("name", ""))
-        if job is not None and _meta(job).get("uid") != ref.get("uid"):
-            job = None
+        found = self._job_info(ch.namespace, ref.get("name", ""))
+        if found is not None and found[0] != ref.get("uid"):
+            found = None
         if ch.type == DELETED or meta.get("deletionTimestamp"):
             # deletePod: a pod of a Job that is gone or finished loses its finalizer here
-            if job is None or is_job_finished(job):
+            if found is None or found[1]:
                 if has_tracking_finalizer(pod) and ch.type != DELETED:
                     self.orphans[key] = None
                 return
-        elif job is None:
+        elif found is None:
             return
         self.wake_at(ch.namespace, ref.get("name", ""), self.tx.now_ms + SYNC_BATCH_MS)
 
+    def _job_info(self, namespace: str, name: str) -> tuple | None:
+        """(uid, finished?) of a Job, from the Jobs this run has seen (the informer's cache), else the store."""
+        key = (namespace, name)
+        if key not in self._jobs:
+            job = self.tx.get("Job", namespace, name)
+            self._jobs[key] = None if job is None else (_meta(job).get("uid"), is_job_finished(job))
+        return self._jobs[key]
+
     def _observe_job(self, ch) -> None:
         key = (ch.namespace, ch.name)
+        self._jobs[key] = None if ch.type == DELETED else (ch.uid, is_job_finished(ch.obj))
         if ch.type == DELETED:
             self._generation.pop(key, None)
             self.enqueue(*key)
@@ -468,37 +479,43 @@ class JobController(Controller):
 
     # ---- timers: the runtime record keeps the next wake-up and the back-off record --------------------------
     def _record(self, namespace: str, name: str) -> dict:
-        return self.tx.get_runtime(self.kind, namespace, name) or {}
+        key = (namespace, name)
+        rec = self._recs.get(key)
+        if rec is None:
+            rec = self._recs[key] = self.tx.get_runtime(self.kind, namespace, name) or {}
+        return rec
+
+    def _store(self, namespace: str, name: str, rec: dict) -> None:
+        if rec:
+            self.tx.put_runtime(self.kind, namespace, name, rec, rec.get("wake"))
+        else:
+            self.tx.delete_runtime(self.kind, namespace, name)
 
     def wake_at(self, namespace: str, name: str, at_ms: int) -> None:
         rec = self._record(namespace, name)
         if rec.get("wake") is not None and rec["wake"] <= at_ms:
             return
         rec["wake"] = int(at_ms)
-        self.tx.put_runtime(self.kind, namespace, name, rec, int(at_ms))
+        self._store(namespace, name, rec)
 
     def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
         rec = self._record(namespace, name)
         rec.pop("wake", None)
-        if rec:
-            self.tx.put_runtime(kind, namespace, name, rec, None)
-        else:
-            self.tx.delete_runtime(kind, namespace, name)
+        self._store(namespace, name, rec)
         self.sync(namespace, name, self.tx.get(self.kind, namespace, name))
 
     def _save_backoff(self, namespace: str, name: str, failures: int, last_ms: int | None) -> None:
         """backoffStore.updateBackoffRecord."""
         rec = self._record(namespace, name)
+        before = dict(rec)
         if failures == 0 and last_ms is None:
             rec.pop("failuresAfterLastSuccess", None)
             rec.pop("lastFailureMs", None)
         else:
             rec["failuresAfterLastSuccess"] = failures
             rec["lastFailureMs"] = last_ms
-        if rec:
-            self.tx.put_runtime(self.kind, namespace, name, rec, rec.get("wake"))
-        else:
-            self.tx.delete_runtime(self.kind, namespace, name)
+        if rec != before:
+            self._store(namespace, name, rec)
 
     def _remove_backoff(self, namespace: str, name: str) -> None:
         """backoffStore.removeBackoffRecord (a finished or deleted Job); a pending wake-up stays."""
@@ -625,7 +642,7 @@ class JobController(Controller):
         else:
             new["metadata"].pop("finalizers", None)
         try:
-            stored, _ = self.api.update(pod, new, verb="patching")
+            stored, _ = self.api.update(pod, new, verb="patching", trusted=True)
         except E.NotFound:
             return None
         return stored
@@ -633,6 +650,7 @@ class JobController(Controller):
     # ---- syncJob ----------------------------------------------------------------------------------------------
     def sync(self, namespace: str, name: str, job: dict | None) -> None:
         if job is None:
+            self._recs[(namespace, name)] = {}
             self.tx.delete_runtime(self.kind, namespace, name)  # removeBackoffRecord
             return
         self._generation[(namespace, name)] = _meta(job).get("generation")
@@ -1129,7 +1147,7 @@ class JobController(Controller):
             return live
         new = _copy(live)
         new["status"] = status
-        stored, _ = self.api.update(live, new, subresource="status", verb="patching")
+        stored, _ = self.api.update(live, new, subresource="status", verb="patching", trusted=True)
         return _copy(stored)
 
 
