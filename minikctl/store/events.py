@@ -161,8 +161,8 @@ class EventLog:
         # what was read ahead may now be out of date: read again when next needed
         self._ev_rows.clear()
         self._ev_uids.clear()
-        self._expire_events()
         if not self._events:
+            self._expire_events()
             return
         new, changed = [], []
         for dedup, (ns, name, ev, state) in self._events.items():
@@ -178,22 +178,15 @@ class EventLog:
         if changed:
             self.conn.executemany("UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?", changed)
         self._events.clear()
+        self._expire_events()
 
     def _expire_events(self) -> None:
-        """The event TTL: events (stored or in memory) last written an hour ago or more are gone."""
+        """The event TTL: stored events last written the TTL ago or more are gone (called once the events held in
+        memory are written)."""
         ttl = int(self._meta.get("event_ttl_ms", EVENT_TTL_MS))
         floor = self.now_ms - ttl
-        if ttl <= 0 or floor <= 0:
-            return
-        if self._events:
-            from minikctl.kube.timefmt import parse_rfc3339
-
-            for dedup in [d for d, (_ns, _n, ev, _s) in self._events.items()
-                          if parse_rfc3339(ev["lastTimestamp"]) <= floor]:
-                ns, name, _ev, state = self._events.pop(dedup)
-                if state != "new":
-                    self.conn.execute("DELETE FROM events WHERE namespace=? AND name=?", (ns, name))
-        self.conn.execute("DELETE FROM events WHERE last_ms <= ?", (floor,))
+        if ttl > 0 and floor > 0:
+            self.conn.execute("DELETE FROM events WHERE last_ms <= ?", (floor,))
 
     def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
                    field_path: str, times: int, last_ms: int) -> bool:
