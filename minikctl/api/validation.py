@@ -2617,89 +2617,11 @@ def _validate_job(obj: dict) -> list[FieldError]:
     return errs
 
 
-# robfig/cron v3 standard parser (what CronJob validation uses)
-_CRON_DESCRIPTORS = {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
-_CRON_BOUNDS = [
-    (0, 59, {}),
-    (0, 23, {}),
-    (1, 31, {}),
-    (1, 12, {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                             "nov", "dec"])}),
-    (0, 6, {d: i for i, d in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])}),
-]
-
-
-def _cron_int(expr: str) -> int:
-    if not re.fullmatch(r"[+-]?[0-9]+", expr):
-        raise ValueError(f"failed to parse int from {expr}: strconv.Atoi: parsing {E.go_quote(expr)}: invalid syntax")
-    n = int(expr)
-    if n < 0:
-        raise ValueError(f"negative number ({n}) not allowed: {expr}")
-    return n
-
-
-def _cron_range(expr: str, lo: int, hi: int, names: dict) -> None:
-    range_and_step = expr.split("/")
-    low_high = range_and_step[0].split("-")
-    single = len(low_high) == 1
-
-    def int_or_name(x: str) -> int:
-        if names and x.lower() in names:
-            return names[x.lower()]
-        return _cron_int(x)
-
-    if low_high[0] in ("*", "?"):
-        start, end = lo, hi
-    else:
-        start = int_or_name(low_high[0])
-        if len(low_high) == 1:
-            end = start
-        elif len(low_high) == 2:
-            end = int_or_name(low_high[1])
-        else:
-            raise ValueError(f"too many hyphens: {expr}")
-    if len(range_and_step) == 1:
-        step = 1
-    elif len(range_and_step) == 2:
-        step = _cron_int(range_and_step[1])
-        if single:
-            end = hi
-    else:
-        raise ValueError(f"too many slashes: {expr}")
-    if start < lo:
-        raise ValueError(f"beginning of range ({start}) below minimum ({lo}): {expr}")
-    if end > hi:
-        raise ValueError(f"end of range ({end}) above maximum ({hi}): {expr}")
-    if start > end:
-        raise ValueError(f"beginning of range ({start}) beyond end of range ({end}): {expr}")
-    if step == 0:
-        raise ValueError(f"step of range should be a positive number: {expr}")
-
-
 def _cron_error(schedule: str) -> str:
-    """The error text of cron.ParseStandard, or "" when the schedule parses."""
-    spec = schedule
-    if not spec:
-        return "empty spec string"
-    if spec.startswith("TZ=") or spec.startswith("CRON_TZ="):
-        i = spec.find(" ")
-        spec = spec[i:].strip() if i >= 0 else ""
-    if spec.startswith("@"):
-        if spec in _CRON_DESCRIPTORS:
-            return ""
-        if spec.startswith("@every "):
-            return ""
-        return f"unrecognized descriptor: {spec}"
-    fields = spec.split()
-    if len(fields) != 5:
-        return f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]"
-    try:
-        for f, (lo, hi, names) in zip(fields, _CRON_BOUNDS):
-            for part in f.split(","):
-                _cron_range(part, lo, hi, names)
-    except ValueError as exc:
-        return str(exc)
-    return ""
+    """The error text of cron.ParseStandard (robfig/cron v3, kube/cron.py), or "" when the schedule parses."""
+    from minikctl.kube.cron import parse_error
+
+    return parse_error(schedule)
 
 
 def _validate_cronjob(obj: dict, old_spec: dict | None = None) -> list[FieldError]:

@@ -7,7 +7,7 @@ workload families add theirs); SUBCOMMANDS is the table kubectl's ``create`` kno
 from __future__ import annotations
 
 from minikctl.cli import common as c
-from minikctl.cli import create_apps, create_config
+from minikctl.cli import create_apps, create_batch, create_config
 from minikctl.cli.spec import Group, Opt
 
 
@@ -35,6 +35,9 @@ SUBCOMMANDS = {
     "ns": create_config.create_namespace,
     "deployment": create_apps.create_deployment,
     "deploy": create_apps.create_deployment,
+    "job": create_batch.create_job,
+    "cronjob": create_batch.create_cronjob,
+    "cj": create_batch.create_cronjob,
 }
 
 COMMANDS = {"create": Group("Create a resource from a file or from stdin.", SUBCOMMANDS, callback=create)}

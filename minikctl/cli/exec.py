@@ -17,14 +17,19 @@ def exec_(
     namespace: str | None = c.NAMESPACE,
     stdin: bool = Opt(False, "--stdin", "-i", help="Accepted for compatibility; stdin is not passed."),
     tty: bool = Opt(False, "--tty", "-t", help="Accepted for compatibility."),
+    pod_running_timeout: str = Opt("1m0s", "--pod-running-timeout", help="The length of (virtual) time to wait "
+                                   "until at least one pod is running."),
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> int:
     """Execute a command in a container (simulated)."""
     from minikctl.kube.errors import ClientError
-    from minikctl.kube.kinds import POD
+    from minikctl.kube.kinds import POD, resolve
 
-    target = args[0].split("/", 1)[1] if args[0].startswith(("pod/", "pods/", "po/")) else args[0]
+    res, target = POD, args[0]
+    if "/" in args[0]:  # TYPE/NAME: a workload stands for one of its pods (AttachablePodForObject)
+        type_, _, target = args[0].partition("/")
+        res = resolve(type_)
     command = [a for a in args[1:]]
     if command and command[0] == "--":
         command = command[1:]
@@ -32,7 +37,12 @@ def exec_(
         raise ClientError("you must specify at least one command for the container")
     with c.session(store, tick) as cluster:
         api = cluster.api
-        pod = api.get(POD, c.namespace_of(namespace), target)
+        pod = api.get(res, c.namespace_of(namespace), target)
+        if res.kind != "Pod":
+            from minikctl.cli import podfor
+
+            pod = podfor.attachable_pod(cluster, pod, pod_running_timeout)
+            target = pod["metadata"]["name"]
         names = [ct["name"] for ct in (pod.get("spec") or {}).get("containers") or []]
         if container is None:
             container = names[0]

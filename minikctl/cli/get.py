@@ -105,6 +105,8 @@ def get(
                    output, output_watch_events, request_timeout, fmt_kw, text if not watch_only else None,
                    allow_missing_template_keys)
             text = ""
+    if single and errors and not objs:
+        text = ""  # printGeneric: one object asked for and not found is the error alone
     c.out(text)
     if not objs and not errors and not (watch or watch_only) and (output in (None, "", "wide")) and not ignore_not_found:
         c.err("No resources found" if all_namespaces or _cluster_scoped(requests) else f"No resources found in {ns} namespace.")

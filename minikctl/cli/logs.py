@@ -43,6 +43,9 @@ def logs(
     since: str | None = Opt(None, "--since", help="Only lines newer than this virtual duration (5s, 2m, 3h)."),
     since_time: str | None = Opt(None, "--since-time", help="Only lines at or after this RFC3339 time."),
     limit_bytes: int = Opt(0, "--limit-bytes", help="At most this many bytes of log (0: no limit)."),
+    all_pods: bool = Opt(False, "--all-pods", help="Get logs from all pod(s). Sets prefix to true."),
+    pod_running_timeout: str = Opt("20s", "--pod-running-timeout", help="The length of (virtual) time to wait "
+                                   "until at least one pod is running."),
     selector: str | None = c.SELECTOR,
     namespace: str | None = c.NAMESPACE,
     store: str | None = c.STORE,
@@ -56,6 +59,7 @@ def logs(
     if not args and not selector:
         raise ClientError(NO_POD)
     since_ms = _since(since)
+    prefix = prefix or all_pods
     ns = c.namespace_of(namespace)
     chunks: list[str] = []
     with c.session(store, tick) as cluster:
@@ -68,13 +72,9 @@ def logs(
                 c.err(f"No resources found in {ns} namespace.")
                 return
         else:
-            name = args[0].split("/", 1)[1] if "/" in args[0] else args[0]
             if len(args) > 1 and not container:
                 container = args[1]
-            pod = api.find(POD, ns, name)
-            if pod is None:
-                raise ClientError(f'error from server (NotFound): pods "{name}" not found in namespace "{ns}"')
-            pods = [pod]
+            pods = _target_pods(cluster, args[0], ns, pod_running_timeout, all_pods)
         if since_ms and since_time:
             raise ClientError("at most one of `sinceTime` or `sinceSeconds` may be specified")
         if limit_bytes < 0:
@@ -92,7 +92,7 @@ def logs(
             else:
                 default = ((pod["metadata"].get("annotations") or {}).get("kubectl.kubernetes.io/default-container")
                            or names[0][0])
-                if len(names) > 1 and not selector:
+                if len(names) > 1 and not selector and not all_pods:
                     listed = ", ".join(n + tag for n, tag in names)
                     c.err(f'Defaulted container "{default}" out of: {listed}')
                 chosen = [default]
@@ -109,6 +109,26 @@ def logs(
                 text = _format(lines, timestamps, tag)
                 chunks.append(text.encode()[:limit_bytes].decode(errors="ignore") if limit_bytes else text)
     c.out("".join(chunks))
+
+
+def _target_pods(cluster, arg: str, ns: str, timeout: str, all_pods: bool) -> list[dict]:
+    """The builder's ``ResourceNames("pods", arg)``: POD or TYPE/NAME; a workload stands for its pods
+    (polymorphichelpers.LogsForObject, cli/podfor.py)."""
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.kinds import POD, resolve
+
+    res, name = POD, arg
+    if "/" in arg:
+        type_, _, name = arg.partition("/")
+        res = resolve(type_)
+    obj = cluster.api.find(res, ns, name)
+    if obj is None:
+        raise ClientError(f'error from server (NotFound): {res.qualified} "{name}" not found in namespace "{ns}"')
+    if res.kind == "Pod":
+        return [obj]
+    from minikctl.cli import podfor
+
+    return podfor.pods_for_logs(cluster, obj, timeout, all_pods)
 
 
 def _since(since: str | None) -> int:

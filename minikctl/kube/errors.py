@@ -230,10 +230,11 @@ class Invalid(StatusError):
     reason = "Invalid"
     code = 422
 
-    def __init__(self, kind: str, name: str, causes: list[FieldError]) -> None:
+    def __init__(self, kind: str, name: str, causes: list[FieldError], group: str = "") -> None:
         self.kind = kind
         self.name = name
         self.causes = list(causes)
+        self.group = group  # the Status message names the qualified kind (``Job.batch``), kubectl the kind
         super().__init__(self._text())
 
     def _text(self) -> str:
@@ -247,7 +248,8 @@ class Invalid(StatusError):
 
     def server_message(self) -> str:
         """``Pod "x" is invalid: <cause>`` or ``... is invalid: [<cause>, <cause>]`` (an aggregate's format)."""
-        head = f"{self.kind} {go_quote(self.name)} is invalid: "
+        kind = f"{self.kind}.{self.group}" if self.group else self.kind
+        head = f"{kind} {go_quote(self.name)} is invalid: "
         if len(self.causes) == 1:
             return head + str(self.causes[0])
         return head + "[" + ", ".join(str(c) for c in self.causes) + "]"

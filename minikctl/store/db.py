@@ -173,7 +173,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                 if stmt.strip():
                     self.conn.execute(stmt)
             seed = os.environ.get("MINIKCTL_SEED", DEFAULT_SEED)
-            for k, v in (("format", FORMAT), ("seed", seed), ("clock_ms", str(DEFAULT_EPOCH_MS)), ("revision", "0")):
+            ttl = events.ttl_from_environment()
+            for k, v in (("format", FORMAT), ("seed", seed), ("clock_ms", str(DEFAULT_EPOCH_MS)), ("revision", "0"),
+                         ("event_ttl_ms", str(ttl))):
                 self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (k, v))
         self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
         fmt = self._meta.get("format")
@@ -344,7 +346,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         from minikctl.kube.timefmt import rfc3339
 
         meta = obj.setdefault("metadata", {})
-        meta["uid"] = self.new_uid()
+        meta["uid"] = meta.get("uid") or self.new_uid()  # the API server fills it before admission
         meta["creationTimestamp"] = rfc3339(self.now_ms)
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)

@@ -4,6 +4,11 @@ Stored in their own table (``events``) with the columns needed to aggregate repe
 involved object, type, reason, message and source) and to find an object's events (``involved_uid``).
 Aggregation happens in memory during a transaction and is written back at the flush, so a crash loop that
 repeats the same few events thousands of times per advance costs a few rows.
+
+Events live an hour after their last write, as the API server's ``--event-ttl`` (1h) leases them in etcd: every
+flush drops those last written that long ago or more on the virtual clock (a long advance flushes now and then, so
+what it records stays bounded too). A store keeps the TTL it was created with (``MINIKCTL_EVENT_TTL``, a duration;
+0 keeps events for ever), in its meta ``event_ttl_ms``.
 """
 
 from __future__ import annotations
@@ -17,8 +22,29 @@ CREATE TABLE IF NOT EXISTS events (
     PRIMARY KEY (namespace, name)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS events_involved ON events (involved_uid);
-CREATE UNIQUE INDEX IF NOT EXISTS events_dedup ON events (dedup)
+CREATE UNIQUE INDEX IF NOT EXISTS events_dedup ON events (dedup);
+CREATE INDEX IF NOT EXISTS events_last ON events (last_ms)
 """
+
+EVENT_TTL_MS = 3_600_000  # kube-apiserver --event-ttl (default 1h)
+
+
+def ttl_from_environment() -> int:
+    """The event TTL of a new store: ``MINIKCTL_EVENT_TTL`` (a Go duration), else an hour."""
+    import os
+
+    raw = os.environ.get("MINIKCTL_EVENT_TTL")
+    if not raw:
+        return EVENT_TTL_MS
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.timefmt import parse_go_duration
+
+    try:
+        ms = parse_go_duration(raw.strip() + ("s" if raw.strip().isdigit() and raw.strip() != "0" else ""))
+    except ValueError as e:
+        raise ClientError(f"invalid MINIKCTL_EVENT_TTL {raw!r}: {e}") from None
+    return max(0, ms)
+FLUSH_EVERY = 20_000  # events held in memory before a flush (and expiry) during a long advance
 
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
@@ -27,6 +53,7 @@ class EventLog:
     """The Tx's part that records and reads events (mixed into store.db.Tx)."""
 
     conn: object
+    _meta: dict
     watch_events = False
     _events: dict
     _ev_rows: dict
@@ -64,6 +91,8 @@ class EventLog:
             return ev
         # like the kubelet's recorder ("<name>.<hex of the time in ns>"): names sort in the order
         # events were created, so same-second events list (and describe) chronologically
+        if len(self._events) >= FLUSH_EVERY:
+            self.flush_events()
         name = f"{meta['name']}.{at * 1_000_000 + self.counter('event') % 1_000_000:x}"
         ev = {
             "apiVersion": "v1",
@@ -133,6 +162,7 @@ class EventLog:
         self._ev_rows.clear()
         self._ev_uids.clear()
         if not self._events:
+            self._expire_events()
             return
         new, changed = [], []
         for dedup, (ns, name, ev, state) in self._events.items():
@@ -148,6 +178,15 @@ class EventLog:
         if changed:
             self.conn.executemany("UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?", changed)
         self._events.clear()
+        self._expire_events()
+
+    def _expire_events(self) -> None:
+        """The event TTL: stored events last written the TTL ago or more are gone (called once the events held in
+        memory are written)."""
+        ttl = int(self._meta.get("event_ttl_ms", EVENT_TTL_MS))
+        floor = self.now_ms - ttl
+        if ttl > 0 and floor > 0:
+            self.conn.execute("DELETE FROM events WHERE last_ms <= ?", (floor,))
 
     def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
                    field_path: str, times: int, last_ms: int) -> bool:

@@ -7,8 +7,12 @@ the API. The scheduler and the kubelets are components too; the loop puts them f
 from __future__ import annotations
 
 from minikctl.engine.controllers.deployment import DeploymentController
+from minikctl.engine.controllers.cronjob import CronJobController
 from minikctl.engine.controllers.garbagecollector import GarbageCollector
+from minikctl.engine.controllers.job import JobController
 from minikctl.engine.controllers.namespace import NamespaceController
 from minikctl.engine.controllers.replicaset import ReplicaSetController
+from minikctl.engine.controllers.ttlafterfinished import TTLAfterFinishedController
 
-CONTROLLERS = [GarbageCollector, NamespaceController, DeploymentController, ReplicaSetController]
+CONTROLLERS = [GarbageCollector, NamespaceController, DeploymentController, ReplicaSetController, JobController,
+               CronJobController, TTLAfterFinishedController]
