@@ -8,5 +8,6 @@ from __future__ import annotations
 
 from minikctl.engine.controllers.garbagecollector import GarbageCollector
 from minikctl.engine.controllers.namespace import NamespaceController
+from minikctl.engine.controllers.statefulset import StatefulSetController
 
-CONTROLLERS = [GarbageCollector, NamespaceController]
+CONTROLLERS = [GarbageCollector, NamespaceController, StatefulSetController]

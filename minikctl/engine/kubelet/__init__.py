@@ -331,6 +331,8 @@ def pod_assumptions(tx, pod: dict) -> dict[str, list[str]]:
     if not R:
         return out
     spec = pod.get("spec") or {}
+    claims = {v.get("name"): (v.get("persistentVolumeClaim") or {}).get("claimName", "")
+              for v in spec.get("volumes") or [] if isinstance(v, dict) and v.get("persistentVolumeClaim") is not None}
     for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
         C = R["c"].get(c["name"]) or {}
         inst = C.get("cur")
@@ -338,5 +340,9 @@ def pod_assumptions(tx, pod: dict) -> dict[str, list[str]]:
         if inst is not None and inst.get("proc"):
             # the process's record (procs.dump_process) carries its notes: describe need not load the interpreter
             notes = list(inst["proc"].get("assumptions") or [])
+        for m in c.get("volumeMounts") or []:
+            if m.get("name") in claims:  # PersistentVolumeClaims are not served: the kubelet mounts an empty volume
+                notes.append(f"volume {m['name']} (PersistentVolumeClaim {claims[m['name']]}, not served by minikctl) "
+                             "is an empty volume that lives with the pod")
         out[c["name"]] = notes
     return out
