@@ -6,8 +6,9 @@ the API. The scheduler and the kubelets are components too; the loop puts them f
 
 from __future__ import annotations
 
+from minikctl.engine.controllers.daemonset import DaemonSetController
 from minikctl.engine.controllers.garbagecollector import GarbageCollector
 from minikctl.engine.controllers.namespace import NamespaceController
 from minikctl.engine.controllers.statefulset import StatefulSetController
 
-CONTROLLERS = [GarbageCollector, NamespaceController, StatefulSetController]
+CONTROLLERS = [GarbageCollector, NamespaceController, StatefulSetController, DaemonSetController]

@@ -27,7 +27,7 @@ class RateLimitedTimers:
         return self.tx.get_runtime(self.kind, namespace, name) or {}
 
     def _store(self, namespace: str, name: str, rec: dict) -> None:
-        if not rec.get("at") and not rec.get("failures"):
+        if not rec.get("at") and not rec.get("failures") and not set(rec) - {"at", "failures"}:
             if self.tx.get_runtime(self.kind, namespace, name) is not None:
                 self.tx.delete_runtime(self.kind, namespace, name)
             return
