@@ -9,6 +9,7 @@ from __future__ import annotations
 from minikctl.engine.controllers.daemonset import DaemonSetController
 from minikctl.engine.controllers.garbagecollector import GarbageCollector
 from minikctl.engine.controllers.namespace import NamespaceController
+from minikctl.engine.controllers.podgc import PodGarbageCollector
 from minikctl.engine.controllers.statefulset import StatefulSetController
 
-CONTROLLERS = [GarbageCollector, NamespaceController, StatefulSetController, DaemonSetController]
+CONTROLLERS = [GarbageCollector, NamespaceController, PodGarbageCollector, StatefulSetController, DaemonSetController]

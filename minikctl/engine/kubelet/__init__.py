@@ -47,7 +47,11 @@ class Kubelet:
     # ---- the informer --------------------------------------------------------------------
     def observe(self, ch) -> None:
         if ch.kind == "Node":
-            if ch.type != DELETED and ch.by != WRITER and self.node(ch.name) is None:
+            if ch.type == DELETED:  # the node's kubelet goes with it (its pods wait for the pod GC)
+                if self.node(ch.name) is not None:
+                    self._nodes[ch.name] = None
+                    self.tx.delete_runtime(N.KIND, "", ch.name)
+            elif ch.by != WRITER and self.node(ch.name) is None:
                 self.node_queue[ch.name] = None
             return
         if ch.by == WRITER:
