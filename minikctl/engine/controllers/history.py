@@ -65,9 +65,11 @@ def _go_float(f: float) -> str:
         sign = exp[0] if exp[:1] in "+-" else "+"
         digits = exp.lstrip("+-").lstrip("0") or "0"
         return f"{mant}e{sign}{digits}"
-    if f == int(f) and a < 1e21:
+    if f == int(f):
         return str(int(f))
-    return repr(f)
+    from decimal import Decimal
+
+    return format(Decimal(repr(f)), "f")  # the shortest digits, never in exponent form
 
 
 def _encode(value, out: list) -> None:

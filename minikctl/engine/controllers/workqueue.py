@@ -6,8 +6,10 @@ an ``ItemExponentialFailureRateLimiter(5*time.Millisecond, 1000*time.Second)`` p
 failure, doubling, at most 1000 s — reset (``Forget``) by a sync that succeeds. The limiter's overall token
 bucket (10 qps, burst 100) is not simulated.
 
-The runtime record of the owner (its kind, namespace, name) keeps both: ``{"at": [wake ms, ...], "failures": n}``;
-every time asked for fires (a delaying queue holds each ``AddAfter``), the record wakes at the earliest.
+The runtime record of the owner (its kind, namespace, name) keeps both: ``{"at": wake ms, "failures": n}``. As in
+client-go's delaying queue (``delaying_queue.go``, ``insert``), a key waits at most once: a second ``AddAfter``
+only moves it earlier, never adds a later wake-up (so a set requeued for 10 s and then asked again for 11 s
+syncs once, at 10 s).
 """
 
 from __future__ import annotations
@@ -27,25 +29,27 @@ class RateLimitedTimers:
         return self.tx.get_runtime(self.kind, namespace, name) or {}
 
     def _store(self, namespace: str, name: str, rec: dict) -> None:
-        if not rec.get("at") and not rec.get("failures") and not set(rec) - {"at", "failures"}:
+        if rec.get("at") is None:
+            rec.pop("at", None)
+        if not rec.get("failures"):
+            rec.pop("failures", None)
+        if not rec:
             if self.tx.get_runtime(self.kind, namespace, name) is not None:
                 self.tx.delete_runtime(self.kind, namespace, name)
             return
-        rec["at"] = sorted(set(rec.get("at") or []))
-        self.tx.put_runtime(self.kind, namespace, name, rec, rec["at"][0] if rec["at"] else None)
+        self.tx.put_runtime(self.kind, namespace, name, rec, rec.get("at"))
 
     def wake_at(self, namespace: str, name: str, at_ms: int) -> None:
-        """queue.AddAfter: sync again at ``at_ms`` (each time asked for fires, once)."""
+        """queue.AddAfter: sync again at ``at_ms``, unless the key already waits for an earlier time."""
         rec = self._record(namespace, name)
-        if int(at_ms) in (rec.get("at") or []):
+        if rec.get("at") is not None and rec["at"] <= at_ms:
             return
-        rec["at"] = list(rec.get("at") or []) + [int(at_ms)]
+        rec["at"] = int(at_ms)
         self._store(namespace, name, rec)
 
     def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
         rec = self._record(namespace, name)
-        now = self.tx.now_ms
-        rec["at"] = [t for t in rec.get("at") or [] if t > now]
+        rec.pop("at", None)
         self._store(namespace, name, rec)
         self.sync(namespace, name, self.tx.get(self.kind, namespace, name))
 
@@ -55,8 +59,8 @@ class RateLimitedTimers:
         failures = int(rec.get("failures") or 0)
         delay = min(BASE_DELAY_MS * (1 << min(failures, 40)), MAX_DELAY_MS)
         rec["failures"] = failures + 1
-        rec["at"] = list(rec.get("at") or []) + [self.tx.now_ms + delay]
         self._store(namespace, name, rec)
+        self.wake_at(namespace, name, self.tx.now_ms + delay)
 
     def forget(self, namespace: str, name: str) -> None:
         """queue.Forget: the sync succeeded; the next failure starts from 5 ms again."""
