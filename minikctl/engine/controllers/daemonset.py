@@ -38,6 +38,7 @@ WRITER = "daemonset-controller"
 HASH_LABEL = H.REVISION_LABEL  # apps.DefaultDaemonSetUniqueLabelKey
 GENERATION_LABEL = "pod-template-generation"  # apps.DaemonSetTemplateGenerationKey
 TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"  # apps.DeprecatedTemplateGeneration
+POD_FIELDS = ("apiVersion", "kind", "metadata", "spec.nodeName", "spec.affinity", "status.phase", "status.conditions")
 BURST_REPLICAS = 250
 SLOW_START_INITIAL_BATCH_SIZE = 1
 BACKOFF_INITIAL_MS = 1_000  # the controller manager's failedPodsBackoff: flowcontrol.NewBackOff(1s, 15min)
@@ -179,15 +180,6 @@ def allows_surge(ds: dict) -> bool:
 
 
 # ---- daemon_controller.go --------------------------------------------------------------------------------------
-def new_daemon_pod(ds: dict, node_name: str) -> dict:
-    """NewPod: the template's pod on the node, with the daemon tolerations (what the predicates look at)."""
-    template = (ds.get("spec") or {}).get("template") or {}
-    spec = copy.deepcopy(template.get("spec") or {})
-    spec["nodeName"] = node_name
-    add_daemon_tolerations(spec)
-    return {"metadata": copy.deepcopy(template.get("metadata") or {}), "spec": spec}
-
-
 def _untolerated(taints: list, tolerations: list, effects: tuple) -> bool:
     """v1helper.FindMatchingUntoleratedTaint with an effect filter: is one of those taints not tolerated?"""
     from minikctl.engine.controllers.scheduler import _tolerates
@@ -195,13 +187,24 @@ def _untolerated(taints: list, tolerations: list, effects: tuple) -> bool:
     return any(t.get("effect") in effects and not _tolerates(tolerations, t) for t in taints or [])
 
 
-def node_should_run(node: dict, ds: dict) -> tuple[bool, bool]:
-    """NodeShouldRunDaemonPod: (shouldRun, shouldContinueRunning)."""
+def predicate_pod(ds: dict) -> dict:
+    """What NewPod gives the predicates to look at: the template's node selector, affinity and tolerations (with
+    the daemon tolerations added)."""
+    tspec = ((ds.get("spec") or {}).get("template") or {}).get("spec") or {}
+    spec = {k: tspec[k] for k in ("nodeSelector", "affinity", "nodeName", "hostNetwork") if k in tspec}
+    spec["tolerations"] = list(tspec.get("tolerations") or [])
+    add_daemon_tolerations(spec)
+    return {"spec": spec}
+
+
+def node_should_run(node: dict, ds: dict, pod: dict | None = None) -> tuple[bool, bool]:
+    """NodeShouldRunDaemonPod: (shouldRun, shouldContinueRunning). ``pod``: predicate_pod(ds), when the caller has
+    it already."""
     from minikctl.engine.controllers.scheduler import _affinity_ok
 
     name = node["metadata"]["name"]
-    pod = new_daemon_pod(ds, name)
-    tmpl_node = (((ds.get("spec") or {}).get("template") or {}).get("spec") or {}).get("nodeName")
+    pod = pod or predicate_pod(ds)
+    tmpl_node = pod["spec"].get("nodeName")
     if tmpl_node and tmpl_node != name:
         return False, False
     if not _affinity_ok(pod, node):  # predicates: fitsNodeName (always here) and fitsNodeAffinity
@@ -301,7 +304,7 @@ class DaemonSetController(RateLimitedTimers, Controller):
     def sync(self, namespace: str, name: str, ds: dict | None) -> None:
         if ds is None:
             return  # "Daemon set has been deleted"
-        nodes = self.tx.list("Node")
+        nodes = self.tx.list("Node", None, ("metadata", "spec"))  # what the predicates read of a node
         if (ds.get("spec") or {}).get("selector") == {}:
             self.event(ds, "Warning", "SelectingAll",
                        "This daemon set is selecting all pods. A non-empty selector is required.")
@@ -311,10 +314,14 @@ class DaemonSetController(RateLimitedTimers, Controller):
         try:
             cur, old = self.construct_history(ds)
             hash_ = ((cur.get("metadata") or {}).get("labels") or {}).get(HASH_LABEL, "")
+            # the informer's view for the whole sync: the pods as listed (and claimed) now, what each node should run
+            self._ctx = {"pods": self.daemon_pods(ds), "should": {}, "pred": predicate_pod(ds)}
             failed = False
             try:
-                self.manage(ds, nodes, hash_)
-                if ((ds.get("spec") or {}).get("updateStrategy") or {}).get("type") == "RollingUpdate":
+                acted = self.manage(ds, nodes, hash_)
+                # expectations: the creations and deletions manage just made are not observed yet, so the
+                # rolling update waits for the next sync (updateDaemonSet's SatisfiedExpectations)
+                if not acted and ((ds.get("spec") or {}).get("updateStrategy") or {}).get("type") == "RollingUpdate":
                     self.rolling_update(ds, nodes, hash_)
                 self.cleanup_history(ds, old)
             except _SyncError:
@@ -325,17 +332,33 @@ class DaemonSetController(RateLimitedTimers, Controller):
         except _SyncError:
             self.requeue_failed(namespace, name)
             return
+        finally:
+            self._ctx = None
         self.forget(namespace, name)
+
+    _ctx: dict | None = None
+
+    def should_run(self, node: dict, ds: dict) -> tuple[bool, bool]:
+        """NodeShouldRunDaemonPod, computed once per node in a sync."""
+        ctx = self._ctx
+        if ctx is None:
+            return node_should_run(node, ds)
+        name = node["metadata"]["name"]
+        got = ctx["should"].get(name)
+        if got is None:
+            got = ctx["should"][name] = node_should_run(node, ds, ctx["pred"])
+        return got
 
     # ---- pods by node ------------------------------------------------------------------------------------
     def daemon_pods(self, ds: dict) -> list[dict]:
-        """getDaemonPods: ClaimPods over the namespace's pods."""
-        return self.owned_objects(ds, "Pod")
+        """getDaemonPods: ClaimPods over the namespace's pods (the fields the controller reads)."""
+        return self.owned_objects(ds, "Pod", fields=POD_FIELDS)
 
     def nodes_to_pods(self, ds: dict, include_deleted_terminal: bool = False) -> dict[str, list[dict]]:
-        """getNodesToDaemonPods: the claimed pods by target node (terminal pods being deleted left out)."""
+        """getNodesToDaemonPods: the claimed pods by target node (terminal pods being deleted left out). Within a
+        sync, the pods listed at its start (the informer's cache does not see this sync's own writes either)."""
         out: dict[str, list[dict]] = {}
-        for pod in self.daemon_pods(ds):
+        for pod in (self._ctx["pods"] if self._ctx is not None else self.daemon_pods(ds)):
             if not include_deleted_terminal and is_terminal(pod) and pod["metadata"].get("deletionTimestamp"):
                 continue
             node = target_node(pod)
@@ -345,7 +368,8 @@ class DaemonSetController(RateLimitedTimers, Controller):
         return out
 
     # ---- manage ------------------------------------------------------------------------------------------
-    def manage(self, ds: dict, nodes: list[dict], hash_: str) -> None:
+    def manage(self, ds: dict, nodes: list[dict], hash_: str) -> bool:
+        """manage: True when it created or deleted pods (whose observation the expectations then wait for)."""
         node_pods = self.nodes_to_pods(ds)
         create: list[str] = []
         delete: list[str] = []
@@ -360,11 +384,12 @@ class DaemonSetController(RateLimitedTimers, Controller):
                 delete += [p["metadata"]["name"] for p in node_pods[node_name]
                            if not (p.get("spec") or {}).get("nodeName")]
         self.sync_nodes(ds, delete, create, hash_)
+        return bool(delete or create)
 
     def pods_should_be_on_node(self, node: dict, node_pods: dict, ds: dict, hash_: str) -> tuple[list, list]:
         """podsShouldBeOnNode: (nodes needing a daemon pod, pods to delete) for one node."""
         name = node["metadata"]["name"]
-        should_run, should_continue = node_should_run(node, ds)
+        should_run, should_continue = self.should_run(node, ds)
         pods = node_pods.get(name)
         create: list[str] = []
         delete: list[str] = []
@@ -488,7 +513,7 @@ class DaemonSetController(RateLimitedTimers, Controller):
         run a pod gets an (empty) entry."""
         desired = 0
         for node in nodes:
-            if not node_should_run(node, ds)[0]:
+            if not self.should_run(node, ds)[0]:
                 continue
             desired += 1
             node_pods.setdefault(node["metadata"]["name"], [])
@@ -502,7 +527,7 @@ class DaemonSetController(RateLimitedTimers, Controller):
         return max_surge, max_unavailable, desired
 
     def rolling_update(self, ds: dict, nodes: list[dict], hash_: str) -> None:
-        node_pods = self.nodes_to_pods(ds)
+        node_pods = self.nodes_to_pods(ds)  # a fresh map: updatedDesiredNodeCounts adds entries to it
         max_surge, max_unavailable, desired = self.updated_desired_counts(ds, nodes, node_pods)
         mrs = int((ds.get("spec") or {}).get("minReadySeconds") or 0)
         now = self.tx.now_ms
@@ -577,12 +602,12 @@ class DaemonSetController(RateLimitedTimers, Controller):
                 if node is None:
                     raise _SyncError()  # "couldn't get node for nodeName"
                 if not available(old):
-                    if not node_should_run(node, ds)[0]:
+                    if not self.should_run(node, ds)[0]:
                         to_delete.append(old["metadata"]["name"])
                         continue
                     allowed_nodes.append(node_name)
                 else:
-                    if not node_should_run(node, ds)[0]:
+                    if not self.should_run(node, ds)[0]:
                         should_not_run.append(old["metadata"]["name"])
                         continue
                     if surge >= max_surge:
@@ -664,6 +689,7 @@ class DaemonSetController(RateLimitedTimers, Controller):
         keep_hash = ((keep.get("metadata") or {}).get("labels") or {}).get(HASH_LABEL, "")
         for pod in self.daemon_pods(ds):
             if ((pod.get("metadata") or {}).get("labels") or {}).get(HASH_LABEL) != keep_hash:
+                pod = self.tx.get("Pod", pod["metadata"].get("namespace", "default"), pod["metadata"]["name"])
                 new = copy.deepcopy(pod)
                 new["metadata"].setdefault("labels", {})[HASH_LABEL] = keep_hash
                 self.api.update(pod, new, verb="patching")
@@ -704,7 +730,7 @@ class DaemonSetController(RateLimitedTimers, Controller):
         c = {"desiredNumberScheduled": 0, "currentNumberScheduled": 0, "numberMisscheduled": 0, "numberReady": 0,
              "updatedNumberScheduled": 0, "numberAvailable": 0}
         for node in nodes:
-            should_run, _ = node_should_run(node, ds)
+            should_run, _ = self.should_run(node, ds)
             pods = node_pods.get(node["metadata"]["name"]) or []
             if should_run:
                 c["desiredNumberScheduled"] += 1

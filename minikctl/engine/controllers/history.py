@@ -214,7 +214,21 @@ def equal_revision(lhs: dict | None, rhs: dict | None) -> bool:
     lh, rh = label_hash(lhs), label_hash(rhs)
     if lh is not None and rh is not None and lh != rh:
         return False
-    return raw_data(lhs) == raw_data(rhs)
+    return same_json(lhs.get("data"), rhs.get("data"))  # bytes.Equal of the raw data
+
+
+def same_json(a, b) -> bool:
+    """Whether two decoded JSON values encode to the same bytes (``go_json(a) == go_json(b)``) without encoding
+    them: numbers by value (both are float64 once Go decodes them), booleans apart from numbers."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same_json(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b))
+    if isinstance(a, (int, float)):
+        return isinstance(b, (int, float)) and a == b
+    return type(a) is type(b) and a == b
 
 
 def find_equal_revisions(revisions: list[dict], needle: dict) -> list[dict]:
@@ -230,6 +244,14 @@ def next_revision(revisions: list[dict]) -> int:
 def apply_revision(obj: dict, revision: dict) -> dict:
     """ApplyRevision (statefulset): the object with the revision's patch applied (a strategic merge patch whose
     ``$patch: replace`` swaps the whole template)."""
+    data = revision.get("data") or {}
+    template = ((data.get("spec") or {}) if isinstance(data.get("spec"), dict) else {}).get("template")
+    if set(data) == {"spec"} and set(data["spec"]) == {"template"} and isinstance(template, dict) \
+            and template.get("$patch") == "replace":
+        # what the controllers write: the strategic merge patch replaces spec.template, nothing else
+        out = dict(obj, spec=dict(obj.get("spec") or {}))
+        out["spec"]["template"] = {k: copy.deepcopy(v) for k, v in template.items() if k != "$patch"}
+        return out
     from minikctl.api.patching import strategic_merge_patch
 
-    return strategic_merge_patch(obj, revision.get("data") or {}, obj.get("kind", "StatefulSet"))
+    return strategic_merge_patch(obj, data, obj.get("kind", "StatefulSet"))

@@ -42,6 +42,7 @@ POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name"  # apps.StatefulSetPodName
 POD_INDEX_LABEL = "apps.kubernetes.io/pod-index"  # apps.PodIndexLabel (PodIndexLabel: on in v1.32)
 REVISION_LABEL = H.REVISION_LABEL  # apps.StatefulSetRevisionLabel
 
+POD_FIELDS = ("apiVersion", "kind", "metadata", "spec.volumes", "status.phase", "status.conditions")  # what it reads
 MAX_BATCH_SIZE = 500  # stateful_set_control.go MaxBatchSize
 _STATEFUL_POD = re.compile(r"^(.*)-([0-9]+)$")  # statefulPodRegex
 
@@ -169,9 +170,9 @@ def is_running_and_available(pod: dict, min_ready: int, now_ms: int) -> bool:
     return is_pod_available(pod, min_ready, now_ms)
 
 
-def is_unavailable(pod: dict, min_ready: int, now_ms: int) -> bool:
-    """isUnavailable: not available, or terminating."""
-    return not is_running_and_available(pod, min_ready, now_ms) or is_terminating(pod)
+def is_unavailable(pod: dict | None, min_ready: int, now_ms: int) -> bool:
+    """isUnavailable: not available, or terminating (a pod not made yet is unavailable)."""
+    return pod is None or not is_running_and_available(pod, min_ready, now_ms) or is_terminating(pod)
 
 
 def allows_burst(sts: dict) -> bool:
@@ -306,7 +307,7 @@ class StatefulSetController(RateLimitedTimers, Controller):
             return  # a selector that does not convert: a non-transient error, no retry
         try:
             self._adopt_orphan_revisions(sts)
-            pods = self.owned_objects(sts, "Pod", match=lambda p: is_member_of(sts, p))
+            pods = self.owned_objects(sts, "Pod", match=lambda p: is_member_of(sts, p), fields=POD_FIELDS)
             status = self.update_stateful_set(sts, pods)
         except _SyncError:
             self.requeue_failed(namespace, name)
@@ -472,10 +473,11 @@ class StatefulSetController(RateLimitedTimers, Controller):
                 replicas[get_ordinal(pod) - start] = pod
             elif get_ordinal(pod) >= 0:
                 condemned.append(pod)
-        for ordinal in range(start, end + 1):
-            if replicas[ordinal - start] is None:
-                replicas[ordinal - start] = new_versioned_pod(current_set, update_set, current["metadata"]["name"],
-                                                              update["metadata"]["name"], ordinal)
+        # for the empty indices: newVersionedStatefulSetPod, made when processReplica comes to them (None until
+        # then: a pod not created, unavailable, counted nowhere)
+        self._make_pod = lambda ordinal: new_versioned_pod(current_set, update_set, current["metadata"]["name"],
+                                                           update["metadata"]["name"], ordinal)
+        self._start = start
         condemned.sort(key=get_ordinal, reverse=True)  # descendingOrdinal
 
         first_unavailable = None
@@ -516,6 +518,8 @@ class StatefulSetController(RateLimitedTimers, Controller):
         upd_name = update["metadata"]["name"]
         for target in range(len(replicas) - 1, update_min - 1, -1):
             pod = replicas[target]
+            if pod is None:
+                return status
             if pod_revision(pod) != upd_name and not is_terminating(pod):
                 try:
                     self._delete_pod(sts, pod)  # "Pod of StatefulSet is terminating for update"
@@ -529,6 +533,8 @@ class StatefulSetController(RateLimitedTimers, Controller):
 
     def _process_replica(self, sts: dict, update_set: dict, monotonic: bool, replicas: list, i: int) -> bool:
         """processReplica: True when the sync must stop here (monotonic)."""
+        if replicas[i] is None:
+            replicas[i] = self._make_pod(self._start + i)
         pod = replicas[i]
         mrs = int((sts.get("spec") or {}).get("minReadySeconds") or 0)
         if phase(pod) in ("Failed", "Succeeded"):
@@ -587,6 +593,7 @@ class StatefulSetController(RateLimitedTimers, Controller):
 
     def _update_pod(self, sts: dict, pod: dict) -> None:
         """UpdateStatefulPod: restore the pod's identity and storage."""
+        pod = self.tx.get("Pod", pod["metadata"].get("namespace", "default"), pod["metadata"]["name"]) or pod
         new = copy.deepcopy(pod)
         if not identity_matches(sts, new):
             update_identity(sts, new)
