@@ -114,12 +114,16 @@ class Api:
             meta.pop("namespace", None)
             ns = CLUSTER
         name = meta.get("name") or ""
+        # the mutating admission plugins run before a generateName is completed: their refusals name the object
+        # by its generateName (admission.extractResourceName)
+        admitted_as = name
         if not name and meta.get("generateName"):
+            admitted_as = meta["generateName"]
             name = meta["name"] = meta["generateName"] + self.tx.name_suffix(5)
         if not name:
             raise E.Invalid(res.kind, "", [E.required("metadata.name", "name or generateName is required")])
         if res.namespaced:
-            self._admit_namespace(res, ns, name, source)
+            self._admit_namespace(res, ns, admitted_as, source)
         if self.tx.exists(res.kind, ns, name):
             err = E.AlreadyExists(res.qualified, name)
             raise err.with_source("creating", source) if source else err
@@ -130,6 +134,8 @@ class Api:
         try:
             strat.default(obj, self)  # defaulting and the mutating admission plugins, which may refuse
         except E.StatusError as err:
+            if admitted_as != name and isinstance(err, E.Forbidden):
+                err.message = err.message.replace(f'"{name}"', f'"{admitted_as}"', 1)
             raise err.with_source("creating", source) if source else err
         self._raise_invalid(res, obj, strat.validate(obj))
         if dry_run:

@@ -6,7 +6,7 @@ import gc
 import os
 import sys
 
-from minikctl.cli.common import STORE, TICK, set_globals
+from minikctl.cli.common import STORE, TICK, set_command_line, set_globals
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 
 # The module that declares each command; a command line imports only the one it names.
 COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "get", "describe": "describe",
-            "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "set": "patch", "edit": "edit",
+            "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "set": "set", "edit": "edit",
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
-            "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top"}
+            "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top",
+            "rollout": "rollout", "scale": "scale"}
 ROOT_VALUE_OPTIONS = ("--store", "--tick")
 HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."
 
@@ -165,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     from minikctl.cli.argv import parse
 
     args = sys.argv[1:] if argv is None else list(argv)
+    set_command_line(args)
     # A command is short-lived and decodes many small objects: with the default thresholds the cyclic GC
     # rescans them over and over (get pods on 10,000 pods: 1.5 s of json.loads instead of 0.7 s).
     gc.set_threshold(100_000, 1_000, 1_000)

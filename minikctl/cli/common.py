@@ -30,6 +30,19 @@ DRY_RUN = Opt(None, "--dry-run", help='Must be "none", "server", or "client".')
 VALIDATE = Opt("strict", "--validate", help="strict (or true), warn, ignore (or false).")
 
 _global: dict[str, str | None] = {"store": None, "tick": None}
+_command_line: list[str] = []
+
+
+def set_command_line(args: list[str]) -> None:
+    """The command line as typed (for what only its raw form tells, like where ``--`` was)."""
+    _command_line[:] = args
+
+
+def args_after_dash() -> int | None:
+    """How many arguments follow ``--`` on the command line (cobra's ArgsLenAtDash); None without ``--``."""
+    if "--" not in _command_line:
+        return None
+    return len(_command_line) - _command_line.index("--") - 1
 
 
 def set_globals(store: str | None, tick: str | None) -> None:

@@ -7,7 +7,7 @@ workload families add theirs); SUBCOMMANDS is the table kubectl's ``create`` kno
 from __future__ import annotations
 
 from minikctl.cli import common as c
-from minikctl.cli import create_config
+from minikctl.cli import create_apps, create_config
 from minikctl.cli.spec import Group, Opt
 
 
@@ -33,6 +33,8 @@ def create(
 SUBCOMMANDS = {
     "namespace": create_config.create_namespace,
     "ns": create_config.create_namespace,
+    "deployment": create_apps.create_deployment,
+    "deploy": create_apps.create_deployment,
 }
 
 COMMANDS = {"create": Group("Create a resource from a file or from stdin.", SUBCOMMANDS, callback=create)}

@@ -147,7 +147,8 @@ def delete(
                 lines.append(res.ref(meta["name"]))
             else:
                 word = "force deleted" if (force and grace == 0) else "deleted"
-                lines.append(f'{res.singular} "{meta["name"]}" {word}{c.dry_suffix(mode)}')
+                # DeleteOptions.PrintObj: strings.ToLower(kind) + "." + group for grouped kinds
+                lines.append(f'{res.ref(meta["name"]).split("/", 1)[0]} "{meta["name"]}" {word}{c.dry_suffix(mode)}')
             gone.append((res.kind, meta.get("namespace", ""), meta["name"], meta.get("uid"), res.plural))
         if wait and mode == "none" and gone:
             errors += wait_gone(cluster, gone, parse_go_duration(timeout) if timeout else 0)

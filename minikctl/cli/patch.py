@@ -1,11 +1,11 @@
-"""minikctl patch / label / annotate: one patch engine, then the API's update path."""
+"""minikctl patch / label / annotate: one patch engine, then the API's update path (``set`` is in set.py)."""
 
 from __future__ import annotations
 
 import re
 
 from minikctl.cli import common as c
-from minikctl.cli.spec import Arg, Group, Opt
+from minikctl.cli.spec import Arg, Opt
 
 PATCH_TYPES = ("json", "merge", "strategic")
 _LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
@@ -217,68 +217,8 @@ def _metadata_command(what: str, doc: str):
     return verb
 
 
-def set_image(
-    args: list[str] | None = Arg(None, help="TYPE NAME CONTAINER=IMAGE ... ('*' names every container)",
-                                 complete="resource_args"),
-    namespace: str | None = c.NAMESPACE,
-    all_: bool = c.ALL,
-    selector: str | None = c.SELECTOR,
-    filename: list[str] | None = c.FILENAME,
-    recursive: bool = c.RECURSIVE,
-    output: str | None = c.OUTPUT,
-    dry_run: str | None = c.DRY_RUN,
-    store: str | None = c.STORE,
-    tick: str | None = c.TICK,
-) -> None:
-    """Update the image of containers in pods (kubectl set image)."""
-    import copy
-
-    from minikctl.kube.errors import ClientError, MultiError, StatusError
-
-    res_args, specs = _split_specs(args or [], "image")
-    images: dict[str, str] = {}
-    for spec in specs:
-        name, eq, image = spec.partition("=")
-        if not eq:
-            raise ClientError(f"invalid image format: {spec}")
-        images[name] = image
-    if not images:
-        raise ClientError("at least one image update is required")
-    mode = c.parse_dry_run(dry_run)
-    lines, results, errors = [], [], []
-    with c.session(store, tick) as cluster:
-        api = cluster.api
-        targets = _targets(api, res_args, c.namespace_of(namespace), all_, selector, filename, recursive)
-        if not targets:
-            raise ClientError("You must provide one or more resources by argument or filename.")
-        for res, live in targets:
-            new = copy.deepcopy(live)
-            spec = new.get("spec") or {}
-            containers = (spec.get("initContainers") or []) + (spec.get("containers") or [])
-            for name, image in images.items():
-                found = [ct for ct in containers if name in ("*", ct.get("name"))]
-                for ct in found:
-                    ct["image"] = image
-                if not found:
-                    errors.append(ClientError(f'unable to find container named "{name}"'))
-            if new == live:
-                continue  # nothing to change: kubectl prints nothing for this object
-            try:
-                with api.tx.savepoint():
-                    stored, _ = api.update(live, new, dry_run=mode != "none", verb="patching")
-            except StatusError as e:
-                errors.append(ClientError(f"failed to patch image update to pod template: {e.server_message()}"))
-                continue
-            results.append(stored)
-            lines.append(c.result_line(stored, "image updated", output, mode))
-    c.print_results(results, lines, output)
-    if errors:
-        raise MultiError(errors)
-
-
 COMMANDS = {
     "patch": patch,
     "label": _metadata_command("label", "Update the labels on a resource."),
     "annotate": _metadata_command("annotate", "Update the annotations on a resource."),
-    "set": Group("Set specific features on objects.", {"image": set_image}),
 }

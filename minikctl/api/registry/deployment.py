@@ -1,13 +1,43 @@
-"""The Deployment (apps/v1) registry module.
+"""The Deployment (apps/v1) registry module (``pkg/registry/apps/deployment/strategy.go``).
 
-The kind's strategy parts (defaults, validation, update rules, the controllers' hooks) are added here by others;
-for now it holds the kind's printing: the columns and cells the 1.32 API server's Table has for
-``kubectl get deployments [-o wide]``.
+Defaults, validation and update rules come from api/defaults.py, api/validation.py and api/updates.py through
+registry/base.py; this module adds the status subresource's own PrepareForUpdate and the columns and cells the
+1.32 API server's Table has for ``kubectl get deployments [-o wide]``.
 """
 
 from __future__ import annotations
 
 from minikctl.api.registry import cells
+
+
+def prepare_status_update(old: dict, new: dict) -> dict:
+    """deploymentStatusStrategy.PrepareForUpdate: rest.BeforeUpdate's system metadata, then spec and labels
+    from the stored object; the rest of the metadata comes from the request (the deployment controller writes
+    the ``deployment.kubernetes.io/revision`` annotation through the status subresource)."""
+    return status_update(old, new, keep_labels=True)
+
+
+def status_update(old: dict, new: dict, keep_labels: bool) -> dict:
+    import copy
+
+    from minikctl.api import updates
+
+    out = copy.deepcopy(new)
+    if out.get("status") is None:
+        out["status"] = copy.deepcopy(old.get("status") or {})
+    meta = out.setdefault("metadata", {})
+    old_meta = old.get("metadata") or {}
+    updates._carry_meta(old_meta, meta)
+    if "spec" in old:
+        out["spec"] = copy.deepcopy(old["spec"])
+    else:
+        out.pop("spec", None)
+    if keep_labels:
+        if "labels" in old_meta:
+            meta["labels"] = copy.deepcopy(old_meta["labels"])
+        else:
+            meta.pop("labels", None)
+    return out
 
 # deploymentColumnDefinitions in AddHandlers (kubernetes v1.32, pkg/printers/internalversion/printers.go)
 COLUMNS = ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]

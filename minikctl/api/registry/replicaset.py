@@ -1,14 +1,22 @@
-"""The ReplicaSet (apps/v1) registry module.
+"""The ReplicaSet (apps/v1) registry module (``pkg/registry/apps/replicaset/strategy.go``).
 
-The kind's strategy parts (defaults, validation, update rules, the controllers' hooks) are added here by others;
-for now it holds the kind's printing: the columns and cells the 1.32 API server's Table has for
-``kubectl get replicasets [-o wide]``.
+Defaults, validation and update rules come from api/defaults.py, api/validation.py and api/updates.py through
+registry/base.py; this module adds the status subresource's own PrepareForUpdate, the selectable fields and
+the columns and cells the 1.32 API server's Table has for ``kubectl get replicasets [-o wide]``.
 """
 
 from __future__ import annotations
 
 from minikctl.kube.fields import field_getter
 from minikctl.api.registry import cells
+
+
+def prepare_status_update(old: dict, new: dict) -> dict:
+    """rsStatusStrategy.PrepareForUpdate: rest.BeforeUpdate's system metadata, then the spec from the stored
+    object (labels and annotations come from the request)."""
+    from minikctl.api.registry.deployment import status_update
+
+    return status_update(old, new, keep_labels=False)
 
 # replicaSetColumnDefinitions in AddHandlers (kubernetes v1.32, pkg/printers/internalversion/printers.go)
 COLUMNS = ["NAME", "DESIRED", "CURRENT", "READY", "AGE"]

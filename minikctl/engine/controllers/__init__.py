@@ -7,9 +7,12 @@ the API. The scheduler and the kubelets are components too; the loop puts them f
 from __future__ import annotations
 
 from minikctl.engine.controllers.daemonset import DaemonSetController
+from minikctl.engine.controllers.deployment import DeploymentController
 from minikctl.engine.controllers.garbagecollector import GarbageCollector
 from minikctl.engine.controllers.namespace import NamespaceController
 from minikctl.engine.controllers.podgc import PodGarbageCollector
+from minikctl.engine.controllers.replicaset import ReplicaSetController
 from minikctl.engine.controllers.statefulset import StatefulSetController
 
-CONTROLLERS = [GarbageCollector, NamespaceController, PodGarbageCollector, StatefulSetController, DaemonSetController]
+CONTROLLERS = [GarbageCollector, NamespaceController, PodGarbageCollector, DeploymentController, ReplicaSetController,
+               StatefulSetController, DaemonSetController]

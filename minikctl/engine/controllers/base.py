@@ -91,6 +91,7 @@ class Controller:
     kind = ""
     owned: tuple[str, ...] = ("Pod",)
     also_watches: tuple[str, ...] = ()
+    create_error: str | None = None  # the last create_pod's refusal
 
     def __init__(self, loop) -> None:
         self.loop = loop
@@ -196,11 +197,13 @@ class Controller:
     def create_pod(self, owner: dict, pod: dict) -> dict | None:
         """Create a pod through admission; ``SuccessfulCreate`` or ``FailedCreate`` on the owner (a refusal
         leaves nothing behind and the controller carries on, as the real ones do)."""
+        self.create_error = None
         try:
             created = self.api.create(pod)  # admission refuses before anything is written
         except E.MinikctlError as e:
             msg = e.server_message() if isinstance(e, E.StatusError) else str(e)
             self.event(owner, "Warning", "FailedCreate", f"Error creating: {msg}")
+            self.create_error = msg  # the error's text, for the controllers that report it in a condition
             return None
         self.event(owner, "Normal", "SuccessfulCreate", f"Created pod: {created['metadata']['name']}")
         return created

@@ -41,6 +41,17 @@ class Scheduler:
         # pods bound in this run whose kubelet has not taken them yet: their requests are already on the node
         self.assumed: dict[tuple, tuple] = {}  # (namespace, name, uid) -> (node, requests)
         self._retry: dict[str, int] | None = None  # "namespace/name" -> when to try again
+        self._nodes: dict[str, dict] | None = None  # name -> Node, once read (kept current by observe)
+        self._allocs: dict[tuple, dict] = {}  # (node, resourceVersion) -> its parsed allocatable
+        # (node, resourceVersion, what is bound to it, the pod's scheduling fields) -> filter verdict / score
+        self._filtered: dict[tuple, tuple] = {}
+        self._scores: dict[tuple, object] = {}
+
+    @staticmethod
+    def _remember(cache: dict, key: tuple, value) -> None:
+        if len(cache) > 50_000:
+            cache.clear()
+        cache[key] = value
 
     # ---- the unschedulable queue ----------------------------------------------------------------
     def retry(self) -> dict[str, int]:
@@ -62,16 +73,38 @@ class Scheduler:
         retry = self.retry()
         if retry:
             now = self.tx.now_ms
-            for key in retry:
-                retry[key] = min(retry[key], now)
-            self._save_retry()
+            changed = False
+            for key, at in retry.items():
+                if at > now:
+                    retry[key] = now
+                    changed = True
+            if changed:  # a second change at the same instant finds them all due already
+                self._save_retry()
 
     def finish(self) -> None:
         pass
 
     # ---- the informer ----------------------------------------------------------------------------
+    def nodes(self) -> list[dict]:
+        """The Node objects, read once per run and kept current from the change log (an informer's cache)."""
+        if self._nodes is None:
+            self._nodes = {n["metadata"]["name"]: n for n in self.tx.list("Node")}
+        return [self._nodes[k] for k in sorted(self._nodes)]
+
+    def _alloc(self, node: dict) -> dict:
+        key = (node["metadata"]["name"], node["metadata"].get("resourceVersion"))
+        found = self._allocs.get(key)
+        if found is None:
+            found = self._allocs[key] = allocatable(node)
+        return found
+
     def observe(self, ch) -> None:
         if ch.kind == "Node":
+            if self._nodes is not None:
+                if ch.type == DELETED:
+                    self._nodes.pop(ch.name, None)
+                else:
+                    self._nodes[ch.name] = ch.snapshot()
             self.capacity_changed()
             return
         key = f"{ch.namespace}/{ch.name}"
@@ -133,15 +166,26 @@ class Scheduler:
         req = pod_requests(pod)
         feasible: list[tuple] = []
         failures: list[tuple[list[str], bool]] = []
-        for node in self.tx.list("Node"):
+        nodes = self.nodes()
+        sig = _signature(pod, req)
+        for node in nodes:
             state = kubelet.node(node["metadata"]["name"])
             if state is None:
                 continue  # not registered yet: no kubelet to run anything
-            reasons, helps = filter_node(pod, node, state.requested)
+            # a node's verdict depends only on the node, what is bound to it and the pod's scheduling fields:
+            # the pods of one template, and retries, reuse it
+            # (numerator, denominator) pairs: hashing a Fraction itself costs a modular inverse
+            used_key = tuple(sorted((k, v.numerator, v.denominator) for k, v in state.requested.items()))
+            ckey = (node["metadata"]["name"], node["metadata"].get("resourceVersion"), used_key, sig)
+            verdict = self._filtered.get(ckey)
+            if verdict is None:
+                verdict = filter_node(pod, node, state.requested, req, self._alloc(node))
+                self._remember(self._filtered, ckey, verdict)
+            reasons, helps = verdict
             if reasons:
                 failures.append((reasons, helps))
             else:
-                feasible.append((node, state))
+                feasible.append((node, state, used_key))
         if not feasible:
             msg = unschedulable_message(failures)
             cond = {"lastProbeTime": None, "lastTransitionTime": None, "message": msg, "reason": "Unschedulable",
@@ -153,8 +197,18 @@ class Scheduler:
             self.retry()[key] = now + RETRY_MS
             self._save_retry()
             return
-        node, state = max(feasible, key=lambda ns_: (score(pod, ns_[0], ns_[1].requested, req),
-                                                     _desc(ns_[0]["metadata"]["name"])))
+        nz = {k: Fraction(v) for k, v in _nonzero(pod).items()}
+
+        def scored(entry: tuple) -> tuple:
+            node, state, used_key = entry
+            key = (node["metadata"]["name"], node["metadata"].get("resourceVersion"), used_key, sig, "score")
+            value = self._scores.get(key)
+            if value is None:
+                value = score(pod, node, state.requested, req, nz, self._alloc(node))
+                self._remember(self._scores, key, value)
+            return (value, _desc(node["metadata"]["name"]))
+
+        node, state, _ = max(feasible, key=scored)
         name = node["metadata"]["name"]
         self.api.event(pod, "Normal", "Scheduled", f"Successfully assigned {key} to {name}", SCHEDULER)
         if self.retry().pop(key, None) is not None:
@@ -163,6 +217,17 @@ class Scheduler:
         state.add_requests(full, 1)
         self.assumed[(meta.get("namespace", "default"), meta["name"], meta.get("uid"))] = (name, full)
         pods.bind(self.api, pod, name)
+
+
+def _signature(pod: dict, req: dict) -> str:
+    """What filter_node and score read of a pod, as text: equal for the pods of one template."""
+    import json
+
+    spec = pod.get("spec") or {}
+    return json.dumps([spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity"),
+                       sorted((k, str(v)) for k, v in req.items()),
+                       [((c.get("resources") or {}).get("requests"), (c.get("resources") or {}).get("limits"))
+                        for c in spec.get("containers") or []]], sort_keys=True, default=str)
 
 
 def node_requests(pod: dict) -> dict[str, str]:
@@ -189,15 +254,20 @@ def _nonzero(pod: dict) -> dict[str, str]:
     return {"#nonzero:cpu": str(cpu), "#nonzero:memory": str(mem)}
 
 
-def score(pod: dict, node: dict, used: dict, req: dict) -> Fraction:
-    """The weighted sum of the default score plugins (weights: fit 1, balanced 1, taints 3, affinity 2)."""
-    alloc = {k: _q(v) for k, v in ((node.get("status") or {}).get("allocatable") or {}).items()}
-    nz = _nonzero(pod)
+def score(pod: dict, node: dict, used: dict, req: dict, nz: dict | None = None, alloc: dict | None = None) -> Fraction:
+    """The weighted sum of the default score plugins (weights: fit 1, balanced 1, taints 3, affinity 2).
+
+    ``nz`` (the pod's non-zero requests as Fractions, by "#nonzero:<res>") and ``alloc`` (the node's allocatable,
+    parsed) may be given by a caller that scores one pod on many nodes."""
+    if alloc is None:
+        alloc = allocatable(node)
+    if nz is None:
+        nz = {k: Fraction(v) for k, v in _nonzero(pod).items()}
     fractions = []
     least = Fraction(0)
     for res in ("cpu", "memory"):
         cap = alloc.get(res, Fraction(0))
-        want = Fraction(used.get(f"#nonzero:{res}", 0)) + Fraction(nz[f"#nonzero:{res}"])
+        want = Fraction(used.get(f"#nonzero:{res}", 0)) + nz[f"#nonzero:{res}"]
         if cap <= 0:
             fractions.append(Fraction(1))
             continue
@@ -221,13 +291,22 @@ def score(pod: dict, node: dict, used: dict, req: dict) -> Fraction:
     return least + balanced + 3 * taints + 2 * affinity
 
 
+_Q: dict = {}  # quantity text -> Fraction (immutable, so shared): a scheduling cycle parses the same few values
+
+
 def _q(v) -> Fraction:
+    found = _Q.get(v)
+    if found is not None:
+        return found
     from minikctl.kube.quantity import parse_quantity
 
     try:
-        return parse_quantity(v)
+        out = parse_quantity(v)
     except Exception:  # validated objects only reach here; be lenient anyway
-        return Fraction(0)
+        out = Fraction(0)
+    if len(_Q) < 4096 and isinstance(v, (str, int)):
+        _Q[v] = out
+    return out
 
 
 def _requests(c: dict) -> dict[str, Fraction]:
@@ -318,10 +397,16 @@ def _go_quote_taint(t: dict) -> str:
     return "{" + t.get("key", "") + ": " + t.get("value", "") + "}"
 
 
-def filter_node(pod: dict, node: dict, used: dict) -> tuple[list[str], bool]:
+def allocatable(node: dict) -> dict:
+    return {k: _q(v) for k, v in ((node.get("status") or {}).get("allocatable") or {}).items()}
+
+
+def filter_node(pod: dict, node: dict, used: dict, want: dict | None = None,
+                alloc: dict | None = None) -> tuple[list[str], bool]:
     """Reasons the node does not fit (empty = fits) and whether preemption could help.
 
-    ``used``: what the pods already bound to the node request, with their count under "#pods"."""
+    ``used``: what the pods already bound to the node request, with their count under "#pods"; ``want`` (the
+    pod's requests) and ``alloc`` (the node's allocatable, parsed) may be given by a caller that has them."""
     spec = pod.get("spec") or {}
     nspec = node.get("spec") or {}
     if nspec.get("unschedulable") and not _tolerates(
@@ -333,11 +418,13 @@ def filter_node(pod: dict, node: dict, used: dict) -> tuple[list[str], bool]:
         return ["node(s) had untolerated taint " + _go_quote_taint(untolerated[0])], False
     if not _affinity_ok(pod, node):
         return ["node(s) didn't match Pod's node affinity/selector"], False
-    alloc = {k: _q(v) for k, v in ((node.get("status") or {}).get("allocatable") or {}).items()}
+    if alloc is None:
+        alloc = allocatable(node)
     reasons = []
     if Fraction(used.get("#pods", 0)) + 1 > alloc.get("pods", Fraction(110)):
         reasons.append("Too many pods")
-    want = pod_requests(pod)
+    if want is None:
+        want = pod_requests(pod)
     for k in sorted(want):
         if want[k] == 0:
             continue
