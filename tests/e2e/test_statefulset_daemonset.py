@@ -116,3 +116,70 @@ def test_daemonset_label_selector_follows_node_labels(cli, manifest):
     assert [r[0].startswith("nginx-ssd-") for r in rows(cli.ok("get", "pods", "--no-headers", tick="0"))] == [True]
     cli.ok("label", "node", "node1", "ssd-", tick="0")
     assert rows(cli.ok("get", "pods", "--no-headers", tick="0"))[0][2] == "Terminating"
+
+
+# ---- rollout status|history|undo over the controllers' ControllerRevisions (kubectl's StatefulSet and DaemonSet
+# status viewers, history viewers and rollbackers: k8s.io/kubectl/pkg/polymorphichelpers) --------------------------
+
+def history_rows(text: str) -> list[list[str]]:
+    lines = text.splitlines()
+    assert lines[1] == "REVISION  CHANGE-CAUSE", text
+    return [line.split() for line in lines[2:] if line.strip()]
+
+
+def test_rollout_of_a_statefulset(cli, manifest):
+    path = manifest(statefulset_of("application/web/web.yaml"), "web.yaml")
+    cli.ok("apply", "-f", path, tick="0")
+    status = cli.ok("rollout", "status", "sts/web", tick="0").splitlines()
+    assert status[0] == "Waiting for 2 pods to be ready..."
+    assert status[-1] == "partitioned roll out complete: 2 new pods have been updated..."
+    first = cli.ok("get", "sts", "web", "-o", "jsonpath={.status.currentRevision}", tick="0")
+    assert cli.ok("set", "image", "sts/web", "nginx=registry.k8s.io/nginx-slim:0.27", tick="0") == \
+        "statefulset.apps/web image updated\n"
+    status = cli.ok("rollout", "status", "statefulset/web", tick="0").splitlines()
+    assert "Waiting for partitioned roll out to finish: 1 out of 2 new pods have been updated..." in status
+    assert status[-1] == "partitioned roll out complete: 2 new pods have been updated..."
+    second = cli.ok("get", "sts", "web", "-o", "jsonpath={.status.updateRevision}", tick="0")
+    assert history_rows(cli.ok("rollout", "history", "sts/web", tick="0")) == [["1", "<none>"], ["2", "<none>"]]
+    shown = cli.ok("rollout", "history", "sts/web", "--revision=2", tick="0")
+    assert shown.startswith("statefulset.apps/web with revision #2\nPod Template:\n")
+    assert "registry.k8s.io/nginx-slim:0.27" in shown
+    assert cli.ok("rollout", "undo", "sts/web", tick="0") == "statefulset.apps/web rolled back\n"
+    cli.ok("rollout", "status", "sts/web", tick="0")
+    # the controller found revision 1's template again: revision 1 became revision 3 (getStatefulSetRevisions)
+    assert history_rows(cli.ok("rollout", "history", "sts/web", tick="0")) == [["2", "<none>"], ["3", "<none>"]]
+    revisions = rows(cli.ok("get", "controllerrevisions", "--sort-by=.revision", "--no-headers", tick="0"))
+    assert [(r[0], r[2]) for r in revisions] == [(second, "2"), (first, "3")]
+    hashes = cli.ok("get", "pods", "-o", "jsonpath={.items[*].metadata.labels.controller-revision-hash}", tick="0")
+    assert hashes.split() == [first, first]
+    assert cli.fail("rollout", "undo", "sts/web", "--to-revision=7", tick="0") == \
+        "error: unable to find specified revision 7 in history\n"
+
+
+def test_rollout_of_a_daemonset(cli, manifest):
+    """The "Perform a Rolling Update on a DaemonSet" task: fluentd-daemonset-update.yaml (RollingUpdate,
+    maxUnavailable 1) on two nodes, a new image, then back."""
+    cli.ok("apply", "-f", manifest(NODE2, "node2.yaml"), tick="0")
+    cli.ok("apply", "-f", str(CORPUS / "controllers/fluentd-daemonset-update.yaml"), tick="0")
+    ds = ("ds/fluentd-elasticsearch", "-n", "kube-system")
+    assert cli.ok("rollout", "status", *ds, tick="0").splitlines()[-1] == \
+        'daemon set "fluentd-elasticsearch" successfully rolled out'
+    first = cli.ok("get", "pods", "-n", "kube-system", "-o",
+                   "jsonpath={.items[0].metadata.labels.controller-revision-hash}", tick="0")
+    cli.ok("set", "image", *ds, "fluentd-elasticsearch=quay.io/fluentd_elasticsearch/fluentd:v2.6.0", tick="0")
+    status = cli.ok("rollout", "status", *ds, tick="0").splitlines()
+    assert status[0] == 'Waiting for daemon set "fluentd-elasticsearch" rollout to finish: 0 out of 2 new pods have ' \
+                        'been updated...'
+    assert 'Waiting for daemon set "fluentd-elasticsearch" rollout to finish: 1 out of 2 new pods have been ' \
+           'updated...' in status
+    assert status[-1] == 'daemon set "fluentd-elasticsearch" successfully rolled out'
+    assert history_rows(cli.ok("rollout", "history", *ds, tick="0")) == [["1", "<none>"], ["2", "<none>"]]
+    assert cli.ok("rollout", "undo", *ds, tick="0") == "daemonset.apps/fluentd-elasticsearch rolled back\n"
+    cli.ok("rollout", "status", *ds, tick="0")
+    assert history_rows(cli.ok("rollout", "history", *ds, tick="0")) == [["2", "<none>"], ["3", "<none>"]]
+    cli.ok("clock", "advance", "1m", tick="0")  # the last old pod ends its 30 s grace period (fluentd ignores SIGTERM)
+    hashes = cli.ok("get", "pods", "-n", "kube-system", "-o",
+                    "jsonpath={.items[*].metadata.labels.controller-revision-hash}", tick="0")
+    assert hashes.split() == [first, first]
+    assert cli.ok("get", "pods", "-n", "kube-system", "-o", "jsonpath={.items[*].metadata.labels.pod-template-generation}",
+                  tick="0").split() == ["3", "3"]

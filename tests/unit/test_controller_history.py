@@ -44,9 +44,11 @@ def test_controller_revision_name_cuts_the_prefix_at_223_bytes():
 
 
 def test_compute_hash_appends_the_collision_count_little_endian():
-    """controller.ComputeHash: FNV-32a, then binary.LittleEndian.PutUint32 into an 8-byte slice."""
-    t = {"metadata": {"labels": {"a": "b"}}}
-    base = H.fnv32a(H.go_json(t))
+    """controller.ComputeHash: FNV-32a of go-spew's dump, then binary.LittleEndian.PutUint32 into an 8-byte slice."""
+    from minikctl.engine.controllers import podhash
+
+    t = {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "busybox"}]}}
+    base = H.fnv32a(podhash.spew(t).encode())
     assert H.compute_hash(t, None) == H.safe_encode_string(str(base))
     assert H.compute_hash(t, 1) == H.safe_encode_string(str(H.fnv32a(b"\x01" + b"\0" * 7, base)))
     assert H.compute_hash(t, 1) != H.compute_hash(t, 2)

@@ -13,9 +13,10 @@ Ported, function by function:
 
 Each pod is bound to its node by the required node affinity ``matchFields metadata.name In [node]`` the controller
 adds; the scheduler then binds it there. Nodes are looked at in name order where upstream ranges over a Go map (the
-order in which a rolling update picks its nodes is random upstream). Pod creations and deletions are observed at
-once, so the controller's expectations are always satisfied. The revision hash (``controller-revision-hash``) is
-``controller.ComputeHash`` over the template's JSON where upstream dumps the Go struct (see history.py).
+order in which a rolling update picks its nodes is random upstream). A sync reads the pods as listed at its start
+(an informer does not see the sync's own writes); when manage created or deleted pods, the rolling update waits
+for the next sync (updateDaemonSet's SatisfiedExpectations), which their changes bring at the same instant.
+The revision hash (``controller-revision-hash``) is ``controller.ComputeHash`` (podhash.py), as upstream.
 
 Timing: the controller syncs at the instant it observes a change of the DaemonSet, of one of its pods or revisions,
 or of a Node (a node added or changed); a failed sync is retried after 5 ms, doubling up to 1000 s.

@@ -11,11 +11,9 @@ A revision's ``data`` is a ``runtime.RawExtension``: the controllers hash and co
 keeps the decoded JSON; ``go_json`` gives back the very bytes the controller wrote, so a StatefulSet's revision
 names (``web-<hash>``) are those a v1.32 cluster gives the same template.
 
-Also here: ``controller.ComputeHash`` (``pkg/controller/controller_utils.go``), the DaemonSet's revision hash:
-FNV-32a, then the collision count as 8 little-endian bytes, through ``rand.SafeEncodeString``. Upstream feeds
-FNV with go-spew's dump of the Go ``PodTemplateSpec`` struct; minikctl feeds it with the template's Go JSON
-instead (no Go types to dump), so DaemonSet revision names are stable and template-derived but not the very
-names a real cluster gives.
+The DaemonSet names its revisions with ``controller.ComputeHash`` instead (``pkg/controller/controller_utils.go``:
+FNV-32a over go-spew's dump of the Go ``PodTemplateSpec``, then the collision count): ``podhash.compute_hash``,
+the same hash a Deployment's pod-template-hash is.
 """
 
 from __future__ import annotations
@@ -143,12 +141,11 @@ def hash_controller_revision(raw: bytes, probe: int | None) -> str:
 
 
 def compute_hash(template: dict, collision_count: int | None) -> str:
-    """controller.ComputeHash: FNV-32a over the template (its Go JSON here, go-spew's dump upstream), then the
-    collision count as binary.LittleEndian.PutUint32 into 8 bytes."""
-    h = fnv32a(go_json(template))
-    if collision_count is not None:
-        h = fnv32a((int(collision_count) & 0xFFFFFFFF).to_bytes(4, "little") + b"\0\0\0\0", h)
-    return safe_encode_string(str(h))
+    """controller.ComputeHash (podhash.py): FNV-32a over go-spew's dump of the template, then the collision count
+    as binary.LittleEndian.PutUint32 into 8 bytes."""
+    from minikctl.engine.controllers.podhash import compute_hash as _compute_hash
+
+    return _compute_hash(template, None if collision_count is None else int(collision_count))
 
 
 def controller_revision_name(prefix: str, hash_: str) -> str:
