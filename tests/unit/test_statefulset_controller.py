@@ -302,3 +302,25 @@ def test_an_orphan_member_is_adopted_and_a_stranger_is_not(cl):
     p = pods(cl)
     assert p["web-0"]["metadata"]["ownerReferences"][0]["name"] == "web"
     assert "ownerReferences" not in p["other"]["metadata"]
+
+
+def test_an_unready_pod_blocks_the_next_ordinal(cl):
+    """OrderedReady: while web-0 is Running but not Ready (its readiness probe fails), web-1 is never created."""
+    obj = web()
+    obj["spec"]["template"]["spec"]["containers"][0]["readinessProbe"] = {
+        "exec": {"command": ["false"]}, "periodSeconds": 5}
+    cl.api.create(obj)
+    at(cl, 120_000)
+    p = pods(cl)
+    assert list(p) == ["web-0"] and p["web-0"]["status"]["phase"] == "Running"
+    status = the_set(cl)["status"]
+    assert (status["replicas"], status.get("readyReplicas", 0)) == (1, 0)  # readyReplicas: omitempty
+
+
+def test_parallel_scale_down_deletes_every_condemned_pod_at_once(cl):
+    """processCondemned without monotonic: every pod above the new replica count is deleted in the same sync."""
+    cl.api.create(web(replicas=3, podManagementPolicy="Parallel"))
+    at(cl, 5000)
+    set_spec(cl, replicas=1)
+    msgs = [m for _, m, _ in messages(cl, the_set(cl)) if m.startswith("delete")]
+    assert msgs == ["delete Pod web-2 in StatefulSet web successful", "delete Pod web-1 in StatefulSet web successful"]
