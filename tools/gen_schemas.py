@@ -50,6 +50,7 @@ KINDS = {
     "service-v1.json": "service-v1.json",
     "endpoints-v1.json": "endpoints-v1.json",
     "lease-coordination-v1.json": "lease-coordination-v1.json",
+    "controllerrevision-apps-v1.json": "controllerrevision-apps-v1.json",
 }
 
 INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"

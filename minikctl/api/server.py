@@ -134,7 +134,7 @@ class Api:
         # rest.FillObjectMetaSystemFields: the uid exists before PrepareForCreate (a Job's generated selector
         # and labels carry it); the store keeps it
         meta["uid"] = self.tx.new_uid()
-        _strip_nulls(obj)
+        _strip_nulls(obj, strat.RAW_FIELDS)
         strat.prepare_create(obj)
         try:
             strat.default(obj, self)  # defaulting and the mutating admission plugins, which may refuse
@@ -185,7 +185,7 @@ class Api:
         elif subresource == "status":
             new = strat.prepare_status_update(old, new)
         else:
-            _strip_nulls(new)
+            _strip_nulls(new, strat.RAW_FIELDS)
             new = strat.prepare_update(old, new)  # rest.BeforeUpdate: server-owned metadata, generation, status
         meta = new["metadata"]
         for key in ("uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"):
@@ -313,13 +313,15 @@ def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_s
     return out
 
 
-def _strip_nulls(obj: Any) -> None:
-    """Null-valued map entries are dropped before an object is stored (as the API server's decoding does)."""
+def _strip_nulls(obj: Any, raw: tuple[str, ...] = ()) -> None:
+    """Null-valued map entries are dropped before an object is stored (as the API server's decoding does);
+    ``raw`` names top-level fields kept verbatim (a ``runtime.RawExtension`` is stored as sent)."""
     if isinstance(obj, dict):
         for k in [k for k, v in obj.items() if v is None]:
             del obj[k]
-        for v in obj.values():
-            _strip_nulls(v)
+        for k, v in obj.items():
+            if k not in raw:
+                _strip_nulls(v)
     elif isinstance(obj, list):
         for v in obj:
             _strip_nulls(v)

@@ -71,6 +71,7 @@ SCHEMA_FILES = {
     "Service": "service-v1.json",
     "Endpoints": "endpoints-v1.json",
     "Lease": "lease-coordination-v1.json",
+    "ControllerRevision": "controllerrevision-apps-v1.json",
 }
 
 

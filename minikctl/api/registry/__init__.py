@@ -14,6 +14,7 @@ it never names a kind.
   validate_update(old, new)         ``ValidateUpdate`` (the new object's own validation included)
   validate_status_update(old, new)  the status subresource's ``ValidateUpdate``
   validate_on_decode                whether the kind's JSON Schema checks types and unknown fields (True)
+  RAW_FIELDS                        top-level fields stored verbatim, nulls included (``runtime.RawExtension``)
   FIELDS                            selectable fields: {"spec.nodeName": getter, ...} (``GetAttrs``)
   COLUMNS, WIDE_COLUMNS, row(obj, now_ms, wide)   the table the server prints for ``get`` (``printers.go``)
   ROW_FIELDS                        the paths ``row`` reads, when a listing may fetch only those
@@ -29,7 +30,7 @@ from minikctl.api.registry import base
 from minikctl.kube.kinds import Resource
 
 _NAMES = ("default", "prepare_create", "prepare_update", "prepare_status_update", "validate", "validate_update",
-          "validate_status_update", "validate_on_decode", "FIELDS", "COLUMNS",
+          "validate_status_update", "validate_on_decode", "RAW_FIELDS", "FIELDS", "COLUMNS",
           "WIDE_COLUMNS", "row", "ROW_FIELDS", "delete")
 
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from minikctl.kube.errors import FieldError
 
 validate_on_decode = True
+RAW_FIELDS: tuple[str, ...] = ()  # top-level fields kept verbatim (no null stripping): runtime.RawExtension
 
 
 def default(obj: dict, ctx) -> None:

@@ -6,13 +6,16 @@ the API. The scheduler and the kubelets are components too; the loop puts them f
 
 from __future__ import annotations
 
+from minikctl.engine.controllers.daemonset import DaemonSetController
 from minikctl.engine.controllers.deployment import DeploymentController
 from minikctl.engine.controllers.cronjob import CronJobController
 from minikctl.engine.controllers.garbagecollector import GarbageCollector
 from minikctl.engine.controllers.job import JobController
 from minikctl.engine.controllers.namespace import NamespaceController
+from minikctl.engine.controllers.podgc import PodGarbageCollector
 from minikctl.engine.controllers.replicaset import ReplicaSetController
+from minikctl.engine.controllers.statefulset import StatefulSetController
 from minikctl.engine.controllers.ttlafterfinished import TTLAfterFinishedController
 
-CONTROLLERS = [GarbageCollector, NamespaceController, DeploymentController, ReplicaSetController, JobController,
-               CronJobController, TTLAfterFinishedController]
+CONTROLLERS = [GarbageCollector, NamespaceController, PodGarbageCollector, DeploymentController, ReplicaSetController,
+               StatefulSetController, DaemonSetController, JobController, CronJobController, TTLAfterFinishedController]

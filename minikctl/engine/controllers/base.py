@@ -152,27 +152,31 @@ class Controller:
         self.sync(namespace, name, self.tx.get(self.kind, namespace, name))
 
     # ---- objects it owns ---------------------------------------------------------------------------
-    def owned_objects(self, owner: dict, kind: str = "Pod", adopt: bool = True) -> list[dict]:
+    def owned_objects(self, owner: dict, kind: str = "Pod", adopt: bool = True, match=None,
+                      fields: tuple[str, ...] = ()) -> list[dict]:
         """The objects of ``kind`` this owner controls (``ClaimPods``): those with its controller reference
-        whose labels still match (the others are released), and orphans that match (adopted)."""
+        whose labels still match (the others are released), and orphans that match (adopted). ``match`` is
+        ClaimPods' extra filter (the StatefulSet's ``isMemberOf``): an object it refuses does not match.
+        ``fields``: list only those paths of each object (``metadata`` must be one); writes use the whole object."""
         meta = owner["metadata"]
         uid = meta.get("uid")
         selector = (owner.get("spec") or {}).get("selector")
+        ns = meta.get("namespace", "default")
         out = []
-        for obj in self.tx.list(kind, meta.get("namespace", "default")):
+        for obj in self.tx.list(kind, ns, fields):
             ref = controller_ref(obj)
             labels = (obj.get("metadata") or {}).get("labels") or {}
+            matches = (selector is None or selector_matches(selector, labels)) and (match is None or match(obj))
             if ref is not None:
                 if ref.get("uid") != uid:
                     continue
-                if selector is not None and not selector_matches(selector, labels) \
-                        and not (obj.get("metadata") or {}).get("deletionTimestamp"):
-                    self._release(obj, uid)
+                if not matches and not (obj.get("metadata") or {}).get("deletionTimestamp"):
+                    self._release(self.tx.get(kind, ns, obj["metadata"]["name"]) if fields else obj, uid)
                     continue
                 out.append(obj)
-            elif adopt and selector is not None and selector_matches(selector, labels) \
-                    and not meta.get("deletionTimestamp") and not (obj.get("metadata") or {}).get("deletionTimestamp"):
-                out.append(self._adopt(obj, owner))
+            elif adopt and selector is not None and matches and not meta.get("deletionTimestamp") \
+                    and not (obj.get("metadata") or {}).get("deletionTimestamp"):
+                out.append(self._adopt(self.tx.get(kind, ns, obj["metadata"]["name"]) if fields else obj, owner))
         return out
 
     def _adopt(self, obj: dict, owner: dict) -> dict:

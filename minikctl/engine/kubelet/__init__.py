@@ -47,7 +47,11 @@ class Kubelet:
     # ---- the informer --------------------------------------------------------------------
     def observe(self, ch) -> None:
         if ch.kind == "Node":
-            if ch.type != DELETED and ch.by != WRITER and self.node(ch.name) is None:
+            if ch.type == DELETED:  # the node's kubelet goes with it (its pods wait for the pod GC)
+                if self.node(ch.name) is not None:
+                    self._nodes[ch.name] = None
+                    self.tx.delete_runtime(N.KIND, "", ch.name)
+            elif ch.by != WRITER and self.node(ch.name) is None:
                 self.node_queue[ch.name] = None
             return
         if ch.by == WRITER:
@@ -338,6 +342,8 @@ def pod_assumptions(tx, pod: dict) -> dict[str, list[str]]:
     if rec is None:
         return out
     spec = pod.get("spec") or {}
+    claims = {v.get("name"): (v.get("persistentVolumeClaim") or {}).get("claimName", "")
+              for v in spec.get("volumes") or [] if isinstance(v, dict) and v.get("persistentVolumeClaim") is not None}
     for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
         cr = rec.containers.get(c["name"])
         inst = cr.current if cr is not None else None
@@ -345,5 +351,9 @@ def pod_assumptions(tx, pod: dict) -> dict[str, list[str]]:
         if inst is not None and inst.process:
             # the process's record (procs.dump_process) carries its notes: describe need not load the interpreter
             notes = list(inst.process.get("assumptions") or [])
+        for m in c.get("volumeMounts") or []:
+            if m.get("name") in claims:  # PersistentVolumeClaims are not served: the kubelet mounts an empty volume
+                notes.append(f"volume {m['name']} (PersistentVolumeClaim {claims[m['name']]}, not served by minikctl) "
+                             "is an empty volume that lives with the pod")
         out[c["name"]] = notes
     return out
