@@ -8,5 +8,7 @@ from __future__ import annotations
 
 from minikctl.engine.controllers.garbagecollector import GarbageCollector
 from minikctl.engine.controllers.namespace import NamespaceController
+from minikctl.engine.controllers.rootcacert import RootCACertPublisher
+from minikctl.engine.controllers.serviceaccount import ServiceAccountsController
 
-CONTROLLERS = [GarbageCollector, NamespaceController]
+CONTROLLERS = [GarbageCollector, NamespaceController, ServiceAccountsController, RootCACertPublisher]
