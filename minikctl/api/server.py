@@ -55,6 +55,9 @@ class Api:
         self.validate_mode = normalize_validate(validate)
         self.writer = writer
         self.warnings: list[str] = []
+        # the name admission plugins see while a create is admitted (extractResourceName: the request's name,
+        # else its generateName; the server generates the name after mutating admission)
+        self.admission_name = ""
 
     def as_writer(self, writer: str) -> "Api":
         """The same server for a component of the cluster (its writes are marked with its name)."""
@@ -114,6 +117,7 @@ class Api:
             meta.pop("namespace", None)
             ns = CLUSTER
         name = meta.get("name") or ""
+        self.admission_name = name or meta.get("generateName") or ""
         if not name and meta.get("generateName"):
             name = meta["name"] = meta["generateName"] + self.tx.name_suffix(5)
         if not name:
@@ -144,8 +148,9 @@ class Api:
             err = E.NotFound("namespaces", ns)
             raise err.with_source("creating", source) if source else err
         if (ns_obj.get("status") or {}).get("phase") == "Terminating":
-            raise E.Forbidden(f'{res.qualified} "{name}" is forbidden: unable to create new content in namespace {ns} '
-                              "because it is being terminated")
+            err = E.Forbidden(f'{res.qualified} {E.go_quote(self.admission_name)} is forbidden: unable to create new '
+                              f"content in namespace {ns} because it is being terminated")
+            raise err.with_source("creating", source) if source else err
 
     # ---- update -------------------------------------------------------------------------
     def update(self, old: dict, new: dict, *, dry_run: bool = False, source: str = "", verb: str = "patching",
