@@ -221,12 +221,16 @@ class Api:
         if dry_run:
             return obj
         meta = obj["metadata"]
-        finalizer = {"Foreground": "foregroundDeletion", "Orphan": "orphan"}.get(propagation or "")
-        if finalizer and finalizer not in (meta.get("finalizers") or []):
-            other = "orphan" if finalizer == "foregroundDeletion" else "foregroundDeletion"
-            meta["finalizers"] = [f for f in meta.get("finalizers") or [] if f != other] + [finalizer]
-            with self.writing():
-                self.tx.update(obj)
+        old = list(meta.get("finalizers") or [])
+        new = gc_finalizers(old, propagation)
+        if set(new) != set(old):
+            if new:
+                meta["finalizers"] = new
+            else:
+                meta.pop("finalizers", None)
+            if meta.get("deletionTimestamp"):  # already being deleted: the strategy may write nothing more
+                with self.writing():
+                    self.tx.update(obj)
         with self.writing():
             return registry.strategy(res).delete(self, obj, grace)
 
@@ -276,6 +280,25 @@ class Api:
 
 
 # ---- helpers --------------------------------------------------------------------------------
+def gc_finalizers(finalizers: list[str], propagation: str | None) -> list[str]:
+    """deletionFinalizersForGarbageCollection (apiserver registry/generic/registry/store.go, v1.32): the orphan
+    and foregroundDeletion finalizers as the delete request's propagation policy wants them
+    (shouldOrphanDependents, shouldDeleteDependents); without a policy, those the object already has stay (every
+    kind served here defaults to background deletion)."""
+    orphan = propagation == "Orphan" or (propagation is None and _first_gc_finalizer(finalizers) == "orphan")
+    foreground = propagation == "Foreground" or (propagation is None and "foregroundDeletion" in finalizers)
+    out = [f for f in finalizers if f not in ("orphan", "foregroundDeletion")]
+    if orphan:
+        out.append("orphan")
+    if foreground:
+        out.append("foregroundDeletion")
+    return out
+
+
+def _first_gc_finalizer(finalizers: list[str]) -> str:
+    return next((f for f in finalizers if f in ("orphan", "foregroundDeletion")), "")
+
+
 def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_selector: str) -> list[dict]:
     from minikctl.kube import selectors
 
