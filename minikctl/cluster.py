@@ -24,11 +24,13 @@ if TYPE_CHECKING:
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 
-def bootstrap(tx: "Tx") -> None:
+def bootstrap(tx: "Tx") -> bool:
     """What a new cluster has before anyone uses it: its four namespaces (the API server's bootstrap
-    controller, ``pkg/controlplane/controller/systemnamespaces``) and node1 with its kubelet."""
+    controller, ``pkg/controlplane/controller/systemnamespaces``) and node1 with its kubelet. True when the
+    store was new (the cluster's controllers then react to these first objects: each namespace gets its
+    ``default`` ServiceAccount and its ``kube-root-ca.crt`` ConfigMap)."""
     if tx.meta("bootstrap"):
-        return
+        return False
     for ns in SYSTEM_NAMESPACES:
         if tx.exists("Namespace", "", ns):
             continue
@@ -40,6 +42,7 @@ def bootstrap(tx: "Tx") -> None:
     if not tx.exists("Node", "", nodes.DEFAULT_NODE):
         nodes.bootstrap(tx)
     tx.set_meta("bootstrap", "1")
+    return True
 
 
 class Cluster:
@@ -47,7 +50,8 @@ class Cluster:
         self.tx = tx
         self.api = Api(tx, validate=validate)
         self._loop = None
-        bootstrap(tx)
+        if bootstrap(tx):
+            self.settle()  # the controllers start with the cluster: what they make of its first objects exists at once
 
     @property
     def loop(self):

@@ -409,20 +409,71 @@ def prune_empty(value: Any, key: str = "") -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _service_account(spec: dict, suffix: Callable[[int], str]) -> None:
-    if not spec.get("serviceAccountName"):
-        spec["serviceAccountName"] = spec.get("serviceAccount") or "default"
-    spec["serviceAccount"] = spec["serviceAccountName"]
-    if spec.get("automountServiceAccountToken") is False:
+MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror"  # api.MirrorPodAnnotationKey
+SERVICE_ACCOUNT_VOLUME = "kube-api-access"  # ServiceAccountVolumeName
+
+
+def service_account_name(spec: Any) -> str:
+    """The service account a pod names, as the API server reads it (Convert_v1_PodSpec_To_core_PodSpec: the
+    deprecated ``serviceAccount`` is an alias of ``serviceAccountName``, which wins when both are set); ""
+    when none is named."""
+    if not isinstance(spec, dict):
+        return ""
+    name = spec.get("serviceAccountName") or spec.get("serviceAccount") or ""
+    return name if isinstance(name, str) else ""
+
+
+def _service_account(obj: dict, spec: dict, suffix: Callable[[int], str], sa: dict | None) -> None:
+    """The ServiceAccount admission plugin's mutation (plugin/pkg/admission/serviceaccount/admission.go v1.32,
+    ``Admit``): ``default`` when the pod names no account; unless the pod or its account turns it off
+    (``shouldAutomount``: the pod's ``automountServiceAccountToken`` wins, then the account's), the projected
+    ``kube-api-access-xxxxx`` token volume mounted read-only in every init and regular container that has
+    nothing at the token path (``mountServiceAccountToken``); the account's ``imagePullSecrets`` when the pod
+    has none. ``sa`` is the pod's ServiceAccount (None: one with nothing set). Mirror pods are left alone.
+
+    After conversion back to v1 the deprecated ``serviceAccount`` repeats ``serviceAccountName``."""
+    spec["serviceAccountName"] = service_account_name(spec)
+    annotations = (obj.get("metadata") or {}).get("annotations")
+    mirror = isinstance(annotations, dict) and MIRROR_POD_ANNOTATION in annotations
+    if not mirror and not spec["serviceAccountName"]:
+        spec["serviceAccountName"] = "default"
+    if spec["serviceAccountName"]:
+        spec["serviceAccount"] = spec["serviceAccountName"]
+    else:
+        spec.pop("serviceAccountName", None)
+        spec.pop("serviceAccount", None)
+    if mirror:
         return
+    automount = spec.get("automountServiceAccountToken")
+    if automount is None and sa is not None:
+        automount = sa.get("automountServiceAccountToken")
+    if automount is not False:
+        _mount_service_account_token(spec, suffix)
+    pull = sa.get("imagePullSecrets") if sa is not None else None
+    if not spec.get("imagePullSecrets") and isinstance(pull, list) and pull:
+        spec["imagePullSecrets"] = [{"name": r["name"]} if isinstance(r, dict) and r.get("name") else {}
+                                    for r in pull]
+
+
+def _mount_service_account_token(spec: dict, suffix: Callable[[int], str]) -> None:
+    """mountServiceAccountToken: a volume already named ``kube-api-access-*`` is the token volume; otherwise
+    one is added (``TokenVolumeSource``: token, the root CA ConfigMap, the namespace) when a container needs it.
+    Containers that already mount something at the token path are left alone."""
     volumes = spec.get("volumes") if isinstance(spec.get("volumes"), list) else []
-    # a container that already mounts something at the token path is left alone
+    existing = next((v["name"] for v in volumes if isinstance(v, dict) and isinstance(v.get("name"), str)
+                     and v["name"].startswith(SERVICE_ACCOUNT_VOLUME + "-")), None)
     containers = [c for k in ("initContainers", "containers") for c in _items(spec, k)]
     needing = [c for c in containers
                if not any(m.get("mountPath") == SERVICE_ACCOUNT_MOUNT_PATH for m in _items(c, "volumeMounts"))]
     if not needing:
         return
-    name = "kube-api-access-" + suffix(5)
+    name = existing or SERVICE_ACCOUNT_VOLUME + "-" + suffix(5)
+    for c in needing:
+        mounts = c.get("volumeMounts") if isinstance(c.get("volumeMounts"), list) else []
+        mounts.append({"mountPath": SERVICE_ACCOUNT_MOUNT_PATH, "name": name, "readOnly": True})
+        c["volumeMounts"] = mounts
+    if existing is not None:
+        return
     volumes.append({
         "name": name,
         "projected": {
@@ -436,10 +487,6 @@ def _service_account(spec: dict, suffix: Callable[[int], str]) -> None:
         },
     })
     spec["volumes"] = volumes
-    for c in needing:
-        mounts = c.get("volumeMounts") if isinstance(c.get("volumeMounts"), list) else []
-        mounts.append({"mountPath": SERVICE_ACCOUNT_MOUNT_PATH, "name": name, "readOnly": True})
-        c["volumeMounts"] = mounts
 
 
 def _priority(pod: dict) -> None:
@@ -513,10 +560,10 @@ def _q(v: Any):
         return 0
 
 
-def _default_pod(obj: dict, suffix: Callable[[int], str]) -> None:
+def _default_pod(obj: dict, suffix: Callable[[int], str], service_account: dict | None = None) -> None:
     spec = _dict(obj, "spec")
     default_pod_spec(spec, pod=True)
-    _service_account(spec, suffix)
+    _service_account(obj, spec, suffix, service_account)
     _priority(obj)
     _default_tolerations(spec)
     status = _dict(obj, "status")
@@ -846,16 +893,18 @@ def default_for_update(kind: str, obj: dict) -> None:
     prune_empty(obj)
 
 
-def default_object(kind: str, obj: dict, *, suffix: Callable[[int], str]) -> None:
+def default_object(kind: str, obj: dict, *, suffix: Callable[[int], str],
+                   service_account: dict | None = None) -> None:
     """Apply create-time defaults to ``obj`` (in place), ending with what the server's write-back drops
-    (``prune_empty``)."""
-    _default_kind(kind, obj, suffix)
+    (``prune_empty``). ``service_account`` is a Pod's ServiceAccount, for the ServiceAccount admission plugin
+    (None: an account with nothing set)."""
+    _default_kind(kind, obj, suffix, service_account)
     prune_empty(obj)
 
 
-def _default_kind(kind: str, obj: dict, suffix: Callable[[int], str]) -> None:
+def _default_kind(kind: str, obj: dict, suffix: Callable[[int], str], service_account: dict | None = None) -> None:
     if kind == "Pod":
-        _default_pod(obj, suffix)
+        _default_pod(obj, suffix, service_account)
     elif kind == "Deployment":
         _default_deployment(obj)
     elif kind == "ReplicaSet":

@@ -55,6 +55,9 @@ class Api:
         self.validate_mode = normalize_validate(validate)
         self.writer = writer
         self.warnings: list[str] = []
+        # the name admission plugins see while a create is admitted (extractResourceName: the request's name,
+        # else its generateName; the server generates the name after mutating admission)
+        self.admission_name = ""
 
     def as_writer(self, writer: str) -> "Api":
         """The same server for a component of the cluster (its writes are marked with its name)."""
@@ -117,6 +120,7 @@ class Api:
         # the mutating admission plugins run before a generateName is completed: their refusals name the object
         # by its generateName (admission.extractResourceName)
         admitted_as = name
+        self.admission_name = name or meta.get("generateName") or ""
         if not name and meta.get("generateName"):
             admitted_as = meta["generateName"]
             # names.SimpleNameGenerator: the base is cut to 58 characters (63 minus the 5 random ones)
@@ -155,8 +159,9 @@ class Api:
             err = E.NotFound("namespaces", ns)
             raise err.with_source("creating", source) if source else err
         if (ns_obj.get("status") or {}).get("phase") == "Terminating":
-            raise E.Forbidden(f'{res.qualified} "{name}" is forbidden: unable to create new content in namespace {ns} '
-                              "because it is being terminated")
+            err = E.Forbidden(f'{res.qualified} {E.go_quote(self.admission_name)} is forbidden: unable to create new '
+                              f"content in namespace {ns} because it is being terminated")
+            raise err.with_source("creating", source) if source else err
 
     # ---- update -------------------------------------------------------------------------
     def update(self, old: dict, new: dict, *, dry_run: bool = False, source: str = "", verb: str = "patching",
@@ -238,12 +243,16 @@ class Api:
         if dry_run:
             return obj
         meta = obj["metadata"]
-        finalizer = {"Foreground": "foregroundDeletion", "Orphan": "orphan"}.get(propagation or "")
-        if finalizer and finalizer not in (meta.get("finalizers") or []):
-            other = "orphan" if finalizer == "foregroundDeletion" else "foregroundDeletion"
-            meta["finalizers"] = [f for f in meta.get("finalizers") or [] if f != other] + [finalizer]
-            with self.writing():
-                self.tx.update(obj)
+        old = list(meta.get("finalizers") or [])
+        new = gc_finalizers(old, propagation)
+        if set(new) != set(old):
+            if new:
+                meta["finalizers"] = new
+            else:
+                meta.pop("finalizers", None)
+            if meta.get("deletionTimestamp"):  # already being deleted: the strategy may write nothing more
+                with self.writing():
+                    self.tx.update(obj)
         with self.writing():
             return registry.strategy(res).delete(self, obj, grace)
 
@@ -293,6 +302,25 @@ class Api:
 
 
 # ---- helpers --------------------------------------------------------------------------------
+def gc_finalizers(finalizers: list[str], propagation: str | None) -> list[str]:
+    """deletionFinalizersForGarbageCollection (apiserver registry/generic/registry/store.go, v1.32): the orphan
+    and foregroundDeletion finalizers as the delete request's propagation policy wants them
+    (shouldOrphanDependents, shouldDeleteDependents); without a policy, those the object already has stay (every
+    kind served here defaults to background deletion)."""
+    orphan = propagation == "Orphan" or (propagation is None and _first_gc_finalizer(finalizers) == "orphan")
+    foreground = propagation == "Foreground" or (propagation is None and "foregroundDeletion" in finalizers)
+    out = [f for f in finalizers if f not in ("orphan", "foregroundDeletion")]
+    if orphan:
+        out.append("orphan")
+    if foreground:
+        out.append("foregroundDeletion")
+    return out
+
+
+def _first_gc_finalizer(finalizers: list[str]) -> str:
+    return next((f for f in finalizers if f in ("orphan", "foregroundDeletion")), "")
+
+
 def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_selector: str) -> list[dict]:
     from minikctl.kube import selectors
 

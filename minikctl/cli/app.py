@@ -50,11 +50,14 @@ def _typer_function(func: Callable, group: bool = False, call: Callable | None =
 
     target = call(func) if call else func
     sig = inspect.signature(func)
+    # a group's callback takes no positional arguments in click (they would swallow the subcommand's name):
+    # typer hands it None for them, and the words no subcommand knows are judged in _run_typer
+    dropped = [p.name for p in sig.parameters.values() if group and isinstance(p.default, Arg)]
     ps = [p.replace(default=p.default.to_typer()) if isinstance(p.default, (Opt, Arg)) else p
-          for p in sig.parameters.values()]
+          for p in sig.parameters.values() if p.name not in dropped]
     if group:
         def wrapper(ctx: typer.Context, **kwargs: Any) -> Any:
-            return None if ctx.invoked_subcommand else target(**kwargs)
+            return None if ctx.invoked_subcommand else target(**kwargs, **dict.fromkeys(dropped))
 
         ps.insert(0, inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context))
     else:
@@ -82,15 +85,22 @@ def build_app(only: str | None = None, call: Callable | None = None):
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     app.callback()(_typer_function(root, call=call))
+
+    def group(node: Group):
+        sub = typer.Typer(help=node.help, rich_markup_mode=None, no_args_is_help=node.callback is None)
+        if node.callback:
+            sub.callback(invoke_without_command=True)(_typer_function(node.callback, group=True, call=call))
+        for name, func in node.commands.items():
+            if isinstance(func, Group):
+                sub.add_typer(group(func), name=name)
+            else:
+                sub.command(name)(_typer_function(func, call=call))
+        return sub
+
     for word in [only] if only in COMMANDS else COMMANDS:
         node = lookup(word)
         if isinstance(node, Group):
-            sub = typer.Typer(help=node.help, rich_markup_mode=None, no_args_is_help=node.callback is None)
-            if node.callback:
-                sub.callback(invoke_without_command=True)(_typer_function(node.callback, group=True, call=call))
-            for name, func in node.commands.items():
-                sub.command(name)(_typer_function(func, call=call))
-            app.add_typer(sub, name=word)
+            app.add_typer(group(node), name=word)
         else:
             app.command(word)(_typer_function(node, call=call))
     return app
@@ -124,10 +134,14 @@ def kubectl_args(args: list[str]) -> list[str]:
 
     node = lookup(_subcommand(args) or "")
     funcs = [root]
-    if isinstance(node, Group):
-        funcs += ([node.callback] if node.callback else []) + list(node.commands.values())
-    elif node is not None:
-        funcs.append(node)
+    groups = [node] if node is not None else []
+    while groups:
+        node = groups.pop()
+        if isinstance(node, Group):
+            funcs += [node.callback] if node.callback else []
+            groups += list(node.commands.values())
+        else:
+            funcs.append(node)
     return kubectl_spellings(args, option_table([p for f in funcs for p in params(f)]))
 
 
@@ -161,13 +175,17 @@ def _run_typer(args: list[str], only: str | None) -> Any:
         sys.stdout.write(e.ctx.get_help() + "\n")
         return 0
     except cx.NoSuchOption as e:
-        cmd = _command_path(args)
-        sys.stderr.write(f"error: unknown flag: {e.option_name}\nSee 'minikctl {cmd} --help' for usage.\n")
+        # cobra's own error (kubectl 1.32 prints it with a capital E), with the command's full path
+        cmd = " ".join(e.ctx.command_path.split()[1:]) if e.ctx is not None else _command_path(args)
+        sys.stderr.write(f"Error: unknown flag: {e.option_name}\nSee 'minikctl {cmd} --help' for usage.\n")
         return 1
     except cx.UsageError as e:
         cmd = _command_path(args)
         msg = e.format_message()
         if msg.startswith("No such command"):
+            found = _group_arguments(args)
+            if found is not None:
+                return _callback_judges(found)
             sys.stderr.write(f'error: unknown command "{cmd}" for "minikctl"\nRun \'minikctl --help\' for usage.\n')
             return 1
         sys.stderr.write(f"error: {msg}\nSee 'minikctl {cmd} -h' for help and examples\n".replace("minikctl  -h", "minikctl -h"))
@@ -176,6 +194,53 @@ def _run_typer(args: list[str], only: str | None) -> Any:
         return 1
     except typer.Exit as e:
         return e.exit_code
+
+
+def _group_arguments(args: list[str]):
+    """For a word that names no subcommand of a group whose callback takes arguments (``create foo``): the
+    callback and the words from that one on; None otherwise."""
+    from minikctl.cli.spec import Group, params
+
+    node = lookup(_subcommand(args) or "")
+    words = [a for a in args if not a.startswith("-")]
+    depth = 1
+    while isinstance(node, Group) and depth < len(words):
+        if words[depth] in node.commands:
+            node = node.commands[words[depth]]
+            depth += 1
+            continue
+        if node.callback is None or not any(p.kind == "args" for p in params(node.callback)):
+            return None
+        return node.callback, args[args.index(words[depth]):], " ".join(words[:depth])
+    return None
+
+
+def _callback_judges(found) -> int:
+    """cobra's order for a command given arguments it has no subcommand for: its flags first (an unknown one is
+    cobra's error), then the command itself judges the arguments (kubectl create: ``Unexpected args``)."""
+    from minikctl.cli.argv import option_table
+    from minikctl.cli.spec import params
+
+    callback, rest, path = found
+    known = option_table(params(callback))
+    for a in rest:
+        if a == "--":
+            break
+        name = a.partition("=")[0] if a.startswith("--") else a[:2]
+        if a.startswith("-") and a != "-" and name not in known and name not in ("-h", "--help"):
+            sys.stderr.write(f"Error: unknown flag: {name}\nSee 'minikctl {path} --help' for usage.\n")
+            return 1
+    from minikctl.cli.argv import _read, _Unsure
+
+    values = {p.name: p.default for p in params(callback)}
+    try:
+        given, pos = _read(params(callback), rest, interspersed=True)
+        values.update(given)
+    except _Unsure:  # a flag typer should judge: the arguments are the callback's all the same
+        pos = [a for a in rest if not a.startswith("-")]
+    values["args"] = pos
+    rv = callback(**values)
+    return rv if isinstance(rv, int) else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -157,13 +157,19 @@ def parse(args: list[str], root: Callable, lookup: Callable[[str], Any]) -> list
             return None
         calls: list[tuple[Callable, dict[str, Any]]] = [(root, _complete(root_ps, values, []))]
         tokens = rest[1:]
-        if isinstance(node, Group):
+        while isinstance(node, Group):  # `create secret generic NAME`: groups within groups
             group_ps = params(node.callback) if node.callback else []
             values, sub = _read(group_ps, tokens, interspersed=False)
             if not sub:
                 if node.callback is None:
                     return None
                 return calls + [(node.callback, _complete(group_ps, values, []))]
+            if sub[0] not in node.commands and node.callback is not None \
+                    and any(p.kind == "args" for p in group_ps):
+                # a word that names no subcommand is the callback's argument (`create foo`: kubectl's
+                # create refuses it as an unexpected argument)
+                node = node.callback
+                break
             if len(sub) != len(tokens) or sub[0] not in node.commands:
                 return None
             node, tokens = node.commands[sub[0]], sub[1:]

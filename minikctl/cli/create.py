@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from minikctl.cli import common as c
 from minikctl.cli import create_apps, create_batch, create_config
-from minikctl.cli.spec import Group, Opt
+from minikctl.cli.spec import Arg, Group, Opt
 
 
 def create(
+    args: list[str] | None = Arg(None, help="(none: the objects come from -f)"),
     filename: list[str] | None = c.FILENAME,
     recursive: bool = c.RECURSIVE,
     namespace: str | None = c.NAMESPACE,
@@ -24,6 +25,10 @@ def create(
 ) -> None:
     """Create a resource from a file or from stdin."""
     from minikctl.cli.apply import _run, create_one
+    from minikctl.kube.errors import ClientError
+
+    if args:  # CreateOptions.Complete: a word that names no subcommand
+        raise ClientError(f"Unexpected args: [{' '.join(args)}]\nSee 'minikctl create -h' for help and examples")
 
     _run("create", filename, recursive, namespace, output, dry_run, validate, store, tick,
          lambda api, res, obj, source, mode: create_one(api, res, obj, source, mode, save_config))
@@ -38,6 +43,11 @@ SUBCOMMANDS = {
     "job": create_batch.create_job,
     "cronjob": create_batch.create_cronjob,
     "cj": create_batch.create_cronjob,
+    "secret": create_config.SECRET,
+    "configmap": create_config.create_configmap,
+    "cm": create_config.create_configmap,
+    "serviceaccount": create_config.create_serviceaccount,
+    "sa": create_config.create_serviceaccount,
 }
 
 COMMANDS = {"create": Group("Create a resource from a file or from stdin.", SUBCOMMANDS, callback=create)}

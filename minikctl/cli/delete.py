@@ -19,6 +19,8 @@ FORCE_WARNING = (
     "The resource may continue to run on the cluster indefinitely."
 )
 
+CLUSTER_SCOPE_WARNING = "Warning: deleting cluster-scoped resources, not scoped to the provided namespace"
+
 
 def cascading_strategy(flag: str) -> str:
     """kubectl's GetCascadingStrategy (cmd/delete/delete_flags.go): the propagation policy of --cascade;
@@ -100,6 +102,8 @@ def delete(
     propagation = cascading_strategy(cascade)
     if all_ and selector:
         raise ClientError("cannot set --all and --selector at the same time")
+    if all_ and field_selector:
+        raise ClientError("cannot set --all and --field-selector at the same time")
     grace = effective_grace(grace_period, now, force)
     mode = c.parse_dry_run(dry_run)
     if not args and not filename:
@@ -134,8 +138,13 @@ def delete(
                 scope = None if all_namespaces else ns
                 targets += [(req.res, o) for o in api.list(req.res, scope, selector or "", field_selector or "")]
         gone: list[tuple] = []
+        # DeleteOptions.WarnClusterScope: -n given, not -A; printed once, at the first cluster-scoped object
+        warn_cluster_scope = namespace is not None and not all_namespaces
         for res, obj in targets:
             meta = obj["metadata"]
+            if warn_cluster_scope and not res.namespaced:
+                c.err(CLUSTER_SCOPE_WARNING)
+                warn_cluster_scope = False
             try:
                 with api.tx.savepoint():
                     api.delete(obj, grace=None if grace < 0 else grace, dry_run=mode != "none",

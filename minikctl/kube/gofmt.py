@@ -307,17 +307,17 @@ def _keys(d: dict, lenient: bool) -> list:
     return sorted(d, key=str) if lenient else sorted(d)
 
 
-def _compact(v: Any, out: list[str], lenient: bool) -> None:
+def _compact(v: Any, out: list[str], lenient: bool, typed: bool = False) -> None:
     if isinstance(v, dict):
         out.append("{")
         first = True
-        for k in _keys(v, lenient):
+        for k in (list(v) if typed else _keys(v, lenient)):
             if not first:
                 out.append(",")
             first = False
             out.append(_key(k, lenient))
             out.append(":")
-            _compact(v[k], out, lenient)
+            _compact(v[k], out, lenient, typed)
         out.append("}")
     elif isinstance(v, (list, tuple)):
         out.append("[")
@@ -326,7 +326,7 @@ def _compact(v: Any, out: list[str], lenient: bool) -> None:
             if not first:
                 out.append(",")
             first = False
-            _compact(item, out, lenient)
+            _compact(item, out, lenient, typed)
         out.append("]")
     else:
         out.append(_json_scalar(v, lenient))
@@ -375,11 +375,11 @@ def json_marshal(
     (or a non-string key) raises ``TypeError``.  ``lenient=True`` prints values as they stand instead (any
     int, ``-0``, surrogates untouched, other objects as the string of their ``str()``).  ``key_order`` fixes
     the order of the top-level keys (only those listed are printed; it needs ``indent``). ``typed=True`` prints
-    every map in its own key order, as Go prints a typed struct's fields (it needs ``indent``).
+    every map in its own key order, as Go prints a typed struct's fields.
     """
     out: list[str] = []
     if indent is None:
-        _compact(v, out, lenient)
+        _compact(v, out, lenient, typed)
     else:
         order = None
         if key_order is not None and isinstance(v, dict):

@@ -224,6 +224,11 @@ class EventLog:
             rows = self.conn.execute("SELECT body FROM events WHERE namespace=? ORDER BY name", (namespace,))
         return [json.loads(r[0]) for r in rows]
 
+    def delete_events_in(self, namespace: str) -> None:
+        """Every event of a namespace gone (the namespace controller's deletecollection of events)."""
+        self.flush_events()
+        self.conn.execute("DELETE FROM events WHERE namespace=?", (namespace,))
+
     def delete_events_for(self, uid: str) -> None:
         self.flush_events()
         self.conn.execute("DELETE FROM events WHERE involved_uid=?", (uid,))

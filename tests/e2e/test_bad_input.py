@@ -59,7 +59,8 @@ def test_missing_namespace(cli, manifest):
 def test_unknown_flag(cli):
     done = cli("get", "pods", "--bogus")
     assert done.returncode == 1
-    assert done.stderr.startswith("error: unknown flag: --bogus")
+    # cobra's error, as kubectl 1.32 prints it (capital E), with the command's path
+    assert done.stderr == "Error: unknown flag: --bogus\nSee 'minikctl get --help' for usage.\n"
 
 
 def test_not_a_store(cli, tmp_path):

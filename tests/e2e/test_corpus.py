@@ -62,6 +62,13 @@ def test_corpus_manifest(tmp_path, row):
         return
     kinds = set(row["kinds"].split(","))
     missing_class = [d for d in row["external_refs"].split(";") if d.startswith("PriorityClass/") and "defined-in-file" not in d]
+    missing_account = [d.split("/", 1)[1] for d in row["external_refs"].split(";")
+                       if d.startswith("ServiceAccount/") and "defined-in-file" not in d and d != "ServiceAccount/default"]
+    if kinds == {"Pod"} and missing_account:
+        # the ServiceAccount admission plugin (plugin/pkg/admission/serviceaccount, Admit) refuses an account the
+        # namespace lacks (a new cluster has only each namespace's `default`)
+        assert rc == 1 and f'serviceaccount "{missing_account[0]}" not found' in err, err
+        return
     if kinds == {"Pod"} and missing_class:
         # the Priority admission plugin (plugin/pkg/admission/priority) refuses a class the cluster lacks
         assert rc == 1 and f"no PriorityClass with name {missing_class[0].split('/', 1)[1]} was found" in err, err

@@ -14,12 +14,20 @@ from minikctl.kube.timefmt import age, human_duration, parse_rfc3339, rfc3339
 
 
 def default(obj: dict, ctx) -> None:
-    """SetDefaults_Pod and the admission plugins of a pod's creation (service account, default tolerations,
-    Priority: ``plugin/pkg/admission/priority`` refuses a priority that its class does not give)."""
+    """SetDefaults_Pod and the admission plugins of a pod's creation, in the default plugin order:
+    ServiceAccount (``plugin/pkg/admission/serviceaccount``: the account must exist; the token volume, the
+    account's pull secrets), Priority (``plugin/pkg/admission/priority`` refuses a priority that its class does
+    not give), DefaultTolerationSeconds. Their refusals name the pod as the request did (``ctx.admission_name``:
+    the generateName of a pod whose name the server generates)."""
     from minikctl.api import admission, defaults
 
-    defaults.default_object("Pod", obj, suffix=ctx.tx.name_suffix)
-    err = admission.admit_priority(obj)
+    name = getattr(ctx, "admission_name", None)
+    namespace = (obj.get("metadata") or {}).get("namespace") or "default"
+    sa, err = admission.lookup_service_account(obj, namespace, lambda ns, n: ctx.tx.get("ServiceAccount", ns, n), name)
+    if err is not None:
+        raise err
+    defaults.default_object("Pod", obj, suffix=ctx.tx.name_suffix, service_account=sa)
+    err = admission.validate_service_account(obj, sa, name) or admission.admit_priority(obj, name=name)
     if err is not None:
         raise err
 

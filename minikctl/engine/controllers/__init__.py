@@ -14,8 +14,11 @@ from minikctl.engine.controllers.job import JobController
 from minikctl.engine.controllers.namespace import NamespaceController
 from minikctl.engine.controllers.podgc import PodGarbageCollector
 from minikctl.engine.controllers.replicaset import ReplicaSetController
+from minikctl.engine.controllers.rootcacert import RootCACertPublisher
+from minikctl.engine.controllers.serviceaccount import ServiceAccountsController
 from minikctl.engine.controllers.statefulset import StatefulSetController
 from minikctl.engine.controllers.ttlafterfinished import TTLAfterFinishedController
 
-CONTROLLERS = [GarbageCollector, NamespaceController, PodGarbageCollector, DeploymentController, ReplicaSetController,
-               StatefulSetController, DaemonSetController, JobController, CronJobController, TTLAfterFinishedController]
+CONTROLLERS = [GarbageCollector, NamespaceController, ServiceAccountsController, RootCACertPublisher,
+               PodGarbageCollector, DeploymentController, ReplicaSetController, StatefulSetController,
+               DaemonSetController, JobController, CronJobController, TTLAfterFinishedController]

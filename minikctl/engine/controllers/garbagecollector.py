@@ -1,24 +1,48 @@
-"""The garbage collector: ownerReferences and cascading deletion (``pkg/controller/garbagecollector``).
+"""The garbage collector: ownerReferences and cascading deletion (``pkg/controller/garbagecollector``, v1.32).
 
-It keeps a graph of who owns what (built from the store the first time a run needs it, then kept current
-from the change log) and acts when an owner goes:
-  - an owner deleted (Background): each of its dependents is deleted in turn (Background);
-  - an owner with deletionTimestamp and the ``foregroundDeletion`` finalizer: its dependents are deleted
-    (Foreground); once none that blocks it (``blockOwnerDeletion``) is left, the finalizer is removed;
-  - an owner with deletionTimestamp and the ``orphan`` finalizer: the owner reference is taken off each
-    dependent, then the finalizer is removed;
-  - an object created with an owner reference to an owner that does not exist is deleted (the owner is
-    "absent"), as the collector does when it verifies owners.
-All of it through the API, at the instant the collector observes the change.
+Its graph of who owns what (``GraphBuilder``'s uidToNode) is built from the store the first time a run needs it,
+then kept current from the change log. Its work, as the upstream workers do it:
+
+  - ``attempt`` (``attemptToDeleteItem``): an object whose owner references are all dangling (the owner is gone,
+    or has another uid) is deleted, with its own ``orphan``/``foregroundDeletion`` finalizer's policy or in the
+    background; one with a live owner only loses the dangling references (and those to owners waiting for their
+    dependents); one whose owners wait for their dependents is deleted (in the foreground when it has dependents
+    of its own). An owner of a kind not served, or a namespaced owner of a cluster-scoped object, is never
+    resolved, so the object stays (upstream retries it forever).
+  - ``deleting`` (``processDeletingDependentsItem``): an owner deleted in the foreground (deletionTimestamp and
+    the ``foregroundDeletion`` finalizer) loses the finalizer, and with it goes, once none of its dependents whose
+    reference says ``blockOwnerDeletion`` is left; until then those dependents are attempted.
+  - ``orphan`` (``attemptToOrphanWorker``): an owner deleted with the ``orphan`` finalizer has its reference
+    taken off every dependent, then loses the finalizer.
+
+What wakes them (``GraphBuilder.processGraphChanges``): an object added with owner references (an owner may be
+absent), an object whose references changed, an owner that starts waiting for its dependents (it and all of them),
+an owner with the orphan finalizer, the deletion of an object (its dependents; its owners may be waiting for it).
+Everything goes through the API at the instant the collector sees the change.
 """
 
 from __future__ import annotations
 
 import json
 
+from minikctl.kube import errors as E
+from minikctl.kube.kinds import for_kind
 from minikctl.store.changelog import ADDED, DELETED
 
 WRITER = "generic-garbage-collector"
+FOREGROUND = "foregroundDeletion"  # metav1.FinalizerDeleteDependents
+ORPHAN = "orphan"  # metav1.FinalizerOrphanDependents
+
+
+def deleting_dependents(obj: dict) -> bool:
+    """node.isDeletingDependents: being deleted, in the foreground."""
+    meta = obj.get("metadata") or {}
+    return bool(meta.get("deletionTimestamp")) and FOREGROUND in (meta.get("finalizers") or [])
+
+
+def orphaning(obj: dict) -> bool:
+    meta = obj.get("metadata") or {}
+    return bool(meta.get("deletionTimestamp")) and ORPHAN in (meta.get("finalizers") or [])
 
 
 class GarbageCollector:
@@ -29,10 +53,13 @@ class GarbageCollector:
     def __init__(self, loop) -> None:
         self.tx = loop.tx
         self.api = loop.api.as_writer(WRITER)
-        self.queue: dict[tuple, str] = {}  # (owner uid) -> what to do: "cascade" | "foreground" | "orphan"
-        self.absent: dict[tuple, None] = {}  # dependents to check for absent owners
+        self.attempts: dict[tuple, None] = {}  # attemptToDelete: (kind, namespace, name)
+        self.owners: dict[tuple, str] = {}  # (kind, namespace, name, uid) -> "deleting" | "orphan"
+        self.gone: dict[str, None] = {}  # uids of deleted objects whose dependents are to be attempted
+        self._waiting: dict[str, None] = {}  # uids of owners that started waiting: their dependents are attempted
         self._graph: dict[str, dict[tuple, dict]] | None = None  # owner uid -> {(kind, ns, name): ownerRef}
-        self._owners: dict[tuple, list] = {}  # (kind, ns, name) -> its ownerReferences, as last seen
+        self._refs: dict[tuple, list] = {}  # (kind, ns, name) -> its ownerReferences, as last seen
+        self._cache: dict[tuple, dict | None] = {}  # owners looked up in this run (dropped when they change)
 
     # ---- the graph --------------------------------------------------------------------------
     def graph(self) -> dict:
@@ -47,134 +74,202 @@ class GarbageCollector:
         return self._graph
 
     def _link(self, key: tuple, refs: list) -> None:
-        old = self._owners.pop(key, None)
+        old = self._refs.pop(key, None)
         for ref in old or []:
             deps = self._graph.get(ref.get("uid"))
             if deps is not None:
                 deps.pop(key, None)
+                if not deps:
+                    del self._graph[ref.get("uid")]
         if refs:
-            self._owners[key] = refs
+            self._refs[key] = refs
             for ref in refs:
                 self._graph.setdefault(ref.get("uid"), {})[key] = ref
 
     def dependents(self, uid: str) -> list[tuple]:
         return sorted(self.graph().get(uid, {}))
 
-    # ---- the informer ------------------------------------------------------------------------
+    # ---- the informer (GraphBuilder.processGraphChanges) ---------------------------------------------------
     def observe(self, ch) -> None:
         if ch.kind == "Event":
             return
         key = (ch.kind, ch.namespace, ch.name)
+        self._cache.pop(key, None)
         meta = ch.obj.get("metadata") or {}
         refs = meta.get("ownerReferences") or []
+        old_refs = None
         if self._graph is not None:
+            old_refs = self._refs.get(key)
             self._link(key, [] if ch.type == DELETED else refs)
         if ch.type == DELETED:
-            for ref in refs:  # an owner waiting for its dependents to go may now be free
-                self.queue.setdefault(ref.get("uid"), "recheck")
-            if self._graph is not None and not self._graph.get(ch.uid) and ch.kind == "Pod":
-                return  # pods own nothing, almost always: no need to look
-            self.queue[ch.uid] = "cascade"
+            for ref in refs:  # an owner waiting for its dependents may now be free
+                self._queue_owner(ref, ch.namespace, "deleting")
+            if not (self._graph is not None and ch.uid not in self._graph):
+                self.gone[ch.uid] = None  # its dependents lost an owner (looked up in the graph at work time)
             return
-        if ch.type == ADDED and refs:
-            self.absent[key] = None
-        finalizers = meta.get("finalizers") or []
-        if meta.get("deletionTimestamp") and ("foregroundDeletion" in finalizers or "orphan" in finalizers):
-            self.queue[ch.uid] = "foreground" if "foregroundDeletion" in finalizers else "orphan"
+        if deleting_dependents(ch.obj):
+            self.owners[key + (ch.uid,)] = "deleting"
+            self._waiting[ch.uid] = None  # it and all its dependents (startsWaitingForDependentsDeleted)
+        elif orphaning(ch.obj):
+            self.owners[key + (ch.uid,)] = "orphan"
+        if ch.type == ADDED:
+            if refs:
+                self.attempts[key] = None  # an owner may be absent (a "virtual" node upstream)
+        elif old_refs is not None and old_refs != refs:
+            new_uids = {r.get("uid") for r in refs}
+            for ref in old_refs:
+                if ref.get("uid") not in new_uids:  # a blocking dependent let go of its owner
+                    self._queue_owner(ref, ch.namespace, "deleting")
+            if any(r.get("uid") not in {o.get("uid") for o in old_refs} for r in refs):
+                self.attempts[key] = None
+
+    def _queue_owner(self, ref: dict, namespace: str, what: str) -> None:
+        owner = self._owner_key(ref, namespace)
+        if owner is not None:
+            self.owners.setdefault(owner + (ref.get("uid"),), what)
+
+    def _owner_key(self, ref: dict, namespace: str) -> tuple | None:
+        """Where an owner reference points: (kind, namespace, name); None when it cannot be resolved (a kind
+        not served; a namespaced owner of a cluster-scoped object: namespacedOwnerOfClusterScopedObjectErr)."""
+        res = for_kind(ref.get("apiVersion", ""), ref.get("kind", ""))
+        if res is None or (res.namespaced and not namespace):
+            return None
+        return res.kind, namespace if res.namespaced else "", ref.get("name", "")
 
     def has_work(self) -> bool:
-        return bool(self.queue or self.absent)
+        return bool(self.attempts or self.owners or self.gone or self._waiting)
 
     def work(self) -> None:
-        while self.absent:
-            key = next(iter(self.absent))
-            del self.absent[key]
-            self._verify_owners(key)
-        while self.queue:
-            uid = next(iter(self.queue))
-            what = self.queue.pop(uid)
-            if what == "cascade":
-                self._cascade(uid)
-            else:
-                self._finalize(uid, what)
+        while self.has_work():
+            while self._waiting:
+                uid = next(iter(self._waiting))
+                del self._waiting[uid]
+                for dep in self.dependents(uid):
+                    self.attempts[dep] = None
+            while self.gone:
+                uid = next(iter(self.gone))
+                del self.gone[uid]
+                for dep in self.dependents(uid):
+                    self.attempts[dep] = None
+            while self.attempts:
+                key = next(iter(self.attempts))
+                del self.attempts[key]
+                self.attempt(key)
+            while self.owners:
+                (kind, ns, name, uid), what = next(iter(self.owners.items()))
+                del self.owners[(kind, ns, name, uid)]
+                owner = self._live((kind, ns, name))
+                if owner is None or owner["metadata"].get("uid") != uid:
+                    continue
+                if what == "orphan":
+                    self.orphan_dependents(owner)
+                elif deleting_dependents(owner):
+                    self.process_deleting_dependents(owner)
 
     def finish(self) -> None:
         pass
 
-    # ---- what it does --------------------------------------------------------------------------
+    # ---- attemptToDeleteItem -------------------------------------------------------------------------------
     def _live(self, key: tuple) -> dict | None:
-        return self.tx.get(*key)
+        if key in self._cache:
+            return self._cache[key]
+        obj = self._cache[key] = self.tx.get(*key)
+        return obj
 
-    def _owner_exists(self, ref: dict, namespace: str) -> bool:
-        kind = ref.get("kind", "")
-        obj = self.tx.get(kind, namespace, ref.get("name", "")) or self.tx.get(kind, "", ref.get("name", ""))
-        return obj is not None and (obj.get("metadata") or {}).get("uid") == ref.get("uid")
+    def _classify(self, ref: dict, namespace: str) -> str:
+        """classifyReferences: "solid", "dangling" (isDangling: absent, or another uid), "waiting" (the owner
+        is being deleted in the foreground), "" (not resolvable: the object is left alone)."""
+        key = self._owner_key(ref, namespace)
+        if key is None:
+            return ""
+        owner = self._live(key)
+        if owner is None or owner["metadata"].get("uid") != ref.get("uid"):
+            return "dangling"
+        return "waiting" if deleting_dependents(owner) else "solid"
 
-    def _verify_owners(self, key: tuple) -> None:
-        obj = self._live(key)
+    def attempt(self, key: tuple) -> None:
+        obj = self.tx.get(*key)
         if obj is None:
             return
-        refs = (obj.get("metadata") or {}).get("ownerReferences") or []
-        if refs and not any(self._owner_exists(r, key[1]) for r in refs):
-            self.api.delete(obj, propagation="Background")
-
-    def _cascade(self, uid: str) -> None:
-        """The owner is gone: its dependents follow (those with other owners still alive stay, without it)."""
-        for key in self.dependents(uid):
-            obj = self._live(key)
-            if obj is None:
-                continue
-            meta = obj["metadata"]
-            refs = meta.get("ownerReferences") or []
-            others = [r for r in refs if r.get("uid") != uid]
-            if others and any(self._owner_exists(r, key[1]) for r in others):
-                self._drop_ref(obj, uid)
-            elif not meta.get("deletionTimestamp"):
-                self.api.delete(obj, propagation="Background")
-
-    def _finalize(self, uid: str, what: str) -> None:
-        owner = self._find_uid(uid)
-        if owner is None:
+        meta = obj["metadata"]
+        if meta.get("deletionTimestamp") and not deleting_dependents(obj):
+            return  # "being deleted" is a one-way trip: its dependents are looked at when it is gone
+        if deleting_dependents(obj):
+            self.process_deleting_dependents(obj)
             return
-        meta = owner["metadata"]
+        refs = meta.get("ownerReferences") or []
+        if not refs:
+            return
+        states = [self._classify(r, key[1]) for r in refs]
+        if "" in states:
+            return
+        uids = [r.get("uid") for r, s in zip(refs, states) if s != "solid"]
+        if "solid" in states:
+            if uids:  # remove dangling references and references to owners waiting for their dependents
+                self._drop_refs(obj, set(uids))
+            return
+        if "waiting" in states and self.graph().get(meta.get("uid")):
+            self._delete(obj, "Foreground")  # it has dependents of its own: they go first
+            return
         finalizers = meta.get("finalizers") or []
-        if not meta.get("deletionTimestamp"):
-            return
-        if what == "recheck":
-            what = "foreground" if "foregroundDeletion" in finalizers else "orphan" if "orphan" in finalizers else ""
-        finalizer = "foregroundDeletion" if what == "foreground" else "orphan"
-        if finalizer not in finalizers:
-            return
-        blocking = False
-        for key in self.dependents(uid):
-            obj = self._live(key)
-            if obj is None:
-                continue
-            if what == "orphan":
-                self._drop_ref(obj, uid)
-                continue
-            ref = self.graph().get(uid, {}).get(key) or {}
-            if not (obj.get("metadata") or {}).get("deletionTimestamp"):
-                self.api.delete(obj, propagation="Foreground")
-            if ref.get("blockOwnerDeletion") and self._live(key) is not None:
-                blocking = True
-        if blocking:
-            return  # the dependents' deletion will bring the owner back here
-        new = json.loads(json.dumps(owner))
-        new["metadata"]["finalizers"] = [f for f in meta.get("finalizers") or [] if f != finalizer]
-        if not new["metadata"]["finalizers"]:
-            del new["metadata"]["finalizers"]
-        self.api.update(owner, new, verb="patching")
+        self._delete(obj, "Orphan" if ORPHAN in finalizers else "Foreground" if FOREGROUND in finalizers
+                     else "Background")
 
-    def _drop_ref(self, obj: dict, uid: str) -> None:
+    # ---- processDeletingDependentsItem, attemptToOrphanWorker ----------------------------------------------
+    def process_deleting_dependents(self, owner: dict) -> None:
+        uid = owner["metadata"].get("uid")
+        blocking = []
+        for key, ref in sorted(self.graph().get(uid, {}).items()):
+            if ref.get("blockOwnerDeletion") and self.tx.get(*key) is not None:
+                blocking.append(key)
+        if not blocking:
+            self._remove_finalizer(owner, FOREGROUND)
+            return
+        for key in blocking:
+            dep = self.tx.get(*key)
+            if dep is not None and not deleting_dependents(dep):
+                self.attempt(key)
+
+    def orphan_dependents(self, owner: dict) -> None:
+        uid = owner["metadata"].get("uid")
+        for key in self.dependents(uid):
+            dep = self.tx.get(*key)
+            if dep is not None:
+                self._drop_refs(dep, {uid})
+        self._remove_finalizer(owner, ORPHAN)
+
+    # ---- writes, through the API ---------------------------------------------------------------------------
+    def _delete(self, obj: dict, policy: str) -> None:
+        meta = obj["metadata"]
+        self._cache.pop((obj["kind"], meta.get("namespace", ""), meta["name"]), None)
+        try:
+            self.api.delete(obj, propagation=policy)
+        except E.MinikctlError:
+            pass  # upstream retries with back-off; here the next change of the object brings it back
+
+    def _drop_refs(self, obj: dict, uids: set) -> None:
+        """The strategic merge patch GenerateDeleteOwnerRefStrategicMergeBytes sends: those references gone."""
         new = json.loads(json.dumps(obj))
-        refs = [r for r in new["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
+        refs = [r for r in new["metadata"].get("ownerReferences") or [] if r.get("uid") not in uids]
         if refs:
             new["metadata"]["ownerReferences"] = refs
         else:
             new["metadata"].pop("ownerReferences", None)
-        self.api.update(obj, new, verb="patching")
+        self._update(obj, new)
 
-    def _find_uid(self, uid: str) -> dict | None:
-        row = self.tx.conn.execute("SELECT kind, namespace, name FROM objects WHERE uid=?", (uid,)).fetchone()
-        return self.tx.get(*row) if row else None
+    def _remove_finalizer(self, owner: dict, finalizer: str) -> None:
+        new = json.loads(json.dumps(owner))
+        left = [f for f in new["metadata"].get("finalizers") or [] if f != finalizer]
+        if left:
+            new["metadata"]["finalizers"] = left
+        else:
+            new["metadata"].pop("finalizers", None)
+        self._update(owner, new)
+
+    def _update(self, old: dict, new: dict) -> None:
+        meta = old["metadata"]
+        self._cache.pop((old["kind"], meta.get("namespace", ""), meta["name"]), None)
+        try:
+            self.api.update(old, new, verb="patching")
+        except E.MinikctlError:
+            pass

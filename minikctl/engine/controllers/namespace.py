@@ -1,7 +1,9 @@
 """The namespace controller: empties a Terminating namespace, then removes it (``pkg/controller/namespace``).
 
-Every namespaced object in it is deleted through the API (pods gracefully, as ``kubectl delete`` would);
-once none is left, the namespace's ``kubernetes`` finalizer is done and the Namespace object goes.
+Every namespaced object in it is deleted through the API (pods gracefully, as ``kubectl delete`` would), its
+events with them (``deleteAllContent`` deletes the events collection too; the NamespaceLifecycle admission
+refuses new ones); once none is left, the namespace's ``kubernetes`` finalizer is done and the Namespace object
+goes.
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ class NamespaceController:
                 self.terminating().add(ch.name)
                 self.queue[ch.name] = None
             return
-        if ch.type == DELETED and ch.namespace and self._terminating and ch.namespace in self._terminating:
+        # the last objects of a namespace may go in a later command than its deletion (a pod's grace period):
+        # the terminating namespaces are read from the store the first time a run sees a namespaced deletion
+        if ch.type == DELETED and ch.namespace and ch.namespace in self.terminating():
             self.queue[ch.namespace] = None
 
     def has_work(self) -> bool:
@@ -61,6 +65,7 @@ class NamespaceController:
                 left = True
                 if not (obj.get("metadata") or {}).get("deletionTimestamp"):
                     self.api.delete(obj)
+        self.tx.delete_events_in(name)
         if not left and not self.tx.list("Pod", name, ("metadata.name",)):
             from minikctl.api.registry import namespace
 
