@@ -101,6 +101,10 @@ def get(
             text = "" if watch_only else "".join(
                 printer.render([o], output, now_ms=now, single=True, allow_missing_keys=allow_missing_template_keys,
                                **fmt_kw) for o in objs)
+        elif output not in (None, "", "wide") and ((single and errors) or (ignore_not_found and not objs)):
+            # printGeneric: a single object implied and not found prints only the error; with --ignore-not-found
+            # and nothing found, nothing at all (no empty List)
+            text = ""
         else:
             text = printer.render(objs, output, now_ms=now, single=single,
                                   allow_missing_keys=allow_missing_template_keys, **fmt_kw)

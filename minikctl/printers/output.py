@@ -84,7 +84,8 @@ def render(objs: list[dict], fmt: str | None, *, now_ms: int, single: bool = Fal
 
         columns = cc.parse_file(_read(arg)) if name == "custom-columns-file" else cc.parse_spec(arg)
         rows = cc.rows(columns, objs)
-        return table([h for h, _ in columns], rows, no_headers=no_headers)
+        # CustomColumnsPrinter prints the headers for every object it is given, an empty List included
+        return table([h for h, _ in columns], rows, no_headers=no_headers, header_alone=not single or bool(objs))
     return tables(objs, wide=(name == "wide"), now_ms=now_ms, no_headers=no_headers, show_labels=show_labels,
                   label_columns=label_columns or [], show_kind=show_kind, all_namespaces=all_namespaces)
 

@@ -274,9 +274,21 @@ def test_sort_by(world, args):
     ("pods", "--field-selector=foo=bar"),
     ("pod", "nope"),
     ("pods", "nope", "web", "-o", "yaml"),
-    xfail("pod", "nope", "-o", "yaml",
-          reason="get of one missing named object with -o yaml: kubectl prints only the NotFound error, "
-                 "minikctl also prints an empty List on stdout"),
+    # printGeneric: one object implied and missing prints only the error; several missing print an empty List
+    ("pod", "nope", "-o", "yaml"),
+    ("pod/nope", "-o", "json"),
+    ("pods", "nope", "-o", "jsonpath={.items}"),
+    ("pods", "nope", "-o", "go-template={{.kind}}"),
+    ("pods", "nope", "-o", "custom-columns=N:.metadata.name"),
+    ("pods", "nope", "nada", "-o", "json"),
+    ("pods", "nope", "nada", "-o", "name"),
+    ("pods", "nope", "nada", "-o", "custom-columns=N:.metadata.name,NS:.metadata.namespace"),
+    ("pods", "nope", "nada", "-o", "go-template={{.kind}}"),
+    ("pods", "nope", "--ignore-not-found", "-o", "json"),
+    ("pods", "nope", "nada", "--ignore-not-found", "-o", "yaml"),
+    ("pods", "-n", "nothing-here", "-o", "custom-columns=N:.metadata.name"),
+    ("pods,nodes", "nope", "-o", "yaml"),  # normalizeMultipleResourcesArgs: pods/nope nodes/nope
+    ("pods,nodes", "web", "node1", "-o", "name"),
 ], ids=" ".join)
 def test_selectors_and_errors(world, args):
     world.same("get", *args)
