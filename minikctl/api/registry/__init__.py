@@ -19,6 +19,8 @@ it never names a kind.
   ROW_FIELDS                        the paths ``row`` reads, when a listing may fetch only those
   delete(api, obj, grace) -> dict|None   deletion: graceful (``CheckGracefulDelete``) or at once; returns the
                                     object as left (None: removed)
+  present(obj, now_ms) -> dict      what a read answers for a stored object at ``now_ms``, for a kind whose
+                                    simulated writer is left implicit (a node Lease's renewals); None: as stored
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from minikctl.kube.kinds import Resource
 
 _NAMES = ("default", "prepare_create", "prepare_update", "prepare_status_update", "validate", "validate_update",
           "validate_status_update", "validate_on_decode", "FIELDS", "COLUMNS",
-          "WIDE_COLUMNS", "row", "ROW_FIELDS", "delete")
+          "WIDE_COLUMNS", "row", "ROW_FIELDS", "delete", "present")
 
 
 class Strategy:

@@ -82,6 +82,10 @@ def row(obj: dict, now_ms: int, wide: bool) -> list[str]:
     return [meta.get("name", ""), rfc3339(parse_rfc3339(ts)) if ts else "<unknown>"]
 
 
+# reads answer the stored object as it is
+present = None
+
+
 def delete(api, obj: dict, grace: int | None) -> dict | None:
     """Remove the object at once, or, while finalizers remain, mark it deleted and keep it."""
     return delete_now(api, obj)
