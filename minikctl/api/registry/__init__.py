@@ -16,6 +16,8 @@ it never names a kind.
   validate_on_decode                whether the kind's JSON Schema checks types and unknown fields (True)
   FIELDS                            selectable fields: {"spec.nodeName": getter, ...} (``GetAttrs``)
   COLUMNS, WIDE_COLUMNS, row(obj, now_ms, wide)   the table the server prints for ``get`` (``printers.go``)
+  WIDE_ORDER                        the -o wide headers when the wide columns are not all last (else None)
+  NAME_COLUMN                       (default, wide): the index of the column of format "name" (None: none)
   ROW_FIELDS                        the paths ``row`` reads, when a listing may fetch only those
   delete(api, obj, grace) -> dict|None   deletion: graceful (``CheckGracefulDelete``) or at once; returns the
                                     object as left (None: removed)
@@ -32,7 +34,7 @@ from minikctl.kube.kinds import Resource
 
 _NAMES = ("default", "prepare_create", "prepare_update", "prepare_status_update", "validate", "validate_update",
           "validate_status_update", "validate_on_decode", "FIELDS", "COLUMNS",
-          "WIDE_COLUMNS", "row", "ROW_FIELDS", "delete", "present")
+          "WIDE_COLUMNS", "WIDE_ORDER", "NAME_COLUMN", "row", "ROW_FIELDS", "delete", "present")
 
 
 class Strategy:

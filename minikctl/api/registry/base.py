@@ -73,6 +73,8 @@ FIELDS = {"metadata.name": field_getter("metadata", "name"), "metadata.namespace
 # rest.NewDefaultTableConvertor: Name and Created At
 COLUMNS = ["NAME", "CREATED AT"]
 WIDE_COLUMNS: list[str] = []
+WIDE_ORDER = None  # -o wide: COLUMNS then WIDE_COLUMNS
+NAME_COLUMN = (0, 0)  # NAME first, with or without -o wide
 ROW_FIELDS: tuple[str, ...] = ()
 
 
