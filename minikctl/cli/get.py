@@ -51,6 +51,10 @@ def get(
     if not args and not filename:
         raise ClientError(NO_RESOURCE, plain=True)
     requests = resource_args.from_args(args)
+    if sort_by and watch:  # get.go Complete
+        c.err("warning: --watch requested, --sort-by will be ignored for watch events received")
+    elif sort_by and watch_only:
+        c.err("warning: --watch-only requested, --sort-by will be ignored")
     show_kind = show_kind or (bool(args) and "all" in args[0].split(","))
     if all_namespaces and any(r.names for r in requests):
         raise ClientError("a resource cannot be retrieved by name across all namespaces")

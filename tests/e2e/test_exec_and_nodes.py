@@ -108,3 +108,11 @@ def test_patch_node_status_on_a_fresh_store(cli):
     assert node["status"]["capacity"]["memory"] == "16Gi"
     lease = json.loads(cli.ok("get", "lease", "node1", "-n", "kube-node-lease", "-o", "json", tick="0"))
     assert lease["spec"]["holderIdentity"] == "node1"
+
+
+def test_watch_with_sort_by_warns(store):
+    """get.go Complete: --sort-by does not apply to what a watch prints."""
+    done = store("get", "pods", "-w", "--sort-by=.metadata.name", "--request-timeout=1s", "-o", "name", tick="0")
+    assert done.stderr == "warning: --watch requested, --sort-by will be ignored for watch events received\n"
+    done = store("get", "pods", "--watch-only", "--sort-by=.metadata.name", "--request-timeout=1s", tick="0")
+    assert (done.stdout, done.stderr) == ("", "warning: --watch-only requested, --sort-by will be ignored\n")
