@@ -95,8 +95,9 @@ def get(
                                   fields=pod_strategy.ROW_FIELDS if slim else ())
                 objs += listed
                 tables.append((str(api.tx.revision()), listed))
-        if sort_by and (output in (None, "", "wide") or not (watch or watch_only)):
-            objs = _sorted(objs, tables, sort_by, output in (None, "", "wide"), single, errors, api.now_ms)
+        if sort_by and not watch_only and not (watch and (output not in (None, "", "wide") or output_watch_events)):
+            # a watch prints the listed objects one by one: only a Table (no -o, -o wide) gets its rows sorted
+            objs = _sorted(objs, tables, sort_by, output in (None, "", "wide"), single, errors, api.now_ms, watch)
         now = api.now_ms
         fmt_kw = dict(no_headers=no_headers, show_labels=show_labels, label_columns=label_columns or [],
                       show_kind=show_kind, all_namespaces=all_namespaces)
@@ -129,7 +130,7 @@ def _rv(obj: dict) -> str:
 
 
 def _sorted(objs: list[dict], tables: list[tuple[str, list[dict]]], expr: str, table_fmt: bool, single: bool,
-            errors: list, now_ms: int) -> list[dict]:
+            errors: list, now_ms: int, watching: bool = False) -> list[dict]:
     """The objects in the order kubectl 1.32 prints them with ``--sort-by`` (pkg/cmd/get/get.go, sorter.go).
 
     Tables (no -o, or -o wide): the server answers each request with a Table. ``RuntimeSorter.Sort`` sees
@@ -140,6 +141,9 @@ def _sorted(objs: list[dict], tables: list[tuple[str, list[dict]]], expr: str, t
 
     Other outputs (printGeneric): one object implied is printed as it is; otherwise the flattened list is
     sorted once (SortObjects), and an error is the command's, after the NotFound ones.
+
+    ``watching`` (get -w, a Table): the watch's first PrintObj returns the SortingPrinter's error, which fails the
+    command ("unable to output the provided object: ...").
     """
     import os
 
@@ -163,14 +167,16 @@ def _sorted(objs: list[dict], tables: list[tuple[str, list[dict]]], expr: str, t
             except sorting.Unsortable as e:
                 exit_unsortable(e, "*unstructured.Unstructured", 329, relaxed(field))
         out: list[dict] = []
-        for _rv_, rows in tables:
+        for _, rows in tables:
             if len(rows) > 1:
                 field = sorting.relaxed_or_raw(expr)
                 try:
                     rows = sorting.sort_objects(rows, field, relax=False)
                 except sorting.Unsortable as e:
                     exit_unsortable(e, "[][][]reflect.Value", 375, field)
-                except ClientError:
+                except ClientError as e:
+                    if watching:
+                        raise ClientError(f"unable to output the provided object: {e.message}") from None
                     rows = []  # the SortingPrinter's error: get ignores what PrintObj returns
             out += rows
         return out

@@ -116,3 +116,14 @@ def test_watch_with_sort_by_warns(store):
     assert done.stderr == "warning: --watch requested, --sort-by will be ignored for watch events received\n"
     done = store("get", "pods", "--watch-only", "--sort-by=.metadata.name", "--request-timeout=1s", tick="0")
     assert (done.stdout, done.stderr) == ("", "warning: --watch-only requested, --sort-by will be ignored\n")
+
+
+def test_watch_sorts_only_the_first_table(store):
+    """get -w prints the list it starts from through the SortingPrinter: a Table's rows are sorted and a field no
+    row has fails the command (the watch returns PrintObj's error); other outputs print object by object."""
+    done = store("get", "pods", "-w", "--sort-by=.foo", "--request-timeout=1s", tick="0")
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.endswith('error: unable to output the provided object: couldn\'t find any field with path '
+                                '"{.foo}" in the list of objects\n')
+    done = store("get", "pods", "-w", "--sort-by=.foo", "--request-timeout=1s", "-o", "name", tick="0")
+    assert (done.returncode, done.stdout) == (0, "pod/done\npod/two\n")
