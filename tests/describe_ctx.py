@@ -2,7 +2,7 @@
 
 ``MemoryCtx(objects, events, now_ms)``: ``list`` filters by kind, namespace and a metav1.LabelSelector dict;
 ``events`` finds the Events about an object the way kubectl's searchEvents does (involvedObject kind, name,
-namespace and uid); ``show_events=False`` makes ``events`` answer None (``--show-events=false``).
+namespace and uid, the object's or the one given), in the server's order (namespace, name); ``show_events=False`` makes ``events`` answer None (``--show-events=false``).
 """
 
 from __future__ import annotations
@@ -35,15 +35,16 @@ class MemoryCtx:
                 return obj
         return None
 
-    def events(self, obj: dict) -> list[dict] | None:
+    def events(self, obj: dict, uid: str | None = None) -> list[dict] | None:
         if not self.show_events:
             return None
         meta = obj.get("metadata") or {}
+        uid = meta.get("uid") if uid is None else uid
         found = []
         for ev in self._events:
             inv = ev.get("involvedObject") or {}
             if (inv.get("kind") == obj.get("kind") and inv.get("name") == meta.get("name")
                     and inv.get("namespace", "") == meta.get("namespace", "")
-                    and (not meta.get("uid") or inv.get("uid", "") == meta.get("uid"))):
+                    and (not uid or inv.get("uid", "") == uid)):
                 found.append(ev)
-        return found
+        return sorted(found, key=lambda e: (e["metadata"].get("namespace", ""), e["metadata"]["name"]))

@@ -17,6 +17,10 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a 
 if TYPE_CHECKING:
     from typing import Any, Callable
 
+# cobra's cmd.ArgsLenAtDash() for the command line `parse` read last: how many of the command's positional
+# arguments came before a `--` (-1: there was none; None: typer read the line, which does not keep it)
+ARGS_LEN_AT_DASH: "int | None" = None
+
 
 class _Unsure(Exception):
     """The line holds something only typer should judge."""
@@ -68,6 +72,8 @@ def _read(ps: list[Param], tokens: list[str], interspersed: bool) -> tuple[dict[
         if t == "--":
             if not interspersed:
                 raise _Unsure
+            global ARGS_LEN_AT_DASH
+            ARGS_LEN_AT_DASH = len(pos)
             pos += tokens[i:]
             break
         if t[:1] != "-" or t == "-":
@@ -149,6 +155,8 @@ def _complete(ps: list[Param], values: dict[str, Any], pos: list[str]) -> dict[s
 
 def parse(args: list[str], root: Callable, lookup: Callable[[str], Any]) -> list[tuple[Callable, dict[str, Any]]] | None:
     """The functions to call, with their arguments, for a command line; None when typer should read it."""
+    global ARGS_LEN_AT_DASH
+    ARGS_LEN_AT_DASH = -1
     try:
         root_ps = params(root)
         values, rest = _read(root_ps, args, interspersed=False)
@@ -177,4 +185,5 @@ def parse(args: list[str], root: Callable, lookup: Callable[[str], Any]) -> list
         values, pos = _read(ps, tokens, interspersed=True)
         return calls + [(node, _complete(ps, values, pos))]
     except _Unsure:
+        ARGS_LEN_AT_DASH = None
         return None

@@ -1,4 +1,4 @@
-"""minikctl describe: kubectl's describe layout for pods, namespaces and nodes."""
+"""minikctl describe: kubectl's describe layout (the describers are in minikctl/printers)."""
 
 from __future__ import annotations
 
@@ -81,10 +81,18 @@ class _Ctx:
 
         return self.cluster.api.find(by_kind(kind), namespace or "", name)
 
-    def events(self, obj: dict) -> list[dict] | None:
+    def events(self, obj: dict, uid: str | None = None) -> list[dict] | None:
+        """The events about ``obj`` (those whose involvedObject.uid is ``uid``, by default the object's), in the
+        order the server lists them (namespace, then name); None with --show-events=false."""
         if not self.show_events:
             return None
-        return self.cluster.tx.events_for(obj["metadata"].get("uid", ""))
+        return server_order(self.cluster.tx.events_for(obj["metadata"].get("uid", "") if uid is None else uid))
+
+
+def server_order(events: list[dict]) -> list[dict]:
+    """Events as a list answers them: by namespace, then name (etcd's key order)."""
+    return sorted(events, key=lambda e: ((e.get("metadata") or {}).get("namespace", ""),
+                                         (e.get("metadata") or {}).get("name", "")))
 
 
 def _describe_one(cluster, obj: dict, show_events: bool = True) -> str:
@@ -96,11 +104,10 @@ def _describe_one(cluster, obj: dict, show_events: bool = True) -> str:
     kind = obj.get("kind")
     uid = obj["metadata"].get("uid", "")
     if kind == "Pod":
-        return d.describe_pod(obj, api.tx.events_for(uid), now, cluster.assumptions(obj))
+        events = server_order(api.tx.events_for(uid)) if show_events else None
+        return d.describe_pod(obj, events, now, cluster.assumptions(obj))
     if kind == "Namespace":
         return d.describe_namespace(obj, now)
-    if kind == "Node":
-        return d.describe_node(obj, api.tx.events_for(uid), now)
     describer = DESCRIBERS.get(kind)
     if describer is not None:
         return describer(obj, _Ctx(cluster, show_events))

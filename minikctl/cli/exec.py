@@ -1,7 +1,11 @@
-"""minikctl exec POD [-c CONTAINER] -- COMMAND [ARGS...]: run a command in a simulated container.
+"""minikctl exec (POD | TYPE/NAME) [-c CONTAINER] -- COMMAND [ARGS...]: run a command in a simulated container.
 
 Nothing runs on the host: the command goes through the same interpreter as the container's own process, over the
 container's virtual filesystem, so `exec web -- touch /tmp/healthy` changes what an exec probe sees next.
+
+The command line, the errors and the default container are kubectl 1.32's (pkg/cmd/exec/exec.go ``Complete``,
+``Validate``, ``Run``; pkg/cmd/util/podcmd ``FindOrDefaultContainerByName``; pkg/polymorphichelpers
+``attachablePodForObject``).
 """
 
 from __future__ import annotations
@@ -10,9 +14,11 @@ from __future__ import annotations
 from minikctl.cli import common as c
 from minikctl.cli.spec import Arg, Opt
 
+NO_DASH = "exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead"
+DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
 
 def exec_(
-    args: list[str] = Arg(..., help="POD [--] COMMAND [ARGS...]", complete="pod_names"),
+    args: list[str] | None = Arg(None, help="(POD | TYPE/NAME) -- COMMAND [ARGS...]", complete="pod_names"),
     container: str | None = Opt(None, "--container", "-c", help="Container name (default: the first)."),
     namespace: str | None = c.NAMESPACE,
     stdin: bool = Opt(False, "--stdin", "-i", help="Accepted for compatibility; stdin is not passed."),
@@ -23,38 +29,87 @@ def exec_(
     tick: str | None = c.TICK,
 ) -> int:
     """Execute a command in a container (simulated)."""
-    from minikctl.kube.errors import ClientError
-    from minikctl.kube.kinds import POD, resolve
+    from minikctl.kube.errors import ClientError, UsageError
+    from minikctl.kube.kinds import POD
 
-    res, target = POD, args[0]
-    if "/" in args[0]:  # TYPE/NAME: a workload stands for one of its pods (AttachablePodForObject)
-        type_, _, target = args[0].partition("/")
-        res = resolve(type_)
-    command = [a for a in args[1:]]
-    if command and command[0] == "--":
-        command = command[1:]
+    args = list(args or [])
+    dash = _args_len_at_dash(args)
+    target = args[0] if args and dash != 0 else ""
+    if dash > -1:
+        command = args[dash:]
+    elif len(args) > 1:
+        raise UsageError(NO_DASH, "exec")
+    else:
+        command = []
+    if not target:
+        raise ClientError("pod, type/name or --filename must be specified")
     if not command:
         raise ClientError("you must specify at least one command for the container")
     with c.session(store, tick) as cluster:
         api = cluster.api
-        pod = api.get(res, c.namespace_of(namespace), target)
-        if res.kind != "Pod":
-            from minikctl.cli import podfor
+        ns = c.namespace_of(namespace)
+        res, name = POD, target
+        if "/" in target:  # TYPE/NAME, as the resource builder reads it
+            from minikctl.kube.kinds import resolve
 
-            pod = podfor.attachable_pod(cluster, pod, pod_running_timeout)
-            target = pod["metadata"]["name"]
-        names = [ct["name"] for ct in (pod.get("spec") or {}).get("containers") or []]
+            type_, _, name = target.partition("/")
+            res = resolve(type_)
+        pod = attachable_pod(cluster, api.get(res, ns, name), pod_running_timeout)
+        phase = (pod.get("status") or {}).get("phase")
+        if phase in ("Succeeded", "Failed"):
+            raise ClientError(f"cannot exec into a container in a completed pod; current phase is {phase}")
         if container is None:
-            container = names[0]
-            if len(names) > 1:
-                c.err(f'Defaulted container "{container}" out of: {", ".join(names)}')
-        elif container not in names:
-            raise ClientError(f"container {container} not found in pod {target}")
+            container = default_container(pod)
         code, output, _ms = cluster.exec(pod, container, command)
+        if code == 126 and output.startswith("OCI runtime exec failed:"):
+            # containerd's CRI could not start the process: the kubelet's streaming server answers with an
+            # internal error (exec.go ServeExec), which kubectl prints (no exit code of the command)
+            exec_id = api.tx.digest("exec", pod["metadata"].get("uid", ""), container, api.tx.now_ms)
+            raise ClientError("Internal error occurred: error executing command in container: failed to exec in "
+                              f'container: failed to start exec "{exec_id}": {output}')
     c.out(output)
     if code != 0:
         c.err(f"command terminated with exit code {code}")
     return code
+
+
+def _args_len_at_dash(args: list[str]) -> int:
+    """cobra's ArgsLenAtDash for this command line (the reader records it; typer's does not, then a `--` on the
+    command line is taken to follow the first argument)."""
+    import sys
+
+    from minikctl.cli import argv
+
+    if argv.ARGS_LEN_AT_DASH is not None:
+        return argv.ARGS_LEN_AT_DASH
+    return min(1, len(args)) if "--" in sys.argv[1:] else -1
+
+
+def attachable_pod(cluster, obj: dict, timeout: str) -> dict:
+    """attachablePodForObject: a Pod is itself; a workload stands for the first of its pods (cli/podfor.py)."""
+    if obj.get("kind", "") == "Pod":
+        return obj
+    from minikctl.cli import podfor
+
+    return podfor.attachable_pod(cluster, obj, timeout)
+
+
+def default_container(pod: dict) -> str:
+    """FindOrDefaultContainerByName without a name: the default-container annotation's container if the pod has
+    it, else the first container, with kubectl's notice when there were others to choose from."""
+    spec = pod.get("spec") or {}
+    containers = spec.get("containers") or []
+    inits = spec.get("initContainers") or []
+    ephemeral = spec.get("ephemeralContainers") or []
+    wanted = ((pod.get("metadata") or {}).get("annotations") or {}).get(DEFAULT_CONTAINER_ANNOTATION)
+    if wanted and any(ct.get("name") == wanted for ct in containers + inits + ephemeral):
+        return wanted
+    first = containers[0]["name"]
+    if len(containers) > 1 or inits or ephemeral:
+        names = ([ct["name"] for ct in containers] + [f"{ct['name']} (ephem)" for ct in ephemeral]
+                 + [f"{ct['name']} (init)" for ct in inits])
+        c.err(f'Defaulted container "{first}" out of: {", ".join(names)}')
+    return first
 
 
 COMMANDS = {"exec": exec_}

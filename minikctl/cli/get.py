@@ -51,6 +51,10 @@ def get(
     if not args and not filename:
         raise ClientError(NO_RESOURCE, plain=True)
     requests = resource_args.from_args(args)
+    if sort_by and watch:  # get.go Complete
+        c.err("warning: --watch requested, --sort-by will be ignored for watch events received")
+    elif sort_by and watch_only:
+        c.err("warning: --watch-only requested, --sort-by will be ignored")
     show_kind = show_kind or (bool(args) and "all" in args[0].split(","))
     if all_namespaces and any(r.names for r in requests):
         raise ClientError("a resource cannot be retrieved by name across all namespaces")
@@ -60,35 +64,40 @@ def get(
     objs: list[dict] = []
     errors: list[MinikctlError] = []
     single = False
+    # what a server answering with Tables gives kubectl: one Table per object named (or read from a file) and one
+    # per type listed, each (resourceVersion, objects); --sort-by sorts the tables' rows (see _sorted)
+    tables: list[tuple[str, list[dict]]] = []
     with c.session(store, tick) as cluster:
         api = cluster.api
         if filename:
             found, errors = resource_args.live_from_files(api, filename, recursive, ns)
             single = len(found) + len(errors) == 1
             objs += [obj for _res, obj in found]
+            tables += [(_rv(obj), [obj]) for _res, obj in found]
         for req in requests:
             if req.names:
                 single = single or (len(requests) == 1 and len(req.names) == 1)
                 for name in req.names:
                     try:
-                        objs.append(api.get(req.res, ns, name))
+                        obj = api.get(req.res, ns, name)
                     except StatusError as e:
                         if not (ignore_not_found and e.reason == "NotFound"):
                             errors.append(e)
+                        continue
+                    objs.append(obj)
+                    tables.append((_rv(obj), [obj]))
             else:
                 scope = None if all_namespaces else ns
                 # a table of pods needs a few fields: let the store project them (10,000 pods decode twice as fast)
                 slim = (req.res.kind == "Pod" and output in (None, "", "wide") and not (sort_by or field_selector
                         or watch or watch_only))
-                objs += api.list(req.res, scope, selector or "", field_selector or "",
-                                 fields=pod_strategy.ROW_FIELDS if slim else ())
-        if sort_by:
-            from minikctl.printers.sorting import SortFieldNotFound, sort_objects
-
-            try:
-                objs = sort_objects(objs, sort_by)
-            except SortFieldNotFound:
-                objs = []  # kubectl 1.32 swallows the printer's error: nothing printed, "No resources found"
+                listed = api.list(req.res, scope, selector or "", field_selector or "",
+                                  fields=pod_strategy.ROW_FIELDS if slim else ())
+                objs += listed
+                tables.append((str(api.tx.revision()), listed))
+        if sort_by and not watch_only and not (watch and (output not in (None, "", "wide") or output_watch_events)):
+            # a watch prints the listed objects one by one: only a Table (no -o, -o wide) gets its rows sorted
+            objs = _sorted(objs, tables, sort_by, output in (None, "", "wide"), single, errors, api.now_ms, watch)
         now = api.now_ms
         fmt_kw = dict(no_headers=no_headers, show_labels=show_labels, label_columns=label_columns or [],
                       show_kind=show_kind, all_namespaces=all_namespaces)
@@ -97,6 +106,10 @@ def get(
             text = "" if watch_only else "".join(
                 printer.render([o], output, now_ms=now, single=True, allow_missing_keys=allow_missing_template_keys,
                                **fmt_kw) for o in objs)
+        elif output not in (None, "", "wide") and ((single and errors) or (ignore_not_found and not objs)):
+            # printGeneric: a single object implied and not found prints only the error; with --ignore-not-found
+            # and nothing found, nothing at all (no empty List)
+            text = ""
         else:
             text = printer.render(objs, output, now_ms=now, single=single,
                                   allow_missing_keys=allow_missing_template_keys, **fmt_kw)
@@ -112,6 +125,72 @@ def get(
         c.err("No resources found" if all_namespaces or _cluster_scoped(requests) else f"No resources found in {ns} namespace.")
     if errors:
         raise MultiError(errors)
+
+
+def _rv(obj: dict) -> str:
+    return (obj.get("metadata") or {}).get("resourceVersion", "")
+
+
+def _sorted(objs: list[dict], tables: list[tuple[str, list[dict]]], expr: str, table_fmt: bool, single: bool,
+            errors: list, now_ms: int, watching: bool = False) -> list[dict]:
+    """The objects in the order kubectl 1.32 prints them with ``--sort-by`` (pkg/cmd/get/get.go, sorter.go).
+
+    Tables (no -o, or -o wide): the server answers each request with a Table. ``RuntimeSorter.Sort`` sees
+    unstructured Tables, not ``*metav1.Table``: with one it does nothing, with several it sorts the Table objects
+    themselves (SortObjects), which fails unless the field is one a Table has (kubernetes/kubernetes#104318:
+    ``get pods,nodes --sort-by=.metadata.name``). Then the SortingPrinter sorts each table of more than one row
+    (TableSorter); its errors are dropped by get (a table whose rows lack the field is not printed at all).
+
+    Other outputs (printGeneric): one object implied is printed as it is; otherwise the flattened list is
+    sorted once (SortObjects), and an error is the command's, after the NotFound ones.
+
+    ``watching`` (get -w, a Table): the watch's first PrintObj returns the SortingPrinter's error, which fails the
+    command ("unable to output the provided object: ...").
+    """
+    import os
+
+    from minikctl.kube.errors import ClientError
+    from minikctl.printers import sorting
+    from minikctl.printers.jsonpath import relaxed
+
+    def exit_unsortable(e: "sorting.Unsortable", where: str, line: int, field: str) -> None:
+        """klog.Exitf in Less: a FATAL line on stderr, exit code 1, nothing printed."""
+        raise ClientError(sorting.klog_line(now_ms, os.getpid(), line, f"Field {field} in {where} is an unsortable "
+                                                                       f"type: interface, err: {e.detail}"), plain=True)
+
+    if table_fmt:
+        if len(tables) > 1:
+            field = sorting.relaxed_or_raw(expr)
+            heads = [{"apiVersion": "meta.k8s.io/v1", "kind": "Table", "metadata": {"resourceVersion": rv}}
+                     for rv, _ in tables]
+            try:  # SortObjects relaxes the field again: an expression it cannot relax fails the command
+                keys = sorting.first_values(heads, relaxed(field))
+                tables = sorting.sort_keyed(tables, keys, relaxed(field))
+            except sorting.Unsortable as e:
+                exit_unsortable(e, "*unstructured.Unstructured", 329, relaxed(field))
+        out: list[dict] = []
+        for _, rows in tables:
+            if len(rows) > 1:
+                field = sorting.relaxed_or_raw(expr)
+                try:
+                    rows = sorting.sort_objects(rows, field, relax=False)
+                except sorting.Unsortable as e:
+                    exit_unsortable(e, "[][][]reflect.Value", 375, field)
+                except ClientError as e:
+                    if watching:
+                        raise ClientError(f"unable to output the provided object: {e.message}") from None
+                    rows = []  # the SortingPrinter's error: get ignores what PrintObj returns
+            out += rows
+        return out
+    if single:
+        return objs
+    try:
+        return sorting.sort_objects(objs, expr)
+    except sorting.Unsortable as e:
+        exit_unsortable(e, "*unstructured.Unstructured", 329, sorting.relaxed_or_raw(expr))
+    except ClientError as e:
+        errors.append(e)
+    return []
 
 
 def _cluster_scoped(requests: list) -> bool:

@@ -40,11 +40,14 @@ def from_args(args: list[str]) -> list[Request]:
     # `all` is kubectl's category of workload types (the served kinds that list it among their categories)
     from minikctl.kube.kinds import in_category
 
-    types = []
-    for t in args[0].split(","):
-        if t:
-            types += in_category("all") if t == "all" else [resolve(t)]
+    parts = [t for t in args[0].split(",") if t]
     names = args[1:]
+    if names and len(parts) > 1 and "all" not in parts:
+        # normalizeMultipleResourcesArgs: `get pods,nodes a b` is pods/a pods/b nodes/a nodes/b
+        return [Request(resolve(t), [n]) for t in parts for n in names]
+    types = []
+    for t in parts:
+        types += in_category("all") if t == "all" else [resolve(t)]
     if names and len(types) > 1:
         raise ClientError("arguments in resource/name form must have a single resource and name")
     return [Request(t, list(names)) for t in types]

@@ -11,6 +11,9 @@ Per node the engine keeps a runtime record (kind ``Node``) with what is not in t
               cache: ``NodeInfo.Requested``)
   images      the images its runtime has pulled
   last_ip     the last pod IP handed out from its CIDR
+
+Each node's kubelet also holds the node's Lease in ``kube-node-lease`` (``node_lease``), created when the node
+registers; its renewals every 10 s are what the server answers on a read (``api/registry/lease.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
-from minikctl.kube.timefmt import rfc3339
+from minikctl.kube.timefmt import rfc3339, rfc3339_micro
 
 DEFAULT_NODE = "node1"
 DEFAULT_CAPACITY = {"cpu": "4", "ephemeral-storage": "100Gi", "memory": "16Gi", "pods": "110"}
@@ -72,6 +75,23 @@ def new_node(name: str, index: int, now_ms: int, control_plane: bool = False) ->
     return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "labels": labels},
             "spec": {"podCIDR": pod_cidr(index), "podCIDRs": [pod_cidr(index)]},
             "status": registered_status(name, index, now_ms)}
+
+
+LEASE_NAMESPACE = "kube-node-lease"
+LEASE_DURATION_SECONDS = 40  # kubelet's nodeLeaseDurationSeconds default
+
+
+def node_lease(node: dict, now_ms: int) -> dict:
+    """The Lease a kubelet's node lease controller creates for its node (k8s.io/component-helpers/apimachinery/
+    lease/controller.go ``newLease``, owner set by the kubelet's ``setNodeOwnerFunc``): no acquireTime, renewed
+    from ``now_ms`` on."""
+    meta = node["metadata"]
+    return {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+            "metadata": {"name": meta["name"], "namespace": LEASE_NAMESPACE,
+                         "ownerReferences": [{"apiVersion": "v1", "kind": "Node", "name": meta["name"],
+                                              "uid": meta.get("uid", "")}]},
+            "spec": {"holderIdentity": meta["name"], "leaseDurationSeconds": LEASE_DURATION_SECONDS,
+                     "renewTime": rfc3339_micro(now_ms)}}
 
 
 def internal_ip(node: dict) -> str:
@@ -137,7 +157,8 @@ class NodeState:
 
 
 def bootstrap(tx) -> None:
-    """node1, the node of every new store, registered with its kubelet's state."""
-    tx.create(new_node(DEFAULT_NODE, 1, tx.now_ms, control_plane=True))
+    """node1, the node of every new store, registered with its kubelet's state and its node lease."""
+    node = tx.create(new_node(DEFAULT_NODE, 1, tx.now_ms, control_plane=True))
+    tx.create(node_lease(node, tx.now_ms))
     tx.set_meta("counter:nodes", "1")
     NodeState.create(tx, DEFAULT_NODE, 1)

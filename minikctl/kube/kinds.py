@@ -81,11 +81,12 @@ CONTROLLERREVISION = Resource("ControllerRevision", "controllerrevisions", "cont
 JOB = Resource("Job", "jobs", "job", (), True, "batch/v1", categories="all", subresources=("status",))
 CRONJOB = Resource("CronJob", "cronjobs", "cronjob", ("cj",), True, "batch/v1", categories="all",
                    subresources=("status",))
+LEASE = Resource("Lease", "leases", "lease", (), True, "coordination.k8s.io/v1")
 
 # the table: every served kind. `get all` lists the kinds of the all category in this order (kubectl's:
 # pods, then the apps and batch kinds as discovery lists them)
 RESOURCES = (POD, NAMESPACE, EVENT, NODE, CONFIGMAP, SECRET, SERVICEACCOUNT, DAEMONSET, DEPLOYMENT, REPLICASET,
-             STATEFULSET, CONTROLLERREVISION, CRONJOB, JOB)
+             STATEFULSET, CONTROLLERREVISION, CRONJOB, JOB, LEASE)
 
 _BY_NAME: dict[str, Resource] = {}
 _BY_KIND: dict[tuple[str, str], Resource] = {}

@@ -530,20 +530,33 @@ def describe_pod_template(w: Writer, template: dict | None) -> None:
     tolerations_multiline(w, "  Tolerations", spec.get("tolerations"))
 
 
-def _event_key(e: dict) -> int:
+def _event_time(e: dict) -> int:
+    """lastTimestamp in ms; the zero time (year 1) when unset."""
     return parse_rfc3339(e["lastTimestamp"]) if e.get("lastTimestamp") else -62135596800000
 
 
+def sort_events(events: list[dict]) -> list[dict]:
+    """sort.Sort(event.SortableEvents(...)) (kubectl pkg/util/event): Less is LastTimestamp.Before, the sort Go's
+    pdqsort, started from the order the server listed them in (namespace, name). Up to 12 events ties keep that
+    order; beyond, they come out as Go's sort leaves them."""
+    from minikctl.printers.gosort import go_sort
+
+    keyed = [(_event_time(e), e) for e in events]
+    go_sort(keyed, lambda a, b: a[0] < b[0])
+    return [e for _, e in keyed]
+
+
 def describe_events(w: Writer, events: list[dict] | None, now_ms: int) -> None:
-    """DescribeEvents: sorted by lastTimestamp; Age is the first time seen (eventTime, else firstTimestamp), with
-    ``(xN over …)`` for a series or a count above one; From is source.component, else reportingComponent."""
+    """DescribeEvents: sorted by lastTimestamp (``sort_events``); Age is the first time seen (eventTime, else
+    firstTimestamp), with ``(xN over …)`` for a series or a count above one; From is source.component, else
+    reportingComponent."""
     if not events:
         w.w(0, "Events:\t<none>\n")
         return
     w.flush()
     w.w(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n")
     w.w(1, "----\t------\t----\t----\t-------\n")
-    for e in sorted(events, key=_event_key):
+    for e in sort_events(events):
         first = _since(e.get("eventTime") or e.get("firstTimestamp"), now_ms)
         series = e.get("series")
         count = e.get("count") or 0
@@ -557,10 +570,8 @@ def describe_events(w: Writer, events: list[dict] | None, now_ms: int) -> None:
         w.w(1, f"{e.get('type', '')}\t{e.get('reason', '')}\t{interval}\t{source}\t{(e.get('message') or '').strip()}\n")
 
 
-events_section = describe_events
 
-
-def describe_pod(pod: dict, events: list[dict], now_ms: int, notes: dict | None = None) -> str:
+def describe_pod(pod: dict, events: list[dict] | None, now_ms: int, notes: dict | None = None) -> str:
     spec = pod.get("spec") or {}
     status = pod.get("status") or {}
     meta = pod.get("metadata") or {}
@@ -637,7 +648,8 @@ def describe_pod(pod: dict, events: list[dict], now_ms: int, notes: dict | None 
     labels_multiline(w, "Node-Selectors", spec.get("nodeSelector"))
     tolerations_multiline(w, "Tolerations", spec.get("tolerations"))
     topology_spread_constraints(w, spec.get("topologySpreadConstraints"), "")
-    describe_events(w, events, now_ms)
+    if events is not None:  # None: --show-events=false
+        describe_events(w, events, now_ms)
     return w.text()
 
 
@@ -652,34 +664,289 @@ def describe_namespace(ns: dict, now_ms: int) -> str:
     return w.text()
 
 
-def describe_node(node: dict, events: list[dict], now_ms: int) -> str:
-    meta = node.get("metadata") or {}
+LABEL_NODE_ROLE_PREFIX = "node-role.kubernetes.io/"
+NODE_LABEL_ROLE = "kubernetes.io/role"
+
+
+def node_roles(node: dict) -> list[str]:
+    """findNodeRoles: ``node-role.kubernetes.io/<role>`` label keys and a non-empty ``kubernetes.io/role`` value,
+    sorted, without duplicates."""
+    roles = set()
+    for k, v in ((node.get("metadata") or {}).get("labels") or {}).items():
+        if k.startswith(LABEL_NODE_ROLE_PREFIX):
+            if k[len(LABEL_NODE_ROLE_PREFIX):]:
+                roles.add(k[len(LABEL_NODE_ROLE_PREFIX):])
+        elif k == NODE_LABEL_ROLE and v:
+            roles.add(v)
+    return sorted(roles)
+
+
+def taint_text(t: dict) -> str:
+    """Taint.ToString: ``key=value:effect``, ``key:effect`` without a value."""
+    value = t.get("value") or ""
+    return f"{t.get('key', '')}={value}:{t.get('effect', '')}" if value else f"{t.get('key', '')}:{t.get('effect', '')}"
+
+
+def taints_multiline(w: Writer, title: str, taints: list | None) -> None:
+    """printNodeTaintsMultiline: sorted by ``effect,key`` (sort.Slice)."""
+    from minikctl.printers.gosort import go_sort
+
+    w.w(0, f"{title}:\t")
+    items = list(taints or [])
+    if not items:
+        w.w(0, "<none>\n")
+        return
+
+    def key(t: dict) -> str:
+        return f"{t.get('effect', '')},{t.get('key', '')}"
+    go_sort(items, lambda a, b: key(a) < key(b))
+    for i, t in enumerate(items):
+        if i:
+            w.w(0, "\t")
+        w.w(0, taint_text(t) + "\n")
+
+
+class _Qty:
+    """A resource.Quantity being added up as kubectl does: String() is the parsed string until an Add, then the
+    canonical form in the format of the first non-zero addend."""
+
+    __slots__ = ("value", "fmt", "text")
+
+    def __init__(self, value, fmt: str, text: str | None) -> None:
+        self.value, self.fmt, self.text = value, fmt, text
+
+    @classmethod
+    def parse(cls, s) -> "_Qty":
+        from minikctl.kube.quantity import parse
+
+        q = parse(s)
+        return cls(q.value, q.format, str(q))
+
+    def add(self, other: "_Qty") -> "_Qty":
+        """Quantity.Add: a zero receiver takes the other's format."""
+        return _Qty(self.value + other.value, other.fmt if self.value == 0 else self.fmt, None)
+
+    def __str__(self) -> str:
+        if self.text is not None:
+            return self.text
+        from minikctl.kube.quantity import Quantity
+
+        return str(Quantity(self.value, self.fmt))
+
+    def milli(self) -> int:
+        """MilliValue(): rounded up."""
+        import math
+
+        return math.ceil(self.value * 1000)
+
+    def whole(self) -> int:
+        """Value(): rounded up."""
+        import math
+
+        return math.ceil(self.value)
+
+
+_ZERO_QTY = _Qty(0, "DecimalSI", "0")
+
+
+def _resource_list(rl: dict | None) -> dict[str, _Qty]:
+    out = {}
+    for name, value in (rl or {}).items():
+        try:
+            out[name] = _Qty.parse(value)
+        except (ValueError, TypeError):
+            continue
+    return out
+
+
+def _add_list(acc: dict, new: dict) -> None:
+    """addResourceList."""
+    for name, q in new.items():
+        acc[name] = q if name not in acc else acc[name].add(q)
+
+
+def _max_list(acc: dict, new: dict) -> None:
+    """maxResourceList: the greater of each resource."""
+    for name, q in new.items():
+        if name not in acc or q.value > acc[name].value:
+            acc[name] = q
+
+
+def _max_of(a: dict, b: dict) -> dict:
+    """max(a, b) of kubectl's resource helper: for keys in both, b's when a <= b."""
+    out = {k: (b[k] if k in b and v.value <= b[k].value else v) for k, v in a.items()}
+    for k, v in b.items():
+        out.setdefault(k, v)
+    return out
+
+
+def pod_requests_and_limits(pod: dict) -> tuple[dict, dict]:
+    """resourcehelper.PodRequestsAndLimits (kubectl 1.32 pkg/util/resource): containers summed, the largest init
+    container (restartable ones, sidecars, add up with the containers), pod overhead; requests take a resized
+    container's status resources into account."""
+    spec = pod.get("spec") or {}
+    status = pod.get("status") or {}
+    statuses = {cs.get("name"): cs for cs in status.get("containerStatuses") or []}
+    reqs: dict = {}
+    for c in spec.get("containers") or []:
+        creqs = _resource_list((c.get("resources") or {}).get("requests"))
+        cs = statuses.get(c.get("name"))
+        if cs is not None and cs.get("resources") is not None:
+            sreqs = _resource_list((cs.get("resources") or {}).get("requests"))
+            creqs = sreqs if status.get("resize") == "Infeasible" else _max_of(creqs, sreqs)
+        _add_list(reqs, creqs)
+    limits: dict = {}
+    for c in spec.get("containers") or []:
+        _add_list(limits, _resource_list((c.get("resources") or {}).get("limits")))
+    for key, acc in (("requests", reqs), ("limits", limits)):
+        restartable: dict = {}
+        init: dict = {}
+        for c in spec.get("initContainers") or []:
+            values = _resource_list((c.get("resources") or {}).get(key))
+            if c.get("restartPolicy") == "Always":
+                _add_list(acc, values)
+                _add_list(restartable, values)
+                values = dict(restartable)
+            else:
+                tmp: dict = {}
+                _add_list(tmp, values)
+                _add_list(tmp, restartable)
+                values = tmp
+            _max_list(init, values)
+        _max_list(acc, init)
+    overhead = _resource_list(spec.get("overhead"))
+    if overhead:
+        _add_list(reqs, overhead)
+        for name, q in overhead.items():
+            if name in limits and limits[name].value != 0:
+                limits[name] = limits[name].add(q)
+    return reqs, limits
+
+
+def _percent(part: int, whole: int) -> int:
+    """int64(float64(part) / float64(whole) * 100); a division by zero gives Go's +Inf or NaN, which amd64
+    converts to the smallest int64."""
+    if whole == 0:
+        return -9223372036854775808
+    return int(float(part) / float(whole) * 100)
+
+
+def describe_node_resource(w: Writer, pods: list[dict], node: dict, now_ms: int) -> None:
+    """describeNodeResource: the non-terminated pods with their requests and limits (in percent of allocatable),
+    then the totals."""
     status = node.get("status") or {}
+    w.w(0, f"Non-terminated Pods:\t({len(pods)} in total)\n")
+    w.w(1, "Namespace\tName\t\tCPU Requests\tCPU Limits\tMemory Requests\tMemory Limits\tAge\n")
+    w.w(1, "---------\t----\t\t------------\t----------\t---------------\t-------------\t---\n")
+    allocatable = _resource_list(status.get("allocatable") if status.get("allocatable") else status.get("capacity"))
+    a_cpu = allocatable.get("cpu", _ZERO_QTY).milli()
+    a_mem = allocatable.get("memory", _ZERO_QTY).whole()
+    for pod in pods:
+        req, lim = pod_requests_and_limits(pod)
+        cpu_req, cpu_lim = req.get("cpu", _ZERO_QTY), lim.get("cpu", _ZERO_QTY)
+        mem_req, mem_lim = req.get("memory", _ZERO_QTY), lim.get("memory", _ZERO_QTY)
+        meta = pod.get("metadata") or {}
+        w.w(1, f"{meta.get('namespace', '')}\t{meta.get('name', '')}\t\t"
+               f"{cpu_req} ({_percent(cpu_req.milli(), a_cpu)}%)\t{cpu_lim} ({_percent(cpu_lim.milli(), a_cpu)}%)\t"
+               f"{mem_req} ({_percent(mem_req.whole(), a_mem)}%)\t{mem_lim} ({_percent(mem_lim.whole(), a_mem)}%)\t"
+               f"{_since(meta.get('creationTimestamp'), now_ms)}\n")
+    w.w(0, "Allocated resources:\n  (Total limits may be over 100 percent, i.e., overcommitted.)\n")
+    w.w(1, "Resource\tRequests\tLimits\n")
+    w.w(1, "--------\t--------\t------\n")
+    reqs: dict = {}
+    limits: dict = {}
+    for pod in pods:  # getPodsTotalRequestsAndLimits
+        r, lim = pod_requests_and_limits(pod)
+        _add_list(reqs, r)
+        _add_list(limits, lim)
+
+    def line(name: str, scale, whole: int, with_percent: bool = True) -> None:
+        rq, lm = reqs.get(name, _ZERO_QTY), limits.get(name, _ZERO_QTY)
+        if not with_percent:
+            w.w(1, f"{name}\t{rq}\t{lm}\n")
+            return
+        pr = _percent(scale(rq), whole) if whole != 0 else 0
+        pl = _percent(scale(lm), whole) if whole != 0 else 0
+        w.w(1, f"{name}\t{rq} ({pr}%)\t{lm} ({pl}%)\n")
+
+    line("cpu", _Qty.milli, a_cpu)
+    line("memory", _Qty.whole, a_mem)
+    line("ephemeral-storage", _Qty.whole, allocatable.get("ephemeral-storage", _ZERO_QTY).whole())
+    hugepages = sorted(k for k in allocatable if k.startswith("hugepages-"))
+    extended = sorted(k for k in allocatable if not k.startswith("hugepages-")
+                      and k not in ("cpu", "memory", "ephemeral-storage", "pods"))
+    for name in hugepages:
+        line(name, _Qty.whole, allocatable[name].whole())
+    for name in extended:
+        line(name, _Qty.whole, 0, with_percent=False)
+
+
+def describe_node_lease(w: Writer, lease: dict) -> None:
+    """describeNodeLease."""
+    spec = lease.get("spec") or {}
+    w.w(0, "Lease:\n")
+    w.w(1, f"HolderIdentity:\t{spec['holderIdentity'] if spec.get('holderIdentity') is not None else '<unset>'}\n")
+    w.w(1, f"AcquireTime:\t{time_text(spec['acquireTime']) if spec.get('acquireTime') else '<unset>'}\n")
+    w.w(1, f"RenewTime:\t{time_text(spec['renewTime']) if spec.get('renewTime') else '<unset>'}\n")
+
+
+def describe_node(node: dict, ctx) -> str:
+    """NodeDescriber + describeNode (kubectl 1.32): what the node is, its lease (``kube-node-lease/<name>``), its
+    conditions, addresses, capacity, system info, the pods on it that are neither Succeeded nor Failed, and its
+    events (those about its uid and, as the kubelet records them, those whose uid is its name)."""
+    meta = node.get("metadata") or {}
+    spec = node.get("spec") or {}
+    status = node.get("status") or {}
+    name = meta.get("name", "")
     w = Writer()
-    w.w(0, f"Name:\t{meta.get('name', '')}\n")
+    w.w(0, f"Name:\t{name}\n")
+    w.w(0, f"Roles:\t{','.join(node_roles(node)) or '<none>'}\n")
     labels_multiline(w, "Labels", meta.get("labels"))
     annotations_multiline(w, "Annotations", meta.get("annotations"))
     w.w(0, f"CreationTimestamp:\t{time_text(meta.get('creationTimestamp'))}\n")
-    taints = (node.get("spec") or {}).get("taints") or []
-    w.w(0, "Taints:\t" + ("<none>\n" if not taints else ""))
-    for i, t in enumerate(taints):
-        if i:
-            w.w(0, "\t")
-        w.w(0, f"{t.get('key', '')}{'=' + t['value'] if t.get('value') else ''}:{t.get('effect', '')}\n")
-    w.w(0, f"Unschedulable:\t{str(bool((node.get('spec') or {}).get('unschedulable'))).lower()}\n")
+    taints_multiline(w, "Taints", spec.get("taints"))
+    w.w(0, f"Unschedulable:\t{go_bool(spec.get('unschedulable'))}\n")
+    lease = ctx.get("Lease", "kube-node-lease", name)
+    if lease is not None:
+        describe_node_lease(w, lease)
+    else:
+        w.w(0, f'Lease:\tFailed to get lease: leases.coordination.k8s.io "{name}" not found\n')
     if status.get("conditions"):
-        w.w(0, "Conditions:\n  Type\tStatus\tReason\tMessage\n  ----\t------\t------\t-------\n")
+        w.w(0, "Conditions:\n  Type\tStatus\tLastHeartbeatTime\tLastTransitionTime\tReason\tMessage\n")
+        w.w(1, "----\t------\t-----------------\t------------------\t------\t-------\n")
         for c in status["conditions"]:
-            w.w(1, f"{c.get('type', '')} \t{c.get('status', '')} \t{c.get('reason', '')} \t{c.get('message', '')}\n")
+            w.w(1, f"{c.get('type', '')} \t{c.get('status', '')} \t{time_text(c.get('lastHeartbeatTime'))} \t"
+                   f"{time_text(c.get('lastTransitionTime'))} \t{c.get('reason', '')} \t{c.get('message', '')}\n")
     w.w(0, "Addresses:\n")
     for a in status.get("addresses") or []:
         w.w(1, f"{a.get('type', '')}:\t{a.get('address', '')}\n")
     for key, label in (("capacity", "Capacity"), ("allocatable", "Allocatable")):
         if status.get(key):
             w.w(0, f"{label}:\n")
-            for name in sorted(status[key]):
-                w.w(1, f"{name}:\t{status[key][name]}\n")
-    events_section(w, events, now_ms)
+            for res in sorted(status[key]):
+                w.w(0, f"  {res}:\t{quantity_text(status[key][res])}\n")
+    info = status.get("nodeInfo") or {}
+    w.w(0, "System Info:\n")
+    for label, field in (("Machine ID", "machineID"), ("System UUID", "systemUUID"), ("Boot ID", "bootID"),
+                         ("Kernel Version", "kernelVersion"), ("OS Image", "osImage"),
+                         ("Operating System", "operatingSystem"), ("Architecture", "architecture"),
+                         ("Container Runtime Version", "containerRuntimeVersion"),
+                         ("Kubelet Version", "kubeletVersion"), ("Kube-Proxy Version", "kubeProxyVersion")):
+        w.w(0, f"  {label}:\t{info.get(field, '')}\n")
+    if spec.get("podCIDR"):
+        w.w(0, f"PodCIDR:\t{spec['podCIDR']}\n")
+    if spec.get("podCIDRs"):
+        w.w(0, f"PodCIDRs:\t{','.join(spec['podCIDRs'])}\n")
+    if spec.get("providerID"):
+        w.w(0, f"ProviderID:\t{spec['providerID']}\n")
+    # spec.nodeName=N,status.phase!=Succeeded,status.phase!=Failed across namespaces, in the server's order
+    pods = [p for p in ctx.list("Pod", None) if (p.get("spec") or {}).get("nodeName") == name
+            and (p.get("status") or {}).get("phase") not in ("Succeeded", "Failed")]
+    describe_node_resource(w, pods, node, ctx.now_ms)
+    events = ctx.events(node)
+    if events is not None:
+        by_name = ctx.events(node, uid=name) if name != meta.get("uid") else []
+        describe_events(w, events + (by_name or []), ctx.now_ms)
     return w.text()
 
 

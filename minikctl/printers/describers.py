@@ -1,13 +1,14 @@
 """kind -> describer, for the kinds whose describe is ``describe_<kind>(obj, ctx) -> str`` (see describe_workloads.py
-for ``ctx``). Pods, Namespaces and Nodes keep their own entry points in describe.py."""
+for ``ctx``). Pods and Namespaces keep their own entry points in describe.py."""
 
 from __future__ import annotations
 
 from minikctl.printers import describe_config as config
 from minikctl.printers import describe_workloads as workloads
-from minikctl.printers.describe import describe_generic
+from minikctl.printers.describe import describe_generic, describe_node
 
 DESCRIBERS = {
+    "Node": describe_node,
     "Deployment": workloads.describe_deployment,
     "ReplicaSet": workloads.describe_replicaset,
     "StatefulSet": workloads.describe_statefulset,

@@ -84,7 +84,8 @@ def render(objs: list[dict], fmt: str | None, *, now_ms: int, single: bool = Fal
 
         columns = cc.parse_file(_read(arg)) if name == "custom-columns-file" else cc.parse_spec(arg)
         rows = cc.rows(columns, objs)
-        return table([h for h, _ in columns], rows, no_headers=no_headers)
+        # CustomColumnsPrinter prints the headers for every object it is given, an empty List included
+        return table([h for h, _ in columns], rows, no_headers=no_headers, header_alone=not single or bool(objs))
     return tables(objs, wide=(name == "wide"), now_ms=now_ms, no_headers=no_headers, show_labels=show_labels,
                   label_columns=label_columns or [], show_kind=show_kind, all_namespaces=all_namespaces)
 
@@ -108,9 +109,7 @@ def table_cells(items: list[dict], *, wide: bool, now_ms: int, show_labels: bool
                 label_columns: list[str] | None = None, show_kind: bool = False,
                 all_namespaces: bool = False) -> tuple[list[str], list[list[str]]]:
     """Header and cells of the table for objects of one kind."""
-    kind = items[0].get("kind", "") if items else ""
-    headers, wide_headers, row_fn, namespaced = _columns(items[0] if items else {})
-    headers = list(headers) + (list(wide_headers) if wide else [])
+    headers, row_fn, namespaced, name_column = _columns(items[0] if items else {}, wide)
     keys = [k.strip() for spec in label_columns or [] for k in spec.split(",") if k.strip()]
     headers += [k.rsplit("/", 1)[-1].upper() for k in keys]
     if show_labels:
@@ -120,8 +119,8 @@ def table_cells(items: list[dict], *, wide: bool, now_ms: int, show_labels: bool
     rows = []
     for o in items:
         row = row_fn(o, now_ms, wide)
-        if show_kind and kind != "Event":
-            row[0] = ref(o)
+        if show_kind and name_column is not None:
+            row[name_column] = ref(o)
         labels = (o.get("metadata") or {}).get("labels") or {}
         row += [labels.get(k, "") for k in keys]
         if show_labels:
@@ -132,14 +131,20 @@ def table_cells(items: list[dict], *, wide: bool, now_ms: int, show_labels: bool
     return headers, rows
 
 
-def _columns(obj: dict) -> tuple[list[str], list[str], "Callable[[dict, int, bool], list[str]]", bool]:
-    """The kind's table as its registry module prints it (the server-side printing of ``kubectl get``)."""
+def _columns(obj: dict, wide: bool) -> tuple[list[str], "Callable[[dict, int, bool], list[str]]", bool, int | None]:
+    """The kind's table as its registry module prints it (the server-side printing of ``kubectl get``): headers,
+    the row function, whether the kind is namespaced, the column of format "name" (kubectl's --show-kind prefixes
+    it with the kind)."""
     from minikctl.api import registry
 
     strat = registry.for_object(obj)
     if strat is None:
-        return ["NAME"], [], lambda o, n, w: [o["metadata"]["name"]], True
-    return strat.COLUMNS, strat.WIDE_COLUMNS, strat.row, strat.res.namespaced
+        return ["NAME"], lambda o, n, w: [o["metadata"]["name"]], True, 0
+    if not wide:
+        headers = list(strat.COLUMNS)
+    else:
+        headers = list(strat.WIDE_ORDER) if strat.WIDE_ORDER else list(strat.COLUMNS) + list(strat.WIDE_COLUMNS)
+    return headers, strat.row, strat.res.namespaced, strat.NAME_COLUMN[1 if wide else 0]
 
 
 class WatchTable:

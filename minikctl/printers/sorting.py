@@ -1,197 +1,173 @@
-"""``kubectl get --sort-by`` (kubectl ``pkg/cmd/get/sorter.go``).
+"""``kubectl get --sort-by`` (kubectl 1.32 ``pkg/cmd/get/sorter.go``).
 
-The expression is relaxed JSONPath; each object is keyed by the *first* value the path finds.
-Objects without a value sort first; numbers compare numerically, strings with kubectl's natural
-order (``sortorder.NaturalLess``: digit runs compare as numbers) unless both parse as resource
-quantities (then by value) or both as RFC 3339 timestamps (then chronologically).  kubectl uses
-Go's unstable ``sort.Sort``; this sort is stable so equal keys keep their input order.
+The expression is relaxed JSONPath; each object is keyed by the *first* value the path finds in it. kubectl
+reads objects as unstructured JSON, so ``isLess`` compares interface values (``reflect.Interface``):
+
+* a missing value (the path finds nothing) is less than anything, even another missing value (``Less``
+  returns true as soon as the left one is missing): objects without the field are reordered among themselves;
+* JSON null is less than any value, and not less than another null;
+* two integers (int64) or two floats (float64) compare as numbers;
+* two strings compare as resource quantities when both parse as one (``1Gi`` > ``500Mi``), else byte by byte
+  (natural ordering was removed, kubernetes/kubernetes#124514: ``a10`` < ``a9``; RFC 3339 times order as text);
+* anything else (booleans, lists, maps, an integer against a float or a string) is unsortable: kubectl exits
+  through ``klog.Exitf`` (``Unsortable``).
+
+The sort is Go's ``sort.Sort`` (``gosort.go_sort``), not stable, started from the server's order (namespace,
+then name), so ties and missing values come out exactly as kubectl prints them.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
-from minikctl.kube import gofmt
-from minikctl.kube.errors import ClientError, go_quote
+from minikctl.kube.errors import ClientError
+from minikctl.printers.gosort import go_sort
 from minikctl.printers.jsonpath import JSONPath, JSONPathError, relaxed
 
-__all__ = ["sort_objects", "natural_less", "compare_values", "SortFieldNotFound"]
+__all__ = ["sort_objects", "sort_keyed", "first_values", "relaxed_or_raw", "is_less", "key_less", "klog_line",
+           "SortFieldNotFound", "Unsortable", "MISSING"]
 
 
 class SortFieldNotFound(ClientError):
-    """No object has the field.  (kubectl 1.32 swallows this and prints ``No resources found ...``.)"""
+    """No object has the field: ``couldn't find any field with path "{.x}" in the list of objects``."""
 
 
-_MISSING = object()
+class Unsortable(ClientError):
+    """isLess refused the values: kubectl's ``klog.Exitf("Field %s in %T is an unsortable type: ...")``. ``detail``
+    is the text after ``Field``'s ``%T``; the caller prints the klog line (``klog_line``)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
-def natural_less(a: str, b: str) -> bool:
-    """github.com/fvbommel/sortorder ``NaturalLess`` (bytewise, digit runs compared numerically)."""
-    s1 = a.encode("utf-8")
-    s2 = b.encode("utf-8")
-    i = j = 0
-    n1, n2 = len(s1), len(s2)
-    while i < n1 and j < n2:
-        c1, c2 = s1[i], s2[j]
-        d1, d2 = 48 <= c1 <= 57, 48 <= c2 <= 57
-        if d1 != d2:
-            return d1
-        if not d1:
-            if c1 != c2:
-                return c1 < c2
-            i += 1
-            j += 1
-            continue
-        while i < n1 and s1[i] == 48:
-            i += 1
-        while j < n2 and s2[j] == 48:
-            j += 1
-        nz1, nz2 = i, j
-        while i < n1 and 48 <= s1[i] <= 57:
-            i += 1
-        while j < n2 and 48 <= s2[j] <= 57:
-            j += 1
-        len1, len2 = i - nz1, j - nz2
-        if len1 != len2:
-            return len1 < len2
-        r1, r2 = s1[nz1:i], s2[nz2:j]
-        if r1 != r2:
-            return r1 < r2
-        if nz1 != nz2:
-            return nz1 < nz2
-    return n1 < n2
+class MissingValue:
+    """The key of an object the path finds nothing in."""
 
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = MissingValue()
 
 _BIG_EXPONENT = re.compile(r"[eE][-+]?0*[0-9]{4,}$")
 
 
 def _quantity(s: str) -> Any:
-    # Huge decimal exponents ("1e99999999") are not worth an exact big-number expansion.
-    if len(s) > 64 or _BIG_EXPONENT.search(s):
+    """resource.ParseQuantity, or None when the string is not a quantity. Huge decimal exponents ("1e99999999")
+    are taken as no quantity rather than expanded (kubectl would compare them as quantities)."""
+    if not s or len(s) > 64 or s != s.strip() or _BIG_EXPONENT.search(s):
         return None
-    try:
-        from minikctl.kube.quantity import parse_quantity
-    except ImportError:  # pragma: no cover - the module ships with minikctl
-        return None
+    from minikctl.kube.quantity import parse_quantity
+
     try:
         return parse_quantity(s)
     except (ValueError, TypeError, ArithmeticError):
         return None
 
 
-def _timestamp(s: str) -> Any:
-    if len(s) < 20 or s[4:5] != "-" or s[10:11] not in ("T", "t"):
-        return None
-    from minikctl.kube.timefmt import parse_rfc3339
-
-    try:
-        return parse_rfc3339(s)
-    except ValueError:
-        return None
-
-
-def _rank(v: Any) -> int:
-    if v is None:
-        return 0
+def _go_type(v: Any) -> str:
+    """%T of a value of an unstructured object."""
     if isinstance(v, bool):
-        return 1
-    if isinstance(v, (int, float)):
-        return 2
+        return "bool"
+    if isinstance(v, int):
+        return "int64"
+    if isinstance(v, float):
+        return "float64"
     if isinstance(v, str):
-        return 3
-    if isinstance(v, (list, tuple)):
-        return 4
-    return 5
+        return "string"
+    if isinstance(v, list):
+        return "[]interface {}"
+    return "map[string]interface {}"
 
 
-def _less(a: Any, b: Any) -> bool:
-    ra, rb = _rank(a), _rank(b)
-    if ra != rb:
-        return ra < rb
-    if ra == 0:
-        return False
-    if ra in (1, 2):
-        return a < b
-    if ra == 3:
-        if a == b:
-            return False
-        ta, tb = _timestamp(a), _timestamp(b)
-        if ta is not None and tb is not None and ta != tb:
-            return ta < tb
-        qa = _quantity(a)
-        if qa is not None:
-            qb = _quantity(b)
-            if qb is not None:
-                if qa != qb:
+def is_less(a: Any, b: Any) -> bool:
+    """sorter.go ``isLess`` for two values of unstructured objects (the ``reflect.Interface`` case)."""
+    if a is None or b is None:
+        return a is None and b is not None
+    if isinstance(a, bool) or isinstance(a, (list, dict)):
+        raise Unsortable(f"unsortable type: {_go_type(a)}")
+    if isinstance(a, str):
+        if isinstance(b, str):
+            qa = _quantity(a)
+            if qa is not None:
+                qb = _quantity(b)
+                if qb is not None:
                     return qa < qb
-                return natural_less(a, b)
-        return natural_less(a, b)
-    if ra == 4:
-        for x, y in zip(a, b):
-            if _less(x, y):
-                return True
-            if _less(y, x):
-                return False
-        return len(a) < len(b)
-    return gofmt.json_marshal(a, lenient=True) < gofmt.json_marshal(b, lenient=True)
+            return a < b  # Python compares code points: the order of the UTF-8 bytes Go compares
+    elif isinstance(a, int):
+        if isinstance(b, int) and not isinstance(b, bool):
+            return a < b
+    elif isinstance(a, float):
+        if isinstance(b, float):
+            return a < b
+    raise Unsortable("unsortable interface: interface")
 
 
-def compare_values(a: Any, b: Any) -> int:
-    """-1/0/1 ordering of two sort keys as ``--sort-by`` compares them."""
-    if _less(a, b):
-        return -1
-    if _less(b, a):
-        return 1
-    return 0
+def key_less(x: Any, y: Any) -> bool:
+    """RuntimeSort.Less / TableSorter.Less on two keys: a missing left key is less, then a missing right one is not."""
+    if x is MISSING:
+        return True
+    if y is MISSING:
+        return False
+    return is_less(x, y)
 
 
-def _first_value(parser: JSONPath, field: str, obj: Any) -> Any:
+def relaxed_or_raw(expr: str) -> str:
+    """The field as kubectl's SortingPrinter and NewRuntimeSorter take it: RelaxedJSONPathExpression, or the
+    expression itself when that fails."""
     try:
-        values = parser.find_results(obj, allow_missing_keys=True)
-    except JSONPathError as e:
-        raise ClientError(
-            f"Failed to get values for [][]reflect.Value(nil) using {field} "
-            f"(&errors.errorString{{s:{go_quote(e.raw)}}})"
-        ) from None
-    if len(values) == 0 or len(values[0]) == 0:
-        return _MISSING
-    return values[0][0]
+        return relaxed(expr)
+    except ClientError:
+        return expr
 
 
-def _sort_keys(objs: list[Any], expr: str) -> list[Any]:
-    """The value each object sorts by (``_MISSING`` when the path finds nothing)."""
-    field = relaxed(expr)
+def first_values(objs: list[Any], field: str) -> list[Any]:
+    """The value each object sorts by: the first result of the JSONPath ``field`` (``MISSING`` when none), as
+    findJSONPathResults gives them. A template or evaluation error is raised as ClientError with the bare message."""
     try:
         parser = JSONPath(field)
     except JSONPathError as e:
         raise ClientError(e.raw) from None
-    return [(_first_value(parser, field, o)) for o in objs]
+    keys = []
+    for obj in objs:
+        try:
+            values = parser.find_results(obj, allow_missing_keys=True)
+        except JSONPathError as e:
+            raise ClientError(e.raw) from None
+        keys.append(MISSING if len(values) == 0 or len(values[0]) == 0 else values[0][0])
+    return keys
 
 
-def sort_objects(objs: list[Any], expr: str) -> list[Any]:
-    """Sort objects ascending by the first value of the (relaxed) JSONPath ``expr``.
+def sort_keyed(items: list[Any], keys: list[Any], field: str) -> list[Any]:
+    """``items`` in Go's sort.Sort order of their ``keys``; SortFieldNotFound when every key is missing."""
+    if not items:
+        return []
+    if all(k is MISSING for k in keys):
+        raise SortFieldNotFound(f'couldn\'t find any field with path "{field}" in the list of objects')
+    pairs = list(zip(keys, items))
+    go_sort(pairs, lambda x, y: key_less(x[0], y[0]))
+    return [item for _, item in pairs]
 
-    Raises ``ClientError`` for a bad expression and ``SortFieldNotFound``
-    (``couldn't find any field with path "{.x}" in the list of objects``) when no object has it.
+
+def sort_objects(objs: list[Any], expr: str, *, relax: bool = True) -> list[Any]:
+    """SortObjects: ``objs`` (in the server's order) sorted by the first value of the relaxed JSONPath ``expr``
+    (with ``relax=False``, ``expr`` is the field itself: TableSorter's).
+
+    Raises ClientError for a bad expression or a failing evaluation, SortFieldNotFound when no object has the
+    field, Unsortable when kubectl's isLess refuses a pair it compares.
     """
     if not objs:
         return []
-    field = relaxed(expr)
-    keys = _sort_keys(objs, expr)
-    if all(k is _MISSING for k in keys):
-        raise SortFieldNotFound(f'couldn\'t find any field with path "{field}" in the list of objects')
+    field = relaxed(expr) if relax else expr
+    return sort_keyed(objs, first_values(objs, field), field)
 
-    def cmp(x: tuple[int, Any], y: tuple[int, Any]) -> int:
-        kx, ky = x[1], y[1]
-        if kx is _MISSING and ky is _MISSING:
-            return 0
-        if kx is _MISSING:
-            return -1
-        if ky is _MISSING:
-            return 1
-        return compare_values(kx, ky)
 
-    order = sorted(enumerate(keys), key=functools.cmp_to_key(cmp))
-    return [objs[i] for i, _ in order]
+def klog_line(now_ms: int, pid: int, line: int, text: str) -> str:
+    """A klog FATAL-severity line as ``klog.Exitf`` writes it: ``F`` MMDD hh:mm:ss.uuuuuu, the pid right-aligned in
+    7 columns, ``sorter.go:LINE]``. The time is minikctl's virtual clock, in UTC."""
+    import datetime as dt
+
+    t = dt.datetime.fromtimestamp(now_ms / 1000, dt.timezone.utc)
+    return f"F{t:%m%d %H:%M:%S}.{t.microsecond:06d} {pid:7d} sorter.go:{line}] {text}"

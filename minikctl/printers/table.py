@@ -14,9 +14,10 @@ def clean_cell(value: str) -> str:
     return value.replace("\t", " ") if "\t" in value else value
 
 
-def table(headers: list[str], rows: list[list[str]], *, no_headers: bool = False) -> str:
-    """The rows (and headers) aligned in columns, ending with a newline; empty when there are no rows."""
-    if not rows:
+def table(headers: list[str], rows: list[list[str]], *, no_headers: bool = False, header_alone: bool = False) -> str:
+    """The rows (and headers) aligned in columns, ending with a newline; empty when there are no rows (unless
+    ``header_alone``: the header line is printed even then)."""
+    if not rows and (no_headers or not header_alone):
         return ""
     body = [headers] if not no_headers else []
     body += [[clean_cell(c) for c in r] for r in rows]

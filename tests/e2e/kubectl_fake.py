@@ -22,6 +22,7 @@ SERVED = {
     "v1": {"pods", "namespaces", "events", "nodes", "configmaps", "secrets", "serviceaccounts"},
     "apps/v1": {"deployments", "replicasets", "statefulsets", "daemonsets", "controllerrevisions"},
     "batch/v1": {"jobs", "cronjobs"},
+    "coordination.k8s.io/v1": {"leases"},
 }
 
 

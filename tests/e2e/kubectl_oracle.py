@@ -448,11 +448,22 @@ def _status(code: int, reason: str, message: str, details: dict | None = None) -
     return st
 
 
+def _discovery_without(groups: tuple[str, ...]) -> dict[str, dict]:
+    """DISCOVERY with some API groups left out (a server that does not serve them)."""
+    if not groups:
+        return DISCOVERY
+    out = {path: doc for path, doc in DISCOVERY.items()
+           if not any(path == f"/apis/{g}" or path.startswith(f"/apis/{g}/") for g in groups)}
+    out["/apis"] = dict(DISCOVERY["/apis"], groups=[g for g in DISCOVERY["/apis"]["groups"] if g["name"] not in groups])
+    return out
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, objects: list[dict]) -> None:
+    def __init__(self, objects: list[dict], without_groups: tuple[str, ...] = ()) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        self.discovery = _discovery_without(without_groups)
         idx = _resource_index()
         self.objects: dict[tuple[str, str], list[dict]] = {}
         rv = 0
@@ -470,8 +481,9 @@ class _Server(ThreadingHTTPServer):
         self.resource_version = str(rv)
         self.resources = {("", r["name"]): r for r in CORE_V1}
         for g, _v, resources in GROUPS:
-            self.resources.update({(g, r["name"]): r for r in resources})
-        self.versions = {"": "v1", **{g: v for g, v, _ in GROUPS}}
+            if g not in without_groups:
+                self.resources.update({(g, r["name"]): r for r in resources})
+        self.versions = {"": "v1", **{g: v for g, v, _ in GROUPS if g not in without_groups}}
         self.requests: list[dict] = []
         self.lock = threading.Lock()
 
@@ -517,8 +529,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         path, query = self._record()
-        if path in DISCOVERY:
-            return self._send(200, DISCOVERY[path])
+        if path in self.server.discovery:
+            return self._send(200, self.server.discovery[path])
         if path == "/version":
             return self._send(200, VERSION)
         parts = [unquote(p) for p in path.strip("/").split("/")]
@@ -621,12 +633,13 @@ class Oracle:
 
 
 @contextmanager
-def kubectl_oracle(tmp_path, objects=(), events=(), *, namespace: str = "default"):
+def kubectl_oracle(tmp_path, objects=(), events=(), *, namespace: str = "default", without_groups=()):
     """Serve ``objects`` (and ``events``: core v1 Event objects) to the real kubectl while the block runs.
 
-    Yields an ``Oracle``: call it like kubectl, ``kubectl("describe", "pod", "nginx")``.
+    Yields an ``Oracle``: call it like kubectl, ``kubectl("describe", "pod", "nginx")``. ``without_groups`` leaves
+    API groups out of discovery, as a server that does not serve them (e.g. ``("events.k8s.io",)``: minikctl's).
     """
-    server = _Server([*objects, *events])
+    server = _Server([*objects, *events], tuple(without_groups))
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

@@ -90,6 +90,8 @@ exec -it nginx -- sh -c 'echo hi'
 exec nginx -c web -- cat /etc/hosts
 exec nginx -i -t -- true
 exec nginx
+exec
+exec -- date
 timeline nginx
 timeline nginx --table
 timeline pod nginx --chart
@@ -129,7 +131,6 @@ set
 set bogus pod/web
 --store
 --tick 0
-exec
 """
 
 
@@ -187,3 +188,15 @@ def test_kubectl_spellings():
                                                                                 "--force"]
     # after `--` everything belongs to the container's command
     assert app.kubectl_args(["exec", "p", "--", "env", "--tty=false"]) == ["exec", "p", "--", "env", "--tty=false"]
+
+
+@pytest.mark.parametrize("line, at_dash", [
+    ("exec nginx -- ls -l", 1), ("exec nginx ls", -1), ("exec -- date", 0), ("exec -c x nginx extra -- a -c b", 2),
+    ("exec nginx", -1),
+])
+def test_reader_records_args_len_at_dash(line, at_dash):
+    """cobra's ArgsLenAtDash (exec.go Complete tells `exec POD -- CMD` from the refused `exec POD CMD` with it)."""
+    from minikctl.cli import argv
+
+    assert parse(app.kubectl_args(shlex.split(line)), app.root, app.lookup) is not None
+    assert argv.ARGS_LEN_AT_DASH == at_dash

@@ -75,5 +75,5 @@ def test_smart_label():
 
 
 def test_describers_table():
-    assert set(DESCRIBERS) == {"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ConfigMap",
+    assert set(DESCRIBERS) == {"Node", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ConfigMap",
                                "Secret", "ServiceAccount", "ControllerRevision"}

@@ -330,3 +330,70 @@ def test_format_label_selector():
                                                        {"key": "e", "operator": "Exists"}]}) == "e,k notin (x,y)"
     assert format_label_selector({"matchExpressions": [{"key": "k", "operator": "Bogus"}]}) == "<error>"
     assert selector_string({"matchLabels": {"app": "web"}}) == "app=web"
+
+
+DAY = 24 * 3600 * 1000
+_PODREF = {"kind": "Pod", "name": "Pod Name", "fieldPath": "spec.containers{foo}"}
+_DEPREF = {"kind": "Deployment", "name": "Deployment Name", "fieldPath": "spec.containers{foo}"}
+
+
+def _event(name, ref, **fields) -> dict:
+    return {"metadata": {"name": name}, "involvedObject": ref, "reason": "Event Reason", "message": "Message Data",
+            **fields}
+
+
+@pytest.mark.parametrize("ev, wide, expected", [
+    # TestPrintEvent (v1.32 printers_test.go), the cases in order
+    (_event("event1", _PODREF, source={"component": "kubelet"}, firstTimestamp=at(-3 * DAY),
+            lastTimestamp=at(-2 * DAY), count=6, type="Normal"), False,
+     ["2d", "Normal", "Event Reason", "pod/Pod Name", "Message Data"]),
+    (_event("event2", _DEPREF, source={"component": "kubelet", "host": "Node1"}, firstTimestamp=at(-3 * DAY),
+            lastTimestamp=at(-2 * DAY), count=6, type="Warning"), True,
+     ["2d", "Warning", "Event Reason", "deployment/Deployment Name", "spec.containers{foo}", "kubelet, Node1",
+      "Message Data", "3d", "6", "event2"]),
+    (_event("event3", _DEPREF, source={"component": "kubelet", "host": "Node1"}, eventTime=at(-3 * DAY),
+            lastTimestamp=at(-3 * DAY), count=1, type="Warning"), True,
+     ["3d", "Warning", "Event Reason", "deployment/Deployment Name", "spec.containers{foo}", "kubelet, Node1",
+      "Message Data", "3d", "1", "event3"]),
+    (_event("event4", _DEPREF, source={"component": "kubelet", "host": "Node1"}, eventTime=at(-3 * DAY),
+            firstTimestamp=at(-3 * DAY), count=1, type="Warning"), True,
+     ["3d", "Warning", "Event Reason", "deployment/Deployment Name", "spec.containers{foo}", "kubelet, Node1",
+      "Message Data", "3d", "1", "event4"]),
+    (_event("event6", _DEPREF, source={"component": "kubelet", "host": "Node1"}, eventTime=at(-3 * DAY),
+            series={"count": 2, "lastObservedTime": at(-2 * DAY)}, type="Warning"), True,
+     ["2d", "Warning", "Event Reason", "deployment/Deployment Name", "spec.containers{foo}", "kubelet, Node1",
+      "Message Data", "3d", "2", "event6"]),
+    (_event("event7", _DEPREF, source={"component": "kubelet", "host": "Node1"}, eventTime=at(-3 * DAY),
+            type="Warning"), True,
+     ["3d", "Warning", "Event Reason", "deployment/Deployment Name", "spec.containers{foo}", "kubelet, Node1",
+      "Message Data", "3d", "1", "event7"]),
+    (_event("event2", _DEPREF, reportingComponent="kubelet", reportingInstance="test", firstTimestamp=at(-3 * DAY),
+            lastTimestamp=at(-2 * DAY), count=6, type="Warning"), True,
+     ["2d", "Warning", "Event Reason", "deployment/Deployment Name", "spec.containers{foo}", "kubelet, test",
+      "Message Data", "3d", "6", "event2"]),
+    # no name in the involved object: the kind alone; no times at all: <unknown>
+    (_event("e", {"kind": "Node"}, type="Normal"), True,
+     ["<unknown>", "Normal", "Event Reason", "node", "", "", "Message Data", "<unknown>", "1", "e"]),
+])
+def test_print_event(ev, wide, expected):
+    assert kind("event").row(ev, NOW, wide) == expected
+
+
+def test_event_wide_headers_in_the_servers_order():
+    from minikctl.printers.output import table_cells
+
+    ev = {"apiVersion": "v1", "kind": "Event", **_event("event1", _PODREF, type="Normal", count=2,
+                                                        lastTimestamp=at(-DAY), firstTimestamp=at(-2 * DAY))}
+    headers, rows = table_cells([ev], wide=True, now_ms=NOW, show_kind=True)
+    assert headers == ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE", "FIRST SEEN",
+                       "COUNT", "NAME"]
+    assert rows == [["24h", "Normal", "Event Reason", "pod/Pod Name", "spec.containers{foo}", "", "Message Data",
+                     "2d", "2", "event/event1"]]  # --show-kind: the column of format "name" gets the kind
+    headers, rows = table_cells([ev], wide=False, now_ms=NOW, show_kind=True)
+    assert headers == ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"] and rows[0][0] == "24h"
+
+
+def test_print_lease():
+    lease = {"metadata": meta("node1"), "spec": {"holderIdentity": "node1"}}
+    assert kind("lease").row(lease, NOW, False) == ["node1", "node1", "0s"]
+    assert kind("lease").row({"metadata": meta("l", created=None), "spec": {}}, NOW, False) == ["l", "", "<unknown>"]

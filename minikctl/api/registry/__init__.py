@@ -17,9 +17,13 @@ it never names a kind.
   RAW_FIELDS                        top-level fields stored verbatim, nulls included (``runtime.RawExtension``)
   FIELDS                            selectable fields: {"spec.nodeName": getter, ...} (``GetAttrs``)
   COLUMNS, WIDE_COLUMNS, row(obj, now_ms, wide)   the table the server prints for ``get`` (``printers.go``)
+  WIDE_ORDER                        the -o wide headers when the wide columns are not all last (else None)
+  NAME_COLUMN                       (default, wide): the index of the column of format "name" (None: none)
   ROW_FIELDS                        the paths ``row`` reads, when a listing may fetch only those
   delete(api, obj, grace) -> dict|None   deletion: graceful (``CheckGracefulDelete``) or at once; returns the
                                     object as left (None: removed)
+  present(obj, now_ms) -> dict      what a read answers for a stored object at ``now_ms``, for a kind whose
+                                    simulated writer is left implicit (a node Lease's renewals); None: as stored
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from minikctl.kube.kinds import Resource
 
 _NAMES = ("default", "prepare_create", "prepare_update", "prepare_status_update", "validate", "validate_update",
           "validate_status_update", "validate_on_decode", "RAW_FIELDS", "FIELDS", "COLUMNS",
-          "WIDE_COLUMNS", "row", "ROW_FIELDS", "delete")
+          "WIDE_COLUMNS", "WIDE_ORDER", "NAME_COLUMN", "row", "ROW_FIELDS", "delete", "present")
 
 
 class Strategy:

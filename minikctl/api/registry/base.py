@@ -74,6 +74,8 @@ FIELDS = {"metadata.name": field_getter("metadata", "name"), "metadata.namespace
 # rest.NewDefaultTableConvertor: Name and Created At
 COLUMNS = ["NAME", "CREATED AT"]
 WIDE_COLUMNS: list[str] = []
+WIDE_ORDER = None  # -o wide: COLUMNS then WIDE_COLUMNS
+NAME_COLUMN = (0, 0)  # NAME first, with or without -o wide
 ROW_FIELDS: tuple[str, ...] = ()
 
 
@@ -81,6 +83,10 @@ def row(obj: dict, now_ms: int, wide: bool) -> list[str]:
     meta = obj.get("metadata") or {}
     ts = meta.get("creationTimestamp")
     return [meta.get("name", ""), rfc3339(parse_rfc3339(ts)) if ts else "<unknown>"]
+
+
+# reads answer the stored object as it is
+present = None
 
 
 def delete(api, obj: dict, grace: int | None) -> dict | None:

@@ -92,6 +92,8 @@ class Kubelet:
             spec["podCIDRs"] = [N.pod_cidr(index)]
         node["status"] = N.registered_status(name, index, self.tx.now_ms, node.get("status"))
         self.api.write_status(node)
+        if not self.tx.exists("Lease", N.LEASE_NAMESPACE, name):  # the node lease controller's first sync
+            self.api.create(N.node_lease(node, self.tx.now_ms))
         self.loop.scheduler.capacity_changed()
 
     # ---- pods -------------------------------------------------------------------------------
