@@ -233,7 +233,10 @@ class Invalid(StatusError):
     def __init__(self, kind: str, name: str, causes: list[FieldError]) -> None:
         self.kind = kind
         self.name = name
-        self.causes = list(causes)
+        # the same cause twice (ValidatePod and ValidatePodUpdate both check ownerReferences) is printed once:
+        # ErrorList.ToAggregate and kubectl's statusCausesToAggrError skip repeated messages
+        seen: set[str] = set()
+        self.causes = [c for c in causes if not (str(c) in seen or seen.add(str(c)))]
         super().__init__(self._text())
 
     def _text(self) -> str:

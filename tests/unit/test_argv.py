@@ -106,8 +106,6 @@ get pods -h
 get pods --bogus
 get pods -x
 get pods -o
-delete pod x --grace-period=abc
-delete pod x --grace-period=1.5
 delete pod x --force=maybe
 clock
 clock bogus
@@ -158,6 +156,17 @@ def test_environment_variables_are_read_like_typer(monkeypatch):
 @pytest.mark.parametrize("args", _lines(LEAVES), ids=lambda a: " ".join(a) or "(empty)")
 def test_reader_leaves_the_rest_to_typer(args):
     assert parse(app.kubectl_args(args), app.root, app.lookup) is None
+
+
+@pytest.mark.parametrize("value, why", [("abc", "invalid syntax"), ("1.5", "invalid syntax"), ("99999999999999999999", "value out of range"),
+                                        ("9223372036854775808", "value out of range"), ("", "invalid syntax")])
+def test_int_flags_refused_as_pflag_does(value, why):
+    from minikctl.kube.errors import ClientError
+
+    with pytest.raises(ClientError) as e:
+        parse(app.kubectl_args(["delete", "pod", "x", f"--grace-period={value}"]), app.root, app.lookup)
+    assert e.value.render() == (f'Error: invalid argument "{value}" for "--grace-period" flag: strconv.ParseInt: '
+                                f'parsing "{value}": {why}\nSee \'minikctl delete --help\' for usage.')
 
 
 def test_kubectl_spellings():
