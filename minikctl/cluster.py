@@ -67,7 +67,10 @@ class Cluster:
 
     # ---- virtual time -----------------------------------------------------------------------
     def advance_to(self, to_ms: int) -> None:
-        """Let the cluster live until ``to_ms`` (never backwards)."""
+        """Let the cluster live until ``to_ms`` (never backwards, never past the clock's last instant)."""
+        from minikctl.kube.timefmt import MAX_CLOCK_MS
+
+        to_ms = min(to_ms, MAX_CLOCK_MS)
         tx = self.tx
         if self._loop is None and not tx.feed and tx.next_due(to_ms) is None:
             tx.set_now(max(to_ms, tx.now_ms))  # nothing to do: the clock simply moves

@@ -89,7 +89,9 @@ def _walk(root: str, recursive: bool) -> list[str]:
         raise ClientError(f"open {root}: permission denied") from None
     for name in names:
         p = os.path.join(root, name)
-        if os.path.isdir(p):
+        # filepath.Walk never follows a symbolic link: a link to a directory is an entry like a file (kept only
+        # for its extension), so a link back up the tree cannot make the walk go round
+        if os.path.isdir(p) and not os.path.islink(p):
             if recursive:
                 out.extend(_walk(p, recursive))
             continue
@@ -220,6 +222,8 @@ def _go_parse_int(s: str) -> int | None:
     if not body:
         return None
     low = body[:2].lower()
+    if len(body) > 72:  # longer than any uint64 in any base (with underscores gone): out of range
+        return None
     try:
         if low in ("0x", "0b", "0o"):
             digits = body[2:]
@@ -243,6 +247,15 @@ def _go_parse_int(s: str) -> int | None:
     return v if v <= _UINT64_MAX else None
 
 
+def _go_parse_float(text: str, original: str) -> Any:
+    """strconv.ParseFloat(text, 64) as go-yaml uses it: a value out of float64's range (ErrRange, e.g.
+    ``1e999999`` or a 5,000-digit number) is no float, so the scalar stays the string it was."""
+    f = float(text)
+    if math.isinf(f):
+        return original
+    return f
+
+
 def resolve_plain(s: str) -> Any:
     """The value go-yaml v2 gives an unquoted scalar (timestamps stay strings)."""
     if _SIMPLE_STR.match(s) and s not in _BOOL_NULL:
@@ -252,7 +265,7 @@ def resolve_plain(s: str) -> Any:
     c = s[0]
     if c == ".":
         if _DOT_FLOAT.match(s):
-            return float(s)
+            return _go_parse_float(s, s)
         return s
     if c in "+-0123456789":
         if _is_timestamp(s):
@@ -262,7 +275,7 @@ def resolve_plain(s: str) -> Any:
         if v is not None:
             return v
         if _YAML_STYLE_FLOAT.match(plain):
-            return float(plain)
+            return _go_parse_float(plain, s)
         if plain.startswith("0b") or plain.startswith("-0b"):
             b = plain[2:] if plain[0] == "0" else plain[3:]
             if b and re.fullmatch(r"[01]+", b):
@@ -350,6 +363,88 @@ def _to_json_number(v: Any) -> Any:
             return v
         return float(v)
     return v
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\U0000[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _has_surrogates(value: Any) -> bool:
+    """Whether any string (or key) in a decoded value holds a UTF-16 surrogate (iteratively)."""
+    stack = [value]
+    search = _SURROGATE.search
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if search(node):
+                return True
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                if search(k):
+                    return True
+                stack.append(v)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _replace_surrogates(value: Any) -> Any:
+    """encoding/json's decoding of a lone ``\\uD800`` escape: U+FFFD (pairs were already combined)."""
+    def fix(s: str) -> str:
+        return _SURROGATE.sub("\ufffd", s)
+
+    if isinstance(value, str):
+        return fix(value)
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            items = list(node.items())
+            if any(_SURROGATE.search(k) for k, _ in items):
+                node.clear()
+                node.update((fix(k), v) for k, v in items)
+                items = list(node.items())
+            for k, v in items:
+                if isinstance(v, str):
+                    node[k] = fix(v)
+                elif isinstance(v, (dict, list)):
+                    stack.append(v)
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                if isinstance(v, str):
+                    node[i] = fix(v)
+                elif isinstance(v, (dict, list)):
+                    stack.append(v)
+    return value
+
+
+class _NumberRange(ValueError):
+    """A JSON number outside float64's range: encoding/json refuses it when decoding into interface{}."""
+
+    def __init__(self, literal: str) -> None:
+        super().__init__(literal)
+        self.literal = literal
+
+
+def _json_float(text: str) -> float:
+    f = float(text)
+    if math.isinf(f):
+        raise _NumberRange(text)
+    return f
+
+
+def _json_int(text: str) -> Any:
+    if len(text) <= 19:
+        return int(text)
+    return _json_float(text)  # beyond int64 anyway: a float, or out of range (never a 5,000-digit int)
+
+
+class _DecodeFail(_Fail):
+    """A decoding (not parsing) failure: kubectl's ``unable to decode "<source>": ...``."""
+
+
+def _number_range_message(literal: str) -> str:
+    return f"json: cannot unmarshal number {literal} into Go value of type float64"
 
 
 def _normalize_json_numbers(obj: Any, depth_limit: int = MAX_DEPTH) -> Any:
@@ -1390,6 +1485,17 @@ def _depth_lower_bound(text: str) -> int:
 
 
 def _decode_yaml_document(text: str) -> Any:
+    value = _decode_yaml_document_unchecked(text)
+    if _SURROGATE_ESCAPE.search(text) and _has_surrogates(value):
+        # go-yaml refuses a surrogate escape in a double-quoted scalar (even one half of a pair)
+        m = _SURROGATE_ESCAPE.search(text)
+        line0 = text.count("\n", 0, m.start())
+        where = f"line {line0 + 1}: " if line0 else ""
+        raise _Fail(f"error converting YAML to JSON: yaml: {where}found invalid Unicode character escape code")
+    return value
+
+
+def _decode_yaml_document_unchecked(text: str) -> Any:
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         raise _Fail(f"yaml: document is larger than {MAX_DOCUMENT_BYTES} bytes")
     try:
@@ -1529,7 +1635,8 @@ def _json_error(doc: str, exc: json.JSONDecodeError) -> str:
 def _decode_json_stream(text: str) -> list[Any]:
     if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
         raise _Fail(f"json: input is larger than {MAX_DOCUMENT_BYTES} bytes")
-    dec = json.JSONDecoder(parse_constant=_reject_constant)
+    dec = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_json_float, parse_int=_json_int)
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None
     out: list[Any] = []
     i = 0
     n = len(text)
@@ -1547,7 +1654,10 @@ def _decode_json_stream(text: str) -> list[Any]:
             raise _Fail(_json_constant_error(text, i)) from None
         except RecursionError:
             raise _Fail(f"json: exceeded max depth of {MAX_DEPTH}") from None
-        out.append(_normalize_json_numbers(value))
+        except _NumberRange as exc:
+            raise _DecodeFail(_number_range_message(exc.literal)) from None
+        value = _normalize_json_numbers(value)
+        out.append(_replace_surrogates(value) if surrogates else value)
 
 
 # ---------------------------------------------------------------------------
@@ -1570,6 +1680,8 @@ def parse_documents(text: str, source: str) -> list[Any]:
             docs = _decode_json_stream(text)
         else:
             docs = [_decode_yaml_document(chunk) for chunk, _line in split_yaml_documents(text)]
+    except _DecodeFail as exc:
+        raise ClientError(f'unable to decode "{source}": {exc.msg}') from None
     except _Fail as exc:
         raise ClientError(f"error parsing {source}: {exc.msg}") from None
     return [d for d in docs if d is not None]
@@ -1602,10 +1714,13 @@ def parse_value(text: str) -> Any:
     """
     if text.lstrip()[:1] == "{":
         try:
-            value = json.loads(text, parse_constant=_reject_constant)
-            return _normalize_json_numbers(value)
+            value = json.loads(text, parse_constant=_reject_constant, parse_float=_json_float, parse_int=_json_int)
+            value = _normalize_json_numbers(value)
+        except _NumberRange as exc:
+            raise PatchNumberError(_number_range_message(exc.literal)) from None
         except (json.JSONDecodeError, _BadConstant, RecursionError, _Fail):
             raise ClientError("invalid JSON document") from None
+        return _replace_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
     try:
         chunks = split_yaml_documents(text)
         return _decode_yaml_document(chunks[0][0]) if chunks else None
@@ -1615,6 +1730,11 @@ def parse_value(text: str) -> Any:
         if msg.startswith(prefix):
             msg = msg[len(prefix):]
         raise ClientError(f"unable to parse {go_quote(text)}: {msg}") from None
+
+
+class PatchNumberError(ClientError):
+    """A number in a patch that the server's JSON decoder refuses (out of float64's range); the caller
+    words it as the server does for its patch type."""
 
 
 class _BadConstant(ValueError):

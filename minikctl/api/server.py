@@ -184,6 +184,15 @@ class Api:
         strat = registry.strategy(res)
         if not trusted:
             new = copy.deepcopy(new)
+        if not isinstance(new, dict):
+            raise E.BadRequest(f"the object to update is not a JSON object: {type(new).__name__}")
+        for key in ("apiVersion", "kind"):  # the request's path names the type: a body without it gets it
+            if not new.get(key):
+                new[key] = old.get(key)
+        if (new.get("apiVersion"), new.get("kind")) != (old.get("apiVersion"), old.get("kind")):
+            raise E.BadRequest(f'the API version in the data ({new.get("apiVersion")}) and the kind '
+                               f'({new.get("kind")}) do not match those of the object ({old.get("apiVersion")}, '
+                               f'{old.get("kind")})')
         if strat.validate_on_decode and not trusted:
             self._check_decode(res, new, source, verb)
         meta = new.setdefault("metadata", {})

@@ -365,6 +365,12 @@ def _walk_decode(schema: dict, raw: dict, value: Any, struct: str, fpath: str, o
     if kind == "time":
         if not isinstance(value, str):
             out.append(f"json: cannot unmarshal {_json_kind(value)} into Go value of type string")
+        else:
+            from minikctl.kube.timefmt import rfc3339_parse_error
+
+            msg = rfc3339_parse_error(value)  # metav1.Time decodes with time.Parse(time.RFC3339, s)
+            if msg:
+                out.append(msg)
         return
 
 
@@ -604,6 +610,7 @@ def validate_object_meta(meta: dict, namespaced: bool, name_fn: Callable[[str], 
     errs.extend(_nonneg(_d(meta, "generation"), f"{path}.generation"))
     errs.extend(validate_labels(_map(meta, "labels"), f"{path}.labels"))
     errs.extend(validate_annotations(_map(meta, "annotations"), f"{path}.annotations"))
+    errs.extend(validate_owner_references(_list(meta, "ownerReferences"), f"{path}.ownerReferences"))
     fins = [f for f in _list(meta, "finalizers") if isinstance(f, str)]
     for f in fins:  # apimachinery ValidateFinalizers
         errs.extend(E.invalid(f"{path}.finalizers", f, m) for m in is_qualified_name(f))
@@ -615,6 +622,37 @@ def validate_object_meta(meta: dict, namespaced: bool, name_fn: Callable[[str], 
         errs.extend(E.invalid(fp, f, m) for m in is_qualified_name(f))
         if "/" not in f and f not in ("kubernetes", "orphan", "foregroundDeletion"):
             errs.append(E.invalid(fp, f, "name is neither a standard finalizer name nor is it fully qualified"))
+    return errs
+
+
+def validate_owner_references(refs: list, path: str) -> list[FieldError]:
+    """apimachinery's ValidateOwnerReferences (part of ValidateObjectMeta, so create checks it as update does)."""
+    errs: list[FieldError] = []
+    first_controller = ""
+    for ref in refs:
+        if not isinstance(ref, dict):
+            continue
+        api_version = ref.get("apiVersion") if isinstance(ref.get("apiVersion"), str) else ""
+        kind = ref.get("kind") if isinstance(ref.get("kind"), str) else ""
+        version = api_version.rsplit("/", 1)[-1] if api_version.count("/") <= 1 else ""
+        if not version:
+            errs.append(E.invalid(f"{path}.apiVersion", api_version, "version must not be empty"))
+        if not kind:
+            errs.append(E.invalid(f"{path}.kind", kind, "must not be empty"))
+        for key in ("name", "uid"):
+            value = ref.get(key) if isinstance(ref.get(key), str) else ""
+            if not value:
+                errs.append(E.invalid(f"{path}.{key}", value, "must not be empty"))
+        if ref.get("controller") is True:
+            current = f"{kind}/{ref.get('name', '')}"
+            if first_controller:
+                from minikctl.api.updates import _go_owner_refs
+
+                errs.append(RawFieldError(E.INVALID, path, _go_owner_refs(refs),
+                                          "Only one reference can have Controller set to true. Found \"true\" in "
+                                          f"references for {first_controller} and {current}"))
+            else:
+                first_controller = current
     return errs
 
 

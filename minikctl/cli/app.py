@@ -243,12 +243,58 @@ def _callback_judges(found) -> int:
     return rv if isinstance(rv, int) else 0
 
 
+# Deeply nested documents (up to manifests.MAX_DEPTH levels, as a patch or a file) recurse through copying,
+# merging and encoding: each command runs on a thread with room for that, never into a RecursionError.
+_RECURSION_LIMIT = 30_000
+_STACK_BYTES = 512 * 1024 * 1024  # address space reserved for the thread's stack, not memory used
+
+
+def _clean_arg(arg: str) -> str:
+    """A command-line argument as Go sees it: bytes that are not UTF-8 (Python's surrogate escapes) read as
+    U+FFFD, so nothing downstream meets an unencodable string."""
+    if arg.isascii():
+        return arg
+    try:
+        return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a lone surrogate that is no escaped byte (a caller's string)
+        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in arg)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run minikctl; returns the exit code (0 ok, 1 any error, as kubectl)."""
+    import threading
+
+    args = [_clean_arg(a) for a in (sys.argv[1:] if argv is None else list(argv))]
+    result: list[int] = [1]
+
+    def body() -> None:
+        result[0] = _main(args)
+
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
+    try:
+        old_size = threading.stack_size(_STACK_BYTES)
+    except (ValueError, RuntimeError):  # a platform without settable thread stacks: run here
+        body()
+        return result[0]
+    try:
+        worker = threading.Thread(target=body, name="minikctl", daemon=True)
+        worker.start()
+    finally:
+        threading.stack_size(old_size)
+    try:
+        worker.join()
+    except KeyboardInterrupt:
+        return 1  # the store transaction dies with the process: nothing half-written is kept
+    finally:
+        sys.setrecursionlimit(old_limit)
+    return result[0]
+
+
+def _main(args: list[str]) -> int:
     from minikctl.kube.errors import MinikctlError
     from minikctl.cli.argv import parse
 
-    args = sys.argv[1:] if argv is None else list(argv)
     set_command_line(args)
     # A command is short-lived and decodes many small objects: with the default thresholds the cyclic GC
     # rescans them over and over (get pods on 10,000 pods: 1.5 s of json.loads instead of 0.7 s).
@@ -292,9 +338,41 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - the last line of defence: a message, never a traceback
         if os.environ.get("MINIKCTL_DEBUG"):
             raise
+        known = _known_failure(e)
+        sys.stdout.flush()
+        if known is not None:
+            sys.stderr.write(known.render() + "\n")
+            return 1
         sys.stderr.write(f"error: internal error: {type(e).__name__}: {e} (MINIKCTL_DEBUG=1 shows the traceback; "
                          "the store was left unchanged)\n")
         return 1
+
+
+def _known_failure(e: BaseException):
+    """Failures of the machine rather than of minikctl, in words that say what happened and what to do."""
+    import sqlite3
+
+    from minikctl.kube.errors import ClientError
+
+    if isinstance(e, sqlite3.Error):
+        from minikctl.cli.common import _global
+        from minikctl.store.db import store_error, store_path
+
+        return store_error(store_path(_global["store"]), e)
+    if isinstance(e, MemoryError):
+        return ClientError("out of memory: the command needed more memory than this machine gave it; the store was "
+                           "left unchanged")
+    if isinstance(e, RecursionError):
+        return ClientError("the input is nested too deeply to be processed; the store was left unchanged")
+    # anything else: a damaged store (a corrupt page no query had touched, a row that is not what minikctl wrote)
+    # is the likelier cause than a bug when SQLite's own check finds the store unsound
+    from minikctl.store.db import OPENED, damaged, integrity_problem
+
+    for path in dict.fromkeys(OPENED):
+        problem = integrity_problem(path)
+        if problem:
+            return damaged(path, problem)
+    return None
 
 
 if __name__ == "__main__":

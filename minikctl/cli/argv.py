@@ -93,7 +93,8 @@ def _read(ps: list[Param], tokens: list[str], interspersed: bool) -> tuple[dict[
                 if i >= len(tokens):
                     raise _Unsure
                 attached, i = tokens[i], i + 1
-            _set(values, p, attached)
+            long = next((k for k, (q, _on) in table.items() if q is p and k.startswith("--")), name)
+            _set(values, p, attached, long)
     return values, pos
 
 
@@ -118,13 +119,23 @@ def _lookup(table: dict, name: str) -> tuple[Param, bool]:
     return hit
 
 
-def _set(values: dict[str, Any], p: Param, value: str) -> None:
+class FlagValueError(Exception):
+    """An int flag's value pflag refuses: (flag, value, strconv's reason)."""
+
+    def __init__(self, flag: str, value: str, why: str) -> None:
+        super().__init__(flag, value, why)
+        self.flag, self.value, self.why = flag, value, why
+
+
+def _set(values: dict[str, Any], p: Param, value: str, flag: str = "") -> None:
     if p.kind == "multi":
         values.setdefault(p.name, []).append(value)
     elif p.kind == "int":
-        digits = value[1:] if value.startswith("-") else value
+        digits = value[1:] if value[:1] in "+-" else value
         if not (digits.isascii() and digits.isdigit()):
-            raise _Unsure
+            raise FlagValueError(flag, value, "invalid syntax")
+        if len(digits) > 19 or not -(1 << 63) <= int(value) < (1 << 63):  # strconv.ParseInt(s, 0, 64)
+            raise FlagValueError(flag, value, "value out of range")
         values[p.name] = int(value)
     else:
         values[p.name] = value
@@ -187,3 +198,10 @@ def parse(args: list[str], root: Callable, lookup: Callable[[str], Any]) -> list
     except _Unsure:
         ARGS_LEN_AT_DASH = None
         return None
+    except FlagValueError as e:
+        from minikctl.kube.errors import ClientError
+
+        words = [a for a in args if not a.startswith("-")][:1]
+        raise ClientError(f'Error: invalid argument "{e.value}" for "{e.flag}" flag: strconv.ParseInt: parsing '
+                          f'"{e.value}": {e.why}\nSee \'minikctl {" ".join(words)} --help\' for usage.',
+                          plain=True) from None

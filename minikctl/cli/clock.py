@@ -34,6 +34,12 @@ def advance(
         raise ClientError(f'invalid duration "{duration}": the clock only moves forward')
     with c.session(store, "0") as cluster:
         api = cluster.api
+        from minikctl.kube.timefmt import MAX_CLOCK_MS
+
+        if api.now_ms + ms > MAX_CLOCK_MS:
+            raise ClientError(f"the virtual clock cannot pass {rfc3339(MAX_CLOCK_MS)} (a Kubernetes time has a "
+                              f"four-digit year): it is {rfc3339(api.now_ms)}, so it can move "
+                              f"{(MAX_CLOCK_MS - api.now_ms) // 1000}s more at most")
         cluster.advance_to(api.now_ms + ms)
         now = api.now_ms
     c.out(rfc3339(now) + "\n")

@@ -73,8 +73,36 @@ def tick_ms(tick: str | None) -> int:
     return ms
 
 
-def namespace_of(namespace: str | None) -> str:
-    return namespace or _global["namespace"] or "default"
+def path_segment_errors(name: str) -> list[str]:
+    """apimachinery's IsValidPathSegmentName: what a name or namespace may not be to sit in a request path."""
+    if name in (".", ".."):
+        return [f"may not be '{name}'"]
+    return [f"may not contain '{c}'" for c in ("/", "%") if c in name]
+
+
+def namespace_of(namespace: str | None, *, plain: bool = False) -> str:
+    """The namespace a command works in; one that cannot sit in a request path is refused as client-go's
+    request builder refuses it (``invalid namespace "..": [may not be '..']``), before any request."""
+    ns = namespace or _global["namespace"] or "default"
+    problems = path_segment_errors(ns)
+    if problems:
+        from minikctl.kube.errors import ClientError, go_quote
+
+        raise ClientError(f"invalid namespace {go_quote(ns)}: [{' '.join(problems)}]", plain=plain)
+    return ns
+
+
+def duration_flag(value: str, flag: str, command: str) -> int:
+    """A Go duration flag's value in milliseconds; a bad one is refused as pflag does
+    (``Error: invalid argument "x" for "--timeout" flag: time: invalid duration "x"``)."""
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.timefmt import parse_go_duration
+
+    try:
+        return parse_go_duration(value)
+    except ValueError as e:
+        raise ClientError(f'Error: invalid argument "{value}" for "{flag}" flag: {e}\n'
+                          f"See 'minikctl {command} --help' for usage.", plain=True) from None
 
 
 @contextmanager

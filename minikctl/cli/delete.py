@@ -94,9 +94,9 @@ def delete(
     """Delete resources by file names, stdin, resources and names, or by resources and label selector."""
     from minikctl.kube.errors import ClientError, MinikctlError, MultiError, StatusError
     from minikctl.cli import resource_args
-    from minikctl.kube.timefmt import parse_go_duration
 
     args = args or []
+    timeout_ms = c.duration_flag(timeout, "--timeout", "delete") if timeout else 0
     if output and output != "name":
         raise ClientError(f"unexpected -o output mode: {output}. We only support '-o name'")
     propagation = cascading_strategy(cascade)
@@ -160,7 +160,7 @@ def delete(
                 lines.append(f'{res.ref(meta["name"]).split("/", 1)[0]} "{meta["name"]}" {word}{c.dry_suffix(mode)}')
             gone.append((res.kind, meta.get("namespace", ""), meta["name"], meta.get("uid"), res.plural))
         if wait and mode == "none" and gone:
-            errors += wait_gone(cluster, gone, parse_go_duration(timeout) if timeout else 0)
+            errors += wait_gone(cluster, gone, timeout_ms)
     if by_query and not targets and not errors:
         c.out("No resources found\n")
     c.out("".join(line + "\n" for line in lines))

@@ -29,7 +29,10 @@ def describe(
     if not args and not filename:
         raise ClientError(NO_TYPE)
     requests = resource_args.from_args(args)
-    ns = c.namespace_of(namespace)
+    if filename or (not all_namespaces and any(r.res.namespaced for r in requests)):
+        ns = c.namespace_of(namespace, plain=not any(r.names for r in requests))
+    else:
+        ns = namespace or "default"  # not part of any request path
     objs: list[dict] = []
     errors: list[MinikctlError] = []
     with c.session(store, tick) as cluster:

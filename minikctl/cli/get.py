@@ -60,7 +60,10 @@ def get(
         raise ClientError("a resource cannot be retrieved by name across all namespaces")
     if selector and any(r.names for r in requests):
         raise ClientError("name cannot be provided when a selector is specified")
-    ns = c.namespace_of(namespace)
+    if filename or (not all_namespaces and any(r.res.namespaced for r in requests)):
+        ns = c.namespace_of(namespace, plain=not any(r.names for r in requests))
+    else:
+        ns = namespace or "default"  # not part of any request path
     objs: list[dict] = []
     errors: list[MinikctlError] = []
     single = False
@@ -207,7 +210,8 @@ def _watch(cluster, requests, initial, ns, selector, field_selector, output, eve
     from minikctl.store.changelog import DELETED
 
     api = cluster.api
-    limit_ms = parse_go_duration(request_timeout) if request_timeout not in ("", "0") else 24 * 3600 * 1000
+    limit_ms = (c.duration_flag(request_timeout, "--request-timeout", "get")
+                if request_timeout not in ("", "0") else 24 * 3600 * 1000)
     deadline = api.now_ms + limit_ms
     by_kind = {r.res.kind: r for r in requests}
     seen = {(o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]) for o in initial}

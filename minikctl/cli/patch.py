@@ -26,6 +26,81 @@ def apply_patch(obj: dict, patch, patch_type: str, kind: str) -> dict:
     return patching.strategic_merge_patch(obj, patch, kind=kind)
 
 
+# kinds a v1.32 server's scheme registers per group/version beyond the served ones (enough to tell "no kind is
+# registered" from "unknown conversion" for the kinds people type)
+_REGISTERED = {
+    "v1": {"Binding", "ComponentStatus", "ConfigMap", "Endpoints", "Event", "LimitRange", "Namespace", "Node",
+           "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodTemplate", "ReplicationController",
+           "ResourceQuota", "Secret", "Service", "ServiceAccount", "List", "Status", "DeleteOptions"},
+    "apps/v1": {"ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "Scale"},
+    "batch/v1": {"CronJob", "Job"},
+}
+_GO_PKG = {"": ("k8s.io/api/core/v1", "k8s.io/kubernetes/pkg/apis/core"),
+           "apps": ("k8s.io/api/apps/v1", "k8s.io/kubernetes/pkg/apis/apps"),
+           "batch": ("k8s.io/api/batch/v1", "k8s.io/kubernetes/pkg/apis/batch")}
+
+
+def _patched_json(value) -> str:
+    """The patched object as the server's JSON patcher re-marshals it (Go map order: sorted keys, HTML escaped)."""
+    import json
+
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def checked_type_meta(live: dict, new, patch_type: str) -> dict:
+    """The apiVersion and kind of a patched object, as the API server's patch handler decodes them.
+
+    A strategic merge patch is decoded field by field into the live object's type: what it says of apiVersion
+    and kind is dropped. A JSON or merge patch is re-decoded from JSON: missing apiVersion/kind default to the
+    live object's, another kind fails to convert (``The request is invalid: patch: Invalid value: ...``)."""
+    from minikctl.kube.errors import ClientError, go_quote
+
+    def refuse(detail: str):
+        raise ClientError(f"The request is invalid: patch: Invalid value: {go_quote(_patched_json(new))}: {detail}",
+                          plain=True)
+
+    if not isinstance(new, dict):
+        refuse(f"json: cannot unmarshal {_json_kind(new)} into Go value of type struct {{ APIVersion string "
+               '"json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }')
+    out = dict(new)
+    if patch_type == "strategic":
+        out["apiVersion"], out["kind"] = live.get("apiVersion"), live.get("kind")
+        return out
+    for key in ("apiVersion", "kind"):
+        value = out.get(key)
+        if value is not None and not isinstance(value, str):
+            refuse(f"couldn't get version/kind; json parse error: json: cannot unmarshal {_json_kind(value)} into "
+                   f"Go struct field .{key} of type string")
+        if not value:
+            out[key] = live.get(key)
+    api_version, kind = out["apiVersion"], out["kind"]
+    if (api_version, kind) == (live.get("apiVersion"), live.get("kind")):
+        return out
+    if kind not in _REGISTERED.get(api_version, ()):
+        refuse(f'no kind "{kind}" is registered for version "{api_version}" in scheme '
+               '"pkg/api/legacyscheme/scheme.go:30"')
+    group = api_version.rpartition("/")[0]
+    live_group = str(live.get("apiVersion", "")).rpartition("/")[0]
+    src = _GO_PKG.get(group, (f"k8s.io/api/{group}/v1", ""))[0]
+    dst = _GO_PKG.get(live_group, ("", f"k8s.io/kubernetes/pkg/apis/{live_group}"))[1]
+    refuse(f"converting ({src}) {kind} to ({dst}) {live.get('kind')}: unknown conversion")
+
+
+def _json_kind(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
+
+
 def _targets(api, args: list[str], ns: str, all_: bool, selector: str | None, filename, recursive) -> list:
     from minikctl.cli import resource_args
 
@@ -77,7 +152,14 @@ def patch(
                 patch_text = fh.read()
         except OSError as e:
             raise ClientError(f"unable to read patch file: open {patch_file}: {e.strerror.lower()}") from None
-    body = parse_value(patch_text or "")
+    from minikctl.api.manifests import PatchNumberError
+
+    try:
+        body = parse_value(patch_text or "")
+    except PatchNumberError as e:  # the server's JSON decoder refuses the number; its words depend on the type
+        from minikctl.kube.errors import BadRequest
+
+        raise BadRequest(e.message if patch_type == "strategic" else f"error decoding patch: {e.message}") from None
     mode = c.parse_dry_run(dry_run)
     lines, results = [], []
     with c.session(store, tick) as cluster:
@@ -86,7 +168,7 @@ def patch(
         if not targets:
             raise ClientError("You must provide one or more resources by argument or filename.")
         for res, live in targets:
-            new = apply_patch(live, body, patch_type, res.kind)
+            new = checked_type_meta(live, apply_patch(live, body, patch_type, res.kind), patch_type)
             stored, changed = api.update(live, new, dry_run=mode != "none", subresource=subresource or "")
             results.append(stored)
             word = "patched" if changed else "patched (no change)"

@@ -81,13 +81,29 @@ def live_from_files(api, paths: list[str], recursive: bool, namespace: str, verb
     return found, errors
 
 
-def load(paths: list[str], recursive: bool) -> list[tuple[dict, str]]:
-    """Read -f inputs into (object, source) pairs: every document, List items flattened, basic checks done."""
+def read_stdin() -> str:
+    """Standard input as text (UTF-8, bad bytes replaced as Go's decoder does); a closed stdin reads as empty."""
     import sys
 
+    from minikctl.api.manifests import MAX_SOURCE_BYTES
+
+    stream = sys.stdin
+    if stream is None:
+        return ""
+    try:
+        raw = stream.buffer.read(MAX_SOURCE_BYTES + 1) if hasattr(stream, "buffer") else stream.read().encode()
+    except (OSError, ValueError):  # closed or unreadable descriptor: nothing to read, as kubectl sees it
+        return ""
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise ClientError(f"error reading STDIN: input is larger than {MAX_SOURCE_BYTES} bytes")
+    return raw.decode("utf-8", errors="replace")
+
+
+def load(paths: list[str], recursive: bool) -> list[tuple[dict, str]]:
+    """Read -f inputs into (object, source) pairs: every document, List items flattened, basic checks done."""
     from minikctl.api import manifests
 
-    sources = manifests.read_sources(paths, recursive, stdin_text=lambda: sys.stdin.read())
+    sources = manifests.read_sources(paths, recursive, stdin_text=read_stdin)
     out: list[tuple[dict, str]] = []
     for source, text in sources:
         for obj in manifests.flatten_lists(manifests.parse_documents(text, source)):
@@ -101,11 +117,17 @@ def check_object(obj: object, source: str) -> None:
     hint = "; if you choose to ignore these errors, turn validation off with --validate=false"
     if not isinstance(obj, dict):
         raise ClientError(f'error validating "{source}": error validating data: invalid object to validate{hint}')
+    for key in ("apiVersion", "kind"):
+        value = obj.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ClientError(f'error validating "{source}": error validating data: {key} isn\'t string type{hint}')
     if not obj.get("apiVersion"):
         raise ClientError(f'error validating "{source}": error validating data: apiVersion not set{hint}')
     if not obj.get("kind"):
         raise ClientError(f'error validating "{source}": error validating data: kind not set{hint}')
     meta = obj.get("metadata", {})
+    if meta is None:
+        meta = {}
     if not isinstance(meta, dict):
         raise ClientError(f'error validating "{source}": error validating data: invalid object to validate{hint}')
     # kubectl decodes metadata itself, so wrong types there fail on the client (YAML 1.1: `name: y` is a bool)
@@ -115,6 +137,9 @@ def check_object(obj: object, source: str) -> None:
                               f"into Go struct field ObjectMeta.metadata.{key} of type string")
     for key in ("labels", "annotations"):
         values = meta.get(key)
+        if values is not None and not isinstance(values, dict):
+            raise ClientError(f'unable to decode "{source}": json: cannot unmarshal {_go_json_type(values)} '
+                              f"into Go struct field ObjectMeta.metadata.{key} of type map[string]string")
         if isinstance(values, dict):
             for v in values.values():
                 if v is not None and not isinstance(v, str):

@@ -233,7 +233,10 @@ class Invalid(StatusError):
     def __init__(self, kind: str, name: str, causes: list[FieldError], group: str = "") -> None:
         self.kind = kind
         self.name = name
-        self.causes = list(causes)
+        # the same cause twice (ValidatePod and ValidatePodUpdate both check ownerReferences) is printed once:
+        # ErrorList.ToAggregate and kubectl's statusCausesToAggrError skip repeated messages
+        seen: set[str] = set()
+        self.causes = [c for c in causes if not (str(c) in seen or seen.add(str(c)))]
         self.group = group  # the Status message names the qualified kind (``Job.batch``), kubectl the kind
         super().__init__(self._text())
 

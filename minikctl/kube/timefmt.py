@@ -22,6 +22,9 @@ NS_PER_S = 1_000_000_000
 NS_PER_MIN = 60 * NS_PER_S
 NS_PER_H = 60 * NS_PER_MIN
 _MAX_INT64 = (1 << 63) - 1
+# The last instant a metav1.Time can hold: Go's Time.MarshalJSON refuses years past 9999 (RFC 3339 has four
+# digits). The virtual clock stops there, and anything due later never happens.
+MAX_CLOCK_MS = 253_402_300_799_000  # 9999-12-31T23:59:59Z
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 
@@ -234,8 +237,12 @@ def format_go_duration(ms: int) -> str:
 # Timestamps
 
 
+_MIN_MS = -62_135_596_800_000  # 0001-01-01T00:00:00Z
+
+
 def _to_datetime(ms: int) -> _dt.datetime:
-    return _EPOCH + _dt.timedelta(milliseconds=int(ms))
+    # a time past what RFC 3339 can write (a grace period of 2^63 seconds) is written as the last one
+    return _EPOCH + _dt.timedelta(milliseconds=min(max(int(ms), _MIN_MS), MAX_CLOCK_MS))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -343,3 +350,68 @@ def age(timestamp: str | None, now_ms: int) -> str:
     if not timestamp:
         return "<unknown>"
     return human_duration((now_ms - parse_rfc3339(timestamp)) / 1000.0)
+
+
+# ---------------------------------------------------------------------------
+# Go time.Parse(time.RFC3339, s) errors (metav1.Time's decoding)
+
+_RFC3339_LAYOUT = "2006-01-02T15:04:05Z07:00"
+
+
+def rfc3339_parse_error(value: str) -> str | None:
+    """The error Go's ``time.Parse(time.RFC3339, value)`` returns (what a server answers for a bad metav1.Time),
+    or None when it parses."""
+    from minikctl.kube.errors import go_quote
+
+    head = f"parsing time {go_quote(value)}"
+
+    def bad(rest: str, elem: str) -> str:
+        return f'{head} as "{_RFC3339_LAYOUT}": cannot parse {go_quote(rest)} as "{elem}"'
+
+    def digits(s: str, n: int) -> bool:
+        return len(s) >= n and all("0" <= c <= "9" for c in s[:n])
+
+    s = value
+    if not digits(s, 4):
+        return bad(s, "2006")
+    year, s = int(s[:4]), s[4:]
+    fields = []
+    for sep, elem in (("-", "01"), ("-", "02"), ("T", "15"), (":", "04"), (":", "05")):
+        if not s.startswith(sep):
+            return bad(s, sep)
+        s = s[1:]
+        if not digits(s, 2):
+            return bad(s, elem)
+        fields.append(int(s[:2]))
+        s = s[2:]
+    month, day, hour, minute, second = fields
+    if not 1 <= month <= 12:
+        return f"{head}: month out of range"
+    if len(s) >= 2 and s[0] in ".," and "0" <= s[1] <= "9":
+        i = 1
+        while i < len(s) and "0" <= s[i] <= "9":
+            i += 1
+        s = s[i:]
+    if s.startswith("Z"):
+        s = s[1:]
+    else:
+        if len(s) < 6 or s[0] not in "+-" or not digits(s[1:], 2) or s[3] != ":" or not digits(s[4:], 2):
+            return bad(s, "Z07:00")
+        if int(s[1:3]) >= 24:
+            return f"{head}: time zone offset hour out of range"
+        if int(s[4:6]) >= 60:
+            return f"{head}: time zone offset minute out of range"
+        s = s[6:]
+    if s:
+        return f"{head}: extra text: {go_quote(s)}"
+    if hour >= 24:
+        return f"{head}: hour out of range"
+    if minute >= 60:
+        return f"{head}: minute out of range"
+    if second >= 60:
+        return f"{head}: second out of range"
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    mdays = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+    if not 1 <= day <= mdays:
+        return f"{head}: day out of range"
+    return None

@@ -48,6 +48,8 @@ CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
 """ + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA
 
 CLUSTER = ""  # namespace value used for cluster-scoped objects
+CHECK_ALWAYS_BYTES = 4 * 1024 * 1024  # stores up to this size get SQLite's quick_check on every writing command
+CHECK_EVERY = 2000  # bigger ones once every this many revisions
 
 
 # one encoder for every write (json.dumps with options builds a new one per call); same bytes
@@ -85,23 +87,93 @@ def store_path(explicit: str | None = None) -> str:
     return os.path.join(home, "store.db")
 
 
+OPENED: list[str] = []  # the stores this process opened (the error boundary checks them after a failure)
+
+
+def damaged(path: str, what: str) -> ClientError:
+    return ClientError(f'the store "{path}" is damaged ({what}): move it aside to start a new one, e.g. '
+                       f'mv "{path}" "{path}.damaged", or try to save what it holds with: sqlite3 "{path}" .recover')
+
+
+def integrity_problem(path: str) -> str | None:
+    """SQLite's quick_check of a store: None when it is sound, else what is wrong (first line)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = conn.execute("PRAGMA quick_check(1)").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        return str(e)
+    return None if rows == [("ok",)] else str(rows[0][0]) if rows else "no answer"
+
+
+def _loads_row(path: str, text: str, what: str) -> dict:
+    try:
+        value = json.loads(text)
+    except (ValueError, TypeError):
+        raise damaged(path, f"{what} is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise damaged(path, f"{what} is not a JSON object")
+    return value
+
+
+def store_error(path: str, e: BaseException) -> ClientError:
+    """What a failure of SQLite (or of the disk under it) means for the user, and what to do about it."""
+    text = str(e)
+    low = text.lower()
+    if "disk is full" in low or "database or disk is full" in low:
+        return ClientError(f'the store "{path}" cannot be written: the disk is full ({text}); nothing was changed. '
+                           "Free some space and run the command again")
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        return damaged(path, text)
+    if "could not decode" in low:  # a TEXT value that is no UTF-8: bytes of the file were overwritten
+        return damaged(path, text.split(" with text ")[0])
+    if "readonly" in low or "read-only" in low:
+        return ClientError(f'the store "{path}" is read-only ({text}): nothing was changed')
+    if "locked" in low or "busy" in low:
+        return ClientError(f'the store "{path}" is held by another minikctl command ({text}); try again')
+    if "i/o error" in low:
+        return ClientError(f'the store "{path}" could not be read or written ({text}); nothing was changed. Check the '
+                           "disk, or move the store aside to start a new one")
+    return ClientError(f'the store "{path}" failed: {text}; nothing was changed')
+
+
 class Store:
     """A connection to one store file."""
 
     def __init__(self, path: str) -> None:
         self.path = path
+        OPENED.append(path)
         parent = os.path.dirname(path) or "."
         try:
             os.makedirs(parent, exist_ok=True)
         except OSError as e:
             raise ClientError(f'cannot create the store directory "{parent}": {e.strerror}') from None
-        if os.path.exists(path) and not os.access(path, os.R_OK | os.W_OK):
-            raise ClientError(f'the store "{path}" is not readable and writable')
+        if os.path.exists(path):
+            import stat
+
+            try:
+                mode = os.stat(path).st_mode
+            except OSError as e:
+                raise ClientError(f'the store "{path}" cannot be read: {e.strerror}') from None
+            if not stat.S_ISREG(mode):
+                # SQLite would write its journal beside it (/dev/null-journal) and fail at the first commit
+                what = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+                raise ClientError(f'the store "{path}" is {what}: give --store the path of a file '
+                                  "(a new one is created there)")
+            if not os.access(path, os.R_OK | os.W_OK):
+                raise ClientError(f'the store "{path}" is not readable and writable')
         try:
             self.conn = sqlite3.connect(path, timeout=120, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
+            pages = os.environ.get("MINIKCTL_TEST_MAX_PAGES")  # tests: a store that cannot grow (a full disk)
+            if pages and pages.isdigit():
+                self.conn.execute(f"PRAGMA max_page_count={int(pages)}")
         except sqlite3.DatabaseError as e:
+            if "malformed" in str(e) or "full" in str(e) or "I/O" in str(e):
+                raise store_error(path, e) from None
             raise ClientError(f'the store "{path}" is not a minikctl store ({e})') from None
 
     def close(self) -> None:
@@ -117,15 +189,45 @@ class Store:
         tx = Tx(self.conn, self.path)
         try:
             tx.ensure_schema()
+            if write:
+                self._check_pages(tx)
             yield tx
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
-            tx.flush()
-            tx.compact_changes()
-            tx.flush_meta()
-            self.conn.execute("COMMIT")
+            try:
+                tx.flush()
+                tx.compact_changes()
+                tx.flush_meta()
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _check_pages(self, tx: "Tx") -> None:
+        """SQLite's quick_check before a command writes: a page no query touches (the file's last one) can be
+        corrupt while everything else answers. A small store is checked by every writing command; a big one
+        (the check reads every page: ~70 ms per 10 MB) once every CHECK_EVERY revisions."""
+        size = self.conn.execute("PRAGMA page_count").fetchone()[0] * self.conn.execute(
+            "PRAGMA page_size").fetchone()[0]
+        rev = int(tx.meta("revision", "0") or 0)
+        if size > CHECK_ALWAYS_BYTES and rev - int(tx.meta("checked_revision", "0") or 0) < CHECK_EVERY:
+            return
+        rows = self.conn.execute("PRAGMA quick_check(1)").fetchall()
+        if rows != [("ok",)]:
+            raise damaged(self.path, str(rows[0][0]) if rows else "quick_check gave no answer")
+        if size > CHECK_ALWAYS_BYTES:
+            tx.set_meta("checked_revision", str(rev))
+
+    def _rollback(self) -> None:
+        """Undo the command's transaction; SQLite may have done it already (SQLITE_FULL, an I/O error), and a
+        failure here must not hide the error that brought us here."""
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
 
 
 class Tx(runtime.RuntimeRecords, events.EventLog):
@@ -224,6 +326,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         try:
             yield
         except BaseException:
+            if not self.conn.in_transaction:  # SQLite undid the whole transaction (SQLITE_FULL): nothing to step back
+                raise
             self.conn.execute("ROLLBACK TO SAVEPOINT step")
             self.conn.execute("RELEASE SAVEPOINT step")
             self._meta, self._dirty = meta, dirty
@@ -298,7 +402,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             return None
         if self._due is not None:
             self._stored.add((kind, namespace, name))
-        return json.loads(row[0])
+        obj = _loads_row(self.path, row[0], f"the row of {kind} {namespace}/{name}")
+        if not isinstance(obj.get("metadata"), dict):
+            raise damaged(self.path, f"the row of {kind} {namespace}/{name} has no metadata")
+        return obj
 
     def flush_objects(self) -> None:
         """Write back the object updates kept in memory during the due queue."""
@@ -329,7 +436,14 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                 f"SELECT {body} FROM objects WHERE kind=? AND namespace=? ORDER BY name", (kind, namespace)
             )
         loads = json.loads
-        return [loads(r[0]) for r in rows]
+        try:
+            out = [loads(r[0]) for r in rows]
+        except (ValueError, TypeError):
+            raise damaged(self.path, f"a row of the {kind} objects is not valid JSON") from None
+        if not all(type(o) is dict and type(o.get("metadata")) is dict for o in out) or (
+                "metadata.name" in fields and not all(type(o["metadata"].get("name")) is str for o in out)):
+            raise damaged(self.path, f"a row of the {kind} objects is not an object with metadata")
+        return out
 
     def names(self, kind: str, namespace: str | None = None, prefix: str = "") -> list[str]:
         """Names only (cheap: no JSON decoding), for completion."""
@@ -397,7 +511,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if row is None and pending is None:
             return None
         body = pending[1] if pending is not None else row[0]
-        last = json.loads(body)
+        last = _loads_row(self.path, body, f"the row of {kind} {namespace}/{name}")
         uid = (last.get("metadata") or {}).get("uid", "")
         if kind == "Pod":
             history.forget(self.conn, uid, self._history)

@@ -27,6 +27,15 @@ _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _DUE = "SELECT wake_ms, kind, namespace, name FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ? "
 
 
+# the clock's last instant (kube.timefmt.MAX_CLOCK_MS): a wake-up after it never happens, and an absurd one
+# (a container's `sleep 99999999999999999999999`) must never reach SQLite's 64-bit INTEGER
+_LAST_MS = 253_402_300_799_000
+
+
+def _wake(wake_ms):
+    return None if wake_ms is None or wake_ms > _LAST_MS else int(wake_ms)
+
+
 class RuntimeRecords:
     """The Tx's part that reads and writes runtime records (mixed into store.db.Tx)."""
 
@@ -43,10 +52,21 @@ class RuntimeRecords:
             return None if pending[1] is None else json.loads(pending[1])
         row = self.conn.execute("SELECT body FROM runtime WHERE kind=? AND namespace=? AND name=?",
                                 (kind, namespace, name)).fetchone()
-        return json.loads(row[0]) if row else None
+        if not row:
+            return None
+        try:
+            value = json.loads(row[0])
+        except (ValueError, TypeError):
+            value = None
+        if not isinstance(value, dict):
+            from minikctl.store.db import damaged
+
+            raise damaged(self.path, f"the runtime record {kind} {namespace}/{name} is not a JSON object")
+        return value
 
     def put_runtime(self, kind: str, namespace: str, name: str, state: dict, wake_ms: int | None) -> None:
         key = (kind, namespace, name)
+        wake_ms = _wake(wake_ms)
         if self._due is not None:
             self._rt[key] = (wake_ms, _dumps(state))
             self._queue_wake(key, wake_ms)
@@ -64,6 +84,7 @@ class RuntimeRecords:
 
     def set_wake(self, kind: str, namespace: str, name: str, wake_ms: int | None) -> None:
         key = (kind, namespace, name)
+        wake_ms = _wake(wake_ms)
         if self._due is not None:
             self._queue_wake(key, wake_ms)
             pending = self._rt.get(key)

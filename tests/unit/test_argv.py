@@ -116,8 +116,6 @@ get pods -h
 get pods --bogus
 get pods -x
 get pods -o
-delete pod x --grace-period=abc
-delete pod x --grace-period=1.5
 delete pod x --force=maybe
 clock
 clock bogus
@@ -178,6 +176,17 @@ def test_words_no_subcommand_knows_go_to_the_groups_callback(line, args):
     calls = parse(app.kubectl_args(shlex.split(line)), app.root, app.lookup)
     func, kwargs = calls[-1]
     assert func.__name__ in ("create", "create_secret") and kwargs["args"] == args
+
+
+@pytest.mark.parametrize("value, why", [("abc", "invalid syntax"), ("1.5", "invalid syntax"), ("99999999999999999999", "value out of range"),
+                                        ("9223372036854775808", "value out of range"), ("", "invalid syntax")])
+def test_int_flags_refused_as_pflag_does(value, why):
+    from minikctl.kube.errors import ClientError
+
+    with pytest.raises(ClientError) as e:
+        parse(app.kubectl_args(["delete", "pod", "x", f"--grace-period={value}"]), app.root, app.lookup)
+    assert e.value.render() == (f'Error: invalid argument "{value}" for "--grace-period" flag: strconv.ParseInt: '
+                                f'parsing "{value}": {why}\nSee \'minikctl delete --help\' for usage.')
 
 
 def test_kubectl_spellings():

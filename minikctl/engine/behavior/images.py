@@ -144,9 +144,93 @@ _CACHE: dict[str, dict] = {}
 
 def _load(path: str) -> dict:
     if path not in _CACHE:
-        with open(path, encoding="utf-8") as f:
-            _CACHE[path] = json.load(f)
+        if path == CATALOG_PATH:
+            with open(path, encoding="utf-8") as f:
+                _CACHE[path] = json.load(f)
+        else:
+            _CACHE[path] = load_user_catalog(path)
     return _CACHE[path]
+
+
+def _catalog_error(path: str, what: str) -> Exception:
+    from minikctl.kube.errors import ClientError
+
+    return ClientError(f'the image catalog "{path}" {what}: fix it or move it aside (the format is that of '
+                       "minikctl/engine/behavior/images.json)")
+
+
+def load_user_catalog(path: str) -> dict:
+    """A user's ``images.json``, checked: whatever it holds ends in a message naming the file, never in a
+    failure deep inside the simulation."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(16 * 1024 * 1024 + 1)
+    except OSError as e:
+        raise _catalog_error(path, f"cannot be read ({e.strerror})") from None
+    if len(raw) > 16 * 1024 * 1024:
+        raise _catalog_error(path, "is larger than 16 MiB")
+    try:
+        cat = json.loads(raw.decode("utf-8", errors="replace"))
+    except ValueError as e:
+        raise _catalog_error(path, f"is not valid JSON ({e})") from None
+    except RecursionError:
+        raise _catalog_error(path, "is nested too deeply") from None
+    if not isinstance(cat, dict):
+        raise _catalog_error(path, "is not a JSON object")
+    problem = _catalog_problem(cat)
+    if problem:
+        raise _catalog_error(path, f"is not a valid catalog: {problem}")
+    return cat
+
+
+def _catalog_problem(cat: dict) -> str:
+    def strings(v) -> bool:
+        return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+    def str_map(v) -> bool:
+        return isinstance(v, dict) and all(isinstance(x, str) for x in v.values())
+
+    def number(v) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 1 << 53
+
+    for key in ("executable_sets", "programs", "repositories", "missing_repositories", "defaults"):
+        if key in cat and not isinstance(cat[key], dict):
+            return f'"{key}" must be an object'
+    for name, items in (cat.get("executable_sets") or {}).items():
+        if not strings(items):
+            return f'executable_sets["{name}"] must be a list of strings'
+    for name, model in (cat.get("programs") or {}).items():
+        if not isinstance(model, dict):
+            return f'programs["{name}"] must be an object'
+    defaults = cat.get("defaults") or {}
+    for key in ("size", "pull_ms"):
+        if key in defaults and not number(defaults[key]):
+            return f'defaults.{key} must be a whole number'
+    if "env" in defaults and not str_map(defaults["env"]):
+        return "defaults.env must map names to strings"
+    for repo, entry in (cat.get("repositories") or {}).items():
+        where = f'repositories["{repo}"]'
+        if not isinstance(entry, dict):
+            return f"{where} must be an object"
+        tags = entry.get("tags", {})
+        if not isinstance(tags, dict) or not all(isinstance(t, dict) for t in tags.values()):
+            return f"{where}.tags must map tags to objects"
+        for scope, obj in [(where, entry)] + [(f'{where}.tags["{t}"]', v) for t, v in tags.items()]:
+            for key in ("entrypoint", "cmd", "executables"):
+                if key in obj and obj[key] is not None and not strings(obj[key]):
+                    return f"{scope}.{key} must be a list of strings"
+            for key in ("size", "pull_ms"):
+                if key in obj and not number(obj[key]):
+                    return f"{scope}.{key} must be a whole number"
+            for key in ("env", "files"):
+                if key in obj and not str_map(obj[key]):
+                    return f"{scope}.{key} must map names to strings"
+            if "digest" in obj and not isinstance(obj["digest"], str):
+                return f"{scope}.digest must be a string"
+            if "programs" in obj and not (isinstance(obj["programs"], dict)
+                                          and all(isinstance(m, dict) for m in obj["programs"].values())):
+                return f"{scope}.programs must map names to objects"
+    return ""
 
 
 def _merged_catalog(user_catalog: str | None) -> dict:

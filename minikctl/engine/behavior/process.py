@@ -22,6 +22,9 @@ SPIN_LIMIT = 20000          # instructions at one virtual instant before a loop 
 LOG_CAP = 20000             # lines kept in ``logs`` (oldest dropped) when the caller never drains
 EPOCH_MS = 1735689600000    # 2025-01-01T00:00:00Z: virtual times below 2000-01-01 are offsets from this
 FUNC_DEPTH = 1000          # frames deep before a recursing function counts as a stack overflow
+LAST_MS = 253_402_300_799_000  # kube.timefmt.MAX_CLOCK_MS: the virtual clock never passes 9999-12-31T23:59:59Z
+MAX_SLEEP_MS = LAST_MS  # a sleep longer than all of virtual time blocks forever
+_ULONG_MAX = (1 << 64) - 1
 SIGNUM = {"HUP": 1, "INT": 2, "QUIT": 3, "KILL": 9, "USR1": 10, "USR2": 12, "TERM": 15}
 
 # utilities the shell has built in (busybox ash; also dash/bash) -- never "not found"
@@ -1714,6 +1717,8 @@ class Process:
         return ""
 
     def _block(self, until: int | None, table: dict, flags: dict, after: dict | None = None, kind: str = "sleep") -> None:
+        if until is not None and until > LAST_MS:
+            until = None  # due after the clock's last instant: it never comes
         b = {"kind": kind, "until": until}
         if after:
             b["after"] = after
@@ -2061,10 +2066,24 @@ class Process:
                 self._errout(table, f"sleep: invalid number '{a}'\n" if self.flavor == "busybox" else f"sleep: invalid time interval '{a}'\n", fs)
                 self.status = 1
                 return
+            if self.flavor == "busybox" and "." not in a and d != float("inf"):
+                # busybox reads N with strtoul: past ULONG_MAX it is no number; a suffix that overflows is a range error
+                text = a.strip()
+                digits = text.rstrip("smhd")
+                if int(digits) > _ULONG_MAX:
+                    self._errout(table, f"sleep: invalid number '{a}'\n", fs)
+                    self.status = 1
+                    return
+                if int(digits) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[text[len(digits):]] > _ULONG_MAX:
+                    self._errout(table, f"sleep: number {a} is not in 0..{_ULONG_MAX} range\n", fs)
+                    self.status = 1
+                    return
             total += d
         if flags.get("exec"):
             self.pid1 = {"name": "sleep", "term": "ignore"}
-        if total == float("inf"):
+        # nanosleep takes at most INT64_MAX seconds (busybox and coreutils clamp to it): anything that long, or
+        # past the clock's last instant, never ends
+        if total == float("inf") or total * 1000 > MAX_SLEEP_MS:
             self._block(None, table, flags, kind="forever")
             return
         self._block(self.t + int(round(total * 1000)), table, flags, after={"status": 0})
