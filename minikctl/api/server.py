@@ -55,6 +55,9 @@ class Api:
         self.validate_mode = normalize_validate(validate)
         self.writer = writer
         self.warnings: list[str] = []
+        # a request's field manager (minikctl serve): called as fields(old or None, new, subresource) with the
+        # admitted object just before it is stored (or returned by a dry run), to set metadata.managedFields
+        self.managed_fields = None
 
     def as_writer(self, writer: str) -> "Api":
         """The same server for a component of the cluster (its writes are marked with its name)."""
@@ -132,6 +135,8 @@ class Api:
         except E.StatusError as err:
             raise err.with_source("creating", source) if source else err
         self._raise_invalid(res, obj, strat.validate(obj))
+        if self.managed_fields is not None:
+            self.managed_fields(None, obj, "")
         if dry_run:
             return obj
         with self.writing():
@@ -180,6 +185,8 @@ class Api:
 
                     cause.detail += "\n" + spec_diff(old.get("spec") or {}, new.get("spec") or {})
             raise E.Invalid(res.kind, old_meta["name"], causes)
+        if self.managed_fields is not None:
+            self.managed_fields(old, new, subresource)
         if dry_run:
             return new, True
         with self.writing():

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "get", "describe": "describe",
             "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "set": "patch", "edit": "edit",
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
-            "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top"}
+            "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top",
+            "serve": "serve"}
 ROOT_VALUE_OPTIONS = ("--store", "--tick")
 HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."
 
