@@ -45,6 +45,7 @@ def serve(
         server = Server((address, port), state, verbose=verbose, ssl_context=ctx)
     except OSError as e:
         raise ClientError(f"cannot listen on {address}:{port}: {e.strerror or e}") from None
+    _sync_clock(state)
     host, real_port = server.server_address[:2]
     shown = f"[{host}]" if ":" in host else host
     url = f"{'https' if tls else 'http'}://{shown}:{real_port}"
@@ -68,6 +69,19 @@ def serve(
     finally:
         server.server_close()
     return 0
+
+
+def _sync_clock(state) -> None:
+    """A store without pods starts at the wall clock's time (virtual time never goes back), so the ages kubectl
+    computes itself against the wall clock (describe's events, ``get -o yaml`` readers) agree with the server's."""
+    import time
+
+    def fn(cluster):
+        wall = int(time.time() * 1000)
+        if cluster.now_ms < wall and cluster.tx.count("Pod") == 0:
+            cluster.advance_to(wall)
+
+    state.run(fn)
 
 
 COMMANDS = {"serve": serve}

@@ -52,7 +52,9 @@ def kubeconfig(url: str, ca_file: str | None = None, namespace: str = "default")
             cluster["certificate-authority-data"] = base64.b64encode(fh.read()).decode()
     return {"apiVersion": "v1", "kind": "Config", "preferences": {},
             "clusters": [{"name": "minikctl", "cluster": cluster}],
-            "users": [{"name": "minikctl", "user": {}}],
+            # over https kubectl prompts for a user name unless the user has some credential: a token the
+            # server ignores (it has no authentication)
+            "users": [{"name": "minikctl", "user": {"token": "minikctl"} if ca_file else {}}],
             "contexts": [{"name": "minikctl", "context": {"cluster": "minikctl", "user": "minikctl",
                                                           "namespace": namespace}}],
             "current-context": "minikctl"}

@@ -170,9 +170,9 @@ def body_object(req: "Request", res: Resource, route: "Route") -> dict:
         raise E.BadRequest(f"couldn't get version/kind; json parse error: json: cannot unmarshal "
                            f"{_go_json_type(obj)} into Go value of type struct {{ APIVersion string "
                            f'"json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }}')
-    kind, version = obj.get("kind"), obj.get("apiVersion")
-    if not kind:
-        raise E.BadRequest(f"Object 'Kind' is missing in '{_short(req.body)}'")
+    # a typed endpoint decodes with its own kind and version as the defaults (the body may leave them out)
+    kind, version = obj.get("kind") or res.kind, obj.get("apiVersion")
+    obj["kind"] = kind
     if version and version != res.api_version:
         raise E.BadRequest(f"the API version in the data ({version}) does not match the expected API version "
                            f"({res.api_version})")

@@ -23,6 +23,7 @@ from minikctl.kube.kinds import RESOURCES, Resource
 from minikctl.serve import rest
 from minikctl.serve.rest import MAX_BODY, MethodNotAllowed, NotFoundPath, Reply
 
+DISCARD_LIMIT = 64 * 1024 * 1024  # the most of a too large body the server reads (and drops) before answering 413
 KUBE_VERSION = {"major": "1", "minor": "32", "gitVersion": "v1.32.4", "gitCommit": "minikctl", "gitTreeState": "clean",
                 "buildDate": "2025-04-22T16:03:52Z", "goVersion": "go1.23.6", "compiler": "gc",
                 "platform": "linux/amd64"}
@@ -99,6 +100,8 @@ class State:
         error: BaseException | None = None
         result = None
         ok = False
+        hub_lock = self.hub.cond
+        locked = False
         try:
             with st.transaction(write=tick) as tx:
                 tx.journal = journal
@@ -113,14 +116,21 @@ class State:
                             cluster.settle()
                 except (E.MinikctlError, ValueError, KeyError, TypeError, RecursionError) as e:
                     error = e
+                if journal:
+                    # from the commit until the bodies are published, the watch pump waits (it reads the
+                    # change log only with this lock held): it never sees a revision of ours without its body
+                    hub_lock.acquire()
+                    locked = True
             ok = True
+            if journal:
+                self.hub.publish(journal, locked=True)
         finally:
+            if locked:
+                hub_lock.release()
             if ok:
                 self._release(st)
             else:
                 st.close()
-        if journal:
-            self.hub.publish(journal)
         if error is not None:
             raise error
         return result
@@ -209,6 +219,11 @@ def status_body(err: E.StatusError, rt: Route | None = None) -> dict:
                               "field": c.field} for c in err.causes]
     elif isinstance(err, (E.NotFound, E.AlreadyExists, E.Conflict, E.Forbidden)) and res is not None:
         name = getattr(err, "name", None) or (rt.name if rt is not None else "") or ""
+        if not name:
+            import re
+
+            m = re.search(r'"([^"]*)"', err.message)
+            name = m.group(1) if m else ""
         if isinstance(err, E.NotFound) and getattr(err, "resource", "") == "namespaces":
             details = {"name": name, "kind": "namespaces"}
         else:
@@ -253,6 +268,9 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 60  # a client that sends nothing for a minute is dropped (slow clients never hold a transaction)
     server: "Server"
+
+    def version_string(self) -> str:
+        return "minikctl"
 
     def log_message(self, fmt, *args):  # noqa: D401 - quiet unless asked
         if self.server.verbose:
@@ -355,7 +373,15 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise E.BadRequest("invalid Content-Length") from None
         if n > MAX_BODY:
-            self.close_connection = True  # the body is not read: the connection cannot be reused
+            # read what was sent (up to a bound) so that the client, still writing, gets the 413 instead of a
+            # broken pipe; the connection is not reused
+            self.close_connection = True
+            left = min(n, DISCARD_LIMIT)
+            while left > 0:
+                chunk = self.rfile.read(min(left, 1 << 16))
+                if not chunk:
+                    break
+                left -= len(chunk)
             raise rest.TooLarge(f"Request entity too large: limit is {MAX_BODY}")
         data = self.rfile.read(n)
         if len(data) < n:

@@ -38,6 +38,9 @@ BOOKMARK_EVERY_S = 10.0
 DEFAULT_TIMEOUT_S = 1800
 
 
+UNKNOWN = "?"  # the previous state of an object is not known (events read back from the change log)
+
+
 class Event:
     __slots__ = ("rv", "type", "kind", "namespace", "name", "body", "prev", "_obj", "_prev_obj")
 
@@ -53,7 +56,7 @@ class Event:
         return self._obj
 
     def prev_obj(self) -> dict | None:
-        if self.prev is None:
+        if self.prev is None or self.prev is UNKNOWN:
             return None
         if self._prev_obj is None:
             self._prev_obj = json.loads(self.prev)
@@ -116,12 +119,12 @@ class Hub:
 
         self.last_step = time.monotonic()
         since = self.rv if self.rv is not None else 0
-        with self.cond:
-            cached = dict(self.bodies)
 
         def fn(cluster):
             tx = cluster.tx
             tx.flush()
+            with self.cond:  # every writer of this server that committed has published its bodies
+                cached = dict(self.bodies)
             rows = changelog.since(tx.conn, since)
             own = {c.rv: c.body for c in tx.journal or []}
             out = []
@@ -154,11 +157,13 @@ class Hub:
             self.steps += 1
             self.cond.notify_all()
 
-    def publish(self, journal: list) -> None:
-        """Bodies of what a transaction of this server wrote, for the next step."""
-        with self.cond:
-            if self.rv is None:
-                return
+    def publish(self, journal: list, locked: bool = False) -> None:
+        """Bodies of what a transaction of this server wrote, for the next step (``locked``: the caller holds
+        ``cond``)."""
+        if not locked:
+            with self.cond:
+                return self.publish(journal, locked=True)
+        if self.rv is not None:
             for c in journal:
                 if c.rv > self.rv:
                     self.bodies[c.rv] = c.body
@@ -208,7 +213,7 @@ def _history(state: "State", since: int, until: int, kinds: tuple[str, ...]) -> 
                 if row is None or int(row[0]) != rv:
                     continue
                 body = row[1]
-            out.append(Event(rv, type_, kind, ns, name, body, None))
+            out.append(Event(rv, type_, kind, ns, name, body, UNKNOWN))
         return out, oldest
 
     return state.run(fn, write=False, tick=False)
@@ -363,11 +368,12 @@ def _emit(handler, ev: Event, cursor: int, matching, encode, kind: str, ns: str 
             handler.write_chunk(encode("DELETED", obj))
         return ev.rv
     now = matching(obj)
-    prev = ev.prev_obj()
-    if ev.type == "ADDED" or prev is None:
-        was = ev.type != "ADDED" and now
+    if ev.type == "ADDED" or ev.prev is None:
+        was = False
+    elif ev.prev is UNKNOWN:
+        was = now
     else:
-        was = matching(prev)
+        was = matching(ev.prev_obj())
     if now and was:
         handler.write_chunk(encode("MODIFIED", obj))
     elif now:
