@@ -525,3 +525,47 @@ def test_commands_run_while_a_watch_is_open(live):
         assert time.monotonic() - t0 < 15
     finally:
         s.close()
+
+
+@needs_kubectl
+def test_attach_exec_tty_and_explain(kubectl, tmp_path):
+    import pty
+
+    f = tmp_path / "p.yaml"
+    f.write_text(pod_yaml("tty", image="busybox", command="sleep 3600") + "---\n"
+                 + pod_yaml("attached", image="busybox", command="sleep 2; for i in 1 2 3; do echo out $i; sleep 1;"
+                                                                 " done") + "  restartPolicy: Never\n")
+    kubectl.ok("apply", "-f", str(f))
+    assert wait_for(lambda: kubectl.ok("get", "pod", "tty", "attached").count("Running") == 2)
+    done = kubectl("attach", "attached", timeout=30)  # what the main process prints from now on, until it stops
+    assert done.returncode == 0 and done.stdout.endswith("out 3\n"), done
+    # exec -it through a pseudo-terminal: a prompt, one command per line, the exit code of `exit N`
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "KUBECACHEDIR": str(kubectl.cache), "TERM": "dumb"}
+    proc = subprocess.Popen([KUBECTL, "--kubeconfig", str(kubectl.served.kubeconfig), "exec", "-it", "tty", "--",
+                             "sh"], stdin=terminal, stdout=terminal, stderr=terminal, env=env, close_fds=True)
+    os.close(terminal)
+    seen = b""
+
+    def read_until(marker: bytes, timeout: float = 20) -> None:
+        nonlocal seen
+        end = time.monotonic() + timeout
+        while marker not in seen and time.monotonic() < end:
+            import select
+
+            r, _, _ = select.select([controller], [], [], 0.5)
+            if r:
+                try:
+                    seen += os.read(controller, 4096)
+                except OSError:
+                    break
+        assert marker in seen, seen
+
+    read_until(b"/ # ")
+    os.write(controller, b"echo hello $((6*7))\r")
+    read_until(b"hello 42")
+    os.write(controller, b"exit 7\r")
+    assert proc.wait(timeout=30) == 7
+    os.close(controller)
+    out = kubectl.ok("explain", "pods.spec.containers.ports")
+    assert "containerPort\t<integer> -required-" in out
