@@ -8,8 +8,12 @@ from minikctl.api import registry
 from minikctl.kube.kinds import Resource
 
 
+_ACRONYMS = {"IP", "IPS", "CPU", "URL", "TTL", "PVC", "UID", "QOS"}
+
+
 def _title(header: str) -> str:
-    return " ".join(w.capitalize() for w in header.split(" "))
+    """The column name printers.go uses (kubectl prints it upper-cased): ``Nominated Node``, ``IP``."""
+    return " ".join(w if w in _ACRONYMS else w.capitalize() for w in header.split(" "))
 
 
 def column_definitions(res: Resource) -> list[dict]:

@@ -569,3 +569,71 @@ def test_attach_exec_tty_and_explain(kubectl, tmp_path):
     os.close(controller)
     out = kubectl.ok("explain", "pods.spec.containers.ports")
     assert "containerPort\t<integer> -required-" in out
+
+
+def test_subresources_tables_bookmarks_and_collections(live):
+    pods = "/api/v1/namespaces/default/pods"
+    code, pod = live.json("POST", pods, {"metadata": {"name": "sub", "labels": {"grp": "sub"}}, "spec": {
+        "containers": [{"name": "c", "image": "nginx:1.25"}]}})
+    assert code == 201
+    assert wait_for(lambda: live.json("GET", pods + "/sub")[1].get("spec", {}).get("nodeName"))
+    # binding an assigned pod: the apiserver's conflict
+    code, st = live.json("POST", pods + "/sub/binding", {"apiVersion": "v1", "kind": "Binding",
+                                                           "metadata": {"name": "sub"},
+                                                           "target": {"kind": "Node", "name": "node1"}})
+    assert (code, st["reason"]) == (409, "Conflict") and "is already assigned to node" in st["message"]
+    # the status subresource takes status only
+    code, obj = live.json("PATCH", pods + "/sub/status", {"metadata": {"labels": {"x": "y"}},
+                                                          "status": {"conditions": [{"type": "Custom",
+                                                                                     "status": "True"}]}},
+                          "application/strategic-merge-patch+json")
+    assert code == 200 and any(c["type"] == "Custom" for c in obj["status"]["conditions"])
+    # ephemeral containers: readable, not updatable (kubectl debug then says they are disabled)
+    assert live.json("GET", pods + "/sub/ephemeralcontainers")[0] == 200
+    assert live.json("PATCH", pods + "/sub/ephemeralcontainers", {}, "application/strategic-merge-patch+json")[0] \
+        == 404
+    # Table: wide columns have priority 1; includeObject
+    table_accept = {"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"}
+    code, table = live.json("GET", pods + "?labelSelector=grp%3Dsub", headers=table_accept)
+    assert [(c["name"], c["priority"]) for c in table["columnDefinitions"]] == [
+        ("Name", 0), ("Ready", 0), ("Status", 0), ("Restarts", 0), ("Age", 0), ("IP", 1), ("Node", 1),
+        ("Nominated Node", 1), ("Readiness Gates", 1)]
+    (row,) = table["rows"]
+    assert row["cells"][0] == "sub" and row["object"]["kind"] == "PartialObjectMetadata"
+    code, table = live.json("GET", pods + "/sub?includeObject=None", headers=table_accept)
+    assert "object" not in table["rows"][0]
+    # a watch with initial events ends them with a bookmark
+    code, _h, raw = live.request("GET", pods + "?watch=1&sendInitialEvents=true&allowWatchBookmarks=true"
+                                 "&resourceVersionMatch=NotOlderThan&labelSelector=grp%3Dsub&timeoutSeconds=1")
+    events = [json.loads(line) for line in raw.splitlines()]
+    assert events[0]["type"] == "ADDED" and events[0]["object"]["metadata"]["name"] == "sub"
+    assert events[1]["type"] == "BOOKMARK"
+    assert events[1]["object"]["metadata"]["annotations"] == {"k8s.io/initial-events-end": "true"}
+    # eviction goes through the pod's delete rules (graceful: the pod terminates, then goes)
+    code, st = live.json("POST", pods + "/sub/eviction", {"apiVersion": "policy/v1", "kind": "Eviction",
+                                                            "metadata": {"name": "sub"}})
+    assert (code, st["status"]) == (201, "Success")
+    assert wait_for(lambda: live.json("GET", pods + "/sub")[0] == 404)
+    # deletecollection by label
+    for i in range(3):
+        live.json("POST", "/api/v1/namespaces/default/configmaps",
+                  {"metadata": {"name": f"dc-{i}", "labels": {"dc": "yes" if i < 2 else "no"}}})
+    code, gone = live.json("DELETE", "/api/v1/namespaces/default/configmaps?labelSelector=dc%3Dyes")
+    assert code == 200 and sorted(i["metadata"]["name"] for i in gone["items"]) == ["dc-0", "dc-1"]
+    code, left = live.json("GET", "/api/v1/namespaces/default/configmaps?labelSelector=dc")
+    assert [i["metadata"]["name"] for i in left["items"]] == ["dc-2"]
+
+
+def test_python_client_exec_over_the_v4_protocol(live):
+    pytest.importorskip("kubernetes")
+    from kubernetes import client, config
+    from kubernetes.stream import stream
+
+    api = client.CoreV1Api(config.new_client_from_config(str(live.kubeconfig)))
+    api.create_namespaced_pod("default", client.V1Pod(
+        metadata=client.V1ObjectMeta(name="py-exec"),
+        spec=client.V1PodSpec(containers=[client.V1Container(name="c", image="busybox", command=["sleep", "3600"])])))
+    assert wait_for(lambda: api.read_namespaced_pod("py-exec", "default").status.phase == "Running")
+    out = stream(api.connect_get_namespaced_pod_exec, "py-exec", "default", command=["sh", "-c", "echo via v4"],
+                 stdout=True, stderr=True, stdin=False, tty=False)
+    assert out == "via v4\n"
