@@ -76,12 +76,20 @@ def _sync_clock(state) -> None:
     computes itself against the wall clock (describe's events, ``get -o yaml`` readers) agree with the server's."""
     import time
 
-    def fn(cluster):
-        wall = int(time.time() * 1000)
-        if cluster.now_ms < wall and cluster.tx.count("Pod") == 0:
-            cluster.advance_to(wall)
+    from minikctl.cluster import Cluster
+    from minikctl.store.db import Store
 
-    state.run(fn)
+    st = Store(state.store_path)
+    try:
+        with st.transaction() as tx:
+            wall = int(time.time() * 1000)
+            if tx.now_ms < wall and not tx.meta("bootstrap"):
+                tx.set_now(wall)  # a new store: its namespaces and node are created now
+            cluster = Cluster(tx)
+            if cluster.now_ms < wall and tx.count("Pod") == 0:
+                cluster.advance_to(wall)
+    finally:
+        st.close()
 
 
 COMMANDS = {"serve": serve}

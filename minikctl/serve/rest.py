@@ -140,9 +140,13 @@ def decode_body(req: "Request", *, yaml_ok: bool = True) -> object:
             return parse_value(text)
         except E.ClientError as e:
             raise E.BadRequest(f"error decoding YAML: {e.message}") from None
+    if ctype == "application/vnd.kubernetes.protobuf" and yaml_ok:
+        from minikctl.serve import protobuf
+
+        return protobuf.decode(req.body)
     if ctype not in ("application/json", "*/*", "") and not ctype.endswith("+json"):
-        raise UnsupportedMediaType(f'the body of the request was in an unknown format - accepted media types '
-                                   f'include: application/json, application/yaml')
+        raise UnsupportedMediaType('the body of the request was in an unknown format - accepted media types '
+                                   'include: application/json, application/yaml, application/vnd.kubernetes.protobuf')
     if not text.strip():
         raise E.BadRequest("the body of the request was empty")
     try:
@@ -533,7 +537,7 @@ def server_side_apply(state: "State", req: "Request", route: "Route") -> Reply:
 def _delete_options(req: "Request") -> dict:
     opts: dict = {}
     if req.body.strip():
-        body = decode_body(req, yaml_ok=False)
+        body = decode_body(req, yaml_ok=True)
         if not isinstance(body, dict):
             raise E.BadRequest("couldn't get version/kind; json parse error: json: cannot unmarshal "
                                f"{_go_json_type(body)} into Go value of type struct")

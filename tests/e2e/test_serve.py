@@ -637,3 +637,26 @@ def test_python_client_exec_over_the_v4_protocol(live):
     out = stream(api.connect_get_namespaced_pod_exec, "py-exec", "default", command=["sh", "-c", "echo via v4"],
                  stdout=True, stderr=True, stdin=False, tty=False)
     assert out == "via v4\n"
+
+
+@needs_kubectl
+def test_kubectl_create_sends_protobuf(kubectl, live):
+    """kubectl's typed clients send protobuf bodies: `create namespace|configmap|secret|deployment|...`."""
+    assert kubectl.ok("create", "namespace", "pb-ns") == "namespace/pb-ns created\n"
+    assert kubectl.ok("-n", "pb-ns", "create", "configmap", "pb-cm", "--from-literal=a=b") == \
+        "configmap/pb-cm created\n"
+    assert kubectl.ok("-n", "pb-ns", "create", "secret", "generic", "pb-s", "--from-literal=p=q") == \
+        "secret/pb-s created\n"
+    assert kubectl.ok("-n", "pb-ns", "create", "deployment", "pb-d", "--image=nginx:1.25", "--replicas=0") == \
+        "deployment.apps/pb-d created\n"
+    cm = json.loads(kubectl.ok("-n", "pb-ns", "get", "cm", "pb-cm", "-o", "json"))
+    assert cm["data"] == {"a": "b"} and cm["metadata"]["namespace"] == "pb-ns"
+    assert kubectl.ok("-n", "pb-ns", "get", "secret", "pb-s", "-o", "jsonpath={.data.p}") == "cQ=="
+    d = json.loads(kubectl.ok("-n", "pb-ns", "get", "deploy", "pb-d", "-o", "json"))
+    assert d["spec"]["replicas"] == 0  # a pointer field's zero survives the decoding
+    c = d["spec"]["template"]["spec"]["containers"][0]
+    assert c["image"] == "nginx:1.25" and "stdin" not in c and "tty" not in c  # omitempty zeros do not
+    assert "minReadySeconds" not in d["spec"]
+    code, st = live.json("POST", "/api/v1/namespaces", b"k8s\x00garbage",
+                         "application/vnd.kubernetes.protobuf")
+    assert (code, st["reason"]) == (400, "BadRequest")
