@@ -176,14 +176,14 @@ def body_object(req: "Request", res: Resource, route: "Route") -> dict:
                            f'"json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }}')
     # a typed endpoint decodes with its own kind and version as the defaults (the body may leave them out)
     kind, version = obj.get("kind") or res.kind, obj.get("apiVersion")
-    obj["kind"] = kind
     if version and version != res.api_version:
         raise E.BadRequest(f"the API version in the data ({version}) does not match the expected API version "
                            f"({res.api_version})")
     if kind != res.kind:
         raise E.BadRequest(f'{kind} in version "{res.version}" cannot be handled as a {res.kind}: no kind "{kind}" '
                            f'is registered for version "{res.api_version}"')
-    obj["apiVersion"] = res.api_version
+    obj = {"apiVersion": res.api_version, "kind": kind,
+           **{k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}}
     meta = obj.get("metadata")
     if meta is not None and not isinstance(meta, dict):
         raise E.BadRequest(f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}: json: cannot '
@@ -351,7 +351,21 @@ def list_objects(state: "State", req: "Request", route: "Route") -> Reply:
                               "can start a new list without the continue parameter, or use the continue token in "
                               "this response to retrieve the remainder of the results.")
             rv = tok_rv
-        objs = api.list(res, route.namespace if res.namespaced else None)
+        ns = route.namespace if res.namespaced else None
+        if not want and lsel is None and fsel is None and res.kind != "Event":
+            return _raw_list(tx, res, ns, start, limit, rv)
+        include = q(req, "includeObject", "Metadata") or "Metadata"
+        fields: tuple = ()
+        if want == "Table" and include != "Object":
+            from minikctl.api import registry
+
+            row_fields = registry.strategy(res).ROW_FIELDS
+            if row_fields and res.kind != "Event":  # the row's fields and metadata, projected inside SQLite
+                fields = tuple(f"metadata.{m}" for m in _TABLE_META) + tuple(
+                    f for f in row_fields if not f.startswith("metadata."))
+        objs = api.list(res, ns, fields=fields)
+        if fields:
+            objs = [_no_nulls(o) for o in objs]
         objs = [o for o in objs if matches(lsel, fsel, o)]
         if start:
             objs = [o for o in objs if _key(o) + "\u0000" > start]
@@ -373,6 +387,72 @@ def list_objects(state: "State", req: "Request", route: "Route") -> Reply:
         return {**list_kind(res), "metadata": meta, "items": [_bare(o) for o in objs]}
 
     return Reply(200, state.run(fn, write=False))
+
+
+# the metadata a table's rows carry (PartialObjectMetadata, managedFields left out: kubectl reads names, namespaces
+# and labels from it)
+_TABLE_META = ("name", "generateName", "namespace", "uid", "resourceVersion", "generation", "creationTimestamp",
+               "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences",
+               "finalizers")
+
+
+def _no_nulls(obj: dict) -> dict:
+    """A projected object (missing fields come back as null) as the object would be."""
+    out = {k: v for k, v in obj.items() if v is not None}
+    if isinstance(out.get("metadata"), dict):
+        out["metadata"] = {k: v for k, v in out["metadata"].items() if v is not None}
+    return out
+
+
+_PREFIXES: dict[str, tuple[bytes, ...]] = {}
+
+
+class RawJSON(bytes):
+    """A response body already encoded (a list spliced from the stored bodies)."""
+
+
+def _raw_list(tx, res: Resource, ns: str | None, start: str, limit: int, rv: int) -> "RawJSON":
+    """A plain list without selectors: the stored JSON of each object spliced into the list as it is (no decoding
+    and encoding of every object), less the items' apiVersion and kind, as the apiserver lists them."""
+    tx.flush_objects()
+    if ns is None:
+        rows = tx.conn.execute("SELECT namespace, name, body FROM objects WHERE kind=? ORDER BY namespace, name",
+                               (res.kind,))
+    else:
+        rows = tx.conn.execute("SELECT namespace, name, body FROM objects WHERE kind=? AND namespace=? ORDER BY name",
+                               (res.kind, ns))
+    prefixes = _PREFIXES.get(res.kind)
+    if prefixes is None:
+        av, kind = json.dumps(res.api_version), json.dumps(res.kind)
+        prefixes = _PREFIXES[res.kind] = (f'{{"apiVersion":{av},"kind":{kind},'.encode(),
+                                          f'{{"kind":{kind},"apiVersion":{av},'.encode(),
+                                          f',"kind":{kind},"apiVersion":{av}}}'.encode(),
+                                          f',"apiVersion":{av},"kind":{kind}}}'.encode())
+    items: list[bytes] = []
+    last = ""
+    more = 0
+    for namespace, name, body in rows:
+        key = f"{namespace}/{name}"
+        if start and key + "\u0000" <= start:
+            continue
+        if limit > 0 and len(items) >= limit:
+            more += 1
+            continue
+        raw = body.encode()
+        if raw.startswith(prefixes[0]) or raw.startswith(prefixes[1]):
+            raw = b"{" + raw[len(prefixes[0]):]
+        elif raw.endswith(prefixes[2]) or raw.endswith(prefixes[3]):
+            raw = raw[:-len(prefixes[2])] + b"}"
+        else:
+            raw = json.dumps(_bare(json.loads(body)), separators=(",", ":"), ensure_ascii=False).encode()
+        items.append(raw)
+        last = key
+    meta: dict = {"resourceVersion": str(rv)}
+    if more:
+        meta["continue"] = encode_continue(rv, last)
+        meta["remainingItemCount"] = more
+    head = json.dumps({**list_kind(res), "metadata": meta}, separators=(",", ":"))[:-1].encode()
+    return RawJSON(head + b',"items":[' + b",".join(items) + b"]}")
 
 
 def get_object(state: "State", req: "Request", route: "Route") -> Reply:
