@@ -271,6 +271,9 @@ def serve_watch(state: "State", req: "Request", rt: "Route") -> None:
             return False
         return rest.matches(lsel, fsel, obj)
 
+    def plain_or(match):
+        return None if (not want and lsel is None and fsel is None) else match
+
     def encode(type_: str, obj: dict) -> bytes:
         if want == "Table" and type_ not in ("BOOKMARK", "ERROR"):
             from minikctl.serve import tables
@@ -326,13 +329,13 @@ def serve_watch(state: "State", req: "Request", rt: "Route") -> None:
             if older_from is not None:
                 older, _oldest = _history(state, cursor, older_from + 1, (res.kind,))
                 for ev in older:
-                    cursor = _emit(handler, ev, cursor, matching, encode, res.kind, ns, now_ms)
+                    cursor = _emit(handler, ev, cursor, plain_or(matching), encode, res.kind, ns, now_ms)
                 cursor = max(cursor, older_from)
                 continue
             if events:
                 now_ms[0] = _clock(state, now_ms[0]) if want == "Table" else now_ms[0]
             for ev in events:
-                cursor = _emit(handler, ev, cursor, matching, encode, res.kind, ns, now_ms)
+                cursor = _emit(handler, ev, cursor, plain_or(matching), encode, res.kind, ns, now_ms)
             left = deadline - time.monotonic()
             if left <= 0 or state.closing.is_set():
                 break
@@ -361,6 +364,10 @@ def _emit(handler, ev: Event, cursor: int, matching, encode, kind: str, ns: str 
     if ev.rv <= cursor:
         return cursor
     if ev.kind != kind or (ns is not None and ev.namespace != ns):
+        return ev.rv
+    if matching is None:  # no selectors, plain JSON: the stored body goes out as it is, never decoded
+        type_ = ev.type if ev.type == "DELETED" or (ev.type == "MODIFIED" and ev.prev is not None) else "ADDED"
+        handler.write_chunk(b'{"type":"%s","object":%s}\n' % (type_.encode(), ev.body.encode()))
         return ev.rv
     obj = ev.obj()
     if ev.type == "DELETED":
