@@ -14,7 +14,9 @@ def serve(
     speed: str = Opt("1", "--speed", help="Virtual seconds per wall second (the clock follows the wall clock)."),
     verbose: bool = Opt(False, "--verbose", "-v", help="Log every request on stderr."),
     store: str | None = c.STORE,
-    tick: str | None = c.TICK,
+    tick: str | None = Opt(None, "--tick", help="Virtual time each request advances, instead of following the wall "
+                                                "clock (0 freezes the clock; watches then move it by this much a "
+                                                "second)."),
 ) -> int:
     """Serve the Kubernetes API of the store over HTTP(S) until interrupted (kubectl --kubeconfig FILE ...)."""
     import os
@@ -33,6 +35,8 @@ def serve(
         raise ClientError(f'invalid argument "{speed}" for "--speed" flag: must be a number') from None
     if pace < 0:
         raise ClientError("--speed must not be negative")
+    if tick is None:
+        tick = c._global["tick"]  # `minikctl --tick 0 serve`; MINIKCTL_TICK is the CLI's default, not the server's
     tick_ms = c.tick_ms(tick) if tick is not None else None
     path = store_path(store or c._global["store"])
     state = State(path, Pacer(pace, tick_ms))
