@@ -91,10 +91,16 @@ def _key_json(value) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
 
 
+# defaults of associative-list keys (the schemas' ``default`` for them: a port's protocol), so that an applied
+# ``{containerPort: 80}`` is the live ``{containerPort: 80, protocol: TCP}``
+KEY_DEFAULTS = {"protocol": "TCP"}
+
+
 def _elem_key(item, keys: list[str]) -> str | None:
     if not isinstance(item, dict):
         return None
-    k = {key: item[key] for key in keys if key in item}
+    k = {key: item[key] if key in item else KEY_DEFAULTS[key] for key in keys
+         if key in item or key in KEY_DEFAULTS}
     return "k:" + _key_json(k) if k else None
 
 
@@ -171,7 +177,7 @@ def get_path(obj, path: tuple):
             if not isinstance(cur, list):
                 return _MISSING
             for item in cur:
-                if isinstance(item, dict) and all(item.get(k) == v for k, v in want.items()):
+                if isinstance(item, dict) and all(item.get(k, KEY_DEFAULTS.get(k)) == v for k, v in want.items()):
                     cur = item
                     break
             else:
@@ -227,11 +233,15 @@ def _same_entry(e: dict, manager: str, operation: str, subresource: str) -> bool
         (e.get("subresource") or "") == subresource
 
 
-def record_update(res, schema: Schema, old: dict | None, new: dict, manager: str, subresource: str, now: str) -> None:
-    """An Update by ``manager``: it owns what it changed (everything, on create); the others lose it."""
+def record_update(res, schema: Schema, old: dict | None, new: dict, manager: str, subresource: str, now: str,
+                  sent: dict | None = None) -> None:
+    """An Update by ``manager``: it owns what it changed (on create: the fields it sent, not what defaulting and
+    admission added, such as the service account's volume); the others lose it."""
     status = subresource == "status"
     new_ps = paths(field_set(new, schema, status=status))
     if old is None:
+        if sent is not None:
+            new_ps = paths(field_set(sent, schema, status=status))
         changed = new_ps
         entries: list[dict] = []
     else:
@@ -300,7 +310,8 @@ def _remove(obj, path: tuple) -> None:
         parent.pop(last[2:], None)
     elif last.startswith("k:") and isinstance(parent, list):
         want = json.loads(last[2:])
-        parent[:] = [i for i in parent if not (isinstance(i, dict) and all(i.get(k) == v for k, v in want.items()))]
+        parent[:] = [i for i in parent if not (isinstance(i, dict) and all(i.get(k, KEY_DEFAULTS.get(k)) == v
+                                                                           for k, v in want.items()))]
     elif last.startswith("v:") and isinstance(parent, list):
         value = json.loads(last[2:])
         parent[:] = [i for i in parent if i != value]
@@ -363,6 +374,15 @@ def apply(res, schema: Schema, live: dict | None, applied: dict, manager: str, f
                 continue
             if not _same(get_path(applied, p), get_path(live, p)):
                 conflicts.append((e.get("manager", ""), e.get("apiVersion", res.api_version), p))
+    if conflicts and not force and manager == "kubectl":
+        # lastAppliedManager: kubectl's server-side apply upgrades an object kept by client-side apply; conflicts
+        # on fields of the last-applied-configuration annotation do not count
+        allowed = _last_applied_paths(live, schema, status)
+        if allowed is not None:
+            conflicts = [c for c in conflicts if c[2] not in allowed] or []
+            if not conflicts:
+                force = True
+                conflicts = [c for c in _conflicts_all(entries, manager, subresource, applied, applied_ps, live, res)]
     if conflicts and not force:
         raise ApplyConflict(conflicts)
     taken = {p for _, _, p in conflicts}
@@ -395,4 +415,38 @@ def apply(res, schema: Schema, live: dict | None, applied: dict, manager: str, f
             new_entries.append(e)
     new_entries.append(_entry(manager, "Apply", res.api_version, now, applied_ps, subresource))
     out["metadata"]["managedFields"] = new_entries
+    annotations = out["metadata"].get("annotations") or {}
+    if manager == "kubectl" and LAST_APPLIED in annotations:
+        # lastAppliedUpdater: the annotation follows what kubectl applied, for a later client-side apply
+        from minikctl.printers.serialize import to_compact_json
+
+        plain = copy.deepcopy(applied)
+        (plain.get("metadata") or {}).get("annotations", {}).pop(LAST_APPLIED, None)
+        annotations[LAST_APPLIED] = to_compact_json(plain) + "\n"
+    return out
+
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def _last_applied_paths(live: dict, schema: Schema, status: bool) -> set | None:
+    raw = ((live.get("metadata") or {}).get("annotations") or {}).get(LAST_APPLIED)
+    if not raw:
+        return None
+    try:
+        last = json.loads(raw)
+    except ValueError:
+        return None
+    return paths(field_set(last, schema, status=status)) if isinstance(last, dict) else None
+
+
+def _conflicts_all(entries, manager, subresource, applied, applied_ps, live, res) -> list:
+    """Every conflict of the apply (taken over when forced)."""
+    out = []
+    for e in entries:
+        if _same_entry(e, manager, "Apply", subresource) or (e.get("subresource") or "") != subresource:
+            continue
+        for p in sorted(paths(e.get("fieldsV1") or {}) & applied_ps):
+            if p[-1] != "." and not _same(get_path(applied, p), get_path(live, p)):
+                out.append((e.get("manager", ""), e.get("apiVersion", res.api_version), p))
     return out

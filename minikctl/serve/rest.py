@@ -240,14 +240,14 @@ def warn_headers(api) -> list:
     return out
 
 
-def managed_hook(state: "State", api, res: Resource, manager: str):
+def managed_hook(state: "State", api, res: Resource, manager: str, sent: dict | None = None):
     from minikctl.kube.timefmt import rfc3339
     from minikctl.serve import fields
 
     schema = fields.schema_for(res)
 
     def hook(old, new, subresource):
-        fields.record_update(res, schema, old, new, manager, subresource, rfc3339(api.tx.now_ms))
+        fields.record_update(res, schema, old, new, manager, subresource, rfc3339(api.tx.now_ms), sent)
     return hook
 
 
@@ -474,7 +474,7 @@ def create(state: "State", req: "Request", route: "Route") -> Reply:
 
     def fn(cluster):
         api = cluster.api
-        api.managed_fields = managed_hook(state, api, res, manager)
+        api.managed_fields = managed_hook(state, api, res, manager, sent=obj)
         created = api.create(obj, dry_run=dry)
         return created, warn_headers(api)
 

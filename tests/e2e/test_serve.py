@@ -325,6 +325,22 @@ def test_server_side_apply_ownership_and_conflicts(kubectl, tmp_path):
     managers = {(e["manager"], e["operation"]) for e in json.loads(
         kubectl.ok("get", "cm", "ssa", "-o", "json", "--show-managed-fields"))["metadata"]["managedFields"]}
     assert managers == {("kubectl", "Apply"), ("other", "Apply"), ("kubectl-patch", "Update")}
+    # from client-side to server-side apply and back (kubectl migrates the ownership; the server lets kubectl
+    # take over what the last-applied annotation names, and keeps that annotation up to date)
+    h = tmp_path / "pod.yaml"
+    h.write_text(pod_yaml("migrate"))
+    assert kubectl.ok("apply", "-f", str(h)) == "pod/migrate created\n"
+    h.write_text(pod_yaml("migrate", image="nginx:1.25"))
+    done = kubectl("apply", "--server-side", "-f", str(h))
+    assert (done.returncode, done.stdout, done.stderr) == (0, "pod/migrate serverside-applied\n", "")
+    pod = json.loads(kubectl.ok("get", "pod", "migrate", "-o", "json", "--show-managed-fields"))
+    assert pod["spec"]["containers"][0]["image"] == "nginx:1.25"
+    assert {e["manager"] for e in pod["metadata"]["managedFields"]} == {"kubectl", "kubectl-last-applied"}
+    assert json.loads(pod["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"])[
+        "spec"]["containers"][0]["image"] == "nginx:1.25"
+    h.write_text(pod_yaml("migrate"))
+    assert kubectl.ok("apply", "-f", str(h)) == "pod/migrate configured\n"
+    assert kubectl.ok("get", "pod", "migrate", "-o", "jsonpath={.spec.containers[0].image}") == "nginx:1.14.2"
 
 
 @needs_kubectl
