@@ -182,9 +182,14 @@ def serve_exec(state: "State", req: "Request", rt: "Route") -> None:
                                f"[{' '.join(names)}]")
         if cname not in names:
             raise E.BadRequest(f"container {cname} is not valid for pod {rt.name}")
-        phase = (pod.get("status") or {}).get("phase")
+        status = pod.get("status") or {}
+        phase = status.get("phase")
         if phase in ("Succeeded", "Failed"):
             raise E.BadRequest(f"cannot exec into a container in a completed pod; current phase is {phase}")
+        running = any(cs.get("name") == cname and "running" in (cs.get("state") or {})
+                      for cs in status.get("containerStatuses") or [])
+        if not running:  # what the kubelet answers before any upgrade
+            raise E.BadRequest(f'unable to upgrade connection: container not found ("{cname}")')
         return cname
 
     cname = state.run(check, write=False)
