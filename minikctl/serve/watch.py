@@ -324,6 +324,10 @@ def serve_watch(state: "State", req: "Request", rt: "Route") -> None:
             handler.write_chunk(bookmark(cursor, initial_end=True))
         steps = hub.steps
         last_bookmark = time.monotonic()
+        if res.kind == "Event":
+            _watch_events(state, handler, cursor, ns, matching, encode, deadline, {_key(o) for o in initial},
+                          now_ms, want)
+            return
         while True:
             events, older_from = hub.after(cursor)
             if older_from is not None:
@@ -351,6 +355,46 @@ def serve_watch(state: "State", req: "Request", rt: "Route") -> None:
         handler.close_connection = True
     finally:
         hub.unsubscribe()
+
+
+def _key(obj: dict) -> tuple:
+    meta = obj.get("metadata") or {}
+    return meta.get("namespace", ""), meta.get("name", "")
+
+
+def _watch_events(state: "State", handler, cursor: int, ns: str | None, matching, encode, deadline: float,
+                  seen: set, now_ms, want: str) -> None:
+    """Events live in their own table, outside the change log: each step, the events whose resourceVersion is
+    past the cursor (new ones ADDED, repeats of known ones MODIFIED)."""
+    hub = state.hub
+
+    def newer(cluster):
+        tx = cluster.tx
+        tx.flush_events()
+        sql = ("SELECT body FROM events WHERE CAST(json_extract(body, '$.metadata.resourceVersion') AS INTEGER) > ?"
+               + (" AND namespace=?" if ns is not None else ""))
+        rows = tx.conn.execute(sql, (cursor, ns) if ns is not None else (cursor,)).fetchall()
+        return [json.loads(r[0]) for r in rows], cluster.now_ms
+
+    steps = hub.steps
+    try:
+        while time.monotonic() < deadline and not state.closing.is_set():
+            events, now_ms[0] = state.run(newer, write=False, tick=False)
+            events.sort(key=lambda e: int(e["metadata"].get("resourceVersion") or 0))
+            for ev in events:
+                cursor = max(cursor, int(ev["metadata"].get("resourceVersion") or 0))
+                if not matching(ev):
+                    continue
+                key = _key(ev)
+                handler.write_chunk(encode("MODIFIED" if key in seen else "ADDED", ev))
+                seen.add(key)
+            if client_gone(handler):
+                handler.close_connection = True
+                return
+            steps = hub.wait(steps, min(1.0, max(0.0, deadline - time.monotonic())))
+        handler.end_stream()
+    finally:
+        pass
 
 
 def _clock(state: "State", fallback: int) -> int:

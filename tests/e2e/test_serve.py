@@ -679,3 +679,22 @@ def test_kubectl_create_sends_protobuf(kubectl, live):
     code, st = live.json("POST", "/api/v1/namespaces", b"k8s\x00garbage",
                          "application/vnd.kubernetes.protobuf")
     assert (code, st["reason"]) == (400, "BadRequest")
+
+
+def test_events_can_be_watched(live):
+    """Events live outside the change log; a watch on them polls their table at every step."""
+    result: dict = {}
+
+    def watch():
+        result["raw"] = live.request("GET", "/api/v1/namespaces/default/events?watch=1&resourceVersion=0"
+                                            "&fieldSelector=involvedObject.name%3Dev-pod&timeoutSeconds=4")[2]
+
+    t = threading.Thread(target=watch)
+    t.start()
+    time.sleep(1)
+    live.json("POST", "/api/v1/namespaces/default/pods", {"metadata": {"name": "ev-pod"}, "spec": {
+        "containers": [{"name": "c", "image": "busybox", "command": ["sleep", "60"]}]}})
+    t.join(30)
+    events = [json.loads(line) for line in result["raw"].splitlines()]
+    assert events and all(e["type"] in ("ADDED", "MODIFIED") for e in events)
+    assert events[0]["object"]["reason"] == "Scheduled"
