@@ -155,7 +155,7 @@ class Writer(threading.Thread):
     def run(self) -> None:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-            base = f"/api/v1/namespaces/bench/configmaps"
+            base = "/api/v1/namespaces/bench/configmaps"
             t0 = time.perf_counter()
             code, obj = request(conn, "POST", base, {"metadata": {"name": self.name}, "data": {"seq": "0"}})
             self.latency.append(time.perf_counter() - t0)

@@ -377,24 +377,21 @@ def _watch_events(state: "State", handler, cursor: int, ns: str | None, matching
         return [json.loads(r[0]) for r in rows], cluster.now_ms
 
     steps = hub.steps
-    try:
-        while time.monotonic() < deadline and not state.closing.is_set():
-            events, now_ms[0] = state.run(newer, write=False, tick=False)
-            events.sort(key=lambda e: int(e["metadata"].get("resourceVersion") or 0))
-            for ev in events:
-                cursor = max(cursor, int(ev["metadata"].get("resourceVersion") or 0))
-                if not matching(ev):
-                    continue
-                key = _key(ev)
-                handler.write_chunk(encode("MODIFIED" if key in seen else "ADDED", ev))
-                seen.add(key)
-            if client_gone(handler):
-                handler.close_connection = True
-                return
-            steps = hub.wait(steps, min(1.0, max(0.0, deadline - time.monotonic())))
-        handler.end_stream()
-    finally:
-        pass
+    while time.monotonic() < deadline and not state.closing.is_set():
+        events, now_ms[0] = state.run(newer, write=False, tick=False)
+        events.sort(key=lambda e: int(e["metadata"].get("resourceVersion") or 0))
+        for ev in events:
+            cursor = max(cursor, int(ev["metadata"].get("resourceVersion") or 0))
+            if not matching(ev):
+                continue
+            key = _key(ev)
+            handler.write_chunk(encode("MODIFIED" if key in seen else "ADDED", ev))
+            seen.add(key)
+        if client_gone(handler):
+            handler.close_connection = True
+            return
+        steps = hub.wait(steps, min(1.0, max(0.0, deadline - time.monotonic())))
+    handler.end_stream()
 
 
 def _clock(state: "State", fallback: int) -> int:

@@ -20,7 +20,6 @@ import shutil
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -28,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from kubectl_oracle import KUBECTL
-from tests.conftest import REPO, Cli, minikctl_argv
+from tests.conftest import Cli, minikctl_argv
 
 needs_kubectl = pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
 
@@ -397,7 +396,7 @@ def test_chunked_list_and_tls(kubectl, live, tmp_path):
 
 # ---- the Python client --------------------------------------------------------------------------------------
 def test_python_client_lists_creates_and_watches(live):
-    kubernetes = pytest.importorskip("kubernetes")
+    pytest.importorskip("kubernetes")
     from kubernetes import client, config, watch
 
     api = client.CoreV1Api(config.new_client_from_config(str(live.kubeconfig)))
