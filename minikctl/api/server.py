@@ -58,6 +58,9 @@ class Api:
         # the name admission plugins see while a create is admitted (extractResourceName: the request's name,
         # else its generateName; the server generates the name after mutating admission)
         self.admission_name = ""
+        # a request's field manager (minikctl serve): called as fields(old or None, new, subresource) with the
+        # admitted object just before it is stored (or returned by a dry run), to set metadata.managedFields
+        self.managed_fields = None
 
     def as_writer(self, writer: str) -> "Api":
         """The same server for a component of the cluster (its writes are marked with its name)."""
@@ -153,6 +156,8 @@ class Api:
                 err.message = err.message.replace(f'"{name}"', f'"{admitted_as}"', 1)
             raise err.with_source("creating", source) if source else err
         self._raise_invalid(res, obj, strat.validate(obj))
+        if self.managed_fields is not None:
+            self.managed_fields(None, obj, "")
         if dry_run:
             return obj
         with self.writing():
@@ -222,6 +227,8 @@ class Api:
 
                     cause.detail += "\n" + spec_diff(old.get("spec") or {}, new.get("spec") or {})
             raise E.Invalid(res.kind, old_meta["name"], causes, res.group)
+        if self.managed_fields is not None:
+            self.managed_fields(old, new, subresource)
         if dry_run:
             return new, True
         with self.writing():

@@ -32,6 +32,7 @@ def get(
     watch: bool = Opt(False, "--watch", "-w", help="After listing, watch changes as virtual time advances."),
     watch_only: bool = Opt(False, "--watch-only", help="Watch changes without listing first."),
     output_watch_events: bool = Opt(False, "--output-watch-events", help="Prefix watch rows with the event type."),
+    show_managed_fields: bool = Opt(False, "--show-managed-fields", help="If true, keep the managedFields when printing objects in JSON or YAML format."),
     template: str | None = Opt(None, "--template", help="Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
     allow_missing_template_keys: bool = Opt(True, "--allow-missing-template-keys/--no-allow-missing-template-keys", help="If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats."),
     request_timeout: str = Opt("0", "--request-timeout", help="How much virtual time -w may cover (0: until nothing is pending, at most 24h)."),
@@ -104,6 +105,8 @@ def get(
         now = api.now_ms
         fmt_kw = dict(no_headers=no_headers, show_labels=show_labels, label_columns=label_columns or [],
                       show_kind=show_kind, all_namespaces=all_namespaces)
+        if not show_managed_fields:
+            objs = [printer.without_managed_fields(o) for o in objs]
         if (watch or watch_only) and output not in (None, "", "wide"):
             # kubectl get -w prints the listed objects one by one (PrintObj each), never as a List
             text = "" if watch_only else "".join(

@@ -48,16 +48,27 @@ def ref(obj: dict) -> str:
     return res.ref(name) if res else f"{(obj.get('kind') or '').lower()}/{name}"
 
 
+def without_managed_fields(obj: dict) -> dict:
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict) or "managedFields" not in meta:
+        return obj
+    return {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
+
+
 def as_list(objs: list[dict]) -> dict:
     return {"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}}
 
 
 def render(objs: list[dict], fmt: str | None, *, now_ms: int, single: bool = False, no_headers: bool = False,
            show_labels: bool = False, label_columns: list[str] | None = None, show_kind: bool = False,
-           all_namespaces: bool = False, allow_missing_keys: bool = True) -> str:
-    """Text for ``objs`` in format ``fmt`` (None = the default table)."""
+           all_namespaces: bool = False, allow_missing_keys: bool = True, show_managed_fields: bool = False) -> str:
+    """Text for ``objs`` in format ``fmt`` (None = the default table).
+
+    As kubectl's OmitManagedFieldsPrinter, ``metadata.managedFields`` is left out unless ``show_managed_fields``."""
     check_format(fmt)
     name, _, arg = (fmt or "").partition("=")
+    if not show_managed_fields and any("managedFields" in (o.get("metadata") or {}) for o in objs):
+        objs = [without_managed_fields(o) for o in objs]
     if name == "name":
         return "".join(ref(o) + "\n" for o in objs)
     if name in ("json", "yaml"):

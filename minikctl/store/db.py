@@ -261,6 +261,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self.feed: list[Change] = []
         self._changes: list[Change] = []
         self.writer = ""  # who writes now: "" (a user's command) or a component (kubelet, a controller)
+        # every change of the transaction in order, kept when a caller sets a list here (savepoint rollbacks
+        # take theirs back): an in-process watch cache (minikctl serve) gets each revision's body from it
+        self.journal: list[Change] | None = None
 
     # ---- schema and meta ---------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -322,6 +325,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self.flush()
         meta, dirty = dict(self._meta), set(self._dirty)
         fed = len(self.feed)
+        journaled = len(self.journal) if self.journal is not None else 0
         self.conn.execute("SAVEPOINT step")
         try:
             yield
@@ -338,6 +342,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._rt.clear()
             self._history.clear()
             del self.feed[fed:]  # what the step wrote never happened
+            if self.journal is not None:
+                del self.journal[journaled:]
             self._changes = []
             raise
         else:
@@ -524,6 +530,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
     def _log(self, change: Change) -> None:
         self.feed.append(change)
         self._changes.append(change)
+        if self.journal is not None:
+            self.journal.append(change)
 
     def revision(self) -> int:
         """The store's current revision (the resourceVersion of a list)."""
