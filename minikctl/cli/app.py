@@ -268,7 +268,10 @@ def main(argv: list[str] | None = None) -> int:
     result: list[int] = [1]
 
     def body() -> None:
-        result[0] = _main(args)
+        try:
+            result[0] = _main(args)
+        except SystemExit as e:  # click's completion and typer's exits end the command, not only this thread
+            result[0] = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
 
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
