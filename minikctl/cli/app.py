@@ -153,12 +153,11 @@ def _verb_options(word: str, rest: list[str]) -> set[str] | None:
     if node is None:
         return None
     funcs = []
-    if isinstance(node, Group):
+    words = iter(a for a in rest if not a.startswith("-"))
+    while isinstance(node, Group):  # create secret generic: groups within groups
         funcs += [node.callback] if node.callback else []
-        sub = next((a for a in rest if not a.startswith("-")), None)
-        if sub in node.commands:
-            funcs.append(node.commands[sub])
-    else:
+        node = node.commands.get(next(words, None))
+    if node is not None:
         funcs.append(node)
     return {name for f in funcs for p in params(f) for name in (*p.on, *p.off)}
 
