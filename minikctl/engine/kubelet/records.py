@@ -6,8 +6,10 @@ and the one before), back-off entries, probe workers, kills in progress. ``worke
 it; status is regenerated from it after each instant.
 
 The JSON keys are the attribute names below. Times are virtual milliseconds since the Unix epoch (suffix ``_at``
-or ``last_update``); ``?`` marks a value that may be null. Plain classes with ``__slots__``: importing
-``dataclasses`` would cost every command its ``inspect`` import.
+or ``last_update``); ``?`` marks a value that may be null: the JSON then leaves the key out, as it does an empty
+``probes`` or ``image_backoff`` map (every record is read and written at each wake-up of its pod: the smaller,
+the faster). Plain classes with ``__slots__``: importing ``dataclasses`` would cost every command its ``inspect``
+import; records are built without ``__init__`` when read, a call costing more than the assignments.
 
 PodRecord
   version             2 (records of version 1, with one-letter keys, are read too: ``from_json``)
@@ -68,7 +70,7 @@ ImagePull  image (the reference being pulled), spec_hash (of the spec the pull s
 Kill       term_at (SIGTERM, after a preStop hook), kill_at (SIGKILL, end of the grace period), restart (the
            kubelet restarts it: liveness, startup, spec change), term_sent, prestop_fails (null, or when the preStop
            hook's failure is recorded: "when_done" at term_at, "when_stopped" when the container stops)
-ProbeWorker  successes, failures (consecutive), result (null before the first verdict), base (the first probe
+ProbeWorker  successes, failures (consecutive), result? (null before the first verdict), base (the first probe
            instant: started_at + initialDelaySeconds), period_ms, dormant (steady success: asleep until something
            changes in the pod), next_at
 Termination  requested_at, deadline (the deletionTimestamp), grace_s
@@ -81,6 +83,7 @@ EventNote  type, reason, message, field_path, at
 from __future__ import annotations
 
 VERSION = 2
+_new = object.__new__
 
 
 class Timer:
@@ -108,7 +111,16 @@ class Timer:
 
     @classmethod
     def from_json(cls, d: dict) -> "Timer":
-        return cls(d["at"], d["rank"], d["seq"], d["kind"], d.get("container"), d.get("instance"), d.get("probe"))
+        t = _new(cls)  # without __init__: records are read often, a call costs more than the assignments
+        t.at = d["at"]
+        t.rank = d["rank"]
+        t.seq = d["seq"]
+        t.kind = d["kind"]
+        get = d.get
+        t.container = get("container")
+        t.instance = get("instance")
+        t.probe = get("probe")
+        return t
 
 
 class BackOff:
@@ -157,8 +169,12 @@ class ImagePull:
         self.duration_ms = duration_ms
 
     def to_json(self) -> dict:
-        return {"image": self.image, "spec_hash": self.spec_hash, "done_at": self.done_at, "succeeds": self.succeeds,
-                "duration_ms": self.duration_ms}
+        d = {"done_at": self.done_at, "succeeds": self.succeeds, "duration_ms": self.duration_ms}
+        if self.image is not None:
+            d["image"] = self.image
+        if self.spec_hash is not None:
+            d["spec_hash"] = self.spec_hash
+        return d
 
     @classmethod
     def from_json(cls, d: dict | None) -> "ImagePull | None":
@@ -179,8 +195,10 @@ class Kill:
         self.prestop_fails = prestop_fails
 
     def to_json(self) -> dict:
-        return {"term_at": self.term_at, "kill_at": self.kill_at, "restart": self.restart,
-                "term_sent": self.term_sent, "prestop_fails": self.prestop_fails}
+        d = {"term_at": self.term_at, "kill_at": self.kill_at, "restart": self.restart, "term_sent": self.term_sent}
+        if self.prestop_fails is not None:
+            d["prestop_fails"] = self.prestop_fails
+        return d
 
     @classmethod
     def from_json(cls, d: dict | None) -> "Kill | None":
@@ -202,15 +220,22 @@ class ProbeWorker:
         self.next_at = next_at
 
     def to_json(self) -> dict:
-        return {"successes": self.successes, "failures": self.failures, "result": self.result, "base": self.base,
-                "period_ms": self.period_ms, "dormant": self.dormant, "next_at": self.next_at}
+        d = {"successes": self.successes, "failures": self.failures, "base": self.base, "period_ms": self.period_ms,
+             "dormant": self.dormant, "next_at": self.next_at}
+        if self.result is not None:
+            d["result"] = self.result
+        return d
 
     @classmethod
     def from_json(cls, d: dict) -> "ProbeWorker":
-        w = cls(d["result"], d["base"], d["period_ms"], d["next_at"])
+        w = _new(cls)
         w.successes = d["successes"]
         w.failures = d["failures"]
+        w.result = d.get("result")
+        w.base = d["base"]
+        w.period_ms = d["period_ms"]
         w.dormant = d["dormant"]
+        w.next_at = d["next_at"]
         return w
 
 
@@ -258,7 +283,13 @@ class CrashLoopCycle:
 
     @classmethod
     def from_json(cls, d: dict | None) -> "CrashLoopCycle | None":
-        return None if d is None else cls(d["signature"], d["anchor"], d["restart_counts"])
+        if d is None:
+            return None
+        c = _new(cls)
+        c.signature = d["signature"]
+        c.anchor = d["anchor"]
+        c.restart_counts = d["restart_counts"]
+        return c
 
 
 class EventNote:
@@ -281,7 +312,13 @@ class EventNote:
 
     @classmethod
     def from_json(cls, d: dict) -> "EventNote":
-        return cls(d["type"], d["reason"], d["message"], d["field_path"], d["at"])
+        e = _new(cls)
+        e.type = d["type"]
+        e.reason = d["reason"]
+        e.message = d["message"]
+        e.field_path = d["field_path"]
+        e.at = d["at"]
+        return e
 
 
 class InstanceRecord:
@@ -312,48 +349,65 @@ class InstanceRecord:
         self.assumptions: list[str] = []
 
     def to_json(self) -> dict:
-        kill = self.kill
-        return {"id": self.id, "attempt": self.attempt, "started_at": self.started_at,
-                "finished_at": self.finished_at, "exit_code": self.exit_code, "reason": self.reason,
-                "message": self.message, "seen_at": self.seen_at, "process": self.process, "logs": self.logs,
-                "started": self.started, "ready": self.ready,
-                "probes": {k: w.to_json() for k, w in self.probes.items()},
-                "kill": None if kill is None else kill.to_json(), "image": self.image, "image_id": self.image_id,
-                "spec_hash": self.spec_hash, "poststart_error": self.poststart_error,
-                "assumptions": self.assumptions}
+        d = {"id": self.id, "attempt": self.attempt, "reason": self.reason, "message": self.message,
+             "logs": self.logs, "started": self.started, "ready": self.ready, "image": self.image,
+             "image_id": self.image_id, "assumptions": self.assumptions}
+        v = self.started_at
+        if v is not None:
+            d["started_at"] = v
+        v = self.finished_at
+        if v is not None:
+            d["finished_at"] = v
+        v = self.exit_code
+        if v is not None:
+            d["exit_code"] = v
+        v = self.seen_at
+        if v is not None:
+            d["seen_at"] = v
+        v = self.process
+        if v is not None:
+            d["process"] = v
+        if self.probes:
+            d["probes"] = {k: w.to_json() for k, w in self.probes.items()}
+        v = self.kill
+        if v is not None:
+            d["kill"] = v.to_json()
+        v = self.spec_hash
+        if v is not None:
+            d["spec_hash"] = v
+        v = self.poststart_error
+        if v is not None:
+            d["poststart_error"] = v
+        return d
 
     @classmethod
     def from_json(cls, d: dict | None) -> "InstanceRecord | None":
         if d is None:
             return None
-        i = cls.__new__(cls)
+        i = _new(cls)
         i.id = d["id"]
         i.attempt = d["attempt"]
-        i.started_at = d["started_at"]
-        i.finished_at = d["finished_at"]
-        i.exit_code = d["exit_code"]
         i.reason = d["reason"]
         i.message = d["message"]
-        i.seen_at = d["seen_at"]
-        i.process = d["process"]
         i.logs = d["logs"]
         i.started = d["started"]
         i.ready = d["ready"]
-        pr = d["probes"]
-        i.probes = {k: ProbeWorker.from_json(w) for k, w in pr.items()} if pr else {}
-        kill = d["kill"]
-        i.kill = None if kill is None else Kill.from_json(kill)
         i.image = d["image"]
         i.image_id = d["image_id"]
-        i.spec_hash = d.get("spec_hash")
-        i.poststart_error = d.get("poststart_error")
         i.assumptions = d["assumptions"]
+        get = d.get
+        i.started_at = get("started_at")
+        i.finished_at = get("finished_at")
+        i.exit_code = get("exit_code")
+        i.seen_at = get("seen_at")
+        i.process = get("process")
+        pr = get("probes")
+        i.probes = {k: ProbeWorker.from_json(w) for k, w in pr.items()} if pr else {}
+        kill = get("kill")
+        i.kill = None if kill is None else Kill.from_json(kill)
+        i.spec_hash = get("spec_hash")
+        i.poststart_error = get("poststart_error")
         return i
-
-    def copy(self) -> "InstanceRecord":
-        import json
-
-        return InstanceRecord.from_json(json.loads(json.dumps(self.to_json())))
 
     def shift(self, f) -> None:
         """Every instant it holds passed through ``f``."""
@@ -390,31 +444,68 @@ class ContainerRecord:
         self.initialized = False
 
     def to_json(self) -> dict:
-        cur, prev, w, bo, ev, pull = (self.current, self.previous, self.waiting, self.back_off, self.back_off_events,
-                                      self.pull)
-        return {"kind": self.kind, "spec_hash": self.spec_hash, "restart_count": self.restart_count,
-                "current": None if cur is None else cur.to_json(),
-                "previous": None if prev is None else prev.to_json(),
-                "waiting": None if w is None else w.to_json(),
-                "back_off": None if bo is None else bo.to_json(),
-                "back_off_exit_at": self.back_off_exit_at,
-                "back_off_events": None if ev is None else ev.to_json(),
-                "pull": None if pull is None else pull.to_json(), "initialized": self.initialized}
+        d = {"kind": self.kind, "spec_hash": self.spec_hash, "restart_count": self.restart_count,
+             "initialized": self.initialized}
+        v = self.current
+        if v is not None:
+            d["current"] = v.to_json()
+        v = self.previous
+        if v is not None:
+            d["previous"] = v.to_json()
+        v = self.waiting
+        if v is not None:
+            d["waiting"] = {"reason": v.reason, "message": v.message}
+        v = self.back_off
+        if v is not None:
+            d["back_off"] = {"seconds": v.seconds, "last_update": v.last_update}
+        v = self.back_off_exit_at
+        if v is not None:
+            d["back_off_exit_at"] = v
+        v = self.back_off_events
+        if v is not None:
+            d["back_off_events"] = {"counted_to": v.counted_to, "wait_end": v.wait_end, "first": v.first}
+        v = self.pull
+        if v is not None:
+            d["pull"] = v.to_json()
+        return d
 
     @classmethod
     def from_json(cls, d: dict) -> "ContainerRecord":
-        c = cls.__new__(cls)
+        c = _new(cls)
         c.kind = d["kind"]
         c.spec_hash = d["spec_hash"]
         c.restart_count = d["restart_count"]
-        c.current = InstanceRecord.from_json(d["current"])
-        c.previous = InstanceRecord.from_json(d["previous"])
-        c.waiting = Waiting.from_json(d["waiting"])
-        c.back_off = BackOff.from_json(d["back_off"])
-        c.back_off_exit_at = d["back_off_exit_at"]
-        c.back_off_events = BackOffEvents.from_json(d["back_off_events"])
-        c.pull = ImagePull.from_json(d["pull"])
         c.initialized = d["initialized"]
+        get = d.get
+        v = get("current")
+        c.current = None if v is None else InstanceRecord.from_json(v)
+        v = get("previous")
+        c.previous = None if v is None else InstanceRecord.from_json(v)
+        v = get("waiting")
+        if v is None:
+            c.waiting = None
+        else:
+            w = c.waiting = _new(Waiting)
+            w.reason = v["reason"]
+            w.message = v["message"]
+        v = get("back_off")
+        if v is None:
+            c.back_off = None
+        else:
+            b = c.back_off = _new(BackOff)
+            b.seconds = v["seconds"]
+            b.last_update = v["last_update"]
+        c.back_off_exit_at = get("back_off_exit_at")
+        v = get("back_off_events")
+        if v is None:
+            c.back_off_events = None
+        else:
+            e = c.back_off_events = _new(BackOffEvents)
+            e.counted_to = v["counted_to"]
+            e.wait_end = v["wait_end"]
+            e.first = v["first"]
+        v = get("pull")
+        c.pull = None if v is None else ImagePull.from_json(v)
         return c
 
     def shift(self, f) -> None:
@@ -459,47 +550,75 @@ class PodRecord:
         self.event_log: list[EventNote] | None = None
 
     def to_json(self) -> dict:
-        term, cyc, log = self.termination, self.cycle, self.event_log
-        return {"version": VERSION, "uid": self.uid, "node": self.node, "host_ip": self.host_ip,
-                "pod_ip": self.pod_ip, "started_at": self.started_at, "requests": self.requests,
-                "released": self.released, "timers": [t.to_json() for t in self.timers], "timer_seq": self.timer_seq,
-                "filesystem": self.filesystem,
-                "containers": {n: c.to_json() for n, c in self.containers.items()},
-                "image_backoff": {ref: b.to_json() for ref, b in self.image_backoff.items()},
-                "termination": None if term is None else term.to_json(),
-                "deadline_exceeded": self.deadline_exceeded, "killing": self.killing, "stopped": self.stopped,
-                "gone_at": self.gone_at, "cycle": None if cyc is None else cyc.to_json(),
-                "event_log": None if log is None else [e.to_json() for e in log]}
+        d = {"version": VERSION, "uid": self.uid, "released": self.released,
+             "timers": [t.to_json() for t in self.timers], "timer_seq": self.timer_seq,
+             "containers": {n: c.to_json() for n, c in self.containers.items()},
+             "deadline_exceeded": self.deadline_exceeded, "killing": self.killing, "stopped": self.stopped}
+        v = self.node
+        if v is not None:
+            d["node"] = v
+        v = self.host_ip
+        if v is not None:
+            d["host_ip"] = v
+        v = self.pod_ip
+        if v is not None:
+            d["pod_ip"] = v
+        v = self.started_at
+        if v is not None:
+            d["started_at"] = v
+        v = self.requests
+        if v is not None:
+            d["requests"] = v
+        v = self.filesystem
+        if v is not None:
+            d["filesystem"] = v
+        if self.image_backoff:
+            d["image_backoff"] = {ref: b.to_json() for ref, b in self.image_backoff.items()}
+        v = self.termination
+        if v is not None:
+            d["termination"] = v.to_json()
+        v = self.gone_at
+        if v is not None:
+            d["gone_at"] = v
+        v = self.cycle
+        if v is not None:
+            d["cycle"] = v.to_json()
+        v = self.event_log
+        if v is not None:
+            d["event_log"] = [e.to_json() for e in v] if v else []
+        return d
 
     @classmethod
     def from_json(cls, d: dict) -> "PodRecord":
         if d.get("version") != VERSION:
             d = from_v1(d)
-        r = cls.__new__(cls)
+        r = _new(cls)
         r.uid = d["uid"]
-        r.node = d["node"]
-        r.host_ip = d["host_ip"]
-        r.pod_ip = d["pod_ip"]
-        r.started_at = d["started_at"]
-        r.requests = d["requests"]
         r.released = d["released"]
         tf = Timer.from_json
         r.timers = [tf(t) for t in d["timers"]]
         r.timer_seq = d["timer_seq"]
-        r.filesystem = d["filesystem"]
         cf = ContainerRecord.from_json
         r.containers = {n: cf(c) for n, c in d["containers"].items()}
-        r.image_backoff = {ref: BackOff(b["seconds"], b["last_update"]) for ref, b in d["image_backoff"].items()}
-        term = d["termination"]
-        r.termination = None if term is None else Termination.from_json(term)
         r.deadline_exceeded = d["deadline_exceeded"]
         r.killing = d["killing"]
         r.stopped = d["stopped"]
-        r.gone_at = d["gone_at"]
-        cyc = d["cycle"]
-        r.cycle = None if cyc is None else CrashLoopCycle.from_json(cyc)
-        log = d["event_log"]
-        r.event_log = None if log is None else [EventNote.from_json(e) for e in log]
+        get = d.get
+        r.node = get("node")
+        r.host_ip = get("host_ip")
+        r.pod_ip = get("pod_ip")
+        r.started_at = get("started_at")
+        r.requests = get("requests")
+        r.filesystem = get("filesystem")
+        ib = get("image_backoff")
+        r.image_backoff = {ref: BackOff(b["seconds"], b["last_update"]) for ref, b in ib.items()} if ib else {}
+        v = get("termination")
+        r.termination = None if v is None else Termination.from_json(v)
+        r.gone_at = get("gone_at")
+        v = get("cycle")
+        r.cycle = None if v is None else CrashLoopCycle.from_json(v)
+        v = get("event_log")
+        r.event_log = None if v is None else [EventNote.from_json(e) for e in v]
         return r
 
     def add_timer(self, at: int, rank: int, kind: str, container: str | None = None, instance: str | None = None,

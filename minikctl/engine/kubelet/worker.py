@@ -1304,7 +1304,7 @@ def _normalized(rec: PodRecord, anchor: int) -> dict:
     copy.shift(lambda ms: ms - anchor)
     d = copy.to_json()
     for k in ("timer_seq", "cycle", "event_log"):
-        del d[k]
+        d.pop(k, None)
     for t in d["timers"]:
         t["seq"] = 0
         if "instance" in t:
@@ -1313,8 +1313,9 @@ def _normalized(rec: PodRecord, anchor: int) -> dict:
     for cd in d["containers"].values():
         del cd["restart_count"]
         for key in ("current", "previous"):
-            if cd[key] is not None:
-                del cd[key]["id"], cd[key]["attempt"]
+            i = cd.get(key)
+            if i is not None:
+                del i["id"], i["attempt"]
     return d
 
 
@@ -1326,32 +1327,37 @@ def _masked(rec: PodRecord, anchor: int) -> dict:
     # serialised) stay shared with the record rather than deep-copied
     d = rec.to_json()
     for k in ("timer_seq", "cycle", "event_log"):
-        del d[k]
+        d.pop(k, None)
     d["timers"] = sorted([t.at - anchor, t.rank, t.kind, t.container or "", "?" if t.instance else "", t.probe or ""]
                          for t in rec.timers if t.kind != "sync")
     for cd in d["containers"].values():
         for k in ("restart_count", "back_off", "back_off_exit_at", "back_off_events"):
-            del cd[k]
-        if cd["waiting"]:
-            cd["waiting"] = cd["waiting"]["reason"]
-        if cd["pull"]:
-            cd["pull"]["done_at"] -= anchor
+            cd.pop(k, None)
+        w = cd.get("waiting")
+        if w:
+            cd["waiting"] = w["reason"]
+        pull = cd.get("pull")
+        if pull:
+            pull["done_at"] -= anchor
         for key in ("current", "previous"):
-            i = cd[key]
+            i = cd.get(key)
             if not i:
                 continue
-            base = i["started_at"] if i["started_at"] is not None else i["finished_at"] or 0
+            base = i.get("started_at")
+            if base is None:
+                base = i.get("finished_at") or 0
             for k in ("started_at", "finished_at", "seen_at"):
-                if i[k] is not None:
+                if k in i:
                     i[k] -= base
             i["logs"] = [[ms - base, line] for ms, line in i["logs"]]
-            if i["kill"]:
-                i["kill"]["term_at"] -= base
-                i["kill"]["kill_at"] -= base
-            for w in i["probes"].values():
+            kill = i.get("kill")
+            if kill:
+                kill["term_at"] -= base
+                kill["kill_at"] -= base
+            for w in (i.get("probes") or {}).values():
                 w["base"] -= base
                 w["next_at"] -= base
             del i["id"], i["attempt"]
-    for b in d["image_backoff"].values():
+    for b in (d.get("image_backoff") or {}).values():
         b["last_update"] -= anchor
     return d
