@@ -14,6 +14,9 @@ Read: ``core/v1/types.go`` (every struct and named type of core/v1), ``pkg/apis/
 ``time.go``. ``time.Time``, ``resource.Quantity``, ``intstr.IntOrString`` and ``types.UID`` are written out by hand
 below (their fields are unexported or live in other packages).
 
+Also (when writing the default output) minikctl/printers/typed_fields.json: the JSON field order of the typed objects
+kubectl prints from Go structs (a Pod, the apps/v1 and batch/v1 workloads), for ``-o json`` of its mutating verbs.
+
 Output: {"structs": {ID: [[GoName, TYPE, jsonName], ...]}, "named": {ID: TYPE}, "print": {ID: "v1.PodSpec"}}
 where an ID is "<pkg>.<Name>" (pkg: core, meta, resource, intstr, types, time) and a TYPE is an expression over
 IDs and builtins: "*T", "[]T", "map[K]V", a builtin (string, bool, int32, int64, uint64, ...) or an ID. Only the
@@ -30,9 +33,14 @@ from pathlib import Path
 
 BUILTINS = {"string", "bool", "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32",
             "uint64", "float32", "float64", "byte", "uintptr"}
-PACKAGE_OF = {"metav1": "meta", "resource": "resource", "intstr": "intstr", "types": "types", "time": "time"}
+PACKAGE_OF = {"metav1": "meta", "resource": "resource", "intstr": "intstr", "types": "types", "time": "time",
+              "core": "core", "meta": "meta", "runtime": "runtime"}
 PRINT_PACKAGE = {"core": "v1", "meta": "v1", "resource": "resource", "intstr": "intstr", "types": "types",
                  "time": "time"}
+# the objects kubectl prints from typed structs (-o json of set, rollout, create deployment): json field order
+TYPED_ROOTS = {"Pod": "core.Pod", "Deployment": "apps.Deployment", "ReplicaSet": "apps.ReplicaSet",
+               "StatefulSet": "apps.StatefulSet", "DaemonSet": "apps.DaemonSet",
+               "ControllerRevision": "apps.ControllerRevision", "Job": "batch.Job", "CronJob": "batch.CronJob"}
 
 # the types whose fields are unexported or that come from packages not parsed here
 HAND_WRITTEN_STRUCTS = {
@@ -61,6 +69,14 @@ _FIELD = re.compile(r"^\s*(?:(\w+)\s+)?([\w.\*\[\]{}]+)\s*(`[^`]*`)?\s*(?://.*)?
 _TYPE_LINE = re.compile(r"^type (\w+) (.+?)\s*(?://.*)?$")
 
 
+ALIASES = {  # a file's import names -> our package ids
+    "core": {"metav1": "meta"},
+    "meta": {},
+    "apps": {"v1": "core", "metav1": "meta"},
+    "batch": {"corev1": "core", "metav1": "meta"},
+}
+
+
 def _qualify(expr: str, pkg: str) -> str:
     """A Go type expression with every named type written as an ID."""
     out, i = "", 0
@@ -82,6 +98,7 @@ def _qualify(expr: str, pkg: str) -> str:
             return out + ("uint8" if name == "byte" else name)
         if "." in name:
             q, _, n = name.partition(".")
+            q = ALIASES.get(pkg, {}).get(q, q)
             return out + f"{PACKAGE_OF.get(q, q)}.{n}"
         return out + f"{pkg}.{name}"
     return out
@@ -145,9 +162,39 @@ def generate(api_repo: str, machinery_repo: str, api_ref: str, machinery_ref: st
         s, n = parse_go(git_show(repo, ref, path), pkg)
         structs.update(s)
         named.update(n)
+    keep_s, keep_n = _reachable(structs, named, ["core.PodTemplateSpec"])
+    printed = {tid: f"{PRINT_PACKAGE.get(tid.split('.')[0], tid.split('.')[0])}.{tid.split('.', 1)[1]}"
+               for tid in list(keep_s) + list(keep_n)}
+    return {"source": {"k8s.io/api": api_ref, "k8s.io/apimachinery": machinery_ref},
+            "structs": dict(sorted(keep_s.items())), "named": dict(sorted(keep_n.items())),
+            "print": dict(sorted(printed.items()))}
+
+
+def generate_typed(api_repo: str, machinery_repo: str, api_ref: str, machinery_ref: str) -> dict:
+    """The JSON field order of the typed objects kubectl prints: {"roots": {Kind: ID}, "structs": {ID: [[json,
+    TYPE], ...]}} with "" as the json name of an inlined (embedded) struct."""
+    structs: dict[str, list] = {"runtime.RawExtension": []}
+    named: dict[str, str] = dict(HAND_WRITTEN_NAMED)
+    for repo, ref, path, pkg in ((api_repo, api_ref, "core/v1/types.go", "core"),
+                                 (api_repo, api_ref, "apps/v1/types.go", "apps"),
+                                 (api_repo, api_ref, "batch/v1/types.go", "batch"),
+                                 (machinery_repo, machinery_ref, "pkg/apis/meta/v1/types.go", "meta"),
+                                 (machinery_repo, machinery_ref, "pkg/apis/meta/v1/time.go", "meta"),
+                                 (machinery_repo, machinery_ref, "pkg/apis/meta/v1/micro_time.go", "meta")):
+        s, n = parse_go(git_show(repo, ref, path), pkg)
+        structs.update(s)
+        named.update(n)
+    for opaque in ("meta.Time", "meta.MicroTime", "resource.Quantity", "intstr.IntOrString", "meta.FieldsV1"):
+        structs[opaque] = []  # marshalled as a string or number: no fields to order
+    keep_s, _ = _reachable(structs, named, list(TYPED_ROOTS.values()), lenient=True)
+    return {"source": {"k8s.io/api": api_ref, "k8s.io/apimachinery": machinery_ref}, "roots": TYPED_ROOTS,
+            "structs": {k: [[j, t] for _, t, j in v if j is not None] for k, v in sorted(keep_s.items())}}
+
+
+def _reachable(structs: dict, named: dict, roots: list[str], lenient: bool = False) -> tuple[dict, dict]:
     keep_s: dict[str, list] = {}
     keep_n: dict[str, str] = {}
-    todo = ["core.PodTemplateSpec"]
+    todo = list(roots)
     while todo:
         tid = todo.pop()
         if tid in keep_s or tid in keep_n:
@@ -159,13 +206,9 @@ def generate(api_repo: str, machinery_repo: str, api_ref: str, machinery_ref: st
         elif tid in named:
             keep_n[tid] = named[tid]
             todo += _names_in(named[tid])
-        else:
+        elif not lenient:
             raise SystemExit(f"unknown type {tid}")
-    printed = {tid: f"{PRINT_PACKAGE.get(tid.split('.')[0], tid.split('.')[0])}.{tid.split('.', 1)[1]}"
-               for tid in list(keep_s) + list(keep_n)}
-    return {"source": {"k8s.io/api": api_ref, "k8s.io/apimachinery": machinery_ref},
-            "structs": dict(sorted(keep_s.items())), "named": dict(sorted(keep_n.items())),
-            "print": dict(sorted(printed.items()))}
+    return keep_s, keep_n
 
 
 def dumps(data: dict) -> str:
@@ -194,6 +237,16 @@ def main(argv: list[str]) -> int:
     data = generate(argv[0], argv[1], api_ref, machinery_ref)
     out.write_text(dumps(data), encoding="utf-8")
     print(f"{out}: {len(data['structs'])} structs, {len(data['named'])} named types")
+    if out.name == "podtemplate_types.json":
+        typed = generate_typed(argv[0], argv[1], api_ref, machinery_ref)
+        tout = Path(__file__).resolve().parent.parent / "minikctl" / "printers" / "typed_fields.json"
+        lines = ["{" + f'"source": {json.dumps(typed["source"])},', f'"roots": {json.dumps(typed["roots"])},',
+                 '"structs": {']
+        items = list(typed["structs"].items())
+        for i, (k, v) in enumerate(items):
+            lines.append(f" {json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}" + ("," if i < len(items) - 1 else ""))
+        tout.write_text("\n".join(lines) + "}}\n", encoding="utf-8")
+        print(f"{tout}: {len(typed['structs'])} structs")
     return 0
 
 

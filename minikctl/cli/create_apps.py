@@ -108,7 +108,11 @@ def create_deployment(
             return
     else:
         shown = created
-    if output and output != "name":
+    if output == "json":
+        from minikctl.printers.typed import typed_json
+
+        c.out(typed_json(shown))  # the typed Deployment the client returned: struct field order
+    elif output and output != "name":
         c.out(printer.render([shown], output, now_ms=0, single=True))
     else:
         c.out(printer.ref(created) + ("" if output == "name" else " created" + c.dry_suffix(mode)) + "\n")

@@ -52,14 +52,10 @@ def _group_resource(res) -> str:
 
 
 def _printed(obj: dict, operation: str, output: str | None, mode: str = "none") -> str:
-    """The name printer's line (``deployment.apps/web paused``), or the object in an -o format."""
-    from minikctl.printers import output as printer
+    """The name printer's line (``deployment.apps/web paused``), or the (typed) object in an -o format."""
+    from minikctl.cli.set import render_object
 
-    if output and output != "name":
-        return printer.render([obj], output, now_ms=0, single=True)
-    if output == "name":
-        return printer.ref(obj) + "\n"
-    return f"{printer.ref(obj)} {operation}{c.dry_suffix(mode)}\n"
+    return render_object(obj, output, 0, f"{operation}{c.dry_suffix(mode)}")
 
 
 # ---- history ---------------------------------------------------------------------------------------------------
@@ -99,7 +95,7 @@ def history(
                     for o in objs:
                         if o:  # the YAML printer separates the objects it prints with ---
                             sep = "---\n" if text and output == "yaml" else ""
-                            text.append(sep + printer.render([o], output, now_ms=api.now_ms, single=True))
+                            text.append(sep + _printed(o, "", output))
                     continue
                 view = viewer.view(meta.get("namespace", ns), meta["name"], revision)
             except MinikctlError as e:

@@ -145,13 +145,24 @@ def _apply_changes(api, targets: list[tuple], mutate, word: str, output: str | N
             except StatusError as e:
                 errors.append(_err(f"{failure}{e.server_message()}"))
                 continue
-        if output and output != "name":
-            text.append(printer.render([shown], output, now_ms=api.now_ms, single=True))
-        elif output == "name":
-            text.append(printer.ref(shown) + "\n")
-        else:
-            text.append(f"{printer.ref(shown)} {word}{c.dry_suffix(mode)}\n")
+        text.append(render_object(shown, output, api.now_ms, f"{word}{c.dry_suffix(mode)}"))
     return text
+
+
+def render_object(obj: dict, output: str | None, now_ms: int, operation: str) -> str:
+    """What a verb prints of an object kubectl holds as a typed struct: the name printer's line, or the object in
+    an -o format (JSON in the struct's field order)."""
+    from minikctl.printers import output as printer
+
+    if output == "json":
+        from minikctl.printers.typed import typed_json
+
+        return typed_json(obj)
+    if output and output != "name":
+        return printer.render([obj], output, now_ms=now_ms, single=True)
+    if output == "name":
+        return printer.ref(obj) + "\n"
+    return f"{printer.ref(obj)} {operation}\n"
 
 
 def _finish(text: list[str], errors: list) -> None:
@@ -455,12 +466,7 @@ def set_env(
                     continue
                 if not env and not env_args:
                     raise _err("at least one environment variable must be provided")
-            if output and output != "name":
-                text.append(printer.render([shown], output, now_ms=api.now_ms, single=True))
-            elif output == "name":
-                text.append(printer.ref(shown) + "\n")
-            else:
-                text.append(f"{printer.ref(shown)} env updated{c.dry_suffix(mode)}\n")
+            text.append(render_object(shown, output, api.now_ms, f"env updated{c.dry_suffix(mode)}"))
     _finish(text, errors)
 
 

@@ -245,6 +245,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # events are looked up together): dedup -> (namespace, name, body); _ev_uids = uids read
         self._ev_rows: dict[str, tuple] = {}
         self._ev_uids: set[str] = set()
+        self._groups: dict[str, dict] = {}  # the event aggregator's view of each object read (store/events.py)
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
         # while the engine advances (start_due_queue .. end_due_queue): the wake-up order is kept in
         # memory and runtime records are written back once, at the end, instead of at every step

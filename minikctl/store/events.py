@@ -1,4 +1,7 @@
-"""v1 Events: recorded by the API's event recorder, aggregated as client-go's EventCorrelator does.
+"""v1 Events: recorded by the API's event recorder, aggregated as client-go's EventCorrelator does (the same event
+again: its count; the 10th distinct message of one object, type, reason and source within 10 minutes: one
+"(combined from similar events)" event; the correlator's spam filter, which throttles how often an object's
+events are sent, is not modelled).
 
 Stored in their own table (``events``) with the columns needed to aggregate repeats (``dedup``: the same
 involved object, type, reason, message and source) and to find an object's events (``involved_uid``).
@@ -47,6 +50,9 @@ def ttl_from_environment() -> int:
 FLUSH_EVERY = 20_000  # events held in memory before a flush (and expiry) during a long advance
 
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+AGGREGATE_MAX_EVENTS = 10  # record.defaultAggregateMaxEvents
+AGGREGATE_INTERVAL_MS = 600_000  # record.defaultAggregateIntervalInSeconds
+AGGREGATED = "\x01combined"  # the message part of a combined event's dedup key
 
 
 class EventLog:
@@ -58,6 +64,7 @@ class EventLog:
     _events: dict
     _ev_rows: dict
     _ev_uids: set
+    _groups: dict  # uid -> (type, reason, component) -> [[last_ms, message], ...]: the aggregator's records
 
     def record_event(
         self,
@@ -81,6 +88,16 @@ class EventLog:
         if field_path:
             dedup += "\0" + field_path
         cached = self._cached_event(dedup, uid)
+        if not field_path and self._aggregated(uid, type_, reason, component, message, at, cached is not None):
+            # client-go's EventAggregator: the 10th distinct message of one object, type, reason and source
+            # within 10 minutes, and every one after it, go to one event, its message the latest one's
+            message = "(combined from similar events): " + message
+            dedup = "\0".join((uid, type_, reason, AGGREGATED, component))
+            cached = self._cached_event(dedup, uid)
+            if cached:
+                cached[2]["message"] = message
+        if not field_path:
+            self._grouped(uid, type_, reason, component, dedup.split("\0")[3], at)
         if cached:
             ev = cached[2]
             ev["count"] = ev.get("count", 1) + 1
@@ -129,6 +146,38 @@ class EventLog:
         self._watched_event(ev, "ADDED")
         return ev
 
+    def _aggregated(self, uid: str, type_: str, reason: str, component: str, message: str, at: int,
+                    seen: bool) -> bool:
+        """EventAggregator.EventAggregate (client-go tools/record/events_cache.go; 10 events, 600 s): whether
+        this event goes to its group's combined event. The group's record is read back from its events: the run
+        of them with no gap over 10 minutes that ends within 10 minutes of now; once a combined event is in it,
+        every later event is combined; else the 10th distinct message starts it."""
+        group = self._groups.get(uid, {}).get((type_, reason, component))
+        if not group:
+            return False
+        last = at
+        messages: set[str] = set()
+        for when, msg in sorted(group, reverse=True):
+            if last - when > AGGREGATE_INTERVAL_MS:
+                break
+            if msg == AGGREGATED:
+                return True
+            messages.add(msg)
+            last = when
+        if seen and message in messages:
+            return False
+        messages.add(message)
+        return len(messages) >= AGGREGATE_MAX_EVENTS
+
+    def _grouped(self, uid: str, type_: str, reason: str, component: str, message: str, at: int) -> None:
+        """Note an occurrence in the aggregator's view of the object's events."""
+        group = self._groups.setdefault(uid, {}).setdefault((type_, reason, component), [])
+        for entry in group:
+            if entry[1] == message:
+                entry[0] = at
+                return
+        group.append([at, message])
+
     def _watched_event(self, ev: dict, type_: str) -> None:
         """Events reach the change feed only while someone watches them (``get events -w``): the kubelet's
         stepping stops at every change in the feed, and events are far more frequent than object writes."""
@@ -145,9 +194,13 @@ class EventLog:
             if uid not in self._ev_uids:
                 self._ev_uids.add(uid)
                 rows = self._ev_rows
-                for ns, name, d, body in self.conn.execute(
-                        "SELECT namespace, name, dedup, body FROM events WHERE involved_uid=?", (uid,)):
+                groups = self._groups[uid] = {}  # the aggregator's view, read again with the rows
+                for ns, name, d, body, last_ms in self.conn.execute(
+                        "SELECT namespace, name, dedup, body, last_ms FROM events WHERE involved_uid=?", (uid,)):
                     rows[d] = (ns, name, body)
+                    parts = d.split("\0")
+                    if len(parts) == 5:
+                        groups.setdefault((parts[1], parts[2], parts[4]), []).append([last_ms, parts[3]])
             row = self._ev_rows.pop(dedup, None)
             if row is None:
                 return None

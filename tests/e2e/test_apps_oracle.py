@@ -202,6 +202,8 @@ def test_get(world, args):
     ("history", "deployment/nginx-deployment", "-o", "yaml"),
     ("history", "deployment/nginx-deployment", "--revision=4", "-o", "yaml"),
     ("history", "deployment/nginx-deployment", "-o", "name"),
+    ("history", "deployment/nginx-deployment", "-o", "json"),  # typed ReplicaSets: struct field order
+    ("undo", "deployment/nginx-deployment", "--dry-run=client", "-o", "json"),
     ("history", "rs/frontend"),
     ("history", "deployment/nope"),
     ("undo", "deployment/nginx-deployment", "--dry-run=client"),
@@ -228,6 +230,8 @@ def test_rollout_status_without_watch(world, args):
     ("image", "deployment/nginx-deployment", "nginx=nginx:1.17", "--dry-run=client"),
     ("image", "deployment/nginx-deployment", "nginx=nginx:1.17", "--dry-run=client", "-o", "yaml"),
     ("image", "rs/frontend", "*=busybox", "--dry-run=client", "-o", "name"),
+    ("image", "deployment/nginx-deployment", "nginx=nginx:1.17", "--dry-run=client", "-o", "json"),
+    ("env", "deployment/web", "X=1", "--dry-run=client", "-o", "json"),
     ("image", "deployment/nginx-deployment", "nope=x", "--dry-run=client"),
     ("env", "deployment/web", "--list"),
     ("env", "deployment/web", "A=1", "MODE-", "--list"),

@@ -206,3 +206,20 @@ def test_deleting_the_replicaset_deletes_its_pods(world):
     world.delete("ReplicaSet", "frontend")
     assert world.get("ReplicaSet", "frontend") is None
     assert world.pods() == []
+
+
+def test_many_creations_are_combined_into_one_event(world):
+    """client-go's EventAggregator (tools/record/events_cache.go: 10 events, 10 minutes): the 10th distinct
+    "Created pod" message of one ReplicaSet within 10 minutes, and every one after it, go to one
+    "(combined from similar events)" event whose message is the latest."""
+    rs = world.create(replicaset(replicas=12, image="busybox:1.36"))
+    events = world.events(rs, "SuccessfulCreate")
+    assert len(events) == 10
+    singles, combined = events[:9], events[9]
+    assert all(e[2].startswith("Created pod: frontend-") and e[4] == 1 for e in singles)
+    assert combined[2].startswith("(combined from similar events): Created pod: frontend-") and combined[4] == 3
+    assert len({e[2] for e in singles}) == 9
+    world.at(700_000)  # more than 10 minutes later the aggregator starts over
+    world.change("ReplicaSet", "frontend", lambda o: o["spec"].update(replicas=14))
+    later = world.events(rs, "SuccessfulCreate")[10:]
+    assert [e[2].startswith("Created pod: frontend-") for e in later] == [True, True]
