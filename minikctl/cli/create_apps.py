@@ -65,7 +65,7 @@ def create_deployment(
     """Create a deployment with the specified name."""
     import json
 
-    from minikctl.kube.errors import ClientError, StatusError, UsageError
+    from minikctl.kube.errors import ClientError, StatusError
     from minikctl.printers import output as printer
 
     if not image:
@@ -75,7 +75,8 @@ def create_deployment(
     after = c.args_after_dash()
     names = args if after is None else args[:len(args) - after]
     if len(names) != 1:  # NameFromCommandArgs: exactly one argument before --
-        raise UsageError(f"exactly one NAME is required, got {len(names)}", "create deployment")
+        raise ClientError(f"exactly one NAME is required, got {len(names)}\n"
+                          "See 'minikctl create deployment -h' for help and examples")
     name, command = args[0], args[1:]
     if len(images) > 1 and command:
         raise ClientError("cannot specify multiple --image options and command")
@@ -92,10 +93,12 @@ def create_deployment(
         sent["metadata"]["namespace"] = c.namespace_of(namespace)
         sent["metadata"].pop("creationTimestamp", None)
         sent.pop("status", None)
-        try:
-            created = api.create(sent, dry_run=mode != "none")
-        except StatusError as e:
-            raise ClientError(f"failed to create deployment: {e.server_message()}") from None
+        created = sent
+        if mode != "client":  # a client dry run never reaches the server
+            try:
+                created = api.create(sent, dry_run=mode != "none")
+            except StatusError as e:
+                raise ClientError(f"failed to create deployment: {e.server_message()}") from None
     if mode == "client":
         shown = deploy
         if output == "json":
