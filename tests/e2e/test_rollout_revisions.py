@@ -3,17 +3,15 @@ history.go StatefulSetHistoryViewer / DaemonSetHistoryViewer, rollback.go Statef
 DaemonSetRollbacker, rollout_status.go) over ControllerRevisions in the format the StatefulSet and DaemonSet
 controllers write them (pkg/controller/history: name ``<owner>-<hash>``, the template's labels, ``revision``,
 ``data`` = {"spec": {"template": {..., "$patch": "replace"}}}, the owner's controller reference). The revisions are
-made by hand here (the controllers come with their own branch); the outputs are checked against the real kubectl
-reading the same objects (kubectl_oracle)."""
+the controllers' own: revision 1 of the applied template, revision 2 after ``set image``; the outputs are checked
+against the real kubectl reading the same objects (kubectl_oracle)."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
 from kubectl_oracle import KUBECTL, kubectl_oracle, objects_from_store
-from minikctl.store.db import Store
 
 STS = """\
 apiVersion: apps/v1
@@ -31,7 +29,7 @@ spec:
     spec:
       containers:
       - name: nginx
-        image: nginx:1.16.1
+        image: nginx:1.14.2
         ports: [{containerPort: 80, name: web}]
 ---
 apiVersion: apps/v1
@@ -47,39 +45,35 @@ spec:
     spec:
       containers:
       - name: agent
+        image: busybox:1.35
+        command: [sh, -c, sleep 3600000]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: solo
+spec:
+  selector:
+    matchLabels: {app: solo}
+  template:
+    metadata:
+      labels: {app: solo}
+    spec:
+      containers:
+      - name: solo
         image: busybox:1.36
         command: [sh, -c, sleep 3600000]
 """
 
 
-def revision(owner: dict, number: int, image: str, suffix: str) -> dict:
-    """A ControllerRevision as the controllers make it: the owner's template (at that revision) as the patch."""
-    template = json.loads(json.dumps(owner["spec"]["template"]))
-    template["spec"]["containers"][0]["image"] = image
-    template["$patch"] = "replace"
-    labels = dict(owner["spec"]["template"]["metadata"]["labels"], **{"controller-revision-hash": suffix})
-    return {"apiVersion": "apps/v1", "kind": "ControllerRevision",
-            "metadata": {"name": f"{owner['metadata']['name']}-{suffix}", "namespace": "default", "labels": labels,
-                         "ownerReferences": [{"apiVersion": "apps/v1", "kind": owner["kind"],
-                                              "name": owner["metadata"]["name"], "uid": owner["metadata"]["uid"],
-                                              "controller": True, "blockOwnerDeletion": True}]},
-            "data": {"spec": {"template": template}}, "revision": number}
-
-
 @pytest.fixture
 def world(cli, manifest, tmp_path):
+    """The controllers write the revisions: 1 for the applied templates, 2 after ``set image`` (solo keeps one)."""
     cli.ok("apply", "-f", manifest(STS), tick="0")
-    sts = json.loads(cli.ok("get", "sts", "web", "-o", "json", tick="0"))
-    ds = json.loads(cli.ok("get", "ds", "agent", "-o", "json", tick="0"))
-    crs = [revision(sts, 1, "nginx:1.14.2", "5d8b7c6f9a"), revision(sts, 2, "nginx:1.16.1", "7c9d8b6f5c"),
-           revision(ds, 1, "busybox:1.35", "6f7d9c8b5a")]
-    # written into the store as the controllers' own revisions would be (ControllerRevisions come from controllers,
-    # not users: minikctl's API has no schema to admit one from a file yet)
-    store = Store(str(cli.home / "store.db"))
-    with store.transaction() as tx:
-        for cr in crs:
-            tx.create(cr)
-    store.close()
+    cli.ok("clock", "advance", "30s", tick="0")
+    cli.ok("set", "image", "sts/web", "nginx=nginx:1.16.1", tick="0")
+    cli.ok("set", "image", "ds/agent", "agent=busybox:1.36", tick="0")
+    cli.ok("clock", "advance", "2m", tick="0")
     return cli
 
 
@@ -99,7 +93,7 @@ def test_history_and_undo_of_a_statefulset(world):
     assert cli.ok("rollout", "undo", "sts/web", tick="0") == "statefulset.apps/web rolled back\n"
     image = cli.ok("get", "sts", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}", tick="0")
     assert image == "nginx:1.14.2"
-    assert cli.fail("rollout", "undo", "ds/agent", tick="0") == "error: no last revision to roll back to\n"
+    assert cli.fail("rollout", "undo", "ds/solo", tick="0") == "error: no last revision to roll back to\n"
     assert cli.fail("rollout", "undo", "ds/agent", "--to-revision=3", tick="0") == \
         "error: unable to find specified revision 3 in history\n"
     assert cli.ok("rollout", "restart", "ds/agent", tick="0") == "daemonset.apps/agent restarted\n"
