@@ -58,15 +58,20 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
         raise ClientError("must specify one of -f and -k")
     printer.check_format(output)
     mode = c.parse_dry_run(dry_run)
-    docs = resource_args.load(filename, recursive)
+    docs = resource_args.load_each(filename, recursive)
     if not docs:
         raise ClientError(f"no objects passed to {verb}")
+    if all(obj is None for obj, _s, _e in docs):  # nothing to send: the store is not even opened
+        raise MultiError([e for _o, _s, e in docs])
     lines: list[str] = []
     results: list[dict] = []
     errors: list[MinikctlError] = []
     with c.session(store, tick, validate=validate) as cluster:
         api = cluster.api
-        for obj, source in docs:
+        for obj, source, failed in docs:
+            if failed is not None:  # this document never reached the server; the others go on
+                errors.append(failed)
+                continue
             try:
                 with api.tx.savepoint():
                     res, obj = _prepare(obj, source, namespace)
