@@ -6,7 +6,7 @@ import gc
 import os
 import sys
 
-from minikctl.cli.common import STORE, TICK, set_globals
+from minikctl.cli.common import LOCK_TIMEOUT, STORE, TICK, set_globals
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
@@ -17,13 +17,13 @@ COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "ge
             "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "set": "patch", "edit": "edit",
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
             "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top"}
-ROOT_VALUE_OPTIONS = ("--store", "--tick")
+ROOT_VALUE_OPTIONS = ("--store", "--tick", "--lock-timeout")
 HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."
 
 
-def root(store: str | None = STORE, tick: str | None = TICK) -> None:
+def root(store: str | None = STORE, tick: str | None = TICK, lock_timeout: str | None = LOCK_TIMEOUT) -> None:
     """minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."""
-    set_globals(store, tick)
+    set_globals(store, tick, lock_timeout)
 
 
 def lookup(word: str) -> Any:
@@ -184,7 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     result: list[int] = [1]
 
     def body() -> None:
-        result[0] = _main(args)
+        try:
+            result[0] = _main(args)
+        except SystemExit as e:  # typer's completion and help end with sys.exit, here on the worker thread
+            code = e.code
+            result[0] = code if isinstance(code, int) else (0 if code is None else 1)
 
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))

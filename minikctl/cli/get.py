@@ -63,7 +63,7 @@ def get(
     objs: list[dict] = []
     errors: list[MinikctlError] = []
     single = False
-    with c.session(store, tick) as cluster:
+    with c.session(store, tick, read_only=not (watch or watch_only)) as cluster:
         api = cluster.api
         if filename:
             found, errors = resource_args.live_from_files(api, filename, recursive, ns)

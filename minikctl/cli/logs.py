@@ -58,7 +58,7 @@ def logs(
     since_ms = _since(since)
     ns = c.namespace_of(namespace)
     chunks: list[str] = []
-    with c.session(store, tick) as cluster:
+    with c.session(store, tick, read_only=not follow) as cluster:
         api = cluster.api
         if selector:
             pods = api.list(POD, ns, selector)
