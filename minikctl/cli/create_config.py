@@ -15,6 +15,10 @@ def create_namespace(
 ) -> None:
     """Create a namespace with the specified name."""
     mode = c.parse_dry_run(dry_run)
+    if output and output != "name":  # a bad format is refused before anything is written
+        from minikctl.printers.output import check_format
+
+        check_format(output)
     with c.session(store, tick) as cluster:
         api = cluster.api
         ns = api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}},
