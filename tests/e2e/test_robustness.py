@@ -327,3 +327,21 @@ def test_aliases_are_bounded_by_bytes(cli, tmp_path):
     path = tmp_path / "alias.yaml"
     path.write_text("a: &a " + "x" * (1 << 20) + "\nb: [" + ",".join(["*a"] * 40) + "]\n")
     assert "document contains excessive aliasing" in cli.fail("apply", "-f", str(path))
+
+
+# ---- finding 2: budgets, as the kubelet reports them ----------------------------------------------------------
+def test_oom_and_the_host_guard_as_the_kubelet_reports_them(cli):
+    pods = "".join(
+        f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  restartPolicy: Never\n  containers:\n"
+        f"  - name: c\n    image: busybox\n    command: [sh, -c, 'x=a; while true; do x=$x$x; done']\n{limits}"
+        for name, limits in (("limited", "    resources: {limits: {memory: 32Mi}}\n"), ("unlimited", "")))
+    cli.ok("apply", "-f", "-", input=pods)
+    cli.ok("clock", "advance", "10s")
+    state = json.loads(cli.ok("get", "pod", "limited", "-o", "json"))["status"]["containerStatuses"][0]["state"]
+    assert (state["terminated"]["exitCode"], state["terminated"]["reason"]) == (137, "OOMKilled")
+    state = json.loads(cli.ok("get", "pod", "unlimited", "-o", "json"))["status"]["containerStatuses"][0]["state"]
+    assert (state["terminated"]["exitCode"], state["terminated"]["reason"]) == (137, "Error")
+    events = cli.ok("get", "events", "--field-selector", "reason=SimulationLimit", "-o", "json")
+    items = json.loads(events)["items"]
+    assert [e["involvedObject"]["name"] for e in items] == ["unlimited"]
+    assert items[0]["type"] == "Warning" and "the host's guard" in items[0]["message"]

@@ -235,6 +235,20 @@ PI_MAX_DIGITS = 20_000  # digits of pi the perl model computes for real
 
 def pi_digits(n: int) -> str:
     """pi to ``n`` significant digits, rounded like Math::BigFloat's bpi(n)."""
+    import sys
+
+    setter = getattr(sys, "set_int_max_str_digits", None)  # CPython 3.11+ refuses str() of > 4,300 digits
+    old = sys.get_int_max_str_digits() if setter else 0
+    if setter:
+        setter(0)
+    try:
+        return _pi_digits(n)
+    finally:
+        if setter:
+            setter(old)
+
+
+def _pi_digits(n: int) -> str:
     n = max(1, int(n))
     guard = 10
     prec = n + guard
@@ -253,17 +267,7 @@ def pi_digits(n: int) -> str:
         return total
 
     pi = 4 * (4 * arctan_inv(5) - arctan_inv(239))
-    import sys
-
-    setter = getattr(sys, "set_int_max_str_digits", None)  # CPython 3.11+ refuses str() of > 4,300 digits
-    old = sys.get_int_max_str_digits() if setter else 0
-    if setter:
-        setter(0)
-    try:
-        digits = str(pi)  # "314159..." with prec+1 digits
-    finally:
-        if setter:
-            setter(old)
+    digits = str(pi)  # "314159..." with prec+1 digits
     keep = digits[:n]
     rest = digits[n:]
     if rest and rest[0] >= "5":
@@ -581,6 +585,24 @@ def _unescape(s: str, octal_prefix_zero: bool = True) -> tuple[str, bool]:
     return "".join(out), False
 
 
+def _printf_int(a: str) -> int:
+    """strtoll's value: out of range saturates (printf then says so on stderr; we keep the value)."""
+    text = (a or "0").strip()
+    digits = text[1:] if text[:1] in "+-" else text
+    if not (digits.isascii() and digits.isdigit()):
+        return 0
+    if len(digits) > 19 or int(digits) > (1 << 63) - 1:
+        return -(1 << 63) if text[:1] == "-" else (1 << 63) - 1
+    return int(text)
+
+
+def _width(width: str | None) -> str:
+    """A printf width the host can afford (busybox would try to print a billion spaces)."""
+    if not width:
+        return ""
+    return str(min(int(width), 4096)) if width.isdigit() else width
+
+
 def _printf(fmt: str, args: list) -> str:
     out = []
     args = list(args)
@@ -601,17 +623,11 @@ def _printf(fmt: str, args: list) -> str:
             used = True
             a = args.pop(0) if args else ""
             if conv in "di":
-                try:
-                    v = int(a or 0)
-                except ValueError:
-                    v = 0
-                piece.append(("%" + flags + (width or "") + "d") % v)
+                v = _printf_int(a)
+                piece.append(("%" + flags + _width(width) + "d") % v)
             elif conv in "ouxX":
-                try:
-                    v = int(a or 0)
-                except ValueError:
-                    v = 0
-                piece.append(("%" + flags + (width or "") + conv) % v)
+                v = _printf_int(a)
+                piece.append(("%" + flags + _width(width) + conv) % (v if v >= 0 else v + (1 << 64)))
             elif conv in "feEgG":
                 try:
                     v = float(a or 0)
