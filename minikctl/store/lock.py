@@ -132,6 +132,7 @@ class Ticket:
                 break
             if holder is None:
                 self.waited_s = time.monotonic() - started
+                self._held_from = time.monotonic()
                 return
             waited = time.monotonic() - started
             if waited > self.timeout_s:
@@ -149,6 +150,9 @@ class Ticket:
             pause = min(pause * 1.5, 0.02)
 
     def release(self) -> None:
+        if self.path is not None and os.environ.get("MINIKCTL_LOCK_TRACE"):  # bench/robustness.py reads this
+            held = time.monotonic() - getattr(self, "_held_from", time.monotonic())
+            sys.stderr.write(f"lock: waited {self.waited_s:.3f}s held {held:.3f}s\n")
         if self.path is not None:
             try:
                 os.unlink(self.path)
