@@ -66,16 +66,24 @@ class Cluster:
         return self.tx.now_ms
 
     # ---- virtual time -----------------------------------------------------------------------
-    def advance_to(self, to_ms: int) -> None:
-        """Let the cluster live until ``to_ms`` (never backwards, never past the clock's last instant)."""
+    def advance_to(self, to_ms: int, wall_budget_s: float | None = None) -> bool:
+        """Let the cluster live until ``to_ms`` (never backwards, never past the clock's last instant).
+
+        With ``wall_budget_s`` it may stop early at a quiet instant (see ``Loop.run``): False then, and the caller
+        commits and goes on in a new transaction."""
         from minikctl.kube.timefmt import MAX_CLOCK_MS
 
         to_ms = min(to_ms, MAX_CLOCK_MS)
         tx = self.tx
         if self._loop is None and not tx.feed and tx.next_due(to_ms) is None:
             tx.set_now(max(to_ms, tx.now_ms))  # nothing to do: the clock simply moves
-            return
-        self.loop.run(max(to_ms, tx.now_ms))
+            return True
+        deadline = None
+        if wall_budget_s is not None:
+            import time
+
+            deadline = time.monotonic() + wall_budget_s
+        return self.loop.run(max(to_ms, tx.now_ms), deadline)
 
     def tick(self, tick_ms: int) -> None:
         """Start of every command: move the clock by the tick and let the world catch up."""

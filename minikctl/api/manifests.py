@@ -52,6 +52,7 @@ MAX_DEPTH = 1000  # nesting levels in one document
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # one YAML document, or one JSON stream
 MAX_SOURCE_BYTES = 64 * 1024 * 1024  # one file / stdin
 MAX_ALIAS_NODES = 200_000  # nodes produced by alias expansion, per document
+MAX_ALIAS_BYTES = 16 * 1024 * 1024  # scalar bytes produced by alias expansion, per document
 
 _INT64_MIN = -(1 << 63)
 _INT64_MAX = (1 << 63) - 1
@@ -1137,8 +1138,9 @@ class _Composer:
     """Builds plain Python values from ruamel events with go-yaml's semantics."""
 
     def __init__(self) -> None:
-        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.anchors: dict[str, tuple[Any, int, int]] = {}
         self.alias_nodes = 0
+        self.alias_bytes = 0
 
     def compose(self, events: Any) -> Any:
         from ruamel.yaml import events as ev
@@ -1147,12 +1149,13 @@ class _Composer:
         # each frame: [container, pending_key, has_key, anchor, size, depth, merge_pending]
         stack: list[list[Any]] = []
 
-        def add(value: Any, size: int, is_merge_key: bool = False) -> None:
+        def add(value: Any, size: int, is_merge_key: bool = False, nbytes: int = 0) -> None:
             if not stack:
                 root.append(value)
                 return
             top = stack[-1]
             top[4] += size
+            top[7] += nbytes
             cont = top[0]
             if isinstance(cont, list):
                 cont.append(value)
@@ -1195,7 +1198,7 @@ class _Composer:
                     raise _Fail(f"error converting YAML to JSON: yaml: exceeded max depth of {MAX_DEPTH}")
             if deferred is not None:
                 if isinstance(e, (ev.MappingStartEvent, ev.SequenceStartEvent)):
-                    stack.append([None, None, False, None, 1, 0, False])
+                    stack.append([None, None, False, None, 1, 0, False, 0])
                 elif isinstance(e, (ev.MappingEndEvent, ev.SequenceEndEvent)):
                     stack.pop()
                 continue
@@ -1215,27 +1218,30 @@ class _Composer:
                 v = _resolve_tagged(e.value, e.tag)
             else:
                 v = e.value
+            nbytes = len(e.value) + 1
             if e.anchor:
-                self.anchors[e.anchor] = (v, 1)
+                self.anchors[e.anchor] = (v, 1, nbytes)
             is_merge = e.style is None and e.value == "<<" and bool(stack) and isinstance(
                 stack[-1][0], dict) and not stack[-1][2]
-            add(v, 1, is_merge)
+            add(v, 1, is_merge, nbytes)
         elif isinstance(e, ev.AliasEvent):
             if any(f[3] == e.anchor for f in stack):
                 raise _Fail(f"error converting YAML to JSON: yaml: anchor '{e.anchor}' value contains itself")
-            v, size = self.anchors[e.anchor]
+            v, size, nbytes = self.anchors[e.anchor]
             self.alias_nodes += size
-            if self.alias_nodes > MAX_ALIAS_NODES:
+            self.alias_bytes += nbytes
+            # bounded by nodes and by bytes: a 1 MiB string aliased 1,000 times is one node each time
+            if self.alias_nodes > MAX_ALIAS_NODES or self.alias_bytes > MAX_ALIAS_BYTES:
                 raise _Fail("error converting YAML to JSON: yaml: document contains excessive aliasing")
-            add(_deep_copy(v), size)
+            add(_deep_copy(v), size, False, nbytes)
         elif isinstance(e, (ev.MappingStartEvent, ev.SequenceStartEvent)):
             cont: Any = {} if isinstance(e, ev.MappingStartEvent) else []
-            stack.append([cont, None, False, e.anchor, 1, len(stack) + 1, False])
+            stack.append([cont, None, False, e.anchor, 1, len(stack) + 1, False, 0])
         elif isinstance(e, (ev.MappingEndEvent, ev.SequenceEndEvent)):
             frame = stack.pop()
             if frame[3]:
-                self.anchors[frame[3]] = (frame[0], frame[4])
-            add(frame[0], frame[4])
+                self.anchors[frame[3]] = (frame[0], frame[4], frame[7])
+            add(frame[0], frame[4], False, frame[7])
 
     def _merge(self, target: dict, value: Any) -> None:
         if isinstance(value, dict):
@@ -1685,6 +1691,65 @@ def parse_documents(text: str, source: str) -> list[Any]:
     except _Fail as exc:
         raise ClientError(f"error parsing {source}: {exc.msg}") from None
     return [d for d in docs if d is not None]
+
+
+def iter_documents(text: str, source: str):
+    """The documents of a stream one by one, as kubectl's StreamVisitor meets them: yields ``(value, None)`` per
+    document and ``(None, ClientError)`` where one fails. A syntax error ends the stream there (the documents
+    before it stand); a JSON number out of float64's range fails only its own document."""
+    try:
+        if _is_json_stream(text):
+            yield from _iter_json_stream(text, source)
+            return
+        chunks = split_yaml_documents(text)
+    except _Fail as exc:
+        yield None, ClientError(f"error parsing {source}: {exc.msg}")
+        return
+    for chunk, _line in chunks:
+        try:
+            value = _decode_yaml_document(chunk)
+        except _Fail as exc:
+            yield None, ClientError(f"error parsing {source}: {exc.msg}")
+            return
+        if value is not None:
+            yield value, None
+
+
+def _iter_json_stream(text: str, source: str):
+    if len(text.encode("utf-8")) > MAX_DOCUMENT_BYTES:
+        yield None, ClientError(f"error parsing {source}: json: input is larger than {MAX_DOCUMENT_BYTES} bytes")
+        return
+    dec = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_json_float, parse_int=_json_int)
+    lenient = json.JSONDecoder(parse_constant=_reject_constant, parse_float=float, parse_int=float)
+    surrogates = _SURROGATE_ESCAPE.search(text) is not None
+    i, n = 0, len(text)
+    while True:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        if i >= n:
+            return
+        try:
+            value, i = dec.raw_decode(text, i)
+        except _NumberRange as exc:  # the document is well formed: skip it, report it, go on
+            _value, i = lenient.raw_decode(text, i)
+            yield None, ClientError(f'unable to decode "{source}": {_number_range_message(exc.literal)}')
+            continue
+        except json.JSONDecodeError as exc:
+            yield None, ClientError(f"error parsing {source}: {_json_error(text, exc)}")
+            return
+        except _BadConstant:
+            yield None, ClientError(f"error parsing {source}: {_json_constant_error(text, i)}")
+            return
+        except RecursionError:
+            yield None, ClientError(f"error parsing {source}: json: exceeded max depth of {MAX_DEPTH}")
+            return
+        try:
+            value = _normalize_json_numbers(value)
+        except _Fail as exc:
+            yield None, ClientError(f"error parsing {source}: {exc.msg}")
+            return
+        if value is not None:
+            yield (_replace_surrogates(value) if surrogates else value), None
 
 
 def flatten_lists(objs: list[Any]) -> list[Any]:

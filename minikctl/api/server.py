@@ -120,6 +120,8 @@ class Api:
         meta = obj.setdefault("metadata", {})
         if strat.validate_on_decode:
             self._check_decode(res, obj, source, "creating")
+        else:
+            self._check_types(res, obj, source, "creating")
         if res.namespaced:
             ns = meta.setdefault("namespace", "default")
         else:
@@ -200,6 +202,8 @@ class Api:
                                f'{old.get("kind")})')
         if strat.validate_on_decode and not trusted:
             self._check_decode(res, new, source, verb)
+        else:
+            self._check_types(res, new, source, verb)
         meta = new.setdefault("metadata", {})
         old_meta = old["metadata"]
         rv = meta.get("resourceVersion")
@@ -294,6 +298,50 @@ class Api:
     def _raise_invalid(self, res: Resource, obj: dict, causes: list) -> None:
         if causes:
             raise E.Invalid(res.kind, obj["metadata"].get("name", ""), causes, res.group)
+
+    def _check_types(self, res: Resource, obj: dict, source: str, verb: str) -> None:
+        """A kind without a schema (Node) still decodes into Go structs: fields of the wrong JSON type are refused
+        as the server's decoder refuses them."""
+        def kind_of(v) -> str:
+            return ("bool" if isinstance(v, bool) else "number" if isinstance(v, (int, float)) else "string"
+                    if isinstance(v, str) else "array" if isinstance(v, list) else "object")
+
+        problem = ""
+        meta = obj.get("metadata")
+        if meta is not None and not isinstance(meta, dict):
+            problem = f"json: cannot unmarshal {kind_of(meta)} into Go struct field {res.kind}.metadata of type v1.ObjectMeta"
+        meta = meta if isinstance(meta, dict) else {}
+        for key in ("labels", "annotations"):
+            v = meta.get(key)
+            if problem or v is None:
+                continue
+            if not isinstance(v, dict):
+                problem = (f"json: cannot unmarshal {kind_of(v)} into Go struct field ObjectMeta.metadata.{key} of "
+                           "type map[string]string")
+            elif any(x is not None and not isinstance(x, str) for x in v.values()):
+                bad = next(x for x in v.values() if x is not None and not isinstance(x, str))
+                problem = f"json: cannot unmarshal {kind_of(bad)} into Go struct field ObjectMeta.metadata.{key} of type string"
+        for key, item_type in (("ownerReferences", "v1.OwnerReference"), ("finalizers", "string")):
+            v = meta.get(key)
+            if problem or v is None:
+                continue
+            if not isinstance(v, list):
+                problem = (f"json: cannot unmarshal {kind_of(v)} into Go struct field ObjectMeta.metadata.{key} of "
+                           f"type []{item_type}")
+            else:
+                want = dict if item_type != "string" else str
+                bad = next((x for x in v if x is not None and not isinstance(x, want)), None)
+                if bad is not None:
+                    problem = (f"json: cannot unmarshal {kind_of(bad)} into Go struct field ObjectMeta.metadata.{key} "
+                               f"of type {item_type}")
+        for key in ("spec", "status"):
+            v = obj.get(key)
+            if not problem and v is not None and not isinstance(v, dict):
+                problem = (f"json: cannot unmarshal {kind_of(v)} into Go struct field {res.kind}.{key} of type "
+                           f"v1.{res.kind}{key.capitalize()}")
+        if problem:
+            err = E.BadRequest(f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}: {problem}')
+            raise err.with_source(verb, source) if source else err
 
     def _check_decode(self, res: Resource, obj: dict, source: str, verb: str) -> None:
         from minikctl.api import validation

@@ -630,6 +630,8 @@ def validate_owner_references(refs: list, path: str) -> list[FieldError]:
     errs: list[FieldError] = []
     first_controller = ""
     for ref in refs:
+        if ref is None:
+            ref = {}  # a null item decodes as an empty OwnerReference
         if not isinstance(ref, dict):
             continue
         api_version = ref.get("apiVersion") if isinstance(ref.get("apiVersion"), str) else ""

@@ -6,7 +6,7 @@ import gc
 import os
 import sys
 
-from minikctl.cli.common import STORE, TICK, set_command_line, set_globals
+from minikctl.cli.common import LOCK_TIMEOUT, STORE, TICK, set_command_line, set_globals
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
@@ -18,13 +18,13 @@ COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "ge
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
             "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top",
             "rollout": "rollout", "scale": "scale", "serve": "serve"}
-ROOT_VALUE_OPTIONS = ("--store", "--tick")
+ROOT_VALUE_OPTIONS = ("--store", "--tick", "--lock-timeout")
 HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."
 
 
-def root(store: str | None = STORE, tick: str | None = TICK) -> None:
+def root(store: str | None = STORE, tick: str | None = TICK, lock_timeout: str | None = LOCK_TIMEOUT) -> None:
     """minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."""
-    set_globals(store, tick)
+    set_globals(store, tick, lock_timeout)
 
 
 def lookup(word: str) -> Any:
@@ -269,8 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     def body() -> None:
         try:
             result[0] = _main(args)
-        except SystemExit as e:  # click's completion and typer's exits end the command, not only this thread
-            result[0] = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        except SystemExit as e:  # typer's completion and help end with sys.exit, here on the worker thread
+            code = e.code
+            result[0] = code if isinstance(code, int) else (0 if code is None else 1)
 
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))

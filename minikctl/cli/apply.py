@@ -4,6 +4,7 @@ object out."""
 from __future__ import annotations
 
 import copy
+import sys
 
 from minikctl.cli import common as c
 from minikctl.cli.spec import Opt
@@ -29,6 +30,33 @@ def _prepare(obj: dict, source: str, namespace: str | None):
             )
         meta["namespace"] = own or c.namespace_of(namespace)
     return res, obj
+
+
+PROGRESS_FROM = 500  # documents from which a terminal shows how far apply is (never a pipe or a file)
+
+
+class _Progress:
+    """One line on a terminal's stderr, rewritten in place: how many documents are done."""
+
+    def __init__(self, verb: str, total: int) -> None:
+        import time
+
+        self.verb, self.total, self.clock, self.last = verb, total, time.monotonic, 0.0
+
+    def show(self, n: int) -> None:
+        now = self.clock()
+        if now - self.last >= 0.2:
+            self.last = now
+            sys.stderr.write(f"\r{self.verb}: {n:,}/{self.total:,} objects ({n * 100 // self.total}%)\x1b[K")
+            sys.stderr.flush()
+
+    def settling(self) -> None:
+        sys.stderr.write(f"\r{self.verb}: {self.total:,}/{self.total:,} objects; the cluster reacts\x1b[K")
+        sys.stderr.flush()
+
+    def clear(self) -> None:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
 
 
 def _annotated(obj: dict) -> dict:
@@ -58,15 +86,23 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
         raise ClientError("must specify one of -f and -k")
     printer.check_format(output)
     mode = c.parse_dry_run(dry_run)
-    docs = resource_args.load(filename, recursive)
+    docs = resource_args.load_each(filename, recursive)
     if not docs:
         raise ClientError(f"no objects passed to {verb}")
+    if all(obj is None for obj, _s, _e in docs):  # nothing to send: the store is not even opened
+        raise MultiError([e for _o, _s, e in docs])
     lines: list[str] = []
     results: list[dict] = []
     errors: list[MinikctlError] = []
+    progress = _Progress(verb, len(docs)) if len(docs) >= PROGRESS_FROM and sys.stderr.isatty() else None
     with c.session(store, tick, validate=validate) as cluster:
         api = cluster.api
-        for obj, source in docs:
+        for n, (obj, source, failed) in enumerate(docs):
+            if progress is not None:
+                progress.show(n)
+            if failed is not None:  # this document never reached the server; the others go on
+                errors.append(failed)
+                continue
             try:
                 with api.tx.savepoint():
                     res, obj = _prepare(obj, source, namespace)
@@ -78,6 +114,10 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
             results.append(result)
             lines.append(c.result_line(result, word, output, mode))
         warnings = list(api.warnings)
+        if progress is not None:
+            progress.settling()
+    if progress is not None:
+        progress.clear()
     for w in warnings:
         c.err(w)
     if output in ("json", "yaml") and len(results) > 1:

@@ -11,7 +11,7 @@ def show(store: str | None = c.STORE) -> None:
     """Print the virtual time (RFC 3339). Reading the clock does not move it."""
     from minikctl.kube.timefmt import rfc3339
 
-    with c.session(store, "0", advance=False) as cluster:
+    with c.session(store, "0", advance=False, read_only=True) as cluster:
         api = cluster.api
         now = api.now_ms
     c.out(rfc3339(now) + "\n")
@@ -32,17 +32,27 @@ def advance(
         raise ClientError(str(e)) from None
     if ms < 0:
         raise ClientError(f'invalid duration "{duration}": the clock only moves forward')
-    with c.session(store, "0") as cluster:
-        api = cluster.api
-        from minikctl.kube.timefmt import MAX_CLOCK_MS
+    from minikctl.kube.timefmt import MAX_CLOCK_MS
 
-        if api.now_ms + ms > MAX_CLOCK_MS:
-            raise ClientError(f"the virtual clock cannot pass {rfc3339(MAX_CLOCK_MS)} (a Kubernetes time has a "
-                              f"four-digit year): it is {rfc3339(api.now_ms)}, so it can move "
-                              f"{(MAX_CLOCK_MS - api.now_ms) // 1000}s more at most")
-        cluster.advance_to(api.now_ms + ms)
-        now = api.now_ms
+    # a long advance is committed in steps of about STEP_S of work, each at a quiet instant, each its own
+    # transaction: between two steps every command that waited for the store gets its turn
+    target = None
+    done = False
+    while not done:
+        with c.session(store, "0") as cluster:
+            api = cluster.api
+            if target is None:
+                if api.now_ms + ms > MAX_CLOCK_MS:
+                    raise ClientError(f"the virtual clock cannot pass {rfc3339(MAX_CLOCK_MS)} (a Kubernetes time "
+                                      f"has a four-digit year): it is {rfc3339(api.now_ms)}, so it can move "
+                                      f"{(MAX_CLOCK_MS - api.now_ms) // 1000}s more at most")
+                target = api.now_ms + ms
+            done = cluster.advance_to(max(target, api.now_ms), wall_budget_s=STEP_S)
+            now = api.now_ms
     c.out(rfc3339(now) + "\n")
+
+
+STEP_S = 0.25  # wall time of one committed step of a clock advance
 
 
 COMMANDS = {"clock": Group("Read and move the virtual clock.", {"show": show, "advance": advance})}

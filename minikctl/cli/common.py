@@ -29,7 +29,10 @@ FIELD_SELECTOR = Opt(None, "--field-selector", help="Field selector (e.g. --fiel
 DRY_RUN = Opt(None, "--dry-run", help='Must be "none", "server", or "client".')
 VALIDATE = Opt("strict", "--validate", help="strict (or true), warn, ignore (or false).")
 
-_global: dict[str, str | None] = {"store": None, "tick": None, "namespace": None}
+LOCK_TIMEOUT = Opt(None, "--lock-timeout", envvar="MINIKCTL_LOCK_TIMEOUT",
+                   help="How long to wait for another command that holds the store (default 120s; 0: do not wait).")
+
+_global: dict[str, str | None] = {"store": None, "tick": None, "namespace": None, "lock_timeout": None}
 _command_line: list[str] = []
 
 
@@ -45,13 +48,32 @@ def args_after_dash() -> int | None:
     return len(_command_line) - _command_line.index("--") - 1
 
 
-def set_globals(store: str | None, tick: str | None, namespace: str | None = None) -> None:
+def set_globals(store: str | None, tick: str | None, lock_timeout: str | None = None,
+                namespace: str | None = None) -> None:
     if store:
         _global["store"] = store
     if tick is not None:
         _global["tick"] = tick
     if namespace is not None:  # kubectl's global -n given where the verb has none (cli/globals.py)
         _global["namespace"] = namespace
+    if lock_timeout is not None:
+        _global["lock_timeout"] = lock_timeout
+
+
+def lock_timeout_s() -> float | None:
+    """--lock-timeout / MINIKCTL_LOCK_TIMEOUT in seconds (a Go duration, or bare seconds); None: the default."""
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.timefmt import parse_go_duration
+
+    raw = _global.get("lock_timeout") or os.environ.get("MINIKCTL_LOCK_TIMEOUT")
+    if not raw:
+        return None
+    raw = raw.strip()
+    try:
+        ms = parse_go_duration(raw + "s" if raw.isdigit() else raw)
+    except ValueError as e:
+        raise ClientError(f'invalid --lock-timeout "{raw}": {e}') from None
+    return max(0, ms) / 1000
 
 
 def tick_ms(tick: str | None) -> int:
@@ -107,19 +129,31 @@ def duration_flag(value: str, flag: str, command: str) -> int:
 
 @contextmanager
 def session(store: str | None = None, tick: str | None = None, *, validate: str = "strict",
-            advance: bool = True) -> Iterator["Cluster"]:
+            advance: bool = True, read_only: bool = False) -> Iterator["Cluster"]:
     """One command: open the store, begin the transaction, advance the clock by the tick, yield the cluster
     (``cluster.api`` is the API server; ``cluster`` moves virtual time).
 
     Commits when the block ends normally, after the cluster has reacted to what the command did; any exception
-    rolls everything back.
+    rolls everything back. A ``read_only`` command whose tick wakes nothing reads a snapshot instead and waits
+    for no other command (store/db.py ``read_snapshot``); it must then write nothing.
     """
     from minikctl.cluster import Cluster
     from minikctl.store.db import open_store
 
     ms = tick_ms(tick)
     st = open_store(store or _global["store"])
+    st.lock_timeout_s = lock_timeout_s()
     try:
+        snap = st.read_snapshot(ms if advance else 0) if read_only else None
+        if snap is not None:
+            try:
+                yield Cluster(snap, validate=validate)
+            except BaseException:
+                st._rollback()
+                raise
+            st.end_snapshot(snap)
+            return
+        _warm_if_busy(st.path)
         with st.transaction() as tx:
             cluster = Cluster(tx, validate=validate)
             if advance:
@@ -129,6 +163,23 @@ def session(store: str | None = None, tick: str | None = None, *, validate: str 
                 cluster.settle()
     finally:
         st.close()
+
+
+def _warm_if_busy(path: str) -> None:
+    """When another command holds the store, this one waits anyway: load the engine and the admission modules
+    while waiting, so that the turn it then holds is spent on the work, not on imports (shorter turns for all)."""
+    from minikctl.store.lock import Ticket
+
+    if not Ticket(path).busy():
+        return
+    import importlib
+
+    for name in ("minikctl.engine.loop", "minikctl.engine.controllers", "minikctl.engine.kubelet",
+                 "minikctl.engine.behavior", "minikctl.api.validation", "minikctl.api.updates", "jsonschema"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # pragma: no cover - an optional piece
+            pass
 
 
 def out(text: str) -> None:
@@ -164,6 +215,11 @@ def result_line(obj: dict, word: str, output: str | None, mode: str = "none") ->
     """kubectl's line for one changed object: `pod/nginx created (dry run)`, or just `pod/nginx` with -o name."""
     from minikctl.printers.output import ref
 
+    if output and output != "name":
+        # a format the printer refuses must fail before the command's transaction commits, not after
+        from minikctl.printers.output import check_format
+
+        check_format(output)
     return ref(obj) + ("" if output == "name" else f" {word}{dry_suffix(mode)}")
 
 

@@ -35,7 +35,7 @@ def describe(
         ns = namespace or "default"  # not part of any request path
     objs: list[dict] = []
     errors: list[MinikctlError] = []
-    with c.session(store, tick) as cluster:
+    with c.session(store, tick, read_only=True) as cluster:
         api = cluster.api
         if filename:
             found, errors = resource_args.live_from_files(api, filename, recursive, ns)

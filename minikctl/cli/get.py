@@ -71,7 +71,7 @@ def get(
     # what a server answering with Tables gives kubectl: one Table per object named (or read from a file) and one
     # per type listed, each (resourceVersion, objects); --sort-by sorts the tables' rows (see _sorted)
     tables: list[tuple[str, list[dict]]] = []
-    with c.session(store, tick) as cluster:
+    with c.session(store, tick, read_only=not (watch or watch_only)) as cluster:
         api = cluster.api
         if filename:
             found, errors = resource_args.live_from_files(api, filename, recursive, ns)

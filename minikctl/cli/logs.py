@@ -62,7 +62,7 @@ def logs(
     prefix = prefix or all_pods
     ns = c.namespace_of(namespace)
     chunks: list[str] = []
-    with c.session(store, tick) as cluster:
+    with c.session(store, tick, read_only=not follow) as cluster:
         api = cluster.api
         if selector:
             pods = api.list(POD, ns, selector)

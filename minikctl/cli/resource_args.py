@@ -112,6 +112,35 @@ def load(paths: list[str], recursive: bool) -> list[tuple[dict, str]]:
     return out
 
 
+def load_each(paths: list[str], recursive: bool) -> list[tuple[dict | None, str, Exception | None]]:
+    """Every -f document as kubectl's builder visits them with ContinueOnError: ``(object, source, None)`` for
+    a document, ``(None, source, error)`` for one that fails. Files are independent; within a stream, a syntax
+    or schema error ends that stream (what came before it stands), a document that fails to decode does not."""
+    from minikctl.api import manifests
+    from minikctl.kube.errors import MinikctlError
+
+    out: list[tuple[dict | None, str, Exception | None]] = []
+    for source, text in manifests.read_sources(paths, recursive, stdin_text=read_stdin):
+        for value, err in manifests.iter_documents(text, source):
+            if err is not None:
+                out.append((None, source, err))
+                continue
+            stop = False
+            for obj in manifests.flatten_lists([value]):
+                try:
+                    check_object(obj, source)
+                except MinikctlError as e:
+                    out.append((None, source, e))
+                    stop = "unable to decode" not in e.render()  # schema validation ends the stream
+                    if stop:
+                        break
+                    continue
+                out.append((obj, source, None))
+            if stop:
+                break
+    return out
+
+
 def check_object(obj: object, source: str) -> None:
     """kubectl's client-side checks before anything reaches the server."""
     hint = "; if you choose to ignore these errors, turn validation off with --validate=false"
@@ -126,8 +155,8 @@ def check_object(obj: object, source: str) -> None:
     if not obj.get("kind"):
         raise ClientError(f'error validating "{source}": error validating data: kind not set{hint}')
     meta = obj.get("metadata", {})
-    if meta is None:
-        meta = {}
+    if meta is None:  # `metadata: null` decodes as an empty ObjectMeta
+        meta = obj["metadata"] = {}
     if not isinstance(meta, dict):
         raise ClientError(f'error validating "{source}": error validating data: invalid object to validate{hint}')
     # kubectl decodes metadata itself, so wrong types there fail on the client (YAML 1.1: `name: y` is a bool)

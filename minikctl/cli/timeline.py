@@ -28,7 +28,7 @@ def timeline(
         name = args[0].split("/", 1)[1] if "/" in args[0] else args[0]
     else:
         raise ClientError("expected 'timeline (POD | pod NAME | pod/NAME)'")
-    with c.session(store, tick) as cluster:
+    with c.session(store, tick, read_only=True) as cluster:
         api = cluster.api
         pod = api.get(POD, c.namespace_of(namespace), name)
         entries = history.entries(api.tx.conn, pod["metadata"]["uid"])

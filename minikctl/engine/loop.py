@@ -74,16 +74,27 @@ class Loop:
                 raise ClientError("the simulated cluster does not settle: its components keep reacting to each "
                                   f"other at {tx.now_ms} ms ({', '.join(c.name for c in busy)})")
 
-    def run(self, to_ms: int) -> None:
-        """Let the cluster live until ``to_ms``: every change and every wake-up up to it, in order."""
+    def run(self, to_ms: int, wall_deadline: float | None = None) -> bool:
+        """Let the cluster live until ``to_ms``: every change and every wake-up up to it, in order.
+
+        With ``wall_deadline`` (a ``time.monotonic()`` instant) the run may stop early, between two instants once
+        everything at the current one is done (the loop is quiet there): False, the clock at that instant, so
+        that a long advance can be committed in steps. True when ``to_ms`` was reached."""
         tx = self.tx
         own = tx.start_due_queue(to_ms)  # the order kept in memory, runtime records written back at the end
+        reached = True
         try:
             while True:
                 self.dispatch()
                 due = tx.next_due(to_ms)
                 if due is None:
                     break
+                if wall_deadline is not None and due[0] > tx.now_ms:
+                    import time
+
+                    if time.monotonic() > wall_deadline:
+                        reached = False
+                        break
                 wake, kind, ns, name = due
                 if wake > tx.now_ms:
                     tx.set_now(wake)
@@ -97,8 +108,9 @@ class Loop:
                 comp.finish()
             if own:
                 tx.end_due_queue()
-        if to_ms > tx.now_ms:
+        if reached and to_ms > tx.now_ms:
             tx.set_now(to_ms)
+        return reached
 
     def tap(self, kinds: tuple[str, ...]) -> list:
         """A list that receives every later change of ``kinds`` (a watch, for ``get -w`` and ``wait``)."""

@@ -166,6 +166,7 @@ class Store:
                 raise ClientError(f'the store "{path}" is not readable and writable')
         try:
             self.conn = sqlite3.connect(path, timeout=120, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA busy_timeout=120000")
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
             pages = os.environ.get("MINIKCTL_TEST_MAX_PAGES")  # tests: a store that cannot grow (a full disk)
@@ -179,12 +180,34 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
+    lock_timeout_s: float | None = None  # how long a writer waits for its turn (store/lock.py); None: the default
+
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator["Tx"]:
-        """One command = one transaction. Rolled back on any exception (nothing half-done is kept)."""
+        """One command = one transaction. Rolled back on any exception (nothing half-done is kept).
+
+        A writing transaction first waits for its turn in the store's queue (store/lock.py: fair, and it says who
+        holds the store), then takes SQLite's write lock; a reading one reads a WAL snapshot and waits for no one."""
+        ticket = None
+        if write:
+            from minikctl.store.lock import Ticket
+
+            ticket = Ticket(self.path, self.lock_timeout_s)
+            ticket.acquire()
+        try:
+            with self._transaction(write) as tx:
+                yield tx
+        finally:
+            if ticket is not None:
+                ticket.release()
+
+    @contextmanager
+    def _transaction(self, write: bool) -> Iterator["Tx"]:
         try:
             self.conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         except sqlite3.DatabaseError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                raise store_error(self.path, e) from None
             raise ClientError(f'the store "{self.path}" is not a minikctl store ({e})') from None
         tx = Tx(self.conn, self.path)
         try:
@@ -204,6 +227,63 @@ class Store:
             except BaseException:
                 self._rollback()
                 raise
+
+    def read_snapshot(self, tick_ms: int, *, busy_ok: bool = True) -> "Tx | None":
+        """A read transaction on a WAL snapshot, for a command that only reads, when moving the clock by the tick
+        wakes nothing (nothing due, the cluster bootstrapped): None when the command must write after all.
+        The clock moves in the snapshot's memory only; ``bump_clock`` then stores it if no one wrote meanwhile."""
+        try:
+            self.conn.execute("BEGIN")
+            tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError:
+            self._rollback()
+            return None
+        if not {"meta", "objects", "runtime", "events", "changes", "history"} <= tables:
+            self._rollback()
+            return None
+        tx = Tx(self.conn, self.path)
+        tx._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        if tx._meta.get("format") != FORMAT or not tx._meta.get("bootstrap"):
+            self._rollback()
+            return None
+        from minikctl.kube.timefmt import MAX_CLOCK_MS
+
+        to = min(tx.now_ms + max(0, tick_ms), MAX_CLOCK_MS)
+        if tx.next_due(to) is not None:
+            from minikctl.store.lock import Ticket
+
+            if not (busy_ok and Ticket(self.path).busy()):
+                self._rollback()
+                return None
+            # the tick would wake something, but another command holds the store (a clock advance moving time
+            # anyway): a read never waits, it shows the state last committed, as an API server would
+            to = tx.now_ms
+        tx.read_only = True
+        tx.snapshot = (tx.now_ms, to, tx.revision())
+        tx._meta["clock_ms"] = str(to)
+        return tx
+
+    def end_snapshot(self, tx: "Tx") -> None:
+        """End a read snapshot and store its clock move: a short write that waits for no one, done only when no
+        command wrote since the snapshot and nothing became due (otherwise a writer moves the clock anyway)."""
+        self._rollback()
+        before, to, revision = tx.snapshot
+        if to == before:
+            return
+        try:
+            self.conn.execute("PRAGMA busy_timeout=0")
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:
+            return  # someone is writing: their command moves the clock
+        try:
+            self.conn.execute(
+                "UPDATE meta SET value=? WHERE key='clock_ms' AND value=? "
+                "AND (SELECT value FROM meta WHERE key='revision')=? "
+                "AND NOT EXISTS (SELECT 1 FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ?)",
+                (str(to), str(before), str(revision), to))
+            self.conn.execute("COMMIT")
+        except sqlite3.Error:
+            self._rollback()
 
     def _check_pages(self, tx: "Tx") -> None:
         """SQLite's quick_check before a command writes: a page no query touches (the file's last one) can be
@@ -265,6 +345,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # every change of the transaction in order, kept when a caller sets a list here (savepoint rollbacks
         # take theirs back): an in-process watch cache (minikctl serve) gets each revision's body from it
         self.journal: list[Change] | None = None
+        self.read_only = False  # a read snapshot (Store.read_snapshot): nothing may be written
+        self.snapshot: tuple[int, int, int] | None = None
 
     # ---- schema and meta ---------------------------------------------------------------
     def ensure_schema(self) -> None:

@@ -277,3 +277,71 @@ def test_a_corrupt_row_is_named(cli, body):
     for args in (["get", "pod", "ok"], ["get", "pods"], ["delete", "pod", "ok"]):
         err = cli.fail(*args)
         assert f'the store "{cli.home / "store.db"}" is damaged (' in err and "internal error" not in err
+
+
+# ---- finding 6: partial apply, as kubectl's builder visits documents with ContinueOnError ----------------------
+CM = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: %s}\n"
+
+
+def test_a_directory_applies_every_valid_file_and_reports_each_failure(cli, tmp_path):
+    d = tmp_path / "dir"
+    d.mkdir()
+    for i in range(20):
+        (d / f"{i:02}.yaml").write_text(CM % f"c{i}" if i % 7 else "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [x\n")
+    done = cli("apply", "-f", str(d))
+    assert done.returncode == 1
+    assert done.stdout == "".join(f"configmap/c{i} created\n" for i in range(20) if i % 7)
+    assert done.stderr.count("error parsing") == 3 and not done.stderr.startswith("error: ")
+    names = cli.ok("get", "cm", "-o", "name").split()
+    assert [n for n in names if n.startswith("configmap/c")] == sorted(f"configmap/c{i}" for i in range(20) if i % 7)
+
+
+def test_a_bad_document_mid_stream_keeps_those_before_it(cli):
+    text = CM % "a" + "---\n" + "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [b\n" + "---\n" + CM % "c"
+    done = cli("apply", "-f", "-", input=text)
+    assert (done.returncode, done.stdout) == (1, "configmap/a created\n")
+    assert done.stderr == ("error: error parsing STDIN: error converting YAML to JSON: yaml: line 3: did not find "
+                           "expected ',' or ']'\n")
+
+
+def test_a_json_document_that_fails_to_decode_fails_alone(cli):
+    text = ('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"}}\n'
+            '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b"},"data":{"x":1e999999}}\n'
+            '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}}\n{bad\n'
+            '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"d"}}\n')
+    done = cli("apply", "-f", "-", input=text)
+    assert (done.returncode, done.stdout) == (1, "configmap/a created\nconfigmap/c created\n")
+    assert done.stderr.splitlines() == [
+        'unable to decode "STDIN": json: cannot unmarshal number 1e999999 into Go value of type float64',
+        "error parsing STDIN: json: offset 213: invalid character 'b' looking for beginning of object key string"]
+
+
+def test_only_failures_leave_the_store_untouched(cli):
+    cli.ok("apply", "-f", "-", input=GOOD)
+    before = cli.db_bytes()
+    cli.fail("apply", "-f", "-", input="apiVersion: v1\nkind: [x]\n---\nkind: Pod\n")
+    assert cli.db_bytes() == before
+
+
+def test_aliases_are_bounded_by_bytes(cli, tmp_path):
+    path = tmp_path / "alias.yaml"
+    path.write_text("a: &a " + "x" * (1 << 20) + "\nb: [" + ",".join(["*a"] * 40) + "]\n")
+    assert "document contains excessive aliasing" in cli.fail("apply", "-f", str(path))
+
+
+# ---- finding 2: budgets, as the kubelet reports them ----------------------------------------------------------
+def test_oom_and_the_host_guard_as_the_kubelet_reports_them(cli):
+    pods = "".join(
+        f"---\napiVersion: v1\nkind: Pod\nmetadata: {{name: {name}}}\nspec:\n  restartPolicy: Never\n  containers:\n"
+        f"  - name: c\n    image: busybox\n    command: [sh, -c, 'x=a; while true; do x=$x$x; done']\n{limits}"
+        for name, limits in (("limited", "    resources: {limits: {memory: 32Mi}}\n"), ("unlimited", "")))
+    cli.ok("apply", "-f", "-", input=pods)
+    cli.ok("clock", "advance", "10s")
+    state = json.loads(cli.ok("get", "pod", "limited", "-o", "json"))["status"]["containerStatuses"][0]["state"]
+    assert (state["terminated"]["exitCode"], state["terminated"]["reason"]) == (137, "OOMKilled")
+    state = json.loads(cli.ok("get", "pod", "unlimited", "-o", "json"))["status"]["containerStatuses"][0]["state"]
+    assert (state["terminated"]["exitCode"], state["terminated"]["reason"]) == (137, "Error")
+    events = cli.ok("get", "events", "--field-selector", "reason=SimulationLimit", "-o", "json")
+    items = json.loads(events)["items"]
+    assert [e["involvedObject"]["name"] for e in items] == ["unlimited"]
+    assert items[0]["type"] == "Warning" and "the host's guard" in items[0]["message"]

@@ -123,9 +123,11 @@ def test_plain_sleep_ignores_term_and_catalog_servers_exit():
 def test_spin_is_detected():
     p = Process.spawn(["sh", "-c", "while true; do i=1; done"], {}, BB, 0, None)
     p.step(0, view())
+    assert not p.exited and p.wake_ms == 20  # its steps take CPU time: its clock runs ahead in 20 ms slices
+    p.step(10_000, view())  # 500,000 steps without a sleep: 5 CPU-seconds
     assert not p.exited and p.wake_ms is None
     assert any("CPU spin" in a for a in p.assumptions)
-    p.signal("KILL", 1000, view())
+    p.signal("KILL", 11_000, view())
     assert p.exit_code == 137
 
 

@@ -18,7 +18,22 @@ from .shell import SPECIAL_BUILTINS, ShellSyntaxError, compile_script, scan_word
 from .vfs import ContainerFS, FSError, norm
 
 SHELLS = {"sh", "bash", "ash", "dash"}
-SPIN_LIMIT = 20000          # instructions at one virtual instant before a loop counts as a CPU spin
+SPIN_LIMIT = 500_000        # steps without a sleep (5 CPU-seconds) before a loop counts as a CPU spin: busy forever
+# The virtual machine's budgets (issue 11). Steps cost CPU: one interpreter step is CPU_NS_PER_STEP of CPU time,
+# 100,000 steps per CPU-second. A shell is one thread: it gets at most one core, or its limits.cpu (a container
+# limited to 100m runs its steps ten times slower in virtual time). The process clock moves every SLICE_STEPS.
+CPU_NS_PER_STEP = 10_000
+SLICE_STEPS = 2_000
+# Memory: the shell's data (variables, arrays, positional parameters of every frame, captured output, here-
+# documents) counts against limits.memory: past it the kernel's OOM killer ends the container (137, OOMKilled).
+MEM_CHECK_BYTES = 64 * 1024  # a value this large makes the process count its memory at once
+# The host's guards, whatever a manifest says: in one minikctl command a container may take HOST_STEPS steps
+# (a wake-up counts WAKE_STEPS) and hold HOST_BYTES of data; past either the simulator stops it (exit 137,
+# reason Error) and the kubelet records a SimulationLimit event. Never the command, never the store.
+NODE_MEMORY_BYTES = 16 * 1024 ** 3  # node1's allocatable memory: what a container without limits.memory may use
+HOST_STEPS = 2_000_000
+WAKE_STEPS = 20
+HOST_BYTES = 64 * 1024 * 1024
 LOG_CAP = 20000             # lines kept in ``logs`` (oldest dropped) when the caller never drains
 EPOCH_MS = 1735689600000    # 2025-01-01T00:00:00Z: virtual times below 2000-01-01 are offsets from this
 FUNC_DEPTH = 1000          # frames deep before a recursing function counts as a stack overflow
@@ -90,6 +105,24 @@ class Listener:
 _ARITH_TOK = re.compile(r"\s*(?:(0[xX][0-9a-fA-F]+|\d+)|([A-Za-z_][A-Za-z0-9_]*)|(\*\*|<<|>>|<=|>=|==|!=|&&|\|\||[-+*/%<>!~&|^()?:]))")
 
 
+def _wrap64(v: int) -> int:
+    """A value as a signed 64-bit integer holds it (two's complement wrap-around)."""
+    return ((v + (1 << 63)) & ((1 << 64) - 1)) - (1 << 63)
+
+
+def _arith_literal(text: str) -> int:
+    """A number in $(( )): 0x.. hex, 0.. octal, decimal; strtoimax's value, wrapped to 64 bits."""
+    if len(text) > 1 and text[0] == "0" and text[1] in "xX":
+        return _wrap64(int(text[2:][:40] or "0", 16))
+    if len(text) > 1 and text[0] == "0":
+        if any(c in "89" for c in text):
+            raise ValueError("arithmetic syntax error")
+        return _wrap64(int(text[:40], 8))
+    if len(text) > 19:  # out of range: strtoimax saturates
+        return (1 << 63) - 1
+    return _wrap64(int(text))
+
+
 class _Arith:
     """Integer arithmetic for ``$(( ))`` (precedence climbing, C semantics)."""
 
@@ -106,7 +139,7 @@ class _Arith:
                 raise ValueError("arithmetic syntax error")
             pos = m.end()
             if m.group(1):
-                self.toks.append(("n", int(m.group(1), 0)))
+                self.toks.append(("n", _arith_literal(m.group(1))))
             elif m.group(2):
                 self.toks.append(("v", m.group(2)))
             else:
@@ -150,18 +183,24 @@ class _Arith:
 
     @staticmethod
     def _apply(op: str, a: int, b: int) -> int:
+        # the shells' arithmetic is C's on a signed 64-bit integer (arith_t / intmax_t): results wrap, shift
+        # counts are taken modulo 64 as x86 does, and no Python bigint ever appears
         if op in ("/", "%"):
             if b == 0:
                 raise ValueError("divide by zero")
             q = abs(a) // abs(b) * (1 if (a >= 0) == (b >= 0) else -1)
-            return q if op == "/" else a - q * b
-        return {
-            "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "**": lambda: a ** b if b >= 0 else 0,
-            "<<": lambda: a << b, ">>": lambda: a >> b, "<": lambda: int(a < b), ">": lambda: int(a > b),
+            return _wrap64(q) if op == "/" else _wrap64(a - q * b)
+        if op == "**":
+            if b < 0:
+                raise ValueError("exponent less than 0")
+            return _wrap64(pow(a, b, 1 << 64))
+        return _wrap64({
+            "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
+            "<<": lambda: a << (b & 63), ">>": lambda: a >> (b & 63), "<": lambda: int(a < b), ">": lambda: int(a > b),
             "<=": lambda: int(a <= b), ">=": lambda: int(a >= b), "==": lambda: int(a == b),
             "!=": lambda: int(a != b), "&": lambda: a & b, "|": lambda: a | b, "^": lambda: a ^ b,
             "&&": lambda: int(bool(a) and bool(b)), "||": lambda: int(bool(a) or bool(b)),
-        }[op]()
+        }[op]())
 
     def unary(self) -> int:
         if self.i >= len(self.toks):
@@ -180,7 +219,7 @@ class _Arith:
             self.i += 1
             return v
         if op == "-":
-            return -self.unary()
+            return _wrap64(-self.unary())
         if op == "+":
             return self.unary()
         if op == "!":
@@ -191,8 +230,25 @@ class _Arith:
 
 
 # ---------------------------------------------------------------------------- pi digits
+PI_MAX_DIGITS = 20_000  # digits of pi the perl model computes for real
+
+
 def pi_digits(n: int) -> str:
     """pi to ``n`` significant digits, rounded like Math::BigFloat's bpi(n)."""
+    import sys
+
+    setter = getattr(sys, "set_int_max_str_digits", None)  # CPython 3.11+ refuses str() of > 4,300 digits
+    old = sys.get_int_max_str_digits() if setter else 0
+    if setter:
+        setter(0)
+    try:
+        return _pi_digits(n)
+    finally:
+        if setter:
+            setter(old)
+
+
+def _pi_digits(n: int) -> str:
     n = max(1, int(n))
     guard = 10
     prec = n + guard
@@ -220,6 +276,37 @@ def pi_digits(n: int) -> str:
 
 
 # ---------------------------------------------------------------------------- python -c subset
+PY_MAX_BITS = 1 << 23  # a python -c number larger than 1 MiB is not computed: its cost is modelled instead
+PY_MAX_ITEMS = 1_000_000  # list sizes and loop iterations the snippet interpreter runs for real
+_PY_STR_LIMIT = ("Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() "
+                 "to increase the limit")
+
+
+class _PyHuge(Exception):
+    """A python -c computation too big to run on the host: (bytes it needs, what it is)."""
+
+    def __init__(self, nbytes: int, what: str) -> None:
+        super().__init__(what)
+        self.nbytes, self.what = int(nbytes), what
+
+
+def _bound_binop(op, a, b) -> None:
+    import ast
+    import math
+
+    ints = isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool) and not isinstance(b, bool)
+    if op is ast.Pow and ints and b > 0 and abs(a) > 1:
+        bits = b * math.log2(abs(a))
+        if bits > PY_MAX_BITS:
+            raise _PyHuge(bits / 8, f"{a}**{b}")
+    if op is ast.Mult:
+        for seq, n in ((a, b), (b, a)):
+            if isinstance(seq, (str, list)) and isinstance(n, int) and len(seq) * n > PY_MAX_ITEMS * 8:
+                raise _PyHuge(len(seq) * n * (1 if isinstance(seq, str) else 8), "a repeated sequence")
+        if ints and (a.bit_length() + b.bit_length()) > PY_MAX_BITS:
+            raise _PyHuge((a.bit_length() + b.bit_length()) / 8, "a product")
+
+
 class _PyUnsupported(Exception):
     pass
 
@@ -239,6 +326,7 @@ def run_python_snippet(src: str, env: dict) -> tuple[list, int]:
     tree = ast.parse(src, mode="exec")
     out: list = []
     names: dict = {}
+    budget = [0]
 
     def ev(node):
         if isinstance(node, ast.Constant):
@@ -263,6 +351,7 @@ def run_python_snippet(src: str, env: dict) -> tuple[list, int]:
             ops = {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b,
                    ast.Div: lambda: a / b, ast.FloorDiv: lambda: a // b, ast.Mod: lambda: a % b,
                    ast.Pow: lambda: a ** b}
+            _bound_binop(type(node.op), a, b)
             f = ops.get(type(node.op))
             if f is None:
                 raise _PyUnsupported("op")
@@ -324,7 +413,10 @@ def run_python_snippet(src: str, env: dict) -> tuple[list, int]:
             if fname == "sys.exit":
                 raise _PyExit(args[0] if args else 0)
             if fname == "range":
-                return list(range(*args))
+                r = range(*args)
+                if len(r) > PY_MAX_ITEMS:
+                    raise _PyHuge(8 * len(r), f"range of {len(r):,} items")
+                return list(r)
             raise _PyUnsupported(fname)
         if isinstance(node, ast.List) or isinstance(node, ast.Tuple):
             return [ev(e) for e in node.elts]
@@ -357,6 +449,9 @@ def run_python_snippet(src: str, env: dict) -> tuple[list, int]:
             elif isinstance(st, ast.For) and isinstance(st.target, ast.Name):
                 for v in ev(st.iter):
                     names[st.target.id] = v
+                    budget[0] += 1
+                    if budget[0] > PY_MAX_ITEMS:
+                        raise _PyHuge(0, f"more than {PY_MAX_ITEMS:,} loop iterations")
                     run(st.body)
             elif isinstance(st, ast.Pass):
                 continue
@@ -392,6 +487,12 @@ class _PyError(Exception):
 
 
 def _pystr(v) -> str:
+    if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 14_300:
+        raise _PyError("ValueError", _PY_STR_LIMIT)
+    return _pystr_plain(v)
+
+
+def _pystr_plain(v) -> str:
     if v is None:
         return "None"
     if v is True:
@@ -484,6 +585,24 @@ def _unescape(s: str, octal_prefix_zero: bool = True) -> tuple[str, bool]:
     return "".join(out), False
 
 
+def _printf_int(a: str) -> int:
+    """strtoll's value: out of range saturates (printf then says so on stderr; we keep the value)."""
+    text = (a or "0").strip()
+    digits = text[1:] if text[:1] in "+-" else text
+    if not (digits.isascii() and digits.isdigit()):
+        return 0
+    if len(digits) > 19 or int(digits) > (1 << 63) - 1:
+        return -(1 << 63) if text[:1] == "-" else (1 << 63) - 1
+    return int(text)
+
+
+def _width(width: str | None) -> str:
+    """A printf width the host can afford (busybox would try to print a billion spaces)."""
+    if not width:
+        return ""
+    return str(min(int(width), 4096)) if width.isdigit() else width
+
+
 def _printf(fmt: str, args: list) -> str:
     out = []
     args = list(args)
@@ -504,17 +623,11 @@ def _printf(fmt: str, args: list) -> str:
             used = True
             a = args.pop(0) if args else ""
             if conv in "di":
-                try:
-                    v = int(a or 0)
-                except ValueError:
-                    v = 0
-                piece.append(("%" + flags + (width or "") + "d") % v)
+                v = _printf_int(a)
+                piece.append(("%" + flags + _width(width) + "d") % v)
             elif conv in "ouxX":
-                try:
-                    v = int(a or 0)
-                except ValueError:
-                    v = 0
-                piece.append(("%" + flags + (width or "") + conv) % v)
+                v = _printf_int(a)
+                piece.append(("%" + flags + _width(width) + conv) % (v if v >= 0 else v + (1 << 64)))
             elif conv in "feEgG":
                 try:
                     v = float(a or 0)
@@ -606,6 +719,12 @@ class Process:
         self.pid1: dict | None = None
         self.exiting: int | None = None
         self.spin = 0
+        self.cpu_ns = 0  # CPU time used (virtual)
+        self.cpu_share = 1.0  # cores it may use: min(1, limits.cpu)
+        self.guard = ""  # why the host's guard stopped it ("" = it did not)
+        self._slice = 0  # steps in the current CPU slice (not persisted)
+        self._host_steps = 0  # steps in this minikctl command (not persisted: every command has its budget)
+        self._horizon: int | None = None  # the instant step() runs to
         self.exited = False
         self.exit_code: int | None = None
         self.exit_ms: int | None = None
@@ -627,7 +746,7 @@ class Process:
     # ------------------------------------------------------------------ construction
     @classmethod
     def spawn(cls, argv: list, env: dict, image: Image, now_ms: int, memory_limit: int | None,
-              stdin_open: bool = False) -> "Process":
+              stdin_open: bool = False, cpu_limit: float | None = None) -> "Process":
         """Start ``argv`` at ``now_ms``. A missing executable gives an exited process with
         reason ``StartError``, exit code 128 and message ``exec: "<x>": executable file not found
         in $PATH`` (containerd wraps it as in lifecycle.md 2.3; see ``containerd_start_error``).
@@ -639,6 +758,8 @@ class Process:
         p.argv = [str(a) for a in argv]
         p.image = image.to_dict() if isinstance(image, Image) else dict(image or {})
         p.memory_limit = memory_limit
+        if cpu_limit is not None and cpu_limit > 0:
+            p.cpu_share = min(1.0, float(cpu_limit))
         p.started_ms = p.t = int(now_ms)
         for k, v in (env or {}).items():
             p.vars[str(k)] = str(v)
@@ -744,7 +865,8 @@ class Process:
     _FIELDS = ("argv", "image", "memory_limit", "started_ms", "t", "shell", "shell_name", "flavor", "code", "slot",
                "pc", "vars", "arrays", "exported", "positional", "status", "frames", "fds", "caps", "stdin",
                "loops", "csubs", "traps", "funcs", "subs", "jobs", "next_pid", "last_bg", "blocked", "pending", "opts", "cwd",
-               "partial", "listeners", "pid1", "exiting", "spin", "exited", "exit_code", "exit_ms", "reason",
+               "partial", "listeners", "pid1", "exiting", "spin", "cpu_ns", "cpu_share", "guard", "exited",
+               "exit_code", "exit_ms", "reason",
                "message", "logs", "assumptions", "stdin_open", "is_exec")
 
     def to_dict(self) -> dict:
@@ -772,6 +894,7 @@ class Process:
         if self.exited:
             return
         now_ms = int(now_ms)
+        self._horizon = now_ms
         if self.blocked is None:
             if self.t > now_ms:
                 return
@@ -785,6 +908,10 @@ class Process:
             b = self.blocked
             self.blocked = None
             self._advance(until)
+            self._host_steps += WAKE_STEPS
+            if self._host_steps > HOST_STEPS:
+                self._guard_stop(f"it woke up more than {HOST_STEPS // WAKE_STEPS:,} times in one command")
+                break
             self._wake(b, fs)
             if self.exited:
                 break
@@ -1065,9 +1192,13 @@ class Process:
         text = re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*|[0-9?#])\}?", lambda m: str(self._param(m.group(1), 1) or 0), text)
 
         def lookup(name: str) -> int:
-            v = self.vars.get(name, "") or "0"
+            v = (self.vars.get(name, "") or "0").strip()
             try:
-                return int(v, 0) if not v.lstrip("-").isdigit() else int(v)
+                digits = v[1:] if v[:1] in "+-" else v
+                if digits.isascii() and digits.isdigit():
+                    n = _arith_literal(digits)
+                    return _wrap64(-n) if v[:1] == "-" else n
+                raise ValueError(v)
             except ValueError:
                 try:
                     return _Arith(v, lookup).value()
@@ -1203,6 +1334,13 @@ class Process:
             if self.pc >= len(code):
                 self._exit(self.status, fs)
                 continue
+            self._slice += 1
+            if self._slice >= SLICE_STEPS and self._cpu_slice():
+                return  # its clock ran ahead of the instant being simulated: it goes on when that comes
+            self._host_steps += 1
+            if self._host_steps > HOST_STEPS:
+                self._guard_stop(f"it ran more than {HOST_STEPS:,} shell steps in one command")
+                return
             ins = code[self.pc]
             self.pc += 1
             self.spin += 1
@@ -1227,6 +1365,60 @@ class Process:
                     self._exit(self.status, fs)
                 else:
                     self._finish(2)
+
+    # ------------------------------------------------------------------ the virtual machine's budgets
+    def _cpu_slice(self) -> bool:
+        """SLICE_STEPS steps done: they took CPU time, and virtual time at the process's CPU share. True when the
+        process must wait for the clock to reach its own."""
+        self._slice = 0
+        cpu = SLICE_STEPS * CPU_NS_PER_STEP
+        self.cpu_ns += cpu
+        self.t += max(1, round(cpu / 1_000_000 / (self.cpu_share or 1.0)))
+        if self._check_memory():
+            return True
+        if self._horizon is not None and self.t > self._horizon and not self.exited:
+            self.blocked = {"kind": "cpu", "until": self.t}
+            return True
+        return False
+
+    def memory_bytes(self, extra: int = 0) -> int:
+        """The shell's data, in bytes (what the memory model counts)."""
+        total = extra
+        for v in self.vars.values():
+            total += len(v) if isinstance(v, str) else 8
+        for arr in self.arrays.values():
+            total += sum(len(x) for x in arr if isinstance(x, str))
+        total += sum(len(x) for x in self.positional if isinstance(x, str))
+        total += sum(len(c) for c in self.caps if isinstance(c, str))
+        total += sum(len(b.get("buf", "")) for b in self.stdin if isinstance(b, dict))
+        total += sum(len(v) for v in self.partial.values() if isinstance(v, str))
+        for f in self.frames:
+            total += sum(len(x) for x in f.get("pos") or () if isinstance(x, str))
+            total += sum(len(x) for x in (f.get("loc") or {}).values() if isinstance(x, str))
+        return total
+
+    def _check_memory(self, extra: int = 0) -> bool:
+        """Past limits.memory: OOMKilled. Past the host's guard: stopped. True when the process ended."""
+        if self.exited:
+            return True
+        used = self.memory_bytes(extra)
+        if self.memory_limit is not None and used > self.memory_limit:
+            self._note(f"the shell's data reached {used:,} bytes, over the container's memory limit of "
+                       f"{self.memory_limit:,}: OOM-killed")
+            self._finish(137, "OOMKilled")
+            return True
+        if used > HOST_BYTES:
+            self._guard_stop(f"its shell data reached {used:,} bytes (more than {HOST_BYTES:,})")
+            return True
+        return False
+
+    def _guard_stop(self, why: str) -> None:
+        """The host's guard: the simulator stops this container, as if it were killed."""
+        self.guard = (f"minikctl stopped the container: {why}, past what the simulator runs for one container "
+                      "(the host's guard); it is treated as killed (exit code 137)")
+        self._note(self.guard)
+        self.message = self.guard
+        self._finish(137, "Error")
 
     def _err(self, msg: str, line: int = 0) -> None:
         if self.flavor == "bash":
@@ -1545,6 +1737,8 @@ class Process:
         self.frames.append(f)
         self.positional = list(argv[1:])
         self.pc = start
+        if sum(len(a) for a in self.positional) > MEM_CHECK_BYTES:
+            self._check_memory()
 
     def _return(self, code: int, fs) -> None:
         """``return``: leave the innermost function (or ``.`` script); in a subshell, leave the subshell;
@@ -1587,6 +1781,9 @@ class Process:
     def _op_simple(self, ins, fs):
         _, assigns, words, redirs, flags, line = ins
         argv = self._expand_fields(words)
+        if argv and len(argv[-1]) + len(argv[0]) > MEM_CHECK_BYTES or len(argv) > 10_000:
+            if self._check_memory(sum(len(a) for a in argv)):
+                return
         had_csub = any(p[0] == "c" for w in words for p in w) or any(
             p[0] == "c" for a in assigns if a[1] is not None for p in a[1])
         if not argv:
@@ -1638,6 +1835,8 @@ class Process:
 
     def _setvar(self, name: str, value: str) -> None:
         self.vars[name] = value
+        if len(value) > MEM_CHECK_BYTES:
+            self._check_memory()
 
     # ------------------------------------------------------------------ exit / traps
     def _exit(self, code: int, fs) -> None:
@@ -1901,9 +2100,12 @@ class Process:
         m = re.search(r"bpi\((\d+)\)", src)
         self._become(model, "perl", flags)
         if m:
-            n = int(m.group(1))
+            n = int(m.group(1)[:12])
             dur = max(int(model.get("min_ms", 1000)), n * int(model.get("ms_per_1000_digits", 2000)) // 1000)
-            self._block(self.t + dur, table, flags, after={"out": [["stdout", pi_digits(n)]], "status": 0})
+            if n > PI_MAX_DIGITS:
+                self._note(f"perl: bpi({n}) is not computed beyond {PI_MAX_DIGITS:,} digits: the output stops there")
+            self._block(self.t + dur, table, flags,
+                        after={"out": [["stdout", pi_digits(min(n, PI_MAX_DIGITS))]], "status": 0})
             return
         m = re.search(r"""print\s*\(?\s*(["'])(.*?)\1""", src)
         if m and "-e" in " ".join(argv) or m and "-le" in " ".join(argv) or m and "-wle" in " ".join(argv):
@@ -1920,6 +2122,8 @@ class Process:
             src = argv[argv.index("-c") + 1] if argv.index("-c") + 1 < len(argv) else ""
             try:
                 out, code = run_python_snippet(src, env)
+            except _PyHuge as e:
+                return self._python_huge(e, table, flags, fs)
             except _PyUnsupported as e:
                 self._note(f"python: construct '{e}' is not modelled; the script is assumed to exit 0")
                 self.status = 0
@@ -1937,6 +2141,21 @@ class Process:
             return
         self._note("python: only `python -c` snippets are modelled; scripts are assumed to exit 0")
         self.status = 0
+
+    def _python_huge(self, e: "_PyHuge", table, flags, fs) -> None:
+        """A python -c computation too big to run here: its memory decides (OOMKilled past limits.memory, the
+        host's guard past HOST_BYTES); otherwise it runs for the CPU time it would take (at 1 MiB a second)
+        and then fails where CPython does, printing a number of more than 4,300 digits."""
+        ms = max(1000, int(e.nbytes // (1024 * 1024) * 1000 / (self.cpu_share or 1.0)))
+        self._note(f"python: {e.what} is too big to compute here; its memory and time are modelled")
+        if e.nbytes > (self.memory_limit if self.memory_limit is not None else NODE_MEMORY_BYTES):
+            self._block(self.t + 1000, table, flags, after={"oom": 1})
+            return
+        if e.nbytes == 0:  # endless loops of the snippet
+            self._guard_stop(f"python -c runs {e.what}")
+            return
+        text = 'Traceback (most recent call last):\n  File "<string>", line 1, in <module>\nValueError: ' + _PY_STR_LIMIT
+        self._block(self.t + ms, table, flags, after={"out": [["stderr", text]], "status": 1})
 
     def _m_agnhost(self, model, argv, env, table, flags, line, fs):
         sub = argv[1] if len(argv) > 1 else ""
@@ -3295,7 +3514,8 @@ def run_exec_timed(argv: list, env: dict, fs: ContainerFS, image: Image, now_ms:
     exec failed: unable to start container process: exec: "<x>": executable file not found in
     $PATH: unknown', 0)``. ``proc`` (optional) is the container's main process, so that
     ``nginx -s quit`` / ``killall`` can reach it."""
-    p = Process.spawn(list(argv), env, image, now_ms, None)
+    p = Process.spawn(list(argv), env, image, now_ms, getattr(proc, "memory_limit", None),
+                      cpu_limit=getattr(proc, "cpu_share", None))
     if p.exited and p.reason == "StartError":
         return 126, f"OCI runtime exec failed: exec failed: unable to start container process: {p.message}: unknown", 0
     p.peer = proc

@@ -61,6 +61,14 @@ class Scheduler:
         return self._retry
 
     def _save_retry(self) -> None:
+        # written once per round of the loop (has_work / work / due / finish), not once per pod: with thousands of
+        # unschedulable pods the record is large, and writing it per pod made apply quadratic (issue 11)
+        self._dirty = True
+
+    def _flush_retry(self) -> None:
+        if not getattr(self, "_dirty", False):
+            return
+        self._dirty = False
         retry = self.retry()
         if not retry:
             if self.tx.get_runtime(*RECORD) is not None:
@@ -82,7 +90,7 @@ class Scheduler:
                 self._save_retry()
 
     def finish(self) -> None:
-        pass
+        self._flush_retry()
 
     # ---- the informer ----------------------------------------------------------------------------
     def nodes(self) -> list[dict]:
@@ -123,6 +131,7 @@ class Scheduler:
         self.queue[(ch.namespace, ch.name)] = None
 
     def has_work(self) -> bool:
+        self._flush_retry()
         return bool(self.queue)
 
     def work(self) -> None:
@@ -132,6 +141,7 @@ class Scheduler:
             pod = self.tx.get("Pod", *key)
             if pod is not None:
                 self.schedule(pod)
+        self._flush_retry()
 
     def due(self, kind: str, ns: str, name: str, until: int, horizon: int | None) -> None:
         retry = self.retry()
@@ -143,6 +153,7 @@ class Scheduler:
             if pod is not None:
                 self.schedule(pod)
         self._save_retry()
+        self._flush_retry()
 
     # ---- one scheduling cycle --------------------------------------------------------------------
     def schedule(self, pod: dict) -> None:

@@ -72,6 +72,24 @@ def _process_cls():
     return cls
 
 
+def cpu_limit(container: dict) -> float | None:
+    """limits.cpu in cores (the interpreter throttles its CPU time against it); None when not set."""
+    from minikctl.kube.quantity import parse_quantity
+
+    lim = ((container.get("resources") or {}).get("limits") or {}).get("cpu")
+    try:
+        return None if lim is None else float(parse_quantity(str(lim)))
+    except (ValueError, ArithmeticError):
+        return None
+
+
+def set_cpu_limit(p, container: dict) -> None:
+    """The process's CPU share from limits.cpu (behavior/process.py throttles its steps against it)."""
+    cores = cpu_limit(container)
+    if cores is not None and cores > 0 and hasattr(p, "cpu_share"):
+        p.cpu_share = min(1.0, cores)
+
+
 def spawn(argv: list[str], env: dict, image, now_ms: int, mem_limit: int | None, fs) -> Any:
     """A new process, already run up to ``now_ms`` (whatever it does at its first instant)."""
     p = _process_cls().spawn(argv, env, image, now_ms, mem_limit)

@@ -242,6 +242,8 @@ class PodWorker:
 
     def after_proc(self, c: dict, cr: ContainerRecord, inst: InstanceRecord, p) -> None:
         self.take_logs(inst, p)
+        if p.exited and getattr(p, "guard", ""):  # the simulator's host guard stopped it (behavior/process.py)
+            self.event("Warning", "SimulationLimit", p.guard, f"spec.containers{{{c['name']}}}")
         if p.exited:
             at = p.exit_ms if p.exit_ms is not None else self.now
             self.on_exit(c, cr, inst, int(p.exit_code), p.reason or "", p.message or "", max(at, inst.started_at))
@@ -404,6 +406,7 @@ class PodWorker:
         cr.waiting = None
         self.event("Normal", "Created", f"Created container: {name}", fp)
         p = procs.spawn(argv, env, img, self.now, procs.memory_limit(c), view)
+        procs.set_cpu_limit(p, c)
         if p.exited and p.reason == "StartError":
             # the runtime could not exec the process: StartError 128, then RunContainerError
             msg = procs.start_error_message(p.message or "")
