@@ -206,6 +206,10 @@ class Api:
             self._check_types(res, new, source, verb)
         meta = new.setdefault("metadata", {})
         old_meta = old["metadata"]
+        if isinstance(meta, dict) and meta.get("name") and meta.get("name") != old_meta.get("name"):
+            # the request's URL names the object (endpoints/handlers/rest.go checkName)
+            raise E.BadRequest(f"the name of the object ({meta['name']}) does not match the name on the URL "
+                               f"({old_meta.get('name')})")
         rv = meta.get("resourceVersion")
         if rv and rv != old_meta.get("resourceVersion"):
             raise E.Conflict(res.qualified, old_meta["name"])

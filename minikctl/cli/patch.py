@@ -162,18 +162,41 @@ def patch(
         raise BadRequest(e.message if patch_type == "strategic" else f"error decoding patch: {e.message}") from None
     mode = c.parse_dry_run(dry_run)
     lines, results = [], []
-    with c.session(store, tick) as cluster:
+    # kubectl patch sends no fieldValidation: the server's default, Warn, drops unknown fields with a warning
+    with c.session(store, tick, validate="warn") as cluster:
         api = cluster.api
         targets = _targets(api, args or [], c.namespace_of(namespace), False, None, filename, recursive)
         if not targets:
             raise ClientError("You must provide one or more resources by argument or filename.")
         for res, live in targets:
             new = checked_type_meta(live, apply_patch(live, body, patch_type, res.kind), patch_type)
+            if patch_type in ("merge", "json"):
+                _decode_patched(res, new)
             stored, changed = api.update(live, new, dry_run=mode != "none", subresource=subresource or "")
             results.append(stored)
             word = "patched" if changed else "patched (no change)"
             lines.append(c.result_line(stored, word, output, mode))
+        warnings = list(api.warnings)
+    for w in warnings:
+        c.err(w)
     c.print_results(results, lines, output)
+
+
+def _decode_patched(res, patched: dict) -> None:
+    """jsonPatcher.applyPatchToCurrentObject (apiserver endpoints/handlers/patch.go): a merge or JSON patch whose
+    result does not decode into the kind's Go type is a 422 on the ``patch`` field, its value the patched JSON."""
+    from minikctl.api import validation
+    from minikctl.kube.errors import FieldError, Invalid, INVALID
+
+    if res.kind not in validation.SCHEMA_FILES:
+        return
+    problems = validation.decode_errors(res.kind, patched)
+    if problems and "ObjectMeta" not in problems[0]:
+        import json
+
+        text = json.dumps(patched, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        err = Invalid("", "", [FieldError(INVALID, "patch", text, problems[0])])
+        raise err
 
 
 def _split_specs(args: list[str], what: str) -> tuple[list[str], list[str]]:

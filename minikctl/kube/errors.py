@@ -241,7 +241,9 @@ class Invalid(StatusError):
         super().__init__(self._text())
 
     def _text(self) -> str:
-        head = f"The {self.kind} {go_quote(self.name)} is invalid: "
+        # kubectl's StandardErrorMessage: a Status naming no kind and no object is "The request is invalid"
+        head = (f"The {self.kind} {go_quote(self.name)} is invalid: " if self.kind or self.name
+                else "The request is invalid: ")
         if len(self.causes) == 1:
             return head + str(self.causes[0])
         return head + "\n" + "\n".join(f"* {c}" for c in self.causes)
