@@ -245,6 +245,7 @@ def _callback_judges(found) -> int:
 # Deeply nested documents (up to manifests.MAX_DEPTH levels, as a patch or a file) recurse through copying,
 # merging and encoding: each command runs on a thread with room for that, never into a RecursionError.
 _RECURSION_LIMIT = 30_000
+MAIN_THREAD_COMMANDS = ("serve",)  # long-running servers stay on the main thread (signals, KeyboardInterrupt)
 _STACK_BYTES = 512 * 1024 * 1024  # address space reserved for the thread's stack, not memory used
 
 
@@ -273,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
             code = e.code
             result[0] = code if isinstance(code, int) else (0 if code is None else 1)
 
+    if _subcommand(args) in MAIN_THREAD_COMMANDS:
+        body()  # it installs signal handlers and waits for Ctrl-C: the main thread's business
+        return result[0]
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
     try:

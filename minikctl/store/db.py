@@ -143,6 +143,7 @@ class Store:
     """A connection to one store file."""
 
     def __init__(self, path: str) -> None:
+        path = os.fspath(path)  # a pathlib.Path works too
         self.path = path
         OPENED.append(path)
         parent = os.path.dirname(path) or "."
