@@ -48,16 +48,17 @@ def pod_yaml(i: int) -> str:
 def populate(home: Path, n: int) -> None:
     """Create n pods through the API in-process (setup only; the timed runs are separate processes)."""
     os.environ["MINIKCTL_HOME"] = str(home)
-    from minikctl.api.server import Api
+    from minikctl.cluster import Cluster
     from minikctl.store.db import open_store
 
     store = open_store()
     with store.transaction() as tx:
-        api = Api(tx)
+        cluster = Cluster(tx)
         for i in range(n):
-            api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"pod-{i:05d}", "namespace": "default",
-                        "labels": {"app": "bench"}}, "spec": {"containers": [{"name": "web", "image": "nginx:1.14.2"}]}})
-        api.settle()
+            cluster.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {
+                "name": f"pod-{i:05d}", "namespace": "default", "labels": {"app": "bench"}},
+                "spec": {"containers": [{"name": "web", "image": "nginx:1.14.2"}]}})
+        cluster.settle()
     store.close()
 
 

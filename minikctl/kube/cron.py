@@ -41,7 +41,7 @@ def _all(lo: int, hi: int) -> int:
 class Schedule:
     """A parsed schedule: bit sets per field (``SpecSchedule``) or a constant delay (``@every``)."""
 
-    __slots__ = ("second", "minute", "hour", "dom", "month", "dow", "every_s", "tz")
+    __slots__ = ("second", "minute", "hour", "dom", "month", "dow", "every_s", "tz", "_memo")
 
     def __init__(self, minute: int = 0, hour: int = 0, dom: int = 0, month: int = 0, dow: int = 0,
                  every_s: int = 0, tz: str | None = None) -> None:
@@ -49,13 +49,20 @@ class Schedule:
         self.minute, self.hour, self.dom, self.month, self.dow = minute, hour, dom, month, dow
         self.every_s = every_s
         self.tz = tz
+        self._memo: dict[int, int | None] = {}  # second -> Next (a controller asks the same few times again)
 
     def next(self, t_ms: int) -> int | None:
         """Schedule.Next: the first activation time after ``t_ms`` (ms), None when there is none in five years."""
         if self.every_s:
             # ConstantDelaySchedule.Next: t rounded down to the second, plus the delay
             return (t_ms - t_ms % 1000) + self.every_s * 1000
-        return _next(self, t_ms)
+        second = t_ms // 1000
+        found = self._memo.get(second, -1)
+        if found == -1:
+            if len(self._memo) > 1024:
+                self._memo.clear()
+            found = self._memo[second] = _next(self, t_ms)
+        return found
 
 
 # ---- the parser --------------------------------------------------------------------------------

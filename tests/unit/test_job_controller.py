@@ -172,13 +172,20 @@ def test_on_failure_counts_container_restarts_against_backoff_limit(cl):
     restarts of running pods and fails the Job when they reach backoffLimit, deleting the pod
     (deleteActivePods: ``SuccessfulDelete``); Failed comes once the pod has terminated."""
     t0 = cl.now_ms
+    watch = cl.watch(("Pod",))
     create(cl, job("flaky", "sleep 1; exit 3", "OnFailure", backoffLimit=2))
     [pod] = pods(cl, "flaky")
     name = pod["metadata"]["name"]
     at(cl, t0, 200)
+    # the instant the kubelet reported the second restart: the Job fails one batch second later
+    second = min(int(ch.rv) for ch in watch if ch.by == "kubelet" and
+                 ((ch.snapshot().get("status") or {}).get("containerStatuses") or [{}])[0].get("restartCount") == 2)
+    second_at = next(ch for ch in watch if ch.rv == second)
+    restarted = parse_rfc3339(second_at.snapshot()["status"]["containerStatuses"][0]["state"]["running"]["startedAt"])
     done = get(cl, "Job", "flaky")
     target = next(c for c in done["status"]["conditions"] if c["type"] == "FailureTarget")
     assert target["reason"] == "BackoffLimitExceeded"
+    assert parse_rfc3339(target["lastTransitionTime"]) == restarted + S
     assert ("Normal", "SuccessfulDelete", f"Deleted pod: {name}") in events(cl, "flaky")
     assert [c[0] for c in conditions(done)] == ["FailureTarget", "Failed"]
     assert done["status"]["failed"] == 1 and len(pods(cl, "flaky")) == 0  # no replacement, the pod is gone

@@ -985,10 +985,10 @@ class JobController(Controller):
         for pod in pods:
             stored = self._remove_finalizer(pod)
             if stored is None:
-                continue
+                continue  # failDelete: not counted
             if self._delete(job, stored):
                 deleted += 1
-                ready += 1 if is_pod_ready(pod) else 0
+            ready += 1 if is_pod_ready(pod) else 0
         return ready, deleted
 
     def _delete_active_pods(self, job: dict, pods: list[dict]) -> tuple[int, int]:
