@@ -80,11 +80,12 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
     """
     from minikctl.kube.errors import ClientError, MinikctlError, MultiError
     from minikctl.cli import resource_args
-    from minikctl.printers import output as printer
 
     if not filename:
         raise ClientError("must specify one of -f and -k")
-    printer.check_format(output)
+    from minikctl.cli.create_config import check_output
+
+    check_output(output)  # apply, create and replace print json, yaml, name, templates, jsonpath: no table
     mode = c.parse_dry_run(dry_run)
     docs = resource_args.load_each(filename, recursive)
     if not docs:

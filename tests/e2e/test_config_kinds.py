@@ -122,17 +122,20 @@ def _args(case: list[str], d) -> list[str]:
     return [a.replace("{d}", str(d)) for a in case]
 
 
+FORMATS = [["-o", "yaml"], ["-o", "json"], ["-o", "name"], [], ["-o", "jsonpath={.metadata.name}"]]
+
+
 @needs_kubectl
 @pytest.mark.parametrize("case", CLIENT_CASES, ids=" ".join)
-@pytest.mark.parametrize("fmt", [["-o", "yaml"], ["-o", "json"], ["-o", "name"], [],
-                                 ["-o", "jsonpath={.metadata.name}"]], ids=lambda f: "-".join(f) or "text")
-def test_client_dry_run_is_kubectls(cli, tmp_path, files, case, fmt):
-    """--dry-run=client prints the object kubectl's generator builds and sends nothing."""
-    args = ["create", *_args(case, files), "--dry-run=client", *fmt]
+def test_client_dry_run_is_kubectls(cli, tmp_path, files, case):
+    """--dry-run=client prints the object kubectl's generator builds (-o yaml|json|name|jsonpath, and the
+    default line) and sends nothing."""
     with fake_kubectl(tmp_path) as kubectl:
-        real = kubectl(*args)
-    assert real.returncode == 0, real.stderr
-    assert cli.ok(*args) == real.stdout
+        for fmt in FORMATS:
+            args = ["create", *_args(case, files), "--dry-run=client", *fmt]
+            real = kubectl(*args)
+            assert real.returncode == 0, real.stderr
+            assert cli.ok(*args) == real.stdout, fmt
     assert "robot" not in cli.ok("get", "sa", "-A") and "game" not in cli.ok("get", "cm", "-A")
 
 
@@ -146,6 +149,21 @@ def test_client_side_errors_are_kubectls(cli, tmp_path, files, case):
     ours = cli(*args)
     assert (ours.returncode, ours.stdout) == (real.returncode, real.stdout) == (1, "")
     assert ours.stderr == real.stderr.replace("kubectl ", "minikctl ")
+
+
+@needs_kubectl
+@pytest.mark.parametrize("verb", ["create", "apply", "replace"])
+def test_no_table_from_create_apply_replace(cli, tmp_path, manifest, verb):
+    """Their PrintFlags (NewPrintFlags("created"/"configured"/"replaced")) have no table printer: -o wide and
+    custom-columns are refused as kubectl refuses them."""
+    path = manifest("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n")
+    for fmt in ("wide", "custom-columns=N:.metadata.name"):
+        args = [verb, "-f", path, "--dry-run=client", "--validate=false", "-o", fmt]
+        with fake_kubectl(tmp_path) as kubectl:
+            real = kubectl(*args)
+        ours = cli(*args)
+        assert (ours.returncode, ours.stdout, ours.stderr) == (real.returncode, real.stdout, real.stderr)
+        assert real.returncode == 1
 
 
 def test_create_secret_without_a_type_prints_its_help_on_stderr(cli):
