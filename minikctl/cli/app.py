@@ -200,6 +200,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         worker = threading.Thread(target=body, name="minikctl", daemon=True)
         worker.start()
+    except RuntimeError:  # no thread could be started (a tight ulimit): run here, with the default stack
+        threading.stack_size(old_size)
+        body()
+        sys.setrecursionlimit(old_limit)
+        return result[0]
     finally:
         threading.stack_size(old_size)
     try:

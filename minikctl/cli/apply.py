@@ -32,6 +32,7 @@ def _prepare(obj: dict, source: str, namespace: str | None):
     return res, obj
 
 
+SETTLE_EVERY = 1000  # documents after which the cluster reacts to what was applied so far (the change feed drains)
 PROGRESS_FROM = 500  # documents from which a terminal shows how far apply is (never a pipe or a file)
 
 
@@ -100,6 +101,8 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
         for n, (obj, source, failed) in enumerate(docs):
             if progress is not None:
                 progress.show(n)
+            if n and n % SETTLE_EVERY == 0:
+                cluster.settle()  # the cluster reacts as a big file goes (same instant): bounded memory
             if failed is not None:  # this document never reached the server; the others go on
                 errors.append(failed)
                 continue
@@ -111,7 +114,8 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
                 errors.append(e)
                 continue
             lines += before
-            results.append(result)
+            if output and output != "name":  # the objects themselves are printed: keep them
+                results.append(result)
             lines.append(c.result_line(result, word, output, mode))
         warnings = list(api.warnings)
         if progress is not None:
