@@ -19,7 +19,7 @@ def _prepare(obj: dict, source: str, namespace: str | None):
     res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
     if res is None:
         raise unknown_kind_error(obj, source)
-    obj = copy.deepcopy(obj)
+    obj = _copy(obj)
     meta = obj.setdefault("metadata", {})
     if res.namespaced:
         own = meta.get("namespace")
@@ -30,6 +30,14 @@ def _prepare(obj: dict, source: str, namespace: str | None):
             )
         meta["namespace"] = own or c.namespace_of(namespace)
     return res, obj
+
+
+def _copy(obj):
+    """A deep copy of a decoded document (JSON values only): a JSON round trip, several times faster than
+    copy.deepcopy, which counted for a tenth of a big apply."""
+    import json
+
+    return json.loads(json.dumps(obj))
 
 
 SETTLE_EVERY = 1000  # documents after which the cluster reacts to what was applied so far (the change feed drains)
@@ -65,10 +73,10 @@ def _annotated(obj: dict) -> dict:
     from minikctl.api.server import LAST_APPLIED
     from minikctl.printers.serialize import to_compact_json
 
-    plain = copy.deepcopy(obj)
+    plain = _copy(obj)
     annotations = plain.setdefault("metadata", {}).setdefault("annotations", {})
     annotations.pop(LAST_APPLIED, None)
-    out = copy.deepcopy(obj)
+    out = _copy(obj)
     out["metadata"].setdefault("annotations", {})[LAST_APPLIED] = to_compact_json(plain) + "\n"
     return out
 
