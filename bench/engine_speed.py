@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from minikctl import engine  # noqa: E402
+from minikctl.cluster import Cluster  # noqa: E402
 from minikctl.store.db import Store  # noqa: E402
 
 
@@ -44,20 +44,21 @@ def scenario(label: str, n: int, make, advance_ms: int) -> None:
     with tempfile.TemporaryDirectory() as d:
         store = Store(Path(d) / "s.db")
         with store.transaction() as tx:
-            node = engine.ensure_node(tx)  # one node with room for every pod (the default allows 110)
+            cluster = Cluster(tx)  # a new store gets its node
+            node = tx.get("Node", "", "node1")  # given room for every pod (the default allows 110)
             for key in ("capacity", "allocatable"):
                 node["status"][key].update({"pods": str(max(110, n)), "cpu": "1000", "memory": "1Ti"})
             tx.update(node)
             for i in range(n):
-                p = make(f"p{i:04d}")
-                tx.create(p)
-                engine.pod_created(tx, p)
-            engine.advance(tx, tx.now_ms + 10_000)  # settle: pulled, started (and crashing) -- not timed
+                tx.create(make(f"p{i:04d}"))
+            cluster.settle()
+            cluster.advance_to(tx.now_ms + 10_000)  # settle: pulled, started (and crashing) -- not timed
         with store.transaction() as tx:
+            cluster = Cluster(tx)
             before = tx.conn.execute("SELECT coalesce(sum(json_extract(body, '$.count')), 0) FROM events").fetchone()[0]
             rv0 = int(tx.meta("revision"))
             t0, c0 = time.perf_counter(), time.process_time()
-            engine.advance(tx, tx.now_ms + advance_ms)
+            cluster.advance_to(tx.now_ms + advance_ms)
             tx.flush_events()  # events aggregated in memory are written back at commit: part of the cost
             wall = time.perf_counter() - t0
             cpu = time.process_time() - c0

@@ -30,12 +30,15 @@ def bootstrap(tx: "Tx") -> None:
     if tx.meta("bootstrap"):
         return
     for ns in SYSTEM_NAMESPACES:
+        if tx.exists("Namespace", "", ns):
+            continue
         tx.create({"apiVersion": "v1", "kind": "Namespace",
                    "metadata": {"name": ns, "labels": {"kubernetes.io/metadata.name": ns}},
                    "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
     from minikctl.engine import nodes
 
-    nodes.bootstrap(tx)
+    if not tx.exists("Node", "", nodes.DEFAULT_NODE):
+        nodes.bootstrap(tx)
     tx.set_meta("bootstrap", "1")
 
 

@@ -23,7 +23,7 @@ HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way ku
 
 def root(store: str | None = STORE, tick: str | None = TICK, lock_timeout: str | None = LOCK_TIMEOUT) -> None:
     """minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."""
-    set_globals(store, tick, lock_timeout)
+    set_globals(store, tick, lock_timeout=lock_timeout)
 
 
 def lookup(word: str) -> Any:
@@ -130,6 +130,24 @@ def kubectl_args(args: list[str]) -> list[str]:
     return kubectl_spellings(args, option_table([p for f in funcs for p in params(f)]))
 
 
+def _verb_options(word: str, rest: list[str]) -> set[str] | None:
+    """The option names the command ``word`` (its subcommand's, for a group) declares; None: not a command."""
+    from minikctl.cli.spec import Group, params
+
+    node = lookup(word)
+    if node is None:
+        return None
+    funcs = []
+    if isinstance(node, Group):
+        funcs += [node.callback] if node.callback else []
+        sub = next((a for a in rest if not a.startswith("-")), None)
+        if sub in node.commands:
+            funcs.append(node.commands[sub])
+    else:
+        funcs.append(node)
+    return {name for f in funcs for p in params(f) for name in (*p.on, *p.off)}
+
+
 def _run_typer(args: list[str], only: str | None) -> Any:
     """Let typer read the command line: help, completion, and every usage error in kubectl's words."""
     import typer
@@ -232,6 +250,13 @@ def _main(args: list[str]) -> int:
             completion_init()
             rv = _run_typer(args, None)
         else:
+            from minikctl.cli import globals as kubectl_globals
+
+            args, taken, ignored = kubectl_globals.extract(args, _verb_options)
+            if ignored:
+                sys.stderr.write(kubectl_globals.warning(ignored) + "\n")
+            if "namespace" in taken:
+                set_globals(None, None, namespace=taken["namespace"])
             args = kubectl_args(args)
             calls = parse(args, root, lookup)
             if calls is None:

@@ -32,14 +32,17 @@ VALIDATE = Opt("strict", "--validate", help="strict (or true), warn, ignore (or 
 LOCK_TIMEOUT = Opt(None, "--lock-timeout", envvar="MINIKCTL_LOCK_TIMEOUT",
                    help="How long to wait for another command that holds the store (default 120s; 0: do not wait).")
 
-_global: dict[str, str | None] = {"store": None, "tick": None, "lock_timeout": None}
+_global: dict[str, str | None] = {"store": None, "tick": None, "namespace": None, "lock_timeout": None}
 
 
-def set_globals(store: str | None, tick: str | None, lock_timeout: str | None = None) -> None:
+def set_globals(store: str | None, tick: str | None, namespace: str | None = None,
+                lock_timeout: str | None = None) -> None:
     if store:
         _global["store"] = store
     if tick is not None:
         _global["tick"] = tick
+    if namespace is not None:  # kubectl's global -n given where the verb has none (cli/globals.py)
+        _global["namespace"] = namespace
     if lock_timeout is not None:
         _global["lock_timeout"] = lock_timeout
 
@@ -89,7 +92,7 @@ def path_segment_errors(name: str) -> list[str]:
 def namespace_of(namespace: str | None, *, plain: bool = False) -> str:
     """The namespace a command works in; one that cannot sit in a request path is refused as client-go's
     request builder refuses it (``invalid namespace "..": [may not be '..']``), before any request."""
-    ns = namespace or "default"
+    ns = namespace or _global["namespace"] or "default"
     problems = path_segment_errors(ns)
     if problems:
         from minikctl.kube.errors import ClientError, go_quote

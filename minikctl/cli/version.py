@@ -4,11 +4,13 @@ from __future__ import annotations
 
 
 from minikctl.cli import common as c
+from minikctl.cli.spec import Opt
 
 KUBERNETES_VERSION = "v1.32.4"
 
 
-def version(output: str | None = c.OUTPUT) -> None:
+def version(output: str | None = c.OUTPUT,
+            client: bool = Opt(False, "--client", help="If true, shows client version only (no server required).")) -> None:
     """Print the minikctl version and the Kubernetes version it simulates."""
     import platform
 
@@ -24,8 +26,11 @@ def version(output: str | None = c.OUTPUT) -> None:
         "serverVersion": {"gitVersion": KUBERNETES_VERSION, "major": kmajor, "minor": kminor,
                           "platform": "minikctl/simulated"},
     }
+    if client:
+        del info["serverVersion"]
     if output in (None, ""):
-        c.out(f"Client Version: v{__version__}\nServer Version: {KUBERNETES_VERSION} (simulated)\n")
+        c.out(f"Client Version: v{__version__}\n" + ("" if client else
+                                                      f"Server Version: {KUBERNETES_VERSION} (simulated)\n"))
     elif output in ("json", "yaml"):
         from minikctl.printers import serialize
 
