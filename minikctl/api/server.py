@@ -116,7 +116,10 @@ class Api:
     def create(self, obj: dict, *, dry_run: bool = False, source: str = "") -> dict:
         res = self._resource_of(obj)
         strat = registry.strategy(res)
-        obj = copy.deepcopy(obj)
+        try:
+            obj = json.loads(json.dumps(obj))  # a deep copy of JSON values, several times faster than deepcopy
+        except (TypeError, ValueError):
+            obj = copy.deepcopy(obj)
         meta = obj.setdefault("metadata", {})
         if strat.validate_on_decode:
             self._check_decode(res, obj, source, "creating")

@@ -24,7 +24,7 @@ HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way ku
 
 def root(store: str | None = STORE, tick: str | None = TICK, lock_timeout: str | None = LOCK_TIMEOUT) -> None:
     """minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."""
-    set_globals(store, tick, lock_timeout)
+    set_globals(store, tick, lock_timeout=lock_timeout)
 
 
 def lookup(word: str) -> Any:
@@ -287,6 +287,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         worker = threading.Thread(target=body, name="minikctl", daemon=True)
         worker.start()
+    except RuntimeError:  # no thread could be started (a tight ulimit): run here, with the default stack
+        threading.stack_size(old_size)
+        body()
+        sys.setrecursionlimit(old_limit)
+        return result[0]
     finally:
         threading.stack_size(old_size)
     try:

@@ -19,7 +19,7 @@ def _prepare(obj: dict, source: str, namespace: str | None):
     res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
     if res is None:
         raise unknown_kind_error(obj, source)
-    obj = copy.deepcopy(obj)
+    obj = _copy(obj)
     meta = obj.setdefault("metadata", {})
     if res.namespaced:
         own = meta.get("namespace")
@@ -32,6 +32,15 @@ def _prepare(obj: dict, source: str, namespace: str | None):
     return res, obj
 
 
+def _copy(obj):
+    """A deep copy of a decoded document (JSON values only): a JSON round trip, several times faster than
+    copy.deepcopy, which counted for a tenth of a big apply."""
+    import json
+
+    return json.loads(json.dumps(obj))
+
+
+SETTLE_EVERY = 1000  # documents after which the cluster reacts to what was applied so far (the change feed drains)
 PROGRESS_FROM = 500  # documents from which a terminal shows how far apply is (never a pipe or a file)
 
 
@@ -64,10 +73,10 @@ def _annotated(obj: dict) -> dict:
     from minikctl.api.server import LAST_APPLIED
     from minikctl.printers.serialize import to_compact_json
 
-    plain = copy.deepcopy(obj)
+    plain = _copy(obj)
     annotations = plain.setdefault("metadata", {}).setdefault("annotations", {})
     annotations.pop(LAST_APPLIED, None)
-    out = copy.deepcopy(obj)
+    out = _copy(obj)
     out["metadata"].setdefault("annotations", {})[LAST_APPLIED] = to_compact_json(plain) + "\n"
     return out
 
@@ -101,6 +110,8 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
         for n, (obj, source, failed) in enumerate(docs):
             if progress is not None:
                 progress.show(n)
+            if n and n % SETTLE_EVERY == 0:
+                cluster.settle()  # the cluster reacts as a big file goes (same instant): bounded memory
             if failed is not None:  # this document never reached the server; the others go on
                 errors.append(failed)
                 continue
@@ -112,7 +123,8 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
                 errors.append(e)
                 continue
             lines += before
-            results.append(result)
+            if output and output != "name":  # the objects themselves are printed: keep them
+                results.append(result)
             lines.append(c.result_line(result, word, output, mode))
         warnings = list(api.warnings)
         if progress is not None:

@@ -32,7 +32,7 @@ def describe(
     if filename or (not all_namespaces and any(r.res.namespaced for r in requests)):
         ns = c.namespace_of(namespace, plain=not any(r.names for r in requests))
     else:
-        ns = namespace or "default"  # not part of any request path
+        ns = namespace or c._global["namespace"] or "default"  # not part of any request path
     objs: list[dict] = []
     errors: list[MinikctlError] = []
     with c.session(store, tick, read_only=True) as cluster:

@@ -49,32 +49,45 @@ def edit(
     if not requests or not requests[0].names:
         raise ClientError("You must provide one or more resources by argument or filename.")
     req = requests[0]
-    with c.session(store, tick) as cluster:
+    ns = c.namespace_of(namespace)
+    # the store is read, then edited with no lock held (an editor can stay open for hours), then written in a
+    # command of its own; what changed meanwhile is merged as kubectl's patch would merge it
+    with c.session(store, tick, read_only=True) as cluster:
+        live = cluster.api.get(req.res, ns, req.names[0])
+    original = to_yaml(live)
+    fd, path = tempfile.mkstemp(prefix="minikctl-edit-", suffix=".yaml")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(HEADER + original)
+    new = None
+    for attempt in range(2):
+        _run_editor(path)
+        with open(path, encoding="utf-8") as fh:
+            edited = _strip(fh.read())
+        if not edited.strip() or edited == original:
+            os.unlink(path)
+            c.err("Edit cancelled, no changes made.")
+            return
+        try:
+            docs = parse_documents(edited, path)
+            new = docs[0] if docs else None
+            break
+        except MinikctlError as e:
+            if attempt:
+                raise
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(f'# {req.res.plural} "{req.names[0]}" was not valid:\n# * <nil>: Invalid value: '
+                         f'"The edited file failed validation": {e.render()}\n#\n' + HEADER + edited)
+    with c.session(store, "0") as cluster:  # the command's tick was taken by the read
         api = cluster.api
-        live = api.get(req.res, c.namespace_of(namespace), req.names[0])
-        original = to_yaml(live)
-        fd, path = tempfile.mkstemp(prefix="minikctl-edit-", suffix=".yaml")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(HEADER + original)
-        new = None
-        for attempt in range(2):
-            _run_editor(path)
-            with open(path, encoding="utf-8") as fh:
-                edited = _strip(fh.read())
-            if not edited.strip() or edited == original:
-                os.unlink(path)
-                c.err("Edit cancelled, no changes made.")
-                return
-            try:
-                docs = parse_documents(edited, path)
-                new = docs[0] if docs else None
-                break
-            except MinikctlError as e:
-                if attempt:
-                    raise
-                with open(path, "w", encoding="utf-8") as fh:
-                    fh.write(f'# {req.res.plural} "{req.names[0]}" was not valid:\n# * <nil>: Invalid value: '
-                             f'"The edited file failed validation": {e.render()}\n#\n' + HEADER + edited)
+        current = api.get(req.res, ns, req.names[0])
+        rv = (current.get("metadata") or {}).get("resourceVersion")
+        if isinstance(new, dict) and rv != (live.get("metadata") or {}).get("resourceVersion"):
+            from minikctl.api.patching import strategic_merge_patch, three_way_patch
+
+            patch = three_way_patch(live, new, current, kind=req.res.kind)
+            new = strategic_merge_patch(current, patch, kind=req.res.kind)
+            new.setdefault("metadata", {})["resourceVersion"] = rv
+        live = current
         try:
             stored, changed = api.update(live, new, verb="patching")
         except StatusError as e:

@@ -616,6 +616,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._changes.append(change)
         if self.journal is not None:
             self.journal.append(change)
+        if len(self._changes) >= 4096:  # a big apply: write the log as it goes, not 100,000 changes held to the end
+            changelog.write(self.conn, self._changes)
+            self._changes = []
 
     def revision(self) -> int:
         """The store's current revision (the resourceVersion of a list)."""

@@ -25,14 +25,18 @@ NOTICE_S = 1.0
 DEFAULT_TIMEOUT_S = 120.0
 
 
-def _start_time(pid: int) -> str:
-    """The process's start time (Linux /proc), so a reused pid is not taken for the ticket's owner."""
+def _stat(pid: int) -> list[str]:
     try:
         with open(f"/proc/{pid}/stat", "rb") as f:
-            stat = f.read().decode("ascii", "replace")
-        return stat.rsplit(")", 1)[1].split()[19]
+            return f.read().decode("ascii", "replace").rsplit(")", 1)[1].split()
     except (OSError, IndexError):
-        return ""
+        return []
+
+
+def _start_time(pid: int) -> str:
+    """The process's start time (Linux /proc), so a reused pid is not taken for the ticket's owner."""
+    fields = _stat(pid)
+    return fields[19] if len(fields) > 19 else ""
 
 
 def _alive(pid: int, started: str) -> bool:
@@ -44,7 +48,11 @@ def _alive(pid: int, started: str) -> bool:
         return True
     except OSError:
         return False
-    return not started or _start_time(pid) in ("", started)
+    fields = _stat(pid)
+    if fields and fields[0] in ("Z", "X"):  # killed, not yet reaped by its parent: it holds nothing any more
+        return False
+    now = fields[19] if len(fields) > 19 else ""
+    return not started or now in ("", started)
 
 
 def describe_command(argv: list[str] | None = None) -> str:
@@ -57,7 +65,7 @@ class Ticket:
     """One command's place in the queue of a store (``with Ticket(path, ...)``, or ``acquire``/``release``)."""
 
     def __init__(self, store_path: str, timeout_s: float | None = None, command: str | None = None) -> None:
-        self.dir = store_path + ".queue"
+        self.dir = os.fspath(store_path) + ".queue"
         self.timeout_s = DEFAULT_TIMEOUT_S if timeout_s is None else timeout_s
         self.command = describe_command() if command is None else command
         self.path: str | None = None

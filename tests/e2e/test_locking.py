@@ -84,3 +84,17 @@ def test_a_long_advance_commits_in_steps_and_others_get_their_turn(cli):
         assert waited < 20
     assert read_took < 20
     assert "during" in cli.ok("get", "pod", "quiet", "--show-labels")
+
+
+def test_edit_holds_no_lock_while_the_editor_is_open(cli, tmp_path):
+    cli.ok("run", "a", "--image=busybox", "--", "sleep", "99999")
+    editor = tmp_path / "editor.sh"
+    editor.write_text("#!/bin/sh\n"
+                      f"MINIKCTL_HOME='{cli.home}' {' '.join(cli.argv)} --lock-timeout=3s label pod a meanwhile=1 "
+                      f">/dev/null || exit 1\n"
+                      "sed -i 's/^  labels:/  labels:\\n    edited: \"1\"/' \"$1\"\n")
+    editor.chmod(0o755)
+    done = cli("edit", "pod", "a", env={"EDITOR": str(editor), "KUBE_EDITOR": str(editor)})
+    assert done.returncode == 0, done.stderr
+    labels = cli.ok("get", "pod", "a", "--show-labels")
+    assert "meanwhile=1" in labels and "edited=1" in labels

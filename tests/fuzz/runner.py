@@ -29,7 +29,7 @@ class Runner:
     def run(self, args: list[str], stdin: str | None = None, tick: str = "0") -> tuple[int, str, str]:
         from minikctl.cli import app, common
 
-        common._global.update({"store": None, "tick": None, "lock_timeout": None})
+        common._global.update({"store": None, "tick": None, "namespace": None, "lock_timeout": None})
         saved_env = {k: os.environ.get(k) for k in ("MINIKCTL_HOME", "MINIKCTL_STORE", "MINIKCTL_TICK")}
         os.environ["MINIKCTL_HOME"] = self.home
         os.environ.pop("MINIKCTL_STORE", None)
