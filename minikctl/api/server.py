@@ -104,7 +104,7 @@ class Api:
     def create(self, obj: dict, *, dry_run: bool = False, source: str = "") -> dict:
         res = self._resource_of(obj)
         strat = registry.strategy(res)
-        obj = copy.deepcopy(obj)
+        obj = _copy(obj)
         meta = obj.setdefault("metadata", {})
         if strat.validate_on_decode:
             self._check_decode(res, obj, source, "creating")
@@ -159,7 +159,7 @@ class Api:
         """Replace ``old`` by ``new`` after admission. Returns (stored object, changed?)."""
         res = self._resource_of(old, updating=True)
         strat = registry.strategy(res)
-        new = copy.deepcopy(new)
+        new = _copy(new)
         if strat.validate_on_decode:
             self._check_decode(res, new, source, verb)
         meta = new.setdefault("metadata", {})
@@ -277,6 +277,16 @@ class Api:
 
 
 # ---- helpers --------------------------------------------------------------------------------
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+
+
+def _copy(obj: Any) -> Any:
+    """A deep copy of a request body, as the body of a request is: through JSON (several times faster than
+    copy.deepcopy for the thousand pods a controller creates); copy.deepcopy for a value JSON cannot carry."""
+    try:
+        return json.loads(_dumps(obj))
+    except (TypeError, ValueError):
+        return copy.deepcopy(obj)
 def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_selector: str) -> list[dict]:
     from minikctl.kube import selectors
 
