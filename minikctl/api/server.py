@@ -116,10 +116,7 @@ class Api:
     def create(self, obj: dict, *, dry_run: bool = False, source: str = "") -> dict:
         res = self._resource_of(obj)
         strat = registry.strategy(res)
-        try:
-            obj = json.loads(json.dumps(obj))  # a deep copy of JSON values, several times faster than deepcopy
-        except (TypeError, ValueError):
-            obj = copy.deepcopy(obj)
+        obj = _copy(obj)
         meta = obj.setdefault("metadata", {})
         if strat.validate_on_decode:
             self._check_decode(res, obj, source, "creating")
@@ -193,7 +190,7 @@ class Api:
         res = self._resource_of(old, updating=True)
         strat = registry.strategy(res)
         if not trusted:
-            new = copy.deepcopy(new)
+            new = _copy(new)
         if not isinstance(new, dict):
             raise E.BadRequest(f"the object to update is not a JSON object: {type(new).__name__}")
         for key in ("apiVersion", "kind"):  # the request's path names the type: a body without it gets it
@@ -396,6 +393,18 @@ def gc_finalizers(finalizers: list[str], propagation: str | None) -> list[str]:
 
 def _first_gc_finalizer(finalizers: list[str]) -> str:
     return next((f for f in finalizers if f in ("orphan", "foregroundDeletion")), "")
+
+
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+
+
+def _copy(obj: Any) -> Any:
+    """A deep copy of a request body, as the body of a request is: through JSON (several times faster than
+    copy.deepcopy for the thousand pods a controller creates); copy.deepcopy for a value JSON cannot carry."""
+    try:
+        return json.loads(_dumps(obj))
+    except (TypeError, ValueError):
+        return copy.deepcopy(obj)
 
 
 def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_selector: str) -> list[dict]:
