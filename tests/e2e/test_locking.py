@@ -63,10 +63,14 @@ def test_a_long_advance_commits_in_steps_and_others_get_their_turn(cli):
     cli.ok("run", "quiet", "--image=busybox", "--", "sleep", "999999")
     env = dict(os.environ, MINIKCTL_HOME=str(cli.home))
     env.pop("MINIKCTL_TICK", None)
-    advance = subprocess.Popen([*cli.argv, "clock", "advance", "6h"], env=env, stdout=subprocess.PIPE,
+    before = cli.ok("clock", "show")
+    advance = subprocess.Popen([*cli.argv, "clock", "advance", "24h"], env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     try:
-        time.sleep(3)
+        # wait for the advance's first committed step: the clock a snapshot read sees has moved
+        deadline = time.monotonic() + 60
+        while cli.ok("clock", "show") == before and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert advance.poll() is None, "the advance should still be running"
         started = time.monotonic()
         done = cli("--lock-timeout=60s", "label", "pod", "quiet", "during=advance")
