@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO.parent / "shared" / "corpus" / "k8s-website-examples"
+CORPUS = REPO / "tests" / "corpus" / "k8s-website-examples"
 
 
 def minikctl_argv() -> list[str]:

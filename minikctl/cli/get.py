@@ -10,7 +10,7 @@ NO_RESOURCE = (
     'You must specify the type of resource to get. Use "kubectl api-resources" for a complete list of supported '
     "resources.\n\nerror: Required resource not specified.\n"
     'Use "kubectl explain <resource>" for a detailed description of that resource (e.g. kubectl explain pods).\n'
-    "See 'kubectl get -h' for help and examples"
+    "See 'minikctl get -h' for help and examples"
 )
 
 

@@ -7,7 +7,7 @@ from minikctl.cli.spec import Arg, Opt
 
 NO_POD = ("expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\n"
           "POD or TYPE/NAME is a required argument for the logs command\n"
-          "See 'kubectl logs -h' for help and examples")
+          "See 'minikctl logs -h' for help and examples")
 
 
 def _container_names(pod: dict) -> list[tuple[str, str]]:

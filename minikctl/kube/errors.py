@@ -149,8 +149,8 @@ class UsageError(ClientError):
 
     def render(self) -> str:
         text = super().render()
-        if self.command:
-            text += f"\nSee 'kubectl {self.command} -h' for help and examples"
+        if self.command:  # cmdutil.UsageErrorf names cmd.CommandPath(): the root command is this program
+            text += f"\nSee 'minikctl {self.command} -h' for help and examples"
         return text
 
 

@@ -348,7 +348,10 @@ class Handler(BaseHTTPRequestHandler):
     def send_error_status(self, err: E.StatusError, rt: Route | None = None) -> None:
         self.send_reply(Reply(err.code or 500, status_body(err, rt)))
 
+    streaming = ""  # the content type of a chunked response under way (its status line is already sent)
+
     def start_stream(self, content_type: str, headers: list | None = None) -> None:
+        self.streaming = content_type
         self.send_response(200)
         self.send_header("Content-Type", content_type)
         self.send_header("Cache-Control", "no-cache, private")
@@ -417,6 +420,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def dispatch(self) -> None:
         rt: Route | None = None
+        self.streaming = ""
         try:
             url = urlsplit(self.path)
             query = parse_qs(url.query, keep_blank_values=True)
@@ -439,7 +443,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def _safe_error(self, err: E.StatusError, rt: Route | None) -> None:
         try:
-            self.send_error_status(err, rt)
+            if self.streaming:
+                # the status line went out with the stream: a watch ends with an ERROR event carrying the Status
+                # (apiserver endpoints/handlers/watch.go), any other stream just ends; never a second response
+                # inside the chunked body
+                if self.streaming.startswith("application/json"):
+                    event = {"type": "ERROR", "object": status_body(err, rt)}
+                    self.write_chunk(json.dumps(event, separators=(",", ":")).encode() + b"\n")
+                self.end_stream()
+                self.close_connection = True
+            else:
+                self.send_error_status(err, rt)
         except OSError:
             self.close_connection = True
 

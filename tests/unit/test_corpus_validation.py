@@ -12,7 +12,7 @@ import pytest
 
 from minikctl.api import defaults, validation
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "k8s-website-examples"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "k8s-website-examples"
 
 API_VERSIONS = {
     "Pod": "v1", "Namespace": "v1", "Deployment": "apps/v1", "ReplicaSet": "apps/v1", "StatefulSet": "apps/v1",
