@@ -65,7 +65,9 @@ def test_exec_errors_like_kubectl(store, tmp_path, args):
         real = kubectl("exec", *args)
     ours = store("exec", *args, tick="0")
     assert real.returncode == 1
-    assert (ours.returncode, ours.stdout, ours.stderr) == (real.returncode, real.stdout, real.stderr)
+    # the usage hint names the root command (cobra's CommandPath): kubectl there, minikctl here
+    expected_err = real.stderr.replace("See 'kubectl ", "See 'minikctl ")
+    assert (ours.returncode, ours.stdout, ours.stderr) == (real.returncode, real.stdout, expected_err)
 
 
 def test_exec_command_after_the_dash(store):
