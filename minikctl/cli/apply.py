@@ -296,7 +296,21 @@ def validate_prune(prune: bool, all_: bool, selector: str | None) -> None:
                           "label selector")
 
 
-def pruner(kinds: list, selector: str | None, enforced_namespace: str | None):
+PRUNE_DEPRECATION = ("Deprecated: kubectl apply will no longer prune non-namespaced resources by default when used "
+                     "with the --namespace flag in a future release. To preserve the current behaviour, list the "
+                     "resources you want to target explicitly in the --prune-allowlist flag.")
+
+
+def klog_warning(message: str, where: str) -> None:
+    """A klog.Warning line on stderr, in klog's header format (``Wmmdd hh:mm:ss.uuuuuu   pid file:line] msg``)."""
+    import datetime
+    import os
+
+    now = datetime.datetime.now()
+    c.err(f"W{now:%m%d %H:%M:%S.%f} {os.getpid():>7} {where}] {message}")
+
+
+def pruner(kinds: list, selector: str | None, enforced_namespace: str | None, default_list: bool = False):
     """apply's --prune post-processor (prune.go ``pruner.pruneAll``/``prune``): in every namespace an applied
     object was in (and the one -n named), then cluster-wide for the cluster-scoped kinds, list each kind with
     the selector and delete what carries the last-applied annotation and was not applied now. Returns the
@@ -304,6 +318,8 @@ def pruner(kinds: list, selector: str | None, enforced_namespace: str | None):
     from minikctl.api.server import LAST_APPLIED
 
     def run(api, applied, mode):
+        if default_list:  # util/prune GetRESTMappings: apply's namespace is never empty, so it always warns
+            klog_warning(PRUNE_DEPRECATION, "prune.go:71")
         visited_uids = {uid for _r, _ns, uid in applied}
         namespaces = {ns for _r, ns, _u in applied if ns is not None}
         if enforced_namespace:
@@ -352,7 +368,8 @@ def apply(
     validate_prune(prune, all_, selector)
     after = None
     if prune:
-        after = pruner(kinds, selector, c.namespace_of(namespace) if namespace or c._global["namespace"] else None)
+        after = pruner(kinds, selector, c.namespace_of(namespace) if namespace or c._global["namespace"] else None,
+                       default_list=not prune_allowlist)
     _run("apply", filename, recursive, namespace, output, dry_run, validate, store, tick, apply_one,
          selector=selector, after=after)
 
