@@ -104,7 +104,7 @@ def _targets(api, args, filename, recursive, selector, all_, namespace) -> list[
     from minikctl.cli import resource_args
     from minikctl.cli.apply import label_filter
     from minikctl.cli.delete import NO_ARGS
-    from minikctl.kube.errors import ClientError, MultiError
+    from minikctl.kube.errors import ClientError, MultiError, StatusError
 
     if all_ and selector:
         raise ClientError("cannot set --all and --selector at the same time")
@@ -115,16 +115,16 @@ def _targets(api, args, filename, recursive, selector, all_, namespace) -> list[
         raise ClientError("resource(s) were provided, but no name was specified")
     ns = c.namespace_of(namespace)
     out: list[tuple[dict, str]] = []
-    if filename:
-        keep = label_filter(selector)
-        sources = {}
-        for res, obj, source in resource_args.from_files(filename, recursive, keep):
+    if filename:  # the files are read once (stdin cannot be read twice)
+        missing = []
+        for res, obj, source in resource_args.from_files(filename, recursive, label_filter(selector)):
             meta = obj.get("metadata") or {}
-            sources[(res.kind, meta.get("name"))] = source
-        found, missing = resource_args.live_from_files(api, filename, recursive, ns, keep=keep)
+            try:
+                out.append((api.get(res, meta.get("namespace") or ns, meta.get("name", "")), source))
+            except StatusError as e:
+                missing.append(e)
         if missing:
             raise MultiError(missing)
-        out += [(live, sources.get((res.kind, live["metadata"].get("name")), "")) for res, live in found]
     for req in requests:
         if req.names:
             out += [(api.get(req.res, ns, name), "") for name in req.names]

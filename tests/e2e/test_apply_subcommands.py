@@ -38,6 +38,7 @@ def test_view_last_applied_prints_the_annotation_as_yaml_or_json(cli, manifest):
     assert out.endswith("    ]\n  }\n}\n")
     assert json.loads(out) == json.loads(annotations(cli, "web")[LAST])
     assert cli.ok("apply", "view-last-applied", "-f", f) == cli.ok("apply", "view-last-applied", "pod/web")
+    assert cli.ok("apply", "view-last-applied", "-f", "-", input=pod("web")).startswith("apiVersion: v1\nkind: Pod\n")
     # by type with -l or --all: every object that has the annotation
     assert cli.ok("apply", "view-last-applied", "pods", "-l", "app=web").count("kind: Pod") == 1
 
