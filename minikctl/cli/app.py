@@ -176,6 +176,9 @@ def _run_typer(args: list[str], only: str | None) -> Any:
     except cx.NoSuchOption as e:
         # cobra's own error (kubectl 1.32 prints it with a capital E), with the command's full path
         cmd = " ".join(e.ctx.command_path.split()[1:]) if e.ctx is not None else _command_path(args)
+        if cmd == "diff":  # diff.go SetFlagErrorFunc: a usage error through CheckDiffErr (exit 2; 1 means changes)
+            sys.stderr.write(f"error: unknown flag: {e.option_name}\nSee 'minikctl diff -h' for help and examples\n")
+            return 2
         sys.stderr.write(f"Error: unknown flag: {e.option_name}\nSee 'minikctl {cmd} --help' for usage.\n")
         return 1
     except cx.UsageError as e:

@@ -146,6 +146,8 @@ def diff(
     prune_allowlist: list[str] | None = Opt(None, "--prune-allowlist",
                                             help="Overwrite the default allowlist with <group/version/kind> for --prune"),
     show_managed_fields: bool = Opt(False, "--show-managed-fields", help="If true, include managed fields in the diff."),
+    concurrency: str = Opt("1", "--concurrency", help="Number of objects to process in parallel when diffing against "
+                           "the live version (one command's transaction here: the output is the same)."),
     namespace: str | None = c.NAMESPACE,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
@@ -158,6 +160,10 @@ def diff(
     from minikctl.kube.errors import ClientError, MinikctlError
 
     try:
+        digits = concurrency[1:] if concurrency[:1] in "+-" else concurrency
+        if not (digits.isascii() and digits.isdigit()):  # pflag's Int: a usage error, exit 2 as every diff error
+            raise ClientError(f'invalid argument "{concurrency}" for "--concurrency" flag: strconv.ParseInt: parsing '
+                              f'"{concurrency}": invalid syntax\nSee \'minikctl diff -h\' for help and examples')
         if not filename:  # DiffOptions.Complete: RequireFilenameOrKustomize
             raise ClientError("must specify one of -f and -k")
         if args:  # validateArgs

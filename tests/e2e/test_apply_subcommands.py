@@ -220,6 +220,13 @@ def test_diff_errors_exit_2(cli, manifest):
     done = cli("diff", "-f", f, "extra")
     assert (done.returncode, done.stderr) == (2, "error: Unexpected args: [extra]\n"
                                                  "See 'minikctl diff -h' for help and examples\n")
+    done = cli("diff", "-f", f, "--bogus")  # diff.go's SetFlagErrorFunc: flag errors exit 2 too
+    assert (done.returncode, done.stderr) == (2, "error: unknown flag: --bogus\n"
+                                                 "See 'minikctl diff -h' for help and examples\n")
+    done = cli("diff", "-f", f, "--concurrency=x")
+    assert (done.returncode, done.stderr) == (2, 'error: invalid argument "x" for "--concurrency" flag: '
+                                                 'strconv.ParseInt: parsing "x": invalid syntax\n'
+                                                 "See 'minikctl diff -h' for help and examples\n")
     cli.ok("apply", "-f", f)
     done = cli("diff", "-f", manifest(pod("web").replace("name: main", "name: other"), "bad.yaml"))
     assert done.returncode == 2 and done.stdout == ""
