@@ -339,3 +339,30 @@ def test_prune_and_selector_match_kubectl(kubectl, served, tmp_path):
                  ["--prune"], ["--prune", "--all", "-l", "x=y"], ["--prune", "--all", "--prune-allowlist=v1/Pod"]):
         real, mine = _both(kubectl, cli, "apply", "-f", str(one), *args)
         assert (mine.returncode, mine.stdout, mine.stderr) == (real.returncode, real.stdout, real.stderr), args
+
+
+@needs_kubectl
+def test_edit_last_applied_matches_kubectl(kubectl, served, tmp_path):
+    import os
+    import subprocess
+
+    cli = served.cli
+    f = tmp_path / "p.yaml"
+    f.write_text(pod("ed-web", labels="app: ed"))
+    kubectl.ok("apply", "-f", str(f))
+    results = []
+    for n, run in enumerate(("kubectl", "minikctl")):
+        old, new = f"1.{14 + n}", f"1.{15 + n}"
+        editor = _editor(tmp_path, f"open(p, 'w').write(text.replace({old!r}, {new!r}))\n")
+        if run == "kubectl":
+            env = dict(os.environ, EDITOR=editor, KUBECACHEDIR=str(kubectl.cache))
+            env.pop("KUBE_EDITOR", None)
+            done = subprocess.run([KUBECTL, "--kubeconfig", str(served.kubeconfig), "apply", "edit-last-applied",
+                                   "pod/ed-web", "-o", "json"], capture_output=True, text=True, env=env, timeout=60)
+        else:
+            done = cli("--tick", "0", "apply", "edit-last-applied", "pod/ed-web", "-o", "json",
+                       env={"EDITOR": editor, "KUBE_EDITOR": ""})
+        results.append((done.returncode, done.stdout.replace(new, "NEW"), done.stderr,
+                        annotations(cli, "ed-web")[LAST].replace(new, "NEW")))
+    assert results[0] == results[1]
+    assert results[0][0] == 0 and '"image": "nginx:NEW.2"' in results[0][1]
