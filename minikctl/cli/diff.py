@@ -75,6 +75,7 @@ def _collect(filename, recursive, namespace, selector, prune, prune_allowlist, t
     """[(file name, live or None, merged)] for the documents, then [(file name, object)] for what --prune would
     delete; warnings to print."""
     from minikctl.cli import apply as apply_cmd
+    from minikctl.kube.errors import ClientError
 
     kinds = apply_cmd.prune_resources(prune_allowlist) if prune else []
     docs = apply_cmd.load_selected(filename, recursive, selector)
@@ -88,6 +89,8 @@ def _collect(filename, recursive, namespace, selector, prune, prune_allowlist, t
         for obj, source, _f in docs:
             res, local = apply_cmd._prepare(obj, source, namespace)
             meta = local["metadata"]
+            if not meta.get("name"):  # info.Get: client-go refuses a request for an unnamed object
+                raise ClientError("resource name may not be empty")
             live = api.find(res, meta.get("namespace", ""), meta.get("name", ""))
             with api.tx.savepoint():
                 merged = _merged(api, res, local, live, source)

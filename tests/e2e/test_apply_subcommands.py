@@ -220,6 +220,9 @@ def test_diff_errors_exit_2(cli, manifest):
     done = cli("diff", "-f", f, "extra")
     assert (done.returncode, done.stderr) == (2, "error: Unexpected args: [extra]\n"
                                                  "See 'minikctl diff -h' for help and examples\n")
+    unnamed = manifest(pod("x").replace("name: x", "generateName: g-"), "gen.yaml")
+    done = cli("diff", "-f", unnamed)
+    assert (done.returncode, done.stdout, done.stderr) == (2, "", "error: resource name may not be empty\n")
     done = cli("diff", "-f", f, "--bogus")  # diff.go's SetFlagErrorFunc: flag errors exit 2 too
     assert (done.returncode, done.stderr) == (2, "error: unknown flag: --bogus\n"
                                                  "See 'minikctl diff -h' for help and examples\n")
