@@ -118,7 +118,8 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
     With --dry-run=client the printed objects are the ones kubectl would have sent (no server defaults), as
     kubectl prints them; minikctl still runs them through admission, so what a server would refuse is refused.
     ``after(api, applied, mode)`` runs in the same session once every document went through without an error
-    (apply's PostProcessorFn: --prune); ``applied`` is [(resource, namespace, uid)] and it returns more lines.
+    (apply's PostProcessorFn: --prune); ``applied`` is [(resource, namespace, uid)]; it returns the objects it
+    pruned, printed after the others.
     """
     from minikctl.kube.errors import ClientError, MinikctlError, MultiError
 
@@ -250,7 +251,9 @@ def replace_one(api, res, obj, source, mode, force=False):
     return "replaced", obj if mode == "client" else stored
 
 
-# pruner.getRESTMappings' default allowlist (kubectl/pkg/cmd/apply/prune.go): (apiVersion, kind, namespaced)
+# the default allowlist of kubectl/pkg/util/prune/prune.go (defaultNamespacedPruneResources, then
+# defaultNonNamespacedPruneResources, as GetRESTMappings joins them; apply's prune.go uses them): (apiVersion,
+# kind, namespaced)
 DEFAULT_PRUNE_ALLOWLIST = (
     ("v1", "ConfigMap", True), ("v1", "Endpoints", True), ("v1", "Namespace", False),
     ("v1", "PersistentVolumeClaim", True), ("v1", "PersistentVolume", False), ("v1", "Pod", True),
