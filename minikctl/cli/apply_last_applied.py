@@ -106,9 +106,11 @@ def _targets(api, args, filename, recursive, selector, all_, namespace) -> list[
     from minikctl.cli.delete import NO_ARGS
     from minikctl.kube.errors import ClientError, MultiError, StatusError
 
-    if all_ and selector:
-        raise ClientError("cannot set --all and --selector at the same time")
+    if all_ and selector:  # Builder.SelectAllParam after LabelSelectorParam (its message ends with a space)
+        raise ClientError(f'found non-empty label selector "{selector}" with previously set \'all\' parameter. ')
     requests = resource_args.from_args(args or [])
+    if selector and any(r.names for r in requests):  # Builder.visitBySelector
+        raise ClientError("name cannot be provided when a selector is specified")
     if not requests and not filename:
         raise ClientError(NO_ARGS)
     if any(not r.names for r in requests) and not (selector or all_):

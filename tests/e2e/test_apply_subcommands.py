@@ -60,6 +60,10 @@ def test_view_last_applied_errors(cli, manifest):
     assert cli.fail("apply", "view-last-applied", "pod/nope") == 'Error from server (NotFound): pods "nope" not found\n'
     assert cli.fail("apply", "view-last-applied", "pods") == "error: resource(s) were provided, but no name was specified\n"
     assert cli.fail("apply", "view-last-applied").startswith("error: You must provide one or more resources")
+    assert cli.fail("apply", "view-last-applied", "pods", "--all", "-l", "a=b") == (
+        "error: found non-empty label selector \"a=b\" with previously set 'all' parameter. \n")
+    assert cli.fail("apply", "view-last-applied", "pod", "web", "-l", "a=b") == (
+        "error: name cannot be provided when a selector is specified\n")
 
 
 # ---- set-last-applied -----------------------------------------------------------------------------------------
