@@ -108,6 +108,11 @@ def _targets(api, args, filename, recursive, selector, all_, namespace) -> list[
 
     if all_ and selector:  # Builder.SelectAllParam after LabelSelectorParam (its message ends with a space)
         raise ClientError(f'found non-empty label selector "{selector}" with previously set \'all\' parameter. ')
+    if filename and args:  # Builder.ResourceTypeOrNameArgs / Builder.Do with paths
+        if any("/" in a for a in args):
+            raise ClientError("resource/name arguments cannot be provided when a path is specified")
+        raise ClientError("when paths, URLs, or stdin is provided as input, you may not specify resource arguments "
+                          "as well")
     requests = resource_args.from_args(args or [])
     if selector and any(r.names for r in requests):  # Builder.visitBySelector
         raise ClientError("name cannot be provided when a selector is specified")

@@ -62,6 +62,10 @@ def test_view_last_applied_errors(cli, manifest):
     assert cli.fail("apply", "view-last-applied").startswith("error: You must provide one or more resources")
     assert cli.fail("apply", "view-last-applied", "pods", "--all", "-l", "a=b") == (
         "error: found non-empty label selector \"a=b\" with previously set 'all' parameter. \n")
+    assert cli.fail("apply", "view-last-applied", "pod/web", "-f", "x.yaml") == (
+        "error: resource/name arguments cannot be provided when a path is specified\n")
+    assert cli.fail("apply", "view-last-applied", "pods", "-f", "x.yaml") == (
+        "error: when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well\n")
     assert cli.fail("apply", "view-last-applied", "pod", "web", "-l", "a=b") == (
         "error: name cannot be provided when a selector is specified\n")
 
