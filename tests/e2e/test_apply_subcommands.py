@@ -342,6 +342,12 @@ def test_prune_and_selector_match_kubectl(kubectl, served, tmp_path):
     real, mine = _both(kubectl, cli, "apply", "-f", str(all_), "-l", "app=pr", "--dry-run=server")
     assert (mine.returncode, mine.stdout, mine.stderr) == (real.returncode, real.stdout, real.stderr)
     kubectl.ok("apply", "-f", str(all_))
+    for args in (["delete", "-f", str(all_), "-l", "app=pr", "--dry-run=server"],
+                 ["delete", "-f", str(all_), "-l", "app=none"],
+                 ["create", "-f", str(all_), "-l", "app=other", "--dry-run=server"],
+                 ["create", "-f", str(all_), "-l", "app=none"]):
+        real, mine = _both(kubectl, cli, *args)
+        assert (mine.returncode, mine.stdout, mine.stderr) == (real.returncode, real.stdout, real.stderr), args
     one = tmp_path / "one.yaml"
     one.write_text(pod("pr-a", labels="app: pr"))
     for args in (["--prune", "-l", "app=pr", "--prune-allowlist=core/v1/Pod", "--dry-run=client"],
