@@ -17,7 +17,7 @@ COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "ge
             "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "set": "set", "edit": "edit",
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
             "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top",
-            "rollout": "rollout", "scale": "scale", "serve": "serve"}
+            "rollout": "rollout", "scale": "scale", "serve": "serve", "diff": "diff"}
 ROOT_VALUE_OPTIONS = ("--store", "--tick", "--lock-timeout")
 HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."
 
@@ -176,6 +176,9 @@ def _run_typer(args: list[str], only: str | None) -> Any:
     except cx.NoSuchOption as e:
         # cobra's own error (kubectl 1.32 prints it with a capital E), with the command's full path
         cmd = " ".join(e.ctx.command_path.split()[1:]) if e.ctx is not None else _command_path(args)
+        if cmd == "diff":  # diff.go SetFlagErrorFunc: a usage error through CheckDiffErr (exit 2; 1 means changes)
+            sys.stderr.write(f"error: unknown flag: {e.option_name}\nSee 'minikctl diff -h' for help and examples\n")
+            return 2
         sys.stderr.write(f"Error: unknown flag: {e.option_name}\nSee 'minikctl {cmd} --help' for usage.\n")
         return 1
     except cx.UsageError as e:

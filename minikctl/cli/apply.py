@@ -7,7 +7,7 @@ import copy
 import sys
 
 from minikctl.cli import common as c
-from minikctl.cli.spec import Opt
+from minikctl.cli.spec import Arg, Group, Opt
 
 
 def _prepare(obj: dict, source: str, namespace: str | None):
@@ -81,14 +81,47 @@ def _annotated(obj: dict) -> dict:
     return out
 
 
-def _run(verb, filename, recursive, namespace, output, dry_run, validate, store, tick, action) -> None:
+def label_filter(selector: str | None):
+    """The -l of a verb that reads -f: a predicate on a document's labels, or None without -l.
+
+    kubectl's resource builder (cli-runtime pkg/resource/builder.go, ``visitByPaths``) parses the selector and
+    wraps the file visitors in ``FilterByLabelSelector``: documents whose labels do not match are skipped as if
+    they were not in the files."""
+    from minikctl.kube.errors import ClientError, StatusError
+    from minikctl.kube.selectors import LabelSelector
+
+    if not selector:
+        return None
+    try:
+        parsed = LabelSelector.parse(selector)
+    except StatusError as e:
+        raise ClientError(f'the provided selector "{selector}" is not valid: {e.message}') from None
+    return lambda obj: parsed.matches((obj.get("metadata") or {}).get("labels") or {})
+
+
+def load_selected(filename, recursive, selector):
+    """The -f documents (resource_args.load_each), without those -l leaves out (documents that failed to
+    load stay: their errors are reported)."""
+    from minikctl.cli import resource_args
+
+    keep = label_filter(selector)  # a bad selector fails before any file is read, as the builder's Do() does
+    docs = resource_args.load_each(filename, recursive)
+    if keep is None:
+        return docs
+    return [d for d in docs if d[0] is None or keep(d[0])]
+
+
+def _run(verb, filename, recursive, namespace, output, dry_run, validate, store, tick, action,
+         selector: str | None = None, after=None) -> None:
     """Load every document, run ``action`` on each inside one session, print, and report errors at the end.
 
     With --dry-run=client the printed objects are the ones kubectl would have sent (no server defaults), as
     kubectl prints them; minikctl still runs them through admission, so what a server would refuse is refused.
+    ``after(api, applied, mode)`` runs in the same session once every document went through without an error
+    (apply's PostProcessorFn: --prune); ``applied`` is [(resource, namespace, uid)]; it returns the objects it
+    pruned, printed after the others.
     """
     from minikctl.kube.errors import ClientError, MinikctlError, MultiError
-    from minikctl.cli import resource_args
 
     if not filename:
         raise ClientError("must specify one of -f and -k")
@@ -96,7 +129,7 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
 
     check_output(output)  # apply, create and replace print json, yaml, name, templates, jsonpath: no table
     mode = c.parse_dry_run(dry_run)
-    docs = resource_args.load_each(filename, recursive)
+    docs = load_selected(filename, recursive, selector)
     if not docs:
         raise ClientError(f"no objects passed to {verb}")
     if all(obj is None for obj, _s, _e in docs):  # nothing to send: the store is not even opened
@@ -104,6 +137,7 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
     lines: list[str] = []
     results: list[dict] = []
     errors: list[MinikctlError] = []
+    applied: list[tuple] = []  # (resource, namespace, uid) of each object that went through
     progress = _Progress(verb, len(docs)) if len(docs) >= PROGRESS_FROM and sys.stderr.isatty() else None
     with c.session(store, tick, validate=validate) as cluster:
         api = cluster.api
@@ -123,9 +157,14 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
                 errors.append(e)
                 continue
             lines += before
+            applied.append((res, obj["metadata"].get("namespace", "") if res.namespaced else None,
+                            (result.get("metadata") or {}).get("uid", "")))
             if output and output != "name":  # the objects themselves are printed: keep them
                 results.append(result)
             lines.append(c.result_line(result, word, output, mode))
+        pruned: list = []
+        if after is not None and not errors:
+            pruned = after(api, applied, mode)
         warnings = list(api.warnings)
         if progress is not None:
             progress.settling()
@@ -142,6 +181,8 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
               if output == "json" else serialize.to_yaml(listed))
     else:
         c.print_results(results, lines, output)
+    for obj in pruned:  # the pruner prints each object as it goes, with the "pruned" operation
+        c.print_results([obj], [c.result_line(obj, "pruned", output, mode)], output)
     if errors:
         raise MultiError(errors)
 
@@ -210,10 +251,111 @@ def replace_one(api, res, obj, source, mode, force=False):
     return "replaced", obj if mode == "client" else stored
 
 
+# the default allowlist of kubectl/pkg/util/prune/prune.go (defaultNamespacedPruneResources, then
+# defaultNonNamespacedPruneResources, as GetRESTMappings joins them; apply's prune.go uses them): (apiVersion,
+# kind, namespaced)
+DEFAULT_PRUNE_ALLOWLIST = (
+    ("v1", "ConfigMap", True), ("v1", "Endpoints", True), ("v1", "Namespace", False),
+    ("v1", "PersistentVolumeClaim", True), ("v1", "PersistentVolume", False), ("v1", "Pod", True),
+    ("v1", "ReplicationController", True), ("v1", "Secret", True), ("v1", "Service", True),
+    ("batch/v1", "Job", True), ("batch/v1", "CronJob", True), ("networking.k8s.io/v1", "Ingress", True),
+    ("apps/v1", "DaemonSet", True), ("apps/v1", "Deployment", True), ("apps/v1", "ReplicaSet", True),
+    ("apps/v1", "StatefulSet", True),
+)
+
+
+def prune_resources(allowlist: list[str] | None) -> list:
+    """The kinds --prune looks at: parsePruneResources (prune.go) for --prune-allowlist (``group/version/kind``,
+    ``core`` for the core group), else the default allowlist, of which the kinds this cluster does not serve
+    are left out (a real cluster serves them; here they could hold no object to prune)."""
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.kinds import for_kind
+
+    if not allowlist:
+        return [r for r in (for_kind(v, k) for v, k, _n in DEFAULT_PRUNE_ALLOWLIST) if r is not None]
+    out = []
+    for gvk in allowlist:
+        parts = gvk.split("/")
+        if len(parts) != 3:
+            raise ClientError(f"invalid GroupVersionKind format: {gvk}, please follow <group/version/kind>")
+        group, version, kind = parts
+        api_version = version if group in ("", "core") else f"{group}/{version}"
+        res = for_kind(api_version, kind)
+        if res is None:  # the RESTMapper's NoKindMatchError
+            raise ClientError(f'no matches for kind "{kind}" in version "{api_version}"')
+        out.append(res)
+    return out
+
+
+def validate_prune(prune: bool, all_: bool, selector: str | None) -> None:
+    """ApplyOptions.Validate (apply.go), the checks of --all, --selector and --prune, in its order."""
+    from minikctl.kube.errors import ClientError
+
+    if all_ and selector:
+        raise ClientError("cannot set --all and --selector at the same time")
+    if prune and not all_ and not selector:
+        raise ClientError("all resources selected for prune without explicitly passing --all. To prune all "
+                          "resources, pass the --all flag. If you did not mean to prune all resources, specify a "
+                          "label selector")
+
+
+PRUNE_DEPRECATION = ("Deprecated: kubectl apply will no longer prune non-namespaced resources by default when used "
+                     "with the --namespace flag in a future release. To preserve the current behaviour, list the "
+                     "resources you want to target explicitly in the --prune-allowlist flag.")
+
+
+def klog_warning(message: str, where: str) -> None:
+    """A klog.Warning line on stderr, in klog's header format (``Wmmdd hh:mm:ss.uuuuuu   pid file:line] msg``)."""
+    import datetime
+    import os
+
+    now = datetime.datetime.now()
+    c.err(f"W{now:%m%d %H:%M:%S.%f} {os.getpid():>7} {where}] {message}")
+
+
+def pruner(kinds: list, selector: str | None, enforced_namespace: str | None, default_list: bool = False):
+    """apply's --prune post-processor (prune.go ``pruner.pruneAll``/``prune``): in every namespace an applied
+    object was in (and the one -n named), then cluster-wide for the cluster-scoped kinds, list each kind with
+    the selector and delete what carries the last-applied annotation and was not applied now. Returns the
+    objects pruned (a client dry run deletes nothing but reports the same)."""
+    from minikctl.api.server import LAST_APPLIED
+
+    def run(api, applied, mode):
+        if default_list:  # util/prune GetRESTMappings: apply's namespace is never empty, so it always warns
+            klog_warning(PRUNE_DEPRECATION, "prune.go:71")
+        visited_uids = {uid for _r, _ns, uid in applied}
+        namespaces = {ns for _r, ns, _u in applied if ns is not None}
+        if enforced_namespace:
+            namespaces.add(enforced_namespace)
+        scopes = [(ns, r) for ns in sorted(namespaces) for r in kinds if r.namespaced]  # Go visits a set: any order
+        scopes += [("", r) for r in kinds if not r.namespaced]
+        pruned = []
+        for ns, res in scopes:
+            for obj in api.list(res, ns, selector or ""):
+                meta = obj.get("metadata") or {}
+                if LAST_APPLIED not in (meta.get("annotations") or {}) or meta.get("uid") in visited_uids:
+                    continue
+                if mode != "client":
+                    with api.tx.savepoint():
+                        api.delete(obj, dry_run=mode == "server", propagation="Background")
+                pruned.append(obj)
+        return pruned
+
+    return run
+
+
 def apply(
+    args: list[str] | None = Arg(None, help="(none: the objects come from -f)"),
     filename: list[str] | None = c.FILENAME,
     recursive: bool = c.RECURSIVE,
     namespace: str | None = c.NAMESPACE,
+    selector: str | None = c.SELECTOR,
+    all_: bool = Opt(False, "--all", help="Select all resources in the namespace of the specified resource types."),
+    prune: bool = Opt(False, "--prune", help="Automatically delete resource objects, that do not appear in the "
+                      "configs and are created by either apply or create --save-config. Should be used with either "
+                      "-l or --all."),
+    prune_allowlist: list[str] | None = Opt(None, "--prune-allowlist",
+                                            help="Overwrite the default allowlist with <group/version/kind> for --prune"),
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
     validate: str = c.VALIDATE,
@@ -221,7 +363,18 @@ def apply(
     tick: str | None = c.TICK,
 ) -> None:
     """Apply a configuration to a resource by file name or stdin (client-side three-way merge)."""
-    _run("apply", filename, recursive, namespace, output, dry_run, validate, store, tick, apply_one)
+    from minikctl.kube.errors import ClientError
+
+    if args:  # apply.go validateArgs
+        raise ClientError(f"Unexpected args: [{' '.join(args)}]\nSee 'minikctl apply -h' for help and examples")
+    kinds = prune_resources(prune_allowlist) if prune else []  # ApplyFlags.ToOptions, before Validate
+    validate_prune(prune, all_, selector)
+    after = None
+    if prune:
+        after = pruner(kinds, selector, c.namespace_of(namespace) if namespace or c._global["namespace"] else None,
+                       default_list=not prune_allowlist)
+    _run("apply", filename, recursive, namespace, output, dry_run, validate, store, tick, apply_one,
+         selector=selector, after=after)
 
 
 def replace(
@@ -240,4 +393,14 @@ def replace(
          lambda api, res, obj, source, mode: replace_one(api, res, obj, source, mode, force))
 
 
-COMMANDS = {"apply": apply, "replace": replace}
+def _subcommands() -> dict:
+    from minikctl.cli import apply_last_applied as last
+
+    return {"view-last-applied": last.view_last_applied, "set-last-applied": last.set_last_applied,
+            "edit-last-applied": last.edit_last_applied}
+
+
+# kubectl apply's subcommands (apply.go NewCmdApply: AddCommand of the three *-last-applied commands)
+COMMANDS = {"apply": Group("Apply a configuration to a resource by file name or stdin.", _subcommands(),
+                           callback=apply),
+            "replace": replace}

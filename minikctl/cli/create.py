@@ -16,6 +16,7 @@ def create(
     filename: list[str] | None = c.FILENAME,
     recursive: bool = c.RECURSIVE,
     namespace: str | None = c.NAMESPACE,
+    selector: str | None = c.SELECTOR,
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
     validate: str = c.VALIDATE,
@@ -31,7 +32,8 @@ def create(
         raise ClientError(f"Unexpected args: [{' '.join(args)}]\nSee 'minikctl create -h' for help and examples")
 
     _run("create", filename, recursive, namespace, output, dry_run, validate, store, tick,
-         lambda api, res, obj, source, mode: create_one(api, res, obj, source, mode, save_config))
+         lambda api, res, obj, source, mode: create_one(api, res, obj, source, mode, save_config),
+         selector=selector)
 
 
 # kubectl create's subcommands (kubectl/pkg/cmd/create/create.go: NewCmdCreate's AddCommand list), aliases too

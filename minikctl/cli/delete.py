@@ -117,13 +117,19 @@ def delete(
     if force and grace == 0:
         c.err(FORCE_WARNING)
     ns = c.namespace_of(namespace)
+    keep = None
+    if filename and selector:  # -f with -l: the builder filters the files' documents by their labels
+        from minikctl.cli.apply import label_filter
+
+        keep = label_filter(selector)
     lines: list[str] = []
     errors: list[MinikctlError] = []
     with c.session(store, tick) as cluster:
         api = cluster.api
         targets: list[tuple] = []  # (res, obj)
         if filename:
-            found, missing = resource_args.live_from_files(api, filename, recursive, ns, verb="deleting")
+            found, missing = resource_args.live_from_files(api, filename, recursive, ns, verb="deleting",
+                                                          keep=keep)
             targets += found
             errors += [e for e in missing if not (ignore_not_found and e.reason == "NotFound")]
         for req in requests:

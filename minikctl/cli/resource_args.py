@@ -53,10 +53,13 @@ def from_args(args: list[str]) -> list[Request]:
     return [Request(t, list(names)) for t in types]
 
 
-def from_files(paths: list[str], recursive: bool) -> list[tuple[Resource, dict, str]]:
-    """Objects named in -f inputs, for verbs that act on existing objects (get/delete/describe -f)."""
+def from_files(paths: list[str], recursive: bool, keep=None) -> list[tuple[Resource, dict, str]]:
+    """Objects named in -f inputs, for verbs that act on existing objects (get/delete/describe -f); ``keep``:
+    the -l filter of the documents (apply.label_filter)."""
     out = []
     for obj, source in load(paths, recursive):
+        if keep is not None and not keep(obj):
+            continue
         res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
         if res is None:
             raise unknown_kind_error(obj, source)
@@ -64,7 +67,8 @@ def from_files(paths: list[str], recursive: bool) -> list[tuple[Resource, dict, 
     return out
 
 
-def live_from_files(api, paths: list[str], recursive: bool, namespace: str, verb: str = "") -> tuple[list, list]:
+def live_from_files(api, paths: list[str], recursive: bool, namespace: str, verb: str = "",
+                    keep=None) -> tuple[list, list]:
     """The stored objects that -f inputs name: ([(resource, live object)], [errors for the missing ones]).
 
     With ``verb`` the errors carry the source as kubectl's do (`error when deleting "f.yaml": ...`).
@@ -72,7 +76,7 @@ def live_from_files(api, paths: list[str], recursive: bool, namespace: str, verb
     from minikctl.kube.errors import StatusError
 
     found, errors = [], []
-    for res, obj, source in from_files(paths, recursive):
+    for res, obj, source in from_files(paths, recursive, keep):
         meta = obj.get("metadata") or {}
         try:
             found.append((res, api.get(res, meta.get("namespace") or namespace, meta.get("name", ""))))
