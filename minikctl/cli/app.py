@@ -17,7 +17,7 @@ COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "ge
             "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "set": "set", "edit": "edit",
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
             "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top",
-            "rollout": "rollout", "scale": "scale", "serve": "serve"}
+            "rollout": "rollout", "scale": "scale", "serve": "serve", "completion": "completion"}
 ROOT_VALUE_OPTIONS = ("--store", "--tick", "--lock-timeout")
 HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."
 
@@ -311,14 +311,12 @@ def _main(args: list[str]) -> int:
     # A command is short-lived and decodes many small objects: with the default thresholds the cyclic GC
     # rescans them over and over (get pods on 10,000 pods: 1.5 s of json.loads instead of 0.7 s).
     gc.set_threshold(100_000, 1_000, 1_000)
-    completing = "_MINIKCTL_COMPLETE" in os.environ
     try:
-        if completing:
-            # shell completion (scripts and TAB requests) goes through typer's own protocol
-            from typer.completion import completion_init
+        if args and args[0] in ("__complete", "__completeNoDesc"):
+            # a TAB press: cobra's protocol, which kubectl's completion scripts speak
+            from minikctl.cli import completion
 
-            completion_init()
-            rv = _run_typer(args, None)
+            rv = completion.run(args)
         else:
             from minikctl.cli import globals as kubectl_globals
 
