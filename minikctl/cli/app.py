@@ -185,7 +185,7 @@ def _run_typer(args: list[str], only: str | None) -> Any:
             found = _group_arguments(args)
             if found is not None:
                 return _callback_judges(found)
-            sys.stderr.write(f'error: unknown command "{cmd}" for "minikctl"\nRun \'minikctl --help\' for usage.\n')
+            sys.stderr.write(_unknown_command(args) + "\n")
             return 1
         sys.stderr.write(f"error: {msg}\nSee 'minikctl {cmd} -h' for help and examples\n".replace("minikctl  -h", "minikctl -h"))
         return 1
@@ -193,6 +193,43 @@ def _run_typer(args: list[str], only: str | None) -> Any:
         return 1
     except typer.Exit as e:
         return e.exit_code
+
+
+def _unknown_command(args: list[str]) -> str:
+    """kubectl's words for a command word nothing declares, with cobra's suggestions.
+
+    At the root, cobra's own error as kubectl 1.32 prints it (`Error: unknown command "gte" for "kubectl"`, then
+    "Did you mean this?" and the close names); below a group, cmdutil.DefaultSubCommandRun's."""
+    from minikctl.cli import suggest
+    from minikctl.cli.spec import Group
+    from minikctl.kube import gofmt
+
+    words = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ROOT_VALUE_OPTIONS:
+            i += 2
+            continue
+        if a == "--":
+            break
+        if not a.startswith("-"):
+            words.append(a)
+        i += 1
+    if not words:
+        return 'Error: unknown command "" for "minikctl"'
+    node = lookup(words[0])
+    if node is None:
+        return (f'Error: unknown command {gofmt.quote(words[0])} for "minikctl"'
+                + suggest.block(words[0], suggest.root_names(COMMANDS)))
+    depth = 1
+    while isinstance(node, Group) and depth < len(words) and words[depth] in node.commands:
+        node = node.commands[words[depth]]
+        depth += 1
+    if not isinstance(node, Group) or depth >= len(words):
+        return f'Error: unknown command {gofmt.quote(words[0])} for "minikctl"'
+    return suggest.in_group(f"unknown command {gofmt.quote(' '.join(words[depth:]))}", words[depth], node.commands,
+                            " ".join(words[:depth]))
 
 
 def _group_arguments(args: list[str]):

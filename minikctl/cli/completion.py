@@ -360,11 +360,10 @@ def complete(words: list[str]) -> tuple[list[str], int]:
                 if not t.args else []), NO_FILE_COMP
     if isinstance(t.node, Group):
         if not t.args:
-            named: dict = {}  # a subcommand's aliases (create deploy) share its function: offer its full name only
-            for w, f in t.node.commands.items():
-                if len(w) > len(named.get(id(f), ("",))[0]):
-                    named[id(f)] = (w, f)
-            subs = [f"{w}\t{_command_short(f)}" for w, f in sorted(named.values(), key=lambda x: x[0])
+            from minikctl.cli.suggest import command_names
+
+            # a subcommand's aliases (create deploy) share its declaration: offer its name only
+            subs = [f"{w}\t{_command_short(t.node.commands[w])}" for w in sorted(command_names(t.node.commands))
                     if w.startswith(to_complete)]
             return subs, NO_FILE_COMP
         return [], NO_FILE_COMP
