@@ -69,11 +69,51 @@ def _typer_function(func: Callable, group: bool = False, call: Callable | None =
     return wrapper
 
 
+def examples(path: str) -> str | None:
+    """The Examples: section kubectl 1.32's `--help` prints for a command (`rollout status`), as minikctl's."""
+    import json
+
+    from minikctl.cli.spec import Group
+
+    words = path.split()
+    node = lookup(words[0]) if words else None
+    for i in range(1, len(words)):  # an alias (create deploy) shows its command's examples
+        if not isinstance(node, Group) or words[i] not in node.commands:
+            break
+        decl = node.commands[words[i]]
+        words[i] = next(w for w, d in node.commands.items() if d is decl)
+        node = decl
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "help_examples.json")
+    try:
+        with open(here, encoding="utf-8") as fh:
+            return json.load(fh).get(" ".join(words))
+    except OSError:
+        return None
+
+
+def _help_classes():
+    """typer's command and group classes with kubectl's Examples: section after the description."""
+    from typer.core import TyperCommand, TyperGroup
+
+    def format_help_text(self, ctx, formatter):
+        super(type(self), self).format_help_text(ctx, formatter)
+        text = examples(" ".join(ctx.command_path.split()[1:]))
+        if text:
+            formatter.write_paragraph()
+            formatter.write("Examples:\n" + text)
+
+    command = type("Command", (TyperCommand,), {"format_help_text": format_help_text})
+    group = type("Group", (TyperGroup,), {"format_help_text": format_help_text})
+    return command, group
+
+
 def build_app(only: str | None = None, call: Callable | None = None):
     """The typer app; with ``only``, just that command (the others are never imported)."""
     import typer
 
     from minikctl.cli.spec import Group
+
+    command_cls, group_cls = _help_classes()
 
     app = typer.Typer(
         name="minikctl",
@@ -87,14 +127,14 @@ def build_app(only: str | None = None, call: Callable | None = None):
     app.callback()(_typer_function(root, call=call))
 
     def group(node: Group):
-        sub = typer.Typer(help=node.help, rich_markup_mode=None, no_args_is_help=node.callback is None)
+        sub = typer.Typer(help=node.help, rich_markup_mode=None, no_args_is_help=node.callback is None, cls=group_cls)
         if node.callback:
             sub.callback(invoke_without_command=True)(_typer_function(node.callback, group=True, call=call))
         for name, func in node.commands.items():
             if isinstance(func, Group):
                 sub.add_typer(group(func), name=name)
             else:
-                sub.command(name)(_typer_function(func, call=call))
+                sub.command(name, cls=command_cls)(_typer_function(func, call=call))
         return sub
 
     for word in [only] if only in COMMANDS else COMMANDS:
@@ -102,7 +142,7 @@ def build_app(only: str | None = None, call: Callable | None = None):
         if isinstance(node, Group):
             app.add_typer(group(node), name=word)
         else:
-            app.command(word)(_typer_function(node, call=call))
+            app.command(word, cls=command_cls)(_typer_function(node, call=call))
     return app
 
 
