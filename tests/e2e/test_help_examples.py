@@ -30,7 +30,7 @@ def _section(text: str) -> str | None:
 def test_every_kubectl_verb_minikctl_has_is_covered():
     for path in ("get", "describe", "delete", "apply", "replace", "create", "create deployment", "create secret tls",
                  "patch", "label", "annotate", "edit", "wait", "logs", "exec", "run", "scale", "rollout",
-                 "rollout undo", "set image", "set env", "top pod", "api-resources", "version", "completion"):
+                 "rollout undo", "set image", "set env", "top pod", "api-resources", "version", "completion", "explain"):
         assert path in DATA, path
     assert not any("kubectl" in text for text in DATA.values())
 
