@@ -4,9 +4,9 @@
 # Every session: add that line to ~/.bashrc (the bash-completion package is not needed).
 # An alias completes too:        alias k=minikctl; complete -o default -F __start_minikctl k
 #
-# TAB asks the program itself (`minikctl __complete <words...> <current word>`): it prints one candidate a line,
-# then `:<directive>`, whose bits mean 1 error, 2 no space after the word, 4 no file names, 8 the candidates are
-# file extensions, 16 directories only.
+# TAB asks the program itself (`minikctl __completeNoDesc <words...> <current word>`, bash shows no
+# descriptions): it prints one candidate a line, then `:<directive>`, whose bits mean 1 error, 2 no space after the
+# word, 4 no file names, 8 the candidates are file extensions, 16 directories only.
 
 __minikctl_debug()
 {
@@ -45,11 +45,11 @@ __minikctl_program()
         alias)
             local -a expanded
             read -r -a expanded <<< "${BASH_ALIASES[$first]}"
-            __minikctl_cmd=("${expanded[0]}" __complete "${expanded[@]:1}") ;;
+            __minikctl_cmd=("${expanded[0]}" __completeNoDesc "${expanded[@]:1}") ;;
         file)
-            __minikctl_cmd=("$first" __complete) ;;
+            __minikctl_cmd=("$first" __completeNoDesc) ;;
         *)
-            __minikctl_cmd=(minikctl __complete) ;;
+            __minikctl_cmd=(minikctl __completeNoDesc) ;;
     esac
 }
 

@@ -217,13 +217,14 @@ def _command_short(node) -> str:
     return _short(node.__doc__)
 
 
-def _commands(prefix: str) -> list[str]:
+def _commands(prefix: str, descriptions: bool) -> list[str]:
+    """The root's commands; their descriptions cost importing every command module, so only when asked for."""
     from minikctl.cli.app import COMMANDS, lookup
 
     out = []
     for word in sorted(COMMANDS):
         if word.startswith(prefix):
-            out.append(f"{word}\t{_command_short(lookup(word))}")
+            out.append(f"{word}\t{_command_short(lookup(word))}" if descriptions else word)
     return out
 
 
@@ -337,7 +338,7 @@ def _flag_value(t: Typed, flag: str, to_complete: str) -> tuple[list[str], int]:
     return [], DEFAULT
 
 
-def complete(words: list[str]) -> tuple[list[str], int]:
+def complete(words: list[str], descriptions: bool = True) -> tuple[list[str], int]:
     """Candidates (`name` or `name<TAB>description`) and the directive for `__complete words...`."""
     from minikctl.cli.spec import Group
 
@@ -354,7 +355,7 @@ def complete(words: list[str]) -> tuple[list[str], int]:
             return _flag_value(t, known[0], value) if known else ([], NO_FILE_COMP)
         return _flags(t.node, to_complete, t.path[-1] if t.path else ""), NO_FILE_COMP
     if t.node is None:
-        return _commands(to_complete), NO_FILE_COMP
+        return _commands(to_complete, descriptions), NO_FILE_COMP
     if t.node is completion:
         return ([s for s in ("powershell", "bash", "zsh", "fish") if s.startswith(to_complete)]
                 if not t.args else []), NO_FILE_COMP
@@ -383,7 +384,7 @@ def run(args: list[str]) -> int:
 
     with_desc = args[0] == "__complete"
     try:
-        found, directive = complete(args[1:])
+        found, directive = complete(args[1:], with_desc)
     except Exception:  # noqa: BLE001 - a TAB press never prints a traceback: cobra's error directive instead
         if os.environ.get("MINIKCTL_DEBUG"):
             raise

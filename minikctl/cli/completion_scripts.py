@@ -7,9 +7,9 @@ BASH = r"""# bash completion for @PROG@                                   -*- sh
 # Every session: add that line to ~/.bashrc (the bash-completion package is not needed).
 # An alias completes too:        alias k=@PROG@; complete -o default -F __start_@PROG@ k
 #
-# TAB asks the program itself (`@PROG@ __complete <words...> <current word>`): it prints one candidate a line,
-# then `:<directive>`, whose bits mean 1 error, 2 no space after the word, 4 no file names, 8 the candidates are
-# file extensions, 16 directories only.
+# TAB asks the program itself (`@PROG@ __completeNoDesc <words...> <current word>`, bash shows no
+# descriptions): it prints one candidate a line, then `:<directive>`, whose bits mean 1 error, 2 no space after the
+# word, 4 no file names, 8 the candidates are file extensions, 16 directories only.
 
 __@PROG@_debug()
 {
@@ -48,11 +48,11 @@ __@PROG@_program()
         alias)
             local -a expanded
             read -r -a expanded <<< "${BASH_ALIASES[$first]}"
-            __@PROG@_cmd=("${expanded[0]}" __complete "${expanded[@]:1}") ;;
+            __@PROG@_cmd=("${expanded[0]}" __completeNoDesc "${expanded[@]:1}") ;;
         file)
-            __@PROG@_cmd=("$first" __complete) ;;
+            __@PROG@_cmd=("$first" __completeNoDesc) ;;
         *)
-            __@PROG@_cmd=(@PROG@ __complete) ;;
+            __@PROG@_cmd=(@PROG@ __completeNoDesc) ;;
     esac
 }
 

@@ -45,3 +45,14 @@ def test_plain_command_lines_never_import_typer(tmp_path):
         assert not typer_loaded(*args), args
     assert typer_loaded("get", "--help")  # the probe does see typer when it is used
     assert typer_loaded("get", "pods", "--no-such-flag")
+
+
+def test_get_does_not_load_completion_explain_or_suggestions(tmp_path):
+    """TAB completion, explain (the OpenAPI documents) and the "Did you mean" machinery load only when used."""
+    probe = ("import sys\nfrom minikctl.cli.app import main\nmain(sys.argv[1:])\n"
+             "print(sorted(m for m in sys.modules if m in ('minikctl.cli.completion', 'minikctl.cli.explain', "
+             "'minikctl.cli.suggest', 'minikctl.serve.openapi', 'minikctl.api.examples')))")
+    for args in (["get", "pods"], ["describe", "pods"], ["version"]):
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True,
+                              env=dict(os.environ, MINIKCTL_HOME=str(tmp_path)))
+        assert done.stdout.strip().splitlines()[-1] == "[]", (args, done.stdout, done.stderr)
