@@ -140,8 +140,14 @@ compdef _@PROG@ @PROG@
 _@PROG@()
 {
     local cur=${words[CURRENT]} out directive prefix="" line name desc
-    local -a lines candidates
-    out=$("${words[1]}" __complete "${(@)words[2,CURRENT-1]}" "$cur" 2>/dev/null)
+    local -a lines candidates program
+    # with `setopt complete_aliases` the first word may be an alias (alias k=@PROG@): run what it stands for
+    if (( $+aliases[${words[1]}] )); then
+        program=(${(z)aliases[${words[1]}]})
+    else
+        program=("${words[1]}")
+    fi
+    out=$("${program[1]}" __complete "${(@)program[2,-1]}" "${(@)words[2,CURRENT-1]}" "$cur" 2>/dev/null)
     lines=("${(@f)out}")
     directive=${lines[-1]#:}
     lines=("${(@)lines[1,-2]}")

@@ -239,3 +239,13 @@ def test_fish_completes(world):
     answers = [part.strip().splitlines() for part in done.stdout.split("==")[:-1]]
     assert answers == [["pods"], ["--namespace=kube-system"], ["setup", "sidecar"],
                        ["get\tDisplay one or many resources"]]
+
+
+@needs_script
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_zsh_alias_with_complete_aliases(world):
+    """With `setopt complete_aliases` zsh hands the alias itself to the completer, which runs what it stands for."""
+    setup = ["PS1='$ '", "autoload -U compinit && compinit -u", "setopt complete_aliases",
+             f"source {REPO / 'completions' / '_minikctl'}", "alias k=minikctl", "compdef _minikctl k"]
+    shown = _terminal(["zsh", "-f", "-i"], _env(world), setup, "k logs web -c si\t", until="sidecar ")
+    assert "k logs web -c sidecar " in shown, repr(shown)
