@@ -80,6 +80,9 @@ def main() -> int:
             populate(home, n)
             runs = args.runs if n < 10_000 else max(3, args.runs // 3)
             rows.append((f"get pods ({n:,} pods)", *measure([*mk, "get", "pods"], dict(base, MINIKCTL_HOME=str(home)), runs)))
+            if n == 100:  # a TAB press after `get pod ` (the completion protocol), same store
+                rows.append(("TAB: __complete get pod '' (100 pods)",
+                             *measure([*mk, "__complete", "get", "pod", ""], dict(base, MINIKCTL_HOME=str(home)), runs)))
         big = tmp / "1000.yaml"
         big.write_text("---\n".join(pod_yaml(i) for i in range(1000)))
         walls, peaks = [], []

@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from minikctl.api import defaults, validation  # noqa: E402
 
-CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus" / "k8s-website-examples"
+CORPUS = Path(__file__).resolve().parents[1] / "minikctl" / "k8s_examples"
 
 
 def admit(doc: dict) -> int:

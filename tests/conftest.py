@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-CORPUS = REPO / "tests" / "corpus" / "k8s-website-examples"
+CORPUS = REPO / "minikctl" / "k8s_examples"  # the kubernetes.io examples, shipped in the package
 
 
 def minikctl_argv() -> list[str]:

@@ -1,12 +1,11 @@
 """Regenerate completions/ from the CLI itself: `python tools/gen_completions.py`.
 
-The scripts are what typer's completion protocol prints for `_MINIKCTL_COMPLETE=source_<shell>`;
-tests/e2e/test_completions.py fails when a committed file differs from a fresh one.
+Each file is what `minikctl completion <shell>` prints (the wheel installs them where bash-completion, zsh and
+fish look); tests/e2e/test_completions.py fails when a committed file differs from a fresh one.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +14,8 @@ FILES = {"bash": "minikctl.bash", "zsh": "_minikctl", "fish": "minikctl.fish"}
 
 
 def generate(shell: str) -> str:
-    env = dict(os.environ, _MINIKCTL_COMPLETE=f"source_{shell}")
-    done = subprocess.run([sys.executable, "-m", "minikctl"], env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run([sys.executable, "-m", "minikctl", "completion", shell], capture_output=True, text=True,
+                          check=True)
     return done.stdout
 
 

@@ -127,8 +127,16 @@ def read_sources(
             plan.append(("stdin", "STDIN"))
             found_any = True
             continue
-        if arg.startswith("http://") or arg.startswith("https://"):
-            errors.append(ClientError(f'unable to read URL "{arg}": remote manifests are not supported'))
+        if arg.startswith("http://") or arg.startswith("https://"):  # the bundled kubernetes.io examples only
+            from minikctl.api import examples
+
+            try:
+                examples.read(arg)
+            except ClientError as e:
+                errors.append(e)
+                continue
+            plan.append(("url", arg))
+            found_any = True
             continue
         matches = [arg]
         if not os.path.exists(arg) and _GLOB_CHARS.search(arg):
@@ -161,6 +169,15 @@ def read_sources(
             if len(text) > MAX_SOURCE_BYTES:
                 raise ClientError(f"error reading STDIN: input is larger than {MAX_SOURCE_BYTES} bytes")
             out.append(("STDIN", text))
+        elif kind == "url":
+            from minikctl.api import examples
+
+            text, warning = examples.read(p)
+            if warning:
+                import sys
+
+                sys.stderr.write(warning + "\n")
+            out.append((p, text))
         else:
             out.append((p, _read_file(p)))
     return out

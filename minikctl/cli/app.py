@@ -17,7 +17,8 @@ COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "ge
             "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "set": "set", "edit": "edit",
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
             "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top",
-            "rollout": "rollout", "scale": "scale", "serve": "serve", "diff": "diff"}
+            "rollout": "rollout", "scale": "scale", "serve": "serve", "diff": "diff", "completion": "completion",
+            "explain": "explain"}
 ROOT_VALUE_OPTIONS = ("--store", "--tick", "--lock-timeout")
 HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."
 
@@ -69,11 +70,51 @@ def _typer_function(func: Callable, group: bool = False, call: Callable | None =
     return wrapper
 
 
+def examples(path: str) -> str | None:
+    """The Examples: section kubectl 1.32's `--help` prints for a command (`rollout status`), as minikctl's."""
+    import json
+
+    from minikctl.cli.spec import Group
+
+    words = path.split()
+    node = lookup(words[0]) if words else None
+    for i in range(1, len(words)):  # an alias (create deploy) shows its command's examples
+        if not isinstance(node, Group) or words[i] not in node.commands:
+            break
+        decl = node.commands[words[i]]
+        words[i] = next(w for w, d in node.commands.items() if d is decl)
+        node = decl
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "help_examples.json")
+    try:
+        with open(here, encoding="utf-8") as fh:
+            return json.load(fh).get(" ".join(words))
+    except OSError:
+        return None
+
+
+def _help_classes():
+    """typer's command and group classes with kubectl's Examples: section after the description."""
+    from typer.core import TyperCommand, TyperGroup
+
+    def format_help_text(self, ctx, formatter):
+        super(type(self), self).format_help_text(ctx, formatter)
+        text = examples(" ".join(ctx.command_path.split()[1:]))
+        if text:
+            formatter.write_paragraph()
+            formatter.write("Examples:\n" + text)
+
+    command = type("Command", (TyperCommand,), {"format_help_text": format_help_text})
+    group = type("Group", (TyperGroup,), {"format_help_text": format_help_text})
+    return command, group
+
+
 def build_app(only: str | None = None, call: Callable | None = None):
     """The typer app; with ``only``, just that command (the others are never imported)."""
     import typer
 
     from minikctl.cli.spec import Group
+
+    command_cls, group_cls = _help_classes()
 
     app = typer.Typer(
         name="minikctl",
@@ -87,14 +128,14 @@ def build_app(only: str | None = None, call: Callable | None = None):
     app.callback()(_typer_function(root, call=call))
 
     def group(node: Group):
-        sub = typer.Typer(help=node.help, rich_markup_mode=None, no_args_is_help=node.callback is None)
+        sub = typer.Typer(help=node.help, rich_markup_mode=None, no_args_is_help=node.callback is None, cls=group_cls)
         if node.callback:
             sub.callback(invoke_without_command=True)(_typer_function(node.callback, group=True, call=call))
         for name, func in node.commands.items():
             if isinstance(func, Group):
                 sub.add_typer(group(func), name=name)
             else:
-                sub.command(name)(_typer_function(func, call=call))
+                sub.command(name, cls=command_cls)(_typer_function(func, call=call))
         return sub
 
     for word in [only] if only in COMMANDS else COMMANDS:
@@ -102,7 +143,7 @@ def build_app(only: str | None = None, call: Callable | None = None):
         if isinstance(node, Group):
             app.add_typer(group(node), name=word)
         else:
-            app.command(word)(_typer_function(node, call=call))
+            app.command(word, cls=command_cls)(_typer_function(node, call=call))
     return app
 
 
@@ -188,7 +229,7 @@ def _run_typer(args: list[str], only: str | None) -> Any:
             found = _group_arguments(args)
             if found is not None:
                 return _callback_judges(found)
-            sys.stderr.write(f'error: unknown command "{cmd}" for "minikctl"\nRun \'minikctl --help\' for usage.\n')
+            sys.stderr.write(_unknown_command(args) + "\n")
             return 1
         sys.stderr.write(f"error: {msg}\nSee 'minikctl {cmd} -h' for help and examples\n".replace("minikctl  -h", "minikctl -h"))
         return 1
@@ -196,6 +237,43 @@ def _run_typer(args: list[str], only: str | None) -> Any:
         return 1
     except typer.Exit as e:
         return e.exit_code
+
+
+def _unknown_command(args: list[str]) -> str:
+    """kubectl's words for a command word nothing declares, with cobra's suggestions.
+
+    At the root, cobra's own error as kubectl 1.32 prints it (`Error: unknown command "gte" for "kubectl"`, then
+    "Did you mean this?" and the close names); below a group, cmdutil.DefaultSubCommandRun's."""
+    from minikctl.cli import suggest
+    from minikctl.cli.spec import Group
+    from minikctl.kube import gofmt
+
+    words = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ROOT_VALUE_OPTIONS:
+            i += 2
+            continue
+        if a == "--":
+            break
+        if not a.startswith("-"):
+            words.append(a)
+        i += 1
+    if not words:
+        return 'Error: unknown command "" for "minikctl"'
+    node = lookup(words[0])
+    if node is None:
+        return (f'Error: unknown command {gofmt.quote(words[0])} for "minikctl"'
+                + suggest.block(words[0], suggest.root_names(COMMANDS)))
+    depth = 1
+    while isinstance(node, Group) and depth < len(words) and words[depth] in node.commands:
+        node = node.commands[words[depth]]
+        depth += 1
+    if not isinstance(node, Group) or depth >= len(words):
+        return f'Error: unknown command {gofmt.quote(words[0])} for "minikctl"'
+    return suggest.in_group(f"unknown command {gofmt.quote(' '.join(words[depth:]))}", words[depth], node.commands,
+                            " ".join(words[:depth]))
 
 
 def _group_arguments(args: list[str]):
@@ -314,14 +392,12 @@ def _main(args: list[str]) -> int:
     # A command is short-lived and decodes many small objects: with the default thresholds the cyclic GC
     # rescans them over and over (get pods on 10,000 pods: 1.5 s of json.loads instead of 0.7 s).
     gc.set_threshold(100_000, 1_000, 1_000)
-    completing = "_MINIKCTL_COMPLETE" in os.environ
     try:
-        if completing:
-            # shell completion (scripts and TAB requests) goes through typer's own protocol
-            from typer.completion import completion_init
+        if args and args[0] in ("__complete", "__completeNoDesc"):
+            # a TAB press: cobra's protocol, which kubectl's completion scripts speak
+            from minikctl.cli import completion
 
-            completion_init()
-            rv = _run_typer(args, None)
+            rv = completion.run(args)
         else:
             from minikctl.cli import globals as kubectl_globals
 

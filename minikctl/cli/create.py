@@ -28,8 +28,10 @@ def create(
     from minikctl.cli.apply import _run, create_one
     from minikctl.kube.errors import ClientError
 
-    if args:  # CreateOptions.Complete: a word that names no subcommand
-        raise ClientError(f"Unexpected args: [{' '.join(args)}]\nSee 'minikctl create -h' for help and examples")
+    if args:  # CreateOptions.Complete: a word that names no subcommand (and what it may have meant)
+        from minikctl.cli.suggest import in_group
+
+        raise ClientError(in_group(f"Unexpected args: [{' '.join(args)}]", args[0], SUBCOMMANDS, "create"), plain=True)
 
     _run("create", filename, recursive, namespace, output, dry_run, validate, store, tick,
          lambda api, res, obj, source, mode: create_one(api, res, obj, source, mode, save_config),

@@ -612,9 +612,11 @@ def create_secret(
     """Create a secret using a specified subcommand."""
     from minikctl.kube.errors import ClientError
 
-    if args:  # cmdutil.DefaultSubCommandRun: RequireNoArguments, then the help on stderr and exit 1
-        raise ClientError(f"unknown command {_go_quote(' '.join(args))}\n"
-                          "See 'minikctl create secret -h' for help and examples")
+    if args:  # cmdutil.DefaultSubCommandRun: RequireNoArguments (with cobra's suggestions), then exit 1
+        from minikctl.cli.suggest import in_group
+
+        raise ClientError(in_group(f"unknown command {_go_quote(' '.join(args))}", args[0], SECRET.commands,
+                                   "create secret"), plain=True)
     c.err(SECRET_HELP)
     return 1
 

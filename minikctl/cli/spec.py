@@ -28,7 +28,9 @@ class Opt:
 
 
 class Arg:
-    """The positional argument(s): `Arg(None | ..., help=..., complete="resource_args" | "pod_names")`."""
+    """The positional argument(s): `Arg(None | ..., help=..., complete="resource_args" | "pod_names")`.
+
+    ``complete`` names what TAB offers for them (cli/completion.py)."""
 
     __slots__ = ("default", "help", "complete")
 
@@ -38,12 +40,7 @@ class Arg:
     def to_typer(self):
         import typer
 
-        completer = None
-        if self.complete:
-            from minikctl.cli import completion
-
-            completer = getattr(completion, f"complete_{self.complete}")
-        return typer.Argument(self.default, help=self.help, autocompletion=completer)
+        return typer.Argument(self.default, help=self.help)
 
 
 class Group:

@@ -10,7 +10,7 @@ from minikctl.engine.behavior import (
     PodFS, Process, container_env, effective_argv_env, http_get, lookup_image, run_exec,
 )
 
-CORPUS = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "corpus" / "k8s-website-examples")
+CORPUS = str(__import__("pathlib").Path(__file__).resolve().parents[2] / "minikctl" / "k8s_examples")
 
 
 def _pod_specs():

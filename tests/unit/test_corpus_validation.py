@@ -12,7 +12,7 @@ import pytest
 
 from minikctl.api import defaults, validation
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "k8s-website-examples"
+CORPUS = Path(__file__).resolve().parents[2] / "minikctl" / "k8s_examples"
 
 API_VERSIONS = {
     "Pod": "v1", "Namespace": "v1", "Deployment": "apps/v1", "ReplicaSet": "apps/v1", "StatefulSet": "apps/v1",

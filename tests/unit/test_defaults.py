@@ -246,7 +246,7 @@ def test_statefulset_claim_templates_and_divisor():
     assert env["valueFrom"]["resourceFieldRef"] == {"resource": "limits.memory", "divisor": "0"}
 
 
-CORPUS = __import__("pathlib").Path(__file__).resolve().parents[1] / "corpus" / "k8s-website-examples"
+CORPUS = __import__("pathlib").Path(__file__).resolve().parents[2] / "minikctl" / "k8s_examples"
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="corpus not present")

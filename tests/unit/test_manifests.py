@@ -21,7 +21,7 @@ from minikctl.api.manifests import flatten_lists, parse_documents, parse_value, 
 from minikctl.printers.serialize import to_json
 
 KUBECTL = shutil.which("kubectl") or ("/usr/bin/kubectl" if os.path.exists("/usr/bin/kubectl") else None)
-CORPUS = pathlib.Path(__file__).resolve().parents[1] / "corpus" / "k8s-website-examples"
+CORPUS = pathlib.Path(__file__).resolve().parents[2] / "minikctl" / "k8s_examples"
 
 
 def err(text: str, source: str = "f.yaml") -> str:

@@ -17,7 +17,7 @@ import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
 KUBECTL = "/usr/bin/kubectl"
-CORPUS = pathlib.Path(__file__).resolve().parents[3] / "corpus" / "k8s-website-examples"
+CORPUS = pathlib.Path(__file__).resolve().parents[4] / "minikctl" / "k8s_examples"
 
 
 def kubectl_print(path: pathlib.Path, fmt: str) -> str:
