@@ -22,7 +22,7 @@ it never names a kind.
   ROW_FIELDS                        the paths ``row`` reads, when a listing may fetch only those
   delete(api, obj, grace) -> dict|None   deletion: graceful (``CheckGracefulDelete``) or at once; returns the
                                     object as left (None: removed)
-  present(obj, now_ms) -> dict      what a read answers for a stored object at ``now_ms``, for a kind whose
+  present(obj, now_ms, tx) -> dict  what a read answers for a stored object at ``now_ms``, for a kind whose
                                     simulated writer is left implicit (a node Lease's renewals); None: as stored
 """
 
