@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 
 from minikctl.engine import nodes as N
+from minikctl.engine.kubelet.static import MIRROR, record_uid
 from minikctl.kube.errors import ClientError
 from minikctl.store.changelog import DELETED
 
@@ -35,6 +36,7 @@ class Kubelet:
         self.queue: dict[tuple, None] = {}  # (namespace, name) of pods to look at, in arrival order
         self.node_queue: dict[str, None] = {}
         self._nodes: dict[str, N.NodeState | None] = {}
+        self.static_pending = True  # the static pod manifests are read once a command (``static.py``)
 
     # ---- nodes ---------------------------------------------------------------------------
     def node(self, name: str) -> N.NodeState | None:
@@ -57,6 +59,8 @@ class Kubelet:
             elif ch.by != WRITER and self.node(ch.name) is None:
                 self.node_queue[ch.name] = None
             return
+        if ch.type == DELETED and MIRROR in ((ch.obj.get("metadata") or {}).get("annotations") or {}):
+            self.static_pending = True  # a mirror pod gone: its static pod, if still there, gets another
         if ch.by == WRITER:
             return  # its own status writes
         if ch.type == DELETED:
@@ -67,9 +71,14 @@ class Kubelet:
             self.queue[(ch.namespace, ch.name)] = None
 
     def has_work(self) -> bool:
-        return bool(self.queue or self.node_queue)
+        return bool(self.queue or self.node_queue) or self.static_pending
 
     def work(self) -> None:
+        if self.static_pending:
+            from . import static
+
+            self.static_pending = False
+            static.sync(self)
         while self.node_queue:
             name = next(iter(self.node_queue))
             del self.node_queue[name]
@@ -164,13 +173,18 @@ class Kubelet:
         state = self.node(node_name)
         if state is None or state.stopped_at is not None:
             return  # no kubelet running on that node: the pod waits for one
+        uid = record_uid(pod)
+        if uid != meta.get("uid") and meta.get("deletionTimestamp"):
+            self.static_pending = True  # a mirror pod being deleted: removed at once and made again
+            return
         rec = load(self.tx, ns, name)
-        if rec is not None and rec.uid != meta.get("uid"):
+        if rec is not None and rec.uid != uid:
             rec = None
         if rec is None:
             if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
                 return
             rec = new_record(pod)
+            rec.uid = uid
             self._admit(pod, rec, state)
             k = PodWorker(self.api, pod, rec, state)
             k.need_sync(self.tx.now_ms)
@@ -276,7 +290,7 @@ class Kubelet:
         rec = load(tx, ns, name)
         if rec is None:
             return
-        if pod is None or pod["metadata"].get("uid") != rec.uid:
+        if pod is None or record_uid(pod) != rec.uid:
             tx.set_wake("Pod", ns, name, None)
             return
         state = self.node(rec.node or "")
