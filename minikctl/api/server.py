@@ -217,6 +217,8 @@ class Api:
             pass  # built by the component from ``old`` itself: stored as given (the server-owned fields below)
         elif subresource == "status":
             new = strat.prepare_status_update(old, new)
+        elif subresource in strat.SUBRESOURCE_UPDATES:
+            new = strat.SUBRESOURCE_UPDATES[subresource][0](old, new)
         else:
             _strip_nulls(new, strat.RAW_FIELDS)
             new = strat.prepare_update(old, new)  # rest.BeforeUpdate: server-owned metadata, generation, status
@@ -227,7 +229,8 @@ class Api:
         if new == old:
             return old, False
         causes = [] if trusted else (strat.validate_status_update if subresource == "status"
-                                     else strat.validate_update)(old, new)
+                                     else strat.SUBRESOURCE_UPDATES[subresource][1]
+                                     if subresource in strat.SUBRESOURCE_UPDATES else strat.validate_update)(old, new)
         if causes:
             for cause in causes:
                 if cause.field == "spec" and cause.detail.startswith("pod updates may not change fields"):

@@ -17,7 +17,8 @@ COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "ge
             "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "set": "set", "edit": "edit",
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
             "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top",
-            "rollout": "rollout", "scale": "scale", "serve": "serve", "node": "node"}
+            "rollout": "rollout", "scale": "scale", "serve": "serve", "node": "node",
+            "debug": "debug"}
 ROOT_VALUE_OPTIONS = ("--store", "--tick", "--lock-timeout")
 HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."
 

@@ -191,8 +191,13 @@ class Kubelet:
             k.run_due(self.tx.now_ms)
             self.finish_pod(k)
             return
-        k = PodWorker(self.api, pod, rec, state)
         spec = pod.get("spec") or {}
+        for c in spec.get("ephemeralContainers") or []:
+            if c.get("name") not in rec.containers:  # added through the ephemeralcontainers subresource
+                from .records import ContainerRecord
+
+                rec.containers[c["name"]] = ContainerRecord("ephemeral", spec_hash(c))
+        k = PodWorker(self.api, pod, rec, state)
         if meta.get("deletionTimestamp") and rec.started_at is not None and self._terminate(k, meta):
             pass  # a deletion (or a shorter grace period): the containers are stopped
         elif rec.started_at is not None:
