@@ -135,7 +135,9 @@ def test_taint_eviction_after_300s_and_the_replicaset_replaces_the_pods(cl):
     n = node(cl)
     assert cond(n, "Ready")["status"] == "True" and cond(n, "Ready")["reason"] == "KubeletReady"
     assert "taints" not in n["spec"]
-    kubelet_events = [m for m in messages(cl, n) if m.startswith("kubelet")]
+    assert not [m for m in messages(cl, n) if m.startswith("kubelet")]  # the kubelet's nodeRef has the name as UID
+    kubelet_events = [f"{e['source']['component']} {e['type']} {e['reason']}: {e['message']}"
+                      for e in cl.tx.events_for("node2")]
     assert kubelet_events == ["kubelet Normal Starting: Starting kubelet.",
                               "kubelet Normal NodeHasSufficientMemory: Node node2 status is now: NodeHasSufficientMemory",
                               "kubelet Normal NodeHasNoDiskPressure: Node node2 status is now: NodeHasNoDiskPressure",

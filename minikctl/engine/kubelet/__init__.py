@@ -142,7 +142,9 @@ class Kubelet:
             self.api.update(lease, new, verb="updating")
         node = self.tx.get("Node", "", name)
         if node is not None:
-            self.api.event(node, "Normal", "Starting", "Starting kubelet.", WRITER, name)
+            # the kubelet's nodeRef: kind Node, its name, the name as UID (describe node lists events of both)
+            ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": name}}
+            self.api.event(ref, "Normal", "Starting", "Starting kubelet.", WRITER, name)
             fresh = {c["type"]: c for c in N.registered_status(name, state.index, now)["conditions"]}
             new = json.loads(json.dumps(node))
             conds = new.setdefault("status", {}).setdefault("conditions", [])
@@ -156,7 +158,7 @@ class Kubelet:
                              lastTransitionTime=rfc3339(now))
                     # recordNodeStatusEvent: NodeHasSufficientMemory, NodeHasNoDiskPressure, ..., NodeReady
                     what = "NodeReady" if want["type"] == "Ready" else want["reason"].replace("Kubelet", "Node", 1)
-                    self.api.event(node, "Normal", what, f"Node {name} status is now: {what}", WRITER, name)
+                    self.api.event(ref, "Normal", what, f"Node {name} status is now: {what}", WRITER, name)
             self.api.write_status(new)
         for pod in self.tx.list("Pod"):
             if (pod.get("spec") or {}).get("nodeName") == name:
