@@ -15,8 +15,9 @@ taint") through the status subresource, then a delete with the pod's own grace p
 kubelet comes back or someone force-deletes it; its ReplicaSet replaces it meanwhile. Pods already being deleted
 are left alone.
 
-Writer and event source: ``taint-eviction-controller``. Runtime records (kind ``TaintEviction``, per pod): the
-scheduled deletion {"start", "at"}, waking at ``at``.
+Writer and event source: ``taint-eviction-controller``. Runtime records (kind ``TaintEviction``, one per node with
+deletions scheduled): {"pods": {"NS/NAME": {"uid", "start", "at"}}}, waking at the earliest ``at``; the pods due
+at one instant are deleted together (their owners then sync once).
 """
 
 from __future__ import annotations
@@ -91,13 +92,14 @@ class TaintEvictionController:
             if ch.type != DELETED:
                 self.nodes[ch.name] = None
             return
+        node = (ch.obj.get("spec") or {}).get("nodeName")
+        if not node:
+            return
         if ch.type == DELETED:
-            if self.tx.get_runtime(KIND, ch.namespace, ch.name) is not None:
-                self.tx.delete_runtime(KIND, ch.namespace, ch.name)
+            if self._unschedule(node, f"{ch.namespace}/{ch.name}", ch.uid):
                 self._cancel_event(ch.obj)
             return
-        node = (ch.obj.get("spec") or {}).get("nodeName")
-        if node and (self._has_taints(node) or self.tx.get_runtime(KIND, ch.namespace, ch.name) is not None):
+        if self._has_taints(node) or self._scheduled(node, f"{ch.namespace}/{ch.name}") is not None:
             self.pods[(ch.namespace, ch.name)] = None
 
     def has_work(self) -> bool:
@@ -125,18 +127,47 @@ class TaintEvictionController:
     def finish(self) -> None:
         pass
 
+    # ---- the scheduled deletions of a node ---------------------------------------------------------
+    def _scheduled(self, node: str, key: str) -> dict | None:
+        rec = self.tx.get_runtime(KIND, "", node)
+        return None if rec is None else (rec.get("pods") or {}).get(key)
+
+    def _put(self, node: str, pods: dict) -> None:
+        if pods:
+            self.tx.put_runtime(KIND, "", node, {"pods": pods}, min(p["at"] for p in pods.values()))
+        else:
+            self.tx.delete_runtime(KIND, "", node)
+
+    def _schedule(self, node: str, key: str, entry: dict) -> None:
+        pods = dict(((self.tx.get_runtime(KIND, "", node) or {}).get("pods") or {}))
+        pods[key] = entry
+        self._put(node, pods)
+
+    def _unschedule(self, node: str, key: str, uid: str | None = None) -> bool:
+        """Cancel a pod's scheduled deletion (of that UID when given): True when there was one."""
+        rec = self.tx.get_runtime(KIND, "", node)
+        pods = dict((rec or {}).get("pods") or {})
+        entry = pods.get(key)
+        if entry is None or (uid is not None and entry.get("uid") != uid):
+            return False
+        del pods[key]
+        self._put(node, pods)
+        return True
+
     # ---- one pod ----------------------------------------------------------------------------------
     def process(self, pod: dict, taints: list[dict]) -> None:
         """processPodOnNode."""
         meta = pod["metadata"]
         ns, name = meta.get("namespace", "default"), meta["name"]
-        scheduled = self.tx.get_runtime(KIND, ns, name)
+        node = (pod.get("spec") or {}).get("nodeName") or ""
+        key = f"{ns}/{name}"
+        scheduled = self._scheduled(node, key)
         if scheduled is not None and scheduled.get("uid") != meta.get("uid"):
-            self.tx.delete_runtime(KIND, ns, name)
+            self._unschedule(node, key)
             scheduled = None
         if not taints or meta.get("deletionTimestamp"):
             if scheduled is not None:
-                self.tx.delete_runtime(KIND, ns, name)
+                self._unschedule(node, key)
                 if not meta.get("deletionTimestamp"):
                     self._cancel_event(pod)
             return
@@ -144,12 +175,12 @@ class TaintEvictionController:
         now = self.tx.now_ms
         if wait is None:
             if scheduled is not None:
-                self.tx.delete_runtime(KIND, ns, name)
+                self._unschedule(node, key)
             self.evict(pod)
             return
         if wait < 0:
             if scheduled is not None:
-                self.tx.delete_runtime(KIND, ns, name)
+                self._unschedule(node, key)
                 self._cancel_event(pod)
             return
         if scheduled is not None:
@@ -157,15 +188,19 @@ class TaintEvictionController:
         if wait == 0:
             self.evict(pod)
             return
-        self.tx.put_runtime(KIND, ns, name, {"uid": meta.get("uid"), "start": now, "at": now + wait}, now + wait)
+        self._schedule(node, key, {"uid": meta.get("uid"), "start": now, "at": now + wait})
 
     def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
-        rec = self.tx.get_runtime(KIND, namespace, name)
-        self.tx.delete_runtime(KIND, namespace, name)
-        pod = self.tx.get("Pod", namespace, name)
-        if pod is None or rec is None or pod["metadata"].get("uid") != rec.get("uid"):
-            return
-        self.evict(pod)
+        """The deletions of node ``name`` that are due: all of them at once, in name order."""
+        pods = dict(((self.tx.get_runtime(KIND, "", name) or {}).get("pods") or {}))
+        now = self.tx.now_ms
+        ready = {k: pods.pop(k) for k in sorted(k for k, e in pods.items() if e["at"] <= now)}
+        self._put(name, pods)
+        for k, entry in ready.items():
+            ns, pname = k.split("/", 1)
+            pod = self.tx.get("Pod", ns, pname)
+            if pod is not None and pod["metadata"].get("uid") == entry.get("uid"):
+                self.evict(pod)
 
     def evict(self, pod: dict) -> None:
         """deletePodHandler: the event, the DisruptionTarget condition, the delete."""
