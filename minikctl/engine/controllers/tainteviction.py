@@ -78,6 +78,13 @@ class TaintEvictionController:
         self.nodes: dict[str, None] = {}
         self.pods: dict[tuple[str, str], None] = {}
         self._tainted: dict[str, bool] = {}  # node name: has NoExecute taints (this run's cache)
+        self._recorded: dict[str, bool] = {}  # node name: has scheduled deletions (this run's cache)
+
+    def _has_record(self, node: str) -> bool:
+        got = self._recorded.get(node)
+        if got is None:
+            got = self._recorded[node] = self.tx.get_runtime(KIND, "", node) is not None
+        return got
 
     def _has_taints(self, node: str) -> bool:
         got = self._tainted.get(node)
@@ -96,10 +103,11 @@ class TaintEvictionController:
         if not node:
             return
         if ch.type == DELETED:
-            if self._unschedule(node, f"{ch.namespace}/{ch.name}", ch.uid):
+            if self._has_record(node) and self._unschedule(node, f"{ch.namespace}/{ch.name}", ch.uid):
                 self._cancel_event(ch.obj)
             return
-        if self._has_taints(node) or self._scheduled(node, f"{ch.namespace}/{ch.name}") is not None:
+        if self._has_taints(node) or (self._has_record(node)
+                                      and self._scheduled(node, f"{ch.namespace}/{ch.name}") is not None):
             self.pods[(ch.namespace, ch.name)] = None
 
     def has_work(self) -> bool:
@@ -133,6 +141,7 @@ class TaintEvictionController:
         return None if rec is None else (rec.get("pods") or {}).get(key)
 
     def _put(self, node: str, pods: dict) -> None:
+        self._recorded[node] = bool(pods)
         if pods:
             self.tx.put_runtime(KIND, "", node, {"pods": pods}, min(p["at"] for p in pods.values()))
         else:
