@@ -75,7 +75,7 @@ class Cluster:
 
         to_ms = min(to_ms, MAX_CLOCK_MS)
         tx = self.tx
-        if self._loop is None and not tx.feed and tx.next_due(to_ms) is None:
+        if self._loop is None and not tx.feed and tx.next_due(to_ms) is None and not _static_pods(tx):
             tx.set_now(max(to_ms, tx.now_ms))  # nothing to do: the clock simply moves
             return True
         deadline = None
@@ -133,3 +133,10 @@ class Cluster:
         from minikctl.engine.kubelet import pod_assumptions
 
         return pod_assumptions(self.tx, pod)
+
+
+def _static_pods(tx) -> bool:
+    """Whether the kubelets have static pod manifests to read (engine/kubelet/static.py)."""
+    from minikctl.engine.kubelet.static import has_manifests
+
+    return bool(getattr(tx, "path", None)) and has_manifests(tx.path)

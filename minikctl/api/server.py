@@ -87,12 +87,12 @@ class Api:
                 raise E.NotFound("namespaces", namespace)
             raise E.NotFound(res.qualified, name)
         present = registry.strategy(res).present
-        return obj if present is None else present(obj, self.tx.now_ms)
+        return obj if present is None else present(obj, self.tx.now_ms, self.tx)
 
     def find(self, res: Resource, namespace: str, name: str) -> dict | None:
         obj = self.tx.get(res.kind, namespace if res.namespaced else CLUSTER, name)
         present = registry.strategy(res).present if obj is not None else None
-        return obj if present is None else present(obj, self.tx.now_ms)
+        return obj if present is None else present(obj, self.tx.now_ms, self.tx)
 
     def list(
         self, res: Resource, namespace: str | None, label_selector: str = "", field_selector: str = "",
@@ -107,7 +107,7 @@ class Api:
             objs = self.tx.list(res.kind, namespace if res.namespaced else None, fields)
         present = registry.strategy(res).present
         if present is not None:
-            objs = [present(o, self.tx.now_ms) for o in objs]
+            objs = [present(o, self.tx.now_ms, self.tx) for o in objs]
         if label_selector or field_selector:
             objs = filter_objects(res, objs, label_selector, field_selector)
         return objs
@@ -217,6 +217,8 @@ class Api:
             pass  # built by the component from ``old`` itself: stored as given (the server-owned fields below)
         elif subresource == "status":
             new = strat.prepare_status_update(old, new)
+        elif subresource in strat.SUBRESOURCE_UPDATES:
+            new = strat.SUBRESOURCE_UPDATES[subresource][0](old, new)
         else:
             _strip_nulls(new, strat.RAW_FIELDS)
             new = strat.prepare_update(old, new)  # rest.BeforeUpdate: server-owned metadata, generation, status
@@ -227,7 +229,8 @@ class Api:
         if new == old:
             return old, False
         causes = [] if trusted else (strat.validate_status_update if subresource == "status"
-                                     else strat.validate_update)(old, new)
+                                     else strat.SUBRESOURCE_UPDATES[subresource][1]
+                                     if subresource in strat.SUBRESOURCE_UPDATES else strat.validate_update)(old, new)
         if causes:
             for cause in causes:
                 if cause.field == "spec" and cause.detail.startswith("pod updates may not change fields"):

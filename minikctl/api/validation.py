@@ -1530,17 +1530,29 @@ def _validate_init_containers(inits: list, others: list, volumes: dict, path: st
 
 def _validate_ephemeral_containers(eph: list, containers: list, inits: list, volumes: dict,
                                    path: str, restart: str = "", host_users: bool = True) -> list[FieldError]:
+    """validateEphemeralContainers (v1.32): the common container rules, a name unique across every container,
+    a target that is a regular or init container, and only the fields of ``allowedEphemeralContainerFields``
+    (in struct order, a field set to its zero value counts as unset); no volume subPath."""
     errs: list[FieldError] = []
     names = {_s(c, "name") for c in containers} | {_s(c, "name") for c in inits}
+    others = set(names)
     for i, ctr in enumerate(eph):
         p = f"{path}[{i}]"
         ctr = ctr if isinstance(ctr, dict) else {}
         errs.extend(_validate_container_common(ctr, volumes, p, restart, host_users))
         errs.extend(_unique_name(ctr, names, p))
-        for f in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe", "resources", "ports"):
+        target = _s(ctr, "targetContainerName")
+        if target and target not in others:
+            errs.append(E.not_found(f"{p}.targetContainerName", target))
+        for f in ("ports", "resources", "resizePolicy", "livenessProbe", "readinessProbe", "startupProbe",
+                  "lifecycle", "restartPolicy"):
             v = _d(ctr, f)
             if v:
                 errs.append(E.forbidden(f"{p}.{f}", "cannot be set for an Ephemeral Container"))
+        for j, vm in enumerate(_list(ctr, "volumeMounts")):
+            for f in ("subPath", "subPathExpr"):
+                if _s(vm, f):
+                    errs.append(E.forbidden(f"{p}.volumeMounts[{j}].{f}", "cannot be set for an Ephemeral Container"))
     return errs
 
 

@@ -144,6 +144,10 @@ def session(store: str | None = None, tick: str | None = None, *, validate: str 
     st = open_store(store or _global["store"])
     st.lock_timeout_s = lock_timeout_s()
     try:
+        if read_only:
+            from minikctl.engine.kubelet.static import has_manifests
+
+            read_only = not has_manifests(st.path)  # the kubelets must read their static pod manifests
         snap = st.read_snapshot(ms if advance else 0) if read_only else None
         if snap is not None:
             try:

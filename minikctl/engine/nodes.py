@@ -11,6 +11,8 @@ Per node the engine keeps a runtime record (kind ``Node``) with what is not in t
               cache: ``NodeInfo.Requested``)
   images      the images its runtime has pulled
   last_ip     the last pod IP handed out from its CIDR
+  stopped_at  when its kubelet was stopped (``minikctl node stop``), absent while it runs: a stopped kubelet
+              renews no lease, posts no status and runs no pod worker; its containers keep their last state
 
 Each node's kubelet also holds the node's Lease in ``kube-node-lease`` (``node_lease``), created when the node
 registers; its renewals every 10 s are what the server answers on a read (``api/registry/lease.py``).
@@ -104,7 +106,7 @@ def internal_ip(node: dict) -> str:
 class NodeState:
     """A node's runtime record, read once and written back by ``save`` (one per node per loop run)."""
 
-    __slots__ = ("name", "index", "requested", "images", "last_ip", "_tx", "_dirty")
+    __slots__ = ("name", "index", "requested", "images", "last_ip", "stopped_at", "_tx", "_dirty")
 
     def __init__(self, tx, name: str, rec: dict) -> None:
         self._tx = tx
@@ -113,6 +115,7 @@ class NodeState:
         self.requested = {k: Fraction(v) for k, v in (rec.get("requested") or {}).items()}
         self.images: list[str] = list(rec.get("images") or [])
         self.last_ip = int(rec.get("last_ip", 0))
+        self.stopped_at: int | None = rec.get("stopped_at")
         self._dirty = False
 
     @classmethod
@@ -146,14 +149,25 @@ class NodeState:
         self._dirty = True
         return f"10.244.{self.index - 1}.{2 + (self.last_ip - 1) % 253}"
 
+    def set_stopped(self, at_ms: int | None) -> None:
+        self.stopped_at = at_ms
+        self._dirty = True
+
     def save(self) -> None:
         if not self._dirty:
             return
-        self._tx.put_runtime(KIND, "", self.name, {
-            "index": self.index,
-            "requested": {k: str(self.requested[k]) for k in sorted(self.requested)},
-            "images": self.images, "last_ip": self.last_ip}, None)
+        rec = {"index": self.index, "requested": {k: str(self.requested[k]) for k in sorted(self.requested)},
+               "images": self.images, "last_ip": self.last_ip}
+        if self.stopped_at is not None:
+            rec["stopped_at"] = self.stopped_at
+        self._tx.put_runtime(KIND, "", self.name, rec, None)
         self._dirty = False
+
+
+def stopped_at(tx, name: str) -> int | None:
+    """When the kubelet of node ``name`` was stopped (None: it runs, or the node has no kubelet)."""
+    rec = tx.get_runtime(KIND, "", name)
+    return None if rec is None else rec.get("stopped_at")
 
 
 def bootstrap(tx) -> None:

@@ -547,8 +547,6 @@ def patch(state: "State", req: "Request", route: "Route") -> Reply:
     ptype = patch_type(req)
     if route.sub == "scale":
         return scale(state, req, route)
-    if route.sub == "ephemeralcontainers":
-        raise NotFoundPath()  # the pod strategy has no ephemeral containers yet
     if ptype == "apply":
         return server_side_apply(state, req, route)
     body = decode_body(req, yaml_ok=False)

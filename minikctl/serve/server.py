@@ -485,8 +485,6 @@ class Handler(BaseHTTPRequestHandler):
         if sub in ("status", "ephemeralcontainers"):
             if m == "GET":
                 return rest.get_object(state, req, rt)
-            if sub == "ephemeralcontainers" and m in ("PUT", "PATCH"):
-                raise NotFoundPath()  # the pod strategy does not take ephemeral containers yet
             handler = {"PUT": rest.update, "PATCH": rest.patch}.get(m)
         elif sub == "scale":
             handler = rest.scale if m in ("GET", "PUT", "PATCH") else None

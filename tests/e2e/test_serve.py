@@ -606,10 +606,15 @@ def test_subresources_tables_bookmarks_and_collections(live):
                                                                                      "status": "True"}]}},
                           "application/strategic-merge-patch+json")
     assert code == 200 and any(c["type"] == "Custom" for c in obj["status"]["conditions"])
-    # ephemeral containers: readable, not updatable (kubectl debug then says they are disabled)
+    # ephemeral containers: readable and patchable through their subresource (its own rules: test_serve_debug.py)
     assert live.json("GET", pods + "/sub/ephemeralcontainers")[0] == 200
-    assert live.json("PATCH", pods + "/sub/ephemeralcontainers", {}, "application/strategic-merge-patch+json")[0] \
-        == 404
+    code, obj = live.json("PATCH", pods + "/sub/ephemeralcontainers",
+                          {"metadata": {"labels": {"x": "z"}},
+                           "spec": {"ephemeralContainers": [{"name": "dbg", "image": "busybox"}]}},
+                          "application/strategic-merge-patch+json")
+    assert code == 200, obj
+    assert [c["name"] for c in obj["spec"]["ephemeralContainers"]] == ["dbg"]
+    assert obj["metadata"].get("labels", {}).get("x") != "z"  # nothing but the ephemeral containers
     # Table: wide columns have priority 1; includeObject
     table_accept = {"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"}
     code, table = live.json("GET", pods + "?labelSelector=grp%3Dsub", headers=table_accept)

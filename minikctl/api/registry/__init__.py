@@ -22,7 +22,9 @@ it never names a kind.
   ROW_FIELDS                        the paths ``row`` reads, when a listing may fetch only those
   delete(api, obj, grace) -> dict|None   deletion: graceful (``CheckGracefulDelete``) or at once; returns the
                                     object as left (None: removed)
-  present(obj, now_ms) -> dict      what a read answers for a stored object at ``now_ms``, for a kind whose
+  SUBRESOURCE_UPDATES               {subresource: (prepare(old, new), validate(old, new))}: updates through a
+                                    subresource with a strategy of its own (pods/ephemeralcontainers)
+  present(obj, now_ms, tx) -> dict  what a read answers for a stored object at ``now_ms``, for a kind whose
                                     simulated writer is left implicit (a node Lease's renewals); None: as stored
 """
 
@@ -35,7 +37,8 @@ from minikctl.kube.kinds import Resource
 
 _NAMES = ("default", "prepare_create", "prepare_update", "prepare_status_update", "validate", "validate_update",
           "validate_status_update", "validate_on_decode", "RAW_FIELDS", "FIELDS", "COLUMNS",
-          "WIDE_COLUMNS", "WIDE_ORDER", "NAME_COLUMN", "row", "ROW_FIELDS", "delete", "present")
+          "WIDE_COLUMNS", "WIDE_ORDER", "NAME_COLUMN", "row", "ROW_FIELDS", "delete", "present",
+          "SUBRESOURCE_UPDATES")
 
 
 class Strategy:

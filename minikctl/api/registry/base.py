@@ -106,3 +106,5 @@ def delete_now(api, obj: dict) -> dict | None:
         return obj
     api.tx.delete(obj["kind"], meta.get("namespace", ""), meta["name"])
     return None
+
+SUBRESOURCE_UPDATES: dict = {}  # no subresource with a strategy of its own

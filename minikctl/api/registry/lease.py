@@ -7,6 +7,8 @@ node's name, ``leaseDurationSeconds`` 40, renewed every 10 s (a quarter of the d
 instead the server answers with the lease as its kubelet last renewed it (``present``): the stored ``renewTime``
 is the kubelet's first renewal, and a read sees the latest instant of that 10 s grid not after now. Nothing is
 written, ``resourceVersion`` does not move with renewals (a real lease's does) and a watch sees no renewals.
+A stopped kubelet (``minikctl node stop``) renews nothing: the grid ends at the instant it stopped; when it
+starts again it renews at once, a real write of ``renewTime`` that starts a new grid.
 """
 
 from __future__ import annotations
@@ -37,11 +39,16 @@ def _kubelet_held(obj: dict) -> bool:
             and any(r.get("kind") == "Node" and r.get("name") == name for r in meta.get("ownerReferences") or []))
 
 
-def present(obj: dict, now_ms: int) -> dict:
+def present(obj: dict, now_ms: int, tx=None) -> dict:
     """The lease as the server answers it at ``now_ms``: a node lease's ``renewTime`` moved to its kubelet's last
     renewal (the stored object is never changed)."""
     if not _kubelet_held(obj):
         return obj
+    if tx is not None:
+        rec = tx.get_runtime("Node", "", obj["metadata"]["name"])  # the node's runtime record (engine/nodes.py)
+        stopped = None if rec is None else rec.get("stopped_at")
+        if stopped is not None:
+            now_ms = min(now_ms, stopped)
     spec = obj["spec"]
     try:
         first = parse_rfc3339(spec["renewTime"])

@@ -38,6 +38,54 @@ def validate(obj: dict) -> list:
     return validation.validate_pod(obj, True)
 
 
+def prepare_ephemeral_update(old: dict, new: dict) -> dict:
+    """podEphemeralContainersStrategy.PrepareForUpdate (``dropNonEphemeralContainerUpdates``): the stored pod
+    with the request's ephemeral containers (defaulted as decoding defaults them), nothing else."""
+    import copy
+
+    from minikctl.api import defaults
+
+    body = copy.deepcopy(new)
+    defaults.default_for_update("Pod", body)
+    out = copy.deepcopy(old)
+    meta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+    if meta.get("resourceVersion"):
+        out["metadata"]["resourceVersion"] = meta["resourceVersion"]
+    eph = (body.get("spec") or {}).get("ephemeralContainers") if isinstance(body.get("spec"), dict) else None
+    if eph:
+        out.setdefault("spec", {})["ephemeralContainers"] = eph
+    else:
+        out.setdefault("spec", {}).pop("ephemeralContainers", None)
+    return out
+
+
+def validate_ephemeral_update(old: dict, new: dict) -> list:
+    """ValidatePodEphemeralContainersUpdate (pkg/apis/core/validation/validation.go v1.32): the metadata update,
+    the pod's metadata and spec, its annotation rules; no ephemeral containers in a static pod; an existing
+    ephemeral container may be neither removed nor changed."""
+    from minikctl.api import updates, validation
+    from minikctl.kube import errors as E
+
+    errs = list(updates.validate_metadata_update(old, new))
+    errs.extend(validation.validate_pod(new, False))
+    errs.extend(updates.pod_annotation_update_errors(old, new))
+    if updates.MIRROR_ANNOTATION in ((old.get("metadata") or {}).get("annotations") or {}):
+        return [E.forbidden("", "static pods do not support ephemeral containers")]
+    news = {c.get("name"): c for c in (new.get("spec") or {}).get("ephemeralContainers") or [] if isinstance(c, dict)}
+    for c in (old.get("spec") or {}).get("ephemeralContainers") or []:
+        name = c.get("name")
+        if name not in news:
+            errs.append(E.forbidden("spec.ephemeralContainers",
+                                    f'existing ephemeral containers "{name}" may not be removed\n'))
+        elif news[name] != c:
+            errs.append(E.forbidden(f"spec.ephemeralContainers[{name}]",
+                                    f'existing ephemeral containers "{name}" may not be changed\n'))
+    return errs
+
+
+SUBRESOURCE_UPDATES = {"ephemeralcontainers": (prepare_ephemeral_update, validate_ephemeral_update)}
+
+
 def delete(api, pod: dict, grace: int | None) -> dict | None:
     """CheckGracefulDelete: a pod that never ran, or is done, goes at once; a running one gets its grace period
     (the spec's unless the request gives one), and a second request may only shorten it. The kubelet of its

@@ -12,13 +12,16 @@ from minikctl.engine.controllers.cronjob import CronJobController
 from minikctl.engine.controllers.garbagecollector import GarbageCollector
 from minikctl.engine.controllers.job import JobController
 from minikctl.engine.controllers.namespace import NamespaceController
+from minikctl.engine.controllers.nodelifecycle import NodeLifecycleController
 from minikctl.engine.controllers.podgc import PodGarbageCollector
 from minikctl.engine.controllers.replicaset import ReplicaSetController
 from minikctl.engine.controllers.rootcacert import RootCACertPublisher
 from minikctl.engine.controllers.serviceaccount import ServiceAccountsController
 from minikctl.engine.controllers.statefulset import StatefulSetController
+from minikctl.engine.controllers.tainteviction import TaintEvictionController
 from minikctl.engine.controllers.ttlafterfinished import TTLAfterFinishedController
 
 CONTROLLERS = [GarbageCollector, NamespaceController, ServiceAccountsController, RootCACertPublisher,
-               PodGarbageCollector, DeploymentController, ReplicaSetController, StatefulSetController,
-               DaemonSetController, JobController, CronJobController, TTLAfterFinishedController]
+               PodGarbageCollector, NodeLifecycleController, TaintEvictionController, DeploymentController,
+               ReplicaSetController, StatefulSetController, DaemonSetController, JobController, CronJobController,
+               TTLAfterFinishedController]

@@ -12,7 +12,11 @@ Also what ``kubectl logs`` / ``exec`` / ``describe`` ask of a kubelet: ``pod_log
 
 from __future__ import annotations
 
+import json
+
 from minikctl.engine import nodes as N
+from minikctl.engine.kubelet.static import MIRROR, record_uid
+from minikctl.kube.errors import ClientError
 from minikctl.store.changelog import DELETED
 
 WRITER = "kubelet"
@@ -32,6 +36,7 @@ class Kubelet:
         self.queue: dict[tuple, None] = {}  # (namespace, name) of pods to look at, in arrival order
         self.node_queue: dict[str, None] = {}
         self._nodes: dict[str, N.NodeState | None] = {}
+        self.static_pending = True  # the static pod manifests are read once a command (``static.py``)
 
     # ---- nodes ---------------------------------------------------------------------------
     def node(self, name: str) -> N.NodeState | None:
@@ -54,6 +59,8 @@ class Kubelet:
             elif ch.by != WRITER and self.node(ch.name) is None:
                 self.node_queue[ch.name] = None
             return
+        if ch.type == DELETED and MIRROR in ((ch.obj.get("metadata") or {}).get("annotations") or {}):
+            self.static_pending = True  # a mirror pod gone: its static pod, if still there, gets another
         if ch.by == WRITER:
             return  # its own status writes
         if ch.type == DELETED:
@@ -64,9 +71,14 @@ class Kubelet:
             self.queue[(ch.namespace, ch.name)] = None
 
     def has_work(self) -> bool:
-        return bool(self.queue or self.node_queue)
+        return bool(self.queue or self.node_queue) or self.static_pending
 
     def work(self) -> None:
+        if self.static_pending:
+            from . import static
+
+            self.static_pending = False
+            static.sync(self)
         while self.node_queue:
             name = next(iter(self.node_queue))
             del self.node_queue[name]
@@ -96,6 +108,63 @@ class Kubelet:
             self.api.create(N.node_lease(node, self.tx.now_ms))
         self.loop.scheduler.capacity_changed()
 
+    # ---- a kubelet that stops and starts (``minikctl node stop|start``) ---------------------------
+    def stop_node(self, name: str) -> None:
+        """The node's kubelet stops: from now on it renews no lease (``api/registry/lease.py``), posts no node or
+        pod status and runs no pod worker. Its containers are left as they are."""
+        state = self.node(name)
+        if state is None:
+            raise ClientError(f'node "{name}" has no simulated kubelet')
+        if state.stopped_at is not None:
+            raise ClientError(f'the kubelet of node "{name}" is already stopped')
+        state.set_stopped(self.tx.now_ms)
+        for comp in self.loop.components:
+            if hasattr(comp, "kubelet_stopped"):
+                comp.kubelet_stopped(name)  # the node lifecycle controller's grace period starts counting
+
+    def start_node(self, name: str) -> None:
+        """The node's kubelet starts again: it renews its lease at once, posts its node status (Ready again, the
+        conditions' events as ``kubelet_node_status.go``'s setters record them) and syncs every pod bound to it,
+        catching up with what its containers did meanwhile (a deletion requested meanwhile is carried out)."""
+        from minikctl.kube.timefmt import rfc3339, rfc3339_micro
+
+        state = self.node(name)
+        if state is None:
+            raise ClientError(f'node "{name}" has no simulated kubelet')
+        if state.stopped_at is None:
+            raise ClientError(f'the kubelet of node "{name}" is already running')
+        state.set_stopped(None)
+        now = self.tx.now_ms
+        lease = self.tx.get("Lease", N.LEASE_NAMESPACE, name)
+        if lease is not None:
+            new = json.loads(json.dumps(lease))
+            new.setdefault("spec", {})["renewTime"] = rfc3339_micro(now)
+            self.api.update(lease, new, verb="updating")
+        node = self.tx.get("Node", "", name)
+        if node is not None:
+            # the kubelet's nodeRef: kind Node, its name, the name as UID (describe node lists events of both)
+            ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": name}}
+            self.api.event(ref, "Normal", "Starting", "Starting kubelet.", WRITER, name)
+            fresh = {c["type"]: c for c in N.registered_status(name, state.index, now)["conditions"]}
+            new = json.loads(json.dumps(node))
+            conds = new.setdefault("status", {}).setdefault("conditions", [])
+            for c in conds:
+                want = fresh.get(c.get("type"))
+                if want is None:
+                    continue
+                c["lastHeartbeatTime"] = rfc3339(now)
+                if c.get("status") != want["status"] or c.get("reason") != want["reason"]:
+                    c.update(status=want["status"], reason=want["reason"], message=want["message"],
+                             lastTransitionTime=rfc3339(now))
+                    # recordNodeStatusEvent: NodeHasSufficientMemory, NodeHasNoDiskPressure, ..., NodeReady
+                    what = "NodeReady" if want["type"] == "Ready" else want["reason"].replace("Kubelet", "Node", 1)
+                    self.api.event(ref, "Normal", what, f"Node {name} status is now: {what}", WRITER, name)
+            self.api.write_status(new)
+        for pod in self.tx.list("Pod"):
+            if (pod.get("spec") or {}).get("nodeName") == name:
+                meta = pod["metadata"]
+                self.queue[(meta.get("namespace", "default"), meta["name"])] = None
+
     # ---- pods -------------------------------------------------------------------------------
     def _sync_pod(self, pod: dict) -> None:
         from .worker import PodWorker, load, new_record, spec_hash
@@ -104,23 +173,33 @@ class Kubelet:
         ns, name = meta.get("namespace", "default"), meta["name"]
         node_name = (pod.get("spec") or {}).get("nodeName")
         state = self.node(node_name)
-        if state is None:
-            return  # no kubelet on that node: the pod waits for one
+        if state is None or state.stopped_at is not None:
+            return  # no kubelet running on that node: the pod waits for one
+        uid = record_uid(pod)
+        if uid != meta.get("uid") and meta.get("deletionTimestamp"):
+            self.static_pending = True  # a mirror pod being deleted: removed at once and made again
+            return
         rec = load(self.tx, ns, name)
-        if rec is not None and rec.uid != meta.get("uid"):
+        if rec is not None and rec.uid != uid:
             rec = None
         if rec is None:
             if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
                 return
             rec = new_record(pod)
+            rec.uid = uid
             self._admit(pod, rec, state)
             k = PodWorker(self.api, pod, rec, state)
             k.need_sync(self.tx.now_ms)
             k.run_due(self.tx.now_ms)
             self.finish_pod(k)
             return
-        k = PodWorker(self.api, pod, rec, state)
         spec = pod.get("spec") or {}
+        for c in spec.get("ephemeralContainers") or []:
+            if c.get("name") not in rec.containers:  # added through the ephemeralcontainers subresource
+                from .records import ContainerRecord
+
+                rec.containers[c["name"]] = ContainerRecord("ephemeral", spec_hash(c))
+        k = PodWorker(self.api, pod, rec, state)
         if meta.get("deletionTimestamp") and rec.started_at is not None and self._terminate(k, meta):
             pass  # a deletion (or a shorter grace period): the containers are stopped
         elif rec.started_at is not None:
@@ -218,10 +297,14 @@ class Kubelet:
         rec = load(tx, ns, name)
         if rec is None:
             return
-        if pod is None or pod["metadata"].get("uid") != rec.uid:
+        if pod is None or record_uid(pod) != rec.uid:
             tx.set_wake("Pod", ns, name, None)
             return
-        k = PodWorker(self.api, pod, rec, self.node(rec.node or ""))
+        state = self.node(rec.node or "")
+        if state is not None and state.stopped_at is not None:
+            tx.set_wake("Pod", ns, name, None)  # a stopped kubelet runs no pod worker: ``start_node`` wakes it
+            return
+        k = PodWorker(self.api, pod, rec, state)
         if horizon is not None:
             k.horizon = max(horizon, tx.now_ms)
         k.run_due(until)
@@ -272,6 +355,17 @@ class Kubelet:
 
 
 # ---- what kubectl asks of a kubelet ----------------------------------------------------------
+def _kubelet_reachable(tx, rec, path: str) -> None:
+    """The API server dials the kubelet (port 10250) for logs and exec: a stopped one refuses the connection."""
+    from minikctl.kube.errors import StatusError
+
+    if rec is None or not rec.node or N.stopped_at(tx, rec.node) is None:
+        return
+    addr = f"{rec.host_ip}:10250"
+    dial = f"dial tcp {addr}: connect: connection refused"
+    raise StatusError(f'Get "https://{addr}/{path}": {dial}' if path else f"error dialing backend: {dial}")
+
+
 def pod_logs(tx, pod: dict, container: str, previous: bool) -> list[tuple[int, str]]:
     """[(ms, line)] of one container instance (``GET /containerLogs``)."""
     from minikctl.kube.errors import BadRequest
@@ -280,6 +374,7 @@ def pod_logs(tx, pod: dict, container: str, previous: bool) -> list[tuple[int, s
 
     meta = pod["metadata"]
     rec = load(tx, meta.get("namespace", "default"), meta["name"])
+    _kubelet_reachable(tx, rec, f"containerLogs/{meta.get('namespace', 'default')}/{meta['name']}/{container}")
     cr = rec.containers.get(container) if rec is not None else None
     pname = meta["name"]
     if previous:
@@ -314,6 +409,7 @@ def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float 
     meta = pod["metadata"]
     ns, name = meta.get("namespace", "default"), meta["name"]
     rec = load(tx, ns, name)
+    _kubelet_reachable(tx, rec, "")
     cr = rec.containers.get(container) if rec is not None else None
     inst = cr.current if cr is not None else None
     if inst is None or inst.finished_at is not None:

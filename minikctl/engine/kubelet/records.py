@@ -32,7 +32,8 @@ PodRecord
   event_log?          [EventNote] recorded since that mark (null: not recording, or too many to repeat)
 
 ContainerRecord (one per container of the spec)
-  kind                "init", "sidecar" (a restartable init container) or "app"
+  kind                "init", "sidecar" (a restartable init container), "app" or "ephemeral" (started once, never
+                      restarted, never ready)
   spec_hash           hash of the container's spec: a change restarts it and starts a fresh back-off history
   restart_count
   current?            InstanceRecord: the latest instance (running or exited)

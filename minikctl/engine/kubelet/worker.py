@@ -58,7 +58,7 @@ def new_record(pod: dict) -> PodRecord:
     meta = pod["metadata"]
     spec = pod.get("spec") or {}
     containers: dict[str, ContainerRecord] = {}
-    for kind, key in (("init", "initContainers"), ("app", "containers")):
+    for kind, key in (("init", "initContainers"), ("app", "containers"), ("ephemeral", "ephemeralContainers")):
         for cont in spec.get(key) or []:
             k = "sidecar" if kind == "init" and cont.get("restartPolicy") == "Always" else kind
             containers[cont["name"]] = ContainerRecord(k, spec_hash(cont))
@@ -114,7 +114,8 @@ class PodWorker:
             return out
         out = self._containers = []
         records = self.rec.containers
-        for key, fp in (("initContainers", "spec.initContainers"), ("containers", "spec.containers")):
+        for key, fp in (("initContainers", "spec.initContainers"), ("containers", "spec.containers"),
+                        ("ephemeralContainers", "spec.ephemeralContainers")):
             for c in self.spec.get(key) or []:
                 cr = records.get(c["name"])
                 if cr is not None:
@@ -405,7 +406,9 @@ class PodWorker:
         cr.current = inst
         cr.waiting = None
         self.event("Normal", "Created", f"Created container: {name}", fp)
-        p = procs.spawn(argv, env, img, self.now, procs.memory_limit(c), view)
+        # an ephemeral container with stdin open (``debug -i``) waits for input nobody sends
+        extra = {"stdin_open": True} if cr.kind == "ephemeral" and c.get("stdin") else {}
+        p = procs.spawn(argv, env, img, self.now, procs.memory_limit(c), view, **extra)
         procs.set_cpu_limit(p, c)
         if p.exited and p.reason == "StartError":
             # the runtime could not exec the process: StartError 128, then RunContainerError
@@ -801,6 +804,8 @@ class PodWorker:
         self.need_sync(self.now)
 
     def should_restart(self, cr: ContainerRecord, code: int | None) -> bool:
+        if cr.kind == "ephemeral":
+            return False  # never restarted
         if cr.kind == "sidecar":
             return True
         policy = self.spec.get("restartPolicy", "Always")
@@ -908,12 +913,17 @@ class PodWorker:
                     return
                 self.need_sync(pull.done_at)
                 return  # serial pulls: nothing else starts while one pull runs
+        # ephemeral containers first (SyncPod step 5: even when an init container fails), once each
+        for c, cr, fp in self.containers():
+            if cr.kind == "ephemeral" and cr.current is None:
+                if self.start_container(c, cr, fp) == "pulling":
+                    return
         policy = self.spec.get("restartPolicy", "Always")
         # the pod has been initialized once a regular container has run (hasAnyRegularContainerCreated)
         initialized = any(cr.current is not None for _, cr, _ in self.containers() if cr.kind == "app")
         # init containers, one at a time
         for c, cr, fp in self.containers():
-            if cr.kind == "app":
+            if cr.kind in ("app", "ephemeral"):
                 break
             inst = cr.current
             if cr.kind == "sidecar":
@@ -1180,6 +1190,8 @@ class PodWorker:
         if inst is None:
             w = cr.waiting
             st["state"] = {"waiting": self._wait(w) if w else default_wait}
+            if cr.kind == "ephemeral":
+                st.pop("started", None)
             return st
         st["image"] = inst.image
         st["imageID"] = inst.image_id
@@ -1199,6 +1211,9 @@ class PodWorker:
             st["ready"] = cr.kind == "init" and inst.exit_code == 0
             if prev is not None:
                 st["lastState"] = {"terminated": self._term(prev)}
+        if cr.kind == "ephemeral":
+            st["ready"] = False  # never ready; no startup probe, so no ``started`` (the prober sets it)
+            st.pop("started", None)
         mounts = []
         for m in c.get("volumeMounts") or []:
             vm = {"mountPath": m.get("mountPath", ""), "name": m.get("name", "")}
@@ -1235,8 +1250,10 @@ class PodWorker:
         spec = self.spec
         now_s = _ts(self.now)
         has_init = bool(spec.get("initContainers"))
-        inits = [self.container_status(c, cr, has_init) for c, cr, _ in self.containers() if cr.kind != "app"]
+        inits = [self.container_status(c, cr, has_init) for c, cr, _ in self.containers()
+                 if cr.kind in ("init", "sidecar")]
         apps = [self.container_status(c, cr, has_init) for c, cr, _ in self.containers() if cr.kind == "app"]
+        ephemeral = [self.container_status(c, cr, False) for c, cr, _ in self.containers() if cr.kind == "ephemeral"]
         started_any = any(cr.current is not None for _, cr, _ in self.containers() if cr.kind == "app")
         rec = self.rec
         terminal = bool(rec.stopped and (rec.termination is not None or rec.killing or rec.deadline_exceeded))
@@ -1250,6 +1267,8 @@ class PodWorker:
         if inits:
             status["initContainerStatuses"] = inits
         status["containerStatuses"] = apps
+        if ephemeral:
+            status["ephemeralContainerStatuses"] = ephemeral
         node_ip = self.rec.host_ip or ""
         if node_ip:
             status["hostIP"] = node_ip
