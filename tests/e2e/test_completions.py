@@ -131,7 +131,7 @@ def test_tab_costs_no_typer_and_no_store_write(tmp_path):
 # -- real shells at a terminal ---------------------------------------------------------------------------------------
 
 def _terminal(argv: list[str], env: dict, setup: list[str], typed: str, until: str | None = None,
-              settle: float = 0.5, wait: float = 5.0) -> str:
+              settle: float = 0.5, wait: float = 30.0) -> str:
     """What a shell at a pseudo-terminal echoes after ``setup`` lines, for the keys ``typed`` (TAB included)."""
     pid, fd = pty.fork()
     if pid == 0:  # the child: the shell
