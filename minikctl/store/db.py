@@ -48,6 +48,7 @@ CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
 """ + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA
 
 CLUSTER = ""  # namespace value used for cluster-scoped objects
+BUSY_TIMEOUT_MS = 120_000  # SQLite's own wait for a busy file, behind the ticket lock (store/lock.py)
 CHECK_ALWAYS_BYTES = 4 * 1024 * 1024  # stores up to this size get SQLite's quick_check on every writing command
 CHECK_EVERY = 2000  # bigger ones once every this many revisions
 
@@ -167,7 +168,7 @@ class Store:
                 raise ClientError(f'the store "{path}" is not readable and writable')
         try:
             self.conn = sqlite3.connect(path, timeout=120, isolation_level=None, check_same_thread=False)
-            self.conn.execute("PRAGMA busy_timeout=120000")
+            self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
             pages = os.environ.get("MINIKCTL_TEST_MAX_PAGES")  # tests: a store that cannot grow (a full disk)
@@ -276,6 +277,10 @@ class Store:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error:
             return  # someone is writing: their command moves the clock
+        finally:
+            # the connection lives on (minikctl serve runs many requests over it): its next reader or writer
+            # waits for a busy store again instead of failing with "database is locked"
+            self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         try:
             self.conn.execute(
                 "UPDATE meta SET value=? WHERE key='clock_ms' AND value=? "
