@@ -327,6 +327,8 @@ def _main(args: list[str]) -> int:
                 sys.stderr.write(kubectl_globals.warning(ignored) + "\n")
             if "namespace" in taken:
                 set_globals(None, None, namespace=taken["namespace"])
+            if "request_timeout" in taken:
+                set_globals(None, None, request_timeout=taken["request_timeout"])
             args = kubectl_args(args)
             calls = parse(args, root, lookup)
             if calls is None:

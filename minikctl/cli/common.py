@@ -32,7 +32,8 @@ VALIDATE = Opt("strict", "--validate", help="strict (or true), warn, ignore (or 
 LOCK_TIMEOUT = Opt(None, "--lock-timeout", envvar="MINIKCTL_LOCK_TIMEOUT",
                    help="How long to wait for another command that holds the store (default 120s; 0: do not wait).")
 
-_global: dict[str, str | None] = {"store": None, "tick": None, "namespace": None, "lock_timeout": None}
+_global: dict[str, str | None] = {"store": None, "tick": None, "namespace": None, "lock_timeout": None,
+                                  "request_timeout": None}
 _command_line: list[str] = []
 
 
@@ -49,7 +50,7 @@ def args_after_dash() -> int | None:
 
 
 def set_globals(store: str | None, tick: str | None, lock_timeout: str | None = None,
-                namespace: str | None = None) -> None:
+                namespace: str | None = None, request_timeout: str | None = None) -> None:
     if store:
         _global["store"] = store
     if tick is not None:
@@ -58,6 +59,33 @@ def set_globals(store: str | None, tick: str | None, lock_timeout: str | None = 
         _global["namespace"] = namespace
     if lock_timeout is not None:
         _global["lock_timeout"] = lock_timeout
+    if request_timeout is not None:
+        _global["request_timeout"] = request_timeout
+
+
+TIMEOUT_MESSAGE = ("Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a "
+                   "corresponding time unit (e.g. 1s | 2m | 3h)")
+
+
+def request_timeout_ms(value: str | None) -> int:
+    """kubectl's --request-timeout in milliseconds (0: none), read as client-go's clientcmd.ParseTimeout
+    (tools/clientcmd/helpers.go) reads it: a non-negative integer is seconds, else a Go duration (which may be
+    negative: no timeout either); anything else is refused. An empty value is no timeout
+    (DirectClientConfig.ClientConfig skips it)."""
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.timefmt import parse_go_duration
+
+    if not value:
+        return 0
+    digits = value[1:] if value[:1] == "+" else value
+    if digits.isascii() and digits.isdigit():  # strconv.ParseInt(duration, 10, 64), i >= 0
+        if int(digits) >= 1 << 63:
+            raise ClientError(TIMEOUT_MESSAGE)
+        return int(digits) * 1000
+    try:
+        return max(0, parse_go_duration(value))
+    except ValueError:
+        raise ClientError(TIMEOUT_MESSAGE) from None
 
 
 def lock_timeout_s() -> float | None:
@@ -140,6 +168,9 @@ def session(store: str | None = None, tick: str | None = None, *, validate: str 
     from minikctl.cluster import Cluster
     from minikctl.store.db import open_store
 
+    # kubectl parses --request-timeout when it first builds its REST client config (ClientConfig), i.e. after
+    # the command's own argument checks and before the first request: here, before the store is opened
+    request_timeout_ms(_global["request_timeout"])
     ms = tick_ms(tick)
     st = open_store(store or _global["store"])
     st.lock_timeout_s = lock_timeout_s()

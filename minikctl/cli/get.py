@@ -35,7 +35,7 @@ def get(
     show_managed_fields: bool = Opt(False, "--show-managed-fields", help="If true, keep the managedFields when printing objects in JSON or YAML format."),
     template: str | None = Opt(None, "--template", help="Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
     allow_missing_template_keys: bool = Opt(True, "--allow-missing-template-keys/--no-allow-missing-template-keys", help="If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats."),
-    request_timeout: str = Opt("0", "--request-timeout", help="How much virtual time -w may cover (0: until nothing is pending, at most 24h)."),
+    request_timeout: str = Opt("0", "--request-timeout", help="How much virtual time -w may cover: seconds, or a duration with its unit (1s, 2m, 3h; 0: until nothing is pending, at most 24h)."),
     chunk_size: int = Opt(500, "--chunk-size", help="Accepted for compatibility (a local store is read in one go)."),
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
@@ -208,13 +208,11 @@ def _watch(cluster, requests, initial, ns, selector, field_selector, output, eve
     """Let virtual time run wake-up by wake-up, printing a row for each change of a watched object (the
     change log is the watch: every write is an event, as kubectl's watch shows them)."""
     from minikctl.api.server import filter_objects
-    from minikctl.kube.timefmt import parse_go_duration
     from minikctl.printers import output as printer
     from minikctl.store.changelog import DELETED
 
     api = cluster.api
-    limit_ms = (c.duration_flag(request_timeout, "--request-timeout", "get")
-                if request_timeout not in ("", "0") else 24 * 3600 * 1000)
+    limit_ms = c.request_timeout_ms(request_timeout) or 24 * 3600 * 1000
     deadline = api.now_ms + limit_ms
     by_kind = {r.res.kind: r for r in requests}
     seen = {(o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]) for o in initial}

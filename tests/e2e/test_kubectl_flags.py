@@ -1,0 +1,53 @@
+"""Flags and behaviours kubectl 1.32's own test/cmd suite exercises, each checked against the real binary.
+
+The texts come from kubectl's sources (cited per test) and were compared with kubectl 1.32.4 driving
+``minikctl serve`` or running offline (``--local``, ``--dry-run=client``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+TIMEOUT_ERROR = ("error: Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed "
+                 "by a corresponding time unit (e.g. 1s | 2m | 3h)\n")
+
+
+def _pod(cli, name: str = "p", image: str = "nginx:1.14.2") -> None:
+    cli.ok("run", name, f"--image={image}", tick="0")
+
+
+# ---- 1. --request-timeout (client-go tools/clientcmd/helpers.go ParseTimeout) -------------------------------------
+@pytest.mark.parametrize("extra", [[], ["-o", "name"], ["-o", "yaml"]])
+def test_request_timeout_bare_number_is_seconds_for_a_watch(cli, extra):
+    _pod(cli)
+    done = cli("get", "pods", "-w", "--request-timeout=1", *extra)
+    assert done.returncode == 0, done.stderr
+    assert "p" in done.stdout
+    if extra == ["-o", "name"]:
+        assert done.stdout.splitlines()[0] == "pod/p"
+
+
+def test_request_timeout_units_and_empty_are_accepted(cli):
+    _pod(cli)
+    for value in ("1s", "0", "", "+2", "-1s", "1m30s"):
+        done = cli("get", "pods", "-o", "name", f"--request-timeout={value}")
+        assert done.returncode == 0 and done.stdout == "pod/p\n", (value, done.stderr)
+
+
+@pytest.mark.parametrize("value", ["1p", "abc", "-1", "0.5"])
+def test_request_timeout_invalid_value(cli, value):
+    _pod(cli)
+    before = cli.db_bytes()
+    assert cli.fail("get", "pods", f"--request-timeout={value}") == TIMEOUT_ERROR
+    # a global flag: before the verb too, and on verbs that change things (nothing is changed)
+    assert cli.fail(f"--request-timeout={value}", "delete", "pod", "p") == TIMEOUT_ERROR
+    assert cli.fail("label", "pod", "p", "a=b", "--request-timeout", value) == TIMEOUT_ERROR
+    assert cli.db_bytes() == before
+
+
+def test_request_timeout_is_checked_after_the_verbs_own_arguments(cli):
+    """kubectl parses it when it first builds a client config: get's missing resource type is reported first."""
+    err = cli.fail("get", "--request-timeout=1p")
+    assert err.startswith("You must specify the type of resource to get.")
