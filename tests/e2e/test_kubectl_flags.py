@@ -51,3 +51,18 @@ def test_request_timeout_is_checked_after_the_verbs_own_arguments(cli):
     """kubectl parses it when it first builds a client config: get's missing resource type is reported first."""
     err = cli.fail("get", "--request-timeout=1p")
     assert err.startswith("You must specify the type of resource to get.")
+
+
+# ---- 2. run --image: distribution/reference's ReferenceRegexp (kubectl pkg/cmd/run/run.go Run) -----------------
+@pytest.mark.parametrize("image", ["InvalidImageName", "nginx:1.2:3", "a@sha256:abc", "a___b", "nginx:-x"])
+def test_run_refuses_an_invalid_image_reference(cli, image):
+    cli.ok("get", "pods")
+    before = cli.db_bytes()
+    assert cli.fail("run", "x", f"--image={image}") == f'error: Invalid image name "{image}": invalid reference format\n'
+    assert cli.db_bytes() == before
+
+
+@pytest.mark.parametrize("image", ["UPPER/x", "localhost:5000/foo/bar:v1", "[::1]:5000/x", "a--b", "nginx:_x",
+                                   "busybox@sha256:" + "a" * 64])
+def test_run_accepts_valid_image_references(cli, image):
+    assert cli.ok("run", "x", f"--image={image}", "--dry-run=client", "-o", "name") == "pod/x\n"
