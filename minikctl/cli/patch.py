@@ -135,6 +135,7 @@ def patch(
     """Update fields of a resource using a strategic merge patch, a JSON merge patch, or a JSON patch."""
     from minikctl.kube.errors import ClientError
     from minikctl.api.manifests import parse_value
+    from minikctl.api.patching import check_patched
     from minikctl.printers import output as printer
 
     if patch_text is not None and patch_file is not None:
@@ -170,8 +171,7 @@ def patch(
             raise ClientError("You must provide one or more resources by argument or filename.")
         for res, live in targets:
             new = checked_type_meta(live, apply_patch(live, body, patch_type, res.kind), patch_type)
-            if patch_type in ("merge", "json"):
-                _decode_patched(res, new)
+            check_patched(res.kind, new, body, patch_type)
             stored, changed = api.update(live, new, dry_run=mode != "none", subresource=subresource or "")
             results.append(stored)
             word = "patched" if changed else "patched (no change)"
@@ -180,23 +180,6 @@ def patch(
     for w in warnings:
         c.err(w)
     c.print_results(results, lines, output)
-
-
-def _decode_patched(res, patched: dict) -> None:
-    """jsonPatcher.applyPatchToCurrentObject (apiserver endpoints/handlers/patch.go): a merge or JSON patch whose
-    result does not decode into the kind's Go type is a 422 on the ``patch`` field, its value the patched JSON."""
-    from minikctl.api import validation
-    from minikctl.kube.errors import FieldError, Invalid, INVALID
-
-    if res.kind not in validation.SCHEMA_FILES:
-        return
-    problems = validation.decode_errors(res.kind, patched)
-    if problems and "ObjectMeta" not in problems[0]:
-        import json
-
-        text = json.dumps(patched, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        err = Invalid("", "", [FieldError(INVALID, "patch", text, problems[0])])
-        raise err
 
 
 def _split_specs(args: list[str], what: str) -> tuple[list[str], list[str]]:

@@ -66,3 +66,19 @@ def test_run_refuses_an_invalid_image_reference(cli, image):
                                    "busybox@sha256:" + "a" * 64])
 def test_run_accepts_valid_image_references(cli, image):
     assert cli.ok("run", "x", f"--image={image}", "--dry-run=client", "-o", "name") == "pod/x\n"
+
+
+# ---- 3. a strategic merge patch is converted server-side (apiserver endpoints/handlers/patch.go) ----------------
+@pytest.mark.parametrize("patch,detail", [
+    ('{"metadata":{"labels":"invalid"}}', 'Invalid value: "map[metadata:map[labels:invalid]]": cannot restore map from string'),
+    ('{"spec":{"containers":"invalid"}}', 'Invalid value: "map[spec:map[containers:invalid]]": cannot restore slice from string'),
+    ('{"metadata":{"labels":{"a":1}}}', 'Invalid value: "map[metadata:map[labels:map[a:1]]]": cannot convert int64 to string'),
+    ('{"spec":{"securityContext":"x"}}', 'Invalid value: "map[spec:map[securityContext:x]]": cannot restore struct from: string'),
+    ('{"spec":{"activeDeadlineSeconds":1.5}}', 'Invalid value: "map[spec:map[activeDeadlineSeconds:1.5]]": cannot convert float64 to int64'),
+])
+def test_strategic_patch_with_a_value_of_the_wrong_type(cli, patch, detail):
+    _pod(cli, "valid-pod")
+    before = cli.db_bytes()
+    err = cli.fail("patch", "pod", "valid-pod", "-p", patch, tick="0")
+    assert err == f"The request is invalid: patch: {detail}\n"
+    assert cli.db_bytes() == before
