@@ -82,3 +82,126 @@ def test_strategic_patch_with_a_value_of_the_wrong_type(cli, patch, detail):
     err = cli.fail("patch", "pod", "valid-pod", "-p", patch, tick="0")
     assert err == f"The request is invalid: patch: {detail}\n"
     assert cli.db_bytes() == before
+
+
+# ---- 4. --local and --dry-run on label, annotate, set (pkg/cmd/label/label.go Validate/RunLabel,
+#         pkg/cmd/annotate/annotate.go ToOptions/RunAnnotate, pkg/cmd/set/set_*.go) --------------------------------
+POD_FILE = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: lp\n  labels:\n    app: x\nspec:\n  containers:\n"
+            "  - name: c\n    image: nginx\n")
+DEPLOY_FILE = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  namespace: foo\nspec:\n  selector:\n"
+               "    matchLabels: {app: d}\n  template:\n    metadata:\n      labels: {app: d}\n    spec:\n"
+               "      containers:\n      - name: c\n        image: nginx\n")
+
+
+def test_label_local_prints_the_file_object_changed_and_touches_nothing(cli, manifest):
+    pod = manifest(POD_FILE)
+    cli.ok("get", "pods")
+    before = cli.db_bytes()
+    assert cli.ok("label", "--local", "-f", pod, "foo=bar", "-o", "yaml") == (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    app: x\n    foo: bar\n  name: lp\nspec:\n"
+        "  containers:\n  - image: nginx\n    name: c\n")
+    assert cli.ok("label", "--local", "-f", pod, "foo=bar") == "pod/lp labeled\n"
+    assert cli.ok("label", "--local", "-f", pod, "foo=bar", "--dry-run=client") == "pod/lp labeled (dry run)\n"
+    assert cli.ok("label", "--local", "-f", pod, "app-") == "pod/lp unlabeled\n"
+    assert cli.ok("label", "--local", "-f", pod, "nope-") == "pod/lp not labeled\n"  # no 'not found' line
+    assert cli.fail("label", "--local", "-f", pod, "app=y") == "error: 'app' already has a value (x), and --overwrite is false\n"
+    assert cli.ok("annotate", "--local", "-f", pod, "a=b") == "pod/lp annotated\n"
+    assert json.loads(cli.ok("annotate", "--local", "-f", pod, "a=b", "-o", "json"))["metadata"] == {
+        "annotations": {"a": "b"}, "labels": {"app": "x"}, "name": "lp"}
+    assert cli.db_bytes() == before
+
+
+def test_label_and_annotate_local_several_objects(cli, manifest):
+    both = manifest(POD_FILE) + "," + manifest(DEPLOY_FILE, "d.yaml")
+    # annotate keeps one YAML printer (--- between objects); label makes one per object
+    out = cli.ok("annotate", "--local", "-f", both, "a=b", "-o", "yaml")
+    assert out.count("---\n") == 1 and out.count("annotations:\n    a: b\n") == 2
+    out = cli.ok("label", "--local", "-f", both, "a=b", "-o", "yaml")
+    assert "---" not in out and out.count("apiVersion:") == 2
+    assert cli.ok("label", "--local", "-f", both, "a=b") == "pod/lp labeled\ndeployment.apps/d labeled\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["label", "--local", "-f", "{pod}", "foo=bar", "--dry-run=server"],
+     "cannot specify --local and --dry-run=server - did you mean --dry-run=client?"),
+    (["label", "--local", "pod", "p", "foo=bar"],
+     "can only use local files by -f pod.yaml or --filename=pod.json when --local=true is set"),
+    (["label", "--local", "foo=bar"], "one or more files must be specified as -f pod.yaml or --filename=pod.json"),
+    (["label", "--local", "-f", "{pod}"], "at least one label update is required"),
+    (["annotate", "--local", "pod", "p", "a=b"],
+     "can only use local files by -f rsrc.yaml or --filename=rsrc.json when --local=true is set"),
+    (["annotate", "--local", "a=b"], "one or more files must be specified as -f rsrc.yaml or --filename=rsrc.json"),
+    (["annotate", "--local", "-f", "{pod}", "a=b", "--dry-run=server"],
+     "cannot specify --local and --dry-run=server - did you mean --dry-run=client?"),
+    (["label", "foo=bar"], "one or more resources must be specified as <resource> <name> or <resource>/<name>"),
+    (["annotate", "a=b"], "one or more resources must be specified as <resource> <name> or <resource>/<name>"),
+    (["label", "--local", "-f", "{deploy}", "a=b", "-n", "other"],
+     "the namespace from the provided object \"foo\" does not match the namespace \"other\". You must pass "
+     "'--namespace=foo' to perform this operation."),
+])
+def test_label_annotate_local_refusals(cli, manifest, args, message):
+    _pod(cli)
+    files = {"pod": manifest(POD_FILE), "deploy": manifest(DEPLOY_FILE, "d.yaml")}
+    before = cli.db_bytes()
+    assert cli.fail(*[a.format(**files) for a in args]) == f"error: {message}\n"
+    assert cli.db_bytes() == before
+
+
+def test_label_dry_run_client_changes_the_fetched_object_only(cli):
+    _pod(cli)
+    before = cli.db_bytes()
+    # the object is changed in memory: no 'label "zz" not found.' line (that one comes from the patch path)
+    assert cli.ok("label", "pod", "p", "zz-", "--dry-run=client", tick="0") == "pod/p not labeled (dry run)\n"
+    shown = json.loads(cli.ok("label", "pod", "p", "x=y", "--dry-run=client", "-o", "json", tick="0"))
+    assert shown["metadata"]["labels"] == {"run": "p", "x": "y"}
+    assert cli.ok("annotate", "pod", "p", "a=b", "--dry-run=server", "-o", "name", tick="0") == "pod/p\n"
+    assert cli.db_bytes() == before
+    assert cli.ok("label", "pod", "p", "zz-") == 'label "zz" not found.\npod/p not labeled\n'
+
+
+def test_set_local_prints_the_typed_object(cli, manifest):
+    """set's builder is typed: the file's object is decoded into its Go type, so zero-valued structs appear."""
+    pod = manifest(POD_FILE)
+    cli.ok("get", "pods")
+    before = cli.db_bytes()
+    assert cli.ok("set", "image", "--local", "-f", pod, "c=busybox", "-o", "yaml") == (
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  creationTimestamp: null\n  labels:\n    app: x\n  name: lp\n"
+        "spec:\n  containers:\n  - image: busybox\n    name: c\n    resources: {}\nstatus: {}\n")
+    env = cli.ok("set", "env", "--local", "-f", pod, "A=1", "-o", "yaml")
+    assert "  - env:\n    - name: A\n      value: \"1\"\n" in env and env.endswith("    resources: {}\nstatus: {}\n")
+    res = cli.ok("set", "resources", "--local", "-f", pod, "--limits=cpu=200m", "-o", "yaml")
+    assert "    resources:\n      limits:\n        cpu: 200m\n" in res
+    deploy = cli.ok("set", "image", "--local", "-f", manifest(DEPLOY_FILE, "d.yaml"), "c=busybox", "-o", "yaml")
+    assert "  strategy: {}\n" in deploy and deploy.endswith("status: {}\n") and "namespace: foo" in deploy
+    # set env does not give its resource arguments to a local builder: the file is used
+    assert cli.ok("set", "env", "--local", "-f", pod, "pod/p1", "A=1", "-o", "name") == "pod/lp\n"
+    assert cli.db_bytes() == before
+
+
+MISSING = ("error: You must provide one or more resources by argument or filename.\nExample resource specifications "
+           "include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n")
+LOCAL_ERROR = ("error: you must specify resources by --filename when --local is set.\nExample resource specifications "
+               "include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n")
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["set", "image", "--local", "pod/p", "c=busybox"], LOCAL_ERROR),
+    (["set", "resources", "--local", "pod/p", "--limits=cpu=1"], LOCAL_ERROR),
+    (["set", "env", "--local", "pod/p", "A=1"], MISSING),
+    (["set", "image", "--local", "c=busybox"], MISSING),
+    (["set", "image", "c=busybox"], MISSING),
+    (["set", "resources", "--limits=cpu=1"], MISSING),
+    (["set", "image", "--local", "-f", "{pod}", "c=busybox", "--dry-run=server"],
+     "error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?\n"),
+    (["set", "env", "--local", "-f", "{pod}", "A=1", "--dry-run=server"],
+     "error: cannot specify --local and --dry-run=server - did you mean --dry-run=client?\n"),
+    (["set", "image", "--local", "-f", "{deploy}", "c=x", "-n", "other"],
+     "error: the namespace from the provided object \"foo\" does not match the namespace \"other\". You must pass "
+     "'--namespace=foo' to perform this operation.\n"),
+])
+def test_set_local_refusals(cli, manifest, args, expected):
+    _pod(cli)
+    files = {"pod": manifest(POD_FILE), "deploy": manifest(DEPLOY_FILE, "d.yaml")}
+    before = cli.db_bytes()
+    assert cli.fail(*[a.format(**files) for a in args]) == expected
+    assert cli.db_bytes() == before
