@@ -1103,6 +1103,13 @@ def three_way_patch(original: dict | None, modified: dict, current: dict, kind: 
     return _merge_map(deletions, delta, schema, _Opts(False, False))
 
 
+def two_way_patch(original: dict, modified: dict, kind: str = "Pod") -> dict:
+    """strategicpatch.CreateTwoWayMergePatch: the patch that turns ``original`` into ``modified`` (what
+    ``kubectl edit`` sends, with ``$setElementOrder`` directives for the merged lists it changes)."""
+    schema = schema_for_kind(kind)
+    return _diff_maps(copy.deepcopy(original), copy.deepcopy(modified), schema, _Diff())
+
+
 # ---------------------------------------------------------------------------
 # The patched object as the API server's patch handler decodes it
 # ---------------------------------------------------------------------------

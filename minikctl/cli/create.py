@@ -20,6 +20,10 @@ def create(
     dry_run: str | None = c.DRY_RUN,
     validate: str = c.VALIDATE,
     save_config: bool = Opt(False, "--save-config", help="Store the last-applied configuration annotation."),
+    edit: bool = Opt(False, "--edit", help="Edit the API resource before creating"),
+    windows_line_endings: bool = Opt(False, "--windows-line-endings", help="Only relevant if --edit=true. Defaults "
+                                                                           "to the line ending native to your "
+                                                                           "platform."),
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -30,6 +34,12 @@ def create(
     if args:  # CreateOptions.Complete: a word that names no subcommand
         raise ClientError(f"Unexpected args: [{' '.join(args)}]\nSee 'minikctl create -h' for help and examples")
 
+    if edit:  # RunEditOnCreate
+        from minikctl.cli.edit import edit_before_create
+
+        edit_before_create(filename, recursive, namespace, output, validate, save_config, windows_line_endings,
+                           store, tick)
+        return
     _run("create", filename, recursive, namespace, output, dry_run, validate, store, tick,
          lambda api, res, obj, source, mode: create_one(api, res, obj, source, mode, save_config))
 

@@ -205,3 +205,58 @@ def test_set_local_refusals(cli, manifest, args, expected):
     before = cli.db_bytes()
     assert cli.fail(*[a.format(**files) for a in args]) == expected
     assert cli.db_bytes() == before
+
+
+# ---- 5. create --edit, edit --output-patch / --windows-line-endings (pkg/cmd/util/editor/editoptions.go) --------
+def _editor(tmp_path, sed: str) -> dict:
+    """An $EDITOR that applies a sed expression and keeps a copy of what it was given."""
+    script = tmp_path / "editor.sh"
+    script.write_text(f"#!/bin/sh\ncp \"$1\" \"{tmp_path}/given\"\nsed -i '{sed}' \"$1\"\n", encoding="utf-8")
+    script.chmod(0o755)
+    return {"EDITOR": str(script), "KUBE_EDITOR": ""}
+
+
+def test_edit_output_patch_prints_the_two_way_patch(cli, tmp_path):
+    _pod(cli, "e1", "nginx")
+    out = cli.ok("edit", "pod", "e1", "--output-patch",
+                 env=_editor(tmp_path, "0,/image: nginx$/s//image: busybox/"))  # the spec's, not the status's
+    assert out == ('Patch: {"spec":{"$setElementOrder/containers":[{"name":"e1"}],"containers":[{"image":"busybox",'
+                   '"name":"e1"}]}}\npod/e1 edited\n')
+    assert cli.ok("get", "pod", "e1", "-o", "jsonpath={.spec.containers[0].image}") == "busybox"
+
+
+def test_edit_accepts_only_json_or_yaml_output(cli, tmp_path):
+    _pod(cli, "e1", "nginx")
+    err = cli.fail("edit", "pod", "e1", "-o", "name", env=_editor(tmp_path, "s/nginx/busybox/"))
+    assert err == 'error: unable to match a printer suitable for the output format "name", allowed formats are: json,yaml\n'
+    assert not (tmp_path / "given").exists()  # refused before the editor opened
+
+
+def test_edit_windows_line_endings(cli, tmp_path):
+    _pod(cli, "e1", "nginx")
+    done = cli("edit", "pod", "e1", "--windows-line-endings", env=_editor(tmp_path, "0,/image: nginx\\r$/s//image: busybox\\r/"))
+    assert (done.returncode, done.stdout) == (0, "pod/e1 edited\n"), done.stderr
+    given = (tmp_path / "given").read_bytes()
+    assert given.startswith(b"# Please edit the object below.") and b"\r\n" in given and b"\n" not in given.replace(b"\r\n", b"")
+    assert cli.ok("get", "pod", "e1", "-o", "jsonpath={.spec.containers[0].image}") == "busybox"
+
+
+def test_create_edit_opens_the_editor_before_creating(cli, manifest, tmp_path):
+    pod = manifest(POD_FILE)
+    editor = _editor(tmp_path, "s/image: nginx$/image: busybox/")
+    done = cli("create", "-f", pod, "--edit", env=editor)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "pod/lp created\n", "")
+    # the builder fills in the namespace before the object is shown
+    assert "  name: lp\n  namespace: default\n" in (tmp_path / "given").read_text()
+    assert cli.ok("get", "pod", "lp", "-o", "jsonpath={.spec.containers[0].image}") == "busybox"
+    # refused by the server: the edited copy is kept and named
+    err = cli.fail("create", "-f", pod, "--edit", env=editor)
+    assert err.startswith('A copy of your changes has been stored to "') and err.endswith(
+        '"\nError from server (AlreadyExists): pods "lp" already exists\n')
+
+
+def test_create_edit_without_a_change_creates_nothing(cli, manifest, tmp_path):
+    pod = manifest(POD_FILE)
+    done = cli("create", "-f", pod, "--edit", env=_editor(tmp_path, "s/nothing-matches-this//"))
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "Edit cancelled, no changes made.\n")
+    assert cli.fail("get", "pod", "lp") == 'Error from server (NotFound): pods "lp" not found\n'
