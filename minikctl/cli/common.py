@@ -27,19 +27,35 @@ ALL = Opt(False, "--all", help="Select all resources of the type in the namespac
 SELECTOR = Opt(None, "--selector", "-l", help="Label selector (e.g. -l key1=value1,key2=value2).")
 FIELD_SELECTOR = Opt(None, "--field-selector", help="Field selector (e.g. --field-selector status.phase=Running).")
 DRY_RUN = Opt(None, "--dry-run", help='Must be "none", "server", or "client".')
+# genericclioptions.RecordFlags: deprecated (pflag prints RECORD_DEPRECATED when it is given, see app._main)
+RECORD = Opt(False, "--record", help="Deprecated: record the command line in the kubernetes.io/change-cause "
+                                     "annotation of the resource.")
+RECORD_DEPRECATED = "Flag --record has been deprecated, --record will be removed in the future"
+CHANGE_CAUSE = "kubernetes.io/change-cause"
 VALIDATE = Opt("strict", "--validate", help="strict (or true), warn, ignore (or false).")
 
 LOCK_TIMEOUT = Opt(None, "--lock-timeout", envvar="MINIKCTL_LOCK_TIMEOUT",
                    help="How long to wait for another command that holds the store (default 120s; 0: do not wait).")
 
 _global: dict[str, str | None] = {"store": None, "tick": None, "namespace": None, "lock_timeout": None,
-                                  "request_timeout": None}
+                                  "request_timeout": None, "change_cause": None}
 _command_line: list[str] = []
 
 
 def set_command_line(args: list[str]) -> None:
     """The command line as typed (for what only its raw form tells, like where ``--`` was)."""
     _command_line[:] = args
+
+
+def record(obj: dict) -> dict:
+    """ChangeCauseRecorder.Record: with --record, the command line goes into the object's change-cause
+    annotation (``obj`` is changed and returned); without it, nothing happens."""
+    cause = _global.get("change_cause")
+    if cause is not None and isinstance(obj, dict):
+        meta = obj.setdefault("metadata", {})
+        annotations = meta.get("annotations")
+        meta["annotations"] = {**(annotations if isinstance(annotations, dict) else {}), CHANGE_CAUSE: cause}
+    return obj
 
 
 def args_after_dash() -> int | None:
@@ -50,7 +66,8 @@ def args_after_dash() -> int | None:
 
 
 def set_globals(store: str | None, tick: str | None, lock_timeout: str | None = None,
-                namespace: str | None = None, request_timeout: str | None = None) -> None:
+                namespace: str | None = None, request_timeout: str | None = None,
+                change_cause: str | None = None) -> None:
     if store:
         _global["store"] = store
     if tick is not None:
@@ -61,6 +78,8 @@ def set_globals(store: str | None, tick: str | None, lock_timeout: str | None = 
         _global["lock_timeout"] = lock_timeout
     if request_timeout is not None:
         _global["request_timeout"] = request_timeout
+    if change_cause is not None:
+        _global["change_cause"] = change_cause
 
 
 TIMEOUT_MESSAGE = ("Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a "

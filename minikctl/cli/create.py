@@ -24,6 +24,7 @@ def create(
     windows_line_endings: bool = Opt(False, "--windows-line-endings", help="Only relevant if --edit=true. Defaults "
                                                                            "to the line ending native to your "
                                                                            "platform."),
+    record: bool = c.RECORD,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:

@@ -111,6 +111,7 @@ def edit(
     output: str | None = c.OUTPUT,
     output_patch: bool = Opt(False, "--output-patch", help="Output the patch if the resource is edited."),
     windows_line_endings: bool = WINDOWS_LINE_ENDINGS,
+    record: bool = c.RECORD,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:

@@ -129,6 +129,7 @@ def patch(
     recursive: bool = c.RECURSIVE,
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
+    record: bool = c.RECORD,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -173,6 +174,10 @@ def patch(
             new = checked_type_meta(live, apply_patch(live, body, patch_type, res.kind), patch_type)
             check_patched(res.kind, new, body, patch_type)
             stored, changed = api.update(live, new, dry_run=mode != "none", subresource=subresource or "")
+            if c._global.get("change_cause") is not None and not subresource:
+                # patch.go: MakeRecordMergePatch, a second patch with the change-cause annotation
+                stored, _ = api.update(stored, c.record(dict(stored, metadata=dict(stored["metadata"]))),
+                                       dry_run=mode != "none")
             results.append(stored)
             word = "patched" if changed else "patched (no change)"
             lines.append(c.result_line(stored, word, output, mode))
@@ -287,6 +292,8 @@ def _label_word(old: dict, new: dict, overwrite: bool) -> str:
 
 def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output, dry_run, filename, recursive,
                    local, store, tick) -> None:
+    import copy
+
     from minikctl.kube.errors import MinikctlError, MultiError
 
     res_args, specs = _split_specs(args or [], what)
@@ -326,6 +333,8 @@ def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output
                     if what == "label":
                         lines += [f'label "{k}" not found.' for k in removes
                                   if k not in (live["metadata"].get(field) or {})]
+                    word_new = new
+                    new = c.record(copy.deepcopy(new))  # o.Recorder.Record(obj) before the patch is made
                     with api.tx.savepoint():
                         stored, changed = api.update(live, new, dry_run=mode != "none", verb="patching")
             except MinikctlError as e:
@@ -337,7 +346,7 @@ def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output
             elif not changed:
                 word = "not labeled"
             else:
-                word = _label_word(live, new, overwrite)
+                word = _label_word(live, new if mode == "client" else word_new, overwrite)
             lines.append(c.result_line(stored, word, output, mode))
     _print_each(results, lines, output, what)
     if errors:
@@ -370,6 +379,7 @@ def _metadata_command(what: str, doc: str):
         filename: list[str] | None = c.FILENAME,
         recursive: bool = c.RECURSIVE,
         local: bool = Opt(False, "--local", help=f"If true, {what} will NOT contact api-server but run locally."),
+        record: bool = c.RECORD,
         store: str | None = c.STORE,
         tick: str | None = c.TICK,
     ) -> None:

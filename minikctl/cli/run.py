@@ -118,6 +118,7 @@ def run(
     namespace: str | None = c.NAMESPACE,
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
+    record: bool = c.RECORD,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> int:

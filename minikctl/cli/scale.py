@@ -30,6 +30,7 @@ def scale(
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
     namespace: str | None = c.NAMESPACE,
+    record: bool = c.RECORD,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:

@@ -152,8 +152,8 @@ def _apply_changes(api, targets: list[tuple], mutate, word: str, output: str | N
             shown = typed_roundtrip(new)  # the typed builder's object, changed in memory
         else:
             try:
-                with api.tx.savepoint():
-                    shown, _ = api.update(live, new, dry_run=mode == "server", verb="patching")
+                with api.tx.savepoint():  # CalculatePatches records the command line in the changed object
+                    shown, _ = api.update(live, c.record(new), dry_run=mode == "server", verb="patching")
             except StatusError as e:
                 errors.append(_err(f"{failure}{e.server_message()}"))
                 continue
@@ -199,6 +199,7 @@ def set_image(
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
     field_manager: str = FIELD_MANAGER,
+    record: bool = c.RECORD,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -531,6 +532,7 @@ def set_resources(
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
     field_manager: str = FIELD_MANAGER,
+    record: bool = c.RECORD,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:

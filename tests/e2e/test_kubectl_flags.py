@@ -260,3 +260,75 @@ def test_create_edit_without_a_change_creates_nothing(cli, manifest, tmp_path):
     done = cli("create", "-f", pod, "--edit", env=_editor(tmp_path, "s/nothing-matches-this//"))
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "Edit cancelled, no changes made.\n")
     assert cli.fail("get", "pod", "lp") == 'Error from server (NotFound): pods "lp" not found\n'
+
+
+# ---- 6. replace --grace-period/--timeout/--save-config/--force (pkg/cmd/replace/replace.go), --record ----------
+def _live_file(cli, manifest, name: str = "p") -> str:
+    return manifest(cli.ok("get", "pod", name, "-o", "yaml", tick="0"), "live.yaml")
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--grace-period=1"], "--grace-period must have --force specified"),
+    (["--timeout=1s"], "--timeout must have --force specified"),
+    (["--force", "--dry-run=client"], "--dry-run can not be used when --force is set"),
+    (["--force", "--dry-run=server"], "--dry-run can not be used when --force is set"),
+])
+def test_replace_flag_rules(cli, manifest, extra, message):
+    _pod(cli)
+    live = _live_file(cli, manifest)
+    before = cli.db_bytes()
+    assert cli.fail("replace", "-f", live, *extra, tick="0") == f"error: {message}\n"
+    assert cli.db_bytes() == before
+
+
+def test_replace_force_deletes_then_creates(cli, manifest):
+    _pod(cli)
+    uid = cli.ok("get", "pod", "p", "-o", "jsonpath={.metadata.uid}")
+    live = _live_file(cli, manifest)
+    assert cli.ok("replace", "--force", "--grace-period=0", "-f", live) == 'pod "p" deleted\npod/p replaced\n'
+    assert cli.ok("get", "pod", "p", "-o", "jsonpath={.metadata.uid}") != uid
+    assert cli.ok("replace", "--force", "--timeout=1m", "-f", live, "-o", "name") == 'pod "p" deleted\npod/p\n'
+
+
+def test_replace_save_config(cli, manifest):
+    _pod(cli)
+    live = _live_file(cli, manifest)
+    assert cli.ok("replace", "-f", live, "--save-config", "-o", "name", tick="0") == "pod/p\n"
+    annotations = json.loads(cli.ok("get", "pod", "p", "-o", "jsonpath={.metadata.annotations}"))
+    assert json.loads(annotations["kubectl.kubernetes.io/last-applied-configuration"])["metadata"]["name"] == "p"
+
+
+RECORD_WARNING = "Flag --record has been deprecated, --record will be removed in the future\n"
+
+
+def test_record_is_deprecated_and_records_the_command_line(cli):
+    _pod(cli)
+    done = cli("label", "pod", "p", "rec=1", "--record")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "pod/p labeled\n", RECORD_WARNING)
+    cause = lambda: json.loads(cli.ok("get", "pod", "p", "-o", "jsonpath={.metadata.annotations}"))[  # noqa: E731
+        "kubernetes.io/change-cause"]
+    assert cause() == "minikctl label pod p rec=1 --record=true"
+    done = cli("set", "image", "pod/p", "p=busybox", "--record", "-n", "default")
+    assert (done.stdout, done.stderr) == ("pod/p image updated\n", RECORD_WARNING)
+    assert cause() == "minikctl set image pod/p p=busybox --record=true --namespace=default"
+    cli.ok("annotate", "pod", "p", "a=1", "--record=true")
+    assert cause() == "minikctl annotate pod p a=1 --record=true"
+    # --record=false: the notice all the same, nothing recorded
+    done = cli("label", "pod", "p", "other=2", "--record=false")
+    assert (done.stdout, done.stderr) == ("pod/p labeled\n", RECORD_WARNING)
+    assert cause() == "minikctl annotate pod p a=1 --record=true"
+
+
+@pytest.mark.parametrize("args", [["patch", "pod", "p", "-p", "{}"], ["scale", "deploy", "nope", "--replicas=1"],
+                                  ["create", "-f", "-", "--dry-run=client"], ["edit", "pod", "p"]])
+def test_record_is_accepted_where_kubectl_has_it(cli, args):
+    _pod(cli)
+    done = cli(*args, "--record", input=POD_FILE, env={"EDITOR": "true", "KUBE_EDITOR": ""})
+    assert done.stderr.startswith(RECORD_WARNING), done.stderr
+
+
+@pytest.mark.parametrize("args", [["replace", "-f", "x.yaml"], ["set", "env", "pod/p", "A=1"],
+                                  ["delete", "pod", "p"]])
+def test_record_is_unknown_where_kubectl_lacks_it(cli, args):
+    err = cli.fail(*args, "--record")
+    assert err.startswith("Error: unknown flag: --record\n")
