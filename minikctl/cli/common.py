@@ -238,6 +238,13 @@ def out(text: str) -> None:
         sys.stdout.write(text)
 
 
+def out_bytes(data: bytes) -> None:
+    """Write bytes to stdout exactly (a server's body as it was sent)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+
+
 def err(text: str) -> None:
     sys.stderr.write(text if text.endswith("\n") else text + "\n")
 

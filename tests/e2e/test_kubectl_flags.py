@@ -332,3 +332,51 @@ def test_record_is_accepted_where_kubectl_has_it(cli, args):
 def test_record_is_unknown_where_kubectl_lacks_it(cli, args):
     err = cli.fail(*args, "--record")
     assert err.startswith("Error: unknown flag: --record\n")
+
+
+# ---- 7. get --raw through serve's handlers, get --subresource (pkg/cmd/get/get.go; rawhttp.RawGet) ------------
+def test_get_raw_answers_as_the_server(cli):
+    _pod(cli)
+    version = cli.ok("get", "--raw", "/version")
+    assert not version.endswith("\n") and json.loads(version)["gitVersion"] == "v1.32.4"
+    assert cli.ok("get", "--raw", "/healthz") == "ok"
+    pod = json.loads(cli.ok("get", "--raw", "/api/v1/namespaces/default/pods/p"))
+    assert (pod["kind"], pod["metadata"]["name"]) == ("Pod", "p")
+    listed = json.loads(cli.ok("get", "--raw", "/api/v1/namespaces/default/pods?limit=1"))
+    assert listed["kind"] == "PodList" and [i["metadata"]["name"] for i in listed["items"]] == ["p"]
+    deployments = json.loads(cli.ok("get", "--raw", "/apis/apps/v1/namespaces/default/deployments"))
+    assert (deployments["kind"], deployments["items"]) == ("DeploymentList", [])
+    assert json.loads(cli.ok("get", "--raw", "/apis/apps/v1"))["groupVersion"] == "apps/v1"
+    status = json.loads(cli.ok("get", "--raw", "/api/v1/namespaces/default/pods/p/status"))
+    assert status["metadata"]["name"] == "p"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--raw", "/api/v1/namespaces/default/pods/nope"], 'Error from server (NotFound): pods "nope" not found'),
+    (["--raw", "/nope"], "Error from server (NotFound): the server could not find the requested resource"),
+    (["--raw", "/version", "-o", "json"], "error: --raw and --output are mutually exclusive"),
+    (["pods", "--raw", "/version"], "error: arguments may not be passed when --raw is specified"),
+    (["--raw", "version"], 'error: --raw must be a valid URL path: parse "version": invalid URI for request'),
+    (["--raw", "/version", "-w"],
+     "error: --raw may not be specified with other flags that filter the server request or alter the output"),
+])
+def test_get_raw_refusals(cli, args, message):
+    assert cli.fail("get", *args) == message + "\n"
+
+
+def test_get_subresource(cli):
+    cli.ok("create", "deployment", "dd", "--image=nginx", "--replicas=2", tick="0")
+    _pod(cli)
+    # printScale (pkg/printers/internalversion/printers.go): NAME, DESIRED, AVAILABLE, AGE
+    out = cli.ok("get", "deploy", "dd", "--subresource", "scale", tick="0")
+    assert out.splitlines()[0].split() == ["NAME", "DESIRED", "AVAILABLE", "AGE"]
+    assert out.splitlines()[1].split()[:2] == ["dd", "2"]
+    scale = json.loads(cli.ok("get", "deploy", "dd", "--subresource=scale", "-o", "json"))
+    assert (scale["apiVersion"], scale["kind"], scale["spec"]) == ("autoscaling/v1", "Scale", {"replicas": 2})
+    assert cli.ok("get", "pod", "p", "--subresource", "status", "-o", "name") == "pod/p\n"
+    assert cli.ok("get", "pod", "p", "--subresource", "status").splitlines()[0].split()[:3] == ["NAME", "READY", "STATUS"]
+    assert cli.fail("get", "pods", "--subresource", "status") == \
+        "error: subresource cannot be used when bulk resources are specified\n"
+    for sub in ("scale", "foo"):
+        assert cli.fail("get", "pod", "p", "--subresource", sub) == \
+            "Error from server (NotFound): the server could not find the requested resource\n"
