@@ -215,10 +215,12 @@ def apply(
     dry_run: str | None = c.DRY_RUN,
     validate: str = c.VALIDATE,
     record: bool = c.RECORD,
+    kustomize: str | None = c.KUSTOMIZE,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
     """Apply a configuration to a resource by file name or stdin (client-side three-way merge)."""
+    c.check_kustomize(kustomize, filename, recursive)
     _run("apply", filename, recursive, namespace, output, dry_run, validate, store, tick, apply_one)
 
 

@@ -23,6 +23,8 @@ TICK = Opt(None, "--tick", help="Virtual time each command advances first (defau
 OUTPUT = Opt(None, "--output", "-o", help="Output format: json|yaml|name|wide|jsonpath=...|custom-columns=...")
 FILENAME = Opt(None, "--filename", "-f", help="Files, directories or - for stdin.")
 RECURSIVE = Opt(False, "--recursive", "-R", help="Process the directory used in -f recursively.")
+KUSTOMIZE = Opt(None, "--kustomize", "-k", help="Process a kustomization directory (not supported: minikctl has no "
+                                                "kustomize; build it and pass the result with -f -).")
 ALL = Opt(False, "--all", help="Select all resources of the type in the namespace.")
 SELECTOR = Opt(None, "--selector", "-l", help="Label selector (e.g. -l key1=value1,key2=value2).")
 FIELD_SELECTOR = Opt(None, "--field-selector", help="Field selector (e.g. --field-selector status.phase=Running).")
@@ -230,6 +232,21 @@ def _warm_if_busy(path: str) -> None:
             importlib.import_module(name)
         except ImportError:  # pragma: no cover - an optional piece
             pass
+
+
+def check_kustomize(kustomize: str | None, filename, recursive: bool) -> None:
+    """-k: FilenameOptions.validate's rules (cmd/util/helpers.go), then minikctl's own refusal -- kubectl builds
+    a kustomization with the kustomize library it embeds, and minikctl has none to build it with."""
+    from minikctl.kube.errors import ClientError
+
+    if kustomize is None:
+        return
+    if filename:
+        raise ClientError("only one of -f or -k can be specified")
+    if recursive:
+        raise ClientError("the -k flag can't be used with -f or -R")
+    raise ClientError(f'kustomize is not supported by minikctl: cannot process "{kustomize}" with -k; build it '
+                      f"with \"kustomize build {kustomize}\" and pass the output with -f -")
 
 
 def out(text: str) -> None:

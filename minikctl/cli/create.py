@@ -25,6 +25,7 @@ def create(
                                                                            "to the line ending native to your "
                                                                            "platform."),
     record: bool = c.RECORD,
+    kustomize: str | None = c.KUSTOMIZE,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -34,6 +35,7 @@ def create(
 
     if args:  # CreateOptions.Complete: a word that names no subcommand
         raise ClientError(f"Unexpected args: [{' '.join(args)}]\nSee 'minikctl create -h' for help and examples")
+    c.check_kustomize(kustomize, filename, recursive)
 
     if edit:  # RunEditOnCreate
         from minikctl.cli.edit import edit_before_create

@@ -40,6 +40,7 @@ def get(
     raw: str | None = Opt(None, "--raw", help="Raw URI to request from the server (the paths minikctl serve answers)."),
     subresource: str | None = Opt(None, "--subresource", help="If specified, gets the subresource of the requested "
                                                               "object (status, scale)."),
+    kustomize: str | None = c.KUSTOMIZE,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -50,6 +51,7 @@ def get(
     from minikctl.api.registry import pod as pod_strategy
 
     args = args or []
+    c.check_kustomize(kustomize, filename, recursive)
     if raw:
         # GetOptions.Complete and Validate (pkg/cmd/get/get.go), then RawGet: the body as the server sent it
         if args:

@@ -380,3 +380,33 @@ def test_get_subresource(cli):
     for sub in ("scale", "foo"):
         assert cli.fail("get", "pod", "p", "--subresource", sub) == \
             "Error from server (NotFound): the server could not find the requested resource\n"
+
+
+# ---- 8. exec -f FILE (pkg/cmd/exec/exec.go), -k DIR (FilenameOptions) ----------------------------------------
+def _running_pod(cli, name: str = "p") -> None:
+    cli.ok("run", name, "--image=nginx:1.14.2", "--command", "--", "sh", "-c", "sleep 3600", tick="0")
+    cli.ok("clock", "advance", "30s")
+
+
+def test_exec_with_a_file_names_the_pod(cli, manifest):
+    _running_pod(cli)
+    live = manifest(cli.ok("get", "pod", "p", "-o", "yaml"), "p.yaml")
+    assert cli.ok("exec", "-f", live, "--", "echo", "hi") == "hi\n"
+    assert cli.fail("exec", "-f", live, "p", "--", "echo", "hi") == \
+        "error: resource/name arguments cannot be provided when a path is specified\n"
+    assert cli.fail("exec", "-f", live, "echo") == (
+        "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\n"
+        "See 'minikctl exec -h' for help and examples\n")
+    # the pod named in the file is fetched: one that does not exist is the server's NotFound
+    assert cli.fail("exec", "-f", manifest(POD_FILE), "--", "echo", "hi") == \
+        'Error from server (NotFound): pods "lp" not found\n'
+
+
+@pytest.mark.parametrize("verb", [["apply"], ["create"], ["delete"], ["get"]])
+def test_kustomize_is_refused(cli, manifest, tmp_path, verb):
+    (tmp_path / "kd").mkdir()
+    kd = str(tmp_path / "kd")
+    assert cli.fail(*verb, "-k", kd) == (f'error: kustomize is not supported by minikctl: cannot process "{kd}" with '
+                                         f'-k; build it with "kustomize build {kd}" and pass the output with -f -\n')
+    assert cli.fail(*verb, "-k", kd, "-f", manifest(POD_FILE)) == "error: only one of -f or -k can be specified\n"
+    assert cli.fail(*verb, "-k", kd, "-R") == "error: the -k flag can't be used with -f or -R\n"
