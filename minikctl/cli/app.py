@@ -353,8 +353,11 @@ def _main(args: list[str]) -> int:
             completion_init()
             rv = _run_typer(args, None)
         else:
+            from minikctl.cli import common
             from minikctl.cli import globals as kubectl_globals
 
+            # what one command line sets for its own run only (main may run several in one process)
+            common._global.update(request_timeout=None, change_cause=None)
             args, taken, ignored = kubectl_globals.extract(args, _verb_options)
             if ignored:
                 sys.stderr.write(kubectl_globals.warning(ignored) + "\n")
