@@ -178,7 +178,7 @@ def duration_flag(value: str, flag: str, command: str) -> int:
 
 @contextmanager
 def session(store: str | None = None, tick: str | None = None, *, validate: str = "strict",
-            advance: bool = True, read_only: bool = False) -> Iterator["Cluster"]:
+            advance: bool = True, read_only: bool = False, local: bool = False) -> Iterator["Cluster"]:
     """One command: open the store, begin the transaction, advance the clock by the tick, yield the cluster
     (``cluster.api`` is the API server; ``cluster`` moves virtual time).
 
@@ -191,7 +191,8 @@ def session(store: str | None = None, tick: str | None = None, *, validate: str 
 
     # kubectl parses --request-timeout when it first builds its REST client config (ClientConfig), i.e. after
     # the command's own argument checks and before the first request: here, before the store is opened
-    request_timeout_ms(_global["request_timeout"])
+    if not local:  # a --local command builds no REST client: its --request-timeout is never read
+        request_timeout_ms(_global["request_timeout"])
     ms = tick_ms(tick)
     st = open_store(store or _global["store"])
     st.lock_timeout_s = lock_timeout_s()

@@ -182,6 +182,7 @@ def edit_before_create(filename, recursive, namespace, output, validate, save_co
     if not filename:
         raise ClientError("must specify one of -f and -k")
     check_edit_output(output)
+    c.request_timeout_ms(c._global["request_timeout"])  # the builder's client comes before the editor
     objs = resource_args.load(filename, recursive)
     for obj, source in objs:
         try:

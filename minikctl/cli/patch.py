@@ -306,7 +306,6 @@ def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output
         # a local builder reads the files and nothing else: no store, no server
         from minikctl.cli import resource_args
 
-        c.request_timeout_ms(c._global["request_timeout"])
         for res, obj in resource_args.local_from_files(filename, recursive, namespace or c._global["namespace"]):
             try:
                 new = _change_metadata(obj, field, what, sets, removes, overwrite)

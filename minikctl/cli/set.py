@@ -247,7 +247,7 @@ def set_image(
         return True
 
     # --local asks nothing of the cluster: its clock does not move, nothing is written
-    with c.session(store, tick, advance=not local, read_only=local) as cluster:
+    with c.session(store, tick, advance=not local, read_only=local, local=local) as cluster:
         api = cluster.api
         targets = infos(api, res_args, c.namespace_of(namespace), all_, selector, filename, recursive, local,
                         explicit_namespace=namespace or c._global["namespace"])
@@ -409,7 +409,7 @@ def set_env(
     errors: list = []
     text: list[str] = []
     # --local asks nothing of the cluster: its clock does not move, nothing is written
-    with c.session(store, tick, advance=not local, read_only=local) as cluster:
+    with c.session(store, tick, advance=not local, read_only=local, local=local) as cluster:
         api = cluster.api
         if from_:
             for req in resource_args.from_args([from_]):
@@ -544,7 +544,7 @@ def set_resources(
     printer.check_format(output)
     ns = c.namespace_of(namespace)
     # --local asks nothing of the cluster: its clock does not move, nothing is written
-    with c.session(store, tick, advance=not local, read_only=local) as cluster:
+    with c.session(store, tick, advance=not local, read_only=local, local=local) as cluster:
         api = cluster.api
         targets = infos(api, args or [], ns, all_, selector, filename, recursive, local,
                         explicit_namespace=namespace or c._global["namespace"])

@@ -410,3 +410,11 @@ def test_kustomize_is_refused(cli, manifest, tmp_path, verb):
                                          f'-k; build it with "kustomize build {kd}" and pass the output with -f -\n')
     assert cli.fail(*verb, "-k", kd, "-f", manifest(POD_FILE)) == "error: only one of -f or -k can be specified\n"
     assert cli.fail(*verb, "-k", kd, "-R") == "error: the -k flag can't be used with -f or -R\n"
+
+
+def test_request_timeout_is_not_read_by_local_commands(cli, manifest):
+    """--local builds no REST client config: kubectl never parses the timeout then."""
+    pod = manifest(POD_FILE)
+    assert cli.ok("label", "--local", "-f", pod, "a=b", "--request-timeout=1p") == "pod/lp labeled\n"
+    assert cli.ok("set", "image", "--local", "-f", pod, "c=x", "--request-timeout=1p") == "pod/lp image updated\n"
+    assert cli.fail("create", "-f", pod, "--edit", "--request-timeout=1p", env={"EDITOR": "false"}) == TIMEOUT_ERROR
