@@ -189,6 +189,8 @@ def apply_one(api, res, obj, source, mode):
 def create_one(api, res, obj, source, mode, save_config=False):
     if save_config:
         obj = _annotated(obj)
+    if mode != "client":
+        obj = c.record(obj)  # create.go: o.Recorder.Record(info.Object) before the create
     created = api.create(obj, dry_run=mode != "none", source=source)
     return "created", obj if mode == "client" else created
 

@@ -152,6 +152,8 @@ def run(
         pod = _override(pod, overrides)
     ns = c.namespace_of(namespace)
     sent = {**pod, "metadata": {**pod["metadata"], "namespace": ns}}
+    if mode != "client":
+        sent = c.record(sent)  # run.go createGeneratedObject: o.Recorder.Record(obj)
     with c.session(store, tick) as cluster:
         api = cluster.api
         try:

@@ -418,3 +418,13 @@ def test_request_timeout_is_not_read_by_local_commands(cli, manifest):
     assert cli.ok("label", "--local", "-f", pod, "a=b", "--request-timeout=1p") == "pod/lp labeled\n"
     assert cli.ok("set", "image", "--local", "-f", pod, "c=x", "--request-timeout=1p") == "pod/lp image updated\n"
     assert cli.fail("create", "-f", pod, "--edit", "--request-timeout=1p", env={"EDITOR": "false"}) == TIMEOUT_ERROR
+
+
+def test_record_on_run_and_create(cli, manifest):
+    done = cli("run", "r", "--image=nginx", "--record")
+    assert (done.stdout, done.stderr) == ("pod/r created\n", RECORD_WARNING)
+    pod = manifest(POD_FILE)
+    cli.ok("create", "-f", pod, "--record")
+    causes = [json.loads(cli.ok("get", "pod", n, "-o", "jsonpath={.metadata.annotations}"))["kubernetes.io/change-cause"]
+              for n in ("r", "lp")]
+    assert causes == ["minikctl run r --image=nginx --record=true", f"minikctl create --filename={pod} --record=true"]
