@@ -428,3 +428,11 @@ def test_record_on_run_and_create(cli, manifest):
     causes = [json.loads(cli.ok("get", "pod", n, "-o", "jsonpath={.metadata.annotations}"))["kubernetes.io/change-cause"]
               for n in ("r", "lp")]
     assert causes == ["minikctl run r --image=nginx --record=true", f"minikctl create --filename={pod} --record=true"]
+
+
+def test_record_on_scale(cli):
+    cli.ok("create", "deployment", "sd", "--image=nginx")
+    done = cli("scale", "deploy", "sd", "--replicas=2", "--record")
+    assert (done.stdout, done.stderr) == ("deployment.apps/sd scaled\n", RECORD_WARNING)
+    annotations = json.loads(cli.ok("get", "deploy", "sd", "-o", "jsonpath={.metadata.annotations}"))
+    assert annotations["kubernetes.io/change-cause"] == "minikctl scale deploy sd --replicas=2 --record=true"
