@@ -118,6 +118,8 @@ def read_sources(
     stdin_seen = False
     plan: list[tuple[str, str]] = []  # (kind, path): kind in file/stdin
     found_any = False
+    # -f is a pflag string slice: each value is comma-separated (string_slice.go readAsCSV), -f a.yaml,b.yaml
+    paths = [part for arg in paths for part in (arg.split(",") if "," in arg else [arg])]
     for arg in paths:
         if arg == "-":
             if stdin_seen:

@@ -1101,3 +1101,41 @@ def three_way_patch(original: dict | None, modified: dict, current: dict, kind: 
     delta = _diff_maps(current, modified, schema, _Diff(ignore_deletions=True))
     deletions = _diff_maps(original, modified, schema, _Diff(ignore_changes=True))
     return _merge_map(deletions, delta, schema, _Opts(False, False))
+
+
+def two_way_patch(original: dict, modified: dict, kind: str = "Pod") -> dict:
+    """strategicpatch.CreateTwoWayMergePatch: the patch that turns ``original`` into ``modified`` (what
+    ``kubectl edit`` sends, with ``$setElementOrder`` directives for the merged lists it changes)."""
+    schema = schema_for_kind(kind)
+    return _diff_maps(copy.deepcopy(original), copy.deepcopy(modified), schema, _Diff())
+
+
+# ---------------------------------------------------------------------------
+# The patched object as the API server's patch handler decodes it
+# ---------------------------------------------------------------------------
+
+def check_patched(kind: str, patched: Any, patch: Any, patch_type: str) -> None:
+    """A patched object whose values do not fit the kind's Go types is a 422 on the ``patch`` field
+    (apiserver endpoints/handlers/patch.go):
+
+    * jsonPatcher.applyPatchToCurrentObject (merge and JSON patches): the patched JSON is decoded; the value is
+      that JSON, the detail the JSON decoder's (``json: cannot unmarshal string into Go struct field ...``);
+    * applyPatchToObject (strategic merge): the patched map is converted (FromUnstructuredWithValidation); the
+      value is the patch as ``%+v`` prints it, the detail the converter's (``cannot restore map from string``).
+    Errors in metadata are left to the JSON decoder's wording for merge and JSON patches (as before)."""
+    import json
+
+    from minikctl.api import validation
+    from minikctl.kube.errors import FieldError, Invalid, INVALID
+
+    if kind not in validation.SCHEMA_FILES or not isinstance(patched, dict):
+        return
+    if patch_type in ("merge", "json"):
+        problems = validation.decode_errors(kind, patched)
+        if problems and "ObjectMeta" not in problems[0]:
+            text = json.dumps(patched, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            raise Invalid("", "", [FieldError(INVALID, "patch", text, problems[0])])
+        return
+    problems = validation.unstructured_errors(kind, patched)
+    if problems:
+        raise Invalid("", "", [FieldError(INVALID, "patch", go_format(patch), problems[0])])

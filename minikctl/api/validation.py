@@ -374,6 +374,87 @@ def _walk_decode(schema: dict, raw: dict, value: Any, struct: str, fpath: str, o
         return
 
 
+def unstructured_errors(kind: str, obj: Any) -> list[str]:
+    """What apimachinery's DefaultUnstructuredConverter.FromUnstructured (runtime/converter.go) says of the first
+    value of the wrong type when it turns a map into the kind's Go type, as the API server does with the result
+    of a strategic merge patch: ``cannot restore map from string``, ``cannot restore slice from map``,
+    ``cannot restore struct from: string``, ``cannot convert int64 to string``. Types with their own JSON
+    decoding (Quantity, IntOrString, Time, []byte) answer as their UnmarshalJSON does. [] when it converts."""
+    schema = schema_for(kind)
+    out: list[str] = []
+    _walk_unstructured(schema, schema, obj, out)
+    return out[:1]
+
+
+def _go_kind(value: Any) -> str:
+    """reflect.Kind of a value of an unstructured map (JSON decoded with integers kept as int64)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int64"
+    if isinstance(value, float):
+        return "float64"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "slice"
+    return "map"
+
+
+def _go_type_of(value: Any) -> str:
+    kind = _go_kind(value)
+    return {"slice": "[]interface {}", "map": "map[string]interface {}"}.get(kind, kind)
+
+
+def _walk_unstructured(schema: dict, raw: dict, value: Any, out: list[str]) -> None:
+    if value is None or out:
+        return  # nil converts to the zero value
+    kind, node, gotype, _sname, _keep = _classify(schema, raw)
+    if kind == "struct":  # structFromUnstructured
+        if not isinstance(value, dict):
+            out.append(f"cannot restore struct from: {_go_kind(value)}")
+            return
+        props = node["properties"]
+        for key, sub in value.items():
+            if key in props:
+                _walk_unstructured(schema, props[key], sub, out)
+        return
+    if kind == "map":  # mapFromUnstructured
+        if not isinstance(value, dict):
+            out.append(f"cannot restore map from {_go_kind(value)}")
+            return
+        extra = node.get("additionalProperties")
+        if isinstance(extra, dict):
+            for sub in value.values():
+                _walk_unstructured(schema, extra, sub, out)
+        return
+    if kind == "array":  # sliceFromUnstructured
+        if not isinstance(value, list):
+            out.append(f"cannot restore slice from {_go_kind(value)}")
+            return
+        for sub in value:
+            _walk_unstructured(schema, node.get("items", {}), sub, out)
+        return
+    if kind == "string" and node.get("format") == "byte":  # []byte: a base64 string
+        if isinstance(value, str):
+            msg = base64_error(value)
+            if msg:
+                out.append(msg)
+        elif not isinstance(value, list):
+            out.append(f"cannot restore slice from {_go_kind(value)}")
+        return
+    if kind in ("quantity", "intstr", "time"):  # their own UnmarshalJSON: the JSON decoder's words
+        _walk_decode(schema, raw, value, "", "", out)
+        return
+    # simple kinds: assignable, or one of the conversions JSON allows (integers to numbers, integral floats to
+    # integers, strings to strings); anything else "cannot convert"
+    st = _go_type_of(value)
+    ok = {"string": st == "string", "bool": st == "bool", "number": st in ("int64", "float64"),
+          "int": st == "int64" or (st == "float64" and float(value).is_integer())}.get(kind, True)
+    if not ok:
+        out.append(f"cannot convert {st} to {gotype}")
+
+
 _B64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 
 

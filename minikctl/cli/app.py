@@ -186,6 +186,39 @@ def kubectl_args(args: list[str]) -> list[str]:
     return kubectl_spellings(args, option_table([p for f in funcs for p in params(f)]))
 
 
+def _option_table(args: list[str]) -> dict:
+    """Every option of the root and of the command this line names (its groups' callbacks too)."""
+    from minikctl.cli.argv import option_table
+    from minikctl.cli.spec import Group, params
+
+    node = lookup(_subcommand(args) or "")
+    funcs = [root]
+    words = iter(a for a in args[args.index(_subcommand(args)) + 1:] if not a.startswith("-")) if node else iter(())
+    while isinstance(node, Group):
+        funcs += [node.callback] if node.callback else []
+        node = node.commands.get(next(words, None))
+    if node is not None:
+        funcs.append(node)
+    return option_table([p for f in funcs for p in params(f)])
+
+
+def _record_flag(args: list[str]) -> None:
+    """pflag's notice for a deprecated flag, once each time it is given, as the line is parsed (RecordFlags
+    marks --record deprecated: "--record will be removed in the future")."""
+    from minikctl.cli.common import RECORD_DEPRECATED
+
+    word = _subcommand(args)
+    if word is None:
+        return
+    given = 0
+    for a in args:
+        if a == "--":
+            break
+        given += a == "--record" or a.startswith("--record=")
+    if given and "--record" in (_verb_options(word, args[args.index(word) + 1:]) or set()):
+        sys.stderr.write((RECORD_DEPRECATED + "\n") * given)
+
+
 def _verb_options(word: str, rest: list[str]) -> set[str] | None:
     """The option names the command ``word`` (its subcommand's, for a group) declares; None: not a command."""
     from minikctl.cli.spec import Group, params
@@ -399,18 +432,29 @@ def _main(args: list[str]) -> int:
 
             rv = completion.run(args)
         else:
+            from minikctl.cli import common
             from minikctl.cli import globals as kubectl_globals
 
+            # what one command line sets for its own run only (main may run several in one process)
+            common._global.update(request_timeout=None, change_cause=None)
             args, taken, ignored = kubectl_globals.extract(args, _verb_options)
             if ignored:
                 sys.stderr.write(kubectl_globals.warning(ignored) + "\n")
             if "namespace" in taken:
                 set_globals(None, None, namespace=taken["namespace"])
+            if "request_timeout" in taken:
+                set_globals(None, None, request_timeout=taken["request_timeout"])
+            raw = args
+            _record_flag(args)
             args = kubectl_args(args)
             calls = parse(args, root, lookup)
             if calls is None:
                 rv = _run_typer(args, _subcommand(args))
             else:
+                if calls[-1][1].get("record") is True:
+                    from minikctl.cli.argv import change_cause
+
+                    set_globals(None, None, change_cause=change_cause("minikctl", raw, _option_table(raw)))
                 for func, kwargs in calls:
                     rv = func(**kwargs)
         return rv if isinstance(rv, int) else 0

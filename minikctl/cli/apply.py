@@ -230,21 +230,20 @@ def apply_one(api, res, obj, source, mode):
 def create_one(api, res, obj, source, mode, save_config=False):
     if save_config:
         obj = _annotated(obj)
+    if mode != "client":
+        obj = c.record(obj)  # create.go: o.Recorder.Record(info.Object) before the create
     created = api.create(obj, dry_run=mode != "none", source=source)
     return "created", obj if mode == "client" else created
 
 
-def replace_one(api, res, obj, source, mode, force=False):
+def replace_one(api, res, obj, source, mode, save_config=False):
     from minikctl.kube.errors import NotFound
 
     meta = obj["metadata"]
     live = api.find(res, meta.get("namespace", ""), meta.get("name", ""))
-    if force:
-        if live is None:
-            return "replaced", api.create(obj, dry_run=mode != "none", source=source)
-        api.delete(live, grace=0)
-        return "replaced", api.create(obj, dry_run=mode != "none", source=source), f'{res.singular} "{meta["name"]}" deleted'
-
+    if save_config:  # replace.go: CreateOrUpdateAnnotation(SaveConfig) before the update
+        obj = _annotated(obj)
+        meta = obj["metadata"]
     if live is None:
         raise NotFound(res.plural, meta.get("name", "")).with_source("replacing", source)
     stored, _ = api.update(live, obj, dry_run=mode != "none", source=source, verb="replacing")
@@ -359,6 +358,8 @@ def apply(
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
     validate: str = c.VALIDATE,
+    record: bool = c.RECORD,
+    kustomize: str | None = c.KUSTOMIZE,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -367,6 +368,7 @@ def apply(
 
     if args:  # apply.go validateArgs
         raise ClientError(f"Unexpected args: [{' '.join(args)}]\nSee 'minikctl apply -h' for help and examples")
+    c.check_kustomize(kustomize, filename, recursive)
     kinds = prune_resources(prune_allowlist) if prune else []  # ApplyFlags.ToOptions, before Validate
     validate_prune(prune, all_, selector)
     after = None
@@ -385,12 +387,69 @@ def replace(
     dry_run: str | None = c.DRY_RUN,
     validate: str = c.VALIDATE,
     force: bool = Opt(False, "--force", help="Delete and re-create the resource."),
+    grace_period: int = Opt(-1, "--grace-period", help="With --force: seconds the deleted objects have to terminate "
+                                                       "(-1: their own default)."),
+    timeout: str = Opt("0s", "--timeout", help="With --force: how long (virtual) to wait for the deletion (0: 5m)."),
+    save_config: bool = Opt(False, "--save-config", help="Store the last-applied configuration annotation."),
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
     """Replace a resource by file name or stdin (a full update, subject to the update rules)."""
+    from minikctl.kube.errors import ClientError
+
+    timeout_ms = c.duration_flag(timeout, "--timeout", "replace")
+    # ReplaceOptions.Validate (pkg/cmd/replace/replace.go), in its order
+    if grace_period >= 0 and not force:
+        raise ClientError("--grace-period must have --force specified")
+    if timeout_ms != 0 and not force:
+        raise ClientError("--timeout must have --force specified")
+    if force and c.parse_dry_run(dry_run) != "none":
+        raise ClientError("--dry-run can not be used when --force is set")
+    if force:
+        _force_replace(filename, recursive, namespace, output, validate, grace_period, timeout_ms, save_config,
+                       store, tick)
+        return
     _run("replace", filename, recursive, namespace, output, dry_run, validate, store, tick,
-         lambda api, res, obj, source, mode: replace_one(api, res, obj, source, mode, force))
+         lambda api, res, obj, source, mode: replace_one(api, res, obj, source, mode, save_config=save_config))
+
+
+def _force_replace(filename, recursive, namespace, output, validate, grace_period, timeout_ms, save_config,
+                   store, tick) -> None:
+    """forceReplace: delete what the files name (DeleteResult: ``pod "x" deleted``), wait until it is gone (5m
+    unless --timeout), then create the files' objects (``pod/x replaced``)."""
+    from minikctl.cli import resource_args
+    from minikctl.cli.create_config import check_output
+    from minikctl.cli.delete import wait_gone
+    from minikctl.kube.errors import ClientError
+
+    if not filename:
+        raise ClientError("must specify one of -f and -k")
+    check_output(output)
+    docs = resource_args.load(filename, recursive)
+    lines: list[str] = []
+    results: list[dict] = []
+    with c.session(store, tick, validate=validate) as cluster:
+        api = cluster.api
+        prepared = [(*_prepare(obj, source, namespace), source) for obj, source in docs]
+        gone = []
+        for res, obj, _source in prepared:
+            meta = obj["metadata"]
+            live = api.find(res, meta.get("namespace", ""), meta.get("name", ""))
+            if live is None:
+                continue
+            # --force: an immediate deletion unless --grace-period says otherwise
+            api.delete(live, grace=grace_period if grace_period > 0 else 0)
+            lines.append(f'{res.singular} "{meta["name"]}" deleted')
+            gone.append((res.kind, meta.get("namespace", ""), meta["name"], live["metadata"].get("uid"), res.plural))
+        c.out("".join(line + "\n" for line in lines))
+        lines = []
+        if gone and wait_gone(cluster, gone, timeout_ms or 5 * 60 * 1000):
+            raise ClientError("context deadline exceeded")  # wait.PollUntilContextTimeout's interruption
+        for res, obj, source in prepared:
+            created = api.create(_annotated(obj) if save_config else obj, source=source)
+            results.append(created)
+            lines.append(c.result_line(created, "replaced", output))
+    c.print_results(results if output and output != "name" else [], lines, output)
 
 
 def _subcommands() -> dict:

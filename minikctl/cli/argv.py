@@ -205,3 +205,53 @@ def parse(args: list[str], root: Callable, lookup: Callable[[str], Any]) -> list
         raise ClientError(f'Error: invalid argument "{e.value}" for "{e.flag}" flag: strconv.ParseInt: parsing '
                           f'"{e.value}": {e.why}\nSee \'minikctl {" ".join(words)} --help\' for usage.',
                           plain=True) from None
+
+
+def change_cause(program: str, args: list[str], table: dict[str, tuple[Param, bool]]) -> str:
+    """parseCommandArguments (cli-runtime genericclioptions/record_flags.go): the program's name, the command
+    line's words (the command's own included), then every flag in the order given, by its long name with the
+    value as typed (``--record=true`` for a bare switch)."""
+    words: list[str] = []
+    flags: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        i += 1
+        if a == "--":
+            words += args[i:]
+            break
+        if not a.startswith("-") or a == "-":
+            words.append(a)
+            continue
+        if a.startswith("--"):
+            name, eq, value = a.partition("=")
+            hit = table.get(name)
+            if not eq:
+                if hit is not None and hit[0].kind != "flag" and i < len(args):
+                    value, i = args[i], i + 1
+                else:
+                    value = "true" if hit is None or hit[1] else "false"
+            flags.append(f" --{_long(table, name)}={value}")
+            continue
+        j = 1
+        while j < len(a):  # -it, -ojson, -n NS
+            name = "-" + a[j]
+            hit = table.get(name)
+            if hit is None or hit[0].kind == "flag":
+                flags.append(f" --{_long(table, name)}=true")
+                j += 1
+                continue
+            value = a[j + 1:].removeprefix("=")
+            if not value and i < len(args):
+                value, i = args[i], i + 1
+            flags.append(f" --{_long(table, name)}={value}")
+            break
+    return program + "".join(" " + w for w in words) + "".join(flags)
+
+
+def _long(table: dict[str, tuple[Param, bool]], name: str) -> str:
+    hit = table.get(name)
+    if hit is None:
+        return name.lstrip("-")
+    long = next((k for k in hit[0].on if k.startswith("--")), name)
+    return long.lstrip("-")

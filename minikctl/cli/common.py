@@ -23,22 +23,41 @@ TICK = Opt(None, "--tick", help="Virtual time each command advances first (defau
 OUTPUT = Opt(None, "--output", "-o", help="Output format: json|yaml|name|wide|jsonpath=...|custom-columns=...")
 FILENAME = Opt(None, "--filename", "-f", help="Files, directories or - for stdin.")
 RECURSIVE = Opt(False, "--recursive", "-R", help="Process the directory used in -f recursively.")
+KUSTOMIZE = Opt(None, "--kustomize", "-k", help="Process a kustomization directory (not supported: minikctl has no "
+                                                "kustomize; build it and pass the result with -f -).")
 ALL = Opt(False, "--all", help="Select all resources of the type in the namespace.")
 SELECTOR = Opt(None, "--selector", "-l", help="Label selector (e.g. -l key1=value1,key2=value2).")
 FIELD_SELECTOR = Opt(None, "--field-selector", help="Field selector (e.g. --field-selector status.phase=Running).")
 DRY_RUN = Opt(None, "--dry-run", help='Must be "none", "server", or "client".')
+# genericclioptions.RecordFlags: deprecated (pflag prints RECORD_DEPRECATED when it is given, see app._main)
+RECORD = Opt(False, "--record", help="Deprecated: record the command line in the kubernetes.io/change-cause "
+                                     "annotation of the resource.")
+RECORD_DEPRECATED = "Flag --record has been deprecated, --record will be removed in the future"
+CHANGE_CAUSE = "kubernetes.io/change-cause"
 VALIDATE = Opt("strict", "--validate", help="strict (or true), warn, ignore (or false).")
 
 LOCK_TIMEOUT = Opt(None, "--lock-timeout", envvar="MINIKCTL_LOCK_TIMEOUT",
                    help="How long to wait for another command that holds the store (default 120s; 0: do not wait).")
 
-_global: dict[str, str | None] = {"store": None, "tick": None, "namespace": None, "lock_timeout": None}
+_global: dict[str, str | None] = {"store": None, "tick": None, "namespace": None, "lock_timeout": None,
+                                  "request_timeout": None, "change_cause": None}
 _command_line: list[str] = []
 
 
 def set_command_line(args: list[str]) -> None:
     """The command line as typed (for what only its raw form tells, like where ``--`` was)."""
     _command_line[:] = args
+
+
+def record(obj: dict) -> dict:
+    """ChangeCauseRecorder.Record: with --record, the command line goes into the object's change-cause
+    annotation (``obj`` is changed and returned); without it, nothing happens."""
+    cause = _global.get("change_cause")
+    if cause is not None and isinstance(obj, dict):
+        meta = obj.setdefault("metadata", {})
+        annotations = meta.get("annotations")
+        meta["annotations"] = {**(annotations if isinstance(annotations, dict) else {}), CHANGE_CAUSE: cause}
+    return obj
 
 
 def args_after_dash() -> int | None:
@@ -49,7 +68,8 @@ def args_after_dash() -> int | None:
 
 
 def set_globals(store: str | None, tick: str | None, lock_timeout: str | None = None,
-                namespace: str | None = None) -> None:
+                namespace: str | None = None, request_timeout: str | None = None,
+                change_cause: str | None = None) -> None:
     if store:
         _global["store"] = store
     if tick is not None:
@@ -58,6 +78,35 @@ def set_globals(store: str | None, tick: str | None, lock_timeout: str | None = 
         _global["namespace"] = namespace
     if lock_timeout is not None:
         _global["lock_timeout"] = lock_timeout
+    if request_timeout is not None:
+        _global["request_timeout"] = request_timeout
+    if change_cause is not None:
+        _global["change_cause"] = change_cause
+
+
+TIMEOUT_MESSAGE = ("Invalid timeout value. Timeout must be a single integer in seconds, or an integer followed by a "
+                   "corresponding time unit (e.g. 1s | 2m | 3h)")
+
+
+def request_timeout_ms(value: str | None) -> int:
+    """kubectl's --request-timeout in milliseconds (0: none), read as client-go's clientcmd.ParseTimeout
+    (tools/clientcmd/helpers.go) reads it: a non-negative integer is seconds, else a Go duration (which may be
+    negative: no timeout either); anything else is refused. An empty value is no timeout
+    (DirectClientConfig.ClientConfig skips it)."""
+    from minikctl.kube.errors import ClientError
+    from minikctl.kube.timefmt import parse_go_duration
+
+    if not value:
+        return 0
+    digits = value[1:] if value[:1] == "+" else value
+    if digits.isascii() and digits.isdigit():  # strconv.ParseInt(duration, 10, 64), i >= 0
+        if int(digits) >= 1 << 63:
+            raise ClientError(TIMEOUT_MESSAGE)
+        return int(digits) * 1000
+    try:
+        return max(0, parse_go_duration(value))
+    except ValueError:
+        raise ClientError(TIMEOUT_MESSAGE) from None
 
 
 def lock_timeout_s() -> float | None:
@@ -129,7 +178,7 @@ def duration_flag(value: str, flag: str, command: str) -> int:
 
 @contextmanager
 def session(store: str | None = None, tick: str | None = None, *, validate: str = "strict",
-            advance: bool = True, read_only: bool = False) -> Iterator["Cluster"]:
+            advance: bool = True, read_only: bool = False, local: bool = False) -> Iterator["Cluster"]:
     """One command: open the store, begin the transaction, advance the clock by the tick, yield the cluster
     (``cluster.api`` is the API server; ``cluster`` moves virtual time).
 
@@ -140,6 +189,10 @@ def session(store: str | None = None, tick: str | None = None, *, validate: str 
     from minikctl.cluster import Cluster
     from minikctl.store.db import open_store
 
+    # kubectl parses --request-timeout when it first builds its REST client config (ClientConfig), i.e. after
+    # the command's own argument checks and before the first request: here, before the store is opened
+    if not local:  # a --local command builds no REST client: its --request-timeout is never read
+        request_timeout_ms(_global["request_timeout"])
     ms = tick_ms(tick)
     st = open_store(store or _global["store"])
     st.lock_timeout_s = lock_timeout_s()
@@ -186,10 +239,32 @@ def _warm_if_busy(path: str) -> None:
             pass
 
 
+def check_kustomize(kustomize: str | None, filename, recursive: bool) -> None:
+    """-k: FilenameOptions.validate's rules (cmd/util/helpers.go), then minikctl's own refusal -- kubectl builds
+    a kustomization with the kustomize library it embeds, and minikctl has none to build it with."""
+    from minikctl.kube.errors import ClientError
+
+    if kustomize is None:
+        return
+    if filename:
+        raise ClientError("only one of -f or -k can be specified")
+    if recursive:
+        raise ClientError("the -k flag can't be used with -f or -R")
+    raise ClientError(f'kustomize is not supported by minikctl: cannot process "{kustomize}" with -k; build it '
+                      f"with \"kustomize build {kustomize}\" and pass the output with -f -")
+
+
 def out(text: str) -> None:
     """Write text to stdout exactly (no added newline)."""
     if text:
         sys.stdout.write(text)
+
+
+def out_bytes(data: bytes) -> None:
+    """Write bytes to stdout exactly (a server's body as it was sent)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def err(text: str) -> None:

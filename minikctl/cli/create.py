@@ -21,6 +21,12 @@ def create(
     dry_run: str | None = c.DRY_RUN,
     validate: str = c.VALIDATE,
     save_config: bool = Opt(False, "--save-config", help="Store the last-applied configuration annotation."),
+    edit: bool = Opt(False, "--edit", help="Edit the API resource before creating"),
+    windows_line_endings: bool = Opt(False, "--windows-line-endings", help="Only relevant if --edit=true. Defaults "
+                                                                           "to the line ending native to your "
+                                                                           "platform."),
+    record: bool = c.RECORD,
+    kustomize: str | None = c.KUSTOMIZE,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -32,7 +38,14 @@ def create(
         from minikctl.cli.suggest import in_group
 
         raise ClientError(in_group(f"Unexpected args: [{' '.join(args)}]", args[0], SUBCOMMANDS, "create"), plain=True)
+    c.check_kustomize(kustomize, filename, recursive)
 
+    if edit:  # RunEditOnCreate
+        from minikctl.cli.edit import edit_before_create
+
+        edit_before_create(filename, recursive, namespace, output, validate, save_config, windows_line_endings,
+                           store, tick)
+        return
     _run("create", filename, recursive, namespace, output, dry_run, validate, store, tick,
          lambda api, res, obj, source, mode: create_one(api, res, obj, source, mode, save_config),
          selector=selector)

@@ -88,6 +88,7 @@ def delete(
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
     cascade: str = Opt("background", "--cascade", help="background, foreground or orphan."),
+    kustomize: str | None = c.KUSTOMIZE,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -96,6 +97,7 @@ def delete(
     from minikctl.cli import resource_args
 
     args = args or []
+    c.check_kustomize(kustomize, filename, recursive)
     timeout_ms = c.duration_flag(timeout, "--timeout", "delete") if timeout else 0
     if output and output != "name":
         raise ClientError(f"unexpected -o output mode: {output}. We only support '-o name'")

@@ -20,6 +20,7 @@ DEFAULT_CONTAINER_ANNOTATION = "kubectl.kubernetes.io/default-container"
 def exec_(
     args: list[str] | None = Arg(None, help="(POD | TYPE/NAME) -- COMMAND [ARGS...]", complete="pod_names"),
     container: str | None = Opt(None, "--container", "-c", help="Container name (default: the first)."),
+    filename: list[str] | None = Opt(None, "--filename", "-f", help="to use to exec into the resource"),
     namespace: str | None = c.NAMESPACE,
     stdin: bool = Opt(False, "--stdin", "-i", help="Accepted for compatibility; stdin is not passed."),
     tty: bool = Opt(False, "--tty", "-t", help="Accepted for compatibility."),
@@ -37,24 +38,42 @@ def exec_(
     target = args[0] if args and dash != 0 else ""
     if dash > -1:
         command = args[dash:]
-    elif len(args) > 1:
+    elif len(args) > 1 or (args and filename):
         raise UsageError(NO_DASH, "exec")
     else:
         command = []
-    if not target:
+    if not target and not filename:
         raise ClientError("pod, type/name or --filename must be specified")
     if not command:
         raise ClientError("you must specify at least one command for the container")
+    if target and filename:  # the builder: FilenameParam and ResourceNames together
+        raise ClientError("resource/name arguments cannot be provided when a path is specified")
     with c.session(store, tick) as cluster:
         api = cluster.api
         ns = c.namespace_of(namespace)
-        res, name = POD, target
-        if "/" in target:  # TYPE/NAME, as the resource builder reads it
-            from minikctl.kube.kinds import resolve
+        if filename:
+            # Run: the builder's object is the file's as written (no Latest()); attachablePodForObject takes a
+            # pod's name from it (the pod is then fetched) or a workload's selector to find its pods
+            from minikctl.cli import resource_args
 
-            type_, _, name = target.partition("/")
-            res = resolve(type_)
-        pod = attachable_pod(cluster, api.get(res, ns, name), pod_running_timeout)
+            found = resource_args.local_from_files(filename, False, namespace or c._global["namespace"])
+            if not found:
+                raise ClientError("no objects passed to exec")
+            res, obj = found[0]
+            meta = obj.setdefault("metadata", {})
+            if res.namespaced:
+                meta.setdefault("namespace", ns)
+            if obj.get("kind") == "Pod":
+                obj = api.get(res, meta.get("namespace") or ns, meta.get("name", ""))
+            pod = attachable_pod(cluster, obj, pod_running_timeout)
+        else:
+            res, name = POD, target
+            if "/" in target:  # TYPE/NAME, as the resource builder reads it
+                from minikctl.kube.kinds import resolve
+
+                type_, _, name = target.partition("/")
+                res = resolve(type_)
+            pod = attachable_pod(cluster, api.get(res, ns, name), pod_running_timeout)
         phase = (pod.get("status") or {}).get("phase")
         if phase in ("Succeeded", "Failed"):
             raise ClientError(f"cannot exec into a container in a completed pod; current phase is {phase}")

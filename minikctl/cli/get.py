@@ -35,8 +35,12 @@ def get(
     show_managed_fields: bool = Opt(False, "--show-managed-fields", help="If true, keep the managedFields when printing objects in JSON or YAML format."),
     template: str | None = Opt(None, "--template", help="Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
     allow_missing_template_keys: bool = Opt(True, "--allow-missing-template-keys/--no-allow-missing-template-keys", help="If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats."),
-    request_timeout: str = Opt("0", "--request-timeout", help="How much virtual time -w may cover (0: until nothing is pending, at most 24h)."),
+    request_timeout: str = Opt("0", "--request-timeout", help="How much virtual time -w may cover: seconds, or a duration with its unit (1s, 2m, 3h; 0: until nothing is pending, at most 24h)."),
     chunk_size: int = Opt(500, "--chunk-size", help="Accepted for compatibility (a local store is read in one go)."),
+    raw: str | None = Opt(None, "--raw", help="Raw URI to request from the server (the paths minikctl serve answers)."),
+    subresource: str | None = Opt(None, "--subresource", help="If specified, gets the subresource of the requested "
+                                                              "object (status, scale)."),
+    kustomize: str | None = c.KUSTOMIZE,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -47,11 +51,25 @@ def get(
     from minikctl.api.registry import pod as pod_strategy
 
     args = args or []
+    c.check_kustomize(kustomize, filename, recursive)
+    if raw:
+        # GetOptions.Complete and Validate (pkg/cmd/get/get.go), then RawGet: the body as the server sent it
+        if args:
+            raise ClientError("arguments may not be passed when --raw is specified")
+        if watch or watch_only or selector:
+            raise ClientError("--raw may not be specified with other flags that filter the server request or alter "
+                              "the output")
+        if output:
+            raise ClientError("--raw and --output are mutually exclusive")
+        c.out_bytes(raw_get(raw, store, tick))
+        return
     printer.check_format(output, template)
     output = printer.with_template(output, template)
     if not args and not filename:
         raise ClientError(NO_RESOURCE, plain=True)
     requests = resource_args.from_args(args)
+    if subresource and any(not r.names for r in requests):  # the builder's refusal
+        raise ClientError("subresource cannot be used when bulk resources are specified")
     if sort_by and watch:  # get.go Complete
         c.err("warning: --watch requested, --sort-by will be ignored for watch events received")
     elif sort_by and watch_only:
@@ -84,6 +102,8 @@ def get(
                 for name in req.names:
                     try:
                         obj = api.get(req.res, ns, name)
+                        if subresource:
+                            obj = _subresource(req.res, obj, subresource)
                     except StatusError as e:
                         if not (ignore_not_found and e.reason == "NotFound"):
                             errors.append(e)
@@ -112,6 +132,8 @@ def get(
             text = "" if watch_only else "".join(
                 printer.render([o], output, now_ms=now, single=True, allow_missing_keys=allow_missing_template_keys,
                                **fmt_kw) for o in objs)
+        elif subresource == "scale" and output in (None, "", "wide") and objs:
+            text = _scale_table(objs, now, no_headers)
         elif output not in (None, "", "wide") and ((single and errors) or (ignore_not_found and not objs)):
             # printGeneric: a single object implied and not found prints only the error; with --ignore-not-found
             # and nothing found, nothing at all (no empty List)
@@ -131,6 +153,64 @@ def get(
         c.err("No resources found" if all_namespaces or _cluster_scoped(requests) else f"No resources found in {ns} namespace.")
     if errors:
         raise MultiError(errors)
+
+
+def _subresource(res, obj: dict, sub: str) -> dict:
+    """GET .../NAME/SUB as the server answers it: the object itself for status, an autoscaling/v1 Scale for
+    scale; a subresource the kind does not serve is the server's 404."""
+    from minikctl.serve.discovery import subresources_of
+    from minikctl.serve.rest import NotFoundPath, scale_of
+
+    if sub not in ("status", "scale") or sub not in subresources_of(res):
+        raise NotFoundPath()
+    return scale_of(obj) if sub == "scale" else obj
+
+
+def _scale_table(scales: list[dict], now_ms: int, no_headers: bool) -> str:
+    """The server's table of a Scale (printers.go printScale): NAME, DESIRED, AVAILABLE, AGE."""
+    from minikctl.kube.timefmt import age
+    from minikctl.printers.table import table
+
+    rows = [[s["metadata"]["name"], str(s["spec"].get("replicas", 0)), str(s["status"].get("replicas", 0)),
+             age(s["metadata"].get("creationTimestamp"), now_ms)] for s in scales]
+    return table(["NAME", "DESIRED", "AVAILABLE", "AGE"], rows, no_headers=no_headers)
+
+
+def raw_get(path: str, store: str | None, tick: str | None) -> bytes:
+    """kubectl get --raw PATH against this store: the request goes through the routes and handlers of
+    ``minikctl serve`` (serve/server.py Handler.serve), in process, as one request's transaction; the answer is
+    the body, or the Status error the server would send (NotFound for a path it does not serve)."""
+    from types import SimpleNamespace
+    from urllib.parse import parse_qs, urlsplit
+
+    from minikctl.kube.errors import ClientError
+    from minikctl.serve.server import Handler, Pacer, Request, State, route
+    from minikctl.store.db import store_path
+
+    url = urlsplit(path)
+    if not path.startswith("/") and not url.scheme:  # url.ParseRequestURI
+        raise ClientError(f'--raw must be a valid URL path: parse "{path}": invalid URI for request')
+    c.request_timeout_ms(c._global["request_timeout"])
+    query = parse_qs(url.query, keep_blank_values=True)
+    rt = route(url.path)
+    if (rt is not None and rt.watch) or (query.get("watch") or [""])[0] in ("1", "true") or \
+            (rt is not None and rt.sub in ("log", "exec", "attach")):
+        raise ClientError("minikctl get --raw does not stream: use the verb (get -w, logs, exec) or minikctl serve")
+    state = State(store_path(store or c._global["store"]), Pacer(1.0, c.tick_ms(tick)))
+    handler = object.__new__(Handler)  # no socket: serve() only needs the server's state
+    handler.server = SimpleNamespace(state=state, verbose=False)
+    handler.streaming = ""
+    try:
+        reply = Handler.serve(handler, Request("GET", url.path, query, {"Accept": "application/json, */*"}, b"",
+                                                handler), rt)
+    finally:
+        state.close()
+    body = reply.body
+    if isinstance(body, (dict, list)):
+        import json
+
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    return body.encode() if isinstance(body, str) else (body or b"")
 
 
 def _rv(obj: dict) -> str:
@@ -208,13 +288,11 @@ def _watch(cluster, requests, initial, ns, selector, field_selector, output, eve
     """Let virtual time run wake-up by wake-up, printing a row for each change of a watched object (the
     change log is the watch: every write is an event, as kubectl's watch shows them)."""
     from minikctl.api.server import filter_objects
-    from minikctl.kube.timefmt import parse_go_duration
     from minikctl.printers import output as printer
     from minikctl.store.changelog import DELETED
 
     api = cluster.api
-    limit_ms = (c.duration_flag(request_timeout, "--request-timeout", "get")
-                if request_timeout not in ("", "0") else 24 * 3600 * 1000)
+    limit_ms = c.request_timeout_ms(request_timeout) or 24 * 3600 * 1000
     deadline = api.now_ms + limit_ms
     by_kind = {r.res.kind: r for r in requests}
     seen = {(o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]) for o in initial}

@@ -52,6 +52,10 @@ def extract(args: list[str], verb_options) -> tuple[list[str], dict[str, str], l
             break
         name, value = _split(a) if a.startswith("-") else (a, None)
         if a.startswith("-") and (name in VALUED or name in SWITCHES):
+            if name == "--request-timeout":  # checked when the command reaches its store (common.session)
+                given = value if value is not None else (args[i + 1] if i + 1 < len(args) else None)
+                if given is not None:
+                    taken["request_timeout"] = given
             if verb_at is not None and name in declared:
                 out.append(a)
                 i += 1

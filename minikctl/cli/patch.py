@@ -129,12 +129,14 @@ def patch(
     recursive: bool = c.RECURSIVE,
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
+    record: bool = c.RECORD,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
     """Update fields of a resource using a strategic merge patch, a JSON merge patch, or a JSON patch."""
     from minikctl.kube.errors import ClientError
     from minikctl.api.manifests import parse_value
+    from minikctl.api.patching import check_patched
     from minikctl.printers import output as printer
 
     if patch_text is not None and patch_file is not None:
@@ -170,9 +172,12 @@ def patch(
             raise ClientError("You must provide one or more resources by argument or filename.")
         for res, live in targets:
             new = checked_type_meta(live, apply_patch(live, body, patch_type, res.kind), patch_type)
-            if patch_type in ("merge", "json"):
-                _decode_patched(res, new)
+            check_patched(res.kind, new, body, patch_type)
             stored, changed = api.update(live, new, dry_run=mode != "none", subresource=subresource or "")
+            if c._global.get("change_cause") is not None and not subresource:
+                # patch.go: MakeRecordMergePatch, a second patch with the change-cause annotation
+                stored, _ = api.update(stored, c.record(dict(stored, metadata=dict(stored["metadata"]))),
+                                       dry_run=mode != "none")
             results.append(stored)
             word = "patched" if changed else "patched (no change)"
             lines.append(c.result_line(stored, word, output, mode))
@@ -180,23 +185,6 @@ def patch(
     for w in warnings:
         c.err(w)
     c.print_results(results, lines, output)
-
-
-def _decode_patched(res, patched: dict) -> None:
-    """jsonPatcher.applyPatchToCurrentObject (apiserver endpoints/handlers/patch.go): a merge or JSON patch whose
-    result does not decode into the kind's Go type is a 422 on the ``patch`` field, its value the patched JSON."""
-    from minikctl.api import validation
-    from minikctl.kube.errors import FieldError, Invalid, INVALID
-
-    if res.kind not in validation.SCHEMA_FILES:
-        return
-    problems = validation.decode_errors(res.kind, patched)
-    if problems and "ObjectMeta" not in problems[0]:
-        import json
-
-        text = json.dumps(patched, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        err = Invalid("", "", [FieldError(INVALID, "patch", text, problems[0])])
-        raise err
 
 
 def _split_specs(args: list[str], what: str) -> tuple[list[str], list[str]]:
@@ -216,6 +204,7 @@ def _split_specs(args: list[str], what: str) -> tuple[list[str], list[str]]:
 
 
 def _parse_specs(specs: list[str], what: str) -> tuple[dict, list[str]]:
+    """parseLabels / cmdutil.ParsePairs: the changes asked for (their count is judged later, in Validate)."""
     from minikctl.kube.errors import ClientError
 
     sets, removes = {}, []
@@ -231,57 +220,122 @@ def _parse_specs(specs: list[str], what: str) -> tuple[dict, list[str]]:
             removes.append(s[:-1])
         else:
             raise ClientError(f"unknown {what} spec: {s}")
-    if what == "label":
-        if not sets and not removes:
-            raise ClientError("at least one label update is required")
-        both = [k for k in removes if k in sets]
-        if both:
-            raise ClientError("can not both modify and remove a label in the same command")
-    else:
-        if not sets and not removes:
-            raise ClientError("at least one annotation update is required")
-        both = [k for k in removes if k in sets]
-        if both:
-            raise ClientError(f"can not both modify and remove the following annotation(s) in the same command: {', '.join(both)}")
     return sets, removes
 
 
-def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output, dry_run, filename, recursive,
-                   store, tick) -> None:
+def _validate_metadata_verb(what: str, res_args: list[str], filename, local: bool, mode: str, all_: bool,
+                            selector: str | None, sets: dict, removes: list[str]) -> None:
+    """LabelOptions.Validate (pkg/cmd/label/label.go) and the checks of AnnotateFlags.ToOptions
+    (pkg/cmd/annotate/annotate.go), in their order; the two differ only in the file names they suggest."""
+    from minikctl.kube.errors import ClientError
+
+    example = "pod.yaml or --filename=pod.json" if what == "label" else "rsrc.yaml or --filename=rsrc.json"
+    if all_ and selector:
+        raise ClientError("cannot set --all and --selector at the same time")
+    if local:
+        if mode == "server":
+            raise ClientError("cannot specify --local and --dry-run=server - did you mean --dry-run=client?")
+        if res_args:
+            raise ClientError(f"can only use local files by -f {example} when --local=true is set")
+        if not filename:
+            raise ClientError(f"one or more files must be specified as -f {example}")
+    elif not res_args and not filename:
+        raise ClientError("one or more resources must be specified as <resource> <name> or <resource>/<name>")
+    if not sets and not removes:
+        raise ClientError(f"at least one {'label' if what == 'label' else 'annotation'} update is required")
+    both = [k for k in removes if k in sets]
+    if both and what == "label":
+        raise ClientError("can not both modify and remove a label in the same command")
+    if both:
+        raise ClientError(f"can not both modify and remove the following annotation(s) in the same command: "
+                          f"{', '.join(both)}")
+
+
+def _change_metadata(obj: dict, field: str, what: str, sets: dict, removes: list[str], overwrite: bool) -> dict:
+    """labelFunc / updateAnnotations on a copy of ``obj``: the changed copy, or the --overwrite refusal."""
     import copy
 
-    from minikctl.kube.errors import ClientError, MinikctlError, MultiError
+    from minikctl.kube.errors import ClientError
+
+    new = copy.deepcopy(obj)
+    meta = new.setdefault("metadata", {})
+    current = meta.get(field) or {}
+    if not overwrite:
+        clashes = [k for k, v in sets.items() if k in current and current[k] != v]
+        if clashes and what == "label":
+            k = clashes[0]
+            raise ClientError(f"'{k}' already has a value ({current[k]}), and --overwrite is false")
+        if clashes:
+            listed = "; ".join(f"'{k}' already has a value ({current[k]})" for k in clashes)
+            raise ClientError(f"--overwrite is false but found the following declared annotation(s): {listed}")
+    current = dict(current)
+    for k in removes:
+        current.pop(k, None)
+    current.update(sets)
+    if current:
+        meta[field] = current
+    else:
+        meta.pop(field, None)
+    return new
+
+
+def _label_word(old: dict, new: dict, overwrite: bool) -> str:
+    """updateDataChangeMsg: the JSON of the object before and after (a shorter one without --overwrite: a label
+    was taken off)."""
+    import json
+
+    before, after = json.dumps(old, separators=(",", ":")), json.dumps(new, separators=(",", ":"))
+    if before == after:
+        return "not labeled"
+    return "unlabeled" if not overwrite and len(after) < len(before) else "labeled"
+
+
+def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output, dry_run, filename, recursive,
+                   local, store, tick) -> None:
+    import copy
+
+    from minikctl.kube.errors import MinikctlError, MultiError
 
     res_args, specs = _split_specs(args or [], what)
     sets, removes = _parse_specs(specs, what)
     field = "labels" if what == "label" else "annotations"
     mode = c.parse_dry_run(dry_run)
+    _validate_metadata_verb(what, res_args, filename, local, mode, all_, selector, sets, removes)
     lines, results, errors = [], [], []
+    if local:
+        # a local builder reads the files and nothing else: no store, no server
+        from minikctl.cli import resource_args
+
+        for res, obj in resource_args.local_from_files(filename, recursive, namespace or c._global["namespace"]):
+            try:
+                new = _change_metadata(obj, field, what, sets, removes, overwrite)
+            except MinikctlError as e:
+                errors.append(e)
+                continue
+            word = "annotated" if what == "annotate" else _label_word(obj, new, overwrite)
+            results.append(new)
+            lines.append(c.result_line(new, word, output, mode))
+        _print_each(results, lines, output, what)
+        if errors:
+            raise MultiError(errors)
+        return
     with c.session(store, tick) as cluster:
         api = cluster.api
         targets = _targets(api, res_args, c.namespace_of(namespace), all_, selector, filename, recursive)
         for res, live in targets:
-            new = copy.deepcopy(live)
-            current = new["metadata"].setdefault(field, {})
             try:
-                if not overwrite:
-                    clashes = [k for k, v in sets.items() if k in current and current[k] != v]
-                    if clashes and what == "label":
-                        k = clashes[0]
-                        raise ClientError(f"'{k}' already has a value ({current[k]}), and --overwrite is false")
-                    if clashes:
-                        listed = "; ".join(f"'{k}' already has a value ({current[k]})" for k in clashes)
-                        raise ClientError(f"--overwrite is false but found the following declared annotation(s): {listed}")
-                for k in removes:
-                    if k in current:
-                        del current[k]
-                    elif what == "label":
-                        lines.append(f'label "{k}" not found.')
-                current.update(sets)
-                if not current:
-                    del new["metadata"][field]
-                with api.tx.savepoint():
-                    stored, changed = api.update(live, new, dry_run=mode != "none", verb="patching")
+                new = _change_metadata(live, field, what, sets, removes, overwrite)
+                if mode == "client":
+                    # --dry-run=client: the object fetched, changed in memory and printed; nothing is sent
+                    stored, changed = new, new != live
+                else:
+                    if what == "label":
+                        lines += [f'label "{k}" not found.' for k in removes
+                                  if k not in (live["metadata"].get(field) or {})]
+                    word_new = new
+                    new = c.record(copy.deepcopy(new))  # o.Recorder.Record(obj) before the patch is made
+                    with api.tx.savepoint():
+                        stored, changed = api.update(live, new, dry_run=mode != "none", verb="patching")
             except MinikctlError as e:
                 errors.append(e)
                 continue
@@ -290,14 +344,25 @@ def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output
                 word = "annotated"
             elif not changed:
                 word = "not labeled"
-            elif not overwrite and len(stored["metadata"].get(field) or {}) < len(live["metadata"].get(field) or {}):
-                word = "unlabeled"
             else:
-                word = "labeled"
+                word = _label_word(live, new if mode == "client" else word_new, overwrite)
             lines.append(c.result_line(stored, word, output, mode))
-    c.print_results(results, lines, output)
+    _print_each(results, lines, output, what)
     if errors:
         raise MultiError(errors)
+
+
+def _print_each(objs: list[dict], lines: list[str], output: str | None, what: str) -> None:
+    """label and annotate print every object by itself (PrintObj in the visitor): no List around several.
+    annotate has one printer for the whole run (the YAML printer's ``---`` between objects); label makes a new
+    printer for every object (``o.ToPrinter(dataChangeMsg)`` in RunLabel), each printing its first object."""
+    if not output or output == "name":
+        c.out("".join(line + "\n" for line in lines))
+        return
+    from minikctl.printers import output as printer
+
+    parts = [printer.render([o], output, now_ms=0, single=True) for o in objs]
+    c.out(("---\n" if output == "yaml" and what == "annotate" else "").join(parts))
 
 
 def _metadata_command(what: str, doc: str):
@@ -312,11 +377,13 @@ def _metadata_command(what: str, doc: str):
         dry_run: str | None = c.DRY_RUN,
         filename: list[str] | None = c.FILENAME,
         recursive: bool = c.RECURSIVE,
+        local: bool = Opt(False, "--local", help=f"If true, {what} will NOT contact api-server but run locally."),
+        record: bool = c.RECORD,
         store: str | None = c.STORE,
         tick: str | None = c.TICK,
     ) -> None:
         _metadata_verb(what, args, namespace, all_, selector, overwrite, output, dry_run, filename, recursive,
-                       store, tick)
+                       local, store, tick)
 
     verb.__doc__ = doc
     return verb

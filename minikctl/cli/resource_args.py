@@ -67,6 +67,23 @@ def from_files(paths: list[str], recursive: bool, keep=None) -> list[tuple[Resou
     return out
 
 
+def local_from_files(paths: list[str], recursive: bool, namespace: str | None) -> list[tuple[Resource, dict]]:
+    """The -f objects of a verb run with --local (a local builder: nothing is asked of the server), each a copy
+    as the file has it. An explicit namespace (-n) is enforced as the builder's FilenameParam enforces it."""
+    import copy
+
+    from minikctl.kube.errors import ClientError
+
+    out = []
+    for res, obj, _source in from_files(paths, recursive):
+        own = (obj.get("metadata") or {}).get("namespace")
+        if res.namespaced and own and namespace and own != namespace:
+            raise ClientError(f'the namespace from the provided object "{own}" does not match the namespace '
+                              f'"{namespace}". You must pass \'--namespace={own}\' to perform this operation.')
+        out.append((res, copy.deepcopy(obj)))
+    return out
+
+
 def live_from_files(api, paths: list[str], recursive: bool, namespace: str, verb: str = "",
                     keep=None) -> tuple[list, list]:
     """The stored objects that -f inputs name: ([(resource, live object)], [errors for the missing ones]).

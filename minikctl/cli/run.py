@@ -76,6 +76,28 @@ def build_pod(name: str, image: str, args: list[str], command: bool, env: list[s
             "status": {}}
 
 
+_REFERENCE = None
+
+
+def valid_image_reference(image: str) -> bool:
+    """Whether ``image`` is a reference as github.com/distribution/reference's ReferenceRegexp (regexp.go) has
+    it: [domain[:port]/]path-component[/path-component...][:tag][@digest], lower-case path components."""
+    global _REFERENCE
+    if _REFERENCE is None:
+        import re
+
+        alnum = "[a-z0-9]+"
+        path_component = alnum + "(?:(?:[._]|__|[-]+)" + alnum + ")*"
+        remote_name = path_component + "(?:/" + path_component + ")*"
+        domain_component = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+        host = "(?:" + domain_component + r"(?:\." + domain_component + ")*" + r"|\[(?:[a-fA-F0-9:]+)\])"
+        name = "(?:" + host + "(?::[0-9]+)?/)?" + remote_name
+        tag = r"[\w][\w.-]{0,127}"
+        digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9A-Fa-f]{32,}"
+        _REFERENCE = re.compile("(" + name + ")(?::(" + tag + "))?(?:@(" + digest + "))?", re.ASCII)
+    return _REFERENCE.fullmatch(image) is not None
+
+
 def run(
     args: list[str] | None = Arg(None, help="NAME [-- COMMAND] [ARGS...]"),
     image: str | None = Opt(None, "--image", help="The image for the container to run."),
@@ -96,6 +118,7 @@ def run(
     namespace: str | None = c.NAMESPACE,
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
+    record: bool = c.RECORD,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> int:
@@ -108,6 +131,8 @@ def run(
         raise ClientError('required flag(s) "image" not set')
     if not args:
         raise _client_error("NAME is required for run", see_help=True)
+    if image and not valid_image_reference(image):  # run.go Run: reference.ReferenceRegexp.MatchString
+        raise ClientError(f'Invalid image name "{image}": invalid reference format')
     if restart not in RESTART_POLICIES:
         raise _client_error(f"invalid restart policy: {restart}", see_help=True)
     if image_pull_policy is not None and image_pull_policy not in PULL_POLICIES:
@@ -127,6 +152,8 @@ def run(
         pod = _override(pod, overrides)
     ns = c.namespace_of(namespace)
     sent = {**pod, "metadata": {**pod["metadata"], "namespace": ns}}
+    if mode != "client":
+        sent = c.record(sent)  # run.go createGeneratedObject: o.Recorder.Record(obj)
     with c.session(store, tick) as cluster:
         api = cluster.api
         try:

@@ -30,6 +30,7 @@ def scale(
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
     namespace: str | None = c.NAMESPACE,
+    record: bool = c.RECORD,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -110,6 +111,7 @@ def scale(
                 new.setdefault("spec", {})["replicas"] = replicas
                 if resource_version:
                     new["metadata"]["resourceVersion"] = resource_version
+                c.record(new)  # scale.go: MakeRecordMergePatch, the change cause patched in after the scale
                 with api.tx.savepoint():
                     api.update(live, new, dry_run=mode == "server", verb="patching")
             except MinikctlError as e:

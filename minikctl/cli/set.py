@@ -30,22 +30,32 @@ def _err(message: str):
     return ClientError(message, plain=message.startswith("error: "))
 
 
+# cli-runtime resource/builder.go: missingResourceError and LocalResourceError
+MISSING_RESOURCE = ("You must provide one or more resources by argument or filename.\n"
+                    "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n"
+                    "   '<resource> <name>'\n   '<resource>'")
+LOCAL_RESOURCE = ("you must specify resources by --filename when --local is set.\n"
+                  "Example resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'")
+
+
 def infos(api, res_args: list[str], namespace: str, all_: bool, selector: str | None, filename, recursive,
-          local: bool) -> list[tuple]:
+          local: bool, local_ignores_args: bool = False, explicit_namespace: str | None = None) -> list[tuple]:
     """The builder of the set verbs: ResourceTypeOrNameArgs(--all, ...) then Latest(); with --local, the -f
-    objects as read. Raises the first error (set verbs stop when the builder fails)."""
+    objects as read, untouched (no namespace is added: they are printed as the file has them). set image and
+    set resources refuse resource arguments with --local (LocalResourceError); set env does not add them to
+    its builder (``local_ignores_args``). Raises the first error (set verbs stop when the builder fails)."""
     from minikctl.cli import resource_args
     from minikctl.kube.errors import ClientError
 
     out = []
     if local:
-        if res_args:
-            raise ClientError("error: you must specify resources by --filename when --local is set.", plain=True)
-        for res, obj, _source in resource_args.from_files(filename or [], recursive):
-            obj = copy.deepcopy(obj)
-            obj.setdefault("metadata", {}).setdefault("namespace", namespace)
-            out.append((res, obj))
-        return out
+        if res_args and not local_ignores_args:
+            raise ClientError(LOCAL_RESOURCE)
+        if not filename:
+            raise ClientError(MISSING_RESOURCE)
+        return resource_args.local_from_files(filename, recursive, explicit_namespace)
+    if not filename and not res_args:
+        raise ClientError(MISSING_RESOURCE)
     if filename:
         found, missing = resource_args.live_from_files(api, filename, recursive, namespace)
         if missing:
@@ -137,11 +147,13 @@ def _apply_changes(api, targets: list[tuple], mutate, word: str, output: str | N
         if not changed or new == live:
             continue
         if local or mode == "client":
-            shown = new
+            from minikctl.printers.typed import typed_roundtrip
+
+            shown = typed_roundtrip(new)  # the typed builder's object, changed in memory
         else:
             try:
-                with api.tx.savepoint():
-                    shown, _ = api.update(live, new, dry_run=mode == "server", verb="patching")
+                with api.tx.savepoint():  # CalculatePatches records the command line in the changed object
+                    shown, _ = api.update(live, c.record(new), dry_run=mode == "server", verb="patching")
             except StatusError as e:
                 errors.append(_err(f"{failure}{e.server_message()}"))
                 continue
@@ -187,6 +199,7 @@ def set_image(
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
     field_manager: str = FIELD_MANAGER,
+    record: bool = c.RECORD,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -199,6 +212,11 @@ def set_image(
     printer.check_format(output)
     res_args, pairs = split_pairs(args or [], "image")
     images = parse_pairs(pairs, "image")
+    # Complete runs the builder before Validate: its refusals come first
+    if local and res_args:
+        raise _err("error: " + LOCAL_RESOURCE)
+    if not res_args and not filename:
+        raise _err("error: " + MISSING_RESOURCE)
     problems = []
     if all_ and selector:
         problems.append(_err("cannot set --all and --selector at the same time"))
@@ -228,9 +246,11 @@ def set_image(
                 errors.append(_err(f'error: unable to find container named "{name}"'))
         return True
 
-    with c.session(store, tick) as cluster:
+    # --local asks nothing of the cluster: its clock does not move, nothing is written
+    with c.session(store, tick, advance=not local, read_only=local, local=local) as cluster:
         api = cluster.api
-        targets = infos(api, res_args, c.namespace_of(namespace), all_, selector, filename, recursive, local)
+        targets = infos(api, res_args, c.namespace_of(namespace), all_, selector, filename, recursive, local,
+                        explicit_namespace=namespace or c._global["namespace"])
         text = _apply_changes(api, targets, mutate, "image updated", output, mode, local,
                               "failed to patch image update to pod template: ", errors)
     _finish(text, errors)
@@ -388,7 +408,8 @@ def set_env(
     ns = c.namespace_of(namespace)
     errors: list = []
     text: list[str] = []
-    with c.session(store, tick) as cluster:
+    # --local asks nothing of the cluster: its clock does not move, nothing is written
+    with c.session(store, tick, advance=not local, read_only=local, local=local) as cluster:
         api = cluster.api
         if from_:
             for req in resource_args.from_args([from_]):
@@ -408,7 +429,8 @@ def set_env(
         if prefix:
             for e in env:
                 e["name"] = prefix + e["name"]
-        targets = infos(api, res_args, ns, all_, selector, filename, recursive, local)
+        targets = infos(api, res_args, ns, all_, selector, filename, recursive, local, local_ignores_args=True,
+                        explicit_namespace=namespace or c._global["namespace"])
 
         def mutate(res, obj: dict) -> bool:
             spec = poly.pod_spec_of(obj)
@@ -456,7 +478,9 @@ def set_env(
                 errors.append(_err(f"error: {object_name(res, live)} {e}\n"))
                 continue
             if local or mode == "client":
-                shown = new
+                from minikctl.printers.typed import typed_roundtrip
+
+                shown = typed_roundtrip(new)  # the typed builder's object, changed in memory
             else:
                 try:
                     with api.tx.savepoint():
@@ -508,6 +532,7 @@ def set_resources(
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
     field_manager: str = FIELD_MANAGER,
+    record: bool = c.RECORD,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -518,9 +543,11 @@ def set_resources(
     mode = c.parse_dry_run(dry_run)
     printer.check_format(output)
     ns = c.namespace_of(namespace)
-    with c.session(store, tick) as cluster:
+    # --local asks nothing of the cluster: its clock does not move, nothing is written
+    with c.session(store, tick, advance=not local, read_only=local, local=local) as cluster:
         api = cluster.api
-        targets = infos(api, args or [], ns, all_, selector, filename, recursive, local)
+        targets = infos(api, args or [], ns, all_, selector, filename, recursive, local,
+                        explicit_namespace=namespace or c._global["namespace"])
         if local and mode == "server":
             raise _err("cannot specify --local and --dry-run=server - did you mean --dry-run=client?")
         if all_ and selector:

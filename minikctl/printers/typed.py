@@ -84,3 +84,34 @@ def typed_json(obj: dict) -> str:
     from minikctl.kube import gofmt
 
     return gofmt.json_marshal(typed_order(obj), "    ", typed=True) + "\n"
+
+
+def _fill(v, t: str):
+    """``v`` with the struct fields encoding/json always writes: a struct-typed field that is not a pointer has no
+    empty value for ``omitempty`` (``resources: {}``, ``status: {}``), a zero metav1.Time is ``null``."""
+    if t.startswith("*"):
+        t = t[1:]
+    if isinstance(v, list):
+        return [_fill(x, t[2:]) for x in v] if t.startswith("[]") else v
+    if not isinstance(v, dict) or t.startswith("map["):
+        return v
+    fields = _fields(t)
+    if not fields:
+        return v
+    out = dict(v)
+    for jname, ft in fields:
+        if jname in out:
+            out[jname] = _fill(out[jname], ft)
+        elif ft == "meta.Time":
+            out[jname] = None
+        elif not ft.startswith(("*", "[]", "map[")) and _fields(ft):
+            out[jname] = _fill({}, ft)
+    return out
+
+
+def typed_roundtrip(obj: dict) -> dict:
+    """``obj`` as kubectl prints it after decoding it into its Go type and encoding it again (a typed builder's
+    objects read from a file: ``set ... --local -o yaml``): ``creationTimestamp: null``, ``status: {}``,
+    ``resources: {}`` and the like appear. Kinds without a typed table are returned as they are."""
+    root = _data()["roots"].get(obj.get("kind", ""))
+    return _fill(obj, root) if root else obj

@@ -559,6 +559,9 @@ def patch(state: "State", req: "Request", route: "Route") -> Reply:
         new = apply_patch(live, body, ptype, res.kind)
         if not isinstance(new, dict):
             raise E.BadRequest("the patched object is not an object")
+        from minikctl.api.patching import check_patched
+
+        check_patched(res.kind, new, body, ptype)
         new_meta = new.get("metadata") or {}
         if new_meta.get("name") != route.name or (res.namespaced and new_meta.get("namespace") != route.namespace):
             raise E.BadRequest("the name of the object or its namespace may not be changed by a patch")

@@ -119,8 +119,9 @@ DEEP = 600
     (["--type", "merge", "-p", '{"kind":5}'], "The request is invalid: patch: Invalid value: "),
     (["--type", "merge", "-p", '{"metadata":{"labels":' + '{"a":' * DEEP + "1" + "}" * (DEEP + 2)],
      "error: unable to decode: json: cannot unmarshal object into Go struct field ObjectMeta.metadata.labels"),
+    # a strategic merge patch is converted into the Pod type on the server (FromUnstructured's words)
     (["-p", '{"metadata":{"labels":' + '{"a":' * DEEP + "1" + "}" * (DEEP + 2)],
-     "error: unable to decode: json: cannot unmarshal object into Go struct field ObjectMeta.metadata.labels"),
+     'The request is invalid: patch: Invalid value: "map[metadata:map[labels:map[a:map[a:map[a:'),
     (["--type", "merge", "-p", '{"spec":{"activeDeadlineSeconds":1e999999}}'],
      "Error from server (BadRequest): error decoding patch: json: cannot unmarshal number 1e999999 into Go value "
      "of type float64"),
