@@ -100,10 +100,12 @@ class Controller:
         self.queue: dict[tuple, None] = {}
         self.watches = (self.kind,) + tuple(self.owned) + tuple(self.also_watches)
         self.owns = (self.kind,)
+        self._owners: dict[str | None, list[dict]] = {}  # the owner kind's informer cache, per namespace
 
     # ---- the informers ----------------------------------------------------------------------
     def observe(self, ch) -> None:
         if ch.kind == self.kind:
+            self._owners.clear()
             self.enqueue(ch.namespace, ch.name)
             return
         if ch.kind in self.owned:
@@ -114,6 +116,15 @@ class Controller:
                 self.observe_orphan(ch)
             return
         self.observe_other(ch)
+
+    def owners(self, namespace: str | None = None) -> list[dict]:
+        """The objects of the owner kind (in one namespace, or all), as the controller's informer lister holds
+        them: read once and kept until a change of that kind is observed. Orphan pods change often (every
+        status write of a pod nobody owns), and each lookup would otherwise read the store."""
+        cached = self._owners.get(namespace)
+        if cached is None:
+            cached = self._owners[namespace] = self.tx.list(self.kind, namespace)
+        return cached
 
     def observe_orphan(self, ch) -> None:
         """An owned-kind object without a controller: owners whose selector matches it may adopt it."""

@@ -275,14 +275,14 @@ class DaemonSetController(RateLimitedTimers, Controller):
         node = self.tx.get("Node", "", ch.name)
         if node is None:
             return
-        for ds in self.tx.list(self.kind):
+        for ds in self.owners():
             if ch.type != ADDED or node_should_run(node, ds)[0]:
                 self.enqueue(ds["metadata"].get("namespace", "default"), ds["metadata"]["name"])
 
     def observe_orphan(self, ch) -> None:
         """An orphan pod or revision: every DaemonSet whose selector matches it may adopt it."""
         labels = (ch.obj.get("metadata") or {}).get("labels") or {}
-        for ds in self.tx.list(self.kind, ch.namespace):
+        for ds in self.owners(ch.namespace):
             if selector_matches((ds.get("spec") or {}).get("selector"), labels):
                 self.enqueue(ch.namespace, ds["metadata"]["name"])
 

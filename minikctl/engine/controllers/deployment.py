@@ -60,7 +60,7 @@ class DeploymentController(Controller):
         labels = _labels(ch.obj)
         if not labels:
             return
-        for d in self.tx.list("Deployment", ch.namespace):
+        for d in self.owners(ch.namespace):
             sel = _selector(d)
             if sel is not None and not sel.empty() and sel.matches(labels):
                 self.enqueue(ch.namespace, d["metadata"]["name"])

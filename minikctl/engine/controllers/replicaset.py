@@ -237,7 +237,7 @@ class ReplicaSetController(Controller):
         labels = _labels(ch.obj)
         if not labels:
             return
-        for rs in self.tx.list("ReplicaSet", ch.namespace):
+        for rs in self.owners(ch.namespace):
             sel = _selector(rs)
             if sel is not None and not sel.empty() and sel.matches(labels):
                 self.enqueue(ch.namespace, rs["metadata"]["name"])

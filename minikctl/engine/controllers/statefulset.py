@@ -290,7 +290,7 @@ class StatefulSetController(RateLimitedTimers, Controller):
     def observe_orphan(self, ch) -> None:
         """addPod/updatePod of an orphan: every set whose selector matches it may adopt it."""
         labels = (ch.obj.get("metadata") or {}).get("labels") or {}
-        for sts in self.tx.list(self.kind, ch.namespace):
+        for sts in self.owners(ch.namespace):
             if selector_matches((sts.get("spec") or {}).get("selector"), labels):
                 self.enqueue(ch.namespace, sts["metadata"]["name"])
 
