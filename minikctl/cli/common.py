@@ -133,11 +133,15 @@ def session(store: str | None = None, tick: str | None = None, *, validate: str 
     """One command: open the store, begin the transaction, advance the clock by the tick, yield the cluster
     (``cluster.api`` is the API server; ``cluster`` moves virtual time).
 
-    Commits when the block ends normally, after the cluster has reacted to what the command did; any exception
-    rolls everything back. A ``read_only`` command whose tick wakes nothing reads a snapshot instead and waits
-    for no other command (store/db.py ``read_snapshot``); it must then write nothing.
+    Commits when the block ends normally, after the cluster has reacted to what the command did. The tick is
+    the cluster's, not the command's: a command refused with a kubectl-style error (``MinikctlError``) keeps the
+    time that passed and what the cluster did in it, and nothing of its own (the verb runs in a savepoint, as a
+    request of ``minikctl serve`` does); so ``until minikctl logs p; do sleep 1; done`` sees the container start.
+    Any other exception rolls everything back. A ``read_only`` command whose tick wakes nothing reads a snapshot
+    instead and waits for no other command (store/db.py ``read_snapshot``); it must then write nothing.
     """
     from minikctl.cluster import Cluster
+    from minikctl.kube.errors import MinikctlError
     from minikctl.store.db import open_store
 
     ms = tick_ms(tick)
@@ -148,19 +152,31 @@ def session(store: str | None = None, tick: str | None = None, *, validate: str 
         if snap is not None:
             try:
                 yield Cluster(snap, validate=validate)
+            except MinikctlError:
+                st.end_snapshot(snap)  # the clock move is stored all the same
+                raise
             except BaseException:
                 st._rollback()
                 raise
             st.end_snapshot(snap)
             return
         _warm_if_busy(st.path)
+        refused: MinikctlError | None = None
         with st.transaction() as tx:
             cluster = Cluster(tx, validate=validate)
             if advance:
                 cluster.tick(ms)
-            yield cluster
-            if advance:
-                cluster.settle()
+            try:
+                with tx.savepoint():
+                    yield cluster
+                    if advance:
+                        cluster.settle()
+            except MinikctlError as e:
+                if not st.conn.in_transaction:  # SQLite gave the transaction up (a full disk): nothing to keep
+                    raise
+                refused = e  # the verb's writes are undone; the tick commits below
+        if refused is not None:
+            raise refused
     finally:
         st.close()
 
