@@ -37,6 +37,7 @@ def get(
     allow_missing_template_keys: bool = Opt(True, "--allow-missing-template-keys/--no-allow-missing-template-keys", help="If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats."),
     request_timeout: str = Opt("0", "--request-timeout", help="How much virtual time -w may cover (0: until nothing is pending, at most 24h)."),
     chunk_size: int = Opt(500, "--chunk-size", help="Accepted for compatibility (a local store is read in one go)."),
+    speed: str | None = c.SPEED,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -71,7 +72,8 @@ def get(
     # what a server answering with Tables gives kubectl: one Table per object named (or read from a file) and one
     # per type listed, each (resourceVersion, objects); --sort-by sorts the tables' rows (see _sorted)
     tables: list[tuple[str, list[dict]]] = []
-    with c.session(store, tick, read_only=not (watch or watch_only)) as cluster:
+    with c.session(store, tick, read_only=not (watch or watch_only), stream=watch or watch_only,
+                   speed=speed) as cluster:
         api = cluster.api
         if filename:
             found, errors = resource_args.live_from_files(api, filename, recursive, ns)
