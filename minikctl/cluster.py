@@ -88,6 +88,24 @@ class Stream:
             self.interrupted.wait(seconds)
 
 
+def _events_since(tx: "Tx", since: int) -> list:
+    """Events other commands recorded after revision ``since`` (events live in their own table, outside the change
+    log; they take their resourceVersion from the same counter), as changes for a watch of events."""
+    import json
+
+    from minikctl.store.changelog import ADDED, Change
+
+    rows = tx.conn.execute(
+        "SELECT namespace, name, body FROM events "
+        "WHERE CAST(json_extract(body, '$.metadata.resourceVersion') AS INTEGER) > ?", (since,)).fetchall()
+    out = []
+    for ns, name, body in rows:
+        meta = json.loads(body).get("metadata") or {}
+        out.append(Change(int(meta.get("resourceVersion") or 0), ADDED, "Event", ns, name, meta.get("uid", ""), body,
+                          None, ""))
+    return out
+
+
 class Cluster:
     def __init__(self, tx: "Tx", *, validate: str = "strict") -> None:
         self.tx = tx
@@ -202,6 +220,8 @@ class Cluster:
             from minikctl.store.changelog import read_since
 
             others = read_since(self.tx.conn, since, kinds)
+            if "Event" in kinds:
+                others = sorted(others + _events_since(self.tx, since), key=lambda ch: ch.rv)
             for ks, changes in self._taps:
                 new = [ch for ch in others if ch.kind in ks]
                 changes += new

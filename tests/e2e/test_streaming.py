@@ -181,3 +181,21 @@ def test_clock_run_lets_the_cluster_live_until_ctrl_c(cli):
 
 def test_a_bad_speed_is_refused(cli):
     assert 'invalid --speed "fast"' in cli.fail("get", "pods", "-w", "--speed", "fast")
+
+
+def test_a_watch_of_events_sees_the_events_of_another_command(cli):
+    cli.ok("run", "first", "--image=busybox", "--", "sleep", "9999999")
+    watcher = _spawn(cli, "get", "events", "-w", "--speed", "1")
+    try:
+        assert watcher.stdout.readline().startswith("LAST SEEN")
+        time.sleep(1)
+        cli.ok("run", "second", "--image=busybox", "--", "sleep", "9999999")
+        line = ""
+        deadline = time.monotonic() + 30
+        while "pod/second" not in line and time.monotonic() < deadline:
+            line = watcher.stdout.readline()
+        # the scheduler's event was recorded by the other command (the watch's own steps record the kubelet's)
+        assert "Scheduled" in line and "pod/second" in line
+    finally:
+        _stop(watcher)
+    assert watcher.returncode == 1
