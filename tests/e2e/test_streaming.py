@@ -73,9 +73,12 @@ def test_a_watch_streams_and_other_commands_run_beside_it(cli):
         assert watcher.stdout.readline()
         for i in range(3):
             started = time.monotonic()
-            done = cli("--lock-timeout=10s", "label", "pod", "quiet", f"round={i}", "--overwrite")
+            done = cli("--lock-timeout=10s", "label", "pod", "quiet", f"round={i}", "--overwrite",
+                       env={"MINIKCTL_LOCK_TRACE": "1"})
             label_s = time.monotonic() - started
             assert done.returncode == 0, done.stderr
+            waited = float(done.stderr.split("lock: waited ", 1)[1].split("s", 1)[0])
+            assert waited < 1.0  # the watch's step ends within ~0.1 s of a writer arriving (before: the whole watch)
             started = time.monotonic()
             assert "quiet" in cli.ok("get", "pods")
             get_s = time.monotonic() - started
