@@ -52,6 +52,7 @@ def _spawn(cli, *args: str) -> subprocess.Popen:
     env = dict(os.environ, MINIKCTL_HOME=str(cli.home))
     env.pop("MINIKCTL_TICK", None)
     env.pop("MINIKCTL_SPEED", None)
+    env.pop("PYTHONUNBUFFERED", None)  # the lines must come because minikctl flushes them, not by the environment
     return subprocess.Popen([*cli.argv, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
