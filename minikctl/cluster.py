@@ -45,11 +45,74 @@ def bootstrap(tx: "Tx") -> bool:
     return True
 
 
+STEP_S = 0.05  # wall time of work after which a step of a verb that waits ends if anyone waits or it printed
+LONG_STEP_S = 0.25  # ... and after which it ends anyway (each commit costs a sync of the store)
+PACED_STEP_S = 0.1  # at most this long between two steps while virtual time follows the wall clock
+
+
+class Stream:
+    """How a verb that waits lets time pass (``Cluster.stream``): in short steps, each committed and the store
+    released after it (``renew(tx, pause)``: commit, ``pause()`` while the store is free, begin again).
+
+    Fast-forward (output not a terminal): virtual time jumps from one wake-up to the next as it always did, so the
+    same commands print the same bytes; a step ends after ``STEP_S`` of work, at a quiet instant. Paced (a terminal,
+    or ``--speed``): virtual time follows the wall clock × ``speed``, and the verb runs until its condition holds,
+    its deadline or Ctrl-C, even when nothing is pending (as ``kubectl get -w`` does)."""
+
+    def __init__(self, renew: "Callable", *, speed: float | None, interrupted,
+                 wanted: "Callable[[], bool]" = lambda: True) -> None:
+        import time
+
+        self.renew = renew
+        self.wanted = wanted  # another command waits for the store, or the step printed something
+        self.paced = speed is not None
+        self.speed = speed or 1.0
+        self.interrupted = interrupted  # a threading.Event: Ctrl-C was pressed
+        self.step_started = time.monotonic()
+        self.origin: tuple[int, float] | None = None  # (virtual ms, wall instant) where paced time started
+
+    def start(self, now_ms: int) -> None:
+        import time
+
+        if self.origin is None:
+            self.origin = (now_ms, time.monotonic())
+
+    def virtual_now(self) -> int:
+        import time
+
+        v0, w0 = self.origin
+        return v0 + int((time.monotonic() - w0) * 1000 * self.speed)
+
+    def pause(self, seconds: float) -> None:
+        if seconds > 0:
+            self.interrupted.wait(seconds)
+
+
+def _events_since(tx: "Tx", since: int) -> list:
+    """Events other commands recorded after revision ``since`` (events live in their own table, outside the change
+    log; they take their resourceVersion from the same counter), as changes for a watch of events."""
+    import json
+
+    from minikctl.store.changelog import ADDED, Change
+
+    rows = tx.conn.execute(
+        "SELECT namespace, name, body FROM events "
+        "WHERE CAST(json_extract(body, '$.metadata.resourceVersion') AS INTEGER) > ?", (since,)).fetchall()
+    out = []
+    for ns, name, body in rows:
+        meta = json.loads(body).get("metadata") or {}
+        out.append(Change(int(meta.get("resourceVersion") or 0), ADDED, "Event", ns, name, meta.get("uid", ""), body,
+                          None, ""))
+    return out
+
+
 class Cluster:
     def __init__(self, tx: "Tx", *, validate: str = "strict") -> None:
         self.tx = tx
         self.api = Api(tx, validate=validate)
         self._loop = None
+        self._taps: list[tuple[tuple[str, ...], list]] = []
+        self.stream: Stream | None = None
         if bootstrap(tx):
             self.settle()  # the controllers start with the cluster: what they make of its first objects exists at once
 
@@ -59,6 +122,8 @@ class Cluster:
             from minikctl.engine.loop import Loop
 
             self._loop = Loop(self.api)
+            for kinds, changes in self._taps:  # the watches of a streaming verb go on in the new step's loop
+                self._loop.tap(kinds, changes)
         return self._loop
 
     @property
@@ -102,20 +167,78 @@ class Cluster:
         """Move virtual time from one wake-up to the next until ``done()`` holds (True) or the next wake-up is
         past ``deadline_ms`` (False; the clock then moves to the deadline unless ``to_deadline`` is False)."""
         self.settle()
+        stream = self.stream
+        if stream is not None:
+            stream.start(self.tx.now_ms)
         while not done():
             nxt = self.next_wake()
-            if nxt is None or nxt > deadline_ms:
+            if stream is not None and stream.paced:
+                target = min(stream.virtual_now(), deadline_ms)
+                if nxt is None or nxt > target:
+                    if target >= deadline_ms:
+                        if to_deadline:
+                            self.advance_to(max(self.tx.now_ms, deadline_ms))
+                        return False
+                    self.advance_to(max(target, self.tx.now_ms))  # nothing due yet: the clock follows the wall
+                    until = min(deadline_ms, nxt if nxt is not None else deadline_ms)
+                    wait_s = min(PACED_STEP_S, max(0.0, (until - target) / 1000 / stream.speed))
+                    if self.breathe(force=True, sleep_s=wait_s) and on_step is not None:
+                        on_step()
+                    continue
+            elif nxt is None or nxt > deadline_ms:
                 if to_deadline:
                     self.advance_to(max(self.tx.now_ms, deadline_ms))
                 return False
             self.advance_to(max(nxt, self.tx.now_ms))
             if on_step is not None:
                 on_step()
+            if self.breathe() and on_step is not None:
+                on_step()
         return True
 
+    def breathe(self, *, force: bool = False, sleep_s: float = 0.0) -> bool:
+        """At a quiet instant of a streaming verb: once the step has worked ``STEP_S`` (or ``force``), commit it,
+        release the store (what the step printed is shown then, see ``cli/common.session``), and go on in a new
+        step; the watches receive what other commands wrote meanwhile (True when there was something)."""
+        import time
+
+        stream = self.stream
+        if stream is None:
+            return False
+        if stream.interrupted.is_set():
+            raise KeyboardInterrupt  # Ctrl-C: the step under way is undone, the committed ones stay
+        if not force:
+            worked = time.monotonic() - stream.step_started
+            if worked < STEP_S or (worked < LONG_STEP_S and not stream.wanted()):
+                return False
+        since = self.tx.revision()
+        stream.renew(self.tx, lambda: stream.pause(sleep_s))
+        self._loop = None  # the components start from the store again (another command may have written)
+        came = False
+        kinds = tuple(sorted({k for ks, _ in self._taps for k in ks}))
+        if kinds:
+            from minikctl.store.changelog import read_since
+
+            others = read_since(self.tx.conn, since, kinds)
+            if "Event" in kinds:
+                others = sorted(others + _events_since(self.tx, since), key=lambda ch: ch.rv)
+            for ks, changes in self._taps:
+                new = [ch for ch in others if ch.kind in ks]
+                changes += new
+                came = came or bool(new)
+            self.loop  # noqa: B018 - the taps listen again from here (and events are fed to them)
+        stream.step_started = time.monotonic()
+        if stream.interrupted.is_set():
+            raise KeyboardInterrupt
+        return came
+
     def watch(self, kinds: tuple[str, ...]) -> list:
-        """A tap on the change log: the returned list receives every change of ``kinds`` from now on."""
-        return self.loop.tap(kinds)
+        """A tap on the change log: the returned list receives every change of ``kinds`` from now on (across the
+        steps of a streaming verb, including the changes other commands made between two steps)."""
+        loop = self.loop
+        changes: list = []
+        self._taps.append((kinds, changes))
+        return loop.tap(kinds, changes)
 
     # ---- what kubectl asks of a kubelet ----------------------------------------------------------
     def logs(self, pod: dict, container: str, previous: bool) -> list[tuple[int, str]]:

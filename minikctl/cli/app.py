@@ -381,12 +381,16 @@ def main(argv: list[str] | None = None) -> int:
     args = [_clean_arg(a) for a in (sys.argv[1:] if argv is None else list(argv))]
     result: list[int] = [1]
 
+    finished = threading.Event()  # Thread.join interrupted by Ctrl-C can take a live thread for ended (3.11)
+
     def body() -> None:
         try:
             result[0] = _main(args)
         except SystemExit as e:  # typer's completion and help end with sys.exit, here on the worker thread
             code = e.code
             result[0] = code if isinstance(code, int) else (0 if code is None else 1)
+        finally:
+            finished.set()
 
     if _subcommand(args) in MAIN_THREAD_COMMANDS:
         body()  # it installs signal handlers and waits for Ctrl-C: the main thread's business
@@ -411,10 +415,42 @@ def main(argv: list[str] | None = None) -> int:
     try:
         worker.join()
     except KeyboardInterrupt:
-        return 1  # the store transaction dies with the process: nothing half-written is kept
+        code = _interrupted(finished)
+        return result[0] if code is None else code
     finally:
         sys.setrecursionlimit(old_limit)
     return result[0]
+
+
+def _interrupted(finished) -> int | None:
+    """Ctrl-C. A command that does not stream dies with its transaction: nothing half-written is kept. One that
+    streams stops at its next step (the step under way is undone, every step shown is committed), silently, and
+    ends as kubectl would: exit code 1 where kubectl runs the verb under kubectl/pkg/util/interrupt (its handler
+    with no final function calls os.Exit(1): get -w, rollout status), else killed by the signal (Go's default for
+    SIGINT: logs -f, wait, delete --wait; a shell reports 130)."""
+    from minikctl.cli import common
+
+    if not common.STREAMING["on"]:
+        return 1
+    by_signal, own = common.STREAMING["by_signal"], common.STREAMING["own"]
+    common._interrupted().set()
+    try:
+        finished.wait(5.0)
+    except KeyboardInterrupt:
+        pass
+    if own and finished.is_set():
+        return None  # the verb ended on its own terms (clock run: Ctrl-C is how it stops)
+    if by_signal:
+        import signal
+
+        try:
+            sys.stdout.flush()
+        except (OSError, ValueError):
+            pass
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+        return 130
+    return 1
 
 
 def _main(args: list[str]) -> int:
@@ -463,6 +499,8 @@ def _main(args: list[str]) -> int:
         sys.stderr.write(e.render() + "\n")
         return 1
     except KeyboardInterrupt:
+        if os.environ.get("MINIKCTL_DEBUG"):
+            raise
         return 1
     except BrokenPipeError:
         try:

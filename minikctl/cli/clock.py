@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 
+import os
+
 from minikctl.cli import common as c
 from minikctl.cli.spec import Arg, Group
 
@@ -55,4 +57,25 @@ def advance(
 STEP_S = 0.25  # wall time of one committed step of a clock advance
 
 
-COMMANDS = {"clock": Group("Read and move the virtual clock.", {"show": show, "advance": advance})}
+def run(
+    speed: str | None = c.SPEED,
+    store: str | None = c.STORE,
+) -> None:
+    """Let the cluster live in real time (× --speed) until Ctrl-C; prints the time reached when it stops.
+
+    Virtual time follows the wall clock in short committed steps: other commands run meanwhile and see the cluster
+    move (pods start, crash, restart) as a real one would. Nothing is printed while it runs."""
+    from minikctl.kube.timefmt import MAX_CLOCK_MS, rfc3339
+
+    pace = c.speed_of(speed or "1") if (speed or os.environ.get("MINIKCTL_SPEED")) else 1.0
+    try:
+        with c.session(store, "0", stream=True, speed=str(pace), own_interrupt=True) as cluster:
+            cluster.run_until(lambda: False, MAX_CLOCK_MS, to_deadline=False)
+    except KeyboardInterrupt:
+        pass  # the step under way is undone; every committed one stays
+    with c.session(store, "0", advance=False, read_only=True) as cluster:
+        now = cluster.api.now_ms
+    c.out(rfc3339(now) + "\n")
+
+
+COMMANDS = {"clock": Group("Read and move the virtual clock.", {"show": show, "advance": advance, "run": run})}

@@ -36,6 +36,10 @@ RECORD_DEPRECATED = "Flag --record has been deprecated, --record will be removed
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 VALIDATE = Opt("strict", "--validate", help="strict (or true), warn, ignore (or false).")
 
+SPEED = Opt(None, "--speed", envvar="MINIKCTL_SPEED",
+            help="While waiting, virtual seconds per wall second (default: 1 on a terminal, else time jumps from one "
+                 "event to the next; given, it paces piped output too).")
+
 LOCK_TIMEOUT = Opt(None, "--lock-timeout", envvar="MINIKCTL_LOCK_TIMEOUT",
                    help="How long to wait for another command that holds the store (default 120s; 0: do not wait).")
 
@@ -176,24 +180,104 @@ def duration_flag(value: str, flag: str, command: str) -> int:
                           f"See 'minikctl {command} --help' for usage.", plain=True) from None
 
 
+# A verb that waits (get -w, logs -f, wait, rollout status, delete --wait, clock run) streams: what it prints in a
+# step is held until the step is committed, then written and flushed (a line shown is a state kept, even after
+# Ctrl-C). STREAMING tells the error boundary (cli/app.main) that Ctrl-C should end the command at its next step
+# (INTERRUPTED) and how kubectl ends it: exit code 1 where kubectl runs the verb under its interrupt handler
+# (kubectl/pkg/util/interrupt: get -w, rollout status), killed by the signal where it does not (logs -f, wait).
+STREAMING = {"on": False, "by_signal": False, "own": False}  # own: the verb handles Ctrl-C itself
+_held: list[str] | None = None
+
+
+def _interrupted():
+    import threading
+
+    global INTERRUPTED
+    if INTERRUPTED is None:
+        INTERRUPTED = threading.Event()
+    return INTERRUPTED
+
+
+INTERRUPTED = None
+
+
+def publish() -> None:
+    """Write what the committed steps printed, and flush it."""
+    if _held:
+        sys.stdout.write("".join(_held))
+        _held.clear()
+    sys.stdout.flush()
+
+
+def speed_of(raw: str | None) -> float | None:
+    """--speed / MINIKCTL_SPEED: virtual seconds per wall second; None: fast-forward (not a terminal, not given)."""
+    from minikctl.kube.errors import ClientError
+
+    if raw is None or raw == "":
+        raw = os.environ.get("MINIKCTL_SPEED") or None
+    if raw is None:
+        try:
+            return 1.0 if sys.stdout.isatty() else None
+        except (ValueError, OSError):
+            return None
+    text = raw.strip().rstrip("x")
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (0 < value < float("inf")):
+        raise ClientError(f'invalid --speed "{raw}": must be a positive number (virtual seconds per wall second)')
+    return value
+
+
 @contextmanager
 def session(store: str | None = None, tick: str | None = None, *, validate: str = "strict",
-            advance: bool = True, read_only: bool = False, local: bool = False) -> Iterator["Cluster"]:
+            advance: bool = True, read_only: bool = False, local: bool = False, stream: bool = False,
+            speed: str | None = None, by_signal: bool = False, own_interrupt: bool = False) -> Iterator["Cluster"]:
     """One command: open the store, begin the transaction, advance the clock by the tick, yield the cluster
     (``cluster.api`` is the API server; ``cluster`` moves virtual time).
 
-    Commits when the block ends normally, after the cluster has reacted to what the command did; any exception
-    rolls everything back. A ``read_only`` command whose tick wakes nothing reads a snapshot instead and waits
-    for no other command (store/db.py ``read_snapshot``); it must then write nothing.
-    """
-    from minikctl.cluster import Cluster
-    from minikctl.store.db import open_store
+    Commits when the block ends normally, after the cluster has reacted to what the command did. The tick is
+    the cluster's, not the command's: a command refused with a kubectl-style error (``MinikctlError``) keeps the
+    time that passed and what the cluster did in it, and nothing of its own (the verb runs in a savepoint, as a
+    request of ``minikctl serve`` does); so ``until minikctl logs p; do sleep 1; done`` sees the container start.
+    Any other exception rolls everything back. A ``read_only`` command whose tick wakes nothing reads a snapshot
+    instead and waits for no other command (store/db.py ``read_snapshot``); it must then write nothing.
 
+    ``stream``: a verb that waits; its ``run_until`` commits in steps (``cluster.Stream``), paced by ``speed``.
+    """
     # kubectl parses --request-timeout when it first builds its REST client config (ClientConfig), i.e. after
     # the command's own argument checks and before the first request: here, before the store is opened
     if not local:  # a --local command builds no REST client: its --request-timeout is never read
         request_timeout_ms(_global["request_timeout"])
     ms = tick_ms(tick)
+    pace = speed_of(speed) if stream else None
+    if stream:
+        global _held
+        _held = []
+        STREAMING.update(on=True, by_signal=by_signal, own=own_interrupt)
+        try:
+            with _session(store, ms, validate, advance, read_only, (pace,)) as cluster:
+                yield cluster
+        except BaseException:
+            _held = None  # the step under way was undone: what it printed is not shown
+            raise
+        finally:
+            STREAMING["on"] = False
+        publish()
+        _held = None
+        return
+    with _session(store, ms, validate, advance, read_only, None) as cluster:
+        yield cluster
+
+
+@contextmanager
+def _session(store: str | None, ms: int, validate: str, advance: bool, read_only: bool,
+             stream: tuple | None) -> Iterator["Cluster"]:
+    from minikctl.cluster import Cluster, Stream
+    from minikctl.kube.errors import MinikctlError
+    from minikctl.store.db import open_store
+
     st = open_store(store or _global["store"])
     st.lock_timeout_s = lock_timeout_s()
     try:
@@ -205,19 +289,38 @@ def session(store: str | None = None, tick: str | None = None, *, validate: str 
         if snap is not None:
             try:
                 yield Cluster(snap, validate=validate)
+            except MinikctlError:
+                st.end_snapshot(snap)  # the clock move is stored all the same
+                raise
             except BaseException:
                 st._rollback()
                 raise
             st.end_snapshot(snap)
             return
-        _warm_if_busy(st.path)
+        if stream is not None:
+            _warm(st.path)  # the engine is loaded before the first step takes the store
+        else:
+            _warm_if_busy(st.path)
+        refused: MinikctlError | None = None
         with st.transaction() as tx:
             cluster = Cluster(tx, validate=validate)
             if advance:
                 cluster.tick(ms)
-            yield cluster
-            if advance:
-                cluster.settle()
+            if stream is not None:
+                cluster.stream = Stream(lambda t, pause: st.renew(t, lambda: (publish(), pause())),
+                                        speed=stream[0], interrupted=_interrupted(),
+                                        wanted=lambda: bool(_held) or st.contended())
+            try:
+                with tx.savepoint():
+                    yield cluster
+                    if advance:
+                        cluster.settle()
+            except MinikctlError as e:
+                if not st.conn.in_transaction:  # SQLite gave the transaction up (a full disk): nothing to keep
+                    raise
+                refused = e  # the verb's writes are undone; the tick commits below
+        if refused is not None:
+            raise refused
     finally:
         st.close()
 
@@ -227,8 +330,11 @@ def _warm_if_busy(path: str) -> None:
     while waiting, so that the turn it then holds is spent on the work, not on imports (shorter turns for all)."""
     from minikctl.store.lock import Ticket
 
-    if not Ticket(path).busy():
-        return
+    if Ticket(path).busy():
+        _warm(path)
+
+
+def _warm(path: str) -> None:
     import importlib
 
     for name in ("minikctl.engine.loop", "minikctl.engine.controllers", "minikctl.engine.kubelet",
@@ -255,9 +361,12 @@ def check_kustomize(kustomize: str | None, filename, recursive: bool) -> None:
 
 
 def out(text: str) -> None:
-    """Write text to stdout exactly (no added newline)."""
+    """Write text to stdout exactly (no added newline); held until its step commits while a verb streams."""
     if text:
-        sys.stdout.write(text)
+        if _held is not None:
+            _held.append(text)
+        else:
+            sys.stdout.write(text)
 
 
 def out_bytes(data: bytes) -> None:

@@ -89,6 +89,7 @@ def delete(
     dry_run: str | None = c.DRY_RUN,
     cascade: str = Opt("background", "--cascade", help="background, foreground or orphan."),
     kustomize: str | None = c.KUSTOMIZE,
+    speed: str | None = c.SPEED,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -126,7 +127,7 @@ def delete(
         keep = label_filter(selector)
     lines: list[str] = []
     errors: list[MinikctlError] = []
-    with c.session(store, tick) as cluster:
+    with c.session(store, tick, stream=wait and mode == "none", speed=speed, by_signal=True) as cluster:
         api = cluster.api
         targets: list[tuple] = []  # (res, obj)
         if filename:
@@ -168,6 +169,10 @@ def delete(
                 lines.append(f'{res.ref(meta["name"]).split("/", 1)[0]} "{meta["name"]}" {word}{c.dry_suffix(mode)}')
             gone.append((res.kind, meta.get("namespace", ""), meta["name"], meta.get("uid"), res.plural))
         if wait and mode == "none" and gone:
+            # kubectl prints each deletion as it is accepted, then waits (delete.go deleteResult, then the
+            # WaitOptions): the lines are shown with the first committed step
+            c.out("".join(line + "\n" for line in lines))
+            lines = []
             errors += wait_gone(cluster, gone, timeout_ms)
     if by_query and not targets and not errors:
         c.out("No resources found\n")

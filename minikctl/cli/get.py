@@ -35,12 +35,13 @@ def get(
     show_managed_fields: bool = Opt(False, "--show-managed-fields", help="If true, keep the managedFields when printing objects in JSON or YAML format."),
     template: str | None = Opt(None, "--template", help="Template string or path to template file to use when -o=go-template, -o=go-template-file. The template format is golang templates [http://golang.org/pkg/text/template/#pkg-overview]."),
     allow_missing_template_keys: bool = Opt(True, "--allow-missing-template-keys/--no-allow-missing-template-keys", help="If true, ignore any errors in templates when a field or map key is missing in the template. Only applies to golang and jsonpath output formats."),
-    request_timeout: str = Opt("0", "--request-timeout", help="How much virtual time -w may cover: seconds, or a duration with its unit (1s, 2m, 3h; 0: until nothing is pending, at most 24h)."),
+    request_timeout: str = Opt("0", "--request-timeout", help="How much virtual time -w may cover: seconds, or a duration with its unit (1s, 2m, 3h; 0: until nothing is pending, or until Ctrl-C on a terminal or with --speed; at most 24h)."),
     chunk_size: int = Opt(500, "--chunk-size", help="Accepted for compatibility (a local store is read in one go)."),
     raw: str | None = Opt(None, "--raw", help="Raw URI to request from the server (the paths minikctl serve answers)."),
     subresource: str | None = Opt(None, "--subresource", help="If specified, gets the subresource of the requested "
                                                               "object (status, scale)."),
     kustomize: str | None = c.KUSTOMIZE,
+    speed: str | None = c.SPEED,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -89,7 +90,8 @@ def get(
     # what a server answering with Tables gives kubectl: one Table per object named (or read from a file) and one
     # per type listed, each (resourceVersion, objects); --sort-by sorts the tables' rows (see _sorted)
     tables: list[tuple[str, list[dict]]] = []
-    with c.session(store, tick, read_only=not (watch or watch_only)) as cluster:
+    with c.session(store, tick, read_only=not (watch or watch_only), stream=watch or watch_only,
+                   speed=speed) as cluster:
         api = cluster.api
         if filename:
             found, errors = resource_args.live_from_files(api, filename, recursive, ns)

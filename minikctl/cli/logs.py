@@ -46,6 +46,7 @@ def logs(
     all_pods: bool = Opt(False, "--all-pods", help="Get logs from all pod(s). Sets prefix to true."),
     pod_running_timeout: str = Opt("20s", "--pod-running-timeout", help="The length of (virtual) time to wait "
                                    "until at least one pod is running."),
+    speed: str | None = c.SPEED,
     selector: str | None = c.SELECTOR,
     namespace: str | None = c.NAMESPACE,
     store: str | None = c.STORE,
@@ -61,8 +62,7 @@ def logs(
     since_ms = _since(since)
     prefix = prefix or all_pods
     ns = c.namespace_of(namespace)
-    chunks: list[str] = []
-    with c.session(store, tick, read_only=not follow) as cluster:
+    with c.session(store, tick, read_only=not follow, stream=follow, speed=speed, by_signal=True) as cluster:
         api = cluster.api
         if selector:
             pods = api.list(POD, ns, selector)
@@ -98,17 +98,24 @@ def logs(
                 chosen = [default]
             for cname in chosen:
                 lines = cluster.logs(pod, cname, previous)
-                if follow:
-                    lines = _follow(cluster, pod, cname, lines)
-                # the kubelet's order: the last --tail lines, then the --since filter, then --limit-bytes
-                if tail >= 0:
-                    lines = lines[-tail:] if tail else []
-                if start_ms is not None:
-                    lines = [(ms, line) for ms, line in lines if ms >= start_ms]
                 tag = f"[pod/{pname}/{cname}] " if prefix else ""
-                text = _format(lines, timestamps, tag)
-                chunks.append(text.encode()[:limit_bytes].decode(errors="ignore") if limit_bytes else text)
-    c.out("".join(chunks))
+                budget = [limit_bytes if limit_bytes else -1]
+
+                def show(chunk: list, tag=tag, budget=budget) -> None:
+                    # the kubelet's order: the last --tail lines (of what exists when the request comes), then the
+                    # --since filter, then --limit-bytes (over the whole stream)
+                    if start_ms is not None:
+                        chunk = [(ms, line) for ms, line in chunk if ms >= start_ms]
+                    text = _format(chunk, timestamps, tag)
+                    if budget[0] >= 0:
+                        data = text.encode()[:budget[0]]
+                        budget[0] -= len(data)
+                        text = data.decode(errors="ignore")
+                    c.out(text)
+
+                show(lines[-tail:] if tail > 0 else ([] if tail == 0 else lines))
+                if follow and not previous:
+                    _follow(cluster, pod, cname, len(lines), show)
 
 
 def _target_pods(cluster, arg: str, ns: str, timeout: str, all_pods: bool) -> list[dict]:
@@ -163,25 +170,42 @@ def _since_start(now_ms: int, since_ms: int, since_time: str | None) -> int | No
     return None
 
 
-def _follow(cluster, pod: dict, cname: str, lines: list, limit_ms: int = 24 * 3600 * 1000) -> list:
-    """Let virtual time run until the container instance stops (at most ``limit_ms``), collecting what it prints."""
+def _follow(cluster, pod: dict, cname: str, sent: int, show, limit_ms: int = 24 * 3600 * 1000) -> None:
+    """Let virtual time run until the container instance stops (at most ``limit_ms``), showing each line it
+    prints as the step that printed it commits (kubectl logs -f: the kubelet's stream of the instance)."""
+    import time
+
     from minikctl.kube.errors import StatusError
 
     meta = pod["metadata"]
     key = ("Pod", meta.get("namespace", "default"), meta["name"])
+    state = {"sent": sent, "polled": 0.0, "over": False}
 
     def stopped() -> bool:
         live = cluster.tx.get(*key)
-        return live is None or _stopped(live, cname)
+        return live is None or _stopped(live, cname) or state["over"]
 
-    cluster.run_until(stopped, cluster.now_ms + limit_ms, to_deadline=False)
-    live = cluster.tx.get(*key)
-    if live is None:
-        return lines
-    try:
-        return cluster.logs(live, cname, False)
-    except StatusError:  # the instance may be gone (restart pending); keep what we had
-        return lines
+    def poll(force: bool = True) -> None:
+        if not force and time.monotonic() - state["polled"] < 0.02:
+            return  # the log is read at most every 20 ms of work (it only grows; the last read takes the rest)
+        state["polled"] = time.monotonic()
+        live = cluster.tx.get(*key)
+        if live is None:
+            return
+        try:
+            lines = cluster.logs(live, cname, False)
+        except StatusError:  # the instance is gone (a restart pending): it printed what we showed
+            state["over"] = True
+            return
+        if len(lines) < state["sent"]:
+            state["over"] = True  # a new instance: the followed one has ended
+            return
+        if len(lines) > state["sent"]:
+            show(lines[state["sent"]:])
+            state["sent"] = len(lines)
+
+    cluster.run_until(stopped, cluster.now_ms + limit_ms, to_deadline=False, on_step=lambda: poll(False))
+    poll()
 
 
 def _stopped(pod: dict, cname: str) -> bool:

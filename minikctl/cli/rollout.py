@@ -263,6 +263,7 @@ def status(
     filename: list[str] | None = c.FILENAME,
     recursive: bool = c.RECURSIVE,
     namespace: str | None = c.NAMESPACE,
+    speed: str | None = c.SPEED,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -281,7 +282,7 @@ def status(
         raise ClientError(f'invalid argument "{timeout}" for "--timeout" flag: {e}') from None
     ns = c.namespace_of(namespace)
     errors: list = []
-    with c.session(store, tick) as cluster:
+    with c.session(store, tick, stream=watch, speed=speed) as cluster:
         api = cluster.api
         found, errors = targets(api, args or [], ns, selector, filename, recursive)
         for res, obj in found:

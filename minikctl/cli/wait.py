@@ -58,6 +58,7 @@ def wait(
     filename: list[str] | None = c.FILENAME,
     recursive: bool = c.RECURSIVE,
     output: str | None = c.OUTPUT,
+    speed: str | None = c.SPEED,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -74,9 +75,8 @@ def wait(
     if timeout_ms < 0:
         timeout_ms = 7 * 24 * 3600 * 1000
     ns = c.namespace_of(namespace)
-    lines: list[str] = []
     errors: list = []
-    with c.session(store, tick) as cluster:
+    with c.session(store, tick, stream=timeout_ms != 0, speed=speed, by_signal=True) as cluster:
         api = cluster.api
         targets = []  # (res, ns, name, uid or None)
         if filename:
@@ -113,8 +113,8 @@ def wait(
             nonlocal pending
             still = []
             for t in pending:
-                if pred(current(t)):
-                    lines.append(t[0].ref(t[2]) if output == "name" else f"{t[0].ref(t[2])} condition met")
+                if pred(current(t)):  # shown as the step in which it held commits
+                    c.out((t[0].ref(t[2]) if output == "name" else f"{t[0].ref(t[2])} condition met") + "\n")
                 else:
                     still.append(t)
             pending = still
@@ -124,7 +124,6 @@ def wait(
             check()
         else:
             cluster.run_until(check, deadline)
-    c.out("".join(line + "\n" for line in lines))
     word = "condition not met for" if timeout_ms == 0 else "timed out waiting for the condition on"
     errors += [ClientError(f"{word} {t[0].plural}/{t[2]}") for t in pending]
     if errors:

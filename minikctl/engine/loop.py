@@ -112,9 +112,10 @@ class Loop:
             tx.set_now(to_ms)
         return reached
 
-    def tap(self, kinds: tuple[str, ...]) -> list:
-        """A list that receives every later change of ``kinds`` (a watch, for ``get -w`` and ``wait``)."""
-        tap = _Tap(kinds)
+    def tap(self, kinds: tuple[str, ...], changes: list | None = None) -> list:
+        """A list that receives every later change of ``kinds`` (a watch, for ``get -w`` and ``wait``); ``changes``:
+        the list of a tap of an earlier loop, that goes on here (a streaming verb's next step)."""
+        tap = _Tap(kinds, changes)
         if "Event" in kinds:
             self.tx.watch_events = True
         self.components.append(tap)
@@ -133,9 +134,9 @@ class _Tap:
     watches = ("*",)
     owns = ()
 
-    def __init__(self, kinds: tuple[str, ...]) -> None:
+    def __init__(self, kinds: tuple[str, ...], changes: list | None = None) -> None:
         self.kinds = kinds
-        self.changes: list = []
+        self.changes: list = [] if changes is None else changes
 
     def observe(self, ch) -> None:
         if ch.kind in self.kinds:

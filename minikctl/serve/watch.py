@@ -125,18 +125,9 @@ class Hub:
             tx.flush()
             with self.cond:  # every writer of this server that committed has published its bodies
                 cached = dict(self.bodies)
-            rows = changelog.since(tx.conn, since)
-            own = {c.rv: c.body for c in tx.journal or []}
-            out = []
-            for rv, type_, kind, ns, name, _uid, body in rows:
-                b = body or own.get(rv) or cached.get(rv)
-                if b is None:
-                    row = tx.conn.execute("SELECT rv, body FROM objects WHERE kind=? AND namespace=? AND name=?",
-                                          (kind, ns, name)).fetchone()
-                    if row is None or int(row[0]) != rv:
-                        continue  # a later change of the object follows and speaks for this one
-                    b = row[1]
-                out.append((rv, type_, kind, ns, name, b))
+            cached.update((c.rv, c.body) for c in tx.journal or [])
+            out = [(c.rv, c.type, c.kind, c.namespace, c.name, c.body)
+                   for c in changelog.read_since(tx.conn, since, bodies=cached)]
             return out, tx.revision()
 
         rows, rv = self.state.run(fn, write=False, step=True)
@@ -204,16 +195,10 @@ def _history(state: "State", since: int, until: int, kinds: tuple[str, ...]) -> 
         out = []
         if since + 1 < oldest:
             return out, oldest
-        for rv, type_, kind, ns, name, _uid, body in changelog.since(tx.conn, since, kinds):
-            if rv >= until:
+        for c in changelog.read_since(tx.conn, since, kinds):
+            if c.rv >= until:
                 break
-            if body is None:
-                row = tx.conn.execute("SELECT rv, body FROM objects WHERE kind=? AND namespace=? AND name=?",
-                                      (kind, ns, name)).fetchone()
-                if row is None or int(row[0]) != rv:
-                    continue
-                body = row[1]
-            out.append(Event(rv, type_, kind, ns, name, body, UNKNOWN))
+            out.append(Event(c.rv, c.type, c.kind, c.namespace, c.name, c.body, UNKNOWN))
         return out, oldest
 
     return state.run(fn, write=False, tick=False)

@@ -79,3 +79,21 @@ def since(conn, rv: int, kinds: tuple[str, ...] = ()) -> list[tuple]:
         sql += " AND kind IN (" + ",".join("?" * len(kinds)) + ")"
         args += list(kinds)
     return [tuple(r) for r in conn.execute(sql + " ORDER BY rv", args)]
+
+
+def read_since(conn, rv: int, kinds: tuple[str, ...] = (), bodies: dict | None = None) -> list[Change]:
+    """The changes after ``rv`` as a watcher sees them, each with the object's body at that revision: from
+    ``bodies`` (revision -> body, what the reader itself wrote), else from the row (a DELETED row keeps the last
+    state), else from the current object while it is still at that revision. A change whose body is gone is left
+    out: a later change of the same object follows and speaks for it (its intermediate state was not kept)."""
+    out = []
+    for at, type_, kind, ns, name, uid, body in since(conn, rv, kinds):
+        b = body or (bodies.get(at) if bodies else None)
+        if b is None:
+            row = conn.execute("SELECT rv, body FROM objects WHERE kind=? AND namespace=? AND name=?",
+                               (kind, ns, name)).fetchone()
+            if row is None or int(row[0]) != at:
+                continue
+            b = row[1]
+        out.append(Change(at, type_, kind, ns, name, uid, b, None, ""))
+    return out

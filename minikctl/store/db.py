@@ -31,7 +31,7 @@ from minikctl.store.changelog import ADDED, DELETED, MODIFIED, Change
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
-    from typing import Any, Iterator
+    from typing import Any, Callable, Iterator
 
 FORMAT = "minikctl-store/2"  # 2: runtime keyed by kind, the change log
 DEFAULT_EPOCH_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z: the virtual clock of a new store
@@ -190,18 +190,49 @@ class Store:
 
         A writing transaction first waits for its turn in the store's queue (store/lock.py: fair, and it says who
         holds the store), then takes SQLite's write lock; a reading one reads a WAL snapshot and waits for no one."""
-        ticket = None
         if write:
             from minikctl.store.lock import Ticket
 
-            ticket = Ticket(self.path, self.lock_timeout_s)
-            ticket.acquire()
+            self._ticket = Ticket(self.path, self.lock_timeout_s)
+            self._ticket.acquire()
         try:
             with self._transaction(write) as tx:
                 yield tx
         finally:
-            if ticket is not None:
-                ticket.release()
+            if self._ticket is not None:
+                self._ticket.release()
+                self._ticket = None
+
+    _ticket = None  # the writing transaction's turn (store/lock.py)
+
+    def contended(self) -> bool:
+        """Whether another command waits for the store now."""
+        return self._ticket is not None and self._ticket.others_waiting()
+
+    def renew(self, tx: "Tx", pause: "Callable[[], None] | None" = None) -> None:
+        """Commit what ``tx`` did so far and go on in a new transaction, the store released in between: a verb
+        that waits (``get -w``, ``logs -f``, ``wait``) lives in short committed steps, and every command that
+        arrived meanwhile writes before the next step (a new turn, at the end of the queue, as a ``clock advance``
+        step takes). ``pause()`` runs while the store is free (it shows what the step printed, or sleeps).
+
+        The same ``tx`` object goes on: its in-memory state is read afresh (another command may have written),
+        and the savepoints it is inside are opened again at the new start (an error after this undoes only what
+        came after it)."""
+        tx.flush()
+        tx.compact_changes()
+        tx.flush_meta()
+        self.conn.execute("COMMIT")
+        if self._ticket is not None:
+            self._ticket.release()
+        if pause is not None:
+            pause()
+        if self._ticket is not None:
+            self._ticket.acquire(quiet=True)
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as e:
+            raise store_error(self.path, e) from None
+        tx.renew()
 
     @contextmanager
     def _transaction(self, write: bool) -> Iterator["Tx"]:
@@ -353,6 +384,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self.journal: list[Change] | None = None
         self.read_only = False  # a read snapshot (Store.read_snapshot): nothing may be written
         self.snapshot: tuple[int, int, int] | None = None
+        self._savepoints: list[list] = []  # the open savepoints' saved state, innermost last
 
     # ---- schema and meta ---------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -408,19 +440,37 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if oldest is not None:
             self.set_meta("changes:oldest", str(oldest))
 
+    def _savepoint_frame(self) -> list:
+        return [dict(self._meta), set(self._dirty), len(self.feed),
+                len(self.journal) if self.journal is not None else 0]
+
+    def renew(self) -> None:
+        """After ``Store.renew`` began a new transaction: forget what was kept in memory (other commands may have
+        written since), read the meta again, and open again the savepoints this transaction is inside."""
+        keep = {k: v for k, v in self.__dict__.items() if k in ("journal", "watch_events", "_savepoints")}
+        conn, path = self.conn, self.path
+        self.__dict__.clear()  # whatever a component kept on the transaction too
+        self.__init__(conn, path)
+        self.__dict__.update(keep)
+        self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        for frame in self._savepoints:
+            self.conn.execute("SAVEPOINT step")
+            frame[:] = self._savepoint_frame()
+
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested all-or-nothing step: one object of a multi-object command fails without a trace."""
         self.flush()
-        meta, dirty = dict(self._meta), set(self._dirty)
-        fed = len(self.feed)
-        journaled = len(self.journal) if self.journal is not None else 0
+        frame = self._savepoint_frame()  # Tx.renew refreshes it when the transaction is renewed inside the step
+        self._savepoints.append(frame)
         self.conn.execute("SAVEPOINT step")
         try:
             yield
         except BaseException:
+            self._savepoints.pop()
             if not self.conn.in_transaction:  # SQLite undid the whole transaction (SQLITE_FULL): nothing to step back
                 raise
+            meta, dirty, fed, journaled = frame
             self.conn.execute("ROLLBACK TO SAVEPOINT step")
             self.conn.execute("RELEASE SAVEPOINT step")
             self._meta, self._dirty = meta, dirty
@@ -436,6 +486,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._changes = []
             raise
         else:
+            self._savepoints.pop()
             self.conn.execute("RELEASE SAVEPOINT step")
 
     # ---- clock and deterministic identifiers ------------------------------------------

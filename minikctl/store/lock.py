@@ -109,7 +109,20 @@ class Ticket:
                 return True
         return False
 
-    def acquire(self) -> None:
+    def others_waiting(self) -> bool:
+        """Whether a live command other than this ticket's holder waits for the store."""
+        mine = os.path.basename(self.path) if self.path else None
+        for entry in self._entries():
+            if entry == mine:
+                continue
+            info = self._read(entry)
+            if info is not None and _alive(info[0], info[1]):
+                return True
+        return False
+
+    def acquire(self, *, quiet: bool = False) -> None:
+        """Wait for this command's turn (``quiet``: without the notice, for the next step of a command that
+        already streams its output)."""
         n = self._next_number()
         name = f"{n:020d}.ticket"
         path = os.path.join(self.dir, name)
@@ -149,7 +162,7 @@ class Ticket:
 
                 raise ClientError(f"another minikctl command (pid {holder[0]}: {holder[2]}) holds the store; gave up "
                                   f"after waiting {self.timeout_s:g}s (--lock-timeout)")
-            if not told and waited > NOTICE_S:
+            if not told and not quiet and waited > NOTICE_S:
                 told = True
                 sys.stderr.write(f"another minikctl command (pid {holder[0]}: {holder[2]}) holds the store; "
                                  f"waiting for it (at most {self.timeout_s:g}s, --lock-timeout)\n")
