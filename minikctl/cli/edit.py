@@ -54,6 +54,9 @@ def edit(
     # command of its own; what changed meanwhile is merged as kubectl's patch would merge it
     with c.session(store, tick, read_only=True) as cluster:
         live = cluster.api.get(req.res, ns, req.names[0])
+    from minikctl.printers.output import without_managed_fields
+
+    live = without_managed_fields(live)  # kubectl's editor shows no managedFields (OmitManagedFieldsPrinter)
     original = to_yaml(live)
     fd, path = tempfile.mkstemp(prefix="minikctl-edit-", suffix=".yaml")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

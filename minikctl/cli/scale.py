@@ -111,7 +111,7 @@ def scale(
                 if resource_version:
                     new["metadata"]["resourceVersion"] = resource_version
                 with api.tx.savepoint():
-                    api.update(live, new, dry_run=mode == "server", verb="patching")
+                    api.update(live, new, dry_run=mode == "server", verb="patching", subresource="scale")
             except MinikctlError as e:
                 error = e
                 break

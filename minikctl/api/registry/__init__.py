@@ -22,6 +22,9 @@ it never names a kind.
   ROW_FIELDS                        the paths ``row`` reads, when a listing may fetch only those
   delete(api, obj, grace) -> dict|None   deletion: graceful (``CheckGracefulDelete``) or at once; returns the
                                     object as left (None: removed)
+  admitted_fields(sent, obj) -> [path]  the fields of a created object that mutating admission added (not the
+                                    creating manager's: its managedFields entry tracks the object as decoded and
+                                    defaulted), as FieldsV1 path tuples
   present(obj, now_ms) -> dict      what a read answers for a stored object at ``now_ms``, for a kind whose
                                     simulated writer is left implicit (a node Lease's renewals); None: as stored
 """
@@ -35,7 +38,7 @@ from minikctl.kube.kinds import Resource
 
 _NAMES = ("default", "prepare_create", "prepare_update", "prepare_status_update", "validate", "validate_update",
           "validate_status_update", "validate_on_decode", "RAW_FIELDS", "FIELDS", "COLUMNS",
-          "WIDE_COLUMNS", "WIDE_ORDER", "NAME_COLUMN", "row", "ROW_FIELDS", "delete", "present")
+          "WIDE_COLUMNS", "WIDE_ORDER", "NAME_COLUMN", "row", "ROW_FIELDS", "delete", "present", "admitted_fields")
 
 
 class Strategy:
