@@ -326,9 +326,14 @@ def _changes(old: dict, new: dict, schema: Schema, status: bool) -> tuple[set, s
     a = dict(_top_keys(old, status))
     b = dict(_top_keys(new, status))
     for k in set(a) | set(b):
-        _compare(_none_missing(a.get(k, _MISSING)), _none_missing(b.get(k, _MISSING)), schema,
+        # metadata, spec and status are structs: a decoded object always has them, empty or not
+        missing = {} if k in _STRUCTS else _MISSING
+        _compare(_none_missing(a.get(k, missing)), _none_missing(b.get(k, missing)), schema,
                  schema.field(_ROOT, k), ("f:" + k,), changed, removed)
     return changed, removed
+
+
+_STRUCTS = frozenset(("metadata", "spec", "status"))
 
 
 def _none_missing(v):
@@ -455,6 +460,9 @@ def _sorted(entries: list[dict]) -> list[dict]:
     """sortEncodedManagedFields: by operation, time (to the second), manager, apiVersion, subresource."""
     return sorted(entries, key=lambda e: (e.get("operation") or "", e.get("time") or "", e.get("manager") or "",
                                           e.get("apiVersion") or "", e.get("subresource") or ""))
+
+
+sort_entries = _sorted
 
 
 def _store(obj: dict, entries: list[dict]) -> None:
@@ -598,8 +606,8 @@ def record_status(res, schema: Schema, old_status, obj: dict, manager: str, now:
     new_status = obj.get("status")
     if old_status is new_status:
         return
-    _compare(_none_missing(old_status), _none_missing(new_status), schema, schema.field(_ROOT, "status"),
-             ("f:status",), changed, removed)
+    _compare(old_status or {}, new_status or {}, schema, schema.field(_ROOT, "status"), ("f:status",), changed,
+             removed)
     if not changed and not removed:
         return
     meta = obj.setdefault("metadata", {})

@@ -217,11 +217,25 @@ def apply(
     output: str | None = c.OUTPUT,
     dry_run: str | None = c.DRY_RUN,
     validate: str = c.VALIDATE,
+    server_side: bool = Opt(False, "--server-side", help="If true, apply runs in the server instead of the client."),
+    force_conflicts: bool = Opt(False, "--force-conflicts", help="If true, server-side apply will force the changes "
+                                "against conflicts."),
+    field_manager: str | None = Opt(None, "--field-manager", help="Name of the manager used to track field "
+                                    "ownership. (default: kubectl-client-side-apply; kubectl with --server-side)"),
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
-    """Apply a configuration to a resource by file name or stdin (client-side three-way merge)."""
-    _run("apply", filename, recursive, namespace, output, dry_run, validate, store, tick, apply_one)
+    """Apply a configuration to a resource by file name or stdin (client-side three-way merge, or server-side
+    apply with --server-side)."""
+    action = apply_one
+    if server_side or force_conflicts:
+        from minikctl.cli import serverside
+
+        serverside.check_flags(server_side, force_conflicts, c.parse_dry_run(dry_run))
+        manager = serverside.field_manager_of(field_manager, True)
+        action = lambda api, res, obj, source, mode: serverside.apply_one(  # noqa: E731
+            api, res, obj, source, mode, manager, force_conflicts)
+    _run("apply", filename, recursive, namespace, output, dry_run, validate, store, tick, action)
 
 
 def replace(
