@@ -50,6 +50,7 @@ class Schema:
         self.defs = defs
         self.root = root
         self._resolved: dict = {}
+        self._fields: dict = {}
 
     def resolve(self, node):
         if not isinstance(node, dict):
@@ -75,6 +76,14 @@ class Schema:
         return None
 
     def field(self, node, key: str):
+        """The schema of ``key`` under ``node`` (memoized: the walks ask the same few questions all the time)."""
+        ck = (id(node), key)
+        hit = self._fields.get(ck)
+        if hit is None:
+            hit = self._fields[ck] = (self._field(node, key),)
+        return hit[0]
+
+    def _field(self, node, key: str):
         node = self.resolve(self.root if node is _ROOT else node)
         if node is None:
             return None
@@ -161,8 +170,8 @@ def schema_for_meta() -> Schema:
 
 
 # ---- path sets ----------------------------------------------------------------------------------------------------
-def _key_json(value) -> str:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+_encode_str = json.encoder.encode_basestring  # a JSON string as Go writes it (no ASCII escaping)
+_key_json = json.JSONEncoder(separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode
 
 
 # defaults of associative-list keys (the schemas' ``default`` for them: a port's protocol), so that an applied
@@ -173,9 +182,18 @@ KEY_DEFAULTS = {"protocol": "TCP"}
 def _elem_key(item, keys: list[str]) -> str | None:
     if not isinstance(item, dict):
         return None
-    k = {key: item[key] if key in item else KEY_DEFAULTS[key] for key in keys
-         if key in item or key in KEY_DEFAULTS}
-    return "k:" + _key_json(k) if k else None
+    parts = []
+    for key in sorted(keys):
+        v = item[key] if key in item else KEY_DEFAULTS.get(key, _MISSING)
+        if v is _MISSING:
+            continue
+        if isinstance(v, str):
+            parts.append(f'"{key}":{_encode_str(v)}')
+        elif isinstance(v, int) and not isinstance(v, bool):
+            parts.append(f'"{key}":{v}')
+        else:
+            parts.append(f'"{key}":{_key_json(v)}')
+    return "k:{" + ",".join(parts) + "}" if parts else None
 
 
 def _list_kind(schema: Schema, node):
@@ -625,11 +643,14 @@ def record_status(res, schema: Schema, old_status, obj: dict, manager: str, now:
             if mine.get("time") != now:
                 _store(obj, [e if e is not mine else {**e, "time": now} for e in entries])
             return
-        fs = dict(mine.get("fieldsV1") or {}) if mine is not None else {}
-        for p in sorted(removed, key=len, reverse=True):
-            _fs_remove(fs, p)
-        for p in sorted(changed - removed, key=len):
-            _fs_add(fs, p)
+        if mine is None:  # the component's first write: its entry is what it added or modified
+            fs = from_paths(changed - removed)
+        else:
+            fs = dict(mine.get("fieldsV1") or {})
+            for p in sorted(removed, key=len, reverse=True):
+                _fs_remove(fs, p)
+            for p in sorted(changed - removed, key=len):
+                _fs_add(fs, p)
         out = [e for e in entries if e is not mine]
         if fs:
             took = changed - removed  # the time moves when the write took something (managedFieldsUpdater)
