@@ -613,23 +613,81 @@ def _fs_remove(fs: dict, path: tuple) -> None:
             break
 
 
+def _added_fs(v, schema: Schema, node) -> dict:
+    """The FieldsV1 of a subtree that is new as a whole (``_all_paths``, built as the set's JSON directly)."""
+    if isinstance(v, dict):
+        if not v or schema.atomic(node):
+            return {}
+        out = {"f:" + k: _added_fs(sub, schema, schema.field(node, k)) for k, sub in v.items()}
+    elif isinstance(v, list) and v:
+        kind, keys, item_node = _list_kind(schema, node)
+        elems = _elements(v, kind, keys) if kind != "atomic" else None
+        if elems is None:
+            return {}
+        out = {pe: _added_fs(item, schema, item_node) if kind == "map" else {} for pe, item in elems.items()}
+    else:
+        return {}
+    out["."] = {}
+    return {k: out[k] for k in sorted(out)}
+
+
+def _changed_fs(a, b, schema: Schema, node):
+    """The FieldsV1 of what ``_compare`` finds added or modified from ``a`` to ``b`` (None: nothing)."""
+    if a is _MISSING:
+        return _added_fs(b, schema, node)
+    if a is b or (a == b and type(a) is type(b)):
+        return None
+    if isinstance(a, dict) and isinstance(b, dict) and (a or b) and not schema.atomic(node):
+        out = {}
+        for k, bv in b.items():
+            sub = _changed_fs(a.get(k, _MISSING), bv, schema, schema.field(node, k))
+            if sub is not None:
+                out["f:" + k] = sub
+        return {k: out[k] for k in sorted(out)} if out else None
+    if isinstance(a, list) and isinstance(b, list) and (a or b):
+        kind, keys, item_node = _list_kind(schema, node)
+        if kind != "atomic":
+            ea, eb = _elements(a, kind, keys), _elements(b, kind, keys)
+            if ea is not None and eb is not None:
+                out = {}
+                for pe, bv in eb.items():
+                    av = ea.get(pe, _MISSING)
+                    if kind == "map":
+                        sub = _changed_fs(av, bv, schema, item_node)
+                        if sub is not None:
+                            out[pe] = sub
+                    elif av is _MISSING:
+                        out[pe] = {}
+                return {k: out[k] for k in sorted(out)} if out else None
+    return {}
+
+
 def record_status(res, schema: Schema, old_status, obj: dict, manager: str, now: str) -> None:
     """A component's status write (subresource ``status``) from ``old_status`` to ``obj``'s status.
 
     What a status write costs: a comparison of the two statuses (equal subtrees are skipped whole) and, when no
     other manager owns any of the paths it changed or removed, an edit of the component's own entry in place of
     the general update of every entry."""
-    changed: set = set()
-    removed: set = set()
     new_status = obj.get("status")
     if old_status is new_status:
         return
+    meta = obj.setdefault("metadata", {})
+    entries = meta.get("managedFields") or []
+    if not any(_same_entry(e, manager, "Update", "status") or "f:status" in (e.get("fieldsV1") or {})
+               for e in entries):
+        # the component's first write, and nobody owns any status: its entry is what it added or modified
+        fs = _changed_fs(old_status or {}, new_status or {}, schema, schema.field(_ROOT, "status"))
+        if fs:
+            mine = _entry(manager, "Update", res.api_version, now, (), "status")
+            mine["fieldsV1"] = {"f:status": fs}
+            _store(obj, entries + [mine])
+        return
+    changed: set = set()
+    removed: set = set()
     _compare(old_status or {}, new_status or {}, schema, schema.field(_ROOT, "status"), ("f:status",), changed,
              removed)
     if not changed and not removed:
         return
-    meta = obj.setdefault("metadata", {})
-    entries = meta.get("managedFields") or []
     mine = None
     for e in entries:
         if _same_entry(e, manager, "Update", "status"):
