@@ -618,6 +618,9 @@ def _added_fs(v, schema: Schema, node) -> dict:
     if isinstance(v, dict):
         if not v or schema.atomic(node):
             return {}
+        if all(not sub or not isinstance(sub, (dict, list)) for sub in v.values()):
+            # only leaves below (a condition, a port): no schema to ask
+            return {".": {}, **{"f:" + k: {} for k in sorted(v)}}
         out = {"f:" + k: _added_fs(sub, schema, schema.field(node, k)) for k, sub in v.items()}
     elif isinstance(v, list) and v:
         kind, keys, item_node = _list_kind(schema, node)
