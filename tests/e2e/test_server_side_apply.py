@@ -67,6 +67,11 @@ def test_managed_fields_are_hidden_unless_asked(cli):
     assert "  managedFields:\n  - apiVersion: v1\n    fieldsType: FieldsV1\n    fieldsV1:\n      f:data:\n" in shown
     assert "    manager: kubectl-create\n    operation: Update\n" in shown
     assert "managedFields" not in cli.ok("label", "configmap", "cm", "x=y", "-o", "yaml")
+    # kubectl hides them from json and yaml only: templates and columns still see them
+    assert cli.ok("get", "configmap", "cm", "-o", "jsonpath={.metadata.managedFields[*].manager}") == \
+        "kubectl-create kubectl-label"
+    assert cli.ok("get", "configmap", "cm", "-o", "custom-columns=M:.metadata.managedFields[0].operation") == \
+        "M\nUpdate\n"
 
 
 def test_server_side_apply_conflicts_force_and_migration(cli, manifest):
