@@ -51,6 +51,8 @@ class Schema:
         self.root = root
         self._resolved: dict = {}
         self._fields: dict = {}
+        self._atomic: dict = {}
+        self._lists: dict = {}
 
     def resolve(self, node):
         if not isinstance(node, dict):
@@ -112,10 +114,13 @@ class Schema:
         """A struct or map kept whole (``x-kubernetes-map-type: atomic``: a label selector, an object reference)."""
         if not isinstance(node, dict):
             return False
-        if node.get("x-kubernetes-map-type") == "atomic":
-            return True
-        r = self.resolve(node) if "$ref" in node or "allOf" in node else None
-        return isinstance(r, dict) and r.get("x-kubernetes-map-type") == "atomic"
+        key = id(node)
+        hit = self._atomic.get(key)
+        if hit is None:
+            r = self.resolve(node) if "$ref" in node or "allOf" in node else None
+            hit = self._atomic[key] = node.get("x-kubernetes-map-type") == "atomic" or (
+                isinstance(r, dict) and r.get("x-kubernetes-map-type") == "atomic")
+        return hit
 
     def items(self, node):
         node = self.resolve(node) if isinstance(node, dict) and "$ref" in node else node
@@ -197,9 +202,13 @@ def _elem_key(item, keys: list[str]) -> str | None:
 
 
 def _list_kind(schema: Schema, node):
-    """(kind, keys, item schema) of a list field."""
-    kind, keys = schema.list_info(node)
-    return kind, keys, schema.items(schema.resolve(node)) if isinstance(node, dict) else None
+    """(kind, keys, item schema) of a list field (memoized per schema node)."""
+    key = id(node)
+    hit = schema._lists.get(key)
+    if hit is None:
+        kind, keys = schema.list_info(node)
+        hit = schema._lists[key] = (kind, keys, schema.items(schema.resolve(node)) if isinstance(node, dict) else None)
+    return hit
 
 
 def _elements(lst: list, kind: str, keys: list[str]) -> dict | None:
