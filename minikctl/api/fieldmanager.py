@@ -391,6 +391,34 @@ def _zero_compare(zero, new, schema: Schema, node, path: tuple, changed: set) ->
     changed.add(path)
 
 
+def _zero_fs(zero, new, schema: Schema, node) -> dict:
+    """``_zero_compare`` built as FieldsV1 directly (a create's entry without path tuples)."""
+    if isinstance(new, dict) and new and not schema.atomic(node):
+        z = zero if isinstance(zero, dict) else {}
+        out = {}
+        for k, v in new.items():
+            sub = schema.field(node, k)
+            out["f:" + k] = _zero_fs(z[k], v, schema, sub) if k in z else _added_fs(v, schema, sub)
+        return {k: out[k] for k in sorted(out)}
+    if isinstance(new, list) and new:
+        kind, keys, item_node = _list_kind(schema, node)
+        elems = _elements(new, kind, keys) if kind != "atomic" else None
+        if elems is not None:
+            out = {pe: _added_fs(item, schema, item_node) if kind == "map" else {} for pe, item in elems.items()}
+            return {k: out[k] for k in sorted(out)}
+    return {}
+
+
+def _fs_drop(fs: dict, path: tuple) -> None:
+    """Take a path and what is below it out of a FieldsV1 set built for one write (changed in place)."""
+    node = fs
+    for part in path[:-1]:
+        node = node.get(part)
+        if node is None:
+            return
+    node.pop(path[-1], None)
+
+
 def paths(fs: dict, prefix: tuple = ()) -> set:
     """The paths of a FieldsV1 set (``.`` makes its parent a member)."""
     out: set = set()
@@ -508,17 +536,20 @@ def record_update(res, schema: Schema, old: dict | None, new: dict, manager: str
     the object as decoded and defaulted, before admission changed it."""
     status = subresource == "status"
     if old is None:
-        changed: set = set()
+        fs = {}
         for k, v in _top_keys(new, status):
-            sub, p = schema.field(_ROOT, k), ("f:" + k,)
-            if k in _ZERO:
-                _zero_compare(_ZERO[k], v, schema, sub, p, changed)
-            else:
-                _all_paths(v, schema, sub, p, changed)
-        if admitted:
-            changed = {p for p in changed if not any(p[:len(a)] == a for a in admitted)}
-        removed: set = set()
-        entries: list[dict] = []
+            sub = schema.field(_ROOT, k)
+            fs["f:" + k] = _zero_fs(_ZERO[k], v, schema, sub) if k in _ZERO else _added_fs(v, schema, sub)
+        for a in sorted(admitted or (), key=len, reverse=True):
+            _fs_drop(fs, a)
+        fs = {k: fs[k] for k in sorted(fs) if fs[k] or not isinstance(new.get(k[2:]), dict) or not new[k[2:]]}
+        if fs:
+            e = _entry(manager, "Update", res.api_version, now, (), subresource)
+            e["fieldsV1"] = fs
+            _store(new, [e])
+        else:
+            new.get("metadata", {}).pop("managedFields", None)
+        return
     else:
         changed, removed = _changes(old, new, schema, status)
         # fieldmanager.go: managedFields the update sends replace the live ones (the main resource only)

@@ -293,9 +293,13 @@ class Api:
     def _record(self, res: Resource, old: dict | None, new: dict, subresource: str, sent: dict | None = None) -> None:
         from minikctl.api import fieldmanager
 
+        schema = fieldmanager.schema_for(res)
+        if subresource == "status" and old is not None and _same_meta(old, new):
+            # a status write that leaves metadata alone (the controllers'): the status comparison only
+            fieldmanager.record_status(res, schema, old.get("status"), new, self.field_manager, self._now())
+            return
         admitted = registry.strategy(res).admitted_fields(sent, new) if old is None and sent is not None else None
-        fieldmanager.record_update(res, fieldmanager.schema_for(res), old, new, self.field_manager, subresource,
-                                   self._now(), admitted)
+        fieldmanager.record_update(res, schema, old, new, self.field_manager, subresource, self._now(), admitted)
 
     def apply(self, res: Resource, namespace: str, name: str, applied: dict, *, manager: str, force: bool = False,
               dry_run: bool = False, subresource: str = "", source: str = "") -> tuple[dict, bool]:
@@ -444,6 +448,12 @@ class Api:
 
 
 # ---- helpers --------------------------------------------------------------------------------
+def _same_meta(old: dict, new: dict) -> bool:
+    a, b = old.get("metadata") or {}, new.get("metadata") or {}
+    skip = ("managedFields", "resourceVersion")
+    return len(a) == len(b) and all(k in skip or b.get(k, a) == v for k, v in a.items())
+
+
 def gc_finalizers(finalizers: list[str], propagation: str | None) -> list[str]:
     """deletionFinalizersForGarbageCollection (apiserver registry/generic/registry/store.go, v1.32): the orphan
     and foregroundDeletion finalizers as the delete request's propagation policy wants them
