@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+# the field manager of a component of the cluster, by writer (the User-Agent's product: the binary's name)
+COMPONENT_MANAGERS = {"kubelet": "kubelet", "scheduler": "kube-scheduler"}
 VALIDATE_MODES = ("strict", "warn", "ignore")
 # server-owned metadata a request cannot set on create (rest.FillObjectMetaSystemFields)
 _SYSTEM_META = ("uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
@@ -58,13 +60,16 @@ class Api:
         # the name admission plugins see while a create is admitted (extractResourceName: the request's name,
         # else its generateName; the server generates the name after mutating admission)
         self.admission_name = ""
-        # a request's field manager (minikctl serve): called as fields(old or None, new, subresource) with the
-        # admitted object just before it is stored (or returned by a dry run), to set metadata.managedFields
-        self.managed_fields = None
+        # the request's field manager (``fieldManager``; kubectl's per-command default): every create, update and
+        # patch records it in metadata.managedFields (api/fieldmanager.py); "" records nothing
+        self.field_manager = ""
 
     def as_writer(self, writer: str) -> "Api":
-        """The same server for a component of the cluster (its writes are marked with its name)."""
-        return Api(self.tx, writer=writer)
+        """The same server for a component of the cluster (its writes are marked with its name; its field
+        manager is its binary's: the kubelet, the scheduler, or kube-controller-manager for the controllers)."""
+        api = Api(self.tx, writer=writer)
+        api.field_manager = COMPONENT_MANAGERS.get(writer, "kube-controller-manager")
+        return api
 
     @contextmanager
     def writing(self):
@@ -113,9 +118,11 @@ class Api:
         return objs
 
     # ---- create -------------------------------------------------------------------------
-    def create(self, obj: dict, *, dry_run: bool = False, source: str = "") -> dict:
+    def create(self, obj: dict, *, dry_run: bool = False, source: str = "", managed: list | None = None) -> dict:
+        """``managed``: the managedFields a server-side apply computed (else the field manager's Update)."""
         res = self._resource_of(obj)
         strat = registry.strategy(res)
+        sent = obj
         obj = _copy(obj)
         meta = obj.setdefault("metadata", {})
         if strat.validate_on_decode:
@@ -158,8 +165,11 @@ class Api:
                 err.message = err.message.replace(f'"{name}"', f'"{admitted_as}"', 1)
             raise err.with_source("creating", source) if source else err
         self._raise_invalid(res, obj, strat.validate(obj))
-        if self.managed_fields is not None:
-            self.managed_fields(None, obj, "")
+        if managed is not None:
+            if managed:
+                meta["managedFields"] = managed
+        elif self.field_manager:
+            self._record(res, None, obj, "", sent)
         if dry_run:
             return obj
         with self.writing():
@@ -178,7 +188,7 @@ class Api:
 
     # ---- update -------------------------------------------------------------------------
     def update(self, old: dict, new: dict, *, dry_run: bool = False, source: str = "", verb: str = "patching",
-               subresource: str = "", trusted: bool = False) -> tuple[dict, bool]:
+               subresource: str = "", trusted: bool = False, managed: list | None = None) -> tuple[dict, bool]:
         """Replace ``old`` by ``new`` after admission. Returns (stored object, changed?).
 
         ``trusted``: a component of the simulated cluster writing what it built from the object it just read (a
@@ -226,6 +236,17 @@ class Api:
         for key in ("uid", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds"):
             if key in old_meta and key not in meta:
                 meta[key] = old_meta[key]
+        if managed is not None:
+            if managed:
+                meta["managedFields"] = managed
+            else:
+                meta.pop("managedFields", None)
+        elif subresource or not meta.get("managedFields"):
+            # a client that does not know managedFields does not drop them (fieldmanager.go: the live object's)
+            if old_meta.get("managedFields"):
+                meta["managedFields"] = old_meta["managedFields"]
+            else:
+                meta.pop("managedFields", None)
         if new == old:
             return old, False
         causes = [] if trusted else (strat.validate_status_update if subresource == "status"
@@ -238,8 +259,8 @@ class Api:
 
                     cause.detail += "\n" + spec_diff(old.get("spec") or {}, new.get("spec") or {})
             raise E.Invalid(res.kind, old_meta["name"], causes, res.group)
-        if self.managed_fields is not None:
-            self.managed_fields(old, new, subresource)
+        if managed is None and self.field_manager:
+            self._record(res, old, new, subresource)
         if dry_run:
             return new, True
         with self.writing():
@@ -250,13 +271,64 @@ class Api:
                 self.tx.delete(res.kind, meta.get("namespace", CLUSTER), meta["name"])
         return stored, True
 
-    def write_status(self, obj: dict) -> dict:
+    def write_status(self, obj: dict, old_status: dict | None = None) -> dict:
         """A trusted component's status write (the kubelet's status manager): stored as given.
 
         The kubelet builds the status with the rules it is checked against (``ValidatePodStatusUpdate``); the
-        simulated cluster skips re-checking its own writes, which keeps long advances cheap."""
+        simulated cluster skips re-checking its own writes, which keeps long advances cheap. ``old_status``: the
+        status it replaces, for the component's managedFields entry (subresource ``status``); without it the
+        write is not tracked (the binding subresource's node and condition are nobody's)."""
+        if old_status is not None and self.field_manager:
+            from minikctl.api import fieldmanager
+
+            res = self._resource_of(obj, updating=True)
+            fieldmanager.record_status(res, fieldmanager.schema_for(res), old_status, obj, self.field_manager,
+                                       self._now())
         with self.writing():
             return self.tx.update(obj)
+
+    # ---- field ownership ------------------------------------------------------------------
+    def _now(self) -> str:
+        from minikctl.kube.timefmt import rfc3339
+
+        return rfc3339(self.tx.now_ms)
+
+    def _record(self, res: Resource, old: dict | None, new: dict, subresource: str, sent: dict | None = None) -> None:
+        from minikctl.api import fieldmanager
+
+        schema = fieldmanager.schema_for(res)
+        if subresource == "status" and old is not None and _same_meta(old, new):
+            # a status write that leaves metadata alone (the controllers'): the status comparison only
+            fieldmanager.record_status(res, schema, old.get("status"), new, self.field_manager, self._now())
+            return
+        admitted = registry.strategy(res).admitted_fields(sent, new) if old is None and sent is not None else None
+        fieldmanager.record_update(res, schema, old, new, self.field_manager, subresource, self._now(), admitted)
+
+    def apply(self, res: Resource, namespace: str, name: str, applied: dict, *, manager: str, force: bool = False,
+              dry_run: bool = False, subresource: str = "", source: str = "") -> tuple[dict, bool]:
+        """Server-side apply (an ``application/apply-patch+yaml`` PATCH): (stored object, created?).
+
+        The object is created when it does not exist; otherwise the applied configuration is merged into it
+        with field ownership and conflicts (api/fieldmanager.py), then admitted as an update."""
+        from minikctl.api import fieldmanager
+
+        if not manager:
+            raise E.BadRequest("fieldManager: Required value: is required for apply patch")
+        if (applied.get("metadata") or {}).get("managedFields") is not None:
+            raise E.BadRequest("metadata.managedFields must be nil")
+        schema = fieldmanager.schema_for(res)
+        live = self.find(res, namespace, name)
+        if live is None:
+            if subresource:
+                raise E.NotFound(res.qualified, name)
+            obj = fieldmanager.apply(res, schema, None, applied, manager, force, "", self._now())
+            managed = obj["metadata"].pop("managedFields", [])
+            return self.create(obj, dry_run=dry_run, source=source, managed=managed), True
+        merged = fieldmanager.apply(res, schema, live, applied, manager, force, subresource, self._now())
+        managed = merged["metadata"].get("managedFields") or []
+        stored, _ = self.update(live, merged, dry_run=dry_run, source=source, verb="patching",
+                                subresource=subresource, managed=managed)
+        return stored, False
 
     # ---- delete -------------------------------------------------------------------------
     def delete(self, obj: dict, *, grace: int | None = None, dry_run: bool = False,
@@ -379,6 +451,12 @@ class Api:
 
 
 # ---- helpers --------------------------------------------------------------------------------
+def _same_meta(old: dict, new: dict) -> bool:
+    a, b = old.get("metadata") or {}, new.get("metadata") or {}
+    skip = ("managedFields", "resourceVersion")
+    return len(a) == len(b) and all(k in skip or b.get(k, a) == v for k, v in a.items())
+
+
 def gc_finalizers(finalizers: list[str], propagation: str | None) -> list[str]:
     """deletionFinalizersForGarbageCollection (apiserver registry/generic/registry/store.go, v1.32): the orphan
     and foregroundDeletion finalizers as the delete request's propagation policy wants them

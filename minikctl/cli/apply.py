@@ -359,11 +359,17 @@ def apply(
     dry_run: str | None = c.DRY_RUN,
     validate: str = c.VALIDATE,
     record: bool = c.RECORD,
+    server_side: bool = Opt(False, "--server-side", help="If true, apply runs in the server instead of the client."),
+    force_conflicts: bool = Opt(False, "--force-conflicts", help="If true, server-side apply will force the changes "
+                                "against conflicts."),
+    field_manager: str | None = Opt(None, "--field-manager", help="Name of the manager used to track field "
+                                    "ownership. (default: kubectl-client-side-apply; kubectl with --server-side)"),
     kustomize: str | None = c.KUSTOMIZE,
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
-    """Apply a configuration to a resource by file name or stdin (client-side three-way merge)."""
+    """Apply a configuration to a resource by file name or stdin (client-side three-way merge, or server-side
+    apply with --server-side)."""
     from minikctl.kube.errors import ClientError
 
     if args:  # apply.go validateArgs
@@ -375,7 +381,15 @@ def apply(
     if prune:
         after = pruner(kinds, selector, c.namespace_of(namespace) if namespace or c._global["namespace"] else None,
                        default_list=not prune_allowlist)
-    _run("apply", filename, recursive, namespace, output, dry_run, validate, store, tick, apply_one,
+    action = apply_one
+    if server_side or force_conflicts:
+        from minikctl.cli import serverside
+
+        serverside.check_flags(server_side, force_conflicts, c.parse_dry_run(dry_run))
+        manager = serverside.field_manager_of(field_manager, True)
+        action = lambda api, res, obj, source, mode: serverside.apply_one(  # noqa: E731
+            api, res, obj, source, mode, manager, force_conflicts)
+    _run("apply", filename, recursive, namespace, output, dry_run, validate, store, tick, action,
          selector=selector, after=after)
 
 

@@ -230,6 +230,36 @@ def speed_of(raw: str | None) -> float | None:
     return value
 
 
+# kubectl's field manager per command: the default of its --field-manager flag (NewCmd*: AddFieldManagerFlagVar);
+# a command without the flag sends none and the server names its User-Agent's product, "kubectl"
+FIELD_MANAGERS = {"apply": "kubectl-client-side-apply", "create": "kubectl-create", "replace": "kubectl-replace",
+                  "patch": "kubectl-patch", "label": "kubectl-label", "annotate": "kubectl-annotate",
+                  "edit": "kubectl-edit", "run": "kubectl-run", "set": "kubectl-set", "rollout": "kubectl-rollout",
+                  "expose": "kubectl-expose", "autoscale": "kubectl-autoscale", "taint": "kubectl-taint"}
+_VERBS = frozenset(FIELD_MANAGERS) | {"scale", "delete", "get", "describe", "wait", "logs", "exec", "clock",
+                                      "timeline", "top", "serve", "cordon", "uncordon", "drain"}
+
+
+def field_manager() -> str:
+    """The field manager of this command line: ``--field-manager``, else the command's kubectl default."""
+    args = _command_line
+    verb, sub = "", ""
+    for i, a in enumerate(args):
+        if a == "--":
+            break
+        if a == "--field-manager" and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith("--field-manager="):
+            return a.split("=", 1)[1]
+        if not verb and a in _VERBS:
+            verb = a
+        elif verb and not sub and not a.startswith("-"):
+            sub = a
+    if verb == "rollout" and sub == "undo":  # no --field-manager flag: the User-Agent's
+        return "kubectl"
+    return FIELD_MANAGERS.get(verb, "kubectl")
+
+
 @contextmanager
 def session(store: str | None = None, tick: str | None = None, *, validate: str = "strict",
             advance: bool = True, read_only: bool = False, local: bool = False, stream: bool = False,
@@ -304,6 +334,7 @@ def _session(store: str | None, ms: int, validate: str, advance: bool, read_only
         refused: MinikctlError | None = None
         with st.transaction() as tx:
             cluster = Cluster(tx, validate=validate)
+            cluster.api.field_manager = field_manager()
             if advance:
                 cluster.tick(ms)
             if stream is not None:

@@ -126,8 +126,8 @@ def get(
             objs = _sorted(objs, tables, sort_by, output in (None, "", "wide"), single, errors, api.now_ms, watch)
         now = api.now_ms
         fmt_kw = dict(no_headers=no_headers, show_labels=show_labels, label_columns=label_columns or [],
-                      show_kind=show_kind, all_namespaces=all_namespaces)
-        if not show_managed_fields:
+                      show_kind=show_kind, all_namespaces=all_namespaces, show_managed_fields=show_managed_fields)
+        if not show_managed_fields and output in ("json", "yaml"):
             objs = [printer.without_managed_fields(o) for o in objs]
         if (watch or watch_only) and output not in (None, "", "wide"):
             # kubectl get -w prints the listed objects one by one (PrintObj each), never as a List
@@ -302,7 +302,7 @@ def _watch(cluster, requests, initial, ns, selector, field_selector, output, eve
     table_fmt = output in (None, "", "wide")
     watcher = None
     if table_fmt:
-        cells_kw = {k: v for k, v in fmt_kw.items() if k != "no_headers"}
+        cells_kw = {k: v for k, v in fmt_kw.items() if k not in ("no_headers", "show_managed_fields")}
         headers, rows = printer.table_cells(initial, wide=output == "wide", now_ms=api.now_ms, **cells_kw)
         if events:
             headers = ["EVENT"] + headers

@@ -113,7 +113,7 @@ def scale(
                     new["metadata"]["resourceVersion"] = resource_version
                 c.record(new)  # scale.go: MakeRecordMergePatch, the change cause patched in after the scale
                 with api.tx.savepoint():
-                    api.update(live, new, dry_run=mode == "server", verb="patching")
+                    api.update(live, new, dry_run=mode == "server", verb="patching", subresource="scale")
             except MinikctlError as e:
                 error = e
                 break

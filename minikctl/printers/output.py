@@ -64,10 +64,12 @@ def render(objs: list[dict], fmt: str | None, *, now_ms: int, single: bool = Fal
            all_namespaces: bool = False, allow_missing_keys: bool = True, show_managed_fields: bool = False) -> str:
     """Text for ``objs`` in format ``fmt`` (None = the default table).
 
-    As kubectl's OmitManagedFieldsPrinter, ``metadata.managedFields`` is left out unless ``show_managed_fields``."""
+    As kubectl's OmitManagedFieldsPrinter (which wraps the JSON and YAML printers only), ``metadata.managedFields``
+    is left out of json and yaml unless ``show_managed_fields``."""
     check_format(fmt)
     name, _, arg = (fmt or "").partition("=")
-    if not show_managed_fields and any("managedFields" in (o.get("metadata") or {}) for o in objs):
+    if not show_managed_fields and name in ("json", "yaml") and \
+            any("managedFields" in (o.get("metadata") or {}) for o in objs):
         objs = [without_managed_fields(o) for o in objs]
     if name == "name":
         return "".join(ref(o) + "\n" for o in objs)

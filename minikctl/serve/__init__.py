@@ -10,7 +10,6 @@ serialize with the server on the store's lock.
   discovery.py  /api, /apis (legacy and aggregated discovery) from ``kube/kinds.py``
   openapi.py    /openapi/v2 and /openapi/v3 from ``schemas/``
   tables.py     ``as=Table`` server-side printing from the registry's COLUMNS/WIDE_COLUMNS/row
-  fields.py     managedFields: field sets, ownership, server-side apply
   watch.py      the watch hub: one pump moves virtual time in short steps and fans the change log out
   wsexec.py     exec/attach over WebSocket (``v5.channel.k8s.io``, ``v4.channel.k8s.io``)
   config.py     TLS (a self-signed certificate) and the kubeconfig ``--kubeconfig-out`` writes

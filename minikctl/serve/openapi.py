@@ -307,11 +307,3 @@ def v2_document() -> bytes:
                    "paths": dict(sorted(paths.items())), "definitions": dict(sorted(defs.items()))}
             _cache["v2"] = _encode(doc)
         return _cache["v2"]
-
-
-def list_types(res: Resource) -> dict:
-    """The kind's schema for field ownership (fields.py): the converted definitions and the kind's own name."""
-    with _lock:
-        if "ssa" not in _cache:
-            _cache["ssa"] = _load("#/components/schemas/")
-    return {"defs": _cache["ssa"], "root": def_name(res.group, res.version, res.kind)}

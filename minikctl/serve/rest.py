@@ -240,17 +240,6 @@ def warn_headers(api) -> list:
     return out
 
 
-def managed_hook(state: "State", api, res: Resource, manager: str, sent: dict | None = None):
-    from minikctl.kube.timefmt import rfc3339
-    from minikctl.serve import fields
-
-    schema = fields.schema_for(res)
-
-    def hook(old, new, subresource):
-        fields.record_update(res, schema, old, new, manager, subresource, rfc3339(api.tx.now_ms), sent)
-    return hook
-
-
 def selectors(res: Resource, label: str, field: str):
     from minikctl.api import registry
     from minikctl.kube import selectors as S
@@ -474,7 +463,7 @@ def create(state: "State", req: "Request", route: "Route") -> Reply:
 
     def fn(cluster):
         api = cluster.api
-        api.managed_fields = managed_hook(state, api, res, manager, sent=obj)
+        api.field_manager = manager
         created = api.create(obj, dry_run=dry)
         return created, warn_headers(api)
 
@@ -499,7 +488,7 @@ def update(state: "State", req: "Request", route: "Route") -> Reply:
     def fn(cluster):
         api = cluster.api
         live = find(api, res, route.namespace, route.name)
-        api.managed_fields = managed_hook(state, api, res, manager)
+        api.field_manager = manager
         stored, _ = api.update(live, obj, dry_run=dry, verb="replacing", subresource=route.sub or "")
         return stored, warn_headers(api)
 
@@ -565,7 +554,7 @@ def patch(state: "State", req: "Request", route: "Route") -> Reply:
         new_meta = new.get("metadata") or {}
         if new_meta.get("name") != route.name or (res.namespaced and new_meta.get("namespace") != route.namespace):
             raise E.BadRequest("the name of the object or its namespace may not be changed by a patch")
-        api.managed_fields = managed_hook(state, api, res, manager)
+        api.field_manager = manager
         stored, _ = api.update(live, new, dry_run=dry, verb="patching", subresource=route.sub or "")
         return stored, warn_headers(api)
 
@@ -574,42 +563,24 @@ def patch(state: "State", req: "Request", route: "Route") -> Reply:
 
 
 def server_side_apply(state: "State", req: "Request", route: "Route") -> Reply:
-    from minikctl.kube.timefmt import rfc3339
-    from minikctl.serve import fields
-
     res = route.res
     if not q(req, "fieldManager"):
         raise Invalid422("PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value: is required for "
                          "apply patch")
-    manager = q(req, "fieldManager") or ""
+    manager = field_manager(req)
     force = q_bool(req, "force")
     applied = body_object(req, res, route)
     name = applied["metadata"].get("name")
     if name and name != route.name:
         raise E.BadRequest(f"the name of the object ({name}) does not match the name on the URL ({route.name})")
     applied["metadata"]["name"] = route.name
-    if applied["metadata"].get("managedFields") is not None:
-        raise E.BadRequest("metadata.managedFields must be nil")
     dry = dry_run(req)
-    sub = route.sub or ""
-    schema = fields.schema_for(res)
 
     def fn(cluster):
         api = cluster.api
-        live = api.find(res, route.namespace or "", route.name)
-        now = rfc3339(api.tx.now_ms)
-        if live is None:
-            if sub:
-                raise E.NotFound(res.qualified, route.name)
-            obj = fields.apply(res, schema, None, applied, manager, force, sub, now)
-            entries = obj["metadata"]["managedFields"]
-            api.managed_fields = lambda old, new, s: new["metadata"].__setitem__("managedFields", entries)
-            return 201, api.create(obj, dry_run=dry), warn_headers(api)
-        merged = fields.apply(res, schema, live, applied, manager, force, sub, now)
-        entries = merged["metadata"]["managedFields"]
-        api.managed_fields = lambda old, new, s: new["metadata"].__setitem__("managedFields", entries)
-        stored, _ = api.update(live, merged, dry_run=dry, verb="patching", subresource=sub)
-        return 200, stored, warn_headers(api)
+        obj, created = api.apply(res, route.namespace or "", route.name, applied, manager=manager, force=force,
+                                 dry_run=dry, subresource=route.sub or "")
+        return 201 if created else 200, obj, warn_headers(api)
 
     code, obj, headers = state.run(fn, validate=field_validation(req) if q(req, "fieldValidation") else "strict")
     return Reply(code, obj, headers=headers)
@@ -771,8 +742,8 @@ def scale(state: "State", req: "Request", route: "Route") -> Reply:
             raise E.Conflict(res.qualified, route.name or "")
         new = copy.deepcopy(live)
         new.setdefault("spec", {})["replicas"] = replicas
-        api.managed_fields = managed_hook(state, api, res, manager)
-        stored, _ = api.update(live, new, dry_run=dry, verb="patching")
+        api.field_manager = manager
+        stored, _ = api.update(live, new, dry_run=dry, verb="patching", subresource="scale")
         return scale_of(stored)
 
     return Reply(200, state.run(fn))

@@ -24,6 +24,9 @@ it never names a kind.
                                     object as left (None: removed)
   SUBRESOURCE_UPDATES               {subresource: (prepare(old, new), validate(old, new))}: updates through a
                                     subresource with a strategy of its own (pods/ephemeralcontainers)
+  admitted_fields(sent, obj) -> [path]  the fields of a created object that mutating admission added (not the
+                                    creating manager's: its managedFields entry tracks the object as decoded and
+                                    defaulted), as FieldsV1 path tuples
   present(obj, now_ms, tx) -> dict  what a read answers for a stored object at ``now_ms``, for a kind whose
                                     simulated writer is left implicit (a node Lease's renewals); None: as stored
 """
@@ -38,7 +41,7 @@ from minikctl.kube.kinds import Resource
 _NAMES = ("default", "prepare_create", "prepare_update", "prepare_status_update", "validate", "validate_update",
           "validate_status_update", "validate_on_decode", "RAW_FIELDS", "FIELDS", "COLUMNS",
           "WIDE_COLUMNS", "WIDE_ORDER", "NAME_COLUMN", "row", "ROW_FIELDS", "delete", "present",
-          "SUBRESOURCE_UPDATES")
+          "SUBRESOURCE_UPDATES", "admitted_fields")
 
 
 class Strategy:

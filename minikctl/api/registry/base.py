@@ -89,6 +89,11 @@ def row(obj: dict, now_ms: int, wide: bool) -> list[str]:
 present = None
 
 
+def admitted_fields(sent: dict, obj: dict) -> list[tuple]:
+    """No admission plugin adds fields to a plain object."""
+    return []
+
+
 def delete(api, obj: dict, grace: int | None) -> dict | None:
     """Remove the object at once, or, while finalizers remain, mark it deleted and keep it."""
     return delete_now(api, obj)

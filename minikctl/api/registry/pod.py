@@ -129,6 +129,40 @@ def set_condition(pod: dict, cond: dict, now_ms: int) -> bool:
     return True
 
 
+SA_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def admitted_fields(sent: dict, obj: dict) -> list[tuple]:
+    """What the ServiceAccount, Priority and DefaultTolerationSeconds admission plugins add to a new pod (the
+    account's name, its token volume and mounts, pull secrets, the priority, the two NoExecute tolerations): not
+    the creating manager's fields unless the request sent them."""
+    import json
+
+    spec = (sent.get("spec") if isinstance(sent, dict) else None) or {}
+    out = [("f:spec", "f:" + k) for k in ("serviceAccountName", "serviceAccount", "tolerations", "priority",
+                                          "preemptionPolicy", "imagePullSecrets") if k not in spec]
+    sent_volumes = {v.get("name") for v in spec.get("volumes") or [] if isinstance(v, dict)}
+    for v in (obj.get("spec") or {}).get("volumes") or []:
+        name = v.get("name") if isinstance(v, dict) else None
+        if isinstance(name, str) and name.startswith("kube-api-access-") and name not in sent_volumes:
+            out.append(("f:spec", "f:volumes", "k:" + json.dumps({"name": name}, separators=(",", ":"))))
+            if not sent_volumes:
+                out.append(("f:spec", "f:volumes"))
+    for field in ("initContainers", "containers"):
+        for c in (obj.get("spec") or {}).get(field) or []:
+            if not isinstance(c, dict) or not isinstance(c.get("name"), str):
+                continue
+            sent_c = next((x for x in spec.get(field) or [] if isinstance(x, dict) and x.get("name") == c["name"]),
+                          {})
+            if any(isinstance(m, dict) and m.get("mountPath") == SA_MOUNT for m in sent_c.get("volumeMounts") or []):
+                continue
+            cpath = ("f:spec", "f:" + field, "k:" + json.dumps({"name": c["name"]}, separators=(",", ":")))
+            out.append(cpath + ("f:volumeMounts", "k:" + json.dumps({"mountPath": SA_MOUNT}, separators=(",", ":"))))
+            if not sent_c.get("volumeMounts"):
+                out.append(cpath + ("f:volumeMounts",))
+    return out
+
+
 def bind(api, pod: dict, node: str) -> dict:
     """The pods/binding subresource (``BindingREST`` in pkg/registry/core/pod/storage/storage.go,
     ``setPodHostAndAnnotations``): the pod gets its node and the PodScheduled condition."""

@@ -102,8 +102,9 @@ class Kubelet:
         if not spec.get("podCIDR"):
             spec["podCIDR"] = N.pod_cidr(index)
             spec["podCIDRs"] = [N.pod_cidr(index)]
+        old = node.get("status") or {}
         node["status"] = N.registered_status(name, index, self.tx.now_ms, node.get("status"))
-        self.api.write_status(node)
+        self.api.write_status(node, old)
         if not self.tx.exists("Lease", N.LEASE_NAMESPACE, name):  # the node lease controller's first sync
             self.api.create(N.node_lease(node, self.tx.now_ms))
         self.loop.scheduler.capacity_changed()

@@ -1307,9 +1307,10 @@ class PodWorker:
         if key == getattr(self, "_status_key", None) and self.pod.get("status") is getattr(self, "_status_obj", None):
             return  # nothing the status is made of has changed since it was last generated
         status = self.build_status()
-        if status != (self.pod.get("status") or {}):
+        old = self.pod.get("status") or {}
+        if status != old:
             self.pod["status"] = status
-            self.api.write_status(self.pod)
+            self.api.write_status(self.pod, old)
         self._status_key = key
         self._status_obj = self.pod.get("status")
 
