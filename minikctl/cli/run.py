@@ -210,7 +210,9 @@ def _attach(cluster, pod: dict, restart: str, rm: bool) -> int:
     cluster.settle()
     # nothing interactive exists here: an Always container that never stops is followed for a minute
     limit = 60_000 if restart == "Always" else 24 * 3600 * 1000
-    c.out(_format(_follow(cluster, pod, cname, [], limit), False, ""))
+    shown: list = []
+    _follow(cluster, pod, cname, 0, shown.extend, limit)
+    c.out(_format(shown, False, ""))
     live = cluster.tx.get("Pod", ns, name) or pod
     if rm:
         cluster.api.delete(live)

@@ -18,8 +18,9 @@ def test_distance(a, b, d):
 
 
 @pytest.mark.parametrize("typed, found", [
-    # what kubectl 1.32 suggests, less the commands minikctl does not have (cp, debug, expose, explain, ...)
-    ("gte", ["get"]), ("ge", ["set", "get"]), ("de", ["set", "get", "delete", "describe"]),
+    # what kubectl 1.32 suggests, less the commands minikctl does not have (cp, expose, ...), then minikctl's own
+    # commands (node)
+    ("gte", ["get"]), ("ge", ["set", "get"]), ("de", ["set", "get", "delete", "describe", "debug", "node"]),
     ("rm", ["run", "delete"]), ("list", ["get", "wait"]), ("ps", ["get", "wait"]), ("stop", ["top"]),
     ("lo", ["top", "logs"]), ("completio", ["completion"]), ("xyzzy", []), ("GET", ["set", "get"]),
 ])
