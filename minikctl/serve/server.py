@@ -76,6 +76,7 @@ def _read_transaction(st):
     st.conn.execute("BEGIN")
     try:
         tx = Tx(st.conn, st.path)
+        tx.read_only = True  # nothing it does may take the write lock (a deferred transaction cannot wait for it)
         tx.ensure_schema()
         yield tx
     finally:

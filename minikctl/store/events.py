@@ -236,6 +236,8 @@ class EventLog:
     def _expire_events(self) -> None:
         """The event TTL: stored events last written the TTL ago or more are gone (called once the events held in
         memory are written)."""
+        if self.read_only:  # a read transaction takes no write lock: the next writer deletes them
+            return
         ttl = int(self._meta.get("event_ttl_ms", EVENT_TTL_MS))
         floor = self.now_ms - ttl
         if ttl > 0 and floor > 0:
