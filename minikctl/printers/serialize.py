@@ -59,6 +59,10 @@ def to_json(obj: Any, *, field_order: list[str] | None = None, typed: bool = Fal
     prints ``kind, apiVersion, metadata, items``); keys not named are dropped. ``typed=True`` keeps every
     map's own order: an object kubectl built itself (run's pod) prints in its Go struct's field order.
     """
+    if typed and isinstance(obj, dict):  # an object a verb prints as kubectl's typed client returned it:
+        from minikctl.printers.output import without_managed_fields  # behind OmitManagedFieldsPrinter
+
+        obj = without_managed_fields(obj)
     return gofmt.json_marshal(obj, "    ", key_order=field_order, typed=typed) + "\n"
 
 
