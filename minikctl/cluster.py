@@ -260,6 +260,6 @@ class Cluster:
 
 def _static_pods(tx) -> bool:
     """Whether the kubelets have static pod manifests to read (engine/kubelet/static.py)."""
-    from minikctl.engine.kubelet.static import has_manifests
+    from minikctl.store.static_dirs import has_manifests
 
     return bool(getattr(tx, "path", None)) and has_manifests(tx.path)

@@ -312,7 +312,7 @@ def _session(store: str | None, ms: int, validate: str, advance: bool, read_only
     st.lock_timeout_s = lock_timeout_s()
     try:
         if read_only:
-            from minikctl.engine.kubelet.static import has_manifests
+            from minikctl.store.static_dirs import has_manifests
 
             read_only = not has_manifests(st.path)  # the kubelets must read their static pod manifests
         snap = st.read_snapshot(ms if advance else 0) if read_only else None

@@ -25,25 +25,14 @@ import hashlib
 import json
 import os
 
+from minikctl.store.static_dirs import has_manifests, manifests_root  # noqa: F401  (has_manifests re-exported)
+
 MIRROR = "kubernetes.io/config.mirror"
 HASH = "kubernetes.io/config.hash"
 SEEN = "kubernetes.io/config.seen"
 SOURCE = "kubernetes.io/config.source"
 KIND = "StaticPods"  # runtime record: {"pods": {"ns/name": {"hash", "node", "seen"}}}
 SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def manifests_root(store_path: str) -> str:
-    return os.path.join(os.path.dirname(os.path.abspath(store_path)), "nodes")
-
-
-def has_manifests(store_path: str) -> bool:
-    """Whether any node has a static pod directory (a read must then let the kubelets look at it)."""
-    root = manifests_root(store_path)
-    try:
-        return any(os.path.isdir(os.path.join(root, n, "manifests")) for n in os.listdir(root))
-    except OSError:
-        return False
 
 
 def record_uid(pod: dict) -> str:
