@@ -6,7 +6,7 @@ are stored as ``<name>.out.json`` and ``<name>.out.yaml``.  ``--corpus`` first
 copies single-document examples from the shared corpus (converted to JSON by
 kubectl itself) in as extra inputs.
 
-    /work/venv/bin/python tests/unit/golden/serialize/regen.py [--corpus]
+    .venv/bin/python tests/unit/golden/serialize/regen.py [--corpus]
 """
 
 from __future__ import annotations
