@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 
-from minikctl.store.static_dirs import has_manifests, manifests_root  # noqa: F401  (has_manifests re-exported)
+from minikctl.store.static_dirs import manifests_root
 
 MIRROR = "kubernetes.io/config.mirror"
 HASH = "kubernetes.io/config.hash"
