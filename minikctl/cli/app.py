@@ -539,7 +539,8 @@ def _known_failure(e: BaseException):
         return ClientError("the input is nested too deeply to be processed; the store was left unchanged")
     # anything else: a damaged store (a corrupt page no query had touched, a row that is not what minikctl wrote)
     # is the likelier cause than a bug when SQLite's own check finds the store unsound
-    from minikctl.store.db import OPENED, damaged, integrity_problem
+    from minikctl.store.damage import damaged
+    from minikctl.store.db import OPENED, integrity_problem
 
     for path in dict.fromkeys(OPENED):
         problem = integrity_problem(path)
