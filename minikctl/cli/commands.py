@@ -12,7 +12,8 @@ COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "ge
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
             "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top",
             "rollout": "rollout", "scale": "scale", "serve": "serve", "diff": "diff", "completion": "completion",
-            "explain": "explain", "node": "node", "debug": "debug"}
+            "explain": "explain", "node": "node", "debug": "debug", "cordon": "drain", "uncordon": "drain",
+            "drain": "drain", "taint": "drain"}
 
 
 def lookup(word: str) -> Any:

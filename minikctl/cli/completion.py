@@ -375,6 +375,8 @@ def complete(words: list[str], descriptions: bool = True) -> tuple[list[str], in
         return _resource_args(t, to_complete), NO_FILE_COMP
     if arg.complete == "pod_names":
         return _pod_args(t, to_complete), NO_FILE_COMP
+    if arg.complete == "nodes":  # ResourceNameCompletionFunc(f, "node"): cordon, uncordon, drain
+        return _names(t.values.get("--store"), "Node", None, to_complete), NO_FILE_COMP
     return [], DEFAULT
 
 
