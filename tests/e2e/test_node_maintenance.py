@@ -265,3 +265,19 @@ def test_refused_commands_leave_the_store_as_it_was(tmp_path):
     cli.fail("drain", "node1", tick="0")
     node = json.loads(cli.ok("get", "node", "node1", "-o", "json", tick="0"))
     assert node["spec"].get("unschedulable") is True and "lone" in _pods(cli)
+
+
+def test_a_cordoned_node_gets_the_unschedulable_taint_at_once(tmp_path):
+    """doNoScheduleTaintingPass (pkg/controller/nodelifecycle/node_lifecycle_controller.go): spec.unschedulable
+    maps to the node.kubernetes.io/unschedulable NoSchedule taint, added with timeAdded when the node changes."""
+    cli = _world(tmp_path, "")
+    cli.ok("cordon", "node1", tick="0")
+    node = json.loads(cli.ok("get", "node", "node1", "-o", "json", tick="0"))
+    assert node["spec"]["taints"] == [{"effect": "NoSchedule", "key": "node.kubernetes.io/unschedulable",
+                                       "timeAdded": "2026-01-01T00:00:30Z"}]
+    described = cli.ok("describe", "node", "node1", tick="0")
+    assert "Taints:             node.kubernetes.io/unschedulable:NoSchedule\n" in described
+    assert "Unschedulable:      true\n" in described
+    cli.ok("uncordon", "node1", tick="0")
+    node = json.loads(cli.ok("get", "node", "node1", "-o", "json", tick="0"))
+    assert "taints" not in node["spec"] and "unschedulable" not in node["spec"]

@@ -18,7 +18,8 @@ What it does here, on the virtual clock:
 * **Taints** (``doNoScheduleTaintingPass``, ``doNoExecuteTaintingPass``, ``SwapNodeControllerTaint``): Ready
   ``False`` → ``node.kubernetes.io/not-ready``, ``Unknown`` → ``node.kubernetes.io/unreachable``, as a
   NoSchedule taint and a NoExecute taint, both with ``timeAdded``; Ready True again removes them
-  (``markNodeAsReachable``). The NoExecute taints follow the zone's disruption state (``handleDisruption``,
+  (``markNodeAsReachable``). A cordoned node (``spec.unschedulable``) gets ``node.kubernetes.io/unschedulable``
+  NoSchedule, removed when it is uncordoned. The NoExecute taints follow the zone's disruption state (``handleDisruption``,
   ``ComputeZoneState``; a zone is the ``topology.kubernetes.io/region`` and ``zone`` labels): when no node of a
   zone is Ready (full disruption) none of its nodes keeps or gets a NoExecute taint, and in a partial disruption
   (more than 2 nodes and at least 55 % not ready) no new one is added (the secondary eviction rate is 0 in
@@ -46,6 +47,7 @@ LEASE_RENEW_MS = 10_000         # the kubelet's lease renewals (api/registry/lea
 UNHEALTHY_ZONE_THRESHOLD = 0.55  # --unhealthy-zone-threshold
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
+UNSCHEDULABLE = "node.kubernetes.io/unschedulable"  # v1.TaintNodeUnschedulable
 CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure")
 
 
@@ -219,11 +221,16 @@ class NodeLifecycleController:
         return stored
 
     def taint_no_schedule(self, node: dict) -> None:
-        """doNoScheduleTaintingPass for the Ready condition."""
+        """doNoScheduleTaintingPass for the Ready condition and ``spec.unschedulable`` (a cordoned node gets the
+        ``node.kubernetes.io/unschedulable`` NoSchedule taint, an uncordoned one loses it)."""
         ready = ready_status(node)
         want = {"False": NOT_READY, "Unknown": UNREACHABLE}.get(ready)
         add = [(want, "NoSchedule")] if want else []
         remove = [(k, "NoSchedule") for k in (NOT_READY, UNREACHABLE) if k != want]
+        if (node.get("spec") or {}).get("unschedulable"):
+            add.append((UNSCHEDULABLE, "NoSchedule"))
+        else:
+            remove.append((UNSCHEDULABLE, "NoSchedule"))
         self._set_taints(node, add, remove)
 
     def taint_no_execute(self) -> None:
