@@ -281,3 +281,27 @@ def test_a_cordoned_node_gets_the_unschedulable_taint_at_once(tmp_path):
     cli.ok("uncordon", "node1", tick="0")
     node = json.loads(cli.ok("get", "node", "node1", "-o", "json", tick="0"))
     assert "taints" not in node["spec"] and "unschedulable" not in node["spec"]
+
+
+def test_the_kubelet_records_cordon_and_uncordon_at_its_next_status_sync(tmp_path):
+    """recordNodeSchedulableEvent (pkg/kubelet/kubelet_node_status.go): at its next node status sync (every 10 s,
+    here on its lease's grid: node1's lease began at 00:00:00) the kubelet records NodeNotSchedulable, and
+    NodeSchedulable once the node is uncordoned."""
+    cli = _world(tmp_path, "")
+    cli.ok("clock", "advance", "5s", tick="0")  # 00:00:35
+    cli.ok("cordon", "node1", tick="0")
+
+    def kubelet_events() -> list[tuple[str, str]]:
+        items = json.loads(cli.ok("get", "events", "--field-selector", "involvedObject.kind=Node", "-o", "json",
+                                  tick="0"))["items"]
+        return [(e["lastTimestamp"], e["message"]) for e in items if e["reason"].endswith("Schedulable")]
+
+    cli.ok("clock", "advance", "4s", tick="0")
+    assert kubelet_events() == []
+    cli.ok("clock", "advance", "1s", tick="0")  # 00:00:40
+    assert kubelet_events() == [("2026-01-01T00:00:40Z", "Node node1 status is now: NodeNotSchedulable")]
+    cli.ok("uncordon", "node1", tick="0")
+    cli.ok("clock", "advance", "10s", tick="0")
+    assert kubelet_events()[-1] == ("2026-01-01T00:00:50Z", "Node node1 status is now: NodeSchedulable")
+    described = cli.ok("describe", "node", "node1", tick="0")
+    assert "  Normal  NodeNotSchedulable  " in described and "Node node1 status is now: NodeSchedulable" in described
