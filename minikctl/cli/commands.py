@@ -10,7 +10,7 @@ if TYPE_CHECKING:
 COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "get", "describe": "describe",
             "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "set": "set", "edit": "edit",
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
-            "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top",
+            "clock": "clock", "version": "version", "api-resources": "api_resources", "api-versions": "api_resources", "top": "top",
             "rollout": "rollout", "scale": "scale", "serve": "serve", "diff": "diff", "completion": "completion",
             "explain": "explain", "node": "node", "debug": "debug", "cordon": "drain", "uncordon": "drain",
             "drain": "drain", "taint": "drain", "events": "events"}
