@@ -26,6 +26,7 @@ from minikctl.api import registry
 from minikctl.kube import errors as E
 from minikctl.kube.kinds import Resource, for_kind
 from minikctl.store.db import CLUSTER, Tx
+from minikctl.api import printed as _printed  # noqa: F401  (registers every object's printed row with the store)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
@@ -116,6 +117,46 @@ class Api:
         if label_selector or field_selector:
             objs = filter_objects(res, objs, label_selector, field_selector)
         return objs
+
+    def list_printed(self, res: Resource, namespace: str | None, label_selector: str = "",
+                     field_selector: str = "", *, wide: bool = False) -> list[tuple] | None:
+        """What ``list`` gives, as the printed rows of its table (store/rows.py): (namespace, name, cells,
+        labels) each, cells formatted at now, labels as JSON text, a dict or None. A kind that keeps no rows
+        (``printed.keeps_rows``), or a store without the rows table, has them computed from its objects."""
+        from minikctl.kube.timefmt import TIME_MARK, fill_times
+        from minikctl.store import rows
+
+        strat = registry.strategy(res)
+        if not _printed.keeps_rows(res) or not self.tx.has_rows:
+            return [((o.get("metadata") or {}).get("namespace", ""), (o.get("metadata") or {}).get("name", ""),
+                     strat.row(o, self.tx.now_ms, wide), (o.get("metadata") or {}).get("labels"))
+                    for o in self.list(res, namespace, label_selector, field_selector)]
+        lsel, fsel = _parse_selectors(res, label_selector, field_selector)
+        self.tx.flush_objects()
+        cursor, rest = rows.select(self.tx.conn, res.kind, namespace if res.namespaced else None,
+                                   lsel.requirements if lsel is not None else (),
+                                   fsel.terms if fsel is not None else ())
+        now = self.tx.now_ms
+        index = 1 if wide else 0
+        loads = json.loads
+        out = []
+        for ns, name, cells, labels, body in cursor:
+            if body is not None:  # no row stored for it: the object itself, as list() would filter it
+                obj = loads(body)
+                if (lsel is not None and not lsel.matches((obj.get("metadata") or {}).get("labels") or {})) or \
+                        (fsel is not None and not fsel.matches(obj)):
+                    continue
+                out.append((ns, name, strat.row(obj, now, wide), (obj.get("metadata") or {}).get("labels")))
+                continue
+            if rest and not all(r.matches(loads(labels) if labels else {}) for r in rest):
+                continue
+            both = loads(cells)
+            row = both[index] if len(both) > 1 else both[0]
+            for i, cell in enumerate(row):
+                if TIME_MARK in cell:
+                    row[i] = fill_times(cell, now)
+            out.append((ns, name, row, labels))
+        return out
 
     # ---- create -------------------------------------------------------------------------
     def create(self, obj: dict, *, dry_run: bool = False, source: str = "", managed: list | None = None) -> dict:
@@ -488,7 +529,10 @@ def _copy(obj: Any) -> Any:
         return copy.deepcopy(obj)
 
 
-def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_selector: str) -> list[dict]:
+def _parse_selectors(res: Resource, label_selector: str, field_selector: str) -> tuple:
+    """A list call's label and field selectors (None for one not given), refused as the server refuses them."""
+    if not (label_selector or field_selector):
+        return None, None
     from minikctl.kube import selectors
 
     try:
@@ -498,6 +542,11 @@ def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_s
         raise selectors.selector_error(res.gvr, label_selector, field_selector, err.message) from None
     except ValueError as err:
         raise selectors.selector_error(res.gvr, label_selector, field_selector, str(err)) from None
+    return labels, fields
+
+
+def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_selector: str) -> list[dict]:
+    labels, fields = _parse_selectors(res, label_selector, field_selector)
     out = []
     for o in objs:
         if labels is not None and not labels.matches((o.get("metadata") or {}).get("labels") or {}):

@@ -11,6 +11,7 @@ Tables
   events    v1 Event objects, with the columns needed to aggregate repeats and find an object's events
             (store/events.py).
   history   a bounded summary of each pod's states over time, for ``timeline`` (store/history.py).
+  rows      each object's printed ``get`` row, labels and selectable fields, written with it (store/rows.py).
 
 Everything that looks random (UIDs, container IDs, name suffixes) is derived from the store's seed
 and a counter, so the same commands on a fresh store give the same output.
@@ -26,7 +27,7 @@ import sqlite3
 from contextlib import contextmanager
 
 from minikctl.kube.errors import ClientError
-from minikctl.store import changelog, events, history, runtime
+from minikctl.store import changelog, events, history, rows, runtime
 from minikctl.store.changelog import ADDED, DELETED, MODIFIED, Change
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
@@ -45,7 +46,7 @@ CREATE TABLE IF NOT EXISTS objects (
     PRIMARY KEY (kind, namespace, name)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
-""" + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA
+""" + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA + ";" + rows.SCHEMA
 
 CLUSTER = ""  # namespace value used for cluster-scoped objects
 BUSY_TIMEOUT_MS = 120_000  # SQLite's own wait for a busy file, behind the ticket lock (store/lock.py)
@@ -291,6 +292,7 @@ class Store:
             # the tick would wake something, but another command holds the store (a clock advance moving time
             # anyway): a read never waits, it shows the state last committed, as an API server would
             to = tx.now_ms
+        tx.has_rows = "rows" in tables
         tx.read_only = True
         tx.snapshot = (tx.now_ms, to, tx.revision())
         tx._meta["clock_ms"] = str(to)
@@ -364,6 +366,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._ev_uids: set[str] = set()
         self._groups: dict[str, dict] = {}  # the event aggregator's view of each object read (store/events.py)
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
+        # printed rows computed by this transaction's writes, not yet stored (store/rows.py):
+        # (kind, namespace, name) -> (rv, (cells, labels, fields) or None)
+        self._rows: dict[tuple, tuple] = {}
+        self.has_rows = True  # the store has the rows table (a read snapshot of an older store may not)
         # while the engine advances (start_due_queue .. end_due_queue): the wake-up order is kept in
         # memory and runtime records are written back once, at the end, instead of at every step
         self._due: list | None = None  # heap of (wake_ms, kind, namespace, name); stale entries skipped
@@ -413,6 +419,12 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             raise ClientError(f'the store "{self.path}" is not a minikctl store (format {fmt!r})')
         if "history" not in tables:
             history.ensure(self.conn)
+        if "rows" not in tables:
+            rows.ensure(self.conn)
+        if not self._meta.get("rows") and rows._printer is not None:
+            # a store made before the rows table (or by a writer without a printer): every object's row, once
+            rows.rebuild(self.conn)
+            self.set_meta("rows", "1")
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         return self._meta.get(key, default)
@@ -478,6 +490,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._ev_rows.clear()
             self._ev_uids.clear()
             self._obj.clear()  # written inside the step: rolled back with it
+            self._rows.clear()
             self._rt.clear()
             self._history.clear()
             del self.feed[fed:]  # what the step wrote never happened
@@ -554,11 +567,14 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return obj
 
     def flush_objects(self) -> None:
-        """Write back the object updates kept in memory during the due queue."""
+        """Write back the object updates kept in memory during the due queue, and the printed rows of every
+        write so far."""
         if self._obj:
             self.conn.executemany("UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
                                   [(rv, body, k, ns, name) for (k, ns, name), (rv, body) in self._obj.items()])
             self._obj.clear()
+        if self._rows:
+            rows.write(self.conn, self._rows)
 
     def exists(self, kind: str, namespace: str, name: str) -> bool:
         if (kind, namespace, name) in self._obj:
@@ -616,6 +632,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             "INSERT INTO objects (kind, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)",
             (obj["kind"], ns, meta["name"], meta["uid"], rv, body),
         )
+        self._rows[(obj["kind"], ns, meta["name"])] = (rv, rows.printed(obj, body))
         self._log(Change(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer))
         if obj["kind"] == "Pod":
             history.record(self.conn, obj, self.now_ms, self._history)
@@ -629,6 +646,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         ns = meta.get("namespace", CLUSTER)
         body = _dumps(obj)
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
+        self._rows[(obj["kind"], ns, meta["name"])] = (rv, rows.printed(obj, body))
         if self._due is not None:
             key = (obj["kind"], ns, meta["name"])
             if key in self._obj or key in self._stored:  # known to be stored: written back with the queue
@@ -662,6 +680,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if kind == "Pod":
             history.forget(self.conn, uid, self._history)
         self.conn.execute("DELETE FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name))
+        self._rows[(kind, namespace, name)] = (0, None)
         # a deletion is a revision of its own (etcd's delete revision), the object keeps its last resourceVersion
         rv = self.next_rv()
         self._log(Change(rv, DELETED, kind, namespace, name, uid, body, last, self.writer))
