@@ -58,9 +58,11 @@ def printed(obj: dict) -> tuple[str, str | None, str | None] | None:
         return None  # a row that reads now otherwise (or an odd object): computed from the object when listed
     if not all(type(c) is str for row in cells for c in row):
         return None
+    packed = rows.pack(cells)
+    if packed is None:
+        return None
     labels = (obj.get("metadata") or {}).get("labels")
-    return (_dumps(cells), _dumps(labels) if labels and isinstance(labels, dict) else None,
-            _dumps(values) if values else None)
+    return packed, _dumps(labels) if labels and isinstance(labels, dict) else None, _dumps(values) if values else None
 
 
 rows.register(printed)

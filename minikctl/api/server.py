@@ -137,24 +137,27 @@ class Api:
                                    lsel.requirements if lsel is not None else (),
                                    fsel.terms if fsel is not None else ())
         now = self.tx.now_ms
-        index = 1 if wide else 0
         loads = json.loads
+        filled: dict[str, str] = {}  # the same placeholder (pods created together) formatted once
         out = []
-        for ns, name, cells, labels, body in cursor:
-            if body is not None:  # no row stored for it: the object itself, as list() would filter it
-                obj = loads(body)
-                if (lsel is not None and not lsel.matches((obj.get("metadata") or {}).get("labels") or {})) or \
-                        (fsel is not None and not fsel.matches(obj)):
+        for ns, name, cells, labels in cursor:
+            if cells is None:  # a row computed on read: from the object, filtered as list() filters it
+                obj = self.tx.get(res.kind, ns, name)
+                if obj is None or (lsel is not None and not lsel.matches((obj.get("metadata") or {}).get("labels")
+                                                                         or {})) \
+                        or (fsel is not None and not fsel.matches(obj)):
                     continue
                 out.append((ns, name, strat.row(obj, now, wide), (obj.get("metadata") or {}).get("labels")))
                 continue
             if rest and not all(r.matches(loads(labels) if labels else {}) for r in rest):
                 continue
-            both = loads(cells)
-            row = both[index] if len(both) > 1 else both[0]
+            row = rows.unpack(cells, wide)
             for i, cell in enumerate(row):
                 if TIME_MARK in cell:
-                    row[i] = fill_times(cell, now)
+                    text = filled.get(cell)
+                    if text is None:
+                        text = filled[cell] = fill_times(cell, now)
+                    row[i] = text
             out.append((ns, name, row, labels))
         return out
 

@@ -20,7 +20,10 @@ def table(headers: list[str], rows: list[list[str]], *, no_headers: bool = False
     if not rows and (no_headers or not header_alone):
         return ""
     body = [headers] if not no_headers else []
-    body += [[clean_cell(c) for c in r] for r in rows]
+    for r in rows:
+        text = "".join(r)  # most rows need no cleaning: one look at all their cells
+        body.append([clean_cell(c) for c in r] if "\n" in text or "\r" in text or "\f" in text or "\t" in text
+                    else r)
     ncols = len(body[0])
     if all(len(r) == ncols for r in body):
         # every line has every column: one block per column, so tabwriter's widths are simply the maxima

@@ -248,6 +248,7 @@ class Store:
             tx.ensure_schema()
             if write:
                 self._check_pages(tx)
+                tx.ensure_rows()
             yield tx
         except BaseException:
             self._rollback()
@@ -292,7 +293,7 @@ class Store:
             # the tick would wake something, but another command holds the store (a clock advance moving time
             # anyway): a read never waits, it shows the state last committed, as an API server would
             to = tx.now_ms
-        tx.has_rows = "rows" in tables
+        tx.has_rows = "rows" in tables and tx._meta.get("rows") == tx._meta.get("revision")
         tx.read_only = True
         tx.snapshot = (tx.now_ms, to, tx.revision())
         tx._meta["clock_ms"] = str(to)
@@ -369,7 +370,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # printed rows computed by this transaction's writes, not yet stored (store/rows.py):
         # (kind, namespace, name) -> (rv, (cells, labels, fields) or None)
         self._rows: dict[tuple, tuple] = {}
-        self.has_rows = True  # the store has the rows table (a read snapshot of an older store may not)
+        # the rows table is complete (its meta ``rows`` is the store's revision): reads may list it
+        self.has_rows = False
         # while the engine advances (start_due_queue .. end_due_queue): the wake-up order is kept in
         # memory and runtime records are written back once, at the end, instead of at every step
         self._due: list | None = None  # heap of (wake_ms, kind, namespace, name); stale entries skipped
@@ -421,10 +423,15 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             history.ensure(self.conn)
         if "rows" not in tables:
             rows.ensure(self.conn)
-        if not self._meta.get("rows") and rows._printer is not None:
-            # a store made before the rows table (or by a writer without a printer): every object's row, once
+        self.has_rows = self._meta.get("rows") == self._meta["revision"]
+
+    def ensure_rows(self) -> None:
+        """A writing transaction first makes the printed rows complete (store/rows.py): a store made before
+        the table, or written since by a minikctl that does not keep it, gets every object's row again."""
+        if not self.has_rows:
             rows.rebuild(self.conn)
-            self.set_meta("rows", "1")
+            self.set_meta("rows", self._meta["revision"])
+            self.has_rows = True
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         return self._meta.get(key, default)
@@ -446,6 +453,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if self._changes:
             changelog.write(self.conn, self._changes)
             self._changes = []
+        if self.has_rows and self._meta.get("rows") != self._meta["revision"]:
+            self.set_meta("rows", self._meta["revision"])  # every write of this transaction kept its row
 
     def compact_changes(self) -> None:
         oldest = changelog.compact(self.conn, int(self._meta["revision"]))
@@ -465,6 +474,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self.__init__(conn, path)
         self.__dict__.update(keep)
         self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        self.ensure_rows()
         for frame in self._savepoints:
             self.conn.execute("SAVEPOINT step")
             frame[:] = self._savepoint_frame()
