@@ -161,6 +161,37 @@ class Api:
             out.append((ns, name, row, labels))
         return out
 
+    def check_selectors(self, res: Resource, label_selector: str, field_selector: str) -> None:
+        """Refuse the selectors of a list call as ``list`` would (BadRequest), before anything is listed."""
+        _parse_selectors(res, label_selector, field_selector)
+
+    def iter_list(self, res: Resource, namespace: str | None, label_selector: str = "",
+                  field_selector: str = ""):
+        """What ``list`` gives, one object at a time (``get -o json`` of 50,000 pods holds one of them): the
+        selectors are evaluated on the printed rows' labels and fields (store/rows.py)."""
+        from minikctl.store import rows
+
+        if not _printed.keeps_rows(res) or not self.tx.has_rows:
+            yield from self.list(res, namespace, label_selector, field_selector)
+            return
+        lsel, fsel = _parse_selectors(res, label_selector, field_selector)
+        self.tx.flush_objects()
+        cursor, rest = rows.select(self.tx.conn, res.kind, namespace if res.namespaced else None,
+                                   lsel.requirements if lsel is not None else (),
+                                   fsel.terms if fsel is not None else (), bodies=True)
+        from minikctl.store.db import _loads_row
+
+        for ns, name, cells, labels, body in cursor:
+            if cells is not None and rest and not all(r.matches(json.loads(labels) if labels else {})
+                                                      for r in rest):
+                continue
+            obj = _loads_row(self.tx.path, body, f"the row of {res.kind} {ns}/{name}")
+            if cells is None and ((lsel is not None and not lsel.matches((obj.get("metadata") or {}).get("labels")
+                                                                          or {}))
+                                  or (fsel is not None and not fsel.matches(obj))):
+                continue
+            yield obj
+
     # ---- create -------------------------------------------------------------------------
     def create(self, obj: dict, *, dry_run: bool = False, source: str = "", managed: list | None = None) -> dict:
         """``managed``: the managedFields a server-side apply computed (else the field manager's Update)."""

@@ -95,6 +95,18 @@ def get(
     printed_only = (output in (None, "", "wide") and not (sort_by or watch or watch_only or filename or subresource)
                     and all(not r.names for r in requests)
                     and len({r.res.kind for r in requests}) == len(requests))
+    if (output in printer.STREAMED and not (sort_by or watch or watch_only or filename or subresource)
+            and requests and all(not r.names for r in requests)):
+        # a listing's json, yaml or names: written as the objects are read, none held but the one printed
+        with c.session(store, tick, read_only=True, speed=speed) as cluster:
+            api = cluster.api
+            scope = None if all_namespaces else ns
+            for req in requests:  # a refused selector fails the command before anything is printed
+                api.check_selectors(req.res, selector or "", field_selector or "")
+            printer.stream((obj for req in requests
+                            for obj in api.iter_list(req.res, scope, selector or "", field_selector or "")),
+                           output, c.out, show_managed_fields=show_managed_fields)
+        return
     if printed_only:
         with c.session(store, tick, read_only=True, speed=speed) as cluster:
             text = _printed_tables(cluster.api, requests, None if all_namespaces else ns, selector or "",

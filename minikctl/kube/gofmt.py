@@ -388,6 +388,12 @@ def json_marshal(
     return "".join(out)
 
 
+def json_marshal_into(v: Any, indent: str, out: list[str]) -> None:
+    """``json_marshal(v, indent)`` appended to ``out`` piece by piece (a caller may take the pieces as they
+    come: a list's items read lazily)."""
+    _indented(v, "", indent, out, False)
+
+
 # ---------------------------------------------------------------------------
 # fmt: %v, %#v and reflect type names
 # ---------------------------------------------------------------------------

@@ -103,6 +103,49 @@ def render(objs: list[dict], fmt: str | None, *, now_ms: int, single: bool = Fal
                   label_columns=label_columns or [], show_kind=show_kind, all_namespaces=all_namespaces)
 
 
+STREAMED = ("json", "yaml", "name")  # the formats ``stream`` writes
+
+
+def stream(objs, fmt: str, write, *, show_managed_fields: bool = False) -> None:
+    """``render(list(objs), fmt)`` of a listing (not ``single``) for ``fmt`` in STREAMED, written through
+    ``write`` as the printer goes: ``objs`` (an iterator) is read one object at a time, so a list of 50,000
+    pods is never held whole, and the text is the same (the same printer runs over the List; its items are
+    handed over lazily, ``_Lazy``)."""
+    if not show_managed_fields and fmt != "name":
+        objs = (without_managed_fields(o) for o in objs)
+    if fmt == "name":
+        for o in objs:
+            write(ref(o) + "\n")
+        return
+    from minikctl.printers import serialize
+
+    sink = serialize.Sink(fmt)
+    sink.run(as_list(_Lazy(objs, sink, write)))
+    write(sink.rest())
+
+
+class _Lazy(list):
+    """A List's items as the printer reaches them: before each, what it wrote so far goes out."""
+
+    def __init__(self, objs, sink, write) -> None:
+        super().__init__()
+        self.objs = iter(objs)
+        self.first = next(self.objs, None)
+        self.sink, self.write = sink, write
+
+    def __len__(self) -> int:
+        return 0 if self.first is None else 1
+
+    def __iter__(self):
+        if self.first is None:
+            return
+        pending, self.first = self.first, None
+        yield pending
+        for o in self.objs:
+            self.write(self.sink.rest())
+            yield o
+
+
 def tables(objs: list[dict], *, wide: bool, now_ms: int, no_headers: bool, show_labels: bool,
            label_columns: list[str], show_kind: bool, all_namespaces: bool) -> str:
     """Human-readable tables, one per kind in order of appearance, separated by a blank line."""

@@ -166,10 +166,12 @@ def field_sql(terms: list) -> tuple[list[str], list]:
     return conds, args
 
 
-def select(conn, kind: str, namespace: str | None, label_reqs: list = (), field_terms: list = ()):
+def select(conn, kind: str, namespace: str | None, label_reqs: list = (), field_terms: list = (),
+           bodies: bool = False):
     """The rows of ``kind`` (in ``namespace``; None: all), in namespace/name order, that the selectors may
-    match: (namespace, name, cells, labels); for a row whose ``cells`` are NULL the selectors are the caller's
-    to check on the object. Also the label requirements SQL does not take (the caller checks them)."""
+    match: (namespace, name, cells, labels[, the object's body]); for a row whose ``cells`` are NULL the
+    selectors are the caller's to check on the object. Also the label requirements SQL does not take (the
+    caller checks them)."""
     lconds, largs, rest = label_sql(list(label_reqs))
     fconds, fargs = field_sql(list(field_terms))
     where = ["kind=?"]
@@ -182,4 +184,8 @@ def select(conn, kind: str, namespace: str | None, label_reqs: list = (), field_
         where.append("(cells IS NULL OR (" + " AND ".join(conds) + "))")
         args += largs + fargs
     sql = f"SELECT namespace, name, cells, labels FROM rows WHERE {' AND '.join(where)} ORDER BY namespace, name"
+    if bodies:
+        sql = (f"SELECT r.namespace, r.name, r.cells, r.labels, o.body FROM ({sql}) r JOIN objects o "
+               "ON o.kind=? AND o.namespace=r.namespace AND o.name=r.name")
+        args.append(kind)
     return conn.execute(sql, args), rest

@@ -284,3 +284,30 @@ def test_a_store_without_the_rows_table_gets_it_on_its_first_write(world, tmp_pa
                 assert got == expected
     finally:
         st.close()
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "name"])
+def test_a_streamed_listing_is_the_rendered_one(world, fmt):
+    """get -o json|yaml|name writes a listing as it reads it (printers/output.stream): the same bytes as the
+    List rendered whole, for every kind, with selectors, managedFields shown or not."""
+    st = Store(world)
+    try:
+        with st.transaction(write=False) as tx:
+            api = Api(tx)
+            cases = [([res], "", "") for res in kinds.RESOURCES]
+            cases += [([kinds.POD, kinds.CONFIGMAP, kinds.DEPLOYMENT], "", ""), ([kinds.POD], "app", ""),
+                      ([kinds.POD, kinds.CONFIGMAP], "app=x", ""), ([kinds.POD], "tier>4", ""),
+                      ([kinds.POD], "", "status.phase=Running"), ([kinds.SECRET], "nope", "")]
+            for res_list, sel, fsel in cases:
+                for scope in ("default", None):
+                    for managed in (False, True):
+                        objs = [o for res in res_list for o in api.list(res, scope, sel, fsel)]
+                        expected = printer.render(objs, fmt, now_ms=api.now_ms, show_managed_fields=managed)
+                        written: list[str] = []
+                        printer.stream((o for res in res_list for o in api.iter_list(res, scope, sel, fsel)), fmt,
+                                       written.append, show_managed_fields=managed)
+                        assert "".join(written) == expected, (res_list, sel, fsel, scope, managed)
+                        if fmt != "name" and len(objs) > 1:
+                            assert len(written) == len(objs)  # written item by item, not at the end
+    finally:
+        st.close()
