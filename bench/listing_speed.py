@@ -5,8 +5,8 @@
 Builds a store per size (N running pods, one in a thousand labelled app=x, the others app=bench; in-process,
 through the API, then one settle), kept in ``--cache`` (default: a directory under the system's temp dir named
 after this checkout) so that later runs start at once. Then times whole processes with ``MINIKCTL_TICK=0`` (no
-engine work: the figures are the listing's own) and prints, per case, the median wall time and the largest
-peak RSS beside the issue's target. Asserts nothing: people read the targets.
+engine work: the figures are the listing's own) and prints, per case, the median wall and CPU (user + sys)
+times and the largest peak RSS beside the issue's target (a busy machine moves wall times more than CPU). Asserts nothing: people read the targets.
 
 Cases: ``get pods`` at each size; at 10,000, ``get pods -l app=x`` (10 pods) against ``get pod X``,
 ``get pods --field-selector metadata.name=X``, ``get pods -o json`` and ``-o yaml``.
@@ -24,17 +24,14 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-
-
 def minikctl() -> list[str]:
     script = Path(sys.executable).with_name("minikctl")
     return [str(script)] if script.exists() else [sys.executable, "-m", "minikctl"]
 
 
-def measure(argv: list[str], env: dict, runs: int) -> tuple[float, float]:
-    """(median wall ms, max peak RSS MiB) over ``runs`` runs after one warm-up."""
-    walls, peaks = [], []
+def measure(argv: list[str], env: dict, runs: int) -> tuple[float, float, float]:
+    """(median wall ms, median CPU ms, max peak RSS MiB) over ``runs`` runs after one warm-up."""
+    walls, cpus, peaks = [], [], []
     for i in range(runs + 1):
         start = time.perf_counter()
         proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -44,8 +41,9 @@ def measure(argv: list[str], env: dict, runs: int) -> tuple[float, float]:
             raise SystemExit(f"{' '.join(argv)} failed")
         if i:
             walls.append(wall)
+            cpus.append((usage.ru_utime + usage.ru_stime) * 1000)
             peaks.append(usage.ru_maxrss / 1024)
-    return statistics.median(walls), max(peaks)
+    return statistics.median(walls), statistics.median(cpus), max(peaks)
 
 
 def populate(path: Path, n: int) -> None:
@@ -87,7 +85,7 @@ def main() -> int:
     cache = Path(args.cache or Path(tempfile.gettempdir()) / f"minikctl-listing-{tag}")
     cache.mkdir(parents=True, exist_ok=True)
     print(f"minikctl from {mk[0]}; stores in {cache}; MINIKCTL_TICK=0; median of {args.runs} runs")
-    print(f"{'case':56} {'median ms':>10} {'peak MiB':>9}  target")
+    print(f"{'case':48} {'wall ms':>8} {'cpu ms':>7} {'peak MiB':>9}  target")
     for n in [int(s) for s in args.sizes.split(",") if s]:
         path = cache / f"pods-{n}.db"
         if not path.exists():
@@ -106,8 +104,8 @@ def main() -> int:
                       ("get pods -o yaml", ["get", "pods", "-o", "yaml"], ""),
                       ("get pods -o name", ["get", "pods", "-o", "name"], "")]
         for label, argv, target in cases:
-            ms, mib = measure([*mk, *argv], env, args.runs)
-            print(f"{label:56} {ms:10.0f} {mib:9.1f}  {target}", flush=True)
+            ms, cpu, mib = measure([*mk, *argv], env, args.runs)
+            print(f"{label:48} {ms:8.0f} {cpu:7.0f} {mib:9.1f}  {target}", flush=True)
     return 0
 
 

@@ -151,14 +151,17 @@ class Api:
                 continue
             if rest and not all(r.matches(loads(labels) if labels else {}) for r in rest):
                 continue
-            row = rows.unpack(cells, wide)
-            for i, cell in enumerate(row):
-                if TIME_MARK in cell:
-                    text = filled.get(cell)
-                    if text is None:
-                        text = filled[cell] = fill_times(cell, now)
-                    row[i] = text
-            out.append((ns, name, row, labels))
+            text = rows.unpack(cells, wide)
+            if TIME_MARK in text:
+                parts = text.split(TIME_MARK)
+                for i in range(1, len(parts), 2):
+                    mark = parts[i]
+                    value = filled.get(mark)
+                    if value is None:
+                        value = filled[mark] = fill_times(TIME_MARK + mark + TIME_MARK, now)
+                    parts[i] = value
+                text = "".join(parts)
+            out.append((ns, name, text.split(rows.ROW), labels))
         return out
 
     def check_selectors(self, res: Resource, label_selector: str, field_selector: str) -> None:

@@ -103,6 +103,11 @@ def get(
             scope = None if all_namespaces else ns
             for req in requests:  # a refused selector fails the command before anything is printed
                 api.check_selectors(req.res, selector or "", field_selector or "")
+            if output == "name":  # kind/name: the printed rows have them, no object is read
+                for req in requests:
+                    c.out("".join(req.res.ref(name) + "\n" for _ns, name, _cells, _labels in
+                                  api.list_printed(req.res, scope, selector or "", field_selector or "")))
+                return
             printer.stream((obj for req in requests
                             for obj in api.iter_list(req.res, scope, selector or "", field_selector or "")),
                            output, c.out, show_managed_fields=show_managed_fields)

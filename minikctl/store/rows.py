@@ -59,9 +59,10 @@ def pack(cells: list[list[str]]) -> str | None:
     return text
 
 
-def unpack(text: str, wide: bool) -> list[str]:
+def unpack(text: str, wide: bool) -> str:
+    """The normal or wide row of a packed text, its cells still joined by ROW."""
     rows = text.split(WIDE)  # "", normal[, wide]
-    return rows[2 if wide and len(rows) > 2 else 1].split(ROW)
+    return rows[2 if wide and len(rows) > 2 else 1]
 
 
 def printed(obj: dict, body: str) -> tuple:

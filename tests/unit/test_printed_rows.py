@@ -311,3 +311,30 @@ def test_a_streamed_listing_is_the_rendered_one(world, fmt):
                             assert len(written) == len(objs)  # written item by item, not at the end
     finally:
         st.close()
+
+
+def test_get_o_name_lists_from_the_rows(world, tmp_path):
+    """get -o name reads no object: kind/name from the printed rows, in the listing's order."""
+    import os
+    import subprocess
+
+    from tests.conftest import minikctl_argv
+
+    copy = _copy(world, tmp_path, "names.db")
+    env = dict(os.environ, MINIKCTL_STORE=str(copy), MINIKCTL_TICK="0")
+    st = Store(copy)
+    try:
+        with st.transaction(write=False) as tx:
+            api = Api(tx)
+            for args, res_list, scope, sel in (
+                    (["pods,cm", "-A"], [kinds.POD, kinds.CONFIGMAP], None, ""),
+                    (["all"], [r for r in kinds.RESOURCES if "all" in r.categories], "default", ""),
+                    (["pods", "-l", "app"], [kinds.POD], "default", "app"),
+                    (["nodes,leases", "-A"], [kinds.NODE, kinds.LEASE], None, "")):
+                expected = printer.render([o for r in res_list for o in api.list(r, scope if r.namespaced else None,
+                                                                                 sel)], "name", now_ms=0)
+                done = subprocess.run([*minikctl_argv(), "get", *args, "-o", "name"], env=env, capture_output=True,
+                                      text=True)
+                assert done.returncode == 0 and done.stdout == expected and expected, (args, done.stderr)
+    finally:
+        st.close()
