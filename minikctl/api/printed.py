@@ -50,7 +50,11 @@ def printed(obj: dict) -> tuple[str, str | None, str | None] | None:
         return None
     strat, fields = found
     try:
-        cells = [strat.row(obj, _LATER, False), strat.row(obj, _LATER, True)]
+        wide = strat.row(obj, _LATER, True)
+        if strat.WIDE_ORDER is None:  # the wide columns follow the others: the normal row is its head
+            cells = [wide[:len(strat.COLUMNS)], wide]
+        else:
+            cells = [strat.row(obj, _LATER, False), wide]
         values = {f: v for f, get in fields.items() if (v := get(obj))}
         if cells[1] == cells[0]:
             del cells[1]  # no wide columns: one row serves both
