@@ -26,6 +26,7 @@ from minikctl.api import registry
 from minikctl.kube import errors as E
 from minikctl.kube.kinds import Resource, for_kind
 from minikctl.store.db import CLUSTER, Tx
+from minikctl.api import printed as _printed  # noqa: F401  (registers every object's printed row with the store)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
@@ -116,6 +117,83 @@ class Api:
         if label_selector or field_selector:
             objs = filter_objects(res, objs, label_selector, field_selector)
         return objs
+
+    def list_printed(self, res: Resource, namespace: str | None, label_selector: str = "",
+                     field_selector: str = "", *, wide: bool = False) -> list[tuple] | None:
+        """What ``list`` gives, as the printed rows of its table (store/rows.py): (namespace, name, cells,
+        labels) each, cells formatted at now, labels as JSON text, a dict or None. A kind that keeps no rows
+        (``printed.keeps_rows``), or a store without the rows table, has them computed from its objects."""
+        from minikctl.kube.timefmt import TIME_MARK, fill_times
+        from minikctl.store import rows
+
+        strat = registry.strategy(res)
+        if not _printed.keeps_rows(res) or not self.tx.has_rows:
+            return [((o.get("metadata") or {}).get("namespace", ""), (o.get("metadata") or {}).get("name", ""),
+                     strat.row(o, self.tx.now_ms, wide), (o.get("metadata") or {}).get("labels"))
+                    for o in self.list(res, namespace, label_selector, field_selector)]
+        lsel, fsel = _parse_selectors(res, label_selector, field_selector)
+        self.tx.flush_objects()
+        cursor, rest = rows.select(self.tx.conn, res.kind, namespace if res.namespaced else None,
+                                   lsel.requirements if lsel is not None else (),
+                                   fsel.terms if fsel is not None else ())
+        now = self.tx.now_ms
+        loads = json.loads
+        filled: dict[str, str] = {}  # the same placeholder (pods created together) formatted once
+        out = []
+        for ns, name, cells, labels in cursor:
+            if cells is None:  # a row computed on read: from the object, filtered as list() filters it
+                obj = self.tx.get(res.kind, ns, name)
+                if obj is None or (lsel is not None and not lsel.matches((obj.get("metadata") or {}).get("labels")
+                                                                         or {})) \
+                        or (fsel is not None and not fsel.matches(obj)):
+                    continue
+                out.append((ns, name, strat.row(obj, now, wide), (obj.get("metadata") or {}).get("labels")))
+                continue
+            if rest and not all(r.matches(loads(labels) if labels else {}) for r in rest):
+                continue
+            text = rows.unpack(cells, wide)
+            if TIME_MARK in text:
+                parts = text.split(TIME_MARK)
+                for i in range(1, len(parts), 2):
+                    mark = parts[i]
+                    value = filled.get(mark)
+                    if value is None:
+                        value = filled[mark] = fill_times(TIME_MARK + mark + TIME_MARK, now)
+                    parts[i] = value
+                text = "".join(parts)
+            out.append((ns, name, text.split(rows.ROW), labels))
+        return out
+
+    def check_selectors(self, res: Resource, label_selector: str, field_selector: str) -> None:
+        """Refuse the selectors of a list call as ``list`` would (BadRequest), before anything is listed."""
+        _parse_selectors(res, label_selector, field_selector)
+
+    def iter_list(self, res: Resource, namespace: str | None, label_selector: str = "",
+                  field_selector: str = ""):
+        """What ``list`` gives, one object at a time (``get -o json`` of 50,000 pods holds one of them): the
+        selectors are evaluated on the printed rows' labels and fields (store/rows.py)."""
+        from minikctl.store import rows
+
+        if not _printed.keeps_rows(res) or not self.tx.has_rows:
+            yield from self.list(res, namespace, label_selector, field_selector)
+            return
+        lsel, fsel = _parse_selectors(res, label_selector, field_selector)
+        self.tx.flush_objects()
+        cursor, rest = rows.select(self.tx.conn, res.kind, namespace if res.namespaced else None,
+                                   lsel.requirements if lsel is not None else (),
+                                   fsel.terms if fsel is not None else (), bodies=True)
+        from minikctl.store.db import _loads_row
+
+        for ns, name, cells, labels, body in cursor:
+            if cells is not None and rest and not all(r.matches(json.loads(labels) if labels else {})
+                                                      for r in rest):
+                continue
+            obj = _loads_row(self.tx.path, body, f"the row of {res.kind} {ns}/{name}")
+            if cells is None and ((lsel is not None and not lsel.matches((obj.get("metadata") or {}).get("labels")
+                                                                          or {}))
+                                  or (fsel is not None and not fsel.matches(obj))):
+                continue
+            yield obj
 
     # ---- create -------------------------------------------------------------------------
     def create(self, obj: dict, *, dry_run: bool = False, source: str = "", managed: list | None = None) -> dict:
@@ -488,7 +566,10 @@ def _copy(obj: Any) -> Any:
         return copy.deepcopy(obj)
 
 
-def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_selector: str) -> list[dict]:
+def _parse_selectors(res: Resource, label_selector: str, field_selector: str) -> tuple:
+    """A list call's label and field selectors (None for one not given), refused as the server refuses them."""
+    if not (label_selector or field_selector):
+        return None, None
     from minikctl.kube import selectors
 
     try:
@@ -498,6 +579,11 @@ def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_s
         raise selectors.selector_error(res.gvr, label_selector, field_selector, err.message) from None
     except ValueError as err:
         raise selectors.selector_error(res.gvr, label_selector, field_selector, str(err)) from None
+    return labels, fields
+
+
+def filter_objects(res: Resource, objs: list[dict], label_selector: str, field_selector: str) -> list[dict]:
+    labels, fields = _parse_selectors(res, label_selector, field_selector)
     out = []
     for o in objs:
         if labels is not None and not labels.matches((o.get("metadata") or {}).get("labels") or {}):

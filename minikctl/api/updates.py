@@ -401,14 +401,13 @@ def validate_pod_update(old: dict, new: dict, *, full: bool = False) -> list[Fie
     ValidatePodUpdate's order, the validation of the new object itself (validatePodMetadataAndSpec,
     and ValidatePodSpecificAnnotations a second time, as the Go code runs it twice).
     """
-    import jsonschema
+    from minikctl.api import schemacheck
 
     old_n = _norm_pod(old)
     new_n = _norm_pod(new)
     schema = update_schema(old)
-    validator = jsonschema.Draft202012Validator(schema)
     found: dict[str, list] = {}
-    for err in _iter_leaf_errors(validator.iter_errors(new_n)):
+    for err in _iter_leaf_errors(schemacheck.iter_errors(schema, new_n)):
         rule = _annotation(err)
         if rule is None:
             if err.absolute_path and err.absolute_path[0] == "spec":
@@ -646,11 +645,11 @@ def validate_metadata_update(old: dict, new: dict) -> list[FieldError]:
 
 
 def _metadata_only_errors(old_n: dict, new_n: dict) -> list[FieldError]:
-    import jsonschema
+    from minikctl.api import schemacheck
 
     meta_schema = {"type": "object", "properties": {"metadata": _metadata_schema(old_n.get("metadata") or {})}}
     found: dict[str, list] = {}
-    for err in _iter_leaf_errors(jsonschema.Draft202012Validator(meta_schema).iter_errors(new_n)):
+    for err in _iter_leaf_errors(schemacheck.iter_errors(meta_schema, new_n)):
         rule = _annotation(err)
         if rule is not None and not rule["rule"].startswith("mirror"):
             found.setdefault(rule["rule"], []).append((rule, err))
@@ -700,15 +699,13 @@ def validate_pod_status_update(old: dict, new: dict) -> list[FieldError]:
 
     The caller copies spec and most of metadata from ``old`` first (``prepare_pod_status_update``).
     """
-    import jsonschema
-
-    from minikctl.api import validation
+    from minikctl.api import schemacheck, validation
 
     old_n = _norm(old)
     new_n = _norm(new)
     meta_schema = {"type": "object", "properties": {"metadata": _metadata_schema(old_n.get("metadata") or {})}}
     found: dict[str, list] = {}
-    for err in _iter_leaf_errors(jsonschema.Draft202012Validator(meta_schema).iter_errors(new_n)):
+    for err in _iter_leaf_errors(schemacheck.iter_errors(meta_schema, new_n)):
         rule = _annotation(err)
         if rule is not None:
             found.setdefault(rule["rule"], []).append((rule, err))

@@ -73,12 +73,13 @@ def _annotated(obj: dict) -> dict:
     from minikctl.api.server import LAST_APPLIED
     from minikctl.printers.serialize import to_compact_json
 
-    plain = _copy(obj)
-    annotations = plain.setdefault("metadata", {}).setdefault("annotations", {})
-    annotations.pop(LAST_APPLIED, None)
-    out = _copy(obj)
-    out["metadata"].setdefault("annotations", {})[LAST_APPLIED] = to_compact_json(plain) + "\n"
-    return out
+    # new maps only along metadata.annotations: the rest is shared with ``obj`` and read, never changed (the API
+    # server copies what it is sent)
+    meta = obj.get("metadata") or {}
+    annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED}
+    plain = {**obj, "metadata": {**meta, "annotations": annotations}}
+    return {**obj, "metadata": {**meta, "annotations": {**(meta.get("annotations") or {}),
+                                                        LAST_APPLIED: to_compact_json(plain) + "\n"}}}
 
 
 def label_filter(selector: str | None):

@@ -90,6 +90,39 @@ def get(
     # what a server answering with Tables gives kubectl: one Table per object named (or read from a file) and one
     # per type listed, each (resourceVersion, objects); --sort-by sorts the tables' rows (see _sorted)
     tables: list[tuple[str, list[dict]]] = []
+    # a table of listed kinds is printed from the rows the store keeps printed (store/rows.py); --sort-by, a
+    # watch, names or files need the objects
+    printed_only = (output in (None, "", "wide") and not (sort_by or watch or watch_only or filename or subresource)
+                    and all(not r.names for r in requests)
+                    and len({r.res.kind for r in requests}) == len(requests))
+    if (output in printer.STREAMED and not (sort_by or watch or watch_only or filename or subresource)
+            and requests and all(not r.names for r in requests)):
+        # a listing's json, yaml or names: written as the objects are read, none held but the one printed
+        with c.session(store, tick, read_only=True, speed=speed) as cluster:
+            api = cluster.api
+            scope = None if all_namespaces else ns
+            for req in requests:  # a refused selector fails the command before anything is printed
+                api.check_selectors(req.res, selector or "", field_selector or "")
+            if output == "name":  # kind/name: the printed rows have them, no object is read
+                for req in requests:
+                    c.out("".join(req.res.ref(name) + "\n" for _ns, name, _cells, _labels in
+                                  api.list_printed(req.res, scope, selector or "", field_selector or "")))
+                return
+            printer.stream((obj for req in requests
+                            for obj in api.iter_list(req.res, scope, selector or "", field_selector or "")),
+                           output, c.out, show_managed_fields=show_managed_fields)
+        return
+    if printed_only:
+        with c.session(store, tick, read_only=True, speed=speed) as cluster:
+            text = _printed_tables(cluster.api, requests, None if all_namespaces else ns, selector or "",
+                                   field_selector or "", output == "wide", no_headers=no_headers,
+                                   show_labels=show_labels, label_columns=label_columns or [], show_kind=show_kind,
+                                   all_namespaces=all_namespaces)
+        c.out(text)
+        if not text and not ignore_not_found:
+            c.err("No resources found" if all_namespaces or _cluster_scoped(requests)
+                  else f"No resources found in {ns} namespace.")
+        return
     with c.session(store, tick, read_only=not (watch or watch_only), stream=watch or watch_only,
                    speed=speed) as cluster:
         api = cluster.api
@@ -155,6 +188,25 @@ def get(
         c.err("No resources found" if all_namespaces or _cluster_scoped(requests) else f"No resources found in {ns} namespace.")
     if errors:
         raise MultiError(errors)
+
+
+def _printed_tables(api, requests, scope: str | None, selector: str, field_selector: str, wide: bool,
+                    **flags) -> str:
+    """The tables of listed kinds from their printed rows (``Api.list_printed``), as ``printer.tables`` prints
+    the objects: one table per kind with rows, separated by a blank line, the kind shown when there are several.
+    "" when nothing was found."""
+    from minikctl.api import registry
+    from minikctl.printers import output as printer
+
+    groups = []
+    for req in requests:
+        printed = api.list_printed(req.res, scope, selector, field_selector, wide=wide)
+        if printed:
+            groups.append((registry.strategy(req.res), printed))
+    show_kind = flags.pop("show_kind") or len(groups) > 1
+    parts = [printer.printed_table(strat, printed, wide=wide, show_kind=show_kind, **flags)
+             for strat, printed in groups]
+    return "\n".join(p for p in parts if p)
 
 
 def _subresource(res, obj: dict, sub: str) -> dict:

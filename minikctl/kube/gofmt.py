@@ -380,12 +380,84 @@ def json_marshal(
     out: list[str] = []
     if indent is None:
         _compact(v, out, lenient, typed)
+    elif key_order is None and not lenient and not typed:
+        _indented_plain(v, indent, out)
     else:
         order = None
         if key_order is not None and isinstance(v, dict):
             order = [k for k in key_order if k in v]
         _indented(v, "", indent, out, lenient, order, typed)
     return "".join(out)
+
+
+_STRINGS: dict[str, str] = {}  # short strings (keys above all) as json_string writes them
+
+
+def _indented_plain(v: Any, step: str, out: list[str]) -> None:
+    """``_indented(v, "", step, out, False)`` for decoded JSON (``-o json`` of a list of 10,000 pods): the same
+    text, twice as fast (one closure, indents carried with their newline, short strings encoded once). A value
+    of another class than dict, list, str, int, bool or None is written by ``_indented``."""
+    strings = _STRINGS
+    if len(strings) > 20_000:
+        strings.clear()
+    add = out.append
+
+    def enc(v: Any, ind: str) -> None:
+        t = v.__class__
+        if t is str:
+            text = strings.get(v)
+            if text is None:
+                text = json_string(v)
+                if len(v) < 100:
+                    strings[v] = text
+            add(text)
+        elif t is dict:
+            if not v:
+                add("{}")
+                return
+            inner = ind + step
+            sep = "{" + inner
+            for k in sorted(v):
+                text = strings.get(k) if k.__class__ is str else None
+                if text is None:
+                    text = _key(k, False)
+                    if len(k) < 100:
+                        strings[k] = text
+                add(sep)
+                add(text)
+                add(": ")
+                enc(v[k], inner)
+                sep = "," + inner
+            add(ind + "}")
+        elif t is list:
+            if not v:
+                add("[]")
+                return
+            inner = ind + step
+            sep = "[" + inner
+            for item in v:
+                add(sep)
+                enc(item, inner)
+                sep = "," + inner
+            add(ind + "]")
+        elif t is int and INT64_MIN <= v <= INT64_MAX:
+            add(str(v))
+        elif v is True:
+            add("true")
+        elif v is False:
+            add("false")
+        elif v is None:
+            add("null")
+        else:
+            _indented(v, ind[1:], step, out, False)
+
+    enc(v, "\n")
+
+
+def json_marshal_into(v: Any, indent: str, out: list[str]) -> None:
+    """``json_marshal(v, indent)`` appended to ``out`` piece by piece (a caller may take the pieces as they
+    come: a list's items read lazily)."""
+    _indented_plain(v, indent, out)
 
 
 # ---------------------------------------------------------------------------

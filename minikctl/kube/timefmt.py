@@ -45,8 +45,52 @@ def _go_div(a: int, b: int) -> int:
     return q if (a >= 0) == (b >= 0) else -q
 
 
+class Later:
+    """"Now" while a printed row is computed on write (store/rows.py): the row function's ``now_ms - t`` is an
+    ``Elapsed`` instead of a number, and ``human_duration`` of it is a placeholder that ``fill_times`` formats
+    when the row is read, at that read's now. Any other use of it (a comparison, ``int()``) raises TypeError: the
+    row is then computed from the object at read time."""
+
+    __slots__ = ()
+
+    def __sub__(self, since):
+        if type(since) is not int:
+            raise TypeError("a printed row's time must be integer milliseconds")
+        return Elapsed(since, 1)
+
+
+class Elapsed:
+    """``(now - since) / div`` not yet evaluated (see ``Later``)."""
+
+    __slots__ = ("since", "div")
+
+    def __init__(self, since: int, div) -> None:
+        self.since = since
+        self.div = div
+
+    def __truediv__(self, div):
+        if type(div) not in (int, float):
+            raise TypeError("bad divisor")
+        return Elapsed(self.since, self.div * div)
+
+
+TIME_MARK = "\x00"  # a placeholder's delimiters: stored bodies never hold a raw NUL in a row (store/rows.py)
+
+
+def fill_times(cell: str, now_ms: int) -> str:
+    """A stored cell with ``human_duration`` placeholders (``\\0since/div\\0``) formatted at ``now_ms``."""
+    parts = cell.split(TIME_MARK)
+    for i in range(1, len(parts), 2):
+        since, _, div = parts[i].partition("/")
+        parts[i] = human_duration((now_ms - int(since)) / float(div) if "." in div else
+                                  (now_ms - int(since)) / int(div) if div != "1" else now_ms - int(since))
+    return "".join(parts)
+
+
 def human_duration(seconds: float) -> str:
     """apimachinery HumanDuration of an elapsed time given in seconds."""
+    if type(seconds) is Elapsed:
+        return f"{TIME_MARK}{seconds.since}/{seconds.div!r}{TIME_MARK}"
     d = _to_ns(seconds)
     secs = _go_div(d, NS_PER_S)
     if secs < -1:

@@ -103,6 +103,49 @@ def render(objs: list[dict], fmt: str | None, *, now_ms: int, single: bool = Fal
                   label_columns=label_columns or [], show_kind=show_kind, all_namespaces=all_namespaces)
 
 
+STREAMED = ("json", "yaml", "name")  # the formats ``stream`` writes
+
+
+def stream(objs, fmt: str, write, *, show_managed_fields: bool = False) -> None:
+    """``render(list(objs), fmt)`` of a listing (not ``single``) for ``fmt`` in STREAMED, written through
+    ``write`` as the printer goes: ``objs`` (an iterator) is read one object at a time, so a list of 50,000
+    pods is never held whole, and the text is the same (the same printer runs over the List; its items are
+    handed over lazily, ``_Lazy``)."""
+    if not show_managed_fields and fmt != "name":
+        objs = (without_managed_fields(o) for o in objs)
+    if fmt == "name":
+        for o in objs:
+            write(ref(o) + "\n")
+        return
+    from minikctl.printers import serialize
+
+    sink = serialize.Sink(fmt)
+    sink.run(as_list(_Lazy(objs, sink, write)))
+    write(sink.rest())
+
+
+class _Lazy(list):
+    """A List's items as the printer reaches them: before each, what it wrote so far goes out."""
+
+    def __init__(self, objs, sink, write) -> None:
+        super().__init__()
+        self.objs = iter(objs)
+        self.first = next(self.objs, None)
+        self.sink, self.write = sink, write
+
+    def __len__(self) -> int:
+        return 0 if self.first is None else 1
+
+    def __iter__(self):
+        if self.first is None:
+            return
+        pending, self.first = self.first, None
+        yield pending
+        for o in self.objs:
+            self.write(self.sink.rest())
+            yield o
+
+
 def tables(objs: list[dict], *, wide: bool, now_ms: int, no_headers: bool, show_labels: bool,
            label_columns: list[str], show_kind: bool, all_namespaces: bool) -> str:
     """Human-readable tables, one per kind in order of appearance, separated by a blank line."""
@@ -122,7 +165,37 @@ def table_cells(items: list[dict], *, wide: bool, now_ms: int, show_labels: bool
                 label_columns: list[str] | None = None, show_kind: bool = False,
                 all_namespaces: bool = False) -> tuple[list[str], list[list[str]]]:
     """Header and cells of the table for objects of one kind."""
-    headers, row_fn, namespaced, name_column = _columns(items[0] if items else {}, wide)
+    from minikctl.api import registry
+
+    strat = registry.for_object(items[0]) if items else None
+    row_fn = strat.row if strat is not None else (lambda o, n, w: [o["metadata"]["name"]])
+    entries = ((row_fn(o, now_ms, wide), (o.get("metadata") or {}).get("namespace", ""),
+                (o.get("metadata") or {}).get("labels") or {}, o) for o in items)
+    return _assemble(strat, entries, wide=wide, show_labels=show_labels, label_columns=label_columns,
+                     show_kind=show_kind, all_namespaces=all_namespaces)
+
+
+def printed_table(strat, printed: list[tuple], *, wide: bool, no_headers: bool, show_labels: bool,
+                  label_columns: list[str], show_kind: bool, all_namespaces: bool) -> str:
+    """The table of one kind from its printed rows (``Api.list_printed``: namespace, name, cells, labels as
+    JSON text, a dict or None), as ``tables`` prints the objects themselves."""
+    import json
+
+    def labels(value) -> dict:
+        return (json.loads(value) if type(value) is str else value) or {}
+
+    need_labels = show_labels or bool(label_columns)
+    entries = ((cells, ns, labels(lbl) if need_labels else {}, name) for ns, name, cells, lbl in printed)
+    headers, rows = _assemble(strat, entries, wide=wide, show_labels=show_labels, label_columns=label_columns,
+                              show_kind=show_kind, all_namespaces=all_namespaces)
+    return table(headers, rows, no_headers=no_headers)
+
+
+def _assemble(strat, entries, *, wide: bool, show_labels: bool, label_columns: list[str] | None,
+              show_kind: bool, all_namespaces: bool) -> tuple[list[str], list[list[str]]]:
+    """The table of one kind (``strat``: its registry strategy, None for an unknown kind): ``entries`` are
+    (the kind's row, namespace, labels, the object or its name) each; the columns kubectl's flags add."""
+    headers, namespaced, name_column = _columns(strat, wide)
     keys = [k.strip() for spec in label_columns or [] for k in spec.split(",") if k.strip()]
     headers += [k.rsplit("/", 1)[-1].upper() for k in keys]
     if show_labels:
@@ -130,34 +203,29 @@ def table_cells(items: list[dict], *, wide: bool, now_ms: int, show_labels: bool
     if all_namespaces and namespaced:
         headers.insert(0, "NAMESPACE")
     rows = []
-    for o in items:
-        row = row_fn(o, now_ms, wide)
+    for row, namespace, labels, what in entries:
         if show_kind and name_column is not None:
-            row[name_column] = ref(o)
-        labels = (o.get("metadata") or {}).get("labels") or {}
+            row[name_column] = ref(what) if type(what) is dict else strat.res.ref(what)
         row += [labels.get(k, "") for k in keys]
         if show_labels:
             row.append(format_labels(labels))
         if all_namespaces and namespaced:
-            row.insert(0, (o.get("metadata") or {}).get("namespace", ""))
+            row.insert(0, namespace)
         rows.append(row)
     return headers, rows
 
 
-def _columns(obj: dict, wide: bool) -> tuple[list[str], "Callable[[dict, int, bool], list[str]]", bool, int | None]:
+def _columns(strat, wide: bool) -> tuple[list[str], bool, int | None]:
     """The kind's table as its registry module prints it (the server-side printing of ``kubectl get``): headers,
-    the row function, whether the kind is namespaced, the column of format "name" (kubectl's --show-kind prefixes
-    it with the kind)."""
-    from minikctl.api import registry
-
-    strat = registry.for_object(obj)
+    whether the kind is namespaced, the column of format "name" (kubectl's --show-kind prefixes it with the
+    kind)."""
     if strat is None:
-        return ["NAME"], lambda o, n, w: [o["metadata"]["name"]], True, 0
+        return ["NAME"], True, 0
     if not wide:
         headers = list(strat.COLUMNS)
     else:
         headers = list(strat.WIDE_ORDER) if strat.WIDE_ORDER else list(strat.COLUMNS) + list(strat.WIDE_COLUMNS)
-    return headers, strat.row, strat.res.namespaced, strat.NAME_COLUMN[1 if wide else 0]
+    return headers, strat.res.namespaced, strat.NAME_COLUMN[1 if wide else 0]
 
 
 class WatchTable:

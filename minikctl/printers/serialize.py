@@ -830,6 +830,29 @@ def _yaml_number_text(v: Any) -> str:
     raise TypeError(f"unsupported type: {type(v).__name__}")
 
 
+class Sink:
+    """``to_json`` or ``to_yaml`` of one value whose text is taken as it is written (``rest``): the printer of
+    a list read lazily (printers/output.stream)."""
+
+    def __init__(self, fmt: str) -> None:
+        self.fmt = fmt
+        self.emitter = _Emitter() if fmt == "yaml" else None
+        self.out: list[str] = self.emitter.out if self.emitter is not None else []
+
+    def run(self, obj: Any) -> None:
+        if self.emitter is not None:
+            self.emitter.node(obj, -1, False)
+            self.emitter.write_indent(0)  # as to_yaml
+        else:
+            gofmt.json_marshal_into(obj, "    ", self.out)
+            self.out.append("\n")  # as to_json
+
+    def rest(self) -> str:
+        text = "".join(self.out)
+        self.out.clear()
+        return text
+
+
 def to_yaml(obj: Any) -> str:
     """kubectl ``-o yaml`` for one object (ends with a newline)."""
     e = _Emitter()

@@ -20,10 +20,14 @@ def table(headers: list[str], rows: list[list[str]], *, no_headers: bool = False
     if not rows and (no_headers or not header_alone):
         return ""
     body = [headers] if not no_headers else []
-    body += [[clean_cell(c) for c in r] for r in rows]
+    for r in rows:
+        text = "".join(r)  # most rows need no cleaning: one look at all their cells
+        body.append([clean_cell(c) for c in r] if "\n" in text or "\r" in text or "\f" in text or "\t" in text
+                    else r)
     ncols = len(body[0])
     if all(len(r) == ncols for r in body):
         # every line has every column: one block per column, so tabwriter's widths are simply the maxima
-        widths = [max(6, max(len(r[i]) for r in body) + 3) for i in range(ncols - 1)]
-        return "".join("".join(c.ljust(w) for c, w in zip(r, widths)) + r[-1] + "\n" for r in body)
+        widths = [max(6, max(map(len, column)) + 3) for column in list(zip(*body))[:-1]]
+        line = "".join(f"%-{w}s" for w in widths) + "%s\n"  # each cell left-justified to its column's width
+        return "".join([line % tuple(r) for r in body])
     return tabwrite("".join("\t".join(r) + "\n" for r in body), minwidth=6, padding=3)

@@ -11,6 +11,7 @@ Tables
   events    v1 Event objects, with the columns needed to aggregate repeats and find an object's events
             (store/events.py).
   history   a bounded summary of each pod's states over time, for ``timeline`` (store/history.py).
+  rows      each object's printed ``get`` row, labels and selectable fields, written with it (store/rows.py).
 
 Everything that looks random (UIDs, container IDs, name suffixes) is derived from the store's seed
 and a counter, so the same commands on a fresh store give the same output.
@@ -26,7 +27,7 @@ import sqlite3
 from contextlib import contextmanager
 
 from minikctl.kube.errors import ClientError
-from minikctl.store import changelog, events, history, runtime
+from minikctl.store import changelog, events, history, rows, runtime
 from minikctl.store.damage import damaged
 from minikctl.store.changelog import ADDED, DELETED, MODIFIED, Change
 
@@ -46,7 +47,7 @@ CREATE TABLE IF NOT EXISTS objects (
     PRIMARY KEY (kind, namespace, name)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
-""" + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA
+""" + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA + ";" + rows.SCHEMA
 
 CLUSTER = ""  # namespace value used for cluster-scoped objects
 BUSY_TIMEOUT_MS = 120_000  # SQLite's own wait for a busy file, behind the ticket lock (store/lock.py)
@@ -243,6 +244,7 @@ class Store:
             tx.ensure_schema()
             if write:
                 self._check_pages(tx)
+                tx.ensure_rows()
             yield tx
         except BaseException:
             self._rollback()
@@ -287,6 +289,7 @@ class Store:
             # the tick would wake something, but another command holds the store (a clock advance moving time
             # anyway): a read never waits, it shows the state last committed, as an API server would
             to = tx.now_ms
+        tx.has_rows = "rows" in tables and tx._meta.get("rows") == tx._meta.get("revision")
         tx.read_only = True
         tx.snapshot = (tx.now_ms, to, tx.revision())
         tx._meta["clock_ms"] = str(to)
@@ -360,6 +363,11 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._ev_uids: set[str] = set()
         self._groups: dict[str, dict] = {}  # the event aggregator's view of each object read (store/events.py)
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
+        # printed rows computed by this transaction's writes, not yet stored (store/rows.py):
+        # (kind, namespace, name) -> (rv, (cells, labels, fields) or None)
+        self._rows: dict[tuple, tuple] = {}
+        # the rows table is complete (its meta ``rows`` is the store's revision): reads may list it
+        self.has_rows = False
         # while the engine advances (start_due_queue .. end_due_queue): the wake-up order is kept in
         # memory and runtime records are written back once, at the end, instead of at every step
         self._due: list | None = None  # heap of (wake_ms, kind, namespace, name); stale entries skipped
@@ -409,6 +417,17 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             raise ClientError(f'the store "{self.path}" is not a minikctl store (format {fmt!r})')
         if "history" not in tables:
             history.ensure(self.conn)
+        if "rows" not in tables:
+            rows.ensure(self.conn)
+        self.has_rows = self._meta.get("rows") == self._meta["revision"]
+
+    def ensure_rows(self) -> None:
+        """A writing transaction first makes the printed rows complete (store/rows.py): a store made before
+        the table, or written since by a minikctl that does not keep it, gets every object's row again."""
+        if not self.has_rows:
+            rows.rebuild(self.conn)
+            self.set_meta("rows", self._meta["revision"])
+            self.has_rows = True
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         return self._meta.get(key, default)
@@ -430,6 +449,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if self._changes:
             changelog.write(self.conn, self._changes)
             self._changes = []
+        if self.has_rows and self._meta.get("rows") != self._meta["revision"]:
+            self.set_meta("rows", self._meta["revision"])  # every write of this transaction kept its row
 
     def compact_changes(self) -> None:
         oldest = changelog.compact(self.conn, int(self._meta["revision"]))
@@ -449,6 +470,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self.__init__(conn, path)
         self.__dict__.update(keep)
         self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        self.ensure_rows()
         for frame in self._savepoints:
             self.conn.execute("SAVEPOINT step")
             frame[:] = self._savepoint_frame()
@@ -474,6 +496,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._ev_rows.clear()
             self._ev_uids.clear()
             self._obj.clear()  # written inside the step: rolled back with it
+            self._rows.clear()
             self._rt.clear()
             self._history.clear()
             del self.feed[fed:]  # what the step wrote never happened
@@ -550,11 +573,14 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return obj
 
     def flush_objects(self) -> None:
-        """Write back the object updates kept in memory during the due queue."""
+        """Write back the object updates kept in memory during the due queue, and the printed rows of every
+        write so far."""
         if self._obj:
             self.conn.executemany("UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
                                   [(rv, body, k, ns, name) for (k, ns, name), (rv, body) in self._obj.items()])
             self._obj.clear()
+        if self._rows:
+            rows.write(self.conn, self._rows)
 
     def exists(self, kind: str, namespace: str, name: str) -> bool:
         if (kind, namespace, name) in self._obj:
@@ -612,6 +638,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             "INSERT INTO objects (kind, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)",
             (obj["kind"], ns, meta["name"], meta["uid"], rv, body),
         )
+        self._rows[(obj["kind"], ns, meta["name"])] = (rv, rows.printed(obj, body))
         self._log(Change(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer))
         if obj["kind"] == "Pod":
             history.record(self.conn, obj, self.now_ms, self._history)
@@ -625,6 +652,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         ns = meta.get("namespace", CLUSTER)
         body = _dumps(obj)
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
+        self._rows[(obj["kind"], ns, meta["name"])] = (rv, rows.printed(obj, body))
         if self._due is not None:
             key = (obj["kind"], ns, meta["name"])
             if key in self._obj or key in self._stored:  # known to be stored: written back with the queue
@@ -658,6 +686,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if kind == "Pod":
             history.forget(self.conn, uid, self._history)
         self.conn.execute("DELETE FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name))
+        self._rows[(kind, namespace, name)] = (0, None)
         # a deletion is a revision of its own (etcd's delete revision), the object keeps its last resourceVersion
         rv = self.next_rv()
         self._log(Change(rv, DELETED, kind, namespace, name, uid, body, last, self.writer))

@@ -320,3 +320,32 @@ def test_sharp_v_matches_kubectl(tmp_path):
     if "object given to jsonpath engine was:" not in r.stderr:
         pytest.skip("kubectl patch --local unavailable: " + r.stderr.strip())
     assert "\n\t\t" + G.sharp_v(json.loads(doc)) + "\n" in r.stderr
+
+
+def test_indented_json_fast_path_writes_what_the_general_one_does():
+    """json_marshal(v, indent) of decoded JSON takes _indented_plain: the same text as _indented, for random
+    values with every kind of scalar, escapes, big and small ints, floats, tuples and empty containers."""
+    import random
+
+    rnd = random.Random(7)
+    chars = ["a", "<", ">", "&", "\u2028", "\n", "\t", "\x00", "\x7f", "é", "😀", '"', "\\", "{", "]", " ", "\ud800"]
+
+    def gen(d=0):
+        r = rnd.random()
+        if d > 6 or r < 0.3:
+            return rnd.choice([None, True, False, 0, -1, 2**63 - 1, 2**63, -2**63 - 1, 1.5, -0.0, 1e21, 7,
+                               "".join(rnd.choice(chars) for _ in range(rnd.randint(0, 5))), "x" * 120])
+        if r < 0.65:
+            return {"".join(rnd.choice(chars) for _ in range(rnd.randint(0, 3))): gen(d + 1)
+                    for _ in range(rnd.randint(0, 4))}
+        items = [gen(d + 1) for _ in range(rnd.randint(0, 3))]
+        return tuple(items) if rnd.random() < 0.2 else items
+
+    for _ in range(3000):
+        v = gen()
+        reference: list[str] = []
+        G._indented(v, "", "    ", reference, False)
+        assert G.json_marshal(v, "    ") == "".join(reference)
+        assert G.json_marshal(v, "  ") == "".join(G._indented(v, "", "  ", r := [], False) or r)
+    with pytest.raises(TypeError):
+        G.json_marshal({1: 2}, "    ")
