@@ -368,8 +368,10 @@ def _warm_if_busy(path: str) -> None:
 def _warm(path: str) -> None:
     import importlib
 
+    # no jsonschema: only the validation of a new object's schema needs it (api/validation.py), and the update
+    # rules no longer do (api/schemacheck.py); a command that never creates would pay ~80 ms for nothing
     for name in ("minikctl.engine.loop", "minikctl.engine.controllers", "minikctl.engine.kubelet",
-                 "minikctl.engine.behavior", "minikctl.api.validation", "minikctl.api.updates", "jsonschema"):
+                 "minikctl.engine.behavior", "minikctl.api.validation", "minikctl.api.updates"):
         try:
             importlib.import_module(name)
         except ImportError:  # pragma: no cover - an optional piece
