@@ -8,7 +8,8 @@
   ``--ignore-daemonsets``), mirror pods (skipped), pods with emptyDir volumes (an error, or a warning with
   ``--delete-emptydir-data``), pods without a controller (an error, or a warning with ``--force``); a pod's status is
   the last filter that ran, so a warning followed by an "okay" is not shown, as in kubectl. Then each pod is evicted
-  (the pods/eviction subresource: a delete with the drain's grace period; there are no PodDisruptionBudgets here)
+  (the pods/eviction subresource, ``api/registry/pod.py`` ``evict``: the ``DisruptionTarget`` condition, then a
+  delete with the drain's grace period; there are no PodDisruptionBudgets here)
   or, with ``--disable-eviction``, deleted, and virtual time runs until each is gone: kubectl polls every second
   and prints ``pod/NAME evicted`` when a poll finds it gone. The order is deterministic here (the list order for
   ``evicting pod``, the order they go for ``evicted``); kubectl evicts from one goroutine per pod, whose lines
@@ -270,6 +271,7 @@ def _evict(cluster, pods: list[dict], mode: str, grace: int, timeout_ms: int, di
     by a pod of the same name with another UID), printing each as a poll finds it gone; the errors."""
     import copy
 
+    from minikctl.api.registry import pod as pod_strategy
     from minikctl.kube.errors import StatusError
     from minikctl.kube.kinds import POD
     from minikctl.kube.timefmt import parse_rfc3339
@@ -285,7 +287,10 @@ def _evict(cluster, pods: list[dict], mode: str, grace: int, timeout_ms: int, di
             c.out(f"evicting pod {ns}/{name}{' (server dry run)' if mode == 'server' else ''}\n")
         try:
             live = api.get(POD, ns, name)
-            api.delete(copy.deepcopy(live), grace=grace if grace >= 0 else None, dry_run=mode == "server")
+            if disable_eviction:
+                api.delete(copy.deepcopy(live), grace=grace if grace >= 0 else None, dry_run=mode == "server")
+            else:
+                pod_strategy.evict(api, live, grace if grace >= 0 else None, dry_run=mode == "server")
         except StatusError as e:
             if e.reason == "NotFound":
                 continue

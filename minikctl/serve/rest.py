@@ -787,9 +787,11 @@ def eviction(state: "State", req: "Request", route: "Route") -> Reply:
         api = cluster.api
         pod = find(api, route.res, route.namespace, route.name)
         _check_preconditions(route.res, pod, opts)
-        api.delete(copy.deepcopy(pod), grace=opts.get("gracePeriodSeconds"),
-                   dry_run=bool(opts.get("dryRun") or req.query.get("dryRun")),
-                   propagation=opts.get("propagationPolicy"))
+        from minikctl.api.registry import pod as pod_strategy
+
+        pod_strategy.evict(api, pod, opts.get("gracePeriodSeconds"),
+                           dry_run=bool(opts.get("dryRun") or req.query.get("dryRun")),
+                           propagation=opts.get("propagationPolicy"))
         return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
 
     return Reply(201, state.run(fn))

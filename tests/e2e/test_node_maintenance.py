@@ -305,3 +305,31 @@ def test_the_kubelet_records_cordon_and_uncordon_at_its_next_status_sync(tmp_pat
     assert kubelet_events()[-1] == ("2026-01-01T00:00:50Z", "Node node1 status is now: NodeSchedulable")
     described = cli.ok("describe", "node", "node1", tick="0")
     assert "  Normal  NodeNotSchedulable  " in described and "Node node1 status is now: NodeSchedulable" in described
+
+
+def test_eviction_marks_the_pod_and_a_pod_failure_policy_ignores_it(tmp_path):
+    """kubernetes.io "Handling retriable and non-retriable pod failures with Pod failure policy" (the
+    job-pod-failure-policy-ignore example): the Eviction API adds DisruptionTarget (EvictionByEvictionAPI,
+    "Eviction API: evicting") before its graceful delete (pkg/registry/core/pod/storage/eviction.go,
+    addConditionAndDeletePod), so draining the node does not count as a failure of a Job whose podFailurePolicy
+    ignores that condition; once the node is uncordoned the Job goes on and succeeds (backoffLimit 0)."""
+    cli = Cli(tmp_path / "mine")
+    cli.ok("apply", "-f", "https://k8s.io/examples/controllers/job-pod-failure-policy-ignore.yaml", tick="0")
+    cli.ok("clock", "advance", "20s", tick="0")
+    # bash as PID 1 ignores SIGTERM: the evicted pods stay Terminating for their 30 s of grace
+    done = cli("drain", "node1", "--timeout", "5s", tick="0")
+    assert done.returncode == 1 and "context deadline exceeded" in done.stderr
+    for pod in _pods(cli).values():
+        cond = next(c for c in pod["status"]["conditions"] if c["type"] == "DisruptionTarget")
+        assert (cond["status"], cond["reason"], cond["message"], cond["lastTransitionTime"]) == \
+            ("True", "EvictionByEvictionAPI", "Eviction API: evicting", "2026-01-01T00:00:20Z")
+        assert pod["metadata"]["deletionTimestamp"] == "2026-01-01T00:00:50Z"
+    cli.ok("clock", "advance", "2m", tick="0")
+    job = json.loads(cli.ok("get", "job", "job-pod-failure-policy-ignore", "-o", "json", tick="0"))
+    assert "failed" not in job["status"] and job["status"]["active"] == 2
+    assert {p["status"]["phase"] for p in _pods(cli).values()} == {"Pending"}  # the node is cordoned
+    cli.ok("uncordon", "node1", tick="0")
+    cli.ok("clock", "advance", "10m", tick="0")
+    job = json.loads(cli.ok("get", "job", "job-pod-failure-policy-ignore", "-o", "json", tick="0"))
+    assert job["status"]["succeeded"] == 4 and "failed" not in job["status"]
+    assert [c["type"] for c in job["status"]["conditions"]] == ["SuccessCriteriaMet", "Complete"]

@@ -111,6 +111,22 @@ def delete(api, pod: dict, grace: int | None) -> dict | None:
     return pod
 
 
+def evict(api, pod: dict, grace: int | None, *, dry_run: bool = False, propagation: str | None = None) -> dict | None:
+    """The pods/eviction subresource (``EvictionREST.Create`` and ``addConditionAndDeletePod`` in
+    pkg/registry/core/pod/storage/eviction.go, v1.32): the pod gets the ``DisruptionTarget`` condition (reason
+    ``EvictionByEvictionAPI``, "Eviction API: evicting"; not on a dry run), then the graceful delete with the
+    eviction's DeleteOptions. There are no PodDisruptionBudgets here, so no eviction is refused for one."""
+    import copy
+
+    if not dry_run:
+        new = copy.deepcopy(pod)
+        if set_condition(new, {"type": "DisruptionTarget", "status": "True", "reason": "EvictionByEvictionAPI",
+                               "message": "Eviction API: evicting", "lastProbeTime": None,
+                               "lastTransitionTime": None}, api.tx.now_ms):
+            pod = api.write_status(new)
+    return api.delete(copy.deepcopy(pod), grace=grace, dry_run=dry_run, propagation=propagation)
+
+
 def set_condition(pod: dict, cond: dict, now_ms: int) -> bool:
     """podutil.UpdatePodCondition: replace the condition of the same type, keeping its lastTransitionTime while
     the status stays the same; True when the pod changed. ``cond["lastTransitionTime"]`` None means now."""
