@@ -182,6 +182,12 @@ def allocate(obj: dict, api, old: dict | None = None) -> None:
         for p in spec.get("ports") or []:
             if isinstance(p, dict) and not p.get("nodePort") and old_ports.get((p.get("port"), p.get("protocol"))):
                 p["nodePort"] = old_ports[(p.get("port"), p.get("protocol"))]
+    if old is not None and spec.get("clusterIP") != old_spec.get("clusterIP") and \
+            spec.get("clusterIPs") == old_spec.get("clusterIPs") and spec.get("clusterIPs"):
+        # normalizeClusterIPs on update: a changed clusterIP with the old clusterIPs moves clusterIPs[0] with it
+        spec["clusterIPs"] = [spec["clusterIP"]] + list(spec["clusterIPs"][1:]) if spec.get("clusterIP") else None
+        if spec["clusterIPs"] is None:
+            del spec["clusterIPs"]
     # the strategy's normalizeClusterIPs: clusterIPs follows clusterIP when only that was given
     if spec.get("clusterIP") and not spec.get("clusterIPs"):
         spec["clusterIPs"] = [spec["clusterIP"]]
