@@ -70,10 +70,14 @@ def find_port(pod: dict, sp: dict) -> int | None:
 
 
 def _ip_key(ip: str):
+    """An address's place in RepackSubsets' order (the bytes of the IP)."""
+    parts = ip.split(".")
+    if len(parts) == 4 and all(p.isdigit() for p in parts):
+        return (0, tuple(int(p) for p in parts))
     try:
-        return (0, int(ipaddress.ip_address(ip)))
+        return (1, ipaddress.ip_address(ip).packed)
     except ValueError:
-        return (1, ip)
+        return (2, ip.encode())
 
 
 def _rfc3339_nano(ms: int) -> str:
@@ -88,7 +92,8 @@ def _rfc3339_nano(ms: int) -> str:
 
 
 class _ServicePods:
-    """The shared informers and work queue: Services and pods per namespace, Services queued by key."""
+    """The shared informers and work queue: Services and pods per namespace, which pods each Service selects (kept
+    as pods and Services change), Services queued by key."""
 
     name = ""
     watches = ("Service", "Pod")
@@ -101,6 +106,7 @@ class _ServicePods:
         self.queue: dict[tuple, None] = {}
         self._services: dict[str, dict] = {}  # ns -> {name: service}
         self._pods: dict[str, dict] = {}  # ns -> {name: pod view}
+        self._members: dict[tuple, set] = {}  # (ns, service) -> names of the pods its selector matches
 
     # -- informers -------------------------------------------------------------------------------------
     def services(self, ns: str) -> dict:
@@ -115,6 +121,14 @@ class _ServicePods:
             got = self._pods[ns] = {p["metadata"]["name"]: _pod_view(p) for p in self.tx.list("Pod", ns)}
         return got
 
+    def members(self, ns: str, name: str, svc: dict) -> set:
+        key = (ns, name)
+        got = self._members.get(key)
+        if got is None:
+            sel = (svc.get("spec") or {}).get("selector") or {}
+            got = self._members[key] = {n for n, p in self.pods(ns).items() if sel and _matches(sel, p["labels"])}
+        return got
+
     def observe(self, ch) -> None:
         ns = ch.namespace
         if ch.kind == "Service":
@@ -123,6 +137,7 @@ class _ServicePods:
                     self._services[ns].pop(ch.name, None)
                 else:
                     self._services[ns][ch.name] = ch.snapshot()
+            self._members.pop((ns, ch.name), None)  # its selector may have changed: matched again when synced
             self.queue[(ns, ch.name)] = None
             return
         # a pod: the Services whose selector matched it before or matches it now
@@ -145,9 +160,19 @@ class _ServicePods:
             return
         for name, svc in self.services(ns).items():
             sel = (svc.get("spec") or {}).get("selector")
-            if sel and ((new is not None and _matches(sel, new["labels"]))
-                        or (old is not None and _matches(sel, old["labels"]))):
-                self.queue[(ns, name)] = None
+            if not sel:
+                continue
+            now_in = new is not None and _matches(sel, new["labels"])
+            was_in = old is not None and _matches(sel, old["labels"])
+            if not (now_in or was_in):
+                continue
+            group = self._members.get((ns, name))
+            if group is not None:
+                if now_in:
+                    group.add(ch.name)
+                else:
+                    group.discard(ch.name)
+            self.queue[(ns, name)] = None
 
     def has_work(self) -> bool:
         return bool(self.queue)
@@ -167,14 +192,17 @@ class _ServicePods:
         pass
 
     def selected(self, svc: dict) -> list[dict]:
-        sel = (svc.get("spec") or {}).get("selector") or {}
         ns = svc["metadata"].get("namespace", "default")
-        pods = [p for p in self.pods(ns).values() if _matches(sel, p["labels"])]
-        pods.sort(key=lambda p: p["name"])
-        return pods
+        pods = self.pods(ns)
+        return [pods[n] for n in sorted(self.members(ns, svc["metadata"]["name"], svc)) if n in pods]
 
     def sync(self, ns: str, name: str, svc: dict | None) -> None:
         raise NotImplementedError
+
+
+def _managed(obj: dict) -> bool:
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    return labels.get(MANAGED_BY_LABEL) == MANAGED_BY and bool(labels.get(SERVICE_NAME_LABEL))
 
 
 def _matches(selector: dict, labels: dict) -> bool:
@@ -252,12 +280,12 @@ class EndpointsController(_ServicePods):
                 ports.append(ep)
             if spec.get("ports") and not ports:
                 continue
-            key = json.dumps(ports, sort_keys=True)
+            key = tuple(tuple(sorted(p.items())) for p in ports)
             g = groups.setdefault(key, {"addresses": [], "notReadyAddresses": [], "ports": ports})
             g["addresses" if ready else "notReadyAddresses"].append(addr)
         subsets = []
         for key in sorted(groups, key=lambda k: min((_ip_key(a["ip"]) for a in groups[k]["addresses"]
-                                                    + groups[k]["notReadyAddresses"]), default=(0, 0))):
+                                                    + groups[k]["notReadyAddresses"]), default=(0, ()))):
             g = groups[key]
             ss: dict = {}
             if g["addresses"]:
@@ -283,7 +311,7 @@ class EndpointsController(_ServicePods):
                 new["subsets"] = subsets
             else:
                 new.pop("subsets", None)
-            self.api.update(current, new, verb="updating")
+            self.api.update(current, new, verb="updating", trusted=True)  # built from what it read (as its status)
             return
         meta = {"name": name, "namespace": ns}
         if labels:
@@ -299,18 +327,32 @@ class EndpointSliceController(_ServicePods):
     name = "endpointslice-controller"
     watches = ("Service", "Pod", "EndpointSlice")
 
+    def __init__(self, loop) -> None:
+        super().__init__(loop)
+        self._own: dict | None = None  # (ns, name) -> the managed slices (its informer's lister), read once
+
     def observe(self, ch) -> None:
         if ch.kind == "EndpointSlice":
-            svc = ((ch.obj or {}).get("metadata") or {}).get("labels", {}).get(SERVICE_NAME_LABEL)
-            if ch.by != self.name and svc:
+            if ch.by == self.name:
+                return  # its own writes are already in its cache
+            obj = None if ch.type == DELETED else ch.snapshot()
+            if self._own is not None:
+                self._own.pop((ch.namespace, ch.name), None)
+                if obj is not None and _managed(obj):
+                    self._own[(ch.namespace, ch.name)] = obj
+            svc = (((obj or ch.obj or {}).get("metadata") or {}).get("labels") or {}).get(SERVICE_NAME_LABEL)
+            if svc:
                 self.queue[(ch.namespace, svc)] = None
             return
         super().observe(ch)
 
     def _slices(self, ns: str, name: str) -> list[dict]:
-        return [s for s in self.tx.list("EndpointSlice", ns)
-                if ((s.get("metadata") or {}).get("labels") or {}).get(SERVICE_NAME_LABEL) == name
-                and ((s.get("metadata") or {}).get("labels") or {}).get(MANAGED_BY_LABEL) == MANAGED_BY]
+        if self._own is None:
+            self._own = {(s["metadata"].get("namespace", ""), s["metadata"]["name"]): s
+                         for s in self.tx.list("EndpointSlice") if _managed(s)}
+        return sorted((s for (sns, _), s in self._own.items()
+                       if sns == ns and s["metadata"]["labels"].get(SERVICE_NAME_LABEL) == name),
+                      key=lambda s: s["metadata"]["name"])
 
     def sync(self, ns: str, name: str, svc: dict | None) -> None:
         if svc is None:
@@ -343,7 +385,7 @@ class EndpointSliceController(_ServicePods):
             if pod["node"]:
                 endpoint["nodeName"] = pod["node"]
             endpoint["targetRef"] = _target_ref(pod, ns)
-            key = json.dumps(ports, sort_keys=True)
+            key = tuple(tuple(sorted(p.items())) for p in ports)
             ports_of[key] = ports
             groups.setdefault(key, []).append(endpoint)
         wanted: list[tuple[list, list]] = []  # (ports, endpoints) of each slice
@@ -380,7 +422,8 @@ class EndpointSliceController(_ServicePods):
                 new.update(body)
                 new["metadata"]["labels"] = labels
                 new["metadata"].setdefault("annotations", {})[TRIGGER_TIME] = _rfc3339_nano(self.tx.now_ms)
-                self.api.update(cur, new, verb="updating")
+                self.api.update(cur, new, verb="updating", trusted=True)
+                self._own[(ns, cur["metadata"]["name"])] = new
             else:
                 from minikctl.engine.controllers.base import new_controller_ref
 
@@ -389,7 +432,9 @@ class EndpointSliceController(_ServicePods):
                         "ownerReferences": [new_controller_ref(svc)]}
                 if not eps:
                     meta.pop("annotations")
-                self.api.create({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "metadata": meta,
-                                 **body})
+                made = self.api.create({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                                        "metadata": meta, **body})
+                self._own[(ns, made["metadata"]["name"])] = made
         for s in unused:
+            self._own.pop((ns, s["metadata"]["name"]), None)
             self.api.delete(s)
