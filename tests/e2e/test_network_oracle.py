@@ -133,7 +133,9 @@ class World:
             ours = self.cli(*args, tick="0", env={"TZ": "UTC"})
             real = real.result()
         assert real.returncode == 0 or real.stderr, f"kubectl {args} failed silently"
-        assert (ours.returncode, ours.stdout, ours.stderr) == (real.returncode, real.stdout, real.stderr)
+        # usage hints name the program ("See 'kubectl create service clusterip -h'")
+        want = real.stderr.replace("See 'kubectl ", "See 'minikctl ")
+        assert (ours.returncode, ours.stdout, ours.stderr) == (real.returncode, real.stdout, want)
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +219,22 @@ def test_the_unready_pod_is_out_of_the_endpoints(world):
 def test_expose_client_side(world, args):
     # kubectl reads the object from the server and builds the Service itself (expose.go createService)
     world.same("expose", *args)
+
+
+@pytest.mark.parametrize("args", [
+    ("clusterip", "my-cs", "--tcp=5678:8080", "--dry-run=client", "-o", "yaml"),
+    ("clusterip", "my-cs", "--clusterip=None", "--dry-run=client", "-o", "json"),
+    ("clusterip", "x", "--tcp", "80:8080,443", "--dry-run=client", "-o", "json"),
+    ("nodeport", "my-ns", "--tcp=5678:8080", "--node-port=30080", "--dry-run=client", "-o", "yaml"),
+    ("loadbalancer", "my-lbs", "--tcp=5678:8080", "--dry-run=client", "-o", "yaml"),
+    ("externalname", "my-ns", "--external-name", "bar.com", "--dry-run=client", "-o", "yaml"),
+    ("clusterip", "x", "--dry-run=client"),
+    ("clusterip", "x", "--tcp=abc", "--dry-run=client"),
+    ("clusterip", "x", "--tcp=80:0", "--dry-run=client"),
+    ("clusterip", "x", "--tcp=80:Bad_Name", "--dry-run=client"),
+    ("externalname", "x", "--external-name", "a_b", "--dry-run=client"),
+    ("clusterip", "--tcp=80", "--dry-run=client"),
+], ids=" ".join)
+def test_create_service_client_side(world, args):
+    # create_service.go: the generator's object and Validate's refusals
+    world.same("create", "service", *args)
