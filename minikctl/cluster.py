@@ -30,6 +30,8 @@ def bootstrap(tx: "Tx") -> bool:
     store was new (the cluster's controllers then react to these first objects: each namespace gets its
     ``default`` ServiceAccount and its ``kube-root-ca.crt`` ConfigMap)."""
     if tx.meta("bootstrap"):
+        if not tx.meta("bootstrap:kubernetes-service"):  # a store made before Services were served
+            _kubernetes_service(tx)
         return False
     for ns in SYSTEM_NAMESPACES:
         if tx.exists("Namespace", "", ns):
@@ -41,8 +43,43 @@ def bootstrap(tx: "Tx") -> bool:
 
     if not tx.exists("Node", "", nodes.DEFAULT_NODE):
         nodes.bootstrap(tx)
+    _kubernetes_service(tx)
     tx.set_meta("bootstrap", "1")
     return True
+
+
+APISERVER_PORT = 8443  # the API server's secure port on node1 (minikube's; kubeadm's is 6443)
+
+
+def _kubernetes_service(tx: "Tx") -> None:
+    """The ``kubernetes`` Service in ``default``, its Endpoints and EndpointSlice, as the API server's own
+    controllers keep them (pkg/controlplane/controller/kubernetesservice, the master endpoint reconciler): cluster
+    IP 10.96.0.1 (the first of the service range), port 443 named https to the API server on node1."""
+    from minikctl.engine import nodes
+
+    tx.set_meta("bootstrap:kubernetes-service", "1")
+    if tx.exists("Service", "default", "kubernetes"):
+        return
+    ip = nodes.node_ip(1)
+    labels = {"component": "apiserver", "provider": "kubernetes"}
+    tx.create({"apiVersion": "v1", "kind": "Service",
+               "metadata": {"name": "kubernetes", "namespace": "default", "labels": labels},
+               "spec": {"clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "internalTrafficPolicy": "Cluster",
+                        "ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack",
+                        "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": APISERVER_PORT}],
+                        "sessionAffinity": "None", "type": "ClusterIP"},
+               "status": {"loadBalancer": {}}})
+    tx.create({"apiVersion": "v1", "kind": "Endpoints",
+               "metadata": {"name": "kubernetes", "namespace": "default",
+                            "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
+               "subsets": [{"addresses": [{"ip": ip}],
+                            "ports": [{"name": "https", "port": APISERVER_PORT, "protocol": "TCP"}]}]})
+    tx.create({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+               "metadata": {"name": "kubernetes", "namespace": "default",
+                            "labels": {"kubernetes.io/service-name": "kubernetes"}},
+               "addressType": "IPv4",
+               "endpoints": [{"addresses": [ip], "conditions": {"ready": True}}],
+               "ports": [{"name": "https", "port": APISERVER_PORT, "protocol": "TCP"}]})
 
 
 STEP_S = 0.05  # wall time of work after which a step of a verb that waits ends if anyone waits or it printed

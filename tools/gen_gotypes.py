@@ -41,7 +41,7 @@ PRINT_PACKAGE = {"core": "v1", "meta": "v1", "resource": "resource", "intstr": "
 TYPED_ROOTS = {"Pod": "core.Pod", "Deployment": "apps.Deployment", "ReplicaSet": "apps.ReplicaSet",
                "StatefulSet": "apps.StatefulSet", "DaemonSet": "apps.DaemonSet",
                "ControllerRevision": "apps.ControllerRevision", "Job": "batch.Job", "CronJob": "batch.CronJob",
-               "Event": "core.Event", "EventList": "core.EventList"}
+               "Event": "core.Event", "EventList": "core.EventList", "Service": "core.Service"}
 
 # the types whose fields are unexported or that come from packages not parsed here
 HAND_WRITTEN_STRUCTS = {

@@ -51,6 +51,7 @@ KINDS = {
     "endpoints-v1.json": "endpoints-v1.json",
     "lease-coordination-v1.json": "lease-coordination-v1.json",
     "controllerrevision-apps-v1.json": "controllerrevision-apps-v1.json",
+    "endpointslice-discovery-v1.json": "endpointslice-discovery-v1.json",
 }
 
 INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"

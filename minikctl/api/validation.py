@@ -72,6 +72,7 @@ SCHEMA_FILES = {
     "Endpoints": "endpoints-v1.json",
     "Lease": "lease-coordination-v1.json",
     "ControllerRevision": "controllerrevision-apps-v1.json",
+    "EndpointSlice": "endpointslice-discovery-v1.json",
 }
 
 

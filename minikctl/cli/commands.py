@@ -13,7 +13,8 @@ COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "ge
             "clock": "clock", "version": "version", "api-resources": "api_resources", "api-versions": "api_resources", "top": "top",
             "rollout": "rollout", "scale": "scale", "serve": "serve", "diff": "diff", "completion": "completion",
             "explain": "explain", "node": "node", "debug": "debug", "cordon": "drain", "uncordon": "drain",
-            "drain": "drain", "taint": "drain", "events": "events"}
+            "drain": "drain", "taint": "drain", "events": "events",
+            "expose": "expose"}
 
 
 def lookup(word: str) -> Any:

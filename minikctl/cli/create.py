@@ -7,7 +7,7 @@ workload families add theirs); SUBCOMMANDS is the table kubectl's ``create`` kno
 from __future__ import annotations
 
 from minikctl.cli import common as c
-from minikctl.cli import create_apps, create_batch, create_config
+from minikctl.cli import create_apps, create_batch, create_config, create_service
 from minikctl.cli.spec import Arg, Group, Opt
 
 
@@ -65,6 +65,8 @@ SUBCOMMANDS = {
     "cm": create_config.create_configmap,
     "serviceaccount": create_config.create_serviceaccount,
     "sa": create_config.create_serviceaccount,
+    "service": create_service.SERVICE,
+    "svc": create_service.SERVICE,
 }
 
 COMMANDS = {"create": Group("Create a resource from a file or from stdin.", SUBCOMMANDS, callback=create)}

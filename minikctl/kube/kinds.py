@@ -82,11 +82,14 @@ JOB = Resource("Job", "jobs", "job", (), True, "batch/v1", categories="all", sub
 CRONJOB = Resource("CronJob", "cronjobs", "cronjob", ("cj",), True, "batch/v1", categories="all",
                    subresources=("status",))
 LEASE = Resource("Lease", "leases", "lease", (), True, "coordination.k8s.io/v1")
+SERVICE = Resource("Service", "services", "service", ("svc",), True, categories="all", subresources=("status",))
+ENDPOINTS = Resource("Endpoints", "endpoints", "endpoints", ("ep",), True)
+ENDPOINTSLICE = Resource("EndpointSlice", "endpointslices", "endpointslice", (), True, "discovery.k8s.io/v1")
 
 # the table: every served kind. `get all` lists the kinds of the all category in this order (kubectl's:
 # pods, then the apps and batch kinds as discovery lists them)
-RESOURCES = (POD, NAMESPACE, EVENT, NODE, CONFIGMAP, SECRET, SERVICEACCOUNT, DAEMONSET, DEPLOYMENT, REPLICASET,
-             STATEFULSET, CONTROLLERREVISION, CRONJOB, JOB, LEASE)
+RESOURCES = (POD, SERVICE, NAMESPACE, EVENT, NODE, CONFIGMAP, SECRET, SERVICEACCOUNT, ENDPOINTS, DAEMONSET,
+             DEPLOYMENT, REPLICASET, STATEFULSET, CONTROLLERREVISION, CRONJOB, JOB, LEASE, ENDPOINTSLICE)
 
 _BY_NAME: dict[str, Resource] = {}
 _BY_KIND: dict[tuple[str, str], Resource] = {}

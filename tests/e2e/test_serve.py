@@ -152,7 +152,9 @@ def test_health_version_and_discovery(live):
         "Accept": "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"})
     assert code == 200 and h["Content-Type"].startswith("application/json;g=apidiscovery.k8s.io;v=v2")
     groups = {item["metadata"]["name"]: item for item in json.loads(raw)["items"]}
-    assert set(groups) == {"apps", "batch", "coordination.k8s.io"}
+    assert set(groups) == {"apps", "batch", "coordination.k8s.io", "discovery.k8s.io"}
+    slices = groups["discovery.k8s.io"]["versions"][0]["resources"]
+    assert [r["resource"] for r in slices] == ["endpointslices"]
     deploy = next(r for r in groups["apps"]["versions"][0]["resources"] if r["resource"] == "deployments")
     assert deploy["shortNames"] == ["deploy"] and deploy["categories"] == ["all"]
     assert {s["subresource"]: s["responseKind"]["kind"] for s in deploy["subresources"]} == {
@@ -160,9 +162,12 @@ def test_health_version_and_discovery(live):
     code, legacy = live.json("GET", "/api/v1")
     names = {r["name"] for r in legacy["resources"]}
     assert {"pods", "pods/log", "pods/exec", "pods/attach", "pods/eviction", "pods/binding", "nodes",
-            "namespaces/finalize"} <= names
+            "namespaces/finalize", "services", "services/status", "endpoints"} <= names
+    svc = next(r for r in legacy["resources"] if r["name"] == "services")
+    assert svc["shortNames"] == ["svc"] and svc["categories"] == ["all"]
     code, v3 = live.json("GET", "/openapi/v3")
-    assert set(v3["paths"]) == {"api/v1", "apis/apps/v1", "apis/batch/v1", "apis/coordination.k8s.io/v1"}
+    assert set(v3["paths"]) == {"api/v1", "apis/apps/v1", "apis/batch/v1", "apis/coordination.k8s.io/v1",
+                                "apis/discovery.k8s.io/v1"}
     code, doc = live.json("GET", v3["paths"]["api/v1"]["serverRelativeURL"])
     patch = doc["paths"]["/api/v1/namespaces/{namespace}/pods/{name}"]["patch"]
     assert patch["x-kubernetes-group-version-kind"] == {"group": "", "kind": "Pod", "version": "v1"}

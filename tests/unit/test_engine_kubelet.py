@@ -53,7 +53,7 @@ class FakeProc:
         return self.d
 
 
-def fake_spawn(argv, env, image, now, mem, fs):
+def fake_spawn(argv, env, image, now, mem, fs, stdin_open=False, net=None):
     p = FakeProc({"argv": list(argv), "t0": now})
     p.logs.append([now, "stdout", f"started {argv[0]}"])
     if argv[0] == "sleep":

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .images import Image, program_model
+from .network import server_token
 from .shell import SPECIAL_BUILTINS, ShellSyntaxError, compile_script, scan_word
 from .vfs import ContainerFS, FSError, norm
 
@@ -78,6 +79,8 @@ class Listener:
     kind: str = ""
     since_ms: int = 0
     program: str = ""
+    docroot: str = ""  # a static file server: GET answers the files under it (behavior/network.py)
+    server: str = ""  # its Server token, in its error pages (nginx/1.27.3)
 
     def http_status(self, path: str, now_ms: int) -> int:
         p = path.split("?", 1)[0] or "/"
@@ -94,7 +97,8 @@ class Listener:
     def to_dict(self) -> dict:
         return {"port": self.port, "protocol": self.protocol, "paths": dict(self.paths),
                 "default_status": self.default_status, "grpc_status": self.grpc_status,
-                "kind": self.kind, "since_ms": self.since_ms, "program": self.program}
+                "kind": self.kind, "since_ms": self.since_ms, "program": self.program,
+                **({"docroot": self.docroot, "server": self.server} if self.docroot or self.server else {})}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Listener":
@@ -738,6 +742,9 @@ class Process:
         # optional, not persisted: name -> IP (or None) for nslookup; set it before step() to let
         # init containers wait for Services (see ``parse_service_dns``)
         self.resolver = None
+        # optional, not persisted: the pod's network namespace (behavior/network.PodNetwork); the kubelet sets it
+        # so that wget/curl/nc/nslookup and bind() see the pod's ports and the cluster's Services
+        self.net = None
         self._fs = None
         self._image_obj = None
         self._cmdname = ""
@@ -1984,13 +1991,25 @@ class Process:
         return env
 
     # -- program models -----------------------------------------------------------------
-    def _open_listeners(self, model: dict, name: str, extra: list | None = None) -> None:
-        for l in list(model.get("listeners", [])) + list(extra or []):
+    def _open_listeners(self, model: dict, name: str, extra: list | None = None, table: dict | None = None,
+                        fs=None) -> bool:
+        """Open the model's ports; False (nothing opened) when another container of the pod holds one of them."""
+        wanted = list(model.get("listeners", [])) + list(extra or [])
+        if self.net is not None:
+            from .network import bind_failure
+
+            busy = next((int(l["port"]) for l in wanted if self.net.bind_conflict(int(l["port"]), self.t)), None)
+            if busy is not None:
+                bind_failure(self, name, busy, table or {}, fs)
+                return False
+        for l in wanted:
             d = Listener(port=int(l["port"]), protocol=l.get("protocol", "tcp"), paths=dict(l.get("paths", {})),
                          default_status=int(l.get("default_status", 200)), grpc_status=l.get("grpc_status", "SERVING"),
-                         kind=l.get("kind", ""), since_ms=self.t + int(l.get("delay_ms", 0)), program=name).to_dict()
+                         kind=l.get("kind", ""), since_ms=self.t + int(l.get("delay_ms", 0)), program=name,
+                         docroot=l.get("docroot", ""), server=server_token(l.get("server", ""), self.image)).to_dict()
             self.listeners = [x for x in self.listeners if x["port"] != d["port"]] + [d]
         self.listeners.sort(key=lambda x: x["port"])
+        return True
 
     def _become(self, model: dict, name: str, flags: dict) -> None:
         if flags.get("exec"):
@@ -2007,7 +2026,8 @@ class Process:
         self._become(model, name, flags)
         for ln in model.get("stdout", []):
             self._out(table, ln + "\n", fs)
-        self._open_listeners(model, name)
+        if not self._open_listeners(model, name, table=table, fs=fs):
+            return
         self._block(None, table, flags, kind="forever")
 
     def _nginx_signal(self, argv, table, fs):
@@ -2172,12 +2192,12 @@ class Process:
         elif sub in ("netexec", "serve-hostname", "test-webserver", "grpc-health-checking", "porter", "fake-gitserver"):
             if sub == "netexec":
                 port = int(opts.get("http-port", 8080))
-                ls = [{"port": port, "protocol": "http", "paths": {}, "default_status": 200}]
+                ls = [{"port": port, "protocol": "http", "paths": {}, "default_status": 200, "kind": "netexec"}]
                 if "grpc-port" in opts:
                     ls.append({"port": int(opts["grpc-port"]), "protocol": "grpc"})
                 term = "exit:0"
             elif sub == "serve-hostname":
-                ls = [{"port": int(opts.get("port", 9376)), "protocol": "http", "default_status": 200}]
+                ls = [{"port": int(opts.get("port", 9376)), "protocol": "http", "default_status": 200, "kind": "hostname"}]
             elif sub == "grpc-health-checking":
                 ls = [{"port": int(opts.get("port", 5000)), "protocol": "grpc"},
                       {"port": int(opts.get("http-port", 8080)), "protocol": "http"}]
@@ -2185,8 +2205,8 @@ class Process:
                 ls = [{"port": int(opts.get("port", 80)), "protocol": "http", "default_status": 200}]
             if flags.get("exec"):
                 self.pid1 = {"name": "agnhost", "term": term}
-            self._open_listeners({}, "agnhost", ls)
-            self._block(None, table, flags, kind="forever")
+            if self._open_listeners({}, "agnhost", ls, table=table, fs=fs):
+                self._block(None, table, flags, kind="forever")
         elif sub in ("pause", ""):
             if flags.get("exec"):
                 self.pid1 = {"name": "agnhost", "term": "exit:0"}
@@ -2214,6 +2234,17 @@ class Process:
         ip = None
         if host in fail or host.split(".")[0] in fail:
             ip = None
+        elif self.net is not None and self.resolver is None and not self.net.external(host):
+            from .network import nslookup_lines
+
+            lines, err = nslookup_lines(self.net, host)
+            if err:
+                self._errout(table, err + "\n", fs)
+                self.status = 1
+                return
+            self._out(table, "".join(ln + "\n" for ln in lines[3:]), fs)
+            self.status = 0
+            return
         elif self.resolver is not None:
             ip = self.resolver(host)
         else:
@@ -3276,9 +3307,13 @@ class Process:
             self._errout(table, "BusyBox v1.36.1 multi-call binary.\n\nUsage: wget [-cqS] [-O FILE] URL...\n", fs)
             self.status = 1
             return
+        host = re.sub(r"^[a-z]+://", "", url).split("/", 1)[0]
+        if self.net is not None and not self.net.external(host.rsplit(":", 1)[0]):
+            from .network import wget
+
+            return wget(self, url, out_file, quiet, table, fs)
         self._note("wget/curl: every URL is assumed reachable and returns a small simulated page")
         body = _fake_page(url)
-        host = re.sub(r"^[a-z]+://", "", url).split("/", 1)[0]
         if out_file is None:
             out_file = url.rstrip("/").rsplit("/", 1)[-1] if "/" in re.sub(r"^[a-z]+://", "", url).rstrip("/") else "index.html"
         if not quiet:
@@ -3297,9 +3332,13 @@ class Process:
         self.status = 0
 
     def _b_curl(self, argv, table, flags, line, fs):
-        out_file, url, i = None, None, 1
+        out_file, url, i, opts = None, None, 1, set()
         while i < len(argv):
             a = argv[i]
+            if a.startswith("-") and not a.startswith("--") and len(a) > 1:
+                opts.update(a[1:])
+            elif a in ("--silent", "--show-error", "--fail"):
+                opts.add({"--silent": "s", "--show-error": "S", "--fail": "f"}[a])
             if a in ("-o", "--output") and i + 1 < len(argv):
                 out_file = argv[i + 1]
                 i += 2
@@ -3314,6 +3353,10 @@ class Process:
             self._errout(table, "curl: try 'curl --help' or 'curl --manual' for more information\n", fs)
             self.status = 2
             return
+        if self.net is not None and not self.net.external(re.sub(r"^[a-z]+://", "", url).split("/", 1)[0].rsplit(":", 1)[0]):
+            from .network import curl
+
+            return curl(self, url, out_file, opts, table, fs)
         self._note("wget/curl: every URL is assumed reachable and returns a small simulated page")
         body = _fake_page(url)
         if out_file:
@@ -3326,6 +3369,11 @@ class Process:
         else:
             self._out(table, body, fs)
         self.status = 0
+
+    def _b_nc(self, argv, table, flags, line, fs):
+        from .network import nc
+
+        return nc(self, argv, table, flags, fs)
 
     def _b_yes(self, argv, table, flags, line, fs):
         self._note("yes: endless output is not simulated; the command runs forever")
@@ -3519,6 +3567,7 @@ def run_exec_timed(argv: list, env: dict, fs: ContainerFS, image: Image, now_ms:
     if p.exited and p.reason == "StartError":
         return 126, f"OCI runtime exec failed: exec failed: unable to start container process: {p.message}: unknown", 0
     p.peer = proc
+    p.net = getattr(proc, "net", None)  # an exec runs in the container's network namespace
     p.is_exec = True
     limit = None if timeout_s is None else now_ms + int(timeout_s * 1000)
     p.step(limit if limit is not None else now_ms + 10 ** 12, fs)

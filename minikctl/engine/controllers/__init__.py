@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from minikctl.engine.controllers.daemonset import DaemonSetController
 from minikctl.engine.controllers.deployment import DeploymentController
+from minikctl.engine.controllers.endpoints import EndpointsController, EndpointSliceController
 from minikctl.engine.controllers.cronjob import CronJobController
 from minikctl.engine.controllers.garbagecollector import GarbageCollector
 from minikctl.engine.controllers.job import JobController
@@ -24,4 +25,4 @@ from minikctl.engine.controllers.ttlafterfinished import TTLAfterFinishedControl
 CONTROLLERS = [GarbageCollector, NamespaceController, ServiceAccountsController, RootCACertPublisher,
                PodGarbageCollector, NodeLifecycleController, TaintEvictionController, DeploymentController,
                ReplicaSetController, StatefulSetController, DaemonSetController, JobController, CronJobController,
-               TTLAfterFinishedController]
+               TTLAfterFinishedController, EndpointsController, EndpointSliceController]

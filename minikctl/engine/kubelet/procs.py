@@ -90,9 +90,12 @@ def set_cpu_limit(p, container: dict) -> None:
         p.cpu_share = min(1.0, cores)
 
 
-def spawn(argv: list[str], env: dict, image, now_ms: int, mem_limit: int | None, fs, stdin_open: bool = False) -> Any:
-    """A new process, already run up to ``now_ms`` (whatever it does at its first instant)."""
+def spawn(argv: list[str], env: dict, image, now_ms: int, mem_limit: int | None, fs, stdin_open: bool = False,
+          net=None) -> Any:
+    """A new process, already run up to ``now_ms`` (whatever it does at its first instant); ``net`` is its pod's
+    network namespace (engine/network.py)."""
     p = _process_cls().spawn(argv, env, image, now_ms, mem_limit, stdin_open=stdin_open)
+    p.net = net
     p.step(now_ms, fs)
     return p
 

@@ -16,6 +16,7 @@ import os
 from operator import attrgetter
 from typing import Any
 
+from minikctl.engine import network
 from minikctl.engine.kubelet import phase as ph
 from minikctl.engine.kubelet import procs
 from minikctl.engine.kubelet.records import (BackOff, BackOffEvents, ContainerRecord, CrashLoopCycle, EventNote,
@@ -146,6 +147,7 @@ class PodWorker:
         p = self._procs.get(inst.id)
         if p is None and inst.process is not None:
             p = self._procs[inst.id] = procs.load_process(inst.process)
+            network.attach(self, p)  # the pod's network namespace (engine/network.py)
         if write and p is not None:
             self._dirty.add(inst.id)
         return p
@@ -408,7 +410,8 @@ class PodWorker:
         self.event("Normal", "Created", f"Created container: {name}", fp)
         # an ephemeral container with stdin open (``debug -i``) waits for input nobody sends
         extra = {"stdin_open": True} if cr.kind == "ephemeral" and c.get("stdin") else {}
-        p = procs.spawn(argv, env, img, self.now, procs.memory_limit(c), view, **extra)
+        p = procs.spawn(argv, env, img, self.now, procs.memory_limit(c), view,
+                        net=network.pod_network(self, name), **extra)
         procs.set_cpu_limit(p, c)
         if p.exited and p.reason == "StartError":
             # the runtime could not exec the process: StartError 128, then RunContainerError
@@ -699,7 +702,9 @@ class PodWorker:
             return 0
 
     def run_probe(self, c: dict, inst: InstanceRecord, probe: dict) -> tuple[bool, str]:
-        p = self.proc(inst, write="exec" in probe)  # network probes only read the listeners
+        p = self.proc(inst, write="exec" in probe)
+        if "exec" not in probe:  # network probes reach every container's ports: one network namespace per pod
+            p = network.pod_network(self, c["name"])
         ip = self.rec.pod_ip or ""
         timeout = int(probe.get("timeoutSeconds", 1))
         if "exec" in probe:

@@ -1,0 +1,101 @@
+"""Services speed: P pods behind S Services, every pod's readiness flapping every 30 s (a container that makes and
+removes the file its exec readiness probe reads), the clock advanced H virtual hours in one `clock advance` (one
+transaction, as the command runs it). The endpoints and EndpointSlice controllers must batch: each Service is
+synced once per instant for all the pod changes that queued it (their work queues), from informer caches.
+
+Prints the wall and CPU time of the advance, the pods' Ready transitions, and the writes of Endpoints and
+EndpointSlices. ``--no-services`` runs the same pods without Services (the cost of the pods alone; on a checkout
+without Services that is all it can run), so the controllers' share is the difference.
+
+Target (issue 12): 1,000 pods behind 10 Services, readiness flapping every 30 s, `clock advance 1h` < 3 s.
+
+Usage: python bench/services_speed.py [--pods 1000] [--services 10] [--hours 1] [--no-services] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from minikctl.cluster import Cluster  # noqa: E402
+from minikctl.store.db import Store  # noqa: E402
+
+FLAP = "while true; do touch /tmp/ready; sleep 30; rm -f /tmp/ready; sleep 30; done"
+
+
+def pod(i: int, services: int) -> dict:
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": f"p{i:04d}", "namespace": "default", "labels": {"svc": f"s{i % services}"}},
+            "spec": {"containers": [{"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", FLAP],
+                                     "ports": [{"containerPort": 8080, "name": "http"}],
+                                     "readinessProbe": {"exec": {"command": ["cat", "/tmp/ready"]},
+                                                        "periodSeconds": 10, "failureThreshold": 1}}]}}
+
+
+def service(j: int) -> dict:
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"s{j}", "namespace": "default"},
+            "spec": {"selector": {"svc": f"s{j}"}, "ports": [{"port": 80, "targetPort": "http"}]}}
+
+
+def writes(store: Store, kind: str) -> int:
+    return store.conn.execute("SELECT count(*) FROM changes WHERE kind=?", (kind,)).fetchone()[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pods", type=int, default=1000)
+    ap.add_argument("--services", type=int, default=10)
+    ap.add_argument("--hours", type=float, default=1)
+    ap.add_argument("--no-services", action="store_true")
+    ap.add_argument("--profile", action="store_true")
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "s.db"
+        store = Store(path)
+        with store.transaction() as tx:
+            cl = Cluster(tx)
+            node = tx.get("Node", "", "node1")
+            for key in ("capacity", "allocatable"):
+                node["status"][key].update({"pods": str(max(110, 2 * a.pods)), "cpu": "1000", "memory": "1Ti"})
+            cl.api.write_status(node)
+            if not a.no_services:
+                for j in range(a.services):
+                    cl.api.create(service(j))
+            for i in range(a.pods):
+                cl.api.create(pod(i, a.services))
+            cl.settle()
+        with store.transaction() as tx:  # every pod running, its first probes done
+            Cluster(tx).advance_to(tx.now_ms + 15_000)
+        before = {k: writes(store, k) for k in ("Endpoints", "EndpointSlice")}
+        prof = cProfile.Profile(time.process_time) if a.profile else None
+        t0, c0 = time.perf_counter(), time.process_time()
+        if prof:
+            prof.enable()
+        with store.transaction() as tx:
+            Cluster(tx).advance_to(tx.now_ms + int(a.hours * 3600_000))
+        if prof:
+            prof.disable()
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        after = {k: writes(store, k) for k in ("Endpoints", "EndpointSlice")}
+        ready = store.conn.execute(
+            "SELECT count(*) FROM objects, json_each(objects.body, '$.status.conditions') AS c WHERE kind='Pod' "
+            "AND json_extract(c.value, '$.type')='Ready' AND json_extract(c.value, '$.status')='True'").fetchone()[0]
+        store.close()
+        what = "no Services" if a.no_services else f"{a.services} Services"
+        print(f"{a.pods} pods, {what}, readiness flapping every 30 s, advance {a.hours:g} h: {wall:.2f} s wall, "
+              f"{cpu:.2f} s cpu; Endpoints writes {after['Endpoints'] - before['Endpoints']}, EndpointSlice writes "
+              f"{after['EndpointSlice'] - before['EndpointSlice']} (change log, last 20,000 kept); {ready} pods ready "
+              "at the end; target < 3 s")
+        if prof:
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
+
+
+if __name__ == "__main__":
+    main()

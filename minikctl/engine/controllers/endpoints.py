@@ -1,0 +1,440 @@
+"""The endpoints and EndpointSlice controllers: the pods behind each Service with a selector.
+
+``EndpointsController`` is ``pkg/controller/endpoint`` (endpoints_controller.go ``syncService``): one ``v1``
+Endpoints named after the Service, its subsets built from the pods the selector matches that have an IP and are not
+terminal (``endpointutil.ShouldPodBeInEndpoints``; a pod being deleted only with ``publishNotReadyAddresses``), a
+ready pod under ``addresses``, a pod that is not ready under ``notReadyAddresses`` (all under ``addresses`` with
+``publishNotReadyAddresses``), one entry per Service port with the port resolved on the pod (``podutil.FindPort``:
+a named ``targetPort`` is the container port of that name; a pod without it is left out of that port), then
+repacked (``endpoints.RepackSubsets``: pods with the same ports share a subset, addresses sorted by IP).
+
+``EndpointSliceController`` is ``pkg/controller/endpointslice`` (reconciler.go): the slices of a Service, labelled
+``kubernetes.io/service-name`` and ``endpointslice.kubernetes.io/managed-by``, owned by the Service, one endpoint
+per pod with its ``ready``/``serving``/``terminating`` conditions (``podToEndpoint``: terminating pods stay, not
+ready), grouped by their resolved ports; a Service with no pod gets a placeholder slice with no endpoints. A
+slice holds at most 100 endpoints (``--max-endpoints-per-slice``).
+
+Both react to a Service's changes and to the changes of the pods its selector matches (before or after the
+change), and sync each queued Service once per instant: the batching of their work queues (a Service synced
+once for all the pod changes that queued it meanwhile). Their informers are caches of the pods and Services
+they saw, per namespace, so a pod's readiness flapping costs a look at that namespace's Services and one sync of
+the Services it belongs to, not a listing of every pod. A readiness probe that fails takes the pod out of
+``addresses`` (and makes its slice endpoint ``ready: false``): kube-proxy and cluster DNS stop sending it
+traffic (kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-probes).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+
+from minikctl.kube.selectors import selector_matches
+from minikctl.store.changelog import DELETED
+
+TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"  # v1.EndpointsLastChangeTriggerTime
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"  # discovery.LabelServiceName
+MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"  # discovery.LabelManagedBy
+MANAGED_BY = "endpointslice-controller.k8s.io"
+HEADLESS_LABEL = "service.kubernetes.io/headless"  # v1.IsHeadlessService
+MAX_PER_SLICE = 100  # kube-controller-manager --max-endpoints-per-slice
+
+
+def _pod_view(pod: dict) -> dict:
+    """What the controllers read of a pod (kept by their informer)."""
+    meta = pod.get("metadata") or {}
+    spec = pod.get("spec") or {}
+    status = pod.get("status") or {}
+    ports: dict = {}
+    for c in spec.get("containers") or []:
+        for p in c.get("ports") or []:
+            if p.get("name") and p["name"] not in ports:
+                ports[p["name"]] = (int(p.get("containerPort") or 0), p.get("protocol") or "TCP")
+    return {"name": meta.get("name", ""), "uid": meta.get("uid", ""), "labels": meta.get("labels") or {},
+            "ip": status.get("podIP") or "", "phase": status.get("phase") or "",
+            "ready": any(c.get("type") == "Ready" and c.get("status") == "True"
+                         for c in status.get("conditions") or []),
+            "deleting": bool(meta.get("deletionTimestamp")), "node": spec.get("nodeName") or "",
+            "hostname": spec.get("hostname") or "", "subdomain": spec.get("subdomain") or "", "ports": ports}
+
+
+def find_port(pod: dict, sp: dict) -> int | None:
+    """podutil.FindPort: a named targetPort is the pod's container port of that name and protocol; a number is
+    itself (None: the pod has no such port)."""
+    tp = sp.get("targetPort", sp.get("port"))
+    if isinstance(tp, str):
+        hit = pod["ports"].get(tp)
+        if hit is None or hit[1] != (sp.get("protocol") or "TCP"):
+            return None
+        return hit[0]
+    return int(tp or 0)
+
+
+def _ip_key(ip: str):
+    """An address's place in RepackSubsets' order (the bytes of the IP)."""
+    parts = ip.split(".")
+    if len(parts) == 4 and all(p.isdigit() for p in parts):
+        return (0, tuple(int(p) for p in parts))
+    try:
+        return (1, ipaddress.ip_address(ip).packed)
+    except ValueError:
+        return (2, ip.encode())
+
+
+def _rfc3339_nano(ms: int) -> str:
+    """time.RFC3339Nano of a virtual instant (trailing zeros of the fraction dropped, as Go prints it)."""
+    from minikctl.kube.timefmt import rfc3339
+
+    base = rfc3339(ms - ms % 1000)
+    frac = ms % 1000
+    if not frac:
+        return base
+    return base[:-1] + "." + f"{frac:03d}".rstrip("0") + "Z"
+
+
+class _ServicePods:
+    """The shared informers and work queue: Services and pods per namespace, which pods each Service selects (kept
+    as pods and Services change), Services queued by key."""
+
+    name = ""
+    watches = ("Service", "Pod")
+    owns: tuple = ()
+
+    def __init__(self, loop) -> None:
+        self.loop = loop
+        self.tx = loop.tx
+        self.api = loop.api.as_writer(self.name)
+        self.queue: dict[tuple, None] = {}
+        self._services: dict[str, dict] = {}  # ns -> {name: service}
+        self._pods: dict[str, dict] = {}  # ns -> {name: pod view}
+        self._members: dict[tuple, set] = {}  # (ns, service) -> names of the pods its selector matches
+
+    # -- informers -------------------------------------------------------------------------------------
+    def services(self, ns: str) -> dict:
+        got = self._services.get(ns)
+        if got is None:
+            got = self._services[ns] = {s["metadata"]["name"]: s for s in self.tx.list("Service", ns)}
+        return got
+
+    def pods(self, ns: str) -> dict:
+        got = self._pods.get(ns)
+        if got is None:
+            got = self._pods[ns] = {p["metadata"]["name"]: _pod_view(p) for p in self.tx.list("Pod", ns)}
+        return got
+
+    def members(self, ns: str, name: str, svc: dict) -> set:
+        key = (ns, name)
+        got = self._members.get(key)
+        if got is None:
+            sel = (svc.get("spec") or {}).get("selector") or {}
+            got = self._members[key] = {n for n, p in self.pods(ns).items() if sel and _matches(sel, p["labels"])}
+        return got
+
+    def observe(self, ch) -> None:
+        ns = ch.namespace
+        if ch.kind == "Service":
+            if ns in self._services:
+                if ch.type == DELETED:
+                    self._services[ns].pop(ch.name, None)
+                else:
+                    self._services[ns][ch.name] = ch.snapshot()
+            self._members.pop((ns, ch.name), None)  # its selector may have changed: matched again when synced
+            self.queue[(ns, ch.name)] = None
+            return
+        # a pod: the Services whose selector matched it before or matches it now
+        cache = self._pods.get(ns)
+        if cache is None:
+            # a cold informer (the first pod change of the namespace in this command): the pod's labels before
+            # the change are not known, so every Service of the namespace with a selector is synced once
+            for name, svc in self.services(ns).items():
+                if (svc.get("spec") or {}).get("selector"):
+                    self.queue[(ns, name)] = None
+            self.pods(ns)
+            return
+        old = cache.get(ch.name)
+        new = None if ch.type == DELETED else _pod_view(ch.obj)
+        if new is None:
+            cache.pop(ch.name, None)
+        else:
+            cache[ch.name] = new
+        if old == new:
+            return
+        for name, svc in self.services(ns).items():
+            sel = (svc.get("spec") or {}).get("selector")
+            if not sel:
+                continue
+            now_in = new is not None and _matches(sel, new["labels"])
+            was_in = old is not None and _matches(sel, old["labels"])
+            if not (now_in or was_in):
+                continue
+            group = self._members.get((ns, name))
+            if group is not None:
+                if now_in:
+                    group.add(ch.name)
+                else:
+                    group.discard(ch.name)
+            self.queue[(ns, name)] = None
+
+    def has_work(self) -> bool:
+        return bool(self.queue)
+
+    def work(self) -> None:
+        while self.queue:
+            key = next(iter(self.queue))
+            del self.queue[key]
+            ns, name = key
+            svc = self.services(ns).get(name)
+            self.sync(ns, name, svc)
+
+    def due(self, kind, namespace, name, until, horizon) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+    def selected(self, svc: dict) -> list[dict]:
+        ns = svc["metadata"].get("namespace", "default")
+        pods = self.pods(ns)
+        return [pods[n] for n in sorted(self.members(ns, svc["metadata"]["name"], svc)) if n in pods]
+
+    def sync(self, ns: str, name: str, svc: dict | None) -> None:
+        raise NotImplementedError
+
+
+def _managed(obj: dict) -> bool:
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    return labels.get(MANAGED_BY_LABEL) == MANAGED_BY and bool(labels.get(SERVICE_NAME_LABEL))
+
+
+def _matches(selector: dict, labels: dict) -> bool:
+    """A Service's selector is a map: every key equal (labels.Set(selector).AsSelectorPreValidated())."""
+    return all(labels.get(k) == v for k, v in selector.items())
+
+
+def _should_be_in_endpoints(pod: dict, include_terminating: bool) -> bool:
+    """endpointutil.ShouldPodBeInEndpoints."""
+    if pod["phase"] in ("Succeeded", "Failed"):
+        return False
+    if not pod["ip"]:
+        return False
+    return include_terminating or not pod["deleting"]
+
+
+def _should_set_hostname(pod: dict, svc: dict) -> bool:
+    """endpointutil.ShouldSetHostname: the pod's hostname when its subdomain is the Service's name."""
+    return bool(pod["hostname"]) and pod["subdomain"] == svc["metadata"]["name"]
+
+
+def _target_ref(pod: dict, ns: str) -> dict:
+    return {"kind": "Pod", "namespace": ns, "name": pod["name"], "uid": pod["uid"]}
+
+
+def _service_labels(svc: dict) -> dict:
+    labels = {k: v for k, v in ((svc.get("metadata") or {}).get("labels") or {}).items()
+              if k not in (SERVICE_NAME_LABEL, MANAGED_BY_LABEL)}
+    if (svc.get("spec") or {}).get("clusterIP") == "None":
+        labels[HEADLESS_LABEL] = ""
+    return labels
+
+
+class EndpointsController(_ServicePods):
+    name = "endpoint-controller"
+    watches = ("Service", "Pod", "Endpoints")
+
+    def observe(self, ch) -> None:
+        if ch.kind == "Endpoints":
+            if ch.type == DELETED and ch.by != self.name:  # someone deleted it: the controller puts it back
+                self.queue[(ch.namespace, ch.name)] = None
+            return
+        super().observe(ch)
+
+    def sync(self, ns: str, name: str, svc: dict | None) -> None:
+        current = self.tx.get("Endpoints", ns, name)
+        if svc is None or not (svc.get("spec") or {}).get("selector"):
+            # the Service is gone: its Endpoints go; a Service without a selector has user-managed Endpoints
+            if svc is None and current is not None:
+                self.api.delete(current)
+            return
+        spec = svc.get("spec") or {}
+        publish = bool(spec.get("publishNotReadyAddresses"))
+        groups: dict[str, dict] = {}
+        for pod in self.selected(svc):
+            if not _should_be_in_endpoints(pod, publish):
+                continue
+            addr = {"ip": pod["ip"]}
+            if _should_set_hostname(pod, svc):
+                addr["hostname"] = pod["hostname"]
+            if pod["node"]:
+                addr["nodeName"] = pod["node"]
+            addr["targetRef"] = _target_ref(pod, ns)
+            ready = publish or pod["ready"]
+            ports = []
+            for sp in spec.get("ports") or []:
+                port = find_port(pod, sp)
+                if port is None:
+                    continue
+                ep = {"name": sp.get("name") or "", "port": port, "protocol": sp.get("protocol") or "TCP"}
+                if sp.get("appProtocol"):
+                    ep["appProtocol"] = sp["appProtocol"]
+                if not ep["name"]:
+                    del ep["name"]
+                ports.append(ep)
+            if spec.get("ports") and not ports:
+                continue
+            key = tuple(tuple(sorted(p.items())) for p in ports)
+            g = groups.setdefault(key, {"addresses": [], "notReadyAddresses": [], "ports": ports})
+            g["addresses" if ready else "notReadyAddresses"].append(addr)
+        subsets = []
+        for key in sorted(groups, key=lambda k: min((_ip_key(a["ip"]) for a in groups[k]["addresses"]
+                                                    + groups[k]["notReadyAddresses"]), default=(0, ()))):
+            g = groups[key]
+            ss: dict = {}
+            if g["addresses"]:
+                ss["addresses"] = sorted(g["addresses"], key=lambda a: _ip_key(a["ip"]))
+            if g["notReadyAddresses"]:
+                ss["notReadyAddresses"] = sorted(g["notReadyAddresses"], key=lambda a: _ip_key(a["ip"]))
+            if g["ports"]:
+                ss["ports"] = g["ports"]
+            subsets.append(ss)
+        labels = _service_labels(svc)
+        if current is not None:
+            cur_labels = (current.get("metadata") or {}).get("labels") or {}
+            if (current.get("subsets") or []) == subsets and cur_labels == labels:
+                return
+            new = json.loads(json.dumps(current))
+            meta = new["metadata"]
+            if labels:
+                meta["labels"] = labels
+            else:
+                meta.pop("labels", None)
+            meta.setdefault("annotations", {})[TRIGGER_TIME] = _rfc3339_nano(self.tx.now_ms)
+            if subsets:
+                new["subsets"] = subsets
+            else:
+                new.pop("subsets", None)
+            self.api.update(current, new, verb="updating", trusted=True)  # built from what it read (as its status)
+            return
+        meta = {"name": name, "namespace": ns}
+        if labels:
+            meta["labels"] = labels
+        meta["annotations"] = {TRIGGER_TIME: _rfc3339_nano(self.tx.now_ms)}
+        obj = {"apiVersion": "v1", "kind": "Endpoints", "metadata": meta}
+        if subsets:
+            obj["subsets"] = subsets
+        self.api.create(obj)
+
+
+class EndpointSliceController(_ServicePods):
+    name = "endpointslice-controller"
+    watches = ("Service", "Pod", "EndpointSlice")
+
+    def __init__(self, loop) -> None:
+        super().__init__(loop)
+        self._own: dict | None = None  # (ns, name) -> the managed slices (its informer's lister), read once
+
+    def observe(self, ch) -> None:
+        if ch.kind == "EndpointSlice":
+            if ch.by == self.name:
+                return  # its own writes are already in its cache
+            obj = None if ch.type == DELETED else ch.snapshot()
+            if self._own is not None:
+                self._own.pop((ch.namespace, ch.name), None)
+                if obj is not None and _managed(obj):
+                    self._own[(ch.namespace, ch.name)] = obj
+            svc = (((obj or ch.obj or {}).get("metadata") or {}).get("labels") or {}).get(SERVICE_NAME_LABEL)
+            if svc:
+                self.queue[(ch.namespace, svc)] = None
+            return
+        super().observe(ch)
+
+    def _slices(self, ns: str, name: str) -> list[dict]:
+        if self._own is None:
+            self._own = {(s["metadata"].get("namespace", ""), s["metadata"]["name"]): s
+                         for s in self.tx.list("EndpointSlice") if _managed(s)}
+        return sorted((s for (sns, _), s in self._own.items()
+                       if sns == ns and s["metadata"]["labels"].get(SERVICE_NAME_LABEL) == name),
+                      key=lambda s: s["metadata"]["name"])
+
+    def sync(self, ns: str, name: str, svc: dict | None) -> None:
+        if svc is None:
+            return  # the garbage collector deletes the slices with their owner
+        spec = svc.get("spec") or {}
+        if not spec.get("selector") or spec.get("type") == "ExternalName":
+            return
+        publish = bool(spec.get("publishNotReadyAddresses"))
+        groups: dict[str, list] = {}
+        ports_of: dict[str, list] = {}
+        for pod in self.selected(svc):
+            if not _should_be_in_endpoints(pod, True):
+                continue
+            ports = []
+            for sp in spec.get("ports") or []:
+                port = find_port(pod, sp)
+                if port is None:
+                    continue
+                ep = {"name": sp.get("name") or "", "port": port, "protocol": sp.get("protocol") or "TCP"}
+                if sp.get("appProtocol"):
+                    ep["appProtocol"] = sp["appProtocol"]
+                ports.append(ep)
+            serving = pod["ready"]
+            terminating = pod["deleting"]
+            endpoint = {"addresses": [pod["ip"]],
+                        "conditions": {"ready": publish or (serving and not terminating), "serving": serving,
+                                       "terminating": terminating}}
+            if _should_set_hostname(pod, svc):
+                endpoint["hostname"] = pod["hostname"]
+            if pod["node"]:
+                endpoint["nodeName"] = pod["node"]
+            endpoint["targetRef"] = _target_ref(pod, ns)
+            key = tuple(tuple(sorted(p.items())) for p in ports)
+            ports_of[key] = ports
+            groups.setdefault(key, []).append(endpoint)
+        wanted: list[tuple[list, list]] = []  # (ports, endpoints) of each slice
+        for key in sorted(groups):
+            eps = groups[key]
+            for i in range(0, len(eps), MAX_PER_SLICE):
+                wanted.append((ports_of[key], eps[i:i + MAX_PER_SLICE]))
+        if not wanted:
+            wanted.append(([], []))  # the placeholder slice of a Service with no endpoints
+        labels = _service_labels(svc)
+        labels[SERVICE_NAME_LABEL] = name
+        labels[MANAGED_BY_LABEL] = MANAGED_BY
+        existing = self._slices(ns, name)
+        unused = list(existing)
+        for ports, eps in wanted:
+            # reuse a slice with the same ports (the reconciler's slicesByAddressTypeAndPorts), else create one
+            cur = next((s for s in unused if (s.get("ports") or []) == ports), None)
+            if cur is None and unused:
+                cur = unused[0]
+            body = {"addressType": "IPv4"}
+            if eps:
+                body["endpoints"] = eps
+            if ports:
+                body["ports"] = ports
+            if cur is not None:
+                unused.remove(cur)
+                same = ((cur.get("endpoints") or []) == eps and (cur.get("ports") or []) == ports
+                        and ((cur.get("metadata") or {}).get("labels") or {}) == labels)
+                if same:
+                    continue
+                new = json.loads(json.dumps(cur))
+                new.pop("endpoints", None)
+                new.pop("ports", None)
+                new.update(body)
+                new["metadata"]["labels"] = labels
+                new["metadata"].setdefault("annotations", {})[TRIGGER_TIME] = _rfc3339_nano(self.tx.now_ms)
+                self.api.update(cur, new, verb="updating", trusted=True)
+                self._own[(ns, cur["metadata"]["name"])] = new
+            else:
+                from minikctl.engine.controllers.base import new_controller_ref
+
+                meta = {"generateName": f"{name}-", "namespace": ns, "labels": labels,
+                        "annotations": {TRIGGER_TIME: _rfc3339_nano(self.tx.now_ms)},
+                        "ownerReferences": [new_controller_ref(svc)]}
+                if not eps:
+                    meta.pop("annotations")
+                made = self.api.create({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                                        "metadata": meta, **body})
+                self._own[(ns, made["metadata"]["name"])] = made
+        for s in unused:
+            self._own.pop((ns, s["metadata"]["name"]), None)
+            self.api.delete(s)
