@@ -1,0 +1,139 @@
+"""The user's side of an interactive session (``exec -i/-it``, ``attach -i``, ``run -i/-it``, ``debug -it``).
+
+kubectl's streams (pkg/cmd/exec/exec.go ``StreamOptions.SetupTTY``): ``-i`` connects stdin; with ``-t`` as well and
+a terminal on stdin the terminal is used raw and the remote shell draws its prompt and edits the line; ``-t`` with
+stdin that is not a terminal prints ``Unable to use a TTY - input is not a terminal or the right kind of file`` and
+goes on without one; ``-t`` without ``-i`` is dropped silently.
+
+Here the simulated shell runs in the store's virtual clock, so the line is edited locally (Python's ``readline``
+on a terminal) and sent whole. The store is never held while the prompt waits: the command commits its step and
+reads the line with the store free (``Cluster.release``); each line then runs in new steps, and what its commands
+take in virtual time (``sleep 5``) passes for the whole cluster (on a terminal paced to the wall clock, as every
+verb that waits is). Piped input is read whole and given to the process as its stdin (a shell runs it as its
+script), so ``echo 'exit 4' | minikctl exec -i p -- sh`` ends with 4.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from minikctl.cli import common as c
+
+NO_TTY = "Unable to use a TTY - input is not a terminal or the right kind of file"
+PROMPT_HINT = "If you don't see a command prompt, try pressing enter."
+SHELLS = ("sh", "bash", "ash", "dash")
+
+
+def stdin_is_terminal() -> bool:
+    try:
+        return os.isatty(sys.stdin.fileno())
+    except (ValueError, OSError, AttributeError):
+        return False
+
+
+def setup_tty(stdin: bool, tty: bool, quiet: bool = False) -> bool:
+    """SetupTTY: whether the session is on a raw terminal (the warning printed when -t cannot be had)."""
+    if not stdin or not tty:
+        return False
+    if not stdin_is_terminal():
+        if not quiet:
+            c.err(NO_TTY)
+        return False
+    return True
+
+
+def is_prompt_shell(argv: list[str]) -> bool:
+    """A shell with no script (``sh``, ``bash -l``): it reads its commands from stdin."""
+    if not argv or argv[0].rsplit("/", 1)[-1] not in SHELLS:
+        return False
+    return all(a.startswith("-") and a != "-c" and "c" not in a.lstrip("-") for a in argv[1:])
+
+
+def read_piped() -> str:
+    """All of stdin (a pipe or a file): the session's input, read before the store is opened."""
+    try:
+        data = sys.stdin.buffer.read()
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return data.decode("utf-8", "replace")
+
+
+def prompt_of(session, hostname: str) -> str:
+    """The shell's PS1 as the images' shells draw it for root: busybox ash's ``\\w \\$ `` (``/ # ``, ``~ # ``),
+    bash's Debian default ``\\u@\\h:\\w\\$ `` (``root@web:/# ``), dash's ``# ``."""
+    cwd = session.cwd
+    home = session.home()
+    shown = "~" + cwd[len(home):] if home and (cwd == home or cwd.startswith(home.rstrip("/") + "/")) else cwd
+    flavor = session.flavor
+    if flavor == "bash":
+        return f"root@{hostname}:{shown}# "
+    if flavor == "dash":
+        return "# "
+    return f"{shown} # "
+
+
+def _read_line(prompt: str):
+    """One line from the terminal, with line editing; None at end of input (Ctrl-D). Ctrl-C drops the line."""
+    try:
+        import readline  # noqa: F401 - input() edits the line through it when it is loaded
+    except ImportError:  # pragma: no cover - a Python without readline: plain input
+        pass
+    sys.stdout.flush()
+    while True:
+        try:
+            return input(prompt)
+        except EOFError:
+            sys.stdout.write("\n" if prompt else "")
+            return None
+        except KeyboardInterrupt:  # the shell forgets the line and prompts again
+            sys.stdout.write("^C\n")
+
+
+def drive(cluster, session, *, hostname: str) -> None:
+    """A raw-terminal session: prompt, read a line with the store free, run it, until the process exits."""
+    stream = cluster.stream
+    if stream is not None:
+        stream.start(cluster.now_ms)
+    pending = ""
+    c.out(session.start(cluster.loop, cluster.tx.get("Pod", session.ns, session.name)) or "")
+    while not session.exited:
+        if session.at_prompt:
+            prompt = "> " if pending else prompt_of(session, hostname)
+            line = cluster.release(lambda p=prompt: _read_line(p))
+            if stream is not None and stream.paced:  # the cluster lived while the user typed
+                cluster.advance_to(max(cluster.now_ms, stream.virtual_now()))
+            if line is None:
+                c.out(session.end_of_input(cluster.loop))
+                continue
+            complete, text = session.feed(cluster.loop, pending + line + "\n")
+            pending = "" if complete else pending + line + "\n"
+            c.out(text)
+            continue
+        wake = session.wake_ms
+        if wake is None:  # waiting for ever (a program reading stdin, `sleep infinity`): until the input ends
+            line = cluster.release(lambda: _read_line(""))
+            if line is None:
+                c.out(session.end_of_input(cluster.loop))
+            continue
+        cluster.run_until(lambda w=wake: cluster.now_ms >= w, wake)
+        c.out(session.step(cluster.loop))
+
+
+def run_piped(cluster, session, data: str) -> None:
+    """Piped input: the process reads it all, then its end; virtual time runs until the process exits (a day at
+    most: a process that never ends is left running, as a closed stdin leaves it)."""
+    c.out(session.start(cluster.loop, cluster.tx.get("Pod", session.ns, session.name)) or "")
+    if data and session.at_prompt:
+        _, text = session.feed(cluster.loop, data if data.endswith("\n") else data + "\n", last=True)
+        c.out(text)
+    limit = cluster.now_ms + 24 * 3600 * 1000
+    while not session.exited:
+        if session.at_prompt:
+            c.out(session.end_of_input(cluster.loop))
+            continue
+        wake = session.wake_ms
+        if wake is None or wake > limit:
+            break
+        cluster.run_until(lambda w=wake: cluster.now_ms >= w, wake)
+        c.out(session.step(cluster.loop))

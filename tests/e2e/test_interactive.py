@@ -1,0 +1,140 @@
+"""Interactive sessions through the real CLI: exec -i with piped input, exec -it on a terminal (a pseudo-terminal
+here), the store free while the prompt waits, virtual time moved by what each line's commands take."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from ptyrun import Pty
+from tests.conftest import Cli
+
+POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: bb
+spec:
+  containers:
+  - name: main
+    image: busybox
+    command: [sh, -c, "sleep 3600000"]
+    env: [{name: GREETING, value: hello}]
+    workingDir: /srv
+"""
+
+
+@pytest.fixture()
+def store(tmp_path):
+    cli = Cli(tmp_path / "home")
+    (tmp_path / "pod.yaml").write_text(POD)
+    cli.ok("apply", "-f", str(tmp_path / "pod.yaml"), tick="0")
+    cli.ok("clock", "advance", "10s", tick="0")
+    return cli
+
+
+def _env(cli: Cli, **extra: str) -> dict:
+    env = dict(os.environ, MINIKCTL_HOME=str(cli.home), MINIKCTL_TICK="0", MINIKCTL_SPEED="1000", **extra)
+    env.pop("MINIKCTL_STORE", None)
+    return env
+
+
+def test_piped_exit_code(store):
+    done = store("exec", "-i", "bb", "--", "sh", input="exit 4\n", tick="0")
+    assert done.returncode == 4
+    assert done.stderr == "command terminated with exit code 4\n"
+
+
+def test_piped_script_runs_in_the_container(store):
+    script = "echo hi\necho $GREETING\npwd\ncd /tmp\nif true\nthen echo yes\nfi\necho kept > /tmp/f\n"
+    done = store("exec", "-i", "bb", "--", "sh", input=script, tick="0")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "hi\nhello\n/srv\nyes\n", "")
+    assert store.ok("exec", "bb", "--", "cat", "/tmp/f", tick="0") == "kept\n"  # the write persists
+
+
+def test_piped_stdin_of_a_program(store):
+    assert store.ok("exec", "-i", "bb", "--", "cat", input="a\nb\n", tick="0") == "a\nb\n"
+    store.ok("exec", "-i", "bb", "--", "sh", "-c", "cat > /tmp/in", input="data\n", tick="0")
+    assert store.ok("exec", "bb", "--", "cat", "/tmp/in", tick="0") == "data\n"
+
+
+def test_without_i_stdin_is_not_read(store):
+    done = store("exec", "bb", "--", "sh", input="exit 4\n", tick="0")
+    assert (done.returncode, done.stdout) == (0, "")
+
+
+def test_piped_sleep_moves_virtual_time(store):
+    before = store.ok("clock", "show", tick="0")
+    store.ok("exec", "-i", "bb", "--", "sh", input="sleep 5; echo slept\n", tick="0")
+    after = store.ok("clock", "show", tick="0")
+    assert (int(after[17:19]) - int(before[17:19])) % 60 == 5, (before, after)
+
+
+def test_piped_syntax_error(store):
+    done = store("exec", "-i", "bb", "--", "sh", input="if true\n", tick="0")
+    assert done.returncode == 2
+    assert "syntax error" in done.stdout + done.stderr
+
+
+def test_tty_without_a_terminal_warns(store):
+    done = store("exec", "-it", "bb", "--", "sh", input="echo x\n", tick="0")
+    assert done.returncode == 0 and done.stdout == "x\n"
+    assert done.stderr == "Unable to use a TTY - input is not a terminal or the right kind of file\n"
+
+
+def test_t_without_i_is_dropped(store):
+    done = store("exec", "-t", "bb", "--", "echo", "x", input="exit 4\n", tick="0")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "x\n", "")
+
+
+def test_terminal_session(store):
+    term = Pty([*store.argv, "exec", "-it", "bb", "--", "sh"], _env(store))
+    term.expect("/srv # ")
+    term.send("cd /tmp; echo $GREETING > g\n")
+    term.expect("/tmp # ")
+    term.send("cat g; sleep 5\n")
+    term.expect("hello")
+    term.expect("/tmp # ")
+    term.send("exit 3\n")
+    rc, shown = term.finish()
+    assert rc == 3
+    assert "command terminated with exit code 3" in shown
+    assert store.ok("exec", "bb", "--", "cat", "/tmp/g", tick="0") == "hello\n"
+
+
+def test_terminal_ctrl_d_and_continuation(store):
+    term = Pty([*store.argv, "exec", "-it", "bb", "--", "sh"], _env(store))
+    term.expect("/srv # ")
+    term.send("if true\n")
+    term.expect("> ")
+    term.send("then echo inside; fi\n")
+    term.expect("inside")
+    term.expect("/srv # ")
+    term.send("false\n")
+    term.expect("/srv # ")
+    term.send("\x04")  # Ctrl-D: the shell exits with its last status
+    rc, shown = term.finish()
+    assert rc == 1
+    assert "command terminated with exit code 1" in shown
+
+
+def test_the_prompt_holds_no_lock(store):
+    """While the prompt waits, other commands run at once (the session committed its step)."""
+    term = Pty([*store.argv, "exec", "-it", "bb", "--", "sh"], _env(store))
+    term.expect("/srv # ")
+    started = time.monotonic()
+    out = store.ok("get", "pods", env={"MINIKCTL_LOCK_TIMEOUT": "0"})
+    assert "bb" in out and time.monotonic() - started < 10
+    store.ok("clock", "advance", "1m", env={"MINIKCTL_LOCK_TIMEOUT": "0"})
+    term.send("exit\n")
+    rc, _ = term.finish()
+    assert rc == 0
+
+
+def test_unknown_pod_is_refused(store):
+    before = store.db_bytes()
+    err = store.fail("exec", "-it", "nope", "--", "sh", input="", tick="0")
+    assert err == 'Error from server (NotFound): pods "nope" not found\n'
+    assert store.db_bytes() == before
