@@ -113,6 +113,7 @@ class Cluster:
         self._loop = None
         self._taps: list[tuple[tuple[str, ...], list]] = []
         self.stream: Stream | None = None
+        self.progress: "Callable[[int], None] | None" = None  # told the virtual time reached (cli/progress.py)
         if bootstrap(tx):
             self.settle()  # the controllers start with the cluster: what they make of its first objects exists at once
 
@@ -171,6 +172,8 @@ class Cluster:
         if stream is not None:
             stream.start(self.tx.now_ms)
         while not done():
+            if self.progress is not None:
+                self.progress(self.tx.now_ms)
             nxt = self.next_wake()
             if stream is not None and stream.paced:
                 target = min(stream.virtual_now(), deadline_ms)

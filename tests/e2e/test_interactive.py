@@ -138,3 +138,23 @@ def test_unknown_pod_is_refused(store):
     err = store.fail("exec", "-it", "nope", "--", "sh", input="", tick="0")
     assert err == 'Error from server (NotFound): pods "nope" not found\n'
     assert store.db_bytes() == before
+
+
+def test_progress_bar_on_a_terminal_never_on_a_pipe(store):
+    """A clock advance that takes long shows a transient bar on a terminal's stderr; a pipe gets only the time.
+    (MINIKCTL_PROGRESS_AFTER=0 shows it at once, instead of after a second of wall time.)"""
+    env = _env(store, MINIKCTL_PROGRESS_AFTER="0")
+    term = Pty([*store.argv, "clock", "advance", "10m"], env)
+    rc, shown = term.finish()
+    assert rc == 0
+    assert "clock advance" in shown and "virtual time" in shown and "━" in shown
+    done = store("clock", "advance", "10m", env={"MINIKCTL_PROGRESS_AFTER": "0"})
+    assert done.returncode == 0 and done.stderr == "" and done.stdout.count("\n") == 1
+    # wait on a terminal shows one; with a machine format it does not
+    store.ok("exec", "bb", "--", "rm", "-f", "/nothing", tick="0")
+    term = Pty([*store.argv, "wait", "--for=condition=Nope", "pod/bb", "--timeout=20s"], env)
+    rc, shown = term.finish()
+    assert rc == 1 and "wait" in shown and "━" in shown
+    term = Pty([*store.argv, "wait", "--for=condition=Nope", "pod/bb", "--timeout=20s", "-o", "name"], env)
+    rc, shown = term.finish()
+    assert rc == 1 and "━" not in shown
