@@ -18,7 +18,7 @@ COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "ge
             "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
             "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top",
             "rollout": "rollout", "scale": "scale", "serve": "serve", "diff": "diff", "completion": "completion",
-            "explain": "explain", "node": "node", "debug": "debug"}
+            "explain": "explain", "node": "node", "debug": "debug", "attach": "attach"}
 ROOT_VALUE_OPTIONS = ("--store", "--tick", "--lock-timeout")
 HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."
 

@@ -90,13 +90,14 @@ def _read_line(prompt: str):
             sys.stdout.write("^C\n")
 
 
-def drive(cluster, session, *, hostname: str) -> None:
+def drive(cluster, session, *, hostname: str, started: bool = False) -> None:
     """A raw-terminal session: prompt, read a line with the store free, run it, until the process exits."""
     stream = cluster.stream
     if stream is not None:
         stream.start(cluster.now_ms)
     pending = ""
-    c.out(session.start(cluster.loop, cluster.tx.get("Pod", session.ns, session.name)) or "")
+    if not started:
+        c.out(session.start(cluster.loop, cluster.tx.get("Pod", session.ns, session.name)) or "")
     while not session.exited:
         if session.at_prompt:
             prompt = "> " if pending else prompt_of(session, hostname)
@@ -120,16 +121,19 @@ def drive(cluster, session, *, hostname: str) -> None:
         c.out(session.step(cluster.loop))
 
 
-def run_piped(cluster, session, data: str) -> None:
+def run_piped(cluster, session, data: str, started: bool = False) -> None:
     """Piped input: the process reads it all, then its end; virtual time runs until the process exits (a day at
     most: a process that never ends is left running, as a closed stdin leaves it)."""
-    c.out(session.start(cluster.loop, cluster.tx.get("Pod", session.ns, session.name)) or "")
+    if not started:
+        c.out(session.start(cluster.loop, cluster.tx.get("Pod", session.ns, session.name)) or "")
     if data and session.at_prompt:
         _, text = session.feed(cluster.loop, data if data.endswith("\n") else data + "\n", last=True)
         c.out(text)
     limit = cluster.now_ms + 24 * 3600 * 1000
     while not session.exited:
         if session.at_prompt:
+            if not session.closes_stdin:
+                break  # detached: the container's stdin stays open for the next attach
             c.out(session.end_of_input(cluster.loop))
             continue
         wake = session.wake_ms
@@ -137,3 +141,17 @@ def run_piped(cluster, session, data: str) -> None:
             break
         cluster.run_until(lambda w=wake: cluster.now_ms >= w, wake)
         c.out(session.step(cluster.loop))
+
+
+def attach_streams(cluster, session, hostname: str, tty: bool, quiet: bool = False) -> bool:
+    """An attach session (``attach -i``, ``run -i``, ``debug -i``): on a terminal with -t, the prompt (after
+    kubectl's hint), else the piped input. True when it was on a raw terminal."""
+    raw = setup_tty(True, tty, quiet)
+    if not quiet:  # attach.go Run prints it whether or not there is a terminal
+        c.err(PROMPT_HINT)
+    if raw:
+        drive(cluster, session, hostname=hostname, started=True)
+    else:
+        data = cluster.release(read_piped)
+        run_piped(cluster, session, data or "", started=True)
+    return raw

@@ -58,6 +58,7 @@ class ExecSession:
         self.stdin = stdin
         self.proc = None
         self.instance = ""
+        self.closes_stdin = True  # the exec'd process's stdin ends with the session
 
     def _with(self, loop, fn):
         from minikctl.engine.kubelet import procs
@@ -184,6 +185,9 @@ class AttachSession:
         self._home = "/root"
         self.at_prompt = False
         self.wake_ms: int | None = None
+        # stdinOnce: the runtime closes the container's stdin when the first attach ends (the shell reads its end
+        # and exits); without it the stdin stays open for the next attach
+        self.closes_stdin = False
 
     def home(self) -> str:
         return self._home
@@ -210,6 +214,7 @@ class AttachSession:
         if main is None:
             self.exited = True
             return ""
+        self.closes_stdin = bool(c.get("stdinOnce"))
         if fn is not None:
             img = k.image(c.get("image", ""))
             view = k.fs().view(self.container, c.get("volumeMounts"), img)

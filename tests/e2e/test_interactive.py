@@ -158,3 +158,60 @@ def test_progress_bar_on_a_terminal_never_on_a_pipe(store):
     term = Pty([*store.argv, "wait", "--for=condition=Nope", "pod/bb", "--timeout=20s", "-o", "name"], env)
     rc, shown = term.finish()
     assert rc == 1 and "━" not in shown
+
+
+def test_run_it_rm_on_a_terminal(store):
+    term = Pty([*store.argv, "run", "shell", "-it", "--rm", "--restart=Never", "--image=busybox", "--", "sh"],
+               _env(store))
+    term.expect("If you don't see a command prompt, try pressing enter.")
+    term.expect("/ # ")
+    term.send("echo $HOSTNAME; touch /tmp/x; ls /tmp\n")
+    term.expect("shell")
+    term.expect("/ # ")
+    term.send("exit 7\n")
+    rc, shown = term.finish()
+    assert rc == 7
+    assert 'pod "shell" deleted' in shown
+    assert "shell" not in store.ok("get", "pods", tick="0")
+
+
+def test_run_i_piped(store):
+    done = store("run", "p", "-i", "--rm", "--restart=Never", "--image=busybox", "--", "sh",
+                 input="echo piped\nexit 3\n", tick="0")
+    assert done.returncode == 3
+    assert done.stdout == 'piped\npod "p" deleted\n'
+    assert done.stderr.startswith("If you don't see a command prompt, try pressing enter.\n")
+
+
+def test_attach_to_a_shell_that_waits(store):
+    store.ok("apply", "-f", "-", input="apiVersion: v1\nkind: Pod\nmetadata: {name: waiter}\nspec:\n  containers:\n"
+             "  - {name: waiter, image: busybox, command: [sh], stdin: true}\n", tick="0")
+    store.ok("clock", "advance", "5s", tick="0")
+    assert " Running " in store.ok("get", "pod", "waiter", tick="0")  # its shell waits for input
+    done = store("attach", "waiter", "-i", input="echo attached; echo $HOSTNAME; cd /tmp\n", tick="0")
+    assert done.returncode == 0 and done.stdout == "attached\nwaiter\n"
+    # no stdinOnce: stdin stays open, the same shell (in /tmp now) reads the next attach's input
+    done = store("attach", "waiter", "-i", input="pwd\n", tick="0")
+    assert done.returncode == 0 and done.stdout == "/tmp\n"
+    assert " 0 " in store.ok("get", "pod", "waiter", tick="0")  # never restarted
+    term = Pty([*store.argv, "attach", "waiter", "-it"], _env(store))
+    term.expect("error: Unable to use a TTY - container waiter did not allocate one")
+    term.send("echo via-terminal\n")
+    term.send("\x04")  # the end of the input (no raw terminal: the lines are read until Ctrl-D)
+    rc, shown = term.finish()
+    assert rc == 0 and "via-terminal\r\n" in shown.split("enter.", 1)[-1]
+
+
+def test_debug_it_on_a_terminal(store):
+    term = Pty([*store.argv, "debug", "bb", "-it", "--image=busybox", "--profile=general"], _env(store))
+    term.expect("Defaulting debug container name to debugger-")
+    term.expect("If you don't see a command prompt, try pressing enter.")
+    term.expect("/ # ")
+    term.send("echo in-debugger\n")
+    term.expect("in-debugger")
+    term.expect("/ # ")
+    term.send("exit\n")
+    rc, _ = term.finish()
+    assert rc == 0
+    assert '"exitCode":0' in store.ok("get", "pod", "bb", "-o", "jsonpath={.status.ephemeralContainerStatuses}",
+                                      tick="0")
