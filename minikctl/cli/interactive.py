@@ -59,20 +59,6 @@ def read_piped() -> str:
     return data.decode("utf-8", "replace")
 
 
-def prompt_of(session, hostname: str) -> str:
-    """The shell's PS1 as the images' shells draw it for root: busybox ash's ``\\w \\$ `` (``/ # ``, ``~ # ``),
-    bash's Debian default ``\\u@\\h:\\w\\$ `` (``root@web:/# ``), dash's ``# ``."""
-    cwd = session.cwd
-    home = session.home()
-    shown = "~" + cwd[len(home):] if home and (cwd == home or cwd.startswith(home.rstrip("/") + "/")) else cwd
-    flavor = session.flavor
-    if flavor == "bash":
-        return f"root@{hostname}:{shown}# "
-    if flavor == "dash":
-        return "# "
-    return f"{shown} # "
-
-
 def _read_line(prompt: str):
     """One line from the terminal, with line editing; None at end of input (Ctrl-D). Ctrl-C drops the line."""
     try:
@@ -92,6 +78,8 @@ def _read_line(prompt: str):
 
 def drive(cluster, session, *, hostname: str, started: bool = False) -> None:
     """A raw-terminal session: prompt, read a line with the store free, run it, until the process exits."""
+    from minikctl.engine import sessions
+
     stream = cluster.stream
     if stream is not None:
         stream.start(cluster.now_ms)
@@ -100,7 +88,7 @@ def drive(cluster, session, *, hostname: str, started: bool = False) -> None:
         c.out(session.start(cluster.loop, cluster.tx.get("Pod", session.ns, session.name)) or "")
     while not session.exited:
         if session.at_prompt:
-            prompt = "> " if pending else prompt_of(session, hostname)
+            prompt = "> " if pending else sessions.prompt(session, hostname)
             line = cluster.release(lambda p=prompt: _read_line(p))
             if stream is not None and stream.paced:  # the cluster lived while the user typed
                 cluster.advance_to(max(cluster.now_ms, stream.virtual_now()))

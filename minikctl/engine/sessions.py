@@ -19,6 +19,19 @@ from __future__ import annotations
 from minikctl.kube.errors import BadRequest
 
 
+def prompt(session, hostname: str) -> str:
+    """The shell's PS1 as the images' shells draw it for root: busybox ash's ``\\w \\$ `` (``/ # ``, ``~ # ``),
+    bash's Debian default ``\\u@\\h:\\w\\$ `` (``root@web:/# ``), dash's ``# ``."""
+    cwd = session.cwd
+    home = session.home()
+    shown = "~" + cwd[len(home):] if home and (cwd == home or cwd.startswith(home.rstrip("/") + "/")) else cwd
+    if session.flavor == "bash":
+        return f"root@{hostname}:{shown}# "
+    if session.flavor == "dash":
+        return "# "
+    return f"{shown} # "
+
+
 class Gone(Exception):
     """The container the session talks to stopped (or its pod went): the session ends."""
 
