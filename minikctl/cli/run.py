@@ -2,8 +2,9 @@
 
 The pod is the one kubectl's generator builds: one container named after the pod, label run=NAME unless
 --labels is given, dnsPolicy ClusterFirst, the chosen restart policy. With --attach (or -i/-t) virtual time
-runs until the container stops (a minute at most for restartPolicy Always) and its output is printed; --rm then
-deletes the pod.
+runs until the container stops (a minute at most for restartPolicy Always) and its output is printed; with -i
+and a shell that waits for input, the user's input is its stdin (a prompt on a terminal with -t: cli/interactive.py);
+--rm then deletes the pod.
 """
 
 from __future__ import annotations
@@ -110,8 +111,9 @@ def run(
     command: bool = Opt(False, "--command", help="The extra arguments are the command, not the image's args."),
     privileged: bool = Opt(False, "--privileged", help="Run the container privileged."),
     overrides: str | None = Opt(None, "--overrides", help="An inline JSON merge patch for the generated object."),
-    stdin: bool = Opt(False, "--stdin", "-i", help="Keep stdin open (simulated: implies --attach)."),
-    tty: bool = Opt(False, "--tty", "-t", help="Allocate a TTY (accepted; nothing is interactive)."),
+    stdin: bool = Opt(False, "--stdin", "-i", help="Keep stdin open on the container and attach to it: its shell "
+                                                   "reads your input."),
+    tty: bool = Opt(False, "--tty", "-t", help="Allocate a TTY: with -i on a terminal, a shell prompt."),
     attach: bool = Opt(False, "--attach", help="Let virtual time run until the container stops (with --restart=Always: "
                        "at most 1m) and print its output."),
     rm: bool = Opt(False, "--rm", help="Delete the pod after an attached run."),
