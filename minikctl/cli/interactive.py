@@ -73,7 +73,9 @@ def _read_line(prompt: str):
             sys.stdout.write("\n" if prompt else "")
             return None
         except KeyboardInterrupt:  # the shell forgets the line and prompts again
-            sys.stdout.write("^C\n")
+            sys.stdout.write("\n")
+            if not prompt:
+                return "\x03"
 
 
 def drive(cluster, session, *, hostname: str, started: bool = False) -> None:
@@ -104,9 +106,36 @@ def drive(cluster, session, *, hostname: str, started: bool = False) -> None:
             line = cluster.release(lambda: _read_line(""))
             if line is None:
                 c.out(session.end_of_input(cluster.loop))
+            elif line == "\x03":
+                c.out(session.interrupt(cluster.loop))
             continue
-        cluster.run_until(lambda w=wake: cluster.now_ms >= w, wake)
+        with _ctrl_c() as pressed:
+            cluster.run_until(lambda w=wake: cluster.now_ms >= w or pressed.is_set(), wake)
+        if pressed.is_set():  # Ctrl-C: the line's command dies, the shell prompts again
+            c.out("\n" + session.interrupt(cluster.loop))
+            continue
         c.out(session.step(cluster.loop))
+
+
+class _ctrl_c:
+    """While a line runs: Ctrl-C is noted (an Event), never raised in the middle of a store step; the loop
+    sees it at its next step. Off the main thread (no signal handlers there) it changes nothing."""
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        self.pressed = threading.Event()
+        self.old = None
+        if threading.current_thread() is threading.main_thread():
+            self.old = signal.signal(signal.SIGINT, lambda *_: self.pressed.set())
+        return self.pressed
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        if self.old is not None:
+            signal.signal(signal.SIGINT, self.old)
 
 
 def run_piped(cluster, session, data: str, started: bool = False) -> None:

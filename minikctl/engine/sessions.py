@@ -173,6 +173,16 @@ class ExecSession:
 
         return self._with(loop, run)
 
+    def interrupt(self, loop) -> str:
+        """Ctrl-C while a line runs: the shell drops it and is back at its prompt."""
+        now = loop.tx.now_ms
+
+        def intr(c, img, view, main, procs):
+            self.proc.interrupt_line(now)
+            return self.proc.drain_output()
+
+        return self._with(loop, intr)
+
     def end_of_input(self, loop) -> str:
         now = loop.tx.now_ms
 
@@ -280,6 +290,10 @@ class AttachSession:
 
         out = self._with(loop, run)
         return accepted[0], out
+
+    def interrupt(self, loop) -> str:
+        now = loop.tx.now_ms
+        return self._with(loop, lambda main, view: main.interrupt_line(now))
 
     def end_of_input(self, loop) -> str:
         now = loop.tx.now_ms

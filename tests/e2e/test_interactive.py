@@ -36,7 +36,8 @@ def store(tmp_path):
 
 
 def _env(cli: Cli, **extra: str) -> dict:
-    env = dict(os.environ, MINIKCTL_HOME=str(cli.home), MINIKCTL_TICK="0", MINIKCTL_SPEED="1000", **extra)
+    env = dict(os.environ, MINIKCTL_HOME=str(cli.home), MINIKCTL_TICK="0", MINIKCTL_SPEED="1000")
+    env.update(extra)
     env.pop("MINIKCTL_STORE", None)
     return env
 
@@ -215,3 +216,22 @@ def test_debug_it_on_a_terminal(store):
     assert rc == 0
     assert '"exitCode":0' in store.ok("get", "pod", "bb", "-o", "jsonpath={.status.ephemeralContainerStatuses}",
                                       tick="0")
+
+
+def test_ctrl_c_ends_the_running_line_not_the_session(store):
+    import signal
+
+    term = Pty([*store.argv, "exec", "-it", "bb", "--", "sh"], _env(store, MINIKCTL_SPEED="1"))
+    term.expect("/srv # ")
+    term.send("sleep 100; echo not-reached\n")
+    time.sleep(1.5)
+    term.proc.send_signal(signal.SIGINT)  # what the terminal sends on Ctrl-C
+    term.expect("/srv # ")
+    term.send("echo status $?\n")
+    term.expect("status 130")
+    term.expect("/srv # ")
+    term.proc.send_signal(signal.SIGINT)  # at the prompt: the line is dropped, the shell stays
+    term.expect("/srv # ")
+    term.send("exit\n")
+    rc, shown = term.finish()
+    assert rc == 0 and "not-reached" not in shown

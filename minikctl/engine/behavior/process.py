@@ -1642,6 +1642,24 @@ class Process:
         self.pc = start
         return True
 
+    def interrupt_line(self, now_ms: int) -> None:
+        """Ctrl-C while an interactive shell runs a line: the foreground command dies of SIGINT and the shell is
+        back at its prompt with status 130 (the line's subshells and function calls are left; a trap on INT runs
+        first when the script set one, as ``signal`` delivers it)."""
+        if self.exited or self.at_prompt:
+            return
+        self._advance(now_ms)
+        for f in self.frames:  # the outermost saved state is the interactive shell's own
+            if "vars" in f:
+                self._restore(f)
+                break
+        self.frames = []
+        del self.fds[1:]
+        self.caps = []
+        self.stdin = []
+        self.status = 130
+        self.blocked = {"kind": "forever", "why": "stdin"}
+
     def end_of_input(self, now_ms: int, fs: ContainerFS) -> None:
         """Ctrl-D at the prompt (or the end of piped input): the shell exits with its last status."""
         if self.exited:
