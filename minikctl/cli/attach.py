@@ -31,15 +31,15 @@ def attach(
     from minikctl.cli.exec import attachable_pod, default_container
     from minikctl.cli.logs import _follow, _format
     from minikctl.engine.sessions import AttachSession
-    from minikctl.kube.errors import ClientError, UsageError
+    from minikctl.kube.errors import ClientError
     from minikctl.kube.kinds import POD
 
     args = list(args or [])
     if len(args) == 0:
-        raise UsageError("at least 1 argument is required for attach", "attach")
+        raise ClientError("at least 1 argument is required for attach")
     if len(args) > 2:
-        raise UsageError("expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw "
-                         f"{len(args)}: {args}", "attach")
+        raise ClientError("expected POD, TYPE/NAME, or TYPE NAME, (at most 2 arguments) saw "
+                          f"{len(args)}: [{' '.join(args)}]")
     with c.session(store, tick, stream=True, own_interrupt=True) as cluster:
         api = cluster.api
         ns = c.namespace_of(namespace)
@@ -59,7 +59,8 @@ def attach(
         if container:
             found = next((x for x in every if x.get("name") == container), None)
             if found is None:
-                raise ClientError(f"cannot attach to the container: container not found ({container})")
+                raise ClientError(f"cannot attach to the container: container {container} not found in pod "
+                                  f"{pod['metadata']['name']}")
         else:
             container = default_container(pod)
             found = next(x for x in every if x.get("name") == container)
