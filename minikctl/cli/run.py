@@ -241,7 +241,7 @@ def _attach(cluster, pod: dict, restart: str, rm: bool, stdin: bool = False, tty
         from minikctl.cli import interactive
 
         raw = interactive.attach_streams(cluster, session, name, tty)
-        if raw and restart == "Always" and not rm:
+        if raw and restart == "Always":  # attach.go Run; with --rm the pod is deleted right after
             c.out(f"Session ended, resume using 'minikctl attach {name} -c {cname} -i -t' command when the pod is "
                   "running\n")
         if restart != "Always":  # the shell has exited: the kubelet reports the container's end
