@@ -150,6 +150,7 @@ class Cluster:
         self._loop = None
         self._taps: list[tuple[tuple[str, ...], list]] = []
         self.stream: Stream | None = None
+        self.progress: "Callable[[int], None] | None" = None  # told the virtual time reached (cli/progress.py)
         if bootstrap(tx):
             self.settle()  # the controllers start with the cluster: what they make of its first objects exists at once
 
@@ -208,6 +209,8 @@ class Cluster:
         if stream is not None:
             stream.start(self.tx.now_ms)
         while not done():
+            if self.progress is not None:
+                self.progress(self.tx.now_ms)
             nxt = self.next_wake()
             if stream is not None and stream.paced:
                 target = min(stream.virtual_now(), deadline_ms)
@@ -248,8 +251,24 @@ class Cluster:
             worked = time.monotonic() - stream.step_started
             if worked < STEP_S or (worked < LONG_STEP_S and not stream.wanted()):
                 return False
+        return self._renew(lambda: stream.pause(sleep_s))
+
+    def release(self, wait: "Callable[[], object]"):
+        """A streaming verb waits for something outside the cluster (an interactive session's next line): commit
+        the step, call ``wait()`` while the store is free (other commands are never blocked by a prompt), then go
+        on in a new step. Returns what ``wait()`` returned."""
+        got: list = []
+        if self.stream is None:  # not streaming: the transaction stays (a caller's choice; nothing waits long)
+            return wait()
+        self._renew(lambda: got.append(wait()))
+        return got[0] if got else None
+
+    def _renew(self, pause: "Callable[[], None]") -> bool:
+        import time
+
+        stream = self.stream
         since = self.tx.revision()
-        stream.renew(self.tx, lambda: stream.pause(sleep_s))
+        stream.renew(self.tx, pause)
         self._loop = None  # the components start from the store again (another command may have written)
         came = False
         kinds = tuple(sorted({k for ks, _ in self._taps for k in ks}))

@@ -349,6 +349,26 @@ MAIN_THREAD_COMMANDS = ("serve",)  # long-running servers stay on the main threa
 _STACK_BYTES = 512 * 1024 * 1024  # address space reserved for the thread's stack, not memory used
 
 
+INTERACTIVE_COMMANDS = ("exec", "attach", "run", "debug")
+
+
+def _on_terminal(args: list[str]) -> bool:
+    """An interactive session on a terminal (``exec -it``): it reads lines with Python's ``input`` (line editing),
+    and Ctrl-C at its prompt drops the line as a shell does: both are the main thread's."""
+    if _subcommand(args) not in INTERACTIVE_COMMANDS:
+        return False
+    from minikctl.cli.interactive import stdin_is_terminal
+
+    if not stdin_is_terminal():
+        return False
+    for a in args:
+        if a == "--":
+            break
+        if a in ("--stdin", "--stdin=true") or (a[:1] == "-" and a[1:2] != "-" and "i" in a[1:]):
+            return True
+    return False
+
+
 def _clean_arg(arg: str) -> str:
     """A command-line argument as Go sees it: bytes that are not UTF-8 (Python's surrogate escapes) read as
     U+FFFD, so nothing downstream meets an unencodable string."""
@@ -378,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             finished.set()
 
-    if _subcommand(args) in MAIN_THREAD_COMMANDS:
+    if _subcommand(args) in MAIN_THREAD_COMMANDS or _on_terminal(args):
         body()  # it installs signal handlers and waits for Ctrl-C: the main thread's business
         return result[0]
     old_limit = sys.getrecursionlimit()

@@ -38,19 +38,28 @@ def advance(
 
     # a long advance is committed in steps of about STEP_S of work, each at a quiet instant, each its own
     # transaction: between two steps every command that waited for the store gets its turn
+    from minikctl.cli.progress import Bar
+
     target = None
     done = False
-    while not done:
-        with c.session(store, "0") as cluster:
-            api = cluster.api
-            if target is None:
-                if api.now_ms + ms > MAX_CLOCK_MS:
-                    raise ClientError(f"the virtual clock cannot pass {rfc3339(MAX_CLOCK_MS)} (a Kubernetes time "
-                                      f"has a four-digit year): it is {rfc3339(api.now_ms)}, so it can move "
-                                      f"{(MAX_CLOCK_MS - api.now_ms) // 1000}s more at most")
-                target = api.now_ms + ms
-            done = cluster.advance_to(max(target, api.now_ms), wall_budget_s=STEP_S)
-            now = api.now_ms
+    bar = None
+    try:
+        while not done:
+            with c.session(store, "0") as cluster:
+                api = cluster.api
+                if target is None:
+                    if api.now_ms + ms > MAX_CLOCK_MS:
+                        raise ClientError(f"the virtual clock cannot pass {rfc3339(MAX_CLOCK_MS)} (a Kubernetes time "
+                                          f"has a four-digit year): it is {rfc3339(api.now_ms)}, so it can move "
+                                          f"{(MAX_CLOCK_MS - api.now_ms) // 1000}s more at most")
+                    target = api.now_ms + ms
+                    bar = Bar(api.now_ms, target, "clock advance")
+                done = cluster.advance_to(max(target, api.now_ms), wall_budget_s=STEP_S)
+                now = api.now_ms
+            bar.update(now)
+    finally:
+        if bar is not None:
+            bar.close()
     c.out(rfc3339(now) + "\n")
 
 

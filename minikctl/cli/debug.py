@@ -8,9 +8,9 @@ command, or the arguments with ``--arguments-only``); the container goes in thro
 ``ephemeralcontainers`` subresource (``debugByEphemeralContainer``), which applies the API server's rules. The
 profiles' changes to an ephemeral container (``profiles.go``) are applied.
 
-Not here: ``--copy-to`` and node debugging. Nothing attaches to a terminal in minikctl: with ``-i`` the container
-is created with stdin open (its shell waits for input) and a note says how to run commands in it (``exec``);
-without ``-i`` it runs its command, whose output ``logs POD -c NAME`` shows.
+Not here: ``--copy-to`` and node debugging. With ``-i`` the container is created with stdin open and, once it runs,
+its shell reads the user's input as ``attach -i`` gives it (a prompt on a terminal with ``-t``, else piped input;
+cli/interactive.py); without ``-i`` it runs its command, whose output ``logs POD -c NAME`` shows.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ def debug(
     container: str = Opt("", "--container", "-c", help="Container name to use for debug container."),
     stdin: bool = Opt(False, "--stdin", "-i", help="Keep stdin open on the container(s) in the pod, even if nothing "
                                                    "is attached."),
-    tty: bool = Opt(False, "--tty", "-t", help="Allocate a TTY for the debugging container."),
-    attach: bool | None = Opt(None, "--attach", help="If true, wait for the container to start running (nothing "
-                                                     "attaches in minikctl)."),
+    tty: bool = Opt(False, "--tty", "-t", help="Allocate a TTY for the debugging container (-it: a prompt)."),
+    attach: bool | None = Opt(None, "--attach", help="If true, wait for the container to start running, and then "
+                                                     "attach as if 'minikctl attach ...' were called."),
     quiet: bool = Opt(False, "--quiet", "-q", help="If true, suppress informational messages."),
     image_pull_policy: str = Opt("", "--image-pull-policy", help="The image pull policy for the container. If left "
                                  "empty, this value will not be specified by the client and defaulted by the server."),
@@ -95,7 +95,7 @@ def debug(
     if len(names) > 1:
         raise ClientError("minikctl's debug takes one pod")
     target_name = names[0]
-    with c.session(store, tick) as cluster:
+    with c.session(store, tick, stream=stdin, own_interrupt=stdin) as cluster:
         api = cluster.api
         ns = c.namespace_of(namespace)
         res, name = POD, target_name
@@ -135,13 +135,23 @@ def debug(
         new = dict(pod)
         new["spec"] = {**spec, "ephemeralContainers": list(spec.get("ephemeralContainers") or []) + [ec]}
         api.update(pod, new, subresource="ephemeralcontainers", verb="patching")
-    c.out("".join(n for n in notes if n.startswith("Targeting")))
-    if warning:
-        c.err(warning)
-    c.out("".join(n for n in notes if not n.startswith("Targeting")))
+        c.out("".join(n for n in notes if n.startswith("Targeting")))
+        if warning:
+            c.err(warning)
+        c.out("".join(n for n in notes if not n.startswith("Targeting")))
+        if stdin:
+            # debugByEphemeralContainer, then handleAttachPod: wait for the container to run, then attach to it
+            from minikctl.cli import interactive
+            from minikctl.cli.run import _attach_session
+
+            cluster.settle()
+            session = _attach_session(cluster, ns, name, cname, 60_000)
+            if session is not None:
+                interactive.attach_streams(cluster, session, name, tty, quiet)
+                return 0
     if stdin or attach:
-        c.err(f'minikctl does not attach to containers: run commands in this one with "minikctl exec {name} '
-              f'-c {cname} -- COMMAND", or read its output with "minikctl logs {name} -c {cname}"\n')
+        c.err(f'the debug container {cname} has no shell waiting for input: run commands in it with "minikctl exec '
+              f'{name} -c {cname} -- COMMAND", or read its output with "minikctl logs {name} -c {cname}"\n')
     return 0
 
 

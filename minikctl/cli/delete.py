@@ -56,8 +56,9 @@ def effective_grace(grace_period: int, now: bool, force: bool) -> int:
     return grace_period
 
 
-def wait_gone(cluster, targets: list[tuple], timeout_ms: int) -> list:
-    """Let virtual time run until every (kind, ns, name, uid, plural) target is gone; returns timeout errors."""
+def wait_gone(cluster, targets: list[tuple], timeout_ms: int, progress: bool = True) -> list:
+    """Let virtual time run until every (kind, ns, name, uid, plural) target is gone; returns timeout errors.
+    ``progress``: a bar on the terminal if it takes long (not with a machine format)."""
     from minikctl.kube.errors import ClientError
 
     deadline = cluster.now_ms + (timeout_ms if timeout_ms > 0 else 168 * 3600 * 1000)
@@ -66,7 +67,15 @@ def wait_gone(cluster, targets: list[tuple], timeout_ms: int) -> list:
         obj = cluster.tx.get(t[0], t[1], t[2])
         return obj is not None and obj["metadata"].get("uid") == t[3]
 
-    cluster.run_until(lambda: not any(present(t) for t in targets), deadline)
+    from minikctl.cli.progress import Bar
+
+    bar = Bar(cluster.now_ms, deadline, "waiting for deletion")
+    cluster.progress = bar.update if progress else None
+    try:
+        cluster.run_until(lambda: not any(present(t) for t in targets), deadline)
+    finally:
+        cluster.progress = None
+        bar.close()
     return [ClientError(f"timed out waiting for the condition on {t[4]}/{t[2]}") for t in targets if present(t)]
 
 
@@ -173,7 +182,7 @@ def delete(
             # WaitOptions): the lines are shown with the first committed step
             c.out("".join(line + "\n" for line in lines))
             lines = []
-            errors += wait_gone(cluster, gone, timeout_ms)
+            errors += wait_gone(cluster, gone, timeout_ms, progress=output is None)
     if by_query and not targets and not errors:
         c.out("No resources found\n")
     c.out("".join(line + "\n" for line in lines))

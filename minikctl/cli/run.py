@@ -2,8 +2,9 @@
 
 The pod is the one kubectl's generator builds: one container named after the pod, label run=NAME unless
 --labels is given, dnsPolicy ClusterFirst, the chosen restart policy. With --attach (or -i/-t) virtual time
-runs until the container stops (a minute at most for restartPolicy Always) and its output is printed; --rm then
-deletes the pod.
+runs until the container stops (a minute at most for restartPolicy Always) and its output is printed; with -i
+and a shell that waits for input, the user's input is its stdin (a prompt on a terminal with -t: cli/interactive.py);
+--rm then deletes the pod.
 """
 
 from __future__ import annotations
@@ -110,8 +111,9 @@ def run(
     command: bool = Opt(False, "--command", help="The extra arguments are the command, not the image's args."),
     privileged: bool = Opt(False, "--privileged", help="Run the container privileged."),
     overrides: str | None = Opt(None, "--overrides", help="An inline JSON merge patch for the generated object."),
-    stdin: bool = Opt(False, "--stdin", "-i", help="Keep stdin open (simulated: implies --attach)."),
-    tty: bool = Opt(False, "--tty", "-t", help="Allocate a TTY (accepted; nothing is interactive)."),
+    stdin: bool = Opt(False, "--stdin", "-i", help="Keep stdin open on the container and attach to it: its shell "
+                                                   "reads your input."),
+    tty: bool = Opt(False, "--tty", "-t", help="Allocate a TTY: with -i on a terminal, a shell prompt."),
     attach: bool = Opt(False, "--attach", help="Let virtual time run until the container stops (with --restart=Always: "
                        "at most 1m) and print its output."),
     rm: bool = Opt(False, "--rm", help="Delete the pod after an attached run."),
@@ -154,7 +156,7 @@ def run(
     sent = {**pod, "metadata": {**pod["metadata"], "namespace": ns}}
     if mode != "client":
         sent = c.record(sent)  # run.go createGeneratedObject: o.Recorder.Record(obj)
-    with c.session(store, tick) as cluster:
+    with c.session(store, tick, stream=stdin, own_interrupt=stdin) as cluster:
         api = cluster.api
         try:
             created = api.create({**sent, "metadata": {k: v for k, v in sent["metadata"].items() if v is not None}},
@@ -175,7 +177,29 @@ def run(
             c.out(printer.ref(created) + ("" if output == "name" else " created" + c.dry_suffix(mode)) + "\n")
         if not attached:
             return 0
-        return _attach(cluster, created, restart, rm)
+        return _attach(cluster, created, restart, rm, stdin, tty)
+
+
+def _attach_session(cluster, ns: str, name: str, cname: str, limit: int):
+    """Once the container runs: a session with its process if that waits for input at a shell prompt, else
+    None (its output is followed as logs are)."""
+    from minikctl.engine.sessions import AttachSession
+
+    def running() -> bool:
+        pod = cluster.tx.get("Pod", ns, name) or {}
+        status = pod.get("status") or {}
+        if status.get("phase") in ("Succeeded", "Failed") or not pod:
+            return True
+        return any("running" in (cs.get("state") or {}) for cs in status.get("containerStatuses") or []
+                   if cs.get("name") == cname)
+
+    cluster.run_until(running, cluster.now_ms + limit, to_deadline=False)
+    session = AttachSession(ns, name, cname)
+    text = session.start(cluster.loop, cluster.tx.get("Pod", ns, name))
+    if session.exited or not session.at_prompt:
+        return None
+    c.out(text)
+    return session
 
 
 _TYPE_META = ('struct { APIVersion string "json:\\"apiVersion,omitempty\\""; '
@@ -200,19 +224,33 @@ def _override(pod: dict, overrides: str) -> dict:
     return merged
 
 
-def _attach(cluster, pod: dict, restart: str, rm: bool) -> int:
-    """Let the container run (in virtual time) until it stops, print what it wrote, then as kubectl run does."""
+def _attach(cluster, pod: dict, restart: str, rm: bool, stdin: bool = False, tty: bool = False) -> int:
+    """Let the container run (in virtual time) until it stops, print what it wrote, then as kubectl run does.
+    With -i and a container whose shell waits for input, the user's input is its stdin (cli/interactive.py):
+    a prompt on a terminal with -t, else the piped input; kubectl run then attaches as ``kubectl attach`` does."""
     from minikctl.cli.logs import _follow, _format
     from minikctl.kube.kinds import POD
 
     meta = pod["metadata"]
     ns, name, cname = meta["namespace"], meta["name"], pod["spec"]["containers"][0]["name"]
     cluster.settle()
-    # nothing interactive exists here: an Always container that never stops is followed for a minute
+    # a container that never stops and reads no input is followed for a minute
     limit = 60_000 if restart == "Always" else 24 * 3600 * 1000
-    shown: list = []
-    _follow(cluster, pod, cname, 0, shown.extend, limit)
-    c.out(_format(shown, False, ""))
+    session = _attach_session(cluster, ns, name, cname, limit) if stdin else None
+    if session is not None:
+        from minikctl.cli import interactive
+
+        raw = interactive.attach_streams(cluster, session, name, tty)
+        if raw and restart == "Always":  # attach.go Run; with --rm the pod is deleted right after
+            c.out(f"Session ended, resume using 'minikctl attach {name} -c {cname} -i -t' command when the pod is "
+                  "running\n")
+        if restart != "Always":  # the shell has exited: the kubelet reports the container's end
+            cluster.run_until(lambda: ((cluster.tx.get("Pod", ns, name) or {}).get("status") or {}).get("phase")
+                              in ("Succeeded", "Failed"), cluster.now_ms + limit, to_deadline=False)
+    else:
+        shown: list = []
+        _follow(cluster, pod, cname, 0, shown.extend, limit)
+        c.out(_format(shown, False, ""))
     live = cluster.tx.get("Pod", ns, name) or pod
     if rm:
         cluster.api.delete(live)

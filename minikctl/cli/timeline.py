@@ -11,7 +11,8 @@ from minikctl.cli.spec import Arg, Opt
 def timeline(
     args: list[str] = Arg(..., help="POD, pod NAME or pod/NAME", complete="pod_names"),
     namespace: str | None = c.NAMESPACE,
-    chart: bool | None = Opt(None, "--chart/--table", help="Draw the chart (default: on a terminal)."),
+    chart: bool | None = Opt(None, "--chart/--table", help="Draw the picture (default: on a terminal)."),
+    svg: str | None = Opt(None, "--svg", help="Write the picture to this file as SVG (nothing is printed)."),
     store: str | None = c.STORE,
     tick: str | None = c.TICK,
 ) -> None:
@@ -33,9 +34,15 @@ def timeline(
         pod = api.get(POD, c.namespace_of(namespace), name)
         entries = history.entries(api.tx.conn, pod["metadata"]["uid"])
         now = api.now_ms
+        events = api.tx.events_for(pod["metadata"]["uid"]) if (svg or chart is not False) else []
     created = parse_rfc3339(pod["metadata"]["creationTimestamp"])
-    if chart if chart is not None else sys.stdout.isatty():
-        tl.chart(name, entries, created, now)
+    if svg:
+        try:
+            tl.chart(name, entries, created, now, events, svg=svg)
+        except OSError as e:
+            raise ClientError(f"cannot write {svg}: {e.strerror or e}") from None
+    elif chart if chart is not None else sys.stdout.isatty():
+        tl.chart(name, entries, created, now, events)
     else:
         c.out(tl.plain(entries, created))
 

@@ -123,7 +123,16 @@ def wait(
         if timeout_ms == 0:
             check()
         else:
-            cluster.run_until(check, deadline)
+            from minikctl.cli.progress import Bar
+
+            bar = None if output else Bar(api.now_ms, deadline, "wait")
+            cluster.progress = bar.update if bar is not None else None
+            try:
+                cluster.run_until(check, deadline)
+            finally:
+                cluster.progress = None
+                if bar is not None:
+                    bar.close()
     word = "condition not met for" if timeout_ms == 0 else "timed out waiting for the condition on"
     errors += [ClientError(f"{word} {t[0].plural}/{t[2]}") for t in pending]
     if errors:

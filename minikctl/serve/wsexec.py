@@ -6,8 +6,8 @@ The command runs in the simulated container (``cluster.exec``: the same interpre
 ``minikctl exec``). Without a TTY, stdin (``kubectl exec -i`` with piped input) is read to its end and given to
 the command: a shell reads it as its script, any other command gets it as a here-document. With a TTY
 (``kubectl exec -it POD -- sh``) the server runs a small line discipline (echo, backspace, Ctrl-C, Ctrl-D) and
-each line typed runs as one command at a ``/ # `` prompt; the shell's state (variables, cwd) does not carry
-from one line to the next. The exit status goes back on the error stream as a ``Status`` (``NonZeroExitCode``
+gives each line typed to one shell process held for the session (engine/sessions.py), at its prompt: variables
+and the working directory carry from line to line, ``exit N`` ends it with N. The exit status goes back on the error stream as a ``Status`` (``NonZeroExitCode``
 with an ``ExitCode`` cause), which kubectl turns into its own exit code.
 
 Attach streams what the container's main process prints from now on (its log), until it stops.
@@ -36,7 +36,6 @@ GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io")
 STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
 MAX_STDIN = 3 * 1024 * 1024
-PROMPT = "/ # "
 
 
 class Closed(Exception):
@@ -253,64 +252,108 @@ def _run_once(state: "State", ws: WebSocket, rt: "Route", cname: str, argv: list
 
 
 def _interactive(state: "State", ws: WebSocket, rt: "Route", cname: str, argv: list[str]) -> None:
-    """A prompt over the simulated shell, one command per line (the terminal is raw: the server echoes)."""
-    def out(text: str) -> None:
-        ws.send(STDOUT, text.replace("\r\n", "\n").replace("\n", "\r\n").encode())
+    """A prompt over the simulated shell (the terminal is raw: the server echoes and edits the line). The shell is
+    one process held across requests (engine/sessions.ExecSession), so its variables and working directory carry
+    from line to line; each line runs in virtual time, which the server's clock brings (a ``sleep 5`` ends when
+    the clock has moved 5 s)."""
+    import time
 
-    shell = os.path.basename(argv[0]) in ("sh", "bash", "ash", "dash", "zsh") and len(argv) == 1
-    if not shell:  # not a shell: run the command once, with no input
+    from minikctl.engine.sessions import ExecSession, Gone, prompt
+
+    def out(text: str) -> None:
+        if text:
+            ws.send(STDOUT, text.replace("\r\n", "\n").replace("\n", "\r\n").encode())
+
+    shell = os.path.basename(argv[0]) in ("sh", "bash", "ash", "dash") and all(
+        a.startswith("-") and "c" not in a.lstrip("-") for a in argv[1:])
+    if not shell:  # not a shell reading its commands: run the command once, with no input
         code, text = _exec(state, rt, cname, argv)
         out(text)
         ws.send(ERROR, json.dumps(exit_status(code, argv)).encode())
         return
-    out(PROMPT)
-    line = ""
-    last = 0
-    while True:
-        try:
-            _op, msg = ws.recv()
-        except Closed:
-            return
-        if not msg or msg[0] != STDIN:
-            if msg and msg[0] == CLOSE:
-                break
-            continue
-        for ch in msg[1:].decode("utf-8", errors="replace"):
-            if ch in "\r\n":
-                out("\n")
-                cmd = line.strip()
-                line = ""
-                if cmd == "exit" or cmd.startswith("exit "):
-                    parts = cmd.split()
-                    code = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else last
-                    ws.send(ERROR, json.dumps(exit_status(code, argv)).encode())
-                    return
-                if cmd:
-                    try:
-                        last, text = _exec(state, rt, cname, [argv[0], "-c", cmd])
-                    except E.StatusError as e:
-                        last, text = 126, e.server_message() + "\n"
-                    out(text)
-                out(PROMPT)
-            elif ch == "\x04":  # Ctrl-D
-                if not line:
+    session = ExecSession(rt.namespace, rt.name, cname, argv)
+
+    def on(call):
+        def fn(cluster):
+            return call(cluster)
+        return state.run(fn)
+
+    def settle() -> None:
+        """Until the line's commands are done (the shell back at its prompt) or it exits."""
+        last_now = None
+        while not session.exited and not session.at_prompt:
+            wake = session.wake_ms
+            if wake is None:
+                return  # it reads stdin, or waits forever: the next input (or Ctrl-C, Ctrl-D) decides
+            time.sleep(0.05)
+
+            def step(cluster, wake=wake):
+                nonlocal last_now
+                if cluster.now_ms == last_now and cluster.now_ms < wake:  # a frozen clock (--tick): jump
+                    cluster.run_until(lambda: cluster.now_ms >= wake, wake)
+                last_now = cluster.now_ms
+                return session.step(cluster.loop) if cluster.now_ms >= wake else ""
+
+            out(on(step))
+
+    def finish() -> None:
+        ws.send(ERROR, json.dumps(exit_status(session.exit_code, argv)).encode())
+
+    try:
+        out(on(lambda cluster: session.start(cluster.loop, rest.find(cluster.api, rt.res, rt.namespace, rt.name))))
+        settle()
+        if session.exited:
+            return finish()
+        line = ""
+        pending = ""
+        out(prompt(session, rt.name))
+        while True:
+            try:
+                _op, msg = ws.recv()
+            except Closed:
+                return
+            if not msg or msg[0] != STDIN:
+                if msg and msg[0] == CLOSE:
+                    break
+                continue
+            for ch in msg[1:].decode("utf-8", errors="replace"):
+                if ch in "\r\n":
                     out("\n")
-                    ws.send(ERROR, json.dumps(exit_status(last, argv)).encode())
-                    return
-            elif ch == "\x03":  # Ctrl-C
-                line = ""
-                out("^C\n" + PROMPT)
-            elif ch in ("\x7f", "\x08"):
-                if line:
-                    line = line[:-1]
-                    ws.send(STDOUT, b"\x08 \x08")
-            elif ch == "\x15":  # Ctrl-U
-                ws.send(STDOUT, b"\x08 \x08" * len(line))
-                line = ""
-            elif ch >= " " or ch == "\t":
-                line += ch
-                ws.send(STDOUT, ch.encode())
-    ws.send(ERROR, json.dumps(exit_status(last, argv)).encode())
+                    text = pending + line + "\n"
+                    line = ""
+                    complete, shown = on(lambda cluster, text=text: session.feed(cluster.loop, text))
+                    pending = "" if complete else text
+                    out(shown)
+                    settle()
+                    if session.exited:
+                        return finish()
+                    out("> " if pending else prompt(session, rt.name))
+                elif ch == "\x04":  # Ctrl-D
+                    if not line:
+                        out("\n")
+                        out(on(lambda cluster: session.end_of_input(cluster.loop)))
+                        settle()
+                        return finish()
+                elif ch == "\x03":  # Ctrl-C
+                    line = pending = ""
+                    out("^C\n" + prompt(session, rt.name))
+                elif ch in ("\x7f", "\x08"):
+                    if line:
+                        line = line[:-1]
+                        ws.send(STDOUT, b"\x08 \x08")
+                elif ch == "\x15":  # Ctrl-U
+                    ws.send(STDOUT, b"\x08 \x08" * len(line))
+                    line = ""
+                elif ch >= " " or ch == "\t":
+                    line += ch
+                    ws.send(STDOUT, ch.encode())
+        out(on(lambda cluster: session.end_of_input(cluster.loop)))
+        finish()
+    except Gone:
+        ws.send(ERROR, json.dumps(exit_status(137, argv)).encode())
+    except E.StatusError as e:
+        ws.send(ERROR, json.dumps({"metadata": {}, "status": "Failure", "message": e.server_message(),
+                                   "reason": e.reason or "InternalError", "code": e.code}).encode())
 
 
 def _attach(state: "State", ws: WebSocket, rt: "Route", cname: str) -> None:

@@ -129,3 +129,23 @@ def test_watch_sorts_only_the_first_table(store):
                                 '"{.foo}" in the list of objects\n')
     done = store("get", "pods", "-w", "--sort-by=.foo", "--request-timeout=1s", "-o", "name", tick="0")
     assert (done.returncode, done.stdout) == (0, "pod/done\npod/two\n")
+
+
+@pytest.mark.skipif(KUBECTL is None, reason="kubectl is not installed")
+@pytest.mark.parametrize("args", [
+    (),
+    ("a", "b", "c"),
+    ("nope",),
+    ("pod/nope",),
+    ("done",),
+    ("two", "-c", "nope"),
+    ("cm/nope",),
+], ids=" ".join)
+def test_attach_errors_like_kubectl(store, tmp_path, args):
+    """attach.go Complete/Run: what kubectl says before it attaches (the oracle serves no attach)."""
+    with kubectl_oracle(tmp_path, objects=objects_from_store(store.home / "store.db")) as kubectl:
+        real = kubectl("attach", *args)
+    ours = store("attach", *args, tick="0")
+    assert real.returncode == 1
+    expected_err = real.stderr.replace("See 'kubectl ", "See 'minikctl ")
+    assert (ours.returncode, ours.stdout, ours.stderr) == (real.returncode, real.stdout, expected_err)

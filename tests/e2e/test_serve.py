@@ -637,6 +637,10 @@ def test_attach_exec_tty_and_explain(kubectl, tmp_path):
     read_until(b"/ # ")
     os.write(controller, b"echo hello $((6*7))\r")
     read_until(b"hello 42")
+    os.write(controller, b"cd /tmp; X=kept\r")  # one shell for the session: its state carries
+    read_until(b"/tmp # ")
+    os.write(controller, b"echo $X in $(pwd)\r")
+    read_until(b"kept in /tmp")
     os.write(controller, b"exit 7\r")
     assert proc.wait(timeout=30) == 7
     os.close(controller)

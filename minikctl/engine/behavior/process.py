@@ -1612,6 +1612,82 @@ class Process:
     def _op_exit_script(self, ins, fs):
         self._exit(self.status, fs)
 
+    def _op_prompt(self, ins, fs):
+        """The end of a line an interactive shell read: it waits at its prompt for the next one."""
+        self.blocked = {"kind": "forever", "why": "stdin"}
+
+    # ------------------------------------------------------------------ an interactive shell (exec/attach -i)
+    @property
+    def at_prompt(self) -> bool:
+        """A shell waiting for its next line of input (started with stdin open and no script)."""
+        return (not self.exited and self.shell and self.blocked is not None
+                and self.blocked.get("why") == "stdin" and not self.frames)
+
+    def read_line(self, text: str, now_ms: int, last: bool = False) -> bool:
+        """The shell at its prompt reads ``text`` (one line, or the lines of a construct): it is compiled at the
+        end of the program, followed by a return to the prompt, and runs at the next ``step``. False when the
+        input is incomplete (an open ``if``, quote or pipe: the caller reads a continuation line, as the PS2
+        prompt does; ``last``: no more input comes, so it is an error); a syntax error is reported and the shell
+        stays at its prompt, as an interactive shell does."""
+        start = len(self.code)
+        try:
+            self.code, self.slot = compile_script(text, self.code, self.slot, single_exec=False,
+                                                  dialect=self.flavor)
+        except ShellSyntaxError as e:
+            del self.code[start:]
+            if ("end of file" in str(e) or "unterminated" in str(e)) and not last:
+                return False
+            self._advance(now_ms)
+            self._err(str(e))
+            self.status = 2
+            return True
+        self.code.append(["prompt"])
+        self._advance(now_ms)
+        self.blocked = None
+        self.spin = 0
+        self._host_steps = 0  # every line has the budget a command has
+        self.pc = start
+        return True
+
+    def interrupt_line(self, now_ms: int) -> None:
+        """Ctrl-C while an interactive shell runs a line: the foreground command dies of SIGINT and the shell is
+        back at its prompt with status 130 (the line's subshells and function calls are left; a trap on INT runs
+        first when the script set one, as ``signal`` delivers it)."""
+        if self.exited or self.at_prompt:
+            return
+        self._advance(now_ms)
+        for f in self.frames:  # the outermost saved state is the interactive shell's own
+            if "vars" in f:
+                self._restore(f)
+                break
+        self.frames = []
+        del self.fds[1:]
+        self.caps = []
+        self.stdin = []
+        self.status = 130
+        self.blocked = {"kind": "forever", "why": "stdin"}
+
+    def end_of_input(self, now_ms: int, fs: ContainerFS) -> None:
+        """Ctrl-D at the prompt (or the end of piped input): the shell exits with its last status."""
+        if self.exited:
+            return
+        self._advance(now_ms)
+        self.blocked = None
+        self._exit(self.status, fs)
+        if not self.exited:  # an EXIT trap runs first
+            self._run(fs)
+
+    def drain_output(self) -> str:
+        """What the process wrote since the last call (stdout and stderr, in order; a line not yet ended
+        included), taken out of it."""
+        out = "".join(f"{ln[2]}\n" for ln in self.logs)
+        self.logs = []
+        for stream in ("stdout", "stderr"):
+            if self.partial.get(stream):
+                out += self.partial[stream]
+                self.partial[stream] = ""
+        return out
+
     def _op_defun(self, ins, fs):
         self.funcs[ins[1]] = ins[2]
         self.pc = ins[3]

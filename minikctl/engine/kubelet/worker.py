@@ -408,8 +408,9 @@ class PodWorker:
         cr.current = inst
         cr.waiting = None
         self.event("Normal", "Created", f"Created container: {name}", fp)
-        # an ephemeral container with stdin open (``debug -i``) waits for input nobody sends
-        extra = {"stdin_open": True} if cr.kind == "ephemeral" and c.get("stdin") else {}
+        # a container with stdin open (``run -i``, ``debug -i``; the CRI's ContainerConfig.Stdin) waits for input:
+        # its shell sits at the prompt until someone attaches (engine/sessions.py)
+        extra = {"stdin_open": True} if c.get("stdin") else {}
         p = procs.spawn(argv, env, img, self.now, procs.memory_limit(c), view,
                         net=network.pod_network(self, name), **extra)
         procs.set_cpu_limit(p, c)
