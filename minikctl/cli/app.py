@@ -345,7 +345,7 @@ def _callback_judges(found) -> int:
 # Deeply nested documents (up to manifests.MAX_DEPTH levels, as a patch or a file) recurse through copying,
 # merging and encoding: each command runs on a thread with room for that, never into a RecursionError.
 _RECURSION_LIMIT = 30_000
-MAIN_THREAD_COMMANDS = ("serve",)  # long-running servers stay on the main thread (signals, KeyboardInterrupt)
+MAIN_THREAD_COMMANDS = ("serve", "port-forward")  # long-running servers stay on the main thread (signals, KeyboardInterrupt)
 _STACK_BYTES = 512 * 1024 * 1024  # address space reserved for the thread's stack, not memory used
 
 

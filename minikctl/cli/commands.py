@@ -14,7 +14,7 @@ COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "ge
             "rollout": "rollout", "scale": "scale", "serve": "serve", "diff": "diff", "completion": "completion",
             "explain": "explain", "node": "node", "debug": "debug", "cordon": "drain", "uncordon": "drain",
             "drain": "drain", "taint": "drain", "events": "events",
-            "expose": "expose", "attach": "attach"}
+            "expose": "expose", "attach": "attach", "port-forward": "portforward"}
 
 
 def lookup(word: str) -> Any:

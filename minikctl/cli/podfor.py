@@ -1,7 +1,7 @@
 """The pod a TYPE/NAME stands for, as kubectl's ``pkg/polymorphichelpers`` finds it (``logs``, ``exec``).
 
 ``SelectorsForObject``: a Deployment, ReplicaSet, StatefulSet, DaemonSet or Job stands for the pods its
-``spec.selector`` matches (in its namespace); any other kind has no selector ("selector for *v1.X not
+``spec.selector`` matches (in its namespace), a Service for the pods of its ``spec.selector`` map; any other kind has no selector ("selector for *v1.X not
 implemented"). ``GetPodList`` lists them and, when there is none yet, watches until one appears or the
 ``--pod-running-timeout`` (20s) runs out -- here virtual time runs until a matching pod exists. The pods are
 sorted the way each verb wants its pod first: ``logs`` by ``podutils.ByLogging`` (``logsForObject``, with "Found
@@ -27,7 +27,13 @@ def go_type(obj: dict) -> str:
 
 def selector_for(obj: dict, what: str) -> dict:
     """SelectorsForObject: the object's pod selector, or kubectl's error (``what``: "get the logs from",
-    "attach to")."""
+    "attach to"). A Service's selector is a plain map of labels, and one without it selects no pod."""
+    if obj.get("kind") == "Service":
+        sel = (obj.get("spec") or {}).get("selector") or {}
+        if not sel:
+            name = (obj.get("metadata") or {}).get("name", "")
+            raise ClientError(f"invalid service '{name}': Service is defined without a selector")
+        return {"matchLabels": dict(sel)}
     if obj.get("kind") not in SELECTOR_KINDS:
         t = go_type(obj)
         raise ClientError(f"cannot {what} {t}: selector for {t} not implemented")
