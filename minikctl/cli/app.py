@@ -30,10 +30,12 @@ def root(store: str | None = STORE, tick: str | None = TICK, lock_timeout: str |
 
 def lookup(word: str) -> Any:
     """The declaration of a command word: its function, or a `spec.Group`; None for an unknown word."""
-    import importlib
-
     module = COMMANDS.get(word)
-    return importlib.import_module(f"minikctl.cli.{module}").COMMANDS[word] if module else None
+    if not module:
+        return None
+    name = f"minikctl.cli.{module}"
+    __import__(name)  # importlib.import_module without importing importlib (and warnings) on every command
+    return sys.modules[name].COMMANDS[word]
 
 
 def _typer_function(func: Callable, group: bool = False, call: Callable | None = None) -> Callable:

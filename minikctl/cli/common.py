@@ -369,7 +369,7 @@ def _warm(path: str) -> None:
     import importlib
 
     for name in ("minikctl.engine.loop", "minikctl.engine.controllers", "minikctl.engine.kubelet",
-                 "minikctl.engine.behavior", "minikctl.api.validation", "minikctl.api.updates", "jsonschema"):
+                 "minikctl.engine.behavior", "minikctl.api.validation", "minikctl.api.updates"):
         try:
             importlib.import_module(name)
         except ImportError:  # pragma: no cover - an optional piece
