@@ -40,7 +40,8 @@ PRINT_PACKAGE = {"core": "v1", "meta": "v1", "resource": "resource", "intstr": "
 # the objects kubectl prints from typed structs (-o json of set, rollout, create deployment): json field order
 TYPED_ROOTS = {"Pod": "core.Pod", "Deployment": "apps.Deployment", "ReplicaSet": "apps.ReplicaSet",
                "StatefulSet": "apps.StatefulSet", "DaemonSet": "apps.DaemonSet",
-               "ControllerRevision": "apps.ControllerRevision", "Job": "batch.Job", "CronJob": "batch.CronJob"}
+               "ControllerRevision": "apps.ControllerRevision", "Job": "batch.Job", "CronJob": "batch.CronJob",
+               "Event": "core.Event", "EventList": "core.EventList"}
 
 # the types whose fields are unexported or that come from packages not parsed here
 HAND_WRITTEN_STRUCTS = {

@@ -53,7 +53,7 @@ def own(path: str) -> str | None:
 
 
 def command_paths() -> list[str]:
-    from minikctl.cli.app import COMMANDS, lookup
+    from minikctl.cli.commands import COMMANDS, lookup
     from minikctl.cli.spec import Group
     from minikctl.cli.suggest import command_names
 

@@ -11,7 +11,21 @@ from typing import Any
 
 from minikctl.kube import errors as E
 
-__all__ = ["SYSTEM_PRIORITY_CLASSES", "admit_priority", "lookup_service_account", "validate_service_account"]
+MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror"  # api.MirrorPodAnnotationKey
+
+
+def service_account_name(spec: Any) -> str:
+    """The service account a pod names, as the API server reads it (Convert_v1_PodSpec_To_core_PodSpec: the
+    deprecated ``serviceAccount`` is an alias of ``serviceAccountName``, which wins when both are set); ""
+    when none is named."""
+    if not isinstance(spec, dict):
+        return ""
+    name = spec.get("serviceAccountName") or spec.get("serviceAccount") or ""
+    return name if isinstance(name, str) else ""
+
+
+__all__ = ["MIRROR_POD_ANNOTATION", "SYSTEM_PRIORITY_CLASSES", "admit_priority", "lookup_service_account",
+           "service_account_name", "validate_service_account"]
 
 # pkg/apis/scheduling: SystemPriorityClasses(), created by every API server at start-up. Their
 # PreemptionPolicy is defaulted (SetDefaults_PriorityClass) to PreemptLowerPriority.
@@ -42,8 +56,6 @@ def lookup_service_account(pod: dict, namespace: str, get: Any, name: str | None
     """``Admit``'s lookup: the ServiceAccount the pod names (``default`` when none; a mirror pod has none and
     needs none) through ``get(namespace, name)``; a missing one refuses the pod (``getServiceAccount``'s
     NotFound: ``serviceaccount "<name>" not found``)."""
-    from minikctl.api.defaults import MIRROR_POD_ANNOTATION, service_account_name
-
     annotations = (pod.get("metadata") or {}).get("annotations")
     if isinstance(annotations, dict) and MIRROR_POD_ANNOTATION in annotations:
         return None, None
@@ -59,8 +71,6 @@ def validate_service_account(pod: dict, sa: dict | None, name: str | None = None
     """``Validate`` on create, after the mutation: a mirror pod may reference no service account, no secret
     and no token projection; a pod whose account carries ``kubernetes.io/enforce-mountable-secrets: "true"``
     may only use the secrets the account lists (``limitSecretReferences``)."""
-    from minikctl.api.defaults import MIRROR_POD_ANNOTATION
-
     spec = pod.get("spec") or {}
     annotations = (pod.get("metadata") or {}).get("annotations")
     if isinstance(annotations, dict) and MIRROR_POD_ANNOTATION in annotations:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from minikctl.api.admission import MIRROR_POD_ANNOTATION, service_account_name
 from minikctl.kube.quantity import canonical, parse_quantity
 
 __all__ = [
@@ -409,18 +410,7 @@ def prune_empty(value: Any, key: str = "") -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror"  # api.MirrorPodAnnotationKey
 SERVICE_ACCOUNT_VOLUME = "kube-api-access"  # ServiceAccountVolumeName
-
-
-def service_account_name(spec: Any) -> str:
-    """The service account a pod names, as the API server reads it (Convert_v1_PodSpec_To_core_PodSpec: the
-    deprecated ``serviceAccount`` is an alias of ``serviceAccountName``, which wins when both are set); ""
-    when none is named."""
-    if not isinstance(spec, dict):
-        return ""
-    name = spec.get("serviceAccountName") or spec.get("serviceAccount") or ""
-    return name if isinstance(name, str) else ""
 
 
 def _service_account(obj: dict, spec: dict, suffix: Callable[[int], str], sa: dict | None) -> None:

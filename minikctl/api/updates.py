@@ -393,19 +393,6 @@ def _immutable_error(field: str, kind: str, value: Any) -> FieldError:
     return invalid(field, "" if value is None else value, "field is immutable")
 
 
-def _go_owner_refs(refs: list) -> str:
-    parts = []
-    for r in refs:
-        fields = []
-        for key, go in (("apiVersion", "APIVersion"), ("kind", "Kind"), ("name", "Name"), ("uid", "UID")):
-            fields.append(f'{go}:"{r.get(key, "")}"')
-        for key, go in (("controller", "Controller"), ("blockOwnerDeletion", "BlockOwnerDeletion")):
-            v = r.get(key)
-            fields.append(f"{go}:(*bool)(nil)" if v is None else f"{go}:&{str(bool(v)).lower()}")
-        parts.append("v1.OwnerReference{" + ", ".join(fields) + "}")
-    return "[]v1.OwnerReference{" + ", ".join(parts) + "}"
-
-
 def validate_pod_update(old: dict, new: dict, *, full: bool = False) -> list[FieldError]:
     """Field errors a v1.32 API server reports for updating Pod ``old`` to ``new``.
 
@@ -613,9 +600,11 @@ def _meta_errors(found: dict, old: dict, new: dict) -> list[FieldError]:
         if ref.get("controller") is True:
             cur = f"{ref.get('kind', '')}/{ref.get('name', '')}"
             if first_controller:
+                from minikctl.api.validation import go_owner_refs
+
                 errs.append(FieldError(
                     INVALID, "metadata.ownerReferences",
-                    detail=f"{_go_owner_refs(refs)}: Only one reference can have Controller set to true. "
+                    detail=f"{go_owner_refs(refs)}: Only one reference can have Controller set to true. "
                            f'Found "true" in references for {first_controller} and {cur}',
                 ))
             else:

@@ -706,6 +706,20 @@ def validate_object_meta(meta: dict, namespaced: bool, name_fn: Callable[[str], 
     return errs
 
 
+def go_owner_refs(refs: list) -> str:
+    """A list of owner references as Go's %#v prints it (the value ValidateOwnerReferences reports)."""
+    parts = []
+    for r in refs:
+        fields = []
+        for key, go in (("apiVersion", "APIVersion"), ("kind", "Kind"), ("name", "Name"), ("uid", "UID")):
+            fields.append(f'{go}:"{r.get(key, "")}"')
+        for key, go in (("controller", "Controller"), ("blockOwnerDeletion", "BlockOwnerDeletion")):
+            v = r.get(key)
+            fields.append(f"{go}:(*bool)(nil)" if v is None else f"{go}:&{str(bool(v)).lower()}")
+        parts.append("v1.OwnerReference{" + ", ".join(fields) + "}")
+    return "[]v1.OwnerReference{" + ", ".join(parts) + "}"
+
+
 def validate_owner_references(refs: list, path: str) -> list[FieldError]:
     """apimachinery's ValidateOwnerReferences (part of ValidateObjectMeta, so create checks it as update does)."""
     errs: list[FieldError] = []
@@ -729,9 +743,7 @@ def validate_owner_references(refs: list, path: str) -> list[FieldError]:
         if ref.get("controller") is True:
             current = f"{kind}/{ref.get('name', '')}"
             if first_controller:
-                from minikctl.api.updates import _go_owner_refs
-
-                errs.append(RawFieldError(E.INVALID, path, _go_owner_refs(refs),
+                errs.append(RawFieldError(E.INVALID, path, go_owner_refs(refs),
                                           "Only one reference can have Controller set to true. Found \"true\" in "
                                           f"references for {first_controller} and {current}"))
             else:

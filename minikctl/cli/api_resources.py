@@ -1,4 +1,5 @@
-"""minikctl api-resources: the resource types the store serves, in kubectl's discovery table."""
+"""minikctl api-resources and api-versions: the resource types and group versions the store serves, as kubectl
+prints them from discovery."""
 
 from __future__ import annotations
 
@@ -45,4 +46,14 @@ def api_resources(
     c.out(table(headers, rows, no_headers=no_headers))
 
 
-COMMANDS = {"api-resources": api_resources}
+def api_versions() -> None:
+    """Print the supported API versions on the server, in the form of "group/version"."""
+    from minikctl.kube.kinds import RESOURCES
+
+    # kubectl api-versions (pkg/cmd/apiresources/apiversions.go): every group's versions from discovery, sorted
+    # (sort.Strings); the core group is "v1"
+    versions = sorted({r.api_version for r in RESOURCES})
+    c.out("".join(v + "\n" for v in versions))
+
+
+COMMANDS = {"api-resources": api_resources, "api-versions": api_versions}

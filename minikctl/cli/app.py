@@ -6,19 +6,13 @@ import gc
 import os
 import sys
 
+from minikctl.cli.commands import COMMANDS, lookup
 from minikctl.cli.common import LOCK_TIMEOUT, STORE, TICK, set_command_line, set_globals
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-# The module that declares each command; a command line imports only the one it names.
-COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "get", "describe": "describe",
-            "delete": "delete", "patch": "patch", "label": "patch", "annotate": "patch", "set": "set", "edit": "edit",
-            "wait": "wait", "logs": "logs", "exec": "exec", "run": "run", "timeline": "timeline",
-            "clock": "clock", "version": "version", "api-resources": "api_resources", "top": "top",
-            "rollout": "rollout", "scale": "scale", "serve": "serve", "diff": "diff", "completion": "completion",
-            "explain": "explain", "node": "node", "debug": "debug"}
 ROOT_VALUE_OPTIONS = ("--store", "--tick", "--lock-timeout")
 HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."
 
@@ -26,16 +20,6 @@ HELP = "minikctl controls simulated Kubernetes Pods in a local store, the way ku
 def root(store: str | None = STORE, tick: str | None = TICK, lock_timeout: str | None = LOCK_TIMEOUT) -> None:
     """minikctl controls simulated Kubernetes Pods in a local store, the way kubectl controls a cluster."""
     set_globals(store, tick, lock_timeout=lock_timeout)
-
-
-def lookup(word: str) -> Any:
-    """The declaration of a command word: its function, or a `spec.Group`; None for an unknown word."""
-    module = COMMANDS.get(word)
-    if not module:
-        return None
-    name = f"minikctl.cli.{module}"
-    __import__(name)  # importlib.import_module without importing importlib (and warnings) on every command
-    return sys.modules[name].COMMANDS[word]
 
 
 def _typer_function(func: Callable, group: bool = False, call: Callable | None = None) -> Callable:
@@ -541,7 +525,8 @@ def _known_failure(e: BaseException):
         return ClientError("the input is nested too deeply to be processed; the store was left unchanged")
     # anything else: a damaged store (a corrupt page no query had touched, a row that is not what minikctl wrote)
     # is the likelier cause than a bug when SQLite's own check finds the store unsound
-    from minikctl.store.db import OPENED, damaged, integrity_problem
+    from minikctl.store.damage import damaged
+    from minikctl.store.db import OPENED, integrity_problem
 
     for path in dict.fromkeys(OPENED):
         problem = integrity_problem(path)

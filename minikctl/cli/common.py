@@ -368,6 +368,8 @@ def _warm_if_busy(path: str) -> None:
 def _warm(path: str) -> None:
     import importlib
 
+    # no jsonschema: only the validation of a new object's schema needs it (api/validation.py), and the update
+    # rules no longer do (api/schemacheck.py); a command that never creates would pay ~80 ms for nothing
     for name in ("minikctl.engine.loop", "minikctl.engine.controllers", "minikctl.engine.kubelet",
                  "minikctl.engine.behavior", "minikctl.api.validation", "minikctl.api.updates"):
         try:

@@ -146,7 +146,7 @@ def _options(node, name: str = "") -> dict[str, tuple[str, bool, str]]:
 
 
 def read_words(words: list[str]) -> Typed:
-    from minikctl.cli.app import lookup
+    from minikctl.cli.commands import lookup
     from minikctl.cli.globals import SWITCHES, VALUED
     from minikctl.cli.spec import Group
 
@@ -219,7 +219,7 @@ def _command_short(node) -> str:
 
 def _commands(prefix: str, descriptions: bool) -> list[str]:
     """The root's commands; their descriptions cost importing every command module, so only when asked for."""
-    from minikctl.cli.app import COMMANDS, lookup
+    from minikctl.cli.commands import COMMANDS, lookup
 
     out = []
     for word in sorted(COMMANDS):
@@ -375,6 +375,8 @@ def complete(words: list[str], descriptions: bool = True) -> tuple[list[str], in
         return _resource_args(t, to_complete), NO_FILE_COMP
     if arg.complete == "pod_names":
         return _pod_args(t, to_complete), NO_FILE_COMP
+    if arg.complete == "nodes":  # ResourceNameCompletionFunc(f, "node"): cordon, uncordon, drain
+        return _names(t.values.get("--store"), "Node", None, to_complete), NO_FILE_COMP
     return [], DEFAULT
 
 

@@ -238,7 +238,9 @@ def raw_get(path: str, store: str | None, tick: str | None) -> bytes:
     from urllib.parse import parse_qs, urlsplit
 
     from minikctl.kube.errors import ClientError
-    from minikctl.serve.server import Handler, Pacer, Request, State, route
+    from minikctl.serve.routing import Request, route
+    from minikctl.serve.server import Handler, new_state
+    from minikctl.serve.state import Pacer
     from minikctl.store.db import store_path
 
     url = urlsplit(path)
@@ -250,7 +252,7 @@ def raw_get(path: str, store: str | None, tick: str | None) -> bytes:
     if (rt is not None and rt.watch) or (query.get("watch") or [""])[0] in ("1", "true") or \
             (rt is not None and rt.sub in ("log", "exec", "attach")):
         raise ClientError("minikctl get --raw does not stream: use the verb (get -w, logs, exec) or minikctl serve")
-    state = State(store_path(store or c._global["store"]), Pacer(1.0, c.tick_ms(tick)))
+    state = new_state(store_path(store or c._global["store"]), Pacer(1.0, c.tick_ms(tick)))
     handler = object.__new__(Handler)  # no socket: serve() only needs the server's state
     handler.server = SimpleNamespace(state=state, verbose=False)
     handler.streaming = ""

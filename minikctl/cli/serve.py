@@ -26,7 +26,8 @@ def serve(
 
     from minikctl.kube.errors import ClientError
     from minikctl.serve import config
-    from minikctl.serve.server import Pacer, Server, State
+    from minikctl.serve.server import Server, new_state
+    from minikctl.serve.state import Pacer
     from minikctl.store.db import store_path
 
     try:
@@ -39,7 +40,7 @@ def serve(
         tick = c._global["tick"]  # `minikctl --tick 0 serve`; MINIKCTL_TICK is the CLI's default, not the server's
     tick_ms = c.tick_ms(tick) if tick is not None else None
     path = store_path(store or c._global["store"])
-    state = State(path, Pacer(pace, tick_ms))
+    state = new_state(path, Pacer(pace, tick_ms))
     ctx = None
     ca = None
     if tls:

@@ -106,7 +106,8 @@ def internal_ip(node: dict) -> str:
 class NodeState:
     """A node's runtime record, read once and written back by ``save`` (one per node per loop run)."""
 
-    __slots__ = ("name", "index", "requested", "images", "last_ip", "stopped_at", "_tx", "_dirty")
+    __slots__ = ("name", "index", "requested", "images", "last_ip", "stopped_at", "unschedulable", "status_sync_at",
+                 "_tx", "_dirty")
 
     def __init__(self, tx, name: str, rec: dict) -> None:
         self._tx = tx
@@ -116,6 +117,8 @@ class NodeState:
         self.images: list[str] = list(rec.get("images") or [])
         self.last_ip = int(rec.get("last_ip", 0))
         self.stopped_at: int | None = rec.get("stopped_at")
+        self.unschedulable = bool(rec.get("unschedulable"))  # as its kubelet last recorded it (an event each change)
+        self.status_sync_at: int | None = rec.get("status_sync_at")  # its next node status sync with work to do
         self._dirty = False
 
     @classmethod
@@ -153,14 +156,18 @@ class NodeState:
         self.stopped_at = at_ms
         self._dirty = True
 
-    def save(self) -> None:
-        if not self._dirty:
+    def save(self, force: bool = False) -> None:
+        if not (self._dirty or force):
             return
         rec = {"index": self.index, "requested": {k: str(self.requested[k]) for k in sorted(self.requested)},
                "images": self.images, "last_ip": self.last_ip}
         if self.stopped_at is not None:
             rec["stopped_at"] = self.stopped_at
-        self._tx.put_runtime(KIND, "", self.name, rec, None)
+        if self.unschedulable:
+            rec["unschedulable"] = True
+        if self.status_sync_at is not None:
+            rec["status_sync_at"] = self.status_sync_at
+        self._tx.put_runtime(KIND, "", self.name, rec, self.status_sync_at)
         self._dirty = False
 
 

@@ -16,7 +16,7 @@ import json
 import threading
 from pathlib import Path
 
-from minikctl.kube.kinds import RESOURCES, Resource
+from minikctl.kube.kinds import RESOURCES
 
 VERSION = "v1.32.4"
 _PACKAGES = {"": "core", "apps": "apps", "batch": "batch", "coordination.k8s.io": "coordination",

@@ -17,7 +17,8 @@ from minikctl.kube.kinds import Resource
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from minikctl.serve.server import Request, Route, State
+    from minikctl.serve.routing import Request, Route
+    from minikctl.serve.state import State
 
 MAX_BODY = 3 * 1024 * 1024
 

@@ -1,10 +1,8 @@
 """The HTTP side of ``minikctl serve``: a stdlib ``ThreadingHTTPServer`` (one thread per connection, HTTP/1.1
 keep-alive), the routes of kube-apiserver, and the ``State`` every request goes through.
 
-``State.run(fn)`` is one request's transaction: open the store (a pooled connection), ``BEGIN IMMEDIATE``, let
-virtual time catch up with the wall clock (``Pacer``), run ``fn(cluster)`` inside a savepoint (a failed request
-leaves no trace but the time that passed), let the cluster react, commit, then hand the changes with their bodies
-to the watch hub. Errors become the apiserver's ``Status`` bodies; nothing ever answers with a traceback.
+``State.run(fn)`` (serve/state.py) is one request's transaction; serve/routing.py reads the paths. Errors become the
+apiserver's ``Status`` bodies; nothing ever answers with a traceback.
 """
 
 from __future__ import annotations
@@ -12,218 +10,28 @@ from __future__ import annotations
 import json
 import socket
 import sys
-import threading
-import time
 import traceback
-from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from minikctl.kube import errors as E
-from minikctl.kube.kinds import RESOURCES, Resource
 from minikctl.serve import rest
 from minikctl.serve.rest import MAX_BODY, MethodNotAllowed, NotFoundPath, Reply
-
-READ_TICK_MS = 100  # a read moves the clock only when at least this much virtual time is owed
+from minikctl.serve.routing import Request, Route, route
+from minikctl.serve.state import Pacer, State
 DISCARD_LIMIT = 64 * 1024 * 1024  # the most of a too large body the server reads (and drops) before answering 413
 KUBE_VERSION = {"major": "1", "minor": "32", "gitVersion": "v1.32.4", "gitCommit": "minikctl", "gitTreeState": "clean",
                 "buildDate": "2025-04-22T16:03:52Z", "goVersion": "go1.23.6", "compiler": "gc",
                 "platform": "linux/amd64"}
 
 
-# ---- time ---------------------------------------------------------------------------------------------------
-class Pacer:
-    """Virtual time owed to the cluster: wall time since the last take × speed, or a fixed tick per request."""
+def new_state(store_path: str, pacer: Pacer, address: str = "") -> State:
+    """The state a server's requests share, with its watch hub."""
+    from minikctl.serve.watch import Hub
 
-    def __init__(self, speed: float = 1.0, tick_ms: int | None = None) -> None:
-        self.speed = speed
-        self.tick_ms = tick_ms
-        self.lock = threading.Lock()
-        self.last = time.monotonic()
-        self.frac = 0.0
-
-    def owed(self) -> float:
-        """Milliseconds owed now, without taking them (a fixed tick counts as owed: a request always moves it)."""
-        with self.lock:
-            if self.tick_ms is not None:
-                return float(self.tick_ms)
-            return (time.monotonic() - self.last) * 1000.0 * self.speed + self.frac
-
-    def take(self, step: bool = False) -> int:
-        """Milliseconds of virtual time to advance now (``step``: a watch pump's step, not a request)."""
-        with self.lock:
-            now = time.monotonic()
-            elapsed, self.last = now - self.last, now
-            if self.tick_ms is not None:
-                if self.tick_ms == 0:
-                    return 0
-                if not step:
-                    return self.tick_ms
-                owed = elapsed * self.tick_ms + self.frac  # --tick D: D per wall second while streaming
-            else:
-                owed = elapsed * 1000.0 * self.speed + self.frac
-            ms = int(owed)
-            self.frac = owed - ms
-            return ms
-
-
-@contextmanager
-def _read_transaction(st):
-    """A read-only transaction (``BEGIN``, then ``ROLLBACK``): it never takes the write lock, not even for the
-    change log's compaction a commit would run, so it never waits for writers."""
-    from minikctl.store.db import Tx
-
-    st.conn.execute("BEGIN")
-    try:
-        tx = Tx(st.conn, st.path)
-        tx.read_only = True  # nothing it does may take the write lock (a deferred transaction cannot wait for it)
-        tx.ensure_schema()
-        yield tx
-    finally:
-        st.conn.execute("ROLLBACK")
-
-
-# ---- state --------------------------------------------------------------------------------------------------
-class State:
-    """What every request shares: the store path, a pool of connections, the pacer, the watch hub."""
-
-    def __init__(self, store_path: str, pacer: Pacer, address: str = "") -> None:
-        from minikctl.serve.watch import Hub
-
-        self.store_path = store_path
-        self.pacer = pacer
-        self.address = address
-        self._pool: list = []
-        self._pool_lock = threading.Lock()
-        self.hub = Hub(self)
-        self.closing = threading.Event()
-
-    def _acquire(self):
-        with self._pool_lock:
-            if self._pool:
-                return self._pool.pop()
-        from minikctl.store.db import Store
-
-        return Store(self.store_path)
-
-    def _release(self, st) -> None:
-        with self._pool_lock:
-            if len(self._pool) < 16:
-                self._pool.append(st)
-                return
-        st.close()
-
-    def run(self, fn, *, validate: str = "strict", write: bool = True, step: bool = False, tick: bool = True):
-        """``fn(cluster)`` in one store transaction after the clock caught up; its result, or its error.
-
-        ``write=False``: a read (the cluster is not settled after it); ``tick=False``: a read that does not
-        move the clock either (a plain read transaction, which never waits for writers)."""
-        from minikctl.cluster import Cluster
-
-        if not write and tick and self.pacer.owed() < READ_TICK_MS:
-            tick = False  # a read soon after the last tick: a plain read transaction, no clock write
-        st = self._acquire()
-        journal: list = []
-        error: BaseException | None = None
-        result = None
-        ok = False
-        hub_lock = self.hub.cond
-        locked = False
-        try:
-            with (st.transaction() if tick else _read_transaction(st)) as tx:
-                tx.journal = journal
-                cluster = Cluster(tx, validate=validate)
-                owed = self.pacer.take(step) if tick else 0
-                if owed:
-                    cluster.tick(owed)
-                try:
-                    with tx.savepoint():
-                        result = fn(cluster)
-                        if write:
-                            cluster.settle()
-                except (E.MinikctlError, ValueError, KeyError, TypeError, RecursionError) as e:
-                    error = e
-                if journal:
-                    # from the commit until the bodies are published, the watch pump waits (it reads the
-                    # change log only with this lock held): it never sees a revision of ours without its body
-                    hub_lock.acquire()
-                    locked = True
-            ok = True
-            if journal:
-                self.hub.publish(journal, locked=True)
-        finally:
-            if locked:
-                hub_lock.release()
-            if ok:
-                self._release(st)
-            else:
-                st.close()
-        if error is not None:
-            raise error
-        return result
-
-    def close(self) -> None:
-        self.closing.set()
-        self.hub.stop()
-        with self._pool_lock:
-            for st in self._pool:
-                st.close()
-            self._pool.clear()
-
-
-# ---- routes -------------------------------------------------------------------------------------------------
-class Request:
-    __slots__ = ("method", "path", "query", "headers", "body", "handler")
-
-    def __init__(self, method: str, path: str, query: dict, headers, body: bytes, handler) -> None:
-        self.method, self.path, self.query, self.headers, self.body = method, path, query, headers, body
-        self.handler = handler
-
-
-class Route:
-    __slots__ = ("res", "namespace", "name", "sub", "watch")
-
-    def __init__(self, res: Resource, namespace: str | None, name: str | None, sub: str | None, watch: bool) -> None:
-        self.res, self.namespace, self.name, self.sub, self.watch = res, namespace, name, sub, watch
-
-
-_BY_GV: dict[tuple[str, str], dict[str, Resource]] = {}
-for _r in RESOURCES:
-    _BY_GV.setdefault((_r.group, _r.version), {})[_r.plural] = _r
-
-
-def route(path: str) -> Route | None:
-    parts = [unquote(p) for p in path.strip("/").split("/")] if path.strip("/") else []
-    if len(parts) >= 3 and parts[0] == "api" and parts[1] == "v1":
-        gv, rest_ = ("", "v1"), parts[2:]
-    elif len(parts) >= 4 and parts[0] == "apis":
-        gv, rest_ = (parts[1], parts[2]), parts[3:]
-    else:
-        return None
-    table = _BY_GV.get(gv)
-    if table is None:
-        return None
-    watch = False
-    if rest_ and rest_[0] == "watch":  # the deprecated /watch/ paths
-        watch, rest_ = True, rest_[1:]
-    namespace = None
-    if len(rest_) >= 3 and rest_[0] == "namespaces" and rest_[2] in table and table[rest_[2]].namespaced:
-        namespace, rest_ = rest_[1], rest_[2:]
-    if not rest_ or len(rest_) > 3 or rest_[0] not in table:
-        return None
-    res = table[rest_[0]]
-    if res.namespaced and namespace is None and len(rest_) > 1:
-        return None  # a namespaced object needs its namespace
-    name = rest_[1] if len(rest_) > 1 else None
-    sub = rest_[2] if len(rest_) > 2 else None
-    if name == "":
-        return None
-    if sub is not None:
-        from minikctl.serve.discovery import subresources_of
-
-        if sub not in subresources_of(res):
-            return None
-    return Route(res, namespace, name, sub, watch)
+    state = State(store_path, pacer, address)
+    state.hub = Hub(state)
+    return state
 
 
 def status_body(err: E.StatusError, rt: Route | None = None) -> dict:

@@ -29,7 +29,8 @@ from minikctl.serve import rest
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from minikctl.serve.server import Request, Route, State
+    from minikctl.serve.routing import Request, Route
+    from minikctl.serve.state import State
 
 RING = 20_000
 ACTIVE_STEP_S = 0.1

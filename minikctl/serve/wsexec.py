@@ -29,7 +29,8 @@ from minikctl.serve import rest
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from minikctl.serve.server import Request, Route, State
+    from minikctl.serve.routing import Request, Route
+    from minikctl.serve.state import State
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io")

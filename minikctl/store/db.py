@@ -28,6 +28,7 @@ from contextlib import contextmanager
 
 from minikctl.kube.errors import ClientError
 from minikctl.store import changelog, events, history, rows, runtime
+from minikctl.store.damage import damaged
 from minikctl.store.changelog import ADDED, DELETED, MODIFIED, Change
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
@@ -90,11 +91,6 @@ def store_path(explicit: str | None = None) -> str:
 
 
 OPENED: list[str] = []  # the stores this process opened (the error boundary checks them after a failure)
-
-
-def damaged(path: str, what: str) -> ClientError:
-    return ClientError(f'the store "{path}" is damaged ({what}): move it aside to start a new one, e.g. '
-                       f'mv "{path}" "{path}.damaged", or try to save what it holds with: sqlite3 "{path}" .recover')
 
 
 def integrity_problem(path: str) -> str | None:

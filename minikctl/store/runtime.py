@@ -59,7 +59,7 @@ class RuntimeRecords:
         except (ValueError, TypeError):
             value = None
         if not isinstance(value, dict):
-            from minikctl.store.db import damaged
+            from minikctl.store.damage import damaged
 
             raise damaged(self.path, f"the runtime record {kind} {namespace}/{name} is not a JSON object")
         return value

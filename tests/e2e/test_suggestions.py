@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from minikctl.cli.suggest import distance, suggestions, root_names
-from minikctl.cli.app import COMMANDS
+from minikctl.cli.commands import COMMANDS
 
 
 @pytest.mark.parametrize("a, b, d", [("gte", "get", 2), ("", "abc", 3), ("GET", "get", 0), ("kitten", "sitting", 3),

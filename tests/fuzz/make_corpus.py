@@ -203,6 +203,10 @@ VERBS = {
     "api-resources": [[]],
     "version": [[]],
     "create": [["namespace", "n2"], ["ns", "n3"]],
+    "drain": [["node1"], ["node1", "--force"], ["node1", "--ignore-daemonsets", "--force"]],
+    "cordon": [["node1"], []],
+    "taint": [["nodes", "node1", "a=b:NoSchedule"], ["node", "node1", "a-"], ["nodes", "--all", "k:NoExecute"]],
+    "events": [[], ["--for", "pod/ok"], ["-A"]],
 }
 FLAGS = {
     "get": ["-o", "-l", "--field-selector", "--sort-by", "-L", "-n", "--request-timeout", "--template", "--chunk-size"],
@@ -222,6 +226,10 @@ FLAGS = {
     "api-resources": ["-o", "--verbs", "--api-group", "--namespaced"],
     "version": ["-o"],
     "create": ["-o", "--dry-run"],
+    "drain": ["--grace-period", "--timeout", "--pod-selector", "--skip-wait-for-delete-timeout", "--dry-run", "-l"],
+    "cordon": ["-l", "--dry-run"],
+    "taint": ["-o", "-l", "--dry-run", "--overwrite"],
+    "events": ["-o", "--for", "--types", "-n"],
 }
 
 

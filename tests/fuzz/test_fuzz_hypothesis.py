@@ -82,14 +82,17 @@ def test_json_patches_apply_or_refuse(patch):
 
 # ---- every verb's flags, in-process against a copy of a seeded store ----------------------------------------
 VERBS = ["get", "describe", "delete", "logs", "wait", "label", "annotate", "patch", "exec", "run", "set", "timeline",
-         "clock", "top", "api-resources", "version", "apply", "create", "replace"]
+         "clock", "top", "api-resources", "version", "apply", "create", "replace", "drain", "cordon", "uncordon",
+         "taint", "events", "api-versions"]
 WORDS = st.sampled_from(["pods", "pod", "ok", "pod/ok", "node1", "nodes", "deploy", "cm", "all", "a=b", "x-", "--",
-                         "sh", "-c", "echo hi", "image", "c=busybox", "show", "advance", "1s", "-f", "-", "ns", "n1"])
+                         "sh", "-c", "echo hi", "image", "c=busybox", "show", "advance", "1s", "-f", "-", "ns", "n1",
+                         "node", "k=v:NoSchedule", "k:NoExecute-", "k-", "pod/ok"])
 FLAGS = st.sampled_from(["-o", "-n", "-l", "--field-selector", "--sort-by", "--grace-period", "--timeout", "--for",
                          "--tail", "--since", "--since-time", "--limit-bytes", "--type", "-p", "--dry-run", "--image",
                          "--restart", "--port", "--env", "--cascade", "--tick", "--store", "--request-timeout", "-c",
                          "--template", "-L", "--all", "--force", "--now", "-A", "--show-labels", "-w", "--overwrite",
-                         "--resource-version", "--subresource", "--validate", "-R"])
+                         "--resource-version", "--subresource", "--validate", "-R", "--ignore-daemonsets",
+                         "--pod-selector", "--types"])
 FLAG_VALUES = st.one_of(st.sampled_from(["", "-1", "0", "9" * 20, "banana", "../..", "json", "yaml", "name", "wide",
                                          "jsonpath={.x", "go-template={{", "custom-columns=", "1h", "2562047h",
                                          "a in (", "strict", "merge", "json", "status", "none", "server", "client",

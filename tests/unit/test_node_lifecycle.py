@@ -245,3 +245,35 @@ def test_logs_and_exec_of_a_stopped_kubelet_are_refused(cl):
         cl.exec(p, "c", ["ls"])
     assert e.value.render() == ("Error from server: error dialing backend: dial tcp 192.168.49.3:10250: "
                                 "connect: connection refused")
+
+
+def test_new_noexecute_taints_are_rate_limited_per_zone(tmp_path):
+    """--node-eviction-rate 0.1 node/s with a burst of 1 (zoneNoExecuteTainter, a RateLimitedTimedQueue, in
+    node_lifecycle_controller.go): two nodes of one zone that go down together are tainted NoExecute 10 s apart;
+    their NoSchedule taints are not rate limited; a node of another zone has its own limiter."""
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        cl = Cluster(tx)
+        for name, zone in (("node2", "a"), ("node3", "a"), ("node4", "a"), ("node5", "b"), ("node6", "b")):
+            cl.api.create({"apiVersion": "v1", "kind": "Node", "metadata": {
+                "name": name, "labels": {"topology.kubernetes.io/zone": zone}}})
+        cl.settle()
+        at(cl, 5)
+        for name in ("node3", "node2", "node5"):
+            stop(cl, name)
+        at(cl, 100)
+
+        def added(name: str) -> dict:
+            return {(t["key"], t["effect"]): t["timeAdded"] for t in node(cl, name)["spec"].get("taints") or []}
+
+        unknown = "2026-01-01T00:00:50Z"  # the look at 00:00:00 saw the last renewal (at creation); +50 s
+        assert cond(node(cl, "node2"), "Ready")["lastTransitionTime"] == unknown
+        # zone a: node2 and node3 went down at the same look: by name, node2 first, node3 a token (10 s) later
+        assert added("node2") == {("node.kubernetes.io/unreachable", "NoSchedule"): unknown,
+                                  ("node.kubernetes.io/unreachable", "NoExecute"): unknown}
+        assert added("node3") == {("node.kubernetes.io/unreachable", "NoSchedule"): unknown,
+                                  ("node.kubernetes.io/unreachable", "NoExecute"): "2026-01-01T00:01:00Z"}
+        # zone b has a limiter of its own
+        assert added("node5")[("node.kubernetes.io/unreachable", "NoExecute")] == unknown
+        # zone "" (node1, no zone label) is untouched
+        assert not node(cl, "node1")["spec"].get("taints")

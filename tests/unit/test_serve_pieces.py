@@ -6,7 +6,8 @@ import pytest
 
 from minikctl.kube import errors as E
 from minikctl.serve import discovery, protobuf
-from minikctl.serve.server import route, status_body
+from minikctl.serve.routing import route
+from minikctl.serve.server import status_body
 
 
 def _field(num: int, wire: int, payload) -> bytes:

@@ -18,16 +18,22 @@ What it does here, on the virtual clock:
 * **Taints** (``doNoScheduleTaintingPass``, ``doNoExecuteTaintingPass``, ``SwapNodeControllerTaint``): Ready
   ``False`` → ``node.kubernetes.io/not-ready``, ``Unknown`` → ``node.kubernetes.io/unreachable``, as a
   NoSchedule taint and a NoExecute taint, both with ``timeAdded``; Ready True again removes them
-  (``markNodeAsReachable``). The NoExecute taints follow the zone's disruption state (``handleDisruption``,
+  (``markNodeAsReachable``). A cordoned node (``spec.unschedulable``) gets ``node.kubernetes.io/unschedulable``
+  NoSchedule, removed when it is uncordoned. The NoExecute taints follow the zone's disruption state (``handleDisruption``,
   ``ComputeZoneState``; a zone is the ``topology.kubernetes.io/region`` and ``zone`` labels): when no node of a
   zone is Ready (full disruption) none of its nodes keeps or gets a NoExecute taint, and in a partial disruption
   (more than 2 nodes and at least 55 % not ready) no new one is added (the secondary eviction rate is 0 in
-  clusters of at most 50 nodes). Not modelled: the 0.1 node/s rate limit of the normal state (every not-ready
-  node is tainted at once), ``--node-startup-grace-period``.
+  clusters of at most 50 nodes). In a zone's normal state new NoExecute taints go through the zone's tainter
+  queue (``zoneNoExecuteTainter``, a ``RateLimitedTimedQueue``) at ``--node-eviction-rate`` 0.1 node/s with a
+  burst of 1 (``scheduler.EvictionRateLimiterBurst``): when several nodes go down together, the first is tainted at
+  once and each next one 10 s later, in the order they went down (then by name). Swapping ``not-ready`` and
+  ``unreachable`` and removing the taints are never held back (``processTaintBaseEviction``). Not modelled:
+  ``--node-startup-grace-period``, the queue's 100 ms pass period (a token is used the moment it is there).
 
 The taints' effect on pods is the taint eviction controller's (``tainteviction.py``). Writer and event source:
 ``node-controller``. Runtime records (kind ``NodeHealth``, one per node that needs one): the Ready status it last
-saw when not True, and a wake-up at the end of the grace period of a node whose kubelet is stopped.
+saw when not True (and since when), and a wake-up at the end of the grace period of a node whose kubelet is
+stopped; kind ``ZoneTainter``, one per zone that tainted a node: when its rate limiter has a token again.
 """
 
 from __future__ import annotations
@@ -46,7 +52,10 @@ LEASE_RENEW_MS = 10_000         # the kubelet's lease renewals (api/registry/lea
 UNHEALTHY_ZONE_THRESHOLD = 0.55  # --unhealthy-zone-threshold
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
+UNSCHEDULABLE = "node.kubernetes.io/unschedulable"  # v1.TaintNodeUnschedulable
 CONDITIONS = ("Ready", "MemoryPressure", "DiskPressure", "PIDPressure")
+TAINTER = "ZoneTainter"
+EVICTION_INTERVAL_MS = 10_000   # 1 / --node-eviction-rate (0.1 node/s), burst 1
 
 
 def last_renewal(lease: dict | None, stopped_ms: int) -> int | None:
@@ -88,7 +97,7 @@ def zone_key(node: dict) -> str:
 class NodeLifecycleController:
     name = WRITER
     watches = ("Node",)
-    owns = (KIND,)
+    owns = (KIND, TAINTER)
 
     def __init__(self, loop) -> None:
         self.loop = loop
@@ -144,6 +153,11 @@ class NodeLifecycleController:
         self._put(name, rec)
 
     def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
+        if kind == TAINTER:  # a zone's rate limiter has a token again: the nodes waiting in its queue
+            rec = self.tx.get_runtime(TAINTER, "", name) or {}
+            self.tx.put_runtime(TAINTER, "", name, rec, None)
+            self.zones_dirty = True
+            return
         rec = self.tx.get_runtime(KIND, "", name) or {}
         rec.pop("at", None)
         self._put(name, rec)
@@ -176,6 +190,7 @@ class NodeLifecycleController:
         ready = ready_status(node)
         if seen != ready:
             rec["ready"] = ready
+            rec["since"] = self.tx.now_ms  # the tainter queue's order (markNodeForTainting's timestamp)
             if self._stopped_at(name) is None:
                 rec.pop("at", None)
             self._put(name, rec)
@@ -219,11 +234,16 @@ class NodeLifecycleController:
         return stored
 
     def taint_no_schedule(self, node: dict) -> None:
-        """doNoScheduleTaintingPass for the Ready condition."""
+        """doNoScheduleTaintingPass for the Ready condition and ``spec.unschedulable`` (a cordoned node gets the
+        ``node.kubernetes.io/unschedulable`` NoSchedule taint, an uncordoned one loses it)."""
         ready = ready_status(node)
         want = {"False": NOT_READY, "Unknown": UNREACHABLE}.get(ready)
         add = [(want, "NoSchedule")] if want else []
         remove = [(k, "NoSchedule") for k in (NOT_READY, UNREACHABLE) if k != want]
+        if (node.get("spec") or {}).get("unschedulable"):
+            add.append((UNSCHEDULABLE, "NoSchedule"))
+        else:
+            remove.append((UNSCHEDULABLE, "NoSchedule"))
         self._set_taints(node, add, remove)
 
     def taint_no_execute(self) -> None:
@@ -234,10 +254,14 @@ class NodeLifecycleController:
             if "node.kubernetes.io/exclude-disruption" in labels:
                 continue
             zones.setdefault(zone_key(node), []).append(node)
-        for nodes in zones.values():
+        for zone, nodes in zones.items():
             not_ready = sum(1 for n in nodes if ready_status(n) != "True")
             full = not_ready > 0 and not_ready == len(nodes)
             partial = not full and not_ready > 2 and not_ready / len(nodes) >= UNHEALTHY_ZONE_THRESHOLD
+            limited = not full and not partial
+            if limited:
+                nodes = sorted(nodes, key=lambda n: ((self.tx.get_runtime(KIND, "", n["metadata"]["name"]) or {})
+                                                     .get("since", 0), n["metadata"]["name"]))
             for node in nodes:
                 ready = ready_status(node)
                 want = None if full or ready == "True" else {"False": NOT_READY, "Unknown": UNREACHABLE}[ready]
@@ -246,8 +270,24 @@ class NodeLifecycleController:
                     want = None  # no new eviction in a partially disrupted small cluster
                     if not any((k, "NoExecute") in taints for k in (NOT_READY, UNREACHABLE)):
                         continue
+                new_taint = want is not None and not any((k, "NoExecute") in taints for k in (NOT_READY, UNREACHABLE))
+                if limited and new_taint and not self._token(zone):
+                    continue  # waits in the zone's queue for the next token
                 add = [(want, "NoExecute")] if want else []
                 remove = [(k, "NoExecute") for k in (NOT_READY, UNREACHABLE) if k != want]
                 if partial and want is None and ready != "True":
                     remove = []
                 self._set_taints(node, add, remove)
+
+    def _token(self, zone: str) -> bool:
+        """The zone tainter's token bucket (0.1 token/s, at most 1): take a token now (True), or wake the
+        controller when the next one is there (False)."""
+        rec = self.tx.get_runtime(TAINTER, "", zone) or {}
+        free = rec.get("free", 0)
+        now = self.tx.now_ms
+        if now >= free:
+            rec["free"] = now + EVICTION_INTERVAL_MS
+            self.tx.put_runtime(TAINTER, "", zone, rec, None)
+            return True
+        self.tx.put_runtime(TAINTER, "", zone, rec, free)
+        return False

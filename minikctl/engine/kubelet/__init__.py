@@ -27,7 +27,7 @@ class Kubelet:
 
     name = WRITER
     watches = ("Pod", "Node")
-    owns = ("Pod",)  # runtime records whose timers it serves
+    owns = ("Pod", N.KIND)  # runtime records whose timers it serves: pods, and each node's status sync
 
     def __init__(self, loop) -> None:
         self.loop = loop
@@ -58,6 +58,8 @@ class Kubelet:
                     self.tx.delete_runtime(N.KIND, "", ch.name)
             elif ch.by != WRITER and self.node(ch.name) is None:
                 self.node_queue[ch.name] = None
+            elif ch.by != WRITER:
+                self._schedulable_changed(ch.name, ch.obj)
             return
         if ch.type == DELETED and MIRROR in ((ch.obj.get("metadata") or {}).get("annotations") or {}):
             self.static_pending = True  # a mirror pod gone: its static pod, if still there, gets another
@@ -108,6 +110,49 @@ class Kubelet:
         if not self.tx.exists("Lease", N.LEASE_NAMESPACE, name):  # the node lease controller's first sync
             self.api.create(N.node_lease(node, self.tx.now_ms))
         self.loop.scheduler.capacity_changed()
+
+    # ---- the node status sync -----------------------------------------------------------------
+    def _schedulable_changed(self, name: str, node: dict) -> None:
+        """A node was cordoned or uncordoned: its kubelet notices at its next node status sync
+        (``tryUpdateNodeStatus`` every nodeStatusUpdateFrequency, 10 s; modelled on the node lease's 10 s grid)."""
+        state = self.node(name)
+        if state is None or state.status_sync_at is not None:
+            return
+        if bool((node.get("spec") or {}).get("unschedulable")) == state.unschedulable:
+            return
+        from minikctl.api.registry.lease import RENEW_INTERVAL_MS
+        from minikctl.kube.timefmt import parse_rfc3339
+
+        lease = self.tx.get("Lease", N.LEASE_NAMESPACE, name)
+        try:
+            first = parse_rfc3339(lease["spec"]["renewTime"])
+        except (KeyError, TypeError, ValueError):
+            first = self.tx.now_ms
+        now = self.tx.now_ms
+        # the first sync after the change (one due at this very instant counts as having run before it)
+        state.status_sync_at = first if now < first else first + ((now - first) // RENEW_INTERVAL_MS + 1) * RENEW_INTERVAL_MS
+        state.save(force=True)  # the wake-up is known to this run's due queue at once
+
+    def _status_sync(self, name: str) -> None:
+        """recordNodeSchedulableEvent (pkg/kubelet/kubelet_node_status.go), one of the node status setters: a
+        ``NodeNotSchedulable`` or ``NodeSchedulable`` event when ``spec.unschedulable`` differs from what the kubelet
+        last saw. A stopped kubelet syncs nothing (its next sync, when it starts, records the change)."""
+        state = self.node(name)
+        if state is None:
+            self.tx.set_wake(N.KIND, "", name, None)
+            return
+        state.status_sync_at = None
+        state.save(force=True)
+        node = self.tx.get("Node", "", name)
+        if node is None or state.stopped_at is not None:
+            return
+        want = bool((node.get("spec") or {}).get("unschedulable"))
+        if want != state.unschedulable:
+            state.unschedulable = want
+            state.save(force=True)
+            what = "NodeNotSchedulable" if want else "NodeSchedulable"
+            ref = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "uid": name}}
+            self.api.event(ref, "Normal", what, f"Node {name} status is now: {what}", WRITER, name)
 
     # ---- a kubelet that stops and starts (``minikctl node stop|start``) ---------------------------
     def stop_node(self, name: str) -> None:
@@ -161,6 +206,7 @@ class Kubelet:
                     what = "NodeReady" if want["type"] == "Ready" else want["reason"].replace("Kubelet", "Node", 1)
                     self.api.event(ref, "Normal", what, f"Node {name} status is now: {what}", WRITER, name)
             self.api.write_status(new)
+            self._schedulable_changed(name, new)
         for pod in self.tx.list("Pod"):
             if (pod.get("spec") or {}).get("nodeName") == name:
                 meta = pod["metadata"]
@@ -291,6 +337,9 @@ class Kubelet:
 
     # ---- timers ---------------------------------------------------------------------------
     def due(self, kind: str, ns: str, name: str, until: int, horizon: int | None) -> None:
+        if kind == N.KIND:
+            self._status_sync(name)
+            return
         from .worker import PodWorker, load
 
         tx = self.tx
