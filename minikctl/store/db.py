@@ -418,9 +418,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             raise ClientError(f'the store "{self.path}" is not a minikctl store (format {fmt!r})')
         if "history" not in tables:
             history.ensure(self.conn)
-        if "rows" not in tables:
+        if "rows" not in tables and not self.read_only:  # a read-only transaction writes nothing, not even this
             rows.ensure(self.conn)
-        self.has_rows = self._meta.get("rows") == self._meta["revision"]
+            tables.add("rows")
+        self.has_rows = "rows" in tables and self._meta.get("rows") == self._meta["revision"]
 
     def ensure_rows(self) -> None:
         """A writing transaction first makes the printed rows complete (store/rows.py): a store made before
@@ -471,6 +472,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self.__init__(conn, path)
         self.__dict__.update(keep)
         self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        self.has_rows = self._meta.get("rows") == self._meta["revision"]  # unless another minikctl wrote since
         self.ensure_rows()
         for frame in self._savepoints:
             self.conn.execute("SAVEPOINT step")
