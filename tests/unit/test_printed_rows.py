@@ -375,3 +375,20 @@ def test_a_renewed_transaction_keeps_its_rows_without_rebuilding_them(world, tmp
     finally:
         rows_mod.rebuild = real
         st.close()
+
+
+def test_a_streamed_listing_with_nothing_found_and_ignore_not_found_prints_nothing(world, tmp_path):
+    """printGeneric: with --ignore-not-found and no object, -o json|yaml print nothing (not an empty List);
+    without it, the empty List."""
+    import os
+    import subprocess
+
+    from tests.conftest import minikctl_argv
+
+    env = dict(os.environ, MINIKCTL_STORE=str(_copy(world, tmp_path, "empty.db")), MINIKCTL_TICK="0")
+    for fmt in ("json", "yaml"):
+        run = [*minikctl_argv(), "get", "pods,cm", "-l", "nope", "-o", fmt]
+        quiet = subprocess.run(run + ["--ignore-not-found"], env=env, capture_output=True, text=True)
+        assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+        empty = subprocess.run(run, env=env, capture_output=True, text=True)
+        assert empty.returncode == 0 and empty.stdout == printer.render([], fmt, now_ms=0)
