@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -72,6 +73,9 @@ store.close()
     subprocess.run([sys.executable, "-c", f"import sqlite3; c = sqlite3.connect({str(tmp)!r}); "
                     "c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.close()"], check=True)
     tmp.rename(path)
+    for p in (Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+        p.unlink(missing_ok=True)
+    shutil.rmtree(Path(str(tmp) + ".queue"), ignore_errors=True)  # the builder's lock directory (store/lock.py)
 
 
 def main() -> int:

@@ -18,7 +18,6 @@ simulated cluster get their own ``Api`` (``writer`` names them in the change log
 
 from __future__ import annotations
 
-import copy
 import json
 from contextlib import contextmanager
 
@@ -563,6 +562,8 @@ def _copy(obj: Any) -> Any:
     try:
         return json.loads(_dumps(obj))
     except (TypeError, ValueError):
+        import copy  # here: a read never copies, and copy's import is a cost of every command
+
         return copy.deepcopy(obj)
 
 

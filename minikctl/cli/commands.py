@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from typing import Any
@@ -19,7 +21,9 @@ COMMANDS = {"apply": "apply", "create": "create", "replace": "apply", "get": "ge
 
 def lookup(word: str) -> Any:
     """The declaration of a command word: its function, or a `spec.Group`; None for an unknown word."""
-    import importlib
-
     module = COMMANDS.get(word)
-    return importlib.import_module(f"minikctl.cli.{module}").COMMANDS[word] if module else None
+    if not module:
+        return None
+    name = f"minikctl.cli.{module}"
+    __import__(name)  # importlib.import_module without importing importlib (and warnings) on every command
+    return sys.modules[name].COMMANDS[word]

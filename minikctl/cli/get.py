@@ -98,6 +98,8 @@ def get(
     if (output in printer.STREAMED and not (sort_by or watch or watch_only or filename or subresource)
             and requests and all(not r.names for r in requests)):
         # a listing's json, yaml or names: written as the objects are read, none held but the one printed
+        import itertools
+
         with c.session(store, tick, read_only=True, speed=speed) as cluster:
             api = cluster.api
             scope = None if all_namespaces else ns
@@ -108,9 +110,13 @@ def get(
                     c.out("".join(req.res.ref(name) + "\n" for _ns, name, _cells, _labels in
                                   api.list_printed(req.res, scope, selector or "", field_selector or "")))
                 return
-            printer.stream((obj for req in requests
-                            for obj in api.iter_list(req.res, scope, selector or "", field_selector or "")),
-                           output, c.out, show_managed_fields=show_managed_fields)
+            objs = (obj for req in requests
+                    for obj in api.iter_list(req.res, scope, selector or "", field_selector or ""))
+            first = next(objs, None)
+            if first is None and ignore_not_found:
+                return  # printGeneric: --ignore-not-found and nothing found prints nothing, not an empty List
+            printer.stream(objs if first is None else itertools.chain((first,), objs), output, c.out,
+                           show_managed_fields=show_managed_fields)
         return
     if printed_only:
         with c.session(store, tick, read_only=True, speed=speed) as cluster:

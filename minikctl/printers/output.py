@@ -185,6 +185,8 @@ def printed_table(strat, printed: list[tuple], *, wide: bool, no_headers: bool, 
         return (json.loads(value) if type(value) is str else value) or {}
 
     need_labels = show_labels or bool(label_columns)
+    if not (need_labels or show_kind or all_namespaces):  # the kind's columns alone
+        return table(_columns(strat, wide)[0], [cells for _ns, _name, cells, _lbl in printed], no_headers=no_headers)
     entries = ((cells, ns, labels(lbl) if need_labels else {}, name) for ns, name, cells, lbl in printed)
     headers, rows = _assemble(strat, entries, wide=wide, show_labels=show_labels, label_columns=label_columns,
                               show_kind=show_kind, all_namespaces=all_namespaces)

@@ -363,8 +363,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._ev_uids: set[str] = set()
         self._groups: dict[str, dict] = {}  # the event aggregator's view of each object read (store/events.py)
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
-        # printed rows computed by this transaction's writes, not yet stored (store/rows.py):
-        # (kind, namespace, name) -> (rv, (cells, labels, fields) or None)
+        # the objects this transaction wrote whose printed rows are not yet stored (store/rows.py): computed
+        # once per object when they are written, whatever the number of writes: (kind, namespace, name) ->
+        # (rv, the body last written, or None when the object was deleted)
         self._rows: dict[tuple, tuple] = {}
         # the rows table is complete (its meta ``rows`` is the store's revision): reads may list it
         self.has_rows = False
@@ -417,9 +418,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             raise ClientError(f'the store "{self.path}" is not a minikctl store (format {fmt!r})')
         if "history" not in tables:
             history.ensure(self.conn)
-        if "rows" not in tables:
+        if "rows" not in tables and not self.read_only:  # a read-only transaction writes nothing, not even this
             rows.ensure(self.conn)
-        self.has_rows = self._meta.get("rows") == self._meta["revision"]
+            tables.add("rows")
+        self.has_rows = "rows" in tables and self._meta.get("rows") == self._meta["revision"]
 
     def ensure_rows(self) -> None:
         """A writing transaction first makes the printed rows complete (store/rows.py): a store made before
@@ -470,6 +472,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self.__init__(conn, path)
         self.__dict__.update(keep)
         self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
+        self.has_rows = self._meta.get("rows") == self._meta["revision"]  # unless another minikctl wrote since
         self.ensure_rows()
         for frame in self._savepoints:
             self.conn.execute("SAVEPOINT step")
@@ -638,7 +641,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             "INSERT INTO objects (kind, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)",
             (obj["kind"], ns, meta["name"], meta["uid"], rv, body),
         )
-        self._rows[(obj["kind"], ns, meta["name"])] = (rv, rows.printed(obj, body))
+        self._rows[(obj["kind"], ns, meta["name"])] = (rv, body)
         self._log(Change(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer))
         if obj["kind"] == "Pod":
             history.record(self.conn, obj, self.now_ms, self._history)
@@ -652,7 +655,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         ns = meta.get("namespace", CLUSTER)
         body = _dumps(obj)
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
-        self._rows[(obj["kind"], ns, meta["name"])] = (rv, rows.printed(obj, body))
+        self._rows[(obj["kind"], ns, meta["name"])] = (rv, body)
         if self._due is not None:
             key = (obj["kind"], ns, meta["name"])
             if key in self._obj or key in self._stored:  # known to be stored: written back with the queue

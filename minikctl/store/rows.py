@@ -80,9 +80,15 @@ def ensure(conn) -> None:
 
 
 def write(conn, pending: dict) -> None:
-    """Store the rows computed during the transaction: (kind, namespace, name) -> (rv, printed or None)."""
-    puts = [(k, ns, n, rv, *p) for (k, ns, n), (rv, p) in pending.items() if p is not None]
-    gone = [key for key, (_rv, p) in pending.items() if p is None]
+    """Store the rows of the objects a transaction wrote: (kind, namespace, name) -> (rv, the body last
+    written, or None for an object deleted). A row is computed from the body (never from a dict its writer
+    may still change), once however often the object was written (a crash loop writes its pod ten times in an
+    advance)."""
+    puts = []
+    for (k, ns, n), (rv, body) in pending.items():
+        if body is not None:
+            puts.append((k, ns, n, rv, *_printed_body(body)))
+    gone = [key for key, (_rv, body) in pending.items() if body is None]
     if gone:
         conn.executemany("DELETE FROM rows WHERE kind=? AND namespace=? AND name=?", gone)
     if puts:
@@ -91,20 +97,23 @@ def write(conn, pending: dict) -> None:
     pending.clear()
 
 
+def _printed_body(body: str) -> tuple:
+    try:
+        obj = json.loads(body)
+    except ValueError:
+        obj = None
+    if not isinstance(obj, dict) or not isinstance(obj.get("metadata"), dict):
+        return None, None, None
+    return printed(obj, body)
+
+
 def rebuild(conn) -> int:
     """Every object's row afresh (a store whose table is missing or behind its objects). Returns how many."""
     conn.execute("DELETE FROM rows")
     pending: dict = {}
     n = 0
     for k, ns, name, rv, body in conn.execute("SELECT kind, namespace, name, rv, body FROM objects"):
-        try:
-            obj = json.loads(body)
-        except ValueError:
-            obj = None
-        if not isinstance(obj, dict) or not isinstance(obj.get("metadata"), dict):
-            pending[(k, ns, name)] = (rv, (None, None, None))
-        else:
-            pending[(k, ns, name)] = (rv, printed(obj, body))
+        pending[(k, ns, name)] = (rv, body)
         n += 1
         if len(pending) >= 5000:
             write(conn, pending)

@@ -274,6 +274,13 @@ def test_a_store_without_the_rows_table_gets_it_on_its_first_write(world, tmp_pa
         expected, got = _both(api, kinds.POD, dict(wide=True))
         assert got == expected and "crash" in got
         st._rollback()
+        from minikctl.serve.state import _read_transaction
+
+        with _read_transaction(st) as tx:  # minikctl serve's reads write nothing, not even the new table
+            assert not tx.has_rows
+            expected, got = _both(Api(tx), kinds.POD, {})
+            assert got == expected and "crash" in got
+        assert "rows" not in {r[0] for r in st.conn.execute("SELECT name FROM sqlite_master")}
         with st.transaction() as tx:
             n = tx.conn.execute("SELECT count(*) FROM rows").fetchone()[0]
             assert n == tx.conn.execute("SELECT count(*) FROM objects").fetchone()[0] > 20
@@ -338,3 +345,50 @@ def test_get_o_name_lists_from_the_rows(world, tmp_path):
                 assert done.returncode == 0 and done.stdout == expected and expected, (args, done.stderr)
     finally:
         st.close()
+
+
+def test_a_renewed_transaction_keeps_its_rows_without_rebuilding_them(world, tmp_path):
+    """A verb that waits commits in steps (Store.renew): each step goes on with the rows as they are, and its
+    writes keep them complete."""
+    from minikctl.store import rows as rows_mod
+
+    copy = _copy(world, tmp_path, "renew.db")
+    st = Store(copy)
+    rebuilt = []
+    real = rows_mod.rebuild
+    rows_mod.rebuild = lambda conn: rebuilt.append(1) or real(conn)
+    try:
+        with st.transaction() as tx:
+            api = Api(tx)
+            st.renew(tx)
+            pod = api.get(kinds.POD, "default", "crash")
+            pod["metadata"]["labels"]["renewed"] = "yes"
+            api.update(api.get(kinds.POD, "default", "crash"), pod)
+            st.renew(tx)
+            assert tx.has_rows
+            expected, got = _both(api, kinds.POD, dict(show_labels=True))
+            assert got == expected and "renewed=yes" in got
+        assert rebuilt == []
+        snap = st.read_snapshot(0)
+        assert snap.has_rows
+        st._rollback()
+    finally:
+        rows_mod.rebuild = real
+        st.close()
+
+
+def test_a_streamed_listing_with_nothing_found_and_ignore_not_found_prints_nothing(world, tmp_path):
+    """printGeneric: with --ignore-not-found and no object, -o json|yaml print nothing (not an empty List);
+    without it, the empty List."""
+    import os
+    import subprocess
+
+    from tests.conftest import minikctl_argv
+
+    env = dict(os.environ, MINIKCTL_STORE=str(_copy(world, tmp_path, "empty.db")), MINIKCTL_TICK="0")
+    for fmt in ("json", "yaml"):
+        run = [*minikctl_argv(), "get", "pods,cm", "-l", "nope", "-o", fmt]
+        quiet = subprocess.run(run + ["--ignore-not-found"], env=env, capture_output=True, text=True)
+        assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+        empty = subprocess.run(run, env=env, capture_output=True, text=True)
+        assert empty.returncode == 0 and empty.stdout == printer.render([], fmt, now_ms=0)

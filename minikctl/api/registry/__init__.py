@@ -33,7 +33,7 @@ it never names a kind.
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 from minikctl.api.registry import base
 from minikctl.kube.kinds import Resource
@@ -60,7 +60,9 @@ _CACHE: dict[str, Strategy] = {}
 def strategy(res: Resource) -> Strategy:
     s = _CACHE.get(res.kind)
     if s is None:
-        s = _CACHE[res.kind] = Strategy(res, importlib.import_module(f"minikctl.api.registry.{res.module}"))
+        name = f"minikctl.api.registry.{res.module}"
+        __import__(name)  # importlib.import_module without importing importlib (and warnings) on every command
+        s = _CACHE[res.kind] = Strategy(res, sys.modules[name])
     return s
 
 
