@@ -92,8 +92,9 @@ def drive(cluster, session, *, hostname: str, started: bool = False) -> None:
         if session.at_prompt:
             prompt = "> " if pending else sessions.prompt(session, hostname)
             line = cluster.release(lambda p=prompt: _read_line(p))
-            if stream is not None and stream.paced:  # the cluster lived while the user typed
-                cluster.advance_to(max(cluster.now_ms, stream.virtual_now()))
+            if stream is not None and stream.paced:  # the cluster lived while the user typed (in committed steps)
+                target = stream.virtual_now()
+                cluster.run_until(lambda t=target: cluster.now_ms >= t, target)
             if line is None:
                 c.out(session.end_of_input(cluster.loop))
                 continue

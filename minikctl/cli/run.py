@@ -135,6 +135,8 @@ def run(
         raise _client_error("NAME is required for run", see_help=True)
     if image and not valid_image_reference(image):  # run.go Run: reference.ReferenceRegexp.MatchString
         raise ClientError(f'Invalid image name "{image}": invalid reference format')
+    if tty and not stdin:  # run.go Validate
+        raise _client_error("-i/--stdin is required for containers with -t/--tty=true", see_help=True)
     if restart not in RESTART_POLICIES:
         raise _client_error(f"invalid restart policy: {restart}", see_help=True)
     if image_pull_policy is not None and image_pull_policy not in PULL_POLICIES:

@@ -16,7 +16,7 @@ The wiring to a container (its record, its filesystem view, its environment) is 
 
 from __future__ import annotations
 
-from minikctl.kube.errors import BadRequest
+from minikctl.kube.errors import BadRequest, StatusError
 
 
 def prompt(session, hostname: str) -> str:
@@ -267,7 +267,7 @@ class AttachSession:
             return ""
         try:
             lines = pod_logs(tx, pod, self.container, previous)
-        except BadRequest:
+        except StatusError:  # no such instance (yet): nothing it printed
             return ""
         new = lines[self.seen:]
         self.seen = len(lines)

@@ -252,19 +252,23 @@ def picture(pod_name: str, entries: list[tuple[int, dict]], created_ms: int, now
         lines.append(Text(" " * label_w + f"≈ {human_duration((b - a) / 1000)} with no change compressed "
                           f"(+{human_duration((a - created_ms) / 1000)} to +{human_duration((b - created_ms) / 1000)})",
                           style="dim"))
-    legend = Text("states: ")
-    for k, ch, st, text in STATES:
-        legend.append(ch, style=st)
-        legend.append(f" {text}  ")
-    legend.append("┃", style="bold white")
-    legend.append(" restart: a new instance")
-    lines.append(legend)
-    marks_legend = Text("events: ")
-    for reason, ch in MARKERS:
-        marks_legend.append(ch, style="cyan")
-        marks_legend.append(f" {reason}  ")
-    lines.append(marks_legend)
+    items = [(ch, st, text) for _, ch, st, text in STATES] + [("┃", "bold white", "restart: a new instance")]
+    lines += _legend("states: ", items, width)
+    lines += _legend("events: ", [(ch, "cyan", reason) for reason, ch in MARKERS], width)
     return Group(*lines)
+
+
+def _legend(title: str, items: list[tuple[str, str, str]], width: int) -> list:
+    """Legend lines: each item (character, style, meaning) whole, wrapped under the title at ``width``."""
+    from rich.text import Text
+
+    lines = [Text(title)]
+    for ch, style, text in items:
+        if lines[-1].cell_len + len(text) + 3 > width and lines[-1].cell_len > len(title):
+            lines.append(Text(" " * len(title)))
+        lines[-1].append(ch, style=style)
+        lines[-1].append(f" {text}  ")
+    return lines
 
 
 def chart(pod_name: str, entries: list[tuple[int, dict]], created_ms: int, now_ms: int,

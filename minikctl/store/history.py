@@ -2,7 +2,9 @@
 
 Every time a pod is stored, a small summary (phase, conditions, each container's state, readiness and
 restarts) is appended when it differs from the previous one. The engine may step a pod through several
-instants before storing it, so the record holds what was stored, not every intermediate instant.
+instants before storing it, so the record holds what was stored, not every intermediate instant -- except the
+cycles of a crash loop the kubelet jumps over at once, which it records with their own times
+(``record_crash_loop``), so that the history is the same whatever the size of the advance.
 """
 
 from __future__ import annotations
@@ -49,24 +51,116 @@ def ensure(conn: sqlite3.Connection) -> None:
     conn.execute(SCHEMA)
 
 
+def _encode(s: dict) -> str:
+    return json.dumps(s, separators=(",", ":"), sort_keys=True)
+
+
 def record(conn: sqlite3.Connection, pod: dict, at_ms: int, last_seen: dict | None = None) -> None:
-    """Append the pod's summary when it changed. ``last_seen`` (uid -> (seq, body)) spares the lookup of
-    the previous entry for pods already recorded in the same transaction."""
+    """Append the pod's summary when it changed. ``last_seen`` (uid -> (seq, body, at)) spares the lookup of
+    the previous entry for pods already recorded in the same transaction. An entry is never earlier than the one
+    before it (the kubelet may have recorded the instants it fast-forwarded over, see ``record_crash_loop``)."""
     uid = (pod.get("metadata") or {}).get("uid")
     if not uid:
         return
-    body = json.dumps(summary(pod), separators=(",", ":"), sort_keys=True)
+    _append(conn, uid, _encode(summary(pod)), at_ms, last_seen)
+
+
+def _last(conn: sqlite3.Connection, uid: str, last_seen: dict | None):
     last = last_seen.get(uid) if last_seen is not None else None
-    if last is None:
-        last = conn.execute("SELECT seq, body FROM history WHERE uid=? ORDER BY seq DESC LIMIT 1", (uid,)).fetchone()
+    if last is None or len(last) < 3:
+        last = conn.execute("SELECT seq, body, at_ms FROM history WHERE uid=? ORDER BY seq DESC LIMIT 1",
+                            (uid,)).fetchone()
+    return last
+
+
+def _append(conn: sqlite3.Connection, uid: str, body: str, at_ms: int, last_seen: dict | None) -> None:
+    last = _last(conn, uid, last_seen)
     if last and last[1] == body:
         return
     seq = last[0] + 1 if last else 0
+    at_ms = max(at_ms, last[2]) if last else at_ms
     conn.execute("INSERT INTO history (uid, seq, at_ms, body) VALUES (?, ?, ?, ?)", (uid, seq, at_ms, body))
     if last_seen is not None:
-        last_seen[uid] = (seq, body)
+        last_seen[uid] = (seq, body, at_ms)
     if seq >= MAX_ENTRIES:
         conn.execute("DELETE FROM history WHERE uid=? AND seq<=?", (uid, seq - MAX_ENTRIES))
+
+
+CYCLES_KEPT = MAX_ENTRIES // 3  # a fast-forward over more crash-loop cycles shows the last ones
+
+
+def record_crash_loop(conn: sqlite3.Connection, uid: str, container: str, decision_ms: int, lag_ms: int,
+                      cycles: list[tuple[int, int, int]], capped: tuple[int, int, int, int, int] | None = None,
+                      last_seen: dict | None = None) -> None:
+    """What a container's crash loop showed in the cycles the kubelet fast-forwarded over (engine/kubelet
+    ``PodWorker.cycle_single``), so that the history reads as if each cycle had been stepped: at each back-off
+    decision ``Waiting:CrashLoopBackOff``, at each restart ``Running``, at each exit ``Terminated``, each with its
+    restart count, the pod's phase and conditions those of the last stepped cycle (``entries`` expands them).
+
+    ``cycles``: (restart, exit, restart count) of each cycle before the back-off is capped; ``capped``: (first
+    restart, period, run, how many, restart count of the first) of the capped ones, all alike; ``decision_ms``:
+    the decision being made (the first wait). One row holds them all (a day of a crash loop costs one row, not
+    hundreds), then the state the pod is left in follows as an ordinary entry; the pod's own write after the
+    fast-forward finds it recorded already."""
+    rows = conn.execute("SELECT body FROM history WHERE uid=? ORDER BY seq DESC LIMIT 16", (uid,)).fetchall()
+    running = terminated = None
+    for (body,) in rows:
+        s = json.loads(body)
+        st = (s.get("containers") or {}).get(container)
+        if not st:
+            continue
+        if running is None and st[0].startswith("Running"):
+            running = s
+        if terminated is None and st[0].startswith("Terminated"):
+            terminated = s
+    if terminated is None or not (cycles or capped):
+        return
+    runs = {exit_ms - restart for restart, exit_ms, _ in cycles} | ({capped[2]} if capped else set())
+    if running is None and runs != {0}:
+        return  # a container seen running whose running state is not in the record: nothing sure to add
+    loop = {"container": container, "decision": decision_ms, "lag": lag_ms, "cycles": [list(c) for c in cycles],
+            "capped": list(capped) if capped else None, "running": running, "terminated": terminated}
+    if capped:
+        first, period, run, m, count = capped
+        last_exit, last_count = first + (m - 1) * period + run, count + m - 1
+    else:
+        last_exit, last_count = cycles[-1][1], cycles[-1][2]
+    left = json.loads(json.dumps(terminated))  # where the loop leaves it: waiting after the last exit
+    left["containers"][container] = ["Waiting:CrashLoopBackOff", False, last_count]
+    _append(conn, uid, _encode({"crashloop": loop}), decision_ms, last_seen)
+    _append(conn, uid, _encode(left), last_exit + lag_ms, last_seen)
+
+
+def _expand_loop(loop: dict) -> list[tuple[int, dict]]:
+    """The entries a ``record_crash_loop`` row stands for, in order (consecutive equal states once)."""
+    name, lag = loop["container"], loop["lag"]
+    running, terminated = loop.get("running"), loop["terminated"]
+    cycles = [tuple(c) for c in loop["cycles"]]
+    if loop.get("capped"):
+        first, period, run, m, count = loop["capped"]
+        cycles += [(first + k * period, first + k * period + run, count + k) for k in range(max(0, m - CYCLES_KEPT), m)]
+    cycles = cycles[-CYCLES_KEPT:]
+
+    def state(template: dict, text: str, ready: bool, restarts: int) -> dict:
+        s = json.loads(json.dumps(template))
+        s["containers"][name] = [text, ready, restarts]
+        return s
+
+    out: list[tuple[int, dict]] = []
+
+    def add(at: int, s: dict) -> None:
+        if not out or out[-1][1] != s:
+            out.append((at, s))
+
+    wait_at, count = loop["decision"], (cycles[0][2] - 1 if cycles else 0)
+    for restart, exit_ms, restarts in cycles:
+        add(wait_at, state(terminated, "Waiting:CrashLoopBackOff", False, count))
+        if restart != exit_ms and running is not None:
+            add(restart, state(running, running["containers"][name][0], running["containers"][name][1], restarts))
+        add(exit_ms, state(terminated, terminated["containers"][name][0], False, restarts))
+        wait_at, count = exit_ms + lag, restarts
+    add(wait_at, state(terminated, "Waiting:CrashLoopBackOff", False, count))
+    return out
 
 
 def forget(conn: sqlite3.Connection, uid: str, last_seen: dict | None = None) -> None:
@@ -76,5 +170,13 @@ def forget(conn: sqlite3.Connection, uid: str, last_seen: dict | None = None) ->
 
 
 def entries(conn: sqlite3.Connection, uid: str) -> list[tuple[int, dict]]:
+    """The pod's recorded states in order, with the crash-loop cycles the kubelet jumped over expanded."""
     rows = conn.execute("SELECT at_ms, body FROM history WHERE uid=? ORDER BY seq", (uid,))
-    return [(r[0], json.loads(r[1])) for r in rows]
+    out: list[tuple[int, dict]] = []
+    for at, body in rows:
+        s = json.loads(body)
+        expanded = _expand_loop(s["crashloop"]) if "crashloop" in s else [(at, s)]
+        for e in expanded:
+            if not out or out[-1][1] != e[1]:
+                out.append(e)
+    return out

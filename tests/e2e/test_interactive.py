@@ -235,3 +235,17 @@ def test_ctrl_c_ends_the_running_line_not_the_session(store):
     term.send("exit\n")
     rc, shown = term.finish()
     assert rc == 0 and "not-reached" not in shown
+
+
+def test_run_t_without_i_is_refused_as_kubectl_does(store):
+    import shutil
+    import subprocess
+
+    ours = store("run", "x", "-t", "--restart=Bad", "--image=busybox", tick="0")
+    assert ours.returncode == 1
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl is not installed")
+    real = subprocess.run([kubectl, "run", "x", "-t", "--restart=Bad", "--image=busybox"], capture_output=True,
+                          text=True, env={**os.environ, "KUBECONFIG": "/dev/null"})
+    assert ours.stderr == real.stderr.replace("'kubectl run", "'minikctl run")

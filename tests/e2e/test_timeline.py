@@ -101,3 +101,22 @@ def test_svg(cli, tmp_path):
     assert text.startswith("<svg") and "liveness" in text
     err = cli.fail("timeline", "liveness-exec", "--svg", str(tmp_path / "no" / "such" / "t.svg"), tick="0")
     assert err.startswith("error: cannot write ")
+
+
+def test_a_fast_forwarded_crash_loop_keeps_its_restart_times(tmp_path):
+    """The kubelet jumps over whole crash-loop cycles in one long advance; the timeline still shows each restart
+    at its instant, exactly as when time moved 5 s per command (no cycle jumped over)."""
+    from tests.conftest import Cli
+
+    one, stepped = Cli(tmp_path / "one"), Cli(tmp_path / "stepped")
+    for c in (one, stepped):
+        c.ok("run", "crash", "--image=busybox", "--", "sh", "-c", "sleep 2; exit 3", tick="0")
+    one.ok("clock", "advance", "2m", tick="0")
+    for _ in range(24):
+        stepped.ok("clock", "advance", "5s", tick="0")
+    table = one.ok("timeline", "crash", tick="0")
+    assert table == stepped.ok("timeline", "crash", tick="0")
+    restarts = [line.split()[1] for line in table.splitlines() if "Running (ready, restarts=" in line]
+    assert restarts == ["+4s", "+16s", "+38s", "+80s"]  # back-off 10 s, 20 s, 40 s after each 2 s run
+    picture = one.ok("timeline", "crash", "--chart", tick="0", env=PICTURE_ENV)
+    assert "5 instances" in picture and _lane(picture, "crash").count("┃") == 4

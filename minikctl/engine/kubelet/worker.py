@@ -18,6 +18,7 @@ from typing import Any
 
 from minikctl.engine import network
 from minikctl.engine.kubelet import phase as ph
+from minikctl.store import history
 from minikctl.engine.kubelet import procs
 from minikctl.engine.kubelet.records import (BackOff, BackOffEvents, ContainerRecord, CrashLoopCycle, EventNote,
                                              ImagePull, InstanceRecord, Kill, PodRecord, ProbeWorker, Timer, Waiting)
@@ -1109,6 +1110,8 @@ class PodWorker:
 
         exits = [anchor]
         restarts: list[int] = []
+        cycles: list[tuple[int, int, int]] = []  # (restart, exit, restart count) of each cycle jumped over
+        capped = None  # the capped cycles, all alike: (first restart, period, run, how many, first restart count)
         n = 0
         n_backoff = 0
         while True:
@@ -1117,6 +1120,7 @@ class PodWorker:
                 period = BACKOFF_MAX * 1000 + run
                 m = (self.horizon - lag - exits[-1]) // period
                 if m > 0:
+                    capped = (exits[-1] + BACKOFF_MAX * 1000, period, run, m, cr.restart_count + n + 1)
                     n += m
                     n_backoff += m * backoffs(b)
                     exits.append(exits[-1] + m * period)
@@ -1129,12 +1133,16 @@ class PodWorker:
                 break
             restarts.append(r)
             exits.append(f)
+            cycles.append((r, f, cr.restart_count + n + 1))
             n += 1
             n_backoff += backoffs(b)
             b = min(2 * b, BACKOFF_MAX)
         if n < 1:
             return
         pod = f"{self.name}_{self.ns}({rec.uid})"
+        # the timeline's history gets each cycle at its own instants, as if they had been stepped
+        history.record_crash_loop(self.tx.conn, rec.uid, name, self.now, lag, cycles, capped,
+                                  getattr(self.tx, "_history", None))
 
         template = json.dumps(cur.to_json())  # cur is replaced below: each new instance is a copy of it
 
