@@ -131,7 +131,7 @@ def edit(
     # command of its own; what changed meanwhile is merged as kubectl's patch would merge it
     with c.session(store, tick, read_only=True) as cluster:
         live = cluster.api.get(req.res, ns, req.names[0])
-    from minikctl.printers.output import without_managed_fields
+    from minikctl.printers.serialize import without_managed_fields
 
     # kubectl's editor shows no managedFields (OmitManagedFieldsPrinter)
     new, path = edit_file(without_managed_fields(live), output, windows_line_endings, f'{req.res.plural} "{req.names[0]}"')

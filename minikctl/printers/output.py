@@ -48,13 +48,6 @@ def ref(obj: dict) -> str:
     return res.ref(name) if res else f"{(obj.get('kind') or '').lower()}/{name}"
 
 
-def without_managed_fields(obj: dict) -> dict:
-    meta = obj.get("metadata")
-    if not isinstance(meta, dict) or "managedFields" not in meta:
-        return obj
-    return {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
-
-
 def as_list(objs: list[dict]) -> dict:
     return {"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}}
 
@@ -70,6 +63,8 @@ def render(objs: list[dict], fmt: str | None, *, now_ms: int, single: bool = Fal
     name, _, arg = (fmt or "").partition("=")
     if not show_managed_fields and name in ("json", "yaml") and \
             any("managedFields" in (o.get("metadata") or {}) for o in objs):
+        from minikctl.printers.serialize import without_managed_fields  # serialize is loaded only for json/yaml
+
         objs = [without_managed_fields(o) for o in objs]
     if name == "name":
         return "".join(ref(o) + "\n" for o in objs)
@@ -112,6 +107,8 @@ def stream(objs, fmt: str, write, *, show_managed_fields: bool = False) -> None:
     pods is never held whole, and the text is the same (the same printer runs over the List; its items are
     handed over lazily, ``_Lazy``)."""
     if not show_managed_fields and fmt != "name":
+        from minikctl.printers.serialize import without_managed_fields
+
         objs = (without_managed_fields(o) for o in objs)
     if fmt == "name":
         for o in objs:

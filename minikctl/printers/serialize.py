@@ -52,6 +52,14 @@ def go_yaml_float(f: float) -> str:
 # JSON
 # ---------------------------------------------------------------------------
 
+def without_managed_fields(obj: dict) -> dict:
+    """The object without ``metadata.managedFields``, as kubectl's OmitManagedFieldsPrinter writes it."""
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict) or "managedFields" not in meta:
+        return obj
+    return {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
+
+
 def to_json(obj: Any, *, field_order: list[str] | None = None, typed: bool = False) -> str:
     """kubectl ``-o json``: MarshalIndent with 4 spaces, sorted keys, trailing newline.
 
@@ -60,9 +68,7 @@ def to_json(obj: Any, *, field_order: list[str] | None = None, typed: bool = Fal
     map's own order: an object kubectl built itself (run's pod) prints in its Go struct's field order.
     """
     if typed and isinstance(obj, dict):  # an object a verb prints as kubectl's typed client returned it:
-        from minikctl.printers.output import without_managed_fields  # behind OmitManagedFieldsPrinter
-
-        obj = without_managed_fields(obj)
+        obj = without_managed_fields(obj)  # behind OmitManagedFieldsPrinter
     return gofmt.json_marshal(obj, "    ", key_order=field_order, typed=typed) + "\n"
 
 

@@ -83,7 +83,7 @@ def typed_json(obj: dict) -> str:
     """json.MarshalIndent(obj, "", "    ") of the typed object, newline-terminated (kubectl's JSONPrinter)."""
     from minikctl.kube import gofmt
 
-    from minikctl.printers.output import without_managed_fields
+    from minikctl.printers.serialize import without_managed_fields
 
     # kubectl's JSON printer sits behind OmitManagedFieldsPrinter (PrintFlags: --show-managed-fields is get's only)
     return gofmt.json_marshal(typed_order(without_managed_fields(obj)), "    ", typed=True) + "\n"
