@@ -3,41 +3,11 @@ object out."""
 
 from __future__ import annotations
 
-import copy
 import sys
 
 from minikctl.cli import common as c
+from minikctl.cli import resource_args, writes
 from minikctl.cli.spec import Arg, Group, Opt
-
-
-def _prepare(obj: dict, source: str, namespace: str | None):
-    """Resolve the resource and namespace of a manifest object, as kubectl's builder does."""
-    from minikctl.kube.errors import ClientError
-    from minikctl.kube.kinds import for_kind
-    from minikctl.cli.resource_args import unknown_kind_error
-
-    res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
-    if res is None:
-        raise unknown_kind_error(obj, source)
-    obj = _copy(obj)
-    meta = obj.setdefault("metadata", {})
-    if res.namespaced:
-        own = meta.get("namespace")
-        if own and namespace and own != namespace:
-            raise ClientError(
-                f'the namespace from the provided object "{own}" does not match the namespace "{namespace}". '
-                f"You must pass '--namespace={own}' to perform this operation."
-            )
-        meta["namespace"] = own or c.namespace_of(namespace)
-    return res, obj
-
-
-def _copy(obj):
-    """A deep copy of a decoded document (JSON values only): a JSON round trip, several times faster than
-    copy.deepcopy, which counted for a tenth of a big apply."""
-    import json
-
-    return json.loads(json.dumps(obj))
 
 
 SETTLE_EVERY = 1000  # documents after which the cluster reacts to what was applied so far (the change feed drains)
@@ -68,50 +38,6 @@ class _Progress:
         sys.stderr.flush()
 
 
-def _annotated(obj: dict) -> dict:
-    """The object with kubectl's last-applied-configuration annotation (compact sorted JSON of the file's object)."""
-    from minikctl.api.server import LAST_APPLIED
-    from minikctl.printers.serialize import to_compact_json
-
-    # new maps only along metadata.annotations: the rest is shared with ``obj`` and read, never changed (the API
-    # server copies what it is sent)
-    meta = obj.get("metadata") or {}
-    annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED}
-    plain = {**obj, "metadata": {**meta, "annotations": annotations}}
-    return {**obj, "metadata": {**meta, "annotations": {**(meta.get("annotations") or {}),
-                                                        LAST_APPLIED: to_compact_json(plain) + "\n"}}}
-
-
-def label_filter(selector: str | None):
-    """The -l of a verb that reads -f: a predicate on a document's labels, or None without -l.
-
-    kubectl's resource builder (cli-runtime pkg/resource/builder.go, ``visitByPaths``) parses the selector and
-    wraps the file visitors in ``FilterByLabelSelector``: documents whose labels do not match are skipped as if
-    they were not in the files."""
-    from minikctl.kube.errors import ClientError, StatusError
-    from minikctl.kube.selectors import LabelSelector
-
-    if not selector:
-        return None
-    try:
-        parsed = LabelSelector.parse(selector)
-    except StatusError as e:
-        raise ClientError(f'the provided selector "{selector}" is not valid: {e.message}') from None
-    return lambda obj: parsed.matches((obj.get("metadata") or {}).get("labels") or {})
-
-
-def load_selected(filename, recursive, selector):
-    """The -f documents (resource_args.load_each), without those -l leaves out (documents that failed to
-    load stay: their errors are reported)."""
-    from minikctl.cli import resource_args
-
-    keep = label_filter(selector)  # a bad selector fails before any file is read, as the builder's Do() does
-    docs = resource_args.load_each(filename, recursive)
-    if keep is None:
-        return docs
-    return [d for d in docs if d[0] is None or keep(d[0])]
-
-
 def _run(verb, filename, recursive, namespace, output, dry_run, validate, store, tick, action,
          selector: str | None = None, after=None) -> None:
     """Load every document, run ``action`` on each inside one session, print, and report errors at the end.
@@ -130,7 +56,7 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
 
     check_output(output)  # apply, create and replace print json, yaml, name, templates, jsonpath: no table
     mode = c.parse_dry_run(dry_run)
-    docs = load_selected(filename, recursive, selector)
+    docs = resource_args.load_selected(filename, recursive, selector)
     if not docs:
         raise ClientError(f"no objects passed to {verb}")
     if all(obj is None for obj, _s, _e in docs):  # nothing to send: the store is not even opened
@@ -152,7 +78,7 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
                 continue
             try:
                 with api.tx.savepoint():
-                    res, obj = _prepare(obj, source, namespace)
+                    res, obj = resource_args.prepare(obj, source, namespace)
                     word, result, *before = action(api, res, obj, source, mode)
             except MinikctlError as e:
                 errors.append(e)
@@ -186,69 +112,6 @@ def _run(verb, filename, recursive, namespace, output, dry_run, validate, store,
         c.print_results([obj], [c.result_line(obj, "pruned", output, mode)], output)
     if errors:
         raise MultiError(errors)
-
-
-def apply_one(api, res, obj, source, mode):
-    from minikctl.kube.errors import ClientError
-    from minikctl.api.patching import strategic_merge_patch, three_way_patch
-    from minikctl.api.server import LAST_APPLIED, last_applied_of
-
-    meta = obj["metadata"]
-    if not meta.get("name"):
-        if meta.get("generateName"):
-            raise ClientError(f"from {meta['generateName']}: cannot use generate name with apply")
-        raise ClientError(
-            "error when retrieving current configuration of:\n"
-            f'Resource: "{res.gvr}", GroupVersionKind: "/{res.api_version}, Kind={res.kind}"\n'
-            f'Name: "", Namespace: "{meta.get("namespace", "")}"\n'
-            f'from server for: "{source}": resource name may not be empty'
-        )
-    live = api.find(res, meta.get("namespace", ""), meta["name"])
-    modified = _annotated(obj)
-    if live is None:
-        created = api.create(modified, dry_run=mode != "none", source=source)
-        return "created", modified if mode == "client" else created
-    if mode == "client":
-        return "configured", live
-    if live["metadata"].get("deletionTimestamp"):
-        api.warnings.append(f"Warning: Detected changes to resource {meta['name']} which is currently being deleted.")
-    original = last_applied_of(live)
-    if original is None and LAST_APPLIED not in (live["metadata"].get("annotations") or {}):
-        api.warnings.append(
-            f"Warning: resource {res.plural}/{meta['name']} is missing the {LAST_APPLIED} annotation which is "
-            "required by kubectl apply. kubectl apply should only be used on resources created declaratively by "
-            "either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically."
-        )
-    patch = three_way_patch(original, modified, live, kind=res.kind)
-    if not patch:
-        return "unchanged", live
-    merged = strategic_merge_patch(live, patch, kind=res.kind)
-    merged["metadata"]["resourceVersion"] = live["metadata"].get("resourceVersion")
-    stored, _ = api.update(live, merged, dry_run=mode != "none", source=source, verb="patching")
-    return "configured", stored
-
-
-def create_one(api, res, obj, source, mode, save_config=False):
-    if save_config:
-        obj = _annotated(obj)
-    if mode != "client":
-        obj = c.record(obj)  # create.go: o.Recorder.Record(info.Object) before the create
-    created = api.create(obj, dry_run=mode != "none", source=source)
-    return "created", obj if mode == "client" else created
-
-
-def replace_one(api, res, obj, source, mode, save_config=False):
-    from minikctl.kube.errors import NotFound
-
-    meta = obj["metadata"]
-    live = api.find(res, meta.get("namespace", ""), meta.get("name", ""))
-    if save_config:  # replace.go: CreateOrUpdateAnnotation(SaveConfig) before the update
-        obj = _annotated(obj)
-        meta = obj["metadata"]
-    if live is None:
-        raise NotFound(res.plural, meta.get("name", "")).with_source("replacing", source)
-    stored, _ = api.update(live, obj, dry_run=mode != "none", source=source, verb="replacing")
-    return "replaced", obj if mode == "client" else stored
 
 
 # the default allowlist of kubectl/pkg/util/prune/prune.go (defaultNamespacedPruneResources, then
@@ -382,7 +245,7 @@ def apply(
     if prune:
         after = pruner(kinds, selector, c.namespace_of(namespace) if namespace or c._global["namespace"] else None,
                        default_list=not prune_allowlist)
-    action = apply_one
+    action = writes.apply_one
     if server_side or force_conflicts:
         from minikctl.cli import serverside
 
@@ -425,7 +288,7 @@ def replace(
                        store, tick)
         return
     _run("replace", filename, recursive, namespace, output, dry_run, validate, store, tick,
-         lambda api, res, obj, source, mode: replace_one(api, res, obj, source, mode, save_config=save_config))
+         lambda api, res, obj, source, mode: writes.replace_one(api, res, obj, source, mode, save_config=save_config))
 
 
 def _force_replace(filename, recursive, namespace, output, validate, grace_period, timeout_ms, save_config,
@@ -445,7 +308,7 @@ def _force_replace(filename, recursive, namespace, output, validate, grace_perio
     results: list[dict] = []
     with c.session(store, tick, validate=validate) as cluster:
         api = cluster.api
-        prepared = [(*_prepare(obj, source, namespace), source) for obj, source in docs]
+        prepared = [(*resource_args.prepare(obj, source, namespace), source) for obj, source in docs]
         gone = []
         for res, obj, _source in prepared:
             meta = obj["metadata"]
@@ -461,7 +324,7 @@ def _force_replace(filename, recursive, namespace, output, validate, grace_perio
         if gone and wait_gone(cluster, gone, timeout_ms or 5 * 60 * 1000):
             raise ClientError("context deadline exceeded")  # wait.PollUntilContextTimeout's interruption
         for res, obj, source in prepared:
-            created = api.create(_annotated(obj) if save_config else obj, source=source)
+            created = api.create(writes.annotated(obj) if save_config else obj, source=source)
             results.append(created)
             lines.append(c.result_line(created, "replaced", output))
     c.print_results(results if output and output != "name" else [], lines, output)

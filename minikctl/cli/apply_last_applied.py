@@ -102,8 +102,6 @@ def _targets(api, args, filename, recursive, selector, all_, namespace) -> list[
     """The live objects a builder with ResourceTypeOrNameArgs, FilenameParam, LabelSelectorParam,
     SelectAllParam and Latest() visits: [(object, source)], source the file for -f inputs, "" otherwise."""
     from minikctl.cli import resource_args
-    from minikctl.cli.apply import label_filter
-    from minikctl.cli.delete import NO_ARGS
     from minikctl.kube.errors import ClientError, MultiError, StatusError
 
     if all_ and selector:  # Builder.SelectAllParam after LabelSelectorParam (its message ends with a space)
@@ -117,14 +115,14 @@ def _targets(api, args, filename, recursive, selector, all_, namespace) -> list[
     if selector and any(r.names for r in requests):  # Builder.visitBySelector
         raise ClientError("name cannot be provided when a selector is specified")
     if not requests and not filename:
-        raise ClientError(NO_ARGS)
+        raise ClientError(resource_args.NO_ARGS)
     if any(not r.names for r in requests) and not (selector or all_):
         raise ClientError("resource(s) were provided, but no name was specified")
     ns = c.namespace_of(namespace)
     out: list[tuple[dict, str]] = []
     if filename:  # the files are read once (stdin cannot be read twice)
         missing = []
-        for res, obj, source in resource_args.from_files(filename, recursive, label_filter(selector)):
+        for res, obj, source in resource_args.from_files(filename, recursive, resource_args.label_filter(selector)):
             meta = obj.get("metadata") or {}
             try:
                 out.append((api.get(res, meta.get("namespace") or ns, meta.get("name", "")), source))
@@ -199,8 +197,6 @@ def set_last_applied(
     from minikctl.api.patching import merge_patch
     from minikctl.api.server import LAST_APPLIED
     from minikctl.cli import resource_args
-    from minikctl.cli.apply import _prepare
-    from minikctl.cli.delete import NO_ARGS
     from minikctl.kube.errors import ClientError
 
     mode = c.parse_dry_run(dry_run)
@@ -209,7 +205,7 @@ def set_last_applied(
 
         check_format(output)
     if not filename:
-        raise ClientError(NO_ARGS)
+        raise ClientError(resource_args.NO_ARGS)
     docs = resource_args.load(filename, False)
     notes: list[str] = []
     done: list[tuple[dict, str]] = []
@@ -219,7 +215,7 @@ def set_last_applied(
         try:
             # SetLastAppliedOptions.Validate: every object is checked (and "no changes required" said) first
             for obj, source in docs:
-                res, obj = _prepare(obj, source, namespace)
+                res, obj = resource_args.prepare(obj, source, namespace)
                 wanted = annotation_of(obj)
                 meta = obj["metadata"]
                 live = api.get(res, meta.get("namespace", ""), meta.get("name", ""))

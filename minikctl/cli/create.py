@@ -31,7 +31,8 @@ def create(
     tick: str | None = c.TICK,
 ) -> None:
     """Create a resource from a file or from stdin."""
-    from minikctl.cli.apply import _run, create_one
+    from minikctl.cli.apply import _run
+    from minikctl.cli.writes import create_one
     from minikctl.kube.errors import ClientError
 
     if args:  # CreateOptions.Complete: a word that names no subcommand (and what it may have meant)

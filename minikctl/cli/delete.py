@@ -6,14 +6,6 @@ from __future__ import annotations
 from minikctl.cli import common as c
 from minikctl.cli.spec import Arg, Opt
 
-NO_ARGS = (
-    "You must provide one or more resources by argument or filename.\n"
-    "Example resource specifications include:\n"
-    "   '-f rsrc.yaml'\n"
-    "   '--filename=rsrc.json'\n"
-    "   '<resource> <name>'\n"
-    "   '<resource>'"
-)
 FORCE_WARNING = (
     "Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. "
     "The resource may continue to run on the cluster indefinitely."
@@ -119,7 +111,7 @@ def delete(
     grace = effective_grace(grace_period, now, force)
     mode = c.parse_dry_run(dry_run)
     if not args and not filename:
-        raise ClientError(NO_ARGS)
+        raise ClientError(resource_args.NO_ARGS)
     requests = resource_args.from_args(args)
     by_query = bool(all_ or selector or field_selector)
     if any(not r.names for r in requests) and not by_query:
@@ -131,9 +123,8 @@ def delete(
     ns = c.namespace_of(namespace)
     keep = None
     if filename and selector:  # -f with -l: the builder filters the files' documents by their labels
-        from minikctl.cli.apply import label_filter
 
-        keep = label_filter(selector)
+        keep = resource_args.label_filter(selector)
     lines: list[str] = []
     errors: list[MinikctlError] = []
     with c.session(store, tick, stream=wait and mode == "none", speed=speed, by_signal=True) as cluster:

@@ -53,12 +53,12 @@ def _merged(api, res, local: dict, live: dict | None, source: str) -> dict:
     """InfoObject.Merged: the object as apply would leave it, from the server's dry run."""
     from minikctl.api.patching import strategic_merge_patch, three_way_patch
     from minikctl.api.server import LAST_APPLIED, last_applied_of
-    from minikctl.cli.apply import _copy
+    from minikctl.cli.resource_args import copy_document
 
     if live is None:  # helper.CreateWithOptions, dry run
         return api.create(local, dry_run=True, source=source)
     # util.GetModifiedConfiguration(obj, annotate=false): the annotations map present, the annotation itself out
-    modified = _copy(local)
+    modified = copy_document(local)
     annotations = modified["metadata"].get("annotations") or {}
     annotations.pop(LAST_APPLIED, None)
     modified["metadata"]["annotations"] = annotations
@@ -75,10 +75,11 @@ def _collect(filename, recursive, namespace, selector, prune, prune_allowlist, t
     """[(file name, live or None, merged)] for the documents, then [(file name, object)] for what --prune would
     delete; warnings to print."""
     from minikctl.cli import apply as apply_cmd
+    from minikctl.cli import resource_args
     from minikctl.kube.errors import ClientError
 
     kinds = apply_cmd.prune_resources(prune_allowlist) if prune else []
-    docs = apply_cmd.load_selected(filename, recursive, selector)
+    docs = resource_args.load_selected(filename, recursive, selector)
     for _obj, _source, failed in docs:  # the builder's first error ends the visit
         if failed is not None:
             raise failed
@@ -87,7 +88,7 @@ def _collect(filename, recursive, namespace, selector, prune, prune_allowlist, t
         api = cluster.api
         applied = []
         for obj, source, _f in docs:
-            res, local = apply_cmd._prepare(obj, source, namespace)
+            res, local = resource_args.prepare(obj, source, namespace)
             meta = local["metadata"]
             if not meta.get("name"):  # info.Get: client-go refuses a request for an unnamed object
                 raise ClientError("resource name may not be empty")

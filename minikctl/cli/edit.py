@@ -179,7 +179,8 @@ def edit_before_create(filename, recursive, namespace, output, validate, save_co
     import os
 
     from minikctl.cli import resource_args
-    from minikctl.cli.apply import _prepare, create_one
+    from minikctl.cli.resource_args import prepare
+    from minikctl.cli.writes import create_one
     from minikctl.kube.errors import ClientError, MinikctlError
 
     if not filename:
@@ -189,7 +190,7 @@ def edit_before_create(filename, recursive, namespace, output, validate, save_co
     objs = resource_args.load(filename, recursive)
     for obj, source in objs:
         try:
-            _res, shown = _prepare(obj, source, namespace)
+            _res, shown = prepare(obj, source, namespace)
         except MinikctlError:
             shown = obj
         meta = shown.get("metadata") or {}
@@ -198,7 +199,7 @@ def edit_before_create(filename, recursive, namespace, output, validate, save_co
             continue
         try:
             with c.session(store, tick, validate=validate) as cluster:
-                res, new = _prepare(new, "edited-file", namespace)
+                res, new = prepare(new, "edited-file", namespace)
                 _word, created = create_one(cluster.api, res, new, "", "none", save_config)
                 warnings = list(cluster.api.warnings)
         except MinikctlError:

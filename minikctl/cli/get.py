@@ -167,7 +167,9 @@ def get(
         fmt_kw = dict(no_headers=no_headers, show_labels=show_labels, label_columns=label_columns or [],
                       show_kind=show_kind, all_namespaces=all_namespaces, show_managed_fields=show_managed_fields)
         if not show_managed_fields and output in ("json", "yaml"):
-            objs = [printer.without_managed_fields(o) for o in objs]
+            from minikctl.printers.serialize import without_managed_fields
+
+            objs = [without_managed_fields(o) for o in objs]
         if (watch or watch_only) and output not in (None, "", "wide"):
             # kubectl get -w prints the listed objects one by one (PrintObj each), never as a List
             text = "" if watch_only else "".join(

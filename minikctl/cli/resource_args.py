@@ -5,6 +5,14 @@ from __future__ import annotations
 from minikctl.kube.errors import ClientError
 from minikctl.kube.kinds import Resource, for_kind, resolve
 
+NO_ARGS = (
+    "You must provide one or more resources by argument or filename.\n"
+    "Example resource specifications include:\n"
+    "   '-f rsrc.yaml'\n"
+    "   '--filename=rsrc.json'\n"
+    "   '<resource> <name>'\n"
+    "   '<resource>'"
+)
 
 class Request:
     """One resource type and the names asked for (none: all of them)."""
@@ -55,7 +63,7 @@ def from_args(args: list[str]) -> list[Request]:
 
 def from_files(paths: list[str], recursive: bool, keep=None) -> list[tuple[Resource, dict, str]]:
     """Objects named in -f inputs, for verbs that act on existing objects (get/delete/describe -f); ``keep``:
-    the -l filter of the documents (apply.label_filter)."""
+    the -l filter of the documents (``label_filter``)."""
     out = []
     for obj, source in load(paths, recursive):
         if keep is not None and not keep(obj):
@@ -217,3 +225,59 @@ def unknown_kind_error(obj: dict, source: str) -> ClientError:
         f'from "{source}": no matches for kind "{obj.get("kind")}" in version "{obj.get("apiVersion")}"\n'
         "ensure CRDs are installed first"
     )
+
+
+def prepare(obj: dict, source: str, namespace: str | None):
+    """Resolve the resource and namespace of a manifest object, as kubectl's builder does."""
+    from minikctl.cli import common as c
+    
+    res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
+    if res is None:
+        raise unknown_kind_error(obj, source)
+    obj = copy_document(obj)
+    meta = obj.setdefault("metadata", {})
+    if res.namespaced:
+        own = meta.get("namespace")
+        if own and namespace and own != namespace:
+            raise ClientError(
+                f'the namespace from the provided object "{own}" does not match the namespace "{namespace}". '
+                f"You must pass '--namespace={own}' to perform this operation."
+            )
+        meta["namespace"] = own or c.namespace_of(namespace)
+    return res, obj
+
+
+def copy_document(obj):
+    """A deep copy of a decoded document (JSON values only): a JSON round trip, several times faster than
+    copy.deepcopy, which counted for a tenth of a big apply."""
+    import json
+
+    return json.loads(json.dumps(obj))
+
+
+def label_filter(selector: str | None):
+    """The -l of a verb that reads -f: a predicate on a document's labels, or None without -l.
+
+    kubectl's resource builder (cli-runtime pkg/resource/builder.go, ``visitByPaths``) parses the selector and
+    wraps the file visitors in ``FilterByLabelSelector``: documents whose labels do not match are skipped as if
+    they were not in the files."""
+    from minikctl.kube.errors import ClientError, StatusError
+    from minikctl.kube.selectors import LabelSelector
+
+    if not selector:
+        return None
+    try:
+        parsed = LabelSelector.parse(selector)
+    except StatusError as e:
+        raise ClientError(f'the provided selector "{selector}" is not valid: {e.message}') from None
+    return lambda obj: parsed.matches((obj.get("metadata") or {}).get("labels") or {})
+
+
+def load_selected(filename, recursive, selector):
+    """The -f documents (resource_args.load_each), without those -l leaves out (documents that failed to
+    load stay: their errors are reported)."""
+    keep = label_filter(selector)  # a bad selector fails before any file is read, as the builder's Do() does
+    docs = load_each(filename, recursive)
+    if keep is None:
+        return docs
+    return [d for d in docs if d[0] is None or keep(d[0])]
