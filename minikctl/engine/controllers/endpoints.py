@@ -302,8 +302,10 @@ class EndpointsController(_ServicePods):
             current = self._current[key]
         else:
             current = self._current[key] = self.tx.get("Endpoints", ns, name)
-        if svc is None or not (svc.get("spec") or {}).get("selector"):
-            # the Service is gone: its Endpoints go; a Service without a selector has user-managed Endpoints
+        if svc is None or not (svc.get("spec") or {}).get("selector") or \
+                (svc.get("spec") or {}).get("type") == "ExternalName":
+            # the Service is gone: its Endpoints go; a Service without a selector has user-managed Endpoints; an
+            # ExternalName Service gets none from this controller (syncService, issues.k8s.io/105986)
             if svc is None and current is not None:
                 self.api.delete(current)
                 self._current[key] = None
