@@ -226,3 +226,73 @@ def test_expose_errors(world: Cli):
         "error: couldn't retrieve selectors via --selector flag or introspection: the service has no pod selector "
         "set\n")
     assert world.fail("expose", "statefulset", "web", tick="0") == "error: cannot expose a StatefulSet.apps\n"
+
+
+MYAPP = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: myapp-pod
+  labels:
+    app.kubernetes.io/name: MyApp
+spec:
+  containers:
+  - name: myapp-container
+    image: busybox:1.28
+    command: ['sh', '-c', 'echo The app is running! && sleep 3600']
+  initContainers:
+  - name: init-myservice
+    image: busybox:1.28
+    command: ['sh', '-c', "until nslookup myservice.default.svc.cluster.local; do echo waiting for myservice; sleep 2; done"]
+  - name: init-mydb
+    image: busybox:1.28
+    command: ['sh', '-c', "until nslookup mydb.default.svc.cluster.local; do echo waiting for mydb; sleep 2; done"]
+"""
+
+MYAPP_SERVICES = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: myservice
+spec:
+  ports:
+  - protocol: TCP
+    port: 80
+    targetPort: 9376
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: mydb
+spec:
+  ports:
+  - protocol: TCP
+    port: 80
+    targetPort: 9377
+"""
+
+
+def test_init_containers_wait_for_their_services(tmp_path):
+    """kubernetes.io/docs/concepts/workloads/pods/init-containers/ (myapp-pod; the namespace is written out, the
+    page reads it from the service-account files): Init:0/2 until the Services exist, then each init container's
+    next `nslookup` (its 2 s loop) resolves."""
+    cli = Cli(tmp_path / "home")
+    (tmp_path / "myapp.yaml").write_text(MYAPP)
+    (tmp_path / "services.yaml").write_text(MYAPP_SERVICES)
+    cli.ok("apply", "-f", str(tmp_path / "myapp.yaml"), tick="0")
+    cli.ok("clock", "advance", "6m", tick="0")  # init-myservice started at 1 s: its loop looks at odd seconds
+    assert cli.ok("get", "pod", "myapp-pod", tick="0").split("\n")[1].split()[1:3] == ["0/1", "Init:0/2"]
+    assert cli.ok("logs", "myapp-pod", "-c", "init-myservice", "--tail=2", tick="0") == (
+        "nslookup: can't resolve 'myservice.default.svc.cluster.local'\nwaiting for myservice\n")
+    cli.ok("apply", "-f", str(tmp_path / "services.yaml"), tick="0")  # 00:06:00
+    # init-myservice's loop (started at 00:00:01) looks again at 00:06:01, resolves and exits; the kubelet starts
+    # init-mydb, whose first nslookup resolves at 00:06:02; the app container runs at 00:06:03
+    cli.ok("clock", "advance", "1s", tick="0")  # 00:06:01
+    assert cli.ok("get", "pod", "myapp-pod", tick="0").split("\n")[1].split()[1:3] == ["0/1", "Init:1/2"]
+    ip = cli.ok("get", "svc", "myservice", "-o", "jsonpath={.spec.clusterIP}", tick="0")
+    assert cli.ok("logs", "myapp-pod", "-c", "init-myservice", "--tail=2", tick="0") == (
+        f"Name:      myservice.default.svc.cluster.local\nAddress 1: {ip} myservice.default.svc.cluster.local\n")
+    cli.ok("clock", "advance", "1s", tick="0")  # 00:06:02: both init containers done, the app container starting
+    assert cli.ok("get", "pod", "myapp-pod", tick="0").split("\n")[1].split()[1:3] == ["0/1", "PodInitializing"]
+    cli.ok("clock", "advance", "1s", tick="0")  # 00:06:03
+    assert cli.ok("get", "pod", "myapp-pod", tick="0").split("\n")[1].split()[1:3] == ["1/1", "Running"]
