@@ -59,6 +59,16 @@ spec:
   ports:
   - {port: 80, name: web}
 ---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web-np
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports:
+  - {port: 8080, targetPort: web, nodePort: 30080}
+---
 apiVersion: apps/v1
 kind: StatefulSet
 metadata:
@@ -171,6 +181,16 @@ def test_headless_service_and_statefulset_pod_names(world: Cli):
     # the pod's own hosts file names it in its subdomain; the Endpoints carry its hostname
     assert run(world, "get", "ep", "nginx", "-o", "jsonpath={.subsets[0].addresses[*].hostname}") == "web-0 web-1"
     assert "<h1>Welcome to nginx!</h1>" in run(world, "exec", "client", "--", "wget", "-qO-", "http://web-0.nginx/")
+
+
+def test_node_port_from_a_pod(world: Cli):
+    # kube-proxy's KUBE-NODEPORTS rules: a node's address and the node port lead to a ready endpoint's target port
+    # (named: the StatefulSet pods' port "web", 80); another port of the node refuses
+    assert "<h1>Welcome to nginx!</h1>" in run(world, "exec", "client", "--", "wget", "-qO-", "http://192.168.49.2:30080/")
+    done = world("exec", "client", "--", "wget", "-qO-", "http://192.168.49.2:30081/", tick="0")
+    assert done.stdout == "wget: can't connect to remote host (192.168.49.2): Connection refused\n"
+    ports = run(world, "get", "svc", "web-np", "-o", "wide").split("\n")[1].split()
+    assert ports[1] == "NodePort" and ports[4] == "8080:30080/TCP" and ports[6] == "app=web"
 
 
 def test_resolv_conf_as_the_kubelet_writes_it(world: Cli):

@@ -90,7 +90,7 @@ class PodNetwork:
         if h in LOCAL_NAMES:
             return False
         if _is_ipv4(h):
-            return not h.startswith("10.")
+            return not h.startswith(("10.", "192.168.49."))  # the cluster's pods and Services, and its nodes
         if "." not in h:
             return False
         if self.cluster is None:
