@@ -43,6 +43,17 @@ spec:
 apiVersion: v1
 kind: Service
 metadata:
+  name: flip-all
+spec:
+  clusterIP: None
+  publishNotReadyAddresses: true
+  selector: {app: flip}
+  ports:
+  - port: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
   name: nobody
 spec:
   selector: {app: nothing-has-this}
@@ -141,6 +152,21 @@ def test_readiness_moves_the_pod_in_and_out_of_the_endpoints(world: Cli):
     run(world, "clock", "advance", "1s")  # 00:00:27
     assert run(world, "get", "ep", "flip", "-o", "jsonpath={.subsets[0].addresses}") == ""
     assert world("exec", "client", "--", "wget", "-qO-", "http://flip/", tick="0").returncode == 1
+
+
+def test_publish_not_ready_addresses(world: Cli):
+    # 00:00:27 on: flip is not ready, yet a Service with publishNotReadyAddresses lists it as ready
+    # (syncService: tolerateUnreadyEndpoints; podToEndpoint: ready = publishNotReadyAddresses || ...), and its
+    # headless name resolves to it
+    ip = run(world, "get", "pod", "flip", "-o", "jsonpath={.status.podIP}")
+    assert run(world, "get", "pod", "flip", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}") \
+        == "False"
+    assert run(world, "get", "ep", "flip-all", "-o", "jsonpath={.subsets[0].addresses[0].ip}") == ip
+    slice_ep = run(world, "get", "endpointslices", "-l", "kubernetes.io/service-name=flip-all",
+                   "-o", "jsonpath={.items[0].endpoints[0].conditions}")
+    assert slice_ep == '{"ready":true,"serving":false,"terminating":false}'
+    out = run(world, "exec", "client", "--", "nslookup", "flip-all")
+    assert out.split("\n")[4] == f"Address 1: {ip} {ip.replace('.', '-')}.flip-all.default.svc.cluster.local"
 
 
 def test_a_service_selecting_nothing_has_no_endpoints_and_refuses(world: Cli):
