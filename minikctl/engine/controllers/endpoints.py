@@ -26,9 +26,7 @@ traffic (kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-pro
 from __future__ import annotations
 
 import ipaddress
-import json
 
-from minikctl.kube.selectors import selector_matches
 from minikctl.store.changelog import DELETED
 
 TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"  # v1.EndpointsLastChangeTriggerTime
