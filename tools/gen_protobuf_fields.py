@@ -22,14 +22,15 @@ import sys
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "minikctl" / "serve" / "protobuf_fields.json"
-FILES = ("core/v1", "apps/v1", "batch/v1", "policy/v1", "autoscaling/v1")
+FILES = ("core/v1", "apps/v1", "batch/v1", "policy/v1", "autoscaling/v1", "discovery/v1")
 MACHINERY = ("pkg/apis/meta/v1", "pkg/api/resource", "pkg/runtime", "pkg/util/intstr", "pkg/runtime/schema")
 ROOTS = [
     *(f"k8s.io.api.core.v1.{k}" for k in ("Pod", "Namespace", "Node", "Event", "ConfigMap", "Secret",
-                                          "ServiceAccount", "Binding")),
+                                          "ServiceAccount", "Binding", "Service", "Endpoints")),
     *(f"k8s.io.api.apps.v1.{k}" for k in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
                                           "ControllerRevision")),
     "k8s.io.api.batch.v1.Job", "k8s.io.api.batch.v1.CronJob", "k8s.io.api.policy.v1.Eviction",
+    "k8s.io.api.discovery.v1.EndpointSlice",
     "k8s.io.api.autoscaling.v1.Scale", "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions",
     "k8s.io.apimachinery.pkg.runtime.Unknown",
 ]

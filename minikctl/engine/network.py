@@ -12,7 +12,7 @@ which answers what lies outside the pod:
   ``<hostname>.<svc>.<ns>.svc.cluster.local`` is the endpoint of that hostname (a StatefulSet's pods under its
   governing Service); PTR names as CoreDNS answers them (``svc.ns.svc.cluster.local`` for a cluster IP,
   ``hostname.svc...`` or ``10-244-0-5.svc...`` for an endpoint).
-- connections: a Service's cluster IP and port lead, as kube-proxy's rules do, to one ready endpoint of its
+- connections: a Service's cluster IP and port (or a node's address and a node port) lead, as kube-proxy's rules do, to one ready endpoint of its
   EndpointSlices (chosen deterministically, ``behavior.network.pick``); no ready endpoint is kube-proxy's
   REJECT rule (connection refused); a pod IP reaches that pod's listeners.
 
@@ -76,6 +76,8 @@ class ClusterNet:
         self._rev = None
         self._ips: dict = {}
         self._pods: dict = {}
+        self._node_ports: dict = {}  # node port -> (ns, service, its port)
+        self._nodes: set = set()  # the nodes' InternalIPs
 
     def _index(self) -> None:
         rev = self.tx.revision()
@@ -83,10 +85,18 @@ class ClusterNet:
             return
         self._rev = rev
         self._ips = {}
-        for s in self.tx.list("Service", None, ("metadata.name", "metadata.namespace", "spec.clusterIP")):
+        self._node_ports = {}
+        for s in self.tx.list("Service", None, ("metadata.name", "metadata.namespace", "spec.clusterIP",
+                                                "spec.ports")):
+            key = (s["metadata"].get("namespace", ""), s["metadata"]["name"])
             ip = (s.get("spec") or {}).get("clusterIP")
             if ip and ip != "None":
-                self._ips[ip] = (s["metadata"].get("namespace", ""), s["metadata"]["name"])
+                self._ips[ip] = key
+            for p in (s.get("spec") or {}).get("ports") or []:
+                if p.get("nodePort") and (p.get("protocol") or "TCP") == "TCP":
+                    self._node_ports[int(p["nodePort"])] = key + (int(p.get("port") or 0),)
+        self._nodes = {a.get("address") for n in self.tx.list("Node", None, ("metadata.name", "status.addresses"))
+                       for a in (n.get("status") or {}).get("addresses") or [] if a.get("type") == "InternalIP"}
         self._pods = {}
         for p in self.tx.list("Pod", None, ("metadata.name", "metadata.namespace", "status.podIP")):
             ip = (p.get("status") or {}).get("podIP")
@@ -147,6 +157,10 @@ class ClusterNet:
         svc = self._ips.get(ip)
         if svc is not None:
             return self._via_service(svc, ip, port, now_ms, client)
+        if ip in self._nodes:
+            # a node's address: kube-proxy's NodePort rules (KUBE-NODEPORTS), else nothing listens there
+            hit = self._node_ports.get(int(port))
+            return None if hit is None else self._via_service(hit[:2], ip, hit[2], now_ms, client)
         return self.connect_pod(ip, port, now_ms)
 
     def _via_service(self, svc: tuple, ip: str, port: int, now_ms: int, client: str):

@@ -26,7 +26,8 @@ _lock = threading.Lock()
 _fields: dict | None = None
 META = "k8s.io.apimachinery.pkg.apis.meta.v1."
 _GROUP_PACKAGES = {"": "k8s.io.api.core", "apps": "k8s.io.api.apps", "batch": "k8s.io.api.batch",
-                   "policy": "k8s.io.api.policy", "autoscaling": "k8s.io.api.autoscaling"}
+                   "policy": "k8s.io.api.policy", "autoscaling": "k8s.io.api.autoscaling",
+                   "discovery.k8s.io": "k8s.io.api.discovery"}
 # pointer fields whose zero value is a choice (Go keeps them; they are not dropped as empty)
 KEEP_ZERO = {"replicas", "terminationGracePeriodSeconds", "activeDeadlineSeconds", "backoffLimit", "parallelism",
              "completions", "suspend", "automountServiceAccountToken", "immutable", "ttlSecondsAfterFinished",
@@ -35,7 +36,8 @@ KEEP_ZERO = {"replicas", "terminationGracePeriodSeconds", "activeDeadlineSeconds
              "runAsNonRoot", "privileged", "allowPrivilegeEscalation", "readOnlyRootFilesystem", "optional",
              "defaultMode", "mode", "expirationSeconds", "priority", "enableServiceLinks", "shareProcessNamespace",
              "setHostnameAsFQDN", "hostUsers", "orphanDependents", "backoffLimitPerIndex", "maxFailedIndexes",
-             "manualSelector", "tolerationSeconds", "fsGroup", "terminationGracePeriodSeconds"}
+             "manualSelector", "tolerationSeconds", "fsGroup", "terminationGracePeriodSeconds",
+             "allocateLoadBalancerNodePorts", "ready", "serving", "terminating"}
 
 
 def _table() -> dict:

@@ -19,10 +19,12 @@ KUBECTL = shutil.which("kubectl") or ("/usr/bin/kubectl" if os.path.exists("/usr
 # the resources minikctl serves; their discovery entries (short names, verbs, categories, subresources) are a
 # real 1.32 server's, from kubectl_oracle's hand-written copy, not minikctl's own tables
 SERVED = {
-    "v1": {"pods", "namespaces", "events", "nodes", "configmaps", "secrets", "serviceaccounts"},
+    "v1": {"pods", "namespaces", "events", "nodes", "configmaps", "secrets", "serviceaccounts", "services",
+           "endpoints"},
     "apps/v1": {"deployments", "replicasets", "statefulsets", "daemonsets", "controllerrevisions"},
     "batch/v1": {"jobs", "cronjobs"},
     "coordination.k8s.io/v1": {"leases"},
+    "discovery.k8s.io/v1": {"endpointslices"},
 }
 
 

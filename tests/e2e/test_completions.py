@@ -104,7 +104,8 @@ def test_protocol_values(world):
     assert complete(cli, "apply", "-f", "")[:2] == (["json", "yaml", "yml"], ":8")
     # resource types (api-resources -o name --verbs=get), then names of the type not typed yet, or TYPE/NAME
     types = complete(cli, "get", "")[0]
-    assert types[:3] == ["configmaps", "endpoints", "events"] and "deployments.apps" in types
+    assert types[:3] == ["configmaps", "endpoints", "events"] and "deployments.apps" in types and "services" in types
+    assert "endpointslices.discovery.k8s.io" in types
     assert complete(cli, "get", "po")[0] == ["pods"]
     assert complete(cli, "get", "pod", "")[0] == ["web"]
     assert complete(cli, "get", "pod", "web", "")[0] == []

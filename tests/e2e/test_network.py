@@ -42,6 +42,22 @@ spec:
   containers:
   - {name: first, image: nginx:1.27.4}
   - {name: second, image: nginx:1.27.4}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: py
+spec:
+  containers:
+  - name: web
+    image: python:3.12
+    command: [sh, -c, "mkdir -p /srv && echo hello > /srv/hi.txt && cd /srv && python -m http.server 8080"]
+  - name: listener
+    image: busybox:1.36
+    command: [nc, -lk, -p, "9000"]
+  - name: side
+    image: busybox:1.36
+    command: [sleep, "3600"]
 """
 
 
@@ -104,3 +120,17 @@ def test_a_second_bind_of_the_same_port_fails(net: Cli):
     assert logs.rstrip("\n").endswith("nginx: [emerg] still could not bind()")
     line = net.ok("get", "pod", "clash", tick="0").split("\n")[1].split()
     assert line[1] == "1/2"
+
+
+def test_python_http_server_and_nc_listen(net: Cli):
+    # http.server serves its working directory; its 404 is HTTP/1.0 "File not found" (SimpleHTTPRequestHandler)
+    assert net.ok("exec", "py", "-c", "side", "--", "wget", "-qO-", "http://localhost:8080/hi.txt", tick="0") == \
+        "hello\n"
+    listing = net.ok("exec", "py", "-c", "side", "--", "wget", "-qO-", "http://localhost:8080/", tick="0")
+    assert '<li><a href="hi.txt">hi.txt</a></li>' in listing
+    done = net("exec", "py", "-c", "side", "--", "wget", "-qO-", "http://localhost:8080/nope", tick="0")
+    assert (done.returncode, done.stdout) == (1, "wget: server returned error: HTTP/1.0 404 File not found\n")
+    # nc -l in one container: the port is open for the others, and a second bind fails
+    assert net("exec", "py", "-c", "side", "--", "nc", "-z", "localhost", "9000", tick="0").returncode == 0
+    done = net("exec", "py", "-c", "side", "--", "nc", "-l", "-p", "9000", tick="0")
+    assert (done.returncode, done.stdout) == (1, "nc: bind: Address already in use\n")

@@ -739,6 +739,12 @@ def test_kubectl_create_sends_protobuf(kubectl, live):
     c = d["spec"]["template"]["spec"]["containers"][0]
     assert c["image"] == "nginx:1.25" and "stdin" not in c and "tty" not in c  # omitempty zeros do not
     assert "minReadySeconds" not in d["spec"]
+    # a Service: kubectl create service sends it as protobuf too; the server allocates its cluster IP
+    assert kubectl.ok("-n", "pb-ns", "create", "service", "nodeport", "pb-svc", "--tcp=80:8080") == \
+        "service/pb-svc created\n"
+    svc = json.loads(kubectl.ok("-n", "pb-ns", "get", "svc", "pb-svc", "-o", "json"))
+    assert svc["spec"]["ports"][0]["targetPort"] == 8080 and 30000 <= svc["spec"]["ports"][0]["nodePort"] <= 32767
+    assert svc["spec"]["clusterIP"].startswith("10.") and svc["spec"]["selector"] == {"app": "pb-svc"}
     code, st = live.json("POST", "/api/v1/namespaces", b"k8s\x00garbage",
                          "application/vnd.kubernetes.protobuf")
     assert (code, st["reason"]) == (400, "BadRequest")

@@ -43,6 +43,17 @@ spec:
 apiVersion: v1
 kind: Service
 metadata:
+  name: flip-all
+spec:
+  clusterIP: None
+  publishNotReadyAddresses: true
+  selector: {app: flip}
+  ports:
+  - port: 80
+---
+apiVersion: v1
+kind: Service
+metadata:
   name: nobody
 spec:
   selector: {app: nothing-has-this}
@@ -58,6 +69,16 @@ spec:
   selector: {app: web}
   ports:
   - {port: 80, name: web}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web-np
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports:
+  - {port: 8080, targetPort: web, nodePort: 30080}
 ---
 apiVersion: apps/v1
 kind: StatefulSet
@@ -133,6 +154,21 @@ def test_readiness_moves_the_pod_in_and_out_of_the_endpoints(world: Cli):
     assert world("exec", "client", "--", "wget", "-qO-", "http://flip/", tick="0").returncode == 1
 
 
+def test_publish_not_ready_addresses(world: Cli):
+    # 00:00:27 on: flip is not ready, yet a Service with publishNotReadyAddresses lists it as ready
+    # (syncService: tolerateUnreadyEndpoints; podToEndpoint: ready = publishNotReadyAddresses || ...), and its
+    # headless name resolves to it
+    ip = run(world, "get", "pod", "flip", "-o", "jsonpath={.status.podIP}")
+    assert run(world, "get", "pod", "flip", "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}") \
+        == "False"
+    assert run(world, "get", "ep", "flip-all", "-o", "jsonpath={.subsets[0].addresses[0].ip}") == ip
+    slice_ep = run(world, "get", "endpointslices", "-l", "kubernetes.io/service-name=flip-all",
+                   "-o", "jsonpath={.items[0].endpoints[0].conditions}")
+    assert slice_ep == '{"ready":true,"serving":false,"terminating":false}'
+    out = run(world, "exec", "client", "--", "nslookup", "flip-all")
+    assert out.split("\n")[4] == f"Address 1: {ip} {ip.replace('.', '-')}.flip-all.default.svc.cluster.local"
+
+
 def test_a_service_selecting_nothing_has_no_endpoints_and_refuses(world: Cli):
     assert run(world, "get", "ep", "nobody").split("\n")[1].split()[:2] == ["nobody", "<none>"]
     slices = run(world, "get", "endpointslices", "-l", "kubernetes.io/service-name=nobody")
@@ -171,6 +207,16 @@ def test_headless_service_and_statefulset_pod_names(world: Cli):
     # the pod's own hosts file names it in its subdomain; the Endpoints carry its hostname
     assert run(world, "get", "ep", "nginx", "-o", "jsonpath={.subsets[0].addresses[*].hostname}") == "web-0 web-1"
     assert "<h1>Welcome to nginx!</h1>" in run(world, "exec", "client", "--", "wget", "-qO-", "http://web-0.nginx/")
+
+
+def test_node_port_from_a_pod(world: Cli):
+    # kube-proxy's KUBE-NODEPORTS rules: a node's address and the node port lead to a ready endpoint's target port
+    # (named: the StatefulSet pods' port "web", 80); another port of the node refuses
+    assert "<h1>Welcome to nginx!</h1>" in run(world, "exec", "client", "--", "wget", "-qO-", "http://192.168.49.2:30080/")
+    done = world("exec", "client", "--", "wget", "-qO-", "http://192.168.49.2:30081/", tick="0")
+    assert done.stdout == "wget: can't connect to remote host (192.168.49.2): Connection refused\n"
+    ports = run(world, "get", "svc", "web-np", "-o", "wide").split("\n")[1].split()
+    assert ports[1] == "NodePort" and ports[4] == "8080:30080/TCP" and ports[6] == "app=web"
 
 
 def test_resolv_conf_as_the_kubelet_writes_it(world: Cli):
@@ -226,3 +272,73 @@ def test_expose_errors(world: Cli):
         "error: couldn't retrieve selectors via --selector flag or introspection: the service has no pod selector "
         "set\n")
     assert world.fail("expose", "statefulset", "web", tick="0") == "error: cannot expose a StatefulSet.apps\n"
+
+
+MYAPP = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: myapp-pod
+  labels:
+    app.kubernetes.io/name: MyApp
+spec:
+  containers:
+  - name: myapp-container
+    image: busybox:1.28
+    command: ['sh', '-c', 'echo The app is running! && sleep 3600']
+  initContainers:
+  - name: init-myservice
+    image: busybox:1.28
+    command: ['sh', '-c', "until nslookup myservice.default.svc.cluster.local; do echo waiting for myservice; sleep 2; done"]
+  - name: init-mydb
+    image: busybox:1.28
+    command: ['sh', '-c', "until nslookup mydb.default.svc.cluster.local; do echo waiting for mydb; sleep 2; done"]
+"""
+
+MYAPP_SERVICES = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: myservice
+spec:
+  ports:
+  - protocol: TCP
+    port: 80
+    targetPort: 9376
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: mydb
+spec:
+  ports:
+  - protocol: TCP
+    port: 80
+    targetPort: 9377
+"""
+
+
+def test_init_containers_wait_for_their_services(tmp_path):
+    """kubernetes.io/docs/concepts/workloads/pods/init-containers/ (myapp-pod; the namespace is written out, the
+    page reads it from the service-account files): Init:0/2 until the Services exist, then each init container's
+    next `nslookup` (its 2 s loop) resolves."""
+    cli = Cli(tmp_path / "home")
+    (tmp_path / "myapp.yaml").write_text(MYAPP)
+    (tmp_path / "services.yaml").write_text(MYAPP_SERVICES)
+    cli.ok("apply", "-f", str(tmp_path / "myapp.yaml"), tick="0")
+    cli.ok("clock", "advance", "6m", tick="0")  # init-myservice started at 1 s: its loop looks at odd seconds
+    assert cli.ok("get", "pod", "myapp-pod", tick="0").split("\n")[1].split()[1:3] == ["0/1", "Init:0/2"]
+    assert cli.ok("logs", "myapp-pod", "-c", "init-myservice", "--tail=2", tick="0") == (
+        "nslookup: can't resolve 'myservice.default.svc.cluster.local'\nwaiting for myservice\n")
+    cli.ok("apply", "-f", str(tmp_path / "services.yaml"), tick="0")  # 00:06:00
+    # init-myservice's loop (started at 00:00:01) looks again at 00:06:01, resolves and exits; the kubelet starts
+    # init-mydb, whose first nslookup resolves at 00:06:02; the app container runs at 00:06:03
+    cli.ok("clock", "advance", "1s", tick="0")  # 00:06:01
+    assert cli.ok("get", "pod", "myapp-pod", tick="0").split("\n")[1].split()[1:3] == ["0/1", "Init:1/2"]
+    ip = cli.ok("get", "svc", "myservice", "-o", "jsonpath={.spec.clusterIP}", tick="0")
+    assert cli.ok("logs", "myapp-pod", "-c", "init-myservice", "--tail=2", tick="0") == (
+        f"Name:      myservice.default.svc.cluster.local\nAddress 1: {ip} myservice.default.svc.cluster.local\n")
+    cli.ok("clock", "advance", "1s", tick="0")  # 00:06:02: both init containers done, the app container starting
+    assert cli.ok("get", "pod", "myapp-pod", tick="0").split("\n")[1].split()[1:3] == ["0/1", "PodInitializing"]
+    cli.ok("clock", "advance", "1s", tick="0")  # 00:06:03
+    assert cli.ok("get", "pod", "myapp-pod", tick="0").split("\n")[1].split()[1:3] == ["1/1", "Running"]

@@ -90,7 +90,7 @@ class PodNetwork:
         if h in LOCAL_NAMES:
             return False
         if _is_ipv4(h):
-            return not h.startswith("10.")
+            return not h.startswith(("10.", "192.168.49."))  # the cluster's pods and Services, and its nodes
         if "." not in h:
             return False
         if self.cluster is None:
@@ -179,7 +179,7 @@ def http_request(answer: Answer, path: str, now_ms: int) -> tuple[int, str]:
     path = path or "/"
     bare = path.split("?", 1)[0] or "/"
     root = getattr(lst, "docroot", "") or ""
-    if root and answer.fs is not None:
+    if root and answer.fs is not None and getattr(lst, "kind", "") != "python-http":
         fs = answer.fs
         target = root.rstrip("/") + bare
         if fs.is_dir(target):
@@ -189,6 +189,8 @@ def http_request(answer: Answer, path: str, now_ms: int) -> tuple[int, str]:
             return 404, _error_page(lst, 404, "Not Found")
         return 200, text
     kind = getattr(lst, "kind", "")
+    if kind == "python-http" and answer.fs is not None:
+        return _python_http(lst, answer.fs, bare)
     if kind == "hostname":  # agnhost serve-hostname: every path answers the pod's hostname
         return 200, answer.hostname
     if kind == "netexec":  # agnhost netexec: /hostname, /echo?msg=, / answers NOW: <time>
@@ -229,8 +231,16 @@ def split_url(url: str) -> tuple[str, str, int, str]:
     return scheme, host, port, "/" + path
 
 
+def status_line(listener, code: int) -> str:
+    """The response's status line: http.server answers HTTP/1.0 with its own reason ("File not found")."""
+    if getattr(listener, "kind", "") == "python-http":
+        return f"HTTP/1.0 {code} " + {404: "File not found", 301: "Moved Permanently"}.get(code, REASONS.get(code, ""))
+    return f"HTTP/1.1 {code} {REASONS.get(code, '')}".rstrip()
+
+
 def fetch(net: PodNetwork, url: str, now_ms: int) -> tuple[str, object]:
-    """One GET as a client does it: ("unresolved", None), ("refused", ip), ("ok", (status, body, ip))."""
+    """One GET as a client does it: ("unresolved", None), ("refused", ip), ("ok", (status, body, ip, status
+    line))."""
     _scheme, host, port, path = split_url(url)
     ip = net.resolve(host)
     if ip is None:
@@ -241,7 +251,7 @@ def fetch(net: PodNetwork, url: str, now_ms: int) -> tuple[str, object]:
     if getattr(ans.listener, "protocol", "tcp") != "http":
         return "reset", ip
     code, body = http_request(ans, path, now_ms)
-    return "ok", (code, body, ip)
+    return "ok", (code, body, ip, status_line(ans.listener, code))
 
 
 def nslookup_lines(net: PodNetwork, host: str) -> tuple[list[str], str | None]:
@@ -305,9 +315,9 @@ def wget(proc, url: str, out_file, quiet: bool, table, fs) -> None:
         proc._errout(table, "wget: error getting response: Connection reset by peer\n", fs)
         proc.status = 1
         return
-    code, body, _ = res
+    code, body, _, line = res
     if code >= 400:
-        proc._errout(table, f"wget: server returned error: HTTP/1.1 {code} {REASONS.get(code, '')}".rstrip() + "\n", fs)
+        proc._errout(table, f"wget: server returned error: {line}\n", fs)
         proc.status = 1
         return
     if out_file is None:
@@ -352,7 +362,7 @@ def curl(proc, url: str, out_file, opts: set, table, fs) -> None:
             proc._errout(table, "curl: (56) Recv failure: Connection reset by peer\n", fs)
         proc.status = 56
         return
-    code, body, _ = res
+    code, body = res[0], res[1]
     if code >= 400 and "f" in opts:
         if show:
             proc._errout(table, f"curl: (22) The requested URL returned error: {code}\n", fs)
@@ -444,3 +454,57 @@ def server_token(template: str, image: dict) -> str:
     else:
         version = _DEFAULT_VERSIONS.get(template.split("/", 1)[0], "")
     return template.replace("{version}", version)
+
+
+def python_http_server(proc, args: list, table, flags, fs) -> None:
+    """``python -m http.server [PORT] [-d DIR] [-b ADDR]``: serves the directory (the working directory by default)
+    on PORT (8000). Its "Serving HTTP on ..." line goes to a block-buffered stdout, so a container's log shows
+    nothing of it, as on a cluster without ``-u``/PYTHONUNBUFFERED."""
+    from .vfs import norm
+
+    port, root, i = 8000, proc.cwd, 0
+    while i < len(args):
+        a = args[i]
+        if a in ("-d", "--directory") and i + 1 < len(args):
+            root = norm(args[i + 1], proc.cwd)
+            i += 2
+            continue
+        if a in ("-b", "--bind", "-p", "--protocol") and i + 1 < len(args):
+            i += 2
+            continue
+        if a.isdigit():
+            port = int(a)
+        i += 1
+    if proc._open_listeners({}, "python", [{"port": port, "protocol": "http", "kind": "python-http",
+                                            "docroot": root, "server": "SimpleHTTP/0.6 Python/3.12.8"}],
+                            table=table, fs=fs):
+        proc._block(None, table, flags, kind="forever")
+
+
+def _python_http(lst, fs, path: str) -> tuple[int, str]:
+    """http.server.SimpleHTTPRequestHandler: a file, a directory's index.html, else its listing; a missing path
+    is its 404 error page (BaseHTTPRequestHandler.send_error, DEFAULT_ERROR_MESSAGE)."""
+    from urllib.parse import unquote
+
+    root = (getattr(lst, "docroot", "") or "/").rstrip("/")
+    target = root + unquote(path)
+    if fs.is_dir(target):
+        if not path.endswith("/"):
+            return 301, ""
+        index = target.rstrip("/") + "/index.html"
+        if fs.is_file(index):
+            return 200, fs.read(index) or ""
+        names = sorted(fs.listdir(target), key=str.lower)
+        items = "".join(f'<li><a href="{n}{"/" if fs.is_dir(target.rstrip("/") + "/" + n) else ""}">'
+                        f'{n}{"/" if fs.is_dir(target.rstrip("/") + "/" + n) else ""}</a></li>\n' for n in names)
+        title = f"Directory listing for {unquote(path)}"
+        return 200, ('<!DOCTYPE HTML>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+                     f"<title>{title}</title>\n</head>\n<body>\n<h1>{title}</h1>\n<hr>\n<ul>\n{items}</ul>\n"
+                     "<hr>\n</body>\n</html>\n")
+    if fs.is_file(target):
+        return 200, fs.read(target) or ""
+    return 404, ('<!DOCTYPE HTML>\n<html lang="en">\n    <head>\n        <meta charset="utf-8">\n'
+                 "        <title>Error response</title>\n    </head>\n    <body>\n        <h1>Error response</h1>\n"
+                 "        <p>Error code: 404</p>\n        <p>Message: File not found.</p>\n"
+                 "        <p>Error code explanation: 404 - Nothing matches the given URI.</p>\n    </body>\n"
+                 "</html>\n")

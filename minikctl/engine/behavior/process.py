@@ -2214,6 +2214,10 @@ class Process:
 
     def _m_python(self, model, argv, env, table, flags, line, fs):
         self._become(model, "python", flags)
+        if "-m" in argv and argv[argv.index("-m") + 1:argv.index("-m") + 2] == ["http.server"]:
+            from .network import python_http_server
+
+            return python_http_server(self, argv[argv.index("-m") + 2:], table, flags, fs)
         if "-c" in argv:
             src = argv[argv.index("-c") + 1] if argv.index("-c") + 1 < len(argv) else ""
             try:

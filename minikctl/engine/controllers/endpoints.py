@@ -15,8 +15,8 @@ ready), grouped by their resolved ports; a Service with no pod gets a placeholde
 slice holds at most 100 endpoints (``--max-endpoints-per-slice``).
 
 Both react to a Service's changes and to the changes of the pods its selector matches (before or after the
-change), and sync each queued Service once per instant: the batching of their work queues (a Service synced
-once for all the pod changes that queued it meanwhile). Their informers are caches of the pods and Services
+change), and sync each queued Service once, at the end of the instant, after every pod change of that instant:
+the batching of their work queues (a Service synced once for all the pod changes that queued it meanwhile). Their informers are caches of the pods and Services
 they saw, per namespace, so a pod's readiness flapping costs a look at that namespace's Services and one sync of
 the Services it belongs to, not a listing of every pod. A readiness probe that fails takes the pod out of
 ``addresses`` (and makes its slice endpoint ``ready: false``): kube-proxy and cluster DNS stop sending it
@@ -26,9 +26,7 @@ traffic (kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-pro
 from __future__ import annotations
 
 import ipaddress
-import json
 
-from minikctl.kube.selectors import selector_matches
 from minikctl.store.changelog import DELETED
 
 TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"  # v1.EndpointsLastChangeTriggerTime
@@ -49,8 +47,9 @@ def _pod_view(pod: dict) -> dict:
         for p in c.get("ports") or []:
             if p.get("name") and p["name"] not in ports:
                 ports[p["name"]] = (int(p.get("containerPort") or 0), p.get("protocol") or "TCP")
+    ip = status.get("podIP") or ""
     return {"name": meta.get("name", ""), "uid": meta.get("uid", ""), "labels": meta.get("labels") or {},
-            "ip": status.get("podIP") or "", "phase": status.get("phase") or "",
+            "ip": ip, "ipkey": _ip_key(ip), "phase": status.get("phase") or "",
             "ready": any(c.get("type") == "Ready" and c.get("status") == "True"
                          for c in status.get("conditions") or []),
             "deleting": bool(meta.get("deletionTimestamp")), "node": spec.get("nodeName") or "",
@@ -97,13 +96,14 @@ class _ServicePods:
 
     name = ""
     watches = ("Service", "Pod")
-    owns: tuple = ()
+    queue_kind = ""  # the runtime records of its work queue: one per queued Service, due at the instant queued
 
     def __init__(self, loop) -> None:
         self.loop = loop
         self.tx = loop.tx
         self.api = loop.api.as_writer(self.name)
-        self.queue: dict[tuple, None] = {}
+        self.owns = (self.queue_kind,)
+        self._queued: set = set()  # (ns, name, instant) already queued
         self._services: dict[str, dict] = {}  # ns -> {name: service}
         self._pods: dict[str, dict] = {}  # ns -> {name: pod view}
         self._members: dict[tuple, set] = {}  # (ns, service) -> names of the pods its selector matches
@@ -138,7 +138,7 @@ class _ServicePods:
                 else:
                     self._services[ns][ch.name] = ch.snapshot()
             self._members.pop((ns, ch.name), None)  # its selector may have changed: matched again when synced
-            self.queue[(ns, ch.name)] = None
+            self.enqueue(ns, ch.name)
             return
         # a pod: the Services whose selector matched it before or matches it now
         cache = self._pods.get(ns)
@@ -147,7 +147,7 @@ class _ServicePods:
             # the change are not known, so every Service of the namespace with a selector is synced once
             for name, svc in self.services(ns).items():
                 if (svc.get("spec") or {}).get("selector"):
-                    self.queue[(ns, name)] = None
+                    self.enqueue(ns, name)
             self.pods(ns)
             return
         old = cache.get(ch.name)
@@ -172,21 +172,32 @@ class _ServicePods:
                     group.add(ch.name)
                 else:
                     group.discard(ch.name)
-            self.queue[(ns, name)] = None
+            self.enqueue(ns, name)
+
+    # -- the work queue on the virtual clock ------------------------------------------------------------------
+    def enqueue(self, ns: str, name: str) -> None:
+        """queue.Add: the Service is synced once at the end of the current instant, after every pod change of that
+        instant (the loop runs the ``Pod`` records of an instant before this queue's, whose kind sorts after
+        them), as the controller's work queue coalesces the events that arrive while a key waits."""
+        now = self.tx.now_ms
+        key = (ns, name, now)
+        if key in self._queued:
+            return
+        self._queued.add(key)
+        rec = self.tx.get_runtime(self.queue_kind, ns, name)
+        if rec is None or rec.get("at") != now:
+            self.tx.put_runtime(self.queue_kind, ns, name, {"at": now}, now)
 
     def has_work(self) -> bool:
-        return bool(self.queue)
+        return False
 
     def work(self) -> None:
-        while self.queue:
-            key = next(iter(self.queue))
-            del self.queue[key]
-            ns, name = key
-            svc = self.services(ns).get(name)
-            self.sync(ns, name, svc)
+        pass
 
     def due(self, kind, namespace, name, until, horizon) -> None:
-        pass
+        self.tx.delete_runtime(kind, namespace, name)
+        self._queued.discard((namespace, name, self.tx.now_ms))
+        self.sync(namespace, name, self.services(namespace).get(name))
 
     def finish(self) -> None:
         pass
@@ -239,59 +250,87 @@ def _service_labels(svc: dict) -> dict:
 class EndpointsController(_ServicePods):
     name = "endpoint-controller"
     watches = ("Service", "Pod", "Endpoints")
+    queue_kind = "Service/endpoints"
+
+    def __init__(self, loop) -> None:
+        super().__init__(loop)
+        self._current: dict[tuple, dict | None] = {}  # (ns, name) -> its Endpoints as last read or written
 
     def observe(self, ch) -> None:
         if ch.kind == "Endpoints":
-            if ch.type == DELETED and ch.by != self.name:  # someone deleted it: the controller puts it back
-                self.queue[(ch.namespace, ch.name)] = None
+            if ch.by != self.name:
+                self._current.pop((ch.namespace, ch.name), None)
+                if ch.type == DELETED:  # someone deleted it: the controller puts it back
+                    self.enqueue(ch.namespace, ch.name)
             return
         super().observe(ch)
 
+    def _entry(self, pod: dict, svc: dict, ports_spec: list) -> tuple | None:
+        """(address, ports) of a pod for a Service, memoized on the pod's informer view (a new view when the pod
+        changes); None when the pod has none of the Service's ports."""
+        memo = pod.setdefault("_ep", {})
+        key = svc["metadata"]["name"]
+        hit = memo.get(key)
+        if hit is not None and hit[0] is ports_spec:
+            return hit[1]
+        addr = {"ip": pod["ip"]}
+        if _should_set_hostname(pod, svc):
+            addr["hostname"] = pod["hostname"]
+        if pod["node"]:
+            addr["nodeName"] = pod["node"]
+        addr["targetRef"] = _target_ref(pod, svc["metadata"].get("namespace", "default"))
+        ports = []
+        for sp in ports_spec:
+            port = find_port(pod, sp)
+            if port is None:
+                continue
+            ep = {"port": port, "protocol": sp.get("protocol") or "TCP"}
+            if sp.get("name"):
+                ep = {"name": sp["name"], **ep}
+            if sp.get("appProtocol"):
+                ep["appProtocol"] = sp["appProtocol"]
+            ports.append(ep)
+        out = None if (ports_spec and not ports) else (addr, ports, tuple(tuple(sorted(p.items())) for p in ports))
+        memo[key] = (ports_spec, out)
+        return out
+
     def sync(self, ns: str, name: str, svc: dict | None) -> None:
-        current = self.tx.get("Endpoints", ns, name)
-        if svc is None or not (svc.get("spec") or {}).get("selector"):
-            # the Service is gone: its Endpoints go; a Service without a selector has user-managed Endpoints
+        key = (ns, name)
+        if key in self._current:
+            current = self._current[key]
+        else:
+            current = self._current[key] = self.tx.get("Endpoints", ns, name)
+        if svc is None or not (svc.get("spec") or {}).get("selector") or \
+                (svc.get("spec") or {}).get("type") == "ExternalName":
+            # the Service is gone: its Endpoints go; a Service without a selector has user-managed Endpoints; an
+            # ExternalName Service gets none from this controller (syncService, issues.k8s.io/105986)
             if svc is None and current is not None:
                 self.api.delete(current)
+                self._current[key] = None
             return
         spec = svc.get("spec") or {}
+        ports_spec = spec.get("ports") or []
         publish = bool(spec.get("publishNotReadyAddresses"))
-        groups: dict[str, dict] = {}
-        for pod in self.selected(svc):
+        groups: dict[tuple, dict] = {}  # in the order of their first address: RepackSubsets sorts by IP
+        pods = sorted(self.selected(svc), key=lambda p: p["ipkey"])
+        for pod in pods:
             if not _should_be_in_endpoints(pod, publish):
                 continue
-            addr = {"ip": pod["ip"]}
-            if _should_set_hostname(pod, svc):
-                addr["hostname"] = pod["hostname"]
-            if pod["node"]:
-                addr["nodeName"] = pod["node"]
-            addr["targetRef"] = _target_ref(pod, ns)
-            ready = publish or pod["ready"]
-            ports = []
-            for sp in spec.get("ports") or []:
-                port = find_port(pod, sp)
-                if port is None:
-                    continue
-                ep = {"name": sp.get("name") or "", "port": port, "protocol": sp.get("protocol") or "TCP"}
-                if sp.get("appProtocol"):
-                    ep["appProtocol"] = sp["appProtocol"]
-                if not ep["name"]:
-                    del ep["name"]
-                ports.append(ep)
-            if spec.get("ports") and not ports:
+            entry = self._entry(pod, svc, ports_spec)
+            if entry is None:
                 continue
-            key = tuple(tuple(sorted(p.items())) for p in ports)
-            g = groups.setdefault(key, {"addresses": [], "notReadyAddresses": [], "ports": ports})
-            g["addresses" if ready else "notReadyAddresses"].append(addr)
+            addr, ports, pkey = entry
+            g = groups.get(pkey)
+            if g is None:
+                g = groups[pkey] = {"addresses": [], "notReadyAddresses": [], "ports": ports}
+            g["addresses" if (publish or pod["ready"]) else "notReadyAddresses"].append(addr)
         subsets = []
-        for key in sorted(groups, key=lambda k: min((_ip_key(a["ip"]) for a in groups[k]["addresses"]
-                                                    + groups[k]["notReadyAddresses"]), default=(0, ()))):
-            g = groups[key]
+        for g in groups.values():
             ss: dict = {}
             if g["addresses"]:
-                ss["addresses"] = sorted(g["addresses"], key=lambda a: _ip_key(a["ip"]))
+                ss["addresses"] = g["addresses"]
             if g["notReadyAddresses"]:
-                ss["notReadyAddresses"] = sorted(g["notReadyAddresses"], key=lambda a: _ip_key(a["ip"]))
+                ss["notReadyAddresses"] = g["notReadyAddresses"]
             if g["ports"]:
                 ss["ports"] = g["ports"]
             subsets.append(ss)
@@ -300,18 +339,19 @@ class EndpointsController(_ServicePods):
             cur_labels = (current.get("metadata") or {}).get("labels") or {}
             if (current.get("subsets") or []) == subsets and cur_labels == labels:
                 return
-            new = json.loads(json.dumps(current))
-            meta = new["metadata"]
+            meta = dict(current["metadata"])
             if labels:
                 meta["labels"] = labels
             else:
                 meta.pop("labels", None)
-            meta.setdefault("annotations", {})[TRIGGER_TIME] = _rfc3339_nano(self.tx.now_ms)
+            meta["annotations"] = {**(meta.get("annotations") or {}), TRIGGER_TIME: _rfc3339_nano(self.tx.now_ms)}
+            new = {k: v for k, v in current.items() if k not in ("metadata", "subsets")}
+            new["metadata"] = meta
             if subsets:
                 new["subsets"] = subsets
-            else:
-                new.pop("subsets", None)
-            self.api.update(current, new, verb="updating", trusted=True)  # built from what it read (as its status)
+            # built from what it read, as the controllers' status writes are: stored as given
+            stored, _ = self.api.update(current, new, verb="updating", trusted=True)
+            self._current[key] = stored
             return
         meta = {"name": name, "namespace": ns}
         if labels:
@@ -320,12 +360,13 @@ class EndpointsController(_ServicePods):
         obj = {"apiVersion": "v1", "kind": "Endpoints", "metadata": meta}
         if subsets:
             obj["subsets"] = subsets
-        self.api.create(obj)
+        self._current[key] = self.api.create(obj)
 
 
 class EndpointSliceController(_ServicePods):
     name = "endpointslice-controller"
     watches = ("Service", "Pod", "EndpointSlice")
+    queue_kind = "Service/endpointslices"
 
     def __init__(self, loop) -> None:
         super().__init__(loop)
@@ -342,9 +383,40 @@ class EndpointSliceController(_ServicePods):
                     self._own[(ch.namespace, ch.name)] = obj
             svc = (((obj or ch.obj or {}).get("metadata") or {}).get("labels") or {}).get(SERVICE_NAME_LABEL)
             if svc:
-                self.queue[(ch.namespace, svc)] = None
+                self.enqueue(ch.namespace, svc)
             return
         super().observe(ch)
+
+    def _entry(self, pod: dict, svc: dict, ports_spec: list, publish: bool) -> tuple:
+        """(ports, their key, endpoint) of a pod for a Service (podToEndpoint, getEndpointPorts), memoized on the
+        pod's informer view (a new view when the pod changes)."""
+        memo = pod.setdefault("_slice", {})
+        mkey = (svc["metadata"]["name"], publish)
+        hit = memo.get(mkey)
+        if hit is not None and hit[0] is ports_spec:
+            return hit[1]
+        ports = []
+        for sp in ports_spec:
+            port = find_port(pod, sp)
+            if port is None:
+                continue
+            ep = {"name": sp.get("name") or "", "port": port, "protocol": sp.get("protocol") or "TCP"}
+            if sp.get("appProtocol"):
+                ep["appProtocol"] = sp["appProtocol"]
+            ports.append(ep)
+        serving = pod["ready"]
+        terminating = pod["deleting"]
+        endpoint = {"addresses": [pod["ip"]],
+                    "conditions": {"ready": publish or (serving and not terminating), "serving": serving,
+                                   "terminating": terminating}}
+        if _should_set_hostname(pod, svc):
+            endpoint["hostname"] = pod["hostname"]
+        if pod["node"]:
+            endpoint["nodeName"] = pod["node"]
+        endpoint["targetRef"] = _target_ref(pod, svc["metadata"].get("namespace", "default"))
+        out = (ports, tuple(tuple(sorted(p.items())) for p in ports), endpoint)
+        memo[mkey] = (ports_spec, out)
+        return out
 
     def _slices(self, ns: str, name: str) -> list[dict]:
         if self._own is None:
@@ -361,31 +433,13 @@ class EndpointSliceController(_ServicePods):
         if not spec.get("selector") or spec.get("type") == "ExternalName":
             return
         publish = bool(spec.get("publishNotReadyAddresses"))
-        groups: dict[str, list] = {}
-        ports_of: dict[str, list] = {}
+        ports_spec = spec.get("ports") or []
+        groups: dict[tuple, list] = {}
+        ports_of: dict[tuple, list] = {}
         for pod in self.selected(svc):
             if not _should_be_in_endpoints(pod, True):
                 continue
-            ports = []
-            for sp in spec.get("ports") or []:
-                port = find_port(pod, sp)
-                if port is None:
-                    continue
-                ep = {"name": sp.get("name") or "", "port": port, "protocol": sp.get("protocol") or "TCP"}
-                if sp.get("appProtocol"):
-                    ep["appProtocol"] = sp["appProtocol"]
-                ports.append(ep)
-            serving = pod["ready"]
-            terminating = pod["deleting"]
-            endpoint = {"addresses": [pod["ip"]],
-                        "conditions": {"ready": publish or (serving and not terminating), "serving": serving,
-                                       "terminating": terminating}}
-            if _should_set_hostname(pod, svc):
-                endpoint["hostname"] = pod["hostname"]
-            if pod["node"]:
-                endpoint["nodeName"] = pod["node"]
-            endpoint["targetRef"] = _target_ref(pod, ns)
-            key = tuple(tuple(sorted(p.items())) for p in ports)
+            ports, key, endpoint = self._entry(pod, svc, ports_spec, publish)
             ports_of[key] = ports
             groups.setdefault(key, []).append(endpoint)
         wanted: list[tuple[list, list]] = []  # (ports, endpoints) of each slice
@@ -416,14 +470,15 @@ class EndpointSliceController(_ServicePods):
                         and ((cur.get("metadata") or {}).get("labels") or {}) == labels)
                 if same:
                     continue
-                new = json.loads(json.dumps(cur))
-                new.pop("endpoints", None)
-                new.pop("ports", None)
+                meta = dict(cur["metadata"])
+                meta["labels"] = labels
+                meta["annotations"] = {**(meta.get("annotations") or {}),
+                                       TRIGGER_TIME: _rfc3339_nano(self.tx.now_ms)}
+                new = {k: v for k, v in cur.items() if k not in ("metadata", "endpoints", "ports")}
+                new["metadata"] = meta
                 new.update(body)
-                new["metadata"]["labels"] = labels
-                new["metadata"].setdefault("annotations", {})[TRIGGER_TIME] = _rfc3339_nano(self.tx.now_ms)
-                self.api.update(cur, new, verb="updating", trusted=True)
-                self._own[(ns, cur["metadata"]["name"])] = new
+                stored, _ = self.api.update(cur, new, verb="updating", trusted=True)
+                self._own[(ns, cur["metadata"]["name"])] = stored
             else:
                 from minikctl.engine.controllers.base import new_controller_ref
 
