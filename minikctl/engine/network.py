@@ -190,10 +190,11 @@ class ClusterNet:
         if w is not None and (w.ns, w.name) == key:
             return pod_network(w, "").connect(ip, port, now_ms)
         from minikctl.engine.behavior.network import Answer
-        from minikctl.engine.behavior.process import Listener
-        from minikctl.engine.kubelet.worker import load
+        from minikctl.engine.behavior.listener import Listener
+        from minikctl.engine.kubelet.records import PodRecord
 
-        rec = load(self.tx, ns, name)
+        d = self.tx.get_runtime("Pod", ns, name)  # the kubelet's record of the pod (engine/kubelet/records.py)
+        rec = None if d is None else PodRecord.from_json(d)
         if rec is None:
             return None
         for cname, cr in rec.containers.items():

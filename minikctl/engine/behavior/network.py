@@ -57,7 +57,7 @@ class PodNetwork:
 
     # -- the namespace's own ports -----------------------------------------------------------------
     def _open(self, now_ms: int) -> dict:
-        from .process import Listener
+        from .listener import Listener
 
         out: dict = {}
         for d, owner in self._ports(now_ms):

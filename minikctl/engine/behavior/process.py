@@ -11,9 +11,9 @@ import fnmatch
 import hashlib
 import marshal
 import re
-from dataclasses import dataclass, field
 
 from .images import Image, program_model
+from .listener import Listener
 from .network import server_token
 from .shell import SPECIAL_BUILTINS, ShellSyntaxError, compile_script, scan_word
 from .vfs import ContainerFS, FSError, norm
@@ -64,45 +64,6 @@ def _sig(sig: str) -> str:
                 return k
         return s
     return s
-
-
-@dataclass
-class Listener:
-    """An open port. ``protocol``: http | tcp | grpc. ``kind`` selects special behaviour
-    (``agnhost-liveness``: /healthz 200 for the first 10 s after ``since_ms``, then 500)."""
-
-    port: int
-    protocol: str = "tcp"
-    paths: dict = field(default_factory=dict)
-    default_status: int = 200
-    grpc_status: str = "SERVING"
-    kind: str = ""
-    since_ms: int = 0
-    program: str = ""
-    docroot: str = ""  # a static file server: GET answers the files under it (behavior/network.py)
-    server: str = ""  # its Server token, in its error pages (nginx/1.27.3)
-
-    def http_status(self, path: str, now_ms: int) -> int:
-        p = path.split("?", 1)[0] or "/"
-        if self.kind == "agnhost-liveness":
-            if p == "/healthz":
-                return 200 if now_ms - self.since_ms <= 10000 else 500
-            if p == "/redirect":
-                return 302
-            return 404
-        if p in self.paths:
-            return int(self.paths[p])
-        return int(self.default_status)
-
-    def to_dict(self) -> dict:
-        return {"port": self.port, "protocol": self.protocol, "paths": dict(self.paths),
-                "default_status": self.default_status, "grpc_status": self.grpc_status,
-                "kind": self.kind, "since_ms": self.since_ms, "program": self.program,
-                **({"docroot": self.docroot, "server": self.server} if self.docroot or self.server else {})}
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "Listener":
-        return cls(**d)
 
 
 # ---------------------------------------------------------------------------- arithmetic
