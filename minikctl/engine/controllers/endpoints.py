@@ -145,10 +145,11 @@ class _ServicePods:
         if cache is None:
             # a cold informer (the first pod change of the namespace in this command): the pod's labels before
             # the change are not known, so every Service of the namespace with a selector is synced once
-            for name, svc in self.services(ns).items():
-                if (svc.get("spec") or {}).get("selector"):
-                    self.enqueue(ns, name)
-            self.pods(ns)
+            selecting = [name for name, svc in self.services(ns).items() if (svc.get("spec") or {}).get("selector")]
+            for name in selecting:
+                self.enqueue(ns, name)
+            if selecting:  # no Service here selects pods (the kubernetes Service has no selector): nothing to read
+                self.pods(ns)
             return
         old = cache.get(ch.name)
         new = None if ch.type == DELETED else _pod_view(ch.obj)
