@@ -127,16 +127,17 @@ class _ctrl_c:
         import threading
 
         self.pressed = threading.Event()
-        self.old = None
-        if threading.current_thread() is threading.main_thread():
-            self.old = signal.signal(signal.SIGINT, lambda *_: self.pressed.set())
+        self.installed = threading.current_thread() is threading.main_thread()
+        self.old = signal.signal(signal.SIGINT, lambda *_: self.pressed.set()) if self.installed else None
         return self.pressed
 
     def __exit__(self, *exc) -> None:
         import signal
 
-        if self.old is not None:
-            signal.signal(signal.SIGINT, self.old)
+        if self.installed:
+            # signal.signal answers None for a handler not installed from Python (readline's): Python's own then,
+            # so that Ctrl-C at the next prompt raises KeyboardInterrupt in input() again
+            signal.signal(signal.SIGINT, self.old if self.old is not None else signal.default_int_handler)
 
 
 def run_piped(cluster, session, data: str, started: bool = False) -> None:

@@ -104,7 +104,7 @@ class ExecSession:
         now = loop.tx.now_ms
 
         def spawn(c, img, view, main, procs):
-            env = procs.env_for(c, pod, img)
+            env = procs.env_for(c, pod, img, loop.tx)
             p = Process.spawn(self.argv, env, img, now, getattr(main, "memory_limit", None),
                               stdin_open=self.stdin is None, cpu_limit=getattr(main, "cpu_share", None))
             p.is_exec = True

@@ -49,10 +49,17 @@ def memory_limit(container: dict) -> int | None:
     return memory_bytes(lim) if lim is not None else None
 
 
-def env_for(container: dict, pod: dict, image) -> dict:
+def env_for(container: dict, pod: dict, image, tx=None) -> dict:
+    """The container's environment; with ``tx`` its ConfigMap and Secret references are read from the store
+    (kubelet/config.py), without it they are left out."""
     from minikctl.engine.behavior.argv import container_env
 
-    return container_env(container, pod, image=image)
+    if tx is None:
+        return container_env(container, pod, image=image)
+    from minikctl.engine.kubelet.config import env_references
+
+    configmaps, secrets, _error = env_references(tx, container, pod)
+    return container_env(container, pod, image=image, configmaps=configmaps, secrets=secrets)
 
 
 def argv_for(container: dict, image, env: dict) -> list[str]:

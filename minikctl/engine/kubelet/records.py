@@ -527,7 +527,7 @@ class ContainerRecord:
 class PodRecord:
     __slots__ = ("uid", "node", "host_ip", "pod_ip", "started_at", "requests", "released", "timers", "timer_seq",
                  "filesystem", "containers", "image_backoff", "termination", "deadline_exceeded", "killing",
-                 "stopped", "gone_at", "cycle", "event_log")
+                 "stopped", "gone_at", "cycle", "event_log", "volumes")
 
     def __init__(self, uid: str, containers: dict[str, ContainerRecord]) -> None:
         self.uid = uid
@@ -549,6 +549,9 @@ class PodRecord:
         self.gone_at: int | None = None
         self.cycle: CrashLoopCycle | None = None
         self.event_log: list[EventNote] | None = None
+        # the volume manager's state of the pod's volumes: {"mounted": True}, or while a mount keeps failing
+        # {"mounted": False, "attempts": N, "next": ms of the next try}; None before the first sync that mounts
+        self.volumes: dict | None = None
 
     def to_json(self) -> dict:
         d = {"version": VERSION, "uid": self.uid, "released": self.released,
@@ -587,6 +590,9 @@ class PodRecord:
         v = self.event_log
         if v is not None:
             d["event_log"] = [e.to_json() for e in v] if v else []
+        v = self.volumes
+        if v is not None:
+            d["volumes"] = v
         return d
 
     @classmethod
@@ -620,6 +626,7 @@ class PodRecord:
         r.cycle = None if v is None else CrashLoopCycle.from_json(v)
         v = get("event_log")
         r.event_log = None if v is None else [EventNote.from_json(e) for e in v]
+        r.volumes = get("volumes")
         return r
 
     def add_timer(self, at: int, rank: int, kind: str, container: str | None = None, instance: str | None = None,

@@ -347,8 +347,7 @@ class PodWorker:
             self.need_sync(self.now + dur)
             return "pulling"
         self.event("Normal", "Pulled", f'Container image "{ref}" already present on machine', fp)
-        self.create_and_start(c, cr, fp)
-        return "started"
+        return "blocked" if self.create_and_start(c, cr, fp) is False else "started"
 
     def finish_pull(self, c: dict, cr: ContainerRecord, fp: str) -> str:
         """The end of a pull. The pull blocked the sync that started it (``EnsureImageExists``): that sync goes on
@@ -378,14 +377,22 @@ class PodWorker:
         self.event("Normal", "Pulled",
                    f'Successfully pulled image "{ref}" in {d} ({d} including waiting). Image size: {img.size} bytes.',
                    fp)
-        self.create_and_start(c, cr, fp, ref, pull.spec_hash)
-        return "started"
+        return "blocked" if self.create_and_start(c, cr, fp, ref, pull.spec_hash) is False else "started"
 
     def create_and_start(self, c: dict, cr: ContainerRecord, fp: str, ref: str | None = None,
                          spec_hash: str | None = None) -> None:
         """Create and start a new instance of ``c`` (with image ``ref`` and the spec of hash ``spec_hash`` when a
         pull started for an older definition)."""
         name = c["name"]
+        from minikctl.engine.kubelet.config import CONFIG_RETRY_MS, env_references
+
+        _cms, _secrets, config_error = env_references(self.tx, c, self.pod)
+        if config_error is not None:
+            # generateContainerConfig failed: CreateContainerConfigError, synced again after the back-off period
+            cr.waiting = Waiting("CreateContainerConfigError", config_error)
+            self.event("Warning", "Failed", f"Error: {config_error}", fp)
+            self.need_sync(self.now + CONFIG_RETRY_MS)
+            return False
         if ref is None or ref == c.get("image", ""):
             ref, spec_hash = c.get("image", ""), cr.spec_hash
         img = self.image(ref)
@@ -401,7 +408,7 @@ class PodWorker:
         attempt = cr.restart_count
         cid = self.tx.digest("container", self.rec.uid, name, attempt)
         view = self.fs().view(name, c.get("volumeMounts"), img)
-        env = procs.env_for(c, self.pod, img)
+        env = procs.env_for(c, self.pod, img, self.tx)
         argv = procs.argv_for(c, img, env)
         has_probe = {k: bool(c.get(k)) for k, _ in PROBE_TYPES}
         inst = InstanceRecord(cid, attempt, self.now, img.normalized or ref, img.image_id,
@@ -456,7 +463,7 @@ class PodWorker:
 
             cmd = [str(x) for x in hook["exec"].get("command") or []]
             view = self.fs().view(c["name"], c.get("volumeMounts"), img)
-            code, out, dur = procs.run_exec(cmd, procs.env_for(c, self.pod, img), view, img, self.now, None, p)
+            code, out, dur = procs.run_exec(cmd, procs.env_for(c, self.pod, img, self.tx), view, img, self.now, None, p)
             if code == 126 and out.startswith("OCI runtime exec failed"):
                 # the runtime could not start it: ExecSync fails (a gRPC error), no output
                 exec_id = self.tx.digest("exec", inst.id, "postStart")
@@ -613,7 +620,7 @@ class PodWorker:
             if "exec" in hook:
                 img = self.image(c.get("image", ""))
                 view = self.fs().view(c["name"], c.get("volumeMounts"), img)
-                code, out, dur = procs.run_exec(hook["exec"].get("command") or [], procs.env_for(c, self.pod, img),
+                code, out, dur = procs.run_exec(hook["exec"].get("command") or [], procs.env_for(c, self.pod, img, self.tx),
                                                 view, img, self.now, grace_s, p)
                 if code == -1:  # still running when the grace period ends
                     return limit, "when_stopped"
@@ -712,7 +719,7 @@ class PodWorker:
         if "exec" in probe:
             img = self.image(c.get("image", ""))
             view = self.fs().view(c["name"], c.get("volumeMounts"), img)
-            code, out, _ = procs.run_exec(probe["exec"].get("command") or [], procs.env_for(c, self.pod, img), view,
+            code, out, _ = procs.run_exec(probe["exec"].get("command") or [], procs.env_for(c, self.pod, img, self.tx), view,
                                           img, self.now, timeout, p)
             return code == 0, out
         if "httpGet" in probe:
@@ -900,8 +907,38 @@ class PodWorker:
             else:
                 self.need_sync(gone_at)
 
+    def mount_volumes(self) -> bool:
+        """WaitForAttachAndMount before the pod's first container (kubelet/config.py): the configMap, secret,
+        downwardAPI and projected volumes filled, or FailedMount and a retry after the back-off. True: mounted."""
+        from minikctl.engine.kubelet import config
+
+        st = self.rec.volumes
+        if st is not None and st.get("mounted"):
+            return True
+        if any(cr.current is not None or cr.pull is not None for _, cr, _ in self.containers()):
+            self.rec.volumes = {"mounted": True}  # a pod of an older store, already running
+            return True
+        if st is not None and self.now < st["next"]:
+            self.need_sync(st["next"])
+            return False
+        error = config.mount_error(self.tx, self.pod)
+        if error is not None:
+            attempts = (st or {}).get("attempts", 0)
+            delay = min(config.MOUNT_RETRY_INITIAL_MS * 2 ** attempts, config.MOUNT_RETRY_MAX_MS)
+            self.event("Warning", "FailedMount", error)
+            self.rec.volumes = {"mounted": False, "attempts": attempts + 1, "next": self.now + delay}
+            self.need_sync(self.now + delay)
+            return False
+        fs = self.fs()
+        for volume, files in config.volume_contents(self.tx, self.pod).items():
+            fs.populate(volume, files)
+        self.rec.volumes = {"mounted": True}
+        return True
+
     def reconcile(self) -> None:
         """computePodActions + SyncPod: what to kill and what to start now."""
+        if not self.mount_volumes():
+            return
         now = self.now
         for c, cr, fp in self.containers():
             inst = cr.current
