@@ -241,10 +241,12 @@ class Cluster:
         return loop.tap(kinds, changes)
 
     # ---- what kubectl asks of a kubelet ----------------------------------------------------------
-    def logs(self, pod: dict, container: str, previous: bool) -> list[tuple[int, str]]:
+    def logs(self, pod: dict, container: str, previous: bool, **which) -> list:
+        """A container's log lines (``engine.kubelet.pod_logs``: ``tail``, ``since_ms``, ``after_seq``,
+        ``numbered``)."""
         from minikctl.engine.kubelet import pod_logs
 
-        return pod_logs(self.tx, pod, container, previous)
+        return pod_logs(self.tx, pod, container, previous, **which)
 
     def exec(self, pod: dict, container: str, argv: list[str], timeout_s: float | None = None) -> tuple[int, str, int]:
         from minikctl.engine.kubelet import pod_exec

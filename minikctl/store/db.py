@@ -26,7 +26,7 @@ import sqlite3
 from contextlib import contextmanager
 
 from minikctl.kube.errors import ClientError
-from minikctl.store import changelog, events, history, runtime
+from minikctl.store import changelog, events, history, logs, runtime
 from minikctl.store.changelog import ADDED, DELETED, MODIFIED, Change
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS objects (
     PRIMARY KEY (kind, namespace, name)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
-""" + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA
+""" + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA + ";" + logs.SCHEMA
 
 CLUSTER = ""  # namespace value used for cluster-scoped objects
 BUSY_TIMEOUT_MS = 120_000  # SQLite's own wait for a busy file, behind the ticket lock (store/lock.py)
@@ -413,6 +413,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             raise ClientError(f'the store "{self.path}" is not a minikctl store (format {fmt!r})')
         if "history" not in tables:
             history.ensure(self.conn)
+        if "logs" not in tables:
+            logs.ensure(self.conn)  # a store made before the log table (its records carry their lines)
 
     def meta(self, key: str, default: str | None = None) -> str | None:
         return self._meta.get(key, default)

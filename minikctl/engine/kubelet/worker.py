@@ -16,8 +16,10 @@ import os
 from operator import attrgetter
 from typing import Any
 
+from minikctl.engine.kubelet import containerlogs
 from minikctl.engine.kubelet import phase as ph
 from minikctl.engine.kubelet import procs
+from minikctl.store import logs as store_logs
 from minikctl.engine.kubelet.records import (BackOff, BackOffEvents, ContainerRecord, CrashLoopCycle, EventNote,
                                              ImagePull, InstanceRecord, Kill, PodRecord, ProbeWorker, Timer, Waiting)
 
@@ -27,7 +29,6 @@ BACKOFF_INITIAL = 10
 BACKOFF_MAX = 300
 MIN_GRACE_S = 2  # minimumGracePeriodInSeconds: a kill always leaves the container this long after SIGTERM
 RESYNC_MS = 10_000  # pod worker requeue after a sync error (back-off): the kubelet looks again every 10 s
-LOG_LINES = 10_000
 SCHED_RETRY_MS = 300_000
 
 PROBE_TYPES = (("startupProbe", "Startup"), ("livenessProbe", "Liveness"), ("readinessProbe", "Readiness"))
@@ -96,6 +97,10 @@ class PodWorker:
         self.horizon = self.tx.now_ms  # advance's target: periodic cycles may be fast-forwarded up to it
         self.ff_anchor: int | None = None
         self._containers: list | None = None
+        for cr in rec.containers.values():
+            for inst in (cr.current, cr.previous):
+                if inst is not None and inst.logs:
+                    containerlogs.move_legacy(self.tx, self.ns, self.name, inst)
 
     # -- helpers ------------------------------------------------------------------------------
     @property
@@ -159,6 +164,10 @@ class PodWorker:
             if len(log) > 256:
                 self.rec.event_log = None
                 self.rec.cycle = None
+
+    def log_view(self, inst: InstanceRecord, base: int) -> list:
+        """The instance's log lines with their times relative to ``base`` (what the fast-forward compares)."""
+        return [[ms - base, line] for _, ms, line in containerlogs.lines(self.tx, inst, now=self.now)]
 
     def profile(self) -> dict:
         """Timing knobs overriding lifecycle.md §10.3 (store meta ``engine:profile``, JSON):
@@ -257,9 +266,8 @@ class PodWorker:
         logs = p.logs
         if not logs:
             return
-        inst.logs.extend([int(e[0]), str(e[2]) if len(e) > 2 else str(e[1])] for e in logs)
-        if len(inst.logs) > LOG_LINES:
-            del inst.logs[: len(inst.logs) - LOG_LINES]
+        store_logs.append(self.tx, self.ns, self.name, inst.id,
+                          [(int(e[0]), str(e[2]) if len(e) > 2 else str(e[1])) for e in logs])
         del logs[:]  # taken: the process keeps no copy (bounded memory in the record)
 
     def on_exit(self, c: dict, cr: ContainerRecord, inst: InstanceRecord, code: int, reason: str, message: str,
@@ -305,7 +313,7 @@ class PodWorker:
         if text:
             return text[:4096]
         if c.get("terminationMessagePolicy") == "FallbackToLogsOnError" and code != 0:
-            lines = [l for _, l in inst.logs[-80:]]
+            lines = [l for _, _, l in containerlogs.lines(self.tx, inst, now=self.now, tail=80)]
             tail = "\n".join(lines)
             return tail[-2048:] if tail else (fallback or "")
         return fallback or ""
@@ -388,8 +396,10 @@ class PodWorker:
         img = self.image(ref)
         restart = cr.current is not None
         if restart:
-            cr.previous = cr.current
             cr.restart_count += 1
+            if cr.previous is not None and cr.previous is not cr.current:
+                store_logs.drop(self.tx, [cr.previous.id])  # the kubelet keeps the last dead instance only
+            cr.previous = cr.current
             prev = cr.previous
             if prev is not None:
                 prev.process = None  # the old process is gone; keep its record and logs only
@@ -1017,7 +1027,7 @@ class PodWorker:
         self._procs.clear()
         evs = rec.event_log
         prev = rec.cycle
-        sig = _signature(_normalized(rec, anchor))
+        sig = _signature(_normalized(rec, anchor, self.log_view))
         counts = {name: cr.restart_count for name, cr in rec.containers.items()}
         rec.cycle = CrashLoopCycle(sig, anchor, counts)
         rec.event_log = []
@@ -1045,6 +1055,8 @@ class PodWorker:
                 inst.attempt += d
                 new_id = self.tx.digest("container", rec.uid, name, inst.attempt)
                 ids[inst.id] = new_id
+                store_logs.copy(self.tx, inst.id, new_id, self.ns, self.name, shift)
+                store_logs.drop(self.tx, [inst.id])
                 inst.id = new_id
         rec.shift(lambda ms: ms + shift, ids)
         last: dict[tuple, int] = {}
@@ -1083,7 +1095,7 @@ class PodWorker:
         self._procs.clear()
         evs = rec.event_log
         prev = rec.cycle
-        sig = _signature(_masked(rec, anchor))
+        sig = _signature(_masked(rec, anchor, self.log_view))
         rec.cycle = CrashLoopCycle(sig, anchor, {name: cr.restart_count})
         rec.event_log = []
         if (not prev or evs is None or prev.signature != sig
@@ -1142,12 +1154,13 @@ class PodWorker:
                 inst.finished_at += shift
             if inst.seen_at is not None:
                 inst.seen_at += shift
-            inst.logs = [[ms + shift, line] for ms, line in inst.logs]
+            store_logs.copy(self.tx, cur.id, inst.id, self.ns, self.name, shift)  # it printed what cur printed
             return inst
 
         cr.restart_count += n
         new_cur = instance(exits[-1] - anchor, cur.attempt + n)
         new_prev = instance(exits[-2] - anchor, cur.attempt + n - 1)
+        store_logs.drop(self.tx, [i for i in (cur.id, cr.previous.id) if i not in (new_cur.id, new_prev.id)])
         ids = {cur.id: new_cur.id}
         cr.current, cr.previous = new_cur, new_prev
         cr.back_off = BackOff(b, restarts[-1])
@@ -1319,7 +1332,7 @@ def _signature(d: dict) -> str:
     return hashlib.sha256(json.dumps(d, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def _normalized(rec: PodRecord, anchor: int) -> dict:
+def _normalized(rec: PodRecord, anchor: int, log_view) -> dict:
     """The record (JSON) as compared between two back-off decisions of a pod with several containers: every
     instant relative to the decision; restart counts, attempts, container ids and timer sequence numbers left
     out, timers in a canonical order."""
@@ -1333,16 +1346,17 @@ def _normalized(rec: PodRecord, anchor: int) -> dict:
         if "instance" in t:
             t["instance"] = "?"
     d["timers"].sort(key=lambda t: (t["at"], t["rank"], t["kind"], t.get("container", ""), t.get("probe", "")))
-    for cd in d["containers"].values():
+    for name, cd in d["containers"].items():
         del cd["restart_count"]
         for key in ("current", "previous"):
             i = cd.get(key)
             if i is not None:
+                i["logs"] = log_view(getattr(rec.containers[name], key), anchor)
                 del i["id"], i["attempt"]
     return d
 
 
-def _masked(rec: PodRecord, anchor: int) -> dict:
+def _masked(rec: PodRecord, anchor: int, log_view) -> dict:
     """The record (JSON) as compared between two back-off decisions of a one-container pod: timers relative to
     the decision (kubelet syncs left out), each instance relative to its own start; back-off values, restart
     counts, attempts and ids left out, a waiting state reduced to its reason."""
@@ -1353,7 +1367,7 @@ def _masked(rec: PodRecord, anchor: int) -> dict:
         d.pop(k, None)
     d["timers"] = sorted([t.at - anchor, t.rank, t.kind, t.container or "", "?" if t.instance else "", t.probe or ""]
                          for t in rec.timers if t.kind != "sync")
-    for cd in d["containers"].values():
+    for name, cd in d["containers"].items():
         for k in ("restart_count", "back_off", "back_off_exit_at", "back_off_events"):
             cd.pop(k, None)
         w = cd.get("waiting")
@@ -1372,7 +1386,7 @@ def _masked(rec: PodRecord, anchor: int) -> dict:
             for k in ("started_at", "finished_at", "seen_at"):
                 if k in i:
                     i[k] -= base
-            i["logs"] = [[ms - base, line] for ms, line in i["logs"]]
+            i["logs"] = log_view(getattr(rec.containers[name], key), base)
             kill = i.get("kill")
             if kill:
                 kill["term_at"] -= base
