@@ -211,3 +211,19 @@ def drop_pod(tx, namespace: str, pod: str, keep=()) -> None:
     ids = [r[0] for r in tx.conn.execute("SELECT instance FROM log_streams WHERE namespace=? AND pod=?",
                                          (namespace, pod)) if r[0] not in keep]
     drop(tx, ids)
+
+
+def cut_stretch(tx, instance: str, seq: int, n: int, bytes_: int, last_ms: int | None) -> None:
+    """Keep the first ``n`` lines of the stretch numbered ``seq`` (the last entry of the instance's log): the engine
+    learnt that the rest will not be printed as described (the process was needed before they came)."""
+    conn = tx.conn
+    row = _stream(conn, instance)
+    if row is None:
+        return
+    sid = row[0]
+    if n <= 0:
+        conn.execute("DELETE FROM logs WHERE stream=? AND seq=?", (sid, seq))
+    else:
+        conn.execute("UPDATE logs SET n=? WHERE stream=? AND seq=?", (n, sid, seq))
+    conn.execute("UPDATE log_streams SET next_seq=?, bytes=?, last_ms=? WHERE id=?", (seq + max(0, n), bytes_,
+                                                                                      last_ms, sid))

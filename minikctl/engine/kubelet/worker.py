@@ -30,6 +30,12 @@ BACKOFF_MAX = 300
 MIN_GRACE_S = 2  # minimumGracePeriodInSeconds: a kill always leaves the container this long after SIGTERM
 RESYNC_MS = 10_000  # pod worker requeue after a sync error (back-off): the kubelet looks again every 10 s
 SCHED_RETRY_MS = 300_000
+# steady loops (fast_forward_loop): a loop that is not steady is looked at again after this many of its sleeps; a
+# stretch is at most this many iterations, and stops this many bytes short of the log's rotation size
+FFWD_RETRY = 8
+FFWD_MAX_ITERATIONS = 10_000_000
+FFWD_LOG_MARGIN = 4096
+LAST_MS = 253_402_300_799_000  # kube.timefmt.MAX_CLOCK_MS
 
 PROBE_TYPES = (("startupProbe", "Startup"), ("livenessProbe", "Liveness"), ("readinessProbe", "Readiness"))
 _TIMER_ORDER = attrgetter("at", "rank", "seq")
@@ -150,7 +156,11 @@ class PodWorker:
     def proc(self, inst: InstanceRecord, write: bool = True):
         p = self._procs.get(inst.id)
         if p is None and inst.process is not None:
-            p = self._procs[inst.id] = procs.load_process(inst.process)
+            if "ffwd" in inst.process:
+                p = self._procs[inst.id] = self.catch_up(inst)
+                self._dirty.add(inst.id)
+            else:
+                p = self._procs[inst.id] = procs.load_process(inst.process)
         if write and p is not None:
             self._dirty.add(inst.id)
         return p
@@ -171,7 +181,8 @@ class PodWorker:
 
     def profile(self) -> dict:
         """Timing knobs overriding lifecycle.md §10.3 (store meta ``engine:profile``, JSON):
-        ``pull_ms`` = duration of every pull of an image not yet on the node."""
+        ``pull_ms`` = duration of every pull of an image not yet on the node; ``ffwd`` = false: steady loops are
+        stepped one wake-up at a time, never fast-forwarded (what the fast-forward is tested against)."""
         prof = getattr(self, "_profile", None)
         if prof is None:
             raw = self.tx.meta("engine:profile")
@@ -249,6 +260,88 @@ class PodWorker:
         view = self.fs().view(cname, c.get("volumeMounts"), self.image(c.get("image", "")))
         p.step(self.now, view)
         self.after_proc(c, cr, inst, p)
+        if not p.exited:
+            self.fast_forward_loop(c, inst, p, view)
+
+    # -- steady loops (behavior/periodic.py) --------------------------------------------------
+    def fast_forward_loop(self, c: dict, inst: InstanceRecord, p, view) -> None:
+        """After a wake-up of a process that blocked in a ``sleep`` again: when its loop is steady, the iterations
+        to come are not run. The record keeps the process as it is now with the loop's description (key
+        ``ffwd``); its log gets a stretch of lines printed on demand; its next wake-up is the one after the last
+        iteration skipped. Whatever needs the process before then (``proc``) brings it to that instant
+        (``catch_up``), so nothing else in the pod or the cluster has to be known in advance. The stretch stops
+        short of the log's rotation size (a rotation falls between lines the kubelet stepped)."""
+        blocked = p.blocked
+        if not blocked or blocked.get("kind") != "sleep" or getattr(p, "ffwd_after", 0) > self.now:
+            return
+        if self.profile().get("ffwd") is False:
+            return  # stepped one wake-up at a time (the golden tests' reference)
+        rec = self.rec
+        if inst.kill is not None or rec.termination is not None or rec.deadline_exceeded or rec.killing:
+            return
+        for key, w in inst.probes.items():
+            if w.dormant and "exec" in (c.get(key) or {}):
+                return  # a dormant exec probe runs again after every wake-up: the container would be touched
+        from minikctl.engine.behavior import periodic
+
+        desc = periodic.analyse(p, view)
+        if desc is None:
+            p.ffwd_after = self.now + FFWD_RETRY * max(1000, (blocked.get("until") or self.now) - self.now)
+            return
+        st = store_logs.state(self.tx, inst.id)
+        seq0, bytes0, last0 = st if st is not None else (0, 0, None)
+        if bytes0 >= store_logs.MAX_BYTES:
+            return  # a rotation is due: stepped until it happened
+        n = min(FFWD_MAX_ITERATIONS, (LAST_MS - desc["base"]["t"]) // desc["sleep"] - 2)
+        n = periodic.reach(desc, n)[0]
+        n, size = periodic.fit(desc, n, store_logs.MAX_BYTES - FFWD_LOG_MARGIN - bytes0)
+        if n < 2:
+            return
+        per = desc["lines"]
+        if per:
+            first = periodic.iteration_lines(desc, 1)
+            last = periodic.iteration_lines(desc, n)
+            store_logs.append_stretch(self.tx, self.ns, self.name, inst.id, first[0][0], last[-1][0], n * per, size,
+                                      json.dumps(desc, separators=(",", ":")))
+        d = dict(desc["base"])
+        d["ffwd"] = {k: v for k, v in desc.items() if k != "base"}
+        d["ffwd"].update(n=n, seq0=seq0, bytes0=bytes0, last0=last0)
+        inst.process = d
+        self._procs.pop(inst.id, None)
+        self._dirty.discard(inst.id)
+        nxt = periodic.wake(desc, n + 1)
+        for t in rec.timers:
+            if t.kind == "proc" and t.instance == inst.id:
+                t.at = nxt
+
+    def catch_up(self, inst: InstanceRecord):
+        """The process of a fast-forwarded loop as stepping would have it now: the iterations woken by now run
+        (the last one from its boundary, so that it stops where the clock is), the stretch keeps the ones before."""
+        from minikctl.engine.behavior import periodic
+
+        d = dict(inst.process)
+        ff = d.pop("ffwd")
+        desc = {"base": d, **{k: v for k, v in ff.items() if k not in ("n", "seq0", "bytes0", "last0")}}
+        n = ff["n"]
+        j = periodic.woken_by(desc, self.now, n)
+        keep = max(0, j - 1)
+        per = desc["lines"]
+        if per:
+            last = periodic.iteration_lines(desc, keep)[-1][0] if keep else ff["last0"]
+            store_logs.cut_stretch(self.tx, inst.id, ff["seq0"], keep * per, ff["bytes0"] + periodic.size(desc, keep),
+                                   last)
+        p = periodic.boundary(desc, keep)
+        for c, cr, _ in self.containers():
+            if cr.current is inst:
+                if j >= 1:
+                    p.step(self.now, self.fs().view(c["name"], c.get("volumeMounts"), self.image(c.get("image", ""))))
+                    self.take_logs(inst, p)
+                self.rec.timers = [t for t in self.rec.timers if not (t.kind == "proc" and t.instance == inst.id)]
+                if p.wake_ms is not None:
+                    self.rec.add_timer(max(int(p.wake_ms), self.now), R_PROC, "proc", c["name"], inst.id)
+                break
+        inst.process = procs.dump_process(p)
+        return p
 
     def after_proc(self, c: dict, cr: ContainerRecord, inst: InstanceRecord, p) -> None:
         self.take_logs(inst, p)
@@ -260,7 +353,11 @@ class PodWorker:
             return
         w = p.wake_ms
         if w is not None:
-            self.rec.add_timer(max(int(w), self.now), R_PROC, "proc", c["name"], inst.id)
+            at = max(int(w), self.now)
+            for t in self.rec.timers:
+                if t.kind == "proc" and t.at == at and t.instance == inst.id:
+                    return  # already armed (a steady loop caught up with the clock armed it)
+            self.rec.add_timer(at, R_PROC, "proc", c["name"], inst.id)
 
     def take_logs(self, inst: InstanceRecord, p) -> None:
         logs = p.logs
