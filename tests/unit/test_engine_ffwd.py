@@ -130,3 +130,44 @@ def test_a_deleted_pod_takes_its_fast_forwarded_lines_along(tmp_path):
         assert tx.get("Pod", "default", "counter") is None
         assert tx.conn.execute("SELECT count(*) FROM logs").fetchone()[0] == 0
         assert tx.conn.execute("SELECT count(*) FROM log_streams").fetchone()[0] == 0
+
+
+def _never_ready(name: str, **extra) -> dict:
+    c = {"name": "c", "image": "nginx:1.14.2", "readinessProbe": {"httpGet": {"path": "/", "port": 8080},
+                                                                   "periodSeconds": 10}, **extra}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+            "spec": {"containers": [c]}}
+
+
+@pytest.mark.parametrize("case", ["nginx", "chatty", "with-liveness"])
+def test_failing_readiness_fast_forwarded_as_stepped(tmp_path, case):
+    """A readiness probe that never passes: the Unhealthy event's count, its times and resourceVersion, the pod's
+    status and the store's revision are those of probing every period."""
+    extra = {}
+    if case == "chatty":
+        extra = {"image": "busybox:1.28", "command": ["sh", "-c", COUNTER]}
+    if case == "with-liveness":
+        extra = {"livenessProbe": {"tcpSocket": {"port": 80}, "periodSeconds": 7}}
+    seen = {}
+    for ffwd in (True, False):
+        st = Store(str(tmp_path / f"r-{ffwd}.db"))
+        with st.transaction() as tx:
+            cl = Cluster(tx)
+            if not ffwd:
+                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            cl.api.create(_never_ready("r", **extra))
+            cl.settle()
+        looks = []
+        for ms in (35_000, 1_234_567, 10_000, 7_200_000):
+            _advance(st, ms)
+            with st.transaction() as tx:
+                pod = tx.get("Pod", "default", "r")
+                events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
+                looks.append((pod["status"], pod["metadata"]["resourceVersion"], tx.meta("revision"),
+                              [(e["reason"], e["message"], e["count"], e["firstTimestamp"], e["lastTimestamp"],
+                                e["metadata"]["resourceVersion"]) for e in events]))
+        seen[ffwd] = looks
+        st.close()
+    assert seen[True] == seen[False]
+    unhealthy = [e for e in seen[True][-1][3] if e[0] == "Unhealthy"]
+    assert unhealthy and unhealthy[0][2] > 800

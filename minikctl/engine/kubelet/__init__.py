@@ -331,6 +331,8 @@ class Kubelet:
             k.write_status()
             if (k.pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
                 self.release(rec)
+        if k._pending_ff:
+            k.settled()
         return True
 
     def finish_pod(self, k) -> None:
@@ -382,7 +384,7 @@ def pod_logs(tx, pod: dict, container: str, previous: bool, tail: int | None = N
     ``since_ms`` or numbered ``after_seq`` and later; [(seq, ms, line)] when ``numbered``."""
     from minikctl.kube.errors import BadRequest
 
-    from .worker import load
+    from .records import load
 
     meta = pod["metadata"]
     rec = load(tx, meta.get("namespace", "default"), meta["name"])
@@ -447,7 +449,7 @@ def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float 
 
 def pod_assumptions(tx, pod: dict) -> dict[str, list[str]]:
     """{container: [what the simulator assumed]} for describe's ``Simulated:`` lines."""
-    from .worker import load
+    from .records import load
 
     meta = pod["metadata"]
     rec = load(tx, meta.get("namespace", "default"), meta["name"])

@@ -646,6 +646,12 @@ class PodRecord:
             b.last_update = f(b.last_update)
 
 
+def load(tx, ns: str, name: str) -> PodRecord | None:
+    """The pod's record, for a reader that needs no pod worker (``logs``, ``describe``)."""
+    d = tx.get_runtime("Pod", ns, name)
+    return None if d is None else PodRecord.from_json(d)
+
+
 # ---- version 1: the record before it was typed (one-letter keys, timers as lists) ---------------------------
 def _v1_instance(i: dict | None) -> dict | None:
     if i is None:

@@ -103,6 +103,7 @@ class PodWorker:
         self.horizon = self.tx.now_ms  # advance's target: periodic cycles may be fast-forwarded up to it
         self.ff_anchor: int | None = None
         self._containers: list | None = None
+        self._pending_ff: list = []  # failing probes to jump once the instant is settled (fast_forward_failing)
         for cr in rec.containers.values():
             for inst in (cr.current, cr.previous):
                 if inst is not None and inst.logs:
@@ -881,7 +882,51 @@ class PodWorker:
             self.rec.add_timer(w.next_at, R_PROBE, "probe", cname, iid, key)
             return
         w.next_at = self.now + w.period_ms
+        if not ok and not changed and w.result is False and key == "readinessProbe":
+            self.fast_forward_failing(c, inst, w, probe, fp, f"{label} probe failed: {out}")
         self.rec.add_timer(w.next_at, R_PROBE, "probe", cname, iid, key)
+
+    def fast_forward_failing(self, c: dict, inst: InstanceRecord, w: ProbeWorker, probe: dict, fp: str,
+                             message: str) -> None:
+        """A readiness probe that failed again, the container not ready: while the process's listeners stay as
+        they are (a network probe's answer depends on nothing else), every later probe fails the same way. The
+        ones before anything else happens in the pod (its other timers), in the cluster (a controller's or a
+        node's timer) or the horizon are done at once: their failures, their events' count and last time (and the
+        store revisions those writes took), the next probe after them."""
+        if "exec" in probe or self.rec.termination is not None or self.profile().get("ffwd") is False:
+            return
+        p = self.proc(inst, False)
+        if p is None or procs.next_listener_change(p, self.now) is not None:
+            return
+        limit = self.horizon
+        for t in self.rec.timers:
+            if t.at < limit:
+                limit = t.at - 1  # the pod's own next event comes first (the probe's timer is not armed yet)
+        other = self.tx.next_due_of_others(limit, "Pod")
+        if other is not None:
+            limit = min(limit, other - 1)
+        m = (limit - self.now) // w.period_ms
+        if m >= 1:
+            # done once the instant is settled (the status written at it comes before the later probes' writes)
+            self._pending_ff.append((c["name"], inst.id, w, fp, message, m))
+
+    def settled(self) -> None:
+        """The instant is settled (status written): the failing probes found steady jump now."""
+        pending, self._pending_ff = self._pending_ff, []
+        for cname, iid, w, fp, message, m in pending:
+            last = self.now + m * w.period_ms
+            if not self.tx.bump_event(self.pod, "Warning", "Unhealthy", message, "kubelet", fp, m, last,
+                                      revisions=m):
+                continue
+            w.failures += m
+            at = w.next_at
+            w.next_at = last + w.period_ms
+            for t in self.rec.timers:
+                if t.kind == "probe" and t.instance == iid and t.container == cname and t.at == at:
+                    t.at = w.next_at
+            if self.rec.event_log is not None:  # a crash-loop cycle being recorded cannot repeat these
+                self.rec.event_log = None
+                self.rec.cycle = None
 
     def apply_probe_result(self, c, cr, fp, inst, key, res) -> None:
         if key == "readinessProbe":
