@@ -52,7 +52,7 @@ def never_ready(name: str) -> dict:
         "successThreshold": 1, "failureThreshold": 3}})
 
 
-def make_store(path: Path, n: int, make) -> Store:
+def make_store(path: Path, n: int, make, start: bool = True) -> Store:
     store = Store(path)
     with store.transaction() as tx:
         cluster = Cluster(tx)
@@ -63,7 +63,8 @@ def make_store(path: Path, n: int, make) -> Store:
         for i in range(n):
             tx.create(make(f"p{i:05d}"))
         cluster.settle()
-        cluster.advance_to(tx.now_ms + 10_000)  # pulled, started -- not timed
+        if start:
+            cluster.advance_to(tx.now_ms + 10_000)  # pulled, started -- not timed
     return store
 
 
@@ -79,6 +80,7 @@ def timed_advance(store: Store, ms: int) -> tuple[float, float]:
 
 def cli(args: list[str], store: Path, env: dict | None = None) -> tuple[float, str]:
     e = dict(os.environ, MINIKCTL_STORE=str(store), **(env or {}))
+    e.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled modules are cached (the first run warms them)
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "minikctl", *args], env=e, capture_output=True, text=True, cwd=ROOT)
     wall = time.perf_counter() - t0
@@ -109,21 +111,27 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         if only & {"chatty", "store", "tick"}:
             path = Path(d) / "chatty.db"
-            store = make_store(path, a.pods, counter)
+            # timed from the pods' creation: their pulls and starts, the loops' first iterations and whatever the
+            # engine does to skip the rest all count
+            store = make_store(path, a.pods, counter, start=False)
             wall, cpu = timed_advance(store, ms)
-            print(f"chatty: {a.pods} counter pods, advance {a.hours:g}h: wall {wall:.3f}s (cpu {cpu:.3f}s)"
-                  f" — target < 5 s: {'OK' if wall < 5 else 'MISSED'}")
+            print(f"chatty: {a.pods} counter pods, advance {a.hours:g}h from their creation: wall {wall:.3f}s "
+                  f"(cpu {cpu:.3f}s) — target < 5 s: {'OK' if wall < 5 else 'MISSED'}")
             with store.transaction() as tx:
                 cluster = Cluster(tx)
                 p = tx.get("Pod", "default", "p00000")
                 t0 = time.perf_counter()
-                lines = cluster.logs(p, "count", False, tail=10)
+                try:
+                    lines = cluster.logs(p, "count", False, tail=10)
+                except TypeError:  # a checkout before the log table reads every line
+                    lines = cluster.logs(p, "count", False)[-10:]
                 wall = time.perf_counter() - t0
             store.close()
             print(f"chatty: logs --tail=10 in process: {wall * 1000:.1f} ms, last line {lines[-1][1]!r}")
-            wall, out = cli(["logs", "p00000", "--tail=10"], path, {"MINIKCTL_TICK": "0"})
-            print(f"chatty: minikctl logs p00000 --tail=10: {wall * 1000:.0f} ms ({len(out.splitlines())} lines)"
-                  f" — target < 100 ms: {'OK' if wall < 0.1 else 'MISSED'}")
+            wall = min(cli(["logs", "p00000", "--tail=10"], path, {"MINIKCTL_TICK": "0"})[0] for _ in range(4))
+            base = min(cli(["version", "--client"], path)[0] for _ in range(3))
+            print(f"chatty: minikctl logs p00000 --tail=10: {wall * 1000:.0f} ms (minikctl version --client: "
+                  f"{base * 1000:.0f} ms) — target < 100 ms: {'OK' if wall < 0.1 else 'MISSED'}")
             if "store" in only:
                 size = store_bytes(path)
                 print(f"store: {size / a.pods / 1024:.1f} KiB per running pod ({size / 1024 / 1024:.1f} MiB)"
@@ -139,10 +147,10 @@ def main() -> None:
                           f"{best['0'] * 1000:.0f} ms without ({ratio:.2f}x) — target <= 1.5x: "
                           f"{'OK' if ratio <= 1.5 else 'MISSED'}")
         if "never-ready" in only:
-            store = make_store(Path(d) / "ready.db", a.pods, never_ready)
+            store = make_store(Path(d) / "ready.db", a.pods, never_ready, start=False)
             wall, cpu = timed_advance(store, ms)
             store.close()
-            print(f"never-ready: {a.pods} pods, advance {a.hours:g}h: wall {wall:.3f}s (cpu {cpu:.3f}s)"
+            print(f"never-ready: {a.pods} pods, advance {a.hours:g}h from their creation: wall {wall:.3f}s (cpu {cpu:.3f}s)"
                   f" — target < 2 s: {'OK' if wall < 2 else 'MISSED'}")
         if "big" in only:
             store = make_store(Path(d) / "big.db", 10_000, lambda name: pod(name, {"name": "nginx",

@@ -171,3 +171,21 @@ def test_failing_readiness_fast_forwarded_as_stepped(tmp_path, case):
     assert seen[True] == seen[False]
     unhealthy = [e for e in seen[True][-1][3] if e[0] == "Unhealthy"]
     assert unhealthy and unhealthy[0][2] > 800
+
+
+@pytest.mark.parametrize("script", ["while true; do :; done", "i=0; while true; do i=$((i+1)); done",
+                                    "i=0; while true; do echo $i; i=$((i+1)); done"])
+def test_a_loop_that_never_sleeps_is_fast_forwarded_as_stepped(tmp_path, script):
+    """A loop without a sleep runs on CPU time (no budget stops it); a steady one is fast-forwarded slice by
+    slice in closed form, and stays the same bytes as stepping."""
+    seen = {}
+    for ffwd in (True, False):
+        st = _world(tmp_path, "busy", ffwd, script)
+        looks = []
+        for ms in (2_000, 3_333):
+            _advance(st, ms)
+            looks.append(_look(st, "busy"))
+        seen[ffwd] = looks
+        st.close()
+    assert seen[True] == seen[False]
+    assert seen[True][-1]["status"]["containerStatuses"][0]["state"].get("running")

@@ -2,7 +2,8 @@
 of the clock (the ``counter`` pod of the kubernetes.io tutorials: ``i=0; while true; do echo "$i: $(date)";
 i=$((i+1)); sleep 1; done``).
 
-A *boundary* is the instant a process has just blocked in ``sleep`` at the end of an iteration. From one boundary to
+A *boundary* is the instant a process has just blocked in ``sleep`` at the end of an iteration (or, for a loop that
+never sleeps, has used up a CPU slice and waits for the clock). From one boundary to
 the next the process wakes, runs the same instructions (the same pcs, ``k`` steps), prints the same number of lines
 and blocks in the same ``sleep`` again. ``analyse`` checks that, on copies of the process, over two iterations:
 
@@ -28,6 +29,9 @@ import re
 from .process import CPU_NS_PER_STEP, HOST_BYTES, SLICE_STEPS, Process
 
 PURE_COMMANDS = {"echo", "printf", "date", "sleep", "true", ":"}
+# where an iteration ends: blocked in a sleep, or (a loop that never sleeps) waiting for the clock to reach its own
+# after a CPU slice; the second is an iteration of SLICE_STEPS steps, steady when the loop's body divides it
+BOUNDARIES = ("sleep", "cpu")
 OUTPUT_COMMANDS = {"echo", "printf"}  # their arguments may carry counters and the clock
 PURE_OPS = {"simple", "jmp", "jf", "jt", "csub_begin", "csub_end", "status", "not"}
 _LINEAR = re.compile(r"^\s*([A-Za-z_]\w*)\s*([+-])\s*(\d+)\s*$")
@@ -40,18 +44,20 @@ MEMORY_MARGIN = 4096  # bytes: counters that gain digits never bring the shell n
 
 
 def _iteration(p: Process, fs) -> tuple[list, list] | None:
-    """Run one iteration of ``p`` (blocked in a sleep) to its next sleep: (trace of pcs, [ms, stream, line])."""
+    """Run one iteration of ``p`` (blocked in a sleep, or waiting for its clock after a CPU slice) to its next sleep
+    (or the end of its next slice): (trace of pcs, [ms, stream, line])."""
     trace: list = []
     p._trace = trace
     p.logs = []
+    kind = p.blocked["kind"]
     try:
         wake = p.blocked["until"]
         p.step(wake, fs)
-        while not p.exited and p.blocked is not None and p.blocked.get("kind") == "cpu":
+        while kind == "sleep" and not p.exited and p.blocked is not None and p.blocked.get("kind") == "cpu":
             p.step(p.blocked["until"], fs)
     finally:
         p._trace = None
-    if p.exited or p.blocked is None or p.blocked.get("kind") != "sleep" or p.blocked.get("until") is None:
+    if p.exited or p.blocked is None or p.blocked.get("kind") != kind or p.blocked.get("until") is None:
         return None
     return trace, p.logs
 
@@ -150,7 +156,7 @@ def slice_ms(cpu_share: float) -> int:
 
 def analyse(p: Process, fs) -> dict | None:
     """A description of ``p``'s steady loop (``p`` blocked in a sleep at a boundary), or None."""
-    if p.exited or not p.shell or not p.blocked or p.blocked.get("kind") != "sleep" or p.pending or p.jobs:
+    if p.exited or not p.shell or not p.blocked or p.blocked.get("kind") not in BOUNDARIES or p.pending or p.jobs:
         return None
     if p.blocked.get("until") is None or p.partial.get("stdout") or p.partial.get("stderr") or p.guard:
         return None
@@ -197,18 +203,18 @@ def analyse(p: Process, fs) -> dict | None:
         return None
     filled = {"?"} | {str(p1.code[pc][1]) for pc in pcs if p1.code[pc][0] == "csub_end"}
     c1 = _comparable(d1, steps, filled)
-    if _comparable(d0, steps, filled) != c1 or c1 != _comparable(d2, steps, filled) or d1["spin"] != d2["spin"]:
+    if _comparable(d0, steps, filled) != c1 or c1 != _comparable(d2, steps, filled):
         return None
     k = len(one[0])
     sleep_ms = d0["blocked"]["until"] - d0["t"]
     desc = {"base": d0, "steps": steps, "k": k, "sleep": sleep_ms, "slice_ms": slice_ms(d0.get("cpu_share") or 1.0),
             "lines": len(one[1])}
-    if sleep_ms <= 0 or k <= 0:
+    if sleep_ms < 0 or (sleep_ms == 0) != (d0["blocked"]["kind"] == "cpu") or k <= 0:
         return None
     for j, d in ((1, d1), (2, d2)):  # the closed form holds where it was seen
         b = boundary_dict(desc, j)
-        if (b["t"], b["cpu_ns"], b["cpu_slice"], b["blocked"]["until"], b["vars"]) != (
-                d["t"], d["cpu_ns"], d["cpu_slice"], d["blocked"]["until"], d["vars"]):
+        if (b["t"], b["cpu_ns"], b["cpu_slice"], b["blocked"]["until"], b["vars"], b["spin"]) != (
+                d["t"], d["cpu_ns"], d["cpu_slice"], d["blocked"]["until"], d["vars"], d["spin"]):
             return None
     return desc
 
@@ -228,8 +234,8 @@ def boundary_dict(desc: dict, j: int) -> dict:
     d["blocked"] = dict(base["blocked"])
     d["blocked"]["until"] = d["t"] + desc["sleep"]
     d["logs"] = []
-    if j:
-        d["spin"] = desc["k"]
+    if j:  # steps since the clock last moved: a sleep's end moves it, a CPU slice does not reset the count
+        d["spin"] = desc["k"] if desc["sleep"] else base.get("spin", 0) + j * desc["k"]
     return d
 
 

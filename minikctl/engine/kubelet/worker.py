@@ -266,14 +266,15 @@ class PodWorker:
 
     # -- steady loops (behavior/periodic.py) --------------------------------------------------
     def fast_forward_loop(self, c: dict, inst: InstanceRecord, p, view) -> None:
-        """After a wake-up of a process that blocked in a ``sleep`` again: when its loop is steady, the iterations
+        """After a wake-up of a process that blocked in a ``sleep`` again (or used up a CPU slice in a loop that
+        never sleeps): when its loop is steady, the iterations
         to come are not run. The record keeps the process as it is now with the loop's description (key
         ``ffwd``); its log gets a stretch of lines printed on demand; its next wake-up is the one after the last
         iteration skipped. Whatever needs the process before then (``proc``) brings it to that instant
         (``catch_up``), so nothing else in the pod or the cluster has to be known in advance. The stretch stops
         short of the log's rotation size (a rotation falls between lines the kubelet stepped)."""
         blocked = p.blocked
-        if not blocked or blocked.get("kind") != "sleep" or getattr(p, "ffwd_after", 0) > self.now:
+        if not blocked or blocked.get("kind") not in ("sleep", "cpu") or getattr(p, "ffwd_after", 0) > self.now:
             return
         if self.profile().get("ffwd") is False:
             return  # stepped one wake-up at a time (the golden tests' reference)
@@ -293,7 +294,7 @@ class PodWorker:
         seq0, bytes0, last0 = st if st is not None else (0, 0, None)
         if bytes0 >= store_logs.MAX_BYTES:
             return  # a rotation is due: stepped until it happened
-        n = min(FFWD_MAX_ITERATIONS, (LAST_MS - desc["base"]["t"]) // desc["sleep"] - 2)
+        n = min(FFWD_MAX_ITERATIONS, (LAST_MS - desc["base"]["t"]) // (desc["sleep"] + desc["slice_ms"]) - 2)
         n = periodic.reach(desc, n)[0]
         n, size = periodic.fit(desc, n, store_logs.MAX_BYTES - FFWD_LOG_MARGIN - bytes0)
         if n < 2:
