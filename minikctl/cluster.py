@@ -182,7 +182,8 @@ class Cluster:
                     self.advance_to(max(target, self.tx.now_ms))  # nothing due yet: the clock follows the wall
                     until = min(deadline_ms, nxt if nxt is not None else deadline_ms)
                     wait_s = min(PACED_STEP_S, max(0.0, (until - target) / 1000 / stream.speed))
-                    if self.breathe(force=True, sleep_s=wait_s) and on_step is not None:
+                    self.breathe(force=True, sleep_s=wait_s)
+                    if on_step is not None:  # the clock moved: a followed log may have lines (a stretch's)
                         on_step()
                     continue
             elif nxt is None or nxt > deadline_ms:
