@@ -222,7 +222,8 @@ class Cluster:
                     self.advance_to(max(target, self.tx.now_ms))  # nothing due yet: the clock follows the wall
                     until = min(deadline_ms, nxt if nxt is not None else deadline_ms)
                     wait_s = min(PACED_STEP_S, max(0.0, (until - target) / 1000 / stream.speed))
-                    if self.breathe(force=True, sleep_s=wait_s) and on_step is not None:
+                    self.breathe(force=True, sleep_s=wait_s)
+                    if on_step is not None:  # the clock moved: a followed log may have lines (a stretch's)
                         on_step()
                     continue
             elif nxt is None or nxt > deadline_ms:
@@ -297,10 +298,12 @@ class Cluster:
         return loop.tap(kinds, changes)
 
     # ---- what kubectl asks of a kubelet ----------------------------------------------------------
-    def logs(self, pod: dict, container: str, previous: bool) -> list[tuple[int, str]]:
+    def logs(self, pod: dict, container: str, previous: bool, **which) -> list:
+        """A container's log lines (``engine.kubelet.pod_logs``: ``tail``, ``since_ms``, ``after_seq``,
+        ``numbered``)."""
         from minikctl.engine.kubelet import pod_logs
 
-        return pod_logs(self.tx, pod, container, previous)
+        return pod_logs(self.tx, pod, container, previous, **which)
 
     def exec(self, pod: dict, container: str, argv: list[str], timeout_s: float | None = None) -> tuple[int, str, int]:
         from minikctl.engine.kubelet import pod_exec

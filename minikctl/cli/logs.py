@@ -18,11 +18,11 @@ def _container_names(pod: dict) -> list[tuple[str, str]]:
     return out
 
 
-def _format(lines: list[tuple[int, str]], timestamps: bool, prefix: str) -> str:
+def _format(lines: list[tuple[int, int, str]], timestamps: bool, prefix: str) -> str:
     from minikctl.kube.timefmt import rfc3339_micro
 
     out = []
-    for ms, line in lines:
+    for _seq, ms, line in lines:
         stamp = ""
         if timestamps:
             micro = rfc3339_micro(ms)  # 2026-01-01T00:00:00.000000Z
@@ -97,15 +97,16 @@ def logs(
                     c.err(f'Defaulted container "{default}" out of: {listed}')
                 chosen = [default]
             for cname in chosen:
-                lines = cluster.logs(pod, cname, previous)
+                # the kubelet's order: the last --tail lines (of what exists when the request comes), then the
+                # --since filter, then --limit-bytes (over the whole stream); the store reads only those lines
+                lines = cluster.logs(pod, cname, previous, numbered=True, tail=tail if tail >= 0 else None,
+                                     since_ms=start_ms if tail < 0 else None)
                 tag = f"[pod/{pname}/{cname}] " if prefix else ""
                 budget = [limit_bytes if limit_bytes else -1]
 
                 def show(chunk: list, tag=tag, budget=budget) -> None:
-                    # the kubelet's order: the last --tail lines (of what exists when the request comes), then the
-                    # --since filter, then --limit-bytes (over the whole stream)
                     if start_ms is not None:
-                        chunk = [(ms, line) for ms, line in chunk if ms >= start_ms]
+                        chunk = [x for x in chunk if x[1] >= start_ms]
                     text = _format(chunk, timestamps, tag)
                     if budget[0] >= 0:
                         data = text.encode()[:budget[0]]
@@ -113,9 +114,10 @@ def logs(
                         text = data.decode(errors="ignore")
                     c.out(text)
 
-                show(lines[-tail:] if tail > 0 else ([] if tail == 0 else lines))
+                show(lines)
                 if follow and not previous:
-                    _follow(cluster, pod, cname, len(lines), show)
+                    last = lines if lines else cluster.logs(pod, cname, False, numbered=True, tail=1)
+                    _follow(cluster, pod, cname, last[-1][0] + 1 if last else 0, show)
 
 
 def _target_pods(cluster, arg: str, ns: str, timeout: str, all_pods: bool) -> list[dict]:
@@ -179,7 +181,7 @@ def _follow(cluster, pod: dict, cname: str, sent: int, show, limit_ms: int = 24 
 
     meta = pod["metadata"]
     key = ("Pod", meta.get("namespace", "default"), meta["name"])
-    state = {"sent": sent, "polled": 0.0, "over": False}
+    state = {"sent": sent, "polled": 0.0, "over": False, "instance": _instance(pod, cname)}
 
     def stopped() -> bool:
         live = cluster.tx.get(*key)
@@ -192,20 +194,31 @@ def _follow(cluster, pod: dict, cname: str, sent: int, show, limit_ms: int = 24 
         live = cluster.tx.get(*key)
         if live is None:
             return
+        if _instance(live, cname) != state["instance"]:
+            state["over"] = True  # a new instance: the followed one has ended
+            return
         try:
-            lines = cluster.logs(live, cname, False)
+            lines = cluster.logs(live, cname, False, numbered=True, after_seq=state["sent"])
         except StatusError:  # the instance is gone (a restart pending): it printed what we showed
             state["over"] = True
             return
-        if len(lines) < state["sent"]:
-            state["over"] = True  # a new instance: the followed one has ended
-            return
-        if len(lines) > state["sent"]:
-            show(lines[state["sent"]:])
-            state["sent"] = len(lines)
+        if lines:
+            show(lines)
+            state["sent"] = lines[-1][0] + 1
 
-    cluster.run_until(stopped, cluster.now_ms + limit_ms, to_deadline=False, on_step=lambda: poll(False))
+    # to the deadline when nothing wakes before it: a fast-forwarded loop prints without waking up (its lines are
+    # those of the stretch up to the clock)
+    cluster.run_until(stopped, cluster.now_ms + limit_ms, on_step=lambda: poll(False))
     poll()
+
+
+def _instance(pod: dict, cname: str):
+    """The container's current instance as its status shows it (its restart count and container ID)."""
+    status = pod.get("status") or {}
+    for cs in (status.get("containerStatuses") or []) + (status.get("initContainerStatuses") or []):
+        if cs.get("name") == cname:
+            return cs.get("restartCount"), cs.get("containerID")
+    return None
 
 
 def _stopped(pod: dict, cname: str) -> bool:

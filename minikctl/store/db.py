@@ -27,7 +27,7 @@ import sqlite3
 from contextlib import contextmanager
 
 from minikctl.kube.errors import ClientError
-from minikctl.store import changelog, events, history, rows, runtime
+from minikctl.store import changelog, events, history, logs, rows, runtime
 from minikctl.store.damage import damaged
 from minikctl.store.changelog import ADDED, DELETED, MODIFIED, Change
 
@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS objects (
     PRIMARY KEY (kind, namespace, name)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
-""" + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA + ";" + rows.SCHEMA
+""" + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA + ";" + rows.SCHEMA + ";" + logs.SCHEMA
 
 CLUSTER = ""  # namespace value used for cluster-scoped objects
 BUSY_TIMEOUT_MS = 120_000  # SQLite's own wait for a busy file, behind the ticket lock (store/lock.py)
@@ -418,6 +418,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             raise ClientError(f'the store "{self.path}" is not a minikctl store (format {fmt!r})')
         if "history" not in tables:
             history.ensure(self.conn)
+        if "logs" not in tables and not self.read_only:
+            logs.ensure(self.conn)  # a store made before the log table (its records carry their lines)
         if "rows" not in tables and not self.read_only:  # a read-only transaction writes nothing, not even this
             rows.ensure(self.conn)
             tables.add("rows")

@@ -244,9 +244,10 @@ class EventLog:
             self.conn.execute("DELETE FROM events WHERE last_ms <= ?", (floor,))
 
     def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
-                   field_path: str, times: int, last_ms: int) -> bool:
+                   field_path: str, times: int, last_ms: int, revisions: int = 1) -> bool:
         """Add ``times`` to an existing aggregated event's count and move its lastTimestamp
-        (the engine's fast-forward over periodic cycles). False when there is no such event."""
+        (the engine's fast-forward over periodic cycles). False when there is no such event. ``revisions``: how
+        many writes of the event this stands for (each moved the store's revision; the event has the last)."""
         from minikctl.kube.timefmt import rfc3339
 
         meta = involved["metadata"]
@@ -260,6 +261,8 @@ class EventLog:
         ev = cached[2]
         ev["count"] = ev.get("count", 1) + int(times)
         ev["lastTimestamp"] = rfc3339(last_ms)
+        if revisions > 1:
+            self.set_meta("revision", str(int(self._meta["revision"]) + revisions - 1))
         ev["metadata"]["resourceVersion"] = str(self.next_rv())
         cached[3] = cached[3] or True
         self._watched_event(ev, "MODIFIED")

@@ -120,14 +120,18 @@ def test_plain_sleep_ignores_term_and_catalog_servers_exit():
     assert p.exit_code == 0
 
 
-def test_spin_is_detected():
-    p = Process.spawn(["sh", "-c", "while true; do i=1; done"], {}, BB, 0, None)
+def test_a_loop_that_never_sleeps_keeps_running_on_cpu_time():
+    """No silent budget: its steps take CPU time (docs/engine-time.md), so it goes on as its clock moves, and a
+    signal (a probe's kill, a deadline) ends it like any other process."""
+    p = Process.spawn(["sh", "-c", "i=0; while true; do i=$((i+1)); done"], {}, BB, 0, None)
     p.step(0, view())
     assert not p.exited and p.wake_ms == 20  # its steps take CPU time: its clock runs ahead in 20 ms slices
-    p.step(10_000, view())  # 500,000 steps without a sleep: 5 CPU-seconds
-    assert not p.exited and p.wake_ms is None
-    assert any("CPU spin" in a for a in p.assumptions)
-    p.signal("KILL", 11_000, view())
+    p.step(3_000, view())  # 300,000 steps: 3 CPU-seconds
+    assert not p.exited and p.wake_ms == 3_020 and p.cpu_ns == 3_020 * 1_000_000
+    assert not any("spin" in a for a in p.assumptions)
+    p.step(6_000, view())  # past the 5 CPU-seconds after which it was once taken for spinning forever
+    assert not p.exited and p.wake_ms == 6_020 and int(p.vars["i"]) > 100_000
+    p.signal("KILL", 6_010, view())
     assert p.exit_code == 137
 
 

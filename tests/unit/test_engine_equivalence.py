@@ -98,6 +98,10 @@ def run_scenario(store_path: str) -> dict:
                 digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()
                 rows = {"count": len(rows), "sha256": digest, "first": rows[:8], "last": rows[-8:]}
             dump[table] = rows
+        # container logs (store/logs.py), per instance: what `logs` and `logs -p` read
+        dump["logs"] = [list(r) for r in tx.conn.execute(
+            "SELECT s.namespace, s.pod, s.instance, s.next_seq, s.bytes, s.last_ms, l.seq, l.ms, l.n, l.body "
+            "FROM log_streams s JOIN logs l ON l.stream = s.id ORDER BY s.namespace, s.pod, s.instance, l.ms, l.seq")]
     st.close()
     return dump
 

@@ -19,7 +19,6 @@ from .shell import SPECIAL_BUILTINS, ShellSyntaxError, compile_script, scan_word
 from .vfs import ContainerFS, FSError, norm
 
 SHELLS = {"sh", "bash", "ash", "dash"}
-SPIN_LIMIT = 500_000        # steps without a sleep (5 CPU-seconds) before a loop counts as a CPU spin: busy forever
 # The virtual machine's budgets (issue 11). Steps cost CPU: one interpreter step is CPU_NS_PER_STEP of CPU time,
 # 100,000 steps per CPU-second. A shell is one thread: it gets at most one core, or its limits.cpu (a container
 # limited to 100m runs its steps ten times slower in virtual time). The process clock moves every SLICE_STEPS.
@@ -687,7 +686,9 @@ class Process:
         self.cpu_ns = 0  # CPU time used (virtual)
         self.cpu_share = 1.0  # cores it may use: min(1, limits.cpu)
         self.guard = ""  # why the host's guard stopped it ("" = it did not)
-        self._slice = 0  # steps in the current CPU slice (not persisted)
+        self.cpu_slice = 0  # steps in the current CPU slice (kept: a wake-up goes on with the slice it was in)
+        self._trace: list | None = None  # the pcs run, when a caller asks (behavior/periodic.py)
+        self.ffwd_after = 0  # no new look for a steady loop before this virtual ms (behavior/periodic.py)
         self._host_steps = 0  # steps in this minikctl command (not persisted: every command has its budget)
         self._horizon: int | None = None  # the instant step() runs to
         self.exited = False
@@ -833,7 +834,8 @@ class Process:
     _FIELDS = ("argv", "image", "memory_limit", "started_ms", "t", "shell", "shell_name", "flavor", "code", "slot",
                "pc", "vars", "arrays", "exported", "positional", "status", "frames", "fds", "caps", "stdin",
                "loops", "csubs", "traps", "funcs", "subs", "jobs", "next_pid", "last_bg", "blocked", "pending", "opts", "cwd",
-               "partial", "listeners", "pid1", "exiting", "spin", "cpu_ns", "cpu_share", "guard", "exited",
+               "partial", "listeners", "pid1", "exiting", "spin", "cpu_ns", "cpu_share", "cpu_slice", "ffwd_after", "guard",
+               "exited",
                "exit_code", "exit_ms", "reason",
                "message", "logs", "assumptions", "stdin_open", "is_exec")
 
@@ -1302,20 +1304,21 @@ class Process:
             if self.pc >= len(code):
                 self._exit(self.status, fs)
                 continue
-            self._slice += 1
-            if self._slice >= SLICE_STEPS and self._cpu_slice():
+            # a full slice is charged before the next step, so a step that waits for the clock after the charge is
+            # counted once, as it would be had the clock not been waited for (stepping 1 s at a time and running
+            # through give the same process)
+            if self.cpu_slice >= SLICE_STEPS and self._cpu_slice():
                 return  # its clock ran ahead of the instant being simulated: it goes on when that comes
+            self.cpu_slice += 1
+            if self._trace is not None:
+                self._trace.append(self.pc)
             self._host_steps += 1
             if self._host_steps > HOST_STEPS:
                 self._guard_stop(f"it ran more than {HOST_STEPS:,} shell steps in one command")
                 return
             ins = code[self.pc]
             self.pc += 1
-            self.spin += 1
-            if self.spin > SPIN_LIMIT:
-                self.blocked = {"kind": "forever", "why": "spin"}
-                self._note("a loop ran without sleeping (CPU spin); the process is treated as running forever")
-                return
+            self.spin += 1  # steps since its clock last moved (a loop that never sleeps goes on: its steps move it)
             op = ins[0]
             try:
                 _OPS[op](self, ins, fs)
@@ -1338,7 +1341,7 @@ class Process:
     def _cpu_slice(self) -> bool:
         """SLICE_STEPS steps done: they took CPU time, and virtual time at the process's CPU share. True when the
         process must wait for the clock to reach its own."""
-        self._slice = 0
+        self.cpu_slice = 0
         cpu = SLICE_STEPS * CPU_NS_PER_STEP
         self.cpu_ns += cpu
         self.t += max(1, round(cpu / 1_000_000 / (self.cpu_share or 1.0)))

@@ -327,6 +327,7 @@ class Kubelet:
         if rec is not None and rec.uid == ch.uid:
             self.release(rec)
             self.tx.delete_runtime("Pod", ch.namespace, ch.name)
+            _drop_logs(self.tx, ch.namespace, ch.name, rec)
             return
         assumed = self.loop.scheduler.assumed.pop((ch.namespace, ch.name, ch.uid), None)
         if assumed is not None:
@@ -379,6 +380,8 @@ class Kubelet:
             k.write_status()
             if (k.pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
                 self.release(rec)
+        if k._pending_ff:
+            k.settled()
         return True
 
     def finish_pod(self, k) -> None:
@@ -398,10 +401,18 @@ class Kubelet:
                 return
             self.release(rec)
             self.tx.delete_runtime("Pod", ns, name)
+            _drop_logs(self.tx, ns, name, rec)
             self.api.delete(k.pod, grace=0)
             return
         self.settle_instant(k)
         save(self.tx, ns, name, rec)
+
+
+def _drop_logs(tx, ns: str, name: str, rec) -> None:
+    """A pod's logs go with it (``containerLogManager.Clean`` of each of its containers)."""
+    from minikctl.store import logs as store_logs
+
+    store_logs.drop(tx, [i.id for cr in rec.containers.values() for i in (cr.current, cr.previous) if i is not None])
 
 
 # ---- what kubectl asks of a kubelet ----------------------------------------------------------
@@ -416,11 +427,13 @@ def _kubelet_reachable(tx, rec, path: str) -> None:
     raise StatusError(f'Get "https://{addr}/{path}": {dial}' if path else f"error dialing backend: {dial}")
 
 
-def pod_logs(tx, pod: dict, container: str, previous: bool) -> list[tuple[int, str]]:
-    """[(ms, line)] of one container instance (``GET /containerLogs``)."""
+def pod_logs(tx, pod: dict, container: str, previous: bool, tail: int | None = None, since_ms: int | None = None,
+             after_seq: int | None = None, numbered: bool = False) -> list:
+    """[(ms, line)] of one container instance (``GET /containerLogs``): all, the last ``tail``, those at or after
+    ``since_ms`` or numbered ``after_seq`` and later; [(seq, ms, line)] when ``numbered``."""
     from minikctl.kube.errors import BadRequest
 
-    from .worker import load
+    from .records import load
 
     meta = pod["metadata"]
     rec = load(tx, meta.get("namespace", "default"), meta["name"])
@@ -440,7 +453,10 @@ def pod_logs(tx, pod: dict, container: str, previous: bool) -> list[tuple[int, s
             if reason in ("ErrImagePull", "ImagePullBackOff"):
                 reason = "trying and failing to pull image"
             raise BadRequest(f'container "{container}" in pod "{pname}" is waiting to start: {reason}')
-    return [(int(ms), line) for ms, line in inst.logs]
+    from .containerlogs import lines
+
+    out = lines(tx, inst, now=tx.now_ms, tail=tail, since_ms=since_ms, after_seq=after_seq)
+    return out if numbered else [(ms, line) for _, ms, line in out]
 
 
 def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float | None = None) -> tuple[int, str, int]:
@@ -482,7 +498,7 @@ def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float 
 
 def pod_assumptions(tx, pod: dict) -> dict[str, list[str]]:
     """{container: [what the simulator assumed]} for describe's ``Simulated:`` lines."""
-    from .worker import load
+    from .records import load
 
     meta = pod["metadata"]
     rec = load(tx, meta.get("namespace", "default"), meta["name"])

@@ -51,7 +51,8 @@ InstanceRecord (one container instance = one container ID)
   exit_code?, reason, message      its termination (``state.terminated``)
   seen_at?            when the kubelet notices the exit (PLEG relist; at once for its own kills)
   process?            the interpreted process (``behavior.process``), null once it exited
-  logs                [[ms, line]], the last 10,000 lines
+  logs?               [[ms, line]]: lines a store made before the log table kept here; the worker moves them to
+                      the table (``store/logs.py``, keyed by the instance's id) when it next loads the record
   started, ready      as in the container status
   probes              {"startupProbe" | "livenessProbe" | "readinessProbe": ProbeWorker}
   kill?               Kill under way
@@ -351,8 +352,10 @@ class InstanceRecord:
 
     def to_json(self) -> dict:
         d = {"id": self.id, "attempt": self.attempt, "reason": self.reason, "message": self.message,
-             "logs": self.logs, "started": self.started, "ready": self.ready, "image": self.image,
+             "started": self.started, "ready": self.ready, "image": self.image,
              "image_id": self.image_id, "assumptions": self.assumptions}
+        if self.logs:
+            d["logs"] = self.logs
         v = self.started_at
         if v is not None:
             d["started_at"] = v
@@ -390,7 +393,7 @@ class InstanceRecord:
         i.attempt = d["attempt"]
         i.reason = d["reason"]
         i.message = d["message"]
-        i.logs = d["logs"]
+        i.logs = d.get("logs") or []
         i.started = d["started"]
         i.ready = d["ready"]
         i.image = d["image"]
@@ -648,6 +651,12 @@ class PodRecord:
             c.shift(f)
         for b in self.image_backoff.values():
             b.last_update = f(b.last_update)
+
+
+def load(tx, ns: str, name: str) -> PodRecord | None:
+    """The pod's record, for a reader that needs no pod worker (``logs``, ``describe``)."""
+    d = tx.get_runtime("Pod", ns, name)
+    return None if d is None else PodRecord.from_json(d)
 
 
 # ---- version 1: the record before it was typed (one-letter keys, timers as lists) ---------------------------

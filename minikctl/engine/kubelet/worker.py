@@ -17,9 +17,11 @@ from operator import attrgetter
 from typing import Any
 
 from minikctl.engine import network
+from minikctl.engine.kubelet import containerlogs
 from minikctl.engine.kubelet import phase as ph
 from minikctl.store import history
 from minikctl.engine.kubelet import procs
+from minikctl.store import logs as store_logs
 from minikctl.engine.kubelet.records import (BackOff, BackOffEvents, ContainerRecord, CrashLoopCycle, EventNote,
                                              ImagePull, InstanceRecord, Kill, PodRecord, ProbeWorker, Timer, Waiting)
 
@@ -29,8 +31,13 @@ BACKOFF_INITIAL = 10
 BACKOFF_MAX = 300
 MIN_GRACE_S = 2  # minimumGracePeriodInSeconds: a kill always leaves the container this long after SIGTERM
 RESYNC_MS = 10_000  # pod worker requeue after a sync error (back-off): the kubelet looks again every 10 s
-LOG_LINES = 10_000
 SCHED_RETRY_MS = 300_000
+# steady loops (fast_forward_loop): a loop that is not steady is looked at again after this many of its sleeps; a
+# stretch is at most this many iterations, and stops this many bytes short of the log's rotation size
+FFWD_RETRY = 8
+FFWD_MAX_ITERATIONS = 10_000_000
+FFWD_LOG_MARGIN = 4096
+LAST_MS = 253_402_300_799_000  # kube.timefmt.MAX_CLOCK_MS
 
 PROBE_TYPES = (("startupProbe", "Startup"), ("livenessProbe", "Liveness"), ("readinessProbe", "Readiness"))
 _TIMER_ORDER = attrgetter("at", "rank", "seq")
@@ -98,6 +105,11 @@ class PodWorker:
         self.horizon = self.tx.now_ms  # advance's target: periodic cycles may be fast-forwarded up to it
         self.ff_anchor: int | None = None
         self._containers: list | None = None
+        self._pending_ff: list = []  # failing probes to jump once the instant is settled (fast_forward_failing)
+        for cr in rec.containers.values():
+            for inst in (cr.current, cr.previous):
+                if inst is not None and inst.logs:
+                    containerlogs.move_legacy(self.tx, self.ns, self.name, inst)
 
     # -- helpers ------------------------------------------------------------------------------
     @property
@@ -147,7 +159,11 @@ class PodWorker:
     def proc(self, inst: InstanceRecord, write: bool = True):
         p = self._procs.get(inst.id)
         if p is None and inst.process is not None:
-            p = self._procs[inst.id] = procs.load_process(inst.process)
+            if "ffwd" in inst.process:
+                p = self._procs[inst.id] = self.catch_up(inst)
+                self._dirty.add(inst.id)
+            else:
+                p = self._procs[inst.id] = procs.load_process(inst.process)
             network.attach(self, p)  # the pod's network namespace (engine/network.py)
         if write and p is not None:
             self._dirty.add(inst.id)
@@ -163,9 +179,14 @@ class PodWorker:
                 self.rec.event_log = None
                 self.rec.cycle = None
 
+    def log_view(self, inst: InstanceRecord, base: int) -> list:
+        """The instance's log lines with their times relative to ``base`` (what the fast-forward compares)."""
+        return [[ms - base, line] for _, ms, line in containerlogs.lines(self.tx, inst, now=self.now)]
+
     def profile(self) -> dict:
         """Timing knobs overriding lifecycle.md §10.3 (store meta ``engine:profile``, JSON):
-        ``pull_ms`` = duration of every pull of an image not yet on the node."""
+        ``pull_ms`` = duration of every pull of an image not yet on the node; ``ffwd`` = false: steady loops are
+        stepped one wake-up at a time, never fast-forwarded (what the fast-forward is tested against)."""
         prof = getattr(self, "_profile", None)
         if prof is None:
             raw = self.tx.meta("engine:profile")
@@ -243,6 +264,89 @@ class PodWorker:
         view = self.fs().view(cname, c.get("volumeMounts"), self.image(c.get("image", "")))
         p.step(self.now, view)
         self.after_proc(c, cr, inst, p)
+        if not p.exited:
+            self.fast_forward_loop(c, inst, p, view)
+
+    # -- steady loops (behavior/periodic.py) --------------------------------------------------
+    def fast_forward_loop(self, c: dict, inst: InstanceRecord, p, view) -> None:
+        """After a wake-up of a process that blocked in a ``sleep`` again (or used up a CPU slice in a loop that
+        never sleeps): when its loop is steady, the iterations
+        to come are not run. The record keeps the process as it is now with the loop's description (key
+        ``ffwd``); its log gets a stretch of lines printed on demand; its next wake-up is the one after the last
+        iteration skipped. Whatever needs the process before then (``proc``) brings it to that instant
+        (``catch_up``), so nothing else in the pod or the cluster has to be known in advance. The stretch stops
+        short of the log's rotation size (a rotation falls between lines the kubelet stepped)."""
+        blocked = p.blocked
+        if not blocked or blocked.get("kind") not in ("sleep", "cpu") or getattr(p, "ffwd_after", 0) > self.now:
+            return
+        if self.profile().get("ffwd") is False:
+            return  # stepped one wake-up at a time (the golden tests' reference)
+        rec = self.rec
+        if inst.kill is not None or rec.termination is not None or rec.deadline_exceeded or rec.killing:
+            return
+        for key, w in inst.probes.items():
+            if w.dormant and "exec" in (c.get(key) or {}):
+                return  # a dormant exec probe runs again after every wake-up: the container would be touched
+        from minikctl.engine.behavior import periodic
+
+        desc = periodic.analyse(p, view)
+        if desc is None:
+            p.ffwd_after = self.now + FFWD_RETRY * max(1000, (blocked.get("until") or self.now) - self.now)
+            return
+        st = store_logs.state(self.tx, inst.id)
+        seq0, bytes0, last0 = st if st is not None else (0, 0, None)
+        if bytes0 >= store_logs.MAX_BYTES:
+            return  # a rotation is due: stepped until it happened
+        n = min(FFWD_MAX_ITERATIONS, (LAST_MS - desc["base"]["t"]) // (desc["sleep"] + desc["slice_ms"]) - 2)
+        n = periodic.reach(desc, n)[0]
+        n, size = periodic.fit(desc, n, store_logs.MAX_BYTES - FFWD_LOG_MARGIN - bytes0)
+        if n < 2:
+            return
+        per = desc["lines"]
+        if per:
+            first = periodic.iteration_lines(desc, 1)
+            last = periodic.iteration_lines(desc, n)
+            store_logs.append_stretch(self.tx, self.ns, self.name, inst.id, first[0][0], last[-1][0], n * per, size,
+                                      json.dumps(desc, separators=(",", ":")))
+        d = dict(desc["base"])
+        d["ffwd"] = {k: v for k, v in desc.items() if k != "base"}
+        d["ffwd"].update(n=n, seq0=seq0, bytes0=bytes0, last0=last0)
+        inst.process = d
+        self._procs.pop(inst.id, None)
+        self._dirty.discard(inst.id)
+        nxt = periodic.wake(desc, n + 1)
+        for t in rec.timers:
+            if t.kind == "proc" and t.instance == inst.id:
+                t.at = nxt
+
+    def catch_up(self, inst: InstanceRecord):
+        """The process of a fast-forwarded loop as stepping would have it now: the iterations woken by now run
+        (the last one from its boundary, so that it stops where the clock is), the stretch keeps the ones before."""
+        from minikctl.engine.behavior import periodic
+
+        d = dict(inst.process)
+        ff = d.pop("ffwd")
+        desc = {"base": d, **{k: v for k, v in ff.items() if k not in ("n", "seq0", "bytes0", "last0")}}
+        n = ff["n"]
+        j = periodic.woken_by(desc, self.now, n)
+        keep = max(0, j - 1)
+        per = desc["lines"]
+        if per:
+            last = periodic.iteration_lines(desc, keep)[-1][0] if keep else ff["last0"]
+            store_logs.cut_stretch(self.tx, inst.id, ff["seq0"], keep * per, ff["bytes0"] + periodic.size(desc, keep),
+                                   last)
+        p = periodic.boundary(desc, keep)
+        for c, cr, _ in self.containers():
+            if cr.current is inst:
+                if j >= 1:
+                    p.step(self.now, self.fs().view(c["name"], c.get("volumeMounts"), self.image(c.get("image", ""))))
+                    self.take_logs(inst, p)
+                self.rec.timers = [t for t in self.rec.timers if not (t.kind == "proc" and t.instance == inst.id)]
+                if p.wake_ms is not None:
+                    self.rec.add_timer(max(int(p.wake_ms), self.now), R_PROC, "proc", c["name"], inst.id)
+                break
+        inst.process = procs.dump_process(p)
+        return p
 
     def after_proc(self, c: dict, cr: ContainerRecord, inst: InstanceRecord, p) -> None:
         self.take_logs(inst, p)
@@ -254,15 +358,18 @@ class PodWorker:
             return
         w = p.wake_ms
         if w is not None:
-            self.rec.add_timer(max(int(w), self.now), R_PROC, "proc", c["name"], inst.id)
+            at = max(int(w), self.now)
+            for t in self.rec.timers:
+                if t.kind == "proc" and t.at == at and t.instance == inst.id:
+                    return  # already armed (a steady loop caught up with the clock armed it)
+            self.rec.add_timer(at, R_PROC, "proc", c["name"], inst.id)
 
     def take_logs(self, inst: InstanceRecord, p) -> None:
         logs = p.logs
         if not logs:
             return
-        inst.logs.extend([int(e[0]), str(e[2]) if len(e) > 2 else str(e[1])] for e in logs)
-        if len(inst.logs) > LOG_LINES:
-            del inst.logs[: len(inst.logs) - LOG_LINES]
+        store_logs.append(self.tx, self.ns, self.name, inst.id,
+                          [(int(e[0]), str(e[2]) if len(e) > 2 else str(e[1])) for e in logs])
         del logs[:]  # taken: the process keeps no copy (bounded memory in the record)
 
     def on_exit(self, c: dict, cr: ContainerRecord, inst: InstanceRecord, code: int, reason: str, message: str,
@@ -308,7 +415,7 @@ class PodWorker:
         if text:
             return text[:4096]
         if c.get("terminationMessagePolicy") == "FallbackToLogsOnError" and code != 0:
-            lines = [l for _, l in inst.logs[-80:]]
+            lines = [l for _, _, l in containerlogs.lines(self.tx, inst, now=self.now, tail=80)]
             tail = "\n".join(lines)
             return tail[-2048:] if tail else (fallback or "")
         return fallback or ""
@@ -398,8 +505,10 @@ class PodWorker:
         img = self.image(ref)
         restart = cr.current is not None
         if restart:
-            cr.previous = cr.current
             cr.restart_count += 1
+            if cr.previous is not None and cr.previous is not cr.current:
+                store_logs.drop(self.tx, [cr.previous.id])  # the kubelet keeps the last dead instance only
+            cr.previous = cr.current
             prev = cr.previous
             if prev is not None:
                 prev.process = None  # the old process is gone; keep its record and logs only
@@ -788,7 +897,51 @@ class PodWorker:
             self.rec.add_timer(w.next_at, R_PROBE, "probe", cname, iid, key)
             return
         w.next_at = self.now + w.period_ms
+        if not ok and not changed and w.result is False and key == "readinessProbe":
+            self.fast_forward_failing(c, inst, w, probe, fp, f"{label} probe failed: {out}")
         self.rec.add_timer(w.next_at, R_PROBE, "probe", cname, iid, key)
+
+    def fast_forward_failing(self, c: dict, inst: InstanceRecord, w: ProbeWorker, probe: dict, fp: str,
+                             message: str) -> None:
+        """A readiness probe that failed again, the container not ready: while the process's listeners stay as
+        they are (a network probe's answer depends on nothing else), every later probe fails the same way. The
+        ones before anything else happens in the pod (its other timers), in the cluster (a controller's or a
+        node's timer) or the horizon are done at once: their failures, their events' count and last time (and the
+        store revisions those writes took), the next probe after them."""
+        if "exec" in probe or self.rec.termination is not None or self.profile().get("ffwd") is False:
+            return
+        p = self.proc(inst, False)
+        if p is None or procs.next_listener_change(p, self.now) is not None:
+            return
+        limit = self.horizon
+        for t in self.rec.timers:
+            if t.at < limit:
+                limit = t.at - 1  # the pod's own next event comes first (the probe's timer is not armed yet)
+        other = self.tx.next_due_of_others(limit, "Pod")
+        if other is not None:
+            limit = min(limit, other - 1)
+        m = (limit - self.now) // w.period_ms
+        if m >= 1:
+            # done once the instant is settled (the status written at it comes before the later probes' writes)
+            self._pending_ff.append((c["name"], inst.id, w, fp, message, m))
+
+    def settled(self) -> None:
+        """The instant is settled (status written): the failing probes found steady jump now."""
+        pending, self._pending_ff = self._pending_ff, []
+        for cname, iid, w, fp, message, m in pending:
+            last = self.now + m * w.period_ms
+            if not self.tx.bump_event(self.pod, "Warning", "Unhealthy", message, "kubelet", fp, m, last,
+                                      revisions=m):
+                continue
+            w.failures += m
+            at = w.next_at
+            w.next_at = last + w.period_ms
+            for t in self.rec.timers:
+                if t.kind == "probe" and t.instance == iid and t.container == cname and t.at == at:
+                    t.at = w.next_at
+            if self.rec.event_log is not None:  # a crash-loop cycle being recorded cannot repeat these
+                self.rec.event_log = None
+                self.rec.cycle = None
 
     def apply_probe_result(self, c, cr, fp, inst, key, res) -> None:
         if key == "readinessProbe":
@@ -1061,7 +1214,7 @@ class PodWorker:
         self._procs.clear()
         evs = rec.event_log
         prev = rec.cycle
-        sig = _signature(_normalized(rec, anchor))
+        sig = _signature(_normalized(rec, anchor, self.log_view))
         counts = {name: cr.restart_count for name, cr in rec.containers.items()}
         rec.cycle = CrashLoopCycle(sig, anchor, counts)
         rec.event_log = []
@@ -1089,6 +1242,8 @@ class PodWorker:
                 inst.attempt += d
                 new_id = self.tx.digest("container", rec.uid, name, inst.attempt)
                 ids[inst.id] = new_id
+                store_logs.copy(self.tx, inst.id, new_id, self.ns, self.name, shift)
+                store_logs.drop(self.tx, [inst.id])
                 inst.id = new_id
         rec.shift(lambda ms: ms + shift, ids)
         last: dict[tuple, int] = {}
@@ -1127,7 +1282,7 @@ class PodWorker:
         self._procs.clear()
         evs = rec.event_log
         prev = rec.cycle
-        sig = _signature(_masked(rec, anchor))
+        sig = _signature(_masked(rec, anchor, self.log_view))
         rec.cycle = CrashLoopCycle(sig, anchor, {name: cr.restart_count})
         rec.event_log = []
         if (not prev or evs is None or prev.signature != sig
@@ -1193,12 +1348,13 @@ class PodWorker:
                 inst.finished_at += shift
             if inst.seen_at is not None:
                 inst.seen_at += shift
-            inst.logs = [[ms + shift, line] for ms, line in inst.logs]
+            store_logs.copy(self.tx, cur.id, inst.id, self.ns, self.name, shift)  # it printed what cur printed
             return inst
 
         cr.restart_count += n
         new_cur = instance(exits[-1] - anchor, cur.attempt + n)
         new_prev = instance(exits[-2] - anchor, cur.attempt + n - 1)
+        store_logs.drop(self.tx, [i for i in (cur.id, cr.previous.id) if i not in (new_cur.id, new_prev.id)])
         ids = {cur.id: new_cur.id}
         cr.current, cr.previous = new_cur, new_prev
         cr.back_off = BackOff(b, restarts[-1])
@@ -1370,7 +1526,7 @@ def _signature(d: dict) -> str:
     return hashlib.sha256(json.dumps(d, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def _normalized(rec: PodRecord, anchor: int) -> dict:
+def _normalized(rec: PodRecord, anchor: int, log_view) -> dict:
     """The record (JSON) as compared between two back-off decisions of a pod with several containers: every
     instant relative to the decision; restart counts, attempts, container ids and timer sequence numbers left
     out, timers in a canonical order."""
@@ -1384,16 +1540,17 @@ def _normalized(rec: PodRecord, anchor: int) -> dict:
         if "instance" in t:
             t["instance"] = "?"
     d["timers"].sort(key=lambda t: (t["at"], t["rank"], t["kind"], t.get("container", ""), t.get("probe", "")))
-    for cd in d["containers"].values():
+    for name, cd in d["containers"].items():
         del cd["restart_count"]
         for key in ("current", "previous"):
             i = cd.get(key)
             if i is not None:
+                i["logs"] = log_view(getattr(rec.containers[name], key), anchor)
                 del i["id"], i["attempt"]
     return d
 
 
-def _masked(rec: PodRecord, anchor: int) -> dict:
+def _masked(rec: PodRecord, anchor: int, log_view) -> dict:
     """The record (JSON) as compared between two back-off decisions of a one-container pod: timers relative to
     the decision (kubelet syncs left out), each instance relative to its own start; back-off values, restart
     counts, attempts and ids left out, a waiting state reduced to its reason."""
@@ -1404,7 +1561,7 @@ def _masked(rec: PodRecord, anchor: int) -> dict:
         d.pop(k, None)
     d["timers"] = sorted([t.at - anchor, t.rank, t.kind, t.container or "", "?" if t.instance else "", t.probe or ""]
                          for t in rec.timers if t.kind != "sync")
-    for cd in d["containers"].values():
+    for name, cd in d["containers"].items():
         for k in ("restart_count", "back_off", "back_off_exit_at", "back_off_events"):
             cd.pop(k, None)
         w = cd.get("waiting")
@@ -1423,7 +1580,7 @@ def _masked(rec: PodRecord, anchor: int) -> dict:
             for k in ("started_at", "finished_at", "seen_at"):
                 if k in i:
                     i[k] -= base
-            i["logs"] = [[ms - base, line] for ms, line in i["logs"]]
+            i["logs"] = log_view(getattr(rec.containers[name], key), base)
             kill = i.get("kill")
             if kill:
                 kill["term_at"] -= base

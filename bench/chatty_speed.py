@@ -1,0 +1,165 @@
+"""Cost that grows with what happens, not with how long (issue 10): chatty pods, pods that never get ready, a big
+store's first minute, and what a running pod takes in the store.
+
+  chatty       N pods running the ``counter`` loop of the kubernetes.io debugging tutorials (a line a second with a
+               counter and ``date``), ``clock advance 24h``; then ``logs --tail=10`` of one of them, in process and
+               through the CLI (targets: < 5 s, < 100 ms)
+  never-ready  N nginx pods whose readiness probe never passes, ``clock advance 24h`` (target < 2 s)
+  big          10,000 pods created (as ``apply -f`` stores them), settled, then ``clock advance 1m`` (target < 3 s)
+  store        bytes of the store per running pod (counter pods, after the advance; target <= 12 KiB)
+  tick         ``get pods`` and ``logs --tail=10`` through the CLI on the chatty store, with the default 1 s tick
+               and with ``MINIKCTL_TICK=0`` (target: <= 1.5x)
+
+Usage: python bench/chatty_speed.py [--pods N] [--only chatty,never-ready,big,store,tick] [--hours H]
+Prints wall and CPU time per case. Run it with this checkout's code and with another's (PYTHONPATH) to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from minikctl.cluster import Cluster  # noqa: E402
+from minikctl.store.db import Store  # noqa: E402
+
+COUNTER = 'i=0; while true; do echo "$i: $(date)"; i=$((i+1)); sleep 1; done'
+
+
+def pod(name: str, container: dict) -> dict:
+    c = {"imagePullPolicy": "IfNotPresent", "terminationMessagePath": "/dev/termination-log",
+         "terminationMessagePolicy": "File", **container}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+            "spec": {"containers": [c], "restartPolicy": "Always", "terminationGracePeriodSeconds": 30,
+                     "dnsPolicy": "ClusterFirst", "schedulerName": "default-scheduler"},
+            "status": {"phase": "Pending", "qosClass": "BestEffort"}}
+
+
+def counter(name: str) -> dict:
+    return pod(name, {"name": "count", "image": "busybox:1.28", "command": ["sh", "-c", COUNTER]})
+
+
+def never_ready(name: str) -> dict:
+    return pod(name, {"name": "nginx", "image": "nginx:1.14.2", "readinessProbe": {
+        "httpGet": {"path": "/", "port": 8080, "scheme": "HTTP"}, "periodSeconds": 10, "timeoutSeconds": 1,
+        "successThreshold": 1, "failureThreshold": 3}})
+
+
+def make_store(path: Path, n: int, make, start: bool = True) -> Store:
+    store = Store(path)
+    with store.transaction() as tx:
+        cluster = Cluster(tx)
+        node = tx.get("Node", "", "node1")  # room for every pod (the default allows 110)
+        for key in ("capacity", "allocatable"):
+            node["status"][key].update({"pods": str(max(110, n)), "cpu": "1000", "memory": "1Ti"})
+        tx.update(node)
+        for i in range(n):
+            tx.create(make(f"p{i:05d}"))
+        cluster.settle()
+        if start:
+            cluster.advance_to(tx.now_ms + 10_000)  # pulled, started -- not timed
+    return store
+
+
+def timed_advance(store: Store, ms: int) -> tuple[float, float]:
+    with store.transaction() as tx:
+        cluster = Cluster(tx)
+        t0, c0 = time.perf_counter(), time.process_time()
+        cluster.advance_to(tx.now_ms + ms)
+        tx.flush_events()
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return wall, cpu
+
+
+def cli(args: list[str], store: Path, env: dict | None = None) -> tuple[float, str]:
+    e = dict(os.environ, MINIKCTL_STORE=str(store), **(env or {}))
+    e.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled modules are cached (the first run warms them)
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "minikctl", *args], env=e, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    if out.returncode:
+        raise SystemExit(f"minikctl {' '.join(args)} failed: {out.stderr}")
+    return wall, out.stdout
+
+
+def store_bytes(path: Path) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute("VACUUM")
+    conn.close()
+    return path.stat().st_size
+
+
+def main() -> None:
+    os.environ.setdefault("MINIKCTL_EVENT_TTL", "0")
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pods", type=int, default=1000)
+    ap.add_argument("--hours", type=float, default=24)
+    ap.add_argument("--only", default="chatty,never-ready,big,store,tick")
+    a = ap.parse_args()
+    only = set(a.only.split(","))
+    ms = int(a.hours * 3_600_000)
+    with tempfile.TemporaryDirectory() as d:
+        if only & {"chatty", "store", "tick"}:
+            path = Path(d) / "chatty.db"
+            # timed from the pods' creation: their pulls and starts, the loops' first iterations and whatever the
+            # engine does to skip the rest all count
+            store = make_store(path, a.pods, counter, start=False)
+            wall, cpu = timed_advance(store, ms)
+            print(f"chatty: {a.pods} counter pods, advance {a.hours:g}h from their creation: wall {wall:.3f}s "
+                  f"(cpu {cpu:.3f}s) — target < 5 s: {'OK' if wall < 5 else 'MISSED'}")
+            with store.transaction() as tx:
+                cluster = Cluster(tx)
+                p = tx.get("Pod", "default", "p00000")
+                t0 = time.perf_counter()
+                try:
+                    lines = cluster.logs(p, "count", False, tail=10)
+                except TypeError:  # a checkout before the log table reads every line
+                    lines = cluster.logs(p, "count", False)[-10:]
+                wall = time.perf_counter() - t0
+            store.close()
+            print(f"chatty: logs --tail=10 in process: {wall * 1000:.1f} ms, last line {lines[-1][1]!r}")
+            wall = min(cli(["logs", "p00000", "--tail=10"], path, {"MINIKCTL_TICK": "0"})[0] for _ in range(4))
+            base = min(cli(["version", "--client"], path)[0] for _ in range(3))
+            print(f"chatty: minikctl logs p00000 --tail=10: {wall * 1000:.0f} ms (minikctl version --client: "
+                  f"{base * 1000:.0f} ms) — target < 100 ms: {'OK' if wall < 0.1 else 'MISSED'}")
+            if "store" in only:
+                size = store_bytes(path)
+                print(f"store: {size / a.pods / 1024:.1f} KiB per running pod ({size / 1024 / 1024:.1f} MiB)"
+                      f" — target <= 12 KiB: {'OK' if size / a.pods <= 12 * 1024 else 'MISSED'}")
+            if "tick" in only:
+                for args in (["get", "pods"], ["logs", "p00000", "--tail=10"]):
+                    best = {}
+                    for tick in ("0", "1s"):
+                        env = {"MINIKCTL_TICK": tick} if tick == "0" else {}
+                        best[tick] = min(cli(args, path, env)[0] for _ in range(3))
+                    ratio = best["1s"] / best["0"]
+                    print(f"tick: minikctl {' '.join(args)}: {best['1s'] * 1000:.0f} ms with the 1 s tick, "
+                          f"{best['0'] * 1000:.0f} ms without ({ratio:.2f}x) — target <= 1.5x: "
+                          f"{'OK' if ratio <= 1.5 else 'MISSED'}")
+        if "never-ready" in only:
+            store = make_store(Path(d) / "ready.db", a.pods, never_ready, start=False)
+            wall, cpu = timed_advance(store, ms)
+            store.close()
+            print(f"never-ready: {a.pods} pods, advance {a.hours:g}h from their creation: wall {wall:.3f}s (cpu {cpu:.3f}s)"
+                  f" — target < 2 s: {'OK' if wall < 2 else 'MISSED'}")
+        if "big" in only:
+            store = make_store(Path(d) / "big.db", 10_000, lambda name: pod(name, {"name": "nginx",
+                                                                                   "image": "nginx:1.14.2"}))
+            wall, cpu = timed_advance(store, 60_000)
+            store.close()
+            print(f"big: 10000 pods, advance 1m: wall {wall:.3f}s (cpu {cpu:.3f}s)"
+                  f" — target < 3 s: {'OK' if wall < 3 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

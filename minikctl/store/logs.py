@@ -1,0 +1,229 @@
+"""Container logs: what each container instance printed, outside the kubelet's runtime record.
+
+A kubelet keeps a container's output in files under ``/var/log/pods`` (the CRI log format, one line
+``<RFC3339Nano> <stream> <tag> <text>`` each) and rotates them: ``pkg/kubelet/logs/container_log_manager.go``
+(``processContainer``) looks at every running container each ``containerLogMonitorInterval`` (10 s) and rotates
+its file once it has reached ``containerLogMaxSize`` (10Mi), keeping ``containerLogMaxFiles`` (5) files.
+``kubectl logs`` reads only the current file (``pkg/kubelet/kuberuntime/logs/logs.go`` ``ReadLogs`` opens the
+container's log path; kubernetes.io, Concepts > Cluster Administration > Logging Architecture: "only the contents
+of the latest log file are available through kubectl logs"). Rotated files are invisible to every command, so
+the store keeps only the current file: a rotation drops the lines before it.
+
+Two tables, written in the command's transaction (a crash loses nothing a commit did not also lose):
+
+``log_streams``  one row per container instance (its container ID): the pod it belongs to (its logs go with it),
+                 the number of lines written (``next_seq``), the size of the current file in bytes and the time
+                 of its last line.
+``logs``         the lines, keyed by (stream, ms, seq): appending is one insert, ``--tail`` reads the last rows,
+                 ``--since`` starts at a time, ``-f`` reads past a line number, each an index range. An entry
+                 of ``n`` > 1 lines is a *stretch*: lines the engine produces on demand when they are read
+                 (``body`` is its description, the engine's JSON); it covers the times from ``ms`` to its last
+                 line, before the next entry.
+
+Rotation is checked at every multiple of ``MONITOR_MS`` of virtual time (the kubelet's monitor period), before
+the lines of that instant: a file of ``MAX_BYTES`` or more is rotated if its container still runs then.
+"""
+
+from __future__ import annotations
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS log_streams (
+    id INTEGER PRIMARY KEY, instance TEXT NOT NULL UNIQUE, namespace TEXT NOT NULL, pod TEXT NOT NULL,
+    next_seq INTEGER NOT NULL, bytes INTEGER NOT NULL, last_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS log_streams_pod ON log_streams (namespace, pod);
+CREATE TABLE IF NOT EXISTS logs (
+    stream INTEGER NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, n INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (stream, ms, seq)
+) WITHOUT ROWID
+"""
+
+MAX_BYTES = 10 * 1024 * 1024  # containerLogMaxSize: 10Mi (KubeletConfiguration default)
+MAX_FILES = 5  # containerLogMaxFiles: the current file and rotated ones (not readable through kubectl logs)
+MONITOR_MS = 10_000  # containerLogMonitorInterval: 10s
+# a line's size in the CRI log file: "2026-01-01T00:00:00.000000000Z stdout F " + text + "\n" (containerd writes
+# the timestamp with nine fraction digits; "stdout" and "stderr" have the same length)
+LINE_OVERHEAD = 41
+
+
+def line_bytes(line: str) -> int:
+    return len(line.encode("utf-8", "surrogatepass")) + LINE_OVERHEAD
+
+
+def ensure(conn) -> None:
+    """Create the tables in a store made before them."""
+    for stmt in SCHEMA.strip().split(";"):
+        if stmt.strip():
+            conn.execute(stmt)
+
+
+def rotated_between(bytes_: int, after_ms: int | None, until_ms: int) -> bool:
+    """A file of ``bytes_`` whose last line came at ``after_ms``: is it rotated at a monitor instant in
+    (after_ms, until_ms]?"""
+    if bytes_ < MAX_BYTES or after_ms is None:
+        return False
+    return until_ms // MONITOR_MS > after_ms // MONITOR_MS
+
+
+def _stream(conn, instance: str):
+    return conn.execute("SELECT id, next_seq, bytes, last_ms FROM log_streams WHERE instance=?",
+                        (instance,)).fetchone()
+
+
+def _open(conn, instance: str, namespace: str, pod: str):
+    row = _stream(conn, instance)
+    if row is None:
+        cur = conn.execute("INSERT INTO log_streams (instance, namespace, pod, next_seq, bytes, last_ms) "
+                           "VALUES (?, ?, ?, 0, 0, NULL)", (instance, namespace, pod))
+        row = (cur.lastrowid, 0, 0, None)
+    return row
+
+
+def append(tx, namespace: str, pod: str, instance: str, lines) -> None:
+    """Append [(ms, line)] (in time order) to the instance's log, rotating at the monitor instants."""
+    if not lines:
+        return
+    conn = tx.conn
+    sid, seq, size, last = _open(conn, instance, namespace, pod)
+    rows = []
+    for ms, line in lines:
+        ms = int(ms)
+        if last is not None and size >= MAX_BYTES and ms // MONITOR_MS > last // MONITOR_MS:
+            rows.clear()  # rotated at the monitor instant before this line: the current file starts here
+            conn.execute("DELETE FROM logs WHERE stream=?", (sid,))
+            size = 0
+        rows.append((sid, ms, seq, 1, line))
+        seq += 1
+        size += line_bytes(line)
+        last = ms
+    conn.executemany("INSERT INTO logs (stream, ms, seq, n, body) VALUES (?, ?, ?, ?, ?)", rows)
+    conn.execute("UPDATE log_streams SET next_seq=?, bytes=?, last_ms=? WHERE id=?", (seq, size, last, sid))
+
+
+def state(tx, instance: str) -> tuple[int, int, int | None] | None:
+    """(lines written, bytes of the current file, time of the last line) of an instance's log, or None."""
+    row = _stream(tx.conn, instance)
+    return None if row is None else (row[1], row[2], row[3])
+
+
+def append_stretch(tx, namespace: str, pod: str, instance: str, first_ms: int, last_ms: int, n: int, size: int,
+                   body: str) -> None:
+    """Append ``n`` lines produced on demand (their first at ``first_ms``, last at ``last_ms``, ``size`` bytes in
+    all). The caller makes sure no rotation falls inside them (``rotated_between`` on the file before, and
+    ``MAX_BYTES`` not reached before their last monitor instant)."""
+    conn = tx.conn
+    sid, seq, size0, last = _open(conn, instance, namespace, pod)
+    if last is not None and rotated_between(size0, last, first_ms):
+        conn.execute("DELETE FROM logs WHERE stream=?", (sid,))
+        size0 = 0
+    conn.execute("INSERT INTO logs (stream, ms, seq, n, body) VALUES (?, ?, ?, ?, ?)",
+                 (sid, int(first_ms), seq, int(n), body))
+    conn.execute("UPDATE log_streams SET next_seq=?, bytes=?, last_ms=? WHERE id=?",
+                 (seq + n, size0 + size, int(last_ms), sid))
+
+
+def entries(tx, instance: str, *, end_ms: int, tail: int | None = None, since_ms: int | None = None,
+            after_seq: int | None = None) -> list[tuple[int, int, int, str]]:
+    """The entries (seq, ms, n, body) of the instance's current log file that hold the lines asked for, in
+    order: the last ``tail`` lines, those at or after ``since_ms``, those numbered ``after_seq`` or more (each
+    a superset: a stretch is whole). ``end_ms``: when the container stopped (or now): a file big enough is
+    rotated at a monitor instant after its last line while the container still ran."""
+    conn = getattr(tx, "conn", None)
+    if conn is None:
+        return []
+    try:
+        row = _stream(conn, instance)
+    except Exception:  # a store made before the table (a read snapshot does not create it)
+        return []
+    if row is None:
+        return []
+    sid, _seq, size, last = row
+    if rotated_between(size, last, end_ms):
+        return []
+    if tail is not None:
+        out = []
+        got = 0
+        for seq, ms, n, body in conn.execute("SELECT seq, ms, n, body FROM logs WHERE stream=? "
+                                             "ORDER BY ms DESC, seq DESC", (sid,)):
+            if got >= tail:
+                break
+            out.append((seq, ms, n, body))
+            got += n
+        out.reverse()
+        return out
+    if after_seq is not None:
+        prev = conn.execute("SELECT seq, ms, n, body FROM logs WHERE stream=? AND seq<=? AND seq+n>? "
+                            "ORDER BY ms DESC, seq DESC LIMIT 1", (sid, after_seq, after_seq)).fetchone()
+        start = prev[1] if prev else None
+        if start is None:
+            first = conn.execute("SELECT ms FROM logs WHERE stream=? AND seq>=? ORDER BY ms, seq LIMIT 1",
+                                 (sid, after_seq)).fetchone()
+            if first is None:
+                return []
+            start = first[0]
+        return [r for r in conn.execute("SELECT seq, ms, n, body FROM logs WHERE stream=? AND ms>=? ORDER BY ms, seq",
+                                        (sid, start)) if r[0] + r[2] > after_seq]
+    if since_ms is not None:
+        prev = conn.execute("SELECT seq, ms, n, body FROM logs WHERE stream=? AND ms<? ORDER BY ms DESC, seq DESC "
+                            "LIMIT 1", (sid, since_ms)).fetchone()
+        rows = list(conn.execute("SELECT seq, ms, n, body FROM logs WHERE stream=? AND ms>=? ORDER BY ms, seq",
+                                 (sid, since_ms)))
+        if prev is not None and prev[2] > 1:
+            rows.insert(0, prev)
+        return rows
+    return list(conn.execute("SELECT seq, ms, n, body FROM logs WHERE stream=? ORDER BY ms, seq", (sid,)))
+
+
+def copy(tx, src: str, dst: str, namespace: str, pod: str, shift_ms: int) -> None:
+    """A new instance's log as a copy of another's, every time moved by ``shift_ms`` (the crash-loop fast-forward:
+    each skipped instance printed what the one it repeats printed)."""
+    conn = tx.conn
+    row = _stream(conn, src)
+    if src == dst:
+        if row is not None and shift_ms:
+            # in place: every line's time moves (seq keeps the key unique)
+            conn.execute("UPDATE logs SET ms = ms + ? WHERE stream=?", (shift_ms, row[0]))
+            conn.execute("UPDATE log_streams SET last_ms = last_ms + ? WHERE id=?", (shift_ms, row[0]))
+        return
+    drop(tx, [dst])
+    if row is None:
+        return
+    sid, seq, size, last = row
+    cur = conn.execute("INSERT INTO log_streams (instance, namespace, pod, next_seq, bytes, last_ms) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", (dst, namespace, pod, seq, size,
+                                                     None if last is None else last + shift_ms))
+    conn.execute("INSERT INTO logs (stream, ms, seq, n, body) SELECT ?, ms + ?, seq, n, body FROM logs WHERE stream=?",
+                 (cur.lastrowid, shift_ms, sid))
+
+
+def drop(tx, instances) -> None:
+    """Forget the logs of these container instances (the kubelet removed them)."""
+    conn = tx.conn
+    for instance in instances:
+        row = conn.execute("SELECT id FROM log_streams WHERE instance=?", (instance,)).fetchone()
+        if row is not None:
+            conn.execute("DELETE FROM logs WHERE stream=?", (row[0],))
+            conn.execute("DELETE FROM log_streams WHERE id=?", (row[0],))
+
+
+def drop_pod(tx, namespace: str, pod: str, keep=()) -> None:
+    """Forget the logs of every instance of a pod (it was removed), but those in ``keep``."""
+    ids = [r[0] for r in tx.conn.execute("SELECT instance FROM log_streams WHERE namespace=? AND pod=?",
+                                         (namespace, pod)) if r[0] not in keep]
+    drop(tx, ids)
+
+
+def cut_stretch(tx, instance: str, seq: int, n: int, bytes_: int, last_ms: int | None) -> None:
+    """Keep the first ``n`` lines of the stretch numbered ``seq`` (the last entry of the instance's log): the engine
+    learnt that the rest will not be printed as described (the process was needed before they came)."""
+    conn = tx.conn
+    row = _stream(conn, instance)
+    if row is None:
+        return
+    sid = row[0]
+    if n <= 0:
+        conn.execute("DELETE FROM logs WHERE stream=? AND seq=?", (sid, seq))
+    else:
+        conn.execute("UPDATE logs SET n=? WHERE stream=? AND seq=?", (n, sid, seq))
+    conn.execute("UPDATE log_streams SET next_seq=?, bytes=?, last_ms=? WHERE id=?", (seq + max(0, n), bytes_,
+                                                                                      last_ms, sid))

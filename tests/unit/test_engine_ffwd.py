@@ -1,0 +1,191 @@
+"""Steady loops fast-forwarded (``engine/behavior/periodic.py``, ``PodWorker.fast_forward_loop``) print the same
+bytes as the same loops stepped one wake-up at a time (store meta ``engine:profile`` = {"ffwd": false}): every log
+line with its time, what ``--tail`` and ``--since`` read, the pod's status and events, also when something needs
+the process in the middle of a fast-forwarded stretch (an exec, a deletion, a later advance)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from minikctl.cluster import Cluster
+from minikctl.store.db import Store
+
+COUNTER = 'i=0; while true; do echo "$i: $(date)"; i=$((i+1)); sleep 1; done'
+SCRIPTS = {
+    "counter": COUNTER,
+    "two-counters": 'i=0; j=100; while true; do printf "%d %d\\n" $i $j; echo "t=$(date +%s)"; i=$((i+1)); '
+                    'j=$((j-3)); sleep 2; done',
+    "quiet": "while true; do sleep 5; done",
+    "half-second": "while true; do echo hello; sleep 0.5; done",
+    "digits": 'i=95; while true; do echo "$i"; i=$((i+1)); sleep 1; done',
+    # not steady: each is stepped, and must still match
+    "file": "n=0; while true; do echo $n > /tmp/x; cat /tmp/x; n=$((n+1)); sleep 1; done",
+    "bounded": "i=0; while [ $i -lt 50 ]; do echo $i; i=$((i+1)); sleep 1; done; echo done",
+    "branch": "i=0; while true; do i=$((i+1)); if [ $i -gt 30 ]; then echo big; fi; echo $i; sleep 1; done",
+    "throttled": COUNTER,  # limits.cpu 100m: each CPU slice moves the clock 200 ms
+}
+
+
+def _pod(name: str, script: str) -> dict:
+    c = {"name": "c", "image": "busybox:1.28", "command": ["sh", "-c", script]}
+    if name == "throttled":
+        c["resources"] = {"limits": {"cpu": "100m"}}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+            "spec": {"containers": [c]}}
+
+
+def _world(tmp_path, name: str, ffwd: bool, script: str):
+    st = Store(str(tmp_path / f"{name}-{ffwd}.db"))
+    with st.transaction() as tx:
+        cl = Cluster(tx)
+        if not ffwd:
+            tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+        cl.api.create(_pod(name, script))
+        cl.settle()
+    return st
+
+
+def _look(st, name: str) -> dict:
+    with st.transaction() as tx:
+        cl = Cluster(tx)
+        pod = tx.get("Pod", "default", name)
+        now = tx.now_ms
+        out = {"status": pod["status"], "all": cl.logs(pod, "c", False)}
+        for tail in (1, 3, 25):
+            out[f"tail{tail}"] = cl.logs(pod, "c", False, tail=tail)
+        for back in (1_000, 7_500, 100_000):
+            out[f"since{back}"] = cl.logs(pod, "c", False, since_ms=now - back)
+        out["after"] = cl.logs(pod, "c", False, after_seq=max(0, len(out["all"]) - 4), numbered=True)
+        events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events")]
+        out["events"] = sorted((e.get("reason"), e.get("message"), e.get("count"), e.get("firstTimestamp"),
+                                e.get("lastTimestamp")) for e in events)
+        return out
+
+
+def _advance(st, ms: int) -> None:
+    with st.transaction() as tx:
+        Cluster(tx).advance_to(tx.now_ms + ms)
+
+
+def _exec(st, name: str, argv: list[str]):
+    with st.transaction() as tx:
+        cl = Cluster(tx)
+        return cl.exec(tx.get("Pod", "default", name), "c", argv)
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTS))
+def test_fast_forward_prints_what_stepping_prints(tmp_path, name):
+    worlds = {ffwd: _world(tmp_path, name, ffwd, SCRIPTS[name]) for ffwd in (True, False)}
+    seen = {}
+    for ffwd, st in worlds.items():
+        looks = []
+        _advance(st, 95_300)
+        looks.append(_look(st, name))
+        looks.append(_exec(st, name, ["sh", "-c", "echo hi"]))  # needs the process in the middle of a stretch
+        _advance(st, 1)
+        looks.append(_look(st, name))
+        for _ in range(3):  # a few single seconds, then a long way
+            _advance(st, 1_000)
+        _advance(st, 400_020)
+        looks.append(_look(st, name))
+        seen[ffwd] = looks
+        st.close()
+    assert seen[True] == seen[False]
+    assert seen[True][-1]["all"] or name == "quiet", "the loop printed"
+
+
+def test_fast_forward_skips_the_iterations(tmp_path):
+    """The point of it: a day of the counter pod wakes its pod worker a handful of times, not 86,400 times."""
+    from minikctl.engine.kubelet import worker
+
+    calls = []
+    orig = worker.PodWorker.on_proc
+
+    def counting(self, *a):
+        calls.append(self.now)
+        return orig(self, *a)
+
+    worker.PodWorker.on_proc = counting
+    try:
+        st = _world(tmp_path, "counter", True, COUNTER)
+        _advance(st, 86_400_000)
+        look = _look(st, "counter")
+    finally:
+        worker.PodWorker.on_proc = orig
+    assert len(calls) < 50
+    assert look["tail1"][0][1].startswith("86")
+
+
+def test_a_deleted_pod_takes_its_fast_forwarded_lines_along(tmp_path):
+    st = _world(tmp_path, "counter", True, COUNTER)
+    _advance(st, 60_000)
+    with st.transaction() as tx:
+        cl = Cluster(tx)
+        cl.api.delete(tx.get("Pod", "default", "counter"), grace=0)
+        cl.settle()
+    _advance(st, 5_000)
+    with st.transaction() as tx:
+        assert tx.get("Pod", "default", "counter") is None
+        assert tx.conn.execute("SELECT count(*) FROM logs").fetchone()[0] == 0
+        assert tx.conn.execute("SELECT count(*) FROM log_streams").fetchone()[0] == 0
+
+
+def _never_ready(name: str, **extra) -> dict:
+    c = {"name": "c", "image": "nginx:1.14.2", "readinessProbe": {"httpGet": {"path": "/", "port": 8080},
+                                                                   "periodSeconds": 10}, **extra}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+            "spec": {"containers": [c]}}
+
+
+@pytest.mark.parametrize("case", ["nginx", "chatty", "with-liveness"])
+def test_failing_readiness_fast_forwarded_as_stepped(tmp_path, case):
+    """A readiness probe that never passes: the Unhealthy event's count, its times and resourceVersion, the pod's
+    status and the store's revision are those of probing every period."""
+    extra = {}
+    if case == "chatty":
+        extra = {"image": "busybox:1.28", "command": ["sh", "-c", COUNTER]}
+    if case == "with-liveness":
+        extra = {"livenessProbe": {"tcpSocket": {"port": 80}, "periodSeconds": 7}}
+    seen = {}
+    for ffwd in (True, False):
+        st = Store(str(tmp_path / f"r-{ffwd}.db"))
+        with st.transaction() as tx:
+            cl = Cluster(tx)
+            if not ffwd:
+                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            cl.api.create(_never_ready("r", **extra))
+            cl.settle()
+        looks = []
+        for ms in (35_000, 1_234_567, 10_000, 7_200_000):
+            _advance(st, ms)
+            with st.transaction() as tx:
+                pod = tx.get("Pod", "default", "r")
+                events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
+                looks.append((pod["status"], pod["metadata"]["resourceVersion"], tx.meta("revision"),
+                              [(e["reason"], e["message"], e["count"], e["firstTimestamp"], e["lastTimestamp"],
+                                e["metadata"]["resourceVersion"]) for e in events]))
+        seen[ffwd] = looks
+        st.close()
+    assert seen[True] == seen[False]
+    unhealthy = [e for e in seen[True][-1][3] if e[0] == "Unhealthy"]
+    assert unhealthy and unhealthy[0][2] > 800
+
+
+@pytest.mark.parametrize("script", ["while true; do :; done", "i=0; while true; do i=$((i+1)); done",
+                                    "i=0; while true; do echo $i; i=$((i+1)); done"])
+def test_a_loop_that_never_sleeps_is_fast_forwarded_as_stepped(tmp_path, script):
+    """A loop without a sleep runs on CPU time (no budget stops it); a steady one is fast-forwarded slice by
+    slice in closed form, and stays the same bytes as stepping."""
+    seen = {}
+    for ffwd in (True, False):
+        st = _world(tmp_path, "busy", ffwd, script)
+        looks = []
+        for ms in (2_000, 3_333):
+            _advance(st, ms)
+            looks.append(_look(st, "busy"))
+        seen[ffwd] = looks
+        st.close()
+    assert seen[True] == seen[False]
+    assert seen[True][-1]["status"]["containerStatuses"][0]["state"].get("running")
