@@ -4,8 +4,8 @@
   error texts); ``LabelSelector.from_match(d)``: ``metav1.LabelSelectorAsSelector`` for
   ``matchLabels``/``matchExpressions``.
 * ``FieldSelector.parse(s, supported)``: ``fields.ParseSelector`` plus the per-kind field label
-  conversion (``field label not supported: foo``).  ``POD_FIELDS`` / ``NAMESPACE_FIELDS`` map each
-  selectable field to a getter returning its string value.
+  conversion (``field label not supported: foo``); each kind's selectable fields (a field to a getter of its
+  string value) are its registry module's ``FIELDS`` (api/registry/<kind>.py).
 * ``selector_error(...)``: kubectl's ``EnhanceListError`` wrapping of a BadRequest.
 
 Parse failures raise ``BadRequest`` whose message is the server's text.
@@ -23,8 +23,6 @@ __all__ = [
     "Requirement",
     "FieldSelector",
     "FieldTerm",
-    "POD_FIELDS",
-    "NAMESPACE_FIELDS",
     "selector_error",
     "parse_list_selectors",
     "is_qualified_name",

@@ -151,7 +151,7 @@ def _scaled(value, total: int, round_up: bool) -> int:
         return value
     text = str(value)
     if not text.endswith("%"):
-        raise ValueError(f"invalid value for IntOrString: invalid type: string is not a percentage")
+        raise ValueError("invalid value for IntOrString: invalid type: string is not a percentage")
     pct = int(text[:-1])
     import math
 
