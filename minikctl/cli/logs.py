@@ -194,7 +194,10 @@ def _follow(cluster, pod: dict, cname: str, sent: int, show, limit_ms: int = 24 
         live = cluster.tx.get(*key)
         if live is None:
             return
-        if _instance(live, cname) != state["instance"]:
+        current = _instance(live, cname)
+        if state["instance"] is None:
+            state["instance"] = current  # followed from before the container started (run --attach): its first
+        elif current != state["instance"]:
             state["over"] = True  # a new instance: the followed one has ended
             return
         try:

@@ -9,7 +9,8 @@ import subprocess
 import sys
 import time
 
-CHATTY = ["run", "chatty", "--image=busybox", "--", "sh", "-c", "while true; do echo tick; sleep 1; done"]
+# a loop the engine cannot fast-forward (it writes a file): a day of it keeps a `clock advance 24h` busy for a while
+CHATTY = ["run", "chatty", "--image=busybox", "--", "sh", "-c", "while true; do echo tick > /tmp/t; cat /tmp/t; sleep 1; done"]
 
 
 def _fake_holder(cli, command: str = "clock advance 3h"):

@@ -76,4 +76,5 @@ def test_smart_label():
 
 def test_describers_table():
     assert set(DESCRIBERS) == {"Node", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ConfigMap",
-                               "Secret", "ServiceAccount", "ControllerRevision"}
+                               "Secret", "ServiceAccount", "ControllerRevision", "Service", "Endpoints",
+                               "EndpointSlice"}
