@@ -295,8 +295,6 @@ def bind_failure(proc, program: str, port: int, table: dict, fs) -> None:
 
 def wget(proc, url: str, out_file, quiet: bool, table, fs) -> None:
     """busybox wget against the pod's network (networking/wget.c's messages)."""
-    from .vfs import FSError, norm
-
     _scheme, host, port, path = split_url(url)
     hostport = url.split("://", 1)[-1].split("/", 1)[0]
     status, res = fetch(proc.net, url, proc.t)
@@ -327,22 +325,45 @@ def wget(proc, url: str, out_file, quiet: bool, table, fs) -> None:
             proc._errout(table, "writing to stdout\n", fs)
         proc._out(table, body, fs)
     else:
+        wget_save(proc, body, out_file, quiet, table, fs)
+        return
+    proc.status = 0
+
+
+def wget_save(proc, body: str, out_file: str, quiet: bool, table, fs) -> None:
+    """busybox wget's ``-O FILE`` (or the URL's name): the body written, its progress lines unless ``-q``."""
+    from .vfs import FSError, norm
+
+    try:
+        fs.write(norm(out_file, proc.cwd), body)
+    except FSError as e:
+        proc._errout(table, f"wget: can't open '{out_file}': {e}\n", fs)
+        proc.status = 1
+        return
+    if not quiet:
+        proc._errout(table, f"saving to '{out_file}'\n{out_file.rsplit('/', 1)[-1]:<20} 100% "
+                     f"|********************************| {len(body)}  0:00:00 ETA\n'{out_file}' saved\n", fs)
+    proc.status = 0
+
+
+def curl_deliver(proc, body: str, out_file: str | None, table, fs) -> None:
+    """curl's output: to ``-o FILE`` (error 23 when it cannot be written) or to stdout."""
+    from .vfs import FSError, norm
+
+    if out_file:
         try:
             fs.write(norm(out_file, proc.cwd), body)
         except FSError as e:
-            proc._errout(table, f"wget: can't open '{out_file}': {e}\n", fs)
-            proc.status = 1
+            proc._errout(table, f"curl: (23) Failure writing output to destination: {e}\n", fs)
+            proc.status = 23
             return
-        if not quiet:
-            proc._errout(table, f"saving to '{out_file}'\n{out_file.rsplit('/', 1)[-1]:<20} 100% "
-                         f"|********************************| {len(body)}  0:00:00 ETA\n'{out_file}' saved\n", fs)
+    else:
+        proc._out(table, body, fs)
     proc.status = 0
 
 
 def curl(proc, url: str, out_file, opts: set, table, fs) -> None:
     """curl against the pod's network (its error texts as curl 8 words them; -s hides them unless -S)."""
-    from .vfs import FSError, norm
-
     _scheme, host, port, _path = split_url(url)
     show = "s" not in opts or "S" in opts
     status, res = fetch(proc.net, url, proc.t)
@@ -368,16 +389,7 @@ def curl(proc, url: str, out_file, opts: set, table, fs) -> None:
             proc._errout(table, f"curl: (22) The requested URL returned error: {code}\n", fs)
         proc.status = 22
         return
-    if out_file:
-        try:
-            fs.write(norm(out_file, proc.cwd), body)
-        except FSError as e:
-            proc._errout(table, f"curl: (23) Failure writing output to destination: {e}\n", fs)
-            proc.status = 23
-            return
-    else:
-        proc._out(table, body, fs)
-    proc.status = 0
+    curl_deliver(proc, body, out_file, table, fs)
 
 
 def nc(proc, argv: list, table, flags, fs) -> None:

@@ -3364,16 +3364,11 @@ class Process:
             self._errout(table, f"Connecting to {host} ({_fake_ip(host.split(':')[0])}:{host.split(':')[1] if ':' in host else 80})\n", fs)
         if out_file == "-":
             self._out(table, body, fs)
+            self.status = 0
         else:
-            try:
-                fs.write(norm(out_file, self.cwd), body)
-            except FSError as e:
-                self._errout(table, f"wget: can't open '{out_file}': {e}\n", fs)
-                self.status = 1
-                return
-            if not quiet:
-                self._errout(table, f"saving to '{out_file}'\n{out_file.rsplit('/', 1)[-1]:<20} 100% |********************************| {len(body)}  0:00:00 ETA\n'{out_file}' saved\n", fs)
-        self.status = 0
+            from .network import wget_save
+
+            wget_save(self, body, out_file, quiet, table, fs)
 
     def _b_curl(self, argv, table, flags, line, fs):
         out_file, url, i, opts = None, None, 1, set()
@@ -3402,17 +3397,9 @@ class Process:
 
             return curl(self, url, out_file, opts, table, fs)
         self._note("wget/curl: every URL is assumed reachable and returns a small simulated page")
-        body = _fake_page(url)
-        if out_file:
-            try:
-                fs.write(norm(out_file, self.cwd), body)
-            except FSError as e:
-                self._errout(table, f"curl: (23) Failure writing output to destination: {e}\n", fs)
-                self.status = 23
-                return
-        else:
-            self._out(table, body, fs)
-        self.status = 0
+        from .network import curl_deliver
+
+        curl_deliver(self, _fake_page(url), out_file, table, fs)
 
     def _b_nc(self, argv, table, flags, line, fs):
         from .network import nc
