@@ -305,11 +305,12 @@ class Cluster:
 
         return pod_logs(self.tx, pod, container, previous, **which)
 
-    def exec(self, pod: dict, container: str, argv: list[str], timeout_s: float | None = None) -> tuple[int, str, int]:
+    def exec(self, pod: dict, container: str, argv: list[str], timeout_s: float | None = None,
+             split: bool = False) -> tuple[int, str, int]:
         from minikctl.engine.kubelet import pod_exec
 
         self.settle()
-        return pod_exec(self.loop, pod, container, argv, timeout_s)
+        return pod_exec(self.loop, pod, container, argv, timeout_s, split)
 
     def assumptions(self, pod: dict) -> dict[str, list[str]]:
         from minikctl.engine.kubelet import pod_assumptions

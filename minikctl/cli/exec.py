@@ -10,6 +10,7 @@ The command line, the errors and the default container are kubectl 1.32's (pkg/c
 
 from __future__ import annotations
 
+import sys
 
 from minikctl.cli import common as c
 from minikctl.cli.spec import Arg, Opt
@@ -53,15 +54,18 @@ def exec_(
         return _interactive(target, filename, namespace, container, pod_running_timeout, command, tty, store, tick)
     with c.session(store, tick) as cluster:
         pod, container = _target(cluster, target, filename, namespace, container, pod_running_timeout)
-        code, output, _ms = cluster.exec(pod, container, command)
-        if code == 126 and output.startswith("OCI runtime exec failed:"):
+        code, (output, errors), _ms = cluster.exec(pod, container, command, split=True)
+        if code == 126 and errors.startswith("OCI runtime exec failed:"):
             # containerd's CRI could not start the process: the kubelet's streaming server answers with an
             # internal error (exec.go ServeExec), which kubectl prints (no exit code of the command)
             api = cluster.api
             exec_id = api.tx.digest("exec", pod["metadata"].get("uid", ""), container, api.tx.now_ms)
             raise ClientError("Internal error occurred: error executing command in container: failed to exec in "
-                              f'container: failed to start exec "{exec_id}": {output}')
-    c.out(output)
+                              f'container: failed to start exec "{exec_id}": {errors}')
+    c.out(output)  # the container's stdout and stderr on kubectl's own two (remotecommand's StreamOptions)
+    if errors:
+        sys.stderr.write(errors)
+        sys.stderr.flush()
     if code != 0:
         c.err(f"command terminated with exit code {code}")
     return code

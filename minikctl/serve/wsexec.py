@@ -215,10 +215,10 @@ def serve_exec(state: "State", req: "Request", rt: "Route") -> None:
         ws.close()
 
 
-def _exec(state: "State", rt: "Route", cname: str, argv: list[str]) -> tuple[int, str]:
+def _exec(state: "State", rt: "Route", cname: str, argv: list[str], split: bool = False) -> tuple[int, str]:
     def fn(cluster):
         pod = rest.find(cluster.api, rt.res, rt.namespace, rt.name)
-        code, out, _ms = cluster.exec(pod, cname, argv)
+        code, out, _ms = cluster.exec(pod, cname, argv, split=split)
         return code, out
 
     return state.run(fn)
@@ -241,13 +241,15 @@ def _run_once(state: "State", ws: WebSocket, rt: "Route", cname: str, argv: list
             elif msg[0] == CLOSE and msg[1:2] == bytes([STDIN]):
                 break
     try:
-        code, out = _exec(state, rt, cname, with_stdin(argv, text.decode("utf-8", errors="replace")))
+        code, (out, err) = _exec(state, rt, cname, with_stdin(argv, text.decode("utf-8", errors="replace")), True)
     except E.StatusError as e:
         ws.send(ERROR, json.dumps({"metadata": {}, "status": "Failure", "message": e.server_message(),
                                    "reason": e.reason or "InternalError", "code": e.code}).encode())
         return
     if out:
         ws.send(STDOUT, out.encode())
+    if err:  # without a terminal the container's stderr has its own channel (remotecommand's streamProtocolV4)
+        ws.send(STDERR, err.encode())
     ws.send(ERROR, json.dumps(exit_status(code, argv)).encode())
 
 

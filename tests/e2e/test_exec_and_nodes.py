@@ -87,6 +87,31 @@ def test_exec_into_a_completed_pod(store):
         "error: cannot exec into a container in a completed pod; current phase is Succeeded\n"
 
 
+def test_exec_prints_the_bytes_the_command_wrote_on_their_own_streams(store):
+    """kubectl exec copies the container's stdout to its stdout and the container's stderr to its stderr, byte for
+    byte (remotecommand's StreamOptions, no terminal): no newline is added to an unfinished last line."""
+    assert store.ok("exec", "two", "-c", "main", "--", "printf", "abc", tick="0") == "abc"
+    done = store("exec", "two", "-c", "main", "--", "sh", "-c", "echo out; echo err >&2; printf tail; exit 3",
+                 tick="0")
+    assert (done.returncode, done.stdout, done.stderr) == (3, "out\ntail", "err\ncommand terminated with exit code 3\n")
+
+
+def test_wget_to_stdout_says_so_on_stderr(store):
+    """busybox wget -O - (networking/wget.c): "writing to stdout", the progress meter named "-", "written to stdout",
+    all on stderr; the page alone on stdout. A host outside the cluster answers the simulator's page."""
+    done = store("exec", "two", "-c", "main", "--", "wget", "-O", "-", "http://example.com/", tick="0")
+    assert done.returncode == 0
+    assert done.stdout == ("<html><head><title>http://example.com/</title></head><body>simulated content of "
+                           "http://example.com/</body></html>\n")
+    lines = done.stderr.split("\n")
+    assert lines[0].startswith("Connecting to example.com (")
+    assert lines[1] == "writing to stdout"
+    assert lines[2].startswith("-                    100% |")
+    assert lines[3:] == ["written to stdout", ""]
+    quiet = store("exec", "two", "-c", "main", "--", "wget", "-qO-", "http://example.com/", tick="0")
+    assert (quiet.stdout, quiet.stderr) == (done.stdout, "")
+
+
 def test_exec_missing_binary_is_the_runtimes_error(store):
     """containerd's CRI cannot start the process: the kubelet's streaming server answers an internal error
     (ServeExec), kubectl prints it on stderr, newline-terminated, and exits 1 (no 'command terminated')."""

@@ -136,8 +136,8 @@ def test_readiness_moves_the_pod_in_and_out_of_the_endpoints(world: Cli):
     assert slice_ready == "false"
     # kube-proxy: no ready endpoint, the cluster IP refuses
     done = world("exec", "client", "--", "wget", "-qO-", "http://flip/ready", tick="0")
-    assert (done.returncode, done.stdout) == (1, f"wget: can't connect to remote host ({cluster_ip}): "
-                                                 "Connection refused\n")
+    assert (done.returncode, done.stderr) == (1, f"wget: can't connect to remote host ({cluster_ip}): "
+                                                 "Connection refused\n" + "command terminated with exit code 1\n")
     # the file the probe reads appears: the probe at 00:00:22 succeeds, the endpoint is ready at that instant
     run(world, "exec", "flip", "--", "sh", "-c", "echo ok > /usr/share/nginx/html/ready")
     run(world, "clock", "advance", "2s")
@@ -177,7 +177,7 @@ def test_a_service_selecting_nothing_has_no_endpoints_and_refuses(world: Cli):
     done = world("exec", "client", "--", "nc", "-z", "nobody", "80", tick="0")
     assert (done.returncode, done.stdout) == (1, "")
     done = world("exec", "client", "--", "wget", "-qO-", "http://nobody.default.svc.cluster.local/", tick="0")
-    assert done.stdout == f"wget: can't connect to remote host ({ip}): Connection refused\n"
+    assert done.stderr == f"wget: can't connect to remote host ({ip}): Connection refused\n" + "command terminated with exit code 1\n"
 
 
 @pytest.mark.parametrize("name", ["kubernetes", "kubernetes.default", "kubernetes.default.svc",
@@ -191,9 +191,9 @@ def test_cluster_dns_names_of_a_service(world: Cli, name):
 
 def test_a_missing_name_does_not_resolve(world: Cli):
     done = world("exec", "client", "--", "nslookup", "nope", tick="0")
-    assert done.returncode == 1 and done.stdout.endswith("nslookup: can't resolve 'nope'\n")
+    assert done.returncode == 1 and done.stderr == "nslookup: can't resolve 'nope'\n" + "command terminated with exit code 1\n"
     done = world("exec", "client", "--", "wget", "-qO-", "http://nope/", tick="0")
-    assert (done.returncode, done.stdout) == (1, "wget: bad address 'nope'\n")
+    assert (done.returncode, done.stderr) == (1, "wget: bad address 'nope'\n" + "command terminated with exit code 1\n")
 
 
 def test_headless_service_and_statefulset_pod_names(world: Cli):
@@ -214,7 +214,7 @@ def test_node_port_from_a_pod(world: Cli):
     # (named: the StatefulSet pods' port "web", 80); another port of the node refuses
     assert "<h1>Welcome to nginx!</h1>" in run(world, "exec", "client", "--", "wget", "-qO-", "http://192.168.49.2:30080/")
     done = world("exec", "client", "--", "wget", "-qO-", "http://192.168.49.2:30081/", tick="0")
-    assert done.stdout == "wget: can't connect to remote host (192.168.49.2): Connection refused\n"
+    assert done.stderr == "wget: can't connect to remote host (192.168.49.2): Connection refused\n" + "command terminated with exit code 1\n"
     ports = run(world, "get", "svc", "web-np", "-o", "wide").split("\n")[1].split()
     assert ports[1] == "NodePort" and ports[4] == "8080:30080/TCP" and ports[6] == "app=web"
 

@@ -320,29 +320,32 @@ def wget(proc, url: str, out_file, quiet: bool, table, fs) -> None:
         return
     if out_file is None:
         out_file = path.rstrip("/").rsplit("/", 1)[-1] or "index.html"
-    if out_file == "-":
-        if not quiet:
-            proc._errout(table, "writing to stdout\n", fs)
-        proc._out(table, body, fs)
-    else:
-        wget_save(proc, body, out_file, quiet, table, fs)
-        return
-    proc.status = 0
+    wget_save(proc, body, out_file, quiet, table, fs)
 
 
 def wget_save(proc, body: str, out_file: str, quiet: bool, table, fs) -> None:
-    """busybox wget's ``-O FILE`` (or the URL's name): the body written, its progress lines unless ``-q``."""
+    """busybox wget's ``-O FILE`` (or the URL's name; ``-O -``: stdout): the body written, and unless ``-q`` the
+    lines networking/wget.c writes around it on stderr ("saving to '%s'" / "writing to stdout", the progress
+    meter named by the file's last component, "'%s' saved" / "written to stdout")."""
     from .vfs import FSError, norm
 
-    try:
-        fs.write(norm(out_file, proc.cwd), body)
-    except FSError as e:
-        proc._errout(table, f"wget: can't open '{out_file}': {e}\n", fs)
-        proc.status = 1
-        return
+    if out_file == "-":
+        start, done = "writing to stdout", "written to stdout"
+    else:
+        try:
+            fs.write(norm(out_file, proc.cwd), body)
+        except FSError as e:
+            proc._errout(table, f"wget: can't open '{out_file}': {e}\n", fs)
+            proc.status = 1
+            return
+        start, done = f"saving to '{out_file}'", f"'{out_file}' saved"
     if not quiet:
-        proc._errout(table, f"saving to '{out_file}'\n{out_file.rsplit('/', 1)[-1]:<20} 100% "
-                     f"|********************************| {len(body)}  0:00:00 ETA\n'{out_file}' saved\n", fs)
+        proc._errout(table, f"{start}\n", fs)
+    if out_file == "-":
+        proc._out(table, body, fs)
+    if not quiet:
+        proc._errout(table, f"{out_file.rsplit('/', 1)[-1]:<20} 100% "
+                     f"|********************************| {len(body)}  0:00:00 ETA\n{done}\n", fs)
     proc.status = 0
 
 

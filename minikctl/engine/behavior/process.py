@@ -960,7 +960,9 @@ class Process:
 
     def _finish(self, code: int, reason: str | None = None) -> None:
         for stream in ("stdout", "stderr"):
-            if self.partial.get(stream):
+            # a container's unfinished last line goes to its log (the CRI logger ends it); a process run by
+            # exec keeps it as it is: its caller reads the exact bytes written (``printf abc`` gives ``abc``)
+            if self.partial.get(stream) and not self.is_exec:
                 self._log(stream, self.partial[stream])
                 self.partial[stream] = ""
         self.exited = True
@@ -3362,13 +3364,9 @@ class Process:
             out_file = url.rstrip("/").rsplit("/", 1)[-1] if "/" in re.sub(r"^[a-z]+://", "", url).rstrip("/") else "index.html"
         if not quiet:
             self._errout(table, f"Connecting to {host} ({_fake_ip(host.split(':')[0])}:{host.split(':')[1] if ':' in host else 80})\n", fs)
-        if out_file == "-":
-            self._out(table, body, fs)
-            self.status = 0
-        else:
-            from .network import wget_save
+        from .network import wget_save
 
-            wget_save(self, body, out_file, quiet, table, fs)
+        wget_save(self, body, out_file, quiet, table, fs)
 
     def _b_curl(self, argv, table, flags, line, fs):
         out_file, url, i, opts = None, None, 1, set()
@@ -3582,11 +3580,12 @@ def containerd_start_error(msg: str) -> str:
 
 
 def run_exec_timed(argv: list, env: dict, fs: ContainerFS, image: Image, now_ms: int, timeout_s: int | float | None,
-                   proc: Process | None = None) -> tuple[int, str, int]:
+                   proc: Process | None = None, split: bool = False) -> tuple[int, str | tuple[str, str], int]:
     """Run a command inside a container (exec probe, lifecycle hook, ``minikctl exec``).
 
-    Returns ``(exit_code, output, ms)``: combined stdout+stderr (a trailing newline per line)
-    and the virtual milliseconds the command takes. Side effects on ``fs`` happen at once.
+    Returns ``(exit_code, output, ms)``: the bytes written to stdout and stderr, combined as a probe's
+    CombinedOutput reads them (``split``: ``(stdout, stderr)``, as ``kubectl exec`` prints them on its own
+    two streams), and the virtual milliseconds the command takes. Side effects on ``fs`` happen at once.
     A command that would run past ``timeout_s`` (or forever) returns ``(-1, 'command "<argv>"
     timed out', timeout_ms)``; ``timeout_s=None`` means no limit (a forever command then
     reports ms = 0 and code -1). A missing executable returns ``(126, 'OCI runtime exec failed:
@@ -3596,18 +3595,21 @@ def run_exec_timed(argv: list, env: dict, fs: ContainerFS, image: Image, now_ms:
     p = Process.spawn(list(argv), env, image, now_ms, getattr(proc, "memory_limit", None),
                       cpu_limit=getattr(proc, "cpu_share", None))
     if p.exited and p.reason == "StartError":
-        return 126, f"OCI runtime exec failed: exec failed: unable to start container process: {p.message}: unknown", 0
+        msg = f"OCI runtime exec failed: exec failed: unable to start container process: {p.message}: unknown"
+        return 126, ("", msg) if split else msg, 0
     p.peer = proc
     p.net = getattr(proc, "net", None)  # an exec runs in the container's network namespace
     p.is_exec = True
     limit = None if timeout_s is None else now_ms + int(timeout_s * 1000)
     p.step(limit if limit is not None else now_ms + 10 ** 12, fs)
-    out = "".join(f"{ln[2]}\n" for ln in p.logs)
-    for stream in ("stdout", "stderr"):
-        if p.partial.get(stream):
-            out += p.partial[stream]
     if not p.exited:
-        return -1, f'command "{" ".join(argv)}" timed out', (limit - now_ms) if limit is not None else 0
+        msg = f'command "{" ".join(argv)}" timed out'
+        return -1, ("", msg) if split else msg, (limit - now_ms) if limit is not None else 0
+    if split:
+        out = ("".join(f"{ln[2]}\n" for ln in p.logs if ln[1] == "stdout") + p.partial.get("stdout", ""),
+               "".join(f"{ln[2]}\n" for ln in p.logs if ln[1] == "stderr") + p.partial.get("stderr", ""))
+    else:
+        out = "".join(f"{ln[2]}\n" for ln in p.logs) + p.partial.get("stdout", "") + p.partial.get("stderr", "")
     return p.exit_code or 0, out, (p.exit_ms or now_ms) - now_ms
 
 

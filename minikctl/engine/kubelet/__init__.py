@@ -459,8 +459,10 @@ def pod_logs(tx, pod: dict, container: str, previous: bool, tail: int | None = N
     return out if numbered else [(ms, line) for _, ms, line in out]
 
 
-def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float | None = None) -> tuple[int, str, int]:
-    """Run ``argv`` in a running container (``kubectl exec``): (exit code, output, virtual ms taken).
+def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float | None = None,
+             split: bool = False) -> tuple[int, str, int]:
+    """Run ``argv`` in a running container (``kubectl exec``): (exit code, output, virtual ms taken); ``split``:
+    the output is ``(stdout, stderr)``.
 
     Side effects on the container's filesystem (and on its main process, e.g. ``kill 1``) persist.
     Raises BadRequest when the container is not running.
@@ -487,7 +489,7 @@ def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float 
     p = k.proc(inst)
     view = k.fs().view(container, c.get("volumeMounts"), img)
     code, out, ms = procs.run_exec([str(a) for a in argv], procs.env_for(c, pod, img, tx), view, img, tx.now_ms,
-                                   timeout_s, p)
+                                   timeout_s, p, split)
     if p is not None and p.exited:
         k.after_proc(c, cr, inst, p)
     k.wake_dormant()  # the filesystem may have changed: steady probes look again

@@ -151,14 +151,9 @@ def _behavior_fn(name: str):
     return fn
 
 
-def run_exec(argv, env, fs, image, now_ms, timeout_s, proc=None) -> tuple[int, str, int]:
-    """(exit code, output, duration ms) of an exec inside the container."""
-    try:
-        fn = _behavior_fn("run_exec_timed")
-    except (AttributeError, ImportError):
-        code, out = _behavior_fn("run_exec")(argv, env, fs, image, now_ms, timeout_s)
-        return int(code), out, 0
-    code, out, ms = fn(argv, env, fs, image, now_ms, timeout_s, proc)
+def run_exec(argv, env, fs, image, now_ms, timeout_s, proc=None, split: bool = False) -> tuple[int, str, int]:
+    """(exit code, output, duration ms) of an exec inside the container (``split``: output is (stdout, stderr))."""
+    code, out, ms = _behavior_fn("run_exec_timed")(argv, env, fs, image, now_ms, timeout_s, proc, split)
     return int(code), out, int(ms)
 
 
