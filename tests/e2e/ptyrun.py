@@ -8,11 +8,25 @@ import subprocess
 import time
 
 
+def _controlling_terminal() -> None:
+    """In the child: a new session whose controlling terminal is the pty (its stdin), as a login shell's is, so
+    that the byte Ctrl-C types (0x03) makes the terminal send SIGINT to the foreground process group."""
+    import fcntl
+    import termios
+
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class Pty:
-    def __init__(self, argv: list[str], env: dict, timeout: float = 30.0) -> None:
+    def __init__(self, argv: list[str], env: dict, timeout: float = 30.0, ctty: bool = False) -> None:
         self.master, slave = os.openpty()
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-                                     start_new_session=True)
+        if ctty:  # keys typed on it act as on a user's terminal (Ctrl-C is a signal)
+            self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+                                         preexec_fn=_controlling_terminal)
+        else:
+            self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
+                                         start_new_session=True)
         os.close(slave)
         self.timeout = timeout
         self.seen = b""

@@ -236,8 +236,7 @@ def test_ctrl_c_ends_the_running_line_not_the_session(store):
 
 
 def test_ctrl_c_at_the_prompt_drops_the_line(store):
-    """Ctrl-C while the prompt waits: the line typed so far is dropped, the shell stays. (Known gap: once a
-    running line has been interrupted, the first Ctrl-C at a later prompt is lost; a second one works.)"""
+    """Ctrl-C while the prompt waits: the line typed so far is dropped, the shell stays."""
     import signal
 
     term = Pty([*store.argv, "exec", "-it", "bb", "--", "sh"], _env(store, MINIKCTL_SPEED="1"))
@@ -251,6 +250,30 @@ def test_ctrl_c_at_the_prompt_drops_the_line(store):
     term.send("exit\n")
     rc, _shown = term.finish()
     assert rc == 0
+
+
+def test_ctrl_c_typed_on_the_terminal_after_an_interrupted_line(store):
+    """The keys as a user types them on a terminal that is the session's controlling terminal: Ctrl-C (0x03) ends
+    the running line; at the next prompt, the first Ctrl-C drops an empty line, the next one drops typed text (each
+    one counts, none is lost to the previous line's handler)."""
+    term = Pty([*store.argv, "exec", "-it", "bb", "--", "sh"], _env(store, MINIKCTL_SPEED="1"), ctty=True)
+    term.expect("/srv # ")
+    term.send("sleep 100; echo not-reached\n")
+    time.sleep(1.5)
+    term.send("\x03")
+    term.expect("/srv # ")
+    term.send("\x03")  # at an empty prompt: a new prompt
+    term.expect("/srv # ")
+    term.send("echo never")
+    time.sleep(0.5)
+    term.send("\x03")
+    term.expect("/srv # ")
+    term.send("echo status $?\n")
+    term.expect("\r\nstatus 130\r\n")  # not "neverecho status": the dropped text is gone
+    term.expect("/srv # ")
+    term.send("exit\n")
+    rc, shown = term.finish()
+    assert rc == 0 and "not-reached" not in shown
 
 
 def test_run_t_without_i_is_refused_as_kubectl_does(store):
