@@ -203,7 +203,9 @@ def serve_exec(state: "State", req: "Request", rt: "Route") -> None:
     handler.close_connection = True
     ws = WebSocket(handler)
     try:
-        if attach:
+        if attach and use_stdin and tty:
+            _interactive(state, ws, rt, cname, [], attach=True)
+        elif attach:
             _attach(state, ws, rt, cname)
         elif tty and use_stdin:
             _interactive(state, ws, rt, cname, argv)
@@ -253,27 +255,39 @@ def _run_once(state: "State", ws: WebSocket, rt: "Route", cname: str, argv: list
     ws.send(ERROR, json.dumps(exit_status(code, argv)).encode())
 
 
-def _interactive(state: "State", ws: WebSocket, rt: "Route", cname: str, argv: list[str]) -> None:
+def _interactive(state: "State", ws: WebSocket, rt: "Route", cname: str, argv: list[str],
+                 attach: bool = False) -> None:
     """A prompt over the simulated shell (the terminal is raw: the server echoes and edits the line). The shell is
     one process held across requests (engine/sessions.ExecSession), so its variables and working directory carry
     from line to line; each line runs in virtual time, which the server's clock brings (a ``sleep 5`` ends when
-    the clock has moved 5 s)."""
+    the clock has moved 5 s).
+
+    ``attach`` (``kubectl attach -it``, ``run -it`` through the server): the lines go to the container's own
+    process (engine/sessions.AttachSession), as the CLI's attach gives them; a main process that reads no input
+    (not a shell at its prompt) only has its output streamed, the keys typed go nowhere, as with a real runtime."""
     import time
 
-    from minikctl.engine.sessions import ExecSession, Gone, prompt
+    from minikctl.engine.sessions import AttachSession, ExecSession, Gone, prompt
 
     def out(text: str) -> None:
         if text:
             ws.send(STDOUT, text.replace("\r\n", "\n").replace("\n", "\r\n").encode())
 
-    shell = os.path.basename(argv[0]) in ("sh", "bash", "ash", "dash") and all(
-        a.startswith("-") and "c" not in a.lstrip("-") for a in argv[1:])
-    if not shell:  # not a shell reading its commands: run the command once, with no input
-        code, text = _exec(state, rt, cname, argv)
-        out(text)
-        ws.send(ERROR, json.dumps(exit_status(code, argv)).encode())
-        return
-    session = ExecSession(rt.namespace, rt.name, cname, argv)
+    if attach:
+        session = AttachSession(rt.namespace, rt.name, cname)
+        state.run(lambda cluster: session.start(cluster.loop, rest.find(cluster.api, rt.res, rt.namespace,
+                                                                          rt.name)), write=False)
+        if not session.at_prompt or session.exited:
+            return _attach(state, ws, rt, cname)
+    else:
+        shell = os.path.basename(argv[0]) in ("sh", "bash", "ash", "dash") and all(
+            a.startswith("-") and "c" not in a.lstrip("-") for a in argv[1:])
+        if not shell:  # not a shell reading its commands: run the command once, with no input
+            code, text = _exec(state, rt, cname, argv)
+            out(text)
+            ws.send(ERROR, json.dumps(exit_status(code, argv)).encode())
+            return
+        session = ExecSession(rt.namespace, rt.name, cname, argv)
 
     def on(call):
         def fn(cluster):
@@ -298,11 +312,13 @@ def _interactive(state: "State", ws: WebSocket, rt: "Route", cname: str, argv: l
 
             out(on(step))
 
-    def finish() -> None:
-        ws.send(ERROR, json.dumps(exit_status(session.exit_code, argv)).encode())
+    def finish() -> None:  # an attach reports no exit code (the kubelet's attach stream ends, that is all)
+        ws.send(ERROR, json.dumps(exit_status(0 if attach else session.exit_code, argv)).encode())
 
     try:
-        out(on(lambda cluster: session.start(cluster.loop, rest.find(cluster.api, rt.res, rt.namespace, rt.name))))
+        if not attach:
+            out(on(lambda cluster: session.start(cluster.loop, rest.find(cluster.api, rt.res, rt.namespace,
+                                                                         rt.name))))
         settle()
         if session.exited:
             return finish()
@@ -349,7 +365,8 @@ def _interactive(state: "State", ws: WebSocket, rt: "Route", cname: str, argv: l
                 elif ch >= " " or ch == "\t":
                     line += ch
                     ws.send(STDOUT, ch.encode())
-        out(on(lambda cluster: session.end_of_input(cluster.loop)))
+        if not attach or session.closes_stdin:  # a detaching attach leaves the container's stdin open
+            out(on(lambda cluster: session.end_of_input(cluster.loop)))
         finish()
     except Gone:
         ws.send(ERROR, json.dumps(exit_status(137, argv)).encode())

@@ -648,6 +648,50 @@ def test_attach_exec_tty_and_explain(kubectl, tmp_path):
     assert "containerPort\t<integer> -required-" in out
 
 
+@needs_kubectl
+def test_attach_it_types_into_the_containers_shell(kubectl, tmp_path):
+    """kubectl attach -it to a container whose main process is a shell (stdin and tty in its spec): the lines
+    typed go to that process (the pods/attach subresource with stdin=true, tty=true), its state is the
+    container's; Ctrl-D ends the shell, and with it the container (restartPolicy Never: the pod Succeeds)."""
+    import pty
+    import select
+
+    f = tmp_path / "p.yaml"
+    f.write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: shell\nspec:\n  restartPolicy: Never\n"
+                 "  containers:\n  - name: main\n    image: busybox\n    command: [sh]\n    stdin: true\n"
+                 "    tty: true\n")
+    kubectl.ok("apply", "-f", str(f))
+    assert wait_for(lambda: "Running" in kubectl.ok("get", "pod", "shell"))
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "KUBECACHEDIR": str(kubectl.cache), "TERM": "dumb"}
+    proc = subprocess.Popen([KUBECTL, "--kubeconfig", str(kubectl.served.kubeconfig), "attach", "-it", "shell"],
+                            stdin=terminal, stdout=terminal, stderr=terminal, env=env, close_fds=True)
+    os.close(terminal)
+    seen = b""
+
+    def read_until(marker: bytes, timeout: float = 20) -> None:
+        nonlocal seen
+        end = time.monotonic() + timeout
+        while marker not in seen and time.monotonic() < end:
+            r, _, _ = select.select([controller], [], [], 0.5)
+            if r:
+                try:
+                    seen += os.read(controller, 4096)
+                except OSError:
+                    break
+        assert marker in seen, seen
+
+    read_until(b"If you don't see a command prompt, try pressing enter.")
+    read_until(b"/ # ")
+    os.write(controller, b"X=$((6*7)); echo in the container $X\r")
+    read_until(b"in the container 42")
+    os.write(controller, b"\x04")  # Ctrl-D at an empty line: the shell reads the end of its input
+    assert proc.wait(timeout=30) == 0
+    os.close(controller)
+    assert wait_for(lambda: "Completed" in kubectl.ok("get", "pod", "shell"))
+    assert "in the container 42" in kubectl.ok("logs", "shell")  # what it wrote is its log, as a runtime keeps it
+
+
 def test_subresources_tables_bookmarks_and_collections(live):
     pods = "/api/v1/namespaces/default/pods"
     code, pod = live.json("POST", pods, {"metadata": {"name": "sub", "labels": {"grp": "sub"}}, "spec": {
