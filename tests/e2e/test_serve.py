@@ -657,14 +657,14 @@ def test_attach_it_types_into_the_containers_shell(kubectl, tmp_path):
     import select
 
     f = tmp_path / "p.yaml"
-    f.write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: shell\nspec:\n  restartPolicy: Never\n"
+    f.write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: attach-shell\nspec:\n  restartPolicy: Never\n"
                  "  containers:\n  - name: main\n    image: busybox\n    command: [sh]\n    stdin: true\n"
                  "    tty: true\n")
     kubectl.ok("apply", "-f", str(f))
-    assert wait_for(lambda: "Running" in kubectl.ok("get", "pod", "shell"))
+    assert wait_for(lambda: "Running" in kubectl.ok("get", "pod", "attach-shell"))
     controller, terminal = pty.openpty()
     env = {**os.environ, "KUBECACHEDIR": str(kubectl.cache), "TERM": "dumb"}
-    proc = subprocess.Popen([KUBECTL, "--kubeconfig", str(kubectl.served.kubeconfig), "attach", "-it", "shell"],
+    proc = subprocess.Popen([KUBECTL, "--kubeconfig", str(kubectl.served.kubeconfig), "attach", "-it", "attach-shell"],
                             stdin=terminal, stdout=terminal, stderr=terminal, env=env, close_fds=True)
     os.close(terminal)
     seen = b""
@@ -688,8 +688,8 @@ def test_attach_it_types_into_the_containers_shell(kubectl, tmp_path):
     os.write(controller, b"\x04")  # Ctrl-D at an empty line: the shell reads the end of its input
     assert proc.wait(timeout=30) == 0
     os.close(controller)
-    assert wait_for(lambda: "Completed" in kubectl.ok("get", "pod", "shell"))
-    assert "in the container 42" in kubectl.ok("logs", "shell")  # what it wrote is its log, as a runtime keeps it
+    assert wait_for(lambda: "Completed" in kubectl.ok("get", "pod", "attach-shell"))
+    assert "in the container 42" in kubectl.ok("logs", "attach-shell")  # what it wrote is its log, as a runtime keeps it
 
 
 def test_subresources_tables_bookmarks_and_collections(live):
