@@ -1,7 +1,33 @@
 """The image catalog: which images exist, their digests, sizes, defaults and programs.
 
 The facts live in ``images.json`` next to this file (data, not code). A store may add a
-user catalog with the same layout; its entries win over the built-in ones.
+user catalog with the same layout (``$MINIKCTL_HOME/images.json``, beside the store file);
+its entries win over the built-in ones.
+
+Which references pull (``lookup_image``), in this order:
+
+1. A reference the runtime cannot parse: ``InvalidImageName``.
+2. A repository in ``missing_repositories``: the pull fails.
+3. A repository in ``repositories`` (catalogued): a tag exists when its ``tags`` lists it, or when the
+   repository's upstream tag rules accept it: ``tag_releases`` (every published release ``X.Y.Z``, its moving
+   lines ``X.Y`` and ``X``, each with the variant suffixes published for it, the aliases such as ``stable``,
+   and a few other names; the facts are those of the Docker Official Images library files,
+   github.com/docker-library/official-images ``library/<name>``), or ``tag_pattern`` (a release-shaped
+   version, then words such as ``alpine3.20`` or ``bookworm``, each from the repository's own vocabulary). Any
+   other tag does not exist: the registry answers 404 and the pull fails NotFound. Tags not listed in ``tags``
+   get a derived digest (``derived_digest``) and the repository's settings.
+4. A Docker Hub official image (``docker.io/library/<name>``) exists only when ``<name>`` is one of the
+   official images (``docker_hub_library``): a typo such as ``ngnix`` fails as Docker Hub answers for a
+   repository it does not have (``pull access denied ... insufficient_scope``), whatever ``unknown_images``
+   says. An official image the catalog does not describe runs as a generic image with any tag.
+5. Anything else (``mycorp/app``, ``registry.example.com/x``) is unknown to the catalog. With
+   ``"unknown_images": "run"`` (the default) it runs as a generic image: any tag, a derived digest, every
+   command found. A catalog with ``"unknown_images": "fail"`` makes the catalog the whole world: these, and
+   official images without an entry, fail to pull with the registry's answer for a repository it does not
+   have (Docker Hub: ``pull access denied``; another registry: NotFound, the distribution spec's 404).
+
+The failure texts are containerd's as the kubelet reports them: ``pull_not_found_message`` and
+``pull_access_denied_message``.
 """
 
 from __future__ import annotations
@@ -18,6 +44,10 @@ CATALOG_PATH = os.path.join(_HERE, "images.json")
 _COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 _TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_RELEASE = re.compile(r"^\d+(?:\.\d+)*(?:\.\{\d+\.\.\d+\})?$")
+_RANGE = re.compile(r"^\d+(?:\.\d+)*\.\.(?:\d+(?:\.\d+)*)?$")
+UNKNOWN_IMAGES = ("run", "fail")
+DOCKER_HUB_LIBRARY = "docker.io/library/"
 _DOMAIN = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?$")
 
 
@@ -196,6 +226,10 @@ def _catalog_problem(cat: dict) -> str:
     for key in ("executable_sets", "programs", "repositories", "missing_repositories", "defaults"):
         if key in cat and not isinstance(cat[key], dict):
             return f'"{key}" must be an object'
+    if "unknown_images" in cat and cat["unknown_images"] not in UNKNOWN_IMAGES:
+        return '"unknown_images" must be "run" or "fail"'
+    if "docker_hub_library" in cat and not strings(cat["docker_hub_library"]):
+        return '"docker_hub_library" must be a list of strings'
     for name, items in (cat.get("executable_sets") or {}).items():
         if not strings(items):
             return f'executable_sets["{name}"] must be a list of strings'
@@ -230,6 +264,40 @@ def _catalog_problem(cat: dict) -> str:
             if "programs" in obj and not (isinstance(obj["programs"], dict)
                                           and all(isinstance(m, dict) for m in obj["programs"].values())):
                 return f"{scope}.programs must map names to objects"
+        problem = _tag_rules_problem(entry, where)
+        if problem:
+            return problem
+    return ""
+
+
+def _tag_rules_problem(entry: dict, where: str) -> str:
+    rel = entry.get("tag_releases")
+    if rel is not None:
+        if not isinstance(rel, dict):
+            return f"{where}.tag_releases must be an object"
+        for key in ("versions", "aliases", "names"):
+            if key in rel and not (isinstance(rel[key], list) and all(isinstance(x, str) for x in rel[key])):
+                return f"{where}.tag_releases.{key} must be a list of strings"
+        for v in rel.get("versions", []):
+            if not _RELEASE.match(v):
+                return f'{where}.tag_releases.versions: "{v}" is not a version such as 1.27.3 or 1.27.{{0..5}}'
+        variants = rel.get("variants", {})
+        if not isinstance(variants, dict) or not all(isinstance(r, str) for r in variants.values()):
+            return f"{where}.tag_releases.variants must map suffixes to version ranges"
+        for suffix, rng in variants.items():
+            if not _RANGE.match(rng):
+                return (f'{where}.tag_releases.variants["{suffix}"]: "{rng}" is not a range such as 1.8.1.. '
+                        'or 1.22.1..1.25.1')
+    pat = entry.get("tag_pattern")
+    if pat is not None:
+        if not (isinstance(pat, dict) and isinstance(pat.get("version"), str)
+                and isinstance(pat.get("words", []), list) and all(isinstance(w, str) for w in pat.get("words", []))):
+            return f'{where}.tag_pattern must be {{"version": REGEX, "words": [REGEX, ...]}}'
+        for rx in [pat["version"]] + list(pat.get("words", [])):
+            try:
+                re.compile(rx)
+            except re.error as e:
+                return f'{where}.tag_pattern: "{rx}" is not a regular expression ({e})'
     return ""
 
 
@@ -245,6 +313,10 @@ def _merged_catalog(user_catalog: str | None) -> dict:
         out[key] = merged
     if "defaults" in user:
         out["defaults"] = {**base.get("defaults", {}), **user["defaults"]}
+    if "unknown_images" in user:
+        out["unknown_images"] = user["unknown_images"]
+    if "docker_hub_library" in user:
+        out["docker_hub_library"] = list(base.get("docker_hub_library", [])) + list(user["docker_hub_library"])
     return out
 
 
@@ -271,6 +343,96 @@ def pull_not_found_message(normalized: str) -> str:
             f'failed to resolve reference "{normalized}": {normalized}: not found')
 
 
+def pull_access_denied_message(normalized: str) -> str:
+    """containerd's answer when the registry refuses a token for the repository, which is what Docker Hub does for
+    a repository it does not have: the resolver's ``pull access denied, repository does not exist or may require
+    authorization`` around the authorizer's ``server message: insufficient_scope: authorization failed``
+    (containerd core/remotes/docker/resolver.go ``Resolve``, authorizer.go ``invalidAuthorization``), wrapped by
+    the CRI's PullImage; not an errdefs class, so gRPC code Unknown. Observed in the kubelet's event as
+    ``Failed to pull image "controller:latest": rpc error: code = Unknown desc = failed to pull and unpack image
+    "docker.io/library/controller:latest": failed to resolve reference ...: pull access denied, ...``
+    (github.com/pfnet/image-pull-secrets-provisioner issue 31)."""
+    return (f'rpc error: code = Unknown desc = failed to pull and unpack image "{normalized}": '
+            f'failed to resolve reference "{normalized}": pull access denied, repository does not exist or may '
+            'require authorization: server message: insufficient_scope: authorization failed')
+
+
+def _registry_answer(repository: str, normalized: str) -> str:
+    """The pull error for a repository the registry does not have: Docker Hub refuses the token, another
+    registry answers 404 (the distribution spec's NAME_UNKNOWN / MANIFEST_UNKNOWN)."""
+    if repository.startswith("docker.io/"):
+        return pull_access_denied_message(normalized)
+    return pull_not_found_message(normalized)
+
+
+def _vkey(v: str) -> tuple:
+    return tuple(int(x) for x in v.split("."))
+
+
+_RULES: dict[int, tuple] = {}
+
+
+def _compiled_rules(entry: dict) -> tuple:
+    """(versions, variants, aliases, names, pattern) of a repository entry, compiled once per entry object."""
+    hit = _RULES.get(id(entry))
+    if hit is not None and hit[0] is entry:
+        return hit[1]
+    rel = entry.get("tag_releases") or {}
+    versions: list[tuple[str, tuple]] = []
+    for v in rel.get("versions", []):
+        m = re.match(r"^(.*)\.\{(\d+)\.\.(\d+)\}$", v)
+        if m:
+            line, first, last = m.group(1), int(m.group(2)), int(m.group(3))
+            versions += [(f"{line}.{k}", _vkey(f"{line}.{k}")) for k in range(first, last + 1)]
+        else:
+            versions.append((v, _vkey(v)))
+    variants = []
+    for suffix, rng in (rel.get("variants") or {}).items():
+        lo, hi = rng.split("..", 1)
+        variants.append((suffix, _vkey(lo), _vkey(hi) if hi else None))
+    variants.sort(key=lambda t: -len(t[0]))
+    pattern = None
+    pat = entry.get("tag_pattern")
+    if pat:
+        words = "(?:" + "|".join(f"(?:{w})" for w in pat.get("words", [])) + ")" if pat.get("words") else None
+        rx = f"(?:{pat['version']})" + (f"(?:-{words})*|{words}(?:-{words})*" if words else "")
+        pattern = re.compile(rx)
+    out = (versions, variants, frozenset(rel.get("aliases", [])), frozenset(rel.get("names", [])), pattern)
+    _RULES[id(entry)] = (entry, out)
+    return out
+
+
+def upstream_tag_exists(entry: dict, tag: str) -> bool:
+    """True when the repository's upstream tag rules (``tag_releases``, ``tag_pattern``) accept ``tag``.
+
+    ``tag_releases``: ``names`` and ``aliases`` are tags; so is ``BASE + SUFFIX`` for a ``variants`` suffix (``""``
+    is the plain variant) whose range holds a release ``V`` when BASE is ``V`` or one of its moving lines (``1.27``
+    and ``1`` for ``1.27.3``) or an alias (``stable-alpine``), and the suffix alone without its dash (``alpine``)."""
+    versions, variants, aliases, names, pattern = _compiled_rules(entry)
+    if tag in names or tag in aliases:
+        return True
+    if pattern is not None and pattern.fullmatch(tag):
+        return True
+    for suffix, lo, hi in variants:
+        if suffix:
+            if suffix.startswith("-") and tag == suffix[1:]:
+                return True
+            if not tag.endswith(suffix):
+                continue
+            base = tag[: -len(suffix)]
+        else:
+            base = tag
+        if not base:
+            continue
+        if base in aliases:
+            return True
+        dotted = base + "."
+        for v, k in versions:
+            if (v == base or v.startswith(dotted)) and k >= lo and (hi is None or k <= hi):
+                return True
+    return False
+
+
 def lookup_image(ref: str, user_catalog: str | None = None) -> Image:
     """Resolve ``ref`` (as written in the pod spec) against the catalog."""
     cat = _merged_catalog(user_catalog)
@@ -290,11 +452,19 @@ def lookup_image(ref: str, user_catalog: str | None = None) -> Image:
     repo = parsed.repository
     tag = parsed.tag or ("latest" if not parsed.digest else None)
     env = dict(defaults.get("env", {}))
-    if repo in cat.get("missing_repositories", {}):
-        return Image(ref=ref, known=True, exists=False, digest="", image_id="", size=0,
-                     pull_ms=int(defaults.get("pull_ms", 1000)), normalized=norm, repository=repo,
-                     env=env, pull_error=pull_not_found_message(norm))
     entry = cat.get("repositories", {}).get(repo)
+    missing = cat.get("missing_repositories", {})
+    absent = entry is None and repo in missing
+    if entry is None and not absent:
+        if repo.startswith(DOCKER_HUB_LIBRARY):
+            official = repo[len(DOCKER_HUB_LIBRARY):] in (cat.get("docker_hub_library") or ())
+            absent = not official or cat.get("unknown_images", "run") == "fail"
+        else:
+            absent = cat.get("unknown_images", "run") == "fail"
+    if absent:
+        return Image(ref=ref, known=repo in missing, exists=False, digest="", image_id="", size=0,
+                     pull_ms=int(defaults.get("pull_ms", 1000)), normalized=norm, repository=repo, env=env,
+                     pull_error=_registry_answer(repo, norm))
     if entry is None:
         digest = parsed.digest or derived_digest(norm)
         return Image(ref=ref, known=False, exists=True, digest=digest, image_id=f"{repo}@{digest}",
@@ -303,6 +473,8 @@ def lookup_image(ref: str, user_catalog: str | None = None) -> Image:
                      programs=dict(user_programs))
     tags = entry.get("tags", {})
     tag_entry = tags.get(tag) if tag is not None else {}
+    if tag_entry is None and upstream_tag_exists(entry, tag):
+        tag_entry = {}
     exists = tag_entry is not None
     if tag_entry is None:
         tag_entry = {}
