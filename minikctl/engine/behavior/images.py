@@ -116,6 +116,9 @@ class Image:
     parsed; ``invalid_message`` is the kubelet's InvalidImageName message.
     ``executables``: names (basenames and/or absolute paths) the image has; None = anything.
     ``programs``: image-specific program models (override the global ones by basename).
+    ``accounts``: the image's ``/etc/passwd`` and ``/etc/group`` as far as the simulation needs them
+    (``users``/``groups``: id -> name, ``memberships``: uid -> the supplementary groups ``/etc/group`` gives it);
+    empty = only root.
     """
 
     ref: str
@@ -136,6 +139,7 @@ class Image:
     invalid: bool = False
     invalid_message: str = ""
     pull_error: str = ""
+    accounts: dict = field(default_factory=dict)
 
     def has_executable(self, name: str) -> bool:
         """True when ``name`` (as written in argv) resolves in this image."""
@@ -159,6 +163,8 @@ class Image:
             "files": dict(self.files), "programs": self.programs, "invalid": self.invalid,
             "invalid_message": self.invalid_message, "pull_error": self.pull_error,
         }
+        if self.accounts:
+            d["accounts"] = self.accounts
         return d
 
     @classmethod
@@ -223,7 +229,7 @@ def _catalog_problem(cat: dict) -> str:
     def number(v) -> bool:
         return isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 1 << 53
 
-    for key in ("executable_sets", "programs", "repositories", "missing_repositories", "defaults"):
+    for key in ("executable_sets", "programs", "repositories", "missing_repositories", "defaults", "accounts"):
         if key in cat and not isinstance(cat[key], dict):
             return f'"{key}" must be an object'
     if "unknown_images" in cat and cat["unknown_images"] not in UNKNOWN_IMAGES:
@@ -233,6 +239,14 @@ def _catalog_problem(cat: dict) -> str:
     for name, items in (cat.get("executable_sets") or {}).items():
         if not strings(items):
             return f'executable_sets["{name}"] must be a list of strings'
+    for name, acc in (cat.get("accounts") or {}).items():
+        if name.startswith("_"):
+            continue
+        if not (isinstance(acc, dict) and str_map(acc.get("users", {})) and str_map(acc.get("groups", {}))
+                and isinstance(acc.get("memberships", {}), dict)
+                and all(isinstance(g, list) and all(number(x) for x in g) for g in acc.get("memberships", {}).values())):
+            return (f'accounts["{name}"] must be {{"users": {{UID: NAME}}, "groups": {{GID: NAME}}, '
+                    '"memberships": {UID: [GID, ...]}}')
     for name, model in (cat.get("programs") or {}).items():
         if not isinstance(model, dict):
             return f'programs["{name}"] must be an object'
@@ -264,6 +278,9 @@ def _catalog_problem(cat: dict) -> str:
             if "programs" in obj and not (isinstance(obj["programs"], dict)
                                           and all(isinstance(m, dict) for m in obj["programs"].values())):
                 return f"{scope}.programs must map names to objects"
+        if "accounts" in entry and entry["accounts"] not in (cat.get("accounts") or {}) \
+                and entry["accounts"] not in (_load(CATALOG_PATH).get("accounts") or {}):
+            return f'{where}.accounts must name an entry of "accounts"'
         problem = _tag_rules_problem(entry, where)
         if problem:
             return problem
@@ -307,7 +324,7 @@ def _merged_catalog(user_catalog: str | None) -> dict:
         return base
     user = _load(user_catalog)
     out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
-    for key in ("executable_sets", "programs", "repositories", "missing_repositories"):
+    for key in ("executable_sets", "programs", "repositories", "missing_repositories", "accounts"):
         merged = dict(base.get(key, {}))
         merged.update(user.get(key, {}))
         out[key] = merged
@@ -395,7 +412,8 @@ def _compiled_rules(entry: dict) -> tuple:
     pat = entry.get("tag_pattern")
     if pat:
         words = "(?:" + "|".join(f"(?:{w})" for w in pat.get("words", [])) + ")" if pat.get("words") else None
-        rx = f"(?:{pat['version']})" + (f"(?:-{words})*|{words}(?:-{words})*" if words else "")
+        # a version, or a word, then more words: VERSION(-WORD)* | WORD(-WORD)*
+        rx = f"(?:(?:{pat['version']})|{words})(?:-{words})*" if words else f"(?:{pat['version']})"
         pattern = re.compile(rx)
     out = (versions, variants, frozenset(rel.get("aliases", [])), frozenset(rel.get("names", [])), pattern)
     _RULES[id(entry)] = (entry, out)
@@ -491,6 +509,7 @@ def lookup_image(ref: str, user_catalog: str | None = None) -> Image:
         cmd=list(tag_entry.get("cmd", entry.get("cmd", []))),
         executables=executables, normalized=norm, repository=repo, env=env,
         files=dict(entry.get("files", {})), programs={**user_programs, **entry.get("programs", {})},
+        accounts=dict((cat.get("accounts") or {}).get(entry.get("accounts", ""), {})),
         pull_error="" if exists else pull_not_found_message(norm),
     )
 
