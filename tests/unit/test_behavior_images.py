@@ -123,6 +123,8 @@ def test_user_catalog_rules_are_checked(tmp_path):
     for i, (text, msg) in enumerate([('{"unknown_images": "maybe"}', '"unknown_images" must be "run" or "fail"'),
                       ('{"repositories": {"a.io/b": {"tag_releases": {"versions": ["x"]}}}}', "is not a version"),
                       ('{"repositories": {"a.io/b": {"tag_releases": {"variants": {"": "1.0"}}}}}', "is not a range"),
+                      ('{"repositories": {"a.io/b": {"tag_releases": {"versions": ["1.{0..99999999}"]}}}}',
+                       "by at most 10000 releases"),
                       ('{"repositories": {"a.io/b": {"tag_pattern": {"version": "("}}}}', "is not a regular expression")]):
         p = tmp_path / f"bad{i}.json"
         p.write_text(text)

@@ -7,7 +7,7 @@ its entries win over the built-in ones.
 Which references pull (``lookup_image``), in this order:
 
 1. A reference the runtime cannot parse: ``InvalidImageName``.
-2. A repository in ``missing_repositories``: the pull fails.
+2. A repository in ``missing_repositories``: the pull fails as its registry answers (as in 5).
 3. A repository in ``repositories`` (catalogued): a tag exists when its ``tags`` lists it, or when the
    repository's upstream tag rules accept it: ``tag_releases`` (every published release ``X.Y.Z``, its moving
    lines ``X.Y`` and ``X``, each with the variant suffixes published for it, the aliases such as ``stable``,
@@ -15,7 +15,10 @@ Which references pull (``lookup_image``), in this order:
    github.com/docker-library/official-images ``library/<name>``), or ``tag_pattern`` (a release-shaped
    version, then words such as ``alpine3.20`` or ``bookworm``, each from the repository's own vocabulary). Any
    other tag does not exist: the registry answers 404 and the pull fails NotFound. Tags not listed in ``tags``
-   get a derived digest (``derived_digest``) and the repository's settings.
+   get a derived digest (``derived_digest``) and the repository's settings. The rules are generous at their
+   edges only: a variant is taken for every release between its first and its last (a few nginx tags such as
+   ``1.23.0-alpine-slim`` pull that were never published), and a pattern takes any release-shaped number of the
+   image's major lines (``redis:7.99``); a misspelt word, alias or major (``nginx:latestt``, ``nginx:2``) fails.
 4. A Docker Hub official image (``docker.io/library/<name>``) exists only when ``<name>`` is one of the
    official images (``docker_hub_library``): a typo such as ``ngnix`` fails as Docker Hub answers for a
    repository it does not have (``pull access denied ... insufficient_scope``), whatever ``unknown_images``
@@ -298,6 +301,9 @@ def _tag_rules_problem(entry: dict, where: str) -> str:
         for v in rel.get("versions", []):
             if not _RELEASE.match(v):
                 return f'{where}.tag_releases.versions: "{v}" is not a version such as 1.27.3 or 1.27.{{0..5}}'
+            m = re.search(r"\{(\d+)\.\.(\d+)\}$", v)
+            if m and not 0 <= int(m.group(2)) - int(m.group(1)) <= 9999:
+                return f'{where}.tag_releases.versions: "{v}" must count up, by at most 10000 releases'
         variants = rel.get("variants", {})
         if not isinstance(variants, dict) or not all(isinstance(r, str) for r in variants.values()):
             return f"{where}.tag_releases.variants must map suffixes to version ranges"
