@@ -108,6 +108,8 @@ class ExecSession:
             p = Process.spawn(self.argv, env, img, now, getattr(main, "memory_limit", None),
                               stdin_open=self.stdin is None, cpu_limit=getattr(main, "cpu_share", None))
             p.is_exec = True
+            # an exec'd process runs as the container's user (the runtime's exec uses the container's process spec)
+            p.creds = getattr(main, "creds", None) if main is not None else procs.credentials(c, pod, img)
             if c.get("workingDir"):  # the runtime starts an exec'd process in the container's working directory
                 p.cwd = c["workingDir"]
             if self.stdin is not None and not p.exited:

@@ -82,3 +82,55 @@ def test_round_trip():
     again = PodFS.from_dict(d)
     assert again.to_dict() == fs.to_dict()
     assert again.view("c", [{"name": "shared-data", "mountPath": "/d"}]).read("/d/f") == "1"
+
+
+def test_credentials_from_the_security_context():
+    """kubernetes.io "Configure a Security Context for a Pod or Container": the container's runAsUser wins over the
+    pod's; without runAsGroup the group is 0; groups = primary group, the image's /etc/group memberships
+    (containerd WithAdditionalGIDs), fsGroup and supplementalGroups (kubelet determineEffectiveSecurityContext),
+    sorted as the kernel keeps them."""
+    from minikctl.engine.behavior.argv import credentials
+
+    busybox = lookup_image("busybox:1.28")
+    pod = {"spec": {"securityContext": {"runAsUser": 1000, "runAsGroup": 3000, "fsGroup": 2000,
+                                        "supplementalGroups": [4000]}}}
+    assert credentials({}, pod, busybox) == {"uid": 1000, "gid": 3000, "groups": [2000, 3000, 4000]}
+    assert credentials({"securityContext": {"runAsUser": 2000}}, {"spec": {"securityContext": {"runAsUser": 1000}}},
+                       busybox) == {"uid": 2000, "gid": 0, "groups": [0]}
+    assert credentials({}, {"spec": {}}, busybox) is None  # the image's user: root
+    # root named in a pod keeps the image's memberships, unless the policy is Strict
+    root = {"spec": {"securityContext": {"runAsUser": 0, "fsGroup": 2000}}}
+    assert credentials({}, root, busybox)["groups"] == [0, 10, 2000]
+    root["spec"]["securityContext"]["supplementalGroupsPolicy"] = "Strict"
+    assert credentials({}, root, busybox)["groups"] == [0, 2000]
+
+
+def test_owners_follow_the_process_and_fs_group():
+    volumes = [{"name": "v", "emptyDir": {}}, {"name": "h", "hostPath": {"path": "/x"}}]
+    pod = {"metadata": {"name": "p"}, "spec": {"securityContext": {"fsGroup": 2000}, "volumes": volumes}}
+    fs = PodFS.new(pod)
+    view = fs.view("c", [{"name": "v", "mountPath": "/data/demo"}, {"name": "h", "mountPath": "/host"}])
+    assert view.is_dir("/data") and view.listdir("/data") == ["demo"]  # the way to a mount point exists
+    assert view.owner("/data/demo") == (0, 2000) and view.dir_mode("/data/demo") == "drwxrwsrwx"
+    view.creds = {"uid": 1000, "gid": 3000, "groups": [2000, 3000]}
+    view.write("/data/demo/f", "x")
+    view.write("/tmp/g", "y")
+    view.write("/host/h", "z")  # hostPath: the kubelet does not hand it to fsGroup
+    view.mkdir("/data/demo/sub")
+    assert view.owner("/data/demo/f") == (1000, 2000) and view.owner("/tmp/g") == (1000, 3000)
+    assert view.owner("/host/h") == (1000, 3000) and view.dir_mode("/data/demo/sub") == "drwxr-sr-x"
+    view.creds = None
+    view.write("/tmp/root", "")
+    assert view.owner("/tmp/root") == (0, 0)
+    # ownership survives the store
+    again = PodFS.from_dict(json.loads(json.dumps(fs.to_dict())))
+    v2 = again.view("c", [{"name": "v", "mountPath": "/data/demo"}])
+    assert v2.owner("/data/demo/f") == (1000, 2000) and v2.dir_mode("/data/demo") == "drwxrwsrwx"
+    v2.remove("/data/demo/f")
+    v2.write("/data/demo/f", "")
+    assert v2.owner("/data/demo/f") == (0, 2000)  # a new file, made by root
+    # a pod without fsGroup or credentials stores no owners at all
+    plain = PodFS.new({"metadata": {"name": "q"}, "spec": {"volumes": [{"name": "v", "emptyDir": {}}]}})
+    pv = plain.view("c", [{"name": "v", "mountPath": "/v"}])
+    pv.write("/v/a", "")
+    assert "owners" not in json.dumps(plain.to_dict()) and pv.dir_mode("/v") == "drwxrwxrwx"

@@ -6,12 +6,14 @@ milliseconds of virtual time (values below 2000-01-01 in Unix ms are read as off
 
 Images (``images.json``, data):
   ``lookup_image(ref, user_catalog=None) -> Image``: ``known``, ``exists`` (False -> the pull fails;
-  ``pull_error`` is containerd's NotFound text), ``invalid``/``invalid_message`` (InvalidImageName),
-  ``digest``, ``image_id`` (``docker.io/library/nginx@sha256:...``), ``normalized``
-  (``docker.io/library/nginx:1.14.2``, the status ``image``), ``size``, ``pull_ms``, ``entrypoint``,
-  ``cmd``, ``executables`` (None = anything), ``env``, ``files``, ``programs``.
-  Unknown repositories pull fine with ``sha256(normalized reference)``; a known repository
-  with an unlisted tag does not exist.
+  ``pull_error`` is containerd's text: NotFound, or Docker Hub's ``pull access denied``),
+  ``invalid``/``invalid_message`` (InvalidImageName), ``digest``, ``image_id``
+  (``docker.io/library/nginx@sha256:...``), ``normalized`` (``docker.io/library/nginx:1.14.2``, the status
+  ``image``), ``size``, ``pull_ms``, ``entrypoint``, ``cmd``, ``executables`` (None = anything), ``env``,
+  ``files``, ``programs``, ``accounts`` (the image's users and groups). Which references exist is the rule in
+  ``images.py``'s docstring: real upstream tags of catalogued repositories, the Docker Hub official names,
+  unknown repositories run (``sha256(normalized reference)``) unless the catalog's ``unknown_images`` is "fail".
+  ``argv.credentials(container, pod, image)``: the securityContext's uid, gid and groups (``id``, ``ls -l``).
 
 Argv and env:
   ``effective_argv(container, image)``: command/args vs ENTRYPOINT/CMD, ``$(VAR)`` from the

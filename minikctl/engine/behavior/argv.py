@@ -196,6 +196,37 @@ def container_env(container: dict, pod: dict, *, configmaps: dict | None = None,
 _SUBSCRIPT = re.compile(r"^metadata\.(labels|annotations)\['(.*)'\]$")
 
 
+def credentials(container: dict, pod: dict, image=None) -> dict | None:
+    """The user, group and supplementary groups the container's processes run with, or None for the image's
+    default (root, and the groups ``/etc/group`` gives root).
+
+    ``runAsUser``/``runAsGroup`` of the container's securityContext win over the pod's (kubernetes.io "Configure
+    a Security Context for a Pod or Container"); without ``runAsGroup`` the group is 0. The supplementary groups
+    are the primary group and those the image's ``/etc/group`` gives the user (containerd's ``WithAdditionalGIDs``),
+    then the pod's ``fsGroup`` and ``supplementalGroups`` (kubelet ``determineEffectiveSecurityContext``); the kernel
+    keeps them sorted (``setgroups``), which is the order ``id`` prints."""
+    psc = (pod.get("spec") or {}).get("securityContext") or {}
+    csc = container.get("securityContext") or {}
+
+    def pick(key: str):
+        v = csc.get(key, psc.get(key))
+        return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+    uid, gid = pick("runAsUser"), pick("runAsGroup")
+    fs_group = psc.get("fsGroup") if isinstance(psc.get("fsGroup"), int) else None
+    extra = [g for g in (psc.get("supplementalGroups") or []) if isinstance(g, int) and not isinstance(g, bool)]
+    if uid is None and gid is None and fs_group is None and not extra:
+        return None
+    uid = 0 if uid is None else uid
+    gid = 0 if gid is None else gid
+    accounts = getattr(image, "accounts", None) or {}
+    image_groups = (accounts.get("memberships") or {}).get(str(uid), [])
+    if psc.get("supplementalGroupsPolicy") == "Strict":  # only the groups the pod names (KEP-3619)
+        image_groups = []
+    groups = sorted({gid, *image_groups, *([fs_group] if fs_group is not None else []), *extra})
+    return {"uid": uid, "gid": gid, "groups": groups}
+
+
 def field_ref(pod: dict, path: str) -> str | None:
     """Downward API fieldRef values (best effort; missing values -> "")."""
     meta = pod.get("metadata", {}) or {}

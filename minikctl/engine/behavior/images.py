@@ -1,7 +1,36 @@
 """The image catalog: which images exist, their digests, sizes, defaults and programs.
 
 The facts live in ``images.json`` next to this file (data, not code). A store may add a
-user catalog with the same layout; its entries win over the built-in ones.
+user catalog with the same layout (``$MINIKCTL_HOME/images.json``, beside the store file);
+its entries win over the built-in ones.
+
+Which references pull (``lookup_image``), in this order:
+
+1. A reference the runtime cannot parse: ``InvalidImageName``.
+2. A repository in ``missing_repositories``: the pull fails as its registry answers (as in 5).
+3. A repository in ``repositories`` (catalogued): a tag exists when its ``tags`` lists it, or when the
+   repository's upstream tag rules accept it: ``tag_releases`` (every published release ``X.Y.Z``, its moving
+   lines ``X.Y`` and ``X``, each with the variant suffixes published for it, the aliases such as ``stable``,
+   and a few other names; the facts are those of the Docker Official Images library files,
+   github.com/docker-library/official-images ``library/<name>``), or ``tag_pattern`` (a release-shaped
+   version, then words such as ``alpine3.20`` or ``bookworm``, each from the repository's own vocabulary). Any
+   other tag does not exist: the registry answers 404 and the pull fails NotFound. Tags not listed in ``tags``
+   get a derived digest (``derived_digest``) and the repository's settings. The rules are generous at their
+   edges only: a variant is taken for every release between its first and its last (a few nginx tags such as
+   ``1.23.0-alpine-slim`` pull that were never published), and a pattern takes any release-shaped number of the
+   image's major lines (``redis:7.99``); a misspelt word, alias or major (``nginx:latestt``, ``nginx:2``) fails.
+4. A Docker Hub official image (``docker.io/library/<name>``) exists only when ``<name>`` is one of the
+   official images (``docker_hub_library``): a typo such as ``ngnix`` fails as Docker Hub answers for a
+   repository it does not have (``pull access denied ... insufficient_scope``), whatever ``unknown_images``
+   says. An official image the catalog does not describe runs as a generic image with any tag.
+5. Anything else (``mycorp/app``, ``registry.example.com/x``) is unknown to the catalog. With
+   ``"unknown_images": "run"`` (the default) it runs as a generic image: any tag, a derived digest, every
+   command found. A catalog with ``"unknown_images": "fail"`` makes the catalog the whole world: these, and
+   official images without an entry, fail to pull with the registry's answer for a repository it does not
+   have (Docker Hub: ``pull access denied``; another registry: NotFound, the distribution spec's 404).
+
+The failure texts are containerd's as the kubelet reports them: ``pull_not_found_message`` and
+``pull_access_denied_message``.
 """
 
 from __future__ import annotations
@@ -18,6 +47,10 @@ CATALOG_PATH = os.path.join(_HERE, "images.json")
 _COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 _TAG = re.compile(r"^[\w][\w.-]{0,127}$")
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+_RELEASE = re.compile(r"^\d+(?:\.\d+)*(?:\.\{\d+\.\.\d+\})?$")
+_RANGE = re.compile(r"^\d+(?:\.\d+)*\.\.(?:\d+(?:\.\d+)*)?$")
+UNKNOWN_IMAGES = ("run", "fail")
+DOCKER_HUB_LIBRARY = "docker.io/library/"
 _DOMAIN = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?$")
 
 
@@ -86,6 +119,9 @@ class Image:
     parsed; ``invalid_message`` is the kubelet's InvalidImageName message.
     ``executables``: names (basenames and/or absolute paths) the image has; None = anything.
     ``programs``: image-specific program models (override the global ones by basename).
+    ``accounts``: the image's ``/etc/passwd`` and ``/etc/group`` as far as the simulation needs them
+    (``users``/``groups``: id -> name, ``memberships``: uid -> the supplementary groups ``/etc/group`` gives it);
+    empty = only root.
     """
 
     ref: str
@@ -106,6 +142,7 @@ class Image:
     invalid: bool = False
     invalid_message: str = ""
     pull_error: str = ""
+    accounts: dict = field(default_factory=dict)
 
     def has_executable(self, name: str) -> bool:
         """True when ``name`` (as written in argv) resolves in this image."""
@@ -129,6 +166,8 @@ class Image:
             "files": dict(self.files), "programs": self.programs, "invalid": self.invalid,
             "invalid_message": self.invalid_message, "pull_error": self.pull_error,
         }
+        if self.accounts:
+            d["accounts"] = self.accounts
         return d
 
     @classmethod
@@ -193,12 +232,24 @@ def _catalog_problem(cat: dict) -> str:
     def number(v) -> bool:
         return isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 1 << 53
 
-    for key in ("executable_sets", "programs", "repositories", "missing_repositories", "defaults"):
+    for key in ("executable_sets", "programs", "repositories", "missing_repositories", "defaults", "accounts"):
         if key in cat and not isinstance(cat[key], dict):
             return f'"{key}" must be an object'
+    if "unknown_images" in cat and cat["unknown_images"] not in UNKNOWN_IMAGES:
+        return '"unknown_images" must be "run" or "fail"'
+    if "docker_hub_library" in cat and not strings(cat["docker_hub_library"]):
+        return '"docker_hub_library" must be a list of strings'
     for name, items in (cat.get("executable_sets") or {}).items():
         if not strings(items):
             return f'executable_sets["{name}"] must be a list of strings'
+    for name, acc in (cat.get("accounts") or {}).items():
+        if name.startswith("_"):
+            continue
+        if not (isinstance(acc, dict) and str_map(acc.get("users", {})) and str_map(acc.get("groups", {}))
+                and isinstance(acc.get("memberships", {}), dict)
+                and all(isinstance(g, list) and all(number(x) for x in g) for g in acc.get("memberships", {}).values())):
+            return (f'accounts["{name}"] must be {{"users": {{UID: NAME}}, "groups": {{GID: NAME}}, '
+                    '"memberships": {UID: [GID, ...]}}')
     for name, model in (cat.get("programs") or {}).items():
         if not isinstance(model, dict):
             return f'programs["{name}"] must be an object'
@@ -230,6 +281,46 @@ def _catalog_problem(cat: dict) -> str:
             if "programs" in obj and not (isinstance(obj["programs"], dict)
                                           and all(isinstance(m, dict) for m in obj["programs"].values())):
                 return f"{scope}.programs must map names to objects"
+        if "accounts" in entry and entry["accounts"] not in (cat.get("accounts") or {}) \
+                and entry["accounts"] not in (_load(CATALOG_PATH).get("accounts") or {}):
+            return f'{where}.accounts must name an entry of "accounts"'
+        problem = _tag_rules_problem(entry, where)
+        if problem:
+            return problem
+    return ""
+
+
+def _tag_rules_problem(entry: dict, where: str) -> str:
+    rel = entry.get("tag_releases")
+    if rel is not None:
+        if not isinstance(rel, dict):
+            return f"{where}.tag_releases must be an object"
+        for key in ("versions", "aliases", "names"):
+            if key in rel and not (isinstance(rel[key], list) and all(isinstance(x, str) for x in rel[key])):
+                return f"{where}.tag_releases.{key} must be a list of strings"
+        for v in rel.get("versions", []):
+            if not _RELEASE.match(v):
+                return f'{where}.tag_releases.versions: "{v}" is not a version such as 1.27.3 or 1.27.{{0..5}}'
+            m = re.search(r"\{(\d+)\.\.(\d+)\}$", v)
+            if m and not 0 <= int(m.group(2)) - int(m.group(1)) <= 9999:
+                return f'{where}.tag_releases.versions: "{v}" must count up, by at most 10000 releases'
+        variants = rel.get("variants", {})
+        if not isinstance(variants, dict) or not all(isinstance(r, str) for r in variants.values()):
+            return f"{where}.tag_releases.variants must map suffixes to version ranges"
+        for suffix, rng in variants.items():
+            if not _RANGE.match(rng):
+                return (f'{where}.tag_releases.variants["{suffix}"]: "{rng}" is not a range such as 1.8.1.. '
+                        'or 1.22.1..1.25.1')
+    pat = entry.get("tag_pattern")
+    if pat is not None:
+        if not (isinstance(pat, dict) and isinstance(pat.get("version"), str)
+                and isinstance(pat.get("words", []), list) and all(isinstance(w, str) for w in pat.get("words", []))):
+            return f'{where}.tag_pattern must be {{"version": REGEX, "words": [REGEX, ...]}}'
+        for rx in [pat["version"]] + list(pat.get("words", [])):
+            try:
+                re.compile(rx)
+            except re.error as e:
+                return f'{where}.tag_pattern: "{rx}" is not a regular expression ({e})'
     return ""
 
 
@@ -239,12 +330,16 @@ def _merged_catalog(user_catalog: str | None) -> dict:
         return base
     user = _load(user_catalog)
     out = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
-    for key in ("executable_sets", "programs", "repositories", "missing_repositories"):
+    for key in ("executable_sets", "programs", "repositories", "missing_repositories", "accounts"):
         merged = dict(base.get(key, {}))
         merged.update(user.get(key, {}))
         out[key] = merged
     if "defaults" in user:
         out["defaults"] = {**base.get("defaults", {}), **user["defaults"]}
+    if "unknown_images" in user:
+        out["unknown_images"] = user["unknown_images"]
+    if "docker_hub_library" in user:
+        out["docker_hub_library"] = list(base.get("docker_hub_library", [])) + list(user["docker_hub_library"])
     return out
 
 
@@ -271,6 +366,97 @@ def pull_not_found_message(normalized: str) -> str:
             f'failed to resolve reference "{normalized}": {normalized}: not found')
 
 
+def pull_access_denied_message(normalized: str) -> str:
+    """containerd's answer when the registry refuses a token for the repository, which is what Docker Hub does for
+    a repository it does not have: the resolver's ``pull access denied, repository does not exist or may require
+    authorization`` around the authorizer's ``server message: insufficient_scope: authorization failed``
+    (containerd core/remotes/docker/resolver.go ``Resolve``, authorizer.go ``invalidAuthorization``), wrapped by
+    the CRI's PullImage; not an errdefs class, so gRPC code Unknown. Observed in the kubelet's event as
+    ``Failed to pull image "controller:latest": rpc error: code = Unknown desc = failed to pull and unpack image
+    "docker.io/library/controller:latest": failed to resolve reference ...: pull access denied, ...``
+    (github.com/pfnet/image-pull-secrets-provisioner issue 31)."""
+    return (f'rpc error: code = Unknown desc = failed to pull and unpack image "{normalized}": '
+            f'failed to resolve reference "{normalized}": pull access denied, repository does not exist or may '
+            'require authorization: server message: insufficient_scope: authorization failed')
+
+
+def _registry_answer(repository: str, normalized: str) -> str:
+    """The pull error for a repository the registry does not have: Docker Hub refuses the token, another
+    registry answers 404 (the distribution spec's NAME_UNKNOWN / MANIFEST_UNKNOWN)."""
+    if repository.startswith("docker.io/"):
+        return pull_access_denied_message(normalized)
+    return pull_not_found_message(normalized)
+
+
+def _vkey(v: str) -> tuple:
+    return tuple(int(x) for x in v.split("."))
+
+
+_RULES: dict[int, tuple] = {}
+
+
+def _compiled_rules(entry: dict) -> tuple:
+    """(versions, variants, aliases, names, pattern) of a repository entry, compiled once per entry object."""
+    hit = _RULES.get(id(entry))
+    if hit is not None and hit[0] is entry:
+        return hit[1]
+    rel = entry.get("tag_releases") or {}
+    versions: list[tuple[str, tuple]] = []
+    for v in rel.get("versions", []):
+        m = re.match(r"^(.*)\.\{(\d+)\.\.(\d+)\}$", v)
+        if m:
+            line, first, last = m.group(1), int(m.group(2)), int(m.group(3))
+            versions += [(f"{line}.{k}", _vkey(f"{line}.{k}")) for k in range(first, last + 1)]
+        else:
+            versions.append((v, _vkey(v)))
+    variants = []
+    for suffix, rng in (rel.get("variants") or {}).items():
+        lo, hi = rng.split("..", 1)
+        variants.append((suffix, _vkey(lo), _vkey(hi) if hi else None))
+    variants.sort(key=lambda t: -len(t[0]))
+    pattern = None
+    pat = entry.get("tag_pattern")
+    if pat:
+        words = "(?:" + "|".join(f"(?:{w})" for w in pat.get("words", [])) + ")" if pat.get("words") else None
+        # a version, or a word, then more words: VERSION(-WORD)* | WORD(-WORD)*
+        rx = f"(?:(?:{pat['version']})|{words})(?:-{words})*" if words else f"(?:{pat['version']})"
+        pattern = re.compile(rx)
+    out = (versions, variants, frozenset(rel.get("aliases", [])), frozenset(rel.get("names", [])), pattern)
+    _RULES[id(entry)] = (entry, out)
+    return out
+
+
+def upstream_tag_exists(entry: dict, tag: str) -> bool:
+    """True when the repository's upstream tag rules (``tag_releases``, ``tag_pattern``) accept ``tag``.
+
+    ``tag_releases``: ``names`` and ``aliases`` are tags; so is ``BASE + SUFFIX`` for a ``variants`` suffix (``""``
+    is the plain variant) whose range holds a release ``V`` when BASE is ``V`` or one of its moving lines (``1.27``
+    and ``1`` for ``1.27.3``) or an alias (``stable-alpine``), and the suffix alone without its dash (``alpine``)."""
+    versions, variants, aliases, names, pattern = _compiled_rules(entry)
+    if tag in names or tag in aliases:
+        return True
+    if pattern is not None and pattern.fullmatch(tag):
+        return True
+    for suffix, lo, hi in variants:
+        if suffix:
+            if suffix.startswith("-") and tag == suffix[1:]:
+                return True
+            if not tag.endswith(suffix):
+                continue
+            base = tag[: -len(suffix)]
+        else:
+            base = tag
+        if not base:
+            continue
+        if base in aliases:
+            return True
+        dotted = base + "."
+        for v, k in versions:
+            if (v == base or v.startswith(dotted)) and k >= lo and (hi is None or k <= hi):
+                return True
+    return False
+
+
 def lookup_image(ref: str, user_catalog: str | None = None) -> Image:
     """Resolve ``ref`` (as written in the pod spec) against the catalog."""
     cat = _merged_catalog(user_catalog)
@@ -290,11 +476,19 @@ def lookup_image(ref: str, user_catalog: str | None = None) -> Image:
     repo = parsed.repository
     tag = parsed.tag or ("latest" if not parsed.digest else None)
     env = dict(defaults.get("env", {}))
-    if repo in cat.get("missing_repositories", {}):
-        return Image(ref=ref, known=True, exists=False, digest="", image_id="", size=0,
-                     pull_ms=int(defaults.get("pull_ms", 1000)), normalized=norm, repository=repo,
-                     env=env, pull_error=pull_not_found_message(norm))
     entry = cat.get("repositories", {}).get(repo)
+    missing = cat.get("missing_repositories", {})
+    absent = entry is None and repo in missing
+    if entry is None and not absent:
+        if repo.startswith(DOCKER_HUB_LIBRARY):
+            official = repo[len(DOCKER_HUB_LIBRARY):] in (cat.get("docker_hub_library") or ())
+            absent = not official or cat.get("unknown_images", "run") == "fail"
+        else:
+            absent = cat.get("unknown_images", "run") == "fail"
+    if absent:
+        return Image(ref=ref, known=repo in missing, exists=False, digest="", image_id="", size=0,
+                     pull_ms=int(defaults.get("pull_ms", 1000)), normalized=norm, repository=repo, env=env,
+                     pull_error=_registry_answer(repo, norm))
     if entry is None:
         digest = parsed.digest or derived_digest(norm)
         return Image(ref=ref, known=False, exists=True, digest=digest, image_id=f"{repo}@{digest}",
@@ -303,6 +497,8 @@ def lookup_image(ref: str, user_catalog: str | None = None) -> Image:
                      programs=dict(user_programs))
     tags = entry.get("tags", {})
     tag_entry = tags.get(tag) if tag is not None else {}
+    if tag_entry is None and upstream_tag_exists(entry, tag):
+        tag_entry = {}
     exists = tag_entry is not None
     if tag_entry is None:
         tag_entry = {}
@@ -319,6 +515,7 @@ def lookup_image(ref: str, user_catalog: str | None = None) -> Image:
         cmd=list(tag_entry.get("cmd", entry.get("cmd", []))),
         executables=executables, normalized=norm, repository=repo, env=env,
         files=dict(entry.get("files", {})), programs={**user_programs, **entry.get("programs", {})},
+        accounts=dict((cat.get("accounts") or {}).get(entry.get("accounts", ""), {})),
         pull_error="" if exists else pull_not_found_message(norm),
     )
 

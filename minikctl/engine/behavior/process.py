@@ -701,6 +701,9 @@ class Process:
         self.peer: "Process | None" = None  # exec only: the container's main process (not persisted)
         self.stdin_open = False
         self.is_exec = False  # run by run_exec (probe/hook/exec): unmodelled programs then succeed at once
+        # the credentials it runs with (argv.credentials: {"uid", "gid", "groups"}), None = the image's root; an exec
+        # runs with those of the container's main process
+        self.creds: dict | None = None
         # optional, not persisted: name -> IP (or None) for nslookup; set it before step() to let
         # init containers wait for Services (see ``parse_service_dns``)
         self.resolver = None
@@ -837,7 +840,7 @@ class Process:
                "partial", "listeners", "pid1", "exiting", "spin", "cpu_ns", "cpu_share", "cpu_slice", "ffwd_after", "guard",
                "exited",
                "exit_code", "exit_ms", "reason",
-               "message", "logs", "assumptions", "stdin_open", "is_exec")
+               "message", "logs", "assumptions", "stdin_open", "is_exec", "creds")
 
     def to_dict(self) -> dict:
         d = _json_copy({k: getattr(self, k) for k in self._FIELDS})
@@ -865,6 +868,8 @@ class Process:
             return
         now_ms = int(now_ms)
         self._horizon = now_ms
+        if fs is not None:
+            fs.creds = self.creds  # what it creates is owned by its user (vfs.ContainerFS.write)
         if self.blocked is None:
             if self.t > now_ms:
                 return
@@ -2817,11 +2822,15 @@ class Process:
                 for n in names:
                     if long_:
                         child = p.rstrip("/") + "/" + n
+                        uid, gid = fs.owner(child)
+                        user = self._account_name("users", uid) or str(uid)
+                        group = self._account_name("groups", gid) or str(gid)
                         if fs.is_dir(child):
-                            self._out(table, f"drwxr-xr-x    2 root     root          4096 Jan  1 00:00 {n}\n", fs)
+                            mode = fs.dir_mode(child)
+                            self._out(table, f"{mode}    2 {user:<8} {group:<8}      4096 Jan  1 00:00 {n}\n", fs)
                         else:
                             size = len((fs.read(child) or "").encode())
-                            self._out(table, f"-rw-r--r--    1 root     root    {size:10d} Jan  1 00:00 {n}\n", fs)
+                            self._out(table, f"-rw-r--r--    1 {user:<8} {group:<8} {size:9d} Jan  1 00:00 {n}\n", fs)
                     else:
                         self._out(table, n + "\n", fs)
             elif fs.read(p) is not None:
@@ -3238,12 +3247,54 @@ class Process:
         self._out(table, h + "\n", fs)
         self.status = 0
 
+    # -- credentials (argv.credentials; the names come from the image's accounts, images.json) ----------------
+    def _ids(self) -> tuple[int, int, list]:
+        c = self.creds
+        if c:
+            return int(c.get("uid", 0)), int(c.get("gid", 0)), list(c.get("groups") or [])
+        member = ((self.image.get("accounts") or {}).get("memberships") or {}).get("0", [])
+        return 0, 0, sorted({0, *member})
+
+    def _account_name(self, kind: str, n: int) -> str | None:
+        names = (self.image.get("accounts") or {}).get(kind) or {}
+        if not names and n == 0:
+            return "root"
+        return names.get(str(n))
+
     def _b_id(self, argv, table, flags, line, fs):
-        self._out(table, "uid=0(root) gid=0(root) groups=0(root)\n" if "-u" not in argv else "0\n", fs)
+        """busybox ``id``: ``uid=1000 gid=3000 groups=2000,3000`` (a name in parentheses when the image has one);
+        ``-u``/``-g``/``-G`` print the ids alone, ``-n`` their names."""
+        uid, gid, groups = self._ids()
+        opts = "".join(a[1:] for a in argv[1:] if a.startswith("-") and a != "-")
+
+        def fmt(kind: str, n: int) -> str:
+            name = self._account_name(kind, n)
+            return f"{n}({name})" if name is not None else str(n)
+
+        def one(kind: str, n: int) -> str:
+            return (self._account_name(kind, n) or str(n)) if "n" in opts else str(n)
+
+        if "u" in opts:
+            out = one("users", uid)
+        elif "g" in opts and "G" not in opts:
+            out = one("groups", gid)
+        elif "G" in opts:
+            out = " ".join(one("groups", g) for g in groups)
+        else:
+            out = f"uid={fmt('users', uid)} gid={fmt('groups', gid)}"
+            if groups:
+                out += " groups=" + ",".join(fmt("groups", g) for g in groups)
+        self._out(table, out + "\n", fs)
         self.status = 0
 
     def _b_whoami(self, argv, table, flags, line, fs):
-        self._out(table, "root\n", fs)
+        uid = self._ids()[0]
+        name = self._account_name("users", uid)
+        if name is None:
+            self._errout(table, f"whoami: unknown uid {uid}\n", fs)
+            self.status = 1
+            return
+        self._out(table, name + "\n", fs)
         self.status = 0
 
     def _b_uname(self, argv, table, flags, line, fs):
@@ -3413,7 +3464,14 @@ class Process:
         self._block(None, table, flags, kind="forever")
 
     def _b_ps(self, argv, table, flags, line, fs):
-        self._out(table, "PID   USER     TIME  COMMAND\n    1 root      0:00 " + " ".join(self.argv) + "\n", fs)
+        """busybox ``ps``: PID 1 is the container's main process (an exec sees it too), then the exec itself."""
+        uid = self._ids()[0]
+        user = self._account_name("users", uid) or str(uid)
+        main = self.peer if self.is_exec and self.peer is not None else self
+        out = f"PID   USER     TIME  COMMAND\n    1 {user:<8}  0:00 " + " ".join(main.argv) + "\n"
+        if main is not self:
+            out += f"{main.next_pid:5d} {user:<8}  0:00 " + " ".join(self.argv) + "\n"
+        self._out(table, out, fs)
         self.status = 0
 
     def _b_find(self, argv, table, flags, line, fs):
@@ -3599,6 +3657,7 @@ def run_exec_timed(argv: list, env: dict, fs: ContainerFS, image: Image, now_ms:
         return 126, ("", msg) if split else msg, 0
     p.peer = proc
     p.net = getattr(proc, "net", None)  # an exec runs in the container's network namespace
+    p.creds = getattr(proc, "creds", None)  # ... and as the container's user
     p.is_exec = True
     limit = None if timeout_s is None else now_ms + int(timeout_s * 1000)
     p.step(limit if limit is not None else now_ms + 10 ** 12, fs)

@@ -21,20 +21,32 @@ def norm(path: str, cwd: str = "/") -> str:
 
 
 class _Store:
-    """files: path -> text; dirs: set of paths (always absolute, normalised)."""
+    """files: path -> text; dirs: set of paths (always absolute, normalised); owners: path -> [uid, gid] of what
+    a process that is not root:root created (anything else is root's)."""
 
-    __slots__ = ("files", "dirs")
+    __slots__ = ("files", "dirs", "owners")
 
-    def __init__(self, files: dict | None = None, dirs: set | None = None) -> None:
+    def __init__(self, files: dict | None = None, dirs: set | None = None, owners: dict | None = None) -> None:
         self.files: dict[str, str] = dict(files or {})
         self.dirs: set[str] = set(dirs or ())
+        self.owners: dict[str, list] = dict(owners or {})
 
     def to_dict(self) -> dict:
-        return {"files": {k: self.files[k] for k in sorted(self.files)}, "dirs": sorted(self.dirs)}
+        d = {"files": {k: self.files[k] for k in sorted(self.files)}, "dirs": sorted(self.dirs)}
+        if self.owners:
+            d["owners"] = {k: self.owners[k] for k in sorted(self.owners)}
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "_Store":
-        return cls(d.get("files", {}), set(d.get("dirs", [])))
+        return cls(d.get("files", {}), set(d.get("dirs", [])), d.get("owners"))
+
+    def forget(self, p: str) -> None:
+        """Drop the owners of ``p`` and of everything under it."""
+        if self.owners:
+            pre = p.rstrip("/") + "/"
+            for k in [k for k in self.owners if k == p or k.startswith(pre)]:
+                del self.owners[k]
 
     def is_dir(self, p: str) -> bool:
         if p == "/" or p in self.dirs:
@@ -88,20 +100,37 @@ def _etc_files(pod: dict) -> dict[str, str]:
     }
 
 
+# volume types whose ownership the kubelet hands to the pod's fsGroup (``SetVolumeOwnership``: the volume root
+# and its files get group fsGroup, directories the setgid bit, so files created there get that group too)
+_OWNERSHIP_MANAGED = ("emptyDir", "configMap", "secret", "downwardAPI", "projected", "persistentVolumeClaim",
+                      "ephemeral")
+
+
 class PodFS:
-    """One per pod. ``volumes``: name -> store; ``private``: container name -> store."""
+    """One per pod. ``volumes``: name -> store; ``private``: container name -> store; ``fs_group``: the pod's
+    fsGroup and the volumes it owns; ``empty_dirs``: the emptyDir volumes (mode 0777 at their root)."""
 
     def __init__(self) -> None:
         self.volumes: dict[str, _Store] = {}
         self.private: dict[str, _Store] = {}
         self.etc: dict[str, str] = {}
+        self.fs_group: int | None = None
+        self.group_volumes: set[str] = set()
+        self.empty_dirs: set[str] = set()
 
     @classmethod
     def new(cls, pod: dict) -> "PodFS":
         fs = cls()
-        for v in (pod.get("spec", {}) or {}).get("volumes") or []:
+        spec = pod.get("spec", {}) or {}
+        g = (spec.get("securityContext") or {}).get("fsGroup")
+        fs.fs_group = g if isinstance(g, int) and not isinstance(g, bool) else None
+        for v in spec.get("volumes") or []:
             if isinstance(v, dict) and v.get("name"):
                 fs.volumes[v["name"]] = _Store()
+                if "emptyDir" in v:
+                    fs.empty_dirs.add(v["name"])
+                if fs.fs_group is not None and any(k in v for k in _OWNERSHIP_MANAGED):
+                    fs.group_volumes.add(v["name"])
         fs.etc = _etc_files(pod)
         return fs
 
@@ -134,11 +163,17 @@ class PodFS:
         self.private[container_name] = self._fresh(image)
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "volumes": {k: self.volumes[k].to_dict() for k in sorted(self.volumes)},
             "private": {k: self.private[k].to_dict() for k in sorted(self.private)},
             "etc": {k: self.etc[k] for k in sorted(self.etc)},
         }
+        if self.fs_group is not None:
+            d["fs_group"] = self.fs_group
+            d["group_volumes"] = sorted(self.group_volumes)
+        if self.empty_dirs:
+            d["empty_dirs"] = sorted(self.empty_dirs)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "PodFS":
@@ -146,6 +181,9 @@ class PodFS:
         fs.volumes = {k: _Store.from_dict(v) for k, v in (d.get("volumes") or {}).items()}
         fs.private = {k: _Store.from_dict(v) for k, v in (d.get("private") or {}).items()}
         fs.etc = dict(d.get("etc") or {})
+        fs.fs_group = d.get("fs_group")
+        fs.group_volumes = set(d.get("group_volumes") or ())
+        fs.empty_dirs = set(d.get("empty_dirs") or ())
         return fs
 
 
@@ -159,6 +197,7 @@ class ContainerFS:
     def __init__(self, podfs: PodFS, container: str, mounts: list[dict]) -> None:
         self.podfs = podfs
         self.container = container
+        self.creds: dict | None = None  # the credentials of the process acting through this view (Process.step)
         ms = []
         for m in mounts:
             if not isinstance(m, dict) or not m.get("mountPath"):
@@ -182,10 +221,54 @@ class ContainerFS:
         p = norm(path)
         return any(p == mp for mp, _, _, _ in self.mounts)
 
+    def _holds_mount(self, path: str) -> bool:
+        """A directory on the way to a mount point (``/data`` for ``/data/demo``): the runtime made it."""
+        pre = norm(path).rstrip("/") + "/"
+        return any(mp.startswith(pre) for mp, _, _, _ in self.mounts)
+
+    def _volume_of(self, path: str) -> str | None:
+        p = norm(path)
+        for mp, vol, _sub, _ro in self.mounts:
+            if p == mp or p.startswith(mp.rstrip("/") + "/"):
+                return vol
+        return None
+
+    # -- ownership -------------------------------------------------------------------------
+    def owner(self, path: str) -> tuple[int, int]:
+        """(uid, gid) of a file or directory: what created it, else root; in a volume the pod's fsGroup owns,
+        the group is fsGroup (its root is setgid)."""
+        st, p, _ = self._resolve(path)
+        o = st.owners.get(p)
+        vol = self._volume_of(path)
+        group = self.podfs.fs_group if vol is not None and vol in self.podfs.group_volumes else None
+        if o is not None:
+            return int(o[0]), int(o[1])
+        return 0, (group if group is not None else 0)
+
+    def dir_mode(self, path: str) -> str:
+        """``ls -l``'s mode of a directory: an emptyDir's root is 0777 (setgid with fsGroup: ``drwxrwsrwx``), a
+        directory made in a setgid one keeps the bit; anything else ``drwxr-xr-x``."""
+        vol = self._volume_of(path)
+        setgid = vol is not None and vol in self.podfs.group_volumes
+        if self.is_mountpoint(path) and vol in self.podfs.empty_dirs:
+            return "drwxrwsrwx" if setgid else "drwxrwxrwx"
+        return "drwxr-sr-x" if setgid else "drwxr-xr-x"
+
+    def _own(self, st: "_Store", p: str, path: str) -> None:
+        """Record who created ``p``: the acting process's uid, and its gid unless the volume hands out fsGroup."""
+        c = self.creds
+        uid = int(c.get("uid", 0)) if c else 0
+        gid = int(c.get("gid", 0)) if c else 0
+        vol = self._volume_of(path)
+        if vol is not None and vol in self.podfs.group_volumes and self.podfs.fs_group is not None:
+            gid = self.podfs.fs_group
+        if uid or gid != (self.podfs.fs_group if vol in self.podfs.group_volumes else 0):
+            st.owners[p] = [uid, gid]
+
     # -- queries ------------------------------------------------------------------------
     def exists(self, path: str) -> bool:
         st, p, _ = self._resolve(path)
-        return p in st.files or st.is_dir(p) or self.is_mountpoint(path)
+        return p in st.files or st.is_dir(p) or self.is_mountpoint(path) or self._holds_mount(path)
 
     def is_file(self, path: str) -> bool:
         st, p, _ = self._resolve(path)
@@ -193,7 +276,7 @@ class ContainerFS:
 
     def is_dir(self, path: str) -> bool:
         st, p, _ = self._resolve(path)
-        return (p not in st.files and st.is_dir(p)) or self.is_mountpoint(path)
+        return (p not in st.files and st.is_dir(p)) or self.is_mountpoint(path) or self._holds_mount(path)
 
     def read(self, path: str) -> str | None:
         """File text, or None when there is no such file."""
@@ -216,6 +299,8 @@ class ContainerFS:
             raise FSError("Read-only file system")
         if st.is_dir(p) and p not in st.files:
             raise FSError("Is a directory")
+        if p not in st.files:
+            self._own(st, p, path)
         if append:
             st.files[p] = st.files.get(p, "") + text
         else:
@@ -227,6 +312,7 @@ class ContainerFS:
             raise FSError("Read-only file system")
         if p in st.files:
             del st.files[p]
+            st.forget(p)
             return
         if st.is_dir(p):
             if not recursive:
@@ -235,6 +321,7 @@ class ContainerFS:
             for k in [k for k in st.files if k.startswith(pre)]:
                 del st.files[k]
             st.dirs = {d for d in st.dirs if not (d == p or d.startswith(pre))}
+            st.forget(p)
             return
         raise FSError("No such file or directory")
 
@@ -244,4 +331,6 @@ class ContainerFS:
             raise FSError("Read-only file system")
         if p in st.files:
             raise FSError("File exists")
+        if p not in st.dirs:
+            self._own(st, p, path)
         st.dirs.add(p)

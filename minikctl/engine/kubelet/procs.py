@@ -97,12 +97,20 @@ def set_cpu_limit(p, container: dict) -> None:
         p.cpu_share = min(1.0, cores)
 
 
+def credentials(container: dict, pod: dict, image) -> dict | None:
+    """The user and groups the container's processes run with (behavior/argv.py ``credentials``)."""
+    from minikctl.engine.behavior.argv import credentials as _credentials
+
+    return _credentials(container, pod, image)
+
+
 def spawn(argv: list[str], env: dict, image, now_ms: int, mem_limit: int | None, fs, stdin_open: bool = False,
-          net=None) -> Any:
+          net=None, creds: dict | None = None) -> Any:
     """A new process, already run up to ``now_ms`` (whatever it does at its first instant); ``net`` is its pod's
-    network namespace (engine/network.py)."""
+    network namespace (engine/network.py), ``creds`` its user and groups (``credentials``)."""
     p = _process_cls().spawn(argv, env, image, now_ms, mem_limit, stdin_open=stdin_open)
     p.net = net
+    p.creds = creds
     p.step(now_ms, fs)
     return p
 

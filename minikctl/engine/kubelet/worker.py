@@ -528,6 +528,9 @@ class PodWorker:
         # a container with stdin open (``run -i``, ``debug -i``; the CRI's ContainerConfig.Stdin) waits for input:
         # its shell sits at the prompt until someone attaches (engine/sessions.py)
         extra = {"stdin_open": True} if c.get("stdin") else {}
+        creds = procs.credentials(c, self.pod, img)  # the securityContext's user and groups (None: the image's root)
+        if creds is not None:
+            extra["creds"] = creds
         p = procs.spawn(argv, env, img, self.now, procs.memory_limit(c), view,
                         net=network.pod_network(self, name), **extra)
         procs.set_cpu_limit(p, c)
