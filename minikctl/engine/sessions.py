@@ -72,6 +72,7 @@ class ExecSession:
         self.proc = None
         self.instance = ""
         self.closes_stdin = True  # the exec'd process's stdin ends with the session
+        self.started_ms: int | None = None  # the container instance's start (its environment's Service links)
 
     def _with(self, loop, fn):
         from minikctl.engine.kubelet import procs
@@ -88,6 +89,7 @@ class ExecSession:
         img = k.image(c.get("image", ""))
         main = k.proc(inst)
         view = k.fs().view(self.container, c.get("volumeMounts"), img)
+        self.started_ms = inst.started_at  # the container's environment is its creation's (Service links)
         result = fn(c, img, view, main, procs)
         if main is not None and main.exited:
             k.after_proc(c, cr, inst, main)
@@ -104,7 +106,7 @@ class ExecSession:
         now = loop.tx.now_ms
 
         def spawn(c, img, view, main, procs):
-            env = procs.env_for(c, pod, img, loop.tx)
+            env = procs.env_for(c, pod, img, loop.tx, self.started_ms)
             p = Process.spawn(self.argv, env, img, now, getattr(main, "memory_limit", None),
                               stdin_open=self.stdin is None, cpu_limit=getattr(main, "cpu_share", None))
             p.is_exec = True

@@ -601,6 +601,18 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         that prints a few columns of 10,000 objects does not decode them whole; missing fields are None.
         """
         self.flush_objects()
+        return self._select(kind, namespace, fields)
+
+    def list_current(self, kind: str, namespace: str | None = None, fields: tuple[str, ...] = ()) -> list[dict]:
+        """``list`` for a reader inside the engine's due queue (an exec probe's environment reads the Services):
+        the queue's pending object updates are written back only when one of them is of this kind. They are kept
+        in memory so that a pod updated many times in one advance is written once, and a read of another kind
+        has no reason to write them now."""
+        if any(key[0] == kind for key in self._obj):
+            self.flush_objects()
+        return self._select(kind, namespace, fields)
+
+    def _select(self, kind: str, namespace: str | None, fields: tuple[str, ...]) -> list[dict]:
         body = _projection(fields) if fields else "body"
         if namespace is None:
             rows = self.conn.execute(f"SELECT {body} FROM objects WHERE kind=? ORDER BY namespace, name", (kind,))

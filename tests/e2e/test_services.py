@@ -342,3 +342,48 @@ def test_init_containers_wait_for_their_services(tmp_path):
     assert cli.ok("get", "pod", "myapp-pod", tick="0").split("\n")[1].split()[1:3] == ["0/1", "PodInitializing"]
     cli.ok("clock", "advance", "1s", tick="0")  # 00:06:03
     assert cli.ok("get", "pod", "myapp-pod", tick="0").split("\n")[1].split()[1:3] == ["1/1", "Running"]
+
+
+def test_service_environment_variables_are_the_containers_from_its_start(tmp_path):
+    """kubernetes.io, "Connecting Applications with Services" (Accessing the Service, Environment Variables): pods
+    that ran before the Service have only the kubernetes Service's variables; once recreated they have the
+    Service's (kubelet_pods.go getServiceEnvVarMap, envvars.go FromServices: host, port, named ports, Docker links).
+    enableServiceLinks: false leaves out all but the kubernetes Service's; a headless Service gives none."""
+    import pathlib
+
+    corpus = pathlib.Path(__file__).resolve().parents[3] / "shared/corpus/k8s-website-examples/service/networking"
+    cli = Cli(tmp_path / "home")
+    manifest = corpus / "run-my-nginx.yaml"
+    if not manifest.exists():
+        pytest.skip("corpus not present")
+    cli.ok("apply", "-f", str(manifest), tick="0")
+    cli.ok("clock", "advance", "10s", tick="0")
+
+    def service_vars(pod: str) -> dict:
+        out = cli.ok("exec", pod, "--", "printenv", tick="0")
+        return dict(ln.split("=", 1) for ln in out.splitlines() if "_SERVICE_" in ln or "_PORT" in ln)
+
+    originals = cli.ok("get", "pods", "-l", "run=my-nginx", "-o", "jsonpath={.items[*].metadata.name}",
+                       tick="0").split()
+    first = originals[0]
+    before = service_vars(first)
+    assert {k for k in before if k.endswith("_SERVICE_HOST")} == {"KUBERNETES_SERVICE_HOST"}
+    cli.ok("expose", "deployment/my-nginx", tick="0")
+    cli.ok("create", "service", "clusterip", "headless-one", "--clusterip=None", tick="0")
+    cli.ok("clock", "advance", "1s", tick="0")
+    assert service_vars(first) == before  # the running containers keep the environment they started with
+    ip = cli.ok("get", "svc", "my-nginx", "-o", "jsonpath={.spec.clusterIP}", tick="0")
+    cli.ok("delete", "pod", first, tick="0")  # its ReplicaSet creates another, after the Service
+    cli.ok("clock", "advance", "1m", tick="0")
+    names = cli.ok("get", "pods", "-l", "run=my-nginx", "-o", "jsonpath={.items[*].metadata.name}", tick="0").split()
+    (new,) = [n for n in names if n not in originals]
+    after = service_vars(new)
+    assert {k: v for k, v in after.items() if k.startswith("MY_NGINX_")} == {
+        "MY_NGINX_SERVICE_HOST": ip, "MY_NGINX_SERVICE_PORT": "80",
+        "MY_NGINX_PORT": f"tcp://{ip}:80", "MY_NGINX_PORT_80_TCP": f"tcp://{ip}:80",
+        "MY_NGINX_PORT_80_TCP_PROTO": "tcp", "MY_NGINX_PORT_80_TCP_PORT": "80", "MY_NGINX_PORT_80_TCP_ADDR": ip}
+    assert not any(k.startswith("HEADLESS_ONE") for k in after)
+    cli.ok("run", "nolinks", "--image=busybox", "--overrides", '{"spec": {"enableServiceLinks": false}}', "--",
+           "sleep", "1d", tick="0")
+    cli.ok("clock", "advance", "10s", tick="0")
+    assert {k for k in service_vars("nolinks") if k.endswith("_SERVICE_HOST")} == {"KUBERNETES_SERVICE_HOST"}

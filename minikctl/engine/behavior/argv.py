@@ -112,9 +112,10 @@ def _resource_value(container: dict, resource: str, divisor, node_allocatable: d
 
 def container_env(container: dict, pod: dict, *, configmaps: dict | None = None, secrets: dict | None = None,
                   node_allocatable: dict | None = None, image=None,
-                  service_env: bool = True) -> dict[str, str]:
+                  service_env: bool = True, services: dict | None = None) -> dict[str, str]:
     """The environment a container's process sees, in a fixed order: image env (PATH ...),
-    HOSTNAME, the default ``kubernetes`` Service variables, ``envFrom`` then ``env`` (spec order;
+    HOSTNAME, the default ``kubernetes`` Service variables and ``services`` (the other Services' variables),
+    ``envFrom`` then ``env`` (spec order;
     ``$(VAR)`` expanded against what is already defined). fieldRef / resourceFieldRef are resolved
     best effort; configMapKeyRef / secretKeyRef / envFrom read ``configmaps`` / ``secrets``
     (name -> data dict; secret data base64 as in the API) and are skipped when absent (the kubelet
@@ -136,6 +137,7 @@ def container_env(container: dict, pod: dict, *, configmaps: dict | None = None,
             "KUBERNETES_PORT_443_TCP_PROTO": "tcp", "KUBERNETES_PORT_443_TCP_PORT": "443",
             "KUBERNETES_PORT_443_TCP_ADDR": ip,
         })
+        env.update(services or {})  # the namespace's other Services (engine/kubelet/config.py service_links)
 
     def secret_value(data: dict, key: str) -> str | None:
         if key not in data:

@@ -488,8 +488,8 @@ def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float 
     img = k.image(c.get("image", ""))
     p = k.proc(inst)
     view = k.fs().view(container, c.get("volumeMounts"), img)
-    code, out, ms = procs.run_exec([str(a) for a in argv], procs.env_for(c, pod, img, tx), view, img, tx.now_ms,
-                                   timeout_s, p, split)
+    env = procs.env_for(c, pod, img, tx, inst.started_at)
+    code, out, ms = procs.run_exec([str(a) for a in argv], env, view, img, tx.now_ms, timeout_s, p, split)
     if p is not None and p.exited:
         k.after_proc(c, cr, inst, p)
     k.wake_dormant()  # the filesystem may have changed: steady probes look again

@@ -14,6 +14,15 @@
   ``Failed`` "Error: <message>" event; the pod worker syncs the pod again after its back-off period (10 s,
   ``backOffPeriod`` in kubelet.go).
 
+* **Service links** (``kubelet_pods.go`` ``getServiceEnvVarMap``, ``pkg/kubelet/envvars/envvars.go``
+  ``FromServices``): with ``enableServiceLinks`` (the default) every Service of the pod's namespace that has a
+  cluster IP (not headless, not ExternalName) gives the container ``NAME_SERVICE_HOST``, ``NAME_SERVICE_PORT``, one
+  ``NAME_SERVICE_PORT_<PORTNAME>`` per named port and the Docker link variables (``NAME_PORT``,
+  ``NAME_PORT_<port>_<PROTO>`` with ``_PROTO``, ``_PORT``, ``_ADDR``); ``kubernetes`` in ``default`` always. The
+  environment is the container's from its creation: a Service created after the container started is not in it
+  (kubernetes.io, "Connecting Applications with Services": the pods are recreated to see it). Here: the Services
+  whose creationTimestamp is not after the container instance's start.
+
 Volume contents are read once, when the volume is mounted; later changes of the ConfigMap or Secret are not
 propagated into the running pod (a kubelet does that at its periodic sync).
 """
@@ -87,6 +96,52 @@ def volume_contents(tx, pod: dict, container: dict | None = None) -> dict[str, d
                 if data is not None:
                     target[name] = data
         out[v["name"]] = volume_files(v, pod, configmaps=configmaps, secrets=secrets, container=container)
+    return out
+
+
+def _env_name(name: str) -> str:
+    """envvars.go makeEnvVariableName: upper case, '-' as '_'."""
+    return name.upper().replace("-", "_")
+
+
+def service_links(tx, pod: dict, started_ms: int) -> dict[str, str]:
+    """The Service variables of a container started at ``started_ms`` (FromServices order), the ``kubernetes``
+    Service's excepted (behavior/argv.py gives those to every container)."""
+    from minikctl.kube.timefmt import parse_rfc3339
+
+    spec = pod.get("spec") or {}
+    if spec.get("enableServiceLinks") is False:
+        return {}
+    ns = pod["metadata"].get("namespace", "default")
+    out: dict[str, str] = {}
+    for svc in tx.list_current("Service", ns, ("metadata.name", "metadata.creationTimestamp", "spec.clusterIP",
+                                               "spec.ports")):
+        meta, sspec = svc.get("metadata") or {}, svc.get("spec") or {}
+        ip, ports, name = sspec.get("clusterIP"), sspec.get("ports") or [], meta.get("name") or ""
+        if not ip or ip == "None" or not ports or (ns == "default" and name == "kubernetes"):
+            continue  # v1helper.IsServiceIPSet; the master service is the built-in one
+        try:
+            created = parse_rfc3339(meta.get("creationTimestamp") or "")
+        except ValueError:
+            continue
+        if created > started_ms:
+            continue
+        prefix = _env_name(name)
+        out[f"{prefix}_SERVICE_HOST"] = ip
+        out[f"{prefix}_SERVICE_PORT"] = str(ports[0].get("port"))
+        for sp in ports:
+            if sp.get("name"):
+                out[f"{prefix}_SERVICE_PORT_{_env_name(sp['name'])}"] = str(sp.get("port"))
+        for i, sp in enumerate(ports):
+            proto = sp.get("protocol") or "TCP"
+            url = f"{proto.lower()}://{ip}:{sp.get('port')}"
+            if i == 0:
+                out[f"{prefix}_PORT"] = url
+            pp = f"{prefix}_PORT_{sp.get('port')}_{proto.upper()}"
+            out[pp] = url
+            out[pp + "_PROTO"] = proto.lower()
+            out[pp + "_PORT"] = str(sp.get("port"))
+            out[pp + "_ADDR"] = ip
     return out
 
 

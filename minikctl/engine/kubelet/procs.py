@@ -49,17 +49,19 @@ def memory_limit(container: dict) -> int | None:
     return memory_bytes(lim) if lim is not None else None
 
 
-def env_for(container: dict, pod: dict, image, tx=None) -> dict:
-    """The container's environment; with ``tx`` its ConfigMap and Secret references are read from the store
-    (kubelet/config.py), without it they are left out."""
+def env_for(container: dict, pod: dict, image, tx=None, started_ms: int | None = None) -> dict:
+    """The container's environment; with ``tx`` its ConfigMap and Secret references are read from the store and
+    the Services of its namespace that existed when the container instance started (``started_ms``; None: now)
+    give their variables (kubelet/config.py), without it they are left out."""
     from minikctl.engine.behavior.argv import container_env
 
     if tx is None:
         return container_env(container, pod, image=image)
-    from minikctl.engine.kubelet.config import env_references
+    from minikctl.engine.kubelet.config import env_references, service_links
 
     configmaps, secrets, _error = env_references(tx, container, pod)
-    return container_env(container, pod, image=image, configmaps=configmaps, secrets=secrets)
+    links = service_links(tx, pod, tx.now_ms if started_ms is None else started_ms)
+    return container_env(container, pod, image=image, configmaps=configmaps, secrets=secrets, services=links)
 
 
 def argv_for(container: dict, image, env: dict) -> list[str]:

@@ -732,7 +732,8 @@ class PodWorker:
             if "exec" in hook:
                 img = self.image(c.get("image", ""))
                 view = self.fs().view(c["name"], c.get("volumeMounts"), img)
-                code, out, dur = procs.run_exec(hook["exec"].get("command") or [], procs.env_for(c, self.pod, img, self.tx),
+                code, out, dur = procs.run_exec(hook["exec"].get("command") or [],
+                                                procs.env_for(c, self.pod, img, self.tx, inst.started_at),
                                                 view, img, self.now, grace_s, p)
                 if code == -1:  # still running when the grace period ends
                     return limit, "when_stopped"
@@ -831,7 +832,8 @@ class PodWorker:
         if "exec" in probe:
             img = self.image(c.get("image", ""))
             view = self.fs().view(c["name"], c.get("volumeMounts"), img)
-            code, out, _ = procs.run_exec(probe["exec"].get("command") or [], procs.env_for(c, self.pod, img, self.tx), view,
+            code, out, _ = procs.run_exec(probe["exec"].get("command") or [],
+                                          procs.env_for(c, self.pod, img, self.tx, inst.started_at), view,
                                           img, self.now, timeout, p)
             return code == 0, out
         if "httpGet" in probe:
