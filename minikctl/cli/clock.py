@@ -44,19 +44,21 @@ def advance(
     done = False
     bar = None
     try:
-        while not done:
-            with c.session(store, "0") as cluster:
-                api = cluster.api
-                if target is None:
-                    if api.now_ms + ms > MAX_CLOCK_MS:
-                        raise ClientError(f"the virtual clock cannot pass {rfc3339(MAX_CLOCK_MS)} (a Kubernetes time "
-                                          f"has a four-digit year): it is {rfc3339(api.now_ms)}, so it can move "
-                                          f"{(MAX_CLOCK_MS - api.now_ms) // 1000}s more at most")
-                    target = api.now_ms + ms
-                    bar = Bar(api.now_ms, target, "clock advance")
-                done = cluster.advance_to(max(target, api.now_ms), wall_budget_s=STEP_S)
-                now = api.now_ms
-            bar.update(now)
+        with c.stepping(store) as mark:
+            while not done:
+                with c.session(store, "0") as cluster:
+                    api = cluster.api
+                    if target is None:
+                        if api.now_ms + ms > MAX_CLOCK_MS:
+                            raise ClientError(f"the virtual clock cannot pass {rfc3339(MAX_CLOCK_MS)} (a Kubernetes "
+                                              f"time has a four-digit year): it is {rfc3339(api.now_ms)}, so it can "
+                                              f"move {(MAX_CLOCK_MS - api.now_ms) // 1000}s more at most")
+                        target = api.now_ms + ms
+                        bar = Bar(api.now_ms, target, "clock advance")
+                    done = cluster.advance_to(max(target, api.now_ms), wall_budget_s=STEP_S)
+                    now = api.now_ms
+                mark()
+                bar.update(now)
     finally:
         if bar is not None:
             bar.close()

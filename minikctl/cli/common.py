@@ -10,7 +10,7 @@ from minikctl.cli.spec import Opt
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
-    from typing import Iterator
+    from typing import Callable, Iterator
 
     from minikctl.api.server import Api
     from minikctl.cluster import Cluster
@@ -353,8 +353,35 @@ def _session(store: str | None, ms: int, validate: str, advance: bool, read_only
         st.close()
 
 
+@contextmanager
+def stepping(store: str | None) -> Iterator[Callable[[], None]]:
+    """A command that writes in many short turns, one session each (``clock advance``): while it runs, a newcomer
+    that looks at the queue between two of its turns sees the store in use (store/lock.py ``Ticket.in_use``). The
+    command calls what this yields once its first session has opened the store (so nothing is written beside a
+    path that is no store)."""
+    from minikctl.store.db import store_path
+    from minikctl.store.lock import Ticket
+
+    ticket = Ticket(store_path(store or _global["store"]))
+    marked = []
+
+    def mark() -> None:
+        if not marked:
+            marked.append(True)
+            try:
+                ticket.stepping(True)
+            except OSError:  # a queue that cannot be written: the next session says what is wrong
+                pass
+
+    try:
+        yield mark
+    finally:
+        if marked:
+            ticket.stepping(False)
+
+
 def _warm(path: str, stream: bool) -> None:
-    """When another command holds the store, this one waits anyway: load what its turn will need while waiting,
+    """When other commands use the store, this one will wait anyway: load what its turn will need first,
     so that the turn is spent on the work, not on imports (shorter turns for all: about 45 of a `label`'s 65 ms
     held were imports, measured uncontended). ``_TURN_MODULES`` is what a writing transaction that moves anything
     loads (the cluster's loop with its scheduler and kubelets, admission, the update rules, the pod's strategy,
@@ -365,7 +392,7 @@ def _warm(path: str, stream: bool) -> None:
 
     from minikctl.store.lock import Ticket
 
-    if not stream and not Ticket(path).busy():
+    if not stream and not Ticket(path).in_use():
         return
     from minikctl.api.registry import strategy
     from minikctl.kube.kinds import RESOURCES

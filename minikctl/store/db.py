@@ -197,10 +197,14 @@ class Store:
                 yield tx
         finally:
             if self._ticket is not None:
+                if self._stepped:
+                    self._ticket.stepping(False)
+                    self._stepped = False
                 self._ticket.release()
                 self._ticket = None
 
     _ticket = None  # the writing transaction's turn (store/lock.py)
+    _stepped = False  # this transaction said it runs in steps (renew)
 
     def contended(self) -> bool:
         """Whether another command waits for the store now."""
@@ -220,6 +224,9 @@ class Store:
         tx.flush_meta()
         self.conn.execute("COMMIT")
         if self._ticket is not None:
+            if not self._stepped:  # between its steps, others see the store in use (lock.Ticket.in_use)
+                self._ticket.stepping(True)
+                self._stepped = True
             self._ticket.release()
         if pause is not None:
             pause()

@@ -109,6 +109,41 @@ class Ticket:
                 return True
         return False
 
+    def in_use(self) -> bool:
+        """Whether some live command holds or waits for the store, or is a long command between two of its steps
+        (a ``clock advance`` gives its turn back after each step and takes another at once: a newcomer that looks
+        in between sees nobody in the queue, yet will wait)."""
+        if self.busy():
+            return True
+        try:
+            names = [n for n in os.listdir(self.dir) if n.endswith(".stepping")]
+        except FileNotFoundError:
+            return False
+        for name in names:
+            info = self._read(name)
+            if info is not None and _alive(info[0], info[1]):
+                return True
+            if info is not None:  # its command was killed between two steps
+                try:
+                    os.unlink(os.path.join(self.dir, name))
+                except FileNotFoundError:
+                    pass
+        return False
+
+    def stepping(self, on: bool) -> None:
+        """Say (``on``) or stop saying that this command runs in steps, turn after turn (``in_use``)."""
+        path = os.path.join(self.dir, f"{os.getpid()}.stepping")
+        if on:
+            if not os.path.exists(path):
+                pid = os.getpid()
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(f"{pid}\t{_start_time(pid)}\t{self.command}")
+        else:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+
     def others_waiting(self) -> bool:
         """Whether a live command other than this ticket's holder waits for the store."""
         mine = os.path.basename(self.path) if self.path else None

@@ -45,6 +45,22 @@ def test_a_ticket_of_a_killed_command_does_not_block(cli):
     assert cli.ok("--lock-timeout=5s", "label", "pod", "a", "x=y") == "pod/a labeled\n"
 
 
+def test_a_stepping_mark_of_a_killed_command_is_not_in_use(cli):
+    from minikctl.store.lock import Ticket
+
+    cli.ok("run", "a", "--image=busybox", "--", "sleep", "99999")
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    queue = cli.home / "store.db.queue"
+    (queue / f"{child.pid}.stepping").write_text(f"{child.pid}\t\tclock advance 3h")
+    ticket = Ticket(str(cli.home / "store.db"))
+    try:
+        assert ticket.in_use()
+    finally:
+        child.kill()
+        child.wait()
+    assert not ticket.in_use() and not (queue / f"{child.pid}.stepping").exists()
+
+
 def test_reads_do_not_wait_for_a_holder(cli):
     cli.ok("run", "a", "--image=busybox", "--", "sleep", "99999")
     cli.ok("clock", "advance", "5s")
@@ -81,12 +97,20 @@ def test_a_long_advance_commits_in_steps_and_others_get_their_turn(cli):
         cli.ok("get", "pods")
         read_took = time.monotonic() - reads
         still_running = advance.poll() is None
+        # between two of its turns the advance holds no ticket, yet a newcomer sees the store in use (and loads
+        # what its turn will need before queueing: cli/common._warm)
+        from minikctl.store.lock import Ticket
+
+        in_use = Ticket(str(cli.home / "store.db")).in_use()
+        marked = [p.name for p in (cli.home / "store.db.queue").glob("*.stepping")]
     finally:
         out, err = advance.communicate(timeout=600)
     assert advance.returncode == 0, err
     assert out.strip().endswith("Z")
     if still_running:  # the label got in between two steps of the advance, not after it
         assert waited < 20
+        assert in_use and marked == [f"{advance.pid}.stepping"]
+    assert not list((cli.home / "store.db.queue").glob("*.stepping"))  # gone with the advance
     assert read_took < 20
     assert "during" in cli.ok("get", "pod", "quiet", "--show-labels")
 
