@@ -339,9 +339,14 @@ def _key(desc: dict, j: int) -> tuple:
 def segments(desc: dict, n: int) -> list[tuple[int, int, int]]:
     """Iterations 1..n cut where a counter's rendering changes width: [(first, last, bytes of one iteration)] (the
     output of an iteration depends on its counters and clock only; ``date`` renders the clock with one width)."""
+    return list(_segments(desc, n))
+
+
+def _segments(desc: dict, n: int):
+    """``segments`` one at a time: each costs the run of one iteration, so a caller that needs only the first
+    few (``fit``, when the room runs out) stops there."""
     from minikctl.store.logs import line_bytes
 
-    out: list[tuple[int, int, int]] = []
     a = 1
     while a <= n:
         ka = _key(desc, a)
@@ -352,15 +357,14 @@ def segments(desc: dict, n: int) -> list[tuple[int, int, int]]:
                 lo = mid
             else:
                 hi = mid - 1
-        out.append((a, lo, sum(line_bytes(line) for _, line in iteration_lines(desc, a))))
+        yield a, lo, sum(line_bytes(line) for _, line in iteration_lines(desc, a))
         a = lo + 1
-    return out
 
 
 def size(desc: dict, n: int, segs: list | None = None) -> int:
     """Bytes of the log lines of iterations 1..n (``store/logs.py``'s line size)."""
     total = 0
-    for a, b, per in segs if segs is not None else segments(desc, n):
+    for a, b, per in segs if segs is not None else _segments(desc, n):
         if a > n:
             break
         total += (min(b, n) - a + 1) * per
@@ -371,7 +375,7 @@ def fit(desc: dict, n: int, room: int) -> tuple[int, int]:
     """The most iterations (at most ``n``) whose lines take less than ``room`` bytes, and their bytes."""
     total = 0
     got = 0
-    for a, b, per in segments(desc, n):
+    for a, b, per in _segments(desc, n):
         if per <= 0:
             got = b
             continue
