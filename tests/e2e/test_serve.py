@@ -600,10 +600,43 @@ def test_commands_run_while_a_watch_is_open(live):
         s.close()
 
 
+class KubectlOnTerminal:
+    """The real kubectl with a pseudo-terminal for its stdin, stdout and stderr (``-it``), against the server."""
+
+    def __init__(self, kubectl, *args: str) -> None:
+        import pty
+
+        self.controller, terminal = pty.openpty()
+        env = {**os.environ, "KUBECACHEDIR": str(kubectl.cache), "TERM": "dumb"}
+        self.proc = subprocess.Popen([KUBECTL, "--kubeconfig", str(kubectl.served.kubeconfig), *args],
+                                     stdin=terminal, stdout=terminal, stderr=terminal, env=env, close_fds=True)
+        os.close(terminal)
+        self.seen = b""
+
+    def read_until(self, marker: bytes, timeout: float = 20) -> None:
+        import select
+
+        end = time.monotonic() + timeout
+        while marker not in self.seen and time.monotonic() < end:
+            r, _, _ = select.select([self.controller], [], [], 0.5)
+            if r:
+                try:
+                    self.seen += os.read(self.controller, 4096)
+                except OSError:
+                    break
+        assert marker in self.seen, self.seen
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.controller, keys)
+
+    def wait(self, timeout: float = 30) -> int:
+        code = self.proc.wait(timeout=timeout)
+        os.close(self.controller)
+        return code
+
+
 @needs_kubectl
 def test_attach_exec_tty_and_explain(kubectl, tmp_path):
-    import pty
-
     f = tmp_path / "p.yaml"
     f.write_text(pod_yaml("tty", image="busybox", command="sleep 3600") + "---\n"
                  + pod_yaml("attached", image="busybox", command="sleep 2; for i in 1 2 3; do echo out $i; sleep 1;"
@@ -613,37 +646,16 @@ def test_attach_exec_tty_and_explain(kubectl, tmp_path):
     done = kubectl("attach", "attached", timeout=30)  # what the main process prints from now on, until it stops
     assert done.returncode == 0 and done.stdout.endswith("out 3\n"), done
     # exec -it through a pseudo-terminal: a prompt, one command per line, the exit code of `exit N`
-    controller, terminal = pty.openpty()
-    env = {**os.environ, "KUBECACHEDIR": str(kubectl.cache), "TERM": "dumb"}
-    proc = subprocess.Popen([KUBECTL, "--kubeconfig", str(kubectl.served.kubeconfig), "exec", "-it", "tty", "--",
-                             "sh"], stdin=terminal, stdout=terminal, stderr=terminal, env=env, close_fds=True)
-    os.close(terminal)
-    seen = b""
-
-    def read_until(marker: bytes, timeout: float = 20) -> None:
-        nonlocal seen
-        end = time.monotonic() + timeout
-        while marker not in seen and time.monotonic() < end:
-            import select
-
-            r, _, _ = select.select([controller], [], [], 0.5)
-            if r:
-                try:
-                    seen += os.read(controller, 4096)
-                except OSError:
-                    break
-        assert marker in seen, seen
-
-    read_until(b"/ # ")
-    os.write(controller, b"echo hello $((6*7))\r")
-    read_until(b"hello 42")
-    os.write(controller, b"cd /tmp; X=kept\r")  # one shell for the session: its state carries
-    read_until(b"/tmp # ")
-    os.write(controller, b"echo $X in $(pwd)\r")
-    read_until(b"kept in /tmp")
-    os.write(controller, b"exit 7\r")
-    assert proc.wait(timeout=30) == 7
-    os.close(controller)
+    term = KubectlOnTerminal(kubectl, "exec", "-it", "tty", "--", "sh")
+    term.read_until(b"/ # ")
+    term.type(b"echo hello $((6*7))\r")
+    term.read_until(b"hello 42")
+    term.type(b"cd /tmp; X=kept\r")  # one shell for the session: its state carries
+    term.read_until(b"/tmp # ")
+    term.type(b"echo $X in $(pwd)\r")
+    term.read_until(b"kept in /tmp")
+    term.type(b"exit 7\r")
+    assert term.wait() == 7
     out = kubectl.ok("explain", "pods.spec.containers.ports")
     assert "containerPort\t<integer> -required-" in out
 
@@ -653,43 +665,21 @@ def test_attach_it_types_into_the_containers_shell(kubectl, tmp_path):
     """kubectl attach -it to a container whose main process is a shell (stdin and tty in its spec): the lines
     typed go to that process (the pods/attach subresource with stdin=true, tty=true), its state is the
     container's; Ctrl-D ends the shell, and with it the container (restartPolicy Never: the pod Succeeds)."""
-    import pty
-    import select
-
     f = tmp_path / "p.yaml"
     f.write_text("apiVersion: v1\nkind: Pod\nmetadata:\n  name: attach-shell\nspec:\n  restartPolicy: Never\n"
                  "  containers:\n  - name: main\n    image: busybox\n    command: [sh]\n    stdin: true\n"
                  "    tty: true\n")
     kubectl.ok("apply", "-f", str(f))
     assert wait_for(lambda: "Running" in kubectl.ok("get", "pod", "attach-shell"))
-    controller, terminal = pty.openpty()
-    env = {**os.environ, "KUBECACHEDIR": str(kubectl.cache), "TERM": "dumb"}
-    proc = subprocess.Popen([KUBECTL, "--kubeconfig", str(kubectl.served.kubeconfig), "attach", "-it", "attach-shell"],
-                            stdin=terminal, stdout=terminal, stderr=terminal, env=env, close_fds=True)
-    os.close(terminal)
-    seen = b""
-
-    def read_until(marker: bytes, timeout: float = 20) -> None:
-        nonlocal seen
-        end = time.monotonic() + timeout
-        while marker not in seen and time.monotonic() < end:
-            r, _, _ = select.select([controller], [], [], 0.5)
-            if r:
-                try:
-                    seen += os.read(controller, 4096)
-                except OSError:
-                    break
-        assert marker in seen, seen
-
-    read_until(b"If you don't see a command prompt, try pressing enter.")
-    read_until(b"/ # ")
-    os.write(controller, b"X=$((6*7)); echo in the container $X\r")
-    read_until(b"in the container 42")
-    os.write(controller, b"\x04")  # Ctrl-D at an empty line: the shell reads the end of its input
-    assert proc.wait(timeout=30) == 0
-    os.close(controller)
+    term = KubectlOnTerminal(kubectl, "attach", "-it", "attach-shell")
+    term.read_until(b"If you don't see a command prompt, try pressing enter.")
+    term.read_until(b"/ # ")
+    term.type(b"X=$((6*7)); echo in the container $X\r")
+    term.read_until(b"in the container 42")
+    term.type(b"\x04")  # Ctrl-D at an empty line: the shell reads the end of its input
+    assert term.wait() == 0
     assert wait_for(lambda: "Completed" in kubectl.ok("get", "pod", "attach-shell"))
-    assert "in the container 42" in kubectl.ok("logs", "attach-shell")  # what it wrote is its log, as a runtime keeps it
+    assert "in the container 42" in kubectl.ok("logs", "attach-shell")  # its output is its log, as a runtime keeps it
 
 
 def test_subresources_tables_bookmarks_and_collections(live):

@@ -323,20 +323,28 @@ def wget(proc, url: str, out_file, quiet: bool, table, fs) -> None:
     wget_save(proc, body, out_file, quiet, table, fs)
 
 
+def _write_file(proc, out_file: str, body: str, failure: str, code: int, table, fs) -> bool:
+    """A client's download written to ``out_file``; on a filesystem error, ``failure`` (with ``{e}``, the error)
+    on stderr and exit ``code``. True when it was written."""
+    from .vfs import FSError, norm
+
+    try:
+        fs.write(norm(out_file, proc.cwd), body)
+    except FSError as e:
+        proc._errout(table, failure.format(e=e), fs)
+        proc.status = code
+        return False
+    return True
+
+
 def wget_save(proc, body: str, out_file: str, quiet: bool, table, fs) -> None:
     """busybox wget's ``-O FILE`` (or the URL's name; ``-O -``: stdout): the body written, and unless ``-q`` the
     lines networking/wget.c writes around it on stderr ("saving to '%s'" / "writing to stdout", the progress
     meter named by the file's last component, "'%s' saved" / "written to stdout")."""
-    from .vfs import FSError, norm
-
     if out_file == "-":
         start, done = "writing to stdout", "written to stdout"
     else:
-        try:
-            fs.write(norm(out_file, proc.cwd), body)
-        except FSError as e:
-            proc._errout(table, f"wget: can't open '{out_file}': {e}\n", fs)
-            proc.status = 1
+        if not _write_file(proc, out_file, body, f"wget: can't open '{out_file}': {{e}}\n", 1, table, fs):
             return
         start, done = f"saving to '{out_file}'", f"'{out_file}' saved"
     if not quiet:
@@ -351,14 +359,9 @@ def wget_save(proc, body: str, out_file: str, quiet: bool, table, fs) -> None:
 
 def curl_deliver(proc, body: str, out_file: str | None, table, fs) -> None:
     """curl's output: to ``-o FILE`` (error 23 when it cannot be written) or to stdout."""
-    from .vfs import FSError, norm
-
     if out_file:
-        try:
-            fs.write(norm(out_file, proc.cwd), body)
-        except FSError as e:
-            proc._errout(table, f"curl: (23) Failure writing output to destination: {e}\n", fs)
-            proc.status = 23
+        if not _write_file(proc, out_file, body, "curl: (23) Failure writing output to destination: {e}\n", 23,
+                           table, fs):
             return
     else:
         proc._out(table, body, fs)
