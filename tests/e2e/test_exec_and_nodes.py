@@ -110,6 +110,10 @@ def test_wget_to_stdout_says_so_on_stderr(store):
     assert lines[3:] == ["written to stdout", ""]
     quiet = store("exec", "two", "-c", "main", "--", "wget", "-qO-", "http://example.com/", tick="0")
     assert (quiet.stdout, quiet.stderr) == (done.stdout, "")
+    # a file it cannot open (libbb xopen's message), exit 1
+    bad = store("exec", "two", "-c", "main", "--", "wget", "-q", "-O", "/etc", "http://example.com/", tick="0")
+    assert (bad.returncode, bad.stderr) == (1, "wget: can't open '/etc': Is a directory\n"
+                                               "command terminated with exit code 1\n")
 
 
 def test_exec_missing_binary_is_the_runtimes_error(store):
