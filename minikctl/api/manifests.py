@@ -29,7 +29,9 @@ import json
 import math
 import os
 import re
-from typing import Any, Callable
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from minikctl.kube import gofmt
 from minikctl.kube.errors import ClientError, MultiError, go_quote

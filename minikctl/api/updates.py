@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
+if TYPE_CHECKING:
+    from typing import Any
 
 from minikctl.kube.errors import INVALID, FieldError, duplicate, forbidden, invalid, required
 from minikctl.kube.selectors import is_qualified_name

@@ -14,7 +14,9 @@ import hashlib
 import json
 import os
 from operator import attrgetter
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
+if TYPE_CHECKING:
+    from typing import Any
 
 from minikctl.engine import network
 from minikctl.engine.kubelet import containerlogs
