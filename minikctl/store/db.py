@@ -531,9 +531,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
 
     def digest(self, *parts: object) -> str:
         """64 hex chars derived from the seed and the given parts."""
-        import hashlib  # here, not at the top: OpenSSL's import costs ~5 ms that read-only commands never need
+        from minikctl.kube.digest import sha256  # here, not at the top: read-only commands never need it
 
-        h = hashlib.sha256(self._meta["seed"].encode())
+        h = sha256(self._meta["seed"].encode())
         for p in parts:
             h.update(b"\0" + str(p).encode())
         return h.hexdigest()

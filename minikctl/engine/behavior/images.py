@@ -6,11 +6,12 @@ user catalog with the same layout; its entries win over the built-in ones.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
+
+from minikctl.kube.digest import sha256
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 CATALOG_PATH = os.path.join(_HERE, "images.json")
@@ -262,7 +263,7 @@ def _expand_execs(items: list, sets: dict, seen: frozenset = frozenset()) -> set
 
 
 def derived_digest(normalized: str) -> str:
-    return "sha256:" + hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+    return "sha256:" + sha256(normalized.encode("utf-8")).hexdigest()
 
 
 def pull_not_found_message(normalized: str) -> str:
