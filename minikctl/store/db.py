@@ -618,6 +618,16 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             raise damaged(self.path, f"a row of the {kind} objects is not an object with metadata")
         return out
 
+    def scan(self, kind: str, namespace: str | None = None):
+        """(namespace, name, body) of every object of a kind (in ``namespace``; None: all), in namespace/name
+        order, as a cursor: the bodies are read one at a time (a listing of 50,000 objects holds one)."""
+        self.flush_objects()
+        if namespace is None:
+            return self.conn.execute("SELECT namespace, name, body FROM objects WHERE kind=? ORDER BY namespace, name",
+                                     (kind,))
+        return self.conn.execute("SELECT namespace, name, body FROM objects WHERE kind=? AND namespace=? "
+                                 "ORDER BY name", (kind, namespace))
+
     def names(self, kind: str, namespace: str | None = None, prefix: str = "") -> list[str]:
         """Names only (cheap: no JSON decoding), for completion."""
         self.flush_objects()
