@@ -13,6 +13,11 @@ Tables
   history   a bounded summary of each pod's states over time, for ``timeline`` (store/history.py).
   rows      each object's printed ``get`` row, labels and selectable fields, written with it (store/rows.py).
 
+objects, runtime and events are rowid tables, their key a unique index: their rows are kilobytes, which a
+WITHOUT ROWID table (a b-tree that keeps about 1 KB of a row in its page, https://sqlite.org/withoutrowid.html
+section 4) spreads over overflow pages left mostly empty (a running pod took 29 KiB of store instead of 23). A
+store made before keeps its tables as they were: every statement is the same for both layouts.
+
 Everything that looks random (UIDs, container IDs, name suffixes) is derived from the store's seed
 and a counter, so the same commands on a fresh store give the same output.
 
@@ -45,7 +50,7 @@ CREATE TABLE IF NOT EXISTS objects (
     kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
     uid TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (kind, namespace, name)
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
 """ + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA + ";" + rows.SCHEMA + ";" + logs.SCHEMA
 

@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS events (
     namespace TEXT NOT NULL, name TEXT NOT NULL, involved_uid TEXT NOT NULL,
     dedup TEXT NOT NULL, last_ms INTEGER NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (namespace, name)
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS events_involved ON events (involved_uid);
 CREATE UNIQUE INDEX IF NOT EXISTS events_dedup ON events (dedup);
 CREATE INDEX IF NOT EXISTS events_last ON events (last_ms)
