@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import threading
 
 from minikctl.kube import errors as E
@@ -131,24 +130,12 @@ _schemas: dict = {}
 _schemas_lock = threading.Lock()
 
 
-def _schema_dirs() -> list[str]:
-    # os.path rather than pathlib: pathlib's import (with urllib.parse and ipaddress) costs ~3 ms a command
-    here = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # minikctl/
-    return [os.path.join(here, "schemas"), os.path.join(os.path.dirname(here), "schemas")]
+def _schema_file(res) -> dict | None:
+    """The kind's schema file under ``schemas/``, parsed (shared with api/validation.py: read once)."""
+    from minikctl.api.validation import schema_file
 
-
-def _read_json(path: str):
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-def _schema_file(res) -> str | None:
     name = "-".join(p for p in (res.kind.lower(), res.group.split(".")[0] if res.group else "", res.version) if p)
-    for d in _schema_dirs():
-        f = os.path.join(d, f"{name}.json")
-        if os.path.isfile(f):
-            return f
-    return None
+    return schema_file(f"{name}.json")
 
 
 def schema_for(res) -> Schema:
@@ -157,9 +144,8 @@ def schema_for(res) -> Schema:
     with _schemas_lock:
         sch = _schemas.get(key)
         if sch is None:
-            f = _schema_file(res)
-            if f is not None:
-                raw = _read_json(f)
+            raw = _schema_file(res)
+            if raw is not None:
                 sch = Schema(raw.get("$defs") or {}, raw)
             else:
                 meta = schema_for_meta()
@@ -171,12 +157,9 @@ def schema_for(res) -> Schema:
 def schema_for_meta() -> Schema:
     raw = _schemas.get("meta")
     if raw is None:
-        for d in _schema_dirs():
-            f = os.path.join(d, "configmap-v1.json")
-            if os.path.isfile(f):
-                raw = _read_json(f)
-                break
-        raw = _schemas["meta"] = raw or {}
+        from minikctl.api.validation import schema_file
+
+        raw = _schemas["meta"] = schema_file("configmap-v1.json") or {}
     return Schema(raw.get("$defs") or {}, (raw.get("properties") or {}).get("metadata"))
 
 

@@ -842,7 +842,8 @@ def prepare_pod_update(old: dict, new: dict) -> dict:
     status is kept from ``old``; generation is the old one; an empty uid, the creation
     timestamp, a set deletion timestamp and a removed deletionGracePeriodSeconds come from ``old``.
     """
-    out = copy.deepcopy(new)
+    # a copy of ``new`` but its status, which is replaced (the keys keep their order)
+    out = {k: None if k == "status" else copy.deepcopy(v) for k, v in new.items()}
     old_meta = old.get("metadata") or {}
     meta = out.setdefault("metadata", {})
     if "status" in old:

@@ -101,16 +101,26 @@ class RawFieldError(FieldError):
 
 
 @lru_cache(maxsize=None)
-def schema_for(kind: str) -> dict:
-    name = SCHEMA_FILES.get(kind)
-    if name is None:
-        raise KeyError(f"no schema for kind {kind!r}")
+def schema_file(name: str) -> dict | None:
+    """The schema file ``name`` (``pod-v1.json``) parsed, once per process: the decoder's checks here and the
+    field manager (api/fieldmanager.py) read the same dict, and neither changes it. None when there is none."""
     for directory in SCHEMA_DIRS:
         path = os.path.join(directory, name)
         if os.path.isfile(path):
             with open(path, encoding="utf-8") as fh:
                 return json.load(fh)
-    raise FileNotFoundError(f"schema {name} not found in {', '.join(str(d) for d in SCHEMA_DIRS)}")
+    return None
+
+
+@lru_cache(maxsize=None)
+def schema_for(kind: str) -> dict:
+    name = SCHEMA_FILES.get(kind)
+    if name is None:
+        raise KeyError(f"no schema for kind {kind!r}")
+    found = schema_file(name)
+    if found is None:
+        raise FileNotFoundError(f"schema {name} not found in {', '.join(str(d) for d in SCHEMA_DIRS)}")
+    return found
 
 
 @lru_cache(maxsize=None)
