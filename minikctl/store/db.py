@@ -540,6 +540,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._events.clear()
             self._ev_rows.clear()
             self._ev_uids.clear()
+            self._expired_floor = None  # the events the step's expiry deleted are back
             self._obj.clear()  # written inside the step: rolled back with it
             # the step's rows never happened; those pending before it are pending again (written inside it, they
             # were rolled back with it), and so are the outer steps' that were written inside it
