@@ -1,3 +1,3 @@
-from minikctl.cli.app import main
+from minikctl.cli.app import run
 
-raise SystemExit(main())
+run()

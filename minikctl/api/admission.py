@@ -7,7 +7,9 @@ order of the default mutating chain (… ServiceAccount, Priority, DefaultTolera
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
+if TYPE_CHECKING:
+    from typing import Any
 
 from minikctl.kube import errors as E
 

@@ -19,7 +19,9 @@ service-account token volume.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 from minikctl.api.admission import MIRROR_POD_ANNOTATION, service_account_name
 from minikctl.kube.quantity import canonical, parse_quantity

@@ -29,7 +29,6 @@ from __future__ import annotations
 import copy
 import json
 import threading
-from pathlib import Path
 
 from minikctl.kube import errors as E
 
@@ -131,18 +130,12 @@ _schemas: dict = {}
 _schemas_lock = threading.Lock()
 
 
-def _schema_dirs() -> list[Path]:
-    here = Path(__file__).resolve().parent.parent  # minikctl/
-    return [here / "schemas", here.parent / "schemas"]
+def _schema_file(res) -> dict | None:
+    """The kind's schema file under ``schemas/``, parsed (shared with api/validation.py: read once)."""
+    from minikctl.api.validation import schema_file
 
-
-def _schema_file(res) -> Path | None:
     name = "-".join(p for p in (res.kind.lower(), res.group.split(".")[0] if res.group else "", res.version) if p)
-    for d in _schema_dirs():
-        f = d / f"{name}.json"
-        if f.is_file():
-            return f
-    return None
+    return schema_file(f"{name}.json")
 
 
 def schema_for(res) -> Schema:
@@ -151,9 +144,8 @@ def schema_for(res) -> Schema:
     with _schemas_lock:
         sch = _schemas.get(key)
         if sch is None:
-            f = _schema_file(res)
-            if f is not None:
-                raw = json.loads(f.read_text())
+            raw = _schema_file(res)
+            if raw is not None:
                 sch = Schema(raw.get("$defs") or {}, raw)
             else:
                 meta = schema_for_meta()
@@ -165,12 +157,9 @@ def schema_for(res) -> Schema:
 def schema_for_meta() -> Schema:
     raw = _schemas.get("meta")
     if raw is None:
-        for d in _schema_dirs():
-            f = d / "configmap-v1.json"
-            if f.is_file():
-                raw = json.loads(f.read_text())
-                break
-        raw = _schemas["meta"] = raw or {}
+        from minikctl.api.validation import schema_file
+
+        raw = _schemas["meta"] = schema_file("configmap-v1.json") or {}
     return Schema(raw.get("$defs") or {}, (raw.get("properties") or {}).get("metadata"))
 
 

@@ -20,7 +20,9 @@ never depend on dict order.
 from __future__ import annotations
 
 import copy
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
+if TYPE_CHECKING:
+    from typing import Any
 
 from minikctl.kube import gofmt
 from minikctl.kube.errors import ClientError

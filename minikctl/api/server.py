@@ -132,6 +132,7 @@ class Api:
                     for o in self.list(res, namespace, label_selector, field_selector)]
         lsel, fsel = _parse_selectors(res, label_selector, field_selector)
         self.tx.flush_objects()
+        self.tx.flush_rows()
         cursor, rest = rows.select(self.tx.conn, res.kind, namespace if res.namespaced else None,
                                    lsel.requirements if lsel is not None else (),
                                    fsel.terms if fsel is not None else ())
@@ -178,10 +179,16 @@ class Api:
             return
         lsel, fsel = _parse_selectors(res, label_selector, field_selector)
         self.tx.flush_objects()
+        self.tx.flush_rows()
+        from minikctl.store.db import _loads_row
+
+        if lsel is None and fsel is None:  # no selector: the objects in key order, without the rows' index
+            for ns, name, body in self.tx.scan(res.kind, namespace if res.namespaced else None):
+                yield _loads_row(self.tx.path, body, f"the row of {res.kind} {ns}/{name}")
+            return
         cursor, rest = rows.select(self.tx.conn, res.kind, namespace if res.namespaced else None,
                                    lsel.requirements if lsel is not None else (),
                                    fsel.terms if fsel is not None else (), bodies=True)
-        from minikctl.store.db import _loads_row
 
         for ns, name, cells, labels, body in cursor:
             if cells is not None and rest and not all(r.matches(json.loads(labels) if labels else {})

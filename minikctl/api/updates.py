@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
+if TYPE_CHECKING:
+    from typing import Any
 
 from minikctl.kube.errors import INVALID, FieldError, duplicate, forbidden, invalid, required
 from minikctl.kube.selectors import is_qualified_name
@@ -840,7 +842,8 @@ def prepare_pod_update(old: dict, new: dict) -> dict:
     status is kept from ``old``; generation is the old one; an empty uid, the creation
     timestamp, a set deletion timestamp and a removed deletionGracePeriodSeconds come from ``old``.
     """
-    out = copy.deepcopy(new)
+    # a copy of ``new`` but its status, which is replaced (the keys keep their order)
+    out = {k: None if k == "status" else copy.deepcopy(v) for k, v in new.items()}
     old_meta = old.get("metadata") or {}
     meta = out.setdefault("metadata", {})
     if "status" in old:

@@ -135,7 +135,7 @@ def patch(
 ) -> None:
     """Update fields of a resource using a strategic merge patch, a JSON merge patch, or a JSON patch."""
     from minikctl.kube.errors import ClientError
-    from minikctl.api.manifests import parse_value
+    from minikctl.api.jsonvalue import parse_value
     from minikctl.api.patching import check_patched
     from minikctl.printers import output as printer
 
@@ -154,7 +154,7 @@ def patch(
                 patch_text = fh.read()
         except OSError as e:
             raise ClientError(f"unable to read patch file: open {patch_file}: {e.strerror.lower()}") from None
-    from minikctl.api.manifests import PatchNumberError
+    from minikctl.api.jsonvalue import PatchNumberError
 
     try:
         body = parse_value(patch_text or "")

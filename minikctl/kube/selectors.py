@@ -14,7 +14,9 @@ Parse failures raise ``BadRequest`` whose message is the server's text.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Mapping
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Mapping
 
 from minikctl.kube.errors import BadRequest, go_quote
 

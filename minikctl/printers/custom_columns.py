@@ -6,7 +6,9 @@ tabwriter: min width 6, padding 3) is left to the table printer.  Headers are pr
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 from minikctl.kube import gofmt
 from minikctl.kube.errors import ClientError

@@ -16,7 +16,9 @@ from __future__ import annotations
 import functools
 import math
 import re
-from typing import Any, Iterable
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 from minikctl.kube import gofmt
 

@@ -19,7 +19,9 @@ then name), so ties and missing values come out exactly as kubectl prints them.
 from __future__ import annotations
 
 import re
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
+if TYPE_CHECKING:
+    from typing import Any
 
 from minikctl.kube.errors import ClientError
 from minikctl.printers.gosort import go_sort

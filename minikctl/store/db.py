@@ -13,6 +13,11 @@ Tables
   history   a bounded summary of each pod's states over time, for ``timeline`` (store/history.py).
   rows      each object's printed ``get`` row, labels and selectable fields, written with it (store/rows.py).
 
+objects, runtime and events are rowid tables, their key a unique index: their rows are kilobytes, which a
+WITHOUT ROWID table (a b-tree that keeps about 1 KB of a row in its page, https://sqlite.org/withoutrowid.html
+section 4) spreads over overflow pages left mostly empty (a running pod took 29 KiB of store instead of 23). A
+store made before keeps its tables as they were: every statement is the same for both layouts.
+
 Everything that looks random (UIDs, container IDs, name suffixes) is derived from the store's seed
 and a counter, so the same commands on a fresh store give the same output.
 
@@ -45,7 +50,7 @@ CREATE TABLE IF NOT EXISTS objects (
     kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
     uid TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (kind, namespace, name)
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
 """ + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA + ";" + rows.SCHEMA + ";" + logs.SCHEMA
 
@@ -53,6 +58,7 @@ CLUSTER = ""  # namespace value used for cluster-scoped objects
 BUSY_TIMEOUT_MS = 120_000  # SQLite's own wait for a busy file, behind the ticket lock (store/lock.py)
 CHECK_ALWAYS_BYTES = 4 * 1024 * 1024  # stores up to this size get SQLite's quick_check on every writing command
 CHECK_EVERY = 2000  # bigger ones once every this many revisions
+ROWS_PENDING = 4096  # printed rows a transaction holds before it stores them (Tx._row_written)
 
 
 # one encoder for every write (json.dumps with options builds a new one per call); same bytes
@@ -372,7 +378,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
         # the objects this transaction wrote whose printed rows are not yet stored (store/rows.py): computed
         # once per object when they are written, whatever the number of writes: (kind, namespace, name) ->
-        # (rv, the body last written, or None when the object was deleted)
+        # (rv, the body last written, or None when the object was deleted). Inside savepoints this is the
+        # innermost step's; each open savepoint's frame holds the rows pending when it began (``savepoint``), so
+        # that a step neither writes them (an apply of 10,000 pods computes each pod's row once, after the
+        # scheduler's write, not once more per document) nor loses them when it is undone.
         self._rows: dict[tuple, tuple] = {}
         # the rows table is complete (its meta ``rows`` is the store's revision): reads may list it
         self.has_rows = False
@@ -452,16 +461,43 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, self._meta[key]))
         self._dirty.clear()
 
-    def flush(self) -> None:
-        """Write back everything kept in memory (events, runtime records, objects, the change log)."""
+    def flush(self, *, rows: bool = True) -> None:
+        """Write back everything kept in memory (events, runtime records, objects, the change log, and with
+        ``rows`` the printed rows)."""
         self.flush_events()
         self.flush_runtime()
         self.flush_objects()
         if self._changes:
             changelog.write(self.conn, self._changes)
             self._changes = []
-        if self.has_rows and self._meta.get("rows") != self._meta["revision"]:
-            self.set_meta("rows", self._meta["revision"])  # every write of this transaction kept its row
+        if rows:
+            self.flush_rows()
+            if self.has_rows and self._meta.get("rows") != self._meta["revision"]:
+                self.set_meta("rows", self._meta["revision"])  # every write of this transaction kept its row
+
+    def flush_rows(self) -> None:
+        """Store the printed rows still pending (the open savepoints' too), before the rows table is read and
+        at the end. A savepoint whose pending rows were written inside a later step gets them back as pending
+        if that step is undone (``savepoint``)."""
+        frames = [f for f in self._savepoints if f[5] is None and f[4]]
+        if not frames:
+            if self._rows:
+                rows.write(self.conn, self._rows)
+            return
+        merged: dict = {}
+        for f in frames:
+            merged.update(f[4])
+        merged.update(self._rows)
+        rows.write(self.conn, merged)
+        depth = len(self._savepoints)
+        for f in frames:
+            f[5] = depth  # written inside the step at this depth: pending again if it is undone
+        self._rows = {}
+
+    def _row_written(self, key: tuple, value: tuple) -> None:
+        self._rows[key] = value
+        if len(self._rows) >= ROWS_PENDING:  # bounded memory: a big apply stores them as it goes
+            self.flush_rows()
 
     def compact_changes(self) -> None:
         oldest = changelog.compact(self.conn, int(self._meta["revision"]))
@@ -469,8 +505,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self.set_meta("changes:oldest", str(oldest))
 
     def _savepoint_frame(self) -> list:
+        # [meta, dirty meta keys, feed length, journal length, the rows pending when the step began, the depth
+        # of the step in which those were written (None: still pending)]
         return [dict(self._meta), set(self._dirty), len(self.feed),
-                len(self.journal) if self.journal is not None else 0]
+                len(self.journal) if self.journal is not None else 0, {}, None]
 
     def renew(self) -> None:
         """After ``Store.renew`` began a new transaction: forget what was kept in memory (other commands may have
@@ -490,25 +528,33 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested all-or-nothing step: one object of a multi-object command fails without a trace."""
-        self.flush()
+        self.flush(rows=False)
         frame = self._savepoint_frame()  # Tx.renew refreshes it when the transaction is renewed inside the step
+        frame[4], self._rows = self._rows, {}  # the rows pending so far stay pending, outside the step
         self._savepoints.append(frame)
         self.conn.execute("SAVEPOINT step")
         try:
             yield
         except BaseException:
+            depth = len(self._savepoints)
             self._savepoints.pop()
             if not self.conn.in_transaction:  # SQLite undid the whole transaction (SQLITE_FULL): nothing to step back
                 raise
-            meta, dirty, fed, journaled = frame
+            meta, dirty, fed, journaled, pending, _written = frame
             self.conn.execute("ROLLBACK TO SAVEPOINT step")
             self.conn.execute("RELEASE SAVEPOINT step")
             self._meta, self._dirty = meta, dirty
             self._events.clear()
             self._ev_rows.clear()
             self._ev_uids.clear()
+            self._expired_floor = None  # the events the step's expiry deleted are back
             self._obj.clear()  # written inside the step: rolled back with it
-            self._rows.clear()
+            # the step's rows never happened; those pending before it are pending again (written inside it, they
+            # were rolled back with it), and so are the outer steps' that were written inside it
+            self._rows = pending
+            for f in self._savepoints:
+                if f[5] is not None and f[5] >= depth:
+                    f[5] = None
             self._rt.clear()
             self._history.clear()
             del self.feed[fed:]  # what the step wrote never happened
@@ -517,8 +563,15 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._changes = []
             raise
         else:
+            depth = len(self._savepoints)
             self._savepoints.pop()
             self.conn.execute("RELEASE SAVEPOINT step")
+            if frame[5] is None:  # the rows pending before the step, then the step's
+                frame[4].update(self._rows)
+                self._rows = frame[4]
+            for f in self._savepoints:  # written inside the step: now inside the enclosing one
+                if f[5] is not None and f[5] >= depth:
+                    f[5] = depth - 1
 
     # ---- clock and deterministic identifiers ------------------------------------------
     @property
@@ -538,9 +591,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
 
     def digest(self, *parts: object) -> str:
         """64 hex chars derived from the seed and the given parts."""
-        import hashlib  # here, not at the top: OpenSSL's import costs ~5 ms that read-only commands never need
+        from minikctl.kube.digest import sha256  # here, not at the top: read-only commands never need it
 
-        h = hashlib.sha256(self._meta["seed"].encode())
+        h = sha256(self._meta["seed"].encode())
         for p in parts:
             h.update(b"\0" + str(p).encode())
         return h.hexdigest()
@@ -585,14 +638,12 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return obj
 
     def flush_objects(self) -> None:
-        """Write back the object updates kept in memory during the due queue, and the printed rows of every
-        write so far."""
+        """Write back the object updates kept in memory during the due queue (the objects table is then current;
+        the printed rows are ``flush_rows``')."""
         if self._obj:
             self.conn.executemany("UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
                                   [(rv, body, k, ns, name) for (k, ns, name), (rv, body) in self._obj.items()])
             self._obj.clear()
-        if self._rows:
-            rows.write(self.conn, self._rows)
 
     def exists(self, kind: str, namespace: str, name: str) -> bool:
         if (kind, namespace, name) in self._obj:
@@ -637,6 +688,16 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             raise damaged(self.path, f"a row of the {kind} objects is not an object with metadata")
         return out
 
+    def scan(self, kind: str, namespace: str | None = None):
+        """(namespace, name, body) of every object of a kind (in ``namespace``; None: all), in namespace/name
+        order, as a cursor: the bodies are read one at a time (a listing of 50,000 objects holds one)."""
+        self.flush_objects()
+        if namespace is None:
+            return self.conn.execute("SELECT namespace, name, body FROM objects WHERE kind=? ORDER BY namespace, name",
+                                     (kind,))
+        return self.conn.execute("SELECT namespace, name, body FROM objects WHERE kind=? AND namespace=? "
+                                 "ORDER BY name", (kind, namespace))
+
     def names(self, kind: str, namespace: str | None = None, prefix: str = "") -> list[str]:
         """Names only (cheap: no JSON decoding), for completion."""
         self.flush_objects()
@@ -662,7 +723,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             "INSERT INTO objects (kind, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)",
             (obj["kind"], ns, meta["name"], meta["uid"], rv, body),
         )
-        self._rows[(obj["kind"], ns, meta["name"])] = (rv, body)
+        self._row_written((obj["kind"], ns, meta["name"]), (rv, body))
         self._log(Change(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer))
         if obj["kind"] == "Pod":
             history.record(self.conn, obj, self.now_ms, self._history)
@@ -676,7 +737,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         ns = meta.get("namespace", CLUSTER)
         body = _dumps(obj)
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
-        self._rows[(obj["kind"], ns, meta["name"])] = (rv, body)
+        self._row_written((obj["kind"], ns, meta["name"]), (rv, body))
         if self._due is not None:
             key = (obj["kind"], ns, meta["name"])
             if key in self._obj or key in self._stored:  # known to be stored: written back with the queue
@@ -710,7 +771,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if kind == "Pod":
             history.forget(self.conn, uid, self._history)
         self.conn.execute("DELETE FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name))
-        self._rows[(kind, namespace, name)] = (0, None)
+        self._row_written((kind, namespace, name), (0, None))
         # a deletion is a revision of its own (etcd's delete revision), the object keeps its last resourceVersion
         rv = self.next_rv()
         self._log(Change(rv, DELETED, kind, namespace, name, uid, body, last, self.writer))

@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS events (
     namespace TEXT NOT NULL, name TEXT NOT NULL, involved_uid TEXT NOT NULL,
     dedup TEXT NOT NULL, last_ms INTEGER NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (namespace, name)
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS events_involved ON events (involved_uid);
 CREATE UNIQUE INDEX IF NOT EXISTS events_dedup ON events (dedup);
 CREATE INDEX IF NOT EXISTS events_last ON events (last_ms)
@@ -65,6 +65,8 @@ class EventLog:
     _ev_rows: dict
     _ev_uids: set
     _groups: dict  # uid -> (type, reason, component) -> [[last_ms, message], ...]: the aggregator's records
+    # the TTL floor up to which this transaction deleted the stored events (None: not yet, or undone since)
+    _expired_floor: int | None = None
 
     def record_event(
         self,
@@ -224,6 +226,10 @@ class EventLog:
                             _dumps(ev)))
             elif state:
                 changed.append((parse_rfc3339(ev["lastTimestamp"]), _dumps(ev), ns, name))
+        if new or changed:  # an event written with a time the TTL has passed: the next expiry looks again
+            oldest = min([r[4] for r in new] + [r[0] for r in changed])
+            if self._expired_floor is not None and oldest <= self._expired_floor:
+                self._expired_floor = None
         if new:
             self.conn.executemany(
                 "INSERT INTO events (namespace, name, involved_uid, dedup, last_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
@@ -241,7 +247,10 @@ class EventLog:
         ttl = int(self._meta.get("event_ttl_ms", EVENT_TTL_MS))
         floor = self.now_ms - ttl
         if ttl > 0 and floor > 0:
+            if self._expired_floor is not None and floor <= self._expired_floor:
+                return  # done at this floor already, and nothing written since is older (every savepoint flushes)
             self.conn.execute("DELETE FROM events WHERE last_ms <= ?", (floor,))
+            self._expired_floor = floor
 
     def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
                    field_path: str, times: int, last_ms: int, revisions: int = 1) -> bool:

@@ -19,7 +19,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS runtime (
     kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, wake_ms INTEGER, body TEXT NOT NULL,
     PRIMARY KEY (kind, namespace, name)
-) WITHOUT ROWID;
+);
 CREATE INDEX IF NOT EXISTS runtime_wake ON runtime (wake_ms) WHERE wake_ms IS NOT NULL
 """
 

@@ -154,6 +154,8 @@ def admitted_fields(sent: dict, obj: dict) -> list[tuple]:
     the creating manager's fields unless the request sent them."""
     import json
 
+    key = json.JSONEncoder(separators=(",", ":")).encode  # one encoder for the keys below (json.dumps with
+    # separators builds one per call)
     spec = (sent.get("spec") if isinstance(sent, dict) else None) or {}
     out = [("f:spec", "f:" + k) for k in ("serviceAccountName", "serviceAccount", "tolerations", "priority",
                                           "preemptionPolicy", "imagePullSecrets") if k not in spec]
@@ -161,7 +163,7 @@ def admitted_fields(sent: dict, obj: dict) -> list[tuple]:
     for v in (obj.get("spec") or {}).get("volumes") or []:
         name = v.get("name") if isinstance(v, dict) else None
         if isinstance(name, str) and name.startswith("kube-api-access-") and name not in sent_volumes:
-            out.append(("f:spec", "f:volumes", "k:" + json.dumps({"name": name}, separators=(",", ":"))))
+            out.append(("f:spec", "f:volumes", "k:" + key({"name": name})))
             if not sent_volumes:
                 out.append(("f:spec", "f:volumes"))
     for field in ("initContainers", "containers"):
@@ -172,8 +174,8 @@ def admitted_fields(sent: dict, obj: dict) -> list[tuple]:
                           {})
             if any(isinstance(m, dict) and m.get("mountPath") == SA_MOUNT for m in sent_c.get("volumeMounts") or []):
                 continue
-            cpath = ("f:spec", "f:" + field, "k:" + json.dumps({"name": c["name"]}, separators=(",", ":")))
-            out.append(cpath + ("f:volumeMounts", "k:" + json.dumps({"mountPath": SA_MOUNT}, separators=(",", ":"))))
+            cpath = ("f:spec", "f:" + field, "k:" + key({"name": c["name"]}))
+            out.append(cpath + ("f:volumeMounts", "k:" + key({"mountPath": SA_MOUNT})))
             if not sent_c.get("volumeMounts"):
                 out.append(cpath + ("f:volumeMounts",))
     return out

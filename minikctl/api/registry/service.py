@@ -13,10 +13,10 @@ API server's messages. The ``kubernetes`` Service in ``default`` holds 10.96.0.1
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import re
 
+from minikctl.kube.digest import sha256
 from minikctl.api.registry import cells
 from minikctl.kube import errors as E
 from minikctl.kube.fields import field_getter
@@ -138,7 +138,7 @@ def _taken(api, exclude: tuple = ()) -> tuple[set, set]:
 
 def _pick(seed: str, lo: int, size: int, taken) -> int | None:
     """A value of [lo, lo + size) from a hash of ``seed``, moved on past the taken ones."""
-    start = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big") % size
+    start = int.from_bytes(sha256(seed.encode()).digest()[:8], "big") % size
     for i in range(size):
         v = lo + (start + i) % size
         if v not in taken:

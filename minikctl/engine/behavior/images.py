@@ -35,11 +35,12 @@ The failure texts are containerd's as the kubelet reports them: ``pull_not_found
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
+
+from minikctl.kube.digest import sha256
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 CATALOG_PATH = os.path.join(_HERE, "images.json")
@@ -357,7 +358,7 @@ def _expand_execs(items: list, sets: dict, seen: frozenset = frozenset()) -> set
 
 
 def derived_digest(normalized: str) -> str:
-    return "sha256:" + hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+    return "sha256:" + sha256(normalized.encode("utf-8")).hexdigest()
 
 
 def pull_not_found_message(normalized: str) -> str:

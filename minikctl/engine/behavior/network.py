@@ -19,7 +19,8 @@ Nothing here imports the engine: the kubelet builds a ``PodNetwork`` with callab
 
 from __future__ import annotations
 
-import hashlib
+from minikctl.kube.digest import sha256
+
 
 LOCAL_NAMES = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "ip6-localhost", "ip6-loopback"}
 CLUSTER_DOMAIN = "cluster.local"
@@ -148,7 +149,7 @@ def pick(backends: list, client: str, now_ms: int, port: int):
     deterministically from the client, the instant and the port, so the same commands give the same answer."""
     if not backends:
         return None
-    h = hashlib.sha256(f"{client}|{now_ms}|{port}".encode()).digest()
+    h = sha256(f"{client}|{now_ms}|{port}".encode()).digest()
     return backends[int.from_bytes(h[:4], "big") % len(backends)]
 
 

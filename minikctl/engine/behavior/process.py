@@ -8,7 +8,6 @@ Time: ``step(now_ms, fs)`` runs everything due at or before ``now_ms``. Only ``s
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import marshal
 import re
 
@@ -17,6 +16,8 @@ from .listener import Listener
 from .network import server_token
 from .shell import SPECIAL_BUILTINS, ShellSyntaxError, compile_script, scan_word
 from .vfs import ContainerFS, FSError, norm
+
+from minikctl.kube.digest import sha256
 
 SHELLS = {"sh", "bash", "ash", "dash"}
 # The virtual machine's budgets (issue 11). Steps cost CPU: one interpreter step is CPU_NS_PER_STEP of CPU time,
@@ -499,7 +500,7 @@ def parse_service_dns(name: str, namespace: str) -> tuple[str, str] | None:
 
 
 def _fake_ip(name: str) -> str:
-    h = hashlib.sha256(name.encode()).digest()
+    h = sha256(name.encode()).digest()
     return f"10.96.{h[0]}.{max(1, h[1])}"
 
 

@@ -25,8 +25,6 @@ traffic (kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-pro
 
 from __future__ import annotations
 
-import ipaddress
-
 from minikctl.store.changelog import DELETED
 
 TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"  # v1.EndpointsLastChangeTriggerTime
@@ -73,6 +71,8 @@ def _ip_key(ip: str):
     parts = ip.split(".")
     if len(parts) == 4 and all(p.isdigit() for p in parts):
         return (0, tuple(int(p) for p in parts))
+    import ipaddress  # here: only an address that is not dotted IPv4 needs it (its import costs ~1.5 ms a write)
+
     try:
         return (1, ipaddress.ip_address(ip).packed)
     except ValueError:

@@ -6,7 +6,9 @@ rules can be unit-tested against the cases of ``kubelet_pods_test.go`` without a
 
 from __future__ import annotations
 
-from typing import Iterable
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
+if TYPE_CHECKING:
+    from typing import Iterable
 
 
 def _is_sidecar(init: dict) -> bool:

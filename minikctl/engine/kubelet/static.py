@@ -21,10 +21,10 @@ A stopped kubelet reads nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 
+from minikctl.kube.digest import md5
 from minikctl.store.static_dirs import manifests_root
 
 MIRROR = "kubernetes.io/config.mirror"
@@ -82,7 +82,7 @@ def read_node_manifests(root: str, node: str) -> dict[str, tuple[str, dict]]:
             continue
         ns = meta.get("namespace") or "default"
         name = f"{meta['name']}-{node}"
-        h = hashlib.md5(json.dumps(pod, sort_keys=True).encode() + f"host:{node}file:{path}".encode()).hexdigest()
+        h = md5(json.dumps(pod, sort_keys=True).encode() + f"host:{node}file:{path}".encode()).hexdigest()
         out.setdefault(f"{ns}/{name}", (h, pod))
     return out
 
