@@ -369,6 +369,15 @@ def _on_terminal(args: list[str]) -> bool:
     return False
 
 
+def _closed_streams() -> None:
+    """A command started with its stdout or stderr closed (``minikctl get pods >&-``): Python has no stream there
+    (None). kubectl writes to the closed descriptor, the writes fail, it ignores them and exits 0; here they go to
+    /dev/null, which comes to the same."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+
+
 def _clean_arg(arg: str) -> str:
     """A command-line argument as Go sees it: bytes that are not UTF-8 (Python's surrogate escapes) read as
     U+FFFD, so nothing downstream meets an unencodable string."""
@@ -383,6 +392,8 @@ def _clean_arg(arg: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run minikctl; returns the exit code (0 ok, 1 any error, as kubectl)."""
     import threading
+
+    _closed_streams()
 
     args = [_clean_arg(a) for a in (sys.argv[1:] if argv is None else list(argv))]
     result: list[int] = [1]

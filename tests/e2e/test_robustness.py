@@ -108,6 +108,20 @@ def test_stdin_closed_reads_as_empty(cli, tmp_path):
     assert (done.returncode, done.stderr) == (1, "error: no objects passed to apply\n")
 
 
+def test_stdout_or_stderr_closed_is_no_internal_error(cli):
+    """kubectl writes to a closed descriptor, ignores the failure and exits as it would have (0 for a command that
+    succeeds, 1 for one refused): no traceback either way."""
+    env = dict(os.environ, MINIKCTL_HOME=str(cli.home))
+    cli.ok("run", "a", "--image=busybox", "--", "sleep", "99999")
+    for redirect in (">&-", "2>&-", ">&- 2>&-"):
+        done = subprocess.run(" ".join(cli.argv) + f" get pods {redirect}", shell=True, capture_output=True,
+                              text=True, env=env)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (redirect, done.stderr)
+    done = subprocess.run(" ".join(cli.argv) + " get nopes >&-", shell=True, capture_output=True, text=True,
+                          env=env)
+    assert (done.returncode, done.stderr) == (1, 'error: the server doesn\'t have a resource type "nopes"\n')
+
+
 DEEP = 600
 
 
