@@ -107,13 +107,14 @@ class NodeState:
     """A node's runtime record, read once and written back by ``save`` (one per node per loop run)."""
 
     __slots__ = ("name", "index", "requested", "images", "last_ip", "stopped_at", "unschedulable", "status_sync_at",
-                 "_tx", "_dirty")
+                 "version", "_tx", "_dirty")
 
     def __init__(self, tx, name: str, rec: dict) -> None:
         self._tx = tx
         self.name = name
         self.index = int(rec.get("index", 1))
         self.requested = {k: Fraction(v) for k, v in (rec.get("requested") or {}).items()}
+        self.version = 0  # counts the changes of ``requested`` (the scheduler's caches are keyed on it)
         self.images: list[str] = list(rec.get("images") or [])
         self.last_ip = int(rec.get("last_ip", 0))
         self.stopped_at: int | None = rec.get("stopped_at")
@@ -136,6 +137,7 @@ class NodeState:
     def add_requests(self, req: dict, sign: int) -> None:
         for k, v in req.items():
             self.requested[k] = self.requested.get(k, Fraction(0)) + sign * Fraction(v)
+        self.version += 1
         self._dirty = True
 
     def has_image(self, normalized: str) -> bool:

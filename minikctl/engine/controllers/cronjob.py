@@ -294,7 +294,7 @@ class CronJobController(Controller):
             self.tx.delete_runtime(self.kind, namespace, name)
             return
         jobs = self.jobs_to_be_reconciled(cj)
-        cj = json.loads(json.dumps(cj))
+        # ``cj`` is the sync's own copy: every caller (Controller.work, due) passes what it just read from the store
         old_status = json.loads(json.dumps(cj.get("status") or {}))
         cj.setdefault("status", {})
         update = self.cleanup_finished_jobs(cj, jobs)

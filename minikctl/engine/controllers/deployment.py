@@ -28,6 +28,7 @@ import copy
 
 from minikctl.engine.controllers import deployment_util as du
 from minikctl.engine.controllers.base import Controller, controller_ref, new_controller_ref
+from minikctl.engine.controllers.informer import Informer
 from minikctl.engine.controllers.podhash import compute_hash
 from minikctl.kube import errors as E
 from minikctl.kube.selectors import LabelSelector
@@ -51,7 +52,18 @@ class DeploymentController(Controller):
     owned = ("ReplicaSet",)
     also_watches = ("Pod",)
 
+    def __init__(self, loop) -> None:
+        super().__init__(loop)
+        # the ReplicaSet lister: reading the store instead would write back every object update held in memory
+        # at each sync (Tx.list flushes them), and a rollout syncs once per ReplicaSet status change
+        self.replica_sets = Informer(self.tx, "ReplicaSet")
+
     # ---- the informers (addReplicaSet, updateReplicaSet, deleteReplicaSet, deletePod) -------------------------
+    def observe(self, ch) -> None:
+        if ch.kind == "ReplicaSet":
+            self.replica_sets.observe(ch)
+        super().observe(ch)
+
     def observe_orphan(self, ch) -> None:
         """An orphan ReplicaSet: every Deployment whose selector matches its labels may adopt it
         (getDeploymentsForReplicaSet: a ReplicaSet without labels, an empty selector match nothing)."""
@@ -149,7 +161,8 @@ class DeploymentController(Controller):
         deleting = bool(meta.get("deletionTimestamp"))
         selector = _selector(d)
         out = []
-        for rs in self.tx.list("ReplicaSet", meta.get("namespace", "default")):
+        for rs in self.replica_sets.list(meta.get("namespace", "default")):
+            rs = copy.deepcopy(rs)  # the lister's objects are shared; the sync works on its own copies
             ref = controller_ref(rs)
             if ref is not None:
                 if ref.get("uid") != deployment_uid:

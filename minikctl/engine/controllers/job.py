@@ -665,7 +665,7 @@ class JobController(Controller):
         if mode is not None and mode not in ("NonIndexed", "Indexed"):
             self.event(job, "Warning", "UnknownCompletionMode", "Skipped Job sync because completion mode is unknown")
             return
-        job = _copy(job)
+        # ``job`` is the sync's own copy: every caller (Controller.work, due) passes what it just read from the store
         spec = job.setdefault("spec", {})
         status = job.setdefault("status", {})
         now = self.tx.now_ms

@@ -223,11 +223,14 @@ class ReplicaSetController(Controller):
     def __init__(self, loop) -> None:
         super().__init__(loop)
         self.pods = Informer(self.tx, "Pod")
+        self.replica_sets = Informer(self.tx, "ReplicaSet")  # the lister (Tx.list would flush held writes)
 
     # ---- the informers ----------------------------------------------------------------------------------
     def observe(self, ch) -> None:
         if ch.kind == "Pod":
             self.pods.observe(ch)
+        elif ch.kind == "ReplicaSet":
+            self.replica_sets.observe(ch)
         super().observe(ch)
 
     def observe_orphan(self, ch) -> None:
@@ -383,7 +386,7 @@ class ReplicaSetController(Controller):
         if ref is None:
             return []
         related, seen = [], set()
-        for other in self.tx.list("ReplicaSet", rs["metadata"].get("namespace", "default")):
+        for other in self.replica_sets.list(rs["metadata"].get("namespace", "default")):
             oref = controller_ref(other)
             if oref is None or oref.get("uid") != ref.get("uid"):
                 continue

@@ -46,6 +46,8 @@ class Scheduler:
         # (node, resourceVersion, what is bound to it, the pod's scheduling fields) -> filter verdict / score
         self._filtered: dict[tuple, tuple] = {}
         self._scores: dict[tuple, object] = {}
+        self._facts: dict[str, tuple] = {}  # a pod's scheduling signature -> what _pod_facts derives from it
+        self._used: dict[str, tuple] = {}  # node -> (its state, the state's version, _used_key)
 
     @staticmethod
     def _remember(cache: dict, key: tuple, value) -> None:
@@ -174,20 +176,18 @@ class Scheduler:
                 self.api.write_status(pod)
             return
         kubelet = self.loop.kubelet
-        req = pod_requests(pod)
+        sig, req, full, nz = self._pod_facts(pod)
         feasible: list[tuple] = []
         failures: list[tuple[list[str], bool]] = []
-        nodes = self.nodes()
-        sig = _signature(pod, req)
-        for node in nodes:
-            state = kubelet.node(node["metadata"]["name"])
+        for node in self.nodes():
+            name = node["metadata"]["name"]
+            state = kubelet.node(name)
             if state is None:
                 continue  # not registered yet: no kubelet to run anything
             # a node's verdict depends only on the node, what is bound to it and the pod's scheduling fields:
             # the pods of one template, and retries, reuse it
-            # (numerator, denominator) pairs: hashing a Fraction itself costs a modular inverse
-            used_key = tuple(sorted((k, v.numerator, v.denominator) for k, v in state.requested.items()))
-            ckey = (node["metadata"]["name"], node["metadata"].get("resourceVersion"), used_key, sig)
+            used_key = self._used_key(name, state)
+            ckey = (name, node["metadata"].get("resourceVersion"), used_key, sig)
             verdict = self._filtered.get(ckey)
             if verdict is None:
                 verdict = filter_node(pod, node, state.requested, req, self._alloc(node))
@@ -196,7 +196,7 @@ class Scheduler:
             if reasons:
                 failures.append((reasons, helps))
             else:
-                feasible.append((node, state, used_key))
+                feasible.append((node, state, ckey))
         if not feasible:
             msg = unschedulable_message(failures)
             cond = {"lastProbeTime": None, "lastTransitionTime": None, "message": msg, "reason": "Unschedulable",
@@ -208,37 +208,53 @@ class Scheduler:
             self.retry()[key] = now + RETRY_MS
             self._save_retry()
             return
-        nz = {k: Fraction(v) for k, v in _nonzero(pod).items()}
-
-        def scored(entry: tuple) -> tuple:
-            node, state, used_key = entry
-            key = (node["metadata"]["name"], node["metadata"].get("resourceVersion"), used_key, sig, "score")
-            value = self._scores.get(key)
+        best = None
+        for node, state, ckey in feasible:
+            value = self._scores.get(ckey)
             if value is None:
                 value = score(pod, node, state.requested, req, nz, self._alloc(node))
-                self._remember(self._scores, key, value)
-            return (value, _desc(node["metadata"]["name"]))
-
-        node, state, _ = max(feasible, key=scored)
+                self._remember(self._scores, ckey, value)
+            # the highest score wins; among equal scores the first node by name (nodes() is in name order)
+            if best is None or value > best[0]:
+                best = (value, node, state)
+        _, node, state = best
         name = node["metadata"]["name"]
         self.api.event(pod, "Normal", "Scheduled", f"Successfully assigned {key} to {name}", SCHEDULER)
         if self.retry().pop(key, None) is not None:
             self._save_retry()
-        full = node_requests(pod)
         state.add_requests(full, 1)
         self.assumed[(meta.get("namespace", "default"), meta["name"], meta.get("uid"))] = (name, full)
         pods.bind(self.api, pod, name)
 
+    def _pod_facts(self, pod: dict) -> tuple:
+        """(signature, requests, node_requests, non-zero requests as Fractions) of a pod: functions of the fields
+        its signature holds (tolerations, node selection, the containers' resources and kinds, overhead), so
+        the pods of one template share them."""
+        import json
 
-def _signature(pod: dict, req: dict) -> str:
-    """What filter_node and score read of a pod, as text: equal for the pods of one template."""
-    import json
+        spec = pod.get("spec") or {}
+        sig = json.dumps([spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity"),
+                          [c.get("resources") for c in spec.get("containers") or []],
+                          [(c.get("resources"), c.get("restartPolicy")) for c in spec.get("initContainers") or []],
+                          spec.get("overhead")], sort_keys=True, default=str)
+        facts = self._facts.get(sig)
+        if facts is None:
+            req = pod_requests(pod)
+            full = node_requests(pod)
+            nz = {k: Fraction(v) for k, v in _nonzero(pod).items()}
+            facts = (sig, req, full, nz)
+            self._remember(self._facts, sig, facts)
+        return facts
 
-    spec = pod.get("spec") or {}
-    return json.dumps([spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity"),
-                       sorted((k, str(v)) for k, v in req.items()),
-                       [((c.get("resources") or {}).get("requests"), (c.get("resources") or {}).get("limits"))
-                        for c in spec.get("containers") or []]], sort_keys=True, default=str)
+    def _used_key(self, name: str, state) -> tuple:
+        """What is bound to a node, hashable: (numerator, denominator) pairs, as hashing a Fraction itself costs
+        a modular inverse; recomputed only when the node's requests changed."""
+        got = self._used.get(name)
+        if got is not None and got[0] is state and got[1] == state.version:
+            return got[2]
+        used_key = tuple(sorted((k, v.numerator, v.denominator) for k, v in state.requested.items()))
+        self._used[name] = (state, state.version, used_key)
+        return used_key
 
 
 def node_requests(pod: dict) -> dict[str, str]:
@@ -248,11 +264,6 @@ def node_requests(pod: dict) -> dict[str, str]:
     full["#pods"] = "1"
     full.update(_nonzero(pod))
     return full
-
-
-def _desc(name: str) -> tuple:
-    """Sorts names in reverse, so that max() picks the first name among equal scores."""
-    return tuple(-ord(ch) for ch in name) + (1,)
 
 
 def _nonzero(pod: dict) -> dict[str, str]:
