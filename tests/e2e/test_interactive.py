@@ -255,15 +255,19 @@ def test_ctrl_c_at_the_prompt_drops_the_line(store):
 def test_ctrl_c_typed_on_the_terminal_after_an_interrupted_line(store):
     """The keys as a user types them on a terminal that is the session's controlling terminal: Ctrl-C (0x03) ends
     the running line; at the next prompt, the first Ctrl-C drops an empty line, the next one drops typed text (each
-    one counts, none is lost to the previous line's handler)."""
+    one counts, none is lost to the previous line's handler). The keys come a moment after the prompt, as a
+    person's do: a SIGINT that arrives while readline draws its prompt, before it waits for input, is acted on
+    only at the next key (CPython's readline checks signals when its select() is interrupted)."""
     term = Pty([*store.argv, "exec", "-it", "bb", "--", "sh"], _env(store, MINIKCTL_SPEED="1"), ctty=True)
     term.expect("/srv # ")
     term.send("sleep 100; echo not-reached\n")
     time.sleep(1.5)
     term.send("\x03")
     term.expect("/srv # ")
+    time.sleep(0.5)
     term.send("\x03")  # at an empty prompt: a new prompt
     term.expect("/srv # ")
+    time.sleep(0.5)
     term.send("echo never")
     time.sleep(0.5)
     term.send("\x03")
