@@ -38,7 +38,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
 
 from minikctl.kube.digest import sha256
 
@@ -55,13 +54,59 @@ DOCKER_HUB_LIBRARY = "docker.io/library/"
 _DOMAIN = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?$")
 
 
-@dataclass(frozen=True)
-class ImageRef:
+class _Value:
+    """A plain value object: its fields (``_FIELDS``, with their defaults in ``_DEFAULTS``; a callable default is
+    a factory) set by keyword or in order, equality and repr by field. Not ``dataclasses``: that module imports
+    ``inspect`` and ``ast`` (~8 ms) for every command that loads the simulated processes."""
+
+    __slots__ = ()
+    _FIELDS: tuple = ()
+    _DEFAULTS: dict = {}
+
+    def __init__(self, *args, **kw) -> None:
+        if len(args) > len(self._FIELDS):
+            raise TypeError(f"{type(self).__name__}() takes at most {len(self._FIELDS)} positional arguments")
+        values = dict(zip(self._FIELDS, args))
+        for name, value in kw.items():
+            if name not in self._FIELDS or name in values:
+                raise TypeError(f"{type(self).__name__}() got an unexpected or repeated argument {name!r}")
+            values[name] = value
+        for name in self._FIELDS:
+            if name not in values:
+                if name not in self._DEFAULTS:
+                    raise TypeError(f"{type(self).__name__}() missing argument {name!r}")
+                default = self._DEFAULTS[name]
+                values[name] = default() if callable(default) else default
+            object.__setattr__(self, name, values[name])
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._FIELDS)
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and other._values() == self._values()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self._FIELDS)})"
+
+    def __reduce__(self):  # copy, deepcopy and pickle rebuild it through __init__
+        return type(self), self._values()
+
+
+class _Frozen(_Value):
+    __slots__ = ()
+
+    def __setattr__(self, name, value) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}")
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+
+class ImageRef(_Frozen):
     """A parsed reference: ``repository`` is fully qualified (``docker.io/library/nginx``)."""
 
-    repository: str
-    tag: str | None
-    digest: str | None
+    __slots__ = ("repository", "tag", "digest")
+    _FIELDS = __slots__
 
     @property
     def normalized(self) -> str:
@@ -110,8 +155,7 @@ def parse_reference(ref: str) -> ImageRef:
     return ImageRef("/".join([domain] + path), tag, digest)
 
 
-@dataclass(frozen=True)
-class Image:
+class Image(_Frozen):
     """One catalog entry, resolved for a concrete reference.
 
     ``known``: the repository is in the catalog (built-in or user). Unknown references get a
@@ -125,25 +169,13 @@ class Image:
     empty = only root.
     """
 
-    ref: str
-    known: bool
-    exists: bool
-    digest: str
-    image_id: str
-    size: int
-    pull_ms: int = 1000
-    entrypoint: list = field(default_factory=list)
-    cmd: list = field(default_factory=list)
-    executables: frozenset | None = None
-    normalized: str = ""
-    repository: str = ""
-    env: dict = field(default_factory=dict)
-    files: dict = field(default_factory=dict)
-    programs: dict = field(default_factory=dict)
-    invalid: bool = False
-    invalid_message: str = ""
-    pull_error: str = ""
-    accounts: dict = field(default_factory=dict)
+    __slots__ = ("ref", "known", "exists", "digest", "image_id", "size", "pull_ms", "entrypoint", "cmd",
+                 "executables", "normalized", "repository", "env", "files", "programs", "invalid", "invalid_message",
+                 "pull_error", "accounts")
+    _FIELDS = __slots__
+    _DEFAULTS = {"pull_ms": 1000, "entrypoint": list, "cmd": list, "executables": None, "normalized": "",
+                 "repository": "", "env": dict, "files": dict, "programs": dict, "invalid": False,
+                 "invalid_message": "", "pull_error": "", "accounts": dict}
 
     def has_executable(self, name: str) -> bool:
         """True when ``name`` (as written in argv) resolves in this image."""

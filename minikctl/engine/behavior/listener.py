@@ -3,24 +3,20 @@ network of network.py and the kubelet's probes read them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .images import _Value
 
 
-@dataclass
-class Listener:
+class Listener(_Value):
     """An open port. ``protocol``: http | tcp | grpc. ``kind`` selects special behaviour
-    (``agnhost-liveness``: /healthz 200 for the first 10 s after ``since_ms``, then 500)."""
+    (``agnhost-liveness``: /healthz 200 for the first 10 s after ``since_ms``, then 500). ``docroot``: a static
+    file server answers GET with the files under it (behavior/network.py); ``server``: its Server token, in its
+    error pages (nginx/1.27.3)."""
 
-    port: int
-    protocol: str = "tcp"
-    paths: dict = field(default_factory=dict)
-    default_status: int = 200
-    grpc_status: str = "SERVING"
-    kind: str = ""
-    since_ms: int = 0
-    program: str = ""
-    docroot: str = ""  # a static file server: GET answers the files under it (behavior/network.py)
-    server: str = ""  # its Server token, in its error pages (nginx/1.27.3)
+    __slots__ = ("port", "protocol", "paths", "default_status", "grpc_status", "kind", "since_ms", "program",
+                 "docroot", "server")
+    _FIELDS = __slots__
+    _DEFAULTS = {"protocol": "tcp", "paths": dict, "default_status": 200, "grpc_status": "SERVING", "kind": "",
+                 "since_ms": 0, "program": "", "docroot": "", "server": ""}
 
     def http_status(self, path: str, now_ms: int) -> int:
         p = path.split("?", 1)[0] or "/"
