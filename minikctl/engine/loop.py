@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from minikctl.kube.errors import ClientError
 
+LAST_KIND = "\U0010ffff"  # sorts after every kind: a cursor after everything at its instant
 MAX_ROUNDS = 10_000  # reactions at one instant before the loop gives up (components fighting each other)
 
 
@@ -33,6 +34,9 @@ class Loop:
         self.scheduler = Scheduler(self)
         self.kubelet = Kubelet(self)
         self.components = [self.scheduler, self.kubelet] + [cls(self) for cls in CONTROLLERS]
+        # the record being served, (wake, kind, namespace, name): what happened before it in the total order
+        # (the failing probes the kubelet runs at once, kubelet/parked.py, take their revisions by it)
+        self.cursor: tuple = (self.tx.now_ms, "", "", "")
         self.watchers: dict[str, list] = {}
         self.anything: list = []
         self.owners: dict[str, object] = {}
@@ -83,6 +87,8 @@ class Loop:
         tx = self.tx
         own = tx.start_due_queue(to_ms)  # the order kept in memory, runtime records written back at the end
         reached = True
+        self.cursor = (tx.now_ms, "", "", "")
+        tx.parked = self.kubelet.parked
         try:
             while True:
                 self.dispatch()
@@ -98,11 +104,14 @@ class Loop:
                 wake, kind, ns, name = due
                 if wake > tx.now_ms:
                     tx.set_now(wake)
+                self.cursor = (wake, kind, ns, name)
                 owner = self.owners.get(kind)
                 if owner is None:
                     tx.set_wake(kind, ns, name, None)  # nobody serves it any more
                     continue
                 owner.due(kind, ns, name, max(wake, tx.now_ms), to_ms)
+            # after everything up to the target (or the instant where the run stops)
+            self.cursor = (to_ms if reached else tx.now_ms, LAST_KIND, "", "")
         finally:
             for comp in self.components:
                 comp.finish()

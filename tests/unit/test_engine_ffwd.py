@@ -241,3 +241,58 @@ def test_exec_readiness_fast_forwarded_as_stepped(tmp_path, case):
     assert seen[True] == seen[False]
     unhealthy = [e for e in seen[True][-1][2] if e[0] == "Unhealthy"]
     assert unhealthy and unhealthy[0][2] > (700 if case == "failing-exec" else 200)
+
+
+def _crash(name: str, **labels) -> dict:
+    c = {"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 3; exit 1"]}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default", "labels": labels},
+            "spec": {"containers": [c]}}
+
+
+@pytest.mark.parametrize("case", ["aligned", "staggered"])
+def test_never_ready_network_probes_among_busy_pods_as_stepped(tmp_path, case):
+    """Several pods whose httpGet readiness probe never passes (created at one instant, or a few seconds apart),
+    among pods that write meanwhile: one flapping behind a Service (its status and the Endpoints/EndpointSlices
+    change every 30 s), one crash-looping (a status write at each restart). Every pod's
+    status and resourceVersion, the store's revision, every event with its count, times and resourceVersion and
+    the Service's Endpoints/EndpointSlices are those of stepping every probe."""
+    never = ["n0", "n1", "n2", "n3"]
+    names = never + ["flap", "crash"]
+    seen = {}
+    for ffwd in (True, False):
+        st = Store(str(tmp_path / f"m-{ffwd}.db"))
+        with st.transaction() as tx:
+            cl = Cluster(tx)
+            if not ffwd:
+                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            cl.api.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "default"},
+                           "spec": {"selector": {"app": "x"}, "ports": [{"port": 80, "targetPort": "http"}]}})
+            cl.api.create(_exec_ready("flap", FLAP, app="x"))
+            cl.api.create(_crash("crash", app="x"))
+            for i, name in enumerate(never):
+                pod = _never_ready(name)
+                pod["metadata"]["labels"] = {"app": "x"}
+                cl.api.create(pod)
+                if case == "staggered":
+                    cl.settle()
+                    cl.advance_to(tx.now_ms + 3_000 + 1_000 * i)
+            cl.settle()
+        looks = []
+        for ms in (35_000, 1_234_567, 10_000, 3_600_000):
+            _advance(st, ms)
+            with st.transaction() as tx:
+                pods = [tx.get("Pod", "default", n) for n in names]
+                events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
+                netw = [tx.get("Endpoints", "default", "s")]
+                netw += [json.loads(r[0]) for r in tx.conn.execute(
+                    "SELECT body FROM objects WHERE kind='EndpointSlice' ORDER BY name")]
+                looks.append(([(p["status"], p["metadata"]["resourceVersion"]) for p in pods], tx.meta("revision"),
+                              [(e["reason"], e["message"], e["count"], e["firstTimestamp"], e["lastTimestamp"],
+                                e["metadata"]["resourceVersion"]) for e in events], netw))
+        seen[ffwd] = looks
+        st.close()
+    for a, b in zip(seen[True], seen[False]):
+        assert a[1] == b[1]  # the store's revision first: the plainest sign of a write out of order
+        assert a == b
+    unhealthy = [e for e in seen[True][-1][2] if e[0] == "Unhealthy" and e[1].startswith("Readiness probe failed: Get")]
+    assert len(unhealthy) >= len(never) and min(e[2] for e in unhealthy) > 400

@@ -80,7 +80,13 @@ def new_record(pod: dict) -> PodRecord:
 
 def load(tx, ns: str, name: str) -> PodRecord | None:
     d = tx.get_runtime("Pod", ns, name)
-    return None if d is None else PodRecord.from_json(d)
+    if d is None:
+        return None
+    rec = PodRecord.from_json(d)
+    parked = getattr(tx, "parked", None)
+    if parked is not None and parked.parks and parked.take(ns, name, rec):
+        save(tx, ns, name, rec)  # its failing probe's parked runs, up to the loop's cursor (parked.py)
+    return rec
 
 
 def save(tx, ns: str, name: str, rec: PodRecord) -> None:
@@ -907,13 +913,19 @@ class PodWorker:
 
     def fast_forward_failing(self, c: dict, inst: InstanceRecord, w: ProbeWorker, probe: dict, fp: str,
                              message: str) -> None:
-        """A readiness probe that failed again, the container not ready: while the process's listeners stay as
-        they are (a network probe's answer depends on nothing else), every later probe fails the same way. The
-        ones before anything else happens in the pod (its other timers), in the cluster (a controller's or a
-        node's timer) or the horizon are done at once: their failures, their events' count and last time (and the
-        store revisions those writes took), the next probe after them."""
+        """A readiness probe that failed again, the container not ready: while nothing can change its answer (a
+        network probe's answer depends only on the process's listeners; ``exec_reads_only``), every later probe
+        fails the same way until the pod's next own timer. Those probes are parked (``kubelet/parked.py``) once
+        the instant is settled: they happen at once, and their writes take the store revisions stepping gives
+        them, between the other pods' writes, whenever a write or a read needs them."""
         if self.rec.termination is not None or self.profile().get("ffwd") is False:
             return
+        tx = self.tx
+        if tx.watch_events or getattr(tx, "parked", None) is None:
+            return  # a watcher of events sees every probe's write
+        ttl = int(tx.meta("event_ttl_ms", "0") or 0)
+        if 0 < ttl <= w.period_ms:
+            return  # the event may expire between two probes: each one decides whether it is a new one
         if "exec" in probe:
             if not self.exec_reads_only(probe):
                 return
@@ -921,23 +933,8 @@ class PodWorker:
             p = self.proc(inst, False)
             if p is None or procs.next_listener_change(p, self.now) is not None:
                 return
-        limit = self.horizon
-        for t in self.rec.timers:
-            if t.at < limit:
-                limit = t.at - 1  # the pod's own next event comes first (the probe's timer is not armed yet)
-        if "exec" in probe:
-            # every other record's next wake-up too (another pod's writes take store revisions between these
-            # probes' event writes): the jump is what stepping does, whatever the other pods
-            nxt = self.tx.next_due_other(limit, "Pod", self.ns, self.name)
-            other = None if nxt is None else nxt[0]
-        else:
-            other = self.tx.next_due_of_others(limit, "Pod")
-        if other is not None:
-            limit = min(limit, other - 1)
-        m = (limit - self.now) // w.period_ms
-        if m >= 1:
-            # done once the instant is settled (the status written at it comes before the later probes' writes)
-            self._pending_ff.append((c["name"], inst.id, w, fp, message, m, "exec" in probe))
+        # parked once the instant is settled (the status written at it comes before the later probes' writes)
+        self._pending_ff.append((c["name"], inst.id, w, fp, message))
 
     def exec_reads_only(self, probe: dict) -> bool:
         """An exec probe whose answer is a function of the pod's files alone: one command that only reads them
@@ -954,32 +951,31 @@ class PodWorker:
         return True
 
     def settled(self) -> None:
-        """The instant is settled (status written): the failing probes found steady jump now."""
+        """The instant is settled (status written): the failing probes found steady are parked now, up to the
+        pod's next own timer or the advance's target (one a pod: another probe's timer bounds the first)."""
         pending, self._pending_ff = self._pending_ff, []
-        for cname, iid, w, fp, message, m, strict in pending:
-            if strict:
-                # changes not yet handed to their watchers (the status written at this instant or one stepped
-                # before: the endpoints controllers write after them) come first, as the other records' wake-ups
-                if self.tx.feed:
-                    continue
-                nxt = self.tx.next_due_other(self.now + m * w.period_ms, "Pod", self.ns, self.name)
-                if nxt is not None:
-                    m = min(m, (nxt[0] - 1 - self.now) // w.period_ms)
-                if m < 1:
-                    continue
-            last = self.now + m * w.period_ms
-            if not self.tx.bump_event(self.pod, "Warning", "Unhealthy", message, "kubelet", fp, m, last,
-                                      revisions=m):
+        parked = getattr(self.tx, "parked", None)
+        if parked is None:
+            return
+        from .parked import Park
+
+        rec = self.rec
+        for cname, iid, w, fp, message in pending:
+            if parked.has(self.ns, self.name):
+                return
+            end = self.horizon
+            armed = False
+            for t in rec.timers:
+                if t.kind == "probe" and t.instance == iid and t.container == cname and t.at == w.next_at:
+                    armed = True
+                elif t.at <= end:
+                    end = t.at - 1  # the pod's own next event comes first
+            if not armed or w.next_at > end:
                 continue
-            w.failures += m
-            at = w.next_at
-            w.next_at = last + w.period_ms
-            for t in self.rec.timers:
-                if t.kind == "probe" and t.instance == iid and t.container == cname and t.at == at:
-                    t.at = w.next_at
-            if self.rec.event_log is not None:  # a crash-loop cycle being recorded cannot repeat these
-                self.rec.event_log = None
-                self.rec.cycle = None
+            park = Park(self.ns, self.name, self.pod, cname, iid, "readinessProbe", fp, message, w.next_at,
+                        w.period_ms, end)
+            park.apply(rec, w)
+            parked.add(park)
 
     def apply_probe_result(self, c, cr, fp, inst, key, res) -> None:
         if key == "readinessProbe":
