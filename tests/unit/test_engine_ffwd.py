@@ -296,3 +296,38 @@ def test_never_ready_network_probes_among_busy_pods_as_stepped(tmp_path, case):
         assert a == b
     unhealthy = [e for e in seen[True][-1][2] if e[0] == "Unhealthy" and e[1].startswith("Readiness probe failed: Get")]
     assert len(unhealthy) >= len(never) and min(e[2] for e in unhealthy) > 400
+
+
+def test_a_parked_probe_taken_back_when_a_controller_acts_on_its_pod(tmp_path):
+    """A never-ready pod of a Job whose activeDeadlineSeconds passes in the middle of an advance: the Job
+    controller deletes the pod at its own timer, before the end of the probe runs done at once; the runs after
+    it are taken back from the pod's record (the pod's termination, its events and revisions are stepping's)."""
+    seen = {}
+    for ffwd in (True, False):
+        st = Store(str(tmp_path / f"j-{ffwd}.db"))
+        with st.transaction() as tx:
+            cl = Cluster(tx)
+            if not ffwd:
+                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            tmpl = _never_ready("x")
+            tmpl["spec"]["restartPolicy"] = "Never"
+            cl.api.create({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j", "namespace": "default"},
+                           "spec": {"activeDeadlineSeconds": 95, "backoffLimit": 0,
+                                    "template": {"metadata": {}, "spec": tmpl["spec"]}}})
+            cl.api.create(_never_ready("other"))
+            cl.settle()
+        looks = []
+        for ms in (3_600_000, 600_000):
+            _advance(st, ms)
+            with st.transaction() as tx:
+                objs = [json.loads(r[0]) for r in tx.conn.execute(
+                    "SELECT body FROM objects WHERE kind IN ('Pod', 'Job') ORDER BY kind, name")]
+                events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
+                looks.append(([(o["kind"], o["metadata"]["name"], o.get("status"), o["metadata"]["resourceVersion"])
+                               for o in objs], tx.meta("revision"),
+                              [(e["involvedObject"]["name"], e["reason"], e["message"], e["count"],
+                                e["lastTimestamp"], e["metadata"]["resourceVersion"]) for e in events]))
+        seen[ffwd] = looks
+        st.close()
+    assert seen[True] == seen[False]
+    assert any(e[1] == "DeadlineExceeded" for e in seen[True][0][2])
