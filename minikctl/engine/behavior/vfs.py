@@ -21,13 +21,15 @@ def norm(path: str, cwd: str = "/") -> str:
 
 
 class _Store:
-    """files: path -> text; dirs: set of paths (always absolute, normalised)."""
+    """files: path -> text; dirs: set of paths (always absolute, normalised). ``seed``: the built-in catalog
+    image whose files a container's private store started with ("" none of them)."""
 
-    __slots__ = ("files", "dirs")
+    __slots__ = ("files", "dirs", "seed")
 
-    def __init__(self, files: dict | None = None, dirs: set | None = None) -> None:
+    def __init__(self, files: dict | None = None, dirs: set | None = None, seed: str = "") -> None:
         self.files: dict[str, str] = dict(files or {})
         self.dirs: set[str] = set(dirs or ())
+        self.seed = seed
 
     def to_dict(self) -> dict:
         return {"files": {k: self.files[k] for k in sorted(self.files)}, "dirs": sorted(self.dirs)}
@@ -125,9 +127,45 @@ class PodFS:
 
     def _fresh(self, image) -> _Store:
         files = dict(self.etc)
+        seed = ""
         if image is not None:
-            files.update(getattr(image, "files", {}) or {})
-        return _Store(files, {"/tmp", "/var/log", "/etc", "/root", "/home", "/usr", "/var", "/dev", "/proc"})
+            extra = getattr(image, "files", {}) or {}
+            files.update(extra)
+            if extra and _catalog_files(getattr(image, "ref", None)) == extra:
+                seed = image.ref
+        return _Store(files, {"/tmp", "/var/log", "/etc", "/root", "/home", "/usr", "/var", "/dev", "/proc"}, seed)
+
+    # A container's private store starts as a copy of the kubelet-managed files and its image's files (nginx's
+    # html pages): stored, it keeps only what differs from them as they are now (``base``: the seed image's
+    # files, if any, over ``etc``) and the paths of those removed, and is made whole again when loaded.
+    def _base(self, seed: str) -> dict[str, str]:
+        base = dict(self.etc)
+        if seed:
+            base.update(_catalog_files(seed) or {})
+        return base
+
+    def _packed(self, st: _Store) -> dict:
+        base = self._base(st.seed)
+        files = {}
+        for k in sorted(st.files):
+            v = st.files[k]
+            if base.get(k) != v:
+                files[k] = v
+        d = {"files": files, "dirs": sorted(st.dirs), "base": st.seed}
+        gone = sorted(k for k in base if k not in st.files)
+        if gone:
+            d["gone"] = gone
+        return d
+
+    def _unpacked(self, d: dict) -> _Store:
+        if "base" not in d:  # a record from before: whole
+            return _Store.from_dict(d)
+        seed = d.get("base") or ""
+        files = self._base(seed)
+        for k in d.get("gone") or ():
+            files.pop(k, None)
+        files.update(d.get("files") or {})
+        return _Store({k: files[k] for k in sorted(files)}, set(d.get("dirs", [])), seed)
 
     def reset_container(self, container_name: str, image=None) -> None:
         """A restarted container gets a fresh private FS; volumes persist."""
@@ -136,7 +174,7 @@ class PodFS:
     def to_dict(self) -> dict:
         return {
             "volumes": {k: self.volumes[k].to_dict() for k in sorted(self.volumes)},
-            "private": {k: self.private[k].to_dict() for k in sorted(self.private)},
+            "private": {k: self._packed(self.private[k]) for k in sorted(self.private)},
             "etc": {k: self.etc[k] for k in sorted(self.etc)},
         }
 
@@ -144,9 +182,21 @@ class PodFS:
     def from_dict(cls, d: dict) -> "PodFS":
         fs = cls()
         fs.volumes = {k: _Store.from_dict(v) for k, v in (d.get("volumes") or {}).items()}
-        fs.private = {k: _Store.from_dict(v) for k, v in (d.get("private") or {}).items()}
         fs.etc = dict(d.get("etc") or {})
+        fs.private = {k: fs._unpacked(v) for k, v in (d.get("private") or {}).items()}
         return fs
+
+
+def _catalog_files(ref) -> dict | None:
+    """The built-in catalog's files of image ``ref`` (shared: never changed), None when it cannot be told."""
+    if not isinstance(ref, str) or not ref:
+        return None
+    from minikctl.engine.behavior.images import catalog_dict
+
+    try:
+        return catalog_dict(ref).get("files") or {}
+    except Exception:  # noqa: BLE001 -- an odd reference: its files are stored whole
+        return None
 
 
 class FSError(Exception):
