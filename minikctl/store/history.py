@@ -104,9 +104,14 @@ def record_crash_loop(conn: sqlite3.Connection, uid: str, container: str, decisi
     fast-forward finds it recorded already."""
     rows = conn.execute("SELECT body FROM history WHERE uid=? ORDER BY seq DESC LIMIT 16", (uid,)).fetchall()
     running = terminated = None
+    # an entry is decoded only when its text shows the container running or terminated (``_encode``: compact,
+    # keys sorted, the container's entry starts with its state)
+    key = json.dumps(container) + ':["'
     for (body,) in rows:
         if running is not None and terminated is not None:
             break  # the newest of each found: the older entries are not read
+        if key + "Running" not in body and key + "Terminated" not in body:
+            continue
         s = json.loads(body)
         st = (s.get("containers") or {}).get(container)
         if not st:
