@@ -8,19 +8,20 @@ form except one thing: which store revision each one takes, since every other wr
 status, an Endpoints update, another pod's probe) takes revisions between them, in the loop's total order
 (``engine/loop.py``: wake-up instant, kind, namespace, name).
 
-So the pod's probe timer is taken out of its record and *parked* here: ``first`` (the next probe's instant), the
-period and ``end`` (the last instant the answer is known: before the pod's next own timer, or the advance's
-target). The loop's position (``Loop.cursor``: the record being served) says which of the parked probes have
-happened. Nothing is written for them until something needs it:
+So the pod's record is given every one of those probes at once (``Park.apply``: failures, the probe's timer
+after the last of them), and the probes are *parked* here: ``first`` (the first one's instant), the period and
+``end`` (the last instant the answer is known: before the pod's next own timer, or the advance's target). The
+loop's position (``Loop.cursor``: the record being served) says which of them have happened. Their writes wait
+until something needs them:
 
 - a write that takes a revision (``Tx.next_rv``, through ``Tx.held``): the parked probes before the cursor take
   theirs first, in the loop's order (``settle``);
 - a flush of the events (their counts and times are read, or expire by the TTL): the parked probes so far are
   added to their events (``sync_events``);
-- the pod's record read by anyone (``worker.load``, ``records.load``: its own next timer, a change of the pod, a
-  deletion): the probes before the cursor are added to the record (failures, next probe) and the probe's timer is
-  armed again (``take``);
-- the end of the loop's run: every park is taken (``finish``).
+- the pod's record read by anyone before ``end`` (``worker.load``, ``records.load``: a change of the pod, a
+  deletion, a controller acting on it): the probes after the cursor did not happen, and are taken back from the
+  record (``take``, ``Park.undo``);
+- the end of the loop's run: every parked probe up to it has happened (``finish``).
 
 The result is what probing every period gives, byte for byte, whatever the other pods do; the cost is a few
 operations per parked probe and per write that needs it, not per period.
@@ -29,8 +30,6 @@ operations per parked probe and per write that needs it, not per period.
 from __future__ import annotations
 
 import heapq
-
-LAST = "\U0010ffff"  # a kind after every kind: an end cursor after everything at its instant
 
 
 class Park:
