@@ -144,6 +144,31 @@ class Parked:
         if not batch:
             return
         ct, rest = cursor[0], cursor[1:]
+        tx = self.tx
+        first = batch[0]
+        at, period, end = first.first + first.done * first.period, first.period, first.end
+        if len(batch) > 1 and all(p.period == period and p.end == end and p.first + p.done * period == at
+                                  for p in batch):
+            # pods probed at the same instants (started together): each takes the same runs, and at each
+            # instant they take their revisions in the order they came off the heap (namespace, name)
+            hi = ("Pod", batch[-1].ns, batch[-1].name) < rest
+            lo = ("Pod", first.ns, first.name) < rest
+            if hi == lo or (ct - at) % period:  # the same last run for all (a run at the cursor's instant: all
+                lim = ct if hi else ct - 1  # before it, or all after)
+                if end < lim:
+                    lim = end
+                k = (lim - at) // period + 1
+                n = len(batch)
+                rev0 = int(tx.meta("revision"))
+                top = rev0 + k * n
+                tx.set_meta("revision", str(top))
+                nxt = at + k * period
+                for j, p in enumerate(batch):
+                    p.done += k
+                    p.last_rv = top - n + 1 + j
+                    if nxt <= end:
+                        heapq.heappush(heap, (nxt, p.ns, p.name))
+                return
         total = 0
         spans = []
         for p in batch:
@@ -158,7 +183,6 @@ class Parked:
             spans.append((p, nxt, last))
             if last + p.period <= p.end:
                 heapq.heappush(heap, (last + p.period, p.ns, p.name))
-        tx = self.tx
         rev0 = int(tx.meta("revision"))
         tx.set_meta("revision", str(rev0 + total))
         if len(spans) == 1:
