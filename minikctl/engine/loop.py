@@ -21,6 +21,7 @@ import gc
 
 from minikctl.kube.errors import ClientError
 
+LAST_KIND = "\U0010ffff"  # sorts after every kind: a cursor after everything at its instant
 MAX_ROUNDS = 10_000  # reactions at one instant before the loop gives up (components fighting each other)
 RUN_FULL_COLLECTION_THRESHOLD = 100  # generation-1 collections between two full ones during a run (default 10)
 
@@ -55,6 +56,9 @@ class Loop:
         self.scheduler = Scheduler(self)
         self.kubelet = Kubelet(self)
         self.components = [self.scheduler, self.kubelet] + [cls(self) for cls in CONTROLLERS]
+        # the record being served, (wake, kind, namespace, name): what happened before it in the total order
+        # (the failing probes the kubelet runs at once, kubelet/parked.py, take their revisions by it)
+        self.cursor: tuple = (self.tx.now_ms, "", "", "")
         self.watchers: dict[str, list] = {}
         self.anything: list = []
         self.owners: dict[str, object] = {}
@@ -106,6 +110,8 @@ class Loop:
         own = tx.start_due_queue(to_ms)  # the order kept in memory, runtime records written back at the end
         reached = True
         gc_thresholds = _defer_full_collections()
+        self.cursor = (tx.now_ms, "", "", "")
+        tx.parked = self.kubelet.parked
         try:
             while True:
                 self.dispatch()
@@ -121,11 +127,14 @@ class Loop:
                 wake, kind, ns, name = due
                 if wake > tx.now_ms:
                     tx.set_now(wake)
+                self.cursor = (wake, kind, ns, name)
                 owner = self.owners.get(kind)
                 if owner is None:
                     tx.set_wake(kind, ns, name, None)  # nobody serves it any more
                     continue
                 owner.due(kind, ns, name, max(wake, tx.now_ms), to_ms)
+            # after everything up to the target (or the instant where the run stops)
+            self.cursor = (to_ms if reached else tx.now_ms, LAST_KIND, "", "")
         finally:
             for comp in self.components:
                 comp.finish()

@@ -615,6 +615,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return "".join(out)
 
     def next_rv(self) -> int:
+        if self.held is not None:  # writes the engine holds back take their revisions first (kubelet/parked.py)
+            self.held(False)
         rv = int(self._meta["revision"]) + 1
         self.set_meta("revision", str(rv))
         return rv

@@ -61,6 +61,9 @@ class EventLog:
     conn: object
     _meta: dict
     watch_events = False
+    # the engine's writes held back (``engine/kubelet/parked.py``): called with False before a revision is taken,
+    # with True before the events are flushed, so that they happen first
+    held = None
     _events: dict
     _ev_rows: dict
     _ev_uids: set
@@ -213,6 +216,8 @@ class EventLog:
         """Write back the events aggregated in memory since the last flush."""
         from minikctl.kube.timefmt import parse_rfc3339
 
+        if self.held is not None:
+            self.held(True)
         # what was read ahead may now be out of date: read again when next needed
         self._ev_rows.clear()
         self._ev_uids.clear()
@@ -253,10 +258,11 @@ class EventLog:
             self._expired_floor = floor
 
     def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
-                   field_path: str, times: int, last_ms: int, revisions: int = 1) -> bool:
+                   field_path: str, times: int, last_ms: int, revisions: int = 1, rv: int | None = None) -> bool:
         """Add ``times`` to an existing aggregated event's count and move its lastTimestamp
         (the engine's fast-forward over periodic cycles). False when there is no such event. ``revisions``: how
-        many writes of the event this stands for (each moved the store's revision; the event has the last)."""
+        many writes of the event this stands for (each moved the store's revision; the event has the last);
+        ``rv``: the revision the last of them took already (none is taken here)."""
         from minikctl.kube.timefmt import rfc3339
 
         meta = involved["metadata"]
@@ -270,9 +276,12 @@ class EventLog:
         ev = cached[2]
         ev["count"] = ev.get("count", 1) + int(times)
         ev["lastTimestamp"] = rfc3339(last_ms)
-        if revisions > 1:
-            self.set_meta("revision", str(int(self._meta["revision"]) + revisions - 1))
-        ev["metadata"]["resourceVersion"] = str(self.next_rv())
+        if rv is None:
+            rv = self.next_rv()
+            if revisions > 1:
+                rv += revisions - 1
+                self.set_meta("revision", str(rv))
+        ev["metadata"]["resourceVersion"] = str(rv)
         cached[3] = cached[3] or True
         self._watched_event(ev, "MODIFIED")
         return True

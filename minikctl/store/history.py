@@ -104,7 +104,14 @@ def record_crash_loop(conn: sqlite3.Connection, uid: str, container: str, decisi
     fast-forward finds it recorded already."""
     rows = conn.execute("SELECT body FROM history WHERE uid=? ORDER BY seq DESC LIMIT 16", (uid,)).fetchall()
     running = terminated = None
+    # an entry is decoded only when its text shows the container running or terminated (``_encode``: compact,
+    # keys sorted, the container's entry starts with its state)
+    key = json.dumps(container) + ':["'
     for (body,) in rows:
+        if running is not None and terminated is not None:
+            break  # the newest of each found: the older entries are not read
+        if key + "Running" not in body and key + "Terminated" not in body:
+            continue
         s = json.loads(body)
         st = (s.get("containers") or {}).get(container)
         if not st:
@@ -125,7 +132,9 @@ def record_crash_loop(conn: sqlite3.Connection, uid: str, container: str, decisi
         last_exit, last_count = first + (m - 1) * period + run, count + m - 1
     else:
         last_exit, last_count = cycles[-1][1], cycles[-1][2]
-    left = json.loads(json.dumps(terminated))  # where the loop leaves it: waiting after the last exit
+    # where the loop leaves it: waiting after the last exit (only its containers' map changes: copied, the rest
+    # is encoded as it is)
+    left = {**terminated, "containers": dict(terminated["containers"])}
     left["containers"][container] = ["Waiting:CrashLoopBackOff", False, last_count]
     _append(conn, uid, _encode({"crashloop": loop}), decision_ms, last_seen)
     _append(conn, uid, _encode(left), last_exit + lag_ms, last_seen)

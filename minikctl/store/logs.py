@@ -131,6 +131,8 @@ def entries(tx, instance: str, *, end_ms: int, tail: int | None = None, since_ms
     conn = getattr(tx, "conn", None)
     if conn is None:
         return []
+    if tail is None and since_ms is None and after_seq is None:
+        return _all_entries(conn, instance, end_ms)
     try:
         row = _stream(conn, instance)
     except Exception:  # a store made before the table (a read snapshot does not create it)
@@ -174,6 +176,20 @@ def entries(tx, instance: str, *, end_ms: int, tail: int | None = None, since_ms
     return list(conn.execute("SELECT seq, ms, n, body FROM logs WHERE stream=? ORDER BY ms, seq", (sid,)))
 
 
+def _all_entries(conn, instance: str, end_ms: int) -> list[tuple[int, int, int, str]]:
+    """Every entry of the instance's current file: the stream and its lines in one query (a crash-loop check
+    reads two instances' logs at each back-off decision)."""
+    try:
+        rows = conn.execute("SELECT s.bytes, s.last_ms, l.seq, l.ms, l.n, l.body FROM log_streams s "
+                            "LEFT JOIN logs l ON l.stream = s.id WHERE s.instance=? ORDER BY l.ms, l.seq",
+                            (instance,)).fetchall()
+    except Exception:  # a store made before the table (a read snapshot does not create it)
+        return []
+    if not rows or rotated_between(rows[0][0], rows[0][1], end_ms):
+        return []
+    return [r[2:] for r in rows if r[2] is not None]
+
+
 def copy(tx, src: str, dst: str, namespace: str, pod: str, shift_ms: int) -> None:
     """A new instance's log as a copy of another's, every time moved by ``shift_ms`` (the crash-loop fast-forward:
     each skipped instance printed what the one it repeats printed)."""
@@ -199,6 +215,15 @@ def copy(tx, src: str, dst: str, namespace: str, pod: str, shift_ms: int) -> Non
 def drop(tx, instances) -> None:
     """Forget the logs of these container instances (the kubelet removed them)."""
     conn = tx.conn
+    instances = list(instances)
+    if len(instances) > 1:  # two statements for them all
+        for i in range(0, len(instances), 500):
+            part = instances[i:i + 500]
+            marks = ",".join("?" * len(part))
+            conn.execute(f"DELETE FROM logs WHERE stream IN (SELECT id FROM log_streams WHERE instance IN ({marks}))",
+                         part)
+            conn.execute(f"DELETE FROM log_streams WHERE instance IN ({marks})", part)
+        return
     for instance in instances:
         row = conn.execute("SELECT id FROM log_streams WHERE instance=?", (instance,)).fetchone()
         if row is not None:

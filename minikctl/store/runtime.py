@@ -175,20 +175,6 @@ class RuntimeRecords:
             _DUE + "AND NOT (kind = ? AND namespace = ? AND name = ?) ORDER BY wake_ms, kind, namespace, name LIMIT 1",
             (until_ms, kind, namespace, name)).fetchone()
 
-    def next_due_of_others(self, until_ms: int, kind: str) -> int | None:
-        """The earliest wake-up at or before ``until_ms`` of a record of another kind than ``kind`` (what may act
-        on a record of ``kind``: a controller's timer, a node's), or None."""
-        if self._due is not None and until_ms <= self._due_bound:
-            wakes = self._wakes
-            best = None
-            for e in self._due:
-                if e[1] != kind and e[0] <= until_ms and wakes.get(e[1:]) == e[0] and (best is None or e[0] < best):
-                    best = e[0]
-            return best
-        self.flush_runtime()
-        row = self.conn.execute(_DUE + "AND kind != ? ORDER BY wake_ms LIMIT 1", (until_ms, kind)).fetchone()
-        return None if row is None else row[0]
-
     def runtime_keys(self, kind: str | None = None) -> list[tuple[str, str, str]]:
         self.flush_runtime()
         if kind is None:

@@ -126,6 +126,7 @@ def test_owners_follow_the_process_and_fs_group():
     again = PodFS.from_dict(json.loads(json.dumps(fs.to_dict())))
     v2 = again.view("c", [{"name": "v", "mountPath": "/data/demo"}])
     assert v2.owner("/data/demo/f") == (1000, 2000) and v2.dir_mode("/data/demo") == "drwxrwsrwx"
+    assert v2.owner("/tmp/g") == (1000, 3000)  # the private store keeps them too (stored as changes from its seed)
     v2.remove("/data/demo/f")
     v2.write("/data/demo/f", "")
     assert v2.owner("/data/demo/f") == (0, 2000)  # a new file, made by root
@@ -134,3 +135,30 @@ def test_owners_follow_the_process_and_fs_group():
     pv = plain.view("c", [{"name": "v", "mountPath": "/v"}])
     pv.write("/v/a", "")
     assert "owners" not in json.dumps(plain.to_dict()) and pv.dir_mode("/v") == "drwxrwxrwx"
+
+
+def test_private_files_stored_as_changes_from_their_seed():
+    """A private filesystem is stored as what differs from the kubelet-managed files and the catalog image's files
+    (removed ones by path), and loads back the same, also once the kubelet-managed files changed after it was
+    seeded (the copy the container holds stays the old one)."""
+    fs = PodFS.new(POD)
+    v = fs.view("web", [], image=lookup_image("nginx:1.14.2"))
+    untouched = fs.view("other", [], image=lookup_image("nginx:1.14.2"))
+    v.remove("/usr/share/nginx/html/50x.html")
+    v.write("/usr/share/nginx/html/index.html", "mine\n")
+    v.write("/tmp/x", "1")
+    old_hosts = v.read("/etc/hosts")
+    fs.refresh_pod({**POD, "status": {"podIP": "10.244.0.10"}})  # /etc/hosts changes for later containers only
+    d = json.loads(json.dumps(fs.to_dict()))
+    stored = d["private"]["web"]
+    assert "/usr/share/nginx/html/50x.html" in stored["gone"] and "/tmp/x" in stored["files"]
+    assert "/etc/resolv.conf" not in stored["files"] and "/etc/hosts" in stored["files"]
+    assert d["private"]["other"]["files"] == {"/etc/hosts": old_hosts}
+    back = PodFS.from_dict(d)
+    for name in ("web", "other"):
+        assert back.private[name].files == fs.private[name].files
+        assert back.private[name].dirs == fs.private[name].dirs
+    w = back.view("web", [])
+    assert w.read("/usr/share/nginx/html/index.html") == "mine\n" and w.read("/etc/hosts") == old_hosts
+    assert not w.exists("/usr/share/nginx/html/50x.html")
+    assert "Welcome to nginx!" in back.view("other", []).read("/usr/share/nginx/html/index.html")

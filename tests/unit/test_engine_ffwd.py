@@ -189,3 +189,145 @@ def test_a_loop_that_never_sleeps_is_fast_forwarded_as_stepped(tmp_path, script)
         st.close()
     assert seen[True] == seen[False]
     assert seen[True][-1]["status"]["containerStatuses"][0]["state"].get("running")
+
+
+FLAP = "while true; do touch /tmp/ready; sleep 30; rm -f /tmp/ready; sleep 30; done"
+
+
+def _exec_ready(name: str, script: str, **labels) -> dict:
+    c = {"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", script],
+         "ports": [{"containerPort": 8080, "name": "http"}],
+         "readinessProbe": {"exec": {"command": ["cat", "/tmp/ready"]}, "periodSeconds": 10, "failureThreshold": 1}}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default", "labels": labels},
+            "spec": {"containers": [c]}}
+
+
+@pytest.mark.parametrize("case", ["flapping", "failing-exec", "two-flapping"])
+def test_exec_readiness_fast_forwarded_as_stepped(tmp_path, case):
+    """An exec readiness probe that reads a file: never there (the probe fails forever), or made and removed by the
+    container's loop every 30 s (readiness flapping, behind a Service). Each pod's status and resourceVersion, the
+    store's revision, every event with its count, times and resourceVersion, the Endpoints and EndpointSlices are
+    those of running every probe; with two pods out of phase, neither pod's jump takes the other's revisions."""
+    script = "while true; do sleep 5; done" if case == "failing-exec" else FLAP
+    names = ["a", "b"] if case == "two-flapping" else ["a"]
+    seen = {}
+    for ffwd in (True, False):
+        st = Store(str(tmp_path / f"x-{ffwd}.db"))
+        with st.transaction() as tx:
+            cl = Cluster(tx)
+            if not ffwd:
+                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            cl.api.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "default"},
+                           "spec": {"selector": {"app": "x"}, "ports": [{"port": 80, "targetPort": "http"}]}})
+            for i, name in enumerate(names):
+                cl.api.create(_exec_ready(name, script, app="x"))
+                cl.settle()
+                if i + 1 < len(names):
+                    cl.advance_to(tx.now_ms + 13_000)  # the second pod starts out of phase
+        looks = []
+        for ms in (35_000, 1_234_567, 10_000, 7_200_000):
+            _advance(st, ms)
+            with st.transaction() as tx:
+                pods = [tx.get("Pod", "default", n) for n in names]
+                events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
+                netw = [tx.get("Endpoints", "default", "s")]
+                netw += [json.loads(r[0]) for r in tx.conn.execute(
+                    "SELECT body FROM objects WHERE kind='EndpointSlice' ORDER BY name")]
+                looks.append(([(p["status"], p["metadata"]["resourceVersion"]) for p in pods], tx.meta("revision"),
+                              [(e["reason"], e["message"], e["count"], e["firstTimestamp"], e["lastTimestamp"],
+                                e["metadata"]["resourceVersion"]) for e in events], netw))
+        seen[ffwd] = looks
+        st.close()
+    assert seen[True] == seen[False]
+    unhealthy = [e for e in seen[True][-1][2] if e[0] == "Unhealthy"]
+    assert unhealthy and unhealthy[0][2] > (700 if case == "failing-exec" else 200)
+
+
+def _crash(name: str, **labels) -> dict:
+    c = {"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 3; exit 1"]}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default", "labels": labels},
+            "spec": {"containers": [c]}}
+
+
+@pytest.mark.parametrize("case", ["aligned", "staggered"])
+def test_never_ready_network_probes_among_busy_pods_as_stepped(tmp_path, case):
+    """Several pods whose httpGet readiness probe never passes (created at one instant, or a few seconds apart),
+    among pods that write meanwhile: one flapping behind a Service (its status and the Endpoints/EndpointSlices
+    change every 30 s), one crash-looping (a status write at each restart). Every pod's
+    status and resourceVersion, the store's revision, every event with its count, times and resourceVersion and
+    the Service's Endpoints/EndpointSlices are those of stepping every probe."""
+    never = ["n0", "n1", "n2", "n3"]
+    names = never + ["flap", "crash"]
+    seen = {}
+    for ffwd in (True, False):
+        st = Store(str(tmp_path / f"m-{ffwd}.db"))
+        with st.transaction() as tx:
+            cl = Cluster(tx)
+            if not ffwd:
+                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            cl.api.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "default"},
+                           "spec": {"selector": {"app": "x"}, "ports": [{"port": 80, "targetPort": "http"}]}})
+            cl.api.create(_exec_ready("flap", FLAP, app="x"))
+            cl.api.create(_crash("crash", app="x"))
+            for i, name in enumerate(never):
+                pod = _never_ready(name)
+                pod["metadata"]["labels"] = {"app": "x"}
+                cl.api.create(pod)
+                if case == "staggered":
+                    cl.settle()
+                    cl.advance_to(tx.now_ms + 3_000 + 1_000 * i)
+            cl.settle()
+        looks = []
+        for ms in (35_000, 1_234_567, 10_000, 3_600_000):
+            _advance(st, ms)
+            with st.transaction() as tx:
+                pods = [tx.get("Pod", "default", n) for n in names]
+                events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
+                netw = [tx.get("Endpoints", "default", "s")]
+                netw += [json.loads(r[0]) for r in tx.conn.execute(
+                    "SELECT body FROM objects WHERE kind='EndpointSlice' ORDER BY name")]
+                looks.append(([(p["status"], p["metadata"]["resourceVersion"]) for p in pods], tx.meta("revision"),
+                              [(e["reason"], e["message"], e["count"], e["firstTimestamp"], e["lastTimestamp"],
+                                e["metadata"]["resourceVersion"]) for e in events], netw))
+        seen[ffwd] = looks
+        st.close()
+    for a, b in zip(seen[True], seen[False]):
+        assert a[1] == b[1]  # the store's revision first: the plainest sign of a write out of order
+        assert a == b
+    unhealthy = [e for e in seen[True][-1][2] if e[0] == "Unhealthy" and e[1].startswith("Readiness probe failed: Get")]
+    assert len(unhealthy) >= len(never) and min(e[2] for e in unhealthy) > 400
+
+
+def test_a_parked_probe_taken_back_when_a_controller_acts_on_its_pod(tmp_path):
+    """A never-ready pod of a Job whose activeDeadlineSeconds passes in the middle of an advance: the Job
+    controller deletes the pod at its own timer, before the end of the probe runs done at once; the runs after
+    it are taken back from the pod's record (the pod's termination, its events and revisions are stepping's)."""
+    seen = {}
+    for ffwd in (True, False):
+        st = Store(str(tmp_path / f"j-{ffwd}.db"))
+        with st.transaction() as tx:
+            cl = Cluster(tx)
+            if not ffwd:
+                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            tmpl = _never_ready("x")
+            tmpl["spec"]["restartPolicy"] = "Never"
+            cl.api.create({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j", "namespace": "default"},
+                           "spec": {"activeDeadlineSeconds": 95, "backoffLimit": 0,
+                                    "template": {"metadata": {}, "spec": tmpl["spec"]}}})
+            cl.api.create(_never_ready("other"))
+            cl.settle()
+        looks = []
+        for ms in (3_600_000, 600_000):
+            _advance(st, ms)
+            with st.transaction() as tx:
+                objs = [json.loads(r[0]) for r in tx.conn.execute(
+                    "SELECT body FROM objects WHERE kind IN ('Pod', 'Job') ORDER BY kind, name")]
+                events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
+                looks.append(([(o["kind"], o["metadata"]["name"], o.get("status"), o["metadata"]["resourceVersion"])
+                               for o in objs], tx.meta("revision"),
+                              [(e["involvedObject"]["name"], e["reason"], e["message"], e["count"],
+                                e["lastTimestamp"], e["metadata"]["resourceVersion"]) for e in events]))
+        seen[ffwd] = looks
+        st.close()
+    assert seen[True] == seen[False]
+    assert any(e[1] == "DeadlineExceeded" for e in seen[True][0][2])

@@ -561,3 +561,42 @@ def program_model(image: Image | None, name: str, user_catalog: str | None = Non
     progs = _merged_catalog(user_catalog).get("programs", {})
     m = progs.get(base)
     return m if isinstance(m, dict) else None
+
+
+# ---- a process's image in its record ------------------------------------------------------------------------
+# A process keeps its image's description (``Process.image``: ``Image.to_dict()``, files and program names
+# included, some kilobytes). When it is the built-in catalog's entry for its reference, the record stores the
+# reference only (``{"catalog": ref}``) and loading finds the entry again: the catalog is part of the program, so
+# the two are the same. An image from a user's catalog (or a record from before) is kept whole.
+_CATALOG_DICTS: dict = {}
+
+
+def catalog_dict(ref: str) -> dict:
+    """The built-in catalog's image for ``ref`` as ``Image.to_dict()`` (shared: never change it)."""
+    d = _CATALOG_DICTS.get(ref)
+    if d is None:
+        d = _CATALOG_DICTS[ref] = lookup_image(ref).to_dict()
+    return d
+
+
+def compact_image(image):
+    """What a process record stores for ``image``."""
+    if not isinstance(image, dict) or not image:
+        return image
+    ref = image.get("ref")
+    if not isinstance(ref, str):
+        return image
+    try:
+        same = catalog_dict(ref)
+    except Exception:  # noqa: BLE001 -- an odd reference: kept whole
+        return image
+    if image is same or image == same:
+        return {"catalog": ref}
+    return image
+
+
+def expand_image(image):
+    """The image a process record stored (``compact_image``)."""
+    if isinstance(image, dict) and len(image) == 1 and "catalog" in image:
+        return catalog_dict(image["catalog"])
+    return image

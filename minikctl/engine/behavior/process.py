@@ -11,7 +11,7 @@ import fnmatch
 import marshal
 import re
 
-from .images import Image, program_model
+from .images import Image, compact_image, expand_image, program_model
 from .listener import Listener
 from .network import server_token
 from .shell import SPECIAL_BUILTINS, ShellSyntaxError, compile_script, scan_word
@@ -844,15 +844,20 @@ class Process:
                "message", "logs", "assumptions", "stdin_open", "is_exec", "creds")
 
     def to_dict(self) -> dict:
-        d = _json_copy({k: getattr(self, k) for k in self._FIELDS})
+        fields = {k: getattr(self, k) for k in self._FIELDS}
+        fields["image"] = compact_image(self.image)  # the catalog's image as its reference (images.py)
+        d = _json_copy(fields)
         d["exported"] = sorted(set(self.exported))
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Process":
         p = cls()
-        for k, v in _json_copy({k: d[k] for k in cls._FIELDS if k in d}).items():
+        for k, v in _json_copy({k: d[k] for k in cls._FIELDS if k in d and k != "image"}).items():
             setattr(p, k, v)
+        if "image" in d:
+            img = expand_image(d["image"])
+            p.image = img if img is not d["image"] else _json_copy(img)
         return p
 
     # ------------------------------------------------------------------ public API

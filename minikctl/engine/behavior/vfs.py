@@ -22,14 +22,17 @@ def norm(path: str, cwd: str = "/") -> str:
 
 class _Store:
     """files: path -> text; dirs: set of paths (always absolute, normalised); owners: path -> [uid, gid] of what
-    a process that is not root:root created (anything else is root's)."""
+    a process that is not root:root created (anything else is root's). ``seed``: the built-in catalog image whose
+    files a container's private store started with ("" none of them)."""
 
-    __slots__ = ("files", "dirs", "owners")
+    __slots__ = ("files", "dirs", "owners", "seed")
 
-    def __init__(self, files: dict | None = None, dirs: set | None = None, owners: dict | None = None) -> None:
+    def __init__(self, files: dict | None = None, dirs: set | None = None, owners: dict | None = None,
+                 seed: str = "") -> None:
         self.files: dict[str, str] = dict(files or {})
         self.dirs: set[str] = set(dirs or ())
         self.owners: dict[str, list] = dict(owners or {})
+        self.seed = seed
 
     def to_dict(self) -> dict:
         d = {"files": {k: self.files[k] for k in sorted(self.files)}, "dirs": sorted(self.dirs)}
@@ -154,9 +157,47 @@ class PodFS:
 
     def _fresh(self, image) -> _Store:
         files = dict(self.etc)
+        seed = ""
         if image is not None:
-            files.update(getattr(image, "files", {}) or {})
-        return _Store(files, {"/tmp", "/var/log", "/etc", "/root", "/home", "/usr", "/var", "/dev", "/proc"})
+            extra = getattr(image, "files", {}) or {}
+            files.update(extra)
+            if extra and _catalog_files(getattr(image, "ref", None)) == extra:
+                seed = image.ref
+        return _Store(files, {"/tmp", "/var/log", "/etc", "/root", "/home", "/usr", "/var", "/dev", "/proc"}, seed=seed)
+
+    # A container's private store starts as a copy of the kubelet-managed files and its image's files (nginx's
+    # html pages): stored, it keeps only what differs from them as they are now (``base``: the seed image's
+    # files, if any, over ``etc``) and the paths of those removed, and is made whole again when loaded.
+    def _base(self, seed: str) -> dict[str, str]:
+        base = dict(self.etc)
+        if seed:
+            base.update(_catalog_files(seed) or {})
+        return base
+
+    def _packed(self, st: _Store) -> dict:
+        base = self._base(st.seed)
+        files = {}
+        for k in sorted(st.files):
+            v = st.files[k]
+            if base.get(k) != v:
+                files[k] = v
+        d = {"files": files, "dirs": sorted(st.dirs), "base": st.seed}
+        if st.owners:
+            d["owners"] = {k: st.owners[k] for k in sorted(st.owners)}
+        gone = sorted(k for k in base if k not in st.files)
+        if gone:
+            d["gone"] = gone
+        return d
+
+    def _unpacked(self, d: dict) -> _Store:
+        if "base" not in d:  # a record from before: whole
+            return _Store.from_dict(d)
+        seed = d.get("base") or ""
+        files = self._base(seed)
+        for k in d.get("gone") or ():
+            files.pop(k, None)
+        files.update(d.get("files") or {})
+        return _Store({k: files[k] for k in sorted(files)}, set(d.get("dirs", [])), d.get("owners"), seed)
 
     def reset_container(self, container_name: str, image=None) -> None:
         """A restarted container gets a fresh private FS; volumes persist."""
@@ -165,7 +206,7 @@ class PodFS:
     def to_dict(self) -> dict:
         d = {
             "volumes": {k: self.volumes[k].to_dict() for k in sorted(self.volumes)},
-            "private": {k: self.private[k].to_dict() for k in sorted(self.private)},
+            "private": {k: self._packed(self.private[k]) for k in sorted(self.private)},
             "etc": {k: self.etc[k] for k in sorted(self.etc)},
         }
         if self.fs_group is not None:
@@ -179,12 +220,24 @@ class PodFS:
     def from_dict(cls, d: dict) -> "PodFS":
         fs = cls()
         fs.volumes = {k: _Store.from_dict(v) for k, v in (d.get("volumes") or {}).items()}
-        fs.private = {k: _Store.from_dict(v) for k, v in (d.get("private") or {}).items()}
         fs.etc = dict(d.get("etc") or {})
         fs.fs_group = d.get("fs_group")
         fs.group_volumes = set(d.get("group_volumes") or ())
         fs.empty_dirs = set(d.get("empty_dirs") or ())
+        fs.private = {k: fs._unpacked(v) for k, v in (d.get("private") or {}).items()}
         return fs
+
+
+def _catalog_files(ref) -> dict | None:
+    """The built-in catalog's files of image ``ref`` (shared: never changed), None when it cannot be told."""
+    if not isinstance(ref, str) or not ref:
+        return None
+    from minikctl.engine.behavior.images import catalog_dict
+
+    try:
+        return catalog_dict(ref).get("files") or {}
+    except Exception:  # noqa: BLE001 -- an odd reference: its files are stored whole
+        return None
 
 
 class FSError(Exception):

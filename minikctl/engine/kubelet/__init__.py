@@ -37,6 +37,9 @@ class Kubelet:
         self.node_queue: dict[str, None] = {}
         self._nodes: dict[str, N.NodeState | None] = {}
         self.static_pending = True  # the static pod manifests are read once a command (``static.py``)
+        from .parked import Parked
+
+        self.parked = Parked(loop)  # failing readiness probes run at once, written when needed
 
     # ---- nodes ---------------------------------------------------------------------------
     def node(self, name: str) -> N.NodeState | None:
@@ -45,6 +48,8 @@ class Kubelet:
         return self._nodes[name]
 
     def finish(self) -> None:
+        if self.parked.parks:
+            self.parked.finish()
         for st in self._nodes.values():
             if st is not None:
                 st.save()
@@ -368,6 +373,12 @@ class Kubelet:
             other = tx.next_due_other(nxt, "Pod", ns, name)
             if other is not None and tuple(other) < (nxt, "Pod", ns, name):
                 break
+            if self.parked.parks:  # another pod's parked probe comes first, as its timer would
+                first = self.parked.first()
+                if first is not None and first < (nxt, "Pod", ns, name):
+                    break
+            self.loop.cursor = (nxt, "Pod", ns, name)
+            self.parked.take(ns, name, rec)  # a probe parked before this timer: its runs go into the record
             k.run_due(nxt)
         self.finish_pod(k)
 

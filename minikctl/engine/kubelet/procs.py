@@ -138,6 +138,10 @@ def load_process(d: dict) -> Any:
     for k in fields:
         if k in d:
             setattr(p, k, d[k])
+    if "image" in d:
+        from minikctl.engine.behavior.images import expand_image
+
+        p.image = expand_image(d["image"])
     return p
 
 
@@ -149,6 +153,10 @@ def dump_process(p) -> dict:
     d = {k: getattr(p, k) for k in fields}
     if "exported" in d:
         d["exported"] = sorted(set(d["exported"]))
+    if "image" in d:
+        from minikctl.engine.behavior.images import compact_image
+
+        d["image"] = compact_image(d["image"])  # the catalog's image as its reference
     return d
 
 

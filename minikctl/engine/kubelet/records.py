@@ -656,7 +656,13 @@ class PodRecord:
 def load(tx, ns: str, name: str) -> PodRecord | None:
     """The pod's record, for a reader that needs no pod worker (``logs``, ``describe``)."""
     d = tx.get_runtime("Pod", ns, name)
-    return None if d is None else PodRecord.from_json(d)
+    if d is None:
+        return None
+    rec = PodRecord.from_json(d)
+    parked = getattr(tx, "parked", None)
+    if parked is not None and parked.parks and parked.take(ns, name, rec):  # kubelet/parked.py
+        tx.put_runtime("Pod", ns, name, rec.to_json(), rec.next_wake())
+    return rec
 
 
 # ---- version 1: the record before it was typed (one-letter keys, timers as lists) ---------------------------

@@ -39,6 +39,10 @@ SCHED_RETRY_MS = 300_000
 FFWD_RETRY = 8
 FFWD_MAX_ITERATIONS = 10_000_000
 FFWD_LOG_MARGIN = 4096
+# exec readiness probes that keep failing are jumped over like network ones (fast_forward_failing) when their
+# command only reads the container's files, and the pod's volumes are its own
+READ_ONLY_EXEC = {"cat", "test", "[", "ls", "grep", "head", "tail", "wc", "true", "false"}
+POD_LOCAL_VOLUMES = {"emptyDir", "configMap", "secret", "downwardAPI", "projected"}
 LAST_MS = 253_402_300_799_000  # kube.timefmt.MAX_CLOCK_MS
 
 PROBE_TYPES = (("startupProbe", "Startup"), ("livenessProbe", "Liveness"), ("readinessProbe", "Readiness"))
@@ -78,7 +82,13 @@ def new_record(pod: dict) -> PodRecord:
 
 def load(tx, ns: str, name: str) -> PodRecord | None:
     d = tx.get_runtime("Pod", ns, name)
-    return None if d is None else PodRecord.from_json(d)
+    if d is None:
+        return None
+    rec = PodRecord.from_json(d)
+    parked = getattr(tx, "parked", None)
+    if parked is not None and parked.parks and parked.take(ns, name, rec):
+        save(tx, ns, name, rec)  # its failing probe's parked runs, up to the loop's cursor (parked.py)
+    return rec
 
 
 def save(tx, ns: str, name: str, rec: PodRecord) -> None:
@@ -910,45 +920,69 @@ class PodWorker:
 
     def fast_forward_failing(self, c: dict, inst: InstanceRecord, w: ProbeWorker, probe: dict, fp: str,
                              message: str) -> None:
-        """A readiness probe that failed again, the container not ready: while the process's listeners stay as
-        they are (a network probe's answer depends on nothing else), every later probe fails the same way. The
-        ones before anything else happens in the pod (its other timers), in the cluster (a controller's or a
-        node's timer) or the horizon are done at once: their failures, their events' count and last time (and the
-        store revisions those writes took), the next probe after them."""
-        if "exec" in probe or self.rec.termination is not None or self.profile().get("ffwd") is False:
+        """A readiness probe that failed again, the container not ready: while nothing can change its answer (a
+        network probe's answer depends only on the process's listeners; ``exec_reads_only``), every later probe
+        fails the same way until the pod's next own timer. Those probes are parked (``kubelet/parked.py``) once
+        the instant is settled: they happen at once, and their writes take the store revisions stepping gives
+        them, between the other pods' writes, whenever a write or a read needs them."""
+        if self.rec.termination is not None or self.profile().get("ffwd") is False:
             return
-        p = self.proc(inst, False)
-        if p is None or procs.next_listener_change(p, self.now) is not None:
-            return
-        limit = self.horizon
-        for t in self.rec.timers:
-            if t.at < limit:
-                limit = t.at - 1  # the pod's own next event comes first (the probe's timer is not armed yet)
-        other = self.tx.next_due_of_others(limit, "Pod")
-        if other is not None:
-            limit = min(limit, other - 1)
-        m = (limit - self.now) // w.period_ms
-        if m >= 1:
-            # done once the instant is settled (the status written at it comes before the later probes' writes)
-            self._pending_ff.append((c["name"], inst.id, w, fp, message, m))
+        tx = self.tx
+        if tx.watch_events or getattr(tx, "parked", None) is None:
+            return  # a watcher of events sees every probe's write
+        ttl = int(tx.meta("event_ttl_ms", "0") or 0)
+        if 0 < ttl <= w.period_ms:
+            return  # the event may expire between two probes: each one decides whether it is a new one
+        if "exec" in probe:
+            if not self.exec_reads_only(probe):
+                return
+        else:
+            p = self.proc(inst, False)
+            if p is None or procs.next_listener_change(p, self.now) is not None:
+                return
+        # parked once the instant is settled (the status written at it comes before the later probes' writes)
+        self._pending_ff.append((c["name"], inst.id, w, fp, message))
+
+    def exec_reads_only(self, probe: dict) -> bool:
+        """An exec probe whose answer is a function of the pod's files alone: one command that only reads them
+        (``READ_ONLY_EXEC``, run without a shell), in a pod whose volumes no other pod writes. Its files change only
+        when a process of the pod runs (a timer of the pod's own) or a component acts on the pod (a timer of
+        another kind): until then, every probe fails the same way (an exec of a command that reads changes
+        nothing in the container, ``behavior/process.py`` ``run_exec_timed``)."""
+        argv = (probe.get("exec") or {}).get("command") or []
+        if not argv or not isinstance(argv[0], str) or argv[0].rsplit("/", 1)[-1] not in READ_ONLY_EXEC:
+            return False
+        for v in self.spec.get("volumes") or []:
+            if not (set(v) - {"name"}) <= POD_LOCAL_VOLUMES:
+                return False
+        return True
 
     def settled(self) -> None:
-        """The instant is settled (status written): the failing probes found steady jump now."""
+        """The instant is settled (status written): the failing probes found steady are parked now, up to the
+        pod's next own timer or the advance's target (one a pod: another probe's timer bounds the first)."""
         pending, self._pending_ff = self._pending_ff, []
-        for cname, iid, w, fp, message, m in pending:
-            last = self.now + m * w.period_ms
-            if not self.tx.bump_event(self.pod, "Warning", "Unhealthy", message, "kubelet", fp, m, last,
-                                      revisions=m):
+        parked = getattr(self.tx, "parked", None)
+        if parked is None:
+            return
+        from .parked import Park
+
+        rec = self.rec
+        for cname, iid, w, fp, message in pending:
+            if parked.has(self.ns, self.name):
+                return
+            end = self.horizon
+            armed = False
+            for t in rec.timers:
+                if t.kind == "probe" and t.instance == iid and t.container == cname and t.at == w.next_at:
+                    armed = True
+                elif t.at <= end:
+                    end = t.at - 1  # the pod's own next event comes first
+            if not armed or w.next_at > end:
                 continue
-            w.failures += m
-            at = w.next_at
-            w.next_at = last + w.period_ms
-            for t in self.rec.timers:
-                if t.kind == "probe" and t.instance == iid and t.container == cname and t.at == at:
-                    t.at = w.next_at
-            if self.rec.event_log is not None:  # a crash-loop cycle being recorded cannot repeat these
-                self.rec.event_log = None
-                self.rec.cycle = None
+            park = Park(self.ns, self.name, self.pod, cname, iid, "readinessProbe", fp, message, w.next_at,
+                        w.period_ms, end)
+            park.apply(rec, w)
+            parked.add(park)
 
     def apply_probe_result(self, c, cr, fp, inst, key, res) -> None:
         if key == "readinessProbe":

@@ -1,0 +1,252 @@
+"""Readiness probes that keep failing, run all at once and written when needed (``PodWorker.fast_forward_failing``).
+
+A readiness probe that failed again while nothing can change its answer (a network probe while the container's
+listeners stay as they are; an exec probe that only reads the pod's own files) fails the same way at every later
+period until the pod's next own timer. Each of those probes writes the same ``Unhealthy`` event again: its count,
+its lastTimestamp and a store revision (the event's resourceVersion). What those writes change is known in closed
+form except one thing: which store revision each one takes, since every other write of the cluster (another pod's
+status, an Endpoints update, another pod's probe) takes revisions between them, in the loop's total order
+(``engine/loop.py``: wake-up instant, kind, namespace, name).
+
+So the pod's record is given every one of those probes at once (``Park.apply``: failures, the probe's timer
+after the last of them), and the probes are *parked* here: ``first`` (the first one's instant), the period and
+``end`` (the last instant the answer is known: before the pod's next own timer, or the advance's target). The
+loop's position (``Loop.cursor``: the record being served) says which of them have happened. Their writes wait
+until something needs them:
+
+- a write that takes a revision (``Tx.next_rv``, through ``Tx.held``): the parked probes before the cursor take
+  theirs first, in the loop's order (``settle``);
+- a flush of the events (their counts and times are read, or expire by the TTL): the parked probes so far are
+  added to their events (``sync_events``);
+- the pod's record read by anyone before ``end`` (``worker.load``, ``records.load``: a change of the pod, a
+  deletion, a controller acting on it): the probes after the cursor did not happen, and are taken back from the
+  record (``take``, ``Park.undo``);
+- the end of the loop's run: every parked probe up to it has happened (``finish``).
+
+The result is what probing every period gives, byte for byte, whatever the other pods do; the cost is a few
+operations per parked probe and per write that needs it, not per period.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+
+class Park:
+    """One pod's parked readiness probe: its probes at ``first``, ``first + period``, ... up to ``end``."""
+
+    __slots__ = ("ns", "name", "pod", "cname", "iid", "key", "fp", "message", "first", "period", "end", "total",
+                 "seq0", "timer_seq", "event_log", "cycle", "done", "applied", "last_rv")
+
+    def __init__(self, ns: str, name: str, pod: dict, cname: str, iid: str, key: str, fp: str, message: str,
+                 first: int, period: int, end: int) -> None:
+        self.ns, self.name, self.pod = ns, name, pod
+        self.cname, self.iid, self.key, self.fp, self.message = cname, iid, key, fp, message
+        self.first, self.period, self.end = first, period, end
+        self.total = (end - first) // period + 1
+        self.seq0 = 0  # the probe timer's seq before the park, and the record's last seq then
+        self.timer_seq = 0
+        self.event_log = None  # the record's crash-loop notes before the park (kept if no probe happens)
+        self.cycle = None
+        self.done = 0  # probes that happened (took their revision)
+        self.applied = 0  # of them, those added to the event
+        self.last_rv = 0  # the revision of the last one
+
+    def apply(self, rec, w) -> None:
+        """The record as after every parked probe (what it is unless the park is taken early)."""
+        from .worker import R_PROBE
+
+        for t in rec.timers:
+            if t.kind == "probe" and t.instance == self.iid and t.container == self.cname and t.at == self.first:
+                rec.timers.remove(t)
+                self.seq0 = t.seq
+                break
+        self.timer_seq = rec.timer_seq
+        self.event_log, self.cycle = rec.event_log, rec.cycle
+        w.failures += self.total
+        w.next_at = self.first + self.total * self.period
+        rec.timer_seq += self.total - 1  # one timer armed per probe run
+        rec.add_timer(w.next_at, R_PROBE, "probe", self.cname, self.iid, self.key)
+        rec.event_log = None  # a crash-loop cycle being recorded cannot repeat these
+        rec.cycle = None
+
+    def undo(self, rec) -> None:
+        """The probes from ``done`` on did not happen (the record is needed before): as stepping leaves it."""
+        cr = rec.containers.get(self.cname)
+        inst = cr.current if cr is not None else None
+        w = inst.probes.get(self.key) if inst is not None and inst.id == self.iid else None
+        if w is None:
+            return
+        gone = self.total - self.done
+        w.failures -= gone
+        w.next_at = self.first + self.done * self.period
+        for t in rec.timers:
+            if t.kind == "probe" and t.instance == self.iid and t.container == self.cname:
+                t.at = w.next_at
+                t.seq = self.timer_seq + self.done if self.done else self.seq0
+        rec.timer_seq = self.timer_seq + self.done
+        if not self.done:
+            rec.event_log, rec.cycle = self.event_log, self.cycle
+
+
+class Parked:
+    """The parked probes of one run of the loop (one per pod at most)."""
+
+    def __init__(self, loop) -> None:
+        self.loop = loop
+        self.parks: dict[tuple[str, str], Park] = {}
+        self.heap: list[tuple[int, str, str]] = []  # (next probe, namespace, name) of parks with probes to come
+
+    @property
+    def tx(self):
+        return self.loop.tx
+
+    def has(self, ns: str, name: str) -> bool:
+        return (ns, name) in self.parks
+
+    def first(self) -> tuple | None:
+        """The next parked probe, (instant, "Pod", namespace, name): the loop's order passes through it."""
+        heap, parks = self.heap, self.parks
+        while heap:
+            at, ns, name = heap[0]
+            p = parks.get((ns, name))
+            if p is not None and p.first + p.done * p.period == at:
+                return (at, "Pod", ns, name)
+            heapq.heappop(heap)
+        return None
+
+    def add(self, park: Park) -> None:
+        self.parks[(park.ns, park.name)] = park
+        heapq.heappush(self.heap, (park.first, park.ns, park.name))
+        self.tx.held = self.hold
+
+    def hold(self, events: bool) -> None:
+        """Called by the store before a revision is taken (``events`` False) or the events are flushed (True)."""
+        self.settle(self.loop.cursor)
+        if events:
+            self.sync_events()
+
+    # ---- revisions ----------------------------------------------------------------------------
+    def settle(self, cursor: tuple) -> None:
+        """Every parked probe before ``cursor`` (wake, kind, namespace, name) takes its revision, in the loop's
+        order: by instant, then by pod (one kind, ``Pod``). Counted in closed form: the probes of the last period
+        are the only ones whose order decides a revision that is kept (each event keeps its last one)."""
+        heap, parks = self.heap, self.parks
+        batch = []
+        while heap:
+            at, ns, name = heap[0]
+            if (at, "Pod", ns, name) >= cursor:
+                break
+            heapq.heappop(heap)
+            p = parks.get((ns, name))
+            if p is not None and p.first + p.done * p.period == at:
+                batch.append(p)
+        if not batch:
+            return
+        ct, rest = cursor[0], cursor[1:]
+        tx = self.tx
+        first = batch[0]
+        at, period, end = first.first + first.done * first.period, first.period, first.end
+        if len(batch) > 1 and all(p.period == period and p.end == end and p.first + p.done * period == at
+                                  for p in batch):
+            # pods probed at the same instants (started together): each takes the same runs, and at each
+            # instant they take their revisions in the order they came off the heap (namespace, name)
+            hi = ("Pod", batch[-1].ns, batch[-1].name) < rest
+            lo = ("Pod", first.ns, first.name) < rest
+            if hi == lo or (ct - at) % period:  # the same last run for all (a run at the cursor's instant: all
+                lim = ct if hi else ct - 1  # before it, or all after)
+                if end < lim:
+                    lim = end
+                k = (lim - at) // period + 1
+                n = len(batch)
+                rev0 = int(tx.meta("revision"))
+                top = rev0 + k * n
+                tx.set_meta("revision", str(top))
+                nxt = at + k * period
+                for j, p in enumerate(batch):
+                    p.done += k
+                    p.last_rv = top - n + 1 + j
+                    if nxt <= end:
+                        heapq.heappush(heap, (nxt, p.ns, p.name))
+                return
+        total = 0
+        spans = []
+        for p in batch:
+            nxt = p.first + p.done * p.period
+            lim = ct if ("Pod", p.ns, p.name) < rest else ct - 1
+            if p.end < lim:
+                lim = p.end
+            k = (lim - nxt) // p.period + 1
+            last = nxt + (k - 1) * p.period
+            p.done += k
+            total += k
+            spans.append((p, nxt, last))
+            if last + p.period <= p.end:
+                heapq.heappush(heap, (last + p.period, p.ns, p.name))
+        rev0 = int(tx.meta("revision"))
+        tx.set_meta("revision", str(rev0 + total))
+        if len(spans) == 1:
+            spans[0][0].last_rv = rev0 + total
+            return
+        # the probes from the earliest last one on, in order: a park's last probe is followed by those after it
+        start = min(s[2] for s in spans)
+        window = []
+        for p, nxt, last in spans:
+            at = nxt if nxt >= start else nxt + -(-(start - nxt) // p.period) * p.period
+            while at <= last:
+                window.append((at, p.ns, p.name))
+                at += p.period
+        window.sort()
+        after = {}
+        n = len(window)
+        for i, occ in enumerate(window):
+            after[occ] = n - 1 - i
+        for p, _nxt, last in spans:
+            p.last_rv = rev0 + total - after[(last, p.ns, p.name)]
+
+    def sync_events(self) -> None:
+        for p in self.parks.values():
+            if p.applied < p.done:
+                self._bump(p)
+
+    def _bump(self, p: Park) -> None:
+        n = p.done - p.applied
+        last = p.first + (p.done - 1) * p.period
+        self.tx.bump_event(p.pod, "Warning", "Unhealthy", p.message, "kubelet", p.fp, n, last, rv=p.last_rv)
+        p.applied = p.done
+
+    # ---- the pod's record ---------------------------------------------------------------------
+    def take(self, ns: str, name: str, rec) -> bool:
+        """The pod's record is needed at the cursor: the parked probe ends there. The record holds the park as if
+        every probe happened (``Park.apply``): the ones still to come are taken back. True when the record changed
+        (its reader saves it)."""
+        p = self.parks.get((ns, name))
+        if p is None:
+            return False
+        self.settle(self.loop.cursor)
+        del self.parks[(ns, name)]
+        if p.applied < p.done:
+            self._bump(p)
+        if not self.parks:
+            self.tx.held = None
+            self.heap.clear()
+        if p.done == p.total:
+            return False
+        p.undo(rec)
+        return True
+
+    def finish(self) -> None:
+        """The run ends (the cursor after its last instant): every parked probe up to it happened; a park that
+        goes further (a run stopped early) is taken back in its record."""
+        from .worker import load
+
+        self.settle(self.loop.cursor)
+        self.sync_events()
+        for (ns, name), p in list(self.parks.items()):
+            if p.done == p.total:
+                del self.parks[(ns, name)]
+        for ns, name in list(self.parks):
+            load(self.tx, ns, name)  # takes the park, saves the record
+        self.parks.clear()
+        self.tx.held = None
+        self.heap.clear()
