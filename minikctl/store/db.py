@@ -394,6 +394,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # objects updated during the queue, written back with it: (kind, namespace, name) -> (rv, body);
         # _stored = keys read from the table during the queue (an update of those cannot miss)
         self._obj: dict[tuple, tuple] = {}
+        self._obj_kinds: set[str] = set()  # the kinds of _obj's keys (list_current asks)
         self._stored: set[tuple] = set()
         # the change log: ``feed`` holds this transaction's changes for the cluster's loop (it takes them);
         # ``_changes`` the ones not yet written to the table
@@ -549,6 +550,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._ev_uids.clear()
             self._expired_floor = None  # the events the step's expiry deleted are back
             self._obj.clear()  # written inside the step: rolled back with it
+            self._obj_kinds.clear()
             # the step's rows never happened; those pending before it are pending again (written inside it, they
             # were rolled back with it), and so are the outer steps' that were written inside it
             self._rows = pending
@@ -646,6 +648,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self.conn.executemany("UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
                                   [(rv, body, k, ns, name) for (k, ns, name), (rv, body) in self._obj.items()])
             self._obj.clear()
+            self._obj_kinds.clear()
 
     def exists(self, kind: str, namespace: str, name: str) -> bool:
         if (kind, namespace, name) in self._obj:
@@ -668,7 +671,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         the queue's pending object updates are written back only when one of them is of this kind. They are kept
         in memory so that a pod updated many times in one advance is written once, and a read of another kind
         has no reason to write them now."""
-        if any(key[0] == kind for key in self._obj):
+        if kind in self._obj_kinds:
             self.flush_objects()
         return self._select(kind, namespace, fields)
 
@@ -744,6 +747,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             key = (obj["kind"], ns, meta["name"])
             if key in self._obj or key in self._stored:  # known to be stored: written back with the queue
                 self._obj[key] = (rv, body)
+                self._obj_kinds.add(key[0])
                 self._log(change)
                 if obj["kind"] == "Pod":
                     history.record(self.conn, obj, self.now_ms, self._history)
