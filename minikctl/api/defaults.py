@@ -397,11 +397,18 @@ def prune_empty(value: Any, key: str = "") -> None:
     if isinstance(value, dict):
         for k in list(value):
             v = value[k]
-            prune_empty(v, k)
-            if isinstance(v, list) and not v and (key, k) not in _KEEP_EMPTY:
-                del value[k]
-            elif isinstance(v, dict) and not v and k in _MAP_KEYS:
-                del value[k]
+            if isinstance(v, list):
+                if v:
+                    for item in v:
+                        if isinstance(item, (dict, list)):  # scalars have nothing to prune
+                            prune_empty(item, k)
+                elif (key, k) not in _KEEP_EMPTY:
+                    del value[k]
+            elif isinstance(v, dict):
+                if v:
+                    prune_empty(v, k)
+                if not v and k in _MAP_KEYS:
+                    del value[k]
     elif isinstance(value, list):
         for v in value:
             prune_empty(v, key)
