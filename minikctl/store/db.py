@@ -731,7 +731,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._row_written((obj["kind"], ns, meta["name"]), (rv, body))
         self._log(Change(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer))
         if obj["kind"] == "Pod":
-            history.record(self.conn, obj, self.now_ms, self._history)
+            history.record(self.conn, obj, self.now_ms, self._history, new=True)
         return obj
 
     def update(self, obj: dict) -> dict:

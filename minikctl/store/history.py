@@ -55,18 +55,24 @@ def _encode(s: dict) -> str:
     return json.dumps(s, separators=(",", ":"), sort_keys=True)
 
 
-def record(conn: sqlite3.Connection, pod: dict, at_ms: int, last_seen: dict | None = None) -> None:
+def record(conn: sqlite3.Connection, pod: dict, at_ms: int, last_seen: dict | None = None,
+           new: bool = False) -> None:
     """Append the pod's summary when it changed. ``last_seen`` (uid -> (seq, body, at)) spares the lookup of
-    the previous entry for pods already recorded in the same transaction. An entry is never earlier than the one
-    before it (the kubelet may have recorded the instants it fast-forwarded over, see ``record_crash_loop``)."""
+    the previous entry for pods already recorded in the same transaction; ``new``: the pod was just created, its
+    uid has no entry yet (no lookup either). An entry is never earlier than the one before it (the kubelet may
+    have recorded the instants it fast-forwarded over, see ``record_crash_loop``)."""
     uid = (pod.get("metadata") or {}).get("uid")
     if not uid:
         return
+    if new and last_seen is not None:
+        last_seen.setdefault(uid, ())  # known to have none: _last does not look
     _append(conn, uid, _encode(summary(pod)), at_ms, last_seen)
 
 
 def _last(conn: sqlite3.Connection, uid: str, last_seen: dict | None):
     last = last_seen.get(uid) if last_seen is not None else None
+    if last == ():  # a pod created in this transaction, nothing recorded yet
+        return None
     if last is None or len(last) < 3:
         last = conn.execute("SELECT seq, body, at_ms FROM history WHERE uid=? ORDER BY seq DESC LIMIT 1",
                             (uid,)).fetchone()
