@@ -10,7 +10,7 @@ import json
 import math
 import re
 
-from minikctl.kube.errors import ClientError, go_quote
+from minikctl.kube.errors import ClientError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -119,32 +119,20 @@ def _reject_constant(name: str) -> Any:
     raise _BadConstant(name)
 
 
-def parse_value(text: str) -> Any:
-    """A ``kubectl patch -p`` argument: JSON, or YAML (1.1 rules), one document.
+def is_json(text: str) -> bool:
+    """Like kubectl (sigs.k8s.io/yaml ToJSON), a ``patch -p`` argument starting with ``{`` is JSON as it is;
+    anything else is YAML (api/manifests.py ``parse_value`` reads both)."""
+    return text.lstrip()[:1] == "{"
 
-    Like kubectl (sigs.k8s.io/yaml ToJSON), text starting with ``{`` is taken
-    as JSON as it is; anything else is YAML.  Returns any JSON value (objects
-    for merge patches, lists for JSON patches); the caller checks the type.
-    Errors: ``invalid JSON document`` (bad JSON) and
-    ``unable to parse "<p>": yaml: ...`` (bad YAML).
-    """
-    if text.lstrip()[:1] == "{":
-        try:
-            value = json.loads(text, parse_constant=_reject_constant, parse_float=_json_float, parse_int=_json_int)
-            value = _normalize_json_numbers(value)
-        except _NumberRange as exc:
-            raise PatchNumberError(_number_range_message(exc.literal)) from None
-        except (json.JSONDecodeError, _BadConstant, RecursionError, _Fail):
-            raise ClientError("invalid JSON document") from None
-        return _replace_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value
-    from minikctl.api.manifests import _decode_yaml_document, split_yaml_documents  # YAML: the full decoder
 
+def parse_json_value(text: str) -> Any:
+    """A JSON ``kubectl patch -p`` argument (``is_json``): any JSON value, the caller checks the type. Errors:
+    ``invalid JSON document``; a number out of float64's range is ``PatchNumberError``."""
     try:
-        chunks = split_yaml_documents(text)
-        return _decode_yaml_document(chunks[0][0]) if chunks else None
-    except _Fail as exc:
-        msg = exc.msg
-        prefix = "error converting YAML to JSON: "
-        if msg.startswith(prefix):
-            msg = msg[len(prefix):]
-        raise ClientError(f"unable to parse {go_quote(text)}: {msg}") from None
+        value = json.loads(text, parse_constant=_reject_constant, parse_float=_json_float, parse_int=_json_int)
+        value = _normalize_json_numbers(value)
+    except _NumberRange as exc:
+        raise PatchNumberError(_number_range_message(exc.literal)) from None
+    except (json.JSONDecodeError, _BadConstant, RecursionError, _Fail):
+        raise ClientError("invalid JSON document") from None
+    return _replace_surrogates(value) if _SURROGATE_ESCAPE.search(text) else value

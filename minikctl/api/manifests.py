@@ -33,7 +33,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a 
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-from minikctl.api.jsonvalue import (  # noqa: F401  (parse_value, PatchNumberError: re-exported)
+from minikctl.api.jsonvalue import (  # noqa: F401  (PatchNumberError: re-exported)
     MAX_DEPTH,
     PatchNumberError,
     _BadConstant,
@@ -47,10 +47,32 @@ from minikctl.api.jsonvalue import (  # noqa: F401  (parse_value, PatchNumberErr
     _replace_surrogates,
     _SURROGATE,
     _SURROGATE_ESCAPE,
-    parse_value,
+    is_json,
+    parse_json_value,
 )
 from minikctl.kube import gofmt
 from minikctl.kube.errors import ClientError, MultiError, go_quote
+
+def parse_value(text: str) -> Any:
+    """A ``kubectl patch -p`` argument: JSON, or YAML (1.1 rules), one document.
+
+    Like kubectl (sigs.k8s.io/yaml ToJSON), text starting with ``{`` is taken as JSON as it is
+    (api/jsonvalue.py, which a JSON patch reads without this module); anything else is YAML. Returns any JSON
+    value (objects for merge patches, lists for JSON patches); the caller checks the type.
+    Errors: ``invalid JSON document`` (bad JSON) and ``unable to parse "<p>": yaml: ...`` (bad YAML).
+    """
+    if is_json(text):
+        return parse_json_value(text)
+    try:
+        chunks = split_yaml_documents(text)
+        return _decode_yaml_document(chunks[0][0]) if chunks else None
+    except _Fail as exc:
+        msg = exc.msg
+        prefix = "error converting YAML to JSON: "
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+        raise ClientError(f"unable to parse {go_quote(text)}: {msg}") from None
+
 
 __all__ = [
     "read_sources",

@@ -135,7 +135,7 @@ def patch(
 ) -> None:
     """Update fields of a resource using a strategic merge patch, a JSON merge patch, or a JSON patch."""
     from minikctl.kube.errors import ClientError
-    from minikctl.api.jsonvalue import parse_value
+    from minikctl.api.jsonvalue import is_json, parse_json_value
     from minikctl.api.patching import check_patched
     from minikctl.printers import output as printer
 
@@ -157,7 +157,13 @@ def patch(
     from minikctl.api.jsonvalue import PatchNumberError
 
     try:
-        body = parse_value(patch_text or "")
+        text = patch_text or ""
+        if is_json(text):  # no YAML decoder loaded for a JSON patch
+            body = parse_json_value(text)
+        else:
+            from minikctl.api.manifests import parse_value
+
+            body = parse_value(text)
     except PatchNumberError as e:  # the server's JSON decoder refuses the number; its words depend on the type
         from minikctl.kube.errors import BadRequest
 

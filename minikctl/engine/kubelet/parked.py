@@ -18,7 +18,7 @@ until something needs them:
   theirs first, in the loop's order (``settle``);
 - a flush of the events (their counts and times are read, or expire by the TTL): the parked probes so far are
   added to their events (``sync_events``);
-- the pod's record read by anyone before ``end`` (``worker.load``, ``records.load``: a change of the pod, a
+- the pod's record read by anyone before ``end`` (``records.load``: a change of the pod, a
   deletion, a controller acting on it): the probes after the cursor did not happen, and are taken back from the
   record (``take``, ``Park.undo``);
 - the end of the loop's run: every parked probe up to it has happened (``finish``).
@@ -54,7 +54,7 @@ class Park:
 
     def apply(self, rec, w) -> None:
         """The record as after every parked probe (what it is unless the park is taken early)."""
-        from .worker import R_PROBE
+        from .records import R_PROBE
 
         for t in rec.timers:
             if t.kind == "probe" and t.instance == self.iid and t.container == self.cname and t.at == self.first:
@@ -238,7 +238,7 @@ class Parked:
     def finish(self) -> None:
         """The run ends (the cursor after its last instant): every parked probe up to it happened; a park that
         goes further (a run stopped early) is taken back in its record."""
-        from .worker import load
+        from .records import load
 
         self.settle(self.loop.cursor)
         self.sync_events()

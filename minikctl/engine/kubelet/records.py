@@ -654,14 +654,16 @@ class PodRecord:
 
 
 def load(tx, ns: str, name: str) -> PodRecord | None:
-    """The pod's record, for a reader that needs no pod worker (``logs``, ``describe``)."""
+    """A pod's runtime record from the store (for the pod workers and for readers such as ``logs``); a failing
+    probe parked for it (kubelet/parked.py, reached through ``tx.parked``) has its runs up to the loop's cursor
+    taken into it first, and the record saved."""
     d = tx.get_runtime("Pod", ns, name)
     if d is None:
         return None
     rec = PodRecord.from_json(d)
     parked = getattr(tx, "parked", None)
-    if parked is not None and parked.parks and parked.take(ns, name, rec):  # kubelet/parked.py
-        tx.put_runtime("Pod", ns, name, rec.to_json(), rec.next_wake())
+    if parked is not None and parked.parks and parked.take(ns, name, rec):
+        save(tx, ns, name, rec)
     return rec
 
 
@@ -723,3 +725,10 @@ def from_v1(R: dict) -> dict:
             "cycle": None if not cyc else {"signature": "", "anchor": cyc["anchor"], "restart_counts": cyc["n"]},
             "event_log": None if log is None else [{"type": e[0], "reason": e[1], "message": e[2], "field_path": e[3],
                                                     "at": e[4]} for e in log]}
+
+
+R_PROC, R_PROBE, R_KUBELET = 1, 2, 3  # a timer's rank among those due at one instant: process, probe, kubelet
+
+
+def save(tx, ns: str, name: str, rec: PodRecord) -> None:
+    tx.put_runtime("Pod", ns, name, rec.to_json(), rec.next_wake())

@@ -24,11 +24,11 @@ from minikctl.engine.kubelet import phase as ph
 from minikctl.store import history
 from minikctl.engine.kubelet import procs
 from minikctl.store import logs as store_logs
-from minikctl.engine.kubelet.records import (BackOff, BackOffEvents, ContainerRecord, CrashLoopCycle, EventNote,
-                                             ImagePull, InstanceRecord, Kill, PodRecord, ProbeWorker, Timer, Waiting)
+from minikctl.engine.kubelet.records import (R_KUBELET, R_PROBE, R_PROC, BackOff, BackOffEvents, ContainerRecord,
+                                             CrashLoopCycle, EventNote, ImagePull, InstanceRecord, Kill, PodRecord,
+                                             ProbeWorker, Timer, Waiting, load, save)
 
 RHO = 1000  # kubelet observation delay (PLEG relist period)
-R_PROC, R_PROBE, R_KUBELET = 1, 2, 3
 BACKOFF_INITIAL = 10
 BACKOFF_MAX = 300
 MIN_GRACE_S = 2  # minimumGracePeriodInSeconds: a kill always leaves the container this long after SIGTERM
@@ -80,19 +80,6 @@ def new_record(pod: dict) -> PodRecord:
     return PodRecord(meta.get("uid", ""), containers)
 
 
-def load(tx, ns: str, name: str) -> PodRecord | None:
-    d = tx.get_runtime("Pod", ns, name)
-    if d is None:
-        return None
-    rec = PodRecord.from_json(d)
-    parked = getattr(tx, "parked", None)
-    if parked is not None and parked.parks and parked.take(ns, name, rec):
-        save(tx, ns, name, rec)  # its failing probe's parked runs, up to the loop's cursor (parked.py)
-    return rec
-
-
-def save(tx, ns: str, name: str, rec: PodRecord) -> None:
-    tx.put_runtime("Pod", ns, name, rec.to_json(), rec.next_wake())
 
 
 # ---------------------------------------------------------------------------------------------
