@@ -224,23 +224,27 @@ def test_exec_readiness_fast_forwarded_as_stepped(tmp_path, case):
                 cl.settle()
                 if i + 1 < len(names):
                     cl.advance_to(tx.now_ms + 13_000)  # the second pod starts out of phase
-        looks = []
-        for ms in (35_000, 1_234_567, 10_000, 7_200_000):
-            _advance(st, ms)
-            with st.transaction() as tx:
-                pods = [tx.get("Pod", "default", n) for n in names]
-                events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
-                netw = [tx.get("Endpoints", "default", "s")]
-                netw += [json.loads(r[0]) for r in tx.conn.execute(
-                    "SELECT body FROM objects WHERE kind='EndpointSlice' ORDER BY name")]
-                looks.append(([(p["status"], p["metadata"]["resourceVersion"]) for p in pods], tx.meta("revision"),
-                              [(e["reason"], e["message"], e["count"], e["firstTimestamp"], e["lastTimestamp"],
-                                e["metadata"]["resourceVersion"]) for e in events], netw))
+        looks = [_look_all(st, ms, names) for ms in (35_000, 1_234_567, 10_000, 7_200_000)]
         seen[ffwd] = looks
         st.close()
     assert seen[True] == seen[False]
     unhealthy = [e for e in seen[True][-1][2] if e[0] == "Unhealthy"]
     assert unhealthy and unhealthy[0][2] > (700 if case == "failing-exec" else 200)
+
+
+def _look_all(st, ms: int, names: list) -> tuple:
+    """After advancing ``ms``: each pod's status and resourceVersion, the store's revision, every event (reason,
+    message, count, times, resourceVersion), the Service "s"'s Endpoints and EndpointSlices."""
+    _advance(st, ms)
+    with st.transaction() as tx:
+        pods = [tx.get("Pod", "default", n) for n in names]
+        events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
+        netw = [tx.get("Endpoints", "default", "s")]
+        netw += [json.loads(r[0]) for r in tx.conn.execute(
+            "SELECT body FROM objects WHERE kind='EndpointSlice' ORDER BY name")]
+        return ([(p["status"], p["metadata"]["resourceVersion"]) for p in pods], tx.meta("revision"),
+                [(e["reason"], e["message"], e["count"], e["firstTimestamp"], e["lastTimestamp"],
+                  e["metadata"]["resourceVersion"]) for e in events], netw)
 
 
 def _crash(name: str, **labels) -> dict:
@@ -277,18 +281,7 @@ def test_never_ready_network_probes_among_busy_pods_as_stepped(tmp_path, case):
                     cl.settle()
                     cl.advance_to(tx.now_ms + 3_000 + 1_000 * i)
             cl.settle()
-        looks = []
-        for ms in (35_000, 1_234_567, 10_000, 3_600_000):
-            _advance(st, ms)
-            with st.transaction() as tx:
-                pods = [tx.get("Pod", "default", n) for n in names]
-                events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
-                netw = [tx.get("Endpoints", "default", "s")]
-                netw += [json.loads(r[0]) for r in tx.conn.execute(
-                    "SELECT body FROM objects WHERE kind='EndpointSlice' ORDER BY name")]
-                looks.append(([(p["status"], p["metadata"]["resourceVersion"]) for p in pods], tx.meta("revision"),
-                              [(e["reason"], e["message"], e["count"], e["firstTimestamp"], e["lastTimestamp"],
-                                e["metadata"]["resourceVersion"]) for e in events], netw))
+        looks = [_look_all(st, ms, names) for ms in (35_000, 1_234_567, 10_000, 3_600_000)]
         seen[ffwd] = looks
         st.close()
     for a, b in zip(seen[True], seen[False]):
