@@ -385,9 +385,9 @@ def _warm(path: str, stream: bool) -> None:
     so that the turn is spent on the work, not on imports (shorter turns for all: about 45 of a `label`'s 65 ms
     held were imports, measured uncontended). ``_TURN_MODULES`` is what a writing transaction that moves anything
     loads (the cluster's loop with its scheduler and kubelets, admission, the update rules, the pod's strategy,
-    the printers of the result line, the simulated processes, every kind's strategy). A command that finds the store free loads only
-    what it turns out to need (a label that changes nothing loads no engine). A streaming verb always loads them:
-    its first step runs the engine."""
+    the printers of the result line, the simulated processes, every kind's strategy). A command that finds the
+    store free loads only what it turns out to need (a label that changes nothing loads no engine). A streaming
+    verb always loads them: its first step runs the engine."""
     import importlib
 
     from minikctl.store.lock import Ticket

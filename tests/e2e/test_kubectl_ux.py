@@ -136,7 +136,8 @@ def test_exec_changes_what_probes_see(cli):
     done = cli("exec", "liveness-exec", "--", "cat", "/tmp/healthy", tick="0")
     assert done.returncode == 1
     assert done.stdout == ""  # the container's stderr is kubectl's stderr, before kubectl's own line
-    assert done.stderr == "cat: can't open '/tmp/healthy': No such file or directory\ncommand terminated with exit code 1\n"
+    assert done.stderr == ("cat: can't open '/tmp/healthy': No such file or directory\n"
+                           "command terminated with exit code 1\n")
     assert cli.ok("exec", "liveness-exec", "-c", "liveness", "--", "touch", "/tmp/healthy", tick="0") == ""
     cli.ok("clock", "advance", "60s", tick="0")
     row = cli.ok("get", "pod", "liveness-exec", "--no-headers", tick="0").split()

@@ -106,7 +106,8 @@ def test_a_port_nothing_listens_on_is_refused(net: Cli):
     assert net("exec", "web", "-c", "puller", "--", "nc", "-z", "localhost", "80", tick="0").returncode == 0
     done = net("exec", "web", "-c", "puller", "--", "wget", "-qO-", "http://localhost:81/", tick="0")
     assert done.returncode == 1
-    assert done.stderr == "wget: can't connect to remote host (127.0.0.1): Connection refused\n" + "command terminated with exit code 1\n"
+    assert done.stderr == ("wget: can't connect to remote host (127.0.0.1): Connection refused\n"
+                           "command terminated with exit code 1\n")
     done = net("exec", "web", "-c", "nginx", "--", "curl", "http://localhost:81/", tick="0")
     assert done.returncode == 7  # kubectl exec exits with the command's code
     assert done.stderr == ("curl: (7) Failed to connect to localhost port 81 after 0 ms: Couldn't connect to server\n"
@@ -130,8 +131,10 @@ def test_python_http_server_and_nc_listen(net: Cli):
     listing = net.ok("exec", "py", "-c", "side", "--", "wget", "-qO-", "http://localhost:8080/", tick="0")
     assert '<li><a href="hi.txt">hi.txt</a></li>' in listing
     done = net("exec", "py", "-c", "side", "--", "wget", "-qO-", "http://localhost:8080/nope", tick="0")
-    assert (done.returncode, done.stderr) == (1, "wget: server returned error: HTTP/1.0 404 File not found\n" + "command terminated with exit code 1\n")
+    assert (done.returncode, done.stderr) == (1, "wget: server returned error: HTTP/1.0 404 File not found\n"
+                                                 "command terminated with exit code 1\n")
     # nc -l in one container: the port is open for the others, and a second bind fails
     assert net("exec", "py", "-c", "side", "--", "nc", "-z", "localhost", "9000", tick="0").returncode == 0
     done = net("exec", "py", "-c", "side", "--", "nc", "-l", "-p", "9000", tick="0")
-    assert (done.returncode, done.stderr) == (1, "nc: bind: Address already in use\ncommand terminated with exit code 1\n")
+    assert (done.returncode, done.stderr) == (1, "nc: bind: Address already in use\n"
+                                                 "command terminated with exit code 1\n")

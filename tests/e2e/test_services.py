@@ -177,7 +177,8 @@ def test_a_service_selecting_nothing_has_no_endpoints_and_refuses(world: Cli):
     done = world("exec", "client", "--", "nc", "-z", "nobody", "80", tick="0")
     assert (done.returncode, done.stdout) == (1, "")
     done = world("exec", "client", "--", "wget", "-qO-", "http://nobody.default.svc.cluster.local/", tick="0")
-    assert done.stderr == f"wget: can't connect to remote host ({ip}): Connection refused\n" + "command terminated with exit code 1\n"
+    assert done.stderr == (f"wget: can't connect to remote host ({ip}): Connection refused\n"
+                           "command terminated with exit code 1\n")
 
 
 @pytest.mark.parametrize("name", ["kubernetes", "kubernetes.default", "kubernetes.default.svc",
@@ -191,7 +192,8 @@ def test_cluster_dns_names_of_a_service(world: Cli, name):
 
 def test_a_missing_name_does_not_resolve(world: Cli):
     done = world("exec", "client", "--", "nslookup", "nope", tick="0")
-    assert done.returncode == 1 and done.stderr == "nslookup: can't resolve 'nope'\n" + "command terminated with exit code 1\n"
+    assert done.returncode == 1
+    assert done.stderr == "nslookup: can't resolve 'nope'\ncommand terminated with exit code 1\n"
     done = world("exec", "client", "--", "wget", "-qO-", "http://nope/", tick="0")
     assert (done.returncode, done.stderr) == (1, "wget: bad address 'nope'\n" + "command terminated with exit code 1\n")
 
@@ -214,7 +216,8 @@ def test_node_port_from_a_pod(world: Cli):
     # (named: the StatefulSet pods' port "web", 80); another port of the node refuses
     assert "<h1>Welcome to nginx!</h1>" in run(world, "exec", "client", "--", "wget", "-qO-", "http://192.168.49.2:30080/")
     done = world("exec", "client", "--", "wget", "-qO-", "http://192.168.49.2:30081/", tick="0")
-    assert done.stderr == "wget: can't connect to remote host (192.168.49.2): Connection refused\n" + "command terminated with exit code 1\n"
+    assert done.stderr == ("wget: can't connect to remote host (192.168.49.2): Connection refused\n"
+                           "command terminated with exit code 1\n")
     ports = run(world, "get", "svc", "web-np", "-o", "wide").split("\n")[1].split()
     assert ports[1] == "NodePort" and ports[4] == "8080:30080/TCP" and ports[6] == "app=web"
 
@@ -351,11 +354,9 @@ def test_service_environment_variables_are_the_containers_from_its_start(tmp_pat
     enableServiceLinks: false leaves out all but the kubernetes Service's; a headless Service gives none."""
     import pathlib
 
-    corpus = pathlib.Path(__file__).resolve().parents[3] / "shared/corpus/k8s-website-examples/service/networking"
+    examples = pathlib.Path(__file__).resolve().parents[2] / "minikctl" / "k8s_examples"
+    manifest = examples / "service" / "networking" / "run-my-nginx.yaml"
     cli = Cli(tmp_path / "home")
-    manifest = corpus / "run-my-nginx.yaml"
-    if not manifest.exists():
-        pytest.skip("corpus not present")
     cli.ok("apply", "-f", str(manifest), tick="0")
     cli.ok("clock", "advance", "10s", tick="0")
 
