@@ -110,6 +110,31 @@ def _resource_value(container: dict, resource: str, divisor, node_allocatable: d
     return str(int(math.ceil(v / d - 1e-12)) if v else 0)
 
 
+def service_env(name: str, ip: str, ports: list) -> dict[str, str]:
+    """A Service's variables in a container's environment (``pkg/kubelet/envvars/envvars.go`` ``FromServices``,
+    in its order): ``NAME_SERVICE_HOST``, ``NAME_SERVICE_PORT`` (the first port), ``NAME_SERVICE_PORT_<PORTNAME>``
+    per named port, then the Docker link variables ``NAME_PORT`` and ``NAME_PORT_<port>_<PROTO>`` with
+    ``_PROTO``, ``_PORT``, ``_ADDR`` (``makeEnvVariableName``: upper case, '-' as '_')."""
+    prefix = name.upper().replace("-", "_")
+    out = {f"{prefix}_SERVICE_HOST": ip, f"{prefix}_SERVICE_PORT": str(ports[0].get("port"))}
+    for sp in ports:
+        if sp.get("name"):
+            out[f"{prefix}_SERVICE_PORT_{sp['name'].upper().replace('-', '_')}"] = str(sp.get("port"))
+    for i, sp in enumerate(ports):
+        proto = sp.get("protocol") or "TCP"
+        url = f"{proto.lower()}://{ip}:{sp.get('port')}"
+        if i == 0:
+            out[f"{prefix}_PORT"] = url
+        pp = f"{prefix}_PORT_{sp.get('port')}_{proto.upper()}"
+        out.update({pp: url, pp + "_PROTO": proto.lower(), pp + "_PORT": str(sp.get("port")), pp + "_ADDR": ip})
+    return out
+
+
+# the master Service every container sees (the ``kubernetes`` Service in ``default``, port 443 named https)
+_KUBERNETES_ENV = service_env("kubernetes", KUBERNETES_SERVICE_IP,
+                              [{"name": "https", "port": 443, "protocol": "TCP"}])
+
+
 def container_env(container: dict, pod: dict, *, configmaps: dict | None = None, secrets: dict | None = None,
                   node_allocatable: dict | None = None, image=None,
                   service_env: bool = True, services: dict | None = None) -> dict[str, str]:
@@ -130,13 +155,7 @@ def container_env(container: dict, pod: dict, *, configmaps: dict | None = None,
         env.update(getattr(image, "env", {}) or {})
     env["HOSTNAME"] = spec.get("hostname") or meta.get("name", "") or ""
     if service_env:
-        ip = KUBERNETES_SERVICE_IP
-        env.update({
-            "KUBERNETES_SERVICE_HOST": ip, "KUBERNETES_SERVICE_PORT": "443", "KUBERNETES_SERVICE_PORT_HTTPS": "443",
-            "KUBERNETES_PORT": f"tcp://{ip}:443", "KUBERNETES_PORT_443_TCP": f"tcp://{ip}:443",
-            "KUBERNETES_PORT_443_TCP_PROTO": "tcp", "KUBERNETES_PORT_443_TCP_PORT": "443",
-            "KUBERNETES_PORT_443_TCP_ADDR": ip,
-        })
+        env.update(_KUBERNETES_ENV)
         env.update(services or {})  # the namespace's other Services (engine/kubelet/config.py service_links)
 
     def secret_value(data: dict, key: str) -> str | None:

@@ -99,14 +99,10 @@ def volume_contents(tx, pod: dict, container: dict | None = None) -> dict[str, d
     return out
 
 
-def _env_name(name: str) -> str:
-    """envvars.go makeEnvVariableName: upper case, '-' as '_'."""
-    return name.upper().replace("-", "_")
-
-
 def service_links(tx, pod: dict, started_ms: int) -> dict[str, str]:
     """The Service variables of a container started at ``started_ms`` (FromServices order), the ``kubernetes``
     Service's excepted (behavior/argv.py gives those to every container)."""
+    from minikctl.engine.behavior.argv import service_env
     from minikctl.kube.timefmt import parse_rfc3339
 
     spec = pod.get("spec") or {}
@@ -126,22 +122,7 @@ def service_links(tx, pod: dict, started_ms: int) -> dict[str, str]:
             continue
         if created > started_ms:
             continue
-        prefix = _env_name(name)
-        out[f"{prefix}_SERVICE_HOST"] = ip
-        out[f"{prefix}_SERVICE_PORT"] = str(ports[0].get("port"))
-        for sp in ports:
-            if sp.get("name"):
-                out[f"{prefix}_SERVICE_PORT_{_env_name(sp['name'])}"] = str(sp.get("port"))
-        for i, sp in enumerate(ports):
-            proto = sp.get("protocol") or "TCP"
-            url = f"{proto.lower()}://{ip}:{sp.get('port')}"
-            if i == 0:
-                out[f"{prefix}_PORT"] = url
-            pp = f"{prefix}_PORT_{sp.get('port')}_{proto.upper()}"
-            out[pp] = url
-            out[pp + "_PROTO"] = proto.lower()
-            out[pp + "_PORT"] = str(sp.get("port"))
-            out[pp + "_ADDR"] = ip
+        out.update(service_env(name, ip, ports))
     return out
 
 
