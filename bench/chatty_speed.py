@@ -33,16 +33,11 @@ sys.path.insert(0, str(ROOT))
 from minikctl.cluster import Cluster  # noqa: E402
 from minikctl.store.db import Store  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import engine_speed  # noqa: E402  (the pods and stores of the issue-4 benches)
+from engine_speed import pod  # noqa: E402
+
 COUNTER = 'i=0; while true; do echo "$i: $(date)"; i=$((i+1)); sleep 1; done'
-
-
-def pod(name: str, container: dict) -> dict:
-    c = {"imagePullPolicy": "IfNotPresent", "terminationMessagePath": "/dev/termination-log",
-         "terminationMessagePolicy": "File", **container}
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
-            "spec": {"containers": [c], "restartPolicy": "Always", "terminationGracePeriodSeconds": 30,
-                     "dnsPolicy": "ClusterFirst", "schedulerName": "default-scheduler"},
-            "status": {"phase": "Pending", "qosClass": "BestEffort"}}
 
 
 def counter(name: str) -> dict:
@@ -66,19 +61,7 @@ def flapping(name: str) -> dict:
 
 
 def make_store(path: Path, n: int, make, start: bool = True) -> Store:
-    store = Store(path)
-    with store.transaction() as tx:
-        cluster = Cluster(tx)
-        node = tx.get("Node", "", "node1")  # room for every pod (the default allows 110)
-        for key in ("capacity", "allocatable"):
-            node["status"][key].update({"pods": str(max(110, n)), "cpu": "1000", "memory": "1Ti"})
-        tx.update(node)
-        for i in range(n):
-            tx.create(make(f"p{i:05d}"))
-        cluster.settle()
-        if start:
-            cluster.advance_to(tx.now_ms + 10_000)  # pulled, started -- not timed
-    return store
+    return engine_speed.make_store(path, n, make, start, digits=5)
 
 
 def timed_advance(store: Store, ms: int) -> tuple[float, float]:

@@ -41,19 +41,28 @@ def probe(kind: str) -> dict:
             "periodSeconds": 10, "timeoutSeconds": 1, "successThreshold": 1, "failureThreshold": 3}
 
 
+def make_store(path: Path, n: int, make, start: bool = True, digits: int = 4) -> Store:
+    """A new store at ``path`` whose node has room for ``n`` pods, with the pods ``make(name)`` gives (names
+    ``p0000``... with ``digits`` digits), settled, and with ``start`` the next 10 s run (pulled, started, and
+    crashing where they crash) -- not timed."""
+    store = Store(path)
+    with store.transaction() as tx:
+        cluster = Cluster(tx)  # a new store gets its node
+        node = tx.get("Node", "", "node1")  # given room for every pod (the default allows 110)
+        for key in ("capacity", "allocatable"):
+            node["status"][key].update({"pods": str(max(110, n)), "cpu": "1000", "memory": "1Ti"})
+        tx.update(node)
+        for i in range(n):
+            tx.create(make(f"p{i:0{digits}d}"))
+        cluster.settle()
+        if start:
+            cluster.advance_to(tx.now_ms + 10_000)
+    return store
+
+
 def scenario(label: str, n: int, make, advance_ms: int) -> None:
     with tempfile.TemporaryDirectory() as d:
-        store = Store(Path(d) / "s.db")
-        with store.transaction() as tx:
-            cluster = Cluster(tx)  # a new store gets its node
-            node = tx.get("Node", "", "node1")  # given room for every pod (the default allows 110)
-            for key in ("capacity", "allocatable"):
-                node["status"][key].update({"pods": str(max(110, n)), "cpu": "1000", "memory": "1Ti"})
-            tx.update(node)
-            for i in range(n):
-                tx.create(make(f"p{i:04d}"))
-            cluster.settle()
-            cluster.advance_to(tx.now_ms + 10_000)  # settle: pulled, started (and crashing) -- not timed
+        store = make_store(Path(d) / "s.db", n, make)
         with store.transaction() as tx:
             cluster = Cluster(tx)
             before = tx.conn.execute("SELECT coalesce(sum(json_extract(body, '$.count')), 0) FROM events").fetchone()[0]
