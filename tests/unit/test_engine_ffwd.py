@@ -6,6 +6,7 @@ the process in the middle of a fast-forwarded stretch (an exec, a deletion, a la
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import pytest
 
@@ -36,12 +37,20 @@ def _pod(name: str, script: str) -> dict:
             "spec": {"containers": [c]}}
 
 
-def _world(tmp_path, name: str, ffwd: bool, script: str):
-    st = Store(str(tmp_path / f"{name}-{ffwd}.db"))
+@contextmanager
+def _first_transaction(st, ffwd: bool):
+    """The first transaction of a new store, with its cluster, set to fast-forward or (``ffwd`` False) to step every
+    wake-up, as the golden tests' reference does."""
     with st.transaction() as tx:
         cl = Cluster(tx)
         if not ffwd:
             tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+        yield tx, cl
+
+
+def _world(tmp_path, name: str, ffwd: bool, script: str):
+    st = Store(str(tmp_path / f"{name}-{ffwd}.db"))
+    with _first_transaction(st, ffwd) as (tx, cl):
         cl.api.create(_pod(name, script))
         cl.settle()
     return st
@@ -151,10 +160,7 @@ def test_failing_readiness_fast_forwarded_as_stepped(tmp_path, case):
     seen = {}
     for ffwd in (True, False):
         st = Store(str(tmp_path / f"r-{ffwd}.db"))
-        with st.transaction() as tx:
-            cl = Cluster(tx)
-            if not ffwd:
-                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+        with _first_transaction(st, ffwd) as (tx, cl):
             cl.api.create(_never_ready("r", **extra))
             cl.settle()
         looks = []
@@ -213,10 +219,7 @@ def test_exec_readiness_fast_forwarded_as_stepped(tmp_path, case):
     seen = {}
     for ffwd in (True, False):
         st = Store(str(tmp_path / f"x-{ffwd}.db"))
-        with st.transaction() as tx:
-            cl = Cluster(tx)
-            if not ffwd:
-                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+        with _first_transaction(st, ffwd) as (tx, cl):
             cl.api.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "default"},
                            "spec": {"selector": {"app": "x"}, "ports": [{"port": 80, "targetPort": "http"}]}})
             for i, name in enumerate(names):
@@ -265,10 +268,7 @@ def test_never_ready_network_probes_among_busy_pods_as_stepped(tmp_path, case):
     seen = {}
     for ffwd in (True, False):
         st = Store(str(tmp_path / f"m-{ffwd}.db"))
-        with st.transaction() as tx:
-            cl = Cluster(tx)
-            if not ffwd:
-                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+        with _first_transaction(st, ffwd) as (tx, cl):
             cl.api.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "default"},
                            "spec": {"selector": {"app": "x"}, "ports": [{"port": 80, "targetPort": "http"}]}})
             cl.api.create(_exec_ready("flap", FLAP, app="x"))
@@ -298,10 +298,7 @@ def test_a_parked_probe_taken_back_when_a_controller_acts_on_its_pod(tmp_path):
     seen = {}
     for ffwd in (True, False):
         st = Store(str(tmp_path / f"j-{ffwd}.db"))
-        with st.transaction() as tx:
-            cl = Cluster(tx)
-            if not ffwd:
-                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+        with _first_transaction(st, ffwd) as (tx, cl):
             tmpl = _never_ready("x")
             tmpl["spec"]["restartPolicy"] = "Never"
             cl.api.create({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j", "namespace": "default"},
