@@ -61,6 +61,23 @@ def describe_command(argv: list[str] | None = None) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+def _write_entry(path: str, command: str) -> None:
+    """A ticket or a stepping mark: the pid, the process's start time and the command line, never seen
+    half-written (written aside, then renamed)."""
+    pid = os.getpid()
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(f"{pid}\t{_start_time(pid)}\t{command}")
+    os.replace(tmp, path)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
 class Ticket:
     """One command's place in the queue of a store (``with Ticket(path, ...)``, or ``acquire``/``release``)."""
 
@@ -101,59 +118,47 @@ class Ticket:
         except (OSError, ValueError):
             return None
 
+    def _any_live(self, names, reap: bool = False) -> bool:
+        """Whether one of these entries is a live command's (``reap``: those of commands that are gone are
+        removed on the way)."""
+        for name in names:
+            info = self._read(name)
+            if info is None:
+                continue  # being written or just gone
+            if _alive(info[0], info[1]):
+                return True
+            if reap:
+                _remove(os.path.join(self.dir, name))
+        return False
+
     def busy(self) -> bool:
         """Whether some live command holds or waits for the store."""
-        for entry in self._entries():
-            info = self._read(entry)
-            if info is not None and _alive(info[0], info[1]):
-                return True
-        return False
+        return self._any_live(self._entries())
 
     def in_use(self) -> bool:
         """Whether some live command holds or waits for the store, or is a long command between two of its steps
         (a ``clock advance`` gives its turn back after each step and takes another at once: a newcomer that looks
-        in between sees nobody in the queue, yet will wait)."""
+        in between sees nobody in the queue, yet will wait). A mark left by a killed command is removed."""
         if self.busy():
             return True
         try:
-            names = [n for n in os.listdir(self.dir) if n.endswith(".stepping")]
+            marks = [n for n in os.listdir(self.dir) if n.endswith(".stepping")]
         except FileNotFoundError:
             return False
-        for name in names:
-            info = self._read(name)
-            if info is not None and _alive(info[0], info[1]):
-                return True
-            if info is not None:  # its command was killed between two steps
-                try:
-                    os.unlink(os.path.join(self.dir, name))
-                except FileNotFoundError:
-                    pass
-        return False
+        return self._any_live(marks, reap=True)
 
     def stepping(self, on: bool) -> None:
         """Say (``on``) or stop saying that this command runs in steps, turn after turn (``in_use``)."""
         path = os.path.join(self.dir, f"{os.getpid()}.stepping")
-        if on:
-            if not os.path.exists(path):
-                pid = os.getpid()
-                with open(path, "w", encoding="utf-8") as f:
-                    f.write(f"{pid}\t{_start_time(pid)}\t{self.command}")
-        else:
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
+        if not on:
+            _remove(path)
+        elif not os.path.exists(path):
+            _write_entry(path, self.command)
 
     def others_waiting(self) -> bool:
         """Whether a live command other than this ticket's holder waits for the store."""
         mine = os.path.basename(self.path) if self.path else None
-        for entry in self._entries():
-            if entry == mine:
-                continue
-            info = self._read(entry)
-            if info is not None and _alive(info[0], info[1]):
-                return True
-        return False
+        return self._any_live(entry for entry in self._entries() if entry != mine)
 
     def acquire(self, *, quiet: bool = False) -> None:
         """Wait for this command's turn (``quiet``: without the notice, for the next step of a command that
@@ -162,10 +167,7 @@ class Ticket:
         name = f"{n:020d}.ticket"
         path = os.path.join(self.dir, name)
         pid = os.getpid()
-        tmp = path + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write(f"{pid}\t{_start_time(pid)}\t{self.command}")
-        os.replace(tmp, path)  # a ticket is never seen half-written
+        _write_entry(path, self.command)
         self.path = path
         started = time.monotonic()
         told = False
@@ -179,10 +181,7 @@ class Ticket:
                 if info is None:
                     continue  # being written or just gone
                 if info[0] != pid and not _alive(info[0], info[1]):
-                    try:
-                        os.unlink(os.path.join(self.dir, entry))  # its command was killed
-                    except FileNotFoundError:
-                        pass
+                    _remove(os.path.join(self.dir, entry))  # its command was killed
                     continue
                 holder = info
                 break
@@ -210,10 +209,7 @@ class Ticket:
             held = time.monotonic() - getattr(self, "_held_from", time.monotonic())
             sys.stderr.write(f"lock: waited {self.waited_s:.3f}s held {held:.3f}s\n")
         if self.path is not None:
-            try:
-                os.unlink(self.path)
-            except FileNotFoundError:
-                pass
+            _remove(self.path)
             self.path = None
 
     def __enter__(self) -> "Ticket":
