@@ -3674,7 +3674,7 @@ def run_exec_timed(argv: list, env: dict, fs: ContainerFS, image: Image, now_ms:
         out = ("".join(f"{ln[2]}\n" for ln in p.logs if ln[1] == "stdout") + p.partial.get("stdout", ""),
                "".join(f"{ln[2]}\n" for ln in p.logs if ln[1] == "stderr") + p.partial.get("stderr", ""))
     else:
-        out = "".join(f"{ln[2]}\n" for ln in p.logs) + p.partial.get("stdout", "") + p.partial.get("stderr", "")
+        out = p.drain_output()
     return p.exit_code or 0, out, (p.exit_ms or now_ms) - now_ms
 
 
