@@ -600,39 +600,12 @@ def test_commands_run_while_a_watch_is_open(live):
         s.close()
 
 
-class KubectlOnTerminal:
+def kubectl_on_terminal(kubectl, *args: str):
     """The real kubectl with a pseudo-terminal for its stdin, stdout and stderr (``-it``), against the server."""
+    from ptyrun import Pty
 
-    def __init__(self, kubectl, *args: str) -> None:
-        import pty
-
-        self.controller, terminal = pty.openpty()
-        env = {**os.environ, "KUBECACHEDIR": str(kubectl.cache), "TERM": "dumb"}
-        self.proc = subprocess.Popen([KUBECTL, "--kubeconfig", str(kubectl.served.kubeconfig), *args],
-                                     stdin=terminal, stdout=terminal, stderr=terminal, env=env, close_fds=True)
-        os.close(terminal)
-        self.seen = b""
-
-    def read_until(self, marker: bytes, timeout: float = 20) -> None:
-        import select
-
-        end = time.monotonic() + timeout
-        while marker not in self.seen and time.monotonic() < end:
-            r, _, _ = select.select([self.controller], [], [], 0.5)
-            if r:
-                try:
-                    self.seen += os.read(self.controller, 4096)
-                except OSError:
-                    break
-        assert marker in self.seen, self.seen
-
-    def type(self, keys: bytes) -> None:
-        os.write(self.controller, keys)
-
-    def wait(self, timeout: float = 30) -> int:
-        code = self.proc.wait(timeout=timeout)
-        os.close(self.controller)
-        return code
+    env = {**os.environ, "KUBECACHEDIR": str(kubectl.cache), "TERM": "dumb"}
+    return Pty([KUBECTL, "--kubeconfig", str(kubectl.served.kubeconfig), *args], env)
 
 
 @needs_kubectl
@@ -646,16 +619,16 @@ def test_attach_exec_tty_and_explain(kubectl, tmp_path):
     done = kubectl("attach", "attached", timeout=30)  # what the main process prints from now on, until it stops
     assert done.returncode == 0 and done.stdout.endswith("out 3\n"), done
     # exec -it through a pseudo-terminal: a prompt, one command per line, the exit code of `exit N`
-    term = KubectlOnTerminal(kubectl, "exec", "-it", "tty", "--", "sh")
-    term.read_until(b"/ # ")
-    term.type(b"echo hello $((6*7))\r")
-    term.read_until(b"hello 42")
-    term.type(b"cd /tmp; X=kept\r")  # one shell for the session: its state carries
-    term.read_until(b"/tmp # ")
-    term.type(b"echo $X in $(pwd)\r")
-    term.read_until(b"kept in /tmp")
-    term.type(b"exit 7\r")
-    assert term.wait() == 7
+    term = kubectl_on_terminal(kubectl, "exec", "-it", "tty", "--", "sh")
+    term.expect("/ # ")
+    term.send("echo hello $((6*7))\r")
+    term.expect("hello 42")
+    term.send("cd /tmp; X=kept\r")  # one shell for the session: its state carries
+    term.expect("/tmp # ")
+    term.send("echo $X in $(pwd)\r")
+    term.expect("kept in /tmp")
+    term.send("exit 7\r")
+    assert term.finish()[0] == 7
     out = kubectl.ok("explain", "pods.spec.containers.ports")
     assert "containerPort\t<integer> -required-" in out
 
@@ -671,13 +644,13 @@ def test_attach_it_types_into_the_containers_shell(kubectl, tmp_path):
                  "    tty: true\n")
     kubectl.ok("apply", "-f", str(f))
     assert wait_for(lambda: "Running" in kubectl.ok("get", "pod", "attach-shell"))
-    term = KubectlOnTerminal(kubectl, "attach", "-it", "attach-shell")
-    term.read_until(b"If you don't see a command prompt, try pressing enter.")
-    term.read_until(b"/ # ")
-    term.type(b"X=$((6*7)); echo in the container $X\r")
-    term.read_until(b"in the container 42")
-    term.type(b"\x04")  # Ctrl-D at an empty line: the shell reads the end of its input
-    assert term.wait() == 0
+    term = kubectl_on_terminal(kubectl, "attach", "-it", "attach-shell")
+    term.expect("If you don't see a command prompt, try pressing enter.")
+    term.expect("/ # ")
+    term.send("X=$((6*7)); echo in the container $X\r")
+    term.expect("in the container 42")
+    term.send("\x04")  # Ctrl-D at an empty line: the shell reads the end of its input
+    assert term.finish()[0] == 0
     assert wait_for(lambda: "Completed" in kubectl.ok("get", "pod", "attach-shell"))
     assert "in the container 42" in kubectl.ok("logs", "attach-shell")  # its output is its log, as a runtime keeps it
 
