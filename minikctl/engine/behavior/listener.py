@@ -3,10 +3,10 @@ network of network.py and the kubelet's probes read them)."""
 
 from __future__ import annotations
 
-from .images import _Value
+from minikctl.kube.values import Value
 
 
-class Listener(_Value):
+class Listener(Value):
     """An open port. ``protocol``: http | tcp | grpc. ``kind`` selects special behaviour
     (``agnhost-liveness``: /healthz 200 for the first 10 s after ``since_ms``, then 500). ``docroot``: a static
     file server answers GET with the files under it (behavior/network.py); ``server``: its Server token, in its
