@@ -57,6 +57,11 @@ def ensure(conn) -> None:
             conn.execute(stmt)
 
 
+def next_monitor(ms: int) -> int:
+    """The first monitor instant after ``ms``."""
+    return (int(ms) // MONITOR_MS + 1) * MONITOR_MS
+
+
 def rotated_between(bytes_: int, after_ms: int | None, until_ms: int) -> bool:
     """A file of ``bytes_`` whose last line came at ``after_ms``: is it rotated at a monitor instant in
     (after_ms, until_ms]?"""

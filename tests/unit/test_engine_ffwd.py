@@ -197,6 +197,34 @@ def test_a_loop_that_never_sleeps_is_fast_forwarded_as_stepped(tmp_path, script)
     assert seen[True][-1]["status"]["containerStatuses"][0]["state"].get("running")
 
 
+def test_a_fast_writer_is_fast_forwarded_across_log_rotations(tmp_path):
+    """A loop printing 8 KiB lines without sleeping (1.6 MB a virtual second at ``limits.cpu: 10m``) fills the
+    10 MiB log file in seconds; the kubelet rotates it at the next 10 s monitor instant. Stretches run up to each
+    rotation and stepping resumes there: the same lines, file sizes and status as stepping every wake-up, and the
+    store stays small."""
+    script = ("x=0123456789abcdef; x=$x$x$x$x$x$x$x$x; x=$x$x$x$x$x$x$x$x; x=$x$x$x$x$x$x$x$x; "
+              "while true; do echo $x; done")
+    pod = _pod("writer", script)
+    pod["spec"]["containers"][0]["resources"] = {"limits": {"cpu": "10m"}}
+    seen = {}
+    for ffwd in (True, False):
+        st = Store(str(tmp_path / f"writer-{ffwd}.db"))
+        with _first_transaction(st, ffwd) as (tx, cl):
+            cl.api.create(pod)
+            cl.settle()
+        looks = []
+        for ms in (3_000, 9_000, 14_000, 31_000):
+            _advance(st, ms)
+            looks.append(_look(st, "writer"))
+        seen[ffwd] = looks
+        st.close()
+    assert seen[True] == seen[False]
+    firsts = [look["all"][0][0] for look in seen[True]]
+    assert firsts == sorted(set(firsts)), firsts  # each look after a rotation: the file starts later each time
+    assert len(seen[True][0]["all"]) * 8200 > 4 * 1024 * 1024  # megabytes before the first rotation
+    assert (tmp_path / "writer-True.db").stat().st_size < 40 * 1024 * 1024
+
+
 FLAP = "while true; do touch /tmp/ready; sleep 30; rm -f /tmp/ready; sleep 30; done"
 
 

@@ -277,13 +277,29 @@ def reach(desc: dict, n: int) -> tuple[int, int]:
     return n, n * desc["lines"]
 
 
+# The iterations last run, of the last description asked about: fast-forwarding one stretch asks for the same few
+# iterations several times (its size, its first and last lines, where a rotation cuts it). The description is held,
+# so its identity names it; descriptions are never changed once made.
+_SEEN: list = [None, {}]
+_SEEN_MAX = 64
+
+
 def iteration_lines(desc: dict, j: int, fs=None) -> list[tuple[int, str]]:
     """The lines iteration ``j`` (1-based) prints: [(ms, line)]."""
+    if fs is None:
+        if _SEEN[0] is not desc:
+            _SEEN[0], _SEEN[1] = desc, {}
+        seen = _SEEN[1].get(j)
+        if seen is not None:
+            return list(seen)
     p = boundary(desc, j - 1)
     got = _iteration(p, fs if fs is not None else _NoFS())
     if got is None:  # cannot happen for a description ``analyse`` made: the iteration is the one it saw
         return []
-    return [(int(e[0]), str(e[2])) for e in got[1]]
+    lines = [(int(e[0]), str(e[2])) for e in got[1]]
+    if fs is None and len(_SEEN[1]) < _SEEN_MAX:
+        _SEEN[1][j] = tuple(lines)
+    return lines
 
 
 def render(desc: dict, first: int, count: int) -> list[tuple[int, str]]:

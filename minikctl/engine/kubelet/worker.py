@@ -294,12 +294,29 @@ class PodWorker:
             return
         st = store_logs.state(self.tx, inst.id)
         seq0, bytes0, last0 = st if st is not None else (0, 0, None)
-        if bytes0 >= store_logs.MAX_BYTES:
-            return  # a rotation is due: stepped until it happened
         n = min(FFWD_MAX_ITERATIONS, (LAST_MS - desc["base"]["t"]) // (desc["sleep"] + desc["slice_ms"]) - 2)
         n = periodic.reach(desc, n)[0]
-        n, size = periodic.fit(desc, n, store_logs.MAX_BYTES - FFWD_LOG_MARGIN - bytes0)
+        # No rotation may fall inside a stretch: the kubelet rotates the file at the first monitor instant after it
+        # reached containerLogMaxSize (store/logs.py). A stretch that fills the file may still run up to that
+        # instant (the file grows past the size until then), so a fast writer is fast-forwarded between rotations.
+        rotation = None
+        if bytes0 >= store_logs.MAX_BYTES:
+            rotation = store_logs.next_monitor(last0)
+        else:
+            fits, size = periodic.fit(desc, n, store_logs.MAX_BYTES - FFWD_LOG_MARGIN - bytes0)
+            if fits < n:  # the size is reached in a later iteration, at or after its wake-up
+                rotation = store_logs.next_monitor(periodic.wake(desc, fits + 1))
+        if rotation is not None:
+            n = min(n, max(0, periodic.woken_by(desc, rotation, n) - 1))
+            while n and desc["lines"]:  # every line of the stretch comes before the rotation
+                lines = periodic.iteration_lines(desc, n)
+                if lines and lines[-1][0] < rotation:
+                    break
+                n -= 1
+            size = periodic.size(desc, n)
         if n < 2:
+            if rotation is not None:
+                p.ffwd_after = rotation  # nothing to skip before the file is rotated
             return
         per = desc["lines"]
         if per:
