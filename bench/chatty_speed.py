@@ -12,8 +12,10 @@ store's first minute, and what a running pod takes in the store.
   store        bytes of the store per running pod (counter pods, after the advance; target <= 12 KiB)
   tick         ``get pods`` and ``logs --tail=10`` through the CLI on the chatty store, with the default 1 s tick
                and with ``MINIKCTL_TICK=0`` (target: <= 1.5x)
+  writer       one pod printing 2 KiB lines without sleeping (about 40 MB a virtual second), ``clock advance 10m``:
+               the time and the store's size (the issue's bad input: no hang, a bounded store)
 
-Usage: python bench/chatty_speed.py [--pods N] [--only chatty,never-ready,never-ready-busy,big,store,tick] [--hours H]
+Usage: python bench/chatty_speed.py [--pods N] [--only chatty,never-ready,never-ready-busy,big,store,tick,writer] [--hours H]
 Prints wall and CPU time per case. Run it with this checkout's code and with another's (PYTHONPATH) to compare.
 """
 
@@ -95,12 +97,20 @@ def store_bytes(path: Path) -> int:
     return path.stat().st_size
 
 
+WRITER = ("x=0123456789abcdef; x=$x$x$x$x$x$x$x$x; x=$x$x$x$x$x$x$x$x; x=$x$x; "
+          "while true; do echo $x; done")  # 2 KiB lines without a sleep: about 40 MB a virtual second
+
+
+def writer(name: str) -> dict:
+    return pod(name, {"name": "w", "image": "busybox:1.36", "command": ["sh", "-c", WRITER]})
+
+
 def main() -> None:
     os.environ.setdefault("MINIKCTL_EVENT_TTL", "0")
     ap = argparse.ArgumentParser()
     ap.add_argument("--pods", type=int, default=1000)
     ap.add_argument("--hours", type=float, default=24)
-    ap.add_argument("--only", default="chatty,never-ready,never-ready-busy,big,store,tick")
+    ap.add_argument("--only", default="chatty,never-ready,never-ready-busy,big,store,tick,writer")
     a = ap.parse_args()
     only = set(a.only.split(","))
     ms = int(a.hours * 3_600_000)
@@ -165,6 +175,13 @@ def main() -> None:
             store.close()
             print(f"never-ready-busy: {a.pods} pods and one flapping behind a Service, advance {a.hours:g}h: "
                   f"wall {wall:.3f}s (cpu {cpu:.3f}s) — target < 2 s: {'OK' if wall < 2 else 'MISSED'}")
+        if "writer" in only:  # issue 10's bad input: megabytes a virtual second, never a hang, a bounded store
+            path = Path(d) / "writer.db"
+            store = make_store(path, 1, writer, start=False)
+            wall, cpu = timed_advance(store, 600_000)
+            store.close()
+            print(f"writer: one pod printing 2 KiB lines without sleeping, advance 10m: wall {wall:.3f}s "
+                  f"(cpu {cpu:.3f}s), store {store_bytes(path) / 1024 / 1024:.1f} MiB")
         if "big" in only:
             store = make_store(Path(d) / "big.db", 10_000, lambda name: pod(name, {"name": "nginx",
                                                                                    "image": "nginx:1.14.2"}))
