@@ -399,6 +399,10 @@ def _warm(path: str, stream: bool) -> None:
 
     for name in _TURN_MODULES:
         importlib.import_module(name)
+    from minikctl.engine.controllers import SPECS
+
+    for spec in SPECS:  # the loop builds its controllers when they have work (engine/controllers/__init__.py)
+        spec.load()
     for res in RESOURCES:  # the controllers' informers read every kind through its strategy
         strategy(res)
 

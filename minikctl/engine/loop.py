@@ -47,7 +47,7 @@ def _defer_full_collections() -> tuple[int, int, int]:
 
 class Loop:
     def __init__(self, api) -> None:
-        from minikctl.engine.controllers import CONTROLLERS
+        from minikctl.engine.controllers import SPECS
         from minikctl.engine.controllers.scheduler import Scheduler
         from minikctl.engine.kubelet import Kubelet
 
@@ -55,13 +55,15 @@ class Loop:
         self.tx = api.tx
         self.scheduler = Scheduler(self)
         self.kubelet = Kubelet(self)
-        self.components = [self.scheduler, self.kubelet] + [cls(self) for cls in CONTROLLERS]
+        # the controllers are built when they first have something to do (controllers/__init__.py SPECS)
+        self.components = [self.scheduler, self.kubelet] + [_Dormant(self, spec) for spec in SPECS]
         # the record being served, (wake, kind, namespace, name): what happened before it in the total order
         # (the failing probes the kubelet runs at once, kubelet/parked.py, take their revisions by it)
         self.cursor: tuple = (self.tx.now_ms, "", "", "")
         self.watchers: dict[str, list] = {}
         self.anything: list = []
         self.owners: dict[str, object] = {}
+        self._present: dict[tuple, bool] = {}  # (kind, namespace) -> whether any such object exists (``any_of``)
         for comp in self.components:
             for kind in comp.watches:
                 if kind == "*":
@@ -70,6 +72,36 @@ class Loop:
                     self.watchers.setdefault(kind, []).append(comp)
             for kind in comp.owns:
                 self.owners[kind] = comp
+
+    def wake(self, dormant: "_Dormant"):
+        """Build a dormant controller and put it in its place (in the components' order, among the watchers of
+        its kinds, as the owner of its records); returns it."""
+        comp = dormant.spec.load()(self)
+        for group in (self.components, self.anything, *self.watchers.values()):
+            for i, c in enumerate(group):
+                if c is dormant:
+                    group[i] = comp
+        for kind, c in self.owners.items():
+            if c is dormant:
+                self.owners[kind] = comp
+        return comp
+
+    def all_components(self) -> list:
+        """Every component, the dormant controllers built (for a call each of them may answer)."""
+        for c in list(self.components):
+            if isinstance(c, _Dormant):
+                self.wake(c)
+        return self.components
+
+    def any_of(self, kind: str, namespace: str) -> bool:
+        """Whether an object of ``kind`` exists in ``namespace`` (a controller's gate: may an orphan there have an
+        owner?). Read once a run: until a change of that kind comes, the controller of that kind would have read
+        the same from its informer's cache, and that change wakes it."""
+        key = (kind, namespace)
+        got = self._present.get(key)
+        if got is None:
+            got = self._present[key] = bool(self.tx.list(kind, namespace, ("metadata.name",)))
+        return got
 
     def pending(self) -> bool:
         return bool(self.tx.feed) or any(c.has_work() for c in self.components)
@@ -158,6 +190,36 @@ class Loop:
     def next_wake(self) -> int | None:
         due = self.tx.next_due(1 << 62)
         return None if due is None else int(due[0])
+
+
+class _Dormant:
+    """A controller not built yet (``Loop.wake``): the changes its gate lets through and its due records wake it;
+    until then it has no work and nothing to write back."""
+
+    __slots__ = ("loop", "spec", "watches", "owns")
+
+    def __init__(self, loop: Loop, spec) -> None:
+        self.loop = loop
+        self.spec = spec
+        self.watches = spec.watches
+        self.owns = spec.owns
+
+    def observe(self, ch) -> None:
+        gate = self.spec.gate
+        if gate is None or gate(self.loop, ch):
+            self.loop.wake(self).observe(ch)
+
+    def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
+        self.loop.wake(self).due(kind, namespace, name, until, horizon)
+
+    def has_work(self) -> bool:
+        return False
+
+    def work(self) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
 
 
 class _Tap:
