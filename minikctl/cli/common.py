@@ -388,12 +388,12 @@ def _warm(path: str, stream: bool) -> None:
     the printers of the result line, the simulated processes, every kind's strategy). A command that finds the
     store free loads only what it turns out to need (a label that changes nothing loads no engine). A streaming
     verb always loads them: its first step runs the engine."""
-    import importlib
-
     from minikctl.store.lock import Ticket
 
     if not stream and not Ticket(path).in_use():
         return
+    import importlib
+
     from minikctl.api.registry import strategy
     from minikctl.kube.kinds import RESOURCES
 

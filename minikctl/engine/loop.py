@@ -47,16 +47,15 @@ def _defer_full_collections() -> tuple[int, int, int]:
 
 class Loop:
     def __init__(self, api) -> None:
-        from minikctl.engine.controllers import SPECS
-        from minikctl.engine.controllers.scheduler import Scheduler
+        from minikctl.engine.controllers import SCHEDULER, SPECS
         from minikctl.engine.kubelet import Kubelet
 
         self.api = api
         self.tx = api.tx
-        self.scheduler = Scheduler(self)
         self.kubelet = Kubelet(self)
-        # the controllers are built when they first have something to do (controllers/__init__.py SPECS)
-        self.components = [self.scheduler, self.kubelet] + [_Dormant(self, spec) for spec in SPECS]
+        # the scheduler and the controllers are built when they first have something to do
+        # (controllers/__init__.py SPECS)
+        self.components = [_Dormant(self, SCHEDULER), self.kubelet] + [_Dormant(self, spec) for spec in SPECS]
         # the record being served, (wake, kind, namespace, name): what happened before it in the total order
         # (the failing probes the kubelet runs at once, kubelet/parked.py, take their revisions by it)
         self.cursor: tuple = (self.tx.now_ms, "", "", "")
@@ -72,6 +71,12 @@ class Loop:
                     self.watchers.setdefault(kind, []).append(comp)
             for kind in comp.owns:
                 self.owners[kind] = comp
+
+    @property
+    def scheduler(self):
+        """The scheduler (the kubelets ask it what it bound in this run, and tell it of freed capacity)."""
+        first = self.components[0]
+        return self.wake(first) if isinstance(first, _Dormant) else first
 
     def wake(self, dormant: "_Dormant"):
         """Build a dormant controller and put it in its place (in the components' order, among the watchers of

@@ -16,16 +16,17 @@ import pytest
 
 from apps_world import World, deployment, replicaset
 from minikctl.engine import loop as L
-from minikctl.engine.controllers import JOB_CONTROLLER_UID, JOB_TRACKING_FINALIZER, SPECS
+from minikctl.engine.controllers import JOB_CONTROLLER_UID, JOB_TRACKING_FINALIZER, SCHEDULER, SPECS
 
 
 def test_the_specs_name_what_the_controllers_watch_and_own(tmp_path):
     world = World(tmp_path)
 
     def check(cl):
-        comps = cl.loop.all_components()[2:]
-        assert [type(c).__name__ for c in comps] == [s.cls for s in SPECS]
-        for comp, spec in zip(comps, SPECS):
+        comps = cl.loop.all_components()
+        assert [type(c).__name__ for c in comps] == [SCHEDULER.cls, "Kubelet"] + [s.cls for s in SPECS]
+        del comps[1]
+        for comp, spec in zip(comps, (SCHEDULER, *SPECS)):
             assert tuple(comp.watches) == spec.watches, spec.cls
             assert tuple(comp.owns) == spec.owns, spec.cls
 
@@ -40,9 +41,12 @@ def test_the_gates_markers_are_the_controllers():
     assert GC_FINALIZERS == (garbagecollector.FOREGROUND, garbagecollector.ORPHAN)
 
 
-def _orphan(name: str, labels: dict, **meta) -> dict:
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": labels, **meta},
-            "spec": {"containers": [{"name": "c", "image": "nginx:1.14.2"}]}}
+def _orphan(name: str, labels: dict, node: str | None = None, **meta) -> dict:
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": labels, **meta},
+           "spec": {"containers": [{"name": "c", "image": "nginx:1.14.2"}]}}
+    if node:
+        pod["spec"]["nodeName"] = node
+    return pod
 
 
 def _job(name: str) -> dict:
@@ -180,15 +184,17 @@ def test_controllers_built_when_needed_write_what_controllers_built_at_once_writ
     assert _dump(lazy / "store.db") == _dump(eager / "store.db")
 
 
+_RS_REF = [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "r", "uid": "u", "controller": True}]
+
+
 @pytest.mark.parametrize("obj, type_, wanted", [
-    (_orphan("p", {"a": "b"}), "MODIFIED", set()),
-    (_orphan("p", {"a": "b"}), "ADDED", set()),
-    (_orphan("p", {}, ownerReferences=[{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "r", "uid": "u",
-                                        "controller": True}]), "ADDED", {"GarbageCollector", "ReplicaSetController"}),
-    (_orphan("p", {}, ownerReferences=[{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "r", "uid": "u",
-                                        "controller": True}]), "DELETED",
-     {"GarbageCollector", "NamespaceController", "ReplicaSetController", "DeploymentController"}),
-    (_orphan("p", {}, finalizers=[JOB_TRACKING_FINALIZER]), "MODIFIED", {"JobController"}),
+    (_orphan("p", {"a": "b"}, "node1"), "MODIFIED", set()),  # a label on a running pod
+    (_orphan("p", {"a": "b"}, "node1"), "ADDED", set()),
+    (_orphan("p", {"a": "b"}), "ADDED", {"Scheduler"}),
+    (_orphan("p", {}, "node1", ownerReferences=_RS_REF), "ADDED", {"GarbageCollector", "ReplicaSetController"}),
+    (_orphan("p", {}, "node1", ownerReferences=_RS_REF), "DELETED",
+     {"Scheduler", "GarbageCollector", "NamespaceController", "ReplicaSetController", "DeploymentController"}),
+    (_orphan("p", {}, "node1", finalizers=[JOB_TRACKING_FINALIZER]), "MODIFIED", {"JobController"}),
 ])
 def test_what_a_pod_change_wakes_on_a_store_with_no_workloads(tmp_path, obj, type_, wanted):
     import json

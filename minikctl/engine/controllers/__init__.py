@@ -42,9 +42,11 @@ class Spec:
 
 
 def _ref(obj: dict) -> dict | None:
-    from minikctl.engine.controllers.base import controller_ref
-
-    return controller_ref(obj)
+    """base.controller_ref (metav1.GetControllerOf), without importing the workload controllers' base."""
+    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref
+    return None
 
 
 def _gc_gate(loop, ch) -> bool:
@@ -109,6 +111,19 @@ def _job_gate(loop, ch) -> bool:
     return JOB_TRACKING_FINALIZER in (meta.get("finalizers") or []) or bool((meta.get("labels") or {}).get(
         JOB_CONTROLLER_UID))
 
+
+def _scheduler_gate(loop, ch) -> bool:
+    """Scheduler.observe: Node changes (the unschedulable pods are tried again), deletions (they leave the
+    unschedulable queue), and pods someone else wrote that wait for a node (no nodeName, not being deleted)."""
+    if ch.kind == "Node" or ch.type == DELETED:
+        return True
+    if ch.by == "scheduler":
+        return False
+    return not ((ch.obj.get("spec") or {}).get("nodeName") or (ch.obj.get("metadata") or {}).get("deletionTimestamp"))
+
+
+# the scheduler comes first in the loop's order, before the kubelets (``Loop.scheduler`` builds it when asked)
+SCHEDULER = Spec("scheduler", "Scheduler", ("Pod", "Node"), ("Scheduler",), _scheduler_gate)
 
 SPECS = (
     Spec("garbagecollector", "GarbageCollector", ("*",), (), _gc_gate),
