@@ -21,6 +21,10 @@ import gc
 
 from minikctl.kube.errors import ClientError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
+
 LAST_KIND = "\U0010ffff"  # sorts after every kind: a cursor after everything at its instant
 MAX_ROUNDS = 10_000  # reactions at one instant before the loop gives up (components fighting each other)
 RUN_FULL_COLLECTION_THRESHOLD = 100  # generation-1 collections between two full ones during a run (default 10)
@@ -62,7 +66,7 @@ class Loop:
         self.watchers: dict[str, list] = {}
         self.anything: list = []
         self.owners: dict[str, object] = {}
-        self._present: dict[tuple, bool] = {}  # (kind, namespace) -> whether any such object exists (``any_of``)
+        self._gates: dict[tuple, bool] = {}  # what the controllers' gates read of the store (``known``)
         for comp in self.components:
             for kind in comp.watches:
                 if kind == "*":
@@ -98,15 +102,18 @@ class Loop:
                 self.wake(c)
         return self.components
 
-    def any_of(self, kind: str, namespace: str) -> bool:
-        """Whether an object of ``kind`` exists in ``namespace`` (a controller's gate: may an orphan there have an
-        owner?). Read once a run: until a change of that kind comes, the controller of that kind would have read
-        the same from its informer's cache, and that change wakes it."""
-        key = (kind, namespace)
-        got = self._present.get(key)
+    def known(self, key: tuple, read: "Callable[[], bool]") -> bool:
+        """What a controller's gate read of the store (``read()``), read once a run: the store changes it depends on
+        are changes that wake that controller (then its gate is asked no more), and until then the controller
+        itself would have kept what it read in its informer's cache."""
+        got = self._gates.get(key)
         if got is None:
-            got = self._present[key] = bool(self.tx.list(kind, namespace, ("metadata.name",)))
+            got = self._gates[key] = read()
         return got
+
+    def any_of(self, kind: str, namespace: str) -> bool:
+        """Whether an object of ``kind`` exists in ``namespace`` (may an orphan there have an owner?)."""
+        return self.known((kind, namespace), lambda: bool(self.tx.list(kind, namespace, ("metadata.name",))))
 
     def pending(self) -> bool:
         return bool(self.tx.feed) or any(c.has_work() for c in self.components)

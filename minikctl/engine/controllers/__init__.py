@@ -36,9 +36,7 @@ class Spec:
         self.gate = gate
 
     def load(self):
-        import importlib
-
-        return getattr(importlib.import_module(self.module), self.cls)
+        return getattr(__import__(self.module, fromlist=[self.cls]), self.cls)
 
 
 def _ref(obj: dict) -> dict | None:
@@ -112,6 +110,33 @@ def _job_gate(loop, ch) -> bool:
         JOB_CONTROLLER_UID))
 
 
+def _taint_gate(loop, ch) -> bool:
+    """TaintEvictionController.observe: Node changes; a pod's, on a node with NoExecute taints
+    (``no_execute_taints``) or deletions scheduled there (its ``TaintEviction`` record)."""
+    if ch.kind == "Node":
+        return True
+    node = (ch.obj.get("spec") or {}).get("nodeName")
+    if not node:
+        return False
+
+    def read() -> bool:
+        taints = ((loop.tx.get("Node", "", node) or {}).get("spec") or {}).get("taints") or []
+        return any(t.get("effect") == "NoExecute" for t in taints) or \
+            loop.tx.get_runtime("TaintEviction", "", node) is not None
+
+    return loop.known(("taints", node), read)
+
+
+def _endpoints_gate(loop, ch) -> bool:
+    """The endpoints controllers' observe (endpoints.py _ServicePods) with cold informers: Services and the
+    objects they write count; a pod's change only when a Service of its namespace has a selector."""
+    if ch.kind != "Pod":
+        return True
+    ns = ch.namespace
+    return loop.known(("selecting", ns), lambda: any(
+        (svc.get("spec") or {}).get("selector") for svc in loop.tx.list("Service", ns)))
+
+
 def _scheduler_gate(loop, ch) -> bool:
     """Scheduler.observe: Node changes (the unschedulable pods are tried again), deletions (they leave the
     unschedulable queue), and pods someone else wrote that wait for a node (no nodeName, not being deleted)."""
@@ -132,7 +157,7 @@ SPECS = (
     Spec("rootcacert", "RootCACertPublisher", ("Namespace", "ConfigMap"), ()),
     Spec("podgc", "PodGarbageCollector", ("Node",), ("PodGC",)),
     Spec("nodelifecycle", "NodeLifecycleController", ("Node",), ("NodeHealth", "ZoneTainter")),
-    Spec("tainteviction", "TaintEvictionController", ("Node", "Pod"), ("TaintEviction",)),
+    Spec("tainteviction", "TaintEvictionController", ("Node", "Pod"), ("TaintEviction",), _taint_gate),
     Spec("deployment", "DeploymentController", ("Deployment", "ReplicaSet", "Pod"), ("Deployment",),
          _deployment_gate),
     Spec("replicaset", "ReplicaSetController", ("ReplicaSet", "Pod"), ("ReplicaSet",), _owner_gate("ReplicaSet")),
@@ -143,8 +168,10 @@ SPECS = (
     Spec("job", "JobController", ("Job", "Pod"), ("Job",), _job_gate),
     Spec("cronjob", "CronJobController", ("CronJob", "Job"), ("CronJob",)),
     Spec("ttlafterfinished", "TTLAfterFinishedController", ("Job",), ("JobTTL",)),
-    Spec("endpoints", "EndpointsController", ("Service", "Pod", "Endpoints"), ("Service/endpoints",)),
-    Spec("endpoints", "EndpointSliceController", ("Service", "Pod", "EndpointSlice"), ("Service/endpointslices",)),
+    Spec("endpoints", "EndpointsController", ("Service", "Pod", "Endpoints"), ("Service/endpoints",),
+         _endpoints_gate),
+    Spec("endpoints", "EndpointSliceController", ("Service", "Pod", "EndpointSlice"), ("Service/endpointslices",),
+         _endpoints_gate),
 )
 
 
