@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 from minikctl.kube.errors import INVALID, FieldError, duplicate, forbidden, invalid, required
 from minikctl.kube.selectors import is_qualified_name
+from minikctl.kube.treecopy import tree_copy
 
 __all__ = [
     "SPEC_FORBIDDEN_DETAIL",
@@ -843,11 +844,11 @@ def prepare_pod_update(old: dict, new: dict) -> dict:
     timestamp, a set deletion timestamp and a removed deletionGracePeriodSeconds come from ``old``.
     """
     # a copy of ``new`` but its status, which is replaced (the keys keep their order)
-    out = {k: None if k == "status" else copy.deepcopy(v) for k, v in new.items()}
+    out = {k: None if k == "status" else tree_copy(v) for k, v in new.items()}
     old_meta = old.get("metadata") or {}
     meta = out.setdefault("metadata", {})
     if "status" in old:
-        out["status"] = copy.deepcopy(old["status"])
+        out["status"] = tree_copy(old["status"])
     else:
         out.pop("status", None)
     _carry_meta(old_meta, meta)

@@ -137,8 +137,10 @@ def _apply_changes(api, targets: list[tuple], mutate, word: str, output: str | N
     from minikctl.printers import output as printer
 
     text: list[str] = []
+    from minikctl.kube.treecopy import tree_copy
+
     for res, live in targets:
-        new = copy.deepcopy(live)
+        new = tree_copy(live)
         try:
             changed = mutate(res, new)
         except poly.Refused as e:
