@@ -34,3 +34,6 @@ class Lazy:
 
     def search(self, string: str, *args: int) -> "re.Match[str] | None":
         return (self._rx or self.compiled()).search(string, *args)
+
+    def sub(self, repl, string: str, count: int = 0) -> str:
+        return (self._rx or self.compiled()).sub(repl, string, count)
