@@ -347,7 +347,11 @@ def update_schema(old: dict) -> dict:
     null fields and empty lists count as absent and resource quantities compare by value, as
     apimachinery's semantic equality has it.
     """
-    old = _norm_pod(old)
+    return _update_schema_normalized(_norm_pod(old))
+
+
+def _update_schema_normalized(old: dict) -> dict:
+    """``update_schema`` of an ``old`` already normalised (``_norm_pod``)."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
@@ -408,7 +412,7 @@ def validate_pod_update(old: dict, new: dict, *, full: bool = False) -> list[Fie
 
     old_n = _norm_pod(old)
     new_n = _norm_pod(new)
-    schema = update_schema(old)
+    schema = _update_schema_normalized(old_n)
     found: dict[str, list] = {}
     for err in _iter_leaf_errors(schemacheck.iter_errors(schema, new_n)):
         rule = _annotation(err)
