@@ -474,14 +474,14 @@ def parse_dry_run(value: str | None) -> str:
 
 def result_line(obj: dict, word: str, output: str | None, mode: str = "none") -> str:
     """kubectl's line for one changed object: `pod/nginx created (dry run)`, or just `pod/nginx` with -o name."""
-    from minikctl.printers.output import ref
+    from minikctl.kube.kinds import object_ref
 
     if output and output != "name":
         # a format the printer refuses must fail before the command's transaction commits, not after
         from minikctl.printers.output import check_format
 
         check_format(output)
-    return ref(obj) + ("" if output == "name" else f" {word}{dry_suffix(mode)}")
+    return object_ref(obj) + ("" if output == "name" else f" {word}{dry_suffix(mode)}")
 
 
 def print_results(objs: list[dict], lines: list[str], output: str | None) -> None:

@@ -137,7 +137,6 @@ def patch(
     from minikctl.kube.errors import ClientError
     from minikctl.api.jsonvalue import is_json, parse_json_value
     from minikctl.api.patching import check_patched
-    from minikctl.printers import output as printer
 
     if patch_text is not None and patch_file is not None:
         raise ClientError("cannot specify --patch and --patch-file together")
@@ -147,7 +146,10 @@ def patch(
         raise ClientError(f'--type must be one of [json merge strategic], not "{patch_type}"')
     if subresource not in (None, "", "status"):
         raise ClientError(f'invalid subresource value: "{subresource}". Must be one of [status scale resize]')
-    printer.check_format(output)
+    if output:  # the printers are imported for an -o to check (no other patch line needs them)
+        from minikctl.printers.output import check_format
+
+        check_format(output)
     if patch_file is not None:
         try:
             with open(patch_file, encoding="utf-8") as fh:
