@@ -7,10 +7,10 @@ bounded (``MAX_DEPTH``). api/manifests.py uses the same functions for its JSON d
 from __future__ import annotations
 
 import json
-import math
 import re
 
 from minikctl.kube.errors import ClientError
+from minikctl.kube.lazyre import Lazy
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class _Fail(Exception):
         super().__init__(msg)
         self.msg = msg
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = Lazy("[\ud800-\udfff]")  # only for a document with surrogate escapes
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\U0000[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 def _replace_surrogates(value: Any) -> Any:
@@ -69,9 +69,12 @@ class _NumberRange(ValueError):
         self.literal = literal
 
 
+_INF = float("inf")
+
+
 def _json_float(text: str) -> float:
     f = float(text)
-    if math.isinf(f):
+    if f in (_INF, -_INF):
         raise _NumberRange(text)
     return f
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 from minikctl.kube import gofmt
 from minikctl.kube.errors import ClientError
+from minikctl.kube.treecopy import tree_copy
 
 __all__ = [
     "PatchError",
@@ -896,8 +897,8 @@ def strategic_merge_patch(target: Any, patch: Any, kind: str = "Pod") -> Any:
         return copy.deepcopy(target)
     if not isinstance(patch, dict):
         raise StrategicMergeError("invalid JSON document")
-    original = copy.deepcopy(target) if isinstance(target, dict) else {}
-    return _merge_map(original, copy.deepcopy(patch), schema_for_kind(kind), _Opts(True, True))
+    original = tree_copy(target) if isinstance(target, dict) else {}
+    return _merge_map(original, tree_copy(patch), schema_for_kind(kind), _Opts(True, True))
 
 
 # ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 from minikctl.kube.errors import INVALID, FieldError, duplicate, forbidden, invalid, required
 from minikctl.kube.selectors import is_qualified_name
+from minikctl.kube.treecopy import tree_copy
 
 __all__ = [
     "SPEC_FORBIDDEN_DETAIL",
@@ -346,7 +347,11 @@ def update_schema(old: dict) -> dict:
     null fields and empty lists count as absent and resource quantities compare by value, as
     apimachinery's semantic equality has it.
     """
-    old = _norm_pod(old)
+    return _update_schema_normalized(_norm_pod(old))
+
+
+def _update_schema_normalized(old: dict) -> dict:
+    """``update_schema`` of an ``old`` already normalised (``_norm_pod``)."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "type": "object",
@@ -407,7 +412,7 @@ def validate_pod_update(old: dict, new: dict, *, full: bool = False) -> list[Fie
 
     old_n = _norm_pod(old)
     new_n = _norm_pod(new)
-    schema = update_schema(old)
+    schema = _update_schema_normalized(old_n)
     found: dict[str, list] = {}
     for err in _iter_leaf_errors(schemacheck.iter_errors(schema, new_n)):
         rule = _annotation(err)
@@ -843,11 +848,11 @@ def prepare_pod_update(old: dict, new: dict) -> dict:
     timestamp, a set deletion timestamp and a removed deletionGracePeriodSeconds come from ``old``.
     """
     # a copy of ``new`` but its status, which is replaced (the keys keep their order)
-    out = {k: None if k == "status" else copy.deepcopy(v) for k, v in new.items()}
+    out = {k: None if k == "status" else tree_copy(v) for k, v in new.items()}
     old_meta = old.get("metadata") or {}
     meta = out.setdefault("metadata", {})
     if "status" in old:
-        out["status"] = copy.deepcopy(old["status"])
+        out["status"] = tree_copy(old["status"])
     else:
         out.pop("status", None)
     _carry_meta(old_meta, meta)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 from minikctl.kube import errors as E
 from minikctl.kube import selectors as _sel
 from minikctl.kube.errors import FieldError
-from minikctl.kube.quantity import parse_quantity as _parse_quantity
+from minikctl.kube.lazyre import Lazy
 from minikctl.kube.selectors import (  # noqa: F401  (re-exported)
     DNS1123_LABEL_FMT,
     DNS1123_SUBDOMAIN_FMT,
@@ -514,12 +514,12 @@ def decode_base64(text: Any) -> bytes:
 
 CONFIG_MAP_KEY_FMT = "[-._a-zA-Z0-9]+"
 
-_DNS1123_LABEL_RE = re.compile("^" + DNS1123_LABEL_FMT + "$")
-_DNS1123_SUBDOMAIN_RE = re.compile("^" + DNS1123_SUBDOMAIN_FMT + "$")
-_CONFIG_MAP_KEY_RE = re.compile("^" + CONFIG_MAP_KEY_FMT + "$")
-_PORT_NAME_CHARSET_RE = re.compile("^[-a-z0-9]+$")
-_PORT_NAME_LETTER_RE = re.compile("[a-z]")
-_HTTP_HEADER_NAME_RE = re.compile("^[-A-Za-z0-9]+$")
+_DNS1123_LABEL_RE = Lazy("^" + DNS1123_LABEL_FMT + "$")
+_DNS1123_SUBDOMAIN_RE = Lazy("^" + DNS1123_SUBDOMAIN_FMT + "$")
+_CONFIG_MAP_KEY_RE = Lazy("^" + CONFIG_MAP_KEY_FMT + "$")
+_PORT_NAME_CHARSET_RE = Lazy("^[-a-z0-9]+$")
+_PORT_NAME_LETTER_RE = Lazy("[a-z]")
+_HTTP_HEADER_NAME_RE = Lazy("^[-A-Za-z0-9]+$")
 
 IS_NEGATIVE = "must be greater than or equal to 0"
 NOT_POSITIVE = "must be greater than zero"
@@ -1228,6 +1228,14 @@ def _validate_volume_mounts(mounts: list, volumes: dict, path: str, ctr: Any = N
     return errs
 
 
+def _parse_quantity(value: "str | int | float"):
+    """kube.quantity's parse_quantity, imported when a quantity is met (fractions and decimal cost ~3 ms a
+    command that has none: a label, most updates)."""
+    from minikctl.kube.quantity import parse_quantity
+
+    return parse_quantity(value)
+
+
 def _quantity_or_none(v: Any):
     try:
         return _parse_quantity(v)
@@ -1814,7 +1822,7 @@ def _validate_affinity(aff: Any, path: str) -> list[FieldError]:
 
 _SYSCTL_SEGMENT = "[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
 _SYSCTL_FMT = "^(" + _SYSCTL_SEGMENT + "[\\./])*" + _SYSCTL_SEGMENT + "$"
-_SYSCTL_RE = re.compile(_SYSCTL_FMT)
+_SYSCTL_RE = Lazy(_SYSCTL_FMT)
 
 
 # ---- host namespaces, sysctls and operating systems ------------------------------------------
@@ -1867,12 +1875,12 @@ def visit_containers_with_path(spec: dict, path: str):
             yield (ctr if isinstance(ctr, dict) else {}), f"{path}.{key}[{i}]"
 
 
-_CTRL_RE = re.compile(r"[\x00-\x1f\x7f]")
-_NETBIOS_RE = re.compile(r'^[^\\/:*?"<>|.][^\\/:*?"<>|]{0,14}$')
+_CTRL_RE = Lazy(r"[\x00-\x1f\x7f]")
+_NETBIOS_RE = Lazy(r'^[^\\/:*?"<>|.][^\\/:*?"<>|]{0,14}$')
 _WIN_DNS_LABEL = "[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
-_WIN_DOMAIN_DNS_RE = re.compile(f"^{_WIN_DNS_LABEL}(?:\\.{_WIN_DNS_LABEL})*$")
-_WIN_USER_BAD_CHARS_RE = re.compile(r'["/\\:;|=,+*?<>@\[\]]')
-_WIN_USER_DOTS_SPACES_RE = re.compile(r"^[. ]+$")
+_WIN_DOMAIN_DNS_RE = Lazy(f"^{_WIN_DNS_LABEL}(?:\\.{_WIN_DNS_LABEL})*$")
+_WIN_USER_BAD_CHARS_RE = Lazy(r'["/\\:;|=,+*?<>@\[\]]')
+_WIN_USER_DOTS_SPACES_RE = Lazy(r"^[. ]+$")
 
 
 def validate_windows_security_context_options(wo: Any, path: str) -> list[FieldError]:
@@ -2542,7 +2550,7 @@ def _validate_deployment(obj: dict, meta: bool = True) -> list[FieldError]:
     return errs
 
 
-_PERCENT_RE = re.compile(r"^[0-9]+%$")
+_PERCENT_RE = Lazy(r"^[0-9]+%$")
 _PERCENT_MSG = regex_error("a valid percent string must be a numeric string followed by an ending '%'", "[0-9]+%",
                            "1%", "93%")
 

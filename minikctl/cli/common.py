@@ -388,17 +388,21 @@ def _warm(path: str, stream: bool) -> None:
     the printers of the result line, the simulated processes, every kind's strategy). A command that finds the
     store free loads only what it turns out to need (a label that changes nothing loads no engine). A streaming
     verb always loads them: its first step runs the engine."""
-    import importlib
-
     from minikctl.store.lock import Ticket
 
     if not stream and not Ticket(path).in_use():
         return
+    import importlib
+
     from minikctl.api.registry import strategy
     from minikctl.kube.kinds import RESOURCES
 
     for name in _TURN_MODULES:
         importlib.import_module(name)
+    from minikctl.engine.controllers import SPECS
+
+    for spec in SPECS:  # the loop builds its controllers when they have work (engine/controllers/__init__.py)
+        spec.load()
     for res in RESOURCES:  # the controllers' informers read every kind through its strategy
         strategy(res)
 
@@ -470,14 +474,14 @@ def parse_dry_run(value: str | None) -> str:
 
 def result_line(obj: dict, word: str, output: str | None, mode: str = "none") -> str:
     """kubectl's line for one changed object: `pod/nginx created (dry run)`, or just `pod/nginx` with -o name."""
-    from minikctl.printers.output import ref
+    from minikctl.kube.kinds import object_ref
 
     if output and output != "name":
         # a format the printer refuses must fail before the command's transaction commits, not after
         from minikctl.printers.output import check_format
 
         check_format(output)
-    return ref(obj) + ("" if output == "name" else f" {word}{dry_suffix(mode)}")
+    return object_ref(obj) + ("" if output == "name" else f" {word}{dry_suffix(mode)}")
 
 
 def print_results(objs: list[dict], lines: list[str], output: str | None) -> None:

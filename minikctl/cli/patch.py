@@ -137,7 +137,6 @@ def patch(
     from minikctl.kube.errors import ClientError
     from minikctl.api.jsonvalue import is_json, parse_json_value
     from minikctl.api.patching import check_patched
-    from minikctl.printers import output as printer
 
     if patch_text is not None and patch_file is not None:
         raise ClientError("cannot specify --patch and --patch-file together")
@@ -147,7 +146,10 @@ def patch(
         raise ClientError(f'--type must be one of [json merge strategic], not "{patch_type}"')
     if subresource not in (None, "", "status"):
         raise ClientError(f'invalid subresource value: "{subresource}". Must be one of [status scale resize]')
-    printer.check_format(output)
+    if output:  # the printers are imported for an -o to check (no other patch line needs them)
+        from minikctl.printers.output import check_format
+
+        check_format(output)
     if patch_file is not None:
         try:
             with open(patch_file, encoding="utf-8") as fh:
@@ -259,11 +261,10 @@ def _validate_metadata_verb(what: str, res_args: list[str], filename, local: boo
 
 def _change_metadata(obj: dict, field: str, what: str, sets: dict, removes: list[str], overwrite: bool) -> dict:
     """labelFunc / updateAnnotations on a copy of ``obj``: the changed copy, or the --overwrite refusal."""
-    import copy
-
     from minikctl.kube.errors import ClientError
+    from minikctl.kube.treecopy import tree_copy
 
-    new = copy.deepcopy(obj)
+    new = tree_copy(obj)
     meta = new.setdefault("metadata", {})
     current = meta.get(field) or {}
     if not overwrite:
@@ -298,9 +299,8 @@ def _label_word(old: dict, new: dict, overwrite: bool) -> str:
 
 def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output, dry_run, filename, recursive,
                    local, store, tick) -> None:
-    import copy
-
     from minikctl.kube.errors import MinikctlError, MultiError
+    from minikctl.kube.treecopy import tree_copy
 
     res_args, specs = _split_specs(args or [], what)
     sets, removes = _parse_specs(specs, what)
@@ -339,7 +339,7 @@ def _metadata_verb(what: str, args, namespace, all_, selector, overwrite, output
                         lines += [f'label "{k}" not found.' for k in removes
                                   if k not in (live["metadata"].get(field) or {})]
                     word_new = new
-                    new = c.record(copy.deepcopy(new))  # o.Recorder.Record(obj) before the patch is made
+                    new = c.record(tree_copy(new))  # o.Recorder.Record(obj) before the patch is made
                     with api.tx.savepoint():
                         stored, changed = api.update(live, new, dry_run=mode != "none", verb="patching")
             except MinikctlError as e:

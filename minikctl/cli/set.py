@@ -134,11 +134,11 @@ def _apply_changes(api, targets: list[tuple], mutate, word: str, output: str | N
     """The Run loop shared by the set verbs: mutate each object, patch the changed ones, print them."""
     from minikctl.cli import polymorphic as poly
     from minikctl.kube.errors import StatusError
-    from minikctl.printers import output as printer
+    from minikctl.kube.treecopy import tree_copy
 
     text: list[str] = []
     for res, live in targets:
-        new = copy.deepcopy(live)
+        new = tree_copy(live)
         try:
             changed = mutate(res, new)
         except poly.Refused as e:
@@ -164,17 +164,19 @@ def _apply_changes(api, targets: list[tuple], mutate, word: str, output: str | N
 def render_object(obj: dict, output: str | None, now_ms: int, operation: str) -> str:
     """What a verb prints of an object kubectl holds as a typed struct: the name printer's line, or the object in
     an -o format (JSON in the struct's field order)."""
-    from minikctl.printers import output as printer
+    from minikctl.kube.kinds import object_ref
 
     if output == "json":
         from minikctl.printers.typed import typed_json
 
         return typed_json(obj)
     if output and output != "name":
+        from minikctl.printers import output as printer
+
         return printer.render([obj], output, now_ms=now_ms, single=True)
     if output == "name":
-        return printer.ref(obj) + "\n"
-    return f"{printer.ref(obj)} {operation}\n"
+        return object_ref(obj) + "\n"
+    return f"{object_ref(obj)} {operation}\n"
 
 
 def _finish(text: list[str], errors: list) -> None:
@@ -206,10 +208,12 @@ def set_image(
     """Update the image of a pod template."""
     from minikctl.cli import polymorphic as poly
     from minikctl.kube.errors import MultiError
-    from minikctl.printers import output as printer
 
     mode = c.parse_dry_run(dry_run)
-    printer.check_format(output)
+    if output:  # the printers are imported for an -o to check (no other set image line needs them)
+        from minikctl.printers.output import check_format
+
+        check_format(output)
     res_args, pairs = split_pairs(args or [], "image")
     images = parse_pairs(pairs, "image")
     # Complete runs the builder before Validate: its refusals come first

@@ -21,6 +21,10 @@ import gc
 
 from minikctl.kube.errors import ClientError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
+
 LAST_KIND = "\U0010ffff"  # sorts after every kind: a cursor after everything at its instant
 MAX_ROUNDS = 10_000  # reactions at one instant before the loop gives up (components fighting each other)
 RUN_FULL_COLLECTION_THRESHOLD = 100  # generation-1 collections between two full ones during a run (default 10)
@@ -47,21 +51,22 @@ def _defer_full_collections() -> tuple[int, int, int]:
 
 class Loop:
     def __init__(self, api) -> None:
-        from minikctl.engine.controllers import CONTROLLERS
-        from minikctl.engine.controllers.scheduler import Scheduler
+        from minikctl.engine.controllers import SCHEDULER, SPECS
         from minikctl.engine.kubelet import Kubelet
 
         self.api = api
         self.tx = api.tx
-        self.scheduler = Scheduler(self)
         self.kubelet = Kubelet(self)
-        self.components = [self.scheduler, self.kubelet] + [cls(self) for cls in CONTROLLERS]
+        # the scheduler and the controllers are built when they first have something to do
+        # (controllers/__init__.py SPECS)
+        self.components = [_Dormant(self, SCHEDULER), self.kubelet] + [_Dormant(self, spec) for spec in SPECS]
         # the record being served, (wake, kind, namespace, name): what happened before it in the total order
         # (the failing probes the kubelet runs at once, kubelet/parked.py, take their revisions by it)
         self.cursor: tuple = (self.tx.now_ms, "", "", "")
         self.watchers: dict[str, list] = {}
         self.anything: list = []
         self.owners: dict[str, object] = {}
+        self._gates: dict[tuple, bool] = {}  # what the controllers' gates read of the store (``known``)
         for comp in self.components:
             for kind in comp.watches:
                 if kind == "*":
@@ -70,6 +75,45 @@ class Loop:
                     self.watchers.setdefault(kind, []).append(comp)
             for kind in comp.owns:
                 self.owners[kind] = comp
+
+    @property
+    def scheduler(self):
+        """The scheduler (the kubelets ask it what it bound in this run, and tell it of freed capacity)."""
+        first = self.components[0]
+        return self.wake(first) if isinstance(first, _Dormant) else first
+
+    def wake(self, dormant: "_Dormant"):
+        """Build a dormant controller and put it in its place (in the components' order, among the watchers of
+        its kinds, as the owner of its records); returns it."""
+        comp = dormant.spec.load()(self)
+        for group in (self.components, self.anything, *self.watchers.values()):
+            for i, c in enumerate(group):
+                if c is dormant:
+                    group[i] = comp
+        for kind, c in self.owners.items():
+            if c is dormant:
+                self.owners[kind] = comp
+        return comp
+
+    def all_components(self) -> list:
+        """Every component, the dormant controllers built (for a call each of them may answer)."""
+        for c in list(self.components):
+            if isinstance(c, _Dormant):
+                self.wake(c)
+        return self.components
+
+    def known(self, key: tuple, read: "Callable[[], bool]") -> bool:
+        """What a controller's gate read of the store (``read()``), read once a run: the store changes it depends on
+        are changes that wake that controller (then its gate is asked no more), and until then the controller
+        itself would have kept what it read in its informer's cache."""
+        got = self._gates.get(key)
+        if got is None:
+            got = self._gates[key] = read()
+        return got
+
+    def any_of(self, kind: str, namespace: str) -> bool:
+        """Whether an object of ``kind`` exists in ``namespace`` (may an orphan there have an owner?)."""
+        return self.known((kind, namespace), lambda: bool(self.tx.list(kind, namespace, ("metadata.name",))))
 
     def pending(self) -> bool:
         return bool(self.tx.feed) or any(c.has_work() for c in self.components)
@@ -158,6 +202,36 @@ class Loop:
     def next_wake(self) -> int | None:
         due = self.tx.next_due(1 << 62)
         return None if due is None else int(due[0])
+
+
+class _Dormant:
+    """A controller not built yet (``Loop.wake``): the changes its gate lets through and its due records wake it;
+    until then it has no work and nothing to write back."""
+
+    __slots__ = ("loop", "spec", "watches", "owns")
+
+    def __init__(self, loop: Loop, spec) -> None:
+        self.loop = loop
+        self.spec = spec
+        self.watches = spec.watches
+        self.owns = spec.owns
+
+    def observe(self, ch) -> None:
+        gate = self.spec.gate
+        if gate is None or gate(self.loop, ch):
+            self.loop.wake(self).observe(ch)
+
+    def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
+        self.loop.wake(self).due(kind, namespace, name, until, horizon)
+
+    def has_work(self) -> bool:
+        return False
+
+    def work(self) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
 
 
 class _Tap:

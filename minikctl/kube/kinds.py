@@ -126,6 +126,14 @@ def for_kind(api_version: str, kind: str) -> Resource | None:
     return _BY_KIND.get((api_version, kind))
 
 
+def object_ref(obj: dict) -> str:
+    """How kubectl's name printer writes an object: ``pod/nginx``, ``deployment.apps/web`` (the kind in lower case
+    for a kind minikctl does not serve)."""
+    name = (obj.get("metadata") or {}).get("name", "")
+    res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
+    return res.ref(name) if res else f"{(obj.get('kind') or '').lower()}/{name}"
+
+
 def by_kind(kind: str) -> Resource:
     """The served resource of a kind name (every served kind has one version)."""
     return _KIND_ONLY[kind]

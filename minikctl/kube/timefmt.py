@@ -402,9 +402,10 @@ def age(timestamp: str | None, now_ms: int) -> str:
 _RFC3339_LAYOUT = "2006-01-02T15:04:05Z07:00"
 
 
+@functools.lru_cache(maxsize=4096)
 def rfc3339_parse_error(value: str) -> str | None:
     """The error Go's ``time.Parse(time.RFC3339, value)`` returns (what a server answers for a bad metav1.Time),
-    or None when it parses."""
+    or None when it parses. Cached: a pod's decoding checks each of its timestamps, mostly the same few."""
     from minikctl.kube.errors import go_quote
 
     head = f"parsing time {go_quote(value)}"

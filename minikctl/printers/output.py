@@ -41,11 +41,9 @@ def check_format(fmt: str | None, template: str | None = None) -> None:
 
 
 def ref(obj: dict) -> str:
-    from minikctl.kube.kinds import for_kind
+    from minikctl.kube.kinds import object_ref
 
-    name = (obj.get("metadata") or {}).get("name", "")
-    res = for_kind(obj.get("apiVersion", ""), obj.get("kind", ""))
-    return res.ref(name) if res else f"{(obj.get('kind') or '').lower()}/{name}"
+    return object_ref(obj)
 
 
 def as_list(objs: list[dict]) -> dict:

@@ -56,3 +56,19 @@ def test_get_does_not_load_completion_explain_or_suggestions(tmp_path):
         done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True,
                               env=dict(os.environ, MINIKCTL_HOME=str(tmp_path)))
         assert done.stdout.strip().splitlines()[-1] == "[]", (args, done.stdout, done.stderr)
+
+
+def test_a_label_loads_only_the_engine_it_needs(tmp_path):
+    """A write wakes the loop, but a label of a running pod that nothing owns is work for the kubelet alone: the
+    loop builds a controller only when it has something to do (engine/controllers/__init__.py), and nothing parses
+    a quantity."""
+    env = dict(os.environ, MINIKCTL_HOME=str(tmp_path), MINIKCTL_TICK="0")
+    run = [sys.executable, "-c", "import sys\nfrom minikctl.cli.app import main\nsys.exit(main(sys.argv[1:]))"]
+    for args in (["run", "p", "--image=nginx:1.14.2"], ["clock", "advance", "30s"]):
+        subprocess.run([*run, *args], env=env, check=True, capture_output=True)
+    probe = ("import sys\nfrom minikctl.cli.app import main\nrc = main(sys.argv[1:])\n"
+             "print(rc, sorted(m for m in sys.modules if m.startswith('minikctl.engine.controllers.') "
+             "or m in ('fractions', 'decimal', 'minikctl.engine.kubelet.worker')))")
+    done = subprocess.run([sys.executable, "-c", probe, "label", "pod", "p", "a=b"], capture_output=True, text=True,
+                          env=env)
+    assert done.stdout.strip().splitlines()[-1] == "0 ['minikctl.engine.kubelet.worker']", done.stderr

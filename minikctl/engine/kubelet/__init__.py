@@ -169,7 +169,7 @@ class Kubelet:
         if state.stopped_at is not None:
             raise ClientError(f'the kubelet of node "{name}" is already stopped')
         state.set_stopped(self.tx.now_ms)
-        for comp in self.loop.components:
+        for comp in self.loop.all_components():
             if hasattr(comp, "kubelet_stopped"):
                 comp.kubelet_stopped(name)  # the node lifecycle controller's grace period starts counting
 

@@ -1,0 +1,228 @@
+"""The loop builds a controller only when it has something to do (engine/controllers/__init__.py SPECS, Loop.wake).
+
+Three things keep that invisible: each spec names the kinds its controller watches and owns; each gate lets
+through every change that a newly built controller would do anything with (checked here at every change a gate
+turned away, against a controller built for the purpose); and a scenario of workloads, orphans, adoptions,
+deletions in every propagation, Services and a namespace's deletion ends in the same store, byte for byte, whether
+the controllers are built when needed or all at the start of every run.
+"""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+
+import pytest
+
+from apps_world import World, deployment, replicaset
+from minikctl.engine import loop as L
+from minikctl.engine.controllers import JOB_CONTROLLER_UID, JOB_TRACKING_FINALIZER, SCHEDULER, SPECS
+
+
+def test_the_specs_name_what_the_controllers_watch_and_own(tmp_path):
+    world = World(tmp_path)
+
+    def check(cl):
+        comps = cl.loop.all_components()
+        assert [type(c).__name__ for c in comps] == [SCHEDULER.cls, "Kubelet"] + [s.cls for s in SPECS]
+        del comps[1]
+        for comp, spec in zip(comps, (SCHEDULER, *SPECS)):
+            assert tuple(comp.watches) == spec.watches, spec.cls
+            assert tuple(comp.owns) == spec.owns, spec.cls
+
+    world.step(check)
+
+
+def test_the_gates_markers_are_the_controllers():
+    from minikctl.engine.controllers import GC_FINALIZERS, garbagecollector, job
+
+    assert JOB_TRACKING_FINALIZER == job.TRACKING_FINALIZER
+    assert JOB_CONTROLLER_UID == job.CONTROLLER_UID
+    assert GC_FINALIZERS == (garbagecollector.FOREGROUND, garbagecollector.ORPHAN)
+
+
+def _orphan(name: str, labels: dict, node: str | None = None, **meta) -> dict:
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": labels, **meta},
+           "spec": {"containers": [{"name": "c", "image": "nginx:1.14.2"}]}}
+    if node:
+        pod["spec"]["nodeName"] = node
+    return pod
+
+
+def _job(name: str) -> dict:
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name},
+            "spec": {"template": {"spec": {"restartPolicy": "Never",
+                                           "containers": [{"name": "c", "image": "busybox:1.36",
+                                                           "command": ["sh", "-c", "exit 0"]}]}}}}
+
+
+def _sts(name: str) -> dict:
+    return {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": name},
+            "spec": {"replicas": 1, "serviceName": name, "selector": {"matchLabels": {"sts": name}},
+                     "template": {"metadata": {"labels": {"sts": name}},
+                                  "spec": {"containers": [{"name": "c", "image": "nginx:1.14.2"}]}}}}
+
+
+def _ds(name: str) -> dict:
+    return {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": name},
+            "spec": {"selector": {"matchLabels": {"ds": name}},
+                     "template": {"metadata": {"labels": {"ds": name}},
+                                  "spec": {"containers": [{"name": "c", "image": "nginx:1.14.2"}]}}}}
+
+
+def _service(name: str, selector: dict | None) -> dict:
+    spec = {"ports": [{"port": 80}]}
+    if selector:
+        spec["selector"] = selector
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name}, "spec": spec}
+
+
+def _relabel(labels: dict):
+    def fn(obj):
+        obj["metadata"]["labels"] = labels
+    return fn
+
+
+def _scenario(world: World) -> None:
+    world.create(_orphan("lone", {"a": "1"}))  # no workload anywhere: every gate turns it away
+    world.change("Pod", "lone", _relabel({"a": "2"}))
+    world.at(30_000)
+    world.create(replicaset("frontend", replicas=2))
+    world.create(_orphan("stray", {"tier": "other"}))
+    world.change("Pod", "stray", _relabel({"tier": "frontend"}))  # adopted: the ReplicaSet has one too many
+    world.at(40_000)
+    world.create(deployment(replicas=2))
+    world.at(60_000)
+    world.change("Deployment", "nginx-deployment", lambda d: d["spec"]["template"]["spec"]["containers"][0]
+                 .update(image="nginx:1.16.1"))
+    world.at(90_000)
+    world.create(_service("web", {"app": "nginx"}))
+    world.create(_service("plain", None))
+    world.create(_sts("db"))
+    world.create(_ds("agent"))
+    world.at(120_000)
+    for name in [p["metadata"]["name"] for p in world.pods()]:
+        if name.startswith("frontend-"):  # released: its labels no longer match
+            world.change("Pod", name, _relabel({"tier": "gone"}))
+            break
+    world.create(_job("once"))
+    world.create(_orphan("tracked", {JOB_CONTROLLER_UID: "nobody"}, finalizers=[JOB_TRACKING_FINALIZER]))
+    world.at(180_000)
+    world.delete("Pod", "lone")
+    world.delete("ReplicaSet", "frontend", propagation="Orphan")
+    world.at(200_000)
+    world.delete("Deployment", "nginx-deployment", propagation="Foreground")
+    world.delete("StatefulSet", "db")
+    world.at(230_000)
+    tolerant = _orphan("tolerant", {"a": "1"}, "node1")
+    tolerant["spec"]["tolerations"] = [{"key": "maintenance", "operator": "Exists", "effect": "NoExecute",
+                                        "tolerationSeconds": 20}]
+    world.create(tolerant)
+    world.change("Node", "node1", lambda n: n["spec"].update(taints=[{"key": "maintenance", "effect": "NoExecute"}]),
+                 namespace="")
+    world.change("Pod", "tolerant", _relabel({"a": "2"}))
+    world.at(240_000)
+    world.change("Node", "node1", lambda n: n["spec"].pop("taints"), namespace="")
+    world.at(260_000)
+    world.step(lambda cl: cl.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "scratch"}}))
+    world.step(lambda cl: cl.api.create(dict(_orphan("x", {"tier": "frontend"}), metadata={
+        "name": "x", "namespace": "scratch", "labels": {"tier": "frontend"}})))
+    world.step(lambda cl: cl.api.delete(cl.tx.get("Namespace", "", "scratch")))
+    world.at(400_000)
+
+
+def _dump(path) -> list:
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        return [(t, sorted(map(repr, conn.execute(f"SELECT * FROM {t}")))) for t in tables]
+    finally:
+        conn.close()
+
+
+class _Refused(AssertionError):
+    pass
+
+
+def _checked_observe(self, ch) -> None:
+    """_Dormant.observe that also checks every change its gate turns away: a controller built now does nothing
+    with it (no work, no write of any kind)."""
+    gate = self.spec.gate
+    if gate is None or gate(self.loop, ch):
+        self.loop.wake(self).observe(ch)
+        return
+    loop = self.loop
+    tx = loop.tx
+    comp = self.spec.load()(loop)
+
+    def refuse(*args, **kwargs):
+        raise _Refused(f"{self.spec.cls} writes on a {ch.type} {ch.kind} {ch.namespace}/{ch.name} its gate let pass")
+
+    saved = {}
+    for name in ("create", "update", "delete", "put_runtime", "delete_runtime", "set_wake", "set_meta"):
+        saved[name] = getattr(tx, name)
+        setattr(tx, name, refuse)
+    try:
+        comp.observe(ch)
+    finally:
+        for name, fn in saved.items():
+            setattr(tx, name, fn)
+    assert not comp.has_work(), f"{self.spec.cls} has work from a {ch.type} {ch.kind} {ch.namespace}/{ch.name}"
+    _checked_observe.turned_away += 1
+
+
+_checked_observe.turned_away = 0
+
+
+def test_controllers_built_when_needed_write_what_controllers_built_at_once_write(tmp_path, monkeypatch):
+    lazy = tmp_path / "lazy"
+    eager = tmp_path / "eager"
+    lazy.mkdir()
+    eager.mkdir()
+    monkeypatch.setattr(L._Dormant, "observe", _checked_observe)
+    _scenario(World(lazy))
+    assert _checked_observe.turned_away > 20  # the gates had changes to turn away
+
+    init = L.Loop.__init__
+
+    def eager_init(self, api):
+        init(self, api)
+        self.all_components()
+
+    monkeypatch.setattr(L.Loop, "__init__", eager_init)
+    _scenario(World(eager))
+    assert _dump(lazy / "store.db") == _dump(eager / "store.db")
+
+
+_RS_REF = [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "r", "uid": "u", "controller": True}]
+
+
+@pytest.mark.parametrize("obj, type_, wanted", [
+    (_orphan("p", {"a": "b"}, "node1"), "MODIFIED", set()),  # a label on a running pod
+    (_orphan("p", {"a": "b"}, "node1"), "ADDED", set()),
+    (_orphan("p", {"a": "b"}), "ADDED", {"Scheduler"}),
+    (_orphan("p", {"a": "b"}, "node1"), "DELETED", {"Scheduler", "GarbageCollector", "NamespaceController"}),
+    (_orphan("p", {}, "node1", ownerReferences=_RS_REF), "ADDED", {"GarbageCollector", "ReplicaSetController"}),
+    (_orphan("p", {}, "node1", ownerReferences=_RS_REF), "DELETED",
+     {"Scheduler", "GarbageCollector", "NamespaceController", "ReplicaSetController", "DeploymentController"}),
+    (_orphan("p", {}, "node1", finalizers=[JOB_TRACKING_FINALIZER]), "MODIFIED", {"JobController"}),
+])
+def test_what_a_pod_change_wakes_on_a_store_with_no_workloads(tmp_path, obj, type_, wanted):
+    import json
+
+    from minikctl.store.changelog import Change
+
+    world = World(tmp_path)
+
+    def run(cl):
+        loop = L.Loop(cl.api)  # a run's loop, nothing built yet
+        body = copy.deepcopy(obj)
+        body["metadata"]["namespace"] = "default"
+        ch = Change(1, type_, "Pod", "default", "p", "uid-p", json.dumps(body), body, "")
+        woke = set()
+        for comp in list(loop.watchers["Pod"]) + list(loop.anything):
+            if isinstance(comp, L._Dormant) and (comp.spec.gate is None or comp.spec.gate(loop, ch)):
+                woke.add(comp.spec.cls)
+        return woke
+
+    assert world.step(run) == wanted
