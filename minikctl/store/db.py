@@ -395,6 +395,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # _stored = keys read from the table during the queue (an update of those cannot miss)
         self._obj: dict[tuple, tuple] = {}
         self._obj_kinds: set[str] = set()  # the kinds of _obj's keys (list_current asks)
+        # list_current's answers, kept until an object of their kind is written (every container start of a crash
+        # loop reads its namespace's Services): (kind, namespace, fields) -> objects; _listed_kinds: their kinds
+        self._listed: dict[tuple, list] = {}
+        self._listed_kinds: set[str] = set()
         self._stored: set[tuple] = set()
         # the change log: ``feed`` holds this transaction's changes for the cluster's loop (it takes them);
         # ``_changes`` the ones not yet written to the table
@@ -551,6 +555,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._expired_floor = None  # the events the step's expiry deleted are back
             self._obj.clear()  # written inside the step: rolled back with it
             self._obj_kinds.clear()
+            self._listed.clear()  # read inside the step, perhaps after a write it undid
+            self._listed_kinds.clear()
             # the step's rows never happened; those pending before it are pending again (written inside it, they
             # were rolled back with it), and so are the outer steps' that were written inside it
             self._rows = pending
@@ -595,10 +601,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         """64 hex chars derived from the seed and the given parts."""
         from minikctl.kube.digest import sha256  # here, not at the top: read-only commands never need it
 
-        h = sha256(self._meta["seed"].encode())
-        for p in parts:
-            h.update(b"\0" + str(p).encode())
-        return h.hexdigest()
+        # the seed and each part, NUL between them, hashed in one call
+        return sha256("\0".join([self._meta["seed"], *map(str, parts)]).encode()).hexdigest()
 
     def new_uid(self) -> str:
         h = self.digest("uid", self.counter("uid"))
@@ -670,10 +674,21 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         """``list`` for a reader inside the engine's due queue (an exec probe's environment reads the Services):
         the queue's pending object updates are written back only when one of them is of this kind. They are kept
         in memory so that a pod updated many times in one advance is written once, and a read of another kind
-        has no reason to write them now."""
-        if kind in self._obj_kinds:
-            self.flush_objects()
-        return self._select(kind, namespace, fields)
+        has no reason to write them now. The answer is kept until an object of the kind is written (every write of
+        the transaction passes through create, update or delete): its callers read it and never change it."""
+        key = (kind, namespace, fields)
+        found = self._listed.get(key)
+        if found is None:
+            if kind in self._obj_kinds:
+                self.flush_objects()
+            found = self._listed[key] = self._select(kind, namespace, fields)
+            self._listed_kinds.add(kind)
+        return found
+
+    def _written(self, kind: str) -> None:
+        """An object of ``kind`` is written: list_current's answers for the kind are out of date."""
+        self._listed = {k: v for k, v in self._listed.items() if k[0] != kind}
+        self._listed_kinds.discard(kind)
 
     def _select(self, kind: str, namespace: str | None, fields: tuple[str, ...]) -> list[dict]:
         body = _projection(fields) if fields else "body"
@@ -724,6 +739,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         meta["resourceVersion"] = str(rv)
         ns = meta.get("namespace", CLUSTER)
         body = _dumps(obj)
+        if obj["kind"] in self._listed_kinds:
+            self._written(obj["kind"])
         self.conn.execute(
             "INSERT INTO objects (kind, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)",
             (obj["kind"], ns, meta["name"], meta["uid"], rv, body),
@@ -741,6 +758,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         meta["resourceVersion"] = str(rv)
         ns = meta.get("namespace", CLUSTER)
         body = _dumps(obj)
+        if obj["kind"] in self._listed_kinds:
+            self._written(obj["kind"])
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
         self._row_written((obj["kind"], ns, meta["name"]), (rv, body))
         if self._due is not None:
@@ -766,6 +785,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
     def delete(self, kind: str, namespace: str, name: str) -> dict | None:
         """Remove an object; returns its last state (None when there was none)."""
         pending = self._obj.pop((kind, namespace, name), None)  # the row itself is still there: deleted below
+        if kind in self._listed_kinds:
+            self._written(kind)
         self._stored.discard((kind, namespace, name))
         row = self.conn.execute("SELECT body FROM objects WHERE kind=? AND namespace=? AND name=?",
                                 (kind, namespace, name)).fetchone()

@@ -108,12 +108,15 @@ def record_crash_loop(conn: sqlite3.Connection, uid: str, container: str, decisi
     the decision being made (the first wait). One row holds them all (a day of a crash loop costs one row, not
     hundreds), then the state the pod is left in follows as an ordinary entry; the pod's own write after the
     fast-forward finds it recorded already."""
-    rows = conn.execute("SELECT body FROM history WHERE uid=? ORDER BY seq DESC LIMIT 16", (uid,)).fetchall()
+    rows = conn.execute("SELECT seq, body, at_ms FROM history WHERE uid=? ORDER BY seq DESC LIMIT 16",
+                        (uid,)).fetchall()
+    if rows and last_seen is not None and len(last_seen.get(uid) or ()) < 3:
+        last_seen[uid] = tuple(rows[0])  # the newest entry: _append below need not look it up again
     running = terminated = None
     # an entry is decoded only when its text shows the container running or terminated (``_encode``: compact,
     # keys sorted, the container's entry starts with its state)
     key = json.dumps(container) + ':["'
-    for (body,) in rows:
+    for _seq, body, _at in rows:
         if running is not None and terminated is not None:
             break  # the newest of each found: the older entries are not read
         if key + "Running" not in body and key + "Terminated" not in body:

@@ -1310,7 +1310,8 @@ class PodWorker:
         self._procs.clear()
         evs = rec.event_log
         prev = rec.cycle
-        sig = _signature(_masked(rec, anchor, self.log_view))
+        with store_logs.read_together(self.tx, [i.id for i in (cr.current, cr.previous) if i is not None]):
+            sig = _signature(_masked(rec, anchor, self.log_view))
         rec.cycle = CrashLoopCycle(sig, anchor, {name: cr.restart_count})
         rec.event_log = []
         if (not prev or evs is None or prev.signature != sig
@@ -1376,12 +1377,14 @@ class PodWorker:
                 inst.finished_at += shift
             if inst.seen_at is not None:
                 inst.seen_at += shift
-            store_logs.copy(self.tx, cur.id, inst.id, self.ns, self.name, shift)  # it printed what cur printed
             return inst
 
         cr.restart_count += n
         new_cur = instance(exits[-1] - anchor, cur.attempt + n)
         new_prev = instance(exits[-2] - anchor, cur.attempt + n - 1)
+        # each printed what cur printed (when n is 1, new_prev is cur: its times move in place, after the copy)
+        store_logs.copies(self.tx, cur.id, [(new_cur.id, exits[-1] - anchor), (new_prev.id, exits[-2] - anchor)],
+                          self.ns, self.name)
         store_logs.drop(self.tx, [i for i in (cur.id, cr.previous.id) if i not in (new_cur.id, new_prev.id)])
         ids = {cur.id: new_cur.id}
         cr.current, cr.previous = new_cur, new_prev
