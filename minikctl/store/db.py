@@ -8,7 +8,7 @@ Tables
   runtime   the simulated cluster's hidden state (kubelets' pod records, nodes, controllers' timers), each
             row with its next wake-up time, indexed so that moving the clock touches only what is due
             (store/runtime.py).
-  events    v1 Event objects, with the columns needed to aggregate repeats and find an object's events
+  events    v1 Event objects, compact, with the columns needed to find an object's events, expire and watch them
             (store/events.py).
   history   a bounded summary of each pod's states over time, for ``timeline`` (store/history.py).
   rows      each object's printed ``get`` row, labels and selectable fields, written with it (store/rows.py).
@@ -40,7 +40,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a 
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterator
 
-FORMAT = "minikctl-store/2"  # 2: runtime keyed by kind, the change log
+FORMAT = "minikctl-store/3"  # 2: runtime keyed by kind, the change log; 3: compact events (store/events.py)
 DEFAULT_EPOCH_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z: the virtual clock of a new store
 DEFAULT_SEED = "minikctl"
 
@@ -431,6 +431,12 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                 self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (k, v))
         self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
         fmt = self._meta.get("format")
+        if fmt == "minikctl-store/2" and not self.read_only:
+            # the events table of format 2 (whole events, their dedup keys indexed) is rewritten compact; nothing
+            # else differs (a read snapshot of such a store is not taken: Store.read_snapshot wants this format)
+            events.migrate(self.conn)
+            self.conn.execute("UPDATE meta SET value=? WHERE key='format'", (FORMAT,))
+            self._meta["format"] = fmt = FORMAT
         if fmt != FORMAT:
             if fmt == "minikctl-store/1":
                 raise ClientError(f'the store "{self.path}" was made by an older minikctl (format {fmt}; this one '

@@ -1,16 +1,171 @@
-"""The store's layout: list_current's answers kept until their kind is written, a log copied to several
-instances at once."""
+"""The store's layout: compact events (read back whole, any shape), format 2 stores migrated, a log copied to
+several instances at once, and list_current's answers kept until their kind is written."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
+
 import pytest
 
-from minikctl.store import logs
-from minikctl.store.db import Store
+from minikctl.store import events, logs
+from minikctl.store.db import FORMAT, Store
+
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+# the events table of format 2 (minikctl-store/2)
+SCHEMA_2 = """
+CREATE TABLE events (
+    namespace TEXT NOT NULL, name TEXT NOT NULL, involved_uid TEXT NOT NULL,
+    dedup TEXT NOT NULL, last_ms INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (namespace, name)
+);
+CREATE INDEX events_involved ON events (involved_uid);
+CREATE UNIQUE INDEX events_dedup ON events (dedup);
+CREATE INDEX events_last ON events (last_ms)
+"""
 
 
 def pod(name: str) -> dict:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"}, "spec": {}}
+
+
+
+def record_some(tx) -> tuple[dict, dict]:
+    """Events of every kind the recorder makes: a repeat, one with a field path and a host, ten distinct messages
+    of one reason (the tenth and later combined), a node's. Returns (pod, node)."""
+    p = tx.create(pod("p"))
+    node = tx.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"}})
+    tx.record_event(p, "Normal", "Scheduled", "Successfully assigned default/p to n1", "default-scheduler")
+    tx.record_event(p, "Normal", "Pulling", 'Pulling image "busybox:1.36" — ünïcode', "kubelet", host="n1",
+                    field_path="spec.containers{c}")
+    tx.set_now(tx.now_ms + 61_500)
+    tx.record_event(p, "Normal", "Pulling", 'Pulling image "busybox:1.36" — ünïcode', "kubelet", host="n1",
+                    field_path="spec.containers{c}")
+    for i in range(12):
+        tx.set_now(tx.now_ms + 1000)
+        tx.record_event(p, "Warning", "FailedMount", f"volume v{i} not found", "kubelet", host="n1")
+    tx.record_event(node, "Normal", "NodeReady", "Node n1 status is now: NodeReady", "kubelet", host="n1")
+    return p, node
+
+
+
+def stored(tx) -> list[tuple[str, str]]:
+    tx.flush_events()
+    return [(r[0], r[1]) for r in tx.conn.execute("SELECT name, body FROM events ORDER BY name")]
+
+
+
+def test_events_are_stored_compact_and_read_back_whole(tmp_path):
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        p, node = record_some(tx)
+        recorded = {e["metadata"]["name"]: _dumps(e) for e in tx._events.values() for e in [e[2]]}
+        bodies = stored(tx)
+        assert len(bodies) == 13  # Scheduled, Pulling (twice), 9 FailedMount, the combined one, NodeReady
+        assert all(body.startswith("[") for _, body in bodies)  # all of the recorder's shape
+        assert max(len(body) for _, body in bodies) < 200
+        read = {e["metadata"]["name"]: _dumps(e) for e in tx.list_events()}
+        assert read == recorded  # the same dicts, the same key order
+        combined = [e for e in tx.events_for(p["metadata"]["uid"]) if e["message"].startswith("(combined")]
+        assert len(combined) == 1 and combined[0]["count"] == 3
+        assert [e["reason"] for e in tx.events_for(node["metadata"]["uid"])] == ["NodeReady"]
+    with st.transaction() as tx:  # read again, aggregated again: the dedup keys come back from the bodies
+        p = tx.get("Pod", "default", "p")
+        ev = tx.record_event(p, "Normal", "Pulling", 'Pulling image "busybox:1.36" — ünïcode', "kubelet", host="n1",
+                             field_path="spec.containers{c}")
+        assert ev["count"] == 3
+        ev = tx.record_event(p, "Warning", "FailedMount", "volume v99 not found", "kubelet", host="n1")
+        assert ev["count"] == 4 and ev["message"] == "(combined from similar events): volume v99 not found"
+        assert len(stored(tx)) == 13
+
+
+
+def test_an_event_of_another_shape_is_kept_whole():
+    ev = {"apiVersion": "v1", "kind": "Event",
+          "metadata": {"name": "p.1", "namespace": "default", "uid": "e", "resourceVersion": "7",
+                       "creationTimestamp": "2026-01-01T00:00:00Z"},
+          "involvedObject": {"apiVersion": "v1", "kind": "Pod", "name": "p", "namespace": "default", "uid": "u",
+                             "resourceVersion": "3"},
+          "reason": "R", "message": "m", "source": {"component": "kubelet"},
+          "firstTimestamp": "2026-01-01T00:00:00Z", "lastTimestamp": "2026-01-01T00:00:01Z", "count": 2,
+          "type": "Normal", "eventTime": None, "reportingComponent": "kubelet", "reportingInstance": ""}
+    key = events.dedup_key("u", "Normal", "R", "m", "kubelet")
+    body = events.pack("default", "p.1", "u", 1_767_225_601_000, key, ev)
+    assert body.startswith("[")
+    assert events.unpack("default", "p.1", "u", 7, 1_767_225_601_000, body) == (ev, key)
+    odd = [
+        {**ev, "series": {"count": 2}},  # a key more
+        {**ev, "lastTimestamp": "2026-01-01T00:00:01.500000Z"},  # a time rfc3339 would not write back
+        {**ev, "reportingInstance": "elsewhere"},
+        {**ev, "count": "2"},
+        {**ev, "metadata": {**ev["metadata"], "resourceVersion": 7}},
+    ]
+    for other in odd:
+        body = events.pack("default", "p.1", "u", 1_767_225_601_000, key, other)
+        assert body.startswith("{")
+        back, back_key = events.unpack("default", "p.1", "u", 7, 1_767_225_601_000, body)
+        assert _dumps(back) == _dumps(other) and back_key == key
+    # a key the event's fields do not give (not the recorder's): kept whole too
+    body = events.pack("default", "p.1", "u", 1_767_225_601_000, key + "x", ev)
+    assert body.startswith("{") and events.unpack("default", "p.1", "u", 7, 1_767_225_601_000, body)[1] == key + "x"
+
+
+
+def test_a_format_2_store_is_migrated(tmp_path):
+    path = tmp_path / "s.db"
+    st = Store(path)
+    with st.transaction() as tx:
+        p, _node = record_some(tx)
+        tx.flush_events()
+        whole = [(e["metadata"]["name"], _dumps(e)) for e in tx.list_events()]
+        keys = {}
+        for row in tx.conn.execute(f"SELECT {events._COLUMNS} FROM events"):
+            keys[row[1]] = events.unpack(*row)[1]
+    st.close()
+    # the same store as format 2 kept it: whole events, their dedup keys in a column
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT namespace, name, involved_uid, last_ms FROM events").fetchall()
+    conn.execute("DROP TABLE events")
+    conn.executescript(SCHEMA_2)
+    by_name = dict(whole)
+    conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                     [(ns, name, uid, keys[name], last, by_name[name]) for ns, name, uid, last in rows])
+    conn.execute("UPDATE meta SET value='minikctl-store/2' WHERE key='format'")
+    conn.commit()
+    conn.close()
+    st = Store(path)
+    with st.transaction() as tx:
+        assert tx.meta("format") == FORMAT
+        assert [(e["metadata"]["name"], _dumps(e)) for e in tx.list_events()] == whole
+        assert all(body.startswith("[") for _, body in stored(tx))
+        ev = tx.record_event(tx.get("Pod", "default", "p"), "Normal", "Scheduled",
+                             "Successfully assigned default/p to n1", "default-scheduler")
+        assert ev["count"] == 2  # found by its key
+        columns = [r[1] for r in tx.conn.execute("PRAGMA table_info(events)")]
+        assert "dedup" not in columns and "rv" in columns
+        indexes = {r[0] for r in tx.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert "events_dedup" not in indexes and {"events_involved", "events_last"} <= indexes
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE key='format'").fetchone() == (FORMAT,)
+    conn.close()
+
+
+
+def test_events_since_a_revision(tmp_path):
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        p = tx.create(pod("p"))
+        a = tx.record_event(p, "Normal", "A", "a", "kubelet")
+        b = tx.record_event(p, "Normal", "B", "b", "kubelet")
+        tx.flush_events()
+        rv_a = int(a["metadata"]["resourceVersion"])
+        assert [e["reason"] for e in events.since(tx.conn, rv_a)] == ["B"]
+        assert [e["reason"] for e in events.since(tx.conn, rv_a, "other")] == []
+        tx.record_event(p, "Normal", "A", "a", "kubelet")  # a repeat takes a new revision
+        tx.flush_events()
+        assert sorted(e["reason"] for e in events.since(tx.conn, int(b["metadata"]["resourceVersion"]))) == ["A"]
+
 
 
 def test_copies_of_a_log(tmp_path):
