@@ -55,6 +55,12 @@ CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
 """ + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA + ";" + rows.SCHEMA + ";" + logs.SCHEMA
 
 CLUSTER = ""  # namespace value used for cluster-scoped objects
+# The page size of a new store. A row is never split between two pages (only its end, past the page's
+# limit, goes to overflow pages: https://sqlite.org/fileformat2.html section 1.6), so 4 KiB pages hold one
+# 2.7 KB pod object each and leave 1.4 KB unused, and a WITHOUT ROWID table spills rows over about 1 KB
+# (https://sqlite.org/withoutrowid.html section 4) into overflow pages left mostly empty; 16 KiB pages hold six
+# such objects, and a log's 2 KB stretch whole. A store made before keeps its page size.
+PAGE_SIZE = 16384
 BUSY_TIMEOUT_MS = 120_000  # SQLite's own wait for a busy file, behind the ticket lock (store/lock.py)
 CHECK_ALWAYS_BYTES = 4 * 1024 * 1024  # stores up to this size get SQLite's quick_check on every writing command
 CHECK_EVERY = 2000  # bigger ones once every this many revisions
@@ -170,8 +176,11 @@ class Store:
             if not os.access(path, os.R_OK | os.W_OK):
                 raise ClientError(f'the store "{path}" is not readable and writable')
         try:
+            new = not os.path.exists(path) or os.path.getsize(path) == 0
             self.conn = sqlite3.connect(path, timeout=120, isolation_level=None, check_same_thread=False)
             self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if new:  # before anything is written (WAL keeps the page size a file starts with): see PAGE_SIZE
+                self.conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
             pages = os.environ.get("MINIKCTL_TEST_MAX_PAGES")  # tests: a store that cannot grow (a full disk)

@@ -1,5 +1,5 @@
-"""The store's layout: compact events (read back whole, any shape), format 2 stores migrated, a log copied to
-several instances at once, and list_current's answers kept until their kind is written."""
+"""The store's layout: compact events (read back whole, any shape), format 2 stores migrated, deflated log
+stretches, the page size of a new store, and list_current's answers kept until their kind is written."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlite3
 import pytest
 
 from minikctl.store import events, logs
-from minikctl.store.db import FORMAT, Store
+from minikctl.store.db import FORMAT, PAGE_SIZE, Store
 
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
@@ -30,7 +30,6 @@ def pod(name: str) -> dict:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"}, "spec": {}}
 
 
-
 def record_some(tx) -> tuple[dict, dict]:
     """Events of every kind the recorder makes: a repeat, one with a field path and a host, ten distinct messages
     of one reason (the tenth and later combined), a node's. Returns (pod, node)."""
@@ -49,11 +48,9 @@ def record_some(tx) -> tuple[dict, dict]:
     return p, node
 
 
-
 def stored(tx) -> list[tuple[str, str]]:
     tx.flush_events()
     return [(r[0], r[1]) for r in tx.conn.execute("SELECT name, body FROM events ORDER BY name")]
-
 
 
 def test_events_are_stored_compact_and_read_back_whole(tmp_path):
@@ -78,7 +75,6 @@ def test_events_are_stored_compact_and_read_back_whole(tmp_path):
         ev = tx.record_event(p, "Warning", "FailedMount", "volume v99 not found", "kubelet", host="n1")
         assert ev["count"] == 4 and ev["message"] == "(combined from similar events): volume v99 not found"
         assert len(stored(tx)) == 13
-
 
 
 def test_an_event_of_another_shape_is_kept_whole():
@@ -109,7 +105,6 @@ def test_an_event_of_another_shape_is_kept_whole():
     # a key the event's fields do not give (not the recorder's): kept whole too
     body = events.pack("default", "p.1", "u", 1_767_225_601_000, key + "x", ev)
     assert body.startswith("{") and events.unpack("default", "p.1", "u", 7, 1_767_225_601_000, body)[1] == key + "x"
-
 
 
 def test_a_format_2_store_is_migrated(tmp_path):
@@ -151,7 +146,6 @@ def test_a_format_2_store_is_migrated(tmp_path):
     conn.close()
 
 
-
 def test_events_since_a_revision(tmp_path):
     st = Store(tmp_path / "s.db")
     with st.transaction() as tx:
@@ -166,6 +160,23 @@ def test_events_since_a_revision(tmp_path):
         tx.flush_events()
         assert sorted(e["reason"] for e in events.since(tx.conn, int(b["metadata"]["resourceVersion"]))) == ["A"]
 
+
+def test_a_stretch_is_stored_deflated_and_a_text_one_still_read(tmp_path):
+    st = Store(tmp_path / "s.db")
+    desc = json.dumps({"base": {"argv": ["sh", "-c", "echo ü"] * 50}, "lines": 1})
+    with st.transaction() as tx:
+        logs.append(tx, "default", "p", "i1", [(1000, "first")])
+        logs.append_stretch(tx, "default", "p", "i1", 2000, 11_000, 10, 400, desc)
+        (raw,) = tx.conn.execute("SELECT body FROM logs WHERE n > 1").fetchone()
+        assert isinstance(raw, bytes) and len(raw) < len(desc) / 4
+        assert logs.entries(tx, "i1", end_ms=20_000) == [(0, 1000, 1, "first"), (1, 2000, 10, desc)]
+        assert logs.entries(tx, "i1", end_ms=20_000, tail=3) == [(1, 2000, 10, desc)]
+        # a stretch written as text (a store before this layout) reads the same
+        tx.conn.execute("UPDATE logs SET body=? WHERE n > 1", (desc,))
+        assert logs.entries(tx, "i1", end_ms=20_000, since_ms=5000) == [(1, 2000, 10, desc)]
+        with logs.read_together(tx, ["i1", "none"]):
+            assert logs.entries(tx, "i1", end_ms=20_000) == [(0, 1000, 1, "first"), (1, 2000, 10, desc)]
+            assert logs.entries(tx, "none", end_ms=20_000) == []
 
 
 def test_copies_of_a_log(tmp_path):
@@ -182,6 +193,23 @@ def test_copies_of_a_log(tmp_path):
         logs.drop(tx, ["a", "b"])
         assert logs.state(tx, "a") is None and logs.state(tx, "b") is None and logs.state(tx, "c") is not None
 
+
+def test_a_new_store_has_big_pages_an_old_one_keeps_its_own(tmp_path):
+    st = Store(tmp_path / "new.db")
+    with st.transaction():
+        pass
+    assert st.conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+    st.close()
+    old = tmp_path / "old.db"  # a file made with 4 KiB pages (as every store before)
+    conn = sqlite3.connect(old)
+    conn.execute("PRAGMA page_size=4096")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.close()
+    assert old.stat().st_size > 0
+    st = Store(old)
+    with st.transaction() as tx:
+        tx.create(pod("p"))
+    assert st.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
 
 
 def test_list_current_is_kept_until_its_kind_is_written(tmp_path):
