@@ -83,13 +83,18 @@ def _open(conn, instance: str, namespace: str, pod: str):
     return row
 
 
-def append(tx, namespace: str, pod: str, instance: str, lines) -> None:
-    """Append [(ms, line)] (in time order) to the instance's log, rotating at the monitor instants."""
+def append(tx, namespace: str, pod: str, instance: str, lines, new: bool = False) -> None:
+    """Append [(ms, line)] (in time order) to the instance's log, rotating at the monitor instants. ``new``: the
+    instance most likely has no log yet (its stream is then inserted without a look first; if it has one after
+    all, it is read and appended to as usual)."""
     if not lines:
         return
     conn = tx.conn
-    row = _stream(conn, instance)
-    sid, seq, size, last = row if row is not None else (None, 0, 0, None)
+    if new:
+        sid, seq, size, last = None, 0, 0, None
+    else:
+        row = _stream(conn, instance)
+        sid, seq, size, last = row if row is not None else (None, 0, 0, None)
     rows = []
     for ms, line in lines:
         ms = int(ms)
@@ -103,8 +108,12 @@ def append(tx, namespace: str, pod: str, instance: str, lines) -> None:
         size += line_bytes(line)
         last = ms
     if sid is None:  # a new instance's first lines: its stream is inserted as it ends up
-        sid = conn.execute("INSERT INTO log_streams (instance, namespace, pod, next_seq, bytes, last_ms) "
-                           "VALUES (?, ?, ?, ?, ?, ?)", (instance, namespace, pod, seq, size, last)).lastrowid
+        cur = conn.execute("INSERT OR IGNORE INTO log_streams (instance, namespace, pod, next_seq, bytes, last_ms) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                           (instance, namespace, pod, seq, size, last))
+        if not cur.rowcount:  # it had a log after all
+            return append(tx, namespace, pod, instance, lines)
+        sid = cur.lastrowid
     else:
         conn.execute("UPDATE log_streams SET next_seq=?, bytes=?, last_ms=? WHERE id=?", (seq, size, last, sid))
     conn.executemany("INSERT INTO logs (stream, ms, seq, n, body) VALUES (?, ?, ?, 1, ?)",

@@ -233,3 +233,13 @@ def test_list_current_is_kept_until_its_kind_is_written(tmp_path):
         assert len(tx.list_current("Service", "default")) == 1
         tx.delete("Service", "default", "s")
         assert tx.list_current("Service", "default") == []
+
+
+def test_lines_of_a_new_instance_and_of_one_thought_new(tmp_path):
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        logs.append(tx, "default", "p", "a", [(1000, "x")], new=True)
+        logs.append(tx, "default", "p", "a", [(2000, "y")], new=True)  # it had a log after all: appended to
+        logs.append(tx, "default", "p", "a", [(3000, "z")])
+        assert logs.entries(tx, "a", end_ms=10**9) == [(0, 1000, 1, "x"), (1, 2000, 1, "y"), (2, 3000, 1, "z")]
+        assert logs.state(tx, "a") == (3, 3 * logs.LINE_OVERHEAD + 3, 3000)

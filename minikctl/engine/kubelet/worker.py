@@ -105,6 +105,7 @@ class PodWorker:
         self.ff_anchor: int | None = None
         self._containers: list | None = None
         self._pending_ff: list = []  # failing probes to jump once the instant is settled (fast_forward_failing)
+        self._started: str | None = None  # the instance this worker started, until its first lines are taken
         for cr in rec.containers.values():
             for inst in (cr.current, cr.previous):
                 if inst is not None and inst.logs:
@@ -367,8 +368,11 @@ class PodWorker:
         logs = p.logs
         if not logs:
             return
+        new = self._started == inst.id  # its first lines: it has no log yet
+        if new:
+            self._started = None
         store_logs.append(self.tx, self.ns, self.name, inst.id,
-                          [(int(e[0]), str(e[2]) if len(e) > 2 else str(e[1])) for e in logs])
+                          [(int(e[0]), str(e[2]) if len(e) > 2 else str(e[1])) for e in logs], new=new)
         del logs[:]  # taken: the process keeps no copy (bounded memory in the record)
 
     def on_exit(self, c: dict, cr: ContainerRecord, inst: InstanceRecord, code: int, reason: str, message: str,
@@ -522,6 +526,7 @@ class PodWorker:
         inst = InstanceRecord(cid, attempt, self.now, img.normalized or ref, img.image_id,
                               started=not has_probe["startupProbe"], spec_hash=spec_hash)
         cr.current = inst
+        self._started = cid
         cr.waiting = None
         self.event("Normal", "Created", f"Created container: {name}", fp)
         # a container with stdin open (``run -i``, ``debug -i``; the CRI's ContainerConfig.Stdin) waits for input:
