@@ -51,8 +51,9 @@ def ensure(conn: sqlite3.Connection) -> None:
     conn.execute(SCHEMA)
 
 
-def _encode(s: dict) -> str:
-    return json.dumps(s, separators=(",", ":"), sort_keys=True)
+# json.dumps(s, separators=(",", ":"), sort_keys=True) with one encoder for every entry (json.dumps with options
+# builds a new one per call); the same text
+_encode = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode
 
 
 def record(conn: sqlite3.Connection, pod: dict, at_ms: int, last_seen: dict | None = None,

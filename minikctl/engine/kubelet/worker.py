@@ -61,8 +61,13 @@ def _dur(ms: int) -> str:
     return format_go_duration(ms)
 
 
+# json.dumps(x, sort_keys=True, separators=(",", ":")) with one encoder for every call (json.dumps with options
+# builds a new one per call); the same text
+_sorted_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
 def spec_hash(c: dict) -> str:
-    return sha256(json.dumps(c, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
+    return sha256(_sorted_dumps(c).encode()).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1559,7 +1564,7 @@ class PodWorker:
 
 
 def _signature(d: dict) -> str:
-    return sha256(json.dumps(d, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return sha256(_sorted_dumps(d).encode()).hexdigest()
 
 
 def _normalized(rec: PodRecord, anchor: int, log_view) -> dict:
