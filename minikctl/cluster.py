@@ -130,16 +130,15 @@ def _events_since(tx: "Tx", since: int) -> list:
     log; they take their resourceVersion from the same counter), as changes for a watch of events."""
     import json
 
+    from minikctl.store import events
     from minikctl.store.changelog import ADDED, Change
 
-    rows = tx.conn.execute(
-        "SELECT namespace, name, body FROM events "
-        "WHERE CAST(json_extract(body, '$.metadata.resourceVersion') AS INTEGER) > ?", (since,)).fetchall()
     out = []
-    for ns, name, body in rows:
-        meta = json.loads(body).get("metadata") or {}
-        out.append(Change(int(meta.get("resourceVersion") or 0), ADDED, "Event", ns, name, meta.get("uid", ""), body,
-                          None, ""))
+    for ev in events.since(tx.conn, since):
+        meta = ev.get("metadata") or {}
+        out.append(Change(int(meta.get("resourceVersion") or 0), ADDED, "Event", meta.get("namespace", ""),
+                          meta.get("name", ""), meta.get("uid", ""),
+                          json.dumps(ev, separators=(",", ":"), ensure_ascii=False), None, ""))
     return out
 
 

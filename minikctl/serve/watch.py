@@ -357,10 +357,9 @@ def _watch_events(state: "State", handler, cursor: int, ns: str | None, matching
     def newer(cluster):
         tx = cluster.tx
         tx.flush_events()
-        sql = ("SELECT body FROM events WHERE CAST(json_extract(body, '$.metadata.resourceVersion') AS INTEGER) > ?"
-               + (" AND namespace=?" if ns is not None else ""))
-        rows = tx.conn.execute(sql, (cursor, ns) if ns is not None else (cursor,)).fetchall()
-        return [json.loads(r[0]) for r in rows], cluster.now_ms
+        from minikctl.store import events as stored_events
+
+        return stored_events.since(tx.conn, cursor, ns), cluster.now_ms
 
     steps = hub.steps
     while time.monotonic() < deadline and not state.closing.is_set():

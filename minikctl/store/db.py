@@ -8,7 +8,7 @@ Tables
   runtime   the simulated cluster's hidden state (kubelets' pod records, nodes, controllers' timers), each
             row with its next wake-up time, indexed so that moving the clock touches only what is due
             (store/runtime.py).
-  events    v1 Event objects, with the columns needed to aggregate repeats and find an object's events
+  events    v1 Event objects, compact, with the columns needed to find an object's events, expire and watch them
             (store/events.py).
   history   a bounded summary of each pod's states over time, for ``timeline`` (store/history.py).
   rows      each object's printed ``get`` row, labels and selectable fields, written with it (store/rows.py).
@@ -40,7 +40,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a 
 if TYPE_CHECKING:
     from typing import Any, Callable, Iterator
 
-FORMAT = "minikctl-store/2"  # 2: runtime keyed by kind, the change log
+FORMAT = "minikctl-store/3"  # 2: runtime keyed by kind, the change log; 3: compact events (store/events.py)
 DEFAULT_EPOCH_MS = 1_767_225_600_000  # 2026-01-01T00:00:00Z: the virtual clock of a new store
 DEFAULT_SEED = "minikctl"
 
@@ -55,6 +55,12 @@ CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
 """ + runtime.SCHEMA + ";" + events.SCHEMA + ";" + changelog.SCHEMA + ";" + rows.SCHEMA + ";" + logs.SCHEMA
 
 CLUSTER = ""  # namespace value used for cluster-scoped objects
+# The page size of a new store. A row is never split between two pages (only its end, past the page's
+# limit, goes to overflow pages: https://sqlite.org/fileformat2.html section 1.6), so 4 KiB pages hold one
+# 2.7 KB pod object each and leave 1.4 KB unused, and a WITHOUT ROWID table spills rows over about 1 KB
+# (https://sqlite.org/withoutrowid.html section 4) into overflow pages left mostly empty; 16 KiB pages hold six
+# such objects, and a log's 2 KB stretch whole. A store made before keeps its page size.
+PAGE_SIZE = 16384
 BUSY_TIMEOUT_MS = 120_000  # SQLite's own wait for a busy file, behind the ticket lock (store/lock.py)
 CHECK_ALWAYS_BYTES = 4 * 1024 * 1024  # stores up to this size get SQLite's quick_check on every writing command
 CHECK_EVERY = 2000  # bigger ones once every this many revisions
@@ -170,8 +176,11 @@ class Store:
             if not os.access(path, os.R_OK | os.W_OK):
                 raise ClientError(f'the store "{path}" is not readable and writable')
         try:
+            new = not os.path.exists(path) or os.path.getsize(path) == 0
             self.conn = sqlite3.connect(path, timeout=120, isolation_level=None, check_same_thread=False)
             self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            if new:  # before anything is written (WAL keeps the page size a file starts with): see PAGE_SIZE
+                self.conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
             pages = os.environ.get("MINIKCTL_TEST_MAX_PAGES")  # tests: a store that cannot grow (a full disk)
@@ -395,6 +404,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # _stored = keys read from the table during the queue (an update of those cannot miss)
         self._obj: dict[tuple, tuple] = {}
         self._obj_kinds: set[str] = set()  # the kinds of _obj's keys (list_current asks)
+        # list_current's answers, kept until an object of their kind is written (every container start of a crash
+        # loop reads its namespace's Services): (kind, namespace, fields) -> objects; _listed_kinds: their kinds
+        self._listed: dict[tuple, list] = {}
+        self._listed_kinds: set[str] = set()
         self._stored: set[tuple] = set()
         # the change log: ``feed`` holds this transaction's changes for the cluster's loop (it takes them);
         # ``_changes`` the ones not yet written to the table
@@ -427,6 +440,12 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                 self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (k, v))
         self._meta = dict(self.conn.execute("SELECT key, value FROM meta"))
         fmt = self._meta.get("format")
+        if fmt == "minikctl-store/2" and not self.read_only:
+            # the events table of format 2 (whole events, their dedup keys indexed) is rewritten compact; nothing
+            # else differs (a read snapshot of such a store is not taken: Store.read_snapshot wants this format)
+            events.migrate(self.conn)
+            self.conn.execute("UPDATE meta SET value=? WHERE key='format'", (FORMAT,))
+            self._meta["format"] = fmt = FORMAT
         if fmt != FORMAT:
             if fmt == "minikctl-store/1":
                 raise ClientError(f'the store "{self.path}" was made by an older minikctl (format {fmt}; this one '
@@ -551,6 +570,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._expired_floor = None  # the events the step's expiry deleted are back
             self._obj.clear()  # written inside the step: rolled back with it
             self._obj_kinds.clear()
+            self._listed.clear()  # read inside the step, perhaps after a write it undid
+            self._listed_kinds.clear()
             # the step's rows never happened; those pending before it are pending again (written inside it, they
             # were rolled back with it), and so are the outer steps' that were written inside it
             self._rows = pending
@@ -595,10 +616,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         """64 hex chars derived from the seed and the given parts."""
         from minikctl.kube.digest import sha256  # here, not at the top: read-only commands never need it
 
-        h = sha256(self._meta["seed"].encode())
-        for p in parts:
-            h.update(b"\0" + str(p).encode())
-        return h.hexdigest()
+        # the seed and each part, NUL between them, hashed in one call
+        return sha256("\0".join([self._meta["seed"], *map(str, parts)]).encode()).hexdigest()
 
     def new_uid(self) -> str:
         h = self.digest("uid", self.counter("uid"))
@@ -670,10 +689,21 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         """``list`` for a reader inside the engine's due queue (an exec probe's environment reads the Services):
         the queue's pending object updates are written back only when one of them is of this kind. They are kept
         in memory so that a pod updated many times in one advance is written once, and a read of another kind
-        has no reason to write them now."""
-        if kind in self._obj_kinds:
-            self.flush_objects()
-        return self._select(kind, namespace, fields)
+        has no reason to write them now. The answer is kept until an object of the kind is written (every write of
+        the transaction passes through create, update or delete): its callers read it and never change it."""
+        key = (kind, namespace, fields)
+        found = self._listed.get(key)
+        if found is None:
+            if kind in self._obj_kinds:
+                self.flush_objects()
+            found = self._listed[key] = self._select(kind, namespace, fields)
+            self._listed_kinds.add(kind)
+        return found
+
+    def _written(self, kind: str) -> None:
+        """An object of ``kind`` is written: list_current's answers for the kind are out of date."""
+        self._listed = {k: v for k, v in self._listed.items() if k[0] != kind}
+        self._listed_kinds.discard(kind)
 
     def _select(self, kind: str, namespace: str | None, fields: tuple[str, ...]) -> list[dict]:
         body = _projection(fields) if fields else "body"
@@ -724,6 +754,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         meta["resourceVersion"] = str(rv)
         ns = meta.get("namespace", CLUSTER)
         body = _dumps(obj)
+        if obj["kind"] in self._listed_kinds:
+            self._written(obj["kind"])
         self.conn.execute(
             "INSERT INTO objects (kind, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)",
             (obj["kind"], ns, meta["name"], meta["uid"], rv, body),
@@ -741,6 +773,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         meta["resourceVersion"] = str(rv)
         ns = meta.get("namespace", CLUSTER)
         body = _dumps(obj)
+        if obj["kind"] in self._listed_kinds:
+            self._written(obj["kind"])
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
         self._row_written((obj["kind"], ns, meta["name"]), (rv, body))
         if self._due is not None:
@@ -766,6 +800,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
     def delete(self, kind: str, namespace: str, name: str) -> dict | None:
         """Remove an object; returns its last state (None when there was none)."""
         pending = self._obj.pop((kind, namespace, name), None)  # the row itself is still there: deleted below
+        if kind in self._listed_kinds:
+            self._written(kind)
         self._stored.discard((kind, namespace, name))
         row = self.conn.execute("SELECT body FROM objects WHERE kind=? AND namespace=? AND name=?",
                                 (kind, namespace, name)).fetchone()

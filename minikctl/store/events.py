@@ -3,10 +3,16 @@ again: its count; the 10th distinct message of one object, type, reason and sour
 "(combined from similar events)" event; the correlator's spam filter, which throttles how often an object's
 events are sent, is not modelled).
 
-Stored in their own table (``events``) with the columns needed to aggregate repeats (``dedup``: the same
-involved object, type, reason, message and source) and to find an object's events (``involved_uid``).
-Aggregation happens in memory during a transaction and is written back at the flush, so a crash loop that
-repeats the same few events thousands of times per advance costs a few rows.
+Stored in their own table (``events``), keyed by namespace and name, with the columns needed to find an object's
+events (``involved_uid``), expire them (``last_ms``) and watch them (``rv``, their resourceVersion). An event's
+``body`` is compact (``pack``): a JSON array of what the columns and the recorder's fixed shape do not say already
+(its uid, times as seconds, count, type, reason, message, source, the involved object's kind and
+resourceVersion...), made whole again when read (``unpack``, the same dict in the same key order); an event of
+any other shape keeps its whole JSON. Repeats are aggregated by a key (``dedup``: the same involved object, type,
+reason, message and source) derived from the body. Aggregation happens in memory during a transaction and is
+written back at the flush, so a crash loop that repeats the same few events thousands of times per advance costs a
+few rows. (Stores of format minikctl-store/2 kept each event's whole JSON and its key in columns of their own,
+with an index on the key: 1.2 KiB an event; ``migrate`` rewrites them.)
 
 Events live an hour after their last write, as the API server's ``--event-ttl`` (1h) leases them in etcd: every
 flush drops those last written that long ago or more on the virtual clock (a long advance flushes now and then, so
@@ -21,11 +27,10 @@ import json
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     namespace TEXT NOT NULL, name TEXT NOT NULL, involved_uid TEXT NOT NULL,
-    dedup TEXT NOT NULL, last_ms INTEGER NOT NULL, body TEXT NOT NULL,
+    rv INTEGER NOT NULL, last_ms INTEGER NOT NULL, body TEXT NOT NULL,
     PRIMARY KEY (namespace, name)
 );
 CREATE INDEX IF NOT EXISTS events_involved ON events (involved_uid);
-CREATE UNIQUE INDEX IF NOT EXISTS events_dedup ON events (dedup);
 CREATE INDEX IF NOT EXISTS events_last ON events (last_ms)
 """
 
@@ -53,6 +58,163 @@ _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 AGGREGATE_MAX_EVENTS = 10  # record.defaultAggregateMaxEvents
 AGGREGATE_INTERVAL_MS = 600_000  # record.defaultAggregateIntervalInSeconds
 AGGREGATED = "\x01combined"  # the message part of a combined event's dedup key
+
+# ---- the compact body -------------------------------------------------------------------------------------
+# what record_event makes, key by key: an event of exactly this shape is stored compact
+_KEYS = ("apiVersion", "kind", "metadata", "involvedObject", "reason", "message", "source", "firstTimestamp",
+         "lastTimestamp", "count", "type", "eventTime", "reportingComponent", "reportingInstance")
+_META = ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+_INVOLVED = ("apiVersion", "kind", "name", "namespace", "uid", "resourceVersion")
+_SOURCE = ("component",)
+_SOURCE_HOST = ("component", "host")
+_secs: dict = {}  # timestamp text -> its whole seconds, for the texts rfc3339 writes back the same
+
+
+def _seconds(text) -> int | None:
+    """The epoch seconds of a metav1.Time text, when rfc3339 writes them back as the same text; else None."""
+    found = _secs.get(text)
+    if found is None and type(text) is str:
+        from minikctl.kube.timefmt import parse_rfc3339, rfc3339
+
+        try:
+            ms = parse_rfc3339(text)
+        except ValueError:
+            return None
+        if ms % 1000 or rfc3339(ms) != text:
+            return None
+        if len(_secs) >= 100_000:
+            _secs.clear()
+        found = _secs[text] = ms // 1000
+    return found
+
+
+def dedup_key(uid: str, type_: str, reason: str, message: str, component: str, field_path: str = "") -> str:
+    """The key under which repeats of an event are aggregated (the message part is AGGREGATED for the combined
+    event of similar ones)."""
+    key = "\0".join((uid, type_, reason, message, component))
+    return key + "\0" + field_path if field_path else key
+
+
+def pack(ns: str, name: str, involved_uid: str, last_ms: int, dedup: str, ev: dict) -> str:
+    """The stored body of an event (``unpack`` reads it back): a JSON array of what the row's columns (namespace,
+    name, involved object's uid, resourceVersion, last time) and the recorder's fixed shape do not say, or the
+    event's whole JSON with its ``dedup`` when it has another shape.
+
+    [combined, uid, last - first (s), first - creationTimestamp (s), count, type, reason, message, source component,
+    source host, involved apiVersion, involved kind, involved name (0: the part of the event's name before its
+    last '.'), involved resourceVersion, fieldPath]"""
+    meta, inv, src = ev.get("metadata"), ev.get("involvedObject"), ev.get("source")
+    compact = (tuple(ev) == _KEYS and ev["apiVersion"] == "v1" and ev["kind"] == "Event" and ev["eventTime"] is None
+               and type(meta) is dict and tuple(meta) == _META and meta["name"] == name and meta["namespace"] == ns
+               and type(meta["uid"]) is str and type(meta["resourceVersion"]) is str
+               and type(inv) is dict and tuple(inv)[:6] == _INVOLVED and inv["namespace"] == ns
+               and inv["uid"] == involved_uid and type(src) is dict and type(ev["count"]) is int
+               and ev["reportingComponent"] == src.get("component") and type(ev["reportingComponent"]) is str)
+    if compact:
+        fp = ""
+        if len(inv) == 7:
+            fp = inv.get("fieldPath")
+            compact = type(fp) is str and fp != ""
+        elif len(inv) != 6:
+            compact = False
+    if compact:
+        host = src.get("host", "")
+        compact = (tuple(src) == (_SOURCE_HOST if host else _SOURCE) and type(host) is str
+                   and ev["reportingInstance"] == host)
+    if compact:
+        first, created, last = (_seconds(ev["firstTimestamp"]), _seconds(meta["creationTimestamp"]),
+                                _seconds(ev["lastTimestamp"]))
+        compact = first is not None and created is not None and last is not None and last * 1000 == last_ms
+    if compact:
+        values = (ev["type"], ev["reason"], ev["message"], inv["apiVersion"], inv["kind"], inv["name"],
+                  inv["resourceVersion"])
+        compact = all(type(v) is str for v in values)
+    if compact:
+        type_, reason, message, component = ev["type"], ev["reason"], ev["message"], src["component"]
+        if dedup == dedup_key(involved_uid, type_, reason, message, component, fp):
+            combined = 0
+        elif dedup == dedup_key(involved_uid, type_, reason, AGGREGATED, component, fp):
+            combined = 1
+        else:
+            compact = False
+    if not compact:
+        return _dumps({"dedup": dedup, "event": ev})
+    inv_name = inv["name"]
+    return _dumps([combined, meta["uid"], last - first, first - created, ev["count"], type_, reason, message,
+                   component, host, inv["apiVersion"], inv["kind"],
+                   0 if name.rpartition(".")[0] == inv_name else inv_name, inv["resourceVersion"], fp])
+
+
+def unpack(ns: str, name: str, involved_uid: str, rv: int, last_ms: int, body: str) -> tuple[dict, str | None]:
+    """The event a row holds and its dedup key (None for a whole event of another store's layout)."""
+    b = json.loads(body)
+    return _event(ns, name, involved_uid, rv, last_ms, b), _key(involved_uid, b)
+
+
+def _key(involved_uid: str, b) -> str | None:
+    """The dedup key of a decoded body."""
+    if type(b) is dict:
+        return b["dedup"] if "event" in b and "dedup" in b and "apiVersion" not in b else None
+    return dedup_key(involved_uid, b[5], b[6], AGGREGATED if b[0] else b[7], b[8], b[14])
+
+
+def _event(ns: str, name: str, involved_uid: str, rv: int, last_ms: int, b) -> dict:
+    """The event of a decoded body."""
+    if type(b) is dict:  # a whole event: of another shape (with its key), or as stores before kept them
+        return b["event"] if "event" in b and "dedup" in b and "apiVersion" not in b else b
+    from minikctl.kube.timefmt import rfc3339
+
+    _combined, uid, span, age, count, type_, reason, message, component, host, api, kind, inv_name, inv_rv, fp = b
+    if inv_name == 0:
+        inv_name = name.rpartition(".")[0]
+    last = last_ms // 1000
+    inv = {"apiVersion": api, "kind": kind, "name": inv_name, "namespace": ns, "uid": involved_uid,
+           "resourceVersion": inv_rv}
+    if fp:
+        inv["fieldPath"] = fp
+    return {"apiVersion": "v1", "kind": "Event",
+            "metadata": {"name": name, "namespace": ns, "uid": uid, "resourceVersion": str(rv),
+                         "creationTimestamp": rfc3339((last - span - age) * 1000)},
+            "involvedObject": inv, "reason": reason, "message": message,
+            "source": {"component": component, "host": host} if host else {"component": component},
+            "firstTimestamp": rfc3339((last - span) * 1000), "lastTimestamp": rfc3339(last * 1000), "count": count,
+            "type": type_, "eventTime": None, "reportingComponent": component, "reportingInstance": host}
+
+
+_COLUMNS = "namespace, name, involved_uid, rv, last_ms, body"  # what unpack takes, in its order
+
+
+def migrate(conn) -> int:
+    """Rewrite the events table of a minikctl-store/2 store (whole JSON bodies, a dedup column and its unique
+    index) in this layout: the same events, compact. Returns how many."""
+    conn.execute("ALTER TABLE events RENAME TO events_v2")
+    for index in ("events_involved", "events_dedup", "events_last"):
+        conn.execute(f"DROP INDEX IF EXISTS {index}")
+    for stmt in SCHEMA.strip().split(";"):
+        conn.execute(stmt)
+    n = 0
+    batch = []
+    for ns, name, uid, dedup, last_ms, body in conn.execute(
+            "SELECT namespace, name, involved_uid, dedup, last_ms, body FROM events_v2"):
+        ev = json.loads(body)
+        rv = (ev.get("metadata") or {}).get("resourceVersion")
+        rv = int(rv) if type(rv) is str and rv.isdigit() else 0
+        batch.append((ns, name, uid, rv, last_ms, pack(ns, name, uid, last_ms, dedup, ev)))
+        n += 1
+        if len(batch) >= 5000:
+            conn.executemany(f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", batch)
+            batch = []
+    if batch:
+        conn.executemany(f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", batch)
+    conn.execute("DROP TABLE events_v2")
+    return n
+
+
+def since(conn, rv: int, namespace: str | None = None) -> list[dict]:
+    """The stored events whose resourceVersion is after ``rv`` (in ``namespace``; None: all), in no order (a watch
+    of events reads them)."""
+    sql = f"SELECT {_COLUMNS} FROM events WHERE rv > ?" + (" AND namespace=?" if namespace is not None else "")
+    return [unpack(*r)[0] for r in conn.execute(sql, (rv, namespace) if namespace is not None else (rv,))]
 
 
 class EventLog:
@@ -89,15 +251,13 @@ class EventLog:
         meta = involved["metadata"]
         ns = meta.get("namespace", "default")
         uid = meta.get("uid", "")
-        dedup = "\0".join((uid, type_, reason, message, component))
-        if field_path:
-            dedup += "\0" + field_path
+        dedup = dedup_key(uid, type_, reason, message, component, field_path)
         cached = self._cached_event(dedup, uid)
         if not field_path and self._aggregated(uid, type_, reason, component, message, at, cached is not None):
             # client-go's EventAggregator: the 10th distinct message of one object, type, reason and source
             # within 10 minutes, and every one after it, go to one event, its message the latest one's
             message = "(combined from similar events): " + message
-            dedup = "\0".join((uid, type_, reason, AGGREGATED, component))
+            dedup = dedup_key(uid, type_, reason, AGGREGATED, component)
             cached = self._cached_event(dedup, uid)
             if cached:
                 cached[2]["message"] = message
@@ -200,16 +360,20 @@ class EventLog:
                 self._ev_uids.add(uid)
                 rows = self._ev_rows
                 groups = self._groups[uid] = {}  # the aggregator's view, read again with the rows
-                for ns, name, d, body, last_ms in self.conn.execute(
-                        "SELECT namespace, name, dedup, body, last_ms FROM events WHERE involved_uid=?", (uid,)):
-                    rows[d] = (ns, name, body)
+                for row in self.conn.execute(f"SELECT {_COLUMNS} FROM events WHERE involved_uid=?", (uid,)):
+                    b = json.loads(row[5])
+                    d = _key(uid, b)
+                    if d is None:
+                        continue  # a whole event with no key: a migrated store has none
+                    rows[d] = (row, b)
                     parts = d.split("\0")
                     if len(parts) == 5:
-                        groups.setdefault((parts[1], parts[2], parts[4]), []).append([last_ms, parts[3]])
-            row = self._ev_rows.pop(dedup, None)
-            if row is None:
+                        groups.setdefault((parts[1], parts[2], parts[4]), []).append([row[4], parts[3]])
+            found = self._ev_rows.pop(dedup, None)
+            if found is None:
                 return None
-            cached = self._events[dedup] = [row[0], row[1], json.loads(row[2]), False]
+            row, b = found
+            cached = self._events[dedup] = [row[0], row[1], _event(*row[:5], b), False]
         return cached
 
     def flush_events(self) -> None:
@@ -226,21 +390,23 @@ class EventLog:
             return
         new, changed = [], []
         for dedup, (ns, name, ev, state) in self._events.items():
-            if state == "new":
-                new.append((ns, name, ev["involvedObject"].get("uid", ""), dedup, parse_rfc3339(ev["lastTimestamp"]),
-                            _dumps(ev)))
-            elif state:
-                changed.append((parse_rfc3339(ev["lastTimestamp"]), _dumps(ev), ns, name))
+            if not state:
+                continue
+            uid = ev["involvedObject"].get("uid", "")
+            last_ms = parse_rfc3339(ev["lastTimestamp"])
+            rv = ev["metadata"].get("resourceVersion")
+            row = (ns, name, uid, int(rv) if type(rv) is str and rv.isdigit() else 0, last_ms,
+                   pack(ns, name, uid, last_ms, dedup, ev))
+            (new if state == "new" else changed).append(row)
         if new or changed:  # an event written with a time the TTL has passed: the next expiry looks again
-            oldest = min([r[4] for r in new] + [r[0] for r in changed])
+            oldest = min(r[4] for r in new + changed)
             if self._expired_floor is not None and oldest <= self._expired_floor:
                 self._expired_floor = None
         if new:
-            self.conn.executemany(
-                "INSERT INTO events (namespace, name, involved_uid, dedup, last_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
-                new)
+            self.conn.executemany(f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", new)
         if changed:
-            self.conn.executemany("UPDATE events SET last_ms=?, body=? WHERE namespace=? AND name=?", changed)
+            self.conn.executemany("UPDATE events SET rv=?, last_ms=?, body=? WHERE namespace=? AND name=?",
+                                  [(r[3], r[4], r[5], r[0], r[1]) for r in changed])
         self._events.clear()
         self._expire_events()
 
@@ -267,9 +433,7 @@ class EventLog:
 
         meta = involved["metadata"]
         uid = meta.get("uid", "")
-        dedup = "\0".join((uid, type_, reason, message, component))
-        if field_path:
-            dedup += "\0" + field_path
+        dedup = dedup_key(uid, type_, reason, message, component, field_path)
         cached = self._cached_event(dedup, uid)
         if not cached:
             return False
@@ -288,17 +452,17 @@ class EventLog:
 
     def events_for(self, uid: str) -> list[dict]:
         self.flush_events()
-        rows = self.conn.execute("SELECT body FROM events WHERE involved_uid=? ORDER BY last_ms, name", (uid,))
-        return [json.loads(r[0]) for r in rows]
+        rows = self.conn.execute(f"SELECT {_COLUMNS} FROM events WHERE involved_uid=? ORDER BY last_ms, name", (uid,))
+        return [unpack(*r)[0] for r in rows]
 
     def list_events(self, namespace: str | None = None) -> list[dict]:
         self.flush_events()
         if namespace is None:
-            rows = self.conn.execute("SELECT body FROM events ORDER BY namespace, name")
+            rows = self.conn.execute(f"SELECT {_COLUMNS} FROM events ORDER BY namespace, name")
         else:
             # the API server lists by name (<object>.<hex time>): grouped by object, then in time order
-            rows = self.conn.execute("SELECT body FROM events WHERE namespace=? ORDER BY name", (namespace,))
-        return [json.loads(r[0]) for r in rows]
+            rows = self.conn.execute(f"SELECT {_COLUMNS} FROM events WHERE namespace=? ORDER BY name", (namespace,))
+        return [unpack(*r)[0] for r in rows]
 
     def delete_events_in(self, namespace: str) -> None:
         """Every event of a namespace gone (the namespace controller's deletecollection of events)."""

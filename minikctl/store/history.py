@@ -51,8 +51,9 @@ def ensure(conn: sqlite3.Connection) -> None:
     conn.execute(SCHEMA)
 
 
-def _encode(s: dict) -> str:
-    return json.dumps(s, separators=(",", ":"), sort_keys=True)
+# json.dumps(s, separators=(",", ":"), sort_keys=True) with one encoder for every entry (json.dumps with options
+# builds a new one per call); the same text
+_encode = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode
 
 
 def record(conn: sqlite3.Connection, pod: dict, at_ms: int, last_seen: dict | None = None,
@@ -108,14 +109,20 @@ def record_crash_loop(conn: sqlite3.Connection, uid: str, container: str, decisi
     the decision being made (the first wait). One row holds them all (a day of a crash loop costs one row, not
     hundreds), then the state the pod is left in follows as an ordinary entry; the pod's own write after the
     fast-forward finds it recorded already."""
-    rows = conn.execute("SELECT body FROM history WHERE uid=? ORDER BY seq DESC LIMIT 16", (uid,)).fetchall()
+    rows = conn.execute("SELECT seq, body, at_ms FROM history WHERE uid=? ORDER BY seq DESC LIMIT 16", (uid,))
     running = terminated = None
+    newest = None
     # an entry is decoded only when its text shows the container running or terminated (``_encode``: compact,
     # keys sorted, the container's entry starts with its state)
     key = json.dumps(container) + ':["'
-    for (body,) in rows:
+    for row in rows:
+        if newest is None:
+            newest = row
+            if last_seen is not None and len(last_seen.get(uid) or ()) < 3:
+                last_seen[uid] = tuple(row)  # the newest entry: _append below need not look it up again
         if running is not None and terminated is not None:
             break  # the newest of each found: the older entries are not read
+        body = row[1]
         if key + "Running" not in body and key + "Terminated" not in body:
             continue
         s = json.loads(body)

@@ -17,14 +17,18 @@ Two tables, written in the command's transaction (a crash loses nothing a commit
 ``logs``         the lines, keyed by (stream, ms, seq): appending is one insert, ``--tail`` reads the last rows,
                  ``--since`` starts at a time, ``-f`` reads past a line number, each an index range. An entry
                  of ``n`` > 1 lines is a *stretch*: lines the engine produces on demand when they are read
-                 (``body`` is its description, the engine's JSON); it covers the times from ``ms`` to its last
-                 line, before the next entry.
+                 (``body`` is its description, the engine's JSON, stored deflated: a 2 KB JSON copy of the
+                 process's state as a 0.9 KB blob; a store made before has it as text); it covers the times from
+                 ``ms`` to its last line, before the next entry.
 
 Rotation is checked at every multiple of ``MONITOR_MS`` of virtual time (the kubelet's monitor period), before
 the lines of that instant: a file of ``MAX_BYTES`` or more is rotated if its container still runs then.
 """
 
 from __future__ import annotations
+
+import zlib
+from contextlib import contextmanager
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS log_streams (
@@ -84,25 +88,41 @@ def _open(conn, instance: str, namespace: str, pod: str):
     return row
 
 
-def append(tx, namespace: str, pod: str, instance: str, lines) -> None:
-    """Append [(ms, line)] (in time order) to the instance's log, rotating at the monitor instants."""
+def append(tx, namespace: str, pod: str, instance: str, lines, new: bool = False) -> None:
+    """Append [(ms, line)] (in time order) to the instance's log, rotating at the monitor instants. ``new``: the
+    instance most likely has no log yet (its stream is then inserted without a look first; if it has one after
+    all, it is read and appended to as usual)."""
     if not lines:
         return
     conn = tx.conn
-    sid, seq, size, last = _open(conn, instance, namespace, pod)
+    if new:
+        sid, seq, size, last = None, 0, 0, None
+    else:
+        row = _stream(conn, instance)
+        sid, seq, size, last = row if row is not None else (None, 0, 0, None)
     rows = []
     for ms, line in lines:
         ms = int(ms)
         if last is not None and size >= MAX_BYTES and ms // MONITOR_MS > last // MONITOR_MS:
             rows.clear()  # rotated at the monitor instant before this line: the current file starts here
-            conn.execute("DELETE FROM logs WHERE stream=?", (sid,))
+            if sid is not None:
+                conn.execute("DELETE FROM logs WHERE stream=?", (sid,))
             size = 0
-        rows.append((sid, ms, seq, 1, line))
+        rows.append((ms, seq, line))
         seq += 1
         size += line_bytes(line)
         last = ms
-    conn.executemany("INSERT INTO logs (stream, ms, seq, n, body) VALUES (?, ?, ?, ?, ?)", rows)
-    conn.execute("UPDATE log_streams SET next_seq=?, bytes=?, last_ms=? WHERE id=?", (seq, size, last, sid))
+    if sid is None:  # a new instance's first lines: its stream is inserted as it ends up
+        cur = conn.execute("INSERT OR IGNORE INTO log_streams (instance, namespace, pod, next_seq, bytes, last_ms) "
+                           "VALUES (?, ?, ?, ?, ?, ?)",
+                           (instance, namespace, pod, seq, size, last))
+        if not cur.rowcount:  # it had a log after all
+            return append(tx, namespace, pod, instance, lines)
+        sid = cur.lastrowid
+    else:
+        conn.execute("UPDATE log_streams SET next_seq=?, bytes=?, last_ms=? WHERE id=?", (seq, size, last, sid))
+    conn.executemany("INSERT INTO logs (stream, ms, seq, n, body) VALUES (?, ?, ?, 1, ?)",
+                     [(sid, ms, n, line) for ms, n, line in rows])
 
 
 def state(tx, instance: str) -> tuple[int, int, int | None] | None:
@@ -122,13 +142,28 @@ def append_stretch(tx, namespace: str, pod: str, instance: str, first_ms: int, l
         conn.execute("DELETE FROM logs WHERE stream=?", (sid,))
         size0 = 0
     conn.execute("INSERT INTO logs (stream, ms, seq, n, body) VALUES (?, ?, ?, ?, ?)",
-                 (sid, int(first_ms), seq, int(n), body))
+                 (sid, int(first_ms), seq, int(n), zlib.compress(body.encode("utf-8", "surrogatepass"))))
     conn.execute("UPDATE log_streams SET next_seq=?, bytes=?, last_ms=? WHERE id=?",
                  (seq + n, size0 + size, int(last_ms), sid))
 
 
 def entries(tx, instance: str, *, end_ms: int, tail: int | None = None, since_ms: int | None = None,
             after_seq: int | None = None) -> list[tuple[int, int, int, str]]:
+    """The entries (seq, ms, n, body) of the instance's current log file that hold the lines asked for (see
+    ``_entries``), a stretch's description as its text."""
+    rows = _entries(tx, instance, end_ms=end_ms, tail=tail, since_ms=since_ms, after_seq=after_seq)
+    if any(type(r[3]) is bytes for r in rows):
+        rows = [r if type(r[3]) is not bytes else (*r[:3], _text(r[3])) for r in rows]
+    return rows
+
+
+def _text(body: bytes) -> str:
+    """A stretch's description as stored: deflated (zlib), its text as the engine gave it."""
+    return zlib.decompress(body).decode("utf-8", "surrogatepass")
+
+
+def _entries(tx, instance: str, *, end_ms: int, tail: int | None = None, since_ms: int | None = None,
+             after_seq: int | None = None) -> list[tuple[int, int, int, str]]:
     """The entries (seq, ms, n, body) of the instance's current log file that hold the lines asked for, in
     order: the last ``tail`` lines, those at or after ``since_ms``, those numbered ``after_seq`` or more (each
     a superset: a stretch is whole). ``end_ms``: when the container stopped (or now): a file big enough is
@@ -137,7 +172,7 @@ def entries(tx, instance: str, *, end_ms: int, tail: int | None = None, since_ms
     if conn is None:
         return []
     if tail is None and since_ms is None and after_seq is None:
-        return _all_entries(conn, instance, end_ms)
+        return _all_entries(conn, instance, end_ms, getattr(tx, "_log_rows", None))
     try:
         row = _stream(conn, instance)
     except Exception:  # a store made before the table (a read snapshot does not create it)
@@ -181,15 +216,40 @@ def entries(tx, instance: str, *, end_ms: int, tail: int | None = None, since_ms
     return list(conn.execute("SELECT seq, ms, n, body FROM logs WHERE stream=? ORDER BY ms, seq", (sid,)))
 
 
-def _all_entries(conn, instance: str, end_ms: int) -> list[tuple[int, int, int, str]]:
-    """Every entry of the instance's current file: the stream and its lines in one query (a crash-loop check
-    reads two instances' logs at each back-off decision)."""
+_SELECT_ALL = ("SELECT s.instance, s.bytes, s.last_ms, l.seq, l.ms, l.n, l.body FROM log_streams s "
+               "LEFT JOIN logs l ON l.stream = s.id WHERE s.instance IN ({}) ORDER BY s.instance, l.ms, l.seq")
+
+
+@contextmanager
+def read_together(tx, instances):
+    """Inside it, the whole logs of ``instances`` (read by ``entries`` with no bound) come from one query made
+    here: a crash-loop check reads its two instances' logs at each back-off decision. Nothing may write their
+    logs inside it."""
+    ids = sorted(set(instances))
+    found: dict = {i: [] for i in ids}
     try:
-        rows = conn.execute("SELECT s.bytes, s.last_ms, l.seq, l.ms, l.n, l.body FROM log_streams s "
-                            "LEFT JOIN logs l ON l.stream = s.id WHERE s.instance=? ORDER BY l.ms, l.seq",
-                            (instance,)).fetchall()
+        for row in tx.conn.execute(_SELECT_ALL.format(",".join("?" * len(ids))), ids):
+            found[row[0]].append(row[1:])
     except Exception:  # a store made before the table (a read snapshot does not create it)
-        return []
+        found = {}
+    saved = getattr(tx, "_log_rows", None)
+    tx._log_rows = found
+    try:
+        yield
+    finally:
+        tx._log_rows = saved
+
+
+def _all_entries(conn, instance: str, end_ms: int, read: dict | None = None) -> list[tuple[int, int, int, str]]:
+    """Every entry of the instance's current file: the stream and its lines in one query (or from what
+    ``read_together`` read)."""
+    if read is not None and instance in read:
+        rows = read[instance]
+    else:
+        try:
+            rows = [r[1:] for r in conn.execute(_SELECT_ALL.format("?"), (instance,))]
+        except Exception:  # a store made before the table (a read snapshot does not create it)
+            return []
     if not rows or rotated_between(rows[0][0], rows[0][1], end_ms):
         return []
     return [r[2:] for r in rows if r[2] is not None]
@@ -198,42 +258,50 @@ def _all_entries(conn, instance: str, end_ms: int) -> list[tuple[int, int, int, 
 def copy(tx, src: str, dst: str, namespace: str, pod: str, shift_ms: int) -> None:
     """A new instance's log as a copy of another's, every time moved by ``shift_ms`` (the crash-loop fast-forward:
     each skipped instance printed what the one it repeats printed)."""
+    copies(tx, src, [(dst, shift_ms)], namespace, pod)
+
+
+def copies(tx, src: str, targets: list, namespace: str, pod: str) -> None:
+    """``copy`` to each (instance, shift_ms) of ``targets`` from the log ``src`` has now, in a few statements
+    whatever their number (a crash loop's fast-forward makes two instances at each decision). A target that is
+    ``src`` itself has its times moved in place, after the others are copied."""
     conn = tx.conn
-    row = _stream(conn, src)
-    if src == dst:
-        if row is not None and shift_ms:
+    others = [(dst, shift) for dst, shift in targets if dst != src]
+    names = [src] + [dst for dst, _ in others]
+    found = {r[0]: r[1:] for r in conn.execute("SELECT instance, id, next_seq, bytes, last_ms FROM log_streams "
+                                               f"WHERE instance IN ({','.join('?' * len(names))})", names)}
+    row = found.get(src)
+    if others:
+        if len(found) > (row is not None):  # a target's log is there already: replaced
+            drop(tx, names[1:])
+        if row is not None:
+            sid, seq, size, last = row
+            conn.executemany("INSERT INTO log_streams (instance, namespace, pod, next_seq, bytes, last_ms) "
+                             "VALUES (?, ?, ?, ?, ?, ?)",
+                             [(dst, namespace, pod, seq, size, None if last is None else last + shift)
+                              for dst, shift in others])
+            pairs = ",".join("(?, ?)" for _ in others)
+            conn.execute(f"WITH t(instance, shift) AS (VALUES {pairs}) "
+                         "INSERT INTO logs (stream, ms, seq, n, body) SELECT s.id, l.ms + t.shift, l.seq, l.n, l.body "
+                         "FROM t JOIN log_streams s ON s.instance = t.instance JOIN logs l ON l.stream = ?",
+                         [v for pair in others for v in pair] + [sid])
+    for dst, shift in targets:
+        if dst == src and row is not None and shift:
             # in place: every line's time moves (seq keeps the key unique)
-            conn.execute("UPDATE logs SET ms = ms + ? WHERE stream=?", (shift_ms, row[0]))
-            conn.execute("UPDATE log_streams SET last_ms = last_ms + ? WHERE id=?", (shift_ms, row[0]))
-        return
-    drop(tx, [dst])
-    if row is None:
-        return
-    sid, seq, size, last = row
-    cur = conn.execute("INSERT INTO log_streams (instance, namespace, pod, next_seq, bytes, last_ms) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", (dst, namespace, pod, seq, size,
-                                                     None if last is None else last + shift_ms))
-    conn.execute("INSERT INTO logs (stream, ms, seq, n, body) SELECT ?, ms + ?, seq, n, body FROM logs WHERE stream=?",
-                 (cur.lastrowid, shift_ms, sid))
+            conn.execute("UPDATE logs SET ms = ms + ? WHERE stream=?", (shift, row[0]))
+            conn.execute("UPDATE log_streams SET last_ms = last_ms + ? WHERE id=?", (shift, row[0]))
 
 
 def drop(tx, instances) -> None:
-    """Forget the logs of these container instances (the kubelet removed them)."""
+    """Forget the logs of these container instances (the kubelet removed them): two statements for them all."""
     conn = tx.conn
     instances = list(instances)
-    if len(instances) > 1:  # two statements for them all
-        for i in range(0, len(instances), 500):
-            part = instances[i:i + 500]
-            marks = ",".join("?" * len(part))
-            conn.execute(f"DELETE FROM logs WHERE stream IN (SELECT id FROM log_streams WHERE instance IN ({marks}))",
-                         part)
-            conn.execute(f"DELETE FROM log_streams WHERE instance IN ({marks})", part)
-        return
-    for instance in instances:
-        row = conn.execute("SELECT id FROM log_streams WHERE instance=?", (instance,)).fetchone()
-        if row is not None:
-            conn.execute("DELETE FROM logs WHERE stream=?", (row[0],))
-            conn.execute("DELETE FROM log_streams WHERE id=?", (row[0],))
+    for i in range(0, len(instances), 500):
+        part = instances[i:i + 500]
+        marks = ",".join("?" * len(part))
+        conn.execute(f"DELETE FROM logs WHERE stream IN (SELECT id FROM log_streams WHERE instance IN ({marks}))",
+                     part)
+        conn.execute(f"DELETE FROM log_streams WHERE instance IN ({marks})", part)
 
 
 def drop_pod(tx, namespace: str, pod: str, keep=()) -> None:

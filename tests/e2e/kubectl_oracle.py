@@ -656,6 +656,18 @@ def _rows(conn: sqlite3.Connection, table: str) -> list[dict]:
     return [dict(zip(cols, row)) for row in cur]
 
 
+def _event(row: dict) -> dict:
+    """An event row: its body is compact (minikctl/store/events.py ``unpack`` makes it whole again), or the whole
+    event in a store of an older layout."""
+    body = json.loads(row["body"])
+    if isinstance(body, dict) and "apiVersion" in body:
+        return body
+    from minikctl.store import events
+
+    return events.unpack(row["namespace"], row["name"], row["involved_uid"], row["rv"], row["last_ms"],
+                         row["body"])[0]
+
+
 def _read_store(store_db_path, tables: tuple[str, ...]) -> list[dict]:
     """The ``body`` of every row of ``tables``, opened read-only (a plain open if a read-only one can't read a
     WAL store whose -shm file is missing)."""
@@ -665,7 +677,7 @@ def _read_store(store_db_path, tables: tuple[str, ...]) -> list[dict]:
     for uri, mode in ((True, f"file:{path}?mode=ro"), (False, str(path))):
         conn = sqlite3.connect(mode, uri=uri)
         try:
-            return [json.loads(r["body"]) for t in tables for r in _rows(conn, t)]
+            return [_event(r) if t == "events" else json.loads(r["body"]) for t in tables for r in _rows(conn, t)]
         except sqlite3.OperationalError:
             if not uri:
                 raise

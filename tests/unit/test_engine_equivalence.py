@@ -90,6 +90,11 @@ def run_scenario(store_path: str) -> dict:
     with st.transaction() as tx:
         for table in ("meta", "objects", "events", "history", "runtime"):
             rows = [list(r) for r in tx.conn.execute(f"SELECT * FROM {table}")]
+            if table == "events":  # each event whole, as the golden has them (stored compact: store/events.py)
+                rows = [_event_row(tx.conn, r[0], r[1]) for r in rows]
+            if table == "meta":  # the golden was made with format 2, whose events were whole; the rest is the same
+                assert dict(rows)["format"] == "minikctl-store/3"
+                rows = [[k, "minikctl-store/2" if k == "format" else v] for k, v in rows]
             if table == "runtime":
                 rows = [r[:4] + [_runtime_view(json.loads(r[4])) if r[0] == "Pod" else json.loads(r[4])]
                         for r in rows]
@@ -104,6 +109,16 @@ def run_scenario(store_path: str) -> dict:
             "FROM log_streams s JOIN logs l ON l.stream = s.id ORDER BY s.namespace, s.pod, s.instance, l.ms, l.seq")]
     st.close()
     return dump
+
+
+def _event_row(conn, namespace: str, name: str) -> list:
+    """A stored event as format 2 kept it: namespace, name, involved_uid, dedup, last_ms and its whole JSON."""
+    from minikctl.store import events
+
+    row = conn.execute(f"SELECT {events._COLUMNS} FROM events WHERE namespace=? AND name=?",
+                       (namespace, name)).fetchone()
+    ev, dedup = events.unpack(*row)
+    return [row[0], row[1], row[2], dedup, row[4], json.dumps(ev, separators=(",", ":"), ensure_ascii=False)]
 
 
 def _runtime_view(R: dict) -> dict:

@@ -67,7 +67,7 @@ def _look(st, name: str) -> dict:
         for back in (1_000, 7_500, 100_000):
             out[f"since{back}"] = cl.logs(pod, "c", False, since_ms=now - back)
         out["after"] = cl.logs(pod, "c", False, after_seq=max(0, len(out["all"]) - 4), numbered=True)
-        events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events")]
+        events = tx.list_events()
         out["events"] = sorted((e.get("reason"), e.get("message"), e.get("count"), e.get("firstTimestamp"),
                                 e.get("lastTimestamp")) for e in events)
         return out
@@ -168,7 +168,7 @@ def test_failing_readiness_fast_forwarded_as_stepped(tmp_path, case):
             _advance(st, ms)
             with st.transaction() as tx:
                 pod = tx.get("Pod", "default", "r")
-                events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
+                events = tx.list_events()  # one namespace: by name
                 looks.append((pod["status"], pod["metadata"]["resourceVersion"], tx.meta("revision"),
                               [(e["reason"], e["message"], e["count"], e["firstTimestamp"], e["lastTimestamp"],
                                 e["metadata"]["resourceVersion"]) for e in events]))
@@ -269,7 +269,7 @@ def _look_all(st, ms: int, names: list) -> tuple:
     _advance(st, ms)
     with st.transaction() as tx:
         pods = [tx.get("Pod", "default", n) for n in names]
-        events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
+        events = tx.list_events()  # one namespace: by name
         netw = [tx.get("Endpoints", "default", "s")]
         netw += [json.loads(r[0]) for r in tx.conn.execute(
             "SELECT body FROM objects WHERE kind='EndpointSlice' ORDER BY name")]
@@ -340,7 +340,7 @@ def test_a_parked_probe_taken_back_when_a_controller_acts_on_its_pod(tmp_path):
             with st.transaction() as tx:
                 objs = [json.loads(r[0]) for r in tx.conn.execute(
                     "SELECT body FROM objects WHERE kind IN ('Pod', 'Job') ORDER BY kind, name")]
-                events = [json.loads(r[0]) for r in tx.conn.execute("SELECT body FROM events ORDER BY name")]
+                events = tx.list_events()  # one namespace: by name
                 looks.append(([(o["kind"], o["metadata"]["name"], o.get("status"), o["metadata"]["resourceVersion"])
                                for o in objs], tx.meta("revision"),
                               [(e["involvedObject"]["name"], e["reason"], e["message"], e["count"],

@@ -61,8 +61,13 @@ def _dur(ms: int) -> str:
     return format_go_duration(ms)
 
 
+# json.dumps(x, sort_keys=True, separators=(",", ":")) with one encoder for every call (json.dumps with options
+# builds a new one per call); the same text
+_sorted_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+
+
 def spec_hash(c: dict) -> str:
-    return sha256(json.dumps(c, sort_keys=True, separators=(",", ":")).encode()).hexdigest()[:16]
+    return sha256(_sorted_dumps(c).encode()).hexdigest()[:16]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,6 +110,7 @@ class PodWorker:
         self.ff_anchor: int | None = None
         self._containers: list | None = None
         self._pending_ff: list = []  # failing probes to jump once the instant is settled (fast_forward_failing)
+        self._started: str | None = None  # the instance this worker started, until its first lines are taken
         for cr in rec.containers.values():
             for inst in (cr.current, cr.previous):
                 if inst is not None and inst.logs:
@@ -384,8 +390,11 @@ class PodWorker:
         logs = p.logs
         if not logs:
             return
+        new = self._started == inst.id  # its first lines: it has no log yet
+        if new:
+            self._started = None
         store_logs.append(self.tx, self.ns, self.name, inst.id,
-                          [(int(e[0]), str(e[2]) if len(e) > 2 else str(e[1])) for e in logs])
+                          [(int(e[0]), str(e[2]) if len(e) > 2 else str(e[1])) for e in logs], new=new)
         del logs[:]  # taken: the process keeps no copy (bounded memory in the record)
 
     def on_exit(self, c: dict, cr: ContainerRecord, inst: InstanceRecord, code: int, reason: str, message: str,
@@ -539,6 +548,7 @@ class PodWorker:
         inst = InstanceRecord(cid, attempt, self.now, img.normalized or ref, img.image_id,
                               started=not has_probe["startupProbe"], spec_hash=spec_hash)
         cr.current = inst
+        self._started = cid
         cr.waiting = None
         self.event("Normal", "Created", f"Created container: {name}", fp)
         # a container with stdin open (``run -i``, ``debug -i``; the CRI's ContainerConfig.Stdin) waits for input:
@@ -1327,7 +1337,8 @@ class PodWorker:
         self._procs.clear()
         evs = rec.event_log
         prev = rec.cycle
-        sig = _signature(_masked(rec, anchor, self.log_view))
+        with store_logs.read_together(self.tx, [i.id for i in (cr.current, cr.previous) if i is not None]):
+            sig = _signature(_masked(rec, anchor, self.log_view))
         rec.cycle = CrashLoopCycle(sig, anchor, {name: cr.restart_count})
         rec.event_log = []
         if (not prev or evs is None or prev.signature != sig
@@ -1393,12 +1404,14 @@ class PodWorker:
                 inst.finished_at += shift
             if inst.seen_at is not None:
                 inst.seen_at += shift
-            store_logs.copy(self.tx, cur.id, inst.id, self.ns, self.name, shift)  # it printed what cur printed
             return inst
 
         cr.restart_count += n
         new_cur = instance(exits[-1] - anchor, cur.attempt + n)
         new_prev = instance(exits[-2] - anchor, cur.attempt + n - 1)
+        # each printed what cur printed (when n is 1, new_prev is cur: its times move in place, after the copy)
+        store_logs.copies(self.tx, cur.id, [(new_cur.id, exits[-1] - anchor), (new_prev.id, exits[-2] - anchor)],
+                          self.ns, self.name)
         store_logs.drop(self.tx, [i for i in (cur.id, cr.previous.id) if i not in (new_cur.id, new_prev.id)])
         ids = {cur.id: new_cur.id}
         cr.current, cr.previous = new_cur, new_prev
@@ -1568,7 +1581,7 @@ class PodWorker:
 
 
 def _signature(d: dict) -> str:
-    return sha256(json.dumps(d, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    return sha256(_sorted_dumps(d).encode()).hexdigest()
 
 
 def _normalized(rec: PodRecord, anchor: int, log_view) -> dict:
