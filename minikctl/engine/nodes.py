@@ -103,6 +103,23 @@ def internal_ip(node: dict) -> str:
     return ""
 
 
+_ZERO = Fraction(0)
+_FRACTIONS: dict[str, Fraction] = {}  # the requests' values as written ("1/10", "209715200"), parsed once
+
+
+def _fraction(value) -> Fraction:
+    """Fraction(value) of a request's value: the same few strings over and over (every pod of a Deployment asks the
+    same), and parsing one costs a regular expression match."""
+    if type(value) is not str:
+        return Fraction(value)
+    f = _FRACTIONS.get(value)
+    if f is None:
+        if len(_FRACTIONS) > 4096:
+            _FRACTIONS.clear()
+        f = _FRACTIONS[value] = Fraction(value)
+    return f
+
+
 class NodeState:
     """A node's runtime record, read once and written back by ``save`` (one per node per loop run)."""
 
@@ -135,8 +152,9 @@ class NodeState:
         return st
 
     def add_requests(self, req: dict, sign: int) -> None:
+        requested = self.requested
         for k, v in req.items():
-            self.requested[k] = self.requested.get(k, Fraction(0)) + sign * Fraction(v)
+            requested[k] = requested.get(k, _ZERO) + (_fraction(v) if sign == 1 else sign * _fraction(v))
         self.version += 1
         self._dirty = True
 

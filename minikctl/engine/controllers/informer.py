@@ -58,3 +58,59 @@ class Informer:
                 entry[2] = loads(entry[1])
             out.append(entry[2])
         return out
+
+
+class CachedReads:
+    """What a component reads by name or lists again and again while the objects rarely change (the kubelet's
+    ConfigMap, Secret, Service and Node listers: every pod it starts reads its volumes' ConfigMaps, its
+    namespace's Services for the service links, its node's address), read once from the store and kept until a
+    change of the object is observed or written since the last dispatch (``tx.feed``). Anything else is read
+    from the transaction (``__getattr__``). The objects handed out are shared: callers must not change them."""
+
+    KINDS = ("ConfigMap", "Secret", "Service", "Node")
+
+    def __init__(self, tx) -> None:
+        self.tx = tx
+        self._objs: dict[tuple, dict | None] = {}  # (kind, namespace, name) -> the object (None: not found)
+        self._lists: dict[tuple, list] = {}  # (kind, namespace, fields) -> list_current's answer
+        self._feed: list | None = None  # tx.feed as last looked at, and how much of it
+        self._seen = 0
+
+    def __getattr__(self, name: str):
+        return getattr(self.tx, name)
+
+    def observe(self, ch) -> None:
+        if ch.kind in self.KINDS:
+            self._objs.pop((ch.kind, ch.namespace, ch.name), None)
+            if self._lists:
+                for key in [k for k in self._lists if k[0] == ch.kind and k[1] == ch.namespace]:
+                    del self._lists[key]
+
+    def _catch_up(self) -> None:
+        """The changes written since the last dispatch (the loop hands them out later)."""
+        feed = self.tx.feed
+        start = self._seen if feed is self._feed and self._seen <= len(feed) else 0
+        if start < len(feed):
+            for ch in feed[start:]:
+                self.observe(ch)
+        self._feed, self._seen = feed, len(feed)
+
+    def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        if kind not in self.KINDS:
+            return self.tx.get(kind, namespace, name)
+        self._catch_up()
+        key = (kind, namespace, name)
+        if key in self._objs:
+            return self._objs[key]
+        obj = self._objs[key] = self.tx.get(kind, namespace, name)
+        return obj
+
+    def list_current(self, kind: str, namespace: str | None = None, fields: tuple[str, ...] = ()) -> list[dict]:
+        if kind not in self.KINDS or namespace is None:
+            return self.tx.list_current(kind, namespace, fields)
+        self._catch_up()
+        key = (kind, namespace, tuple(fields))
+        out = self._lists.get(key)
+        if out is None:
+            out = self._lists[key] = self.tx.list_current(kind, namespace, fields)
+        return out

@@ -20,13 +20,15 @@ from minikctl.kube.errors import ClientError
 from minikctl.store.changelog import DELETED
 
 WRITER = "kubelet"
+CACHED_KINDS = ("ConfigMap", "Secret", "Service", "Node")  # controllers/informer.py CachedReads.KINDS
 
 
 class Kubelet:
     """The node agent for every simulated node, inside one run of the cluster's loop."""
 
     name = WRITER
-    watches = ("Pod", "Node")
+    # its pods and nodes; the ConfigMaps, Secrets and Services its pods read (``reads``, kept current by their changes)
+    watches = ("Pod", "Node", "ConfigMap", "Secret", "Service")
     owns = ("Pod", N.KIND)  # runtime records whose timers it serves: pods, and each node's status sync
 
     def __init__(self, loop) -> None:
@@ -36,6 +38,9 @@ class Kubelet:
         self.queue: dict[tuple, None] = {}  # (namespace, name) of pods to look at, in arrival order
         self.node_queue: dict[str, None] = {}
         self._nodes: dict[str, N.NodeState | None] = {}
+        from minikctl.engine.controllers.informer import CachedReads
+
+        self.reads = CachedReads(self.tx)
         self.static_pending = True  # the static pod manifests are read once a command (``static.py``)
         from .parked import Parked
 
@@ -56,6 +61,10 @@ class Kubelet:
 
     # ---- the informer --------------------------------------------------------------------
     def observe(self, ch) -> None:
+        if ch.kind in CACHED_KINDS:
+            self.reads.observe(ch)
+            if ch.kind != "Node":
+                return
         if ch.kind == "Node":
             if ch.type == DELETED:  # the node's kubelet goes with it (its pods wait for the pod GC)
                 if self.node(ch.name) is not None:
@@ -240,7 +249,7 @@ class Kubelet:
             rec = new_record(pod)
             rec.uid = uid
             self._admit(pod, rec, state)
-            k = PodWorker(self.api, pod, rec, state)
+            k = PodWorker(self.api, pod, rec, state, self.reads)
             k.need_sync(self.tx.now_ms)
             k.run_due(self.tx.now_ms)
             self.finish_pod(k)
@@ -251,7 +260,7 @@ class Kubelet:
                 from .records import ContainerRecord
 
                 rec.containers[c["name"]] = ContainerRecord("ephemeral", spec_hash(c))
-        k = PodWorker(self.api, pod, rec, state)
+        k = PodWorker(self.api, pod, rec, state, self.reads)
         if meta.get("deletionTimestamp") and rec.started_at is not None and self._terminate(k, meta):
             pass  # a deletion (or a shorter grace period): the containers are stopped
         elif rec.started_at is not None:
@@ -287,7 +296,7 @@ class Kubelet:
         else:
             req = assumed[1]
         rec.requests = req
-        rec.host_ip = N.internal_ip(self.tx.get("Node", "", state.name) or {}) or N.node_ip(state.index)
+        rec.host_ip = N.internal_ip(self.reads.get("Node", "", state.name) or {}) or N.node_ip(state.index)
         rec.pod_ip = rec.host_ip if (pod.get("spec") or {}).get("hostNetwork") else state.next_pod_ip()
         rec.node = state.name
         rec.started_at = self.tx.now_ms
@@ -360,7 +369,7 @@ class Kubelet:
         if state is not None and state.stopped_at is not None:
             tx.set_wake("Pod", ns, name, None)  # a stopped kubelet runs no pod worker: ``start_node`` wakes it
             return
-        k = PodWorker(self.api, pod, rec, state)
+        k = PodWorker(self.api, pod, rec, state, self.reads)
         if horizon is not None:
             k.horizon = max(horizon, tx.now_ms)
         k.run_due(until)
@@ -494,7 +503,7 @@ def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float 
     if inst is None or inst.finished_at is not None:
         raise BadRequest(f'container {container} is not valid for pod {name}' if cr is None else
                          f'unable to upgrade connection: container not found ("{container}")')
-    k = PodWorker(kubelet.api, pod, rec, kubelet.node(rec.node or ""))
+    k = PodWorker(kubelet.api, pod, rec, kubelet.node(rec.node or ""), kubelet.reads)
     c, cr, _ = k.find(container)
     img = k.image(c.get("image", ""))
     p = k.proc(inst)
