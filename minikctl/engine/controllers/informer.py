@@ -18,7 +18,7 @@ class Informer:
     def __init__(self, tx, kind: str) -> None:
         self.tx = tx
         self.kind = kind
-        # namespace -> name -> [resourceVersion, JSON body or None, decoded object or None]
+        # namespace -> name -> [resourceVersion, JSON body or None, decoded object or None, its facts or None]
         # (body and object both None: a tombstone, so an older change seen later cannot bring it back)
         self.cache: dict[str, dict[str, list]] = {}
 
@@ -32,18 +32,19 @@ class Informer:
         cur = cache.get(ch.name)
         if cur is not None and cur[0] >= ch.rv:
             return
-        cache[ch.name] = [ch.rv, None, None] if ch.type == DELETED else [ch.rv, ch.body, None]
+        cache[ch.name] = [ch.rv, None, None, None] if ch.type == DELETED else [ch.rv, ch.body, None, None]
 
-    def list(self, namespace: str, match=None) -> list[dict]:
+    def list(self, namespace: str, match=None, facts=None) -> list:
         """The namespace's objects, in name order. ``match(json)``, when given, is asked about an object not yet
         decoded: it is left out (not decoded) when it answers False, so it must only rule out objects the caller
-        would ignore anyway."""
+        would ignore anyway. With ``facts``, (object, facts(object)) pairs: what a caller reads of every object at
+        every sync, computed once per version of the object (one function per informer)."""
         cache = self.cache.get(namespace)
         if cache is None:
             cache = self.cache[namespace] = {}
             for obj in self.tx.list(self.kind, namespace):
                 meta = obj.get("metadata") or {}
-                cache[meta["name"]] = [int(meta.get("resourceVersion") or 0), "", obj]
+                cache[meta["name"]] = [int(meta.get("resourceVersion") or 0), "", obj, None]
         kind = self.kind
         for ch in self.tx.feed:  # written since the last dispatch: not observed yet
             if ch.kind == kind and ch.namespace == namespace:
@@ -56,7 +57,13 @@ class Informer:
                 if entry[1] is None or (match is not None and not match(entry[1])):
                     continue  # deleted, or of no interest
                 entry[2] = loads(entry[1])
-            out.append(entry[2])
+            if facts is None:
+                out.append(entry[2])
+            else:
+                f = entry[3]
+                if f is None:
+                    f = entry[3] = facts(entry[2])
+                out.append((entry[2], f))
         return out
 
 

@@ -41,6 +41,9 @@ class Kubelet:
         from minikctl.engine.controllers.informer import CachedReads
 
         self.reads = CachedReads(self.tx)
+        # the pod records this kubelet wrote during the run, decoded: (namespace, name) -> (the JSON text written,
+        # the record); one is taken out when it is read (``load_record``) and back when it is written
+        self._records: dict[tuple, tuple] = {}
         self.static_pending = True  # the static pod manifests are read once a command (``static.py``)
         from .parked import Parked
 
@@ -227,8 +230,29 @@ class Kubelet:
                 self.queue[(meta.get("namespace", "default"), meta["name"])] = None
 
     # ---- pods -------------------------------------------------------------------------------
+    def load_record(self, ns: str, name: str):
+        """``records.load``, without decoding again a record this kubelet wrote during the loop's life: the one it
+        kept is the record while the store holds the text it wrote for it (nothing else wrote or deleted it since, no
+        step was rolled back). The record is handed over: until ``save_record`` writes it, a second read decodes the
+        stored text (a worker that fails half-way leaves no changed record behind)."""
+        from .records import load
+
+        kept = self._records.pop((ns, name), None)
+        if kept is None or self.tx.runtime_text("Pod", ns, name) != kept[0]:
+            return load(self.tx, ns, name)
+        rec = kept[1]
+        parked = self.parked
+        if parked.parks and parked.take(ns, name, rec):
+            self.save_record(ns, name, rec)
+        return rec
+
+    def save_record(self, ns: str, name: str, rec) -> None:
+        from .records import save
+
+        self._records[(ns, name)] = (save(self.tx, ns, name, rec), rec)
+
     def _sync_pod(self, pod: dict) -> None:
-        from .worker import PodWorker, load, new_record, spec_hash
+        from .worker import PodWorker, new_record, spec_hash
 
         meta = pod["metadata"]
         ns, name = meta.get("namespace", "default"), meta["name"]
@@ -240,7 +264,7 @@ class Kubelet:
         if uid != meta.get("uid") and meta.get("deletionTimestamp"):
             self.static_pending = True  # a mirror pod being deleted: removed at once and made again
             return
-        rec = load(self.tx, ns, name)
+        rec = self.load_record(ns, name)
         if rec is not None and rec.uid != uid:
             rec = None
         if rec is None:
@@ -335,9 +359,7 @@ class Kubelet:
 
     def _forget(self, ch) -> None:
         """A pod was removed from the API: its sandbox goes, its resources return to the node."""
-        from .worker import load
-
-        rec = load(self.tx, ch.namespace, ch.name)
+        rec = self.load_record(ch.namespace, ch.name)
         if rec is not None and rec.uid == ch.uid:
             self.release(rec)
             self.tx.delete_runtime("Pod", ch.namespace, ch.name)
@@ -355,11 +377,11 @@ class Kubelet:
         if kind == N.KIND:
             self._status_sync(name)
             return
-        from .worker import PodWorker, load
+        from .worker import PodWorker
 
         tx = self.tx
         pod = tx.get("Pod", ns, name)
-        rec = load(tx, ns, name)
+        rec = self.load_record(ns, name)
         if rec is None:
             return
         if pod is None or record_uid(pod) != rec.uid:
@@ -405,8 +427,6 @@ class Kubelet:
         return True
 
     def finish_pod(self, k) -> None:
-        from .worker import save
-
         rec = k.rec
         k.flush()
         ns, name = k.ns, k.name
@@ -416,7 +436,7 @@ class Kubelet:
                 rec.gone_at = None
                 k.write_status()
                 self.release(rec)
-                save(self.tx, ns, name, rec)
+                self.save_record(ns, name, rec)
                 self.api.delete(k.pod, grace=0)
                 return
             self.release(rec)
@@ -425,7 +445,7 @@ class Kubelet:
             self.api.delete(k.pod, grace=0)
             return
         self.settle_instant(k)
-        save(self.tx, ns, name, rec)
+        self.save_record(ns, name, rec)
 
 
 def _drop_logs(tx, ns: str, name: str, rec) -> None:
