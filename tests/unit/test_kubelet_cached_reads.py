@@ -107,3 +107,28 @@ def test_a_service_created_between_two_pods_gives_the_second_its_links(store):
         assert not any(line.startswith("WEB_SERVICE_HOST=") for line in started_env(cl, "a"))
         assert "WEB_SERVICE_HOST=10.96.0.50" in started_env(cl, "b")
         assert not any(line.startswith("WEB_SERVICE_HOST=") for line in started_env(cl, "c"))
+
+
+def test_a_pod_record_rolled_back_with_a_step_is_read_again(store):
+    """The kubelet keeps the records it wrote decoded; a step undone after it wrote one (a savepoint) puts the
+    stored text back, and the record is read from it again."""
+    with store.transaction() as tx:
+        cl = Cluster(tx)
+        cl.api.create(configmap("one"))
+        cl.api.create(pod("a"))
+        cl.run_until(lambda: False, tx.now_ms + 60_000)
+        started = tx.get("Pod", "default", "a")["status"]["containerStatuses"][0]["state"]
+        with pytest.raises(RuntimeError):
+            with tx.savepoint():
+                cl.api.delete(tx.get("Pod", "default", "a"))
+                cl.settle()  # its kubelet starts stopping the container: the record says so
+                assert tx.get("Pod", "default", "a")["metadata"].get("deletionTimestamp")
+                raise RuntimeError("the step fails")
+        live = tx.get("Pod", "default", "a")  # a change of the pod: its kubelet syncs it, from its record
+        assert not live["metadata"].get("deletionTimestamp")
+        cl.api.update(live, {**live, "metadata": {**live["metadata"], "labels": {"synced": "yes"}}})
+        cl.run_until(lambda: False, tx.now_ms + 60_000)
+        now = tx.get("Pod", "default", "a")
+        assert now["status"]["phase"] == "Running"
+        assert now["status"]["containerStatuses"][0]["state"] == started
+        assert run(cl, "a", ["cat", "/cfg/value"]) == "one"
