@@ -21,17 +21,21 @@ class Informer:
         # namespace -> name -> [resourceVersion, JSON body or None, decoded object or None, its facts or None]
         # (body and object both None: a tombstone, so an older change seen later cannot bring it back)
         self.cache: dict[str, dict[str, list]] = {}
+        # namespace -> the cache's names sorted (a tombstone keeps its name): sorted again only when a name is new,
+        # not at every list of a sync that follows status changes
+        self._names: dict[str, list[str]] = {}
 
     def observe(self, ch) -> None:
         cache = self.cache.get(ch.namespace)
         if cache is not None:
             self._apply(cache, ch)
 
-    @staticmethod
-    def _apply(cache: dict, ch) -> None:
+    def _apply(self, cache: dict, ch) -> None:
         cur = cache.get(ch.name)
         if cur is not None and cur[0] >= ch.rv:
             return
+        if cur is None:
+            self._names.pop(ch.namespace, None)
         cache[ch.name] = [ch.rv, None, None, None] if ch.type == DELETED else [ch.rv, ch.body, None, None]
 
     def list(self, namespace: str, match=None, facts=None) -> list:
@@ -45,13 +49,17 @@ class Informer:
             for obj in self.tx.list(self.kind, namespace):
                 meta = obj.get("metadata") or {}
                 cache[meta["name"]] = [int(meta.get("resourceVersion") or 0), "", obj, None]
+            self._names.pop(namespace, None)
         kind = self.kind
         for ch in self.tx.feed:  # written since the last dispatch: not observed yet
             if ch.kind == kind and ch.namespace == namespace:
                 self._apply(cache, ch)
+        names = self._names.get(namespace)
+        if names is None:
+            names = self._names[namespace] = sorted(cache)
         out = []
         loads = json.loads
-        for name in sorted(cache):
+        for name in names:
             entry = cache[name]
             if entry[2] is None:
                 if entry[1] is None or (match is not None and not match(entry[1])):
