@@ -21,6 +21,7 @@ from minikctl.store.changelog import DELETED
 
 WRITER = "kubelet"
 CACHED_KINDS = ("ConfigMap", "Secret", "Service", "Node")  # controllers/informer.py CachedReads.KINDS
+RECORDS_KEPT = 2048  # decoded pod records kept between a write and the next read (``load_record``)
 
 
 class Kubelet:
@@ -249,7 +250,10 @@ class Kubelet:
     def save_record(self, ns: str, name: str, rec) -> None:
         from .records import save
 
-        self._records[(ns, name)] = (save(self.tx, ns, name, rec), rec)
+        records = self._records
+        records[(ns, name)] = (save(self.tx, ns, name, rec), rec)
+        if len(records) > RECORDS_KEPT:  # the least recently written goes (a decoded record is ~20 KB)
+            del records[next(iter(records))]
 
     def _sync_pod(self, pod: dict) -> None:
         from .worker import PodWorker, new_record, spec_hash
