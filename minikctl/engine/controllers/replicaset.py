@@ -390,7 +390,7 @@ class ReplicaSetController(Controller):
             for size in slow_start_batches(diff):
                 failed = None
                 for _ in range(size):  # the goroutines of one batch all run
-                    pod = pod_from_template(template, rs, ref)
+                    pod = pod_from_template(template, rs, ref, copy_spec=False)  # Api.create copies it
                     if self.create_pod(rs, pod) is None:
                         failed = failed or self.create_error
                 if failed is not None:
