@@ -151,9 +151,14 @@ class Loop:
         everything at the current one is done (the loop is quiet there): False, the clock at that instant, so
         that a long advance can be committed in steps. True when ``to_ms`` was reached."""
         tx = self.tx
-        own = tx.start_due_queue(to_ms)  # the order kept in memory, runtime records written back at the end
-        reached = True
+        # before the due queue is read: its list of every record due is the run's first large allocation
         gc_thresholds = _defer_full_collections()
+        try:
+            own = tx.start_due_queue(to_ms)  # the order kept in memory, runtime records written back at the end
+        except BaseException:
+            gc.set_threshold(*gc_thresholds)
+            raise
+        reached = True
         self.cursor = (tx.now_ms, "", "", "")
         tx.parked = self.kubelet.parked
         try:

@@ -102,6 +102,25 @@ def internal_ip(node: dict) -> str:
     return ""
 
 
+_FRACTIONS: dict = {}  # the requests' values as written ("1/10", "209715200"), parsed once
+
+
+def _fraction(value):
+    """Fraction(value) of a request's value: the same few strings over and over (every pod of a Deployment asks the
+    same), and parsing one costs a regular expression match. ``fractions`` is imported on first use (a command that
+    reads no request does not load it)."""
+    from fractions import Fraction
+
+    if type(value) is not str:
+        return Fraction(value)
+    f = _FRACTIONS.get(value)
+    if f is None:
+        if len(_FRACTIONS) > 4096:
+            _FRACTIONS.clear()
+        f = _FRACTIONS[value] = Fraction(value)
+    return f
+
+
 class NodeState:
     """A node's runtime record, read once and written back by ``save`` (one per node per loop run)."""
 
@@ -144,10 +163,11 @@ class NodeState:
         return self._requested
 
     def add_requests(self, req: dict, sign: int) -> None:
-        from fractions import Fraction
-
+        requested = self.requested
         for k, v in req.items():
-            self.requested[k] = self.requested.get(k, Fraction(0)) + sign * Fraction(v)
+            add = _fraction(v) if sign == 1 else sign * _fraction(v)
+            held = requested.get(k)
+            requested[k] = add if held is None else held + add
         self.version += 1
         self._dirty = True
 

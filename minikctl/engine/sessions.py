@@ -49,7 +49,7 @@ def _container(loop, ns: str, name: str, container: str):
         raise Gone()
     _kubelet_reachable(tx, rec, "")
     kubelet = loop.kubelet
-    k = PodWorker(kubelet.api, pod, rec, kubelet.node(rec.node or ""))
+    k = PodWorker(kubelet.api, pod, rec, kubelet.node(rec.node or ""), kubelet.reads)
     try:
         c, cr, _ = k.find(container)
     except KeyError:

@@ -64,15 +64,28 @@ class RuntimeRecords:
             raise damaged(self.path, f"the runtime record {kind} {namespace}/{name} is not a JSON object")
         return value
 
-    def put_runtime(self, kind: str, namespace: str, name: str, state: dict, wake_ms: int | None) -> None:
+    def put_runtime(self, kind: str, namespace: str, name: str, state: dict, wake_ms: int | None) -> str:
+        """Write a record; returns its JSON text (what ``runtime_text`` reads back while nothing else wrote it)."""
         key = (kind, namespace, name)
         wake_ms = _wake(wake_ms)
+        body = _dumps(state)
         if self._due is not None:
-            self._rt[key] = (wake_ms, _dumps(state))
+            self._rt[key] = (wake_ms, body)
             self._queue_wake(key, wake_ms)
-            return
+            return body
         self.conn.execute("INSERT OR REPLACE INTO runtime (kind, namespace, name, wake_ms, body) VALUES (?, ?, ?, ?, ?)",
-                          (kind, namespace, name, wake_ms, _dumps(state)))
+                          (kind, namespace, name, wake_ms, body))
+        return body
+
+    def runtime_text(self, kind: str, namespace: str, name: str) -> str | None:
+        """A record's JSON text as stored (None: there is none), without decoding it: an owner that keeps its records
+        decoded knows one is current when this is the text its ``put_runtime`` returned."""
+        pending = self._rt.get((kind, namespace, name))
+        if pending is not None:
+            return pending[1]
+        row = self.conn.execute("SELECT body FROM runtime WHERE kind=? AND namespace=? AND name=?",
+                                (kind, namespace, name)).fetchone()
+        return None if row is None else row[0]
 
     def delete_runtime(self, kind: str, namespace: str, name: str) -> None:
         key = (kind, namespace, name)

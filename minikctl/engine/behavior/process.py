@@ -730,6 +730,8 @@ class Process:
         p.stdin_open = bool(stdin_open)
         p.argv = [str(a) for a in argv]
         p.image = image.to_dict() if isinstance(image, Image) else dict(image or {})
+        if isinstance(image, Image):
+            p._image_obj = image  # what _img() would rebuild from p.image (an Image is frozen, its maps never changed)
         p.memory_limit = memory_limit
         if cpu_limit is not None and cpu_limit > 0:
             p.cpu_share = min(1.0, float(cpu_limit))

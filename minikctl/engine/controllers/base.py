@@ -31,9 +31,10 @@ def new_controller_ref(owner: dict) -> dict:
             "controller": True, "blockOwnerDeletion": True}
 
 
-def pod_from_template(template: dict, owner: dict, ref: dict | None = None) -> dict:
+def pod_from_template(template: dict, owner: dict, ref: dict | None = None, copy_spec: bool = True) -> dict:
     """GetPodFromTemplate: the template's labels, annotations and finalizers, ``<owner>-`` as generateName,
-    the owner's controller reference, a copy of the template's spec."""
+    the owner's controller reference, a copy of the template's spec (``copy_spec`` False: the template's spec
+    itself, for a caller that only hands the pod to ``create_pod``, whose admission copies the request first)."""
     tmeta = template.get("metadata") or {}
     name = owner["metadata"]["name"]
     prefix = name + "-"
@@ -49,8 +50,9 @@ def pod_from_template(template: dict, owner: dict, ref: dict | None = None) -> d
     if tmeta.get("finalizers"):
         meta["finalizers"] = list(tmeta["finalizers"])
     meta["ownerReferences"] = [ref or new_controller_ref(owner)]
+    spec = template.get("spec") or {}
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
-            "spec": json.loads(json.dumps(template.get("spec") or {}))}
+            "spec": json.loads(json.dumps(spec)) if copy_spec else spec}
 
 
 def is_pod_active(pod: dict) -> bool:

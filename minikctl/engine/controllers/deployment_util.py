@@ -5,7 +5,6 @@ Deployments and ReplicaSets as the API's JSON.
 
 from __future__ import annotations
 
-import copy
 import math
 
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
@@ -272,11 +271,19 @@ def _semantic(value):
 def equal_ignore_hash(t1: dict | None, t2: dict | None) -> bool:
     """EqualIgnoreHash: the templates equal once the pod-template-hash label is removed from both."""
     def strip(t: dict | None) -> dict:
-        t = copy.deepcopy(t or {})
-        labels = (t.get("metadata") or {}).get("labels")
-        if isinstance(labels, dict):
-            labels.pop(POD_TEMPLATE_HASH, None)
-        return _semantic(t)
+        # _semantic makes new maps and lists: the hash label is taken out of its copy (no deep copy first; a rollout
+        # compares the Deployment's template with every ReplicaSet's at every sync). Labels that were only the
+        # hash label are gone, as _semantic drops an empty map.
+        t = t or {}
+        out = _semantic(t)
+        labels = (t.get("metadata") or {}).get("labels") if isinstance(t.get("metadata"), dict) else None
+        if isinstance(labels, dict) and POD_TEMPLATE_HASH in labels:
+            meta = out.get("metadata")
+            if isinstance(meta, dict) and isinstance(meta.get("labels"), dict):
+                meta["labels"].pop(POD_TEMPLATE_HASH, None)
+                if len(labels) == 1:
+                    del meta["labels"]
+        return out
 
     from minikctl.api.updates import _semantic as api_semantic  # quantities by value
 

@@ -18,43 +18,114 @@ class Informer:
     def __init__(self, tx, kind: str) -> None:
         self.tx = tx
         self.kind = kind
-        # namespace -> name -> [resourceVersion, JSON body or None, decoded object or None]
+        # namespace -> name -> [resourceVersion, JSON body or None, decoded object or None, its facts or None]
         # (body and object both None: a tombstone, so an older change seen later cannot bring it back)
         self.cache: dict[str, dict[str, list]] = {}
+        # namespace -> the cache's names sorted (a tombstone keeps its name): sorted again only when a name is new,
+        # not at every list of a sync that follows status changes
+        self._names: dict[str, list[str]] = {}
 
     def observe(self, ch) -> None:
         cache = self.cache.get(ch.namespace)
         if cache is not None:
             self._apply(cache, ch)
 
-    @staticmethod
-    def _apply(cache: dict, ch) -> None:
+    def _apply(self, cache: dict, ch) -> None:
         cur = cache.get(ch.name)
         if cur is not None and cur[0] >= ch.rv:
             return
-        cache[ch.name] = [ch.rv, None, None] if ch.type == DELETED else [ch.rv, ch.body, None]
+        if cur is None:
+            self._names.pop(ch.namespace, None)
+        cache[ch.name] = [ch.rv, None, None, None] if ch.type == DELETED else [ch.rv, ch.body, None, None]
 
-    def list(self, namespace: str, match=None) -> list[dict]:
+    def list(self, namespace: str, match=None, facts=None) -> list:
         """The namespace's objects, in name order. ``match(json)``, when given, is asked about an object not yet
         decoded: it is left out (not decoded) when it answers False, so it must only rule out objects the caller
-        would ignore anyway."""
+        would ignore anyway. With ``facts``, (object, facts(object)) pairs: what a caller reads of every object at
+        every sync, computed once per version of the object (one function per informer)."""
         cache = self.cache.get(namespace)
         if cache is None:
             cache = self.cache[namespace] = {}
             for obj in self.tx.list(self.kind, namespace):
                 meta = obj.get("metadata") or {}
-                cache[meta["name"]] = [int(meta.get("resourceVersion") or 0), "", obj]
+                cache[meta["name"]] = [int(meta.get("resourceVersion") or 0), "", obj, None]
+            self._names.pop(namespace, None)
         kind = self.kind
         for ch in self.tx.feed:  # written since the last dispatch: not observed yet
             if ch.kind == kind and ch.namespace == namespace:
                 self._apply(cache, ch)
+        names = self._names.get(namespace)
+        if names is None:
+            names = self._names[namespace] = sorted(cache)
         out = []
         loads = json.loads
-        for name in sorted(cache):
+        for name in names:
             entry = cache[name]
             if entry[2] is None:
                 if entry[1] is None or (match is not None and not match(entry[1])):
                     continue  # deleted, or of no interest
                 entry[2] = loads(entry[1])
-            out.append(entry[2])
+            if facts is None:
+                out.append(entry[2])
+            else:
+                f = entry[3]
+                if f is None:
+                    f = entry[3] = facts(entry[2])
+                out.append((entry[2], f))
+        return out
+
+
+class CachedReads:
+    """What a component reads by name or lists again and again while the objects rarely change (the kubelet's
+    ConfigMap, Secret, Service and Node listers: every pod it starts reads its volumes' ConfigMaps, its
+    namespace's Services for the service links, its node's address), read once from the store and kept until a
+    change of the object is observed or written since the last dispatch (``tx.feed``). Anything else is read
+    from the transaction (``__getattr__``). The objects handed out are shared: callers must not change them."""
+
+    KINDS = ("ConfigMap", "Secret", "Service", "Node")
+
+    def __init__(self, tx) -> None:
+        self.tx = tx
+        self._objs: dict[tuple, dict | None] = {}  # (kind, namespace, name) -> the object (None: not found)
+        self._lists: dict[tuple, list] = {}  # (kind, namespace, fields) -> list_current's answer
+        self._feed: list | None = None  # tx.feed as last looked at, and how much of it
+        self._seen = 0
+
+    def __getattr__(self, name: str):
+        return getattr(self.tx, name)
+
+    def observe(self, ch) -> None:
+        if ch.kind in self.KINDS:
+            self._objs.pop((ch.kind, ch.namespace, ch.name), None)
+            if self._lists:
+                for key in [k for k in self._lists if k[0] == ch.kind and k[1] == ch.namespace]:
+                    del self._lists[key]
+
+    def _catch_up(self) -> None:
+        """The changes written since the last dispatch (the loop hands them out later)."""
+        feed = self.tx.feed
+        start = self._seen if feed is self._feed and self._seen <= len(feed) else 0
+        if start < len(feed):
+            for ch in feed[start:]:
+                self.observe(ch)
+        self._feed, self._seen = feed, len(feed)
+
+    def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        if kind not in self.KINDS:
+            return self.tx.get(kind, namespace, name)
+        self._catch_up()
+        key = (kind, namespace, name)
+        if key in self._objs:
+            return self._objs[key]
+        obj = self._objs[key] = self.tx.get(kind, namespace, name)
+        return obj
+
+    def list_current(self, kind: str, namespace: str | None = None, fields: tuple[str, ...] = ()) -> list[dict]:
+        if kind not in self.KINDS or namespace is None:
+            return self.tx.list_current(kind, namespace, fields)
+        self._catch_up()
+        key = (kind, namespace, tuple(fields))
+        out = self._lists.get(key)
+        if out is None:
+            out = self._lists[key] = self.tx.list_current(kind, namespace, fields)
         return out

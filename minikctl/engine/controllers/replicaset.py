@@ -63,6 +63,23 @@ def is_pod_available(pod: dict, min_ready_seconds: int, now_ms: int) -> bool:
     return since is not None and since + min_ready_seconds * 1000 < now_ms
 
 
+def _pod_facts(pod: dict) -> tuple:
+    """What every sync reads of a pod (the informer keeps it with the pod's version): active (IsPodActive), its
+    controller reference, its labels, ready, and since when (podReadyTime; None when not ready or the zero time)."""
+    ready = is_pod_ready(pod)
+    return (is_pod_active(pod), controller_ref(pod), _labels(pod), ready, _pod_ready_time(pod) if ready else None)
+
+
+def _available(facts: tuple, min_ready_seconds: int, now_ms: int) -> bool:
+    """is_pod_available over a pod's _pod_facts."""
+    if not facts[3]:
+        return False
+    if not min_ready_seconds:
+        return True
+    since = facts[4]
+    return since is not None and since + min_ready_seconds * 1000 < now_ms
+
+
 def _pod_ready_time(pod: dict) -> int | None:
     """podReadyTime: the Ready condition's lastTransitionTime when ready (None: zero)."""
     if is_pod_ready(pod):
@@ -224,6 +241,7 @@ class ReplicaSetController(Controller):
         super().__init__(loop)
         self.pods = Informer(self.tx, "Pod")
         self.replica_sets = Informer(self.tx, "ReplicaSet")  # the lister (Tx.list would flush held writes)
+        self._queued: dict[tuple, tuple] = {}  # (namespace, name) -> (instant, record text) of the last queue.Add
 
     # ---- the informers ----------------------------------------------------------------------------------
     def observe(self, ch) -> None:
@@ -267,11 +285,20 @@ class ReplicaSetController(Controller):
     def enqueue(self, namespace: str, name: str) -> None:
         """queue.Add: the ReplicaSet is synced once at the end of the current instant, after every pod change of
         that instant (kind ``Pod`` timers run before ``ReplicaSet`` ones), as the controller's queue coalesces a
-        burst of pod events into one sync."""
+        burst of pod events into one sync.
+
+        Every pod change of the instant asks again: once the record says "now" for this instant, the text it was
+        left with (``_queued``) tells without decoding it that nothing has taken the entry out since."""
+        key = (namespace, name)
+        now = self.tx.now_ms
+        queued = self._queued.get(key)
+        if queued is not None and queued[0] == now and self.tx.runtime_text(self.kind, namespace, name) == queued[1]:
+            return
         rec = self._record(namespace, name)
-        if rec.get("now") != self.tx.now_ms:
-            rec["now"] = self.tx.now_ms
+        if rec.get("now") != now:
+            rec["now"] = now
             self._store(namespace, name, rec)
+        self._queued[key] = (now, self.tx.runtime_text(self.kind, namespace, name))
 
     def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
         rec = self._record(namespace, name)
@@ -308,46 +335,48 @@ class ReplicaSetController(Controller):
             return  # "error converting pod selector to selector": nothing to do until it is fixed
         uid = rs["metadata"].get("uid", "")
         # a pod another controller owns is of no interest here (but for ranking a scale-down, which lists again)
-        all_pods = self.pods.list(namespace, lambda body: uid in body or '"ownerReferences"' not in body)
-        active = [p for p in all_pods if is_pod_active(p)]
-        filtered = self.claim_pods(rs, selector, active)
+        pods = self.pods.list(namespace, lambda body: uid in body or '"ownerReferences"' not in body, _pod_facts)
+        claimed = self.claim_pods(rs, selector, [pf for pf in pods if pf[1][0]])  # the active ones
+        filtered = [pod for pod, _ in claimed]
         error = None
         if not (rs.get("metadata") or {}).get("deletionTimestamp"):
-            error = self.manage_replicas(filtered, rs, all_pods)
+            error = self.manage_replicas(filtered, rs, [pod for pod, _ in pods])
         now = self.tx.now_ms
-        status = calculate_status(rs, filtered, error, now)
+        status = calculate_status(rs, claimed, error, now)
         rs = self.update_rs_status(rs, status)
         # the pods that are ready but not yet available: look again when the first one becomes available
         mrs = int((rs.get("spec") or {}).get("minReadySeconds") or 0)
         wake = None
         if mrs > 0:
-            for pod in filtered:
-                since = _pod_ready_time(pod)
-                if since is not None and not is_pod_available(pod, mrs, now):
+            for _pod, facts in claimed:
+                since = facts[4]
+                if since is not None and not _available(facts, mrs, now):
                     at = since + mrs * 1000 + 1000  # updatePod: enqueueAfter(minReadySeconds + 1s)
                     wake = at if wake is None else min(wake, at)
         self._requeue(namespace, name, wake, error is not None)
 
-    def claim_pods(self, rs: dict, selector: LabelSelector, pods: list[dict]) -> list[dict]:
-        """PodControllerRefManager.ClaimPods (controller_ref_manager.go ClaimObject)."""
+    def claim_pods(self, rs: dict, selector: LabelSelector, pods: list[tuple]) -> list[tuple]:
+        """PodControllerRefManager.ClaimPods (controller_ref_manager.go ClaimObject), over (pod, _pod_facts)
+        pairs."""
         meta = rs["metadata"]
         uid = meta.get("uid")
         deleting = bool(meta.get("deletionTimestamp"))
         out = []
-        for pod in pods:
-            ref = controller_ref(pod)
+        for pod, facts in pods:
+            ref = facts[1]
             if ref is not None:
                 if ref.get("uid") != uid:
                     continue
-                if selector.matches(_labels(pod)):
-                    out.append(pod)
+                if selector.matches(facts[2]):
+                    out.append((pod, facts))
                     continue
                 if not deleting:
                     self._release(pod, uid)
                 continue
-            if deleting or not selector.matches(_labels(pod)) or (pod.get("metadata") or {}).get("deletionTimestamp"):
+            if deleting or not selector.matches(facts[2]) or (pod.get("metadata") or {}).get("deletionTimestamp"):
                 continue
-            out.append(self._adopt(pod, rs))
+            adopted = self._adopt(pod, rs)
+            out.append((adopted, _pod_facts(adopted)))
         return out
 
     def manage_replicas(self, filtered: list[dict], rs: dict, all_pods: list[dict]) -> str | None:
@@ -361,7 +390,7 @@ class ReplicaSetController(Controller):
             for size in slow_start_batches(diff):
                 failed = None
                 for _ in range(size):  # the goroutines of one batch all run
-                    pod = pod_from_template(template, rs, ref)
+                    pod = pod_from_template(template, rs, ref, copy_spec=False)  # Api.create copies it
                     if self.create_pod(rs, pod) is None:
                         failed = failed or self.create_error
                 if failed is not None:
@@ -438,20 +467,20 @@ def _omit_empty_status(status: dict) -> dict:
     return out
 
 
-def calculate_status(rs: dict, filtered: list[dict], error: str | None, now_ms: int) -> dict:
-    """calculateStatus (replica_set_utils.go)."""
+def calculate_status(rs: dict, filtered: list[tuple], error: str | None, now_ms: int) -> dict:
+    """calculateStatus (replica_set_utils.go), over (pod, _pod_facts) pairs."""
     spec = rs.get("spec") or {}
     status = json.loads(json.dumps(rs.get("status") or {}))
     template_labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
     mrs = int(spec.get("minReadySeconds") or 0)
     fully = ready = available = 0
-    for pod in filtered:
-        labels = _labels(pod)
+    for _pod, facts in filtered:
+        labels = facts[2]
         if all(labels.get(k) == v for k, v in template_labels.items()):
             fully += 1
-        if is_pod_ready(pod):
+        if facts[3]:
             ready += 1
-            if is_pod_available(pod, mrs, now_ms):
+            if _available(facts, mrs, now_ms):
                 available += 1
     conds = status.get("conditions") or []
     failure = next((c for c in conds if c.get("type") == "ReplicaFailure"), None)

@@ -20,13 +20,16 @@ from minikctl.kube.errors import ClientError
 from minikctl.store.changelog import DELETED
 
 WRITER = "kubelet"
+CACHED_KINDS = ("ConfigMap", "Secret", "Service", "Node")  # controllers/informer.py CachedReads.KINDS
+RECORDS_KEPT = 2048  # decoded pod records kept between a write and the next read (``load_record``)
 
 
 class Kubelet:
     """The node agent for every simulated node, inside one run of the cluster's loop."""
 
     name = WRITER
-    watches = ("Pod", "Node")
+    # its pods and nodes; the ConfigMaps, Secrets and Services its pods read (``reads``, kept current by their changes)
+    watches = ("Pod", "Node", "ConfigMap", "Secret", "Service")
     owns = ("Pod", N.KIND)  # runtime records whose timers it serves: pods, and each node's status sync
 
     def __init__(self, loop) -> None:
@@ -36,6 +39,12 @@ class Kubelet:
         self.queue: dict[tuple, None] = {}  # (namespace, name) of pods to look at, in arrival order
         self.node_queue: dict[str, None] = {}
         self._nodes: dict[str, N.NodeState | None] = {}
+        from minikctl.engine.controllers.informer import CachedReads
+
+        self.reads = CachedReads(self.tx)
+        # the pod records this kubelet wrote during the run, decoded: (namespace, name) -> (the JSON text written,
+        # the record); one is taken out when it is read (``load_record``) and back when it is written
+        self._records: dict[tuple, tuple] = {}
         self.static_pending = True  # the static pod manifests are read once a command (``static.py``)
         from .parked import Parked
 
@@ -56,6 +65,10 @@ class Kubelet:
 
     # ---- the informer --------------------------------------------------------------------
     def observe(self, ch) -> None:
+        if ch.kind in CACHED_KINDS:
+            self.reads.observe(ch)
+            if ch.kind != "Node":
+                return
         if ch.kind == "Node":
             if ch.type == DELETED:  # the node's kubelet goes with it (its pods wait for the pod GC)
                 if self.node(ch.name) is not None:
@@ -218,8 +231,32 @@ class Kubelet:
                 self.queue[(meta.get("namespace", "default"), meta["name"])] = None
 
     # ---- pods -------------------------------------------------------------------------------
+    def load_record(self, ns: str, name: str):
+        """``records.load``, without decoding again a record this kubelet wrote during the loop's life: the one it
+        kept is the record while the store holds the text it wrote for it (nothing else wrote or deleted it since, no
+        step was rolled back). The record is handed over: until ``save_record`` writes it, a second read decodes the
+        stored text (a worker that fails half-way leaves no changed record behind)."""
+        from .records import load
+
+        kept = self._records.pop((ns, name), None)
+        if kept is None or self.tx.runtime_text("Pod", ns, name) != kept[0]:
+            return load(self.tx, ns, name)
+        rec = kept[1]
+        parked = self.parked
+        if parked.parks and parked.take(ns, name, rec):
+            self.save_record(ns, name, rec)
+        return rec
+
+    def save_record(self, ns: str, name: str, rec) -> None:
+        from .records import save
+
+        records = self._records
+        records[(ns, name)] = (save(self.tx, ns, name, rec), rec)
+        if len(records) > RECORDS_KEPT:  # the least recently written goes (a decoded record is ~20 KB)
+            del records[next(iter(records))]
+
     def _sync_pod(self, pod: dict) -> None:
-        from .worker import PodWorker, load, new_record, spec_hash
+        from .worker import PodWorker, new_record, spec_hash
 
         meta = pod["metadata"]
         ns, name = meta.get("namespace", "default"), meta["name"]
@@ -231,7 +268,7 @@ class Kubelet:
         if uid != meta.get("uid") and meta.get("deletionTimestamp"):
             self.static_pending = True  # a mirror pod being deleted: removed at once and made again
             return
-        rec = load(self.tx, ns, name)
+        rec = self.load_record(ns, name)
         if rec is not None and rec.uid != uid:
             rec = None
         if rec is None:
@@ -240,7 +277,7 @@ class Kubelet:
             rec = new_record(pod)
             rec.uid = uid
             self._admit(pod, rec, state)
-            k = PodWorker(self.api, pod, rec, state)
+            k = PodWorker(self.api, pod, rec, state, self.reads)
             k.need_sync(self.tx.now_ms)
             k.run_due(self.tx.now_ms)
             self.finish_pod(k)
@@ -251,7 +288,7 @@ class Kubelet:
                 from .records import ContainerRecord
 
                 rec.containers[c["name"]] = ContainerRecord("ephemeral", spec_hash(c))
-        k = PodWorker(self.api, pod, rec, state)
+        k = PodWorker(self.api, pod, rec, state, self.reads)
         if meta.get("deletionTimestamp") and rec.started_at is not None and self._terminate(k, meta):
             pass  # a deletion (or a shorter grace period): the containers are stopped
         elif rec.started_at is not None:
@@ -287,7 +324,7 @@ class Kubelet:
         else:
             req = assumed[1]
         rec.requests = req
-        rec.host_ip = N.internal_ip(self.tx.get("Node", "", state.name) or {}) or N.node_ip(state.index)
+        rec.host_ip = N.internal_ip(self.reads.get("Node", "", state.name) or {}) or N.node_ip(state.index)
         rec.pod_ip = rec.host_ip if (pod.get("spec") or {}).get("hostNetwork") else state.next_pod_ip()
         rec.node = state.name
         rec.started_at = self.tx.now_ms
@@ -326,9 +363,7 @@ class Kubelet:
 
     def _forget(self, ch) -> None:
         """A pod was removed from the API: its sandbox goes, its resources return to the node."""
-        from .worker import load
-
-        rec = load(self.tx, ch.namespace, ch.name)
+        rec = self.load_record(ch.namespace, ch.name)
         if rec is not None and rec.uid == ch.uid:
             self.release(rec)
             self.tx.delete_runtime("Pod", ch.namespace, ch.name)
@@ -346,11 +381,11 @@ class Kubelet:
         if kind == N.KIND:
             self._status_sync(name)
             return
-        from .worker import PodWorker, load
+        from .worker import PodWorker
 
         tx = self.tx
         pod = tx.get("Pod", ns, name)
-        rec = load(tx, ns, name)
+        rec = self.load_record(ns, name)
         if rec is None:
             return
         if pod is None or record_uid(pod) != rec.uid:
@@ -360,7 +395,7 @@ class Kubelet:
         if state is not None and state.stopped_at is not None:
             tx.set_wake("Pod", ns, name, None)  # a stopped kubelet runs no pod worker: ``start_node`` wakes it
             return
-        k = PodWorker(self.api, pod, rec, state)
+        k = PodWorker(self.api, pod, rec, state, self.reads)
         if horizon is not None:
             k.horizon = max(horizon, tx.now_ms)
         k.run_due(until)
@@ -396,8 +431,6 @@ class Kubelet:
         return True
 
     def finish_pod(self, k) -> None:
-        from .worker import save
-
         rec = k.rec
         k.flush()
         ns, name = k.ns, k.name
@@ -407,7 +440,7 @@ class Kubelet:
                 rec.gone_at = None
                 k.write_status()
                 self.release(rec)
-                save(self.tx, ns, name, rec)
+                self.save_record(ns, name, rec)
                 self.api.delete(k.pod, grace=0)
                 return
             self.release(rec)
@@ -416,7 +449,7 @@ class Kubelet:
             self.api.delete(k.pod, grace=0)
             return
         self.settle_instant(k)
-        save(self.tx, ns, name, rec)
+        self.save_record(ns, name, rec)
 
 
 def _drop_logs(tx, ns: str, name: str, rec) -> None:
@@ -494,7 +527,7 @@ def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float 
     if inst is None or inst.finished_at is not None:
         raise BadRequest(f'container {container} is not valid for pod {name}' if cr is None else
                          f'unable to upgrade connection: container not found ("{container}")')
-    k = PodWorker(kubelet.api, pod, rec, kubelet.node(rec.node or ""))
+    k = PodWorker(kubelet.api, pod, rec, kubelet.node(rec.node or ""), kubelet.reads)
     c, cr, _ = k.find(container)
     img = k.image(c.get("image", ""))
     p = k.proc(inst)

@@ -730,5 +730,6 @@ def from_v1(R: dict) -> dict:
 R_PROC, R_PROBE, R_KUBELET = 1, 2, 3  # a timer's rank among those due at one instant: process, probe, kubelet
 
 
-def save(tx, ns: str, name: str, rec: PodRecord) -> None:
-    tx.put_runtime("Pod", ns, name, rec.to_json(), rec.next_wake())
+def save(tx, ns: str, name: str, rec: PodRecord) -> str:
+    """Write the record; returns its JSON text (``Tx.put_runtime``)."""
+    return tx.put_runtime("Pod", ns, name, rec.to_json(), rec.next_wake())

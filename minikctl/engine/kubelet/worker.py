@@ -94,9 +94,12 @@ def new_record(pod: dict) -> PodRecord:
 class PodWorker:
     """One pod's kubelet work inside one transaction."""
 
-    def __init__(self, api, pod: dict, rec: PodRecord, node=None) -> None:
+    def __init__(self, api, pod: dict, rec: PodRecord, node=None, reads=None) -> None:
         self.api = api  # the kubelet's API client: status writes and events go through it
         self.tx = api.tx
+        # where the ConfigMaps, Secrets and Services a container needs are read (the kubelet's listers,
+        # controllers/informer.py CachedReads; the transaction itself without one)
+        self.reads = reads if reads is not None else self.tx
         self.node = node  # the node's state (NodeState): its images
         self.pod = pod
         self.rec = rec
@@ -518,7 +521,7 @@ class PodWorker:
         name = c["name"]
         from minikctl.engine.kubelet.config import CONFIG_RETRY_MS, env_references
 
-        _cms, _secrets, config_error = env_references(self.tx, c, self.pod)
+        _cms, _secrets, config_error = env_references(self.reads, c, self.pod)
         if config_error is not None:
             # generateContainerConfig failed: CreateContainerConfigError, synced again after the back-off period
             cr.waiting = Waiting("CreateContainerConfigError", config_error)
@@ -542,7 +545,7 @@ class PodWorker:
         attempt = cr.restart_count
         cid = self.tx.digest("container", self.rec.uid, name, attempt)
         view = self.fs().view(name, c.get("volumeMounts"), img)
-        env = procs.env_for(c, self.pod, img, self.tx)
+        env = procs.env_for(c, self.pod, img, self.reads)
         argv = procs.argv_for(c, img, env)
         has_probe = {k: bool(c.get(k)) for k, _ in PROBE_TYPES}
         inst = InstanceRecord(cid, attempt, self.now, img.normalized or ref, img.image_id,
@@ -601,7 +604,7 @@ class PodWorker:
 
             cmd = [str(x) for x in hook["exec"].get("command") or []]
             view = self.fs().view(c["name"], c.get("volumeMounts"), img)
-            code, out, dur = procs.run_exec(cmd, procs.env_for(c, self.pod, img, self.tx), view, img, self.now, None, p)
+            code, out, dur = procs.run_exec(cmd, procs.env_for(c, self.pod, img, self.reads), view, img, self.now, None, p)
             if code == 126 and out.startswith("OCI runtime exec failed"):
                 # the runtime could not start it: ExecSync fails (a gRPC error), no output
                 exec_id = self.tx.digest("exec", inst.id, "postStart")
@@ -759,7 +762,7 @@ class PodWorker:
                 img = self.image(c.get("image", ""))
                 view = self.fs().view(c["name"], c.get("volumeMounts"), img)
                 code, out, dur = procs.run_exec(hook["exec"].get("command") or [],
-                                                procs.env_for(c, self.pod, img, self.tx, inst.started_at),
+                                                procs.env_for(c, self.pod, img, self.reads, inst.started_at),
                                                 view, img, self.now, grace_s, p)
                 if code == -1:  # still running when the grace period ends
                     return limit, "when_stopped"
@@ -859,7 +862,7 @@ class PodWorker:
             img = self.image(c.get("image", ""))
             view = self.fs().view(c["name"], c.get("volumeMounts"), img)
             code, out, _ = procs.run_exec(probe["exec"].get("command") or [],
-                                          procs.env_for(c, self.pod, img, self.tx, inst.started_at), view,
+                                          procs.env_for(c, self.pod, img, self.reads, inst.started_at), view,
                                           img, self.now, timeout, p)
             return code == 0, out
         if "httpGet" in probe:
@@ -1129,7 +1132,7 @@ class PodWorker:
         if st is not None and self.now < st["next"]:
             self.need_sync(st["next"])
             return False
-        error = config.mount_error(self.tx, self.pod)
+        error = config.mount_error(self.reads, self.pod)
         if error is not None:
             attempts = (st or {}).get("attempts", 0)
             delay = min(config.MOUNT_RETRY_INITIAL_MS * 2 ** attempts, config.MOUNT_RETRY_MAX_MS)
@@ -1138,7 +1141,7 @@ class PodWorker:
             self.need_sync(self.now + delay)
             return False
         fs = self.fs()
-        for volume, files in config.volume_contents(self.tx, self.pod).items():
+        for volume, files in config.volume_contents(self.reads, self.pod).items():
             fs.populate(volume, files)
         self.rec.volumes = {"mounted": True}
         return True
