@@ -349,3 +349,24 @@ def test_a_parked_probe_taken_back_when_a_controller_acts_on_its_pod(tmp_path):
         st.close()
     assert seen[True] == seen[False]
     assert any(e[1] == "DeadlineExceeded" for e in seen[True][0][2])
+
+
+def test_segments_cut_where_a_counter_changes_width():
+    """``periodic._last_of_width`` (arithmetic on the powers of ten) cuts the iterations where ``_key`` (each
+    counter's rendered width, computed at every iteration) changes, for counters going up and down across zero."""
+    import random
+
+    from minikctl.engine.behavior import periodic
+
+    rng = random.Random(7)
+    for _ in range(300):
+        steps = {f"v{i}": rng.choice([-1, 1, -3, 7, 10, -25, 999, 0]) for i in range(rng.randint(1, 3))}
+        desc = {"base": {"vars": {k: str(rng.randint(-1200, 1200)) for k in steps}}, "steps": steps}
+        n = rng.randint(1, 400)
+        a = 1
+        while a <= n:
+            last = periodic._last_of_width(desc, a, n)
+            assert a <= last <= n
+            assert all(periodic._key(desc, j) == periodic._key(desc, a) for j in range(a, last + 1)), (desc, a, last)
+            assert last == n or periodic._key(desc, last + 1) != periodic._key(desc, a), (desc, a, last)
+            a = last + 1

@@ -352,6 +352,27 @@ def _key(desc: dict, j: int) -> tuple:
     return tuple(_width(int(base[name]) + j * step) for name, step in sorted(desc["steps"].items()) if step)
 
 
+def _width_ends(v0: int, step: int, a: int) -> int:
+    """The first iteration after ``a`` at which the counter ``v0 + j * step`` renders with another width than at
+    ``a`` (``_width`` changes at 0 and at the powers of ten, on either side)."""
+    v = v0 + a * step
+    if step > 0:  # the largest value of v's width, then the first step past it
+        edge = 10 ** len(str(v)) - 1 if v > 0 else (0 if v == 0 else -(10 ** (len(str(-v)) - 1)))
+        return a + (edge - v) // step + 1
+    edge = 10 ** (len(str(v)) - 1) if v > 0 else (0 if v == 0 else -(10 ** len(str(-v)) - 1))
+    return a + (v - edge) // -step + 1
+
+
+def _last_of_width(desc: dict, a: int, n: int) -> int:
+    """The last iteration (at most ``n``) whose counters render with the widths they have at ``a``."""
+    base = desc["base"]["vars"]
+    last = n
+    for name, step in desc["steps"].items():
+        if step:
+            last = min(last, _width_ends(int(base[name]), step, a) - 1)
+    return last
+
+
 def segments(desc: dict, n: int) -> list[tuple[int, int, int]]:
     """Iterations 1..n cut where a counter's rendering changes width: [(first, last, bytes of one iteration)] (the
     output of an iteration depends on its counters and clock only; ``date`` renders the clock with one width)."""
@@ -365,16 +386,9 @@ def _segments(desc: dict, n: int):
 
     a = 1
     while a <= n:
-        ka = _key(desc, a)
-        lo, hi = a, n  # the last iteration with a's key: the keys are monotone in j
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if _key(desc, mid) == ka:
-                lo = mid
-            else:
-                hi = mid - 1
-        yield a, lo, sum(line_bytes(line) for _, line in iteration_lines(desc, a))
-        a = lo + 1
+        last = _last_of_width(desc, a, n)
+        yield a, last, sum(line_bytes(line) for _, line in iteration_lines(desc, a))
+        a = last + 1
 
 
 def size(desc: dict, n: int, segs: list | None = None) -> int:
