@@ -216,6 +216,8 @@ def analyse(p: Process, fs) -> dict | None:
         if (b["t"], b["cpu_ns"], b["cpu_slice"], b["blocked"]["until"], b["vars"], b["spin"]) != (
                 d["t"], d["cpu_ns"], d["cpu_slice"], d["blocked"]["until"], d["vars"], d["spin"]):
             return None
+    # the first iteration ran from the boundary the description starts at: its lines are iteration_lines(desc, 1)
+    _SEEN[0], _SEEN[1] = desc, {1: tuple((int(e[0]), str(e[2])) for e in one[1])}
     return desc
 
 
