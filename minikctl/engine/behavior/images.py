@@ -532,6 +532,21 @@ def catalog_dict(ref: str) -> dict:
     return d
 
 
+_CATALOG_IMAGES: dict[str, tuple] = {}  # ref -> (the shared dict, its Image)
+
+
+def image_of(d: dict) -> "Image":
+    """``Image.from_dict(d)``; for a built-in catalog image's shared dict (``catalog_dict``), one Image per
+    dict (a value that is never changed), not one per process that runs it."""
+    ref = d.get("ref")
+    if isinstance(ref, str) and _CATALOG_DICTS.get(ref) is d:
+        got = _CATALOG_IMAGES.get(ref)
+        if got is None or got[0] is not d:
+            got = _CATALOG_IMAGES[ref] = (d, Image.from_dict(d))
+        return got[1]
+    return Image.from_dict(d)
+
+
 def compact_image(image):
     """What a process record stores for ``image``."""
     if not isinstance(image, dict) or not image:

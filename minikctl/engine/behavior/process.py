@@ -11,7 +11,7 @@ import fnmatch
 import marshal
 import re
 
-from .images import Image, compact_image, expand_image, program_model
+from .images import Image, compact_image, expand_image, image_of, program_model
 from .listener import Listener
 from .network import server_token
 from .shell import SPECIAL_BUILTINS, ShellSyntaxError, compile_script, scan_word
@@ -772,7 +772,7 @@ class Process:
 
     def _img(self) -> Image:
         if not hasattr(self, "_image_obj") or self._image_obj is None:
-            self._image_obj = Image.from_dict(self.image) if self.image else Image(
+            self._image_obj = image_of(self.image) if self.image else Image(
                 ref="", known=False, exists=True, digest="", image_id="", size=0)
         return self._image_obj
 
