@@ -261,7 +261,7 @@ class Api:
 
     def _admit_namespace(self, res: Resource, ns: str, name: str, source: str) -> None:
         """The NamespaceLifecycle admission plugin: the namespace must exist and not be terminating."""
-        ns_obj = self.tx.get("Namespace", CLUSTER, ns)
+        ns_obj = self.tx.get_shared("Namespace", CLUSTER, ns)
         if ns_obj is None:
             err = E.NotFound("namespaces", ns)
             raise err.with_source("creating", source) if source else err

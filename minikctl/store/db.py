@@ -376,6 +376,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._ev_uids: set[str] = set()
         self._groups: dict[str, dict] = {}  # the event aggregator's view of each object read (store/events.py)
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
+        # objects read through ``get_shared`` (admission's Namespace and ServiceAccount), until they are written
+        self._shared: dict[tuple, dict] = {}
         # the objects this transaction wrote whose printed rows are not yet stored (store/rows.py): computed
         # once per object when they are written, whatever the number of writes: (kind, namespace, name) ->
         # (rv, the body last written, or None when the object was deleted). Inside savepoints this is the
@@ -559,6 +561,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                     f[5] = None
             self._rt.clear()
             self._history.clear()
+            self._shared.clear()  # what was read in the step may have been written there
             del self.feed[fed:]  # what the step wrote never happened
             if self.journal is not None:
                 del self.journal[journaled:]
@@ -640,6 +643,19 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if not isinstance(obj.get("metadata"), dict):
             raise damaged(self.path, f"the row of {kind} {namespace}/{name} has no metadata")
         return obj
+
+    def get_shared(self, kind: str, namespace: str, name: str) -> dict | None:
+        """``get`` for a caller that only reads what it gets (admission looks up the Namespace and the
+        ServiceAccount of every pod created): the decoded object is kept for the transaction's next reads of it,
+        until it is written (``create``, ``update``, ``delete``) or a savepoint is undone. The caller must not
+        change it."""
+        key = (kind, namespace, name)
+        found = self._shared.get(key)
+        if found is None:
+            found = self.get(kind, namespace, name)
+            if found is not None:
+                self._shared[key] = found
+        return found
 
     def flush_objects(self) -> None:
         """Write back the object updates kept in memory during the due queue (the objects table is then current;
@@ -723,6 +739,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
         ns = meta.get("namespace", CLUSTER)
+        if self._shared:
+            self._shared.pop((obj["kind"], ns, meta["name"]), None)
         body = _dumps(obj)
         self.conn.execute(
             "INSERT INTO objects (kind, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)",
@@ -740,6 +758,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
         ns = meta.get("namespace", CLUSTER)
+        if self._shared:
+            self._shared.pop((obj["kind"], ns, meta["name"]), None)
         body = _dumps(obj)
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
         self._row_written((obj["kind"], ns, meta["name"]), (rv, body))
@@ -766,6 +786,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
     def delete(self, kind: str, namespace: str, name: str) -> dict | None:
         """Remove an object; returns its last state (None when there was none)."""
         pending = self._obj.pop((kind, namespace, name), None)  # the row itself is still there: deleted below
+        if self._shared:
+            self._shared.pop((kind, namespace, name), None)
         self._stored.discard((kind, namespace, name))
         row = self.conn.execute("SELECT body FROM objects WHERE kind=? AND namespace=? AND name=?",
                                 (kind, namespace, name)).fetchone()

@@ -458,8 +458,21 @@ def filter_node(pod: dict, node: dict, used: dict, want: dict | None = None,
     return reasons, bool(reasons)
 
 
+_MESSAGES: dict[tuple, str] = {}  # unschedulable_message by its failures (every pod of a full cluster: the same)
+
+
 def unschedulable_message(failures: list[tuple[list[str], bool]]) -> str:
     """FitError.Error(): the reasons counted over the nodes, then what preemption found on each."""
+    key = tuple((tuple(reasons), helps) for reasons, helps in failures)
+    found = _MESSAGES.get(key)
+    if found is None:
+        if len(_MESSAGES) > 1024:
+            _MESSAGES.clear()
+        found = _MESSAGES[key] = _unschedulable_message(failures)
+    return found
+
+
+def _unschedulable_message(failures: list[tuple[list[str], bool]]) -> str:
     n = len(failures)
     if n == 0:
         return "no nodes available to schedule pods"
