@@ -2144,9 +2144,34 @@ def _validate_topology_spread(tscs: list, path: str) -> list[FieldError]:
     return errs
 
 
+_VALID_SPECS: dict[tuple, None] = {}  # validate_pod_spec's calls that found nothing, by their spec's key
+
+
 def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = False,
                       allow_host_sysctls: bool = False) -> list[FieldError]:
-    """ValidatePodSpec: the rules shared by Pods and pod templates."""
+    """ValidatePodSpec: the rules shared by Pods and pod templates.
+
+    A function of its arguments alone: a spec that passed is known by its key (api/speckey.py: the pods of one
+    template share it) with the other arguments, and passes again without being walked; the pod's name counts
+    only for the ephemeral volumes (the claims they make are named after the pod)."""
+    from minikctl.api.speckey import spec_key
+
+    found = spec_key(spec)
+    if found is None:
+        return _validate_pod_spec(spec, path, pod_name, is_pod, allow_host_sysctls)
+    key = (found[0], path, pod_name if '"ephemeral"' in found[0] else "", is_pod, allow_host_sysctls)
+    if key in _VALID_SPECS:
+        return []
+    errs = _validate_pod_spec(spec, path, pod_name, is_pod, allow_host_sysctls)
+    if not errs:
+        if len(_VALID_SPECS) >= 1024:
+            _VALID_SPECS.clear()
+        _VALID_SPECS[key] = None
+    return errs
+
+
+def _validate_pod_spec(spec: dict, path: str, pod_name: str, is_pod: bool,
+                       allow_host_sysctls: bool) -> list[FieldError]:
     errs: list[FieldError] = []
     grace = _d(spec, "terminationGracePeriodSeconds")
     if grace is None:
