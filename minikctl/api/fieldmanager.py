@@ -405,7 +405,7 @@ def _created_spec_fs(spec, schema: Schema, node) -> dict:
     its own maps: the caller takes the admitted paths out of them)."""
     from minikctl.api.speckey import PLACEHOLDER, spec_key
 
-    found = spec_key(spec)
+    found = spec_key(spec, again=True)  # validated just before (Api.create), unchanged since
     if found is None:
         return _zero_fs(_ZERO["spec"], spec, schema, node)
     key, name = found

@@ -22,11 +22,29 @@ _GENERATED = re.compile(r"kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}")  # 
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
-def spec_key(spec) -> tuple[str, str] | None:
+_last: list = [None, None]  # the spec spec_key was last asked about, and its answer
+
+
+def spec_key(spec, again: bool = False) -> tuple[str, str] | None:
     """(the key, the token volume's name or "") of a pod spec; None when it has none (not JSON, or a name
-    that could not be replaced safely)."""
+    that could not be replaced safely).
+
+    ``again``: the caller knows that the spec has not changed since the last call, if that call was about this
+    very spec (Api.create validates a pod, then records its create's fields): its answer is given again,
+    once."""
     if not isinstance(spec, dict):
         return None
+    last = _last
+    if again and last[0] is spec:
+        found = last[1]
+        last[0] = last[1] = None
+        return found
+    last[0] = spec
+    last[1] = found = _key(spec)
+    return found
+
+
+def _key(spec: dict) -> tuple[str, str] | None:
     name = ""
     places: list[dict] = []
     volumes = spec.get("volumes")

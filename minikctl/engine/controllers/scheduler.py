@@ -28,6 +28,9 @@ DEFAULT_MILLI_CPU = Fraction(1, 10)  # schedutil.DefaultMilliCPURequest (100m)
 DEFAULT_MEMORY = Fraction(200 * 1024 * 1024)  # schedutil.DefaultMemoryRequest (200Mi)
 
 
+_sig = None  # the encoder of a pod's scheduling signature (_pod_facts), made at its first use
+
+
 class Scheduler:
     name = "scheduler"
     watches = ("Pod", "Node")
@@ -230,13 +233,16 @@ class Scheduler:
         """(signature, requests, node_requests, non-zero requests as Fractions) of a pod: functions of the fields
         its signature holds (tolerations, node selection, the containers' resources and kinds, overhead), so
         the pods of one template share them."""
-        import json
+        global _sig
+        if _sig is None:
+            import json
 
+            _sig = json.JSONEncoder(sort_keys=True, default=str).encode  # json.dumps with these makes one a call
         spec = pod.get("spec") or {}
-        sig = json.dumps([spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity"),
-                          [c.get("resources") for c in spec.get("containers") or []],
-                          [(c.get("resources"), c.get("restartPolicy")) for c in spec.get("initContainers") or []],
-                          spec.get("overhead")], sort_keys=True, default=str)
+        sig = _sig([spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity"),
+                    [c.get("resources") for c in spec.get("containers") or []],
+                    [(c.get("resources"), c.get("restartPolicy")) for c in spec.get("initContainers") or []],
+                    spec.get("overhead")])
         facts = self._facts.get(sig)
         if facts is None:
             req = pod_requests(pod)
