@@ -64,15 +64,20 @@ class RuntimeRecords:
             raise damaged(self.path, f"the runtime record {kind} {namespace}/{name} is not a JSON object")
         return value
 
-    def put_runtime(self, kind: str, namespace: str, name: str, state: dict, wake_ms: int | None) -> None:
+    def put_runtime(self, kind: str, namespace: str, name: str, state: dict | None, wake_ms: int | None,
+                    body: str | None = None) -> None:
+        """Store a record; ``body``: ``state`` as JSON already (an owner that keeps a large record's text as it
+        changes), ``state`` then None."""
         key = (kind, namespace, name)
         wake_ms = _wake(wake_ms)
+        if body is None:
+            body = _dumps(state)
         if self._due is not None:
-            self._rt[key] = (wake_ms, _dumps(state))
+            self._rt[key] = (wake_ms, body)
             self._queue_wake(key, wake_ms)
             return
         self.conn.execute("INSERT OR REPLACE INTO runtime (kind, namespace, name, wake_ms, body) VALUES (?, ?, ?, ?, ?)",
-                          (kind, namespace, name, wake_ms, _dumps(state)))
+                          (kind, namespace, name, wake_ms, body))
 
     def delete_runtime(self, kind: str, namespace: str, name: str) -> None:
         key = (kind, namespace, name)
