@@ -509,7 +509,7 @@ class Api:
     def _check_decode(self, res: Resource, obj: dict, source: str, verb: str) -> None:
         from minikctl.api import validation
 
-        problems = validation.decode_errors(res.kind, obj)
+        problems, unknown = validation.decode_checks(res.kind, obj)
         if problems:
             # kubectl reads metadata itself (a bad name fails on the client); the server decodes the rest
             if "ObjectMeta" in problems[0]:
@@ -517,7 +517,6 @@ class Api:
                 raise E.ClientError(f"unable to decode{where}: {problems[0]}")
             err = E.BadRequest(f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}: {problems[0]}')
             raise err.with_source(verb, source) if source else err
-        unknown = validation.unknown_fields(res.kind, obj)
         if not unknown or self.validate_mode == "ignore":
             if unknown:
                 _drop_paths(obj, unknown)

@@ -258,6 +258,30 @@ def decode_errors(kind: str, obj: dict) -> list[str]:
     return out
 
 
+def decode_checks(kind: str, obj: dict) -> tuple[list[str], list[str]]:
+    """``decode_errors`` and ``unknown_fields`` of ``obj``. A spec found clean once (no decode error, no unknown
+    field) is not walked again for the same kind (the pods of one manifest template send the same spec): both
+    walks are functions of each field's value, so the rest of the object gives the same answers without it."""
+    spec = obj.get("spec") if isinstance(obj, dict) else None
+    key = None
+    if isinstance(spec, dict) and spec:
+        try:
+            key = (kind, _spec_json(spec))
+        except (TypeError, ValueError, RecursionError):  # not JSON: walked as it is
+            key = None
+        if key is not None and key in _CLEAN_SPECS:
+            rest = {k: v for k, v in obj.items() if k != "spec"}
+            return decode_errors(kind, rest), unknown_fields(kind, rest)
+    problems, unknown = decode_errors(kind, obj), unknown_fields(kind, obj)
+    if key is not None and not problems and not unknown:
+        if len(_CLEAN_SPECS) >= 1024:
+            _CLEAN_SPECS.clear()
+        _CLEAN_SPECS[key] = None
+    return problems, unknown
+
+
+_CLEAN_SPECS: dict[tuple, None] = {}  # decode_checks: (kind, spec JSON) of the specs found clean
+_spec_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _DECODE_CACHE: dict[int, tuple] = {}
 
 
