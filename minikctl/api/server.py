@@ -355,13 +355,15 @@ class Api:
                 self.tx.delete(res.kind, meta.get("namespace", CLUSTER), meta["name"])
         return stored, True
 
-    def write_status(self, obj: dict, old_status: dict | None = None) -> dict:
+    def write_status(self, obj: dict, old_status: dict | None = None, *, settled: bool = False) -> dict:
         """A trusted component's status write (the kubelet's status manager): stored as given.
 
         The kubelet builds the status with the rules it is checked against (``ValidatePodStatusUpdate``); the
         simulated cluster skips re-checking its own writes, which keeps long advances cheap. ``old_status``: the
         status it replaces, for the component's managedFields entry (subresource ``status``); without it the
-        write is not tracked (the binding subresource's node and condition are nobody's)."""
+        write is not tracked (the binding subresource's node and condition are nobody's). ``settled``: the writer
+        expects no other write of the object soon (the scheduler's pod that fits nowhere waits minutes): the
+        store computes its printed row now, from ``obj``."""
         if old_status is not None and self.field_manager:
             from minikctl.api import fieldmanager
 
@@ -369,7 +371,7 @@ class Api:
             fieldmanager.record_status(res, fieldmanager.schema_for(res), old_status, obj, self.field_manager,
                                        self._now())
         with self.writing():
-            return self.tx.update(obj)
+            return self.tx.update(obj, row_now=settled)
 
     # ---- field ownership ------------------------------------------------------------------
     def _now(self) -> str:

@@ -752,8 +752,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             history.record(self.conn, obj, self.now_ms, self._history, new=True)
         return obj
 
-    def update(self, obj: dict) -> dict:
-        """Write a changed object back with a new resourceVersion."""
+    def update(self, obj: dict, *, row_now: bool = False) -> dict:
+        """Write a changed object back with a new resourceVersion. ``row_now``: the writer expects no other write
+        of it soon, so its printed row is computed now from ``obj`` (not decoded again from the body at the next
+        flush; an object written again before then gets its row from its last body as usual)."""
         meta = obj["metadata"]
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
@@ -762,7 +764,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._shared.pop((obj["kind"], ns, meta["name"]), None)
         body = _dumps(obj)
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
-        self._row_written((obj["kind"], ns, meta["name"]), (rv, body))
+        self._row_written((obj["kind"], ns, meta["name"]),
+                          (rv, body, rows.of_object(obj, body)) if row_now else (rv, body))
         if self._due is not None:
             key = (obj["kind"], ns, meta["name"])
             if key in self._obj or key in self._stored:  # known to be stored: written back with the queue

@@ -223,7 +223,7 @@ class Scheduler:
                     "status": "False", "type": "PodScheduled"}
             pod.setdefault("status", {}).setdefault("phase", "Pending")
             if pods.set_condition(pod, cond, now):
-                self.api.write_status(pod)
+                self.api.write_status(pod, settled=True)
             self.api.event(pod, "Warning", "FailedScheduling", msg, SCHEDULER)
             self.retry()[key] = now + RETRY_MS
             self._save_retry()
