@@ -594,11 +594,17 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self.set_meta(key, str(value))
         return value
 
+    _seeded: tuple | None = None  # (seed, its hash so far), for digest
+
     def digest(self, *parts: object) -> str:
         """64 hex chars derived from the seed and the given parts."""
-        from minikctl.kube.digest import sha256  # here, not at the top: read-only commands never need it
+        seed = self._meta["seed"]
+        seeded = self._seeded
+        if seeded is None or seeded[0] != seed:
+            from minikctl.kube.digest import sha256  # here, not at the top: read-only commands never need it
 
-        h = sha256(self._meta["seed"].encode())
+            seeded = self._seeded = (seed, sha256(seed.encode()))
+        h = seeded[1].copy()  # the seed hashed once (a uid, a name suffix and an event's uid for every pod created)
         for p in parts:
             h.update(b"\0" + str(p).encode())
         return h.hexdigest()
