@@ -22,7 +22,7 @@ _GENERATED = re.compile(r"kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}")  # 
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 
 
-_last: list = [None, None]  # the spec spec_key was last asked about, and its answer
+_last: tuple = (None, None)  # the spec spec_key was last asked about, and its answer (one tuple: set at once)
 
 
 def spec_key(spec, again: bool = False) -> tuple[str, str] | None:
@@ -32,15 +32,15 @@ def spec_key(spec, again: bool = False) -> tuple[str, str] | None:
     ``again``: the caller knows that the spec has not changed since the last call, if that call was about this
     very spec (Api.create validates a pod, then records its create's fields): its answer is given again,
     once."""
+    global _last
     if not isinstance(spec, dict):
         return None
     last = _last
     if again and last[0] is spec:
-        found = last[1]
-        last[0] = last[1] = None
-        return found
-    last[0] = spec
-    last[1] = found = _key(spec)
+        _last = (None, None)
+        return last[1]
+    found = _key(spec)
+    _last = (spec, found)
     return found
 
 

@@ -75,3 +75,15 @@ def test_created_spec_fields_name_each_pods_own_volume():
            "spec": admitted("kube-api-access-bcdfh")}
     fieldmanager.record_update(res, schema, None, pod, "kubectl", "", "2026-01-01T00:00:00Z")
     assert pod["metadata"]["managedFields"][0]["fieldsV1"]["f:spec"]["f:volumes"]
+
+
+def test_again_gives_the_last_answer_only_for_that_very_spec():
+    a = admitted("kube-api-access-bcdfh")
+    b = admitted("kube-api-access-xwz24", dnsPolicy="Default")
+    first = spec_key(a)
+    other = spec_key(b, again=True)  # not the spec last asked about: worked out
+    assert other is not None and other[0] != first[0]
+    assert spec_key(a) == first
+    a["dnsPolicy"] = "None"  # (a caller must not change it in between: the answer given is the one it had)
+    assert spec_key(a, again=True) == first
+    assert spec_key(a, again=True) != first  # given back once only: then the spec is read again
