@@ -52,6 +52,7 @@ class Schema:
         self._fields: dict = {}
         self._atomic: dict = {}
         self._lists: dict = {}
+        self._created: dict = {}  # _created_spec_fs: a created object's spec FieldsV1 (JSON), by the spec's key
 
     def resolve(self, node):
         if not isinstance(node, dict):
@@ -398,6 +399,31 @@ def _zero_fs(zero, new, schema: Schema, node) -> dict:
     return {}
 
 
+def _created_spec_fs(spec, schema: Schema, node) -> dict:
+    """``_zero_fs`` of a created object's spec, worked out once per spec key (api/speckey.py: the pods of one
+    template share it, their token volume's name put back in the set's keys) and kept as JSON (each call gets
+    its own maps: the caller takes the admitted paths out of them)."""
+    from minikctl.api.speckey import PLACEHOLDER, spec_key
+
+    found = spec_key(spec, again=True)  # validated just before (Api.create), unchanged since
+    if found is None:
+        return _zero_fs(_ZERO["spec"], spec, schema, node)
+    key, name = found
+    text = schema._created.get(key)
+    if text is not None:
+        return json.loads(text.replace(PLACEHOLDER, name) if name else text)
+    fs = _zero_fs(_ZERO["spec"], spec, schema, node)
+    text = _fs_json(fs)
+    if len(schema._created) >= 256:
+        schema._created.clear()
+    # the name is nowhere in the spec but where the key has the placeholder: nowhere else in its set either
+    schema._created[key] = text.replace(name, PLACEHOLDER) if name else text
+    return fs
+
+
+_fs_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
 def _fs_drop(fs: dict, path: tuple) -> None:
     """Take a path and what is below it out of a FieldsV1 set built for one write (changed in place)."""
     node = fs
@@ -528,7 +554,8 @@ def record_update(res, schema: Schema, old: dict | None, new: dict, manager: str
         fs = {}
         for k, v in _top_keys(new, status):
             sub = schema.field(_ROOT, k)
-            fs["f:" + k] = _zero_fs(_ZERO[k], v, schema, sub) if k in _ZERO else _added_fs(v, schema, sub)
+            fs["f:" + k] = _created_spec_fs(v, schema, sub) if k == "spec" else \
+                _zero_fs(_ZERO[k], v, schema, sub) if k in _ZERO else _added_fs(v, schema, sub)
         for a in sorted(admitted or (), key=len, reverse=True):
             _fs_drop(fs, a)
         fs = {k: fs[k] for k in sorted(fs) if fs[k] or not isinstance(new.get(k[2:]), dict) or not new[k[2:]]}

@@ -261,7 +261,7 @@ class Api:
 
     def _admit_namespace(self, res: Resource, ns: str, name: str, source: str) -> None:
         """The NamespaceLifecycle admission plugin: the namespace must exist and not be terminating."""
-        ns_obj = self.tx.get("Namespace", CLUSTER, ns)
+        ns_obj = self.tx.get_shared("Namespace", CLUSTER, ns)
         if ns_obj is None:
             err = E.NotFound("namespaces", ns)
             raise err.with_source("creating", source) if source else err
@@ -355,13 +355,15 @@ class Api:
                 self.tx.delete(res.kind, meta.get("namespace", CLUSTER), meta["name"])
         return stored, True
 
-    def write_status(self, obj: dict, old_status: dict | None = None) -> dict:
+    def write_status(self, obj: dict, old_status: dict | None = None, *, settled: bool = False) -> dict:
         """A trusted component's status write (the kubelet's status manager): stored as given.
 
         The kubelet builds the status with the rules it is checked against (``ValidatePodStatusUpdate``); the
         simulated cluster skips re-checking its own writes, which keeps long advances cheap. ``old_status``: the
         status it replaces, for the component's managedFields entry (subresource ``status``); without it the
-        write is not tracked (the binding subresource's node and condition are nobody's)."""
+        write is not tracked (the binding subresource's node and condition are nobody's). ``settled``: the writer
+        expects no other write of the object soon (the scheduler's pod that fits nowhere waits minutes): the
+        store computes its printed row now, from ``obj``."""
         if old_status is not None and self.field_manager:
             from minikctl.api import fieldmanager
 
@@ -369,7 +371,7 @@ class Api:
             fieldmanager.record_status(res, fieldmanager.schema_for(res), old_status, obj, self.field_manager,
                                        self._now())
         with self.writing():
-            return self.tx.update(obj)
+            return self.tx.update(obj, row_now=settled)
 
     # ---- field ownership ------------------------------------------------------------------
     def _now(self) -> str:
@@ -509,7 +511,7 @@ class Api:
     def _check_decode(self, res: Resource, obj: dict, source: str, verb: str) -> None:
         from minikctl.api import validation
 
-        problems = validation.decode_errors(res.kind, obj)
+        problems, unknown = validation.decode_checks(res.kind, obj)
         if problems:
             # kubectl reads metadata itself (a bad name fails on the client); the server decodes the rest
             if "ObjectMeta" in problems[0]:
@@ -517,7 +519,6 @@ class Api:
                 raise E.ClientError(f"unable to decode{where}: {problems[0]}")
             err = E.BadRequest(f'{res.kind} in version "{res.version}" cannot be handled as a {res.kind}: {problems[0]}')
             raise err.with_source(verb, source) if source else err
-        unknown = validation.unknown_fields(res.kind, obj)
         if not unknown or self.validate_mode == "ignore":
             if unknown:
                 _drop_paths(obj, unknown)

@@ -258,6 +258,30 @@ def decode_errors(kind: str, obj: dict) -> list[str]:
     return out
 
 
+def decode_checks(kind: str, obj: dict) -> tuple[list[str], list[str]]:
+    """``decode_errors`` and ``unknown_fields`` of ``obj``. A spec found clean once (no decode error, no unknown
+    field) is not walked again for the same kind (the pods of one manifest template send the same spec): both
+    walks are functions of each field's value, so the rest of the object gives the same answers without it."""
+    spec = obj.get("spec") if isinstance(obj, dict) else None
+    key = None
+    if isinstance(spec, dict) and spec:
+        try:
+            key = (kind, _spec_json(spec))
+        except (TypeError, ValueError, RecursionError):  # not JSON: walked as it is
+            key = None
+        if key is not None and key in _CLEAN_SPECS:
+            rest = {k: v for k, v in obj.items() if k != "spec"}
+            return decode_errors(kind, rest), unknown_fields(kind, rest)
+    problems, unknown = decode_errors(kind, obj), unknown_fields(kind, obj)
+    if key is not None and not problems and not unknown:
+        if len(_CLEAN_SPECS) >= 1024:
+            _CLEAN_SPECS.clear()
+        _CLEAN_SPECS[key] = None
+    return problems, unknown
+
+
+_CLEAN_SPECS: dict[tuple, None] = {}  # decode_checks: (kind, spec JSON) of the specs found clean
+_spec_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _DECODE_CACHE: dict[int, tuple] = {}
 
 
@@ -2152,9 +2176,34 @@ def _validate_topology_spread(tscs: list, path: str) -> list[FieldError]:
     return errs
 
 
+_VALID_SPECS: dict[tuple, None] = {}  # validate_pod_spec's calls that found nothing, by their spec's key
+
+
 def validate_pod_spec(spec: dict, path: str, pod_name: str = "", is_pod: bool = False,
                       allow_host_sysctls: bool = False) -> list[FieldError]:
-    """ValidatePodSpec: the rules shared by Pods and pod templates."""
+    """ValidatePodSpec: the rules shared by Pods and pod templates.
+
+    A function of its arguments alone: a spec that passed is known by its key (api/speckey.py: the pods of one
+    template share it) with the other arguments, and passes again without being walked; the pod's name counts
+    only for the ephemeral volumes (the claims they make are named after the pod)."""
+    from minikctl.api.speckey import spec_key
+
+    found = spec_key(spec)
+    if found is None:
+        return _validate_pod_spec(spec, path, pod_name, is_pod, allow_host_sysctls)
+    key = (found[0], path, pod_name if '"ephemeral"' in found[0] else "", is_pod, allow_host_sysctls)
+    if key in _VALID_SPECS:
+        return []
+    errs = _validate_pod_spec(spec, path, pod_name, is_pod, allow_host_sysctls)
+    if not errs:
+        if len(_VALID_SPECS) >= 1024:
+            _VALID_SPECS.clear()
+        _VALID_SPECS[key] = None
+    return errs
+
+
+def _validate_pod_spec(spec: dict, path: str, pod_name: str, is_pod: bool,
+                       allow_host_sysctls: bool) -> list[FieldError]:
     errs: list[FieldError] = []
     grace = _d(spec, "terminationGracePeriodSeconds")
     if grace is None:

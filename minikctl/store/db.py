@@ -385,6 +385,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._ev_uids: set[str] = set()
         self._groups: dict[str, dict] = {}  # the event aggregator's view of each object read (store/events.py)
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
+        # objects read through ``get_shared`` (admission's Namespace and ServiceAccount), until they are written
+        self._shared: dict[tuple, dict] = {}
         # the objects this transaction wrote whose printed rows are not yet stored (store/rows.py): computed
         # once per object when they are written, whatever the number of writes: (kind, namespace, name) ->
         # (rv, the body last written, or None when the object was deleted). Inside savepoints this is the
@@ -580,6 +582,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                     f[5] = None
             self._rt.clear()
             self._history.clear()
+            self._shared.clear()  # what was read in the step may have been written there
             del self.feed[fed:]  # what the step wrote never happened
             if self.journal is not None:
                 del self.journal[journaled:]
@@ -612,12 +615,20 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self.set_meta(key, str(value))
         return value
 
+    _seeded: tuple | None = None  # (seed, its hash so far), for digest
+
     def digest(self, *parts: object) -> str:
         """64 hex chars derived from the seed and the given parts."""
-        from minikctl.kube.digest import sha256  # here, not at the top: read-only commands never need it
+        seed = self._meta["seed"]
+        seeded = self._seeded
+        if seeded is None or seeded[0] != seed:
+            from minikctl.kube.digest import sha256  # here, not at the top: read-only commands never need it
 
-        # the seed and each part, NUL between them, hashed in one call
-        return sha256("\0".join([self._meta["seed"], *map(str, parts)]).encode()).hexdigest()
+            seeded = self._seeded = (seed, sha256(seed.encode()))
+        h = seeded[1].copy()  # the seed hashed once (a uid, a name suffix and an event's uid for every pod created)
+        for p in parts:
+            h.update(b"\0" + str(p).encode())
+        return h.hexdigest()
 
     def new_uid(self) -> str:
         h = self.digest("uid", self.counter("uid"))
@@ -659,6 +670,19 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if not isinstance(obj.get("metadata"), dict):
             raise damaged(self.path, f"the row of {kind} {namespace}/{name} has no metadata")
         return obj
+
+    def get_shared(self, kind: str, namespace: str, name: str) -> dict | None:
+        """``get`` for a caller that only reads what it gets (admission looks up the Namespace and the
+        ServiceAccount of every pod created): the decoded object is kept for the transaction's next reads of it,
+        until it is written (``create``, ``update``, ``delete``) or a savepoint is undone. The caller must not
+        change it."""
+        key = (kind, namespace, name)
+        found = self._shared.get(key)
+        if found is None:
+            found = self.get(kind, namespace, name)
+            if found is not None:
+                self._shared[key] = found
+        return found
 
     def flush_objects(self) -> None:
         """Write back the object updates kept in memory during the due queue (the objects table is then current;
@@ -753,6 +777,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
         ns = meta.get("namespace", CLUSTER)
+        if self._shared:
+            self._shared.pop((obj["kind"], ns, meta["name"]), None)
         body = _dumps(obj)
         if obj["kind"] in self._listed_kinds:
             self._written(obj["kind"])
@@ -766,17 +792,22 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             history.record(self.conn, obj, self.now_ms, self._history, new=True)
         return obj
 
-    def update(self, obj: dict) -> dict:
-        """Write a changed object back with a new resourceVersion."""
+    def update(self, obj: dict, *, row_now: bool = False) -> dict:
+        """Write a changed object back with a new resourceVersion. ``row_now``: the writer expects no other write
+        of it soon, so its printed row is computed now from ``obj`` (not decoded again from the body at the next
+        flush; an object written again before then gets its row from its last body as usual)."""
         meta = obj["metadata"]
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
         ns = meta.get("namespace", CLUSTER)
+        if self._shared:
+            self._shared.pop((obj["kind"], ns, meta["name"]), None)
         body = _dumps(obj)
         if obj["kind"] in self._listed_kinds:
             self._written(obj["kind"])
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
-        self._row_written((obj["kind"], ns, meta["name"]), (rv, body))
+        self._row_written((obj["kind"], ns, meta["name"]),
+                          (rv, body, rows.of_object(obj, body)) if row_now else (rv, body))
         if self._due is not None:
             key = (obj["kind"], ns, meta["name"])
             if key in self._obj or key in self._stored:  # known to be stored: written back with the queue
@@ -802,6 +833,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         pending = self._obj.pop((kind, namespace, name), None)  # the row itself is still there: deleted below
         if kind in self._listed_kinds:
             self._written(kind)
+        if self._shared:
+            self._shared.pop((kind, namespace, name), None)
         self._stored.discard((kind, namespace, name))
         row = self.conn.execute("SELECT body FROM objects WHERE kind=? AND namespace=? AND name=?",
                                 (kind, namespace, name)).fetchone()

@@ -85,16 +85,24 @@ def write(conn, pending: dict) -> None:
     may still change), once however often the object was written (a crash loop writes its pod ten times in an
     advance)."""
     puts = []
-    for (k, ns, n), (rv, body) in pending.items():
-        if body is not None:
-            puts.append((k, ns, n, rv, *_printed_body(body)))
-    gone = [key for key, (_rv, body) in pending.items() if body is None]
+    for (k, ns, n), value in pending.items():
+        if value[1] is not None:  # (rv, body) or (rv, body, its row computed already: ``of_object``)
+            puts.append((k, ns, n, value[0], *(value[2] if len(value) > 2 else _printed_body(value[1]))))
+    gone = [key for key, value in pending.items() if value[1] is None]
     if gone:
         conn.executemany("DELETE FROM rows WHERE kind=? AND namespace=? AND name=?", gone)
     if puts:
         conn.executemany("INSERT OR REPLACE INTO rows (kind, namespace, name, rv, cells, labels, fields) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?)", puts)
     pending.clear()
+
+
+def of_object(obj: dict, body: str) -> tuple:
+    """What ``write`` stores for the object ``body`` was just encoded from, computed from the object itself (a
+    writer that knows it will not write the object again soon spares decoding its body later)."""
+    if not isinstance(obj.get("metadata"), dict):
+        return None, None, None
+    return printed(obj, body)
 
 
 def _printed_body(body: str) -> tuple:

@@ -64,11 +64,15 @@ class RuntimeRecords:
             raise damaged(self.path, f"the runtime record {kind} {namespace}/{name} is not a JSON object")
         return value
 
-    def put_runtime(self, kind: str, namespace: str, name: str, state: dict, wake_ms: int | None) -> str:
-        """Write a record; returns its JSON text (what ``runtime_text`` reads back while nothing else wrote it)."""
+    def put_runtime(self, kind: str, namespace: str, name: str, state: dict | None, wake_ms: int | None,
+                    body: str | None = None) -> str:
+        """Store a record; returns its JSON text (what ``runtime_text`` reads back while nothing else wrote it).
+        ``body``: ``state`` as JSON already (an owner that keeps a large record's text as it changes), ``state`` then
+        None."""
         key = (kind, namespace, name)
         wake_ms = _wake(wake_ms)
-        body = _dumps(state)
+        if body is None:
+            body = _dumps(state)
         if self._due is not None:
             self._rt[key] = (wake_ms, body)
             self._queue_wake(key, wake_ms)

@@ -457,3 +457,31 @@ def test_rows_pending_across_savepoints_are_stored_once_and_never_lost(tmp_path)
         conn.rollback()
     finally:
         conn.close()
+
+
+def test_a_row_computed_at_the_write_is_the_one_computed_from_the_body(tmp_path):
+    """Tx.update(row_now=True) (the scheduler's write of a pod that fits nowhere) stores the row the body gives;
+    a later write of the object in the same transaction gets its row from its own body."""
+    from minikctl.cluster import Cluster
+
+    def stored(row_now: bool, again: bool) -> list:
+        st = Store(tmp_path / f"r{row_now}{again}.db")
+        with st.transaction() as tx:
+            api = Cluster(tx).api
+            pod = api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": {"a": "b"}},
+                              "spec": {"containers": [{"name": "c", "image": "busybox"}]}})
+            pod = tx.get("Pod", "default", "p")
+            pod["status"]["conditions"] = [{"type": "PodScheduled", "status": "False", "reason": "Unschedulable"}]
+            tx.update(pod, row_now=row_now)
+            if again:
+                pod["metadata"]["labels"]["a"] = "c"
+                tx.update(pod)
+        rows = sqlite3.connect(st.path).execute(
+            "SELECT kind, namespace, name, rv, cells, labels, fields FROM rows WHERE kind='Pod'").fetchall()
+        st.close()
+        return rows
+
+    assert stored(True, False) == stored(False, False)
+    again = stored(True, True)
+    assert again == stored(False, True)
+    assert again[0][5] == '{"a":"c"}'  # the later write's own row

@@ -119,3 +119,29 @@ def test_list_projects_fields(tmp_path):
                          "status": None}]
         with pytest.raises(ValueError):
             tx.list("Pod", "default", fields=("metadata.name'); DROP TABLE objects; --",))
+
+
+def test_shared_reads_follow_the_writes_of_the_transaction(tmp_path):
+    """get_shared keeps what it decoded until the object is written or the step that wrote it is undone."""
+    st = Store(tmp_path / "s.db")
+    ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n1"}, "status": {"phase": "Active"}}
+    with st.transaction() as tx:
+        assert tx.get_shared("Namespace", "", "n1") is None
+        tx.create(ns)
+        first = tx.get_shared("Namespace", "", "n1")
+        assert first["status"]["phase"] == "Active"
+        assert tx.get_shared("Namespace", "", "n1") is first  # decoded once
+        changed = tx.get("Namespace", "", "n1")
+        changed["status"]["phase"] = "Terminating"
+        tx.update(changed)
+        assert tx.get_shared("Namespace", "", "n1")["status"]["phase"] == "Terminating"
+        with pytest.raises(RuntimeError):
+            with tx.savepoint():
+                again = tx.get("Namespace", "", "n1")
+                again["status"]["phase"] = "Gone"
+                tx.update(again)
+                assert tx.get_shared("Namespace", "", "n1")["status"]["phase"] == "Gone"
+                raise RuntimeError("undo the step")
+        assert tx.get_shared("Namespace", "", "n1")["status"]["phase"] == "Terminating"
+        tx.delete("Namespace", "", "n1")
+        assert tx.get_shared("Namespace", "", "n1") is None

@@ -618,3 +618,23 @@ def test_update_mode_skips_create_only_rules():
     assert [str(e) for e in validation.validate("Pod", obj)] == [
         "spec.ephemeralContainers: Forbidden: cannot be set on create"]
     assert validation.validate("Pod", obj, create=False) == []
+
+
+def test_decode_checks_of_a_spec_seen_clean_still_walk_the_rest():
+    from minikctl.api.validation import decode_checks
+
+    spec = {"containers": [{"name": "c", "image": "busybox"}]}
+    clean = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}, "spec": spec}
+    assert decode_checks("Pod", clean) == ([], [])
+    bad_meta = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "b", "labels": {"x": 1}, "bogus": 1},
+                "spec": dict(spec)}
+    problems, unknown = decode_checks("Pod", bad_meta)
+    assert problems == ["json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string"]
+    assert unknown == ["metadata.bogus"]
+    # the same spec with one more field is another spec: walked
+    worse = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "c"},
+             "spec": {"containers": [{"name": "c", "image": "busybox", "stdin": "yes"}], "extra": True}}
+    problems, unknown = decode_checks("Pod", worse)
+    assert problems == ["json: cannot unmarshal string into Go struct field Container.spec.containers.stdin of "
+                        "type bool"]
+    assert unknown == ["spec.extra"]

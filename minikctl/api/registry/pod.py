@@ -23,7 +23,8 @@ def default(obj: dict, ctx) -> None:
 
     name = getattr(ctx, "admission_name", None)
     namespace = (obj.get("metadata") or {}).get("namespace") or "default"
-    sa, err = admission.lookup_service_account(obj, namespace, lambda ns, n: ctx.tx.get("ServiceAccount", ns, n), name)
+    sa, err = admission.lookup_service_account(
+        obj, namespace, lambda ns, n: ctx.tx.get_shared("ServiceAccount", ns, n), name)
     if err is not None:
         raise err
     defaults.default_object("Pod", obj, suffix=ctx.tx.name_suffix, service_account=sa)
@@ -148,14 +149,19 @@ def set_condition(pod: dict, cond: dict, now_ms: int) -> bool:
 SA_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
 
 
+_KEY = None  # admitted_fields' encoder of the keys of its list elements, made at its first call
+
+
 def admitted_fields(sent: dict, obj: dict) -> list[tuple]:
     """What the ServiceAccount, Priority and DefaultTolerationSeconds admission plugins add to a new pod (the
     account's name, its token volume and mounts, pull secrets, the priority, the two NoExecute tolerations): not
     the creating manager's fields unless the request sent them."""
-    import json
+    global _KEY
+    if _KEY is None:
+        import json
 
-    key = json.JSONEncoder(separators=(",", ":")).encode  # one encoder for the keys below (json.dumps with
-    # separators builds one per call)
+        _KEY = json.JSONEncoder(separators=(",", ":")).encode  # json.dumps with separators builds one per call
+    key = _KEY
     spec = (sent.get("spec") if isinstance(sent, dict) else None) or {}
     out = [("f:spec", "f:" + k) for k in ("serviceAccountName", "serviceAccount", "tolerations", "priority",
                                           "preemptionPolicy", "imagePullSecrets") if k not in spec]

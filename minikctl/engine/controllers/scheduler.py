@@ -16,6 +16,7 @@ the cluster changes (a node is added or changed, a pod gives its resources back)
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 
 from minikctl.kube.selectors import requirement_of
@@ -26,6 +27,11 @@ RETRY_MS = 300_000
 RECORD = ("Scheduler", "", "unschedulable")
 DEFAULT_MILLI_CPU = Fraction(1, 10)  # schedutil.DefaultMilliCPURequest (100m)
 DEFAULT_MEMORY = Fraction(200 * 1024 * 1024)  # schedutil.DefaultMemoryRequest (200Mi)
+
+
+_sig = json.JSONEncoder(sort_keys=True, default=str).encode  # a pod's scheduling signature (json.dumps with these
+# options makes an encoder a call)
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode  # the store's (runtime records)
 
 
 class Scheduler:
@@ -41,6 +47,7 @@ class Scheduler:
         # pods bound in this run whose kubelet has not taken them yet: their requests are already on the node
         self.assumed: dict[tuple, tuple] = {}  # (namespace, name, uid) -> (node, requests)
         self._retry: dict[str, int] | None = None  # "namespace/name" -> when to try again
+        self._texts: dict[str, tuple] = {}  # "namespace/name" -> (when, its entry's JSON text in the record)
         self._nodes: dict[str, dict] | None = None  # name -> Node, once read (kept current by observe)
         self._allocs: dict[tuple, dict] = {}  # (node, resourceVersion) -> its parsed allocatable
         # (node, resourceVersion, what is bound to it, the pod's scheduling fields) -> filter verdict / score
@@ -76,7 +83,20 @@ class Scheduler:
             if self.tx.get_runtime(*RECORD) is not None:
                 self.tx.delete_runtime(*RECORD)
             return
-        self.tx.put_runtime(*RECORD, {"pods": dict(sorted(retry.items()))}, min(retry.values()))
+        # {"pods": {key: when, ...}} with the keys sorted, as the store's encoder writes it: joined from each
+        # entry's text, kept while the entry does not change (an apply of 100,000 pods that fit nowhere writes
+        # the record after every 1,000 of them: re-encoding it all each time took ~8 % of it)
+        texts = self._texts
+        if len(texts) > 2 * len(retry) + 1024:
+            texts.clear()
+        parts = []
+        for key in sorted(retry):
+            at = retry[key]
+            known = texts.get(key)
+            if known is None or known[0] != at:
+                known = texts[key] = (at, _dumps({key: at})[1:-1])
+            parts.append(known[1])
+        self.tx.put_runtime(*RECORD, None, min(retry.values()), body='{"pods":{' + ",".join(parts) + "}}")
 
     def capacity_changed(self) -> None:
         """Something that may let an unschedulable pod fit happened: try them all now."""
@@ -203,7 +223,7 @@ class Scheduler:
                     "status": "False", "type": "PodScheduled"}
             pod.setdefault("status", {}).setdefault("phase", "Pending")
             if pods.set_condition(pod, cond, now):
-                self.api.write_status(pod)
+                self.api.write_status(pod, settled=True)
             self.api.event(pod, "Warning", "FailedScheduling", msg, SCHEDULER)
             self.retry()[key] = now + RETRY_MS
             self._save_retry()
@@ -230,13 +250,11 @@ class Scheduler:
         """(signature, requests, node_requests, non-zero requests as Fractions) of a pod: functions of the fields
         its signature holds (tolerations, node selection, the containers' resources and kinds, overhead), so
         the pods of one template share them."""
-        import json
-
         spec = pod.get("spec") or {}
-        sig = json.dumps([spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity"),
-                          [c.get("resources") for c in spec.get("containers") or []],
-                          [(c.get("resources"), c.get("restartPolicy")) for c in spec.get("initContainers") or []],
-                          spec.get("overhead")], sort_keys=True, default=str)
+        sig = _sig([spec.get("tolerations"), spec.get("nodeSelector"), spec.get("affinity"),
+                    [c.get("resources") for c in spec.get("containers") or []],
+                    [(c.get("resources"), c.get("restartPolicy")) for c in spec.get("initContainers") or []],
+                    spec.get("overhead")])
         facts = self._facts.get(sig)
         if facts is None:
             req = pod_requests(pod)
@@ -458,8 +476,21 @@ def filter_node(pod: dict, node: dict, used: dict, want: dict | None = None,
     return reasons, bool(reasons)
 
 
+_MESSAGES: dict[tuple, str] = {}  # unschedulable_message by its failures (every pod of a full cluster: the same)
+
+
 def unschedulable_message(failures: list[tuple[list[str], bool]]) -> str:
     """FitError.Error(): the reasons counted over the nodes, then what preemption found on each."""
+    key = tuple((tuple(reasons), helps) for reasons, helps in failures)
+    found = _MESSAGES.get(key)
+    if found is None:
+        if len(_MESSAGES) > 1024:
+            _MESSAGES.clear()
+        found = _MESSAGES[key] = _unschedulable_message(failures)
+    return found
+
+
+def _unschedulable_message(failures: list[tuple[list[str], bool]]) -> str:
     n = len(failures)
     if n == 0:
         return "no nodes available to schedule pods"
