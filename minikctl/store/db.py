@@ -68,7 +68,9 @@ ROWS_PENDING = 4096  # printed rows a transaction holds before it stores them (T
 
 
 # one encoder for every write (json.dumps with options builds a new one per call); same bytes
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+# check_circular=False: what is written is decoded JSON or built from it, never a cycle (the check keeps a dict
+# of every container it enters; the bytes are the same: Lib/json/encoder.py JSONEncoder.iterencode)
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 
 
 def _projection(fields: tuple[str, ...]) -> str:

@@ -54,7 +54,9 @@ def ttl_from_environment() -> int:
     return max(0, ms)
 FLUSH_EVERY = 20_000  # events held in memory before a flush (and expiry) during a long advance
 
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+# check_circular=False: what is written is decoded JSON or built from it, never a cycle (the check keeps a dict
+# of every container it enters; the bytes are the same: Lib/json/encoder.py JSONEncoder.iterencode)
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 AGGREGATE_MAX_EVENTS = 10  # record.defaultAggregateMaxEvents
 AGGREGATE_INTERVAL_MS = 600_000  # record.defaultAggregateIntervalInSeconds
 AGGREGATED = "\x01combined"  # the message part of a combined event's dedup key

@@ -34,7 +34,9 @@ CREATE TABLE IF NOT EXISTS rows (
 ) WITHOUT ROWID
 """
 
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+# check_circular=False: what is written is decoded JSON or built from it, never a cycle (the check keeps a dict
+# of every container it enters; the bytes are the same: Lib/json/encoder.py JSONEncoder.iterencode)
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 
 # obj -> (cells, labels, fields) as texts, or None when the object's row cannot be kept (computed on read)
 _printer = None

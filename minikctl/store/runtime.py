@@ -23,7 +23,9 @@ CREATE TABLE IF NOT EXISTS runtime (
 CREATE INDEX IF NOT EXISTS runtime_wake ON runtime (wake_ms) WHERE wake_ms IS NOT NULL
 """
 
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+# check_circular=False: what is written is decoded JSON or built from it, never a cycle (the check keeps a dict
+# of every container it enters; the bytes are the same: Lib/json/encoder.py JSONEncoder.iterencode)
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 _DUE = "SELECT wake_ms, kind, namespace, name FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ? "
 
 
