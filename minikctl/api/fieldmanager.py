@@ -628,18 +628,39 @@ def _fs_resort(node: dict) -> None:
     node.update(items)
 
 
-def _fs_add(fs: dict, path: tuple) -> None:
-    """Add a path to a FieldsV1 set edited copy-on-write (``fs`` and the nodes along the path are fresh copies;
-    what is off the path is shared, never changed)."""
+def _own(node: dict, part: str, fresh: dict) -> dict:
+    """``node[part]`` as a copy ``node`` holds in its place, made once: ``fresh`` (id -> node) holds the nodes
+    copied or made during this edit (kept there, so that no id is reused while it is used)."""
+    child = node[part]
+    if id(child) in fresh:
+        return child
+    child = node[part] = dict(child)
+    fresh[id(child)] = child
+    return child
+
+
+def _fs_add(fs: dict, path: tuple, fresh: dict) -> None:
+    """Add a path to a FieldsV1 set edited copy-on-write (``fs`` and the nodes along the path are fresh copies,
+    each made once however many paths go through it: ``fresh``; what is off the path is shared, never changed).
+    A path the set holds already, as a leaf or a member, leaves it as it is."""
+    node = fs
+    for part in path:
+        node = node.get(part)
+        if node is None:
+            break
+    else:
+        if not node or "." in node:
+            return
     node = fs
     last = len(path) - 1
     for i, part in enumerate(path):
         child = node.get(part)
         if child is None:
             child = node[part] = {}
+            fresh[id(child)] = child
             _fs_resort(node)
         else:
-            child = node[part] = dict(child)
+            child = _own(node, part, fresh)
             if not child and i < last:
                 child["."] = {}  # a member leaf gets members below it
                 _fs_resort(child)
@@ -649,13 +670,13 @@ def _fs_add(fs: dict, path: tuple) -> None:
         _fs_resort(node)
 
 
-def _fs_remove(fs: dict, path: tuple) -> None:
+def _fs_remove(fs: dict, path: tuple, fresh: dict) -> None:
     trail = []
     node = fs
     for part in path:
         if part not in node:
             return
-        child = node[part] = dict(node[part])
+        child = _own(node, part, fresh)
         trail.append((node, part))
         node = child
     if node and set(node) != {"."}:
@@ -764,10 +785,11 @@ def record_status(res, schema: Schema, old_status, obj: dict, manager: str, now:
             fs = from_paths(changed - removed)
         else:
             fs = dict(mine.get("fieldsV1") or {})
+            fresh = {id(fs): fs}
             for p in sorted(removed, key=len, reverse=True):
-                _fs_remove(fs, p)
+                _fs_remove(fs, p, fresh)
             for p in sorted(changed - removed, key=len):
-                _fs_add(fs, p)
+                _fs_add(fs, p, fresh)
         out = [e for e in entries if e is not mine]
         if fs:
             took = changed - removed  # the time moves when the write took something (managedFieldsUpdater)
