@@ -17,7 +17,8 @@ from minikctl.kube.kinds import for_kind
 from minikctl.kube.timefmt import Later
 from minikctl.store import rows
 
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+# labels and selectable fields of a decoded object: never a cycle, so no circular-reference check (same bytes)
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 _LATER = Later()
 _KINDS: dict = {}  # (apiVersion, kind) -> (strategy, selectable fields without aliases) or None
 
