@@ -177,6 +177,9 @@ KEY_DEFAULTS = {"protocol": "TCP"}
 def _elem_key(item, keys: list[str]) -> str | None:
     if not isinstance(item, dict):
         return None
+    if len(keys) == 1 and type(item.get(keys[0])) is str:
+        # one key of string value (a condition's type, an address's ip): the text the loop below makes
+        return f'k:{{"{keys[0]}":{_encode_str(item[keys[0]])}}}'
     parts = []
     for key in sorted(keys):
         v = item[key] if key in item else KEY_DEFAULTS.get(key, _MISSING)
