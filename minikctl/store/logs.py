@@ -27,6 +27,7 @@ the lines of that instant: a file of ``MAX_BYTES`` or more is rotated if its con
 
 from __future__ import annotations
 
+import sqlite3
 import zlib
 from contextlib import contextmanager
 
@@ -216,7 +217,7 @@ def _entries(tx, instance: str, *, end_ms: int, tail: int | None = None, since_m
     return list(conn.execute("SELECT seq, ms, n, body FROM logs WHERE stream=? ORDER BY ms, seq", (sid,)))
 
 
-_SELECT_ALL = ("SELECT s.instance, s.bytes, s.last_ms, l.seq, l.ms, l.n, l.body FROM log_streams s "
+_SELECT_ALL = ("SELECT s.instance, s.bytes, s.last_ms, l.seq, l.ms, l.n, l.body, s.id, s.next_seq FROM log_streams s "
                "LEFT JOIN logs l ON l.stream = s.id WHERE s.instance IN ({}) ORDER BY s.instance, l.ms, l.seq")
 
 
@@ -224,7 +225,8 @@ _SELECT_ALL = ("SELECT s.instance, s.bytes, s.last_ms, l.seq, l.ms, l.n, l.body 
 def read_together(tx, instances):
     """Inside it, the whole logs of ``instances`` (read by ``entries`` with no bound) come from one query made
     here: a crash-loop check reads its two instances' logs at each back-off decision. Nothing may write their
-    logs inside it."""
+    logs inside it. Yields what it read (for ``move_twins``): instance -> [(bytes, last_ms, seq, ms, n, body, stream
+    id, next_seq)], one row with no line (seq to body None) for a stream without any."""
     ids = sorted(set(instances))
     found: dict = {i: [] for i in ids}
     try:
@@ -235,7 +237,7 @@ def read_together(tx, instances):
     saved = getattr(tx, "_log_rows", None)
     tx._log_rows = found
     try:
-        yield
+        yield found
     finally:
         tx._log_rows = saved
 
@@ -252,7 +254,7 @@ def _all_entries(conn, instance: str, end_ms: int, read: dict | None = None) -> 
             return []
     if not rows or rotated_between(rows[0][0], rows[0][1], end_ms):
         return []
-    return [r[2:] for r in rows if r[2] is not None]
+    return [r[2:6] for r in rows if r[2] is not None]
 
 
 def copy(tx, src: str, dst: str, namespace: str, pod: str, shift_ms: int) -> None:
@@ -290,6 +292,51 @@ def copies(tx, src: str, targets: list, namespace: str, pod: str) -> None:
             # in place: every line's time moves (seq keeps the key unique)
             conn.execute("UPDATE logs SET ms = ms + ? WHERE stream=?", (shift, row[0]))
             conn.execute("UPDATE log_streams SET last_ms = last_ms + ? WHERE id=?", (shift, row[0]))
+
+
+def move_twins(tx, read: dict, src: str, src_base: int, twin: str, twin_base: int, targets: list) -> bool:
+    """``copies(tx, src, targets, ...)`` then ``drop`` of ``src`` and ``twin`` (those not among the targets), done
+    by moving the two streams instead: when ``twin``'s log is ``src``'s seen from ``twin_base`` rather than
+    ``src_base`` (every line, number and byte count alike, times moved by the difference), a copy of ``src`` moved by
+    ``shift`` is ``twin`` moved by ``shift + src_base - twin_base``. Two statements: the streams take the targets'
+    instance ids (and move their last times), their lines move. The crash-loop fast-forward
+    (``engine/kubelet/worker.py`` ``cycle_single``) replaces its two instances by two later ones, each printing
+    what the one it repeats printed. ``read``: what ``read_together`` read for both. ``targets``: two (instance,
+    shift) pairs; one may be ``src`` itself (kept). Returns False, having written nothing, when it cannot (the
+    logs differ, a stream is missing, a target has a log already): the caller copies and drops."""
+    a, b = read.get(src), read.get(twin)
+    if not a or not b or src == twin or len(a) != len(b) or len(targets) != 2:
+        return False
+    d = src_base - twin_base
+    a0, b0 = a[0], b[0]
+    if a0[0] != b0[0] or a0[7] != b0[7] or (a0[1] is None) != (b0[1] is None) or (
+            a0[1] is not None and a0[1] - b0[1] != d):
+        return False  # bytes, lines written, last time
+    for x, y in zip(a, b):
+        if x[2] != y[2] or x[4] != y[4] or x[5] != y[5] or (x[3] is None) != (y[3] is None) or (
+                x[3] is not None and x[3] - y[3] != d):
+            return False  # seq, n, body, time
+    (t0, s0), (t1, s1) = targets
+    if t1 == src:
+        (t0, s0), (t1, s1) = (t1, s1), (t0, s0)
+    if t1 == src or t1 == twin or (t0 != src and t0 == twin):
+        return False
+    # src's stream becomes t0 (moved by s0), twin's becomes t1 (moved by s1 + d)
+    moves = [(a0[6], t0, s0), (b0[6], t1, s1 + d)]
+    conn = tx.conn
+    try:
+        conn.execute("UPDATE log_streams SET instance = CASE id WHEN ? THEN ? ELSE ? END, "
+                     "last_ms = last_ms + CASE id WHEN ? THEN ? ELSE ? END WHERE id IN (?, ?)",
+                     (moves[0][0], t0, t1, moves[0][0], s0, s1 + d, moves[0][0], moves[1][0]))
+    except sqlite3.IntegrityError:  # a target has a log already (nothing was changed)
+        return False
+    shifted = [(sid, sh) for sid, _, sh in moves if sh]
+    if len(shifted) == 2:  # in place, seq keeping each key unique
+        conn.execute("UPDATE logs SET ms = ms + CASE stream WHEN ? THEN ? ELSE ? END WHERE stream IN (?, ?)",
+                     (shifted[0][0], shifted[0][1], shifted[1][1], shifted[0][0], shifted[1][0]))
+    elif shifted:
+        conn.execute("UPDATE logs SET ms = ms + ? WHERE stream=?", (shifted[0][1], shifted[0][0]))
+    return True
 
 
 def drop(tx, instances) -> None:
