@@ -298,8 +298,8 @@ def move_twins(tx, read: dict, src: str, src_base: int, twin: str, twin_base: in
     """``copies(tx, src, targets, ...)`` then ``drop`` of ``src`` and ``twin`` (those not among the targets), done
     by moving the two streams instead: when ``twin``'s log is ``src``'s seen from ``twin_base`` rather than
     ``src_base`` (every line, number and byte count alike, times moved by the difference), a copy of ``src`` moved by
-    ``shift`` is ``twin`` moved by ``shift + src_base - twin_base``. Two statements: the streams take the targets'
-    instance ids (and move their last times), their lines move. The crash-loop fast-forward
+    ``shift`` is ``twin`` moved by ``shift + src_base - twin_base``. Each stream takes a target's instance id (and
+    moves its last time), then its lines move: a statement each per stream. The crash-loop fast-forward
     (``engine/kubelet/worker.py`` ``cycle_single``) replaces its two instances by two later ones, each printing
     what the one it repeats printed. ``read``: what ``read_together`` read for both. ``targets``: two (instance,
     shift) pairs; one may be ``src`` itself (kept). Returns False, having written nothing, when it cannot (the
@@ -321,21 +321,20 @@ def move_twins(tx, read: dict, src: str, src_base: int, twin: str, twin_base: in
         (t0, s0), (t1, s1) = (t1, s1), (t0, s0)
     if t1 == src or t1 == twin or (t0 != src and t0 == twin):
         return False
-    # src's stream becomes t0 (moved by s0), twin's becomes t1 (moved by s1 + d)
+    # src's stream becomes t0 (moved by s0), twin's becomes t1 (moved by s1 + d); one statement per stream (one
+    # for both, ``WHERE id IN (?, ?)`` with a CASE, reads the whole table when it updates the key)
     moves = [(a0[6], t0, s0), (b0[6], t1, s1 + d)]
     conn = tx.conn
     try:
-        conn.execute("UPDATE log_streams SET instance = CASE id WHEN ? THEN ? ELSE ? END, "
-                     "last_ms = last_ms + CASE id WHEN ? THEN ? ELSE ? END WHERE id IN (?, ?)",
-                     (moves[0][0], t0, t1, moves[0][0], s0, s1 + d, moves[0][0], moves[1][0]))
-    except sqlite3.IntegrityError:  # a target has a log already (nothing was changed)
+        conn.executemany("UPDATE log_streams SET instance=?, last_ms=last_ms+? WHERE id=?",
+                         [(t, sh, sid) for sid, t, sh in moves])
+    except sqlite3.IntegrityError:  # a target has a log already
+        # the failing statement changed nothing; the first one, when the second failed, is undone
+        conn.execute("UPDATE log_streams SET instance=?, last_ms=last_ms-? WHERE id=? AND instance=?",
+                     (src, s0, a0[6], t0))
         return False
-    shifted = [(sid, sh) for sid, _, sh in moves if sh]
-    if len(shifted) == 2:  # in place, seq keeping each key unique
-        conn.execute("UPDATE logs SET ms = ms + CASE stream WHEN ? THEN ? ELSE ? END WHERE stream IN (?, ?)",
-                     (shifted[0][0], shifted[0][1], shifted[1][1], shifted[0][0], shifted[1][0]))
-    elif shifted:
-        conn.execute("UPDATE logs SET ms = ms + ? WHERE stream=?", (shifted[0][1], shifted[0][0]))
+    # in place, seq keeping each key unique
+    conn.executemany("UPDATE logs SET ms = ms + ? WHERE stream=?", [(sh, sid) for sid, _, sh in moves if sh])
     return True
 
 
