@@ -81,12 +81,21 @@ def _last(conn: sqlite3.Connection, uid: str, last_seen: dict | None):
 
 
 def _append(conn: sqlite3.Connection, uid: str, body: str, at_ms: int, last_seen: dict | None) -> None:
-    _append_all(conn, uid, [(body, at_ms)], last_seen)
+    last = _last(conn, uid, last_seen)
+    if last and last[1] == body:
+        return
+    seq = last[0] + 1 if last else 0
+    at_ms = max(at_ms, last[2]) if last else at_ms
+    conn.execute("INSERT INTO history (uid, seq, at_ms, body) VALUES (?, ?, ?, ?)", (uid, seq, at_ms, body))
+    if last_seen is not None:
+        last_seen[uid] = (seq, body, at_ms)
+    if seq >= MAX_ENTRIES:
+        conn.execute("DELETE FROM history WHERE uid=? AND seq<=?", (uid, seq - MAX_ENTRIES))
 
 
 def _append_all(conn: sqlite3.Connection, uid: str, entries: list[tuple[str, int]], last_seen: dict | None) -> None:
-    """Append each (body, at_ms) in turn as ``record`` does (not when equal to the entry before it, never earlier
-    than it), in one statement (and one more for the oldest beyond ``MAX_ENTRIES``)."""
+    """``_append`` of each (body, at_ms) in turn (not when equal to the entry before it, never earlier than it), in
+    one statement (and one more for the oldest beyond ``MAX_ENTRIES``)."""
     last = _last(conn, uid, last_seen)
     rows = []
     for body, at_ms in entries:
@@ -97,10 +106,7 @@ def _append_all(conn: sqlite3.Connection, uid: str, entries: list[tuple[str, int
         rows.append((uid, seq, last[2], body))
     if not rows:
         return
-    if len(rows) == 1:
-        conn.execute("INSERT INTO history (uid, seq, at_ms, body) VALUES (?, ?, ?, ?)", rows[0])
-    else:
-        conn.executemany("INSERT INTO history (uid, seq, at_ms, body) VALUES (?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO history (uid, seq, at_ms, body) VALUES (?, ?, ?, ?)", rows)
     if last_seen is not None:
         last_seen[uid] = last
     if last[0] >= MAX_ENTRIES:
