@@ -217,8 +217,12 @@ def _entries(tx, instance: str, *, end_ms: int, tail: int | None = None, since_m
     return list(conn.execute("SELECT seq, ms, n, body FROM logs WHERE stream=? ORDER BY ms, seq", (sid,)))
 
 
+# one instance's stream and lines. Several instances are read one statement each: ``s.instance IN (...)`` (or an
+# OR, or several in one UNION ALL ordered) makes SQLite build a temporary b-tree for the list at every execution
+# (``OpenEphemeral`` in EXPLAIN; https://sqlite.org/opcode.html), which costs more than a second lookup; with one
+# instance the lines come in the primary key's order, with no sort.
 _SELECT_ALL = ("SELECT s.instance, s.bytes, s.last_ms, l.seq, l.ms, l.n, l.body, s.id, s.next_seq FROM log_streams s "
-               "LEFT JOIN logs l ON l.stream = s.id WHERE s.instance IN ({}) ORDER BY s.instance, l.ms, l.seq")
+               "LEFT JOIN logs l ON l.stream = s.id WHERE s.instance=? ORDER BY l.ms, l.seq")
 
 
 @contextmanager
@@ -230,8 +234,8 @@ def read_together(tx, instances):
     ids = sorted(set(instances))
     found: dict = {i: [] for i in ids}
     try:
-        for row in tx.conn.execute(_SELECT_ALL.format(",".join("?" * len(ids))), ids):
-            found[row[0]].append(row[1:])
+        for i in ids:
+            found[i] = [row[1:] for row in tx.conn.execute(_SELECT_ALL, (i,))]
     except Exception:  # a store made before the table (a read snapshot does not create it)
         found = {}
     saved = getattr(tx, "_log_rows", None)
@@ -249,7 +253,7 @@ def _all_entries(conn, instance: str, end_ms: int, read: dict | None = None) -> 
         rows = read[instance]
     else:
         try:
-            rows = [r[1:] for r in conn.execute(_SELECT_ALL.format("?"), (instance,))]
+            rows = [r[1:] for r in conn.execute(_SELECT_ALL, (instance,))]
         except Exception:  # a store made before the table (a read snapshot does not create it)
             return []
     if not rows or rotated_between(rows[0][0], rows[0][1], end_ms):
@@ -333,21 +337,25 @@ def move_twins(tx, read: dict, src: str, src_base: int, twin: str, twin_base: in
         conn.execute("UPDATE log_streams SET instance=?, last_ms=last_ms-? WHERE id=? AND instance=?",
                      (src, s0, a0[6], t0))
         return False
-    # in place, seq keeping each key unique
-    conn.executemany("UPDATE logs SET ms = ms + ? WHERE stream=?", [(sh, sid) for sid, _, sh in moves if sh])
+    # the lines, read already, are written again at their new times: an UPDATE of the key's ms would go through a
+    # temporary b-tree (SQLite keeps the rows it moves from being seen again), a delete and an insert need none
+    moved = [(sid, sh, rows) for (sid, _, sh), rows in zip(moves, (a, b)) if sh and rows[0][2] is not None]
+    if moved:
+        conn.executemany("DELETE FROM logs WHERE stream=?", [(sid,) for sid, _, _ in moved])
+        conn.executemany("INSERT INTO logs (stream, ms, seq, n, body) VALUES (?, ?, ?, ?, ?)",
+                         [(sid, r[3] + sh, r[2], r[4], r[5]) for sid, sh, rows in moved for r in rows])
     return True
 
 
 def drop(tx, instances) -> None:
-    """Forget the logs of these container instances (the kubelet removed them): two statements for them all."""
+    """Forget the logs of these container instances (the kubelet removed them): two statements, run once per
+    instance (a list, ``IN (...)``, would build a temporary b-tree at each execution: see ``_SELECT_ALL``)."""
     conn = tx.conn
-    instances = list(instances)
-    for i in range(0, len(instances), 500):
-        part = instances[i:i + 500]
-        marks = ",".join("?" * len(part))
-        conn.execute(f"DELETE FROM logs WHERE stream IN (SELECT id FROM log_streams WHERE instance IN ({marks}))",
-                     part)
-        conn.execute(f"DELETE FROM log_streams WHERE instance IN ({marks})", part)
+    params = [(i,) for i in instances]
+    if not params:
+        return
+    conn.executemany("DELETE FROM logs WHERE stream = (SELECT id FROM log_streams WHERE instance=?)", params)
+    conn.executemany("DELETE FROM log_streams WHERE instance=?", params)
 
 
 def drop_pod(tx, namespace: str, pod: str, keep=()) -> None:
