@@ -169,7 +169,8 @@ def record_crash_loop(conn: sqlite3.Connection, uid: str, container: str, decisi
     # is encoded as it is)
     left = {**terminated, "containers": dict(terminated["containers"])}
     left["containers"][container] = ["Waiting:CrashLoopBackOff", False, last_count]
-    _append_all(conn, uid, [(_encode({"crashloop": loop}), decision_ms), (_encode(left), last_exit + lag_ms)], last_seen)
+    _append_all(conn, uid, [(_encode({"crashloop": loop}), decision_ms), (_encode(left), last_exit + lag_ms)],
+                last_seen)
 
 
 def _expand_loop(loop: dict) -> list[tuple[int, dict]]:
