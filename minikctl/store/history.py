@@ -93,6 +93,26 @@ def _append(conn: sqlite3.Connection, uid: str, body: str, at_ms: int, last_seen
         conn.execute("DELETE FROM history WHERE uid=? AND seq<=?", (uid, seq - MAX_ENTRIES))
 
 
+def _append_all(conn: sqlite3.Connection, uid: str, entries: list[tuple[str, int]], last_seen: dict | None) -> None:
+    """``_append`` of each (body, at_ms) in turn (not when equal to the entry before it, never earlier than it), in
+    one statement (and one more for the oldest beyond ``MAX_ENTRIES``)."""
+    last = _last(conn, uid, last_seen)
+    rows = []
+    for body, at_ms in entries:
+        if last and last[1] == body:
+            continue
+        seq = last[0] + 1 if last else 0
+        last = (seq, body, max(at_ms, last[2]) if last else at_ms)
+        rows.append((uid, seq, last[2], body))
+    if not rows:
+        return
+    conn.executemany("INSERT INTO history (uid, seq, at_ms, body) VALUES (?, ?, ?, ?)", rows)
+    if last_seen is not None:
+        last_seen[uid] = last
+    if last[0] >= MAX_ENTRIES:
+        conn.execute("DELETE FROM history WHERE uid=? AND seq<=?", (uid, last[0] - MAX_ENTRIES))
+
+
 CYCLES_KEPT = MAX_ENTRIES // 3  # a fast-forward over more crash-loop cycles shows the last ones
 
 
@@ -149,8 +169,8 @@ def record_crash_loop(conn: sqlite3.Connection, uid: str, container: str, decisi
     # is encoded as it is)
     left = {**terminated, "containers": dict(terminated["containers"])}
     left["containers"][container] = ["Waiting:CrashLoopBackOff", False, last_count]
-    _append(conn, uid, _encode({"crashloop": loop}), decision_ms, last_seen)
-    _append(conn, uid, _encode(left), last_exit + lag_ms, last_seen)
+    _append_all(conn, uid, [(_encode({"crashloop": loop}), decision_ms), (_encode(left), last_exit + lag_ms)],
+                last_seen)
 
 
 def _expand_loop(loop: dict) -> list[tuple[int, dict]]:

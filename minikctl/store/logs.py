@@ -27,6 +27,7 @@ the lines of that instant: a file of ``MAX_BYTES`` or more is rotated if its con
 
 from __future__ import annotations
 
+import sqlite3
 import zlib
 from contextlib import contextmanager
 
@@ -216,26 +217,31 @@ def _entries(tx, instance: str, *, end_ms: int, tail: int | None = None, since_m
     return list(conn.execute("SELECT seq, ms, n, body FROM logs WHERE stream=? ORDER BY ms, seq", (sid,)))
 
 
-_SELECT_ALL = ("SELECT s.instance, s.bytes, s.last_ms, l.seq, l.ms, l.n, l.body FROM log_streams s "
-               "LEFT JOIN logs l ON l.stream = s.id WHERE s.instance IN ({}) ORDER BY s.instance, l.ms, l.seq")
+# one instance's stream and lines. Several instances are read one statement each: ``s.instance IN (...)`` (or an
+# OR, or several in one UNION ALL ordered) makes SQLite build a temporary b-tree for the list at every execution
+# (``OpenEphemeral`` in EXPLAIN; https://sqlite.org/opcode.html), which costs more than a second lookup; with one
+# instance the lines come in the primary key's order, with no sort.
+_SELECT_ALL = ("SELECT s.instance, s.bytes, s.last_ms, l.seq, l.ms, l.n, l.body, s.id, s.next_seq FROM log_streams s "
+               "LEFT JOIN logs l ON l.stream = s.id WHERE s.instance=? ORDER BY l.ms, l.seq")
 
 
 @contextmanager
 def read_together(tx, instances):
     """Inside it, the whole logs of ``instances`` (read by ``entries`` with no bound) come from one query made
     here: a crash-loop check reads its two instances' logs at each back-off decision. Nothing may write their
-    logs inside it."""
+    logs inside it. Yields what it read (for ``move_twins``): instance -> [(bytes, last_ms, seq, ms, n, body, stream
+    id, next_seq)], one row with no line (seq to body None) for a stream without any."""
     ids = sorted(set(instances))
     found: dict = {i: [] for i in ids}
     try:
-        for row in tx.conn.execute(_SELECT_ALL.format(",".join("?" * len(ids))), ids):
-            found[row[0]].append(row[1:])
+        for i in ids:
+            found[i] = [row[1:] for row in tx.conn.execute(_SELECT_ALL, (i,))]
     except Exception:  # a store made before the table (a read snapshot does not create it)
         found = {}
     saved = getattr(tx, "_log_rows", None)
     tx._log_rows = found
     try:
-        yield
+        yield found
     finally:
         tx._log_rows = saved
 
@@ -247,12 +253,12 @@ def _all_entries(conn, instance: str, end_ms: int, read: dict | None = None) -> 
         rows = read[instance]
     else:
         try:
-            rows = [r[1:] for r in conn.execute(_SELECT_ALL.format("?"), (instance,))]
+            rows = [r[1:] for r in conn.execute(_SELECT_ALL, (instance,))]
         except Exception:  # a store made before the table (a read snapshot does not create it)
             return []
     if not rows or rotated_between(rows[0][0], rows[0][1], end_ms):
         return []
-    return [r[2:] for r in rows if r[2] is not None]
+    return [r[2:6] for r in rows if r[2] is not None]
 
 
 def copy(tx, src: str, dst: str, namespace: str, pod: str, shift_ms: int) -> None:
@@ -292,16 +298,64 @@ def copies(tx, src: str, targets: list, namespace: str, pod: str) -> None:
             conn.execute("UPDATE log_streams SET last_ms = last_ms + ? WHERE id=?", (shift, row[0]))
 
 
-def drop(tx, instances) -> None:
-    """Forget the logs of these container instances (the kubelet removed them): two statements for them all."""
+def move_twins(tx, read: dict, src: str, src_base: int, twin: str, twin_base: int, targets: list) -> bool:
+    """``copies(tx, src, targets, ...)`` then ``drop`` of ``src`` and ``twin`` (those not among the targets), done
+    by moving the two streams instead: when ``twin``'s log is ``src``'s seen from ``twin_base`` rather than
+    ``src_base`` (every line, number and byte count alike, times moved by the difference), a copy of ``src`` moved by
+    ``shift`` is ``twin`` moved by ``shift + src_base - twin_base``. Each stream takes a target's instance id (and
+    moves its last time), then its lines move: a statement each per stream. The crash-loop fast-forward
+    (``engine/kubelet/worker.py`` ``cycle_single``) replaces its two instances by two later ones, each printing
+    what the one it repeats printed. ``read``: what ``read_together`` read for both. ``targets``: two (instance,
+    shift) pairs; one may be ``src`` itself (kept). Returns False, having written nothing, when it cannot (the
+    logs differ, a stream is missing, a target has a log already): the caller copies and drops."""
+    a, b = read.get(src), read.get(twin)
+    if not a or not b or src == twin or len(a) != len(b) or len(targets) != 2:
+        return False
+    d = src_base - twin_base
+    a0, b0 = a[0], b[0]
+    if a0[0] != b0[0] or a0[7] != b0[7] or (a0[1] is None) != (b0[1] is None) or (
+            a0[1] is not None and a0[1] - b0[1] != d):
+        return False  # bytes, lines written, last time
+    for x, y in zip(a, b):
+        if x[2] != y[2] or x[4] != y[4] or x[5] != y[5] or (x[3] is None) != (y[3] is None) or (
+                x[3] is not None and x[3] - y[3] != d):
+            return False  # seq, n, body, time
+    (t0, s0), (t1, s1) = targets
+    if t1 == src:
+        (t0, s0), (t1, s1) = (t1, s1), (t0, s0)
+    if t1 == src or t1 == twin or (t0 != src and t0 == twin):
+        return False
+    # src's stream becomes t0 (moved by s0), twin's becomes t1 (moved by s1 + d); one statement per stream (one
+    # for both, ``WHERE id IN (?, ?)`` with a CASE, reads the whole table when it updates the key)
+    moves = [(a0[6], t0, s0), (b0[6], t1, s1 + d)]
     conn = tx.conn
-    instances = list(instances)
-    for i in range(0, len(instances), 500):
-        part = instances[i:i + 500]
-        marks = ",".join("?" * len(part))
-        conn.execute(f"DELETE FROM logs WHERE stream IN (SELECT id FROM log_streams WHERE instance IN ({marks}))",
-                     part)
-        conn.execute(f"DELETE FROM log_streams WHERE instance IN ({marks})", part)
+    try:
+        conn.executemany("UPDATE log_streams SET instance=?, last_ms=last_ms+? WHERE id=?",
+                         [(t, sh, sid) for sid, t, sh in moves])
+    except sqlite3.IntegrityError:  # a target has a log already
+        # the failing statement changed nothing; the first one, when the second failed, is undone
+        conn.execute("UPDATE log_streams SET instance=?, last_ms=last_ms-? WHERE id=? AND instance=?",
+                     (src, s0, a0[6], t0))
+        return False
+    # the lines, read already, are written again at their new times: an UPDATE of the key's ms would go through a
+    # temporary b-tree (SQLite keeps the rows it moves from being seen again), a delete and an insert need none
+    moved = [(sid, sh, rows) for (sid, _, sh), rows in zip(moves, (a, b)) if sh and rows[0][2] is not None]
+    if moved:
+        conn.executemany("DELETE FROM logs WHERE stream=?", [(sid,) for sid, _, _ in moved])
+        conn.executemany("INSERT INTO logs (stream, ms, seq, n, body) VALUES (?, ?, ?, ?, ?)",
+                         [(sid, r[3] + sh, r[2], r[4], r[5]) for sid, sh, rows in moved for r in rows])
+    return True
+
+
+def drop(tx, instances) -> None:
+    """Forget the logs of these container instances (the kubelet removed them): two statements, run once per
+    instance (a list, ``IN (...)``, would build a temporary b-tree at each execution: see ``_SELECT_ALL``)."""
+    conn = tx.conn
+    params = [(i,) for i in instances]
+    if not params:
+        return
+    conn.executemany("DELETE FROM logs WHERE stream = (SELECT id FROM log_streams WHERE instance=?)", params)
+    conn.executemany("DELETE FROM log_streams WHERE instance=?", params)
 
 
 def drop_pod(tx, namespace: str, pod: str, keep=()) -> None:

@@ -194,6 +194,57 @@ def test_copies_of_a_log(tmp_path):
         assert logs.state(tx, "a") is None and logs.state(tx, "b") is None and logs.state(tx, "c") is not None
 
 
+def _logs_of(tx, instances):
+    return {i: (logs.state(tx, i), logs.entries(tx, i, end_ms=10**9)) for i in instances}
+
+
+@pytest.mark.parametrize("targets", [[("n1", 50_000), ("n2", 30_000)], [("n1", 50_000), ("cur", 0)],
+                                     [("cur", 7), ("n1", 50_000)]])
+def test_moving_twin_logs_is_copying_then_dropping(tmp_path, targets):
+    """The crash-loop fast-forward moves its two instances' streams (move_twins) where it copied the current one and
+    dropped both: the same logs."""
+    got = []
+    for way in ("copy", "move"):
+        st = Store(tmp_path / f"{way}.db")
+        with st.transaction() as tx:
+            logs.append(tx, "default", "p", "prev", [(1000, "boom"), (1200, "bye")])
+            logs.append(tx, "default", "p", "cur", [(11_000, "boom"), (11_200, "bye")])
+            with logs.read_together(tx, ["cur", "prev"]) as read:
+                pass
+            if way == "copy":
+                logs.copies(tx, "cur", targets, "default", "p")
+                logs.drop(tx, [i for i in ("cur", "prev") if i not in [t for t, _ in targets]])
+            else:
+                assert logs.move_twins(tx, read, "cur", 10_900, "prev", 900, targets)
+            got.append(_logs_of(tx, ["cur", "prev", "n1", "n2"]))
+        st.close()
+    assert got[0] == got[1]
+
+
+def test_twin_logs_that_differ_are_not_moved(tmp_path):
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        logs.append(tx, "default", "p", "prev", [(1000, "boom")])
+        logs.append(tx, "default", "p", "cur", [(11_000, "boom"), (11_200, "again")])
+        logs.append(tx, "default", "p", "taken", [(5, "x")])
+        with logs.read_together(tx, ["cur", "prev"]) as read:
+            pass
+        before = _logs_of(tx, ["cur", "prev", "n1"])
+        assert not logs.move_twins(tx, read, "cur", 10_900, "prev", 900, [("n1", 9), ("n2", 8)])
+        assert not logs.move_twins(tx, read, "cur", 10_000, "prev", 900, [("n1", 9), ("n2", 8)])
+        assert _logs_of(tx, ["cur", "prev", "n1"]) == before
+        logs.append(tx, "default", "p", "cur2", [(10_000, "boom")])
+        with logs.read_together(tx, ["cur2", "prev"]) as read:
+            pass
+        # a target with a log already: nothing changed
+        assert not logs.move_twins(tx, read, "cur2", 10_000, "prev", 1000, [("n1", 9), ("taken", 8)])
+        assert _logs_of(tx, ["cur2", "prev", "taken"])["taken"][1] == [(0, 5, 1, "x")]
+        assert logs.state(tx, "cur2") is not None and logs.state(tx, "n1") is None
+        assert logs.move_twins(tx, read, "cur2", 10_000, "prev", 1000, [("n1", 9), ("n2", 8)])
+        assert _logs_of(tx, ["n1", "n2"]) == {"n1": ((1, logs.line_bytes("boom"), 10_009), [(0, 10_009, 1, "boom")]),
+                                              "n2": ((1, logs.line_bytes("boom"), 10_008), [(0, 10_008, 1, "boom")])}
+
+
 def test_a_new_store_has_big_pages_an_old_one_keeps_its_own(tmp_path):
     st = Store(tmp_path / "new.db")
     with st.transaction():

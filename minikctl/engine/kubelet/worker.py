@@ -1340,7 +1340,7 @@ class PodWorker:
         self._procs.clear()
         evs = rec.event_log
         prev = rec.cycle
-        with store_logs.read_together(self.tx, [i.id for i in (cr.current, cr.previous) if i is not None]):
+        with store_logs.read_together(self.tx, [i.id for i in (cr.current, cr.previous) if i is not None]) as read:
             sig = _signature(_masked(rec, anchor, self.log_view))
         rec.cycle = CrashLoopCycle(sig, anchor, {name: cr.restart_count})
         rec.event_log = []
@@ -1412,10 +1412,13 @@ class PodWorker:
         cr.restart_count += n
         new_cur = instance(exits[-1] - anchor, cur.attempt + n)
         new_prev = instance(exits[-2] - anchor, cur.attempt + n - 1)
-        # each printed what cur printed (when n is 1, new_prev is cur: its times move in place, after the copy)
-        store_logs.copies(self.tx, cur.id, [(new_cur.id, exits[-1] - anchor), (new_prev.id, exits[-2] - anchor)],
-                          self.ns, self.name)
-        store_logs.drop(self.tx, [i for i in (cur.id, cr.previous.id) if i not in (new_cur.id, new_prev.id)])
+        # each printed what cur printed (when n is 1, new_prev is cur: its times move in place, after the copy);
+        # the previous instance printed it too, seen from its own start (the signature compares each instance's
+        # lines from there): the two streams are moved to the new instances rather than copied then dropped
+        targets = [(new_cur.id, exits[-1] - anchor), (new_prev.id, exits[-2] - anchor)]
+        if not store_logs.move_twins(self.tx, read, cur.id, _base(cur), cr.previous.id, _base(cr.previous), targets):
+            store_logs.copies(self.tx, cur.id, targets, self.ns, self.name)
+            store_logs.drop(self.tx, [i for i in (cur.id, cr.previous.id) if i not in (new_cur.id, new_prev.id)])
         ids = {cur.id: new_cur.id}
         cr.current, cr.previous = new_cur, new_prev
         cr.back_off = BackOff(b, restarts[-1])
@@ -1581,6 +1584,13 @@ class PodWorker:
             self.api.write_status(self.pod, old)
         self._status_key = key
         self._status_obj = self.pod.get("status")
+
+
+def _base(inst: InstanceRecord) -> int:
+    """The instant ``_masked`` sees an instance from: its start, else its end."""
+    if inst.started_at is not None:
+        return inst.started_at
+    return inst.finished_at or 0
 
 
 def _signature(d: dict) -> str:
