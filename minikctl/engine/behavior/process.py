@@ -18,6 +18,7 @@ from .shell import SPECIAL_BUILTINS, ShellSyntaxError, compile_script, scan_word
 from .vfs import ContainerFS, FSError, norm
 
 from minikctl.kube.digest import sha256
+from minikctl.kube.treecopy import tree_copy
 
 SHELLS = {"sh", "bash", "ash", "dash"}
 # The virtual machine's budgets (issue 11). Steps cost CPU: one interpreter step is CPU_NS_PER_STEP of CPU time,
@@ -614,16 +615,6 @@ def _printf(fmt: str, args: list) -> str:
 
 
 # ---------------------------------------------------------------------------- the process
-def _json_copy(obj):
-    """A deep copy of JSON-like data (dicts, lists, strings, numbers): marshal round-trips it in C,
-    many times faster than ``copy.deepcopy``; anything else falls back to deepcopy."""
-    try:
-        return marshal.loads(marshal.dumps(obj))
-    except ValueError:
-        import copy
-        return copy.deepcopy(obj)
-
-
 _COMPILED: dict = {}  # (script, dialect) -> marshalled (code, slot): a crash loop respawns the same script
 _COMPILED_MAX = 512
 
@@ -848,18 +839,18 @@ class Process:
     def to_dict(self) -> dict:
         fields = {k: getattr(self, k) for k in self._FIELDS}
         fields["image"] = compact_image(self.image)  # the catalog's image as its reference (images.py)
-        d = _json_copy(fields)
+        d = tree_copy(fields)
         d["exported"] = sorted(set(self.exported))
         return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Process":
         p = cls()
-        for k, v in _json_copy({k: d[k] for k in cls._FIELDS if k in d and k != "image"}).items():
+        for k, v in tree_copy({k: d[k] for k in cls._FIELDS if k in d and k != "image"}).items():
             setattr(p, k, v)
         if "image" in d:
             img = expand_image(d["image"])
-            p.image = img if img is not d["image"] else _json_copy(img)
+            p.image = img if img is not d["image"] else tree_copy(img)
         return p
 
     # ------------------------------------------------------------------ public API
