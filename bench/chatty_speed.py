@@ -111,7 +111,9 @@ def writer(name: str) -> dict:
 def main() -> None:
     # the collector's thresholds every minikctl command runs with (cli/app.py GC_THRESHOLDS): the advance costs what
     # `clock advance` does (with the interpreter's defaults a full collection lands in the timed part)
-    gc.set_threshold(100_000, 1_000, 1_000)
+    from minikctl.cli.app import GC_THRESHOLDS
+
+    gc.set_threshold(*GC_THRESHOLDS)
     os.environ.setdefault("MINIKCTL_EVENT_TTL", "0")
     ap = argparse.ArgumentParser()
     ap.add_argument("--pods", type=int, default=1000)

@@ -66,7 +66,9 @@ def phase(store: Store, label: str, action, replicas: int) -> float:
 def main() -> int:
     # the collector's thresholds every minikctl command runs with (cli/app.py GC_THRESHOLDS), so the phases cost
     # what the commands do; the interpreter's defaults add 0.3-0.6 s of full collections a phase that no command pays
-    gc.set_threshold(100_000, 1_000, 1_000)
+    from minikctl.cli.app import GC_THRESHOLDS
+
+    gc.set_threshold(*GC_THRESHOLDS)
     ap = argparse.ArgumentParser()
     ap.add_argument("--replicas", type=int, default=1000)
     ap.add_argument("--nodes", type=int, default=10)

@@ -86,7 +86,9 @@ def scenario(label: str, n: int, make, advance_ms: int) -> None:
 def main() -> None:
     # the collector's thresholds every minikctl command runs with (cli/app.py GC_THRESHOLDS): the advance costs what
     # `clock advance` does (with the interpreter's defaults a full collection lands in the timed part)
-    gc.set_threshold(100_000, 1_000, 1_000)
+    from minikctl.cli.app import GC_THRESHOLDS
+
+    gc.set_threshold(*GC_THRESHOLDS)
     # the events of the advance are counted as written: none expire during it (a new store keeps events for an
     # hour, the apiserver's --event-ttl; MINIKCTL_EVENT_TTL=1h on the command line measures that cost too)
     os.environ.setdefault("MINIKCTL_EVENT_TTL", "0")
