@@ -409,7 +409,9 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             finished.set()
 
-    if _subcommand(args) in MAIN_THREAD_COMMANDS or _on_terminal(args):
+    main_thread = _subcommand(args) in MAIN_THREAD_COMMANDS or _on_terminal(args)
+    _notify_interrupt(main_thread)
+    if main_thread:
         body()  # it installs signal handlers and waits for Ctrl-C: the main thread's business
         return result[0]
     old_limit = sys.getrecursionlimit()
@@ -437,6 +439,36 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         sys.setrecursionlimit(old_limit)
     return result[0]
+
+
+def _notify_interrupt(main_thread: bool) -> None:
+    """A minikctl started with SIGINT ignored (a job started by a non-interactive shell with ``&``; ``nohup``-like
+    wrappers): Python then installs no KeyboardInterrupt handler and the signal stays ignored, which is Go's default
+    too, so kubectl's plain verbs ignore it as well. But a kubectl verb that waits for Ctrl-C calls Go's
+    ``signal.Notify`` (kubectl/pkg/util/interrupt ``Handler.Run``: get -w, rollout status; port-forward's own
+    ``signal.Notify``), and "if the program was started with SIGHUP or SIGINT ignored, and Notify is called for
+    either signal, a signal handler will be installed for that signal and it will no longer be ignored" (Go's
+    os/signal package documentation). So: the servers on the main thread (port-forward, serve) get Python's handler
+    back; for the others a handler that raises KeyboardInterrupt only while a verb kubectl runs under its interrupt
+    handler streams (``common.STREAMING``: not ``by_signal``), and otherwise leaves the signal without effect."""
+    import signal
+
+    try:
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            return
+        if main_thread:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            return
+
+        def notified(signum, frame) -> None:
+            from minikctl.cli import common
+
+            if common.STREAMING["on"] and not common.STREAMING["by_signal"]:
+                raise KeyboardInterrupt
+
+        signal.signal(signal.SIGINT, notified)
+    except (ValueError, OSError):  # not the main thread (minikctl called as a library): nothing to restore
+        pass
 
 
 def _interrupted(finished) -> int | None:

@@ -56,7 +56,9 @@ def _spawn(cli, *args: str) -> subprocess.Popen:
     env.pop("MINIKCTL_TICK", None)
     env.pop("MINIKCTL_SPEED", None)
     env.pop("PYTHONUNBUFFERED", None)  # the lines must come because minikctl flushes them, not by the environment
-    return subprocess.Popen([*cli.argv, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # as a terminal's foreground job: SIGINT at its default, whatever the shell that started the tests did with it
+    return subprocess.Popen([*cli.argv, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _stop(proc: subprocess.Popen) -> tuple[str, str]:
@@ -206,3 +208,37 @@ def test_a_watch_of_events_sees_the_events_of_another_command(cli):
     finally:
         _stop(watcher)
     assert watcher.returncode == 1
+
+
+def _spawn_ignoring_sigint(cli, *args: str) -> subprocess.Popen:
+    """As a non-interactive shell starts a job with ``&``: SIGINT ignored from the start (inherited over exec)."""
+    env = dict(os.environ, MINIKCTL_HOME=str(cli.home))
+    env.pop("MINIKCTL_TICK", None)
+    env.pop("MINIKCTL_SPEED", None)
+    return subprocess.Popen([*cli.argv, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+
+
+def test_started_with_sigint_ignored_a_watch_still_stops_on_ctrl_c_and_logs_f_does_not(cli):
+    """Go leaves an ignored SIGINT ignored unless the program calls signal.Notify for it, which kubectl's interrupt
+    handler does (kubectl/pkg/util/interrupt, under get -w) and logs -f does not (os/signal package docs)."""
+    cli.ok("run", "counter", "--image=busybox", "--", "sh", "-c",
+           "i=0; while true; do i=$((i+1)); echo line $i; sleep 1; done")
+    watcher = _spawn_ignoring_sigint(cli, "get", "pods", "-w", "--speed", "4")
+    follower = _spawn_ignoring_sigint(cli, "logs", "-f", "counter", "--speed", "4")
+    try:
+        assert watcher.stdout.readline().startswith("NAME ")
+        assert follower.stdout.readline() == "line 1\n"
+        follower.send_signal(signal.SIGINT)
+        watcher.send_signal(signal.SIGINT)
+        assert watcher.wait(timeout=60) == 1  # kubectl's handler: exit 1, silently
+        assert watcher.stderr.read() == ""
+        for i in range(2, 5):  # the ignored signal changed nothing: the lines go on
+            assert follower.stdout.readline() == f"line {i}\n"
+        assert follower.poll() is None
+    finally:
+        for p in (watcher, follower):
+            if p.poll() is None:
+                p.terminate()
+            p.communicate(timeout=60)
+    assert follower.returncode == -signal.SIGTERM
