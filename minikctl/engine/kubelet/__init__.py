@@ -431,6 +431,12 @@ class Kubelet:
         return True
 
     def finish_pod(self, k) -> None:
+        try:
+            self._finish_pod(k)
+        finally:
+            k.close()  # freed by reference counting once the caller drops it (PodWorker.close)
+
+    def _finish_pod(self, k) -> None:
         rec = k.rec
         k.flush()
         ns, name = k.ns, k.name
