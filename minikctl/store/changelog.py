@@ -54,12 +54,25 @@ def ensure(conn) -> None:
     conn.execute(SCHEMA)
 
 
-def write(conn, changes: list[Change]) -> None:
-    """Persist the changes of a transaction (called once, at commit or before a savepoint)."""
+def row(c: Change) -> tuple:
+    """What the table keeps of a change (``write_rows``): its body only for a deletion (the other revisions' bodies
+    are the objects' rows or gone). A transaction holds these until it writes them rather than the changes
+    themselves: a change holds the dict that was written, and a long advance's thousands of pod status writes
+    would keep every one of them alive until the commit."""
+    return (c.rv, c.type, c.kind, c.namespace, c.name, c.uid, c.body if c.type == DELETED else None)
+
+
+def write_rows(conn, rows: list[tuple]) -> None:
+    """Persist the rows (``row``) of a transaction's changes (at commit, before a savepoint, or as a big apply
+    goes)."""
     conn.executemany(
         "INSERT OR REPLACE INTO changes (rv, type, kind, namespace, name, uid, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(c.rv, c.type, c.kind, c.namespace, c.name, c.uid, c.body if c.type == DELETED else None)
-         for c in changes])
+        rows)
+
+
+def write(conn, changes: list[Change]) -> None:
+    """Persist the changes of a transaction."""
+    write_rows(conn, [row(c) for c in changes])
 
 
 def compact(conn, revision: int) -> int | None:

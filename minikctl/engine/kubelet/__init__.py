@@ -416,6 +416,14 @@ class Kubelet:
             self.parked.take(ns, name, rec)  # a probe parked before this timer: its runs go into the record
             k.run_due(nxt)
         self.finish_pod(k)
+        if horizon is not None:
+            nxt = rec.next_wake()
+            if nxt is None or nxt > horizon:
+                # the run will not wake the pod again (its probes went dormant, its crash loop was jumped to the
+                # horizon): its record is not kept decoded, only a change of the pod would read it again (and decode
+                # its text). A thousand such records kept to the end of an advance are ~50,000 objects the young
+                # generation's collections would go over (cli/app.py GC_THRESHOLDS)
+                self._records.pop((ns, name), None)
 
     def settle_instant(self, k) -> bool:
         """After an instant: write the status if it changed; False when the pod is gone."""
@@ -431,6 +439,12 @@ class Kubelet:
         return True
 
     def finish_pod(self, k) -> None:
+        try:
+            self._finish_pod(k)
+        finally:
+            k.close()  # freed by reference counting once the caller drops it (PodWorker.close)
+
+    def _finish_pod(self, k) -> None:
         rec = k.rec
         k.flush()
         ns, name = k.ns, k.name

@@ -218,6 +218,17 @@ class PodWorker:
         if self._fs is not None:
             self.rec.filesystem = self._fs.to_dict()
 
+    def close(self) -> None:
+        """The worker is done (``Kubelet.finish_pod``): drop the references that tie it into cycles with what it
+        made (a loaded process's network namespace, ``engine/network.py``, calls back into the worker, and so does
+        the cluster view it keeps), so that it is freed by reference counting when the caller lets go of it rather
+        than by the cyclic collector, whose pass over the young objects a long advance would otherwise pay every
+        ~100,000 allocations (cli/app.py GC_THRESHOLDS). A later ``proc`` loads the process again from the record
+        ``flush`` wrote."""
+        self._procs = {}
+        self._dirty = set()
+        self._cluster_net = None
+
     # -- node image cache ---------------------------------------------------------------------
     def node_images(self) -> list[str]:
         return self.node.images if self.node is not None else []
