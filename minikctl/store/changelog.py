@@ -54,12 +54,18 @@ def ensure(conn) -> None:
     conn.execute(SCHEMA)
 
 
-def write(conn, changes: list[Change]) -> None:
-    """Persist the changes of a transaction (called once, at commit or before a savepoint)."""
+def row(c: Change) -> tuple:
+    """The ``changes`` table's row of a change (only a deletion keeps its body). A transaction holds these rows,
+    not the changes, until it writes them: a ``Change`` keeps the written object (``obj``), which would live as
+    long as the row waits (4,096 of them at most, see ``Tx._log``)."""
+    return (c.rv, c.type, c.kind, c.namespace, c.name, c.uid, c.body if c.type == DELETED else None)
+
+
+def write(conn, rows: list[tuple]) -> None:
+    """Persist the changes of a transaction (their ``row``s; at commit, before a savepoint, or every 4,096)."""
     conn.executemany(
         "INSERT OR REPLACE INTO changes (rv, type, kind, namespace, name, uid, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(c.rv, c.type, c.kind, c.namespace, c.name, c.uid, c.body if c.type == DELETED else None)
-         for c in changes])
+        rows)
 
 
 def compact(conn, revision: int) -> int | None:

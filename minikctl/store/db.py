@@ -416,7 +416,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # the change log: ``feed`` holds this transaction's changes for the cluster's loop (it takes them);
         # ``_changes`` the ones not yet written to the table
         self.feed: list[Change] = []
-        self._changes: list[Change] = []
+        self._changes: list[tuple] = []  # their rows (changelog.row)
         self.writer = ""  # who writes now: "" (a user's command) or a component (kubelet, a controller)
         # every change of the transaction in order, kept when a caller sets a list here (savepoint rollbacks
         # take theirs back): an in-process watch cache (minikctl serve) gets each revision's body from it
@@ -856,7 +856,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
 
     def _log(self, change: Change) -> None:
         self.feed.append(change)
-        self._changes.append(change)
+        self._changes.append(changelog.row(change))
         if self.journal is not None:
             self.journal.append(change)
         if len(self._changes) >= 4096:  # a big apply: write the log as it goes, not 100,000 changes held to the end

@@ -281,6 +281,7 @@ class Kubelet:
             k.need_sync(self.tx.now_ms)
             k.run_due(self.tx.now_ms)
             self.finish_pod(k)
+            k.close()
             return
         spec = pod.get("spec") or {}
         for c in spec.get("ephemeralContainers") or []:
@@ -310,6 +311,7 @@ class Kubelet:
             k.wake_dormant()
         k.run_due(self.tx.now_ms)
         self.finish_pod(k)
+        k.close()
 
     def _admit(self, pod: dict, rec, state: N.NodeState) -> None:
         """The pod is bound to this node: account for it, give it an address, start its sandbox."""
@@ -416,6 +418,7 @@ class Kubelet:
             self.parked.take(ns, name, rec)  # a probe parked before this timer: its runs go into the record
             k.run_due(nxt)
         self.finish_pod(k)
+        k.close()
 
     def settle_instant(self, k) -> bool:
         """After an instant: write the status if it changed; False when the pod is gone."""

@@ -208,6 +208,18 @@ class PodWorker:
                 return
         self.rec.add_timer(ms, R_KUBELET, "sync")
 
+    def close(self) -> None:
+        """The end of the worker's life (after ``Kubelet.finish_pod``). Its processes' network namespaces
+        (engine/network.py ``pod_network``: closures over the worker) and its view of the cluster (``ClusterNet``,
+        which holds the worker) point back at it: a finished worker, with its pod, its record and its processes,
+        would wait for the cyclic garbage collector, and 10,000 pods started in one advance fill the young
+        generation's collections with them (bench/chatty_speed.py ``big``). Breaking the cycles frees them when the
+        kubelet lets go of the worker. Nothing is persisted here (``flush`` wrote the processes into the record)."""
+        for p in self._procs.values():
+            p.net = None
+        self._procs.clear()
+        self._cluster_net = None
+
     def flush(self) -> None:
         """Persist processes and filesystem back into the record."""
         for c, cr, _ in self.containers():
