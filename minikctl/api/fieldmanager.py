@@ -458,17 +458,18 @@ def from_paths(ps) -> dict:
         node = root
         for part in p:
             node = node.setdefault(part, {})
-    members = set(ps)
+    return _finish(root, (), set(ps))
 
-    def finish(node: dict, prefix: tuple) -> dict:
-        out = {}
-        if node and prefix in members:
-            out["."] = {}
-        for k in sorted(node):
-            out[k] = finish(node[k], prefix + (k,))
-        return out
 
-    return finish(root, ())
+def _finish(node: dict, prefix: tuple, members: set) -> dict:
+    """``from_paths``' tree below ``prefix`` (a module function: a nested one that calls itself is a reference
+    cycle, left with what it holds to the cyclic collector at every status write)."""
+    out = {}
+    if node and prefix in members:
+        out["."] = {}
+    for k in sorted(node):
+        out[k] = _finish(node[k], prefix + (k,), members)
+    return out
 
 
 def get_path(obj, path: tuple):
