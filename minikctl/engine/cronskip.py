@@ -91,49 +91,77 @@ def _counter(meta: dict, name: str) -> int:
     return int(meta.get("counter:" + name, "0"))
 
 
+class _Names:
+    """The uids and name suffixes the counters gave, both ways (one skip reads them at every learned minute)."""
+
+    def __init__(self, tx) -> None:
+        self.tx = tx
+        self.uid_of: dict[int, str] = {}
+        self.suffix_of: dict[int, str] = {}
+        self.uids: dict[str, int] = {}
+        self.suffixes: dict[str, int] = {}
+
+    def cover(self, uid_lo: int, uid_hi: int, suffix_lo: int, suffix_hi: int) -> None:
+        for u in range(max(1, uid_lo), uid_hi + 1):
+            if u not in self.uid_of:
+                text = self.uid_of[u] = self.tx.uid_at(u)
+                self.uids[text] = u
+        for u in range(max(1, suffix_lo), suffix_hi + 1):
+            if u not in self.suffix_of:
+                text = self.suffix_of[u] = self.tx.suffix_at(u)
+                self.suffixes[text] = u
+
+    def uid_at(self, u: int) -> str:
+        text = self.uid_of.get(u)
+        if text is None:
+            text = self.uid_of[u] = self.tx.uid_at(u)
+        return text
+
+    def suffix_at(self, u: int) -> str:
+        text = self.suffix_of.get(u)
+        if text is None:
+            text = self.suffix_of[u] = self.tx.suffix_at(u)
+        return text
+
+
 class _Shift:
     """Names and uids n minutes later: a uid or name suffix the counters gave moves with its counter, a scheduled
     Job's name (``<cronjob>-<minutes since the epoch>``) with its minute."""
 
     WINDOW = 12  # minutes of counters back that names may come from (a Job lives for its history limit's minutes)
 
-    def __init__(self, tx, s1: "_State", s2: "_State", cronjobs: list[str]) -> None:
-        self.tx = tx
+    def __init__(self, names: _Names, s1: "_State", s2: "_State", cronjobs: list[str]) -> None:
         self.du = _counter(s2.meta, "uid") - _counter(s1.meta, "uid")
         self.ds = _counter(s2.meta, "suffix") - _counter(s1.meta, "suffix")
         self.de = _counter(s2.meta, "event") - _counter(s1.meta, "event")
         self.dr = s2.revision - s1.revision
-        self.uids = {tx.uid_at(u): u for u in range(max(1, _counter(s2.meta, "uid") - self.WINDOW * self.du),
-                                                    _counter(s2.meta, "uid") + 1)}
-        self.suffixes = {tx.suffix_at(u): u for u in range(max(1, _counter(s2.meta, "suffix") - self.WINDOW * self.ds),
-                                                           _counter(s2.meta, "suffix") + 1)}
-        # longest first: a CronJob named like another's prefix ("a" and "a-b") is tried in full first
-        self.cronjobs = sorted(set(cronjobs), key=len, reverse=True)
+        u2, s2_ = _counter(s2.meta, "uid"), _counter(s2.meta, "suffix")
+        names.cover(u2 - self.WINDOW * self.du, u2, s2_ - self.WINDOW * self.ds, s2_)
+        self.names = names
+        self.uids = {text: u for text, u in names.uids.items() if u > u2 - self.WINDOW * self.du}
+        self.suffixes = {text: u for text, u in names.suffixes.items() if u > s2_ - self.WINDOW * self.ds}
+        self.cronjobs = set(cronjobs)
         self._minute = s2.now // MINUTE
 
     def uid(self, text: str, n: int) -> str:
         u = self.uids.get(text)
-        return text if u is None else self.tx.uid_at(u + n * self.du)
+        return text if u is None else self.names.uid_at(u + n * self.du)
 
     def token(self, text: str, n: int) -> str:
         if n == 0:
             return text
         u = self.uids.get(text)
         if u is not None:
-            return self.tx.uid_at(u + n * self.du)
-        for cj in self.cronjobs:
-            if text.startswith(cj + "-"):
-                rest = text[len(cj) + 1:]
-                minute, _, suffix = rest.partition("-")
-                if not minute.isdigit() or abs(int(minute) - self._minute) > self.WINDOW:
-                    continue
-                out = f"{cj}-{int(minute) + n}"
-                if suffix:
-                    s = self.suffixes.get(suffix)
-                    if s is None:
-                        continue
-                    out += "-" + self.tx.suffix_at(s + n * self.ds)
-                return out
+            return self.names.uid_at(u + n * self.du)
+        # <cronjob>-<minute> (a Job) or <cronjob>-<minute>-<suffix> (its pod; a suffix may be all digits)
+        head, _, last = text.rpartition("-")
+        if head in self.cronjobs and last.isdigit() and abs(int(last) - self._minute) <= self.WINDOW:
+            return f"{head}-{int(last) + n}"
+        cronjob, _, minute = head.rpartition("-")
+        s = self.suffixes.get(last)
+        if cronjob in self.cronjobs and minute.isdigit() and s is not None \
+                and abs(int(minute) - self._minute) <= self.WINDOW:
+            return f"{cronjob}-{int(minute) + n}-{self.names.suffix_at(s + n * self.ds)}"
         return text
 
     def text(self, text: str, n: int) -> str:
@@ -164,7 +192,7 @@ class _Shift:
         return (ns, self.event_name(name, n)), (self.uid(uid, n), rv + n * self.dr, last + n * MINUTE, _dumps(b))
 
 
-def _ahead(a, b, c, n: int, shift: _Shift):
+def _ahead(a, b, c, n: int, shift: "_Shift | None"):
     """The value that ``a``, ``b``, ``c`` (a value at three consecutive minute boundaries) has n minutes after
     ``c``, when both minutes moved it alike; else _NotAlike."""
     if a == b == c:
@@ -197,7 +225,7 @@ def _ahead(a, b, c, n: int, shift: _Shift):
             if tb - ta != tc - tb or rfc3339(tc) != c or rfc3339(tb) != b:
                 raise _NotAlike("a time moved unevenly")
             return rfc3339(tc + n * (tc - tb))
-        if shift.text(a, 1) == b and shift.text(b, 1) == c:
+        if shift is not None and shift.text(a, 1) == b and shift.text(b, 1) == c:
             return shift.text(c, n)
         raise _NotAlike(f"a text changed: {c[:80]!r}")
     raise _NotAlike("a value changed")
@@ -213,15 +241,18 @@ def _json(text: str):
 class _Learned:
     """What two consecutive minutes (s0 → s1 → s2) did alike, or _NotAlike."""
 
-    def __init__(self, tx, s0: _State, s1: _State, s2: _State, ttl: int) -> None:
+    def __init__(self, tx, names: _Names, s0: _State, s1: _State, s2: _State, ttl: int) -> None:
         if not (s1.now - s0.now == s2.now - s1.now == MINUTE):
             raise _NotAlike("not two minutes")
+        if set(s0.meta) != set(s1.meta) or set(s1.meta) != set(s2.meta):
+            raise _NotAlike("meta keys changed")
+        for key, v2 in s2.meta.items():  # the counters first: most minutes that are not alike differ there
+            if v2 != s1.meta[key] or v2 != s0.meta[key]:
+                _ahead(s0.meta[key], s1.meta[key], v2, 1, None)
         self.s2 = s2
         self.ttl = ttl
         cronjobs = [k[2] for k in s2.objects if k[0] == "CronJob"]
-        self.shift = shift = _Shift(tx, s1, s2, cronjobs)
-        if set(s0.meta) != set(s1.meta) or set(s1.meta) != set(s2.meta):
-            raise _NotAlike("meta keys changed")
+        self.shift = shift = _Shift(names, s1, s2, cronjobs)
         # the runs' Jobs and pods (stale after the jump) by their controllers; everything else lives on, unchanged
         # or moved alike
         self.stale = sorted(_runs(s2.objects))
@@ -394,6 +425,7 @@ def skip(cluster, to_ms: int) -> None:
     ttl = int(tx.meta("event_ttl_ms", "3600000") or 0)
     cluster.loop.run(-(-tx.now_ms // MINUTE) * MINUTE)
     states = [_State(tx)]
+    names = _Names(tx)
     for _ in range(LEARN_MINUTES):
         if to_ms - tx.now_ms < ttl + 20 * MINUTE:
             return
@@ -402,7 +434,7 @@ def skip(cluster, to_ms: int) -> None:
         if len(states) < 3:
             continue
         try:
-            learned = _Learned(tx, *states, ttl)
+            learned = _Learned(tx, names, *states, ttl)
         except _NotAlike:
             continue
         n = (to_ms - tx.now_ms) // MINUTE - _tail_minutes(learned)
