@@ -22,9 +22,9 @@ events)" events (client-go's EventCorrelator: their counts and times), the event
    The Jobs and pods of the last learned runs stay as they are ("stale": named after the minutes they ran) and
    their log streams get the ids the runs they stand for would have.
 3. steps on until the CronJobs' history limits have deleted every stale Job (and the garbage collector its
-   pods): those deletions take the revisions, uids and events that the Jobs they stand for would have (nothing
-   in them depends on a Job's name but the messages of the combined ``SuccessfulDelete`` events, which later
-   deletions overwrite). Their changes are the one trace left that differs from stepping: the change log is then
+   pods), and one minute more: those deletions take the revisions, uids and events that the Jobs they stand for
+   would have (nothing in them depends on a Job's name but the messages of the combined ``SuccessfulDelete``
+   events, which the next minute's deletions write again). Their changes are the one trace left that differs from stepping: the change log is then
    **compacted** up to that revision (``changes:oldest``), as kube-apiserver compacts etcd's history every 5
    minutes (``--etcd-compaction-interval``): a watch from an older resourceVersion gets 410 Gone, "too old
    resource version". This is the only difference from stepping, which keeps the last 20,000 revisions
@@ -444,8 +444,8 @@ def skip(cluster, to_ms: int) -> None:
 
 
 def _tail_minutes(learned: _Learned) -> int:
-    """The minutes after the jump in which the CronJobs' history limits delete the stale Jobs: as many as the most
-    Jobs a CronJob has."""
+    """The minutes after the jump in which the CronJobs' history limits delete the stale Jobs (as many as the most
+    Jobs a CronJob has) and the one after (``_jump``)."""
     per: dict = {}
     for kind, ns, name in learned.stale:
         if kind == "Job":
@@ -467,13 +467,15 @@ def _jump(cluster, learned: _Learned, n: int, to_ms: int) -> bool:
             cluster.drop_loop()  # the components' caches hold the learned minutes
             learned.jump(tx, n)
             tx.set_now(start + n * MINUTE)
-            while True:
+            gone = False
+            while not gone:
+                gone = not any(tx.exists(*key) for key in learned.stale)
+                # one minute more once they are gone: its deletions write the combined SuccessfulDelete events'
+                # messages again, which name the last Job deleted
                 if tx.now_ms + MINUTE > to_ms:
                     raise _Undo
                 cluster.loop.run(tx.now_ms + MINUTE)
                 tx.flush()
-                if not any(tx.exists(*key) for key in learned.stale):
-                    break
             # the stale runs' deletions are in the change log: compacted up to here (the module's docstring)
             rev = tx.revision()
             tx.conn.execute("DELETE FROM changes WHERE rv <= ?", (rev,))
