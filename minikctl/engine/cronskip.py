@@ -54,6 +54,9 @@ class _NotAlike(Exception):
     """Two minutes did not move the store alike (or a skipped span would not be what stepping gives)."""
 
 
+UNLIKE = (_NotAlike, ValueError, KeyError, TypeError, IndexError, AttributeError)
+
+
 class _State:
     """The store at a minute boundary, as far as the skip reads it."""
 
@@ -435,7 +438,7 @@ def skip(cluster, to_ms: int) -> None:
             continue
         try:
             learned = _Learned(tx, names, *states, ttl)
-        except _NotAlike:
+        except UNLIKE:  # a shape the skip does not know (an event named otherwise, a body of another form): stepped
             continue
         n = (to_ms - tx.now_ms) // MINUTE - _tail_minutes(learned)
         if n * MINUTE >= ttl + MINUTE:  # the learned minutes' own events are past the TTL at the jump's end
@@ -480,7 +483,7 @@ def _jump(cluster, learned: _Learned, n: int, to_ms: int) -> bool:
             rev = tx.revision()
             tx.conn.execute("DELETE FROM changes WHERE rv <= ?", (rev,))
             tx.set_meta("changes:oldest", str(rev + 1))
-    except (_Undo, _NotAlike):
+    except (_Undo, *UNLIKE):
         cluster.drop_loop()
         return False
     return True
