@@ -85,6 +85,8 @@ def _kubernetes_service(tx: "Tx") -> None:
 STEP_S = 0.05  # wall time of work after which a step of a verb that waits ends if anyone waits or it printed
 LONG_STEP_S = 0.25  # ... and after which it ends anyway (each commit costs a sync of the store)
 PACED_STEP_S = 0.1  # at most this long between two steps while virtual time follows the wall clock
+# an advance longer than the event TTL and this may skip identical CronJob minutes (engine/cronskip.py)
+SKIP_AFTER_MS = 20 * 60_000
 
 
 class Stream:
@@ -148,10 +150,15 @@ class Cluster:
         self.api = Api(tx, validate=validate)
         self._loop = None
         self._taps: list[tuple[tuple[str, ...], list]] = []
+        self._loop_skips = True  # a long advance may still look for CronJob minutes to skip (engine/cronskip.py)
         self.stream: Stream | None = None
         self.progress: "Callable[[int], None] | None" = None  # told the virtual time reached (cli/progress.py)
         if bootstrap(tx):
             self.settle()  # the controllers start with the cluster: what they make of its first objects exists at once
+
+    def drop_loop(self) -> None:
+        """Forget the loop and its components' caches (the store was moved under them: engine/cronskip.py)."""
+        self._loop = None
 
     @property
     def loop(self):
@@ -180,6 +187,12 @@ class Cluster:
         if self._loop is None and not tx.feed and tx.next_due(to_ms) is None and not _static_pods(tx):
             tx.set_now(max(to_ms, tx.now_ms))  # nothing to do: the clock simply moves
             return True
+        if to_ms - tx.now_ms > SKIP_AFTER_MS + int(tx.meta("event_ttl_ms", "0") or 0) and self._loop_skips:
+            from minikctl.engine import cronskip
+
+            self._loop_skips = False  # once per command step
+            if cronskip.eligible(self, to_ms):
+                cronskip.skip(self, to_ms)
         deadline = None
         if wall_budget_s is not None:
             import time

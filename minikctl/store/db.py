@@ -633,14 +633,22 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return h.hexdigest()
 
     def new_uid(self) -> str:
-        h = self.digest("uid", self.counter("uid"))
+        return self.uid_at(self.counter("uid"))
+
+    def uid_at(self, n: int) -> str:
+        """The uid ``new_uid`` gives when the uid counter reaches ``n``."""
+        h = self.digest("uid", n)
         # UUIDv4 shape: version nibble 4, variant 8-b
         return f"{h[0:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:32]}"
 
     def name_suffix(self, n: int = 5) -> str:
         """Like apiserver's generateName suffix: n characters from the non-vowel alphabet."""
+        return self.suffix_at(self.counter("suffix"), n)
+
+    def suffix_at(self, count: int, n: int = 5) -> str:
+        """The suffix ``name_suffix`` gives when the suffix counter reaches ``count``."""
         alphabet = "bcdfghjklmnpqrstvwxz2456789"
-        h = self.digest("suffix", self.counter("suffix"))
+        h = self.digest("suffix", count)
         value = int(h, 16)
         out = []
         for _ in range(n):
@@ -862,6 +870,25 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if len(self._changes) >= 4096:  # a big apply: write the log as it goes, not 100,000 changes held to the end
             changelog.write_rows(self.conn, self._changes)
             self._changes = []
+
+    def restore(self, kind: str, namespace: str, name: str, rv: int, obj: dict) -> None:
+        """Store an object's body and revision as a run of the cluster would have left them, with no change of its
+        own: the engine's skip over identical CronJob runs (engine/cronskip.py) sets what the skipped runs wrote
+        last. The object must be stored and nothing else in the transaction hold a newer state of it."""
+        self.flush_objects()
+        body = _dumps(obj)
+        cur = self.conn.execute("UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
+                                (rv, body, kind, namespace, name))
+        if cur.rowcount != 1:
+            raise KeyError(f"{kind} {namespace}/{name} is not stored")
+        self._shared.pop((kind, namespace, name), None)
+        if kind in self._listed_kinds:
+            self._written(kind)
+        self._row_written((kind, namespace, name), (rv, body))
+
+    def meta_items(self) -> dict[str, str]:
+        """Every meta key and its value, as this transaction sees them."""
+        return dict(self._meta)
 
     def revision(self) -> int:
         """The store's current revision (the resourceVersion of a list)."""

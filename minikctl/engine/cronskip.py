@@ -1,0 +1,489 @@
+"""A long advance over CronJobs whose every scheduled minute is the same: learned by stepping, then skipped.
+
+``clock advance 24h`` over 100 CronJobs scheduled every minute is 144,000 runs (a Job, its pod scheduled, started
+and finished, the Job complete, the history limit deleting the oldest Job, the garbage collector its pod, events),
+and stepping each costs milliseconds. What is left of a run after the advance is little: counters (the revision,
+the uid, name-suffix and event counters, a node's last pod IP), the CronJobs' status, their "(combined from similar
+events)" events (client-go's EventCorrelator: their counts and times), the events younger than the event TTL
+(store/events.py), and the objects of the last runs. So a long advance (``skip``):
+
+1. steps the cluster minute by minute, from one minute boundary to the next, and keeps three consecutive states
+   (``_State``: meta, objects, runtime records, events, the log streams' ids, the change log's rows) until two
+   minutes moved everything alike (``_Learned``): every counter by the same amount; every object, runtime record
+   and event that lives on (the CronJobs, the node, the combined events) by the same arithmetic on each value
+   (numbers, resourceVersions, RFC 3339 times, names that hold a uid, a name suffix or a scheduled minute);
+   the new events of the second minute exactly those of the first shifted by a minute (the same function that
+   writes the skipped minutes' events); the change log's rows too; and nothing else alive with a timer (the
+   Jobs and pods of the last runs are finished, their records wait for nothing). Until then it only steps: the
+   first ten minutes of a CronJob are not alike (its events are combined from the tenth distinct one on).
+2. moves the store by N minutes at once: the meta counters and the clock, the lasting objects (``Tx.restore``:
+   the body and revision the N-th minute would leave, with no change of their own), the lasting runtime records,
+   the combined events; writes the events of the skipped minutes still within the TTL; drops the events past it.
+   The Jobs and pods of the last learned runs stay as they are ("stale": named after the minutes they ran) and
+   their log streams get the ids the runs they stand for would have.
+3. steps on until the CronJobs' history limits have deleted every stale Job (and the garbage collector its
+   pods), and one minute more: those deletions take the revisions, uids and events that the Jobs they stand for
+   would have (nothing in them depends on a Job's name but the messages of the combined ``SuccessfulDelete``
+   events, which the next minute's deletions write again). Their changes are the one trace left that differs from stepping: the change log is then
+   **compacted** up to that revision (``changes:oldest``), as kube-apiserver compacts etcd's history every 5
+   minutes (``--etcd-compaction-interval``): a watch from an older resourceVersion gets 410 Gone, "too old
+   resource version". This is the only difference from stepping, which keeps the last 20,000 revisions
+   (store/changelog.py KEEP).
+
+Everything from 2 on runs in a savepoint: when the stale objects are not all gone before the advance's end, it is
+undone and the minutes are stepped. The skip is off while anything in this process watches (a tap: ``get -w``,
+``wait``, events watched, the API server's journal) and with store meta ``engine:profile`` ``{"ffwd": false}``
+(docs/engine-time.md), which the golden test (tests/unit/test_cronjob_skip.py) compares it with.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from minikctl.kube.timefmt import parse_rfc3339, rfc3339
+
+MINUTE = 60_000
+EVENT_NAME_COUNTER = 1_000_000  # the event counter's part of an event's name (store/events.py record_event)
+IGNORED_META = ("changes:oldest", "checked_revision")  # the change log's compaction and the store's own checks
+TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+
+
+class _NotAlike(Exception):
+    """Two minutes did not move the store alike (or a skipped span would not be what stepping gives)."""
+
+
+UNLIKE = (_NotAlike, ValueError, KeyError, TypeError, IndexError, AttributeError)
+
+
+class _State:
+    """The store at a minute boundary, as far as the skip reads it."""
+
+    def __init__(self, tx) -> None:
+        tx.flush()
+        conn = tx.conn
+        self.now = tx.now_ms
+        self.meta = {k: v for k, v in tx.meta_items().items() if k not in IGNORED_META}
+        self.objects = {(k, ns, n): (rv, body) for k, ns, n, rv, body in
+                        conn.execute("SELECT kind, namespace, name, rv, body FROM objects")}
+        self.runtime = {(k, ns, n): (wake, body) for k, ns, n, wake, body in
+                        conn.execute("SELECT kind, namespace, name, wake_ms, body FROM runtime")}
+        self.events = {(ns, n): (uid, rv, last, body) for ns, n, uid, rv, last, body in
+                       conn.execute("SELECT namespace, name, involved_uid, rv, last_ms, body FROM events")}
+        self.streams = {row[0]: row[1:] for row in conn.execute("SELECT id, namespace, pod FROM log_streams")}
+        self.revision = tx.revision()
+
+
+def _controller(body: str, field: str = "kind") -> str | None:
+    """The kind (or name) of an object's controller, from its JSON."""
+    for ref in (json.loads(body).get("metadata") or {}).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref.get(field)
+    return None
+
+
+def _runs(objects: dict) -> set:
+    """The keys of the CronJobs' runs: Jobs a CronJob controls and the pods those Jobs control."""
+    jobs = {k for k, (_rv, body) in objects.items() if k[0] == "Job" and _controller(body) == "CronJob"}
+    return jobs | {k for k, (_rv, body) in objects.items()
+                   if k[0] == "Pod" and _controller(body) == "Job" and ("Job", k[1], _controller(body, "name")) in jobs}
+
+
+def _counter(meta: dict, name: str) -> int:
+    return int(meta.get("counter:" + name, "0"))
+
+
+class _Names:
+    """The uids and name suffixes the counters gave, both ways (one skip reads them at every learned minute)."""
+
+    def __init__(self, tx) -> None:
+        self.tx = tx
+        self.uid_of: dict[int, str] = {}
+        self.suffix_of: dict[int, str] = {}
+        self.uids: dict[str, int] = {}
+        self.suffixes: dict[str, int] = {}
+
+    def cover(self, uid_lo: int, uid_hi: int, suffix_lo: int, suffix_hi: int) -> None:
+        for u in range(max(1, uid_lo), uid_hi + 1):
+            if u not in self.uid_of:
+                text = self.uid_of[u] = self.tx.uid_at(u)
+                self.uids[text] = u
+        for u in range(max(1, suffix_lo), suffix_hi + 1):
+            if u not in self.suffix_of:
+                text = self.suffix_of[u] = self.tx.suffix_at(u)
+                self.suffixes[text] = u
+
+    def uid_at(self, u: int) -> str:
+        text = self.uid_of.get(u)
+        if text is None:
+            text = self.uid_of[u] = self.tx.uid_at(u)
+        return text
+
+    def suffix_at(self, u: int) -> str:
+        text = self.suffix_of.get(u)
+        if text is None:
+            text = self.suffix_of[u] = self.tx.suffix_at(u)
+        return text
+
+
+class _Shift:
+    """Names and uids n minutes later: a uid or name suffix the counters gave moves with its counter, a scheduled
+    Job's name (``<cronjob>-<minutes since the epoch>``) with its minute."""
+
+    WINDOW = 12  # minutes of counters back that names may come from (a Job lives for its history limit's minutes)
+
+    def __init__(self, names: _Names, s1: "_State", s2: "_State", cronjobs: list[str]) -> None:
+        self.du = _counter(s2.meta, "uid") - _counter(s1.meta, "uid")
+        self.ds = _counter(s2.meta, "suffix") - _counter(s1.meta, "suffix")
+        self.de = _counter(s2.meta, "event") - _counter(s1.meta, "event")
+        self.dr = s2.revision - s1.revision
+        u2, s2_ = _counter(s2.meta, "uid"), _counter(s2.meta, "suffix")
+        names.cover(u2 - self.WINDOW * self.du, u2, s2_ - self.WINDOW * self.ds, s2_)
+        self.names = names
+        self.uids = {text: u for text, u in names.uids.items() if u > u2 - self.WINDOW * self.du}
+        self.suffixes = {text: u for text, u in names.suffixes.items() if u > s2_ - self.WINDOW * self.ds}
+        self.cronjobs = set(cronjobs)
+        self._minute = s2.now // MINUTE
+
+    def uid(self, text: str, n: int) -> str:
+        u = self.uids.get(text)
+        return text if u is None else self.names.uid_at(u + n * self.du)
+
+    def token(self, text: str, n: int) -> str:
+        if n == 0:
+            return text
+        u = self.uids.get(text)
+        if u is not None:
+            return self.names.uid_at(u + n * self.du)
+        # <cronjob>-<minute> (a Job) or <cronjob>-<minute>-<suffix> (its pod; a suffix may be all digits)
+        head, _, last = text.rpartition("-")
+        if head in self.cronjobs and last.isdigit() and abs(int(last) - self._minute) <= self.WINDOW:
+            return f"{head}-{int(last) + n}"
+        cronjob, _, minute = head.rpartition("-")
+        s = self.suffixes.get(last)
+        if cronjob in self.cronjobs and minute.isdigit() and s is not None \
+                and abs(int(minute) - self._minute) <= self.WINDOW:
+            return f"{cronjob}-{int(minute) + n}-{self.names.suffix_at(s + n * self.ds)}"
+        return text
+
+    def text(self, text: str, n: int) -> str:
+        return TOKEN.sub(lambda m: self.token(m.group(0), n), text) if n else text
+
+    def event_name(self, name: str, n: int) -> str:
+        """``<involved object>.<hex of the time in ns + the event counter>`` n minutes later."""
+        head, _, hexed = name.rpartition(".")
+        value = int(hexed, 16)
+        at, count = divmod(value, EVENT_NAME_COUNTER)
+        value = (at + n * MINUTE) * EVENT_NAME_COUNTER + (count + n * self.de) % EVENT_NAME_COUNTER
+        return f"{self.token(head, n)}.{value:x}"
+
+    def new_event(self, key: tuple, row: tuple, n: int) -> tuple:
+        """An event first written in a learned minute, as the minute n later writes it."""
+        ns, name = key
+        uid, rv, last, body = row
+        b = json.loads(body)
+        if type(b) is not list or b[0] != 0:
+            raise _NotAlike("an event of another shape")
+        b[1] = self.uid(b[1], n)
+        b[7] = self.text(b[7], n)
+        if b[12] != 0:
+            b[12] = self.token(b[12], n)
+        if not b[13].isdigit():
+            raise _NotAlike("an event's involved resourceVersion")
+        b[13] = str(int(b[13]) + n * self.dr)
+        return (ns, self.event_name(name, n)), (self.uid(uid, n), rv + n * self.dr, last + n * MINUTE, _dumps(b))
+
+
+def _ahead(a, b, c, n: int, shift: "_Shift | None"):
+    """The value that ``a``, ``b``, ``c`` (a value at three consecutive minute boundaries) has n minutes after
+    ``c``, when both minutes moved it alike; else _NotAlike."""
+    if a == b == c:
+        return c
+    t = type(c)
+    if type(a) is not t or type(b) is not t:
+        raise _NotAlike("a value changed type")
+    if t is dict:
+        if list(a) != list(c) or list(b) != list(c):
+            raise _NotAlike("keys changed")
+        return {k: _ahead(a[k], b[k], c[k], n, shift) for k in c}
+    if t is list:
+        if not len(a) == len(b) == len(c):
+            raise _NotAlike("a list changed length")
+        return [_ahead(x, y, z, n, shift) for x, y, z in zip(a, b, c)]
+    if t is int:
+        if b - a != c - b:
+            raise _NotAlike("a number moved unevenly")
+        return c + n * (c - b)
+    if t is str:
+        if a.isdigit() and b.isdigit() and c.isdigit() and str(int(c)) == c:
+            if int(b) - int(a) != int(c) - int(b):
+                raise _NotAlike("a number moved unevenly")
+            return str(int(c) + n * (int(c) - int(b)))
+        try:
+            ta, tb, tc = parse_rfc3339(a), parse_rfc3339(b), parse_rfc3339(c)
+        except (ValueError, TypeError):
+            pass
+        else:
+            if tb - ta != tc - tb or rfc3339(tc) != c or rfc3339(tb) != b:
+                raise _NotAlike("a time moved unevenly")
+            return rfc3339(tc + n * (tc - tb))
+        if shift is not None and shift.text(a, 1) == b and shift.text(b, 1) == c:
+            return shift.text(c, n)
+        raise _NotAlike(f"a text changed: {c[:80]!r}")
+    raise _NotAlike("a value changed")
+
+
+def _json(text: str):
+    value = json.loads(text)
+    if _dumps(value) != text:
+        raise _NotAlike("a body not written as the store writes it")
+    return value
+
+
+class _Learned:
+    """What two consecutive minutes (s0 → s1 → s2) did alike, or _NotAlike."""
+
+    def __init__(self, tx, names: _Names, s0: _State, s1: _State, s2: _State, ttl: int) -> None:
+        if not (s1.now - s0.now == s2.now - s1.now == MINUTE):
+            raise _NotAlike("not two minutes")
+        if set(s0.meta) != set(s1.meta) or set(s1.meta) != set(s2.meta):
+            raise _NotAlike("meta keys changed")
+        for key, v2 in s2.meta.items():  # the counters first: most minutes that are not alike differ there
+            if v2 != s1.meta[key] or v2 != s0.meta[key]:
+                _ahead(s0.meta[key], s1.meta[key], v2, 1, None)
+        self.s2 = s2
+        self.ttl = ttl
+        cronjobs = [k[2] for k in s2.objects if k[0] == "CronJob"]
+        self.shift = shift = _Shift(names, s1, s2, cronjobs)
+        # the runs' Jobs and pods (stale after the jump) by their controllers; everything else lives on, unchanged
+        # or moved alike
+        self.stale = sorted(_runs(s2.objects))
+        stale = set(self.stale)
+        for key in self.stale:
+            self._check_stale(key, s2)
+        lasting = set(s2.objects) - stale
+        for state in (s0, s1):
+            if set(state.objects) - _runs(state.objects) != lasting:
+                raise _NotAlike("objects other than the runs' came or went")
+        pods = {(k[1], k[2]) for k in self.stale if k[0] == "Pod"}
+        self.objects = self._lasting(s0.objects, s1.objects, {k: v for k, v in s2.objects.items() if k not in stale})
+        lasting_rt = {k: v for k, v in s2.runtime.items() if not (k[0] == "Pod" and (k[1], k[2]) in pods)}
+        for key, (wake, _body) in s2.runtime.items():
+            if key not in lasting_rt and wake is not None:
+                raise _NotAlike(f"a run's pod has a timer: {key}")
+        for key in lasting_rt:
+            if key not in s0.runtime or key not in s1.runtime:
+                raise _NotAlike(f"a runtime record came: {key}")
+        self.runtime = self._lasting(s0.runtime, s1.runtime, lasting_rt)
+        for key, (wake, _body) in lasting_rt.items():
+            if wake is not None and key not in self.runtime:
+                raise _NotAlike(f"a timer that does not move with the minutes: {key}")
+        # events: the lasting ones (the combined events) moved alike, the new ones are the last minute's shifted
+        self.events = self._lasting(s0.events, s1.events, s2.events)
+        for state, before in ((s1, s0), (s2, s1)):
+            for key, row in before.events.items():
+                if key not in state.events and row[2] > state.now - ttl:
+                    raise _NotAlike("an event deleted before its time")
+        new1 = {k: v for k, v in s1.events.items() if k not in s0.events}
+        self.new = {k: v for k, v in s2.events.items() if k not in s1.events}
+        young = {json.loads(s2.objects[k][1])["metadata"]["uid"] for k in self.stale}
+        for key, row in self.new.items():
+            if row[0] not in young:
+                raise _NotAlike(f"a new event about an object that lives on: {key}")
+        for key, vs in self.events.items():
+            if vs[2][0] in young:
+                raise _NotAlike(f"an event of a run's object written again: {key}")
+        if dict(shift.new_event(k, v, 1) for k, v in new1.items()) != self.new:
+            raise _NotAlike("the minutes' new events differ")
+        # the change log: the same writes, shifted
+        self._changes_alike(tx, s0, s1, s2)
+        # the log streams: the runs' streams are the newest, their ids move with a counter of their own
+        self.stream_step = max(s2.streams, default=0) - max(s1.streams, default=0)
+        if self.stream_step != max(s1.streams, default=0) - max(s0.streams, default=0):
+            raise _NotAlike("log stream ids moved unevenly")
+        self.streams = sorted((i for i, (ns, pod) in s2.streams.items() if (ns, pod) in pods), reverse=True)
+        lasting_streams = [i for i, (ns, pod) in s2.streams.items() if (ns, pod) not in pods]
+        if self.streams and lasting_streams and max(lasting_streams) > min(self.streams):
+            raise _NotAlike("a lasting log stream is newer than the runs'")
+        self._meta = (s0.meta, s1.meta)
+        self._before = (s0, s1)
+
+    def _lasting(self, m0: dict, m1: dict, m2: dict) -> dict:
+        """The entries present at all three boundaries that changed: key -> (value at s1, value at s2, value at
+        s0), checked to move alike (with a throwaway extrapolation)."""
+        out = {}
+        for key, v2 in m2.items():
+            v0, v1 = m0.get(key), m1.get(key)
+            if v0 is None or v1 is None or v0 == v1 == v2:
+                continue
+            self._extrapolate(v0, v1, v2, 1)
+            out[key] = (v0, v1, v2)
+        return out
+
+    def _extrapolate(self, v0: tuple, v1: tuple, v2: tuple, n: int) -> tuple:
+        out = []
+        for x, y, z in zip(v0, v1, v2):
+            if type(z) is str and z[:1] in "{[":
+                out.append(_dumps(_ahead(_json(x), _json(y), _json(z), n, self.shift)))
+            else:
+                out.append(_ahead(x, y, z, n, self.shift))
+        return tuple(out)
+
+    def _check_stale(self, key: tuple, s2: _State) -> None:
+        kind = key[0]
+        obj = json.loads(s2.objects[key][1])
+        refs = [r for r in (obj.get("metadata") or {}).get("ownerReferences") or [] if r.get("controller")]
+        if obj["metadata"].get("deletionTimestamp") or len(refs) != 1:
+            raise _NotAlike(f"{key} is not a finished run's")
+        status = obj.get("status") or {}
+        if kind == "Job":
+            done = any(c.get("type") in ("Complete", "Failed") and c.get("status") == "True"
+                       for c in status.get("conditions") or [])
+            if refs[0].get("kind") != "CronJob" or not done:
+                raise _NotAlike(f"{key} is not a finished run's")
+        elif kind == "Pod":
+            if refs[0].get("kind") != "Job" or status.get("phase") not in ("Succeeded", "Failed"):
+                raise _NotAlike(f"{key} is not a finished run's")
+        else:
+            raise _NotAlike(f"{key} is neither a Job nor a pod")
+
+    def _changes_alike(self, tx, s0: _State, s1: _State, s2: _State) -> None:
+        def rows(lo: int, hi: int) -> list:
+            return list(tx.conn.execute("SELECT rv, type, kind, namespace, name, uid FROM changes "
+                                        "WHERE rv > ? AND rv <= ? ORDER BY rv", (lo, hi)))
+
+        first, second = rows(s0.revision, s1.revision), rows(s1.revision, s2.revision)
+        shift = self.shift
+        moved = [(rv + shift.dr, t, k, ns, shift.token(name, 1), shift.uid(uid, 1))
+                 for rv, t, k, ns, name, uid in first]
+        if moved != second:
+            raise _NotAlike("the minutes' changes differ")
+
+    # ---- the jump -------------------------------------------------------------------------------------------
+    def jump(self, tx, n: int) -> None:
+        """Move the store n minutes on from s2 (the clock at s2)."""
+        s0, s1 = self._before
+        s2 = self.s2
+        shift = self.shift
+        tx.flush()
+        for key, v2 in s2.meta.items():
+            v = _ahead(s0.meta[key], s1.meta[key], v2, n, shift)
+            if v != v2:
+                tx.set_meta(key, v)
+        for key, vs in self.objects.items():
+            rv, body = self._extrapolate(*vs, n)
+            tx.restore(key[0], key[1], key[2], rv, json.loads(body))
+        for key, vs in self.runtime.items():
+            wake, body = self._extrapolate(*vs, n)
+            tx.put_runtime(key[0], key[1], key[2], None, wake, body=body)
+        conn = tx.conn
+        step = n * self.stream_step
+        for sid in self.streams:  # newest first: ids move up without meeting each other
+            conn.execute("UPDATE log_streams SET id=? WHERE id=?", (sid + step, sid))
+            conn.execute("UPDATE logs SET stream=? WHERE stream=?", (sid + step, sid))
+        floor = s2.now + n * MINUTE - self.ttl
+        for (ns, name), vs in self.events.items():
+            uid, rv, last, body = self._extrapolate(*vs, n)
+            conn.execute("UPDATE events SET rv=?, last_ms=?, body=? WHERE namespace=? AND name=?",
+                         (rv, last, body, ns, name))
+        conn.execute("DELETE FROM events WHERE last_ms <= ?", (floor,))
+        rows = []
+        for i in range(1, n + 1):
+            for key, row in self.new.items():
+                if row[2] + i * MINUTE <= floor:
+                    continue
+                (ns, name), (uid, rv, last, body) = shift.new_event(key, row, i)
+                rows.append((ns, name, uid, rv, last, body))
+        conn.executemany("INSERT INTO events (namespace, name, involved_uid, rv, last_ms, body) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def eligible(cluster, to_ms: int) -> bool:
+    """Whether a run to ``to_ms`` may skip CronJob minutes: long enough, nobody watching, not turned off."""
+    tx = cluster.tx
+    ttl = int(tx.meta("event_ttl_ms", "3600000") or 0)
+    if ttl <= 0 or to_ms - tx.now_ms < ttl + 20 * MINUTE:
+        return False
+    if cluster._taps or tx.watch_events or tx.journal is not None:
+        return False
+    raw = tx.meta("engine:profile")
+    if raw:
+        try:
+            if json.loads(raw).get("ffwd") is False:
+                return False
+        except (ValueError, AttributeError):
+            return False
+    return tx.conn.execute("SELECT 1 FROM runtime WHERE kind='CronJob' AND wake_ms IS NOT NULL LIMIT 1").fetchone() \
+        is not None
+
+
+LEARN_MINUTES = 20  # minutes stepped at most looking for two alike (a CronJob's events combine from the tenth on)
+
+
+def skip(cluster, to_ms: int) -> None:
+    """Step minute by minute until two minutes are alike, then jump as far as the advance allows and step until
+    the stale runs are gone (see the module's docstring); the caller steps the rest to ``to_ms``."""
+    tx = cluster.tx
+    ttl = int(tx.meta("event_ttl_ms", "3600000") or 0)
+    cluster.loop.run(-(-tx.now_ms // MINUTE) * MINUTE)
+    states = [_State(tx)]
+    names = _Names(tx)
+    for _ in range(LEARN_MINUTES):
+        if to_ms - tx.now_ms < ttl + 20 * MINUTE:
+            return
+        cluster.loop.run(tx.now_ms + MINUTE)
+        states = states[-2:] + [_State(tx)]
+        if len(states) < 3:
+            continue
+        try:
+            learned = _Learned(tx, names, *states, ttl)
+        except UNLIKE:  # a shape the skip does not know (an event named otherwise, a body of another form): stepped
+            continue
+        n = (to_ms - tx.now_ms) // MINUTE - _tail_minutes(learned)
+        if n * MINUTE >= ttl + MINUTE:  # the learned minutes' own events are past the TTL at the jump's end
+            _jump(cluster, learned, n, to_ms)
+        return
+
+
+def _tail_minutes(learned: _Learned) -> int:
+    """The minutes after the jump in which the CronJobs' history limits delete the stale Jobs (as many as the most
+    Jobs a CronJob has) and the one after (``_jump``)."""
+    per: dict = {}
+    for kind, ns, name in learned.stale:
+        if kind == "Job":
+            owner = json.loads(learned.s2.objects[(kind, ns, name)][1])["metadata"]["ownerReferences"][0]["name"]
+            per[(ns, owner)] = per.get((ns, owner), 0) + 1
+    return max(per.values(), default=0) + 1
+
+
+class _Undo(Exception):
+    pass
+
+
+def _jump(cluster, learned: _Learned, n: int, to_ms: int) -> bool:
+    """The jump and the stale runs' minutes, in a savepoint: False (undone) when the stale runs are not gone."""
+    tx = cluster.tx
+    start = tx.now_ms
+    try:
+        with tx.savepoint():
+            cluster.drop_loop()  # the components' caches hold the learned minutes
+            learned.jump(tx, n)
+            tx.set_now(start + n * MINUTE)
+            gone = False
+            while not gone:
+                gone = not any(tx.exists(*key) for key in learned.stale)
+                # one minute more once they are gone: its deletions write the combined SuccessfulDelete events'
+                # messages again, which name the last Job deleted
+                if tx.now_ms + MINUTE > to_ms:
+                    raise _Undo
+                cluster.loop.run(tx.now_ms + MINUTE)
+                tx.flush()
+            # the stale runs' deletions are in the change log: compacted up to here (the module's docstring)
+            rev = tx.revision()
+            tx.conn.execute("DELETE FROM changes WHERE rv <= ?", (rev,))
+            tx.set_meta("changes:oldest", str(rev + 1))
+    except (_Undo, *UNLIKE):
+        cluster.drop_loop()
+        return False
+    return True

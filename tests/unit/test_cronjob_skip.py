@@ -1,0 +1,155 @@
+"""A long advance skips the CronJob minutes that are alike (engine/cronskip.py) and leaves the store stepping leaves.
+
+Each case runs twice on new stores: with the skip, and stepping every minute (store meta ``engine:profile`` =
+{"ffwd": false}). The stores' dumps must be byte-identical: every object and printed row, runtime record, event
+(names, uids, counts, times, resourceVersions), log line, history row and meta counter. The one difference the
+skip makes is the change log's compaction (``changes:oldest``): the fast store keeps the rows from the revision
+where the skip compacted it on, and those must be the stepped store's rows.
+
+The event TTL is 15 minutes here (``MINIKCTL_EVENT_TTL``), so that an hour's advance has skipped minutes whose
+events are still stored at its end and minutes whose events have expired.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from minikctl.cluster import Cluster
+from minikctl.store.db import Store
+
+SPAN_MS = 60 * 60_000
+
+
+def _cronjob(name: str, script: str, **spec) -> dict:
+    s = {"schedule": "* * * * *", "successfulJobsHistoryLimit": 3, "failedJobsHistoryLimit": 1,
+         "jobTemplate": {"spec": {"backoffLimit": 0, "template": {"spec": {
+             "containers": [{"name": "c", "image": "busybox:1.28", "command": ["sh", "-c", script]}],
+             "restartPolicy": "Never"}}}}}
+    s.update(spec)
+    return {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": name, "namespace": "default"},
+            "spec": s}
+
+
+STEADY = (
+    _cronjob("hello", "date; echo Hello from the Kubernetes cluster"),
+    _cronjob("fails", "echo giving up; exit 3"),
+    _cronjob("hello-again", "echo again", successfulJobsHistoryLimit=1),
+)
+# a Job that outlives its minute (Forbid skips the next schedule times): no two minutes are alike
+SLOW = _cronjob("slow", "sleep 90; echo late", concurrencyPolicy="Forbid")
+
+
+def _world(home: Path, cronjobs, skip: bool, steps=(SPAN_MS,)) -> Store:
+    home.mkdir(parents=True)
+    st = Store(str(home / "store.db"))
+    with st.transaction() as tx:
+        cl = Cluster(tx)
+        if not skip:
+            tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+        for cj in cronjobs:
+            cl.api.create(cj)
+        cl.settle()
+    for span in steps:
+        with st.transaction() as tx:
+            Cluster(tx).advance_to(tx.now_ms + span)
+    return st
+
+
+def _oldest(st: Store) -> int:
+    row = st.conn.execute("SELECT value FROM meta WHERE key='changes:oldest'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _dump(st: Store, oldest: int) -> list[str]:
+    conn = st.conn
+    out = []
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").fetchall():
+        for row in sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr):
+            if table == "changes" and row[0] < oldest:
+                continue
+            if table == "meta" and row[0] in ("changes:oldest", "engine:profile"):
+                continue
+            out.append(f"{table} {row!r}")
+    return out
+
+
+def _compare(fast: Store, slow: Store) -> None:
+    oldest = _oldest(fast)
+    a, b = _dump(fast, oldest), _dump(slow, oldest)
+    assert len(a) == len(b)
+    for x, y in zip(a, b):
+        assert x == y
+
+
+@pytest.fixture(scope="module")
+def steady(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MINIKCTL_EVENT_TTL", "15m")
+    try:
+        base = tmp_path_factory.mktemp("steady")
+        fast = _world(base / "fast", STEADY, True)
+        slow = _world(base / "slow", STEADY, False)
+    finally:
+        mp.undo()
+    yield base, fast, slow
+    fast.close()
+    slow.close()
+
+
+def test_steady_cronjobs_skip_and_match_stepping(steady):
+    _base, fast, slow = steady
+    revision = int(fast.conn.execute("SELECT value FROM meta WHERE key='revision'").fetchone()[0])
+    # the skip happened: the change log was compacted well into the advance
+    assert _oldest(fast) > revision // 2 > 0
+    assert _oldest(slow) == 0
+    _compare(fast, slow)
+    # what the case holds: events of skipped minutes younger than the TTL, combined ones, failed runs
+    events = fast.conn.execute("SELECT count(*), min(last_ms) FROM events").fetchone()
+    now = int(fast.conn.execute("SELECT value FROM meta WHERE key='clock_ms'").fetchone()[0])
+    assert events[0] > 50 and events[1] <= now - 14 * 60_000
+    text = "\n".join(_dump(fast, 0))
+    assert "(combined from similar events)" in text and "BackoffLimitExceeded" in text
+
+
+def test_cli_reads_agree(steady):
+    from tests.conftest import Cli
+
+    base, _fast, _slow = steady
+    fast, slow = Cli(base / "fast"), Cli(base / "slow")
+    for args in (("get", "cronjobs,jobs,pods"), ("describe", "cronjob"), ("get", "events"),
+                 ("logs", "job/" + _last_job(base / "fast", "hello"))):
+        a, b = fast.ok(*args, tick="0"), slow.ok(*args, tick="0")
+        assert a == b, args
+        assert a.strip()
+
+
+def _last_job(home: Path, cronjob: str) -> str:
+    st = Store(str(home / "store.db"))
+    try:
+        names = [n for (n,) in st.conn.execute("SELECT name FROM objects WHERE kind='Job' AND name LIKE ?",
+                                               (cronjob + "-2%",))]
+    finally:
+        st.close()
+    return max(names)
+
+
+def test_a_run_outliving_its_minute_is_stepped(tmp_path, monkeypatch):
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    fast = _world(tmp_path / "fast", STEADY[:1] + (SLOW,), True)
+    slow = _world(tmp_path / "slow", STEADY[:1] + (SLOW,), False)
+    assert _oldest(fast) == 0  # nothing skipped
+    _compare(fast, slow)
+    assert "JobAlreadyActive" in "\n".join(_dump(fast, 0))
+
+
+def test_cut_advances_skip_alike(tmp_path, monkeypatch):
+    """Advances of 45 and 75 minutes, as two ``clock advance`` commands: each may skip on its own."""
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    steps = (45 * 60_000 + 130, 75 * 60_000 - 130)
+    fast = _world(tmp_path / "fast", STEADY[:2], True, steps)
+    slow = _world(tmp_path / "slow", STEADY[:2], False, steps)
+    assert _oldest(fast) > 0
+    _compare(fast, slow)
