@@ -151,6 +151,7 @@ class Cluster:
         self._loop = None
         self._taps: list[tuple[tuple[str, ...], list]] = []
         self._loop_skips = True  # a long advance may still look for CronJob minutes to skip (engine/cronskip.py)
+        self.contended: "Callable[[], bool]" = lambda: False  # another command waits for the store (cli/common)
         self.stream: Stream | None = None
         self.progress: "Callable[[int], None] | None" = None  # told the virtual time reached (cli/progress.py)
         if bootstrap(tx):
@@ -187,17 +188,21 @@ class Cluster:
         if self._loop is None and not tx.feed and tx.next_due(to_ms) is None and not _static_pods(tx):
             tx.set_now(max(to_ms, tx.now_ms))  # nothing to do: the clock simply moves
             return True
-        if to_ms - tx.now_ms > SKIP_AFTER_MS + int(tx.meta("event_ttl_ms", "0") or 0) and self._loop_skips:
-            from minikctl.engine import cronskip
-
-            self._loop_skips = False  # once per command step
-            if cronskip.eligible(self, to_ms):
-                cronskip.skip(self, to_ms)
         deadline = None
         if wall_budget_s is not None:
             import time
 
             deadline = time.monotonic() + wall_budget_s
+        if to_ms - tx.now_ms > SKIP_AFTER_MS + int(tx.meta("event_ttl_ms", "0") or 0) and self._loop_skips:
+            from minikctl.engine import cronskip
+
+            self._loop_skips = False  # once per command step
+            if cronskip.eligible(self, to_ms):
+                contended = self.contended
+                # a step of a command that gives way (clock advance) learns only while nobody waits for the store
+                # once its budget is spent: the minutes it stepped stay, and the skip is tried again next step
+                give_way = None if deadline is None else (lambda: time.monotonic() > deadline and contended())
+                cronskip.skip(self, to_ms, give_way)
         return self.loop.run(max(to_ms, tx.now_ms), deadline)
 
     def tick(self, tick_ms: int) -> None:

@@ -332,6 +332,7 @@ def _session(store: str | None, ms: int, validate: str, advance: bool, read_only
         with st.transaction() as tx:
             cluster = Cluster(tx, validate=validate)
             cluster.api.field_manager = field_manager()
+            cluster.contended = st.contended
             if advance:
                 cluster.tick(ms)
             if stream is not None:

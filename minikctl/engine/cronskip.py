@@ -40,8 +40,12 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING
 
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
+
+if TYPE_CHECKING:
+    from typing import Callable
 
 MINUTE = 60_000
 EVENT_NAME_COUNTER = 1_000_000  # the event counter's part of an event's name (store/events.py record_event)
@@ -421,16 +425,18 @@ def eligible(cluster, to_ms: int) -> bool:
 LEARN_MINUTES = 20  # minutes stepped at most looking for two alike (a CronJob's events combine from the tenth on)
 
 
-def skip(cluster, to_ms: int) -> None:
+def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> None:
     """Step minute by minute until two minutes are alike, then jump as far as the advance allows and step until
-    the stale runs are gone (see the module's docstring); the caller steps the rest to ``to_ms``."""
+    the stale runs are gone (see the module's docstring); the caller steps the rest to ``to_ms``. ``give_way()``
+    true ends the learning early (the minutes stepped so far are kept): a command that another one waits for
+    commits instead of learning on."""
     tx = cluster.tx
     ttl = int(tx.meta("event_ttl_ms", "3600000") or 0)
     cluster.loop.run(-(-tx.now_ms // MINUTE) * MINUTE)
     states = [_State(tx)]
     names = _Names(tx)
     for _ in range(LEARN_MINUTES):
-        if to_ms - tx.now_ms < ttl + 20 * MINUTE:
+        if to_ms - tx.now_ms < ttl + 20 * MINUTE or (give_way is not None and give_way()):
             return
         cluster.loop.run(tx.now_ms + MINUTE)
         states = states[-2:] + [_State(tx)]

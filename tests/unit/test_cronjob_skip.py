@@ -153,3 +153,23 @@ def test_cut_advances_skip_alike(tmp_path, monkeypatch):
     slow = _world(tmp_path / "slow", STEADY[:2], False, steps)
     assert _oldest(fast) > 0
     _compare(fast, slow)
+
+
+def test_a_step_that_others_wait_for_stops_learning(tmp_path, monkeypatch):
+    """A step of ``clock advance`` (a wall budget) whose budget is spent while another command waits for the store
+    commits what it stepped instead of learning on: it skips nothing, and the same step with nobody waiting does."""
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    reached = {}
+    for waiting in (True, False):
+        home = tmp_path / str(waiting)
+        st = _world(home, STEADY, skip=True, steps=())
+        with st.transaction() as tx:
+            cl = Cluster(tx)
+            cl.contended = lambda waiting=waiting: waiting
+            start = tx.now_ms
+            cl.advance_to(start + SPAN_MS, wall_budget_s=0.0)
+            moved = tx.now_ms - start
+        reached[waiting] = (moved, _oldest(st))
+        st.close()
+    assert reached[True][1] == 0 and reached[True][0] < 5 * 60_000  # gave way within minutes, nothing compacted
+    assert reached[False][1] > 0  # nobody waiting: the skip jumped (and compacted the change log)
