@@ -101,14 +101,22 @@ def volume_contents(tx, pod: dict, container: dict | None = None) -> dict[str, d
 
 def service_links(tx, pod: dict, started_ms: int) -> dict[str, str]:
     """The Service variables of a container started at ``started_ms`` (FromServices order), the ``kubernetes``
-    Service's excepted (behavior/argv.py gives those to every container)."""
-    from minikctl.engine.behavior.argv import service_env
-    from minikctl.kube.timefmt import parse_rfc3339
-
+    Service's excepted (behavior/argv.py gives those to every container). The answer is shared (callers must not
+    change it)."""
     spec = pod.get("spec") or {}
     if spec.get("enableServiceLinks") is False:
         return {}
     ns = pod["metadata"].get("namespace", "default")
+    derived = getattr(tx, "derived", None)  # the kubelet's CachedReads: once per (namespace, start) until a change
+    if derived is not None:
+        return derived("Service", ns, ("links", started_ms), lambda: _service_links(tx, ns, started_ms))
+    return _service_links(tx, ns, started_ms)
+
+
+def _service_links(tx, ns: str, started_ms: int) -> dict[str, str]:
+    from minikctl.engine.behavior.argv import service_env
+    from minikctl.kube.timefmt import parse_rfc3339
+
     out: dict[str, str] = {}
     for svc in tx.list_current("Service", ns, ("metadata.name", "metadata.creationTimestamp", "spec.clusterIP",
                                                "spec.ports")):
