@@ -6,7 +6,9 @@ digest of every table's rows, ``changes`` and ``rows`` included). What the CLI p
 
 The scenario: 20 pods whose container makes and removes the file its exec readiness probe reads every 30 s, behind
 2 Services; one pod whose flap is not a whole number of probe periods (20 s up, 45 s down); in the middle, one pod
-moved to the other Service by a label patch and one pod's file removed by an exec.
+moved to the other Service by a label patch and one pod's file removed by an exec; among them, 12 pods whose
+readiness probe never passes (parked, ``kubelet/parked.py``: their probes take their revisions between the
+flapping pods' writes).
 
 Regenerate ``GOLDEN`` (only for an intended change of behaviour): ``python tests/unit/test_engine_flap.py``.
 """
@@ -24,7 +26,7 @@ FLAP = "while true; do touch /tmp/ready; sleep 30; rm -f /tmp/ready; sleep 30; d
 ODD = "while true; do touch /tmp/ready; sleep 20; rm -f /tmp/ready; sleep 45; done"
 
 # (number of dump lines, sha256 of the dump) of the scenario as stepped before the speed work
-GOLDEN = (2334, "a11e72213aec4fcfacea3d014f7ecacc8c1d5923fa1e3300da3c7774ed57c0c6")
+GOLDEN = (2582, "f78ee71bc1fb99806b0753777d6da3c405e9a9e5fcfaa0a848b6c521cd1b38f8")
 
 
 def _pod(name: str, svc: str, script: str) -> dict:
@@ -34,6 +36,15 @@ def _pod(name: str, svc: str, script: str) -> dict:
                                      "ports": [{"containerPort": 8080, "name": "http"}],
                                      "readinessProbe": {"exec": {"command": ["cat", "/tmp/ready"]},
                                                         "periodSeconds": 10, "failureThreshold": 1}}]}}
+
+
+def _never_ready(name: str, svc: str) -> dict:
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": "default", "labels": {"svc": svc}},
+            "spec": {"containers": [{"name": "c", "image": "nginx:1.14.2", "ports": [{"containerPort": 80,
+                                                                                       "name": "http"}],
+                                     "readinessProbe": {"httpGet": {"path": "/", "port": 8080},
+                                                        "periodSeconds": 10}}]}}
 
 
 def _service(name: str) -> dict:
@@ -62,6 +73,8 @@ def run_scenario(path: str, ffwd: bool = True) -> list[str]:
         for i in range(20):
             cl.api.create(_pod(f"p{i:02d}", f"s{i % 2}", FLAP))
         cl.api.create(_pod("odd", "s0", ODD))
+        for i in range(12):  # readiness probes that never pass, parked among the flapping pods' writes
+            cl.api.create(_never_ready(f"n{i:02d}", f"s{i % 2}"))
 
     def advance(ms: int):
         return lambda cl: cl.advance_to(cl.now_ms + ms)
