@@ -107,10 +107,28 @@ def service_links(tx, pod: dict, started_ms: int) -> dict[str, str]:
     if spec.get("enableServiceLinks") is False:
         return {}
     ns = pod["metadata"].get("namespace", "default")
-    derived = getattr(tx, "derived", None)  # the kubelet's CachedReads: once per (namespace, start) until a change
-    if derived is not None:
-        return derived("Service", ns, ("links", started_ms), lambda: _service_links(tx, ns, started_ms))
-    return _service_links(tx, ns, started_ms)
+    derived = getattr(tx, "derived", None)  # the kubelet's CachedReads: kept until a Service of ns changes
+    if derived is None:
+        return _service_links(tx, ns, started_ms)
+    # a container started after the newest Service was made sees them all: one answer for all of them
+    newest = derived("Service", ns, "newest", lambda: _newest_service(tx, ns))
+    key = ("links", None if started_ms >= newest else started_ms)
+    return derived("Service", ns, key, lambda: _service_links(tx, ns, started_ms))
+
+
+def _newest_service(tx, ns: str) -> int:
+    """The creation instant of the namespace's newest Service (-1: none); one that cannot be read is left out, as
+    ``_service_links`` leaves it out."""
+    from minikctl.kube.timefmt import parse_rfc3339
+
+    newest = -1
+    for svc in tx.list_current("Service", ns, ("metadata.name", "metadata.creationTimestamp", "spec.clusterIP",
+                                               "spec.ports")):
+        try:
+            newest = max(newest, parse_rfc3339((svc.get("metadata") or {}).get("creationTimestamp") or ""))
+        except ValueError:
+            continue
+    return newest
 
 
 def _service_links(tx, ns: str, started_ms: int) -> dict[str, str]:
