@@ -107,6 +107,7 @@ class _ServicePods:
         self._services: dict[str, dict] = {}  # ns -> {name: service}
         self._pods: dict[str, dict] = {}  # ns -> {name: pod view}
         self._members: dict[tuple, set] = {}  # (ns, service) -> names of the pods its selector matches
+        self._selecting: dict[str, dict] = {}  # ns -> {labels' items: the Services that select them} (``selecting``)
 
     # -- informers -------------------------------------------------------------------------------------
     def services(self, ns: str) -> dict:
@@ -138,6 +139,7 @@ class _ServicePods:
                 else:
                     self._services[ns][ch.name] = ch.snapshot()
             self._members.pop((ns, ch.name), None)  # its selector may have changed: matched again when synced
+            self._selecting.pop(ns, None)
             self.enqueue(ns, ch.name)
             return
         # a pod: the Services whose selector matched it before or matches it now
@@ -159,6 +161,12 @@ class _ServicePods:
             cache[ch.name] = new
         if old == new:
             return
+        if old is not None and new is not None and old["labels"] == new["labels"]:
+            # the same labels (a status change: readiness, IP, phase): the same Services select it before and
+            # after, and their groups already hold it
+            for name in self.selecting(ns, new["labels"]):
+                self.enqueue(ns, name)
+            return
         for name, svc in self.services(ns).items():
             sel = (svc.get("spec") or {}).get("selector")
             if not sel:
@@ -174,6 +182,20 @@ class _ServicePods:
                 else:
                     group.discard(ch.name)
             self.enqueue(ns, name)
+
+    def selecting(self, ns: str, labels: dict) -> list[str]:
+        """The Services of ``ns`` whose selector matches ``labels``, in the informer's order, kept per set of labels
+        until a Service of the namespace changes: a thousand pods with a handful of label sets have their
+        readiness changes matched against the Services a handful of times."""
+        memo = self._selecting.get(ns)
+        if memo is None:
+            memo = self._selecting[ns] = {}
+        key = tuple(sorted(labels.items()))
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = [name for name, svc in self.services(ns).items()
+                               if (sel := (svc.get("spec") or {}).get("selector")) and _matches(sel, labels)]
+        return got
 
     # -- the work queue on the virtual clock ------------------------------------------------------------------
     def enqueue(self, ns: str, name: str) -> None:

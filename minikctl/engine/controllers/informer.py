@@ -13,6 +13,10 @@ import json
 
 from minikctl.store.changelog import DELETED
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
+
 
 class Informer:
     def __init__(self, tx, kind: str) -> None:
@@ -88,6 +92,7 @@ class CachedReads:
         self.tx = tx
         self._objs: dict[tuple, dict | None] = {}  # (kind, namespace, name) -> the object (None: not found)
         self._lists: dict[tuple, list] = {}  # (kind, namespace, fields) -> list_current's answer
+        self._derived: dict[tuple, dict] = {}  # (kind, namespace) -> {key: what ``derived`` computed from them}
         self._feed: list | None = None  # tx.feed as last looked at, and how much of it
         self._seen = 0
 
@@ -97,6 +102,7 @@ class CachedReads:
     def observe(self, ch) -> None:
         if ch.kind in self.KINDS:
             self._objs.pop((ch.kind, ch.namespace, ch.name), None)
+            self._derived.pop((ch.kind, ch.namespace), None)
             if self._lists:
                 for key in [k for k in self._lists if k[0] == ch.kind and k[1] == ch.namespace]:
                     del self._lists[key]
@@ -128,4 +134,17 @@ class CachedReads:
         out = self._lists.get(key)
         if out is None:
             out = self._lists[key] = self.tx.list_current(kind, namespace, fields)
+        return out
+
+    def derived(self, kind: str, namespace: str, key, compute: "Callable[[], object]"):
+        """What ``compute()`` makes of the ``kind`` objects of ``namespace`` (read through this cache), kept under
+        ``key`` until a change of one of them is observed or written, as the objects themselves are: a pod's
+        Service variables (kubelet/config.py ``service_links``) are worked out once for all the exec probes of the
+        containers started at the same instant, not once a probe. The value is shared: callers must not change
+        it."""
+        self._catch_up()
+        memo = self._derived.setdefault((kind, namespace), {})
+        if key in memo:
+            return memo[key]
+        out = memo[key] = compute()
         return out

@@ -101,14 +101,40 @@ def volume_contents(tx, pod: dict, container: dict | None = None) -> dict[str, d
 
 def service_links(tx, pod: dict, started_ms: int) -> dict[str, str]:
     """The Service variables of a container started at ``started_ms`` (FromServices order), the ``kubernetes``
-    Service's excepted (behavior/argv.py gives those to every container)."""
-    from minikctl.engine.behavior.argv import service_env
-    from minikctl.kube.timefmt import parse_rfc3339
-
+    Service's excepted (behavior/argv.py gives those to every container). The answer is shared (callers must not
+    change it)."""
     spec = pod.get("spec") or {}
     if spec.get("enableServiceLinks") is False:
         return {}
     ns = pod["metadata"].get("namespace", "default")
+    derived = getattr(tx, "derived", None)  # the kubelet's CachedReads: kept until a Service of ns changes
+    if derived is None:
+        return _service_links(tx, ns, started_ms)
+    # a container started after the newest Service was made sees them all: one answer for all of them
+    newest = derived("Service", ns, "newest", lambda: _newest_service(tx, ns))
+    key = ("links", None if started_ms >= newest else started_ms)
+    return derived("Service", ns, key, lambda: _service_links(tx, ns, started_ms))
+
+
+def _newest_service(tx, ns: str) -> int:
+    """The creation instant of the namespace's newest Service (-1: none); one that cannot be read is left out, as
+    ``_service_links`` leaves it out."""
+    from minikctl.kube.timefmt import parse_rfc3339
+
+    newest = -1
+    for svc in tx.list_current("Service", ns, ("metadata.name", "metadata.creationTimestamp", "spec.clusterIP",
+                                               "spec.ports")):
+        try:
+            newest = max(newest, parse_rfc3339((svc.get("metadata") or {}).get("creationTimestamp") or ""))
+        except ValueError:
+            continue
+    return newest
+
+
+def _service_links(tx, ns: str, started_ms: int) -> dict[str, str]:
+    from minikctl.engine.behavior.argv import service_env
+    from minikctl.kube.timefmt import parse_rfc3339
+
     out: dict[str, str] = {}
     for svc in tx.list_current("Service", ns, ("metadata.name", "metadata.creationTimestamp", "spec.clusterIP",
                                                "spec.ports")):

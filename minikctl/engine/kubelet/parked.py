@@ -132,15 +132,29 @@ class Parked:
         order: by instant, then by pod (one kind, ``Pod``). Counted in closed form: the probes of the last period
         are the only ones whose order decides a revision that is kept (each event keeps its last one)."""
         heap, parks = self.heap, self.parks
+        if not heap or (heap[0][0], "Pod", heap[0][1], heap[0][2]) >= cursor:
+            return
         batch = []
-        while heap:
-            at, ns, name = heap[0]
-            if (at, "Pod", ns, name) >= cursor:
-                break
-            heapq.heappop(heap)
-            p = parks.get((ns, name))
-            if p is not None and p.first + p.done * p.period == at:
-                batch.append(p)
+        highest = max(heap)
+        whole = (highest[0], "Pod", highest[1], highest[2]) < cursor
+        if whole:
+            # every entry comes off: in the order popping gives (the heap's sorted order), without a pop each
+            # (a thousand pods' probes parked at the same instants, a write between every two of them)
+            entries = sorted(heap)
+            heap.clear()
+            for at, ns, name in entries:
+                p = parks.get((ns, name))
+                if p is not None and p.first + p.done * p.period == at:
+                    batch.append(p)
+        else:
+            while heap:
+                at, ns, name = heap[0]
+                if (at, "Pod", ns, name) >= cursor:
+                    break
+                heapq.heappop(heap)
+                p = parks.get((ns, name))
+                if p is not None and p.first + p.done * p.period == at:
+                    batch.append(p)
         if not batch:
             return
         ct, rest = cursor[0], cursor[1:]
@@ -166,8 +180,13 @@ class Parked:
                 for j, p in enumerate(batch):
                     p.done += k
                     p.last_rv = top - n + 1 + j
-                    if nxt <= end:
-                        heapq.heappush(heap, (nxt, p.ns, p.name))
+                if nxt <= end:
+                    again = [(nxt, p.ns, p.name) for p in batch]
+                    if whole:  # in order and alone in the heap: pushed one by one, they would stay in this order
+                        heap.extend(again)
+                    else:
+                        for e in again:
+                            heapq.heappush(heap, e)
                 return
         total = 0
         spans = []
