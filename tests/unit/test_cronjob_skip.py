@@ -20,17 +20,9 @@ import pytest
 from minikctl.cluster import Cluster
 from minikctl.store.db import Store
 
+from test_cronjob_steps import _cronjob  # one CronJob shape for both files
+
 SPAN_MS = 60 * 60_000
-
-
-def _cronjob(name: str, script: str, **spec) -> dict:
-    s = {"schedule": "* * * * *", "successfulJobsHistoryLimit": 3, "failedJobsHistoryLimit": 1,
-         "jobTemplate": {"spec": {"backoffLimit": 0, "template": {"spec": {
-             "containers": [{"name": "c", "image": "busybox:1.28", "command": ["sh", "-c", script]}],
-             "restartPolicy": "Never"}}}}}
-    s.update(spec)
-    return {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": name, "namespace": "default"},
-            "spec": s}
 
 
 STEADY = (
