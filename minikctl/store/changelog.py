@@ -70,11 +70,6 @@ def write_rows(conn, rows: list[tuple]) -> None:
         rows)
 
 
-def write(conn, changes: list[Change]) -> None:
-    """Persist the changes of a transaction."""
-    write_rows(conn, [row(c) for c in changes])
-
-
 def compact(conn, revision: int) -> int | None:
     """Drop rows older than the last KEEP revisions; returns the oldest revision kept (None: nothing dropped)."""
     floor = revision - KEEP
