@@ -486,9 +486,7 @@ def _jump(cluster, learned: _Learned, n: int, to_ms: int) -> bool:
                 cluster.loop.run(tx.now_ms + MINUTE)
                 tx.flush()
             # the stale runs' deletions are in the change log: compacted up to here (the module's docstring)
-            rev = tx.revision()
-            tx.conn.execute("DELETE FROM changes WHERE rv <= ?", (rev,))
-            tx.set_meta("changes:oldest", str(rev + 1))
+            tx.compact_changes(keep=0)
     except (_Undo, *UNLIKE):
         cluster.drop_loop()
         return False

@@ -70,9 +70,9 @@ def write_rows(conn, rows: list[tuple]) -> None:
         rows)
 
 
-def compact(conn, revision: int) -> int | None:
-    """Drop rows older than the last KEEP revisions; returns the oldest revision kept (None: nothing dropped)."""
-    floor = revision - KEEP
+def compact(conn, revision: int, keep: int = KEEP) -> int | None:
+    """Drop rows older than the last ``keep`` revisions; returns the oldest revision kept (None: nothing dropped)."""
+    floor = revision - keep
     if floor <= 0:
         return None
     cur = conn.execute("DELETE FROM changes WHERE rv <= ?", (floor,))

@@ -523,8 +523,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if len(self._rows) >= ROWS_PENDING:  # bounded memory: a big apply stores them as it goes
             self.flush_rows()
 
-    def compact_changes(self) -> None:
-        oldest = changelog.compact(self.conn, int(self._meta["revision"]))
+    def compact_changes(self, keep: int = changelog.KEEP) -> None:
+        """Drop the change log's rows older than the last ``keep`` revisions (a watch from one gets 410 Gone)."""
+        oldest = changelog.compact(self.conn, int(self._meta["revision"]), keep)
         if oldest is not None:
             self.set_meta("changes:oldest", str(oldest))
 
