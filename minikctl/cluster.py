@@ -193,7 +193,7 @@ class Cluster:
             import time
 
             deadline = time.monotonic() + wall_budget_s
-        if to_ms - tx.now_ms > SKIP_AFTER_MS + int(tx.meta("event_ttl_ms", "0") or 0) and self._loop_skips:
+        if to_ms - tx.now_ms > SKIP_AFTER_MS + tx.event_ttl_ms() and self._loop_skips:
             from minikctl.engine import cronskip
 
             self._loop_skips = False  # once per command step

@@ -406,7 +406,7 @@ class _Learned:
 def eligible(cluster, to_ms: int) -> bool:
     """Whether a run to ``to_ms`` may skip CronJob minutes: long enough, nobody watching, not turned off."""
     tx = cluster.tx
-    ttl = int(tx.meta("event_ttl_ms", "3600000") or 0)
+    ttl = tx.event_ttl_ms()
     if ttl <= 0 or to_ms - tx.now_ms < ttl + 20 * MINUTE:
         return False
     if cluster._taps or tx.watch_events or tx.journal is not None:
@@ -431,7 +431,7 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     true ends the learning early (the minutes stepped so far are kept): a command that another one waits for
     commits instead of learning on."""
     tx = cluster.tx
-    ttl = int(tx.meta("event_ttl_ms", "3600000") or 0)
+    ttl = tx.event_ttl_ms()
     cluster.loop.run(-(-tx.now_ms // MINUTE) * MINUTE)
     states = [_State(tx)]
     names = _Names(tx)

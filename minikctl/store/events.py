@@ -412,12 +412,16 @@ class EventLog:
         self._events.clear()
         self._expire_events()
 
+    def event_ttl_ms(self) -> int:
+        """The store's event TTL (meta ``event_ttl_ms``; a store made before it had one: an hour); 0 keeps events."""
+        return int(self._meta.get("event_ttl_ms", EVENT_TTL_MS))
+
     def _expire_events(self) -> None:
         """The event TTL: stored events last written the TTL ago or more are gone (called once the events held in
         memory are written)."""
         if self.read_only:  # a read transaction takes no write lock: the next writer deletes them
             return
-        ttl = int(self._meta.get("event_ttl_ms", EVENT_TTL_MS))
+        ttl = self.event_ttl_ms()
         floor = self.now_ms - ttl
         if ttl > 0 and floor > 0:
             if self._expired_floor is not None and floor <= self._expired_floor:
