@@ -134,7 +134,6 @@ class Parked:
         heap, parks = self.heap, self.parks
         if not heap or (heap[0][0], "Pod", heap[0][1], heap[0][2]) >= cursor:
             return
-        batch = []
         highest = max(heap)
         whole = (highest[0], "Pod", highest[1], highest[2]) < cursor
         if whole:
@@ -142,19 +141,15 @@ class Parked:
             # (a thousand pods' probes parked at the same instants, a write between every two of them)
             entries = sorted(heap)
             heap.clear()
-            for at, ns, name in entries:
-                p = parks.get((ns, name))
-                if p is not None and p.first + p.done * p.period == at:
-                    batch.append(p)
         else:
-            while heap:
-                at, ns, name = heap[0]
-                if (at, "Pod", ns, name) >= cursor:
-                    break
-                heapq.heappop(heap)
-                p = parks.get((ns, name))
-                if p is not None and p.first + p.done * p.period == at:
-                    batch.append(p)
+            entries = []
+            while heap and (heap[0][0], "Pod", heap[0][1], heap[0][2]) < cursor:
+                entries.append(heapq.heappop(heap))
+        batch = []
+        for at, ns, name in entries:
+            p = parks.get((ns, name))
+            if p is not None and p.first + p.done * p.period == at:
+                batch.append(p)
         if not batch:
             return
         ct, rest = cursor[0], cursor[1:]
