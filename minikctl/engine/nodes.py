@@ -21,6 +21,7 @@ registers; its renewals every 10 s are what the server answers on a read (``api/
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from minikctl.kube.timefmt import rfc3339, rfc3339_micro
 
@@ -102,23 +103,22 @@ def internal_ip(node: dict) -> str:
     return ""
 
 
-_FRACTIONS: dict = {}  # the requests' values as written ("1/10", "209715200"), parsed once
-
-
 def _fraction(value):
     """Fraction(value) of a request's value: the same few strings over and over (every pod of a Deployment asks the
     same), and parsing one costs a regular expression match. ``fractions`` is imported on first use (a command that
     reads no request does not load it)."""
+    if type(value) is not str:
+        from fractions import Fraction
+
+        return Fraction(value)
+    return _parsed_fraction(value)
+
+
+@lru_cache(maxsize=4096)  # the requests' values as written ("1/10", "209715200"), parsed once
+def _parsed_fraction(text: str):
     from fractions import Fraction
 
-    if type(value) is not str:
-        return Fraction(value)
-    f = _FRACTIONS.get(value)
-    if f is None:
-        if len(_FRACTIONS) > 4096:
-            _FRACTIONS.clear()
-        f = _FRACTIONS[value] = Fraction(value)
-    return f
+    return Fraction(text)
 
 
 class NodeState:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from fractions import Fraction
+from functools import lru_cache
 
 from minikctl.kube.selectors import requirement_of
 from minikctl.store.changelog import DELETED
@@ -476,21 +477,13 @@ def filter_node(pod: dict, node: dict, used: dict, want: dict | None = None,
     return reasons, bool(reasons)
 
 
-_MESSAGES: dict[tuple, str] = {}  # unschedulable_message by its failures (every pod of a full cluster: the same)
-
-
 def unschedulable_message(failures: list[tuple[list[str], bool]]) -> str:
     """FitError.Error(): the reasons counted over the nodes, then what preemption found on each."""
-    key = tuple((tuple(reasons), helps) for reasons, helps in failures)
-    found = _MESSAGES.get(key)
-    if found is None:
-        if len(_MESSAGES) > 1024:
-            _MESSAGES.clear()
-        found = _MESSAGES[key] = _unschedulable_message(failures)
-    return found
+    return _unschedulable_message(tuple((tuple(reasons), helps) for reasons, helps in failures))
 
 
-def _unschedulable_message(failures: list[tuple[list[str], bool]]) -> str:
+@lru_cache(maxsize=1024)  # every pod of a full cluster fails alike: its message is worked out once
+def _unschedulable_message(failures: tuple[tuple[tuple[str, ...], bool], ...]) -> str:
     n = len(failures)
     if n == 0:
         return "no nodes available to schedule pods"
