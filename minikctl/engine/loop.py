@@ -209,7 +209,22 @@ class Loop:
         return None if due is None else int(due[0])
 
 
-class _Dormant:
+class _Idle:
+    """A component that queues no work and keeps nothing to write back: it only observes (or waits to be woken)."""
+
+    __slots__ = ()
+
+    def has_work(self) -> bool:
+        return False
+
+    def work(self) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
+class _Dormant(_Idle):
     """A controller not built yet (``Loop.wake``): the changes its gate lets through and its due records wake it;
     until then it has no work and nothing to write back."""
 
@@ -229,17 +244,8 @@ class _Dormant:
     def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
         self.loop.wake(self).due(kind, namespace, name, until, horizon)
 
-    def has_work(self) -> bool:
-        return False
 
-    def work(self) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
-
-
-class _Tap:
+class _Tap(_Idle):
     """A watcher that only listens: what it sees is kept for its reader."""
 
     name = "watch"
@@ -253,12 +259,3 @@ class _Tap:
     def observe(self, ch) -> None:
         if ch.kind in self.kinds:
             self.changes.append(ch)
-
-    def has_work(self) -> bool:
-        return False
-
-    def work(self) -> None:
-        pass
-
-    def finish(self) -> None:
-        pass
