@@ -44,15 +44,21 @@ def run(cl: Cluster, name: str, argv: list[str]) -> str:
     return out
 
 
+def read_one_then_change_it(tx) -> Cluster:
+    """Pod ``a`` running with the ConfigMap's "one" read (and cached), then the ConfigMap changed to "two"."""
+    cl = Cluster(tx)
+    cl.api.create(configmap("one"))
+    cl.api.create(pod("a"))
+    cl.run_until(lambda: False, tx.now_ms + 60_000)
+    assert run(cl, "a", ["cat", "/cfg/value"]) == "one"
+    live = tx.get("ConfigMap", "default", "cfg")
+    cl.api.update(live, {**live, "data": {"value": "two"}})
+    return cl
+
+
 def test_a_configmap_changed_between_two_pods_of_one_loop_is_read_again(store):
     with store.transaction() as tx:
-        cl = Cluster(tx)
-        cl.api.create(configmap("one"))
-        cl.api.create(pod("a"))
-        cl.run_until(lambda: False, tx.now_ms + 60_000)
-        assert run(cl, "a", ["cat", "/cfg/value"]) == "one"
-        live = tx.get("ConfigMap", "default", "cfg")
-        cl.api.update(live, {**live, "data": {"value": "two"}})
+        cl = read_one_then_change_it(tx)
         cl.settle()  # the change goes through the loop
         cl.api.create(pod("b"))
         cl.run_until(lambda: False, tx.now_ms + 60_000)
@@ -62,13 +68,7 @@ def test_a_configmap_changed_between_two_pods_of_one_loop_is_read_again(store):
 
 def test_a_change_written_since_the_last_dispatch_is_seen(store):
     with store.transaction() as tx:
-        cl = Cluster(tx)
-        cl.api.create(configmap("one"))
-        cl.api.create(pod("a"))
-        cl.run_until(lambda: False, tx.now_ms + 60_000)
-        assert run(cl, "a", ["cat", "/cfg/value"]) == "one"
-        live = tx.get("ConfigMap", "default", "cfg")
-        cl.api.update(live, {**live, "data": {"value": "two"}})
+        cl = read_one_then_change_it(tx)
         cl.api.create(pod("b"))  # both changes wait in the feed: the kubelet reads the ConfigMap before observing it
         reads = cl.loop.kubelet.reads
         assert reads.get("ConfigMap", "default", "cfg")["data"] == {"value": "two"}
