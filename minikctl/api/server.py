@@ -169,9 +169,11 @@ class Api:
         _parse_selectors(res, label_selector, field_selector)
 
     def iter_list(self, res: Resource, namespace: str | None, label_selector: str = "",
-                  field_selector: str = ""):
+                  field_selector: str = "", stored: bool = False):
         """What ``list`` gives, one object at a time (``get -o json`` of 50,000 pods holds one of them): the
-        selectors are evaluated on the printed rows' labels and fields (store/rows.py)."""
+        selectors are evaluated on the printed rows' labels and fields (store/rows.py). ``stored``: an object
+        read from the store and not decoded here comes as (kind, namespace, name, its stored JSON text), which
+        ``decode_stored`` decodes (a printer may print it from its text: printers/listjson.py)."""
         from minikctl.store import rows
 
         if not _printed.keeps_rows(res) or not self.tx.has_rows:
@@ -183,6 +185,11 @@ class Api:
         from minikctl.store.db import _loads_row
 
         if lsel is None and fsel is None:  # no selector: the objects in key order, without the rows' index
+            if stored:
+                kind = res.kind
+                for ns, name, body in self.tx.scan(kind, namespace if res.namespaced else None):
+                    yield (kind, ns, name, body)
+                return
             for ns, name, body in self.tx.scan(res.kind, namespace if res.namespaced else None):
                 yield _loads_row(self.tx.path, body, f"the row of {res.kind} {ns}/{name}")
             return
@@ -194,12 +201,22 @@ class Api:
             if cells is not None and rest and not all(r.matches(json.loads(labels) if labels else {})
                                                       for r in rest):
                 continue
+            if stored and cells is not None:
+                yield (res.kind, ns, name, body)
+                continue
             obj = _loads_row(self.tx.path, body, f"the row of {res.kind} {ns}/{name}")
             if cells is None and ((lsel is not None and not lsel.matches((obj.get("metadata") or {}).get("labels")
                                                                           or {}))
                                   or (fsel is not None and not fsel.matches(obj))):
                 continue
             yield obj
+
+    def decode_stored(self, item: tuple) -> dict:
+        """The object of an ``iter_list(stored=True)`` item (kind, namespace, name, stored text)."""
+        from minikctl.store.db import _loads_row
+
+        kind, ns, name, body = item
+        return _loads_row(self.tx.path, body, f"the row of {kind} {ns}/{name}")
 
     # ---- create -------------------------------------------------------------------------
     def create(self, obj: dict, *, dry_run: bool = False, source: str = "", managed: list | None = None) -> dict:

@@ -110,13 +110,15 @@ def get(
                     c.out("".join(req.res.ref(name) + "\n" for _ns, name, _cells, _labels in
                                   api.list_printed(req.res, scope, selector or "", field_selector or "")))
                 return
+            # -o json prints the objects from their stored text (printers/listjson.py)
+            stored = output == "json"
             objs = (obj for req in requests
-                    for obj in api.iter_list(req.res, scope, selector or "", field_selector or ""))
+                    for obj in api.iter_list(req.res, scope, selector or "", field_selector or "", stored=stored))
             first = next(objs, None)
             if first is None and ignore_not_found:
                 return  # printGeneric: --ignore-not-found and nothing found prints nothing, not an empty List
             printer.stream(objs if first is None else itertools.chain((first,), objs), output, c.out,
-                           show_managed_fields=show_managed_fields)
+                           show_managed_fields=show_managed_fields, decode=api.decode_stored if stored else None)
         return
     if printed_only:
         with c.session(store, tick, read_only=True, speed=speed) as cluster:

@@ -99,11 +99,20 @@ def render(objs: list[dict], fmt: str | None, *, now_ms: int, single: bool = Fal
 STREAMED = ("json", "yaml", "name")  # the formats ``stream`` writes
 
 
-def stream(objs, fmt: str, write, *, show_managed_fields: bool = False) -> None:
+def stream(objs, fmt: str, write, *, show_managed_fields: bool = False, decode=None) -> None:
     """``render(list(objs), fmt)`` of a listing (not ``single``) for ``fmt`` in STREAMED, written through
     ``write`` as the printer goes: ``objs`` (an iterator) is read one object at a time, so a list of 50,000
     pods is never held whole, and the text is the same (the same printer runs over the List; its items are
-    handed over lazily, ``_Lazy``)."""
+    handed over lazily, ``_Lazy``).
+
+    With ``decode``, an item of ``objs`` may also be an object as the store keeps it (``Api.iter_list`` with
+    ``stored=True``), which ``decode`` turns into the object; ``-o json`` prints those from their text
+    (``_stream_stored_json``)."""
+    if decode is not None:
+        if fmt == "json":
+            _stream_stored_json(objs, write, decode, show_managed_fields)
+            return
+        objs = (o if type(o) is dict else decode(o) for o in objs)
     if not show_managed_fields and fmt != "name":
         from minikctl.printers.serialize import without_managed_fields
 
@@ -117,6 +126,35 @@ def stream(objs, fmt: str, write, *, show_managed_fields: bool = False) -> None:
     sink = serialize.Sink(fmt)
     sink.run(as_list(_Lazy(objs, sink, write)))
     write(sink.rest())
+
+
+def _stream_stored_json(objs, write, decode, show_managed_fields: bool) -> None:
+    """``stream(objs, "json")`` for items that may be stored objects: a stored object's text is printed from its
+    text when ``printers/listjson`` can (the same bytes), else decoded and printed as any object. Written an
+    item at a time, as ``stream`` writes (the List's end goes with its last item)."""
+    from minikctl.kube import gofmt
+    from minikctl.printers import listjson, serialize
+
+    mark = "\ue000"
+    head, tail = serialize.to_json(as_list([mark])).split(gofmt.json_string(mark))
+    items = listjson.ListItems(show_managed_fields)
+    text_of = items.text
+    pending = None
+    for o in objs:
+        text = text_of(o[3]) if type(o) is tuple else None
+        if text is None:
+            if type(o) is not dict:
+                o = decode(o)
+            if not show_managed_fields:
+                o = serialize.without_managed_fields(o)
+            # an item's lines are the object's, two levels in (a JSON text holds no newline but between lines)
+            text = gofmt.json_marshal(o, "    ").replace("\n", "\n        ")
+        if pending is None:
+            pending = head + text
+        else:
+            write(pending)
+            pending = ",\n        " + text
+    write(serialize.to_json(as_list([])) if pending is None else pending + tail)
 
 
 class _Lazy(list):

@@ -311,12 +311,15 @@ def test_a_streamed_listing_is_the_rendered_one(world, fmt):
                     for managed in (False, True):
                         objs = [o for res in res_list for o in api.list(res, scope, sel, fsel)]
                         expected = printer.render(objs, fmt, now_ms=api.now_ms, show_managed_fields=managed)
-                        written: list[str] = []
-                        printer.stream((o for res in res_list for o in api.iter_list(res, scope, sel, fsel)), fmt,
-                                       written.append, show_managed_fields=managed)
-                        assert "".join(written) == expected, (res_list, sel, fsel, scope, managed)
-                        if fmt != "name" and len(objs) > 1:
-                            assert len(written) == len(objs)  # written item by item, not at the end
+                        for stored in (False, True):  # -o json prints stored objects from their text
+                            written: list[str] = []
+                            printer.stream((o for res in res_list
+                                            for o in api.iter_list(res, scope, sel, fsel, stored=stored)), fmt,
+                                           written.append, show_managed_fields=managed,
+                                           decode=api.decode_stored if stored else None)
+                            assert "".join(written) == expected, (res_list, sel, fsel, scope, managed, stored)
+                            if fmt != "name" and len(objs) > 1:
+                                assert len(written) == len(objs)  # written item by item, not at the end
     finally:
         st.close()
 
