@@ -1166,21 +1166,24 @@ class Process:
         if "\x00" in text:  # hoisted command substitutions (see Compiler._arith_csubs)
             text = re.sub("\x00([0-9]+)\x00", lambda m: self.csubs.get(m.group(1), "").strip() or "0", text)
         text = re.sub(r"\$\{?([A-Za-z_][A-Za-z0-9_]*|[0-9?#])\}?", lambda m: str(self._param(m.group(1), 1) or 0), text)
+        return _Arith(text, self._arith_lookup).value()
 
-        def lookup(name: str) -> int:
-            v = (self.vars.get(name, "") or "0").strip()
+    def _arith_lookup(self, name: str) -> int:
+        """A variable's value in arithmetic: a number, else its text evaluated as an expression. A method, not a
+        closure of ``_arith``: a closure that calls itself is a reference cycle, which would keep every process
+        that ever did arithmetic (its program and state) until the garbage collector's next pass."""
+        v = (self.vars.get(name, "") or "0").strip()
+        try:
+            digits = v[1:] if v[:1] in "+-" else v
+            if digits.isascii() and digits.isdigit():
+                n = _arith_literal(digits)
+                return _wrap64(-n) if v[:1] == "-" else n
+            raise ValueError(v)
+        except ValueError:
             try:
-                digits = v[1:] if v[:1] in "+-" else v
-                if digits.isascii() and digits.isdigit():
-                    n = _arith_literal(digits)
-                    return _wrap64(-n) if v[:1] == "-" else n
-                raise ValueError(v)
-            except ValueError:
-                try:
-                    return _Arith(v, lookup).value()
-                except (ValueError, RecursionError):
-                    return 0
-        return _Arith(text, lookup).value()
+                return _Arith(v, self._arith_lookup).value()
+            except (ValueError, RecursionError):
+                return 0
 
     def _expand_fields(self, words: list) -> list[str]:
         fields: list[str] = []
