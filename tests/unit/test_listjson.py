@@ -85,6 +85,14 @@ def _decode(item: tuple) -> dict:
     return json.loads(item[3])
 
 
+def test_a_lone_surrogate_is_printed_as_go_prints_invalid_utf8():
+    objs = [pod(i, {"s": f"a\ud800b{i}"}) for i in range(3)]
+    written: list[str] = []
+    printer.stream(iter(("Pod", "default", f"o{i}", json.dumps(o, ensure_ascii=False)) for i, o in enumerate(objs)),
+                   "json", written.append, decode=_decode)
+    assert "".join(written) == printer.render(objs, "json", now_ms=0)
+
+
 @pytest.mark.parametrize("managed", [False, True])
 def test_printed_from_the_stored_text_as_from_the_objects(managed):
     families = variants()
@@ -131,7 +139,7 @@ def test_objects_sharing_a_frame_are_printed_from_their_text():
 @pytest.mark.parametrize("text", ['{"a":}', '{"a" : 1}', "[1,2]", '"s"', '{"a":1}x', '{"a":1,"a":2}', '{"a":1',
                                   '{"a":"x\\y"}', '{"a":"\\u0041"}', '{"a":"\\/"}', '{"a":"x\ty"}', '{"a":01}',
                                   '{"a":-0}', '{"a":NaN}', '{"a":Infinity}', '{"a":1e5}', '{"a":tru}', '{1:2}',
-                                  '{"a""b":1}', '{"a":{"b":1}}}', ""])
+                                  '{"a""b":1}', '{"a":{"b":1}}}', "", '{"a":"\ud800"}', '{"a":"\\ud800"}'])
 def test_what_is_not_the_stores_json_is_printed_the_general_way(text):
     items = listjson.ListItems()
     assert [items.text(text) for _ in range(3)] == [None] * 3
