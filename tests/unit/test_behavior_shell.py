@@ -143,6 +143,24 @@ def test_date_uses_virtual_clock():
     assert [l[0] for l in p.logs] == [5000, 66000]
 
 
+def test_date_is_strftimes_text_at_every_instant():
+    """``date`` is written from time.gmtime's fields (a fast-forwarded loop's lines run it): the C locale's
+    ``%a %b %e %H:%M:%S UTC %Y`` of datetime, over the virtual clock's range."""
+    import datetime
+    import random
+
+    from minikctl.engine.behavior.process import _busybox_date, abs_ms
+
+    def strftime(ms: int) -> str:
+        dt = datetime.datetime.fromtimestamp(abs_ms(ms) // 1000, tz=datetime.timezone.utc)
+        return dt.strftime("%a %b ") + f"{dt.day:2d}" + dt.strftime(" %H:%M:%S UTC %Y")
+
+    r = random.Random(10)
+    instants = [0, 999, 946_684_799_999, 946_684_800_000, 951_782_400_000, 253_402_300_799_999]
+    instants += [r.randrange(0, 253_402_300_800_000) for _ in range(20_000)]
+    assert [_busybox_date(ms) for ms in instants] == [strftime(ms) for ms in instants]
+
+
 def test_env_and_export():
     p = sh("export FOO=bar; BAR=1 printenv BAR; printenv FOO; env | grep -c FOO; printenv NOPE; echo $?",
            env={"PATH": "/bin"})

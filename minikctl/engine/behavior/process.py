@@ -505,9 +505,23 @@ def _fake_ip(name: str) -> str:
     return f"10.96.{h[0]}.{max(1, h[1])}"
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _busybox_date(ms: int) -> str:
+    """``date`` without a format: ``Thu Jan  1 00:00:00 UTC 2026`` (strftime's ``%a %b %e %H:%M:%S UTC %Y`` in the C
+    locale). Written from time.gmtime's fields, a fifth of datetime's cost: a fast-forwarded loop's lines are
+    rendered by running its ``date`` (behavior/periodic.py)."""
+    s = abs_ms(ms) // 1000
+    if 0 <= s < 253_402_300_800:  # up to 9999-12-31T23:59:59Z; outside, datetime's own answer (and its error)
+        import time
+
+        tm = time.gmtime(s)
+        return (f"{_WEEKDAYS[tm.tm_wday]} {_MONTHS[tm.tm_mon - 1]} {tm.tm_mday:2d} "
+                f"{tm.tm_hour:02d}:{tm.tm_min:02d}:{tm.tm_sec:02d} UTC {tm.tm_year}")
     import datetime
-    dt = datetime.datetime.fromtimestamp(abs_ms(ms) // 1000, tz=datetime.timezone.utc)
+    dt = datetime.datetime.fromtimestamp(s, tz=datetime.timezone.utc)
     return dt.strftime("%a %b ") + f"{dt.day:2d}" + dt.strftime(" %H:%M:%S UTC %Y")
 
 
