@@ -38,7 +38,7 @@ _BACKSLASH, _QUOTE = "\ue000", "\ue001"
 # what a stored string may hold for its stored text to be Go's: escapes as Python's encoder writes them (after the
 # two stand-ins replaced theirs), no raw control character (looked for in the UTF-8 bytes: bytes.translate is the
 # cheapest scan)
-_FOREIGN_ESCAPE = re.compile(r"\\(?![nrtbf]|u00[01][0-9a-f])")
+_FOREIGN_ESCAPE = re.compile(r"\\(?![nrtbf]|u00(?:0[0-7bef]|1[0-9a-f]))")  # \u00XX: but \b \t \n \f \r
 _CONTROLS = bytes(range(0x20))
 _INT = re.compile(r"(?:0|-?[1-9][0-9]{0,17})\Z")  # within int64 whatever the digits: printed as stored
 _GO_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))

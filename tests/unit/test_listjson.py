@@ -139,7 +139,8 @@ def test_objects_sharing_a_frame_are_printed_from_their_text():
 @pytest.mark.parametrize("text", ['{"a":}', '{"a" : 1}', "[1,2]", '"s"', '{"a":1}x', '{"a":1,"a":2}', '{"a":1',
                                   '{"a":"x\\y"}', '{"a":"\\u0041"}', '{"a":"\\/"}', '{"a":"x\ty"}', '{"a":01}',
                                   '{"a":-0}', '{"a":NaN}', '{"a":Infinity}', '{"a":1e5}', '{"a":tru}', '{1:2}',
-                                  '{"a""b":1}', '{"a":{"b":1}}}', "", '{"a":"\ud800"}', '{"a":"\\ud800"}'])
+                                  '{"a""b":1}', '{"a":{"b":1}}}', "", '{"a":"\ud800"}', '{"a":"\\ud800"}',
+                                  '{"a":"\\u000a"}', '{"a":"\\u001F"}', '{"a":"\\u0009"}'])
 def test_what_is_not_the_stores_json_is_printed_the_general_way(text):
     items = listjson.ListItems()
     assert [items.text(text) for _ in range(3)] == [None] * 3
