@@ -22,9 +22,10 @@ events)" events (client-go's EventCorrelator: their counts and times), the event
    The Jobs and pods of the last learned runs stay as they are ("stale": named after the minutes they ran) and
    their log streams get the ids the runs they stand for would have.
 3. steps on until the CronJobs' history limits have deleted every stale Job (and the garbage collector its
-   pods), and one minute more: those deletions take the revisions, uids and events that the Jobs they stand for
-   would have (nothing in them depends on a Job's name but the messages of the combined ``SuccessfulDelete``
-   events, which the next minute's deletions write again). Their changes are the one trace left that differs from stepping: the change log is then
+   pods): those deletions take the revisions, uids and events that the Jobs they stand for would have (nothing
+   in them depends on a Job's name but the messages of the combined ``SuccessfulDelete`` events, which are then
+   written with the names of the Jobs they stand for: ``_rename_stale``). Their changes are the one trace left
+   that differs from stepping: the change log is then
    **compacted** up to that revision (``changes:oldest``), as kube-apiserver compacts etcd's history every 5
    minutes (``--etcd-compaction-interval``): a watch from an older resourceVersion gets 410 Gone, "too old
    resource version". This is the only difference from stepping, which keeps the last 20,000 revisions
@@ -474,14 +475,38 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
 
 
 def _tail_minutes(learned: _Learned) -> int:
-    """The minutes after the jump in which the CronJobs' history limits delete the stale Jobs (as many as the most
-    Jobs a CronJob has) and the one after (``_jump``)."""
+    """The minutes after the jump in which the CronJobs' history limits delete the stale Jobs: as many as the most
+    Jobs a CronJob has (``_jump``)."""
     per: dict = {}
     for kind, ns, name in learned.stale:
         if kind == "Job":
             owner = json.loads(learned.s2.objects[(kind, ns, name)][1])["metadata"]["ownerReferences"][0]["name"]
             per[(ns, owner)] = per.get((ns, owner), 0) + 1
-    return max(per.values(), default=0) + 1
+    return max(per.values(), default=0)
+
+
+def _rename_stale(tx, learned: _Learned, n: int, since: int) -> None:
+    """The events written since the jump that name a stale run, as they name the run it stands for.
+
+    The history limits' deletions of the stale Jobs write the CronJobs' combined ``SuccessfulDelete`` events
+    (client-go's EventAggregator: "(combined from similar events): Deleted job <name>", the latest message), and
+    the name there is the stale Job's, a learned minute's, where stepping deleted the Job of the minute n later.
+    Everything else of those deletions is the name's to no one: the revisions, the counts and times, the
+    aggregator's record (once a group's combined event exists every later event is combined, whatever its
+    message). So the messages are written as the n-th minute after would have, instead of stepping a minute
+    more for the next deletions to write them again."""
+    tx.flush()
+    shift = learned.shift
+    rows = []
+    for ns, name, body in tx.conn.execute("SELECT namespace, name, body FROM events WHERE last_ms > ?", (since,)):
+        b = json.loads(body)
+        if type(b) is not list:
+            continue
+        message = shift.text(b[7], n)
+        if message != b[7]:
+            b[7] = message
+            rows.append((_dumps(b), ns, name))
+    tx.conn.executemany("UPDATE events SET body=? WHERE namespace=? AND name=?", rows)
 
 
 class _Undo(Exception):
@@ -497,15 +522,12 @@ def _jump(cluster, learned: _Learned, n: int, to_ms: int) -> bool:
             cluster.drop_loop()  # the components' caches hold the learned minutes
             learned.jump(tx, n)
             tx.set_now(start + n * MINUTE)
-            gone = False
-            while not gone:
-                gone = not any(tx.exists(*key) for key in learned.stale)
-                # one minute more once they are gone: its deletions write the combined SuccessfulDelete events'
-                # messages again, which name the last Job deleted
+            while any(tx.exists(*key) for key in learned.stale):
                 if tx.now_ms + MINUTE > to_ms:
                     raise _Undo
                 cluster.loop.run(tx.now_ms + MINUTE)
                 tx.flush()
+            _rename_stale(tx, learned, n, start + n * MINUTE)
             # the stale runs' deletions are in the change log: compacted up to here (the module's docstring)
             tx.compact_changes(keep=0)
     except (_Undo, *UNLIKE):
