@@ -155,30 +155,64 @@ class _Shift:
         self.suffixes = {text: u for text, u in names.suffixes.items() if u > s2_ - self.WINDOW * self.ds}
         self.cronjobs = set(cronjobs)
         self._minute = s2.now // MINUTE
+        self._texts: dict[str, list] = {}  # a text -> its parts: the texts between tokens, and the tokens' specs
+        self._events: dict[str, list] = {}  # a learned event's stored body -> its decoded and checked array
 
     def uid(self, text: str, n: int) -> str:
         u = self.uids.get(text)
         return text if u is None else self.names.uid_at(u + n * self.du)
 
-    def token(self, text: str, n: int) -> str:
-        if n == 0:
-            return text
+    def _spec(self, text: str):
+        """What a token is, as ``token`` moves it: ("u", uid counter), ("j", cronjob, minute) for a Job's name,
+        ("p", cronjob, minute, suffix counter) for its pod's, or None (a token that stays)."""
         u = self.uids.get(text)
         if u is not None:
-            return self.names.uid_at(u + n * self.du)
+            return ("u", u)
         # <cronjob>-<minute> (a Job) or <cronjob>-<minute>-<suffix> (its pod; a suffix may be all digits)
         head, _, last = text.rpartition("-")
         if head in self.cronjobs and last.isdigit() and abs(int(last) - self._minute) <= self.WINDOW:
-            return f"{head}-{int(last) + n}"
+            return ("j", head, int(last))
         cronjob, _, minute = head.rpartition("-")
         s = self.suffixes.get(last)
         if cronjob in self.cronjobs and minute.isdigit() and s is not None \
                 and abs(int(minute) - self._minute) <= self.WINDOW:
-            return f"{cronjob}-{int(minute) + n}-{self.names.suffix_at(s + n * self.ds)}"
-        return text
+            return ("p", cronjob, int(minute), s)
+        return None
+
+    def _moved(self, spec: tuple, n: int) -> str:
+        if spec[0] == "u":
+            return self.names.uid_at(spec[1] + n * self.du)
+        if spec[0] == "j":
+            return f"{spec[1]}-{spec[2] + n}"
+        return f"{spec[1]}-{spec[2] + n}-{self.names.suffix_at(spec[3] + n * self.ds)}"
+
+    def token(self, text: str, n: int) -> str:
+        if n == 0:
+            return text
+        spec = self._spec(text)
+        return text if spec is None else self._moved(spec, n)
 
     def text(self, text: str, n: int) -> str:
-        return TOKEN.sub(lambda m: self.token(m.group(0), n), text) if n else text
+        """The text with every token moved n minutes on (``token``); a text's tokens are read once per skip."""
+        if not n:
+            return text
+        parts = self._texts.get(text)
+        if parts is None:
+            parts = []
+            at = 0
+            for m in TOKEN.finditer(text):
+                spec = self._spec(m.group(0))
+                if spec is not None:
+                    parts.append(text[at:m.start()])
+                    parts.append(spec)
+                    at = m.end()
+            parts.append(text[at:])
+            if len(self._texts) >= 100_000:
+                self._texts.clear()
+            self._texts[text] = parts
+        if len(parts) == 1:
+            return text
+        return "".join(p if type(p) is str else self._moved(p, n) for p in parts)
 
     def event_name(self, name: str, n: int) -> str:
         """``<involved object>.<hex of the time in ns + the event counter>`` n minutes later."""
@@ -192,15 +226,19 @@ class _Shift:
         """An event first written in a learned minute, as the minute n later writes it."""
         ns, name = key
         uid, rv, last, body = row
-        b = json.loads(body)
-        if type(b) is not list or b[0] != 0:
-            raise _NotAlike("an event of another shape")
+        b = self._events.get(body)
+        if b is None:
+            b = json.loads(body)
+            if type(b) is not list or b[0] != 0:
+                raise _NotAlike("an event of another shape")
+            if not b[13].isdigit():
+                raise _NotAlike("an event's involved resourceVersion")
+            self._events[body] = b
+        b = b.copy()
         b[1] = self.uid(b[1], n)
         b[7] = self.text(b[7], n)
         if b[12] != 0:
             b[12] = self.token(b[12], n)
-        if not b[13].isdigit():
-            raise _NotAlike("an event's involved resourceVersion")
         b[13] = str(int(b[13]) + n * self.dr)
         return (ns, self.event_name(name, n)), (self.uid(uid, n), rv + n * self.dr, last + n * MINUTE, _dumps(b))
 
@@ -415,7 +453,8 @@ class _Learned:
                          (rv, last, body, ns, name))
         conn.execute("DELETE FROM events WHERE last_ms <= ?", (floor,))
         rows = []
-        for i in range(1, n + 1):
+        first = max(1, min((floor - row[2]) // MINUTE + 1 for row in self.new.values())) if self.new else n + 1
+        for i in range(first, n + 1):
             for key, row in self.new.items():
                 if row[2] + i * MINUTE <= floor:
                     continue
