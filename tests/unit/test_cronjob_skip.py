@@ -165,3 +165,28 @@ def test_a_step_that_others_wait_for_stops_learning(tmp_path, monkeypatch):
         st.close()
     assert reached[True][1] == 0 and reached[True][0] < 5 * 60_000  # gave way within minutes, nothing compacted
     assert reached[False][1] > 0  # nobody waiting: the skip jumped (and compacted the change log)
+
+
+def test_cronjobs_of_different_ages_skip_alike(tmp_path, monkeypatch):
+    """CronJobs created minutes apart (their events combined from different minutes on, their history limits
+    reached at different minutes), then an advance that skips: the stale Jobs' deletions name the Jobs they
+    stand for in each CronJob's combined SuccessfulDelete event."""
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    stores = {}
+    for mode in ("fast", "slow"):
+        st = _world(tmp_path / mode, STEADY[:1], mode == "fast", steps=(3 * 60_000 + 70,))
+        with st.transaction() as tx:
+            cl = Cluster(tx)
+            for cj in STEADY[1:]:
+                cl.api.create(cj)
+            cl.settle()
+        with st.transaction() as tx:
+            Cluster(tx).advance_to(tx.now_ms + SPAN_MS)
+        stores[mode] = st
+    fast, slow = stores["fast"], stores["slow"]
+    assert _oldest(fast) > 0  # skipped
+    _compare(fast, slow)
+    text = "\n".join(_dump(fast, 0))
+    assert "(combined from similar events): Deleted job" in text
+    fast.close()
+    slow.close()
