@@ -14,8 +14,11 @@ events)" events (client-go's EventCorrelator: their counts and times), the event
    (numbers, resourceVersions, RFC 3339 times, names that hold a uid, a name suffix or a scheduled minute);
    the new events of the second minute exactly those of the first shifted by a minute (the same function that
    writes the skipped minutes' events); the change log's rows too; and nothing else alive with a timer (the
-   Jobs and pods of the last runs are finished, their records wait for nothing). Until then it only steps: the
-   first ten minutes of a CronJob are not alike (its events are combined from the tenth distinct one on).
+   Jobs and pods of the last runs are finished, their records wait for nothing). In a CronJob's first minutes
+   its events are not combined yet (from the tenth distinct one on), and each draws a uid and an event name that
+   a later minute's does not: ``_Warm`` compares such minutes draw by draw and counts the skipped minutes' draws
+   as the aggregator makes them. Until two minutes are alike either way it only steps: a CronJob's first minutes,
+   before its history limits delete a Job every minute, are not.
 2. moves the store by N minutes at once: the meta counters and the clock, the lasting objects (``Tx.restore``:
    the body and revision the N-th minute would leave, with no change of their own), the lasting runtime records,
    the combined events; writes the events of the skipped minutes still within the TTL; drops the events past it.
