@@ -570,7 +570,7 @@ class _Warm(_Learned):
     Learned from the fourth or fifth minute of a CronJob instead of its fifteenth."""
 
     def __init__(self, tx, names: _Names, s0: _State, s1: _State, s2: _State, ttl: int) -> None:
-        from minikctl.store.events import AGGREGATE_MAX_EVENTS
+        from minikctl.store.events import AGGREGATE_INTERVAL_MS, AGGREGATE_MAX_EVENTS
 
         if not (s1.now - s0.now == s2.now - s1.now == MINUTE):
             raise _NotAlike("not two minutes")
@@ -592,6 +592,8 @@ class _Warm(_Learned):
             raise _NotAlike("the minutes' runs drew otherwise")
         self.m2 = m2
         cronjobs = [k[2] for k in s2.objects if k[0] == "CronJob"]
+        cronjob_uids = {_uid(v) for k, v in s2.objects.items() if k[0] == "CronJob"}
+        shift_dr = s2.revision - s1.revision
         # the minute after s1, as the learned one: what the check renders the first minute's runs' events into
         counted = [c for _o, _u, c in m2.steady if c is not None]
         check = _WarmShift(names, s1, s2, cronjobs, m1,
@@ -601,7 +603,7 @@ class _Warm(_Learned):
             raise _NotAlike("the minutes' new events differ")
         # the aggregator's keys: every one writes once a minute at the same revision offset
         combined = {}  # key -> (event key, row) of its combined event
-        plain: dict = {}  # key -> the messages of its events of their own
+        plain: dict = {}  # key -> the messages and times of its events of their own
         for key, row in s2.events.items():
             if row[0] in lasting_uids:
                 b = json.loads(row[3])
@@ -613,7 +615,7 @@ class _Warm(_Learned):
                         raise _NotAlike("two combined events of one key")
                     combined[group] = (key, row)
                 else:
-                    plain.setdefault(group, set()).add(b[7])
+                    plain.setdefault(group, []).append((b[7], row[2]))
         offsets = {}
         for group, (key, row) in combined.items():
             if not (s1.revision < row[1] <= s2.revision):
@@ -626,13 +628,36 @@ class _Warm(_Learned):
         for group, (offset, _key, _row, _b) in m1.groups.items():
             if offsets.get(group) != offset:
                 raise _NotAlike("an aggregator key written otherwise")
+        for group, offset in offsets.items():  # and each wrote in the first minute as in the second
+            if group in m1.groups:
+                continue
+            key = combined[group][0] if group in combined else None
+            if key is None or key not in s1.events or s1.events[key][1] - s0.revision != offset:
+                raise _NotAlike("an aggregator key written otherwise")
         self.warming = {}  # key -> (distinct messages so far, revision offset, the learned minute's event)
         for group, offset in offsets.items():
             if group in combined:
                 continue
-            if group not in m2.groups or len(plain.get(group, ())) >= AGGREGATE_MAX_EVENTS:
+            # one event of its own a minute, each with a message of its own (a Job's name), all within the
+            # aggregator's interval and the event TTL: the aggregator counts them all
+            if group not in m2.groups or group not in m1.groups or group[0] not in cronjob_uids:
                 raise _NotAlike("an aggregator key written otherwise")
-            self.warming[group] = (len(plain[group]), offset, m2.groups[group])
+            mine = plain.get(group, [])
+            times = sorted(t for _m, t in mine)
+            k = len({m for m, _t in mine})
+            if not mine or k != len(mine) or k >= AGGREGATE_MAX_EVENTS or ttl < AGGREGATE_INTERVAL_MS + 2 * MINUTE \
+                    or any(b - a > 2 * MINUTE for a, b in zip(times, times[1:])) or s2.now - times[-1] > MINUTE \
+                    or times[0] + ttl <= s2.now + (AGGREGATE_MAX_EVENTS - k + 1) * MINUTE:
+                raise _NotAlike("an aggregator key's events otherwise")
+            o1, key1, row1, b1 = m1.groups[group]
+            _o2, key2, row2, b2 = m2.groups[group]
+            at1 = int(key1[1].rpartition(".")[2], 16) // EVENT_NAME_COUNTER
+            at2 = int(key2[1].rpartition(".")[2], 16) // EVENT_NAME_COUNTER
+            if b1[0] or b2[0] or b2[7] == b1[7] or check.text(b1[7], 1) != b2[7] or at2 != at1 + MINUTE \
+                    or row2[2] != row1[2] + MINUTE or int(b2[13]) != int(b1[13]) + shift_dr \
+                    or b1[5:7] + b1[8:13] + b1[14:] != b2[5:7] + b2[8:13] + b2[14:]:
+                raise _NotAlike("an aggregator key written otherwise")
+            self.warming[group] = (k, offset, m2.groups[group])
         self.limit = AGGREGATE_MAX_EVENTS
         # the combined events created in the learned minutes move as the older ones do, written once a minute
         fresh = {v[0] for g, v in combined.items() if v[0] not in s0.events}
