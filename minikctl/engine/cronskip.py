@@ -567,7 +567,8 @@ class _Warm(_Learned):
     minute's draws as the aggregator makes them (``AGGREGATE_MAX_EVENTS`` minus the distinct messages a key has
     so far), creates each key's combined event at the minute of its tenth message (its name, uid and time from
     that minute's draws), and writes the events of the skipped minutes from the learned minute's runs' draws.
-    Learned from the fourth or fifth minute of a CronJob instead of its fifteenth."""
+    Learned from a CronJob's fifth or sixth minute (once its history limits delete a Job every minute) instead of
+    its sixteenth."""
 
     def __init__(self, tx, names: _Names, s0: _State, s1: _State, s2: _State, ttl: int) -> None:
         from minikctl.store.events import AGGREGATE_INTERVAL_MS, AGGREGATE_MAX_EVENTS
