@@ -159,6 +159,7 @@ class _Shift:
         self.cronjobs = set(cronjobs)
         self._minute = s2.now // MINUTE
         self._texts: dict[str, list] = {}  # a text -> its parts: the texts between tokens, and the tokens' specs
+        self._specs: dict[str, tuple | None] = {}  # a token -> its spec (``_spec``)
         self._events: dict[str, list] = {}  # a learned event's stored body -> its decoded and checked array
 
     def uid(self, text: str, n: int) -> str:
@@ -192,7 +193,10 @@ class _Shift:
     def token(self, text: str, n: int) -> str:
         if n == 0:
             return text
-        spec = self._spec(text)
+        try:
+            spec = self._specs[text]
+        except KeyError:
+            spec = self._specs[text] = self._spec(text)
         return text if spec is None else self._moved(spec, n)
 
     def text(self, text: str, n: int) -> str:
