@@ -14,17 +14,21 @@ events)" events (client-go's EventCorrelator: their counts and times), the event
    (numbers, resourceVersions, RFC 3339 times, names that hold a uid, a name suffix or a scheduled minute);
    the new events of the second minute exactly those of the first shifted by a minute (the same function that
    writes the skipped minutes' events); the change log's rows too; and nothing else alive with a timer (the
-   Jobs and pods of the last runs are finished, their records wait for nothing). Until then it only steps: the
-   first ten minutes of a CronJob are not alike (its events are combined from the tenth distinct one on).
+   Jobs and pods of the last runs are finished, their records wait for nothing). In a CronJob's first minutes
+   its events are not combined yet (from the tenth distinct one on), and each draws a uid and an event name that
+   a later minute's does not: ``_Warm`` compares such minutes draw by draw and counts the skipped minutes' draws
+   as the aggregator makes them. Until two minutes are alike either way it only steps: a CronJob's first minutes,
+   before its history limits delete a Job every minute, are not.
 2. moves the store by N minutes at once: the meta counters and the clock, the lasting objects (``Tx.restore``:
    the body and revision the N-th minute would leave, with no change of their own), the lasting runtime records,
    the combined events; writes the events of the skipped minutes still within the TTL; drops the events past it.
    The Jobs and pods of the last learned runs stay as they are ("stale": named after the minutes they ran) and
    their log streams get the ids the runs they stand for would have.
 3. steps on until the CronJobs' history limits have deleted every stale Job (and the garbage collector its
-   pods), and one minute more: those deletions take the revisions, uids and events that the Jobs they stand for
-   would have (nothing in them depends on a Job's name but the messages of the combined ``SuccessfulDelete``
-   events, which the next minute's deletions write again). Their changes are the one trace left that differs from stepping: the change log is then
+   pods): those deletions take the revisions, uids and events that the Jobs they stand for would have (nothing
+   in them depends on a Job's name but the messages of the combined ``SuccessfulDelete`` events, which are then
+   written with the names of the Jobs they stand for: ``_rename_stale``). Their changes are the one trace left
+   that differs from stepping: the change log is then
    **compacted** up to that revision (``changes:oldest``), as kube-apiserver compacts etcd's history every 5
    minutes (``--etcd-compaction-interval``): a watch from an older resourceVersion gets 410 Gone, "too old
    resource version". This is the only difference from stepping, which keeps the last 20,000 revisions
@@ -85,6 +89,11 @@ def _controller(body: str, field: str = "kind") -> str | None:
         if ref.get("controller"):
             return ref.get(field)
     return None
+
+
+def _uid(entry: "tuple | None") -> str | None:
+    """The uid of an object as a _State holds it ((rv, body) or None)."""
+    return None if entry is None else (json.loads(entry[1]).get("metadata") or {}).get("uid")
 
 
 def _runs(objects: dict) -> set:
@@ -149,30 +158,68 @@ class _Shift:
         self.suffixes = {text: u for text, u in names.suffixes.items() if u > s2_ - self.WINDOW * self.ds}
         self.cronjobs = set(cronjobs)
         self._minute = s2.now // MINUTE
+        self._texts: dict[str, list] = {}  # a text -> its parts: the texts between tokens, and the tokens' specs
+        self._specs: dict[str, tuple | None] = {}  # a token -> its spec (``_spec``)
+        self._events: dict[str, list] = {}  # a learned event's stored body -> its decoded and checked array
 
     def uid(self, text: str, n: int) -> str:
         u = self.uids.get(text)
         return text if u is None else self.names.uid_at(u + n * self.du)
 
-    def token(self, text: str, n: int) -> str:
-        if n == 0:
-            return text
+    def _spec(self, text: str):
+        """What a token is, as ``token`` moves it: ("u", uid counter), ("j", cronjob, minute) for a Job's name,
+        ("p", cronjob, minute, suffix counter) for its pod's, or None (a token that stays)."""
         u = self.uids.get(text)
         if u is not None:
-            return self.names.uid_at(u + n * self.du)
+            return ("u", u)
         # <cronjob>-<minute> (a Job) or <cronjob>-<minute>-<suffix> (its pod; a suffix may be all digits)
         head, _, last = text.rpartition("-")
         if head in self.cronjobs and last.isdigit() and abs(int(last) - self._minute) <= self.WINDOW:
-            return f"{head}-{int(last) + n}"
+            return ("j", head, int(last))
         cronjob, _, minute = head.rpartition("-")
         s = self.suffixes.get(last)
         if cronjob in self.cronjobs and minute.isdigit() and s is not None \
                 and abs(int(minute) - self._minute) <= self.WINDOW:
-            return f"{cronjob}-{int(minute) + n}-{self.names.suffix_at(s + n * self.ds)}"
-        return text
+            return ("p", cronjob, int(minute), s)
+        return None
+
+    def _moved(self, spec: tuple, n: int) -> str:
+        if spec[0] == "u":
+            return self.names.uid_at(spec[1] + n * self.du)
+        if spec[0] == "j":
+            return f"{spec[1]}-{spec[2] + n}"
+        return f"{spec[1]}-{spec[2] + n}-{self.names.suffix_at(spec[3] + n * self.ds)}"
+
+    def token(self, text: str, n: int) -> str:
+        if n == 0:
+            return text
+        try:
+            spec = self._specs[text]
+        except KeyError:
+            spec = self._specs[text] = self._spec(text)
+        return text if spec is None else self._moved(spec, n)
 
     def text(self, text: str, n: int) -> str:
-        return TOKEN.sub(lambda m: self.token(m.group(0), n), text) if n else text
+        """The text with every token moved n minutes on (``token``); a text's tokens are read once per skip."""
+        if not n:
+            return text
+        parts = self._texts.get(text)
+        if parts is None:
+            parts = []
+            at = 0
+            for m in TOKEN.finditer(text):
+                spec = self._spec(m.group(0))
+                if spec is not None:
+                    parts.append(text[at:m.start()])
+                    parts.append(spec)
+                    at = m.end()
+            parts.append(text[at:])
+            if len(self._texts) >= 100_000:
+                self._texts.clear()
+            self._texts[text] = parts
+        if len(parts) == 1:
+            return text
+        return "".join(p if type(p) is str else self._moved(p, n) for p in parts)
 
     def event_name(self, name: str, n: int) -> str:
         """``<involved object>.<hex of the time in ns + the event counter>`` n minutes later."""
@@ -186,15 +233,19 @@ class _Shift:
         """An event first written in a learned minute, as the minute n later writes it."""
         ns, name = key
         uid, rv, last, body = row
-        b = json.loads(body)
-        if type(b) is not list or b[0] != 0:
-            raise _NotAlike("an event of another shape")
+        b = self._events.get(body)
+        if b is None:
+            b = json.loads(body)
+            if type(b) is not list or b[0] != 0:
+                raise _NotAlike("an event of another shape")
+            if not b[13].isdigit():
+                raise _NotAlike("an event's involved resourceVersion")
+            self._events[body] = b
+        b = b.copy()
         b[1] = self.uid(b[1], n)
         b[7] = self.text(b[7], n)
         if b[12] != 0:
             b[12] = self.token(b[12], n)
-        if not b[13].isdigit():
-            raise _NotAlike("an event's involved resourceVersion")
         b[13] = str(int(b[13]) + n * self.dr)
         return (ns, self.event_name(name, n)), (self.uid(uid, n), rv + n * self.dr, last + n * MINUTE, _dumps(b))
 
@@ -260,10 +311,23 @@ class _Learned:
         self.ttl = ttl
         cronjobs = [k[2] for k in s2.objects if k[0] == "CronJob"]
         self.shift = shift = _Shift(names, s1, s2, cronjobs)
+        # the cheap checks before the bodies are compared: the minutes that are not alike yet (a CronJob's events
+        # still being combined, a deleted Job from such a minute) mostly differ in their change log or new events
+        self._changes_alike(tx, s0, s1, s2)
+        new1 = {k: v for k, v in s1.events.items() if k not in s0.events}
+        self.new = {k: v for k, v in s2.events.items() if k not in s1.events}
+        if len(new1) != len(self.new):
+            raise _NotAlike("the minutes' new events differ")
         # the runs' Jobs and pods (stale after the jump) by their controllers; everything else lives on, unchanged
         # or moved alike
         self.stale = sorted(_runs(s2.objects))
         stale = set(self.stale)
+        young = {json.loads(s2.objects[k][1])["metadata"]["uid"] for k in self.stale}
+        for key, row in self.new.items():
+            if row[0] not in young:
+                raise _NotAlike(f"a new event about an object that lives on: {key}")
+        if dict(shift.new_event(k, v, 1) for k, v in new1.items()) != self.new:
+            raise _NotAlike("the minutes' new events differ")
         for key in self.stale:
             self._check_stale(key, s2)
         lasting = set(s2.objects) - stale
@@ -289,19 +353,9 @@ class _Learned:
             for key, row in before.events.items():
                 if key not in state.events and row[2] > state.now - ttl:
                     raise _NotAlike("an event deleted before its time")
-        new1 = {k: v for k, v in s1.events.items() if k not in s0.events}
-        self.new = {k: v for k, v in s2.events.items() if k not in s1.events}
-        young = {json.loads(s2.objects[k][1])["metadata"]["uid"] for k in self.stale}
-        for key, row in self.new.items():
-            if row[0] not in young:
-                raise _NotAlike(f"a new event about an object that lives on: {key}")
         for key, vs in self.events.items():
             if vs[2][0] in young:
                 raise _NotAlike(f"an event of a run's object written again: {key}")
-        if dict(shift.new_event(k, v, 1) for k, v in new1.items()) != self.new:
-            raise _NotAlike("the minutes' new events differ")
-        # the change log: the same writes, shifted
-        self._changes_alike(tx, s0, s1, s2)
         # the log streams: the runs' streams are the newest, their ids move with a counter of their own
         self.stream_step = max(s2.streams, default=0) - max(s1.streams, default=0)
         if self.stream_step != max(s1.streams, default=0) - max(s0.streams, default=0):
@@ -361,10 +415,27 @@ class _Learned:
         shift = self.shift
         moved = [(rv + shift.dr, t, k, ns, shift.token(name, 1), shift.uid(uid, 1))
                  for rv, t, k, ns, name, uid in first]
-        if moved != second:
+        if moved == second:
+            return
+        if len(moved) != len(second):
             raise _NotAlike("the minutes' changes differ")
+        # A deletion's uid is the deleted object's, given when it was created: a Job the history limit deletes
+        # was created minutes before (its uid from a minute whose counters moved otherwise, while the CronJob's
+        # events were still being combined). What the minute did is the same when it deleted the object of the
+        # shifted name that was stored at its start; the uids of the runs it deletes live on nowhere but in the
+        # change log, which the skip compacts (``_jump``).
+        for a, b, (_rv, t, k, ns, name, uid) in zip(moved, second, first):
+            if a == b:
+                continue
+            if a[:5] != b[:5] or t != "DELETED" or _uid(s0.objects.get((k, ns, name))) != uid \
+                    or _uid(s1.objects.get((k, ns, b[4]))) != b[5]:
+                raise _NotAlike("the minutes' changes differ")
 
     # ---- the jump -------------------------------------------------------------------------------------------
+    def _meta_at(self, key: str, n: int) -> str:
+        s0, s1 = self._before
+        return _ahead(s0.meta[key], s1.meta[key], self.s2.meta[key], n, self.shift)
+
     def jump(self, tx, n: int) -> None:
         """Move the store n minutes on from s2 (the clock at s2)."""
         s0, s1 = self._before
@@ -372,7 +443,7 @@ class _Learned:
         shift = self.shift
         tx.flush()
         for key, v2 in s2.meta.items():
-            v = _ahead(s0.meta[key], s1.meta[key], v2, n, shift)
+            v = self._meta_at(key, n)
             if v != v2:
                 tx.set_meta(key, v)
         for key, vs in self.objects.items():
@@ -393,7 +464,8 @@ class _Learned:
                          (rv, last, body, ns, name))
         conn.execute("DELETE FROM events WHERE last_ms <= ?", (floor,))
         rows = []
-        for i in range(1, n + 1):
+        first = max(1, min((floor - row[2]) // MINUTE + 1 for row in self.new.values())) if self.new else n + 1
+        for i in range(first, n + 1):
             for key, row in self.new.items():
                 if row[2] + i * MINUTE <= floor:
                     continue
@@ -401,6 +473,338 @@ class _Learned:
                 rows.append((ns, name, uid, rv, last, body))
         conn.executemany("INSERT INTO events (namespace, name, involved_uid, rv, last_ms, body) "
                          "VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+
+# ---- learning while the CronJobs' events are still being combined ------------------------------------------------
+class _Minute:
+    """What one minute (``sa`` to ``sb``) drew from the uid and event counters, in the order it drew them: each
+    object it created (its ADDED change) and each event it created, by revision (a write draws its uid, and its
+    event counter, just before its revision). ``groups`` are the events about objects that live on (a CronJob's,
+    while client-go's EventAggregator still writes each as an event of its own): by the aggregator's key (the
+    object's uid, type, reason, source), the revision offset of the write and the event's key and row."""
+
+    def __init__(self, tx, names: _Names, sa: _State, sb: _State, lasting_uids: set) -> None:
+        self.start = sa.revision
+        u0, u1 = _counter(sa.meta, "uid"), _counter(sb.meta, "uid")
+        e0, e1 = _counter(sa.meta, "event"), _counter(sb.meta, "event")
+        names.cover(u0 + 1, u1, 0, -1)
+        draws = [(rv, uid, None, None) for rv, uid in tx.conn.execute(
+            "SELECT rv, uid FROM changes WHERE type='ADDED' AND rv > ? AND rv <= ?", (sa.revision, sb.revision))]
+        self.new: dict = {}  # the events first written in the minute, but the groups': key -> row
+        self.groups: dict = {}  # aggregator key -> (revision offset, event key, row, decoded body)
+        for key, row in sb.events.items():
+            if key in sa.events:
+                continue
+            b = json.loads(row[3])
+            if type(b) is not list or b[0] not in (0, 1) or not (sa.revision < row[1] <= sb.revision):
+                raise _NotAlike("an event of another shape")
+            count = int(key[1].rpartition(".")[2], 16) % EVENT_NAME_COUNTER
+            group = None
+            if row[0] in lasting_uids:
+                if b[14] or b[4] != 1 or b[2] or b[3]:
+                    raise _NotAlike("an event about an object that lives on, of another shape")
+                group = (row[0], b[5], b[6], b[8])
+                if group in self.groups:
+                    raise _NotAlike("two events of one aggregator key in a minute")
+                self.groups[group] = (row[1] - self.start, key, row, b)
+            else:
+                self.new[key] = row
+            draws.append((row[1], b[1], count, group))
+        draws.sort()
+        if len(draws) != u1 - u0 or any(d[1] != names.uid_at(u0 + i + 1) for i, d in enumerate(draws)):
+            raise _NotAlike("the minute drew uids otherwise")
+        counted = [d for d in draws if d[2] is not None]
+        if len(counted) != e1 - e0 or any(d[2] != (e0 + i + 1) % EVENT_NAME_COUNTER for i, d in enumerate(counted)):
+            raise _NotAlike("the minute drew event names otherwise")
+        # the draws every minute makes (the runs' objects and events): revision offset, uid, event counter
+        self.steady = [(rv - self.start, uid, count) for rv, uid, count, group in draws if group is None]
+        self.uid_rank = {uid: r for r, (_o, uid, _c) in enumerate(self.steady)}
+        self.count_rank = {c: r for r, c in enumerate(c for _o, _u, c in self.steady if c is not None)}
+
+
+class _WarmShift(_Shift):
+    """``_Shift`` for minutes whose uid and event counters do not move alike (the CronJobs' events still drawing
+    some): a uid or event name the template minute drew is the one of the same rank among the draws of the minute
+    n later (``target(n)``); a recent uid from another minute has no place there (_NotAlike)."""
+
+    def __init__(self, names, s1, s2, cronjobs, template: _Minute, target) -> None:
+        super().__init__(names, s1, s2, cronjobs)
+        self.template = template
+        self.target = target  # n -> (uid of steady rank r, event counter of steady rank r)
+
+    def _spec(self, text: str):
+        r = self.template.uid_rank.get(text)
+        if r is not None:
+            return ("t", r)
+        if text in self.uids:
+            return ("x",)
+        return super()._spec(text)
+
+    def _moved(self, spec: tuple, n: int) -> str:
+        if spec[0] == "t":
+            return self.target(n)[0](spec[1])
+        if spec[0] == "x":
+            raise _NotAlike("a uid of another minute")
+        return super()._moved(spec, n)
+
+    def uid(self, text: str, n: int) -> str:
+        return self.token(text, n)
+
+    def event_name(self, name: str, n: int) -> str:
+        head, _, hexed = name.rpartition(".")
+        at, count = divmod(int(hexed, 16), EVENT_NAME_COUNTER)
+        r = self.template.count_rank.get(count)
+        if r is None:
+            raise _NotAlike("an event name of another minute")
+        value = (at + n * MINUTE) * EVENT_NAME_COUNTER + self.target(n)[1](r) % EVENT_NAME_COUNTER
+        return f"{self.token(head, n)}.{value:x}"
+
+
+class _Warm(_Learned):
+    """Two minutes alike but for the CronJobs' events that client-go's EventAggregator does not combine yet
+    (``AGGREGATE_MAX_EVENTS`` distinct messages of one object, type, reason and source within 10 minutes: each of
+    the first nine is an event of its own, the tenth creates the "(combined from similar events)" event, every
+    later one is a write of that event). Such an event draws a uid and an event name where the same write in a
+    later minute draws none, so the counters do not move alike: the minutes are compared draw by draw (``_Minute``:
+    the runs' draws at the same revision offsets, the aggregator's writes at theirs), and the jump counts each
+    minute's draws as the aggregator makes them (``AGGREGATE_MAX_EVENTS`` minus the distinct messages a key has
+    so far), creates each key's combined event at the minute of its tenth message (its name, uid and time from
+    that minute's draws), and writes the events of the skipped minutes from the learned minute's runs' draws.
+    Learned from a CronJob's fifth or sixth minute (once its history limits delete a Job every minute) instead of
+    its sixteenth."""
+
+    def __init__(self, tx, names: _Names, s0: _State, s1: _State, s2: _State, ttl: int) -> None:
+        from minikctl.store.events import AGGREGATE_INTERVAL_MS, AGGREGATE_MAX_EVENTS
+
+        if not (s1.now - s0.now == s2.now - s1.now == MINUTE):
+            raise _NotAlike("not two minutes")
+        if set(s0.meta) != set(s1.meta) or set(s1.meta) != set(s2.meta):
+            raise _NotAlike("meta keys changed")
+        for key, v2 in s2.meta.items():
+            if key not in ("counter:uid", "counter:event") and (v2 != s1.meta[key] or v2 != s0.meta[key]):
+                _ahead(s0.meta[key], s1.meta[key], v2, 1, None)
+        self.s2 = s2
+        self.ttl = ttl
+        self._before = (s0, s1)
+        self.stale = sorted(_runs(s2.objects))
+        stale = set(self.stale)
+        lasting = set(s2.objects) - stale
+        lasting_uids = {_uid(s2.objects[k]) for k in lasting}
+        m1 = _Minute(tx, names, s0, s1, lasting_uids)
+        m2 = _Minute(tx, names, s1, s2, lasting_uids)
+        if [(o, c is None) for o, _u, c in m1.steady] != [(o, c is None) for o, _u, c in m2.steady]:
+            raise _NotAlike("the minutes' runs drew otherwise")
+        self.m2 = m2
+        cronjobs = [k[2] for k in s2.objects if k[0] == "CronJob"]
+        cronjob_uids = {_uid(v) for k, v in s2.objects.items() if k[0] == "CronJob"}
+        shift_dr = s2.revision - s1.revision
+        # the minute after s1, as the learned one: what the check renders the first minute's runs' events into
+        counted = [c for _o, _u, c in m2.steady if c is not None]
+        check = _WarmShift(names, s1, s2, cronjobs, m1,
+                           lambda n: ((lambda r: m2.steady[r][1]), (lambda r: counted[r])))
+        self._changes_warm(tx, s0, s1, s2, check, m1, m2)
+        if dict(check.new_event(k, v, 1) for k, v in m1.new.items()) != m2.new:
+            raise _NotAlike("the minutes' new events differ")
+        # the aggregator's keys: every one writes once a minute at the same revision offset
+        combined = {}  # key -> (event key, row) of its combined event
+        plain: dict = {}  # key -> the messages and times of its events of their own
+        for key, row in s2.events.items():
+            if row[0] in lasting_uids:
+                b = json.loads(row[3])
+                if type(b) is not list or b[14]:
+                    raise _NotAlike("an event about an object that lives on, of another shape")
+                group = (row[0], b[5], b[6], b[8])
+                if b[0]:
+                    if group in combined:
+                        raise _NotAlike("two combined events of one key")
+                    combined[group] = (key, row)
+                else:
+                    plain.setdefault(group, []).append((b[7], row[2]))
+        offsets = {}
+        for group, (key, row) in combined.items():
+            if not (s1.revision < row[1] <= s2.revision):
+                raise _NotAlike("a combined event not written in the minute")
+            offsets[group] = row[1] - s1.revision
+        for group, (offset, _key, _row, b) in m2.groups.items():
+            if offsets.get(group, offset) != offset or (b[0] == 1) != (group in combined):
+                raise _NotAlike("an aggregator key written otherwise")
+            offsets[group] = offset
+        for group, (offset, _key, _row, _b) in m1.groups.items():
+            if offsets.get(group) != offset:
+                raise _NotAlike("an aggregator key written otherwise")
+        for group, offset in offsets.items():  # and each wrote in the first minute as in the second
+            if group in m1.groups:
+                continue
+            key = combined[group][0] if group in combined else None
+            if key is None or key not in s1.events or s1.events[key][1] - s0.revision != offset:
+                raise _NotAlike("an aggregator key written otherwise")
+        self.warming = {}  # key -> (distinct messages so far, revision offset, the learned minute's event)
+        for group, offset in offsets.items():
+            if group in combined:
+                continue
+            # one event of its own a minute, each with a message of its own (a Job's name), all within the
+            # aggregator's interval and the event TTL: the aggregator counts them all
+            if group not in m2.groups or group not in m1.groups or group[0] not in cronjob_uids:
+                raise _NotAlike("an aggregator key written otherwise")
+            mine = plain.get(group, [])
+            times = sorted(t for _m, t in mine)
+            k = len({m for m, _t in mine})
+            if not mine or k != len(mine) or k >= AGGREGATE_MAX_EVENTS or ttl < AGGREGATE_INTERVAL_MS + 2 * MINUTE \
+                    or any(b - a > 2 * MINUTE for a, b in zip(times, times[1:])) or s2.now - times[-1] > MINUTE \
+                    or times[0] + ttl <= s2.now + (AGGREGATE_MAX_EVENTS - k + 1) * MINUTE:
+                raise _NotAlike("an aggregator key's events otherwise")
+            o1, key1, row1, b1 = m1.groups[group]
+            _o2, key2, row2, b2 = m2.groups[group]
+            at1 = int(key1[1].rpartition(".")[2], 16) // EVENT_NAME_COUNTER
+            at2 = int(key2[1].rpartition(".")[2], 16) // EVENT_NAME_COUNTER
+            if b1[0] or b2[0] or b2[7] == b1[7] or check.text(b1[7], 1) != b2[7] or at2 != at1 + MINUTE \
+                    or row2[2] != row1[2] + MINUTE or int(b2[13]) != int(b1[13]) + shift_dr \
+                    or b1[5:7] + b1[8:13] + b1[14:] != b2[5:7] + b2[8:13] + b2[14:]:
+                raise _NotAlike("an aggregator key written otherwise")
+            self.warming[group] = (k, offset, m2.groups[group])
+        self.limit = AGGREGATE_MAX_EVENTS
+        # the combined events created in the learned minutes move as the older ones do, written once a minute
+        fresh = {v[0] for g, v in combined.items() if v[0] not in s0.events}
+        self.fresh = {k: s2.events[k] for k in fresh}
+        # the runs, the objects and records that live on, the older combined events: as _Learned
+        for key in self.stale:
+            self._check_stale(key, s2)
+        for state in (s0, s1):
+            if set(state.objects) - _runs(state.objects) != lasting:
+                raise _NotAlike("objects other than the runs' came or went")
+        self.shift = _WarmShift(names, s1, s2, cronjobs, m2, self._target)
+        pods = {(k[1], k[2]) for k in self.stale if k[0] == "Pod"}
+        self.objects = self._lasting(s0.objects, s1.objects, {k: v for k, v in s2.objects.items() if k not in stale})
+        lasting_rt = {k: v for k, v in s2.runtime.items() if not (k[0] == "Pod" and (k[1], k[2]) in pods)}
+        for key, (wake, _body) in s2.runtime.items():
+            if key not in lasting_rt and wake is not None:
+                raise _NotAlike(f"a run's pod has a timer: {key}")
+        for key in lasting_rt:
+            if key not in s0.runtime or key not in s1.runtime:
+                raise _NotAlike(f"a runtime record came: {key}")
+        self.runtime = self._lasting(s0.runtime, s1.runtime, lasting_rt)
+        for key, (wake, _body) in lasting_rt.items():
+            if wake is not None and key not in self.runtime:
+                raise _NotAlike(f"a timer that does not move with the minutes: {key}")
+        self.events = self._lasting(s0.events, s1.events, s2.events)
+        for key, vs in self.events.items():
+            if vs[2][0] not in lasting_uids or json.loads(vs[2][3])[0] != 1:
+                raise _NotAlike(f"an event written again that is not a combined one: {key}")
+        for state, before in ((s1, s0), (s2, s1)):
+            for key, row in before.events.items():
+                if key not in state.events and row[2] > state.now - ttl:
+                    raise _NotAlike("an event deleted before its time")
+        self.new = m2.new
+        self.stream_step = max(s2.streams, default=0) - max(s1.streams, default=0)
+        if self.stream_step != max(s1.streams, default=0) - max(s0.streams, default=0):
+            raise _NotAlike("log stream ids moved unevenly")
+        self.streams = sorted((i for i, (ns, pod) in s2.streams.items() if (ns, pod) in pods), reverse=True)
+        lasting_streams = [i for i, (ns, pod) in s2.streams.items() if (ns, pod) not in pods]
+        if self.streams and lasting_streams and max(lasting_streams) > min(self.streams):
+            raise _NotAlike("a lasting log stream is newer than the runs'")
+        self._bases = [(_counter(s2.meta, "uid"), _counter(s2.meta, "event"))]
+        self._targets: dict = {}
+
+    def _changes_warm(self, tx, s0, s1, s2, check: _WarmShift, m1: _Minute, m2: _Minute) -> None:
+        def rows(lo: int, hi: int) -> list:
+            return list(tx.conn.execute("SELECT rv, type, kind, namespace, name, uid FROM changes "
+                                        "WHERE rv > ? AND rv <= ? ORDER BY rv", (lo, hi)))
+
+        first, second = rows(s0.revision, s1.revision), rows(s1.revision, s2.revision)
+        dr = s2.revision - s1.revision
+        if len(first) != len(second) or dr != s1.revision - s0.revision:
+            raise _NotAlike("the minutes' changes differ")
+        for (rv, t, k, ns, name, uid), b in zip(first, second):
+            if (rv + dr, t, k, ns, check.token(name, 1)) != b[:5]:
+                raise _NotAlike("the minutes' changes differ")
+            r = m1.uid_rank.get(uid)
+            if r is not None:
+                if m2.steady[r][1] != b[5]:
+                    raise _NotAlike("the minutes' changes differ")
+            elif uid != b[5] and (t != "DELETED" or _uid(s0.objects.get((k, ns, name))) != uid
+                                  or _uid(s1.objects.get((k, ns, b[4]))) != b[5]):
+                raise _NotAlike("the minutes' changes differ")
+
+    # ---- the skipped minutes' draws --------------------------------------------------------------------------
+    def _drawing(self, j: int) -> list:
+        """The revision offsets of the aggregator's writes that draw in the j-th minute after s2."""
+        return sorted(offset for k, offset, _e in self.warming.values() if k + j <= self.limit)
+
+    def _base(self, j: int) -> tuple:
+        """The uid and event counters at the start of the j-th minute after s2 (j >= 1)."""
+        bases = self._bases
+        steady_u = len(self.m2.steady)
+        steady_e = len(self.m2.count_rank)
+        while len(bases) < j:
+            u, e = bases[-1]
+            extra = len(self._drawing(len(bases)))
+            if not extra and len(bases) > 1:  # no more draws of the aggregator: the rest is arithmetic
+                k = len(bases) - 1
+                u1, e1 = bases[k]
+                return (u1 + (j - 1 - k) * steady_u, e1 + (j - 1 - k) * steady_e)
+            bases.append((u + steady_u + extra, e + steady_e + extra))
+        return bases[j - 1]
+
+    def _target(self, n: int):
+        """The j-th minute's draws of the runs, by rank: only for a minute the aggregator draws nothing in."""
+        found = self._targets.get(n)
+        if found is None:
+            if self._drawing(n):
+                raise _NotAlike("a skipped minute's events while the aggregator still draws")
+            u, e = self._base(n)
+            names = self.shift.names
+            found = self._targets[n] = ((lambda r: names.uid_at(u + r + 1)), (lambda r: e + r + 1))
+        return found
+
+    def _meta_at(self, key: str, n: int) -> str:
+        if key == "counter:uid":
+            return str(self._base(n + 1)[0])
+        if key == "counter:event":
+            return str(self._base(n + 1)[1])
+        return super()._meta_at(key, n)
+
+    def jump(self, tx, n: int) -> None:
+        floor = self.s2.now + n * MINUTE - self.ttl
+        dr = self.shift.dr
+        names = self.shift.names
+        tx.flush()
+        rows = []  # written before the TTL's deletion (``_Learned.jump``) sees their learned times
+        for (ns, name), (uid, rv, last, body) in self.fresh.items():
+            b = json.loads(body)
+            b[2] += n * MINUTE // 1000
+            b[4] += n
+            b[7] = self.shift.text(b[7], n)
+            rows.append((rv + n * dr, last + n * MINUTE, _dumps(b), ns, name))
+        tx.conn.executemany("UPDATE events SET rv=?, last_ms=?, body=? WHERE namespace=? AND name=?", rows)
+        super().jump(tx, n)
+        steady = [o for o, _u, _c in self.m2.steady]
+        steady_counted = [o for o, _u, c in self.m2.steady if c is not None]
+        new = []
+        for group, (k, offset, (_o, key, row, b)) in self.warming.items():
+            j = self.limit - k  # the minute of its tenth distinct message: the combined event is created
+            if j < 1 or j > n:
+                raise _NotAlike("a key combined outside the jump")
+            _iuid, rv, last, _body = row
+            if last + (j - 1) * MINUTE > floor:
+                raise _NotAlike("an event of its own of a skipped minute within the TTL")
+            drawing = self._drawing(j)
+            u, e = self._base(j)
+            rank = sum(1 for o in steady if o < offset) + sum(1 for o in drawing if o < offset)
+            count = sum(1 for o in steady_counted if o < offset) + sum(1 for o in drawing if o < offset)
+            head, _, hexed = key[1].rpartition(".")
+            at = int(hexed, 16) // EVENT_NAME_COUNTER + j * MINUTE  # the recorder's instant, not its second
+            c = b.copy()
+            c[0] = 1
+            c[1] = names.uid_at(u + rank + 1)
+            c[2] = (n - j) * MINUTE // 1000
+            c[4] = n - j + 1
+            c[7] = "(combined from similar events): " + self.shift.text(b[7], n)
+            c[13] = str(int(b[13]) + j * dr)
+            event = f"{head}.{at * EVENT_NAME_COUNTER + (e + count + 1) % EVENT_NAME_COUNTER:x}"
+            new.append((key[0], event, row[0], rv + n * dr, last + n * MINUTE, _dumps(c)))
+        tx.conn.executemany("INSERT INTO events (namespace, name, involved_uid, rv, last_ms, body) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", new)
 
 
 def eligible(cluster, to_ms: int) -> bool:
@@ -445,22 +849,50 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
         try:
             learned = _Learned(tx, names, *states, ttl)
         except UNLIKE:  # a shape the skip does not know (an event named otherwise, a body of another form): stepped
-            continue
+            try:
+                learned = _Warm(tx, names, *states, ttl)
+            except UNLIKE:
+                continue
         n = (to_ms - tx.now_ms) // MINUTE - _tail_minutes(learned)
         if n * MINUTE >= ttl + MINUTE:  # the learned minutes' own events are past the TTL at the jump's end
-            _jump(cluster, learned, n, to_ms)
+            if not _jump(cluster, learned, n, to_ms) and isinstance(learned, _Warm):
+                continue  # learned from the aggregator's minutes and undone: learn on
         return
 
 
 def _tail_minutes(learned: _Learned) -> int:
-    """The minutes after the jump in which the CronJobs' history limits delete the stale Jobs (as many as the most
-    Jobs a CronJob has) and the one after (``_jump``)."""
+    """The minutes after the jump in which the CronJobs' history limits delete the stale Jobs: as many as the most
+    Jobs a CronJob has (``_jump``)."""
     per: dict = {}
     for kind, ns, name in learned.stale:
         if kind == "Job":
             owner = json.loads(learned.s2.objects[(kind, ns, name)][1])["metadata"]["ownerReferences"][0]["name"]
             per[(ns, owner)] = per.get((ns, owner), 0) + 1
-    return max(per.values(), default=0) + 1
+    return max(per.values(), default=0)
+
+
+def _rename_stale(tx, learned: _Learned, n: int, since: int) -> None:
+    """The events written since the jump that name a stale run, as they name the run it stands for.
+
+    The history limits' deletions of the stale Jobs write the CronJobs' combined ``SuccessfulDelete`` events
+    (client-go's EventAggregator: "(combined from similar events): Deleted job <name>", the latest message), and
+    the name there is the stale Job's, a learned minute's, where stepping deleted the Job of the minute n later.
+    Everything else of those deletions is the name's to no one: the revisions, the counts and times, the
+    aggregator's record (once a group's combined event exists every later event is combined, whatever its
+    message). So the messages are written as the n-th minute after would have, instead of stepping a minute
+    more for the next deletions to write them again."""
+    tx.flush()
+    shift = learned.shift
+    rows = []
+    for ns, name, body in tx.conn.execute("SELECT namespace, name, body FROM events WHERE last_ms > ?", (since,)):
+        b = json.loads(body)
+        if type(b) is not list:
+            continue
+        message = shift.text(b[7], n)
+        if message != b[7]:
+            b[7] = message
+            rows.append((_dumps(b), ns, name))
+    tx.conn.executemany("UPDATE events SET body=? WHERE namespace=? AND name=?", rows)
 
 
 class _Undo(Exception):
@@ -476,15 +908,12 @@ def _jump(cluster, learned: _Learned, n: int, to_ms: int) -> bool:
             cluster.drop_loop()  # the components' caches hold the learned minutes
             learned.jump(tx, n)
             tx.set_now(start + n * MINUTE)
-            gone = False
-            while not gone:
-                gone = not any(tx.exists(*key) for key in learned.stale)
-                # one minute more once they are gone: its deletions write the combined SuccessfulDelete events'
-                # messages again, which name the last Job deleted
+            while any(tx.exists(*key) for key in learned.stale):
                 if tx.now_ms + MINUTE > to_ms:
                     raise _Undo
                 cluster.loop.run(tx.now_ms + MINUTE)
                 tx.flush()
+            _rename_stale(tx, learned, n, start + n * MINUTE)
             # the stale runs' deletions are in the change log: compacted up to here (the module's docstring)
             tx.compact_changes(keep=0)
     except (_Undo, *UNLIKE):
