@@ -6,6 +6,8 @@ All imports are lazy so that importing the engine stays cheap.
 
 from __future__ import annotations
 
+import json
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
 if TYPE_CHECKING:
     from typing import Any
@@ -205,8 +207,59 @@ def _keep_twin(key: tuple, p, env: dict, image) -> None:
         _TWINS.clear()
     # kept as the values its stored JSON decodes to, marshalled: a copy of them (the same types, dicts in the same
     # order) is read back several times faster than the JSON text is decoded
-    state = marshal.dumps(json.loads(text))
-    _TWINS[key] = (state, image, [int(x["port"]) for x in p.listeners])
+    values = json.loads(text)
+    state = marshal.dumps(values)
+    splice = _splice(values, str(host)) if host is not None else None
+    _TWINS[key] = (state, image, [int(x["port"]) for x in p.listeners], splice)
+
+
+class TwinDump(dict):
+    """``dump_process`` of a process copied from a twin (``_twin``): ``twin_text`` gives its JSON text without
+    encoding it again while it is still the twin's state once its first lines were taken."""
+
+    __slots__ = ("twin",)
+
+
+# the store's encoder (store/runtime.py: the runtime records' text)
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+
+
+def _splice(state: dict, host) -> tuple | None:
+    """What ``twin_text`` needs of a twin's first state: (its values once its lines are taken, marshalled at
+    version 0, which keeps every type, every dict's order and no references; the twin's $HOSTNAME; the state's
+    JSON text before and after the $HOSTNAME value), None when the value is not found exactly once."""
+    import marshal
+
+    after = dict(state, logs=[])
+    text = _dumps(after)
+    token = _dumps(host)
+    if text.count(token) != 1:
+        return None
+    i = text.index(token)
+    return marshal.dumps(after, 0), host, text[:i], text[i + len(token):]
+
+
+def twin_text(d) -> str | None:
+    """The JSON text of ``d`` (a ``TwinDump``) as the store's encoder writes it, spliced from its twin's: when
+    ``d`` with its twin's $HOSTNAME has the same values (types and orders included) as the twin's state after its
+    first lines were taken, its text is the twin's with its own $HOSTNAME in place of the twin's. None otherwise
+    (something changed it since: it is encoded as usual)."""
+    import marshal
+
+    twin = getattr(d, "twin", None)
+    v = d.get("vars")
+    if twin is None or type(v) is not dict or type(v.get("HOSTNAME")) is not str:
+        return None
+    after, host0, prefix, suffix = twin
+    host = v["HOSTNAME"]
+    v["HOSTNAME"] = host0
+    try:
+        same = marshal.dumps(dict(d), 0) == after
+    except ValueError:  # not plain values (marshal takes no subclass): not the twin's
+        same = False
+    finally:
+        v["HOSTNAME"] = host
+    return prefix + _dumps(host) + suffix if same else None
 
 
 def _twin(key: tuple, env: dict, image, fs, net) -> Any:
@@ -217,7 +270,7 @@ def _twin(key: tuple, env: dict, image, fs, net) -> Any:
     kept = _TWINS.get(key)
     if kept is None or kept[1] is not image:
         return None
-    state, _image, ports = kept
+    state, _image, ports, splice = kept
     if net is not None and any(net.bind_conflict(port, key[3]) for port in ports):
         return None
     d = marshal.loads(state)
@@ -225,6 +278,8 @@ def _twin(key: tuple, env: dict, image, fs, net) -> Any:
     if host is not None:
         d["vars"]["HOSTNAME"] = str(host)
     p = load_process(d)
+    if splice is not None:
+        p._twin = splice  # its record's text may be spliced (``twin_text``)
     p._image_obj = image
     p.net = net
     p.creds = None
@@ -271,6 +326,10 @@ def dump_process(p) -> dict:
         from minikctl.engine.behavior.images import compact_image
 
         d["image"] = compact_image(d["image"])  # the catalog's image as its reference
+    twin = getattr(p, "_twin", None)
+    if twin is not None:
+        d = TwinDump(d)
+        d.twin = twin
     return d
 
 
