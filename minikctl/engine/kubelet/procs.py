@@ -139,13 +139,13 @@ def start(argv: list[str], env: dict, image, now_ms: int, mem_limit: int | None,
 
 # ---- twins: the start of a server copied, not interpreted again ---------------------------------------------
 # Ten thousand pods of one template whose pulls end at one instant start ten thousand processes that differ only
-# in $HOSTNAME (the pod's name, pkg/kubelet/kubelet_pods.go ``makeEnvironmentVariables`` takes it from the pod's
-# hostname). A process that never reads its environment, its files or its arguments' expansions ends its first
-# instant in the same state whatever $HOSTNAME is: the program is exec'd directly (no shell, literal words), is
-# an image's server or a program that waits forever (``server``/``forever`` models of the catalog), possibly
-# behind the image's entrypoint wrapper (``wrapper``), and those models read neither (behavior/process.py
-# ``_m_wrapper``, ``_m_server``, ``_m_forever``: their ``env`` argument is unused). Such a first state is kept
-# (as the values of its stored JSON) and loaded for the next container started at the same instant from the same image, argv,
+# in $HOSTNAME (the pod's hostname, which the container runtime puts in each container's environment). A process
+# that never reads its environment, its files or its arguments' expansions ends its first instant in the same
+# state whatever $HOSTNAME is: the program is exec'd directly (no shell, literal words), is an image's server or a
+# program that waits forever (``server``/``forever`` models of the catalog), possibly behind the image's
+# entrypoint wrapper (``wrapper``), and those models read neither (behavior/process.py ``_m_wrapper``,
+# ``_m_server``, ``_m_forever``: their ``env`` argument is unused). Such a first state is kept (as the values of
+# its stored JSON) and loaded for the next container started at the same instant from the same image, argv,
 # memory limit and environment but $HOSTNAME, with its $HOSTNAME set; the stored record is the same bytes as
 # interpreting it again (tests/unit/test_engine_start_many.py compares the two with ``engine:profile``
 # ``{"twins": false}``).
