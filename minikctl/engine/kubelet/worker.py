@@ -1594,7 +1594,10 @@ class PodWorker:
         old = self.pod.get("status") or {}
         if status != old:
             self.pod["status"] = status
-            self.api.write_status(self.pod, old)
+            # a pod with no timer left (started, nothing to probe or restart) is not written again until something
+            # changes it: its printed row is computed now, from the status at hand, not decoded from its body later
+            # (Api.write_status ``settled``; the same row either way)
+            self.api.write_status(self.pod, old, settled=not self.rec.timers)
         self._status_key = key
         self._status_obj = self.pod.get("status")
 
