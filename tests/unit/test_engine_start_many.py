@@ -138,3 +138,35 @@ def test_twins_start_as_each_one_alone(tmp_path, monkeypatch):
     strip = [line for line in on if "engine:profile" not in line]
     assert len(strip) == len(on) - 1
     assert strip == [line for line in off if "engine:profile" not in line]
+
+
+def test_a_twin_changed_since_its_start_is_encoded_whole():
+    """A copied process's record text is spliced from its twin's only while its values (types and dicts' orders
+    included) are the twin's: anything else is encoded as usual, the same bytes as encoding it whole."""
+    import json
+
+    from minikctl.engine.kubelet import procs
+
+    _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    img = procs.lookup_image("nginx:1.14.2")
+    argv = procs.argv_for({"name": "nginx", "image": "nginx:1.14.2"}, img, {})
+    procs._TWINS.clear()
+    ps = [procs.start(argv, {"PATH": "/usr/bin", "HOSTNAME": f"web{i}"}, img, 1_000, None, None) for i in range(3)]
+    assert getattr(ps[0], "_twin", None) is None and ps[1]._twin is not None  # the first one is interpreted
+    dumps = []
+    for p in ps:
+        del p.logs[:]  # taken by the kubelet (PodWorker.take_logs)
+        dumps.append(procs.dump_process(p))
+    plain = [_dumps(dict(d)) for d in dumps]
+    assert plain[1] == plain[0].replace('"web0"', '"web1"')
+    assert procs.twin_text(dumps[1]) == plain[1]
+    assert dumps[1]["vars"]["HOSTNAME"] == "web1"  # given back after the comparison
+    ps[1].vars["X"] = "1"  # changed since: not the twin's
+    assert procs.twin_text(dumps[1]) is None
+    ps[2].cpu_share = 1  # the same value, another type (its JSON differs: 1, not 1.0)
+    assert procs.twin_text(procs.dump_process(ps[2])) is None
+    v = ps[2].vars  # the same values in another order
+    ps[2].cpu_share = 1.0
+    assert procs.twin_text(procs.dump_process(ps[2])) is not None
+    ps[2].vars = dict(reversed(list(v.items())))
+    assert procs.twin_text(procs.dump_process(ps[2])) is None
