@@ -5,7 +5,8 @@ is what it was when the collector freed them.
 The mixed case: 50 pods of one template, 5 of other templates, one with an init container, one whose image fails
 to pull, created as ``apply -f`` leaves them (bound, pulls begun), then ``clock advance 1m`` and 5m more (the pull
 back-off, the init container's end). The stores made with and without ``close`` are compared table by table,
-byte for byte."""
+byte for byte, and so are those made with and without the twins (``engine:profile`` ``{"twins": false}``: every
+process interpreted from its start, none copied from a twin's, kubelet/procs.py ``start``)."""
 
 from __future__ import annotations
 
@@ -56,9 +57,11 @@ def _dump(path) -> list[str]:
         conn.close()
 
 
-def _run(path, garbage: list | None = None, loops: bool = True) -> list[str]:
+def _run(path, garbage: list | None = None, loops: bool = True, profile: str | None = None) -> list[str]:
     st = Store(str(path))
     with st.transaction() as tx:
+        if profile is not None:
+            tx.set_meta("engine:profile", profile)
         cl = Cluster(tx)
         for p in _pods(loops):
             cl.api.create(p)
@@ -116,3 +119,54 @@ def test_a_closed_worker_is_not_needed_again(tmp_path, n):
         assert all(c["ready"] for p in pods for c in p["status"]["containerStatuses"])
         assert cl.logs(pods[0], "nginx", False)[-1][1].endswith("ready for start up")
     st.close()
+
+
+def test_twins_start_as_each_one_alone(tmp_path, monkeypatch):
+    """The 50 nginx pods whose pulls end at one instant: the first one's process is interpreted, the others are
+    its copies with their own $HOSTNAME; the store is byte for byte the one where each is interpreted."""
+    from minikctl.engine.kubelet import procs
+
+    copied = []
+    twin = procs._twin
+    monkeypatch.setattr(procs, "_twin", lambda *a: copied.append(twin(*a)) or copied[-1])
+    procs._TWINS.clear()
+    on = _run(tmp_path / "on.db", profile='{"twins": true}')
+    assert sum(p is not None for p in copied) >= 49
+    n = len(copied)
+    off = _run(tmp_path / "off.db", profile='{"twins": false}')
+    assert len(copied) == n  # not asked with the switch off
+    strip = [line for line in on if "engine:profile" not in line]
+    assert len(strip) == len(on) - 1
+    assert strip == [line for line in off if "engine:profile" not in line]
+
+
+def test_a_twin_changed_since_its_start_is_encoded_whole():
+    """A copied process's record text is spliced from its twin's only while its values (types and dicts' orders
+    included) are the twin's: anything else is encoded as usual, the same bytes as encoding it whole."""
+    import json
+
+    from minikctl.engine.kubelet import procs
+
+    _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+    img = procs.lookup_image("nginx:1.14.2")
+    argv = procs.argv_for({"name": "nginx", "image": "nginx:1.14.2"}, img, {})
+    procs._TWINS.clear()
+    ps = [procs.start(argv, {"PATH": "/usr/bin", "HOSTNAME": f"web{i}"}, img, 1_000, None, None) for i in range(3)]
+    assert getattr(ps[0], "_twin", None) is None and ps[1]._twin is not None  # the first one is interpreted
+    dumps = []
+    for p in ps:
+        del p.logs[:]  # taken by the kubelet (PodWorker.take_logs)
+        dumps.append(procs.dump_process(p))
+    plain = [_dumps(dict(d)) for d in dumps]
+    assert plain[1] == plain[0].replace('"web0"', '"web1"')
+    assert procs.twin_text(dumps[1]) == plain[1]
+    assert dumps[1]["vars"]["HOSTNAME"] == "web1"  # given back after the comparison
+    ps[1].vars["X"] = "1"  # changed since: not the twin's
+    assert procs.twin_text(dumps[1]) is None
+    ps[2].cpu_share = 1  # the same value, another type (its JSON differs: 1, not 1.0)
+    assert procs.twin_text(procs.dump_process(ps[2])) is None
+    v = ps[2].vars  # the same values in another order
+    ps[2].cpu_share = 1.0
+    assert procs.twin_text(procs.dump_process(ps[2])) is not None
+    ps[2].vars = dict(reversed(list(v.items())))
+    assert procs.twin_text(procs.dump_process(ps[2])) is None

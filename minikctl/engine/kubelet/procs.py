@@ -6,6 +6,8 @@ All imports are lazy so that importing the engine stays cheap.
 
 from __future__ import annotations
 
+import json
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
 if TYPE_CHECKING:
     from typing import Any
@@ -119,6 +121,173 @@ def spawn(argv: list[str], env: dict, image, now_ms: int, mem_limit: int | None,
     return p
 
 
+def start(argv: list[str], env: dict, image, now_ms: int, mem_limit: int | None, fs, twins: bool = True,
+          **kw) -> Any:
+    """``spawn``, or with ``twins`` the copy of a process started by the same command at the same instant for a
+    container alike but for its pod's name (``_twin``)."""
+    key = _twin_key(argv, env, image, now_ms, mem_limit, kw.get("stdin_open", False), kw.get("creds")) \
+        if twins else None
+    if key is not None:
+        p = _twin(key, env, image, fs, kw.get("net"))
+        if p is not None:
+            return p
+    p = spawn(argv, env, image, now_ms, mem_limit, fs, **kw)
+    if key is not None and type(p) is _process_cls():
+        _keep_twin(key, p, env, image)
+    return p
+
+
+# ---- twins: the start of a server copied, not interpreted again ---------------------------------------------
+# Ten thousand pods of one template whose pulls end at one instant start ten thousand processes that differ only
+# in $HOSTNAME (the pod's hostname, which the container runtime puts in each container's environment). A process
+# that never reads its environment, its files or its arguments' expansions ends its first instant in the same
+# state whatever $HOSTNAME is: the program is exec'd directly (no shell, literal words), is an image's server or a
+# program that waits forever (``server``/``forever`` models of the catalog), possibly behind the image's
+# entrypoint wrapper (``wrapper``), and those models read neither (behavior/process.py ``_m_wrapper``,
+# ``_m_server``, ``_m_forever``: their ``env`` argument is unused). Such a first state is kept (as the values of
+# its stored JSON) and loaded for the next container started at the same instant from the same image, argv,
+# memory limit and environment but $HOSTNAME, with its $HOSTNAME set; the stored record is the same bytes as
+# interpreting it again (tests/unit/test_engine_start_many.py compares the two with ``engine:profile``
+# ``{"twins": false}``).
+_TWINS: dict = {}
+_TWINS_MAX = 64
+_TWIN_KINDS = ("server", "forever")
+
+
+def _model_kind(image, argv: list) -> str | None:
+    from minikctl.engine.behavior.images import program_model
+
+    if not argv or not image.has_executable(argv[0]):
+        return None
+    model = program_model(image, argv[0].rsplit("/", 1)[-1])
+    return model.get("kind") if isinstance(model, dict) else None
+
+
+def _twin_key(argv: list, env: dict, image, now_ms: int, mem_limit, stdin_open: bool, creds) -> tuple | None:
+    """The key a process's first instant is shared under, None when it may read what differs between twins (see
+    above): a shell, an option or configuration file the wrapper would resolve, an ``nginx -s``/``-t``, a model
+    other than a server or a program that waits forever."""
+    from minikctl.engine.behavior.process import SHELLS
+
+    if stdin_open or creds is not None or not argv or not hasattr(image, "has_executable"):
+        return None
+    argv = [str(a) for a in argv]
+    if argv[0].rsplit("/", 1)[-1] in SHELLS:
+        return None
+    kind = _model_kind(image, argv)
+    if kind == "wrapper":
+        rest = argv[1:]
+        if not rest or rest[0].startswith("-") or rest[0].endswith(".conf") or \
+                rest[0].rsplit("/", 1)[-1] in SHELLS:
+            return None
+        kind = _model_kind(image, rest)
+    if kind not in _TWIN_KINDS or "-s" in argv or "-t" in argv:
+        return None
+    return (tuple(argv), tuple((str(k), None if k == "HOSTNAME" else str(v)) for k, v in env.items()), id(image),
+            int(now_ms), mem_limit)
+
+
+def _keep_twin(key: tuple, p, env: dict, image) -> None:
+    """Keep ``p``'s first state for its twins when it is what they will be: waiting forever, its $HOSTNAME as given
+    and nowhere else in it (its lines are in its log buffer: written to the log fds it was exec'd with, which the
+    kubelet takes next, ``PodWorker.take_logs``)."""
+    import json
+    import marshal
+
+    blocked = p.blocked or {}
+    if p.exited or p.shell or blocked.get("kind") != "forever" or blocked.get("until") is not None:
+        return
+    host = env.get("HOSTNAME")
+    if host is not None and p.vars.get("HOSTNAME") != str(host):
+        return
+    text = json.dumps(dump_process(p), separators=(",", ":"))
+    if host is not None and text.count(json.dumps(str(host))) != 1:
+        return
+    if len(_TWINS) >= _TWINS_MAX:
+        _TWINS.clear()
+    # kept as the values its stored JSON decodes to, marshalled: a copy of them (the same types, dicts in the same
+    # order) is read back several times faster than the JSON text is decoded
+    values = json.loads(text)
+    state = marshal.dumps(values)
+    splice = _splice(values, str(host)) if host is not None else None
+    _TWINS[key] = (state, image, [int(x["port"]) for x in p.listeners], splice)
+
+
+class TwinDump(dict):
+    """``dump_process`` of a process copied from a twin (``_twin``): ``twin_text`` gives its JSON text without
+    encoding it again while it is still the twin's state once its first lines were taken."""
+
+    __slots__ = ("twin",)
+
+
+# the store's encoder (store/runtime.py: the runtime records' text)
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+
+
+def _splice(state: dict, host) -> tuple | None:
+    """What ``twin_text`` needs of a twin's first state: (its values once its lines are taken, marshalled at
+    version 0, which keeps every type, every dict's order and no references; the twin's $HOSTNAME; the state's
+    JSON text before and after the $HOSTNAME value), None when the value is not found exactly once."""
+    import marshal
+
+    after = dict(state, logs=[])
+    text = _dumps(after)
+    token = _dumps(host)
+    if text.count(token) != 1:
+        return None
+    i = text.index(token)
+    return marshal.dumps(after, 0), host, text[:i], text[i + len(token):]
+
+
+def twin_text(d) -> str | None:
+    """The JSON text of ``d`` (a ``TwinDump``) as the store's encoder writes it, spliced from its twin's: when
+    ``d`` with its twin's $HOSTNAME has the same values (types and orders included) as the twin's state after its
+    first lines were taken, its text is the twin's with its own $HOSTNAME in place of the twin's. None otherwise
+    (something changed it since: it is encoded as usual)."""
+    import marshal
+
+    twin = getattr(d, "twin", None)
+    v = d.get("vars")
+    if twin is None or type(v) is not dict or type(v.get("HOSTNAME")) is not str:
+        return None
+    after, host0, prefix, suffix = twin
+    host = v["HOSTNAME"]
+    v["HOSTNAME"] = host0
+    try:
+        same = marshal.dumps(dict(d), 0) == after
+    except ValueError:  # not plain values (marshal takes no subclass): not the twin's
+        same = False
+    finally:
+        v["HOSTNAME"] = host
+    return prefix + _dumps(host) + suffix if same else None
+
+
+def _twin(key: tuple, env: dict, image, fs, net) -> Any:
+    """The process kept under ``key`` with this container's $HOSTNAME, None when there is none or its ports are
+    taken by another container of the pod (the bind would fail: interpreted as usual)."""
+    import marshal
+
+    kept = _TWINS.get(key)
+    if kept is None or kept[1] is not image:
+        return None
+    state, _image, ports, splice = kept
+    if net is not None and any(net.bind_conflict(port, key[3]) for port in ports):
+        return None
+    d = marshal.loads(state)
+    host = env.get("HOSTNAME")
+    if host is not None:
+        d["vars"]["HOSTNAME"] = str(host)
+    p = load_process(d)
+    if splice is not None:
+        p._twin = splice  # its record's text may be spliced (``twin_text``)
+    p._image_obj = image
+    p.net = net
+    p.creds = None
+    if fs is not None:
+        fs.creds = None  # what step() sets (vfs.ContainerFS.write)
+    return p
+
+
 def start_error_message(msg: str) -> str:
     try:
         from minikctl.engine.behavior.process import containerd_start_error
@@ -157,6 +326,10 @@ def dump_process(p) -> dict:
         from minikctl.engine.behavior.images import compact_image
 
         d["image"] = compact_image(d["image"])  # the catalog's image as its reference
+    twin = getattr(p, "_twin", None)
+    if twin is not None:
+        d = TwinDump(d)
+        d.twin = twin
     return d
 
 

@@ -732,4 +732,40 @@ R_PROC, R_PROBE, R_KUBELET = 1, 2, 3  # a timer's rank among those due at one in
 
 def save(tx, ns: str, name: str, rec: PodRecord) -> str:
     """Write the record; returns its JSON text (``Tx.put_runtime``)."""
-    return tx.put_runtime("Pod", ns, name, rec.to_json(), rec.next_wake())
+    d = rec.to_json()
+    body = _spliced(d)
+    if body is not None:
+        return tx.put_runtime("Pod", ns, name, None, rec.next_wake(), body=body)
+    return tx.put_runtime("Pod", ns, name, d, rec.next_wake())
+
+
+def _spliced(d: dict) -> str | None:
+    """``d``'s JSON text with the processes copied from a twin and unchanged since (kubelet/procs.py
+    ``twin_text``) spliced in as text rather than encoded again (most of a started container's record is its
+    process); None when there is none, and the same bytes as encoding ``d`` whole."""
+    from .procs import TwinDump, _dumps, twin_text
+
+    found = []
+    for c in d["containers"].values():
+        for key in ("current", "previous"):
+            i = c.get(key)
+            if i is not None and type(i.get("process")) is TwinDump:
+                text = twin_text(i["process"])
+                if text is not None:
+                    found.append((i, i["process"], text))
+    if not found:
+        return None
+    marks = []
+    for n, (i, _proc, _text) in enumerate(found):
+        i["process"] = f"\x00twin{n}\x00"
+        marks.append(_dumps(i["process"]))
+    try:
+        body = _dumps(d)
+    finally:
+        for i, proc, _text in found:
+            i["process"] = proc
+    if any(body.count(m) != 1 or "\\u0000twin" in text for m, (_i, _p, text) in zip(marks, found)):
+        return None  # a mark that is not only where it was put: encoded whole
+    for m, (_i, _p, text) in zip(marks, found):
+        body = body.replace(m, text, 1)
+    return body

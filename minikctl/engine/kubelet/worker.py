@@ -194,7 +194,8 @@ class PodWorker:
     def profile(self) -> dict:
         """Timing knobs overriding lifecycle.md §10.3 (store meta ``engine:profile``, JSON):
         ``pull_ms`` = duration of every pull of an image not yet on the node; ``ffwd`` = false: steady loops are
-        stepped one wake-up at a time, never fast-forwarded (what the fast-forward is tested against)."""
+        stepped one wake-up at a time, never fast-forwarded (what the fast-forward is tested against); ``twins`` =
+        false: every container's process is interpreted from its start, none copied from a twin's (procs.start)."""
         prof = getattr(self, "_profile", None)
         if prof is None:
             raw = self.tx.meta("engine:profile")
@@ -571,7 +572,8 @@ class PodWorker:
         creds = procs.credentials(c, self.pod, img)  # the securityContext's user and groups (None: the image's root)
         if creds is not None:
             extra["creds"] = creds
-        p = procs.spawn(argv, env, img, self.now, procs.memory_limit(c), view,
+        twins = self.profile().get("twins") is not False
+        p = procs.start(argv, env, img, self.now, procs.memory_limit(c), view, twins,
                         net=network.pod_network(self, name), **extra)
         procs.set_cpu_limit(p, c)
         if p.exited and p.reason == "StartError":
@@ -1592,7 +1594,10 @@ class PodWorker:
         old = self.pod.get("status") or {}
         if status != old:
             self.pod["status"] = status
-            self.api.write_status(self.pod, old)
+            # a pod with no timer left (started, nothing to probe or restart) is not written again until something
+            # changes it: its printed row is computed now, from the status at hand, not decoded from its body later
+            # (Api.write_status ``settled``; the same row either way)
+            self.api.write_status(self.pod, old, settled=not self.rec.timers)
         self._status_key = key
         self._status_obj = self.pod.get("status")
 
