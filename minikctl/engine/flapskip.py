@@ -8,7 +8,7 @@ revisions), the Endpoints and EndpointSlices of their Services, a history entry 
 120,000 transitions. A minute of it moves the store by arithmetic, so a long advance (``skip``), as the CronJob
 skip does (``engine/cronskip.py``, whose comparison of states this module reuses):
 
-1. steps the cluster minute by minute and keeps the last three states (``cronskip._State``, with each pod's
+1. steps a minute (and stops there when no pod changed in it), then steps minute by minute and keeps the last three states (``cronskip._State``, with each pod's
    newest history entry and the log streams) until two consecutive minutes moved everything alike
    (``_Learned``): every meta counter by the same amount; every object, runtime record and event by the same
    arithmetic on each value (numbers, resourceVersions, RFC 3339 times); no object, runtime record, event or log
@@ -41,9 +41,9 @@ Two things differ from stepping, neither observable through the API:
   compares runtime records without it, as tests/unit/test_engine_flap.py does.
 
 Off while anything in the process watches (a tap: ``get -w``, ``wait``, events watched, the API server's
-journal), while a CronJob has a timer (``cronskip``'s), while a pod's container has restarted (``eligible``), and
-with store meta ``engine:profile`` ``{"ffwd": false}`` (docs/engine-time.md), which the golden test
-(tests/unit/test_flap_skip.py) compares it with.
+journal), while a CronJob has a timer (``cronskip``'s), while a pod's container is not running or has restarted
+(``_steady``), when nothing moves (there is nothing to skip), and with store meta ``engine:profile``
+``{"ffwd": false}`` (docs/engine-time.md), which the golden test (tests/unit/test_flap_skip.py) compares it with.
 """
 
 from __future__ import annotations
@@ -247,15 +247,21 @@ def eligible(cluster, to_ms: int) -> bool:
             return False
     if tx.conn.execute("SELECT 1 FROM runtime WHERE kind='CronJob' AND wake_ms IS NOT NULL LIMIT 1").fetchone():
         return False
-    # a restarted container may be in a crash loop, which the kubelet jumps over up to a run's end
-    # (``PodWorker.cycle_single``): a minute's run ends inside it, and the pod is stored there, as a run of the
-    # loop that ended at that instant stores it, not as one long run does (a revision more per minute)
+    return _steady(tx)
+
+
+def _steady(tx) -> bool:
+    """Every pod's containers are running and none has restarted. A restarted container may be in a crash loop,
+    which the kubelet jumps over up to a run's end (``PodWorker.cycle_single``): a minute's run would end inside
+    it and store the pod there, as a run of the loop that ends at that instant stores it, not as one long run
+    does; a container not running yet (or any more) may start one."""
     tx.flush_objects()
     return tx.conn.execute(
-        "SELECT 1 FROM objects, json_each(objects.body, '$.status.containerStatuses') AS c WHERE kind='Pod' "
-        "AND json_extract(c.value, '$.restartCount') > 0 UNION ALL "
-        "SELECT 1 FROM objects, json_each(objects.body, '$.status.initContainerStatuses') AS c WHERE kind='Pod' "
-        "AND json_extract(c.value, '$.restartCount') > 0 LIMIT 1").fetchone() is None
+        "SELECT 1 FROM objects WHERE kind='Pod' AND (json_type(body, '$.status.containerStatuses') IS NOT 'array' "
+        "OR EXISTS (SELECT 1 FROM json_each(objects.body, '$.status.containerStatuses') AS c "
+        "WHERE json_extract(c.value, '$.restartCount') > 0 OR json_type(c.value, '$.state.running') IS NULL) "
+        "OR EXISTS (SELECT 1 FROM json_each(objects.body, '$.status.initContainerStatuses') AS c "
+        "WHERE json_extract(c.value, '$.restartCount') > 0)) LIMIT 1").fetchone() is None
 
 
 def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> None:
@@ -264,8 +270,16 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     learning (the minutes stepped so far are kept)."""
     tx = cluster.tx
     ttl = tx.event_ttl_ms()
-    cluster.loop.run(tx.now_ms)
+    # a first minute in the caller's loop: a cluster whose pods did not change in it has nothing worth learning
+    # (steady probes are dormant, failing ones parked: stepping it is cheap already)
+    revision = tx.revision()
+    cluster.loop.run(tx.now_ms + PERIOD)
+    tx.flush()
+    if tx.conn.execute("SELECT 1 FROM changes WHERE rv > ? AND kind='Pod' LIMIT 1", (revision,)).fetchone() is None:
+        return
     cluster.drop_loop()
+    if not _steady(tx):
+        return
     states = [_FlapState(tx)]
     names = _Names(tx)
     for _ in range(LEARN_PERIODS):
@@ -275,6 +289,8 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
         # the next minute (and the advance after the skip) runs in a loop of its own, as a command's would: a
         # run's components may leave a pod alone up to the run's end (a crash loop jumped to its horizon)
         cluster.drop_loop()
+        if not _steady(tx):
+            return
         states = states[-2:] + [_FlapState(tx)]
         if len(states) < 3:
             continue
@@ -283,8 +299,8 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
             n = learned.periods(to_ms)
         except UNLIKE:  # not alike (yet), or a shape the skip does not know: stepped
             continue
-        if n < 1:
-            return
+        if n < 1 or not learned.dr:
+            return  # nothing moves (or nothing may be skipped): the advance is stepped
         start = tx.now_ms
         try:
             with tx.savepoint():
