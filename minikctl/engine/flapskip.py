@@ -247,6 +247,12 @@ def eligible(cluster, to_ms: int) -> bool:
             return False
     if tx.conn.execute("SELECT 1 FROM runtime WHERE kind='CronJob' AND wake_ms IS NOT NULL LIMIT 1").fetchone():
         return False
+    # only a process that wakes by itself (a ``proc`` timer: a loop that sleeps) changes a pod on its own; without
+    # one, steady probes are dormant and failing ones parked, and stepping the advance costs little already
+    tx.flush()
+    if tx.conn.execute("SELECT 1 FROM runtime WHERE kind='Pod' AND instr(body, ?) LIMIT 1", ('"kind":"proc"',)) \
+            .fetchone() is None:
+        return False
     return _steady(tx)
 
 
