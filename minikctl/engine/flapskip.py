@@ -283,7 +283,6 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     tx.flush()
     if tx.conn.execute("SELECT 1 FROM changes WHERE rv > ? AND kind='Pod' LIMIT 1", (revision,)).fetchone() is None:
         return
-    cluster.drop_loop()
     if not _steady(tx):
         return
     states = [_FlapState(tx)]
@@ -292,9 +291,6 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
         if to_ms - tx.now_ms < 3 * PERIOD or (give_way is not None and give_way()):
             return
         cluster.loop.run(tx.now_ms + PERIOD)
-        # the next minute (and the advance after the skip) runs in a loop of its own, as a command's would: a
-        # run's components may leave a pod alone up to the run's end (a crash loop jumped to its horizon)
-        cluster.drop_loop()
         if not _steady(tx):
             return
         states = states[-2:] + [_FlapState(tx)]
