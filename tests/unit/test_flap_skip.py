@@ -126,3 +126,30 @@ def test_skipped_minutes_print_alike(stores, argv):
     seen = {ffwd: Cli(home).ok(*argv, tick="0") for ffwd, home in stores.items()}
     assert seen[True] == seen[False]
     assert seen[True]
+
+
+def test_clock_advance_through_the_cli_stores_what_stepping_stores(tmp_path):
+    """``minikctl clock advance`` (a streaming command: its steps commit at quiet instants) skips alike."""
+    from minikctl.cluster import Cluster
+    from minikctl.store.db import Store
+    from tests.conftest import Cli
+
+    homes = {}
+    for ffwd in (True, False):
+        home = homes[ffwd] = tmp_path / f"cli-{ffwd}"
+        home.mkdir()
+        st = Store(str(home / "store.db"))
+        with st.transaction() as tx:
+            cl = Cluster(tx)
+            if not ffwd:
+                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            cl.api.create(_service("s0"))
+            for i in range(6):
+                cl.api.create(_pod(f"p{i:02d}", "s0", FLAP))
+            cl.settle()
+        st.close()
+        Cli(home).ok("clock", "advance", "20m", tick="0")
+    fast, stepped = _tables(homes[True] / "store.db"), _tables(homes[False] / "store.db")
+    assert fast[0] == stepped[0]
+    assert _runtime(homes[True]) == _runtime(homes[False])
+    assert fast[2] is not None and fast[1] == [row for row in stepped[1] if row[0] >= int(fast[2])]
