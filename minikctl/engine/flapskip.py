@@ -88,9 +88,9 @@ def _same_marks(records: tuple, last: dict) -> None:
                     other["ffwd_after"] = proc["ffwd_after"]
 
 
-def _timers(body: str) -> set:
+def _timers(record) -> set:
     """The instants of a runtime record's timers (a pod's record: ``kubelet/records.py``)."""
-    timers = json.loads(body).get("timers") if body[:1] == "{" else None
+    timers = record.get("timers") if isinstance(record, dict) else None
     return {t["at"] for t in timers if isinstance(t, dict) and type(t.get("at")) is int} \
         if isinstance(timers, list) else set()
 
@@ -127,8 +127,10 @@ class _Learned:
         self.runtime = self._lasting(s0.runtime, s1.runtime, s2.runtime, marks=True)
         # a record that did not move keeps its wake-up: the jump ends before it
         fixed = [wake for key, (wake, _b) in s2.runtime.items() if wake is not None and key not in self.runtime]
-        for v0, v1, v2, _marks in self.runtime.values():  # ... and so does a timer of a moving record that stays
-            fixed.extend(_timers(v0[1]) & _timers(v1[1]) & _timers(v2[1]))
+        for cols in self.runtime.values():  # ... and so does a timer of a moving record that stays
+            decoded, a, b, c = cols[1]
+            if decoded:
+                fixed.extend(_timers(a) & _timers(b) & _timers(c))
         self.fixed = min(fixed, default=None)
         self.events = self._lasting(s0.events, s1.events, s2.events)
         self.history = self._history(tx, s0, s1, s2)
@@ -136,25 +138,36 @@ class _Learned:
         self._before = (s0, s1)
 
     def _lasting(self, m0: dict, m1: dict, m2: dict, marks: bool = False) -> dict:
+        """The entries that changed: key -> their columns at the three boundaries, a JSON column decoded once
+        (``(a, b, c)``, with s2's ``ffwd_after`` marks given to the earlier ones when ``marks``), each checked to
+        move alike (``_ahead`` one minute on)."""
         out = {}
+        shift = self.shift
         for key, v2 in m2.items():
             v0, v1 = m0[key], m1[key]
             if v0 == v1 == v2:
                 continue
-            self._extrapolate(v0, v1, v2, 1, marks)
-            out[key] = (v0, v1, v2, marks)
+            cols = []
+            for x, y, z in zip(v0, v1, v2):
+                if type(z) is str and z[:1] in "{[":
+                    a, b, c = _json(x), _json(y), _json(z)
+                    if marks:
+                        _same_marks((a, b), c)
+                    _ahead(a, b, c, 1, shift)
+                    cols.append((True, a, b, c))
+                else:
+                    _ahead(x, y, z, 1, shift)
+                    cols.append((False, x, y, z))
+            out[key] = cols
         return out
 
-    def _extrapolate(self, v0: tuple, v1: tuple, v2: tuple, n: int, marks: bool = False) -> tuple:
+    def _extrapolate(self, cols: list, n: int, encode: bool = True) -> tuple:
+        """The columns n minutes after s2 (a JSON column encoded as the store writes it, or left decoded)."""
+        shift = self.shift
         out = []
-        for x, y, z in zip(v0, v1, v2):
-            if type(z) is str and z[:1] in "{[":
-                a, b, c = _json(x), _json(y), _json(z)
-                if marks:
-                    _same_marks((a, b), c)
-                out.append(_dumps(_ahead(a, b, c, n, self.shift)))
-            else:
-                out.append(_ahead(x, y, z, n, self.shift))
+        for decoded, a, b, c in cols:
+            v = _ahead(a, b, c, n, shift)
+            out.append(_dumps(v) if decoded and encode else v)
         return tuple(out)
 
     def _history(self, tx, s0: _FlapState, s1: _FlapState, s2: _FlapState) -> dict:
@@ -205,15 +218,17 @@ class _Learned:
             v = _ahead(s0.meta[key], s1.meta[key], v2, n, None)
             if v != v2:
                 tx.set_meta(key, v)
-        for key, (v0, v1, v2, marks) in self.objects.items():
-            rv, body = self._extrapolate(v0, v1, v2, n, marks)
-            tx.restore(key[0], key[1], key[2], rv, json.loads(body))
-        for key, (v0, v1, v2, marks) in self.runtime.items():
-            wake, body = self._extrapolate(v0, v1, v2, n, marks)
+        for key, cols in self.objects.items():
+            rv, obj = self._extrapolate(cols, n, encode=False)
+            if type(obj) is not dict:
+                raise _NotAlike("an object's body")
+            tx.restore(key[0], key[1], key[2], rv, obj)
+        for key, cols in self.runtime.items():
+            wake, body = self._extrapolate(cols, n)
             tx.put_runtime(key[0], key[1], key[2], None, wake, body=body)
         conn = tx.conn
-        for (ns, name), (v0, v1, v2, marks) in self.events.items():
-            _uid, rv, last, body = self._extrapolate(v0, v1, v2, n, marks)
+        for (ns, name), cols in self.events.items():
+            _uid, rv, last, body = self._extrapolate(cols, n)
             conn.execute("UPDATE events SET rv=?, last_ms=?, body=? WHERE namespace=? AND name=?",
                          (rv, last, body, ns, name))
         conn.execute("DELETE FROM events WHERE last_ms <= ?", (s2.now + n * PERIOD - self.ttl,))
