@@ -87,6 +87,8 @@ LONG_STEP_S = 0.25  # ... and after which it ends anyway (each commit costs a sy
 PACED_STEP_S = 0.1  # at most this long between two steps while virtual time follows the wall clock
 # an advance longer than the event TTL and this may skip identical CronJob minutes (engine/cronskip.py)
 SKIP_AFTER_MS = 20 * 60_000
+# ... and this may skip minutes that repeat themselves (engine/flapskip.py)
+FLAP_SKIP_AFTER_MS = 10 * 60_000
 
 
 class Stream:
@@ -151,6 +153,7 @@ class Cluster:
         self._loop = None
         self._taps: list[tuple[tuple[str, ...], list]] = []
         self._loop_skips = True  # a long advance may still look for CronJob minutes to skip (engine/cronskip.py)
+        self._loop_skips_flaps = True  # ... and for minutes that repeat themselves (engine/flapskip.py)
         self.contended: "Callable[[], bool]" = lambda: False  # another command waits for the store (cli/common)
         self.stream: Stream | None = None
         self.progress: "Callable[[int], None] | None" = None  # told the virtual time reached (cli/progress.py)
@@ -203,6 +206,14 @@ class Cluster:
                 # once its budget is spent: the minutes it stepped stay, and the skip is tried again next step
                 give_way = None if deadline is None else (lambda: time.monotonic() > deadline and contended())
                 cronskip.skip(self, to_ms, give_way)
+        if self._loop_skips_flaps and to_ms - tx.now_ms > FLAP_SKIP_AFTER_MS:
+            from minikctl.engine import flapskip
+
+            self._loop_skips_flaps = False  # once per command step
+            if flapskip.eligible(self, to_ms):
+                contended = self.contended
+                give_way = None if deadline is None else (lambda: time.monotonic() > deadline and contended())
+                flapskip.skip(self, to_ms, give_way)
         return self.loop.run(max(to_ms, tx.now_ms), deadline)
 
     def tick(self, tick_ms: int) -> None:

@@ -887,6 +887,11 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._written(kind)
         self._row_written((kind, namespace, name), (rv, body))
 
+    def history_moved(self) -> None:
+        """The history table was appended to past what this transaction remembers of each pod's last entry (the
+        engine's skip over repeating minutes, engine/flapskip.py): the next entry reads the last one again."""
+        self._history.clear()
+
     def meta_items(self) -> dict[str, str]:
         """Every meta key and its value, as this transaction sees them."""
         return dict(self._meta)

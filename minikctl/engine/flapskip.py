@@ -1,0 +1,330 @@
+"""A long advance over a cluster that repeats itself every minute: learned by stepping, then skipped.
+
+Pods whose readiness flaps (a container that makes and removes the file its exec readiness probe reads, every 30 s,
+behind Services: ``bench/services_speed.py``) write the same things every minute: each pod's status twice (its
+Ready condition's lastTransitionTime, its resourceVersion), the ``Unhealthy`` events again (their counts, times and
+revisions), the Endpoints and EndpointSlices of their Services, a history entry per transition
+(``store/history.py``). Stepping that costs milliseconds per pod per transition: a thousand pods for an hour are
+120,000 transitions. A minute of it moves the store by arithmetic, so a long advance (``skip``), as the CronJob
+skip does (``engine/cronskip.py``, whose comparison of states this module reuses):
+
+1. steps a minute (and stops there when no pod changed in it), then steps minute by minute and keeps the last three states (``cronskip._State``, with each pod's
+   newest history entry and the log streams) until two consecutive minutes moved everything alike
+   (``_Learned``): every meta counter by the same amount; every object, runtime record and event by the same
+   arithmetic on each value (numbers, resourceVersions, RFC 3339 times); no object, runtime record, event or log
+   line came or went (the event TTL aside); the second minute's history entries and change-log rows those of the
+   first, shifted by a minute and by the minute's revisions. A runtime record that did not change keeps its
+   wake-up, and a timer that stayed at its instant in a record that changed keeps it: the jump ends before it.
+2. moves the store by N minutes at once (``_Learned.jump``): the meta counters and the clock, the objects
+   (``Tx.restore``), the runtime records and the events as the N-th minute leaves them, the history entries of
+   the skipped minutes (each minute's shifted, the oldest beyond ``history.MAX_ENTRIES`` dropped as each append
+   drops them), and the events the TTL has expired by then deleted.
+
+Why the rest is what stepping gives: between two commands the cluster's whole state is in the store (each
+command builds its loop afresh), and the engine is deterministic and moves with the clock: from a state that is
+the state a minute earlier moved by a minute (and by the minute's revisions and counters), it writes what it
+wrote a minute earlier, moved alike. What does not move with the clock is a fixed instant: a runtime record's
+wake-up or timer that did not change (the jump ends before it) and an event's expiry (the events last written the TTL
+before the jump's end are deleted, as the expiry at the end of stepping deletes them). The parked readiness probes
+(``kubelet/parked.py``) have taken their revisions when a run of the loop ends, so the minute boundaries hold
+none of them.
+
+Two things differ from stepping, neither observable through the API:
+
+- the change log is **compacted** up to the jump's revision (``Tx.compact_changes(keep=0)``), the rule of the
+  CronJob skip (docs/engine-time.md): kube-apiserver compacts etcd's history every 5 minutes
+  (``--etcd-compaction-interval``), and a watch from an older resourceVersion gets 410 Gone. Stepping keeps the
+  last 20,000 revisions (store/changelog.py KEEP).
+- a process's ``ffwd_after`` (when the kubelet next looks whether its loop is steady, ``PodWorker.
+  fast_forward_loop``) keeps the value the last stepped minute gave it: an instant in the past or near, at which
+  the loop is looked at again and found as it was (a look changes nothing but this mark). The golden test
+  compares runtime records without it, as tests/unit/test_engine_flap.py does.
+
+Off while anything in the process watches (a tap: ``get -w``, ``wait``, events watched, the API server's
+journal), while a CronJob has a timer (``cronskip``'s), while a pod's container is not running or has restarted
+(``_steady``), when nothing moves (there is nothing to skip), and with store meta ``engine:profile``
+``{"ffwd": false}`` (docs/engine-time.md), which the golden test (tests/unit/test_flap_skip.py) compares it with.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from minikctl.engine.cronskip import UNLIKE, _ahead, _dumps, _json, _Names, _NotAlike, _Shift, _State
+from minikctl.store import history
+
+if TYPE_CHECKING:
+    from typing import Callable
+
+PERIOD = 60_000
+AFTER_MS = 10 * PERIOD  # an advance shorter than this is stepped (learning alone takes two to a few minutes)
+LEARN_PERIODS = 8  # minutes stepped at most looking for two alike
+
+
+class _FlapState(_State):
+    """``cronskip._State`` and what else a flapping minute writes: each pod's newest history entry, the log
+    streams whole (a line written is a minute that is not skipped here)."""
+
+    def __init__(self, tx) -> None:
+        super().__init__(tx)
+        conn = tx.conn
+        self.history = {uid: seq for uid, seq in conn.execute("SELECT uid, max(seq) FROM history GROUP BY uid")}
+        self.log_streams = list(conn.execute("SELECT * FROM log_streams ORDER BY id"))
+
+
+def _same_marks(records: tuple, last: dict) -> None:
+    """Give the processes of the earlier records the ``ffwd_after`` marks of the ``last`` (the kubelet's own
+    bookkeeping, kept as the last stepped minute left it: the module's docstring)."""
+    for cname, c in (last.get("containers") or {}).items() if isinstance(last, dict) else ():
+        for slot in ("current", "previous"):
+            inst = c.get(slot) if isinstance(c, dict) else None
+            proc = inst.get("process") if isinstance(inst, dict) else None
+            if not isinstance(proc, dict) or "ffwd_after" not in proc:
+                continue
+            for rec in records:
+                other = (((rec.get("containers") or {}).get(cname) or {}).get(slot) or {}).get("process")
+                if isinstance(other, dict) and "ffwd_after" in other:
+                    other["ffwd_after"] = proc["ffwd_after"]
+
+
+def _timers(record) -> set:
+    """The instants of a runtime record's timers (a pod's record: ``kubelet/records.py``)."""
+    timers = record.get("timers") if isinstance(record, dict) else None
+    return {t["at"] for t in timers if isinstance(t, dict) and type(t.get("at")) is int} \
+        if isinstance(timers, list) else set()
+
+
+class _Learned:
+    """What two consecutive minutes (s0 → s1 → s2) did alike, or _NotAlike."""
+
+    def __init__(self, tx, names: _Names, s0: _FlapState, s1: _FlapState, s2: _FlapState, ttl: int) -> None:
+        if not (s1.now - s0.now == s2.now - s1.now == PERIOD):
+            raise _NotAlike("not two minutes")
+        if set(s0.meta) != set(s1.meta) or set(s1.meta) != set(s2.meta):
+            raise _NotAlike("meta keys changed")
+        for key, v2 in s2.meta.items():
+            if v2 != s1.meta[key] or v2 != s0.meta[key]:
+                _ahead(s0.meta[key], s1.meta[key], v2, 1, None)
+        if not (set(s0.objects) == set(s1.objects) == set(s2.objects)):
+            raise _NotAlike("objects came or went")
+        if not (set(s0.runtime) == set(s1.runtime) == set(s2.runtime)):
+            raise _NotAlike("runtime records came or went")
+        if not (s0.log_streams == s1.log_streams == s2.log_streams):
+            raise _NotAlike("log lines were written")
+        if any(k not in s1.events for k in s2.events) or any(k not in s0.events for k in s1.events):
+            raise _NotAlike("new events")
+        for state, before in ((s1, s0), (s2, s1)):
+            for key, row in before.events.items():
+                if key not in state.events and row[2] > state.now - ttl:
+                    raise _NotAlike("an event deleted before its time")
+        self.s2, self.ttl = s2, ttl
+        self.shift = _Shift(names, s1, s2, [])
+        if self.shift.du or self.shift.ds:
+            raise _NotAlike("names or uids were made")
+        self.dr = s2.revision - s1.revision
+        self.objects = self._lasting(s0.objects, s1.objects, s2.objects)
+        self.runtime = self._lasting(s0.runtime, s1.runtime, s2.runtime, marks=True)
+        # a record that did not move keeps its wake-up: the jump ends before it
+        fixed = [wake for key, (wake, _b) in s2.runtime.items() if wake is not None and key not in self.runtime]
+        for cols in self.runtime.values():  # ... and so does a timer of a moving record that stays
+            decoded, a, b, c = cols[1]
+            if decoded:
+                fixed.extend(_timers(a) & _timers(b) & _timers(c))
+        self.fixed = min(fixed, default=None)
+        self.events = self._lasting(s0.events, s1.events, s2.events)
+        self.history = self._history(tx, s0, s1, s2)
+        self._changes_alike(tx, s0, s1, s2)
+        self._before = (s0, s1)
+
+    def _lasting(self, m0: dict, m1: dict, m2: dict, marks: bool = False) -> dict:
+        """The entries that changed: key -> their columns at the three boundaries, a JSON column decoded once
+        (``(a, b, c)``, with s2's ``ffwd_after`` marks given to the earlier ones when ``marks``), each checked to
+        move alike (``_ahead`` one minute on)."""
+        out = {}
+        shift = self.shift
+        for key, v2 in m2.items():
+            v0, v1 = m0[key], m1[key]
+            if v0 == v1 == v2:
+                continue
+            cols = []
+            for x, y, z in zip(v0, v1, v2):
+                if type(z) is str and z[:1] in "{[":
+                    a, b, c = _json(x), _json(y), _json(z)
+                    if marks:
+                        _same_marks((a, b), c)
+                    _ahead(a, b, c, 1, shift)
+                    cols.append((True, a, b, c))
+                else:
+                    _ahead(x, y, z, 1, shift)
+                    cols.append((False, x, y, z))
+            out[key] = cols
+        return out
+
+    def _extrapolate(self, cols: list, n: int, encode: bool = True) -> tuple:
+        """The columns n minutes after s2 (a JSON column encoded as the store writes it, or left decoded)."""
+        shift = self.shift
+        out = []
+        for decoded, a, b, c in cols:
+            v = _ahead(a, b, c, n, shift)
+            out.append(_dumps(v) if decoded and encode else v)
+        return tuple(out)
+
+    def _history(self, tx, s0: _FlapState, s1: _FlapState, s2: _FlapState) -> dict:
+        """uid -> the entries (seq, at_ms, body) of the second minute, checked to be the first minute's moved by a
+        minute (and by as many entries)."""
+        if not (set(s0.history) == set(s1.history) == set(s2.history)):
+            raise _NotAlike("pods' histories came or went")
+        out = {}
+        for uid, seq2 in s2.history.items():
+            seq0, seq1 = s0.history[uid], s1.history[uid]
+            if seq2 == seq1 == seq0:
+                continue
+            if seq2 - seq1 != seq1 - seq0:
+                raise _NotAlike("a history moved unevenly")
+            rows = list(tx.conn.execute("SELECT seq, at_ms, body FROM history WHERE uid=? AND seq>? ORDER BY seq",
+                                        (uid, seq0)))
+            k = seq1 - seq0
+            first, second = rows[:k], rows[k:]
+            if len(second) != k or [(s + k, at + PERIOD, body) for s, at, body in first] != second:
+                raise _NotAlike("the minutes' history entries differ")
+            out[uid] = (k, second)
+        return out
+
+    def _changes_alike(self, tx, s0: _FlapState, s1: _FlapState, s2: _FlapState) -> None:
+        def rows(lo: int, hi: int) -> list:
+            return list(tx.conn.execute("SELECT rv, type, kind, namespace, name, uid, body FROM changes "
+                                        "WHERE rv > ? AND rv <= ? ORDER BY rv", (lo, hi)))
+
+        dr = s1.revision - s0.revision
+        first, second = rows(s0.revision, s1.revision), rows(s1.revision, s2.revision)
+        if dr != self.dr or [(rv + dr, *rest) for rv, *rest in first] != second:
+            raise _NotAlike("the minutes' changes differ")
+        if any(r[1] != "MODIFIED" for r in second):
+            raise _NotAlike("objects came or went")
+
+    def periods(self, to_ms: int) -> int:
+        """How many minutes the jump may cover: up to ``to_ms`` and before any wake-up that does not move."""
+        end = to_ms if self.fixed is None else min(to_ms, self.fixed - 1)
+        return max(0, (end - self.s2.now) // PERIOD)
+
+    # ---- the jump -------------------------------------------------------------------------------------------
+    def jump(self, tx, n: int) -> None:
+        """Move the store n minutes on from s2 (the clock at s2)."""
+        s0, s1 = self._before
+        s2 = self.s2
+        tx.flush()
+        for key, v2 in s2.meta.items():
+            v = _ahead(s0.meta[key], s1.meta[key], v2, n, None)
+            if v != v2:
+                tx.set_meta(key, v)
+        for key, cols in self.objects.items():
+            rv, obj = self._extrapolate(cols, n, encode=False)
+            if type(obj) is not dict:
+                raise _NotAlike("an object's body")
+            tx.restore(key[0], key[1], key[2], rv, obj)
+        for key, cols in self.runtime.items():
+            wake, body = self._extrapolate(cols, n)
+            tx.put_runtime(key[0], key[1], key[2], None, wake, body=body)
+        conn = tx.conn
+        for (ns, name), cols in self.events.items():
+            _uid, rv, last, body = self._extrapolate(cols, n)
+            conn.execute("UPDATE events SET rv=?, last_ms=?, body=? WHERE namespace=? AND name=?",
+                         (rv, last, body, ns, name))
+        conn.execute("DELETE FROM events WHERE last_ms <= ?", (s2.now + n * PERIOD - self.ttl,))
+        rows = []
+        trim = []
+        for uid, (k, second) in self.history.items():
+            for i in range(1, n + 1):
+                rows.extend((uid, seq + i * k, at + i * PERIOD, body) for seq, at, body in second)
+            last = second[-1][0] + n * k
+            if last >= history.MAX_ENTRIES:
+                trim.append((uid, last - history.MAX_ENTRIES))
+        conn.executemany("INSERT INTO history (uid, seq, at_ms, body) VALUES (?, ?, ?, ?)", rows)
+        conn.executemany("DELETE FROM history WHERE uid=? AND seq<=?", trim)
+        tx.history_moved()
+
+
+def eligible(cluster, to_ms: int) -> bool:
+    """Whether a run to ``to_ms`` may skip repeating minutes: long enough, nobody watching, not turned off, no
+    CronJob's timer (the CronJob skip's)."""
+    tx = cluster.tx
+    if to_ms - tx.now_ms < AFTER_MS:
+        return False
+    if cluster._taps or tx.watch_events or tx.journal is not None:
+        return False
+    raw = tx.meta("engine:profile")
+    if raw:
+        try:
+            if json.loads(raw).get("ffwd") is False:
+                return False
+        except (ValueError, AttributeError):
+            return False
+    if tx.conn.execute("SELECT 1 FROM runtime WHERE kind='CronJob' AND wake_ms IS NOT NULL LIMIT 1").fetchone():
+        return False
+    # only a process that wakes by itself (a ``proc`` timer: a loop that sleeps) changes a pod on its own; without
+    # one, steady probes are dormant and failing ones parked, and stepping the advance costs little already
+    tx.flush()
+    if tx.conn.execute("SELECT 1 FROM runtime WHERE kind='Pod' AND instr(body, ?) LIMIT 1", ('"kind":"proc"',)) \
+            .fetchone() is None:
+        return False
+    return _steady(tx)
+
+
+def _steady(tx) -> bool:
+    """Every pod's containers are running and none has restarted. A restarted container may be in a crash loop,
+    which the kubelet jumps over up to a run's end (``PodWorker.cycle_single``): a minute's run would end inside
+    it and store the pod there, as a run of the loop that ends at that instant stores it, not as one long run
+    does; a container not running yet (or any more) may start one."""
+    tx.flush_objects()
+    return tx.conn.execute(
+        "SELECT 1 FROM objects WHERE kind='Pod' AND (json_type(body, '$.status.containerStatuses') IS NOT 'array' "
+        "OR EXISTS (SELECT 1 FROM json_each(objects.body, '$.status.containerStatuses') AS c "
+        "WHERE json_extract(c.value, '$.restartCount') > 0 OR json_type(c.value, '$.state.running') IS NULL) "
+        "OR EXISTS (SELECT 1 FROM json_each(objects.body, '$.status.initContainerStatuses') AS c "
+        "WHERE json_extract(c.value, '$.restartCount') > 0)) LIMIT 1").fetchone() is None
+
+
+def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> None:
+    """Step minute by minute until two minutes are alike, then jump as far as the advance and the records that do
+    not move allow (the module's docstring); the caller steps the rest to ``to_ms``. ``give_way()`` true ends the
+    learning (the minutes stepped so far are kept)."""
+    tx = cluster.tx
+    ttl = tx.event_ttl_ms()
+    # a first minute in the caller's loop: a cluster whose pods did not change in it has nothing worth learning
+    # (steady probes are dormant, failing ones parked: stepping it is cheap already)
+    revision = tx.revision()
+    cluster.loop.run(tx.now_ms + PERIOD)
+    tx.flush()
+    if tx.conn.execute("SELECT 1 FROM changes WHERE rv > ? AND kind='Pod' LIMIT 1", (revision,)).fetchone() is None:
+        return
+    if not _steady(tx):
+        return
+    states = [_FlapState(tx)]
+    names = _Names(tx)
+    for _ in range(LEARN_PERIODS):
+        if to_ms - tx.now_ms < 3 * PERIOD or (give_way is not None and give_way()):
+            return
+        cluster.loop.run(tx.now_ms + PERIOD)
+        if not _steady(tx):
+            return
+        states = states[-2:] + [_FlapState(tx)]
+        if len(states) < 3:
+            continue
+        try:
+            learned = _Learned(tx, names, *states, ttl)
+            n = learned.periods(to_ms)
+        except UNLIKE:  # not alike (yet), or a shape the skip does not know: stepped
+            continue
+        if n < 1 or not learned.dr:
+            return  # nothing moves (or nothing may be skipped): the advance is stepped
+        start = tx.now_ms
+        try:
+            with tx.savepoint():
+                cluster.drop_loop()  # the components' caches hold the learned minutes
+                learned.jump(tx, n)
+                tx.set_now(start + n * PERIOD)
+                tx.compact_changes(keep=0)  # the skipped revisions have no rows (the module's docstring)
+        except UNLIKE:
+            cluster.drop_loop()
+        return

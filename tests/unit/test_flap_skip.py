@@ -1,0 +1,157 @@
+"""A long advance over pods whose readiness flaps behind Services skips the minutes that repeat themselves
+(``engine/flapskip.py``): the store is byte for byte what stepping every wake-up gives (store meta
+``engine:profile`` = {"ffwd": false}), but for the change log, compacted up to the jump's revision (its rows after
+that are stepping's), and the kubelet's ``ffwd_after`` marks and timer sequence numbers in the runtime records
+(tests/unit/test_engine_flap.py compares those the same way). What the CLI prints agrees too.
+
+The scenario: 20 pods flapping every 30 s behind 2 Services and one pod whose process wakes once, 12 minutes in
+(a wake-up that does not move with the minutes: the jump ends before it and the minutes around it are stepped);
+a long advance, a label patch moving one pod to the other Service, a second long advance.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.unit.test_engine_flap import FLAP, _pod, _runtime, _service
+
+LATE = "sleep 700; touch /tmp/ready; sleep 100000"
+
+
+def run_scenario(path: str, ffwd: bool = True) -> None:
+    from minikctl.cluster import Cluster
+    from minikctl.store.db import Store
+
+    st = Store(path)
+
+    def step(fn) -> None:
+        with st.transaction() as tx:
+            cl = Cluster(tx)
+            fn(cl)
+            cl.settle()
+
+    def first(cl) -> None:
+        if not ffwd:
+            cl.tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+        for svc in ("s0", "s1"):
+            cl.api.create(_service(svc))
+        for i in range(20):
+            cl.api.create(_pod(f"p{i:02d}", f"s{i % 2}", FLAP))
+        cl.api.create(_pod("late", "s1", LATE))
+
+    def advance(ms: int):
+        return lambda cl: cl.advance_to(cl.now_ms + ms)
+
+    def relabel(cl) -> None:
+        old = cl.tx.get("Pod", "default", "p03")
+        new = json.loads(json.dumps(old))
+        new["metadata"]["labels"]["svc"] = "s0"
+        cl.api.update(old, new)
+
+    step(first)
+    for fn in (advance(15_000), advance(25 * 60_000), relabel, advance(12_500), advance(15 * 60_000 + 7_000)):
+        step(fn)
+    st.close()
+
+
+def _tables(path: Path) -> tuple[list[str], list[tuple], str | None]:
+    """The dump without the runtime records and the change log, the change log's rows, its oldest revision."""
+    conn = sqlite3.connect(path)
+    try:
+        dump = [x for x in conn.iterdump() if not x.startswith(('INSERT INTO "runtime"', 'INSERT INTO "changes"'))
+                and "engine:profile" not in x and "changes:oldest" not in x]
+        changes = list(conn.execute("SELECT * FROM changes ORDER BY rv"))
+        oldest = conn.execute("SELECT value FROM meta WHERE key='changes:oldest'").fetchone()
+        return dump, changes, oldest[0] if oldest else None
+    finally:
+        conn.close()
+
+
+JUMPS: list[int] = []  # minutes jumped by each skip of the fast run
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory):
+    from minikctl.engine import flapskip
+
+    jump = flapskip._Learned.jump
+
+    def counted(self, tx, n):
+        JUMPS.append(n)
+        return jump(self, tx, n)
+
+    d = tmp_path_factory.mktemp("flapskip")
+    out = {}
+    flapskip._Learned.jump = counted
+    try:
+        for ffwd in (True, False):
+            home = d / f"home-{ffwd}"
+            home.mkdir()
+            run_scenario(str(home / "store.db"), ffwd)
+            out[ffwd] = home
+    finally:
+        flapskip._Learned.jump = jump
+    return out
+
+
+def test_skipped_minutes_store_what_stepping_stores(stores):
+    fast, stepped = _tables(stores[True] / "store.db"), _tables(stores[False] / "store.db")
+    assert fast[0] == stepped[0]
+    assert _runtime(stores[True]) == _runtime(stores[False])
+    assert stepped[2] is None
+    # the change log is compacted up to the last jump: the rows it keeps are stepping's
+    assert fast[2] is not None
+    oldest = int(fast[2])
+    assert fast[1] == [row for row in stepped[1] if row[0] >= oldest]
+    assert len(fast[1]) < len(stepped[1])
+
+
+def test_the_minutes_were_skipped(stores):
+    """The first advance jumps up to the late pod's wake-up (minutes 3 to about 11), then steps; the second one,
+    after the label patch, learns again and jumps."""
+    assert len(JUMPS) == 2, JUMPS
+    assert all(n >= 5 for n in JUMPS), JUMPS
+
+
+@pytest.mark.parametrize("argv", [("get", "pods", "-o", "wide"), ("get", "endpointslices"), ("get", "endpoints"),
+                                  ("describe", "pod", "p03"), ("describe", "pod", "late"), ("get", "events"),
+                                  ("timeline", "p05")])
+def test_skipped_minutes_print_alike(stores, argv):
+    from tests.conftest import Cli
+
+    seen = {ffwd: Cli(home).ok(*argv, tick="0") for ffwd, home in stores.items()}
+    assert seen[True] == seen[False]
+    assert seen[True]
+
+
+def test_clock_advance_through_the_cli_stores_what_stepping_stores(tmp_path):
+    """``minikctl clock advance`` (a streaming command: its steps commit at quiet instants) skips alike."""
+    from minikctl.cluster import Cluster
+    from minikctl.store.db import Store
+    from tests.conftest import Cli
+
+    homes = {}
+    for ffwd in (True, False):
+        home = homes[ffwd] = tmp_path / f"cli-{ffwd}"
+        home.mkdir()
+        st = Store(str(home / "store.db"))
+        with st.transaction() as tx:
+            cl = Cluster(tx)
+            if not ffwd:
+                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            cl.api.create(_service("s0"))
+            for i in range(6):
+                cl.api.create(_pod(f"p{i:02d}", "s0", FLAP))
+            cl.settle()
+        st.close()
+        Cli(home).ok("clock", "advance", "20m", tick="0")
+    fast, stepped = _tables(homes[True] / "store.db"), _tables(homes[False] / "store.db")
+    # the rows in any order: the command's steps commit at quiet instants of the wall clock, and a meta key
+    # written again (INSERT OR REPLACE) moves to the end of its table
+    assert sorted(fast[0]) == sorted(stepped[0])
+    assert _runtime(homes[True]) == _runtime(homes[False])
+    assert fast[2] is not None and fast[1] == [row for row in stepped[1] if row[0] >= int(fast[2])]
