@@ -422,6 +422,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # take theirs back): an in-process watch cache (minikctl serve) gets each revision's body from it
         self.journal: list[Change] | None = None
         self.read_only = False  # a read snapshot (Store.read_snapshot): nothing may be written
+        # writes of objects other than Pods, and steps undone, so far: the pods of one template are admitted once
+        # while it stays the same (api/stamp.py keeps its templates in ``stamps``)
+        self.other_writes = 0
+        self.stamps: dict = {}
         self.snapshot: tuple[int, int, int] | None = None
         self._savepoints: list[list] = []  # the open savepoints' saved state, innermost last
 
@@ -566,6 +570,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             if not self.conn.in_transaction:  # SQLite undid the whole transaction (SQLITE_FULL): nothing to step back
                 raise
             meta, dirty, fed, journaled, pending, _written = frame
+            self.other_writes += 1  # what the step wrote, a Namespace as much as a Pod, never happened
             self.conn.execute("ROLLBACK TO SAVEPOINT step")
             self.conn.execute("RELEASE SAVEPOINT step")
             self._meta, self._dirty = meta, dirty
@@ -864,6 +869,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return last
 
     def _log(self, change: Change) -> None:
+        if change.kind != "Pod":
+            self.other_writes += 1
         self.feed.append(change)
         self._changes.append(changelog.row(change))
         if self.journal is not None:
@@ -883,6 +890,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if cur.rowcount != 1:
             raise KeyError(f"{kind} {namespace}/{name} is not stored")
         self._shared.pop((kind, namespace, name), None)
+        self.other_writes += 1
         if kind in self._listed_kinds:
             self._written(kind)
         self._row_written((kind, namespace, name), (rv, body))
