@@ -21,7 +21,8 @@ the validation mode and the field manager are the same. A template is used only 
 the general way and came out exactly as its stamp would have (``verified``): whatever admission would copy from
 a pod's name or uid elsewhere makes that comparison fail, and the template is dropped for good.
 
-``ENABLED`` (``MINIKCTL_NO_STAMP=1`` clears it) lets tests run the same commands through the general path and
+``ENABLED`` (``MINIKCTL_NO_STAMP=1`` clears it; it also turns off apply's last-applied annotation marshalled once
+per template, cli/writes.py ``_marshal``) lets tests run the same commands through the general path and
 compare the stores byte for byte (tests/unit/test_stamp_golden.py).
 """
 

@@ -132,3 +132,35 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
     # the documents refused after them undid their steps: the q-* pods (p-003's template) begin again
     expected += [f"q-{i:03d}" for i in range(2, 12)]
     assert stamped == expected
+
+
+def test_last_applied_of_documents_alike_is_their_own_marshal():
+    """apply's annotation, marshalled once per template of documents (cli/writes._marshal), is each document's
+    own Go marshal: escapes, numbers of each JSON type, a name that is also a value elsewhere, names that are
+    not DNS labels, a value Go refuses (refused again for every document)."""
+    import pytest
+
+    from minikctl.api.server import LAST_APPLIED
+    from minikctl.cli import writes
+    from minikctl.printers.serialize import to_compact_json
+
+    docs = [
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a-1", "labels": {"x": "<&>"}},
+         "spec": {"containers": [{"name": "web", "image": "n", "args": ["\u2028", 1.5, 1e20, 10 ** 30, -0.0]}]}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bb", "annotations": {"n": "bb"}},
+         "spec": {"x": [None, True, 1, 1.0]}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"namespace": "a-1", "name": "a-1"},
+         "spec": {"nodeSelector": {"name": "a-1"}}},
+    ]
+    for _round in range(3):
+        for doc in docs:
+            for name in ("a-1", "zz", "a-2", "q" * 63, "0", "Cap", "a.b", "\u00e9"):
+                sent = {**doc, "metadata": {**doc["metadata"], "name": name}}
+                got = writes.annotated(sent)["metadata"]["annotations"][LAST_APPLIED]
+                plain = {**sent, "metadata": {**sent["metadata"],
+                                              "annotations": dict(sent["metadata"].get("annotations") or {})}}
+                assert got == to_compact_json(plain) + "\n"
+    bad = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}, "spec": {"f": float("nan")}}
+    for _round in range(2):
+        with pytest.raises(ValueError, match="unsupported value: NaN"):
+            writes.annotated(bad)
