@@ -287,7 +287,7 @@ class Api:
         token = f"kube-api-access-{self.tx.name_suffix(5)}" if template.token_paths else None
         obj = template.stamp(name, uid, (meta.get("annotations") or {}).get(LAST_APPLIED), token)
         with self.writing():
-            return self.tx.create(obj)
+            return self.tx.create(obj, template.encode)
 
     def _admit_namespace(self, res: Resource, ns: str, name: str, source: str) -> None:
         """The NamespaceLifecycle admission plugin: the namespace must exist and not be terminating."""

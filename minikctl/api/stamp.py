@@ -74,14 +74,69 @@ def request_key(sent) -> tuple | None:
     return text, len(name), len(applied), len(applied.encode("utf-8", "surrogatepass"))
 
 
-class Template:
-    """An admitted pod's JSON and where its own parts are: the token volume's name (paths into the object)."""
+# marks of a pod's own values in its template's stored text (control characters: the encoder escapes them, so no
+# value of a document can be written as one): name, uid, last-applied annotation, token volume, creation time,
+# resourceVersion
+_MARKS = tuple(f"\x00{i}\x00" for i in range(6))
+_MARKED = tuple(_dumps(m) for m in _MARKS)
+_SPLIT = re.compile("(" + "|".join(re.escape(m) for m in _MARKED) + ")")
 
-    __slots__ = ("env", "text", "namespace", "token_paths", "verified")
+
+class Template:
+    """An admitted pod's JSON and where its own parts are: the token volume's name (paths into the object); the
+    text the store writes for a pod stamped from it, cut around the pod's own values (``encode``)."""
+
+    __slots__ = ("env", "text", "namespace", "token_paths", "verified", "applied", "pieces", "encoded")
 
     def __init__(self, env: tuple, text: str, namespace: str, token_paths: list) -> None:
         self.env, self.text, self.namespace, self.token_paths = env, text, namespace, token_paths
         self.verified = False
+        self.applied = LAST_APPLIED in (json.loads(text)["metadata"].get("annotations") or {})
+        self.pieces = self._pieces()
+        self.encoded = False  # ``encode`` has given once what the store's encoder gives
+
+    def _pieces(self) -> list | None:
+        """The stored text of a stamp, as Tx.create fills it in (creationTimestamp, then resourceVersion, set on
+        the metadata), with marks for the pod's own values: [text, index of a value, text, ...]; None unless each
+        mark is where the stamp puts it and nowhere else."""
+        obj = self.stamp(_MARKS[0], _MARKS[1], _MARKS[2] if self.applied else None,
+                         _MARKS[3] if self.token_paths else None)
+        meta = obj["metadata"]
+        meta["creationTimestamp"] = _MARKS[4]
+        meta["resourceVersion"] = _MARKS[5]
+        parts = _SPLIT.split(_dumps(obj))
+        marks = parts[1::2]
+        want = (1, 1, 1 if self.applied else 0, len(self.token_paths), 1, 1)
+        if any(marks.count(_MARKED[i]) != n for i, n in enumerate(want)):
+            return None
+        for i in range(1, len(parts), 2):
+            parts[i] = _MARKED.index(parts[i])
+        return parts
+
+    def encode(self, obj: dict) -> str:
+        """The store's text of ``obj``, a stamp of this template whose creationTimestamp and resourceVersion the
+        store has just set (Tx.create's ``encode``): each string value is encoded by itself, as the encoder does
+        inside the object. The first time, it is compared with the encoder's own text (and given up if not
+        the same)."""
+        meta = obj["metadata"]
+        values = (meta["name"], meta["uid"], meta["annotations"][LAST_APPLIED] if self.applied else "",
+                  _token_of(obj, self.token_paths[0]) if self.token_paths else "",
+                  meta["creationTimestamp"], meta["resourceVersion"])
+        pieces = self.pieces
+        if pieces is None:
+            return _dumps(obj)
+        out = [pieces[0]]
+        for i in range(1, len(pieces), 2):
+            out.append(_dumps(values[pieces[i]]))
+            out.append(pieces[i + 1])
+        text = "".join(out)
+        if not self.encoded:
+            plain = _dumps(obj)
+            if text != plain:
+                self.pieces = None
+                return plain
+            self.encoded = True
+        return text
 
     def stamp(self, name: str, uid: str, applied: str | None, token: str | None) -> dict:
         obj = json.loads(self.text)
@@ -96,6 +151,13 @@ class Template:
                 node = node[step]
             node["name"] = token
         return obj
+
+
+def _token_of(obj: dict, path: tuple) -> str:
+    node = obj
+    for step in path:
+        node = node[step]
+    return node["name"]
 
 
 def _token_paths(obj: dict) -> tuple[list, str | None]:

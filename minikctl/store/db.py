@@ -783,8 +783,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             args.append(namespace)
         return [r[0] for r in self.conn.execute(sql + " ORDER BY name", args)]
 
-    def create(self, obj: dict) -> dict:
-        """Persist a new object; fills uid, resourceVersion and creationTimestamp."""
+    def create(self, obj: dict, encode: Callable[[dict], str] | None = None) -> dict:
+        """Persist a new object; fills uid, resourceVersion and creationTimestamp. ``encode``: what gives the
+        object's JSON once they are filled in, the very text the store's encoder would write (a pod stamped from
+        a template, api/stamp.py: the template's text with the pod's own values put in)."""
         from minikctl.kube.timefmt import rfc3339
 
         meta = obj.setdefault("metadata", {})
@@ -795,7 +797,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         ns = meta.get("namespace", CLUSTER)
         if self._shared:
             self._shared.pop((obj["kind"], ns, meta["name"]), None)
-        body = _dumps(obj)
+        body = _dumps(obj) if encode is None else encode(obj)
         if obj["kind"] in self._listed_kinds:
             self._written(obj["kind"])
         self.conn.execute(
