@@ -164,3 +164,34 @@ def test_last_applied_of_documents_alike_is_their_own_marshal():
     for _round in range(2):
         with pytest.raises(ValueError, match="unsupported value: NaN"):
             writes.annotated(bad)
+
+
+def test_documents_alike_decode_as_each_alone():
+    """A stream's documents that differ only by their names (api/manifests._Alike) give what decoding each gives:
+    names that YAML reads otherwise (yes, on, 1e3), quoted names, a name also in a comment, names of other
+    lengths, numbers of each type."""
+    import json
+
+    from minikctl.api import manifests, stamp
+
+    def pods(names, fmt):
+        return "".join(fmt.format(n=n) for n in names)
+
+    names = ["ab-1", "ab-2", "ab-3", "yes", "no1", "ab-4", "1ab", "a123", "on", "off", "nul", "ab-5", "x", "y", "n"]
+    streams = [
+        MANIFEST,
+        pods(names, "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {n}\n  labels: {{a: '{n}'}}\nspec:\n"
+                    "  containers:\n  - name: web\n    image: nginx\n"),
+        pods(names + ["1e3", "e13"], "---\nkind: Pod\nmetadata:\n  name: '{n}'\nspec:\n  nodeSelector: {{k: v}}\n"),
+        pods(["ab-1", "ab-2", "ab-3"], "---\nkind: Pod\nmetadata:\n  name: {n}\n  # {n}\n"),
+        pods(["ab-1", "ab-2", "ab-3", "ab-4"], "---\nkind: Pod\nmetadata: {{name: {n}, x: 1.0, y: 1, z: true}}\n"),
+    ]
+    for text in streams:
+        got = {}
+        for enabled in (True, False):
+            stamp.ENABLED = enabled
+            try:
+                got[enabled] = [(json.dumps(v), repr(e)) for v, e in manifests.iter_documents(text, "m.yaml")]
+            finally:
+                stamp.ENABLED = True
+        assert got[True] == got[False]
