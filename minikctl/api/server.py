@@ -385,7 +385,8 @@ class Api:
                 self.tx.delete(res.kind, meta.get("namespace", CLUSTER), meta["name"])
         return stored, True
 
-    def write_status(self, obj: dict, old_status: dict | None = None, *, settled: bool = False) -> dict:
+    def write_status(self, obj: dict, old_status: dict | None = None, *, settled: bool = False,
+                     encode=None) -> dict:
         """A trusted component's status write (the kubelet's status manager): stored as given.
 
         The kubelet builds the status with the rules it is checked against (``ValidatePodStatusUpdate``); the
@@ -393,7 +394,7 @@ class Api:
         status it replaces, for the component's managedFields entry (subresource ``status``); without it the
         write is not tracked (the binding subresource's node and condition are nobody's). ``settled``: the writer
         expects no other write of the object soon (the scheduler's pod that fits nowhere waits minutes): the
-        store computes its printed row now, from ``obj``."""
+        store computes its printed row now, from ``obj``. ``encode``: Tx.update's."""
         if old_status is not None and self.field_manager:
             from minikctl.api import fieldmanager
 
@@ -401,7 +402,7 @@ class Api:
             fieldmanager.record_status(res, fieldmanager.schema_for(res), old_status, obj, self.field_manager,
                                        self._now())
         with self.writing():
-            return self.tx.update(obj, row_now=settled)
+            return self.tx.update(obj, row_now=settled, encode=encode)
 
     # ---- field ownership ------------------------------------------------------------------
     def _now(self) -> str:

@@ -22,7 +22,9 @@ the general way and came out exactly as its stamp would have (``verified``): wha
 a pod's name or uid elsewhere makes that comparison fail, and the template is dropped for good.
 
 ``ENABLED`` (``MINIKCTL_NO_STAMP=1`` clears it; it also turns off apply's last-applied annotation marshalled once
-per template, cli/writes.py ``_marshal``) lets tests run the same commands through the general path and
+per template, cli/writes.py ``_marshal``, a stream's documents alike decoded once, api/manifests.py ``_Alike``, and
+the scheduler's status write spliced into the pod's text, engine/controllers/scheduler.py ``_status_text``) lets
+tests run the same commands through the general path and
 compare the stores byte for byte (tests/unit/test_stamp_golden.py).
 """
 

@@ -671,10 +671,15 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
 
     # ---- objects ----------------------------------------------------------------------
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        found = self.get_with_body(kind, namespace, name)
+        return None if found is None else found[0]
+
+    def get_with_body(self, kind: str, namespace: str, name: str) -> tuple[dict, str] | None:
+        """``get``, and the stored JSON the object was decoded from."""
         if self._obj:
             pending = self._obj.get((kind, namespace, name))
             if pending is not None:
-                return json.loads(pending[1])
+                return json.loads(pending[1]), pending[1]
         row = self.conn.execute(
             "SELECT body FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name)
         ).fetchone()
@@ -685,7 +690,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         obj = _loads_row(self.path, row[0], f"the row of {kind} {namespace}/{name}")
         if not isinstance(obj.get("metadata"), dict):
             raise damaged(self.path, f"the row of {kind} {namespace}/{name} has no metadata")
-        return obj
+        return obj, row[0]
 
     def get_shared(self, kind: str, namespace: str, name: str) -> dict | None:
         """``get`` for a caller that only reads what it gets (admission looks up the Namespace and the
@@ -810,17 +815,19 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             history.record(self.conn, obj, self.now_ms, self._history, new=True)
         return obj
 
-    def update(self, obj: dict, *, row_now: bool = False) -> dict:
+    def update(self, obj: dict, *, row_now: bool = False, encode: Callable[[dict], str] | None = None) -> dict:
         """Write a changed object back with a new resourceVersion. ``row_now``: the writer expects no other write
         of it soon, so its printed row is computed now from ``obj`` (not decoded again from the body at the next
-        flush; an object written again before then gets its row from its last body as usual)."""
+        flush; an object written again before then gets its row from its last body as usual). ``encode``: what
+        gives the object's JSON once its resourceVersion is set, the very text the store's encoder would write
+        (the scheduler's status write of a pod whose stored text it has, engine/controllers/scheduler.py)."""
         meta = obj["metadata"]
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
         ns = meta.get("namespace", CLUSTER)
         if self._shared:
             self._shared.pop((obj["kind"], ns, meta["name"]), None)
-        body = _dumps(obj)
+        body = _dumps(obj) if encode is None else encode(obj)
         if obj["kind"] in self._listed_kinds:
             self._written(obj["kind"])
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)

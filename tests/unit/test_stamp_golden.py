@@ -3,7 +3,8 @@ stamping and with it switched off (MINIKCTL_NO_STAMP=1) leave stores equal table
 the same lines with the same exit codes. The manifests mix what the stamp must not take for a template: pods of
 three templates interleaved, names of another length, an invalid name, a mistyped document, a duplicate, a pod
 whose spec names its own token volume, a Deployment (its pods are the controller's), unknown fields under
---validate=warn, a second apply of the same file and of a changed one, create -f and server-side apply."""
+--validate=warn, a second apply of the same file and of a changed one, create -f and server-side apply, more pods
+than the node takes (the scheduler's status writes of those that fit nowhere)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ spec:
 
 UNKNOWN = "".join(_pod(f"w-{i:02d}", "nginx:1.0", "    colour: red\n") for i in range(6))
 SERVER_SIDE = "".join(_pod(f"s-{i:02d}", "nginx:1.0") for i in range(6))
+MANY = "".join(_pod(f"r-{i:03d}", "nginx:1.0") for i in range(120))  # beyond the node's 110 pods: some fit nowhere
 CREATED = "".join(_pod(f"c-{i:02d}", "busybox:1.36") for i in range(8)) + _pod("c-00", "busybox:1.36")
 
 
@@ -80,12 +82,13 @@ def _session(cli: Cli, manifest, tick: str | None, stamp: bool) -> list:
     unknown = manifest(UNKNOWN, "unknown.yaml")
     server_side = manifest(SERVER_SIDE, "ss.yaml")
     created = manifest(CREATED, "created.yaml")
+    many = manifest(MANY, "many.yaml")
     env = {} if stamp else {"MINIKCTL_NO_STAMP": "1"}
     seen = []
     for args in (["apply", "-f", path], ["apply", "-f", path], ["apply", "-f", changed, "-o", "name"],
                  ["apply", "-f", unknown, "--validate=warn"], ["apply", "-f", unknown],
                  ["apply", "--server-side", "-f", server_side], ["create", "-f", created, "--save-config"],
-                 ["create", "-f", created]):
+                 ["create", "-f", created], ["apply", "-f", many], ["apply", "-f", many]):
         done: subprocess.CompletedProcess = cli(*args, tick=tick, env=env)
         seen.append((args, done.returncode, done.stdout, done.stderr))
     return seen + dump(cli.home / "store.db")
@@ -117,6 +120,17 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
         return got
 
     monkeypatch.setattr(Api, "_stamped", counting)
+    from minikctl.engine.controllers.scheduler import Scheduler
+
+    spliced = []
+    real_text = Scheduler._status_text
+
+    def text(self, pod, body):
+        got = real_text(self, pod, body)
+        spliced.append((got is not None, self))
+        return got
+
+    monkeypatch.setattr(Scheduler, "_status_text", text)
     monkeypatch.setenv("MINIKCTL_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("MINIKCTL_STORE", raising=False)
     monkeypatch.setenv("MINIKCTL_TICK", "0")
@@ -132,6 +146,11 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
     # the documents refused after them undid their steps: the q-* pods (p-003's template) begin again
     expected += [f"q-{i:03d}" for i in range(2, 12)]
     assert stamped == expected
+    app._main(["apply", "-f", manifest(MANY, "many.yaml")])
+    capsys.readouterr()
+    # the pods beyond the node's 110 fit nowhere: their status writes are spliced into their texts, the first
+    # checked against the encoder's
+    assert spliced and all(made for made, _s in spliced) and {s._spliced for _m, s in spliced} == {1}
 
 
 def test_last_applied_of_documents_alike_is_their_own_marshal():
