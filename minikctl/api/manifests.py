@@ -1674,14 +1674,89 @@ def iter_documents(text: str, source: str):
     except _Fail as exc:
         yield None, ClientError(f"error parsing {source}: {exc.msg}")
         return
+    from minikctl.api.stamp import ENABLED
+
+    alike: list[_Alike] = []  # the last documents decoded whose like the next ones may be (_Alike)
     for chunk, _line in chunks:
+        found = next((a for a in alike if a.matches(chunk)), None) if ENABLED else None
+        if found is not None and found.verified:
+            yield found.stamp(chunk), None
+            continue
         try:
             value = _decode_yaml_document(chunk)
         except _Fail as exc:
             yield None, ClientError(f"error parsing {source}: {exc.msg}")
             return
+        if found is not None:
+            found.check(chunk, value)
+        elif ENABLED:
+            made = _Alike.of(chunk, value)
+            if made is not None:
+                alike.insert(0, made)
+                del alike[8:]
         if value is not None:
             yield value, None
+
+
+_DNS_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
+_plain_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _plain_name(s: str) -> bool:
+    """A name that go-yaml reads as the same string wherever it stands in a document, as a plain scalar or
+    inside quotes: a DNS label that begins with a letter and is no YAML 1.1 boolean or null (``resolve_plain``
+    keeps such a word as it is; no character of it ends a scalar or needs an escape)."""
+    return bool(_DNS_LABEL.match(s)) and s not in _BOOL_NULL
+
+
+class _Alike:
+    """A decoded document of a stream whose next documents may differ from it only by their ``metadata.name``
+    (``apply -f`` of a generated file of thousands of pods): the same text but for the name's characters, at
+    the same place, of the same length. The first such document is decoded and must give this one's value with
+    its own name (``check``, ``verified``); the following ones are this value, copied, with their names
+    (``stamp``), not parsed again. The names are plain (``_plain_name``): one that is not, or a document not
+    alike, is decoded as always."""
+
+    __slots__ = ("text", "start", "end", "json", "verified")
+
+    def __init__(self, text: str, start: int, end: int, encoded: str) -> None:
+        self.text, self.start, self.end, self.json = text, start, end, encoded
+        self.verified = False
+
+    @classmethod
+    def of(cls, text: str, value) -> "_Alike | None":
+        meta = value.get("metadata") if type(value) is dict else None
+        name = meta.get("name") if type(meta) is dict else None
+        if type(name) is not str or not _plain_name(name) or text.count(name) != 1:
+            return None
+        try:
+            encoded = _plain_json(value)
+        except (TypeError, ValueError, RecursionError):
+            return None
+        if json.loads(encoded) != value:  # a value JSON does not carry exactly (a float NaN, a tuple)
+            return None
+        start = text.index(name)
+        return cls(text, start, start + len(name), encoded)
+
+    def matches(self, text: str) -> bool:
+        start, end = self.start, self.end
+        return (len(text) == len(self.text) and text[:start] == self.text[:start]
+                and text[end:] == self.text[end:] and _plain_name(text[start:end]))
+
+    def stamp(self, text: str):
+        value = json.loads(self.json)
+        value["metadata"]["name"] = text[self.start:self.end]
+        return value
+
+    def check(self, text: str, value) -> None:
+        """``value``, decoded from ``text`` (which ``matches``), is what ``stamp`` gives: trust the stamp from now
+        on; else never again."""
+        stamped = self.stamp(text)
+        if value == stamped and _plain_json(value) == _plain_json(stamped):
+            self.verified = True
+        else:
+            self.end = -1  # matches nothing any more
+            self.text = ""
 
 
 def _iter_json_stream(text: str, source: str):

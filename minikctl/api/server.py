@@ -22,6 +22,7 @@ import json
 from contextlib import contextmanager
 
 from minikctl.api import registry
+from minikctl.api import stamp as _stamp
 from minikctl.kube import errors as E
 from minikctl.kube.kinds import Resource, for_kind
 from minikctl.store.db import CLUSTER, Tx
@@ -222,6 +223,18 @@ class Api:
     def create(self, obj: dict, *, dry_run: bool = False, source: str = "", managed: list | None = None) -> dict:
         """``managed``: the managedFields a server-side apply computed (else the field manager's Update)."""
         res = self._resource_of(obj)
+        watch = None
+        if res.kind == "Pod" and _stamp.ENABLED and not dry_run and managed is None and self.field_manager \
+                and not self.writer:
+            # the pods of one template are admitted once (api/stamp.py): the next are stamped from the first
+            key = _stamp.request_key(obj)
+            if key is not None:
+                template = _stamp.usable(self, key)
+                if template is not None:
+                    stamped = self._stamped(template, obj)
+                    if stamped is not None:
+                        return stamped
+                watch = _stamp.watch(self, key)
         strat = registry.strategy(res)
         sent = obj
         obj = _copy(obj)
@@ -271,10 +284,27 @@ class Api:
                 meta["managedFields"] = managed
         elif self.field_manager:
             self._record(res, None, obj, "", sent)
+        if watch is not None:
+            _stamp.admitted(watch, self, obj, name, (sent["metadata"].get("annotations") or {}).get(LAST_APPLIED))
         if dry_run:
             return obj
         with self.writing():
             return self.tx.create(obj)
+
+    def _stamped(self, template, sent: dict) -> dict | None:
+        """``create`` of a pod whose template was admitted before (api/stamp.py): the template with this pod's
+        name, uid, last-applied annotation and token volume name, the uid and suffix counters moved as admission
+        moves them. None when the pod is not new (the general path refuses it as it does)."""
+        meta = sent["metadata"]
+        name = meta["name"]
+        if self.tx.exists("Pod", template.namespace, name):
+            return None
+        self.admission_name = name
+        uid = self.tx.new_uid()
+        token = f"kube-api-access-{self.tx.name_suffix(5)}" if template.token_paths else None
+        obj = template.stamp(name, uid, (meta.get("annotations") or {}).get(LAST_APPLIED), token)
+        with self.writing():
+            return self.tx.create(obj, template.encode)
 
     def _admit_namespace(self, res: Resource, ns: str, name: str, source: str) -> None:
         """The NamespaceLifecycle admission plugin: the namespace must exist and not be terminating."""
@@ -372,7 +402,8 @@ class Api:
                 self.tx.delete(res.kind, meta.get("namespace", CLUSTER), meta["name"])
         return stored, True
 
-    def write_status(self, obj: dict, old_status: dict | None = None, *, settled: bool = False) -> dict:
+    def write_status(self, obj: dict, old_status: dict | None = None, *, settled: bool = False,
+                     encode=None) -> dict:
         """A trusted component's status write (the kubelet's status manager): stored as given.
 
         The kubelet builds the status with the rules it is checked against (``ValidatePodStatusUpdate``); the
@@ -380,7 +411,7 @@ class Api:
         status it replaces, for the component's managedFields entry (subresource ``status``); without it the
         write is not tracked (the binding subresource's node and condition are nobody's). ``settled``: the writer
         expects no other write of the object soon (the scheduler's pod that fits nowhere waits minutes): the
-        store computes its printed row now, from ``obj``."""
+        store computes its printed row now, from ``obj``. ``encode``: Tx.update's."""
         if old_status is not None and self.field_manager:
             from minikctl.api import fieldmanager
 
@@ -388,7 +419,7 @@ class Api:
             fieldmanager.record_status(res, fieldmanager.schema_for(res), old_status, obj, self.field_manager,
                                        self._now())
         with self.writing():
-            return self.tx.update(obj, row_now=settled)
+            return self.tx.update(obj, row_now=settled, encode=encode)
 
     # ---- field ownership ------------------------------------------------------------------
     def _now(self) -> str:

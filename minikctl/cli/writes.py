@@ -9,7 +9,6 @@ from minikctl.cli import common as c
 def annotated(obj: dict) -> dict:
     """The object with kubectl's last-applied-configuration annotation (compact sorted JSON of the file's object)."""
     from minikctl.api.server import LAST_APPLIED
-    from minikctl.printers.serialize import to_compact_json
 
     # new maps only along metadata.annotations: the rest is shared with ``obj`` and read, never changed (the API
     # server copies what it is sent)
@@ -17,7 +16,52 @@ def annotated(obj: dict) -> dict:
     annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k != LAST_APPLIED}
     plain = {**obj, "metadata": {**meta, "annotations": annotations}}
     return {**obj, "metadata": {**meta, "annotations": {**(meta.get("annotations") or {}),
-                                                        LAST_APPLIED: to_compact_json(plain) + "\n"}}}
+                                                        LAST_APPLIED: _marshal(plain) + "\n"}}}
+
+
+# the Go marshal of documents alike but for their names, split around the name: (the text before its string, the
+# text after it), None for a template Go does not marshal; by the document's JSON with the name left out
+_AROUND_NAME: dict = {}
+_NAME_MARK = "\x00name\x00"  # no document's name: a DNS label (below) has no NUL
+
+
+def _marshal(plain: dict) -> str:
+    """``json.Marshal`` of the applied object (serialize.to_compact_json), once per template of a manifest's
+    documents: Go's encoder writes a map's keys sorted and each value by itself, so the objects that differ only by
+    ``metadata.name`` marshal to the same text around it, and a name that is a DNS label (lowercase letters,
+    digits, '-') is written as it stands between quotes. Two documents are alike when Python's encoder writes
+    them alike with the name left out: the same values of the same JSON types in the same order (1, 1.0 and
+    true apart). Their maps' keys are strings, as the manifest decoders give them (api/manifests.py)."""
+    from minikctl.api.stamp import _LABEL, ENABLED, _encode
+    from minikctl.kube.gofmt import json_string
+    from minikctl.printers.serialize import to_compact_json
+
+    meta = plain["metadata"]
+    name = meta.get("name")
+    if not ENABLED or type(name) is not str or not _LABEL.fullmatch(name):
+        return to_compact_json(plain)
+    try:
+        key = _encode({**plain, "metadata": {**meta, "name": ""}})
+    except (TypeError, ValueError, RecursionError):
+        return to_compact_json(plain)
+    around = _AROUND_NAME.get(key, False)
+    if around is False:
+        around = None
+        try:
+            text = to_compact_json({**plain, "metadata": {**meta, "name": _NAME_MARK}})
+        except (TypeError, ValueError, RecursionError):
+            pass  # the document's own marshal below refuses it as Go does
+        else:
+            mark = json_string(_NAME_MARK)
+            if text.count(mark) == 1:
+                head, tail = text.split(mark)
+                around = (head + '"', '"' + tail)
+        if len(_AROUND_NAME) > 1000:
+            _AROUND_NAME.clear()
+        _AROUND_NAME[key] = around
+    if around is None:
+        return to_compact_json(plain)
+    return around[0] + name + around[1]
 
 
 def apply_one(api, res, obj, source, mode):

@@ -422,6 +422,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # take theirs back): an in-process watch cache (minikctl serve) gets each revision's body from it
         self.journal: list[Change] | None = None
         self.read_only = False  # a read snapshot (Store.read_snapshot): nothing may be written
+        # writes of objects other than Pods, and steps undone, so far: the pods of one template are admitted once
+        # while it stays the same (api/stamp.py keeps its templates in ``stamps``)
+        self.other_writes = 0
+        self.stamps: dict = {}
         self.snapshot: tuple[int, int, int] | None = None
         self._savepoints: list[list] = []  # the open savepoints' saved state, innermost last
 
@@ -566,6 +570,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             if not self.conn.in_transaction:  # SQLite undid the whole transaction (SQLITE_FULL): nothing to step back
                 raise
             meta, dirty, fed, journaled, pending, _written = frame
+            self.other_writes += 1  # what the step wrote, a Namespace as much as a Pod, never happened
             self.conn.execute("ROLLBACK TO SAVEPOINT step")
             self.conn.execute("RELEASE SAVEPOINT step")
             self._meta, self._dirty = meta, dirty
@@ -666,10 +671,15 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
 
     # ---- objects ----------------------------------------------------------------------
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        found = self.get_with_body(kind, namespace, name)
+        return None if found is None else found[0]
+
+    def get_with_body(self, kind: str, namespace: str, name: str) -> tuple[dict, str] | None:
+        """``get``, and the stored JSON the object was decoded from."""
         if self._obj:
             pending = self._obj.get((kind, namespace, name))
             if pending is not None:
-                return json.loads(pending[1])
+                return json.loads(pending[1]), pending[1]
         row = self.conn.execute(
             "SELECT body FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name)
         ).fetchone()
@@ -680,7 +690,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         obj = _loads_row(self.path, row[0], f"the row of {kind} {namespace}/{name}")
         if not isinstance(obj.get("metadata"), dict):
             raise damaged(self.path, f"the row of {kind} {namespace}/{name} has no metadata")
-        return obj
+        return obj, row[0]
 
     def get_shared(self, kind: str, namespace: str, name: str) -> dict | None:
         """``get`` for a caller that only reads what it gets (admission looks up the Namespace and the
@@ -778,8 +788,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             args.append(namespace)
         return [r[0] for r in self.conn.execute(sql + " ORDER BY name", args)]
 
-    def create(self, obj: dict) -> dict:
-        """Persist a new object; fills uid, resourceVersion and creationTimestamp."""
+    def create(self, obj: dict, encode: Callable[[dict], str] | None = None) -> dict:
+        """Persist a new object; fills uid, resourceVersion and creationTimestamp. ``encode``: what gives the
+        object's JSON once they are filled in, the very text the store's encoder would write (a pod stamped from
+        a template, api/stamp.py: the template's text with the pod's own values put in)."""
         from minikctl.kube.timefmt import rfc3339
 
         meta = obj.setdefault("metadata", {})
@@ -790,7 +802,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         ns = meta.get("namespace", CLUSTER)
         if self._shared:
             self._shared.pop((obj["kind"], ns, meta["name"]), None)
-        body = _dumps(obj)
+        body = _dumps(obj) if encode is None else encode(obj)
         if obj["kind"] in self._listed_kinds:
             self._written(obj["kind"])
         self.conn.execute(
@@ -803,17 +815,19 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             history.record(self.conn, obj, self.now_ms, self._history, new=True)
         return obj
 
-    def update(self, obj: dict, *, row_now: bool = False) -> dict:
+    def update(self, obj: dict, *, row_now: bool = False, encode: Callable[[dict], str] | None = None) -> dict:
         """Write a changed object back with a new resourceVersion. ``row_now``: the writer expects no other write
         of it soon, so its printed row is computed now from ``obj`` (not decoded again from the body at the next
-        flush; an object written again before then gets its row from its last body as usual)."""
+        flush; an object written again before then gets its row from its last body as usual). ``encode``: what
+        gives the object's JSON once its resourceVersion is set, the very text the store's encoder would write
+        (the scheduler's status write of a pod whose stored text it has, engine/controllers/scheduler.py)."""
         meta = obj["metadata"]
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
         ns = meta.get("namespace", CLUSTER)
         if self._shared:
             self._shared.pop((obj["kind"], ns, meta["name"]), None)
-        body = _dumps(obj)
+        body = _dumps(obj) if encode is None else encode(obj)
         if obj["kind"] in self._listed_kinds:
             self._written(obj["kind"])
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
@@ -864,6 +878,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return last
 
     def _log(self, change: Change) -> None:
+        if change.kind != "Pod":
+            self.other_writes += 1
         self.feed.append(change)
         self._changes.append(changelog.row(change))
         if self.journal is not None:
@@ -883,6 +899,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if cur.rowcount != 1:
             raise KeyError(f"{kind} {namespace}/{name} is not stored")
         self._shared.pop((kind, namespace, name), None)
+        self.other_writes += 1
         if kind in self._listed_kinds:
             self._written(kind)
         self._row_written((kind, namespace, name), (rv, body))

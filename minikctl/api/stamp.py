@@ -1,0 +1,261 @@
+"""Pods of one template admitted once, then stamped: the create of the next pods of a manifest without admitting
+each again.
+
+``apply -f`` of a file of 10,000 pods that differ only by their names sends 10,000 requests that differ, as JSON,
+only by ``metadata.name`` and by the name inside kubectl's last-applied-configuration annotation. Admission
+(``Api.create``: the decoding checks, the strategy's PrepareForCreate, defaulting and the ServiceAccount, Priority
+and DefaultTolerationSeconds plugins, validation, the create's managedFields entry) is a function of the request's
+JSON, of the objects it reads (the Namespace, the ServiceAccount, PriorityClasses), of the clock (managedFields'
+time) and of two counters (the uid, the token volume's five generated characters, see
+``docs/ARCHITECTURE.md``'s field ownership and api/defaults.py ``_mount_service_account_token``). So once one
+pod of a template is admitted, the next ones are that pod with their own name, uid, annotation and token volume
+name put in, with the counters advanced exactly as admission advances them.
+
+What makes two requests one template (``request_key``): their JSON with the name and the last-applied annotation
+left out, the lengths of both (validation counts the annotations' bytes), the name a DNS label (a valid pod name
+whatever its characters; a name that is not goes the general way and gets its own verdict), no generateName.
+What makes the admitted pod reusable (``admitted``): admission moved only the uid counter (by one) and the
+suffix counter (by one, or not at all), wrote nothing, warned of nothing; the cluster's other objects did not change
+since (``Tx.other_writes``: any write of an object that is not a Pod, and any step undone), the clock did not move,
+the validation mode and the field manager are the same. A template is used only after a second pod of it went
+the general way and came out exactly as its stamp would have (``verified``): whatever admission would copy from
+a pod's name or uid elsewhere makes that comparison fail, and the template is dropped for good.
+
+``ENABLED`` (``MINIKCTL_NO_STAMP=1`` clears it; it also turns off apply's last-applied annotation marshalled once
+per template, cli/writes.py ``_marshal``, a stream's documents alike decoded once, api/manifests.py ``_Alike``, and
+the scheduler's status write spliced into the pod's text, engine/controllers/scheduler.py ``_status_text``) lets
+tests run the same commands through the general path and
+compare the stores byte for byte (tests/unit/test_stamp_golden.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+from minikctl.api.speckey import _GENERATED
+
+ENABLED = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a DNS-1123 label: always a valid pod name
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=True).encode
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode  # the store's
+_COUNTERS = ("counter:uid", "counter:suffix")
+
+
+def request_key(sent) -> tuple | None:
+    """The template of a create request: (its JSON without the name and the last-applied annotation, the name's
+    length, the annotation's length in characters and UTF-8 bytes); None when the request is not one stamping
+    handles (no plain name, a generateName, not JSON)."""
+    if type(sent) is not dict:
+        return None
+    meta = sent.get("metadata")
+    if type(meta) is not dict or "generateName" in meta:
+        return None
+    name = meta.get("name")
+    if type(name) is not str or not _LABEL.fullmatch(name):
+        return None
+    masked = {**meta, "name": ""}
+    annotations = meta.get("annotations")
+    applied = None
+    if annotations is not None:
+        if type(annotations) is not dict:
+            return None
+        applied = annotations.get(LAST_APPLIED)
+        if applied is not None:
+            if type(applied) is not str:
+                return None
+            masked["annotations"] = {**annotations, LAST_APPLIED: ""}
+    try:
+        text = _encode({**sent, "metadata": masked})
+    except (TypeError, ValueError, RecursionError):
+        return None
+    if applied is None:
+        return text, len(name), -1, -1
+    return text, len(name), len(applied), len(applied.encode("utf-8", "surrogatepass"))
+
+
+# marks of a pod's own values in its template's stored text (control characters: the encoder escapes them, so no
+# value of a document can be written as one): name, uid, last-applied annotation, token volume, creation time,
+# resourceVersion
+_MARKS = tuple(f"\x00{i}\x00" for i in range(6))
+_MARKED = tuple(_dumps(m) for m in _MARKS)
+_SPLIT = re.compile("(" + "|".join(re.escape(m) for m in _MARKED) + ")")
+
+
+class Template:
+    """An admitted pod's JSON and where its own parts are: the token volume's name (paths into the object); the
+    text the store writes for a pod stamped from it, cut around the pod's own values (``encode``)."""
+
+    __slots__ = ("env", "text", "namespace", "token_paths", "verified", "applied", "pieces", "encoded")
+
+    def __init__(self, env: tuple, text: str, namespace: str, token_paths: list) -> None:
+        self.env, self.text, self.namespace, self.token_paths = env, text, namespace, token_paths
+        self.verified = False
+        self.applied = LAST_APPLIED in (json.loads(text)["metadata"].get("annotations") or {})
+        self.pieces = self._pieces()
+        self.encoded = False  # ``encode`` has given once what the store's encoder gives
+
+    def _pieces(self) -> list | None:
+        """The stored text of a stamp, as Tx.create fills it in (creationTimestamp, then resourceVersion, set on
+        the metadata), with marks for the pod's own values: [text, index of a value, text, ...]; None unless each
+        mark is where the stamp puts it and nowhere else."""
+        obj = self.stamp(_MARKS[0], _MARKS[1], _MARKS[2] if self.applied else None,
+                         _MARKS[3] if self.token_paths else None)
+        meta = obj["metadata"]
+        meta["creationTimestamp"] = _MARKS[4]
+        meta["resourceVersion"] = _MARKS[5]
+        parts = _SPLIT.split(_dumps(obj))
+        marks = parts[1::2]
+        want = (1, 1, 1 if self.applied else 0, len(self.token_paths), 1, 1)
+        if any(marks.count(_MARKED[i]) != n for i, n in enumerate(want)):
+            return None
+        for i in range(1, len(parts), 2):
+            parts[i] = _MARKED.index(parts[i])
+        return parts
+
+    def encode(self, obj: dict) -> str:
+        """The store's text of ``obj``, a stamp of this template whose creationTimestamp and resourceVersion the
+        store has just set (Tx.create's ``encode``): each string value is encoded by itself, as the encoder does
+        inside the object. The first time, it is compared with the encoder's own text (and given up if not
+        the same)."""
+        meta = obj["metadata"]
+        values = (meta["name"], meta["uid"], meta["annotations"][LAST_APPLIED] if self.applied else "",
+                  _token_of(obj, self.token_paths[0]) if self.token_paths else "",
+                  meta["creationTimestamp"], meta["resourceVersion"])
+        pieces = self.pieces
+        if pieces is None:
+            return _dumps(obj)
+        out = [pieces[0]]
+        for i in range(1, len(pieces), 2):
+            out.append(_dumps(values[pieces[i]]))
+            out.append(pieces[i + 1])
+        text = "".join(out)
+        if not self.encoded:
+            plain = _dumps(obj)
+            if text != plain:
+                self.pieces = None
+                return plain
+            self.encoded = True
+        return text
+
+    def stamp(self, name: str, uid: str, applied: str | None, token: str | None) -> dict:
+        obj = json.loads(self.text)
+        meta = obj["metadata"]
+        meta["name"] = name
+        meta["uid"] = uid
+        if applied is not None:
+            meta["annotations"][LAST_APPLIED] = applied
+        for path in self.token_paths:
+            node = obj
+            for step in path:
+                node = node[step]
+            node["name"] = token
+        return obj
+
+
+def _token_of(obj: dict, path: tuple) -> str:
+    node = obj
+    for step in path:
+        node = node[step]
+    return node["name"]
+
+
+def _token_paths(obj: dict) -> tuple[list, str | None]:
+    """The places of the generated token volume's name (the volume, the mounts of it), as speckey finds them, and
+    the name (None: no such volume). Were the name anywhere else too, the stamp of a second pod would differ
+    from what its admission made, and the template would be refused then."""
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        return [], None
+    volumes = spec.get("volumes")
+    token = None
+    paths: list = []
+    if isinstance(volumes, list):
+        for i, v in enumerate(volumes):
+            n = v.get("name") if isinstance(v, dict) else None
+            if isinstance(n, str) and _GENERATED.fullmatch(n):
+                token = n
+                break
+    if token is None:
+        return [], None
+    for i, v in enumerate(volumes):
+        if isinstance(v, dict) and v.get("name") == token:
+            paths.append(("spec", "volumes", i))
+    for field in ("initContainers", "containers", "ephemeralContainers"):
+        containers = spec.get(field)
+        for j, c in enumerate(containers if isinstance(containers, list) else ()):
+            mounts = c.get("volumeMounts") if isinstance(c, dict) else None
+            for k, m in enumerate(mounts if isinstance(mounts, list) else ()):
+                if isinstance(m, dict) and m.get("name") == token:
+                    paths.append(("spec", field, j, "volumeMounts", k))
+    return paths, token
+
+
+class Watch:
+    """What one general-path create of a keyed request did besides admitting: taken before admission, checked
+    after it (``admitted``)."""
+
+    __slots__ = ("key", "env", "template", "meta", "warnings", "feed", "changes")
+
+    def __init__(self, key: tuple, env: tuple, template, api) -> None:
+        tx = api.tx
+        self.key, self.env, self.template = key, env, template
+        self.meta = dict(tx._meta)
+        self.warnings, self.feed, self.changes = len(api.warnings), len(tx.feed), len(tx._changes)
+
+
+def watch(api, key: tuple) -> Watch | None:
+    """What a general create of the request ``key`` is to record (None: the key's stamp proved wrong, or the
+    transaction keeps no templates). Called before admission, as ``Watch`` takes its counts then."""
+    templates = api.tx.stamps
+    found = templates.get(key)
+    if found is False:
+        return None
+    env = environment(api)
+    return Watch(key, env, found if found is not None and found.env == env else None, api)
+
+
+def environment(api) -> tuple:
+    """What else admission depends on: the cluster's other objects (their writes counted), the clock (the
+    managedFields' time), the validation mode and the field manager."""
+    tx = api.tx
+    return tx.other_writes, tx.now_ms, api.validate_mode, api.field_manager
+
+
+def usable(api, key: tuple) -> Template | None:
+    """The key's verified template when the transaction is still as it was when it was made."""
+    found = api.tx.stamps.get(key)
+    if found and found.verified and found.env == environment(api):
+        return found
+    return None
+
+
+def admitted(watch: Watch, api, obj: dict, name: str, applied: str | None) -> None:
+    """A general create of a keyed request admitted ``obj`` (not yet stored): record it as the key's template, or
+    compare it with the template's stamp (and trust the template from then on, or never again)."""
+    tx = api.tx
+    templates = tx.stamps
+    meta = tx._meta
+    before = watch.meta
+    if (len(api.warnings) != watch.warnings or len(tx.feed) != watch.feed or len(tx._changes) != watch.changes
+            or any(before.get(k) != v for k, v in meta.items() if k not in _COUNTERS)
+            or any(k not in meta for k in before)):
+        templates[watch.key] = False
+        return
+    uid_step = int(meta.get("counter:uid", "0")) - int(before.get("counter:uid", "0"))
+    suffix_step = int(meta.get("counter:suffix", "0")) - int(before.get("counter:suffix", "0"))
+    paths, token = _token_paths(obj)
+    if uid_step != 1 or suffix_step != (1 if token is not None else 0):
+        templates[watch.key] = False
+        return
+    text = _dumps(obj)
+    template = watch.template
+    if template is None:
+        templates[watch.key] = Template(watch.env, text, obj["metadata"].get("namespace", ""), paths)
+    elif template.token_paths == paths and _dumps(template.stamp(name, obj["metadata"]["uid"], applied,
+                                                                 token)) == text:
+        template.verified = True
+    else:
+        templates[watch.key] = False

@@ -1,0 +1,216 @@
+"""Pods stamped from a template (api/stamp.py) are what admitting each of them gives: the same commands run with
+stamping and with it switched off (MINIKCTL_NO_STAMP=1) leave stores equal table by table, row by row, and print
+the same lines with the same exit codes. The manifests mix what the stamp must not take for a template: pods of
+three templates interleaved, names of another length, an invalid name, a mistyped document, a duplicate, a pod
+whose spec names its own token volume, a Deployment (its pods are the controller's), unknown fields under
+--validate=warn, a second apply of the same file and of a changed one, create -f and server-side apply, more pods
+than the node takes (the scheduler's status writes of those that fit nowhere)."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+
+from tests.conftest import Cli
+
+
+def _pod(name: str, image: str, extra: str = "") -> str:
+    return (f"---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  labels:\n    app: x\n"
+            f"spec:\n  containers:\n  - name: web\n    image: {image}\n{extra}")
+
+
+LIMITS = "    resources:\n      limits:\n        cpu: 0.5\n"
+MANIFEST = "".join(_pod(f"p-{i:03d}", f"nginx:1.{i % 3}", LIMITS if i % 4 == 0 else "") for i in range(40)) + \
+    _pod("p-long-name-0", "nginx:1.0") + _pod("p-long-name-1", "nginx:1.0") + _pod("Bad_Name", "nginx:1.0") + \
+    _pod("p-001", "nginx:1.1") + _pod("p-x", "nginx:1.0") + _pod("p-y", "nginx:1.0") + """---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: typed
+spec:
+  containers: x
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: own-token
+spec:
+  containers:
+  - name: web
+    image: nginx
+    volumeMounts: [{name: kube-api-access-abcde, mountPath: /t}]
+  volumes: [{name: kube-api-access-abcde, emptyDir: {}}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: dep
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: dep}
+  template:
+    metadata:
+      labels: {app: dep}
+    spec:
+      containers:
+      - name: c
+        image: busybox
+""" + "".join(_pod(f"q-{i:03d}", "nginx:1.0") for i in range(12))
+
+UNKNOWN = "".join(_pod(f"w-{i:02d}", "nginx:1.0", "    colour: red\n") for i in range(6))
+SERVER_SIDE = "".join(_pod(f"s-{i:02d}", "nginx:1.0") for i in range(6))
+MANY = "".join(_pod(f"r-{i:03d}", "nginx:1.0") for i in range(120))  # beyond the node's 110 pods: some fit nowhere
+CREATED = "".join(_pod(f"c-{i:02d}", "busybox:1.36") for i in range(8)) + _pod("c-00", "busybox:1.36")
+
+
+def dump(path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        out = []
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            out += [f"{table} {row!r}" for row in conn.execute(f"SELECT * FROM {table} ORDER BY {', '.join(cols)}")]
+        return out
+    finally:
+        conn.close()
+
+
+def _session(cli: Cli, manifest, tick: str | None, stamp: bool) -> list:
+    path = manifest(MANIFEST)
+    changed = manifest(MANIFEST.replace("nginx:1.1", "nginx:1.7"), "changed.yaml")
+    unknown = manifest(UNKNOWN, "unknown.yaml")
+    server_side = manifest(SERVER_SIDE, "ss.yaml")
+    created = manifest(CREATED, "created.yaml")
+    many = manifest(MANY, "many.yaml")
+    env = {} if stamp else {"MINIKCTL_NO_STAMP": "1"}
+    seen = []
+    for args in (["apply", "-f", path], ["apply", "-f", path], ["apply", "-f", changed, "-o", "name"],
+                 ["apply", "-f", unknown, "--validate=warn"], ["apply", "-f", unknown],
+                 ["apply", "--server-side", "-f", server_side], ["create", "-f", created, "--save-config"],
+                 ["create", "-f", created], ["apply", "-f", many], ["apply", "-f", many]):
+        done: subprocess.CompletedProcess = cli(*args, tick=tick, env=env)
+        seen.append((args, done.returncode, done.stdout, done.stderr))
+    return seen + dump(cli.home / "store.db")
+
+
+def test_stamped_pods_store_what_admission_gives(tmp_path, manifest):
+    for tick in ("0", None):
+        stamped = _session(Cli(tmp_path / f"stamped-{tick}"), manifest, tick, True)
+        general = _session(Cli(tmp_path / f"general-{tick}"), manifest, tick, False)
+        assert len(stamped) == len(general)
+        for a, b in zip(stamped, general):
+            assert a == b
+
+
+def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, capsys):
+    """The comparison above is not empty: the first pod of a template is admitted, the second admitted and checked
+    against its stamp, the rest stamped; names of another length are another template; a step undone (a refused
+    document) makes every template begin again."""
+    from minikctl.api.server import Api
+    from minikctl.cli import app
+
+    stamped = []
+    real = Api._stamped
+
+    def counting(self, template, sent):
+        got = real(self, template, sent)
+        if got is not None:
+            stamped.append(got["metadata"]["name"])
+        return got
+
+    monkeypatch.setattr(Api, "_stamped", counting)
+    from minikctl.engine.controllers.scheduler import Scheduler
+
+    spliced = []
+    real_text = Scheduler._status_text
+
+    def text(self, pod, body):
+        got = real_text(self, pod, body)
+        spliced.append((got is not None, self))
+        return got
+
+    monkeypatch.setattr(Scheduler, "_status_text", text)
+    monkeypatch.setenv("MINIKCTL_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("MINIKCTL_STORE", raising=False)
+    monkeypatch.setenv("MINIKCTL_TICK", "0")
+    app._main(["apply", "-f", manifest(MANIFEST)])
+    capsys.readouterr()
+    seen: dict = {}
+    expected = []
+    for i in range(40):  # six templates: the image (i % 3) and the limits (i % 4 == 0)
+        key = (i % 3, i % 4 == 0)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 2:
+            expected.append(f"p-{i:03d}")
+    # the documents refused after them undid their steps: the q-* pods (p-003's template) begin again
+    expected += [f"q-{i:03d}" for i in range(2, 12)]
+    assert stamped == expected
+    app._main(["apply", "-f", manifest(MANY, "many.yaml")])
+    capsys.readouterr()
+    # the pods beyond the node's 110 fit nowhere: their status writes are spliced into their texts, the first
+    # checked against the encoder's
+    assert spliced and all(made for made, _s in spliced) and {s._spliced for _m, s in spliced} == {1}
+
+
+def test_last_applied_of_documents_alike_is_their_own_marshal():
+    """apply's annotation, marshalled once per template of documents (cli/writes._marshal), is each document's
+    own Go marshal: escapes, numbers of each JSON type, a name that is also a value elsewhere, names that are
+    not DNS labels, a value Go refuses (refused again for every document)."""
+    import pytest
+
+    from minikctl.api.server import LAST_APPLIED
+    from minikctl.cli import writes
+    from minikctl.printers.serialize import to_compact_json
+
+    docs = [
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a-1", "labels": {"x": "<&>"}},
+         "spec": {"containers": [{"name": "web", "image": "n", "args": ["\u2028", 1.5, 1e20, 10 ** 30, -0.0]}]}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bb", "annotations": {"n": "bb"}},
+         "spec": {"x": [None, True, 1, 1.0]}},
+        {"apiVersion": "v1", "kind": "Pod", "metadata": {"namespace": "a-1", "name": "a-1"},
+         "spec": {"nodeSelector": {"name": "a-1"}}},
+    ]
+    for _round in range(3):
+        for doc in docs:
+            for name in ("a-1", "zz", "a-2", "q" * 63, "0", "Cap", "a.b", "\u00e9"):
+                sent = {**doc, "metadata": {**doc["metadata"], "name": name}}
+                got = writes.annotated(sent)["metadata"]["annotations"][LAST_APPLIED]
+                plain = {**sent, "metadata": {**sent["metadata"],
+                                              "annotations": dict(sent["metadata"].get("annotations") or {})}}
+                assert got == to_compact_json(plain) + "\n"
+    bad = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}, "spec": {"f": float("nan")}}
+    for _round in range(2):
+        with pytest.raises(ValueError, match="unsupported value: NaN"):
+            writes.annotated(bad)
+
+
+def test_documents_alike_decode_as_each_alone():
+    """A stream's documents that differ only by their names (api/manifests._Alike) give what decoding each gives:
+    names that YAML reads otherwise (yes, on, 1e3), quoted names, a name also in a comment, names of other
+    lengths, numbers of each type."""
+    import json
+
+    from minikctl.api import manifests, stamp
+
+    def pods(names, fmt):
+        return "".join(fmt.format(n=n) for n in names)
+
+    names = ["ab-1", "ab-2", "ab-3", "yes", "no1", "ab-4", "1ab", "a123", "on", "off", "nul", "ab-5", "x", "y", "n"]
+    streams = [
+        MANIFEST,
+        pods(names, "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: {n}\n  labels: {{a: '{n}'}}\nspec:\n"
+                    "  containers:\n  - name: web\n    image: nginx\n"),
+        pods(names + ["1e3", "e13"], "---\nkind: Pod\nmetadata:\n  name: '{n}'\nspec:\n  nodeSelector: {{k: v}}\n"),
+        pods(["ab-1", "ab-2", "ab-3"], "---\nkind: Pod\nmetadata:\n  name: {n}\n  # {n}\n"),
+        pods(["ab-1", "ab-2", "ab-3", "ab-4"], "---\nkind: Pod\nmetadata: {{name: {n}, x: 1.0, y: 1, z: true}}\n"),
+    ]
+    for text in streams:
+        got = {}
+        for enabled in (True, False):
+            stamp.ENABLED = enabled
+            try:
+                got[enabled] = [(json.dumps(v), repr(e)) for v, e in manifests.iter_documents(text, "m.yaml")]
+            finally:
+                stamp.ENABLED = True
+        assert got[True] == got[False]
