@@ -32,6 +32,7 @@ from minikctl.engine.controllers.base import Controller, controller_ref, is_pod_
 from minikctl.kube import errors as E
 from minikctl.kube.selectors import selector_matches
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
+from minikctl.kube.treecopy import tree_copy
 from minikctl.store.changelog import ADDED, DELETED
 
 WRITER = "job-controller"
@@ -54,6 +55,15 @@ UNKNOWN_INDEX = -1
 
 def _copy(obj):
     return json.loads(json.dumps(obj))
+
+
+def _copy_read(obj):
+    """A copy of an object just read from the store (``Tx.get``: decoded from its stored JSON, held nowhere
+    else). Such a tree holds only dicts, lists, strings, numbers, booleans and None, no node twice, so
+    ``tree_copy`` (kube/treecopy.py) gives exactly what ``_copy``'s JSON round trip gives, at a third of the cost
+    (the Job controller copies every Job it writes a status for, and every pod it takes its finalizer off).
+    ``_copy`` stays for what the controller built itself (a template, what ``Api.update`` returns)."""
+    return tree_copy(obj)
 
 
 def _meta(obj: dict) -> dict:
@@ -601,7 +611,7 @@ class JobController(Controller):
         return sorted(out, key=lambda p: _meta(p).get("name", ""))
 
     def _adopt_pod(self, pod: dict, job: dict) -> dict:
-        new = _copy(pod)
+        new = _copy_read(pod)
         m = new["metadata"]
         m["ownerReferences"] = (m.get("ownerReferences") or []) + [new_controller_ref(job)]
         if TRACKING_FINALIZER not in (m.get("finalizers") or []):
@@ -635,7 +645,7 @@ class JobController(Controller):
             return None
         if not has_tracking_finalizer(pod):
             return pod
-        new = _copy(pod)
+        new = _copy_read(pod)
         fins = [f for f in new["metadata"].get("finalizers") or [] if f != TRACKING_FINALIZER]
         if fins:
             new["metadata"]["finalizers"] = fins
@@ -1145,7 +1155,7 @@ class JobController(Controller):
                                              if v}
         if (live.get("status") or {}) == status:
             return live
-        new = _copy(live)
+        new = _copy_read(live)
         new["status"] = status
         stored, _ = self.api.update(live, new, subresource="status", verb="patching", trusted=True)
         return _copy(stored)
