@@ -1,15 +1,16 @@
-"""The Job controller copies what it has just read from the store with ``tree_copy`` (engine/controllers/job.py
-``_copy_read``) instead of a JSON round trip: the stores must be byte for byte what the round trip gives.
+"""The Job and CronJob controllers copy what they have just read from the store with ``tree_copy``
+(engine/controllers/job.py and cronjob.py ``_copy_read``) instead of a JSON round trip: the stores must be byte for
+byte what the round trip gives.
 
 The CronJobs of test_cronjob_steps.py (a run that succeeds, one that fails, one that outlives its minute) over a
-quarter of an hour, minute by minute: every Job's status writes, every pod's tracking finalizer taken off, the
-history limits' deletions; once with each copy."""
+quarter of an hour, minute by minute: every Job's and CronJob's status writes, every pod's tracking finalizer taken
+off, the history limits' deletions; once with each copy."""
 
 from __future__ import annotations
 
 import json
 
-from minikctl.engine.controllers import job
+from minikctl.engine.controllers import cronjob, job
 from test_cronjob_steps import _dump, _world
 
 STEPS = [60_000] * 15
@@ -17,7 +18,8 @@ STEPS = [60_000] * 15
 
 def test_tree_copy_of_a_read_object_gives_the_json_round_trips_store(tmp_path, monkeypatch):
     fast = _dump(_world(tmp_path / "fast", STEPS))
-    monkeypatch.setattr(job, "_copy_read", lambda obj: json.loads(json.dumps(obj)))
+    for module in (job, cronjob):
+        monkeypatch.setattr(module, "_copy_read", lambda obj: json.loads(json.dumps(obj)))
     slow = _dump(_world(tmp_path / "slow", STEPS))
     assert len(fast) == len(slow)
     assert fast == slow

@@ -27,6 +27,7 @@ from minikctl.engine.controllers.base import Controller, controller_ref, new_con
 from minikctl.kube import cron
 from minikctl.kube import errors as E
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
+from minikctl.kube.treecopy import tree_copy
 from minikctl.store.changelog import ADDED, DELETED
 
 WRITER = "cronjob-controller"
@@ -37,6 +38,14 @@ NONE_MISSED, FEW_MISSED, MANY_MISSED = 0, 1, 2
 
 def _meta(obj: dict) -> dict:
     return obj.get("metadata") or {}
+
+
+def _copy_read(obj):
+    """A copy of what was just read from the store (decoded from its stored JSON, held nowhere else): only dicts,
+    lists, strings, numbers, booleans and None, no node twice, so ``tree_copy`` (kube/treecopy.py) gives what a
+    JSON round trip gives, at a third of the cost (every sync copies its CronJob's status, every status write
+    the live CronJob)."""
+    return tree_copy(obj)
 
 
 def _finished_status(job: dict) -> str | None:
@@ -295,7 +304,7 @@ class CronJobController(Controller):
             return
         jobs = self.jobs_to_be_reconciled(cj)
         # ``cj`` is the sync's own copy: every caller (Controller.work, due) passes what it just read from the store
-        old_status = json.loads(json.dumps(cj.get("status") or {}))
+        old_status = _copy_read(cj.get("status") or {})
         cj.setdefault("status", {})
         update = self.cleanup_finished_jobs(cj, jobs)
         requeue, updated = self.sync_cronjob(cj, jobs)
@@ -319,7 +328,7 @@ class CronJobController(Controller):
         live = self.tx.get("CronJob", _meta(cj).get("namespace", "default"), _meta(cj)["name"])
         if live is None:
             return
-        new = json.loads(json.dumps(live))
+        new = _copy_read(live)
         new["status"] = status
         self.api.update(live, new, subresource="status", verb="patching", trusted=True)
 
