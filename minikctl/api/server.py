@@ -22,7 +22,6 @@ import json
 from contextlib import contextmanager
 
 from minikctl.api import registry
-from minikctl.api import stamp as _stamp
 from minikctl.kube import errors as E
 from minikctl.kube.kinds import Resource, for_kind
 from minikctl.store.db import CLUSTER, Tx
@@ -224,10 +223,12 @@ class Api:
         """``managed``: the managedFields a server-side apply computed (else the field manager's Update)."""
         res = self._resource_of(obj)
         watch = None
-        if res.kind == "Pod" and _stamp.ENABLED and not dry_run and managed is None and self.field_manager \
-                and not self.writer:
+        if res.kind == "Pod" and not dry_run and managed is None and self.field_manager and not self.writer:
             # the pods of one template are admitted once (api/stamp.py): the next are stamped from the first
-            key = _stamp.request_key(obj)
+            # (imported here: a command that creates no pod does not load it)
+            from minikctl.api import stamp as _stamp
+
+            key = _stamp.request_key(obj) if _stamp.ENABLED else None
             if key is not None:
                 template = _stamp.usable(self, key)
                 if template is not None:
