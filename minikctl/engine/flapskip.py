@@ -48,10 +48,10 @@ journal), while a CronJob has a timer (``cronskip``'s), while a pod's container 
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
-from minikctl.engine.cronskip import UNLIKE, _ahead, _dumps, _json, _Names, _NotAlike, _Shift, _State
+from minikctl.engine.cronskip import (UNLIKE, _ahead, _dumps, _json, _Names, _NotAlike, _Shift, _State, cronjob_timer,
+                                      unwatched)
 from minikctl.store import history
 
 if TYPE_CHECKING:
@@ -251,16 +251,7 @@ def eligible(cluster, to_ms: int) -> bool:
     tx = cluster.tx
     if to_ms - tx.now_ms < AFTER_MS:
         return False
-    if cluster._taps or tx.watch_events or tx.journal is not None:
-        return False
-    raw = tx.meta("engine:profile")
-    if raw:
-        try:
-            if json.loads(raw).get("ffwd") is False:
-                return False
-        except (ValueError, AttributeError):
-            return False
-    if tx.conn.execute("SELECT 1 FROM runtime WHERE kind='CronJob' AND wake_ms IS NOT NULL LIMIT 1").fetchone():
+    if not unwatched(cluster) or cronjob_timer(tx):
         return False
     # only a process that wakes by itself (a ``proc`` timer: a loop that sleeps) changes a pod on its own; without
     # one, steady probes are dormant and failing ones parked, and stepping the advance costs little already
