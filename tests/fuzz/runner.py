@@ -37,12 +37,15 @@ class Runner:
         out, err = io.StringIO(), io.StringIO()
         raw = (stdin or "").encode("utf-8", "surrogatepass")
         old = sys.stdin, sys.stdout, sys.stderr
+        cwd = os.getcwd()
+        os.chdir(self.home)  # a relative --store the arguments name lands in the temp home, not the checkout
         sys.stdin = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8", errors="replace")
         sys.stdout, sys.stderr = out, err
         try:
             code = app.main(list(args))
         finally:
             sys.stdin, sys.stdout, sys.stderr = old
+            os.chdir(cwd)
             for k, v in saved_env.items():
                 if v is None:
                     os.environ.pop(k, None)
