@@ -63,6 +63,9 @@ class Loop:
         # the record being served, (wake, kind, namespace, name): what happened before it in the total order
         # (the failing probes the kubelet runs at once, kubelet/parked.py, take their revisions by it)
         self.cursor: tuple = (self.tx.now_ms, "", "", "")
+        # the ``run``'s wall deadline, for an owner that goes on by itself from one instant to the next (the
+        # kubelet's pod stepped in memory): it stops there too once the deadline has passed
+        self.wall_deadline: float | None = None
         self.watchers: dict[str, list] = {}
         self.anything: list = []
         self.owners: dict[str, object] = {}
@@ -161,18 +164,23 @@ class Loop:
         reached = True
         self.cursor = (tx.now_ms, "", "", "")
         tx.parked = self.kubelet.parked
+        self.wall_deadline = wall_deadline
+        moved = False
         try:
             while True:
                 self.dispatch()
                 due = tx.next_due(to_ms)
                 if due is None:
                     break
-                if wall_deadline is not None and due[0] > tx.now_ms:
+                # past the deadline, the run stops before a later instant — but not before its first one: a step
+                # whose start alone took its budget (a loaded machine, a large store) still moves the clock
+                if wall_deadline is not None and due[0] > tx.now_ms and moved:
                     import time
 
                     if time.monotonic() > wall_deadline:
                         reached = False
                         break
+                moved = True
                 wake, kind, ns, name = due
                 if wake > tx.now_ms:
                     tx.set_now(wake)
@@ -185,6 +193,7 @@ class Loop:
             # after everything up to the target (or the instant where the run stops)
             self.cursor = (to_ms if reached else tx.now_ms, LAST_KIND, "", "")
         finally:
+            self.wall_deadline = None
             for comp in self.components:
                 comp.finish()
             if own:
