@@ -13,6 +13,7 @@ Also what ``kubectl logs`` / ``exec`` / ``describe`` ask of a kubelet: ``pod_log
 from __future__ import annotations
 
 import json
+import time
 
 from minikctl.engine import nodes as N
 from minikctl.engine.kubelet.static import MIRROR, record_uid
@@ -400,10 +401,15 @@ class Kubelet:
             k.horizon = max(horizon, tx.now_ms)
         k.run_due(until)
         # keep stepping this pod in memory while it stays first in the (wake, kind, namespace, name) order and
-        # nobody else has anything to react to: a looping process costs no store round trip per wake-up
+        # nobody else has anything to react to: a looping process costs no store round trip per wake-up. A run
+        # with a wall deadline (a committed step of a long advance, Loop.run) stops here as it stops between two
+        # instants, so that a pod looping alone does not hold the store for the whole advance
+        deadline = self.loop.wall_deadline
         while horizon is not None and not tx.feed and self.settle_instant(k):
             nxt = rec.next_wake()
             if nxt is None or nxt > horizon:
+                break
+            if deadline is not None and nxt > tx.now_ms and time.monotonic() > deadline:
                 break
             other = tx.next_due_other(nxt, "Pod", ns, name)
             if other is not None and tuple(other) < (nxt, "Pod", ns, name):
