@@ -70,6 +70,13 @@ def _pod_facts(pod: dict) -> tuple:
     return (is_pod_active(pod), controller_ref(pod), _labels(pod), ready, _pod_ready_time(pod) if ready else None)
 
 
+def _written_pod_facts(pod: dict) -> tuple:
+    """``_pod_facts`` of a pod as it is written (store/db.py ``Tx.facts``): the controller reference and the labels
+    copied, as the writer may change its object after the write."""
+    active, ref, labels, ready, since = _pod_facts(pod)
+    return active, None if ref is None else dict(ref), dict(labels), ready, since
+
+
 def _available(facts: tuple, min_ready_seconds: int, now_ms: int) -> bool:
     """is_pod_available over a pod's _pod_facts."""
     if not facts[3]:
@@ -239,7 +246,7 @@ class ReplicaSetController(Controller):
 
     def __init__(self, loop) -> None:
         super().__init__(loop)
-        self.pods = Informer(self.tx, "Pod")
+        self.pods = Informer(self.tx, "Pod", _pod_facts, _written_pod_facts)
         self.replica_sets = Informer(self.tx, "ReplicaSet")  # the lister (Tx.list would flush held writes)
         self._queued: dict[tuple, tuple] = {}  # (namespace, name) -> (instant, record text) of the last queue.Add
 
@@ -335,12 +342,14 @@ class ReplicaSetController(Controller):
             return  # "error converting pod selector to selector": nothing to do until it is fixed
         uid = rs["metadata"].get("uid", "")
         # a pod another controller owns is of no interest here (but for ranking a scale-down, which lists again)
-        pods = self.pods.list(namespace, lambda body: uid in body or '"ownerReferences"' not in body, _pod_facts)
+        # (informer entries and their facts: a pod is decoded only when more than its facts is read of it)
+        pods = self.pods.list(namespace, lambda body: uid in body or '"ownerReferences"' not in body, _pod_facts,
+                              lazy=True)
         claimed = self.claim_pods(rs, selector, [pf for pf in pods if pf[1][0]])  # the active ones
-        filtered = [pod for pod, _ in claimed]
+        filtered = [entry for entry, _ in claimed]
         error = None
         if not (rs.get("metadata") or {}).get("deletionTimestamp"):
-            error = self.manage_replicas(filtered, rs, [pod for pod, _ in pods])
+            error = self.manage_replicas(filtered, rs)
         now = self.tx.now_ms
         status = calculate_status(rs, claimed, error, now)
         rs = self.update_rs_status(rs, status)
@@ -356,31 +365,34 @@ class ReplicaSetController(Controller):
         self._requeue(namespace, name, wake, error is not None)
 
     def claim_pods(self, rs: dict, selector: LabelSelector, pods: list[tuple]) -> list[tuple]:
-        """PodControllerRefManager.ClaimPods (controller_ref_manager.go ClaimObject), over (pod, _pod_facts)
-        pairs."""
+        """PodControllerRefManager.ClaimPods (controller_ref_manager.go ClaimObject), over (informer entry,
+        _pod_facts) pairs."""
         meta = rs["metadata"]
         uid = meta.get("uid")
         deleting = bool(meta.get("deletionTimestamp"))
         out = []
-        for pod, facts in pods:
+        obj = Informer.obj
+        for entry, facts in pods:
             ref = facts[1]
             if ref is not None:
                 if ref.get("uid") != uid:
                     continue
                 if selector.matches(facts[2]):
-                    out.append((pod, facts))
+                    out.append((entry, facts))
                     continue
                 if not deleting:
-                    self._release(pod, uid)
+                    self._release(obj(entry), uid)
                 continue
-            if deleting or not selector.matches(facts[2]) or (pod.get("metadata") or {}).get("deletionTimestamp"):
+            if deleting or not selector.matches(facts[2]) \
+                    or (obj(entry).get("metadata") or {}).get("deletionTimestamp"):
                 continue
-            adopted = self._adopt(pod, rs)
-            out.append((adopted, _pod_facts(adopted)))
+            adopted = self._adopt(obj(entry), rs)
+            out.append(([None, None, adopted, None], _pod_facts(adopted)))
         return out
 
-    def manage_replicas(self, filtered: list[dict], rs: dict, all_pods: list[dict]) -> str | None:
-        """manageReplicas; returns the error (its message) when a creation or deletion failed."""
+    def manage_replicas(self, filtered: list[list], rs: dict) -> str | None:
+        """manageReplicas over the claimed pods' informer entries; returns the error (its message) when a creation
+        or deletion failed."""
         spec = rs.get("spec") or {}
         diff = len(filtered) - int(spec.get("replicas") if spec.get("replicas") is not None else 1)
         if diff < 0:
@@ -402,7 +414,7 @@ class ReplicaSetController(Controller):
             diff = min(diff, BURST_REPLICAS)
             related = self.indirectly_related_pods(rs, self.pods.list(rs["metadata"].get("namespace", "default")))
             error = None
-            for pod in pods_to_delete(filtered, related, diff, self.tx.now_ms):
+            for pod in pods_to_delete([Informer.obj(entry) for entry in filtered], related, diff, self.tx.now_ms):
                 err = self.delete_pod_error(rs, pod)
                 if err is not None and error is None:
                     error = err
