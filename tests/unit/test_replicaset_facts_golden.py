@@ -52,3 +52,38 @@ def test_facts_from_writes_store_what_decoding_gives(tmp_path, monkeypatch, caps
     assert len(writes) == len(decoded)
     for a, b in zip(writes, decoded):
         assert a == b
+
+
+def test_written_facts_are_the_decoded_facts():
+    """``_written_pod_facts`` (one pass, copies) gives what ``_pod_facts`` gives of the pod's text decoded: several
+    Ready conditions (the first one's time counts, any True one makes the pod ready), a condition without a time,
+    owner references with and without ``controller``, no status, terminal phases, a deletion."""
+    import json
+    import random
+
+    from minikctl.engine.controllers.replicaset import _pod_facts, _written_pod_facts
+
+    conds = [{"type": "Ready", "status": "True", "lastTransitionTime": "2026-01-01T00:00:02Z"},
+             {"type": "Ready", "status": "False", "lastTransitionTime": "2026-01-01T00:00:05Z"},
+             {"type": "Ready", "status": "True"}, {"type": "PodScheduled", "status": "True"}, {"status": "True"}]
+    refs = [{"uid": "a", "controller": True}, {"uid": "b"}, {"uid": "c", "controller": False},
+            {"uid": "d", "controller": True}]
+    rnd = random.Random(7)
+    for _ in range(3000):
+        pod: dict = {"metadata": {}, "status": {}}
+        if rnd.random() < .8:
+            pod["metadata"]["labels"] = {"a": "b"} if rnd.random() < .5 else {}
+        if rnd.random() < .5:
+            pod["metadata"]["ownerReferences"] = rnd.sample(refs, rnd.randint(0, 3))
+        if rnd.random() < .2:
+            pod["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:09Z"
+        if rnd.random() < .8:
+            pod["status"]["conditions"] = rnd.sample(conds, rnd.randint(0, 4))
+        if rnd.random() < .7:
+            pod["status"]["phase"] = rnd.choice(["Running", "Failed", "Succeeded", "Pending"])
+        if rnd.random() < .1:
+            pod["status"] = None
+        written = _written_pod_facts(pod)
+        assert written == _pod_facts(json.loads(json.dumps(pod)))
+        if written[1] is not None:  # copies: the writer changing its object afterwards changes nothing
+            assert written[1] is not next(r for r in pod["metadata"]["ownerReferences"] if r.get("controller"))

@@ -71,10 +71,28 @@ def _pod_facts(pod: dict) -> tuple:
 
 
 def _written_pod_facts(pod: dict) -> tuple:
-    """``_pod_facts`` of a pod as it is written (store/db.py ``Tx.facts``): the controller reference and the labels
-    copied, as the writer may change its object after the write."""
-    active, ref, labels, ready, since = _pod_facts(pod)
-    return active, None if ref is None else dict(ref), dict(labels), ready, since
+    """``_pod_facts`` of a pod as it is written (store/db.py ``Tx.facts``: every pod write of a cluster with a
+    ReplicaSet controller), in one pass over the conditions: the controller reference and the labels copied, as the
+    writer may change its object after the write. The Ready condition whose lastTransitionTime counts is the first
+    one (``ready_condition``), ready is any of them True (``is_pod_ready``)."""
+    meta = pod.get("metadata") or {}
+    status = pod.get("status") or {}
+    ref = None
+    for r in meta.get("ownerReferences") or []:
+        if r.get("controller"):
+            ref = dict(r)
+            break
+    first = None
+    ready = False
+    for c in status.get("conditions") or []:
+        if c.get("type") == "Ready":
+            if first is None:
+                first = c
+            if c.get("status") == "True":
+                ready = True
+                break
+    active = status.get("phase") not in ("Succeeded", "Failed") and not meta.get("deletionTimestamp")
+    return active, ref, dict(meta.get("labels") or {}), ready, _ts(first.get("lastTransitionTime")) if ready else None
 
 
 def _available(facts: tuple, min_ready_seconds: int, now_ms: int) -> bool:
