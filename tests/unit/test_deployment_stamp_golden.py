@@ -94,7 +94,8 @@ def test_controller_pods_stamped_store_what_admission_gives(tmp_path, manifest):
 
 
 def test_controller_pods_are_stamped(tmp_path, monkeypatch, manifest, capsys):
-    """The comparison above is not empty: the ReplicaSets' pods past the second of a sync are stamped."""
+    """The comparison above is not empty: the ReplicaSets' pods past the second of a sync are stamped, and their
+    bindings written as their texts spliced (engine/controllers/scheduler.py ``_bind_text``)."""
     from minikctl.api.server import Api
     from minikctl.cli import app
 
@@ -108,9 +109,23 @@ def test_controller_pods_are_stamped(tmp_path, monkeypatch, manifest, capsys):
         return got
 
     monkeypatch.setattr(Api, "_stamped", counting)
+    from minikctl.engine.controllers.scheduler import Scheduler
+
+    bound = []
+    real_text = Scheduler._bind_text
+
+    def text(self, pod, body, node):
+        got = real_text(self, pod, body, node)
+        bound.append((got is not None, self))
+        return got
+
+    monkeypatch.setattr(Scheduler, "_bind_text", text)
     monkeypatch.setenv("MINIKCTL_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("MINIKCTL_STORE", raising=False)
     app._main(["apply", "-f", manifest(DEPLOYMENT)])
     capsys.readouterr()
     assert len([n for n in stamped if n.startswith("web-")]) == 28
     assert len([n for n in stamped if n.startswith("plain-")]) == 5
+    # every binding's text spliced into the pod's (the scheduler binds the 43 pods as they come), the first checked
+    # against the encoder's
+    assert len(bound) == 43 and all(made for made, _s in bound) and {s._bound for _m, s in bound} == {1}
