@@ -83,6 +83,10 @@ def test_written_facts_are_the_decoded_facts():
             pod["status"]["phase"] = rnd.choice(["Running", "Failed", "Succeeded", "Pending"])
         if rnd.random() < .1:
             pod["status"] = None
+        if rnd.random() < .5:
+            pod["metadata"]["uid"] = rnd.choice(["u1", "u2"])
+        if rnd.random() < .5:
+            pod["spec"] = {"nodeName": "node2"} if rnd.random() < .5 else {}
         written = _written_pod_facts(pod)
         assert written == _pod_facts(json.loads(json.dumps(pod)))
         if written[1] is not None:  # copies: the writer changing its object afterwards changes nothing

@@ -65,9 +65,11 @@ def is_pod_available(pod: dict, min_ready_seconds: int, now_ms: int) -> bool:
 
 def _pod_facts(pod: dict) -> tuple:
     """What every sync reads of a pod (the informer keeps it with the pod's version): active (IsPodActive), its
-    controller reference, its labels, ready, and since when (podReadyTime; None when not ready or the zero time)."""
+    controller reference, its labels, ready, and since when (podReadyTime; None when not ready or the zero time),
+    its uid and its node (what a scale-down reads of the related pods, ``pods_to_delete``)."""
     ready = is_pod_ready(pod)
-    return (is_pod_active(pod), controller_ref(pod), _labels(pod), ready, _pod_ready_time(pod) if ready else None)
+    return (is_pod_active(pod), controller_ref(pod), _labels(pod), ready, _pod_ready_time(pod) if ready else None,
+            (pod.get("metadata") or {}).get("uid"), (pod.get("spec") or {}).get("nodeName"))
 
 
 def _written_pod_facts(pod: dict) -> tuple:
@@ -92,7 +94,8 @@ def _written_pod_facts(pod: dict) -> tuple:
                 ready = True
                 break
     active = status.get("phase") not in ("Succeeded", "Failed") and not meta.get("deletionTimestamp")
-    return active, ref, dict(meta.get("labels") or {}), ready, _ts(first.get("lastTransitionTime")) if ready else None
+    return (active, ref, dict(meta.get("labels") or {}), ready, _ts(first.get("lastTransitionTime")) if ready else None,
+            meta.get("uid"), (pod.get("spec") or {}).get("nodeName"))
 
 
 def _available(facts: tuple, min_ready_seconds: int, now_ms: int) -> bool:
@@ -209,18 +212,21 @@ def active_pods_with_ranks_less(a: dict, b: dict, rank_a: int, rank_b: int, now_
     return _less(_rank_facts(a, rank_a), _rank_facts(b, rank_b), now_ms)
 
 
-def pods_to_delete(filtered: list[dict], related: list[dict], diff: int, now_ms: int) -> list[dict]:
+def pods_to_delete(filtered: list[dict], related: list[dict], diff: int, now_ms: int,
+                   on_node: dict[str, int] | None = None) -> list[dict]:
     """getPodsToDelete: all of them when diff covers them, else the first ``diff`` in rank order, the rank of a
-    pod being the number of active related pods on its node (getPodsRankedByRelatedPodsOnSameNode)."""
+    pod being the number of active related pods on its node (getPodsRankedByRelatedPodsOnSameNode). ``on_node``:
+    those numbers, counted by the caller from the related pods' facts (``related`` is then not read)."""
     import functools
 
     if diff >= len(filtered):
         return filtered[:diff]
-    on_node: dict[str, int] = {}
-    for pod in related:
-        if is_pod_active(pod):
-            node = (pod.get("spec") or {}).get("nodeName") or ""
-            on_node[node] = on_node.get(node, 0) + 1
+    if on_node is None:
+        on_node = {}
+        for pod in related:
+            if is_pod_active(pod):
+                node = (pod.get("spec") or {}).get("nodeName") or ""
+                on_node[node] = on_node.get(node, 0) + 1
     facts = [(_rank_facts(p, on_node.get((p.get("spec") or {}).get("nodeName") or "", 0)), i)
              for i, p in enumerate(filtered)]
 
@@ -430,17 +436,26 @@ class ReplicaSetController(Controller):
             return None
         if diff > 0:
             diff = min(diff, BURST_REPLICAS)
-            related = self.indirectly_related_pods(rs, self.pods.list(rs["metadata"].get("namespace", "default")))
+            # the related pods' facts (active, node), not the pods: a thousand pods of the other ReplicaSets of a
+            # rollout are not decoded at each step of its scale-down
+            pods = self.pods.list(rs["metadata"].get("namespace", "default"), None, _pod_facts, lazy=True)
+            on_node: dict[str, int] = {}
+            for facts in self.indirectly_related_pods(rs, pods):
+                if facts[0]:
+                    node = facts[6] or ""
+                    on_node[node] = on_node.get(node, 0) + 1
             error = None
-            for pod in pods_to_delete([Informer.obj(entry) for entry in filtered], related, diff, self.tx.now_ms):
+            for pod in pods_to_delete([Informer.obj(entry) for entry in filtered], [], diff, self.tx.now_ms,
+                                      on_node):
                 err = self.delete_pod_error(rs, pod)
                 if err is not None and error is None:
                     error = err
             return error
         return None
 
-    def indirectly_related_pods(self, rs: dict, all_pods: list[dict]) -> list[dict]:
-        """getIndirectlyRelatedPods: the pods the selectors of every ReplicaSet with the same controller match."""
+    def indirectly_related_pods(self, rs: dict, all_pods: list[tuple]) -> list[tuple]:
+        """getIndirectlyRelatedPods: the pods the selectors of every ReplicaSet with the same controller match, over
+        (informer entry, _pod_facts) pairs: their facts."""
         ref = controller_ref(rs)
         if ref is None:
             return []
@@ -452,11 +467,11 @@ class ReplicaSetController(Controller):
             sel = _selector(other)
             if sel is None:
                 continue
-            for pod in all_pods:
-                puid = pod["metadata"].get("uid")
-                if puid not in seen and sel.matches(_labels(pod)):
+            for _entry, facts in all_pods:
+                puid = facts[5]
+                if puid not in seen and sel.matches(facts[2]):
                     seen.add(puid)
-                    related.append(pod)
+                    related.append(facts)
         return related
 
     def delete_pod_error(self, owner: dict, pod: dict) -> str | None:
