@@ -223,12 +223,16 @@ class Api:
         """``managed``: the managedFields a server-side apply computed (else the field manager's Update)."""
         res = self._resource_of(obj)
         watch = None
-        if res.kind == "Pod" and not dry_run and managed is None and self.field_manager and not self.writer:
+        if res.kind == "Pod" and not dry_run and managed is None and self.field_manager:
             # the pods of one template are admitted once (api/stamp.py): the next are stamped from the first
-            # (imported here: a command that creates no pod does not load it)
+            # (imported here: a command that creates no pod does not load it); a component's (a controller's) only
+            # when admission generates their names
             from minikctl.api import stamp as _stamp
 
-            key = _stamp.request_key(obj) if _stamp.ENABLED else None
+            key = None
+            if _stamp.ENABLED:
+                key = _stamp.generated_key(obj) if self.writer else (_stamp.request_key(obj)
+                                                                       or _stamp.generated_key(obj))
             if key is not None:
                 template = _stamp.usable(self, key)
                 if template is not None:
@@ -297,10 +301,15 @@ class Api:
         name, uid, last-applied annotation and token volume name, the uid and suffix counters moved as admission
         moves them. None when the pod is not new (the general path refuses it as it does)."""
         meta = sent["metadata"]
-        name = meta["name"]
-        if self.tx.exists("Pod", template.namespace, name):
-            return None
-        self.admission_name = name
+        tx = self.tx
+        name = meta.get("name")
+        if not name:  # stamp.generated_key: the name admission draws, looked at before it is drawn
+            name = meta["generateName"][:58] + tx.suffix_at(int(tx.meta("counter:suffix") or "0") + 1)
+        if tx.exists("Pod", template.namespace, name):
+            return None  # the general path draws the same name and refuses it
+        if not meta.get("name"):
+            tx.name_suffix(5)
+        self.admission_name = meta.get("name") or meta["generateName"]
         uid = self.tx.new_uid()
         token = f"kube-api-access-{self.tx.name_suffix(5)}" if template.token_paths else None
         obj = template.stamp(name, uid, (meta.get("annotations") or {}).get(LAST_APPLIED), token)

@@ -14,7 +14,8 @@ name put in, with the counters advanced exactly as admission advances them.
 What makes two requests one template (``request_key``): their JSON with the name and the last-applied annotation
 left out, the lengths of both (validation counts the annotations' bytes), the name a DNS label (a valid pod name
 whatever its characters; a name that is not goes the general way and gets its own verdict), no generateName.
-What makes the admitted pod reusable (``admitted``): admission moved only the uid counter (by one) and the
+A request named by its generateName alone (``generated_key``: a controller's pods, whose names admission draws)
+is a template by its whole JSON; its draw of the name is one more step of the suffix counter. What makes the admitted pod reusable (``admitted``): admission moved only the uid counter (by one) and the
 suffix counter (by one, or not at all), wrote nothing, warned of nothing; the cluster's other objects did not change
 since (``Tx.other_writes``: any write of an object that is not a Pod, and any step undone), the clock did not move,
 the validation mode and the field manager are the same. A template is used only after a second pod of it went
@@ -25,7 +26,7 @@ a pod's name or uid elsewhere makes that comparison fail, and the template is dr
 per template, cli/writes.py ``_marshal``, a stream's documents alike decoded once, api/manifests.py ``_Alike``, and
 the scheduler's status write spliced into the pod's text, engine/controllers/scheduler.py ``_status_text``) lets
 tests run the same commands through the general path and
-compare the stores byte for byte (tests/unit/test_stamp_golden.py).
+compare the stores byte for byte (tests/unit/test_stamp_golden.py, tests/unit/test_deployment_stamp_golden.py).
 """
 
 from __future__ import annotations
@@ -74,6 +75,29 @@ def request_key(sent) -> tuple | None:
     if applied is None:
         return text, len(name), -1, -1
     return text, len(name), len(applied), len(applied.encode("utf-8", "surrogatepass"))
+
+
+GENERATED = -2  # the name's length in the key of a request whose name admission generates (``generated_key``)
+
+
+def generated_key(sent) -> tuple | None:
+    """The template of a create request named by its ``generateName`` alone (the pods a controller makes from its
+    template, pkg/controller/controller_utils.go ``GetPodFromTemplate``): its whole JSON. Admission completes the
+    name (``generateName[:58]`` and five characters drawn from the suffix counter, names.SimpleNameGenerator)
+    before anything else reads it, so the pods of one such request differ by that name, their uid and their token
+    volume's name as the pods of a manifest do; the name's draw is one more step of the suffix counter
+    (``admitted``). None when the request is not one (a name, no generateName, not JSON)."""
+    if type(sent) is not dict:
+        return None
+    meta = sent.get("metadata")
+    if type(meta) is not dict or "name" in meta or type(meta.get("generateName")) is not str \
+            or not meta["generateName"]:
+        return None
+    try:
+        text = _encode(sent)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return text, GENERATED, -1, -1
 
 
 # marks of a pod's own values in its template's stored text (control characters: the encoder escapes them, so no
@@ -247,7 +271,7 @@ def admitted(watch: Watch, api, obj: dict, name: str, applied: str | None) -> No
     uid_step = int(meta.get("counter:uid", "0")) - int(before.get("counter:uid", "0"))
     suffix_step = int(meta.get("counter:suffix", "0")) - int(before.get("counter:suffix", "0"))
     paths, token = _token_paths(obj)
-    if uid_step != 1 or suffix_step != (1 if token is not None else 0):
+    if uid_step != 1 or suffix_step != (1 if token is not None else 0) + (1 if watch.key[1] == GENERATED else 0):
         templates[watch.key] = False
         return
     text = _dumps(obj)

@@ -33,14 +33,17 @@ CREATE TABLE IF NOT EXISTS changes (
 class Change:
     """One write. ``body`` is the object's JSON at that revision (a snapshot); ``obj`` is the dict that was
     written, which its writer may have changed since (fine for deciding whether to look, not for showing it).
-    ``by`` names the writer (``kubelet``, ``replicaset-controller``, ... or "" for a user's command)."""
+    ``by`` names the writer (``kubelet``, ``replicaset-controller``, ... or "" for a user's command). ``facts``: what
+    the transaction's ``facts`` function of the kind made of ``obj`` as it was written (None: no such function, a
+    deletion, or it failed), the same as it makes of ``body`` decoded."""
 
-    __slots__ = ("rv", "type", "kind", "namespace", "name", "uid", "body", "obj", "by")
+    __slots__ = ("rv", "type", "kind", "namespace", "name", "uid", "body", "obj", "by", "facts")
 
     def __init__(self, rv: int, type_: str, kind: str, namespace: str, name: str, uid: str, body: str,
                  obj: dict, by: str) -> None:
         self.rv, self.type, self.kind, self.namespace, self.name = rv, type_, kind, namespace, name
         self.uid, self.body, self.obj, self.by = uid, body, obj, by
+        self.facts = None
 
     def snapshot(self) -> dict:
         """The object as it was at this revision."""

@@ -426,6 +426,11 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # while it stays the same (api/stamp.py keeps its templates in ``stamps``)
         self.other_writes = 0
         self.stamps: dict = {}
+        # kind -> what a component's informer reads of every object of that kind it lists, worked out from the
+        # object as it is written (``Change.facts``) rather than from its text decoded again at the next list
+        # (engine/controllers/informer.py): the function must read only what the JSON text keeps, and copy
+        # what it keeps of the object (the writer may change the object afterwards)
+        self.facts: dict[str, Callable[[dict], object]] = {}
         self.snapshot: tuple[int, int, int] | None = None
         self._savepoints: list[list] = []  # the open savepoints' saved state, innermost last
 
@@ -880,6 +885,13 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
     def _log(self, change: Change) -> None:
         if change.kind != "Pod":
             self.other_writes += 1
+        if self.facts and change.type != DELETED:
+            facts = self.facts.get(change.kind)
+            if facts is not None:
+                try:
+                    change.facts = facts(change.obj)
+                except Exception:  # an object its reader would not expect: read from its text, as before
+                    change.facts = None
         self.feed.append(change)
         self._changes.append(changelog.row(change))
         if self.journal is not None:

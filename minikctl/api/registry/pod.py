@@ -187,9 +187,10 @@ def admitted_fields(sent: dict, obj: dict) -> list[tuple]:
     return out
 
 
-def bind(api, pod: dict, node: str) -> dict:
+def bind(api, pod: dict, node: str, encode=None) -> dict:
     """The pods/binding subresource (``BindingREST`` in pkg/registry/core/pod/storage/storage.go,
-    ``setPodHostAndAnnotations``): the pod gets its node and the PodScheduled condition."""
+    ``setPodHostAndAnnotations``): the pod gets its node and the PodScheduled condition. ``encode``: Tx.update's
+    (the scheduler's text of the bound pod, engine/controllers/scheduler.py ``_bind_text``)."""
     from minikctl.kube import errors as E
 
     spec = pod.setdefault("spec", {})
@@ -199,7 +200,7 @@ def bind(api, pod: dict, node: str) -> dict:
     spec["nodeName"] = node
     set_condition(pod, {"lastProbeTime": None, "lastTransitionTime": None, "status": "True",
                         "type": "PodScheduled"}, api.tx.now_ms)
-    return api.write_status(pod)
+    return api.write_status(pod, encode=encode)
 
 
 def _host_network(obj: dict) -> str:

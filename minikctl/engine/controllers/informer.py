@@ -5,6 +5,13 @@ controller observes updates the cache, and the changes written since the last di
 are applied before each read, so a read is as fresh as reading the store. An entry keeps the change's JSON and
 decodes it the first time it is read: a sync over 1,000 pods decodes only the pods that changed since the last
 one. The objects handed out are shared: callers must not change them.
+
+An informer whose callers read the same few facts of every object at every list (the ReplicaSet controller: is the
+pod active, its controller, its labels, is it ready and since when) names the function that gives them
+(``facts``) and its twin over the object as written (``written``, registered as the transaction's ``Tx.facts`` of
+the kind): a change then brings the facts with it, and ``list(lazy=True)`` hands out (entry, facts) pairs whose
+objects are decoded only when a caller asks for one (``obj``). A thousand pods whose status moved between two syncs
+cost no decoding; the facts are those of the text, which is what the object was when it was written.
 """
 
 from __future__ import annotations
@@ -19,9 +26,16 @@ if TYPE_CHECKING:
 
 
 class Informer:
-    def __init__(self, tx, kind: str) -> None:
+    FROM_WRITES = True  # the facts of a change are those worked out as it was written (tests turn it off to compare)
+
+    def __init__(self, tx, kind: str, facts: "Callable[[dict], object] | None" = None,
+                 written: "Callable[[dict], object] | None" = None) -> None:
         self.tx = tx
         self.kind = kind
+        self.facts = facts
+        self.written = written if self.FROM_WRITES else None
+        if self.written is not None:
+            tx.facts[kind] = self.written
         # namespace -> name -> [resourceVersion, JSON body or None, decoded object or None, its facts or None]
         # (body and object both None: a tombstone, so an older change seen later cannot bring it back)
         self.cache: dict[str, dict[str, list]] = {}
@@ -40,13 +54,21 @@ class Informer:
             return
         if cur is None:
             self._names.pop(ch.namespace, None)
-        cache[ch.name] = [ch.rv, None, None, None] if ch.type == DELETED else [ch.rv, ch.body, None, None]
+        if ch.type == DELETED:
+            cache[ch.name] = [ch.rv, None, None, None]
+        else:
+            facts = ch.facts
+            if facts is not None and (self.written is None or self.tx.facts.get(self.kind) is not self.written):
+                facts = None  # another reader's facts
+            cache[ch.name] = [ch.rv, ch.body, None, facts]
 
-    def list(self, namespace: str, match=None, facts=None) -> list:
+    def list(self, namespace: str, match=None, facts=None, lazy: bool = False) -> list:
         """The namespace's objects, in name order. ``match(json)``, when given, is asked about an object not yet
         decoded: it is left out (not decoded) when it answers False, so it must only rule out objects the caller
         would ignore anyway. With ``facts``, (object, facts(object)) pairs: what a caller reads of every object at
-        every sync, computed once per version of the object (one function per informer)."""
+        every sync, computed once per version of the object (one function per informer: the informer's own
+        ``facts`` when it has one). ``lazy`` (with ``facts``): (entry, facts) pairs, the object of an entry decoded
+        when ``obj(entry)`` asks for it."""
         cache = self.cache.get(namespace)
         if cache is None:
             cache = self.cache[namespace] = {}
@@ -63,6 +85,19 @@ class Informer:
             names = self._names[namespace] = sorted(cache)
         out = []
         loads = json.loads
+        if lazy:
+            for name in names:
+                entry = cache[name]
+                f = entry[3]
+                if entry[2] is None:
+                    if entry[1] is None or (match is not None and not match(entry[1])):
+                        continue  # deleted, or of no interest
+                    if f is None:
+                        entry[2] = loads(entry[1])
+                if f is None:
+                    f = entry[3] = facts(entry[2])
+                out.append((entry, f))
+            return out
         for name in names:
             entry = cache[name]
             if entry[2] is None:
@@ -77,6 +112,13 @@ class Informer:
                     f = entry[3] = facts(entry[2])
                 out.append((entry[2], f))
         return out
+
+    @staticmethod
+    def obj(entry: list) -> dict:
+        """The object of an entry ``list(lazy=True)`` handed out (its text decoded the first time)."""
+        if entry[2] is None:
+            entry[2] = json.loads(entry[1])
+        return entry[2]
 
 
 class CachedReads:

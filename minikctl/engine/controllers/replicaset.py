@@ -65,9 +65,37 @@ def is_pod_available(pod: dict, min_ready_seconds: int, now_ms: int) -> bool:
 
 def _pod_facts(pod: dict) -> tuple:
     """What every sync reads of a pod (the informer keeps it with the pod's version): active (IsPodActive), its
-    controller reference, its labels, ready, and since when (podReadyTime; None when not ready or the zero time)."""
+    controller reference, its labels, ready, and since when (podReadyTime; None when not ready or the zero time),
+    its uid and its node (what a scale-down reads of the related pods, ``pods_to_delete``)."""
     ready = is_pod_ready(pod)
-    return (is_pod_active(pod), controller_ref(pod), _labels(pod), ready, _pod_ready_time(pod) if ready else None)
+    return (is_pod_active(pod), controller_ref(pod), _labels(pod), ready, _pod_ready_time(pod) if ready else None,
+            (pod.get("metadata") or {}).get("uid"), (pod.get("spec") or {}).get("nodeName"))
+
+
+def _written_pod_facts(pod: dict) -> tuple:
+    """``_pod_facts`` of a pod as it is written (store/db.py ``Tx.facts``: every pod write of a cluster with a
+    ReplicaSet controller), in one pass over the conditions: the controller reference and the labels copied, as the
+    writer may change its object after the write. The Ready condition whose lastTransitionTime counts is the first
+    one (``ready_condition``), ready is any of them True (``is_pod_ready``)."""
+    meta = pod.get("metadata") or {}
+    status = pod.get("status") or {}
+    ref = None
+    for r in meta.get("ownerReferences") or []:
+        if r.get("controller"):
+            ref = dict(r)
+            break
+    first = None
+    ready = False
+    for c in status.get("conditions") or []:
+        if c.get("type") == "Ready":
+            if first is None:
+                first = c
+            if c.get("status") == "True":
+                ready = True
+                break
+    active = status.get("phase") not in ("Succeeded", "Failed") and not meta.get("deletionTimestamp")
+    return (active, ref, dict(meta.get("labels") or {}), ready, _ts(first.get("lastTransitionTime")) if ready else None,
+            meta.get("uid"), (pod.get("spec") or {}).get("nodeName"))
 
 
 def _available(facts: tuple, min_ready_seconds: int, now_ms: int) -> bool:
@@ -184,18 +212,21 @@ def active_pods_with_ranks_less(a: dict, b: dict, rank_a: int, rank_b: int, now_
     return _less(_rank_facts(a, rank_a), _rank_facts(b, rank_b), now_ms)
 
 
-def pods_to_delete(filtered: list[dict], related: list[dict], diff: int, now_ms: int) -> list[dict]:
+def pods_to_delete(filtered: list[dict], related: list[dict], diff: int, now_ms: int,
+                   on_node: dict[str, int] | None = None) -> list[dict]:
     """getPodsToDelete: all of them when diff covers them, else the first ``diff`` in rank order, the rank of a
-    pod being the number of active related pods on its node (getPodsRankedByRelatedPodsOnSameNode)."""
+    pod being the number of active related pods on its node (getPodsRankedByRelatedPodsOnSameNode). ``on_node``:
+    those numbers, counted by the caller from the related pods' facts (``related`` is then not read)."""
     import functools
 
     if diff >= len(filtered):
         return filtered[:diff]
-    on_node: dict[str, int] = {}
-    for pod in related:
-        if is_pod_active(pod):
-            node = (pod.get("spec") or {}).get("nodeName") or ""
-            on_node[node] = on_node.get(node, 0) + 1
+    if on_node is None:
+        on_node = {}
+        for pod in related:
+            if is_pod_active(pod):
+                node = (pod.get("spec") or {}).get("nodeName") or ""
+                on_node[node] = on_node.get(node, 0) + 1
     facts = [(_rank_facts(p, on_node.get((p.get("spec") or {}).get("nodeName") or "", 0)), i)
              for i, p in enumerate(filtered)]
 
@@ -239,7 +270,7 @@ class ReplicaSetController(Controller):
 
     def __init__(self, loop) -> None:
         super().__init__(loop)
-        self.pods = Informer(self.tx, "Pod")
+        self.pods = Informer(self.tx, "Pod", _pod_facts, _written_pod_facts)
         self.replica_sets = Informer(self.tx, "ReplicaSet")  # the lister (Tx.list would flush held writes)
         self._queued: dict[tuple, tuple] = {}  # (namespace, name) -> (instant, record text) of the last queue.Add
 
@@ -335,12 +366,14 @@ class ReplicaSetController(Controller):
             return  # "error converting pod selector to selector": nothing to do until it is fixed
         uid = rs["metadata"].get("uid", "")
         # a pod another controller owns is of no interest here (but for ranking a scale-down, which lists again)
-        pods = self.pods.list(namespace, lambda body: uid in body or '"ownerReferences"' not in body, _pod_facts)
+        # (informer entries and their facts: a pod is decoded only when more than its facts is read of it)
+        pods = self.pods.list(namespace, lambda body: uid in body or '"ownerReferences"' not in body, _pod_facts,
+                              lazy=True)
         claimed = self.claim_pods(rs, selector, [pf for pf in pods if pf[1][0]])  # the active ones
-        filtered = [pod for pod, _ in claimed]
+        filtered = [entry for entry, _ in claimed]
         error = None
         if not (rs.get("metadata") or {}).get("deletionTimestamp"):
-            error = self.manage_replicas(filtered, rs, [pod for pod, _ in pods])
+            error = self.manage_replicas(filtered, rs)
         now = self.tx.now_ms
         status = calculate_status(rs, claimed, error, now)
         rs = self.update_rs_status(rs, status)
@@ -356,31 +389,34 @@ class ReplicaSetController(Controller):
         self._requeue(namespace, name, wake, error is not None)
 
     def claim_pods(self, rs: dict, selector: LabelSelector, pods: list[tuple]) -> list[tuple]:
-        """PodControllerRefManager.ClaimPods (controller_ref_manager.go ClaimObject), over (pod, _pod_facts)
-        pairs."""
+        """PodControllerRefManager.ClaimPods (controller_ref_manager.go ClaimObject), over (informer entry,
+        _pod_facts) pairs."""
         meta = rs["metadata"]
         uid = meta.get("uid")
         deleting = bool(meta.get("deletionTimestamp"))
         out = []
-        for pod, facts in pods:
+        obj = Informer.obj
+        for entry, facts in pods:
             ref = facts[1]
             if ref is not None:
                 if ref.get("uid") != uid:
                     continue
                 if selector.matches(facts[2]):
-                    out.append((pod, facts))
+                    out.append((entry, facts))
                     continue
                 if not deleting:
-                    self._release(pod, uid)
+                    self._release(obj(entry), uid)
                 continue
-            if deleting or not selector.matches(facts[2]) or (pod.get("metadata") or {}).get("deletionTimestamp"):
+            if deleting or not selector.matches(facts[2]) \
+                    or (obj(entry).get("metadata") or {}).get("deletionTimestamp"):
                 continue
-            adopted = self._adopt(pod, rs)
-            out.append((adopted, _pod_facts(adopted)))
+            adopted = self._adopt(obj(entry), rs)
+            out.append(([None, None, adopted, None], _pod_facts(adopted)))
         return out
 
-    def manage_replicas(self, filtered: list[dict], rs: dict, all_pods: list[dict]) -> str | None:
-        """manageReplicas; returns the error (its message) when a creation or deletion failed."""
+    def manage_replicas(self, filtered: list[list], rs: dict) -> str | None:
+        """manageReplicas over the claimed pods' informer entries; returns the error (its message) when a creation
+        or deletion failed."""
         spec = rs.get("spec") or {}
         diff = len(filtered) - int(spec.get("replicas") if spec.get("replicas") is not None else 1)
         if diff < 0:
@@ -400,17 +436,26 @@ class ReplicaSetController(Controller):
             return None
         if diff > 0:
             diff = min(diff, BURST_REPLICAS)
-            related = self.indirectly_related_pods(rs, self.pods.list(rs["metadata"].get("namespace", "default")))
+            # the related pods' facts (active, node), not the pods: a thousand pods of the other ReplicaSets of a
+            # rollout are not decoded at each step of its scale-down
+            pods = self.pods.list(rs["metadata"].get("namespace", "default"), None, _pod_facts, lazy=True)
+            on_node: dict[str, int] = {}
+            for facts in self.indirectly_related_pods(rs, pods):
+                if facts[0]:
+                    node = facts[6] or ""
+                    on_node[node] = on_node.get(node, 0) + 1
             error = None
-            for pod in pods_to_delete(filtered, related, diff, self.tx.now_ms):
+            for pod in pods_to_delete([Informer.obj(entry) for entry in filtered], [], diff, self.tx.now_ms,
+                                      on_node):
                 err = self.delete_pod_error(rs, pod)
                 if err is not None and error is None:
                     error = err
             return error
         return None
 
-    def indirectly_related_pods(self, rs: dict, all_pods: list[dict]) -> list[dict]:
-        """getIndirectlyRelatedPods: the pods the selectors of every ReplicaSet with the same controller match."""
+    def indirectly_related_pods(self, rs: dict, all_pods: list[tuple]) -> list[tuple]:
+        """getIndirectlyRelatedPods: the pods the selectors of every ReplicaSet with the same controller match, over
+        (informer entry, _pod_facts) pairs: their facts."""
         ref = controller_ref(rs)
         if ref is None:
             return []
@@ -422,11 +467,11 @@ class ReplicaSetController(Controller):
             sel = _selector(other)
             if sel is None:
                 continue
-            for pod in all_pods:
-                puid = pod["metadata"].get("uid")
-                if puid not in seen and sel.matches(_labels(pod)):
+            for _entry, facts in all_pods:
+                puid = facts[5]
+                if puid not in seen and sel.matches(facts[2]):
                     seen.add(puid)
-                    related.append(pod)
+                    related.append(facts)
         return related
 
     def delete_pod_error(self, owner: dict, pod: dict) -> str | None:

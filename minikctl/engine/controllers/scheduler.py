@@ -47,6 +47,7 @@ class Scheduler:
         # pods to try now, in arrival order, with the change that queued each (its stored text: _status_text)
         self.queue: dict[tuple, object] = {}
         self._spliced = 0  # status writes whose text was spliced: 0 none yet, 1 the first checked, -1 given up
+        self._bound = 0  # the same, for the binding's write (``_bind_text``)
         # pods bound in this run whose kubelet has not taken them yet: their requests are already on the node
         self.assumed: dict[tuple, tuple] = {}  # (namespace, name, uid) -> (node, requests)
         self._retry: dict[str, int] | None = None  # "namespace/name" -> when to try again
@@ -252,7 +253,7 @@ class Scheduler:
             self._save_retry()
         state.add_requests(full, 1)
         self.assumed[(meta.get("namespace", "default"), meta["name"], meta.get("uid"))] = (name, full)
-        pods.bind(self.api, pod, name)
+        pods.bind(self.api, pod, name, encode=self._bind_text(pod, body, name) if body is not None else None)
 
     def _status_text(self, pod: dict, body: str):
         """What writes the JSON of ``pod`` after its status changed (and the store gave it a new resourceVersion),
@@ -285,6 +286,43 @@ class Scheduler:
             if self._spliced == 0:
                 plain = _dumps(obj)
                 self._spliced = 1 if text == plain else -1
+                return plain
+            return text
+
+        return encode
+
+    def _bind_text(self, pod: dict, body: str, node: str):
+        """What writes the JSON of ``pod`` once bound to ``node`` (api/registry/pod.py ``bind``: ``spec.nodeName`` set,
+        the PodScheduled condition, a new resourceVersion), from ``body``, its text before, asked before the binding
+        changes the pod. When the pod has no ``nodeName`` key, a non-empty ``spec`` just before ``status``, its last
+        member, and ``"resourceVersion":"<its value>"`` occurs once in the text, the store's encoder writes the
+        bound pod as the old text with the new resourceVersion, ``"nodeName"`` as the spec's last member (a new key
+        of a dict comes last) and the new status: the rest (metadata, managedFields, the spec, most of the pod) is
+        not encoded again for each pod bound. None when the text is not laid out so; the first text made so is
+        compared with the encoder's own (and the splicing given up for good if they differ)."""
+        from minikctl.api.stamp import ENABLED
+        from minikctl.store.db import _dumps
+
+        if not ENABLED or self._bound < 0:  # the tests' switch to the general path (api/stamp.py)
+            return None
+        spec, status, rv = pod.get("spec"), pod.get("status"), pod["metadata"].get("resourceVersion")
+        if type(spec) is not dict or not spec or "nodeName" in spec or type(status) is not dict \
+                or type(rv) is not str or list(pod)[-2:] != ["spec", "status"]:
+            return None
+        tail = '},"status":' + _dumps(status) + "}"
+        mark = '"resourceVersion":' + _dumps(rv)
+        at = body.find(mark)
+        if not body.endswith(tail) or at < 0 or body.find(mark, at + 1) >= 0 or at + len(mark) > len(body) - len(tail):
+            return None
+        head, middle = body[:at], body[at + len(mark):len(body) - len(tail)]
+        bound = ',"nodeName":' + _dumps(node) + '},"status":'
+
+        def encode(obj: dict) -> str:
+            text = (head + '"resourceVersion":' + _dumps(obj["metadata"]["resourceVersion"]) + middle + bound
+                    + _dumps(obj["status"]) + "}")
+            if self._bound == 0:
+                plain = _dumps(obj)
+                self._bound = 1 if text == plain else -1
                 return plain
             return text
 
