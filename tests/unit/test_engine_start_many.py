@@ -3,11 +3,12 @@ back at it (``PodWorker.close``), so starting a pod leaves nothing to the cyclic
 is what it was when the collector freed them.
 
 The mixed case: 50 pods of one template, 6 of another, 4 with a readiness probe, one alike but for an env var, 5 of
-other templates, one with an init container, one whose image fails to pull, created as ``apply -f`` leaves them (bound, pulls begun), then ``clock advance 1m`` and 5m more (the pull
-back-off, the init container's end). The stores made with and without ``close`` are compared table by table,
-byte for byte, and so are those made with and without the twins (``engine:profile`` ``{"twins": false}``: every
-process interpreted from its start, none copied from a twin's, kubelet/procs.py ``start``; every status write made
-the general way, none from a twin's, kubelet/statustwins.py)."""
+other templates, one with an init container, one whose image fails to pull, created as ``apply -f`` leaves them
+(bound, pulls begun), then ``clock advance 1m`` and 5m more (the pull back-off, the init container's end). The
+stores made with and without ``close`` are compared table by table, byte for byte, and so are those made with and
+without the twins (``engine:profile`` ``{"twins": false}``: every process interpreted from its start, none copied
+from a twin's, kubelet/procs.py ``start``; every status write made the general way, none from a twin's,
+kubelet/statustwins.py)."""
 
 from __future__ import annotations
 
@@ -63,6 +64,10 @@ def _dump(path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def _without_profile(dump: list[str]) -> list[str]:
+    return [line for line in dump if "engine:profile" not in line]
 
 
 def _run(path, garbage: list | None = None, loops: bool = True, profile: str | None = None) -> list[str]:
@@ -202,7 +207,7 @@ def test_status_writes_of_twins_are_stamped(tmp_path, monkeypatch):
     n = len(stamped)
     off = _run(tmp_path / "off.db", profile='{"twins": false}')
     assert len(stamped) == n  # not asked with the switch off
-    assert [line for line in on if "engine:profile" not in line] == [line for line in off if "engine:profile" not in line]
+    assert _without_profile(on) == _without_profile(off)
 
 
 def test_a_model_whose_stamped_write_differs_is_given_up(tmp_path, monkeypatch):
@@ -223,7 +228,7 @@ def test_a_model_whose_stamped_write_differs_is_given_up(tmp_path, monkeypatch):
     on = _run(tmp_path / "on.db", loops=False, profile='{"twins": true}')
     assert checked and not any(checked)
     off = _run(tmp_path / "off.db", loops=False, profile='{"twins": false}')
-    assert [line for line in on if "engine:profile" not in line] == [line for line in off if "engine:profile" not in line]
+    assert _without_profile(on) == _without_profile(off)
 
 
 def test_tokens_are_masked_only_when_they_undo_exactly():

@@ -114,7 +114,9 @@ class StatusTwins:
         stored text, with the status it had); returns the text written."""
         tx = api.tx
         status = pod["status"]
-        tokens = None if not api.field_manager or type(status) is not dict else _tokens(pod["metadata"], pod.get("spec"), status)
+        tokens = None
+        if api.field_manager and type(status) is dict:
+            tokens = _tokens(pod["metadata"], pod.get("spec"), status)
         if tokens is None:
             return _general(api, pod, old_status, settled)
         if self.at != tx.now_ms:
