@@ -413,7 +413,8 @@ class Api:
         return stored, True
 
     def write_status(self, obj: dict, old_status: dict | None = None, *, settled: bool = False,
-                     encode=None) -> dict:
+                     encode=None, managed: list | None = None, row: tuple | None = None,
+                     summary: str | None = None) -> dict:
         """A trusted component's status write (the kubelet's status manager): stored as given.
 
         The kubelet builds the status with the rules it is checked against (``ValidatePodStatusUpdate``); the
@@ -421,15 +422,20 @@ class Api:
         status it replaces, for the component's managedFields entry (subresource ``status``); without it the
         write is not tracked (the binding subresource's node and condition are nobody's). ``settled``: the writer
         expects no other write of the object soon (the scheduler's pod that fits nowhere waits minutes): the
-        store computes its printed row now, from ``obj``. ``encode``: Tx.update's."""
-        if old_status is not None and self.field_manager:
+        store computes its printed row now, from ``obj``. ``encode``, ``row``, ``summary``: Tx.update's.
+        ``managed``: the object's managedFields after this write when the writer worked them out already, the
+        very entries the comparison of ``old_status`` with the new status would give (the kubelet's status write
+        of a pod started at the same instant as its twin, engine/kubelet/statustwins.py)."""
+        if managed is not None:
+            obj["metadata"]["managedFields"] = managed
+        elif old_status is not None and self.field_manager:
             from minikctl.api import fieldmanager
 
             res = self._resource_of(obj, updating=True)
             fieldmanager.record_status(res, fieldmanager.schema_for(res), old_status, obj, self.field_manager,
                                        self._now())
         with self.writing():
-            return self.tx.update(obj, row_now=settled, encode=encode)
+            return self.tx.update(obj, row_now=settled, encode=encode, row=row, summary=summary)
 
     # ---- field ownership ------------------------------------------------------------------
     def _now(self) -> str:

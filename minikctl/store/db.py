@@ -820,12 +820,16 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             history.record(self.conn, obj, self.now_ms, self._history, new=True)
         return obj
 
-    def update(self, obj: dict, *, row_now: bool = False, encode: Callable[[dict], str] | None = None) -> dict:
+    def update(self, obj: dict, *, row_now: bool = False, encode: Callable[[dict], str] | None = None,
+               row: tuple | None = None, summary: str | None = None) -> dict:
         """Write a changed object back with a new resourceVersion. ``row_now``: the writer expects no other write
         of it soon, so its printed row is computed now from ``obj`` (not decoded again from the body at the next
         flush; an object written again before then gets its row from its last body as usual). ``encode``: what
         gives the object's JSON once its resourceVersion is set, the very text the store's encoder would write
-        (the scheduler's status write of a pod whose stored text it has, engine/controllers/scheduler.py)."""
+        (the scheduler's status write of a pod whose stored text it has, engine/controllers/scheduler.py).
+        ``row`` (with ``row_now``) and ``summary``: the printed row (``rows.of_object``) and the pod's history
+        summary (``history.summary`` as encoded) when the writer has them already, the very values they would be
+        (the kubelet's status write of a pod started at the same instant as its twin, kubelet/statustwins.py)."""
         meta = obj["metadata"]
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
@@ -837,7 +841,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._written(obj["kind"])
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
         self._row_written((obj["kind"], ns, meta["name"]),
-                          (rv, body, rows.of_object(obj, body)) if row_now else (rv, body))
+                          (rv, body, row if row is not None else rows.of_object(obj, body)) if row_now else (rv, body))
         if self._due is not None:
             key = (obj["kind"], ns, meta["name"])
             if key in self._obj or key in self._stored:  # known to be stored: written back with the queue
@@ -845,7 +849,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                 self._obj_kinds.add(key[0])
                 self._log(change)
                 if obj["kind"] == "Pod":
-                    history.record(self.conn, obj, self.now_ms, self._history)
+                    history.record(self.conn, obj, self.now_ms, self._history, text=summary)
                 return obj
         cur = self.conn.execute(
             "UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
@@ -855,7 +859,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             raise KeyError(f"{obj['kind']} {meta.get('namespace')}/{meta['name']} is not stored")
         self._log(change)
         if obj["kind"] == "Pod":
-            history.record(self.conn, obj, self.now_ms, self._history)
+            history.record(self.conn, obj, self.now_ms, self._history, text=summary)
         return obj
 
     def delete(self, kind: str, namespace: str, name: str) -> dict | None:

@@ -2,11 +2,13 @@
 back at it (``PodWorker.close``), so starting a pod leaves nothing to the cyclic garbage collector, and the store
 is what it was when the collector freed them.
 
-The mixed case: 50 pods of one template, 5 of other templates, one with an init container, one whose image fails
-to pull, created as ``apply -f`` leaves them (bound, pulls begun), then ``clock advance 1m`` and 5m more (the pull
-back-off, the init container's end). The stores made with and without ``close`` are compared table by table,
-byte for byte, and so are those made with and without the twins (``engine:profile`` ``{"twins": false}``: every
-process interpreted from its start, none copied from a twin's, kubelet/procs.py ``start``)."""
+The mixed case: 50 pods of one template, 6 of another, 4 with a readiness probe, one alike but for an env var, 5 of
+other templates, one with an init container, one whose image fails to pull, created as ``apply -f`` leaves them
+(bound, pulls begun), then ``clock advance 1m`` and 5m more (the pull back-off, the init container's end). The
+stores made with and without ``close`` are compared table by table, byte for byte, and so are those made with and
+without the twins (``engine:profile`` ``{"twins": false}``: every process interpreted from its start, none copied
+from a twin's, kubelet/procs.py ``start``; every status write made the general way, none from a twin's,
+kubelet/statustwins.py)."""
 
 from __future__ import annotations
 
@@ -44,6 +46,13 @@ def _pods(loops: bool = True) -> list[dict]:
              init=[{"name": "init", "image": "busybox:1.36", "command": ["sh", "-c", "echo init; sleep 2"]}]),
         _pod("bad-image", [{"name": "bad", "image": "nginx:nope"}]),
     ]
+    # a second template (its status twins are its own), a pod of the first one but for an env var, and probed
+    # twins (not settled when first written: their readiness comes with the probe)
+    pods += [_pod(f"api{i}", [{"name": "api", "image": "nginx:1.14.2", "ports": [{"containerPort": 80}]}])
+             for i in range(6)]
+    pods.append(_pod("web-env", [{"name": "nginx", "image": "nginx:1.14.2", "env": [{"name": "X", "value": "1"}]}]))
+    pods += [_pod(f"ready{i}", [{"name": "nginx", "image": "nginx:1.14.2", "readinessProbe": {
+        "httpGet": {"path": "/", "port": 80}, "periodSeconds": 10}}]) for i in range(4)]
     return pods
 
 
@@ -55,6 +64,10 @@ def _dump(path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def _without_profile(dump: list[str]) -> list[str]:
+    return [line for line in dump if "engine:profile" not in line]
 
 
 def _run(path, garbage: list | None = None, loops: bool = True, profile: str | None = None) -> list[str]:
@@ -170,3 +183,66 @@ def test_a_twin_changed_since_its_start_is_encoded_whole():
     assert procs.twin_text(procs.dump_process(ps[2])) is not None
     ps[2].vars = dict(reversed(list(v.items())))
     assert procs.twin_text(procs.dump_process(ps[2])) is None
+
+
+def test_status_writes_of_twins_are_stamped(tmp_path, monkeypatch):
+    """The first Running status of the pods started at one instant: one write per template (and per pod alike but
+    for something the write does not only copy) is made the general way, the others from it; the store is byte for
+    byte the one where each is made the general way, and the first stamped write was compared with it."""
+    from minikctl.engine.kubelet import statustwins
+
+    general, stamped = [], []
+    plain, write = statustwins._general, statustwins.StatusTwins.write
+    monkeypatch.setattr(statustwins, "_general", lambda *a: general.append(a[1]["metadata"]["name"]) or plain(*a))
+    monkeypatch.setattr(statustwins.StatusTwins, "write",
+                        lambda self, api, pod, *a: stamped.append(pod["metadata"]["name"]) or write(self, api, pod, *a))
+    checked = []
+    same = statustwins._same_as_general
+    monkeypatch.setattr(statustwins, "_same_as_general", lambda *a: checked.append(same(*a)) or checked[-1])
+    on = _run(tmp_path / "on.db", profile='{"twins": true}')
+    assert checked and all(checked)
+    fast = [n for n in stamped if n not in general]
+    assert len([n for n in fast if n.startswith("web")]) >= 49 and "web-env" not in fast
+    assert len([n for n in fast if n.startswith("api")]) >= 5
+    n = len(stamped)
+    off = _run(tmp_path / "off.db", profile='{"twins": false}')
+    assert len(stamped) == n  # not asked with the switch off
+    assert _without_profile(on) == _without_profile(off)
+
+
+def test_a_model_whose_stamped_write_differs_is_given_up(tmp_path, monkeypatch):
+    """A model that would give another text than the general way (here: one whose text was changed) is caught by the
+    comparison of its first twin's write, and its twins are then written the general way."""
+    from minikctl.engine.kubelet import statustwins
+
+    model, same, checked = statustwins._model, statustwins._same_as_general, []
+
+    def wrong(pod, text, tokens, settled):
+        found = model(pod, text, tokens, settled)
+        if found is not None:
+            found.body.parts[-1] += " "
+        return found
+
+    monkeypatch.setattr(statustwins, "_model", wrong)
+    monkeypatch.setattr(statustwins, "_same_as_general", lambda *a: checked.append(same(*a)) or checked[-1])
+    on = _run(tmp_path / "on.db", loops=False, profile='{"twins": true}')
+    assert checked and not any(checked)
+    off = _run(tmp_path / "off.db", loops=False, profile='{"twins": false}')
+    assert _without_profile(on) == _without_profile(off)
+
+
+def test_tokens_are_masked_only_when_they_undo_exactly():
+    from minikctl.engine.kubelet import statustwins
+
+    meta = {"name": "web1", "uid": "u-1", "resourceVersion": "7"}
+    status = {"podIP": "10.244.0.9", "containerStatuses": [{"containerID": "containerd://abc"}]}
+    tokens = statustwins._tokens(meta, {}, status)
+    assert tokens == ["containerd://abc", "u-1", '"resourceVersion":"7"', "10.244.0.9", "web1"]
+    text = '{"name":"web1","uid":"u-1","resourceVersion":"7","ip":"10.244.0.9","id":"containerd://abc"}'
+    masked = statustwins._mask(text, tokens)
+    assert "web1" not in masked and statustwins._Template(masked).fill(tokens) == text
+    assert statustwins._tokens({**meta, "name": "u-1"}, {}, status) is None  # the uid's
+    assert statustwins._tokens({**meta, "name": "web\n1"}, {}, status) is None  # not printable
+    assert statustwins._tokens({**meta, "resourceVersion": 7}, {}, status) is None
+    inside = statustwins._tokens({**meta, "name": "u"}, {}, status)  # inside the uid: masked after it
+    assert statustwins._Template(statustwins._mask(text, inside)).fill(inside) == text

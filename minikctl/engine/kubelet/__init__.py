@@ -385,7 +385,8 @@ class Kubelet:
         from .worker import PodWorker
 
         tx = self.tx
-        pod = tx.get("Pod", ns, name)
+        found = tx.get_with_body("Pod", ns, name)
+        pod, body = found if found is not None else (None, None)
         rec = self.load_record(ns, name)
         if rec is None:
             return
@@ -397,6 +398,7 @@ class Kubelet:
             tx.set_wake("Pod", ns, name, None)  # a stopped kubelet runs no pod worker: ``start_node`` wakes it
             return
         k = PodWorker(self.api, pod, rec, state, self.reads)
+        k._body = body
         if horizon is not None:
             k.horizon = max(horizon, tx.now_ms)
         k.run_due(until)

@@ -114,6 +114,9 @@ class PodWorker:
         self._containers: list | None = None
         self._pending_ff: list = []  # failing probes to jump once the instant is settled (fast_forward_failing)
         self._started: str | None = None  # the instance this worker started, until its first lines are taken
+        # the stored text ``pod`` was decoded from or last written as, when known (Kubelet.due): a status write
+        # may then be made from a twin's (kubelet/statustwins.py); None once the pod is changed in place otherwise
+        self._body: str | None = None
         for cr in rec.containers.values():
             for inst in (cr.current, cr.previous):
                 if inst is not None and inst.logs:
@@ -261,6 +264,7 @@ class PodWorker:
                 self.wake_dormant()
                 if self.ff_anchor is not None:
                     anchor, self.ff_anchor = self.ff_anchor, None
+                    self._body = None  # the fast-forward moves the pod's condition times in place
                     if len(self.rec.containers) == 1:
                         self.cycle_single(anchor)
                     else:
@@ -1597,7 +1601,13 @@ class PodWorker:
             # a pod with no timer left (started, nothing to probe or restart) is not written again until something
             # changes it: its printed row is computed now, from the status at hand, not decoded from its body later
             # (Api.write_status ``settled``; the same row either way)
-            self.api.write_status(self.pod, old, settled=not self.rec.timers)
+            body, self._body = self._body, None
+            if body is not None and self.profile().get("twins") is not False:
+                from . import statustwins
+
+                self._body = statustwins.of(self.tx).write(self.api, self.pod, old, body, not self.rec.timers)
+            else:
+                self.api.write_status(self.pod, old, settled=not self.rec.timers)
         self._status_key = key
         self._status_obj = self.pod.get("status")
 
