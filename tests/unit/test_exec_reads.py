@@ -34,7 +34,7 @@ def test_the_answer_is_the_interpreters(image, content):
             view2 = fs2.view("c", [], img)
             if content is not None:
                 view2.write("/tmp/ready", content)
-            got = procs.run_exec_reads(list(argv), lambda: env, view2, img, 2_000_000, 1)
+            got = procs.run_exec_reads(list(argv), lambda: env, view2, img, 2_000_000, 1, lambda: None)
             assert got == want, (image, content, argv)
             assert fs2.to_dict() == fs.to_dict()
 
@@ -45,7 +45,7 @@ def test_only_file_reads_are_kept():
     procs._READS.clear()
     for argv in (["cat", "-n", "/tmp/x"], ["cat", "tmp/x"], ["grep", "x", "/tmp/x"], ["cat", "/proc/1/status"],
                  ["test", "-r", "/tmp/x"], ["sh", "-c", "cat /tmp/x"]):
-        procs.run_exec_reads(argv, lambda: {}, view, img, 1_000_000, 1)
+        procs.run_exec_reads(argv, lambda: {}, view, img, 1_000_000, 1, lambda: None)
     assert procs._READS == {}
-    procs.run_exec_reads(["cat", "/tmp/x"], lambda: {}, view, img, 1_000_000, 1)
+    procs.run_exec_reads(["cat", "/tmp/x"], lambda: {}, view, img, 1_000_000, 1, lambda: None)
     assert len(procs._READS) == 1

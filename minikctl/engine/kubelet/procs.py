@@ -365,9 +365,10 @@ _MODELS: dict = {}  # (id(image), program) -> (image, whether the image or the c
 _TEST_OPS = ("-e", "-f", "-d", "-s")
 
 
-def _reads_key(argv, fs, image, proc, timeout_s) -> tuple | None:
+def _reads_key(argv, fs, image, facts: tuple, timeout_s) -> tuple | None:
     """What the answer of ``argv`` depends on, or None when it is not such a command (anything else: options,
-    relative paths, a program the catalog models, a long file)."""
+    relative paths, a program the catalog models, a long file). ``facts``: ``process_facts`` of the container's
+    main process, whose user and limits an exec takes (behavior/process.py ``run_exec_timed``)."""
     if type(argv) is not list or len(argv) < 2 or not all(type(a) is str for a in argv):
         return None
     prog = argv[0]
@@ -395,20 +396,31 @@ def _reads_key(argv, fs, image, proc, timeout_s) -> tuple | None:
         if text is not None and len(text) > _READS_TEXT:
             return None
         state.append((text, fs.is_dir(path), fs.exists(path)))
-    creds = getattr(proc, "creds", None)
-    return (tuple(argv), id(image), None if creds is None else repr(creds), getattr(proc, "memory_limit", None),
-            getattr(proc, "cpu_share", None), timeout_s, tuple(state))
+    creds, memory_limit, cpu_share = facts
+    return (tuple(argv), id(image), None if creds is None else repr(creds), memory_limit, cpu_share, timeout_s,
+            tuple(state))
 
 
-def run_exec_reads(argv, env_of, fs, image, now_ms, timeout_s, proc=None) -> tuple[int, str]:
-    """``run_exec``'s (exit code, output) of a read-only exec probe (above), interpreted once per key; ``env_of()``
-    gives the environment when it is interpreted."""
-    key = _reads_key(argv, fs, image, proc, timeout_s)
+def process_facts(proc) -> tuple:
+    """What an exec takes from the container's main process: its credentials, memory limit and CPU share (as a
+    stored process dict holds them under the same names)."""
+    if type(proc) is dict:
+        return proc.get("creds"), proc.get("memory_limit"), proc.get("cpu_share")
+    return getattr(proc, "creds", None), getattr(proc, "memory_limit", None), getattr(proc, "cpu_share", None)
+
+
+def run_exec_reads(argv, env_of, fs, image, now_ms, timeout_s, proc_of, facts: tuple | None = None) -> tuple[int, str]:
+    """``run_exec``'s (exit code, output) of a read-only exec probe (above), interpreted once per key: ``env_of()``
+    and ``proc_of()`` give the environment and the container's main process when it is interpreted; ``facts``
+    (``process_facts``) of that process when they are known without it (else ``proc_of()`` gives them)."""
+    if facts is None:
+        facts = process_facts(proc_of())
+    key = _reads_key(argv, fs, image, facts, timeout_s)
     if key is not None:
         found = _READS.get(key)
         if found is not None:
             return found
-    code, out, _ms = run_exec(argv, env_of(), fs, image, now_ms, timeout_s, proc)
+    code, out, _ms = run_exec(argv, env_of(), fs, image, now_ms, timeout_s, proc_of())
     if key is not None and type(out) is str:
         if len(_READS) >= _READS_KEPT:
             _READS.clear()
