@@ -154,11 +154,22 @@ def slice_ms(cpu_share: float) -> int:
     return max(1, round(SLICE_STEPS * CPU_NS_PER_STEP / 1_000_000 / (cpu_share or 1.0)))
 
 
+def _impure_wake(p: Process) -> bool:
+    """The first instruction ``p`` runs when it wakes is not pure (``touch``, ``rm``, a redirection): it is the first
+    of the first iteration's trace (nothing is pending; waking from a sleep or a CPU slice moves no pc), in the same
+    code with the same functions as at the end of that iteration (else the boundaries differ), so ``analyse`` would
+    find no description by running copies: a flapping readiness file's loop, looked at again every few sleeps,
+    costs a look at one instruction."""
+    return p.pc < len(p.code) and _pure_instructions(p, {p.pc}) is None
+
+
 def analyse(p: Process, fs) -> dict | None:
     """A description of ``p``'s steady loop (``p`` blocked in a sleep at a boundary), or None."""
     if p.exited or not p.shell or not p.blocked or p.blocked.get("kind") not in BOUNDARIES or p.pending or p.jobs:
         return None
     if p.blocked.get("until") is None or p.partial.get("stdout") or p.partial.get("stderr") or p.guard:
+        return None
+    if _impure_wake(p):
         return None
     used = p.memory_bytes()
     if used + MEMORY_MARGIN > HOST_BYTES or (p.memory_limit is not None and used + MEMORY_MARGIN > p.memory_limit):

@@ -350,6 +350,84 @@ def run_exec(argv, env, fs, image, now_ms, timeout_s, proc=None, split: bool = F
     return int(code), out, int(ms)
 
 
+# ---- read-only exec probes: one answer per state of the files they read ---------------------------------------
+# ``cat FILE...`` and ``test -e|-f|-d|-s FILE``, run without a shell (an exec probe's usual command), answer from
+# the files they name alone: the interpreter's ``cat`` reads each file's text (and whether a missing one is a
+# directory), ``test``'s unary operators whether it exists, is a file or a directory, and its text
+# (behavior/process.py ``_b_cat``, ``_Test.unop``); neither reads the environment, the clock or the main process.
+# So their answer (exit code and combined output) is interpreted once per image, credentials, limits, timeout and
+# state of those files, and looked up afterwards: a thousand pods probing the same file every ten seconds cost a
+# thousand look-ups rather than a thousand processes (bench/services_speed.py).
+_READS: dict = {}  # key (``_reads_key``) -> (exit code, output)
+_READS_KEPT = 4096
+_READS_TEXT = 4096  # a file longer than this is read by the interpreter each time (the key would hold it)
+_MODELS: dict = {}  # (id(image), program) -> (image, whether the image or the catalog models the program)
+_TEST_OPS = ("-e", "-f", "-d", "-s")
+
+
+def _reads_key(argv, fs, image, facts: tuple, timeout_s) -> tuple | None:
+    """What the answer of ``argv`` depends on, or None when it is not such a command (anything else: options,
+    relative paths, a program the catalog models, a long file). ``facts``: ``process_facts`` of the container's
+    main process, whose user and limits an exec takes (behavior/process.py ``run_exec_timed``)."""
+    if type(argv) is not list or len(argv) < 2 or not all(type(a) is str for a in argv):
+        return None
+    prog = argv[0]
+    if prog == "cat":
+        paths = argv[1:]
+    elif prog == "test" and len(argv) == 3 and argv[1] in _TEST_OPS:
+        paths = argv[2:]
+    else:
+        return None
+    for path in paths:
+        if path[:1] != "/" or path.startswith(("/proc/", "/sys/", "/dev/")) or path in ("/proc", "/sys", "/dev"):
+            return None
+    modelled = _MODELS.get((id(image), prog))
+    if modelled is None:
+        from minikctl.engine.behavior.images import program_model
+
+        # the image is kept beside its id (the id of a live object is its own); a modelled program may read the
+        # environment (``Process._command``)
+        modelled = _MODELS[(id(image), prog)] = (image, prog != "test" and program_model(image, prog) is not None)
+    if modelled[1]:
+        return None
+    state = []
+    for path in paths:
+        text = fs.read(path)
+        if text is not None and len(text) > _READS_TEXT:
+            return None
+        state.append((text, fs.is_dir(path), fs.exists(path)))
+    creds, memory_limit, cpu_share = facts
+    return (tuple(argv), id(image), None if creds is None else repr(creds), memory_limit, cpu_share, timeout_s,
+            tuple(state))
+
+
+def process_facts(proc) -> tuple:
+    """What an exec takes from the container's main process: its credentials, memory limit and CPU share (as a
+    stored process dict holds them under the same names)."""
+    if type(proc) is dict:
+        return proc.get("creds"), proc.get("memory_limit"), proc.get("cpu_share")
+    return getattr(proc, "creds", None), getattr(proc, "memory_limit", None), getattr(proc, "cpu_share", None)
+
+
+def run_exec_reads(argv, env_of, fs, image, now_ms, timeout_s, proc_of, facts: tuple | None = None) -> tuple[int, str]:
+    """``run_exec``'s (exit code, output) of a read-only exec probe (above), interpreted once per key: ``env_of()``
+    and ``proc_of()`` give the environment and the container's main process when it is interpreted; ``facts``
+    (``process_facts``) of that process when they are known without it (else ``proc_of()`` gives them)."""
+    if facts is None:
+        facts = process_facts(proc_of())
+    key = _reads_key(argv, fs, image, facts, timeout_s)
+    if key is not None:
+        found = _READS.get(key)
+        if found is not None:
+            return found
+    code, out, _ms = run_exec(argv, env_of(), fs, image, now_ms, timeout_s, proc_of())
+    if key is not None and type(out) is str:
+        if len(_READS) >= _READS_KEPT:
+            _READS.clear()
+        _READS[key] = (code, out)
+    return code, out
+
+
 def next_listener_change(proc, now_ms: int) -> int | None:
     """The next instant at which what the process answers on its ports may change by itself
     (a listener that opens later; agnhost's liveness handler flipping to 500 after 10 s)."""

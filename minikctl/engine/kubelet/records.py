@@ -733,39 +733,104 @@ R_PROC, R_PROBE, R_KUBELET = 1, 2, 3  # a timer's rank among those due at one in
 def save(tx, ns: str, name: str, rec: PodRecord) -> str:
     """Write the record; returns its JSON text (``Tx.put_runtime``)."""
     d = rec.to_json()
-    body = _spliced(d)
+    body = _spliced(d, (tx.path, ns, name))
     if body is not None:
         return tx.put_runtime("Pod", ns, name, None, rec.next_wake(), body=body)
     return tx.put_runtime("Pod", ns, name, d, rec.next_wake())
 
 
-def _spliced(d: dict) -> str | None:
+# ---- known parts ------------------------------------------------------------------------------------------------
+# Most of a running pod's record is text that does not change from one wake-up to the next: its processes'
+# variables and exported names (the Service variables of every Service of the namespace), the files the kubelet
+# wrote into its /etc and its projected volumes. A part made of strings alone, a flat map or list, is encoded once:
+# when the record is saved again with an equal part (and, for a map, the same order of keys), its text goes in
+# as it was encoded; ``_spliced`` checks that the result is what encoding the record whole gives (a mark is found
+# once, where it was put).
+_PARTS: dict = {}  # (store, namespace, pod, path) -> (the part as encoded, its text)
+_PARTS_KEPT = 16384
+
+
+def _strings(part) -> bool:
+    """A flat map of strings to strings, or a list of strings: equal to another only when encoded alike (with the
+    order of its keys compared too)."""
+    if type(part) is dict:
+        return all(type(k) is str and type(v) is str for k, v in part.items())
+    return type(part) is list and all(type(v) is str for v in part)
+
+
+def _known_parts(d: dict) -> list:
+    """(holder, key, path) of the parts of the record ``d`` that may be spliced."""
+    out = []
+    fs = d.get("filesystem")
+    if type(fs) is dict:
+        if "etc" in fs:
+            out.append((fs, "etc", ("etc",)))
+        vols = fs.get("volumes")
+        if type(vols) is dict:
+            for vname, vol in vols.items():
+                if type(vol) is dict and "files" in vol:
+                    out.append((vol, "files", ("volume", vname)))
+    from .procs import TwinDump
+
+    for cname, c in d["containers"].items():
+        for slot in ("current", "previous"):
+            i = c.get(slot)
+            proc = None if i is None else i.get("process")
+            if type(proc) is dict and type(proc) is not TwinDump:
+                for key in ("vars", "exported"):
+                    if key in proc:
+                        out.append((proc, key, (cname, slot, key)))
+    return out
+
+
+def _part_text(where: tuple, part) -> str | None:
+    """The text of a part encoded before, when ``part`` is equal to it (keys in the same order); else the part is
+    encoded and kept for the next save (None: not a part made of strings)."""
+    from .procs import _dumps
+
+    kept = _PARTS.get(where)
+    if kept is not None and kept[0] == part and (type(part) is not dict or list(kept[0]) == list(part)):
+        return kept[1]
+    if not _strings(part):
+        return None
+    if len(_PARTS) >= _PARTS_KEPT:
+        _PARTS.clear()
+    text = _dumps(part)
+    _PARTS[where] = (part.copy(), text)
+    return text
+
+
+def _spliced(d: dict, pod: tuple) -> str | None:
     """``d``'s JSON text with the processes copied from a twin and unchanged since (kubelet/procs.py
-    ``twin_text``) spliced in as text rather than encoded again (most of a started container's record is its
-    process); None when there is none, and the same bytes as encoding ``d`` whole."""
+    ``twin_text``) and the known parts (above) spliced in as text rather than encoded again (most of a started
+    container's record is its process); None when there is none, and the same bytes as encoding ``d`` whole."""
     from .procs import TwinDump, _dumps, twin_text
 
-    found = []
+    found = []  # (holder, key, value, text)
     for c in d["containers"].values():
         for key in ("current", "previous"):
             i = c.get(key)
             if i is not None and type(i.get("process")) is TwinDump:
                 text = twin_text(i["process"])
                 if text is not None:
-                    found.append((i, i["process"], text))
+                    found.append((i, "process", i["process"], text))
+    for holder, key, path in _known_parts(d):
+        text = _part_text(pod + path, holder[key])
+        if text is not None:
+            found.append((holder, key, holder[key], text))
     if not found:
         return None
     marks = []
-    for n, (i, _proc, _text) in enumerate(found):
-        i["process"] = f"\x00twin{n}\x00"
-        marks.append(_dumps(i["process"]))
+    for n, (holder, key, _value, _text) in enumerate(found):
+        holder[key] = f"\x00twin{n}\x00"
+        marks.append(_dumps(holder[key]))
     try:
         body = _dumps(d)
     finally:
-        for i, proc, _text in found:
-            i["process"] = proc
-    if any(body.count(m) != 1 or "\\u0000twin" in text for m, (_i, _p, text) in zip(marks, found)):
+        for holder, key, value, _text in found:
+            holder[key] = value
+    if any(body.count(m) != 1 or "\\u0000twin" in text for m, (_h, _k, _v, text) in zip(marks, found)):
         return None  # a mark that is not only where it was put: encoded whole
-    for m, (_i, _p, text) in zip(marks, found):
+    for m, (_h, _k, _v, text) in zip(marks, found):
         body = body.replace(m, text, 1)
     return body

@@ -870,18 +870,28 @@ class PodWorker:
             return 0
 
     def run_probe(self, c: dict, inst: InstanceRecord, probe: dict) -> tuple[bool, str]:
-        p = self.proc(inst, write="exec" in probe)
-        if "exec" not in probe:  # network probes reach every container's ports: one network namespace per pod
-            p = network.pod_network(self, c["name"])
-        ip = self.rec.pod_ip or ""
         timeout = int(probe.get("timeoutSeconds", 1))
         if "exec" in probe:
             img = self.image(c.get("image", ""))
             view = self.fs().view(c["name"], c.get("volumeMounts"), img)
-            code, out, _ = procs.run_exec(probe["exec"].get("command") or [],
-                                          procs.env_for(c, self.pod, img, self.reads, inst.started_at), view,
-                                          img, self.now, timeout, p)
+            argv = probe["exec"].get("command") or []
+            if self.profile().get("ffwd") is not False:
+                # a command that only reads files: one answer per state of them (procs.run_exec_reads); the main
+                # process is loaded only to interpret it: a stored process that is not fast-forwarded is the one
+                # loading it gives, and so is the record that writing it back would give (procs.dump_process)
+                d = inst.process
+                facts = procs.process_facts(d) if type(d) is dict and "ffwd" not in d \
+                    and inst.id not in self._procs else None
+                code, out = procs.run_exec_reads(
+                    argv, lambda: procs.env_for(c, self.pod, img, self.reads, inst.started_at), view, img, self.now,
+                    timeout, lambda: self.proc(inst, write=True), facts)
+                return code == 0, out
+            code, out, _ = procs.run_exec(argv, procs.env_for(c, self.pod, img, self.reads, inst.started_at), view,
+                                          img, self.now, timeout, self.proc(inst, write=True))
             return code == 0, out
+        self.proc(inst, write=False)
+        p = network.pod_network(self, c["name"])  # network probes reach every container's ports: one namespace a pod
+        ip = self.rec.pod_ip or ""
         if "httpGet" in probe:
             h = probe["httpGet"]
             code, msg = procs.http_get(p, self.port(c, h.get("port")), h.get("path", "/"), self.now, ip,

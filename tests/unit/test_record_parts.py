@@ -1,0 +1,49 @@
+"""A pod's runtime record saved with its known parts spliced in as text (kubelet/records.py ``_spliced``: the
+processes' variables and exported names, the /etc files and the volumes' files) is the text encoding it whole
+gives, whatever changed between two saves: a value, the order of keys, a string turned into a number or a
+boolean, a mark's text inside a value."""
+
+from __future__ import annotations
+
+import copy
+
+from minikctl.engine.kubelet import records
+from minikctl.engine.kubelet.procs import _dumps
+
+
+def _record() -> dict:
+    return {"version": 2, "containers": {"c": {"current": {"process": {
+        "vars": {"PATH": "/bin", "HOSTNAME": "p", "S0_SERVICE_HOST": "10.96.0.10"},
+        "exported": ["HOSTNAME", "PATH", "S0_SERVICE_HOST"], "pc": 4, "t": 1000}}, "previous": None}},
+        "filesystem": {"volumes": {"v": {"files": {"/ca.crt": "x\n", "/token": "t"}, "dirs": []}},
+                       "private": {"c": {"files": {"/tmp/ready": ""}}},
+                       "etc": {"/etc/hostname": "p\n", "/etc/hosts": "127.0.0.1\tlocalhost\n"}}}
+
+
+def _changes():
+    yield lambda d: None
+    yield lambda d: d["containers"]["c"]["current"]["process"]["vars"].update(PATH="/usr/bin")
+    yield lambda d: d["containers"]["c"]["current"]["process"].update(
+        vars={"HOSTNAME": "p", "PATH": "/usr/bin", "S0_SERVICE_HOST": "10.96.0.10"})
+    yield lambda d: d["filesystem"]["etc"].update({"/etc/hostname": 1})
+    yield lambda d: d["filesystem"]["etc"].update({"/etc/hostname": True})
+    yield lambda d: d["filesystem"]["etc"].update({"/etc/hostname": "1"})
+    yield lambda d: d["filesystem"]["volumes"]["v"]["files"].update({"/token": "\x00twin0\x00"})
+    yield lambda d: d["filesystem"]["volumes"]["v"]["files"].update({"/token": "t"})
+    yield lambda d: d["containers"]["c"]["current"]["process"]["exported"].append("X")
+    yield lambda d: d["containers"]["c"]["current"]["process"]["exported"].__setitem__(0, 0)
+    yield lambda d: d["filesystem"].pop("etc")
+    yield lambda d: d["containers"]["c"].update(previous=copy.deepcopy(d["containers"]["c"]["current"]))
+
+
+def test_spliced_is_encoded_whole():
+    d = _record()
+    pod = ("store", "default", "p")
+    spliced = 0
+    for change in _changes():
+        change(d)
+        for _ in range(2):
+            body = records._spliced(d, pod)
+            assert body is None or body == _dumps(d)
+            spliced += body is not None
+    assert spliced
