@@ -303,9 +303,10 @@ class Api:
         self.admission_name = name
         uid = self.tx.new_uid()
         token = f"kube-api-access-{self.tx.name_suffix(5)}" if template.token_paths else None
-        obj = template.stamp(name, uid, (meta.get("annotations") or {}).get(LAST_APPLIED), token)
+        applied = (meta.get("annotations") or {}).get(LAST_APPLIED)
+        obj = template.stamp(name, uid, applied, token)
         with self.writing():
-            return self.tx.create(obj, template.encode)
+            return self.tx.create(obj, template.encode, template.remaker(name, uid, applied, token))
 
     def _admit_namespace(self, res: Resource, ns: str, name: str, source: str) -> None:
         """The NamespaceLifecycle admission plugin: the namespace must exist and not be terminating."""

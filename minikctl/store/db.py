@@ -30,11 +30,12 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
+from functools import partial
 
 from minikctl.kube.errors import ClientError
 from minikctl.store import changelog, events, history, logs, rows, runtime
 from minikctl.store.damage import damaged
-from minikctl.store.changelog import ADDED, DELETED, MODIFIED, Change
+from minikctl.store.changelog import ADDED, DELETED, MODIFIED, Change, Remade
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
@@ -674,8 +675,11 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         found = self.get_with_body(kind, namespace, name)
         return None if found is None else found[0]
 
-    def get_with_body(self, kind: str, namespace: str, name: str) -> tuple[dict, str] | None:
-        """``get``, and the stored JSON the object was decoded from."""
+    def get_with_body(self, kind: str, namespace: str, name: str,
+                      like: Change | None = None) -> tuple[dict, str] | None:
+        """``get``, and the stored JSON the object was decoded from. ``like``: a change of the object this
+        transaction made; while the stored text is still that change's, the object is the change's ``snapshot``
+        (a stamped pod's is made without decoding, store/changelog.py ``Remade``)."""
         if self._obj:
             pending = self._obj.get((kind, namespace, name))
             if pending is not None:
@@ -687,6 +691,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             return None
         if self._due is not None:
             self._stored.add((kind, namespace, name))
+        if like is not None and like.body == row[0]:
+            return like.snapshot(), row[0]
         obj = _loads_row(self.path, row[0], f"the row of {kind} {namespace}/{name}")
         if not isinstance(obj.get("metadata"), dict):
             raise damaged(self.path, f"the row of {kind} {namespace}/{name} has no metadata")
@@ -788,10 +794,13 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             args.append(namespace)
         return [r[0] for r in self.conn.execute(sql + " ORDER BY name", args)]
 
-    def create(self, obj: dict, encode: Callable[[dict], str] | None = None) -> dict:
+    def create(self, obj: dict, encode: Callable[[dict], str] | None = None,
+               remake: Callable[[str, str, str], dict] | None = None) -> dict:
         """Persist a new object; fills uid, resourceVersion and creationTimestamp. ``encode``: what gives the
         object's JSON once they are filled in, the very text the store's encoder would write (a pod stamped from
-        a template, api/stamp.py: the template's text with the pod's own values put in)."""
+        a template, api/stamp.py: the template's text with the pod's own values put in). ``remake(creation
+        timestamp, resourceVersion, body)``: what makes the stored object again, for the change's ``snapshot``
+        (changelog.Remade)."""
         from minikctl.kube.timefmt import rfc3339
 
         meta = obj.setdefault("metadata", {})
@@ -810,7 +819,12 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             (obj["kind"], ns, meta["name"], meta["uid"], rv, body),
         )
         self._row_written((obj["kind"], ns, meta["name"]), (rv, body))
-        self._log(Change(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer))
+        if remake is None:
+            self._log(Change(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer))
+        else:
+            change = Remade(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer)
+            change.remake = partial(remake, meta["creationTimestamp"], meta["resourceVersion"])
+            self._log(change)
         if obj["kind"] == "Pod":
             history.record(self.conn, obj, self.now_ms, self._history, new=True)
         return obj

@@ -163,7 +163,7 @@ class Scheduler:
         while self.queue:
             key = next(iter(self.queue))
             ch = self.queue.pop(key)
-            found = self.tx.get_with_body("Pod", *key)
+            found = self.tx.get_with_body("Pod", *key, like=ch)
             if found is not None:
                 pod, body = found
                 # the text of the change that queued it, if the pod is still that write (the same characters: a
