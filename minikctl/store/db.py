@@ -795,12 +795,12 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return [r[0] for r in self.conn.execute(sql + " ORDER BY name", args)]
 
     def create(self, obj: dict, encode: Callable[[dict], str] | None = None,
-               remake: Callable[[str, str, str], dict] | None = None) -> dict:
+               remake: Callable[[str, str, str], dict] | None = None, source: object = None) -> dict:
         """Persist a new object; fills uid, resourceVersion and creationTimestamp. ``encode``: what gives the
         object's JSON once they are filled in, the very text the store's encoder would write (a pod stamped from
         a template, api/stamp.py: the template's text with the pod's own values put in). ``remake(creation
         timestamp, resourceVersion, body)``: what makes the stored object again, for the change's ``snapshot``
-        (changelog.Remade)."""
+        (changelog.Remade), and ``source`` what made it (the change's)."""
         from minikctl.kube.timefmt import rfc3339
 
         meta = obj.setdefault("metadata", {})
@@ -824,17 +824,21 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         else:
             change = Remade(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer)
             change.remake = partial(remake, meta["creationTimestamp"], meta["resourceVersion"])
+            change.source = source
             self._log(change)
         if obj["kind"] == "Pod":
             history.record(self.conn, obj, self.now_ms, self._history, new=True)
         return obj
 
-    def update(self, obj: dict, *, row_now: bool = False, encode: Callable[[dict], str] | None = None) -> dict:
+    def update(self, obj: dict, *, row_now: bool = False, encode: Callable[[dict], str] | None = None,
+               printed: Callable[[dict, str], tuple] | None = None) -> dict:
         """Write a changed object back with a new resourceVersion. ``row_now``: the writer expects no other write
         of it soon, so its printed row is computed now from ``obj`` (not decoded again from the body at the next
         flush; an object written again before then gets its row from its last body as usual). ``encode``: what
         gives the object's JSON once its resourceVersion is set, the very text the store's encoder would write
-        (the scheduler's status write of a pod whose stored text it has, engine/controllers/scheduler.py)."""
+        (the scheduler's status write of a pod whose stored text it has, engine/controllers/scheduler.py);
+        ``printed(obj, body)``: what gives its printed row with ``row_now``, the very row ``rows.of_object``
+        gives (the same scheduler's for the pods of one template)."""
         meta = obj["metadata"]
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
@@ -846,7 +850,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._written(obj["kind"])
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
         self._row_written((obj["kind"], ns, meta["name"]),
-                          (rv, body, rows.of_object(obj, body)) if row_now else (rv, body))
+                          (rv, body, (rows.of_object if printed is None else printed)(obj, body)) if row_now
+                          else (rv, body))
         if self._due is not None:
             key = (obj["kind"], ns, meta["name"])
             if key in self._obj or key in self._stored:  # known to be stored: written back with the queue
