@@ -490,13 +490,13 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, self._meta[key]))
         self._dirty.clear()
 
-    def flush(self, *, rows: bool = True) -> None:
-        """Write back everything kept in memory (events, runtime records, objects, the change log, and with
-        ``rows`` the printed rows)."""
+    def flush(self, *, rows: bool = True, changes: bool = True) -> None:
+        """Write back everything kept in memory (events, runtime records, objects, with ``changes`` the change
+        log, and with ``rows`` the printed rows)."""
         self.flush_events()
         self.flush_runtime()
         self.flush_objects()
-        if self._changes:
+        if changes and self._changes:
             changelog.write_rows(self.conn, self._changes)
             self._changes = []
         if rows:
@@ -536,9 +536,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
 
     def _savepoint_frame(self) -> list:
         # [meta, dirty meta keys, feed length, journal length, the rows pending when the step began, the depth
-        # of the step in which those were written (None: still pending)]
+        # of the step in which those were written (None: still pending), the list of changes not yet written
+        # when it began and their number]
         return [dict(self._meta), set(self._dirty), len(self.feed),
-                len(self.journal) if self.journal is not None else 0, {}, None]
+                len(self.journal) if self.journal is not None else 0, {}, None, self._changes, len(self._changes)]
 
     def renew(self) -> None:
         """After ``Store.renew`` began a new transaction: forget what was kept in memory (other commands may have
@@ -557,8 +558,12 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
-        """A nested all-or-nothing step: one object of a multi-object command fails without a trace."""
-        self.flush(rows=False)
+        """A nested all-or-nothing step: one object of a multi-object command fails without a trace.
+
+        The changes not yet written stay so (an ``apply -f`` of 10,000 pods writes the log in batches, not one
+        row per document): a write of the log replaces ``_changes`` by a new list and leaves the old one as it
+        was, so that a step undone (its writes with it) takes back the list it began with, cut to its length."""
+        self.flush(rows=False, changes=False)
         frame = self._savepoint_frame()  # Tx.renew refreshes it when the transaction is renewed inside the step
         frame[4], self._rows = self._rows, {}  # the rows pending so far stay pending, outside the step
         self._savepoints.append(frame)
@@ -570,7 +575,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._savepoints.pop()
             if not self.conn.in_transaction:  # SQLite undid the whole transaction (SQLITE_FULL): nothing to step back
                 raise
-            meta, dirty, fed, journaled, pending, _written = frame
+            meta, dirty, fed, journaled, pending, _written, unwritten, n_unwritten = frame
             self.other_writes += 1  # what the step wrote, a Namespace as much as a Pod, never happened
             self.conn.execute("ROLLBACK TO SAVEPOINT step")
             self.conn.execute("RELEASE SAVEPOINT step")
@@ -595,7 +600,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             del self.feed[fed:]  # what the step wrote never happened
             if self.journal is not None:
                 del self.journal[journaled:]
-            self._changes = []
+            del unwritten[n_unwritten:]  # the step's; those before it are to be written (again, if the step did)
+            self._changes = unwritten
             raise
         else:
             depth = len(self._savepoints)
