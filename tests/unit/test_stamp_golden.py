@@ -126,8 +126,8 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
     spliced = []
     real_text = Scheduler._status_text
 
-    def text(self, pod, body):
-        got = real_text(self, pod, body)
+    def text(self, pod, body, *stamped):
+        got = real_text(self, pod, body, *stamped)
         spliced.append((got is not None, self))
         return got
 
@@ -155,8 +155,8 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
     monkeypatch.setenv("MINIKCTL_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("MINIKCTL_STORE", raising=False)
     monkeypatch.setenv("MINIKCTL_TICK", "0")
-    app._main(["apply", "-f", manifest(MANIFEST)])
-    capsys.readouterr()
+    assert app._main(["apply", "-f", manifest(MANIFEST)]) == 1  # the refused documents
+    assert "Traceback" not in capsys.readouterr().err
     seen: dict = {}
     expected = []
     for i in range(40):  # six templates: the image (i % 3) and the limits (i % 4 == 0)
@@ -169,7 +169,7 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
     assert stamped == expected
     assert [n for n, _r in remade] == expected
     remade.clear()
-    app._main(["apply", "-f", manifest(MANY, "many.yaml")])
+    assert app._main(["apply", "-f", manifest(MANY, "many.yaml")]) == 0
     capsys.readouterr()
     # the pods beyond the node's 110 fit nowhere: their status writes are spliced into their texts, the first
     # checked against the encoder's

@@ -62,6 +62,9 @@ class Scheduler:
         # template -> _pod_facts; (template, message, now, creationTimestamp) -> the printed row's pieces (_row_stamp)
         self._source_facts: dict = {}
         self._row_stamps: dict = {}
+        # the template -> its status's text, (template, message, now) -> the status's text after the condition
+        # (_status_text)
+        self._status_tails: dict = {}
         self._used: dict[str, tuple] = {}  # node -> (its state, the state's version, _used_key)
 
     @staticmethod
@@ -242,7 +245,8 @@ class Scheduler:
             msg = unschedulable_message(failures)
             cond = {"lastProbeTime": None, "lastTransitionTime": None, "message": msg, "reason": "Unschedulable",
                     "status": "False", "type": "PodScheduled"}
-            encode = self._status_text(pod, body) if body is not None and self._spliced >= 0 else None
+            encode = (self._status_text(pod, body, (source, msg, now) if source is not None else None)
+                      if body is not None and self._spliced >= 0 else None)
             pod.setdefault("status", {}).setdefault("phase", "Pending")
             printed = None
             if source is not None:
@@ -271,14 +275,18 @@ class Scheduler:
         self.assumed[(meta.get("namespace", "default"), meta["name"], meta.get("uid"))] = (name, full)
         pods.bind(self.api, pod, name)
 
-    def _status_text(self, pod: dict, body: str):
+    def _status_text(self, pod: dict, body: str, stamped: tuple | None = None):
         """What writes the JSON of ``pod`` after its status changed (and the store gave it a new resourceVersion),
         from ``body``, its text before: the store's encoder writes an object's members one after the other, so
         when ``status`` is the pod's last member and ``"resourceVersion":"<its value>"`` occurs once in the text,
         the new text is the old one with those two values written anew. A pod that fits nowhere is rewritten so
         once per scheduling attempt: the rest of it (its spec, its managedFields, a third of it) is not encoded
         again. None when the text is not laid out so. The first text made so is compared with the encoder's own
-        (and the splicing given up for good if they differ)."""
+        (and the splicing given up for good if they differ).
+
+        ``stamped``: (the template, the message, now) of a pod still as stamped from its template (api/stamp.py):
+        its status is the template's, and after the Unschedulable condition of that message at that instant it
+        is the same for every such pod, so both texts are encoded once per key."""
         from minikctl.api.stamp import ENABLED
         from minikctl.store.db import _dumps
 
@@ -289,7 +297,11 @@ class Scheduler:
         rv = meta.get("resourceVersion")
         if type(status) is not dict or type(rv) is not str or next(reversed(pod)) != "status":
             return None
-        tail = ',"status":' + _dumps(status) + "}"
+        tail = self._status_tails.get(stamped[0]) if stamped is not None else None
+        if tail is None:
+            tail = ',"status":' + _dumps(status) + "}"
+            if stamped is not None:
+                self._remember(self._status_tails, stamped[0], tail)
         mark = '"resourceVersion":' + _dumps(rv)
         at = body.find(mark)
         if not body.endswith(tail) or at < 0 or body.find(mark, at + 1) >= 0 or at + len(mark) > len(body) - len(tail):
@@ -297,8 +309,12 @@ class Scheduler:
         head, middle = body[:at], body[at + len(mark):len(body) - len(tail)]
 
         def encode(obj: dict) -> str:
-            text = (head + '"resourceVersion":' + _dumps(obj["metadata"]["resourceVersion"]) + middle + ',"status":'
-                    + _dumps(obj["status"]) + "}")
+            after = self._status_tails.get(stamped) if stamped is not None else None
+            if after is None:
+                after = ',"status":' + _dumps(obj["status"]) + "}"
+                if stamped is not None:
+                    self._remember(self._status_tails, stamped, after)
+            text = head + '"resourceVersion":' + _dumps(obj["metadata"]["resourceVersion"]) + middle + after
             if self._spliced == 0:
                 plain = _dumps(obj)
                 self._spliced = 1 if text == plain else -1
