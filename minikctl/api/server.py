@@ -306,7 +306,8 @@ class Api:
         applied = (meta.get("annotations") or {}).get(LAST_APPLIED)
         obj = template.stamp(name, uid, applied, token)
         with self.writing():
-            return self.tx.create(obj, template.encode, template.remaker(name, uid, applied, token), template)
+            return self.tx.create(obj, template.encode, template.remaker(name, uid, applied, token), template,
+                                  template.summary)
 
     def _admit_namespace(self, res: Resource, ns: str, name: str, source: str) -> None:
         """The NamespaceLifecycle admission plugin: the namespace must exist and not be terminating."""
@@ -405,7 +406,7 @@ class Api:
         return stored, True
 
     def write_status(self, obj: dict, old_status: dict | None = None, *, settled: bool = False,
-                     encode=None, printed=None) -> dict:
+                     encode=None, printed=None, summary=None) -> dict:
         """A trusted component's status write (the kubelet's status manager): stored as given.
 
         The kubelet builds the status with the rules it is checked against (``ValidatePodStatusUpdate``); the
@@ -413,7 +414,7 @@ class Api:
         status it replaces, for the component's managedFields entry (subresource ``status``); without it the
         write is not tracked (the binding subresource's node and condition are nobody's). ``settled``: the writer
         expects no other write of the object soon (the scheduler's pod that fits nowhere waits minutes): the
-        store computes its printed row now, from ``obj``. ``encode``, ``printed``: Tx.update's."""
+        store computes its printed row now, from ``obj``. ``encode``, ``printed``, ``summary``: Tx.update's."""
         if old_status is not None and self.field_manager:
             from minikctl.api import fieldmanager
 
@@ -421,7 +422,7 @@ class Api:
             fieldmanager.record_status(res, fieldmanager.schema_for(res), old_status, obj, self.field_manager,
                                        self._now())
         with self.writing():
-            return self.tx.update(obj, row_now=settled, encode=encode, printed=printed)
+            return self.tx.update(obj, row_now=settled, encode=encode, printed=printed, summary=summary)
 
     # ---- field ownership ------------------------------------------------------------------
     def _now(self) -> str:

@@ -36,6 +36,7 @@ import os
 import re
 
 from minikctl.api.speckey import _GENERATED
+from minikctl.store import history
 
 ENABLED = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -90,7 +91,7 @@ class Template:
     text the store writes for a pod stamped from it, cut around the pod's own values (``encode``)."""
 
     __slots__ = ("env", "text", "namespace", "token_paths", "verified", "applied", "pieces", "encoded", "tree",
-                 "remade")
+                 "remade", "summary")
 
     def __init__(self, env: tuple, text: str, namespace: str, token_paths: list) -> None:
         self.env, self.text, self.namespace, self.token_paths = env, text, namespace, token_paths
@@ -103,6 +104,8 @@ class Template:
         self.pieces = self._pieces()
         self.encoded = False  # ``encode`` has given once what the store's encoder gives
         self.remade = 0  # ``remaker``'s objects: 0 not yet compared with their stored text, 1 the same, -1 not
+        # the history summary of a stamp (store/history.py): of its status and deletionTimestamp, the template's
+        self.summary = history.summary_text(tree)
 
     def _pieces(self) -> list | None:
         """The stored text of a stamp, as Tx.create fills it in (creationTimestamp, then resourceVersion, set on

@@ -801,12 +801,14 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return [r[0] for r in self.conn.execute(sql + " ORDER BY name", args)]
 
     def create(self, obj: dict, encode: Callable[[dict], str] | None = None,
-               remake: Callable[[str, str, str], dict] | None = None, source: object = None) -> dict:
+               remake: Callable[[str, str, str], dict] | None = None, source: object = None,
+               summary: str | None = None) -> dict:
         """Persist a new object; fills uid, resourceVersion and creationTimestamp. ``encode``: what gives the
         object's JSON once they are filled in, the very text the store's encoder would write (a pod stamped from
         a template, api/stamp.py: the template's text with the pod's own values put in). ``remake(creation
         timestamp, resourceVersion, body)``: what makes the stored object again, for the change's ``snapshot``
-        (changelog.Remade), and ``source`` what made it (the change's)."""
+        (changelog.Remade), and ``source`` what made it (the change's). ``summary``: a pod's history summary
+        (history.summary_text), when the writer knows it."""
         from minikctl.kube.timefmt import rfc3339
 
         meta = obj.setdefault("metadata", {})
@@ -833,18 +835,18 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             change.source = source
             self._log(change)
         if obj["kind"] == "Pod":
-            history.record(self.conn, obj, self.now_ms, self._history, new=True)
+            history.record(self.conn, obj, self.now_ms, self._history, new=True, text=summary)
         return obj
 
     def update(self, obj: dict, *, row_now: bool = False, encode: Callable[[dict], str] | None = None,
-               printed: Callable[[dict, str], tuple] | None = None) -> dict:
+               printed: Callable[[dict, str], tuple] | None = None, summary: str | None = None) -> dict:
         """Write a changed object back with a new resourceVersion. ``row_now``: the writer expects no other write
         of it soon, so its printed row is computed now from ``obj`` (not decoded again from the body at the next
         flush; an object written again before then gets its row from its last body as usual). ``encode``: what
         gives the object's JSON once its resourceVersion is set, the very text the store's encoder would write
         (the scheduler's status write of a pod whose stored text it has, engine/controllers/scheduler.py);
         ``printed(obj, body)``: what gives its printed row with ``row_now``, the very row ``rows.of_object``
-        gives (the same scheduler's for the pods of one template)."""
+        gives (the same scheduler's for the pods of one template); ``summary``: Tx.create's."""
         meta = obj["metadata"]
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
@@ -865,7 +867,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                 self._obj_kinds.add(key[0])
                 self._log(change)
                 if obj["kind"] == "Pod":
-                    history.record(self.conn, obj, self.now_ms, self._history)
+                    history.record(self.conn, obj, self.now_ms, self._history, text=summary)
                 return obj
         cur = self.conn.execute(
             "UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
@@ -875,7 +877,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             raise KeyError(f"{obj['kind']} {meta.get('namespace')}/{meta['name']} is not stored")
         self._log(change)
         if obj["kind"] == "Pod":
-            history.record(self.conn, obj, self.now_ms, self._history)
+            history.record(self.conn, obj, self.now_ms, self._history, text=summary)
         return obj
 
     def delete(self, kind: str, namespace: str, name: str) -> dict | None:

@@ -21,7 +21,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from minikctl.kube.selectors import requirement_of
-from minikctl.store import rows
+from minikctl.store import history, rows
 from minikctl.store.changelog import DELETED, Remade
 
 SCHEDULER = "default-scheduler"
@@ -65,6 +65,7 @@ class Scheduler:
         # the template -> its status's text, (template, message, now) -> the status's text after the condition
         # (_status_text)
         self._status_tails: dict = {}
+        self._summaries: dict = {}  # (template, message, now) -> the history summary after the condition
         self._used: dict[str, tuple] = {}  # node -> (its state, the state's version, _used_key)
 
     @staticmethod
@@ -248,11 +249,16 @@ class Scheduler:
             encode = (self._status_text(pod, body, (source, msg, now) if source is not None else None)
                       if body is not None and self._spliced >= 0 else None)
             pod.setdefault("status", {}).setdefault("phase", "Pending")
-            printed = None
+            printed = summary = None
             if source is not None:
                 printed = self._row_stamp((source, msg, now, meta.get("creationTimestamp")), meta["name"])
             if pods.set_condition(pod, cond, now):
-                self.api.write_status(pod, settled=True, encode=encode, printed=printed)
+                if source is not None:  # its history summary: of its status, the same for each such pod
+                    summary = self._summaries.get((source, msg, now))
+                    if summary is None:
+                        summary = history.summary_text(pod)
+                        self._remember(self._summaries, (source, msg, now), summary)
+                self.api.write_status(pod, settled=True, encode=encode, printed=printed, summary=summary)
             self.api.event(pod, "Warning", "FailedScheduling", msg, SCHEDULER)
             self.retry()[key] = now + RETRY_MS
             self._save_retry()
