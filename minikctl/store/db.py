@@ -390,6 +390,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
         # objects read through ``get_shared`` (admission's Namespace and ServiceAccount), until they are written
         self._shared: dict[tuple, dict] = {}
+        # keys ``get`` found not stored, until they are created or a step is undone: ``exists`` answers from them
+        # (apply -f looks a document's object up, then its create asks whether it exists)
+        self._absent: set[tuple] = set()
         # the objects this transaction wrote whose printed rows are not yet stored (store/rows.py): computed
         # once per object when they are written, whatever the number of writes: (kind, namespace, name) ->
         # (rv, the body last written, or None when the object was deleted). Inside savepoints this is the
@@ -597,6 +600,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._rt.clear()
             self._history.clear()
             self._shared.clear()  # what was read in the step may have been written there
+            self._absent.clear()  # what the step deleted (and found absent since) is back
             del self.feed[fed:]  # what the step wrote never happened
             if self.journal is not None:
                 del self.journal[journaled:]
@@ -694,6 +698,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             "SELECT body FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name)
         ).fetchone()
         if row is None:
+            self._absent.add((kind, namespace, name))
             return None
         if self._due is not None:
             self._stored.add((kind, namespace, name))
@@ -729,6 +734,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
     def exists(self, kind: str, namespace: str, name: str) -> bool:
         if (kind, namespace, name) in self._obj:
             return True
+        if (kind, namespace, name) in self._absent:
+            return False
         return self.conn.execute(
             "SELECT 1 FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name)
         ).fetchone() is not None
@@ -819,6 +826,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         ns = meta.get("namespace", CLUSTER)
         if self._shared:
             self._shared.pop((obj["kind"], ns, meta["name"]), None)
+        if self._absent:
+            self._absent.discard((obj["kind"], ns, meta["name"]))
         body = _dumps(obj) if encode is None else encode(obj)
         if obj["kind"] in self._listed_kinds:
             self._written(obj["kind"])

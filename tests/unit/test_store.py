@@ -176,3 +176,19 @@ def test_shared_reads_follow_the_writes_of_the_transaction(tmp_path):
         assert tx.get_shared("Namespace", "", "n1")["status"]["phase"] == "Terminating"
         tx.delete("Namespace", "", "n1")
         assert tx.get_shared("Namespace", "", "n1") is None
+
+
+def test_exists_answers_from_what_get_found_absent_until_a_create_or_an_undone_step(tmp_path):
+    """``Tx.exists`` after ``get`` found nothing answers without a query (apply -f's lookup, then its create), and
+    stays right after the object's create, and after a step that deleted it and looked it up is undone."""
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        assert tx.get("Pod", "default", "a") is None and not tx.exists("Pod", "default", "a")
+        tx.create(pod("a"))
+        assert tx.exists("Pod", "default", "a")
+        with pytest.raises(ValueError):
+            with tx.savepoint():
+                tx.delete("Pod", "default", "a")
+                assert tx.get("Pod", "default", "a") is None and not tx.exists("Pod", "default", "a")
+                raise ValueError
+        assert tx.exists("Pod", "default", "a") and tx.get("Pod", "default", "a") is not None
