@@ -312,9 +312,11 @@ class Api:
         self.admission_name = meta.get("name") or meta["generateName"]
         uid = self.tx.new_uid()
         token = f"kube-api-access-{self.tx.name_suffix(5)}" if template.token_paths else None
-        obj = template.stamp(name, uid, (meta.get("annotations") or {}).get(LAST_APPLIED), token)
+        applied = (meta.get("annotations") or {}).get(LAST_APPLIED)
+        obj = template.stamp(name, uid, applied, token)
         with self.writing():
-            return self.tx.create(obj, template.encode)
+            return self.tx.create(obj, template.encode, template.remaker(name, uid, applied, token), template,
+                                  template.summary)
 
     def _admit_namespace(self, res: Resource, ns: str, name: str, source: str) -> None:
         """The NamespaceLifecycle admission plugin: the namespace must exist and not be terminating."""
@@ -413,8 +415,7 @@ class Api:
         return stored, True
 
     def write_status(self, obj: dict, old_status: dict | None = None, *, settled: bool = False,
-                     encode=None, managed: list | None = None, row: tuple | None = None,
-                     summary: str | None = None) -> dict:
+                     encode=None, managed: list | None = None, printed=None, summary: str | None = None) -> dict:
         """A trusted component's status write (the kubelet's status manager): stored as given.
 
         The kubelet builds the status with the rules it is checked against (``ValidatePodStatusUpdate``); the
@@ -422,7 +423,7 @@ class Api:
         status it replaces, for the component's managedFields entry (subresource ``status``); without it the
         write is not tracked (the binding subresource's node and condition are nobody's). ``settled``: the writer
         expects no other write of the object soon (the scheduler's pod that fits nowhere waits minutes): the
-        store computes its printed row now, from ``obj``. ``encode``, ``row``, ``summary``: Tx.update's.
+        store computes its printed row now, from ``obj``. ``encode``, ``printed``, ``summary``: Tx.update's.
         ``managed``: the object's managedFields after this write when the writer worked them out already, the
         very entries the comparison of ``old_status`` with the new status would give (the kubelet's status write
         of a pod started at the same instant as its twin, engine/kubelet/statustwins.py)."""
@@ -435,7 +436,7 @@ class Api:
             fieldmanager.record_status(res, fieldmanager.schema_for(res), old_status, obj, self.field_manager,
                                        self._now())
         with self.writing():
-            return self.tx.update(obj, row_now=settled, encode=encode, row=row, summary=summary)
+            return self.tx.update(obj, row_now=settled, encode=encode, printed=printed, summary=summary)
 
     # ---- field ownership ------------------------------------------------------------------
     def _now(self) -> str:

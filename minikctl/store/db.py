@@ -30,11 +30,12 @@ import json
 import os
 import sqlite3
 from contextlib import contextmanager
+from functools import partial
 
 from minikctl.kube.errors import ClientError
 from minikctl.store import changelog, events, history, logs, rows, runtime
 from minikctl.store.damage import damaged
-from minikctl.store.changelog import ADDED, DELETED, MODIFIED, Change
+from minikctl.store.changelog import ADDED, DELETED, MODIFIED, Change, Remade
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~4 ms a command)
 if TYPE_CHECKING:
@@ -389,6 +390,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
         # objects read through ``get_shared`` (admission's Namespace and ServiceAccount), until they are written
         self._shared: dict[tuple, dict] = {}
+        # keys ``get`` found not stored, until they are created or a step is undone: ``exists`` answers from them
+        # (apply -f looks a document's object up, then its create asks whether it exists)
+        self._absent: set[tuple] = set()
         # the objects this transaction wrote whose printed rows are not yet stored (store/rows.py): computed
         # once per object when they are written, whatever the number of writes: (kind, namespace, name) ->
         # (rv, the body last written, or None when the object was deleted). Inside savepoints this is the
@@ -494,13 +498,13 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, self._meta[key]))
         self._dirty.clear()
 
-    def flush(self, *, rows: bool = True) -> None:
-        """Write back everything kept in memory (events, runtime records, objects, the change log, and with
-        ``rows`` the printed rows)."""
+    def flush(self, *, rows: bool = True, changes: bool = True) -> None:
+        """Write back everything kept in memory (events, runtime records, objects, with ``changes`` the change
+        log, and with ``rows`` the printed rows)."""
         self.flush_events()
         self.flush_runtime()
         self.flush_objects()
-        if self._changes:
+        if changes and self._changes:
             changelog.write_rows(self.conn, self._changes)
             self._changes = []
         if rows:
@@ -540,9 +544,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
 
     def _savepoint_frame(self) -> list:
         # [meta, dirty meta keys, feed length, journal length, the rows pending when the step began, the depth
-        # of the step in which those were written (None: still pending)]
+        # of the step in which those were written (None: still pending), the list of changes not yet written
+        # when it began and their number]
         return [dict(self._meta), set(self._dirty), len(self.feed),
-                len(self.journal) if self.journal is not None else 0, {}, None]
+                len(self.journal) if self.journal is not None else 0, {}, None, self._changes, len(self._changes)]
 
     def renew(self) -> None:
         """After ``Store.renew`` began a new transaction: forget what was kept in memory (other commands may have
@@ -561,8 +566,12 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
-        """A nested all-or-nothing step: one object of a multi-object command fails without a trace."""
-        self.flush(rows=False)
+        """A nested all-or-nothing step: one object of a multi-object command fails without a trace.
+
+        The changes not yet written stay so (an ``apply -f`` of 10,000 pods writes the log in batches, not one
+        row per document): a write of the log replaces ``_changes`` by a new list and leaves the old one as it
+        was, so that a step undone (its writes with it) takes back the list it began with, cut to its length."""
+        self.flush(rows=False, changes=False)
         frame = self._savepoint_frame()  # Tx.renew refreshes it when the transaction is renewed inside the step
         frame[4], self._rows = self._rows, {}  # the rows pending so far stay pending, outside the step
         self._savepoints.append(frame)
@@ -574,7 +583,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._savepoints.pop()
             if not self.conn.in_transaction:  # SQLite undid the whole transaction (SQLITE_FULL): nothing to step back
                 raise
-            meta, dirty, fed, journaled, pending, _written = frame
+            meta, dirty, fed, journaled, pending, _written, unwritten, n_unwritten = frame
             self.other_writes += 1  # what the step wrote, a Namespace as much as a Pod, never happened
             self.conn.execute("ROLLBACK TO SAVEPOINT step")
             self.conn.execute("RELEASE SAVEPOINT step")
@@ -596,10 +605,12 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._rt.clear()
             self._history.clear()
             self._shared.clear()  # what was read in the step may have been written there
+            self._absent.clear()  # what the step deleted (and found absent since) is back
             del self.feed[fed:]  # what the step wrote never happened
             if self.journal is not None:
                 del self.journal[journaled:]
-            self._changes = []
+            del unwritten[n_unwritten:]  # the step's; those before it are to be written (again, if the step did)
+            self._changes = unwritten
             raise
         else:
             depth = len(self._savepoints)
@@ -679,8 +690,11 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         found = self.get_with_body(kind, namespace, name)
         return None if found is None else found[0]
 
-    def get_with_body(self, kind: str, namespace: str, name: str) -> tuple[dict, str] | None:
-        """``get``, and the stored JSON the object was decoded from."""
+    def get_with_body(self, kind: str, namespace: str, name: str,
+                      like: Change | None = None) -> tuple[dict, str] | None:
+        """``get``, and the stored JSON the object was decoded from. ``like``: a change of the object this
+        transaction made; while the stored text is still that change's, the object is the change's ``snapshot``
+        (a stamped pod's is made without decoding, store/changelog.py ``Remade``)."""
         if self._obj:
             pending = self._obj.get((kind, namespace, name))
             if pending is not None:
@@ -689,9 +703,12 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             "SELECT body FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name)
         ).fetchone()
         if row is None:
+            self._absent.add((kind, namespace, name))
             return None
         if self._due is not None:
             self._stored.add((kind, namespace, name))
+        if like is not None and like.body == row[0]:
+            return like.snapshot(), row[0]
         obj = _loads_row(self.path, row[0], f"the row of {kind} {namespace}/{name}")
         if not isinstance(obj.get("metadata"), dict):
             raise damaged(self.path, f"the row of {kind} {namespace}/{name} has no metadata")
@@ -722,6 +739,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
     def exists(self, kind: str, namespace: str, name: str) -> bool:
         if (kind, namespace, name) in self._obj:
             return True
+        if (kind, namespace, name) in self._absent:
+            return False
         return self.conn.execute(
             "SELECT 1 FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name)
         ).fetchone() is not None
@@ -793,10 +812,15 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             args.append(namespace)
         return [r[0] for r in self.conn.execute(sql + " ORDER BY name", args)]
 
-    def create(self, obj: dict, encode: Callable[[dict], str] | None = None) -> dict:
+    def create(self, obj: dict, encode: Callable[[dict], str] | None = None,
+               remake: Callable[[str, str, str], dict] | None = None, source: object = None,
+               summary: str | None = None) -> dict:
         """Persist a new object; fills uid, resourceVersion and creationTimestamp. ``encode``: what gives the
         object's JSON once they are filled in, the very text the store's encoder would write (a pod stamped from
-        a template, api/stamp.py: the template's text with the pod's own values put in)."""
+        a template, api/stamp.py: the template's text with the pod's own values put in). ``remake(creation
+        timestamp, resourceVersion, body)``: what makes the stored object again, for the change's ``snapshot``
+        (changelog.Remade), and ``source`` what made it (the change's). ``summary``: a pod's history summary
+        (history.summary_text), when the writer knows it."""
         from minikctl.kube.timefmt import rfc3339
 
         meta = obj.setdefault("metadata", {})
@@ -807,6 +831,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         ns = meta.get("namespace", CLUSTER)
         if self._shared:
             self._shared.pop((obj["kind"], ns, meta["name"]), None)
+        if self._absent:
+            self._absent.discard((obj["kind"], ns, meta["name"]))
         body = _dumps(obj) if encode is None else encode(obj)
         if obj["kind"] in self._listed_kinds:
             self._written(obj["kind"])
@@ -815,21 +841,27 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             (obj["kind"], ns, meta["name"], meta["uid"], rv, body),
         )
         self._row_written((obj["kind"], ns, meta["name"]), (rv, body))
-        self._log(Change(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer))
+        if remake is None:
+            self._log(Change(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer))
+        else:
+            change = Remade(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer)
+            change.remake = partial(remake, meta["creationTimestamp"], meta["resourceVersion"])
+            change.source = source
+            self._log(change)
         if obj["kind"] == "Pod":
-            history.record(self.conn, obj, self.now_ms, self._history, new=True)
+            history.record(self.conn, obj, self.now_ms, self._history, new=True, text=summary)
         return obj
 
     def update(self, obj: dict, *, row_now: bool = False, encode: Callable[[dict], str] | None = None,
-               row: tuple | None = None, summary: str | None = None) -> dict:
+               printed: Callable[[dict, str], tuple] | None = None, summary: str | None = None) -> dict:
         """Write a changed object back with a new resourceVersion. ``row_now``: the writer expects no other write
         of it soon, so its printed row is computed now from ``obj`` (not decoded again from the body at the next
         flush; an object written again before then gets its row from its last body as usual). ``encode``: what
         gives the object's JSON once its resourceVersion is set, the very text the store's encoder would write
-        (the scheduler's status write of a pod whose stored text it has, engine/controllers/scheduler.py).
-        ``row`` (with ``row_now``) and ``summary``: the printed row (``rows.of_object``) and the pod's history
-        summary (``history.summary`` as encoded) when the writer has them already, the very values they would be
-        (the kubelet's status write of a pod started at the same instant as its twin, kubelet/statustwins.py)."""
+        (the scheduler's status write of a pod whose stored text it has, engine/controllers/scheduler.py);
+        ``printed(obj, body)``: what gives its printed row with ``row_now``, the very row ``rows.of_object``
+        gives (the same scheduler's for the pods of one template; the kubelet's status write of a pod started at
+        the same instant as its twin, kubelet/statustwins.py); ``summary``: Tx.create's."""
         meta = obj["metadata"]
         rv = self.next_rv()
         meta["resourceVersion"] = str(rv)
@@ -841,7 +873,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._written(obj["kind"])
         change = Change(rv, MODIFIED, obj["kind"], ns, meta["name"], meta.get("uid", ""), body, obj, self.writer)
         self._row_written((obj["kind"], ns, meta["name"]),
-                          (rv, body, row if row is not None else rows.of_object(obj, body)) if row_now else (rv, body))
+                          (rv, body, (rows.of_object if printed is None else printed)(obj, body)) if row_now
+                          else (rv, body))
         if self._due is not None:
             key = (obj["kind"], ns, meta["name"])
             if key in self._obj or key in self._stored:  # known to be stored: written back with the queue

@@ -56,13 +56,19 @@ def ensure(conn: sqlite3.Connection) -> None:
 _encode = json.JSONEncoder(separators=(",", ":"), sort_keys=True).encode
 
 
+def summary_text(pod: dict) -> str:
+    """The text of the pod's summary, as ``record`` stores it."""
+    return _encode(summary(pod))
+
+
 def record(conn: sqlite3.Connection, pod: dict, at_ms: int, last_seen: dict | None = None,
            new: bool = False, text: str | None = None) -> None:
     """Append the pod's summary when it changed. ``last_seen`` (uid -> (seq, body, at)) spares the lookup of
     the previous entry for pods already recorded in the same transaction; ``new``: the pod was just created, its
-    uid has no entry yet (no lookup either). An entry is never earlier than the one before it (the kubelet may
-    have recorded the instants it fast-forwarded over, see ``record_crash_loop``). ``text``: the summary as
-    encoded, when the writer knows it already (the same text ``_encode(summary(pod))`` gives)."""
+    uid has no entry yet (no lookup either); ``text``: the summary as encoded (``summary_text(pod)``), when the
+    writer knows it already (the pods of one template, api/stamp.py; a pod started at the same instant as its
+    twin, kubelet/statustwins.py). An entry is never earlier than the one before it (the kubelet may have
+    recorded the instants it fast-forwarded over, see ``record_crash_loop``)."""
     uid = (pod.get("metadata") or {}).get("uid")
     if not uid:
         return

@@ -107,7 +107,8 @@ def test_stamped_pods_store_what_admission_gives(tmp_path, manifest):
 def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, capsys):
     """The comparison above is not empty: the first pod of a template is admitted, the second admitted and checked
     against its stamp, the rest stamped; names of another length are another template; a step undone (a refused
-    document) makes every template begin again."""
+    document) makes every template begin again. The scheduler makes the stamped pods again from their template
+    and stamps the rows of those that fit nowhere."""
     from minikctl.api.server import Api
     from minikctl.cli import app
 
@@ -126,17 +127,37 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
     spliced = []
     real_text = Scheduler._status_text
 
-    def text(self, pod, body):
-        got = real_text(self, pod, body)
+    def text(self, pod, body, *stamped):
+        got = real_text(self, pod, body, *stamped)
         spliced.append((got is not None, self))
         return got
 
     monkeypatch.setattr(Scheduler, "_status_text", text)
+    from minikctl.store.changelog import Remade
+
+    remade = []
+    real_snapshot = Remade.snapshot
+
+    def snapshot(self):
+        got = real_snapshot(self)
+        remade.append((self.name, self.source.remade))
+        return got
+
+    monkeypatch.setattr(Remade, "snapshot", snapshot)
+    rowed = []
+    real_row_stamp = Scheduler._row_stamp
+
+    def row_stamp(self, key, name):
+        got = real_row_stamp(self, key, name)
+        rowed.append((name, got is not None, self))
+        return got
+
+    monkeypatch.setattr(Scheduler, "_row_stamp", row_stamp)
     monkeypatch.setenv("MINIKCTL_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("MINIKCTL_STORE", raising=False)
     monkeypatch.setenv("MINIKCTL_TICK", "0")
-    app._main(["apply", "-f", manifest(MANIFEST)])
-    capsys.readouterr()
+    assert app._main(["apply", "-f", manifest(MANIFEST)]) == 1  # the refused documents
+    assert "Traceback" not in capsys.readouterr().err
     seen: dict = {}
     expected = []
     for i in range(40):  # six templates: the image (i % 3) and the limits (i % 4 == 0)
@@ -149,11 +170,21 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
     assert [n for n in stamped if not n.startswith("dep-")] == expected
     # the Deployment's three pods, named by generateName: the first admitted, the second checked, the third stamped
     assert len([n for n in stamped if n.startswith("dep-")]) == 1
-    app._main(["apply", "-f", manifest(MANY, "many.yaml")])
+    assert [n for n, _r in remade if not n.startswith("dep-")] == expected
+    remade.clear()
+    assert app._main(["apply", "-f", manifest(MANY, "many.yaml")]) == 0
     capsys.readouterr()
     # the pods beyond the node's 110 fit nowhere: their status writes are spliced into their texts, the first
     # checked against the encoder's
     assert spliced and all(made for made, _s in spliced) and {s._spliced for _m, s in spliced} == {1}
+    # the scheduler took each stamped pod from its template's tree, not from its text (each template's first
+    # compared with the text), and the rows of the stamped pods that fit nowhere were the first one's with their
+    # own names put in, once the second one's was computed and found the same
+    assert [n for n, _r in remade] == [f"r-{i:03d}" for i in range(2, 120)] and {r for _n, r in remade} == {1}
+    # (the two p-* pods of the first file that fit nowhere are each their template's only one)
+    assert [n for n, _m, _s in rowed] == ["p-032", "p-036"] + [f"r-{i:03d}" for i in range(52, 120)]
+    last = rowed[-1][2]
+    assert [v[1] for v in last._row_stamps.values()] == [True]
 
 
 def test_last_applied_of_documents_alike_is_their_own_marshal():
@@ -217,3 +248,26 @@ def test_documents_alike_decode_as_each_alone():
             finally:
                 stamp.ENABLED = True
         assert got[True] == got[False]
+
+
+def test_many_documents_put_off_young_collections_and_restore_them(monkeypatch):
+    """apply/create/replace -f of a file of many documents run with a higher young-generation GC threshold
+    (cli/apply._fewer_collections), and the command's thresholds come back afterwards, also when the run fails."""
+    import gc
+
+    import pytest
+
+    from minikctl.cli import apply
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(100_000, 1_000, 1_000)
+        with apply._fewer_collections(apply.SETTLE_EVERY - 1):
+            assert gc.get_threshold() == (100_000, 1_000, 1_000)
+        with pytest.raises(RuntimeError):
+            with apply._fewer_collections(apply.SETTLE_EVERY):
+                assert gc.get_threshold() == (apply.YOUNG_THRESHOLD, 1_000, 1_000)
+                raise RuntimeError
+        assert gc.get_threshold() == (100_000, 1_000, 1_000)
+    finally:
+        gc.set_threshold(*before)

@@ -77,6 +77,37 @@ def test_savepoint_undoes_one_step_and_its_counters(tmp_path):
         assert int(again["metadata"]["resourceVersion"]) == int(kept["metadata"]["resourceVersion"]) + 1
 
 
+def test_change_log_pending_across_steps_is_written_once_whatever_the_steps_undo(tmp_path):
+    """The changes not yet written stay pending across savepoints; a step undone after it wrote the log (a full
+    flush, or the log's own batch, inside it) takes back only its own, and those before it are written later."""
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        tx.create(pod("a"))
+        with tx.savepoint():
+            tx.create(pod("b"))
+        with pytest.raises(ValueError):
+            with tx.savepoint():
+                tx.create(pod("c"))
+                tx.flush()  # the pending changes (a, b, c) written inside the step
+                with tx.savepoint():
+                    tx.create(pod("d"))
+                raise ValueError
+        with pytest.raises(ValueError):
+            with tx.savepoint():
+                with tx.savepoint():
+                    tx.create(pod("e"))
+                    tx.flush()
+                    tx.create(pod("f"))
+                raise ValueError
+        tx.create(pod("g"))
+    conn = sqlite3.connect(tmp_path / "s.db")
+    try:
+        logged = [r[0] for r in conn.execute("SELECT name FROM changes WHERE kind='Pod' ORDER BY rv")]
+    finally:
+        conn.close()
+    assert logged == ["a", "b", "g"]
+
+
 def test_events_aggregate_and_list_in_order(tmp_path):
     st = Store(tmp_path / "s.db")
     with st.transaction() as tx:
@@ -145,3 +176,19 @@ def test_shared_reads_follow_the_writes_of_the_transaction(tmp_path):
         assert tx.get_shared("Namespace", "", "n1")["status"]["phase"] == "Terminating"
         tx.delete("Namespace", "", "n1")
         assert tx.get_shared("Namespace", "", "n1") is None
+
+
+def test_exists_answers_from_what_get_found_absent_until_a_create_or_an_undone_step(tmp_path):
+    """``Tx.exists`` after ``get`` found nothing answers without a query (apply -f's lookup, then its create), and
+    stays right after the object's create, and after a step that deleted it and looked it up is undone."""
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        assert tx.get("Pod", "default", "a") is None and not tx.exists("Pod", "default", "a")
+        tx.create(pod("a"))
+        assert tx.exists("Pod", "default", "a")
+        with pytest.raises(ValueError):
+            with tx.savepoint():
+                tx.delete("Pod", "default", "a")
+                assert tx.get("Pod", "default", "a") is None and not tx.exists("Pod", "default", "a")
+                raise ValueError
+        assert tx.exists("Pod", "default", "a") and tx.get("Pod", "default", "a") is not None

@@ -21,7 +21,8 @@ from fractions import Fraction
 from functools import lru_cache
 
 from minikctl.kube.selectors import requirement_of
-from minikctl.store.changelog import DELETED
+from minikctl.store import history, rows
+from minikctl.store.changelog import DELETED, Remade
 
 SCHEDULER = "default-scheduler"
 RETRY_MS = 300_000
@@ -58,6 +59,14 @@ class Scheduler:
         self._filtered: dict[tuple, tuple] = {}
         self._scores: dict[tuple, object] = {}
         self._facts: dict[str, tuple] = {}  # a pod's scheduling signature -> what _pod_facts derives from it
+        # what is a function of a stamped pod's template (api/stamp.py), for the pods still as stamped: the
+        # template -> _pod_facts; (template, message, now, creationTimestamp) -> the printed row's pieces (_row_stamp)
+        self._source_facts: dict = {}
+        self._row_stamps: dict = {}
+        # the template -> its status's text, (template, message, now) -> the status's text after the condition
+        # (_status_text)
+        self._status_tails: dict = {}
+        self._summaries: dict = {}  # (template, message, now) -> the history summary after the condition
         self._used: dict[str, tuple] = {}  # node -> (its state, the state's version, _used_key)
 
     @staticmethod
@@ -164,12 +173,14 @@ class Scheduler:
         while self.queue:
             key = next(iter(self.queue))
             ch = self.queue.pop(key)
-            found = self.tx.get_with_body("Pod", *key)
+            found = self.tx.get_with_body("Pod", *key, like=ch)
             if found is not None:
                 pod, body = found
                 # the text of the change that queued it, if the pod is still that write (the same characters: a
-                # text this store's encoder wrote in this transaction), for the status write (_status_text)
-                self.schedule(pod, body if ch is not None and ch.body == body else None)
+                # text this store's encoder wrote in this transaction), for the status write (_status_text); and
+                # the template it was stamped from, if that write was a stamp
+                same = ch is not None and ch.body == body
+                self.schedule(pod, body if same else None, ch.source if same and type(ch) is Remade else None)
         self._flush_retry()
 
     def due(self, kind: str, ns: str, name: str, until: int, horizon: int | None) -> None:
@@ -185,9 +196,10 @@ class Scheduler:
         self._flush_retry()
 
     # ---- one scheduling cycle --------------------------------------------------------------------
-    def schedule(self, pod: dict, body: str | None = None) -> None:
+    def schedule(self, pod: dict, body: str | None = None, source=None) -> None:
         """Bind ``pod`` to the best node, or record why it fits nowhere (and try again later). ``body``: the pod's
-        stored text as the store's encoder wrote it, if known."""
+        stored text as the store's encoder wrote it, if known; ``source``: the template that text was stamped
+        from (api/stamp.py), if it was."""
         from minikctl.api.registry import pod as pods
 
         spec = pod.get("spec") or {}
@@ -204,7 +216,13 @@ class Scheduler:
                 self.api.write_status(pod)
             return
         kubelet = self.loop.kubelet
-        sig, req, full, nz = self._pod_facts(pod)
+        # a stamped pod's spec is its template's but for the token volume's name, which no fact reads
+        facts = self._source_facts.get(source) if source is not None else None
+        if facts is None:
+            facts = self._pod_facts(pod)
+            if source is not None:
+                self._remember(self._source_facts, source, facts)
+        sig, req, full, nz = facts
         feasible: list[tuple] = []
         failures: list[tuple[list[str], bool]] = []
         for node in self.nodes():
@@ -229,10 +247,19 @@ class Scheduler:
             msg = unschedulable_message(failures)
             cond = {"lastProbeTime": None, "lastTransitionTime": None, "message": msg, "reason": "Unschedulable",
                     "status": "False", "type": "PodScheduled"}
-            encode = self._status_text(pod, body) if body is not None and self._spliced >= 0 else None
+            encode = (self._status_text(pod, body, (source, msg, now) if source is not None else None)
+                      if body is not None and self._spliced >= 0 else None)
             pod.setdefault("status", {}).setdefault("phase", "Pending")
+            printed = summary = None
+            if source is not None:
+                printed = self._row_stamp((source, msg, now, meta.get("creationTimestamp")), meta["name"])
             if pods.set_condition(pod, cond, now):
-                self.api.write_status(pod, settled=True, encode=encode)
+                if source is not None:  # its history summary: of its status, the same for each such pod
+                    summary = self._summaries.get((source, msg, now))
+                    if summary is None:
+                        summary = history.summary_text(pod)
+                        self._remember(self._summaries, (source, msg, now), summary)
+                self.api.write_status(pod, settled=True, encode=encode, printed=printed, summary=summary)
             self.api.event(pod, "Warning", "FailedScheduling", msg, SCHEDULER)
             self.retry()[key] = now + RETRY_MS
             self._save_retry()
@@ -255,14 +282,18 @@ class Scheduler:
         self.assumed[(meta.get("namespace", "default"), meta["name"], meta.get("uid"))] = (name, full)
         pods.bind(self.api, pod, name, encode=self._bind_text(pod, body, name) if body is not None else None)
 
-    def _status_text(self, pod: dict, body: str):
+    def _status_text(self, pod: dict, body: str, stamped: tuple | None = None):
         """What writes the JSON of ``pod`` after its status changed (and the store gave it a new resourceVersion),
         from ``body``, its text before: the store's encoder writes an object's members one after the other, so
         when ``status`` is the pod's last member and ``"resourceVersion":"<its value>"`` occurs once in the text,
         the new text is the old one with those two values written anew. A pod that fits nowhere is rewritten so
         once per scheduling attempt: the rest of it (its spec, its managedFields, a third of it) is not encoded
         again. None when the text is not laid out so. The first text made so is compared with the encoder's own
-        (and the splicing given up for good if they differ)."""
+        (and the splicing given up for good if they differ).
+
+        ``stamped``: (the template, the message, now) of a pod still as stamped from its template (api/stamp.py):
+        its status is the template's, and after the Unschedulable condition of that message at that instant it
+        is the same for every such pod, so both texts are encoded once per key."""
         from minikctl.api.stamp import ENABLED
         from minikctl.store.db import _dumps
 
@@ -273,7 +304,11 @@ class Scheduler:
         rv = meta.get("resourceVersion")
         if type(status) is not dict or type(rv) is not str or next(reversed(pod)) != "status":
             return None
-        tail = ',"status":' + _dumps(status) + "}"
+        tail = self._status_tails.get(stamped[0]) if stamped is not None else None
+        if tail is None:
+            tail = ',"status":' + _dumps(status) + "}"
+            if stamped is not None:
+                self._remember(self._status_tails, stamped[0], tail)
         mark = '"resourceVersion":' + _dumps(rv)
         at = body.find(mark)
         if not body.endswith(tail) or at < 0 or body.find(mark, at + 1) >= 0 or at + len(mark) > len(body) - len(tail):
@@ -281,8 +316,12 @@ class Scheduler:
         head, middle = body[:at], body[at + len(mark):len(body) - len(tail)]
 
         def encode(obj: dict) -> str:
-            text = (head + '"resourceVersion":' + _dumps(obj["metadata"]["resourceVersion"]) + middle + ',"status":'
-                    + _dumps(obj["status"]) + "}")
+            after = self._status_tails.get(stamped) if stamped is not None else None
+            if after is None:
+                after = ',"status":' + _dumps(obj["status"]) + "}"
+                if stamped is not None:
+                    self._remember(self._status_tails, stamped, after)
+            text = head + '"resourceVersion":' + _dumps(obj["metadata"]["resourceVersion"]) + middle + after
             if self._spliced == 0:
                 plain = _dumps(obj)
                 self._spliced = 1 if text == plain else -1
@@ -327,6 +366,32 @@ class Scheduler:
             return text
 
         return encode
+
+    def _row_stamp(self, key: tuple, name: str):
+        """The printed row (store/rows.py) of a pod stamped from a template (api/stamp.py) that fits nowhere, as
+        Tx.update's ``printed``: the pods of one template differ only by their name, uid, last-applied
+        annotation, token volume and revisions, and of those the pod's row (registry/pod.py ``row``: NAME ...
+        AGE) and its labels and fields show only the name; the rest is the template's status after the same
+        condition (``key``: the template, the message, the instant, the creation time the AGE cell holds). The
+        first pod's row is computed and cut around its name; the second's is computed too and compared with
+        the first's with its name put in; then the cuts are trusted (and never again if the comparison fails)."""
+        if self._row_stamps.get(key) is False:
+            return None
+
+        def printed(obj: dict, body: str) -> tuple:
+            got = self._row_stamps.get(key)
+            if got is not None and got[1]:
+                return tuple(None if p is None else name.join(p) for p in got[2])
+            row = rows.of_object(obj, body)
+            if got is None:
+                self._remember(self._row_stamps, key, (name, False,
+                                                       tuple(None if t is None else t.split(name) for t in row)))
+            else:
+                stamped = tuple(None if p is None else name.join(p) for p in got[2])
+                self._row_stamps[key] = (got[0], True, got[2]) if stamped == row and got[0] != name else False
+            return row
+
+        return printed
 
     def _pod_facts(self, pod: dict) -> tuple:
         """(signature, requests, node_requests, non-zero requests as Fractions) of a pod: functions of the fields

@@ -144,7 +144,8 @@ class StatusTwins:
             written.append(model.body.fill(_with_rv(tokens, obj["metadata"]["resourceVersion"])))
             return written[-1]
 
-        api.write_status(pod, old_status, settled=settled, encode=encode, managed=managed, row=row, summary=summary)
+        api.write_status(pod, old_status, settled=settled, encode=encode, managed=managed,
+                         printed=lambda _obj, _body: row, summary=summary)
         return written[0]
 
 
