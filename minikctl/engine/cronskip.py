@@ -81,6 +81,14 @@ class _State:
                        conn.execute("SELECT namespace, name, involved_uid, rv, last_ms, body FROM events")}
         self.streams = {row[0]: row[1:] for row in conn.execute("SELECT id, namespace, pod FROM log_streams")}
         self.revision = tx.revision()
+        self._runs: set | None = None
+
+    def runs(self) -> set:
+        """``_runs`` of the state's objects, worked out once (each state is read by up to three learned minutes,
+        each both ways)."""
+        if self._runs is None:
+            self._runs = _runs(self.objects)
+        return self._runs
 
 
 def _controller(body: str, field: str = "kind") -> str | None:
@@ -98,9 +106,24 @@ def _uid(entry: "tuple | None") -> str | None:
 
 def _runs(objects: dict) -> set:
     """The keys of the CronJobs' runs: Jobs a CronJob controls and the pods those Jobs control."""
-    jobs = {k for k, (_rv, body) in objects.items() if k[0] == "Job" and _controller(body) == "CronJob"}
-    return jobs | {k for k, (_rv, body) in objects.items()
-                   if k[0] == "Pod" and _controller(body) == "Job" and ("Job", k[1], _controller(body, "name")) in jobs}
+    jobs = set()
+    pods = []
+    for k, (_rv, body) in objects.items():
+        if k[0] == "Job" or k[0] == "Pod":
+            owner = _controller_ref(body)
+            if k[0] == "Job" and owner.get("kind") == "CronJob":
+                jobs.add(k)
+            elif k[0] == "Pod" and owner.get("kind") == "Job":
+                pods.append((k, ("Job", k[1], owner.get("name"))))
+    return jobs | {k for k, job in pods if job in jobs}
+
+
+def _controller_ref(body: str) -> dict:
+    """An object's controller reference, from its JSON ({} when it has none)."""
+    for ref in (json.loads(body).get("metadata") or {}).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref
+    return {}
 
 
 def _counter(meta: dict, name: str) -> int:
@@ -320,7 +343,7 @@ class _Learned:
             raise _NotAlike("the minutes' new events differ")
         # the runs' Jobs and pods (stale after the jump) by their controllers; everything else lives on, unchanged
         # or moved alike
-        self.stale = sorted(_runs(s2.objects))
+        self.stale = sorted(s2.runs())
         stale = set(self.stale)
         young = {json.loads(s2.objects[k][1])["metadata"]["uid"] for k in self.stale}
         for key, row in self.new.items():
@@ -332,7 +355,7 @@ class _Learned:
             self._check_stale(key, s2)
         lasting = set(s2.objects) - stale
         for state in (s0, s1):
-            if set(state.objects) - _runs(state.objects) != lasting:
+            if set(state.objects) - state.runs() != lasting:
                 raise _NotAlike("objects other than the runs' came or went")
         pods = {(k[1], k[2]) for k in self.stale if k[0] == "Pod"}
         self.objects = self._lasting(s0.objects, s1.objects, {k: v for k, v in s2.objects.items() if k not in stale})
@@ -587,7 +610,7 @@ class _Warm(_Learned):
         self.s2 = s2
         self.ttl = ttl
         self._before = (s0, s1)
-        self.stale = sorted(_runs(s2.objects))
+        self.stale = sorted(s2.runs())
         stale = set(self.stale)
         lasting = set(s2.objects) - stale
         lasting_uids = {_uid(s2.objects[k]) for k in lasting}
@@ -671,7 +694,7 @@ class _Warm(_Learned):
         for key in self.stale:
             self._check_stale(key, s2)
         for state in (s0, s1):
-            if set(state.objects) - _runs(state.objects) != lasting:
+            if set(state.objects) - state.runs() != lasting:
                 raise _NotAlike("objects other than the runs' came or went")
         self.shift = _WarmShift(names, s1, s2, cronjobs, m2, self._target)
         pods = {(k[1], k[2]) for k in self.stale if k[0] == "Pod"}
