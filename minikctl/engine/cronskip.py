@@ -312,6 +312,18 @@ def _ahead(a, b, c, n: int, shift: "_Shift | None"):
     raise _NotAlike("a value changed")
 
 
+def _revisions_alike(s0: _State, s1: _State, s2: _State, lasting: set) -> None:
+    """The objects that live on were written alike in both minutes, as far as their stored revisions tell: each
+    one's moved by the same amount (``_lasting`` checks it again with the rest of the object). Read first: in a
+    CronJob's first minutes, before its history limits delete a Job every minute, its revision moves by less in
+    one minute than in the next, and the costlier comparisons need not be made."""
+    o0, o1 = s0.objects, s1.objects
+    for key in lasting:
+        a, b = o0.get(key), o1.get(key)
+        if a is not None and b is not None and s2.objects[key][0] - b[0] != b[0] - a[0]:
+            raise _NotAlike("a number moved unevenly")
+
+
 def _json(text: str):
     value = json.loads(text)
     if _dumps(value) != text:
@@ -613,6 +625,7 @@ class _Warm(_Learned):
         self.stale = sorted(s2.runs())
         stale = set(self.stale)
         lasting = set(s2.objects) - stale
+        _revisions_alike(s0, s1, s2, lasting)
         lasting_uids = {_uid(s2.objects[k]) for k in lasting}
         m1 = _Minute(tx, names, s0, s1, lasting_uids)
         m2 = _Minute(tx, names, s1, s2, lasting_uids)
