@@ -469,6 +469,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                                   f'reads {FORMAT}): move it aside to start a new one, e.g. mv "{self.path}" '
                                   f'"{self.path}.old"')
             raise ClientError(f'the store "{self.path}" is not a minikctl store (format {fmt!r})')
+        if "correlator" not in tables and not self.read_only:
+            events.ensure_correlator(self.conn)  # a store made before it (store/events.py)
         if "history" not in tables:
             history.ensure(self.conn)
         if "logs" not in tables and not self.read_only:
@@ -592,6 +594,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._ev_rows.clear()
             self._ev_uids.clear()
             self._expired_floor = None  # the events the step's expiry deleted are back
+            self._correlated = None  # and the aggregator's entries it remembered are gone
             self._obj.clear()  # written inside the step: rolled back with it
             self._obj_kinds.clear()
             self._listed.clear()  # read inside the step, perhaps after a write it undid

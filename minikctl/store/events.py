@@ -14,6 +14,13 @@ written back at the flush, so a crash loop that repeats the same few events thou
 few rows. (Stores of format minikctl-store/2 kept each event's whole JSON and its key in columns of their own,
 with an index on the key: 1.2 KiB an event; ``migrate`` rewrites them.)
 
+The aggregator's view of an object's events is the recorder's own memory, not the API server's: client-go keeps
+its EventCorrelator's cache in the memory of the component that records (the kubelet, the controller manager), and
+the TTL is kube-apiserver's. An event the TTL removes may still be counted by the aggregator (its 10-minute window,
+and the run of events before it with no gap over 10 minutes): such entries are kept in the ``correlator`` table
+when their event goes, so that where a long advance is cut into committed steps (each of which reads the view
+back from the store) does not change which events are combined.
+
 Events live an hour after their last write, as the API server's ``--event-ttl`` (1h) leases them in etcd: every
 flush drops those last written that long ago or more on the virtual clock (a long advance flushes now and then, so
 what it records stays bounded too). A store keeps the TTL it was created with (``MINIKCTL_EVENT_TTL``, a duration;
@@ -23,6 +30,7 @@ what it records stays bounded too). A store keeps the TTL it was created with (`
 from __future__ import annotations
 
 import json
+import sqlite3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -31,8 +39,16 @@ CREATE TABLE IF NOT EXISTS events (
     PRIMARY KEY (namespace, name)
 );
 CREATE INDEX IF NOT EXISTS events_involved ON events (involved_uid);
-CREATE INDEX IF NOT EXISTS events_last ON events (last_ms)
+CREATE INDEX IF NOT EXISTS events_last ON events (last_ms);
+CREATE TABLE IF NOT EXISTS correlator (
+    involved_uid TEXT NOT NULL, grp TEXT NOT NULL, message TEXT NOT NULL, last_ms INTEGER NOT NULL,
+    PRIMARY KEY (involved_uid, grp, message)
+)
 """
+# the EventAggregator's records of events the API server no longer has (expired by the TTL, or deleted with their
+# namespace) while the recorder would still count them (``EventLog._remember``); a store made before it gets it
+# from the next writer (``ensure_correlator``)
+CORRELATOR = SCHEMA.strip().split(";")[-1]
 
 EVENT_TTL_MS = 3_600_000  # kube-apiserver --event-ttl (default 1h)
 
@@ -212,6 +228,28 @@ def migrate(conn) -> int:
     return n
 
 
+def ensure_correlator(conn) -> None:
+    """The ``correlator`` table in a store made before it."""
+    conn.execute(CORRELATOR)
+
+
+def live_chain(entries, now: int) -> list:
+    """The entries ([last_ms, message], ...) of one aggregation group that an event at ``now`` or later can still
+    count (``EventLog._aggregated``): the run back from ``now`` with no gap over 10 minutes, up to and with the
+    latest combined entry (every event after it is combined, whatever came before). Empty when the group's record
+    has expired (client-go's ``EventAggregate`` starts a new one when the last event is older than the interval)."""
+    out = []
+    last = now
+    for entry in sorted(entries, reverse=True):
+        if last - entry[0] > AGGREGATE_INTERVAL_MS:
+            break
+        out.append(entry)
+        if entry[1] == AGGREGATED:
+            break
+        last = entry[0]
+    return out
+
+
 def since(conn, rv: int, namespace: str | None = None) -> list[dict]:
     """The stored events whose resourceVersion is after ``rv`` (in ``namespace``; None: all), in no order (a watch
     of events reads them)."""
@@ -234,6 +272,8 @@ class EventLog:
     _groups: dict  # uid -> (type, reason, component) -> [[last_ms, message], ...]: the aggregator's records
     # the TTL floor up to which this transaction deleted the stored events (None: not yet, or undone since)
     _expired_floor: int | None = None
+    # whether the ``correlator`` table has rows (None: not read since the last flush or savepoint rollback)
+    _correlated: bool | None = None
 
     def record_event(
         self,
@@ -254,13 +294,13 @@ class EventLog:
         ns = meta.get("namespace", "default")
         uid = meta.get("uid", "")
         dedup = dedup_key(uid, type_, reason, message, component, field_path)
-        cached = self._cached_event(dedup, uid)
+        cached = self._alive(self._cached_event(dedup, uid), dedup, uid, at)
         if not field_path and self._aggregated(uid, type_, reason, component, message, at, cached is not None):
             # client-go's EventAggregator: the 10th distinct message of one object, type, reason and source
             # within 10 minutes, and every one after it, go to one event, its message the latest one's
             message = "(combined from similar events): " + message
             dedup = dedup_key(uid, type_, reason, AGGREGATED, component)
-            cached = self._cached_event(dedup, uid)
+            cached = self._alive(self._cached_event(dedup, uid), dedup, uid, at)
             if cached:
                 cached[2]["message"] = message
         if not field_path:
@@ -269,6 +309,7 @@ class EventLog:
             ev = cached[2]
             ev["count"] = ev.get("count", 1) + 1
             ev["lastTimestamp"] = rfc3339(at)
+            cached[4] = at
             ev["metadata"]["resourceVersion"] = str(self.next_rv())
             cached[3] = cached[3] or True
             self._watched_event(ev, "MODIFIED")
@@ -309,7 +350,7 @@ class EventLog:
             "reportingInstance": host,
         }
         # written at the next flush (with whatever aggregation happens before it)
-        self._events[dedup] = [ns, name, ev, "new"]
+        self._events[dedup] = [ns, name, ev, "new", at]
         self._watched_event(ev, "ADDED")
         return ev
 
@@ -371,12 +412,39 @@ class EventLog:
                     parts = d.split("\0")
                     if len(parts) == 5:
                         groups.setdefault((parts[1], parts[2], parts[4]), []).append([row[4], parts[3]])
+                if self._correlator_rows():
+                    for grp, message, last_ms in self.conn.execute(
+                            "SELECT grp, message, last_ms FROM correlator WHERE involved_uid=?", (uid,)):
+                        group = groups.setdefault(tuple(grp.split("\0")), [])
+                        for entry in group:
+                            if entry[1] == message:
+                                entry[0] = max(entry[0], last_ms)
+                                break
+                        else:
+                            group.append([last_ms, message])
             found = self._ev_rows.pop(dedup, None)
             if found is None:
                 return None
             row, b = found
-            cached = self._events[dedup] = [row[0], row[1], _event(*row[:5], b), False]
+            cached = self._events[dedup] = [row[0], row[1], _event(*row[:5], b), False, row[4]]
         return cached
+
+    def _alive(self, cached: list | None, dedup: str, uid: str, at: int) -> list | None:
+        """``cached`` (an event about to be written again at ``at``), or None when the API server's TTL has removed
+        it since its last write: what becomes of an event depends on the instants of its writes, not on where the
+        store's expiry ran (each commit runs it, so a long advance cut into steps runs it more often). The events
+        written so far are then flushed, which writes it as it was and expires it (its entry stays in the
+        aggregator's view). The recorder then creates a new event (new name, count 1): client-go's recorder, whose
+        cache still has the old one, would get NotFound for its patch and create it again under the old name with
+        its count going on (``recordToSink``); the engine forgets it as the API server did."""
+        if cached is None:
+            return None
+        ttl = self.event_ttl_ms()
+        if ttl <= 0 or cached[4] > at - ttl:
+            return cached
+        self.flush_events()
+        found = self._cached_event(dedup, uid)
+        return None if found is not None and found[4] <= at - ttl else found
 
     def flush_events(self) -> None:
         """Write back the events aggregated in memory since the last flush."""
@@ -391,7 +459,7 @@ class EventLog:
             self._expire_events()
             return
         new, changed = [], []
-        for dedup, (ns, name, ev, state) in self._events.items():
+        for dedup, (ns, name, ev, state, _last) in self._events.items():
             if not state:
                 continue
             uid = ev["involvedObject"].get("uid", "")
@@ -426,8 +494,63 @@ class EventLog:
         if ttl > 0 and floor > 0:
             if self._expired_floor is not None and floor <= self._expired_floor:
                 return  # done at this floor already, and nothing written since is older (every savepoint flushes)
+            self._remember("last_ms <= ?", (floor,))
             self.conn.execute("DELETE FROM events WHERE last_ms <= ?", (floor,))
             self._expired_floor = floor
+
+    def _correlator_rows(self) -> bool:
+        """Whether the ``correlator`` table holds anything (read once between two flushes)."""
+        found = self._correlated
+        if found is None:
+            try:
+                found = self.conn.execute("SELECT 1 FROM correlator LIMIT 1").fetchone() is not None
+            except sqlite3.OperationalError:  # a store made before the table, read without writing
+                found = False
+            self._correlated = found
+        return found
+
+    def _remember(self, where: str, params: tuple) -> None:
+        """Before the stored events ``where`` selects are deleted by the API server (the TTL, a namespace's events
+        deleted with it): their entries that the recorder's aggregator still counts go to the ``correlator`` table,
+        and the entries there it no longer counts are dropped (``live_chain``, seen from now). The events of the
+        objects concerned are read from the store as written (call after ``flush_events`` has written them)."""
+        conn = self.conn
+        uids = {r[0] for r in conn.execute(f"SELECT DISTINCT involved_uid FROM events WHERE {where}", params)}
+        known = self._correlator_rows()
+        if known:
+            uids.update(r[0] for r in conn.execute("SELECT DISTINCT involved_uid FROM correlator"))
+        if not uids:
+            return
+        gone = {(r[0], r[1]) for r in conn.execute(f"SELECT namespace, name FROM events WHERE {where}", params)}
+        now = self.now_ms
+        keep = []
+        for uid in sorted(uids):
+            groups: dict[str, list] = {}
+            expiring: set = set()
+            for ns, name, _uid, _rv, last_ms, body in conn.execute(
+                    f"SELECT {_COLUMNS} FROM events WHERE involved_uid=?", (uid,)):
+                parts = (_key(uid, json.loads(body)) or "").split("\0")
+                if len(parts) != 5:
+                    continue  # an event with a fieldPath, or of another layout: never aggregated
+                grp = "\0".join((parts[1], parts[2], parts[4]))
+                groups.setdefault(grp, []).append([last_ms, parts[3]])
+                if (ns, name) in gone:
+                    expiring.add((grp, parts[3], last_ms))
+            if known:
+                for grp, message, last_ms in conn.execute(
+                        "SELECT grp, message, last_ms FROM correlator WHERE involved_uid=?", (uid,)):
+                    groups.setdefault(grp, []).append([last_ms, message])
+                    expiring.add((grp, message, last_ms))
+            for grp, entries in groups.items():
+                for last_ms, message in live_chain(entries, now):
+                    if (grp, message, last_ms) in expiring:
+                        keep.append((uid, grp, message, last_ms))
+        if known:
+            conn.executemany("DELETE FROM correlator WHERE involved_uid=?", [(u,) for u in sorted(uids)])
+        if keep:
+            conn.executemany("INSERT OR REPLACE INTO correlator (involved_uid, grp, message, last_ms) "
+                             "VALUES (?, ?, ?, ?)", keep)
+        self._correlated = bool(keep)  # every uid with rows was rewritten above
 
     def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
                    field_path: str, times: int, last_ms: int, revisions: int = 1, rv: int | None = None) -> bool:
@@ -446,6 +569,7 @@ class EventLog:
         ev = cached[2]
         ev["count"] = ev.get("count", 1) + int(times)
         ev["lastTimestamp"] = rfc3339(last_ms)
+        cached[4] = last_ms
         if rv is None:
             rv = self.next_rv()
             if revisions > 1:
@@ -473,8 +597,10 @@ class EventLog:
     def delete_events_in(self, namespace: str) -> None:
         """Every event of a namespace gone (the namespace controller's deletecollection of events)."""
         self.flush_events()
+        self._remember("namespace=?", (namespace,))
         self.conn.execute("DELETE FROM events WHERE namespace=?", (namespace,))
 
     def delete_events_for(self, uid: str) -> None:
         self.flush_events()
+        self._remember("involved_uid=?", (uid,))
         self.conn.execute("DELETE FROM events WHERE involved_uid=?", (uid,))
