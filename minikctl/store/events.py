@@ -39,16 +39,16 @@ CREATE TABLE IF NOT EXISTS events (
     PRIMARY KEY (namespace, name)
 );
 CREATE INDEX IF NOT EXISTS events_involved ON events (involved_uid);
-CREATE INDEX IF NOT EXISTS events_last ON events (last_ms);
-CREATE TABLE IF NOT EXISTS correlator (
-    involved_uid TEXT NOT NULL, grp TEXT NOT NULL, message TEXT NOT NULL, last_ms INTEGER NOT NULL,
-    PRIMARY KEY (involved_uid, grp, message)
-)
+CREATE INDEX IF NOT EXISTS events_last ON events (last_ms)
 """
 # the EventAggregator's records of events the API server no longer has (expired by the TTL, or deleted with their
 # namespace) while the recorder would still count them (``EventLog._remember``); a store made before it gets it
 # from the next writer (``ensure_correlator``)
-CORRELATOR = SCHEMA.strip().split(";")[-1]
+CORRELATOR = """
+CREATE TABLE IF NOT EXISTS correlator (
+    involved_uid TEXT NOT NULL, grp TEXT NOT NULL, message TEXT NOT NULL, last_ms INTEGER NOT NULL,
+    PRIMARY KEY (involved_uid, grp, message)
+)"""
 
 EVENT_TTL_MS = 3_600_000  # kube-apiserver --event-ttl (default 1h)
 

@@ -25,8 +25,9 @@ import pytest
 FLAP = "while true; do touch /tmp/ready; sleep 30; rm -f /tmp/ready; sleep 30; done"
 ODD = "while true; do touch /tmp/ready; sleep 20; rm -f /tmp/ready; sleep 45; done"
 
-# (number of dump lines, sha256 of the dump) of the scenario as stepped before the speed work
-GOLDEN = (2582, "f78ee71bc1fb99806b0753777d6da3c405e9a9e5fcfaa0a848b6c521cd1b38f8")
+# (number of dump lines, sha256 of the dump) of the scenario as stepped before the speed work (since then, the
+# schema has the event correlator's table, store/events.py: one line more, the rows the same)
+GOLDEN = (2583, "be22565e1bbdfd65405798549b9c3123361dfe520e77652a04af9ead688bf806")
 
 
 def _pod(name: str, svc: str, script: str) -> dict:
