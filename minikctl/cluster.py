@@ -196,6 +196,8 @@ class Cluster:
             import time
 
             deadline = time.monotonic() + wall_budget_s
+        if (self._loop_skips or self._loop_skips_flaps) and not _skips_keep_aggregator(tx):
+            self._loop_skips = self._loop_skips_flaps = False
         if to_ms - tx.now_ms > SKIP_AFTER_MS + tx.event_ttl_ms() and self._loop_skips:
             from minikctl.engine import cronskip
 
@@ -344,6 +346,17 @@ class Cluster:
         from minikctl.engine.kubelet import pod_assumptions
 
         return pod_assumptions(self.tx, pod)
+
+
+def _skips_keep_aggregator(tx) -> bool:
+    """Whether the skips over alike minutes (engine/cronskip.py, engine/flapskip.py) leave the event aggregator's
+    view as stepping does: they drop the events the TTL expires without the entries the aggregator still counts
+    (store/events.py ``EventLog._remember``), and with a TTL at or under its 10-minute window there are such entries
+    (the events of the last skipped minutes). Such a store steps its minutes."""
+    from minikctl.store.events import AGGREGATE_INTERVAL_MS
+
+    ttl = tx.event_ttl_ms()
+    return ttl <= 0 or ttl > AGGREGATE_INTERVAL_MS
 
 
 def _static_pods(tx) -> bool:
