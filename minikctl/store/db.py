@@ -53,8 +53,7 @@ CREATE TABLE IF NOT EXISTS objects (
     PRIMARY KEY (kind, namespace, name)
 );
 CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
-""" + runtime.SCHEMA + ";" + events.SCHEMA + ";" + events.CORRELATOR + ";" + changelog.SCHEMA + ";" + rows.SCHEMA + ";" \
-    + logs.SCHEMA
+""" + ";".join((runtime.SCHEMA, events.SCHEMA, events.CORRELATOR, changelog.SCHEMA, rows.SCHEMA, logs.SCHEMA))
 
 CLUSTER = ""  # namespace value used for cluster-scoped objects
 # The page size of a new store. A row is never split between two pages (only its end, past the page's

@@ -523,7 +523,7 @@ class EventLog:
             return
         gone = {(r[0], r[1]) for r in conn.execute(f"SELECT namespace, name FROM events WHERE {where}", params)}
         now = self.now_ms
-        keep = []
+        keep: dict[tuple, int] = {}
         for uid in sorted(uids):
             groups: dict[str, list] = {}
             expiring: set = set()
@@ -543,13 +543,13 @@ class EventLog:
                     expiring.add((grp, message, last_ms))
             for grp, entries in groups.items():
                 for last_ms, message in live_chain(entries, now):
-                    if (grp, message, last_ms) in expiring:
-                        keep.append((uid, grp, message, last_ms))
+                    if (grp, message, last_ms) in expiring and last_ms > keep.get((uid, grp, message), -1):
+                        keep[(uid, grp, message)] = last_ms
         if known:
             conn.executemany("DELETE FROM correlator WHERE involved_uid=?", [(u,) for u in sorted(uids)])
         if keep:
             conn.executemany("INSERT OR REPLACE INTO correlator (involved_uid, grp, message, last_ms) "
-                             "VALUES (?, ?, ?, ?)", keep)
+                             "VALUES (?, ?, ?, ?)", [(*k, ms) for k, ms in keep.items()])
         self._correlated = bool(keep)  # every uid with rows was rewritten above
 
     def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
