@@ -8,7 +8,7 @@ events)" events (client-go's EventCorrelator: their counts and times), the event
 (store/events.py), and the objects of the last runs. So a long advance (``skip``):
 
 1. steps the cluster minute by minute, from one minute boundary to the next, and keeps three consecutive states
-   (``_State``: meta, objects, runtime records, events, the log streams' ids, the change log's rows) until two
+   (``State``: meta, objects, runtime records, events, the log streams' ids, the change log's rows) until two
    minutes moved everything alike (``_Learned``): every counter by the same amount; every object, runtime record
    and event that lives on (the CronJobs, the node, the combined events) by the same arithmetic on each value
    (numbers, resourceVersions, RFC 3339 times, names that hold a uid, a name suffix or a scheduled minute);
@@ -43,44 +43,21 @@ undone and the minutes are stepped. The skip is off while anything in this proce
 from __future__ import annotations
 
 import json
-import re
 from typing import TYPE_CHECKING
 
-from minikctl.kube.timefmt import parse_rfc3339, rfc3339
+from minikctl.engine.alike import (EVENT_NAME_COUNTER, MINUTE, UNLIKE, Names, NotAlike, Shift, State, ahead, counter,
+                                   dumps, strict_json)
 
 if TYPE_CHECKING:
     from typing import Callable
 
-MINUTE = 60_000
-EVENT_NAME_COUNTER = 1_000_000  # the event counter's part of an event's name (store/events.py record_event)
-IGNORED_META = ("changes:oldest", "checked_revision")  # the change log's compaction and the store's own checks
-TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 
 
-class _NotAlike(Exception):
-    """Two minutes did not move the store alike (or a skipped span would not be what stepping gives)."""
-
-
-UNLIKE = (_NotAlike, ValueError, KeyError, TypeError, IndexError, AttributeError)
-
-
-class _State:
-    """The store at a minute boundary, as far as the skip reads it."""
+class _CronState(State):
+    """``State`` and the keys of the CronJobs' runs in it."""
 
     def __init__(self, tx) -> None:
-        tx.flush()
-        conn = tx.conn
-        self.now = tx.now_ms
-        self.meta = {k: v for k, v in tx.meta_items().items() if k not in IGNORED_META}
-        self.objects = {(k, ns, n): (rv, body) for k, ns, n, rv, body in
-                        conn.execute("SELECT kind, namespace, name, rv, body FROM objects")}
-        self.runtime = {(k, ns, n): (wake, body) for k, ns, n, wake, body in
-                        conn.execute("SELECT kind, namespace, name, wake_ms, body FROM runtime")}
-        self.events = {(ns, n): (uid, rv, last, body) for ns, n, uid, rv, last, body in
-                       conn.execute("SELECT namespace, name, involved_uid, rv, last_ms, body FROM events")}
-        self.streams = {row[0]: row[1:] for row in conn.execute("SELECT id, namespace, pod FROM log_streams")}
-        self.revision = tx.revision()
+        super().__init__(tx)
         self._runs: set | None = None
 
     def runs(self) -> set:
@@ -100,7 +77,7 @@ def _controller(body: str, field: str = "kind") -> str | None:
 
 
 def _uid(entry: "tuple | None") -> str | None:
-    """The uid of an object as a _State holds it ((rv, body) or None)."""
+    """The uid of an object as a State holds it ((rv, body) or None)."""
     return None if entry is None else (json.loads(entry[1]).get("metadata") or {}).get("uid")
 
 
@@ -126,193 +103,7 @@ def _controller_ref(body: str) -> dict:
     return {}
 
 
-def _counter(meta: dict, name: str) -> int:
-    return int(meta.get("counter:" + name, "0"))
-
-
-class _Names:
-    """The uids and name suffixes the counters gave, both ways (one skip reads them at every learned minute)."""
-
-    def __init__(self, tx) -> None:
-        self.tx = tx
-        self.uid_of: dict[int, str] = {}
-        self.suffix_of: dict[int, str] = {}
-        self.uids: dict[str, int] = {}
-        self.suffixes: dict[str, int] = {}
-
-    def cover(self, uid_lo: int, uid_hi: int, suffix_lo: int, suffix_hi: int) -> None:
-        for u in range(max(1, uid_lo), uid_hi + 1):
-            if u not in self.uid_of:
-                text = self.uid_of[u] = self.tx.uid_at(u)
-                self.uids[text] = u
-        for u in range(max(1, suffix_lo), suffix_hi + 1):
-            if u not in self.suffix_of:
-                text = self.suffix_of[u] = self.tx.suffix_at(u)
-                self.suffixes[text] = u
-
-    def uid_at(self, u: int) -> str:
-        text = self.uid_of.get(u)
-        if text is None:
-            text = self.uid_of[u] = self.tx.uid_at(u)
-        return text
-
-    def suffix_at(self, u: int) -> str:
-        text = self.suffix_of.get(u)
-        if text is None:
-            text = self.suffix_of[u] = self.tx.suffix_at(u)
-        return text
-
-
-class _Shift:
-    """Names and uids n minutes later: a uid or name suffix the counters gave moves with its counter, a scheduled
-    Job's name (``<cronjob>-<minutes since the epoch>``) with its minute."""
-
-    WINDOW = 12  # minutes of counters back that names may come from (a Job lives for its history limit's minutes)
-
-    def __init__(self, names: _Names, s1: "_State", s2: "_State", cronjobs: list[str]) -> None:
-        self.du = _counter(s2.meta, "uid") - _counter(s1.meta, "uid")
-        self.ds = _counter(s2.meta, "suffix") - _counter(s1.meta, "suffix")
-        self.de = _counter(s2.meta, "event") - _counter(s1.meta, "event")
-        self.dr = s2.revision - s1.revision
-        u2, s2_ = _counter(s2.meta, "uid"), _counter(s2.meta, "suffix")
-        names.cover(u2 - self.WINDOW * self.du, u2, s2_ - self.WINDOW * self.ds, s2_)
-        self.names = names
-        self.uids = {text: u for text, u in names.uids.items() if u > u2 - self.WINDOW * self.du}
-        self.suffixes = {text: u for text, u in names.suffixes.items() if u > s2_ - self.WINDOW * self.ds}
-        self.cronjobs = set(cronjobs)
-        self._minute = s2.now // MINUTE
-        self._texts: dict[str, list] = {}  # a text -> its parts: the texts between tokens, and the tokens' specs
-        self._specs: dict[str, tuple | None] = {}  # a token -> its spec (``_spec``)
-        self._events: dict[str, list] = {}  # a learned event's stored body -> its decoded and checked array
-
-    def uid(self, text: str, n: int) -> str:
-        u = self.uids.get(text)
-        return text if u is None else self.names.uid_at(u + n * self.du)
-
-    def _spec(self, text: str):
-        """What a token is, as ``token`` moves it: ("u", uid counter), ("j", cronjob, minute) for a Job's name,
-        ("p", cronjob, minute, suffix counter) for its pod's, or None (a token that stays)."""
-        u = self.uids.get(text)
-        if u is not None:
-            return ("u", u)
-        # <cronjob>-<minute> (a Job) or <cronjob>-<minute>-<suffix> (its pod; a suffix may be all digits)
-        head, _, last = text.rpartition("-")
-        if head in self.cronjobs and last.isdigit() and abs(int(last) - self._minute) <= self.WINDOW:
-            return ("j", head, int(last))
-        cronjob, _, minute = head.rpartition("-")
-        s = self.suffixes.get(last)
-        if cronjob in self.cronjobs and minute.isdigit() and s is not None \
-                and abs(int(minute) - self._minute) <= self.WINDOW:
-            return ("p", cronjob, int(minute), s)
-        return None
-
-    def _moved(self, spec: tuple, n: int) -> str:
-        if spec[0] == "u":
-            return self.names.uid_at(spec[1] + n * self.du)
-        if spec[0] == "j":
-            return f"{spec[1]}-{spec[2] + n}"
-        return f"{spec[1]}-{spec[2] + n}-{self.names.suffix_at(spec[3] + n * self.ds)}"
-
-    def token(self, text: str, n: int) -> str:
-        if n == 0:
-            return text
-        try:
-            spec = self._specs[text]
-        except KeyError:
-            spec = self._specs[text] = self._spec(text)
-        return text if spec is None else self._moved(spec, n)
-
-    def text(self, text: str, n: int) -> str:
-        """The text with every token moved n minutes on (``token``); a text's tokens are read once per skip."""
-        if not n:
-            return text
-        parts = self._texts.get(text)
-        if parts is None:
-            parts = []
-            at = 0
-            for m in TOKEN.finditer(text):
-                spec = self._spec(m.group(0))
-                if spec is not None:
-                    parts.append(text[at:m.start()])
-                    parts.append(spec)
-                    at = m.end()
-            parts.append(text[at:])
-            if len(self._texts) >= 100_000:
-                self._texts.clear()
-            self._texts[text] = parts
-        if len(parts) == 1:
-            return text
-        return "".join(p if type(p) is str else self._moved(p, n) for p in parts)
-
-    def event_name(self, name: str, n: int) -> str:
-        """``<involved object>.<hex of the time in ns + the event counter>`` n minutes later."""
-        head, _, hexed = name.rpartition(".")
-        value = int(hexed, 16)
-        at, count = divmod(value, EVENT_NAME_COUNTER)
-        value = (at + n * MINUTE) * EVENT_NAME_COUNTER + (count + n * self.de) % EVENT_NAME_COUNTER
-        return f"{self.token(head, n)}.{value:x}"
-
-    def new_event(self, key: tuple, row: tuple, n: int) -> tuple:
-        """An event first written in a learned minute, as the minute n later writes it."""
-        ns, name = key
-        uid, rv, last, body = row
-        b = self._events.get(body)
-        if b is None:
-            b = json.loads(body)
-            if type(b) is not list or b[0] != 0:
-                raise _NotAlike("an event of another shape")
-            if not b[13].isdigit():
-                raise _NotAlike("an event's involved resourceVersion")
-            self._events[body] = b
-        b = b.copy()
-        b[1] = self.uid(b[1], n)
-        b[7] = self.text(b[7], n)
-        if b[12] != 0:
-            b[12] = self.token(b[12], n)
-        b[13] = str(int(b[13]) + n * self.dr)
-        return (ns, self.event_name(name, n)), (self.uid(uid, n), rv + n * self.dr, last + n * MINUTE, _dumps(b))
-
-
-def _ahead(a, b, c, n: int, shift: "_Shift | None"):
-    """The value that ``a``, ``b``, ``c`` (a value at three consecutive minute boundaries) has n minutes after
-    ``c``, when both minutes moved it alike; else _NotAlike."""
-    if a == b == c:
-        return c
-    t = type(c)
-    if type(a) is not t or type(b) is not t:
-        raise _NotAlike("a value changed type")
-    if t is dict:
-        if list(a) != list(c) or list(b) != list(c):
-            raise _NotAlike("keys changed")
-        return {k: _ahead(a[k], b[k], c[k], n, shift) for k in c}
-    if t is list:
-        if not len(a) == len(b) == len(c):
-            raise _NotAlike("a list changed length")
-        return [_ahead(x, y, z, n, shift) for x, y, z in zip(a, b, c)]
-    if t is int:
-        if b - a != c - b:
-            raise _NotAlike("a number moved unevenly")
-        return c + n * (c - b)
-    if t is str:
-        if a.isdigit() and b.isdigit() and c.isdigit() and str(int(c)) == c:
-            if int(b) - int(a) != int(c) - int(b):
-                raise _NotAlike("a number moved unevenly")
-            return str(int(c) + n * (int(c) - int(b)))
-        try:
-            ta, tb, tc = parse_rfc3339(a), parse_rfc3339(b), parse_rfc3339(c)
-        except (ValueError, TypeError):
-            pass
-        else:
-            if tb - ta != tc - tb or rfc3339(tc) != c or rfc3339(tb) != b:
-                raise _NotAlike("a time moved unevenly")
-            return rfc3339(tc + n * (tc - tb))
-        if shift is not None and shift.text(a, 1) == b and shift.text(b, 1) == c:
-            return shift.text(c, n)
-        raise _NotAlike(f"a text changed: {c[:80]!r}")
-    raise _NotAlike("a value changed")
-
-
-def _revisions_alike(s0: _State, s1: _State, s2: _State, lasting: set) -> None:
+def _revisions_alike(s0: State, s1: State, s2: State, lasting: set) -> None:
     """The objects that live on were written alike in both minutes, as far as their stored revisions tell: each
     one's moved by the same amount (``_lasting`` checks it again with the rest of the object). Read first: in a
     CronJob's first minutes, before its history limits delete a Job every minute, its revision moves by less in
@@ -321,38 +112,31 @@ def _revisions_alike(s0: _State, s1: _State, s2: _State, lasting: set) -> None:
     for key in lasting:
         a, b = o0.get(key), o1.get(key)
         if a is not None and b is not None and s2.objects[key][0] - b[0] != b[0] - a[0]:
-            raise _NotAlike("a number moved unevenly")
-
-
-def _json(text: str):
-    value = json.loads(text)
-    if _dumps(value) != text:
-        raise _NotAlike("a body not written as the store writes it")
-    return value
+            raise NotAlike("a number moved unevenly")
 
 
 class _Learned:
-    """What two consecutive minutes (s0 → s1 → s2) did alike, or _NotAlike."""
+    """What two consecutive minutes (s0 → s1 → s2) did alike, or NotAlike."""
 
-    def __init__(self, tx, names: _Names, s0: _State, s1: _State, s2: _State, ttl: int) -> None:
+    def __init__(self, tx, names: Names, s0: State, s1: State, s2: State, ttl: int) -> None:
         if not (s1.now - s0.now == s2.now - s1.now == MINUTE):
-            raise _NotAlike("not two minutes")
+            raise NotAlike("not two minutes")
         if set(s0.meta) != set(s1.meta) or set(s1.meta) != set(s2.meta):
-            raise _NotAlike("meta keys changed")
+            raise NotAlike("meta keys changed")
         for key, v2 in s2.meta.items():  # the counters first: most minutes that are not alike differ there
             if v2 != s1.meta[key] or v2 != s0.meta[key]:
-                _ahead(s0.meta[key], s1.meta[key], v2, 1, None)
+                ahead(s0.meta[key], s1.meta[key], v2, 1, None)
         self.s2 = s2
         self.ttl = ttl
         cronjobs = [k[2] for k in s2.objects if k[0] == "CronJob"]
-        self.shift = shift = _Shift(names, s1, s2, cronjobs)
+        self.shift = shift = Shift(names, s1, s2, cronjobs)
         # the cheap checks before the bodies are compared: the minutes that are not alike yet (a CronJob's events
         # still being combined, a deleted Job from such a minute) mostly differ in their change log or new events
         self._changes_alike(tx, s0, s1, s2)
         new1 = {k: v for k, v in s1.events.items() if k not in s0.events}
         self.new = {k: v for k, v in s2.events.items() if k not in s1.events}
         if len(new1) != len(self.new):
-            raise _NotAlike("the minutes' new events differ")
+            raise NotAlike("the minutes' new events differ")
         # the runs' Jobs and pods (stale after the jump) by their controllers; everything else lives on, unchanged
         # or moved alike
         self.stale = sorted(s2.runs())
@@ -360,45 +144,45 @@ class _Learned:
         young = {json.loads(s2.objects[k][1])["metadata"]["uid"] for k in self.stale}
         for key, row in self.new.items():
             if row[0] not in young:
-                raise _NotAlike(f"a new event about an object that lives on: {key}")
+                raise NotAlike(f"a new event about an object that lives on: {key}")
         if dict(shift.new_event(k, v, 1) for k, v in new1.items()) != self.new:
-            raise _NotAlike("the minutes' new events differ")
+            raise NotAlike("the minutes' new events differ")
         for key in self.stale:
             self._check_stale(key, s2)
         lasting = set(s2.objects) - stale
         for state in (s0, s1):
             if set(state.objects) - state.runs() != lasting:
-                raise _NotAlike("objects other than the runs' came or went")
+                raise NotAlike("objects other than the runs' came or went")
         pods = {(k[1], k[2]) for k in self.stale if k[0] == "Pod"}
         self.objects = self._lasting(s0.objects, s1.objects, {k: v for k, v in s2.objects.items() if k not in stale})
         lasting_rt = {k: v for k, v in s2.runtime.items() if not (k[0] == "Pod" and (k[1], k[2]) in pods)}
         for key, (wake, _body) in s2.runtime.items():
             if key not in lasting_rt and wake is not None:
-                raise _NotAlike(f"a run's pod has a timer: {key}")
+                raise NotAlike(f"a run's pod has a timer: {key}")
         for key in lasting_rt:
             if key not in s0.runtime or key not in s1.runtime:
-                raise _NotAlike(f"a runtime record came: {key}")
+                raise NotAlike(f"a runtime record came: {key}")
         self.runtime = self._lasting(s0.runtime, s1.runtime, lasting_rt)
         for key, (wake, _body) in lasting_rt.items():
             if wake is not None and key not in self.runtime:
-                raise _NotAlike(f"a timer that does not move with the minutes: {key}")
+                raise NotAlike(f"a timer that does not move with the minutes: {key}")
         # events: the lasting ones (the combined events) moved alike, the new ones are the last minute's shifted
         self.events = self._lasting(s0.events, s1.events, s2.events)
         for state, before in ((s1, s0), (s2, s1)):
             for key, row in before.events.items():
                 if key not in state.events and row[2] > state.now - ttl:
-                    raise _NotAlike("an event deleted before its time")
+                    raise NotAlike("an event deleted before its time")
         for key, vs in self.events.items():
             if vs[2][0] in young:
-                raise _NotAlike(f"an event of a run's object written again: {key}")
+                raise NotAlike(f"an event of a run's object written again: {key}")
         # the log streams: the runs' streams are the newest, their ids move with a counter of their own
         self.stream_step = max(s2.streams, default=0) - max(s1.streams, default=0)
         if self.stream_step != max(s1.streams, default=0) - max(s0.streams, default=0):
-            raise _NotAlike("log stream ids moved unevenly")
+            raise NotAlike("log stream ids moved unevenly")
         self.streams = sorted((i for i, (ns, pod) in s2.streams.items() if (ns, pod) in pods), reverse=True)
         lasting_streams = [i for i, (ns, pod) in s2.streams.items() if (ns, pod) not in pods]
         if self.streams and lasting_streams and max(lasting_streams) > min(self.streams):
-            raise _NotAlike("a lasting log stream is newer than the runs'")
+            raise NotAlike("a lasting log stream is newer than the runs'")
         self._meta = (s0.meta, s1.meta)
         self._before = (s0, s1)
 
@@ -418,30 +202,30 @@ class _Learned:
         out = []
         for x, y, z in zip(v0, v1, v2):
             if type(z) is str and z[:1] in "{[":
-                out.append(_dumps(_ahead(_json(x), _json(y), _json(z), n, self.shift)))
+                out.append(dumps(ahead(strict_json(x), strict_json(y), strict_json(z), n, self.shift)))
             else:
-                out.append(_ahead(x, y, z, n, self.shift))
+                out.append(ahead(x, y, z, n, self.shift))
         return tuple(out)
 
-    def _check_stale(self, key: tuple, s2: _State) -> None:
+    def _check_stale(self, key: tuple, s2: State) -> None:
         kind = key[0]
         obj = json.loads(s2.objects[key][1])
         refs = [r for r in (obj.get("metadata") or {}).get("ownerReferences") or [] if r.get("controller")]
         if obj["metadata"].get("deletionTimestamp") or len(refs) != 1:
-            raise _NotAlike(f"{key} is not a finished run's")
+            raise NotAlike(f"{key} is not a finished run's")
         status = obj.get("status") or {}
         if kind == "Job":
             done = any(c.get("type") in ("Complete", "Failed") and c.get("status") == "True"
                        for c in status.get("conditions") or [])
             if refs[0].get("kind") != "CronJob" or not done:
-                raise _NotAlike(f"{key} is not a finished run's")
+                raise NotAlike(f"{key} is not a finished run's")
         elif kind == "Pod":
             if refs[0].get("kind") != "Job" or status.get("phase") not in ("Succeeded", "Failed"):
-                raise _NotAlike(f"{key} is not a finished run's")
+                raise NotAlike(f"{key} is not a finished run's")
         else:
-            raise _NotAlike(f"{key} is neither a Job nor a pod")
+            raise NotAlike(f"{key} is neither a Job nor a pod")
 
-    def _changes_alike(self, tx, s0: _State, s1: _State, s2: _State) -> None:
+    def _changes_alike(self, tx, s0: State, s1: State, s2: State) -> None:
         def rows(lo: int, hi: int) -> list:
             return list(tx.conn.execute("SELECT rv, type, kind, namespace, name, uid FROM changes "
                                         "WHERE rv > ? AND rv <= ? ORDER BY rv", (lo, hi)))
@@ -453,7 +237,7 @@ class _Learned:
         if moved == second:
             return
         if len(moved) != len(second):
-            raise _NotAlike("the minutes' changes differ")
+            raise NotAlike("the minutes' changes differ")
         # A deletion's uid is the deleted object's, given when it was created: a Job the history limit deletes
         # was created minutes before (its uid from a minute whose counters moved otherwise, while the CronJob's
         # events were still being combined). What the minute did is the same when it deleted the object of the
@@ -464,12 +248,12 @@ class _Learned:
                 continue
             if a[:5] != b[:5] or t != "DELETED" or _uid(s0.objects.get((k, ns, name))) != uid \
                     or _uid(s1.objects.get((k, ns, b[4]))) != b[5]:
-                raise _NotAlike("the minutes' changes differ")
+                raise NotAlike("the minutes' changes differ")
 
     # ---- the jump -------------------------------------------------------------------------------------------
     def _meta_at(self, key: str, n: int) -> str:
         s0, s1 = self._before
-        return _ahead(s0.meta[key], s1.meta[key], self.s2.meta[key], n, self.shift)
+        return ahead(s0.meta[key], s1.meta[key], self.s2.meta[key], n, self.shift)
 
     def jump(self, tx, n: int) -> None:
         """Move the store n minutes on from s2 (the clock at s2)."""
@@ -519,10 +303,10 @@ class _Minute:
     while client-go's EventAggregator still writes each as an event of its own): by the aggregator's key (the
     object's uid, type, reason, source), the revision offset of the write and the event's key and row."""
 
-    def __init__(self, tx, names: _Names, sa: _State, sb: _State, lasting_uids: set) -> None:
+    def __init__(self, tx, names: Names, sa: State, sb: State, lasting_uids: set) -> None:
         self.start = sa.revision
-        u0, u1 = _counter(sa.meta, "uid"), _counter(sb.meta, "uid")
-        e0, e1 = _counter(sa.meta, "event"), _counter(sb.meta, "event")
+        u0, u1 = counter(sa.meta, "uid"), counter(sb.meta, "uid")
+        e0, e1 = counter(sa.meta, "event"), counter(sb.meta, "event")
         names.cover(u0 + 1, u1, 0, -1)
         draws = [(rv, uid, None, None) for rv, uid in tx.conn.execute(
             "SELECT rv, uid FROM changes WHERE type='ADDED' AND rv > ? AND rv <= ?", (sa.revision, sb.revision))]
@@ -533,35 +317,35 @@ class _Minute:
                 continue
             b = json.loads(row[3])
             if type(b) is not list or b[0] not in (0, 1) or not (sa.revision < row[1] <= sb.revision):
-                raise _NotAlike("an event of another shape")
+                raise NotAlike("an event of another shape")
             count = int(key[1].rpartition(".")[2], 16) % EVENT_NAME_COUNTER
             group = None
             if row[0] in lasting_uids:
                 if b[14] or b[4] != 1 or b[2] or b[3]:
-                    raise _NotAlike("an event about an object that lives on, of another shape")
+                    raise NotAlike("an event about an object that lives on, of another shape")
                 group = (row[0], b[5], b[6], b[8])
                 if group in self.groups:
-                    raise _NotAlike("two events of one aggregator key in a minute")
+                    raise NotAlike("two events of one aggregator key in a minute")
                 self.groups[group] = (row[1] - self.start, key, row, b)
             else:
                 self.new[key] = row
             draws.append((row[1], b[1], count, group))
         draws.sort()
         if len(draws) != u1 - u0 or any(d[1] != names.uid_at(u0 + i + 1) for i, d in enumerate(draws)):
-            raise _NotAlike("the minute drew uids otherwise")
+            raise NotAlike("the minute drew uids otherwise")
         counted = [d for d in draws if d[2] is not None]
         if len(counted) != e1 - e0 or any(d[2] != (e0 + i + 1) % EVENT_NAME_COUNTER for i, d in enumerate(counted)):
-            raise _NotAlike("the minute drew event names otherwise")
+            raise NotAlike("the minute drew event names otherwise")
         # the draws every minute makes (the runs' objects and events): revision offset, uid, event counter
         self.steady = [(rv - self.start, uid, count) for rv, uid, count, group in draws if group is None]
         self.uid_rank = {uid: r for r, (_o, uid, _c) in enumerate(self.steady)}
         self.count_rank = {c: r for r, c in enumerate(c for _o, _u, c in self.steady if c is not None)}
 
 
-class _WarmShift(_Shift):
-    """``_Shift`` for minutes whose uid and event counters do not move alike (the CronJobs' events still drawing
+class _WarmShift(Shift):
+    """``Shift`` for minutes whose uid and event counters do not move alike (the CronJobs' events still drawing
     some): a uid or event name the template minute drew is the one of the same rank among the draws of the minute
-    n later (``target(n)``); a recent uid from another minute has no place there (_NotAlike)."""
+    n later (``target(n)``); a recent uid from another minute has no place there (NotAlike)."""
 
     def __init__(self, names, s1, s2, cronjobs, template: _Minute, target) -> None:
         super().__init__(names, s1, s2, cronjobs)
@@ -580,7 +364,7 @@ class _WarmShift(_Shift):
         if spec[0] == "t":
             return self.target(n)[0](spec[1])
         if spec[0] == "x":
-            raise _NotAlike("a uid of another minute")
+            raise NotAlike("a uid of another minute")
         return super()._moved(spec, n)
 
     def uid(self, text: str, n: int) -> str:
@@ -591,7 +375,7 @@ class _WarmShift(_Shift):
         at, count = divmod(int(hexed, 16), EVENT_NAME_COUNTER)
         r = self.template.count_rank.get(count)
         if r is None:
-            raise _NotAlike("an event name of another minute")
+            raise NotAlike("an event name of another minute")
         value = (at + n * MINUTE) * EVENT_NAME_COUNTER + self.target(n)[1](r) % EVENT_NAME_COUNTER
         return f"{self.token(head, n)}.{value:x}"
 
@@ -609,16 +393,16 @@ class _Warm(_Learned):
     Learned from a CronJob's fifth or sixth minute (once its history limits delete a Job every minute) instead of
     its sixteenth."""
 
-    def __init__(self, tx, names: _Names, s0: _State, s1: _State, s2: _State, ttl: int) -> None:
+    def __init__(self, tx, names: Names, s0: State, s1: State, s2: State, ttl: int) -> None:
         from minikctl.store.events import AGGREGATE_INTERVAL_MS, AGGREGATE_MAX_EVENTS
 
         if not (s1.now - s0.now == s2.now - s1.now == MINUTE):
-            raise _NotAlike("not two minutes")
+            raise NotAlike("not two minutes")
         if set(s0.meta) != set(s1.meta) or set(s1.meta) != set(s2.meta):
-            raise _NotAlike("meta keys changed")
+            raise NotAlike("meta keys changed")
         for key, v2 in s2.meta.items():
             if key not in ("counter:uid", "counter:event") and (v2 != s1.meta[key] or v2 != s0.meta[key]):
-                _ahead(s0.meta[key], s1.meta[key], v2, 1, None)
+                ahead(s0.meta[key], s1.meta[key], v2, 1, None)
         self.s2 = s2
         self.ttl = ttl
         self._before = (s0, s1)
@@ -630,7 +414,7 @@ class _Warm(_Learned):
         m1 = _Minute(tx, names, s0, s1, lasting_uids)
         m2 = _Minute(tx, names, s1, s2, lasting_uids)
         if [(o, c is None) for o, _u, c in m1.steady] != [(o, c is None) for o, _u, c in m2.steady]:
-            raise _NotAlike("the minutes' runs drew otherwise")
+            raise NotAlike("the minutes' runs drew otherwise")
         self.m2 = m2
         cronjobs = [k[2] for k in s2.objects if k[0] == "CronJob"]
         cronjob_uids = {_uid(v) for k, v in s2.objects.items() if k[0] == "CronJob"}
@@ -641,7 +425,7 @@ class _Warm(_Learned):
                            lambda n: ((lambda r: m2.steady[r][1]), (lambda r: counted[r])))
         self._changes_warm(tx, s0, s1, s2, check, m1, m2)
         if dict(check.new_event(k, v, 1) for k, v in m1.new.items()) != m2.new:
-            raise _NotAlike("the minutes' new events differ")
+            raise NotAlike("the minutes' new events differ")
         # the aggregator's keys: every one writes once a minute at the same revision offset
         combined = {}  # key -> (event key, row) of its combined event
         plain: dict = {}  # key -> the messages and times of its events of their own
@@ -649,32 +433,32 @@ class _Warm(_Learned):
             if row[0] in lasting_uids:
                 b = json.loads(row[3])
                 if type(b) is not list or b[14]:
-                    raise _NotAlike("an event about an object that lives on, of another shape")
+                    raise NotAlike("an event about an object that lives on, of another shape")
                 group = (row[0], b[5], b[6], b[8])
                 if b[0]:
                     if group in combined:
-                        raise _NotAlike("two combined events of one key")
+                        raise NotAlike("two combined events of one key")
                     combined[group] = (key, row)
                 else:
                     plain.setdefault(group, []).append((b[7], row[2]))
         offsets = {}
         for group, (key, row) in combined.items():
             if not (s1.revision < row[1] <= s2.revision):
-                raise _NotAlike("a combined event not written in the minute")
+                raise NotAlike("a combined event not written in the minute")
             offsets[group] = row[1] - s1.revision
         for group, (offset, _key, _row, b) in m2.groups.items():
             if offsets.get(group, offset) != offset or (b[0] == 1) != (group in combined):
-                raise _NotAlike("an aggregator key written otherwise")
+                raise NotAlike("an aggregator key written otherwise")
             offsets[group] = offset
         for group, (offset, _key, _row, _b) in m1.groups.items():
             if offsets.get(group) != offset:
-                raise _NotAlike("an aggregator key written otherwise")
+                raise NotAlike("an aggregator key written otherwise")
         for group, offset in offsets.items():  # and each wrote in the first minute as in the second
             if group in m1.groups:
                 continue
             key = combined[group][0] if group in combined else None
             if key is None or key not in s1.events or s1.events[key][1] - s0.revision != offset:
-                raise _NotAlike("an aggregator key written otherwise")
+                raise NotAlike("an aggregator key written otherwise")
         self.warming = {}  # key -> (distinct messages so far, revision offset, the learned minute's event)
         for group, offset in offsets.items():
             if group in combined:
@@ -682,14 +466,14 @@ class _Warm(_Learned):
             # one event of its own a minute, each with a message of its own (a Job's name), all within the
             # aggregator's interval and the event TTL: the aggregator counts them all
             if group not in m2.groups or group not in m1.groups or group[0] not in cronjob_uids:
-                raise _NotAlike("an aggregator key written otherwise")
+                raise NotAlike("an aggregator key written otherwise")
             mine = plain.get(group, [])
             times = sorted(t for _m, t in mine)
             k = len({m for m, _t in mine})
             if not mine or k != len(mine) or k >= AGGREGATE_MAX_EVENTS or ttl < AGGREGATE_INTERVAL_MS + 2 * MINUTE \
                     or any(b - a > 2 * MINUTE for a, b in zip(times, times[1:])) or s2.now - times[-1] > MINUTE \
                     or times[0] + ttl <= s2.now + (AGGREGATE_MAX_EVENTS - k + 1) * MINUTE:
-                raise _NotAlike("an aggregator key's events otherwise")
+                raise NotAlike("an aggregator key's events otherwise")
             o1, key1, row1, b1 = m1.groups[group]
             _o2, key2, row2, b2 = m2.groups[group]
             at1 = int(key1[1].rpartition(".")[2], 16) // EVENT_NAME_COUNTER
@@ -697,7 +481,7 @@ class _Warm(_Learned):
             if b1[0] or b2[0] or b2[7] == b1[7] or check.text(b1[7], 1) != b2[7] or at2 != at1 + MINUTE \
                     or row2[2] != row1[2] + MINUTE or int(b2[13]) != int(b1[13]) + shift_dr \
                     or b1[5:7] + b1[8:13] + b1[14:] != b2[5:7] + b2[8:13] + b2[14:]:
-                raise _NotAlike("an aggregator key written otherwise")
+                raise NotAlike("an aggregator key written otherwise")
             self.warming[group] = (k, offset, m2.groups[group])
         self.limit = AGGREGATE_MAX_EVENTS
         # the combined events created in the learned minutes move as the older ones do, written once a minute
@@ -708,38 +492,38 @@ class _Warm(_Learned):
             self._check_stale(key, s2)
         for state in (s0, s1):
             if set(state.objects) - state.runs() != lasting:
-                raise _NotAlike("objects other than the runs' came or went")
+                raise NotAlike("objects other than the runs' came or went")
         self.shift = _WarmShift(names, s1, s2, cronjobs, m2, self._target)
         pods = {(k[1], k[2]) for k in self.stale if k[0] == "Pod"}
         self.objects = self._lasting(s0.objects, s1.objects, {k: v for k, v in s2.objects.items() if k not in stale})
         lasting_rt = {k: v for k, v in s2.runtime.items() if not (k[0] == "Pod" and (k[1], k[2]) in pods)}
         for key, (wake, _body) in s2.runtime.items():
             if key not in lasting_rt and wake is not None:
-                raise _NotAlike(f"a run's pod has a timer: {key}")
+                raise NotAlike(f"a run's pod has a timer: {key}")
         for key in lasting_rt:
             if key not in s0.runtime or key not in s1.runtime:
-                raise _NotAlike(f"a runtime record came: {key}")
+                raise NotAlike(f"a runtime record came: {key}")
         self.runtime = self._lasting(s0.runtime, s1.runtime, lasting_rt)
         for key, (wake, _body) in lasting_rt.items():
             if wake is not None and key not in self.runtime:
-                raise _NotAlike(f"a timer that does not move with the minutes: {key}")
+                raise NotAlike(f"a timer that does not move with the minutes: {key}")
         self.events = self._lasting(s0.events, s1.events, s2.events)
         for key, vs in self.events.items():
             if vs[2][0] not in lasting_uids or json.loads(vs[2][3])[0] != 1:
-                raise _NotAlike(f"an event written again that is not a combined one: {key}")
+                raise NotAlike(f"an event written again that is not a combined one: {key}")
         for state, before in ((s1, s0), (s2, s1)):
             for key, row in before.events.items():
                 if key not in state.events and row[2] > state.now - ttl:
-                    raise _NotAlike("an event deleted before its time")
+                    raise NotAlike("an event deleted before its time")
         self.new = m2.new
         self.stream_step = max(s2.streams, default=0) - max(s1.streams, default=0)
         if self.stream_step != max(s1.streams, default=0) - max(s0.streams, default=0):
-            raise _NotAlike("log stream ids moved unevenly")
+            raise NotAlike("log stream ids moved unevenly")
         self.streams = sorted((i for i, (ns, pod) in s2.streams.items() if (ns, pod) in pods), reverse=True)
         lasting_streams = [i for i, (ns, pod) in s2.streams.items() if (ns, pod) not in pods]
         if self.streams and lasting_streams and max(lasting_streams) > min(self.streams):
-            raise _NotAlike("a lasting log stream is newer than the runs'")
-        self._bases = [(_counter(s2.meta, "uid"), _counter(s2.meta, "event"))]
+            raise NotAlike("a lasting log stream is newer than the runs'")
+        self._bases = [(counter(s2.meta, "uid"), counter(s2.meta, "event"))]
         self._targets: dict = {}
 
     def _changes_warm(self, tx, s0, s1, s2, check: _WarmShift, m1: _Minute, m2: _Minute) -> None:
@@ -750,17 +534,17 @@ class _Warm(_Learned):
         first, second = rows(s0.revision, s1.revision), rows(s1.revision, s2.revision)
         dr = s2.revision - s1.revision
         if len(first) != len(second) or dr != s1.revision - s0.revision:
-            raise _NotAlike("the minutes' changes differ")
+            raise NotAlike("the minutes' changes differ")
         for (rv, t, k, ns, name, uid), b in zip(first, second):
             if (rv + dr, t, k, ns, check.token(name, 1)) != b[:5]:
-                raise _NotAlike("the minutes' changes differ")
+                raise NotAlike("the minutes' changes differ")
             r = m1.uid_rank.get(uid)
             if r is not None:
                 if m2.steady[r][1] != b[5]:
-                    raise _NotAlike("the minutes' changes differ")
+                    raise NotAlike("the minutes' changes differ")
             elif uid != b[5] and (t != "DELETED" or _uid(s0.objects.get((k, ns, name))) != uid
                                   or _uid(s1.objects.get((k, ns, b[4]))) != b[5]):
-                raise _NotAlike("the minutes' changes differ")
+                raise NotAlike("the minutes' changes differ")
 
     # ---- the skipped minutes' draws --------------------------------------------------------------------------
     def _drawing(self, j: int) -> list:
@@ -787,7 +571,7 @@ class _Warm(_Learned):
         found = self._targets.get(n)
         if found is None:
             if self._drawing(n):
-                raise _NotAlike("a skipped minute's events while the aggregator still draws")
+                raise NotAlike("a skipped minute's events while the aggregator still draws")
             u, e = self._base(n)
             names = self.shift.names
             found = self._targets[n] = ((lambda r: names.uid_at(u + r + 1)), (lambda r: e + r + 1))
@@ -811,7 +595,7 @@ class _Warm(_Learned):
             b[2] += n * MINUTE // 1000
             b[4] += n
             b[7] = self.shift.text(b[7], n)
-            rows.append((rv + n * dr, last + n * MINUTE, _dumps(b), ns, name))
+            rows.append((rv + n * dr, last + n * MINUTE, dumps(b), ns, name))
         tx.conn.executemany("UPDATE events SET rv=?, last_ms=?, body=? WHERE namespace=? AND name=?", rows)
         super().jump(tx, n)
         steady = [o for o, _u, _c in self.m2.steady]
@@ -820,10 +604,10 @@ class _Warm(_Learned):
         for group, (k, offset, (_o, key, row, b)) in self.warming.items():
             j = self.limit - k  # the minute of its tenth distinct message: the combined event is created
             if j < 1 or j > n:
-                raise _NotAlike("a key combined outside the jump")
+                raise NotAlike("a key combined outside the jump")
             _iuid, rv, last, _body = row
             if last + (j - 1) * MINUTE > floor:
-                raise _NotAlike("an event of its own of a skipped minute within the TTL")
+                raise NotAlike("an event of its own of a skipped minute within the TTL")
             drawing = self._drawing(j)
             u, e = self._base(j)
             rank = sum(1 for o in steady if o < offset) + sum(1 for o in drawing if o < offset)
@@ -838,7 +622,7 @@ class _Warm(_Learned):
             c[7] = "(combined from similar events): " + self.shift.text(b[7], n)
             c[13] = str(int(b[13]) + j * dr)
             event = f"{head}.{at * EVENT_NAME_COUNTER + (e + count + 1) % EVENT_NAME_COUNTER:x}"
-            new.append((key[0], event, row[0], rv + n * dr, last + n * MINUTE, _dumps(c)))
+            new.append((key[0], event, row[0], rv + n * dr, last + n * MINUTE, dumps(c)))
         tx.conn.executemany("INSERT INTO events (namespace, name, involved_uid, rv, last_ms, body) "
                             "VALUES (?, ?, ?, ?, ?, ?)", new)
 
@@ -888,13 +672,13 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     tx = cluster.tx
     ttl = tx.event_ttl_ms()
     cluster.loop.run(-(-tx.now_ms // MINUTE) * MINUTE)
-    states = [_State(tx)]
-    names = _Names(tx)
+    states = [_CronState(tx)]
+    names = Names(tx)
     for _ in range(LEARN_MINUTES):
         if to_ms - tx.now_ms < ttl + 20 * MINUTE or (give_way is not None and give_way()):
             return
         cluster.loop.run(tx.now_ms + MINUTE)
-        states = states[-2:] + [_State(tx)]
+        states = states[-2:] + [_CronState(tx)]
         if len(states) < 3:
             continue
         try:
@@ -942,7 +726,7 @@ def _rename_stale(tx, learned: _Learned, n: int, since: int) -> None:
         message = shift.text(b[7], n)
         if message != b[7]:
             b[7] = message
-            rows.append((_dumps(b), ns, name))
+            rows.append((dumps(b), ns, name))
     tx.conn.executemany("UPDATE events SET body=? WHERE namespace=? AND name=?", rows)
 
 

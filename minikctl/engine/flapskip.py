@@ -6,15 +6,15 @@ Ready condition's lastTransitionTime, its resourceVersion), the ``Unhealthy`` ev
 revisions), the Endpoints and EndpointSlices of their Services, a history entry per transition
 (``store/history.py``). Stepping that costs milliseconds per pod per transition: a thousand pods for an hour are
 120,000 transitions. A minute of it moves the store by arithmetic, so a long advance (``skip``), as the CronJob
-skip does (``engine/cronskip.py``, whose comparison of states this module reuses):
+skip does (``engine/cronskip.py``; both compare states with ``engine/alike.py``):
 
-1. steps a minute (and stops there when no pod changed in it), then steps minute by minute and keeps the last three states (``cronskip._State``, with each pod's
-   newest history entry and the log streams) until two consecutive minutes moved everything alike
-   (``_Learned``): every meta counter by the same amount; every object, runtime record and event by the same
-   arithmetic on each value (numbers, resourceVersions, RFC 3339 times); no object, runtime record, event or log
-   line came or went (the event TTL aside); the second minute's history entries and change-log rows those of the
-   first, shifted by a minute and by the minute's revisions. A runtime record that did not change keeps its
-   wake-up, and a timer that stayed at its instant in a record that changed keeps it: the jump ends before it.
+1. steps a minute (and stops there when no pod changed in it), then steps minute by minute and keeps the last three
+   states (``alike.State``, with each pod's newest history entry and the log streams) until two consecutive minutes
+   moved everything alike (``_Learned``): every meta counter by the same amount; every object, runtime record and
+   event by the same arithmetic on each value (numbers, resourceVersions, RFC 3339 times); no object, runtime record,
+   event or log line came or went (the event TTL aside); the second minute's history entries and change-log rows
+   those of the first, shifted by a minute and by the minute's revisions. A runtime record that did not change keeps
+   its wake-up, and a timer that stayed at its instant in a record that changed keeps it: the jump ends before it.
 2. moves the store by N minutes at once (``_Learned.jump``): the meta counters and the clock, the objects
    (``Tx.restore``), the runtime records and the events as the N-th minute leaves them, the history entries of
    the skipped minutes (each minute's shifted, the oldest beyond ``history.MAX_ENTRIES`` dropped as each append
@@ -51,8 +51,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from minikctl.engine.cronskip import (UNLIKE, _ahead, _dumps, _json, _Names, _NotAlike, _Shift, _State, cronjob_timer,
-                                      unwatched)
+from minikctl.engine.alike import UNLIKE, Names, NotAlike, Shift, State, ahead, dumps, strict_json
+from minikctl.engine.cronskip import cronjob_timer, unwatched
 from minikctl.store import history
 
 if TYPE_CHECKING:
@@ -63,8 +63,8 @@ AFTER_MS = 10 * PERIOD  # an advance shorter than this is stepped (learning alon
 LEARN_PERIODS = 8  # minutes stepped at most looking for two alike
 
 
-class _FlapState(_State):
-    """``cronskip._State`` and what else a flapping minute writes: each pod's newest history entry, the log
+class _FlapState(State):
+    """``alike.State`` and what else a flapping minute writes: each pod's newest history entry, the log
     streams whole (a line written is a minute that is not skipped here)."""
 
     def __init__(self, tx) -> None:
@@ -97,32 +97,32 @@ def _timers(record) -> set:
 
 
 class _Learned:
-    """What two consecutive minutes (s0 → s1 → s2) did alike, or _NotAlike."""
+    """What two consecutive minutes (s0 → s1 → s2) did alike, or NotAlike."""
 
-    def __init__(self, tx, names: _Names, s0: _FlapState, s1: _FlapState, s2: _FlapState, ttl: int) -> None:
+    def __init__(self, tx, names: Names, s0: _FlapState, s1: _FlapState, s2: _FlapState, ttl: int) -> None:
         if not (s1.now - s0.now == s2.now - s1.now == PERIOD):
-            raise _NotAlike("not two minutes")
+            raise NotAlike("not two minutes")
         if set(s0.meta) != set(s1.meta) or set(s1.meta) != set(s2.meta):
-            raise _NotAlike("meta keys changed")
+            raise NotAlike("meta keys changed")
         for key, v2 in s2.meta.items():
             if v2 != s1.meta[key] or v2 != s0.meta[key]:
-                _ahead(s0.meta[key], s1.meta[key], v2, 1, None)
+                ahead(s0.meta[key], s1.meta[key], v2, 1, None)
         if not (set(s0.objects) == set(s1.objects) == set(s2.objects)):
-            raise _NotAlike("objects came or went")
+            raise NotAlike("objects came or went")
         if not (set(s0.runtime) == set(s1.runtime) == set(s2.runtime)):
-            raise _NotAlike("runtime records came or went")
+            raise NotAlike("runtime records came or went")
         if not (s0.log_streams == s1.log_streams == s2.log_streams):
-            raise _NotAlike("log lines were written")
+            raise NotAlike("log lines were written")
         if any(k not in s1.events for k in s2.events) or any(k not in s0.events for k in s1.events):
-            raise _NotAlike("new events")
+            raise NotAlike("new events")
         for state, before in ((s1, s0), (s2, s1)):
             for key, row in before.events.items():
                 if key not in state.events and row[2] > state.now - ttl:
-                    raise _NotAlike("an event deleted before its time")
+                    raise NotAlike("an event deleted before its time")
         self.s2, self.ttl = s2, ttl
-        self.shift = _Shift(names, s1, s2, [])
+        self.shift = Shift(names, s1, s2, [])
         if self.shift.du or self.shift.ds:
-            raise _NotAlike("names or uids were made")
+            raise NotAlike("names or uids were made")
         self.dr = s2.revision - s1.revision
         self.objects = self._lasting(s0.objects, s1.objects, s2.objects)
         self.runtime = self._lasting(s0.runtime, s1.runtime, s2.runtime, marks=True)
@@ -141,7 +141,7 @@ class _Learned:
     def _lasting(self, m0: dict, m1: dict, m2: dict, marks: bool = False) -> dict:
         """The entries that changed: key -> their columns at the three boundaries, a JSON column decoded once
         (``(a, b, c)``, with s2's ``ffwd_after`` marks given to the earlier ones when ``marks``), each checked to
-        move alike (``_ahead`` one minute on)."""
+        move alike (``ahead`` one minute on)."""
         out = {}
         shift = self.shift
         for key, v2 in m2.items():
@@ -153,13 +153,13 @@ class _Learned:
                 if type(z) is str and z[:1] in "{[":
                     # the last is checked to be written as the store writes it (what is written is its shape moved
                     # on); the earlier two give only the steps of its values
-                    a, b, c = json.loads(x), json.loads(y), _json(z)
+                    a, b, c = json.loads(x), json.loads(y), strict_json(z)
                     if marks:
                         _same_marks((a, b), c)
-                    _ahead(a, b, c, 1, shift)
+                    ahead(a, b, c, 1, shift)
                     cols.append((True, a, b, c))
                 else:
-                    _ahead(x, y, z, 1, shift)
+                    ahead(x, y, z, 1, shift)
                     cols.append((False, x, y, z))
             out[key] = cols
         return out
@@ -169,28 +169,28 @@ class _Learned:
         shift = self.shift
         out = []
         for decoded, a, b, c in cols:
-            v = _ahead(a, b, c, n, shift)
-            out.append(_dumps(v) if decoded and encode else v)
+            v = ahead(a, b, c, n, shift)
+            out.append(dumps(v) if decoded and encode else v)
         return tuple(out)
 
     def _history(self, tx, s0: _FlapState, s1: _FlapState, s2: _FlapState) -> dict:
         """uid -> the entries (seq, at_ms, body) of the second minute, checked to be the first minute's moved by a
         minute (and by as many entries)."""
         if not (set(s0.history) == set(s1.history) == set(s2.history)):
-            raise _NotAlike("pods' histories came or went")
+            raise NotAlike("pods' histories came or went")
         out = {}
         for uid, seq2 in s2.history.items():
             seq0, seq1 = s0.history[uid], s1.history[uid]
             if seq2 == seq1 == seq0:
                 continue
             if seq2 - seq1 != seq1 - seq0:
-                raise _NotAlike("a history moved unevenly")
+                raise NotAlike("a history moved unevenly")
             rows = list(tx.conn.execute("SELECT seq, at_ms, body FROM history WHERE uid=? AND seq>? ORDER BY seq",
                                         (uid, seq0)))
             k = seq1 - seq0
             first, second = rows[:k], rows[k:]
             if len(second) != k or [(s + k, at + PERIOD, body) for s, at, body in first] != second:
-                raise _NotAlike("the minutes' history entries differ")
+                raise NotAlike("the minutes' history entries differ")
             out[uid] = (k, second)
         return out
 
@@ -202,9 +202,9 @@ class _Learned:
         dr = s1.revision - s0.revision
         first, second = rows(s0.revision, s1.revision), rows(s1.revision, s2.revision)
         if dr != self.dr or [(rv + dr, *rest) for rv, *rest in first] != second:
-            raise _NotAlike("the minutes' changes differ")
+            raise NotAlike("the minutes' changes differ")
         if any(r[1] != "MODIFIED" for r in second):
-            raise _NotAlike("objects came or went")
+            raise NotAlike("objects came or went")
 
     def periods(self, to_ms: int) -> int:
         """How many minutes the jump may cover: up to ``to_ms`` and before any wake-up that does not move."""
@@ -218,13 +218,13 @@ class _Learned:
         s2 = self.s2
         tx.flush()
         for key, v2 in s2.meta.items():
-            v = _ahead(s0.meta[key], s1.meta[key], v2, n, None)
+            v = ahead(s0.meta[key], s1.meta[key], v2, n, None)
             if v != v2:
                 tx.set_meta(key, v)
         for key, cols in self.objects.items():
             rv, obj = self._extrapolate(cols, n, encode=False)
             if type(obj) is not dict:
-                raise _NotAlike("an object's body")
+                raise NotAlike("an object's body")
             tx.restore(key[0], key[1], key[2], rv, obj)
         for key, cols in self.runtime.items():
             wake, body = self._extrapolate(cols, n)
@@ -251,7 +251,7 @@ class _Learned:
             "json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?)) "
             "INSERT INTO history (uid, seq, at_ms, body) SELECT h.uid, h.seq + i.m * s.k, h.at_ms + i.m * ?, h.body "
             "FROM s JOIN history AS h ON h.uid = s.uid AND h.seq > s.lo AND h.seq <= s.hi, i",
-            (n, _dumps(spans), PERIOD))
+            (n, dumps(spans), PERIOD))
         conn.executemany("DELETE FROM history WHERE uid=? AND seq<=?", trim)
         tx.history_moved()
 
@@ -303,7 +303,7 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     if not _steady(tx):
         return
     states = [_FlapState(tx)]
-    names = _Names(tx)
+    names = Names(tx)
     for _ in range(LEARN_PERIODS):
         if to_ms - tx.now_ms < 3 * PERIOD or (give_way is not None and give_way()):
             return

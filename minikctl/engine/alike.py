@@ -1,0 +1,240 @@
+"""The store at three consecutive minute boundaries, and what the two minutes between them did alike.
+
+Two skips over minutes that repeat themselves learn from this comparison (engine/cronskip.py: CronJobs scheduled
+every minute; engine/flapskip.py: readiness that flaps): each reads the store at minute boundaries (``State``),
+compares two consecutive minutes value by value (``ahead``: a number, a resourceVersion, an RFC 3339 time moved
+by the same amount in both, a text whose names and uids moved with their counters, ``Shift``), and writes the
+store as many minutes on as the advance allows. Anything not alike raises ``NotAlike`` (``UNLIKE`` also catches
+what a body of an unexpected shape raises): the caller then steps the minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from minikctl.kube.timefmt import parse_rfc3339, rfc3339
+
+MINUTE = 60_000
+EVENT_NAME_COUNTER = 1_000_000  # the event counter's part of an event's name (store/events.py record_event)
+IGNORED_META = ("changes:oldest", "checked_revision")  # the change log's compaction and the store's own checks
+TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
+dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+
+
+class NotAlike(Exception):
+    """Two minutes did not move the store alike (or a skipped span would not be what stepping gives)."""
+
+
+UNLIKE = (NotAlike, ValueError, KeyError, TypeError, IndexError, AttributeError)
+
+
+class State:
+    """The store at a minute boundary, as far as the skip reads it."""
+
+    def __init__(self, tx) -> None:
+        tx.flush()
+        conn = tx.conn
+        self.now = tx.now_ms
+        self.meta = {k: v for k, v in tx.meta_items().items() if k not in IGNORED_META}
+        self.objects = {(k, ns, n): (rv, body) for k, ns, n, rv, body in
+                        conn.execute("SELECT kind, namespace, name, rv, body FROM objects")}
+        self.runtime = {(k, ns, n): (wake, body) for k, ns, n, wake, body in
+                        conn.execute("SELECT kind, namespace, name, wake_ms, body FROM runtime")}
+        self.events = {(ns, n): (uid, rv, last, body) for ns, n, uid, rv, last, body in
+                       conn.execute("SELECT namespace, name, involved_uid, rv, last_ms, body FROM events")}
+        self.streams = {row[0]: row[1:] for row in conn.execute("SELECT id, namespace, pod FROM log_streams")}
+        self.revision = tx.revision()
+
+
+def counter(meta: dict, name: str) -> int:
+    return int(meta.get("counter:" + name, "0"))
+
+
+class Names:
+    """The uids and name suffixes the counters gave, both ways (one skip reads them at every learned minute)."""
+
+    def __init__(self, tx) -> None:
+        self.tx = tx
+        self.uid_of: dict[int, str] = {}
+        self.suffix_of: dict[int, str] = {}
+        self.uids: dict[str, int] = {}
+        self.suffixes: dict[str, int] = {}
+
+    def cover(self, uid_lo: int, uid_hi: int, suffix_lo: int, suffix_hi: int) -> None:
+        for u in range(max(1, uid_lo), uid_hi + 1):
+            if u not in self.uid_of:
+                text = self.uid_of[u] = self.tx.uid_at(u)
+                self.uids[text] = u
+        for u in range(max(1, suffix_lo), suffix_hi + 1):
+            if u not in self.suffix_of:
+                text = self.suffix_of[u] = self.tx.suffix_at(u)
+                self.suffixes[text] = u
+
+    def uid_at(self, u: int) -> str:
+        text = self.uid_of.get(u)
+        if text is None:
+            text = self.uid_of[u] = self.tx.uid_at(u)
+        return text
+
+    def suffix_at(self, u: int) -> str:
+        text = self.suffix_of.get(u)
+        if text is None:
+            text = self.suffix_of[u] = self.tx.suffix_at(u)
+        return text
+
+
+class Shift:
+    """Names and uids n minutes later: a uid or name suffix the counters gave moves with its counter, a scheduled
+    Job's name (``<cronjob>-<minutes since the epoch>``) with its minute."""
+
+    WINDOW = 12  # minutes of counters back that names may come from (a Job lives for its history limit's minutes)
+
+    def __init__(self, names: Names, s1: "State", s2: "State", cronjobs: list[str]) -> None:
+        self.du = counter(s2.meta, "uid") - counter(s1.meta, "uid")
+        self.ds = counter(s2.meta, "suffix") - counter(s1.meta, "suffix")
+        self.de = counter(s2.meta, "event") - counter(s1.meta, "event")
+        self.dr = s2.revision - s1.revision
+        u2, s2_ = counter(s2.meta, "uid"), counter(s2.meta, "suffix")
+        names.cover(u2 - self.WINDOW * self.du, u2, s2_ - self.WINDOW * self.ds, s2_)
+        self.names = names
+        self.uids = {text: u for text, u in names.uids.items() if u > u2 - self.WINDOW * self.du}
+        self.suffixes = {text: u for text, u in names.suffixes.items() if u > s2_ - self.WINDOW * self.ds}
+        self.cronjobs = set(cronjobs)
+        self._minute = s2.now // MINUTE
+        self._texts: dict[str, list] = {}  # a text -> its parts: the texts between tokens, and the tokens' specs
+        self._specs: dict[str, tuple | None] = {}  # a token -> its spec (``_spec``)
+        self._events: dict[str, list] = {}  # a learned event's stored body -> its decoded and checked array
+
+    def uid(self, text: str, n: int) -> str:
+        u = self.uids.get(text)
+        return text if u is None else self.names.uid_at(u + n * self.du)
+
+    def _spec(self, text: str):
+        """What a token is, as ``token`` moves it: ("u", uid counter), ("j", cronjob, minute) for a Job's name,
+        ("p", cronjob, minute, suffix counter) for its pod's, or None (a token that stays)."""
+        u = self.uids.get(text)
+        if u is not None:
+            return ("u", u)
+        # <cronjob>-<minute> (a Job) or <cronjob>-<minute>-<suffix> (its pod; a suffix may be all digits)
+        head, _, last = text.rpartition("-")
+        if head in self.cronjobs and last.isdigit() and abs(int(last) - self._minute) <= self.WINDOW:
+            return ("j", head, int(last))
+        cronjob, _, minute = head.rpartition("-")
+        s = self.suffixes.get(last)
+        if cronjob in self.cronjobs and minute.isdigit() and s is not None \
+                and abs(int(minute) - self._minute) <= self.WINDOW:
+            return ("p", cronjob, int(minute), s)
+        return None
+
+    def _moved(self, spec: tuple, n: int) -> str:
+        if spec[0] == "u":
+            return self.names.uid_at(spec[1] + n * self.du)
+        if spec[0] == "j":
+            return f"{spec[1]}-{spec[2] + n}"
+        return f"{spec[1]}-{spec[2] + n}-{self.names.suffix_at(spec[3] + n * self.ds)}"
+
+    def token(self, text: str, n: int) -> str:
+        if n == 0:
+            return text
+        try:
+            spec = self._specs[text]
+        except KeyError:
+            spec = self._specs[text] = self._spec(text)
+        return text if spec is None else self._moved(spec, n)
+
+    def text(self, text: str, n: int) -> str:
+        """The text with every token moved n minutes on (``token``); a text's tokens are read once per skip."""
+        if not n:
+            return text
+        parts = self._texts.get(text)
+        if parts is None:
+            parts = []
+            at = 0
+            for m in TOKEN.finditer(text):
+                spec = self._spec(m.group(0))
+                if spec is not None:
+                    parts.append(text[at:m.start()])
+                    parts.append(spec)
+                    at = m.end()
+            parts.append(text[at:])
+            if len(self._texts) >= 100_000:
+                self._texts.clear()
+            self._texts[text] = parts
+        if len(parts) == 1:
+            return text
+        return "".join(p if type(p) is str else self._moved(p, n) for p in parts)
+
+    def event_name(self, name: str, n: int) -> str:
+        """``<involved object>.<hex of the time in ns + the event counter>`` n minutes later."""
+        head, _, hexed = name.rpartition(".")
+        value = int(hexed, 16)
+        at, count = divmod(value, EVENT_NAME_COUNTER)
+        value = (at + n * MINUTE) * EVENT_NAME_COUNTER + (count + n * self.de) % EVENT_NAME_COUNTER
+        return f"{self.token(head, n)}.{value:x}"
+
+    def new_event(self, key: tuple, row: tuple, n: int) -> tuple:
+        """An event first written in a learned minute, as the minute n later writes it."""
+        ns, name = key
+        uid, rv, last, body = row
+        b = self._events.get(body)
+        if b is None:
+            b = json.loads(body)
+            if type(b) is not list or b[0] != 0:
+                raise NotAlike("an event of another shape")
+            if not b[13].isdigit():
+                raise NotAlike("an event's involved resourceVersion")
+            self._events[body] = b
+        b = b.copy()
+        b[1] = self.uid(b[1], n)
+        b[7] = self.text(b[7], n)
+        if b[12] != 0:
+            b[12] = self.token(b[12], n)
+        b[13] = str(int(b[13]) + n * self.dr)
+        return (ns, self.event_name(name, n)), (self.uid(uid, n), rv + n * self.dr, last + n * MINUTE, dumps(b))
+
+
+def ahead(a, b, c, n: int, shift: "Shift | None"):
+    """The value that ``a``, ``b``, ``c`` (a value at three consecutive minute boundaries) has n minutes after
+    ``c``, when both minutes moved it alike; else NotAlike."""
+    if a == b == c:
+        return c
+    t = type(c)
+    if type(a) is not t or type(b) is not t:
+        raise NotAlike("a value changed type")
+    if t is dict:
+        if list(a) != list(c) or list(b) != list(c):
+            raise NotAlike("keys changed")
+        return {k: ahead(a[k], b[k], c[k], n, shift) for k in c}
+    if t is list:
+        if not len(a) == len(b) == len(c):
+            raise NotAlike("a list changed length")
+        return [ahead(x, y, z, n, shift) for x, y, z in zip(a, b, c)]
+    if t is int:
+        if b - a != c - b:
+            raise NotAlike("a number moved unevenly")
+        return c + n * (c - b)
+    if t is str:
+        if a.isdigit() and b.isdigit() and c.isdigit() and str(int(c)) == c:
+            if int(b) - int(a) != int(c) - int(b):
+                raise NotAlike("a number moved unevenly")
+            return str(int(c) + n * (int(c) - int(b)))
+        try:
+            ta, tb, tc = parse_rfc3339(a), parse_rfc3339(b), parse_rfc3339(c)
+        except (ValueError, TypeError):
+            pass
+        else:
+            if tb - ta != tc - tb or rfc3339(tc) != c or rfc3339(tb) != b:
+                raise NotAlike("a time moved unevenly")
+            return rfc3339(tc + n * (tc - tb))
+        if shift is not None and shift.text(a, 1) == b and shift.text(b, 1) == c:
+            return shift.text(c, n)
+        raise NotAlike(f"a text changed: {c[:80]!r}")
+    raise NotAlike("a value changed")
+
+
+def strict_json(text: str):
+    value = json.loads(text)
+    if dumps(value) != text:
+        raise NotAlike("a body not written as the store writes it")
+    return value
