@@ -96,19 +96,10 @@ def test_controller_pods_stamped_store_what_admission_gives(tmp_path, manifest):
 def test_controller_pods_are_stamped(tmp_path, monkeypatch, manifest, capsys):
     """The comparison above is not empty: the ReplicaSets' pods past the second of a sync are stamped, and their
     bindings written as their texts spliced (engine/controllers/scheduler.py ``_bind_text``)."""
-    from minikctl.api.server import Api
     from minikctl.cli import app
+    from tests.unit.test_stamp_golden import count_stamped
 
-    stamped = []
-    real = Api._stamped
-
-    def counting(self, template, sent):
-        got = real(self, template, sent)
-        if got is not None:
-            stamped.append(got["metadata"]["name"])
-        return got
-
-    monkeypatch.setattr(Api, "_stamped", counting)
+    stamped = count_stamped(monkeypatch)
     from minikctl.engine.controllers.scheduler import Scheduler
 
     bound = []

@@ -104,13 +104,9 @@ def test_stamped_pods_store_what_admission_gives(tmp_path, manifest):
             assert a == b
 
 
-def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, capsys):
-    """The comparison above is not empty: the first pod of a template is admitted, the second admitted and checked
-    against its stamp, the rest stamped; names of another length are another template; a step undone (a refused
-    document) makes every template begin again. The scheduler makes the stamped pods again from their template
-    and stamps the rows of those that fit nowhere."""
+def count_stamped(monkeypatch) -> list:
+    """The names of the pods ``Api._stamped`` makes, in order, from now on in this test."""
     from minikctl.api.server import Api
-    from minikctl.cli import app
 
     stamped = []
     real = Api._stamped
@@ -122,6 +118,17 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
         return got
 
     monkeypatch.setattr(Api, "_stamped", counting)
+    return stamped
+
+
+def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, capsys):
+    """The comparison above is not empty: the first pod of a template is admitted, the second admitted and checked
+    against its stamp, the rest stamped; names of another length are another template; a step undone (a refused
+    document) makes every template begin again. The scheduler makes the stamped pods again from their template
+    and stamps the rows of those that fit nowhere."""
+    from minikctl.cli import app
+
+    stamped = count_stamped(monkeypatch)
     from minikctl.engine.controllers.scheduler import Scheduler
 
     spliced = []
