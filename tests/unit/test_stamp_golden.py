@@ -278,3 +278,18 @@ def test_many_documents_put_off_young_collections_and_restore_them(monkeypatch):
         assert gc.get_threshold() == (100_000, 1_000, 1_000)
     finally:
         gc.set_threshold(*before)
+
+
+def test_a_transaction_keeps_a_bounded_number_of_templates():
+    """A long advance over CronJobs keys every Job's pod apart (its template names its Job): the templates kept
+    stay at ``KEPT``, the oldest let go first, a key written again the newest."""
+    from minikctl.api import stamp
+
+    templates: dict = {}
+    for i in range(stamp.KEPT + 50):
+        stamp._keep(templates, ("k", i), i)
+        if i == stamp.KEPT:  # ("k", 0) is let go by then; ("k", 1) is the oldest
+            stamp._keep(templates, ("k", 1), "again")
+    assert len(templates) == stamp.KEPT
+    assert ("k", 0) not in templates and ("k", 2) not in templates and templates[("k", 1)] == "again"
+    assert list(templates)[-1] == ("k", stamp.KEPT + 49)

@@ -37,6 +37,7 @@ from minikctl.store import history, rows
 from minikctl.store.db import _dumps
 
 _MISSING = object()
+_SEEN = object()  # a key written once: its next write makes its model
 # a token's role in a masked text: "\x01", a letter, "\x01" (the store's encoder escapes every control character;
 # a printed row's own marks are NULs and its separators \x1e, \x1f: kube/timefmt.py Later, store/rows.py pack)
 MARK = "\x01"
@@ -125,10 +126,14 @@ class StatusTwins:
         status_text = _dumps(status)
         key = (_mask(body, tokens), _mask(status_text, tokens), api.field_manager, settled)
         model = self.models.get(key, _MISSING)
-        if model is _MISSING or model is None:
+        if model is _MISSING or model is None or model is _SEEN:
             text = _general(api, pod, old_status, settled)
-            if model is _MISSING and len(self.models) < _MAX_MODELS:
+            # a model is made from a key's second write: most writes have no twin (a Job's pod, a crash loop's
+            # restarts at instants of their own), and making a model costs more than a write
+            if model is _SEEN:
                 self.models[key] = _model(pod, text, tokens, settled)
+            elif model is _MISSING and len(self.models) < _MAX_MODELS:
+                self.models[key] = _SEEN
             return text
         managed = json.loads(model.managed.fill(tokens))
         row = tuple(None if x is None else x.fill(tokens) for x in model.row) if model.row is not None else None
