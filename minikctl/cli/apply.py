@@ -32,17 +32,21 @@ def _fewer_collections(documents: int):
     import gc
 
     thresholds = gc.get_threshold()
-    if documents >= SETTLE_EVERY and thresholds[0] < YOUNG_THRESHOLD:
+    raised = documents >= SETTLE_EVERY and thresholds[0] < YOUNG_THRESHOLD
+    if raised:
         gc.set_threshold(YOUNG_THRESHOLD, *thresholds[1:])
     try:
         yield
     finally:
-        # the objects still young go to the oldest generation (freeze, then unfreeze: two list moves) rather than
-        # through one young collection of all of them at the next allocation, which the threshold brought back
-        # would start (a third of a second after a 10,000-pod apply, for a command about to exit)
-        gc.freeze()
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if raised:
+            # the objects still young go to the oldest generation (freeze, then unfreeze: two list moves) rather
+            # than through one young collection of all of them at the next allocation, which the threshold brought
+            # back would start (a third of a second after a 10,000-pod apply, for a command about to exit). Only
+            # then: an object that passed through the permanent generation may be found unreachable only by a later
+            # collection than the next full one (seen in one process running many commands, the tests')
+            gc.freeze()
+            gc.set_threshold(*thresholds)
+            gc.unfreeze()
 
 
 class _Progress:
