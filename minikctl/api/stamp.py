@@ -38,6 +38,7 @@ import re
 
 from minikctl.api.speckey import _GENERATED
 from minikctl.store import history
+from minikctl.store.splice import Checked
 
 ENABLED = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -130,8 +131,8 @@ class Template:
         # the same order, in a third of the time (kube/treecopy.py)
         self.tree = marshal.dumps(tree)
         self.pieces = self._pieces()
-        self.encoded = False  # ``encode`` has given once what the store's encoder gives
-        self.remade = 0  # ``remaker``'s objects: 0 not yet compared with their stored text, 1 the same, -1 not
+        self.encoded = Checked()  # ``encode``'s texts: the first compared with the store's encoder's (store/splice.py)
+        self.remade = Checked()  # ``remaker``'s objects: the first compared with its stored text
         # the history summary of a stamp (store/history.py): of its status and deletionTimestamp, the template's
         self.summary = history.summary_text(tree)
 
@@ -163,20 +164,13 @@ class Template:
                   _token_of(obj, self.token_paths[0]) if self.token_paths else "",
                   meta["creationTimestamp"], meta["resourceVersion"])
         pieces = self.pieces
-        if pieces is None:
+        if pieces is None or self.encoded.off:
             return _dumps(obj)
         out = [pieces[0]]
         for i in range(1, len(pieces), 2):
             out.append(_dumps(values[pieces[i]]))
             out.append(pieces[i + 1])
-        text = "".join(out)
-        if not self.encoded:
-            plain = _dumps(obj)
-            if text != plain:
-                self.pieces = None
-                return plain
-            self.encoded = True
-        return text
+        return self.encoded.text("".join(out), obj)
 
     def remaker(self, name: str, uid: str, applied: str | None, token: str | None):
         """What makes a stamped pod again once the store has created it (Tx.create's ``remake``: its creation
@@ -185,17 +179,13 @@ class Template:
         the stored text, and the text is decoded instead from then on if they differ."""
 
         def remake(created: str, rv: str, body: str) -> dict:
-            if self.remade < 0:
+            if self.remade.off:
                 return json.loads(body)
             obj = self.stamp(name, uid, applied, token)
             meta = obj["metadata"]
             meta["creationTimestamp"] = created
             meta["resourceVersion"] = rv
-            if not self.remade:
-                self.remade = 1 if _dumps(obj) == body else -1
-                if self.remade < 0:
-                    return json.loads(body)
-            return obj
+            return obj if self.remade.passes(lambda: _dumps(obj) == body) else json.loads(body)
 
         return remake
 

@@ -119,4 +119,4 @@ def test_controller_pods_are_stamped(tmp_path, monkeypatch, manifest, capsys):
     assert len([n for n in stamped if n.startswith("plain-")]) == 5
     # every binding's text spliced into the pod's (the scheduler binds the 43 pods as they come), the first checked
     # against the encoder's
-    assert len(bound) == 43 and all(made for made, _s in bound) and {s._bound for _m, s in bound} == {1}
+    assert len(bound) == 43 and all(made for made, _s in bound) and {s._bound.state for _m, s in bound} == {1}

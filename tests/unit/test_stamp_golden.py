@@ -147,7 +147,7 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
 
     def snapshot(self):
         got = real_snapshot(self)
-        remade.append((self.name, self.source.remade))
+        remade.append((self.name, self.source.remade.state))
         return got
 
     monkeypatch.setattr(Remade, "snapshot", snapshot)
@@ -183,7 +183,7 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
     capsys.readouterr()
     # the pods beyond the node's 110 fit nowhere: their status writes are spliced into their texts, the first
     # checked against the encoder's
-    assert spliced and all(made for made, _s in spliced) and {s._spliced for _m, s in spliced} == {1}
+    assert spliced and all(made for made, _s in spliced) and {s._spliced.state for _m, s in spliced} == {1}
     # the scheduler took each stamped pod from its template's tree, not from its text (each template's first
     # compared with the text), and the rows of the stamped pods that fit nowhere were the first one's with their
     # own names put in, once the second one's was computed and found the same

@@ -23,6 +23,7 @@ from functools import lru_cache
 from minikctl.kube.selectors import requirement_of
 from minikctl.store import history, rows
 from minikctl.store.changelog import DELETED, Remade
+from minikctl.store.splice import Checked
 
 SCHEDULER = "default-scheduler"
 RETRY_MS = 300_000
@@ -47,8 +48,9 @@ class Scheduler:
         self.api = loop.api.as_writer("scheduler")
         # pods to try now, in arrival order, with the change that queued each (its stored text: _status_text)
         self.queue: dict[tuple, object] = {}
-        self._spliced = 0  # status writes whose text was spliced: 0 none yet, 1 the first checked, -1 given up
-        self._bound = 0  # the same, for the binding's write (``_bind_text``)
+        # the splices of status writes' texts (``_status_text``) and of bindings' (``_bind_text``), each checked once
+        self._spliced = Checked()
+        self._bound = Checked()
         # pods bound in this run whose kubelet has not taken them yet: their requests are already on the node
         self.assumed: dict[tuple, tuple] = {}  # (namespace, name, uid) -> (node, requests)
         self._retry: dict[str, int] | None = None  # "namespace/name" -> when to try again
@@ -248,7 +250,7 @@ class Scheduler:
             cond = {"lastProbeTime": None, "lastTransitionTime": None, "message": msg, "reason": "Unschedulable",
                     "status": "False", "type": "PodScheduled"}
             encode = (self._status_text(pod, body, (source, msg, now) if source is not None else None)
-                      if body is not None and self._spliced >= 0 else None)
+                      if body is not None and not self._spliced.off else None)
             pod.setdefault("status", {}).setdefault("phase", "Pending")
             printed = summary = None
             if source is not None:
@@ -289,7 +291,7 @@ class Scheduler:
         the new text is the old one with those two values written anew. A pod that fits nowhere is rewritten so
         once per scheduling attempt: the rest of it (its spec, its managedFields, a third of it) is not encoded
         again. None when the text is not laid out so. The first text made so is compared with the encoder's own
-        (and the splicing given up for good if they differ).
+        (and the splicing given up for good if they differ: store/splice.py ``Checked``).
 
         ``stamped``: (the template, the message, now) of a pod still as stamped from its template (api/stamp.py):
         its status is the template's, and after the Unschedulable condition of that message at that instant it
@@ -321,12 +323,8 @@ class Scheduler:
                 after = ',"status":' + _dumps(obj["status"]) + "}"
                 if stamped is not None:
                     self._remember(self._status_tails, stamped, after)
-            text = head + '"resourceVersion":' + _dumps(obj["metadata"]["resourceVersion"]) + middle + after
-            if self._spliced == 0:
-                plain = _dumps(obj)
-                self._spliced = 1 if text == plain else -1
-                return plain
-            return text
+            return self._spliced.text(head + '"resourceVersion":' + _dumps(obj["metadata"]["resourceVersion"])
+                                      + middle + after, obj)
 
         return encode
 
@@ -338,11 +336,11 @@ class Scheduler:
         bound pod as the old text with the new resourceVersion, ``"nodeName"`` as the spec's last member (a new key
         of a dict comes last) and the new status: the rest (metadata, managedFields, the spec, most of the pod) is
         not encoded again for each pod bound. None when the text is not laid out so; the first text made so is
-        compared with the encoder's own (and the splicing given up for good if they differ)."""
+        compared with the encoder's own (and the splicing given up for good if they differ: ``Checked``)."""
         from minikctl.api.stamp import ENABLED
         from minikctl.store.db import _dumps
 
-        if not ENABLED or self._bound < 0:  # the tests' switch to the general path (api/stamp.py)
+        if not ENABLED or self._bound.off:  # the tests' switch to the general path (api/stamp.py)
             return None
         spec, status, rv = pod.get("spec"), pod.get("status"), pod["metadata"].get("resourceVersion")
         if type(spec) is not dict or not spec or "nodeName" in spec or type(status) is not dict \
@@ -357,13 +355,8 @@ class Scheduler:
         bound = ',"nodeName":' + _dumps(node) + '},"status":'
 
         def encode(obj: dict) -> str:
-            text = (head + '"resourceVersion":' + _dumps(obj["metadata"]["resourceVersion"]) + middle + bound
-                    + _dumps(obj["status"]) + "}")
-            if self._bound == 0:
-                plain = _dumps(obj)
-                self._bound = 1 if text == plain else -1
-                return plain
-            return text
+            return self._bound.text(head + '"resourceVersion":' + _dumps(obj["metadata"]["resourceVersion"]) + middle
+                                    + bound + _dumps(obj["status"]) + "}", obj)
 
         return encode
 

@@ -35,6 +35,7 @@ import json
 from minikctl.api.defaults import SERVICE_ACCOUNT_VOLUME
 from minikctl.store import history, rows
 from minikctl.store.db import _dumps
+from minikctl.store.splice import Checked
 
 _MISSING = object()
 _SEEN = object()  # a key written once: its next write makes its model
@@ -138,11 +139,10 @@ class StatusTwins:
         managed = json.loads(model.managed.fill(tokens))
         row = tuple(None if x is None else x.fill(tokens) for x in model.row) if model.row is not None else None
         summary = model.summary.fill(tokens)
-        if not model.checked:
-            model.checked = True
-            if not _same_as_general(api, body, status_text, old_status, tokens, model, managed, row, summary):
-                self.models[key] = None
-                return _general(api, pod, old_status, settled)
+        if not model.check.passes(lambda: _same_as_general(api, body, status_text, old_status, tokens, model, managed,
+                                                           row, summary)):
+            self.models[key] = None
+            return _general(api, pod, old_status, settled)
         written: list[str] = []
 
         def encode(obj: dict) -> str:
@@ -176,14 +176,14 @@ def _general(api, pod: dict, old_status: dict, settled: bool) -> str:
 
 class _Model:
     """What a write made the general way gives its twins: its text, managedFields, printed row (None when not
-    settled) and history summary, masked with its tokens; ``checked`` once its first twin's write was compared with
-    the general way."""
+    settled) and history summary, masked with its tokens; ``check``: its first twin's write compared with the
+    general way decides whether its twins are written from it (store/splice.py)."""
 
-    __slots__ = ("body", "managed", "row", "summary", "checked")
+    __slots__ = ("body", "managed", "row", "summary", "check")
 
     def __init__(self, body: _Template, managed: _Template, row: tuple | None, summary: _Template) -> None:
         self.body, self.managed, self.row, self.summary = body, managed, row, summary
-        self.checked = False
+        self.check = Checked()
 
 
 def _model(pod: dict, text: str, tokens: list[str], settled: bool) -> _Model | None:
