@@ -733,20 +733,24 @@ R_PROC, R_PROBE, R_KUBELET = 1, 2, 3  # a timer's rank among those due at one in
 def save(tx, ns: str, name: str, rec: PodRecord) -> str:
     """Write the record; returns its JSON text (``Tx.put_runtime``)."""
     d = rec.to_json()
-    body = _spliced(d, (tx.path, ns, name))
+    body = _spliced(d)
     if body is not None:
         return tx.put_runtime("Pod", ns, name, None, rec.next_wake(), body=body)
     return tx.put_runtime("Pod", ns, name, d, rec.next_wake())
 
 
 # ---- known parts ------------------------------------------------------------------------------------------------
-# Most of a running pod's record is text that does not change from one wake-up to the next: its processes'
-# variables and exported names (the Service variables of every Service of the namespace), the files the kubelet
-# wrote into its /etc and its projected volumes. A part made of strings alone, a flat map or list, is encoded once:
-# when the record is saved again with an equal part (and, for a map, the same order of keys), its text goes in
-# as it was encoded; ``_spliced`` checks that the result is what encoding the record whole gives (a mark is found
-# once, where it was put).
-_PARTS: dict = {}  # (store, namespace, pod, path) -> (the part as encoded, its text)
+# Most of a running pod's record is text that does not change from one wake-up to the next, and much of it is the
+# same in every pod of a namespace: its processes' variables and exported names (the Service variables of every
+# Service of the namespace), the files the kubelet wrote into its /etc and its projected volumes (the
+# ServiceAccount's CA certificate, namespace and token). A part made of strings alone, a flat map or list, is
+# looked up by its content (its keys and values in order): the second time a content is saved, by the same pod or
+# another, it is encoded by itself and kept, and from then on its text goes in as it was encoded. ``_spliced``
+# checks that the result is what encoding the record whole gives (a mark is found once, where it was put). A
+# content seen once is not encoded apart: most pods of a big apply are saved once in an advance (pulled, started,
+# nothing more to do), and encoding their own parts apart as well as splicing them in costs more than encoding
+# them with the record.
+_PARTS: dict = {}  # (dict or list, the part's items or values) -> its text, or None: saved once
 _PARTS_KEPT = 16384
 
 
@@ -759,48 +763,53 @@ def _strings(part) -> bool:
 
 
 def _known_parts(d: dict) -> list:
-    """(holder, key, path) of the parts of the record ``d`` that may be spliced."""
+    """(holder, key) of the parts of the record ``d`` that may be spliced."""
     out = []
     fs = d.get("filesystem")
     if type(fs) is dict:
         if "etc" in fs:
-            out.append((fs, "etc", ("etc",)))
+            out.append((fs, "etc"))
         vols = fs.get("volumes")
         if type(vols) is dict:
-            for vname, vol in vols.items():
+            for vol in vols.values():
                 if type(vol) is dict and "files" in vol:
-                    out.append((vol, "files", ("volume", vname)))
+                    out.append((vol, "files"))
     from .procs import TwinDump
 
-    for cname, c in d["containers"].items():
+    for c in d["containers"].values():
         for slot in ("current", "previous"):
             i = c.get(slot)
             proc = None if i is None else i.get("process")
             if type(proc) is dict and type(proc) is not TwinDump:
                 for key in ("vars", "exported"):
                     if key in proc:
-                        out.append((proc, key, (cname, slot, key)))
+                        out.append((proc, key))
     return out
 
 
-def _part_text(where: tuple, part) -> str | None:
-    """The text of a part encoded before, when ``part`` is equal to it (keys in the same order); else the part is
-    encoded and kept for the next save (None: not a part made of strings)."""
-    from .procs import _dumps
-
-    kept = _PARTS.get(where)
-    if kept is not None and kept[0] == part and (type(part) is not dict or list(kept[0]) == list(part)):
-        return kept[1]
+def _part_text(part) -> str | None:
+    """The text of ``part`` when a part of the same content (keys in the same order) was saved before: encoded the
+    second time, then kept. None when it was not, or when it is not a part made of strings."""
     if not _strings(part):
         return None
-    if len(_PARTS) >= _PARTS_KEPT:
-        _PARTS.clear()
-    text = _dumps(part)
-    _PARTS[where] = (part.copy(), text)
+    key = (dict, tuple(part.items())) if type(part) is dict else (list, tuple(part))
+    text = _PARTS.get(key, _UNSEEN)
+    if text is None:
+        from .procs import _dumps
+
+        text = _PARTS[key] = _dumps(part)
+    elif text is _UNSEEN:
+        if len(_PARTS) >= _PARTS_KEPT:
+            _PARTS.clear()
+        _PARTS[key] = None
+        return None
     return text
 
 
-def _spliced(d: dict, pod: tuple) -> str | None:
+_UNSEEN = object()
+
+
+def _spliced(d: dict) -> str | None:
     """``d``'s JSON text with the processes copied from a twin and unchanged since (kubelet/procs.py
     ``twin_text``) and the known parts (above) spliced in as text rather than encoded again (most of a started
     container's record is its process); None when there is none, and the same bytes as encoding ``d`` whole."""
@@ -814,8 +823,8 @@ def _spliced(d: dict, pod: tuple) -> str | None:
                 text = twin_text(i["process"])
                 if text is not None:
                     found.append((i, "process", i["process"], text))
-    for holder, key, path in _known_parts(d):
-        text = _part_text(pod + path, holder[key])
+    for holder, key in _known_parts(d):
+        text = _part_text(holder[key])
         if text is not None:
             found.append((holder, key, holder[key], text))
     if not found:
