@@ -247,3 +247,22 @@ def test_tokens_are_masked_only_when_they_undo_exactly():
     assert statustwins._tokens({**meta, "resourceVersion": 7}, {}, status) is None
     inside = statustwins._tokens({**meta, "name": "u"}, {}, status)  # inside the uid: masked after it
     assert statustwins._Template(statustwins._mask(text, inside)).fill(inside) == text
+
+
+def test_records_with_shared_parts_are_the_records_encoded_whole(tmp_path, monkeypatch):
+    """The runtime records of the pods started in the advance, saved with their parts (the projected volume's files,
+    the exported names, /etc) spliced from an equal part of another pod (kubelet/records.py ``_spliced``, ``_PARTS``
+    looked up by content): the store is byte for byte the one where every record is encoded whole (``_spliced``
+    turned off), and parts were spliced."""
+    from minikctl.engine.kubelet import records
+
+    records._PARTS.clear()
+    parts = []
+    part_text = records._part_text
+    monkeypatch.setattr(records, "_part_text", lambda part: parts.append(part_text(part)) or parts[-1])
+    on = _run(tmp_path / "on.db")
+    assert sum(text is not None for text in parts) >= 100  # each nginx pod's volume files and exported names
+    monkeypatch.setattr(records, "_spliced", lambda d: None)  # the general path: each record encoded whole
+    off = _run(tmp_path / "off.db")
+    assert len(on) == len(off)
+    assert on == off

@@ -46,3 +46,26 @@ def test_spliced_is_encoded_whole():
             assert body is None or body == _dumps(d)
             spliced += body is not None
     assert spliced
+
+
+def test_parts_shared_between_pods():
+    """A part is looked up by its content: a second pod whose volume files and exported names are the first's
+    gets their text spliced from its first save; the same files in another order, or with a value of another
+    type, are encoded as they are."""
+    records._PARTS.clear()
+    first = _record()
+    assert records._spliced(first) is None  # every part seen once: nothing spliced, encoded whole
+    second = _record()
+    second["containers"]["c"]["current"]["process"]["vars"]["HOSTNAME"] = "q"
+    second["filesystem"]["etc"]["/etc/hostname"] = "q\n"
+    body = records._spliced(second)  # the volume's files and the exported names: the first pod's content
+    assert body is not None and body == _dumps(second)
+    third = _record()
+    files = third["filesystem"]["volumes"]["v"]["files"]
+    third["filesystem"]["volumes"]["v"]["files"] = dict(reversed(list(files.items())))
+    third["containers"]["c"]["current"]["process"]["exported"] = ["HOSTNAME", "PATH", 1]
+    body = records._spliced(third)
+    assert body is None or body == _dumps(third)
+    for d in (first, second, third):
+        body = records._spliced(d)
+        assert body is not None and body == _dumps(d)
