@@ -18,9 +18,10 @@ A request named by its generateName alone (``generated_key``: a controller's pod
 is a template by its whole JSON; its draw of the name is one more step of the suffix counter. What makes the admitted pod reusable (``admitted``): admission moved only the uid counter (by one) and the
 suffix counter (by one, or not at all), wrote nothing, warned of nothing; the cluster's other objects did not change
 since (``Tx.other_writes``: any write of an object that is not a Pod, and any step undone), the clock did not move,
-the validation mode and the field manager are the same. A template is used only after a second pod of it went
-the general way and came out exactly as its stamp would have (``verified``): whatever admission would copy from
-a pod's name or uid elsewhere makes that comparison fail, and the template is dropped for good.
+the validation mode and the field manager are the same. A template is made from the first pod's text when a
+second pod of the key comes (``_Seen``), and used only after that second pod went the general way and came out
+exactly as its stamp would have (``verified``): whatever admission would copy from a pod's name or uid elsewhere
+makes that comparison fail, and the template is dropped for good.
 
 ``ENABLED`` (``MINIKCTL_NO_STAMP=1`` clears it; it also turns off apply's last-applied annotation marshalled once
 per template, cli/writes.py ``_marshal``, a stream's documents alike decoded once, api/manifests.py ``_Alike``, and
@@ -113,6 +114,18 @@ def generated_key(sent) -> tuple | None:
 _MARKS = tuple(f"\x00{i}\x00" for i in range(6))
 _MARKED = tuple(_dumps(m) for m in _MARKS)
 _SPLIT = re.compile("(" + "|".join(re.escape(m) for m in _MARKED) + ")")
+
+
+class _Seen:
+    """A key's first admitted pod, as ``Template`` is made from it at the key's second pod: most keys have no second
+    (a controller's pods are keyed by their whole request, and a Job's template names its Job: each CronJob run's pod
+    is a key of its own), and a template costs more to make than its text (decoded, copied, cut into pieces)."""
+
+    __slots__ = ("env", "text", "namespace", "token_paths")
+    verified = False
+
+    def __init__(self, env: tuple, text: str, namespace: str, token_paths: list) -> None:
+        self.env, self.text, self.namespace, self.token_paths = env, text, namespace, token_paths
 
 
 class Template:
@@ -302,9 +315,13 @@ def admitted(watch: Watch, api, obj: dict, name: str, applied: str | None) -> No
     text = _dumps(obj)
     template = watch.template
     if template is None:
-        _keep(templates, watch.key, Template(watch.env, text, obj["metadata"].get("namespace", ""), paths))
-    elif template.token_paths == paths and _dumps(template.stamp(name, obj["metadata"]["uid"], applied,
-                                                                 token)) == text:
+        _keep(templates, watch.key, _Seen(watch.env, text, obj["metadata"].get("namespace", ""), paths))
+        return
+    if type(template) is _Seen:  # the key's second pod: its template made now, in the first one's place
+        template = templates[watch.key] = Template(template.env, template.text, template.namespace,
+                                                   template.token_paths)
+    if template.token_paths == paths and _dumps(template.stamp(name, obj["metadata"]["uid"], applied,
+                                                               token)) == text:
         template.verified = True
     else:
         _keep(templates, watch.key, False)

@@ -104,7 +104,8 @@ class Shift:
         self._minute = s2.now // MINUTE
         self._texts: dict[str, list] = {}  # a text -> its parts: the texts between tokens, and the tokens' specs
         self._specs: dict[str, tuple | None] = {}  # a token -> its spec (``_spec``)
-        self._events: dict[str, list] = {}  # a learned event's stored body -> its decoded and checked array
+        self._events: dict[str, tuple] = {}  # a learned event's stored body -> its decoded and checked array,
+        # and its items' texts
 
     def uid(self, text: str, n: int) -> str:
         u = self.uids.get(text)
@@ -177,21 +178,25 @@ class Shift:
         """An event first written in a learned minute, as the minute n later writes it."""
         ns, name = key
         uid, rv, last, body = row
-        b = self._events.get(body)
-        if b is None:
+        found = self._events.get(body)
+        if found is None:
             b = json.loads(body)
             if type(b) is not list or b[0] != 0:
                 raise NotAlike("an event of another shape")
             if not b[13].isdigit():
                 raise NotAlike("an event's involved resourceVersion")
-            self._events[body] = b
-        b = b.copy()
-        b[1] = self.uid(b[1], n)
-        b[7] = self.text(b[7], n)
+            # the array's text is its items' texts joined (the store's encoder writes a list so): only the items
+            # that move are encoded again for each minute
+            found = self._events[body] = (b, [dumps(x) for x in b])
+        b, items = found
+        items = items.copy()
+        items[1] = dumps(self.uid(b[1], n))
+        items[7] = dumps(self.text(b[7], n))
         if b[12] != 0:
-            b[12] = self.token(b[12], n)
-        b[13] = str(int(b[13]) + n * self.dr)
-        return (ns, self.event_name(name, n)), (self.uid(uid, n), rv + n * self.dr, last + n * MINUTE, dumps(b))
+            items[12] = dumps(self.token(b[12], n))
+        items[13] = dumps(str(int(b[13]) + n * self.dr))
+        return (ns, self.event_name(name, n)), (self.uid(uid, n), rv + n * self.dr, last + n * MINUTE,
+                                                "[" + ",".join(items) + "]")
 
 
 def ahead(a, b, c, n: int, shift: "Shift | None"):

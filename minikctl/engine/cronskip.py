@@ -147,14 +147,30 @@ class _Learned:
                 raise NotAlike(f"a new event about an object that lives on: {key}")
         if dict(shift.new_event(k, v, 1) for k, v in new1.items()) != self.new:
             raise NotAlike("the minutes' new events differ")
+        pods = self._runs_and_lasting(s0, s1, s2, set(s2.objects) - stale)
+        # events: the lasting ones (the combined events) moved alike, the new ones are the last minute's shifted
+        self.events = self._lasting(s0.events, s1.events, s2.events)
+        for state, before in ((s1, s0), (s2, s1)):
+            for key, row in before.events.items():
+                if key not in state.events and row[2] > state.now - ttl:
+                    raise NotAlike("an event deleted before its time")
+        for key, vs in self.events.items():
+            if vs[2][0] in young:
+                raise NotAlike(f"an event of a run's object written again: {key}")
+        self._streams(s0, s1, s2, pods)
+        self._meta = (s0.meta, s1.meta)
+        self._before = (s0, s1)
+
+    def _runs_and_lasting(self, s0: State, s1: State, s2: State, lasting: set) -> set:
+        """The runs (``stale``) finished, nothing but them came or went, the objects and runtime records that live
+        on moved alike (``objects``, ``runtime``; ``shift`` set): the runs' pods, as (namespace, name)."""
         for key in self.stale:
             self._check_stale(key, s2)
-        lasting = set(s2.objects) - stale
         for state in (s0, s1):
             if set(state.objects) - state.runs() != lasting:
                 raise NotAlike("objects other than the runs' came or went")
         pods = {(k[1], k[2]) for k in self.stale if k[0] == "Pod"}
-        self.objects = self._lasting(s0.objects, s1.objects, {k: v for k, v in s2.objects.items() if k not in stale})
+        self.objects = self._lasting(s0.objects, s1.objects, {k: v for k, v in s2.objects.items() if k in lasting})
         lasting_rt = {k: v for k, v in s2.runtime.items() if not (k[0] == "Pod" and (k[1], k[2]) in pods)}
         for key, (wake, _body) in s2.runtime.items():
             if key not in lasting_rt and wake is not None:
@@ -166,16 +182,10 @@ class _Learned:
         for key, (wake, _body) in lasting_rt.items():
             if wake is not None and key not in self.runtime:
                 raise NotAlike(f"a timer that does not move with the minutes: {key}")
-        # events: the lasting ones (the combined events) moved alike, the new ones are the last minute's shifted
-        self.events = self._lasting(s0.events, s1.events, s2.events)
-        for state, before in ((s1, s0), (s2, s1)):
-            for key, row in before.events.items():
-                if key not in state.events and row[2] > state.now - ttl:
-                    raise NotAlike("an event deleted before its time")
-        for key, vs in self.events.items():
-            if vs[2][0] in young:
-                raise NotAlike(f"an event of a run's object written again: {key}")
-        # the log streams: the runs' streams are the newest, their ids move with a counter of their own
+        return pods
+
+    def _streams(self, s0: State, s1: State, s2: State, pods: set) -> None:
+        """The log streams: the runs' are the newest, their ids move by a step of their own each minute."""
         self.stream_step = max(s2.streams, default=0) - max(s1.streams, default=0)
         if self.stream_step != max(s1.streams, default=0) - max(s0.streams, default=0):
             raise NotAlike("log stream ids moved unevenly")
@@ -183,8 +193,6 @@ class _Learned:
         lasting_streams = [i for i, (ns, pod) in s2.streams.items() if (ns, pod) not in pods]
         if self.streams and lasting_streams and max(lasting_streams) > min(self.streams):
             raise NotAlike("a lasting log stream is newer than the runs'")
-        self._meta = (s0.meta, s1.meta)
-        self._before = (s0, s1)
 
     def _lasting(self, m0: dict, m1: dict, m2: dict) -> dict:
         """The entries present at all three boundaries that changed: key -> (value at s1, value at s2, value at
@@ -488,25 +496,8 @@ class _Warm(_Learned):
         fresh = {v[0] for g, v in combined.items() if v[0] not in s0.events}
         self.fresh = {k: s2.events[k] for k in fresh}
         # the runs, the objects and records that live on, the older combined events: as _Learned
-        for key in self.stale:
-            self._check_stale(key, s2)
-        for state in (s0, s1):
-            if set(state.objects) - state.runs() != lasting:
-                raise NotAlike("objects other than the runs' came or went")
         self.shift = _WarmShift(names, s1, s2, cronjobs, m2, self._target)
-        pods = {(k[1], k[2]) for k in self.stale if k[0] == "Pod"}
-        self.objects = self._lasting(s0.objects, s1.objects, {k: v for k, v in s2.objects.items() if k not in stale})
-        lasting_rt = {k: v for k, v in s2.runtime.items() if not (k[0] == "Pod" and (k[1], k[2]) in pods)}
-        for key, (wake, _body) in s2.runtime.items():
-            if key not in lasting_rt and wake is not None:
-                raise NotAlike(f"a run's pod has a timer: {key}")
-        for key in lasting_rt:
-            if key not in s0.runtime or key not in s1.runtime:
-                raise NotAlike(f"a runtime record came: {key}")
-        self.runtime = self._lasting(s0.runtime, s1.runtime, lasting_rt)
-        for key, (wake, _body) in lasting_rt.items():
-            if wake is not None and key not in self.runtime:
-                raise NotAlike(f"a timer that does not move with the minutes: {key}")
+        pods = self._runs_and_lasting(s0, s1, s2, lasting)
         self.events = self._lasting(s0.events, s1.events, s2.events)
         for key, vs in self.events.items():
             if vs[2][0] not in lasting_uids or json.loads(vs[2][3])[0] != 1:
@@ -516,13 +507,7 @@ class _Warm(_Learned):
                 if key not in state.events and row[2] > state.now - ttl:
                     raise NotAlike("an event deleted before its time")
         self.new = m2.new
-        self.stream_step = max(s2.streams, default=0) - max(s1.streams, default=0)
-        if self.stream_step != max(s1.streams, default=0) - max(s0.streams, default=0):
-            raise NotAlike("log stream ids moved unevenly")
-        self.streams = sorted((i for i, (ns, pod) in s2.streams.items() if (ns, pod) in pods), reverse=True)
-        lasting_streams = [i for i, (ns, pod) in s2.streams.items() if (ns, pod) not in pods]
-        if self.streams and lasting_streams and max(lasting_streams) > min(self.streams):
-            raise NotAlike("a lasting log stream is newer than the runs'")
+        self._streams(s0, s1, s2, pods)
         self._bases = [(counter(s2.meta, "uid"), counter(s2.meta, "event"))]
         self._targets: dict = {}
 

@@ -120,3 +120,28 @@ def test_controller_pods_are_stamped(tmp_path, monkeypatch, manifest, capsys):
     # every binding's text spliced into the pod's (the scheduler binds the 43 pods as they come), the first checked
     # against the encoder's
     assert len(bound) == 43 and all(made for made, _s in bound) and {s._bound.state for _m, s in bound} == {1}
+
+
+def test_a_template_is_made_at_a_keys_second_pod(tmp_path, monkeypatch, manifest, capsys):
+    """A key's first pod leaves its text (``_Seen``), not a template: a Job's pod, keyed apart from every other run's,
+    makes none. The second pod makes the template and is checked against it, the rest are stamped, as before."""
+    from minikctl.api import stamp
+    from minikctl.cli import app
+    from tests.unit.test_stamp_golden import count_stamped
+
+    stamped = count_stamped(monkeypatch)
+    made = []
+    real_init = stamp.Template.__init__
+
+    def init(self, env, text, namespace, token_paths):
+        made.append(text)
+        real_init(self, env, text, namespace, token_paths)
+
+    monkeypatch.setattr(stamp.Template, "__init__", init)
+    monkeypatch.setenv("MINIKCTL_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("MINIKCTL_STORE", raising=False)
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {{generateName: {0}-}}\nspec:\n  containers: [{{name: c, image: nginx}}]\n"
+    app._main(["create", "-f", manifest("---\n".join([pod.format("a")] * 4 + [pod.format("b")]))])
+    capsys.readouterr()
+    assert len(made) == 1 and '"generateName":"a-"' in made[0]
+    assert len(stamped) == 2 and all(n.startswith("a-") for n in stamped)
