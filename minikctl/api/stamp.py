@@ -37,6 +37,7 @@ import os
 import re
 
 from minikctl.api.speckey import _GENERATED
+from minikctl.kube.treecopy import maker
 from minikctl.store import history
 
 ENABLED = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
@@ -49,6 +50,7 @@ _COUNTERS = ("counter:uid", "counter:suffix")
 # by their whole request (``generated_key``), and a Job's pod template names its Job, so a long advance over
 # CronJobs makes a key per run that is never used again (6,000 an hour for 100 CronJobs: ~90 MB kept)
 KEPT = 256
+MAKE_AFTER = 32  # copies of a template's tree by marshal before one by a compiled function (``Template.stamp``)
 
 
 def request_key(sent) -> tuple | None:
@@ -119,7 +121,7 @@ class Template:
     text the store writes for a pod stamped from it, cut around the pod's own values (``encode``)."""
 
     __slots__ = ("env", "text", "namespace", "token_paths", "verified", "applied", "pieces", "encoded", "tree",
-                 "remade", "summary")
+                 "remade", "summary", "copies", "make")
 
     def __init__(self, env: tuple, text: str, namespace: str, token_paths: list) -> None:
         self.env, self.text, self.namespace, self.token_paths = env, text, namespace, token_paths
@@ -129,6 +131,10 @@ class Template:
         # the decoded text as marshal writes it: marshal.loads gives a new tree equal to json.loads(text), keys in
         # the same order, in a third of the time (kube/treecopy.py)
         self.tree = marshal.dumps(tree)
+        # after MAKE_AFTER copies, the tree is copied by a function compiled from it (kube/treecopy.py ``maker``):
+        # a template stamped for thousands of pods, not one made for a controller's pod or two
+        self.copies = 0
+        self.make = None
         self.pieces = self._pieces()
         self.encoded = False  # ``encode`` has given once what the store's encoder gives
         self.remade = 0  # ``remaker``'s objects: 0 not yet compared with their stored text, 1 the same, -1 not
@@ -200,7 +206,14 @@ class Template:
         return remake
 
     def stamp(self, name: str, uid: str, applied: str | None, token: str | None) -> dict:
-        obj = marshal.loads(self.tree)
+        make = self.make
+        if make is not None:
+            obj = make()
+        else:
+            obj = marshal.loads(self.tree)
+            self.copies += 1
+            if self.copies == MAKE_AFTER:
+                self.make = maker(obj)
         meta = obj["metadata"]
         meta["name"] = name
         meta["uid"] = uid

@@ -160,6 +160,17 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
         return got
 
     monkeypatch.setattr(Scheduler, "_row_stamp", row_stamp)
+    from minikctl.api import stamp
+
+    made = []
+    real_maker = stamp.maker
+
+    def maker(value):
+        got = real_maker(value)
+        made.append(got is not None)
+        return got
+
+    monkeypatch.setattr(stamp, "maker", maker)
     monkeypatch.setenv("MINIKCTL_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("MINIKCTL_STORE", raising=False)
     monkeypatch.setenv("MINIKCTL_TICK", "0")
@@ -192,6 +203,8 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
     assert [n for n, _m, _s in rowed] == ["p-032", "p-036"] + [f"r-{i:03d}" for i in range(52, 120)]
     last = rowed[-1][2]
     assert [v[1] for v in last._row_stamps.values()] == [True]
+    # the r-* pods' template, copied more than MAKE_AFTER times, is copied by its compiled function from then on
+    assert made == [True] and stamp.MAKE_AFTER < 118
 
 
 def test_last_applied_of_documents_alike_is_their_own_marshal():
