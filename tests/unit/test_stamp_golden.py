@@ -171,6 +171,26 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
         return got
 
     monkeypatch.setattr(stamp, "maker", maker)
+    from minikctl.store.db import Store
+
+    read_rows = []  # the rows of objects the scheduler's work reads
+    in_work = []
+    real_init, real_work = Store.__init__, Scheduler.work
+
+    def init(self, path):
+        real_init(self, path)
+        self.conn.set_trace_callback(lambda sql: read_rows.append(sql) if in_work and sql.startswith(
+            "SELECT body FROM objects WHERE kind='Pod' AND namespace=") else None)
+
+    def work(self):
+        in_work.append(1)
+        try:
+            real_work(self)
+        finally:
+            in_work.pop()
+
+    monkeypatch.setattr(Store, "__init__", init)
+    monkeypatch.setattr(Scheduler, "work", work)
     monkeypatch.setenv("MINIKCTL_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("MINIKCTL_STORE", raising=False)
     monkeypatch.setenv("MINIKCTL_TICK", "0")
@@ -190,7 +210,10 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
     assert len([n for n in stamped if n.startswith("dep-")]) == 1
     assert [n for n, _r in remade if not n.startswith("dep-")] == expected
     remade.clear()
+    read_rows.clear()
     assert app._main(["apply", "-f", manifest(MANY, "many.yaml")]) == 0
+    # the pods it queued are still as this transaction wrote them: read from their changes, not their rows
+    assert read_rows == []
     capsys.readouterr()
     # the pods beyond the node's 110 fit nowhere: their status writes are spliced into their texts, the first
     # checked against the encoder's
