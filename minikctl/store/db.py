@@ -66,9 +66,10 @@ BUSY_TIMEOUT_MS = 120_000  # SQLite's own wait for a busy file, behind the ticke
 CHECK_ALWAYS_BYTES = 4 * 1024 * 1024  # stores up to this size get SQLite's quick_check on every writing command
 CHECK_EVERY = 2000  # bigger ones once every this many revisions
 ROWS_PENDING = 4096  # printed rows a transaction holds before it stores them (Tx._row_written)
-# whether ``get_with_body(like=change)`` trusts the revision of an object's last write in the transaction (``Tx._last_rv``)
-# rather than read its row; cleared by MINIKCTL_NO_STAMP=1, the tests' switch to the general path (api/stamp.py)
-KNOWN_TEXTS = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
+# whether a transaction answers from what it wrote itself rather than read the store: the text of an object it wrote
+# last (``get_with_body(like=change)``, ``Tx._last_rv``), the absence of events about an object it created
+# (``Tx._no_events``); cleared by MINIKCTL_NO_STAMP=1, the tests' switch to the general path (api/stamp.py)
+TRUST_WRITES = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
 
 
 # one encoder for every write (json.dumps with options builds a new one per call); same bytes
@@ -395,6 +396,11 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # the stored text is that change's and ``get_with_body(like=change)`` need not read it (the scheduler
         # reads each pod an apply -f created); forgotten when the object is deleted or restored, or a step undone
         self._last_rv: dict[tuple, int] = {}
+        # the uids of the objects this transaction created with a uid it drew itself (``new_uid``): no stored event
+        # or aggregator record names them until an event about one is flushed (store/events.py ``_cached_event``
+        # need not look; each uid is drawn once, from the ``uid`` counter)
+        self._no_events: set[str] = set()
+        self._drawn_uid = ""  # the last uid ``new_uid`` drew
         # objects read through ``get_shared`` (admission's Namespace and ServiceAccount), until they are written
         self._shared: dict[tuple, dict] = {}
         # keys ``get`` found not stored, until they are created or a step is undone: ``exists`` answers from them
@@ -666,7 +672,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return h.hexdigest()
 
     def new_uid(self) -> str:
-        return self.uid_at(self.counter("uid"))
+        uid = self._drawn_uid = self.uid_at(self.counter("uid"))
+        return uid
 
     def uid_at(self, n: int) -> str:
         """The uid ``new_uid`` gives when the uid counter reaches ``n``."""
@@ -710,7 +717,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             pending = self._obj.get((kind, namespace, name))
             if pending is not None:
                 return json.loads(pending[1]), pending[1]
-        if like is not None and KNOWN_TEXTS and self._last_rv.get((kind, namespace, name)) == like.rv:
+        if like is not None and TRUST_WRITES and self._last_rv.get((kind, namespace, name)) == like.rv:
             if self._due is not None:
                 self._stored.add((kind, namespace, name))
             return like.snapshot(), like.body
@@ -857,6 +864,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         )
         self._row_written((obj["kind"], ns, meta["name"]), (rv, body))
         self._last_rv[(obj["kind"], ns, meta["name"])] = rv
+        if meta["uid"] == self._drawn_uid and TRUST_WRITES:
+            self._no_events.add(meta["uid"])
         if remake is None:
             self._log(Change(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer))
         else:
