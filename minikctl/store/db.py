@@ -527,29 +527,47 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             if self.has_rows and self._meta.get("rows") != self._meta["revision"]:
                 self.set_meta("rows", self._meta["revision"])  # every write of this transaction kept its row
 
-    def flush_rows(self) -> None:
+    def flush_rows(self, keep_fresh: bool = False) -> None:
         """Store the printed rows still pending (the open savepoints' too), before the rows table is read and
         at the end. A savepoint whose pending rows were written inside a later step gets them back as pending
-        if that step is undone (``savepoint``)."""
+        if that step is undone (``savepoint``).
+
+        ``keep_fresh`` (the bound on pending rows reached, ``_row_written``): the rows of this step still to be
+        computed from their bodies stay pending, up to half the bound: the object is likely to be written again
+        soon with its row (an apply -f of 10,000 pods reaches the bound while the scheduler writes the status of the
+        pods created since the last settle: each would be decoded and stored, then stored again). The table is
+        the same once everything is stored: a key's last write is stored last, and nothing reads the table
+        before storing all (``Api.list_printed``)."""
+        kept: dict = {}
+        if keep_fresh:
+            kept = {k: v for k, v in self._rows.items() if len(v) == 2 and v[1] is not None}
+            if len(kept) > ROWS_PENDING // 2:
+                kept = {}
         frames = [f for f in self._savepoints if f[5] is None and f[4]]
         if not frames:
             if self._rows:
-                rows.write(self.conn, self._rows)
+                if kept:
+                    rows.write(self.conn, {k: v for k, v in self._rows.items() if k not in kept})
+                    self._rows = kept
+                else:
+                    rows.write(self.conn, self._rows)
             return
         merged: dict = {}
         for f in frames:
             merged.update(f[4])
         merged.update(self._rows)
+        for k in kept:
+            del merged[k]
         rows.write(self.conn, merged)
         depth = len(self._savepoints)
         for f in frames:
             f[5] = depth  # written inside the step at this depth: pending again if it is undone
-        self._rows = {}
+        self._rows = kept
 
     def _row_written(self, key: tuple, value: tuple) -> None:
         self._rows[key] = value
         if len(self._rows) >= ROWS_PENDING:  # bounded memory: a big apply stores them as it goes
-            self.flush_rows()
+            self.flush_rows(keep_fresh=TRUST_WRITES)
 
     def compact_changes(self, keep: int = changelog.KEEP) -> None:
         """Drop the change log's rows older than the last ``keep`` revisions (a watch from one gets 410 Gone)."""

@@ -331,3 +331,37 @@ def test_a_transaction_keeps_a_bounded_number_of_templates():
     assert len(templates) == stamp.KEPT
     assert ("k", 0) not in templates and ("k", 2) not in templates and templates[("k", 1)] == "again"
     assert list(templates)[-1] == ("k", stamp.KEPT + 49)
+
+
+def test_rows_left_pending_at_the_bound_store_the_same_table(tmp_path, monkeypatch, capsys):
+    """The bound on pending printed rows reached while the scheduler writes the status of pods created since the
+    last settle (store/db.py ``flush_rows(keep_fresh=True)``: their rows stay pending, not decoded and stored
+    twice): the store is the same as with every pending row stored at the bound (``TRUST_WRITES`` off), with a
+    small bound and settles inside the file, pods bound, pods that fit nowhere and pods nothing writes again, a
+    refused document among them, and a second apply."""
+    from minikctl.cli import apply, app
+    from minikctl.store import db, rows
+
+    monkeypatch.setattr(apply, "SETTLE_EVERY", 15)
+    monkeypatch.setattr(db, "ROWS_PENDING", 40)
+    monkeypatch.delenv("MINIKCTL_STORE", raising=False)
+    monkeypatch.setenv("MINIKCTL_TICK", "0")
+    decoded = []
+    real = rows._printed_body
+    monkeypatch.setattr(rows, "_printed_body", lambda body: decoded.append(1) or real(body))
+    unfit = "".join(_pod(f"u-{i:03d}", "nginx:1.0", "  nodeSelector: {disk: none}\n") for i in range(60))
+    # pods bound to a node that does not exist: nothing writes them again
+    elsewhere = "".join(_pod(f"e-{i:03d}", "nginx:1.0", "  nodeName: elsewhere\n") for i in range(12))
+    text = MANY[:len(MANY) // 2] + _pod("Bad_Name", "nginx:1.0") + unfit + elsewhere + MANY[len(MANY) // 2:]
+    path = tmp_path / "many.yaml"
+    path.write_text(text)
+    seen = {}
+    for trust in (True, False):
+        monkeypatch.setattr(db, "TRUST_WRITES", trust)
+        monkeypatch.setenv("MINIKCTL_HOME", str(tmp_path / f"home-{trust}"))
+        store = tmp_path / f"home-{trust}" / "store.db"
+        decoded.clear()
+        codes = [app._main(["apply", "-f", str(path)]), app._main(["apply", "-f", str(path)])]
+        seen[trust] = (codes, capsys.readouterr(), dump(store), len(decoded))
+    assert seen[True][:3] == seen[False][:3] and seen[True][0] == [1, 1]
+    assert seen[True][3] < seen[False][3]  # fewer rows decoded from their bodies
