@@ -52,6 +52,7 @@ _COUNTERS = ("counter:uid", "counter:suffix")
 # CronJobs makes a key per run that is never used again (6,000 an hour for 100 CronJobs: ~90 MB kept)
 KEPT = 256
 MAKE_AFTER = 32  # copies of a template's tree by marshal before one by a compiled function (``Template.stamp``)
+MAKE_MAX = 64 * 1024  # the largest tree (marshalled bytes) compiled so: compiling costs about its size
 
 
 def request_key(sent) -> tuple | None:
@@ -213,7 +214,7 @@ class Template:
         else:
             obj = marshal.loads(self.tree)
             self.copies += 1
-            if self.copies == MAKE_AFTER:
+            if self.copies == MAKE_AFTER and len(self.tree) <= MAKE_MAX:
                 self.make = maker(obj)
         meta = obj["metadata"]
         meta["name"] = name
