@@ -25,7 +25,8 @@ makes that comparison fail, and the template is dropped for good.
 
 ``ENABLED`` (``MINIKCTL_NO_STAMP=1`` clears it; it also turns off apply's last-applied annotation marshalled once
 per template, cli/writes.py ``_marshal``, a stream's documents alike decoded once, api/manifests.py ``_Alike``, and
-the scheduler's status write spliced into the pod's text, engine/controllers/scheduler.py ``_status_text``) lets
+the scheduler's status write spliced into the pod's text, engine/controllers/scheduler.py ``_status_text``, and
+the store's read of a pod written in the same transaction without its row, store/db.py ``KNOWN_TEXTS``) lets
 tests run the same commands through the general path and
 compare the stores byte for byte (tests/unit/test_stamp_golden.py, tests/unit/test_deployment_stamp_golden.py).
 """
@@ -38,6 +39,7 @@ import os
 import re
 
 from minikctl.api.speckey import _GENERATED
+from minikctl.kube.treecopy import maker
 from minikctl.store import history
 from minikctl.store.splice import Checked
 
@@ -51,6 +53,8 @@ _COUNTERS = ("counter:uid", "counter:suffix")
 # by their whole request (``generated_key``), and a Job's pod template names its Job, so a long advance over
 # CronJobs makes a key per run that is never used again (6,000 an hour for 100 CronJobs: ~90 MB kept)
 KEPT = 256
+MAKE_AFTER = 32  # copies of a template's tree by marshal before one by a compiled function (``Template.stamp``)
+MAKE_MAX = 64 * 1024  # the largest tree (marshalled bytes) compiled so: compiling costs about its size
 
 
 def request_key(sent) -> tuple | None:
@@ -133,7 +137,7 @@ class Template:
     text the store writes for a pod stamped from it, cut around the pod's own values (``encode``)."""
 
     __slots__ = ("env", "text", "namespace", "token_paths", "verified", "applied", "pieces", "encoded", "tree",
-                 "remade", "summary")
+                 "remade", "summary", "copies", "make")
 
     def __init__(self, env: tuple, text: str, namespace: str, token_paths: list) -> None:
         self.env, self.text, self.namespace, self.token_paths = env, text, namespace, token_paths
@@ -143,6 +147,10 @@ class Template:
         # the decoded text as marshal writes it: marshal.loads gives a new tree equal to json.loads(text), keys in
         # the same order, in a third of the time (kube/treecopy.py)
         self.tree = marshal.dumps(tree)
+        # after MAKE_AFTER copies, the tree is copied by a function compiled from it (kube/treecopy.py ``maker``):
+        # a template stamped for thousands of pods, not one made for a controller's pod or two
+        self.copies = 0
+        self.make = None
         self.pieces = self._pieces()
         self.encoded = Checked()  # ``encode``'s texts: the first compared with the store's encoder's (store/splice.py)
         self.remade = Checked()  # ``remaker``'s objects: the first compared with its stored text
@@ -203,7 +211,14 @@ class Template:
         return remake
 
     def stamp(self, name: str, uid: str, applied: str | None, token: str | None) -> dict:
-        obj = marshal.loads(self.tree)
+        make = self.make
+        if make is not None:
+            obj = make()
+        else:
+            obj = marshal.loads(self.tree)
+            self.copies += 1
+            if self.copies == MAKE_AFTER and len(self.tree) <= MAKE_MAX:
+                self.make = maker(obj)
         meta = obj["metadata"]
         meta["name"] = name
         meta["uid"] = uid

@@ -66,6 +66,10 @@ BUSY_TIMEOUT_MS = 120_000  # SQLite's own wait for a busy file, behind the ticke
 CHECK_ALWAYS_BYTES = 4 * 1024 * 1024  # stores up to this size get SQLite's quick_check on every writing command
 CHECK_EVERY = 2000  # bigger ones once every this many revisions
 ROWS_PENDING = 4096  # printed rows a transaction holds before it stores them (Tx._row_written)
+# whether a transaction answers from what it wrote itself rather than read the store: the text of an object it wrote
+# last (``get_with_body(like=change)``, ``Tx._last_rv``), the absence of events about an object it created
+# (``Tx._no_events``); cleared by MINIKCTL_NO_STAMP=1, the tests' switch to the general path (api/stamp.py)
+TRUST_WRITES = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
 
 
 # one encoder for every write (json.dumps with options builds a new one per call); same bytes
@@ -388,6 +392,15 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._ev_uids: set[str] = set()
         self._groups: dict[str, dict] = {}  # the event aggregator's view of each object read (store/events.py)
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
+        # the revision of each object's last write in this transaction (create, update): while it is a change's,
+        # the stored text is that change's and ``get_with_body(like=change)`` need not read it (the scheduler
+        # reads each pod an apply -f created); forgotten when the object is deleted or restored, or a step undone
+        self._last_rv: dict[tuple, int] = {}
+        # the uids of the objects this transaction created with a uid it drew itself (``new_uid``): no stored event
+        # or aggregator record names them until an event about one is flushed (store/events.py ``_cached_event``
+        # need not look; each uid is drawn once, from the ``uid`` counter)
+        self._no_events: set[str] = set()
+        self._drawn_uid = ""  # the last uid ``new_uid`` drew
         # objects read through ``get_shared`` (admission's Namespace and ServiceAccount), until they are written
         self._shared: dict[tuple, dict] = {}
         # keys ``get`` found not stored, until they are created or a step is undone: ``exists`` answers from them
@@ -514,29 +527,47 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             if self.has_rows and self._meta.get("rows") != self._meta["revision"]:
                 self.set_meta("rows", self._meta["revision"])  # every write of this transaction kept its row
 
-    def flush_rows(self) -> None:
+    def flush_rows(self, keep_fresh: bool = False) -> None:
         """Store the printed rows still pending (the open savepoints' too), before the rows table is read and
         at the end. A savepoint whose pending rows were written inside a later step gets them back as pending
-        if that step is undone (``savepoint``)."""
+        if that step is undone (``savepoint``).
+
+        ``keep_fresh`` (the bound on pending rows reached, ``_row_written``): the rows of this step still to be
+        computed from their bodies stay pending, up to half the bound: the object is likely to be written again
+        soon with its row (an apply -f of 10,000 pods reaches the bound while the scheduler writes the status of the
+        pods created since the last settle: each would be decoded and stored, then stored again). The table is
+        the same once everything is stored: a key's last write is stored last, and nothing reads the table
+        before storing all (``Api.list_printed``)."""
+        kept: dict = {}
+        if keep_fresh:
+            kept = {k: v for k, v in self._rows.items() if len(v) == 2 and v[1] is not None}
+            if len(kept) > ROWS_PENDING // 2:
+                kept = {}
         frames = [f for f in self._savepoints if f[5] is None and f[4]]
         if not frames:
             if self._rows:
-                rows.write(self.conn, self._rows)
+                if kept:
+                    rows.write(self.conn, {k: v for k, v in self._rows.items() if k not in kept})
+                    self._rows = kept
+                else:
+                    rows.write(self.conn, self._rows)
             return
         merged: dict = {}
         for f in frames:
             merged.update(f[4])
         merged.update(self._rows)
+        for k in kept:
+            del merged[k]
         rows.write(self.conn, merged)
         depth = len(self._savepoints)
         for f in frames:
             f[5] = depth  # written inside the step at this depth: pending again if it is undone
-        self._rows = {}
+        self._rows = kept
 
     def _row_written(self, key: tuple, value: tuple) -> None:
         self._rows[key] = value
         if len(self._rows) >= ROWS_PENDING:  # bounded memory: a big apply stores them as it goes
-            self.flush_rows()
+            self.flush_rows(keep_fresh=TRUST_WRITES)
 
     def compact_changes(self, keep: int = changelog.KEEP) -> None:
         """Drop the change log's rows older than the last ``keep`` revisions (a watch from one gets 410 Gone)."""
@@ -596,6 +627,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._expired_floor = None  # the events the step's expiry deleted are back
             self._correlated = None  # and the aggregator's entries it remembered are gone
             self._obj.clear()  # written inside the step: rolled back with it
+            self._last_rv.clear()
             self._obj_kinds.clear()
             self._listed.clear()  # read inside the step, perhaps after a write it undid
             self._listed_kinds.clear()
@@ -658,7 +690,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return h.hexdigest()
 
     def new_uid(self) -> str:
-        return self.uid_at(self.counter("uid"))
+        uid = self._drawn_uid = self.uid_at(self.counter("uid"))
+        return uid
 
     def uid_at(self, n: int) -> str:
         """The uid ``new_uid`` gives when the uid counter reaches ``n``."""
@@ -702,6 +735,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             pending = self._obj.get((kind, namespace, name))
             if pending is not None:
                 return json.loads(pending[1]), pending[1]
+        if like is not None and TRUST_WRITES and self._last_rv.get((kind, namespace, name)) == like.rv:
+            if self._due is not None:
+                self._stored.add((kind, namespace, name))
+            return like.snapshot(), like.body
         row = self.conn.execute(
             "SELECT body FROM objects WHERE kind=? AND namespace=? AND name=?", (kind, namespace, name)
         ).fetchone()
@@ -844,6 +881,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             (obj["kind"], ns, meta["name"], meta["uid"], rv, body),
         )
         self._row_written((obj["kind"], ns, meta["name"]), (rv, body))
+        self._last_rv[(obj["kind"], ns, meta["name"])] = rv
+        if meta["uid"] == self._drawn_uid and TRUST_WRITES:
+            self._no_events.add(meta["uid"])
         if remake is None:
             self._log(Change(rv, ADDED, obj["kind"], ns, meta["name"], meta["uid"], body, obj, self.writer))
         else:
@@ -883,6 +923,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             if key in self._obj or key in self._stored:  # known to be stored: written back with the queue
                 self._obj[key] = (rv, body)
                 self._obj_kinds.add(key[0])
+                self._last_rv[key] = rv
                 self._log(change)
                 if obj["kind"] == "Pod":
                     history.record(self.conn, obj, self.now_ms, self._history, text=summary)
@@ -893,6 +934,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         )
         if cur.rowcount != 1:
             raise KeyError(f"{obj['kind']} {meta.get('namespace')}/{meta['name']} is not stored")
+        self._last_rv[(obj["kind"], ns, meta["name"])] = rv
         self._log(change)
         if obj["kind"] == "Pod":
             history.record(self.conn, obj, self.now_ms, self._history, text=summary)
@@ -901,6 +943,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
     def delete(self, kind: str, namespace: str, name: str) -> dict | None:
         """Remove an object; returns its last state (None when there was none)."""
         pending = self._obj.pop((kind, namespace, name), None)  # the row itself is still there: deleted below
+        self._last_rv.pop((kind, namespace, name), None)
         if kind in self._listed_kinds:
             self._written(kind)
         if self._shared:
@@ -951,6 +994,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if cur.rowcount != 1:
             raise KeyError(f"{kind} {namespace}/{name} is not stored")
         self._shared.pop((kind, namespace, name), None)
+        self._last_rv.pop((kind, namespace, name), None)
         self.other_writes += 1
         if kind in self._listed_kinds:
             self._written(kind)

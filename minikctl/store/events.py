@@ -269,6 +269,7 @@ class EventLog:
     _events: dict
     _ev_rows: dict
     _ev_uids: set
+    _no_events: set  # uids no stored event or aggregator record names (store/db.py Tx._no_events)
     _groups: dict  # uid -> (type, reason, component) -> [[last_ms, message], ...]: the aggregator's records
     # the TTL floor up to which this transaction deleted the stored events (None: not yet, or undone since)
     _expired_floor: int | None = None
@@ -403,7 +404,10 @@ class EventLog:
                 self._ev_uids.add(uid)
                 rows = self._ev_rows
                 groups = self._groups[uid] = {}  # the aggregator's view, read again with the rows
-                for row in self.conn.execute(f"SELECT {_COLUMNS} FROM events WHERE involved_uid=?", (uid,)):
+                # an object this transaction created has no stored event yet (Tx._no_events)
+                found = () if uid in self._no_events else self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM events WHERE involved_uid=?", (uid,))
+                for row in found:
                     b = json.loads(row[5])
                     d = _key(uid, b)
                     if d is None:
@@ -412,7 +416,7 @@ class EventLog:
                     parts = d.split("\0")
                     if len(parts) == 5:
                         groups.setdefault((parts[1], parts[2], parts[4]), []).append([row[4], parts[3]])
-                if self._correlator_rows():
+                if uid not in self._no_events and self._correlator_rows():
                     for grp, message, last_ms in self.conn.execute(
                             "SELECT grp, message, last_ms FROM correlator WHERE involved_uid=?", (uid,)):
                         group = groups.setdefault(tuple(grp.split("\0")), [])
@@ -459,10 +463,13 @@ class EventLog:
             self._expire_events()
             return
         new, changed = [], []
+        fresh = self._no_events
         for dedup, (ns, name, ev, state, _last) in self._events.items():
             if not state:
                 continue
             uid = ev["involvedObject"].get("uid", "")
+            if fresh:
+                fresh.discard(uid)  # stored from now on
             last_ms = parse_rfc3339(ev["lastTimestamp"])
             rv = ev["metadata"].get("resourceVersion")
             row = (ns, name, uid, int(rv) if type(rv) is str and rv.isdigit() else 0, last_ms,

@@ -91,3 +91,27 @@ def test_written_facts_are_the_decoded_facts():
         assert written == _pod_facts(json.loads(json.dumps(pod)))
         if written[1] is not None:  # copies: the writer changing its object afterwards changes nothing
             assert written[1] is not next(r for r in pod["metadata"]["ownerReferences"] if r.get("controller"))
+
+
+def test_facts_are_taken_only_in_the_namespaces_the_informer_read():
+    """The transaction's facts function (``Tx.facts``) works the facts out only for an object of a namespace
+    the informer has listed: elsewhere (bare pods, a Job's, of namespaces no ReplicaSet lists) nothing reads them,
+    and the namespace's first list reads the store."""
+    from minikctl.engine.controllers.informer import Informer
+
+    class Tx:
+        facts: dict = {}
+        feed: list = []
+
+        def list(self, kind, namespace):
+            return [{"metadata": {"name": "p", "namespace": namespace, "resourceVersion": "3"}}]
+
+    tx = Tx()
+    taken = []
+    informer = Informer(tx, "Pod", lambda o: ("decoded", o["metadata"]["name"]),
+                        lambda o: taken.append(o["metadata"]["name"]) or ("written", o["metadata"]["name"]))
+    on_write = tx.facts["Pod"]
+    assert on_write({"metadata": {"name": "q", "namespace": "a"}}) is None and taken == []
+    assert informer.list("a", facts=informer.facts) == [(tx.list("Pod", "a")[0], ("decoded", "p"))]
+    assert on_write({"metadata": {"name": "q", "namespace": "a"}}) == ("written", "q") and taken == ["q"]
+    assert on_write({"metadata": {"name": "r", "namespace": "b"}}) is None and taken == ["q"]

@@ -34,14 +34,27 @@ class Informer:
         self.kind = kind
         self.facts = facts
         self.written = written if self.FROM_WRITES else None
-        if self.written is not None:
-            tx.facts[kind] = self.written
         # namespace -> name -> [resourceVersion, JSON body or None, decoded object or None, its facts or None]
         # (body and object both None: a tombstone, so an older change seen later cannot bring it back)
         self.cache: dict[str, dict[str, list]] = {}
+        self._on_write = None
+        if self.written is not None:
+            self._on_write = tx.facts[kind] = self._facts_of_written(self.written, self.cache)
         # namespace -> the cache's names sorted (a tombstone keeps its name): sorted again only when a name is new,
         # not at every list of a sync that follows status changes
         self._names: dict[str, list[str]] = {}
+
+    @staticmethod
+    def _facts_of_written(written, cache: dict):
+        """The transaction's ``facts`` of the kind: ``written`` of an object in a namespace this informer has read,
+        else None. The facts of a change in another namespace are never used (``observe`` ignores it, and the
+        namespace's first ``list`` reads the store, where the change already is): the pods of namespaces no
+        ReplicaSet lists, a Job's, bare pods, are written without working them out."""
+
+        def on_write(obj: dict):
+            return written(obj) if obj["metadata"].get("namespace", "") in cache else None
+
+        return on_write
 
     def observe(self, ch) -> None:
         cache = self.cache.get(ch.namespace)
@@ -58,7 +71,7 @@ class Informer:
             cache[ch.name] = [ch.rv, None, None, None]
         else:
             facts = ch.facts
-            if facts is not None and (self.written is None or self.tx.facts.get(self.kind) is not self.written):
+            if facts is not None and (self._on_write is None or self.tx.facts.get(self.kind) is not self._on_write):
                 facts = None  # another reader's facts
             cache[ch.name] = [ch.rv, ch.body, None, facts]
 
@@ -140,6 +153,18 @@ class CachedReads:
 
     def __getattr__(self, name: str):
         return getattr(self.tx, name)
+
+    @staticmethod
+    def _facts_of_written(written, cache: dict):
+        """The transaction's ``facts`` of the kind: ``written`` of an object in a namespace this informer has read,
+        else None. The facts of a change in another namespace are never used (``observe`` ignores it, and the
+        namespace's first ``list`` reads the store, where the change already is): the pods of namespaces no
+        ReplicaSet lists, a Job's, bare pods, are written without working them out."""
+
+        def on_write(obj: dict):
+            return written(obj) if obj["metadata"].get("namespace", "") in cache else None
+
+        return on_write
 
     def observe(self, ch) -> None:
         if ch.kind in self.KINDS:
