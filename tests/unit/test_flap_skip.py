@@ -157,3 +157,41 @@ def test_clock_advance_through_the_cli_stores_what_stepping_stores(tmp_path):
     assert sorted(fast[0]) == sorted(stepped[0])
     assert _runtime(homes[True]) == _runtime(homes[False])
     assert fast[2] is not None and fast[1] == [row for row in stepped[1] if row[0] >= int(fast[2])]
+
+
+def test_the_minutes_changes_compared_row_to_row():
+    """``_Learned._changes_alike`` compares the two minutes' change-log rows in SQLite: equal when the second
+    minute's rows are the first's moved by its revisions, not when a column, a row or a type differs."""
+    from types import SimpleNamespace
+
+    from minikctl.engine.alike import NotAlike
+    from minikctl.engine.flapskip import _Learned
+    from minikctl.store.changelog import SCHEMA
+
+    def check(rows, dr=3, s=(0, 3, 6)):
+        conn = sqlite3.connect(":memory:")
+        conn.executescript(SCHEMA)
+        conn.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        learned = object.__new__(_Learned)
+        learned.dr = dr
+        states = [SimpleNamespace(revision=r) for r in s]
+        _Learned._changes_alike(learned, SimpleNamespace(conn=conn), *states)
+
+    minute = [("MODIFIED", "Pod", "default", "p0", "u0", '{"a":1}'), ("MODIFIED", "Pod", "default", "p1", "u1", None),
+              ("MODIFIED", "Endpoints", "default", "s0", "u2", '{"b":"é"}')]
+    alike = [(rv, *row) for rv, row in zip(range(1, 7), minute + minute)]
+    check(alike)
+    for i, col, value in ((4, 6, '{"a":2}'), (5, 6, ""), (6, 3, "p9"), (4, 1, "ADDED"), (6, 5, "u9")):
+        rows = [list(r) for r in alike]
+        rows[i - 1][col] = value
+        with pytest.raises(NotAlike):
+            check(rows)
+    with pytest.raises(NotAlike):
+        check(alike[:-1])  # a row fewer in the second minute
+    with pytest.raises(NotAlike):
+        check(alike[1:])  # ... and in the first
+    added = [(rv, "ADDED", *row[1:]) for rv, row in zip(range(1, 7), minute + minute)]
+    with pytest.raises(NotAlike):
+        check(added)  # alike, but objects came
+    with pytest.raises(NotAlike):
+        check(alike, dr=2)
