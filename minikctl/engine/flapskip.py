@@ -51,7 +51,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from minikctl.engine.alike import UNLIKE, Names, NotAlike, Shift, State, ahead, dumps, strict_json
+from minikctl.engine.alike import UNLIKE, Names, NotAlike, Shift, State, ahead, dumps, moved, moves, strict_json
 from minikctl.engine.cronskip import cronjob_timer, unwatched
 from minikctl.store import history
 
@@ -125,23 +125,21 @@ class _Learned:
             raise NotAlike("names or uids were made")
         self.dr = s2.revision - s1.revision
         self.objects = self._lasting(s0.objects, s1.objects, s2.objects)
-        self.runtime = self._lasting(s0.runtime, s1.runtime, s2.runtime, marks=True)
-        # a record that did not move keeps its wake-up: the jump ends before it
+        stay: list = []  # the timers of moving records that stay at their instants
+        self.runtime = self._lasting(s0.runtime, s1.runtime, s2.runtime, marks=True, timers=stay)
+        # a record that did not move keeps its wake-up: the jump ends before it, and before such a timer
         fixed = [wake for key, (wake, _b) in s2.runtime.items() if wake is not None and key not in self.runtime]
-        for cols in self.runtime.values():  # ... and so does a timer of a moving record that stays
-            decoded, a, b, c = cols[1]
-            if decoded:
-                fixed.extend(_timers(a) & _timers(b) & _timers(c))
-        self.fixed = min(fixed, default=None)
+        self.fixed = min(fixed + stay, default=None)
         self.events = self._lasting(s0.events, s1.events, s2.events)
         self.history = self._history(tx, s0, s1, s2)
         self._changes_alike(tx, s0, s1, s2)
         self._before = (s0, s1)
 
-    def _lasting(self, m0: dict, m1: dict, m2: dict, marks: bool = False) -> dict:
-        """The entries that changed: key -> their columns at the three boundaries, a JSON column decoded once
-        (``(a, b, c)``, with s2's ``ffwd_after`` marks given to the earlier ones when ``marks``), each checked to
-        move alike (``ahead`` one minute on)."""
+    def _lasting(self, m0: dict, m1: dict, m2: dict, marks: bool = False, timers: list | None = None) -> dict:
+        """The entries that changed: key -> their columns, each (decoded, what moves, its value at s2): a JSON
+        column decoded (with s2's ``ffwd_after`` marks given to the earlier ones when ``marks``), each checked to
+        move alike (``alike.moves``, as ``ahead`` one minute on checks it). ``timers`` gets the instants of the
+        timers that stay in all three records (``_timers``)."""
         out = {}
         shift = self.shift
         for key, v2 in m2.items():
@@ -156,20 +154,21 @@ class _Learned:
                     a, b, c = json.loads(x), json.loads(y), strict_json(z)
                     if marks:
                         _same_marks((a, b), c)
-                    ahead(a, b, c, 1, shift)
-                    cols.append((True, a, b, c))
+                    cols.append((True, moves(a, b, c, shift), c))
+                    if timers is not None:
+                        timers.extend(_timers(a) & _timers(b) & _timers(c))
                 else:
-                    ahead(x, y, z, 1, shift)
-                    cols.append((False, x, y, z))
+                    cols.append((False, moves(x, y, z, shift), z))
             out[key] = cols
         return out
 
     def _extrapolate(self, cols: list, n: int, encode: bool = True) -> tuple:
-        """The columns n minutes after s2 (a JSON column encoded as the store writes it, or left decoded)."""
+        """The columns n minutes after s2 (a JSON column encoded as the store writes it, or left decoded): what
+        ``ahead`` gives from the three boundaries, made along the paths that move (``alike.moved``)."""
         shift = self.shift
         out = []
-        for decoded, a, b, c in cols:
-            v = ahead(a, b, c, n, shift)
+        for decoded, m, c in cols:
+            v = moved(m, c, n, shift)
             out.append(dumps(v) if decoded and encode else v)
         return tuple(out)
 

@@ -195,3 +195,56 @@ def test_the_minutes_changes_compared_row_to_row():
         check(added)  # alike, but objects came
     with pytest.raises(NotAlike):
         check(alike, dr=2)
+
+
+def test_moves_then_moved_is_ahead():
+    """The jump makes each value n minutes on from what learning found moving (``alike.moves`` / ``moved``): the
+    value ``ahead`` gives from the three boundaries, its dicts' keys in the same order, and the same refusals."""
+    import random
+
+    from minikctl.engine.alike import UNLIKE, ahead, dumps, moved, moves
+
+    def tree(rng, depth):
+        kind = rng.randrange(6 if depth < 4 else 3)
+        if kind == 0:
+            return rng.randrange(1000)
+        if kind == 1:
+            return rng.choice(["x", "12", "2026-12-07T04:00:00Z", "", "007"])
+        if kind == 2:
+            return rng.choice([None, True, False, 1.5])
+        if kind in (3, 4):
+            return {f"k{i}": tree(rng, depth + 1) for i in rng.sample(range(8), rng.randrange(5))}
+        return [tree(rng, depth + 1) for _ in range(rng.randrange(4))]
+
+    def step(rng, v, d):
+        """v moved by d (numbers, digit strings and times alike), now and then something else."""
+        if rng.random() < 0.02:
+            return tree(rng, 3)
+        if type(v) is dict:
+            return {k: step(rng, x, d) for k, x in v.items()}
+        if type(v) is list:
+            return [step(rng, x, d) for x in v]
+        if type(v) is int and v % 3 == 0:
+            return v + d
+        if v == "12":
+            return str(12 + d)
+        if v == "2026-12-07T04:00:00Z":
+            return f"2026-12-07T04:{d:02d}:00Z"
+        return v
+
+    rng = random.Random(7)
+    refused = 0
+    for _ in range(400):
+        a = tree(rng, 0)
+        b, c = step(rng, a, 1), step(rng, a, 2)
+        for n in (1, 5, 57):
+            try:
+                want = ahead(a, b, c, n, None)
+            except UNLIKE as e:
+                with pytest.raises(type(e)):
+                    moved(moves(a, b, c, None), c, n, None)
+                refused += 1
+                continue
+            got = moved(moves(a, b, c, None), c, n, None)
+            assert got == want and dumps(got) == dumps(want)
+    assert 0 < refused < 1000
