@@ -30,10 +30,12 @@ UNLIKE = (NotAlike, ValueError, KeyError, TypeError, IndexError, AttributeError)
 
 
 class State:
-    """The store at a minute boundary, as far as the skip reads it."""
+    """The store at a minute boundary, as far as the skip reads it. ``rows``: the printed rows pending are stored
+    first (they are not read here: without, each object's row is made once, for its last write, when the
+    transaction ends, as stepping makes it)."""
 
-    def __init__(self, tx) -> None:
-        tx.flush()
+    def __init__(self, tx, rows: bool = True) -> None:
+        tx.flush(rows=rows)
         conn = tx.conn
         self.now = tx.now_ms
         self.meta = {k: v for k, v in tx.meta_items().items() if k not in IGNORED_META}

@@ -68,7 +68,7 @@ class _FlapState(State):
     streams whole (a line written is a minute that is not skipped here)."""
 
     def __init__(self, tx) -> None:
-        super().__init__(tx)
+        super().__init__(tx, rows=False)  # the skip reads no printed row, and the jump writes them all again
         conn = tx.conn
         self.history = {uid: seq for uid, seq in conn.execute("SELECT uid, max(seq) FROM history GROUP BY uid")}
         self.log_streams = list(conn.execute("SELECT * FROM log_streams ORDER BY id"))
@@ -225,7 +225,7 @@ class _Learned:
         """Move the store n minutes on from s2 (the clock at s2)."""
         s0, s1 = self._before
         s2 = self.s2
-        tx.flush()
+        tx.flush(rows=False)  # the objects' rows are made again by their writes below
         for key, v2 in s2.meta.items():
             v = ahead(s0.meta[key], s1.meta[key], v2, n, None)
             if v != v2:
@@ -277,7 +277,7 @@ def eligible(cluster, to_ms: int) -> bool:
         return False
     # only a process that wakes by itself (a ``proc`` timer: a loop that sleeps) changes a pod on its own; without
     # one, steady probes are dormant and failing ones parked, and stepping the advance costs little already
-    tx.flush()
+    tx.flush(rows=False)
     if tx.conn.execute("SELECT 1 FROM runtime WHERE kind='Pod' AND instr(body, ?) LIMIT 1", ('"kind":"proc"',)) \
             .fetchone() is None:
         return False
@@ -308,7 +308,7 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     # (steady probes are dormant, failing ones parked: stepping it is cheap already)
     revision = tx.revision()
     cluster.loop.run(tx.now_ms + PERIOD)
-    tx.flush()
+    tx.flush(rows=False)
     if tx.conn.execute("SELECT 1 FROM changes WHERE rv > ? AND kind='Pod' LIMIT 1", (revision,)).fetchone() is None:
         return
     if not _steady(tx):
