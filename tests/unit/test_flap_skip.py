@@ -17,31 +17,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.test_engine_flap import FLAP, _pod, _runtime, _service
+from tests.unit.flap_world import FLAP, exec_ready, runtime_records, service, stepping, steps
 
 LATE = "sleep 700; touch /tmp/ready; sleep 100000"
 
 
 def run_scenario(path: str, ffwd: bool = True) -> None:
-    from minikctl.cluster import Cluster
-    from minikctl.store.db import Store
-
-    st = Store(path)
-
-    def step(fn) -> None:
-        with st.transaction() as tx:
-            cl = Cluster(tx)
-            fn(cl)
-            cl.settle()
+    st, step = steps(path)
 
     def first(cl) -> None:
         if not ffwd:
-            cl.tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            stepping(cl.tx)
         for svc in ("s0", "s1"):
-            cl.api.create(_service(svc))
+            cl.api.create(service(svc))
         for i in range(20):
-            cl.api.create(_pod(f"p{i:02d}", f"s{i % 2}", FLAP))
-        cl.api.create(_pod("late", "s1", LATE))
+            cl.api.create(exec_ready(f"p{i:02d}", FLAP, svc=f"s{i % 2}"))
+        cl.api.create(exec_ready("late", LATE, svc="s1"))
 
     def advance(ms: int):
         return lambda cl: cl.advance_to(cl.now_ms + ms)
@@ -101,7 +92,7 @@ def stores(tmp_path_factory):
 def test_skipped_minutes_store_what_stepping_stores(stores):
     fast, stepped = _tables(stores[True] / "store.db"), _tables(stores[False] / "store.db")
     assert fast[0] == stepped[0]
-    assert _runtime(stores[True]) == _runtime(stores[False])
+    assert runtime_records(stores[True]) == runtime_records(stores[False])
     assert stepped[2] is None
     # the change log is compacted up to the last jump: the rows it keeps are stepping's
     assert fast[2] is not None
@@ -142,10 +133,10 @@ def test_clock_advance_through_the_cli_stores_what_stepping_stores(tmp_path):
         with st.transaction() as tx:
             cl = Cluster(tx)
             if not ffwd:
-                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
-            cl.api.create(_service("s0"))
+                stepping(tx)
+            cl.api.create(service("s0"))
             for i in range(6):
-                cl.api.create(_pod(f"p{i:02d}", "s0", FLAP))
+                cl.api.create(exec_ready(f"p{i:02d}", FLAP, svc="s0"))
             # the containers running before the command: the skip is tried at the start of each of its committed
             # steps, and one that starts before them would let how far the first step got (wall time) decide
             cl.advance_to(cl.now_ms + 15_000)
@@ -155,7 +146,7 @@ def test_clock_advance_through_the_cli_stores_what_stepping_stores(tmp_path):
     # the rows in any order: the command's steps commit at quiet instants of the wall clock, and a meta key
     # written again (INSERT OR REPLACE) moves to the end of its table
     assert sorted(fast[0]) == sorted(stepped[0])
-    assert _runtime(homes[True]) == _runtime(homes[False])
+    assert runtime_records(homes[True]) == runtime_records(homes[False])
     assert fast[2] is not None and fast[1] == [row for row in stepped[1] if row[0] >= int(fast[2])]
 
 
