@@ -239,3 +239,36 @@ def test_moves_then_moved_is_ahead():
             got = moved(moves(a, b, c, None), c, n, None)
             assert got == want and dumps(got) == dumps(want)
     assert 0 < refused < 1000
+
+
+def test_a_proc_timer_found_among_the_timers():
+    """``flapskip._proc_timer`` looks for a ``proc`` timer in the records' timers (the text before ``timer_seq``),
+    or in the whole record when it has no such key."""
+    from types import SimpleNamespace
+
+    from minikctl.engine.flapskip import _proc_timer
+    from minikctl.store.runtime import SCHEMA
+
+    def found(*bodies) -> bool:
+        conn = sqlite3.connect(":memory:")
+        conn.executescript(SCHEMA)
+        conn.executemany("INSERT INTO runtime VALUES ('Pod', 'default', ?, NULL, ?)",
+                         [(f"p{i}", json.dumps(b, separators=(",", ":"))) for i, b in enumerate(bodies)])
+        return _proc_timer(SimpleNamespace(conn=conn))
+
+    def rec(*kinds, after=None) -> dict:
+        r = {"version": 2, "uid": "u", "released": False,
+             "timers": [{"at": 1, "rank": 1, "seq": i, "kind": k} for i, k in enumerate(kinds)], "timer_seq": 3,
+             "containers": {}}
+        if after is not None:
+            r["later"] = after
+        return r
+
+    assert found(rec("probe"), rec("sync", "proc"))
+    assert not found(rec("probe"), rec("sync"))
+    assert not found(rec("probe", after={"kind": "proc"}))  # not a timer
+    assert not found()
+    no_seq = rec("proc")
+    del no_seq["timer_seq"]
+    assert found(no_seq)
+    assert not found({"version": 2, "timers": [], "x": "\"kind\":\"proc\""})  # in a string: escaped
