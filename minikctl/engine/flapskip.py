@@ -9,7 +9,7 @@ revisions), the Endpoints and EndpointSlices of their Services, a history entry 
 skip does (``engine/cronskip.py``; both compare states with ``engine/alike.py``):
 
 1. steps a minute (and stops there when no pod changed in it), then steps minute by minute and keeps the last three
-   states (``alike.State``, with each pod's newest history entry and the log streams) until two consecutive minutes
+   states (the first of them the store at the start when every container has run a minute already) (``alike.State``, with each pod's newest history entry and the log streams) until two consecutive minutes
    moved everything alike (``_Learned``): every meta counter by the same amount; every object, runtime record and
    event by the same arithmetic on each value (numbers, resourceVersions, RFC 3339 times); no object, runtime record,
    event or log line came or went (the event TTL aside); the second minute's history entries and change-log rows
@@ -311,12 +311,30 @@ def _steady(tx) -> bool:
         "WHERE json_extract(c.value, '$.restartCount') > 0)) LIMIT 1").fetchone() is None
 
 
+def _started_before(tx, at_ms: int) -> bool:
+    """Whether every running container of every pod started before ``at_ms`` (and some pod has one)."""
+    from minikctl.kube.timefmt import rfc3339
+
+    tx.flush_objects()
+    rows = tx.conn.execute(
+        "SELECT count(*), max(json_extract(c.value, '$.state.running.startedAt')) FROM objects, "
+        "json_each(objects.body, '$.status.containerStatuses') AS c WHERE objects.kind='Pod'").fetchone()
+    return bool(rows[0]) and type(rows[1]) is str and rows[1] < rfc3339(at_ms)
+
+
 def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> None:
     """Step minute by minute until two minutes are alike, then jump as far as the advance and the records that do
     not move allow (the module's docstring); the caller steps the rest to ``to_ms``. ``give_way()`` true ends the
     learning (the minutes stepped so far are kept)."""
     tx = cluster.tx
     ttl = tx.event_ttl_ms()
+    # the store now, as a run of the loop to this instant leaves it, when every container has run a minute already
+    # (a pod's first minute makes what no later one makes: its first probe failures' events): the first minute
+    # may then be the first of the two learned
+    early = None
+    if _started_before(tx, tx.now_ms - PERIOD):
+        cluster.loop.run(tx.now_ms)
+        early = _FlapState(tx)
     # a first minute in the caller's loop: a cluster whose pods did not change in it has nothing worth learning
     # (steady probes are dormant, failing ones parked: stepping it is cheap already)
     revision = tx.revision()
@@ -326,7 +344,7 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
         return
     if not _steady(tx):
         return
-    states = [_FlapState(tx)]
+    states = [_FlapState(tx)] if early is None else [early, _FlapState(tx)]
     names = Names(tx)
     for _ in range(LEARN_PERIODS):
         if to_ms - tx.now_ms < 3 * PERIOD or (give_way is not None and give_way()):

@@ -6,7 +6,8 @@ that are stepping's), and the kubelet's ``ffwd_after`` marks and timer sequence 
 
 The scenario: 20 pods flapping every 30 s behind 2 Services and one pod whose process wakes once, 12 minutes in
 (a wake-up that does not move with the minutes: the jump ends before it and the minutes around it are stepped);
-a long advance, a label patch moving one pod to the other Service, a second long advance.
+a long advance, a label patch moving one pod to the other Service, a second long advance, a third one (its first
+minute is the first of the two learned: the containers have run for long).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ def run_scenario(path: str, ffwd: bool = True) -> None:
         cl.api.update(old, new)
 
     step(first)
-    for fn in (advance(15_000), advance(25 * 60_000), relabel, advance(12_500), advance(15 * 60_000 + 7_000)):
+    for fn in (advance(15_000), advance(25 * 60_000), relabel, advance(12_500), advance(15 * 60_000 + 7_000),
+               advance(12 * 60_000)):
         step(fn)
     st.close()
 
@@ -63,6 +65,7 @@ def _tables(path: Path) -> tuple[list[str], list[tuple], str | None]:
 
 
 JUMPS: list[int] = []  # minutes jumped by each skip of the fast run
+LEARNED: list[int] = []  # ... and how long after the start of its advance each learned its minutes (ms)
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +76,20 @@ def stores(tmp_path_factory):
 
     def counted(self, tx, n):
         JUMPS.append(n)
+        LEARNED.append(self.s2.now - STARTS[-1])
         return jump(self, tx, n)
 
     d = tmp_path_factory.mktemp("flapskip")
     out = {}
+    skip = flapskip.skip
+
+    def started(cluster, to_ms, give_way=None):
+        STARTS.append(cluster.tx.now_ms)
+        return skip(cluster, to_ms, give_way)
+
+    STARTS: list[int] = []
     flapskip._Learned.jump = counted
+    flapskip.skip = started
     try:
         for ffwd in (True, False):
             home = d / f"home-{ffwd}"
@@ -86,6 +98,7 @@ def stores(tmp_path_factory):
             out[ffwd] = home
     finally:
         flapskip._Learned.jump = jump
+        flapskip.skip = skip
     return out
 
 
@@ -103,9 +116,12 @@ def test_skipped_minutes_store_what_stepping_stores(stores):
 
 def test_the_minutes_were_skipped(stores):
     """The first advance jumps up to the late pod's wake-up (minutes 3 to about 11), then steps; the second one,
-    after the label patch, learns again and jumps."""
-    assert len(JUMPS) == 2, JUMPS
+    after the label patch, learns again and jumps; so does the third, a minute sooner."""
+    assert len(JUMPS) == 3, JUMPS
     assert all(n >= 5 for n in JUMPS), JUMPS
+    # the first advance starts with the pods, the second after the label patch: three minutes stepped; the third
+    # learns from the store at its start and two minutes
+    assert LEARNED == [3 * 60_000, 3 * 60_000, 2 * 60_000], LEARNED
 
 
 @pytest.mark.parametrize("argv", [("get", "pods", "-o", "wide"), ("get", "endpointslices"), ("get", "endpoints"),
