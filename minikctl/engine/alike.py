@@ -30,10 +30,12 @@ UNLIKE = (NotAlike, ValueError, KeyError, TypeError, IndexError, AttributeError)
 
 
 class State:
-    """The store at a minute boundary, as far as the skip reads it."""
+    """The store at a minute boundary, as far as the skip reads it. ``rows``: the printed rows pending are stored
+    first (they are not read here: without, each object's row is made once, for its last write, when the
+    transaction ends, as stepping makes it)."""
 
-    def __init__(self, tx) -> None:
-        tx.flush()
+    def __init__(self, tx, rows: bool = True) -> None:
+        tx.flush(rows=rows)
         conn = tx.conn
         self.now = tx.now_ms
         self.meta = {k: v for k, v in tx.meta_items().items() if k not in IGNORED_META}
@@ -215,6 +217,13 @@ def ahead(a, b, c, n: int, shift: "Shift | None"):
         if not len(a) == len(b) == len(c):
             raise NotAlike("a list changed length")
         return [ahead(x, y, z, n, shift) for x, y, z in zip(a, b, c)]
+    return _leaf(a, b, c, n, shift)
+
+
+def _leaf(a, b, c, n: int, shift: "Shift | None"):
+    """``ahead`` of a value that is neither a dict nor a list, of one type at the three boundaries and not equal at
+    all three."""
+    t = type(c)
     if t is int:
         if b - a != c - b:
             raise NotAlike("a number moved unevenly")
@@ -236,6 +245,52 @@ def ahead(a, b, c, n: int, shift: "Shift | None"):
             return shift.text(c, n)
         raise NotAlike(f"a text changed: {c[:80]!r}")
     raise NotAlike("a value changed")
+
+
+def moves(a, b, c, shift: "Shift | None"):
+    """What ``ahead(a, b, c, n, shift)`` moves, for ``moved``: None where the three are equal, else the moving
+    keys (a dict) or indexes (a list) with what moves under each, or the three values of a leaf. Checked as
+    ``ahead(a, b, c, 1, shift)`` checks (the same NotAlike); kept rather than the three trees, so that the values
+    n minutes on are made along the paths that move only (a record is mostly parts that stay)."""
+    if a == b == c:
+        return None
+    t = type(c)
+    if type(a) is not t or type(b) is not t:
+        raise NotAlike("a value changed type")
+    if t is dict:
+        if list(a) != list(c) or list(b) != list(c):
+            raise NotAlike("keys changed")
+        out = []
+        for k in c:
+            m = moves(a[k], b[k], c[k], shift)
+            if m is not None:
+                out.append((k, m))
+        return (dict, out)
+    if t is list:
+        if not len(a) == len(b) == len(c):
+            raise NotAlike("a list changed length")
+        out = []
+        for i, (x, y, z) in enumerate(zip(a, b, c)):
+            m = moves(x, y, z, shift)
+            if m is not None:
+                out.append((i, m))
+        return (list, out)
+    _leaf(a, b, c, 1, shift)
+    return (None, a, b)
+
+
+def moved(m, c, n: int, shift: "Shift | None"):
+    """``ahead(a, b, c, n, shift)`` from ``m = moves(a, b, c, shift)``: the same value (a dict's keys in the same
+    order, what stays the very objects of ``c``)."""
+    if m is None:
+        return c
+    t = m[0]
+    if t is None:
+        return _leaf(m[1], m[2], c, n, shift)
+    out = c.copy()
+    for k, sub in m[1]:
+        out[k] = moved(sub, c[k], n, shift)
+    return out
 
 
 def strict_json(text: str):

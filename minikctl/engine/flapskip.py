@@ -9,7 +9,7 @@ revisions), the Endpoints and EndpointSlices of their Services, a history entry 
 skip does (``engine/cronskip.py``; both compare states with ``engine/alike.py``):
 
 1. steps a minute (and stops there when no pod changed in it), then steps minute by minute and keeps the last three
-   states (``alike.State``, with each pod's newest history entry and the log streams) until two consecutive minutes
+   states (the first of them the store at the start when every container has run a minute already) (``alike.State``, with each pod's newest history entry and the log streams) until two consecutive minutes
    moved everything alike (``_Learned``): every meta counter by the same amount; every object, runtime record and
    event by the same arithmetic on each value (numbers, resourceVersions, RFC 3339 times); no object, runtime record,
    event or log line came or went (the event TTL aside); the second minute's history entries and change-log rows
@@ -51,7 +51,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from minikctl.engine.alike import UNLIKE, Names, NotAlike, Shift, State, ahead, dumps, strict_json
+from minikctl.engine.alike import UNLIKE, Names, NotAlike, Shift, State, ahead, dumps, moved, moves, strict_json
 from minikctl.engine.cronskip import cronjob_timer, unwatched
 from minikctl.store import history
 
@@ -68,7 +68,7 @@ class _FlapState(State):
     streams whole (a line written is a minute that is not skipped here)."""
 
     def __init__(self, tx) -> None:
-        super().__init__(tx)
+        super().__init__(tx, rows=False)  # the skip reads no printed row, and the jump writes them all again
         conn = tx.conn
         self.history = {uid: seq for uid, seq in conn.execute("SELECT uid, max(seq) FROM history GROUP BY uid")}
         self.log_streams = list(conn.execute("SELECT * FROM log_streams ORDER BY id"))
@@ -125,23 +125,21 @@ class _Learned:
             raise NotAlike("names or uids were made")
         self.dr = s2.revision - s1.revision
         self.objects = self._lasting(s0.objects, s1.objects, s2.objects)
-        self.runtime = self._lasting(s0.runtime, s1.runtime, s2.runtime, marks=True)
-        # a record that did not move keeps its wake-up: the jump ends before it
+        stay: list = []  # the timers of moving records that stay at their instants
+        self.runtime = self._lasting(s0.runtime, s1.runtime, s2.runtime, marks=True, timers=stay)
+        # a record that did not move keeps its wake-up: the jump ends before it, and before such a timer
         fixed = [wake for key, (wake, _b) in s2.runtime.items() if wake is not None and key not in self.runtime]
-        for cols in self.runtime.values():  # ... and so does a timer of a moving record that stays
-            decoded, a, b, c = cols[1]
-            if decoded:
-                fixed.extend(_timers(a) & _timers(b) & _timers(c))
-        self.fixed = min(fixed, default=None)
+        self.fixed = min(fixed + stay, default=None)
         self.events = self._lasting(s0.events, s1.events, s2.events)
         self.history = self._history(tx, s0, s1, s2)
         self._changes_alike(tx, s0, s1, s2)
         self._before = (s0, s1)
 
-    def _lasting(self, m0: dict, m1: dict, m2: dict, marks: bool = False) -> dict:
-        """The entries that changed: key -> their columns at the three boundaries, a JSON column decoded once
-        (``(a, b, c)``, with s2's ``ffwd_after`` marks given to the earlier ones when ``marks``), each checked to
-        move alike (``ahead`` one minute on)."""
+    def _lasting(self, m0: dict, m1: dict, m2: dict, marks: bool = False, timers: list | None = None) -> dict:
+        """The entries that changed: key -> their columns, each (decoded, what moves, its value at s2): a JSON
+        column decoded (with s2's ``ffwd_after`` marks given to the earlier ones when ``marks``), each checked to
+        move alike (``alike.moves``, as ``ahead`` one minute on checks it). ``timers`` gets the instants of the
+        timers that stay in all three records (``_timers``)."""
         out = {}
         shift = self.shift
         for key, v2 in m2.items():
@@ -156,20 +154,21 @@ class _Learned:
                     a, b, c = json.loads(x), json.loads(y), strict_json(z)
                     if marks:
                         _same_marks((a, b), c)
-                    ahead(a, b, c, 1, shift)
-                    cols.append((True, a, b, c))
+                    cols.append((True, moves(a, b, c, shift), c))
+                    if timers is not None:
+                        timers.extend(_timers(a) & _timers(b) & _timers(c))
                 else:
-                    ahead(x, y, z, 1, shift)
-                    cols.append((False, x, y, z))
+                    cols.append((False, moves(x, y, z, shift), z))
             out[key] = cols
         return out
 
     def _extrapolate(self, cols: list, n: int, encode: bool = True) -> tuple:
-        """The columns n minutes after s2 (a JSON column encoded as the store writes it, or left decoded)."""
+        """The columns n minutes after s2 (a JSON column encoded as the store writes it, or left decoded): what
+        ``ahead`` gives from the three boundaries, made along the paths that move (``alike.moved``)."""
         shift = self.shift
         out = []
-        for decoded, a, b, c in cols:
-            v = ahead(a, b, c, n, shift)
+        for decoded, m, c in cols:
+            v = moved(m, c, n, shift)
             out.append(dumps(v) if decoded and encode else v)
         return tuple(out)
 
@@ -195,15 +194,25 @@ class _Learned:
         return out
 
     def _changes_alike(self, tx, s0: _FlapState, s1: _FlapState, s2: _FlapState) -> None:
-        def rows(lo: int, hi: int) -> list:
-            return list(tx.conn.execute("SELECT rv, type, kind, namespace, name, uid, body FROM changes "
-                                        "WHERE rv > ? AND rv <= ? ORDER BY rv", (lo, hi)))
-
+        """The second minute's change-log rows are the first's, each dr revisions on, all MODIFIED. Compared by
+        SQLite, row to row (``rv`` is the table's key, so rows matched one to one and as many in both minutes are
+        the two lists equal in order; ``IS`` compares text byte for byte), not read into Python: a thousand pods
+        write some 4,000 rows a minute."""
         dr = s1.revision - s0.revision
-        first, second = rows(s0.revision, s1.revision), rows(s1.revision, s2.revision)
-        if dr != self.dr or [(rv + dr, *rest) for rv, *rest in first] != second:
+        if dr != self.dr:
             raise NotAlike("the minutes' changes differ")
-        if any(r[1] != "MODIFIED" for r in second):
+        conn = tx.conn
+        first, second, other = conn.execute(
+            "SELECT count(CASE WHEN rv <= ? THEN 1 END), count(CASE WHEN rv > ? THEN 1 END), "
+            "count(CASE WHEN rv > ? AND type IS NOT 'MODIFIED' THEN 1 END) FROM changes WHERE rv > ? AND rv <= ?",
+            (s1.revision, s1.revision, s1.revision, s0.revision, s2.revision)).fetchone()
+        (matched,) = conn.execute(
+            "SELECT count(*) FROM changes AS a JOIN changes AS b ON b.rv = a.rv + ? WHERE a.rv > ? AND a.rv <= ? "
+            "AND a.type IS b.type AND a.kind IS b.kind AND a.namespace IS b.namespace AND a.name IS b.name "
+            "AND a.uid IS b.uid AND a.body IS b.body", (dr, s0.revision, s1.revision)).fetchone()
+        if not first == second == matched:
+            raise NotAlike("the minutes' changes differ")
+        if other:
             raise NotAlike("objects came or went")
 
     def periods(self, to_ms: int) -> int:
@@ -216,7 +225,7 @@ class _Learned:
         """Move the store n minutes on from s2 (the clock at s2)."""
         s0, s1 = self._before
         s2 = self.s2
-        tx.flush()
+        tx.flush(rows=False)  # the objects' rows are made again by their writes below
         for key, v2 in s2.meta.items():
             v = ahead(s0.meta[key], s1.meta[key], v2, n, None)
             if v != v2:
@@ -244,13 +253,15 @@ class _Learned:
                 trim.append((uid, last - history.MAX_ENTRIES))
         # each pod's entries of the second minute, i minutes and i*k entries on, for i in 1..n: made by SQLite from
         # the rows in the table (a thousand pods for an hour are some 100,000 rows); the table has no rowid, so the
-        # order of the inserts leaves no trace
+        # order of the inserts leaves no trace. CROSS JOIN keeps SQLite's nesting as written (the pod, then the
+        # minute, then its entries: https://www.sqlite.org/optoverview.html#crossjoin), so each pod's entries go in
+        # in the order of their keys, each after the last (a quarter less time than minute by minute per entry)
         conn.execute(
             "WITH RECURSIVE i(m) AS (SELECT 1 UNION ALL SELECT m + 1 FROM i WHERE m < ?), "
             "s(uid, lo, hi, k) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
             "json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?)) "
             "INSERT INTO history (uid, seq, at_ms, body) SELECT h.uid, h.seq + i.m * s.k, h.at_ms + i.m * ?, h.body "
-            "FROM s JOIN history AS h ON h.uid = s.uid AND h.seq > s.lo AND h.seq <= s.hi, i",
+            "FROM s CROSS JOIN i CROSS JOIN history AS h ON h.uid = s.uid AND h.seq > s.lo AND h.seq <= s.hi",
             (n, dumps(spans), PERIOD))
         conn.executemany("DELETE FROM history WHERE uid=? AND seq<=?", trim)
         tx.history_moved()
@@ -266,11 +277,24 @@ def eligible(cluster, to_ms: int) -> bool:
         return False
     # only a process that wakes by itself (a ``proc`` timer: a loop that sleeps) changes a pod on its own; without
     # one, steady probes are dormant and failing ones parked, and stepping the advance costs little already
-    tx.flush()
-    if tx.conn.execute("SELECT 1 FROM runtime WHERE kind='Pod' AND instr(body, ?) LIMIT 1", ('"kind":"proc"',)) \
-            .fetchone() is None:
+    tx.flush(rows=False)
+    if not _proc_timer(tx):
         return False
     return _steady(tx)
+
+
+_TIMERS_END = '"timer_seq":'  # the key after a pod record's timers (kubelet/records.py PodRecord.to_json)
+
+
+def _proc_timer(tx) -> bool:
+    """Whether a pod's runtime record has a ``proc`` timer. Looked for in the text before its ``timer_seq`` key
+    (the timers come first; a record without that key is read whole): a thousand records without one are some
+    9 MB of text, a few hundred bytes each to search rather than all of it (a quarter of the time; reading the
+    rows is the rest). A JSON string holds no bare quote, so the pattern is found only as a timer's kind."""
+    return tx.conn.execute(
+        "SELECT 1 FROM runtime WHERE kind='Pod' AND instr(CASE WHEN instr(body, ?) > 0 "
+        "THEN substr(body, 1, instr(body, ?)) ELSE body END, ?) LIMIT 1",
+        (_TIMERS_END, _TIMERS_END, '"kind":"proc"')).fetchone() is not None
 
 
 def _steady(tx) -> bool:
@@ -287,22 +311,40 @@ def _steady(tx) -> bool:
         "WHERE json_extract(c.value, '$.restartCount') > 0)) LIMIT 1").fetchone() is None
 
 
+def _started_before(tx, at_ms: int) -> bool:
+    """Whether every running container of every pod started before ``at_ms`` (and some pod has one)."""
+    from minikctl.kube.timefmt import rfc3339
+
+    tx.flush_objects()
+    rows = tx.conn.execute(
+        "SELECT count(*), max(json_extract(c.value, '$.state.running.startedAt')) FROM objects, "
+        "json_each(objects.body, '$.status.containerStatuses') AS c WHERE objects.kind='Pod'").fetchone()
+    return bool(rows[0]) and type(rows[1]) is str and rows[1] < rfc3339(at_ms)
+
+
 def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> None:
     """Step minute by minute until two minutes are alike, then jump as far as the advance and the records that do
     not move allow (the module's docstring); the caller steps the rest to ``to_ms``. ``give_way()`` true ends the
     learning (the minutes stepped so far are kept)."""
     tx = cluster.tx
     ttl = tx.event_ttl_ms()
+    # the store now, as a run of the loop to this instant leaves it, when every container has run a minute already
+    # (a pod's first minute makes what no later one makes: its first probe failures' events): the first minute
+    # may then be the first of the two learned
+    early = None
+    if _started_before(tx, tx.now_ms - PERIOD):
+        cluster.loop.run(tx.now_ms)
+        early = _FlapState(tx)
     # a first minute in the caller's loop: a cluster whose pods did not change in it has nothing worth learning
     # (steady probes are dormant, failing ones parked: stepping it is cheap already)
     revision = tx.revision()
     cluster.loop.run(tx.now_ms + PERIOD)
-    tx.flush()
+    tx.flush(rows=False)
     if tx.conn.execute("SELECT 1 FROM changes WHERE rv > ? AND kind='Pod' LIMIT 1", (revision,)).fetchone() is None:
         return
     if not _steady(tx):
         return
-    states = [_FlapState(tx)]
+    states = [_FlapState(tx)] if early is None else [early, _FlapState(tx)]
     names = Names(tx)
     for _ in range(LEARN_PERIODS):
         if to_ms - tx.now_ms < 3 * PERIOD or (give_way is not None and give_way()):

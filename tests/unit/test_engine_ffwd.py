@@ -12,6 +12,7 @@ import pytest
 
 from minikctl.cluster import Cluster
 from minikctl.store.db import Store
+from tests.unit.flap_world import FLAP, exec_ready, service, stepping
 
 COUNTER = 'i=0; while true; do echo "$i: $(date)"; i=$((i+1)); sleep 1; done'
 SCRIPTS = {
@@ -44,7 +45,7 @@ def _first_transaction(st, ffwd: bool):
     with st.transaction() as tx:
         cl = Cluster(tx)
         if not ffwd:
-            tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            stepping(tx)
         yield tx, cl
 
 
@@ -225,17 +226,6 @@ def test_a_fast_writer_is_fast_forwarded_across_log_rotations(tmp_path):
     assert (tmp_path / "writer-True.db").stat().st_size < 40 * 1024 * 1024
 
 
-FLAP = "while true; do touch /tmp/ready; sleep 30; rm -f /tmp/ready; sleep 30; done"
-
-
-def _exec_ready(name: str, script: str, **labels) -> dict:
-    c = {"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", script],
-         "ports": [{"containerPort": 8080, "name": "http"}],
-         "readinessProbe": {"exec": {"command": ["cat", "/tmp/ready"]}, "periodSeconds": 10, "failureThreshold": 1}}
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default", "labels": labels},
-            "spec": {"containers": [c]}}
-
-
 @pytest.mark.parametrize("case", ["flapping", "failing-exec", "two-flapping"])
 def test_exec_readiness_fast_forwarded_as_stepped(tmp_path, case):
     """An exec readiness probe that reads a file: never there (the probe fails forever), or made and removed by the
@@ -248,10 +238,9 @@ def test_exec_readiness_fast_forwarded_as_stepped(tmp_path, case):
     for ffwd in (True, False):
         st = Store(str(tmp_path / f"x-{ffwd}.db"))
         with _first_transaction(st, ffwd) as (tx, cl):
-            cl.api.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "default"},
-                           "spec": {"selector": {"app": "x"}, "ports": [{"port": 80, "targetPort": "http"}]}})
+            cl.api.create(service("s", app="x"))
             for i, name in enumerate(names):
-                cl.api.create(_exec_ready(name, script, app="x"))
+                cl.api.create(exec_ready(name, script, app="x"))
                 cl.settle()
                 if i + 1 < len(names):
                     cl.advance_to(tx.now_ms + 13_000)  # the second pod starts out of phase
@@ -297,9 +286,8 @@ def test_never_ready_network_probes_among_busy_pods_as_stepped(tmp_path, case):
     for ffwd in (True, False):
         st = Store(str(tmp_path / f"m-{ffwd}.db"))
         with _first_transaction(st, ffwd) as (tx, cl):
-            cl.api.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "namespace": "default"},
-                           "spec": {"selector": {"app": "x"}, "ports": [{"port": 80, "targetPort": "http"}]}})
-            cl.api.create(_exec_ready("flap", FLAP, app="x"))
+            cl.api.create(service("s", app="x"))
+            cl.api.create(exec_ready("flap", FLAP, app="x"))
             cl.api.create(_crash("crash", app="x"))
             for i, name in enumerate(never):
                 pod = _never_ready(name)

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-FLAP = "while true; do touch /tmp/ready; sleep 30; rm -f /tmp/ready; sleep 30; done"
+from tests.unit.flap_world import FLAP, exec_ready, runtime_records, service, stepping, steps
+
 ODD = "while true; do touch /tmp/ready; sleep 20; rm -f /tmp/ready; sleep 45; done"
 
 # (number of dump lines, sha256 of the dump) of the scenario as stepped before the speed work (since then, the
@@ -31,12 +31,7 @@ GOLDEN = (2583, "be22565e1bbdfd65405798549b9c3123361dfe520e77652a04af9ead688bf80
 
 
 def _pod(name: str, svc: str, script: str) -> dict:
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": name, "namespace": "default", "labels": {"svc": svc}},
-            "spec": {"containers": [{"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", script],
-                                     "ports": [{"containerPort": 8080, "name": "http"}],
-                                     "readinessProbe": {"exec": {"command": ["cat", "/tmp/ready"]},
-                                                        "periodSeconds": 10, "failureThreshold": 1}}]}}
+    return exec_ready(name, script, svc=svc)
 
 
 def _never_ready(name: str, svc: str) -> dict:
@@ -48,29 +43,15 @@ def _never_ready(name: str, svc: str) -> dict:
                                                         "periodSeconds": 10}}]}}
 
 
-def _service(name: str) -> dict:
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name, "namespace": "default"},
-            "spec": {"selector": {"svc": name}, "ports": [{"port": 80, "targetPort": "http"}]}}
-
-
 def run_scenario(path: str, ffwd: bool = True) -> list[str]:
     """Run the scenario in a new store at ``path``; the store's dump (``sqlite3.Connection.iterdump``)."""
-    from minikctl.cluster import Cluster
-    from minikctl.store.db import Store
-
-    st = Store(path)
-
-    def step(fn) -> None:
-        with st.transaction() as tx:
-            cl = Cluster(tx)
-            fn(cl)
-            cl.settle()
+    st, step = steps(path)
 
     def first(cl) -> None:
         if not ffwd:
-            cl.tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            stepping(cl.tx)
         for svc in ("s0", "s1"):
-            cl.api.create(_service(svc))
+            cl.api.create(service(svc))
         for i in range(20):
             cl.api.create(_pod(f"p{i:02d}", f"s{i % 2}", FLAP))
         cl.api.create(_pod("odd", "s0", ODD))
@@ -118,30 +99,7 @@ def stores(tmp_path_factory):
     return out
 
 
-def _runtime(home: Path) -> dict:
-    """The runtime records without the kubelet's own bookkeeping, which nothing outside it reads: when the process
-    may next be looked at for a steady loop (``ffwd_after``), and the sequence numbers of the record's timers (its
-    timers are kept in the order they fire)."""
-    import sqlite3
-
-    conn = sqlite3.connect(home / "store.db")
-    try:
-        out = {}
-        for kind, ns, name, wake, body in conn.execute("SELECT kind, namespace, name, wake_ms, body FROM runtime"):
-            r = json.loads(body)
-            r.pop("timer_seq", None)
-            for t in r.get("timers") or []:
-                t.pop("seq", None)
-            if "timers" in r:
-                r["timers"].sort(key=lambda t: (t["at"], t["rank"]))
-            for c in (r.get("containers") or {}).values():
-                for inst in (c.get("current"), c.get("previous")):
-                    if inst and inst.get("process"):
-                        inst["process"].pop("ffwd_after", None)
-            out[(kind, ns, name)] = (wake, r)
-        return out
-    finally:
-        conn.close()
+_runtime = runtime_records
 
 
 def test_flapping_pods_store_what_stepping_stores(stores):

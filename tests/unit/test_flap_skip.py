@@ -6,7 +6,8 @@ that are stepping's), and the kubelet's ``ffwd_after`` marks and timer sequence 
 
 The scenario: 20 pods flapping every 30 s behind 2 Services and one pod whose process wakes once, 12 minutes in
 (a wake-up that does not move with the minutes: the jump ends before it and the minutes around it are stepped);
-a long advance, a label patch moving one pod to the other Service, a second long advance.
+a long advance, a label patch moving one pod to the other Service, a second long advance, a third one (its first
+minute is the first of the two learned: the containers have run for long).
 """
 
 from __future__ import annotations
@@ -17,31 +18,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.test_engine_flap import FLAP, _pod, _runtime, _service
+from tests.unit.flap_world import FLAP, exec_ready, runtime_records, service, stepping, steps
 
 LATE = "sleep 700; touch /tmp/ready; sleep 100000"
 
 
 def run_scenario(path: str, ffwd: bool = True) -> None:
-    from minikctl.cluster import Cluster
-    from minikctl.store.db import Store
-
-    st = Store(path)
-
-    def step(fn) -> None:
-        with st.transaction() as tx:
-            cl = Cluster(tx)
-            fn(cl)
-            cl.settle()
+    st, step = steps(path)
 
     def first(cl) -> None:
         if not ffwd:
-            cl.tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
+            stepping(cl.tx)
         for svc in ("s0", "s1"):
-            cl.api.create(_service(svc))
+            cl.api.create(service(svc))
         for i in range(20):
-            cl.api.create(_pod(f"p{i:02d}", f"s{i % 2}", FLAP))
-        cl.api.create(_pod("late", "s1", LATE))
+            cl.api.create(exec_ready(f"p{i:02d}", FLAP, svc=f"s{i % 2}"))
+        cl.api.create(exec_ready("late", LATE, svc="s1"))
 
     def advance(ms: int):
         return lambda cl: cl.advance_to(cl.now_ms + ms)
@@ -53,7 +45,8 @@ def run_scenario(path: str, ffwd: bool = True) -> None:
         cl.api.update(old, new)
 
     step(first)
-    for fn in (advance(15_000), advance(25 * 60_000), relabel, advance(12_500), advance(15 * 60_000 + 7_000)):
+    for fn in (advance(15_000), advance(25 * 60_000), relabel, advance(12_500), advance(15 * 60_000 + 7_000),
+               advance(12 * 60_000)):
         step(fn)
     st.close()
 
@@ -72,6 +65,7 @@ def _tables(path: Path) -> tuple[list[str], list[tuple], str | None]:
 
 
 JUMPS: list[int] = []  # minutes jumped by each skip of the fast run
+LEARNED: list[int] = []  # ... and how long after the start of its advance each learned its minutes (ms)
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +76,20 @@ def stores(tmp_path_factory):
 
     def counted(self, tx, n):
         JUMPS.append(n)
+        LEARNED.append(self.s2.now - STARTS[-1])
         return jump(self, tx, n)
 
     d = tmp_path_factory.mktemp("flapskip")
     out = {}
+    skip = flapskip.skip
+
+    def started(cluster, to_ms, give_way=None):
+        STARTS.append(cluster.tx.now_ms)
+        return skip(cluster, to_ms, give_way)
+
+    STARTS: list[int] = []
     flapskip._Learned.jump = counted
+    flapskip.skip = started
     try:
         for ffwd in (True, False):
             home = d / f"home-{ffwd}"
@@ -95,13 +98,14 @@ def stores(tmp_path_factory):
             out[ffwd] = home
     finally:
         flapskip._Learned.jump = jump
+        flapskip.skip = skip
     return out
 
 
 def test_skipped_minutes_store_what_stepping_stores(stores):
     fast, stepped = _tables(stores[True] / "store.db"), _tables(stores[False] / "store.db")
     assert fast[0] == stepped[0]
-    assert _runtime(stores[True]) == _runtime(stores[False])
+    assert runtime_records(stores[True]) == runtime_records(stores[False])
     assert stepped[2] is None
     # the change log is compacted up to the last jump: the rows it keeps are stepping's
     assert fast[2] is not None
@@ -112,9 +116,12 @@ def test_skipped_minutes_store_what_stepping_stores(stores):
 
 def test_the_minutes_were_skipped(stores):
     """The first advance jumps up to the late pod's wake-up (minutes 3 to about 11), then steps; the second one,
-    after the label patch, learns again and jumps."""
-    assert len(JUMPS) == 2, JUMPS
+    after the label patch, learns again and jumps; so does the third, a minute sooner."""
+    assert len(JUMPS) == 3, JUMPS
     assert all(n >= 5 for n in JUMPS), JUMPS
+    # the first advance starts with the pods, the second after the label patch: three minutes stepped; the third
+    # learns from the store at its start and two minutes
+    assert LEARNED == [3 * 60_000, 3 * 60_000, 2 * 60_000], LEARNED
 
 
 @pytest.mark.parametrize("argv", [("get", "pods", "-o", "wide"), ("get", "endpointslices"), ("get", "endpoints"),
@@ -142,10 +149,10 @@ def test_clock_advance_through_the_cli_stores_what_stepping_stores(tmp_path):
         with st.transaction() as tx:
             cl = Cluster(tx)
             if not ffwd:
-                tx.set_meta("engine:profile", json.dumps({"ffwd": False}))
-            cl.api.create(_service("s0"))
+                stepping(tx)
+            cl.api.create(service("s0"))
             for i in range(6):
-                cl.api.create(_pod(f"p{i:02d}", "s0", FLAP))
+                cl.api.create(exec_ready(f"p{i:02d}", FLAP, svc="s0"))
             # the containers running before the command: the skip is tried at the start of each of its committed
             # steps, and one that starts before them would let how far the first step got (wall time) decide
             cl.advance_to(cl.now_ms + 15_000)
@@ -155,5 +162,129 @@ def test_clock_advance_through_the_cli_stores_what_stepping_stores(tmp_path):
     # the rows in any order: the command's steps commit at quiet instants of the wall clock, and a meta key
     # written again (INSERT OR REPLACE) moves to the end of its table
     assert sorted(fast[0]) == sorted(stepped[0])
-    assert _runtime(homes[True]) == _runtime(homes[False])
+    assert runtime_records(homes[True]) == runtime_records(homes[False])
     assert fast[2] is not None and fast[1] == [row for row in stepped[1] if row[0] >= int(fast[2])]
+
+
+def test_the_minutes_changes_compared_row_to_row():
+    """``_Learned._changes_alike`` compares the two minutes' change-log rows in SQLite: equal when the second
+    minute's rows are the first's moved by its revisions, not when a column, a row or a type differs."""
+    from types import SimpleNamespace
+
+    from minikctl.engine.alike import NotAlike
+    from minikctl.engine.flapskip import _Learned
+    from minikctl.store.changelog import SCHEMA
+
+    def check(rows, dr=3, s=(0, 3, 6)):
+        conn = sqlite3.connect(":memory:")
+        conn.executescript(SCHEMA)
+        conn.executemany("INSERT INTO changes VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        learned = object.__new__(_Learned)
+        learned.dr = dr
+        states = [SimpleNamespace(revision=r) for r in s]
+        _Learned._changes_alike(learned, SimpleNamespace(conn=conn), *states)
+
+    minute = [("MODIFIED", "Pod", "default", "p0", "u0", '{"a":1}'), ("MODIFIED", "Pod", "default", "p1", "u1", None),
+              ("MODIFIED", "Endpoints", "default", "s0", "u2", '{"b":"é"}')]
+    alike = [(rv, *row) for rv, row in zip(range(1, 7), minute + minute)]
+    check(alike)
+    for i, col, value in ((4, 6, '{"a":2}'), (5, 6, ""), (6, 3, "p9"), (4, 1, "ADDED"), (6, 5, "u9")):
+        rows = [list(r) for r in alike]
+        rows[i - 1][col] = value
+        with pytest.raises(NotAlike):
+            check(rows)
+    with pytest.raises(NotAlike):
+        check(alike[:-1])  # a row fewer in the second minute
+    with pytest.raises(NotAlike):
+        check(alike[1:])  # ... and in the first
+    added = [(rv, "ADDED", *row[1:]) for rv, row in zip(range(1, 7), minute + minute)]
+    with pytest.raises(NotAlike):
+        check(added)  # alike, but objects came
+    with pytest.raises(NotAlike):
+        check(alike, dr=2)
+
+
+def test_moves_then_moved_is_ahead():
+    """The jump makes each value n minutes on from what learning found moving (``alike.moves`` / ``moved``): the
+    value ``ahead`` gives from the three boundaries, its dicts' keys in the same order, and the same refusals."""
+    import random
+
+    from minikctl.engine.alike import UNLIKE, ahead, dumps, moved, moves
+
+    def tree(rng, depth):
+        kind = rng.randrange(6 if depth < 4 else 3)
+        if kind == 0:
+            return rng.randrange(1000)
+        if kind == 1:
+            return rng.choice(["x", "12", "2026-12-07T04:00:00Z", "", "007"])
+        if kind == 2:
+            return rng.choice([None, True, False, 1.5])
+        if kind in (3, 4):
+            return {f"k{i}": tree(rng, depth + 1) for i in rng.sample(range(8), rng.randrange(5))}
+        return [tree(rng, depth + 1) for _ in range(rng.randrange(4))]
+
+    def step(rng, v, d):
+        """v moved by d (numbers, digit strings and times alike), now and then something else."""
+        if rng.random() < 0.02:
+            return tree(rng, 3)
+        if type(v) is dict:
+            return {k: step(rng, x, d) for k, x in v.items()}
+        if type(v) is list:
+            return [step(rng, x, d) for x in v]
+        if type(v) is int and v % 3 == 0:
+            return v + d
+        if v == "12":
+            return str(12 + d)
+        if v == "2026-12-07T04:00:00Z":
+            return f"2026-12-07T04:{d:02d}:00Z"
+        return v
+
+    rng = random.Random(7)
+    refused = 0
+    for _ in range(400):
+        a = tree(rng, 0)
+        b, c = step(rng, a, 1), step(rng, a, 2)
+        for n in (1, 5, 57):
+            try:
+                want = ahead(a, b, c, n, None)
+            except UNLIKE as e:
+                with pytest.raises(type(e)):
+                    moved(moves(a, b, c, None), c, n, None)
+                refused += 1
+                continue
+            got = moved(moves(a, b, c, None), c, n, None)
+            assert got == want and dumps(got) == dumps(want)
+    assert 0 < refused < 1000
+
+
+def test_a_proc_timer_found_among_the_timers():
+    """``flapskip._proc_timer`` looks for a ``proc`` timer in the records' timers (the text before ``timer_seq``),
+    or in the whole record when it has no such key."""
+    from types import SimpleNamespace
+
+    from minikctl.engine.flapskip import _proc_timer
+    from minikctl.store.runtime import SCHEMA
+
+    def found(*bodies) -> bool:
+        conn = sqlite3.connect(":memory:")
+        conn.executescript(SCHEMA)
+        conn.executemany("INSERT INTO runtime VALUES ('Pod', 'default', ?, NULL, ?)",
+                         [(f"p{i}", json.dumps(b, separators=(",", ":"))) for i, b in enumerate(bodies)])
+        return _proc_timer(SimpleNamespace(conn=conn))
+
+    def rec(*kinds, after=None) -> dict:
+        r = {"version": 2, "uid": "u", "released": False,
+             "timers": [{"at": 1, "rank": 1, "seq": i, "kind": k} for i, k in enumerate(kinds)], "timer_seq": 3,
+             "containers": {}}
+        if after is not None:
+            r["later"] = after
+        return r
+
+    assert found(rec("probe"), rec("sync", "proc"))
+    assert not found(rec("probe"), rec("sync"))
+    assert not found(rec("probe", after={"kind": "proc"}))  # not a timer
+    assert not found()
+    no_seq = rec("proc")
+    del no_seq["timer_seq"]
+    assert found(no_seq)
+    assert not found({"version": 2, "timers": [], "x": "\"kind\":\"proc\""})  # in a string: escaped
