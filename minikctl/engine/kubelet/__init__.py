@@ -440,6 +440,8 @@ class Kubelet:
             return False
         if rec.started_at is not None:
             k.write_status()
+            if k._pending_jump is not None:
+                k.jumped()  # the crash loop's jumped writes come after the status written at this instant
             if (k.pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
                 self.release(rec)
         if k._pending_ff:

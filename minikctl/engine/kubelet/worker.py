@@ -113,6 +113,7 @@ class PodWorker:
         self.ff_anchor: int | None = None
         self._containers: list | None = None
         self._pending_ff: list = []  # failing probes to jump once the instant is settled (fast_forward_failing)
+        self._pending_jump: tuple | None = None  # a crash loop's jumped writes, taken once the instant is settled
         self._started: str | None = None  # the instance this worker started, until its first lines are taken
         # the stored text ``pod`` was decoded from or last written as, when known (Kubelet.due): a status write
         # may then be made from a twin's (kubelet/statustwins.py); None once the pod is changed in place otherwise
@@ -198,7 +199,8 @@ class PodWorker:
         """Timing knobs overriding lifecycle.md §10.3 (store meta ``engine:profile``, JSON):
         ``pull_ms`` = duration of every pull of an image not yet on the node; ``ffwd`` = false: steady loops are
         stepped one wake-up at a time, never fast-forwarded (what the fast-forward is tested against); ``twins`` =
-        false: every container's process is interpreted from its start, none copied from a twin's (procs.start)."""
+        false: every container's process is interpreted from its start, none copied from a twin's (procs.start);
+        ``crashloop`` = false: every crash-loop cycle is stepped, none jumped (``cycle_single``, ``cycle``)."""
         prof = getattr(self, "_profile", None)
         if prof is None:
             raw = self.tx.meta("engine:profile")
@@ -264,6 +266,8 @@ class PodWorker:
                 self.wake_dormant()
                 if self.ff_anchor is not None:
                     anchor, self.ff_anchor = self.ff_anchor, None
+                    if self.profile().get("crashloop") is False:
+                        continue  # every cycle stepped (the golden tests' reference)
                     self._body = None  # the fast-forward moves the pod's condition times in place
                     if len(self.rec.containers) == 1:
                         self.cycle_single(anchor)
@@ -1417,6 +1421,7 @@ class PodWorker:
             b = min(2 * b, BACKOFF_MAX)
         if n < 1:
             return
+        plan = self.jump_writes(evs, anchor, run, lag, bo.seconds, cycles, capped)
         pod = f"{self.name}_{self.ns}({rec.uid})"
         # the timeline's history gets each cycle at its own instants, as if they had been stepped
         history.record_crash_loop(self.tx.conn, rec.uid, name, self.now, lag, cycles, capped,
@@ -1463,12 +1468,20 @@ class PodWorker:
             key = e.key()
             times[key] = times.get(key, 0) + 1
             last[key] = max(last.get(key, e.at - anchor), e.at - anchor)
+        bumps = []
         for key in sorted(times):
             if key[1] == "BackOff" and key[0] == "Warning":
                 count, at = n_backoff, exits[-1] + lag  # depends on each cycle's back-off
             else:
                 count, at = times[key] * n, exits[-1] + last[key]
-            self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, at)
+            bumps.append((key, count, at))
+        if plan is None:
+            for key, count, at in bumps:
+                self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, at)
+        else:
+            # the writes of the cycles jumped over take their revisions after the status written at this instant
+            # (Kubelet.settle_instant, ``jumped``), in the order stepping takes them
+            self._pending_jump = (plan, bumps, exits[-1] + lag)
         rec.cycle = CrashLoopCycle(sig, exits[-1], {name: cr.restart_count})
         # conditions that flipped during the last cycle (Ready while it ran) flipped in the last one too
         from minikctl.kube.timefmt import parse_rfc3339
@@ -1478,6 +1491,119 @@ class PodWorker:
             ltt = cond.get("lastTransitionTime")
             if ltt and cond.get("type") in ph.KUBELET_CONDITIONS and parse_rfc3339(ltt) >= last_restart - 999:
                 cond["lastTransitionTime"] = _ts(parse_rfc3339(ltt) + shift)
+
+    def jump_writes(self, evs: list, anchor: int, run: int, lag: int, b0: int, cycles: list,
+                    capped: tuple | None) -> tuple | None:
+        """The store writes stepping would make over the cycles ``cycle_single`` jumps, when they can be given their
+        revisions at once: the pod is alone in the loop's total order (``engine/loop.py``) from now to the last of
+        them (no other record due, no parked probe, nothing but the kubelet built to watch pods, no watcher of the
+        store's changes), so those writes take the revisions right after the status written at this instant, one
+        after the other. None otherwise (the jump keeps its single write: see docs/engine-time.md).
+
+        A cycle (restart r, exit f = r + run, decision d = f + lag) writes, as the cycle learned before it did
+        (``evs``, the events recorded since the last decision): at r the BackOff event's 10 s re-syncs accrued
+        during the wait (``accrue_backoff_events``, when there was one), then the events of r, then the pod's
+        status; at f (when it is not r) its events, then the status; at d its events (BackOff), then the status.
+        Returns (writes of the explicit cycles, writes of one capped cycle, how many capped cycles), each write
+        ``None`` for the pod's status or an event's key."""
+        tx = self.tx
+        parked = getattr(tx, "parked", None)
+        if parked is None or tx.watch_events or tx.journal is not None:
+            return None
+        end = (capped[0] + (capped[3] - 1) * capped[1] + capped[2]) if capped else cycles[-1][1]
+        end += lag
+        if tx.next_due_other(end, "Pod", self.ns, self.name) is not None or parked.first() is not None:
+            return None
+        from minikctl.engine.loop import _Dormant
+        from minikctl.store.changelog import MODIFIED, Change
+
+        loop = parked.loop
+        change = Change(0, MODIFIED, "Pod", self.ns, self.name, self.rec.uid, "", self.pod, "kubelet")
+        for c in (*loop.anything, *loop.watchers.get("Pod", ())):
+            if c is loop.kubelet or getattr(c, "name", "") == "scheduler":
+                continue
+            if not isinstance(c, _Dormant):
+                return None  # a controller (or a watch) that reads pods would see each of the jumped writes
+            try:
+                if c.spec.gate is None or c.spec.gate(loop, change):
+                    return None  # the status written now would build it
+            except Exception:
+                return None
+        restart = anchor - run
+        at = {restart: [], anchor: [], anchor + lag: []}
+        for e in evs:
+            if e.at not in at:
+                return None  # an event at another instant of the cycle: not the shape counted here
+            at[e.at].append(e.key())
+        backoff = [k for k in at[anchor + lag] if k[0] == "Warning" and k[1] == "BackOff"]
+
+        def one(r: int, f: int, prev_decision: int) -> list:
+            w: list = []
+            if (r - 1 - prev_decision) // RESYNC_MS > 0:
+                w.append(backoff[0] if backoff else "?")
+            w += at[restart] + [None]
+            if run:
+                w += at[anchor] + [None]
+            w += at[anchor + lag] + [None]
+            return w
+
+        explicit: list = []
+        decision = anchor + lag
+        for r, f, _ in cycles:
+            explicit += one(r, f, decision)
+            decision = f + lag
+        capped_one, m = [], 0
+        if capped:
+            first, period, crun, m, _ = capped
+            capped_one = one(first, first + crun, first - BACKOFF_MAX * 1000 + lag)
+        if "?" in explicit or "?" in capped_one:
+            return None  # re-syncs accrued to a BackOff event the learned cycle did not write
+        return explicit, capped_one, m
+
+    def jumped(self) -> None:
+        """The status is written at the instant of the jump (revision R): the jumped cycles' writes
+        (``jump_writes``) take R + 1, R + 2, ... in their order. Each event bumped by the jump gets the revision of
+        its last write, the change log a row for each status write (MODIFIED rows have no body:
+        store/changelog.py), and the pod, whose status is already the last cycle's, the revision and the
+        kubelet's managedFields time of the last status write, as stepping leaves them."""
+        from minikctl.kube.timefmt import rfc3339
+        from minikctl.store import changelog
+
+        (explicit, capped_one, m), bumps, last_at = self._pending_jump
+        self._pending_jump = None
+        tx = self.tx
+        base = tx.revision() + 1  # the first jumped write's
+        total = len(explicit) + m * len(capped_one)
+        last: dict = {}
+        for i, w in enumerate(explicit):
+            last[w] = i
+        tail = len(explicit) + (m - 1) * len(capped_one)  # the last capped cycle's first write
+        for i, w in enumerate(capped_one):
+            last[w] = tail + i
+        for key, count, at in bumps:
+            tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, at, rv=base + last[key])
+        uid = self.rec.uid
+        # rows at or below this revision are dropped by the commit's compaction (Tx.compact_changes) whatever else
+        # is written: only the last of them is kept, so that the compaction drops one as it would have
+        floor = base + total - 1 - changelog.KEEP
+        rows = [base + i for i, w in enumerate(explicit) if w is None]
+        if m:
+            offsets = [i for i, w in enumerate(capped_one) if w is None]
+            size = len(capped_one)
+            j0 = max(0, (floor - base - len(explicit)) // size - 1)
+            rows += [base + len(explicit) + j * size + i for j in range(j0, m) for i in offsets]
+        below = [rv for rv in rows if rv <= floor]
+        rows = below[-1:] + [rv for rv in rows if rv > floor]
+        tx._changes += [(rv, changelog.MODIFIED, "Pod", self.ns, self.name, uid, None) for rv in rows]
+        rv = base + total - 1
+        tx.set_meta("revision", str(rv))
+        meta = self.pod["metadata"]
+        meta["resourceVersion"] = str(rv)
+        for entry in meta.get("managedFields") or []:
+            if entry.get("manager") == "kubelet" and entry.get("subresource") == "status":
+                entry["time"] = rfc3339(last_at)
+        tx.restore("Pod", self.ns, self.name, rv, self.pod)
+        self._body = None  # the stored text is no longer the one the status write left
 
     # -- status -------------------------------------------------------------------------------
     def container_status(self, c: dict, cr: ContainerRecord, has_init: bool) -> dict:
