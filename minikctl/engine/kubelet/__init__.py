@@ -58,7 +58,7 @@ class Kubelet:
         return self._nodes[name]
 
     def finish(self) -> None:
-        if self.parked.parks:
+        if self.parked.parks or self.parked.jumps:
             self.parked.finish()
         for st in self._nodes.values():
             if st is not None:
@@ -440,8 +440,6 @@ class Kubelet:
             return False
         if rec.started_at is not None:
             k.write_status()
-            if k._pending_jump is not None:
-                k.jumped()  # the crash loop's jumped writes come after the status written at this instant
             if (k.pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
                 self.release(rec)
         if k._pending_ff:

@@ -113,7 +113,6 @@ class PodWorker:
         self.ff_anchor: int | None = None
         self._containers: list | None = None
         self._pending_ff: list = []  # failing probes to jump once the instant is settled (fast_forward_failing)
-        self._pending_jump: tuple | None = None  # a crash loop's jumped writes, taken once the instant is settled
         self._started: str | None = None  # the instance this worker started, until its first lines are taken
         # the stored text ``pod`` was decoded from or last written as, when known (Kubelet.due): a status write
         # may then be made from a twin's (kubelet/statustwins.py); None once the pod is changed in place otherwise
@@ -1016,7 +1015,7 @@ class PodWorker:
 
         rec = self.rec
         for cname, iid, w, fp, message in pending:
-            if parked.has(self.ns, self.name):
+            if parked.has(self.ns, self.name) or (self.ns, self.name) in parked.jumps:
                 return
             end = self.horizon
             armed = False
@@ -1421,7 +1420,7 @@ class PodWorker:
             b = min(2 * b, BACKOFF_MAX)
         if n < 1:
             return
-        plan = self.jump_writes(evs, anchor, run, lag, bo.seconds, cycles, capped)
+        plan = self.jump_writes(evs, anchor, run, lag, cycles, capped)
         pod = f"{self.name}_{self.ns}({rec.uid})"
         # the timeline's history gets each cycle at its own instants, as if they had been stepped
         history.record_crash_loop(self.tx.conn, rec.uid, name, self.now, lag, cycles, capped,
@@ -1479,9 +1478,15 @@ class PodWorker:
             for key, count, at in bumps:
                 self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, at)
         else:
-            # the writes of the cycles jumped over take their revisions after the status written at this instant
-            # (Kubelet.settle_instant, ``jumped``), in the order stepping takes them
-            self._pending_jump = (plan, bumps, exits[-1] + lag)
+            # the jumped cycles' writes take their revisions in the loop's order, when a write needs the next one
+            # (kubelet/parked.py ``Jump``); their counts and times are the events' now
+            from .parked import Jump
+
+            for key, count, at in bumps:
+                self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, at, keep_rv=True)
+            explicit, cap, per_cycle = plan
+            self.tx.parked.add_jump(Jump(self.ns, self.name, self.pod, rec.uid, explicit, cap,
+                                         {key: at for key, _, at in bumps}, per_cycle))
         rec.cycle = CrashLoopCycle(sig, exits[-1], {name: cr.restart_count})
         # conditions that flipped during the last cycle (Ready while it ran) flipped in the last one too
         from minikctl.kube.timefmt import parse_rfc3339
@@ -1492,28 +1497,25 @@ class PodWorker:
             if ltt and cond.get("type") in ph.KUBELET_CONDITIONS and parse_rfc3339(ltt) >= last_restart - 999:
                 cond["lastTransitionTime"] = _ts(parse_rfc3339(ltt) + shift)
 
-    def jump_writes(self, evs: list, anchor: int, run: int, lag: int, b0: int, cycles: list,
-                    capped: tuple | None) -> tuple | None:
-        """The store writes stepping would make over the cycles ``cycle_single`` jumps, when they can be given their
-        revisions at once: the pod is alone in the loop's total order (``engine/loop.py``) from now to the last of
-        them (no other record due, no parked probe, nothing but the kubelet built to watch pods, no watcher of the
-        store's changes), so those writes take the revisions right after the status written at this instant, one
-        after the other. None otherwise (the jump keeps its single write: see docs/engine-time.md).
+    def jump_writes(self, evs: list, anchor: int, run: int, lag: int, cycles: list, capped: tuple | None):
+        """The store writes stepping would make over the cycles ``cycle_single`` jumps, for ``parked.Jump``: they
+        take their revisions in the loop's order when a write needs the next one (kubelet/parked.py). None when
+        they cannot wait so: a watch of the store's changes, a probe of the pod parked, or a controller whose gate
+        (engine/controllers/__init__.py) lets the pod's status write through (each jumped write would be a change
+        it works on): the jump then writes the pod once.
 
         A cycle (restart r, exit f = r + run, decision d = f + lag) writes, as the cycle learned before it did
         (``evs``, the events recorded since the last decision): at r the BackOff event's 10 s re-syncs accrued
         during the wait (``accrue_backoff_events``, when there was one), then the events of r, then the pod's
         status; at f (when it is not r) its events, then the status; at d its events (BackOff), then the status.
-        Returns (writes of the explicit cycles, writes of one capped cycle, how many capped cycles), each write
-        ``None`` for the pod's status or an event's key."""
+        Returns (the explicit cycles' groups, the capped cycles' (first restart, period, count, groups from a
+        restart) or None, groups in a cycle), a group being (instant, writes), a write an event's key or None for
+        the status."""
         tx = self.tx
         parked = getattr(tx, "parked", None)
-        if parked is None or tx.watch_events or tx.journal is not None:
+        if parked is None or tx.watch_events or tx.journal is not None or parked.has(self.ns, self.name):
             return None
-        end = (capped[0] + (capped[3] - 1) * capped[1] + capped[2]) if capped else cycles[-1][1]
-        end += lag
-        if tx.next_due_other(end, "Pod", self.ns, self.name) is not None or parked.first() is not None:
-            return None
+        from minikctl.engine.controllers import SPECS
         from minikctl.engine.loop import _Dormant
         from minikctl.store.changelog import MODIFIED, Change
 
@@ -1522,88 +1524,43 @@ class PodWorker:
         for c in (*loop.anything, *loop.watchers.get("Pod", ())):
             if c is loop.kubelet or getattr(c, "name", "") == "scheduler":
                 continue
-            if not isinstance(c, _Dormant):
-                return None  # a controller (or a watch) that reads pods would see each of the jumped writes
+            # a controller whose gate lets the pod's status write through would see each of the jumped writes (a
+            # watch, which has no gate, sees every change)
+            spec = c.spec if isinstance(c, _Dormant) else next((s for s in SPECS if s.cls == type(c).__name__), None)
             try:
-                if c.spec.gate is None or c.spec.gate(loop, change):
-                    return None  # the status written now would build it
+                if spec is None or spec.gate is None or spec.gate(loop, change):
+                    return None
             except Exception:
                 return None
         restart = anchor - run
-        at = {restart: [], anchor: [], anchor + lag: []}
+        at: dict = {restart: [], anchor: [], anchor + lag: []}
         for e in evs:
             if e.at not in at:
                 return None  # an event at another instant of the cycle: not the shape counted here
             at[e.at].append(e.key())
         backoff = [k for k in at[anchor + lag] if k[0] == "Warning" and k[1] == "BackOff"]
+        if not backoff:
+            return None
 
         def one(r: int, f: int, prev_decision: int) -> list:
-            w: list = []
-            if (r - 1 - prev_decision) // RESYNC_MS > 0:
-                w.append(backoff[0] if backoff else "?")
-            w += at[restart] + [None]
+            first = [backoff[0]] if (r - 1 - prev_decision) // RESYNC_MS > 0 else []
+            groups = [(r, first + at[restart] + [None])]
             if run:
-                w += at[anchor] + [None]
-            w += at[anchor + lag] + [None]
-            return w
+                groups.append((f, at[anchor] + [None]))
+            groups.append((f + lag, at[anchor + lag] + [None]))
+            return groups
 
         explicit: list = []
         decision = anchor + lag
         for r, f, _ in cycles:
             explicit += one(r, f, decision)
             decision = f + lag
-        capped_one, m = [], 0
+        cap = None
         if capped:
             first, period, crun, m, _ = capped
-            capped_one = one(first, first + crun, first - BACKOFF_MAX * 1000 + lag)
-        if "?" in explicit or "?" in capped_one:
-            return None  # re-syncs accrued to a BackOff event the learned cycle did not write
-        return explicit, capped_one, m
-
-    def jumped(self) -> None:
-        """The status is written at the instant of the jump (revision R): the jumped cycles' writes
-        (``jump_writes``) take R + 1, R + 2, ... in their order. Each event bumped by the jump gets the revision of
-        its last write, the change log a row for each status write (MODIFIED rows have no body:
-        store/changelog.py), and the pod, whose status is already the last cycle's, the revision and the
-        kubelet's managedFields time of the last status write, as stepping leaves them."""
-        from minikctl.kube.timefmt import rfc3339
-        from minikctl.store import changelog
-
-        (explicit, capped_one, m), bumps, last_at = self._pending_jump
-        self._pending_jump = None
-        tx = self.tx
-        base = tx.revision() + 1  # the first jumped write's
-        total = len(explicit) + m * len(capped_one)
-        last: dict = {}
-        for i, w in enumerate(explicit):
-            last[w] = i
-        tail = len(explicit) + (m - 1) * len(capped_one)  # the last capped cycle's first write
-        for i, w in enumerate(capped_one):
-            last[w] = tail + i
-        for key, count, at in bumps:
-            tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, at, rv=base + last[key])
-        uid = self.rec.uid
-        # rows at or below this revision are dropped by the commit's compaction (Tx.compact_changes) whatever else
-        # is written: only the last of them is kept, so that the compaction drops one as it would have
-        floor = base + total - 1 - changelog.KEEP
-        rows = [base + i for i, w in enumerate(explicit) if w is None]
-        if m:
-            offsets = [i for i, w in enumerate(capped_one) if w is None]
-            size = len(capped_one)
-            j0 = max(0, (floor - base - len(explicit)) // size - 1)
-            rows += [base + len(explicit) + j * size + i for j in range(j0, m) for i in offsets]
-        below = [rv for rv in rows if rv <= floor]
-        rows = below[-1:] + [rv for rv in rows if rv > floor]
-        tx._changes += [(rv, changelog.MODIFIED, "Pod", self.ns, self.name, uid, None) for rv in rows]
-        rv = base + total - 1
-        tx.set_meta("revision", str(rv))
-        meta = self.pod["metadata"]
-        meta["resourceVersion"] = str(rv)
-        for entry in meta.get("managedFields") or []:
-            if entry.get("manager") == "kubelet" and entry.get("subresource") == "status":
-                entry["time"] = rfc3339(last_at)
-        tx.restore("Pod", self.ns, self.name, rv, self.pod)
-        self._body = None  # the stored text is no longer the one the status write left
+            cap = (first, period, m, [(t - first, w) for t, w in one(first, first + crun, first - BACKOFF_MAX * 1000
+                                                                     + lag)])
+        return explicit, cap, 3 if run else 2
 
     # -- status -------------------------------------------------------------------------------
     def container_status(self, c: dict, cr: ContainerRecord, has_init: bool) -> dict:
