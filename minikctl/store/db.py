@@ -495,6 +495,12 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._meta[key] = value
         self._dirty.add(key)
 
+    def del_meta(self, key: str) -> None:
+        """The key is gone (a value kept only between two transactions)."""
+        if self._meta.pop(key, None) is not None:
+            self._dirty.discard(key)
+            self.conn.execute("DELETE FROM meta WHERE key=?", (key,))
+
     def flush_meta(self) -> None:
         for key in sorted(self._dirty):
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, self._meta[key]))

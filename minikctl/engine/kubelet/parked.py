@@ -38,6 +38,9 @@ import heapq
 from bisect import bisect_right
 
 
+JUMPS_KEY = "kubelet:jumps"  # store meta: the jumped writes a run stopped early left waiting
+
+
 class Park:
     """One pod's parked readiness probe: its probes at ``first``, ``first + period``, ... up to ``end``."""
 
@@ -101,12 +104,12 @@ class Jump:
     explicit cycles' groups are listed; the capped cycles' are ``cap_groups`` (offsets from a cycle's restart) at
     ``cap_first + i * cap_period`` for i < ``cap_count``."""
 
-    __slots__ = ("ns", "name", "pod", "uid", "groups", "times", "sums", "cap_first", "cap_period", "cap_count",
+    __slots__ = ("ns", "name", "uid", "groups", "times", "sums", "cap_first", "cap_period", "cap_count",
                  "cap_groups", "cap_sums", "total", "done", "bumps", "per_cycle")
 
-    def __init__(self, ns: str, name: str, pod: dict, uid: str, groups: list, cap: tuple | None, bumps: dict,
+    def __init__(self, ns: str, name: str, uid: str, groups: list, cap: tuple | None, bumps: dict,
                  per_cycle: int) -> None:
-        self.ns, self.name, self.pod, self.uid = ns, name, pod, uid
+        self.ns, self.name, self.uid = ns, name, uid
         self.groups = groups
         self.times = [g[0] for g in groups]
         self.sums = [0]
@@ -123,6 +126,30 @@ class Jump:
         self.done = 0  # groups that took their revisions
         self.bumps = bumps  # event key -> its lastTimestamp after the jump
         self.per_cycle = per_cycle  # groups in a cycle: walking back that many meets every write's last
+
+    @property
+    def pod(self) -> dict:
+        """What the event recorder keys the pod's events by."""
+        return {"metadata": {"namespace": self.ns, "name": self.name, "uid": self.uid}}
+
+    def to_json(self) -> dict:
+        """What is left of the jump when a run stops before its end (a committed step of a long advance): the next
+        run takes it up (``Parked.load``)."""
+        cap = [self.cap_first, self.cap_period, self.cap_count, self.cap_groups] if self.cap_count else None
+        return {"ns": self.ns, "name": self.name, "uid": self.uid, "groups": self.groups, "cap": cap,
+                "bumps": [[k, at] for k, at in self.bumps.items()], "per_cycle": self.per_cycle, "done": self.done}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Jump":
+        def groups(gs: list) -> list:
+            return [(t, [None if w is None else tuple(w) for w in ws]) for t, ws in gs]
+
+        cap = d["cap"]
+        j = cls(d["ns"], d["name"], d["uid"], groups(d["groups"]),
+                (cap[0], cap[1], cap[2], groups(cap[3])) if cap else None,
+                {tuple(k): at for k, at in d["bumps"]}, d["per_cycle"])
+        j.done = d["done"]
+        return j
 
     def group(self, i: int) -> tuple:
         n = len(self.groups)
@@ -185,6 +212,20 @@ class Parked:
     def add(self, park: Park) -> None:
         self.parks[(park.ns, park.name)] = park
         heapq.heappush(self.heap, (park.first, park.ns, park.name))
+        self.tx.held = self.hold
+
+    def load(self) -> None:
+        """A run begins: the jumps a run stopped early left (meta ``kubelet:jumps``) go on waiting here."""
+        import json
+
+        raw = self.tx.meta(JUMPS_KEY)
+        if not raw:
+            return
+        self.tx.del_meta(JUMPS_KEY)
+        for d in json.loads(raw):
+            j = Jump.from_json(d)
+            self.jumps[(j.ns, j.name)] = j
+            heapq.heappush(self.jheap, (j.group(j.done)[0], j.ns, j.name))
         self.tx.held = self.hold
 
     def add_jump(self, jump: Jump) -> None:
@@ -314,6 +355,8 @@ class Parked:
         then pod). Only the last writes decide what is kept: each event's and the pod's last revision, and the
         change log's rows above the revisions the commit compacts (``changelog.KEEP``); so the groups are walked
         back from the last one until every jump met its last writes and the walk is below that floor."""
+        import json
+
         from minikctl.kube.timefmt import rfc3339
         from minikctl.store import changelog
 
@@ -377,17 +420,21 @@ class Parked:
         for (i, key), rv in sorted(event_rv.items()):
             j = batch[i][0]
             tx.bump_event(j.pod, key[0], key[1], key[2], "kubelet", key[3], 0, j.bumps[key], rv=rv)
+        if pod_rv:
+            tx.flush_objects()
         for i, (rv, t) in sorted(pod_rv.items()):
             j = batch[i][0]
-            stored = tx.get("Pod", j.ns, j.name)
-            for pod in (j.pod, stored) if stored is not None and stored is not j.pod else (j.pod,):
-                meta = pod["metadata"]
-                meta["resourceVersion"] = str(rv)
-                for entry in meta.get("managedFields") or []:
-                    if entry.get("manager") == "kubelet" and entry.get("subresource") == "status":
-                        entry["time"] = rfc3339(t)
-            if stored is not None and (stored.get("metadata") or {}).get("uid") == j.uid:
-                tx.restore("Pod", j.ns, j.name, rv, stored)
+            row = tx.conn.execute("SELECT body FROM objects WHERE kind='Pod' AND namespace=? AND name=?",
+                                  (j.ns, j.name)).fetchone()
+            stored = json.loads(row[0]) if row is not None else None
+            if stored is None or (stored.get("metadata") or {}).get("uid") != j.uid:
+                continue
+            meta = stored["metadata"]
+            meta["resourceVersion"] = str(rv)
+            for entry in meta.get("managedFields") or []:
+                if entry.get("manager") == "kubelet" and entry.get("subresource") == "status":
+                    entry["time"] = rfc3339(t)
+            tx.restore("Pod", j.ns, j.name, rv, stored)
         for j, a, b in batch:
             j.done = b
             if b < j.total:
@@ -433,7 +480,12 @@ class Parked:
         from .records import load
 
         self.settle_all(self.loop.cursor)
-        self.settle_jumps(None)  # a run stopped early: the jumps went to its target (as their records did)
+        if self.jumps:  # a run stopped early (its wall deadline): the next run takes the rest up (``load``)
+            import json
+
+            self.tx.set_meta(JUMPS_KEY, json.dumps([j.to_json() for _, j in sorted(self.jumps.items())]))
+            self.jumps.clear()
+            self.jheap.clear()
         self.sync_events()
         for (ns, name), p in list(self.parks.items()):
             if p.done == p.total:

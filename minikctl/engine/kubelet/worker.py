@@ -1485,8 +1485,8 @@ class PodWorker:
             for key, count, at in bumps:
                 self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, at, keep_rv=True)
             explicit, cap, per_cycle = plan
-            self.tx.parked.add_jump(Jump(self.ns, self.name, self.pod, rec.uid, explicit, cap,
-                                         {key: at for key, _, at in bumps}, per_cycle))
+            self.tx.parked.add_jump(Jump(self.ns, self.name, rec.uid, explicit, cap, {key: at for key, _, at in bumps},
+                                         per_cycle))
         rec.cycle = CrashLoopCycle(sig, exits[-1], {name: cr.restart_count})
         # conditions that flipped during the last cycle (Ready while it ran) flipped in the last one too
         from minikctl.kube.timefmt import parse_rfc3339
