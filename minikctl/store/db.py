@@ -946,12 +946,15 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             changelog.write_rows(self.conn, self._changes)
             self._changes = []
 
-    def restore(self, kind: str, namespace: str, name: str, rv: int, obj: dict) -> None:
+    def restore(self, kind: str, namespace: str, name: str, rv: int, obj: dict | None,
+                body: str | None = None) -> None:
         """Store an object's body and revision as a run of the cluster would have left them, with no change of its
         own: the engine's skip over identical CronJob runs (engine/cronskip.py) sets what the skipped runs wrote
-        last. The object must be stored and nothing else in the transaction hold a newer state of it."""
+        last. The object must be stored and nothing else in the transaction hold a newer state of it. ``body``: the
+        object's text, when the caller has it (``obj`` is then not read)."""
         self.flush_objects()
-        body = _dumps(obj)
+        if body is None:  # else the object's text, given as is
+            body = _dumps(obj)
         cur = self.conn.execute("UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
                                 (rv, body, kind, namespace, name))
         if cur.rowcount != 1:

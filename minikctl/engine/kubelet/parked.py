@@ -35,10 +35,14 @@ and the pod keeping the revision of their last write, the change log a row for e
 from __future__ import annotations
 
 import heapq
+import re
 from bisect import bisect_right
 
 
 JUMPS_KEY = "kubelet:jumps"  # store meta: the jumped writes a run stopped early left waiting
+# in a stored pod's text: its resourceVersion (metadata's is the first), the kubelet's status entry's time
+_RV = re.compile(r'"resourceVersion":"\d+"')
+_KUBELET_TIME = re.compile(r'("manager":"kubelet","operation":"Update","subresource":"status","time":")[^"]*(")')
 
 
 class Park:
@@ -424,11 +428,18 @@ class Parked:
             tx.flush_objects()
         for i, (rv, t) in sorted(pod_rv.items()):
             j = batch[i][0]
-            row = tx.conn.execute("SELECT body FROM objects WHERE kind='Pod' AND namespace=? AND name=?",
+            row = tx.conn.execute("SELECT uid, body FROM objects WHERE kind='Pod' AND namespace=? AND name=?",
                                   (j.ns, j.name)).fetchone()
-            stored = json.loads(row[0]) if row is not None else None
-            if stored is None or (stored.get("metadata") or {}).get("uid") != j.uid:
+            if row is None or row[0] != j.uid:
                 continue
+            # the stored text with its two values replaced is the text of the object with them changed
+            text, n = _RV.subn(f'"resourceVersion":"{rv}"', row[1], count=1)
+            if n:
+                text, n = _KUBELET_TIME.subn(rf"\g<1>{rfc3339(t)}\g<2>", text, count=1)
+            if n:
+                tx.restore("Pod", j.ns, j.name, rv, None, body=text)
+                continue
+            stored = json.loads(row[1])
             meta = stored["metadata"]
             meta["resourceVersion"] = str(rv)
             for entry in meta.get("managedFields") or []:
