@@ -164,6 +164,7 @@ class Loop:
         reached = True
         self.cursor = (tx.now_ms, "", "", "")
         tx.parked = self.kubelet.parked
+        tx.parked.load()  # the jumped writes a run stopped early left (kubelet/parked.py)
         self.wall_deadline = wall_deadline
         moved = False
         try:

@@ -508,6 +508,12 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._meta[key] = value
         self._dirty.add(key)
 
+    def del_meta(self, key: str) -> None:
+        """The key is gone (a value kept only between two transactions)."""
+        if self._meta.pop(key, None) is not None:
+            self._dirty.discard(key)
+            self.conn.execute("DELETE FROM meta WHERE key=?", (key,))
+
     def flush_meta(self) -> None:
         for key in sorted(self._dirty):
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, self._meta[key]))
@@ -983,12 +989,15 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             changelog.write_rows(self.conn, self._changes)
             self._changes = []
 
-    def restore(self, kind: str, namespace: str, name: str, rv: int, obj: dict) -> None:
+    def restore(self, kind: str, namespace: str, name: str, rv: int, obj: dict | None,
+                body: str | None = None) -> None:
         """Store an object's body and revision as a run of the cluster would have left them, with no change of its
         own: the engine's skip over identical CronJob runs (engine/cronskip.py) sets what the skipped runs wrote
-        last. The object must be stored and nothing else in the transaction hold a newer state of it."""
+        last. The object must be stored and nothing else in the transaction hold a newer state of it. ``body``: the
+        object's text, when the caller has it (``obj`` is then not read)."""
         self.flush_objects()
-        body = _dumps(obj)
+        if body is None:  # else the object's text, given as is
+            body = _dumps(obj)
         cur = self.conn.execute("UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
                                 (rv, body, kind, namespace, name))
         if cur.rowcount != 1:

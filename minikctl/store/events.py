@@ -560,11 +560,13 @@ class EventLog:
         self._correlated = bool(keep)  # every uid with rows was rewritten above
 
     def bump_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
-                   field_path: str, times: int, last_ms: int, revisions: int = 1, rv: int | None = None) -> bool:
+                   field_path: str, times: int, last_ms: int, revisions: int = 1, rv: int | None = None,
+                   keep_rv: bool = False) -> bool:
         """Add ``times`` to an existing aggregated event's count and move its lastTimestamp
         (the engine's fast-forward over periodic cycles). False when there is no such event. ``revisions``: how
         many writes of the event this stands for (each moved the store's revision; the event has the last);
-        ``rv``: the revision the last of them took already (none is taken here)."""
+        ``rv``: the revision the last of them took already (none is taken here); ``keep_rv``: the writes take
+        their revisions later (engine/kubelet/parked.py ``Jump``), the event keeps its own until then."""
         from minikctl.kube.timefmt import rfc3339
 
         meta = involved["metadata"]
@@ -577,7 +579,9 @@ class EventLog:
         ev["count"] = ev.get("count", 1) + int(times)
         ev["lastTimestamp"] = rfc3339(last_ms)
         cached[4] = last_ms
-        if rv is None:
+        if keep_rv:
+            rv = int(ev["metadata"]["resourceVersion"])
+        elif rv is None:
             rv = self.next_rv()
             if revisions > 1:
                 rv += revisions - 1

@@ -58,7 +58,7 @@ class Kubelet:
         return self._nodes[name]
 
     def finish(self) -> None:
-        if self.parked.parks:
+        if self.parked.parks or self.parked.jumps:
             self.parked.finish()
         for st in self._nodes.values():
             if st is not None:

@@ -25,11 +25,24 @@ until something needs them:
 
 The result is what probing every period gives, byte for byte, whatever the other pods do; the cost is a few
 operations per parked probe and per write that needs it, not per period.
+
+A crash loop's jumped cycles (``PodWorker.cycle_single``, docs/engine-time.md) wait here the same way (``Jump``):
+their record, logs, event counts and history are moved at once, but each cycle's writes (events, the pod's
+status) take their revisions in the loop's order when a write needs the next one (``settle_jumps``), each event
+and the pod keeping the revision of their last write, the change log a row for each status write.
 """
 
 from __future__ import annotations
 
 import heapq
+import re
+from bisect import bisect_right
+
+
+JUMPS_KEY = "kubelet:jumps"  # store meta: the jumped writes a run stopped early left waiting
+# in a stored pod's text: its resourceVersion (metadata's is the first), the kubelet's status entry's time
+_RV = re.compile(r'"resourceVersion":"\d+"')
+_KUBELET_TIME = re.compile(r'("manager":"kubelet","operation":"Update","subresource":"status","time":")[^"]*(")')
 
 
 class Park:
@@ -89,6 +102,89 @@ class Park:
             rec.event_log, rec.cycle = self.event_log, self.cycle
 
 
+class Jump:
+    """One pod's jumped crash-loop cycles: their writes in groups, one per instant (``PodWorker.jump_writes``). A
+    group is (instant, writes), each write an event's key or None for the pod's status, the status last. The
+    explicit cycles' groups are listed; the capped cycles' are ``cap_groups`` (offsets from a cycle's restart) at
+    ``cap_first + i * cap_period`` for i < ``cap_count``."""
+
+    __slots__ = ("ns", "name", "uid", "groups", "times", "sums", "cap_first", "cap_period", "cap_count",
+                 "cap_groups", "cap_sums", "total", "done", "bumps", "per_cycle")
+
+    def __init__(self, ns: str, name: str, uid: str, groups: list, cap: tuple | None, bumps: dict,
+                 per_cycle: int) -> None:
+        self.ns, self.name, self.uid = ns, name, uid
+        self.groups = groups
+        self.times = [g[0] for g in groups]
+        self.sums = [0]
+        for _, w in groups:
+            self.sums.append(self.sums[-1] + len(w))
+        if cap:
+            self.cap_first, self.cap_period, self.cap_count, self.cap_groups = cap
+        else:
+            self.cap_first, self.cap_period, self.cap_count, self.cap_groups = 0, 1, 0, []
+        self.cap_sums = [0]
+        for _, w in self.cap_groups:
+            self.cap_sums.append(self.cap_sums[-1] + len(w))
+        self.total = len(groups) + self.cap_count * len(self.cap_groups)
+        self.done = 0  # groups that took their revisions
+        self.bumps = bumps  # event key -> its lastTimestamp after the jump
+        self.per_cycle = per_cycle  # groups in a cycle: walking back that many meets every write's last
+
+    @property
+    def pod(self) -> dict:
+        """What the event recorder keys the pod's events by."""
+        return {"metadata": {"namespace": self.ns, "name": self.name, "uid": self.uid}}
+
+    def to_json(self) -> dict:
+        """What is left of the jump when a run stops before its end (a committed step of a long advance): the next
+        run takes it up (``Parked.load``)."""
+        cap = [self.cap_first, self.cap_period, self.cap_count, self.cap_groups] if self.cap_count else None
+        return {"ns": self.ns, "name": self.name, "uid": self.uid, "groups": self.groups, "cap": cap,
+                "bumps": [[k, at] for k, at in self.bumps.items()], "per_cycle": self.per_cycle, "done": self.done}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Jump":
+        def groups(gs: list) -> list:
+            return [(t, [None if w is None else tuple(w) for w in ws]) for t, ws in gs]
+
+        cap = d["cap"]
+        j = cls(d["ns"], d["name"], d["uid"], groups(d["groups"]),
+                (cap[0], cap[1], cap[2], groups(cap[3])) if cap else None,
+                {tuple(k): at for k, at in d["bumps"]}, d["per_cycle"])
+        j.done = d["done"]
+        return j
+
+    def group(self, i: int) -> tuple:
+        n = len(self.groups)
+        if i < n:
+            return self.groups[i]
+        c, j = divmod(i - n, len(self.cap_groups))
+        off, w = self.cap_groups[j]
+        return self.cap_first + c * self.cap_period + off, w
+
+    def upto(self, lim: int) -> int:
+        """How many groups are at or before ``lim``."""
+        k = bisect_right(self.times, lim)
+        if k < len(self.groups) or not self.cap_count:
+            return k
+        for off, _ in self.cap_groups:
+            if lim >= self.cap_first + off:
+                k += min(self.cap_count, (lim - self.cap_first - off) // self.cap_period + 1)
+        return k
+
+    def writes(self, a: int, b: int) -> int:
+        """Writes of the groups a..b-1."""
+        return self._before(b) - self._before(a)
+
+    def _before(self, i: int) -> int:
+        n = len(self.groups)
+        if i <= n:
+            return self.sums[i]
+        c, j = divmod(i - n, len(self.cap_groups))
+        return self.sums[n] + c * self.cap_sums[-1] + self.cap_sums[j]
+
+
 class Parked:
     """The parked probes of one run of the loop (one per pod at most)."""
 
@@ -96,6 +192,8 @@ class Parked:
         self.loop = loop
         self.parks: dict[tuple[str, str], Park] = {}
         self.heap: list[tuple[int, str, str]] = []  # (next probe, namespace, name) of parks with probes to come
+        self.jumps: dict[tuple[str, str], Jump] = {}
+        self.jheap: list[tuple[int, str, str]] = []  # (next group, namespace, name) of jumps with writes to come
 
     @property
     def tx(self):
@@ -120,11 +218,48 @@ class Parked:
         heapq.heappush(self.heap, (park.first, park.ns, park.name))
         self.tx.held = self.hold
 
+    def load(self) -> None:
+        """A run begins: the jumps a run stopped early left (meta ``kubelet:jumps``) go on waiting here."""
+        import json
+
+        raw = self.tx.meta(JUMPS_KEY)
+        if not raw:
+            return
+        self.tx.del_meta(JUMPS_KEY)
+        for d in json.loads(raw):
+            j = Jump.from_json(d)
+            self.jumps[(j.ns, j.name)] = j
+            heapq.heappush(self.jheap, (j.group(j.done)[0], j.ns, j.name))
+        self.tx.held = self.hold
+
+    def add_jump(self, jump: Jump) -> None:
+        self.jumps[(jump.ns, jump.name)] = jump
+        heapq.heappush(self.jheap, (jump.group(0)[0], jump.ns, jump.name))
+        self.tx.held = self.hold
+
     def hold(self, events: bool) -> None:
         """Called by the store before a revision is taken (``events`` False) or the events are flushed (True)."""
-        self.settle(self.loop.cursor)
+        self.settle_all(self.loop.cursor)
         if events:
             self.sync_events()
+
+    def settle_all(self, cursor: tuple) -> None:
+        """The parked probes and the jumped writes before ``cursor``, in one order: each kind up to the other's
+        next entry, in turn."""
+        while self.jheap:
+            nxt = self.first()
+            if nxt is None:
+                break
+            j = self.jheap[0]
+            jumped = (j[0], "Pod", j[1], j[2])
+            if jumped >= cursor and nxt >= cursor:
+                return
+            if jumped < nxt:
+                self.settle_jumps(min(cursor, nxt))
+            else:
+                self.settle(min(cursor, jumped))
+        self.settle_jumps(cursor)
+        self.settle(cursor)
 
     # ---- revisions ----------------------------------------------------------------------------
     def settle(self, cursor: tuple) -> None:
@@ -218,6 +353,106 @@ class Parked:
         for p, _nxt, last in spans:
             p.last_rv = rev0 + total - after[(last, p.ns, p.name)]
 
+    # ---- crash loops' jumped writes -------------------------------------------------------------
+    def settle_jumps(self, cursor: tuple | None) -> None:
+        """Every jumped write before ``cursor`` (None: all of them) takes its revision, in the loop's order (instant,
+        then pod). Only the last writes decide what is kept: each event's and the pod's last revision, and the
+        change log's rows above the revisions the commit compacts (``changelog.KEEP``); so the groups are walked
+        back from the last one until every jump met its last writes and the walk is below that floor."""
+        import json
+
+        from minikctl.kube.timefmt import rfc3339
+        from minikctl.store import changelog
+
+        heap, jumps = self.jheap, self.jumps
+        if not heap:
+            return
+        if cursor is not None and (heap[0][0], "Pod", heap[0][1], heap[0][2]) >= cursor:
+            return
+        batch = []  # (jump, first group, end group)
+        while heap and (cursor is None or (heap[0][0], "Pod", heap[0][1], heap[0][2]) < cursor):
+            _, ns, name = heapq.heappop(heap)
+            j = jumps.get((ns, name))
+            if j is None:
+                continue
+            if cursor is None:
+                end = j.total
+            else:
+                ct, rest = cursor[0], cursor[1:]
+                end = j.upto(ct if ("Pod", ns, name) < rest else ct - 1)
+            end = max(end, j.done + 1)
+            batch.append((j, j.done, end))
+        tx = self.tx
+        rev0 = int(tx.meta("revision"))
+        total = sum(j.writes(a, b) for j, a, b in batch)
+        top = rev0 + total
+        tx.set_meta("revision", str(top))
+        floor = top - changelog.KEEP
+        # walk back: the latest group first, in the loop's order (instant, namespace, name)
+        batch.sort(key=lambda e: (e[0].ns, e[0].name))
+        walk = [(-(j.group(b - 1)[0]), -i, b - 1) for i, (j, a, b) in enumerate(batch)]
+        heapq.heapify(walk)
+        seen = [0] * len(batch)  # groups walked of each jump
+        pending = len(batch)  # jumps that have not met their last writes yet
+        rows: list = []
+        below = False
+        pod_rv: dict = {}
+        event_rv: dict = {}
+        while walk and (pending or top > floor or not below):
+            _, i, g = heapq.heappop(walk)
+            i = -i
+            j, a, _b = batch[i]
+            t, w = j.group(g)
+            for k in range(len(w) - 1, -1, -1):
+                key = w[k]
+                if key is None:
+                    if top > floor or not below:
+                        rows.append((top, changelog.MODIFIED, "Pod", j.ns, j.name, j.uid, None))
+                        below = below or top <= floor
+                    if i not in pod_rv:
+                        pod_rv[i] = (top, t)
+                elif (i, key) not in event_rv:
+                    event_rv[(i, key)] = top
+                top -= 1
+            seen[i] += 1
+            if seen[i] == min(j.per_cycle, _b - a):
+                pending -= 1
+            if g > a:
+                heapq.heappush(walk, (-(j.group(g - 1)[0]), -i, g - 1))
+        rows.sort()
+        tx._changes += rows
+        for (i, key), rv in sorted(event_rv.items()):
+            j = batch[i][0]
+            tx.bump_event(j.pod, key[0], key[1], key[2], "kubelet", key[3], 0, j.bumps[key], rv=rv)
+        if pod_rv:
+            tx.flush_objects()
+        for i, (rv, t) in sorted(pod_rv.items()):
+            j = batch[i][0]
+            row = tx.conn.execute("SELECT uid, body FROM objects WHERE kind='Pod' AND namespace=? AND name=?",
+                                  (j.ns, j.name)).fetchone()
+            if row is None or row[0] != j.uid:
+                continue
+            # the stored text with its two values replaced is the text of the object with them changed
+            text, n = _RV.subn(f'"resourceVersion":"{rv}"', row[1], count=1)
+            if n:
+                text, n = _KUBELET_TIME.subn(rf"\g<1>{rfc3339(t)}\g<2>", text, count=1)
+            if n:
+                tx.restore("Pod", j.ns, j.name, rv, None, body=text)
+                continue
+            stored = json.loads(row[1])
+            meta = stored["metadata"]
+            meta["resourceVersion"] = str(rv)
+            for entry in meta.get("managedFields") or []:
+                if entry.get("manager") == "kubelet" and entry.get("subresource") == "status":
+                    entry["time"] = rfc3339(t)
+            tx.restore("Pod", j.ns, j.name, rv, stored)
+        for j, a, b in batch:
+            j.done = b
+            if b < j.total:
+                heapq.heappush(heap, (j.group(b)[0], j.ns, j.name))
+            else:
+                del jumps[(j.ns, j.name)]
+
     def sync_events(self) -> None:
         for p in self.parks.values():
             if p.applied < p.done:
@@ -237,13 +472,14 @@ class Parked:
         p = self.parks.get((ns, name))
         if p is None:
             return False
-        self.settle(self.loop.cursor)
+        self.settle_all(self.loop.cursor)
         del self.parks[(ns, name)]
         if p.applied < p.done:
             self._bump(p)
         if not self.parks:
-            self.tx.held = None
             self.heap.clear()
+            if not self.jumps:
+                self.tx.held = None
         if p.done == p.total:
             return False
         p.undo(rec)
@@ -254,7 +490,13 @@ class Parked:
         goes further (a run stopped early) is taken back in its record."""
         from .records import load
 
-        self.settle(self.loop.cursor)
+        self.settle_all(self.loop.cursor)
+        if self.jumps:  # a run stopped early (its wall deadline): the next run takes the rest up (``load``)
+            import json
+
+            self.tx.set_meta(JUMPS_KEY, json.dumps([j.to_json() for _, j in sorted(self.jumps.items())]))
+            self.jumps.clear()
+            self.jheap.clear()
         self.sync_events()
         for (ns, name), p in list(self.parks.items()):
             if p.done == p.total:

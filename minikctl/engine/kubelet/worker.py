@@ -198,7 +198,8 @@ class PodWorker:
         """Timing knobs overriding lifecycle.md §10.3 (store meta ``engine:profile``, JSON):
         ``pull_ms`` = duration of every pull of an image not yet on the node; ``ffwd`` = false: steady loops are
         stepped one wake-up at a time, never fast-forwarded (what the fast-forward is tested against); ``twins`` =
-        false: every container's process is interpreted from its start, none copied from a twin's (procs.start)."""
+        false: every container's process is interpreted from its start, none copied from a twin's (procs.start);
+        ``crashloop`` = false: every crash-loop cycle is stepped, none jumped (``cycle_single``, ``cycle``)."""
         prof = getattr(self, "_profile", None)
         if prof is None:
             raw = self.tx.meta("engine:profile")
@@ -264,6 +265,8 @@ class PodWorker:
                 self.wake_dormant()
                 if self.ff_anchor is not None:
                     anchor, self.ff_anchor = self.ff_anchor, None
+                    if self.profile().get("crashloop") is False:
+                        continue  # every cycle stepped (the golden tests' reference)
                     self._body = None  # the fast-forward moves the pod's condition times in place
                     if len(self.rec.containers) == 1:
                         self.cycle_single(anchor)
@@ -1012,7 +1015,7 @@ class PodWorker:
 
         rec = self.rec
         for cname, iid, w, fp, message in pending:
-            if parked.has(self.ns, self.name):
+            if parked.has(self.ns, self.name) or (self.ns, self.name) in parked.jumps:
                 return
             end = self.horizon
             armed = False
@@ -1417,6 +1420,7 @@ class PodWorker:
             b = min(2 * b, BACKOFF_MAX)
         if n < 1:
             return
+        plan = self.jump_writes(evs, anchor, run, lag, cycles, capped)
         pod = f"{self.name}_{self.ns}({rec.uid})"
         # the timeline's history gets each cycle at its own instants, as if they had been stepped
         history.record_crash_loop(self.tx.conn, rec.uid, name, self.now, lag, cycles, capped,
@@ -1463,12 +1467,26 @@ class PodWorker:
             key = e.key()
             times[key] = times.get(key, 0) + 1
             last[key] = max(last.get(key, e.at - anchor), e.at - anchor)
+        bumps = []
         for key in sorted(times):
             if key[1] == "BackOff" and key[0] == "Warning":
                 count, at = n_backoff, exits[-1] + lag  # depends on each cycle's back-off
             else:
                 count, at = times[key] * n, exits[-1] + last[key]
-            self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, at)
+            bumps.append((key, count, at))
+        if plan is None:
+            for key, count, at in bumps:
+                self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, at)
+        else:
+            # the jumped cycles' writes take their revisions in the loop's order, when a write needs the next one
+            # (kubelet/parked.py ``Jump``); their counts and times are the events' now
+            from .parked import Jump
+
+            for key, count, at in bumps:
+                self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, at, keep_rv=True)
+            explicit, cap, per_cycle = plan
+            self.tx.parked.add_jump(Jump(self.ns, self.name, rec.uid, explicit, cap, {key: at for key, _, at in bumps},
+                                         per_cycle))
         rec.cycle = CrashLoopCycle(sig, exits[-1], {name: cr.restart_count})
         # conditions that flipped during the last cycle (Ready while it ran) flipped in the last one too
         from minikctl.kube.timefmt import parse_rfc3339
@@ -1478,6 +1496,71 @@ class PodWorker:
             ltt = cond.get("lastTransitionTime")
             if ltt and cond.get("type") in ph.KUBELET_CONDITIONS and parse_rfc3339(ltt) >= last_restart - 999:
                 cond["lastTransitionTime"] = _ts(parse_rfc3339(ltt) + shift)
+
+    def jump_writes(self, evs: list, anchor: int, run: int, lag: int, cycles: list, capped: tuple | None):
+        """The store writes stepping would make over the cycles ``cycle_single`` jumps, for ``parked.Jump``: they
+        take their revisions in the loop's order when a write needs the next one (kubelet/parked.py). None when
+        they cannot wait so: a watch of the store's changes, a probe of the pod parked, or a controller whose gate
+        (engine/controllers/__init__.py) lets the pod's status write through (each jumped write would be a change
+        it works on): the jump then writes the pod once.
+
+        A cycle (restart r, exit f = r + run, decision d = f + lag) writes, as the cycle learned before it did
+        (``evs``, the events recorded since the last decision): at r the BackOff event's 10 s re-syncs accrued
+        during the wait (``accrue_backoff_events``, when there was one), then the events of r, then the pod's
+        status; at f (when it is not r) its events, then the status; at d its events (BackOff), then the status.
+        Returns (the explicit cycles' groups, the capped cycles' (first restart, period, count, groups from a
+        restart) or None, groups in a cycle), a group being (instant, writes), a write an event's key or None for
+        the status."""
+        tx = self.tx
+        parked = getattr(tx, "parked", None)
+        if parked is None or tx.watch_events or tx.journal is not None or parked.has(self.ns, self.name):
+            return None
+        from minikctl.engine.controllers import SPECS
+        from minikctl.engine.loop import _Dormant
+        from minikctl.store.changelog import MODIFIED, Change
+
+        loop = parked.loop
+        change = Change(0, MODIFIED, "Pod", self.ns, self.name, self.rec.uid, "", self.pod, "kubelet")
+        for c in (*loop.anything, *loop.watchers.get("Pod", ())):
+            if c is loop.kubelet or getattr(c, "name", "") == "scheduler":
+                continue
+            # a controller whose gate lets the pod's status write through would see each of the jumped writes (a
+            # watch, which has no gate, sees every change)
+            spec = c.spec if isinstance(c, _Dormant) else next((s for s in SPECS if s.cls == type(c).__name__), None)
+            try:
+                if spec is None or spec.gate is None or spec.gate(loop, change):
+                    return None
+            except Exception:
+                return None
+        restart = anchor - run
+        at: dict = {restart: [], anchor: [], anchor + lag: []}
+        for e in evs:
+            if e.at not in at:
+                return None  # an event at another instant of the cycle: not the shape counted here
+            at[e.at].append(e.key())
+        backoff = [k for k in at[anchor + lag] if k[0] == "Warning" and k[1] == "BackOff"]
+        if not backoff:
+            return None
+
+        def one(r: int, f: int, prev_decision: int) -> list:
+            first = [backoff[0]] if (r - 1 - prev_decision) // RESYNC_MS > 0 else []
+            groups = [(r, first + at[restart] + [None])]
+            if run:
+                groups.append((f, at[anchor] + [None]))
+            groups.append((f + lag, at[anchor + lag] + [None]))
+            return groups
+
+        explicit: list = []
+        decision = anchor + lag
+        for r, f, _ in cycles:
+            explicit += one(r, f, decision)
+            decision = f + lag
+        cap = None
+        if capped:
+            first, period, crun, m, _ = capped
+            cap = (first, period, m, [(t - first, w) for t, w in one(first, first + crun, first - BACKOFF_MAX * 1000
+                                                                     + lag)])
+        return explicit, cap, 3 if run else 2
 
     # -- status -------------------------------------------------------------------------------
     def container_status(self, c: dict, cr: ContainerRecord, has_init: bool) -> dict:
