@@ -17,6 +17,7 @@ the cluster changes (a node is added or changed, a pod gives its resources back)
 from __future__ import annotations
 
 import json
+import os
 from fractions import Fraction
 from functools import lru_cache
 
@@ -35,6 +36,9 @@ DEFAULT_MEMORY = Fraction(200 * 1024 * 1024)  # schedutil.DefaultMemoryRequest (
 _sig = json.JSONEncoder(sort_keys=True, default=str).encode  # a pod's scheduling signature (json.dumps with these
 # options makes an encoder a call)
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode  # the store's (runtime records)
+# a node's score is shared with every node alike in what ``score`` reads of it (``Scheduler._score_key``); the tests'
+# switch back to a score per node (MINIKCTL_NO_SHARED_SCORES=1): tests/unit/test_scheduler_shared_scores.py
+SHARED_SCORES = os.environ.get("MINIKCTL_NO_SHARED_SCORES", "") in ("", "0")
 
 
 class Scheduler:
@@ -54,6 +58,7 @@ class Scheduler:
         # pods bound in this run whose kubelet has not taken them yet: their requests are already on the node
         self.assumed: dict[tuple, tuple] = {}  # (namespace, name, uid) -> (node, requests)
         self._retry: dict[str, int] | None = None  # "namespace/name" -> when to try again
+        self._all_due: int | None = None  # the instant capacity_changed made every entry due, until one is put later
         self._texts: dict[str, tuple] = {}  # "namespace/name" -> (when, its entry's JSON text in the record)
         self._nodes: dict[str, dict] | None = None  # name -> Node, once read (kept current by observe)
         self._allocs: dict[tuple, dict] = {}  # (node, resourceVersion) -> its parsed allocatable
@@ -70,6 +75,8 @@ class Scheduler:
         self._status_tails: dict = {}
         self._summaries: dict = {}  # (template, message, now) -> the history summary after the condition
         self._used: dict[str, tuple] = {}  # node -> (its state, the state's version, _used_key)
+        # (node, resourceVersion, with its labels) -> what ``score`` reads of it (_score_key)
+        self._score_nodes: dict[tuple, str] = {}
 
     @staticmethod
     def _remember(cache: dict, key: tuple, value) -> None:
@@ -82,6 +89,7 @@ class Scheduler:
         if self._retry is None:
             rec = self.tx.get_runtime(*RECORD)
             self._retry = dict((rec or {}).get("pods") or {})
+            self._all_due = None
         return self._retry
 
     def _save_retry(self) -> None:
@@ -118,6 +126,9 @@ class Scheduler:
         retry = self.retry()
         if retry:
             now = self.tx.now_ms
+            if self._all_due == now:
+                return  # every entry is due already: no entry was given a later time since (a pod freed per call)
+            self._all_due = now
             changed = False
             for key, at in retry.items():
                 if at > now:
@@ -264,14 +275,16 @@ class Scheduler:
                 self.api.write_status(pod, settled=True, encode=encode, printed=printed, summary=summary)
             self.api.event(pod, "Warning", "FailedScheduling", msg, SCHEDULER)
             self.retry()[key] = now + RETRY_MS
+            self._all_due = None
             self._save_retry()
             return
         best = None
         for node, state, ckey in feasible:
-            value = self._scores.get(ckey)
+            skey = (self._score_key(node, bool(spec.get("affinity"))), ckey[2], sig) if SHARED_SCORES else ckey
+            value = self._scores.get(skey)
             if value is None:
                 value = score(pod, node, state.requested, req, nz, self._alloc(node))
-                self._remember(self._scores, ckey, value)
+                self._remember(self._scores, skey, value)
             # the highest score wins; among equal scores the first node by name (nodes() is in name order)
             if best is None or value > best[0]:
                 best = (value, node, state)
@@ -403,6 +416,24 @@ class Scheduler:
             facts = (sig, req, full, nz)
             self._remember(self._facts, sig, facts)
         return facts
+
+    def _score_key(self, node: dict, labels: bool) -> str:
+        """What ``score`` reads of a node, as text: its allocatable cpu and memory, its taints and, for a pod with
+        an affinity (``labels``: only preferred node affinity terms read them), its labels; not its name. With
+        what is bound to the node (``_used_key``) and the pod's scheduling signature it keys the score: nodes made
+        alike that hold as many pods of one template score alike, so a Deployment's pods spread over 10 such nodes
+        are scored about once a pod bound, not once a node a pod (``pkg/scheduler/framework/plugins``: the plugins
+        read the node's allocatable, requested, taints and labels, and the pod's requests, tolerations and
+        affinity)."""
+        meta = node["metadata"]
+        key = (meta["name"], meta.get("resourceVersion"), labels)
+        found = self._score_nodes.get(key)
+        if found is None:
+            alloc = self._alloc(node)
+            found = _sig([str(alloc.get("cpu")), str(alloc.get("memory")), (node.get("spec") or {}).get("taints"),
+                          meta.get("labels") if labels else None])
+            self._remember(self._score_nodes, key, found)
+        return found
 
     def _used_key(self, name: str, state) -> tuple:
         """What is bound to a node, hashable: (numerator, denominator) pairs, as hashing a Fraction itself costs
