@@ -4,7 +4,8 @@ byte what the round trip gives.
 
 The CronJobs of test_cronjob_steps.py (a run that succeeds, one that fails, one that outlives its minute) over a
 quarter of an hour, minute by minute: every Job's and CronJob's status writes, every pod's tracking finalizer taken
-off, the history limits' deletions; once with each copy."""
+off, the history limits' deletions; once with each copy. The Job controller's copy of a status it has just written
+decodes the text stored for it (``job._copy_written``): pinned against ``_copy``'s round trip the same way."""
 
 from __future__ import annotations
 
@@ -20,6 +21,25 @@ def test_tree_copy_of_a_read_object_gives_the_json_round_trips_store(tmp_path, m
     fast = _dump(_world(tmp_path / "fast", STEPS))
     for module in (job, cronjob):
         monkeypatch.setattr(module, "_copy_read", lambda obj: json.loads(json.dumps(obj)))
+    slow = _dump(_world(tmp_path / "slow", STEPS))
+    assert len(fast) == len(slow)
+    assert fast == slow
+
+
+def test_a_written_jobs_copy_decoded_from_its_stored_text_gives_the_json_round_trips_store(tmp_path, monkeypatch):
+    """``job._copy_written`` (the Job controller's status write decodes the text it just stored) against
+    ``_copy``'s JSON round trip of the object written."""
+    decoded = []
+    real = job._copy_written
+
+    def counting(stored, feed):
+        decoded.append(bool(feed) and feed[-1].obj is stored)
+        return real(stored, feed)
+
+    monkeypatch.setattr(job, "_copy_written", counting)
+    fast = _dump(_world(tmp_path / "fast", STEPS))
+    assert sum(decoded) > 20  # the Jobs' status writes took the decoding
+    monkeypatch.setattr(job, "_copy_written", lambda stored, feed: job._copy(stored))
     slow = _dump(_world(tmp_path / "slow", STEPS))
     assert len(fast) == len(slow)
     assert fast == slow

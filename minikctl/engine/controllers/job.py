@@ -66,6 +66,16 @@ def _copy_read(obj):
     return tree_copy(obj)
 
 
+def _copy_written(stored: dict, feed: list):
+    """A copy of what ``Api.update`` just stored: the change it logged last (store/db.py ``Tx.update``) holds
+    the text written for that very object, the store's encoder's JSON (same keys in the same order), so decoding
+    it gives what ``_copy``'s JSON round trip gives without encoding the object a second time (the Job
+    controller's every status write: ~40 % of its copy). Anything else logged since: ``_copy``."""
+    if feed and feed[-1].obj is stored:
+        return feed[-1].snapshot()
+    return _copy(stored)
+
+
 def _meta(obj: dict) -> dict:
     return obj.get("metadata") or {}
 
@@ -1158,7 +1168,7 @@ class JobController(Controller):
         new = _copy_read(live)
         new["status"] = status
         stored, _ = self.api.update(live, new, subresource="status", verb="patching", trusted=True)
-        return _copy(stored)
+        return _copy_written(stored, self.tx.feed)
 
 
 # ---- helpers of syncJob ---------------------------------------------------------------------------------------
