@@ -5,7 +5,8 @@ byte what the round trip gives.
 The CronJobs of test_cronjob_steps.py (a run that succeeds, one that fails, one that outlives its minute) over a
 quarter of an hour, minute by minute: every Job's and CronJob's status writes, every pod's tracking finalizer taken
 off, the history limits' deletions; once with each copy. The Job controller's copy of a status it has just written
-decodes the text stored for it (``job._copy_written``): pinned against ``_copy``'s round trip the same way."""
+decodes the text stored for it (``job._copy_written``), and builds that status's object on the Job it read with only its
+metadata copied (``job._status_base``): each pinned against its plain copy the same way."""
 
 from __future__ import annotations
 
@@ -40,6 +41,24 @@ def test_a_written_jobs_copy_decoded_from_its_stored_text_gives_the_json_round_t
     fast = _dump(_world(tmp_path / "fast", STEPS))
     assert sum(decoded) > 20  # the Jobs' status writes took the decoding
     monkeypatch.setattr(job, "_copy_written", lambda stored, feed: job._copy(stored))
+    slow = _dump(_world(tmp_path / "slow", STEPS))
+    assert len(fast) == len(slow)
+    assert fast == slow
+
+
+def test_a_status_write_on_the_read_job_with_its_metadata_copied_gives_the_full_copys_store(tmp_path, monkeypatch):
+    """``job._status_base`` (the status write's object shares the read Job's spec) against ``_copy_read``."""
+    based = []
+    real = job._status_base
+
+    def counting(live):
+        based.append(live)
+        return real(live)
+
+    monkeypatch.setattr(job, "_status_base", counting)
+    fast = _dump(_world(tmp_path / "fast", STEPS))
+    assert len(based) > 20
+    monkeypatch.setattr(job, "_status_base", job._copy_read)
     slow = _dump(_world(tmp_path / "slow", STEPS))
     assert len(fast) == len(slow)
     assert fast == slow

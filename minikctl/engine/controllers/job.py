@@ -66,6 +66,16 @@ def _copy_read(obj):
     return tree_copy(obj)
 
 
+def _status_base(live: dict) -> dict:
+    """What the status write builds its object on: ``live`` (just read, dropped after the write) with a copy of its
+    metadata, which the write changes in place (``Api.update``: resourceVersion, managedFields), and its other
+    fields shared (the status is replaced, the spec only read: a trusted status update neither prepares nor
+    validates it). Gives what ``_copy_read(live)`` gives, without copying the spec."""
+    new = dict(live)
+    new["metadata"] = tree_copy(live["metadata"])
+    return new
+
+
 def _copy_written(stored: dict, feed: list):
     """A copy of what ``Api.update`` just stored: the change it logged last (store/db.py ``Tx.update``) holds
     the text written for that very object, the store's encoder's JSON (same keys in the same order), so decoding
@@ -1165,7 +1175,7 @@ class JobController(Controller):
                                              if v}
         if (live.get("status") or {}) == status:
             return live
-        new = _copy_read(live)
+        new = _status_base(live)
         new["status"] = status
         stored, _ = self.api.update(live, new, subresource="status", verb="patching", trusted=True)
         return _copy_written(stored, self.tx.feed)
