@@ -6,7 +6,7 @@ The CronJobs of test_cronjob_steps.py (a run that succeeds, one that fails, one 
 quarter of an hour, minute by minute: every Job's and CronJob's status writes, every pod's tracking finalizer taken
 off, the history limits' deletions; once with each copy. The Job controller's copy of a status it has just written
 decodes the text stored for it (``job._copy_written``), and builds that status's object on the Job it read with only its
-metadata copied (``job._status_base``): each pinned against its plain copy the same way."""
+metadata copied (``status_base``, the CronJob controller's too): each pinned against its plain copy the same way."""
 
 from __future__ import annotations
 
@@ -46,19 +46,21 @@ def test_a_written_jobs_copy_decoded_from_its_stored_text_gives_the_json_round_t
     assert fast == slow
 
 
-def test_a_status_write_on_the_read_job_with_its_metadata_copied_gives_the_full_copys_store(tmp_path, monkeypatch):
-    """``job._status_base`` (the status write's object shares the read Job's spec) against ``_copy_read``."""
+def test_a_status_write_on_the_read_object_with_its_metadata_copied_gives_the_full_copys_store(tmp_path,
+                                                                                                 monkeypatch):
+    """``status_base`` (the Job's and the CronJob's status writes share the read object's spec) against
+    ``_copy_read``."""
     based = []
-    real = job._status_base
+    for module in (job, cronjob):
+        def counting(live, real=module.status_base):
+            based.append(live["kind"])
+            return real(live)
 
-    def counting(live):
-        based.append(live)
-        return real(live)
-
-    monkeypatch.setattr(job, "_status_base", counting)
+        monkeypatch.setattr(module, "status_base", counting)
     fast = _dump(_world(tmp_path / "fast", STEPS))
-    assert len(based) > 20
-    monkeypatch.setattr(job, "_status_base", job._copy_read)
+    assert based.count("Job") > 20 and based.count("CronJob") > 5
+    for module in (job, cronjob):
+        monkeypatch.setattr(module, "status_base", module._copy_read)
     slow = _dump(_world(tmp_path / "slow", STEPS))
     assert len(fast) == len(slow)
     assert fast == slow

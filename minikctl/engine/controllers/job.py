@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 
 from minikctl.engine.controllers.base import Controller, controller_ref, is_pod_ready, new_controller_ref, \
-    pod_from_template
+    pod_from_template, status_base
 from minikctl.kube import errors as E
 from minikctl.kube.selectors import selector_matches
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
@@ -64,16 +64,6 @@ def _copy_read(obj):
     (the Job controller copies every Job it writes a status for, and every pod it takes its finalizer off).
     ``_copy`` stays for what the controller built itself (a template, what ``Api.update`` returns)."""
     return tree_copy(obj)
-
-
-def _status_base(live: dict) -> dict:
-    """What the status write builds its object on: ``live`` (just read, dropped after the write) with a copy of its
-    metadata, which the write changes in place (``Api.update``: resourceVersion, managedFields), and its other
-    fields shared (the status is replaced, the spec only read: a trusted status update neither prepares nor
-    validates it). Gives what ``_copy_read(live)`` gives, without copying the spec."""
-    new = dict(live)
-    new["metadata"] = tree_copy(live["metadata"])
-    return new
 
 
 def _copy_written(stored: dict, feed: list):
@@ -1175,7 +1165,7 @@ class JobController(Controller):
                                              if v}
         if (live.get("status") or {}) == status:
             return live
-        new = _status_base(live)
+        new = status_base(live)
         new["status"] = status
         stored, _ = self.api.update(live, new, subresource="status", verb="patching", trusted=True)
         return _copy_written(stored, self.tx.feed)
