@@ -13,7 +13,19 @@ import json
 
 from minikctl.kube import errors as E
 from minikctl.kube.selectors import selector_matches
+from minikctl.kube.treecopy import tree_copy
 from minikctl.store.changelog import DELETED
+
+
+def status_base(live: dict) -> dict:
+    """What a controller's status write (the Job's and the CronJob's updateStatus) builds its object on: ``live``,
+    just read from the store and dropped after the write, with a copy of its metadata, which the write changes in
+    place (``Api.update``: resourceVersion, managedFields), and its other fields shared (the status is replaced,
+    the spec only read: a trusted status update neither prepares nor validates it). Gives what a copy of the
+    whole object gives, without copying the spec (a CronJob's holds its Job template)."""
+    new = dict(live)
+    new["metadata"] = tree_copy(live["metadata"])
+    return new
 
 
 def controller_ref(obj: dict) -> dict | None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
-from minikctl.engine.controllers.base import Controller, controller_ref, new_controller_ref
+from minikctl.engine.controllers.base import Controller, controller_ref, new_controller_ref, status_base
 from minikctl.kube import cron
 from minikctl.kube import errors as E
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
@@ -328,7 +328,7 @@ class CronJobController(Controller):
         live = self.tx.get("CronJob", _meta(cj).get("namespace", "default"), _meta(cj)["name"])
         if live is None:
             return
-        new = _copy_read(live)
+        new = status_base(live)
         new["status"] = status
         self.api.update(live, new, subresource="status", verb="patching", trusted=True)
 

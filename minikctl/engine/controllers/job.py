@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 
 from minikctl.engine.controllers.base import Controller, controller_ref, is_pod_ready, new_controller_ref, \
-    pod_from_template
+    pod_from_template, status_base
 from minikctl.kube import errors as E
 from minikctl.kube.selectors import selector_matches
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
@@ -64,6 +64,16 @@ def _copy_read(obj):
     (the Job controller copies every Job it writes a status for, and every pod it takes its finalizer off).
     ``_copy`` stays for what the controller built itself (a template, what ``Api.update`` returns)."""
     return tree_copy(obj)
+
+
+def _copy_written(stored: dict, feed: list):
+    """A copy of what ``Api.update`` just stored: the change it logged last (store/db.py ``Tx.update``) holds
+    the text written for that very object, the store's encoder's JSON (same keys in the same order), so decoding
+    it gives what ``_copy``'s JSON round trip gives without encoding the object a second time (the Job
+    controller's every status write: ~40 % of its copy). Anything else logged since: ``_copy``."""
+    if feed and feed[-1].obj is stored:
+        return feed[-1].snapshot()
+    return _copy(stored)
 
 
 def _meta(obj: dict) -> dict:
@@ -1155,10 +1165,10 @@ class JobController(Controller):
                                              if v}
         if (live.get("status") or {}) == status:
             return live
-        new = _copy_read(live)
+        new = status_base(live)
         new["status"] = status
         stored, _ = self.api.update(live, new, subresource="status", verb="patching", trusted=True)
-        return _copy(stored)
+        return _copy_written(stored, self.tx.feed)
 
 
 # ---- helpers of syncJob ---------------------------------------------------------------------------------------
