@@ -154,18 +154,6 @@ class CachedReads:
     def __getattr__(self, name: str):
         return getattr(self.tx, name)
 
-    @staticmethod
-    def _facts_of_written(written, cache: dict):
-        """The transaction's ``facts`` of the kind: ``written`` of an object in a namespace this informer has read,
-        else None. The facts of a change in another namespace are never used (``observe`` ignores it, and the
-        namespace's first ``list`` reads the store, where the change already is): the pods of namespaces no
-        ReplicaSet lists, a Job's, bare pods, are written without working them out."""
-
-        def on_write(obj: dict):
-            return written(obj) if obj["metadata"].get("namespace", "") in cache else None
-
-        return on_write
-
     def observe(self, ch) -> None:
         if ch.kind in self.KINDS:
             self._objs.pop((ch.kind, ch.namespace, ch.name), None)
