@@ -161,6 +161,35 @@ def test_adopts_orphans_and_releases_pods_whose_labels_change(world):
     assert len([p for p in world.pods() if p["metadata"]["labels"]["tier"] == "frontend"]) == 2
 
 
+@pytest.mark.parametrize("same_command", [False, True])
+def test_adopts_an_orphan_whose_owners_are_not_its_controller(world, same_command):
+    """ClaimPods adopts a pod with no controller reference whatever other owners it has (controller_ref_manager.go
+    ClaimObject: ``controllerRef == nil``), and AdoptPod adds the controller reference beside them; the pod then
+    counts as a replica, so the ReplicaSet deletes one of its own. The same whether the pod is written in a later
+    command (the controller's cache read from the store) or in the command that has already synced the ReplicaSet
+    (the pod reaches the cache as a change's text, unread)."""
+    cm = world.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "owner"}, "data": {}})
+    ref = {"apiVersion": "v1", "kind": "ConfigMap", "name": "owner", "uid": cm["metadata"]["uid"]}
+    orphan = {"apiVersion": "v1", "kind": "Pod",
+              "metadata": {"name": "orphan", "labels": {"tier": "frontend"}, "ownerReferences": [ref]},
+              "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+
+    def act(cl):
+        rs = cl.api.create(replicaset(replicas=2))
+        if same_command:
+            cl.settle()  # the ReplicaSet's pods made and its informer's cache filled
+            cl.api.create(dict(orphan))
+        return rs
+
+    rs = world.step(act)
+    if not same_command:
+        world.create(orphan)
+    refs = world.get("Pod", "orphan")["metadata"]["ownerReferences"]
+    assert [r["kind"] for r in refs] == ["ConfigMap", "ReplicaSet"] and refs[1]["uid"] == rs["metadata"]["uid"]
+    assert refs[1]["controller"] is True
+    assert len(world.pods()) == 2
+
+
 def test_min_ready_seconds_makes_pods_available_later(world):
     """IsPodAvailable: ready for more than minReadySeconds (lastTransitionTime + minReadySeconds before now);
     updatePod requeues the ReplicaSet minReadySeconds + 1 s after a pod turned ready."""

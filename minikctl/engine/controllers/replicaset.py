@@ -365,9 +365,11 @@ class ReplicaSetController(Controller):
         if selector is None:
             return  # "error converting pod selector to selector": nothing to do until it is fixed
         uid = rs["metadata"].get("uid", "")
-        # a pod another controller owns is of no interest here (but for ranking a scale-down, which lists again)
-        # (informer entries and their facts: a pod is decoded only when more than its facts is read of it)
-        pods = self.pods.list(namespace, lambda body: uid in body or '"ownerReferences"' not in body, _pod_facts,
+        # a pod another controller owns is of no interest here (but for ranking a scale-down, which lists again):
+        # its stored text names a controller reference ("controller":true, the store's compact JSON) and not this
+        # ReplicaSet's uid. An orphan may have owners that are not its controller (ClaimPods adopts it all the
+        # same). (Informer entries and their facts: a pod is decoded only when more than its facts is read of it.)
+        pods = self.pods.list(namespace, lambda body: uid in body or '"controller":true' not in body, _pod_facts,
                               lazy=True)
         claimed = self.claim_pods(rs, selector, [pf for pf in pods if pf[1][0]])  # the active ones
         filtered = [entry for entry, _ in claimed]
