@@ -118,6 +118,25 @@ class Loop:
         """Whether an object of ``kind`` exists in ``namespace`` (may an orphan there have an owner?)."""
         return self.known((kind, namespace), lambda: bool(self.tx.list(kind, namespace, ("metadata.name",))))
 
+    def others_act_on(self, ch) -> bool:
+        """Whether a component other than the kubelet and the scheduler might act on ``ch``, were it written now: a
+        watcher of its kind (or of every kind) with no gate (a watch's tap), or a controller whose gate lets it
+        through (controllers/__init__.py; a built controller is asked its spec's gate too). A kubelet that would
+        make many such writes at once asks (``PodWorker.jump_writes``): with nobody else to see them, they may take
+        their revisions later."""
+        from minikctl.engine.controllers import SPECS
+
+        for c in (*self.anything, *self.watchers.get(ch.kind, ())):
+            if c is self.kubelet or getattr(c, "name", "") == "scheduler":
+                continue
+            spec = c.spec if isinstance(c, _Dormant) else next((s for s in SPECS if s.cls == type(c).__name__), None)
+            try:
+                if spec is None or spec.gate is None or spec.gate(self, ch):
+                    return True
+            except Exception:
+                return True
+        return False
+
     def pending(self) -> bool:
         return bool(self.tx.feed) or any(c.has_work() for c in self.components)
 

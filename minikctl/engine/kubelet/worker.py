@@ -1515,23 +1515,12 @@ class PodWorker:
         parked = getattr(tx, "parked", None)
         if parked is None or tx.watch_events or tx.journal is not None or parked.has(self.ns, self.name):
             return None
-        from minikctl.engine.controllers import SPECS
-        from minikctl.engine.loop import _Dormant
         from minikctl.store.changelog import MODIFIED, Change
 
-        loop = parked.loop
-        change = Change(0, MODIFIED, "Pod", self.ns, self.name, self.rec.uid, "", self.pod, "kubelet")
-        for c in (*loop.anything, *loop.watchers.get("Pod", ())):
-            if c is loop.kubelet or getattr(c, "name", "") == "scheduler":
-                continue
-            # a controller whose gate lets the pod's status write through would see each of the jumped writes (a
-            # watch, which has no gate, sees every change)
-            spec = c.spec if isinstance(c, _Dormant) else next((s for s in SPECS if s.cls == type(c).__name__), None)
-            try:
-                if spec is None or spec.gate is None or spec.gate(loop, change):
-                    return None
-            except Exception:
-                return None
+        # a controller whose gate lets the pod's status write through would see each of the jumped writes
+        if parked.loop.others_act_on(Change(0, MODIFIED, "Pod", self.ns, self.name, self.rec.uid, "", self.pod,
+                                            "kubelet")):
+            return None
         restart = anchor - run
         at: dict = {restart: [], anchor: [], anchor + lag: []}
         for e in evs:
