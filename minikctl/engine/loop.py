@@ -70,6 +70,9 @@ class Loop:
         self.anything: list = []
         self.owners: dict[str, object] = {}
         self._gates: dict[tuple, bool] = {}  # what the controllers' gates read of the store (``known``)
+        # the spec each built component was woken from, by the component's id (built components live as long as
+        # the loop, in ``components``): what ``others_act_on`` asks of a controller already built
+        self._woken_from: dict[int, object] = {}
         for comp in self.components:
             for kind in comp.watches:
                 if kind == "*":
@@ -89,6 +92,7 @@ class Loop:
         """Build a dormant controller and put it in its place (in the components' order, among the watchers of
         its kinds, as the owner of its records); returns it."""
         comp = dormant.spec.load()(self)
+        self._woken_from[id(comp)] = dormant.spec
         for group in (self.components, self.anything, *self.watchers.values()):
             for i, c in enumerate(group):
                 if c is dormant:
@@ -121,15 +125,14 @@ class Loop:
     def others_act_on(self, ch) -> bool:
         """Whether a component other than the kubelet and the scheduler might act on ``ch``, were it written now: a
         watcher of its kind (or of every kind) with no gate (a watch's tap), or a controller whose gate lets it
-        through (controllers/__init__.py; a built controller is asked its spec's gate too). A kubelet that would
-        make many such writes at once asks (``PodWorker.jump_writes``): with nobody else to see them, they may take
-        their revisions later."""
-        from minikctl.engine.controllers import SPECS
-
+        through (controllers/__init__.py; a built controller is asked the gate of the spec it was woken from,
+        ``wake``). A kubelet that would make many such writes at once asks (``PodWorker.jump_writes``): with nobody
+        else to see them, they may take their revisions later."""
+        woken_from = self._woken_from
         for c in (*self.anything, *self.watchers.get(ch.kind, ())):
             if c is self.kubelet or getattr(c, "name", "") == "scheduler":
                 continue
-            spec = c.spec if isinstance(c, _Dormant) else next((s for s in SPECS if s.cls == type(c).__name__), None)
+            spec = c.spec if isinstance(c, _Dormant) else woken_from.get(id(c))
             try:
                 if spec is None or spec.gate is None or spec.gate(self, ch):
                     return True

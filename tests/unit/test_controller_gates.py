@@ -16,7 +16,7 @@ import pytest
 
 from apps_world import World, deployment, replicaset
 from minikctl.engine import loop as L
-from minikctl.engine.controllers import JOB_CONTROLLER_UID, JOB_TRACKING_FINALIZER, SCHEDULER, SPECS
+from minikctl.engine.controllers import JOB_CONTROLLER_UID, JOB_TRACKING_FINALIZER, SCHEDULER, SPECS, Spec
 
 
 def test_the_specs_name_what_the_controllers_watch_and_own(tmp_path):
@@ -224,5 +224,41 @@ def test_what_a_pod_change_wakes_on_a_store_with_no_workloads(tmp_path, obj, typ
             if isinstance(comp, L._Dormant) and (comp.spec.gate is None or comp.spec.gate(loop, ch)):
                 woke.add(comp.spec.cls)
         return woke
+
+    assert world.step(run) == wanted
+
+
+@pytest.mark.parametrize("finalizers, wanted", [([], False), ([JOB_TRACKING_FINALIZER], True)])
+def test_a_built_controller_is_asked_the_gate_it_was_woken_by_whatever_its_class_is_named(
+        tmp_path, finalizers, wanted):
+    """Loop.others_act_on asks a controller already built the gate of the spec it was built from, not the spec
+    whose ``cls`` happens to name its class: a Job controller whose class goes by another name still turns away
+    a label on a running orphan, and still lets through an orphan carrying its tracking finalizer."""
+    import json
+
+    from minikctl.engine.controllers.job import JobController
+    from minikctl.store.changelog import Change
+
+    class RenamedJobController(JobController):
+        pass
+
+    class _Renamed(Spec):
+        __slots__ = ()
+
+        def load(self):
+            return RenamedJobController
+
+    world = World(tmp_path)
+
+    def run(cl):
+        loop = L.Loop(cl.api)
+        job = next(c for c in loop.watchers["Pod"] if isinstance(c, L._Dormant) and c.spec.cls == "JobController")
+        job.spec = _Renamed("job", "JobController", job.spec.watches, job.spec.owns, job.spec.gate)
+        loop.all_components()
+        assert any(type(c) is RenamedJobController for c in loop.watchers["Pod"])
+        body = _orphan("p", {"a": "b"}, "node1", finalizers=finalizers)
+        body["metadata"]["namespace"] = "default"
+        ch = Change(1, "MODIFIED", "Pod", "default", "p", "uid-p", json.dumps(body), body, "")
+        return loop.others_act_on(ch)
 
     assert world.step(run) == wanted
