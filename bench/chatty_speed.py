@@ -41,6 +41,7 @@ from minikctl.store.db import Store  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import engine_speed  # noqa: E402  (the pods and stores of the issue-4 benches)
 from engine_speed import pod  # noqa: E402
+from node_room import give_room  # noqa: E402
 
 COUNTER = 'i=0; while true; do echo "$i: $(date)"; i=$((i+1)); sleep 1; done'
 
@@ -170,10 +171,7 @@ def main() -> None:
             store = make_store(Path(d) / "busy.db", a.pods, never_ready, start=False)
             with store.transaction() as tx:
                 cluster = Cluster(tx)
-                node = tx.get("Node", "", "node1")  # room for one more
-                for key in ("capacity", "allocatable"):
-                    node["status"][key]["pods"] = str(max(110, a.pods + 1))
-                tx.update(node)
+                give_room(cluster, max(110, a.pods + 1))  # room for one more
                 cluster.api.create({"apiVersion": "v1", "kind": "Service",
                                     "metadata": {"name": "flap", "namespace": "default"},
                                     "spec": {"selector": {"app": "flap"}, "ports": [{"port": 80, "targetPort": 8080}]}})

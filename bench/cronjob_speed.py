@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from minikctl.cluster import Cluster  # noqa: E402
 from minikctl.kube.timefmt import parse_go_duration  # noqa: E402
 from minikctl.store.db import Store  # noqa: E402
+from node_room import give_room  # noqa: E402  (bench/node_room.py, beside this script)
 
 
 def cronjob(i: int) -> dict:
@@ -58,10 +59,7 @@ def main() -> None:
         store = Store(path)
         with store.transaction() as tx:
             cl = Cluster(tx)
-            node = tx.get("Node", "", "node1")
-            for key in ("capacity", "allocatable"):
-                node["status"][key].update({"pods": str(max(110, 5 * a.cronjobs)), "cpu": "1000", "memory": "1Ti"})
-            cl.api.write_status(node)
+            give_room(cl, max(110, 5 * a.cronjobs))
             for i in range(a.cronjobs):
                 cl.api.create(cronjob(i))
             cl.settle()

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from minikctl.cluster import Cluster  # noqa: E402
 from minikctl.store.db import Store  # noqa: E402
+from node_room import give_room  # noqa: E402  (bench/node_room.py, beside this script)
 
 
 def pod(name: str, container: dict) -> dict:
@@ -49,10 +50,7 @@ def make_store(path: Path, n: int, make, start: bool = True, digits: int = 4) ->
     store = Store(path)
     with store.transaction() as tx:
         cluster = Cluster(tx)  # a new store gets its node
-        node = tx.get("Node", "", "node1")  # given room for every pod (the default allows 110)
-        for key in ("capacity", "allocatable"):
-            node["status"][key].update({"pods": str(max(110, n)), "cpu": "1000", "memory": "1Ti"})
-        tx.update(node)
+        give_room(cluster, max(110, n))  # room for every pod (the default allows 110)
         for i in range(n):
             tx.create(make(f"p{i:0{digits}d}"))
         cluster.settle()

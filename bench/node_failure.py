@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from minikctl.cluster import Cluster  # noqa: E402
 from minikctl.store.db import Store  # noqa: E402
+from node_room import give_room  # noqa: E402  (bench/node_room.py, beside this script)
 
 
 def main() -> None:
@@ -33,11 +34,8 @@ def main() -> None:
             for i in range(2, a.nodes + 1):
                 cluster.api.create({"apiVersion": "v1", "kind": "Node", "metadata": {"name": f"node{i}"}})
             cluster.settle()
-            for i in range(1, a.nodes + 1):  # room for the replacements too
-                node = tx.get("Node", "", f"node{i}")
-                for key in ("capacity", "allocatable"):
-                    node["status"][key].update({"pods": str(2 * a.per_node + 10), "cpu": "1000", "memory": "1Ti"})
-                tx.update(node)
+            # room for the replacements too
+            give_room(cluster, 2 * a.per_node + 10, [f"node{i}" for i in range(1, a.nodes + 1)])
             cluster.api.create({
                 "apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web", "namespace": "default"},
                 "spec": {"replicas": total, "selector": {"matchLabels": {"app": "web"}},

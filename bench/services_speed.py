@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from minikctl.cluster import Cluster  # noqa: E402
 from minikctl.store.db import Store  # noqa: E402
+from node_room import give_room  # noqa: E402  (bench/node_room.py, beside this script)
 
 FLAP = "while true; do touch /tmp/ready; sleep 30; rm -f /tmp/ready; sleep 30; done"
 
@@ -77,10 +78,7 @@ def main() -> None:
         store = Store(path)
         with store.transaction() as tx:
             cl = Cluster(tx)
-            node = tx.get("Node", "", "node1")
-            for key in ("capacity", "allocatable"):
-                node["status"][key].update({"pods": str(max(110, 2 * a.pods)), "cpu": "1000", "memory": "1Ti"})
-            cl.api.write_status(node)
+            give_room(cl, max(110, 2 * a.pods))
             if not a.no_services:
                 for j in range(a.services):
                     cl.api.create(service(j))

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from minikctl.cluster import Cluster  # noqa: E402
 from minikctl.store.db import Store  # noqa: E402
+from node_room import give_room  # noqa: E402  (bench/node_room.py, beside this script)
 
 
 def web(n: int, policy: str) -> dict:
@@ -39,14 +40,6 @@ def daemonset() -> dict:
                      "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "10%"}},
                      "template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": [
                          {"name": "agent", "image": "registry.k8s.io/nginx-slim:0.24"}]}}}}
-
-
-def room(cl: Cluster, pods: int) -> None:
-    node = cl.tx.get("Node", "", "node1")
-    new = copy.deepcopy(node)
-    for key in ("capacity", "allocatable"):
-        new["status"][key].update({"pods": str(max(110, pods)), "cpu": "1000", "memory": "1Ti"})
-    cl.api.update(node, new, subresource="status")
 
 
 def timed(label: str, fn) -> None:
@@ -69,7 +62,7 @@ def ready(cl: Cluster, kind: str, name: str, field: str, want: int, limit_ms: in
 
 def sts_scenario(n: int, policy: str, update: bool):
     def run(cl: Cluster) -> str:
-        room(cl, n)
+        give_room(cl, max(110, n))
         cl.api.create(web(n, policy))
         took = ready(cl, "StatefulSet", "web", "readyReplicas", n, 3_600_000)
         out = f"all {n} ready after {took / 1000:.0f} virtual s"
