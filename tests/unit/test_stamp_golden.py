@@ -104,21 +104,30 @@ def test_stamped_pods_store_what_admission_gives(tmp_path, manifest):
             assert a == b
 
 
+def spy(monkeypatch, owner, name: str, note) -> list:
+    """``owner``'s ``name`` (a function, or a method of a class) called as before from now on in this test, and
+    after each call what ``note(result, *arguments)`` gives appended to the list returned, in call order (a note
+    of None: nothing appended)."""
+    real = getattr(owner, name)
+    notes: list = []
+
+    def spied(*args, **kwargs):
+        got = real(*args, **kwargs)
+        entry = note(got, *args, **kwargs)
+        if entry is not None:
+            notes.append(entry)
+        return got
+
+    monkeypatch.setattr(owner, name, spied)
+    return notes
+
+
 def count_stamped(monkeypatch) -> list:
     """The names of the pods ``Api._stamped`` makes, in order, from now on in this test."""
     from minikctl.api.server import Api
 
-    stamped = []
-    real = Api._stamped
-
-    def counting(self, template, sent):
-        got = real(self, template, sent)
-        if got is not None:
-            stamped.append(got["metadata"]["name"])
-        return got
-
-    monkeypatch.setattr(Api, "_stamped", counting)
-    return stamped
+    return spy(monkeypatch, Api, "_stamped",
+               lambda got, self, template, sent: None if got is None else got["metadata"]["name"])
 
 
 def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, capsys):
@@ -129,49 +138,15 @@ def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, cap
     from minikctl.cli import app
 
     stamped = count_stamped(monkeypatch)
-    from minikctl.engine.controllers.scheduler import Scheduler
-
-    spliced = []
-    real_text = Scheduler._status_text
-
-    def text(self, pod, body, *stamped):
-        got = real_text(self, pod, body, *stamped)
-        spliced.append((got is not None, self))
-        return got
-
-    monkeypatch.setattr(Scheduler, "_status_text", text)
-    from minikctl.store.changelog import Remade
-
-    remade = []
-    real_snapshot = Remade.snapshot
-
-    def snapshot(self):
-        got = real_snapshot(self)
-        remade.append((self.name, self.source.remade.state))
-        return got
-
-    monkeypatch.setattr(Remade, "snapshot", snapshot)
-    rowed = []
-    real_row_stamp = Scheduler._row_stamp
-
-    def row_stamp(self, key, name):
-        got = real_row_stamp(self, key, name)
-        rowed.append((name, got is not None, self))
-        return got
-
-    monkeypatch.setattr(Scheduler, "_row_stamp", row_stamp)
     from minikctl.api import stamp
-
-    made = []
-    real_maker = stamp.maker
-
-    def maker(value):
-        got = real_maker(value)
-        made.append(got is not None)
-        return got
-
-    monkeypatch.setattr(stamp, "maker", maker)
+    from minikctl.engine.controllers.scheduler import Scheduler
+    from minikctl.store.changelog import Remade
     from minikctl.store.db import Store
+
+    spliced = spy(monkeypatch, Scheduler, "_status_text", lambda got, self, *args: (got is not None, self))
+    remade = spy(monkeypatch, Remade, "snapshot", lambda got, self: (self.name, self.source.remade.state))
+    rowed = spy(monkeypatch, Scheduler, "_row_stamp", lambda got, self, key, name: (name, got is not None, self))
+    made = spy(monkeypatch, stamp, "maker", lambda got, value: got is not None)
 
     read_rows = []  # the rows of objects the scheduler's work reads, and the events of an object read
     in_work = []
@@ -346,9 +321,7 @@ def test_rows_left_pending_at_the_bound_store_the_same_table(tmp_path, monkeypat
     monkeypatch.setattr(db, "ROWS_PENDING", 40)
     monkeypatch.delenv("MINIKCTL_STORE", raising=False)
     monkeypatch.setenv("MINIKCTL_TICK", "0")
-    decoded = []
-    real = rows._printed_body
-    monkeypatch.setattr(rows, "_printed_body", lambda body: decoded.append(1) or real(body))
+    decoded = spy(monkeypatch, rows, "_printed_body", lambda got, body: 1)
     unfit = "".join(_pod(f"u-{i:03d}", "nginx:1.0", "  nodeSelector: {disk: none}\n") for i in range(60))
     # pods bound to a node that does not exist: nothing writes them again
     elsewhere = "".join(_pod(f"e-{i:03d}", "nginx:1.0", "  nodeName: elsewhere\n") for i in range(12))
