@@ -206,18 +206,27 @@ def ahead(a, b, c, n: int, shift: "Shift | None"):
     ``c``, when both minutes moved it alike; else NotAlike."""
     if a == b == c:
         return c
+    t = _shape(a, b, c)
+    if t is dict:
+        return {k: ahead(a[k], b[k], c[k], n, shift) for k in c}
+    if t is list:
+        return [ahead(x, y, z, n, shift) for x, y, z in zip(a, b, c)]
+    return _leaf(a, b, c, n, shift)
+
+
+def _shape(a, b, c) -> type:
+    """The type of ``a``, ``b``, ``c`` (not all equal), which ``ahead`` and ``moves`` go down: NotAlike unless the
+    three are of one type, dicts with the same keys in the same order, or lists of one length."""
     t = type(c)
     if type(a) is not t or type(b) is not t:
         raise NotAlike("a value changed type")
     if t is dict:
         if list(a) != list(c) or list(b) != list(c):
             raise NotAlike("keys changed")
-        return {k: ahead(a[k], b[k], c[k], n, shift) for k in c}
-    if t is list:
+    elif t is list:
         if not len(a) == len(b) == len(c):
             raise NotAlike("a list changed length")
-        return [ahead(x, y, z, n, shift) for x, y, z in zip(a, b, c)]
-    return _leaf(a, b, c, n, shift)
+    return t
 
 
 def _leaf(a, b, c, n: int, shift: "Shift | None"):
@@ -254,12 +263,8 @@ def moves(a, b, c, shift: "Shift | None"):
     n minutes on are made along the paths that move only (a record is mostly parts that stay)."""
     if a == b == c:
         return None
-    t = type(c)
-    if type(a) is not t or type(b) is not t:
-        raise NotAlike("a value changed type")
+    t = _shape(a, b, c)
     if t is dict:
-        if list(a) != list(c) or list(b) != list(c):
-            raise NotAlike("keys changed")
         out = []
         for k in c:
             m = moves(a[k], b[k], c[k], shift)
@@ -267,8 +272,6 @@ def moves(a, b, c, shift: "Shift | None"):
                 out.append((k, m))
         return (dict, out)
     if t is list:
-        if not len(a) == len(b) == len(c):
-            raise NotAlike("a list changed length")
         out = []
         for i, (x, y, z) in enumerate(zip(a, b, c)):
             m = moves(x, y, z, shift)
