@@ -17,8 +17,10 @@ events)" events (client-go's EventCorrelator: their counts and times), the event
    Jobs and pods of the last runs are finished, their records wait for nothing). In a CronJob's first minutes
    its events are not combined yet (from the tenth distinct one on), and each draws a uid and an event name that
    a later minute's does not: ``_Warm`` compares such minutes draw by draw and counts the skipped minutes' draws
-   as the aggregator makes them. Until two minutes are alike either way it only steps: a CronJob's first minutes,
-   before its history limits delete a Job every minute, are not.
+   as the aggregator makes them. Until two minutes are alike either way it only steps. A CronJob's first minutes,
+   before its history limits delete a Job every minute, are not learned from even when two of them are alike
+   (``_runs_steady``: each CronJob controls as many Jobs at the three boundaries): the minutes after them also
+   delete a Job, and take more revisions and event names than they did.
 2. moves the store by N minutes at once: the meta counters and the clock, the lasting objects (``Tx.restore``:
    the body and revision the N-th minute would leave, with no change of their own), the lasting runtime records,
    the combined events; writes the events of the skipped minutes still within the TTL; drops the events past it.
@@ -59,6 +61,7 @@ class _CronState(State):
     def __init__(self, tx) -> None:
         super().__init__(tx)
         self._runs: set | None = None
+        self._jobs: dict | None = None
 
     def runs(self) -> set:
         """``_runs`` of the state's objects, worked out once (each state is read by up to three learned minutes,
@@ -66,6 +69,16 @@ class _CronState(State):
         if self._runs is None:
             self._runs = _runs(self.objects)
         return self._runs
+
+    def jobs_per_cronjob(self) -> dict:
+        """How many Jobs each CronJob controls: (namespace, name) -> count."""
+        if self._jobs is None:
+            self._jobs = {}
+            for kind, ns, name in self.runs():
+                if kind == "Job":
+                    owner = (ns, _controller_ref(self.objects[(kind, ns, name)][1]).get("name"))
+                    self._jobs[owner] = self._jobs.get(owner, 0) + 1
+        return self._jobs
 
 
 def _controller(body: str, field: str = "kind") -> str | None:
@@ -115,6 +128,15 @@ def _revisions_alike(s0: State, s1: State, s2: State, lasting: set) -> None:
             raise NotAlike("a number moved unevenly")
 
 
+def _runs_steady(s0: _CronState, s1: _CronState, s2: _CronState) -> None:
+    """Each CronJob controls as many Jobs at the three boundaries: its history limits (cleanupFinishedJobs) delete
+    a finished Job every minute, as the minute creates one. Before the limits are reached a minute creates a Job
+    and deletes none: such minutes may be alike, but the minutes after them, which also delete, are not what they
+    repeat (they take more revisions, draw more event names, write ``SuccessfulDelete`` events)."""
+    if not (s0.jobs_per_cronjob() == s1.jobs_per_cronjob() == s2.jobs_per_cronjob()):
+        raise NotAlike("the CronJobs' Jobs still accumulate (their history limits delete none yet)")
+
+
 class _Learned:
     """What two consecutive minutes (s0 → s1 → s2) did alike, or NotAlike."""
 
@@ -126,6 +148,7 @@ class _Learned:
         for key, v2 in s2.meta.items():  # the counters first: most minutes that are not alike differ there
             if v2 != s1.meta[key] or v2 != s0.meta[key]:
                 ahead(s0.meta[key], s1.meta[key], v2, 1, None)
+        _runs_steady(s0, s1, s2)
         self.s2 = s2
         self.ttl = ttl
         cronjobs = [k[2] for k in s2.objects if k[0] == "CronJob"]
@@ -414,6 +437,7 @@ class _Warm(_Learned):
         self.s2 = s2
         self.ttl = ttl
         self._before = (s0, s1)
+        _runs_steady(s0, s1, s2)
         self.stale = sorted(s2.runs())
         stale = set(self.stale)
         lasting = set(s2.objects) - stale
