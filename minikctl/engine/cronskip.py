@@ -140,7 +140,7 @@ def _runs_steady(s0: _CronState, s1: _CronState, s2: _CronState) -> None:
 class _Learned:
     """What two consecutive minutes (s0 → s1 → s2) did alike, or NotAlike."""
 
-    def __init__(self, tx, names: Names, s0: State, s1: State, s2: State, ttl: int) -> None:
+    def __init__(self, tx, names: Names, s0: State, s1: State, s2: State, ttl: int, window: int = 0) -> None:
         if not (s1.now - s0.now == s2.now - s1.now == MINUTE):
             raise NotAlike("not two minutes")
         if set(s0.meta) != set(s1.meta) or set(s1.meta) != set(s2.meta):
@@ -152,7 +152,7 @@ class _Learned:
         self.s2 = s2
         self.ttl = ttl
         cronjobs = [k[2] for k in s2.objects if k[0] == "CronJob"]
-        self.shift = shift = Shift(names, s1, s2, cronjobs)
+        self.shift = shift = Shift(names, s1, s2, cronjobs, window)
         # the cheap checks before the bodies are compared: the minutes that are not alike yet (a CronJob's events
         # still being combined, a deleted Job from such a minute) mostly differ in their change log or new events
         self._changes_alike(tx, s0, s1, s2)
@@ -378,8 +378,8 @@ class _WarmShift(Shift):
     some): a uid or event name the template minute drew is the one of the same rank among the draws of the minute
     n later (``target(n)``); a recent uid from another minute has no place there (NotAlike)."""
 
-    def __init__(self, names, s1, s2, cronjobs, template: _Minute, target) -> None:
-        super().__init__(names, s1, s2, cronjobs)
+    def __init__(self, names, s1, s2, cronjobs, template: _Minute, target, window: int = 0) -> None:
+        super().__init__(names, s1, s2, cronjobs, window)
         self.template = template
         self.target = target  # n -> (uid of steady rank r, event counter of steady rank r)
 
@@ -424,7 +424,7 @@ class _Warm(_Learned):
     Learned from a CronJob's fifth or sixth minute (once its history limits delete a Job every minute) instead of
     its sixteenth."""
 
-    def __init__(self, tx, names: Names, s0: State, s1: State, s2: State, ttl: int) -> None:
+    def __init__(self, tx, names: Names, s0: State, s1: State, s2: State, ttl: int, window: int = 0) -> None:
         from minikctl.store.events import AGGREGATE_INTERVAL_MS, AGGREGATE_MAX_EVENTS
 
         if not (s1.now - s0.now == s2.now - s1.now == MINUTE):
@@ -454,7 +454,7 @@ class _Warm(_Learned):
         # the minute after s1, as the learned one: what the check renders the first minute's runs' events into
         counted = [c for _o, _u, c in m2.steady if c is not None]
         check = _WarmShift(names, s1, s2, cronjobs, m1,
-                           lambda n: ((lambda r: m2.steady[r][1]), (lambda r: counted[r])))
+                           lambda n: ((lambda r: m2.steady[r][1]), (lambda r: counted[r])), window)
         self._changes_warm(tx, s0, s1, s2, check, m1, m2)
         if dict(check.new_event(k, v, 1) for k, v in m1.new.items()) != m2.new:
             raise NotAlike("the minutes' new events differ")
@@ -520,7 +520,7 @@ class _Warm(_Learned):
         fresh = {v[0] for g, v in combined.items() if v[0] not in s0.events}
         self.fresh = {k: s2.events[k] for k in fresh}
         # the runs, the objects and records that live on, the older combined events: as _Learned
-        self.shift = _WarmShift(names, s1, s2, cronjobs, m2, self._target)
+        self.shift = _WarmShift(names, s1, s2, cronjobs, m2, self._target, window)
         pods = self._runs_and_lasting(s0, s1, s2, lasting)
         self.events = self._lasting(s0.events, s1.events, s2.events)
         for key, vs in self.events.items():
@@ -670,7 +670,21 @@ def cronjob_timer(tx) -> bool:
         is not None
 
 
-LEARN_MINUTES = 20  # minutes stepped at most looking for two alike (a CronJob's events combine from the tenth on)
+LEARN_MINUTES = 20  # minutes stepped at most looking for two alike (a CronJob's events combine from the tenth on), or
+# the largest history limit plus 8 (``_history_limit``)
+
+
+def _history_limit(tx) -> int:
+    """The most Jobs a CronJob keeps: the largest successfulJobsHistoryLimit or failedJobsHistoryLimit (defaults
+    3 and 1: pkg/apis/batch/v1/defaults.go SetDefaults_CronJob). Its Jobs are that many minutes old at most, and
+    its minutes are alike from the limit's third minute after its first run on (``_runs_steady``): the skip
+    learns that long, and reads the names of runs that old (``Shift.WINDOW``)."""
+    tx.flush_objects()
+    row = tx.conn.execute(
+        "SELECT max(coalesce(json_extract(body, '$.spec.successfulJobsHistoryLimit'), 3)), "
+        "max(coalesce(json_extract(body, '$.spec.failedJobsHistoryLimit'), 1)) FROM objects WHERE kind='CronJob'"
+    ).fetchone()
+    return max((v for v in row if type(v) is int), default=3)
 
 
 def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> None:
@@ -683,7 +697,9 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     cluster.loop.run(-(-tx.now_ms // MINUTE) * MINUTE)
     states = [_CronState(tx)]
     names = Names(tx)
-    for _ in range(LEARN_MINUTES):
+    limit = _history_limit(tx)
+    window = limit + 4  # the oldest Job kept, the one deleted in the minute, a minute's margin each way
+    for _ in range(max(LEARN_MINUTES, limit + 8)):
         if to_ms - tx.now_ms < ttl + 20 * MINUTE or (give_way is not None and give_way()):
             return
         cluster.loop.run(tx.now_ms + MINUTE)
@@ -691,10 +707,10 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
         if len(states) < 3:
             continue
         try:
-            learned = _Learned(tx, names, *states, ttl)
+            learned = _Learned(tx, names, *states, ttl, window)
         except UNLIKE:  # a shape the skip does not know (an event named otherwise, a body of another form): stepped
             try:
-                learned = _Warm(tx, names, *states, ttl)
+                learned = _Warm(tx, names, *states, ttl, window)
             except UNLIKE:
                 continue
         n = (to_ms - tx.now_ms) // MINUTE - _tail_minutes(learned)
