@@ -227,10 +227,10 @@ def test_learned_while_events_are_combined(tmp_path, monkeypatch, first_steps):
     slow.close()
 
 
-@pytest.mark.parametrize("limit", [6, 9, 16])
+@pytest.mark.parametrize("limit", [4, 6, 9, 16])
 def test_history_limits_above_the_learned_minutes(tmp_path, monkeypatch, limit):
-    """History limits of 6, 9 or 16 Jobs: a CronJob's first minutes create a Job and delete none, and two of them
-    are alike, but the minutes after the limit is reached also delete a Job (more revisions, event names, a
+    """History limits of 4, 6, 9 or 16 Jobs: a CronJob's first minutes create a Job and delete none, and two of
+    them are alike, but the minutes after the limit is reached also delete a Job (more revisions, event names, a
     ``SuccessfulDelete`` event). The skip learns from those, not from the first ones (``_runs_steady``), and the
     store is stepping's. With 16 it learns for longer than ``LEARN_MINUTES`` and reads names older than
     ``Shift.WINDOW``'s 12 minutes (``_history_limit``)."""
