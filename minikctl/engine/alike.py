@@ -92,7 +92,9 @@ class Shift:
 
     WINDOW = 12  # minutes of counters back that names may come from (a Job lives for its history limit's minutes)
 
-    def __init__(self, names: Names, s1: "State", s2: "State", cronjobs: list[str]) -> None:
+    def __init__(self, names: Names, s1: "State", s2: "State", cronjobs: list[str], window: int = 0) -> None:
+        if window > self.WINDOW:  # a Job lives for longer (engine/cronskip.py: its CronJob's history limits)
+            self.WINDOW = window
         self.du = counter(s2.meta, "uid") - counter(s1.meta, "uid")
         self.ds = counter(s2.meta, "suffix") - counter(s1.meta, "suffix")
         self.de = counter(s2.meta, "event") - counter(s1.meta, "event")

@@ -17,8 +17,10 @@ events)" events (client-go's EventCorrelator: their counts and times), the event
    Jobs and pods of the last runs are finished, their records wait for nothing). In a CronJob's first minutes
    its events are not combined yet (from the tenth distinct one on), and each draws a uid and an event name that
    a later minute's does not: ``_Warm`` compares such minutes draw by draw and counts the skipped minutes' draws
-   as the aggregator makes them. Until two minutes are alike either way it only steps: a CronJob's first minutes,
-   before its history limits delete a Job every minute, are not.
+   as the aggregator makes them. Until two minutes are alike either way it only steps. A CronJob's first minutes,
+   before its history limits delete a Job every minute, are not learned from even when two of them are alike
+   (``_runs_steady``: each CronJob controls as many Jobs at the three boundaries): the minutes after them also
+   delete a Job, and take more revisions and event names than they did.
 2. moves the store by N minutes at once: the meta counters and the clock, the lasting objects (``Tx.restore``:
    the body and revision the N-th minute would leave, with no change of their own), the lasting runtime records,
    the combined events; writes the events of the skipped minutes still within the TTL; drops the events past it.
@@ -59,6 +61,7 @@ class _CronState(State):
     def __init__(self, tx) -> None:
         super().__init__(tx)
         self._runs: set | None = None
+        self._jobs: dict | None = None
 
     def runs(self) -> set:
         """``_runs`` of the state's objects, worked out once (each state is read by up to three learned minutes,
@@ -66,6 +69,16 @@ class _CronState(State):
         if self._runs is None:
             self._runs = _runs(self.objects)
         return self._runs
+
+    def jobs_per_cronjob(self) -> dict:
+        """How many Jobs each CronJob controls: (namespace, name) -> count."""
+        if self._jobs is None:
+            self._jobs = {}
+            for kind, ns, name in self.runs():
+                if kind == "Job":
+                    owner = (ns, _controller_ref(self.objects[(kind, ns, name)][1]).get("name"))
+                    self._jobs[owner] = self._jobs.get(owner, 0) + 1
+        return self._jobs
 
 
 def _controller(body: str, field: str = "kind") -> str | None:
@@ -115,10 +128,19 @@ def _revisions_alike(s0: State, s1: State, s2: State, lasting: set) -> None:
             raise NotAlike("a number moved unevenly")
 
 
+def _runs_steady(s0: _CronState, s1: _CronState, s2: _CronState) -> None:
+    """Each CronJob controls as many Jobs at the three boundaries: its history limits (cleanupFinishedJobs) delete
+    a finished Job every minute, as the minute creates one. Before the limits are reached a minute creates a Job
+    and deletes none: such minutes may be alike, but the minutes after them, which also delete, are not what they
+    repeat (they take more revisions, draw more event names, write ``SuccessfulDelete`` events)."""
+    if not (s0.jobs_per_cronjob() == s1.jobs_per_cronjob() == s2.jobs_per_cronjob()):
+        raise NotAlike("the CronJobs' Jobs still accumulate (their history limits delete none yet)")
+
+
 class _Learned:
     """What two consecutive minutes (s0 → s1 → s2) did alike, or NotAlike."""
 
-    def __init__(self, tx, names: Names, s0: State, s1: State, s2: State, ttl: int) -> None:
+    def __init__(self, tx, names: Names, s0: State, s1: State, s2: State, ttl: int, window: int = 0) -> None:
         if not (s1.now - s0.now == s2.now - s1.now == MINUTE):
             raise NotAlike("not two minutes")
         if set(s0.meta) != set(s1.meta) or set(s1.meta) != set(s2.meta):
@@ -126,10 +148,11 @@ class _Learned:
         for key, v2 in s2.meta.items():  # the counters first: most minutes that are not alike differ there
             if v2 != s1.meta[key] or v2 != s0.meta[key]:
                 ahead(s0.meta[key], s1.meta[key], v2, 1, None)
+        _runs_steady(s0, s1, s2)
         self.s2 = s2
         self.ttl = ttl
         cronjobs = [k[2] for k in s2.objects if k[0] == "CronJob"]
-        self.shift = shift = Shift(names, s1, s2, cronjobs)
+        self.shift = shift = Shift(names, s1, s2, cronjobs, window)
         # the cheap checks before the bodies are compared: the minutes that are not alike yet (a CronJob's events
         # still being combined, a deleted Job from such a minute) mostly differ in their change log or new events
         self._changes_alike(tx, s0, s1, s2)
@@ -355,8 +378,8 @@ class _WarmShift(Shift):
     some): a uid or event name the template minute drew is the one of the same rank among the draws of the minute
     n later (``target(n)``); a recent uid from another minute has no place there (NotAlike)."""
 
-    def __init__(self, names, s1, s2, cronjobs, template: _Minute, target) -> None:
-        super().__init__(names, s1, s2, cronjobs)
+    def __init__(self, names, s1, s2, cronjobs, template: _Minute, target, window: int = 0) -> None:
+        super().__init__(names, s1, s2, cronjobs, window)
         self.template = template
         self.target = target  # n -> (uid of steady rank r, event counter of steady rank r)
 
@@ -401,7 +424,7 @@ class _Warm(_Learned):
     Learned from a CronJob's fifth or sixth minute (once its history limits delete a Job every minute) instead of
     its sixteenth."""
 
-    def __init__(self, tx, names: Names, s0: State, s1: State, s2: State, ttl: int) -> None:
+    def __init__(self, tx, names: Names, s0: State, s1: State, s2: State, ttl: int, window: int = 0) -> None:
         from minikctl.store.events import AGGREGATE_INTERVAL_MS, AGGREGATE_MAX_EVENTS
 
         if not (s1.now - s0.now == s2.now - s1.now == MINUTE):
@@ -414,6 +437,7 @@ class _Warm(_Learned):
         self.s2 = s2
         self.ttl = ttl
         self._before = (s0, s1)
+        _runs_steady(s0, s1, s2)
         self.stale = sorted(s2.runs())
         stale = set(self.stale)
         lasting = set(s2.objects) - stale
@@ -430,7 +454,7 @@ class _Warm(_Learned):
         # the minute after s1, as the learned one: what the check renders the first minute's runs' events into
         counted = [c for _o, _u, c in m2.steady if c is not None]
         check = _WarmShift(names, s1, s2, cronjobs, m1,
-                           lambda n: ((lambda r: m2.steady[r][1]), (lambda r: counted[r])))
+                           lambda n: ((lambda r: m2.steady[r][1]), (lambda r: counted[r])), window)
         self._changes_warm(tx, s0, s1, s2, check, m1, m2)
         if dict(check.new_event(k, v, 1) for k, v in m1.new.items()) != m2.new:
             raise NotAlike("the minutes' new events differ")
@@ -496,7 +520,7 @@ class _Warm(_Learned):
         fresh = {v[0] for g, v in combined.items() if v[0] not in s0.events}
         self.fresh = {k: s2.events[k] for k in fresh}
         # the runs, the objects and records that live on, the older combined events: as _Learned
-        self.shift = _WarmShift(names, s1, s2, cronjobs, m2, self._target)
+        self.shift = _WarmShift(names, s1, s2, cronjobs, m2, self._target, window)
         pods = self._runs_and_lasting(s0, s1, s2, lasting)
         self.events = self._lasting(s0.events, s1.events, s2.events)
         for key, vs in self.events.items():
@@ -646,7 +670,21 @@ def cronjob_timer(tx) -> bool:
         is not None
 
 
-LEARN_MINUTES = 20  # minutes stepped at most looking for two alike (a CronJob's events combine from the tenth on)
+LEARN_MINUTES = 20  # minutes stepped at most looking for two alike (a CronJob's events combine from the tenth on), or
+# the largest history limit plus 8 (``_history_limit``)
+
+
+def _history_limit(tx) -> int:
+    """The most Jobs a CronJob keeps: the largest successfulJobsHistoryLimit or failedJobsHistoryLimit (defaults
+    3 and 1: pkg/apis/batch/v1/defaults.go SetDefaults_CronJob). Its Jobs are that many minutes old at most, and
+    its minutes are alike from the limit's third minute after its first run on (``_runs_steady``): the skip
+    learns that long, and reads the names of runs that old (``Shift.WINDOW``)."""
+    tx.flush_objects()
+    row = tx.conn.execute(
+        "SELECT max(coalesce(json_extract(body, '$.spec.successfulJobsHistoryLimit'), 3)), "
+        "max(coalesce(json_extract(body, '$.spec.failedJobsHistoryLimit'), 1)) FROM objects WHERE kind='CronJob'"
+    ).fetchone()
+    return max((v for v in row if type(v) is int), default=3)
 
 
 def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> None:
@@ -659,7 +697,9 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     cluster.loop.run(-(-tx.now_ms // MINUTE) * MINUTE)
     states = [_CronState(tx)]
     names = Names(tx)
-    for _ in range(LEARN_MINUTES):
+    limit = _history_limit(tx)
+    window = limit + 4  # the oldest Job kept, the one deleted in the minute, a minute's margin each way
+    for _ in range(max(LEARN_MINUTES, limit + 8)):
         if to_ms - tx.now_ms < ttl + 20 * MINUTE or (give_way is not None and give_way()):
             return
         cluster.loop.run(tx.now_ms + MINUTE)
@@ -667,10 +707,10 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
         if len(states) < 3:
             continue
         try:
-            learned = _Learned(tx, names, *states, ttl)
+            learned = _Learned(tx, names, *states, ttl, window)
         except UNLIKE:  # a shape the skip does not know (an event named otherwise, a body of another form): stepped
             try:
-                learned = _Warm(tx, names, *states, ttl)
+                learned = _Warm(tx, names, *states, ttl, window)
             except UNLIKE:
                 continue
         n = (to_ms - tx.now_ms) // MINUTE - _tail_minutes(learned)

@@ -225,3 +225,32 @@ def test_learned_while_events_are_combined(tmp_path, monkeypatch, first_steps):
     _compare(fast, slow)
     fast.close()
     slow.close()
+
+
+@pytest.mark.parametrize("limit", [4, 6, 9, 16])
+def test_history_limits_above_the_learned_minutes(tmp_path, monkeypatch, limit):
+    """History limits of 4, 6, 9 or 16 Jobs: a CronJob's first minutes create a Job and delete none, and two of
+    them are alike, but the minutes after the limit is reached also delete a Job (more revisions, event names, a
+    ``SuccessfulDelete`` event). The skip learns from those, not from the first ones (``_runs_steady``), and the
+    store is stepping's. With 16 it learns for longer than ``LEARN_MINUTES`` and reads names older than
+    ``Shift.WINDOW``'s 12 minutes (``_history_limit``)."""
+    from minikctl.engine import cronskip
+
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    jumps = []
+    real = cronskip._jump
+
+    def jump(cluster, learned, n, to_ms):
+        jumps.append(len(learned.stale))
+        return real(cluster, learned, n, to_ms)
+
+    monkeypatch.setattr(cronskip, "_jump", jump)
+    cronjobs = (_cronjob("hello", "date; echo Hello from the Kubernetes cluster", successfulJobsHistoryLimit=limit),
+                _cronjob("fails", "echo giving up; exit 3", failedJobsHistoryLimit=limit))
+    fast = _world(tmp_path / "fast", cronjobs, True, steps=(90 * 60_000,))
+    slow = _world(tmp_path / "slow", cronjobs, False, steps=(90 * 60_000,))
+    assert _oldest(fast) > 0  # skipped
+    assert jumps == [2 * 2 * limit]  # one jump, from minutes where each CronJob keeps its limit's Jobs (and pods)
+    _compare(fast, slow)
+    fast.close()
+    slow.close()
