@@ -399,6 +399,20 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     """Step minute by minute until two minutes are alike, then jump as far as the advance and the records that do
     not move allow (the module's docstring); the caller steps the rest to ``to_ms``. ``give_way()`` true ends the
     learning (the minutes stepped so far are kept)."""
+    import gc
+
+    from minikctl.engine.loop import _defer_full_collections
+
+    # the states, what moves and the jump are made beside the loop's caches: full collections as rare as in a run
+    # of the loop (``Loop.run``), which traverse them all (three during the learning of a thousand flapping pods)
+    thresholds = _defer_full_collections()
+    try:
+        _skip(cluster, to_ms, give_way)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None") -> None:
     tx = cluster.tx
     ttl = tx.event_ttl_ms()
     # the store now, as a run of the loop to this instant leaves it, when every container has run a minute already
