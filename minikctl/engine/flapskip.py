@@ -231,18 +231,18 @@ class _Learned:
             out[key] = cols
         return out
 
-    def _extrapolate(self, cols: list, n: int, encode: bool = True) -> tuple:
-        """The columns n minutes after s2 (a JSON column encoded as the store writes it, or left decoded): what
-        ``ahead`` gives from the three boundaries, made along the paths that move (``alike.moved``)."""
+    def _extrapolate(self, cols: list, n: int) -> tuple:
+        """The columns n minutes after s2 (a JSON column encoded as the store writes it): what ``ahead`` gives from
+        the three boundaries, made along the paths that move (``alike.moved``), or its leaves' texts put in s2's
+        text (``alike.text_moved``)."""
         shift = self.shift
         out = []
         for how, m, c in cols:
             if how == 2:  # a text and the leaves that move in it
-                text = text_moved(c, m, n, shift)
-                out.append(text if encode else json.loads(text))
+                out.append(text_moved(c, m, n, shift))
                 continue
             v = moved(m, c, n, shift)
-            out.append(dumps(v) if how and encode else v)
+            out.append(dumps(v) if how else v)
         return tuple(out)
 
     def _history(self, tx, s0: _FlapState, s1: _FlapState, s2: _FlapState) -> dict:
@@ -304,10 +304,10 @@ class _Learned:
             if v != v2:
                 tx.set_meta(key, v)
         for key, cols in self.objects.items():
-            rv, obj = self._extrapolate(cols, n, encode=False)
-            if type(obj) is not dict:
+            rv, body = self._extrapolate(cols, n)  # the body's text, as the store's encoder writes it
+            if type(body) is not str or body[:1] != "{":
                 raise NotAlike("an object's body")
-            tx.restore(key[0], key[1], key[2], rv, obj)
+            tx.restore(key[0], key[1], key[2], rv, None, body=body)
         for key, cols in self.runtime.items():
             wake, body = self._extrapolate(cols, n)
             tx.put_runtime(key[0], key[1], key[2], None, wake, body=body)
