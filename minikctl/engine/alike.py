@@ -11,6 +11,7 @@ what a body of an unexpected shape raises): the caller then steps the minutes.
 from __future__ import annotations
 
 import json
+import os
 import re
 
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
@@ -20,6 +21,9 @@ EVENT_NAME_COUNTER = 1_000_000  # the event counter's part of an event's name (s
 IGNORED_META = ("changes:oldest", "checked_revision")  # the change log's compaction and the store's own checks
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+# the values that move found in the texts (``text_moves``) rather than in the decoded trees; MINIKCTL_NO_TEXT_MOVES=1
+# decodes them all (tests/unit/test_flap_skip.py compares the two)
+TEXT_MOVES = os.environ.get("MINIKCTL_NO_TEXT_MOVES", "") in ("", "0")
 
 
 class NotAlike(Exception):
@@ -303,3 +307,168 @@ def strict_json(text: str):
     if dumps(value) != text:
         raise NotAlike("a body not written as the store writes it")
     return value
+
+
+# ---- what moves, read in the texts -----------------------------------------------------------------------------
+_VALUE_END = re.compile(r"[,\]}]")
+_DELIMS = (",", ":", "[", "{")
+_WINDOW = 256  # characters compared at once before the window doubles (``_same_run``)
+
+
+def _same_run(x: str, i: int, y: str, j: int, z: str, k: int) -> int:
+    """The length of the longest common prefix of ``x[i:]``, ``y[j:]`` and ``z[k:]``: windows compared whole (C
+    comparisons of slices), doubling while equal, the first that differs halved down to its first character."""
+    n = 0
+    step = _WINDOW
+    limit = min(len(x) - i, len(y) - j, len(z) - k)
+    while n < limit:
+        m = min(step, limit - n)
+        w = z[k + n:k + n + m]
+        if w == x[i + n:i + n + m] and w == y[j + n:j + n + m]:
+            n += m
+            step += step
+            continue
+        lo, hi = 0, m  # the first lo characters are common, the first hi are not
+        while hi - lo > 1:
+            mid = (lo + hi) >> 1
+            w = z[k + n:k + n + mid]
+            if w == x[i + n:i + n + mid] and w == y[j + n:j + n + mid]:
+                lo = mid
+            else:
+                hi = mid
+        return n + lo
+    return n
+
+
+def _quotes(z: str, start: int, end: int) -> int:
+    """The quotes of ``z[start:end]`` that open or close a string (not escaped: after an even run of backslashes),
+    ``start`` not inside such a run: the quotes after at least r backslashes, counted for each r, alternately added
+    and taken away (a quote after an odd run is taken away once more than added)."""
+    total = 0
+    r = 0
+    while True:
+        n = z.count("\\" * r + '"', start, end)
+        if not n:
+            return total
+        total += -n if r & 1 else n
+        r += 1
+
+
+def _escaped(z: str, at: int) -> bool:
+    """Whether the quote at ``at`` is escaped (after an odd run of backslashes)."""
+    p = at
+    while p and z[p - 1] == "\\":
+        p -= 1
+    return (at - p) & 1 == 1
+
+
+def _string_end(t: str, start: int) -> int:
+    """The end of the string whose opening quote is at ``start`` (after its closing quote), or 0."""
+    p = t.find('"', start + 1)
+    while p > 0 and _escaped(t, p):
+        p = t.find('"', p + 1)
+    return p + 1
+
+
+def _token(t: str):
+    """``json.loads`` of a leaf's text: a string without escapes or control characters and a natural number
+    written without leading zeros read directly (what ``json.loads`` gives them), anything else decoded."""
+    if t[:1] == '"':
+        if "\\" not in t and t.isprintable() and len(t) > 1 and t[-1] == '"':
+            return t[1:-1]
+    elif t.isascii() and t.isdigit() and (t[0] != "0" or t == "0"):
+        return int(t)
+    return json.loads(t)
+
+
+def text_moves(x: str, y: str, z: str, shift: "Shift | None", mark: str | None = None):
+    """``moves`` of the three texts' values, read in the texts: the leaves (numbers, strings, literals) whose
+    texts differ, found by comparing the texts, each decoded alone. Returns ``(spans, ends)``: ``spans`` the
+    leaves that move, each ``(start, end, a, b, c)`` (its place in ``z``, its three values: checked as ``moves``
+    checks a leaf, the same NotAlike), ``ends`` every leaf whose text differs, ``(end in z, in x, in y)`` (to find
+    a place of ``z`` in the others); or None when the texts do not tell (the caller decodes them and calls
+    ``moves``).
+
+    What the texts tell is what the trees tell when the three are written as the store writes them (``dumps``,
+    which the caller checks of ``z``: ``strict_json``): the text outside the leaves that differ is common, so the
+    trees are the same there (the same keys in the same order, the same values), and a leaf's text is its
+    value's. Whether a place is inside a string is the parity of the quotes before it that are not escaped
+    (outside strings there is no backslash). Leaves whose values are equal though their texts are not (``1`` and
+    ``1.0``) do not move, as ``moves`` finds them equal; ``NaN`` (never equal to itself) is left to the trees. A
+    difference that is not a leaf's (a key, a list's length, a value of another shape) gives None. ``mark``: the
+    key (with its quotes and colon, ``'"ffwd_after":'``) of leaves the caller gives ``c``'s value in ``a`` and
+    ``b`` (``flapskip._same_marks``): they do not move."""
+    if "NaN" in z or "Infinity" in z or "NaN" in x or "NaN" in y or "Infinity" in x or "Infinity" in y:
+        return None
+    spans: list = []
+    ends: list = []
+    i = j = k = 0
+    safe = 0  # a place of z outside strings (0 or the end of a leaf), and the quotes before it
+    quotes = 0
+    lx, ly, lz = len(x), len(y), len(z)
+    while True:
+        r = _same_run(x, i, y, j, z, k)
+        i += r
+        j += r
+        k += r
+        if i == lx and j == ly and k == lz:
+            return spans, ends
+        if (quotes + _quotes(z, safe, k)) & 1:  # inside a string: the leaf is the string, from its opening quote
+            start = z.rfind('"', 0, k)
+            while start > 0 and _escaped(z, start):
+                start = z.rfind('"', 0, start)
+            back = k - start
+            sx, sy, sz = i - back, j - back, start
+            ex, ey, ez = _string_end(x, sx), _string_end(y, sy), _string_end(z, sz)
+            if not (ex and ey and ez) or x[ex:ex + 1] == ":" or y[ey:ey + 1] == ":" or z[ez:ez + 1] == ":":
+                return None  # a key
+        else:  # a number or a literal, after its delimiter
+            start = max(z.rfind(d, 0, k) for d in _DELIMS) + 1
+            back = k - start
+            sx, sy, sz = i - back, j - back, start
+            mx, my, mz = _VALUE_END.search(x, sx), _VALUE_END.search(y, sy), _VALUE_END.search(z, sz)
+            if mx is None or my is None or mz is None:
+                return None
+            ex, ey, ez = mx.start(), my.start(), mz.start()
+        tx, ty, tz = x[sx:ex], y[sy:ey], z[sz:ez]
+        if tx == ty == tz:
+            return None  # the difference is after the leaf: not a leaf's
+        try:
+            a, b, c = _token(tx), _token(ty), _token(tz)
+        except ValueError:
+            return None  # not a leaf (a container begins there)
+        if type(a) in (dict, list) or type(b) in (dict, list) or type(c) in (dict, list):
+            return None
+        ends.append((ez, ex, ey))
+        if not (mark is not None and z.endswith(mark, 0, sz)) and not a == b == c:
+            t = type(c)
+            if type(a) is not t or type(b) is not t:
+                raise NotAlike("a value changed type")
+            _leaf(a, b, c, 1, shift)
+            spans.append((sz, ez, a, b, c))
+        quotes += _quotes(z, safe, ez)
+        safe = ez
+        i, j, k = ex, ey, ez
+
+
+def text_moved(z: str, spans: list, n: int, shift: "Shift | None") -> str:
+    """The text n minutes after ``z`` from ``text_moves``' spans: ``dumps(moved(moves(a, b, c), c, n))`` when ``z``
+    is ``dumps(c)`` (each leaf's text put in its place)."""
+    out = []
+    at = 0
+    for start, end, a, b, c in spans:
+        out.append(z[at:start])
+        out.append(dumps(_leaf(a, b, c, n, shift)))
+        at = end
+    out.append(z[at:])
+    return "".join(out)
+
+
+def text_place(ends: list, at: int) -> tuple[int, int]:
+    """The place in ``x`` and in ``y`` of the place ``at`` of ``z`` (not inside a leaf that differs)."""
+    px = py = at
+    for ez, ex, ey in ends:
+        if ez > at:
+            break
+        px, py = ex + at - ez, ey + at - ez
+    return px, py

@@ -51,7 +51,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from minikctl.engine.alike import UNLIKE, Names, NotAlike, Shift, State, ahead, dumps, moved, moves, strict_json
+from minikctl.engine import alike
+from minikctl.engine.alike import (UNLIKE, Names, NotAlike, Shift, State, ahead, dumps, moved, moves, strict_json,
+                                   text_moved, text_moves, text_place)
 from minikctl.engine.cronskip import cronjob_timer, unwatched
 from minikctl.store import history
 
@@ -87,6 +89,53 @@ def _same_marks(records: tuple, last: dict) -> None:
                 other = (((rec.get("containers") or {}).get(cname) or {}).get(slot) or {}).get("process")
                 if isinstance(other, dict) and "ffwd_after" in other:
                     other["ffwd_after"] = proc["ffwd_after"]
+
+
+_MARK = '"ffwd_after":'  # a process's mark as its record's text holds it (behavior/process.py ``ffwd_after``)
+_TIMERS_KEY = '"timers":'
+
+
+def _marks_known(last) -> int | None:
+    """How many processes of a runtime record ``_same_marks`` gives marks to (None: a record of another shape)."""
+    containers = last.get("containers") if isinstance(last, dict) else None
+    if containers is None:
+        return 0
+    if not isinstance(containers, dict):
+        return None
+    count = 0
+    for c in containers.values():
+        for slot in ("current", "previous"):
+            inst = c.get(slot) if isinstance(c, dict) else None
+            proc = inst.get("process") if isinstance(inst, dict) else None
+            if isinstance(proc, dict) and "ffwd_after" in proc:
+                count += 1
+    return count
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _text_timers(x: str, y: str, z: str, c, ends: list) -> set | None:
+    """``_timers(a) & _timers(b) & _timers(c)`` of three records whose texts differ at leaves only
+    (``alike.text_moves``' ``ends``): the timers of ``a`` and ``b`` decoded alone, at the place of ``c``'s in their
+    texts. None when that place is not found."""
+    if not isinstance(c, dict) or "timers" not in c:
+        return set()
+    head = {}
+    for key in c:
+        if key == "timers":
+            break
+        head[key] = c[key]
+    item = len(dumps(head)) if head else 1  # where the item begins in z: after the head's items and a comma
+    at = item + len(_TIMERS_KEY)
+    if z[item:at] != _TIMERS_KEY:
+        return None
+    px, py = text_place(ends, at)
+    try:
+        ta, tb = _DECODER.raw_decode(x, px)[0], _DECODER.raw_decode(y, py)[0]
+    except ValueError:
+        return None
+    return _timers({"timers": ta}) & _timers({"timers": tb}) & _timers(c)
 
 
 def _timers(record) -> set:
@@ -136,12 +185,15 @@ class _Learned:
         self._before = (s0, s1)
 
     def _lasting(self, m0: dict, m1: dict, m2: dict, marks: bool = False, timers: list | None = None) -> dict:
-        """The entries that changed: key -> their columns, each (decoded, what moves, its value at s2): a JSON
-        column decoded (with s2's ``ffwd_after`` marks given to the earlier ones when ``marks``), each checked to
-        move alike (``alike.moves``, as ``ahead`` one minute on checks it). ``timers`` gets the instants of the
-        timers that stay in all three records (``_timers``)."""
+        """The entries that changed: key -> their columns, each (how, what moves, its value at s2): a plain value
+        (0); a JSON column decoded (1, with s2's ``ffwd_after`` marks given to the earlier ones when ``marks``),
+        each checked to move alike (``alike.moves``, as ``ahead`` one minute on checks it); or a JSON column whose
+        leaves that move were read in the texts (2: ``alike.text_moves``, the same leaves and checks, the text of
+        s2 kept), unless ``alike.TEXT_MOVES`` is off. ``timers`` gets the instants of the timers that stay in all
+        three records (``_timers``)."""
         out = {}
         shift = self.shift
+        by_text = alike.TEXT_MOVES
         for key, v2 in m2.items():
             v0, v1 = m0[key], m1[key]
             if v0 == v1 == v2:
@@ -151,25 +203,46 @@ class _Learned:
                 if type(z) is str and z[:1] in "{[":
                     # the last is checked to be written as the store writes it (what is written is its shape moved
                     # on); the earlier two give only the steps of its values
-                    a, b, c = json.loads(x), json.loads(y), strict_json(z)
+                    c = strict_json(z)
+                    if by_text and type(x) is str and type(y) is str:
+                        # the values that move read in the texts, where they alone differ (``alike.text_moves``):
+                        # the marks all the processes' (``_same_marks``) and the timers of the earlier two read alone
+                        found = None
+                        if not marks or _marks_known(c) == z.count(_MARK):
+                            found = text_moves(x, y, z, shift, _MARK if marks else None)
+                        stay = None
+                        if found is not None and timers is not None:
+                            stay = _text_timers(x, y, z, c, found[1])
+                            if stay is None:
+                                found = None
+                        if found is not None:
+                            cols.append((2, found[0], z))
+                            if stay:
+                                timers.extend(stay)
+                            continue
+                    a, b = json.loads(x), json.loads(y)
                     if marks:
                         _same_marks((a, b), c)
-                    cols.append((True, moves(a, b, c, shift), c))
+                    cols.append((1, moves(a, b, c, shift), c))
                     if timers is not None:
                         timers.extend(_timers(a) & _timers(b) & _timers(c))
                 else:
-                    cols.append((False, moves(x, y, z, shift), z))
+                    cols.append((0, moves(x, y, z, shift), z))
             out[key] = cols
         return out
 
-    def _extrapolate(self, cols: list, n: int, encode: bool = True) -> tuple:
-        """The columns n minutes after s2 (a JSON column encoded as the store writes it, or left decoded): what
-        ``ahead`` gives from the three boundaries, made along the paths that move (``alike.moved``)."""
+    def _extrapolate(self, cols: list, n: int) -> tuple:
+        """The columns n minutes after s2 (a JSON column encoded as the store writes it): what ``ahead`` gives from
+        the three boundaries, made along the paths that move (``alike.moved``), or its leaves' texts put in s2's
+        text (``alike.text_moved``)."""
         shift = self.shift
         out = []
-        for decoded, m, c in cols:
+        for how, m, c in cols:
+            if how == 2:  # a text and the leaves that move in it
+                out.append(text_moved(c, m, n, shift))
+                continue
             v = moved(m, c, n, shift)
-            out.append(dumps(v) if decoded and encode else v)
+            out.append(dumps(v) if how else v)
         return tuple(out)
 
     def _history(self, tx, s0: _FlapState, s1: _FlapState, s2: _FlapState) -> dict:
@@ -231,10 +304,10 @@ class _Learned:
             if v != v2:
                 tx.set_meta(key, v)
         for key, cols in self.objects.items():
-            rv, obj = self._extrapolate(cols, n, encode=False)
-            if type(obj) is not dict:
+            rv, body = self._extrapolate(cols, n)  # the body's text, as the store's encoder writes it
+            if type(body) is not str or body[:1] != "{":
                 raise NotAlike("an object's body")
-            tx.restore(key[0], key[1], key[2], rv, obj)
+            tx.restore(key[0], key[1], key[2], rv, None, body=body)
         for key, cols in self.runtime.items():
             wake, body = self._extrapolate(cols, n)
             tx.put_runtime(key[0], key[1], key[2], None, wake, body=body)
@@ -326,6 +399,20 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     """Step minute by minute until two minutes are alike, then jump as far as the advance and the records that do
     not move allow (the module's docstring); the caller steps the rest to ``to_ms``. ``give_way()`` true ends the
     learning (the minutes stepped so far are kept)."""
+    import gc
+
+    from minikctl.engine.loop import _defer_full_collections
+
+    # the states, what moves and the jump are made beside the loop's caches: full collections as rare as in a run
+    # of the loop (``Loop.run``), which traverse them all (three during the learning of a thousand flapping pods)
+    thresholds = _defer_full_collections()
+    try:
+        _skip(cluster, to_ms, give_way)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None") -> None:
     tx = cluster.tx
     ttl = tx.event_ttl_ms()
     # the store now, as a run of the loop to this instant leaves it, when every container has run a minute already

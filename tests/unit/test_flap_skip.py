@@ -70,9 +70,17 @@ LEARNED: list[int] = []  # ... and how long after the start of its advance each 
 
 @pytest.fixture(scope="module")
 def stores(tmp_path_factory):
-    from minikctl.engine import flapskip
+    from minikctl.engine import alike, flapskip
 
+    assert alike.TEXT_MOVES  # the path the skip takes unless turned off
     jump = flapskip._Learned.jump
+    text_moves = flapskip.text_moves
+
+    def read(*args):
+        found = text_moves(*args)
+        if found is not None:
+            TEXT_READ.append(1)
+        return found
 
     def counted(self, tx, n):
         JUMPS.append(n)
@@ -90,6 +98,7 @@ def stores(tmp_path_factory):
     STARTS: list[int] = []
     flapskip._Learned.jump = counted
     flapskip.skip = started
+    flapskip.text_moves = read
     try:
         for ffwd in (True, False):
             home = d / f"home-{ffwd}"
@@ -99,7 +108,27 @@ def stores(tmp_path_factory):
     finally:
         flapskip._Learned.jump = jump
         flapskip.skip = skip
+        flapskip.text_moves = text_moves
     return out
+
+
+TEXT_READ: list[int] = []  # JSON columns whose moving values the fast run read in their texts
+
+
+@pytest.fixture(scope="module")
+def decoded(stores, tmp_path_factory):
+    """The fast run again with every learned value decoded (``alike.TEXT_MOVES`` off: MINIKCTL_NO_TEXT_MOVES=1);
+    the fast run of ``stores`` read them in the texts (counted in TEXT_READ)."""
+    from minikctl.engine import alike
+
+    home = tmp_path_factory.mktemp("flapskip-decoded")
+    saved = alike.TEXT_MOVES
+    alike.TEXT_MOVES = False
+    try:
+        run_scenario(str(home / "store.db"), True)
+    finally:
+        alike.TEXT_MOVES = saved
+    return home
 
 
 def test_skipped_minutes_store_what_stepping_stores(stores):
@@ -112,6 +141,22 @@ def test_skipped_minutes_store_what_stepping_stores(stores):
     oldest = int(fast[2])
     assert fast[1] == [row for row in stepped[1] if row[0] >= oldest]
     assert len(fast[1]) < len(stepped[1])
+
+
+def test_values_read_in_the_texts_store_what_decoded_values_store(stores, decoded):
+    """The skip reads what moves in the records' texts (``alike.text_moves``) rather than in their decoded trees:
+    the same store, change log and runtime records, byte for byte, as the same run with every value decoded."""
+    assert len(TEXT_READ) >= 3 * 21, len(TEXT_READ)  # at least the pods' runtime records, at each skip
+    fast, plain = _tables(stores[True] / "store.db"), _tables(decoded / "store.db")
+    assert fast == plain
+    conn = sqlite3.connect(stores[True] / "store.db")
+    other = sqlite3.connect(decoded / "store.db")
+    try:
+        query = "SELECT * FROM runtime ORDER BY kind, namespace, name"
+        assert list(conn.execute(query)) == list(other.execute(query))
+    finally:
+        conn.close()
+        other.close()
 
 
 def test_the_minutes_were_skipped(stores):
@@ -255,6 +300,118 @@ def test_moves_then_moved_is_ahead():
             got = moved(moves(a, b, c, None), c, n, None)
             assert got == want and dumps(got) == dumps(want)
     assert 0 < refused < 1000
+
+
+def test_moves_read_in_the_texts_are_the_trees_moves():
+    """``alike.text_moves`` reads in three texts what ``moves`` finds in their trees: when it tells (not None), it
+    refuses what ``moves`` refuses (and only that), and the text it moves n minutes on (``text_moved``) is the
+    encoding of what ``moved`` makes. Values with escaped quotes and backslashes, keys and strings holding the
+    JSON delimiters, numbers written two ways (``1`` and ``1.0``), values that change shape."""
+    import random
+
+    from minikctl.engine.alike import UNLIKE, dumps, moved, moves, text_moved, text_moves
+
+    texts = ["x", "12", "2026-12-07T04:00:00Z", "", "007", 'a"b', "c\\d", 'k:{\\"t\\":1}', "[1,2]", "e,f}", "n\nl",
+             '\\"', "é"]
+
+    def tree(rng, depth):
+        kind = rng.randrange(6 if depth < 4 else 3)
+        if kind == 0:
+            return rng.randrange(1000)
+        if kind == 1:
+            return rng.choice(texts)
+        if kind == 2:
+            return rng.choice([None, True, False, 1.5, 1.0, -3])
+        if kind in (3, 4):
+            return {rng.choice(["k", 'q"', "a:b", "c,d", "\\"]) + str(i): tree(rng, depth + 1)
+                    for i in rng.sample(range(8), rng.randrange(5))}
+        return [tree(rng, depth + 1) for _ in range(rng.randrange(4))]
+
+    def step(rng, v, d):
+        """v moved by d (numbers, digit strings and times alike), now and then something else."""
+        r = rng.random()
+        if r < 0.02:
+            return tree(rng, 3)
+        if r < 0.03 and type(v) is int:
+            return float(v)  # the same value, another text
+        if type(v) is dict:
+            return {k: step(rng, x, d) for k, x in v.items()}
+        if type(v) is list:
+            return [step(rng, x, d) for x in v]
+        if type(v) is int and v % 3 == 0:
+            return v + d
+        if v == "12":
+            return str(12 + d)
+        if v == "2026-12-07T04:00:00Z":
+            return f"2026-12-07T04:{d:02d}:00Z"
+        return v
+
+    rng = random.Random(11)
+    told = refused = 0
+    for _ in range(1500):
+        a = tree(rng, 0)
+        b, c = step(rng, a, 1), step(rng, a, 2)
+        x, y, z = dumps(a), dumps(b), dumps(c)
+        try:
+            m = moves(a, b, c, None)
+        except UNLIKE as e:
+            m = e
+        try:
+            found = text_moves(x, y, z, None)
+        except UNLIKE:
+            assert isinstance(m, Exception), (x, y, z)
+            refused += 1
+            continue
+        if found is None:
+            continue
+        told += 1
+        assert not isinstance(m, Exception), (x, y, z, m)
+        for n in (1, 5, 57):
+            assert text_moved(z, found[0], n, None) == dumps(moved(m, c, n, None)), (x, y, z, n)
+    assert told > 500 and refused > 20, (told, refused)
+
+
+def test_marks_and_staying_timers_read_in_the_texts():
+    """A runtime record's ``ffwd_after`` marks keep the last minute's value and its timers that stay at their
+    instant bound the jump, whether the skip reads what moves in the texts or in the decoded records (the marks of
+    a record of another shape, counted differently in its text, send it to the decoded path)."""
+    from minikctl.engine import alike, flapskip
+    from minikctl.engine.alike import dumps
+
+    def record(minute: int, mark: int, extra: bool = False) -> str:
+        proc = {"t": 1000 + 60 * minute, "ffwd_after": mark, "note": 'say "hi"\\'}
+        rec = {"version": 2, "uid": "u", "timers": [{"at": 5000, "kind": "probe"}, {"at": 100 + 60 * minute}],
+               "timer_seq": 3 + minute, "containers": {"c": {"current": {"process": proc}, "previous": None}}}
+        if extra:
+            rec["other"] = {"ffwd_after": 7}  # not a process's mark: _same_marks leaves it
+        return dumps(rec)
+
+    def learn(text: bool, extra: bool = False):
+        learned = object.__new__(flapskip._Learned)
+        learned.shift = None
+        states = [{("Pod", "default", "p"): (1000 + 60 * i, record(i, mark, extra))}
+                  for i, mark in enumerate((40, 95, 300))]  # marks that do not move alike
+        saved = alike.TEXT_MOVES
+        alike.TEXT_MOVES = text
+        calls = []
+        real = flapskip.text_moves
+        flapskip.text_moves = lambda *a: calls.append(1) or real(*a)
+        try:
+            stay: list = []
+            cols = learned._lasting(*states, marks=True, timers=stay)
+        finally:
+            alike.TEXT_MOVES = saved
+            flapskip.text_moves = real
+        return [learned._extrapolate(c, n) for c in cols.values() for n in (1, 9)], sorted(stay), \
+            [col[0] for c in cols.values() for col in c], calls
+
+    by_text, decoded = learn(True), learn(False)
+    assert by_text[:2] == decoded[:2]
+    assert by_text[1] == [5000]
+    assert '"ffwd_after":300' in by_text[0][1][1] and '"t":1660' in by_text[0][1][1]
+    assert by_text[2] == [0, 2] and decoded[2] == [0, 1] and by_text[3] and not decoded[3]
+    other, plain = learn(True, extra=True), learn(False, extra=True)
+    assert other[2] == [0, 1] and other[:2] == plain[:2]
 
 
 def test_a_proc_timer_found_among_the_timers():

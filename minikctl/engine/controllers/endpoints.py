@@ -154,7 +154,7 @@ class _ServicePods:
                 self.pods(ns)
             return
         old = cache.get(ch.name)
-        new = None if ch.type == DELETED else _pod_view(ch.obj)
+        new = None if ch.type == DELETED else self._view(ch)
         if new is None:
             cache.pop(ch.name, None)
         else:
@@ -182,6 +182,16 @@ class _ServicePods:
                 else:
                     group.discard(ch.name)
             self.enqueue(ns, name)
+
+    def _view(self, ch) -> dict:
+        """``_pod_view`` of a pod change's object, made once for both controllers (each observes every pod change,
+        one after the other, in the loop's dispatch): each gets its own dict (the one its memos go in, ``_entry``),
+        what neither changes (the labels, the ports) shared. Kept on the loop for the change last seen."""
+        loop = self.loop
+        last = getattr(loop, "pod_view", None)
+        if last is None or last[0] is not ch:
+            last = loop.pod_view = (ch, _pod_view(ch.obj))
+        return dict(last[1])
 
     def selecting(self, ns: str, labels: dict) -> list[str]:
         """The Services of ``ns`` whose selector matches ``labels``, in the informer's order, kept per set of labels
