@@ -47,9 +47,18 @@ SCENARIOS = {
     "crash-loop-and-never-ready": [_pod("a", [_sh("c", "exit 1")]),
                                    _pod("web", [{"name": "c", "image": "nginx:1.14.2", "readinessProbe": {
                                        "httpGet": {"path": "/", "port": 8080}, "periodSeconds": 5}}])],
-    # an init container crash-looping: its cycles are jumped (PodWorker.cycle, a pod of several containers) with
-    # the pod and its events written once
+    # an init container crash-looping before the app container ever ran: its cycles are jumped as a one-container
+    # pod's (PodWorker.looping_alone, cycle_single)
     "init-crash-loop": [_pod("ic", [_sh("app", "sleep 3600")], init=[_sh("init", "echo init fails; exit 1")])],
+    "init-crash-loop-runs": [_pod("ic", [_sh("app", "sleep 3600"), _sh("app2", "sleep 3600")],
+                                  init=[_sh("init", "echo init; sleep 3; exit 1")])],
+    "init-crash-loop-and-others": [_pod("ic", [_sh("app", "sleep 3600")], init=[_sh("init", "exit 1")]),
+                                   _pod("b", [_sh("c", "echo boom; sleep 3; exit 1")]),
+                                   _pod("web", [{"name": "c", "image": "nginx:1.14.2", "readinessProbe": {
+                                       "httpGet": {"path": "/", "port": 8080}, "periodSeconds": 5}}])],
+    # two app containers crash-looping in step: their capped cycles are jumped by PodWorker.cycle, the pod and its
+    # events written once
+    "lockstep-crash-loops": [_pod("ls", [_sh("a", "exit 1"), _sh("b", "exit 2")])],
     # a Deployment's crash-looping pods: the ReplicaSet controller works on each status write of its pods
     "deployment-crash-loop": [{"apiVersion": "apps/v1", "kind": "Deployment",
                                "metadata": {"name": "d", "namespace": "default"},
@@ -106,8 +115,8 @@ def _run(path: str, objs: list, cuts: list, profile: dict | None = None) -> dict
 LONG = [[1_800_000], [600_000, 600_000, 600_000], [37_000, 1_763_000]]
 # scenario -> (spans where it is cut-dependent, why)
 CUT_DEPENDENT = {
-    "init-crash-loop": (("long",), "the jump over a crash loop in a pod of several containers writes the pod and its "
-                                   "events once"),
+    "lockstep-crash-loops": (("long",), "the jump over the capped cycles of a pod whose several containers crash-loop "
+                                        "(PodWorker.cycle) writes the pod and its events once"),
     "deployment-crash-loop": (("short", "long"), "a pod whose status writes a controller works on (here the "
                                                  "ReplicaSet controller) is jumped with one write"),
 }
@@ -128,7 +137,8 @@ def test_an_advance_cut_in_pieces_gives_the_same_store(tmp_path, request, scenar
 
 
 @pytest.mark.parametrize("scenario", ["crash-loop", "crash-loop-runs", "two-crash-loops", "many-crash-loops",
-                                      "crash-loop-and-chatty", "crash-loop-and-never-ready"])
+                                      "crash-loop-and-chatty", "crash-loop-and-never-ready", "init-crash-loop",
+                                      "init-crash-loop-runs", "init-crash-loop-and-others"])
 @pytest.mark.parametrize("span", [CUTS[0], LONG[0]])
 def test_the_crash_loop_jump_writes_what_stepping_writes(tmp_path, scenario, span):
     stepped = _run(str(tmp_path / "stepped.db"), SCENARIOS[scenario], span, {"crashloop": False})
@@ -138,7 +148,7 @@ def test_the_crash_loop_jump_writes_what_stepping_writes(tmp_path, scenario, spa
 
 
 @pytest.mark.parametrize("scenario", ["two-crash-loops", "many-crash-loops", "crash-loop-and-chatty",
-                                      "crash-loop-and-never-ready"])
+                                      "crash-loop-and-never-ready", "init-crash-loop-and-others"])
 def test_an_advance_committed_in_steps_gives_the_same_store(tmp_path, scenario):
     """A run stopped at its wall deadline leaves the jumped writes still to come to the next (meta kubelet:jumps)."""
     whole = _run(str(tmp_path / "whole.db"), SCENARIOS[scenario], LONG[0])

@@ -268,7 +268,7 @@ class PodWorker:
                     if self.profile().get("crashloop") is False:
                         continue  # every cycle stepped (the golden tests' reference)
                     self._body = None  # the fast-forward moves the pod's condition times in place
-                    if len(self.rec.containers) == 1:
+                    if self.looping_alone() is not None:
                         self.cycle_single(anchor)
                     else:
                         self.cycle(anchor)
@@ -714,7 +714,7 @@ class PodWorker:
                     cr.back_off_events = BackOffEvents(self.now, exit_at + bo.seconds * 1000, self.now)
                     # a loop of the kubelet's own kills alternates blocked and immediate restarts once capped:
                     # not the simple loop the fast-forward extrapolates
-                    if not killed_now and (bo.seconds >= BACKOFF_MAX or len(self.rec.containers) == 1):
+                    if not killed_now and (bo.seconds >= BACKOFF_MAX or self.looping_alone() is cr):
                         self.ff_anchor = F
                 return "blocked"
             if not bo or F - bo.last_update > 2 * BACKOFF_MAX * 1000:
@@ -1352,8 +1352,23 @@ class PodWorker:
         rec.cycle = CrashLoopCycle(sig, anchor + shift, {k: cr.restart_count for k, cr in rec.containers.items()})
         self.tx.set_now(self.now)  # the clock itself is moved by advance(), never backwards
 
+    def looping_alone(self) -> ContainerRecord | None:
+        """The pod's one container that ever ran, when every other one never did (nothing pulled, started or
+        waited for: the app containers behind a crash-looping init container): its crash loop is then that of a
+        one-container pod (``cycle_single``), the others' statuses staying as they are. None otherwise."""
+        found = None
+        for cr in self.rec.containers.values():
+            if cr.current is None and cr.previous is None and cr.pull is None and cr.waiting is None \
+                    and cr.back_off is None and not cr.restart_count:
+                continue
+            if found is not None or cr.kind not in ("app", "init"):
+                return None
+            found = cr
+        return found
+
     def cycle_single(self, anchor: int) -> None:
-        """Fast-forward for a pod with one container, also before the back-off is capped.
+        """Fast-forward for a pod with one container, or one container that ever ran (``looping_alone``: an init
+        container crash-looping before the app containers), also before the back-off is capped.
 
         Called at each back-off decision (``anchor`` = the exit being backed off). When the record,
         with the back-off value masked and every instance seen from its own start, equals the
@@ -1361,7 +1376,8 @@ class PodWorker:
         b doubles up to the cap. Every whole cycle that ends before the horizon is applied at once.
         """
         rec = self.rec
-        ((name, cr),) = rec.containers.items()
+        cr = self.looping_alone()
+        (name,) = [n for n, c in rec.containers.items() if c is cr]
         if self.spec.get("activeDeadlineSeconds") is not None or rec.termination or rec.deadline_exceeded:
             rec.cycle = None
             rec.event_log = None
@@ -1423,8 +1439,9 @@ class PodWorker:
         plan = self.jump_writes(evs, anchor, run, lag, cycles, capped)
         pod = f"{self.name}_{self.ns}({rec.uid})"
         # the timeline's history gets each cycle at its own instants, as if they had been stepped
-        history.record_crash_loop(self.tx.conn, rec.uid, name, self.now, lag, cycles, capped,
-                                  getattr(self.tx, "_history", None))
+        # (an init container's entry in the pod's summary is ``init:<name>``, history.summary)
+        history.record_crash_loop(self.tx.conn, rec.uid, ("init:" if cr.kind == "init" else "") + name, self.now,
+                                  lag, cycles, capped, getattr(self.tx, "_history", None))
 
         template = json.dumps(cur.to_json())  # cur is replaced below: each new instance is a copy of it
 
