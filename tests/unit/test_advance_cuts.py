@@ -56,6 +56,8 @@ SCENARIOS = {
                                    _pod("b", [_sh("c", "echo boom; sleep 3; exit 1")]),
                                    _pod("web", [{"name": "c", "image": "nginx:1.14.2", "readinessProbe": {
                                        "httpGet": {"path": "/", "port": 8080}, "periodSeconds": 5}}])],
+    # a sidecar (an init container restarted Always) crash-looping before the app container started
+    "sidecar-crash-loop": [_pod("sc", [_sh("app", "sleep 3600")], init=[_sh("side", "exit 1", restartPolicy="Always")])],
     # two app containers crash-looping in step: their capped cycles are jumped by PodWorker.cycle, the pod and its
     # events written once
     "lockstep-crash-loops": [_pod("ls", [_sh("a", "exit 1"), _sh("b", "exit 2")])],
@@ -138,7 +140,7 @@ def test_an_advance_cut_in_pieces_gives_the_same_store(tmp_path, request, scenar
 
 @pytest.mark.parametrize("scenario", ["crash-loop", "crash-loop-runs", "two-crash-loops", "many-crash-loops",
                                       "crash-loop-and-chatty", "crash-loop-and-never-ready", "init-crash-loop",
-                                      "init-crash-loop-runs", "init-crash-loop-and-others"])
+                                      "init-crash-loop-runs", "init-crash-loop-and-others", "sidecar-crash-loop"])
 @pytest.mark.parametrize("span", [CUTS[0], LONG[0]])
 def test_the_crash_loop_jump_writes_what_stepping_writes(tmp_path, scenario, span):
     stepped = _run(str(tmp_path / "stepped.db"), SCENARIOS[scenario], span, {"crashloop": False})

@@ -1354,14 +1354,14 @@ class PodWorker:
 
     def looping_alone(self) -> ContainerRecord | None:
         """The pod's one container that ever ran, when every other one never did (nothing pulled, started or
-        waited for: the app containers behind a crash-looping init container): its crash loop is then that of a
-        one-container pod (``cycle_single``), the others' statuses staying as they are. None otherwise."""
+        waited for: the app containers behind a crash-looping init container or sidecar): its crash loop is then
+        that of a one-container pod (``cycle_single``), the others' statuses staying as they are. None otherwise."""
         found = None
         for cr in self.rec.containers.values():
             if cr.current is None and cr.previous is None and cr.pull is None and cr.waiting is None \
                     and cr.back_off is None and not cr.restart_count:
                 continue
-            if found is not None or cr.kind not in ("app", "init"):
+            if found is not None or cr.kind not in ("app", "init", "sidecar"):
                 return None
             found = cr
         return found
@@ -1440,8 +1440,9 @@ class PodWorker:
         pod = f"{self.name}_{self.ns}({rec.uid})"
         # the timeline's history gets each cycle at its own instants, as if they had been stepped
         # (an init container's entry in the pod's summary is ``init:<name>``, history.summary)
-        history.record_crash_loop(self.tx.conn, rec.uid, ("init:" if cr.kind == "init" else "") + name, self.now,
-                                  lag, cycles, capped, getattr(self.tx, "_history", None))
+        entry = ("init:" if cr.kind in ("init", "sidecar") else "") + name
+        history.record_crash_loop(self.tx.conn, rec.uid, entry, self.now, lag, cycles, capped,
+                                  getattr(self.tx, "_history", None))
 
         template = json.dumps(cur.to_json())  # cur is replaced below: each new instance is a copy of it
 
