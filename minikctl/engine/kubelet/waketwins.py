@@ -6,7 +6,8 @@ equal but for a few strings the wake-up only copies -- the pod's name, uid, reso
 ServiceAccount token volume's name, its containers' IDs and spec hashes (the *tokens*; statustwins.py masks the
 same ones in a status write). What one such wake-up does to the store goes through a handful of the transaction's
 operations: the events it records (``Tx.record_event``), the status it writes (``Tx.update``), the record it
-saves (``Tx.put_runtime``), the IDs it draws (``Tx.digest``, a hash of what it is given), and what it reads (its
+saves (``Tx.put_runtime``), the IDs it draws (``Tx.digest``, a hash of what it is given), the log lines it appends
+(store/logs.py ``append``), the failing readiness probe it parks (parked.py ``Parked.add``), and what it reads (its
 pod, its record, store meta, the due queue).
 
 So a pod's wake-up is worked the general way (``Kubelet._due_pod``) with those operations written down, masked
@@ -15,11 +16,13 @@ stored text and record, the instant, the advance's bounds, the node's state, the
 model's operations done again with its own tokens put back, in its own place of the loop's order: its events are
 recorded by the event recorder (their counts and names its own, the counters taken in order), its status written
 by ``Tx.update`` (its revision the next one, its change logged for the controllers, its history entry and printed
-row its own), its record saved. An ID drawn is drawn again from the twin's own inputs (a new token).
+row its own; its pod is one dict written in place, as the worker's is, so that a change logged and a parked probe
+hold it as stepping's do), its record saved, its probe parked with its own pod, container and message. An ID drawn
+is drawn again from the twin's own inputs (a new token).
 
 A model is kept only when everything its wake-up did is such an operation: any other write (a log line, a meta
 key, another object, a deleted record, a wake set apart), a change of the node's state, of the kubelet's queues or
-of a parked probe (parked.py), an event about another object, or a loop that stepped the pod past its first
+of the parked probes but its own new one, an event about another object, or a loop that stepped the pod past its first
 instant (Kubelet._due_pod keeps stepping a pod alone in memory) gives it up. What the wake-up read is compared
 before anything is done again: the store meta it read, and where the due queue puts the next record (the loop
 must stop at the same place). A model is made from the second wake-up of its inputs (most have no twin), and the
@@ -114,8 +117,10 @@ class _Trace:
     ``ops`` [(name, masked args...)], ``reads``: the store meta read {key: value}, ``stop``: why the loop stopped,
     ``next`` the due queue's answer it stopped on."""
 
-    def __init__(self, ns: str, name: str, pod: dict, tokens: list[str]) -> None:
+    def __init__(self, ns: str, name: str, pod: dict, tokens: list[str], body: str) -> None:
         self.ns, self.name = ns, name
+        self.body = body  # the pod's text as last read or written
+        self.pod_obj = None  # the worker's pod (its one dict, written in place)
         self.uid = pod["metadata"].get("uid", "")
         self.tokens = tokens
         self.n_start = len(tokens)
@@ -182,7 +187,7 @@ class WakeTwins:
         if model is None:
             return found
         if model is _SEEN or model.checked is False:
-            trace = self._traced(ns, name, pod, tokens, until, horizon)
+            trace = self._traced(ns, name, pod, body, tokens, until, horizon)
             if model is _SEEN:
                 self.models[key] = _Model(trace) if trace.fit else None
             elif not trace.fit or trace.key() != model.trace.key():
@@ -190,17 +195,17 @@ class WakeTwins:
             else:
                 model.checked = True
             return True
-        if not self._replay(model.trace, ns, name, pod, tokens):
+        if not self._replay(model, ns, name, pod, tokens):
             return found
         return True
 
     # ---- a wake-up worked the general way, its operations written down ------------------------------------------
-    def _traced(self, ns, name, pod, tokens, until, horizon) -> _Trace:
+    def _traced(self, ns, name, pod, body, tokens, until, horizon) -> _Trace:
         from minikctl.store import logs as store_logs
 
         kl = self.kubelet
         tx = kl.tx
-        trace = _Trace(ns, name, pod, tokens)
+        trace = _Trace(ns, name, pod, tokens, body)
         before = (_node_state(kl, None), len(kl.queue), len(kl.node_queue), kl.static_pending, len(kl.parked.parks),
                   kl.reads_seq)
         depth = [0]
@@ -263,9 +268,32 @@ class WakeTwins:
                 setattr(mod, f, unfit(getattr(mod, f)))
         saved.append((store_logs, "append", append))
         store_logs.append = log_append
+        parked = kl.parked
+        add = parked.add
+        parks = []
+
+        def park_add(park):
+            # a failing readiness probe parked once the instant is settled (PodWorker.settled): made again with the
+            # twin's own pod, container and message; its record's crash-loop notes must be none (they are the
+            # record's, not written down here)
+            try:
+                if (park.ns, park.name) != (ns, name) or park.event_log is not None or park.cycle is not None \
+                        or park.done or park.applied or park.last_rv or parks or _dumps(park.pod) != trace.body:
+                    raise _Unfit  # (its pod as last written or read: the one a twin's park is given)
+                trace.ops.append(("park", _mask_arg(park.cname, trace),
+                                  _mask_arg(park.iid, trace), _mask_arg(park.key, trace), _mask_arg(park.fp, trace),
+                                  _mask_arg(park.message, trace), park.first, park.period, park.end, park.seq0,
+                                  park.timer_seq))
+                parks.append(park)
+            except (_Unfit, TypeError, ValueError):
+                trace.fit = False
+            return add(park)
+
+        parked.add = park_add
         try:
             kl._due_pod(ns, name, until, horizon)
         finally:
+            del parked.add
             for op in wrapped:
                 try:
                     delattr(tx, op)
@@ -275,19 +303,26 @@ class WakeTwins:
                 setattr(mod, f, fn)
         after = (_node_state(kl, None), len(kl.queue), len(kl.node_queue), kl.static_pending, len(kl.parked.parks),
                  kl.reads_seq)
-        if before != after or kl.parked.has(ns, name) or kl.parked.jumps or kl.stopped_by not in _STOPS:
+        if parks:  # its own park added: the one written down
+            before = before[:4] + (before[4] + 1,) + before[5:]
+            if kl.parked.parks.get((ns, name)) is not parks[0] or parks[0].pod is not trace.pod_obj:
+                trace.fit = False
+        elif kl.parked.has(ns, name):
+            trace.fit = False
+        if before != after or kl.parked.jumps or kl.stopped_by not in _STOPS:
             trace.fit = False
         trace.stop = kl.stopped_by
         return trace
 
     # ---- a twin's wake-up made from its model ----------------------------------------------------------------
-    def _replay(self, model: _Trace, ns, name, pod: dict, tokens: list[str]) -> bool:
+    def _replay(self, made: "_Model", ns, name, pod: dict, tokens: list[str]) -> bool:
         """Do the model's operations again with the pod's own tokens; False (nothing done) when what the model read
         is not what the pod reads: a store meta value, or where the due queue stops the pod's stepping."""
         from minikctl.store import logs as store_logs
 
         kl = self.kubelet
         tx = kl.tx
+        model = made.trace
         for key, value in model.reads.items():
             if key[0] == "meta" and tx.meta(*key[1:]) != value:
                 return False
@@ -305,19 +340,22 @@ class WakeTwins:
         m = pod["metadata"]
         meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
         api = kl.api
-        for op in model.ops:
+        parked = kl.parked
+        for op in made.ops:
             kind = op[0]
             if kind == "digest":
-                toks.append(tx.digest(*[_fill_arg(a, toks) for a in op[1]]))
+                toks.append(tx.digest(*[v.fill(toks) if t else v for t, v in op[1]]))
             elif kind == "event":
                 involved = {"apiVersion": op[1], "kind": op[2], "metadata": dict(meta)}
-                args = [_fill_arg(a, toks) for a in op[3]]
-                tx.record_event(involved, *args)
+                tx.record_event(involved, *[v.fill(toks) if t else v for t, v in op[3]])
             elif kind == "update":
                 _, text, row_now, row, summary = op
-                text = _tpl(text)
                 filled = text.fill(_with_rv(toks, n_start, "0"))
-                obj = json.loads(filled)
+                # the pod's one dict, written in place as the worker writes its pod (a change logged holds it, a
+                # parked probe too: a later write is seen through them, as stepping's are)
+                obj = pod
+                obj.clear()
+                obj.update(json.loads(filled))
                 written = {}
 
                 def encode(o, text=text):
@@ -327,40 +365,67 @@ class WakeTwins:
 
                 def printed(_o, _b, row=row):
                     cur = written["toks"]
-                    return tuple(None if x is None else _tpl(x).fill(cur) for x in row)
+                    return tuple(None if x is None else x.fill(cur) for x in row)
                 with api.writing():
                     tx.update(obj, row_now=row_now, encode=encode, printed=printed if row_now else None,
-                              summary=_tpl(summary).fill(_with_rv(toks, n_start, obj["metadata"]["resourceVersion"])))
+                              summary=summary.fill(toks))
                 m = obj["metadata"]
                 meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
                 toks = _with_rv(toks, n_start, m["resourceVersion"])
             elif kind == "log":
-                store_logs.append(tx, ns, name, _fill_arg(op[1], toks),
-                                  [(ms, _fill_arg(line, toks)) for ms, line in op[2]], new=op[3])
+                t, v = op[1]
+                store_logs.append(tx, ns, name, v.fill(toks) if t else v,
+                                  [(ms, v.fill(toks) if t else v) for ms, (t, v) in op[2]], new=op[3])
             elif kind == "put_runtime":
-                tx.put_runtime("Pod", ns, name, None, op[1], body=_tpl(op[2]).fill(toks))
+                tx.put_runtime("Pod", ns, name, None, op[1], body=op[2].fill(toks))
+            elif kind == "park":
+                from .parked import Park
+
+                _, cname, iid, key, fp, message, first, period, end, seq0, timer_seq = op
+                p = Park(ns, name, pod, *[v.fill(toks) if t else v for t, v in (cname, iid, key, fp, message)],
+                         first, period, end)
+                p.seq0, p.timer_seq = seq0, timer_seq
+                parked.add(p)
         kl._records.pop((ns, name), None)
         return True
 
 
 class _Model:
-    __slots__ = ("trace", "checked")
+    """A wake-up's trace, its first twin's check (``checked``), and its operations made ready to be filled
+    (``ops``: each masked text split at its marks once, a string without a mark kept as it is)."""
+
+    __slots__ = ("trace", "checked", "ops")
 
     def __init__(self, trace: _Trace) -> None:
         self.trace = trace
         self.checked = False
+        self.ops = [_compiled(op) for op in trace.ops]
 
 
-_TEMPLATES: dict = {}  # a masked text -> its _Template (split once; the models of an instant share them)
+def _filler(a):
+    """A masked argument made ready: (True, its _Template) or (False, the value itself)."""
+    if a[0] == "s" and MARK in a[1]:
+        return True, _Template(a[1])
+    return False, a[1]
 
 
-def _tpl(text: str) -> _Template:
-    found = _TEMPLATES.get(text)
-    if found is None:
-        if len(_TEMPLATES) > 4096:
-            _TEMPLATES.clear()
-        found = _TEMPLATES[text] = _Template(text)
-    return found
+def _compiled(op: tuple) -> tuple:
+    kind = op[0]
+    if kind == "digest":
+        return kind, tuple(_filler(a) for a in op[1])
+    if kind == "event":
+        return kind, op[1], op[2], tuple(_filler(a) for a in op[3])
+    if kind == "update":
+        _, text, row_now, row, summary = op
+        return kind, _Template(text), row_now, None if row is None else tuple(
+            None if x is None else _Template(x) for x in row), _Template(summary)
+    if kind == "log":
+        return kind, _filler(op[1]), tuple((ms, _filler(line)) for ms, line in op[2]), op[3]
+    if kind == "put_runtime":
+        return kind, op[1], _Template(op[2])
+    if kind == "park":
+        return (kind, *[_filler(a) for a in op[1:6]], *op[6:])
+    return op
 
 
 def _node_state(kl, rt: str | None):
@@ -371,15 +436,15 @@ def _node_state(kl, rt: str | None):
 
 
 def _mask_arg(a, trace: _Trace):
+    """An argument of an operation, masked: ("s", its masked text) or ("v", a number, a boolean or None). A text
+    holding the mark's character itself (a log line may) cannot be masked."""
     if type(a) is str:
+        if MARK in a:
+            raise _Unfit
         return ("s", trace.mask(a))
     if a is None or type(a) in (int, bool, float):
         return ("v", a)
     raise _Unfit
-
-
-def _fill_arg(a, toks):
-    return _tpl(a[1]).fill(toks) if a[0] == "s" else a[1]
 
 
 def _record(trace: _Trace, op: str, fn, args, kw):
@@ -388,7 +453,13 @@ def _record(trace: _Trace, op: str, fn, args, kw):
     if op in ("get_with_body", "runtime_text", "get_runtime"):
         if tuple(args[:3]) != ("Pod", *tx_name) or kw:
             trace.fit = False
-        return fn(*args, **kw)
+        value = fn(*args, **kw)
+        if op == "get_with_body":
+            if trace.pod_obj is not None or value is None or value[1] != trace.body:
+                trace.fit = False
+            else:
+                trace.pod_obj = value[0]
+        return value
     if op == "meta":
         value = fn(*args, **kw)
         if kw or args[0] not in _META:
@@ -449,9 +520,9 @@ def _record_update(trace: _Trace, fn, args, kw):
 
     obj = args[0]
     meta = obj.get("metadata") or {}
-    if len(args) > 1 or obj.get("kind") != "Pod" or (meta.get("name"), meta.get("namespace", "default")) != (
-            trace.name, trace.ns):
-        raise _Unfit
+    if len(args) > 1 or obj is not trace.pod_obj or obj.get("kind") != "Pod" or (
+            meta.get("name"), meta.get("namespace", "default")) != (trace.name, trace.ns):
+        raise _Unfit  # (the worker's pod, written in place: a twin's is too)
     row_now = kw.get("row_now", False)
     encode = kw.get("encode")
     printed = kw.get("printed")
@@ -470,6 +541,7 @@ def _record_update(trace: _Trace, fn, args, kw):
         summary = history._encode(history.summary(obj))
     out = fn(obj, row_now=row_now, encode=enc, printed=prn, summary=summary)
     trace.rv = obj["metadata"]["resourceVersion"]
+    trace.body = seen["body"]
     row = seen.get("row")
     if row_now and (row is None or any(x is not None and (type(x) is not str or MARK in x) for x in row)):
         trace.fit = False  # done already: not done again
