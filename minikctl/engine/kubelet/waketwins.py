@@ -7,8 +7,10 @@ ServiceAccount token volume's name, its containers' IDs and spec hashes (the *to
 same ones in a status write). What one such wake-up does to the store goes through a handful of the transaction's
 operations: the events it records (``Tx.record_event``), the status it writes (``Tx.update``), the record it
 saves (``Tx.put_runtime``), the IDs it draws (``Tx.digest``, a hash of what it is given), the log lines it appends
-(store/logs.py ``append``), the failing readiness probe it parks (parked.py ``Parked.add``), and what it reads (its
-pod, its record, store meta, the due queue).
+(store/logs.py ``append``), the failing readiness probe it parks (parked.py ``Parked.add``) or takes back as it
+reads its record (``Parked.take``: every pod's parked probes before the loop's cursor happen, its own later ones
+are taken out of its record), and what it reads (its pod, its record, its own parked probe, store meta, the due
+queue).
 
 So a pod's wake-up is worked the general way (``Kubelet._due_pod``) with those operations written down, masked
 with its tokens (a *model*); a later wake-up at the same instant whose inputs mask to the same texts -- the pod's
@@ -162,7 +164,7 @@ class WakeTwins:
         if not ENABLED or not self.enabled():
             return False
         parked = kl.parked
-        if parked.has(ns, name) or parked.jumps:
+        if parked.jumps:
             return False
         found = tx.get_with_body("Pod", ns, name)
         rt = tx.runtime_text("Pod", ns, name)
@@ -176,8 +178,13 @@ class WakeTwins:
             self.models.clear()  # another instant, or a transaction renewed (Tx.renew drops what is kept on it)
             self.at = tx.now_ms
             tx._wake_twins = self
+        park = parked.parks.get((ns, name)) if parked.parks else None
+        if park is not None:
+            park = _park_state(park, tokens)
+            if park is None:
+                return found
         key = (until, horizon, bool(tx.feed), _node_state(kl, rt), kl.reads_seq, tx.watch_events, tx.journal is None,
-               getattr(tx, "parked", None) is None, kl.loop.wall_deadline is None,
+               getattr(tx, "parked", None) is None, kl.loop.wall_deadline is None, park,
                _mask(body, tokens), _mask(rt, tokens))
         model = self.models.get(key, _MISSING)
         if model is _MISSING:
@@ -289,11 +296,31 @@ class WakeTwins:
                 trace.fit = False
             return add(park)
 
+        take = parked.take
+        taken = []
+
+        def park_take(ns_, name_, rec):
+            # its own parked probe taken back as its record is read (Kubelet.load_record, records.load): the probes
+            # before the loop's cursor happen (every pod's), the rest are taken out of the record
+            depth[0] += 1
+            try:
+                if depth[0] == 1:
+                    if (ns_, name_) != (ns, name) or taken or trace.ops:
+                        trace.fit = False
+                    elif parked.has(ns, name):
+                        taken.append(True)
+                        trace.ops.append(("take",))
+                return take(ns_, name_, rec)
+            finally:
+                depth[0] -= 1
+
         parked.add = park_add
+        parked.take = park_take
         try:
             kl._due_pod(ns, name, until, horizon)
         finally:
             del parked.add
+            del parked.take
             for op in wrapped:
                 try:
                     delattr(tx, op)
@@ -303,8 +330,9 @@ class WakeTwins:
                 setattr(mod, f, fn)
         after = (_node_state(kl, None), len(kl.queue), len(kl.node_queue), kl.static_pending, len(kl.parked.parks),
                  kl.reads_seq)
-        if parks:  # its own park added: the one written down
-            before = before[:4] + (before[4] + 1,) + before[5:]
+        if parks or taken:  # its own park taken back, or added: as written down
+            before = before[:4] + (before[4] + len(parks) - len(taken),) + before[5:]
+        if parks:
             if kl.parked.parks.get((ns, name)) is not parks[0] or parks[0].pod is not trace.pod_obj:
                 trace.fit = False
         elif kl.parked.has(ns, name):
@@ -378,6 +406,8 @@ class WakeTwins:
                                   [(ms, v.fill(toks) if t else v) for ms, (t, v) in op[2]], new=op[3])
             elif kind == "put_runtime":
                 tx.put_runtime("Pod", ns, name, None, op[1], body=op[2].fill(toks))
+            elif kind == "take":
+                parked.take(ns, name, _NO_RECORD)  # the record as the model's take left it: written below
             elif kind == "park":
                 from .parked import Park
 
@@ -426,6 +456,28 @@ def _compiled(op: tuple) -> tuple:
     if kind == "park":
         return (kind, *[_filler(a) for a in op[1:6]], *op[6:])
     return op
+
+
+class _NoRecord:
+    """The record a twin's parked probe is taken back from: none to change (Park.undo finds no container); the
+    model's record, as its take left it, is what the twin saves."""
+
+    containers: dict = {}
+
+
+_NO_RECORD = _NoRecord()
+
+
+def _park_state(p, tokens: list[str]) -> tuple | None:
+    """What a pod's own parked probe is, masked with its tokens (its pod aside: only its own identity is read of
+    it), or None when it carries a crash loop's notes (kept in the park, not written down)."""
+    if p.event_log is not None or p.cycle is not None:
+        return None
+    texts = (p.cname, p.iid, p.key, p.fp, p.message)
+    if any(type(t) is not str or MARK in t for t in texts):
+        return None
+    return (p.first, p.period, p.end, p.total, p.done, p.applied, p.seq0, p.timer_seq,
+            *[_mask(t, tokens) for t in texts])
 
 
 def _node_state(kl, rt: str | None):
