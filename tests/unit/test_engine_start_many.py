@@ -134,9 +134,19 @@ def test_a_closed_worker_is_not_needed_again(tmp_path, n):
     st.close()
 
 
+def _general_wake_ups(monkeypatch) -> None:
+    """Every pod's wake-up worked the general way, none made from a twin's (kubelet/waketwins.py): a wake-up made
+    from a model copies the model's texts, and the tests below count what the general way does (their stores with
+    wake-ups made from twins are compared in tests/unit/test_wake_twins.py)."""
+    from minikctl.engine.kubelet import waketwins
+
+    monkeypatch.setattr(waketwins, "ENABLED", False)
+
+
 def test_twins_start_as_each_one_alone(tmp_path, monkeypatch):
     """The 50 nginx pods whose pulls end at one instant: the first one's process is interpreted, the others are
     its copies with their own $HOSTNAME; the store is byte for byte the one where each is interpreted."""
+    _general_wake_ups(monkeypatch)
     from minikctl.engine.kubelet import procs
 
     copied = []
@@ -190,6 +200,7 @@ def test_status_writes_of_twins_are_stamped(tmp_path, monkeypatch):
     for something the write does not only copy) are made the general way (the second makes the model), the others
     from it; the store is byte for
     byte the one where each is made the general way, and the first stamped write was compared with it."""
+    _general_wake_ups(monkeypatch)
     from minikctl.engine.kubelet import statustwins
 
     general, stamped = [], []
@@ -214,6 +225,7 @@ def test_status_writes_of_twins_are_stamped(tmp_path, monkeypatch):
 def test_a_model_whose_stamped_write_differs_is_given_up(tmp_path, monkeypatch):
     """A model that would give another text than the general way (here: one whose text was changed) is caught by the
     comparison of its first twin's write, and its twins are then written the general way."""
+    _general_wake_ups(monkeypatch)
     from minikctl.engine.kubelet import statustwins
 
     model, same, checked = statustwins._model, statustwins._same_as_general, []
@@ -254,6 +266,7 @@ def test_records_with_shared_parts_are_the_records_encoded_whole(tmp_path, monke
     the exported names, /etc) spliced from an equal part of another pod (kubelet/records.py ``_spliced``, ``_PARTS``
     looked up by content): the store is byte for byte the one where every record is encoded whole (``_spliced``
     turned off), and parts were spliced."""
+    _general_wake_ups(monkeypatch)
     from minikctl.engine.kubelet import records
 
     records._PARTS.clear()

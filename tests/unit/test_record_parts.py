@@ -69,3 +69,22 @@ def test_parts_shared_between_pods():
     for d in (first, second, third):
         body = records._spliced(d)
         assert body is not None and body == _dumps(d)
+
+
+def test_part_looked_up_before_its_values_are_checked():
+    """A content kept (made of strings, saved twice) is found by a lookup alone; a part equal to it but for a value
+    of another type (a number, a boolean, a list) is not given its text, whether or not it can be hashed."""
+    records._PARTS.clear()
+    kept = {"/etc/hostname": "1\n", "/etc/hosts": "127.0.0.1\tlocalhost\n"}
+    assert records._part_text(dict(kept)) is None  # seen once
+    assert records._part_text(dict(kept)) == _dumps(kept)  # the second time: encoded apart, then kept
+    assert records._part_text(dict(kept)) == _dumps(kept)
+    for other in ({**kept, "/etc/hostname": 1}, {**kept, "/etc/hostname": True}, {**kept, "/etc/hostname": ["1\n"]},
+                  {**kept, "/etc/hostname": {"a": "1\n"}}, dict(reversed(list(kept.items())))):
+        for _ in range(3):
+            text = records._part_text(other)
+            assert text is None or text == _dumps(other)
+            assert text != _dumps(kept)
+    assert records._part_text(["a", "b"]) is None and records._part_text(["a", "b"]) == '["a","b"]'
+    assert records._part_text(["a", 1]) is None and records._part_text(["a", 1]) is None
+    assert records._part_text("a") is None

@@ -50,6 +50,11 @@ class Kubelet:
         from .parked import Parked
 
         self.parked = Parked(loop)  # failing readiness probes run at once, written when needed
+        self.reads_seq = 0  # counts the changes of ``reads`` (a wake-up's twin reads what its model read)
+        self.stopped_by: str | None = None  # why ``_due_pod`` stopped stepping its pod (waketwins.py)
+        from .waketwins import WakeTwins
+
+        self.wake_twins = WakeTwins(self)  # pods that wake alike at one instant, worked once
 
     # ---- nodes ---------------------------------------------------------------------------
     def node(self, name: str) -> N.NodeState | None:
@@ -68,6 +73,7 @@ class Kubelet:
     def observe(self, ch) -> None:
         if ch.kind in CACHED_KINDS:
             self.reads.observe(ch)
+            self.reads_seq += 1
             if ch.kind != "Node":
                 return
         if ch.kind == "Node":
@@ -382,10 +388,19 @@ class Kubelet:
         if kind == N.KIND:
             self._status_sync(name)
             return
+        found = self.wake_twins.due(ns, name, until, horizon)
+        if found is not True:  # True: made from a twin's wake-up at this instant, or worked as a model
+            self._due_pod(ns, name, until, horizon, found)
+
+    def _due_pod(self, ns: str, name: str, until: int, horizon: int | None, found=False) -> None:
+        """The pod's timers due up to ``until``, worked the general way. ``found``: the pod and its stored text as
+        read just before (``Tx.get_with_body``), None when it was not found (False: not read yet)."""
         from .worker import PodWorker
 
+        self.stopped_by = None
         tx = self.tx
-        found = tx.get_with_body("Pod", ns, name)
+        if found is False:
+            found = tx.get_with_body("Pod", ns, name)
         pod, body = found if found is not None else (None, None)
         rec = self.load_record(ns, name)
         if rec is None:
@@ -407,22 +422,29 @@ class Kubelet:
         # with a wall deadline (a committed step of a long advance, Loop.run) stops here as it stops between two
         # instants, so that a pod looping alone does not hold the store for the whole advance
         deadline = self.loop.wall_deadline
+        stop = "nohorizon" if horizon is None else "feed"
         while horizon is not None and not tx.feed and self.settle_instant(k):
             nxt = rec.next_wake()
             if nxt is None or nxt > horizon:
+                stop = "after"
                 break
             if deadline is not None and nxt > tx.now_ms and time.monotonic() > deadline:
+                stop = "deadline"
                 break
             other = tx.next_due_other(nxt, "Pod", ns, name)
             if other is not None and tuple(other) < (nxt, "Pod", ns, name):
+                stop = "other"
                 break
             if self.parked.parks:  # another pod's parked probe comes first, as its timer would
                 first = self.parked.first()
                 if first is not None and first < (nxt, "Pod", ns, name):
+                    stop = "parked"
                     break
+            stop = "stepped"
             self.loop.cursor = (nxt, "Pod", ns, name)
             self.parked.take(ns, name, rec)  # a probe parked before this timer: its runs go into the record
             k.run_due(nxt)
+        self.stopped_by = stop
         self.finish_pod(k)
         if horizon is not None:
             nxt = rec.next_wake()

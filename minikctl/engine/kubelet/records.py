@@ -789,11 +789,28 @@ def _known_parts(d: dict) -> list:
 
 def _part_text(part) -> str | None:
     """The text of ``part`` when a part of the same content (keys in the same order) was saved before: encoded the
-    second time, then kept. None when it was not, or when it is not a part made of strings."""
+    second time, then kept. None when it was not, or when it is not a part made of strings.
+
+    Looked up before its values are checked: a content kept is made of strings alone, and a string is equal to
+    nothing but a string with the same characters, so a part found equal to one is made of strings too (a part
+    holding a list or a map has no hash and is no part). Only a content not kept yet is checked (``_strings``):
+    a running pod's parts are the same at each of its wake-ups, and checking thousands of values a wake-up cost
+    more than the lookup."""
+    tp = type(part)
+    if tp is dict:
+        key = (dict, tuple(part.items()))
+    elif tp is list:
+        key = (list, tuple(part))
+    else:
+        return None
+    try:
+        text = _PARTS.get(key, _UNSEEN)
+    except TypeError:  # a list or a map among its values (unhashable): not a part made of strings
+        return None
+    if text is not _UNSEEN and text is not None:
+        return text
     if not _strings(part):
         return None
-    key = (dict, tuple(part.items())) if type(part) is dict else (list, tuple(part))
-    text = _PARTS.get(key, _UNSEEN)
     if text is None:
         from .procs import _dumps
 

@@ -1,0 +1,607 @@
+"""A pod's wake-up made from a twin's: pods that wake alike at one instant are worked once.
+
+A thousand pods applied from one template wake at the same instants and do the same thing at each (pull and start
+their container, run a probe, step their process, write their status): their stored texts and runtime records are
+equal but for a few strings the wake-up only copies -- the pod's name, uid, resourceVersion, pod IP, its
+ServiceAccount token volume's name, its containers' IDs and spec hashes (the *tokens*; statustwins.py masks the
+same ones in a status write). What one such wake-up does to the store goes through a handful of the transaction's
+operations: the events it records (``Tx.record_event``), the status it writes (``Tx.update``), the record it
+saves (``Tx.put_runtime``), the IDs it draws (``Tx.digest``, a hash of what it is given), the log lines it appends
+(store/logs.py ``append``), the failing readiness probe it parks (parked.py ``Parked.add``) or takes back as it
+reads its record (``Parked.take``: every pod's parked probes before the loop's cursor happen, its own later ones
+are taken out of its record), and what it reads (its pod, its record, its own parked probe, store meta, the due
+queue).
+
+So a pod's wake-up is worked the general way (``Kubelet._due_pod``) with those operations written down, masked
+with its tokens (a *model*); a later wake-up at the same instant whose inputs mask to the same texts -- the pod's
+stored text and record, the instant, the advance's bounds, the node's state, the kubelet's cached reads -- is the
+model's operations done again with its own tokens put back, in its own place of the loop's order: its events are
+recorded by the event recorder (their counts and names its own, the counters taken in order), its status written
+by ``Tx.update`` (its revision the next one, its change logged for the controllers, its history entry and printed
+row its own; its pod is one dict written in place, as the worker's is, so that a change logged and a parked probe
+hold it as stepping's do), its record saved, its probe parked with its own pod, container and message. An ID drawn
+is drawn again from the twin's own inputs (a new token).
+
+A model is kept only when everything its wake-up did is such an operation: any other write (a log line, a meta
+key, another object, a deleted record, a wake set apart), a change of the node's state, of the kubelet's queues or
+of the parked probes but its own new one, an event about another object, or a loop that stepped the pod past its first
+instant (Kubelet._due_pod keeps stepping a pod alone in memory) gives it up. What the wake-up read is compared
+before anything is done again: the store meta it read, and where the due queue puts the next record (the loop
+must stop at the same place). A model is made from the second wake-up of its inputs (most have no twin), and the
+first twin of a model is worked the general way too, its operations compared with the model's: a difference
+gives the model up for the instant, its twins are worked the general way.
+
+Off with ``engine:profile`` ``{"wake_twins": false}`` (or ``{"twins": false}``, every twin path) or
+``MINIKCTL_NO_WAKE_TWINS=1``; tests/unit/test_wake_twins.py compares the stores both ways."""
+
+from __future__ import annotations
+
+import json
+import os
+import importlib
+import re
+
+from minikctl.engine.kubelet.statustwins import MARK, _Template
+from minikctl.store.db import _dumps
+
+ENABLED = os.environ.get("MINIKCTL_NO_WAKE_TWINS", "") in ("", "0")
+
+_MISSING = object()
+_SEEN = object()
+_MAX_MODELS = 256
+_MARKS = tuple(f"{MARK}{chr(65 + i)}{MARK}" for i in range(180))
+_IDS = re.compile(r'"(?:id|spec_hash)":"([0-9a-f]{16,64})"')
+# the loop's reasons to stop stepping a pod after its first instant that a twin meets the same way (Kubelet._due_pod)
+_STOPS = ("nohorizon", "feed", "after", "other")
+# the store meta a wake-up may read (the engine's profile, the events' TTL): the same for every twin of an instant
+_META = ("engine:profile", "event_ttl_ms")
+# what a traced wake-up may do; any other operation of the transaction gives the model up
+_OPS = {"get_with_body", "runtime_text", "get_runtime", "meta", "record_event", "update", "next_due_other",
+        "put_runtime", "digest"}
+# what a wake-up may do to the store other than through the transaction's methods: a log line appended to one of
+# its containers' logs is written down (``logs.append``); anything else done to or read of the logs (a stretch of
+# a steady loop, a copy, a rotation's look at a log's size, the lines read for a termination message) or a crash
+# loop's history written apart gives the model up
+_OUTSIDE = (("minikctl.store.logs", ("append_stretch", "copy", "copies", "move_twins", "drop", "drop_pod",
+                                     "cut_stretch", "state", "entries", "read_together")),
+            ("minikctl.engine.kubelet.containerlogs", ("lines", "move_legacy")),
+            ("minikctl.store.history", ("record_crash_loop",)))
+
+
+class _Unfit(Exception):
+    """The wake-up cannot be a model (or its twin cannot be made from one)."""
+
+
+def tokens_of(pod: dict, body_rt: str) -> list[str] | None:
+    """The strings a wake-up only copies, in a fixed order of roles: the containers' IDs and spec hashes as the
+    record holds them (in their order there), the ServiceAccount token volume's name, the uid, the resourceVersion
+    with its key, the pod IP, the name. None when they cannot be masked (each non-empty, printable, distinct)."""
+    from minikctl.api.defaults import SERVICE_ACCOUNT_VOLUME
+
+    meta = pod.get("metadata") or {}
+    out = list(dict.fromkeys(_IDS.findall(body_rt)))
+    spec = pod.get("spec")
+    for v in spec.get("volumes") or () if type(spec) is dict else ():
+        name = v.get("name") if type(v) is dict else None
+        if type(name) is str and name.startswith(SERVICE_ACCOUNT_VOLUME + "-"):
+            out.append(name)
+    rv = meta.get("resourceVersion")
+    if type(rv) is not str:
+        return None
+    status = pod.get("status")
+    ip = status.get("podIP") if type(status) is dict else None
+    out += [meta.get("uid"), '"resourceVersion":' + _dumps(rv), ip if ip else "\x02noip\x02", meta.get("name")]
+    if len(out) > len(_MARKS) - 8 or len(set(out)) != len(out):
+        return None
+    for t in out:
+        if type(t) is not str or not t or (not t.isprintable() and t != "\x02noip\x02"):
+            return None
+    return out
+
+
+_RV_ROLE = -3  # the resourceVersion's place in the roles above (from the end, before the digests drawn)
+
+
+def _mask(text: str, tokens: list[str]) -> str:
+    for t, m in zip(tokens, _MARKS):
+        text = text.replace(t, m)
+    return text
+
+
+def _with_rv(tokens: list[str], n_start: int, rv: str) -> list[str]:
+    out = list(tokens)
+    out[n_start + _RV_ROLE] = '"resourceVersion":' + _dumps(rv)
+    return out
+
+
+class _Trace:
+    """The operations of one wake-up worked the general way, masked with its tokens (a model, or the check of one):
+    ``ops`` [(name, masked args...)], ``reads``: the store meta read {key: value}, ``stop``: why the loop stopped,
+    ``next`` the due queue's answer it stopped on."""
+
+    def __init__(self, ns: str, name: str, pod: dict, tokens: list[str], body: str) -> None:
+        self.ns, self.name = ns, name
+        self.body = body  # the pod's text as last read or written
+        self.pod_obj = None  # the worker's pod (its one dict, written in place)
+        self.uid = pod["metadata"].get("uid", "")
+        self.tokens = tokens
+        self.n_start = len(tokens)
+        self.rv = pod["metadata"]["resourceVersion"]
+        self.ops: list = []
+        self.reads: dict = {}
+        self.fit = True
+        self.nxt = None
+        self.stop = None
+
+    def mask(self, text: str) -> str:
+        return _mask(text, _with_rv(self.tokens, self.n_start, self.rv))
+
+    def key(self) -> tuple:
+        return tuple(self.ops), tuple(sorted(self.reads.items())), self.stop
+
+
+class WakeTwins:
+    """The models of one kubelet's wake-ups at the current instant."""
+
+    def __init__(self, kubelet) -> None:
+        self.kubelet = kubelet
+        self.models: dict = {}  # masked inputs -> _Model, _SEEN, or None (worked the general way)
+        self.at: int | None = None
+        self._profile = (None, True)
+
+    def enabled(self) -> bool:
+        raw = self.kubelet.tx.meta("engine:profile")
+        if raw != self._profile[0]:
+            prof = json.loads(raw) if raw else {}
+            self._profile = (raw, prof.get("wake_twins") is not False and prof.get("twins") is not False)
+        return self._profile[1]
+
+    def due(self, ns: str, name: str, until: int, horizon: int | None):
+        """Work the pod's wake-up (True), from a model when there is one; otherwise the caller works it, given what
+        was read of the pod: its (object, stored text) or None (not found), False when not read."""
+        kl = self.kubelet
+        tx = kl.tx
+        if not ENABLED or not self.enabled():
+            return False
+        parked = kl.parked
+        if parked.jumps:
+            return False
+        found = tx.get_with_body("Pod", ns, name)
+        rt = tx.runtime_text("Pod", ns, name)
+        if found is None or rt is None:
+            return found
+        pod, body = found
+        tokens = tokens_of(pod, rt)
+        if tokens is None:
+            return found
+        if self.at != tx.now_ms or getattr(tx, "_wake_twins", None) is not self:
+            self.models.clear()  # another instant, or a transaction renewed (Tx.renew drops what is kept on it)
+            self.at = tx.now_ms
+            tx._wake_twins = self
+        park = parked.parks.get((ns, name)) if parked.parks else None
+        if park is not None:
+            park = _park_state(park, tokens)
+            if park is None:
+                return found
+        key = (until, horizon, bool(tx.feed), _node_state(kl, rt), kl.reads_seq, tx.watch_events, tx.journal is None,
+               getattr(tx, "parked", None) is None, kl.loop.wall_deadline is None, park,
+               _mask(body, tokens), _mask(rt, tokens))
+        model = self.models.get(key, _MISSING)
+        if model is _MISSING:
+            if len(self.models) < _MAX_MODELS:
+                self.models[key] = _SEEN
+            return found
+        if model is None:
+            return found
+        if model is _SEEN or model.checked is False:
+            trace = self._traced(ns, name, pod, body, tokens, until, horizon)
+            if model is _SEEN:
+                self.models[key] = _Model(trace) if trace.fit else None
+            elif not trace.fit or trace.key() != model.trace.key():
+                self.models[key] = None
+            else:
+                model.checked = True
+            return True
+        if not self._replay(model, ns, name, pod, tokens):
+            return found
+        return True
+
+    # ---- a wake-up worked the general way, its operations written down ------------------------------------------
+    def _traced(self, ns, name, pod, body, tokens, until, horizon) -> _Trace:
+        from minikctl.store import logs as store_logs
+
+        kl = self.kubelet
+        tx = kl.tx
+        trace = _Trace(ns, name, pod, tokens, body)
+        before = (_node_state(kl, None), len(kl.queue), len(kl.node_queue), kl.static_pending, len(kl.parked.parks),
+                  kl.reads_seq)
+        depth = [0]
+        wrapped = []
+
+        def wrap(op: str, fn):
+            def traced(*args, **kw):
+                if depth[0]:
+                    return fn(*args, **kw)
+                depth[0] += 1
+                try:
+                    if op not in _OPS:
+                        trace.fit = False
+                        return fn(*args, **kw)
+                    return _record(trace, op, fn, args, kw)
+                finally:
+                    depth[0] -= 1
+            return traced
+
+        own = vars(tx)
+        for op in dir(type(tx)):
+            found = getattr(type(tx), op, None)
+            if op.startswith("_") or op in own or not callable(found) or isinstance(found, type):
+                continue  # the transaction's own methods only (not an attribute that holds a function)
+            setattr(tx, op, wrap(op, getattr(tx, op)))
+            wrapped.append(op)
+
+        def unfit(fn):
+            def outside(*args, **kw):
+                trace.fit = False
+                depth[0] += 1
+                try:
+                    return fn(*args, **kw)
+                finally:
+                    depth[0] -= 1
+            return outside
+
+        append = store_logs.append
+
+        def log_append(tx_, namespace, pod, instance, lines, new=False):
+            depth[0] += 1
+            try:
+                if depth[0] == 1:
+                    try:
+                        if tx_ is not tx or (namespace, pod) != (ns, name):
+                            raise _Unfit
+                        trace.ops.append(("log", _mask_arg(instance, trace),
+                                          tuple((int(ms), _mask_arg(line, trace)) for ms, line in lines), bool(new)))
+                    except (_Unfit, TypeError, ValueError):
+                        trace.fit = False
+                return append(tx_, namespace, pod, instance, lines, new)
+            finally:
+                depth[0] -= 1
+
+        saved = []
+        for module, names in _OUTSIDE:
+            mod = importlib.import_module(module)
+            for f in names:
+                saved.append((mod, f, getattr(mod, f)))
+                setattr(mod, f, unfit(getattr(mod, f)))
+        saved.append((store_logs, "append", append))
+        store_logs.append = log_append
+        parked = kl.parked
+        add = parked.add
+        parks = []
+
+        def park_add(park):
+            # a failing readiness probe parked once the instant is settled (PodWorker.settled): made again with the
+            # twin's own pod, container and message; its record's crash-loop notes must be none (they are the
+            # record's, not written down here)
+            try:
+                if (park.ns, park.name) != (ns, name) or park.event_log is not None or park.cycle is not None \
+                        or park.done or park.applied or park.last_rv or parks or _dumps(park.pod) != trace.body:
+                    raise _Unfit  # (its pod as last written or read: the one a twin's park is given)
+                trace.ops.append(("park", _mask_arg(park.cname, trace),
+                                  _mask_arg(park.iid, trace), _mask_arg(park.key, trace), _mask_arg(park.fp, trace),
+                                  _mask_arg(park.message, trace), park.first, park.period, park.end, park.seq0,
+                                  park.timer_seq))
+                parks.append(park)
+            except (_Unfit, TypeError, ValueError):
+                trace.fit = False
+            return add(park)
+
+        take = parked.take
+        taken = []
+
+        def park_take(ns_, name_, rec):
+            # its own parked probe taken back as its record is read (Kubelet.load_record, records.load): the probes
+            # before the loop's cursor happen (every pod's), the rest are taken out of the record
+            depth[0] += 1
+            try:
+                if depth[0] == 1:
+                    if (ns_, name_) != (ns, name) or taken or trace.ops:
+                        trace.fit = False
+                    elif parked.has(ns, name):
+                        taken.append(True)
+                        trace.ops.append(("take",))
+                return take(ns_, name_, rec)
+            finally:
+                depth[0] -= 1
+
+        parked.add = park_add
+        parked.take = park_take
+        try:
+            kl._due_pod(ns, name, until, horizon)
+        finally:
+            del parked.add
+            del parked.take
+            for op in wrapped:
+                try:
+                    delattr(tx, op)
+                except AttributeError:
+                    pass
+            for mod, f, fn in saved:
+                setattr(mod, f, fn)
+        after = (_node_state(kl, None), len(kl.queue), len(kl.node_queue), kl.static_pending, len(kl.parked.parks),
+                 kl.reads_seq)
+        if parks or taken:  # its own park taken back, or added: as written down
+            before = before[:4] + (before[4] + len(parks) - len(taken),) + before[5:]
+        if parks:
+            if kl.parked.parks.get((ns, name)) is not parks[0] or parks[0].pod is not trace.pod_obj:
+                trace.fit = False
+        elif kl.parked.has(ns, name):
+            trace.fit = False
+        if before != after or kl.parked.jumps or kl.stopped_by not in _STOPS:
+            trace.fit = False
+        trace.stop = kl.stopped_by
+        return trace
+
+    # ---- a twin's wake-up made from its model ----------------------------------------------------------------
+    def _replay(self, made: "_Model", ns, name, pod: dict, tokens: list[str]) -> bool:
+        """Do the model's operations again with the pod's own tokens; False (nothing done) when what the model read
+        is not what the pod reads: a store meta value, or where the due queue stops the pod's stepping."""
+        from minikctl.store import logs as store_logs
+
+        kl = self.kubelet
+        tx = kl.tx
+        model = made.trace
+        for key, value in model.reads.items():
+            if key[0] == "meta" and tx.meta(*key[1:]) != value:
+                return False
+        if model.stop == "other":
+            nxt = model.nxt
+            deadline = kl.loop.wall_deadline
+            import time
+
+            if not (deadline is not None and nxt > tx.now_ms and time.monotonic() > deadline):
+                other = tx.next_due_other(nxt, "Pod", ns, name)
+                if other is None or not tuple(other) < (nxt, "Pod", ns, name):
+                    return False
+        toks = list(tokens)
+        n_start = len(tokens)
+        m = pod["metadata"]
+        meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
+        api = kl.api
+        parked = kl.parked
+        for op in made.ops:
+            kind = op[0]
+            if kind == "digest":
+                toks.append(tx.digest(*[v.fill(toks) if t else v for t, v in op[1]]))
+            elif kind == "event":
+                involved = {"apiVersion": op[1], "kind": op[2], "metadata": dict(meta)}
+                tx.record_event(involved, *[v.fill(toks) if t else v for t, v in op[3]])
+            elif kind == "update":
+                _, text, row_now, row, summary = op
+                filled = text.fill(_with_rv(toks, n_start, "0"))
+                # the pod's one dict, written in place as the worker writes its pod (a change logged holds it, a
+                # parked probe too: a later write is seen through them, as stepping's are)
+                obj = pod
+                obj.clear()
+                obj.update(json.loads(filled))
+                written = {}
+
+                def encode(o, text=text):
+                    cur = _with_rv(toks, n_start, o["metadata"]["resourceVersion"])
+                    written["toks"] = cur
+                    return text.fill(cur)
+
+                def printed(_o, _b, row=row):
+                    cur = written["toks"]
+                    return tuple(None if x is None else x.fill(cur) for x in row)
+                with api.writing():
+                    tx.update(obj, row_now=row_now, encode=encode, printed=printed if row_now else None,
+                              summary=summary.fill(toks))
+                m = obj["metadata"]
+                meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
+                toks = _with_rv(toks, n_start, m["resourceVersion"])
+            elif kind == "log":
+                t, v = op[1]
+                store_logs.append(tx, ns, name, v.fill(toks) if t else v,
+                                  [(ms, v.fill(toks) if t else v) for ms, (t, v) in op[2]], new=op[3])
+            elif kind == "put_runtime":
+                tx.put_runtime("Pod", ns, name, None, op[1], body=op[2].fill(toks))
+            elif kind == "take":
+                parked.take(ns, name, _NO_RECORD)  # the record as the model's take left it: written below
+            elif kind == "park":
+                from .parked import Park
+
+                _, cname, iid, key, fp, message, first, period, end, seq0, timer_seq = op
+                p = Park(ns, name, pod, *[v.fill(toks) if t else v for t, v in (cname, iid, key, fp, message)],
+                         first, period, end)
+                p.seq0, p.timer_seq = seq0, timer_seq
+                parked.add(p)
+        kl._records.pop((ns, name), None)
+        return True
+
+
+class _Model:
+    """A wake-up's trace, its first twin's check (``checked``), and its operations made ready to be filled
+    (``ops``: each masked text split at its marks once, a string without a mark kept as it is)."""
+
+    __slots__ = ("trace", "checked", "ops")
+
+    def __init__(self, trace: _Trace) -> None:
+        self.trace = trace
+        self.checked = False
+        self.ops = [_compiled(op) for op in trace.ops]
+
+
+def _filler(a):
+    """A masked argument made ready: (True, its _Template) or (False, the value itself)."""
+    if a[0] == "s" and MARK in a[1]:
+        return True, _Template(a[1])
+    return False, a[1]
+
+
+def _compiled(op: tuple) -> tuple:
+    kind = op[0]
+    if kind == "digest":
+        return kind, tuple(_filler(a) for a in op[1])
+    if kind == "event":
+        return kind, op[1], op[2], tuple(_filler(a) for a in op[3])
+    if kind == "update":
+        _, text, row_now, row, summary = op
+        return kind, _Template(text), row_now, None if row is None else tuple(
+            None if x is None else _Template(x) for x in row), _Template(summary)
+    if kind == "log":
+        return kind, _filler(op[1]), tuple((ms, _filler(line)) for ms, line in op[2]), op[3]
+    if kind == "put_runtime":
+        return kind, op[1], _Template(op[2])
+    if kind == "park":
+        return (kind, *[_filler(a) for a in op[1:6]], *op[6:])
+    return op
+
+
+class _NoRecord:
+    """The record a twin's parked probe is taken back from: none to change (Park.undo finds no container); the
+    model's record, as its take left it, is what the twin saves."""
+
+    containers: dict = {}
+
+
+_NO_RECORD = _NoRecord()
+
+
+def _park_state(p, tokens: list[str]) -> tuple | None:
+    """What a pod's own parked probe is, masked with its tokens (its pod aside: only its own identity is read of
+    it), or None when it carries a crash loop's notes (kept in the park, not written down)."""
+    if p.event_log is not None or p.cycle is not None:
+        return None
+    texts = (p.cname, p.iid, p.key, p.fp, p.message)
+    if any(type(t) is not str or MARK in t for t in texts):
+        return None
+    return (p.first, p.period, p.end, p.total, p.done, p.applied, p.seq0, p.timer_seq,
+            *[_mask(t, tokens) for t in texts])
+
+
+def _node_state(kl, rt: str | None):
+    """What a wake-up reads of its node's state (the kubelet's NodeState of every node: images, requests, addresses,
+    whether stopped)."""
+    return tuple((n, None if s is None else (s.version, tuple(s.images), s.last_ip, s.stopped_at, s.unschedulable))
+                 for n, s in kl._nodes.items())
+
+
+def _mask_arg(a, trace: _Trace):
+    """An argument of an operation, masked: ("s", its masked text) or ("v", a number, a boolean or None). A text
+    holding the mark's character itself (a log line may) cannot be masked."""
+    if type(a) is str:
+        if MARK in a:
+            raise _Unfit
+        return ("s", trace.mask(a))
+    if a is None or type(a) in (int, bool, float):
+        return ("v", a)
+    raise _Unfit
+
+
+def _record(trace: _Trace, op: str, fn, args, kw):
+    """Do the operation ``op`` of a traced wake-up and write it down (masked) in ``trace``."""
+    tx_name = (trace.ns, trace.name)
+    if op in ("get_with_body", "runtime_text", "get_runtime"):
+        if tuple(args[:3]) != ("Pod", *tx_name) or kw:
+            trace.fit = False
+        value = fn(*args, **kw)
+        if op == "get_with_body":
+            if trace.pod_obj is not None or value is None or value[1] != trace.body:
+                trace.fit = False
+            else:
+                trace.pod_obj = value[0]
+        return value
+    if op == "meta":
+        value = fn(*args, **kw)
+        if kw or args[0] not in _META:
+            trace.fit = False
+        else:
+            trace.reads[("meta", *args)] = value
+        return value
+    if op == "next_due_other":
+        value = fn(*args, **kw)
+        if kw or tuple(args[1:]) != ("Pod", *tx_name) or trace.nxt is not None:
+            trace.fit = False
+        trace.nxt = args[0]
+        trace.ops.append(("next", args[0], None if value is None else tuple(value) < (args[0], "Pod", *tx_name)))
+        return value
+    try:
+        if op == "digest":
+            if kw:
+                raise _Unfit
+            masked = tuple(_mask_arg(a, trace) for a in args)
+            value = fn(*args)
+            if type(value) is not str or not value or value in trace.tokens or len(trace.tokens) >= len(_MARKS):
+                trace.fit = False
+            else:
+                trace.ops.append(("digest", masked))
+                trace.tokens.append(value)
+            return value
+        if op == "record_event":
+            names = ("involved", "type_", "reason", "message", "component", "host", "at_ms", "field_path")
+            given = dict(zip(names, args))
+            given.update(kw)
+            involved = given.pop("involved")
+            meta = involved.get("metadata") or {}
+            if (meta.get("name"), meta.get("namespace", "default"), meta.get("uid", "")) != (
+                    trace.name, trace.ns, trace.uid) or meta.get("resourceVersion") != trace.rv:
+                raise _Unfit
+            rest = [given.get(n, d) for n, d in zip(names[1:], (None, None, None, None, "", None, ""))]
+            trace.ops.append(("event", involved.get("apiVersion", "v1"), involved.get("kind", ""),
+                              tuple(_mask_arg(a, trace) for a in rest)))
+            return fn(*args, **kw)
+        if op == "update":
+            return _record_update(trace, fn, args, kw)
+        if op == "put_runtime":
+            kind, ns, name, _state, wake = (list(args) + [None] * 5)[:5]
+            if (kind, ns, name) != ("Pod", *tx_name) or set(kw) - {"body"}:
+                raise _Unfit
+            text = fn(*args, **kw)
+            trace.ops.append(("put_runtime", wake, trace.mask(text)))
+            return text
+    except _Unfit:
+        trace.fit = False
+        return fn(*args, **kw)
+    trace.fit = False
+    return fn(*args, **kw)
+
+
+def _record_update(trace: _Trace, fn, args, kw):
+    from minikctl.store import history, rows
+
+    obj = args[0]
+    meta = obj.get("metadata") or {}
+    if len(args) > 1 or obj is not trace.pod_obj or obj.get("kind") != "Pod" or (
+            meta.get("name"), meta.get("namespace", "default")) != (trace.name, trace.ns):
+        raise _Unfit  # (the worker's pod, written in place: a twin's is too)
+    row_now = kw.get("row_now", False)
+    encode = kw.get("encode")
+    printed = kw.get("printed")
+    summary = kw.get("summary")
+    seen = {}
+
+    def enc(o):
+        seen["body"] = text = _dumps(o) if encode is None else encode(o)
+        return text
+
+    def prn(o, b):
+        seen["row"] = row = (rows.of_object if printed is None else printed)(o, b)
+        return row
+
+    if summary is None:
+        summary = history._encode(history.summary(obj))
+    out = fn(obj, row_now=row_now, encode=enc, printed=prn, summary=summary)
+    trace.rv = obj["metadata"]["resourceVersion"]
+    trace.body = seen["body"]
+    row = seen.get("row")
+    if row_now and (row is None or any(x is not None and (type(x) is not str or MARK in x) for x in row)):
+        trace.fit = False  # done already: not done again
+        return out
+    if MARK in seen["body"] or MARK in summary:
+        trace.fit = False
+        return out
+    trace.ops.append(("update", trace.mask(seen["body"]), bool(row_now),
+                      None if not row_now else tuple(None if x is None else trace.mask(x) for x in row),
+                      trace.mask(summary)))
+    return out

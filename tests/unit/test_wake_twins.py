@@ -1,0 +1,239 @@
+"""Pods that wake alike at one instant are worked once (engine/kubelet/waketwins.py): a store advanced with wake-ups
+made from a twin's is byte for byte the store advanced with every wake-up worked the general way
+(``MINIKCTL_NO_WAKE_TWINS=1``, ``waketwins.ENABLED`` cleared): objects, runtime records, events, history, change
+log, logs, store meta; and the CLI prints the same.
+
+The scenarios are the benches' at a small size, mixed with pods that must not share a model: readiness flapping
+every 30 s behind two Services (bench/services_speed.py), with the flap skip (engine/flapskip.py) on and off; nginx
+pods bound and settled, pulled and started in the advance (bench/chatty_speed.py ``big``); among them pods of
+another image, of another command or script, of other labels, and pods created a second later."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+
+import pytest
+
+from minikctl.cluster import Cluster
+from minikctl.engine.kubelet import waketwins
+from tests.conftest import Cli
+from tests.unit.flap_world import FLAP, exec_ready, runtime_records, service, stepping, steps
+
+OTHER = "while true; do touch /tmp/ready; sleep 20; rm -f /tmp/ready; sleep 40; done"
+
+
+def _dump(path) -> list[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def _rows(path) -> list:
+    """Every table's rows, ordered by their columns, the runtime records as tests/unit/flap_world.py
+    ``runtime_records`` compares them. A ``clock advance`` command stops at a quiet instant when its wall budget is
+    spent (cli/clock.py STEP_S) and goes on in a new transaction (cluster.py ``advance_to``): where it stops moves
+    the records' rows in their table, and the order and sequence numbers of a record's timers (its kubelet's own
+    bookkeeping, which nothing outside it reads), whether or not wake-ups are made from twins."""
+    conn = sqlite3.connect(path)
+    try:
+        out: list = [runtime_records(path.parent)]
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'runtime' "
+                                     "ORDER BY name"):
+            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            out += [f"{table} {row!r}" for row in conn.execute(f"SELECT * FROM {table} ORDER BY {', '.join(cols)}")]
+        return out
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Counts the wake-ups made from a model (``replayed``), and those worked as a model or its check."""
+    seen: Counter = Counter()
+    replay, traced = waketwins.WakeTwins._replay, waketwins.WakeTwins._traced
+
+    def counted_replay(self, *args):
+        done = replay(self, *args)
+        seen["replayed" if done else "refused"] += 1
+        return done
+
+    def counted_traced(self, *args):
+        trace = traced(self, *args)
+        seen["fit" if trace.fit else "unfit"] += 1
+        return trace
+
+    monkeypatch.setattr(waketwins.WakeTwins, "_replay", counted_replay)
+    monkeypatch.setattr(waketwins.WakeTwins, "_traced", counted_traced)
+    return seen
+
+
+def _flapping(path, twins: bool, ffwd: bool, monkeypatch) -> list[str]:
+    monkeypatch.setattr(waketwins, "ENABLED", twins)
+    st, step = steps(str(path))
+
+    def first(cl) -> None:
+        if not ffwd:
+            stepping(cl.tx)
+        for svc in ("s0", "s1"):
+            cl.api.create(service(svc))
+        for i in range(30):
+            script = OTHER if i % 10 == 7 else FLAP  # another script: never a model of the others
+            pod = exec_ready(f"p{i:02d}", script, svc=f"s{i % 2}")
+            if i % 10 == 9:
+                pod["spec"]["containers"][0]["image"] = "busybox:1.35"
+            cl.api.create(pod)
+
+    def later(cl) -> None:  # created a second later: its instants are its own
+        for i in range(30, 34):
+            cl.api.create(exec_ready(f"p{i:02d}", FLAP, svc="s0"))
+
+    step(first)
+    step(lambda cl: cl.advance_to(cl.now_ms + 1000))
+    step(later)
+    for ms in (15_000, 5 * 60_000 + 500, 12 * 60_000):
+        step(lambda cl, ms=ms: cl.advance_to(cl.now_ms + ms))
+    st.close()
+    return _dump(path)
+
+
+@pytest.mark.parametrize("ffwd", [True, False])
+def test_flapping_pods_store_what_stepping_gives(tmp_path, monkeypatch, counted, ffwd):
+    on = _flapping(tmp_path / "on.db", True, ffwd, monkeypatch)
+    made = counted["replayed"]
+    assert made >= 150 and counted["fit"] >= 10  # most wake-ups made from a model
+    off = _flapping(tmp_path / "off.db", False, ffwd, monkeypatch)
+    assert counted["replayed"] == made  # switched off: none
+    assert len(on) == len(off)
+    assert on == off
+
+
+def _nginx(name: str, image: str = "nginx:1.14.2", command: list | None = None) -> dict:
+    c = {"name": "nginx", "image": image, "imagePullPolicy": "IfNotPresent"}
+    if command:
+        c["command"] = command
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+            "spec": {"containers": [c], "restartPolicy": "Always"}}
+
+
+def _starting(path, twins: bool, monkeypatch) -> list[str]:
+    """bench/chatty_speed.py ``big`` at a small size: pods created and settled (bound, their pulls begun), then an
+    advance pulls and starts them; pods of another image or command among them, two more created a second later."""
+    monkeypatch.setattr(waketwins, "ENABLED", twins)
+    st, step = steps(str(path))
+
+    def first(cl) -> None:
+        for i in range(40):
+            if i % 8 == 3:
+                cl.api.create(_nginx(f"n{i:02d}", image="nginx:1.15"))
+            elif i % 8 == 5:
+                cl.api.create(_nginx(f"n{i:02d}", command=["nginx", "-g", "daemon off;"]))
+            else:
+                cl.api.create(_nginx(f"n{i:02d}"))
+
+    def later(cl) -> None:
+        cl.advance_to(cl.now_ms + 1000)
+        cl.api.create(_nginx("late-a"))
+        cl.api.create(_nginx("late-b"))
+
+    step(first)
+    step(later)
+    step(lambda cl: cl.advance_to(cl.now_ms + 60_000))
+    st.close()
+    return _dump(path)
+
+
+def test_starting_pods_store_what_stepping_gives(tmp_path, monkeypatch, counted):
+    on = _starting(tmp_path / "on.db", True, monkeypatch)
+    assert counted["replayed"] >= 20
+    off = _starting(tmp_path / "off.db", False, monkeypatch)
+    assert on == off
+
+
+def test_a_model_whose_check_differs_is_given_up(tmp_path, monkeypatch, counted):
+    """The first twin of a model is worked the general way and compared: a difference (here made up: every
+    check differs) gives the model up, and its twins are worked the general way."""
+    key = waketwins._Trace.key
+    traces = []
+
+    def differing(self):
+        traces.append(self)
+        return (len(traces), key(self))
+
+    monkeypatch.setattr(waketwins._Trace, "key", differing)
+    on = _starting(tmp_path / "on.db", True, monkeypatch)
+    assert counted["replayed"] == 0 and counted["fit"] >= 4
+    off = _starting(tmp_path / "off.db", False, monkeypatch)
+    assert on == off
+
+
+def test_profile_switch(tmp_path, monkeypatch, counted):
+    """``engine:profile`` {"wake_twins": false} turns the models off."""
+    monkeypatch.setattr(waketwins, "ENABLED", True)
+    st, step = steps(str(tmp_path / "s.db"))
+
+    def first(cl: Cluster) -> None:
+        cl.tx.set_meta("engine:profile", '{"wake_twins": false}')
+        for i in range(12):
+            cl.api.create(_nginx(f"n{i:02d}"))
+
+    step(first)
+    step(lambda cl: cl.advance_to(cl.now_ms + 30_000))
+    st.close()
+    assert counted["replayed"] == 0 and counted["fit"] == 0
+
+
+MANIFEST = "".join(f"""---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: f{i:02d}
+  labels: {{svc: s{i % 2}}}
+spec:
+  containers:
+  - name: c
+    image: busybox:1.36
+    command: ["sh", "-c", "{FLAP if i % 6 else OTHER}"]
+    ports: [{{containerPort: 8080, name: http}}]
+    readinessProbe:
+      exec: {{command: ["cat", "/tmp/ready"]}}
+      periodSeconds: 10
+      failureThreshold: 1
+""" for i in range(16)) + "".join(f"""---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: w{i:02d}
+spec:
+  containers:
+  - name: web
+    image: nginx:1.14.2
+""" for i in range(12)) + "".join(f"""---
+apiVersion: v1
+kind: Service
+metadata:
+  name: s{j}
+spec:
+  selector: {{svc: s{j}}}
+  ports: [{{port: 80, targetPort: http}}]
+""" for j in range(2))
+
+
+def _session(cli: Cli, manifest, twins: bool) -> list:
+    path = manifest(MANIFEST)
+    env = {} if twins else {"MINIKCTL_NO_WAKE_TWINS": "1"}
+    seen = []
+    for args in (["apply", "-f", path], ["clock", "advance", "45s"], ["get", "pods", "-o", "wide"],
+                 ["clock", "advance", "3m"], ["get", "pods", "-o", "wide"], ["get", "events"],
+                 ["get", "endpoints"], ["logs", "w03"], ["describe", "pod", "f05"], ["describe", "pod", "w07"]):
+        done = cli(*args, tick="0", env=env)
+        seen.append((args, done.returncode, done.stdout, done.stderr))
+    return seen + _rows(cli.home / "store.db")
+
+
+def test_cli_prints_what_stepping_prints(tmp_path, manifest):
+    on = _session(Cli(tmp_path / "on"), manifest, True)
+    off = _session(Cli(tmp_path / "off"), manifest, False)
+    assert on == off
