@@ -58,8 +58,9 @@ if TYPE_CHECKING:
 class _CronState(State):
     """``State`` and the keys of the CronJobs' runs in it."""
 
-    def __init__(self, tx) -> None:
+    def __init__(self, tx, refs: dict | None = None) -> None:
         super().__init__(tx)
+        self._refs = {} if refs is None else refs
         self._runs: set | None = None
         self._jobs: dict | None = None
 
@@ -67,7 +68,7 @@ class _CronState(State):
         """``_runs`` of the state's objects, worked out once (each state is read by up to three learned minutes,
         each both ways)."""
         if self._runs is None:
-            self._runs = _runs(self.objects)
+            self._runs = _runs(self.objects, self._refs)
         return self._runs
 
     def jobs_per_cronjob(self) -> dict:
@@ -76,7 +77,7 @@ class _CronState(State):
             self._jobs = {}
             for kind, ns, name in self.runs():
                 if kind == "Job":
-                    owner = (ns, _controller_ref(self.objects[(kind, ns, name)][1]).get("name"))
+                    owner = (ns, _controller_ref(self.objects[(kind, ns, name)][1], self._refs).get("name"))
                     self._jobs[owner] = self._jobs.get(owner, 0) + 1
         return self._jobs
 
@@ -94,13 +95,13 @@ def _uid(entry: "tuple | None") -> str | None:
     return None if entry is None else (json.loads(entry[1]).get("metadata") or {}).get("uid")
 
 
-def _runs(objects: dict) -> set:
+def _runs(objects: dict, refs: dict | None = None) -> set:
     """The keys of the CronJobs' runs: Jobs a CronJob controls and the pods those Jobs control."""
     jobs = set()
     pods = []
     for k, (_rv, body) in objects.items():
         if k[0] == "Job" or k[0] == "Pod":
-            owner = _controller_ref(body)
+            owner = _controller_ref(body, refs)
             if k[0] == "Job" and owner.get("kind") == "CronJob":
                 jobs.add(k)
             elif k[0] == "Pod" and owner.get("kind") == "Job":
@@ -108,12 +109,22 @@ def _runs(objects: dict) -> set:
     return jobs | {k for k, job in pods if job in jobs}
 
 
-def _controller_ref(body: str) -> dict:
-    """An object's controller reference, from its JSON ({} when it has none)."""
+def _controller_ref(body: str, refs: dict | None = None) -> dict:
+    """An object's controller reference, from its JSON ({} when it has none); not to be changed by the caller.
+    ``refs``: the references read so far, by the text they were read from (a finished run's Job and pod are the
+    same text at the next minutes' boundaries: the states the skip compares share one)."""
+    if refs is not None:
+        found = refs.get(body)
+        if found is not None:
+            return found
+    out = {}
     for ref in (json.loads(body).get("metadata") or {}).get("ownerReferences") or []:
         if ref.get("controller"):
-            return ref
-    return {}
+            out = ref
+            break
+    if refs is not None:
+        refs[body] = out
+    return out
 
 
 def _revisions_alike(s0: State, s1: State, s2: State, lasting: set) -> None:
@@ -695,7 +706,8 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     tx = cluster.tx
     ttl = tx.event_ttl_ms()
     cluster.loop.run(-(-tx.now_ms // MINUTE) * MINUTE)
-    states = [_CronState(tx)]
+    refs: dict = {}  # the controller references of the runs' Jobs and pods, by their text (``_controller_ref``)
+    states = [_CronState(tx, refs)]
     names = Names(tx)
     limit = _history_limit(tx)
     window = limit + 4  # the oldest Job kept, the one deleted in the minute, a minute's margin each way
@@ -703,7 +715,7 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
         if to_ms - tx.now_ms < ttl + 20 * MINUTE or (give_way is not None and give_way()):
             return
         cluster.loop.run(tx.now_ms + MINUTE)
-        states = states[-2:] + [_CronState(tx)]
+        states = states[-2:] + [_CronState(tx, refs)]
         if len(states) < 3:
             continue
         try:
@@ -722,13 +734,8 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
 
 def _tail_minutes(learned: _Learned) -> int:
     """The minutes after the jump in which the CronJobs' history limits delete the stale Jobs: as many as the most
-    Jobs a CronJob has (``_jump``)."""
-    per: dict = {}
-    for kind, ns, name in learned.stale:
-        if kind == "Job":
-            owner = json.loads(learned.s2.objects[(kind, ns, name)][1])["metadata"]["ownerReferences"][0]["name"]
-            per[(ns, owner)] = per.get((ns, owner), 0) + 1
-    return max(per.values(), default=0)
+    Jobs a CronJob controls (``_jump``; the stale Jobs are the runs' Jobs of the last learned state)."""
+    return max(learned.s2.jobs_per_cronjob().values(), default=0)
 
 
 def _rename_stale(tx, learned: _Learned, n: int, since: int) -> None:
