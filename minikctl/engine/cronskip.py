@@ -59,7 +59,7 @@ class _CronState(State):
     """``State`` and the keys of the CronJobs' runs in it."""
 
     def __init__(self, tx, refs: dict | None = None) -> None:
-        super().__init__(tx)
+        super().__init__(tx, rows=False)  # the skip reads no printed row
         self._refs = {} if refs is None else refs
         self._runs: set | None = None
         self._jobs: dict | None = None
