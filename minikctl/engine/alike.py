@@ -195,14 +195,16 @@ class Shift:
                 raise NotAlike("an event's involved resourceVersion")
             # the array's text is its items' texts joined (the store's encoder writes a list so): only the items
             # that move are encoded again for each minute
-            found = self._events[body] = (b, [dumps(x) for x in b])
-        b, items = found
+            # (the involved object's resourceVersion, a string of digits, as a number: its text n minutes on is
+            # that number moved, quoted, as the encoder writes a string of digits)
+            found = self._events[body] = (b, [dumps(x) for x in b], int(b[13]))
+        b, items, involved_rv = found
         items = items.copy()
         items[1] = dumps(self.uid(b[1], n))
         items[7] = dumps(self.text(b[7], n))
         if b[12] != 0:
             items[12] = dumps(self.token(b[12], n))
-        items[13] = dumps(str(int(b[13]) + n * self.dr))
+        items[13] = f'"{involved_rv + n * self.dr}"'
         return (ns, self.event_name(name, n)), (self.uid(uid, n), rv + n * self.dr, last + n * MINUTE,
                                                 "[" + ",".join(items) + "]")
 
