@@ -58,9 +58,13 @@ if TYPE_CHECKING:
 class _CronState(State):
     """``State`` and the keys of the CronJobs' runs in it."""
 
-    def __init__(self, tx, refs: dict | None = None) -> None:
+    def __init__(self, tx, before: "_CronState | None" = None) -> None:
         super().__init__(tx, rows=False)  # the skip reads no printed row
-        self._refs = {} if refs is None else refs
+        # the controller references read in this state, by the text they were read from (``_controller_ref``),
+        # and those of the state a minute before (a finished run's Job and pod are the same text at the next
+        # boundaries), until this state's runs are known
+        self._refs: dict = {}
+        self._known = None if before is None else before._refs
         self._runs: set | None = None
         self._jobs: dict | None = None
 
@@ -68,7 +72,8 @@ class _CronState(State):
         """``_runs`` of the state's objects, worked out once (each state is read by up to three learned minutes,
         each both ways)."""
         if self._runs is None:
-            self._runs = _runs(self.objects, self._refs)
+            self._runs = _runs(self.objects, self._refs, self._known)
+            self._known = None
         return self._runs
 
     def jobs_per_cronjob(self) -> dict:
@@ -95,13 +100,13 @@ def _uid(entry: "tuple | None") -> str | None:
     return None if entry is None else (json.loads(entry[1]).get("metadata") or {}).get("uid")
 
 
-def _runs(objects: dict, refs: dict | None = None) -> set:
+def _runs(objects: dict, refs: dict | None = None, known: dict | None = None) -> set:
     """The keys of the CronJobs' runs: Jobs a CronJob controls and the pods those Jobs control."""
     jobs = set()
     pods = []
     for k, (_rv, body) in objects.items():
         if k[0] == "Job" or k[0] == "Pod":
-            owner = _controller_ref(body, refs)
+            owner = _controller_ref(body, refs, known)
             if k[0] == "Job" and owner.get("kind") == "CronJob":
                 jobs.add(k)
             elif k[0] == "Pod" and owner.get("kind") == "Job":
@@ -109,12 +114,16 @@ def _runs(objects: dict, refs: dict | None = None) -> set:
     return jobs | {k for k, job in pods if job in jobs}
 
 
-def _controller_ref(body: str, refs: dict | None = None) -> dict:
+def _controller_ref(body: str, refs: dict | None = None, known: dict | None = None) -> dict:
     """An object's controller reference, from its JSON ({} when it has none); not to be changed by the caller.
-    ``refs``: the references read so far, by the text they were read from (a finished run's Job and pod are the
-    same text at the next minutes' boundaries: the states the skip compares share one)."""
+    ``refs``: the references read so far, by the text they were read from, where this one is kept; ``known``:
+    others read before (``_CronState``)."""
     if refs is not None:
         found = refs.get(body)
+        if found is None and known is not None:
+            found = known.get(body)
+            if found is not None:
+                refs[body] = found
         if found is not None:
             return found
     out = {}
@@ -706,8 +715,7 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     tx = cluster.tx
     ttl = tx.event_ttl_ms()
     cluster.loop.run(-(-tx.now_ms // MINUTE) * MINUTE)
-    refs: dict = {}  # the controller references of the runs' Jobs and pods, by their text (``_controller_ref``)
-    states = [_CronState(tx, refs)]
+    states = [_CronState(tx)]
     names = Names(tx)
     limit = _history_limit(tx)
     window = limit + 4  # the oldest Job kept, the one deleted in the minute, a minute's margin each way
@@ -715,7 +723,7 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
         if to_ms - tx.now_ms < ttl + 20 * MINUTE or (give_way is not None and give_way()):
             return
         cluster.loop.run(tx.now_ms + MINUTE)
-        states = states[-2:] + [_CronState(tx, refs)]
+        states = states[-2:] + [_CronState(tx, states[-1])]
         if len(states) < 3:
             continue
         try:
