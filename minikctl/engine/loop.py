@@ -122,17 +122,20 @@ class Loop:
         """Whether an object of ``kind`` exists in ``namespace`` (may an orphan there have an owner?)."""
         return self.known((kind, namespace), lambda: bool(self.tx.list(kind, namespace, ("metadata.name",))))
 
-    def others_act_on(self, ch) -> bool:
+    def others_act_on(self, ch, but: tuple = ()) -> bool:
         """Whether a component other than the kubelet and the scheduler might act on ``ch``, were it written now: a
         watcher of its kind (or of every kind) with no gate (a watch's tap), or a controller whose gate lets it
         through (controllers/__init__.py; a built controller is asked the gate of the spec it was woken from,
         ``wake``). A kubelet that would make many such writes at once asks (``PodWorker.jump_writes``): with nobody
-        else to see them, they may take their revisions later."""
+        else to see them, they may take their revisions later. ``but``: the classes (``Spec.cls``) of controllers
+        the caller has shown write nothing when they act on it."""
         woken_from = self._woken_from
         for c in (*self.anything, *self.watchers.get(ch.kind, ())):
             if c is self.kubelet or getattr(c, "name", "") == "scheduler":
                 continue
             spec = c.spec if isinstance(c, _Dormant) else woken_from.get(id(c))
+            if spec is not None and spec.cls in but:
+                continue
             try:
                 if spec is None or spec.gate is None or spec.gate(self, ch):
                     return True

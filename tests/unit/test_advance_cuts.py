@@ -27,6 +27,12 @@ def _pod(name: str, containers: list, init: list | None = None, **spec) -> dict:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"}, "spec": s}
 
 
+def _deployment(name: str, replicas: int, containers: list, **spec) -> dict:
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "namespace": "default"},
+            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}}, **spec,
+                     "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": containers}}}}
+
+
 SCENARIOS = {
     "crash-loop": [_pod("crash", [_sh("c", "exit 1")])],
     "crash-loop-runs": [_pod("crash", [_sh("c", "echo boom; sleep 3; exit 1")])],
@@ -61,12 +67,17 @@ SCENARIOS = {
     # two app containers crash-looping in step: their capped cycles are jumped by PodWorker.cycle, the pod and its
     # events written once
     "lockstep-crash-loops": [_pod("ls", [_sh("a", "exit 1"), _sh("b", "exit 2")])],
-    # a Deployment's crash-looping pods: the ReplicaSet controller works on each status write of its pods
+    # a Deployment's crash-looping pods: the ReplicaSet controller syncs at each status write of its pods, and
+    # writes nothing (controllers/__init__.py replica_set_syncs_write_nothing)
     "deployment-crash-loop": [{"apiVersion": "apps/v1", "kind": "Deployment",
                                "metadata": {"name": "d", "namespace": "default"},
                                "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "d"}},
                                         "template": {"metadata": {"labels": {"app": "d"}},
                                                      "spec": {"containers": [_sh("c", "exit 1")]}}}}],
+    # beside a healthy Deployment's pods and a bare crash loop whose container runs
+    "deployments-crash-loop-and-healthy": [_deployment("d", 3, [_sh("c", "echo boom; exit 1")]),
+                                           _deployment("web", 2, [{"name": "c", "image": "nginx:1.14.2"}]),
+                                           _pod("b", [_sh("c", "echo boom; sleep 3; exit 1")])],
 }
 
 # the same span (3 min, or 30 min for the scenarios that need the back-off capped) cut differently
@@ -119,8 +130,6 @@ LONG = [[1_800_000], [600_000, 600_000, 600_000], [37_000, 1_763_000]]
 CUT_DEPENDENT = {
     "lockstep-crash-loops": (("long",), "the jump over the capped cycles of a pod whose several containers crash-loop "
                                         "(PodWorker.cycle) writes the pod and its events once"),
-    "deployment-crash-loop": (("short", "long"), "a pod whose status writes a controller works on (here the "
-                                                 "ReplicaSet controller) is jumped with one write"),
 }
 
 
@@ -140,7 +149,8 @@ def test_an_advance_cut_in_pieces_gives_the_same_store(tmp_path, request, scenar
 
 @pytest.mark.parametrize("scenario", ["crash-loop", "crash-loop-runs", "two-crash-loops", "many-crash-loops",
                                       "crash-loop-and-chatty", "crash-loop-and-never-ready", "init-crash-loop",
-                                      "init-crash-loop-runs", "init-crash-loop-and-others", "sidecar-crash-loop"])
+                                      "init-crash-loop-runs", "init-crash-loop-and-others", "sidecar-crash-loop",
+                                      "deployment-crash-loop", "deployments-crash-loop-and-healthy"])
 @pytest.mark.parametrize("span", [CUTS[0], LONG[0]])
 def test_the_crash_loop_jump_writes_what_stepping_writes(tmp_path, scenario, span):
     stepped = _run(str(tmp_path / "stepped.db"), SCENARIOS[scenario], span, {"crashloop": False})
@@ -150,10 +160,34 @@ def test_the_crash_loop_jump_writes_what_stepping_writes(tmp_path, scenario, spa
 
 
 @pytest.mark.parametrize("scenario", ["two-crash-loops", "many-crash-loops", "crash-loop-and-chatty",
-                                      "crash-loop-and-never-ready", "init-crash-loop-and-others"])
+                                      "crash-loop-and-never-ready", "init-crash-loop-and-others",
+                                      "deployments-crash-loop-and-healthy"])
 def test_an_advance_committed_in_steps_gives_the_same_store(tmp_path, scenario):
     """A run stopped at its wall deadline leaves the jumped writes still to come to the next (meta kubelet:jumps)."""
     whole = _run(str(tmp_path / "whole.db"), SCENARIOS[scenario], LONG[0])
     steps = _run(str(tmp_path / "steps.db"), SCENARIOS[scenario], [-LONG[0][0]])
     for table in whole:
         assert steps[table] == whole[table], (scenario, table)
+
+
+@pytest.mark.parametrize("span", [CUTS[0], LONG[0]])
+def test_the_owned_jump_switch_writes_the_pod_once(tmp_path, span):
+    """engine:profile {"ownedjump": false}: a ReplicaSet's crash-looping pod is jumped with one write, which is not
+    what stepping writes (what the golden comparison above would catch)."""
+    stepped = _run(str(tmp_path / "stepped.db"), SCENARIOS["deployment-crash-loop"], span, {"crashloop": False})
+    once = _run(str(tmp_path / "once.db"), SCENARIOS["deployment-crash-loop"], span, {"ownedjump": False})
+    assert once["changes"] != stepped["changes"]
+
+
+@pytest.mark.parametrize("objs", [
+    # a container that runs is Ready while it runs: the ReplicaSet's and the Deployment's status move at each
+    # restart and exit
+    [_deployment("d", 2, [_sh("c", "echo boom; sleep 3; exit 1")])],
+    # minReadySeconds: a sync's availability depends on its instant
+    [_deployment("d", 2, [_sh("c", "exit 1")], minReadySeconds=5)],
+], ids=["runs", "min-ready"])
+def test_a_replica_set_whose_syncs_may_write_keeps_the_single_write(tmp_path, objs):
+    lazy = _run(str(tmp_path / "lazy.db"), objs, LONG[0])
+    once = _run(str(tmp_path / "once.db"), objs, LONG[0], {"ownedjump": False})
+    for table in lazy:
+        assert lazy[table] == once[table], table

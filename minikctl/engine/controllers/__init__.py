@@ -95,6 +95,97 @@ def _deployment_gate(loop, ch) -> bool:
     return ch.type != DELETED and loop.any_of("Deployment", ch.namespace)
 
 
+def replica_set_syncs_write_nothing(tx, pod: dict, ready_moves: bool) -> bool:
+    """Whether the ReplicaSet controller writes nothing for the status writes of ``pod`` (each a change its gate,
+    ``_owner_gate``, lets through) for as long as nobody but the controllers and the kubelet writes (a
+    ``clock advance``), the pod's Ready moving (``ready_moves``) or not: what lets a crash loop's jumped status
+    writes take their revisions later (``PodWorker.jump_writes``).
+
+    A pod nobody controls: ``updatePod`` (pkg/controller/replicaset/replica_set.go) queues the ReplicaSets whose
+    selector matches its labels (``getPodReplicaSets``, engine/controllers/replicaset.py ``observe_orphan``), to
+    adopt it; with none in its namespace, nothing is queued, and none is made during an advance (a Deployment's
+    new ReplicaSet comes with the Deployment's change, synced at its instant).
+
+    A pod a ReplicaSet controls: each write queues a sync of it. ``syncReplicaSet`` reads of a pod only its facts
+    (active, owner, labels, ready and since when: replicaset.py ``_pod_facts``), none of which a status write
+    moves while the pod stays not ready, and what it writes depends on the time only through ``minReadySeconds``
+    (``podutil.IsPodAvailable``), a failed sync (its ReplicaFailure condition's time, the rate-limited retry) and a
+    scale-down's ranking. So its sync at an instant where nothing it reads changed since its last sync does what
+    that one did after it: nothing, when
+
+    - the ReplicaSet has no ``minReadySeconds``, is not being deleted, has the replicas it wants
+      (``status.replicas`` = ``spec.replicas``, ``observedGeneration`` current, no ReplicaFailure condition) and
+      nothing waiting in its queue (its runtime record: no failures, no delayed entry; a sync queued at this
+      instant at most);
+    - what could change its replicas does not: the Deployment controlling it (if any; another owner might scale
+      it) wants that many and no other of its ReplicaSets has any (no rollout, nothing to scale:
+      ``rolloutRolling`` / ``sync`` in pkg/controller/deployment), neither is being deleted, nor the namespace.
+
+    Then a creation it makes (a pod of the set deleted meanwhile) is made from a template already created from,
+    and succeeds; the sync after it is again one that writes nothing."""
+    meta = pod.get("metadata") or {}
+    ns = meta.get("namespace", "default")
+    if meta.get("deletionTimestamp"):
+        return False
+    ref = _ref(pod)
+    if ref is None:
+        labels = meta.get("labels") or {}
+        if not labels:
+            return True
+        from minikctl.kube import errors
+        from minikctl.kube.selectors import LabelSelector
+
+        for rs in tx.list("ReplicaSet", ns):
+            try:
+                sel = LabelSelector.from_match((rs.get("spec") or {}).get("selector"))
+            except errors.MinikctlError:
+                continue
+            if sel is not None and not sel.empty() and sel.matches(labels):
+                return False
+        return True
+    if ready_moves or ref.get("kind") != "ReplicaSet" or any(
+            c.get("type") == "Ready" and c.get("status") == "True"
+            for c in (pod.get("status") or {}).get("conditions") or []):
+        return False
+    rs = tx.get("ReplicaSet", ns, ref.get("name", ""))
+    if rs is None or (rs.get("metadata") or {}).get("uid") != ref.get("uid"):
+        return False
+    rmeta, spec, status = rs.get("metadata") or {}, rs.get("spec") or {}, rs.get("status") or {}
+    replicas = int(spec["replicas"]) if spec.get("replicas") is not None else 1
+    if rmeta.get("deletionTimestamp") or int(spec.get("minReadySeconds") or 0) \
+            or int(status.get("replicas") or 0) != replicas \
+            or int(status.get("observedGeneration") or 0) != int(rmeta.get("generation") or 0) \
+            or any(c.get("type") == "ReplicaFailure" for c in status.get("conditions") or []):
+        return False
+    queued = tx.get_runtime("ReplicaSet", ns, rmeta.get("name", ""))
+    if queued and (set(queued) - {"now"} or queued["now"] != tx.now_ms):
+        return False
+    space = tx.get("Namespace", "", ns)
+    if space is None or (space.get("metadata") or {}).get("deletionTimestamp"):
+        return False
+    dref = _ref(rs)
+    if dref is None:
+        return True
+    if dref.get("kind") != "Deployment":
+        return False
+    d = tx.get("Deployment", ns, dref.get("name", ""))
+    if d is None or (d.get("metadata") or {}).get("uid") != dref.get("uid") \
+            or (d.get("metadata") or {}).get("deletionTimestamp"):
+        return False
+    dspec = d.get("spec") or {}
+    if (int(dspec["replicas"]) if dspec.get("replicas") is not None else 1) != replicas:
+        return False
+    for other in tx.list("ReplicaSet", ns):
+        oref = _ref(other)
+        if other is rs or oref is None or oref.get("uid") != dref.get("uid") \
+                or (other.get("metadata") or {}).get("uid") == rmeta.get("uid"):
+            continue
+        if int((other.get("spec") or {}).get("replicas") or 0) or int((other.get("status") or {}).get("replicas")
+                                                                       or 0):
+            return False
+    return True
+
+
 def _job_gate(loop, ch) -> bool:
     """JobController.observe: its Jobs; pods it controls; orphans with its tracking finalizer or its
     controller-uid label."""

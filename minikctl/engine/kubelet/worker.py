@@ -199,7 +199,8 @@ class PodWorker:
         ``pull_ms`` = duration of every pull of an image not yet on the node; ``ffwd`` = false: steady loops are
         stepped one wake-up at a time, never fast-forwarded (what the fast-forward is tested against); ``twins`` =
         false: every container's process is interpreted from its start, none copied from a twin's (procs.start);
-        ``crashloop`` = false: every crash-loop cycle is stepped, none jumped (``cycle_single``, ``cycle``)."""
+        ``crashloop`` = false: every crash-loop cycle is stepped, none jumped (``cycle_single``, ``cycle``);
+        ``ownedjump`` = false: a jumped crash loop of a ReplicaSet's pod writes the pod once (``jump_writes``)."""
         prof = getattr(self, "_profile", None)
         if prof is None:
             raw = self.tx.meta("engine:profile")
@@ -1520,7 +1521,7 @@ class PodWorker:
         take their revisions in the loop's order when a write needs the next one (kubelet/parked.py). None when
         they cannot wait so: a watch of the store's changes, a probe of the pod parked, or a controller whose gate
         (engine/controllers/__init__.py) lets the pod's status write through (each jumped write would be a change
-        it works on): the jump then writes the pod once.
+        it works on) and that may write for it: the jump then writes the pod once.
 
         A cycle (restart r, exit f = r + run, decision d = f + lag) writes, as the cycle learned before it did
         (``evs``, the events recorded since the last decision): at r the BackOff event's 10 s re-syncs accrued
@@ -1535,10 +1536,18 @@ class PodWorker:
             return None
         from minikctl.store.changelog import MODIFIED, Change
 
-        # a controller whose gate lets the pod's status write through would see each of the jumped writes
-        if parked.loop.others_act_on(Change(0, MODIFIED, "Pod", self.ns, self.name, self.rec.uid, "", self.pod,
-                                            "kubelet")):
-            return None
+        # a controller whose gate lets the pod's status write through would see each of the jumped writes; the
+        # ReplicaSet controller writes nothing for them when no ReplicaSet selects the orphan pod, or when the pod
+        # stays not ready (no run: the container exits where it starts) and its ReplicaSet is settled
+        # (controllers/__init__.py ``replica_set_syncs_write_nothing``); store meta ``engine:profile``
+        # {"ownedjump": false} counts it as acting
+        ch = Change(0, MODIFIED, "Pod", self.ns, self.name, self.rec.uid, "", self.pod, "kubelet")
+        if parked.loop.others_act_on(ch):
+            from minikctl.engine.controllers import replica_set_syncs_write_nothing
+
+            if self.profile().get("ownedjump") is False or parked.loop.others_act_on(ch, ("ReplicaSetController",)) \
+                    or not replica_set_syncs_write_nothing(tx, self.pod, run > 0):
+                return None
         restart = anchor - run
         at: dict = {restart: [], anchor: [], anchor + lag: []}
         for e in evs:
