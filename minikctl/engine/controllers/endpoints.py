@@ -54,6 +54,19 @@ def _pod_view(pod: dict) -> dict:
             "hostname": spec.get("hostname") or "", "subdomain": spec.get("subdomain") or "", "ports": ports}
 
 
+def _same_view(old: dict, new: dict) -> bool:
+    """Whether a pod's new informer view reads as its old one: every field ``_pod_view`` reads equal, the entries
+    the controllers memoized on the old view (``_ep``, ``_slice``) aside. Upstream decides a pod update in
+    ``endpointutil.GetServicesToUpdateOnPodChange`` (pkg/controller/util/endpoint/controller_utils.go): a change
+    counts when ``podEndpointsChanged`` (deletion timestamp, readiness, IPs) or the labels, hostname or subdomain
+    changed; the view also holds the phase, node and named ports the syncs read (``_should_be_in_endpoints``,
+    ``find_port``), so a change of one of them queues the Services too."""
+    for k, v in new.items():
+        if old.get(k) != v:
+            return False
+    return True
+
+
 def find_port(pod: dict, sp: dict) -> int | None:
     """podutil.FindPort: a named targetPort is the pod's container port of that name and protocol; a number is
     itself (None: the pod has no such port)."""
@@ -157,10 +170,14 @@ class _ServicePods:
         new = None if ch.type == DELETED else self._view(ch)
         if new is None:
             cache.pop(ch.name, None)
+            if old is None:
+                return
+        elif old is not None and _same_view(old, new):
+            # nothing the controllers read of the pod changed (updatePod: podEndpointsChanged and the labels):
+            # no Service is queued, and the view kept holds its entries already made (``_entry``)
+            return
         else:
             cache[ch.name] = new
-        if old == new:
-            return
         if old is not None and new is not None and old["labels"] == new["labels"]:
             # the same labels (a status change: readiness, IP, phase): the same Services select it before and
             # after, and their groups already hold it

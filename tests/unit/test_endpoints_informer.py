@@ -1,0 +1,70 @@
+"""The endpoints controllers' pod informer (minikctl/engine/controllers/endpoints.py ``_ServicePods.observe``): a pod
+update queues the Services that select it only when something the endpoints read of the pod changed, as
+``endpointutil.GetServicesToUpdateOnPodChange`` decides upstream (pkg/controller/util/endpoint/controller_utils.go,
+``podEndpointsChanged``). A view the controllers already synced from carries their memoized entries: those must
+not make every later write of the pod look like a change."""
+
+from __future__ import annotations
+
+import copy
+
+from minikctl.cluster import Cluster
+from minikctl.engine.controllers.endpoints import EndpointsController, EndpointSliceController
+from minikctl.store.db import Store
+from tests.unit.flap_world import exec_ready, service
+
+READY = "touch /tmp/ready; sleep 3600"
+
+
+def _synced(monkeypatch) -> list:
+    seen: list = []
+    for cls in (EndpointsController, EndpointSliceController):
+        orig = cls.sync
+
+        def sync(self, ns, name, svc, _orig=orig):
+            seen.append((self.name, ns, name))
+            return _orig(self, ns, name, svc)
+
+        monkeypatch.setattr(cls, "sync", sync)
+    return seen
+
+
+def test_a_pod_write_the_endpoints_do_not_read_queues_no_service(tmp_path, monkeypatch):
+    synced = _synced(monkeypatch)
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        cl = Cluster(tx)
+        cl.api.create(service("web"))
+        cl.api.create(exec_ready("p", READY, svc="web"))
+        cl.settle()
+        cl.advance_to(tx.now_ms + 20_000)  # running, its first probe passed: ready, synced from the warm informer
+        ep = tx.get("Endpoints", "default", "web")
+        assert [a["targetRef"]["name"] for a in ep["subsets"][0]["addresses"]] == ["p"]
+        assert any(who == "endpoint-controller" for who, _, _ in synced)
+        # someone else empties the Endpoints: the controller does not watch Endpoints updates (only deletions,
+        # onEndpointsDelete), so it is synced again only when a pod or the Service gives it a reason
+        edited = copy.deepcopy(ep)
+        edited.pop("subsets")
+        cl.api.update(ep, edited)
+        cl.settle()
+        synced.clear()
+        pod = tx.get("Pod", "default", "p")
+        annotated = copy.deepcopy(pod)
+        annotated["metadata"]["annotations"] = {"note": "unrelated"}
+        cl.api.update(pod, annotated)
+        cl.settle()
+        assert synced == []
+        assert "subsets" not in tx.get("Endpoints", "default", "web")
+        # a change the endpoints read (the pod's readiness, written False here and set back by its kubelet, which
+        # the status manager owns) queues its Service again in both controllers, which put the address back
+        pod = tx.get("Pod", "default", "p")
+        unready = copy.deepcopy(pod)
+        for c in unready["status"]["conditions"]:
+            if c["type"] == "Ready":
+                c["status"] = "False"
+        cl.api.write_status(unready)
+        cl.settle()
+        assert {who for who, _, _ in synced} == {"endpoint-controller", "endpointslice-controller"}
+        ep = tx.get("Endpoints", "default", "web")
+        assert [a["targetRef"]["name"] for a in ep["subsets"][0]["addresses"]] == ["p"]
+    st.close()
