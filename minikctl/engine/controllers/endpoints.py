@@ -110,6 +110,7 @@ class _ServicePods:
     name = ""
     watches = ("Service", "Pod")
     queue_kind = ""  # the runtime records of its work queue: one per queued Service, due at the instant queued
+    queues_work = False  # its work is all due records (``due``): the loop's dispatch does not ask ``has_work``
 
     def __init__(self, loop) -> None:
         self.loop = loop
