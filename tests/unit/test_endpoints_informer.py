@@ -68,3 +68,44 @@ def test_a_pod_write_the_endpoints_do_not_read_queues_no_service(tmp_path, monke
         ep = tx.get("Endpoints", "default", "web")
         assert [a["targetRef"]["name"] for a in ep["subsets"][0]["addresses"]] == ["p"]
     st.close()
+
+
+def test_one_controller_awake_before_the_other_shares_the_informer(tmp_path, monkeypatch):
+    """The Endpoints controller woken alone (its Endpoints deleted by someone) reads the pods into the informers the
+    two share; the EndpointSlice controller woken later by a pod change still finds the namespace new to it and
+    syncs every Service there that selects pods, as its own informer, cold, would have it do."""
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        cl = Cluster(tx)
+        cl.api.create(service("web"))
+        cl.api.create(service("api"))
+        cl.api.create(service("other"))  # selects no pod: synced only by a cold informer
+        cl.api.create(exec_ready("p", READY, svc="web"))
+        cl.advance_to(tx.now_ms + 20_000)
+    with st.transaction() as tx:  # a new command: a new loop, every controller dormant
+        synced = _synced(monkeypatch)
+        cl = Cluster(tx)
+        cl.api.delete(tx.get("Endpoints", "default", "web"))
+        cl.settle()
+        assert synced == [("endpoint-controller", "default", "web")]
+        assert [a["targetRef"]["name"] for a in tx.get("Endpoints", "default", "web")["subsets"][0]["addresses"]] \
+            == ["p"]
+        synced.clear()
+        pod = tx.get("Pod", "default", "p")
+        moved = copy.deepcopy(pod)
+        moved["metadata"]["labels"] = {"svc": "api"}
+        cl.api.update(pod, moved)
+        cl.settle()
+        # the Endpoints controller, warm, syncs the two Services the pod left and joined; the slice controller,
+        # cold, every Service of the namespace with a selector
+        assert sorted(synced) == [("endpoint-controller", "default", "api"), ("endpoint-controller", "default", "web"),
+                                  ("endpointslice-controller", "default", "api"),
+                                  ("endpointslice-controller", "default", "other"),
+                                  ("endpointslice-controller", "default", "web")]
+        assert "subsets" not in tx.get("Endpoints", "default", "web")
+        assert [a["targetRef"]["name"] for a in tx.get("Endpoints", "default", "api")["subsets"][0]["addresses"]] \
+            == ["p"]
+        slices = {s["metadata"]["labels"]["kubernetes.io/service-name"]: s for s in tx.list("EndpointSlice", "default")}
+        assert [e["targetRef"]["name"] for e in slices["api"]["endpoints"]] == ["p"]
+        assert "endpoints" not in slices["web"]
+    st.close()
