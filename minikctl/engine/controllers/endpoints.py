@@ -35,8 +35,9 @@ HEADLESS_LABEL = "service.kubernetes.io/headless"  # v1.IsHeadlessService
 MAX_PER_SLICE = 100  # kube-controller-manager --max-endpoints-per-slice
 
 
-def _pod_view(pod: dict) -> dict:
-    """What the controllers read of a pod (kept by their informer)."""
+def _pod_view(pod: dict, old: dict | None = None) -> dict:
+    """What the controllers read of a pod (kept by their informer); ``old``: its view before, whose address's sort
+    key is kept when the address is the same."""
     meta = pod.get("metadata") or {}
     spec = pod.get("spec") or {}
     status = pod.get("status") or {}
@@ -46,8 +47,9 @@ def _pod_view(pod: dict) -> dict:
             if p.get("name") and p["name"] not in ports:
                 ports[p["name"]] = (int(p.get("containerPort") or 0), p.get("protocol") or "TCP")
     ip = status.get("podIP") or ""
+    ipkey = old["ipkey"] if old is not None and old["ip"] == ip else _ip_key(ip)
     return {"name": meta.get("name", ""), "uid": meta.get("uid", ""), "labels": meta.get("labels") or {},
-            "ip": ip, "ipkey": _ip_key(ip), "phase": status.get("phase") or "",
+            "ip": ip, "ipkey": ipkey, "phase": status.get("phase") or "",
             "ready": any(c.get("type") == "Ready" and c.get("status") == "True"
                          for c in status.get("conditions") or []),
             "deleting": bool(meta.get("deletionTimestamp")), "node": spec.get("nodeName") or "",
@@ -194,7 +196,7 @@ class _Informers:
         if cache is None:
             return []
         old = cache.get(ch.name)
-        new = None if ch.type == DELETED else _pod_view(ch.obj)
+        new = None if ch.type == DELETED else _pod_view(ch.obj, old)
         if new is None:
             cache.pop(ch.name, None)
             if old is None:
