@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from minikctl.cluster import Cluster
 from minikctl.engine.controllers.endpoints import EndpointsController, EndpointSliceController
 from minikctl.store.db import Store
@@ -109,3 +111,27 @@ def test_one_controller_awake_before_the_other_shares_the_informer(tmp_path, mon
         assert [e["targetRef"]["name"] for e in slices["api"]["endpoints"]] == ["p"]
         assert "endpoints" not in slices["web"]
     st.close()
+
+
+def test_shared_informers_and_carried_entries_store_what_separate_ones_store(tmp_path, monkeypatch):
+    """The flapping-pods scenario of test_engine_flap.py (a relabelled pod, a pod's file removed by an exec, pods
+    never ready) run with the informers shared and the entries carried across state changes, and with neither
+    (MINIKCTL_NO_SHARED_INFORMERS, MINIKCTL_NO_CARRIED_ENTRIES): the stores' dumps are equal line for line."""
+    from minikctl.engine.controllers import endpoints
+    from tests.unit.test_engine_flap import run_scenario
+
+    assert endpoints.SHARED_INFORMERS and endpoints.CARRIED_ENTRIES  # the path taken unless turned off
+    fast = run_scenario(str(tmp_path / "fast.db"))
+    monkeypatch.setattr(endpoints, "SHARED_INFORMERS", False)
+    monkeypatch.setattr(endpoints, "CARRIED_ENTRIES", False)
+    plain = run_scenario(str(tmp_path / "plain.db"))
+    assert len(fast) == len(plain)
+    assert [i for i, (a, b) in enumerate(zip(fast, plain)) if a != b] == []
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_one_controller_awake_first_either_way(tmp_path, monkeypatch, shared):
+    from minikctl.engine.controllers import endpoints
+
+    monkeypatch.setattr(endpoints, "SHARED_INFORMERS", shared)
+    test_one_controller_awake_before_the_other_shares_the_informer(tmp_path, monkeypatch)

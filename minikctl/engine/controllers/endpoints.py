@@ -25,6 +25,8 @@ traffic (kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-pro
 
 from __future__ import annotations
 
+import os
+
 from minikctl.store.changelog import DELETED
 
 TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"  # v1.EndpointsLastChangeTriggerTime
@@ -33,6 +35,11 @@ MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"  # discovery.LabelMa
 MANAGED_BY = "endpointslice-controller.k8s.io"
 HEADLESS_LABEL = "service.kubernetes.io/headless"  # v1.IsHeadlessService
 MAX_PER_SLICE = 100  # kube-controller-manager --max-endpoints-per-slice
+# one informer cache for both controllers (``_Informers.of``); MINIKCTL_NO_SHARED_INFORMERS=1 gives each its own
+SHARED_INFORMERS = os.environ.get("MINIKCTL_NO_SHARED_INFORMERS", "") in ("", "0")
+# a pod's entries carried to its new view when only its state changed (``_carry``); MINIKCTL_NO_CARRIED_ENTRIES=1
+# makes them again for every view. tests/unit/test_endpoints_informer.py compares the stores both ways.
+CARRIED_ENTRIES = os.environ.get("MINIKCTL_NO_CARRIED_ENTRIES", "") in ("", "0")
 
 
 def _pod_view(pod: dict, old: dict | None = None) -> dict:
@@ -141,6 +148,8 @@ class _Informers:
 
     @staticmethod
     def of(loop) -> "_Informers":
+        if not SHARED_INFORMERS:
+            return _Informers(loop.tx)
         got = getattr(loop, "service_informers", None)
         if got is None:
             got = loop.service_informers = _Informers(loop.tx)
@@ -206,7 +215,7 @@ class _Informers:
             # no Service is queued, and the view kept holds its entries already made (``_entry``)
             return []
         else:
-            if old is not None:
+            if old is not None and CARRIED_ENTRIES:
                 _carry(old, new)
             cache[ch.name] = new
         if old is not None and new is not None and old["labels"] == new["labels"]:
