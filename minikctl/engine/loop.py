@@ -73,6 +73,10 @@ class Loop:
         # the spec each built component was woken from, by the component's id (built components live as long as
         # the loop, in ``components``): what ``others_act_on`` asks of a controller already built
         self._woken_from: dict[int, object] = {}
+        # the components that may queue work (``has_work``), in the components' order: the dormant controllers,
+        # the taps and the controllers whose work is all due records (``queues_work = False``) are not asked on
+        # every round of ``dispatch``; made again when a component is woken or a tap added (None)
+        self._workers: list | None = None
         for comp in self.components:
             for kind in comp.watches:
                 if kind == "*":
@@ -100,6 +104,7 @@ class Loop:
         for kind, c in self.owners.items():
             if c is dormant:
                 self.owners[kind] = comp
+        self._workers = None
         return comp
 
     def all_components(self) -> list:
@@ -143,8 +148,15 @@ class Loop:
                 return True
         return False
 
+    def workers(self) -> list:
+        """The components that may have work queued (see ``_workers``), in the components' order."""
+        got = self._workers
+        if got is None:
+            got = self._workers = [c for c in self.components if getattr(c, "queues_work", True)]
+        return got
+
     def pending(self) -> bool:
-        return bool(self.tx.feed) or any(c.has_work() for c in self.components)
+        return bool(self.tx.feed) or any(c.has_work() for c in self.workers())
 
     def dispatch(self) -> None:
         """Hand the new changes to their watchers and let the components react, until all is quiet."""
@@ -160,7 +172,7 @@ class Loop:
                     for comp in anything:
                         if ch.kind not in comp.watches:
                             comp.observe(ch)
-            busy = [c for c in self.components if c.has_work()]
+            busy = [c for c in self._workers or self.workers() if c.has_work()]
             if not busy:
                 if not tx.feed:
                     return
@@ -236,6 +248,7 @@ class Loop:
         if "Event" in kinds:
             self.tx.watch_events = True
         self.components.append(tap)
+        self._workers = None
         self.anything.append(tap)
         return tap.changes
 
@@ -248,6 +261,7 @@ class _Idle:
     """A component that queues no work and keeps nothing to write back: it only observes (or waits to be woken)."""
 
     __slots__ = ()
+    queues_work = False  # never busy: ``Loop.workers`` leaves it out
 
     def has_work(self) -> bool:
         return False

@@ -25,6 +25,8 @@ traffic (kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-pro
 
 from __future__ import annotations
 
+import os
+
 from minikctl.store.changelog import DELETED
 
 TRIGGER_TIME = "endpoints.kubernetes.io/last-change-trigger-time"  # v1.EndpointsLastChangeTriggerTime
@@ -33,10 +35,16 @@ MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by"  # discovery.LabelMa
 MANAGED_BY = "endpointslice-controller.k8s.io"
 HEADLESS_LABEL = "service.kubernetes.io/headless"  # v1.IsHeadlessService
 MAX_PER_SLICE = 100  # kube-controller-manager --max-endpoints-per-slice
+# one informer cache for both controllers (``_Informers.of``); MINIKCTL_NO_SHARED_INFORMERS=1 gives each its own
+SHARED_INFORMERS = os.environ.get("MINIKCTL_NO_SHARED_INFORMERS", "") in ("", "0")
+# a pod's entries carried to its new view when only its state changed (``_carry``); MINIKCTL_NO_CARRIED_ENTRIES=1
+# makes them again for every view. tests/unit/test_endpoints_informer.py compares the stores both ways.
+CARRIED_ENTRIES = os.environ.get("MINIKCTL_NO_CARRIED_ENTRIES", "") in ("", "0")
 
 
-def _pod_view(pod: dict) -> dict:
-    """What the controllers read of a pod (kept by their informer)."""
+def _pod_view(pod: dict, old: dict | None = None) -> dict:
+    """What the controllers read of a pod (kept by their informer); ``old``: its view before, whose address's sort
+    key is kept when the address is the same."""
     meta = pod.get("metadata") or {}
     spec = pod.get("spec") or {}
     status = pod.get("status") or {}
@@ -46,12 +54,43 @@ def _pod_view(pod: dict) -> dict:
             if p.get("name") and p["name"] not in ports:
                 ports[p["name"]] = (int(p.get("containerPort") or 0), p.get("protocol") or "TCP")
     ip = status.get("podIP") or ""
+    ipkey = old["ipkey"] if old is not None and old["ip"] == ip else _ip_key(ip)
     return {"name": meta.get("name", ""), "uid": meta.get("uid", ""), "labels": meta.get("labels") or {},
-            "ip": ip, "ipkey": _ip_key(ip), "phase": status.get("phase") or "",
+            "ip": ip, "ipkey": ipkey, "phase": status.get("phase") or "",
             "ready": any(c.get("type") == "Ready" and c.get("status") == "True"
                          for c in status.get("conditions") or []),
             "deleting": bool(meta.get("deletionTimestamp")), "node": spec.get("nodeName") or "",
             "hostname": spec.get("hostname") or "", "subdomain": spec.get("subdomain") or "", "ports": ports}
+
+
+def _same_view(old: dict, new: dict) -> bool:
+    """Whether a pod's new informer view reads as its old one: every field ``_pod_view`` reads equal, the entries
+    the controllers memoized on the old view (``_ep``, ``_slice``) aside. Upstream decides a pod update in
+    ``endpointutil.GetServicesToUpdateOnPodChange`` (pkg/controller/util/endpoint/controller_utils.go): a change
+    counts when ``podEndpointsChanged`` (deletion timestamp, readiness, IPs) or the labels, hostname or subdomain
+    changed; the view also holds the phase, node and named ports the syncs read (``_should_be_in_endpoints``,
+    ``find_port``), so a change of one of them queues the Services too."""
+    for k, v in new.items():
+        if old.get(k) != v:
+            return False
+    return True
+
+
+_STATE = ("ready", "phase", "deleting")  # what a pod's entries are made again for when only it changed (``_carry``)
+
+
+def _carry(old: dict, new: dict) -> None:
+    """Give a pod's new view the entries the controllers made from its old one when only its state changed (its
+    readiness, phase or deletion): the Endpoints' address and ports of a pod read none of them, and the slices'
+    entries are kept per state (``EndpointSliceController._entry``), so a pod whose readiness flaps has its entries
+    made once per state instead of at every sync."""
+    for k, v in new.items():
+        if k not in _STATE and old.get(k) != v:
+            return
+    for memo in ("_ep", "_slice"):
+        got = old.get(memo)
+        if got is not None:
+            new[memo] = got
 
 
 def find_port(pod: dict, sp: dict) -> int | None:
@@ -90,31 +129,41 @@ def _rfc3339_nano(ms: int) -> str:
     return base[:-1] + "." + f"{frac:03d}".rstrip("0") + "Z"
 
 
-class _ServicePods:
-    """The shared informers and work queue: Services and pods per namespace, which pods each Service selects (kept
-    as pods and Services change), Services queued by key."""
+class _Informers:
+    """The Services and pods both controllers read, per namespace, which pods each Service selects (kept as pods
+    and Services change): one cache for the two, as kube-controller-manager gives both controllers their listers
+    from one SharedInformerFactory (NewEndpointController and NewController take ``podInformer`` and
+    ``serviceInformer`` from it: pkg/controller/endpoint/endpoints_controller.go,
+    pkg/controller/endpointslice/endpointslice_controller.go). Each change is applied once (``apply``), by
+    whichever controller observes it first; the Services it queues are kept for the other one. Kept on the loop
+    (``of``)."""
 
-    name = ""
-    watches = ("Service", "Pod")
-    queue_kind = ""  # the runtime records of its work queue: one per queued Service, due at the instant queued
-
-    def __init__(self, loop) -> None:
-        self.loop = loop
-        self.tx = loop.tx
-        self.api = loop.api.as_writer(self.name)
-        self.owns = (self.queue_kind,)
-        self._queued: set = set()  # (ns, name, instant) already queued
+    def __init__(self, tx) -> None:
+        self.tx = tx
         self._services: dict[str, dict] = {}  # ns -> {name: service}
         self._pods: dict[str, dict] = {}  # ns -> {name: pod view}
         self._members: dict[tuple, set] = {}  # (ns, service) -> names of the pods its selector matches
         self._selecting: dict[str, dict] = {}  # ns -> {labels' items: the Services that select them} (``selecting``)
+        self._last: tuple = (None, None)  # (the change last applied, the Services it queues)
 
-    # -- informers -------------------------------------------------------------------------------------
+    @staticmethod
+    def of(loop) -> "_Informers":
+        if not SHARED_INFORMERS:
+            return _Informers(loop.tx)
+        got = getattr(loop, "service_informers", None)
+        if got is None:
+            got = loop.service_informers = _Informers(loop.tx)
+        return got
+
     def services(self, ns: str) -> dict:
         got = self._services.get(ns)
         if got is None:
             got = self._services[ns] = {s["metadata"]["name"]: s for s in self.tx.list("Service", ns)}
         return got
+
+    def listed(self, ns: str) -> bool:
+        """Whether the pods of ``ns`` are cached."""
+        return ns in self._pods
 
     def pods(self, ns: str) -> dict:
         got = self._pods.get(ns)
@@ -130,7 +179,18 @@ class _ServicePods:
             got = self._members[key] = {n for n, p in self.pods(ns).items() if sel and _matches(sel, p["labels"])}
         return got
 
-    def observe(self, ch) -> None:
+    def apply(self, ch) -> list:
+        """Bring the caches up to ``ch`` (once a change) and return the names of the Services it queues: a Service's
+        own; for a pod, the Services whose selector matched it before or matches it now, when something the
+        controllers read of it changed (none when its namespace's pods are not cached)."""
+        last = self._last
+        if last[0] is ch:
+            return last[1]
+        got = self._apply(ch)
+        self._last = (ch, got)
+        return got
+
+    def _apply(self, ch) -> list:
         ns = ch.namespace
         if ch.kind == "Service":
             if ns in self._services:
@@ -140,33 +200,29 @@ class _ServicePods:
                     self._services[ns][ch.name] = ch.snapshot()
             self._members.pop((ns, ch.name), None)  # its selector may have changed: matched again when synced
             self._selecting.pop(ns, None)
-            self.enqueue(ns, ch.name)
-            return
-        # a pod: the Services whose selector matched it before or matches it now
+            return [ch.name]
         cache = self._pods.get(ns)
         if cache is None:
-            # a cold informer (the first pod change of the namespace in this command): the pod's labels before
-            # the change are not known, so every Service of the namespace with a selector is synced once
-            selecting = [name for name, svc in self.services(ns).items() if (svc.get("spec") or {}).get("selector")]
-            for name in selecting:
-                self.enqueue(ns, name)
-            if selecting:  # no Service here selects pods (the kubernetes Service has no selector): nothing to read
-                self.pods(ns)
-            return
+            return []
         old = cache.get(ch.name)
-        new = None if ch.type == DELETED else self._view(ch)
+        new = None if ch.type == DELETED else _pod_view(ch.obj, old)
         if new is None:
             cache.pop(ch.name, None)
+            if old is None:
+                return []
+        elif old is not None and _same_view(old, new):
+            # nothing the controllers read of the pod changed (updatePod: podEndpointsChanged and the labels):
+            # no Service is queued, and the view kept holds its entries already made (``_entry``)
+            return []
         else:
+            if old is not None and CARRIED_ENTRIES:
+                _carry(old, new)
             cache[ch.name] = new
-        if old == new:
-            return
         if old is not None and new is not None and old["labels"] == new["labels"]:
             # the same labels (a status change: readiness, IP, phase): the same Services select it before and
             # after, and their groups already hold it
-            for name in self.selecting(ns, new["labels"]):
-                self.enqueue(ns, name)
-            return
+            return self.selecting(ns, new["labels"])
+        out = []
         for name, svc in self.services(ns).items():
             sel = (svc.get("spec") or {}).get("selector")
             if not sel:
@@ -181,17 +237,8 @@ class _ServicePods:
                     group.add(ch.name)
                 else:
                     group.discard(ch.name)
-            self.enqueue(ns, name)
-
-    def _view(self, ch) -> dict:
-        """``_pod_view`` of a pod change's object, made once for both controllers (each observes every pod change,
-        one after the other, in the loop's dispatch): each gets its own dict (the one its memos go in, ``_entry``),
-        what neither changes (the labels, the ports) shared. Kept on the loop for the change last seen."""
-        loop = self.loop
-        last = getattr(loop, "pod_view", None)
-        if last is None or last[0] is not ch:
-            last = loop.pod_view = (ch, _pod_view(ch.obj))
-        return dict(last[1])
+            out.append(name)
+        return out
 
     def selecting(self, ns: str, labels: dict) -> list[str]:
         """The Services of ``ns`` whose selector matches ``labels``, in the informer's order, kept per set of labels
@@ -206,6 +253,57 @@ class _ServicePods:
             got = memo[key] = [name for name, svc in self.services(ns).items()
                                if (sel := (svc.get("spec") or {}).get("selector")) and _matches(sel, labels)]
         return got
+
+
+class _ServicePods:
+    """What both controllers do alike: their informers (``_Informers``, shared) and work queue, Services queued by
+    key."""
+
+    name = ""
+    watches = ("Service", "Pod")
+    queue_kind = ""  # the runtime records of its work queue: one per queued Service, due at the instant queued
+    queues_work = False  # its work is all due records (``due``): the loop's dispatch does not ask ``has_work``
+
+    def __init__(self, loop) -> None:
+        self.loop = loop
+        self.tx = loop.tx
+        self.api = loop.api.as_writer(self.name)
+        self.owns = (self.queue_kind,)
+        self._queued: set = set()  # (ns, name, instant) already queued
+        self.informers = _Informers.of(loop)
+        # the namespaces whose pods this controller has read (its own informer would have listed them): a pod
+        # change elsewhere finds it cold (``observe``), though the other controller may have read them already
+        self._warm: set = set()
+
+    # -- informers -------------------------------------------------------------------------------------
+    def services(self, ns: str) -> dict:
+        return self.informers.services(ns)
+
+    def pods(self, ns: str) -> dict:
+        self._warm.add(ns)
+        return self.informers.pods(ns)
+
+    def members(self, ns: str, name: str, svc: dict) -> set:
+        self._warm.add(ns)
+        return self.informers.members(ns, name, svc)
+
+    def observe(self, ch) -> None:
+        ns = ch.namespace
+        informers = self.informers
+        queued = informers.apply(ch)
+        if ch.kind == "Pod" and ns not in self._warm:
+            # a cold informer (the first pod change of the namespace this controller sees in this command): the
+            # pod's labels before the change are not known to it, so every Service of the namespace with a
+            # selector is synced once
+            selecting = [name for name, svc in informers.services(ns).items()
+                         if (svc.get("spec") or {}).get("selector")]
+            for name in selecting:
+                self.enqueue(ns, name)
+            if selecting:  # no Service here selects pods (the kubernetes Service has no selector): nothing to read
+                self.pods(ns)
+            return
+        for name in queued:
+            self.enqueue(ns, name)
 
     # -- the work queue on the virtual clock ------------------------------------------------------------------
     def enqueue(self, ns: str, name: str) -> None:
@@ -424,7 +522,8 @@ class EndpointSliceController(_ServicePods):
         """(ports, their key, endpoint) of a pod for a Service (podToEndpoint, getEndpointPorts), memoized on the
         pod's informer view (a new view when the pod changes)."""
         memo = pod.setdefault("_slice", {})
-        mkey = (svc["metadata"]["name"], publish)
+        # the conditions read the pod's state: its entries for each state kept (``_carry``)
+        mkey = (svc["metadata"]["name"], publish, pod["ready"], pod["deleting"])
         hit = memo.get(mkey)
         if hit is not None and hit[0] is ports_spec:
             return hit[1]
