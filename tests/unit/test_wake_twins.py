@@ -237,3 +237,114 @@ def test_cli_prints_what_stepping_prints(tmp_path, manifest):
     on = _session(Cli(tmp_path / "on"), manifest, True)
     off = _session(Cli(tmp_path / "off"), manifest, False)
     assert on == off
+
+
+# ---- a twin's events stored from bodies made as they are recorded (store/events.py record_event ``kept``) ---------
+
+
+@pytest.fixture
+def bodies(monkeypatch):
+    """Counts the event bodies made as the events are recorded (store/events.py ``_fresh_body``)."""
+    from minikctl.store import events
+
+    made: Counter = Counter()
+    fresh = events._fresh_body
+
+    def counted(*args):
+        body = fresh(*args)
+        made["made" if body is not None else "none"] += 1
+        return body
+
+    monkeypatch.setattr(events, "_fresh_body", counted)
+    return made
+
+
+def test_twin_event_bodies_store_what_packing_gives(tmp_path, monkeypatch, counted, bodies):
+    """The replayed wake-ups' events, their bodies made as recorded, are the rows the flush packs otherwise
+    (``MINIKCTL_NO_TWIN_EVENT_BODIES``): names, counters, times, revisions, counts."""
+    on = _starting(tmp_path / "on.db", True, monkeypatch)
+    assert counted["replayed"] >= 20 and bodies["made"] >= 60
+    monkeypatch.setattr(waketwins, "EVENT_BODIES", False)
+    made = bodies["made"]
+    off = _starting(tmp_path / "off.db", True, monkeypatch)
+    assert bodies["made"] == made  # switched off: none
+    assert counted["replayed"] >= 40
+    assert len(on) == len(off)
+    assert on == off
+
+
+@pytest.mark.parametrize("ffwd", [True, False])
+def test_twin_event_bodies_of_flapping_pods(tmp_path, monkeypatch, counted, bodies, ffwd):
+    monkeypatch.setattr(waketwins, "EVENT_BODIES", True)
+    on = _flapping(tmp_path / "on.db", True, ffwd, monkeypatch)
+    assert bodies["made"] >= 30
+    monkeypatch.setattr(waketwins, "EVENT_BODIES", False)
+    off = _flapping(tmp_path / "off.db", True, ffwd, monkeypatch)
+    assert on == off
+
+
+def test_twin_event_bodies_profile_switch(tmp_path, monkeypatch, counted, bodies):
+    """``engine:profile`` {"twin_event_bodies": false} turns them off (the twins stay on)."""
+    monkeypatch.setattr(waketwins, "ENABLED", True)
+    st, step = steps(str(tmp_path / "s.db"))
+
+    def first(cl: Cluster) -> None:
+        cl.tx.set_meta("engine:profile", '{"twin_event_bodies": false}')
+        for i in range(12):
+            cl.api.create(_nginx(f"n{i:02d}"))
+
+    step(first)
+    step(lambda cl: cl.advance_to(cl.now_ms + 30_000))
+    st.close()
+    assert counted["replayed"] >= 5 and bodies["made"] == 0
+
+
+def _recorded(path, kept: bool) -> list:
+    """Events recorded straight to the log, each kind of change after one: the same again (count 2), bumped, ten
+    distinct messages (the aggregator's combined event), a field path, a host, a time off the second, a value of
+    another type, and a flush between two writes of one event."""
+    from minikctl.store.db import Store
+
+    st = Store(path)
+    pods = [{"apiVersion": "v1", "kind": "Pod",
+             "metadata": {"name": f"p{i}", "namespace": "default", "uid": f"u{i}", "resourceVersion": str(7 + i)}}
+            for i in range(4)]
+    with st.transaction() as tx:
+        Cluster(tx)
+        t0 = tx.now_ms - tx.now_ms % 1000
+
+        def rec(*args, **kw):
+            tx.record_event(*args, **kw, kept=kept)
+
+        rec(pods[0], "Normal", "Pulled", "pulled", "kubelet", "node-1", t0)
+        rec(pods[0], "Normal", "Created", "created", "kubelet", "node-1", t0)
+        rec(pods[0], "Normal", "Pulled", "pulled", "kubelet", "node-1", t0 + 2000)  # count 2
+        rec(pods[1], "Warning", "Unhealthy", "probe failed", "kubelet", "", t0 + 1000, "spec.containers{c}")
+        tx.bump_event(pods[1], "Warning", "Unhealthy", "probe failed", "kubelet", "spec.containers{c}", 5, t0 + 9000)
+        for i in range(12):
+            rec(pods[2], "Normal", "Says", f"message {i}", "test", "", t0 + i * 1000)
+            if i == 9:
+                tx.flush_events()  # the combined event stored as made
+        rec(pods[3], "Normal", "Odd", "off the second", "kubelet", "node-1", t0 + 1500)
+        rec(pods[3], "Normal", "Odd", "no host", "kubelet", None, t0)
+        rec(pods[3], "Normal", "Once", "flushed", "kubelet", "node-1", t0)
+        tx.flush_events()
+        rec(pods[3], "Normal", "Once", "flushed", "kubelet", "node-1", t0 + 3000)
+        rec(pods[3], "Normal", "Later", "after the flush", "kubelet", "node-1", t0 + 4000)
+    st.close()
+    conn = sqlite3.connect(path)
+    try:
+        return [*conn.execute("SELECT * FROM events ORDER BY namespace, name"),
+                *conn.execute("SELECT key, value FROM meta ORDER BY key")]
+    finally:
+        conn.close()
+
+
+def test_event_bodies_made_as_recorded_are_the_packed_ones(tmp_path, bodies):
+    made = _recorded(tmp_path / "made.db", False)
+    assert bodies["made"] >= 10 and bodies["none"] >= 2
+    n = sum(bodies.values())
+    packed = _recorded(tmp_path / "packed.db", True)
+    assert sum(bodies.values()) == n
+    assert len(made) >= 20
+    assert made == packed

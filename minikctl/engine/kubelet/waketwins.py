@@ -45,6 +45,8 @@ from minikctl.engine.kubelet.statustwins import MARK, _Template
 from minikctl.store.db import _dumps
 
 ENABLED = os.environ.get("MINIKCTL_NO_WAKE_TWINS", "") in ("", "0")
+# a twin's events stored from bodies made as they are recorded (store/events.py ``record_event`` ``kept``)
+EVENT_BODIES = os.environ.get("MINIKCTL_NO_TWIN_EVENT_BODIES", "") in ("", "0")
 
 _MISSING = object()
 _SEEN = object()
@@ -147,13 +149,14 @@ class WakeTwins:
         self.kubelet = kubelet
         self.models: dict = {}  # masked inputs -> _Model, _SEEN, or None (worked the general way)
         self.at: int | None = None
-        self._profile = (None, True)
+        self._profile = (None, True, True)
 
     def enabled(self) -> bool:
         raw = self.kubelet.tx.meta("engine:profile")
         if raw != self._profile[0]:
             prof = json.loads(raw) if raw else {}
-            self._profile = (raw, prof.get("wake_twins") is not False and prof.get("twins") is not False)
+            self._profile = (raw, prof.get("wake_twins") is not False and prof.get("twins") is not False,
+                             prof.get("twin_event_bodies") is not False)
         return self._profile[1]
 
     def due(self, ns: str, name: str, until: int, horizon: int | None):
@@ -369,13 +372,14 @@ class WakeTwins:
         meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
         api = kl.api
         parked = kl.parked
+        kept = not (EVENT_BODIES and self._profile[2])
         for op in made.ops:
             kind = op[0]
             if kind == "digest":
                 toks.append(tx.digest(*[v.fill(toks) if t else v for t, v in op[1]]))
             elif kind == "event":
                 involved = {"apiVersion": op[1], "kind": op[2], "metadata": dict(meta)}
-                tx.record_event(involved, *[v.fill(toks) if t else v for t, v in op[3]])
+                tx.record_event(involved, *[v.fill(toks) if t else v for t, v in op[3]], kept=kept)
             elif kind == "update":
                 _, text, row_now, row, summary = op
                 filled = text.fill(_with_rv(toks, n_start, "0"))
