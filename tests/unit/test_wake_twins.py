@@ -348,3 +348,104 @@ def test_event_bodies_made_as_recorded_are_the_packed_ones(tmp_path, bodies):
     assert sum(bodies.values()) == n
     assert len(made) >= 20
     assert made == packed
+
+
+# ---- a twin's written pod made as a literal with its tokens in place (waketwins._tree_maker) ----------------------
+
+
+@pytest.fixture
+def trees(monkeypatch):
+    """Counts the twins' pods made from a literal (``made``) and those decoded from the filled text."""
+    seen: Counter = Counter()
+    make = waketwins._tree_maker
+
+    def counted(text, rv_role):
+        maker = make(text, rv_role)
+        seen["makers" if maker is not None else "no maker"] += 1
+        if maker is None:
+            return None
+
+        def counting(tokens):
+            tree = maker(tokens)
+            seen["made" if tree is not None else "decoded"] += 1
+            return tree
+        return counting
+
+    monkeypatch.setattr(waketwins, "_tree_maker", counted)
+    return seen
+
+
+def test_twin_trees_store_what_decoding_gives(tmp_path, monkeypatch, counted, trees):
+    on = _starting(tmp_path / "on.db", True, monkeypatch)
+    assert counted["replayed"] >= 20 and trees["made"] >= 20
+    monkeypatch.setattr(waketwins, "TREES", False)
+    made = trees["made"]
+    off = _starting(tmp_path / "off.db", True, monkeypatch)
+    assert trees["made"] == made  # switched off: none
+    assert on == off
+
+
+@pytest.mark.parametrize("ffwd", [True, False])
+def test_twin_trees_of_flapping_pods(tmp_path, monkeypatch, counted, trees, ffwd):
+    monkeypatch.setattr(waketwins, "TREES", True)
+    on = _flapping(tmp_path / "on.db", True, ffwd, monkeypatch)
+    assert trees["made"] >= 100
+    monkeypatch.setattr(waketwins, "TREES", False)
+    off = _flapping(tmp_path / "off.db", True, ffwd, monkeypatch)
+    assert on == off
+
+
+def test_twin_trees_profile_switch(tmp_path, monkeypatch, counted, trees):
+    monkeypatch.setattr(waketwins, "ENABLED", True)
+    st, step = steps(str(tmp_path / "s.db"))
+
+    def first(cl: Cluster) -> None:
+        cl.tx.set_meta("engine:profile", '{"twin_trees": false}')
+        for i in range(12):
+            cl.api.create(_nginx(f"n{i:02d}"))
+
+    step(first)
+    step(lambda cl: cl.advance_to(cl.now_ms + 30_000))
+    st.close()
+    assert counted["replayed"] >= 5 and trees["made"] == 0
+
+
+def _masked(text: str) -> waketwins._Template:
+    """A text with roles written {0}, {1}, ... as a masked text (its marks)."""
+    import re
+
+    return waketwins._Template(re.sub(r"\{(\d+)\}", lambda m: waketwins._MARKS[int(m.group(1))], text))
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ('{"metadata":{"name":"{0}","uid":"{1}",{2}},"a":["x-{0}-y",1,2.5,true,null,{"{0}":"{1}{0}"}],"b":"\\u00e9\\n"}',
+     ["p-01", "0a-1b", "", "ünï"]),
+    ('{"k":"{0}","l":"{0}\\t{1}"}', ["a b", "c:d/e", ""]),
+    ('{"k":"{0}","rv":{"x":1,{2}}}', ["é€", "x", ""]),
+])
+def test_a_tree_made_is_the_filled_text_decoded(text, tokens):
+    import json
+
+    t = _masked(text)
+    maker = waketwins._tree_maker(t, 2)
+    assert maker is not None
+    filled = t.fill(waketwins._with_rv(tokens, 5, "0"))
+    assert maker(tokens) == json.loads(filled)
+    assert json.dumps(maker(tokens)) == json.dumps(json.loads(filled))  # the keys' order too
+
+
+@pytest.mark.parametrize("text", [
+    '{"n":1{0}}',  # a role in a number
+    '{"s":"a\\{0}"}',  # a role behind a backslash
+    '{"s":"\\udb80\\udc00{0}"}',  # the text holds a stand-in already (escaped)
+    '[{"s":"{0}"}]',  # not an object
+])
+def test_no_tree_maker_where_a_role_is_not_in_a_string(text):
+    assert waketwins._tree_maker(_masked(text), 2) is None
+
+
+@pytest.mark.parametrize("token", ['a"b', "a\\b", "a\x02b"])
+def test_tokens_a_string_does_not_hold_are_decoded(token):
+    maker = waketwins._tree_maker(_masked('{"s":"{0}"}'), 2)
+    assert maker(["ok"]) == {"s": "ok"}
+    assert maker([token]) is None

@@ -47,6 +47,8 @@ from minikctl.store.db import _dumps
 ENABLED = os.environ.get("MINIKCTL_NO_WAKE_TWINS", "") in ("", "0")
 # a twin's events stored from bodies made as they are recorded (store/events.py ``record_event`` ``kept``)
 EVENT_BODIES = os.environ.get("MINIKCTL_NO_TWIN_EVENT_BODIES", "") in ("", "0")
+# a twin's written pod made from its model's as a literal with its tokens in place (``_tree_maker``), not decoded
+TREES = os.environ.get("MINIKCTL_NO_TWIN_TREES", "") in ("", "0")
 
 _MISSING = object()
 _SEEN = object()
@@ -149,14 +151,14 @@ class WakeTwins:
         self.kubelet = kubelet
         self.models: dict = {}  # masked inputs -> _Model, _SEEN, or None (worked the general way)
         self.at: int | None = None
-        self._profile = (None, True, True)
+        self._profile = (None, True, True, True)
 
     def enabled(self) -> bool:
         raw = self.kubelet.tx.meta("engine:profile")
         if raw != self._profile[0]:
             prof = json.loads(raw) if raw else {}
             self._profile = (raw, prof.get("wake_twins") is not False and prof.get("twins") is not False,
-                             prof.get("twin_event_bodies") is not False)
+                             prof.get("twin_event_bodies") is not False, prof.get("twin_trees") is not False)
         return self._profile[1]
 
     def due(self, ns: str, name: str, until: int, horizon: int | None):
@@ -373,6 +375,7 @@ class WakeTwins:
         api = kl.api
         parked = kl.parked
         kept = not (EVENT_BODIES and self._profile[2])
+        trees = TREES and self._profile[3]
         for op in made.ops:
             kind = op[0]
             if kind == "digest":
@@ -381,13 +384,21 @@ class WakeTwins:
                 involved = {"apiVersion": op[1], "kind": op[2], "metadata": dict(meta)}
                 tx.record_event(involved, *[v.fill(toks) if t else v for t, v in op[3]], kept=kept)
             elif kind == "update":
-                _, text, row_now, row, summary = op
-                filled = text.fill(_with_rv(toks, n_start, "0"))
+                _, text, row_now, row, summary, made_trees = op
+                tree = None
+                if trees:
+                    maker = made_trees.get(n_start, _MISSING)
+                    if maker is _MISSING:
+                        maker = made_trees[n_start] = _tree_maker(text, n_start + _RV_ROLE)
+                    if maker is not None:
+                        tree = maker(toks)
+                if tree is None:
+                    tree = json.loads(text.fill(_with_rv(toks, n_start, "0")))
                 # the pod's one dict, written in place as the worker writes its pod (a change logged holds it, a
                 # parked probe too: a later write is seen through them, as stepping's are)
                 obj = pod
                 obj.clear()
-                obj.update(json.loads(filled))
+                obj.update(tree)
                 written = {}
 
                 def encode(o, text=text):
@@ -452,7 +463,7 @@ def _compiled(op: tuple) -> tuple:
     if kind == "update":
         _, text, row_now, row, summary = op
         return kind, _Template(text), row_now, None if row is None else tuple(
-            None if x is None else _Template(x) for x in row), _Template(summary)
+            None if x is None else _Template(x) for x in row), _Template(summary), {}
     if kind == "log":
         return kind, _filler(op[1]), tuple((ms, _filler(line)) for ms, line in op[2]), op[3]
     if kind == "put_runtime":
@@ -460,6 +471,100 @@ def _compiled(op: tuple) -> tuple:
     if kind == "park":
         return (kind, *[_filler(a) for a in op[1:6]], *op[6:])
     return op
+
+
+_PROBE = 0xF0000  # a role's stand-in while its tree is made: a character of a private use plane, one per role
+_PROBES = re.compile("([\U000F0000-\U000F00FF])")
+_UNSAFE = re.compile('["\\\\\x00-\x1f]')  # what a JSON string does not hold as it is
+
+
+def _tree_maker(text: "_Template", rv_role: int):
+    """A function of a twin's tokens that gives what ``json.loads`` gives for the model's masked text ``text``
+    filled with them (the resourceVersion's role filled with revision "0", as the write then sets its own): the
+    decoded tree written as a Python literal (kube/treecopy.py ``maker``), each string that holds a role made
+    of its pieces and the token. It returns None (the caller decodes the filled text) for tokens that a JSON
+    string does not hold as they are (a quote, a backslash, a control character): any other token is decoded to
+    itself where it stands in a string, so the filled text decodes to that tree. The maker is None when a role
+    stands elsewhere than in a string or a key (in a number, across an escape: the text, each role filled with
+    its stand-in, does not decode, or decodes to other stand-ins than the roles put)."""
+    parts = list(text.parts)
+    roles = []
+    for i, role in text.slots:
+        if role == rv_role:
+            parts[i] = '"resourceVersion":"0"'
+        else:
+            parts[i] = chr(_PROBE + role)
+            roles.append(role)
+    if any(r >= 256 for r in roles):
+        return None
+    try:
+        probed = json.loads("".join(parts))
+    except ValueError:
+        return None
+    if type(probed) is not dict:
+        return None
+    code: list[str] = []
+    add = code.append
+    found = []
+
+    def string(v: str) -> str:
+        pieces = _PROBES.split(v)
+        if len(pieces) == 1:
+            return repr(v)
+        out = []
+        for j, piece in enumerate(pieces):
+            if j % 2:
+                role = ord(piece) - _PROBE
+                found.append(role)
+                out.append(f"t[{role}]")
+            elif piece:
+                out.append(repr(piece))
+        return "(" + "+".join(out) + ")"
+
+    def write(v, depth: int) -> None:
+        t = type(v)
+        if t is dict:
+            if depth > 90:
+                raise ValueError("too deep")
+            add("{")
+            for k, x in v.items():
+                add(string(k))
+                add(":")
+                write(x, depth + 1)
+                add(",")
+            add("}")
+        elif t is list:
+            if depth > 90:
+                raise ValueError("too deep")
+            add("[")
+            for x in v:
+                write(x, depth + 1)
+                add(",")
+            add("]")
+        elif t is str:
+            add(string(v))
+        elif t is int or t is bool or v is None or (t is float and v == v and v not in (float("inf"), float("-inf"))):
+            add(repr(v))
+        else:
+            raise ValueError("not a value a literal writes as it is")
+
+    try:
+        write(probed, 0)
+        if sorted(found) != sorted(roles):
+            return None  # a stand-in the text held already, or one lost
+        made = eval(compile("lambda t: " + "".join(code), "<twin tree>", "eval"))  # noqa: S307 - our own literal
+    except (ValueError, SyntaxError, RecursionError, MemoryError):
+        return None
+    used = sorted(set(roles))
+    unsafe = _UNSAFE.search
+
+    def maker(tokens: list[str]):
+        for r in used:
+            if unsafe(tokens[r]):
+                return None
+        return made(tokens)
+
+    return maker
 
 
 class _NoRecord:
