@@ -359,7 +359,9 @@ def trees(monkeypatch):
     seen: Counter = Counter()
     make = waketwins._tree_maker
 
-    def counted(text, rv_role):
+    def counted(text, rv_role, rv_fixed=True):
+        if not rv_fixed:  # a pod read's (counted by ``reads``)
+            return make(text, rv_role, rv_fixed=False)
         maker = make(text, rv_role)
         seen["makers" if maker is not None else "no maker"] += 1
         if maker is None:
@@ -449,3 +451,80 @@ def test_tokens_a_string_does_not_hold_are_decoded(token):
     maker = waketwins._tree_maker(_masked('{"s":"{0}"}'), 2)
     assert maker(["ok"]) == {"s": "ok"}
     assert maker([token]) is None
+
+
+# ---- a pod read made from a model's masked text (WakeTwins._read) --------------------------------------------------
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Counts the pods read made from a model's text (``made``) and those decoded (``decoded``)."""
+    seen: Counter = Counter()
+    read = waketwins.WakeTwins._read
+
+    def counted(self, stored):
+        tree = read(self, stored)
+        seen["made" if tree is not None else "decoded"] += 1
+        return tree
+
+    monkeypatch.setattr(waketwins.WakeTwins, "_read", counted)
+    return seen
+
+
+def test_twin_reads_store_what_decoding_gives(tmp_path, monkeypatch, counted, reads):
+    on = _starting(tmp_path / "on.db", True, monkeypatch)
+    assert counted["replayed"] >= 20 and reads["made"] >= 20
+    monkeypatch.setattr(waketwins, "READ_TREES", False)
+    made = reads["made"]
+    off = _starting(tmp_path / "off.db", True, monkeypatch)
+    assert reads["made"] == made  # switched off: none
+    assert on == off
+
+
+@pytest.mark.parametrize("ffwd", [True, False])
+def test_twin_reads_of_flapping_pods(tmp_path, monkeypatch, counted, reads, ffwd):
+    monkeypatch.setattr(waketwins, "READ_TREES", True)
+    on = _flapping(tmp_path / "on.db", True, ffwd, monkeypatch)
+    assert reads["made"] >= 100
+    monkeypatch.setattr(waketwins, "READ_TREES", False)
+    off = _flapping(tmp_path / "off.db", True, ffwd, monkeypatch)
+    assert on == off
+
+
+def test_twin_reads_profile_switch(tmp_path, monkeypatch, counted, reads):
+    monkeypatch.setattr(waketwins, "ENABLED", True)
+    st, step = steps(str(tmp_path / "s.db"))
+
+    def first(cl: Cluster) -> None:
+        cl.tx.set_meta("engine:profile", '{"twin_read_trees": false}')
+        for i in range(12):
+            cl.api.create(_nginx(f"n{i:02d}"))
+
+    step(first)
+    step(lambda cl: cl.advance_to(cl.now_ms + 30_000))
+    st.close()
+    assert counted["replayed"] >= 5 and reads["made"] + reads["decoded"] == 0
+
+
+@pytest.mark.parametrize("stored", [
+    '{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-7-y"],"b":"9f"}',
+    '{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-7-y"],"b":"9f","c":1}',  # not the text's pieces
+    '{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-8-y"],"b":"9f"}',  # a role's places holding two strings
+    '{"metadata":{"name":"q\\"7","uid":"9f",{2}},"a":["x-q\\"7-y"],"b":"9f"}',  # an escaped quote in a role
+])
+def test_a_pod_read_made_from_a_text_is_the_text_decoded(stored):
+    import json
+
+    masked = _masked('{"metadata":{"name":"{0}","uid":"{1}",{2}},"a":["x-{0}-y"],"b":"{1}"}')
+    twins = waketwins.WakeTwins(None)
+    twins._read_maker("".join(masked.parts[i] if i % 2 == 0 else waketwins._MARKS[ord(masked.parts[i]) - 65]
+                              for i in range(len(masked.parts))), 2)
+    assert len(twins.read_makers) == 1
+    text = stored.replace("{2}", '"resourceVersion":"41"')
+    made = twins._read(text)
+    if made is not None:
+        assert json.dumps(made) == json.dumps(json.loads(text))
+        assert made["metadata"]["resourceVersion"] == "41"
+    else:
+        assert stored != '{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-7-y"],"b":"9f"}'
+    assert (made is not None) == (stored == '{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-7-y"],"b":"9f"}')
