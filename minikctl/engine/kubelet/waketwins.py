@@ -32,7 +32,14 @@ first twin of a model is worked the general way too, its operations compared wit
 gives the model up for the instant, its twins are worked the general way.
 
 Off with ``engine:profile`` ``{"wake_twins": false}`` (or ``{"twins": false}``, every twin path) or
-``MINIKCTL_NO_WAKE_TWINS=1``; tests/unit/test_wake_twins.py compares the stores both ways."""
+``MINIKCTL_NO_WAKE_TWINS=1``; tests/unit/test_wake_twins.py compares the stores both ways.
+
+What a twin costs beyond its operations is cut three ways, each with its own switch (profile key, environment):
+its new events' stored bodies are made as they are recorded (store/events.py ``record_event`` ``kept``;
+``twin_event_bodies``, ``MINIKCTL_NO_TWIN_EVENT_BODIES``); its written pod is made from the model's text as a
+literal with its tokens in place (``_tree_maker``; ``twin_trees``, ``MINIKCTL_NO_TWIN_TREES``); and its pod is
+read the same way from a recent model's masked text that its stored text fills (``_read``; ``twin_read_trees``,
+``MINIKCTL_NO_TWIN_READ_TREES``). Each gives what decoding and packing give; the tests compare both ways."""
 
 from __future__ import annotations
 
