@@ -733,10 +733,11 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return None if found is None else found[0]
 
     def get_with_body(self, kind: str, namespace: str, name: str,
-                      like: Change | None = None) -> tuple[dict, str] | None:
+                      like: Change | None = None, decode=None) -> tuple[dict, str] | None:
         """``get``, and the stored JSON the object was decoded from. ``like``: a change of the object this
         transaction made; while the stored text is still that change's, the object is the change's ``snapshot``
-        (a stamped pod's is made without decoding, store/changelog.py ``Remade``)."""
+        (a stamped pod's is made without decoding, store/changelog.py ``Remade``). ``decode``: a function that
+        gives what ``json.loads`` gives for the stored text, or None when it cannot (then it is decoded)."""
         if self._obj:
             pending = self._obj.get((kind, namespace, name))
             if pending is not None:
@@ -755,7 +756,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._stored.add((kind, namespace, name))
         if like is not None and like.body == row[0]:
             return like.snapshot(), row[0]
-        obj = _loads_row(self.path, row[0], f"the row of {kind} {namespace}/{name}")
+        obj = None if decode is None else decode(row[0])
+        if obj is None:
+            obj = _loads_row(self.path, row[0], f"the row of {kind} {namespace}/{name}")
         if not isinstance(obj.get("metadata"), dict):
             raise damaged(self.path, f"the row of {kind} {namespace}/{name} has no metadata")
         return obj, row[0]

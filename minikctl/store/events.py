@@ -163,6 +163,26 @@ def pack(ns: str, name: str, involved_uid: str, last_ms: int, dedup: str, ev: di
                    0 if name.rpartition(".")[0] == inv_name else inv_name, inv["resourceVersion"], fp])
 
 
+def _fresh_body(ev: dict, combined: bool, at: int) -> str | None:
+    """What ``pack`` gives for an event ``record_event`` has just made at ``at`` (count 1, its three times ``at``,
+    its name the involved object's and a counter), written without checking its shape again: the shape is the
+    recorder's own, only the types of the values given to it and the times are checked here. None when ``pack``
+    would keep the event whole (a value that is not a string, a time off the second)."""
+    if at % 1000 or _seconds(ev["lastTimestamp"]) != at // 1000:
+        return None  # (pack compares the stored last time with the one parsed back from the text)
+    meta, inv, src = ev["metadata"], ev["involvedObject"], ev["source"]
+    values = (meta["uid"], meta["resourceVersion"], ev["type"], ev["reason"], ev["message"], inv["apiVersion"],
+              inv["kind"], inv["name"], inv["resourceVersion"], src["component"], ev["reportingInstance"])
+    for v in values:
+        if type(v) is not str:
+            return None
+    fp = inv.get("fieldPath", "")
+    if type(fp) is not str:
+        return None
+    return _dumps([int(combined), meta["uid"], 0, 0, 1, ev["type"], ev["reason"], ev["message"], src["component"],
+                   ev["reportingInstance"], inv["apiVersion"], inv["kind"], 0, inv["resourceVersion"], fp])
+
+
 def unpack(ns: str, name: str, involved_uid: str, rv: int, last_ms: int, body: str) -> tuple[dict, str | None]:
     """The event a row holds and its dedup key (None for a whole event of another store's layout)."""
     b = json.loads(body)
@@ -286,8 +306,14 @@ class EventLog:
         host: str = "",
         at_ms: int | None = None,
         field_path: str = "",
+        *,
+        kept: bool = True,
     ) -> dict:
-        """Create or aggregate a v1 Event about ``involved`` (same object, reason, message, source → count+1)."""
+        """Create or aggregate a v1 Event about ``involved`` (same object, reason, message, source → count+1).
+
+        ``kept=False``: the caller drops the event returned (and nobody watches events), so a new event can only
+        change through this log's own methods; its stored body is then made now (``_fresh_body``) and kept with it
+        until one of them changes it, instead of being checked and packed at the flush."""
         from minikctl.kube.timefmt import rfc3339
 
         at = self.now_ms if at_ms is None else at_ms
@@ -311,6 +337,7 @@ class EventLog:
             ev["count"] = ev.get("count", 1) + 1
             ev["lastTimestamp"] = rfc3339(at)
             cached[4] = at
+            cached[5] = None  # changed: packed at the flush
             ev["metadata"]["resourceVersion"] = str(self.next_rv())
             cached[3] = cached[3] or True
             self._watched_event(ev, "MODIFIED")
@@ -351,7 +378,10 @@ class EventLog:
             "reportingInstance": host,
         }
         # written at the next flush (with whatever aggregation happens before it)
-        self._events[dedup] = [ns, name, ev, "new", at]
+        body = None
+        if not kept and not self.watch_events:
+            body = _fresh_body(ev, dedup != dedup_key(uid, type_, reason, message, component, field_path), at)
+        self._events[dedup] = [ns, name, ev, "new", at, body]
         self._watched_event(ev, "ADDED")
         return ev
 
@@ -430,7 +460,7 @@ class EventLog:
             if found is None:
                 return None
             row, b = found
-            cached = self._events[dedup] = [row[0], row[1], _event(*row[:5], b), False, row[4]]
+            cached = self._events[dedup] = [row[0], row[1], _event(*row[:5], b), False, row[4], None]
         return cached
 
     def _alive(self, cached: list | None, dedup: str, uid: str, at: int) -> list | None:
@@ -464,16 +494,19 @@ class EventLog:
             return
         new, changed = [], []
         fresh = self._no_events
-        for dedup, (ns, name, ev, state, _last) in self._events.items():
+        for dedup, (ns, name, ev, state, last, body) in self._events.items():
             if not state:
                 continue
             uid = ev["involvedObject"].get("uid", "")
             if fresh:
                 fresh.discard(uid)  # stored from now on
-            last_ms = parse_rfc3339(ev["lastTimestamp"])
             rv = ev["metadata"].get("resourceVersion")
-            row = (ns, name, uid, int(rv) if type(rv) is str and rv.isdigit() else 0, last_ms,
-                   pack(ns, name, uid, last_ms, dedup, ev))
+            if body is None:
+                last_ms = parse_rfc3339(ev["lastTimestamp"])
+                body = pack(ns, name, uid, last_ms, dedup, ev)
+            else:
+                last_ms = last  # as made (_fresh_body): unchanged since
+            row = (ns, name, uid, int(rv) if type(rv) is str and rv.isdigit() else 0, last_ms, body)
             (new if state == "new" else changed).append(row)
         if new or changed:  # an event written with a time the TTL has passed: the next expiry looks again
             oldest = min(r[4] for r in new + changed)
@@ -579,6 +612,7 @@ class EventLog:
         ev["count"] = ev.get("count", 1) + int(times)
         ev["lastTimestamp"] = rfc3339(last_ms)
         cached[4] = last_ms
+        cached[5] = None  # changed: packed at the flush
         if keep_rv:
             rv = int(ev["metadata"]["resourceVersion"])
         elif rv is None:

@@ -237,3 +237,294 @@ def test_cli_prints_what_stepping_prints(tmp_path, manifest):
     on = _session(Cli(tmp_path / "on"), manifest, True)
     off = _session(Cli(tmp_path / "off"), manifest, False)
     assert on == off
+
+
+# ---- a twin's events stored from bodies made as they are recorded (store/events.py record_event ``kept``) ---------
+
+
+@pytest.fixture
+def bodies(monkeypatch):
+    """Counts the event bodies made as the events are recorded (store/events.py ``_fresh_body``)."""
+    from minikctl.store import events
+
+    made: Counter = Counter()
+    fresh = events._fresh_body
+
+    def counted(*args):
+        body = fresh(*args)
+        made["made" if body is not None else "none"] += 1
+        return body
+
+    monkeypatch.setattr(events, "_fresh_body", counted)
+    return made
+
+
+def test_twin_event_bodies_store_what_packing_gives(tmp_path, monkeypatch, counted, bodies):
+    """The replayed wake-ups' events, their bodies made as recorded, are the rows the flush packs otherwise
+    (``MINIKCTL_NO_TWIN_EVENT_BODIES``): names, counters, times, revisions, counts."""
+    on = _starting(tmp_path / "on.db", True, monkeypatch)
+    assert counted["replayed"] >= 20 and bodies["made"] >= 60
+    monkeypatch.setattr(waketwins, "EVENT_BODIES", False)
+    made = bodies["made"]
+    off = _starting(tmp_path / "off.db", True, monkeypatch)
+    assert bodies["made"] == made  # switched off: none
+    assert counted["replayed"] >= 40
+    assert len(on) == len(off)
+    assert on == off
+
+
+@pytest.mark.parametrize("ffwd", [True, False])
+def test_twin_event_bodies_of_flapping_pods(tmp_path, monkeypatch, counted, bodies, ffwd):
+    monkeypatch.setattr(waketwins, "EVENT_BODIES", True)
+    on = _flapping(tmp_path / "on.db", True, ffwd, monkeypatch)
+    assert bodies["made"] >= 30
+    monkeypatch.setattr(waketwins, "EVENT_BODIES", False)
+    off = _flapping(tmp_path / "off.db", True, ffwd, monkeypatch)
+    assert on == off
+
+
+def test_twin_event_bodies_profile_switch(tmp_path, monkeypatch, counted, bodies):
+    """``engine:profile`` {"twin_event_bodies": false} turns them off (the twins stay on)."""
+    monkeypatch.setattr(waketwins, "ENABLED", True)
+    st, step = steps(str(tmp_path / "s.db"))
+
+    def first(cl: Cluster) -> None:
+        cl.tx.set_meta("engine:profile", '{"twin_event_bodies": false}')
+        for i in range(12):
+            cl.api.create(_nginx(f"n{i:02d}"))
+
+    step(first)
+    step(lambda cl: cl.advance_to(cl.now_ms + 30_000))
+    st.close()
+    assert counted["replayed"] >= 5 and bodies["made"] == 0
+
+
+def _recorded(path, kept: bool) -> list:
+    """Events recorded straight to the log, each kind of change after one: the same again (count 2), bumped, ten
+    distinct messages (the aggregator's combined event), a field path, a host, a time off the second, a value of
+    another type, and a flush between two writes of one event."""
+    from minikctl.store.db import Store
+
+    st = Store(path)
+    pods = [{"apiVersion": "v1", "kind": "Pod",
+             "metadata": {"name": f"p{i}", "namespace": "default", "uid": f"u{i}", "resourceVersion": str(7 + i)}}
+            for i in range(4)]
+    with st.transaction() as tx:
+        Cluster(tx)
+        t0 = tx.now_ms - tx.now_ms % 1000
+
+        def rec(*args, **kw):
+            tx.record_event(*args, **kw, kept=kept)
+
+        rec(pods[0], "Normal", "Pulled", "pulled", "kubelet", "node-1", t0)
+        rec(pods[0], "Normal", "Created", "created", "kubelet", "node-1", t0)
+        rec(pods[0], "Normal", "Pulled", "pulled", "kubelet", "node-1", t0 + 2000)  # count 2
+        rec(pods[1], "Warning", "Unhealthy", "probe failed", "kubelet", "", t0 + 1000, "spec.containers{c}")
+        tx.bump_event(pods[1], "Warning", "Unhealthy", "probe failed", "kubelet", "spec.containers{c}", 5, t0 + 9000)
+        for i in range(12):
+            rec(pods[2], "Normal", "Says", f"message {i}", "test", "", t0 + i * 1000)
+            if i == 9:
+                tx.flush_events()  # the combined event stored as made
+        rec(pods[3], "Normal", "Odd", "off the second", "kubelet", "node-1", t0 + 1500)
+        rec(pods[3], "Normal", "Odd", "no host", "kubelet", None, t0)
+        rec(pods[3], "Normal", "Once", "flushed", "kubelet", "node-1", t0)
+        tx.flush_events()
+        rec(pods[3], "Normal", "Once", "flushed", "kubelet", "node-1", t0 + 3000)
+        rec(pods[3], "Normal", "Later", "after the flush", "kubelet", "node-1", t0 + 4000)
+    st.close()
+    conn = sqlite3.connect(path)
+    try:
+        return [*conn.execute("SELECT * FROM events ORDER BY namespace, name"),
+                *conn.execute("SELECT key, value FROM meta ORDER BY key")]
+    finally:
+        conn.close()
+
+
+def test_event_bodies_made_as_recorded_are_the_packed_ones(tmp_path, bodies):
+    made = _recorded(tmp_path / "made.db", False)
+    assert bodies["made"] >= 10 and bodies["none"] >= 2
+    n = sum(bodies.values())
+    packed = _recorded(tmp_path / "packed.db", True)
+    assert sum(bodies.values()) == n
+    assert len(made) >= 20
+    assert made == packed
+
+
+# ---- a twin's written pod made as a literal with its tokens in place (waketwins._tree_maker) ----------------------
+
+
+@pytest.fixture
+def trees(monkeypatch):
+    """Counts the twins' pods made from a literal (``made``) and those decoded from the filled text."""
+    seen: Counter = Counter()
+    make = waketwins._tree_maker
+
+    def counted(text, rv_role, rv_fixed=True):
+        if not rv_fixed:  # a pod read's (counted by ``reads``)
+            return make(text, rv_role, rv_fixed=False)
+        maker = make(text, rv_role)
+        seen["makers" if maker is not None else "no maker"] += 1
+        if maker is None:
+            return None
+
+        def counting(tokens):
+            tree = maker(tokens)
+            seen["made" if tree is not None else "decoded"] += 1
+            return tree
+        return counting
+
+    monkeypatch.setattr(waketwins, "_tree_maker", counted)
+    return seen
+
+
+def test_twin_trees_store_what_decoding_gives(tmp_path, monkeypatch, counted, trees):
+    on = _starting(tmp_path / "on.db", True, monkeypatch)
+    assert counted["replayed"] >= 20 and trees["made"] >= 20
+    monkeypatch.setattr(waketwins, "TREES", False)
+    made = trees["made"]
+    off = _starting(tmp_path / "off.db", True, monkeypatch)
+    assert trees["made"] == made  # switched off: none
+    assert on == off
+
+
+@pytest.mark.parametrize("ffwd", [True, False])
+def test_twin_trees_of_flapping_pods(tmp_path, monkeypatch, counted, trees, ffwd):
+    monkeypatch.setattr(waketwins, "TREES", True)
+    on = _flapping(tmp_path / "on.db", True, ffwd, monkeypatch)
+    assert trees["made"] >= 100
+    monkeypatch.setattr(waketwins, "TREES", False)
+    off = _flapping(tmp_path / "off.db", True, ffwd, monkeypatch)
+    assert on == off
+
+
+def test_twin_trees_profile_switch(tmp_path, monkeypatch, counted, trees):
+    monkeypatch.setattr(waketwins, "ENABLED", True)
+    st, step = steps(str(tmp_path / "s.db"))
+
+    def first(cl: Cluster) -> None:
+        cl.tx.set_meta("engine:profile", '{"twin_trees": false}')
+        for i in range(12):
+            cl.api.create(_nginx(f"n{i:02d}"))
+
+    step(first)
+    step(lambda cl: cl.advance_to(cl.now_ms + 30_000))
+    st.close()
+    assert counted["replayed"] >= 5 and trees["made"] == 0
+
+
+def _masked(text: str) -> waketwins._Template:
+    """A text with roles written {0}, {1}, ... as a masked text (its marks)."""
+    import re
+
+    return waketwins._Template(re.sub(r"\{(\d+)\}", lambda m: waketwins._MARKS[int(m.group(1))], text))
+
+
+@pytest.mark.parametrize("text, tokens", [
+    ('{"metadata":{"name":"{0}","uid":"{1}",{2}},"a":["x-{0}-y",1,2.5,true,null,{"{0}":"{1}{0}"}],"b":"\\u00e9\\n"}',
+     ["p-01", "0a-1b", "", "ünï"]),
+    ('{"k":"{0}","l":"{0}\\t{1}"}', ["a b", "c:d/e", ""]),
+    ('{"k":"{0}","rv":{"x":1,{2}}}', ["é€", "x", ""]),
+])
+def test_a_tree_made_is_the_filled_text_decoded(text, tokens):
+    import json
+
+    t = _masked(text)
+    maker = waketwins._tree_maker(t, 2)
+    assert maker is not None
+    filled = t.fill(waketwins._with_rv(tokens, 5, "0"))
+    assert maker(tokens) == json.loads(filled)
+    assert json.dumps(maker(tokens)) == json.dumps(json.loads(filled))  # the keys' order too
+
+
+@pytest.mark.parametrize("text", [
+    '{"n":1{0}}',  # a role in a number
+    '{"s":"a\\{0}"}',  # a role behind a backslash
+    '{"s":"\\udb80\\udc00{0}"}',  # the text holds a stand-in already (escaped)
+    '[{"s":"{0}"}]',  # not an object
+])
+def test_no_tree_maker_where_a_role_is_not_in_a_string(text):
+    assert waketwins._tree_maker(_masked(text), 2) is None
+
+
+@pytest.mark.parametrize("token", ['a"b', "a\\b", "a\x02b"])
+def test_tokens_a_string_does_not_hold_are_decoded(token):
+    maker = waketwins._tree_maker(_masked('{"s":"{0}"}'), 2)
+    assert maker(["ok"]) == {"s": "ok"}
+    assert maker([token]) is None
+
+
+# ---- a pod read made from a model's masked text (WakeTwins._read) --------------------------------------------------
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """Counts the pods read made from a model's text (``made``) and those decoded (``decoded``)."""
+    seen: Counter = Counter()
+    read = waketwins.WakeTwins._read
+
+    def counted(self, stored):
+        tree = read(self, stored)
+        seen["made" if tree is not None else "decoded"] += 1
+        return tree
+
+    monkeypatch.setattr(waketwins.WakeTwins, "_read", counted)
+    return seen
+
+
+def test_twin_reads_store_what_decoding_gives(tmp_path, monkeypatch, counted, reads):
+    on = _starting(tmp_path / "on.db", True, monkeypatch)
+    assert counted["replayed"] >= 20 and reads["made"] >= 20
+    monkeypatch.setattr(waketwins, "READ_TREES", False)
+    made = reads["made"]
+    off = _starting(tmp_path / "off.db", True, monkeypatch)
+    assert reads["made"] == made  # switched off: none
+    assert on == off
+
+
+@pytest.mark.parametrize("ffwd", [True, False])
+def test_twin_reads_of_flapping_pods(tmp_path, monkeypatch, counted, reads, ffwd):
+    monkeypatch.setattr(waketwins, "READ_TREES", True)
+    on = _flapping(tmp_path / "on.db", True, ffwd, monkeypatch)
+    assert reads["made"] >= 100
+    monkeypatch.setattr(waketwins, "READ_TREES", False)
+    off = _flapping(tmp_path / "off.db", True, ffwd, monkeypatch)
+    assert on == off
+
+
+def test_twin_reads_profile_switch(tmp_path, monkeypatch, counted, reads):
+    monkeypatch.setattr(waketwins, "ENABLED", True)
+    st, step = steps(str(tmp_path / "s.db"))
+
+    def first(cl: Cluster) -> None:
+        cl.tx.set_meta("engine:profile", '{"twin_read_trees": false}')
+        for i in range(12):
+            cl.api.create(_nginx(f"n{i:02d}"))
+
+    step(first)
+    step(lambda cl: cl.advance_to(cl.now_ms + 30_000))
+    st.close()
+    assert counted["replayed"] >= 5 and reads["made"] + reads["decoded"] == 0
+
+
+@pytest.mark.parametrize("stored", [
+    '{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-7-y"],"b":"9f"}',
+    '{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-7-y"],"b":"9f","c":1}',  # not the text's pieces
+    '{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-8-y"],"b":"9f"}',  # a role's places holding two strings
+    '{"metadata":{"name":"q\\"7","uid":"9f",{2}},"a":["x-q\\"7-y"],"b":"9f"}',  # an escaped quote in a role
+])
+def test_a_pod_read_made_from_a_text_is_the_text_decoded(stored):
+    import json
+
+    masked = _masked('{"metadata":{"name":"{0}","uid":"{1}",{2}},"a":["x-{0}-y"],"b":"{1}"}')
+    twins = waketwins.WakeTwins(None)
+    twins._read_maker("".join(masked.parts[i] if i % 2 == 0 else waketwins._MARKS[ord(masked.parts[i]) - 65]
+                              for i in range(len(masked.parts))), 2)
+    assert len(twins.read_makers) == 1
+    text = stored.replace("{2}", '"resourceVersion":"41"')
+    made = twins._read(text)
+    if made is not None:
+        assert json.dumps(made) == json.dumps(json.loads(text))
+        assert made["metadata"]["resourceVersion"] == "41"
+    else:
+        assert stored != '{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-7-y"],"b":"9f"}'
+    assert (made is not None) == (stored == '{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-7-y"],"b":"9f"}')

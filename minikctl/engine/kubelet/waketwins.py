@@ -32,7 +32,14 @@ first twin of a model is worked the general way too, its operations compared wit
 gives the model up for the instant, its twins are worked the general way.
 
 Off with ``engine:profile`` ``{"wake_twins": false}`` (or ``{"twins": false}``, every twin path) or
-``MINIKCTL_NO_WAKE_TWINS=1``; tests/unit/test_wake_twins.py compares the stores both ways."""
+``MINIKCTL_NO_WAKE_TWINS=1``; tests/unit/test_wake_twins.py compares the stores both ways.
+
+What a twin costs beyond its operations is cut three ways, each with its own switch (profile key, environment):
+its new events' stored bodies are made as they are recorded (store/events.py ``record_event`` ``kept``;
+``twin_event_bodies``, ``MINIKCTL_NO_TWIN_EVENT_BODIES``); its written pod is made from the model's text as a
+literal with its tokens in place (``_tree_maker``; ``twin_trees``, ``MINIKCTL_NO_TWIN_TREES``); and its pod is
+read the same way from a recent model's masked text that its stored text fills (``_read``; ``twin_read_trees``,
+``MINIKCTL_NO_TWIN_READ_TREES``). Each gives what decoding and packing give; the tests compare both ways."""
 
 from __future__ import annotations
 
@@ -45,6 +52,13 @@ from minikctl.engine.kubelet.statustwins import MARK, _Template
 from minikctl.store.db import _dumps
 
 ENABLED = os.environ.get("MINIKCTL_NO_WAKE_TWINS", "") in ("", "0")
+# a twin's events stored from bodies made as they are recorded (store/events.py ``record_event`` ``kept``)
+EVENT_BODIES = os.environ.get("MINIKCTL_NO_TWIN_EVENT_BODIES", "") in ("", "0")
+# a twin's written pod made from its model's as a literal with its tokens in place (``_tree_maker``), not decoded
+TREES = os.environ.get("MINIKCTL_NO_TWIN_TREES", "") in ("", "0")
+# a pod read made from a recent model's masked text and the pieces the stored text holds in its roles' places
+READ_TREES = os.environ.get("MINIKCTL_NO_TWIN_READ_TREES", "") in ("", "0")
+_MAX_READ_MAKERS = 8
 
 _MISSING = object()
 _SEEN = object()
@@ -147,13 +161,16 @@ class WakeTwins:
         self.kubelet = kubelet
         self.models: dict = {}  # masked inputs -> _Model, _SEEN, or None (worked the general way)
         self.at: int | None = None
-        self._profile = (None, True)
+        self._profile = (None, True, True, True, True)
+        self.read_makers: list = []  # [(masked text as a _Template, its tree maker, rv role)], the latest first
 
     def enabled(self) -> bool:
         raw = self.kubelet.tx.meta("engine:profile")
         if raw != self._profile[0]:
             prof = json.loads(raw) if raw else {}
-            self._profile = (raw, prof.get("wake_twins") is not False and prof.get("twins") is not False)
+            self._profile = (raw, prof.get("wake_twins") is not False and prof.get("twins") is not False,
+                             prof.get("twin_event_bodies") is not False, prof.get("twin_trees") is not False,
+                             prof.get("twin_read_trees") is not False)
         return self._profile[1]
 
     def due(self, ns: str, name: str, until: int, horizon: int | None):
@@ -166,7 +183,7 @@ class WakeTwins:
         parked = kl.parked
         if parked.jumps:
             return False
-        found = tx.get_with_body("Pod", ns, name)
+        found = tx.get_with_body("Pod", ns, name, decode=self._read if READ_TREES and self._profile[4] else None)
         rt = tx.runtime_text("Pod", ns, name)
         if found is None or rt is None:
             return found
@@ -197,6 +214,8 @@ class WakeTwins:
             trace = self._traced(ns, name, pod, body, tokens, until, horizon)
             if model is _SEEN:
                 self.models[key] = _Model(trace) if trace.fit else None
+                if trace.fit:
+                    self._read_maker(key[-2], trace.n_start + _RV_ROLE)
             elif not trace.fit or trace.key() != model.trace.key():
                 self.models[key] = None
             else:
@@ -205,6 +224,36 @@ class WakeTwins:
         if not self._replay(model, ns, name, pod, tokens):
             return found
         return True
+
+    # ---- a pod read made from a model's text ------------------------------------------------------------------
+    def _read_maker(self, masked: str, rv_role: int) -> None:
+        """Keep the masked text a model's pod was read as, to make the pods of its twins from (``_read``)."""
+        for made in self.read_makers:
+            if made[0].parts == masked.split(MARK):
+                return
+        text = _Template(masked)
+        maker = _tree_maker(text, rv_role, rv_fixed=False)
+        if maker is not None:
+            self.read_makers.insert(0, (text, maker, rv_role))
+            del self.read_makers[_MAX_READ_MAKERS:]
+
+    def _read(self, stored: str):
+        """What ``json.loads`` gives for a pod's stored text, made from a kept masked text the stored one fills
+        (``_unfill``: the text is that one's pieces with the strings between them in the roles' places, so the
+        tree made with those strings is the text decoded, _tree_maker), or None."""
+        for text, maker, rv_role in self.read_makers:
+            values = _unfill(text, stored)
+            if values is None:
+                continue
+            rv = values.get(rv_role)
+            if rv is not None:  # the role holds the pair, '"resourceVersion":"<value>"'; the tree, its value
+                if not (rv.startswith('"resourceVersion":"') and rv.endswith('"') and len(rv) > 20):
+                    continue
+                values[rv_role] = rv[19:-1]
+            tree = maker(values)
+            if tree is not None:
+                return tree
+        return None
 
     # ---- a wake-up worked the general way, its operations written down ------------------------------------------
     def _traced(self, ns, name, pod, body, tokens, until, horizon) -> _Trace:
@@ -369,21 +418,31 @@ class WakeTwins:
         meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
         api = kl.api
         parked = kl.parked
+        kept = not (EVENT_BODIES and self._profile[2])
+        trees = TREES and self._profile[3]
         for op in made.ops:
             kind = op[0]
             if kind == "digest":
                 toks.append(tx.digest(*[v.fill(toks) if t else v for t, v in op[1]]))
             elif kind == "event":
                 involved = {"apiVersion": op[1], "kind": op[2], "metadata": dict(meta)}
-                tx.record_event(involved, *[v.fill(toks) if t else v for t, v in op[3]])
+                tx.record_event(involved, *[v.fill(toks) if t else v for t, v in op[3]], kept=kept)
             elif kind == "update":
-                _, text, row_now, row, summary = op
-                filled = text.fill(_with_rv(toks, n_start, "0"))
+                _, text, row_now, row, summary, made_trees = op
+                tree = None
+                if trees:
+                    maker = made_trees.get(n_start, _MISSING)
+                    if maker is _MISSING:
+                        maker = made_trees[n_start] = _tree_maker(text, n_start + _RV_ROLE)
+                    if maker is not None:
+                        tree = maker(toks)
+                if tree is None:
+                    tree = json.loads(text.fill(_with_rv(toks, n_start, "0")))
                 # the pod's one dict, written in place as the worker writes its pod (a change logged holds it, a
                 # parked probe too: a later write is seen through them, as stepping's are)
                 obj = pod
                 obj.clear()
-                obj.update(json.loads(filled))
+                obj.update(tree)
                 written = {}
 
                 def encode(o, text=text):
@@ -448,7 +507,7 @@ def _compiled(op: tuple) -> tuple:
     if kind == "update":
         _, text, row_now, row, summary = op
         return kind, _Template(text), row_now, None if row is None else tuple(
-            None if x is None else _Template(x) for x in row), _Template(summary)
+            None if x is None else _Template(x) for x in row), _Template(summary), {}
     if kind == "log":
         return kind, _filler(op[1]), tuple((ms, _filler(line)) for ms, line in op[2]), op[3]
     if kind == "put_runtime":
@@ -456,6 +515,137 @@ def _compiled(op: tuple) -> tuple:
     if kind == "park":
         return (kind, *[_filler(a) for a in op[1:6]], *op[6:])
     return op
+
+
+_PROBE = 0xF0000  # a role's stand-in while its tree is made: a character of a private use plane, one per role
+_PROBES = re.compile("([\U000F0000-\U000F00FF])")
+_UNSAFE = re.compile('["\\\\\x00-\x1f]')  # what a JSON string does not hold as it is
+
+
+def _unfill(text: "_Template", stored: str) -> dict | None:
+    """The strings ``stored`` holds in the places of ``text``'s roles ({role: string}) when ``stored`` is
+    ``text``'s pieces in order with a string between each two (one string for every place of a role), else None.
+    Filling ``text`` with them gives ``stored`` back."""
+    parts = text.parts
+    if not stored.startswith(parts[0]):
+        return None
+    pos = len(parts[0])
+    last = len(parts) - 1
+    out: dict = {}
+    for k in range(1, last, 2):
+        role = ord(parts[k]) - 65
+        lit = parts[k + 1]
+        if k + 1 == last:
+            end = len(stored) - len(lit)
+            if end < pos or not stored.endswith(lit):
+                return None
+        elif not lit:
+            return None  # two roles side by side: where one ends is not said
+        else:
+            end = stored.find(lit, pos)
+            if end < 0:
+                return None
+        value = stored[pos:end]
+        if out.setdefault(role, value) != value:
+            return None
+        pos = end + len(lit)
+    return out
+
+
+def _string(v: str, found: list) -> str:
+    """A string of a tree written for ``_tree_maker``'s literal: its pieces and the tokens of the roles whose
+    stand-ins it holds (noted in ``found``)."""
+    pieces = _PROBES.split(v)
+    if len(pieces) == 1:
+        return repr(v)
+    out = []
+    for j, piece in enumerate(pieces):
+        if j % 2:
+            role = ord(piece) - _PROBE
+            found.append(role)
+            out.append(f"t[{role}]")
+        elif piece:
+            out.append(repr(piece))
+    return "(" + "+".join(out) + ")"
+
+
+def _literal(v, depth: int, add, found: list) -> None:
+    """A decoded tree written as a Python literal (kube/treecopy.py ``maker``), its strings by ``_string``."""
+    t = type(v)
+    if t is dict:
+        if depth > 90:
+            raise ValueError("too deep")
+        add("{")
+        for k, x in v.items():
+            add(_string(k, found))
+            add(":")
+            _literal(x, depth + 1, add, found)
+            add(",")
+        add("}")
+    elif t is list:
+        if depth > 90:
+            raise ValueError("too deep")
+        add("[")
+        for x in v:
+            _literal(x, depth + 1, add, found)
+            add(",")
+        add("]")
+    elif t is str:
+        add(_string(v, found))
+    elif t is int or t is bool or v is None or (t is float and v == v and v not in (float("inf"), float("-inf"))):
+        add(repr(v))
+    else:
+        raise ValueError("not a value a literal writes as it is")
+
+
+def _tree_maker(text: "_Template", rv_role: int, rv_fixed: bool = True):
+    """A function of a twin's tokens that gives what ``json.loads`` gives for the model's masked text ``text``
+    filled with them (the resourceVersion's role filled with revision "0", as the write then sets its own): the
+    decoded tree written as a Python literal (kube/treecopy.py ``maker``), each string that holds a role made
+    of its pieces and the token. It returns None (the caller decodes the filled text) for tokens that a JSON
+    string does not hold as they are (a quote, a backslash, a control character): any other token is decoded to
+    itself where it stands in a string, so the filled text decodes to that tree. The maker is None when a role
+    stands elsewhere than in a string or a key (in a number, across an escape: the text, each role filled with
+    its stand-in, does not decode, or decodes to other stand-ins than the roles put). ``rv_fixed`` False: the
+    resourceVersion's role is the value's place, its token the value (a pod read, ``WakeTwins._read``)."""
+    parts = list(text.parts)
+    roles = []
+    for i, role in text.slots:
+        if role == rv_role and rv_fixed:
+            parts[i] = '"resourceVersion":"0"'
+        elif role == rv_role:
+            parts[i] = '"resourceVersion":"' + chr(_PROBE + role) + '"'
+            roles.append(role)
+        else:
+            parts[i] = chr(_PROBE + role)
+            roles.append(role)
+    if any(r >= 256 for r in roles):
+        return None
+    try:
+        probed = json.loads("".join(parts))
+    except ValueError:
+        return None
+    if type(probed) is not dict:
+        return None
+    code: list[str] = []
+    found: list[int] = []
+    try:
+        _literal(probed, 0, code.append, found)
+        if sorted(found) != sorted(roles):
+            return None  # a stand-in the text held already, or one lost
+        made = eval(compile("lambda t: " + "".join(code), "<twin tree>", "eval"))  # noqa: S307 - our own literal
+    except (ValueError, SyntaxError, RecursionError, MemoryError):
+        return None
+    used = sorted(set(roles))
+    unsafe = _UNSAFE.search
+
+    def maker(tokens: list[str]):
+        for r in used:
+            if unsafe(tokens[r]):
+                return None
+        return made(tokens)
+
+    return maker
 
 
 class _NoRecord:
