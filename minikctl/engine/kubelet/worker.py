@@ -26,7 +26,7 @@ from minikctl.engine.kubelet import procs
 from minikctl.store import logs as store_logs
 from minikctl.engine.kubelet.records import (R_KUBELET, R_PROBE, R_PROC, BackOff, BackOffEvents, ContainerRecord,
                                              CrashLoopCycle, EventNote, ImagePull, InstanceRecord, Kill, PodRecord,
-                                             ProbeWorker, Timer, Waiting, load, save)
+                                             ProbeWorker, Timer, Waiting)
 
 RHO = 1000  # kubelet observation delay (PLEG relist period)
 BACKOFF_INITIAL = 10
