@@ -47,17 +47,27 @@ _MAX_MODELS = 256  # the models of one instant (the pods of a few templates, eac
 
 
 def _tokens(meta: dict, spec, status: dict) -> list[str] | None:
-    """The strings a status write only copies, in a fixed order of roles (the containers' IDs, the ServiceAccount
-    token volume's name that admission drew for the pod, the uid, the resourceVersion with its key, the pod IP, the
-    name), or None when they cannot be masked: each one non-empty, printable and distinct. Masked in that order
-    (a token found inside one masked before is left there, part of it), so that the marks put back give the text
-    whatever the tokens hold."""
-    out = []
+    """The strings a status write only copies, in a fixed order of roles (the containers' IDs, then those of
+    ``identity_tokens``), or None when they cannot be masked."""
+    ids = []
     for key in ("initContainerStatuses", "containerStatuses"):
         for cs in status.get(key) or ():
             cid = cs.get("containerID") if type(cs) is dict else None
             if cid is not None:
-                out.append(cid)
+                ids.append(cid)
+    return identity_tokens(ids, meta, spec, status.get("podIP"), len(_MARKS))
+
+
+NO_IP = "\x02noip\x02"  # the pod IP's token of a pod that has none yet (waketwins.py masks such pods too)
+
+
+def identity_tokens(ids: list, meta: dict, spec, ip, room: int) -> list[str] | None:
+    """``ids`` (the containers' IDs, as the caller finds them), then the ServiceAccount token volume's name that
+    admission drew for the pod, the uid, the resourceVersion with its key, the pod IP (or ``NO_IP``) and the name;
+    None when they cannot be masked: more than ``room``, or one empty, not printable or not distinct. Masked in
+    that order (a token found inside one masked before is left there, part of it), so that the marks put back give
+    the text whatever the tokens hold."""
+    out = list(ids)
     for v in spec.get("volumes") or () if type(spec) is dict else ():
         name = v.get("name") if type(v) is dict else None
         if type(name) is str and name.startswith(SERVICE_ACCOUNT_VOLUME + "-"):
@@ -65,11 +75,11 @@ def _tokens(meta: dict, spec, status: dict) -> list[str] | None:
     rv = meta.get("resourceVersion")
     if type(rv) is not str:
         return None
-    out += [meta.get("uid"), '"resourceVersion":' + _dumps(rv), status.get("podIP"), meta.get("name")]
-    if len(out) > len(_MARKS) or len(set(out)) != len(out):
+    out += [meta.get("uid"), '"resourceVersion":' + _dumps(rv), ip, meta.get("name")]
+    if len(out) > room or len(set(out)) != len(out):
         return None
     for t in out:
-        if type(t) is not str or not t or not t.isprintable():
+        if type(t) is not str or not t or (not t.isprintable() and t != NO_IP):
             return None
     return out
 

@@ -48,7 +48,7 @@ import os
 import importlib
 import re
 
-from minikctl.engine.kubelet.statustwins import MARK, _Template
+from minikctl.engine.kubelet.statustwins import MARK, NO_IP, _Template, identity_tokens
 from minikctl.store.db import _dumps
 
 ENABLED = os.environ.get("MINIKCTL_NO_WAKE_TWINS", "") in ("", "0")
@@ -88,29 +88,13 @@ class _Unfit(Exception):
 
 def tokens_of(pod: dict, body_rt: str) -> list[str] | None:
     """The strings a wake-up only copies, in a fixed order of roles: the containers' IDs and spec hashes as the
-    record holds them (in their order there), the ServiceAccount token volume's name, the uid, the resourceVersion
-    with its key, the pod IP, the name. None when they cannot be masked (each non-empty, printable, distinct)."""
-    from minikctl.api.defaults import SERVICE_ACCOUNT_VOLUME
-
-    meta = pod.get("metadata") or {}
-    out = list(dict.fromkeys(_IDS.findall(body_rt)))
-    spec = pod.get("spec")
-    for v in spec.get("volumes") or () if type(spec) is dict else ():
-        name = v.get("name") if type(v) is dict else None
-        if type(name) is str and name.startswith(SERVICE_ACCOUNT_VOLUME + "-"):
-            out.append(name)
-    rv = meta.get("resourceVersion")
-    if type(rv) is not str:
-        return None
+    record holds them (in their order there), then those of ``statustwins.identity_tokens`` (the ServiceAccount
+    token volume's name, the uid, the resourceVersion with its key, the pod IP or ``NO_IP``, the name). None when
+    they cannot be masked."""
     status = pod.get("status")
     ip = status.get("podIP") if type(status) is dict else None
-    out += [meta.get("uid"), '"resourceVersion":' + _dumps(rv), ip if ip else "\x02noip\x02", meta.get("name")]
-    if len(out) > len(_MARKS) - 8 or len(set(out)) != len(out):
-        return None
-    for t in out:
-        if type(t) is not str or not t or (not t.isprintable() and t != "\x02noip\x02"):
-            return None
-    return out
+    return identity_tokens(list(dict.fromkeys(_IDS.findall(body_rt))), pod.get("metadata") or {}, pod.get("spec"),
+                           ip if ip else NO_IP, len(_MARKS) - 8)
 
 
 _RV_ROLE = -3  # the resourceVersion's place in the roles above (from the end, before the digests drawn)
