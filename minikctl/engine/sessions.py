@@ -40,7 +40,8 @@ def _container(loop, ns: str, name: str, container: str):
     """(worker, container spec, its record, its running instance) for the pod's container, as the kubelet has
     them in this transaction; Gone when the pod or the instance is no more."""
     from minikctl.engine.kubelet import _kubelet_reachable
-    from minikctl.engine.kubelet.worker import PodWorker, load
+    from minikctl.engine.kubelet.records import load
+    from minikctl.engine.kubelet.worker import PodWorker
 
     tx = loop.tx
     pod = tx.get("Pod", ns, name)

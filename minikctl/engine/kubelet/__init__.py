@@ -558,7 +558,8 @@ def pod_exec(loop, pod: dict, container: str, argv: list[str], timeout_s: float 
     from minikctl.kube.errors import BadRequest
 
     from . import procs
-    from .worker import PodWorker, load
+    from .records import load
+    from .worker import PodWorker
 
     kubelet = loop.kubelet
     tx = loop.tx

@@ -173,7 +173,7 @@ def _remove(kubelet, key: str, info: dict) -> None:
     """The file is gone (or changed): the static pod stops, its mirror pod is deleted."""
     tx = kubelet.tx
     ns, name = key.split("/", 1)
-    from .worker import load
+    from .records import load
 
     rec = load(tx, ns, name)
     if rec is not None and rec.uid == info["hash"]:
