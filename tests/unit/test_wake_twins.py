@@ -259,46 +259,6 @@ def bodies(monkeypatch):
     return made
 
 
-def test_twin_event_bodies_store_what_packing_gives(tmp_path, monkeypatch, counted, bodies):
-    """The replayed wake-ups' events, their bodies made as recorded, are the rows the flush packs otherwise
-    (``MINIKCTL_NO_TWIN_EVENT_BODIES``): names, counters, times, revisions, counts."""
-    on = _starting(tmp_path / "on.db", True, monkeypatch)
-    assert counted["replayed"] >= 20 and bodies["made"] >= 60
-    monkeypatch.setattr(waketwins, "EVENT_BODIES", False)
-    made = bodies["made"]
-    off = _starting(tmp_path / "off.db", True, monkeypatch)
-    assert bodies["made"] == made  # switched off: none
-    assert counted["replayed"] >= 40
-    assert len(on) == len(off)
-    assert on == off
-
-
-@pytest.mark.parametrize("ffwd", [True, False])
-def test_twin_event_bodies_of_flapping_pods(tmp_path, monkeypatch, counted, bodies, ffwd):
-    monkeypatch.setattr(waketwins, "EVENT_BODIES", True)
-    on = _flapping(tmp_path / "on.db", True, ffwd, monkeypatch)
-    assert bodies["made"] >= 30
-    monkeypatch.setattr(waketwins, "EVENT_BODIES", False)
-    off = _flapping(tmp_path / "off.db", True, ffwd, monkeypatch)
-    assert on == off
-
-
-def test_twin_event_bodies_profile_switch(tmp_path, monkeypatch, counted, bodies):
-    """``engine:profile`` {"twin_event_bodies": false} turns them off (the twins stay on)."""
-    monkeypatch.setattr(waketwins, "ENABLED", True)
-    st, step = steps(str(tmp_path / "s.db"))
-
-    def first(cl: Cluster) -> None:
-        cl.tx.set_meta("engine:profile", '{"twin_event_bodies": false}')
-        for i in range(12):
-            cl.api.create(_nginx(f"n{i:02d}"))
-
-    step(first)
-    step(lambda cl: cl.advance_to(cl.now_ms + 30_000))
-    st.close()
-    assert counted["replayed"] >= 5 and bodies["made"] == 0
-
-
 def _recorded(path, kept: bool) -> list:
     """Events recorded straight to the log, each kind of change after one: the same again (count 2), bumped, ten
     distinct messages (the aggregator's combined event), a field path, a host, a time off the second, a value of
@@ -377,41 +337,6 @@ def trees(monkeypatch):
     return seen
 
 
-def test_twin_trees_store_what_decoding_gives(tmp_path, monkeypatch, counted, trees):
-    on = _starting(tmp_path / "on.db", True, monkeypatch)
-    assert counted["replayed"] >= 20 and trees["made"] >= 20
-    monkeypatch.setattr(waketwins, "TREES", False)
-    made = trees["made"]
-    off = _starting(tmp_path / "off.db", True, monkeypatch)
-    assert trees["made"] == made  # switched off: none
-    assert on == off
-
-
-@pytest.mark.parametrize("ffwd", [True, False])
-def test_twin_trees_of_flapping_pods(tmp_path, monkeypatch, counted, trees, ffwd):
-    monkeypatch.setattr(waketwins, "TREES", True)
-    on = _flapping(tmp_path / "on.db", True, ffwd, monkeypatch)
-    assert trees["made"] >= 100
-    monkeypatch.setattr(waketwins, "TREES", False)
-    off = _flapping(tmp_path / "off.db", True, ffwd, monkeypatch)
-    assert on == off
-
-
-def test_twin_trees_profile_switch(tmp_path, monkeypatch, counted, trees):
-    monkeypatch.setattr(waketwins, "ENABLED", True)
-    st, step = steps(str(tmp_path / "s.db"))
-
-    def first(cl: Cluster) -> None:
-        cl.tx.set_meta("engine:profile", '{"twin_trees": false}')
-        for i in range(12):
-            cl.api.create(_nginx(f"n{i:02d}"))
-
-    step(first)
-    step(lambda cl: cl.advance_to(cl.now_ms + 30_000))
-    st.close()
-    assert counted["replayed"] >= 5 and trees["made"] == 0
-
-
 def _masked(text: str) -> waketwins._Template:
     """A text with roles written {0}, {1}, ... as a masked text (its marks)."""
     import re
@@ -471,39 +396,63 @@ def reads(monkeypatch):
     return seen
 
 
-def test_twin_reads_store_what_decoding_gives(tmp_path, monkeypatch, counted, reads):
+# the three cuts of a replayed wake-up's own cost, each with its switches: (the module's flag, the engine:profile key,
+# the fixture counting its uses, what counts as a use, at least how many starting pods and flapping pods use it)
+CUTS = {
+    "event bodies": ("EVENT_BODIES", "twin_event_bodies", "bodies", ("made",), 60, 30),
+    "trees": ("TREES", "twin_trees", "trees", ("made",), 20, 100),
+    "reads": ("READ_TREES", "twin_read_trees", "reads", ("made", "decoded"), 20, 100),
+}
+
+
+@pytest.mark.parametrize("cut", list(CUTS))
+def test_a_cut_stores_what_the_general_way_gives(tmp_path, monkeypatch, request, counted, cut):
+    """Starting pods replayed with the cut and without it (``MINIKCTL_NO_TWIN_EVENT_BODIES``,
+    ``MINIKCTL_NO_TWIN_TREES``, ``MINIKCTL_NO_TWIN_READ_TREES``): the same store, byte for byte (events' names,
+    counters, times, revisions and counts; the pods written and read)."""
+    flag, _key, fixture, _used, least, _ = CUTS[cut]
+    uses = request.getfixturevalue(fixture)
     on = _starting(tmp_path / "on.db", True, monkeypatch)
-    assert counted["replayed"] >= 20 and reads["made"] >= 20
-    monkeypatch.setattr(waketwins, "READ_TREES", False)
-    made = reads["made"]
+    assert counted["replayed"] >= 20 and uses["made"] >= least
+    monkeypatch.setattr(waketwins, flag, False)
+    made = uses["made"]
     off = _starting(tmp_path / "off.db", True, monkeypatch)
-    assert reads["made"] == made  # switched off: none
+    assert uses["made"] == made  # switched off: none
+    assert counted["replayed"] >= 40
+    assert len(on) == len(off)
     assert on == off
 
 
 @pytest.mark.parametrize("ffwd", [True, False])
-def test_twin_reads_of_flapping_pods(tmp_path, monkeypatch, counted, reads, ffwd):
-    monkeypatch.setattr(waketwins, "READ_TREES", True)
+@pytest.mark.parametrize("cut", list(CUTS))
+def test_a_cut_of_flapping_pods(tmp_path, monkeypatch, request, counted, cut, ffwd):
+    flag, _key, fixture, _used, _, least = CUTS[cut]
+    uses = request.getfixturevalue(fixture)
+    monkeypatch.setattr(waketwins, flag, True)
     on = _flapping(tmp_path / "on.db", True, ffwd, monkeypatch)
-    assert reads["made"] >= 100
-    monkeypatch.setattr(waketwins, "READ_TREES", False)
+    assert uses["made"] >= least
+    monkeypatch.setattr(waketwins, flag, False)
     off = _flapping(tmp_path / "off.db", True, ffwd, monkeypatch)
     assert on == off
 
 
-def test_twin_reads_profile_switch(tmp_path, monkeypatch, counted, reads):
+@pytest.mark.parametrize("cut", list(CUTS))
+def test_a_cut_profile_switch(tmp_path, monkeypatch, request, counted, cut):
+    """``engine:profile`` {key: false} turns the cut off (the twins stay on)."""
+    _flag, key, fixture, used, _, _ = CUTS[cut]
+    uses = request.getfixturevalue(fixture)
     monkeypatch.setattr(waketwins, "ENABLED", True)
     st, step = steps(str(tmp_path / "s.db"))
 
     def first(cl: Cluster) -> None:
-        cl.tx.set_meta("engine:profile", '{"twin_read_trees": false}')
+        cl.tx.set_meta("engine:profile", '{"%s": false}' % key)
         for i in range(12):
             cl.api.create(_nginx(f"n{i:02d}"))
 
     step(first)
     step(lambda cl: cl.advance_to(cl.now_ms + 30_000))
     st.close()
-    assert counted["replayed"] >= 5 and reads["made"] + reads["decoded"] == 0
+    assert counted["replayed"] >= 5 and sum(uses[u] for u in used) == 0
 
 
 @pytest.mark.parametrize("stored", [
