@@ -70,3 +70,12 @@ def runtime_records(home: Path) -> dict:
         return out
     finally:
         conn.close()
+
+
+def dump(path) -> list[str]:
+    """The whole store at ``path`` as SQL statements (sqlite3's ``iterdump``), to compare two stores line by line."""
+    conn = sqlite3.connect(path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()

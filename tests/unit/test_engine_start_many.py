@@ -19,6 +19,7 @@ import pytest
 from minikctl.cluster import Cluster
 from minikctl.engine.kubelet.worker import PodWorker
 from minikctl.store.db import Store
+from tests.unit.flap_world import dump
 
 
 def _pod(name: str, containers: list, init: list | None = None) -> dict:
@@ -56,16 +57,6 @@ def _pods(loops: bool = True) -> list[dict]:
     return pods
 
 
-def _dump(path) -> list[str]:
-    import sqlite3
-
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
-
-
 def _without_profile(dump: list[str]) -> list[str]:
     return [line for line in dump if "engine:profile" not in line]
 
@@ -95,7 +86,7 @@ def _run(path, garbage: list | None = None, loops: bool = True, profile: str | N
             else:
                 cl.advance_to(tx.now_ms + ms)
     st.close()
-    return _dump(path)
+    return dump(path)
 
 
 def test_starting_pods_leaves_no_cycles(tmp_path):

@@ -18,17 +18,9 @@ import pytest
 from minikctl.cluster import Cluster
 from minikctl.engine.kubelet import waketwins
 from tests.conftest import Cli
-from tests.unit.flap_world import FLAP, exec_ready, runtime_records, service, stepping, steps
+from tests.unit.flap_world import FLAP, dump, exec_ready, runtime_records, service, stepping, steps
 
 OTHER = "while true; do touch /tmp/ready; sleep 20; rm -f /tmp/ready; sleep 40; done"
-
-
-def _dump(path) -> list[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def _rows(path) -> list:
@@ -96,7 +88,7 @@ def _flapping(path, twins: bool, ffwd: bool, monkeypatch) -> list[str]:
     for ms in (15_000, 5 * 60_000 + 500, 12 * 60_000):
         step(lambda cl, ms=ms: cl.advance_to(cl.now_ms + ms))
     st.close()
-    return _dump(path)
+    return dump(path)
 
 
 @pytest.mark.parametrize("ffwd", [True, False])
@@ -142,7 +134,7 @@ def _starting(path, twins: bool, monkeypatch) -> list[str]:
     step(later)
     step(lambda cl: cl.advance_to(cl.now_ms + 60_000))
     st.close()
-    return _dump(path)
+    return dump(path)
 
 
 def test_starting_pods_store_what_stepping_gives(tmp_path, monkeypatch, counted):
