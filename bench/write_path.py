@@ -85,10 +85,8 @@ def main() -> int:
         print(f"minikctl from {mk[0]}; MINIKCTL_TICK=0; median of {args.runs} runs")
         print(f"{'case':48} {'wall ms':>8} {'cpu ms':>7} {'peak MiB':>9} {'cpu / kubectl':>14}  target")
         kubectl = shutil.which("kubectl")
-        base_cpu = None
         if kubectl:
             wall, cpu, mib = measure(lambda i: [kubectl, "version", "--client"], env, args.runs)
-            base_cpu = cpu
             print(f"{'kubectl version --client (yardstick)':48} {wall:8.0f} {cpu:7.0f} {mib:9.1f}")
         cases = [
             ("label pod p", lambda i: [*mk, "label", "pod", "p", f"run=r{i}", "--overwrite"]),

@@ -22,7 +22,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a 
 if TYPE_CHECKING:
     from typing import Any
 
-from minikctl.kube.errors import INVALID, FieldError, duplicate, forbidden, invalid, required
+from minikctl.kube.errors import INVALID, FieldError, forbidden, invalid, required
 from minikctl.kube.selectors import is_qualified_name
 from minikctl.kube.treecopy import tree_copy
 

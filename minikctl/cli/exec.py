@@ -33,7 +33,6 @@ def exec_(
 ) -> int:
     """Execute a command in a container (simulated)."""
     from minikctl.kube.errors import ClientError, UsageError
-    from minikctl.kube.kinds import POD
 
     args = list(args or [])
     dash = _args_len_at_dash(args)

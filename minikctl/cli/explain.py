@@ -249,7 +249,7 @@ def _split(arg: str, api_version: str | None):
     """explain.go's SplitAndParseResourceRequestWithMatchingPrefix: the longest dotted prefix that names a resource
     (`deployments.apps`), the rest is the field path. (resource, group, version, fields)."""
     from minikctl.kube.errors import ClientError
-    from minikctl.kube.kinds import RESOURCES, resolve
+    from minikctl.kube.kinds import resolve
 
     parts = arg.split(".")
     for i in range(len(parts), 0, -1):

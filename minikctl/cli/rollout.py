@@ -115,7 +115,7 @@ def _patch_verb(args, selector, filename, recursive, output, namespace, store, t
     """RunPause / RunResume / RunRestart: the change as a patch of each object; a refusal is that object's error,
     an empty change prints ``already <word>`` (pause, resume) or is an error (restart)."""
     from minikctl.cli import polymorphic as poly
-    from minikctl.kube.errors import ClientError, MinikctlError, MultiError, StatusError
+    from minikctl.kube.errors import ClientError, MultiError, StatusError
     from minikctl.printers import output as printer
 
     _need_resources(args, filename)

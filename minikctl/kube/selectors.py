@@ -294,19 +294,6 @@ def selector_matches(selector: dict | None, labels: Mapping[str, str] | None) ->
     return True
 
 
-def format_label_selector(selector: dict | None) -> str:
-    """metav1.FormatLabelSelector: ``app=web,tier in (a,b)``; ``<none>`` for nil, ``<none>`` for empty too."""
-    if not isinstance(selector, dict):
-        return "<none>"
-    reqs = [Requirement(k, EQUALS, [v]) for k, v in (selector.get("matchLabels") or {}).items()]
-    for expr in selector.get("matchExpressions") or []:
-        req = requirement_of(expr)
-        if req is not None:
-            reqs.append(req)
-    reqs.sort(key=lambda r: r.key)  # labels.NewSelector sorts its requirements by key
-    return ",".join(str(r) for r in reqs) or "<none>"
-
-
 # ---------------------------------------------------------------------------
 # Lexer / parser (labels.Parse)
 

@@ -6,7 +6,6 @@ and removes it once it is empty. The four namespaces of a new cluster cannot be 
 
 from __future__ import annotations
 
-from minikctl.api.registry import base
 from minikctl.kube import errors as E
 from minikctl.kube.fields import field_getter
 from minikctl.kube.timefmt import age, rfc3339

@@ -114,11 +114,11 @@ def parse_quantity(s: str) -> dict | None:
         return {"value": 0, "scale": 0, "s": "0", "format": "DecimalSI"}
     positive, num, denom, suffix = _parse_quantity_string(s)
     if suffix in _DEC_SUFFIXES:
-        base, exponent, fmt = 10, _DEC_SUFFIXES[suffix], "DecimalSI"
+        exponent, fmt = _DEC_SUFFIXES[suffix], "DecimalSI"
     elif suffix in _BIN_SUFFIXES:
-        base, exponent, fmt = 2, _BIN_SUFFIXES[suffix], "BinarySI"
+        exponent, fmt = _BIN_SUFFIXES[suffix], "BinarySI"
     elif len(suffix) > 1 and suffix[0] in "eE":
-        base, exponent, fmt = 10, int(suffix[1:]), "DecimalExponent"
+        exponent, fmt = int(suffix[1:]), "DecimalExponent"
     else:
         return None
     mantissa = 1

@@ -465,7 +465,7 @@ class StatefulSetController(RateLimitedTimers, Controller):
                         "updateRevision": update["metadata"]["name"], "collisionCount": collision}
         self._update_status(status, mrs, current, update, pods)
 
-        start, end = start_ordinal(sts), end_ordinal(sts)
+        start = start_ordinal(sts)
         replicas: list = [None] * max(0, int(spec.get("replicas") or 0))
         condemned: list = []
         for pod in pods:
