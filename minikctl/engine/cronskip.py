@@ -45,6 +45,7 @@ undone and the minutes are stepped. The skip is off while anything in this proce
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from minikctl.engine.alike import (EVENT_NAME_COUNTER, MINUTE, UNLIKE, Names, NotAlike, Shift, State, ahead, counter,
@@ -639,8 +640,10 @@ class _Warm(_Learned):
                 raise NotAlike("an event of its own of a skipped minute within the TTL")
             drawing = self._drawing(j)
             u, e = self._base(j)
-            rank = sum(1 for o in steady if o < offset) + sum(1 for o in drawing if o < offset)
-            count = sum(1 for o in steady_counted if o < offset) + sum(1 for o in drawing if o < offset)
+            # the draws before the key's write (the lists are in revision order: ``_Minute``, ``_drawing``)
+            before = bisect_left(drawing, offset)
+            rank = bisect_left(steady, offset) + before
+            count = bisect_left(steady_counted, offset) + before
             head, _, hexed = key[1].rpartition(".")
             at = int(hexed, 16) // EVENT_NAME_COUNTER + j * MINUTE  # the recorder's instant, not its second
             c = b.copy()
