@@ -306,8 +306,9 @@ class CronJobController(Controller):
         # ``cj`` is the sync's own copy: every caller (Controller.work, due) passes what it just read from the store
         old_status = _copy_read(cj.get("status") or {})
         cj.setdefault("status", {})
-        update = self.cleanup_finished_jobs(cj, jobs)
-        requeue, updated = self.sync_cronjob(cj, jobs)
+        finished = [_finished_status(j) for j in jobs]  # what both read of each Job, worked out once
+        update = self.cleanup_finished_jobs(cj, jobs, finished)
+        requeue, updated = self.sync_cronjob(cj, jobs, finished)
         if update or updated:
             self._write_status(cj, old_status)
         rec = self._record(namespace, name)
@@ -332,13 +333,15 @@ class CronJobController(Controller):
         new["status"] = status
         self.api.update(live, new, subresource="status", verb="patching", trusted=True)
 
-    def cleanup_finished_jobs(self, cj: dict, jobs: list[dict]) -> bool:
-        """cleanupFinishedJobs / removeOldestJobs."""
+    def cleanup_finished_jobs(self, cj: dict, jobs: list[dict], finished: list | None = None) -> bool:
+        """cleanupFinishedJobs / removeOldestJobs. ``finished``: ``_finished_status`` of each of ``jobs``."""
         spec = cj.get("spec") or {}
         if spec.get("failedJobsHistoryLimit") is None and spec.get("successfulJobsHistoryLimit") is None:
             return False
-        succeeded = [j for j in jobs if _finished_status(j) == "Complete"]
-        failed = [j for j in jobs if _finished_status(j) == "Failed"]
+        if finished is None:
+            finished = [_finished_status(j) for j in jobs]
+        succeeded = [j for j, f in zip(jobs, finished) if f == "Complete"]
+        failed = [j for j, f in zip(jobs, finished) if f == "Failed"]
         update = False
         for group, key in ((succeeded, "successfulJobsHistoryLimit"), (failed, "failedJobsHistoryLimit")):
             if spec.get(key) is None:
@@ -371,18 +374,20 @@ class CronJobController(Controller):
         status = cj.setdefault("status", {})
         status["active"] = [r for r in status.get("active") or [] if r.get("uid") != uid]
 
-    def sync_cronjob(self, cj: dict, jobs: list[dict]) -> tuple[int | None, bool]:
-        """syncCronJob: (ms until the next sync or None, whether the status changed)."""
+    def sync_cronjob(self, cj: dict, jobs: list[dict], finished_of: list | None = None) -> tuple[int | None, bool]:
+        """syncCronJob: (ms until the next sync or None, whether the status changed). ``finished_of``:
+        ``_finished_status`` of each of ``jobs``."""
         now = self.tx.now_ms
         status = cj.setdefault("status", {})
         spec = cj.get("spec") or {}
         update = False
         children = set()
-        for j in jobs:
+        if finished_of is None:
+            finished_of = [_finished_status(j) for j in jobs]
+        for j, finished in zip(jobs, finished_of):
             uid = _meta(j).get("uid")
             children.add(uid)
             found = any(r.get("uid") == uid for r in status.get("active") or [])
-            finished = _finished_status(j)
             if not found and finished is None:
                 self.event(cj, "Warning", "UnexpectedJob",
                            f"Saw a job that the controller did not create or forgot: {_meta(j)['name']}")
