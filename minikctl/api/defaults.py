@@ -411,6 +411,9 @@ def prune_empty(value: Any, key: str = "") -> None:
     if isinstance(value, dict):
         for k in list(value):
             v = value[k]
+            t = type(v)
+            if t is str or t is int or t is bool or v is None:  # most fields: nothing to prune
+                continue
             if isinstance(v, list):
                 if v:
                     for item in v:

@@ -675,11 +675,12 @@ def _strip_nulls(obj: Any, raw: tuple[str, ...] = ()) -> None:
         for k in [k for k, v in obj.items() if v is None]:
             del obj[k]
         for k, v in obj.items():
-            if k not in raw:
+            if isinstance(v, (dict, list)) and k not in raw:  # a scalar has nothing to strip
                 _strip_nulls(v)
     elif isinstance(obj, list):
         for v in obj:
-            _strip_nulls(v)
+            if isinstance(v, (dict, list)):
+                _strip_nulls(v)
 
 
 def _drop_paths(obj: dict, paths: list[str]) -> None:

@@ -574,7 +574,14 @@ def is_dns1123_subdomain(value: str) -> list[str]:
 
 
 def is_qualified_name(value: str) -> list[str]:
-    return _sel.is_qualified_name(value)
+    if type(value) is not str:
+        return _sel.is_qualified_name(value)
+    return list(_qualified_name_errors(value))
+
+
+@lru_cache(maxsize=4096)  # label, annotation and finalizer keys: the same few on every object a controller makes
+def _qualified_name_errors(value: str) -> tuple[str, ...]:
+    return tuple(_sel.is_qualified_name(value))
 
 
 def is_valid_label_value(value: str) -> list[str]:
