@@ -741,7 +741,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if self._obj:
             pending = self._obj.get((kind, namespace, name))
             if pending is not None:
-                return json.loads(pending[1]), pending[1]
+                obj = None if decode is None else decode(pending[1])
+                return (json.loads(pending[1]) if obj is None else obj), pending[1]
         if like is not None and TRUST_WRITES and self._last_rv.get((kind, namespace, name)) == like.rv:
             if self._due is not None:
                 self._stored.add((kind, namespace, name))

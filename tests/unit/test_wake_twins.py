@@ -469,3 +469,62 @@ def test_a_pod_read_made_from_a_text_is_the_text_decoded(stored):
     else:
         assert stored != '{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-7-y"],"b":"9f"}'
     assert (made is not None) == (stored == '{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-7-y"],"b":"9f"}')
+
+
+@pytest.mark.parametrize("stored, how", [
+    ('{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-7-y"],"b":"9f"}', "written"),  # the text written
+    ('{"metadata":{"name":"q-7","uid":"9f",{3}},"a":["x-q-7-y"],"b":"9f"}', "unfilled"),  # written again since
+    ('{"metadata":{"name":"q-8","uid":"9f",{2}},"a":["x-q-8-y"],"b":"9f"}', "unfilled"),  # other tokens
+    ('{"metadata":{"name":"q-7","uid":"9f",{2}},"a":["x-q-7-y"],"b":"9f","c":1}', None),  # not the text's pieces
+])
+def test_a_pod_read_from_the_text_its_twin_wrote(stored, how):
+    """A twin's pod is read next from the masked text its wake-up wrote (``WakeTwins.written``): the text written is
+    its tokens filled in (the maker's tree at once), another text is unfilled (``_unfill``), or decoded."""
+    import json
+
+    masked = _masked('{"metadata":{"name":"{0}","uid":"{1}",{2}},"a":["x-{0}-y"],"b":"{1}"}')
+    twins = waketwins.WakeTwins(None)
+    reader = twins._reader(waketwins.MARK.join(masked.parts), 2, masked)
+    assert reader is not None and twins._reader(waketwins.MARK.join(masked.parts), 2) is reader  # made once
+    twins.written[("default", "q-7")] = (reader, ["q-7", "9f", '"resourceVersion":"41"'], ["q-7", "9f", "41"])
+    unfilled = []
+    unfill = waketwins._unfill
+
+    def counted(text, s):
+        unfilled.append(s)
+        return unfill(text, s)
+
+    text = stored.replace("{2}", '"resourceVersion":"41"').replace("{3}", '"resourceVersion":"42"')
+    twins._reading = ("default", "q-7")
+    waketwins._unfill = counted
+    try:
+        made = twins._read(text)
+    finally:
+        waketwins._unfill = unfill
+    assert (made is None) == (how is None)
+    assert bool(unfilled) == (how != "written")
+    if made is not None:
+        assert json.dumps(made) == json.dumps(json.loads(text))
+        assert made["metadata"]["resourceVersion"] == json.loads(text)["metadata"]["resourceVersion"]
+
+
+def test_flapping_pods_are_read_from_the_texts_their_twins_wrote(tmp_path, monkeypatch, reads):
+    """Most flapping pods are read from the text their twin's wake-up wrote at their last instant; the store is the
+    one of pods decoded (``MINIKCTL_NO_TWIN_READ_TREES``) byte for byte."""
+    read = waketwins.WakeTwins._read
+
+    def counted(self, stored):
+        written = self.written.get(self._reading) if self._reading is not None else None
+        tree = read(self, stored)
+        if tree is not None and written is not None and written[0][0].fill(written[1]) == stored:
+            reads["written"] += 1
+        return tree
+
+    monkeypatch.setattr(waketwins.WakeTwins, "_read", counted)
+    on = _flapping(tmp_path / "on.db", True, True, monkeypatch)
+    assert reads["written"] >= 300 and reads["written"] * 3 > reads["made"] + reads["decoded"]
+    monkeypatch.setattr(waketwins, "READ_TREES", False)
+    written = reads["written"]
+    off = _flapping(tmp_path / "off.db", True, True, monkeypatch)
+    assert reads["written"] == written  # switched off: none
+    assert on == off

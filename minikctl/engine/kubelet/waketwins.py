@@ -39,7 +39,10 @@ its new events' stored bodies are made as they are recorded (store/events.py ``r
 ``twin_event_bodies``, ``MINIKCTL_NO_TWIN_EVENT_BODIES``); its written pod is made from the model's text as a
 literal with its tokens in place (``_tree_maker``; ``twin_trees``, ``MINIKCTL_NO_TWIN_TREES``); and its pod is
 read the same way from a recent model's masked text that its stored text fills (``_read``; ``twin_read_trees``,
-``MINIKCTL_NO_TWIN_READ_TREES``). Each gives what decoding and packing give; the tests compare both ways."""
+``MINIKCTL_NO_TWIN_READ_TREES``), first from the one its last wake-up wrote it from if a twin's did (``written``:
+a stored text that is that one filled with the tokens written needs no search for them), also while the write is
+held in the transaction (store/db.py ``get_with_body``). Each gives what decoding and packing give; the tests
+compare both ways."""
 
 from __future__ import annotations
 
@@ -59,6 +62,7 @@ TREES = os.environ.get("MINIKCTL_NO_TWIN_TREES", "") in ("", "0")
 # a pod read made from a recent model's masked text and the pieces the stored text holds in its roles' places
 READ_TREES = os.environ.get("MINIKCTL_NO_TWIN_READ_TREES", "") in ("", "0")
 _MAX_READ_MAKERS = 8
+_MAX_READERS = 64
 
 _MISSING = object()
 _SEEN = object()
@@ -147,6 +151,12 @@ class WakeTwins:
         self.at: int | None = None
         self._profile = (None, True, True, True, True)
         self.read_makers: list = []  # [(masked text as a _Template, its tree maker, rv role)], the latest first
+        # (ns, name) -> the masked text a twin's pod was last written from (``_reader``'s), the tokens it was filled
+        # with and the maker's (the resourceVersion's value in its role): its next read tries it first (the pods of
+        # a few models read in turn would miss in read_makers)
+        self.written: dict = {}
+        self._reading = None  # the pod ``_read`` is reading
+        self.readers: dict = {}  # (masked text, rv role) -> _reader's
 
     def enabled(self) -> bool:
         raw = self.kubelet.tx.meta("engine:profile")
@@ -167,7 +177,9 @@ class WakeTwins:
         parked = kl.parked
         if parked.jumps:
             return False
+        self._reading = (ns, name)
         found = tx.get_with_body("Pod", ns, name, decode=self._read if READ_TREES and self._profile[4] else None)
+        self._reading = None
         rt = tx.runtime_text("Pod", ns, name)
         if found is None or rt is None:
             return found
@@ -212,29 +224,39 @@ class WakeTwins:
     # ---- a pod read made from a model's text ------------------------------------------------------------------
     def _read_maker(self, masked: str, rv_role: int) -> None:
         """Keep the masked text a model's pod was read as, to make the pods of its twins from (``_read``)."""
-        for made in self.read_makers:
-            if made[0].parts == masked.split(MARK):
-                return
-        text = _Template(masked)
-        maker = _tree_maker(text, rv_role, rv_fixed=False)
-        if maker is not None:
-            self.read_makers.insert(0, (text, maker, rv_role))
+        made = self._reader(masked, rv_role)
+        if made is not None and not any(m is made for m in self.read_makers):
+            self.read_makers.insert(0, made)
             del self.read_makers[_MAX_READ_MAKERS:]
+
+    def _reader(self, masked: str, rv_role: int, text: "_Template | None" = None):
+        """(``masked`` as a _Template, its tree maker with the resourceVersion's value a role, ``rv_role``), or None
+        when it has none (_tree_maker): made once for a text, whether a model's pod was read as it (``_read_maker``)
+        or a twin's pod written as it (``_replay``: its next read is tried with it first)."""
+        key = (masked, rv_role)
+        made = self.readers.get(key, _MISSING)
+        if made is _MISSING:
+            if len(self.readers) >= _MAX_READERS:
+                self.readers.clear()
+            text = _Template(masked) if text is None else text
+            maker = _tree_maker(text, rv_role, rv_fixed=False)
+            made = self.readers[key] = None if maker is None else (text, maker, rv_role)
+        return made
 
     def _read(self, stored: str):
         """What ``json.loads`` gives for a pod's stored text, made from a kept masked text the stored one fills
         (``_unfill``: the text is that one's pieces with the strings between them in the roles' places, so the
         tree made with those strings is the text decoded, _tree_maker), or None."""
-        for text, maker, rv_role in self.read_makers:
-            values = _unfill(text, stored)
-            if values is None:
-                continue
-            rv = values.get(rv_role)
-            if rv is not None:  # the role holds the pair, '"resourceVersion":"<value>"'; the tree, its value
-                if not (rv.startswith('"resourceVersion":"') and rv.endswith('"') and len(rv) > 20):
-                    continue
-                values[rv_role] = rv[19:-1]
-            tree = maker(values)
+        written = self.written.get(self._reading) if self._reading is not None else None
+        if written is not None:
+            # the pod's text as its twin's wake-up wrote it: the text written is that one filled with the tokens
+            # written (their strings in the roles' places, as _unfill would find them), its tree the maker's
+            made, toks, values = written
+            tree = made[1](values) if made[0].fill(toks) == stored else _made(made, stored)
+            if tree is not None:
+                return tree
+        for made in self.read_makers:
+            tree = _made(made, stored)
             if tree is not None:
                 return tree
         return None
@@ -404,6 +426,7 @@ class WakeTwins:
         parked = kl.parked
         kept = not (EVENT_BODIES and self._profile[2])
         trees = TREES and self._profile[3]
+        reads = READ_TREES and self._profile[4]
         for op in made.ops:
             kind = op[0]
             if kind == "digest":
@@ -443,6 +466,17 @@ class WakeTwins:
                 m = obj["metadata"]
                 meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
                 toks = _with_rv(toks, n_start, m["resourceVersion"])
+                if reads:  # the text written: the pod's next read is tried with it first (``_read``)
+                    reader = made_trees.get(("read", n_start), _MISSING)
+                    if reader is _MISSING:
+                        reader = self._reader(MARK.join(text.parts), n_start + _RV_ROLE, text)
+                        made_trees[("read", n_start)] = reader
+                    if reader is None:
+                        self.written.pop((ns, name), None)
+                    else:
+                        values = list(toks)
+                        values[n_start + _RV_ROLE] = m["resourceVersion"]
+                        self.written[(ns, name)] = (reader, toks, values)
             elif kind == "log":
                 t, v = op[1]
                 store_logs.append(tx, ns, name, v.fill(toks) if t else v,
@@ -461,6 +495,20 @@ class WakeTwins:
                 parked.add(p)
         kl._records.pop((ns, name), None)
         return True
+
+
+def _made(made: tuple, stored: str):
+    """The tree of ``stored`` made by a read maker (masked text, tree maker, rv role), or None (see ``_read``)."""
+    text, maker, rv_role = made
+    values = _unfill(text, stored)
+    if values is None:
+        return None
+    rv = values.get(rv_role)
+    if rv is not None:  # the role holds the pair, '"resourceVersion":"<value>"'; the tree, its value
+        if not (rv.startswith('"resourceVersion":"') and rv.endswith('"') and len(rv) > 20):
+            return None
+        values[rv_role] = rv[19:-1]
+    return maker(values)
 
 
 class _Model:
