@@ -66,6 +66,7 @@ _MAX_READERS = 64
 
 _MISSING = object()
 _SEEN = object()
+_SEP = "\x00"  # between texts masked together (_park_state)
 _MAX_MODELS = 256
 _MARKS = tuple(f"{MARK}{chr(65 + i)}{MARK}" for i in range(180))
 _IDS = re.compile(r'"(?:id|spec_hash)":"([0-9a-f]{16,64})"')
@@ -696,10 +697,12 @@ def _park_state(p, tokens: list[str]) -> tuple | None:
     if p.event_log is not None or p.cycle is not None:
         return None
     texts = (p.cname, p.iid, p.key, p.fp, p.message)
-    if any(type(t) is not str or MARK in t for t in texts):
+    if any(type(t) is not str or MARK in t or _SEP in t for t in texts):
         return None
+    # masked as one text, its pieces apart by a character no token holds (tokens are printable, or NO_IP): no
+    # token is found across two of them, so the masked text's pieces are the texts masked one by one
     return (p.first, p.period, p.end, p.total, p.done, p.applied, p.seq0, p.timer_seq,
-            *[_mask(t, tokens) for t in texts])
+            _mask(_SEP.join(texts), tokens))
 
 
 def _node_state(kl, rt: str | None):
