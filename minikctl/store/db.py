@@ -695,13 +695,30 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             h.update(b"\0" + str(p).encode())
         return h.hexdigest()
 
+    def _digest_state(self, parts: tuple) -> object:
+        """The hash ``digest`` has taken in once it has hashed ``parts`` (not yet read out)."""
+        self.digest()  # the seed's hash, made if needed
+        h = self._seeded[1].copy()
+        for p in parts:
+            h.update(b"\0" + str(p).encode())
+        return h
+
     def new_uid(self) -> str:
         uid = self._drawn_uid = self.uid_at(self.counter("uid"))
         return uid
 
+    _uid_seeded: tuple | None = None  # (seed, the hash of the seed and "uid"), for uid_at
+
     def uid_at(self, n: int) -> str:
-        """The uid ``new_uid`` gives when the uid counter reaches ``n``."""
-        h = self.digest("uid", n)
+        """The uid ``new_uid`` gives when the uid counter reaches ``n``: ``digest("uid", n)`` in UUIDv4 shape (the
+        seed and "uid" hashed once; what ``digest`` hashes next for an int is its decimal text)."""
+        seed = self._meta["seed"]
+        seeded = self._uid_seeded
+        if seeded is None or seeded[0] != seed:
+            seeded = self._uid_seeded = (seed, self._digest_state(("uid",)))
+        h = seeded[1].copy()
+        h.update(b"\0" + str(n).encode())
+        h = h.hexdigest()
         # UUIDv4 shape: version nibble 4, variant 8-b
         return f"{h[0:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:32]}"
 

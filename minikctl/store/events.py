@@ -322,11 +322,13 @@ class EventLog:
         uid = meta.get("uid", "")
         dedup = dedup_key(uid, type_, reason, message, component, field_path)
         cached = self._alive(self._cached_event(dedup, uid), dedup, uid, at)
+        combined = False
         if not field_path and self._aggregated(uid, type_, reason, component, message, at, cached is not None):
             # client-go's EventAggregator: the 10th distinct message of one object, type, reason and source
             # within 10 minutes, and every one after it, go to one event, its message the latest one's
             message = "(combined from similar events): " + message
             dedup = dedup_key(uid, type_, reason, AGGREGATED, component)
+            combined = True
             cached = self._alive(self._cached_event(dedup, uid), dedup, uid, at)
             if cached:
                 cached[2]["message"] = message
@@ -347,6 +349,7 @@ class EventLog:
         if len(self._events) >= FLUSH_EVERY:
             self.flush_events()
         name = f"{meta['name']}.{at * 1_000_000 + self.counter('event') % 1_000_000:x}"
+        stamp = rfc3339(at)  # its three times
         ev = {
             "apiVersion": "v1",
             "kind": "Event",
@@ -355,7 +358,7 @@ class EventLog:
                 "namespace": ns,
                 "uid": self.new_uid(),
                 "resourceVersion": str(self.next_rv()),
-                "creationTimestamp": rfc3339(at),
+                "creationTimestamp": stamp,
             },
             "involvedObject": {
                 "apiVersion": involved.get("apiVersion", "v1"),
@@ -369,8 +372,8 @@ class EventLog:
             "reason": reason,
             "message": message,
             "source": {"component": component, **({"host": host} if host else {})},
-            "firstTimestamp": rfc3339(at),
-            "lastTimestamp": rfc3339(at),
+            "firstTimestamp": stamp,
+            "lastTimestamp": stamp,
             "count": 1,
             "type": type_,
             "eventTime": None,
@@ -380,7 +383,8 @@ class EventLog:
         # written at the next flush (with whatever aggregation happens before it)
         body = None
         if not kept and not self.watch_events:
-            body = _fresh_body(ev, dedup != dedup_key(uid, type_, reason, message, component, field_path), at)
+            # combined: its key is the group's (AGGREGATED), never the one of its own message, which has the prefix
+            body = _fresh_body(ev, combined, at)
         self._events[dedup] = [ns, name, ev, "new", at, body]
         self._watched_event(ev, "ADDED")
         return ev
