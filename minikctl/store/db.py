@@ -29,6 +29,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+
+from minikctl.store import jsontext
 from contextlib import contextmanager
 from functools import partial
 
@@ -75,7 +77,7 @@ TRUST_WRITES = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
 # one encoder for every write (json.dumps with options builds a new one per call); same bytes
 # check_circular=False: what is written is decoded JSON or built from it, never a cycle (the check keeps a dict
 # of every container it enters; the bytes are the same: Lib/json/encoder.py JSONEncoder.iterencode)
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+_dumps = jsontext.encoder()  # json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 
 
 def _projection(fields: tuple[str, ...]) -> str:

@@ -32,6 +32,8 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from minikctl.store import jsontext
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     namespace TEXT NOT NULL, name TEXT NOT NULL, involved_uid TEXT NOT NULL,
@@ -72,7 +74,7 @@ FLUSH_EVERY = 20_000  # events held in memory before a flush (and expiry) during
 
 # check_circular=False: what is written is decoded JSON or built from it, never a cycle (the check keeps a dict
 # of every container it enters; the bytes are the same: Lib/json/encoder.py JSONEncoder.iterencode)
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+_dumps = jsontext.encoder()  # json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 AGGREGATE_MAX_EVENTS = 10  # record.defaultAggregateMaxEvents
 AGGREGATE_INTERVAL_MS = 600_000  # record.defaultAggregateIntervalInSeconds
 AGGREGATED = "\x01combined"  # the message part of a combined event's dedup key

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import json
 
+from minikctl.store import jsontext
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rows (
     kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL,
@@ -36,7 +38,7 @@ CREATE TABLE IF NOT EXISTS rows (
 
 # check_circular=False: what is written is decoded JSON or built from it, never a cycle (the check keeps a dict
 # of every container it enters; the bytes are the same: Lib/json/encoder.py JSONEncoder.iterencode)
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+_dumps = jsontext.encoder()  # json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 
 # obj -> (cells, labels, fields) as texts, or None when the object's row cannot be kept (computed on read)
 _printer = None

@@ -15,6 +15,8 @@ from __future__ import annotations
 import heapq
 import json
 
+from minikctl.store import jsontext
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runtime (
     kind TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL, wake_ms INTEGER, body TEXT NOT NULL,
@@ -25,7 +27,7 @@ CREATE INDEX IF NOT EXISTS runtime_wake ON runtime (wake_ms) WHERE wake_ms IS NO
 
 # check_circular=False: what is written is decoded JSON or built from it, never a cycle (the check keeps a dict
 # of every container it enters; the bytes are the same: Lib/json/encoder.py JSONEncoder.iterencode)
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+_dumps = jsontext.encoder()  # json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 _DUE = "SELECT wake_ms, kind, namespace, name FROM runtime WHERE wake_ms IS NOT NULL AND wake_ms <= ? "
 
 
