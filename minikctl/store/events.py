@@ -279,6 +279,17 @@ def since(conn, rv: int, namespace: str | None = None) -> list[dict]:
     return [unpack(*r)[0] for r in conn.execute(sql, (rv, namespace) if namespace is not None else (rv,))]
 
 
+_rfc3339 = None  # kube.timefmt.rfc3339, imported by the first event recorded (a command that records none never needs it)
+
+
+def _import_rfc3339():
+    global _rfc3339
+    from minikctl.kube.timefmt import rfc3339
+
+    _rfc3339 = rfc3339
+    return rfc3339
+
+
 class EventLog:
     """The Tx's part that records and reads events (mixed into store.db.Tx)."""
 
@@ -316,8 +327,7 @@ class EventLog:
         ``kept=False``: the caller drops the event returned (and nobody watches events), so a new event can only
         change through this log's own methods; its stored body is then made now (``_fresh_body``) and kept with it
         until one of them changes it, instead of being checked and packed at the flush."""
-        from minikctl.kube.timefmt import rfc3339
-
+        rfc3339 = _rfc3339 or _import_rfc3339()
         at = self.now_ms if at_ms is None else at_ms
         meta = involved["metadata"]
         ns = meta.get("namespace", "default")
