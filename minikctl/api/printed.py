@@ -10,15 +10,14 @@ object, as before.
 
 from __future__ import annotations
 
-import json
-
 from minikctl.api import registry
+from minikctl.kube import jsontext
 from minikctl.kube.kinds import for_kind
 from minikctl.kube.timefmt import Later
 from minikctl.store import rows
 
 # labels and selectable fields of a decoded object: never a cycle, so no circular-reference check (same bytes)
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+_dumps = jsontext.encoder()  # json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 _LATER = Later()
 _KINDS: dict = {}  # (apiVersion, kind) -> (strategy, selectable fields without aliases) or None
 

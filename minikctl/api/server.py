@@ -23,6 +23,7 @@ from contextlib import contextmanager
 
 from minikctl.api import registry
 from minikctl.kube import errors as E
+from minikctl.kube import jsontext
 from minikctl.kube.kinds import Resource, for_kind
 from minikctl.store.db import CLUSTER, Tx
 from minikctl.api import printed as _printed  # noqa: F401  (registers every object's printed row with the store)
@@ -626,7 +627,7 @@ def _first_gc_finalizer(finalizers: list[str]) -> str:
     return next((f for f in finalizers if f in ("orphan", "foregroundDeletion")), "")
 
 
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+_dumps = jsontext.encoder()  # json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 
 
 def _copy(obj: Any) -> Any:

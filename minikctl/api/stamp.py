@@ -39,6 +39,7 @@ import os
 import re
 
 from minikctl.api.speckey import _GENERATED
+from minikctl.kube import jsontext
 from minikctl.kube.treecopy import maker
 from minikctl.store import history
 from minikctl.store.splice import Checked
@@ -47,7 +48,7 @@ ENABLED = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")  # a DNS-1123 label: always a valid pod name
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=True).encode
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode  # the store's
+_dumps = jsontext.encoder()  # the store's
 _COUNTERS = ("counter:uid", "counter:suffix")
 # templates (and keys given up) a transaction keeps at most, the oldest let go first: a controller's pods are keyed
 # by their whole request (``generated_key``), and a Job's pod template names its Job, so a long advance over

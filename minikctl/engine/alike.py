@@ -14,13 +14,14 @@ import json
 import os
 import re
 
+from minikctl.kube import jsontext
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
 
 MINUTE = 60_000
 EVENT_NAME_COUNTER = 1_000_000  # the event counter's part of an event's name (store/events.py record_event)
 IGNORED_META = ("changes:oldest", "checked_revision")  # the change log's compaction and the store's own checks
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
-dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+dumps = jsontext.encoder()  # json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 # the values that move found in the texts (``text_moves``) rather than in the decoded trees; MINIKCTL_NO_TEXT_MOVES=1
 # decodes them all (tests/unit/test_flap_skip.py compares the two)
 TEXT_MOVES = os.environ.get("MINIKCTL_NO_TEXT_MOVES", "") in ("", "0")

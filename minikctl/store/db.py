@@ -30,7 +30,7 @@ import json
 import os
 import sqlite3
 
-from minikctl.store import jsontext
+from minikctl.kube import jsontext
 from contextlib import contextmanager
 from functools import partial
 

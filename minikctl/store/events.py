@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from minikctl.store import jsontext
+from minikctl.kube import jsontext
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (

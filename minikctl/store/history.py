@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from minikctl.store import jsontext
+from minikctl.kube import jsontext
 
 MAX_ENTRIES = 2000  # per pod: the oldest are dropped beyond this
 
@@ -55,7 +55,7 @@ def ensure(conn: sqlite3.Connection) -> None:
 
 # json.dumps(s, separators=(",", ":"), sort_keys=True) with one encoder for every entry (json.dumps with options
 # builds a new one per call); the same text
-# (store/jsontext.py: the stdlib's encoder set up once; no cycle check, a summary is built afresh)
+# (kube/jsontext.py: the stdlib's encoder set up once; no cycle check, a summary is built afresh)
 _encode = jsontext.encoder(sort_keys=True, ensure_ascii=True)
 
 

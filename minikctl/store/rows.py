@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 
-from minikctl.store import jsontext
+from minikctl.kube import jsontext
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rows (

@@ -15,7 +15,7 @@ from __future__ import annotations
 import heapq
 import json
 
-from minikctl.store import jsontext
+from minikctl.kube import jsontext
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runtime (

@@ -1,4 +1,4 @@
-"""The store's JSON encoders set up once (store/jsontext.py) write the texts ``json.JSONEncoder.encode`` writes: value
+"""The store's JSON encoders set up once (kube/jsontext.py) write the texts ``json.JSONEncoder.encode`` writes: value
 by value, and a whole store advanced with them is byte for byte the store advanced with ``MINIKCTL_NO_JSON_ONCE=1``
 (the encoders are made at import: each run is its own interpreter)."""
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from minikctl.store import jsontext
+from minikctl.kube import jsontext
 
 ROOT = Path(__file__).resolve().parents[2]
 

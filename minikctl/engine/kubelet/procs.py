@@ -6,7 +6,7 @@ All imports are lazy so that importing the engine stays cheap.
 
 from __future__ import annotations
 
-import json
+from minikctl.kube import jsontext
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms a command)
 if TYPE_CHECKING:
@@ -221,7 +221,7 @@ class TwinDump(dict):
 
 
 # the store's encoder (store/runtime.py: the runtime records' text)
-_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+_dumps = jsontext.encoder()  # json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
 
 
 def _splice(state: dict, host) -> tuple | None:

@@ -1,4 +1,4 @@
-"""The store's JSON encoders, with the stdlib's per-call setup done once.
+"""JSON encoders (the store's, the API's, the engine's), with the stdlib's per-call setup done once.
 
 ``json.JSONEncoder.encode`` builds the C encoder anew on every call (Lib/json/encoder.py ``JSONEncoder.iterencode``
 with ``_one_shot``: ``c_make_encoder(markers, default, encoder, indent, key_separator, item_separator, sort_keys,
