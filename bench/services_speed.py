@@ -9,7 +9,14 @@ without Services that is all it can run), so the controllers' share is the diffe
 
 Target (issue 12): 1,000 pods behind 10 Services, readiness flapping every 30 s, `clock advance 1h` < 3 s.
 
+``--phases`` prints the CPU time of the advance's parts, each measured around its own calls (the process clock
+read on entering and leaving them): the stepped minutes (``Loop.run``) and, within them, the kubelet's wake-ups, the
+changes handed to the watchers and the endpoints controllers' syncs; the flapping-minutes skip's states, comparison
+and jump (engine/flapskip.py). A profiler charges each Python call its own overhead, which makes the parts made of
+many small calls look several times larger than they are; these are the CPU times.
+
 Usage: python bench/services_speed.py [--pods 1000] [--services 10] [--hours 1] [--no-services] [--profile]
+       [--phases]
 """
 
 from __future__ import annotations
@@ -46,6 +53,35 @@ def service(j: int) -> dict:
 
 
 WRITES: dict = {}
+PHASES: dict = {}  # name -> CPU seconds spent in it (``_time_phases``)
+
+
+def _time_phases() -> None:
+    """Measure the CPU time of the advance's parts around their calls (``--phases``)."""
+    from minikctl.engine import flapskip
+    from minikctl.engine.controllers import endpoints
+    from minikctl.engine.kubelet import Kubelet
+    from minikctl.engine.loop import Loop
+
+    parts = [("stepped minutes (Loop.run)", Loop, "run"),
+             ("  kubelet wake-ups (Kubelet.due)", Kubelet, "due"),
+             ("  changes to watchers (Loop.dispatch)", Loop, "dispatch"),
+             ("  endpoints syncs (_ServicePods.due)", endpoints._ServicePods, "due"),
+             ("skip: states (_FlapState)", flapskip._FlapState, "__init__"),
+             ("skip: comparison (_Learned)", flapskip._Learned, "__init__"),
+             ("skip: jump (_Learned.jump)", flapskip._Learned, "jump")]
+    for label, owner, name in parts:
+        PHASES[label] = 0.0  # printed in this order
+        orig = getattr(owner, name)
+
+        def timed(*args, _orig=orig, _label=label, **kw):
+            c0 = time.process_time()
+            try:
+                return _orig(*args, **kw)
+            finally:
+                PHASES[_label] += time.process_time() - c0
+
+        setattr(owner, name, timed)
 
 
 def _count_writes() -> None:
@@ -71,6 +107,7 @@ def main() -> None:
     ap.add_argument("--hours", type=float, default=1)
     ap.add_argument("--no-services", action="store_true")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--phases", action="store_true")
     a = ap.parse_args()
     _count_writes()
     with tempfile.TemporaryDirectory() as d:
@@ -88,6 +125,8 @@ def main() -> None:
         with store.transaction() as tx:  # every pod running, its first probes done
             Cluster(tx).advance_to(tx.now_ms + 15_000)
         before = dict(WRITES)
+        if a.phases:
+            _time_phases()  # after the setup: the advance's parts alone
         prof = cProfile.Profile(time.process_time) if a.profile else None
         t0, c0 = time.perf_counter(), time.process_time()
         if prof:
@@ -107,6 +146,8 @@ def main() -> None:
               f"{cpu:.2f} s cpu; Endpoints writes {after.get('Endpoints', 0) - before.get('Endpoints', 0)}, "
               f"EndpointSlice writes {after.get('EndpointSlice', 0) - before.get('EndpointSlice', 0)}; {ready} pods ready "
               "at the end; target < 3 s")
+        for label, spent in PHASES.items():
+            print(f"{label:40s} {spent:6.2f} s cpu")
         if prof:
             pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
 
