@@ -200,6 +200,8 @@ class PodWorker:
         stepped one wake-up at a time, never fast-forwarded (what the fast-forward is tested against); ``twins`` =
         false: every container's process is interpreted from its start, none copied from a twin's (procs.start);
         ``crashloop`` = false: every crash-loop cycle is stepped, none jumped (``cycle_single``, ``cycle``);
+        ``lockstepjump`` = false: a pod whose several containers crash-loop is stepped cycle by cycle (``cycle``,
+        whose jump writes the pod and its events once, is not called), one container looping alone still jumped;
         ``ownedjump`` = false: a jumped crash loop of a ReplicaSet's pod writes the pod once (``jump_writes``)."""
         prof = getattr(self, "_profile", None)
         if prof is None:
@@ -271,8 +273,8 @@ class PodWorker:
                     self._body = None  # the fast-forward moves the pod's condition times in place
                     if self.looping_alone() is not None:
                         self.cycle_single(anchor)
-                    else:
-                        self.cycle(anchor)
+                    elif self.profile().get("lockstepjump") is not False:
+                        self.cycle(anchor)  # not the writes stepping makes (docs/engine-time.md, "Crash loops")
             elif kind == "proc":
                 self.on_proc(t.container, t.instance)
                 self.wake_dormant()
