@@ -126,13 +126,15 @@ def _append_all(conn: sqlite3.Connection, uid: str, entries: list[tuple[str, int
 CYCLES_KEPT = MAX_ENTRIES // 3  # a fast-forward over more crash-loop cycles shows the last ones
 
 
-def record_crash_loop(conn: sqlite3.Connection, uid: str, container: str, decision_ms: int, lag_ms: int,
+def record_crash_loop(conn: sqlite3.Connection, uid: str, containers: list[str], decision_ms: int, lag_ms: int,
                       cycles: list[tuple[int, int, int]], capped: tuple[int, int, int, int, int] | None = None,
                       last_seen: dict | None = None) -> None:
-    """What a container's crash loop showed in the cycles the kubelet fast-forwarded over (engine/kubelet
+    """What a crash loop showed in the cycles the kubelet fast-forwarded over (engine/kubelet
     ``PodWorker.cycle_single``), so that the history reads as if each cycle had been stepped: at each back-off
     decision ``Waiting:CrashLoopBackOff``, at each restart ``Running``, at each exit ``Terminated``, each with its
     restart count, the pod's phase and conditions those of the last stepped cycle (``entries`` expands them).
+    ``containers``: the entries' names of the containers looping (several when they loop in step: each cycle's
+    states then show all of them restarted, exited, waiting together, each with its own state's text).
 
     ``cycles``: (restart, exit, restart count) of each cycle before the back-off is capped; ``capped``: (first
     restart, period, run, how many, restart count of the first) of the capped ones, all alike; ``decision_ms``:
@@ -144,7 +146,7 @@ def record_crash_loop(conn: sqlite3.Connection, uid: str, container: str, decisi
     newest = None
     # an entry is decoded only when its text shows the container running or terminated (``_encode``: compact,
     # keys sorted, the container's entry starts with its state)
-    key = json.dumps(container) + ':["'
+    keys = [json.dumps(name) + ':["' for name in containers]
     for row in rows:
         if newest is None:
             newest = row
@@ -153,22 +155,24 @@ def record_crash_loop(conn: sqlite3.Connection, uid: str, container: str, decisi
         if running is not None and terminated is not None:
             break  # the newest of each found: the older entries are not read
         body = row[1]
-        if key + "Running" not in body and key + "Terminated" not in body:
+        if not any(key + "Running" in body or key + "Terminated" in body for key in keys):
             continue
         s = json.loads(body)
-        st = (s.get("containers") or {}).get(container)
-        if not st:
+        sts = [(s.get("containers") or {}).get(name) for name in containers]
+        if not all(sts):
             continue
-        if running is None and st[0].startswith("Running"):
+        if running is None and all(st[0].startswith("Running") for st in sts):
             running = s
-        if terminated is None and st[0].startswith("Terminated"):
+        if terminated is None and all(st[0].startswith("Terminated") for st in sts):
             terminated = s
     if terminated is None or not (cycles or capped):
         return
     runs = {exit_ms - restart for restart, exit_ms, _ in cycles} | ({capped[2]} if capped else set())
     if running is None and runs != {0}:
         return  # a container seen running whose running state is not in the record: nothing sure to add
-    loop = {"container": container, "decision": decision_ms, "lag": lag_ms, "cycles": [list(c) for c in cycles],
+    # one container's loop keeps the row's shape it had before several could loop
+    names = {"container": containers[0]} if len(containers) == 1 else {"containers": list(containers)}
+    loop = {**names, "decision": decision_ms, "lag": lag_ms, "cycles": [list(c) for c in cycles],
             "capped": list(capped) if capped else None, "running": running, "terminated": terminated}
     if capped:
         first, period, run, m, count = capped
@@ -178,14 +182,15 @@ def record_crash_loop(conn: sqlite3.Connection, uid: str, container: str, decisi
     # where the loop leaves it: waiting after the last exit (only its containers' map changes: copied, the rest
     # is encoded as it is)
     left = {**terminated, "containers": dict(terminated["containers"])}
-    left["containers"][container] = ["Waiting:CrashLoopBackOff", False, last_count]
+    for name in containers:
+        left["containers"][name] = ["Waiting:CrashLoopBackOff", False, last_count]
     _append_all(conn, uid, [(_encode({"crashloop": loop}), decision_ms), (_encode(left), last_exit + lag_ms)],
                 last_seen)
 
 
 def _expand_loop(loop: dict) -> list[tuple[int, dict]]:
     """The entries a ``record_crash_loop`` row stands for, in order (consecutive equal states once)."""
-    name, lag = loop["container"], loop["lag"]
+    names, lag = loop.get("containers") or [loop["container"]], loop["lag"]
     running, terminated = loop.get("running"), loop["terminated"]
     cycles = [tuple(c) for c in loop["cycles"]]
     if loop.get("capped"):
@@ -193,9 +198,12 @@ def _expand_loop(loop: dict) -> list[tuple[int, dict]]:
         cycles += [(first + k * period, first + k * period + run, count + k) for k in range(max(0, m - CYCLES_KEPT), m)]
     cycles = cycles[-CYCLES_KEPT:]
 
-    def state(template: dict, text: str, ready: bool, restarts: int) -> dict:
+    def state(template: dict, text: str | None, ready: bool | None, restarts: int) -> dict:
+        # each container's text and readiness: given, else its own in the template
         s = json.loads(json.dumps(template))
-        s["containers"][name] = [text, ready, restarts]
+        for name in names:
+            own = template["containers"][name]
+            s["containers"][name] = [own[0] if text is None else text, own[1] if ready is None else ready, restarts]
         return s
 
     out: list[tuple[int, dict]] = []
@@ -208,8 +216,8 @@ def _expand_loop(loop: dict) -> list[tuple[int, dict]]:
     for restart, exit_ms, restarts in cycles:
         add(wait_at, state(terminated, "Waiting:CrashLoopBackOff", False, count))
         if restart != exit_ms and running is not None:
-            add(restart, state(running, running["containers"][name][0], running["containers"][name][1], restarts))
-        add(exit_ms, state(terminated, terminated["containers"][name][0], False, restarts))
+            add(restart, state(running, None, None, restarts))
+        add(exit_ms, state(terminated, None, False, restarts))
         wait_at, count = exit_ms + lag, restarts
     add(wait_at, state(terminated, "Waiting:CrashLoopBackOff", False, count))
     return out

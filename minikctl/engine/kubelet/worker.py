@@ -199,9 +199,7 @@ class PodWorker:
         ``pull_ms`` = duration of every pull of an image not yet on the node; ``ffwd`` = false: steady loops are
         stepped one wake-up at a time, never fast-forwarded (what the fast-forward is tested against); ``twins`` =
         false: every container's process is interpreted from its start, none copied from a twin's (procs.start);
-        ``crashloop`` = false: every crash-loop cycle is stepped, none jumped (``cycle_single``, ``cycle``);
-        ``lockstepjump`` = false: a pod whose several containers crash-loop is stepped cycle by cycle (``cycle``,
-        whose jump writes the pod and its events once, is not called), one container looping alone still jumped;
+        ``crashloop`` = false: every crash-loop cycle is stepped, none jumped (``cycle_single``);
         ``ownedjump`` = false: a jumped crash loop of a ReplicaSet's pod writes the pod once (``jump_writes``)."""
         prof = getattr(self, "_profile", None)
         if prof is None:
@@ -271,10 +269,7 @@ class PodWorker:
                     if self.profile().get("crashloop") is False:
                         continue  # every cycle stepped (the golden tests' reference)
                     self._body = None  # the fast-forward moves the pod's condition times in place
-                    if self.looping_alone() is not None:
-                        self.cycle_single(anchor)
-                    elif self.profile().get("lockstepjump") is not False:
-                        self.cycle(anchor)  # not the writes stepping makes (docs/engine-time.md, "Crash loops")
+                    self.cycle_single(anchor)
             elif kind == "proc":
                 self.on_proc(t.container, t.instance)
                 self.wake_dormant()
@@ -1291,70 +1286,6 @@ class PodWorker:
             self.stop_all()
 
     # -- fast-forward over periodic cycles ---------------------------------------------------
-    def cycle(self, anchor: int) -> None:
-        """Called at each capped crash-loop back-off decision. When the whole pod record, seen
-        relative to this decision, equals the one of the previous cycle (same events too), the
-        pod is in a steady loop: jump over every whole cycle that fits before the horizon, adding
-        the restarts and event counts those cycles would have produced."""
-        rec = self.rec
-        if self.spec.get("activeDeadlineSeconds") is not None or rec.termination or rec.deadline_exceeded:
-            rec.cycle = None
-            rec.event_log = None
-            return
-        self.flush()
-        self._procs.clear()
-        evs = rec.event_log
-        prev = rec.cycle
-        sig = _signature(_normalized(rec, anchor, self.log_view))
-        counts = {name: cr.restart_count for name, cr in rec.containers.items()}
-        rec.cycle = CrashLoopCycle(sig, anchor, counts)
-        rec.event_log = []
-        # the pod, seen from this decision, is where it was one cycle ago: from here it will do
-        # exactly what it did since then (the events recorded in between), again and again
-        if not prev or evs is None or prev.signature != sig:
-            return
-        period = anchor - prev.anchor
-        if period <= 0:
-            return
-        n = (self.horizon - self.now) // period - 1
-        if n < 1:
-            return
-        shift = n * period
-        deltas = {name: counts[name] - prev.restart_counts.get(name, counts[name]) for name in counts}
-        ids: dict[str, str] = {}
-        for name, cr in rec.containers.items():
-            d = deltas[name] * n
-            if not d:
-                continue
-            cr.restart_count += d
-            for inst in (cr.current, cr.previous):
-                if inst is None:
-                    continue
-                inst.attempt += d
-                new_id = self.tx.digest("container", rec.uid, name, inst.attempt)
-                ids[inst.id] = new_id
-                store_logs.copy(self.tx, inst.id, new_id, self.ns, self.name, shift)
-                store_logs.drop(self.tx, [inst.id])
-                inst.id = new_id
-        rec.shift(lambda ms: ms + shift, ids)
-        last: dict[tuple, int] = {}
-        times: dict[tuple, int] = {}
-        for e in evs or []:
-            key = e.key()
-            times[key] = times.get(key, 0) + 1
-            last[key] = max(last.get(key, e.at), e.at)
-        by_fp = {fp: cr for _, cr, fp in self.containers()}
-        for key in sorted(times):
-            count = times[key] * n
-            cr = by_fp.get(key[3])
-            if key[1] == "BackOff" and key[0] == "Warning" and cr is not None and cr.back_off_events:
-                # plus the 10 s re-syncs of each (capped) wait, accrued lazily when stepping
-                acc = cr.back_off_events
-                count += times[key] * n * max(0, (acc.wait_end - 1 - acc.first) // RESYNC_MS)
-            self.tx.bump_event(self.pod, key[0], key[1], key[2], "kubelet", key[3], count, last[key] + shift)
-        rec.cycle = CrashLoopCycle(sig, anchor + shift, {k: cr.restart_count for k, cr in rec.containers.items()})
-        self.tx.set_now(self.now)  # the clock itself is moved by advance(), never backwards
-
     def looping_alone(self) -> ContainerRecord | None:
         """The pod's one container that ever ran, when every other one never did (nothing pulled, started or
         waited for: the app containers behind a crash-looping init container or sidecar): its crash loop is then
@@ -1369,9 +1300,34 @@ class PodWorker:
             found = cr
         return found
 
+    def looping(self) -> list | None:
+        """The containers whose crash loop ``cycle_single`` jumps, as (name, record) pairs: the one looping alone
+        (``looping_alone``), or every container of the pod when all are app containers waiting out the capped
+        back-off after exits at one instant, each last restarted at one instant and as often as the others. One
+        ``SyncPod`` then restarts each of them at the end of the same wait (``kuberuntime_manager.go``
+        ``computePodActions``, ``doBackOff``), they run as long and exit together, cycle after cycle. None
+        otherwise: the pod is stepped."""
+        cr = self.looping_alone()
+        if cr is not None:
+            return [(name, c) for name, c in self.rec.containers.items() if c is cr]
+        out = []
+        shape = None
+        for name, c in self.rec.containers.items():
+            cur, bo = c.current, c.back_off
+            if c.kind != "app" or cur is None or c.previous is None or not bo or bo.seconds < BACKOFF_MAX:
+                return None
+            s = (cur.finished_at, bo.seconds, bo.last_update, c.restart_count, cur.attempt)
+            if shape is not None and s != shape:
+                return None
+            shape = s
+            out.append((name, c))
+        return out if len(out) > 1 else None
+
     def cycle_single(self, anchor: int) -> None:
         """Fast-forward for a pod with one container, or one container that ever ran (``looping_alone``: an init
-        container crash-looping before the app containers), also before the back-off is capped.
+        container crash-looping before the app containers), also before the back-off is capped; and for a pod
+        whose several containers crash-loop in step once their back-off is capped (``looping``): each of them
+        is then moved as a one-container pod's is, their writes interleaved as one ``SyncPod`` makes them.
 
         Called at each back-off decision (``anchor`` = the exit being backed off). When the record,
         with the back-off value masked and every instance seen from its own start, equals the
@@ -1379,9 +1335,9 @@ class PodWorker:
         b doubles up to the cap. Every whole cycle that ends before the horizon is applied at once.
         """
         rec = self.rec
-        cr = self.looping_alone()
-        (name,) = [n for n, c in rec.containers.items() if c is cr]
-        if self.spec.get("activeDeadlineSeconds") is not None or rec.termination or rec.deadline_exceeded:
+        loop = self.looping()
+        if loop is None or self.spec.get("activeDeadlineSeconds") is not None or rec.termination \
+                or rec.deadline_exceeded:
             rec.cycle = None
             rec.event_log = None
             return
@@ -1389,16 +1345,19 @@ class PodWorker:
         self._procs.clear()
         evs = rec.event_log
         prev = rec.cycle
-        with store_logs.read_together(self.tx, [i.id for i in (cr.current, cr.previous) if i is not None]) as read:
+        with store_logs.read_together(self.tx, [i.id for _, c in loop for i in (c.current, c.previous)
+                                                if i is not None]) as read:
             sig = _signature(_masked(rec, anchor, self.log_view))
-        rec.cycle = CrashLoopCycle(sig, anchor, {name: cr.restart_count})
+        rec.cycle = CrashLoopCycle(sig, anchor, {name: c.restart_count for name, c in loop})
         rec.event_log = []
         if (not prev or evs is None or prev.signature != sig
-                or cr.restart_count - prev.restart_counts.get(name, -1) != 1):
+                or any(c.restart_count - prev.restart_counts.get(name, -1) != 1 for name, c in loop)):
             return
+        if any(c.current is None or c.previous is None or c.current.finished_at != anchor or not c.back_off
+               for _, c in loop):
+            return
+        name, cr = loop[0]  # the others' cycles are this one's (``looping``)
         cur, bo = cr.current, cr.back_off
-        if cur is None or cr.previous is None or cur.finished_at != anchor or not bo:
-            return
         b, run = bo.seconds, anchor - bo.last_update
         if run < 0 or run > 2 * BACKOFF_MAX * 1000:
             return  # a run that long resets the back-off: not this simple loop
@@ -1443,42 +1402,46 @@ class PodWorker:
         pod = f"{self.name}_{self.ns}({rec.uid})"
         # the timeline's history gets each cycle at its own instants, as if they had been stepped
         # (an init container's entry in the pod's summary is ``init:<name>``, history.summary)
-        entry = ("init:" if cr.kind in ("init", "sidecar") else "") + name
-        history.record_crash_loop(self.tx.conn, rec.uid, entry, self.now, lag, cycles, capped,
+        entries = [("init:" if c.kind in ("init", "sidecar") else "") + nm for nm, c in loop]
+        history.record_crash_loop(self.tx.conn, rec.uid, entries, self.now, lag, cycles, capped,
                                   getattr(self.tx, "_history", None))
-
-        template = json.dumps(cur.to_json())  # cur is replaced below: each new instance is a copy of it
-
-        def instance(shift: int, attempt: int) -> InstanceRecord:
-            inst = InstanceRecord.from_json(json.loads(template))
-            inst.attempt = attempt
-            inst.id = self.tx.digest("container", rec.uid, name, attempt)
-            if inst.started_at is not None:
-                inst.started_at += shift
-            if inst.finished_at is not None:
-                inst.finished_at += shift
-            if inst.seen_at is not None:
-                inst.seen_at += shift
-            return inst
-
-        cr.restart_count += n
-        new_cur = instance(exits[-1] - anchor, cur.attempt + n)
-        new_prev = instance(exits[-2] - anchor, cur.attempt + n - 1)
-        # each printed what cur printed (when n is 1, new_prev is cur: its times move in place, after the copy);
-        # the previous instance printed it too, seen from its own start (the signature compares each instance's
-        # lines from there): the two streams are moved to the new instances rather than copied then dropped
-        targets = [(new_cur.id, exits[-1] - anchor), (new_prev.id, exits[-2] - anchor)]
-        if not store_logs.move_twins(self.tx, read, cur.id, _base(cur), cr.previous.id, _base(cr.previous), targets):
-            store_logs.copies(self.tx, cur.id, targets, self.ns, self.name)
-            store_logs.drop(self.tx, [i for i in (cur.id, cr.previous.id) if i not in (new_cur.id, new_prev.id)])
-        ids = {cur.id: new_cur.id}
-        cr.current, cr.previous = new_cur, new_prev
-        cr.back_off = BackOff(b, restarts[-1])
-        cr.waiting = Waiting("CrashLoopBackOff",
-                             f"back-off {_dur(b * 1000)} restarting failed container={name} pod={pod}")
         shift = exits[-1] - anchor
-        cr.back_off_exit_at = exits[-1]
-        cr.back_off_events = BackOffEvents(exits[-1] + lag, exits[-1] + b * 1000, exits[-1] + lag)
+        ids: dict[str, str] = {}
+        for name, cr in loop:
+            cur = cr.current
+            template = json.dumps(cur.to_json())  # cur is replaced below: each new instance is a copy of it
+
+            def instance(shift: int, attempt: int) -> InstanceRecord:
+                inst = InstanceRecord.from_json(json.loads(template))
+                inst.attempt = attempt
+                inst.id = self.tx.digest("container", rec.uid, name, attempt)
+                if inst.started_at is not None:
+                    inst.started_at += shift
+                if inst.finished_at is not None:
+                    inst.finished_at += shift
+                if inst.seen_at is not None:
+                    inst.seen_at += shift
+                return inst
+
+            cr.restart_count += n
+            new_cur = instance(exits[-1] - anchor, cur.attempt + n)
+            new_prev = instance(exits[-2] - anchor, cur.attempt + n - 1)
+            # each printed what cur printed (when n is 1, new_prev is cur: its times move in place, after the
+            # copy); the previous instance printed it too, seen from its own start (the signature compares each
+            # instance's lines from there): the two streams are moved to the new instances rather than copied then
+            # dropped
+            targets = [(new_cur.id, exits[-1] - anchor), (new_prev.id, exits[-2] - anchor)]
+            if not store_logs.move_twins(self.tx, read, cur.id, _base(cur), cr.previous.id, _base(cr.previous),
+                                         targets):
+                store_logs.copies(self.tx, cur.id, targets, self.ns, self.name)
+                store_logs.drop(self.tx, [i for i in (cur.id, cr.previous.id) if i not in (new_cur.id, new_prev.id)])
+            ids[cur.id] = new_cur.id
+            cr.current, cr.previous = new_cur, new_prev
+            cr.back_off = BackOff(b, restarts[-1])
+            cr.waiting = Waiting("CrashLoopBackOff",
+                                 f"back-off {_dur(b * 1000)} restarting failed container={name} pod={pod}")
+            cr.back_off_exit_at = exits[-1]
+            cr.back_off_events = BackOffEvents(exits[-1] + lag, exits[-1] + b * 1000, exits[-1] + lag)
         rec.timers = [Timer(t.at + shift, t.rank, t.seq, t.kind, t.container, ids.get(t.instance, t.instance),
                             t.probe) for t in rec.timers if t.kind != "sync"]
         rec.add_timer(exits[-1] + b * 1000, R_KUBELET, "sync")
@@ -1508,7 +1471,7 @@ class PodWorker:
             explicit, cap, per_cycle = plan
             self.tx.parked.add_jump(Jump(self.ns, self.name, rec.uid, explicit, cap, {key: at for key, _, at in bumps},
                                          per_cycle))
-        rec.cycle = CrashLoopCycle(sig, exits[-1], {name: cr.restart_count})
+        rec.cycle = CrashLoopCycle(sig, exits[-1], {nm: c.restart_count for nm, c in loop})
         # conditions that flipped during the last cycle (Ready while it ran) flipped in the last one too
         from minikctl.kube.timefmt import parse_rfc3339
 
@@ -1526,9 +1489,10 @@ class PodWorker:
         it works on) and that may write for it: the jump then writes the pod once.
 
         A cycle (restart r, exit f = r + run, decision d = f + lag) writes, as the cycle learned before it did
-        (``evs``, the events recorded since the last decision): at r the BackOff event's 10 s re-syncs accrued
-        during the wait (``accrue_backoff_events``, when there was one), then the events of r, then the pod's
-        status; at f (when it is not r) its events, then the status; at d its events (BackOff), then the status.
+        (``evs``, the events recorded since the last decision): at r, for each container in turn, its BackOff
+        event's 10 s re-syncs accrued during the wait (``accrue_backoff_events``, when there was one) then its
+        events of r (Pulled, Created, Started: ``try_restart``), then the pod's status; at f (when it is not r)
+        its events, then the status; at d its events (each container's BackOff), then the status.
         Returns (the explicit cycles' groups, the capped cycles' (first restart, period, count, groups from a
         restart) or None, groups in a cycle), a group being (instant, writes), a write an event's key or None for
         the status."""
@@ -1560,9 +1524,22 @@ class PodWorker:
         if not backoff:
             return None
 
+        # at a restart each container in turn has its BackOff re-syncs accrued, then is started (its events);
+        # at a decision each container's BackOff, in the same order
+        backoff_of = {k[3]: k for k in backoff}
+        if len(backoff_of) != len(backoff) or not backoff_of.keys() <= {k[3] for k in at[restart]}:
+            return None
+
         def one(r: int, f: int, prev_decision: int) -> list:
-            first = [backoff[0]] if (r - 1 - prev_decision) // RESYNC_MS > 0 else []
-            groups = [(r, first + at[restart] + [None])]
+            accrued = (r - 1 - prev_decision) // RESYNC_MS > 0
+            writes: list = []
+            seen = set()
+            for k in at[restart]:
+                if accrued and k[3] in backoff_of and k[3] not in seen:
+                    writes.append(backoff_of[k[3]])
+                seen.add(k[3])
+                writes.append(k)
+            groups = [(r, writes + [None])]
             if run:
                 groups.append((f, at[anchor] + [None]))
             groups.append((f + lag, at[anchor + lag] + [None]))
@@ -1732,30 +1709,6 @@ def _base(inst: InstanceRecord) -> int:
 
 def _signature(d: dict) -> str:
     return sha256(_sorted_dumps(d).encode()).hexdigest()
-
-
-def _normalized(rec: PodRecord, anchor: int, log_view) -> dict:
-    """The record (JSON) as compared between two back-off decisions of a pod with several containers: every
-    instant relative to the decision; restart counts, attempts, container ids and timer sequence numbers left
-    out, timers in a canonical order."""
-    copy = PodRecord.from_json(json.loads(json.dumps(rec.to_json())))
-    copy.shift(lambda ms: ms - anchor)
-    d = copy.to_json()
-    for k in ("timer_seq", "cycle", "event_log"):
-        d.pop(k, None)
-    for t in d["timers"]:
-        t["seq"] = 0
-        if "instance" in t:
-            t["instance"] = "?"
-    d["timers"].sort(key=lambda t: (t["at"], t["rank"], t["kind"], t.get("container", ""), t.get("probe", "")))
-    for name, cd in d["containers"].items():
-        del cd["restart_count"]
-        for key in ("current", "previous"):
-            i = cd.get(key)
-            if i is not None:
-                i["logs"] = log_view(getattr(rec.containers[name], key), anchor)
-                del i["id"], i["attempt"]
-    return d
 
 
 def _masked(rec: PodRecord, anchor: int, log_view) -> dict:
