@@ -20,13 +20,28 @@ import os
 _SAMPLE = {"b": [1, -2.5, 1e300, True, False, None, "é\u2028\"\\\n\x01"], "a": {"": "x", "z": []}, "c": 10 ** 20}
 
 
+_MADE: dict = {}  # (sort_keys, ensure_ascii) -> the encoder: made and checked once a process (it keeps no state)
+
+
 def encoder(sort_keys: bool = False, ensure_ascii: bool = False):
+    """The encoder for these settings (``_make``), shared by every module that asks for it."""
+    if os.environ.get("MINIKCTL_NO_JSON_ONCE", "") not in ("", "0"):
+        return _plain(sort_keys, ensure_ascii).encode
+    made = _MADE.get((sort_keys, ensure_ascii))
+    if made is None:
+        made = _MADE[(sort_keys, ensure_ascii)] = _make(sort_keys, ensure_ascii)
+    return made
+
+
+def _plain(sort_keys: bool, ensure_ascii: bool) -> json.JSONEncoder:
+    return json.JSONEncoder(separators=(",", ":"), sort_keys=sort_keys, ensure_ascii=ensure_ascii,
+                            check_circular=False)
+
+
+def _make(sort_keys: bool, ensure_ascii: bool):
     """What ``json.JSONEncoder(separators=(",", ":"), sort_keys=sort_keys, ensure_ascii=ensure_ascii,
     check_circular=False).encode`` gives, made without setting up the encoder on every call."""
-    plain = json.JSONEncoder(separators=(",", ":"), sort_keys=sort_keys, ensure_ascii=ensure_ascii,
-                             check_circular=False)
-    if os.environ.get("MINIKCTL_NO_JSON_ONCE", "") not in ("", "0"):
-        return plain.encode
+    plain = _plain(sort_keys, ensure_ascii)
     from json import encoder as stdlib
 
     make = getattr(stdlib, "c_make_encoder", None)
