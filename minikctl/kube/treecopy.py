@@ -9,6 +9,7 @@ class) goes through ``copy.deepcopy``.
 from __future__ import annotations
 
 import marshal
+from math import isfinite as _isfinite
 
 
 def tree_copy(value):
@@ -31,43 +32,52 @@ def maker(value):
     a tree it has already copied a few times. None when ``value`` holds anything else than dicts with string
     keys, lists, strings, ints, finite floats, booleans and None (types that a literal would write otherwise), or
     is too deep for the compiler (its parser nests at most 200 brackets)."""
-    import math
-
-    parts: list[str] = []
-    add = parts.append
-
-    def write(v, depth: int) -> None:
-        t = type(v)
-        if t is dict:
-            if depth > 90:
-                raise ValueError("too deep")
-            add("{")
-            for k, x in v.items():
-                if type(k) is not str:
-                    raise ValueError("a key that is not a string")
-                add(repr(k))
-                add(":")
-                write(x, depth + 1)
-                add(",")
-            add("}")
-        elif t is list:
-            if depth > 90:
-                raise ValueError("too deep")
-            add("[")
-            for x in v:
-                write(x, depth + 1)
-                add(",")
-            add("]")
-        elif t is str or t is int or t is bool or v is None:
-            add(repr(v))
-        elif t is float and math.isfinite(v):
-            add(repr(v))
-        else:
-            raise ValueError("not a value a literal writes as it is")
-
     try:
-        write(value, 0)
-        made = eval(compile("lambda: " + "".join(parts), "<tree>", "eval"))  # noqa: S307 - our own literal
+        made = eval(compile("lambda: " + literal(value), "<tree>", "eval"))  # noqa: S307 - our own literal
     except (ValueError, SyntaxError, RecursionError, MemoryError):
         return None
     return made
+
+
+def literal(value, string=repr) -> str:
+    """``value`` written as a Python literal that builds it afresh (``maker``), each string, key or value, as
+    ``string`` writes it (an expression giving that string: engine/kubelet/waketwins.py builds some from a twin's
+    tokens). ValueError when ``value`` holds anything else than dicts with string keys, lists, strings, ints,
+    finite floats, booleans and None, or nests deeper than the compiler's parser takes."""
+    parts: list[str] = []
+    _write(value, 0, parts.append, string)
+    return "".join(parts)
+
+
+def _write(v, depth: int, add, string) -> None:
+    """``literal``'s walk (a function of the module, not a closure: a recursive closure is a reference cycle
+    left to the garbage collector at every call)."""
+    t = type(v)
+    if t is dict:
+        if depth > 90:
+            raise ValueError("too deep")
+        add("{")
+        for k, x in v.items():
+            if type(k) is not str:
+                raise ValueError("a key that is not a string")
+            add(string(k))
+            add(":")
+            _write(x, depth + 1, add, string)
+            add(",")
+        add("}")
+    elif t is list:
+        if depth > 90:
+            raise ValueError("too deep")
+        add("[")
+        for x in v:
+            _write(x, depth + 1, add, string)
+            add(",")
+        add("]")
+    elif t is str:
+        add(string(v))
+    elif t is int or t is bool or v is None:
+        add(repr(v))
+    elif t is float and _isfinite(v):
+        add(repr(v))
+    else:
+        raise ValueError("not a value a literal writes as it is")

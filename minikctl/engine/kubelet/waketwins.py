@@ -52,6 +52,7 @@ import importlib
 import re
 
 from minikctl.engine.kubelet.statustwins import MARK, NO_IP, _Template, identity_tokens
+from minikctl.kube.treecopy import literal
 from minikctl.store.db import _dumps
 
 ENABLED = os.environ.get("MINIKCTL_NO_WAKE_TWINS", "") in ("", "0")
@@ -586,8 +587,8 @@ def _unfill(text: "_Template", stored: str) -> dict | None:
 
 
 def _string(v: str, found: list) -> str:
-    """A string of a tree written for ``_tree_maker``'s literal: its pieces and the tokens of the roles whose
-    stand-ins it holds (noted in ``found``)."""
+    """A string of a tree written for ``_tree_maker``'s literal (kube/treecopy.py ``literal``): its pieces and the
+    tokens of the roles whose stand-ins it holds (noted in ``found``)."""
     pieces = _PROBES.split(v)
     if len(pieces) == 1:
         return repr(v)
@@ -602,39 +603,10 @@ def _string(v: str, found: list) -> str:
     return "(" + "+".join(out) + ")"
 
 
-def _literal(v, depth: int, add, found: list) -> None:
-    """A decoded tree written as a Python literal (kube/treecopy.py ``maker``), its strings by ``_string``."""
-    t = type(v)
-    if t is dict:
-        if depth > 90:
-            raise ValueError("too deep")
-        add("{")
-        for k, x in v.items():
-            add(_string(k, found))
-            add(":")
-            _literal(x, depth + 1, add, found)
-            add(",")
-        add("}")
-    elif t is list:
-        if depth > 90:
-            raise ValueError("too deep")
-        add("[")
-        for x in v:
-            _literal(x, depth + 1, add, found)
-            add(",")
-        add("]")
-    elif t is str:
-        add(_string(v, found))
-    elif t is int or t is bool or v is None or (t is float and v == v and v not in (float("inf"), float("-inf"))):
-        add(repr(v))
-    else:
-        raise ValueError("not a value a literal writes as it is")
-
-
 def _tree_maker(text: "_Template", rv_role: int, rv_fixed: bool = True):
     """A function of a twin's tokens that gives what ``json.loads`` gives for the model's masked text ``text``
     filled with them (the resourceVersion's role filled with revision "0", as the write then sets its own): the
-    decoded tree written as a Python literal (kube/treecopy.py ``maker``), each string that holds a role made
+    decoded tree written as a Python literal (kube/treecopy.py ``literal``), each string that holds a role made
     of its pieces and the token. It returns None (the caller decodes the filled text) for tokens that a JSON
     string does not hold as they are (a quote, a backslash, a control character): any other token is decoded to
     itself where it stands in a string, so the filled text decodes to that tree. The maker is None when a role
@@ -660,13 +632,12 @@ def _tree_maker(text: "_Template", rv_role: int, rv_fixed: bool = True):
         return None
     if type(probed) is not dict:
         return None
-    code: list[str] = []
     found: list[int] = []
     try:
-        _literal(probed, 0, code.append, found)
+        code = literal(probed, lambda v: _string(v, found))
         if sorted(found) != sorted(roles):
             return None  # a stand-in the text held already, or one lost
-        made = eval(compile("lambda t: " + "".join(code), "<twin tree>", "eval"))  # noqa: S307 - our own literal
+        made = eval(compile("lambda t: " + code, "<twin tree>", "eval"))  # noqa: S307 - our own literal
     except (ValueError, SyntaxError, RecursionError, MemoryError):
         return None
     used = sorted(set(roles))
