@@ -29,11 +29,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-
-from minikctl.kube import jsontext
 from contextlib import contextmanager
 from functools import partial
 
+from minikctl.kube import jsontext
 from minikctl.kube.errors import ClientError
 from minikctl.store import changelog, events, history, logs, rows, runtime
 from minikctl.store.damage import damaged
@@ -686,21 +685,19 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
 
     def digest(self, *parts: object) -> str:
         """64 hex chars derived from the seed and the given parts."""
+        return self._digest_state(parts).hexdigest()
+
+    def _digest_state(self, parts: tuple, seeded: tuple | None = None) -> object:
+        """The hash ``digest`` has taken in once it has hashed ``parts`` (not yet read out), continuing from
+        ``seeded`` (a state it gave, with the seed it was made with) when that is of the store's seed."""
         seed = self._meta["seed"]
-        seeded = self._seeded
         if seeded is None or seeded[0] != seed:
-            from minikctl.kube.digest import sha256  # here, not at the top: read-only commands never need it
+            seeded = self._seeded
+            if seeded is None or seeded[0] != seed:
+                from minikctl.kube.digest import sha256  # here, not at the top: read-only commands never need it
 
-            seeded = self._seeded = (seed, sha256(seed.encode()))
+                seeded = self._seeded = (seed, sha256(seed.encode()))
         h = seeded[1].copy()  # the seed hashed once (a uid, a name suffix and an event's uid for every pod created)
-        for p in parts:
-            h.update(b"\0" + str(p).encode())
-        return h.hexdigest()
-
-    def _digest_state(self, parts: tuple) -> object:
-        """The hash ``digest`` has taken in once it has hashed ``parts`` (not yet read out)."""
-        self.digest()  # the seed's hash, made if needed
-        h = self._seeded[1].copy()
         for p in parts:
             h.update(b"\0" + str(p).encode())
         return h
@@ -718,9 +715,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         seeded = self._uid_seeded
         if seeded is None or seeded[0] != seed:
             seeded = self._uid_seeded = (seed, self._digest_state(("uid",)))
-        h = seeded[1].copy()
-        h.update(b"\0" + str(n).encode())
-        h = h.hexdigest()
+        h = self._digest_state((n,), seeded).hexdigest()
         # UUIDv4 shape: version nibble 4, variant 8-b
         return f"{h[0:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:32]}"
 
