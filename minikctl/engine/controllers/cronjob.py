@@ -333,13 +333,11 @@ class CronJobController(Controller):
         new["status"] = status
         self.api.update(live, new, subresource="status", verb="patching", trusted=True)
 
-    def cleanup_finished_jobs(self, cj: dict, jobs: list[dict], finished: list | None = None) -> bool:
+    def cleanup_finished_jobs(self, cj: dict, jobs: list[dict], finished: list) -> bool:
         """cleanupFinishedJobs / removeOldestJobs. ``finished``: ``_finished_status`` of each of ``jobs``."""
         spec = cj.get("spec") or {}
         if spec.get("failedJobsHistoryLimit") is None and spec.get("successfulJobsHistoryLimit") is None:
             return False
-        if finished is None:
-            finished = [_finished_status(j) for j in jobs]
         succeeded = [j for j, f in zip(jobs, finished) if f == "Complete"]
         failed = [j for j, f in zip(jobs, finished) if f == "Failed"]
         update = False
@@ -374,7 +372,7 @@ class CronJobController(Controller):
         status = cj.setdefault("status", {})
         status["active"] = [r for r in status.get("active") or [] if r.get("uid") != uid]
 
-    def sync_cronjob(self, cj: dict, jobs: list[dict], finished_of: list | None = None) -> tuple[int | None, bool]:
+    def sync_cronjob(self, cj: dict, jobs: list[dict], finished_of: list) -> tuple[int | None, bool]:
         """syncCronJob: (ms until the next sync or None, whether the status changed). ``finished_of``:
         ``_finished_status`` of each of ``jobs``."""
         now = self.tx.now_ms
@@ -382,8 +380,6 @@ class CronJobController(Controller):
         spec = cj.get("spec") or {}
         update = False
         children = set()
-        if finished_of is None:
-            finished_of = [_finished_status(j) for j in jobs]
         for j, finished in zip(jobs, finished_of):
             uid = _meta(j).get("uid")
             children.add(uid)
