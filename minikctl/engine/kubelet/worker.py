@@ -1323,6 +1323,20 @@ class PodWorker:
             out.append((name, c))
         return out if len(out) > 1 else None
 
+    def _instance_like(self, template: str, name: str, shift: int, attempt: int) -> InstanceRecord:
+        """A copy of the instance whose JSON is ``template``, as container ``name``'s ``attempt``: its id that
+        attempt's, its times ``shift`` ms on (a cycle ``cycle_single`` jumps over)."""
+        inst = InstanceRecord.from_json(json.loads(template))
+        inst.attempt = attempt
+        inst.id = self.tx.digest("container", self.rec.uid, name, attempt)
+        if inst.started_at is not None:
+            inst.started_at += shift
+        if inst.finished_at is not None:
+            inst.finished_at += shift
+        if inst.seen_at is not None:
+            inst.seen_at += shift
+        return inst
+
     def cycle_single(self, anchor: int) -> None:
         """Fast-forward for a pod with one container, or one container that ever ran (``looping_alone``: an init
         container crash-looping before the app containers), also before the back-off is capped; and for a pod
@@ -1410,22 +1424,9 @@ class PodWorker:
         for name, cr in loop:
             cur = cr.current
             template = json.dumps(cur.to_json())  # cur is replaced below: each new instance is a copy of it
-
-            def instance(shift: int, attempt: int) -> InstanceRecord:
-                inst = InstanceRecord.from_json(json.loads(template))
-                inst.attempt = attempt
-                inst.id = self.tx.digest("container", rec.uid, name, attempt)
-                if inst.started_at is not None:
-                    inst.started_at += shift
-                if inst.finished_at is not None:
-                    inst.finished_at += shift
-                if inst.seen_at is not None:
-                    inst.seen_at += shift
-                return inst
-
             cr.restart_count += n
-            new_cur = instance(exits[-1] - anchor, cur.attempt + n)
-            new_prev = instance(exits[-2] - anchor, cur.attempt + n - 1)
+            new_cur = self._instance_like(template, name, exits[-1] - anchor, cur.attempt + n)
+            new_prev = self._instance_like(template, name, exits[-2] - anchor, cur.attempt + n - 1)
             # each printed what cur printed (when n is 1, new_prev is cur: its times move in place, after the
             # copy); the previous instance printed it too, seen from its own start (the signature compares each
             # instance's lines from there): the two streams are moved to the new instances rather than copied then
