@@ -52,8 +52,8 @@ import importlib
 import re
 
 from minikctl.engine.kubelet.statustwins import MARK, NO_IP, _Template, identity_tokens
+from minikctl.kube import jsontext
 from minikctl.kube.treecopy import literal
-from minikctl.store.db import _dumps
 
 ENABLED = os.environ.get("MINIKCTL_NO_WAKE_TWINS", "") in ("", "0")
 # a twin's events stored from bodies made as they are recorded (store/events.py ``record_event`` ``kept``)
@@ -68,6 +68,7 @@ _MAX_READERS = 64
 _MISSING = object()
 _SEEN = object()
 _SEP = "\x00"  # between texts masked together (_park_state)
+_dumps = jsontext.encoder()  # the store's encoder (store/db.py ``_dumps``): texts compared with what it wrote
 _MAX_MODELS = 256
 _MARKS = tuple(f"{MARK}{chr(65 + i)}{MARK}" for i in range(180))
 _IDS = re.compile(r'"(?:id|spec_hash)":"([0-9a-f]{16,64})"')
