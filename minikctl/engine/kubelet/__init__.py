@@ -113,9 +113,9 @@ class Kubelet:
         while self.queue:
             key = next(iter(self.queue))
             del self.queue[key]
-            pod = self.tx.get("Pod", *key)
-            if pod is not None:
-                self._sync_pod(pod)
+            found = self.tx.get_with_body("Pod", *key)
+            if found is not None:
+                self._sync_pod(found[0], found[1])
 
     # ---- node registration ------------------------------------------------------------------
     def _register(self, name: str) -> None:
@@ -262,7 +262,7 @@ class Kubelet:
         if len(records) > RECORDS_KEPT:  # the least recently written goes (a decoded record is ~20 KB)
             del records[next(iter(records))]
 
-    def _sync_pod(self, pod: dict) -> None:
+    def _sync_pod(self, pod: dict, body: str | None = None) -> None:
         from .worker import PodWorker, new_record, spec_hash
 
         meta = pod["metadata"]
@@ -285,6 +285,7 @@ class Kubelet:
             rec.uid = uid
             self._admit(pod, rec, state)
             k = PodWorker(self.api, pod, rec, state, self.reads)
+            k._body = body
             k.need_sync(self.tx.now_ms)
             k.run_due(self.tx.now_ms)
             self.finish_pod(k)
