@@ -371,6 +371,55 @@ def test_moves_read_in_the_texts_are_the_trees_moves():
     assert told > 500 and refused > 20, (told, refused)
 
 
+def test_quotes_counted_in_parts_and_leaves_after_backslashes():
+    """``alike.text_moves`` counts the quotes before a leaf's end in two parts, split where the texts first differ,
+    unless a run of backslashes ends there: the parts' counts add up to the whole's wherever the split does not
+    follow a backslash (and do not after one, which is why that case counts the whole again). Texts that differ
+    right after backslashes and escaped quotes are read as the trees are (``moves``)."""
+    import random
+
+    from minikctl.engine.alike import UNLIKE, _quotes, dumps, moved, moves, text_moved, text_moves
+
+    rng = random.Random(5)
+    split_after_backslash_differs = 0
+    for _ in range(3000):
+        z = "".join(rng.choice('ab"\\,') for _ in range(rng.randrange(1, 24)))
+        start, end = 0, len(z)
+        k = rng.randrange(0, end + 1)
+        parts = _quotes(z, start, k) + _quotes(z, k, end)
+        if k == 0 or z[k - 1] != "\\":
+            assert parts == _quotes(z, start, end), (z, k)
+        elif parts != _quotes(z, start, end):
+            split_after_backslash_differs += 1
+    assert split_after_backslash_differs > 10  # the case the reader leaves to the whole count
+
+    heads = ['a\\', 'q"\\', '\\"', 'x\\\\', 'p\\"r"', "", 'k:{\\"t\\":1}']
+    told = refused = 0
+    for _ in range(600):
+        keys = rng.sample(["s", "t", "u"], 3)
+        head = rng.choice(heads)
+        a = {keys[0]: head + rng.choice(["1", "2", "", "\n", '"']), keys[1]: 10, keys[2]: [head, 5]}
+        b = {keys[0]: rng.choice([a[keys[0]], head + "9", head]), keys[1]: 11, keys[2]: [head, 6]}
+        c = {keys[0]: rng.choice([b[keys[0]], a[keys[0]], head + "\\"]), keys[1]: 12, keys[2]: [head, 7]}
+        x, y, z = dumps(a), dumps(b), dumps(c)
+        try:
+            m = moves(a, b, c, None)
+        except UNLIKE as e:
+            m = e
+        try:
+            found = text_moves(x, y, z, None)
+        except UNLIKE:
+            assert isinstance(m, Exception), (x, y, z)
+            refused += 1
+            continue
+        if found is None:
+            continue
+        told += 1
+        assert not isinstance(m, Exception), (x, y, z, m)
+        assert text_moved(z, found[0], 9, None) == dumps(moved(m, c, 9, None)), (x, y, z)
+    assert told > 100 and refused > 100, (told, refused)
+
+
 def test_marks_and_staying_timers_read_in_the_texts():
     """A runtime record's ``ffwd_after`` marks keep the last minute's value and its timers that stay at their
     instant bound the jump, whether the skip reads what moves in the texts or in the decoded records (the marks of
