@@ -303,14 +303,15 @@ class _Learned:
             v = ahead(s0.meta[key], s1.meta[key], v2, n, None)
             if v != v2:
                 tx.set_meta(key, v)
+        # the objects and the records written as one at a time would, in the same order, each in one statement
+        restored = []
         for key, cols in self.objects.items():
             rv, body = self._extrapolate(cols, n)  # the body's text, as the store's encoder writes it
             if type(body) is not str or body[:1] != "{":
                 raise NotAlike("an object's body")
-            tx.restore(key[0], key[1], key[2], rv, None, body=body)
-        for key, cols in self.runtime.items():
-            wake, body = self._extrapolate(cols, n)
-            tx.put_runtime(key[0], key[1], key[2], None, wake, body=body)
+            restored.append((*key, rv, body))
+        tx.restore_many(restored)
+        tx.put_runtimes([(*key, *self._extrapolate(cols, n)) for key, cols in self.runtime.items()])
         conn = tx.conn
         # one statement for all the events (a thousand flapping pods have as many): the same rows written
         conn.executemany("UPDATE events SET rv=?, last_ms=?, body=? WHERE namespace=? AND name=?",
@@ -328,9 +329,10 @@ class _Learned:
         # JSON array and made a table once (a CTE read twice is materialized: sqlite.org/lang_with.html), with an
         # automatic index on the pod (sqlite.org/optoverview.html#autoindex); the rows are not read from the table
         # written to, which has SQLite hold all the rows made in a temporary table before inserting them (insert.c
-        # ``readsTable``: a quarter of the statement's time for 100,000 rows). CROSS JOIN keeps SQLite's nesting as written (the pod, then the minute, then its
-        # entries: https://www.sqlite.org/optoverview.html#crossjoin), so each pod's entries go in in the order of
-        # their keys, each after the last; the table has no rowid, so the order of the inserts leaves no trace
+        # ``readsTable``: a quarter of the statement's time for 100,000 rows). CROSS JOIN keeps SQLite's nesting as
+        # written (the pod, then the minute, then its entries: https://www.sqlite.org/optoverview.html#crossjoin), so
+        # each pod's entries go in in the order of their keys, each after the last; the table has no rowid, so the
+        # order of the inserts leaves no trace
         conn.execute(
             "WITH RECURSIVE i(m) AS (SELECT 1 UNION ALL SELECT m + 1 FROM i WHERE m < ?), "
             "h(uid, k, seq, at_ms, body) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
