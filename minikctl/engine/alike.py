@@ -314,7 +314,6 @@ def strict_json(text: str):
 
 # ---- what moves, read in the texts -----------------------------------------------------------------------------
 _VALUE_END = re.compile(r"[,\]}]")
-_DELIMS = (",", ":", "[", "{")
 _WINDOW = 256  # characters compared at once before the window doubles (``_same_run``)
 
 
@@ -331,15 +330,15 @@ def _same_run(x: str, i: int, y: str, j: int, z: str, k: int) -> int:
             n += m
             step += step
             continue
-        lo, hi = 0, m  # the first lo characters are common, the first hi are not
-        while hi - lo > 1:
-            mid = (lo + hi) >> 1
-            w = z[k + n:k + n + mid]
-            if w == x[i + n:i + n + mid] and w == y[j + n:j + n + mid]:
-                lo = mid
+        while m > 1:  # the first n characters are common, the next m hold a difference: halved, the half kept
+            h = m >> 1  # that holds the first (the slices compared shrink with it)
+            w = z[k + n:k + n + h]
+            if w == x[i + n:i + n + h] and w == y[j + n:j + n + h]:
+                n += h
+                m -= h
             else:
-                hi = mid
-        return n + lo
+                m = h
+        return n
     return n
 
 
@@ -347,8 +346,14 @@ def _quotes(z: str, start: int, end: int) -> int:
     """The quotes of ``z[start:end]`` that open or close a string (not escaped: after an even run of backslashes),
     ``start`` not inside such a run: the quotes after at least r backslashes, counted for each r, alternately added
     and taken away (a quote after an odd run is taken away once more than added)."""
-    total = 0
-    r = 0
+    total = z.count('"', start, end)
+    if not total:
+        return 0
+    n = z.count('\\"', start, end)  # most texts have no escaped quote: two counts
+    if not n:
+        return total
+    total -= n
+    r = 2
     while True:
         n = z.count("\\" * r + '"', start, end)
         if not n:
@@ -416,7 +421,8 @@ def text_moves(x: str, y: str, z: str, shift: "Shift | None", mark: str | None =
         k += r
         if i == lx and j == ly and k == lz:
             return spans, ends
-        if (quotes + _quotes(z, safe, k)) & 1:  # inside a string: the leaf is the string, from its opening quote
+        before = _quotes(z, safe, k)
+        if (quotes + before) & 1:  # inside a string: the leaf is the string, from its opening quote
             start = z.rfind('"', 0, k)
             while start > 0 and _escaped(z, start):
                 start = z.rfind('"', 0, start)
@@ -426,7 +432,7 @@ def text_moves(x: str, y: str, z: str, shift: "Shift | None", mark: str | None =
             if not (ex and ey and ez) or x[ex:ex + 1] == ":" or y[ey:ey + 1] == ":" or z[ez:ez + 1] == ":":
                 return None  # a key
         else:  # a number or a literal, after its delimiter
-            start = max(z.rfind(d, 0, k) for d in _DELIMS) + 1
+            start = max(z.rfind(",", 0, k), z.rfind(":", 0, k), z.rfind("[", 0, k), z.rfind("{", 0, k)) + 1
             back = k - start
             sx, sy, sz = i - back, j - back, start
             mx, my, mz = _VALUE_END.search(x, sx), _VALUE_END.search(y, sy), _VALUE_END.search(z, sz)
@@ -449,7 +455,9 @@ def text_moves(x: str, y: str, z: str, shift: "Shift | None", mark: str | None =
                 raise NotAlike("a value changed type")
             _leaf(a, b, c, 1, shift)
             spans.append((sz, ez, a, b, c))
-        quotes += _quotes(z, safe, ez)
+        # the quotes up to the leaf's end: those before k counted already, unless k splits a run of backslashes
+        # and the quote after it (``_quotes`` counts each run with its quote); ez >= k (the leaf differs)
+        quotes += before + _quotes(z, k, ez) if z[k - 1:k] != "\\" else _quotes(z, safe, ez)
         safe = ez
         i, j, k = ex, ey, ez
 

@@ -44,17 +44,22 @@ Off while anything in the process watches (a tap: ``get -w``, ``wait``, events w
 journal), while a CronJob has a timer (``cronskip``'s), while a pod's container is not running or has restarted
 (``_steady``), when nothing moves (there is nothing to skip), and with store meta ``engine:profile``
 ``{"ffwd": false}`` (docs/engine-time.md), which the golden test (tests/unit/test_flap_skip.py) compares it with.
+The pods' runtime records are compared once per group of twins (``_Twins``) unless MINIKCTL_NO_FLAP_TWINS=1
+(compared with it there too).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from typing import TYPE_CHECKING
 
 from minikctl.engine import alike
-from minikctl.engine.alike import (UNLIKE, Names, NotAlike, Shift, State, ahead, dumps, moved, moves, strict_json,
-                                   text_moved, text_moves, text_place)
+from minikctl.engine.alike import (UNLIKE, Names, NotAlike, Shift, State, _quotes, ahead, dumps, moved, moves,
+                                   strict_json, text_moved, text_moves, text_place)
 from minikctl.engine.cronskip import cronjob_timer, unwatched
+from minikctl.engine.kubelet.statustwins import MARK, _mask
+from minikctl.engine.kubelet.waketwins import tokens_of
 from minikctl.store import history
 
 if TYPE_CHECKING:
@@ -63,6 +68,10 @@ if TYPE_CHECKING:
 PERIOD = 60_000
 AFTER_MS = 10 * PERIOD  # an advance shorter than this is stepped (learning alone takes two to a few minutes)
 LEARN_PERIODS = 8  # minutes stepped at most looking for two alike
+# the pods' runtime records compared once per group of twins (``_Twins``); MINIKCTL_NO_FLAP_TWINS=1 compares each
+# one alone (tests/unit/test_flap_skip.py compares the two)
+TWINS = os.environ.get("MINIKCTL_NO_FLAP_TWINS", "") in ("", "0")
+_MAX_MODELS = 256  # masked texts kept per comparison (each three records' texts): records of a few templates
 
 
 class _FlapState(State):
@@ -145,6 +154,103 @@ def _timers(record) -> set:
         if isinstance(timers, list) else set()
 
 
+class _Twins:
+    """The pods' runtime records of one comparison, compared once per group of twins: records whose three texts,
+    each masked with its pod's identity strings (``waketwins.tokens_of``, masked as ``statustwins._mask`` masks
+    them: its containers' IDs and spec hashes, its token volume's name, uid, pod IP and name), are the texts of a
+    record compared already (the *model*) masked with its own. A thousand pods of one template flapping together
+    write a few such groups.
+
+    A twin's texts are then its model's masked texts with its own strings put back (a text holds no ``MARK``:
+    the store's encoder escapes every control character, so masking is undone by putting the tokens back). The
+    model is kept only when every mark of its masked texts is inside a string (a key or a value), not inside an
+    escape sequence (``_marks_of``), and no leaf that differs between its three texts holds a mark
+    (``text_moves`` of the masked texts: ``_token`` fails on a mark, a control character, and no model is kept);
+    no token holds a quote or a backslash (``tokens``: the resourceVersion's, a key and its value, is left out).
+    So a twin's texts have the model's shape, with other characters inside some strings that differ nowhere
+    between its three texts: its last text is written as the store writes it when the model's is
+    (``strict_json``: nothing in those strings needs escaping, and two keys of a dict cannot become one, as each
+    masks back to its own), its leaves that differ are the model's, with the same values, each as far on in its
+    texts as the tokens before it are longer than their marks (``_place``), and so are the places
+    ``text_moves`` gives; its processes' ``ffwd_after`` marks and its timers that stay are the model's too (keys,
+    numbers and literals are the model's). Any record that does not match is compared alone, as before."""
+
+    def __init__(self, shift: Shift) -> None:
+        self.shift = shift
+        self.models: dict = {}  # (masked x, y, z) -> (spans, ends, stay, marks of x, y, z) or None (no model)
+
+    @staticmethod
+    def tokens(pod, z: str) -> list | None:
+        if not isinstance(pod, dict):
+            return None
+        tokens = tokens_of(pod, z)
+        if tokens is None:
+            return None
+        # printable, without quote or backslash (the resourceVersion's, a key and its value, is left out; so is the
+        # mark of a pod without IP, a control character)
+        tokens = [t for t in tokens if '"' not in t and "\\" not in t and t.isprintable()]
+        return tokens if len(set(tokens)) == len(tokens) else None
+
+    def masked(self, tokens: list, x: str, y: str, z: str) -> tuple | None:
+        if MARK in x or MARK in y or MARK in z:
+            return None
+        return _mask(x, tokens), _mask(y, tokens), _mask(z, tokens)
+
+    def match(self, key: tuple, tokens: list, x: str, y: str, z: str):
+        """(spans, ends, stay) of a twin whose masked texts are ``key``, placed in its texts; None when there is no
+        model for them."""
+        model = self.models.get(key)
+        if model is None or "NaN" in x or "NaN" in y or "NaN" in z or "Infinity" in x or "Infinity" in y \
+                or "Infinity" in z:
+            return None
+        spans, ends, stay, mx, my, mz = model
+        grow = [len(t) - 3 for t in tokens]  # a token's length less its mark's ("\x01A\x01")
+        return ([(_place(mz, grow, a), _place(mz, grow, b), va, vb, vc) for a, b, va, vb, vc in spans],
+                [(_place(mz, grow, ez), _place(mx, grow, ex), _place(my, grow, ey)) for ez, ex, ey in ends], stay)
+
+    def learn(self, key: tuple, marks: bool, stay: set) -> None:
+        """Keep a model for the masked texts ``key`` of a record compared alone, its timers that stay ``stay``, when
+        they tell (the class's docstring)."""
+        if len(self.models) >= _MAX_MODELS:
+            return
+        self.models[key] = None
+        tx, ty, tz = key
+        mx, my, mz = _marks_of(tx), _marks_of(ty), _marks_of(tz)
+        if mx is None or my is None or mz is None:
+            return
+        found = text_moves(tx, ty, tz, self.shift, _MARK if marks else None)
+        if found is None:
+            return
+        self.models[key] = (found[0], found[1], stay, mx, my, mz)
+
+
+def _marks_of(t: str) -> list | None:
+    """The marks of a masked text, [(place, role)], each inside a string and not inside an escape sequence (no
+    backslash in the five characters before it: ``\\uXXXX`` is the longest); None when one is not."""
+    out = []
+    at = 0
+    quotes = 0
+    while True:
+        p = t.find(MARK, at)
+        if p < 0:
+            return out
+        quotes += _quotes(t, at, p)
+        if not quotes & 1 or "\\" in t[max(0, p - 5):p]:
+            return None
+        out.append((p, ord(t[p + 1]) - 65))
+        at = p + 3
+
+
+def _place(marks: list, grow: list, at: int) -> int:
+    """The place in a twin's text of the place ``at`` of the masked text (not inside a mark)."""
+    out = at
+    for p, role in marks:
+        if p >= at:
+            break
+        out += grow[role]
+    return out
+
+
 class _Learned:
     """What two consecutive minutes (s0 → s1 → s2) did alike, or NotAlike."""
 
@@ -173,9 +279,11 @@ class _Learned:
         if self.shift.du or self.shift.ds:
             raise NotAlike("names or uids were made")
         self.dr = s2.revision - s1.revision
-        self.objects = self._lasting(s0.objects, s1.objects, s2.objects)
+        self._pods: dict = {}  # the pods whose objects moved, decoded (their identity strings mask their records)
+        self.objects = self._lasting(s0.objects, s1.objects, s2.objects, pods=self._pods)
         stay: list = []  # the timers of moving records that stay at their instants
-        self.runtime = self._lasting(s0.runtime, s1.runtime, s2.runtime, marks=True, timers=stay)
+        self.twins = _Twins(self.shift) if TWINS and alike.TEXT_MOVES else None
+        self.runtime = self._lasting(s0.runtime, s1.runtime, s2.runtime, marks=True, timers=stay, twins=self.twins)
         # a record that did not move keeps its wake-up: the jump ends before it, and before such a timer
         fixed = [wake for key, (wake, _b) in s2.runtime.items() if wake is not None and key not in self.runtime]
         self.fixed = min(fixed + stay, default=None)
@@ -184,13 +292,15 @@ class _Learned:
         self._changes_alike(tx, s0, s1, s2)
         self._before = (s0, s1)
 
-    def _lasting(self, m0: dict, m1: dict, m2: dict, marks: bool = False, timers: list | None = None) -> dict:
+    def _lasting(self, m0: dict, m1: dict, m2: dict, marks: bool = False, timers: list | None = None,
+                 twins: "_Twins | None" = None, pods: dict | None = None) -> dict:
         """The entries that changed: key -> their columns, each (how, what moves, its value at s2): a plain value
         (0); a JSON column decoded (1, with s2's ``ffwd_after`` marks given to the earlier ones when ``marks``),
         each checked to move alike (``alike.moves``, as ``ahead`` one minute on checks it); or a JSON column whose
         leaves that move were read in the texts (2: ``alike.text_moves``, the same leaves and checks, the text of
         s2 kept), unless ``alike.TEXT_MOVES`` is off. ``timers`` gets the instants of the timers that stay in all
-        three records (``_timers``)."""
+        three records (``_timers``). ``twins``: a pod's record is compared once per group of twins (``_Twins``);
+        the objects' pass keeps the pods it decodes for it in ``pods``."""
         out = {}
         shift = self.shift
         by_text = alike.TEXT_MOVES
@@ -201,9 +311,21 @@ class _Learned:
             cols = []
             for x, y, z in zip(v0, v1, v2):
                 if type(z) is str and z[:1] in "{[":
+                    masked = None
+                    if twins is not None and key[0] == "Pod" and type(x) is str and type(y) is str:
+                        tokens = twins.tokens(self._pods.get(key), z)
+                        masked = None if tokens is None else twins.masked(tokens, x, y, z)
+                        twin = None if masked is None else twins.match(masked, tokens, x, y, z)
+                        if twin is not None:
+                            cols.append((2, twin[0], z))
+                            if timers is not None:
+                                timers.extend(twin[2])
+                            continue
                     # the last is checked to be written as the store writes it (what is written is its shape moved
                     # on); the earlier two give only the steps of its values
                     c = strict_json(z)
+                    if pods is not None and key[0] == "Pod":
+                        pods[key] = c
                     if by_text and type(x) is str and type(y) is str:
                         # the values that move read in the texts, where they alone differ (``alike.text_moves``):
                         # the marks all the processes' (``_same_marks``) and the timers of the earlier two read alone
@@ -219,6 +341,8 @@ class _Learned:
                             cols.append((2, found[0], z))
                             if stay:
                                 timers.extend(stay)
+                            if masked is not None and masked not in twins.models:
+                                twins.learn(masked, marks, stay or set())
                             continue
                     a, b = json.loads(x), json.loads(y)
                     if marks:
@@ -303,38 +427,44 @@ class _Learned:
             v = ahead(s0.meta[key], s1.meta[key], v2, n, None)
             if v != v2:
                 tx.set_meta(key, v)
+        # the objects and the records written as one at a time would, in the same order, each in one statement
+        restored = []
         for key, cols in self.objects.items():
             rv, body = self._extrapolate(cols, n)  # the body's text, as the store's encoder writes it
             if type(body) is not str or body[:1] != "{":
                 raise NotAlike("an object's body")
-            tx.restore(key[0], key[1], key[2], rv, None, body=body)
-        for key, cols in self.runtime.items():
-            wake, body = self._extrapolate(cols, n)
-            tx.put_runtime(key[0], key[1], key[2], None, wake, body=body)
+            restored.append((*key, rv, body))
+        tx.restore_many(restored)
+        tx.put_runtimes([(*key, *self._extrapolate(cols, n)) for key, cols in self.runtime.items()])
         conn = tx.conn
         # one statement for all the events (a thousand flapping pods have as many): the same rows written
         conn.executemany("UPDATE events SET rv=?, last_ms=?, body=? WHERE namespace=? AND name=?",
                          [self._extrapolate(cols, n)[1:] + key for key, cols in self.events.items()])
         conn.execute("DELETE FROM events WHERE last_ms <= ?", (s2.now + n * PERIOD - self.ttl,))
-        spans = []
+        entries = []  # each pod's entries of the second minute: (uid, k, seq, at_ms, body)
         trim = []
         for uid, (k, second) in self.history.items():
-            spans.append((uid, second[0][0] - 1, second[-1][0], k))
+            entries.extend([(uid, k, seq, at, body) for seq, at, body in second])
             last = second[-1][0] + n * k
             if last >= history.MAX_ENTRIES:
                 trim.append((uid, last - history.MAX_ENTRIES))
-        # each pod's entries of the second minute, i minutes and i*k entries on, for i in 1..n: made by SQLite from
-        # the rows in the table (a thousand pods for an hour are some 100,000 rows); the table has no rowid, so the
-        # order of the inserts leaves no trace. CROSS JOIN keeps SQLite's nesting as written (the pod, then the
-        # minute, then its entries: https://www.sqlite.org/optoverview.html#crossjoin), so each pod's entries go in
-        # in the order of their keys, each after the last (a quarter less time than minute by minute per entry)
+        # each pod's entries of the second minute, i minutes and i*k entries on, for i in 1..n: made by SQLite (a
+        # thousand pods for an hour are some 100,000 rows) from those entries as read (``_history``), given as one
+        # JSON array and made a table once (a CTE read twice is materialized: sqlite.org/lang_with.html), with an
+        # automatic index on the pod (sqlite.org/optoverview.html#autoindex); the rows are not read from the table
+        # written to, which has SQLite hold all the rows made in a temporary table before inserting them (insert.c
+        # ``readsTable``: a quarter of the statement's time for 100,000 rows). CROSS JOIN keeps SQLite's nesting as
+        # written (the pod, then the minute, then its entries: https://www.sqlite.org/optoverview.html#crossjoin), so
+        # each pod's entries go in in the order of their keys, each after the last; the table has no rowid, so the
+        # order of the inserts leaves no trace
         conn.execute(
             "WITH RECURSIVE i(m) AS (SELECT 1 UNION ALL SELECT m + 1 FROM i WHERE m < ?), "
-            "s(uid, lo, hi, k) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-            "json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(?)) "
-            "INSERT INTO history (uid, seq, at_ms, body) SELECT h.uid, h.seq + i.m * s.k, h.at_ms + i.m * ?, h.body "
-            "FROM s CROSS JOIN i CROSS JOIN history AS h ON h.uid = s.uid AND h.seq > s.lo AND h.seq <= s.hi",
-            (n, dumps(spans), PERIOD))
+            "h(uid, k, seq, at_ms, body) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+            "json_extract(value, '$[2]'), json_extract(value, '$[3]'), json_extract(value, '$[4]') "
+            "FROM json_each(?)), s(uid) AS (SELECT DISTINCT uid FROM h) "
+            "INSERT INTO history (uid, seq, at_ms, body) SELECT h.uid, h.seq + i.m * h.k, h.at_ms + i.m * ?, h.body "
+            "FROM s CROSS JOIN i CROSS JOIN h ON h.uid = s.uid",
+            (n, dumps(entries), PERIOD))
         conn.executemany("DELETE FROM history WHERE uid=? AND seq<=?", trim)
         tx.history_moved()
 

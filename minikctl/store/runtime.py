@@ -85,6 +85,17 @@ class RuntimeRecords:
                           (kind, namespace, name, wake_ms, body))
         return body
 
+    def put_runtimes(self, rows: list) -> None:
+        """``put_runtime`` of each (kind, namespace, name, wake_ms, body text) in turn: one statement when no due
+        queue keeps them in memory."""
+        if self._due is not None:
+            for kind, namespace, name, wake_ms, body in rows:
+                self.put_runtime(kind, namespace, name, None, wake_ms, body=body)
+            return
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO runtime (kind, namespace, name, wake_ms, body) VALUES (?, ?, ?, ?, ?)",
+            [(kind, namespace, name, _wake(wake_ms), body) for kind, namespace, name, wake_ms, body in rows])
+
     def runtime_text(self, kind: str, namespace: str, name: str) -> str | None:
         """A record's JSON text as stored (None: there is none), without decoding it: an owner that keeps its records
         decoded knows one is current when this is the text its ``put_runtime`` returned."""

@@ -96,9 +96,18 @@ def stores(tmp_path_factory):
         return skip(cluster, to_ms, give_way)
 
     STARTS: list[int] = []
+    match = flapskip._Twins.match
+
+    def matched(self, *args):
+        found = match(self, *args)
+        if found is not None:
+            TWINS_USED.append(1)
+        return found
+
     flapskip._Learned.jump = counted
     flapskip.skip = started
     flapskip.text_moves = read
+    flapskip._Twins.match = matched
     try:
         for ffwd in (True, False):
             home = d / f"home-{ffwd}"
@@ -109,6 +118,7 @@ def stores(tmp_path_factory):
         flapskip._Learned.jump = jump
         flapskip.skip = skip
         flapskip.text_moves = text_moves
+        flapskip._Twins.match = match
     return out
 
 
@@ -129,6 +139,41 @@ def decoded(stores, tmp_path_factory):
     finally:
         alike.TEXT_MOVES = saved
     return home
+
+
+TWINS_USED: list[int] = []  # pods' runtime records the fast run compared as their group's twins
+
+
+@pytest.fixture(scope="module")
+def alone(stores, tmp_path_factory):
+    """The fast run again with every pod's runtime record compared alone (``flapskip.TWINS`` off:
+    MINIKCTL_NO_FLAP_TWINS=1); the fast run of ``stores`` compared most as twins (counted in TWINS_USED)."""
+    from minikctl.engine import flapskip
+
+    home = tmp_path_factory.mktemp("flapskip-alone")
+    saved = flapskip.TWINS
+    flapskip.TWINS = False
+    try:
+        run_scenario(str(home / "store.db"), True)
+    finally:
+        flapskip.TWINS = saved
+    return home
+
+
+def test_twins_store_what_records_compared_alone_store(stores, alone):
+    """The pods' runtime records compared once per group of twins (``flapskip._Twins``: 20 pods whose pod IPs
+    are of two lengths, 10.244.0.9 and 10.244.0.10) store what each compared alone stores, byte for byte."""
+    assert len(TWINS_USED) >= 3 * 15, len(TWINS_USED)  # most of the 21 pods' records, at each of the three skips
+    fast, plain = _tables(stores[True] / "store.db"), _tables(alone / "store.db")
+    assert fast == plain
+    conn = sqlite3.connect(stores[True] / "store.db")
+    other = sqlite3.connect(alone / "store.db")
+    try:
+        query = "SELECT * FROM runtime ORDER BY kind, namespace, name"
+        assert list(conn.execute(query)) == list(other.execute(query))
+    finally:
+        conn.close()
+        other.close()
 
 
 def test_skipped_minutes_store_what_stepping_stores(stores):
@@ -371,6 +416,55 @@ def test_moves_read_in_the_texts_are_the_trees_moves():
     assert told > 500 and refused > 20, (told, refused)
 
 
+def test_quotes_counted_in_parts_and_leaves_after_backslashes():
+    """``alike.text_moves`` counts the quotes before a leaf's end in two parts, split where the texts first differ,
+    unless a run of backslashes ends there: the parts' counts add up to the whole's wherever the split does not
+    follow a backslash (and do not after one, which is why that case counts the whole again). Texts that differ
+    right after backslashes and escaped quotes are read as the trees are (``moves``)."""
+    import random
+
+    from minikctl.engine.alike import UNLIKE, _quotes, dumps, moved, moves, text_moved, text_moves
+
+    rng = random.Random(5)
+    split_after_backslash_differs = 0
+    for _ in range(3000):
+        z = "".join(rng.choice('ab"\\,') for _ in range(rng.randrange(1, 24)))
+        start, end = 0, len(z)
+        k = rng.randrange(0, end + 1)
+        parts = _quotes(z, start, k) + _quotes(z, k, end)
+        if k == 0 or z[k - 1] != "\\":
+            assert parts == _quotes(z, start, end), (z, k)
+        elif parts != _quotes(z, start, end):
+            split_after_backslash_differs += 1
+    assert split_after_backslash_differs > 10  # the case the reader leaves to the whole count
+
+    heads = ['a\\', 'q"\\', '\\"', 'x\\\\', 'p\\"r"', "", 'k:{\\"t\\":1}']
+    told = refused = 0
+    for _ in range(600):
+        keys = rng.sample(["s", "t", "u"], 3)
+        head = rng.choice(heads)
+        a = {keys[0]: head + rng.choice(["1", "2", "", "\n", '"']), keys[1]: 10, keys[2]: [head, 5]}
+        b = {keys[0]: rng.choice([a[keys[0]], head + "9", head]), keys[1]: 11, keys[2]: [head, 6]}
+        c = {keys[0]: rng.choice([b[keys[0]], a[keys[0]], head + "\\"]), keys[1]: 12, keys[2]: [head, 7]}
+        x, y, z = dumps(a), dumps(b), dumps(c)
+        try:
+            m = moves(a, b, c, None)
+        except UNLIKE as e:
+            m = e
+        try:
+            found = text_moves(x, y, z, None)
+        except UNLIKE:
+            assert isinstance(m, Exception), (x, y, z)
+            refused += 1
+            continue
+        if found is None:
+            continue
+        told += 1
+        assert not isinstance(m, Exception), (x, y, z, m)
+        assert text_moved(z, found[0], 9, None) == dumps(moved(m, c, 9, None)), (x, y, z)
+    assert told > 100 and refused > 100, (told, refused)
+
+
 def test_marks_and_staying_timers_read_in_the_texts():
     """A runtime record's ``ffwd_after`` marks keep the last minute's value and its timers that stay at their
     instant bound the jump, whether the skip reads what moves in the texts or in the decoded records (the marks of
@@ -445,3 +539,39 @@ def test_a_proc_timer_found_among_the_timers():
     del no_seq["timer_seq"]
     assert found(no_seq)
     assert not found({"version": 2, "timers": [], "x": "\"kind\":\"proc\""})  # in a string: escaped
+
+
+def test_twins_placed_in_their_texts():
+    """A twin's leaves that move and the places of its leaves that differ are those ``text_moves`` finds in its
+    own texts, though its tokens (a name, a pod IP) are longer than its model's; texts that differ elsewhere, or a
+    token inside an escape sequence, make no twin."""
+    from minikctl.engine import flapskip
+    from minikctl.engine.alike import dumps, text_moves
+
+    def texts(name: str, ip: str, extra: str = "") -> list[str]:
+        return [dumps({"uid": f"{name}-uid", "a": t, "host": f"{name} at {ip}", "b": t * 2, "ip": ip,
+                       "vols": {name: {"c": t + 5}}, "x": extra, "at": f"2026-01-01T00:0{t}:00Z"})
+                for t in (1, 2, 3)]
+
+    def tokens(name: str, ip: str) -> list[str]:
+        return [f"{name}-uid", ip, name]
+
+    twins = flapskip._Twins(None)
+    model = texts("p0", "10.0.0.9")
+    key = twins.masked(tokens("p0", "10.0.0.9"), *model)
+    twins.learn(key, False, {7})
+    assert twins.models[key] is not None
+    for name, ip in (("p10", "10.0.0.10"), ("p0", "10.0.0.9"), ("q", "1.2.3.4")):
+        own = texts(name, ip)
+        found = twins.match(twins.masked(tokens(name, ip), *own), tokens(name, ip), *own)
+        spans, ends = text_moves(*own, None)
+        assert found == (spans, ends, {7})
+        assert len(spans) == 4
+    other = texts("p10", "10.0.0.10", "more")
+    assert twins.match(twins.masked(tokens("p10", "10.0.0.10"), *other), tokens("p10", "10.0.0.10"), *other) is None
+    # a token right after a backslash (inside the escape sequence \n of "n1\nx") makes no model
+    escaped = [dumps({"n": "n1\nx", "a": t}) for t in (1, 2, 3)]
+    key = twins.masked(["nx"], *escaped)
+    assert key is not None and flapskip.MARK in key[2]
+    twins.learn(key, False, set())
+    assert twins.models[key] is None
