@@ -369,7 +369,9 @@ class EventLog:
         ns = meta.get("namespace", "default")
         uid = meta.get("uid", "")
         dedup = dedup_key(uid, type_, reason, message, component, field_path)
-        cached = self._alive(self._cached_event(dedup, uid, (type_, reason)), dedup, uid, at)
+        # a replayed event (``kept``) leaves the object's other stored events undecoded (``_pending``)
+        pair = None if kept else (type_, reason)
+        cached = self._alive(self._cached_event(dedup, uid, pair), dedup, uid, at)
         combined = False
         if not field_path and self._aggregated(uid, type_, reason, component, message, at, cached is not None):
             # client-go's EventAggregator: the 10th distinct message of one object, type, reason and source
@@ -377,7 +379,7 @@ class EventLog:
             message = "(combined from similar events): " + message
             dedup = dedup_key(uid, type_, reason, AGGREGATED, component)
             combined = True
-            cached = self._alive(self._cached_event(dedup, uid, (type_, reason)), dedup, uid, at)
+            cached = self._alive(self._cached_event(dedup, uid, pair), dedup, uid, at)
             if cached:
                 cached[2]["message"] = message
         if not field_path:
@@ -490,8 +492,9 @@ class EventLog:
     def _cached_event(self, dedup: str, uid: str, pair: tuple | None = None) -> list | None:
         """The entry of the event ``dedup`` names (``_events``), read from the store if it is stored, or None. An
         object's stored events are read at its first look-up (with the aggregator's view of them, ``_groups``);
-        ``pair``, the (type, reason) of ``dedup``: its compact rows are decoded only as far as a look-up of their own
-        type and reason needs them (``_pending``)."""
+        ``pair``, the (type, reason) of ``dedup`` when a replayed event (record_event ``kept=False``) looks it up: the
+        object's compact rows are then decoded only as far as a look-up of their own type and reason needs them
+        (``_pending``); any other look-up decodes them all, at once."""
         cached = self._events.get(dedup)
         if cached is not None:
             made = cached[2]
@@ -507,7 +510,7 @@ class EventLog:
                 correlated = self._correlator_rows()
                 if not found:
                     pass
-                elif LAZY_ROWS and not correlated and all(r[5][:1] == "[" for r in found):
+                elif pair is not None and LAZY_ROWS and not correlated and all(r[5][:1] == "[" for r in found):
                     self._ev_raw[uid] = found
                 else:
                     self._decoded(uid, [(row, json.loads(row[5])) for row in found])
@@ -717,7 +720,7 @@ class EventLog:
         meta = involved["metadata"]
         uid = meta.get("uid", "")
         dedup = dedup_key(uid, type_, reason, message, component, field_path)
-        cached = self._cached_event(dedup, uid, (type_, reason))
+        cached = self._cached_event(dedup, uid)
         if not cached:
             return False
         ev = cached[2]
