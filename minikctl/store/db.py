@@ -391,6 +391,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # events are looked up together): dedup -> (namespace, name, body); _ev_uids = uids read
         self._ev_rows: dict[str, tuple] = {}
         self._ev_uids: set[str] = set()
+        # uid -> its stored rows not decoded yet (store/events.py EventLog._pending)
+        self._ev_raw: dict[str, list] = {}
         self._groups: dict[str, dict] = {}  # the event aggregator's view of each object read (store/events.py)
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
         # the revision of each object's last write in this transaction (create, update): while it is a change's,
@@ -631,6 +633,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._events.clear()
             self._ev_rows.clear()
             self._ev_uids.clear()
+            self._ev_raw.clear()
             self._expired_floor = None  # the events the step's expiry deleted are back
             self._correlated = None  # and the aggregator's entries it remembered are gone
             self._obj.clear()  # written inside the step: rolled back with it

@@ -30,6 +30,7 @@ what it records stays bounded too). A store keeps the TTL it was created with (`
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 
 from minikctl.kube import jsontext
@@ -165,24 +166,31 @@ def pack(ns: str, name: str, involved_uid: str, last_ms: int, dedup: str, ev: di
                    0 if name.rpartition(".")[0] == inv_name else inv_name, inv["resourceVersion"], fp])
 
 
-def _fresh_body(ev: dict, combined: bool, at: int) -> str | None:
-    """What ``pack`` gives for an event ``record_event`` has just made at ``at`` (count 1, its three times ``at``,
-    its name the involved object's and a counter), written without checking its shape again: the shape is the
-    recorder's own, only the types of the values given to it and the times are checked here. None when ``pack``
-    would keep the event whole (a value that is not a string, a time off the second)."""
-    if at % 1000 or _seconds(ev["lastTimestamp"]) != at // 1000:
+def _fresh_body(combined: bool, at: int, uid, type_, reason, message, api, kind, inv_name, inv_rv, component,
+                host, fp) -> str | None:
+    """What ``pack`` gives for an event ``record_event`` has just made at ``at`` from these values (count 1, its
+    three times ``at``, its name the involved object's and a counter), written without checking its shape again:
+    the shape is the recorder's own, only the types of the values given to it and the times are checked here. None
+    when ``pack`` would keep the event whole (a value that is not a string, a time off the second)."""
+    if not _on_the_second(at):
         return None  # (pack compares the stored last time with the one parsed back from the text)
-    meta, inv, src = ev["metadata"], ev["involvedObject"], ev["source"]
-    values = (meta["uid"], meta["resourceVersion"], ev["type"], ev["reason"], ev["message"], inv["apiVersion"],
-              inv["kind"], inv["name"], inv["resourceVersion"], src["component"], ev["reportingInstance"])
-    for v in values:
+    for v in (uid, type_, reason, message, api, kind, inv_name, inv_rv, component, host, fp):
         if type(v) is not str:
             return None
-    fp = inv.get("fieldPath", "")
-    if type(fp) is not str:
-        return None
-    return _dumps([int(combined), meta["uid"], 0, 0, 1, ev["type"], ev["reason"], ev["message"], src["component"],
-                   ev["reportingInstance"], inv["apiVersion"], inv["kind"], 0, inv["resourceVersion"], fp])
+    return _dumps([int(combined), uid, 0, 0, 1, type_, reason, message, component, host, api, kind, 0, inv_rv, fp])
+
+
+_second: list = [None, False]  # the last instant _on_the_second was asked about, and its answer
+
+
+def _on_the_second(at: int) -> bool:
+    """Whether an event made at ``at`` has a time ``pack`` stores compact: on the second, and its rfc3339 text parsed
+    back the same (the events of one instant ask once)."""
+    memo = _second
+    if memo[0] != at:
+        ok = not at % 1000 and _seconds((_rfc3339 or _import_rfc3339())(at)) == at // 1000
+        memo[0], memo[1] = at, ok
+    return memo[1]
 
 
 def unpack(ns: str, name: str, involved_uid: str, rv: int, last_ms: int, body: str) -> tuple[dict, str | None]:
@@ -279,6 +287,29 @@ def since(conn, rv: int, namespace: str | None = None) -> list[dict]:
     return [unpack(*r)[0] for r in conn.execute(sql, (rv, namespace) if namespace is not None else (rv,))]
 
 
+# a new event recorded with ``kept=False`` is held as its stored body, its dict made only when read again
+# (record_event); MINIKCTL_NO_LAZY_EVENTS=1 makes every dict as it is recorded
+LAZY_EVENTS = os.environ.get("MINIKCTL_NO_LAZY_EVENTS", "") in ("", "0")
+# an object's stored events decoded only as far as a look-up of their type and reason needs them
+# (EventLog._pending); MINIKCTL_NO_LAZY_EVENT_ROWS=1 decodes every row as it is read
+LAZY_ROWS = os.environ.get("MINIKCTL_NO_LAZY_EVENT_ROWS", "") in ("", "0")
+_needles: dict = {}  # (type, reason) -> the text a compact body holds for them, or None (_needle)
+
+
+def _needle(pair: tuple) -> str | None:
+    """',"<type>","<reason>",': how a compact body (``pack``) holds the type and reason of ``pair`` as its 6th and
+    7th values, when both are strings of printable ASCII characters but quotes and backslashes (written as they
+    are); else None."""
+    found = _needles.get(pair, _needles)
+    if found is _needles:
+        found = None
+        if all(type(v) is str and v.isascii() and v.isprintable() and '"' not in v and "\\" not in v for v in pair):
+            found = f',"{pair[0]}","{pair[1]}",'
+        if len(_needles) >= 4096:
+            _needles.clear()
+        _needles[pair] = found
+    return found
+
 _rfc3339 = None  # kube.timefmt.rfc3339, imported by the first event recorded (a command that records none never needs it)
 
 
@@ -302,6 +333,7 @@ class EventLog:
     _events: dict
     _ev_rows: dict
     _ev_uids: set
+    _ev_raw: dict
     _no_events: set  # uids no stored event or aggregator record names (store/db.py Tx._no_events)
     _groups: dict  # uid -> (type, reason, component) -> [[last_ms, message], ...]: the aggregator's records
     # the TTL floor up to which this transaction deleted the stored events (None: not yet, or undone since)
@@ -321,19 +353,25 @@ class EventLog:
         field_path: str = "",
         *,
         kept: bool = True,
-    ) -> dict:
+    ) -> dict | None:
         """Create or aggregate a v1 Event about ``involved`` (same object, reason, message, source → count+1).
 
         ``kept=False``: the caller drops the event returned (and nobody watches events), so a new event can only
         change through this log's own methods; its stored body is then made now (``_fresh_body``) and kept with it
-        until one of them changes it, instead of being checked and packed at the flush."""
+        until one of them changes it, instead of being checked and packed at the flush; and, unless
+        ``MINIKCTL_NO_LAZY_EVENTS`` is set, the event's dict is not made (None is returned): the entry holds the
+        involved uid and the revision in its place, and ``_cached_event`` makes the dict from the body (``_event``,
+        as ``unpack`` makes a stored one: the same dict in the same key order) when a repeat, a bump or the
+        aggregator's combined event reads it again."""
         rfc3339 = _rfc3339 or _import_rfc3339()
         at = self.now_ms if at_ms is None else at_ms
         meta = involved["metadata"]
         ns = meta.get("namespace", "default")
         uid = meta.get("uid", "")
         dedup = dedup_key(uid, type_, reason, message, component, field_path)
-        cached = self._alive(self._cached_event(dedup, uid), dedup, uid, at)
+        # a replayed event (``kept``) leaves the object's other stored events undecoded (``_pending``)
+        pair = None if kept else (type_, reason)
+        cached = self._alive(self._cached_event(dedup, uid, pair), dedup, uid, at)
         combined = False
         if not field_path and self._aggregated(uid, type_, reason, component, message, at, cached is not None):
             # client-go's EventAggregator: the 10th distinct message of one object, type, reason and source
@@ -341,7 +379,7 @@ class EventLog:
             message = "(combined from similar events): " + message
             dedup = dedup_key(uid, type_, reason, AGGREGATED, component)
             combined = True
-            cached = self._alive(self._cached_event(dedup, uid), dedup, uid, at)
+            cached = self._alive(self._cached_event(dedup, uid, pair), dedup, uid, at)
             if cached:
                 cached[2]["message"] = message
         if not field_path:
@@ -361,6 +399,19 @@ class EventLog:
         if len(self._events) >= FLUSH_EVERY:
             self.flush_events()
         name = f"{meta['name']}.{at * 1_000_000 + self.counter('event') % 1_000_000:x}"
+        ev_uid = self.new_uid()
+        rv = self.next_rv()
+        api, kind, inv_rv = involved.get("apiVersion", "v1"), involved.get("kind", ""), meta.get("resourceVersion", "")
+        # written at the next flush (with whatever aggregation happens before it)
+        body = None
+        if not kept and not self.watch_events:
+            # combined: its key is the group's (AGGREGATED), never the one of its own message, which has the prefix
+            body = _fresh_body(combined, at, ev_uid, type_, reason, message, api, kind, meta["name"], inv_rv,
+                               component, host, field_path if field_path else "")
+            if body is not None and LAZY_EVENTS and type(uid) is str:
+                # its dict is made from the body only if one of this log's methods reads it again (``_cached_event``)
+                self._events[dedup] = [ns, name, (uid, rv), "new", at, body]
+                return None
         stamp = rfc3339(at)  # its three times
         ev = {
             "apiVersion": "v1",
@@ -368,17 +419,17 @@ class EventLog:
             "metadata": {
                 "name": name,
                 "namespace": ns,
-                "uid": self.new_uid(),
-                "resourceVersion": str(self.next_rv()),
+                "uid": ev_uid,
+                "resourceVersion": str(rv),
                 "creationTimestamp": stamp,
             },
             "involvedObject": {
-                "apiVersion": involved.get("apiVersion", "v1"),
-                "kind": involved.get("kind", ""),
+                "apiVersion": api,
+                "kind": kind,
                 "name": meta["name"],
                 "namespace": ns,
                 "uid": meta.get("uid", ""),
-                "resourceVersion": meta.get("resourceVersion", ""),
+                "resourceVersion": inv_rv,
                 **({"fieldPath": field_path} if field_path else {}),
             },
             "reason": reason,
@@ -392,11 +443,6 @@ class EventLog:
             "reportingComponent": component,
             "reportingInstance": host,
         }
-        # written at the next flush (with whatever aggregation happens before it)
-        body = None
-        if not kept and not self.watch_events:
-            # combined: its key is the group's (AGGREGATED), never the one of its own message, which has the prefix
-            body = _fresh_body(ev, combined, at)
         self._events[dedup] = [ns, name, ev, "new", at, body]
         self._watched_event(ev, "ADDED")
         return ev
@@ -443,26 +489,32 @@ class EventLog:
             self.feed.append(Change(int(meta["resourceVersion"]), type_, "Event", meta["namespace"], meta["name"],
                                     meta["uid"], _dumps(ev), ev, self.writer))
 
-    def _cached_event(self, dedup: str, uid: str) -> list | None:
+    def _cached_event(self, dedup: str, uid: str, pair: tuple | None = None) -> list | None:
+        """The entry of the event ``dedup`` names (``_events``), read from the store if it is stored, or None. An
+        object's stored events are read at its first look-up (with the aggregator's view of them, ``_groups``);
+        ``pair``, the (type, reason) of ``dedup`` when a replayed event (record_event ``kept=False``) looks it up: the
+        object's compact rows are then decoded only as far as a look-up of their own type and reason needs them
+        (``_pending``); any other look-up decodes them all, at once."""
         cached = self._events.get(dedup)
-        if cached is None:
-            if uid not in self._ev_uids:
-                self._ev_uids.add(uid)
-                rows = self._ev_rows
-                groups = self._groups[uid] = {}  # the aggregator's view, read again with the rows
-                # an object this transaction created has no stored event yet (Tx._no_events)
-                found = () if uid in self._no_events else self.conn.execute(
-                    f"SELECT {_COLUMNS} FROM events WHERE involved_uid=?", (uid,))
-                for row in found:
-                    b = json.loads(row[5])
-                    d = _key(uid, b)
-                    if d is None:
-                        continue  # a whole event with no key: a migrated store has none
-                    rows[d] = (row, b)
-                    parts = d.split("\0")
-                    if len(parts) == 5:
-                        groups.setdefault((parts[1], parts[2], parts[4]), []).append([row[4], parts[3]])
-                if uid not in self._no_events and self._correlator_rows():
+        if cached is not None:
+            made = cached[2]
+            if type(made) is tuple:  # recorded without its dict (record_event ``kept``): made now, from its body
+                cached[2] = _event(cached[0], cached[1], made[0], made[1], cached[4], json.loads(cached[5]))
+            return cached
+        if uid not in self._ev_uids:
+            self._ev_uids.add(uid)
+            groups = self._groups[uid] = {}  # the aggregator's view, read again with the rows
+            # an object this transaction created has no stored event yet (Tx._no_events)
+            if uid not in self._no_events:
+                found = self.conn.execute(f"SELECT {_COLUMNS} FROM events WHERE involved_uid=?", (uid,)).fetchall()
+                correlated = self._correlator_rows()
+                if not found:
+                    pass
+                elif pair is not None and LAZY_ROWS and not correlated and all(r[5][:1] == "[" for r in found):
+                    self._ev_raw[uid] = found
+                else:
+                    self._decoded(uid, [(row, json.loads(row[5])) for row in found])
+                if correlated:
                     for grp, message, last_ms in self.conn.execute(
                             "SELECT grp, message, last_ms FROM correlator WHERE involved_uid=?", (uid,)):
                         group = groups.setdefault(tuple(grp.split("\0")), [])
@@ -472,12 +524,52 @@ class EventLog:
                                 break
                         else:
                             group.append([last_ms, message])
-            found = self._ev_rows.pop(dedup, None)
-            if found is None:
-                return None
-            row, b = found
-            cached = self._events[dedup] = [row[0], row[1], _event(*row[:5], b), False, row[4], None]
+        if uid in self._ev_raw:
+            self._pending(uid, pair)
+        found = self._ev_rows.pop(dedup, None)
+        if found is None:
+            return None
+        row, b = found
+        cached = self._events[dedup] = [row[0], row[1], _event(*row[:5], b), False, row[4], None]
         return cached
+
+    def _decoded(self, uid: str, decoded: list) -> None:
+        """Stored rows of ``uid`` and their decoded bodies, in the order read, into the rows to look up and the
+        aggregator's view."""
+        rows = self._ev_rows
+        groups = self._groups[uid]
+        for row, b in decoded:
+            d = _key(uid, b)
+            if d is None:
+                continue  # a whole event with no key: a migrated store has none
+            rows[d] = (row, b)
+            parts = d.split("\0")
+            if len(parts) == 5:
+                groups.setdefault((parts[1], parts[2], parts[4]), []).append([row[4], parts[3]])
+
+    def _pending(self, uid: str, pair: tuple | None) -> None:
+        """Decode the stored rows of ``uid`` not decoded yet that a look-up of ``pair`` (type, reason) needs: those
+        whose compact body holds the two strings as its 6th and 7th values, written as ``_dumps`` writes them (for
+        strings of printable ASCII but quotes and backslashes, the same text in any body that holds them), in the
+        order read; every row when ``pair`` is None or of other strings, or when a row found that way is of another
+        pair. A row of another pair adds nothing a look-up of ``pair`` reads: its key and its aggregator's group
+        are of its own pair; and the rows of one pair are decoded together, in their order."""
+        raw = self._ev_raw[uid]
+        needle = _needle(pair) if pair is not None else None
+        if needle is not None:
+            hits = [r for r in raw if needle in r[5]]
+            if not hits:
+                return
+            decoded = [(r, json.loads(r[5])) for r in hits]
+            if all(b[5] == pair[0] and b[6] == pair[1] for _r, b in decoded):
+                if len(hits) == len(raw):
+                    del self._ev_raw[uid]
+                else:
+                    self._ev_raw[uid] = [r for r in raw if needle not in r[5]]
+                self._decoded(uid, decoded)
+                return
+        del self._ev_raw[uid]
+        self._decoded(uid, [(row, json.loads(row[5])) for row in raw])
 
     def _alive(self, cached: list | None, dedup: str, uid: str, at: int) -> list | None:
         """``cached`` (an event about to be written again at ``at``), or None when the API server's TTL has removed
@@ -505,6 +597,7 @@ class EventLog:
         # what was read ahead may now be out of date: read again when next needed
         self._ev_rows.clear()
         self._ev_uids.clear()
+        self._ev_raw.clear()
         if not self._events:
             self._expire_events()
             return
@@ -512,6 +605,12 @@ class EventLog:
         fresh = self._no_events
         for dedup, (ns, name, ev, state, last, body) in self._events.items():
             if not state:
+                continue
+            if type(ev) is tuple:  # recorded without its dict, unchanged since (its body as made)
+                uid, rv = ev
+                if fresh:
+                    fresh.discard(uid)
+                (new if state == "new" else changed).append((ns, name, uid, rv, last, body))
                 continue
             uid = ev["involvedObject"].get("uid", "")
             if fresh:
