@@ -363,10 +363,13 @@ class Tail:
             ctx = _hashes(b.pod[1])
             self.moves[cj] = tuple(_moves(x, y, self.steps, self.check, ctx) for x, y in (
                 (a.job, b.job), (a.pod, b.pod), (a.job_rt, b.job_rt), (a.pod_rt, b.pod_rt), (a.rest, b.rest)))
+        self.runs = {cj: (None, b, k) for cj, (_a, b, k) in self.runs.items()}  # the older runs are not read again
 
-    def build(self, n: int) -> list:
-        """The runs kept n minutes after s2: [(Job, pod, Job record, pod record, streams, logs, history)]."""
-        out = []
+    def build(self, n: int) -> tuple:
+        """(Once.) The runs kept n minutes after s2, as ``write`` stores them: the objects ((kind, namespace, name), uid, rv,
+        text), their runtime records ((kind, namespace, name), text), the log streams', logs' and history's
+        rows (texts rather than trees: they are held while the jump writes the events)."""
+        objects, records, streams, lines, history = [], [], [], [], []
         text = self.text
         for cj, (_a, b, k) in self.runs.items():
             mj, mp, mjr, mpr, mrest = self.moves[cj]
@@ -375,13 +378,21 @@ class Tail:
                 pod = _moved(mp, b.pod, at, text, {})  # a container's spec holds no spec hash
                 ctx = _hashes(pod[1])
                 job = _moved(mj, b.job, at, text, ctx)
-                job_rt = _moved(mjr, b.job_rt, at, text, ctx)
-                pod_rt = _moved(mpr, b.pod_rt, at, text, ctx)
+                for (rv, body), rm, rt in ((job, mjr, b.job_rt), (pod, mpr, b.pod_rt)):
+                    meta = body["metadata"]
+                    key = (body["kind"], meta.get("namespace", ""), meta["name"])
+                    objects.append((key, meta["uid"], rv, dumps(body)))
+                    if rt is not None:
+                        records.append((key, dumps(_moved(rm, rt, at, text, ctx))))
                 rest = _moved(mrest, b.rest, at, text, ctx)
-                out.append((job, pod, job_rt, pod_rt, rest))
-        return out
+                streams += [tuple(s) for s in rest["streams"]]
+                for rows in rest["logs"]:
+                    lines += [tuple(r) for r in rows]
+                history += [tuple(h) for h in rest["history"]]
+        self.runs = self.moves = self.check = self.text = None  # built once: the trees are not held through the jump
+        return objects, records, streams, lines, history
 
-    def write(self, tx, runs: list) -> None:
+    def write(self, tx, runs: tuple) -> None:
         """Remove the stale runs and write ``runs`` (``build``), with no change of their own."""
         from minikctl.store import logs as store_logs
 
@@ -392,18 +403,11 @@ class Tail:
             tx.delete_runtime(kind, ns, name)
             if kind == "Pod":
                 store_logs.drop_pod(tx, ns, name)
-        streams, lines, history = [], [], []
-        for job, pod, job_rt, pod_rt, rest in runs:
-            for (rv, body), rt in ((job, job_rt), (pod, pod_rt)):
-                meta = body["metadata"]
-                key = (body["kind"], meta.get("namespace", ""), meta["name"])
-                tx.place(*key, meta["uid"], rv, dumps(body))
-                if rt is not None:
-                    tx.put_runtime(*key, None, None, body=dumps(rt))
-            streams += [tuple(s) for s in rest["streams"]]
-            for rows in rest["logs"]:
-                lines += [tuple(r) for r in rows]
-            history += [tuple(h) for h in rest["history"]]
+        objects, records, streams, lines, history = runs
+        for key, uid, rv, body in objects:
+            tx.place(*key, uid, rv, body)
+        for key, body in records:
+            tx.put_runtime(*key, None, None, body=body)
         conn.executemany("INSERT INTO log_streams (id, instance, namespace, pod, next_seq, bytes, last_ms) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?)", streams)
         conn.executemany("INSERT INTO logs (stream, ms, seq, n, body) VALUES (?, ?, ?, ?, ?)", lines)
