@@ -747,12 +747,11 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
         k = _tail_minutes(learned)
         n = (to_ms - tx.now_ms) // MINUTE - k
         if n * MINUTE >= ttl + MINUTE:  # the learned minutes' own events are past the TTL at the jump's end
-            runs = None
-            if tail:
-                runs = _tail(tx, learned, states, n + k)
-            if runs is not None:
-                n += k  # the jump writes the runs the stale ones' minutes would leave (engine/crontail.py)
-            if not _jump(cluster, learned, n, to_ms, runs) and isinstance(learned, _Warm):
+            # the jump writes the runs the stale ones' minutes would leave (engine/crontail.py), or it is undone
+            # and those minutes are stepped
+            runs = _tail(tx, learned, states, n + k) if tail else None
+            done = runs is not None and _jump(cluster, learned, n + k, to_ms, runs)
+            if not done and not _jump(cluster, learned, n, to_ms) and isinstance(learned, _Warm):
                 continue  # learned from the aggregator's minutes and undone: learn on
         return
 
@@ -816,9 +815,15 @@ def _jump(cluster, learned: _Learned, n: int, to_ms: int, runs: "tuple | None" =
     try:
         with tx.savepoint():
             cluster.drop_loop()  # the components' caches hold the learned minutes
-            if runs is not None:
+            if runs is None:
+                learned.jump(tx, n)
+            else:
+                streams = learned.streams
                 learned.streams = []  # the stale runs' log streams are removed, not moved
-            learned.jump(tx, n)
+                try:
+                    learned.jump(tx, n)
+                finally:
+                    learned.streams = streams
             tx.set_now(start + n * MINUTE)
             if runs is not None:
                 runs[0].write(tx, runs[1])

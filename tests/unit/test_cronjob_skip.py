@@ -340,3 +340,27 @@ def test_the_tail_switch_from_the_environment(tmp_path, monkeypatch):
     assert sum(stepped["off"]) - sum(stepped["on"]) == 3 * 60_000  # "hello" keeps 3 Jobs
     on.close()
     off.close()
+
+
+def test_a_tail_undone_steps_the_stale_runs_minutes(tmp_path, monkeypatch):
+    """A jump whose tail fails (here: its writing says NotAlike) is undone, and the jump without it is made: the
+    stale runs' minutes are stepped, and the store is still stepping's."""
+    from minikctl.engine import crontail
+    from minikctl.engine.alike import NotAlike
+
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    tried = []
+
+    def write(self, tx, runs):
+        tried.append(len(runs[0]))
+        raise NotAlike("refused")
+
+    monkeypatch.setattr(crontail.Tail, "write", write)
+    span = 60 * 60_000
+    stepped = {"fast": [], "slow": []}
+    fast = _profiled_world(tmp_path / "fast", STEADY[:2], None, span, stepped["fast"])
+    slow = _profiled_world(tmp_path / "slow", STEADY[:2], {"ffwd": False}, span, stepped["slow"])
+    assert tried and _oldest(fast) > 0  # the tail was tried, the skip happened without it
+    _compare(fast, slow)
+    fast.close()
+    slow.close()
