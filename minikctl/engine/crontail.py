@@ -180,9 +180,10 @@ class Text:
 
 def _moves(b, c, steps: tuple, check: Text, ctx: dict):
     """How a value of the newest run (``c``) moves, from its value in the run a minute older (``b``): None where
-    equal; (dict, [(index, key move or None, value move)]), (list, [(index, move)]), or a leaf: ("n", per minute)
-    for a number, ("d", per minute) for digits, ("r", ms) for an RFC 3339 time, ("date", ms) for a ``date``
-    line, ("t",) for a text that ``check`` (the one-minute shift of the older run) moves. NotAlike otherwise."""
+    equal; (dict, [(index, key, key move or None, value move)], whether a key moves), (list, [(index, move)]),
+    or a leaf: ("n", per minute) for a number, ("d", per minute) for digits, ("r", ms) for an RFC 3339 time,
+    ("date", ms) for a ``date`` line, ("t",) for a text that ``check`` (the one-minute shift of the older run)
+    moves. NotAlike otherwise."""
     if b == c:
         return None
     t = type(c)
@@ -192,16 +193,18 @@ def _moves(b, c, steps: tuple, check: Text, ctx: dict):
         if len(b) != len(c):
             raise NotAlike("a run's keys changed")
         out = []
+        keys = False
         for i, ((kb, vb), (kc, vc)) in enumerate(zip(b.items(), c.items())):
             km = None
             if kb != kc:
                 if check.text(kb, 1, ctx) != kc:
                     raise NotAlike("a run's key changed")
                 km = ("t",)
+                keys = True
             m = _moves(vb, vc, steps, check, ctx)
             if km is not None or m is not None:
-                out.append((i, km, m))
-        return (dict, out)
+                out.append((i, kc, km, m))
+        return (dict, out, keys)
     if t is list:
         if len(b) != len(c):
             raise NotAlike("a run's list changed length")
@@ -242,19 +245,21 @@ def _moved(m, c, n: int, text: Text, ctx: dict):
         return c
     kind = m[0]
     if kind is dict:
+        if not m[2]:  # the keys stay
+            out = c.copy()
+            for _i, k, _km, vm in m[1]:
+                out[k] = _moved(vm, c[k], n, text, ctx)
+            return out
         items = list(c.items())
-        keys_moved = False
-        for i, km, vm in m[1]:
-            k, v = items[i]
+        for i, k, km, vm in m[1]:
             if km is not None:
                 k = text.text(k, n, ctx)
-                keys_moved = True
-            items[i] = (k, _moved(vm, v, n, text, ctx))
-        if keys_moved:  # a dict written in key order (sort_keys) would order the moved keys otherwise
-            old = list(c)
-            new = [k for k, _v in items]
-            if sorted(range(len(old)), key=old.__getitem__) != sorted(range(len(new)), key=new.__getitem__):
-                raise NotAlike("a moved key changes the keys' order")
+            items[i] = (k, _moved(vm, items[i][1], n, text, ctx))
+        # a dict written in key order (sort_keys) would order the moved keys otherwise
+        old = list(c)
+        new = [k for k, _v in items]
+        if sorted(range(len(old)), key=old.__getitem__) != sorted(range(len(new)), key=new.__getitem__):
+            raise NotAlike("a moved key changes the keys' order")
         return dict(items)
     if kind is list:
         out = c.copy()
@@ -366,9 +371,9 @@ class Tail:
         self.runs = {cj: (None, b, k) for cj, (_a, b, k) in self.runs.items()}  # the older runs are not read again
 
     def build(self, n: int) -> tuple:
-        """(Once.) The runs kept n minutes after s2, as ``write`` stores them: the objects ((kind, namespace, name), uid, rv,
-        text), their runtime records ((kind, namespace, name), text), the log streams', logs' and history's
-        rows (texts rather than trees: they are held while the jump writes the events)."""
+        """(Once.) The runs kept n minutes after s2, as ``write`` stores them: the objects ((kind, namespace,
+        name), uid, rv, text), their runtime records ((kind, namespace, name), text), the log streams', logs'
+        and history's rows (texts rather than trees: they are held while the jump writes the events)."""
         objects, records, streams, lines, history = [], [], [], [], []
         text = self.text
         for cj, (_a, b, k) in self.runs.items():
