@@ -26,7 +26,9 @@ events)" events (client-go's EventCorrelator: their counts and times), the event
    the combined events; writes the events of the skipped minutes still within the TTL; drops the events past it.
    The Jobs and pods of the last learned runs stay as they are ("stale": named after the minutes they ran) and
    their log streams get the ids the runs they stand for would have.
-3. steps on until the CronJobs' history limits have deleted every stale Job (and the garbage collector its
+3. writes the runs each CronJob keeps once its history limits have deleted the stale ones, moving the jump on by
+   those minutes (engine/crontail.py); when they cannot be derived from the learned runs, instead:
+   steps on until the CronJobs' history limits have deleted every stale Job (and the garbage collector its
    pods): those deletions take the revisions, uids and events that the Jobs they stand for would have (nothing
    in them depends on a Job's name but the messages of the combined ``SuccessfulDelete`` events, which are then
    written with the names of the Jobs they stand for: ``_rename_stale``). Their changes are the one trace left
@@ -48,6 +50,7 @@ import json
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
+from minikctl.engine import crontail
 from minikctl.engine.alike import (EVENT_NAME_COUNTER, MINUTE, UNLIKE, Names, NotAlike, Shift, State, ahead, counter,
                                    dumps, strict_json)
 
@@ -68,6 +71,7 @@ class _CronState(State):
         self._known = None if before is None else before._refs
         self._runs: set | None = None
         self._jobs: dict | None = None
+        self.records = None  # log streams, logs, history (engine/crontail.py), when the tail is built
 
     def runs(self) -> set:
         """``_runs`` of the state's objects, worked out once (each state is read by up to three learned minutes,
@@ -477,6 +481,7 @@ class _Warm(_Learned):
         check = _WarmShift(names, s1, s2, cronjobs, m1,
                            lambda n: ((lambda r: m2.steady[r][1]), (lambda r: counted[r])), window)
         self._changes_warm(tx, s0, s1, s2, check, m1, m2)
+        self.check = check  # a minute from s1's runs to s2's (engine/crontail.py)
         if dict(check.new_event(k, v, 1) for k, v in m1.new.items()) != m2.new:
             raise NotAlike("the minutes' new events differ")
         # the aggregator's keys: every one writes once a minute at the same revision offset
@@ -720,6 +725,8 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
     cluster.loop.run(-(-tx.now_ms // MINUTE) * MINUTE)
     states = [_CronState(tx)]
     names = Names(tx)
+    tail = crontail.enabled(tx)
+    states[0].records = crontail.Records(tx) if tail else None
     limit = _history_limit(tx)
     window = limit + 4  # the oldest Job kept, the one deleted in the minute, a minute's margin each way
     for _ in range(max(LEARN_MINUTES, limit + 8)):
@@ -727,6 +734,7 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
             return
         cluster.loop.run(tx.now_ms + MINUTE)
         states = states[-2:] + [_CronState(tx, states[-1])]
+        states[-1].records = crontail.Records(tx) if tail else None
         if len(states) < 3:
             continue
         try:
@@ -736,11 +744,33 @@ def skip(cluster, to_ms: int, give_way: "Callable[[], bool] | None" = None) -> N
                 learned = _Warm(tx, names, *states, ttl, window)
             except UNLIKE:
                 continue
-        n = (to_ms - tx.now_ms) // MINUTE - _tail_minutes(learned)
+        k = _tail_minutes(learned)
+        n = (to_ms - tx.now_ms) // MINUTE - k
         if n * MINUTE >= ttl + MINUTE:  # the learned minutes' own events are past the TTL at the jump's end
-            if not _jump(cluster, learned, n, to_ms) and isinstance(learned, _Warm):
+            # the jump writes the runs the stale ones' minutes would leave (engine/crontail.py), or it is undone
+            # and those minutes are stepped
+            runs = _tail(tx, learned, states, n + k) if tail else None
+            done = runs is not None and _jump(cluster, learned, n + k, to_ms, runs)
+            if not done and not _jump(cluster, learned, n, to_ms) and isinstance(learned, _Warm):
                 continue  # learned from the aggregator's minutes and undone: learn on
         return
+
+
+def _owner(state: _CronState, key: tuple) -> str:
+    """The name of a run's controller (a Job's CronJob, a pod's Job)."""
+    return _controller_ref(state.objects[key][1], state._refs).get("name")
+
+
+def _tail(tx, learned: _Learned, states: list, n: int) -> "tuple | None":
+    """The runs the CronJobs keep n minutes after the last learned boundary, as the jump writes them
+    (engine/crontail.py): (the ``Tail``, its runs), or None when they are not derived from the learned runs (the
+    stale runs' minutes are then stepped)."""
+    s1, s2 = states[1], states[2]
+    try:
+        tail = crontail.Tail(tx, learned, s1, s2, s1.records, s2.records, _owner)
+        return tail, tail.build(n)
+    except UNLIKE:
+        return None
 
 
 def _tail_minutes(learned: _Learned) -> int:
@@ -777,21 +807,33 @@ class _Undo(Exception):
     pass
 
 
-def _jump(cluster, learned: _Learned, n: int, to_ms: int) -> bool:
-    """The jump and the stale runs' minutes, in a savepoint: False (undone) when the stale runs are not gone."""
+def _jump(cluster, learned: _Learned, n: int, to_ms: int, runs: "tuple | None" = None) -> bool:
+    """The jump and the stale runs' minutes, in a savepoint: False (undone) when the stale runs are not gone.
+    ``runs``: the runs the stale ones' minutes leave (``_tail``), written by the jump instead of stepping them."""
     tx = cluster.tx
     start = tx.now_ms
     try:
         with tx.savepoint():
             cluster.drop_loop()  # the components' caches hold the learned minutes
-            learned.jump(tx, n)
+            if runs is None:
+                learned.jump(tx, n)
+            else:
+                streams = learned.streams
+                learned.streams = []  # the stale runs' log streams are removed, not moved
+                try:
+                    learned.jump(tx, n)
+                finally:
+                    learned.streams = streams
             tx.set_now(start + n * MINUTE)
-            while any(tx.exists(*key) for key in learned.stale):
-                if tx.now_ms + MINUTE > to_ms:
-                    raise _Undo
-                cluster.loop.run(tx.now_ms + MINUTE)
-                tx.flush()
-            _rename_stale(tx, learned, n, start + n * MINUTE)
+            if runs is not None:
+                runs[0].write(tx, runs[1])
+            else:
+                while any(tx.exists(*key) for key in learned.stale):
+                    if tx.now_ms + MINUTE > to_ms:
+                        raise _Undo
+                    cluster.loop.run(tx.now_ms + MINUTE)
+                    tx.flush()
+                _rename_stale(tx, learned, n, start + n * MINUTE)
             # the stale runs' deletions are in the change log: compacted up to here (the module's docstring)
             tx.compact_changes(keep=0)
     except (_Undo, *UNLIKE):

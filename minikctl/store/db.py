@@ -1048,6 +1048,44 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                 self._written(kind)
             self._row_written(key, (rv, body))
 
+    def place(self, kind: str, namespace: str, name: str, uid: str, rv: int, body: str) -> None:
+        """Store a new object as a run of the cluster would have left it, with no change of its own: the runs the
+        CronJobs' history limits keep at the end of a skip (engine/crontail.py). Its history entries, runtime
+        record and logs are the caller's to write."""
+        self.flush_objects()
+        key = (kind, namespace, name)
+        if self._shared:
+            self._shared.pop(key, None)
+        if self._absent:
+            self._absent.discard(key)
+        self.conn.execute("INSERT INTO objects (kind, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)",
+                          (kind, namespace, name, uid, rv, body))
+        self._last_rv.pop(key, None)
+        self.other_writes += 1
+        if kind in self._listed_kinds:
+            self._written(kind)
+        self._row_written(key, (rv, body))
+
+    def drop(self, kind: str, namespace: str, name: str) -> None:
+        """Remove a stored object with no change of its own (the counterpart of ``place``), and a pod's history.
+        Its runtime record and logs are the caller's to remove."""
+        self.flush_objects()
+        key = (kind, namespace, name)
+        row = self.conn.execute("SELECT uid FROM objects WHERE kind=? AND namespace=? AND name=?", key).fetchone()
+        if row is None:
+            raise KeyError(f"{kind} {namespace}/{name} is not stored")
+        if kind == "Pod":
+            history.forget(self.conn, row[0], self._history)
+        self.conn.execute("DELETE FROM objects WHERE kind=? AND namespace=? AND name=?", key)
+        self._last_rv.pop(key, None)
+        if self._shared:
+            self._shared.pop(key, None)
+        self._stored.discard(key)
+        self.other_writes += 1
+        if kind in self._listed_kinds:
+            self._written(kind)
+        self._row_written(key, (0, None))
+
     def history_moved(self) -> None:
         """The history table was appended to past what this transaction remembers of each pod's last entry (the
         engine's skip over repeating minutes, engine/flapskip.py): the next entry reads the last one again."""

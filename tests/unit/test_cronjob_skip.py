@@ -240,9 +240,9 @@ def test_history_limits_above_the_learned_minutes(tmp_path, monkeypatch, limit):
     jumps = []
     real = cronskip._jump
 
-    def jump(cluster, learned, n, to_ms):
+    def jump(cluster, learned, n, to_ms, runs=None):
         jumps.append(len(learned.stale))
-        return real(cluster, learned, n, to_ms)
+        return real(cluster, learned, n, to_ms, runs)
 
     monkeypatch.setattr(cronskip, "_jump", jump)
     cronjobs = (_cronjob("hello", "date; echo Hello from the Kubernetes cluster", successfulJobsHistoryLimit=limit),
@@ -251,6 +251,118 @@ def test_history_limits_above_the_learned_minutes(tmp_path, monkeypatch, limit):
     slow = _world(tmp_path / "slow", cronjobs, False, steps=(90 * 60_000,))
     assert _oldest(fast) > 0  # skipped
     assert jumps == [2 * 2 * limit]  # one jump, from minutes where each CronJob keeps its limit's Jobs (and pods)
+    _compare(fast, slow)
+    fast.close()
+    slow.close()
+
+
+def _profiled_world(home: Path, cronjobs, profile: dict | None, span: int, stepped: list) -> Store:
+    """``_world`` with the store meta ``engine:profile`` given, counting the virtual milliseconds that the engine's
+    loop stepped in the advance (``Loop.run``: from the clock at its call to its end)."""
+    from minikctl.engine.loop import Loop
+
+    home.mkdir(parents=True)
+    st = Store(str(home / "store.db"))
+    with st.transaction() as tx:
+        cl = Cluster(tx)
+        if profile is not None:
+            tx.set_meta("engine:profile", json.dumps(profile))
+        for cj in cronjobs:
+            cl.api.create(cj)
+        cl.settle()
+    real = Loop.run
+
+    def run(self, to_ms, *args, **kwargs):
+        start = self.tx.now_ms
+        out = real(self, to_ms, *args, **kwargs)
+        stepped.append(self.tx.now_ms - start)
+        return out
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(Loop, "run", run)
+    try:
+        with st.transaction() as tx:
+            Cluster(tx).advance_to(tx.now_ms + span)
+    finally:
+        mp.undo()
+    return st
+
+
+@pytest.mark.parametrize("limit", [1, 3, 4, 6, 9, 16])
+def test_the_jump_writes_the_runs_the_history_limits_keep(tmp_path, monkeypatch, limit):
+    """The runs each CronJob keeps at the end of a skip are written by the jump (engine/crontail.py), not stepped:
+    the store is stepping's byte for byte, and the skip with the tail stepped (``{"crontail": false}``)'s, and the
+    loop stepped as many minutes fewer as the most Jobs a CronJob keeps (the minutes in which the history limits
+    deleted the stale runs)."""
+    from minikctl.engine import crontail
+
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    written = []
+    real = crontail.Tail.write
+
+    def write(self, tx, runs):
+        written.append(len(runs[0]))
+        return real(self, tx, runs)
+
+    monkeypatch.setattr(crontail.Tail, "write", write)
+    cronjobs = (_cronjob("hello", "date; echo Hello from the Kubernetes cluster", successfulJobsHistoryLimit=limit),
+                _cronjob("fails", "echo giving up; exit 3", failedJobsHistoryLimit=limit))
+    span = 90 * 60_000
+    stepped = {}
+    stores = {}
+    for mode, profile in (("fast", None), ("stepped_tail", {"crontail": False}), ("slow", {"ffwd": False})):
+        stepped[mode] = []
+        stores[mode] = _profiled_world(tmp_path / mode, cronjobs, profile, span, stepped[mode])
+    fast, tail, slow = stores["fast"], stores["stepped_tail"], stores["slow"]
+    assert written == [2 * 2 * limit]  # one jump, which wrote each CronJob's last runs (a Job and a pod each)
+    assert _oldest(fast) > 0 and _oldest(fast) == _oldest(tail)  # both skipped, compacted at the same revision
+    _compare(fast, slow)
+    _compare(fast, tail)
+    assert sum(stepped["slow"]) == span
+    assert sum(stepped["stepped_tail"]) - sum(stepped["fast"]) == limit * 60_000
+    for st in stores.values():
+        st.close()
+
+
+def test_the_tail_switch_from_the_environment(tmp_path, monkeypatch):
+    """``MINIKCTL_NO_CRON_TAIL=1`` turns the tail off as ``{"crontail": false}`` does: the stale runs' minutes are
+    stepped, and the store is the same."""
+    from minikctl.engine import crontail
+
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    span = 60 * 60_000
+    stepped = {"on": [], "off": []}
+    on = _profiled_world(tmp_path / "on", STEADY, None, span, stepped["on"])
+    monkeypatch.setattr(crontail, "ENABLED", False)
+    off = _profiled_world(tmp_path / "off", STEADY, None, span, stepped["off"])
+    assert _oldest(on) == _oldest(off) > 0
+    _compare(on, off)
+    assert sum(stepped["off"]) - sum(stepped["on"]) == 3 * 60_000  # "hello" keeps 3 Jobs
+    on.close()
+    off.close()
+
+
+def test_a_tail_undone_steps_the_stale_runs_minutes(tmp_path, monkeypatch):
+    """A jump whose tail fails (here: NotAlike once the runs are written) is undone, and the jump without it is
+    made: the stale runs' minutes are stepped, and the store is still stepping's."""
+    from minikctl.engine import crontail
+    from minikctl.engine.alike import NotAlike
+
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    tried = []
+    real = crontail.Tail.write
+
+    def write(self, tx, runs):
+        tried.append(len(runs[0]))
+        real(self, tx, runs)
+        raise NotAlike("refused")
+
+    monkeypatch.setattr(crontail.Tail, "write", write)
+    span = 60 * 60_000
+    stepped = {"fast": [], "slow": []}
+    fast = _profiled_world(tmp_path / "fast", STEADY[:2], None, span, stepped["fast"])
+    slow = _profiled_world(tmp_path / "slow", STEADY[:2], {"ffwd": False}, span, stepped["slow"])
+    assert tried and _oldest(fast) > 0  # the tail was tried, the skip happened without it
     _compare(fast, slow)
     fast.close()
     slow.close()
