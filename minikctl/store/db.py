@@ -1016,19 +1016,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         own: the engine's skip over identical CronJob runs (engine/cronskip.py) sets what the skipped runs wrote
         last. The object must be stored and nothing else in the transaction hold a newer state of it. ``body``: the
         object's text, when the caller has it (``obj`` is then not read)."""
-        self.flush_objects()
-        if body is None:  # else the object's text, given as is
-            body = _dumps(obj)
-        cur = self.conn.execute("UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
-                                (rv, body, kind, namespace, name))
-        if cur.rowcount != 1:
-            raise KeyError(f"{kind} {namespace}/{name} is not stored")
-        self._shared.pop((kind, namespace, name), None)
-        self._last_rv.pop((kind, namespace, name), None)
-        self.other_writes += 1
-        if kind in self._listed_kinds:
-            self._written(kind)
-        self._row_written((kind, namespace, name), (rv, body))
+        self.restore_many([(kind, namespace, name, rv, _dumps(obj) if body is None else body)])
 
     def restore_many(self, rows: list) -> None:
         """``restore`` of each (kind, namespace, name, rv, body text) in turn, in one statement (a skip that moves a
@@ -1037,16 +1025,21 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         cur = self.conn.executemany("UPDATE objects SET rv=?, body=? WHERE kind=? AND namespace=? AND name=?",
                                     [(rv, body, kind, ns, name) for kind, ns, name, rv, body in rows])
         if cur.rowcount != len(rows):  # one row a key (the table's): as many as given when each is stored
-            raise KeyError("an object restored is not stored")
-        shared, last_rv, listed = self._shared, self._last_rv, self._listed_kinds
+            raise KeyError(f"{rows[0][0]} {rows[0][1]}/{rows[0][2]} is not stored" if len(rows) == 1
+                           else "an object restored is not stored")
         for kind, ns, name, rv, body in rows:
-            key = (kind, ns, name)
-            shared.pop(key, None)
-            last_rv.pop(key, None)
-            self.other_writes += 1
-            if kind in listed:
-                self._written(kind)
-            self._row_written(key, (rv, body))
+            self._stored_quietly((kind, ns, name), rv, body)
+
+    def _stored_quietly(self, key: tuple, rv: int, body: str | None) -> None:
+        """What the transaction keeps of an object stored (``body``) or removed (None) with no change of its own
+        (``restore``, ``place``, ``drop``): nothing read of it before holds, its printed row follows."""
+        if self._shared:
+            self._shared.pop(key, None)
+        self._last_rv.pop(key, None)
+        self.other_writes += 1
+        if key[0] in self._listed_kinds:
+            self._written(key[0])
+        self._row_written(key, (rv, body))
 
     def place(self, kind: str, namespace: str, name: str, uid: str, rv: int, body: str) -> None:
         """Store a new object as a run of the cluster would have left it, with no change of its own: the runs the
@@ -1054,17 +1047,11 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         record and logs are the caller's to write."""
         self.flush_objects()
         key = (kind, namespace, name)
-        if self._shared:
-            self._shared.pop(key, None)
         if self._absent:
             self._absent.discard(key)
         self.conn.execute("INSERT INTO objects (kind, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)",
                           (kind, namespace, name, uid, rv, body))
-        self._last_rv.pop(key, None)
-        self.other_writes += 1
-        if kind in self._listed_kinds:
-            self._written(kind)
-        self._row_written(key, (rv, body))
+        self._stored_quietly(key, rv, body)
 
     def drop(self, kind: str, namespace: str, name: str) -> None:
         """Remove a stored object with no change of its own (the counterpart of ``place``), and a pod's history.
@@ -1077,14 +1064,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if kind == "Pod":
             history.forget(self.conn, row[0], self._history)
         self.conn.execute("DELETE FROM objects WHERE kind=? AND namespace=? AND name=?", key)
-        self._last_rv.pop(key, None)
-        if self._shared:
-            self._shared.pop(key, None)
         self._stored.discard(key)
-        self.other_writes += 1
-        if kind in self._listed_kinds:
-            self._written(kind)
-        self._row_written(key, (0, None))
+        self._stored_quietly(key, 0, None)
 
     def history_moved(self) -> None:
         """The history table was appended to past what this transaction remembers of each pod's last entry (the
