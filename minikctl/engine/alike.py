@@ -25,6 +25,9 @@ dumps = jsontext.encoder()  # json.JSONEncoder(separators=(",", ":"), ensure_asc
 # the values that move found in the texts (``text_moves``) rather than in the decoded trees; MINIKCTL_NO_TEXT_MOVES=1
 # decodes them all (tests/unit/test_flap_skip.py compares the two)
 TEXT_MOVES = os.environ.get("MINIKCTL_NO_TEXT_MOVES", "") in ("", "0")
+# the events a jump writes filled into a text made once per learned event (``Shift.new_events``);
+# MINIKCTL_NO_EVENT_TEXTS=1 writes each as ``Shift.new_event`` does (tests/unit/test_cronjob_skip.py compares the two)
+EVENT_TEXTS = os.environ.get("MINIKCTL_NO_EVENT_TEXTS", "") in ("", "0")
 
 
 class NotAlike(Exception):
@@ -115,6 +118,7 @@ class Shift:
         self._specs: dict[str, tuple | None] = {}  # a token -> its spec (``_spec``)
         self._events: dict[str, tuple] = {}  # a learned event's stored body -> its decoded and checked array,
         # and its items' texts
+        self._event_texts: dict[tuple, tuple] = {}  # a learned event (key, row) -> its text (``_event_text``)
 
     def uid(self, text: str, n: int) -> str:
         u = self.uids.get(text)
@@ -144,19 +148,26 @@ class Shift:
             return f"{spec[1]}-{spec[2] + n}"
         return f"{spec[1]}-{spec[2] + n}-{self.names.suffix_at(spec[3] + n * self.ds)}"
 
+    def _token_spec(self, text: str):
+        try:
+            return self._specs[text]
+        except KeyError:
+            spec = self._specs[text] = self._spec(text)
+            return spec
+
     def token(self, text: str, n: int) -> str:
         if n == 0:
             return text
-        try:
-            spec = self._specs[text]
-        except KeyError:
-            spec = self._specs[text] = self._spec(text)
+        spec = self._token_spec(text)
         return text if spec is None else self._moved(spec, n)
 
-    def text(self, text: str, n: int) -> str:
-        """The text with every token moved n minutes on (``token``); a text's tokens are read once per skip."""
-        if not n:
-            return text
+    def _uid_spec(self, text: str):
+        """What ``uid`` moves ``text`` by (a spec of ``_moved``), or None."""
+        u = self.uids.get(text)
+        return None if u is None else ("u", u)
+
+    def _text_parts(self, text: str) -> list:
+        """The texts between the tokens that move and the tokens' specs (``_spec``), read once per skip."""
         parts = self._texts.get(text)
         if parts is None:
             parts = []
@@ -171,6 +182,13 @@ class Shift:
             if len(self._texts) >= 100_000:
                 self._texts.clear()
             self._texts[text] = parts
+        return parts
+
+    def text(self, text: str, n: int) -> str:
+        """The text with every token moved n minutes on (``token``)."""
+        if not n:
+            return text
+        parts = self._text_parts(text)
         if len(parts) == 1:
             return text
         return "".join(p if type(p) is str else self._moved(p, n) for p in parts)
@@ -208,6 +226,99 @@ class Shift:
         items[13] = f'"{involved_rv + n * self.dr}"'
         return (ns, self.event_name(name, n)), (self.uid(uid, n), rv + n * self.dr, last + n * MINUTE,
                                                 "[" + ",".join(items) + "]")
+
+    # ---- the same, from a text made once per learned event -------------------------------------------------------
+    def _count_key(self, count: int):
+        """What ``_counts(n)`` takes for an event name's counter part ``count`` (``event_name``)."""
+        return count
+
+    def _counts(self, n: int):
+        """key -> the event counter (before its modulo) that ``event_name`` gives n minutes on."""
+        step = n * self.de
+        return lambda count: count + step
+
+    def _event_text(self, key: tuple, row: tuple) -> tuple:
+        """``new_event``'s result as a text with holes: ``(ns, head, at, count key, uid, rv, last, format,
+        holes)``, where ``head`` (the name before its last '.') and ``uid`` are texts that stay or specs of
+        ``_moved``, and ``format`` is the body with a ``%s`` for each of ``holes``: a spec of ``_moved`` (a token
+        that moves) or an int (the involved object's resourceVersion, which moves by the revisions). The body's
+        texts between the holes are ``dumps``' of the array's items (a string's escapes are per character, and a
+        moved token has only letters, digits and '-': ``TOKEN``, ``Names``), so that filling the holes gives
+        ``new_event``'s text."""
+        ns, name = key
+        uid, rv, last, body = row
+        b = json.loads(body)
+        if type(b) is not list or b[0] != 0:
+            raise NotAlike("an event of another shape")
+        if not b[13].isdigit():
+            raise NotAlike("an event's involved resourceVersion")
+        items: list = [[dumps(x)] for x in b]  # each item's segments: texts, specs, the involved resourceVersion
+        spec = self._uid_spec(b[1])
+        if spec is not None:
+            items[1] = ['"', spec, '"']
+        pieces = self._text_parts(b[7])
+        if len(pieces) > 1:
+            items[7] = ['"', *(dumps(p)[1:-1] if type(p) is str else p for p in pieces), '"']
+        spec = self._token_spec(b[12]) if b[12] != 0 else None
+        if spec is not None:
+            items[12] = ['"', spec, '"']
+        items[13] = ['"', int(b[13]), '"']
+        texts: list = []  # "[" + ",".join(items) + "]" as a %-format of the holes, and the holes
+        holes: list = []
+        for i, segments in enumerate(items):
+            texts.append("[" if i == 0 else ",")
+            for p in segments:
+                if type(p) is str:
+                    texts.append(p.replace("%", "%%"))
+                else:
+                    texts.append("%s")
+                    holes.append(p)
+        texts.append("]")
+        head, _, hexed = name.rpartition(".")
+        at, count = divmod(int(hexed, 16), EVENT_NAME_COUNTER)
+        return (ns, self._token_spec(head) or head, at, self._count_key(count), self._uid_spec(uid) or uid, rv,
+                last, "".join(texts), holes)
+
+    def new_events(self, events, n: int, floor: int) -> list:
+        """``new_event`` of each learned event (key, row) whose time n minutes on is after ``floor``, as a row of
+        the events table (namespace, name, involved uid, resourceVersion, last time, body): each event's text is
+        made once (``_event_text``), and each spec moved once a minute."""
+        texts = self._event_texts
+        moved = self._moved
+        done: dict = {}  # spec -> its text n minutes on
+        counts = self._counts(n)
+        dt = n * MINUTE
+        dr = n * self.dr
+        rows = []
+        for key, row in events:
+            if row[2] + dt <= floor:
+                continue
+            found = texts.get((key, row))
+            if found is None:
+                found = texts[(key, row)] = self._event_text(key, row)
+            ns, head, at, count, uid, rv, last, text, holes = found
+            values = []
+            for p in holes:
+                if type(p) is int:
+                    values.append(p + dr)
+                else:
+                    v = done.get(p)
+                    if v is None:
+                        v = done[p] = moved(p, n)
+                    values.append(v)
+            if type(head) is tuple:
+                v = done.get(head)
+                if v is None:
+                    v = done[head] = moved(head, n)
+                head = v
+            if type(uid) is tuple:
+                v = done.get(uid)
+                if v is None:
+                    v = done[uid] = moved(uid, n)
+                uid = v
+            value = (at + dt) * EVENT_NAME_COUNTER + counts(count) % EVENT_NAME_COUNTER
+            rows.append((ns, f"{head}.{value:x}", uid, rv + dr, last + dt, text % tuple(values)))
+        return rows
 
 
 def ahead(a, b, c, n: int, shift: "Shift | None"):

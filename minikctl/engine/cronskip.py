@@ -50,7 +50,7 @@ import json
 from bisect import bisect_left
 from typing import TYPE_CHECKING
 
-from minikctl.engine import crontail
+from minikctl.engine import alike, crontail
 from minikctl.engine.alike import (EVENT_NAME_COUNTER, MINUTE, UNLIKE, Names, NotAlike, Shift, State, ahead, counter,
                                    dumps, strict_json)
 
@@ -340,12 +340,16 @@ class _Learned:
         conn.execute("DELETE FROM events WHERE last_ms <= ?", (floor,))
         rows = []
         first = max(1, min((floor - row[2]) // MINUTE + 1 for row in self.new.values())) if self.new else n + 1
-        for i in range(first, n + 1):
-            for key, row in self.new.items():
-                if row[2] + i * MINUTE <= floor:
-                    continue
-                (ns, name), (uid, rv, last, body) = shift.new_event(key, row, i)
-                rows.append((ns, name, uid, rv, last, body))
+        if alike.EVENT_TEXTS:
+            for i in range(first, n + 1):
+                rows += shift.new_events(self.new.items(), i, floor)
+        else:
+            for i in range(first, n + 1):
+                for key, row in self.new.items():
+                    if row[2] + i * MINUTE <= floor:
+                        continue
+                    (ns, name), (uid, rv, last, body) = shift.new_event(key, row, i)
+                    rows.append((ns, name, uid, rv, last, body))
         conn.executemany("INSERT INTO events (namespace, name, involved_uid, rv, last_ms, body) "
                          "VALUES (?, ?, ?, ?, ?, ?)", rows)
 
@@ -426,13 +430,22 @@ class _WarmShift(Shift):
     def uid(self, text: str, n: int) -> str:
         return self.token(text, n)
 
-    def event_name(self, name: str, n: int) -> str:
-        head, _, hexed = name.rpartition(".")
-        at, count = divmod(int(hexed, 16), EVENT_NAME_COUNTER)
+    def _uid_spec(self, text: str):
+        return self._token_spec(text)
+
+    def _count_key(self, count: int) -> int:
         r = self.template.count_rank.get(count)
         if r is None:
             raise NotAlike("an event name of another minute")
-        value = (at + n * MINUTE) * EVENT_NAME_COUNTER + self.target(n)[1](r) % EVENT_NAME_COUNTER
+        return r
+
+    def _counts(self, n: int):
+        return self.target(n)[1]
+
+    def event_name(self, name: str, n: int) -> str:
+        head, _, hexed = name.rpartition(".")
+        at, count = divmod(int(hexed, 16), EVENT_NAME_COUNTER)
+        value = (at + n * MINUTE) * EVENT_NAME_COUNTER + self._counts(n)(self._count_key(count)) % EVENT_NAME_COUNTER
         return f"{self.token(head, n)}.{value:x}"
 
 

@@ -366,3 +366,65 @@ def test_a_tail_undone_steps_the_stale_runs_minutes(tmp_path, monkeypatch):
     _compare(fast, slow)
     fast.close()
     slow.close()
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_the_jump_s_events_filled_into_texts(tmp_path, monkeypatch, warm):
+    """The events of the skipped minutes are filled into a text made once per learned event
+    (``alike.Shift.new_events``): each minute's rows are ``new_event``'s of every event younger than the TTL, and
+    the store is the one the skip writes with ``new_event`` alone (``alike.EVENT_TEXTS`` off:
+    MINIKCTL_NO_EVENT_TEXTS=1) and stepping's. ``warm``: learned while the CronJobs' events were still combining
+    (``cronskip._WarmShift``: uids and event names by their rank among a minute's draws), else learned after 20
+    minutes stepped (an advance too short to skip), when every event is (``alike.Shift``)."""
+    from minikctl.engine import alike
+
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    assert alike.EVENT_TEXTS  # the path the skip takes unless turned off
+    filled = []
+    real = alike.Shift.new_events
+
+    def new_events(self, events, n, floor):
+        events = list(events)
+        rows = real(self, events, n, floor)
+        expected = []
+        for key, row in events:
+            if row[2] + n * alike.MINUTE > floor:
+                (ns, name), (uid, rv, last, body) = self.new_event(key, row, n)
+                expected.append((ns, name, uid, rv, last, body))
+        assert rows == expected
+        # a message with what a format or the encoder treats apart: the same text as new_event's
+        for key, row in events[:3]:
+            b = json.loads(row[3])
+            b[7] += ' 100% "done"\\ %s\n\u00e9'
+            odd = (row[0], row[1], row[2], alike.dumps(b))
+            (ns, name), (uid, rv, last, body) = self.new_event(key, odd, n)
+            assert real(self, [(key, odd)], n, -1) == [(ns, name, uid, rv, last, body)]
+        filled.append((type(self).__name__, len(rows)))
+        return rows
+
+    monkeypatch.setattr(alike.Shift, "new_events", new_events)
+    stores = {}
+    for mode, texts in (("texts", True), ("one_by_one", False), ("slow", None)):
+        monkeypatch.setattr(alike, "EVENT_TEXTS", bool(texts))
+        if warm:
+            st = _world(tmp_path / mode, STEADY[1:2], texts is not None, steps=(2 * 60_000 + 30,))
+            with st.transaction() as tx:
+                cl = Cluster(tx)
+                for cj in (STEADY[0], STEADY[2]):
+                    cl.api.create(cj)
+                cl.settle()
+            with st.transaction() as tx:
+                Cluster(tx).advance_to(tx.now_ms + SPAN_MS)
+        else:
+            st = _world(tmp_path / mode, STEADY, texts is not None, steps=(20 * 60_000, SPAN_MS))
+        stores[mode] = st
+        if mode == "texts":
+            kinds = {k for k, _n in filled}
+            assert kinds == {"_WarmShift" if warm else "Shift"} and sum(n for _k, n in filled) > 50
+            filled.clear()
+    assert not filled  # the one-by-one run did not take the texts
+    assert _oldest(stores["texts"]) == _oldest(stores["one_by_one"]) > 0
+    _compare(stores["texts"], stores["one_by_one"])
+    _compare(stores["texts"], stores["slow"])
+    for st in stores.values():
+        st.close()
