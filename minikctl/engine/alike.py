@@ -349,6 +349,9 @@ def _shape(a, b, c) -> type:
     return t
 
 
+_T = ("T", "t")  # the date's and the time's separator parse_rfc3339 takes
+
+
 def _leaf(a, b, c, n: int, shift: "Shift | None"):
     """``ahead`` of a value that is neither a dict nor a list, of one type at the three boundaries and not equal at
     all three."""
@@ -363,6 +366,10 @@ def _leaf(a, b, c, n: int, shift: "Shift | None"):
                 raise NotAlike("a number moved unevenly")
             return str(int(c) + n * (int(c) - int(b)))
         try:
+            # a text whose 5th character is not '-' or 11th not 'T' or 't' is no time (parse_rfc3339 raises
+            # ValueError), read without making the error's message
+            if not (a[4:5] == b[4:5] == c[4:5] == "-" and a[10:11] in _T and b[10:11] in _T and c[10:11] in _T):
+                raise ValueError
             ta, tb, tc = parse_rfc3339(a), parse_rfc3339(b), parse_rfc3339(c)
         except (ValueError, TypeError):
             pass
