@@ -94,6 +94,21 @@ class Names:
         return text
 
 
+def split_tokens(text: str, pattern, spec) -> list:
+    """``text`` cut at the matches of ``pattern`` that ``spec`` gives a spec for (what moves them): the texts
+    between them and their specs in turn, a text first and last (``[text]`` when none moves)."""
+    parts = []
+    at = 0
+    for m in pattern.finditer(text):
+        found = spec(m.group(0))
+        if found is not None:
+            parts.append(text[at:m.start()])
+            parts.append(found)
+            at = m.end()
+    parts.append(text[at:])
+    return parts
+
+
 class Shift:
     """Names and uids n minutes later: a uid or name suffix the counters gave moves with its counter, a scheduled
     Job's name (``<cronjob>-<minutes since the epoch>``) with its minute."""
@@ -170,15 +185,7 @@ class Shift:
         """The texts between the tokens that move and the tokens' specs (``_spec``), read once per skip."""
         parts = self._texts.get(text)
         if parts is None:
-            parts = []
-            at = 0
-            for m in TOKEN.finditer(text):
-                spec = self._spec(m.group(0))
-                if spec is not None:
-                    parts.append(text[at:m.start()])
-                    parts.append(spec)
-                    at = m.end()
-            parts.append(text[at:])
+            parts = split_tokens(text, TOKEN, self._spec)
             if len(self._texts) >= 100_000:
                 self._texts.clear()
             self._texts[text] = parts

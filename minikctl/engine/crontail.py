@@ -34,7 +34,7 @@ import json
 import os
 import re
 
-from minikctl.engine.alike import MINUTE, TOKEN, NotAlike, dumps, strict_json
+from minikctl.engine.alike import MINUTE, TOKEN, NotAlike, dumps, split_tokens, strict_json
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
 
 ENABLED = os.environ.get("MINIKCTL_NO_CRON_TAIL", "") in ("", "0")
@@ -163,16 +163,7 @@ class Text:
     def text(self, text: str, n: int, ctx: dict) -> str:
         parts = self._parts.get(text)
         if parts is None:
-            parts = []
-            at = 0
-            for m in _PARTS.finditer(text):
-                spec = self._spec(m.group(0))
-                if spec is not None:
-                    parts.append(text[at:m.start()])
-                    parts.append(spec)
-                    at = m.end()
-            parts.append(text[at:])
-            self._parts[text] = parts
+            parts = self._parts[text] = split_tokens(text, _PARTS, self._spec)
         if len(parts) == 1:
             return text
         return "".join(p if type(p) is str else self._moved(p, n, ctx) for p in parts)
