@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -164,10 +165,14 @@ def test_twins_store_what_records_compared_alone_store(stores, alone):
     """The pods' runtime records compared once per group of twins (``flapskip._Twins``: 20 pods whose pod IPs
     are of two lengths, 10.244.0.9 and 10.244.0.10) store what each compared alone stores, byte for byte."""
     assert len(TWINS_USED) >= 3 * 15, len(TWINS_USED)  # most of the 21 pods' records, at each of the three skips
-    fast, plain = _tables(stores[True] / "store.db"), _tables(alone / "store.db")
-    assert fast == plain
-    conn = sqlite3.connect(stores[True] / "store.db")
-    other = sqlite3.connect(alone / "store.db")
+    _same_stores(stores[True], alone)
+
+
+def _same_stores(home: Path, other_home: Path) -> None:
+    """The two stores' tables, change log and runtime records are the same, byte for byte."""
+    assert _tables(home / "store.db") == _tables(other_home / "store.db")
+    conn = sqlite3.connect(home / "store.db")
+    other = sqlite3.connect(other_home / "store.db")
     try:
         query = "SELECT * FROM runtime ORDER BY kind, namespace, name"
         assert list(conn.execute(query)) == list(other.execute(query))
@@ -192,16 +197,7 @@ def test_values_read_in_the_texts_store_what_decoded_values_store(stores, decode
     """The skip reads what moves in the records' texts (``alike.text_moves``) rather than in their decoded trees:
     the same store, change log and runtime records, byte for byte, as the same run with every value decoded."""
     assert len(TEXT_READ) >= 3 * 21, len(TEXT_READ)  # at least the pods' runtime records, at each skip
-    fast, plain = _tables(stores[True] / "store.db"), _tables(decoded / "store.db")
-    assert fast == plain
-    conn = sqlite3.connect(stores[True] / "store.db")
-    other = sqlite3.connect(decoded / "store.db")
-    try:
-        query = "SELECT * FROM runtime ORDER BY kind, namespace, name"
-        assert list(conn.execute(query)) == list(other.execute(query))
-    finally:
-        conn.close()
-        other.close()
+    _same_stores(stores[True], decoded)
 
 
 def test_the_minutes_were_skipped(stores):
@@ -354,8 +350,6 @@ def test_moves_read_in_the_texts_are_the_trees_moves():
     JSON delimiters, numbers written two ways (``1`` and ``1.0``), values that change shape."""
     import random
 
-    from minikctl.engine.alike import UNLIKE, dumps, moved, moves, text_moved, text_moves
-
     texts = ["x", "12", "2026-12-07T04:00:00Z", "", "007", 'a"b', "c\\d", 'k:{\\"t\\":1}', "[1,2]", "e,f}", "n\nl",
              '\\"', "é"]
 
@@ -392,28 +386,35 @@ def test_moves_read_in_the_texts_are_the_trees_moves():
         return v
 
     rng = random.Random(11)
-    told = refused = 0
+    seen = Counter()
     for _ in range(1500):
         a = tree(rng, 0)
-        b, c = step(rng, a, 1), step(rng, a, 2)
-        x, y, z = dumps(a), dumps(b), dumps(c)
-        try:
-            m = moves(a, b, c, None)
-        except UNLIKE as e:
-            m = e
-        try:
-            found = text_moves(x, y, z, None)
-        except UNLIKE:
-            assert isinstance(m, Exception), (x, y, z)
-            refused += 1
-            continue
-        if found is None:
-            continue
-        told += 1
-        assert not isinstance(m, Exception), (x, y, z, m)
-        for n in (1, 5, 57):
-            assert text_moved(z, found[0], n, None) == dumps(moved(m, c, n, None)), (x, y, z, n)
-    assert told > 500 and refused > 20, (told, refused)
+        seen[_texts_move_as_trees(a, step(rng, a, 1), step(rng, a, 2), (1, 5, 57))] += 1
+    assert seen["told"] > 500 and seen["refused"] > 20, seen
+
+
+def _texts_move_as_trees(a, b, c, ns: tuple) -> str:
+    """What ``alike.text_moves`` finds in the texts of three trees against what ``moves`` finds in the trees:
+    "refused" (both refuse), "told" (the moved texts are the moved trees' texts, ``ns`` minutes on), or "none"
+    (the texts are the same)."""
+    from minikctl.engine.alike import UNLIKE, dumps, moved, moves, text_moved, text_moves
+
+    x, y, z = dumps(a), dumps(b), dumps(c)
+    try:
+        m = moves(a, b, c, None)
+    except UNLIKE as e:
+        m = e
+    try:
+        found = text_moves(x, y, z, None)
+    except UNLIKE:
+        assert isinstance(m, Exception), (x, y, z)
+        return "refused"
+    if found is None:
+        return "none"
+    assert not isinstance(m, Exception), (x, y, z, m)
+    for n in ns:
+        assert text_moved(z, found[0], n, None) == dumps(moved(m, c, n, None)), (x, y, z, n)
+    return "told"
 
 
 def test_quotes_counted_in_parts_and_leaves_after_backslashes():
@@ -423,7 +424,7 @@ def test_quotes_counted_in_parts_and_leaves_after_backslashes():
     right after backslashes and escaped quotes are read as the trees are (``moves``)."""
     import random
 
-    from minikctl.engine.alike import UNLIKE, _quotes, dumps, moved, moves, text_moved, text_moves
+    from minikctl.engine.alike import _quotes
 
     rng = random.Random(5)
     split_after_backslash_differs = 0
@@ -439,30 +440,15 @@ def test_quotes_counted_in_parts_and_leaves_after_backslashes():
     assert split_after_backslash_differs > 10  # the case the reader leaves to the whole count
 
     heads = ['a\\', 'q"\\', '\\"', 'x\\\\', 'p\\"r"', "", 'k:{\\"t\\":1}']
-    told = refused = 0
+    seen = Counter()
     for _ in range(600):
         keys = rng.sample(["s", "t", "u"], 3)
         head = rng.choice(heads)
         a = {keys[0]: head + rng.choice(["1", "2", "", "\n", '"']), keys[1]: 10, keys[2]: [head, 5]}
         b = {keys[0]: rng.choice([a[keys[0]], head + "9", head]), keys[1]: 11, keys[2]: [head, 6]}
         c = {keys[0]: rng.choice([b[keys[0]], a[keys[0]], head + "\\"]), keys[1]: 12, keys[2]: [head, 7]}
-        x, y, z = dumps(a), dumps(b), dumps(c)
-        try:
-            m = moves(a, b, c, None)
-        except UNLIKE as e:
-            m = e
-        try:
-            found = text_moves(x, y, z, None)
-        except UNLIKE:
-            assert isinstance(m, Exception), (x, y, z)
-            refused += 1
-            continue
-        if found is None:
-            continue
-        told += 1
-        assert not isinstance(m, Exception), (x, y, z, m)
-        assert text_moved(z, found[0], 9, None) == dumps(moved(m, c, 9, None)), (x, y, z)
-    assert told > 100 and refused > 100, (told, refused)
+        seen[_texts_move_as_trees(a, b, c, (9,))] += 1
+    assert seen["told"] > 100 and seen["refused"] > 100, seen
 
 
 def test_marks_and_staying_timers_read_in_the_texts():
