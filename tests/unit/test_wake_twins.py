@@ -528,3 +528,28 @@ def test_flapping_pods_are_read_from_the_texts_their_twins_wrote(tmp_path, monke
     off = _flapping(tmp_path / "off.db", True, True, monkeypatch)
     assert reads["written"] == written  # switched off: none
     assert on == off
+
+
+def test_a_one_letter_token_that_is_a_marks_letter_is_not_masked():
+    """A mark is MARK, a letter, MARK (the letters of roles 32 on are lowercase): a pod named by one such letter,
+    masked after that role's mark, would rewrite the mark and the text would not come back. Such tokens are refused
+    (the pod is worked the general way); a one-letter name whose letter no earlier mark uses is still masked."""
+    from minikctl.engine.kubelet.statustwins import _Template
+
+    ids = [f"{i:064x}" for i in range(1, 31)]  # 30 container IDs: the name is role 33, after the mark of "a" (32)
+    record = "".join(f'"id":"{i}",' for i in ids)
+
+    def pod(name):
+        return {"metadata": {"name": name, "uid": "u-1", "resourceVersion": "7"}, "spec": {},
+                "status": {"podIP": "10.244.0.9"}}
+
+    assert waketwins.tokens_of(pod("a"), record) is None
+    # what masking it would do: the text does not come back from its marks
+    tokens = ids + ["u-1", '"resourceVersion":"7"', "10.244.0.9", "a"]
+    text = '{"a":"' + ids[-1] + '","uid":"u-1","podIP":"10.244.0.9"}'  # the IP: role 32, mark of "a"
+    masked = waketwins._mask(text, tokens)
+    with pytest.raises((TypeError, IndexError, AssertionError)):
+        assert _Template(masked).fill(tokens) == text
+    late = waketwins.tokens_of(pod("z"), record)  # "z": role 57's letter, after the name's role
+    assert late is not None and late[-1] == "z"
+    assert _Template(waketwins._mask(text, late)).fill(late) == text

@@ -64,7 +64,8 @@ NO_IP = "\x02noip\x02"  # the pod IP's token of a pod that has none yet (waketwi
 def identity_tokens(ids: list, meta: dict, spec, ip, room: int) -> list[str] | None:
     """``ids`` (the containers' IDs, as the caller finds them), then the ServiceAccount token volume's name that
     admission drew for the pod, the uid, the resourceVersion with its key, the pod IP (or ``NO_IP``) and the name;
-    None when they cannot be masked: more than ``room``, or one empty, not printable or not distinct. Masked in
+    None when they cannot be masked: more than ``room``, or one empty, not printable or not distinct, or one a
+    single character that is the letter of an earlier role's mark (masking it would rewrite that mark). Masked in
     that order (a token found inside one masked before is left there, part of it), so that the marks put back give
     the text whatever the tokens hold."""
     out = list(ids)
@@ -78,8 +79,10 @@ def identity_tokens(ids: list, meta: dict, spec, ip, room: int) -> list[str] | N
     out += [meta.get("uid"), '"resourceVersion":' + _dumps(rv), ip, meta.get("name")]
     if len(out) > room or len(set(out)) != len(out):
         return None
-    for t in out:
+    for i, t in enumerate(out):
         if type(t) is not str or not t or (not t.isprintable() and t != NO_IP):
+            return None
+        if len(t) == 1 and 65 <= ord(t) < 65 + i:  # the letter of a mark put in before it (``_MARKS``)
             return None
     return out
 
