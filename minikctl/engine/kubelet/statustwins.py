@@ -42,7 +42,11 @@ _SEEN = object()  # a key written once: its next write makes its model
 # a token's role in a masked text: "\x01", a letter, "\x01" (the store's encoder escapes every control character;
 # a printed row's own marks are NULs and its separators \x1e, \x1f: kube/timefmt.py Later, store/rows.py pack)
 MARK = "\x01"
-_MARKS = tuple(f"{MARK}{chr(65 + i)}{MARK}" for i in range(26))
+# the marks of 180 roles: enough for the kubelet's wake twins too (waketwins.py, whose tokens are a pod's and the
+# digests its wake-up draws; engine/flapskip.py masks records with them), of which a status write uses the first
+# _ROOM
+_MARKS = tuple(f"{MARK}{chr(65 + i)}{MARK}" for i in range(180))
+_ROOM = 26
 _MAX_MODELS = 256  # the models of one instant (the pods of a few templates, each alike but for its tokens)
 
 
@@ -55,7 +59,7 @@ def _tokens(meta: dict, spec, status: dict) -> list[str] | None:
             cid = cs.get("containerID") if type(cs) is dict else None
             if cid is not None:
                 ids.append(cid)
-    return identity_tokens(ids, meta, spec, status.get("podIP"), len(_MARKS))
+    return identity_tokens(ids, meta, spec, status.get("podIP"), _ROOM)
 
 
 NO_IP = "\x02noip\x02"  # the pod IP's token of a pod that has none yet (waketwins.py masks such pods too)

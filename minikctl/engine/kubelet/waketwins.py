@@ -51,7 +51,7 @@ import os
 import importlib
 import re
 
-from minikctl.engine.kubelet.statustwins import MARK, NO_IP, _Template, identity_tokens
+from minikctl.engine.kubelet.statustwins import _MARKS, MARK, NO_IP, _mask, _Template, identity_tokens
 from minikctl.kube import jsontext
 from minikctl.kube.treecopy import literal
 
@@ -70,7 +70,6 @@ _SEEN = object()
 _SEP = "\x00"  # between texts masked together (_park_state)
 _dumps = jsontext.encoder()  # the store's encoder (store/db.py ``_dumps``): texts compared with what it wrote
 _MAX_MODELS = 256
-_MARKS = tuple(f"{MARK}{chr(65 + i)}{MARK}" for i in range(180))
 _IDS = re.compile(r'"(?:id|spec_hash)":"([0-9a-f]{16,64})"')
 # the loop's reasons to stop stepping a pod after its first instant that a twin meets the same way (Kubelet._due_pod)
 _STOPS = ("nohorizon", "feed", "after", "other")
@@ -105,12 +104,6 @@ def tokens_of(pod: dict, body_rt: str) -> list[str] | None:
 
 
 _RV_ROLE = -3  # the resourceVersion's place in the roles above (from the end, before the digests drawn)
-
-
-def _mask(text: str, tokens: list[str]) -> str:
-    for t, m in zip(tokens, _MARKS):
-        text = text.replace(t, m)
-    return text
 
 
 def _with_rv(tokens: list[str], n_start: int, rv: str) -> list[str]:
