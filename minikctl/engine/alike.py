@@ -293,6 +293,13 @@ class Shift:
         texts = self._event_texts
         moved = self._moved
         done: dict = {}  # spec -> its text n minutes on
+
+        def at_n(spec):
+            v = done.get(spec)
+            if v is None:
+                v = done[spec] = moved(spec, n)
+            return v
+
         counts = self._counts(n)
         dt = n * MINUTE
         dr = n * self.dr
@@ -304,27 +311,13 @@ class Shift:
             if found is None:
                 found = texts[(key, row)] = self._event_text(key, row)
             ns, head, at, count, uid, rv, last, text, holes = found
-            values = []
-            for p in holes:
-                if type(p) is int:
-                    values.append(p + dr)
-                else:
-                    v = done.get(p)
-                    if v is None:
-                        v = done[p] = moved(p, n)
-                    values.append(v)
+            values = tuple(p + dr if type(p) is int else at_n(p) for p in holes)
             if type(head) is tuple:
-                v = done.get(head)
-                if v is None:
-                    v = done[head] = moved(head, n)
-                head = v
+                head = at_n(head)
             if type(uid) is tuple:
-                v = done.get(uid)
-                if v is None:
-                    v = done[uid] = moved(uid, n)
-                uid = v
+                uid = at_n(uid)
             value = (at + dt) * EVENT_NAME_COUNTER + counts(count) % EVENT_NAME_COUNTER
-            rows.append((ns, f"{head}.{value:x}", uid, rv + dr, last + dt, text % tuple(values)))
+            rows.append((ns, f"{head}.{value:x}", uid, rv + dr, last + dt, text % values))
         return rows
 
 
