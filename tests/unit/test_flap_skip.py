@@ -132,13 +132,18 @@ def decoded(stores, tmp_path_factory):
     the fast run of ``stores`` read them in the texts (counted in TEXT_READ)."""
     from minikctl.engine import alike
 
-    home = tmp_path_factory.mktemp("flapskip-decoded")
-    saved = alike.TEXT_MOVES
-    alike.TEXT_MOVES = False
+    return _fast_run_with_off(tmp_path_factory, "flapskip-decoded", alike, "TEXT_MOVES")
+
+
+def _fast_run_with_off(tmp_path_factory, label: str, module, switch: str):
+    """The fast run in a new store with the module's switch off (put back after it); the store's directory."""
+    home = tmp_path_factory.mktemp(label)
+    saved = getattr(module, switch)
+    setattr(module, switch, False)
     try:
         run_scenario(str(home / "store.db"), True)
     finally:
-        alike.TEXT_MOVES = saved
+        setattr(module, switch, saved)
     return home
 
 
@@ -151,14 +156,7 @@ def alone(stores, tmp_path_factory):
     MINIKCTL_NO_FLAP_TWINS=1); the fast run of ``stores`` compared most as twins (counted in TWINS_USED)."""
     from minikctl.engine import flapskip
 
-    home = tmp_path_factory.mktemp("flapskip-alone")
-    saved = flapskip.TWINS
-    flapskip.TWINS = False
-    try:
-        run_scenario(str(home / "store.db"), True)
-    finally:
-        flapskip.TWINS = saved
-    return home
+    return _fast_run_with_off(tmp_path_factory, "flapskip-alone", flapskip, "TWINS")
 
 
 def test_twins_store_what_records_compared_alone_store(stores, alone):
