@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import pstats
 import sys
 import tempfile
@@ -101,6 +102,11 @@ def _count_writes() -> None:
 
 
 def main() -> None:
+    # the collector's thresholds every minikctl command runs with (cli/app.py GC_THRESHOLDS): the advance costs what
+    # `clock advance 1h` does, as bench/engine_speed.py, chatty_speed.py and deployment_speed.py measure it
+    from minikctl.cli.app import GC_THRESHOLDS
+
+    gc.set_threshold(*GC_THRESHOLDS)
     ap = argparse.ArgumentParser()
     ap.add_argument("--pods", type=int, default=1000)
     ap.add_argument("--services", type=int, default=10)
