@@ -230,6 +230,9 @@ def _event(ns: str, name: str, involved_uid: str, rv: int, last_ms: int, b) -> d
 
 
 _COLUMNS = "namespace, name, involved_uid, rv, last_ms, body"  # what unpack takes, in its order
+# an object's stored events in the order they were inserted (EventLog._cached_event takes them in that order): the
+# order of the index on involved_uid, whose entries of one uid follow their rowids, so SQLite sorts nothing
+_OF_UID = f"SELECT {_COLUMNS} FROM events WHERE involved_uid=? ORDER BY rowid"
 
 
 def migrate(conn) -> int:
@@ -506,7 +509,7 @@ class EventLog:
             groups = self._groups[uid] = {}  # the aggregator's view, read again with the rows
             # an object this transaction created has no stored event yet (Tx._no_events)
             if uid not in self._no_events:
-                found = self.conn.execute(f"SELECT {_COLUMNS} FROM events WHERE involved_uid=?", (uid,)).fetchall()
+                found = self.conn.execute(_OF_UID, (uid,)).fetchall()
                 correlated = self._correlator_rows()
                 if not found:
                     pass

@@ -180,3 +180,14 @@ def test_needle_only_for_plain_strings():
     assert events._needle(("Normal", "Pulled")) == ',"Normal","Pulled",'
     for pair in (("Normal", 'a"b'), ("Normal", "a\\b"), ("Normal", "é"), ("Normal", "a\nb"), (None, "x")):
         assert events._needle(pair) is None
+
+
+def test_an_objects_events_are_read_in_their_order_by_the_index_with_no_sort(tmp_path):
+    """The look-up of an object's stored events asks for the order they were inserted in, which the index on the
+    involved uid gives as it is: SQLite's plan walks that index and sorts nothing."""
+    st = Store(str(tmp_path / "s.db"))
+    with st.transaction() as tx:
+        plan = " ".join(str(r[-1]) for r in tx.conn.execute("EXPLAIN QUERY PLAN " + events._OF_UID, ("u",)))
+    st.close()
+    assert "events_involved" in plan
+    assert "TEMP B-TREE" not in plan.upper()
