@@ -279,11 +279,16 @@ class _Learned:
         if self.shift.du or self.shift.ds:
             raise NotAlike("names or uids were made")
         self.dr = s2.revision - s1.revision
-        self._pods: dict = {}  # the pods whose objects moved, decoded (their identity strings mask their records)
-        self.objects = self._lasting(s0.objects, s1.objects, s2.objects, pods=self._pods)
+        twins = _Twins(self.shift) if TWINS and alike.TEXT_MOVES else None
+        # the pods whose objects moved, decoded: their identity strings mask their records for the twins, which
+        # alone read them (none kept without twins, and none once the records are compared: a thousand pods' trees
+        # are some 10 MB)
+        pods: dict | None = {} if twins is not None else None
+        self.objects = self._lasting(s0.objects, s1.objects, s2.objects, pods=pods)
         stay: list = []  # the timers of moving records that stay at their instants
-        self.twins = _Twins(self.shift) if TWINS and alike.TEXT_MOVES else None
-        self.runtime = self._lasting(s0.runtime, s1.runtime, s2.runtime, marks=True, timers=stay, twins=self.twins)
+        self.runtime = self._lasting(s0.runtime, s1.runtime, s2.runtime, marks=True, timers=stay, twins=twins,
+                                     pods=pods)
+        del pods, twins
         # a record that did not move keeps its wake-up: the jump ends before it, and before such a timer
         fixed = [wake for key, (wake, _b) in s2.runtime.items() if wake is not None and key not in self.runtime]
         self.fixed = min(fixed + stay, default=None)
@@ -299,8 +304,9 @@ class _Learned:
         each checked to move alike (``alike.moves``, as ``ahead`` one minute on checks it); or a JSON column whose
         leaves that move were read in the texts (2: ``alike.text_moves``, the same leaves and checks, the text of
         s2 kept), unless ``alike.TEXT_MOVES`` is off. ``timers`` gets the instants of the timers that stay in all
-        three records (``_timers``). ``twins``: a pod's record is compared once per group of twins (``_Twins``);
-        the objects' pass keeps the pods it decodes for it in ``pods``."""
+        three records (``_timers``). ``twins``: a pod's record is compared once per group of twins (``_Twins``),
+        masked with the identity strings of its pod in ``pods``, which the objects' pass fills with the pods it
+        decodes (None: not kept)."""
         out = {}
         shift = self.shift
         by_text = alike.TEXT_MOVES
@@ -313,7 +319,7 @@ class _Learned:
                 if type(z) is str and z[:1] in "{[":
                     masked = None
                     if twins is not None and key[0] == "Pod" and type(x) is str and type(y) is str:
-                        tokens = twins.tokens(self._pods.get(key), z)
+                        tokens = twins.tokens(pods.get(key) if pods is not None else None, z)
                         masked = None if tokens is None else twins.masked(tokens, x, y, z)
                         twin = None if masked is None else twins.match(masked, tokens, x, y, z)
                         if twin is not None:
@@ -324,7 +330,7 @@ class _Learned:
                     # the last is checked to be written as the store writes it (what is written is its shape moved
                     # on); the earlier two give only the steps of its values
                     c = strict_json(z)
-                    if pods is not None and key[0] == "Pod":
+                    if pods is not None and twins is None and key[0] == "Pod":
                         pods[key] = c
                     if by_text and type(x) is str and type(y) is str:
                         # the values that move read in the texts, where they alone differ (``alike.text_moves``):
