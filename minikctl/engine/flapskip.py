@@ -52,13 +52,14 @@ from __future__ import annotations
 
 import json
 import os
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from minikctl.engine import alike
 from minikctl.engine.alike import (UNLIKE, Names, NotAlike, Shift, State, _quotes, ahead, dumps, moved, moves,
                                    strict_json, text_moved, text_moves, text_place)
 from minikctl.engine.cronskip import cronjob_timer, unwatched
-from minikctl.engine.kubelet.statustwins import MARK, _mask
+from minikctl.engine.kubelet.statustwins import MARK, _mask, _Template
 from minikctl.engine.kubelet.waketwins import tokens_of
 from minikctl.store import history
 
@@ -173,11 +174,22 @@ class _Twins:
     masks back to its own), its leaves that differ are the model's, with the same values, each as far on in its
     texts as the tokens before it are longer than their marks (``_place``), and so are the places
     ``text_moves`` gives; its processes' ``ffwd_after`` marks and its timers that stay are the model's too (keys,
-    numbers and literals are the model's). Any record that does not match is compared alone, as before."""
+    numbers and literals are the model's). Any record that does not match is compared alone, as before.
+
+    A record is matched by its last text masked, then its tokens put back in the model's earlier two (``find``):
+    the texts masking gives back the model's are the model's with the record's tokens put back, and the argument
+    above needs only that (a record whose earlier texts are so, though masking one would also rewrite a token
+    found elsewhere in it, is a twin by the same argument). One text masked instead of three, and one join each
+    for the other two: a third of the time. MINIKCTL_NO_FLAP_TWINS=1 compares every record alone
+    (tests/unit/test_flap_skip.py compares the two)."""
 
     def __init__(self, shift: Shift) -> None:
         self.shift = shift
-        self.models: dict = {}  # (masked x, y, z) -> (spans, ends, stay, marks of x, y, z) or None (no model)
+        # masked z -> [(x's and y's masked texts made into templates, the model: (spans, ends, stay, marks of x, y,
+        # z) or None)]: a record's z masked finds the models its x and y may be, and each is tried by putting the
+        # record's tokens back in the model's x and y (``_Template.fill``, one join) rather than by masking them
+        self.models: dict = {}
+        self.count = 0
 
     @staticmethod
     def tokens(pod, z: str) -> list | None:
@@ -191,37 +203,51 @@ class _Twins:
         tokens = [t for t in tokens if '"' not in t and "\\" not in t and t.isprintable()]
         return tokens if len(set(tokens)) == len(tokens) else None
 
-    def masked(self, tokens: list, x: str, y: str, z: str) -> tuple | None:
+    def masked(self, tokens: list, x: str, y: str, z: str) -> str | None:
+        """``z`` masked (None when one of the three texts holds a mark)."""
         if MARK in x or MARK in y or MARK in z:
             return None
-        return _mask(x, tokens), _mask(y, tokens), _mask(z, tokens)
+        return _mask(z, tokens)
 
-    def match(self, key: tuple, tokens: list, x: str, y: str, z: str):
-        """(spans, ends, stay) of a twin whose masked texts are ``key``, placed in its texts; None when there is no
-        model for them."""
-        model = self.models.get(key)
+    def find(self, mz: str, tokens: list, x: str, y: str) -> list | None:
+        """The entry of ``models`` (under ``z`` masked, ``mz``) whose x and y, the record's tokens put back, are
+        ``x`` and ``y``: the record's three texts are then the model's masked texts with its tokens put back, which
+        is what masking them to the model's texts tells (``_mask`` undone by ``_Template.fill``: the class's
+        docstring); None when there is none."""
+        for entry in self.models.get(mz, ()):
+            if entry[0].fill(tokens) == x and entry[1].fill(tokens) == y:
+                return entry
+        return None
+
+    def match(self, entry: list, tokens: list, x: str, y: str, z: str):
+        """(spans, ends, stay) of a twin of ``entry`` (``find``), placed in its texts; None when the entry has no
+        model."""
+        model = entry[2]
         if model is None or "NaN" in x or "NaN" in y or "NaN" in z or "Infinity" in x or "Infinity" in y \
                 or "Infinity" in z:
             return None
         spans, ends, stay, mx, my, mz = model
         grow = [len(t) - 3 for t in tokens]  # a token's length less its mark's ("\x01A\x01")
-        return ([(_place(mz, grow, a), _place(mz, grow, b), va, vb, vc) for a, b, va, vb, vc in spans],
-                [(_place(mz, grow, ez), _place(mx, grow, ex), _place(my, grow, ey)) for ez, ex, ey in ends], stay)
+        px, py, pz = _Places(mx, grow), _Places(my, grow), _Places(mz, grow)
+        return ([(pz.at(a), pz.at(b), va, vb, vc) for a, b, va, vb, vc in spans],
+                [(pz.at(ez), px.at(ex), py.at(ey)) for ez, ex, ey in ends], stay)
 
-    def learn(self, key: tuple, marks: bool, stay: set) -> None:
-        """Keep a model for the masked texts ``key`` of a record compared alone, its timers that stay ``stay``, when
-        they tell (the class's docstring)."""
-        if len(self.models) >= _MAX_MODELS:
+    def learn(self, mz: str, tokens: list, x: str, y: str, marks: bool, stay: set) -> None:
+        """Keep a model for the texts of a record compared alone (``z`` masked ``mz``), its timers that stay
+        ``stay``, when they tell (the class's docstring)."""
+        if self.count >= _MAX_MODELS:
             return
-        self.models[key] = None
-        tx, ty, tz = key
-        mx, my, mz = _marks_of(tx), _marks_of(ty), _marks_of(tz)
-        if mx is None or my is None or mz is None:
+        self.count += 1
+        tx, ty, tz = _mask(x, tokens), _mask(y, tokens), mz
+        entry = [_Template(tx), _Template(ty), None]
+        self.models.setdefault(mz, []).append(entry)
+        mx, my, mz_ = _marks_of(tx), _marks_of(ty), _marks_of(tz)
+        if mx is None or my is None or mz_ is None:
             return
         found = text_moves(tx, ty, tz, self.shift, _MARK if marks else None)
         if found is None:
             return
-        self.models[key] = (found[0], found[1], stay, mx, my, mz)
+        entry[2] = (found[0], found[1], stay, _Marks(mx), _Marks(my), _Marks(mz_))
 
 
 def _marks_of(t: str) -> list | None:
@@ -241,14 +267,33 @@ def _marks_of(t: str) -> list | None:
         at = p + 3
 
 
-def _place(marks: list, grow: list, at: int) -> int:
-    """The place in a twin's text of the place ``at`` of the masked text (not inside a mark)."""
-    out = at
-    for p, role in marks:
-        if p >= at:
-            break
-        out += grow[role]
-    return out
+class _Marks:
+    """The marks of a model's masked text (``_marks_of``): their places and roles apart."""
+
+    __slots__ = ("places", "roles")
+
+    def __init__(self, marks: list) -> None:
+        self.places = [p for p, _role in marks]
+        self.roles = [role for _p, role in marks]
+
+
+class _Places:
+    """Places in a twin's text of places of a model's masked text (not inside a mark): each moved on by the
+    growth of the marks before it, its token's length less its mark's (``grow``, by role), summed once per text."""
+
+    __slots__ = ("places", "sums")
+
+    def __init__(self, marks: _Marks, grow: list) -> None:
+        sums = [0]
+        total = 0
+        for role in marks.roles:
+            total += grow[role]
+            sums.append(total)
+        self.places = marks.places
+        self.sums = sums
+
+    def at(self, at: int) -> int:
+        return at + self.sums[bisect_left(self.places, at)]  # the marks before ``at``: those placed before it
 
 
 class _Learned:
@@ -317,11 +362,12 @@ class _Learned:
             cols = []
             for x, y, z in zip(v0, v1, v2):
                 if type(z) is str and z[:1] in "{[":
-                    masked = None
+                    masked = entry = tokens = None
                     if twins is not None and key[0] == "Pod" and type(x) is str and type(y) is str:
                         tokens = twins.tokens(pods.get(key) if pods is not None else None, z)
                         masked = None if tokens is None else twins.masked(tokens, x, y, z)
-                        twin = None if masked is None else twins.match(masked, tokens, x, y, z)
+                        entry = None if masked is None else twins.find(masked, tokens, x, y)
+                        twin = None if entry is None else twins.match(entry, tokens, x, y, z)
                         if twin is not None:
                             cols.append((2, twin[0], z))
                             if timers is not None:
@@ -347,8 +393,8 @@ class _Learned:
                             cols.append((2, found[0], z))
                             if stay:
                                 timers.extend(stay)
-                            if masked is not None and masked not in twins.models:
-                                twins.learn(masked, marks, stay or set())
+                            if masked is not None and entry is None:
+                                twins.learn(masked, tokens, x, y, marks, stay or set())
                             continue
                     a, b = json.loads(x), json.loads(y)
                     if marks:

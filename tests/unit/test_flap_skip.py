@@ -541,24 +541,34 @@ def test_twins_placed_in_their_texts():
         return [f"{name}-uid", ip, name]
 
     twins = flapskip._Twins(None)
+
+    def twin_of(tokens: list, x: str, y: str, z: str):
+        masked = twins.masked(tokens, x, y, z)
+        entry = None if masked is None else twins.find(masked, tokens, x, y)
+        return None if entry is None else twins.match(entry, tokens, x, y, z)
+
     model = texts("p0", "10.0.0.9")
-    key = twins.masked(tokens("p0", "10.0.0.9"), *model)
-    twins.learn(key, False, {7})
-    assert twins.models[key] is not None
+    masked = twins.masked(tokens("p0", "10.0.0.9"), *model)
+    twins.learn(masked, tokens("p0", "10.0.0.9"), *model[:2], False, {7})
+    assert twins.find(masked, tokens("p0", "10.0.0.9"), *model[:2])[2] is not None
     for name, ip in (("p10", "10.0.0.10"), ("p0", "10.0.0.9"), ("q", "1.2.3.4")):
         own = texts(name, ip)
-        found = twins.match(twins.masked(tokens(name, ip), *own), tokens(name, ip), *own)
+        found = twin_of(tokens(name, ip), *own)
         spans, ends = text_moves(*own, None)
         assert found == (spans, ends, {7})
         assert len(spans) == 4
     other = texts("p10", "10.0.0.10", "more")
-    assert twins.match(twins.masked(tokens("p10", "10.0.0.10"), *other), tokens("p10", "10.0.0.10"), *other) is None
+    assert twin_of(tokens("p10", "10.0.0.10"), *other) is None
+    # the same last text, an earlier one that differs elsewhere: no twin either
+    own = texts("p10", "10.0.0.10")
+    assert twin_of(tokens("p10", "10.0.0.10"), other[0], *own[1:]) is None
+    assert twin_of(tokens("p10", "10.0.0.10"), own[0], other[1], own[2]) is None
     # a token right after a backslash (inside the escape sequence \n of "n1\nx") makes no model
     escaped = [dumps({"n": "n1\nx", "a": t}) for t in (1, 2, 3)]
-    key = twins.masked(["nx"], *escaped)
-    assert key is not None and flapskip.MARK in key[2]
-    twins.learn(key, False, set())
-    assert twins.models[key] is None
+    masked = twins.masked(["nx"], *escaped)
+    assert masked is not None and flapskip.MARK in masked
+    twins.learn(masked, ["nx"], *escaped[:2], False, set())
+    assert twins.find(masked, ["nx"], *escaped[:2])[2] is None
 
 
 # ``flapskip._steady`` as it read each pod's text three times: the answer the one parse must give
