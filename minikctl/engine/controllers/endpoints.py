@@ -63,30 +63,34 @@ def _pod_view(pod: dict, old: dict | None = None) -> dict:
             "hostname": spec.get("hostname") or "", "subdomain": spec.get("subdomain") or "", "ports": ports}
 
 
-def _same_view(old: dict, new: dict) -> bool:
-    """Whether a pod's new informer view reads as its old one: every field ``_pod_view`` reads equal, the entries
-    the controllers memoized on the old view (``_ep``, ``_slice``) aside. Upstream decides a pod update in
-    ``endpointutil.GetServicesToUpdateOnPodChange`` (pkg/controller/util/endpoint/controller_utils.go): a change
-    counts when ``podEndpointsChanged`` (deletion timestamp, readiness, IPs) or the labels, hostname or subdomain
-    changed; the view also holds the phase, node and named ports the syncs read (``_should_be_in_endpoints``,
-    ``find_port``), so a change of one of them queues the Services too."""
-    for k, v in new.items():
-        if old.get(k) != v:
-            return False
-    return True
-
-
+SAME, STATE, OTHER = 0, 1, 2  # how a pod's new informer view differs from its old one (``_view_change``)
 _STATE = ("ready", "phase", "deleting")  # what a pod's entries are made again for when only it changed (``_carry``)
 
 
-def _carry(old: dict, new: dict) -> None:
-    """Give a pod's new view the entries the controllers made from its old one when only its state changed (its
-    readiness, phase or deletion): the Endpoints' address and ports of a pod read none of them, and the slices'
-    entries are kept per state (``EndpointSliceController._entry``), so a pod whose readiness flaps has its entries
-    made once per state instead of at every sync."""
+def _view_change(old: dict, new: dict) -> int:
+    """How a pod's new informer view differs from its old one, in one pass over its fields (the entries the
+    controllers memoized on the old view, ``_ep`` and ``_slice``, aside): SAME, every field ``_pod_view`` reads
+    equal; STATE, only its state (``_STATE``: readiness, phase, deletion); OTHER, anything else.
+
+    SAME queues nothing. Upstream decides a pod update in ``endpointutil.GetServicesToUpdateOnPodChange``
+    (pkg/controller/util/endpoint/controller_utils.go): a change counts when ``podEndpointsChanged`` (deletion
+    timestamp, readiness, IPs) or the labels, hostname or subdomain changed; the view also holds the phase, node
+    and named ports the syncs read (``_should_be_in_endpoints``, ``find_port``), so a change of one of them queues
+    the Services too. STATE lets the new view keep the old one's entries (``_carry``)."""
+    state = False
     for k, v in new.items():
-        if k not in _STATE and old.get(k) != v:
-            return
+        if old.get(k) != v:
+            if k not in _STATE:
+                return OTHER
+            state = True
+    return STATE if state else SAME
+
+
+def _carry(old: dict, new: dict) -> None:
+    """Give a pod's new view the entries the controllers made from its old one when only its state changed
+    (``_view_change`` STATE): the Endpoints' address and ports of a pod read none of them, and the slices' entries
+    are kept per state (``EndpointSliceController._entry``), so a pod whose readiness flaps has its entries made
+    once per state instead of at every sync."""
     for memo in ("_ep", "_slice"):
         got = old.get(memo)
         if got is not None:
@@ -206,19 +210,22 @@ class _Informers:
             return []
         old = cache.get(ch.name)
         new = None if ch.type == DELETED else _pod_view(ch.obj, old)
+        change = OTHER
         if new is None:
             cache.pop(ch.name, None)
             if old is None:
                 return []
-        elif old is not None and _same_view(old, new):
-            # nothing the controllers read of the pod changed (updatePod: podEndpointsChanged and the labels):
-            # no Service is queued, and the view kept holds its entries already made (``_entry``)
-            return []
         else:
-            if old is not None and CARRIED_ENTRIES:
-                _carry(old, new)
+            if old is not None:
+                change = _view_change(old, new)
+                if change == SAME:
+                    # nothing the controllers read of the pod changed (updatePod: podEndpointsChanged and the
+                    # labels): no Service is queued, and the view kept holds its entries already made (``_entry``)
+                    return []
+                if change == STATE and CARRIED_ENTRIES:
+                    _carry(old, new)
             cache[ch.name] = new
-        if old is not None and new is not None and old["labels"] == new["labels"]:
+        if change == STATE or (old is not None and new is not None and old["labels"] == new["labels"]):
             # the same labels (a status change: readiness, IP, phase): the same Services select it before and
             # after, and their groups already hold it
             return self.selecting(ns, new["labels"])
