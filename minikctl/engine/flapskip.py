@@ -226,11 +226,15 @@ class _Twins:
         if model is None or "NaN" in x or "NaN" in y or "NaN" in z or "Infinity" in x or "Infinity" in y \
                 or "Infinity" in z:
             return None
-        spans, ends, stay, mx, my, mz = model
-        grow = [len(t) - 3 for t in tokens]  # a token's length less its mark's ("\x01A\x01")
-        px, py, pz = _Places(mx, grow), _Places(my, grow), _Places(mz, grow)
-        return ([(pz.at(a), pz.at(b), va, vb, vc) for a, b, va, vb, vc in spans],
-                [(pz.at(ez), px.at(ex), py.at(ey)) for ez, ex, ey in ends], stay)
+        grow = tuple([len(t) - 3 for t in tokens])  # a token's length less its mark's ("\x01A\x01")
+        placed = entry[3]  # the places are a function of the growths alone: made once for twins whose tokens
+        got = placed.get(grow)  # are as long (a thousand pods' names and IPs have a few lengths)
+        if got is None:
+            spans, ends, stay, mx, my, mz = model
+            px, py, pz = _Places(mx, grow), _Places(my, grow), _Places(mz, grow)
+            got = placed[grow] = ([(pz.at(a), pz.at(b), va, vb, vc) for a, b, va, vb, vc in spans],
+                                  [(pz.at(ez), px.at(ex), py.at(ey)) for ez, ex, ey in ends], stay)
+        return got
 
     def learn(self, mz: str, tokens: list, x: str, y: str, marks: bool, stay: set) -> None:
         """Keep a model for the texts of a record compared alone (``z`` masked ``mz``), its timers that stay
@@ -239,7 +243,7 @@ class _Twins:
             return
         self.count += 1
         tx, ty, tz = _mask(x, tokens), _mask(y, tokens), mz
-        entry = [_Template(tx), _Template(ty), None]
+        entry = [_Template(tx), _Template(ty), None, {}]  # the templates, the model, its places by growths
         self.models.setdefault(mz, []).append(entry)
         mx, my, mz_ = _marks_of(tx), _marks_of(ty), _marks_of(tz)
         if mx is None or my is None or mz_ is None:

@@ -551,7 +551,7 @@ def test_twins_placed_in_their_texts():
     masked = twins.masked(tokens("p0", "10.0.0.9"), *model)
     twins.learn(masked, tokens("p0", "10.0.0.9"), *model[:2], False, {7})
     assert twins.find(masked, tokens("p0", "10.0.0.9"), *model[:2])[2] is not None
-    for name, ip in (("p10", "10.0.0.10"), ("p0", "10.0.0.9"), ("q", "1.2.3.4")):
+    for name, ip in (("p10", "10.0.0.10"), ("p0", "10.0.0.9"), ("q", "1.2.3.4"), ("p11", "10.0.0.11")):
         own = texts(name, ip)
         found = twin_of(tokens(name, ip), *own)
         spans, ends = text_moves(*own, None)
