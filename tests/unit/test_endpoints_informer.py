@@ -121,12 +121,59 @@ def test_shared_informers_and_carried_entries_store_what_separate_ones_store(tmp
     from tests.unit.test_engine_flap import run_scenario
 
     assert endpoints.SHARED_INFORMERS and endpoints.CARRIED_ENTRIES  # the path taken unless turned off
+    assert endpoints.LISTED_FIELDS
     fast = run_scenario(str(tmp_path / "fast.db"))
     monkeypatch.setattr(endpoints, "SHARED_INFORMERS", False)
     monkeypatch.setattr(endpoints, "CARRIED_ENTRIES", False)
+    monkeypatch.setattr(endpoints, "LISTED_FIELDS", False)
     plain = run_scenario(str(tmp_path / "plain.db"))
     assert len(fast) == len(plain)
     assert [i for i, (a, b) in enumerate(zip(fast, plain)) if a != b] == []
+
+
+def test_the_informers_listing_reads_every_field_of_a_pod_its_view_reads(tmp_path):
+    """The informers list a namespace's pods projected to ``VIEW_FIELDS`` (``_Informers.pods``): the views are
+    those of the pods read whole, for pods of many shapes (several containers and named ports, a hostname and
+    subdomain, no labels, not scheduled, ready or not, being deleted); and every one of the fields is needed (the
+    pods here make some view differ without it), so a field the view reads and the listing leaves out fails."""
+    from minikctl.engine.controllers.endpoints import VIEW_FIELDS, _pod_view
+
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        cl = Cluster(tx)
+        cl.api.create(service("web"))
+        cl.api.create(exec_ready("ready", READY, svc="web"))
+        cl.api.create(exec_ready("never", "sleep 3600", svc="web"))
+        named = exec_ready("named", READY, svc="web", tier="a")
+        named["spec"]["hostname"] = "h1"
+        named["spec"]["subdomain"] = "web"
+        named["spec"]["containers"].append({"name": "d", "image": "busybox:1.36", "command": ["sleep", "3600"],
+                                            "ports": [{"containerPort": 9090, "name": "metrics",
+                                                       "protocol": "UDP"}]})
+        cl.api.create(named)
+        bare = exec_ready("bare", READY)
+        bare["metadata"].pop("labels")
+        cl.api.create(bare)
+        going = exec_ready("going", READY, svc="web")
+        going["metadata"]["finalizers"] = ["example.com/hold"]
+        cl.api.create(going)
+        cl.advance_to(tx.now_ms + 20_000)
+        cl.api.delete(tx.get("Pod", "default", "going"))
+        cl.settle()
+        unscheduled = exec_ready("unscheduled", READY, svc="web")
+        unscheduled["spec"]["nodeSelector"] = {"nowhere": "true"}
+        cl.api.create(unscheduled)
+        cl.settle()
+
+        def views(fields: tuple) -> list:
+            return [_pod_view(p) for p in tx.list("Pod", "default", fields)]
+
+        whole = views(())
+        assert views(VIEW_FIELDS) == whole
+        assert {v["ready"] for v in whole} == {True, False} and any(v["deleting"] for v in whole)
+        for field in VIEW_FIELDS:
+            assert views(tuple(f for f in VIEW_FIELDS if f != field)) != whole, field
+    st.close()
 
 
 @pytest.mark.parametrize("shared", [True, False])
