@@ -428,3 +428,125 @@ def test_the_jump_s_events_filled_into_texts(tmp_path, monkeypatch, warm):
     _compare(stores["texts"], stores["slow"])
     for st in stores.values():
         st.close()
+
+
+def _with_env(cronjob: dict, **fields) -> dict:
+    """``cronjob`` with its container given the downward API's values (env name -> fieldPath)."""
+    c = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    c["env"] = [{"name": k, "valueFrom": {"fieldRef": {"fieldPath": v}}} for k, v in fields.items()]
+    return cronjob
+
+
+def _in_namespace(cronjob: dict, namespace: str) -> dict:
+    cronjob["metadata"]["namespace"] = namespace
+    return cronjob
+
+
+def _template_spec(cronjob: dict, **spec) -> dict:
+    cronjob["spec"]["jobTemplate"]["spec"].update(spec)
+    return cronjob
+
+
+# the runs of the tail hold texts the golden cases above do not: log lines with quotes, backslashes, '%', non-ASCII
+# and control characters (a NUL, an escape); the pod's own IP, uid and name printed (downward API, $HOSTNAME); a
+# CronJob named as its container and another as its image; names and a pod IP printed as constant text; a
+# CronJob in another namespace; and more pods than a node's 253 addresses (the IPs wrap: engine/nodes.py
+# ``next_pod_ip``)
+TAIL_TEXTS = {
+    "odd_log_lines": [
+        _cronjob("q", 'echo "a \\"q\\" b\\\\c 100% %s \u00e9 \u2603"; date'),
+        _cronjob("ctl", "printf 'a\\000b\\001c\\033[1m\\\\ %%s\\n'; echo done; exit 3"),
+    ],
+    "own_values_printed": [
+        {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "other"}},
+        _in_namespace(_with_env(_cronjob("dw", 'echo "$POD_IP $POD_UID $POD_NAME $HOSTNAME"'),
+                                POD_IP="status.podIP", POD_UID="metadata.uid", POD_NAME="metadata.name"), "other"),
+        _cronjob("dw", "echo same name, default namespace"),
+    ],
+    "names_as_constant_text": [
+        _cronjob("c", "echo c; echo c-2 Created container c"),
+        _cronjob("busybox", "echo busybox:1.28 a-2 10.244.0.5"),
+        _cronjob("a", "echo c-29453761 hello"),
+    ],
+    "pod_ips_wrap": [_cronjob(f"w{i}", "echo w") for i in range(5)],
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAIL_TEXTS))
+def test_the_tail_moves_texts_of_every_kind(tmp_path, monkeypatch, case):
+    """The jump writes the tail (engine/crontail.py) of runs whose texts hold what ``TAIL_TEXTS`` says: the store is
+    the one the skip leaves with the tail stepped (``{"crontail": false}``) and stepping's, byte for byte."""
+    from minikctl.engine import crontail
+
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    written = []
+    real = crontail.Tail.write
+
+    def write(self, tx, runs):
+        written.append(len(runs[0]))
+        return real(self, tx, runs)
+
+    monkeypatch.setattr(crontail.Tail, "write", write)
+    objects = TAIL_TEXTS[case]
+    span = 80 * 60_000 if case == "pod_ips_wrap" else SPAN_MS
+    stores = {}
+    for mode, profile in (("fast", None), ("stepped_tail", {"crontail": False}), ("slow", {"ffwd": False})):
+        stores[mode] = _profiled_world(tmp_path / mode, objects, profile, span, [])
+        if mode == "fast":
+            assert len(written) == 1 and written[0] > 0  # the tail was written
+    fast = stores["fast"]
+    assert _oldest(fast) > 0 and _oldest(fast) == _oldest(stores["stepped_tail"])
+    _compare(fast, stores["stepped_tail"])
+    _compare(fast, stores["slow"])
+    text = "\n".join(_dump(fast, 0))
+    if case == "own_values_printed":
+        assert "10.244." in text and "'other'" in text
+    if case == "pod_ips_wrap":  # more addresses handed out than the node has: they wrapped before the tail's runs
+        last_ip = fast.conn.execute("SELECT body FROM runtime WHERE kind='Node'").fetchone()[0]
+        assert json.loads(last_ip)["last_ip"] > 253
+    for st in stores.values():
+        st.close()
+
+
+# runs the tail is not derived from (``crontail.Tail`` refuses them): a Job of two pods, a CronJob with a time
+# zone (its Jobs' scheduled-timestamp annotation is written in the zone's offset, not moved as an RFC 3339 UTC
+# time), a log line of seconds since the epoch (moves by 60 a minute, none of the steps a run's numbers move by)
+TAIL_REFUSED = {
+    "two_pods_a_job": [_template_spec(_cronjob("par", "echo p"), parallelism=2, completions=2),
+                       _cronjob("hello", "echo h")],
+    "time_zone": [_cronjob("t", "date", timeZone="Asia/Kolkata")],
+    "epoch_seconds": [_cronjob("ep", "date +%s")],
+}
+
+
+@pytest.mark.parametrize("case", sorted(TAIL_REFUSED))
+def test_runs_the_tail_refuses_are_stepped(tmp_path, monkeypatch, case):
+    """When the runs kept at the end are not derived from the learned ones (``crontail.Tail`` raises NotAlike
+    before the jump), the jump steps the stale runs' minutes: the store is the one the skip leaves with the tail
+    off and stepping's."""
+    from minikctl.engine import crontail
+    from minikctl.engine.alike import NotAlike
+
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    refused = []
+    real = crontail.Tail.__init__
+
+    def init(self, *args):
+        try:
+            real(self, *args)
+        except NotAlike as e:
+            refused.append(str(e))
+            raise
+
+    monkeypatch.setattr(crontail.Tail, "__init__", init)
+    stores = {}
+    for mode, profile in (("fast", None), ("stepped_tail", {"crontail": False}), ("slow", {"ffwd": False})):
+        stores[mode] = _profiled_world(tmp_path / mode, TAIL_REFUSED[case], profile, SPAN_MS, [])
+        if mode == "fast":
+            assert refused  # the tail was refused
+    fast = stores["fast"]
+    assert _oldest(fast) > 0 and _oldest(fast) == _oldest(stores["stepped_tail"])  # skipped both ways
+    _compare(fast, stores["stepped_tail"])
+    _compare(fast, stores["slow"])
+    for st in stores.values():
+        st.close()
