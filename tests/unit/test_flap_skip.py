@@ -624,3 +624,78 @@ def test_a_pod_is_steady_by_one_parse_as_by_three():
         assert answer(_UNSTEADY) == want, body
         answers[want] += 1
     assert answers[True] > 100 and answers[False] >= 6, answers  # both answers, many ways
+
+
+ODD_ANNOTATIONS = {"trailing": "x\\", "quoted": '"ready":false,\\"', "odd": "\u00e9\u2603 100% %s\u0001\u0000",
+                   "ip": "10.244.0.3", "name": "p1", "time": "2026-01-01T00:10:00Z"}
+
+
+def test_texts_with_escapes_skip_as_stepping(tmp_path):
+    """Pods whose objects hold texts with escaped quotes and backslashes (one ending a string), control and
+    non-ASCII characters, and constant texts that look like what moves (a pod IP, a pod's name, a time) skip
+    alike: the fast run (values read in the texts, records compared as twins), the same with every value decoded
+    (``alike.TEXT_MOVES`` off) and with every record compared alone (``flapskip.TWINS`` off) store what stepping
+    stores, byte for byte (the change log from the jump's revision on, the runtime records without the kubelet's
+    marks)."""
+    from minikctl.engine import alike, flapskip
+
+    def run(home: Path, ffwd: bool) -> None:
+        home.mkdir()
+        st, step = steps(str(home / "store.db"))
+
+        def first(cl) -> None:
+            if not ffwd:
+                stepping(cl.tx)
+            for svc in ("s0", "s1"):
+                cl.api.create(service(svc))
+            for i in range(4):
+                pod = exec_ready(f"p{i}", FLAP, svc=f"s{i % 2}")
+                pod["metadata"]["annotations"] = ODD_ANNOTATIONS
+                cl.api.create(pod)
+
+        step(first)
+        for ms in (15_000, 25 * 60_000):
+            step(lambda cl, ms=ms: cl.advance_to(cl.now_ms + ms))
+        st.close()
+
+    jumps, twins, read = [], [], []
+    jump, match, text_moves = flapskip._Learned.jump, flapskip._Twins.match, flapskip.text_moves
+
+    def counted(self, tx, n):
+        jumps.append(n)
+        return jump(self, tx, n)
+
+    def matched(self, *args):
+        found = match(self, *args)
+        twins.append(found is not None)
+        return found
+
+    def moves(x, y, z, *args):
+        found = text_moves(x, y, z, *args)
+        if '\\"' in z:
+            read.append(found is not None)
+        return found
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(flapskip._Learned, "jump", counted)
+    mp.setattr(flapskip._Twins, "match", matched)
+    mp.setattr(flapskip, "text_moves", moves)
+    try:
+        run(tmp_path / "fast", True)
+        assert jumps and any(twins)  # skipped, some records compared as twins
+        # the texts with escaped quotes were read as texts (a quote miscounted would leave them to be decoded)
+        assert len(read) >= 4 and all(read), read
+        run(tmp_path / "slow", False)
+        mp.setattr(alike, "TEXT_MOVES", False)
+        run(tmp_path / "decoded", True)
+        mp.setattr(alike, "TEXT_MOVES", True)
+        mp.setattr(flapskip, "TWINS", False)
+        run(tmp_path / "alone", True)
+    finally:
+        mp.undo()
+    fast, stepped = _tables(tmp_path / "fast" / "store.db"), _tables(tmp_path / "slow" / "store.db")
+    assert fast[0] == stepped[0]
+    assert runtime_records(tmp_path / "fast") == runtime_records(tmp_path / "slow")
+    assert fast[2] is not None and fast[1] == [row for row in stepped[1] if row[0] >= int(fast[2])]
+    _same_stores(tmp_path / "fast", tmp_path / "decoded")
+    _same_stores(tmp_path / "fast", tmp_path / "alone")
