@@ -33,6 +33,12 @@ def _deployment(name: str, replicas: int, containers: list, **spec) -> dict:
                      "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": containers}}}}
 
 
+def _job(name: str, backoff_limit: int, restart_policy: str, containers: list) -> dict:
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name, "namespace": "default"},
+            "spec": {"backoffLimit": backoff_limit,
+                     "template": {"spec": {"restartPolicy": restart_policy, "containers": containers}}}}
+
+
 SCENARIOS = {
     "crash-loop": [_pod("crash", [_sh("c", "exit 1")])],
     "crash-loop-runs": [_pod("crash", [_sh("c", "echo boom; sleep 3; exit 1")])],
@@ -45,6 +51,12 @@ SCENARIOS = {
     "job-backoff": [{"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j", "namespace": "default"},
                      "spec": {"backoffLimit": 3, "template": {"spec": {"restartPolicy": "Never",
                                                                        "containers": [_sh("c", "exit 1")]}}}}],
+    # a Job's pod restarted in place (OnFailure): the Job controller counts its restarts against backoffLimit
+    # (pkg/controller/job/job_controller.go pastBackoffLimitOnFailure) and deletes it once past; 8: the back-off is
+    # capped before that
+    "job-on-failure": [_job("j", 2, "OnFailure", [_sh("c", "exit 1")])],
+    "job-on-failure-capped": [_job("j", 8, "OnFailure", [_sh("c", "echo boom; exit 1")]),
+                              _pod("b", [_sh("c", "echo boom; sleep 3; exit 1")])],
     # beside other pods: each jump's writes take their revisions between the other pods' (kubelet/parked.py)
     "two-crash-loops": [_pod("a", [_sh("c", "exit 1")]), _pod("b", [_sh("c", "echo boom; sleep 3; exit 1")])],
     "crash-loop-and-chatty": [_pod("a", [_sh("c", "exit 1")]),
@@ -155,7 +167,8 @@ def test_an_advance_cut_in_pieces_gives_the_same_store(tmp_path, request, scenar
                                       "init-crash-loop-runs", "init-crash-loop-and-others", "sidecar-crash-loop",
                                       "deployment-crash-loop", "deployments-crash-loop-and-healthy",
                                       "lockstep-crash-loops", "lockstep-crash-loops-three",
-                                      "lockstep-crash-loops-sleep", "lockstep-crash-loops-alike"])
+                                      "lockstep-crash-loops-sleep", "lockstep-crash-loops-alike", "job-on-failure",
+                                      "job-on-failure-capped"])
 @pytest.mark.parametrize("span", [CUTS[0], LONG[0]])
 def test_the_crash_loop_jump_writes_what_stepping_writes(tmp_path, scenario, span):
     stepped = _run(str(tmp_path / "stepped.db"), SCENARIOS[scenario], span, {"crashloop": False})
