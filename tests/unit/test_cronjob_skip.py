@@ -510,12 +510,18 @@ def test_the_tail_moves_texts_of_every_kind(tmp_path, monkeypatch, case):
 
 # runs the tail is not derived from (``crontail.Tail`` refuses them): a Job of two pods, a CronJob with a time
 # zone (its Jobs' scheduled-timestamp annotation is written in the zone's offset, not moved as an RFC 3339 UTC
-# time), a log line of seconds since the epoch (moves by 60 a minute, none of the steps a run's numbers move by)
+# time), a log line of seconds since the epoch (moves by 60 a minute, none of the steps a run's numbers move by),
+# a failed Job's pod deleted
 TAIL_REFUSED = {
     "two_pods_a_job": [_template_spec(_cronjob("par", "echo p"), parallelism=2, completions=2),
                        _cronjob("hello", "echo h")],
     "time_zone": [_cronjob("t", "date", timeZone="Asia/Kolkata")],
     "epoch_seconds": [_cronjob("ep", "date +%s")],
+    # pods restarted in place (OnFailure) until their Job's backoffLimit: the Job controller deletes the last one
+    # (a Job without a pod); its crash loop stepped (kubelet/worker.py ``_counted_by_job``)
+    "pods_restarted_in_place": [_template_spec(_cronjob("rs", "echo r; exit 1"), backoffLimit=2, template={"spec": {
+        "restartPolicy": "OnFailure", "containers": [{"name": "c", "image": "busybox:1.28",
+                                                      "command": ["sh", "-c", "echo r; exit 1"]}]}})],
 }
 
 
