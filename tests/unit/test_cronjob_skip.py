@@ -288,16 +288,11 @@ def _profiled_world(home: Path, cronjobs, profile: dict | None, span: int, stepp
     return st
 
 
-@pytest.mark.parametrize("limit", [1, 3, 4, 6, 9, 16])
-def test_the_jump_writes_the_runs_the_history_limits_keep(tmp_path, monkeypatch, limit):
-    """The runs each CronJob keeps at the end of a skip are written by the jump (engine/crontail.py), not stepped:
-    the store is stepping's byte for byte, and the skip with the tail stepped (``{"crontail": false}``)'s, and the
-    loop stepped as many minutes fewer as the most Jobs a CronJob keeps (the minutes in which the history limits
-    deleted the stale runs)."""
+def _tail_writes(monkeypatch) -> list:
+    """The number of objects each tail the jump writes (``crontail.Tail.write``) holds, in the list returned."""
     from minikctl.engine import crontail
 
-    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
-    written = []
+    written: list = []
     real = crontail.Tail.write
 
     def write(self, tx, runs):
@@ -305,6 +300,17 @@ def test_the_jump_writes_the_runs_the_history_limits_keep(tmp_path, monkeypatch,
         return real(self, tx, runs)
 
     monkeypatch.setattr(crontail.Tail, "write", write)
+    return written
+
+
+@pytest.mark.parametrize("limit", [1, 3, 4, 6, 9, 16])
+def test_the_jump_writes_the_runs_the_history_limits_keep(tmp_path, monkeypatch, limit):
+    """The runs each CronJob keeps at the end of a skip are written by the jump (engine/crontail.py), not stepped:
+    the store is stepping's byte for byte, and the skip with the tail stepped (``{"crontail": false}``)'s, and the
+    loop stepped as many minutes fewer as the most Jobs a CronJob keeps (the minutes in which the history limits
+    deleted the stale runs)."""
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    written = _tail_writes(monkeypatch)
     cronjobs = (_cronjob("hello", "date; echo Hello from the Kubernetes cluster", successfulJobsHistoryLimit=limit),
                 _cronjob("fails", "echo giving up; exit 3", failedJobsHistoryLimit=limit))
     span = 90 * 60_000
@@ -476,17 +482,8 @@ TAIL_TEXTS = {
 def test_the_tail_moves_texts_of_every_kind(tmp_path, monkeypatch, case):
     """The jump writes the tail (engine/crontail.py) of runs whose texts hold what ``TAIL_TEXTS`` says: the store is
     the one the skip leaves with the tail stepped (``{"crontail": false}``) and stepping's, byte for byte."""
-    from minikctl.engine import crontail
-
     monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
-    written = []
-    real = crontail.Tail.write
-
-    def write(self, tx, runs):
-        written.append(len(runs[0]))
-        return real(self, tx, runs)
-
-    monkeypatch.setattr(crontail.Tail, "write", write)
+    written = _tail_writes(monkeypatch)
     objects = TAIL_TEXTS[case]
     span = 80 * 60_000 if case == "pod_ips_wrap" else SPAN_MS
     stores = {}
