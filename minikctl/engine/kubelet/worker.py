@@ -1413,6 +1413,8 @@ class PodWorker:
         if n < 1:
             return
         plan = self.jump_writes(evs, anchor, run, lag, cycles, capped)
+        if plan is False:
+            return  # a controller reacts to the pod's status between the cycles: they are stepped
         pod = f"{self.name}_{self.ns}({rec.uid})"
         # the timeline's history gets each cycle at its own instants, as if they had been stepped
         # (an init container's entry in the pod's summary is ``init:<name>``, history.summary)
@@ -1494,9 +1496,11 @@ class PodWorker:
     def jump_writes(self, evs: list, anchor: int, run: int, lag: int, cycles: list, capped: tuple | None):
         """The store writes stepping would make over the cycles ``cycle_single`` jumps, for ``parked.Jump``: they
         take their revisions in the loop's order when a write needs the next one (kubelet/parked.py). None when
-        they cannot wait so: a watch of the store's changes, a probe of the pod parked, or a controller whose gate
-        (engine/controllers/__init__.py) lets the pod's status write through (each jumped write would be a change
-        it works on) and that may write for it: the jump then writes the pod once.
+        they cannot wait so (a watch of the store's changes, a probe of the pod parked): the jump then writes the
+        pod once. False when a controller whose gate (engine/controllers/__init__.py) lets the pod's status write
+        through (each jumped write would be a change it works on) may write for it: its writes depend on the
+        instant of each of the pod's (a Deployment's Available condition, an Endpoints' last-change-trigger-time),
+        so the cycles are stepped.
 
         A cycle (restart r, exit f = r + run, decision d = f + lag) writes, as the cycle learned before it did
         (``evs``, the events recorded since the last decision): at r, for each container in turn, its BackOff
@@ -1512,18 +1516,19 @@ class PodWorker:
             return None
         from minikctl.store.changelog import MODIFIED, Change
 
-        # a controller whose gate lets the pod's status write through would see each of the jumped writes; the
-        # ReplicaSet controller writes nothing for them when no ReplicaSet selects the orphan pod, or when the pod
-        # stays not ready (no run: the container exits where it starts) and its ReplicaSet is settled
-        # (controllers/__init__.py ``replica_set_syncs_write_nothing``); store meta ``engine:profile``
-        # {"ownedjump": false} counts it as acting
+        # a controller whose gate lets the pod's status write through would see each of the jumped writes, and
+        # what it writes then depends on their instants: the cycles are stepped. The ReplicaSet controller writes
+        # nothing for them when no ReplicaSet selects the orphan pod, or when the pod stays not ready (no run: the
+        # container exits where it starts) and its ReplicaSet is settled (controllers/__init__.py
+        # ``replica_set_syncs_write_nothing``); store meta ``engine:profile`` {"ownedjump": false} counts it as
+        # acting
         ch = Change(0, MODIFIED, "Pod", self.ns, self.name, self.rec.uid, "", self.pod, "kubelet")
         if parked.loop.others_act_on(ch):
             from minikctl.engine.controllers import replica_set_syncs_write_nothing
 
             if self.profile().get("ownedjump") is False or parked.loop.others_act_on(ch, ("ReplicaSetController",)) \
                     or not replica_set_syncs_write_nothing(tx, self.pod, run > 0):
-                return None
+                return False
         restart = anchor - run
         at: dict = {restart: [], anchor: [], anchor + lag: []}
         for e in evs:
