@@ -1351,7 +1351,7 @@ class PodWorker:
         rec = self.rec
         loop = self.looping()
         if loop is None or self.spec.get("activeDeadlineSeconds") is not None or rec.termination \
-                or rec.deadline_exceeded or self._counted_by_job():
+                or rec.deadline_exceeded:
             rec.cycle = None
             rec.event_log = None
             return
@@ -1483,15 +1483,6 @@ class PodWorker:
             ltt = cond.get("lastTransitionTime")
             if ltt and cond.get("type") in ph.KUBELET_CONDITIONS and parse_rfc3339(ltt) >= last_restart - 999:
                 cond["lastTransitionTime"] = _ts(parse_rfc3339(ltt) + shift)
-
-    def _counted_by_job(self) -> bool:
-        """The pod is a Job's: the Job controller counts its restarts against the Job's backoffLimit
-        (pkg/controller/job/job_controller.go ``pastBackoffLimitOnFailure``, restartPolicy OnFailure) and deletes
-        it once past, in the middle of the cycles a jump would move at once: its cycles are stepped."""
-        for ref in (self.pod.get("metadata") or {}).get("ownerReferences") or ():
-            if type(ref) is dict and ref.get("controller") and ref.get("kind") == "Job":
-                return True
-        return False
 
     def jump_writes(self, evs: list, anchor: int, run: int, lag: int, cycles: list, capped: tuple | None):
         """The store writes stepping would make over the cycles ``cycle_single`` jumps, for ``parked.Jump``: they
