@@ -177,10 +177,7 @@ def _run(path: str, objs: list, cuts: list, profile: dict | None = None) -> dict
 
 LONG = [[1_800_000], [600_000, 600_000, 600_000], [37_000, 1_763_000]]
 # scenario -> (spans where it is cut-dependent, why)
-CUT_DEPENDENT: dict = {
-    "daemonset-crash-loop-runs": (("short",), "the DaemonSet's status writes depend on where the advance is cut, "
-                                  "every cycle stepped too ({\"crashloop\": false}): not the crash loop's jump"),
-}
+CUT_DEPENDENT: dict = {}
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))

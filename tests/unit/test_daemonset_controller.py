@@ -315,3 +315,36 @@ def test_a_refused_pod_is_a_failed_create_event(cl):
     msgs = messages(cl, the_ds(cl))
     assert msgs and msgs[0].startswith("FailedCreate: Error creating: pods ")
     assert msgs[0].endswith("is forbidden: no PriorityClass with name nope was found")
+
+
+def test_the_status_follows_each_ready_change_of_a_pod_at_its_instant(cl):
+    """updatePod queues the DaemonSet at every change of its pod, and its sync counts the pod ready as the change
+    left it (numberReady, numberAvailable: updateDaemonSetStatus). A pod whose container runs 3 s and crashes turns
+    Ready and not Ready again at instants a few seconds apart: within one advance the DaemonSet's status follows
+    each of them before the pod's next write, as it does when the advance ends between them
+    (tests/unit/test_advance_cuts.py)."""
+    ds = fluentd(image="busybox:1.36")
+    c = ds["spec"]["template"]["spec"]["containers"][0]
+    c["command"] = ["sh", "-c", "echo boom; sleep 3; exit 1"]
+    cl.api.create(ds)
+    cl.settle()
+    changes = cl.loop.tap(("DaemonSet", "Pod"))
+    at(cl, 120_000)
+
+    def ready(pod: dict) -> bool:
+        return any(c.get("type") == "Ready" and c.get("status") == "True"
+                   for c in (pod.get("status") or {}).get("conditions") or [])
+
+    last, counted, flips = None, None, 0
+    for ch in changes:
+        if ch.kind == "DaemonSet":
+            counted = int((ch.obj.get("status") or {}).get("numberReady") or 0)
+            continue
+        now = ready(ch.obj)
+        if last is not None and now != last:
+            # the pod's Ready moves again: the DaemonSet counted the pod as its previous change left it
+            assert counted == int(last), (flips, last, counted)
+            flips += 1
+        last = now
+    assert flips >= 6  # Ready at 1 s, not at 4 s, ... (the back-off doubling from 10 s)
+    assert int(the_ds(cl)["status"]["numberReady"]) == int(last)

@@ -425,6 +425,8 @@ class Kubelet:
         deadline = self.loop.wall_deadline
         stop = "nohorizon" if horizon is None else "feed"
         while horizon is not None and not tx.feed and self.settle_instant(k):
+            if tx.feed:  # the instant's status write: its watchers observe it at this instant, not the next one's
+                break
             nxt = rec.next_wake()
             if nxt is None or nxt > horizon:
                 stop = "after"
