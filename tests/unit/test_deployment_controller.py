@@ -233,3 +233,36 @@ def test_rollback_annotation(world):
     assert rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "3"
     assert rs["metadata"]["annotations"]["deployment.kubernetes.io/revision-history"] == "1"
     assert all(ready(p) for p in world.pods())
+
+
+def test_a_completed_rollout_whose_pods_crash_is_not_requeued_for_progress(world, monkeypatch):
+    """requeueStuckDeployment (progress.go) requeues a Deployment that is not complete for a progress check, and,
+    once lastUpdateTime + progressDeadlineSeconds is past, rate-limited again at every sync; for a rollout that
+    completed once (Progressing NewReplicaSetAvailable) DeploymentTimedOut answers false whatever the time, so
+    those syncs write nothing and are not armed. The Deployment still follows its pod: a container that runs 3 s
+    and crashes makes it Available at each run and not Available at each crash, at their instants, over 20 minutes
+    (past the 600 s deadline) with a few hundred syncs, not one every 5 ms."""
+    from minikctl.engine.controllers.deployment import DeploymentController
+
+    syncs = []
+    real = DeploymentController.sync
+
+    def counted(self, *args):
+        syncs.append(self.tx.now_ms)
+        return real(self, *args)
+
+    monkeypatch.setattr(DeploymentController, "sync", counted)
+    d = deployment(replicas=1, image="busybox:1.36")
+    d["spec"]["template"]["spec"]["containers"][0]["command"] = ["sh", "-c", "sleep 3; exit 1"]
+    world.create(d)
+    world.at(20 * 60_000)
+    assert len(syncs) < 500, len(syncs)
+    dep = world.get("Deployment", "nginx-deployment")
+    progressing = next(c for c in dep["status"]["conditions"] if c["type"] == "Progressing")
+    assert progressing["reason"] == "NewReplicaSetAvailable"
+    available = next(c for c in dep["status"]["conditions"] if c["type"] == "Available")
+    pod = world.pods()[0]
+    started = pod["status"]["containerStatuses"][0]["lastState"]["terminated"]["startedAt"]
+    finished = pod["status"]["containerStatuses"][0]["lastState"]["terminated"]["finishedAt"]
+    # the last run's crash turned it unavailable at the crash's instant (its run made it Available at its start)
+    assert available["status"] == "False" and available["lastTransitionTime"] == finished, (available, started)
