@@ -425,7 +425,9 @@ class Kubelet:
         deadline = self.loop.wall_deadline
         stop = "nohorizon" if horizon is None else "feed"
         while horizon is not None and not tx.feed and self.settle_instant(k):
-            if tx.feed:  # the instant's status write: its watchers observe it at this instant, not the next one's
+            if tx.feed and any(self.loop.others_act_on(ch) for ch in tx.feed):
+                # the instant's status write, which a controller or a watch acts on: it observes it at this
+                # instant, not with the pod's next step (a write nobody else acts on may wait, as before)
                 break
             nxt = rec.next_wake()
             if nxt is None or nxt > horizon:
