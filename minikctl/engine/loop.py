@@ -132,8 +132,9 @@ class Loop:
         watcher of its kind (or of every kind) with no gate (a watch's tap), or a controller whose gate lets it
         through (controllers/__init__.py; a built controller is asked the gate of the spec it was woken from,
         ``wake``). A kubelet that would make many such writes at once asks (``PodWorker.jump_writes``): with nobody
-        else to see them, they may take their revisions later. ``but``: the classes (``Spec.cls``) of controllers
-        the caller has shown write nothing when they act on it."""
+        else to see them, they may take their revisions later; so does one stepping a pod in memory after each of
+        its status writes (``Kubelet._due_pod``): a write someone acts on stops the stepping there. ``but``: the
+        classes (``Spec.cls``) of controllers the caller has shown write nothing when they act on it."""
         woken_from = self._woken_from
         for c in (*self.anything, *self.watchers.get(ch.kind, ())):
             if c is self.kubelet or getattr(c, "name", "") == "scheduler":
