@@ -24,7 +24,6 @@ Prints wall and CPU time per case. Run it with this checkout's code and with ano
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import subprocess
 import sys
@@ -42,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import engine_speed  # noqa: E402  (the pods and stores of the issue-4 benches)
 from engine_speed import pod  # noqa: E402
 from node_room import give_room  # noqa: E402
+from command_gc import collect_as_a_command  # noqa: E402  (bench/command_gc.py, beside this script)
 
 COUNTER = 'i=0; while true; do echo "$i: $(date)"; i=$((i+1)); sleep 1; done'
 
@@ -110,11 +110,7 @@ def writer(name: str) -> dict:
 
 
 def main() -> None:
-    # the collector's thresholds every minikctl command runs with (cli/app.py GC_THRESHOLDS): the advance costs what
-    # `clock advance` does (with the interpreter's defaults a full collection lands in the timed part)
-    from minikctl.cli.app import GC_THRESHOLDS
-
-    gc.set_threshold(*GC_THRESHOLDS)
+    collect_as_a_command()  # bench/command_gc.py: the collector as the command sets it
     os.environ.setdefault("MINIKCTL_EVENT_TTL", "0")
     ap = argparse.ArgumentParser()
     ap.add_argument("--pods", type=int, default=1000)

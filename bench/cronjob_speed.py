@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import pstats
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from minikctl.cluster import Cluster  # noqa: E402
 from minikctl.kube.timefmt import parse_go_duration  # noqa: E402
 from minikctl.store.db import Store  # noqa: E402
 from node_room import give_room  # noqa: E402  (bench/node_room.py, beside this script)
+from command_gc import collect_as_a_command  # noqa: E402  (bench/command_gc.py, beside this script)
 
 
 def cronjob(i: int) -> dict:
@@ -49,12 +49,7 @@ def size(store: Store, path: Path) -> str:
 
 
 def main() -> None:
-    # the collector's thresholds every minikctl command runs with (cli/app.py GC_THRESHOLDS): the advance costs what
-    # `clock advance 24h` does (with the interpreter's defaults ~600 young and 4 full collections land in the timed
-    # part, 0.3-0.4 s that the command does not pay), as bench/engine_speed.py and bench/deployment_speed.py measure
-    from minikctl.cli.app import GC_THRESHOLDS
-
-    gc.set_threshold(*GC_THRESHOLDS)
+    collect_as_a_command()  # bench/command_gc.py: the collector as the command sets it
     ap = argparse.ArgumentParser()
     ap.add_argument("--cronjobs", type=int, default=100)
     ap.add_argument("--hours", type=float, default=24)

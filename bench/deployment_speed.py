@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import gc
 import sys
 import tempfile
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from command_gc import collect_as_a_command  # noqa: E402  (bench/command_gc.py, beside this script)
 from minikctl.cluster import Cluster  # noqa: E402
 from minikctl.store.db import Store  # noqa: E402
 
@@ -64,11 +64,7 @@ def phase(store: Store, label: str, action, replicas: int) -> float:
 
 
 def main() -> int:
-    # the collector's thresholds every minikctl command runs with (cli/app.py GC_THRESHOLDS), so the phases cost
-    # what the commands do; the interpreter's defaults add 0.3-0.6 s of full collections a phase that no command pays
-    from minikctl.cli.app import GC_THRESHOLDS
-
-    gc.set_threshold(*GC_THRESHOLDS)
+    collect_as_a_command()  # bench/command_gc.py: the collector as the command sets it
     ap = argparse.ArgumentParser()
     ap.add_argument("--replicas", type=int, default=1000)
     ap.add_argument("--nodes", type=int, default=10)

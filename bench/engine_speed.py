@@ -15,7 +15,6 @@ stored events are read in one query.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 import tempfile
@@ -27,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from minikctl.cluster import Cluster  # noqa: E402
 from minikctl.store.db import Store  # noqa: E402
 from node_room import give_room  # noqa: E402  (bench/node_room.py, beside this script)
+from command_gc import collect_as_a_command  # noqa: E402  (bench/command_gc.py, beside this script)
 
 
 def pod(name: str, container: dict) -> dict:
@@ -82,11 +82,7 @@ def scenario(label: str, n: int, make, advance_ms: int) -> None:
 
 
 def main() -> None:
-    # the collector's thresholds every minikctl command runs with (cli/app.py GC_THRESHOLDS): the advance costs what
-    # `clock advance` does (with the interpreter's defaults a full collection lands in the timed part)
-    from minikctl.cli.app import GC_THRESHOLDS
-
-    gc.set_threshold(*GC_THRESHOLDS)
+    collect_as_a_command()  # bench/command_gc.py: the collector as the command sets it
     # the events of the advance are counted as written: none expire during it (a new store keeps events for an
     # hour, the apiserver's --event-ttl; MINIKCTL_EVENT_TTL=1h on the command line measures that cost too)
     os.environ.setdefault("MINIKCTL_EVENT_TTL", "0")

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
 import pstats
 import sys
 import tempfile
@@ -35,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from minikctl.cluster import Cluster  # noqa: E402
 from minikctl.store.db import Store  # noqa: E402
 from node_room import give_room  # noqa: E402  (bench/node_room.py, beside this script)
+from command_gc import collect_as_a_command  # noqa: E402  (bench/command_gc.py, beside this script)
 
 FLAP = "while true; do touch /tmp/ready; sleep 30; rm -f /tmp/ready; sleep 30; done"
 
@@ -102,11 +102,7 @@ def _count_writes() -> None:
 
 
 def main() -> None:
-    # the collector's thresholds every minikctl command runs with (cli/app.py GC_THRESHOLDS): the advance costs what
-    # `clock advance 1h` does, as bench/engine_speed.py, chatty_speed.py and deployment_speed.py measure it
-    from minikctl.cli.app import GC_THRESHOLDS
-
-    gc.set_threshold(*GC_THRESHOLDS)
+    collect_as_a_command()  # bench/command_gc.py: the collector as the command sets it
     ap = argparse.ArgumentParser()
     ap.add_argument("--pods", type=int, default=1000)
     ap.add_argument("--services", type=int, default=10)
