@@ -56,10 +56,10 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from minikctl.engine import alike
-from minikctl.engine.alike import (UNLIKE, Names, NotAlike, Shift, State, _quotes, ahead, dumps, moved, moves,
-                                   strict_json, text_moved, text_moves, text_place)
+from minikctl.engine.alike import (UNLIKE, Names, NotAlike, Shift, State, _leaf, _quotes, ahead, dumps, moved,
+                                   moves, strict_json, text_moved, text_moves, text_place)
 from minikctl.engine.cronskip import cronjob_timer, unwatched
-from minikctl.engine.kubelet.statustwins import MARK, _mask, _Template
+from minikctl.engine.kubelet.statustwins import _MARKS, MARK, NO_IP, _mask, _Template, identity_tokens
 from minikctl.engine.kubelet.waketwins import tokens_of
 from minikctl.store import history
 
@@ -72,6 +72,9 @@ LEARN_PERIODS = 8  # minutes stepped at most looking for two alike
 # the pods' runtime records compared once per group of twins (``_Twins``); MINIKCTL_NO_FLAP_TWINS=1 compares each
 # one alone (tests/unit/test_flap_skip.py compares the two)
 TWINS = os.environ.get("MINIKCTL_NO_FLAP_TWINS", "") in ("", "0")
+# the pods' objects compared once per group of twins too (``_ObjectTwins``); MINIKCTL_NO_FLAP_OBJECT_TWINS=1
+# compares each one alone (tests/unit/test_flap_skip.py compares the two)
+OBJECT_TWINS = os.environ.get("MINIKCTL_NO_FLAP_OBJECT_TWINS", "") in ("", "0")
 _MAX_MODELS = 256  # masked texts kept per comparison (each three records' texts): records of a few templates
 
 
@@ -254,9 +257,11 @@ class _Twins:
         entry[2] = (found[0], found[1], stay, _Marks(mx), _Marks(my), _Marks(mz_))
 
 
-def _marks_of(t: str) -> list | None:
+def _marks_of(t: str, exact: bool = False) -> list | None:
     """The marks of a masked text, [(place, role)], each inside a string and not inside an escape sequence (no
-    backslash in the five characters before it: ``\\uXXXX`` is the longest); None when one is not."""
+    backslash in the five characters before it: ``\\uXXXX`` is the longest; ``exact``: no escape sequence that
+    begins before it reaches it, ``_in_escape``, which lets a mark follow an escaped quote, as a pod IP does in the
+    key of its managedFields entry, ``k:{\\"ip\\":\\"10.244.0.2\\"}``); None when one is not."""
     out = []
     at = 0
     quotes = 0
@@ -265,10 +270,30 @@ def _marks_of(t: str) -> list | None:
         if p < 0:
             return out
         quotes += _quotes(t, at, p)
-        if not quotes & 1 or "\\" in t[max(0, p - 5):p]:
+        if not quotes & 1 or (_in_escape(t, p) if exact else "\\" in t[max(0, p - 5):p]):
             return None
         out.append((p, ord(t[p + 1]) - 65))
         at = p + 3
+
+
+def _starts_escape(t: str, q: int) -> bool:
+    """Whether the backslash at ``q`` begins an escape sequence: it ends a run of backslashes of odd length."""
+    r = q
+    while r >= 0 and t[r] == "\\":
+        r -= 1
+    return (q - r) & 1 == 1
+
+
+def _in_escape(t: str, p: int) -> bool:
+    """Whether the place ``p`` of a JSON text, inside a string, is inside an escape sequence that begins before it:
+    right after the backslash that begins one, or within the four digits of a ``\\uXXXX``
+    (https://www.rfc-editor.org/rfc/rfc8259#section-7)."""
+    if p and t[p - 1] == "\\" and _starts_escape(t, p - 1):
+        return True
+    for q in range(max(0, p - 5), p - 1):
+        if t[q] == "\\" and t[q + 1] == "u" and _starts_escape(t, q):
+            return True
+    return False
 
 
 class _Marks:
@@ -298,6 +323,135 @@ class _Places:
 
     def at(self, at: int) -> int:
         return at + self.sums[bisect_left(self.places, at)]  # the marks before ``at``: those placed before it
+
+
+_RV_KEY = '"resourceVersion":"'  # an object's resourceVersion as its text holds it (a string in its metadata)
+
+
+class _ObjectTwins:
+    """The pods' objects of one comparison, compared once per group of twins as their runtime records are
+    (``_Twins``, whose argument this one follows). A thousand pods of one template flapping together are a few
+    groups, but for one string: each pod's resourceVersion, which moves in its three texts and differs from pod to
+    pod. Its digits get a role of their own (the last, after the identity strings the kubelet's status twins mask:
+    its containers' IDs, its token volume's name, uid, pod IP and name, ``statustwins.identity_tokens``), filled
+    in each text with the pod's revision there (the objects' ``rv`` column): ``"resourceVersion":"<digits>"``,
+    found exactly once in the text (after the identity strings are masked), becomes
+    ``"resourceVersion":"<mark>"``, a mark inside a string.
+
+    A record is a twin of a model when its last text masked is the model's, and the model's other two texts, its
+    tokens and its revisions there put back, are its own (``find``): its three texts are then the model's masked
+    texts with its strings put back. Its leaves that move are the model's (with the same values, ``text_moves``
+    of the masked texts, which finds no leaf that differs holding a mark), each as far on in its last text as
+    the tokens before it are longer than their marks (``_Places``: the revision's digits may be longer or shorter
+    than the model's, 9999 then 10000), and its resourceVersion, whose three values are checked as ``text_moves``
+    checks a leaf (``alike._leaf``). Its last text is written as the store writes it when the model's is (the
+    model was compared alone: ``strict_json``), as ``_Twins`` argues: no token holds a quote, a backslash or a
+    character that is not printable, and the digits none either. MINIKCTL_NO_FLAP_OBJECT_TWINS=1 compares every
+    pod's object alone (tests/unit/test_flap_skip.py compares the two)."""
+
+    def __init__(self, shift: Shift) -> None:
+        self.shift = shift
+        # masked z -> [[x's and y's masked texts as templates, the model: (spans, the place of the revision's mark
+        # in the masked z, the marks of the masked z) or None, its placed spans by growths]]
+        self.models: dict = {}
+        self.count = 0
+
+    @staticmethod
+    def tokens(pod) -> list | None:
+        """The identity strings of ``pod`` (its containers' IDs as its statuses hold them, then those of
+        ``identity_tokens``) without the resourceVersion's (a key and its value); None when they cannot be
+        masked."""
+        if not isinstance(pod, dict):
+            return None
+        meta, status = pod.get("metadata"), pod.get("status")
+        if type(meta) is not dict or type(status) is not dict:
+            return None
+        ids = []
+        for key in ("initContainerStatuses", "containerStatuses"):
+            got = status.get(key)
+            for cs in got if type(got) is list else ():
+                cid = cs.get("containerID") if type(cs) is dict else None
+                if cid is not None:
+                    ids.append(cid)
+        ip = status.get("podIP")
+        tokens = identity_tokens(ids, meta, pod.get("spec"), ip if ip else NO_IP, len(_MARKS) - 1)
+        if tokens is None:
+            return None
+        tokens = [t for t in tokens if '"' not in t and "\\" not in t and t.isprintable()]
+        return tokens if len(set(tokens)) == len(tokens) else None
+
+    @staticmethod
+    def masked(tokens: list, text: str, rv: str) -> str | None:
+        """``text`` masked with ``tokens``, then its resourceVersion ``rv`` with the last role's mark; None when
+        the text holds a mark, or that resourceVersion is not found exactly once once the tokens are masked."""
+        if MARK in text:
+            return None
+        out = _mask(text, tokens)
+        found = _RV_KEY + rv + '"'
+        if out.count(found) != 1:
+            return None
+        return out.replace(found, _RV_KEY + _MARKS[len(tokens)] + '"')
+
+    def find(self, mz: str, tokens: list, x: str, y: str, rx: str, ry: str) -> list | None:
+        """The entry of ``models`` under ``mz`` whose x and y, the record's tokens and revisions put back, are
+        ``x`` and ``y``; None when there is none."""
+        entries = self.models.get(mz)
+        if not entries:
+            return None
+        tx, ty = tokens + [rx], tokens + [ry]
+        for entry in entries:
+            if entry[0].fill(tx) == x and entry[1].fill(ty) == y:
+                return entry
+        return None
+
+    def match(self, entry: list, tokens: list, z: str, rvs: tuple) -> list | None:
+        """The spans of a twin of ``entry`` (``find``) in its last text ``z``, its resourceVersion's among them
+        when it moves; None when the entry has no model."""
+        model = entry[2]
+        if model is None or "NaN" in z or "Infinity" in z:
+            return None
+        rx, ry, rz = rvs
+        grow = tuple([len(t) - 3 for t in tokens] + [len(rz) - 3])  # each token's length less its mark's
+        got = entry[3].get(grow)
+        if got is None:
+            spans, at, marks = model
+            pz = _Places(marks, grow)
+            # the revision's leaf: from the quote before its mark to the one after it
+            got = entry[3][grow] = ([(pz.at(a), pz.at(b), va, vb, vc) for a, b, va, vb, vc in spans],
+                                    pz.at(at - 1), pz.at(at + 3) + 1)
+        spans, start, end = got
+        if rx == ry == rz:
+            return spans
+        if z[start:end] != '"' + rz + '"':
+            return None
+        _leaf(rx, ry, rz, 1, self.shift)  # as ``text_moves`` checks a leaf that moves
+        out = list(spans)
+        out.insert(bisect_left([s[0] for s in spans], start), (start, end, rx, ry, rz))
+        return out
+
+    def learn(self, mz: str, tokens: list, x: str, y: str, rx: str, ry: str) -> None:
+        """Keep a model for the texts of a pod's object compared alone (``z`` masked ``mz``), when they tell."""
+        if self.count >= _MAX_MODELS:
+            return
+        self.count += 1
+        tx, ty = self.masked(tokens, x, rx), self.masked(tokens, y, ry)
+        if tx is None or ty is None:
+            return
+        entry = [_Template(tx), _Template(ty), None, {}]
+        self.models.setdefault(mz, []).append(entry)
+        mx, my, mzm = _marks_of(tx, True), _marks_of(ty, True), _marks_of(mz, True)
+        if mx is None or my is None or mzm is None:
+            return
+        at = [p for p, role in mzm if role == len(tokens)]
+        if len(at) != 1:
+            return
+        try:
+            found = text_moves(tx, ty, mz, self.shift)
+        except UNLIKE:
+            return
+        if found is None:
+            return
+        entry[2] = (found[0], at[0], _Marks(mzm))
 
 
 class _Learned:
@@ -333,7 +487,9 @@ class _Learned:
         # alone read them (none kept without twins, and none once the records are compared: a thousand pods' trees
         # are some 10 MB)
         pods: dict | None = {} if twins is not None else None
-        self.objects = self._lasting(s0.objects, s1.objects, s2.objects, pods=pods)
+        objects = _ObjectTwins(self.shift) if OBJECT_TWINS and alike.TEXT_MOVES else None
+        self.objects = self._lasting(s0.objects, s1.objects, s2.objects, pods=pods, objects=objects)
+        del objects
         stay: list = []  # the timers of moving records that stay at their instants
         self.runtime = self._lasting(s0.runtime, s1.runtime, s2.runtime, marks=True, timers=stay, twins=twins,
                                      pods=pods)
@@ -347,7 +503,8 @@ class _Learned:
         self._before = (s0, s1)
 
     def _lasting(self, m0: dict, m1: dict, m2: dict, marks: bool = False, timers: list | None = None,
-                 twins: "_Twins | None" = None, pods: dict | None = None) -> dict:
+                 twins: "_Twins | None" = None, pods: dict | None = None,
+                 objects: "_ObjectTwins | None" = None) -> dict:
         """The entries that changed: key -> their columns, each (how, what moves, its value at s2): a plain value
         (0); a JSON column decoded (1, with s2's ``ffwd_after`` marks given to the earlier ones when ``marks``),
         each checked to move alike (``alike.moves``, as ``ahead`` one minute on checks it); or a JSON column whose
@@ -355,7 +512,8 @@ class _Learned:
         s2 kept), unless ``alike.TEXT_MOVES`` is off. ``timers`` gets the instants of the timers that stay in all
         three records (``_timers``). ``twins``: a pod's record is compared once per group of twins (``_Twins``),
         masked with the identity strings of its pod in ``pods``, which the objects' pass fills with the pods it
-        decodes (None: not kept)."""
+        decodes (None: not kept). ``objects``: a pod's object is compared once per group of twins
+        (``_ObjectTwins``)."""
         out = {}
         shift = self.shift
         by_text = alike.TEXT_MOVES
@@ -377,9 +535,28 @@ class _Learned:
                             if timers is not None:
                                 timers.extend(twin[2])
                             continue
-                    # the last is checked to be written as the store writes it (what is written is its shape moved
-                    # on); the earlier two give only the steps of its values
-                    c = strict_json(z)
+                    omasked = otokens = rvs = None
+                    if objects is not None and key[0] == "Pod" and type(x) is str and type(y) is str:
+                        c = json.loads(z)  # its identity strings (and the runtime records' twins read it)
+                        if type(v0[0]) is int and type(v1[0]) is int and type(v2[0]) is int:
+                            rvs = (str(v0[0]), str(v1[0]), str(v2[0]))  # its revisions: the objects' ``rv``
+                            otokens = objects.tokens(c)
+                        omasked = None if otokens is None else objects.masked(otokens, z, rvs[2])
+                        oentry = None if omasked is None else objects.find(omasked, otokens, x, y, rvs[0], rvs[1])
+                        twin = None if oentry is None else objects.match(oentry, otokens, z, rvs)
+                        if pods is not None and twins is None:
+                            pods[key] = c
+                        if twin is not None:
+                            cols.append((2, twin, z))
+                            continue
+                        if oentry is not None:
+                            omasked = None  # a model compared already (or none kept): not learned again
+                        if dumps(c) != z:  # ``strict_json``
+                            raise NotAlike("a body not written as the store writes it")
+                    else:
+                        # the last is checked to be written as the store writes it (what is written is its shape
+                        # moved on); the earlier two give only the steps of its values
+                        c = strict_json(z)
                     if pods is not None and twins is None and key[0] == "Pod":
                         pods[key] = c
                     if by_text and type(x) is str and type(y) is str:
@@ -395,6 +572,8 @@ class _Learned:
                                 found = None
                         if found is not None:
                             cols.append((2, found[0], z))
+                            if omasked is not None:
+                                objects.learn(omasked, otokens, x, y, rvs[0], rvs[1])
                             if stay:
                                 timers.extend(stay)
                             if masked is not None and entry is None:

@@ -98,6 +98,7 @@ def stores(tmp_path_factory):
 
     STARTS: list[int] = []
     match = flapskip._Twins.match
+    object_match = flapskip._ObjectTwins.match
 
     def matched(self, *args):
         found = match(self, *args)
@@ -105,10 +106,17 @@ def stores(tmp_path_factory):
             TWINS_USED.append(1)
         return found
 
+    def object_matched(self, *args):
+        found = object_match(self, *args)
+        if found is not None:
+            OBJECT_TWINS_USED.append(1)
+        return found
+
     flapskip._Learned.jump = counted
     flapskip.skip = started
     flapskip.text_moves = read
     flapskip._Twins.match = matched
+    flapskip._ObjectTwins.match = object_matched
     try:
         for ffwd in (True, False):
             home = d / f"home-{ffwd}"
@@ -120,6 +128,7 @@ def stores(tmp_path_factory):
         flapskip.skip = skip
         flapskip.text_moves = text_moves
         flapskip._Twins.match = match
+        flapskip._ObjectTwins.match = object_match
     return out
 
 
@@ -164,6 +173,25 @@ def test_twins_store_what_records_compared_alone_store(stores, alone):
     are of two lengths, 10.244.0.9 and 10.244.0.10) store what each compared alone stores, byte for byte."""
     assert len(TWINS_USED) >= 3 * 15, len(TWINS_USED)  # most of the 21 pods' records, at each of the three skips
     _same_stores(stores[True], alone)
+
+
+OBJECT_TWINS_USED: list[int] = []  # pods' objects the fast run compared as their group's twins
+
+
+@pytest.fixture(scope="module")
+def objects_alone(stores, tmp_path_factory):
+    """The fast run again with every pod's object compared alone (``flapskip.OBJECT_TWINS`` off:
+    MINIKCTL_NO_FLAP_OBJECT_TWINS=1); the fast run of ``stores`` compared most as twins (OBJECT_TWINS_USED)."""
+    from minikctl.engine import flapskip
+
+    return _fast_run_with_off(tmp_path_factory, "flapskip-objects-alone", flapskip, "OBJECT_TWINS")
+
+
+def test_object_twins_store_what_objects_compared_alone_store(stores, objects_alone):
+    """The pods' objects compared once per group of twins (``flapskip._ObjectTwins``: each pod's resourceVersion
+    a role of its own, the pods' IPs of two lengths) store what each compared alone stores, byte for byte."""
+    assert len(OBJECT_TWINS_USED) >= 3 * 15, len(OBJECT_TWINS_USED)  # most of the 21 pods, at each of the skips
+    _same_stores(stores[True], objects_alone)
 
 
 def _same_stores(home: Path, other_home: Path) -> None:
@@ -698,4 +726,67 @@ def test_texts_with_escapes_skip_as_stepping(tmp_path):
     assert runtime_records(tmp_path / "fast") == runtime_records(tmp_path / "slow")
     assert fast[2] is not None and fast[1] == [row for row in stepped[1] if row[0] >= int(fast[2])]
     _same_stores(tmp_path / "fast", tmp_path / "decoded")
+    _same_stores(tmp_path / "fast", tmp_path / "alone")
+
+
+def test_revisions_of_another_length_skip_as_stepping(tmp_path):
+    """Pods whose revisions cross from four digits to five (9999 -> 10000) in the minutes the skip learns from:
+    their objects compared as twins of a model whose revisions have other lengths (``_ObjectTwins``: the
+    resourceVersion's digits a role of their own, placed in each text by its own length) store what stepping
+    stores, and what the same run with every object compared alone stores, byte for byte. The store's revision
+    is set at the start so that 10,000 falls in the middle of the learned minutes (found by a first run from
+    1,000, whose revisions keep four digits)."""
+    from minikctl.engine import flapskip
+
+    def run(home: Path, ffwd: bool, start: int) -> None:
+        home.mkdir()
+        st, step = steps(str(home / "store.db"))
+
+        def first(cl) -> None:
+            cl.tx.set_meta("revision", str(start))
+            if not ffwd:
+                stepping(cl.tx)
+            cl.api.create(service("s0"))
+            for i in range(6):
+                cl.api.create(exec_ready(f"p{i}", FLAP, svc="s0"))
+
+        step(first)
+        for ms in (15_000, 16 * 60_000):
+            step(lambda cl, ms=ms: cl.advance_to(cl.now_ms + ms))
+        st.close()
+
+    learned, crossed = [], []
+    jump, match = flapskip._Learned.jump, flapskip._ObjectTwins.match
+
+    def counted(self, tx, n):
+        learned.append((self._before[0].revision, self.s2.revision))
+        return jump(self, tx, n)
+
+    def matched(self, entry, tokens, z, rvs):
+        found = match(self, entry, tokens, z, rvs)
+        if found is not None and len({len(r) for r in rvs}) > 1:
+            crossed.append(rvs)
+        return found
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(flapskip._Learned, "jump", counted)
+    mp.setattr(flapskip._ObjectTwins, "match", matched)
+    try:
+        run(tmp_path / "probe", True, 1000)
+        assert learned and learned[0][1] < 9000, learned  # four digits throughout
+        s0, s2 = learned[0]
+        start = 1000 + 10_000 - (s0 + s2) // 2
+        learned.clear()
+        run(tmp_path / "fast", True, start)
+        assert learned and learned[0][0] < 10_000 <= learned[0][1], (start, learned)
+        assert crossed, "no twin's revisions crossed to five digits"
+        run(tmp_path / "slow", False, start)
+        mp.setattr(flapskip, "OBJECT_TWINS", False)
+        run(tmp_path / "alone", True, start)
+    finally:
+        mp.undo()
+    fast, stepped = _tables(tmp_path / "fast" / "store.db"), _tables(tmp_path / "slow" / "store.db")
+    assert fast[0] == stepped[0]
+    assert runtime_records(tmp_path / "fast") == runtime_records(tmp_path / "slow")
+    assert fast[2] is not None and fast[1] == [row for row in stepped[1] if row[0] >= int(fast[2])]
     _same_stores(tmp_path / "fast", tmp_path / "alone")
