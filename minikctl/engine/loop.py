@@ -115,9 +115,10 @@ class Loop:
         return self.components
 
     def known(self, key: tuple, read: "Callable[[], bool]") -> bool:
-        """What a controller's gate read of the store (``read()``), read once a run: the store changes it depends on
-        are changes that wake that controller (then its gate is asked no more), and until then the controller
-        itself would have kept what it read in its informer's cache."""
+        """What a controller's gate read of the store (``read()``), read once for as long as this loop lives: every
+        run of it, until the cluster makes a new one (``Cluster.drop_loop``, a streaming verb's next step, a new
+        command). The store changes it depends on are changes that wake that controller (then its gate is asked no
+        more), and until then the controller itself would have kept what it read in its informer's cache."""
         got = self._gates.get(key)
         if got is None:
             got = self._gates[key] = read()
