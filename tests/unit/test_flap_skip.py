@@ -194,6 +194,37 @@ def test_object_twins_store_what_objects_compared_alone_store(stores, objects_al
     _same_stores(stores[True], objects_alone)
 
 
+@pytest.fixture(scope="module")
+def history_by_pod(stores, tmp_path_factory):
+    """The fast run again with the jump's history entries made pod by pod, then minute by minute
+    (``flapskip._HISTORY_BY_POD``, the statement an SQLite older than 3.35 gets)."""
+    from minikctl.engine import flapskip
+
+    home = tmp_path_factory.mktemp("flapskip-history-by-pod")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(flapskip, "_HISTORY_INSERT", flapskip._HISTORY_BY_POD)
+    try:
+        run_scenario(str(home / "store.db"), True)
+    finally:
+        mp.undo()
+    return home
+
+
+def test_history_entries_made_entry_by_entry_are_those_made_pod_by_pod(stores, history_by_pod):
+    """The jump's history entries made each entry of the learned minute, then each minute (from a table made
+    once, ``_HISTORY_BY_ENTRY``) are those made each pod, then each minute, then each entry (an automatic index on
+    the pod): the same stores, byte for byte."""
+    import sqlite3 as sql
+
+    from minikctl.engine import flapskip
+
+    if sql.sqlite_version_info < (3, 35, 0):
+        pytest.skip("MATERIALIZED needs SQLite 3.35")
+    assert flapskip._HISTORY_INSERT is flapskip._HISTORY_BY_ENTRY  # what the fast run of ``stores`` used
+    assert JUMPS  # ... and it jumped
+    _same_stores(stores[True], history_by_pod)
+
+
 def _same_stores(home: Path, other_home: Path) -> None:
     """The two stores' tables, change log and runtime records are the same, byte for byte."""
     assert _tables(home / "store.db") == _tables(other_home / "store.db")
