@@ -45,7 +45,7 @@ journal), while a CronJob has a timer (``cronskip``'s), while a pod's container 
 (``_steady``), when nothing moves (there is nothing to skip), and with store meta ``engine:profile``
 ``{"ffwd": false}`` (docs/engine-time.md), which the golden test (tests/unit/test_flap_skip.py) compares it with.
 The pods' runtime records are compared once per group of twins (``_Twins``) unless MINIKCTL_NO_FLAP_TWINS=1
-(compared with it there too).
+(compared with it there too), and so are their objects (``_ObjectTwins``) unless MINIKCTL_NO_FLAP_OBJECT_TWINS=1.
 """
 
 from __future__ import annotations
