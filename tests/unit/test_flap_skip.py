@@ -821,3 +821,71 @@ def test_revisions_of_another_length_skip_as_stepping(tmp_path):
     assert runtime_records(tmp_path / "fast") == runtime_records(tmp_path / "slow")
     assert fast[2] is not None and fast[1] == [row for row in stepped[1] if row[0] >= int(fast[2])]
     _same_stores(tmp_path / "fast", tmp_path / "alone")
+
+
+def test_what_the_twins_read_of_pods_by_sqlite_is_what_their_texts_decoded_give(stores):
+    """``flapskip._pod_identities`` reads each pod's identity strings with SQLite (``json_extract``) rather than
+    decoding its text: the twins' tokens of every pod (``_ObjectTwins.tokens``, and ``waketwins.tokens_of`` with its
+    runtime record) are those of the text decoded, for the scenario's pods and pods of odd shapes (escapes,
+    non-ASCII and control characters, fields missing, null or of another type); a pod stored at another revision
+    is left out."""
+    import copy
+    from types import SimpleNamespace
+
+    from minikctl.engine.flapskip import _ObjectTwins, _pod_identities
+    from minikctl.engine.kubelet.waketwins import tokens_of
+
+    store = sqlite3.connect(stores[True] / "store.db")
+    try:
+        rows = list(store.execute("SELECT kind, namespace, name, rv, body FROM objects WHERE kind='Pod'"))
+        records = {(ns, n): b for ns, n, b in store.execute("SELECT namespace, name, body FROM runtime "
+                                                             "WHERE kind='Pod'")}
+    finally:
+        store.close()
+    base = json.loads(rows[0][4])
+    odd = []
+    for path, value in [
+        (("metadata", "uid"), "\u00e9t\u00e9-\u2603"), (("metadata", "uid"), 'a"b'), (("metadata", "uid"), None),
+        (("metadata", "name"), "x\\y"), (("metadata", "resourceVersion"), 12), (("metadata", "resourceVersion"), None),
+        (("status", "podIP"), ""), (("status", "podIP"), None), (("status", "podIP"), "\u0001"),
+        (("status", "containerStatuses"), None), (("status", "containerStatuses"), "c"),
+        (("status", "containerStatuses"), [{"containerID": "\u00e9\\\"q"}, 5, {"containerID": None}]),
+        (("status", "initContainerStatuses"), [{"containerID": "containerd://0123456789abcdef"}]),
+        (("spec", "volumes"), None), (("spec", "volumes"), [{"name": "kube-api-access-\u00e9\u0002"}, "v"]),
+        (("spec",), None), (("status",), None), (("metadata",), None), (("status",), "Running"),
+    ]:
+        pod = copy.deepcopy(base)
+        at = pod
+        for k in path[:-1]:
+            at = at[k]
+        if value is None:
+            at.pop(path[-1], None)
+            odd.append(copy.deepcopy(pod))
+            at[path[-1]] = None  # null rather than missing
+        else:
+            at[path[-1]] = value
+        odd.append(pod)
+    for i, pod in enumerate(odd):
+        rows.append(("Pod", "default", f"odd{i}", 7, json.dumps(pod, ensure_ascii=False, separators=(",", ":"))))
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE objects (kind TEXT, namespace TEXT, name TEXT, rv INTEGER, body TEXT)")
+    conn.executemany("INSERT INTO objects VALUES (?, ?, ?, ?, ?)", rows)
+    objects = {(k, ns, n): (rv, body) for k, ns, n, rv, body in rows}
+    views = _pod_identities(SimpleNamespace(conn=conn), objects)
+    assert len(views) == len(objects) - 7  # those whose metadata, spec or status is not an object left out
+    some_record = next(iter(records.values()))
+    found = Counter()
+    for key, (_rv, body) in objects.items():
+        pod = json.loads(body)
+        if key not in views:
+            assert any(type(pod.get(k)) is not dict for k in ("metadata", "spec", "status")), key
+            continue
+        want = _ObjectTwins.tokens(pod)
+        assert _ObjectTwins.tokens(views[key]) == want, key
+        record = records.get(key[1:], some_record)
+        assert tokens_of(views[key], record) == tokens_of(pod, record), key
+        found[want is not None] += 1
+    assert found[True] >= 21 and found[False] >= 5, found  # tokens for most, none for some odd ones
+    moved = {k: (rv + 1, body) for k, (rv, body) in objects.items()}
+    assert _pod_identities(SimpleNamespace(conn=conn), moved) == {}
+    conn.close()
