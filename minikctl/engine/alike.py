@@ -580,14 +580,23 @@ def text_moves(x: str, y: str, z: str, shift: "Shift | None", mark: str | None =
         i, j, k = ex, ey, ez
 
 
-def text_moved(z: str, spans: list, n: int, shift: "Shift | None") -> str:
+def text_moved(z: str, spans: list, n: int, shift: "Shift | None", memo: dict | None = None) -> str:
     """The text n minutes after ``z`` from ``text_moves``' spans: ``dumps(moved(moves(a, b, c), c, n))`` when ``z``
-    is ``dumps(c)`` (each leaf's text put in its place)."""
+    is ``dumps(c)`` (each leaf's text put in its place). ``memo``: each leaf's new text by its type and three values
+    (``_leaf`` is a function of them, ``n`` and ``shift``), kept by a caller that moves many texts whose leaves
+    move alike (the twins of engine/flapskip.py: a thousand pods' times and counts, the same in each)."""
     out = []
     at = 0
     for start, end, a, b, c in spans:
         out.append(z[at:start])
-        out.append(dumps(_leaf(a, b, c, n, shift)))
+        if memo is None:
+            out.append(dumps(_leaf(a, b, c, n, shift)))
+        else:
+            key = (type(c), a, b, c)  # a and b are of c's type (``text_moves``): 1 and True are not one key
+            text = memo.get(key)
+            if text is None:
+                text = memo[key] = dumps(_leaf(a, b, c, n, shift))
+            out.append(text)
         at = end
     out.append(z[at:])
     return "".join(out)

@@ -79,6 +79,9 @@ OBJECT_TWINS = os.environ.get("MINIKCTL_NO_FLAP_OBJECT_TWINS", "") in ("", "0")
 # what the twins read of each pod read by SQLite from its text (``_pod_identities``); MINIKCTL_NO_FLAP_POD_FIELDS=1
 # decodes each pod's text whole (tests/unit/test_flap_skip.py holds the two against each other)
 POD_FIELDS = os.environ.get("MINIKCTL_NO_FLAP_POD_FIELDS", "") in ("", "0")
+# the jump's new leaf texts made once per leaf's values (``alike.text_moved``'s ``memo``);
+# MINIKCTL_NO_FLAP_LEAF_TEXTS=1 makes each one (tests/unit/test_flap_skip.py compares the two)
+LEAF_TEXTS = os.environ.get("MINIKCTL_NO_FLAP_LEAF_TEXTS", "") in ("", "0")
 _MAX_MODELS = 256  # masked texts kept per comparison (each three records' texts): records of a few templates
 
 
@@ -639,15 +642,15 @@ class _Learned:
             out[key] = cols
         return out
 
-    def _extrapolate(self, cols: list, n: int) -> tuple:
+    def _extrapolate(self, cols: list, n: int, memo: dict | None = None) -> tuple:
         """The columns n minutes after s2 (a JSON column encoded as the store writes it): what ``ahead`` gives from
         the three boundaries, made along the paths that move (``alike.moved``), or its leaves' texts put in s2's
-        text (``alike.text_moved``)."""
+        text (``alike.text_moved``, with the jump's ``memo`` of leaf texts)."""
         shift = self.shift
         out = []
         for how, m, c in cols:
             if how == 2:  # a text and the leaves that move in it
-                out.append(text_moved(c, m, n, shift))
+                out.append(text_moved(c, m, n, shift, memo))
                 continue
             v = moved(m, c, n, shift)
             out.append(dumps(v) if how else v)
@@ -711,19 +714,21 @@ class _Learned:
             v = ahead(s0.meta[key], s1.meta[key], v2, n, None)
             if v != v2:
                 tx.set_meta(key, v)
-        # the objects and the records written as one at a time would, in the same order, each in one statement
+        # the objects and the records written as one at a time would, in the same order, each in one statement; the
+        # twins' leaves move alike (their times, counts): each new leaf text made once (``alike.text_moved``)
+        memo: dict | None = {} if LEAF_TEXTS else None
         restored = []
         for key, cols in self.objects.items():
-            rv, body = self._extrapolate(cols, n)  # the body's text, as the store's encoder writes it
+            rv, body = self._extrapolate(cols, n, memo)  # the body's text, as the store's encoder writes it
             if type(body) is not str or body[:1] != "{":
                 raise NotAlike("an object's body")
             restored.append((*key, rv, body))
         tx.restore_many(restored)
-        tx.put_runtimes([(*key, *self._extrapolate(cols, n)) for key, cols in self.runtime.items()])
+        tx.put_runtimes([(*key, *self._extrapolate(cols, n, memo)) for key, cols in self.runtime.items()])
         conn = tx.conn
         # one statement for all the events (a thousand flapping pods have as many): the same rows written
         conn.executemany("UPDATE events SET rv=?, last_ms=?, body=? WHERE namespace=? AND name=?",
-                         [self._extrapolate(cols, n)[1:] + key for key, cols in self.events.items()])
+                         [self._extrapolate(cols, n, memo)[1:] + key for key, cols in self.events.items()])
         conn.execute("DELETE FROM events WHERE last_ms <= ?", (s2.now + n * PERIOD - self.ttl,))
         entries = []  # each pod's entries of the second minute: (uid, k, seq, at_ms, body)
         trim = []

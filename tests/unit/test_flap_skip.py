@@ -112,7 +112,17 @@ def stores(tmp_path_factory):
             OBJECT_TWINS_USED.append(1)
         return found
 
+    text_moved = flapskip.text_moved
+
+    def moved_texts(z, spans, n, shift, memo=None):
+        before = None if memo is None else len(memo)
+        out = text_moved(z, spans, n, shift, memo)
+        if memo is not None:
+            LEAF_TEXTS_REUSED.append(len(spans) - (len(memo) - before))
+        return out
+
     flapskip._Learned.jump = counted
+    flapskip.text_moved = moved_texts
     flapskip.skip = started
     flapskip.text_moves = read
     flapskip._Twins.match = matched
@@ -125,6 +135,7 @@ def stores(tmp_path_factory):
             out[ffwd] = home
     finally:
         flapskip._Learned.jump = jump
+        flapskip.text_moved = text_moved
         flapskip.skip = skip
         flapskip.text_moves = text_moves
         flapskip._Twins.match = match
@@ -133,6 +144,7 @@ def stores(tmp_path_factory):
 
 
 TEXT_READ: list[int] = []  # JSON columns whose moving values the fast run read in their texts
+LEAF_TEXTS_REUSED: list[int] = []  # for each text the fast run's jumps moved: its leaf texts taken from the memo
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +204,22 @@ def test_object_twins_store_what_objects_compared_alone_store(stores, objects_al
     a role of its own, the pods' IPs of two lengths) store what each compared alone stores, byte for byte."""
     assert len(OBJECT_TWINS_USED) >= 3 * 15, len(OBJECT_TWINS_USED)  # most of the 21 pods, at each of the skips
     _same_stores(stores[True], objects_alone)
+
+
+@pytest.fixture(scope="module")
+def leaf_texts_each(stores, tmp_path_factory):
+    """The fast run again with each new leaf text of the jump made alone (``flapskip.LEAF_TEXTS`` off:
+    MINIKCTL_NO_FLAP_LEAF_TEXTS=1)."""
+    from minikctl.engine import flapskip
+
+    return _fast_run_with_off(tmp_path_factory, "flapskip-leaf-texts", flapskip, "LEAF_TEXTS")
+
+
+def test_leaf_texts_made_once_store_what_each_made_alone_stores(stores, leaf_texts_each):
+    """The jump makes each new leaf text once per type and three values (``alike.text_moved``'s ``memo``: the twins'
+    times and counts move alike) and stores what making each one alone stores, byte for byte."""
+    assert sum(LEAF_TEXTS_REUSED) > 3 * 20, sum(LEAF_TEXTS_REUSED)  # leaf texts taken from the memo
+    _same_stores(stores[True], leaf_texts_each)
 
 
 @pytest.fixture(scope="module")
