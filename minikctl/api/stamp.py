@@ -32,7 +32,8 @@ makes that comparison fail, and the template is dropped for good.
 ``ENABLED`` (``MINIKCTL_NO_STAMP=1`` clears it; it also turns off apply's last-applied annotation marshalled once
 per template, cli/writes.py ``_marshal``, a stream's documents alike decoded once, api/manifests.py ``_Alike``, and
 the scheduler's status write spliced into the pod's text, engine/controllers/scheduler.py ``_status_text``, and
-the store's read of a pod written in the same transaction without its row, store/db.py ``KNOWN_TEXTS``) lets
+the store's read of a pod written in the same transaction without its row, store/db.py ``KNOWN_TEXTS``, and the
+Job controller's read of an orphan pod's text without decoding it, engine/controllers/job.py ``_untracked``) lets
 tests run the same commands through the general path and
 compare the stores byte for byte (tests/unit/test_stamp_golden.py, tests/unit/test_deployment_stamp_golden.py,
 tests/unit/test_job_stamp_golden.py).

@@ -1,6 +1,8 @@
 """A Job's pods stamped from one template across Jobs (api/stamp.py ``owner_tokens``: the pods of Jobs that differ
 by their Job's name and uid alone) are what admitting each of them gives. CronJobs every minute in two namespaces,
-a Job of a generateName, an Indexed Job, a Job of three pods at once, run with stamping and with it switched off
+a Job of a generateName, an Indexed Job (deleted with its pods orphaned while they run: the Job controller takes
+their finalizers off, engine/controllers/job.py ``_untracked``), a Job of three pods at once, Jobs whose pods fit
+nowhere, run with stamping and with it switched off
 (MINIKCTL_NO_STAMP=1), with the default ServiceAccount changed between runs (its pull secrets go into the pods
 admission makes) and a Namespace added, leave stores equal table by table, row by row, and print the same lines
 with the same exit codes. In one transaction too, with the ServiceAccount changed between two minutes' pods (the
@@ -118,6 +120,7 @@ def _session(cli: Cli, manifest, stamp: bool) -> list:
     env = {} if stamp else {"MINIKCTL_NO_STAMP": "1"}
     seen = []
     for args in (["apply", "-f", cronjobs], ["clock", "advance", "3m"], ["create", "-f", jobs],
+                 ["delete", "job", "indexed", "--cascade=orphan"],  # its running pods orphaned: finalizers taken off
                  ["patch", "serviceaccount", "default", "-p", '{"imagePullSecrets":[{"name":"pull"}]}'],
                  ["clock", "advance", "2m"], ["apply", "-f", later], ["clock", "advance", "3m"],
                  ["create", "-f", nowhere], ["get", "pods", "--show-labels"],
