@@ -408,7 +408,9 @@ def _created_spec_fs(spec, schema: Schema, node) -> dict:
     its own maps: the caller takes the admitted paths out of them)."""
     from minikctl.api.speckey import PLACEHOLDER, spec_key
 
-    found = spec_key(spec, again=True)  # validated just before (Api.create), unchanged since
+    masked = _labels_masked(spec)
+    # validated just before (Api.create), unchanged since; a workload's spec by its masked copy (a new object)
+    found = spec_key(spec, again=True) if masked is spec else spec_key(masked)
     if found is None:
         return _zero_fs(_ZERO["spec"], spec, schema, node)
     key, name = found
@@ -422,6 +424,35 @@ def _created_spec_fs(spec, schema: Schema, node) -> dict:
     # the name is nowhere in the spec but where the key has the placeholder: nowhere else in its set either
     schema._created[key] = text.replace(name, PLACEHOLDER) if name else text
     return fs
+
+
+def _labels_masked(spec):
+    """A workload's spec (a Job's, a ReplicaSet's: a pod template and a selector) with the values of its
+    selector's ``matchLabels`` and of its template's labels blanked, as ``_created_spec_fs`` keys it; the spec
+    itself when it has neither (a pod's) or when one of them is not a map of strings.
+
+    The FieldsV1 of a map of strings names its keys, never its values (``_zero_fs``, ``_added_fs``: a scalar below
+    a map is ``{}`` whatever it is), so specs that differ only there have one set. A Job's selector and template
+    labels hold its uid and name (pkg/registry/batch/job/strategy.go ``generateSelector``), a ReplicaSet's the
+    template's hash: keyed with their values, no two Jobs' specs would share a key (each CronJob run's Job missed
+    and its set was worked out again)."""
+    if type(spec) is not dict:
+        return spec
+    selector, template = spec.get("selector"), spec.get("template")
+    match = selector.get("matchLabels") if type(selector) is dict else None
+    tmeta = template.get("metadata") if type(template) is dict else None
+    labels = tmeta.get("labels") if type(tmeta) is dict else None
+    if match is None and labels is None:
+        return spec
+    out = dict(spec)
+    for m in (match, labels):
+        if m is not None and (type(m) is not dict or any(type(v) is not str for v in m.values())):
+            return spec
+    if match is not None:
+        out["selector"] = {**selector, "matchLabels": dict.fromkeys(match, "")}
+    if labels is not None:
+        out["template"] = {**template, "metadata": {**tmeta, "labels": dict.fromkeys(labels, "")}}
+    return out
 
 
 _fs_json = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode

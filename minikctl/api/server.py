@@ -235,7 +235,7 @@ class Api:
                 key = _stamp.generated_key(obj) if self.writer else (_stamp.request_key(obj)
                                                                        or _stamp.generated_key(obj))
             if key is not None:
-                template = _stamp.usable(self, key)
+                template = _stamp.usable(self, key, _stamp.owner_tokens(obj) if _stamp.owned(key) else None)
                 if template is not None:
                     stamped = self._stamped(template, obj)
                     if stamped is not None:
@@ -291,7 +291,8 @@ class Api:
         elif self.field_manager:
             self._record(res, None, obj, "", sent)
         if watch is not None:
-            _stamp.admitted(watch, self, obj, name, (sent["metadata"].get("annotations") or {}).get(LAST_APPLIED))
+            _stamp.admitted(watch, self, obj, name, (sent["metadata"].get("annotations") or {}).get(LAST_APPLIED),
+                            _stamp.owner_tokens(sent))
         if dry_run:
             return obj
         with self.writing():
@@ -314,10 +315,13 @@ class Api:
         uid = self.tx.new_uid()
         token = f"kube-api-access-{self.tx.name_suffix(5)}" if template.token_paths else None
         applied = (meta.get("annotations") or {}).get(LAST_APPLIED)
-        obj = template.stamp(name, uid, applied, token)
+        from minikctl.api import stamp as _stamp
+
+        owner = template.owner_places and _stamp.owner_tokens(sent)  # a Job's pod: its Job's name and uid
+        obj = template.stamp(name, uid, applied, token, owner or None)
         with self.writing():
-            return self.tx.create(obj, template.encode, template.remaker(name, uid, applied, token), template,
-                                  template.summary)
+            return self.tx.create(obj, template.encode, template.remaker(name, uid, applied, token, owner or None),
+                                  _stamp.OwnerSource(template, owner) if owner else template, template.summary)
 
     def _admit_namespace(self, res: Resource, ns: str, name: str, source: str) -> None:
         """The NamespaceLifecycle admission plugin: the namespace must exist and not be terminating."""

@@ -15,10 +15,16 @@ What makes two requests one template (``request_key``): their JSON with the name
 left out, the lengths of both (validation counts the annotations' bytes), the name a DNS label (a valid pod name
 whatever its characters; a name that is not goes the general way and gets its own verdict), no generateName.
 A request named by its generateName alone (``generated_key``: a controller's pods, whose names admission draws)
-is a template by its whole JSON; its draw of the name is one more step of the suffix counter. What makes the admitted pod reusable (``admitted``): admission moved only the uid counter (by one) and the
-suffix counter (by one, or not at all), wrote nothing, warned of nothing; the cluster's other objects did not change
-since (``Tx.other_writes``: any write of an object that is not a Pod, and any step undone), the clock did not move,
-the validation mode and the field manager are the same. A template is made from the first pod's text when a
+is a template by its whole JSON; its draw of the name is one more step of the suffix counter. A controller's pod
+with one owner whose name and uid are its only difference from another's (a Job's pods, ``owner_tokens``: the
+Job's name and uid in the labels, the controller reference and the generateName's head) is keyed with those two
+strings marked, so the pods of every CronJob run share a template; the stamp puts the owner's strings where the
+admitted pod has them (``_owner_places``, with the managedFields key of the controller reference), and a template
+checked only against a pod of its own owner serves that owner alone (``Template.across``). What makes the
+admitted pod reusable (``admitted``): admission moved only the uid counter (by one) and the
+suffix counter (by one, or not at all), wrote nothing, warned of nothing; the objects admission reads did not change
+since (``Tx.admission_writes``: a write of a Namespace or a ServiceAccount, store/db.py ``READ_BY_ADMISSION``, and
+any step undone), the clock did not move, the validation mode and the field manager are the same. A template is made from the first pod's text when a
 second pod of the key comes (``_Seen``), and used only after that second pod went the general way and came out
 exactly as its stamp would have (``verified``): whatever admission would copy from a pod's name or uid elsewhere
 makes that comparison fail, and the template is dropped for good.
@@ -26,9 +32,11 @@ makes that comparison fail, and the template is dropped for good.
 ``ENABLED`` (``MINIKCTL_NO_STAMP=1`` clears it; it also turns off apply's last-applied annotation marshalled once
 per template, cli/writes.py ``_marshal``, a stream's documents alike decoded once, api/manifests.py ``_Alike``, and
 the scheduler's status write spliced into the pod's text, engine/controllers/scheduler.py ``_status_text``, and
-the store's read of a pod written in the same transaction without its row, store/db.py ``KNOWN_TEXTS``) lets
+the store's read of a pod written in the same transaction without its row, store/db.py ``KNOWN_TEXTS``, and the
+Job controller's read of an orphan pod's text without decoding it, engine/controllers/job.py ``_untracked``) lets
 tests run the same commands through the general path and
-compare the stores byte for byte (tests/unit/test_stamp_golden.py, tests/unit/test_deployment_stamp_golden.py).
+compare the stores byte for byte (tests/unit/test_stamp_golden.py, tests/unit/test_deployment_stamp_golden.py,
+tests/unit/test_job_stamp_golden.py).
 """
 
 from __future__ import annotations
@@ -51,8 +59,9 @@ _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circ
 _dumps = jsontext.encoder()  # the store's
 _COUNTERS = ("counter:uid", "counter:suffix")
 # templates (and keys given up) a transaction keeps at most, the oldest let go first: a controller's pods are keyed
-# by their whole request (``generated_key``), and a Job's pod template names its Job, so a long advance over
-# CronJobs makes a key per run that is never used again (6,000 an hour for 100 CronJobs: ~90 MB kept)
+# by their whole request (``generated_key``), and a Job's pods whose Job's strings are elsewhere too are keyed with
+# them, so a long advance over such CronJobs makes a key per run that is never used again (6,000 an hour for 100
+# CronJobs: ~90 MB kept)
 KEPT = 256
 MAKE_AFTER = 32  # copies of a template's tree by marshal before one by a compiled function (``Template.stamp``)
 MAKE_MAX = 64 * 1024  # the largest tree (marshalled bytes) compiled so: compiling costs about its size
@@ -106,6 +115,11 @@ def generated_key(sent) -> tuple | None:
     if type(meta) is not dict or "name" in meta or type(meta.get("generateName")) is not str \
             or not meta["generateName"]:
         return None
+    owner = owner_tokens(sent)
+    if owner is not None:
+        keyed = _owner_masked(sent, owner)
+        if keyed is not None:
+            return keyed, GENERATED, len(owner[0]), len(owner[1])
     try:
         text = _encode(sent)
     except (TypeError, ValueError, RecursionError):
@@ -113,24 +127,94 @@ def generated_key(sent) -> tuple | None:
     return text, GENERATED, -1, -1
 
 
+_UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # Tx.new_uid's shape
+# marks of the owner's name and uid in a request's key (``_owner_masked``) and in a template's pieces (``_pieces``)
+_OWNER_MARKS = ("\x006\x00", "\x007\x00")
+_OWNER_ESCAPED = tuple(_dumps(m)[1:-1] for m in _OWNER_MARKS)  # as the encoder writes them inside a string
+
+
+def owned(key: tuple) -> bool:
+    """Whether ``key`` is one of a request keyed without its owner's name and uid (``owner_tokens``)."""
+    return key[1] == GENERATED and key[2] >= 0
+
+
+def owner_tokens(sent) -> tuple | None:
+    """(name, uid) of the one owner of a controller's pod request whose pods differ by their owner alone: a Job's
+    pods (pkg/controller/job ``getPodTemplate``/``GetPodFromTemplate``: the owner's name and uid in the labels the
+    Job's selector and template carry, in the controller reference, the owner's name as the generateName's head).
+    None unless the request has exactly one owner reference, a controller, whose name is a DNS-1123 label and
+    uid of ``Tx.new_uid``'s shape, and whose generateName begins with that name."""
+    meta = sent.get("metadata") if type(sent) is dict else None
+    refs = meta.get("ownerReferences") if type(meta) is dict else None
+    if type(refs) is not list or len(refs) != 1 or type(refs[0]) is not dict or refs[0].get("controller") is not True:
+        return None
+    name, uid = refs[0].get("name"), refs[0].get("uid")
+    if type(name) is not str or type(uid) is not str or not _LABEL.fullmatch(name) or not _UID.fullmatch(uid) \
+            or name in uid or uid in name:
+        return None
+    gen = meta.get("generateName")
+    if type(gen) is not str or not gen.startswith(name):
+        return None
+    return name, uid
+
+
+def _owner_masked(sent: dict, owner: tuple) -> str | None:
+    """The key text of a request of ``owner_tokens``: its JSON with the owner's name and uid marked where the Job
+    controller puts them (the controller reference, the labels whose value is one of them, the generateName's
+    head); None when either also occurs anywhere else (the request is then keyed by its whole JSON: a stamp
+    puts the owner's strings only in those places)."""
+    name, uid = owner
+    meta = sent["metadata"]
+    ref = meta["ownerReferences"][0]
+    masked = {**meta, "generateName": _OWNER_MARKS[0] + meta["generateName"][len(name):],
+              "ownerReferences": [{**ref, "name": _OWNER_MARKS[0], "uid": _OWNER_MARKS[1]}]}
+    places = [2, 1]  # marks put in: name (generateName, the reference), uid (the reference)
+    labels = meta.get("labels")
+    if labels is not None:
+        if type(labels) is not dict:
+            return None
+        out = {}
+        for k, v in labels.items():
+            if v == name:
+                v = _OWNER_MARKS[0]
+                places[0] += 1
+            elif v == uid:
+                v = _OWNER_MARKS[1]
+                places[1] += 1
+            out[k] = v
+        masked["labels"] = out
+    try:
+        text = _encode({**sent, "metadata": masked})
+    except (TypeError, ValueError, RecursionError):
+        return None
+    if name in text or uid in text or text.count(_OWNER_ESCAPED[0]) != places[0] \
+            or text.count(_OWNER_ESCAPED[1]) != places[1]:
+        return None
+    return text
+
+
 # marks of a pod's own values in its template's stored text (control characters: the encoder escapes them, so no
 # value of a document can be written as one): name, uid, last-applied annotation, token volume, creation time,
 # resourceVersion
 _MARKS = tuple(f"\x00{i}\x00" for i in range(6))
 _MARKED = tuple(_dumps(m) for m in _MARKS)
-_SPLIT = re.compile("(" + "|".join(re.escape(m) for m in _MARKED) + ")")
+# and of the owner's name and uid (``owner_tokens``), written inside strings (a generateName's head, a managedFields
+# key), so matched without their quotes
+_SPLIT = re.compile("(" + "|".join(re.escape(m) for m in _MARKED + _OWNER_ESCAPED) + ")")
+_PIECE = {m: i for i, m in enumerate(_MARKED + _OWNER_ESCAPED)}
 
 
 class _Seen:
     """A key's first admitted pod, as ``Template`` is made from it at the key's second pod: most keys have no second
-    (a controller's pods are keyed by their whole request, and a Job's template names its Job: each CronJob run's pod
-    is a key of its own), and a template costs more to make than its text (decoded, copied, cut into pieces)."""
+    (a controller's pods are keyed by their whole request), and a template costs more to make than its text
+    (decoded, copied, cut into pieces). ``owner``: the pod's ``owner_tokens`` when the key leaves them out."""
 
-    __slots__ = ("env", "text", "namespace", "token_paths")
+    __slots__ = ("env", "text", "namespace", "token_paths", "owner")
     verified = False
 
-    def __init__(self, env: tuple, text: str, namespace: str, token_paths: list) -> None:
+    def __init__(self, env: tuple, text: str, namespace: str, token_paths: list, owner: tuple | None) -> None:
         self.env, self.text, self.namespace, self.token_paths = env, text, namespace, token_paths
+        self.owner = owner
 
 
 class Template:
@@ -138,12 +222,17 @@ class Template:
     text the store writes for a pod stamped from it, cut around the pod's own values (``encode``)."""
 
     __slots__ = ("env", "text", "namespace", "token_paths", "verified", "applied", "pieces", "encoded", "tree",
-                 "remade", "summary", "copies", "make")
+                 "remade", "summary", "copies", "make", "owner", "owner_places", "across")
 
-    def __init__(self, env: tuple, text: str, namespace: str, token_paths: list) -> None:
+    def __init__(self, env: tuple, text: str, namespace: str, token_paths: list, owner: tuple | None = None) -> None:
         self.env, self.text, self.namespace, self.token_paths = env, text, namespace, token_paths
         self.verified = False
         tree = json.loads(text)
+        # the owner's name and uid (``owner_tokens``) of the pod the text is from, and where they are in it
+        self.owner = owner
+        self.owner_places = _owner_places(tree, owner) if owner is not None else []
+        # checked with a pod of another owner (``admitted``): stamped for any owner, not only the template's own
+        self.across = owner is None
         self.applied = LAST_APPLIED in (tree["metadata"].get("annotations") or {})
         # the decoded text as marshal writes it: marshal.loads gives a new tree equal to json.loads(text), keys in
         # the same order, in a third of the time (kube/treecopy.py)
@@ -163,17 +252,18 @@ class Template:
         the metadata), with marks for the pod's own values: [text, index of a value, text, ...]; None unless each
         mark is where the stamp puts it and nowhere else."""
         obj = self.stamp(_MARKS[0], _MARKS[1], _MARKS[2] if self.applied else None,
-                         _MARKS[3] if self.token_paths else None)
+                         _MARKS[3] if self.token_paths else None, _OWNER_MARKS if self.owner_places else None)
         meta = obj["metadata"]
         meta["creationTimestamp"] = _MARKS[4]
         meta["resourceVersion"] = _MARKS[5]
         parts = _SPLIT.split(_dumps(obj))
         marks = parts[1::2]
-        want = (1, 1, 1 if self.applied else 0, len(self.token_paths), 1, 1)
-        if any(marks.count(_MARKED[i]) != n for i, n in enumerate(want)):
+        want = (1, 1, 1 if self.applied else 0, len(self.token_paths), 1, 1,
+                sum(1 for p in self.owner_places if p[2] == 0), sum(1 for p in self.owner_places if p[2] == 1))
+        if any(marks.count(m) != n for m, n in zip(_MARKED + _OWNER_ESCAPED, want)):
             return None
         for i in range(1, len(parts), 2):
-            parts[i] = _MARKED.index(parts[i])
+            parts[i] = _PIECE[parts[i]]
         return parts
 
     def encode(self, obj: dict) -> str:
@@ -182,19 +272,23 @@ class Template:
         inside the object. The first time, it is compared with the encoder's own text (and given up if not
         the same)."""
         meta = obj["metadata"]
-        values = (meta["name"], meta["uid"], meta["annotations"][LAST_APPLIED] if self.applied else "",
-                  _token_of(obj, self.token_paths[0]) if self.token_paths else "",
-                  meta["creationTimestamp"], meta["resourceVersion"])
         pieces = self.pieces
         if pieces is None or self.encoded.off:
             return _dumps(obj)
+        values = [_dumps(meta["name"]), _dumps(meta["uid"]),
+                  _dumps(meta["annotations"][LAST_APPLIED]) if self.applied else "",
+                  _dumps(_token_of(obj, self.token_paths[0])) if self.token_paths else "",
+                  _dumps(meta["creationTimestamp"]), _dumps(meta["resourceVersion"])]
+        if self.owner_places:  # written inside strings: without their quotes
+            ref = meta["ownerReferences"][0]
+            values += (_dumps(ref["name"])[1:-1], _dumps(ref["uid"])[1:-1])
         out = [pieces[0]]
         for i in range(1, len(pieces), 2):
-            out.append(_dumps(values[pieces[i]]))
+            out.append(values[pieces[i]])
             out.append(pieces[i + 1])
         return self.encoded.text("".join(out), obj)
 
-    def remaker(self, name: str, uid: str, applied: str | None, token: str | None):
+    def remaker(self, name: str, uid: str, applied: str | None, token: str | None, owner: tuple | None = None):
         """What makes a stamped pod again once the store has created it (Tx.create's ``remake``: its creation
         timestamp, resourceVersion and stored text), for the change that the scheduler reads it from: the stamp,
         with the two values set in the order Tx.create sets them. The first object made so is compared with
@@ -203,7 +297,7 @@ class Template:
         def remake(created: str, rv: str, body: str) -> dict:
             if self.remade.off:
                 return json.loads(body)
-            obj = self.stamp(name, uid, applied, token)
+            obj = self.stamp(name, uid, applied, token, owner)
             meta = obj["metadata"]
             meta["creationTimestamp"] = created
             meta["resourceVersion"] = rv
@@ -211,7 +305,7 @@ class Template:
 
         return remake
 
-    def stamp(self, name: str, uid: str, applied: str | None, token: str | None) -> dict:
+    def stamp(self, name: str, uid: str, applied: str | None, token: str | None, owner: tuple | None = None) -> dict:
         make = self.make
         if make is not None:
             obj = make()
@@ -230,7 +324,75 @@ class Template:
             for step in path:
                 node = node[step]
             node["name"] = token
+        if owner is not None and self.owner_places:
+            _put_owner(obj, self.owner_places, self.owner, owner)
         return obj
+
+
+class OwnerSource:
+    """What a pod stamped for an owner (``owner_tokens``) was made from, as the store's change names it
+    (changelog.Remade ``source``): its template and its owner. A reader that keeps what is a function of the
+    stamp's source keeps it per owner: the scheduler's printed row of a pod that fits nowhere shows its labels,
+    which hold its owner's name and uid (engine/controllers/scheduler.py ``_row_stamp``). Equal for the pods of
+    one owner and template."""
+
+    __slots__ = ("template", "owner")
+
+    def __init__(self, template: "Template", owner: tuple) -> None:
+        self.template, self.owner = template, owner
+
+    def __eq__(self, other) -> bool:
+        return type(other) is OwnerSource and other.template is self.template and other.owner == self.owner
+
+    def __hash__(self) -> int:
+        return hash((id(self.template), self.owner))
+
+    @property
+    def remade(self) -> Checked:
+        return self.template.remade
+
+
+def _owner_places(tree: dict, owner: tuple) -> list:
+    """Where a Job's pod (``owner_tokens``) holds its owner's name (0) and uid (1), once admitted: (the path of the
+    map, its key, 0 or 1, what is there: "value" the string itself, "head" a string it begins (the
+    generateName), "key" a managedFields key that holds the uid (the controller reference's ``k:{"uid":...}``,
+    fieldmanager.py)). What the request had (``_owner_masked``) and what admission made of it; were the owner's
+    strings anywhere else, the stamp of a second pod would differ from its admission, and the template would be
+    refused then."""
+    name, uid = owner
+    meta = tree["metadata"]
+    places = [(("metadata",), "generateName", 0, "head"),
+              (("metadata", "ownerReferences", 0), "name", 0, "value"),
+              (("metadata", "ownerReferences", 0), "uid", 1, "value")]
+    for k, v in (meta.get("labels") or {}).items():
+        if v == name or v == uid:
+            places.append((("metadata", "labels"), k, 0 if v == name else 1, "value"))
+    fskey = 'k:{"uid":"' + uid + '"}'
+    for i, entry in enumerate(meta.get("managedFields") or []):
+        refs = ((entry.get("fieldsV1") or {}).get("f:metadata") or {}).get("f:ownerReferences")
+        if type(refs) is dict and fskey in refs:
+            places.append((("metadata", "managedFields", i, "fieldsV1", "f:metadata", "f:ownerReferences"), fskey, 1,
+                           "key"))
+    return places
+
+
+def _put_owner(obj: dict, places: list, was: tuple, owner: tuple) -> None:
+    """The owner's name and uid of a stamp (``Template.stamp``) in the places where the template's pod has its own
+    (``_owner_places``); a managedFields key is renamed where it is (the map keeps its order)."""
+    for path, key, which, what in places:
+        node = obj
+        for step in path:
+            node = node[step]
+        if what == "value":
+            node[key] = owner[which]
+        elif what == "head":
+            node[key] = owner[0] + node[key][len(was[0]):]
+        else:
+            items = list(node.items())
+            node.clear()
+            renamed = key.replace(was[1], owner[1])
+            for k, v in items:
+                node[renamed if k == key else k] = v
 
 
 def _token_of(obj: dict, path: tuple) -> str:
@@ -299,18 +461,19 @@ def environment(api) -> tuple:
     """What else admission depends on: the cluster's other objects (their writes counted), the clock (the
     managedFields' time), the validation mode and the field manager."""
     tx = api.tx
-    return tx.other_writes, tx.now_ms, api.validate_mode, api.field_manager
+    return tx.admission_writes, tx.now_ms, api.validate_mode, api.field_manager
 
 
-def usable(api, key: tuple) -> Template | None:
-    """The key's verified template when the transaction is still as it was when it was made."""
+def usable(api, key: tuple, owner: tuple | None = None) -> Template | None:
+    """The key's verified template when the transaction is still as it was when it was made; for a request of
+    another owner (``owner_tokens``) only once a pod of another owner was checked against its stamp."""
     found = api.tx.stamps.get(key)
-    if found and found.verified and found.env == environment(api):
+    if found and found.verified and found.env == environment(api) and (found.across or found.owner == owner):
         return found
     return None
 
 
-def admitted(watch: Watch, api, obj: dict, name: str, applied: str | None) -> None:
+def admitted(watch: Watch, api, obj: dict, name: str, applied: str | None, owner: tuple | None = None) -> None:
     """A general create of a keyed request admitted ``obj`` (not yet stored): record it as the key's template, or
     compare it with the template's stamp (and trust the template from then on, or never again)."""
     tx = api.tx
@@ -330,15 +493,21 @@ def admitted(watch: Watch, api, obj: dict, name: str, applied: str | None) -> No
         return
     text = _dumps(obj)
     template = watch.template
+    if not owned(watch.key):
+        owner = None  # a key with the owner's strings in it (``generated_key``): stamps put none in
     if template is None:
-        _keep(templates, watch.key, _Seen(watch.env, text, obj["metadata"].get("namespace", ""), paths))
+        _keep(templates, watch.key, _Seen(watch.env, text, obj["metadata"].get("namespace", ""), paths, owner))
         return
     if type(template) is _Seen:  # the key's second pod: its template made now, in the first one's place
         template = templates[watch.key] = Template(template.env, template.text, template.namespace,
-                                                   template.token_paths)
+                                                   template.token_paths, template.owner)
     if template.token_paths == paths and _dumps(template.stamp(name, obj["metadata"]["uid"], applied,
-                                                               token)) == text:
+                                                               token, owner)) == text:
         template.verified = True
+        # a pod of the template's own owner (a ReplicaSet's, a parallel Job's) proves nothing of what admission
+        # does with the owner's strings: the template serves that owner alone until one of another is checked
+        if owner is None or (owner[0] != template.owner[0] and owner[1] != template.owner[1]):
+            template.across = True
     else:
         _keep(templates, watch.key, False)
 

@@ -70,6 +70,10 @@ ROWS_PENDING = 4096  # printed rows a transaction holds before it stores them (T
 # whether a transaction answers from what it wrote itself rather than read the store: the text of an object it wrote
 # last (``get_with_body(like=change)``, ``Tx._last_rv``), the absence of events about an object it created
 # (``Tx._no_events``); cleared by MINIKCTL_NO_STAMP=1, the tests' switch to the general path (api/stamp.py)
+# the kinds a pod's admission reads from the store (api/server.py ``_admit_namespace``: NamespaceLifecycle;
+# api/registry/pod.py ``default``: the ServiceAccount plugin); PriorityClasses are the built-in ones
+# (api/admission.py), LimitRanges and ResourceQuotas are not modelled
+READ_BY_ADMISSION = frozenset(("Namespace", "ServiceAccount"))
 TRUST_WRITES = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
 
 
@@ -445,6 +449,9 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # writes of objects other than Pods, and steps undone, so far: the pods of one template are admitted once
         # while it stays the same (api/stamp.py keeps its templates in ``stamps``)
         self.other_writes = 0
+        # writes of the objects admission reads of a pod (READ_BY_ADMISSION), and steps undone: the stamps' test of
+        # whether a template still holds (api/stamp.py ``environment``)
+        self.admission_writes = 0
         self.stamps: dict = {}
         # kind -> what a component's informer reads of every object of that kind it lists, worked out from the
         # object as it is written (``Change.facts``) rather than from its text decoded again at the next list
@@ -627,6 +634,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                 raise
             meta, dirty, fed, journaled, pending, _written, unwritten, n_unwritten = frame
             self.other_writes += 1  # what the step wrote, a Namespace as much as a Pod, never happened
+            self.admission_writes += 1
             self.conn.execute("ROLLBACK TO SAVEPOINT step")
             self.conn.execute("RELEASE SAVEPOINT step")
             self._meta, self._dirty = meta, dirty
@@ -995,6 +1003,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
     def _log(self, change: Change) -> None:
         if change.kind != "Pod":
             self.other_writes += 1
+            if change.kind in READ_BY_ADMISSION:
+                self.admission_writes += 1
         if self.facts and change.type != DELETED:
             facts = self.facts.get(change.kind)
             if facts is not None:
@@ -1037,6 +1047,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._shared.pop(key, None)
         self._last_rv.pop(key, None)
         self.other_writes += 1
+        if key[0] in READ_BY_ADMISSION:
+            self.admission_writes += 1
         if key[0] in self._listed_kinds:
             self._written(key[0])
         self._row_written(key, (rv, body))

@@ -133,9 +133,9 @@ def test_a_template_is_made_at_a_keys_second_pod(tmp_path, monkeypatch, manifest
     made = []
     real_init = stamp.Template.__init__
 
-    def init(self, env, text, namespace, token_paths):
+    def init(self, env, text, namespace, token_paths, *owner):
         made.append(text)
-        real_init(self, env, text, namespace, token_paths)
+        real_init(self, env, text, namespace, token_paths, *owner)
 
     monkeypatch.setattr(stamp.Template, "__init__", init)
     monkeypatch.setenv("MINIKCTL_HOME", str(tmp_path / "home"))

@@ -87,3 +87,44 @@ def test_again_gives_the_last_answer_only_for_that_very_spec():
     a["dnsPolicy"] = "None"  # (a caller must not change it in between: the answer given is the one it had)
     assert spec_key(a, again=True) == first
     assert spec_key(a, again=True) != first  # given back once only: then the spec is read again
+
+
+def _job_spec(uid: str, name: str, **labels) -> dict:
+    return {"backoffLimit": 6, "completionMode": "NonIndexed", "completions": 1, "manualSelector": False,
+            "parallelism": 1, "podReplacementPolicy": "TerminatingOrFailed",
+            "selector": {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}},
+            "suspend": False,
+            "template": {"metadata": {"labels": {"batch.kubernetes.io/controller-uid": uid,
+                                                 "batch.kubernetes.io/job-name": name, "controller-uid": uid,
+                                                 "job-name": name, **labels}},
+                         "spec": {"containers": [{"name": "hello", "image": "busybox:1.28"}],
+                                  "restartPolicy": "OnFailure"}}}
+
+
+def test_created_spec_fields_of_workloads_keyed_without_their_label_values():
+    # a Job's selector and template labels hold its uid and name: Jobs that differ only there share one kept set
+    # (fieldmanager._labels_masked), and each gets exactly the set worked out for it alone
+    res = for_kind("batch/v1", "Job")
+    schema = fieldmanager.schema_for(res)
+    node = schema.field(fieldmanager._ROOT, "spec")
+    specs = [_job_spec("3f1c2a9e-0000-4000-8000-000000000001", "cj000-29453762"),
+             _job_spec("3f1c2a9e-0000-4000-8000-000000000002", "cj017-29453763"),
+             _job_spec("3f1c2a9e-0000-4000-8000-000000000003", "cj000-29453764", extra=""),  # a label more
+             _job_spec("3f1c2a9e-0000-4000-8000-000000000004", "cj000-29453765", extra="x")]
+    specs[3]["selector"]["matchExpressions"] = [{"key": "a", "operator": "Exists"}]
+    schema._created.clear()
+    for spec in specs:
+        kept = fieldmanager._created_spec_fs(copy.deepcopy(spec), schema, node)
+        alone = fieldmanager._zero_fs(fieldmanager._ZERO["spec"], spec, schema, node)
+        assert kept == alone
+    assert len(schema._created) == 3  # the first two share a key; a label more, a selector otherwise: their own
+    assert "f:extra" in str(fieldmanager._created_spec_fs(specs[2], schema, node))
+    # a label value that is not a string: keyed by the spec itself, and left as it is
+    odd = _job_spec("u", "n")
+    odd["template"]["metadata"]["labels"]["n"] = 1
+    assert fieldmanager._labels_masked(odd) is odd
+    pod = admitted("kube-api-access-bcdfh")
+    assert fieldmanager._labels_masked(pod) is pod
+    masked = fieldmanager._labels_masked(specs[0])
+    assert masked["template"]["metadata"]["labels"]["job-name"] == "" and specs[0]["template"]["metadata"]["labels"][
+        "job-name"] == "cj000-29453762"  # a copy: the spec keeps its values
