@@ -553,3 +553,24 @@ def test_a_one_letter_token_that_is_a_marks_letter_is_not_masked():
     late = waketwins.tokens_of(pod("z"), record)  # "z": role 57's letter, after the name's role
     assert late is not None and late[-1] == "z"
     assert _Template(waketwins._mask(text, late)).fill(late) == text
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ids_are_the_regex_matches(seed):
+    """``_ids`` finds what ``_IDS.findall`` finds: records of keys, hex runs too short, too long, cut by a quote,
+    matches side by side and keys within a match's reach."""
+    import random
+
+    rnd = random.Random(seed)
+    bits = ['"id":"', '"spec_hash":"', '"', "id", '":"', ",", "{", "}", "spec_hash", "x"]
+    for _ in range(400):
+        text = []
+        for _ in range(rnd.randint(0, 12)):
+            if rnd.random() < 0.5:
+                text.append(rnd.choice(bits))
+            else:
+                text.append("".join(rnd.choice("0123456789abcdef") for _ in range(rnd.choice([3, 15, 16, 17, 64, 65]))))
+        text = "".join(text)
+        assert waketwins._ids(text) == waketwins._IDS.findall(text), text
+    record = '{"a":{"id":"' + "ab" * 8 + '","spec_hash":"' + "12" * 32 + '"},"b":{"id":"' + "c" * 65 + '"}}'
+    assert waketwins._ids(record) == ["ab" * 8, "12" * 32]
