@@ -560,17 +560,19 @@ def test_a_one_letter_token_that_is_a_marks_letter_is_not_masked():
 
 
 def _as_written(masked_body: str, tokens: list[str], rv_role: int, twins=None):
-    """The body filled from ``masked_body`` (its roles written {i}) with ``tokens``, and what ``_as_written`` finds
-    its masked text to be (None: not found so, it is masked); the record left as read."""
+    """The body filled from ``masked_body`` (its roles written {i}) with ``tokens``, a record filled from another,
+    and what ``_as_written`` finds their masked texts to be (None: the body's not found so, it is masked)."""
     from minikctl.engine.kubelet.statustwins import _Template
 
     twins = twins or waketwins.WakeTwins(None)
     text = _Template(_marked(masked_body))
-    body = text.fill(tokens)
-    rt = '{"uid":"' + tokens[rv_role - 1] + '"}'
-    after = (("made", text, None, list(tokens)), ("text", rt, waketwins._mask(rt, tokens), list(tokens)))
-    found = twins._as_written(("default", tokens[-1]), after, body, rt, tokens)
-    return body, rt, found
+    record = _Template(_marked('{"uid":"{%d}"}' % (rv_role - 1)))
+    body, rt = text.fill(tokens), record.fill(tokens)
+    found = twins._as_written(("default", tokens[-1]), ((text, list(tokens)), (record, list(tokens))), body, rt,
+                              tokens)
+    if found[1] is not None:
+        assert found[1] == waketwins._mask(rt, tokens)
+    return body, rt, None if found[0] is None else found
 
 
 def _marked(text: str) -> str:

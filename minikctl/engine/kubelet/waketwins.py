@@ -187,9 +187,8 @@ class WakeTwins:
         self._reading = None  # the pod ``_read`` is reading
         self._left = None  # what ``_replay`` left the pod's text and record as (``after``)
         self.readers: dict = {}  # (masked text, rv role) -> _reader's
-        # (ns, name) -> what a twin's wake-up left its stored text and record as, each ("text", the text read, its
-        # masked text, its tokens) or ("made", the model's _Template it was filled from, None, the tokens filled
-        # in): ``_as_written``
+        # (ns, name) -> what a twin's wake-up left its stored text and record as, each (the model's _Template it
+        # was filled from, the tokens filled in) or None: ``_as_written``
         self.after: dict = {}
         # (ns, name) -> [its tokens but the resourceVersion, the chunks of a body and of a record found to hold
         # them only in their roles' places (``_Chunked.cold``)]: ``_as_written``
@@ -235,11 +234,12 @@ class WakeTwins:
             park = _park_state(park, tokens)
             if park is None:
                 return found
-        masked = None
+        masked = (None, None)
         if after is not None and AS_WRITTEN and self._profile[5]:
             masked = self._as_written((ns, name), after, body, rt, tokens)
-        if masked is None:
-            masked = (_mask(body, tokens), _mask(rt, tokens))
+        found_as = masked
+        masked = (_mask(body, tokens) if masked[0] is None else masked[0],
+                  _mask(rt, tokens) if masked[1] is None else masked[1])
         key = (until, horizon, bool(tx.feed), _node_state(kl, rt), kl.reads_seq, tx.watch_events, tx.journal is None,
                getattr(tx, "parked", None) is None, kl.loop.wall_deadline is None, park, *masked)
         model = self.models.get(key, _MISSING)
@@ -265,43 +265,38 @@ class WakeTwins:
         left = self._left
         self._left = None
         if left is not None and AS_WRITTEN and self._profile[5]:
-            body_left, rt_left = left
-            self.after[(ns, name)] = (("text", body, masked[0], tokens) if body_left is None else body_left,
-                                      ("text", rt, masked[1], tokens) if rt_left is None else rt_left)
+            # a text the wake-up did not write is left as it was found: filled from the same masked text
+            left = tuple(after[k] if w is None and found_as[k] is not None else w for k, w in enumerate(left))
+            if left != (None, None):
+                self.after[(ns, name)] = left
         return True
 
     # ---- a twin's texts masked as the model's texts its last wake-up wrote them from -----------------------------
     def _as_written(self, pod_key: tuple, after: tuple, body: str, rt: str, tokens: list[str]):
-        """(``_mask(body, tokens)``, ``_mask(rt, tokens)``) found without masking, or None (they are masked).
+        """(``_mask(body, tokens)``, ``_mask(rt, tokens)``), each found without masking or None (it is masked).
 
-        A twin's last wake-up left its stored text and its record each as it read them (``("text", the text, its masked
-        text, its tokens)``: the same text and tokens mask to the same text) or as a model's masked text filled with its
-        tokens (``("made", _Template, None, the tokens filled in)``, _replay). A text that is still the one filled
-        (nothing else wrote it since), with the tokens filled in the ones it has now, masks to that masked text when
-        every place a token is found in it is a place of its role: masking (statustwins.py ``_mask``) replaces each
-        token in turn, in the roles' order, and a token is found in the text partly masked only where it is found in
-        the filled text (a mark holds MARK, which no token does, and the letter of an earlier role, which
-        no one-letter token is: ``identity_tokens``). A token found elsewhere too (a name that is also a word of the
-        text, a token within another) is masked there too: such a text is masked. Where the tokens are found is looked
-        at chunk by chunk (``_Chunked``): no token holds a comma, so each is found within a chunk; the chunks of a
-        model's text that hold no resourceVersion are, from one instant to the next, those of the last one but for the
-        few that change, and those a pod's tokens were looked for in already are not looked at again."""
-        out = []
-        for kind, (how, text, masked, toks) in enumerate(after):
-            stored = body if kind == 0 else rt
-            if toks != tokens:
-                return None
-            if how == "text":
-                if stored is not text and stored != text:
-                    return None
-                out.append(masked)
+        A twin's wake-up made from a model leaves its stored text and its record each as the model's masked text filled
+        with its tokens (``(_Template, the tokens filled in)``, _replay), or, a text it does not write, as it found it,
+        if it was found so. A text that is still the one filled (nothing else wrote it since), with the tokens filled in
+        the ones it has now, masks to that masked text when every place a token is found in it is a place of its role:
+        masking (statustwins.py ``_mask``) replaces each token in turn, in the roles' order, and a token is found in the
+        text partly masked only where it is found in the filled text (a mark holds MARK, which no token does, and the
+        letter of an earlier role, which no one-letter token is: ``identity_tokens``). A token found elsewhere too (a
+        name that is also a word of the text, a token within another) is masked there too: such a text is masked. Where
+        the tokens are found is looked at chunk by chunk (``_Chunked``): no token holds a comma, so each is found within
+        a chunk; the chunks of a model's text that hold no resourceVersion are, from one instant to the next, those of
+        the last one but for the few that change, and those a pod's tokens were looked for in already are not looked at
+        again."""
+        out = [None, None]
+        for kind, left in enumerate(after):
+            if left is None:
                 continue
-            if text.fill(tokens) != stored:
-                return None
+            text, toks = left
+            if toks != tokens or text.fill(tokens) != (body if kind == 0 else rt):
+                continue
             chunked = self._chunked(text, len(tokens) + _RV_ROLE)
-            if chunked is None or not self._clean(pod_key, kind, chunked, tokens):
-                return None
-            out.append(chunked.masked)
+            if self._clean(pod_key, kind, chunked, tokens):
+                out[kind] = chunked.masked
         return out[0], out[1]
 
     def _chunked(self, text: "_Template", rv_role: int):
@@ -590,7 +585,7 @@ class WakeTwins:
                 m = obj["metadata"]
                 meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
                 toks = _with_rv(toks, n_start, m["resourceVersion"])
-                body_left = ("made", text, None, toks)
+                body_left = (text, toks)
                 if reads:  # the text written: the pod's next read is tried with it first (``_read``)
                     reader = made_trees.get(("read", n_start), _MISSING)
                     if reader is _MISSING:
@@ -608,7 +603,7 @@ class WakeTwins:
                                   [(ms, v.fill(toks) if t else v) for ms, (t, v) in op[2]], new=op[3])
             elif kind == "put_runtime":
                 tx.put_runtime("Pod", ns, name, None, op[1], body=op[2].fill(toks))
-                rt_left = ("made", op[2], None, toks)
+                rt_left = (op[2], toks)
             elif kind == "take":
                 parked.take(ns, name, _NO_RECORD)  # the record as the model's take left it: written below
             elif kind == "park":
