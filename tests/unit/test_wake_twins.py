@@ -10,6 +10,7 @@ another image, of another command or script, of other labels, and pods created a
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 
@@ -553,3 +554,250 @@ def test_a_one_letter_token_that_is_a_marks_letter_is_not_masked():
     late = waketwins.tokens_of(pod("z"), record)  # "z": role 57's letter, after the name's role
     assert late is not None and late[-1] == "z"
     assert _Template(waketwins._mask(text, late)).fill(late) == text
+
+
+# ---- a twin's texts masked as the model's texts its last wake-up wrote them from (WakeTwins._as_written) ---------
+
+
+def _as_written(masked_body: str, tokens: list[str], rv_role: int, twins=None):
+    """The body filled from ``masked_body`` (its roles written {i}) with ``tokens``, a record filled from another,
+    and what ``_as_written`` finds their masked texts to be (None: the body's not found so, it is masked)."""
+    from minikctl.engine.kubelet.statustwins import _Template
+
+    twins = twins or waketwins.WakeTwins(None)
+    text = _Template(_marked(masked_body))
+    record = _Template(_marked('{"uid":"{%d}"}' % (rv_role - 1)))
+    body, rt = text.fill(tokens), record.fill(tokens)
+    found = twins._as_written(("default", tokens[-1]), ((text, list(tokens)), (record, list(tokens))), body, rt,
+                              tokens)
+    if found[1] is not None:
+        assert found[1] == waketwins._mask(rt, tokens)
+    return body, rt, None if found[0] is None else found
+
+
+def _marked(text: str) -> str:
+    for i in range(10):
+        text = text.replace("{%d}" % i, waketwins._MARKS[i])
+    return text
+
+
+# the body of a model, its roles: 0 a container ID, 1 the uid, 2 the resourceVersion with its key, 3 the pod IP,
+# 4 the name (tokens_of's order, without the token volume)
+BODY = ('{"metadata":{"name":"{4}","uid":"{1}",{2},"labels":{"app":"web"}},"spec":{"containers":[{"name":"c",'
+        '"command":["sh","-c","touch /tmp/ready; sleep 30"]}],"hostname":"{4}"},"status":{"podIP":"{3}",'
+        '"containerStatuses":[{"containerID":"containerd://{0}","ready":true}]}}')
+CID = "3f" * 32
+
+
+@pytest.mark.parametrize("name, found", [
+    ("web-7", True),
+    ("ready", False),  # a word of the pod's own command: masked there too
+    ("sleep", False),
+    ("30", False),  # a number of the command
+    ("c", False),  # the container's name, a letter of a key
+    ("p1", True),
+    ("3f3f", False),  # within the container's ID
+    ("containerd", False),
+    ("a,b", False),  # a comma: where it is found is not looked at chunk by chunk
+])
+def test_as_written_is_what_masking_gives(name, found):
+    tokens = [CID, "9d98-aa", '"resourceVersion":"41"', "10.244.0.7", name]
+    body, rt, got = _as_written(BODY, tokens, 2)
+    masked = (waketwins._mask(body, tokens), waketwins._mask(rt, tokens))
+    assert (got is not None) == found
+    if got is not None:
+        assert got == masked
+        assert got[0] == _marked(BODY)
+
+
+def test_as_written_a_resource_version_found_elsewhere():
+    """The resourceVersion (its key and value) found in another chunk of the text is masked there too: not found
+    without masking; nor is a text whose other chunk holds the key with another value (the next revision's might be
+    it); the key's word alone is no such place."""
+    tokens = [CID, "9d98-aa", '"resourceVersion":"41"', "10.244.0.7", "web-7"]
+    text = BODY.replace('"labels":{"app":"web"}', '"annotations":{"resourceVersion":"41"}')
+    body, rt, got = _as_written(text, tokens, 2)
+    assert got is None and waketwins._mask(body, tokens) != _marked(text)
+    text = BODY.replace('"labels":{"app":"web"}', '"annotations":{"resourceVersion":"40"}')
+    assert _as_written(text, tokens, 2)[2] is None
+    text = BODY.replace('"labels":{"app":"web"}', '"annotations":{"x":"resourceVersion"}')
+    body, rt, got = _as_written(text, tokens, 2)
+    assert got == (waketwins._mask(body, tokens), waketwins._mask(rt, tokens)) and got[0] == _marked(text)
+
+
+def test_as_written_names_prefixes_of_others_and_chunks_kept():
+    """Pods whose names are prefixes of each other's, and of words of the text, read in turn through one
+    WakeTwins: the chunks kept for one pod are not another's; each finding is what masking gives."""
+    import random
+
+    rnd = random.Random(7)
+    twins = waketwins.WakeTwins(None)
+    words = ["p1", "p10", "p100", "p1-0", "10", "0", "web", "41", "aa", "9d98"]
+    hits = misses = 0
+    for n in range(400):
+        name = rnd.choice(words[:4])
+        label = rnd.choice(words)
+        rv = str(rnd.choice([41, 42, 100, 1000]))
+        text = BODY.replace('"app":"web"', f'"app":"{label}","n":{n % 3}')
+        tokens = [CID, "9d98-aa" if n % 5 else "a" * 7, '"resourceVersion":"%s"' % rv, "10.244.0.7", name]
+        body, rt, got = _as_written(text, tokens, 2, twins)
+        if got is None:
+            misses += 1
+        else:
+            hits += 1
+            assert got == (waketwins._mask(body, tokens), waketwins._mask(rt, tokens)), (name, label, rv)
+    assert hits > 100 and misses > 50
+
+
+def test_as_written_random_texts_are_what_masking_gives():
+    """Texts and tokens of a few letters, to find tokens within each other, across chunks and in the text: each
+    text found masked without masking is the masked text."""
+    import random
+
+    from minikctl.engine.kubelet.statustwins import _Template
+
+    rnd = random.Random(11)
+    hits = misses = 0
+    for n in range(3000):
+        tokens = ["".join(rnd.choice("ab1") for _ in range(rnd.randint(1, 3))) for _ in range(2)]
+        tokens = [tokens[0] + "x", tokens[1] + "y", '"resourceVersion":"%d"' % rnd.randint(1, 3), "z" + tokens[0]]
+        if len(set(tokens)) != len(tokens):
+            continue
+        pieces = []
+        for _ in range(rnd.randint(2, 8)):
+            pieces.append("".join(rnd.choice('ab1xyz,:"') for _ in range(rnd.randint(0, 4))))
+            pieces.append("{%d}" % rnd.randint(0, 3))
+        body_text = "".join(pieces)
+        body, rt, got = _as_written(body_text, tokens + ["n"], 2)
+        assert body == _Template(_marked(body_text)).fill(tokens)
+        if got is None:
+            misses += 1
+        else:
+            hits += 1
+            assert got[0] == waketwins._mask(body, tokens + ["n"]) == _marked(body_text)
+    assert hits > 100 and misses > 100
+
+
+@pytest.fixture
+def as_written(monkeypatch):
+    """Counts the wake-ups whose texts were found masked as written (``found``, by pod) and those masked."""
+    seen: Counter = Counter()
+    found_as = waketwins.WakeTwins._as_written
+
+    def counted(self, pod_key, *args):
+        got = found_as(self, pod_key, *args)
+        seen["found" if got is not None else "masked"] += 1
+        if got is not None:
+            seen[pod_key[1]] += 1
+        return got
+
+    monkeypatch.setattr(waketwins.WakeTwins, "_as_written", counted)
+    return seen
+
+
+def _written_between(path, monkeypatch, on: bool, twins: bool = True) -> list[str]:
+    """Flapping pods, some named by words of their own command (``ready``, ``sleep``, ``30``) or prefixes of each
+    other's names, stepped over 12 minutes in one advance, during which other writers act between two of their
+    wake-ups: a label patched, an exec that changes a pod's record (its container's files), a pod's record written
+    by a probe's exec of its own."""
+    from minikctl.cluster import Cluster
+    from minikctl.engine.kubelet import Kubelet, pod_exec
+
+    monkeypatch.setattr(waketwins, "ENABLED", twins)
+    monkeypatch.setattr(waketwins, "AS_WRITTEN", on)
+    st, step = steps(str(path))
+    names = ["g1", "g2", "g3", "p1", "p10", "p100", "p11", "ready", "sleep", "30", "touch", "p2", "p3", "p4"]
+    done = set()
+    due = Kubelet.due
+
+    def acting(self, kind, ns, name, until, horizon):
+        tx = self.tx
+        if kind == "Pod" and name == "p2":
+            t0 = tx._written_t0 = getattr(tx, "_written_t0", tx.now_ms)
+            if tx.now_ms >= t0 + 95_000 and "label" not in done:
+                done.add("label")
+                pod = self.api.get(_pod_res(), "default", "p10")
+                new = json.loads(json.dumps(pod))
+                new["metadata"]["labels"]["extra"] = "x"
+                self.api.update(pod, new)
+            if tx.now_ms >= t0 + 185_000 and "exec" not in done:
+                done.add("exec")
+                pod = self.api.get(_pod_res(), "default", "p11")
+                pod_exec(self.loop, pod, "c", ["touch", "/tmp/other"])
+        return due(self, kind, ns, name, until, horizon)
+
+    monkeypatch.setattr(Kubelet, "due", acting)
+
+    def first(cl: Cluster) -> None:
+        stepping(cl.tx)
+        cl.api.create(service("s0"))
+        for n in names:
+            cl.api.create(exec_ready(n, FLAP, svc="s0"))
+
+    step(first)
+    step(lambda cl: cl.advance_to(cl.now_ms + 15_000))
+    step(lambda cl: cl.advance_to(cl.now_ms + 12 * 60_000))
+    st.close()
+    assert done == {"label", "exec"}
+    return dump(path)
+
+
+def _pod_res():
+    from minikctl.kube.kinds import for_kind
+
+    return for_kind("v1", "Pod")
+
+
+def test_texts_found_as_written_store_what_masking_gives(tmp_path, monkeypatch, counted, as_written):
+    """The store with the twins' texts found masked as written, without (``MINIKCTL_NO_WAKE_AS_WRITTEN``) and
+    with every wake-up worked the general way: byte for byte. The pods named by words of their own command are
+    never found so, the others mostly are; those written by another between two wake-ups are masked next."""
+    on = _written_between(tmp_path / "on.db", monkeypatch, True)
+    assert counted["replayed"] >= 100 and as_written["found"] >= 60
+    for name in ("ready", "sleep", "30", "touch"):
+        assert as_written[name] == 0, as_written
+    assert as_written["p10"] and as_written["p100"] and as_written["p1"]
+    found = as_written["found"]
+    off = _written_between(tmp_path / "off.db", monkeypatch, False)
+    assert as_written["found"] == found  # switched off: none
+    assert on == off
+    assert on == _written_between(tmp_path / "stepped.db", monkeypatch, False, twins=False)
+
+
+def test_as_written_profile_switch(tmp_path, monkeypatch, counted, as_written):
+    """``engine:profile`` {"wake_as_written": false} turns it off (the twins stay on)."""
+    monkeypatch.setattr(waketwins, "ENABLED", True)
+    monkeypatch.setattr(waketwins, "AS_WRITTEN", True)
+    st, step = steps(str(tmp_path / "s.db"))
+
+    def first(cl: Cluster) -> None:
+        stepping(cl.tx)
+        cl.tx.set_meta("engine:profile", '{"ffwd": false, "wake_as_written": false}')
+        for i in range(12):
+            cl.api.create(exec_ready(f"p{i:02d}", FLAP))
+
+    step(first)
+    step(lambda cl: cl.advance_to(cl.now_ms + 5 * 60_000))
+    st.close()
+    assert counted["replayed"] >= 50 and as_written["found"] == 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ids_are_the_regex_matches(seed):
+    """``_ids`` finds what ``_IDS.findall`` finds: records of keys, hex runs too short, too long, cut by a quote,
+    matches side by side and keys within a match's reach."""
+    import random
+
+    rnd = random.Random(seed)
+    bits = ['"id":"', '"spec_hash":"', '"', "id", '":"', ",", "{", "}", "spec_hash", "x"]
+    for _ in range(400):
+        text = []
+        for _ in range(rnd.randint(0, 12)):
+            if rnd.random() < 0.5:
+                text.append(rnd.choice(bits))
+            else:
+                text.append("".join(rnd.choice("0123456789abcdef") for _ in range(rnd.choice([3, 15, 16, 17, 64, 65]))))
+        text = "".join(text)
+        assert waketwins._ids(text) == waketwins._IDS.findall(text), text
+    record = '{"a":{"id":"' + "ab" * 8 + '","spec_hash":"' + "12" * 32 + '"},"b":{"id":"' + "c" * 65 + '"}}'
+    assert waketwins._ids(record) == ["ab" * 8, "12" * 32]

@@ -42,7 +42,9 @@ read the same way from a recent model's masked text that its stored text fills (
 ``MINIKCTL_NO_TWIN_READ_TREES``), first from the one its last wake-up wrote it from if a twin's did (``written``:
 a stored text that is that one filled with the tokens written needs no search for them), also while the write is
 held in the transaction (store/db.py ``get_with_body``). Each gives what decoding and packing give; the tests
-compare both ways."""
+compare both ways. A twin's stored text and record, still what its last wake-up wrote from a model's masked texts,
+are found to mask to those texts without masking them where its tokens are found only in their roles' places
+(``_as_written``; ``wake_as_written``, ``MINIKCTL_NO_WAKE_AS_WRITTEN``)."""
 
 from __future__ import annotations
 
@@ -62,6 +64,9 @@ EVENT_BODIES = os.environ.get("MINIKCTL_NO_TWIN_EVENT_BODIES", "") in ("", "0")
 TREES = os.environ.get("MINIKCTL_NO_TWIN_TREES", "") in ("", "0")
 # a pod read made from a recent model's masked text and the pieces the stored text holds in its roles' places
 READ_TREES = os.environ.get("MINIKCTL_NO_TWIN_READ_TREES", "") in ("", "0")
+# a twin's texts masked at its next wake-up as the model's texts its last one wrote them from (``_as_written``)
+AS_WRITTEN = os.environ.get("MINIKCTL_NO_WAKE_AS_WRITTEN", "") in ("", "0")
+_MAX_CHUNKED = 64  # the masked texts of the models of an instant or two
 _MAX_READ_MAKERS = 8
 _MAX_READERS = 64
 
@@ -92,6 +97,34 @@ class _Unfit(Exception):
     """The wake-up cannot be a model (or its twin cannot be made from one)."""
 
 
+_ID_KEYS = ('"id":"', '"spec_hash":"')
+
+
+def _ids(text: str) -> list[str]:
+    """``_IDS.findall(text)``, its matches found where they can start (the text's ``"id":"`` and ``"spec_hash":"``,
+    with str.find) and tried there: the regex, scanning every character of a long record, costs several times more.
+    A match starts with one of the two keys, so trying them in order from where the last match ended (the search
+    findall does) finds the same matches."""
+    out: list[str] = []
+    find = text.find
+    match = _IDS.match
+    a = find(_ID_KEYS[0])
+    b = find(_ID_KEYS[1])
+    while a >= 0 or b >= 0:
+        at = a if b < 0 or 0 <= a < b else b
+        m = match(text, at)
+        if m is None:
+            pos = at + 1
+        else:
+            out.append(m.group(1))
+            pos = m.end()
+        if 0 <= a < pos:
+            a = find(_ID_KEYS[0], pos)
+        if 0 <= b < pos:
+            b = find(_ID_KEYS[1], pos)
+    return out
+
+
 def tokens_of(pod: dict, body_rt: str) -> list[str] | None:
     """The strings a wake-up only copies, in a fixed order of roles: the containers' IDs and spec hashes as the
     record holds them (in their order there), then those of ``statustwins.identity_tokens`` (the ServiceAccount
@@ -99,7 +132,7 @@ def tokens_of(pod: dict, body_rt: str) -> list[str] | None:
     they cannot be masked."""
     status = pod.get("status")
     ip = status.get("podIP") if type(status) is dict else None
-    return identity_tokens(list(dict.fromkeys(_IDS.findall(body_rt))), pod.get("metadata") or {}, pod.get("spec"),
+    return identity_tokens(list(dict.fromkeys(_ids(body_rt))), pod.get("metadata") or {}, pod.get("spec"),
                            ip if ip else NO_IP, len(_MARKS) - 8)
 
 
@@ -145,14 +178,22 @@ class WakeTwins:
         self.kubelet = kubelet
         self.models: dict = {}  # masked inputs -> _Model, _SEEN, or None (worked the general way)
         self.at: int | None = None
-        self._profile = (None, True, True, True, True)
+        self._profile = (None, True, True, True, True, True)
         self.read_makers: list = []  # [(masked text as a _Template, its tree maker, rv role)], the latest first
         # (ns, name) -> the masked text a twin's pod was last written from (``_reader``'s), the tokens it was filled
         # with and the maker's (the resourceVersion's value in its role): its next read tries it first (the pods of
         # a few models read in turn would miss in read_makers)
         self.written: dict = {}
         self._reading = None  # the pod ``_read`` is reading
+        self._left = None  # what ``_replay`` left the pod's text and record as (``after``)
         self.readers: dict = {}  # (masked text, rv role) -> _reader's
+        # (ns, name) -> what a twin's wake-up left its stored text and record as, each (the model's _Template it
+        # was filled from, the tokens filled in) or None: ``_as_written``
+        self.after: dict = {}
+        # (ns, name) -> [its tokens but the resourceVersion, the chunks of a body and of a record found to hold
+        # them only in their roles' places (``_Chunked.cold``)]: ``_as_written``
+        self.clean: dict = {}
+        self.chunked: dict = {}  # (_Template, rv role) -> _Chunked
 
     def enabled(self) -> bool:
         raw = self.kubelet.tx.meta("engine:profile")
@@ -160,7 +201,7 @@ class WakeTwins:
             prof = json.loads(raw) if raw else {}
             self._profile = (raw, prof.get("wake_twins") is not False and prof.get("twins") is not False,
                              prof.get("twin_event_bodies") is not False, prof.get("twin_trees") is not False,
-                             prof.get("twin_read_trees") is not False)
+                             prof.get("twin_read_trees") is not False, prof.get("wake_as_written") is not False)
         return self._profile[1]
 
     def due(self, ns: str, name: str, until: int, horizon: int | None):
@@ -181,6 +222,7 @@ class WakeTwins:
             return found
         pod, body = found
         tokens = tokens_of(pod, rt)
+        after = self.after.pop((ns, name), None)
         if tokens is None:
             return found
         if self.at != tx.now_ms or getattr(tx, "_wake_twins", None) is not self:
@@ -192,9 +234,14 @@ class WakeTwins:
             park = _park_state(park, tokens)
             if park is None:
                 return found
+        masked = (None, None)
+        if after is not None and AS_WRITTEN and self._profile[5]:
+            masked = self._as_written((ns, name), after, body, rt, tokens)
+        found_as = masked
+        masked = (_mask(body, tokens) if masked[0] is None else masked[0],
+                  _mask(rt, tokens) if masked[1] is None else masked[1])
         key = (until, horizon, bool(tx.feed), _node_state(kl, rt), kl.reads_seq, tx.watch_events, tx.journal is None,
-               getattr(tx, "parked", None) is None, kl.loop.wall_deadline is None, park,
-               _mask(body, tokens), _mask(rt, tokens))
+               getattr(tx, "parked", None) is None, kl.loop.wall_deadline is None, park, *masked)
         model = self.models.get(key, _MISSING)
         if model is _MISSING:
             if len(self.models) < _MAX_MODELS:
@@ -215,7 +262,82 @@ class WakeTwins:
             return True
         if not self._replay(model, ns, name, pod, tokens):
             return found
+        left = self._left
+        self._left = None
+        if left is not None and AS_WRITTEN and self._profile[5]:
+            # a text the wake-up did not write is left as it was found: filled from the same masked text
+            left = tuple(after[k] if w is None and found_as[k] is not None else w for k, w in enumerate(left))
+            if left != (None, None):
+                self.after[(ns, name)] = left
         return True
+
+    # ---- a twin's texts masked as the model's texts its last wake-up wrote them from -----------------------------
+    def _as_written(self, pod_key: tuple, after: tuple, body: str, rt: str, tokens: list[str]):
+        """(``_mask(body, tokens)``, ``_mask(rt, tokens)``), each found without masking or None (it is masked).
+
+        A twin's wake-up made from a model leaves its stored text and its record each as the model's masked text filled
+        with its tokens (``(_Template, the tokens filled in)``, _replay), or, a text it does not write, as it found it,
+        if it was found so. A text that is still the one filled (nothing else wrote it since), with the tokens filled in
+        the ones it has now, masks to that masked text when every place a token is found in it is a place of its role:
+        masking (statustwins.py ``_mask``) replaces each token in turn, in the roles' order, and a token is found in the
+        text partly masked only where it is found in the filled text (a mark holds MARK, which no token does, and the
+        letter of an earlier role, which no one-letter token is: ``identity_tokens``). A token found elsewhere too (a
+        name that is also a word of the text, a token within another) is masked there too: such a text is masked. Where
+        the tokens are found is looked at chunk by chunk (``_Chunked``): no token holds a comma, so each is found within
+        a chunk; the chunks of a model's text that hold no resourceVersion are, from one instant to the next, those of
+        the last one but for the few that change, and those a pod's tokens were looked for in already are not looked at
+        again."""
+        out = [None, None]
+        for kind, left in enumerate(after):
+            if left is None:
+                continue
+            text, toks = left
+            if toks != tokens or text.fill(tokens) != (body if kind == 0 else rt):
+                continue
+            chunked = self._chunked(text, len(tokens) + _RV_ROLE)
+            if self._clean(pod_key, kind, chunked, tokens):
+                out[kind] = chunked.masked
+        return out[0], out[1]
+
+    def _chunked(self, text: "_Template", rv_role: int):
+        key = (text, rv_role)
+        found = self.chunked.get(key, _MISSING)
+        if found is _MISSING:
+            if len(self.chunked) >= _MAX_CHUNKED:
+                self.chunked.clear()
+            found = self.chunked[key] = _Chunked(text, rv_role)
+        return found
+
+    def _clean(self, pod_key: tuple, kind: int, chunked: "_Chunked", tokens: list[str]) -> bool:
+        """Whether each token is found in ``chunked``'s text filled with ``tokens`` only in its role's places (see
+        ``_as_written``); the chunks holding no resourceVersion found so are kept as the pod's (``clean``)."""
+        rv_role = chunked.rv_role
+        rv = tokens[rv_role]
+        if "," in rv or not rv.startswith(_RV_KEY):
+            return False
+        own = tuple(tokens[:rv_role]) + tuple(tokens[rv_role + 1:])
+        state = self.clean.get(pod_key)
+        if state is None or state[0] != own:
+            if any("," in t for t in own):
+                return False
+            state = self.clean[pod_key] = [own, None, None]
+        seen = state[1 + kind]
+        if seen is not chunked.cold:
+            # the chunks not looked at yet for this pod (those of its last text looked at were), the same for
+            # the pods of one model: looked for once
+            new = chunked.steps.get(seen)
+            if new is None:
+                if len(chunked.steps) >= 16:
+                    chunked.steps.clear()
+                new = chunked.steps[seen] = _Chunks(chunked.cold if seen is None else chunked.cold - seen)
+            # the resourceVersion's key found in none of them, the resourceVersion (that key and its value) is found
+            # in none whatever its value
+            filled = new.found_in_place(tokens)
+            if filled is None or _RV_KEY in filled:
+                return False
+            state[1 + kind] = chunked.cold
+        # the chunks holding the resourceVersion's role: their fill changes with it
+        return chunked.hot.found_in_place(tokens) is not None
 
     # ---- a pod read made from a model's text ------------------------------------------------------------------
     def _read_maker(self, masked: str, rv_role: int) -> None:
@@ -416,6 +538,7 @@ class WakeTwins:
                     return False
         toks = list(tokens)
         n_start = len(tokens)
+        body_left = rt_left = None  # the pod's text and record as written, from a model's text (_as_written)
         m = pod["metadata"]
         meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
         api = kl.api
@@ -462,6 +585,7 @@ class WakeTwins:
                 m = obj["metadata"]
                 meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
                 toks = _with_rv(toks, n_start, m["resourceVersion"])
+                body_left = (text, toks)
                 if reads:  # the text written: the pod's next read is tried with it first (``_read``)
                     reader = made_trees.get(("read", n_start), _MISSING)
                     if reader is _MISSING:
@@ -479,6 +603,7 @@ class WakeTwins:
                                   [(ms, v.fill(toks) if t else v) for ms, (t, v) in op[2]], new=op[3])
             elif kind == "put_runtime":
                 tx.put_runtime("Pod", ns, name, None, op[1], body=op[2].fill(toks))
+                rt_left = (op[2], toks)
             elif kind == "take":
                 parked.take(ns, name, _NO_RECORD)  # the record as the model's take left it: written below
             elif kind == "park":
@@ -490,6 +615,7 @@ class WakeTwins:
                 p.seq0, p.timer_seq = seq0, timer_seq
                 parked.add(p)
         kl._records.pop((ns, name), None)
+        self._left = (body_left, rt_left)
         return True
 
 
@@ -644,6 +770,67 @@ def _tree_maker(text: "_Template", rv_role: int, rv_fixed: bool = True):
         return made(tokens)
 
     return maker
+
+
+_RV_KEY = '"resourceVersion":"'
+
+
+class _Chunked:
+    """A model's masked text cut at its commas (``_as_written``): ``masked`` the text, ``cold`` its chunks that hold
+    no mark of the resourceVersion's role (``rv_role``), ``hot`` those that do (_Chunks); ``steps``: {the chunks of
+    a text looked at before (``cold``, or None): those of ``cold`` not among them (_Chunks)}."""
+
+    __slots__ = ("masked", "cold", "hot", "rv_role", "steps")
+
+    def __init__(self, text: "_Template", rv_role: int) -> None:
+        self.masked = MARK.join(text.parts)
+        self.rv_role = rv_role
+        rv_mark = _MARKS[rv_role]
+        chunks = set(self.masked.split(","))
+        self.hot = _Chunks(c for c in chunks if rv_mark in c)
+        self.cold = frozenset(c for c in chunks if rv_mark not in c)
+        self.steps: dict = {}
+
+
+class _Chunks:
+    """Chunks of a masked text, joined by commas (``text``, a _Template), how many places each role has in them
+    (``places``) and how many tokens fill them (``needs``: one more than the last role; None: not marks)."""
+
+    __slots__ = ("text", "places", "needs")
+
+    def __init__(self, chunks) -> None:
+        self.text = text = _Template(",".join(chunks))
+        places: dict = {}
+        for _, role in text.slots:
+            places[role] = places.get(role, 0) + 1
+        self.places = places
+        marks = all(len(text.parts[i]) == 1 and role >= 0 for i, role in text.slots)
+        self.needs = (max(places) + 1 if places else 0) if marks else None
+
+    def found_in_place(self, tokens: list[str]) -> str | None:
+        """The chunks filled with ``tokens`` when each token is found in them only in its role's places, else None.
+        Its places are places it is found in, so it is found nowhere else when it is found as many times as it
+        has places (overlapping finds counted too)."""
+        places = self.places
+        if self.needs is None or self.needs > len(tokens):
+            return None
+        filled = self.text.fill(tokens) if places else self.text.parts[0]
+        for role, t in enumerate(tokens):
+            want = places.get(role) if places else None
+            if want is None:
+                if t in filled:
+                    return None
+                continue
+            at = filled.find(t)
+            k = 0
+            while at >= 0:
+                k += 1
+                if k > want:
+                    return None
+                at = filled.find(t, at + 1)
+            if k != want:
+                return None
+        return filled
 
 
 class _NoRecord:
