@@ -6,8 +6,9 @@ MINIKCTL_NO_STAMP=1 clears it); the stores must be equal row by row and each cre
 pods, Job names beyond 57 characters (the generateName cut at 58: the owner's name no longer whole in the pod's
 name), names that are prefixes of each other, the Job's name also in a container's command or in a template label
 of another key, its uid in a label of another key, one template's pods in two namespaces, pods created by a user
-(no writer) that name a Job as their controller, dry-run creates between, the ServiceAccount deleted (the next pods
-refused) and a Namespace's labels changed between two pods."""
+(no writer) that name a Job as their controller, dry-run creates between, the ServiceAccount deleted or the Namespace deleted
+(the next pods refused), a Namespace's labels changed between two pods, and a generated name taken by another pod
+after the template was made (that pod refused)."""
 
 from __future__ import annotations
 
@@ -169,8 +170,13 @@ def _label_namespace(cl) -> str:
     return "labelled"
 
 
-@pytest.mark.parametrize("change", [_delete_account, _label_namespace])
-def test_an_account_deleted_or_a_namespace_labelled_between(tmp_path, monkeypatch, change):
+def _delete_namespace(cl) -> str:
+    cl.api.delete(cl.tx.get("Namespace", "", "away"))
+    return "terminating"
+
+
+@pytest.mark.parametrize("change", [_delete_account, _label_namespace, _delete_namespace])
+def test_an_account_deleted_or_a_namespace_labelled_or_deleted_between(tmp_path, monkeypatch, change):
     names = [f"job-{c}{c}" for c in "abcdefgh"]
     steps = _jobs(names[:4], "away")
     steps.append(("do", change))
@@ -179,4 +185,20 @@ def test_an_account_deleted_or_a_namespace_labelled_between(tmp_path, monkeypatc
     assert len(made) >= 2, made
     # a pod after its account is gone is refused (by a stamp too, were the template still used)
     refused = [a for a in answers[5:] if a.startswith("Forbidden")]
-    assert len(refused) == (4 if change is _delete_account else 0), answers
+    assert len(refused) == (0 if change is _label_namespace else 4), answers
+
+
+def _take_next_name(cl) -> str:
+    """A pod named as the next generated name of Job ``job-dd``'s pod will be (no token volume: no suffix drawn)."""
+    name = "job-dd-" + cl.tx.suffix_at(int(cl.tx.meta("counter:suffix") or "0") + 1)
+    cl.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default"},
+                   "spec": {"automountServiceAccountToken": False, "containers": [{"name": "c", "image": "busybox"}]}})
+    return name
+
+
+def test_a_generated_name_taken_after_the_template_was_made(tmp_path, monkeypatch):
+    names = [f"job-{c}{c}" for c in "abcdef"]
+    steps = _jobs(names[:3]) + [("do", _take_next_name)] + _jobs(names[3:], first=3)
+    made, answers = _same(tmp_path, monkeypatch, "taken", steps)
+    assert answers[4].startswith("AlreadyExists") and answers[4].endswith(f'"{answers[3]}" already exists'), answers
+    assert "job-cc" in made[0] and len(made) >= 2, made  # stamped before and after the refusal
