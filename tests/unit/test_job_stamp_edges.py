@@ -6,9 +6,9 @@ MINIKCTL_NO_STAMP=1 clears it); the stores must be equal row by row and each cre
 pods, Job names beyond 57 characters (the generateName cut at 58: the owner's name no longer whole in the pod's
 name), names that are prefixes of each other, the Job's name also in a container's command or in a template label
 of another key, its uid in a label of another key, one template's pods in two namespaces, pods created by a user
-(no writer) that name a Job as their controller, dry-run creates between, the ServiceAccount deleted or the Namespace deleted
-(the next pods refused), a Namespace's labels changed between two pods, and a generated name taken by another pod
-after the template was made (that pod refused)."""
+(no writer) that name a Job as their controller, dry-run creates between, the ServiceAccount or the Namespace
+deleted (the next pods refused), a Namespace's labels changed between two pods, and a generated name taken by
+another pod after the template was made (that pod refused)."""
 
 from __future__ import annotations
 
@@ -96,9 +96,9 @@ def _jobs(names, namespace: str = "default", first: int = 0, **kw) -> list:
 
 
 def test_a_job_recreated_with_its_name_and_a_new_uid(tmp_path, monkeypatch):
-    steps = _jobs(["job-a", "job-b", "job-c"]) + [("pod", job_pod("job-a", _uid(10))),
-                                                  ("pod", job_pod("job-a", _uid(11))),
-                                                  ("pod", job_pod("job-b", _uid(1))), ("pod", job_pod("job-d", _uid(3)))]
+    # job-a twice more with new uids, then job-b again with its first uid
+    steps = _jobs(["job-a", "job-b", "job-c"]) + [("pod", job_pod(n, _uid(u))) for n, u in
+                                                  (("job-a", 10), ("job-a", 11), ("job-b", 1), ("job-d", 3))]
     made, answers = _same(tmp_path, monkeypatch, "recreated", steps)
     assert len(made) >= 3, made
 
