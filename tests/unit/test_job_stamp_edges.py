@@ -202,3 +202,70 @@ def test_a_generated_name_taken_after_the_template_was_made(tmp_path, monkeypatc
     made, answers = _same(tmp_path, monkeypatch, "taken", steps)
     assert answers[4].startswith("AlreadyExists") and answers[4].endswith(f'"{answers[3]}" already exists'), answers
     assert "job-cc" in made[0] and len(made) >= 2, made  # stamped before and after the refusal
+
+
+def _long_cronjob(name: str, own: bool) -> str:
+    """A CronJob of ``name`` (52 characters at most: its Jobs' names, with the minute, reach 61, and their pods'
+    generateName is cut at 58) whose jobTemplate has labels of its own; ``own``: its pods carry its name (a prefix
+    of each Job's) as a label and in an annotation (a template of its own), else a constant label."""
+    labels = f"{{app: {name}}}" if own else "{app: long}"
+    annotations = f"{{from: {name}}}" if own else "{from: cron}"
+    return f"""---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: {name}
+spec:
+  schedule: "* * * * *"
+  successfulJobsHistoryLimit: 2
+  jobTemplate:
+    metadata:
+      labels: {{team: a, cron: {name}}}
+    spec:
+      template:
+        metadata:
+          labels: {labels}
+          annotations: {annotations}
+        spec:
+          containers:
+          - name: hello
+            image: busybox:1.28
+            command: [/bin/sh, -c, date]
+          restartPolicy: OnFailure
+"""
+
+
+LONG_CRONJOBS = "".join(_long_cronjob(c * 52, False) for c in "abcd") + "".join(
+    _long_cronjob(c * 49, True) for c in "efgh")
+
+
+def _long_cronjobs_advanced(tmp_path, monkeypatch, stamp_on: bool) -> tuple[list, list]:
+    from minikctl.api import stamp
+    from minikctl.api.manifests import parse_documents
+    from minikctl.cluster import Cluster
+    from minikctl.store.db import Store
+
+    monkeypatch.setattr(stamp, "ENABLED", stamp_on)
+    made = count_stamped(monkeypatch)
+    path = tmp_path / f"long-cronjobs-{stamp_on}.db"
+    store = Store(path)
+    with store.transaction() as tx:
+        cl = Cluster(tx)
+        for doc in parse_documents(LONG_CRONJOBS, "cj.yaml"):
+            cl.api.create(doc)
+        cl.settle()
+    with store.transaction() as tx:
+        Cluster(tx).advance_to(tx.now_ms + 4 * 60_000 + 30_000)
+    store.close()
+    monkeypatch.undo()
+    return dump(path), list(made)
+
+
+def test_cronjobs_of_long_names_with_their_name_in_their_pods(tmp_path, monkeypatch):
+    on, made = _long_cronjobs_advanced(tmp_path, monkeypatch, True)
+    off, none = _long_cronjobs_advanced(tmp_path, monkeypatch, False)
+    assert none == []
+    assert on == off
+    # each minute, the pods of the four CronJobs of 52 characters share a template: two admitted, two stamped (their
+    # names cut); those of the others, which carry their CronJob's name, are each a template of its own
+    assert len(made) == 2 * 4 and all(len(n) == 63 and n[0] in "cd" for n in made), made
