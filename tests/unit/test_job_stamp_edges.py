@@ -269,3 +269,84 @@ def test_cronjobs_of_long_names_with_their_name_in_their_pods(tmp_path, monkeypa
     # each minute, the pods of the four CronJobs of 52 characters share a template: two admitted, two stamped (their
     # names cut); those of the others, which carry their CronJob's name, are each a template of its own
     assert len(made) == 2 * 4 and all(len(n) == 63 and n[0] in "cd" for n in made), made
+
+
+def _user_pod(name: str, account: str = "") -> str:
+    sa = f"  serviceAccountName: {account}\n" if account else ""
+    return f"""---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+spec:
+{sa}  containers:
+  - name: c
+    image: busybox
+    envFrom: [{{configMapRef: {{name: conf}}}}]
+    volumeMounts: [{{name: s, mountPath: /s}}]
+  volumes: [{{name: s, secret: {{secretName: creds}}}}]
+"""
+
+
+def _objects(i: int) -> str:
+    return f"""---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: conf{i}
+data: {{a: "{i}"}}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: creds{i}
+stringData: {{a: "{i}"}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: svc{i}
+spec:
+  ports: [{{port: 80}}]
+"""
+
+
+# pods of one template among writes that admission does not read (a template holds through them) and a
+# ServiceAccount that enforces mountable secrets, made between the pods that name it (a template ends there: the
+# pods after it refused, the secret their volume names not being the account's)
+STREAM = "".join(_user_pod(f"p{i}") + _objects(i) for i in range(4)) + "".join(
+    _user_pod(f"r{i}", "restricted") for i in range(3)) + """---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: restricted
+  annotations: {kubernetes.io/enforce-mountable-secrets: "true"}
+""" + "".join(_user_pod(f"r{i}", "restricted") for i in range(3, 6)) + "".join(_user_pod(f"q{i}") for i in range(3))
+
+
+def test_a_stream_of_pods_among_other_writes(tmp_path, manifest, monkeypatch, capsys):
+    from minikctl.cli import app
+    from tests.conftest import Cli
+
+    seen = {}
+    for stamp_on in (True, False):
+        cli = Cli(tmp_path / f"stream-{stamp_on}")
+        env = {} if stamp_on else {"MINIKCTL_NO_STAMP": "1"}
+        out = []
+        for args in (["create", "serviceaccount", "restricted"], ["apply", "-f", manifest(STREAM, "stream.yaml")],
+                     ["get", "pods"]):
+            done = cli(*args, env=env)
+            out.append((args, done.returncode, done.stdout, done.stderr))
+        seen[stamp_on] = out + dump(cli.home / "store.db")
+    assert seen[True] == seen[False]
+    assert "forbidden" in seen[True][1][3] and "p3" in seen[True][2][2], seen[True][:3]
+    # not empty: the same commands in this process, the pods ``Api._stamped`` made
+    made = count_stamped(monkeypatch)
+    monkeypatch.setenv("MINIKCTL_HOME", str(tmp_path / "counted"))
+    monkeypatch.delenv("MINIKCTL_STORE", raising=False)
+    assert app._main(["create", "serviceaccount", "restricted"]) == 0
+    assert app._main(["apply", "-f", manifest(STREAM, "stream.yaml")]) == 1
+    capsys.readouterr()
+    # p2 and p3 stamped through the ConfigMaps, Secrets and Services written before them; r2 and q2 each after two
+    # pods of its template admitted (r3 to r5 refused once the account changed: no template of theirs holds)
+    assert made == ["p2", "p3", "r2", "q2"], made
