@@ -103,8 +103,39 @@ def test_an_event_of_another_shape_is_kept_whole():
         back, back_key = events.unpack("default", "p.1", "u", 7, 1_767_225_601_000, body)
         assert _dumps(back) == _dumps(other) and back_key == key
     # a key the event's fields do not give (not the recorder's): kept whole too
-    body = events.pack("default", "p.1", "u", 1_767_225_601_000, key + "x", ev)
-    assert body.startswith("{") and events.unpack("default", "p.1", "u", 7, 1_767_225_601_000, body)[1] == key + "x"
+    other_key = (*key[:-1], key[-1] + "x")
+    body = events.pack("default", "p.1", "u", 1_767_225_601_000, other_key, ev)
+    assert body.startswith("{") and events.unpack("default", "p.1", "u", 7, 1_767_225_601_000, body)[1] == other_key
+    assert '"dedup":"u\\u0000Normal\\u0000R\\u0000m\\u0000kubeletx"' in body  # the text stores always held
+
+
+def test_a_nul_in_an_event_message_is_no_other_event(tmp_path):
+    """The parts of an event's key are kept apart: a message holding a NUL followed by another event's component
+    is not that event (joined by NULs, the two keys were one text: one event counted twice)."""
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        p = tx.create(pod("p"))
+        a = tx.record_event(p, "Warning", "Unhealthy", "probe said a\0kubelet", "x")
+        b = tx.record_event(p, "Warning", "Unhealthy", "probe said a", "kubelet\0x")
+        assert a["count"] == 1 and b["count"] == 1 and a["metadata"]["name"] != b["metadata"]["name"]
+    with st.transaction() as tx:  # read back from the store: each found by its own key
+        p = tx.get("Pod", "default", "p")
+        a = tx.record_event(p, "Warning", "Unhealthy", "probe said a\0kubelet", "x")
+        b = tx.record_event(p, "Warning", "Unhealthy", "probe said a", "kubelet\0x")
+        assert (a["count"], b["count"]) == (2, 2)
+        assert sorted(e["message"] for e in tx.events_for(p["metadata"]["uid"])) == [
+            "probe said a", "probe said a\0kubelet"]
+    # an event of another shape keeps a key with a NUL in a part as the list of its parts, read back the same
+    key = events.dedup_key("u", "Normal", "R", "m\0kubelet", "x")
+    ev = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "p.1"}, "message": "m\0kubelet"}
+    body = events.pack("default", "p.1", "u", 1_767_225_601_000, key, ev)
+    assert events.unpack("default", "p.1", "u", 7, 1_767_225_601_000, body)[1] == key
+    assert '"dedup":["u","Normal","R","m\\u0000kubelet","x"]' in body
+    # and so does the correlator table's group of an expired event (type, reason, component)
+    for grp, text in ((("Warning", "R", "kubelet"), "Warning\0R\0kubelet"),
+                      (("Warning", "R\0kubelet", "x"), '["Warning","R\\u0000kubelet","x"]'),
+                      (("Warning", "R", "kubelet\0x"), '["Warning","R","kubelet\\u0000x"]')):
+        assert events._group_text(grp) == text and events._text_group(text) == grp
 
 
 def test_a_format_2_store_is_migrated(tmp_path):
@@ -125,7 +156,7 @@ def test_a_format_2_store_is_migrated(tmp_path):
     conn.executescript(SCHEMA_2)
     by_name = dict(whole)
     conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                     [(ns, name, uid, keys[name], last, by_name[name]) for ns, name, uid, last in rows])
+                     [(ns, name, uid, "\0".join(keys[name]), last, by_name[name]) for ns, name, uid, last in rows])
     conn.execute("UPDATE meta SET value='minikctl-store/2' WHERE key='format'")
     conn.commit()
     conn.close()
