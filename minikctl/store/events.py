@@ -198,13 +198,33 @@ def _fresh_body(combined: bool, at: int, uid, type_, reason, message, api, kind,
     """What ``pack`` gives for an event ``record_event`` has just made at ``at`` from these values (count 1, its
     three times ``at``, its name the involved object's and a counter), written without checking its shape again:
     the shape is the recorder's own, only the types of the values given to it and the times are checked here. None
-    when ``pack`` would keep the event whole (a value that is not a string, a time off the second)."""
+    when ``pack`` would keep the event whole (a value that is not a string, a time off the second).
+
+    The text is ``_dumps`` of the array ``pack`` writes, [combined, uid, 0, 0, 1, type, reason, message, component,
+    host, api, kind, 0, involved resourceVersion, fieldPath]: the encoder writes an array of strings and integers as
+    its items' texts between commas (Lib/json/encoder.py ``_iterencode_list``), so the text is made of the pieces
+    between the event's uid and the involved object's resourceVersion, the same for every event of one object's
+    kind, type, reason, message and source (``_pieces``: made once), and those two strings encoded."""
     if not _on_the_second(at):
         return None  # (pack compares the stored last time with the one parsed back from the text)
-    for v in (uid, type_, reason, message, api, kind, inv_name, inv_rv, component, host, fp):
-        if type(v) is not str:
-            return None
-    return _dumps([int(combined), uid, 0, 0, 1, type_, reason, message, component, host, api, kind, 0, inv_rv, fp])
+    if type(uid) is not str or type(inv_name) is not str or type(inv_rv) is not str:
+        return None
+    key = (combined, type_, reason, message, component, host, api, kind, fp)
+    pieces = _pieces.get(key, _pieces)
+    if pieces is _pieces:
+        pieces = None
+        if all(type(v) is str for v in key[1:]):
+            pieces = (f"[{int(combined)},", ",0,0,1," + ",".join(_dumps(v) for v in key[1:8]) + ",0,",
+                      "," + _dumps(fp) + "]")
+        if len(_pieces) >= 4096:
+            _pieces.clear()
+        _pieces[key] = pieces
+    if pieces is None:
+        return None
+    return pieces[0] + _dumps(uid) + pieces[1] + _dumps(inv_rv) + pieces[2]
+
+
+_pieces: dict = {}  # (combined, type, reason, message, component, host, api, kind, fieldPath) -> _fresh_body's
 
 
 _second: list = [None, False]  # the last instant _on_the_second was asked about, and its answer

@@ -325,3 +325,25 @@ def test_lines_of_a_new_instance_and_of_one_thought_new(tmp_path):
         logs.append(tx, "default", "p", "a", [(3000, "z")])
         assert logs.entries(tx, "a", end_ms=10**9) == [(0, 1000, 1, "x"), (1, 2000, 1, "y"), (2, 3000, 1, "z")]
         assert logs.state(tx, "a") == (3, 3 * logs.LINE_OVERHEAD + 3, 3000)
+
+
+def test_a_fresh_body_is_the_array_pack_writes():
+    """``_fresh_body`` makes the text from pieces kept per event (its strings but the uid and the involved
+    resourceVersion): the very text of the array ``pack`` writes, for strings the encoder escapes too."""
+    import itertools
+
+    strs = ["", "a", 'q"uote', "back\\slash", "nul\0x", "ünï\u2028", "\x01ctl", "kubelet", "spec.containers{c}"]
+    at = 1_767_225_601_000
+    n = 0
+    for combined in (False, True):
+        for t, r, m, c, h, kind, fp in itertools.product(strs[:3], strs[4:6], strs, strs[6:8], ["", "n1"],
+                                                        ["Pod", 'K"'], ["", "fp\\"]):
+            for uid, rv in (("d9251-9de", "17"), ('u"\\', "\0")):
+                want = _dumps([int(combined), uid, 0, 0, 1, t, r, m, c, h, "v1", kind, 0, rv, fp])
+                assert events._fresh_body(combined, at, uid, t, r, m, "v1", kind, "p", rv, c, h, fp) == want
+                n += 1
+        # a value that is not a string, a time off the second: pack keeps such an event whole
+        assert events._fresh_body(combined, at, "u", "T", 1, "m", "v1", "Pod", "p", "1", "c", "", "") is None
+        assert events._fresh_body(combined, at, "u", "T", "r", "m", "v1", "Pod", "p", 1, "c", "", "") is None
+        assert events._fresh_body(combined, at + 1, "u", "T", "r", "m", "v1", "Pod", "p", "1", "c", "", "") is None
+    assert n == 3456
