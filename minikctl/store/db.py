@@ -71,12 +71,6 @@ ROWS_PENDING = 4096  # printed rows a transaction holds before it stores them (T
 # last (``get_with_body(like=change)``, ``Tx._last_rv``), the absence of events about an object it created
 # (``Tx._no_events``); cleared by MINIKCTL_NO_STAMP=1, the tests' switch to the general path (api/stamp.py)
 TRUST_WRITES = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
-# the stored events and the last history entry of every pod due at the engine's current instant, read in a few
-# statements at the first look-up of one of them rather than one statement per pod (``Tx.due_pod_uids``; ten
-# thousand pods started at one instant); MINIKCTL_NO_READ_AHEAD=1 reads each pod's at its own look-up
-READ_AHEAD = os.environ.get("MINIKCTL_NO_READ_AHEAD", "") in ("", "0")
-READ_AHEAD_MIN = 16  # fewer pods due at the instant: each read at its own look-up
-_IN_CHUNK = 500  # values bound in one ``IN (...)`` (SQLite's default limit is 32,766; older builds 999)
 
 
 # one encoder for every write (json.dumps with options builds a new one per call); same bytes
@@ -399,12 +393,6 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._ev_uids: set[str] = set()
         # uid -> its stored rows not decoded yet (store/events.py EventLog._pending)
         self._ev_raw: dict[str, list] = {}
-        # uid -> its stored rows as ``_OF_UID`` reads them, read ahead for the pods due at ``_ev_ahead_at``
-        # (EventLog._stored_rows); forgotten with ``_ev_uids``, whenever the events table may have changed
-        self._ev_ahead: dict[str, list] = {}
-        self._ev_ahead_at: int | None = None
-        self._hist_ahead_at: int | None = None  # the instant whose due pods' last history entries were read
-        self._due_uids: tuple = (None, [])  # (instant, due_pod_uids' answer then)
         self._groups: dict[str, dict] = {}  # the event aggregator's view of each object read (store/events.py)
         self._history: dict[str, tuple] = {}  # uid -> last (seq, summary) recorded in this transaction
         # the revision of each object's last write in this transaction (create, update): while it is a change's,
@@ -646,8 +634,6 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             self._ev_rows.clear()
             self._ev_uids.clear()
             self._ev_raw.clear()
-            self._ev_ahead.clear()
-            self._ev_ahead_at = None
             self._expired_floor = None  # the events the step's expiry deleted are back
             self._correlated = None  # and the aggregator's entries it remembered are gone
             self._obj.clear()  # written inside the step: rolled back with it
@@ -663,7 +649,6 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                     f[5] = None
             self._rt.clear()
             self._history.clear()
-            self._hist_ahead_at = None
             self._shared.clear()  # what was read in the step may have been written there
             self._absent.clear()  # what the step deleted (and found absent since) is back
             del self.feed[fed:]  # what the step wrote never happened
@@ -758,60 +743,6 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         rv = int(self._meta["revision"]) + 1
         self.set_meta("revision", str(rv))
         return rv
-
-    # ---- what the pods due at one instant read, read at once ------------------------------
-    def due_pod_uids(self, again: bool = False) -> list[str]:
-        """The uids of the pods the engine's due queue wakes at the current instant and had not woken yet when first
-        asked at this instant, in no particular order, or [] when there were fewer than ``READ_AHEAD_MIN`` (or no
-        queue runs); ``again``: asked afresh (the events read ahead were flushed meanwhile). What is read ahead for them is what each one's own look-up would read: the rows are the same
-        until the table is written, and every such write forgets them (``_ev_ahead``, ``_history``); a uid that is
-        not looked up, or no longer a pod's, only costs its read."""
-        q = self._due
-        if q is None or not READ_AHEAD:
-            return []
-        now, wakes = self.now_ms, self._wakes
-        if self._due_uids[0] == now and not again:
-            return self._due_uids[1]
-        names: dict[str, list] = {}
-        n = 0
-        for e in q:
-            if e[0] <= now and e[1] == "Pod" and wakes.get(e[1:]) == e[0]:
-                names.setdefault(e[2], []).append(e[3])
-                n += 1
-        uids: list[str] = []
-        self._due_uids = (now, uids)
-        if n < READ_AHEAD_MIN:
-            return uids
-        for ns, some in names.items():
-            for i in range(0, len(some), _IN_CHUNK):
-                chunk = some[i:i + _IN_CHUNK]
-                uids.extend(r[0] for r in self.conn.execute(
-                    "SELECT uid FROM objects WHERE kind='Pod' AND namespace=? AND name IN "
-                    f"({','.join('?' * len(chunk))})", (ns, *chunk)))
-        return uids
-
-    def _history_ahead(self, uid: str) -> None:
-        """Before ``history.record`` looks up the last entry of ``uid``: the last entries of the pods due at this
-        instant, read at once into what the transaction remembers of each pod's last entry (``_history``, as
-        ``history._last`` reads it: (seq, body, at_ms), or () for none). Once an instant."""
-        now = self.now_ms
-        if self._hist_ahead_at == now:
-            return
-        self._hist_ahead_at = now
-        seen = self._history
-        uids = [u for u in self.due_pod_uids() if u not in seen]
-        if uid not in uids:
-            return
-        for i in range(0, len(uids), _IN_CHUNK):
-            chunk = uids[i:i + _IN_CHUNK]
-            for u in chunk:
-                seen[u] = ()
-            # the bare columns are those of the row of the largest seq (https://sqlite.org/lang_select.html, "bare
-            # aggregate min() and max()"): the entry ``ORDER BY seq DESC LIMIT 1`` reads (history._last)
-            for u, seq, body, at_ms in self.conn.execute(
-                    f"SELECT uid, max(seq), body, at_ms FROM history WHERE uid IN ({','.join('?' * len(chunk))}) "
-                    "GROUP BY uid", chunk):
-                seen[u] = (seq, body, at_ms)
 
     # ---- objects ----------------------------------------------------------------------
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
@@ -1022,8 +953,6 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
                 self._last_rv[key] = rv
                 self._log(change)
                 if obj["kind"] == "Pod":
-                    if meta.get("uid") not in self._history:
-                        self._history_ahead(meta.get("uid"))
                     history.record(self.conn, obj, self.now_ms, self._history, text=summary)
                 return obj
         cur = self.conn.execute(
@@ -1142,7 +1071,6 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         """The history table was appended to past what this transaction remembers of each pod's last entry (the
         engine's skip over repeating minutes, engine/flapskip.py): the next entry reads the last one again."""
         self._history.clear()
-        self._hist_ahead_at = None
 
     def meta_items(self) -> dict[str, str]:
         """Every meta key and its value, as this transaction sees them."""

@@ -384,9 +384,6 @@ class EventLog:
     _ev_rows: dict
     _ev_uids: set
     _ev_raw: dict
-    _ev_ahead: dict  # uid -> its stored rows, read ahead (``_stored_rows``)
-    _ev_ahead_at: int | None
-    _ev_ahead_done: int | None = None  # the last instant whose events were read ahead, flushed since or not
     _no_events: set  # uids no stored event or aggregator record names (store/db.py Tx._no_events)
     _groups: dict  # uid -> (type, reason, component) -> [[last_ms, message], ...]: the aggregator's records
     # the TTL floor up to which this transaction deleted the stored events (None: not yet, or undone since)
@@ -559,7 +556,7 @@ class EventLog:
             groups = self._groups[uid] = {}  # the aggregator's view, read again with the rows
             # an object this transaction created has no stored event yet (Tx._no_events)
             if uid not in self._no_events:
-                found = self._stored_rows(uid)
+                found = self.conn.execute(_OF_UID, (uid,)).fetchall()
                 correlated = self._correlator_rows()
                 if not found:
                     pass
@@ -585,30 +582,6 @@ class EventLog:
         row, b = found
         cached = self._events[dedup] = [row[0], row[1], _event(*row[:5], b), False, row[4], None]
         return cached
-
-    def _stored_rows(self, uid: str) -> list:
-        """The stored rows of ``uid`` (``_OF_UID``), at its first look-up since the last flush: read ahead with
-        those of every pod due at this instant when there are enough of them (store/db.py ``due_pod_uids``)."""
-        ahead = self._ev_ahead
-        if ahead:
-            found = ahead.pop(uid, None)
-            if found is not None:
-                return found
-        now = self.now_ms
-        if self._ev_ahead_at != now:
-            again = self._ev_ahead_at is None and self._ev_ahead_done == now  # flushed since: those not woken yet
-            self._ev_ahead_at = self._ev_ahead_done = now
-            uids = [u for u in self.due_pod_uids(again) if u not in self._ev_uids or u == uid]
-            if uid in uids:
-                for u in uids:
-                    ahead[u] = []
-                for i in range(0, len(uids), 500):
-                    chunk = uids[i:i + 500]
-                    for row in self.conn.execute(f"SELECT {_COLUMNS} FROM events WHERE involved_uid IN "
-                                                 f"({','.join('?' * len(chunk))}) ORDER BY rowid", chunk):
-                        ahead[row[2]].append(row)
-                return ahead.pop(uid)
-        return self.conn.execute(_OF_UID, (uid,)).fetchall()
 
     def _decoded(self, uid: str, decoded: list) -> None:
         """Stored rows of ``uid`` and their decoded bodies, in the order read, into the rows to look up and the
@@ -674,8 +647,6 @@ class EventLog:
         self._ev_rows.clear()
         self._ev_uids.clear()
         self._ev_raw.clear()
-        self._ev_ahead.clear()
-        self._ev_ahead_at = None
         if not self._events:
             self._expire_events()
             return
