@@ -390,10 +390,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         self._dirty: set[str] = set()
         # events touched in this transaction, written back once (a crash loop aggregates the same few
         # events thousands of times per advance): dedup key -> [namespace, name, event, dirty]
-        self._events: dict[str, list] = {}
+        self._events: dict[tuple, list] = {}
         # stored events not yet in _events, read per involved object in one query (a pod's few
         # events are looked up together): dedup -> (namespace, name, body); _ev_uids = uids read
-        self._ev_rows: dict[str, tuple] = {}
+        self._ev_rows: dict[tuple, tuple] = {}
         self._ev_uids: set[str] = set()
         # uid -> its stored rows not decoded yet (store/events.py EventLog._pending)
         self._ev_raw: dict[str, list] = {}

@@ -109,14 +109,41 @@ def _seconds(text) -> int | None:
     return found
 
 
-def dedup_key(uid: str, type_: str, reason: str, message: str, component: str, field_path: str = "") -> str:
+def dedup_key(uid: str, type_: str, reason: str, message: str, component: str, field_path: str = "") -> tuple:
     """The key under which repeats of an event are aggregated (the message part is AGGREGATED for the combined
-    event of similar ones)."""
-    key = "\0".join((uid, type_, reason, message, component))
-    return key + "\0" + field_path if field_path else key
+    event of similar ones): a tuple of its parts, so that two events differ whatever characters their strings hold
+    (a message with a NUL in it is not another event's message and component)."""
+    return (uid, type_, reason, message, component, field_path) if field_path else (
+        uid, type_, reason, message, component)
 
 
-def pack(ns: str, name: str, involved_uid: str, last_ms: int, dedup: str, ev: dict) -> str:
+def _key_text(key: tuple):
+    """A key as an event of another shape stores it (``pack``): its parts joined by NULs, as stores always wrote
+    them, or, when a part holds a NUL itself (that text would be another key's too), the list of its parts."""
+    for part in key:
+        if type(part) is not str or "\0" in part:
+            return list(key)
+    return "\0".join(key)
+
+
+def _text_key(text) -> tuple | None:
+    """The key ``_key_text`` wrote (a list, or NUL-joined parts: a list's JSON holds no NUL, a joined key does)."""
+    if type(text) is list:
+        return tuple(text)
+    return tuple(text.split("\0")) if type(text) is str else None
+
+
+def _group_text(grp: tuple) -> str:
+    """An aggregation group (type, reason, component) as the ``correlator`` table keeps it: its parts joined by NULs,
+    or the JSON list of them when a part holds a NUL (a JSON text holds none: ``_text_group`` tells them apart)."""
+    return _dumps(list(grp)) if any("\0" in part for part in grp) else "\0".join(grp)
+
+
+def _text_group(text: str) -> tuple:
+    return tuple(text.split("\0")) if "\0" in text else tuple(json.loads(text))
+
+
+def pack(ns: str, name: str, involved_uid: str, last_ms: int, dedup: tuple, ev: dict) -> str:
     """The stored body of an event (``unpack`` reads it back): a JSON array of what the row's columns (namespace,
     name, involved object's uid, resourceVersion, last time) and the recorder's fixed shape do not say, or the
     event's whole JSON with its ``dedup`` when it has another shape.
@@ -159,7 +186,7 @@ def pack(ns: str, name: str, involved_uid: str, last_ms: int, dedup: str, ev: di
         else:
             compact = False
     if not compact:
-        return _dumps({"dedup": dedup, "event": ev})
+        return _dumps({"dedup": _key_text(dedup), "event": ev})
     inv_name = inv["name"]
     return _dumps([combined, meta["uid"], last - first, first - created, ev["count"], type_, reason, message,
                    component, host, inv["apiVersion"], inv["kind"],
@@ -171,13 +198,33 @@ def _fresh_body(combined: bool, at: int, uid, type_, reason, message, api, kind,
     """What ``pack`` gives for an event ``record_event`` has just made at ``at`` from these values (count 1, its
     three times ``at``, its name the involved object's and a counter), written without checking its shape again:
     the shape is the recorder's own, only the types of the values given to it and the times are checked here. None
-    when ``pack`` would keep the event whole (a value that is not a string, a time off the second)."""
+    when ``pack`` would keep the event whole (a value that is not a string, a time off the second).
+
+    The text is ``_dumps`` of the array ``pack`` writes, [combined, uid, 0, 0, 1, type, reason, message, component,
+    host, api, kind, 0, involved resourceVersion, fieldPath]: the encoder writes an array of strings and integers as
+    its items' texts between commas (Lib/json/encoder.py ``_iterencode_list``), so the text is made of the pieces
+    between the event's uid and the involved object's resourceVersion, the same for every event of one object's
+    kind, type, reason, message and source (``_pieces``: made once), and those two strings encoded."""
     if not _on_the_second(at):
         return None  # (pack compares the stored last time with the one parsed back from the text)
-    for v in (uid, type_, reason, message, api, kind, inv_name, inv_rv, component, host, fp):
-        if type(v) is not str:
-            return None
-    return _dumps([int(combined), uid, 0, 0, 1, type_, reason, message, component, host, api, kind, 0, inv_rv, fp])
+    if type(uid) is not str or type(inv_name) is not str or type(inv_rv) is not str:
+        return None
+    key = (combined, type_, reason, message, component, host, api, kind, fp)
+    pieces = _pieces.get(key, _pieces)
+    if pieces is _pieces:
+        pieces = None
+        if all(type(v) is str for v in key[1:]):
+            pieces = (f"[{int(combined)},", ",0,0,1," + ",".join(_dumps(v) for v in key[1:8]) + ",0,",
+                      "," + _dumps(fp) + "]")
+        if len(_pieces) >= 4096:
+            _pieces.clear()
+        _pieces[key] = pieces
+    if pieces is None:
+        return None
+    return pieces[0] + _dumps(uid) + pieces[1] + _dumps(inv_rv) + pieces[2]
+
+
+_pieces: dict = {}  # (combined, type, reason, message, component, host, api, kind, fieldPath) -> _fresh_body's
 
 
 _second: list = [None, False]  # the last instant _on_the_second was asked about, and its answer
@@ -199,10 +246,10 @@ def unpack(ns: str, name: str, involved_uid: str, rv: int, last_ms: int, body: s
     return _event(ns, name, involved_uid, rv, last_ms, b), _key(involved_uid, b)
 
 
-def _key(involved_uid: str, b) -> str | None:
+def _key(involved_uid: str, b) -> tuple | None:
     """The dedup key of a decoded body."""
     if type(b) is dict:
-        return b["dedup"] if "event" in b and "dedup" in b and "apiVersion" not in b else None
+        return _text_key(b["dedup"]) if "event" in b and "dedup" in b and "apiVersion" not in b else None
     return dedup_key(involved_uid, b[5], b[6], AGGREGATED if b[0] else b[7], b[8], b[14])
 
 
@@ -250,7 +297,7 @@ def migrate(conn) -> int:
         ev = json.loads(body)
         rv = (ev.get("metadata") or {}).get("resourceVersion")
         rv = int(rv) if type(rv) is str and rv.isdigit() else 0
-        batch.append((ns, name, uid, rv, last_ms, pack(ns, name, uid, last_ms, dedup, ev)))
+        batch.append((ns, name, uid, rv, last_ms, pack(ns, name, uid, last_ms, _text_key(dedup), ev)))
         n += 1
         if len(batch) >= 5000:
             conn.executemany(f"INSERT INTO events ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)", batch)
@@ -386,7 +433,7 @@ class EventLog:
             if cached:
                 cached[2]["message"] = message
         if not field_path:
-            self._grouped(uid, type_, reason, component, dedup.split("\0")[3], at)
+            self._grouped(uid, type_, reason, component, dedup[3], at)
         if cached:
             ev = cached[2]
             ev["count"] = ev.get("count", 1) + 1
@@ -492,7 +539,7 @@ class EventLog:
             self.feed.append(Change(int(meta["resourceVersion"]), type_, "Event", meta["namespace"], meta["name"],
                                     meta["uid"], _dumps(ev), ev, self.writer))
 
-    def _cached_event(self, dedup: str, uid: str, pair: tuple | None = None) -> list | None:
+    def _cached_event(self, dedup: tuple, uid: str, pair: tuple | None = None) -> list | None:
         """The entry of the event ``dedup`` names (``_events``), read from the store if it is stored, or None. An
         object's stored events are read at its first look-up (with the aggregator's view of them, ``_groups``);
         ``pair``, the (type, reason) of ``dedup`` when a replayed event (record_event ``kept=False``) looks it up: the
@@ -520,7 +567,7 @@ class EventLog:
                 if correlated:
                     for grp, message, last_ms in self.conn.execute(
                             "SELECT grp, message, last_ms FROM correlator WHERE involved_uid=?", (uid,)):
-                        group = groups.setdefault(tuple(grp.split("\0")), [])
+                        group = groups.setdefault(_text_group(grp), [])
                         for entry in group:
                             if entry[1] == message:
                                 entry[0] = max(entry[0], last_ms)
@@ -546,9 +593,8 @@ class EventLog:
             if d is None:
                 continue  # a whole event with no key: a migrated store has none
             rows[d] = (row, b)
-            parts = d.split("\0")
-            if len(parts) == 5:
-                groups.setdefault((parts[1], parts[2], parts[4]), []).append([row[4], parts[3]])
+            if len(d) == 5:
+                groups.setdefault((d[1], d[2], d[4]), []).append([row[4], d[3]])
 
     def _pending(self, uid: str, pair: tuple | None) -> None:
         """Decode the stored rows of ``uid`` not decoded yet that a look-up of ``pair`` (type, reason) needs: those
@@ -574,7 +620,7 @@ class EventLog:
         del self._ev_raw[uid]
         self._decoded(uid, [(row, json.loads(row[5])) for row in raw])
 
-    def _alive(self, cached: list | None, dedup: str, uid: str, at: int) -> list | None:
+    def _alive(self, cached: list | None, dedup: tuple, uid: str, at: int) -> list | None:
         """``cached`` (an event about to be written again at ``at``), or None when the API server's TTL has removed
         it since its last write: what becomes of an event depends on the instants of its writes, not on where the
         store's expiry ran (each commit runs it, so a long advance cut into steps runs it more often). The events
@@ -687,10 +733,10 @@ class EventLog:
             expiring: set = set()
             for ns, name, _uid, _rv, last_ms, body in conn.execute(
                     f"SELECT {_COLUMNS} FROM events WHERE involved_uid=?", (uid,)):
-                parts = (_key(uid, json.loads(body)) or "").split("\0")
+                parts = _key(uid, json.loads(body)) or ()
                 if len(parts) != 5:
                     continue  # an event with a fieldPath, or of another layout: never aggregated
-                grp = "\0".join((parts[1], parts[2], parts[4]))
+                grp = _group_text((parts[1], parts[2], parts[4]))
                 groups.setdefault(grp, []).append([last_ms, parts[3]])
                 if (ns, name) in gone:
                     expiring.add((grp, parts[3], last_ms))

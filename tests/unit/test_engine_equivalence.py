@@ -118,7 +118,9 @@ def _event_row(conn, namespace: str, name: str) -> list:
     row = conn.execute(f"SELECT {events._COLUMNS} FROM events WHERE namespace=? AND name=?",
                        (namespace, name)).fetchone()
     ev, dedup = events.unpack(*row)
-    return [row[0], row[1], row[2], dedup, row[4], json.dumps(ev, separators=(",", ":"), ensure_ascii=False)]
+    # the key's parts joined by NULs, as format 2's column held it (the store keeps the parts: events.dedup_key)
+    return [row[0], row[1], row[2], "\0".join(dedup), row[4],
+            json.dumps(ev, separators=(",", ":"), ensure_ascii=False)]
 
 
 def _runtime_view(R: dict) -> dict:

@@ -103,8 +103,39 @@ def test_an_event_of_another_shape_is_kept_whole():
         back, back_key = events.unpack("default", "p.1", "u", 7, 1_767_225_601_000, body)
         assert _dumps(back) == _dumps(other) and back_key == key
     # a key the event's fields do not give (not the recorder's): kept whole too
-    body = events.pack("default", "p.1", "u", 1_767_225_601_000, key + "x", ev)
-    assert body.startswith("{") and events.unpack("default", "p.1", "u", 7, 1_767_225_601_000, body)[1] == key + "x"
+    other_key = (*key[:-1], key[-1] + "x")
+    body = events.pack("default", "p.1", "u", 1_767_225_601_000, other_key, ev)
+    assert body.startswith("{") and events.unpack("default", "p.1", "u", 7, 1_767_225_601_000, body)[1] == other_key
+    assert '"dedup":"u\\u0000Normal\\u0000R\\u0000m\\u0000kubeletx"' in body  # the text stores always held
+
+
+def test_a_nul_in_an_event_message_is_no_other_event(tmp_path):
+    """The parts of an event's key are kept apart: a message holding a NUL followed by another event's component
+    is not that event (joined by NULs, the two keys were one text: one event counted twice)."""
+    st = Store(tmp_path / "s.db")
+    with st.transaction() as tx:
+        p = tx.create(pod("p"))
+        a = tx.record_event(p, "Warning", "Unhealthy", "probe said a\0kubelet", "x")
+        b = tx.record_event(p, "Warning", "Unhealthy", "probe said a", "kubelet\0x")
+        assert a["count"] == 1 and b["count"] == 1 and a["metadata"]["name"] != b["metadata"]["name"]
+    with st.transaction() as tx:  # read back from the store: each found by its own key
+        p = tx.get("Pod", "default", "p")
+        a = tx.record_event(p, "Warning", "Unhealthy", "probe said a\0kubelet", "x")
+        b = tx.record_event(p, "Warning", "Unhealthy", "probe said a", "kubelet\0x")
+        assert (a["count"], b["count"]) == (2, 2)
+        assert sorted(e["message"] for e in tx.events_for(p["metadata"]["uid"])) == [
+            "probe said a", "probe said a\0kubelet"]
+    # an event of another shape keeps a key with a NUL in a part as the list of its parts, read back the same
+    key = events.dedup_key("u", "Normal", "R", "m\0kubelet", "x")
+    ev = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "p.1"}, "message": "m\0kubelet"}
+    body = events.pack("default", "p.1", "u", 1_767_225_601_000, key, ev)
+    assert events.unpack("default", "p.1", "u", 7, 1_767_225_601_000, body)[1] == key
+    assert '"dedup":["u","Normal","R","m\\u0000kubelet","x"]' in body
+    # and so does the correlator table's group of an expired event (type, reason, component)
+    for grp, text in ((("Warning", "R", "kubelet"), "Warning\0R\0kubelet"),
+                      (("Warning", "R\0kubelet", "x"), '["Warning","R\\u0000kubelet","x"]'),
+                      (("Warning", "R", "kubelet\0x"), '["Warning","R","kubelet\\u0000x"]')):
+        assert events._group_text(grp) == text and events._text_group(text) == grp
 
 
 def test_a_format_2_store_is_migrated(tmp_path):
@@ -125,7 +156,7 @@ def test_a_format_2_store_is_migrated(tmp_path):
     conn.executescript(SCHEMA_2)
     by_name = dict(whole)
     conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
-                     [(ns, name, uid, keys[name], last, by_name[name]) for ns, name, uid, last in rows])
+                     [(ns, name, uid, "\0".join(keys[name]), last, by_name[name]) for ns, name, uid, last in rows])
     conn.execute("UPDATE meta SET value='minikctl-store/2' WHERE key='format'")
     conn.commit()
     conn.close()
@@ -294,3 +325,25 @@ def test_lines_of_a_new_instance_and_of_one_thought_new(tmp_path):
         logs.append(tx, "default", "p", "a", [(3000, "z")])
         assert logs.entries(tx, "a", end_ms=10**9) == [(0, 1000, 1, "x"), (1, 2000, 1, "y"), (2, 3000, 1, "z")]
         assert logs.state(tx, "a") == (3, 3 * logs.LINE_OVERHEAD + 3, 3000)
+
+
+def test_a_fresh_body_is_the_array_pack_writes():
+    """``_fresh_body`` makes the text from pieces kept per event (its strings but the uid and the involved
+    resourceVersion): the very text of the array ``pack`` writes, for strings the encoder escapes too."""
+    import itertools
+
+    strs = ["", "a", 'q"uote', "back\\slash", "nul\0x", "ünï\u2028", "\x01ctl", "kubelet", "spec.containers{c}"]
+    at = 1_767_225_601_000
+    n = 0
+    for combined in (False, True):
+        for t, r, m, c, h, kind, fp in itertools.product(strs[:3], strs[4:6], strs, strs[6:8], ["", "n1"],
+                                                        ["Pod", 'K"'], ["", "fp\\"]):
+            for uid, rv in (("d9251-9de", "17"), ('u"\\', "\0")):
+                want = _dumps([int(combined), uid, 0, 0, 1, t, r, m, c, h, "v1", kind, 0, rv, fp])
+                assert events._fresh_body(combined, at, uid, t, r, m, "v1", kind, "p", rv, c, h, fp) == want
+                n += 1
+        # a value that is not a string, a time off the second: pack keeps such an event whole
+        assert events._fresh_body(combined, at, "u", "T", 1, "m", "v1", "Pod", "p", "1", "c", "", "") is None
+        assert events._fresh_body(combined, at, "u", "T", "r", "m", "v1", "Pod", "p", 1, "c", "", "") is None
+        assert events._fresh_body(combined, at + 1, "u", "T", "r", "m", "v1", "Pod", "p", "1", "c", "", "") is None
+    assert n == 3456
