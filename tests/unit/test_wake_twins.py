@@ -312,10 +312,10 @@ def trees(monkeypatch):
     seen: Counter = Counter()
     make = waketwins._tree_maker
 
-    def counted(text, rv_role, rv_fixed=True):
+    def counted(text, rv_role, rv_fixed=True, **kw):
         if not rv_fixed:  # a pod read's (counted by ``reads``)
-            return make(text, rv_role, rv_fixed=False)
-        maker = make(text, rv_role)
+            return make(text, rv_role, rv_fixed=False, **kw)
+        maker = make(text, rv_role, **kw)
         seen["makers" if maker is not None else "no maker"] += 1
         if maker is None:
             return None
@@ -371,6 +371,38 @@ def test_tokens_a_string_does_not_hold_are_decoded(token):
     assert maker([token]) is None
 
 
+@pytest.mark.parametrize("rv_fixed", [True, False])
+def test_a_tree_made_for_a_text_alike_but_for_its_times(shapes, rv_fixed):
+    """Texts alike but for their times (of other lengths, a time in a key, beside a role, in an array) share one
+    compiled literal, each given its own times: the tree made is the filled text decoded. A text whose time is
+    not in a string, or that holds a time's stand-in already, is made without the kept literal."""
+    import json
+
+    shape = ('{"metadata":{"name":"{0}",{2},"creationTimestamp":"%s"},"status":{"conditions":[{"t":"%s"},'
+             '{"lastProbeTime":null,"x":"at %s by {0}"}],"%s":["%s","%s"]},"n":12}')
+    texts = [shape % (("2026-12-07T10:00:00Z",) * 6),
+             shape % ("2026-12-07T10:00:30Z", "2026-12-07T10:00:31.5Z", "2026-12-07T10:00:32.123456Z",
+                      "2026-12-07T10:00:33Z", "2026-12-07T10:00:34Z", "2026-12-07T10:00:34Z"),
+             shape % ("1999-01-01T00:00:00.000001Z", "2026-12-07T10:00:00Z", "x", "k", "9999-12-31T23:59:59Z",
+                      "2026-12-07T10:00:00Z")]
+    tokens = ["p-01", "0a-1b", '"resourceVersion":"17"' if rv_fixed else "17", "ünï"]
+    for k, text in enumerate(texts):
+        t = _masked(text)
+        maker = waketwins._tree_maker(t, 2, rv_fixed=rv_fixed, shapes=True)
+        assert maker is not None
+        filled = t.fill(waketwins._with_rv(tokens, 5, "0")) if rv_fixed else t.fill(
+            tokens[:2] + ['"resourceVersion":"17"'] + tokens[3:])
+        assert json.dumps(maker(tokens)) == json.dumps(json.loads(filled))
+        assert shapes["made"] == min(k, 1) and shapes["compiled"] == (1 if k < 2 else 2)
+    # a stand-in of a time held already, a time in a number
+    for text in ('{"n":2026-12-07T10:00:00Z,"s":"{0}"}', '{"s":"{0}\\udb80\\udcb4","t":"2026-12-07T10:00:00Z"}'):
+        assert waketwins._tree_maker(_masked(text), 2, shapes=True) is None
+    # a time's digits that are an escape's: the text made as it is
+    t = _masked('{"s":"{0}","u":"\\u2026-12-07T10:00:00Z"}')
+    maker = waketwins._tree_maker(t, 2, shapes=True)
+    assert maker(["p-01"]) == json.loads(t.fill(["p-01"])) == {"s": "p-01", "u": "\u2026-12-07T10:00:00Z"}
+
+
 # ---- a pod read made from a model's masked text (WakeTwins._read) --------------------------------------------------
 
 
@@ -389,12 +421,36 @@ def reads(monkeypatch):
     return seen
 
 
-# the three cuts of a replayed wake-up's own cost, each with its switches: (the module's flag, the engine:profile key,
+@pytest.fixture
+def shapes(monkeypatch):
+    """Counts the tree makers found made for a text alike but for its times (``made``: waketwins ``_shapes``) and
+    the literals compiled (``compiled``)."""
+    seen: Counter = Counter()
+    compiled = waketwins._compiled_tree
+
+    class Kept(dict):
+        def get(self, key, default=None):
+            found = super().get(key, default)
+            if found is not default:
+                seen["made"] += 1
+            return found
+
+    def counted(probed, roles):
+        seen["compiled"] += 1
+        return compiled(probed, roles)
+
+    monkeypatch.setattr(waketwins, "_shapes", Kept())
+    monkeypatch.setattr(waketwins, "_compiled_tree", counted)
+    return seen
+
+
+# the cuts of a replayed wake-up's own cost, each with its switches: (the module's flag, the engine:profile key,
 # the fixture counting its uses, what counts as a use, at least how many starting pods and flapping pods use it)
 CUTS = {
     "event bodies": ("EVENT_BODIES", "twin_event_bodies", "bodies", ("made",), 60, 30),
     "trees": ("TREES", "twin_trees", "trees", ("made",), 20, 100),
     "reads": ("READ_TREES", "twin_read_trees", "reads", ("made", "decoded"), 20, 100),
+    "tree shapes": ("TREE_SHAPES", "twin_tree_shapes", "shapes", ("made",), 1, 50),
 }
 
 

@@ -39,7 +39,9 @@ its new events' stored bodies are made as they are recorded (store/events.py ``r
 ``twin_event_bodies``, ``MINIKCTL_NO_TWIN_EVENT_BODIES``); its written pod is made from the model's text as a
 literal with its tokens in place (``_tree_maker``; ``twin_trees``, ``MINIKCTL_NO_TWIN_TREES``); and its pod is
 read the same way from a recent model's masked text that its stored text fills (``_read``; ``twin_read_trees``,
-``MINIKCTL_NO_TWIN_READ_TREES``), first from the one its last wake-up wrote it from if a twin's did (``written``:
+``MINIKCTL_NO_TWIN_READ_TREES``); the literal of each is compiled once for the texts alike but for their times, a
+model's at each instant (``_tree_maker`` ``shapes``; ``twin_tree_shapes``, ``MINIKCTL_NO_TWIN_TREE_SHAPES``). A pod
+is read first from the masked text its last wake-up wrote it from if a twin's did (``written``:
 a stored text that is that one filled with the tokens written needs no search for them), also while the write is
 held in the transaction (store/db.py ``get_with_body``). Each gives what decoding and packing give; the tests
 compare both ways. A twin's stored text and record, still what its last wake-up wrote from a model's masked texts,
@@ -66,6 +68,8 @@ TREES = os.environ.get("MINIKCTL_NO_TWIN_TREES", "") in ("", "0")
 READ_TREES = os.environ.get("MINIKCTL_NO_TWIN_READ_TREES", "") in ("", "0")
 # a twin's texts masked at its next wake-up as the model's texts its last one wrote them from (``_as_written``)
 AS_WRITTEN = os.environ.get("MINIKCTL_NO_WAKE_AS_WRITTEN", "") in ("", "0")
+# a tree maker made once for the masked texts alike but for their times (``_tree_maker``'s ``shapes``)
+TREE_SHAPES = os.environ.get("MINIKCTL_NO_TWIN_TREE_SHAPES", "") in ("", "0")
 _MAX_CHUNKED = 64  # the masked texts of the models of an instant or two
 _MAX_READ_MAKERS = 8
 _MAX_READERS = 64
@@ -178,7 +182,7 @@ class WakeTwins:
         self.kubelet = kubelet
         self.models: dict = {}  # masked inputs -> _Model, _SEEN, or None (worked the general way)
         self.at: int | None = None
-        self._profile = (None, True, True, True, True, True)
+        self._profile = (None, True, True, True, True, True, True)
         self.read_makers: list = []  # [(masked text as a _Template, its tree maker, rv role)], the latest first
         # (ns, name) -> the masked text a twin's pod was last written from (``_reader``'s), the tokens it was filled
         # with and the maker's (the resourceVersion's value in its role): its next read tries it first (the pods of
@@ -201,7 +205,8 @@ class WakeTwins:
             prof = json.loads(raw) if raw else {}
             self._profile = (raw, prof.get("wake_twins") is not False and prof.get("twins") is not False,
                              prof.get("twin_event_bodies") is not False, prof.get("twin_trees") is not False,
-                             prof.get("twin_read_trees") is not False, prof.get("wake_as_written") is not False)
+                             prof.get("twin_read_trees") is not False, prof.get("wake_as_written") is not False,
+                             prof.get("twin_tree_shapes") is not False)
         return self._profile[1]
 
     def due(self, ns: str, name: str, until: int, horizon: int | None):
@@ -357,7 +362,7 @@ class WakeTwins:
             if len(self.readers) >= _MAX_READERS:
                 self.readers.clear()
             text = _Template(masked) if text is None else text
-            maker = _tree_maker(text, rv_role, rv_fixed=False)
+            maker = _tree_maker(text, rv_role, rv_fixed=False, shapes=TREE_SHAPES and self._profile[6])
             made = self.readers[key] = None if maker is None else (text, maker, rv_role)
         return made
 
@@ -559,7 +564,8 @@ class WakeTwins:
                 if trees:
                     maker = made_trees.get(n_start, _MISSING)
                     if maker is _MISSING:
-                        maker = made_trees[n_start] = _tree_maker(text, n_start + _RV_ROLE)
+                        maker = made_trees[n_start] = _tree_maker(text, n_start + _RV_ROLE,
+                                                                  shapes=TREE_SHAPES and self._profile[6])
                     if maker is not None:
                         tree = maker(toks)
                 if tree is None:
@@ -708,7 +714,8 @@ def _unfill(text: "_Template", stored: str) -> dict | None:
 
 def _string(v: str, found: list) -> str:
     """A string of a tree written for ``_tree_maker``'s literal (kube/treecopy.py ``literal``): its pieces and the
-    tokens of the roles whose stand-ins it holds (noted in ``found``)."""
+    tokens of the roles whose stand-ins it holds (noted in ``found``; a time's stand-in, ``_TIMES_AT`` on, is the
+    time's place in the maker's second argument)."""
     pieces = _PROBES.split(v)
     if len(pieces) == 1:
         return repr(v)
@@ -717,13 +724,22 @@ def _string(v: str, found: list) -> str:
         if j % 2:
             role = ord(piece) - _PROBE
             found.append(role)
-            out.append(f"t[{role}]")
+            out.append(f"t[{role}]" if role < _TIMES_AT else f"c[{role - _TIMES_AT}]")
         elif piece:
             out.append(repr(piece))
     return "(" + "+".join(out) + ")"
 
 
-def _tree_maker(text: "_Template", rv_role: int, rv_fixed: bool = True):
+# the times a masked text holds in its pieces (metav1.Time and MicroTime as apimachinery's
+# pkg/apis/meta/v1/time.go and micro_time.go write them: RFC 3339 in UTC, seconds or microseconds): the texts of
+# one model's wake-ups at two instants differ in them, the rest of the text alike
+_TIMES = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?Z")
+_TIMES_AT = len(_MARKS)  # the stand-in of a text's k-th time: role _TIMES_AT + k (below 256, the probes' range)
+_MAX_SHAPES = 64
+_shapes: dict = {}  # the text with its roles' and times' stand-ins -> (compiled literal, its roles) or None
+
+
+def _tree_maker(text: "_Template", rv_role: int, rv_fixed: bool = True, shapes: bool = False):
     """A function of a twin's tokens that gives what ``json.loads`` gives for the model's masked text ``text``
     filled with them (the resourceVersion's role filled with revision "0", as the write then sets its own): the
     decoded tree written as a Python literal (kube/treecopy.py ``literal``), each string that holds a role made
@@ -732,7 +748,13 @@ def _tree_maker(text: "_Template", rv_role: int, rv_fixed: bool = True):
     itself where it stands in a string, so the filled text decodes to that tree. The maker is None when a role
     stands elsewhere than in a string or a key (in a number, across an escape: the text, each role filled with
     its stand-in, does not decode, or decodes to other stand-ins than the roles put). ``rv_fixed`` False: the
-    resourceVersion's role is the value's place, its token the value (a pod read, ``WakeTwins._read``)."""
+    resourceVersion's role is the value's place, its token the value (a pod read, ``WakeTwins._read``).
+
+    ``shapes``: the times found in the text's pieces (``_TIMES``) are given stand-ins too, as roles whose values
+    are the times found, and the literal compiled for the text so written is kept (``_shapes``): a text alike but
+    for its times (a model's at a later instant) is written the same, so its maker is that literal given its own
+    times. A time is made only of characters a JSON string holds as they are, so the proof above holds for them
+    as for tokens; a text whose times do not all stand in strings is made without their stand-ins."""
     parts = list(text.parts)
     roles = []
     for i, role in text.slots:
@@ -744,32 +766,63 @@ def _tree_maker(text: "_Template", rv_role: int, rv_fixed: bool = True):
         else:
             parts[i] = chr(_PROBE + role)
             roles.append(role)
-    if any(r >= 256 for r in roles):
+    if any(r >= _TIMES_AT for r in roles):
         return None
-    try:
-        probed = json.loads("".join(parts))
-    except ValueError:
+    times: list[str] = []
+    if shapes:
+        def stand_in(m):
+            if len(times) >= 256 - _TIMES_AT:
+                return m.group(0)
+            times.append(m.group(0))
+            return chr(_PROBE + _TIMES_AT + len(times) - 1)
+
+        timed = list(parts)
+        for i in range(0, len(parts), 2):
+            timed[i] = _TIMES.sub(stand_in, parts[i])
+        key = "".join(timed)
+        made = _shapes.get(key, _MISSING)
+        if made is _MISSING:
+            made = _compiled_tree(key, roles + [_TIMES_AT + k for k in range(len(times))])
+            if len(_shapes) >= _MAX_SHAPES:
+                _shapes.clear()
+            _shapes[key] = made
+        if made is None and times:  # a time not in a string: the text made as it is
+            times = []
+            made = _compiled_tree("".join(parts), roles)
+    else:
+        made = _compiled_tree("".join(parts), roles)
+    if made is None:
         return None
-    if type(probed) is not dict:
-        return None
-    found: list[int] = []
-    try:
-        code = literal(probed, lambda v: _string(v, found))
-        if sorted(found) != sorted(roles):
-            return None  # a stand-in the text held already, or one lost
-        made = eval(compile("lambda t: " + code, "<twin tree>", "eval"))  # noqa: S307 - our own literal
-    except (ValueError, SyntaxError, RecursionError, MemoryError):
-        return None
-    used = sorted(set(roles))
+    made, used = made
     unsafe = _UNSAFE.search
 
     def maker(tokens: list[str]):
         for r in used:
             if unsafe(tokens[r]):
                 return None
-        return made(tokens)
+        return made(tokens, times)
 
     return maker
+
+
+def _compiled_tree(probed: str, roles: list[int]):
+    """(``lambda t, c:`` the tree of ``probed`` as a literal, its stand-ins the tokens ``t`` and times ``c``; the
+    token roles it reads), or None (see ``_tree_maker``)."""
+    try:
+        tree = json.loads(probed)
+    except ValueError:
+        return None
+    if type(tree) is not dict:
+        return None
+    found: list[int] = []
+    try:
+        code = literal(tree, lambda v: _string(v, found))
+        if sorted(found) != sorted(roles):
+            return None  # a stand-in the text held already, or one lost
+        made = eval(compile("lambda t, c: " + code, "<twin tree>", "eval"))  # noqa: S307 - our own literal
+    except (ValueError, SyntaxError, RecursionError, MemoryError):
+        return None
+    return made, sorted({r for r in roles if r < _TIMES_AT})
 
 
 _RV_KEY = '"resourceVersion":"'
