@@ -35,10 +35,12 @@ copy from a pod's name or uid elsewhere makes that comparison fail, and the temp
 per template, cli/writes.py ``_marshal``, a stream's documents alike decoded once, api/manifests.py ``_Alike``, and
 the scheduler's status write spliced into the pod's text, engine/controllers/scheduler.py ``_status_text``, and
 the store's read of a pod written in the same transaction without its row, store/db.py ``KNOWN_TEXTS``, and the
-Job controller's read of an orphan pod's text without decoding it, engine/controllers/job.py ``_untracked``) lets
+Job controller's read of an orphan pod's text without decoding it, engine/controllers/job.py ``_untracked``, and
+the Job and CronJob controllers' status writes taking the object as stored from what their sync read, job.py and
+cronjob.py ``_write_status``) lets
 tests run the same commands through the general path and
 compare the stores byte for byte (tests/unit/test_stamp_golden.py, tests/unit/test_deployment_stamp_golden.py,
-tests/unit/test_job_stamp_golden.py).
+tests/unit/test_job_stamp_golden.py, tests/unit/test_cronjob_status_golden.py).
 """
 
 from __future__ import annotations
