@@ -18,25 +18,29 @@ A request named by its generateName alone (``generated_key``: a controller's pod
 is a template by its whole JSON; its draw of the name is one more step of the suffix counter. A controller's pod
 with one owner whose name and uid are its only difference from another's (a Job's pods, ``owner_tokens``: the
 Job's name and uid in the labels, the controller reference and the generateName's head) is keyed with those two
-strings marked, so the pods of every CronJob run share a template; the stamp puts the owner's strings where the
+strings marked, so the pods of Jobs of one pod template share a key; as the template's environment holds the clock
+(``environment``), only the pods created at one instant share a template (the first pods of the Jobs 100 CronJobs
+start in one minute: each minute's make a template of their own); the stamp puts the owner's strings where the
 admitted pod has them (``_owner_places``, with the managedFields key of the controller reference), and a template
 checked only against a pod of its own owner serves that owner alone (``Template.across``). What makes the
 admitted pod reusable (``admitted``): admission moved only the uid counter (by one) and the
 suffix counter (by one, or not at all), wrote nothing, warned of nothing; the objects admission reads did not change
 since (``Tx.admission_writes``: a write of a Namespace or a ServiceAccount, store/db.py ``READ_BY_ADMISSION``, and
-any step undone), the clock did not move, the validation mode and the field manager are the same. A template is made from the first pod's text when a
-second pod of the key comes (``_Seen``), and used only after that second pod went the general way and came out
-exactly as its stamp would have (``verified``): whatever admission would copy from a pod's name or uid elsewhere
-makes that comparison fail, and the template is dropped for good.
+any step undone), the clock did not move, the validation mode and the field manager are the same. A template is
+made from the first pod's text when a second pod of the key comes (``_Seen``), and used only after that second
+pod went the general way and came out exactly as its stamp would have (``verified``): whatever admission would
+copy from a pod's name or uid elsewhere makes that comparison fail, and the template is dropped for good.
 
 ``ENABLED`` (``MINIKCTL_NO_STAMP=1`` clears it; it also turns off apply's last-applied annotation marshalled once
 per template, cli/writes.py ``_marshal``, a stream's documents alike decoded once, api/manifests.py ``_Alike``, and
 the scheduler's status write spliced into the pod's text, engine/controllers/scheduler.py ``_status_text``, and
 the store's read of a pod written in the same transaction without its row, store/db.py ``KNOWN_TEXTS``, and the
-Job controller's read of an orphan pod's text without decoding it, engine/controllers/job.py ``_untracked``) lets
+Job controller's read of an orphan pod's text without decoding it, engine/controllers/job.py ``_untracked``, and
+the Job and CronJob controllers' status writes taking the object as stored from what their sync read, job.py and
+cronjob.py ``_write_status``) lets
 tests run the same commands through the general path and
 compare the stores byte for byte (tests/unit/test_stamp_golden.py, tests/unit/test_deployment_stamp_golden.py,
-tests/unit/test_job_stamp_golden.py).
+tests/unit/test_job_stamp_golden.py, tests/unit/test_cronjob_status_golden.py).
 """
 
 from __future__ import annotations

@@ -446,11 +446,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         # take theirs back): an in-process watch cache (minikctl serve) gets each revision's body from it
         self.journal: list[Change] | None = None
         self.read_only = False  # a read snapshot (Store.read_snapshot): nothing may be written
-        # writes of objects other than Pods, and steps undone, so far: the pods of one template are admitted once
-        # while it stays the same (api/stamp.py keeps its templates in ``stamps``)
-        self.other_writes = 0
         # writes of the objects admission reads of a pod (READ_BY_ADMISSION), and steps undone: the stamps' test of
-        # whether a template still holds (api/stamp.py ``environment``)
+        # whether a template still holds (api/stamp.py ``environment``); ``stamps`` holds the templates
         self.admission_writes = 0
         self.stamps: dict = {}
         # kind -> what a component's informer reads of every object of that kind it lists, worked out from the
@@ -633,8 +630,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             if not self.conn.in_transaction:  # SQLite undid the whole transaction (SQLITE_FULL): nothing to step back
                 raise
             meta, dirty, fed, journaled, pending, _written, unwritten, n_unwritten = frame
-            self.other_writes += 1  # what the step wrote, a Namespace as much as a Pod, never happened
-            self.admission_writes += 1
+            self.admission_writes += 1  # what the step wrote, a Namespace as much as a Pod, never happened
             self.conn.execute("ROLLBACK TO SAVEPOINT step")
             self.conn.execute("RELEASE SAVEPOINT step")
             self._meta, self._dirty = meta, dirty
@@ -1001,10 +997,8 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return last
 
     def _log(self, change: Change) -> None:
-        if change.kind != "Pod":
-            self.other_writes += 1
-            if change.kind in READ_BY_ADMISSION:
-                self.admission_writes += 1
+        if change.kind in READ_BY_ADMISSION:
+            self.admission_writes += 1
         if self.facts and change.type != DELETED:
             facts = self.facts.get(change.kind)
             if facts is not None:
@@ -1046,7 +1040,6 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         if self._shared:
             self._shared.pop(key, None)
         self._last_rv.pop(key, None)
-        self.other_writes += 1
         if key[0] in READ_BY_ADMISSION:
             self.admission_writes += 1
         if key[0] in self._listed_kinds:

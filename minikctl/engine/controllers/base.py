@@ -156,7 +156,11 @@ class Controller:
         while self.queue:
             key = next(iter(self.queue))
             del self.queue[key]
-            self.sync(key[0], key[1], self.tx.get(self.kind, *key))
+            self.sync(key[0], key[1], self.read(*key))
+
+    def read(self, namespace: str, name: str) -> dict | None:
+        """The object of ``kind`` a sync works on, read from the store (its own copy)."""
+        return self.tx.get(self.kind, namespace, name)
 
     def sync(self, namespace: str, name: str, obj: dict | None) -> None:
         raise NotImplementedError
@@ -174,7 +178,7 @@ class Controller:
 
     def due(self, kind: str, namespace: str, name: str, until: int, horizon: int | None) -> None:
         self.tx.delete_runtime(kind, namespace, name)
-        self.sync(namespace, name, self.tx.get(self.kind, namespace, name))
+        self.sync(namespace, name, self.read(namespace, name))
 
     # ---- objects it owns ---------------------------------------------------------------------------
     def owned_objects(self, owner: dict, kind: str = "Pod", adopt: bool = True, match=None,

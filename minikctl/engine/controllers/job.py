@@ -427,6 +427,10 @@ class JobController(Controller):
         self._pod_keys: dict[tuple, tuple] = {}  # (ns, name) -> (owner uid or None, controller-uid label or None)
         self._jobs: dict[tuple, tuple] = {}  # (ns, name) -> (uid, finished?) of the Jobs seen (resolveControllerRef)
         self._recs: dict[tuple, dict] = {}  # runtime records read in this run (only this controller writes them)
+        # the Job the sync read last and its stored text (``read``); then what the status write takes as the Job
+        # stored while the store holds that text (``_write_status``): (the sync's Job, the text, its status then)
+        self._read: tuple[dict, str] | None = None
+        self._as_stored: tuple[dict, str, dict] | None = None
 
     # ---- the informers (addPod/updatePod/deletePod, addJob/updateJob/deleteJob) -------------------------
     def observe(self, ch) -> None:
@@ -532,7 +536,18 @@ class JobController(Controller):
         rec = self._record(namespace, name)
         rec.pop("wake", None)
         self._store(namespace, name, rec)
-        self.sync(namespace, name, self.tx.get(self.kind, namespace, name))
+        self.sync(namespace, name, self.read(namespace, name))
+
+    def read(self, namespace: str, name: str) -> dict | None:
+        """The Job a sync works on, and the stored text it was decoded from (``_read``): its status write
+        (``_write_status``) gets the Job as stored again without decoding that text a second time. Off with the
+        stamps (MINIKCTL_NO_STAMP=1, api/stamp.py)."""
+        found = self.tx.get_with_body(self.kind, namespace, name)
+        if found is None:
+            self._read = None
+            return None
+        self._read = found if _stamp.ENABLED else None
+        return found[0]
 
     def _save_backoff(self, namespace: str, name: str, failures: int, last_ms: int | None) -> None:
         """backoffStore.updateBackoffRecord."""
@@ -697,6 +712,12 @@ class JobController(Controller):
             self.event(job, "Warning", "UnknownCompletionMode", "Skipped Job sync because completion mode is unknown")
             return
         # ``job`` is the sync's own copy: every caller (Controller.work, due) passes what it just read from the store
+        read, self._read = self._read, None
+        self._as_stored = None
+        if read is not None and read[0] is job and isinstance(job.get("spec"), dict) \
+                and isinstance(job.get("status"), dict):
+            # from here on the sync changes the Job's status alone (its spec, metadata and the rest are only read)
+            self._as_stored = (job, read[1], tree_copy(job["status"]))
         spec = job.setdefault("spec", {})
         status = job.setdefault("status", {})
         now = self.tx.now_ms
@@ -1167,8 +1188,24 @@ class JobController(Controller):
             self.event(job, "Warning", cond.get("reason", ""), cond.get("message", ""))
 
     def _write_status(self, job: dict) -> dict:
-        """updateJobStatus: the status subresource (the status as the controller built it)."""
-        live = self.tx.get("Job", _meta(job).get("namespace", "default"), _meta(job)["name"])
+        """updateJobStatus: the status subresource (the status as the controller built it).
+
+        While the store still holds the text the Job was last read or written as (``_as_stored``), the Job stored
+        is that object with the status it had then; the write's result, decoded from the text written, is the
+        sync's Job from then on, and the object stored is what a second write of the sync starts from."""
+        held, self._as_stored = self._as_stored, None
+        decode = None
+        if held is not None and held[0] is job:
+            def as_stored(stored: str) -> dict | None:
+                if stored != held[1]:
+                    return None
+                live = dict(job)
+                live["status"] = held[2]
+                return live
+            decode = as_stored
+        found = self.tx.get_with_body("Job", _meta(job).get("namespace", "default"), _meta(job)["name"],
+                                      decode=decode)
+        live = None if found is None else found[0]
         if live is None or _meta(live).get("uid") != _meta(job).get("uid"):
             return job
         status = dict(job.get("status") or {})
@@ -1179,7 +1216,12 @@ class JobController(Controller):
         new = status_base(live)
         new["status"] = status
         stored, _ = self.api.update(live, new, subresource="status", verb="patching", trusted=True)
-        return _copy_written(stored, self.tx.feed)
+        written = _copy_written(stored, self.tx.feed)
+        if _stamp.ENABLED and self.tx.feed and self.tx.feed[-1].obj is stored:
+            # ``stored`` is the text written, decoded; what it holds is never changed after (``written`` is the
+            # sync's copy)
+            self._as_stored = (written, self.tx.feed[-1].body, stored["status"])
+        return written
 
 
 # ---- helpers of syncJob ---------------------------------------------------------------------------------------
