@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from minikctl.api import stamp as _stamp
 from minikctl.kube import errors as E
 from minikctl.kube.selectors import selector_matches
 from minikctl.kube.treecopy import tree_copy
@@ -97,6 +98,20 @@ def is_pod_available(pod: dict, min_ready_seconds: int, now_ms: int) -> bool:
     return min_ready_seconds == 0 or since + min_ready_seconds * 1000 <= now_ms
 
 
+def as_stored(obj: dict, text: str, status):
+    """``Tx.get_with_body``'s ``decode`` for the status write of ``obj``, which its sync read as ``text`` (or wrote
+    as it) and has changed in its status alone since: while the store still holds that text, the object stored is
+    ``obj`` with ``status``, the status it had then (its spec, metadata and the rest shared, only read), not the
+    text decoded again; else None (decoded)."""
+    def decode(stored: str) -> dict | None:
+        if stored != text:
+            return None
+        live = dict(obj)
+        live["status"] = status
+        return live
+    return decode
+
+
 class Controller:
     """A controller of one owner kind. Subclasses set ``name`` (its event source and writer), ``kind`` (the
     owner kind), ``owned`` (kinds whose changes wake their controller owner) and write ``sync``."""
@@ -158,9 +173,19 @@ class Controller:
             del self.queue[key]
             self.sync(key[0], key[1], self.read(*key))
 
+    # whether ``read`` keeps the stored text the sync's object was decoded from (``last_read``), for a status write
+    # that takes the object as stored from it (``as_stored``); off with the stamps (MINIKCTL_NO_STAMP=1, api/stamp.py)
+    KEEPS_TEXT = False
+    last_read: tuple[dict, str] | None = None
+
     def read(self, namespace: str, name: str) -> dict | None:
-        """The object of ``kind`` a sync works on, read from the store (its own copy)."""
-        return self.tx.get(self.kind, namespace, name)
+        """The object of ``kind`` a sync works on, read from the store (its own copy); with ``KEEPS_TEXT``, it and
+        the stored text it was decoded from are kept as ``last_read``."""
+        if not (self.KEEPS_TEXT and _stamp.ENABLED):
+            self.last_read = None
+            return self.tx.get(self.kind, namespace, name)
+        found = self.last_read = self.tx.get_with_body(self.kind, namespace, name)
+        return None if found is None else found[0]
 
     def sync(self, namespace: str, name: str, obj: dict | None) -> None:
         raise NotImplementedError

@@ -23,8 +23,8 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
-from minikctl.api import stamp as _stamp
-from minikctl.engine.controllers.base import Controller, controller_ref, new_controller_ref, status_base
+from minikctl.engine.controllers.base import Controller, as_stored, controller_ref, new_controller_ref, \
+    status_base
 from minikctl.kube import cron
 from minikctl.kube import errors as E
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
@@ -180,6 +180,7 @@ class CronJobController(Controller):
     """pkg/controller/cronjob (ControllerV2)."""
 
     name = WRITER
+    KEEPS_TEXT = True  # its status writes take the CronJob as stored from what the sync read (``_write_status``)
     kind = "CronJob"
     owned = ("Job",)
 
@@ -191,7 +192,7 @@ class CronJobController(Controller):
         self._seen: dict[tuple, dict] = {}  # (ns, name) -> the Job as last observed (the informer's cache)
         self._uids: dict[tuple, str | None] = {}  # (ns, name) -> uid of the CronJobs seen (resolveControllerRef)
         self._recs: dict[tuple, dict] = {}  # runtime records read in this run (only this controller writes them)
-        self._read: tuple[dict, str] | None = None  # the CronJob the sync read last and its stored text (``read``)
+        self._read: tuple[dict, str] | None = None  # the CronJob the sync works on as read (``last_read``)
 
     # ---- the informers ---------------------------------------------------------------------------------------
     def observe(self, ch) -> None:
@@ -298,25 +299,16 @@ class CronJobController(Controller):
         self.tx.put_runtime(kind, namespace, name, rec, None)
         self.sync(namespace, name, self.read(namespace, name))
 
-    def read(self, namespace: str, name: str) -> dict | None:
-        """The CronJob a sync works on, and (``_read``) the stored text it was decoded from: its status write
-        (``_write_status``) gets the object as stored again without decoding that text a second time. Off with the
-        stamps (MINIKCTL_NO_STAMP=1, api/stamp.py)."""
-        found = self.tx.get_with_body(self.kind, namespace, name)
-        if found is None:
-            self._read = None
-            return None
-        cj, text = found
-        status = cj.get("status")
-        self._read = (cj, text) if _stamp.ENABLED and isinstance(status, dict) else None
-        return cj
-
     # ---- sync -------------------------------------------------------------------------------------------------
     def sync(self, namespace: str, name: str, cj: dict | None) -> None:
         if cj is None:
             self._recs[(namespace, name)] = {}
             self.tx.delete_runtime(self.kind, namespace, name)
             return
+        # the CronJob and its stored text as read (``last_read``), for its status write (``_write_status``): the
+        # sync changes its status alone, in place or by ``_delete_from_active``, which replaces ``active``
+        read, self.last_read = self.last_read, None
+        self._read = read if read is not None and read[0] is cj and isinstance(cj.get("status"), dict) else None
         jobs = self.jobs_to_be_reconciled(cj)
         # ``cj`` is the sync's own copy: every caller (Controller.work, due) passes what it just read from the store
         old_status = _copy_read(cj.get("status") or {})
@@ -342,20 +334,8 @@ class CronJobController(Controller):
         if status == old_status:
             return
         read, self._read = self._read, None
-        decode = None
-        if read is not None and read[0] is cj:
-            text = read[1]
-
-            def as_read(stored: str) -> dict | None:
-                # the store still holds the text the sync read: the object is ``cj`` with the status it had then
-                # (the sync changes the status alone, in place or by ``_delete_from_active``, which replaces
-                # ``active``; its spec, metadata and the rest are only read)
-                if stored != text:
-                    return None
-                live = dict(cj)
-                live["status"] = old_status
-                return live
-            decode = as_read
+        # the store still holding the text the sync read, the CronJob stored is ``cj`` with the status it had then
+        decode = as_stored(cj, read[1], old_status) if read is not None else None
         found = self.tx.get_with_body("CronJob", _meta(cj).get("namespace", "default"), _meta(cj)["name"],
                                       decode=decode)
         live = None if found is None else found[0]

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 
 from minikctl.api import stamp as _stamp
-from minikctl.engine.controllers.base import Controller, controller_ref, is_pod_ready, new_controller_ref, \
+from minikctl.engine.controllers.base import Controller, as_stored, controller_ref, is_pod_ready, new_controller_ref, \
     pod_from_template, status_base
 from minikctl.kube import errors as E
 from minikctl.kube.selectors import selector_matches
@@ -413,6 +413,7 @@ class JobController(Controller):
     """pkg/controller/job: Jobs run pods to completion."""
 
     name = WRITER
+    KEEPS_TEXT = True  # its status writes take the Job as stored from what the sync read (``_write_status``)
     kind = "Job"
     owned = ("Pod",)
 
@@ -427,9 +428,8 @@ class JobController(Controller):
         self._pod_keys: dict[tuple, tuple] = {}  # (ns, name) -> (owner uid or None, controller-uid label or None)
         self._jobs: dict[tuple, tuple] = {}  # (ns, name) -> (uid, finished?) of the Jobs seen (resolveControllerRef)
         self._recs: dict[tuple, dict] = {}  # runtime records read in this run (only this controller writes them)
-        # the Job the sync read last and its stored text (``read``); then what the status write takes as the Job
-        # stored while the store holds that text (``_write_status``): (the sync's Job, the text, its status then)
-        self._read: tuple[dict, str] | None = None
+        # what the status write takes as the Job stored while the store holds the text the sync read it as
+        # (``last_read``) or last wrote (``_write_status``): (the sync's Job, the text, its status then)
         self._as_stored: tuple[dict, str, dict] | None = None
 
     # ---- the informers (addPod/updatePod/deletePod, addJob/updateJob/deleteJob) -------------------------
@@ -537,17 +537,6 @@ class JobController(Controller):
         rec.pop("wake", None)
         self._store(namespace, name, rec)
         self.sync(namespace, name, self.read(namespace, name))
-
-    def read(self, namespace: str, name: str) -> dict | None:
-        """The Job a sync works on, and the stored text it was decoded from (``_read``): its status write
-        (``_write_status``) gets the Job as stored again without decoding that text a second time. Off with the
-        stamps (MINIKCTL_NO_STAMP=1, api/stamp.py)."""
-        found = self.tx.get_with_body(self.kind, namespace, name)
-        if found is None:
-            self._read = None
-            return None
-        self._read = found if _stamp.ENABLED else None
-        return found[0]
 
     def _save_backoff(self, namespace: str, name: str, failures: int, last_ms: int | None) -> None:
         """backoffStore.updateBackoffRecord."""
@@ -712,7 +701,7 @@ class JobController(Controller):
             self.event(job, "Warning", "UnknownCompletionMode", "Skipped Job sync because completion mode is unknown")
             return
         # ``job`` is the sync's own copy: every caller (Controller.work, due) passes what it just read from the store
-        read, self._read = self._read, None
+        read, self.last_read = self.last_read, None
         self._as_stored = None
         if read is not None and read[0] is job and isinstance(job.get("spec"), dict) \
                 and isinstance(job.get("status"), dict):
@@ -1194,15 +1183,7 @@ class JobController(Controller):
         is that object with the status it had then; the write's result, decoded from the text written, is the
         sync's Job from then on, and the object stored is what a second write of the sync starts from."""
         held, self._as_stored = self._as_stored, None
-        decode = None
-        if held is not None and held[0] is job:
-            def as_stored(stored: str) -> dict | None:
-                if stored != held[1]:
-                    return None
-                live = dict(job)
-                live["status"] = held[2]
-                return live
-            decode = as_stored
+        decode = as_stored(job, held[1], held[2]) if held is not None and held[0] is job else None
         found = self.tx.get_with_body("Job", _meta(job).get("namespace", "default"), _meta(job)["name"],
                                       decode=decode)
         live = None if found is None else found[0]
