@@ -646,3 +646,51 @@ def test_learned_from_the_first_deleting_minutes(tmp_path, monkeypatch, case):
     _compare(off, slow)
     for st in stores.values():
         st.close()
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_the_jump_s_event_plans(tmp_path, monkeypatch, warm):
+    """The holes of the jump's event texts numbered once per skip and moved into a list each minute
+    (``alike.Shift._event_plan``): each minute's rows are those of the memo made each minute
+    (``alike.PLANNED_EVENTS`` off: MINIKCTL_NO_PLANNED_EVENTS=1), and the stores both ways are stepping's. ``warm``
+    as in ``test_the_jump_s_events_filled_into_texts``."""
+    from minikctl.engine import alike
+
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    assert alike.PLANNED_EVENTS  # the path the skip takes unless turned off
+    planned = []
+    real = alike.Shift.new_events
+
+    def new_events(self, events, n, floor):
+        events = list(events)
+        rows = real(self, events, n, floor)
+        if alike.PLANNED_EVENTS:
+            assert rows == self._new_events_by_spec(events, n, floor)
+            planned.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(alike.Shift, "new_events", new_events)
+    stores = {}
+    for mode, on in (("planned", True), ("by_spec", False), ("slow", None)):
+        monkeypatch.setattr(alike, "PLANNED_EVENTS", bool(on))
+        if warm:
+            st = _world(tmp_path / mode, STEADY[1:2], on is not None, steps=(2 * 60_000 + 30,))
+            with st.transaction() as tx:
+                cl = Cluster(tx)
+                for cj in (STEADY[0], STEADY[2]):
+                    cl.api.create(cj)
+                cl.settle()
+            with st.transaction() as tx:
+                Cluster(tx).advance_to(tx.now_ms + SPAN_MS)
+        else:
+            st = _world(tmp_path / mode, STEADY, on is not None, steps=(20 * 60_000, SPAN_MS))
+        stores[mode] = st
+        if mode == "planned":
+            assert sum(planned) > 50
+            planned.clear()
+    assert not planned  # the run with it off did not plan
+    assert _oldest(stores["planned"]) == _oldest(stores["by_spec"]) > 0
+    _compare(stores["planned"], stores["by_spec"])
+    _compare(stores["planned"], stores["slow"])
+    for st in stores.values():
+        st.close()
