@@ -28,6 +28,10 @@ TEXT_MOVES = os.environ.get("MINIKCTL_NO_TEXT_MOVES", "") in ("", "0")
 # the events a jump writes filled into a text made once per learned event (``Shift.new_events``);
 # MINIKCTL_NO_EVENT_TEXTS=1 writes each as ``Shift.new_event`` does (tests/unit/test_cronjob_skip.py compares the two)
 EVENT_TEXTS = os.environ.get("MINIKCTL_NO_EVENT_TEXTS", "") in ("", "0")
+# those texts' holes numbered once per skip, each spec moved once a minute into a list (``Shift._event_plan``);
+# MINIKCTL_NO_PLANNED_EVENTS=1 moves them through a memo made each minute (tests/unit/test_cronjob_skip.py compares
+# the two)
+PLANNED_EVENTS = os.environ.get("MINIKCTL_NO_PLANNED_EVENTS", "") in ("", "0")
 
 
 class NotAlike(Exception):
@@ -134,6 +138,9 @@ class Shift:
         self._events: dict[str, tuple] = {}  # a learned event's stored body -> its decoded and checked array,
         # and its items' texts
         self._event_texts: dict[tuple, tuple] = {}  # a learned event (key, row) -> its text (``_event_text``)
+        self._event_plans: dict[tuple, tuple] = {}  # a learned event (key, row) -> ``_event_plan``
+        self._plan_specs: list = []  # the specs of the planned events' holes, numbered
+        self._plan_index: dict = {}  # spec -> its number
 
     def uid(self, text: str, n: int) -> str:
         u = self.uids.get(text)
@@ -289,7 +296,70 @@ class Shift:
     def new_events(self, events, n: int, floor: int) -> list:
         """``new_event`` of each learned event (key, row) whose time n minutes on is after ``floor``, as a row of
         the events table (namespace, name, involved uid, resourceVersion, last time, body): each event's text is
-        made once (``_event_text``), and each spec moved once a minute."""
+        made once (``_event_text``), its holes numbered once among the specs of every event (``_event_plan``),
+        and each spec moved once a minute, when an event first needs it."""
+        if not PLANNED_EVENTS:
+            return self._new_events_by_spec(events, n, floor)
+        plans = self._event_plans
+        dt = n * MINUTE
+        todo = []
+        for key, row in events:
+            if row[2] + dt <= floor:
+                continue
+            found = plans.get((key, row))
+            if found is None:
+                found = plans[(key, row)] = self._event_plan(key, row)
+            todo.append(found)
+        specs = self._plan_specs
+        vals: list = [None] * len(specs)
+        moved = self._moved
+        counts = self._counts(n)
+        dr = n * self.dr
+        rows = []
+        for ns, head, at, count, uid, rv, last, text, holes, involved in todo:
+            values = []
+            for i in holes:
+                v = vals[i]
+                if v is None:
+                    v = vals[i] = moved(specs[i], n)
+                values.append(v)
+            values.append(involved + dr)
+            if type(head) is int:
+                v = vals[head]
+                if v is None:
+                    v = vals[head] = moved(specs[head], n)
+                head = v
+            if type(uid) is int:
+                v = vals[uid]
+                if v is None:
+                    v = vals[uid] = moved(specs[uid], n)
+                uid = v
+            value = (at + dt) * EVENT_NAME_COUNTER + counts(count) % EVENT_NAME_COUNTER
+            rows.append((ns, f"{head}.{value:x}", uid, rv + dr, last + dt, text % tuple(values)))
+        return rows
+
+    def _event_plan(self, key: tuple, row: tuple) -> tuple:
+        """``_event_text`` with each spec (the holes', the name's head, the involved uid) as its number in
+        ``_plan_specs``, the involved object's resourceVersion (the last hole, an int) apart."""
+        ns, head, at, count, uid, rv, last, text, holes = self._event_text(key, row)
+        if not holes or type(holes[-1]) is not int or any(type(p) is int for p in holes[:-1]):
+            raise NotAlike("an event's holes of another shape")
+        index = self._plan_index
+        specs = self._plan_specs
+
+        def number(spec) -> int:
+            i = index.get(spec)
+            if i is None:
+                i = index[spec] = len(specs)
+                specs.append(spec)
+            return i
+
+        return (ns, number(head) if type(head) is tuple else head, at, count,
+                number(uid) if type(uid) is tuple else uid, rv, last, text,
+                tuple(number(p) for p in holes[:-1]), holes[-1])
+
+    def _new_events_by_spec(self, events, n: int, floor: int) -> list:
+        """``new_events`` with each event's holes moved through a memo of the specs, made again each call."""
         texts = self._event_texts
         moved = self._moved
         done: dict = {}  # spec -> its text n minutes on

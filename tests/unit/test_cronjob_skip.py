@@ -563,3 +563,134 @@ def test_pods_restarted_in_place_as_stepping(tmp_path, monkeypatch):
     _compare(fast, slow)
     fast.close()
     slow.close()
+
+
+def _bench_cronjob(name: str, **spec) -> dict:
+    """The CronJob of bench/cronjob_speed.py: restartPolicy OnFailure, the default backoffLimit."""
+    cj = _cronjob(name, "date; echo Hello from the Kubernetes cluster", **spec)
+    job = cj["spec"]["jobTemplate"]["spec"]
+    del job["backoffLimit"]
+    job["template"]["spec"]["restartPolicy"] = "OnFailure"
+    return cj
+
+
+# CronJobs whose skip may learn from their first minutes that delete a Job (``cronskip._as_if_alike_before``):
+# (the CronJobs created at once, those created after the first span, the first span); and the minutes the learning
+# steps fewer than with it off
+FIRST_DELETING = {
+    "steady": ((STEADY, (), 0), 1),
+    "bench": (([_bench_cronjob(f"cj{i}") for i in range(3)], (), 0), 1),
+    "other_limits": (([_cronjob("two", "echo two", successfulJobsHistoryLimit=2),
+                       _cronjob("five", "echo five; exit 3", failedJobsHistoryLimit=5),
+                       _bench_cronjob("four", successfulJobsHistoryLimit=4)], (), 0), 1),
+    "one_a_minute_later": ((STEADY[:2], STEADY[2:], 60_000), 1),
+    "created_mid_minute": ((STEADY[:1], STEADY[1:], 90_500), 1),
+    "every_two_minutes": (([_cronjob("two", "echo every two", schedule="*/2 * * * *"), STEADY[0]], (), 0), 0),
+}
+
+
+def _staged_world(home: Path, case: tuple, profile: dict | None, span: int, stepped: list) -> Store:
+    """``_profiled_world`` of the CronJobs of ``case`` (``FIRST_DELETING``): some created after a first span."""
+    first, later, wait = case
+    st = _profiled_world(home, first, profile, wait, []) if wait else None
+    if st is None:
+        return _profiled_world(home, first, profile, span, stepped)
+    from minikctl.engine.loop import Loop
+
+    with st.transaction() as tx:
+        cl = Cluster(tx)
+        for cj in later:
+            cl.api.create(cj)
+        cl.settle()
+    real = Loop.run
+
+    def run(self, to_ms, *args, **kwargs):
+        start = self.tx.now_ms
+        out = real(self, to_ms, *args, **kwargs)
+        stepped.append(self.tx.now_ms - start)
+        return out
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(Loop, "run", run)
+    try:
+        with st.transaction() as tx:
+            Cluster(tx).advance_to(tx.now_ms + span)
+    finally:
+        mp.undo()
+    return st
+
+
+@pytest.mark.parametrize("case", sorted(FIRST_DELETING))
+def test_learned_from_the_first_deleting_minutes(tmp_path, monkeypatch, case):
+    """The skip learns from a CronJob's first two minutes that delete a Job, though the minute before them created
+    one and deleted none (its writes at other revision offsets: ``cronskip._as_if_alike_before``), and steps a
+    minute fewer than when it learns from the minutes after them (``MINIKCTL_NO_CRON_FIRST_DELETING=1``); the
+    store is the same both ways, and stepping's, byte for byte. CronJobs with other history limits, created a
+    minute or a minute and a half after the others, or scheduled every two minutes (never alike minute by minute:
+    stepped all the way, as with it off)."""
+    from minikctl.engine import cronskip
+
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    objects, fewer = FIRST_DELETING[case]
+    stepped: dict = {}
+    stores = {}
+    for mode, profile, on in (("fast", None, True), ("off", None, False), ("slow", {"ffwd": False}, True)):
+        monkeypatch.setattr(cronskip, "FIRST_DELETING", on)
+        stepped[mode] = []
+        stores[mode] = _staged_world(tmp_path / mode, objects, profile, SPAN_MS, stepped[mode])
+    fast, off, slow = stores["fast"], stores["off"], stores["slow"]
+    if case != "every_two_minutes":
+        assert _oldest(fast) > 0 and _oldest(off) > 0  # skipped both ways
+    assert sum(stepped["off"]) - sum(stepped["fast"]) == fewer * 60_000
+    _compare(fast, slow)
+    _compare(off, slow)
+    for st in stores.values():
+        st.close()
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_the_jump_s_event_plans(tmp_path, monkeypatch, warm):
+    """The holes of the jump's event texts numbered once per skip and moved into a list each minute
+    (``alike.Shift._event_plan``): each minute's rows are those of the memo made each minute
+    (``alike.PLANNED_EVENTS`` off: MINIKCTL_NO_PLANNED_EVENTS=1), and the stores both ways are stepping's. ``warm``
+    as in ``test_the_jump_s_events_filled_into_texts``."""
+    from minikctl.engine import alike
+
+    monkeypatch.setenv("MINIKCTL_EVENT_TTL", "15m")
+    assert alike.PLANNED_EVENTS  # the path the skip takes unless turned off
+    planned = []
+    real = alike.Shift.new_events
+
+    def new_events(self, events, n, floor):
+        events = list(events)
+        rows = real(self, events, n, floor)
+        if alike.PLANNED_EVENTS:
+            assert rows == self._new_events_by_spec(events, n, floor)
+            planned.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(alike.Shift, "new_events", new_events)
+    stores = {}
+    for mode, on in (("planned", True), ("by_spec", False), ("slow", None)):
+        monkeypatch.setattr(alike, "PLANNED_EVENTS", bool(on))
+        if warm:
+            st = _world(tmp_path / mode, STEADY[1:2], on is not None, steps=(2 * 60_000 + 30,))
+            with st.transaction() as tx:
+                cl = Cluster(tx)
+                for cj in (STEADY[0], STEADY[2]):
+                    cl.api.create(cj)
+                cl.settle()
+            with st.transaction() as tx:
+                Cluster(tx).advance_to(tx.now_ms + SPAN_MS)
+        else:
+            st = _world(tmp_path / mode, STEADY, on is not None, steps=(20 * 60_000, SPAN_MS))
+        stores[mode] = st
+        if mode == "planned":
+            assert sum(planned) > 50
+            planned.clear()
+    assert not planned  # the run with it off did not plan
+    assert _oldest(stores["planned"]) == _oldest(stores["by_spec"]) > 0
+    _compare(stores["planned"], stores["by_spec"])
+    _compare(stores["planned"], stores["slow"])
+    for st in stores.values():
+        st.close()
