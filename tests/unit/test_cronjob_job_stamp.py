@@ -64,7 +64,7 @@ def _run(tmp_path, monkeypatch, label: str, stamp_on: bool, steps) -> tuple[list
     store = Store(path)
     with store.transaction() as tx:
         cl = Cluster(tx)
-        for ns in ("away", "cj1"):
+        for ns in ("away", "cj1", "n1", "n2"):
             cl.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
         cl.settle()
     answers = []
@@ -131,7 +131,10 @@ def test_two_templates_interleaved_and_a_namespace_named_like_a_cronjob(tmp_path
     # a CronJob named like the namespace it is in: not keyed; those whose names hold the namespace's are
     steps += _jobs(["cj1", "cj1x", "cj1y", "cj1z"], namespace="cj1", first=40)
     steps += _jobs(["cc1", "cc2", "cc3"], namespace="cj1", first=50)
+    # CronJobs each named like its namespace, the third namespace absent: its Job refused, never stamped
+    steps += [("job", job_request(n, 60 + i, n)) for i, n in enumerate(("n1", "n2", "n3"))]
     made, answers = _same(tmp_path, monkeypatch, "templates", steps)
+    assert answers[-1].startswith("NotFound"), answers
     assert sorted(made) == sorted([f"aa{i}-29000000" for i in range(2, 8)] + [f"bb{i}-29000000" for i in range(2, 8)]
                                   + ["cj1z-29000000", "cc3-29000000"]), made
 
