@@ -241,6 +241,19 @@ class Api:
                     if stamped is not None:
                         return stamped
                 watch = _stamp.watch(self, key)
+        elif res.kind == "Job" and self.writer and not dry_run and managed is None and self.field_manager:
+            # the Jobs of one CronJob template created at one instant are admitted once (api/stamp.py ``job_key``)
+            from minikctl.api import stamp as _stamp
+
+            key = _stamp.job_key(obj) if _stamp.ENABLED else None
+            if key is not None:
+                owner = _stamp.job_owner(obj)
+                template = _stamp.usable(self, key, owner)
+                if template is not None:
+                    stamped = self._job_stamped(template, obj, owner)
+                    if stamped is not None:
+                        return stamped
+                watch = _stamp.watch(self, key)
         strat = registry.strategy(res)
         sent = obj
         obj = _copy(obj)
@@ -290,7 +303,9 @@ class Api:
                 meta["managedFields"] = managed
         elif self.field_manager:
             self._record(res, None, obj, "", sent)
-        if watch is not None:
+        if watch is not None and res.kind == "Job":
+            _stamp.job_admitted(watch, self, obj, _stamp.job_owner(sent))
+        elif watch is not None:
             _stamp.admitted(watch, self, obj, name, (sent["metadata"].get("annotations") or {}).get(LAST_APPLIED),
                             _stamp.owner_tokens(sent))
         if dry_run:
@@ -322,6 +337,18 @@ class Api:
         with self.writing():
             return self.tx.create(obj, template.encode, template.remaker(name, uid, applied, token, owner or None),
                                   _stamp.OwnerSource(template, owner) if owner else template, template.summary)
+
+    def _job_stamped(self, template, sent: dict, owner: tuple) -> dict | None:
+        """``create`` of a CronJob's Job whose template was admitted before (api/stamp.py ``JobTemplate``): the
+        template with this Job's uid and its owner's name and uid, the uid counter moved as admission moves it.
+        None when the Job is not new (the general path refuses it as it does)."""
+        name = sent["metadata"]["name"]
+        if self.tx.exists("Job", template.namespace, name):
+            return None
+        self.admission_name = name
+        obj = template.stamp(self.tx.new_uid(), owner)
+        with self.writing():
+            return self.tx.create(obj)
 
     def _admit_namespace(self, res: Resource, ns: str, name: str, source: str) -> None:
         """The NamespaceLifecycle admission plugin: the namespace must exist and not be terminating."""

@@ -37,10 +37,20 @@ the scheduler's status write spliced into the pod's text, engine/controllers/sch
 the store's read of a pod written in the same transaction without its row, store/db.py ``KNOWN_TEXTS``, and the
 Job controller's read of an orphan pod's text without decoding it, engine/controllers/job.py ``_untracked``, and
 the Job and CronJob controllers' status writes taking the object as stored from what their sync read, job.py and
-cronjob.py ``_write_status``) lets
+cronjob.py ``_write_status``, and the Jobs a CronJob creates stamped from one admitted Job, ``job_key`` and
+``JobTemplate``) lets
 tests run the same commands through the general path and
 compare the stores byte for byte (tests/unit/test_stamp_golden.py, tests/unit/test_deployment_stamp_golden.py,
-tests/unit/test_job_stamp_golden.py, tests/unit/test_cronjob_status_golden.py).
+tests/unit/test_job_stamp_golden.py, tests/unit/test_cronjob_status_golden.py, tests/unit/test_cronjob_job_stamp.py).
+
+The Jobs of CronJobs (``job_key``): the CronJob controller creates, at the one instant of a scheduled minute, a Job
+per CronJob whose request differs from another CronJob's of the same jobTemplate by the CronJob's name and uid
+alone (the Job's name is ``<cronjob>-<minute>``, pkg/controller/cronjob/utils.go ``getJobFromTemplate2``).
+Admission puts the Job's own uid in its generated selector and its pod template's labels and its name in the
+``job-name`` labels (pkg/registry/batch/job/strategy.go ``PrepareForCreate``/``generateSelector``), so an admitted
+Job is, as text, the next one with three strings exchanged. The same rules as for pods hold: the template made by
+the first request of a key, trusted once a second one of another CronJob went the general way and came out as
+its stamp, only while ``environment`` is unchanged, one uid drawn as admission draws it.
 """
 
 from __future__ import annotations
@@ -480,17 +490,12 @@ def usable(api, key: tuple, owner: tuple | None = None) -> Template | None:
 def admitted(watch: Watch, api, obj: dict, name: str, applied: str | None, owner: tuple | None = None) -> None:
     """A general create of a keyed request admitted ``obj`` (not yet stored): record it as the key's template, or
     compare it with the template's stamp (and trust the template from then on, or never again)."""
-    tx = api.tx
-    templates = tx.stamps
-    meta = tx._meta
-    before = watch.meta
-    if (len(api.warnings) != watch.warnings or len(tx.feed) != watch.feed or len(tx._changes) != watch.changes
-            or any(before.get(k) != v for k, v in meta.items() if k not in _COUNTERS)
-            or any(k not in meta for k in before)):
+    templates = api.tx.stamps
+    moved = _counters_moved(watch, api)
+    if moved is None:
         _keep(templates, watch.key, False)
         return
-    uid_step = int(meta.get("counter:uid", "0")) - int(before.get("counter:uid", "0"))
-    suffix_step = int(meta.get("counter:suffix", "0")) - int(before.get("counter:suffix", "0"))
+    uid_step, suffix_step = moved
     paths, token = _token_paths(obj)
     if uid_step != 1 or suffix_step != (1 if token is not None else 0) + (1 if watch.key[1] == GENERATED else 0):
         _keep(templates, watch.key, False)
@@ -523,3 +528,113 @@ def _keep(templates: dict, key: tuple, value) -> None:
     while len(templates) >= KEPT:
         del templates[next(iter(templates))]
     templates[key] = value
+
+
+# ---- the Jobs a CronJob creates ---------------------------------------------------------------------------------
+# marks of a Job's own uid, its owner's uid and its owner's name in a Job template's text (``JobTemplate``): control
+# characters, which the encoder escapes inside strings, so no encoded text holds one; no letter or digit in them
+# (an owner's name, a DNS label, is never found inside a mark)
+_JOB_MARKS = ("\x00\x01\x00", "\x00\x02\x00", "\x00\x03\x00")
+
+
+def job_owner(sent) -> tuple | None:
+    """(name, uid) of the CronJob that made a Job request (pkg/controller/cronjob/utils.go ``getJobFromTemplate2``:
+    one controller reference to it, the Job named ``<cronjob>-<scheduled minute>``); None unless the request has
+    a plain name that is a DNS-1123 label, no generateName, a namespace, and exactly one owner reference, a CronJob
+    controller, whose name is a DNS-1123 label that begins the Job's name and whose uid has ``Tx.new_uid``'s shape,
+    neither within the other nor within the namespace."""
+    meta = sent.get("metadata") if type(sent) is dict else None
+    if type(meta) is not dict or "generateName" in meta:
+        return None
+    name = meta.get("name")
+    refs = meta.get("ownerReferences")
+    if type(name) is not str or not _LABEL.fullmatch(name) or type(refs) is not list or len(refs) != 1 \
+            or type(refs[0]) is not dict or refs[0].get("controller") is not True or refs[0].get("kind") != "CronJob":
+        return None
+    owner, uid = refs[0].get("name"), refs[0].get("uid")
+    if type(owner) is not str or type(uid) is not str or not _LABEL.fullmatch(owner) or not _UID.fullmatch(uid) \
+            or owner in uid or uid in owner or not name.startswith(owner):
+        return None
+    namespace = meta.get("namespace")  # the same in every request of a key (``job_key``): neither string in it
+    if type(namespace) is not str or owner in namespace or uid in namespace:
+        return None
+    return owner, uid
+
+
+def job_key(sent) -> tuple | None:
+    """The template of a CronJob's Job request (``job_owner``): its JSON with the owner's uid, then its name,
+    marked wherever they occur, and the lengths of the owner's and the Job's names (validation looks at them: the
+    Job's name is a label value of its pods). Two requests of one key are one another with the owner's name and
+    uid exchanged, character for character (the marks are in no encoded text). None when the request is not one."""
+    owner = job_owner(sent)
+    if owner is None:
+        return None
+    try:
+        text = _encode(sent)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return ("Job", text.replace(owner[1], _JOB_MARKS[1]).replace(owner[0], _JOB_MARKS[2]), len(owner[0]),
+            len(sent["metadata"]["name"]))
+
+
+class JobTemplate:
+    """An admitted CronJob's Job as the store's encoder writes it (before the store sets its creation time and
+    resourceVersion), with its own uid, its owner's uid and its owner's name marked wherever they occur: admission
+    copies the Job's uid into the generated selector and the pod template's labels, its name into the
+    ``job-name`` labels, the owner's uid into the managedFields key of the controller reference
+    (pkg/registry/batch/job/strategy.go ``generateSelector``, fieldmanager.py). A stamp is the text with another
+    Job's values put in, decoded; it is trusted once the Job of another owner went the general way and came out
+    as its stamp (``admitted``): were any of the three strings part of what admission writes for every Job, or
+    did admission look at more than their lengths, that comparison fails and the key is given up."""
+
+    __slots__ = ("env", "text", "namespace", "owner", "verified", "across")
+
+    def __init__(self, env: tuple, text: str, namespace: str, owner: tuple) -> None:
+        self.env, self.text, self.namespace, self.owner = env, text, namespace, owner
+        self.verified = False
+        self.across = False
+
+    def stamp(self, uid: str, owner: tuple) -> dict:
+        return json.loads(self.text.replace(_JOB_MARKS[0], uid).replace(_JOB_MARKS[1], owner[1])
+                          .replace(_JOB_MARKS[2], owner[0]))
+
+
+def _counters_moved(watch: Watch, api) -> tuple[int, int] | None:
+    """How far admission moved the uid and suffix counters since ``watch`` was taken; None when it did anything
+    else a stamp does not (warned, fed a watcher, recorded a change, wrote another meta key)."""
+    tx = api.tx
+    meta = tx._meta
+    before = watch.meta
+    if (len(api.warnings) != watch.warnings or len(tx.feed) != watch.feed or len(tx._changes) != watch.changes
+            or any(before.get(k) != v for k, v in meta.items() if k not in _COUNTERS)
+            or any(k not in meta for k in before)):
+        return None
+    return (int(meta.get("counter:uid", "0")) - int(before.get("counter:uid", "0")),
+            int(meta.get("counter:suffix", "0")) - int(before.get("counter:suffix", "0")))
+
+
+def job_admitted(watch: Watch, api, obj: dict, owner: tuple) -> None:
+    """A general create of a CronJob's Job request (``job_key``) admitted ``obj`` (not yet stored): record it as
+    the key's template, or compare it with the template's stamp (and trust the template from then on, or never
+    again). Admission must have drawn one uid and no name suffix."""
+    templates = api.tx.stamps
+    if _counters_moved(watch, api) != (1, 0):
+        _keep(templates, watch.key, False)
+        return
+    text = _dumps(obj)
+    uid = obj["metadata"]["uid"]
+    template = watch.template
+    if template is None:
+        if "\x00" in text or not _UID.fullmatch(uid) or uid in owner[0] or owner[0] in uid:
+            _keep(templates, watch.key, False)
+            return
+        marked = text.replace(uid, _JOB_MARKS[0]).replace(owner[1], _JOB_MARKS[1]).replace(owner[0], _JOB_MARKS[2])
+        _keep(templates, watch.key, JobTemplate(watch.env, marked, obj["metadata"].get("namespace", ""), owner))
+        return
+    if _dumps(template.stamp(uid, owner)) == text:
+        template.verified = True
+        # checked with a Job of another owner: what admission does with the owner's strings is proved
+        if owner[0] != template.owner[0] and owner[1] != template.owner[1]:
+            template.across = True
+    else:
+        _keep(templates, watch.key, False)
