@@ -742,7 +742,9 @@ def _string(v: str, found: list) -> str:
 # one model's wake-ups at two instants differ in them, the rest of the text alike
 _TIMES = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?Z")
 _TIMES_AT = len(_MARKS)  # the stand-in of a text's k-th time: role _TIMES_AT + k (below 256, the probes' range)
-_MAX_SHAPES = 64
+# the shapes of a few minutes' models and of the pods they write: bench/services_speed.py makes 70 (with 64 kept,
+# a third of them were compiled again once the cache was cleared)
+_MAX_SHAPES = 256
 _shapes: dict = {}  # the text with its roles' and times' stand-ins -> (compiled literal, its roles) or None
 
 
