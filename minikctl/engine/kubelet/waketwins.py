@@ -54,10 +54,14 @@ import json
 import os
 import importlib
 import re
+import time
+
+from minikctl.engine.kubelet.parked import Park
 
 from minikctl.engine.kubelet.statustwins import _MARKS, MARK, NO_IP, _mask, _Template, identity_tokens
 from minikctl.kube import jsontext
 from minikctl.kube.treecopy import literal
+from minikctl.store import logs as store_logs
 
 ENABLED = os.environ.get("MINIKCTL_NO_WAKE_TWINS", "") in ("", "0")
 # a twin's events stored from bodies made as they are recorded (store/events.py ``record_event`` ``kept``)
@@ -391,8 +395,6 @@ class WakeTwins:
 
     # ---- a wake-up worked the general way, its operations written down ------------------------------------------
     def _traced(self, ns, name, pod, body, tokens, until, horizon) -> _Trace:
-        from minikctl.store import logs as store_logs
-
         kl = self.kubelet
         tx = kl.tx
         trace = _Trace(ns, name, pod, tokens, body)
@@ -529,8 +531,6 @@ class WakeTwins:
     def _replay(self, made: "_Model", ns, name, pod: dict, tokens: list[str]) -> bool:
         """Do the model's operations again with the pod's own tokens; False (nothing done) when what the model read
         is not what the pod reads: a store meta value, or where the due queue stops the pod's stepping."""
-        from minikctl.store import logs as store_logs
-
         kl = self.kubelet
         tx = kl.tx
         model = made.trace
@@ -540,8 +540,6 @@ class WakeTwins:
         if model.stop == "other":
             nxt = model.nxt
             deadline = kl.loop.wall_deadline
-            import time
-
             if not (deadline is not None and nxt > tx.now_ms and time.monotonic() > deadline):
                 other = tx.next_due_other(nxt, "Pod", ns, name)
                 if other is None or not tuple(other) < (nxt, "Pod", ns, name):
@@ -620,8 +618,6 @@ class WakeTwins:
             elif kind == "take":
                 parked.take(ns, name, _NO_RECORD)  # the record as the model's take left it: written below
             elif kind == "park":
-                from .parked import Park
-
                 _, cname, iid, key, fp, message, first, period, end, seq0, timer_seq = op
                 p = Park(ns, name, pod, *[v.fill(toks) if t else v for t, v in (cname, iid, key, fp, message)],
                          first, period, end)
