@@ -838,6 +838,50 @@ def test_as_written_profile_switch(tmp_path, monkeypatch, counted, as_written):
     assert counted["replayed"] >= 50 and as_written["found"] == 0
 
 
+def test_texts_kept_as_written_are_the_texts_filled(tmp_path, monkeypatch, counted):
+    """A twin's wake-up keeps the texts it wrote (``WakeTwins.after``'s third, ``written``'s fourth): its next
+    wake-up compares the stored texts with them rather than filling the model's text again. Each kept text is that
+    text filled with the tokens kept, and the store is the one of texts filled again (the kept ones dropped) and of
+    the twins switched off, byte for byte."""
+    checked: Counter = Counter()
+    as_written, read = waketwins.WakeTwins._as_written, waketwins.WakeTwins._read
+
+    def checking_as_written(self, pod_key, after, body, rt, tokens):
+        for left in after:
+            if left is not None and len(left) > 2:
+                assert left[2] == left[0].fill(left[1])
+                checked["after"] += 1
+                checked["same"] += left[2] is (body if left is after[0] else rt)
+        return as_written(self, pod_key, after, body, rt, tokens)
+
+    def checking_read(self, stored):
+        written = self.written.get(self._reading) if self._reading is not None else None
+        if written is not None and len(written) > 3:
+            assert written[3] == written[0][0].fill(written[1])
+            checked["written"] += 1
+        return read(self, stored)
+
+    monkeypatch.setattr(waketwins.WakeTwins, "_as_written", checking_as_written)
+    monkeypatch.setattr(waketwins.WakeTwins, "_read", checking_read)
+    on = _flapping(tmp_path / "on.db", True, True, monkeypatch)
+    assert checked["after"] >= 300 and checked["written"] >= 150 and checked["same"] >= 150, checked
+
+    def dropped(self, pod_key, after, body, rt, tokens):  # the texts filled again, as before they were kept
+        return as_written(self, pod_key, tuple(None if a is None else a[:2] for a in after), body, rt, tokens)
+
+    def dropped_read(self, stored):
+        written = self.written.get(self._reading) if self._reading is not None else None
+        if written is not None:
+            self.written[self._reading] = written[:3]
+        return read(self, stored)
+
+    monkeypatch.setattr(waketwins.WakeTwins, "_as_written", dropped)
+    monkeypatch.setattr(waketwins.WakeTwins, "_read", dropped_read)
+    again = _flapping(tmp_path / "again.db", True, True, monkeypatch)
+    assert on == again
+    assert on == _flapping(tmp_path / "off.db", False, True, monkeypatch)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_ids_are_the_regex_matches(seed):
     """``_ids`` finds what ``_IDS.findall`` finds: records of keys, hex runs too short, too long, cut by a quote,

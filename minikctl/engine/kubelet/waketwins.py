@@ -54,10 +54,14 @@ import json
 import os
 import importlib
 import re
+import time
+
+from minikctl.engine.kubelet.parked import Park
 
 from minikctl.engine.kubelet.statustwins import _MARKS, MARK, NO_IP, _mask, _Template, identity_tokens
 from minikctl.kube import jsontext
 from minikctl.kube.treecopy import literal
+from minikctl.store import logs as store_logs
 
 ENABLED = os.environ.get("MINIKCTL_NO_WAKE_TWINS", "") in ("", "0")
 # a twin's events stored from bodies made as they are recorded (store/events.py ``record_event`` ``kept``)
@@ -185,14 +189,14 @@ class WakeTwins:
         self._profile = (None, True, True, True, True, True, True)
         self.read_makers: list = []  # [(masked text as a _Template, its tree maker, rv role)], the latest first
         # (ns, name) -> the masked text a twin's pod was last written from (``_reader``'s), the tokens it was filled
-        # with and the maker's (the resourceVersion's value in its role): its next read tries it first (the pods of
-        # a few models read in turn would miss in read_makers)
+        # with, the maker's (the resourceVersion's value in its role) and the text written: its next read tries it
+        # first (the pods of a few models read in turn would miss in read_makers)
         self.written: dict = {}
         self._reading = None  # the pod ``_read`` is reading
         self._left = None  # what ``_replay`` left the pod's text and record as (``after``)
         self.readers: dict = {}  # (masked text, rv role) -> _reader's
         # (ns, name) -> what a twin's wake-up left its stored text and record as, each (the model's _Template it
-        # was filled from, the tokens filled in) or None: ``_as_written``
+        # was filled from, the tokens filled in, the text so filled as written) or None: ``_as_written``
         self.after: dict = {}
         # (ns, name) -> [its tokens but the resourceVersion, the chunks of a body and of a record found to hold
         # them only in their roles' places (``_Chunked.cold``)]: ``_as_written``
@@ -281,23 +285,27 @@ class WakeTwins:
         """(``_mask(body, tokens)``, ``_mask(rt, tokens)``), each found without masking or None (it is masked).
 
         A twin's wake-up made from a model leaves its stored text and its record each as the model's masked text filled
-        with its tokens (``(_Template, the tokens filled in)``, _replay), or, a text it does not write, as it found it,
-        if it was found so. A text that is still the one filled (nothing else wrote it since), with the tokens filled in
-        the ones it has now, masks to that masked text when every place a token is found in it is a place of its role:
-        masking (statustwins.py ``_mask``) replaces each token in turn, in the roles' order, and a token is found in the
-        text partly masked only where it is found in the filled text (a mark holds MARK, which no token does, and the
-        letter of an earlier role, which no one-letter token is: ``identity_tokens``). A token found elsewhere too (a
-        name that is also a word of the text, a token within another) is masked there too: such a text is masked. Where
-        the tokens are found is looked at chunk by chunk (``_Chunked``): no token holds a comma, so each is found within
-        a chunk; the chunks of a model's text that hold no resourceVersion are, from one instant to the next, those of
-        the last one but for the few that change, and those a pod's tokens were looked for in already are not looked at
-        again."""
+        with its tokens (``(_Template, the tokens filled in, the text filled)``, _replay: the text written is kept, and
+        the stored one compared with it, at once when it is the same string, not filled again), or, a text it does not
+        write, as it found it, if it was found so. A text that is still the one filled (nothing else wrote it since),
+        with the tokens filled in the ones it has now, masks to that masked text when every place a token is found in it
+        is a place of its role: masking (statustwins.py ``_mask``) replaces each token in turn, in the roles' order, and
+        a token is found in the text partly masked only where it is found in the filled text (a mark holds MARK, which
+        no token does, and the letter of an earlier role, which no one-letter token is: ``identity_tokens``). A token
+        found elsewhere too (a name that is also a word of the text, a token within another) is masked there too: such a
+        text is masked. Where the tokens are found is looked at chunk by chunk (``_Chunked``): no token holds a comma,
+        so each is found within a chunk; the chunks of a model's text that hold no resourceVersion are, from one instant
+        to the next, those of the last one but for the few that change, and those a pod's tokens were looked for in
+        already are not looked at again."""
         out = [None, None]
         for kind, left in enumerate(after):
             if left is None:
                 continue
-            text, toks = left
-            if toks != tokens or text.fill(tokens) != (body if kind == 0 else rt):
+            text, toks = left[0], left[1]
+            if toks != tokens:
+                continue
+            # the text filled, kept as it was written (``_replay``: the very string, compared at once) or filled
+            if (left[2] if len(left) > 2 else text.fill(tokens)) != (body if kind == 0 else rt):
                 continue
             chunked = self._chunked(text, len(tokens) + _RV_ROLE)
             if self._clean(pod_key, kind, chunked, tokens):
@@ -374,8 +382,9 @@ class WakeTwins:
         if written is not None:
             # the pod's text as its twin's wake-up wrote it: the text written is that one filled with the tokens
             # written (their strings in the roles' places, as _unfill would find them), its tree the maker's
-            made, toks, values = written
-            tree = made[1](values) if made[0].fill(toks) == stored else _made(made, stored)
+            made, toks, values = written[0], written[1], written[2]
+            filled = written[3] if len(written) > 3 else made[0].fill(toks)  # (the text as written, kept)
+            tree = made[1](values) if filled == stored else _made(made, stored)
             if tree is not None:
                 return tree
         for made in self.read_makers:
@@ -386,8 +395,6 @@ class WakeTwins:
 
     # ---- a wake-up worked the general way, its operations written down ------------------------------------------
     def _traced(self, ns, name, pod, body, tokens, until, horizon) -> _Trace:
-        from minikctl.store import logs as store_logs
-
         kl = self.kubelet
         tx = kl.tx
         trace = _Trace(ns, name, pod, tokens, body)
@@ -524,8 +531,6 @@ class WakeTwins:
     def _replay(self, made: "_Model", ns, name, pod: dict, tokens: list[str]) -> bool:
         """Do the model's operations again with the pod's own tokens; False (nothing done) when what the model read
         is not what the pod reads: a store meta value, or where the due queue stops the pod's stepping."""
-        from minikctl.store import logs as store_logs
-
         kl = self.kubelet
         tx = kl.tx
         model = made.trace
@@ -535,8 +540,6 @@ class WakeTwins:
         if model.stop == "other":
             nxt = model.nxt
             deadline = kl.loop.wall_deadline
-            import time
-
             if not (deadline is not None and nxt > tx.now_ms and time.monotonic() > deadline):
                 other = tx.next_due_other(nxt, "Pod", ns, name)
                 if other is None or not tuple(other) < (nxt, "Pod", ns, name):
@@ -580,7 +583,8 @@ class WakeTwins:
                 def encode(o, text=text):
                     cur = _with_rv(toks, n_start, o["metadata"]["resourceVersion"])
                     written["toks"] = cur
-                    return text.fill(cur)
+                    written["text"] = filled = text.fill(cur)
+                    return filled
 
                 def printed(_o, _b, row=row):
                     cur = written["toks"]
@@ -591,7 +595,7 @@ class WakeTwins:
                 m = obj["metadata"]
                 meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
                 toks = _with_rv(toks, n_start, m["resourceVersion"])
-                body_left = (text, toks)
+                body_left = (text, toks, written["text"])  # (the text written kept: ``_as_written``, ``_read``)
                 if reads:  # the text written: the pod's next read is tried with it first (``_read``)
                     reader = made_trees.get(("read", n_start), _MISSING)
                     if reader is _MISSING:
@@ -602,19 +606,18 @@ class WakeTwins:
                     else:
                         values = list(toks)
                         values[n_start + _RV_ROLE] = m["resourceVersion"]
-                        self.written[(ns, name)] = (reader, toks, values)
+                        self.written[(ns, name)] = (reader, toks, values, written["text"])
             elif kind == "log":
                 t, v = op[1]
                 store_logs.append(tx, ns, name, v.fill(toks) if t else v,
                                   [(ms, v.fill(toks) if t else v) for ms, (t, v) in op[2]], new=op[3])
             elif kind == "put_runtime":
-                tx.put_runtime("Pod", ns, name, None, op[1], body=op[2].fill(toks))
-                rt_left = (op[2], toks)
+                filled = op[2].fill(toks)
+                tx.put_runtime("Pod", ns, name, None, op[1], body=filled)
+                rt_left = (op[2], toks, filled)
             elif kind == "take":
                 parked.take(ns, name, _NO_RECORD)  # the record as the model's take left it: written below
             elif kind == "park":
-                from .parked import Park
-
                 _, cname, iid, key, fp, message, first, period, end, seq0, timer_seq = op
                 p = Park(ns, name, pod, *[v.fill(toks) if t else v for t, v in (cname, iid, key, fp, message)],
                          first, period, end)
@@ -735,7 +738,9 @@ def _string(v: str, found: list) -> str:
 # one model's wake-ups at two instants differ in them, the rest of the text alike
 _TIMES = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?Z")
 _TIMES_AT = len(_MARKS)  # the stand-in of a text's k-th time: role _TIMES_AT + k (below 256, the probes' range)
-_MAX_SHAPES = 64
+# the shapes of a few minutes' models and of the pods they write: bench/services_speed.py makes 70 (with 64 kept,
+# a third of them were compiled again once the cache was cleared)
+_MAX_SHAPES = 256
 _shapes: dict = {}  # the text with its roles' and times' stand-ins -> (compiled literal, its roles) or None
 
 
