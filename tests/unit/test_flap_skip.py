@@ -253,6 +253,68 @@ def test_history_entries_made_entry_by_entry_are_those_made_pod_by_pod(stores, h
     _same_stores(stores[True], history_by_pod)
 
 
+@pytest.fixture(scope="module")
+def history_grouped(stores, tmp_path_factory):
+    """The fast run again with each pod's newest history entry found by grouping every entry
+    (``flapskip._HISTORY_GROUPED``: MINIKCTL_NO_FLAP_HISTORY_HEADS=1) rather than by walking the table's key."""
+    from minikctl.engine import flapskip
+
+    home = tmp_path_factory.mktemp("flapskip-history-grouped")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(flapskip, "_HISTORY_HEADS", flapskip._HISTORY_GROUPED)
+    try:
+        run_scenario(str(home / "store.db"), True)
+    finally:
+        mp.undo()
+    return home
+
+
+def test_newest_history_entries_walked_store_what_grouped_store(stores, history_grouped):
+    """Each pod's newest history entry read by walking the table's key from one pod to the next
+    (``_HISTORY_WALKED``, what the fast run of ``stores`` used) stores what grouping every entry stores, byte for
+    byte."""
+    from minikctl.engine import flapskip
+
+    assert flapskip._HISTORY_HEADS is flapskip._HISTORY_WALKED
+    assert JUMPS
+    _same_stores(stores[True], history_grouped)
+
+
+def test_newest_history_entries_walked_are_those_grouped():
+    """``_HISTORY_WALKED`` gives the rows ``_HISTORY_GROUPED`` gives, in the same order, on tables of many shapes:
+    empty, one pod, pods whose uids are prefixes of each other or differ past ASCII, gaps in the sequence
+    numbers, a pod with one entry, and random ones; and it finds the newest, not the first."""
+    import random
+
+    from minikctl.engine.flapskip import _HISTORY_GROUPED, _HISTORY_WALKED
+    from minikctl.store.history import SCHEMA
+
+    def both(rows):
+        conn = sqlite3.connect(":memory:")
+        conn.executescript(SCHEMA)
+        conn.executemany("INSERT INTO history VALUES (?, ?, ?, ?)", [(u, s, s * 1000, "{}") for u, s in rows])
+        try:
+            walked, grouped = list(conn.execute(_HISTORY_WALKED)), list(conn.execute(_HISTORY_GROUPED))
+        finally:
+            conn.close()
+        assert walked == grouped, (walked, grouped)
+        return walked
+
+    assert both([]) == []
+    assert both([("u", 1), ("u", 2), ("u", 7)]) == [("u", 7)]
+    assert both([("a", 1), ("ab", 3), ("ab", 2), ("a", 9), ("a\u00e9", 4), ("A", 5), ("b", 1), ("", 2)]) == [
+        ("", 2), ("A", 5), ("a", 9), ("ab", 3), ("a\u00e9", 4), ("b", 1)]
+    rnd = random.Random(12)
+    for _ in range(20):
+        uids = [f"{rnd.getrandbits(32):08x}-{i}" for i in range(rnd.randint(1, 40))]
+        rows = {(rnd.choice(uids), rnd.randint(1, 3000)) for _ in range(rnd.randint(1, 400))}
+        got = both(sorted(rows, key=lambda r: rnd.random()))
+        newest: dict = {}
+        for u, s in rows:
+            newest[u] = max(s, newest.get(u, 0))
+        assert got == sorted(newest.items())
+
+
 def _same_stores(home: Path, other_home: Path) -> None:
     """The two stores' tables, change log and runtime records are the same, byte for byte."""
     assert _tables(home / "store.db") == _tables(other_home / "store.db")
