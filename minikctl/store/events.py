@@ -719,7 +719,10 @@ class EventLog:
         and the entries there it no longer counts are dropped (``live_chain``, seen from now). The events of the
         objects concerned are read from the store as written (call after ``flush_events`` has written them)."""
         conn = self.conn
-        uids = {r[0] for r in conn.execute(f"SELECT DISTINCT involved_uid FROM events WHERE {where}", params)}
+        # no DISTINCT (the set removes repeats): with it SQLite walks the whole events_involved index for its order
+        # and looks up every event's row to test ``where`` (EXPLAIN QUERY PLAN: "SCAN events USING INDEX
+        # events_involved"), where the expiry's range on events_last touches only the rows that go
+        uids = {r[0] for r in conn.execute(f"SELECT involved_uid FROM events WHERE {where}", params)}
         known = self._correlator_rows()
         if known:
             uids.update(r[0] for r in conn.execute("SELECT DISTINCT involved_uid FROM correlator"))
