@@ -75,6 +75,8 @@ ROWS_PENDING = 4096  # printed rows a transaction holds before it stores them (T
 # (api/admission.py), LimitRanges and ResourceQuotas are not modelled
 READ_BY_ADMISSION = frozenset(("Namespace", "ServiceAccount"))
 TRUST_WRITES = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
+# a uid's variant digit (8, 9, a or b) for the hex digit drawn in its place: '89ab'[int(digit, 16) % 4]
+_VARIANT = {d: "89ab"[int(d, 16) % 4] for d in "0123456789abcdef"}
 
 
 # one encoder for every write (json.dumps with options builds a new one per call); same bytes
@@ -732,7 +734,7 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         state.update(b"\0" + str(n).encode())
         h = state.hexdigest()
         # UUIDv4 shape: version nibble 4, variant 8-b
-        return f"{h[0:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:32]}"
+        return f"{h[0:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
 
     def name_suffix(self, n: int = 5) -> str:
         """Like apiserver's generateName suffix: n characters from the non-vowel alphabet."""
