@@ -75,6 +75,8 @@ ROWS_PENDING = 4096  # printed rows a transaction holds before it stores them (T
 # (api/admission.py), LimitRanges and ResourceQuotas are not modelled
 READ_BY_ADMISSION = frozenset(("Namespace", "ServiceAccount"))
 TRUST_WRITES = os.environ.get("MINIKCTL_NO_STAMP", "") in ("", "0")
+# a uid's variant digit (8, 9, a or b) for the hex digit drawn in its place: '89ab'[int(digit, 16) % 4]
+_VARIANT = {d: "89ab"[int(d, 16) % 4] for d in "0123456789abcdef"}
 
 
 # one encoder for every write (json.dumps with options builds a new one per call); same bytes
@@ -684,8 +686,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
     def counter(self, name: str) -> int:
         """Next value of a named persistent counter (starting at 1)."""
         key = "counter:" + name
-        value = int(self._meta.get(key, "0")) + 1
-        self.set_meta(key, str(value))
+        meta = self._meta
+        value = int(meta.get(key, "0")) + 1
+        meta[key] = str(value)  # set_meta's two steps (three counters and a revision for every event recorded)
+        self._dirty.add(key)
         return value
 
     _seeded: tuple | None = None  # (seed, its hash so far), for digest
@@ -710,7 +714,11 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         return h
 
     def new_uid(self) -> str:
-        uid = self._drawn_uid = self.uid_at(self.counter("uid"))
+        meta = self._meta  # counter("uid"), its steps written out (a uid for every object and event made)
+        n = int(meta.get("counter:uid", "0")) + 1
+        meta["counter:uid"] = str(n)
+        self._dirty.add("counter:uid")
+        uid = self._drawn_uid = self.uid_at(n)
         return uid
 
     _uid_seeded: tuple | None = None  # (seed, the hash of the seed and "uid"), for uid_at
@@ -722,9 +730,11 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
         seeded = self._uid_seeded
         if seeded is None or seeded[0] != seed:
             seeded = self._uid_seeded = (seed, self._digest_state(("uid",)))
-        h = self._digest_state((n,), seeded).hexdigest()
+        state = seeded[1].copy()  # _digest_state((n,), seeded), its one part written out
+        state.update(b"\0" + str(n).encode())
+        h = state.hexdigest()
         # UUIDv4 shape: version nibble 4, variant 8-b
-        return f"{h[0:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) % 4]}{h[17:20]}-{h[20:32]}"
+        return f"{h[0:8]}-{h[8:12]}-4{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
 
     def name_suffix(self, n: int = 5) -> str:
         """Like apiserver's generateName suffix: n characters from the non-vowel alphabet."""
@@ -744,8 +754,10 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
     def next_rv(self) -> int:
         if self.held is not None:  # writes the engine holds back take their revisions first (kubelet/parked.py)
             self.held(False)
-        rv = int(self._meta["revision"]) + 1
-        self.set_meta("revision", str(rv))
+        meta = self._meta
+        rv = int(meta["revision"]) + 1
+        meta["revision"] = str(rv)  # set_meta's two steps
+        self._dirty.add("revision")
         return rv
 
     # ---- objects ----------------------------------------------------------------------

@@ -122,8 +122,11 @@ def append(tx, namespace: str, pod: str, instance: str, lines, new: bool = False
         sid = cur.lastrowid
     else:
         conn.execute("UPDATE log_streams SET next_seq=?, bytes=?, last_ms=? WHERE id=?", (seq, size, last, sid))
-    conn.executemany("INSERT INTO logs (stream, ms, seq, n, body) VALUES (?, ?, ?, 1, ?)",
-                     [(sid, ms, n, line) for ms, n, line in rows])
+    if len(rows) == 1:  # a container's first line, most often: one statement, no list of one
+        conn.execute("INSERT INTO logs (stream, ms, seq, n, body) VALUES (?, ?, ?, 1, ?)", (sid, *rows[0]))
+    else:
+        conn.executemany("INSERT INTO logs (stream, ms, seq, n, body) VALUES (?, ?, ?, 1, ?)",
+                         [(sid, ms, n, line) for ms, n, line in rows])
 
 
 def state(tx, instance: str) -> tuple[int, int, int | None] | None:
