@@ -346,9 +346,9 @@ class Api:
         if self.tx.exists("Job", template.namespace, name):
             return None
         self.admission_name = name
-        obj = template.stamp(self.tx.new_uid(), owner)
+        obj, encode = template.stamped(self.tx.new_uid(), owner)
         with self.writing():
-            return self.tx.create(obj)
+            return self.tx.create(obj, encode)
 
     def _admit_namespace(self, res: Resource, ns: str, name: str, source: str) -> None:
         """The NamespaceLifecycle admission plugin: the namespace must exist and not be terminating."""

@@ -50,7 +50,9 @@ Admission puts the Job's own uid in its generated selector and its pod template'
 ``job-name`` labels (pkg/registry/batch/job/strategy.go ``PrepareForCreate``/``generateSelector``), so an admitted
 Job is, as text, the next one with three strings exchanged. The same rules as for pods hold: the template made by
 the first request of a key, trusted once a second one of another CronJob went the general way and came out as
-its stamp, only while ``environment`` is unchanged, one uid drawn as admission draws it.
+its stamp, only while ``environment`` is unchanged, one uid drawn as admission draws it. A stamp's stored text is
+the template's text with its values put in, around the creation time and resourceVersion the store sets
+(``JobTemplate.stamped``, checked once against the encoder's; ``JOB_TEXTS``, MINIKCTL_NO_JOB_STAMP_TEXTS=1).
 """
 
 from __future__ import annotations
@@ -535,6 +537,10 @@ def _keep(templates: dict, key: tuple, value) -> None:
 # characters, which the encoder escapes inside strings, so no encoded text holds one; no letter or digit in them
 # (an owner's name, a DNS label, is never found inside a mark)
 _JOB_MARKS = ("\x00\x01\x00", "\x00\x02\x00", "\x00\x03\x00")
+_LAX = json.JSONDecoder(strict=False)
+# a stamped Job's stored text put together around its creation time and resourceVersion (``JobTemplate.stamped``);
+# MINIKCTL_NO_JOB_STAMP_TEXTS=1 has the store encode it (tests/unit/test_job_stamp_texts.py compares the two)
+JOB_TEXTS = os.environ.get("MINIKCTL_NO_JOB_STAMP_TEXTS", "") in ("", "0")
 
 
 def job_owner(sent) -> tuple | None:
@@ -587,16 +593,60 @@ class JobTemplate:
     as its stamp (``admitted``): were any of the three strings part of what admission writes for every Job, or
     did admission look at more than their lengths, that comparison fails and the key is given up."""
 
-    __slots__ = ("env", "text", "namespace", "owner", "verified", "across")
+    __slots__ = ("env", "text", "namespace", "owner", "verified", "across", "cut", "encoded")
 
     def __init__(self, env: tuple, text: str, namespace: str, owner: tuple) -> None:
         self.env, self.text, self.namespace, self.owner = env, text, namespace, owner
         self.verified = False
         self.across = False
+        self.cut = None  # the text cut where Tx.create adds creationTimestamp and resourceVersion (``_cut``)
+        self.encoded = Checked()  # ``stamped``'s texts: the first compared with the store's encoder's (store/splice.py)
 
     def stamp(self, uid: str, owner: tuple) -> dict:
-        return json.loads(self.text.replace(_JOB_MARKS[0], uid).replace(_JOB_MARKS[1], owner[1])
-                          .replace(_JOB_MARKS[2], owner[0]))
+        return json.loads(self._put(self.text, uid, owner))
+
+    @staticmethod
+    def _put(text: str, uid: str, owner: tuple) -> str:
+        return text.replace(_JOB_MARKS[0], uid).replace(_JOB_MARKS[1], owner[1]).replace(_JOB_MARKS[2], owner[0])
+
+    def _cut(self) -> tuple | bool:
+        """(head, tail): the text cut at the end of the Job's metadata, where Tx.create, setting the two keys the
+        text does not have, adds ``"creationTimestamp"`` then ``"resourceVersion"`` (the encoder writes a dict's
+        keys in their order); False when the text does not begin with the Job's kind and metadata, or the
+        metadata has either key or none at all."""
+        text = self.text
+        start = '{"apiVersion":"batch/v1","kind":"Job","metadata":'
+        if not text.startswith(start):
+            return False
+        try:  # the marks are control characters, inside strings: read as such (strict=False)
+            meta, end = _LAX.raw_decode(text, len(start))
+        except ValueError:
+            return False
+        if type(meta) is not dict or not meta or "creationTimestamp" in meta or "resourceVersion" in meta \
+                or text[end - 1] != "}":
+            return False
+        return text[:end - 1], text[end - 1:]
+
+    def stamped(self, uid: str, owner: tuple):
+        """The stamp and its ``encode`` for Tx.create: the store's text of the stamp once the store set its
+        creationTimestamp and resourceVersion, the two texts around them with the Job's values put in (None: the
+        store encodes it). The first time, it is compared with the encoder's own text (and given up if not the
+        same). MINIKCTL_NO_JOB_STAMP_TEXTS=1: the store encodes every stamp."""
+        cut = self.cut
+        if cut is None:
+            cut = self.cut = self._cut()
+        if not cut or self.encoded.off or not JOB_TEXTS:
+            return self.stamp(uid, owner), None
+        head, tail = self._put(cut[0], uid, owner), self._put(cut[1], uid, owner)
+        obj = json.loads(head + tail)
+        encoded = self.encoded
+
+        def encode(made: dict) -> str:
+            meta = made["metadata"]
+            return encoded.text(f'{head},"creationTimestamp":{_dumps(meta["creationTimestamp"])},'
+                                f'"resourceVersion":{_dumps(meta["resourceVersion"])}{tail}', made)
+
+        return obj, encode
 
 
 def _counters_moved(watch: Watch, api) -> tuple[int, int] | None:
