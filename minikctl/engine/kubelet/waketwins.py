@@ -46,7 +46,9 @@ a stored text that is that one filled with the tokens written needs no search fo
 held in the transaction (store/db.py ``get_with_body``). Each gives what decoding and packing give; the tests
 compare both ways. A twin's stored text and record, still what its last wake-up wrote from a model's masked texts,
 are found to mask to those texts without masking them where its tokens are found only in their roles' places
-(``_as_written``; ``wake_as_written``, ``MINIKCTL_NO_WAKE_AS_WRITTEN``)."""
+(``_as_written``; ``wake_as_written``, ``MINIKCTL_NO_WAKE_AS_WRITTEN``); a record still as written gives its
+containers' IDs from the model's ID places (``_id_roles``; ``wake_ids_as_written``,
+``MINIKCTL_NO_WAKE_IDS_AS_WRITTEN``)."""
 
 from __future__ import annotations
 
@@ -74,7 +76,7 @@ READ_TREES = os.environ.get("MINIKCTL_NO_TWIN_READ_TREES", "") in ("", "0")
 AS_WRITTEN = os.environ.get("MINIKCTL_NO_WAKE_AS_WRITTEN", "") in ("", "0")
 # a tree maker made once for the masked texts alike but for their times (``_tree_maker``'s ``shapes``)
 TREE_SHAPES = os.environ.get("MINIKCTL_NO_TWIN_TREE_SHAPES", "") in ("", "0")
-# a twin's record as its last wake-up wrote it: its containers' IDs are the tokens filled in its ID places (``_id_roles``)
+# a twin's record as its last wake-up wrote it: its containers' IDs are the tokens in its ID places (``_id_roles``)
 IDS_AS_WRITTEN = os.environ.get("MINIKCTL_NO_WAKE_IDS_AS_WRITTEN", "") in ("", "0")
 _MAX_CHUNKED = 64  # the masked texts of the models of an instant or two
 _MAX_READ_MAKERS = 8
