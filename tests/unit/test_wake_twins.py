@@ -1026,3 +1026,31 @@ def test_ids_as_written_profile_switch(tmp_path, monkeypatch, counted, ids_writt
             made = ids_written["made"]
             assert made >= 20
     assert ids_written["made"] == made
+
+
+@pytest.mark.parametrize("rv", ["1", "123456789", "", "0x1", "١٢", "²", '7"', "7\\", "\u00e9", "12\n"])
+def test_identity_tokens_resource_version_is_the_encoded_one(rv):
+    """The resourceVersion's token is its key and the store's encoding of its value, whatever the value holds
+    (digits of other scripts, quotes, escapes)."""
+    from minikctl.engine.kubelet.statustwins import identity_tokens
+    from minikctl.store.db import _dumps
+
+    got = identity_tokens(["ab" * 8], {"name": "p", "uid": "u-1", "resourceVersion": rv}, {}, "10.0.0.1", 100)
+    want = '"resourceVersion":' + _dumps(rv)
+    if got is not None:
+        assert got[2] == want
+    else:
+        assert not want.isprintable() or rv == ""
+
+
+def test_a_tree_maker_refuses_tokens_a_string_does_not_hold_in_any_role():
+    """A maker gives None when any token it reads holds a quote, a backslash or a control character, and a tree
+    when only a token it does not read does."""
+    text = _masked('{"a":"{0}","b":["{1}"],"c":{{3}}}')
+    maker = waketwins._tree_maker(text, 3)
+    assert maker is not None
+    good = ["x", "y", '"bad"', '"resourceVersion":"1"']
+    assert maker(good) == {"a": "x", "b": ["y"], "c": {"resourceVersion": "0"}}
+    for bad in ('q"', "q\\", "q\n", "\x00"):
+        assert maker([bad, "y", "", ""]) is None
+        assert maker(["x", "y" + bad, "", ""]) is None
