@@ -451,7 +451,26 @@ CUTS = {
     "trees": ("TREES", "twin_trees", "trees", ("made",), 20, 100),
     "reads": ("READ_TREES", "twin_read_trees", "reads", ("made", "decoded"), 20, 100),
     "tree shapes": ("TREE_SHAPES", "twin_tree_shapes", "shapes", ("made",), 1, 50),
+    "ids as written": ("IDS_AS_WRITTEN", "wake_ids_as_written", "ids_written", ("made",), 0, 100),
 }
+
+
+@pytest.fixture
+def ids_written(monkeypatch):
+    """Counts the records whose IDs were taken as their twins' wake-ups wrote them (``made``), compared with the
+    regex's (``_ids``) each time, and those found by it."""
+    seen: Counter = Counter()
+    known = waketwins._ids_as_written
+
+    def counted(left, rt):
+        got = known(left, rt)
+        if got is not None:
+            assert got == waketwins._ids(rt)
+        seen["made" if got is not None else "found"] += 1
+        return got
+
+    monkeypatch.setattr(waketwins, "_ids_as_written", counted)
+    return seen
 
 
 @pytest.mark.parametrize("cut", list(CUTS))
@@ -901,3 +920,137 @@ def test_ids_are_the_regex_matches(seed):
         assert waketwins._ids(text) == waketwins._IDS.findall(text), text
     record = '{"a":{"id":"' + "ab" * 8 + '","spec_hash":"' + "12" * 32 + '"},"b":{"id":"' + "c" * 65 + '"}}'
     assert waketwins._ids(record) == ["ab" * 8, "12" * 32]
+
+
+def _ids_left(text: str, tokens: list[str]):
+    """A record text with roles written {0}, {1}, ... filled with ``tokens``, as ``_replay`` leaves it: (its
+    _Template, the tokens, the text filled, its ID roles)."""
+    masked = _masked(text)
+    return masked, tokens, masked.fill(tokens), waketwins._id_roles(masked)
+
+
+HEX = "0123456789abcdef" * 2
+
+
+@pytest.mark.parametrize("text, tokens, known", [
+    ('{"c":{"id":"{0}","spec_hash":"{1}"},"n":"{2}"}', [HEX, HEX[:20], "web-1"], True),
+    # a name that is hex, a name in a key, names that are parts of a key
+    ('{"c":{"id":"{0}"},"n":"{1}","m":"{1}"}', [HEX, HEX[:16]], True),
+    ('{"c":{"id":"{0}"},"{1}":"{2}"}', [HEX, "id", HEX[:18]], False),
+    ('{"c":{"id":"{0}"},"spec_{1}":"' + HEX + '"}', [HEX, "hash", "x"], False),
+    ('{"c":{"id":"{0}"},"{1}d":"' + HEX + '"}', [HEX, "i", "x"], False),
+    ('{"c":{"id":"{0}"},"{1}":"' + HEX + '"}', [HEX, "pod-id", "x"], True),
+    # an ID place's token that is not an ID; a token with a quote; a key that does not end its piece
+    ('{"c":{"id":"{0}"}}', ["not-hex"], False),
+    ('{"c":{"id":"{0}"},"n":"{1}"}', [HEX, 'a"id":"' + HEX], False),
+    ('{"c":{"id":"x{0}"}}', [HEX], False),
+    ('{"c":{"id":"{0}x"}}', [HEX], False),
+    # a key right after an ID's closing quote (findall goes on after it), and one ending the text
+    ('{"c":["id":"{0}"id":"{1}"]}', [HEX, HEX[:17]], False),
+    ('{"c":"{0}","id":"', [HEX], False),
+    # IDs repeated, and spec hashes
+    ('{"a":{"id":"{0}","spec_hash":"{1}"},"b":{"id":"{0}","spec_hash":"{2}"}}', [HEX, HEX[:16], HEX[2:]], True),
+])
+def test_ids_as_written_are_the_regex_matches(text, tokens, known):
+    left = _ids_left(text, tokens)
+    got = waketwins._ids_as_written(left, left[2])
+    assert (got is not None) == known
+    if got is not None:
+        assert got == waketwins._ids(left[2]) == waketwins._IDS.findall(left[2])
+    assert waketwins._ids_as_written(left, left[2] + " ") is None  # not the text written
+
+
+def test_ids_as_written_random_texts():
+    """Texts of keys, quotes and hex runs around roles filled with hex runs, words of the keys and quotes: each
+    record's IDs taken from its ID places are the regex's."""
+    import random
+
+    rnd = random.Random(5)
+    bits = ['"id":"', '"spec_hash":"', '"', "id", '":"', ",", "spec_", "hash", "i", "x", HEX[:16]]
+    words = [HEX[:16], HEX[:17], HEX, HEX + HEX, HEX[:15], "id", "d", ":", "hash", '"', "name", "ab" * 8, "a-b"]
+    hits = misses = 0
+    for _ in range(4000):
+        tokens = list(dict.fromkeys(rnd.choice(words) for _ in range(4)))
+        text = []
+        for _ in range(rnd.randint(1, 10)):
+            r = rnd.random()
+            if r < 0.3:
+                text.append('"id":"{%d}"' % rnd.randrange(len(tokens)))
+            elif r < 0.6:
+                text.append("{%d}" % rnd.randrange(len(tokens)))
+            else:
+                text.append(rnd.choice(bits))
+        left = _ids_left("".join(text), tokens)
+        got = waketwins._ids_as_written(left, left[2])
+        if got is None:
+            misses += 1
+        else:
+            hits += 1
+            assert got == waketwins._IDS.findall(left[2]), left[2]
+    assert hits > 300 and misses > 300
+
+
+def test_ids_as_written_with_writers_between(tmp_path, monkeypatch, counted, ids_written):
+    """Pods named by words of their command or prefixes of each other, their records written by an exec between
+    two wake-ups: the IDs taken from the ID places (each compared with the regex's by the fixture) store what the
+    regex gives (``MINIKCTL_NO_WAKE_IDS_AS_WRITTEN``), and what stepping gives."""
+    monkeypatch.setattr(waketwins, "IDS_AS_WRITTEN", True)
+    on = _written_between(tmp_path / "on.db", monkeypatch, True)
+    assert counted["replayed"] >= 100 and ids_written["made"] >= 60 and ids_written["found"] >= 1
+    made = ids_written["made"]
+    monkeypatch.setattr(waketwins, "IDS_AS_WRITTEN", False)
+    off = _written_between(tmp_path / "off.db", monkeypatch, True)
+    assert ids_written["made"] == made  # switched off: none
+    assert on == off
+    assert on == _written_between(tmp_path / "stepped.db", monkeypatch, False, twins=False)
+
+
+def test_ids_as_written_profile_switch(tmp_path, monkeypatch, counted, ids_written):
+    """``engine:profile`` {"wake_ids_as_written": false} turns it off (the twins stay on); on, the same pods use it."""
+    monkeypatch.setattr(waketwins, "ENABLED", True)
+    monkeypatch.setattr(waketwins, "IDS_AS_WRITTEN", True)
+    for off in (False, True):
+        st, step = steps(str(tmp_path / f"s{off}.db"))
+
+        def first(cl: Cluster) -> None:
+            stepping(cl.tx)
+            cl.tx.set_meta("engine:profile", '{"ffwd": false%s}' % (', "wake_ids_as_written": false' if off else ""))
+            for i in range(12):
+                cl.api.create(exec_ready(f"p{i:02d}", FLAP))
+
+        step(first)
+        step(lambda cl: cl.advance_to(cl.now_ms + 5 * 60_000))
+        st.close()
+        assert counted["replayed"] >= 50
+        if not off:
+            made = ids_written["made"]
+            assert made >= 20
+    assert ids_written["made"] == made
+
+
+@pytest.mark.parametrize("rv", ["1", "123456789", "", "0x1", "١٢", "²", '7"', "7\\", "\u00e9", "12\n"])
+def test_identity_tokens_resource_version_is_the_encoded_one(rv):
+    """The resourceVersion's token is its key and the store's encoding of its value, whatever the value holds
+    (digits of other scripts, quotes, escapes)."""
+    from minikctl.engine.kubelet.statustwins import identity_tokens
+    from minikctl.store.db import _dumps
+
+    got = identity_tokens(["ab" * 8], {"name": "p", "uid": "u-1", "resourceVersion": rv}, {}, "10.0.0.1", 100)
+    want = '"resourceVersion":' + _dumps(rv)
+    if got is not None:
+        assert got[2] == want
+    else:
+        assert not want.isprintable() or rv == ""
+
+
+def test_a_tree_maker_refuses_tokens_a_string_does_not_hold_in_any_role():
+    """A maker gives None when any token it reads holds a quote, a backslash or a control character, and a tree
+    when only a token it does not read does."""
+    text = _masked('{"a":"{0}","b":["{1}"],"c":{{3}}}')
+    maker = waketwins._tree_maker(text, 3)
+    assert maker is not None
+    good = ["x", "y", '"bad"', '"resourceVersion":"1"']
+    assert maker(good) == {"a": "x", "b": ["y"], "c": {"resourceVersion": "0"}}
+    for bad in ('q"', "q\\", "q\n", "\x00"):
+        assert maker([bad, "y", "", ""]) is None
+        assert maker(["x", "y" + bad, "", ""]) is None

@@ -46,7 +46,9 @@ a stored text that is that one filled with the tokens written needs no search fo
 held in the transaction (store/db.py ``get_with_body``). Each gives what decoding and packing give; the tests
 compare both ways. A twin's stored text and record, still what its last wake-up wrote from a model's masked texts,
 are found to mask to those texts without masking them where its tokens are found only in their roles' places
-(``_as_written``; ``wake_as_written``, ``MINIKCTL_NO_WAKE_AS_WRITTEN``)."""
+(``_as_written``; ``wake_as_written``, ``MINIKCTL_NO_WAKE_AS_WRITTEN``); a record still as written gives its
+containers' IDs from the model's ID places (``_id_roles``; ``wake_ids_as_written``,
+``MINIKCTL_NO_WAKE_IDS_AS_WRITTEN``)."""
 
 from __future__ import annotations
 
@@ -74,6 +76,8 @@ READ_TREES = os.environ.get("MINIKCTL_NO_TWIN_READ_TREES", "") in ("", "0")
 AS_WRITTEN = os.environ.get("MINIKCTL_NO_WAKE_AS_WRITTEN", "") in ("", "0")
 # a tree maker made once for the masked texts alike but for their times (``_tree_maker``'s ``shapes``)
 TREE_SHAPES = os.environ.get("MINIKCTL_NO_TWIN_TREE_SHAPES", "") in ("", "0")
+# a twin's record as its last wake-up wrote it: its containers' IDs are the tokens in its ID places (``_id_roles``)
+IDS_AS_WRITTEN = os.environ.get("MINIKCTL_NO_WAKE_IDS_AS_WRITTEN", "") in ("", "0")
 _MAX_CHUNKED = 64  # the masked texts of the models of an instant or two
 _MAX_READ_MAKERS = 8
 _MAX_READERS = 64
@@ -133,15 +137,72 @@ def _ids(text: str) -> list[str]:
     return out
 
 
-def tokens_of(pod: dict, body_rt: str) -> list[str] | None:
+def tokens_of(pod: dict, body_rt: str, ids: list[str] | None = None) -> list[str] | None:
     """The strings a wake-up only copies, in a fixed order of roles: the containers' IDs and spec hashes as the
     record holds them (in their order there), then those of ``statustwins.identity_tokens`` (the ServiceAccount
     token volume's name, the uid, the resourceVersion with its key, the pod IP or ``NO_IP``, the name). None when
-    they cannot be masked."""
+    they cannot be masked. ``ids``: what ``_ids(body_rt)`` gives, when known (``_ids_as_written``)."""
     status = pod.get("status")
     ip = status.get("podIP") if type(status) is dict else None
-    return identity_tokens(list(dict.fromkeys(_ids(body_rt))), pod.get("metadata") or {}, pod.get("spec"),
-                           ip if ip else NO_IP, len(_MARKS) - 8)
+    return identity_tokens(list(dict.fromkeys(_ids(body_rt) if ids is None else ids)), pod.get("metadata") or {},
+                           pod.get("spec"), ip if ip else NO_IP, len(_MARKS) - 8)
+
+
+# what lies between the quotes of an ID's key (``_ID_KEYS``): a token found in a key of a filled text is one of these
+_KEY_SEGMENTS = "spec_hash id :"
+_HEX_ID = re.compile(r"[0-9a-f]{16,64}")
+
+
+def _id_roles(text: "_Template") -> list[int] | None:
+    """The roles of the ID places of a masked record (``_IDS``'s group where it is ``text``'s key, a mark, a quote), in
+    the text's order, or None when the regex could find an ID elsewhere in the text filled whatever its tokens.
+
+    Every ``"id":"`` and ``"spec_hash":"`` of the text's pieces must end its piece, the next a role's place and the
+    piece after it begin with a quote; and none of those pieces may begin with a key (its quote would be the closing
+    one of the match before: findall goes on after it). Filled with tokens that hold no quote and are not found
+    within ``spec_hash``, ``id`` or ``:`` (``_ids_as_written`` checks them), a key of the filled text is one of the
+    pieces': its quotes are the pieces' characters, so a token in it lies between two of its quotes, found within one
+    of those words. A key followed by a token of 16 to 64 hex digits and a quote is a match of that token, found in
+    the order of the places."""
+    parts = text.parts
+    roles: list[int] = []
+    after_id = False
+    last = len(parts) - 1
+    for k in range(0, len(parts), 2):
+        piece = parts[k]
+        ends_key = False
+        for key in _ID_KEYS:
+            at = piece.find(key)
+            while at >= 0:
+                if (after_id and at == 0) or at + len(key) != len(piece) or k == last:
+                    return None
+                ends_key = True
+                at = piece.find(key, at + 1)
+        after_id = False
+        if ends_key:
+            if not parts[k + 2].startswith('"') or len(parts[k + 1]) != 1:
+                return None
+            roles.append(ord(parts[k + 1]) - 65)
+            after_id = True
+    return roles
+
+
+def _ids_as_written(left: tuple | None, rt: str) -> list[str] | None:
+    """``_ids(rt)`` for a record that is still the text its twin's wake-up wrote (``left``: the model's _Template,
+    the tokens filled, the text filled, its ``_id_roles``), the tokens of its ID places; None when not known so."""
+    if left is None or len(left) < 4 or left[3] is None or left[2] != rt:
+        return None
+    text, toks, roles = left[0], left[1], left[3]
+    for i, role in text.slots:
+        t = toks[role]
+        if '"' in t or t in _KEY_SEGMENTS:
+            return None
+    match = _HEX_ID.fullmatch
+    out = [toks[r] for r in roles]
+    for t in out:
+        if match(t) is None:
+            return None
+    return out
 
 
 _RV_ROLE = -3  # the resourceVersion's place in the roles above (from the end, before the digests drawn)
@@ -186,7 +247,7 @@ class WakeTwins:
         self.kubelet = kubelet
         self.models: dict = {}  # masked inputs -> _Model, _SEEN, or None (worked the general way)
         self.at: int | None = None
-        self._profile = (None, True, True, True, True, True, True)
+        self._profile = (None, True, True, True, True, True, True, True)
         self.read_makers: list = []  # [(masked text as a _Template, its tree maker, rv role)], the latest first
         # (ns, name) -> the masked text a twin's pod was last written from (``_reader``'s), the tokens it was filled
         # with, the maker's (the resourceVersion's value in its role) and the text written: its next read tries it
@@ -210,7 +271,8 @@ class WakeTwins:
             self._profile = (raw, prof.get("wake_twins") is not False and prof.get("twins") is not False,
                              prof.get("twin_event_bodies") is not False, prof.get("twin_trees") is not False,
                              prof.get("twin_read_trees") is not False, prof.get("wake_as_written") is not False,
-                             prof.get("twin_tree_shapes") is not False)
+                             prof.get("twin_tree_shapes") is not False,
+                             prof.get("wake_ids_as_written") is not False)
         return self._profile[1]
 
     def due(self, ns: str, name: str, until: int, horizon: int | None):
@@ -230,8 +292,11 @@ class WakeTwins:
         if found is None or rt is None:
             return found
         pod, body = found
-        tokens = tokens_of(pod, rt)
         after = self.after.pop((ns, name), None)
+        ids = None
+        if after is not None and IDS_AS_WRITTEN and self._profile[7]:
+            ids = _ids_as_written(after[1], rt)
+        tokens = tokens_of(pod, rt, ids)
         if tokens is None:
             return found
         if self.at != tx.now_ms or getattr(tx, "_wake_twins", None) is not self:
@@ -614,7 +679,7 @@ class WakeTwins:
             elif kind == "put_runtime":
                 filled = op[2].fill(toks)
                 tx.put_runtime("Pod", ns, name, None, op[1], body=filled)
-                rt_left = (op[2], toks, filled)
+                rt_left = (op[2], toks, filled, op[3])
             elif kind == "take":
                 parked.take(ns, name, _NO_RECORD)  # the record as the model's take left it: written below
             elif kind == "park":
@@ -674,7 +739,8 @@ def _compiled(op: tuple) -> tuple:
     if kind == "log":
         return kind, _filler(op[1]), tuple((ms, _filler(line)) for ms, line in op[2]), op[3]
     if kind == "put_runtime":
-        return kind, op[1], _Template(op[2])
+        text = _Template(op[2])
+        return kind, op[1], text, _id_roles(text)
     if kind == "park":
         return (kind, *[_filler(a) for a in op[1:6]], *op[6:])
     return op
