@@ -347,8 +347,10 @@ class Tail:
         for cj, (runs1, runs2) in newest.items():
             if not runs1 or not runs2 or len(runs2) != count.get(cj):
                 raise NotAlike("a CronJob without runs at a boundary")
-            _m1, j1, p1 = max(runs1)
-            _m2, j2, p2 = max(runs2)
+            m1, j1, p1 = max(runs1)
+            m2, j2, p2 = max(runs2)
+            if m2 != m1 + 1:  # no run in the learned minute (a suspended CronJob's runs stay): none to move on
+                raise NotAlike("a CronJob whose newest run is not the learned minute's")
             a, b = _Run(s1, r1, j1, p1), _Run(s2, r2, j2, p2)
             for run in (a, b):
                 self.check.know_pod(run.pod[1], run.pod_rt)
