@@ -750,6 +750,8 @@ AROUND_FIRST_DELETING = {
                             _cronjob("replace", "echo r", concurrencyPolicy="Replace"), STEADY[1]), []),
     "a_pod_started_the_minute_before": (STEADY, [(3 * 60_000 + 20_000, _pod("lasting", "sleep 100000")),
                                                  (50_000, _pod("flaky", "sleep 30; exit 1"))]),
+    "time_zones": ((_cronjob("kolkata", "echo k", timeZone="Asia/Kolkata"), STEADY[0]),
+                   [(60_000 + 40_000, _create(_cronjob("nepal", "exit 1", timeZone="Asia/Kathmandu")))]),
     "replace_slow": ((_cronjob("replace", "sleep 70; echo r", concurrencyPolicy="Replace"), STEADY[0]), []),
 }
 
