@@ -259,3 +259,13 @@ def test_a_cronjob_name_that_validation_reads_as_a_port_name(tmp_path, monkeypat
     made, answers = _same(tmp_path, monkeypatch, "port", steps)
     assert answers[3].startswith("Invalid"), answers
     assert made == [], made
+
+
+def test_job_names_at_and_past_the_label_value_limit(tmp_path, monkeypatch):
+    # a Job's name is its pods' job-name label value, 63 characters at most: CronJobs named with 54 characters
+    # make Jobs at the limit (stamped from the third on), with 55 past it (each refused, none stamped)
+    at = [f"c{i:02d}" + "x" * 51 for i in range(4)]
+    past = [f"d{i:02d}" + "x" * 52 for i in range(4)]
+    made, answers = _same(tmp_path, monkeypatch, "limit", _jobs(at) + _jobs(past, first=10))
+    assert made == [f"{n}-29000000" for n in at[2:]], made
+    assert all(a.startswith("Invalid") for a in answers[4:]), answers
