@@ -579,8 +579,16 @@ def job_key(sent) -> tuple | None:
         text = _encode(sent)
     except (TypeError, ValueError, RecursionError):
         return None
+    name = sent["metadata"]["name"]
+    # the owner's name and uid only where the controller puts them (the Job's name, the owner reference): a
+    # jobTemplate holding them elsewhere has them where admission may read more than their lengths (an image's
+    # tag defaults imagePullPolicy, pkg/apis/core/v1/defaults.go SetDefaults_Container; a port's name must hold
+    # a letter, k8s.io/apimachinery/pkg/util/validation IsValidPortName), which one checked stamp does not prove
+    # for every name. Neither string holds a quote, so the text's occurrences are those of its fields added up.
+    if text.count(owner[0]) != name.count(owner[0]) + 1 or text.count(owner[1]) != 1:
+        return None
     return ("Job", text.replace(owner[1], _JOB_MARKS[1]).replace(owner[0], _JOB_MARKS[2]), len(owner[0]),
-            len(sent["metadata"]["name"]))
+            len(name))
 
 
 class JobTemplate:

@@ -20,8 +20,9 @@ counter), a container ID (``digest("container", pod uid, name, attempt)``, engin
 store's digest of the moved uid), a container spec's hash (the kubelet's ``spec_hash`` of the moved pod's
 container), a pod IP (the node's allocation counter, engine/nodes.py ``next_pod_ip``, moved by the pods the node
 gets a minute)). A dict's key moves as a text does. Anything else (a value that changed in some other way, a Job
-with other than one pod, an older run that changed between the boundaries) and the tail is not built: the jump
-stops where it did and the stale runs' minutes are stepped, as before.
+with other than one pod, an older run that changed between the boundaries, a CronJob whose newest run is not
+the last learned minute's: a suspended one's) and the tail is not built: the jump stops where it did and the
+stale runs' minutes are stepped, as before.
 
 Off with ``engine:profile`` ``{"crontail": false}`` or ``MINIKCTL_NO_CRON_TAIL=1`` (tests/unit/test_cronjob_skip.py
 compares the stores both ways, and with stepping).
@@ -347,8 +348,10 @@ class Tail:
         for cj, (runs1, runs2) in newest.items():
             if not runs1 or not runs2 or len(runs2) != count.get(cj):
                 raise NotAlike("a CronJob without runs at a boundary")
-            _m1, j1, p1 = max(runs1)
-            _m2, j2, p2 = max(runs2)
+            m1, j1, p1 = max(runs1)
+            m2, j2, p2 = max(runs2)
+            if m2 != m1 + 1:  # no run in the learned minute (a suspended CronJob's runs stay): none to move on
+                raise NotAlike("a CronJob whose newest run is not the learned minute's")
             a, b = _Run(s1, r1, j1, p1), _Run(s2, r2, j2, p2)
             for run in (a, b):
                 self.check.know_pod(run.pod[1], run.pod_rt)

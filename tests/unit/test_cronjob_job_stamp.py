@@ -234,3 +234,38 @@ def test_cronjobs_every_minute_in_the_engine(tmp_path, monkeypatch):
     # Jobs after the first two are stamped
     assert len(made) >= 10, made
     assert any(n.startswith("cj12-") for n in made) and not any(n.startswith("cj-") for n in made), made
+
+
+def test_a_cronjob_name_that_admission_reads_in_the_image_tag(tmp_path, monkeypatch):
+    # the image's tag is the CronJob's name: defaulting reads it (imagePullPolicy Always for ":latest",
+    # pkg/apis/core/v1/defaults.go SetDefaults_Container), so the Job of the CronJob named "latest" is not the
+    # others' with the names exchanged
+    names = ["cjob01", "cjob02", "cjob03", "latest", "cjob04"]
+    steps = [("job", job_request(n, i, image=f"registry.local/app:{n}")) for i, n in enumerate(names)]
+    made, answers = _same(tmp_path, monkeypatch, "tag", steps)
+    assert made == [], made  # the name elsewhere than in the Job's name and owner reference: not keyed
+
+
+def test_a_cronjob_name_that_validation_reads_as_a_port_name(tmp_path, monkeypatch):
+    # a container port named like the CronJob: an IANA service name must hold a letter
+    # (k8s.io/apimachinery/pkg/util/validation IsValidPortName), which a DNS label need not, so the Job of the
+    # CronJob named "123" is refused where the others are admitted
+    steps = []
+    for i, n in enumerate(["cj1", "cj2", "cj3", "123", "cj4"]):
+        request = job_request(n, i)
+        container = request["spec"]["template"]["spec"]["containers"][0]
+        container["ports"] = [{"name": n, "containerPort": 8080}]
+        steps.append(("job", request))
+    made, answers = _same(tmp_path, monkeypatch, "port", steps)
+    assert answers[3].startswith("Invalid"), answers
+    assert made == [], made
+
+
+def test_job_names_at_and_past_the_label_value_limit(tmp_path, monkeypatch):
+    # a Job's name is its pods' job-name label value, 63 characters at most: CronJobs named with 54 characters
+    # make Jobs at the limit (stamped from the third on), with 55 past it (each refused, none stamped)
+    at = [f"c{i:02d}" + "x" * 51 for i in range(4)]
+    past = [f"d{i:02d}" + "x" * 52 for i in range(4)]
+    made, answers = _same(tmp_path, monkeypatch, "limit", _jobs(at) + _jobs(past, first=10))
+    assert made == [f"{n}-29000000" for n in at[2:]], made
+    assert all(a.startswith("Invalid") for a in answers[4:]), answers

@@ -1054,3 +1054,51 @@ def test_a_tree_maker_refuses_tokens_a_string_does_not_hold_in_any_role():
     for bad in ('q"', "q\\", "q\n", "\x00"):
         assert maker([bad, "y", "", ""]) is None
         assert maker(["x", "y" + bad, "", ""]) is None
+
+
+def _patched_between(path, twins: bool, monkeypatch) -> list[str]:
+    """Flapping twins; in one transaction, between two advances: a user's update of a twin's labels and
+    annotation, and an update of another twin's inside a savepoint that is undone (the store's text back to what
+    its wake-up wrote, the kept texts of ``_as_written`` and ``_read`` left as they were)."""
+    monkeypatch.setattr(waketwins, "ENABLED", twins)
+    st, step = steps(str(path))
+
+    def first(cl) -> None:
+        for svc in ("s0", "s1"):
+            cl.api.create(service(svc))
+        for i in range(12):
+            cl.api.create(exec_ready(f"p{i:02d}", FLAP, svc=f"s{i % 2}"))
+
+    def touch(cl, name: str, value: str) -> None:
+        old = cl.tx.get("Pod", "default", name)
+        new = json.loads(json.dumps(old))
+        new["metadata"]["labels"]["touched"] = value
+        new["metadata"].setdefault("annotations", {})["note"] = value
+        cl.api.update(old, new)
+
+    def between(cl) -> None:
+        cl.advance_to(cl.now_ms + 65_000)
+        touch(cl, "p03", "a")
+        try:
+            with cl.tx.savepoint():
+                touch(cl, "p05", "b")
+                raise RuntimeError("undone")
+        except RuntimeError:
+            pass
+        cl.advance_to(cl.now_ms + 30_000)
+        touch(cl, "p03", "c")
+        cl.advance_to(cl.now_ms + 3 * 60_000 + 250)
+
+    step(first)
+    step(lambda cl: cl.advance_to(cl.now_ms + 1000))
+    step(between)
+    step(lambda cl: cl.advance_to(cl.now_ms + 2 * 60_000))
+    st.close()
+    return dump(path)
+
+
+def test_a_user_update_and_an_undone_one_between_twins_wake_ups(tmp_path, monkeypatch, counted):
+    on = _patched_between(tmp_path / "on.db", True, monkeypatch)
+    assert counted["replayed"] >= 20
+    off = _patched_between(tmp_path / "off.db", False, monkeypatch)
+    assert on == off
