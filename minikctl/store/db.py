@@ -797,6 +797,27 @@ class Tx(runtime.RuntimeRecords, events.EventLog):
             raise damaged(self.path, f"the row of {kind} {namespace}/{name} has no metadata")
         return obj, row[0]
 
+    def peek(self, kind: str, namespace: str, name: str, paths: tuple[str, ...]) -> tuple | None:
+        """A few fields of the stored object read in SQL (``json_extract``: a missing field or a JSON null is
+        None; an object or a list is its JSON text), without decoding its body: the values in ``paths``' order,
+        None when it is absent (the text held in memory, ``_obj``, is read the same way). Records what
+        ``get_with_body`` records of the read."""
+        key = (kind, namespace, name)
+        if self._obj:
+            pending = self._obj.get(key)
+            if pending is not None:
+                return self.conn.execute("SELECT " + ", ".join("json_extract(?1, ?)" for _ in paths),
+                                         (pending[1], *paths)).fetchone()
+        row = self.conn.execute(
+            "SELECT " + ", ".join("json_extract(body, ?)" for _ in paths)
+            + " FROM objects WHERE kind=? AND namespace=? AND name=?", (*paths, kind, namespace, name)).fetchone()
+        if row is None:
+            self._absent.add(key)
+            return None
+        if self._due is not None:
+            self._stored.add(key)
+        return row
+
     def get_shared(self, kind: str, namespace: str, name: str) -> dict | None:
         """``get`` for a caller that only reads what it gets (admission looks up the Namespace and the
         ServiceAccount of every pod created): the decoded object is kept for the transaction's next reads of it,

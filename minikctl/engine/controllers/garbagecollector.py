@@ -24,6 +24,7 @@ Everything goes through the API at the instant the collector sees the change.
 from __future__ import annotations
 
 import json
+import os
 
 from minikctl.kube import errors as E
 from minikctl.kube.kinds import for_kind
@@ -32,6 +33,12 @@ from minikctl.store.changelog import ADDED, DELETED
 WRITER = "generic-garbage-collector"
 FOREGROUND = "foregroundDeletion"  # metav1.FinalizerDeleteDependents
 ORPHAN = "orphan"  # metav1.FinalizerOrphanDependents
+# an attempted object whose owners are all live and none of them, nor it, being deleted is let go from a few
+# fields of the stored texts, without decoding them (``_settled``); MINIKCTL_NO_GC_PEEK=1 decodes them every time.
+# tests/unit/test_gc_peek.py compares the stores both ways.
+PEEK = os.environ.get("MINIKCTL_NO_GC_PEEK", "") in ("", "0")
+_DEP_FIELDS = ("$.metadata.deletionTimestamp", "$.metadata.ownerReferences")
+_OWNER_FIELDS = ("$.metadata.uid", "$.metadata.deletionTimestamp")
 
 
 def deleting_dependents(obj: dict) -> bool:
@@ -60,6 +67,7 @@ class GarbageCollector:
         self._graph: dict[str, dict[tuple, dict]] | None = None  # owner uid -> {(kind, ns, name): ownerRef}
         self._refs: dict[tuple, list] = {}  # (kind, ns, name) -> its ownerReferences, as last seen
         self._cache: dict[tuple, dict | None] = {}  # owners looked up in this run (dropped when they change)
+        self._peeked: dict[tuple, tuple | None] = {}  # owners' (uid, deletionTimestamp) read by ``_settled``, alike
 
     # ---- the graph --------------------------------------------------------------------------
     def graph(self) -> dict:
@@ -95,6 +103,7 @@ class GarbageCollector:
             return
         key = (ch.kind, ch.namespace, ch.name)
         self._cache.pop(key, None)
+        self._peeked.pop(key, None)
         meta = ch.obj.get("metadata") or {}
         refs = meta.get("ownerReferences") or []
         old_refs = None
@@ -187,7 +196,38 @@ class GarbageCollector:
             return "dangling"
         return "waiting" if deleting_dependents(owner) else "solid"
 
+    def _settled(self, key: tuple) -> bool:
+        """True when ``attempt`` would find the object there, not being deleted, with owner references all
+        "solid" (classifyReferences: each owner resolvable, present with that uid, not deleting its dependents),
+        and so do nothing; read from the stored texts in SQL. False when that is not known (then it is decoded):
+        an owner being deleted at all, a reference not resolvable."""
+        found = self.tx.peek(*key, _DEP_FIELDS)
+        if not found or found[0] is not None or found[1] is None:
+            return False
+        namespace = key[1]
+        for ref in json.loads(found[1]):
+            if not isinstance(ref, dict):
+                return False
+            owner_key = self._owner_key(ref, namespace)
+            if owner_key is None:
+                return False
+            if owner_key in self._cache:  # decoded already in this run: as ``_classify`` reads it
+                owner = self._cache[owner_key]
+                if owner is None or owner["metadata"].get("uid") != ref.get("uid") \
+                        or owner["metadata"].get("deletionTimestamp"):
+                    return False
+                continue
+            if owner_key in self._peeked:
+                fields = self._peeked[owner_key]
+            else:
+                fields = self._peeked[owner_key] = self.tx.peek(*owner_key, _OWNER_FIELDS)
+            if fields is None or fields[0] != ref.get("uid") or fields[1] is not None:
+                return False
+        return True
+
     def attempt(self, key: tuple) -> None:
+        if PEEK and self._settled(key):
+            return
         obj = self.tx.get(*key)
         if obj is None:
             return
@@ -242,6 +282,7 @@ class GarbageCollector:
     def _delete(self, obj: dict, policy: str) -> None:
         meta = obj["metadata"]
         self._cache.pop((obj["kind"], meta.get("namespace", ""), meta["name"]), None)
+        self._peeked.pop((obj["kind"], meta.get("namespace", ""), meta["name"]), None)
         try:
             self.api.delete(obj, propagation=policy)
         except E.MinikctlError:
@@ -269,6 +310,7 @@ class GarbageCollector:
     def _update(self, old: dict, new: dict) -> None:
         meta = old["metadata"]
         self._cache.pop((old["kind"], meta.get("namespace", ""), meta["name"]), None)
+        self._peeked.pop((old["kind"], meta.get("namespace", ""), meta["name"]), None)
         try:
             self.api.update(old, new, verb="patching")
         except E.MinikctlError:
