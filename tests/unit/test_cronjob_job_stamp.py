@@ -13,10 +13,7 @@ commands)."""
 
 from __future__ import annotations
 
-import copy
-import json
-
-from tests.unit.test_stamp_golden import dump, spy
+from tests.unit.test_stamp_golden import dump, run_steps, same_both_ways, spy
 
 MINUTE = 29_000_000 * 60_000  # a scheduled minute (ms since the epoch)
 
@@ -50,51 +47,12 @@ def count_job_stamps(monkeypatch) -> list:
 
 
 def _run(tmp_path, monkeypatch, label: str, stamp_on: bool, steps) -> tuple[list, list, list]:
-    """``steps``: (how, what) in order: ("job", request) created by the CronJob controller's writer, ("user",
-    request) without a writer, ("dry", request) a dry-run create by the writer, ("do", fn(cluster)) anything
-    else. The store, each step's answer, the names ``Api._job_stamped`` made."""
-    from minikctl.api import stamp
-    from minikctl.cluster import Cluster
-    from minikctl.kube import errors as E
-    from minikctl.store.db import Store
-
-    monkeypatch.setattr(stamp, "ENABLED", stamp_on)
-    made = count_job_stamps(monkeypatch)
-    path = tmp_path / f"{label}-{stamp_on}.db"
-    store = Store(path)
-    with store.transaction() as tx:
-        cl = Cluster(tx)
-        for ns in ("away", "cj1", "n1", "n2"):
-            cl.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
-        cl.settle()
-    answers = []
-    with store.transaction() as tx:
-        cl = Cluster(tx)
-        writer = cl.api.as_writer("cronjob-controller")
-        cl.api.field_manager = "kubectl-create"  # a user's create (cli/common.py)
-        for how, what in steps:
-            try:
-                if how == "do":
-                    got = what(cl)
-                else:
-                    api = writer if how in ("job", "dry") else cl.api
-                    got = api.create(copy.deepcopy(what), dry_run=how == "dry")
-                    got = json.dumps(got, sort_keys=True) if how == "dry" else got["metadata"]["name"]
-            except E.StatusError as err:
-                got = f"{type(err).__name__}: {err}"
-            answers.append(got)
-    store.close()
-    monkeypatch.undo()
-    return dump(path), answers, list(made)
+    return run_steps(tmp_path, monkeypatch, label, stamp_on, steps, writer="cronjob-controller", by_writer="job",
+                     namespaces=("away", "cj1", "n1", "n2"), made_by=count_job_stamps)
 
 
 def _same(tmp_path, monkeypatch, label: str, steps) -> tuple[list, list]:
-    on, answers_on, made = _run(tmp_path, monkeypatch, label, True, steps)
-    off, answers_off, none = _run(tmp_path, monkeypatch, label, False, steps)
-    assert none == []
-    assert answers_on == answers_off
-    assert on == off
-    return made, answers_on
+    return same_both_ways(_run, tmp_path, monkeypatch, label, steps)
 
 
 def _jobs(names, namespace: str = "default", first: int = 0, **kw) -> list:

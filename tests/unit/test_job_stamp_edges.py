@@ -12,12 +12,11 @@ another pod after the template was made (that pod refused)."""
 
 from __future__ import annotations
 
-import copy
 import json
 
 import pytest
 
-from tests.unit.test_stamp_golden import count_stamped, dump
+from tests.unit.test_stamp_golden import count_stamped, dump, run_steps, same_both_ways
 
 
 def _uid(i: int) -> str:
@@ -45,50 +44,12 @@ def job_pod(job: str, uid: str, namespace: str = "default", labels: dict | None 
 
 
 def _run(tmp_path, monkeypatch, label: str, stamp_on: bool, steps) -> tuple[list, list, list]:
-    """``steps``: (how, what) in order: ("pod", request) created by the Job controller's writer, ("user", request)
-    without a writer, ("dry", request) a dry-run create, ("do", fn(cluster)) anything else. The store, each step's
-    answer, the names ``Api._stamped`` made."""
-    from minikctl.api import stamp
-    from minikctl.cluster import Cluster
-    from minikctl.kube import errors as E
-    from minikctl.store.db import Store
-
-    monkeypatch.setattr(stamp, "ENABLED", stamp_on)
-    made = count_stamped(monkeypatch)
-    path = tmp_path / f"{label}-{stamp_on}.db"
-    store = Store(path)
-    with store.transaction() as tx:
-        cl = Cluster(tx)
-        cl.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "away"}})
-        cl.settle()
-    answers = []
-    with store.transaction() as tx:
-        cl = Cluster(tx)
-        writer = cl.api.as_writer("job-controller")
-        cl.api.field_manager = "kubectl-create"  # a user's create (cli/common.py)
-        for how, what in steps:
-            try:
-                if how == "do":
-                    got = what(cl)
-                else:
-                    api = writer if how in ("pod", "dry") else cl.api
-                    got = api.create(copy.deepcopy(what), dry_run=how == "dry")
-                    got = json.dumps(got, sort_keys=True) if how == "dry" else got["metadata"]["name"]
-            except E.StatusError as err:
-                got = f"{type(err).__name__}: {err}"
-            answers.append(got)
-    store.close()
-    monkeypatch.undo()
-    return dump(path), answers, list(made)
+    return run_steps(tmp_path, monkeypatch, label, stamp_on, steps, writer="job-controller", by_writer="pod",
+                     namespaces=("away",), made_by=count_stamped)
 
 
 def _same(tmp_path, monkeypatch, label: str, steps) -> tuple[list, list]:
-    on, answers_on, made = _run(tmp_path, monkeypatch, label, True, steps)
-    off, answers_off, none = _run(tmp_path, monkeypatch, label, False, steps)
-    assert none == []
-    assert answers_on == answers_off
-    assert on == off
-    return made, answers_on
+    return same_both_ways(_run, tmp_path, monkeypatch, label, steps)
 
 
 def _jobs(names, namespace: str = "default", first: int = 0, **kw) -> list:

@@ -9,6 +9,8 @@ fit nowhere)."""
 
 from __future__ import annotations
 
+import copy
+import json
 import sqlite3
 import subprocess
 
@@ -128,6 +130,59 @@ def count_stamped(monkeypatch) -> list:
 
     return spy(monkeypatch, Api, "_stamped",
                lambda got, self, template, sent: None if got is None else got["metadata"]["name"])
+
+
+def run_steps(tmp_path, monkeypatch, label: str, stamp_on: bool, steps, *, writer: str, by_writer: str,
+              namespaces: tuple, made_by) -> tuple[list, list, list]:
+    """A store made with ``namespaces`` and then ``steps`` in one transaction, stamping on or off
+    (``stamp.ENABLED``, as MINIKCTL_NO_STAMP=1 clears it). ``steps``: (how, what) in order: (``by_writer``, request)
+    created by the controller ``writer``, ("user", request) without a writer, ("dry", request) a dry-run create by
+    the writer, ("do", fn(cluster)) anything else. The store, each step's answer (the object's name, a dry run's
+    object, an error's text), what ``made_by(monkeypatch)`` noted (the stamps made)."""
+    from minikctl.api import stamp
+    from minikctl.cluster import Cluster
+    from minikctl.kube import errors as E
+    from minikctl.store.db import Store
+
+    monkeypatch.setattr(stamp, "ENABLED", stamp_on)
+    made = made_by(monkeypatch)
+    path = tmp_path / f"{label}-{stamp_on}.db"
+    store = Store(path)
+    with store.transaction() as tx:
+        cl = Cluster(tx)
+        for ns in namespaces:
+            cl.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}})
+        cl.settle()
+    answers = []
+    with store.transaction() as tx:
+        cl = Cluster(tx)
+        api_of_writer = cl.api.as_writer(writer)
+        cl.api.field_manager = "kubectl-create"  # a user's create (cli/common.py)
+        for how, what in steps:
+            try:
+                if how == "do":
+                    got = what(cl)
+                else:
+                    api = api_of_writer if how in (by_writer, "dry") else cl.api
+                    got = api.create(copy.deepcopy(what), dry_run=how == "dry")
+                    got = json.dumps(got, sort_keys=True) if how == "dry" else got["metadata"]["name"]
+            except E.StatusError as err:
+                got = f"{type(err).__name__}: {err}"
+            answers.append(got)
+    store.close()
+    monkeypatch.undo()
+    return dump(path), answers, list(made)
+
+
+def same_both_ways(run, tmp_path, monkeypatch, label: str, steps) -> tuple[list, list]:
+    """``run`` (a ``run_steps``) with stamping and without: the same store and answers, and no stamp made without;
+    the stamps made with it and the answers."""
+    on, answers_on, made = run(tmp_path, monkeypatch, label, True, steps)
+    off, answers_off, none = run(tmp_path, monkeypatch, label, False, steps)
+    assert none == []
+    assert answers_on == answers_off
+    assert on == off
+    return made, answers_on
 
 
 def test_the_pods_of_a_template_are_stamped(tmp_path, manifest, monkeypatch, capsys):
