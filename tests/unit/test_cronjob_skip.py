@@ -259,8 +259,6 @@ def test_history_limits_above_the_learned_minutes(tmp_path, monkeypatch, limit):
 def _profiled_world(home: Path, cronjobs, profile: dict | None, span: int, stepped: list) -> Store:
     """``_world`` with the store meta ``engine:profile`` given, counting the virtual milliseconds that the engine's
     loop stepped in the advance (``Loop.run``: from the clock at its call to its end)."""
-    from minikctl.engine.loop import Loop
-
     home.mkdir(parents=True)
     st = Store(str(home / "store.db"))
     with st.transaction() as tx:
@@ -270,6 +268,13 @@ def _profiled_world(home: Path, cronjobs, profile: dict | None, span: int, stepp
         for cj in cronjobs:
             cl.api.create(cj)
         cl.settle()
+    return _advanced(st, span, stepped)
+
+
+def _advanced(st: Store, span: int, stepped: list) -> Store:
+    """``st`` advanced by ``span`` in one transaction, each run of the loop's span appended to ``stepped``."""
+    from minikctl.engine.loop import Loop
+
     real = Loop.run
 
     def run(self, to_ms, *args, **kwargs):
@@ -595,29 +600,12 @@ def _staged_world(home: Path, case: tuple, profile: dict | None, span: int, step
     st = _profiled_world(home, first, profile, wait, []) if wait else None
     if st is None:
         return _profiled_world(home, first, profile, span, stepped)
-    from minikctl.engine.loop import Loop
-
     with st.transaction() as tx:
         cl = Cluster(tx)
         for cj in later:
             cl.api.create(cj)
         cl.settle()
-    real = Loop.run
-
-    def run(self, to_ms, *args, **kwargs):
-        start = self.tx.now_ms
-        out = real(self, to_ms, *args, **kwargs)
-        stepped.append(self.tx.now_ms - start)
-        return out
-
-    mp = pytest.MonkeyPatch()
-    mp.setattr(Loop, "run", run)
-    try:
-        with st.transaction() as tx:
-            Cluster(tx).advance_to(tx.now_ms + span)
-    finally:
-        mp.undo()
-    return st
+    return _advanced(st, span, stepped)
 
 
 @pytest.mark.parametrize("case", sorted(FIRST_DELETING))
