@@ -379,6 +379,23 @@ def test_a_tail_undone_steps_the_stale_runs_minutes(tmp_path, monkeypatch):
     slow.close()
 
 
+def _events_world(home: Path, warm: bool, fast: bool) -> Store:
+    """The CronJobs of ``STEADY`` advanced by ``SPAN_MS`` with the skip (``fast``) or stepping: ``warm``, two of
+    them created two and a half minutes after the first (the skip learns from the aggregator's minutes, ``_Warm``);
+    else all at once and advanced 20 minutes first (``_Learned``)."""
+    if not warm:
+        return _world(home, STEADY, fast, steps=(20 * 60_000, SPAN_MS))
+    st = _world(home, STEADY[1:2], fast, steps=(2 * 60_000 + 30,))
+    with st.transaction() as tx:
+        cl = Cluster(tx)
+        for cj in (STEADY[0], STEADY[2]):
+            cl.api.create(cj)
+        cl.settle()
+    with st.transaction() as tx:
+        Cluster(tx).advance_to(tx.now_ms + SPAN_MS)
+    return st
+
+
 @pytest.mark.parametrize("warm", [False, True])
 def test_the_jump_s_events_filled_into_texts(tmp_path, monkeypatch, warm):
     """The events of the skipped minutes are filled into a text made once per learned event
@@ -417,18 +434,7 @@ def test_the_jump_s_events_filled_into_texts(tmp_path, monkeypatch, warm):
     stores = {}
     for mode, texts in (("texts", True), ("one_by_one", False), ("slow", None)):
         monkeypatch.setattr(alike, "EVENT_TEXTS", bool(texts))
-        if warm:
-            st = _world(tmp_path / mode, STEADY[1:2], texts is not None, steps=(2 * 60_000 + 30,))
-            with st.transaction() as tx:
-                cl = Cluster(tx)
-                for cj in (STEADY[0], STEADY[2]):
-                    cl.api.create(cj)
-                cl.settle()
-            with st.transaction() as tx:
-                Cluster(tx).advance_to(tx.now_ms + SPAN_MS)
-        else:
-            st = _world(tmp_path / mode, STEADY, texts is not None, steps=(20 * 60_000, SPAN_MS))
-        stores[mode] = st
+        stores[mode] = _events_world(tmp_path / mode, warm, texts is not None)
         if mode == "texts":
             kinds = {k for k, _n in filled}
             assert kinds == {"_WarmShift" if warm else "Shift"} and sum(n for _k, n in filled) > 50
@@ -661,18 +667,7 @@ def test_the_jump_s_event_plans(tmp_path, monkeypatch, warm):
     stores = {}
     for mode, on in (("planned", True), ("by_spec", False), ("slow", None)):
         monkeypatch.setattr(alike, "PLANNED_EVENTS", bool(on))
-        if warm:
-            st = _world(tmp_path / mode, STEADY[1:2], on is not None, steps=(2 * 60_000 + 30,))
-            with st.transaction() as tx:
-                cl = Cluster(tx)
-                for cj in (STEADY[0], STEADY[2]):
-                    cl.api.create(cj)
-                cl.settle()
-            with st.transaction() as tx:
-                Cluster(tx).advance_to(tx.now_ms + SPAN_MS)
-        else:
-            st = _world(tmp_path / mode, STEADY, on is not None, steps=(20 * 60_000, SPAN_MS))
-        stores[mode] = st
+        stores[mode] = _events_world(tmp_path / mode, warm, on is not None)
         if mode == "planned":
             assert sum(planned) > 50
             planned.clear()
