@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from tests.unit.test_stamp_golden import dump
+from tests.unit.test_stamp_golden import applied_and_advanced, dump
 
 
 def _cronjob(name: str, *, policy: str = "Allow", command: str = "date", limit: int = 2,
@@ -46,9 +46,8 @@ CRONJOBS = (_cronjob("cj") + _cronjob("cj-longer") + _cronjob("forbid", policy="
 
 def _run(tmp_path, monkeypatch, on: bool) -> tuple[list, int]:
     from minikctl.api import stamp
-    from minikctl.api.manifests import parse_documents
     from minikctl.cluster import Cluster
-    from minikctl.store.db import Store, Tx
+    from minikctl.store.db import Tx
 
     monkeypatch.setattr(stamp, "ENABLED", on)
     served = []
@@ -66,14 +65,7 @@ def _run(tmp_path, monkeypatch, on: bool) -> tuple[list, int]:
 
     monkeypatch.setattr(Tx, "get_with_body", get_with_body)
     path = tmp_path / ("on.db" if on else "off.db")
-    store = Store(path)
-    with store.transaction() as tx:
-        cl = Cluster(tx)
-        for doc in parse_documents(CRONJOBS, "cj.yaml"):
-            cl.api.create(doc)
-        cl.settle()
-    with store.transaction() as tx:
-        Cluster(tx).advance_to(tx.now_ms + 185_000)
+    store = applied_and_advanced(path, CRONJOBS, 185_000)
     with store.transaction() as tx:
         cl = Cluster(tx)
         cj = tx.get("CronJob", "default", "cj")

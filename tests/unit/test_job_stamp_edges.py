@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from tests.unit.test_stamp_golden import count_stamped, dump, run_steps, same_both_ways
+from tests.unit.test_stamp_golden import applied_and_advanced, count_stamped, dump, run_steps, same_both_ways
 
 
 def _uid(i: int) -> str:
@@ -202,21 +202,11 @@ LONG_CRONJOBS = "".join(_long_cronjob(c * 52, False) for c in "abcd") + "".join(
 
 def _long_cronjobs_advanced(tmp_path, monkeypatch, stamp_on: bool) -> tuple[list, list]:
     from minikctl.api import stamp
-    from minikctl.api.manifests import parse_documents
-    from minikctl.cluster import Cluster
-    from minikctl.store.db import Store
 
     monkeypatch.setattr(stamp, "ENABLED", stamp_on)
     made = count_stamped(monkeypatch)
     path = tmp_path / f"long-cronjobs-{stamp_on}.db"
-    store = Store(path)
-    with store.transaction() as tx:
-        cl = Cluster(tx)
-        for doc in parse_documents(LONG_CRONJOBS, "cj.yaml"):
-            cl.api.create(doc)
-        cl.settle()
-    with store.transaction() as tx:
-        Cluster(tx).advance_to(tx.now_ms + 4 * 60_000 + 30_000)
+    store = applied_and_advanced(path, LONG_CRONJOBS, 4 * 60_000 + 30_000)
     store.close()
     monkeypatch.undo()
     return dump(path), list(made)

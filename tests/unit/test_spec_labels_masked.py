@@ -8,7 +8,7 @@ once per shape rather than once per Job."""
 
 from __future__ import annotations
 
-from tests.unit.test_stamp_golden import dump
+from tests.unit.test_stamp_golden import applied_and_advanced, dump
 
 
 def _cronjob(name: str, labels: str) -> str:
@@ -76,9 +76,6 @@ spec:
 def _run(tmp_path, monkeypatch, masked: bool) -> tuple[list, int]:
     """The store after the manifest and four minutes, and how many workload specs' sets were worked out."""
     from minikctl.api import fieldmanager
-    from minikctl.api.manifests import parse_documents
-    from minikctl.cluster import Cluster
-    from minikctl.store.db import Store
 
     monkeypatch.setattr(fieldmanager, "LABELS_MASKED", masked)
     worked = []
@@ -94,14 +91,7 @@ def _run(tmp_path, monkeypatch, masked: bool) -> tuple[list, int]:
         if isinstance(sch, fieldmanager.Schema):
             sch._created.clear()  # what an earlier test kept
     path = tmp_path / f"masked-{masked}.db"
-    store = Store(path)
-    with store.transaction() as tx:
-        cl = Cluster(tx)
-        for doc in parse_documents(MANIFEST, "m.yaml"):
-            cl.api.create(doc)
-        cl.settle()
-    with store.transaction() as tx:
-        Cluster(tx).advance_to(tx.now_ms + 4 * 60_000 + 30_000)
+    store = applied_and_advanced(path, MANIFEST, 4 * 60_000 + 30_000)
     store.close()
     monkeypatch.undo()
     return dump(path), len(worked)

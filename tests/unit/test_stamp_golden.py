@@ -174,6 +174,24 @@ def run_steps(tmp_path, monkeypatch, label: str, stamp_on: bool, steps, *, write
     return dump(path), answers, list(made)
 
 
+def applied_and_advanced(path, manifest: str, span_ms: int):
+    """A store at ``path`` with the objects of ``manifest`` (YAML documents) created and settled, then advanced
+    ``span_ms`` in a transaction of its own."""
+    from minikctl.api.manifests import parse_documents
+    from minikctl.cluster import Cluster
+    from minikctl.store.db import Store
+
+    store = Store(path)
+    with store.transaction() as tx:
+        cl = Cluster(tx)
+        for doc in parse_documents(manifest, "m.yaml"):
+            cl.api.create(doc)
+        cl.settle()
+    with store.transaction() as tx:
+        Cluster(tx).advance_to(tx.now_ms + span_ms)
+    return store
+
+
 def same_both_ways(run, tmp_path, monkeypatch, label: str, steps) -> tuple[list, list]:
     """``run`` (a ``run_steps``) with stamping and without: the same store and answers, and no stamp made without;
     the stamps made with it and the answers."""
