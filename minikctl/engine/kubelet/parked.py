@@ -26,6 +26,14 @@ until something needs them:
 The result is what probing every period gives, byte for byte, whatever the other pods do; the cost is a few
 operations per parked probe and per write that needs it, not per period.
 
+Pods probed at the same instants (started together, the same probe) are settled as one ``_Block``: at each of
+their instants they take consecutive revisions in (namespace, name) order, so a settle moves the block by its runs
+and the revision of its last member (``k``, ``top``) and its members' own counts are written when read
+(``_Block.flush``: by the events' flush, a take, the run's end). A write between two of their instants (another
+pod's status, its Endpoints) then costs the same for a thousand such pods as for one, not one step per pod; a
+cursor that falls among the members at one of their instants, or another park probed among them, splits the block
+into its parks again (``_dissolve``).
+
 A crash loop's jumped cycles (``PodWorker.cycle_single``, docs/engine-time.md) wait here the same way (``Jump``):
 their record, logs, event counts and history are moved at once, but each cycle's writes (events, the pod's
 status) take their revisions in the loop's order when a write needs the next one (``settle_jumps``), each event
@@ -35,10 +43,14 @@ and the pod keeping the revision of their last write, the change log a row for e
 from __future__ import annotations
 
 import heapq
+import os
 import re
 from bisect import bisect_right
 
 
+# twin parks settled as one (``_Block``); MINIKCTL_NO_PARKED_BLOCKS=1 settles each park alone
+# (tests/unit/test_parked_blocks.py compares the stores both ways)
+BLOCKS = os.environ.get("MINIKCTL_NO_PARKED_BLOCKS", "") in ("", "0")
 JUMPS_KEY = "kubelet:jumps"  # store meta: the jumped writes a run stopped early left waiting
 # in a stored pod's text: its resourceVersion (metadata's is the first), the kubelet's status entry's time
 _RV = re.compile(r'"resourceVersion":"\d+"')
@@ -49,7 +61,7 @@ class Park:
     """One pod's parked readiness probe: its probes at ``first``, ``first + period``, ... up to ``end``."""
 
     __slots__ = ("ns", "name", "pod", "cname", "iid", "key", "fp", "message", "first", "period", "end", "total",
-                 "seq0", "timer_seq", "event_log", "cycle", "done", "applied", "last_rv")
+                 "seq0", "timer_seq", "event_log", "cycle", "done", "applied", "last_rv", "block")
 
     def __init__(self, ns: str, name: str, pod: dict, cname: str, iid: str, key: str, fp: str, message: str,
                  first: int, period: int, end: int) -> None:
@@ -64,6 +76,7 @@ class Park:
         self.done = 0  # probes that happened (took their revision)
         self.applied = 0  # of them, those added to the event
         self.last_rv = 0  # the revision of the last one
+        self.block = None  # the _Block it is settled in (``done`` and ``last_rv`` then written when read)
 
     def apply(self, rec, w) -> None:
         """The record as after every parked probe (what it is unless the park is taken early)."""
@@ -185,6 +198,34 @@ class Jump:
         return self.sums[n] + c * self.cap_sums[-1] + self.cap_sums[j]
 
 
+class _Block:
+    """Parks probed at the same instants (the same next instant, period and end), in (namespace, name) order: at
+    each instant they take consecutive revisions in that order (the loop's), so a settle moves them all by ``k``
+    runs and the last member's last revision is ``top``. Their own ``done`` and ``last_rv`` lag by that much until
+    ``flush``."""
+
+    __slots__ = ("members", "at", "period", "end", "k", "top", "ns", "name", "last")
+
+    def __init__(self, members: list, at: int, period: int, end: int) -> None:
+        self.members = members
+        self.at, self.period, self.end = at, period, end  # ``at``: the next instant
+        self.k = 0  # runs taken since the members were written
+        self.top = 0  # the revision the last member's last run took
+        self.ns, self.name = members[0].ns, members[0].name  # its heap entry's: the first member's
+        self.last = ("Pod", members[-1].ns, members[-1].name)
+        for p in members:
+            p.block = self
+
+    def flush(self) -> None:
+        k = self.k
+        if k:
+            base = self.top - len(self.members) + 1
+            for j, p in enumerate(self.members):
+                p.done += k
+                p.last_rv = base + j
+            self.k = 0
+
+
 class Parked:
     """The parked probes of one run of the loop (one per pod at most)."""
 
@@ -192,6 +233,7 @@ class Parked:
         self.loop = loop
         self.parks: dict[tuple[str, str], Park] = {}
         self.heap: list[tuple[int, str, str]] = []  # (next probe, namespace, name) of parks with probes to come
+        self.blocks: dict[tuple[str, str], _Block] = {}  # by their first member: its heap entry is the block's
         self.jumps: dict[tuple[str, str], Jump] = {}
         self.jheap: list[tuple[int, str, str]] = []  # (next group, namespace, name) of jumps with writes to come
 
@@ -204,16 +246,39 @@ class Parked:
 
     def first(self) -> tuple | None:
         """The next parked probe, (instant, "Pod", namespace, name): the loop's order passes through it."""
-        heap, parks = self.heap, self.parks
+        heap, parks, blocks = self.heap, self.parks, self.blocks
         while heap:
             at, ns, name = heap[0]
-            p = parks.get((ns, name))
-            if p is not None and p.first + p.done * p.period == at:
-                return (at, "Pod", ns, name)
+            b = blocks.get((ns, name)) if blocks else None
+            if b is not None:
+                if b.at == at:
+                    return (at, "Pod", ns, name)
+            else:
+                p = parks.get((ns, name))
+                if p is not None and p.block is None and p.first + p.done * p.period == at:
+                    return (at, "Pod", ns, name)
             heapq.heappop(heap)
         return None
 
+    def _dissolve(self, b: _Block, push: bool) -> None:
+        """The block's members are parks of their own again (written up to date); ``push``: its heap entry is
+        still there (the first member's now), the others' are added."""
+        b.flush()
+        del self.blocks[(b.ns, b.name)]
+        for p in b.members:
+            p.block = None
+        if push:
+            for p in b.members[1:]:
+                heapq.heappush(self.heap, (b.at, p.ns, p.name))
+
+    def _dissolve_all(self) -> None:
+        for b in list(self.blocks.values()):
+            self._dissolve(b, True)
+
     def add(self, park: Park) -> None:
+        old = self.parks.get((park.ns, park.name))
+        if old is not None and old.block is not None:
+            self._dissolve(old.block, True)
         self.parks[(park.ns, park.name)] = park
         heapq.heappush(self.heap, (park.first, park.ns, park.name))
         self.tx.held = self.hold
@@ -265,12 +330,17 @@ class Parked:
     def settle(self, cursor: tuple) -> None:
         """Every parked probe before ``cursor`` (wake, kind, namespace, name) takes its revision, in the loop's
         order: by instant, then by pod (one kind, ``Pod``). Counted in closed form: the probes of the last period
-        are the only ones whose order decides a revision that is kept (each event keeps its last one)."""
-        heap, parks = self.heap, self.parks
+        are the only ones whose order decides a revision that is kept (each event keeps its last one). A block
+        (``_Block``) is counted as its members would be, one after the other at each of its instants."""
+        heap, parks, blocks = self.heap, self.parks, self.blocks
         if not heap or (heap[0][0], "Pod", heap[0][1], heap[0][2]) >= cursor:
             return
         highest = max(heap)
-        whole = (highest[0], "Pod", highest[1], highest[2]) < cursor
+        highest = (highest[0], "Pod", highest[1], highest[2])
+        for b in blocks.values():  # a block's entry reaches as far as its last member
+            if b.at >= highest[0] and (b.at, *b.last) > highest:
+                highest = (b.at, *b.last)
+        whole = highest < cursor
         if whole:
             # every entry comes off: in the order popping gives (the heap's sorted order), without a pop each
             # (a thousand pods' probes parked at the same instants, a write between every two of them)
@@ -280,19 +350,44 @@ class Parked:
             entries = []
             while heap and (heap[0][0], "Pod", heap[0][1], heap[0][2]) < cursor:
                 entries.append(heapq.heappop(heap))
+        ct, rest = cursor[0], cursor[1:]
         batch = []
         for at, ns, name in entries:
+            b = blocks.get((ns, name)) if blocks else None
+            if b is not None:
+                if b.at != at:
+                    continue
+                if (ct - at) % b.period == 0 and (b.last < rest) != (("Pod", ns, name) < rest):
+                    # the cursor among its members at one of their instants: they part there, each a park (those
+                    # after the cursor back in the heap, when that instant is the cursor's)
+                    self._dissolve(b, False)
+                    for p in b.members:
+                        if (at, "Pod", p.ns, p.name) < cursor:
+                            batch.append(p)
+                        else:
+                            heapq.heappush(heap, (at, p.ns, p.name))
+                            whole = False
+                else:
+                    batch.append(b)
+                continue
             p = parks.get((ns, name))
-            if p is not None and p.first + p.done * p.period == at:
+            if p is not None and p.block is None and p.first + p.done * p.period == at:
                 batch.append(p)
         if not batch:
             return
-        ct, rest = cursor[0], cursor[1:]
         tx = self.tx
         first = batch[0]
-        at, period, end = first.first + first.done * first.period, first.period, first.end
-        if len(batch) > 1 and all(p.period == period and p.end == end and p.first + p.done * period == at
-                                  for p in batch):
+        if len(batch) == 1 and type(first) is _Block:
+            b, batch = first, first.members
+            first, at = batch[0], b.at
+        else:
+            b = None
+            at = None if type(first) is _Block else first.first + first.done * first.period
+        if at is not None:
+            period, end = first.period, first.end
+        if b is not None or (at is not None and len(batch) > 1 and all(
+                type(p) is Park and p.period == period and p.end == end and p.first + p.done * period == at
+                for p in batch)):
             # pods probed at the same instants (started together): each takes the same runs, and at each
             # instant they take their revisions in the order they came off the heap (namespace, name)
             hi = ("Pod", batch[-1].ns, batch[-1].name) < rest
@@ -307,6 +402,21 @@ class Parked:
                 top = rev0 + k * n
                 tx.set_meta("revision", str(top))
                 nxt = at + k * period
+                if BLOCKS:
+                    if b is None:
+                        b = _Block(batch, at, period, end)
+                        blocks[(b.ns, b.name)] = b
+                    b.k += k
+                    b.top = top
+                    b.at = nxt
+                    if nxt <= end:
+                        if whole:
+                            heap.append((nxt, b.ns, b.name))
+                        else:
+                            heapq.heappush(heap, (nxt, b.ns, b.name))
+                    else:
+                        self._dissolve(b, False)
+                    return
                 for j, p in enumerate(batch):
                     p.done += k
                     p.last_rv = top - n + 1 + j
@@ -318,40 +428,86 @@ class Parked:
                         for e in again:
                             heapq.heappush(heap, e)
                 return
+            # split by the cursor (settle cannot split a block: it parts when it comes off the heap)
+        # each park (or block) its own runs
+        if not self._settle_each(batch, ct, rest):
+            # another park probed among a block's members: the blocks part, each member a park
+            parts = []
+            for p in batch:
+                if type(p) is _Block:
+                    self._dissolve(p, False)
+                    parts += p.members
+                else:
+                    parts.append(p)
+            self._settle_each(parts, ct, rest)
+
+    def _settle_each(self, batch: list, ct: int, rest: tuple) -> bool:
+        """``settle`` of parks and blocks that are not twins: each its own runs, up to the cursor (``ct``, ``rest``),
+        and the revision of each one's last. False, with nothing done, when another's run falls among a block's
+        members at one of their instants (their revisions are not consecutive then)."""
+        heap, tx = self.heap, self.tx
+        spans = []  # (park or block, its next run, its last run, runs, revisions a run)
         total = 0
-        spans = []
         for p in batch:
-            nxt = p.first + p.done * p.period
+            if type(p) is _Block:
+                nxt, n = p.at, len(p.members)
+            else:
+                nxt, n = p.first + p.done * p.period, 1
             lim = ct if ("Pod", p.ns, p.name) < rest else ct - 1
             if p.end < lim:
                 lim = p.end
             k = (lim - nxt) // p.period + 1
-            last = nxt + (k - 1) * p.period
-            p.done += k
-            total += k
-            spans.append((p, nxt, last))
-            if last + p.period <= p.end:
-                heapq.heappush(heap, (last + p.period, p.ns, p.name))
+            spans.append((p, nxt, nxt + (k - 1) * p.period, k, n))
+            total += k * n
+        window = []
+        if len(spans) > 1:
+            # the probes from the earliest last one on, in order: a park's last probe is followed by those after it
+            start = min(s[2] for s in spans)
+            for i, (p, nxt, last, _k, _n) in enumerate(spans):
+                at = nxt if nxt >= start else nxt + -(-(start - nxt) // p.period) * p.period
+                while at <= last:
+                    window.append((at, p.ns, p.name, i))
+                    at += p.period
+            window.sort()
+            if self.blocks:
+                for w, v in zip(window, window[1:]):
+                    p = spans[w[3]][0]
+                    if type(p) is _Block and w[0] == v[0] and ("Pod", v[1], v[2]) < p.last:
+                        return False
+        for p, nxt, last, k, n in spans:
+            if type(p) is _Block:
+                p.k += k
+                p.at = last + p.period
+                if p.at <= p.end:
+                    heapq.heappush(heap, (p.at, p.ns, p.name))
+            else:
+                p.done += k
+                if last + p.period <= p.end:
+                    heapq.heappush(heap, (last + p.period, p.ns, p.name))
         rev0 = int(tx.meta("revision"))
         tx.set_meta("revision", str(rev0 + total))
         if len(spans) == 1:
-            spans[0][0].last_rv = rev0 + total
-            return
-        # the probes from the earliest last one on, in order: a park's last probe is followed by those after it
-        start = min(s[2] for s in spans)
-        window = []
-        for p, nxt, last in spans:
-            at = nxt if nxt >= start else nxt + -(-(start - nxt) // p.period) * p.period
-            while at <= last:
-                window.append((at, p.ns, p.name))
-                at += p.period
-        window.sort()
-        after = {}
-        n = len(window)
-        for i, occ in enumerate(window):
-            after[occ] = n - 1 - i
-        for p, _nxt, last in spans:
-            p.last_rv = rev0 + total - after[(last, p.ns, p.name)]
+            p = spans[0][0]
+            if type(p) is _Block:
+                p.top = rev0 + total
+            else:
+                p.last_rv = rev0 + total
+        else:
+            after = {}
+            seen = 0  # revisions taken after an entry
+            for at, ns, name, i in reversed(window):
+                after[(at, ns, name)] = seen
+                seen += spans[i][4]
+            for p, _nxt, last, _k, _n in spans:
+                rv = rev0 + total - after[(last, p.ns, p.name)]
+                if type(p) is _Block:
+                    p.top = rv
+                else:
+                    p.last_rv = rv
+        for p, *_ in spans:
+            if type(p) is _Block and p.at > p.end:
+                self._dissolve(p, False)
+        return True
 
     # ---- crash loops' jumped writes -------------------------------------------------------------
     def settle_jumps(self, cursor: tuple | None) -> None:
@@ -454,6 +610,8 @@ class Parked:
                 del jumps[(j.ns, j.name)]
 
     def sync_events(self) -> None:
+        for b in self.blocks.values():
+            b.flush()
         for p in self.parks.values():
             if p.applied < p.done:
                 self._bump(p)
@@ -473,6 +631,8 @@ class Parked:
         if p is None:
             return False
         self.settle_all(self.loop.cursor)
+        if p.block is not None:
+            self._dissolve(p.block, True)
         del self.parks[(ns, name)]
         if p.applied < p.done:
             self._bump(p)
@@ -491,6 +651,7 @@ class Parked:
         from .records import load
 
         self.settle_all(self.loop.cursor)
+        self._dissolve_all()
         if self.jumps:  # a run stopped early (its wall deadline): the next run takes the rest up (``load``)
             import json
 

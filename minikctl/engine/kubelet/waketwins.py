@@ -305,6 +305,8 @@ class WakeTwins:
             tx._wake_twins = self
         park = parked.parks.get((ns, name)) if parked.parks else None
         if park is not None:
+            if park.block is not None:  # its counts as settled so far (parked.py ``_Block``)
+                park.block.flush()
             park = _park_state(park, tokens)
             if park is None:
                 return found
