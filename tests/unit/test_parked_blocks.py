@@ -2,15 +2,15 @@
 as each park settled alone (MINIKCTL_NO_PARKED_BLOCKS=1, ``parked.BLOCKS`` False): never-ready pods probed at the
 same instants among a pod whose readiness flaps behind a Service (its status, Endpoints and EndpointSlices
 written between their probes, across many flips), also when that pod writes at one of their instants with a name
-among theirs (the block parts at the cursor), when another pod is probed at their instants with a name among
-theirs (the block parts and forms again), when pods are probed at other instants (blocks of their own), when a
-controller deletes one of them in the middle of an advance, and when events are flushed in between."""
+among theirs, when another pod is parked a period later with a name among theirs, when pods are probed at other
+instants (blocks of their own), when a controller deletes one of them in the middle of an advance, and when events
+are flushed in between. Every way a block parts (``_dissolve``) is met by a replay of random parks and cursors on
+``Parked`` alone, compared event bump by event bump."""
 
 from __future__ import annotations
 
 import pytest
 
-from minikctl.cluster import Cluster
 from minikctl.engine.kubelet import parked
 from tests.unit.flap_world import FLAP, dump, exec_ready, service, steps
 
