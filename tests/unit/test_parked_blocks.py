@@ -211,3 +211,37 @@ def test_blocks_settle_as_parks_alone(monkeypatch):
         assert with_blocks == _replay(seed, False, monkeypatch), seed
     assert {("settle", False), ("_settle_each", False), ("take", True), ("each", False)} <= set(ways)
     assert len(lines) >= 5
+
+
+def _parted_among(blocks: bool, monkeypatch) -> tuple:
+    """Parks a and c settled as a block; b, their twin with a name between theirs, parked later; a write at the
+    block's instant with the cursor between b and c: the block parts there, and b comes off the heap after it."""
+    monkeypatch.setattr(parked, "BLOCKS", blocks)
+    loop = _Loop()
+    ps = parked.Parked(loop)
+
+    def park(name: str, first: int) -> parked.Park:
+        return parked.Park("ns", name, name, "c", "i", "readinessProbe", name, "m", first, 10_000, 10**9)
+
+    ps.add(park("a", 10_000))
+    ps.add(park("c", 10_000))
+    loop.cursor = (25_000, "Pod", "ns", "zz")
+    ps.hold(False)
+    loop.tx.rev += 1
+    ps.add(park("b", 30_000))
+    loop.cursor = (50_000, "Pod", "ns", "bb")
+    ps.hold(False)
+    loop.tx.rev += 1
+    at_cursor = loop.tx.rev
+    loop.cursor = (60_000, "", "", "")
+    ps.settle_all(loop.cursor)
+    ps.sync_events()
+    return at_cursor, loop.tx.rev, sorted(loop.tx.log)
+
+
+def test_a_parted_block_and_a_twin_among_its_members_settle_in_the_loops_order(monkeypatch):
+    """The write at the cursor takes the revision after a's and b's probes at 50 s, before c's (c comes after the
+    cursor's pod): the same revisions with blocks as each park alone."""
+    alone = _parted_among(False, monkeypatch)
+    assert alone[0] == 114
+    assert _parted_among(True, monkeypatch) == alone

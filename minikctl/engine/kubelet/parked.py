@@ -226,6 +226,11 @@ class _Block:
             self.k = 0
 
 
+def _next_probe(p) -> tuple:
+    """A park's or a block's place in the loop's order: its next probe's instant, then its (first) pod."""
+    return (p.at if type(p) is _Block else p.first + p.done * p.period, p.ns, p.name)
+
+
 class Parked:
     """The parked probes of one run of the loop (one per pod at most)."""
 
@@ -352,6 +357,7 @@ class Parked:
                 entries.append(heapq.heappop(heap))
         ct, rest = cursor[0], cursor[1:]
         batch = []
+        parted = False  # a block's members put in the batch at its first member's place
         for at, ns, name in entries:
             b = blocks.get((ns, name)) if blocks else None
             if b is not None:
@@ -361,6 +367,7 @@ class Parked:
                     # the cursor among its members at one of their instants: they part there, each a park (those
                     # after the cursor back in the heap, when that instant is the cursor's)
                     self._dissolve(b, False)
+                    parted = True
                     for p in b.members:
                         if (at, "Pod", p.ns, p.name) < cursor:
                             batch.append(p)
@@ -375,6 +382,10 @@ class Parked:
                 batch.append(p)
         if not batch:
             return
+        if parted:
+            # in the loop's order again (instant, then pod): a twin that came off the heap after the parted block's
+            # first member may fall among its members, and the twins' count below takes the batch in that order
+            batch.sort(key=_next_probe)
         tx = self.tx
         first = batch[0]
         if len(batch) == 1 and type(first) is _Block:
