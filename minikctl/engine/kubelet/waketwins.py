@@ -726,8 +726,9 @@ class _Lazy:
     holds its identity alone (what ``tokens_of`` and ``_replay`` read of it: the metadata's name, namespace, uid and
     resourceVersion, the volumes' names, the pod IP; ``_tree_maker``'s ``identity``), as the tree holds them.
     A wake-up made from a model whose first use of the pod is a status write (``_replay``: the pod's dict is
-    cleared and given the tree written) never uses the rest; any other use is given the whole tree (``whole``), the
-    one the maker gives for the same values."""
+    cleared and given the tree written) never uses the rest, nor does a probe parked with the pod (``Park.pod`` is
+    read for its uid alone: store/events.py ``bump_event``, from parked.py); any other use is given the whole tree
+    (``whole``), the one the maker gives for the same values."""
 
     __slots__ = ("pod", "maker", "values")
 
@@ -762,13 +763,13 @@ class _Model:
         self.trace = trace
         self.checked = False
         self.ops = [_compiled(op) for op in trace.ops]
-        # a twin's pod as read is used whole (a probe parked with it) unless a status written replaces it first
-        # (``_replay``: its identity alone is read before)
+        # a twin's pod as read is used whole by an operation other than these before a status written replaces it
+        # (``_Lazy``); a probe parked holds it for its uid alone (store/events.py ``bump_event``, parked.py)
         self.whole_pod = False
         for op in trace.ops:
             if op[0] == "update":
                 break
-            if op[0] not in ("event", "digest", "take", "next", "put_runtime", "log"):
+            if op[0] not in ("event", "digest", "take", "next", "put_runtime", "log", "park"):
                 self.whole_pod = True
                 break
 
