@@ -199,7 +199,7 @@ def _ids_as_written(left: tuple | None, rt: str) -> list[str] | None:
     if left is None or len(left) < 4 or left[3] is None or left[2] != rt:
         return None
     text, toks, roles = left[0], left[1], left[3]
-    for i, role in text.slots:
+    for role in text.roles():
         t = toks[role]
         if '"' in t or t in _KEY_SEGMENTS:
             return None
@@ -682,9 +682,14 @@ class WakeTwins:
                 def printed(_o, _b, row=row):
                     cur = written["toks"]
                     return tuple(None if x is None else x.fill(cur) for x in row)
-                with api.writing():
+                # (``api.writing()`` inline: the store's writes inside are the kubelet's)
+                wtx = api.tx
+                prev, wtx.writer = wtx.writer, api.writer
+                try:
                     tx.update(obj, row_now=row_now, encode=encode, printed=printed if row_now else None,
                               summary=summary.fill(toks))
+                finally:
+                    wtx.writer = prev
                 m = obj["metadata"]
                 meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
                 toks = _with_rv(toks, n_start, m["resourceVersion"])
