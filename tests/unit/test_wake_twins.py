@@ -452,7 +452,36 @@ CUTS = {
     "reads": ("READ_TREES", "twin_read_trees", "reads", ("made", "decoded"), 20, 100),
     "tree shapes": ("TREE_SHAPES", "twin_tree_shapes", "shapes", ("made",), 1, 50),
     "ids as written": ("IDS_AS_WRITTEN", "wake_ids_as_written", "ids_written", ("made",), 0, 100),
+    "lazy reads": ("LAZY_READS", "wake_lazy_reads", "lazy_reads", ("made",), 0, 100),
 }
+
+
+@pytest.fixture
+def lazy_reads(monkeypatch):
+    """Counts the pods read as their identity alone (``made``: waketwins ``_Lazy``) and those of them whose whole
+    tree was made after all (``whole``), each compared with the tree the text decodes to."""
+    seen: Counter = Counter()
+    lazy = waketwins._Lazy
+
+    class Counted(lazy):
+        __slots__ = ()
+
+        def __init__(self, pod, maker, values) -> None:
+            super().__init__(pod, maker, values)
+            seen["made"] += 1
+            whole = maker(values)
+            assert whole is not None
+            assert waketwins._identity_of(whole) == pod
+            assert json.dumps(waketwins._identity_of(whole)) == json.dumps(pod)  # (the keys' order too)
+
+        def whole(self, found):
+            seen["whole"] += 1
+            got = super().whole(found)
+            assert json.dumps(got[0]) == json.dumps(json.loads(found[1]))
+            return got
+
+    monkeypatch.setattr(waketwins, "_Lazy", Counted)
+    return seen
 
 
 @pytest.fixture

@@ -526,16 +526,16 @@ class Parked:
         then pod). Only the last writes decide what is kept: each event's and the pod's last revision, and the
         change log's rows above the revisions the commit compacts (``changelog.KEEP``); so the groups are walked
         back from the last one until every jump met its last writes and the walk is below that floor."""
-        import json
-
-        from minikctl.kube.timefmt import rfc3339
-        from minikctl.store import changelog
-
         heap, jumps = self.jheap, self.jumps
         if not heap:
             return
         if cursor is not None and (heap[0][0], "Pod", heap[0][1], heap[0][2]) >= cursor:
             return
+        import json
+
+        from minikctl.kube.timefmt import rfc3339
+        from minikctl.store import changelog
+
         batch = []  # (jump, first group, end group)
         while heap and (cursor is None or (heap[0][0], "Pod", heap[0][1], heap[0][2]) < cursor):
             _, ns, name = heapq.heappop(heap)

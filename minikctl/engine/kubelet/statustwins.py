@@ -101,12 +101,20 @@ class _Template:
     """A masked text split at its marks once (``MARK`` is found nowhere else in it): ``fill(tokens)`` puts each
     token back in place of its role's marks, the text ``_mask`` undone, in one join."""
 
-    __slots__ = ("parts", "slots")
+    __slots__ = ("parts", "slots", "_roles")
 
     def __init__(self, text: str) -> None:
         parts = text.split(MARK)  # text, role, text, role, ..., text
         self.slots = [(i, ord(parts[i]) - 65) for i in range(1, len(parts), 2)]
         self.parts = parts
+        self._roles = None
+
+    def roles(self) -> tuple:
+        """The roles of the slots, each once, in the order of their first places."""
+        roles = self._roles
+        if roles is None:
+            roles = self._roles = tuple(dict.fromkeys(role for _, role in self.slots))
+        return roles
 
     def fill(self, tokens: list[str]) -> str:
         out = list(self.parts)

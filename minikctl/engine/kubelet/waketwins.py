@@ -48,7 +48,10 @@ compare both ways. A twin's stored text and record, still what its last wake-up 
 are found to mask to those texts without masking them where its tokens are found only in their roles' places
 (``_as_written``; ``wake_as_written``, ``MINIKCTL_NO_WAKE_AS_WRITTEN``); a record still as written gives its
 containers' IDs from the model's ID places (``_id_roles``; ``wake_ids_as_written``,
-``MINIKCTL_NO_WAKE_IDS_AS_WRITTEN``)."""
+``MINIKCTL_NO_WAKE_IDS_AS_WRITTEN``). A pod read as the text its twin's wake-up wrote is made as its identity alone
+(what ``tokens_of`` and ``_replay`` read of it), its whole tree made only when it is used: a replay whose first use
+of the pod is its status write (the pod's dict cleared and given the tree written) never makes it (``_Lazy``;
+``wake_lazy_reads``, ``MINIKCTL_NO_WAKE_LAZY_READS``)."""
 
 from __future__ import annotations
 
@@ -78,6 +81,9 @@ AS_WRITTEN = os.environ.get("MINIKCTL_NO_WAKE_AS_WRITTEN", "") in ("", "0")
 TREE_SHAPES = os.environ.get("MINIKCTL_NO_TWIN_TREE_SHAPES", "") in ("", "0")
 # a twin's record as its last wake-up wrote it: its containers' IDs are the tokens in its ID places (``_id_roles``)
 IDS_AS_WRITTEN = os.environ.get("MINIKCTL_NO_WAKE_IDS_AS_WRITTEN", "") in ("", "0")
+# a pod read as the text its twin's wake-up wrote: only its identity made at once, the whole tree when it is used
+# (``_Lazy``)
+LAZY_READS = os.environ.get("MINIKCTL_NO_WAKE_LAZY_READS", "") in ("", "0")
 _MAX_CHUNKED = 64  # the masked texts of the models of an instant or two
 _MAX_READ_MAKERS = 8
 _MAX_READERS = 64
@@ -193,7 +199,7 @@ def _ids_as_written(left: tuple | None, rt: str) -> list[str] | None:
     if left is None or len(left) < 4 or left[3] is None or left[2] != rt:
         return None
     text, toks, roles = left[0], left[1], left[3]
-    for i, role in text.slots:
+    for role in text.roles():
         t = toks[role]
         if '"' in t or t in _KEY_SEGMENTS:
             return None
@@ -247,13 +253,15 @@ class WakeTwins:
         self.kubelet = kubelet
         self.models: dict = {}  # masked inputs -> _Model, _SEEN, or None (worked the general way)
         self.at: int | None = None
-        self._profile = (None, True, True, True, True, True, True, True)
+        self._profile = (None, True, True, True, True, True, True, True, True)
         self.read_makers: list = []  # [(masked text as a _Template, its tree maker, rv role)], the latest first
         # (ns, name) -> the masked text a twin's pod was last written from (``_reader``'s), the tokens it was filled
         # with, the maker's (the resourceVersion's value in its role) and the text written: its next read tries it
         # first (the pods of a few models read in turn would miss in read_makers)
         self.written: dict = {}
         self._reading = None  # the pod ``_read`` is reading
+        self._lazy_ok = False  # ``_read`` may give a pod's identity alone (``_Lazy``)
+        self._lazy = None  # the _Lazy ``_read`` gave
         self._left = None  # what ``_replay`` left the pod's text and record as (``after``)
         self.readers: dict = {}  # (masked text, rv role) -> _reader's
         # (ns, name) -> what a twin's wake-up left its stored text and record as, each (the model's _Template it
@@ -272,7 +280,8 @@ class WakeTwins:
                              prof.get("twin_event_bodies") is not False, prof.get("twin_trees") is not False,
                              prof.get("twin_read_trees") is not False, prof.get("wake_as_written") is not False,
                              prof.get("twin_tree_shapes") is not False,
-                             prof.get("wake_ids_as_written") is not False)
+                             prof.get("wake_ids_as_written") is not False,
+                             prof.get("wake_lazy_reads") is not False)
         return self._profile[1]
 
     def due(self, ns: str, name: str, until: int, horizon: int | None):
@@ -286,11 +295,21 @@ class WakeTwins:
         if parked.jumps:
             return False
         self._reading = (ns, name)
-        found = tx.get_with_body("Pod", ns, name, decode=self._read if READ_TREES and self._profile[4] else None)
-        self._reading = None
+        self._lazy_ok = LAZY_READS and self._profile[8]
+        self._lazy = None
+        try:
+            found = tx.get_with_body("Pod", ns, name, decode=self._read if READ_TREES and self._profile[4] else None)
+        finally:
+            self._reading = None
+            self._lazy_ok = False
+        lazy = self._lazy
+        if lazy is not None:
+            self._lazy = None
+            if found is None or found[0] is not lazy.pod:  # (not the text read: another's, or none)
+                lazy = None
         rt = tx.runtime_text("Pod", ns, name)
         if found is None or rt is None:
-            return found
+            return found if lazy is None else lazy.whole(found)
         pod, body = found
         after = self.after.pop((ns, name), None)
         ids = None
@@ -298,7 +317,7 @@ class WakeTwins:
             ids = _ids_as_written(after[1], rt)
         tokens = tokens_of(pod, rt, ids)
         if tokens is None:
-            return found
+            return found if lazy is None else lazy.whole(found)
         if self.at != tx.now_ms or getattr(tx, "_wake_twins", None) is not self:
             self.models.clear()  # another instant, or a transaction renewed (Tx.renew drops what is kept on it)
             self.at = tx.now_ms
@@ -309,7 +328,7 @@ class WakeTwins:
                 park.block.flush()
             park = _park_state(park, tokens)
             if park is None:
-                return found
+                return found if lazy is None else lazy.whole(found)
         masked = (None, None)
         if after is not None and AS_WRITTEN and self._profile[5]:
             masked = self._as_written((ns, name), after, body, rt, tokens)
@@ -322,9 +341,9 @@ class WakeTwins:
         if model is _MISSING:
             if len(self.models) < _MAX_MODELS:
                 self.models[key] = _SEEN
-            return found
+            return found if lazy is None else lazy.whole(found)
         if model is None:
-            return found
+            return found if lazy is None else lazy.whole(found)
         if model is _SEEN or model.checked is False:
             trace = self._traced(ns, name, pod, body, tokens, until, horizon)
             if model is _SEEN:
@@ -336,8 +355,11 @@ class WakeTwins:
             else:
                 model.checked = True
             return True
+        if lazy is not None and model.whole_pod:  # its pod held as it was read (a parked probe's)
+            found = lazy.whole(found)
+            pod, lazy = found[0], None
         if not self._replay(model, ns, name, pod, tokens):
-            return found
+            return found if lazy is None else lazy.whole(found)
         left = self._left
         self._left = None
         if left is not None and AS_WRITTEN and self._profile[5]:
@@ -451,6 +473,12 @@ class WakeTwins:
             # written (their strings in the roles' places, as _unfill would find them), its tree the maker's
             made, toks, values = written[0], written[1], written[2]
             filled = written[3] if len(written) > 3 else made[0].fill(toks)  # (the text as written, kept)
+            if filled == stored and self._lazy_ok:
+                ident = getattr(made[1], "identity", None)
+                pod = None if ident is None else ident(values)
+                if pod is not None:  # the tree the maker gives, made when used (``_Lazy``)
+                    self._lazy = _Lazy(pod, made[1], values)
+                    return pod
             tree = made[1](values) if filled == stored else _made(made, stored)
             if tree is not None:
                 return tree
@@ -656,9 +684,14 @@ class WakeTwins:
                 def printed(_o, _b, row=row):
                     cur = written["toks"]
                     return tuple(None if x is None else x.fill(cur) for x in row)
-                with api.writing():
+                # (``api.writing()`` inline: the store's writes inside are the kubelet's)
+                wtx = api.tx
+                prev, wtx.writer = wtx.writer, api.writer
+                try:
                     tx.update(obj, row_now=row_now, encode=encode, printed=printed if row_now else None,
                               summary=summary.fill(toks))
+                finally:
+                    wtx.writer = prev
                 m = obj["metadata"]
                 meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
                 toks = _with_rv(toks, n_start, m["resourceVersion"])
@@ -695,6 +728,24 @@ class WakeTwins:
         return True
 
 
+class _Lazy:
+    """A pod read as the text its twin's wake-up wrote (``WakeTwins._read``), its tree made when it is used: ``pod``
+    holds its identity alone (what ``tokens_of`` and ``_replay`` read of it: the metadata's name, namespace, uid and
+    resourceVersion, the volumes' names, the pod IP; ``_tree_maker``'s ``identity``), as the tree holds them.
+    A wake-up made from a model whose first use of the pod is a status write (``_replay``: the pod's dict is
+    cleared and given the tree written) never uses the rest, nor does a probe parked with the pod (``Park.pod`` is
+    read for its uid alone: store/events.py ``bump_event``, from parked.py); any other use is given the whole tree
+    (``whole``), the one the maker gives for the same values."""
+
+    __slots__ = ("pod", "maker", "values")
+
+    def __init__(self, pod: dict, maker, values: list[str]) -> None:
+        self.pod, self.maker, self.values = pod, maker, values
+
+    def whole(self, found: tuple) -> tuple:
+        return self.maker(self.values), found[1]
+
+
 def _made(made: tuple, stored: str):
     """The tree of ``stored`` made by a read maker (masked text, tree maker, rv role), or None (see ``_read``)."""
     text, maker, rv_role = made
@@ -713,12 +764,21 @@ class _Model:
     """A wake-up's trace, its first twin's check (``checked``), and its operations made ready to be filled
     (``ops``: each masked text split at its marks once, a string without a mark kept as it is)."""
 
-    __slots__ = ("trace", "checked", "ops")
+    __slots__ = ("trace", "checked", "ops", "whole_pod")
 
     def __init__(self, trace: _Trace) -> None:
         self.trace = trace
         self.checked = False
         self.ops = [_compiled(op) for op in trace.ops]
+        # a twin's pod as read is used whole by an operation other than these before a status written replaces it
+        # (``_Lazy``); a probe parked holds it for its uid alone (store/events.py ``bump_event``, parked.py)
+        self.whole_pod = False
+        for op in trace.ops:
+            if op[0] == "update":
+                break
+            if op[0] not in ("event", "digest", "take", "next", "put_runtime", "log", "park"):
+                self.whole_pod = True
+                break
 
 
 def _filler(a):
@@ -852,7 +912,7 @@ def _tree_maker(text: "_Template", rv_role: int, rv_fixed: bool = True, shapes: 
         timed = list(parts)
         for i in range(0, len(parts), 2):
             timed[i] = _TIMES.sub(stand_in, parts[i])
-        key = "".join(timed)
+        key = probed = "".join(timed)
         made = _shapes.get(key, _MISSING)
         if made is _MISSING:
             made = _compiled_tree(key, roles + [_TIMES_AT + k for k in range(len(times))])
@@ -861,9 +921,9 @@ def _tree_maker(text: "_Template", rv_role: int, rv_fixed: bool = True, shapes: 
             _shapes[key] = made
         if made is None and times:  # a time not in a string: the text made as it is
             times = []
-            made = _compiled_tree("".join(parts), roles)
+            made = _compiled_tree(probed := "".join(parts), roles)
     else:
-        made = _compiled_tree("".join(parts), roles)
+        made = _compiled_tree(probed := "".join(parts), roles)
     if made is None:
         return None
     made, used = made
@@ -875,7 +935,68 @@ def _tree_maker(text: "_Template", rv_role: int, rv_fixed: bool = True, shapes: 
                 return None
         return made(tokens, times)
 
+    if not rv_fixed and LAZY_READS:
+        ident = _identities.get(probed, _MISSING)
+        if ident is _MISSING:
+            ident = _compiled_identity(probed)
+            if len(_identities) >= _MAX_SHAPES:
+                _identities.clear()
+            _identities[probed] = ident
+        if ident is not None:
+            def identity(tokens: list[str]):
+                """The pod's identity as ``maker(tokens)`` holds it (``_Lazy``), or None when the maker gives none."""
+                for r in used:
+                    if unsafe(tokens[r]):
+                        return None
+                return ident(tokens, times)
+
+            maker.identity = identity
     return maker
+
+
+_identities: dict = {}  # the text with its roles' and times' stand-ins -> its identity's literal or None
+
+
+def _identity_of(tree: dict) -> dict | None:
+    """What ``tokens_of`` and ``WakeTwins._replay`` read of a pod (``_Lazy``), as ``tree`` holds it: the metadata's
+    name, namespace, uid and resourceVersion, each volume's name, the pod IP; None for a tree of another shape."""
+    meta = tree.get("metadata")
+    if type(meta) is not dict:
+        return None
+    out: dict = {"metadata": {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in meta}}
+    if "spec" in tree:
+        spec = tree["spec"]
+        if type(spec) is not dict:
+            return None
+        out["spec"] = part = {}
+        if "volumes" in spec:
+            volumes = spec["volumes"]
+            if type(volumes) is not list or any(type(v) is not dict for v in volumes):
+                return None
+            part["volumes"] = [{"name": v["name"]} if "name" in v else {} for v in volumes]
+    if "status" in tree:
+        status = tree["status"]
+        if type(status) is not dict:
+            return None
+        out["status"] = {"podIP": status["podIP"]} if "podIP" in status else {}
+    return out
+
+
+def _compiled_identity(probed: str):
+    """``lambda t, c:`` the identity (``_identity_of``) of the tree of ``probed`` as a literal, its stand-ins the
+    tokens ``t`` and times ``c`` (``_compiled_tree``'s), or None."""
+    try:
+        tree = json.loads(probed)
+    except ValueError:
+        return None
+    part = _identity_of(tree) if type(tree) is dict else None
+    if part is None:
+        return None
+    try:
+        code = literal(part, lambda v: _string(v, []))
+        return eval(compile("lambda t, c: " + code, "<twin identity>", "eval"))  # noqa: S307 - our own literal
+    except (ValueError, SyntaxError, RecursionError, MemoryError):
+        return None
 
 
 def _compiled_tree(probed: str, roles: list[int]):
