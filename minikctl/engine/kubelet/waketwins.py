@@ -676,9 +676,14 @@ class WakeTwins:
                 def printed(_o, _b, row=row):
                     cur = written["toks"]
                     return tuple(None if x is None else x.fill(cur) for x in row)
-                with api.writing():
+                # api.writing(), written out (a context manager made for every twin)
+                atx = api.tx
+                prev, atx.writer = atx.writer, api.writer
+                try:
                     tx.update(obj, row_now=row_now, encode=encode, printed=printed if row_now else None,
                               summary=summary.fill(toks))
+                finally:
+                    atx.writer = prev
                 m = obj["metadata"]
                 meta = {k: m[k] for k in ("name", "namespace", "uid", "resourceVersion") if k in m}
                 toks = _with_rv(toks, n_start, m["resourceVersion"])
