@@ -18,6 +18,8 @@ an instant — so the same commands always give the same history.
 from __future__ import annotations
 
 import gc
+import os
+from itertools import islice
 
 from minikctl.kube.errors import ClientError
 
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
 LAST_KIND = "\U0010ffff"  # sorts after every kind: a cursor after everything at its instant
 MAX_ROUNDS = 10_000  # reactions at one instant before the loop gives up (components fighting each other)
 RUN_FULL_COLLECTION_THRESHOLD = 100  # generation-1 collections between two full ones during a run (default 10)
+# a pod change handed only to the watchers that are built, once the dormant controllers' gates turned away one
+# alike (``Loop._route``): off with MINIKCTL_NO_GATE_ROUTES=1
+ROUTES = os.environ.get("MINIKCTL_NO_GATE_ROUTES", "") in ("", "0")
 
 
 def _defer_full_collections() -> tuple[int, int, int]:
@@ -77,6 +82,10 @@ class Loop:
         # the taps and the controllers whose work is all due records (``queues_work = False``) are not asked on
         # every round of ``dispatch``; made again when a component is woken or a tap added (None)
         self._workers: list | None = None
+        # a pod change's route key -> the watchers it is handed to, with their places in its watchers' order
+        # (``_route``); emptied when a controller is woken or a tap added (``_epoch`` counts them)
+        self._routes: dict = {}
+        self._epoch = 0
         for comp in self.components:
             for kind in comp.watches:
                 if kind == "*":
@@ -105,6 +114,8 @@ class Loop:
             if c is dormant:
                 self.owners[kind] = comp
         self._workers = None
+        self._epoch += 1
+        self._routes.clear()
         return comp
 
     def all_components(self) -> list:
@@ -168,7 +179,13 @@ class Loop:
             if tx.feed:
                 changes, tx.feed = tx.feed, []
                 anything = self.anything
+                routes = self._routes if ROUTES else None
                 for ch in changes:
+                    if routes is not None and ch.kind == "Pod":
+                        key = _route_key(ch)
+                        if key is not None:
+                            self._route(ch, key)
+                            continue
                     for comp in self.watchers.get(ch.kind, ()):
                         comp.observe(ch)
                     for comp in anything:
@@ -185,6 +202,44 @@ class Loop:
             if rounds > MAX_ROUNDS:
                 raise ClientError("the simulated cluster does not settle: its components keep reacting to each "
                                   f"other at {tx.now_ms} ms ({', '.join(c.name for c in busy)})")
+
+    def _hand(self, ch, part: int = 0, start: int = 0) -> None:
+        """Hand ``ch`` to its watchers as ``dispatch`` does (the lists as they are while it goes), from the
+        ``start``-th of its kind's watchers (``part`` 0) or of the watchers of every kind (1)."""
+        kind = ch.kind
+        if part == 0:
+            for comp in islice(self.watchers.get(kind, ()), start, None):
+                comp.observe(ch)
+            start = 0
+        for comp in islice(self.anything, start, None):
+            if kind not in comp.watches:
+                comp.observe(ch)
+
+    def _route(self, ch, key: tuple) -> None:
+        """Hand ``ch`` to its watchers as ``dispatch`` does, the dormant controllers whose gates turned away a change
+        of the same ``key`` (``_route_key``) left out: they would turn it away too, doing nothing. A dormant
+        controller's gate reads of a change only what the key holds and, of the store, what ``known`` keeps for as
+        long as the loop lives (controllers/__init__.py gates); its answer for a key is the one it gave. The route
+        of a key is learned from the first change of it, handed to every watcher, if no controller was woken
+        meanwhile (then every dormant one turned it away); it is forgotten when one is woken or a tap added. A
+        controller woken while a change goes its route (by a built watcher's observe) ends the route there: the
+        change goes on to the watchers after that one as they are then, each dormant one asked its gate."""
+        route = self._routes.get(key)
+        epoch = self._epoch
+        if route is None:
+            self._hand(ch)
+            if self._epoch == epoch:
+                kind = ch.kind
+                self._routes[key] = tuple(
+                    [(0, i, c) for i, c in enumerate(self.watchers.get(kind, ())) if not isinstance(c, _Dormant)]
+                    + [(1, i, c) for i, c in enumerate(self.anything)
+                       if kind not in c.watches and not isinstance(c, _Dormant)])
+            return
+        for part, i, comp in route:
+            comp.observe(ch)
+            if self._epoch != epoch:
+                self._hand(ch, part, i + 1)
+                return
 
     def run(self, to_ms: int, wall_deadline: float | None = None) -> bool:
         """Let the cluster live until ``to_ms``: every change and every wake-up up to it, in order.
@@ -251,12 +306,37 @@ class Loop:
             self.tx.watch_events = True
         self.components.append(tap)
         self._workers = None
+        self._epoch += 1
+        self._routes.clear()
         self.anything.append(tap)
         return tap.changes
 
     def next_wake(self) -> int | None:
         due = self.tx.next_due(1 << 62)
         return None if due is None else int(due[0])
+
+
+def _route_key(ch) -> tuple | None:
+    """What the dormant controllers' gates read of a pod change (controllers/__init__.py: the scheduler's, the garbage
+    collector's, the namespace controller's, the owner gates', the Deployment's, the Job's, the taint eviction's and
+    the endpoints controllers'), or None for a change they read more of: one whose pod has owner references, a
+    deletion timestamp, finalizers or the Job controller's uid label (the gates read those fields themselves)."""
+    obj = ch.obj
+    meta = obj.get("metadata")
+    spec = obj.get("spec")
+    if type(meta) is not dict or type(spec) is not dict or meta.get("ownerReferences") \
+            or meta.get("deletionTimestamp") or meta.get("finalizers"):
+        return None
+    labels = meta.get("labels")
+    if labels and (type(labels) is not dict or labels.get(_JOB_CONTROLLER_UID)):
+        return None
+    node = spec.get("nodeName")
+    if node is not None and type(node) is not str:
+        return None
+    return ch.type, ch.by == "scheduler", ch.namespace, node
+
+
+_JOB_CONTROLLER_UID = "batch.kubernetes.io/controller-uid"  # controllers/__init__.py JOB_CONTROLLER_UID
 
 
 class _Idle:

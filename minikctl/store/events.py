@@ -348,6 +348,10 @@ LAZY_EVENTS = os.environ.get("MINIKCTL_NO_LAZY_EVENTS", "") in ("", "0")
 # (EventLog._pending); MINIKCTL_NO_LAZY_EVENT_ROWS=1 decodes every row as it is read
 LAZY_ROWS = os.environ.get("MINIKCTL_NO_LAZY_EVENT_ROWS", "") in ("", "0")
 _needles: dict = {}  # (type, reason) -> the text a compact body holds for them, or None (_needle)
+# a replayed wake-up's new events recorded together (EventLog.record_events); MINIKCTL_NO_EVENT_RUNS=1 records
+# each with its own record_event
+RUNS = os.environ.get("MINIKCTL_NO_EVENT_RUNS", "") in ("", "0")
+_STEPPED = ("counter:event", "counter:uid", "revision")  # the store meta a new event steps (record_events)
 
 
 def _needle(pair: tuple) -> str | None:
@@ -504,6 +508,94 @@ class EventLog:
         self._events[dedup] = [ns, name, ev, "new", at, body]
         self._watched_event(ev, "ADDED")
         return ev
+
+    def record_events(self, involved: dict, calls: list) -> None:
+        """``record_event(involved, *args, kept=False)`` of each ``args`` of ``calls`` in turn (a replayed wake-up's
+        events about its pod, engine/kubelet/waketwins.py ``_replay``), the events that are new, on the second and
+        of strings recorded the way ``record_event`` records them lazily (their body made as they are recorded,
+        ``_fresh_body``), with the involved object's fields, the instant and the body's pieces read once for the
+        run. An event that is not (a repeat, one the aggregator may combine, one with its own time, an object or
+        strings of other types, a watched log, one off the second) and every one after it are
+        recorded by ``record_event`` itself: what was looked up for it so far (``_cached_event``) it looks up again
+        and finds the same."""
+        meta = involved["metadata"]
+        uid = meta.get("uid", "")
+        inv_name = meta["name"]
+        inv_rv = meta.get("resourceVersion", "")
+        api, kind = involved.get("apiVersion", "v1"), involved.get("kind", "")
+        at = self.now_ms
+        k = 0
+        if (RUNS and LAZY_EVENTS and not self.watch_events and self.held is None and type(uid) is str
+                and type(inv_name) is str
+                and type(inv_rv) is str and type(api) is str and type(kind) is str
+                and (_second[1] if _second[0] == at else _on_the_second(at))):
+            ns = meta.get("namespace", "default")
+            events = self._events
+            groups = self._groups
+            quote = _quote
+            uid_at = self.uid_at
+            ev_uids, ev_raw, ev_rows = self._ev_uids, self._ev_raw, self._ev_rows
+            # the counters counter("event"), new_uid and next_rv step (nothing is held: next_rv's ``held`` is
+            # None), kept here and written back once
+            stored = self._meta
+            n_event = int(stored.get("counter:event", "0"))
+            n_uid = int(stored.get("counter:uid", "0"))
+            revision = int(stored["revision"])
+            drawn = None  # the last uid drawn
+            try:
+                for args in calls:
+                    type_, reason, message, component, host, at_ms, field_path = args
+                    if at_ms is not None or type(type_) is not str or type(reason) is not str \
+                            or type(message) is not str or type(component) is not str or type(host) is not str \
+                            or (field_path and type(field_path) is not str):
+                        break
+                    if field_path:
+                        dedup = (uid, type_, reason, message, component, field_path)  # dedup_key
+                    else:
+                        field_path = ""
+                        dedup = (uid, type_, reason, message, component)
+                    if uid not in ev_uids or dedup in events:
+                        if self._cached_event(dedup, uid, (type_, reason)) is not None:
+                            break
+                    else:  # ``_cached_event`` of an object whose stored events were read: its rows of the pair
+                        if uid in ev_raw:
+                            self._pending(uid, (type_, reason))
+                        if dedup in ev_rows:
+                            break  # a repeat of a stored event: record_event finds it (_cached_event)
+                    if not field_path:  # an event with a field path is never aggregated nor grouped
+                        group = groups.get(uid)
+                        if group and (type_, reason, component) in group:
+                            break  # the aggregator's records of the pair (``_aggregated``)
+                        self._grouped(uid, type_, reason, component, message, at)
+                    if len(events) >= FLUSH_EVERY:
+                        if drawn is not None:  # the counters as record_event leaves them, before the flush
+                            stored["counter:event"], stored["counter:uid"] = str(n_event), str(n_uid)
+                            stored["revision"] = str(revision)
+                        self.flush_events()
+                    n_event += 1
+                    n_uid += 1
+                    revision += 1
+                    rv = revision
+                    name = f"{inv_name}.{at * 1_000_000 + n_event % 1_000_000:x}"
+                    ev_uid = drawn = uid_at(n_uid)
+                    key = (False, type_, reason, message, component, host, api, kind, field_path)
+                    pieces = _pieces.get(key)
+                    if pieces is None:  # made (_fresh_body), then read from its memo
+                        body = _fresh_body(False, at, ev_uid, type_, reason, message, api, kind, inv_name, inv_rv,
+                                           component, host, field_path)
+                    else:
+                        body = pieces[0] + quote(ev_uid) + pieces[1] + quote(inv_rv) + pieces[2]
+                    events[dedup] = [ns, name, (uid, rv), "new", at, body]
+                    k += 1
+            finally:
+                if drawn is not None:  # the counters as record_event leaves them
+                    stored["counter:event"] = str(n_event)
+                    stored["counter:uid"] = str(n_uid)
+                    stored["revision"] = str(revision)
+                    self._dirty.update(_STEPPED)
+                    self._drawn_uid = drawn
+        for args in calls[k:] if k else calls:
+            self.record_event(involved, *args, kept=False)
 
     def _aggregated(self, uid: str, type_: str, reason: str, component: str, message: str, at: int,
                     seen: bool) -> bool:

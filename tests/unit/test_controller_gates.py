@@ -262,3 +262,69 @@ def test_a_built_controller_is_asked_the_gate_it_was_woken_by_whatever_its_class
         return loop.others_act_on(ch)
 
     assert world.step(run) == wanted
+
+
+def test_pod_changes_routed_past_the_gates_write_what_every_watcher_asked_writes(tmp_path, monkeypatch):
+    """Loop._route (MINIKCTL_NO_GATE_ROUTES): a pod change handed only to the built watchers once the dormant
+    controllers' gates turned away one of its key leaves the store as handing each change to every watcher does,
+    over the scenario of workloads, orphans, adoptions and deletions above (orphans at the start, as many pods
+    applied alone are)."""
+    hits = []
+    route = L.Loop._route
+
+    def counted(self, ch, key):
+        hits.append(key in self._routes)
+        route(self, ch, key)
+
+    monkeypatch.setattr(L.Loop, "_route", counted)
+    dumps = []
+    for on in (True, False):
+        monkeypatch.setattr(L, "ROUTES", on)
+        path = tmp_path / str(on)
+        path.mkdir()
+        world = World(path)
+        world.step(lambda cl: [cl.api.create(_orphan(f"alone{k}", {"a": str(k)})) for k in range(8)])
+        world.at(20_000)
+        _scenario(world)
+        dumps.append(_dump(path / "store.db"))
+    assert sum(hits) > 10 and not all(hits)
+    assert dumps[0] == dumps[1]
+
+
+def test_a_controller_woken_while_a_change_goes_its_route_sees_the_change(tmp_path):
+    """A built watcher that wakes a dormant controller as it observes a routed change: the change goes on to the
+    watchers after it as they are then (the woken controller observes it, its gate not asked), as ``dispatch``
+    hands a change to every watcher of the lists as they are."""
+    import json
+
+    from minikctl.store.changelog import Change
+
+    world = World(tmp_path)
+
+    def run(cl):
+        loop = L.Loop(cl.api)
+        seen = []
+
+        class Waker(L._Idle):
+            watches = ("Pod",)
+            owns = ()
+
+            def observe(self, ch):
+                seen.append(("waker", ch.rv))
+                if ch.rv == 3:
+                    job = next(c for c in loop.watchers["Pod"] if isinstance(c, L._Dormant)
+                               and c.spec.cls == "JobController")
+                    built = loop.wake(job)
+                    built.observe = lambda ch: seen.append(("job", ch.rv))
+
+        loop.watchers["Pod"].insert(0, Waker())
+        for rv in (1, 2, 3, 4):
+            body = _orphan("p", {"a": "b"}, "node1")
+            body["metadata"]["namespace"] = "default"
+            loop._route(Change(rv, "MODIFIED", "Pod", "default", "p", "uid-p", json.dumps(body), body, ""),
+                        ("MODIFIED", False, "default", "node1"))
+        return seen
+
+    seen = world.step(run)
+    assert [s for s in seen if s[0] == "waker"] == [("waker", rv) for rv in (1, 2, 3, 4)]
+    assert [s for s in seen if s[0] == "job"] == [("job", 3), ("job", 4)]

@@ -161,7 +161,9 @@ def test_events_recorded_without_their_dicts_store_what_the_dicts_give(tmp_path,
 
 def test_starting_pods_store_what_they_store_with_dicts_and_decoded_rows(tmp_path, monkeypatch, used):
     """bench/chatty_speed.py ``big`` at a small size (tests/unit/test_wake_twins.py ``_starting``), its events
-    replayed from twins: the same store with both switches off, and with the twins off."""
+    replayed from twins: the same store with both switches off, and with the twins off. Each event is recorded by
+    itself (the runs of them, ``record_events``, hold them lazily too: tests/unit/test_event_runs.py)."""
+    monkeypatch.setattr(waketwins, "EVENT_RUNS", False)
     on = _starting(tmp_path / "on.db", True, monkeypatch)
     assert used["lazy"] >= 60 and used["partial"] >= 20 and used["rows left"] >= 40
     monkeypatch.setattr(events, "LAZY_EVENTS", False)

@@ -10,6 +10,10 @@ because ``gate`` says which changes a newly built controller would do nothing wi
 written, nothing kept but the read-through caches of its informers (which a controller built later reads from the
 store as it then is). A ``label`` of a pod that no workload owns then loads no workload controller
 (tests/unit/test_controller_gates.py holds each gate against its controller's ``observe``).
+
+A gate reads of a pod change only its type, writer (the scheduler or not), namespace and node, its owner references,
+deletion timestamp, finalizers and the Job controller's uid label, and of the store only through ``Loop.known``:
+engine/loop.py ``_route_key`` keys on that, and a pod change whose gates all said no once is not asked again.
 """
 
 from __future__ import annotations

@@ -51,7 +51,9 @@ containers' IDs from the model's ID places (``_id_roles``; ``wake_ids_as_written
 ``MINIKCTL_NO_WAKE_IDS_AS_WRITTEN``). A pod read as the text its twin's wake-up wrote is made as its identity alone
 (what ``tokens_of`` and ``_replay`` read of it), its whole tree made only when it is used: a replay whose first use
 of the pod is its status write (the pod's dict cleared and given the tree written) never makes it (``_Lazy``;
-``wake_lazy_reads``, ``MINIKCTL_NO_WAKE_LAZY_READS``)."""
+``wake_lazy_reads``, ``MINIKCTL_NO_WAKE_LAZY_READS``). A twin's run of new events (no other operation but a digest
+between them) is recorded in one call (store/events.py ``record_events``; ``MINIKCTL_NO_EVENT_RUNS``,
+tests/unit/test_event_runs.py)."""
 
 from __future__ import annotations
 
@@ -71,6 +73,9 @@ from minikctl.store import logs as store_logs
 ENABLED = os.environ.get("MINIKCTL_NO_WAKE_TWINS", "") in ("", "0")
 # a twin's events stored from bodies made as they are recorded (store/events.py ``record_event`` ``kept``)
 EVENT_BODIES = os.environ.get("MINIKCTL_NO_TWIN_EVENT_BODIES", "") in ("", "0")
+# a twin's new events of one run (between two other operations) recorded together (store/events.py
+# ``record_events``), with the event bodies made as they are recorded
+EVENT_RUNS = os.environ.get("MINIKCTL_NO_EVENT_RUNS", "") in ("", "0")
 # a twin's written pod made from its model's as a literal with its tokens in place (``_tree_maker``), not decoded
 TREES = os.environ.get("MINIKCTL_NO_TWIN_TREES", "") in ("", "0")
 # a pod read made from a recent model's masked text and the pieces the stored text holds in its roles' places
@@ -649,14 +654,32 @@ class WakeTwins:
         kept = not (EVENT_BODIES and self._profile[2])
         trees = TREES and self._profile[3]
         reads = READ_TREES and self._profile[4]
+        # the events of a run of them (a digest between two draws nothing of the store) recorded together
+        # (store/events.py ``record_events``): [apiVersion, kind, [their arguments]]
+        run = None
+        runs = not kept and EVENT_RUNS
         for op in made.ops:
             kind = op[0]
             if kind == "digest":
                 toks.append(tx.digest(*[v.fill(toks) if t else v for t, v in op[1]]))
-            elif kind == "event":
-                involved = {"apiVersion": op[1], "kind": op[2], "metadata": dict(meta)}
-                tx.record_event(involved, *[v.fill(toks) if t else v for t, v in op[3]], kept=kept)
-            elif kind == "update":
+                continue
+            if kind == "event":
+                args = [v.fill(toks) if t else v for t, v in op[3]]
+                if not runs:
+                    involved = {"apiVersion": op[1], "kind": op[2], "metadata": dict(meta)}
+                    tx.record_event(involved, *args, kept=kept)
+                    continue
+                if run is not None and (run[0] != op[1] or run[1] != op[2]):
+                    tx.record_events({"apiVersion": run[0], "kind": run[1], "metadata": dict(meta)}, run[2])
+                    run = None
+                if run is None:
+                    run = [op[1], op[2], []]
+                run[2].append(args)
+                continue
+            if run is not None:
+                tx.record_events({"apiVersion": run[0], "kind": run[1], "metadata": dict(meta)}, run[2])
+                run = None
+            if kind == "update":
                 _, text, row_now, row, summary, made_trees = op
                 tree = None
                 if trees:
@@ -723,6 +746,8 @@ class WakeTwins:
                          first, period, end)
                 p.seq0, p.timer_seq = seq0, timer_seq
                 parked.add(p)
+        if run is not None:
+            tx.record_events({"apiVersion": run[0], "kind": run[1], "metadata": dict(meta)}, run[2])
         kl._records.pop((ns, name), None)
         self._left = (body_left, rt_left)
         return True
