@@ -11,6 +11,7 @@ another image, of another command or script, of other labels, and pods created a
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections import Counter
 
@@ -471,7 +472,7 @@ CUTS = {
     "reads": ("READ_TREES", "twin_read_trees", "reads", ("made", "decoded"), 20, 100),
     "tree shapes": ("TREE_SHAPES", "twin_tree_shapes", "shapes", ("made",), 1, 50),
     "ids as written": ("IDS_AS_WRITTEN", "wake_ids_as_written", "ids_written", ("made",), 0, 100),
-    "lazy reads": ("LAZY_READS", "wake_lazy_reads", "lazy_reads", ("made",), 0, 100),
+    "lazy reads": ("LAZY_READS", "wake_lazy_reads", "lazy_reads", ("made",), 20, 100),
 }
 
 
@@ -569,6 +570,30 @@ def test_a_cut_profile_switch(tmp_path, monkeypatch, request, counted, cut):
     step(lambda cl: cl.advance_to(cl.now_ms + 30_000))
     st.close()
     assert counted["replayed"] >= 5 and sum(uses[u] for u in used) == 0
+
+
+def test_lazy_reads_turned_off_by_either_name(tmp_path, monkeypatch, counted, lazy_reads):
+    """The lazy reads of a pod its twin wrote and of one read from a read maker are one cut: ``twin_lazy_reads``
+    (the read makers' former name) turns it off as ``wake_lazy_reads`` does, and so does either environment name."""
+    monkeypatch.setattr(waketwins, "ENABLED", True)
+    st, step = steps(str(tmp_path / "s.db"))
+
+    def first(cl: Cluster) -> None:
+        cl.tx.set_meta("engine:profile", '{"twin_lazy_reads": false}')
+        for i in range(12):
+            cl.api.create(_nginx(f"n{i:02d}"))
+
+    step(first)
+    step(lambda cl: cl.advance_to(cl.now_ms + 30_000))
+    st.close()
+    assert counted["replayed"] >= 5 and lazy_reads["made"] == 0
+    import subprocess
+    import sys
+
+    for env in ("MINIKCTL_NO_WAKE_LAZY_READS", "MINIKCTL_NO_TWIN_LAZY_READS"):
+        out = subprocess.run([sys.executable, "-c", "from minikctl.engine.kubelet import waketwins as w; "
+                              "print(w.LAZY_READS)"], env={**os.environ, env: "1"}, capture_output=True, text=True)
+        assert out.stdout.strip() == "False", out.stderr
 
 
 @pytest.mark.parametrize("stored", [

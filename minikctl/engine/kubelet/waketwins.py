@@ -48,11 +48,12 @@ compare both ways. A twin's stored text and record, still what its last wake-up 
 are found to mask to those texts without masking them where its tokens are found only in their roles' places
 (``_as_written``; ``wake_as_written``, ``MINIKCTL_NO_WAKE_AS_WRITTEN``); a record still as written gives its
 containers' IDs from the model's ID places (``_id_roles``; ``wake_ids_as_written``,
-``MINIKCTL_NO_WAKE_IDS_AS_WRITTEN``). A pod read as the text its twin's wake-up wrote is made as its identity alone
-(what ``tokens_of`` and ``_replay`` read of it), its whole tree made only when it is used: a replay whose first use
-of the pod is its status write (the pod's dict cleared and given the tree written) never makes it (``_Lazy``;
-``wake_lazy_reads``, ``MINIKCTL_NO_WAKE_LAZY_READS``). A twin's run of new events (no other operation but a digest
-between them) is recorded in one call (store/events.py ``record_events``; ``MINIKCTL_NO_EVENT_RUNS``,
+``MINIKCTL_NO_WAKE_IDS_AS_WRITTEN``). A pod read from a kept masked text (the one its twin's wake-up wrote, or a
+read maker's: ``_read``) is made as its identity alone (what ``tokens_of`` and ``_replay`` read of it), its whole tree
+made only when it is used: a replay whose first use of the pod is its status write (the pod's dict cleared and given
+the tree written) never makes it (``_Lazy``; ``wake_lazy_reads`` or ``twin_lazy_reads``,
+``MINIKCTL_NO_WAKE_LAZY_READS`` or ``MINIKCTL_NO_TWIN_LAZY_READS``). A twin's run of new events (no other operation
+but a digest between them) is recorded in one call (store/events.py ``record_events``; ``MINIKCTL_NO_EVENT_RUNS``,
 tests/unit/test_event_runs.py)."""
 
 from __future__ import annotations
@@ -86,9 +87,10 @@ AS_WRITTEN = os.environ.get("MINIKCTL_NO_WAKE_AS_WRITTEN", "") in ("", "0")
 TREE_SHAPES = os.environ.get("MINIKCTL_NO_TWIN_TREE_SHAPES", "") in ("", "0")
 # a twin's record as its last wake-up wrote it: its containers' IDs are the tokens in its ID places (``_id_roles``)
 IDS_AS_WRITTEN = os.environ.get("MINIKCTL_NO_WAKE_IDS_AS_WRITTEN", "") in ("", "0")
-# a pod read as the text its twin's wake-up wrote: only its identity made at once, the whole tree when it is used
-# (``_Lazy``)
-LAZY_READS = os.environ.get("MINIKCTL_NO_WAKE_LAZY_READS", "") in ("", "0")
+# a pod read from a kept masked text (the one its twin's wake-up wrote, or a read maker's): only its identity made at
+# once, the whole tree when it is used (``_Lazy``); either name turns it off
+LAZY_READS = (os.environ.get("MINIKCTL_NO_WAKE_LAZY_READS", "") in ("", "0")
+              and os.environ.get("MINIKCTL_NO_TWIN_LAZY_READS", "") in ("", "0"))
 _MAX_CHUNKED = 64  # the masked texts of the models of an instant or two
 _MAX_READ_MAKERS = 8
 _MAX_READERS = 64
@@ -286,7 +288,7 @@ class WakeTwins:
                              prof.get("twin_read_trees") is not False, prof.get("wake_as_written") is not False,
                              prof.get("twin_tree_shapes") is not False,
                              prof.get("wake_ids_as_written") is not False,
-                             prof.get("wake_lazy_reads") is not False)
+                             prof.get("wake_lazy_reads") is not False and prof.get("twin_lazy_reads") is not False)
         return self._profile[1]
 
     def due(self, ns: str, name: str, until: int, horizon: int | None):
@@ -478,20 +480,32 @@ class WakeTwins:
             # written (their strings in the roles' places, as _unfill would find them), its tree the maker's
             made, toks, values = written[0], written[1], written[2]
             filled = written[3] if len(written) > 3 else made[0].fill(toks)  # (the text as written, kept)
-            if filled == stored and self._lazy_ok:
-                ident = getattr(made[1], "identity", None)
-                pod = None if ident is None else ident(values)
-                if pod is not None:  # the tree the maker gives, made when used (``_Lazy``)
-                    self._lazy = _Lazy(pod, made[1], values)
-                    return pod
-            tree = made[1](values) if filled == stored else _made(made, stored)
-            if tree is not None:
-                return tree
+            if filled != stored:
+                values = _made_values(made, stored)
+            if values is not None:
+                tree = self._unmade(made[1], values) if self._lazy_ok else None
+                if tree is None:
+                    tree = made[1](values)
+                if tree is not None:
+                    return tree
         for made in self.read_makers:
-            tree = _made(made, stored)
-            if tree is not None:
-                return tree
+            values = _made_values(made, stored)
+            if values is not None:
+                tree = self._unmade(made[1], values) if self._lazy_ok else None
+                if tree is None:
+                    tree = made[1](values)
+                if tree is not None:
+                    return tree
         return None
+
+    def _unmade(self, maker, values):
+        """The identity of the tree ``maker`` gives for ``values`` (``_tree_maker``'s ``identity``: None when the
+        maker gives none, or has no identity), the tree left unmade till it is used (``_Lazy``, noted for ``due``)."""
+        ident = getattr(maker, "identity", None)
+        pod = None if ident is None else ident(values)
+        if pod is not None:
+            self._lazy = _Lazy(pod, maker, values)
+        return pod
 
     # ---- a wake-up worked the general way, its operations written down ------------------------------------------
     def _traced(self, ns, name, pod, body, tokens, until, horizon) -> _Trace:
@@ -754,9 +768,10 @@ class WakeTwins:
 
 
 class _Lazy:
-    """A pod read as the text its twin's wake-up wrote (``WakeTwins._read``), its tree made when it is used: ``pod``
-    holds its identity alone (what ``tokens_of`` and ``_replay`` read of it: the metadata's name, namespace, uid and
-    resourceVersion, the volumes' names, the pod IP; ``_tree_maker``'s ``identity``), as the tree holds them.
+    """A pod read from a kept masked text (``WakeTwins._read``: the text its twin's wake-up wrote, or a read
+    maker's the stored text fills), its tree made when it is used: ``pod`` holds its identity alone (what
+    ``tokens_of`` and ``_replay`` read of it: the metadata's name, namespace, uid and resourceVersion, the volumes'
+    names, the pod IP; ``_tree_maker``'s ``identity``), as the tree holds them.
     A wake-up made from a model whose first use of the pod is a status write (``_replay``: the pod's dict is
     cleared and given the tree written) never uses the rest, nor does a probe parked with the pod (``Park.pod`` is
     read for its uid alone: store/events.py ``bump_event``, from parked.py); any other use is given the whole tree
@@ -771,8 +786,9 @@ class _Lazy:
         return self.maker(self.values), found[1]
 
 
-def _made(made: tuple, stored: str):
-    """The tree of ``stored`` made by a read maker (masked text, tree maker, rv role), or None (see ``_read``)."""
+def _made_values(made: tuple, stored: str) -> dict | None:
+    """The values of a read maker's (masked text, tree maker, rv role) roles that ``stored`` holds, the
+    resourceVersion's its value: the maker gives the tree of ``stored`` for them (see ``_read``); or None."""
     text, maker, rv_role = made
     values = _unfill(text, stored)
     if values is None:
@@ -782,7 +798,7 @@ def _made(made: tuple, stored: str):
         if not (rv.startswith('"resourceVersion":"') and rv.endswith('"') and len(rv) > 20):
             return None
         values[rv_role] = rv[19:-1]
-    return maker(values)
+    return values
 
 
 class _Model:
