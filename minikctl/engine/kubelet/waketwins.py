@@ -483,20 +483,22 @@ class WakeTwins:
             if filled != stored:
                 values = _made_values(made, stored)
             if values is not None:
-                tree = self._unmade(made[1], values) if self._lazy_ok else None
-                if tree is None:
-                    tree = made[1](values)
+                tree = self._made(made[1], values)
                 if tree is not None:
                     return tree
         for made in self.read_makers:
             values = _made_values(made, stored)
             if values is not None:
-                tree = self._unmade(made[1], values) if self._lazy_ok else None
-                if tree is None:
-                    tree = made[1](values)
+                tree = self._made(made[1], values)
                 if tree is not None:
                     return tree
         return None
+
+    def _made(self, maker, values):
+        """The tree ``maker`` gives for ``values``: its identity alone where the read may be lazy (``_unmade``), or
+        None when the maker gives none."""
+        tree = self._unmade(maker, values) if self._lazy_ok else None
+        return maker(values) if tree is None else tree
 
     def _unmade(self, maker, values):
         """The identity of the tree ``maker`` gives for ``values`` (``_tree_maker``'s ``identity``: None when the
