@@ -18,7 +18,7 @@ from minikctl.kube import jsontext
 from minikctl.kube.timefmt import parse_rfc3339, rfc3339
 
 MINUTE = 60_000
-EVENT_NAME_COUNTER = 1_000_000  # the event counter's part of an event's name (store/events.py record_event)
+EVENT_NAME_COUNTER = 1_000_000  # the event counter's part of an event's name (store/events.py event_name)
 IGNORED_META = ("changes:oldest", "checked_revision")  # the change log's compaction and the store's own checks
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 dumps = jsontext.encoder()  # json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode

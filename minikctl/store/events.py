@@ -117,6 +117,13 @@ def dedup_key(uid: str, type_: str, reason: str, message: str, component: str, f
         uid, type_, reason, message, component)
 
 
+def event_name(involved_name: str, at_ms: int, n: int) -> str:
+    """A new event's name, as the kubelet's recorder makes it ("<name>.<hex of the time in ns>", the event counter's
+    ``n`` in the nanoseconds): names sort in the order events were created, so same-second events list (and
+    describe) chronologically."""
+    return f"{involved_name}.{at_ms * 1_000_000 + n % 1_000_000:x}"
+
+
 def _key_text(key: tuple):
     """A key as an event of another shape stores it (``pack``): its parts joined by NULs, as stores always wrote
     them, or, when a part holds a NUL itself (that text would be another key's too), the list of its parts."""
@@ -456,11 +463,9 @@ class EventLog:
             cached[3] = cached[3] or True
             self._watched_event(ev, "MODIFIED")
             return ev
-        # like the kubelet's recorder ("<name>.<hex of the time in ns>"): names sort in the order
-        # events were created, so same-second events list (and describe) chronologically
         if len(self._events) >= FLUSH_EVERY:
             self.flush_events()
-        name = f"{meta['name']}.{at * 1_000_000 + self.counter('event') % 1_000_000:x}"
+        name = event_name(meta["name"], at, self.counter("event"))
         ev_uid = self.new_uid()
         rv = self.next_rv()
         api, kind, inv_rv = involved.get("apiVersion", "v1"), involved.get("kind", ""), meta.get("resourceVersion", "")
@@ -549,11 +554,8 @@ class EventLog:
                             or type(message) is not str or type(component) is not str or type(host) is not str \
                             or (field_path and type(field_path) is not str):
                         break
-                    if field_path:
-                        dedup = (uid, type_, reason, message, component, field_path)  # dedup_key
-                    else:
-                        field_path = ""
-                        dedup = (uid, type_, reason, message, component)
+                    dedup = dedup_key(uid, type_, reason, message, component, field_path)
+                    field_path = field_path or ""
                     if uid not in ev_uids or dedup in events:
                         if self._cached_event(dedup, uid, (type_, reason)) is not None:
                             break
@@ -576,7 +578,7 @@ class EventLog:
                     n_uid += 1
                     revision += 1
                     rv = revision
-                    name = f"{inv_name}.{at * 1_000_000 + n_event % 1_000_000:x}"
+                    name = event_name(inv_name, at, n_event)
                     ev_uid = drawn = uid_at(n_uid)
                     key = (False, type_, reason, message, component, host, api, kind, field_path)
                     pieces = _pieces.get(key)
